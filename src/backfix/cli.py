@@ -1,0 +1,269 @@
+"""The ``codemod`` command line. Parsing and printing only; the work is in runner and sinks."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from backfix import console, gitops
+from backfix.codemod import Codemod, ConfigError
+from backfix.config import Config, load_config, tomllib
+from backfix.diff import render_diffs, unified_diff
+from backfix.discovery import Workspace, open_workspace
+from backfix.registry import all_codemods, get_codemod
+from backfix.results import FileChange, RunResult
+from backfix.runner import CodemodSpec, RunOptions, run
+from backfix.sinks import SinkError, commit_message, refuse_dirty, to_branch, write_in_place
+from backfix.source import SourceFile
+
+EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+
+
+class _State:
+    verbose = False
+
+
+def _fail(message: str) -> NoReturn:
+    console.stderr.print(f"error: {message}", style="red", markup=False)
+    sys.exit(EXIT_ERROR)
+
+
+def _parse_option(text: str) -> tuple[str, Any]:
+    key, sep, raw = text.partition("=")
+    if not sep or not key:
+        raise click.BadParameter(f"expected KEY=VALUE, got {text!r}")
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return key.strip(), value
+
+
+def _spec(cls: type[Codemod], config: Config, overrides: dict[str, Any]) -> CodemodSpec:
+    options = config.options_for(cls)
+    options.update({k: v for k, v in overrides.items() if k in cls.DEFAULTS})
+    spec = CodemodSpec(cls, cls.ID, tuple(sorted(options.items())))
+    spec.create()
+    return spec
+
+
+def _prepare(paths: Sequence[Path]) -> tuple[Workspace, Config]:
+    targets = [Path(p) for p in paths] or [Path.cwd()]
+    for target in targets:
+        if not target.exists():
+            _fail(f"path does not exist: {target}")
+    workspace = open_workspace(targets)
+    try:
+        config = load_config(workspace.root)
+    except ConfigError as exc:
+        _fail(str(exc))
+    return workspace, config
+
+
+def _run(
+    workspace: Workspace,
+    config: Config,
+    specs: list[CodemodSpec],
+    paths: Sequence[Path],
+    exclude: Sequence[str],
+    jobs: int | None,
+    apply: bool,
+    show_progress: bool,
+) -> RunResult:
+    with console.progress_bar(show_progress) as progress:
+        try:
+            return run(
+                workspace,
+                RunOptions(
+                    specs=specs,
+                    paths=[Path(p) for p in paths] or [Path.cwd()],
+                    exclude=[*config.exclude, *exclude],
+                    jobs=jobs or config.jobs,
+                    apply=apply,
+                    progress=progress,  # type: ignore[arg-type]
+                    config=dict(config.table),
+                ),
+            )
+        except (ConfigError, FileNotFoundError) as exc:
+            _fail(str(exc))
+
+
+path_option = click.option(
+    "--path",
+    "paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="File or folder to work on (repeatable; default: the current folder).",
+)
+exclude_option = click.option(
+    "--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable)."
+)
+jobs_option = click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPUs)."
+)
+option_option = click.option(
+    "--option",
+    "-o",
+    "raw_options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Set a codemod option (overrides [tool.backfix]).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(package_name="backfix")
+def main(verbose: bool) -> None:
+    """backfix: codemods for Flask/FastAPI + SQLAlchemy backends."""
+    _State.verbose = verbose
+
+
+@main.command("list")
+def list_command() -> None:
+    """List the codemods and what they do."""
+    for codemod_id, cls in all_codemods().items():
+        click.echo(f"{codemod_id:<16} {cls.SUMMARY}")
+
+
+@main.command()
+@click.argument("codemod_id", metavar="ID")
+def describe(codemod_id: str) -> None:
+    """Show a codemod's documentation and an example diff."""
+    try:
+        cls = get_codemod(codemod_id)
+    except ConfigError as exc:
+        _fail(str(exc))
+    module_doc = sys.modules[cls.__module__].__doc__ or cls.__doc__ or ""
+    click.echo(f"{cls.ID}: {cls.SUMMARY}\n")
+    click.echo(textwrap.dedent(module_doc).strip() + "\n")
+    if cls.EXAMPLE:
+        codemod = cls()
+        raw = cls.EXAMPLE.encode()
+        source = SourceFile("example.py", "example.py", raw)
+        facts = codemod.analyze(source)
+        after = codemod.rewrite(SourceFile("example.py", "example.py", raw), facts.data).bytes
+        click.echo("Example:\n")
+        click.echo(unified_diff(FileChange("example.py", "example.py", raw, after)), nl=False)
+
+
+@main.command()
+@path_option
+@exclude_option
+@jobs_option
+@option_option
+@click.option("--codemod", "codemod_ids", multiple=True, metavar="ID", help="Only these codemods.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def scan(
+    paths: tuple[Path, ...],
+    exclude: tuple[str, ...],
+    jobs: int | None,
+    raw_options: tuple[str, ...],
+    codemod_ids: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """Count violations per codemod and file. Exit 0 clean, 1 violations, 2 errors."""
+    workspace, config = _prepare(paths)
+    overrides = dict(_parse_option(o) for o in raw_options)
+    try:
+        classes = [get_codemod(c) for c in codemod_ids] or list(all_codemods().values())
+        specs = [_spec(cls, config, overrides) for cls in classes]
+    except ConfigError as exc:
+        _fail(str(exc))
+    result = _run(workspace, config, specs, paths, exclude, jobs, False, fmt == "text")
+    if fmt == "json":
+        document = {
+            "violations": [v.to_json() for v in result.violations],
+            "totals": result.totals(),
+            "fixable": {
+                cid: sum(1 for v in result.violations if v.codemod == cid and v.fixable)
+                for cid in result.codemods
+            },
+            "errors": [e.to_json() for e in result.errors],
+            "files_scanned": result.files_discovered,
+        }
+        click.echo(json.dumps(document, indent=2))
+    else:
+        console.print_scan(result)
+    console.print_errors(result.errors, _State.verbose)
+    sys.exit(EXIT_ERROR if result.errors else EXIT_FOUND if result.violations else EXIT_OK)
+
+
+@main.command()
+@click.argument("codemod_id", metavar="ID")
+@path_option
+@exclude_option
+@jobs_option
+@option_option
+@click.option("--dry-run", is_flag=True, help="Print a unified diff; write nothing.")
+@click.option(
+    "--branch",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[NAME]",
+    help="Commit the change on a new branch (default name: backfix/<id>-<date>).",
+)
+@click.option("--allow-dirty", is_flag=True, help="Write in place over uncommitted changes.")
+@click.option("--no-logging", is_flag=True, help="bare-except: no log call in swallowing handlers.")
+def apply(
+    codemod_id: str,
+    paths: tuple[Path, ...],
+    exclude: tuple[str, ...],
+    jobs: int | None,
+    raw_options: tuple[str, ...],
+    dry_run: bool,
+    branch: str | None,
+    allow_dirty: bool,
+    no_logging: bool,
+) -> None:
+    """Fix the violations of one codemod: diff, in place, or on a branch."""
+    workspace, config = _prepare(paths)
+    overrides = dict(_parse_option(o) for o in raw_options)
+    if no_logging:
+        overrides["log_swallowed"] = False
+    try:
+        spec = _spec(get_codemod(codemod_id), config, overrides)
+    except ConfigError as exc:
+        _fail(str(exc))
+    if branch is not None and dry_run:
+        _fail("--branch and --dry-run exclude each other")
+    if branch is not None and workspace.repo is None:
+        _fail("--branch needs a git repository")
+    result = _run(workspace, config, [spec], paths, exclude, jobs, True, True)
+    console.print_errors(result.errors, _State.verbose)
+    status = EXIT_ERROR if result.errors else EXIT_OK
+
+    if dry_run:
+        sys.stdout.write(render_diffs(result.changes))
+        sys.stdout.flush()
+        console.print_apply_summary(spec.codemod_id, result, "dry run, nothing written")
+        sys.exit(status if status else (EXIT_FOUND if result.changes else EXIT_OK))
+
+    if not result.changes:
+        console.print_apply_summary(spec.codemod_id, result, "nothing to change")
+        sys.exit(status)
+    try:
+        if branch is not None:
+            assert workspace.repo is not None
+            refuse_dirty(workspace.repo, workspace.root, result.changes)
+            name = branch or gitops.default_branch_name(workspace.repo, spec.codemod_id)
+            sha = to_branch(
+                workspace.repo, name, result.changes, commit_message(spec.codemod_id, result)
+            )
+            where = f"committed on branch {name} as {sha[:10]}; your work tree is unchanged"
+        else:
+            if not allow_dirty:
+                refuse_dirty(workspace.repo, workspace.root, result.changes)
+            write_in_place(result.changes)
+            where = "written in place"
+    except SinkError as exc:
+        _fail(str(exc))
+    console.print_apply_summary(spec.codemod_id, result, where)
+    sys.exit(status)

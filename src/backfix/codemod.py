@@ -1,0 +1,142 @@
+"""The base class every codemod derives from: analyze → plan → rewrite.
+
+A codemod is a class. The engine ships the class (never an instance) and its options to worker processes,
+builds one instance per process, and calls:
+
+1. ``analyze(source)`` per file, in parallel: return picklable facts (violations and private data);
+2. ``plan(facts, project)`` once, in the main process: settle cross-file decisions, decide which
+   violations stay for manual review, and return the edits per file (files outside the scanned paths,
+   or new files, included);
+3. ``rewrite(source, edits)`` per file, in parallel: apply that file's edits and return the new tree.
+
+A codemod whose plan is trivial (each file fixed on its own) keeps ``LOCAL = True``; the engine then
+rewrites in the same worker pass as the analysis, so the file is parsed once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import libcst as cst
+
+from backfix.results import FileFacts, Violation
+from backfix.source import SourceFile
+
+
+class ConfigError(Exception):
+    """Invalid configuration or options; reported before any file is touched."""
+
+
+@dataclass(frozen=True)
+class ProjectContext:
+    """What the plan phase may know about the whole project."""
+
+    root: str
+    config: Mapping[str, Any] = field(default_factory=dict)
+
+    def abs_path(self, path: str) -> str:
+        """Absolute path of a repository-relative path."""
+        return str(Path(self.root, path))
+
+    def read(self, path: str) -> bytes | None:
+        """Bytes of a repository-relative file, or None when it does not exist."""
+        try:
+            return Path(self.root, path).read_bytes()
+        except FileNotFoundError:
+            return None
+
+
+@dataclass
+class Plan:
+    """The outcome of the plan phase.
+
+    ``violations`` is the final list (fixable flags settled, reasons given); ``edits`` maps a
+    repository-relative path to whatever the codemod's ``rewrite`` needs for that file.
+    """
+
+    violations: list[Violation] = field(default_factory=list)
+    edits: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+class Codemod:
+    """Base class of every codemod. Subclasses set the ClassVars and implement ``analyze``/``rewrite``."""
+
+    #: kebab-case id; the registry fills it from the module name (``bare_except`` → ``bare-except``).
+    ID: ClassVar[str] = ""
+    #: one line for ``codemod list``.
+    SUMMARY: ClassVar[str] = ""
+    #: bytes regex; a file it does not match is never parsed. None means every file is analysed.
+    PREFILTER: ClassVar[re.Pattern[bytes] | None] = None
+    #: True when each file is fixed on its own (trivial plan).
+    LOCAL: ClassVar[bool] = True
+    #: option name → default; filled from ``[tool.backfix.<id>]`` and CLI flags.
+    DEFAULTS: ClassVar[Mapping[str, Any]] = {}
+    #: source shown (before and after) by ``codemod describe``.
+    EXAMPLE: ClassVar[str] = ""
+
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        merged = dict(self.DEFAULTS)
+        for key, value in (options or {}).items():
+            name = key.replace("-", "_")
+            if name not in merged:
+                known = ", ".join(sorted(self.DEFAULTS)) or "none"
+                raise ConfigError(f"{self.ID}: unknown option {key!r} (known: {known})")
+            default = merged[name]
+            if default is not None and not isinstance(value, type(default)):
+                raise ConfigError(
+                    f"{self.ID}: option {key!r} must be {type(default).__name__}, "
+                    f"got {type(value).__name__}"
+                )
+            merged[name] = value
+        self.options: dict[str, Any] = merged
+
+    @classmethod
+    def wants(cls, raw: bytes) -> bool:
+        """The cheap text prefilter: can this file contain a violation at all?"""
+        return cls.PREFILTER is None or cls.PREFILTER.search(raw) is not None
+
+    def violation(
+        self,
+        source: SourceFile,
+        line: int,
+        col: int,
+        message: str,
+        *,
+        fixable: bool = True,
+        reason: str = "",
+        scope: str = "",
+        snippet: str = "",
+    ) -> Violation:
+        """Build a Violation of this codemod in ``source``."""
+        return Violation(
+            path=source.path,
+            line=line,
+            col=col,
+            codemod=self.ID,
+            message=message,
+            fixable=fixable,
+            reason=reason,
+            scope=scope,
+            snippet=snippet,
+        )
+
+    def analyze(self, source: SourceFile) -> FileFacts:
+        """Find this codemod's violations in one file. Runs in a worker; must be pure."""
+        raise NotImplementedError
+
+    def plan(self, facts: Sequence[FileFacts], project: ProjectContext) -> Plan:
+        """Combine per-file facts into edits. The default fixes each file with a fixable violation."""
+        violations = [v for fact in facts for v in fact.violations]
+        edits = {
+            fact.path: fact.data for fact in facts if any(v.fixable for v in fact.violations)
+        }
+        return Plan(violations=violations, edits=edits)
+
+    def rewrite(self, source: SourceFile, edits: Any) -> cst.Module:
+        """Apply one file's edits and return the new tree. Runs in a worker."""
+        raise NotImplementedError

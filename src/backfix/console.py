@@ -1,0 +1,96 @@
+"""Terminal output: colour and progress on a terminal, plain text when piped. Only the CLI prints."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from backfix.results import FileError, RunResult, Violation
+
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+stdout = Console(highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[object]:
+    """A rich progress bar on stderr when it is a terminal; yields the runner's progress callback."""
+    if not (enabled and stderr.is_terminal):
+        yield None
+        return
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+    )
+    tasks: dict[str, object] = {}
+
+    def update(label: str, done: int, total: int) -> None:
+        if label not in tasks:
+            tasks[label] = progress.add_task(label, total=total)
+        progress.update(tasks[label], completed=done)  # type: ignore[arg-type]
+
+    with progress:
+        yield update
+
+
+def violation_line(violation: Violation) -> str:
+    """``path:line:col: [codemod] message (fixable | manual: reason)``."""
+    status = "fixable" if violation.fixable else f"manual: {violation.reason or 'not auto-fixable'}"
+    return (
+        f"{violation.path}:{violation.line}:{violation.col}: [{violation.codemod}] "
+        f"{violation.message} ({status})"
+    )
+
+
+def error_line(error: FileError) -> str:
+    """``path:line:col: error kind: message``."""
+    return f"{error.path}:{error.line}:{error.col}: error {error.kind}: {error.message}"
+
+
+def print_errors(errors: list[FileError], verbose: bool) -> None:
+    """Errors on stderr; tracebacks only with -v."""
+    for error in errors:
+        stderr.print(error_line(error), style="red", markup=False)
+        if verbose and error.detail:
+            stderr.print(error.detail, markup=False)
+
+
+def print_scan(result: RunResult) -> None:
+    """The violation list on stdout and the totals on stderr."""
+    for violation in result.violations:
+        stdout.print(violation_line(violation), markup=False)
+    totals = ", ".join(f"{cid}: {count}" for cid, count in result.totals().items())
+    fixable = sum(v.fixable for v in result.violations)
+    stderr.print(
+        f"{len(result.violations)} violation(s) ({fixable} fixable) in "
+        f"{len({v.path for v in result.violations})} file(s); {totals}; "
+        f"{result.files_discovered} file(s) scanned, {result.files_parsed} parsed, "
+        f"{len(result.errors)} error(s)",
+        markup=False,
+    )
+
+
+def print_apply_summary(codemod_id: str, result: RunResult, written: str) -> None:
+    """What was fixed, what is left for manual review and why, on stderr."""
+    stderr.print(
+        f"{codemod_id}: {len(result.fixed)} violation(s) fixed in {len(result.changes)} file(s) "
+        f"({written}); {len(result.violations)} remaining, {len(result.manual)} for manual review",
+        style="bold",
+        markup=False,
+    )
+    for violation in result.manual:
+        stderr.print("  manual: " + violation_line(violation), style="yellow", markup=False)
+    for note in result.notes:
+        stderr.print(f"  note: {note}", markup=False)
+
+
+def is_interactive() -> bool:
+    """True when stderr is a terminal."""
+    return sys.stderr.isatty()

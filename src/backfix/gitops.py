@@ -1,0 +1,160 @@
+"""Git through GitPython: repository root, file listing, the dirty-file guard and branch commits.
+
+A branch run never checks anything out: the new blobs, a tree built in a temporary index and the commit
+are written with plumbing commands, and only the new branch ref moves. The user's current branch,
+index, working tree and untracked files are therefore never touched, and a failure part-way leaves
+at most unreachable objects behind (the branch ref is deleted again).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import git
+
+from backfix.results import FileChange
+
+
+class GitError(Exception):
+    """A git operation that cannot be done; the message says what to do."""
+
+
+def find_repo(path: Path) -> git.Repo | None:
+    """The repository containing ``path``, or None outside any repository."""
+    start = path if path.is_dir() else path.parent
+    try:
+        return git.Repo(start, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+
+
+def repo_root(repo: git.Repo) -> Path:
+    """The top of the work tree."""
+    if repo.working_tree_dir is None:
+        raise GitError("bare repositories are not supported")
+    return Path(repo.working_tree_dir).resolve()
+
+
+def list_files(repo: git.Repo, rel_paths: Sequence[str]) -> list[str]:
+    """Tracked and untracked, not ignored, files under ``rel_paths`` (repo-relative, POSIX)."""
+    out = repo.git.ls_files("-z", "--cached", "--others", "--exclude-standard", "--", *rel_paths)
+    return sorted({name for name in out.split("\0") if name})
+
+
+def is_ignored(repo: git.Repo, rel_path: str) -> bool:
+    """True when git ignores ``rel_path`` (so ``ls-files`` would list nothing under it)."""
+    try:
+        repo.git.check_ignore("-q", "--", rel_path)
+    except git.GitCommandError:
+        return False
+    return True
+
+
+def dirty_paths(repo: git.Repo, rel_paths: Iterable[str]) -> list[str]:
+    """Which of ``rel_paths`` have staged, unstaged or untracked content not in HEAD."""
+    wanted = sorted(set(rel_paths))
+    if not wanted:
+        return []
+    out = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--", *wanted)
+    dirty: set[str] = set()
+    entries = out.split("\0")
+    index = 0
+    while index < len(entries):
+        entry = entries[index]
+        index += 1
+        if len(entry) < 4:
+            continue
+        status, name = entry[:2], entry[3:]
+        if status[0] in "RC":
+            index += 1  # the rename's source path follows
+        dirty.add(name)
+    return sorted(name for name in dirty if name in wanted)
+
+
+def check_identity(repo: git.Repo) -> None:
+    """Fail with instructions when git has no user identity to commit with."""
+    try:
+        repo.git.var("GIT_AUTHOR_IDENT")
+        repo.git.var("GIT_COMMITTER_IDENT")
+    except git.GitCommandError:
+        raise GitError(
+            "git has no identity to commit with; set one with\n"
+            '  git config --global user.name "Your Name"\n'
+            '  git config --global user.email "you@example.com"'
+        ) from None
+
+
+def default_branch_name(repo: git.Repo, codemod_id: str, today: dt.date | None = None) -> str:
+    """``backfix/<codemod>-<date>``, with a numeric suffix when that branch exists."""
+    stem = f"backfix/{codemod_id}-{(today or dt.date.today()).isoformat()}"
+    existing = {head.name for head in repo.heads}
+    name, number = stem, 2
+    while name in existing:
+        name, number = f"{stem}-{number}", number + 1
+    return name
+
+
+def commit_to_branch(
+    repo: git.Repo, branch: str, changes: Sequence[FileChange], message: str
+) -> str:
+    """Create ``branch`` at HEAD plus ``changes`` as one commit; return the commit sha.
+
+    Nothing outside ``.git/objects`` and the new ref is written.
+    """
+    try:
+        head = repo.head.commit
+    except ValueError:
+        raise GitError("the repository has no commits yet; commit once before a branch run") from None
+    try:
+        repo.git.check_ref_format("--branch", branch)
+    except git.GitCommandError:
+        raise GitError(f"{branch!r} is not a valid branch name") from None
+    if branch in {h.name for h in repo.heads}:
+        raise GitError(f"branch {branch!r} already exists; pass another name to --branch")
+    check_identity(repo)
+    root = repo_root(repo)
+    fd, index_file = tempfile.mkstemp(prefix="backfix-index-", dir=repo.git_dir)
+    os.close(fd)
+    created = False
+    try:
+        env = {"GIT_INDEX_FILE": index_file}
+        with repo.git.custom_environment(**env):
+            repo.git.read_tree(head.hexsha)
+            for change in changes:
+                rel = Path(change.abs_path).resolve().relative_to(root).as_posix()
+                sha = _write_blob(repo, change.after)
+                mode = _mode_in_head(head, rel)
+                repo.git.update_index("--add", "--cacheinfo", f"{mode},{sha},{rel}")
+            tree = repo.git.write_tree()
+        commit = repo.git.commit_tree(tree, "-p", head.hexsha, istream=_as_stream(message))
+        repo.git.update_ref(f"refs/heads/{branch}", commit, "0" * 40)
+        created = True
+        return str(commit)
+    except git.GitCommandError as exc:
+        if created:
+            repo.git.update_ref("-d", f"refs/heads/{branch}")
+        raise GitError(f"git failed: {exc.stderr.strip() or exc}") from None
+    finally:
+        Path(index_file).unlink(missing_ok=True)
+
+
+def _mode_in_head(head: git.Commit, rel: str) -> str:
+    try:
+        return f"{head.tree[rel].mode:o}"
+    except KeyError:
+        return "100644"
+
+
+def _write_blob(repo: git.Repo, data: bytes) -> str:
+    return str(repo.git.hash_object("-w", "--stdin", istream=_as_stream(data)))
+
+
+def _as_stream(data: str | bytes) -> tempfile.SpooledTemporaryFile[bytes]:
+    stream: tempfile.SpooledTemporaryFile[bytes] = tempfile.SpooledTemporaryFile()
+    stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+    stream.seek(0)
+    return stream

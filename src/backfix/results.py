@@ -1,0 +1,117 @@
+"""Picklable result objects shared by the runner, the sinks, the reports and the ledger."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    """One defect a codemod found, fixable by `apply` or left for manual review with a reason.
+
+    ``scope`` (qualified name of the enclosing function/class) and ``snippet`` (a normalized form of the
+    offending statement) make up the fingerprint that survives line shifts and reformatting.
+    """
+
+    path: str
+    line: int
+    col: int
+    codemod: str
+    message: str
+    fixable: bool = True
+    reason: str = ""
+    scope: str = ""
+    snippet: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        """A stable id: codemod, file, enclosing scope and normalized statement, not the line."""
+        key = "\x1f".join((self.codemod, self.path, self.scope, self.snippet))
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON shape used by `scan --format json` and the reports."""
+        data: dict[str, Any] = {
+            "codemod": self.codemod,
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "message": self.message,
+            "fixable": self.fixable,
+        }
+        if self.reason:
+            data["reason"] = self.reason
+        data["fingerprint"] = self.fingerprint
+        return data
+
+
+@dataclass(frozen=True, order=True)
+class FileError:
+    """A file the run could not handle: unreadable, undecodable, unparseable, or a codemod bug."""
+
+    path: str
+    line: int
+    col: int
+    kind: str
+    message: str
+    detail: str = field(default="", compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON shape used in reports."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "kind": self.kind,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What one codemod learned about one file in the analyze phase.
+
+    ``data`` is the codemod's own picklable payload for its plan phase.
+    """
+
+    path: str
+    violations: tuple[Violation, ...] = ()
+    data: Any = None
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """New content for one file; ``before`` is None when the file is created."""
+
+    path: str
+    abs_path: str
+    before: bytes | None
+    after: bytes
+
+
+@dataclass
+class RunResult:
+    """Everything one scan or apply produced, sorted by path."""
+
+    codemods: list[str]
+    violations: list[Violation] = field(default_factory=list)
+    changes: list[FileChange] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    files_discovered: int = 0
+    files_parsed: int = 0
+    fixed: list[Violation] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def manual(self) -> list[Violation]:
+        """Violations that `apply` leaves for a person, each with its reason."""
+        return [v for v in self.violations if not v.fixable]
+
+    def totals(self) -> dict[str, int]:
+        """Violation count per codemod id, including codemods that found none."""
+        counts = dict.fromkeys(self.codemods, 0)
+        for violation in self.violations:
+            counts[violation.codemod] = counts.get(violation.codemod, 0) + 1
+        return counts

@@ -1,0 +1,302 @@
+"""The engine: discover → prefilter → analyze (parallel) → plan → rewrite (parallel) → verify.
+
+The runner owns everything codemods share: discovery, the process pool, the text prefilter, error
+isolation (one bad file never stops a run) and output verification. It never writes files; sinks do.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from backfix.codemod import Codemod, ProjectContext
+from backfix.discovery import Workspace, discover
+from backfix.results import FileChange, FileError, FileFacts, RunResult, Violation
+from backfix.source import SourceError, SourceFile, verify_output
+
+#: LibCST recurses per nesting level; huge literals (pydoc_data/topics.py) need more than 1000.
+RECURSION_LIMIT = 20_000
+#: below this many files a pool costs more than it saves.
+MIN_FILES_FOR_POOL = 8
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class CodemodSpec:
+    """A codemod class with its options: what is shipped to workers (never an instance)."""
+
+    cls: type[Codemod]
+    codemod_id: str
+    options: tuple[tuple[str, Any], ...] = ()
+
+    def create(self) -> Codemod:
+        """A fresh instance (validates the options)."""
+        self.cls.ID = self.codemod_id
+        return self.cls(dict(self.options))
+
+
+@dataclass(frozen=True)
+class _AnalyzeTask:
+    path: str
+    abs_path: str
+    specs: tuple[CodemodSpec, ...]
+    rewrite_local: bool
+
+
+@dataclass(frozen=True)
+class _AnalyzeOutcome:
+    path: str
+    facts: tuple[tuple[str, FileFacts], ...] = ()
+    changes: tuple[tuple[str, FileChange], ...] = ()
+    errors: tuple[FileError, ...] = ()
+    parsed: bool = False
+
+
+@dataclass(frozen=True)
+class _RewriteTask:
+    path: str
+    abs_path: str
+    spec: CodemodSpec
+    edits: Any
+
+
+@dataclass(frozen=True)
+class _RewriteOutcome:
+    path: str
+    change: FileChange | None = None
+    error: FileError | None = None
+
+
+@dataclass
+class RunOptions:
+    """How to run: which codemods, where, how many workers, and whether to produce changes."""
+
+    specs: Sequence[CodemodSpec]
+    paths: Sequence[Path]
+    exclude: Sequence[str] = ()
+    jobs: int | None = None
+    apply: bool = False
+    only_files: Callable[[list[Violation]], set[str]] | None = None
+    progress: ProgressFn | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+@cache
+def _instance(spec: CodemodSpec) -> Codemod:
+    return spec.create()
+
+
+def _init_worker() -> None:
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
+
+
+def _error(path: str, exc: BaseException) -> FileError:
+    if isinstance(exc, SourceError):
+        return FileError(path, exc.line, exc.col, exc.kind, exc.message)
+    if isinstance(exc, OSError):
+        return FileError(path, 0, 0, "read-error", f"cannot read: {exc.strerror or exc}")
+    return FileError(
+        path, 0, 0, "codemod-crash", f"{type(exc).__name__}: {exc}", traceback.format_exc()
+    )
+
+
+def _rewrite_source(
+    codemod: Codemod, source: SourceFile, edits: Any
+) -> tuple[FileChange | None, FileError | None]:
+    try:
+        new_module = codemod.rewrite(source, edits)
+        after = new_module.bytes
+    except Exception as exc:
+        return None, _error(source.path, exc)
+    if after == source.raw:
+        return None, None
+    problem = verify_output(source.path, source.raw, after)
+    if problem is not None:
+        return None, FileError(
+            source.path, 0, 0, "codemod-bug", f"{codemod.ID} produced invalid code: {problem}"
+        )
+    before = source.raw if source.exists else None
+    return FileChange(source.path, source.abs_path, before, after), None
+
+
+def _analyze(task: _AnalyzeTask) -> _AnalyzeOutcome:
+    try:
+        raw = Path(task.abs_path).read_bytes()
+    except OSError as exc:
+        return _AnalyzeOutcome(task.path, errors=(_error(task.path, exc),))
+    source = SourceFile(task.path, task.abs_path, raw)
+    facts: list[tuple[str, FileFacts]] = []
+    changes: list[tuple[str, FileChange]] = []
+    errors: list[FileError] = []
+    for spec in task.specs:
+        codemod = _instance(spec)
+        try:
+            fact = codemod.analyze(source)
+        except Exception as exc:
+            errors.append(_error(task.path, exc))
+            if isinstance(exc, SourceError):
+                break  # the file itself is bad: every codemod would fail the same way
+            continue
+        facts.append((spec.codemod_id, fact))
+        if task.rewrite_local and codemod.LOCAL and any(v.fixable for v in fact.violations):
+            change, error = _rewrite_source(codemod, source, fact.data)
+            if change is not None:
+                changes.append((spec.codemod_id, change))
+            if error is not None:
+                errors.append(error)
+    parsed = source._cst is not None or source._ast is not None
+    return _AnalyzeOutcome(task.path, tuple(facts), tuple(changes), tuple(errors), parsed)
+
+
+def _rewrite(task: _RewriteTask) -> _RewriteOutcome:
+    try:
+        raw = Path(task.abs_path).read_bytes()
+        exists = True
+    except FileNotFoundError:
+        raw, exists = b"", False
+    except OSError as exc:
+        return _RewriteOutcome(task.path, error=_error(task.path, exc))
+    source = SourceFile(task.path, task.abs_path, raw, exists=exists)
+    change, error = _rewrite_source(_instance(task.spec), source, task.edits)
+    return _RewriteOutcome(task.path, change, error)
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _execute(
+    fn: Callable[[T], R],
+    tasks: Sequence[T],
+    jobs: int,
+    label: str,
+    progress: ProgressFn | None,
+) -> list[R]:
+    """Run ``fn`` over ``tasks``, in a process pool when it pays; results in completion order."""
+    total = len(tasks)
+    results: list[R] = []
+    if jobs <= 1 or total < MIN_FILES_FOR_POOL:
+        _init_worker()
+        for done, task in enumerate(tasks, 1):
+            results.append(fn(task))
+            if progress:
+                progress(label, done, total)
+        return results
+    context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    executor: Executor = ProcessPoolExecutor(
+        max_workers=min(jobs, total), mp_context=context, initializer=_init_worker
+    )
+    with executor:
+        futures = [executor.submit(fn, task) for task in tasks]
+        for done, future in enumerate(as_completed(futures), 1):
+            results.append(future.result())
+            if progress:
+                progress(label, done, total)
+    return results
+
+
+def default_jobs() -> int:
+    """The number of CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def run(workspace: Workspace, options: RunOptions) -> RunResult:
+    """Scan (and with ``options.apply``, rewrite) the files under ``options.paths``."""
+    specs = list(options.specs)
+    for spec in specs:
+        spec.create()  # fail on bad options before touching any file
+    files = discover(workspace, options.paths, options.exclude)
+    result = RunResult(codemods=[s.codemod_id for s in specs], files_discovered=len(files))
+    jobs = options.jobs or default_jobs()
+
+    tasks: list[tuple[int, _AnalyzeTask]] = []
+    for rel in files:
+        abs_path = workspace.abs(rel)
+        try:
+            raw = abs_path.read_bytes()
+        except OSError as exc:
+            result.errors.append(_error(rel, exc))
+            continue
+        wanted = tuple(spec for spec in specs if spec.cls.wants(raw))
+        if wanted:
+            task = _AnalyzeTask(rel, str(abs_path), wanted, rewrite_local=options.apply)
+            tasks.append((len(raw), task))
+    # Biggest files first: the slowest 5% of files take about half of the parse time.
+    tasks.sort(key=lambda item: -item[0])
+    outcomes = _execute(_analyze, [t for _, t in tasks], jobs, "analyze", options.progress)
+    outcomes.sort(key=lambda o: o.path)
+
+    facts_by_codemod: dict[str, list[FileFacts]] = {s.codemod_id: [] for s in specs}
+    local_changes: dict[str, list[FileChange]] = {s.codemod_id: [] for s in specs}
+    for outcome in outcomes:
+        result.errors.extend(outcome.errors)
+        result.files_parsed += outcome.parsed
+        for codemod_id, fact in outcome.facts:
+            facts_by_codemod[codemod_id].append(fact)
+        for codemod_id, change in outcome.changes:
+            local_changes[codemod_id].append(change)
+
+    project = ProjectContext(root=str(workspace.root), config=options.config)
+    for spec in specs:
+        codemod = _instance(spec)
+        plan = codemod.plan(facts_by_codemod[spec.codemod_id], project)
+        result.notes.extend(plan.notes)
+        violations = plan.violations
+        if options.only_files is not None:
+            chosen = options.only_files(violations)
+            violations = [v for v in violations if v.path in chosen]
+            plan.edits = {p: e for p, e in plan.edits.items() if p in chosen or p not in files}
+        if not options.apply:
+            result.violations.extend(violations)
+            continue
+        if codemod.LOCAL:
+            changes = [c for c in local_changes[spec.codemod_id] if c.path in plan.edits]
+        else:
+            changes = _rewrite_planned(spec, plan.edits, workspace, jobs, options, result)
+        changed = {c.path for c in changes}
+        for violation in violations:
+            fixed = violation.fixable and violation.path in changed
+            (result.fixed if fixed else result.violations).append(violation)
+        result.changes.extend(changes)
+    result.violations.sort()
+    result.fixed.sort()
+    result.errors.sort()
+    result.changes.sort(key=lambda c: c.path)
+    return result
+
+
+def _rewrite_planned(
+    spec: CodemodSpec,
+    edits: dict[str, Any],
+    workspace: Workspace,
+    jobs: int,
+    options: RunOptions,
+    result: RunResult,
+) -> list[FileChange]:
+    """Rewrite every planned file; all or nothing, since the files depend on each other."""
+    tasks = [
+        _RewriteTask(path, str(workspace.abs(path)), spec, file_edits)
+        for path, file_edits in sorted(edits.items())
+    ]
+    outcomes = _execute(_rewrite, tasks, jobs, "rewrite", options.progress)
+    errors = sorted(o.error for o in outcomes if o.error is not None)
+    if errors:
+        result.errors.extend(errors)
+        result.notes.append(
+            f"{spec.codemod_id}: no file was changed because {len(errors)} planned rewrite(s) failed"
+        )
+        return []
+    return sorted((o.change for o in outcomes if o.change is not None), key=lambda c: c.path)
+

@@ -1,0 +1,151 @@
+"""One Python source file: its bytes, and lazily its LibCST and `ast` trees.
+
+Parsing is the expensive part of every run, so each tree is built at most once per file and only when a
+codemod asks for it; several codemods analysing the same file share the trees.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import re
+import warnings
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+_CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
+class SourceError(Exception):
+    """A file that cannot be decoded or parsed; carries the position for the report."""
+
+    def __init__(self, kind: str, message: str, line: int = 0, col: int = 0) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.line = line
+        self.col = col
+
+
+def declared_encoding(raw: bytes) -> str:
+    """The encoding Python would use for ``raw``: BOM, then a PEP 263 cookie, else UTF-8."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    for line in raw.split(b"\n", 2)[:2]:
+        match = _CODING_RE.match(line)
+        if match:
+            return match.group(1).decode("ascii", "replace")
+    return "utf-8"
+
+
+def decode_source(raw: bytes) -> str:
+    """Decode ``raw`` as Python source, raising SourceError with the line of the first bad byte."""
+    encoding = declared_encoding(raw)
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise SourceError("decode-error", f"unknown encoding {encoding!r}", 1, 0) from None
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1)
+        raise SourceError(
+            "decode-error", f"cannot decode as {encoding}: {exc.reason}", line, col
+        ) from None
+
+
+@dataclass
+class SourceFile:
+    """A file under analysis. ``path`` is repository-relative (POSIX), ``abs_path`` is on disk."""
+
+    path: str
+    abs_path: str
+    raw: bytes
+    exists: bool = True
+    _text: str | None = field(default=None, repr=False)
+    _cst: cst.Module | None = field(default=None, repr=False)
+    _ast: ast.Module | None = field(default=None, repr=False)
+    _ast_failed: bool = field(default=False, repr=False)
+
+    @property
+    def text(self) -> str:
+        """The decoded source."""
+        if self._text is None:
+            self._text = decode_source(self.raw)
+        return self._text
+
+    @property
+    def module(self) -> cst.Module:
+        """The LibCST tree (parsed once)."""
+        if self._cst is None:
+            self._cst = parse_cst(self.raw)
+        return self._cst
+
+    def ast_module(self) -> ast.Module | None:
+        """The `ast` tree, or None when this interpreter's grammar cannot parse the file.
+
+        `ast` is ~10x faster than LibCST, so detection uses it where it is exact; a file written for a
+        newer Python than the one running falls back to LibCST.
+        """
+        if self._ast is None and not self._ast_failed:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    self._ast = ast.parse(self.text, self.path)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                self._ast_failed = True
+        return self._ast
+
+
+def parse_cst(raw: bytes) -> cst.Module:
+    """Parse bytes with LibCST, turning every failure into a SourceError with a position."""
+    decode_source(raw)
+    try:
+        return cst.parse_module(raw)
+    except cst.ParserSyntaxError as exc:
+        line, col = _python_error_position(raw) or (exc.raw_line, exc.raw_column)
+        raise SourceError("syntax-error", f"syntax error: {exc.message}", line, col) from None
+    except SyntaxError as exc:
+        raise SourceError(
+            "syntax-error", f"syntax error: {exc.msg}", exc.lineno or 0, (exc.offset or 1) - 1
+        ) from None
+    except RecursionError:
+        raise SourceError("syntax-error", "file too deeply nested to parse", 0, 0) from None
+
+
+def _python_error_position(raw: bytes) -> tuple[int, int] | None:
+    """Where CPython's own parser fails; LibCST's tokenizer errors often point at line 1."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(raw, "<source>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as exc:
+        if exc.lineno:
+            return exc.lineno, max((exc.offset or 1) - 1, 0)
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
+
+
+def verify_output(path: str, before: bytes, after: bytes) -> str | None:
+    """Why ``after`` must not be written (it does not parse or compile), or None when it is fine.
+
+    Compilation is only required when the original compiled under this interpreter, so code written for
+    a newer Python is not reported as broken by us.
+    """
+    try:
+        cst.parse_module(after)
+    except Exception as exc:  # any parser failure means the output is unusable
+        return f"output does not parse: {exc}"
+    try:
+        compile(after, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        if before:
+            try:
+                compile(before, path, "exec", dont_inherit=True)
+            except (SyntaxError, ValueError):
+                return None
+        return f"output does not compile: {exc}"
+    return None

@@ -1,0 +1,42 @@
+"""The jinja2 environment for code, report and scaffold templates, with project overrides."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from backfix.resources import templates_dir
+
+
+@cache
+def environment(overrides: tuple[str, ...] = ()) -> jinja2.Environment:
+    """An environment that looks in ``overrides`` first, then in the bundled templates.
+
+    StrictUndefined turns a missing variable into an error instead of silently empty code.
+    """
+    search = [*overrides, str(templates_dir())]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=jinja2.select_autoescape(["html", "xml"], default=False),
+    )
+    env.filters["pystr"] = python_string
+    return env
+
+
+def python_string(value: object) -> str:
+    """A double-quoted Python string literal for ``value`` (JSON string syntax is valid Python)."""
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def render(name: str, overrides: Sequence[str] = (), **context: Any) -> str:
+    """Render template ``name`` (e.g. ``code/bare-except/log_call.py.j2``)."""
+    return environment(tuple(str(Path(o)) for o in overrides)).get_template(name).render(**context)
