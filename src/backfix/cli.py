@@ -105,7 +105,11 @@ exclude_option = click.option(
     "--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable)."
 )
 jobs_option = click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPUs)."
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: CPUs).",
 )
 option_option = click.option(
     "--option",
@@ -115,6 +119,30 @@ option_option = click.option(
     metavar="KEY=VALUE",
     help="Set a codemod option (overrides [tool.backfix]).",
 )
+
+mode_option = click.option(
+    "--mode",
+    type=click.Choice(["auto", "sync", "async"]),
+    default=None,
+    help="async-queries: target sync 2.0 style or AsyncSession (default: auto).",
+)
+templates_option = click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Folder whose jinja2 templates override the bundled ones.",
+)
+
+
+def _overrides(
+    raw_options: Sequence[str], mode: str | None, templates: Path | None
+) -> dict[str, Any]:
+    overrides = dict(_parse_option(o) for o in raw_options)
+    if mode is not None:
+        overrides["mode"] = mode
+    if templates is not None:
+        overrides["templates"] = str(templates.resolve())
+    return overrides
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -160,6 +188,7 @@ def describe(codemod_id: str) -> None:
 @option_option
 @click.option("--codemod", "codemod_ids", multiple=True, metavar="ID", help="Only these codemods.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@mode_option
 def scan(
     paths: tuple[Path, ...],
     exclude: tuple[str, ...],
@@ -167,10 +196,11 @@ def scan(
     raw_options: tuple[str, ...],
     codemod_ids: tuple[str, ...],
     fmt: str,
+    mode: str | None,
 ) -> None:
     """Count violations per codemod and file. Exit 0 clean, 1 violations, 2 errors."""
     workspace, config = _prepare(paths)
-    overrides = dict(_parse_option(o) for o in raw_options)
+    overrides = _overrides(raw_options, mode, None)
     try:
         classes = [get_codemod(c) for c in codemod_ids] or list(all_codemods().values())
         specs = [_spec(cls, config, overrides) for cls in classes]
@@ -212,6 +242,8 @@ def scan(
 )
 @click.option("--allow-dirty", is_flag=True, help="Write in place over uncommitted changes.")
 @click.option("--no-logging", is_flag=True, help="bare-except: no log call in swallowing handlers.")
+@mode_option
+@templates_option
 def apply(
     codemod_id: str,
     paths: tuple[Path, ...],
@@ -222,10 +254,12 @@ def apply(
     branch: str | None,
     allow_dirty: bool,
     no_logging: bool,
+    mode: str | None,
+    templates: Path | None,
 ) -> None:
     """Fix the violations of one codemod: diff, in place, or on a branch."""
     workspace, config = _prepare(paths)
-    overrides = dict(_parse_option(o) for o in raw_options)
+    overrides = _overrides(raw_options, mode, templates)
     if no_logging:
         overrides["log_swallowed"] = False
     try:

@@ -132,9 +132,7 @@ class Codemod:
     def plan(self, facts: Sequence[FileFacts], project: ProjectContext) -> Plan:
         """Combine per-file facts into edits. The default fixes each file with a fixable violation."""
         violations = [v for fact in facts for v in fact.violations]
-        edits = {
-            fact.path: fact.data for fact in facts if any(v.fixable for v in fact.violations)
-        }
+        edits = {fact.path: fact.data for fact in facts if any(v.fixable for v in fact.violations)}
         return Plan(violations=violations, edits=edits)
 
     def rewrite(self, source: SourceFile, edits: Any) -> cst.Module:

@@ -18,7 +18,9 @@ from backfix.codemod import Codemod, ConfigError
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+__all__ = ["Config", "ConfigError", "load_config", "tomllib"]
 
 GLOBAL_KEYS = {"exclude": list, "jobs": int, "templates": str}
 

@@ -14,8 +14,22 @@ from backfix import gitops
 
 #: folders never walked outside git (inside git, .gitignore decides).
 SKIP_DIRS = frozenset(
-    {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", ".tox", ".nox", "node_modules",
-     ".mypy_cache", ".ruff_cache", ".pytest_cache", "site-packages", ".backfix"}
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        "node_modules",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "site-packages",
+        ".backfix",
+    }
 )
 
 
@@ -71,13 +85,16 @@ def discover(workspace: Workspace, paths: Sequence[Path], exclude: Sequence[str]
     if workspace.repo is not None:
         # A folder the user names explicitly is walked even when git ignores it as a whole.
         repo = workspace.repo
-        inside = [t for t in inside if t == workspace.root or not gitops.is_ignored(repo, workspace.rel(t))]
+        inside = [
+            t
+            for t in inside
+            if t == workspace.root or not gitops.is_ignored(repo, workspace.rel(t))
+        ]
     if workspace.repo is not None and inside:
         rel_targets = [workspace.rel(t) if t != workspace.root else "." for t in inside]
         listed = gitops.list_files(workspace.repo, rel_targets)
         found.update(
-            name for name in listed
-            if name.endswith(".py") and (workspace.root / name).is_file()
+            name for name in listed if name.endswith(".py") and (workspace.root / name).is_file()
         )
         # A file named explicitly is taken even when git ignores it.
         found.update(workspace.rel(t) for t in inside if t.is_file() and t.suffix == ".py")
@@ -87,7 +104,9 @@ def discover(workspace: Workspace, paths: Sequence[Path], exclude: Sequence[str]
             found.add(workspace.rel(target))
             continue
         for dirpath, dirnames, filenames in os.walk(target):
-            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+            dirnames[:] = sorted(
+                d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")
+            )
             for filename in filenames:
                 if filename.endswith(".py"):
                     found.add(workspace.rel(Path(dirpath, filename)))

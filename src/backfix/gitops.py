@@ -108,7 +108,9 @@ def commit_to_branch(
     try:
         head = repo.head.commit
     except ValueError:
-        raise GitError("the repository has no commits yet; commit once before a branch run") from None
+        raise GitError(
+            "the repository has no commits yet; commit once before a branch run"
+        ) from None
     try:
         repo.git.check_ref_format("--branch", branch)
     except git.GitCommandError:
@@ -154,7 +156,7 @@ def _write_blob(repo: git.Repo, data: bytes) -> str:
 
 
 def _as_stream(data: str | bytes) -> tempfile.SpooledTemporaryFile[bytes]:
-    stream: tempfile.SpooledTemporaryFile[bytes] = tempfile.SpooledTemporaryFile()
+    stream: tempfile.SpooledTemporaryFile[bytes] = tempfile.SpooledTemporaryFile()  # noqa: SIM115
     stream.write(data.encode("utf-8") if isinstance(data, str) else data)
     stream.seek(0)
     return stream

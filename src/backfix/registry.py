@@ -30,7 +30,9 @@ def _codemod_class_of(module_name: str) -> type[Codemod]:
         and obj.__module__ == module.__name__
     ]
     if len(found) != 1:
-        raise ConfigError(f"{module_name} must define exactly one Codemod subclass, found {len(found)}")
+        raise ConfigError(
+            f"{module_name} must define exactly one Codemod subclass, found {len(found)}"
+        )
     return found[0]
 
 

@@ -299,4 +299,3 @@ def _rewrite_planned(
         )
         return []
     return sorted((o.change for o in outcomes if o.change is not None), key=lambda c: c.path)
-

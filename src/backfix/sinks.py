@@ -65,9 +65,7 @@ def commit_message(codemod_id: str, result: RunResult, extra: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_branch(
-    repo: git.Repo, branch: str, changes: Sequence[FileChange], message: str
-) -> str:
+def to_branch(repo: git.Repo, branch: str, changes: Sequence[FileChange], message: str) -> str:
     """Commit ``changes`` on a new branch without touching the current branch or work tree."""
     try:
         return gitops.commit_to_branch(repo, branch, changes, message)

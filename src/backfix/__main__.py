@@ -1,0 +1,5 @@
+"""``python -m backfix`` runs the ``codemod`` command."""
+
+from backfix.cli import main
+
+main()
