@@ -45,6 +45,16 @@ def _parse_option(text: str) -> tuple[str, Any]:
     return key.strip(), value
 
 
+def _check_options(classes: Sequence[type[Codemod]], raw_options: Sequence[str]) -> None:
+    """Every ``-o KEY=VALUE`` must name an option of at least one selected codemod."""
+    declared = {key for cls in classes for key in cls.DEFAULTS}
+    for text in raw_options:
+        key = _parse_option(text)[0].replace("-", "_")
+        if key not in declared:
+            ids = ", ".join(cls.ID for cls in classes)
+            raise ConfigError(f"unknown option {key!r} for {ids}")
+
+
 def _spec(cls: type[Codemod], config: Config, overrides: dict[str, Any]) -> CodemodSpec:
     options = config.options_for(cls)
     options.update({k: v for k, v in overrides.items() if k in cls.DEFAULTS})
@@ -137,7 +147,7 @@ templates_option = click.option(
 def _overrides(
     raw_options: Sequence[str], mode: str | None, templates: Path | None
 ) -> dict[str, Any]:
-    overrides = dict(_parse_option(o) for o in raw_options)
+    overrides = {key.replace("-", "_"): value for key, value in map(_parse_option, raw_options)}
     if mode is not None:
         overrides["mode"] = mode
     if templates is not None:
@@ -203,6 +213,7 @@ def scan(
     overrides = _overrides(raw_options, mode, None)
     try:
         classes = [get_codemod(c) for c in codemod_ids] or list(all_codemods().values())
+        _check_options(classes, raw_options)
         specs = [_spec(cls, config, overrides) for cls in classes]
     except ConfigError as exc:
         _fail(str(exc))
@@ -263,7 +274,9 @@ def apply(
     if no_logging:
         overrides["log_swallowed"] = False
     try:
-        spec = _spec(get_codemod(codemod_id), config, overrides)
+        cls = get_codemod(codemod_id)
+        _check_options([cls], raw_options)
+        spec = _spec(cls, config, overrides)
     except ConfigError as exc:
         _fail(str(exc))
     if branch is not None and dry_run:

@@ -1,0 +1,282 @@
+"""CLI behaviour of scan and apply on temporary git repositories (bare-except as the codemod)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from unidiff import PatchSet
+
+from backfix.cli import main
+
+LEGACY = "def f():\n    try:\n        g()\n    except:\n        raise\n"
+FIXED = "def f():\n    try:\n        g()\n    except BaseException:\n        raise\n"
+CLEAN = "def ok():\n    return 1\n"
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in ``repo`` and return its stdout."""
+    done = subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True)
+    return done.stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository with one file holding a violation and one clean file, committed."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.name", "Test User")
+    git(root, "config", "user.email", "test@example.com")
+    (root / "legacy.py").write_text(LEGACY)
+    (root / "pkg").mkdir()
+    (root / "pkg" / "clean.py").write_text(CLEAN)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "initial")
+    return root
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process; return exit code, stdout, stderr."""
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def state(repo: Path) -> tuple[str, str, str, str]:
+    """Everything a branch run must leave alone: branch, HEAD, index+worktree status, file bytes."""
+    files = "".join(
+        f"{p.relative_to(repo)}:{p.read_bytes()!r}\n"
+        for p in sorted(repo.rglob("*"))
+        if p.is_file() and ".git" not in p.parts
+    )
+    return (
+        git(repo, "rev-parse", "--abbrev-ref", "HEAD"),
+        git(repo, "rev-parse", "HEAD"),
+        git(repo, "status", "--porcelain", "--untracked-files=all"),
+        files,
+    )
+
+
+def test_list_and_describe() -> None:
+    code, out, _ = invoke("list")
+    assert code == 0 and "bare-except" in out
+    code, out, _ = invoke("describe", "bare-except")
+    assert code == 0 and "--- a/example.py" in out and "+    except BaseException:" in out
+
+
+def test_unknown_codemod_is_an_error(repo: Path) -> None:
+    code, _, err = invoke("apply", "no-such-thing", "--path", str(repo))
+    assert code == 2 and "unknown codemod" in err
+
+
+def test_scan_exit_codes_and_json(repo: Path) -> None:
+    code, out, _ = invoke("scan", "--path", str(repo), "--format", "json")
+    assert code == 1
+    document = json.loads(out)  # stdout carries only the JSON document
+    assert document["totals"]["bare-except"] == 1
+    (violation,) = document["violations"]
+    assert {k: violation[k] for k in ("codemod", "path", "line", "col", "fixable")} == {
+        "codemod": "bare-except",
+        "path": "legacy.py",
+        "line": 4,
+        "col": 4,
+        "fixable": True,
+    }
+    code, out, _ = invoke("scan", "--path", str(repo / "pkg"))
+    assert code == 0 and out == ""
+
+
+def test_dry_run_prints_diff_and_writes_nothing(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    before = state(repo)
+    code, out, err = invoke("apply", "bare-except", "--path", ".", "--dry-run")
+    assert code == 1
+    assert out.startswith("--- a/legacy.py\n+++ b/legacy.py\n")  # normalized, never b/./legacy.py
+    patch = PatchSet(out)
+    assert [f.path for f in patch] == ["legacy.py"]
+    assert patch[0].added == 1 and patch[0].removed == 1
+    assert "1 violation(s) fixed" in err
+    assert state(repo) == before
+    code, out, _ = invoke("apply", "bare-except", "--path", str(repo / "pkg"), "--dry-run")
+    assert (code, out) == (0, "")
+
+
+def test_dry_run_marks_missing_final_newline(repo: Path) -> None:
+    (repo / "legacy.py").write_text(LEGACY.rstrip("\n"))
+    (repo / "last.py").write_text("try:\n    g()\nexcept: raise")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "no newline")
+    code, out, _ = invoke("apply", "bare-except", "--path", str(repo), "--dry-run")
+    assert code == 1
+    patch = PatchSet(out)
+    assert [f.path for f in patch] == ["last.py", "legacy.py"]
+    # the changed last line of last.py: marker after both the old and the new line
+    assert (
+        "-except: raise\n\\ No newline at end of file\n+except BaseException: raise\n\\ No" in out
+    )
+    # legacy.py's unchanged last line is context: one marker
+    assert out.count("\\ No newline at end of file\n") == 3
+
+
+def test_apply_in_place(repo: Path) -> None:
+    code, _, _ = invoke("apply", "bare-except", "--path", str(repo))
+    assert code == 0
+    assert (repo / "legacy.py").read_text() == FIXED
+    code, out, _ = invoke("apply", "bare-except", "--path", str(repo), "--dry-run")
+    assert (code, out) == (0, "")  # idempotent
+
+
+def test_apply_keeps_crlf_and_bom(repo: Path) -> None:
+    (repo / "legacy.py").write_bytes(b"\xef\xbb\xbf" + LEGACY.replace("\n", "\r\n").encode())
+    git(repo, "commit", "-qam", "crlf")
+    assert invoke("apply", "bare-except", "--path", str(repo))[0] == 0
+    assert (repo / "legacy.py").read_bytes() == b"\xef\xbb\xbf" + FIXED.replace(
+        "\n", "\r\n"
+    ).encode()
+
+
+def test_apply_refuses_dirty_target(repo: Path) -> None:
+    (repo / "legacy.py").write_text(LEGACY + "\n# local edit\n")
+    code, _, err = invoke("apply", "bare-except", "--path", str(repo))
+    assert code == 2 and "uncommitted" in err and "legacy.py" in err
+    assert (repo / "legacy.py").read_text().endswith("# local edit\n")
+
+
+def test_dirty_files_the_codemod_does_not_touch_never_block(repo: Path) -> None:
+    (repo / "pkg" / "clean.py").write_text(CLEAN + "x = 2\n")
+    (repo / "notes.txt").write_text("scratch")
+    code, _, _ = invoke("apply", "bare-except", "--path", str(repo))
+    assert code == 0 and (repo / "legacy.py").read_text() == FIXED
+
+
+def test_branch_run_leaves_user_state_untouched(repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "feature")
+    (repo / "pkg" / "clean.py").write_text(CLEAN + "x = 2\n")  # unstaged change
+    (repo / "staged.py").write_text("y = 1\n")
+    git(repo, "add", "staged.py")  # staged change
+    (repo / "untracked.txt").write_text("mine")
+    before = state(repo)
+    index_before = (repo / ".git" / "index").read_bytes()
+    code, _, err = invoke("apply", "bare-except", "--path", str(repo), "--branch", "fix/bare")
+    assert code == 0, err
+    assert state(repo) == before
+    assert (repo / ".git" / "index").read_bytes() == index_before
+    assert git(repo, "show", "fix/bare:legacy.py") == FIXED
+    assert git(repo, "rev-parse", "fix/bare~1") == git(repo, "rev-parse", "feature")
+    message = git(repo, "log", "-1", "--format=%B", "fix/bare")
+    assert "bare-except fixed 1 violation(s)" in message and "Remaining" in message
+    # the unrelated working-tree changes did not leak into the commit
+    assert git(repo, "show", "--name-only", "--format=", "fix/bare").split() == ["legacy.py"]
+
+
+def test_branch_default_name_and_existing_branch(repo: Path) -> None:
+    code, _, err = invoke("apply", "bare-except", "--path", str(repo), "--branch")
+    assert code == 0, err
+    branches = git(repo, "branch", "--list", "backfix/*").split()
+    assert len(branches) == 1 and branches[0].startswith("backfix/bare-except-")
+    code, _, err = invoke("apply", "bare-except", "--path", str(repo), "--branch", branches[0])
+    assert code == 2 and "already exists" in err
+
+
+def test_branch_refuses_dirty_target(repo: Path) -> None:
+    (repo / "legacy.py").write_text(LEGACY + "# wip\n")
+    before = state(repo)
+    code, _, err = invoke("apply", "bare-except", "--path", str(repo), "--branch", "b")
+    assert code == 2 and "uncommitted" in err
+    assert state(repo) == before
+    assert "b" not in git(repo, "branch", "--list", "b")
+
+
+def test_branch_without_identity_says_how_to_set_it(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    git(repo, "config", "--unset", "user.name")
+    git(repo, "config", "--unset", "user.email")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "nogitconfig"))
+    for var in (
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+        "EMAIL",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    code, _, err = invoke("apply", "bare-except", "--path", str(repo), "--branch", "b")
+    assert code == 2 and "git config --global user.name" in err
+    assert git(repo, "branch", "--list", "b") == ""
+
+
+def test_syntax_error_in_a_neighbour_file(repo: Path) -> None:
+    # Both hold the prefilter's trigger text; files without it are never parsed (by design).
+    (repo / "broken.py").write_text("def f(:\n    try: pass\n    except: pass\n")
+    (repo / "latin.py").write_bytes(b"x = '\xe9'\ntry: pass\nexcept: pass\n")  # not UTF-8
+    code, out, err = invoke("scan", "--path", str(repo), "--format", "json")
+    assert code == 2
+    document = json.loads(out)
+    assert document["totals"]["bare-except"] == 1
+    kinds = {e["path"]: (e["kind"], e["line"]) for e in document["errors"]}
+    assert kinds == {"broken.py": ("syntax-error", 1), "latin.py": ("decode-error", 1)}
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "bad files")
+    code, _, err = invoke("apply", "bare-except", "--path", str(repo))
+    assert code == 2 and "broken.py:1" in err
+    assert (repo / "legacy.py").read_text() == FIXED  # the good file was still fixed
+
+
+def test_gitignored_files_are_skipped_and_excludes_apply(repo: Path) -> None:
+    (repo / ".gitignore").write_text("generated/\n")
+    (repo / "generated").mkdir()
+    (repo / "generated" / "gen.py").write_text(LEGACY)
+    (repo / "vendor").mkdir()
+    (repo / "vendor" / "lib.py").write_text(LEGACY)
+    code, out, _ = invoke("scan", "--path", str(repo), "--format", "json", "--exclude", "vendor")
+    assert code == 1
+    assert [v["path"] for v in json.loads(out)["violations"]] == ["legacy.py"]
+
+
+def test_pyproject_exclude_and_options(repo: Path) -> None:
+    (repo / "pyproject.toml").write_text(
+        '[tool.backfix]\nexclude = ["pkg/*"]\n[tool.backfix.bare-except]\nlog-swallowed = false\n'
+    )
+    (repo / "pkg" / "swallow.py").write_text(LEGACY)
+    (repo / "quiet.py").write_text("try:\n    x = 1\nexcept:\n    pass\n")
+    code, out, _ = invoke("scan", "--path", str(repo), "--format", "json")
+    assert sorted(v["path"] for v in json.loads(out)["violations"]) == ["legacy.py", "quiet.py"]
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "more")
+    assert invoke("apply", "bare-except", "--path", str(repo))[0] == 0
+    assert (repo / "quiet.py").read_text() == "try:\n    x = 1\nexcept Exception:\n    pass\n"
+
+
+def test_bad_option_is_reported_before_any_write(repo: Path) -> None:
+    code, _, err = invoke("apply", "bare-except", "--path", str(repo), "-o", "nonsense=1")
+    assert code == 2 and "unknown option" in err
+    assert (repo / "legacy.py").read_text() == LEGACY
+
+
+def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.py").write_text(LEGACY)
+    code, out, _ = invoke("apply", "bare-except", "--path", ".", "--dry-run")
+    assert code == 1 and out.startswith("--- a/a.py\n")
+    code, _, err = invoke("apply", "bare-except", "--path", ".", "--branch")
+    assert code == 2 and "git repository" in err
+    assert invoke("apply", "bare-except", "--path", "a.py")[0] == 0
+    assert (tmp_path / "a.py").read_text() == FIXED
+
+
+def test_parallel_run_matches_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for index in range(12):
+        (tmp_path / f"m{index:02}.py").write_text(LEGACY if index % 2 else CLEAN)
+    serial = invoke("scan", "--path", ".", "--format", "json", "--jobs", "1")
+    parallel = invoke("scan", "--path", ".", "--format", "json", "--jobs", "2")
+    assert serial[0] == parallel[0] == 1
+    assert json.loads(serial[1]) == json.loads(parallel[1])
