@@ -248,6 +248,7 @@ def test_pyproject_exclude_and_options(repo: Path) -> None:
     (repo / "pkg" / "swallow.py").write_text(LEGACY)
     (repo / "quiet.py").write_text("try:\n    x = 1\nexcept:\n    pass\n")
     code, out, _ = invoke("scan", "--path", str(repo), "--format", "json")
+    assert code == 1
     assert sorted(v["path"] for v in json.loads(out)["violations"]) == ["legacy.py", "quiet.py"]
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "more")
