@@ -5,19 +5,19 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-from backfix import console, gitops
+from backfix import console, gitops, ledger_cli
 from backfix.codemod import Codemod, ConfigError
-from backfix.config import Config, load_config, tomllib
+from backfix.config import Config, find_config, tomllib
 from backfix.diff import render_diffs, unified_diff
 from backfix.discovery import Workspace, open_workspace
 from backfix.registry import all_codemods, get_codemod
-from backfix.results import FileChange, RunResult
+from backfix.results import FileChange, RunResult, Violation
 from backfix.runner import CodemodSpec, RunOptions, run
 from backfix.sinks import SinkError, commit_message, refuse_dirty, to_branch, write_in_place
 from backfix.source import SourceFile
@@ -70,7 +70,7 @@ def _prepare(paths: Sequence[Path]) -> tuple[Workspace, Config]:
             _fail(f"path does not exist: {target}")
     workspace = open_workspace(targets)
     try:
-        config = load_config(workspace.root)
+        config = find_config(workspace.root, targets[0])
     except ConfigError as exc:
         _fail(str(exc))
     return workspace, config
@@ -85,6 +85,7 @@ def _run(
     jobs: int | None,
     apply: bool,
     show_progress: bool,
+    only_files: Callable[[list[Violation]], set[str]] | None = None,
 ) -> RunResult:
     with console.progress_bar(show_progress) as progress:
         try:
@@ -96,6 +97,7 @@ def _run(
                     exclude=[*config.exclude, *exclude],
                     jobs=jobs or config.jobs,
                     apply=apply,
+                    only_files=only_files,
                     progress=progress,  # type: ignore[arg-type]
                     config=dict(config.table),
                 ),
@@ -218,6 +220,7 @@ def scan(
     except ConfigError as exc:
         _fail(str(exc))
     result = _run(workspace, config, specs, paths, exclude, jobs, False, fmt == "text")
+    ledger_cli.record_scan(workspace, result, paths, [*config.exclude, *exclude])
     if fmt == "json":
         document = {
             "violations": [v.to_json() for v in result.violations],
@@ -253,6 +256,18 @@ def scan(
 )
 @click.option("--allow-dirty", is_flag=True, help="Write in place over uncommitted changes.")
 @click.option("--no-logging", is_flag=True, help="bare-except: no log call in swallowing handlers.")
+@click.option(
+    "--max-files",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Fix only the next N source files with fixable violations (ranking order).",
+)
+@click.option(
+    "--pr-body",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write a pull-request description of this batch to this file.",
+)
 @mode_option
 @templates_option
 def apply(
@@ -267,6 +282,8 @@ def apply(
     no_logging: bool,
     mode: str | None,
     templates: Path | None,
+    max_files: int | None,
+    pr_body: Path | None,
 ) -> None:
     """Fix the violations of one codemod: diff, in place, or on a branch."""
     workspace, config = _prepare(paths)
@@ -283,34 +300,45 @@ def apply(
         _fail("--branch and --dry-run exclude each other")
     if branch is not None and workspace.repo is None:
         _fail("--branch needs a git repository")
-    result = _run(workspace, config, [spec], paths, exclude, jobs, True, True)
+    session = ledger_cli.ApplySession.create(
+        workspace, config, spec.codemod_id, paths, exclude, max_files, pr_body, templates
+    )
+    result = _run(workspace, config, [spec], paths, exclude, jobs, True, True, session.selector)
     console.print_errors(result.errors, _State.verbose)
     status = EXIT_ERROR if result.errors else EXIT_OK
+    session.finish(result)
 
     if dry_run:
         sys.stdout.write(render_diffs(result.changes))
         sys.stdout.flush()
         console.print_apply_summary(spec.codemod_id, result, "dry run, nothing written")
+        session.write_pr_body(result)
         sys.exit(status if status else (EXIT_FOUND if result.changes else EXIT_OK))
 
     if not result.changes:
         console.print_apply_summary(spec.codemod_id, result, "nothing to change")
+        session.append()
+        session.write_pr_body(result)
         sys.exit(status)
     try:
         if branch is not None:
             assert workspace.repo is not None
             refuse_dirty(workspace.repo, workspace.root, result.changes)
             name = branch or gitops.default_branch_name(workspace.repo, spec.codemod_id)
-            sha = to_branch(
-                workspace.repo, name, result.changes, commit_message(spec.codemod_id, result)
-            )
+            message = commit_message(spec.codemod_id, result, session.commit_extra(result))
+            sha = to_branch(workspace.repo, name, session.branch_changes(result.changes), message)
             where = f"committed on branch {name} as {sha[:10]}; your work tree is unchanged"
         else:
             if not allow_dirty:
                 refuse_dirty(workspace.repo, workspace.root, result.changes)
             write_in_place(result.changes)
+            session.append()
             where = "written in place"
     except SinkError as exc:
         _fail(str(exc))
+    session.write_pr_body(result)
     console.print_apply_summary(spec.codemod_id, result, where)
     sys.exit(status)
+
+
+ledger_cli.register(main)

@@ -112,11 +112,15 @@ class Codemod:
         scope: str = "",
         snippet: str = "",
     ) -> Violation:
-        """Build a Violation of this codemod in ``source``."""
+        """Build a Violation of this codemod in ``source``.
+
+        ``line`` is 1-based and ``col`` 0-based, as `ast` and LibCST report them; the Violation stores
+        a 1-based column, as editors and linters print ``path:line:col``.
+        """
         return Violation(
             path=source.path,
             line=line,
-            col=col,
+            col=col + 1,
             codemod=self.ID,
             message=message,
             fixable=fixable,

@@ -20,22 +20,37 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-__all__ = ["Config", "ConfigError", "load_config", "tomllib"]
+__all__ = ["Config", "ConfigError", "find_config", "load_config", "tomllib"]
 
 GLOBAL_KEYS = {"exclude": list, "jobs": int, "templates": str}
 
 
 @dataclass(frozen=True)
 class Config:
-    """The project's backfix configuration."""
+    """The project's backfix configuration; ``base`` is the folder of the pyproject.toml it came from."""
 
     root: Path
     table: Mapping[str, Any] = field(default_factory=dict)
+    base: Path | None = None
 
     @property
     def exclude(self) -> list[str]:
-        """Globs of paths never discovered."""
-        return [str(glob) for glob in self.table.get("exclude", [])]
+        """Globs of paths never discovered, relative to the repository root.
+
+        The file's globs are relative to its own folder: in ``sub/pyproject.toml``, ``tests`` means
+        any ``tests`` folder under ``sub/`` and ``gen/*.py`` means ``sub/gen/*.py``.
+        """
+        globs = [str(glob).strip("/") for glob in self.table.get("exclude", [])]
+        prefix = "" if self.base is None else self.base.relative_to(self.root).as_posix()
+        if prefix in ("", "."):
+            return globs
+        anchored: list[str] = []
+        for glob in globs:
+            if "/" in glob:
+                anchored.append(f"{prefix}/{glob}")
+            else:
+                anchored += [f"{prefix}/{glob}", f"{prefix}/*/{glob}"]
+        return anchored
 
     @property
     def jobs(self) -> int | None:
@@ -57,9 +72,37 @@ class Config:
         return options
 
 
-def load_config(root: Path) -> Config:
-    """Read ``[tool.backfix]`` from ``root/pyproject.toml``; a missing file or table is an empty config."""
-    pyproject = root / "pyproject.toml"
+def find_config(root: Path, start: Path) -> Config:
+    """The nearest ``pyproject.toml`` with a ``[tool.backfix]`` table from ``start`` up to ``root``.
+
+    A project nested in a bigger repository (a monorepo, or the example inside backfix's own
+    checkout) is configured by its own file, as ruff and black do it.
+    """
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    while True:
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and _has_backfix_table(candidate):
+            return load_config(root, candidate)
+        if folder == root or root not in folder.parents:
+            return load_config(root)
+        folder = folder.parent
+
+
+def _has_backfix_table(pyproject: Path) -> bool:
+    try:
+        return b"[tool.backfix" in pyproject.read_bytes()
+    except OSError:
+        return False
+
+
+def load_config(root: Path, pyproject: Path | None = None) -> Config:
+    """Read ``[tool.backfix]`` from ``pyproject`` (default ``root/pyproject.toml``).
+
+    A missing file or table is an empty config.
+    """
+    pyproject = pyproject or root / "pyproject.toml"
     if not pyproject.is_file():
         return Config(root=root)
     try:
@@ -72,4 +115,4 @@ def load_config(root: Path) -> Config:
     for key, expected in GLOBAL_KEYS.items():
         if key in table and not isinstance(table[key], expected):
             raise ConfigError(f"{pyproject}: tool.backfix.{key} must be a {expected.__name__}")
-    return Config(root=root, table=table)
+    return Config(root=root, table=table, base=pyproject.parent.resolve())

@@ -28,6 +28,7 @@ def progress_bar(enabled: bool) -> Iterator[object]:
         TimeElapsedColumn(),
         console=stderr,
         transient=True,
+        auto_refresh=False,  # no refresh thread: worker processes are forked
     )
     tasks: dict[str, object] = {}
 
@@ -35,6 +36,7 @@ def progress_bar(enabled: bool) -> Iterator[object]:
         if label not in tasks:
             tasks[label] = progress.add_task(label, total=total)
         progress.update(tasks[label], completed=done)  # type: ignore[arg-type]
+        progress.refresh()
 
     with progress:
         yield update

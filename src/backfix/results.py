@@ -11,6 +11,8 @@ from typing import Any
 class Violation:
     """One defect a codemod found, fixable by `apply` or left for manual review with a reason.
 
+    ``line`` and ``col`` are 1-based.
+
     ``scope`` (qualified name of the enclosing function/class) and ``snippet`` (a normalized form of the
     offending statement) make up the fingerprint that survives line shifts and reformatting.
     """

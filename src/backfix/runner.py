@@ -101,7 +101,7 @@ def _init_worker() -> None:
 
 def _error(path: str, exc: BaseException) -> FileError:
     if isinstance(exc, SourceError):
-        return FileError(path, exc.line, exc.col, exc.kind, exc.message)
+        return FileError(path, exc.line, exc.col + 1 if exc.line else 0, exc.kind, exc.message)
     if isinstance(exc, OSError):
         return FileError(path, 0, 0, "read-error", f"cannot read: {exc.strerror or exc}")
     return FileError(
@@ -191,7 +191,11 @@ def _execute(
             if progress:
                 progress(label, done, total)
         return results
-    context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    # fork, not spawn/forkserver: those start a fresh interpreter whose sys.path begins with the
+    # current folder, so a project file named like a stdlib module (select.py, types.py) would be
+    # imported instead. The parent runs no threads (the progress bar refreshes synchronously).
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
     executor: Executor = ProcessPoolExecutor(
         max_workers=min(jobs, total), mp_context=context, initializer=_init_worker
     )

@@ -132,20 +132,28 @@ def _python_error_position(raw: bytes) -> tuple[int, int] | None:
 def verify_output(path: str, before: bytes, after: bytes) -> str | None:
     """Why ``after`` must not be written (it does not parse or compile), or None when it is fine.
 
-    Compilation is only required when the original compiled under this interpreter, so code written for
-    a newer Python is not reported as broken by us.
+    ``compile`` parses with CPython's own parser and compiles, about ten times faster than a LibCST
+    re-parse. When the original does not compile under this interpreter (grammar of a newer Python),
+    the output is re-parsed with LibCST instead, so such code is not reported as broken by us.
     """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarnings of the user's code are not ours to print
+        try:
+            compile(after, path, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError) as exc:
+            if before:
+                try:
+                    compile(before, path, "exec", dont_inherit=True)
+                except (SyntaxError, ValueError):
+                    # Newer grammar than this interpreter's: LibCST is the judge.
+                    return _libcst_problem(after)
+            return f"output does not compile: {exc}"
+    return None
+
+
+def _libcst_problem(after: bytes) -> str | None:
     try:
         cst.parse_module(after)
     except Exception as exc:  # any parser failure means the output is unusable
         return f"output does not parse: {exc}"
-    try:
-        compile(after, path, "exec", dont_inherit=True)
-    except (SyntaxError, ValueError) as exc:
-        if before:
-            try:
-                compile(before, path, "exec", dont_inherit=True)
-            except (SyntaxError, ValueError):
-                return None
-        return f"output does not compile: {exc}"
     return None

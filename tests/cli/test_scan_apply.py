@@ -82,7 +82,7 @@ def test_scan_exit_codes_and_json(repo: Path) -> None:
         "codemod": "bare-except",
         "path": "legacy.py",
         "line": 4,
-        "col": 4,
+        "col": 5,
         "fixable": True,
     }
     code, out, _ = invoke("scan", "--path", str(repo / "pkg"))
@@ -171,7 +171,9 @@ def test_branch_run_leaves_user_state_untouched(repo: Path) -> None:
     message = git(repo, "log", "-1", "--format=%B", "fix/bare")
     assert "bare-except fixed 1 violation(s)" in message and "Remaining" in message
     # the unrelated working-tree changes did not leak into the commit
-    assert git(repo, "show", "--name-only", "--format=", "fix/bare").split() == ["legacy.py"]
+    # (the ledger record travels with the branch commit: issue 5)
+    committed = git(repo, "show", "--name-only", "--format=", "fix/bare").split()
+    assert sorted(committed) == [".backfix/ledger.jsonl", "legacy.py"]
 
 
 def test_branch_default_name_and_existing_branch(repo: Path) -> None:
@@ -281,3 +283,15 @@ def test_parallel_run_matches_serial(tmp_path: Path, monkeypatch: pytest.MonkeyP
     parallel = invoke("scan", "--path", ".", "--format", "json", "--jobs", "2")
     assert serial[0] == parallel[0] == 1
     assert json.loads(serial[1]) == json.loads(parallel[1])
+
+
+def test_nested_project_config_is_found(repo: Path) -> None:
+    sub = repo / "services" / "api"
+    (sub / "tests").mkdir(parents=True)
+    (sub / "gen").mkdir()
+    (sub / "pyproject.toml").write_text('[tool.backfix]\nexclude = ["tests", "gen/*.py"]\n')
+    for rel in ("app.py", "tests/test_app.py", "gen/out.py"):
+        (sub / rel).write_text(LEGACY)
+    code, out, _ = invoke("scan", "--path", str(sub), "--format", "json")
+    assert code == 1
+    assert [v["path"] for v in json.loads(out)["violations"]] == ["services/api/app.py"]

@@ -1,0 +1,1 @@
+"""Service layer: use cases that own their database transaction."""
