@@ -5,8 +5,10 @@ What:
     * a handler whose body ends in a bare ``raise`` becomes ``except BaseException:``, the exact
       equivalent, so cleanup-then-re-raise keeps running on Ctrl-C;
     * a handler that silently swallows (its body is only ``pass``, ``continue``, ``return``, ``...``)
-      also gets a log call through the module's logger (``logger = logging.getLogger(...)``), which is
-      added when the module has none. Option ``log_swallowed = false`` (``--no-logging``) turns it off.
+      also gets a log call through the module's logger (``logger``/``log = logging.getLogger(...)``,
+      or a ``logger`` imported from elsewhere, e.g. loguru's). When the module has none, one is added
+      after its imports, and ``import logging`` where isort would sort it. Option
+      ``log_swallowed = false`` (``--no-logging``) turns this off.
 
 Why:
     A bare ``except:`` swallows interrupts and exits and hides real errors.
@@ -14,18 +16,22 @@ Why:
 Safety:
     Handler bodies and comments are kept. Exception types are never narrowed below ``Exception``:
     guessing (``int()`` → ``ValueError``) breaks code that also relied on ``TypeError``. A handler at
-    module level that runs before the module's logger is defined is fixed without a log call.
+    module level that runs before the module's logger is defined, or one in a function that binds the
+    logger's name itself (a parameter ``log``), is fixed without a log call. A new logger never takes
+    a name the module already uses (``logger`` → ``_logger``).
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from backfix.codemod import Codemod
@@ -159,7 +165,7 @@ class _CstFinder(cst.CSTVisitor):
             self.found.append(_Found(start.line, start.column, _cst_kind(node.body), scope))
 
 
-# --- rewrite -------------------------------------------------------------------------------------------
+# --- rewrite: where the logger is, or where one goes ---------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -168,14 +174,27 @@ class _LoggerSite:
     index: int | None  # top-level statement index of the definition; None when we add one
 
 
-def _find_logger(module: cst.Module) -> _LoggerSite | None:
+def _single_small(stmt: cst.BaseStatement) -> cst.BaseSmallStatement | None:
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+        return stmt.body[0]
+    return None
+
+
+def _find_logger(module: cst.Module, configured: str) -> _LoggerSite | None:
+    """The module's logger: ``<name> = ...getLogger(...)``, or ``logger`` imported from elsewhere."""
     for index, stmt in enumerate(module.body):
-        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        small = _single_small(stmt)
+        if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+            # `from loguru import logger`, `from app.log import logger`: the module's own logger.
+            if configured in _import_bindings(small):
+                return _LoggerSite(configured, index)
             continue
-        assign = stmt.body[0]
-        if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1):
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target, value = small.targets[0].target, small.value
+        elif isinstance(small, cst.AnnAssign) and small.value is not None:
+            target, value = small.target, small.value
+        else:
             continue
-        target, value = assign.targets[0].target, assign.value
         if not (isinstance(target, cst.Name) and isinstance(value, cst.Call)):
             continue
         func = value.func
@@ -185,72 +204,319 @@ def _find_logger(module: cst.Module) -> _LoggerSite | None:
     return None
 
 
-def _module_names(module: cst.Module) -> set[str]:
+def _import_bindings(node: cst.Import | cst.ImportFrom) -> set[str]:
+    """Names an import statement binds (``import a.b`` binds ``a``)."""
+    if isinstance(node.names, cst.ImportStar):
+        return set()
     names: set[str] = set()
-    for stmt in module.body:
-        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-            names.add(stmt.name.value)
-        elif isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                if isinstance(small, cst.Assign):
-                    names.update(
-                        t.target.value for t in small.targets if isinstance(t.target, cst.Name)
-                    )
+    for alias in node.names:
+        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            names.add(alias.asname.name.value)
+        else:
+            dotted = get_full_name_for_node(alias.name) or ""
+            names.add(dotted.split(".")[0])
     return names
 
 
-def _has_logging_import(module: cst.Module) -> bool:
+def _module_names(module: cst.Module) -> set[str]:
+    """Names bound at the top level of the module that a new logger must not shadow."""
+    collector = _BindingCollector()
     for stmt in module.body:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                if isinstance(small, cst.Import) and any(
-                    isinstance(alias.name, cst.Name)
-                    and alias.name.value == "logging"
-                    and alias.asname is None
-                    for alias in small.names
-                ):
-                    return True
-    return False
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            collector.names.add(stmt.name.value)
+        else:
+            stmt.visit(collector)
+    return collector.names
+
+
+class _BindingCollector(cst.CSTVisitor):
+    """Every name bound by assignment, import, loop, ``with``, ``except as``, def or parameter.
+
+    Used as an over-approximation: names bound in nested functions count too, which only ever makes
+    the codemod more careful.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def _targets(self, node: cst.BaseExpression | cst.BaseAssignTargetExpression) -> None:
+        if isinstance(node, cst.Name):
+            self.names.add(node.value)
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            for element in node.elements:
+                self._targets(element.value)
+        elif isinstance(node, cst.StarredElement):
+            self._targets(node.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._targets(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._targets(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._targets(node.target)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._targets(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._targets(node.target)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._targets(node.target)
+
+    def visit_AsName(self, node: cst.AsName) -> None:
+        self._targets(node.name)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self.names.update(_import_bindings(node))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.names.update(_import_bindings(node))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.names.add(node.name.value)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.names.add(node.name.value)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.names.add(node.name.value)
+
+
+def _function_bindings(node: cst.FunctionDef) -> set[str]:
+    collector = _BindingCollector()
+    node.params.visit(collector)
+    node.body.visit(collector)
+    return collector.names
+
+
+def _binds_logging(node: cst.BaseSmallStatement) -> bool:
+    return isinstance(node, cst.Import) and "logging" in _import_bindings(node)
+
+
+def _has_logging_import(module: cst.Module) -> bool:
+    return any(
+        _binds_logging(small)
+        for stmt in module.body
+        if isinstance(stmt, cst.SimpleStatementLine)
+        for small in stmt.body
+    )
+
+
+def _is_docstring(stmt: cst.BaseStatement) -> bool:
+    small = _single_small(stmt)
+    return isinstance(small, cst.Expr) and isinstance(
+        small.value, (cst.SimpleString, cst.ConcatenatedString)
+    )
+
+
+def _is_import_line(stmt: cst.BaseStatement) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and all(
+        isinstance(small, (cst.Import, cst.ImportFrom)) for small in stmt.body
+    )
+
+
+def _is_import_block(stmt: cst.BaseStatement) -> bool:
+    """A ``try``/``if`` made only of imports and fallbacks (optional imports, ``TYPE_CHECKING``)."""
+    if isinstance(stmt, cst.SimpleStatementLine):
+        return all(
+            isinstance(small, (cst.Import, cst.ImportFrom, cst.Pass, cst.Assign))
+            for small in stmt.body
+        )
+    suites: list[cst.BaseSuite] = []
+    if isinstance(stmt, cst.Try):
+        suites = [stmt.body, *(h.body for h in stmt.handlers)]
+        suites += [part.body for part in (stmt.orelse, stmt.finalbody) if part is not None]
+    elif isinstance(stmt, cst.If):
+        branch: cst.If | cst.Else | None = stmt
+        while isinstance(branch, cst.If):
+            suites.append(branch.body)
+            branch = branch.orelse
+        if branch is not None:
+            suites.append(branch.body)
+    else:
+        return False
+    return all(
+        isinstance(suite, cst.IndentedBlock) and all(_is_import_block(s) for s in suite.body)
+        for suite in suites
+    )
 
 
 def _header_end(module: cst.Module) -> int:
-    """Index after the docstring, ``__future__`` imports and the leading block of imports."""
+    """Index just after the docstring and the last import of the module's leading import section.
+
+    Optional-import blocks (``try: import x`` / ``if TYPE_CHECKING:``) belong to the section, so a new
+    logger never lands between imports (which would make every later import an E402).
+    """
     end = 0
     for index, stmt in enumerate(module.body):
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            break
-        small = stmt.body[0]
-        is_docstring = index == 0 and isinstance(small, cst.Expr) and isinstance(
-            small.value, (cst.SimpleString, cst.ConcatenatedString)
-        )
-        if is_docstring or isinstance(small, (cst.Import, cst.ImportFrom)):
+        if (index == 0 and _is_docstring(stmt)) or _is_import_line(stmt):
             end = index + 1
-        else:
+        elif isinstance(stmt, cst.SimpleStatementLine) or not _is_import_block(stmt):
             break
     return end
+
+
+# --- rewrite: placing `import logging` where isort/ruff would -------------------------------------------
+
+
+def _import_module(stmt: cst.BaseStatement) -> tuple[str, str] | None:
+    """(``"import"`` or ``"from"``, dotted module) of a one-import line; None for anything else."""
+    small = _single_small(stmt)
+    if isinstance(small, cst.Import):
+        return "import", get_full_name_for_node(small.names[0].name) or ""
+    if isinstance(small, cst.ImportFrom):
+        if small.relative or small.module is None:
+            return "from", "."
+        return "from", get_full_name_for_node(small.module) or ""
+    return None
+
+
+def _logging_import_position(body: Sequence[cst.BaseStatement], header_end: int) -> tuple[int, str]:
+    """Where ``import logging`` goes among the header's imports, as isort's default order puts it.
+
+    Within the standard-library section plain imports come first, sorted case-insensitively, then
+    ``from`` imports; that section comes before third-party and local ones. Returns the index and how
+    to insert: ``"before"`` an import (taking over its leading lines), ``"section"`` (before the first
+    third-party import, as a section of its own), ``"append"`` (after the last plain stdlib import) or
+    ``"alone"`` (there is no import to sort among).
+    """
+    straight: list[tuple[int, str]] = []
+    stdlib_from: list[int] = []
+    others: list[int] = []
+    for index, stmt in enumerate(body[:header_end]):
+        found = _import_module(stmt)
+        if found is None or found[1] == "__future__":
+            continue
+        style, dotted = found
+        if dotted.split(".")[0] not in sys.stdlib_module_names:
+            others.append(index)
+        elif style == "import":
+            straight.append((index, dotted))
+        else:
+            stdlib_from.append(index)
+    if straight:
+        later = [index for index, dotted in straight if dotted.lower() > "logging"]
+        return (later[0], "before") if later else (straight[-1][0] + 1, "append")
+    if stdlib_from:
+        return stdlib_from[0], "before"
+    if others:
+        return others[0], "section"
+    return header_end, "alone"
+
+
+def _detach_comments(module: cst.Module) -> cst.Module:
+    """Give the first statement back the comment block written right above it.
+
+    LibCST keeps every comment above the first statement in ``Module.header``; when we insert before
+    that statement, a comment that describes it (separated from the file's opening comments by a blank
+    line) must move down with it.
+    """
+    header = list(module.header)
+    split = len(header)
+    while split > 0 and header[split - 1].comment is not None:
+        split -= 1
+    if split in (0, len(header)) or not module.body:
+        return module
+    first = module.body[0]
+    moved = first.with_changes(leading_lines=[*header[split:], *first.leading_lines])
+    return module.with_changes(header=header[:split], body=[moved, *module.body[1:]])
+
+
+def _spaced(
+    stmt: cst.SimpleStatementLine | cst.BaseCompoundStatement,
+) -> cst.SimpleStatementLine | cst.BaseCompoundStatement:
+    """``stmt`` with the blank lines PEP 8 wants after the new logger: two before a def or class."""
+    lines = list(stmt.leading_lines)
+    blanks = 0
+    while blanks < len(lines) and lines[blanks].comment is None:
+        blanks += 1
+    wanted = 2 if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) else 1
+    if blanks >= wanted:
+        return stmt
+    return stmt.with_changes(leading_lines=[cst.EmptyLine()] * (wanted - blanks) + lines)
+
+
+def _add_logger(module: cst.Module, name: str, header_end: int, overrides: list[str]) -> cst.Module:
+    """Insert ``import logging`` (if missing) and the logger definition after the module's imports."""
+    blank = cst.EmptyLine()
+    if header_end == 0:
+        module = _detach_comments(module)
+    body = list(module.body)
+    if header_end < len(body):
+        body[header_end] = _spaced(body[header_end])
+    definition = cst.parse_statement(
+        render("code/bare-except/logger_definition.py.j2", overrides, logger=name)
+    ).with_changes(leading_lines=[blank] if header_end else [])
+    new = [definition]
+    if not _has_logging_import(module):
+        import_logging = cst.parse_statement("import logging")
+        at, how = _logging_import_position(body, header_end)
+        if how == "alone":
+            new = [
+                import_logging.with_changes(leading_lines=[blank] if header_end else []),
+                definition.with_changes(leading_lines=[blank]),
+            ]
+        else:
+            if how != "append":
+                existing = body[at]
+                import_logging = import_logging.with_changes(leading_lines=existing.leading_lines)
+                body[at] = existing.with_changes(leading_lines=[blank] if how == "section" else [])
+            body.insert(at, import_logging)
+            header_end += 1
+    body[header_end:header_end] = new
+    return module.with_changes(body=body)
+
+
+# --- rewrite: fixing the handlers -----------------------------------------------------------------------
+
+
+_MAY_HOLD_HANDLERS = (
+    cst.Module,
+    cst.BaseCompoundStatement,
+    cst.BaseSuite,
+    cst.ExceptHandler,
+    cst.ExceptStarHandler,
+    cst.Else,
+    cst.Finally,
+    cst.MatchCase,
+)
 
 
 class _Fixer(cst.CSTTransformer):
     """Fixes the bare handlers of one top-level statement.
 
     A handler outside any function runs at import time, so it may log only when the logger is
-    already defined above the statement (``logger_ready``).
+    already defined above the statement (``logger_ready``). Inside a function that binds the logger's
+    name itself (a parameter ``log``, say), the name is not the module's logger: no log call there.
     """
 
-    def __init__(self, log_call: cst.BaseStatement | None, logger_ready: bool) -> None:
+    def __init__(
+        self, log_call: cst.BaseStatement | None, logger_name: str, logger_ready: bool
+    ) -> None:
         super().__init__()
         self.log_call = log_call
+        self.logger_name = logger_name
         self.logger_ready = logger_ready
         self.logged = 0
-        self.function_depth = 0
+        self.functions: list[cst.FunctionDef] = []
+        self._bindings: dict[int, set[str]] = {}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # Handlers live only in statement bodies: skipping simple statements and expressions
+        # avoids rebuilding most of the tree, which is most of the rewrite's cost.
+        return isinstance(node, _MAY_HOLD_HANDLERS) and super().on_visit(node)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.function_depth += 1
+        self.functions.append(node)
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
-        self.function_depth -= 1
+        self.functions.pop()
         return updated_node
 
     def leave_ExceptHandler(
@@ -263,11 +529,22 @@ class _Fixer(cst.CSTTransformer):
             type=cst.Name("BaseException" if kind == RERAISE else "Exception"),
             whitespace_after_except=cst.SimpleWhitespace(" "),
         )
-        may_log = self.function_depth > 0 or self.logger_ready
-        if kind == SWALLOW and self.log_call is not None and may_log:
+        if kind == SWALLOW and self.log_call is not None and self._may_log():
             new = new.with_changes(body=_prepend(new.body, self.log_call))
             self.logged += 1
         return new
+
+    def _may_log(self) -> bool:
+        return self.logger_ready if not self.functions else not self._shadowed()
+
+    def _shadowed(self) -> bool:
+        # Computed only for functions that hold a swallowing handler: a walk per function is costly.
+        for function in self.functions:
+            if id(function) not in self._bindings:
+                self._bindings[id(function)] = _function_bindings(function)
+            if self.logger_name in self._bindings[id(function)]:
+                return True
+        return False
 
 
 def _prepend(body: cst.BaseSuite, statement: cst.BaseStatement) -> cst.BaseSuite:
@@ -279,14 +556,6 @@ def _prepend(body: cst.BaseSuite, statement: cst.BaseStatement) -> cst.BaseSuite
         )
     assert isinstance(body, cst.IndentedBlock)
     return body.with_changes(body=[statement, *body.body])
-
-
-def _is_docstring(stmt: cst.BaseStatement) -> bool:
-    return (
-        isinstance(stmt, cst.SimpleStatementLine)
-        and isinstance(stmt.body[0], cst.Expr)
-        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
 
 
 class BareExcept(Codemod):
@@ -349,12 +618,14 @@ class BareExcept(Codemod):
         """Fix every bare handler; add the logger only when a log call was inserted."""
         module = source.module
         want_log = bool(self.options["log_swallowed"])
-        existing = _find_logger(module) if want_log else None
+        configured = str(self.options["logger_name"])
+        existing = _find_logger(module, configured) if want_log else None
         if existing is not None:
             logger = existing
         else:
-            name = self.options["logger_name"]
-            if name in _module_names(module):
+            name = configured
+            taken = _module_names(module)
+            while name in taken:
                 name = f"_{name}"
             logger = _LoggerSite(name, None)
         overrides = [self.options["templates"]] if self.options["templates"] else []
@@ -371,40 +642,14 @@ class BareExcept(Codemod):
         body: list[cst.BaseStatement] = []
         logged = 0
         for index, stmt in enumerate(module.body):
-            if logger.index is None:
-                ready = index >= header_end
-            else:
-                ready = index > logger.index
-            fixer = _Fixer(log_call if want_log else None, logger_ready=ready)
+            # At import time a handler may log only once the logger exists above it.
+            ready = index >= header_end if logger.index is None else index > logger.index
+            fixer = _Fixer(log_call if want_log else None, logger.name, logger_ready=ready)
             new_stmt = stmt.visit(fixer)
             assert isinstance(new_stmt, cst.BaseStatement)
             body.append(new_stmt)
             logged += fixer.logged
         module = module.with_changes(body=body)
         if logged and logger.index is None:
-            module = self._add_logger(module, logger.name, header_end, overrides)
+            module = _add_logger(module, logger.name, header_end, overrides)
         return module
-
-    @staticmethod
-    def _add_logger(
-        module: cst.Module, name: str, header_end: int, overrides: list[str]
-    ) -> cst.Module:
-        """Insert ``import logging`` (if missing) and the logger after the module's header."""
-        blank = cst.EmptyLine()
-        new: list[cst.BaseStatement] = []
-        if not _has_logging_import(module):
-            after_docstring = header_end == 1 and _is_docstring(module.body[0])
-            new.append(
-                cst.parse_statement("import logging").with_changes(
-                    leading_lines=[blank] if after_docstring else []
-                )
-            )
-        definition = cst.parse_statement(
-            render("code/bare-except/logger_definition.py.j2", overrides, logger=name)
-        )
-        new.append(definition.with_changes(leading_lines=[blank] if header_end or new else []))
-        body = list(module.body)
-        if header_end < len(body) and not body[header_end].leading_lines:
-            body[header_end] = body[header_end].with_changes(leading_lines=[blank])
-        body[header_end:header_end] = new
-        return module.with_changes(body=body)

@@ -13,7 +13,6 @@ import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -90,9 +89,15 @@ class RunOptions:
     config: dict[str, Any] = field(default_factory=dict)
 
 
-@cache
+_INSTANCES: dict[tuple[type[Codemod], str, str], Codemod] = {}
+
+
 def _instance(spec: CodemodSpec) -> Codemod:
-    return spec.create()
+    """One instance per codemod and options per process (options may hold unhashable lists)."""
+    key = (spec.cls, spec.codemod_id, repr(spec.options))
+    if key not in _INSTANCES:
+        _INSTANCES[key] = spec.create()
+    return _INSTANCES[key]
 
 
 def _init_worker() -> None:

@@ -1,0 +1,10 @@
+import logging
+
+logger: logging.Logger = logging.getLogger(__name__)
+
+
+def stop(server) -> None:
+    try:
+        server.stop()
+    except:
+        pass

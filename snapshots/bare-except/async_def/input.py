@@ -1,0 +1,24 @@
+import asyncio
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+async def fetch_all(client, urls):
+    results = []
+    for url in urls:
+        try:
+            results.append(await client.get(url))
+        except:
+            continue
+    return results
+
+
+async def shutdown(tasks):
+    for task in tasks:
+        task.cancel()
+        try:
+            await task
+        except:
+            raise
+    await asyncio.sleep(0)

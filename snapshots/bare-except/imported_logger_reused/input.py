@@ -1,0 +1,10 @@
+from loguru import logger
+
+from app.db import session
+
+
+def close_session():
+    try:
+        session.close()
+    except:
+        pass

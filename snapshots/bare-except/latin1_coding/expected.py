@@ -1,0 +1,17 @@
+# -*- coding: latin-1 -*-
+"""Réglages: lecture du fichier de configuration."""
+
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def lire(chemin):
+    # défaut: dictionnaire vide
+    try:
+        with open(chemin, encoding="latin-1") as f:
+            return f.read()
+    except Exception:
+        logger.exception("Suppressed exception")
+        pass
+    return "aucun réglage"

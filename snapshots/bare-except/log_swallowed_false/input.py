@@ -1,0 +1,5 @@
+def discard(cache, key):
+    try:
+        del cache[key]
+    except:
+        pass

@@ -1,0 +1,17 @@
+import logging
+
+log = logging.getLogger(__name__)
+
+
+def write(log, line):
+    try:
+        log.write(line)
+    except:
+        pass
+
+
+def flush(stream):
+    try:
+        stream.flush()
+    except:
+        pass

@@ -1,0 +1,5 @@
+def to_int(value):
+    try:
+        return int(value)
+    except Exception:
+        return 0

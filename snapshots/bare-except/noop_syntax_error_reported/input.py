@@ -1,0 +1,5 @@
+def legacy():
+    try:
+        print "python 2"
+    except:
+        pass

@@ -1,0 +1,14 @@
+import logging
+
+log = logging.getLogger("worker.jobs")
+
+
+def drain(queue):
+    done = []
+    for job in queue:
+        try:
+            job.run()
+        except:
+            continue
+        done.append(job)
+    return done

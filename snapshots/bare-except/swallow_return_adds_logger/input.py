@@ -1,0 +1,25 @@
+"""Sending of notification e-mails."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+
+def send(message: EmailMessage) -> None:
+    try:
+        with smtplib.SMTP("localhost") as smtp:
+            smtp.send_message(message)
+    except:
+        return
+
+
+def send_all(messages: list[EmailMessage]) -> int:
+    sent = 0
+    for message in messages:
+        try:
+            send(message)
+            sent += 1
+        except:
+            ...
+    return sent

@@ -1,0 +1,20 @@
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def read_first_line(path):
+	try:
+		with open(path) as handle:
+			return handle.readline()
+	except:
+		pass
+
+
+class Reader:
+	def close(self):
+		try:
+			self.handle.close()
+		except:
+			self.handle = None
+			raise

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+import logging.handlers
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.models import Job
+
+
+def rotate(handler: logging.handlers.RotatingFileHandler, job: Job) -> None:
+    try:
+        handler.doRollover()
+    except:
+        pass

@@ -1,0 +1,8 @@
+﻿"""Ünïcode module with a byte order mark."""
+
+
+def greet(name):
+    try:
+        return "héllo " + name
+    except:
+        return "héllo"

@@ -1,0 +1,175 @@
+"""The bare-except codemod's analysis: positions, messages, scopes, fingerprints and honest counts."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from backfix.codemod import ConfigError
+from backfix.discovery import Workspace
+from backfix.registry import get_codemod
+from backfix.results import Violation
+from backfix.runner import CodemodSpec, RunOptions, run
+from backfix.source import SourceFile
+
+# Through the registry, as the CLI finds it (the registry also sets the codemod's id).
+BareExcept = get_codemod("bare-except")
+bare_except = sys.modules[BareExcept.__module__]
+MESSAGES = bare_except.MESSAGES
+CATCH, RERAISE, SWALLOW = bare_except.CATCH, bare_except.RERAISE, bare_except.SWALLOW
+
+SAMPLE = textwrap.dedent(
+    """\
+    import os
+
+
+    def load(path):
+        try:
+            return open(path).read()
+        except:
+            return None
+
+
+    class Store:
+        def save(self, path, data):
+            try:
+                os.replace(path, path + ".bak")
+            except:  # keep going
+                self.errors += 1
+            try:
+                open(path, "w").write(data)
+            except :
+                os.replace(path + ".bak", path)
+                raise
+
+        def close(self):
+            for handle in self.handles:
+                try:
+                    handle.close()
+                except: pass
+
+
+    try:
+        import ujson as json
+    except:
+        import json
+    """
+)
+
+
+def analyze(text: str, path: str = "mod.py", *, use_ast: bool = True) -> list[Violation]:
+    """The violations BareExcept finds in ``text``; ``use_ast=False`` forces the LibCST finder."""
+    codemod = BareExcept()
+    source = SourceFile(path, path, text.encode())
+    if not use_ast:
+        source._ast_failed = True  # as for a file written for a newer Python than this one
+    return list(codemod.analyze(source).violations)
+
+
+def test_positions_messages_and_scopes() -> None:
+    # Lines and columns are 1-based and point at the `except` keyword, as linters print them.
+    found = [(v.line, v.col, v.message, v.scope) for v in analyze(SAMPLE)]
+    assert found == [
+        (7, 5, MESSAGES[SWALLOW], "load"),
+        (15, 9, MESSAGES[CATCH], "Store.save"),
+        (19, 9, MESSAGES[RERAISE], "Store.save"),
+        (27, 13, MESSAGES[SWALLOW], "Store.close"),
+        (32, 1, MESSAGES[CATCH], ""),
+    ]
+    assert {v.codemod for v in analyze(SAMPLE)} == {"bare-except"}
+    assert all(v.fixable and v.path == "mod.py" for v in analyze(SAMPLE))
+
+
+def test_libcst_fallback_agrees_with_ast() -> None:
+    assert analyze(SAMPLE, use_ast=False) == analyze(SAMPLE)
+
+
+def test_newer_grammar_falls_back_to_libcst() -> None:
+    # `type X = ...` is Python 3.12 syntax: `ast` on older interpreters cannot parse it.
+    text = "type Alias = int\n\n\ndef f():\n    try:\n        g()\n    except:\n        pass\n"
+    assert [(v.line, v.col, v.scope) for v in analyze(text)] == [(7, 5, "f")]
+
+
+def test_fingerprints_survive_lines_inserted_above() -> None:
+    before = analyze(SAMPLE)
+    shifted_text = SAMPLE.replace(
+        "import os\n",
+        "import os\nimport sys\n\n\ndef helper():\n    try:\n        pass\n    finally:\n        sys.exit()\n",
+    )
+    after = analyze(shifted_text)
+    assert [v.line for v in after] == [v.line + 8 for v in before]
+    assert [v.fingerprint for v in after] == [v.fingerprint for v in before]
+
+
+def test_fingerprints_survive_reformatting_of_the_handler() -> None:
+    reformatted = SAMPLE.replace("except: pass", "except:\n                    pass")
+    assert [v.fingerprint for v in analyze(reformatted)] == [v.fingerprint for v in analyze(SAMPLE)]
+
+
+def test_fingerprints_are_unique_within_a_file_and_depend_on_the_path() -> None:
+    text = "def f():\n    try:\n        a()\n    except:\n        pass\n    try:\n        b()\n    except:\n        pass\n"
+    fingerprints = [v.fingerprint for v in analyze(text)]
+    assert len(set(fingerprints)) == 2
+    assert set(fingerprints).isdisjoint(v.fingerprint for v in analyze(text, "other.py"))
+
+
+def test_typed_handlers_strings_and_comments_are_not_violations() -> None:
+    text = textwrap.dedent(
+        """\
+        HINT = "never write except: pass"
+        # except: in a comment
+        try:
+            pass
+        except Exception:
+            pass
+        except BaseException:
+            raise
+        """
+    )
+    assert analyze(text) == []
+
+
+def test_prefilter() -> None:
+    assert BareExcept.wants(b"try:\n    x()\nexcept :\n    pass\n")
+    assert BareExcept.wants(b"try:\n    x()\nexcept\t:\n    pass\n")
+    assert not BareExcept.wants(b"try:\n    x()\nexcept ValueError:\n    pass\n")
+
+
+def test_options_are_validated() -> None:
+    with pytest.raises(ConfigError, match="log_swallowed"):
+        BareExcept({"log_swallowed": "no"})
+    with pytest.raises(ConfigError, match="unknown option"):
+        BareExcept({"narrow_everything": True})
+
+
+def _project(root: Path) -> None:
+    (root / "pkg").mkdir()
+    (root / "pkg" / "a.py").write_text(SAMPLE, encoding="utf-8")
+    (root / "pkg" / "clean.py").write_text("try:\n    x = 1\nexcept ValueError:\n    x = 0\n")
+    (root / "pkg" / "broken.py").write_text("try:\n    x = (\nexcept:\n    pass\n")
+    (root / "b.py").write_text("def f():\n    try:\n        g()\n    except:\n        raise\n")
+
+
+def _run(root: Path, apply: bool) -> tuple[int, int, int, list[str]]:
+    spec = CodemodSpec(BareExcept, "bare-except")
+    result = run(
+        Workspace(root=root, repo=None), RunOptions(specs=[spec], paths=[root], jobs=1, apply=apply)
+    )
+    for change in result.changes:
+        Path(change.abs_path).write_bytes(change.after)
+    errors = [f"{e.path}:{e.kind}" for e in result.errors]
+    return len(result.violations), len(result.fixed), len(result.changes), errors
+
+
+def test_scan_and_apply_agree_on_counts(tmp_path: Path) -> None:
+    _project(tmp_path)
+    scanned, _, _, scan_errors = _run(tmp_path, apply=False)
+    remaining, fixed, changed, apply_errors = _run(tmp_path, apply=True)
+    assert scanned == 6
+    assert (fixed, remaining, changed) == (6, 0, 2)
+    assert scan_errors == apply_errors == ["pkg/broken.py:syntax-error"]
+    assert _run(tmp_path, apply=False)[0] == 0
+    assert _run(tmp_path, apply=True)[:3] == (0, 0, 0)
