@@ -200,6 +200,7 @@ def describe(codemod_id: str) -> None:
 @option_option
 @click.option("--codemod", "codemod_ids", multiple=True, metavar="ID", help="Only these codemods.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--no-ledger", is_flag=True, help="Do not append this scan to .backfix/ledger.jsonl.")
 @mode_option
 def scan(
     paths: tuple[Path, ...],
@@ -208,6 +209,7 @@ def scan(
     raw_options: tuple[str, ...],
     codemod_ids: tuple[str, ...],
     fmt: str,
+    no_ledger: bool,
     mode: str | None,
 ) -> None:
     """Count violations per codemod and file. Exit 0 clean, 1 violations, 2 errors."""
@@ -220,7 +222,8 @@ def scan(
     except ConfigError as exc:
         _fail(str(exc))
     result = _run(workspace, config, specs, paths, exclude, jobs, False, fmt == "text")
-    ledger_cli.record_scan(workspace, result, paths, [*config.exclude, *exclude])
+    if not no_ledger:
+        ledger_cli.record_scan(workspace, result, paths, [*config.exclude, *exclude])
     if fmt == "json":
         document = {
             "violations": [v.to_json() for v in result.violations],
@@ -317,7 +320,8 @@ def apply(
 
     if not result.changes:
         console.print_apply_summary(spec.codemod_id, result, "nothing to change")
-        session.append()
+        if branch is None:  # a branch run never touches the user's tree, the ledger included
+            session.append()
         session.write_pr_body(result)
         sys.exit(status)
     try:

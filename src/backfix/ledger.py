@@ -281,10 +281,7 @@ def parse(data: bytes, source: str = LEDGER_REL) -> LedgerContents:
                 raise ValueError("not a JSON object")
             schema = item.get("schema")
             if isinstance(schema, int) and schema > SCHEMA_VERSION:
-                raise LedgerError(
-                    f"{source} line {number} was written by a newer backfix (ledger schema "
-                    f"{schema}; this version reads up to {SCHEMA_VERSION}); upgrade backfix"
-                )
+                raise LedgerError(_newer_message(source, number, schema))
             records.append(Record.from_json(item))
         except LedgerError:
             raise
@@ -292,6 +289,26 @@ def parse(data: bytes, source: str = LEDGER_REL) -> LedgerContents:
             what = "truncated record (an interrupted write?)" if truncated else "malformed record"
             problems.append(LedgerProblem(number, f"{what}, skipped: {exc}"))
     return LedgerContents(tuple(records), tuple(problems))
+
+
+def refuse_newer(data: bytes, source: str = LEDGER_REL) -> None:
+    """Raise LedgerError when a line of ``data`` has a schema newer than this version reads."""
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        if b'"schema"' not in raw:
+            continue
+        try:
+            schema = json.loads(raw.decode("utf-8")).get("schema")
+        except (ValueError, AttributeError):
+            continue  # malformed lines are reported by readers, not fatal
+        if isinstance(schema, int) and schema > SCHEMA_VERSION:
+            raise LedgerError(_newer_message(source, number, schema))
+
+
+def _newer_message(source: str, number: int, schema: int) -> str:
+    return (
+        f"{source} line {number} was written by a newer backfix (ledger schema {schema}; "
+        f"this version reads up to {SCHEMA_VERSION}); upgrade backfix"
+    )
 
 
 def read(path: Path) -> LedgerContents:
@@ -307,7 +324,7 @@ def read(path: Path) -> LedgerContents:
 
 def appended(existing: bytes, record: Record) -> bytes:
     """``existing`` ledger bytes with ``record`` added (for a branch commit's copy of the ledger)."""
-    parse(existing)  # refuse to extend a ledger of a newer schema
+    refuse_newer(existing)
     prefix = existing if not existing or existing.endswith(b"\n") else existing + b"\n"
     return prefix + record.to_line()
 
@@ -329,7 +346,11 @@ def append(path: Path, record: Record) -> None:
 
     Raises LedgerError when the ledger holds a record of a newer schema.
     """
-    read(path)  # refuse to extend a ledger of a newer schema (raises LedgerError)
+    try:
+        existing = path.read_bytes()
+    except FileNotFoundError:
+        existing = b""
+    refuse_newer(existing, str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     created = not path.exists()
     line = record.to_line()
@@ -337,7 +358,8 @@ def append(path: Path, record: Record) -> None:
     try:
         with _locked(fd):
             size = os.fstat(fd).st_size
-            if size and os.pread(fd, 1, size - 1) != b"\n":
+            os.lseek(fd, max(size - 1, 0), os.SEEK_SET)
+            if size and os.read(fd, 1) != b"\n":
                 line = b"\n" + line  # a crashed writer left a partial line: keep ours separate
             view = memoryview(line)
             while view:

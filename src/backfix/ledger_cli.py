@@ -2,7 +2,12 @@
 
 ``scan`` and every non-dry-run ``apply`` append one record to ``<repo root>/.backfix/ledger.jsonl``
 (the workspace root outside git). A branch run puts the record into the branch's commit instead of the
-user's tree. ``check`` and ``report`` rescan, ``status`` only reads; none of them writes the ledger.
+user's tree: the committed ledger is the working tree's ledger (records not committed yet included, so
+the branch carries the baseline) plus the new record. ``check`` and ``report`` rescan, ``status`` only
+reads; none of them writes the ledger.
+
+A batch (``apply --max-files N``) takes the next N source files with fixable violations in ranking
+order; its record still covers all of ``--path``, the skipped files with their violations unchanged.
 """
 
 from __future__ import annotations
@@ -154,10 +159,15 @@ class ApplySession:
         return self.only_files if self.max_files is not None else None
 
     def finish(self, result: RunResult) -> Record:
-        """The record of this run: remaining = what the run left + the files the batch skipped."""
+        """The record of this run: remaining = what the run left + the files the batch skipped.
+
+        With ``--max-files`` the skipped files' violations are put back into ``result.violations``
+        too, so the summary and the commit message count what remains in all of ``--path``.
+        """
         remaining = list(result.violations)
         if self.chosen is not None:
             remaining += [v for v in self.planned if v.path not in self.chosen]
+            result.violations = sorted(remaining)
         self.record = ledger.make_record(
             command=command_line(
                 "apply",

@@ -60,8 +60,9 @@ class FileRow:
 
 @dataclass(frozen=True)
 class HistoryPoint:
-    """The merged count after one record."""
+    """The merged count after one record; ``record`` is that record's position in the ledger."""
 
+    record: int
     timestamp: str
     commit: str | None
     command: str
@@ -71,6 +72,7 @@ class HistoryPoint:
     def to_json(self) -> dict[str, Any]:
         """The shape used in JSON output."""
         return {
+            "record": self.record,
             "timestamp": self.timestamp,
             "commit": self.commit,
             "command": self.command,
@@ -176,7 +178,7 @@ def codemod_status(
     ever: Counter[str] = Counter()
     history: list[HistoryPoint] = []
     baseline: int | None = None
-    for record in records:
+    for position, record in enumerate(records):
         if codemod not in record.codemods:
             continue
         _merge_step(state, record, codemod)
@@ -187,6 +189,7 @@ def codemod_status(
             baseline = count
         history.append(
             HistoryPoint(
+                position,
                 record.timestamp,
                 record.commit,
                 record.command,
