@@ -42,6 +42,7 @@ def parse_all(paths: list[Path]) -> tuple[float, int]:
 def time_scan(corpus: Path, codemods: list[str], jobs: int | None) -> float:
     """Wall-clock seconds of one `codemod scan` subprocess over ``corpus``."""
     command = [sys.executable, "-m", "backfix", "scan", "--path", str(corpus), "--format", "json"]
+    command.append("--no-ledger")  # never write a ledger into the corpus
     for codemod_id in codemods:
         command += ["--codemod", codemod_id]
     if jobs:
