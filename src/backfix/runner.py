@@ -265,8 +265,13 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
         violations = plan.violations
         if options.only_files is not None:
             chosen = options.only_files(violations)
+            with_violations = {v.path for v in violations}
             violations = [v for v in violations if v.path in chosen]
-            plan.edits = {p: e for p, e in plan.edits.items() if p in chosen or p not in files}
+            # A batch drops the edits of files whose own violations wait for a later batch; files
+            # edited only as a consequence (new service modules, callers that gain an `await`) stay.
+            plan.edits = {
+                p: e for p, e in plan.edits.items() if p in chosen or p not in with_violations
+            }
         if not options.apply:
             result.violations.extend(violations)
             continue
