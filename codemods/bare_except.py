@@ -18,7 +18,8 @@ Safety:
     guessing (``int()`` → ``ValueError``) breaks code that also relied on ``TypeError``. A handler at
     module level that runs before the module's logger is defined, or one in a function that binds the
     logger's name itself (a parameter ``log``), is fixed without a log call. A new logger never takes
-    a name the module already uses (``logger`` → ``_logger``).
+    a name the module already uses (``logger`` → ``_logger``). A handler that does not re-raise
+    around a ``yield`` is left for manual review: it also runs on GeneratorExit.
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ MESSAGES = {
 
 LOGGER_FACTORIES = frozenset({"getLogger", "get_logger"})
 
+YIELDS_REASON = (
+    "the `try` body yields, so this handler also runs on GeneratorExit when the generator is closed "
+    "early; `except Exception:` would skip it (cleanup belongs in `finally`)"
+)
+
 
 # --- classification, once for `ast` (analysis) and once for LibCST (rewrite) -------------------------
 
@@ -76,6 +82,18 @@ def _ast_is_silent(stmt: ast.stmt) -> bool:
     )
 
 
+def _ast_yields(body: Sequence[ast.stmt]) -> bool:
+    """True when ``body`` suspends at a ``yield`` of its own function (not of a nested one)."""
+    pending: list[ast.AST] = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            pending.extend(ast.iter_child_nodes(node))
+    return False
+
+
 def _cst_small_statements(body: cst.BaseSuite) -> list[cst.CSTNode]:
     if isinstance(body, cst.SimpleStatementSuite):
         return list(body.body)
@@ -98,6 +116,31 @@ def _cst_kind(body: cst.BaseSuite) -> str:
     return CATCH
 
 
+class _CstYieldFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        self.found = True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+def _cst_yields(body: cst.BaseSuite) -> bool:
+    """True when ``body`` suspends at a ``yield`` of its own function (not of a nested one)."""
+    finder = _CstYieldFinder()
+    body.visit(finder)
+    return finder.found
+
+
 def _cst_is_silent(stmt: cst.CSTNode) -> bool:
     if isinstance(stmt, (cst.Pass, cst.Continue)):
         return True
@@ -117,12 +160,15 @@ class _Found:
     col: int
     kind: str
     scope: str
+    # The try body yields: a cleanup handler there must keep seeing GeneratorExit.
+    yields: bool = False
 
 
 class _AstFinder(ast.NodeVisitor):
     def __init__(self) -> None:
         self.scope: list[str] = []
         self.found: list[_Found] = []
+        self.yielding: set[int] = set()  # ids of handlers whose try body yields
 
     def _scoped(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         self.scope.append(node.name)
@@ -131,10 +177,17 @@ class _AstFinder(ast.NodeVisitor):
 
     visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _scoped
 
+    def visit_Try(self, node: ast.Try) -> None:
+        if any(h.type is None for h in node.handlers) and _ast_yields(node.body):
+            self.yielding.update(id(h) for h in node.handlers)
+        self.generic_visit(node)
+
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         if node.type is None:
             scope = ".".join(self.scope)
-            self.found.append(_Found(node.lineno, node.col_offset, _ast_kind(node.body), scope))
+            kind = _ast_kind(node.body)
+            yields = id(node) in self.yielding
+            self.found.append(_Found(node.lineno, node.col_offset, kind, scope, yields))
         self.generic_visit(node)
 
 
@@ -145,6 +198,7 @@ class _CstFinder(cst.CSTVisitor):
         super().__init__()
         self.scope: list[str] = []
         self.found: list[_Found] = []
+        self.tries: list[cst.Try] = []
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.scope.append(node.name.value)
@@ -158,11 +212,18 @@ class _CstFinder(cst.CSTVisitor):
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self.scope.pop()
 
+    def visit_Try(self, node: cst.Try) -> None:
+        self.tries.append(node)
+
+    def leave_Try(self, original_node: cst.Try) -> None:
+        self.tries.pop()
+
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if node.type is None:
             start = self.get_metadata(PositionProvider, node).start
             scope = ".".join(self.scope)
-            self.found.append(_Found(start.line, start.column, _cst_kind(node.body), scope))
+            yields = _cst_yields(self.tries[-1].body)
+            self.found.append(_Found(start.line, start.column, _cst_kind(node.body), scope, yields))
 
 
 # --- rewrite: where the logger is, or where one goes ---------------------------------------------------
@@ -319,6 +380,23 @@ def _is_import_line(stmt: cst.BaseStatement) -> bool:
     )
 
 
+def _is_dunder_assignment(stmt: cst.BaseStatement) -> bool:
+    """``__all__ = [...]``, ``__author__ = "..."``: PEP 8 puts these among the module's imports."""
+    small = _single_small(stmt)
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        target: cst.BaseExpression = small.targets[0].target
+    elif isinstance(small, cst.AnnAssign):
+        target = small.target
+    else:
+        return False
+    return (
+        isinstance(target, cst.Name)
+        and len(target.value) > 4
+        and target.value.startswith("__")
+        and target.value.endswith("__")
+    )
+
+
 def _is_import_block(stmt: cst.BaseStatement) -> bool:
     """A ``try``/``if`` made only of imports and fallbacks (optional imports, ``TYPE_CHECKING``)."""
     if isinstance(stmt, cst.SimpleStatementLine):
@@ -348,12 +426,17 @@ def _is_import_block(stmt: cst.BaseStatement) -> bool:
 def _header_end(module: cst.Module) -> int:
     """Index just after the docstring and the last import of the module's leading import section.
 
-    Optional-import blocks (``try: import x`` / ``if TYPE_CHECKING:``) belong to the section, so a new
+    Optional-import blocks (``try: import x`` / ``if TYPE_CHECKING:``) and module dunders
+    (``__author__ = ...``, which pycodestyle allows above imports) belong to the section, so a new
     logger never lands between imports (which would make every later import an E402).
     """
     end = 0
     for index, stmt in enumerate(module.body):
-        if (index == 0 and _is_docstring(stmt)) or _is_import_line(stmt):
+        if (
+            (index == 0 and _is_docstring(stmt))
+            or _is_import_line(stmt)
+            or _is_dunder_assignment(stmt)
+        ):
             end = index + 1
         elif isinstance(stmt, cst.SimpleStatementLine) or not _is_import_block(stmt):
             break
@@ -503,6 +586,7 @@ class _Fixer(cst.CSTTransformer):
         self.logger_ready = logger_ready
         self.logged = 0
         self.functions: list[cst.FunctionDef] = []
+        self.tries: list[cst.Try] = []
         self._bindings: dict[int, set[str]] = {}
 
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -519,12 +603,21 @@ class _Fixer(cst.CSTTransformer):
         self.functions.pop()
         return updated_node
 
+    def visit_Try(self, node: cst.Try) -> None:
+        self.tries.append(node)
+
+    def leave_Try(self, original_node: cst.Try, updated_node: cst.Try) -> cst.Try:
+        self.tries.pop()
+        return updated_node
+
     def leave_ExceptHandler(
         self, original_node: cst.ExceptHandler, updated_node: cst.ExceptHandler
     ) -> cst.ExceptHandler:
         if updated_node.type is not None:
             return updated_node
         kind = _cst_kind(updated_node.body)
+        if kind != RERAISE and _cst_yields(self.tries[-1].body):
+            return updated_node  # reported for manual review (YIELDS_REASON)
         new = updated_node.with_changes(
             type=cst.Name("BaseException" if kind == RERAISE else "Exception"),
             whitespace_after_except=cst.SimpleWhitespace(" "),
@@ -602,12 +695,15 @@ class BareExcept(Codemod):
         for item in sorted(found, key=lambda f: (f.line, f.col)):
             key = (item.scope, item.kind)
             ordinal[key] = ordinal.get(key, 0) + 1
+            manual = item.yields and item.kind != RERAISE
             violations.append(
                 self.violation(
                     source,
                     item.line,
                     item.col,
                     MESSAGES[item.kind],
+                    fixable=not manual,
+                    reason=YIELDS_REASON if manual else "",
                     scope=item.scope,
                     snippet=f"except:{item.kind}#{ordinal[key]}",
                 )

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from backfix import console, ledger, status
+from backfix import console, gitops, ledger, status
 from backfix.discovery import Workspace
 from backfix.ledger import CodemodRecord, Entry, LedgerContents, LedgerError, Record
 from backfix.reports import Snapshot, json_report, markdown, sarif
@@ -224,6 +224,15 @@ class ApplySession:
         except LedgerError as exc:
             _warn(f"the ledger was not updated: {exc}")
             return list(changes)
+        if self.workspace.repo is not None and gitops.dirty_paths(
+            self.workspace.repo, [ledger.LEDGER_REL]
+        ):
+            _warn(
+                f"your {ledger.LEDGER_REL} has changes that are not committed; the branch carries "
+                "them plus this run's record, so git will refuse to check the branch out over "
+                f"your copy: commit it first, or discard it (git checkout -- {ledger.LEDGER_REL}, "
+                "or delete it when untracked) before switching"
+            )
         return [*changes, FileChange(ledger.LEDGER_REL, str(path), before, after)]
 
 

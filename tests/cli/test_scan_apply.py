@@ -295,3 +295,16 @@ def test_nested_project_config_is_found(repo: Path) -> None:
     code, out, _ = invoke("scan", "--path", str(sub), "--format", "json")
     assert code == 1
     assert [v["path"] for v in json.loads(out)["violations"]] == ["services/api/app.py"]
+
+
+def test_branch_run_warns_about_an_uncommitted_ledger(repo: Path) -> None:
+    assert invoke("scan", "--path", str(repo))[0] == 1  # writes an untracked ledger
+    code, _, err = invoke("apply", "bare-except", "--path", str(repo), "--branch", "fix")
+    assert code == 0
+    assert "not committed" in err and ".backfix/ledger.jsonl" in err
+
+
+def test_positions_are_printed_verbatim(repo: Path) -> None:
+    (repo / "legacy.py").write_text("\n" * 97 + "try:\n    pass\nexcept:\n    pass\n")
+    code, out, _ = invoke("scan", "--path", str(repo), "--no-ledger")
+    assert code == 1 and out.startswith("legacy.py:100:1: [bare-except]")  # no :100: emoji
