@@ -1,0 +1,1 @@
+"""Helpers of the ``move-commits`` codemod: detection, extraction, placement, rewriting."""

@@ -1,0 +1,1069 @@
+"""Find session commits in the route layer and carve out the unit of work each one ends.
+
+For every commit the analysis picks the statement list ("container") the unit lives in and the range
+of statements that move: it ends with the statement holding the commit (a whole loop when the commit
+is inside one, a whole ``try`` when its handlers can be split into a rollback part that moves and a
+response part that stays) and starts after the last statement that must stay in the route (returns,
+aborts, framework calls) and after leading input parsing and guards. Data flow then decides the
+parameters (free names, framework reads evaluated by the route) and the return values (names the
+route reads afterwards). Anything that cannot move safely is reported with a reason.
+
+The analysis is deterministic: the rewrite phase runs it again on the same bytes and finds the same
+units (with live nodes) under the same ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
+
+from .frameworks import (
+    DYNAMIC_BUILTINS,
+    READER_METHODS,
+    ROUTE_BASES,
+    ROUTE_DECORATORS,
+    SESSION_WRITES,
+    FrameworkUse,
+    ModuleIndex,
+    dotted,
+    iter_nodes,
+    last_name,
+)
+from .model import CommitSite, Extraction, ImportNeed, Param
+from .naming import BUILTINS, suggest_name, unique
+from .syntax import (
+    code_of,
+    definite_names,
+    index_in,
+    is_bare_raise,
+    is_conditional,
+    is_docstring,
+    is_store,
+    only_literals,
+    target_parts,
+)
+
+
+class Unmovable(Exception):
+    """A unit of work that must stay in the route; the message is the reason."""
+
+
+# --- units ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Hoist:
+    """A framework read the route evaluates and passes as a plain value."""
+
+    root: cst.CSTNode
+    expr: cst.BaseExpression
+    use: FrameworkUse
+    param: str = ""
+
+
+@dataclass
+class SplitHandler:
+    """An ``except`` clause of a moved ``try``: ``moved`` statements go to the service (then
+    ``raise``), ``kept`` statements stay in the route's handler."""
+
+    handler: cst.ExceptHandler
+    moved: list[cst.BaseStatement]
+    kept: list[cst.BaseStatement]
+
+
+@dataclass
+class Unit:
+    """A unit of work in one statement list, with live nodes, for the rewrite."""
+
+    unit_id: str
+    function: cst.FunctionDef
+    block: cst.IndentedBlock
+    start: int
+    end: int
+    commits: list[cst.Call]
+    extraction: Extraction | None = None
+    reason: str = ""
+    params: list[Param] = field(default_factory=list)
+    returns: list[str] = field(default_factory=list)
+    split: list[SplitHandler] | None = None
+    try_node: cst.Try | None = None
+    column: int = 0
+
+
+@dataclass
+class _Commit:
+    call: cst.Call
+    function: cst.FunctionDef | None
+    reason: str = ""
+
+
+@dataclass
+class _Region:
+    """What a statement (or the moved part of one) contains."""
+
+    reason: str = ""
+    writes: bool = False
+    raises: bool = False
+    hoists: list[Hoist] = field(default_factory=list)
+
+
+class Analyzer:
+    """Runs over one module; ``units`` and ``sites`` are the results."""
+
+    def __init__(
+        self,
+        module: cst.Module,
+        path: str,
+        session_names: Collection[str],
+        in_route_path: bool,
+    ) -> None:
+        self.index = ModuleIndex(module, session_names)
+        self.module = module
+        self.path = path
+        self.in_route_path = in_route_path
+        self.units: list[Unit] = []
+        self.sites: list[CommitSite] = []
+        self._regions: dict[int, _Region] = {}
+        self._has_routes: bool | None = None
+        self.functions: list[cst.FunctionDef] = [
+            n for n in _preorder(module) if isinstance(n, cst.FunctionDef)
+        ]
+        self.view_funcs = self._view_function_names()
+        self.uses_relative_imports = any(
+            isinstance(n, cst.ImportFrom) and n.relative for n in _preorder(module)
+        )
+
+    # --- route layer -------------------------------------------------------------------------------------
+
+    def _view_function_names(self) -> set[str]:
+        names: set[str] = set()
+        for node in _preorder(self.module):
+            if not isinstance(node, cst.Call):
+                continue
+            callee = last_name(node.func)
+            if callee not in {"add_url_rule", "add_api_route", "add_resource"}:
+                continue
+            for index, arg in enumerate(node.args):
+                keyword_name = arg.keyword.value if arg.keyword else None
+                if keyword_name in {"view_func", "endpoint"} or (
+                    keyword_name is None and index == (2 if callee == "add_url_rule" else 1)
+                ):
+                    value = arg.value
+                    if isinstance(value, cst.Call):  # View.as_view("name")
+                        value = value.func.value if isinstance(value.func, cst.Attribute) else value
+                    names.add(last_name(value))
+                if callee == "add_resource" and index == 0:
+                    names.add(last_name(arg.value))
+        return names
+
+    def _is_route_function(self, function: cst.FunctionDef) -> bool:
+        for decorator in function.decorators:
+            expr = decorator.decorator
+            func = expr.func if isinstance(expr, cst.Call) else expr
+            if isinstance(func, cst.Attribute) and func.attr.value in ROUTE_DECORATORS:
+                return isinstance(expr, cst.Call)
+        return function.name.value in self.view_funcs
+
+    def _route_class(self, function: cst.FunctionDef) -> cst.ClassDef | None:
+        block = self.index.parent(function)
+        owner = self.index.parent(block) if block is not None else None
+        if not isinstance(owner, cst.ClassDef):
+            return None
+        if owner.name.value in self.view_funcs:
+            return owner
+        for base in owner.bases:
+            name = last_name(base.value)
+            if name in {"MethodView", "Resource"}:
+                return owner
+            if name in ROUTE_BASES and any(
+                q.split(".")[0] in {"flask", "flask_restx", "flask_restful"}
+                for q in self.index.qualified_names(base.value)
+            ):
+                return owner
+        for decorator in owner.decorators:
+            expr = decorator.decorator
+            func = expr.func if isinstance(expr, cst.Call) else expr
+            if isinstance(func, cst.Attribute) and func.attr.value == "route":
+                return owner
+        return None
+
+    def _enclosing(self, node: cst.CSTNode) -> list[cst.CSTNode]:
+        """Enclosing functions, lambdas and classes, innermost first."""
+        found: list[cst.CSTNode] = []
+        current = self.index.parent(node)
+        while current is not None:
+            if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                found.append(current)
+            current = self.index.parent(current)
+        return found
+
+    def _module_has_routes(self) -> bool:
+        if self._has_routes is None:
+            self._has_routes = any(
+                self._is_route_function(f) or self._route_class(f) is not None
+                for f in self.functions
+            )
+        return self._has_routes
+
+    def _in_route_layer(self, function: cst.FunctionDef) -> bool:
+        if self.in_route_path or self._is_route_function(function):
+            return True
+        if self._route_class(function) is not None:
+            return True
+        if isinstance(self.index.parent(function), cst.Module) and self._module_has_routes():
+            return True  # a helper of a route module
+        return any(
+            isinstance(outer, cst.FunctionDef) and self._is_route_function(outer)
+            for outer in self._enclosing(function)
+        )
+
+    def scope_name(self, node: cst.CSTNode) -> str:
+        """Qualified name of the functions/classes around ``node`` (``JobView.post``)."""
+        names = [
+            n.name.value
+            for n in self._enclosing(node)
+            if isinstance(n, (cst.FunctionDef, cst.ClassDef))
+        ]
+        return ".".join(reversed(names))
+
+    # --- commits -----------------------------------------------------------------------------------------
+
+    def _commits(self) -> list[_Commit]:
+        found: list[_Commit] = []
+        for node in _preorder(self.module):
+            if not (
+                isinstance(node, cst.Call)
+                and isinstance(node.func, cst.Attribute)
+                and node.func.attr.value == "commit"
+                and not node.args
+                and self.index.is_session(node.func.value)
+            ):
+                continue
+            enclosing = self._enclosing(node)
+            if not enclosing:
+                if self.in_route_path:
+                    found.append(_Commit(node, None, "commit at module level"))
+                continue
+            inner = enclosing[0]
+            if isinstance(inner, cst.Lambda):
+                found.append(_Commit(node, None, "commit inside a lambda"))
+                continue
+            if isinstance(inner, cst.ClassDef):
+                if self.in_route_path:
+                    found.append(_Commit(node, None, "commit in a class body"))
+                continue
+            assert isinstance(inner, cst.FunctionDef)
+            if not self._in_route_layer(inner):
+                continue
+            nested = any(isinstance(n, cst.FunctionDef) for n in enclosing[1:])
+            if nested and not self._is_route_function(inner):
+                found.append(_Commit(node, inner, "commit inside a nested function"))
+                continue
+            found.append(_Commit(node, inner))
+        return found
+
+    def run(self) -> None:
+        """Find every commit, build the units, record one site per commit."""
+        by_function: dict[int, list[_Commit]] = {}
+        order: list[cst.FunctionDef] = []
+        for commit in self._commits():
+            if commit.reason or commit.function is None:
+                self._site(commit.call, None, commit.reason)
+                continue
+            key = id(commit.function)
+            if key not in by_function:
+                by_function[key] = []
+                order.append(commit.function)
+            by_function[key].append(commit)
+        for function in order:
+            self._function_units(function, [c.call for c in by_function[id(function)]])
+        self.sites.sort(key=lambda s: (s.line, s.col))
+        counts: dict[str, int] = {}
+        numbered: list[CommitSite] = []
+        for site in self.sites:
+            counts[site.scope] = counts.get(site.scope, 0) + 1
+            numbered.append(
+                CommitSite(
+                    site.line,
+                    site.col,
+                    site.scope,
+                    f"{site.snippet}#{counts[site.scope]}",
+                    site.code,
+                    site.unit_id,
+                    site.reason,
+                )
+            )
+        self.sites = numbered
+
+    def _site(self, call: cst.Call, unit_id: str | None, reason: str) -> None:
+        line, col = self.index.line_col(call)
+        code = code_of(call)
+        self.sites.append(
+            CommitSite(
+                line, col, self.scope_name(call), " ".join(code.split()), code, unit_id, reason
+            )
+        )
+
+    # --- per function ------------------------------------------------------------------------------------
+
+    def _function_units(self, function: cst.FunctionDef, calls: list[cst.Call]) -> None:
+        ordinal = next(i for i, f in enumerate(self.functions) if f is function)
+        reason = self._function_reason(function)
+        if reason:
+            for call in calls:
+                self._site(call, None, reason)
+            return
+        chosen: dict[int, tuple[cst.IndentedBlock, list[tuple[int, int, cst.Call, bool]]]] = {}
+        for call in calls:
+            placed = self._place(function, call)
+            if isinstance(placed, str):
+                self._site(call, None, placed)
+                continue
+            block, end, lifted_try = placed
+            start = self._naive_start(block, end)
+            try_node = block.body[end]
+            if (
+                lifted_try
+                and isinstance(try_node, cst.Try)
+                and self._route_keeps_handlers(try_node)
+            ):
+                start = end
+            chosen.setdefault(id(block), (block, []))[1].append((start, end, call, lifted_try))
+        count = 0
+        units: list[Unit] = []
+        for block, entries in chosen.values():
+            entries.sort(key=lambda e: (e[1], e[0]))
+            merged: list[tuple[int, int, list[cst.Call], bool]] = []
+            for start, end, call, lifted in entries:
+                if merged and start <= merged[-1][1]:
+                    prev = merged[-1]
+                    merged[-1] = (min(prev[0], start), max(prev[1], end), [*prev[2], call], lifted)
+                else:
+                    merged.append((start, end, [call], lifted))
+            previous_end = -1
+            for start, end, unit_calls, lifted in merged:
+                count += 1
+                unit = Unit(f"{ordinal}.{count}", function, block, start, end, unit_calls)
+                try:
+                    self._evaluate(unit, previous_end, lifted)
+                except Unmovable as exc:
+                    unit.reason = str(exc)
+                previous_end = end
+                units.append(unit)
+        for unit in units:
+            owner = self._absorbing_unit(unit, units)
+            if owner is not None:
+                # A unit inside the statements another unit moves goes along with it.
+                for call in unit.commits:
+                    self._site(call, owner.unit_id, "")
+                continue
+            self.units.append(unit)
+            for call in unit.commits:
+                self._site(call, unit.unit_id if unit.extraction else None, unit.reason)
+
+    def _absorbing_unit(self, unit: Unit, units: list[Unit]) -> Unit | None:
+        for other in units:
+            if other is unit or other.extraction is None:
+                continue
+            moved = other.block.body[other.start : other.end + 1]
+            if any(unit.block is node for stmt in moved for node in iter_nodes(stmt)):
+                return other
+        return None
+
+    def _function_reason(self, function: cst.FunctionDef) -> str:
+        if not isinstance(function.body, cst.IndentedBlock):
+            return "one-line function body"
+        for node in iter_nodes(function.body, into_scopes=False):
+            if isinstance(node, (cst.Yield,)):
+                return "the route is a generator (`yield`)"
+        return ""
+
+    def _place(
+        self, function: cst.FunctionDef, call: cst.Call
+    ) -> tuple[cst.IndentedBlock, int, bool] | str:
+        """The statement list and index of the statement that ends the unit of ``call``."""
+        chain: list[cst.CSTNode] = []
+        current: cst.CSTNode | None = call
+        while current is not None and current is not function:
+            chain.append(current)
+            current = self.index.parent(current)
+        # The statement directly in an indented block that holds the commit.
+        stmt = next(
+            n
+            for n in chain
+            if isinstance(n, cst.BaseStatement)
+            and isinstance(self.index.parent(n), cst.IndentedBlock)
+        )
+        loops = [n for n in chain if isinstance(n, (cst.For, cst.While))]
+        if loops:
+            stmt = loops[-1]
+        candidates: list[tuple[cst.IndentedBlock, int, bool]] = []
+        node: cst.CSTNode = stmt
+        lifted = False
+        while True:
+            block = self.index.parent(node)
+            assert isinstance(block, cst.IndentedBlock)
+            owner = self.index.parent(block)
+            index = index_in(block, node)
+            candidates.append((block, index, lifted))
+            if owner is function:
+                break
+            if isinstance(owner, (cst.If, cst.With)) or (
+                isinstance(owner, cst.Else) and isinstance(self.index.parent(owner), cst.If)
+            ):
+                break
+            if isinstance(owner, cst.Try) and owner.body is block:
+                node, lifted = owner, True
+                continue
+            if isinstance(owner, (cst.ExceptHandler, cst.Finally)):
+                return "commit inside an exception handler or `finally`"
+            if isinstance(owner, cst.Else):
+                return "commit in the `else` of a `try` or loop"
+            return f"commit inside `{type(owner).__name__}`"
+        reasons: list[str] = []
+        for block, index, was_lifted in reversed(candidates):
+            stmt_node = block.body[index]
+            if was_lifted:
+                assert isinstance(stmt_node, cst.Try)
+                reason = self._try_reason(stmt_node)
+                if not reason and self._route_keeps_handlers(stmt_node):
+                    # The route's `try` will wrap the whole service call: statements before the
+                    # `try` stay in the route, so none of them may be a write of this unit.
+                    for before in block.body[self._naive_start(block, index) : index]:
+                        if self._region([before]).writes:
+                            reason = "writes before the `try` would fall under its handlers"
+                            break
+            else:
+                reason = self._end_reason(stmt_node)
+            if not reason:
+                return block, index, was_lifted
+            reasons.append(reason)
+        return reasons[-1]
+
+    def _end_reason(self, stmt: cst.BaseStatement) -> str:
+        region = self._region([stmt])
+        if region.reason:
+            if isinstance(stmt, (cst.For, cst.While)):
+                return f"commit inside a loop whose body {region.reason}"
+            return region.reason
+        if isinstance(stmt, (cst.For, cst.While)) and any(
+            isinstance(n, cst.Break) for n in iter_nodes(stmt, into_scopes=False)
+        ):
+            return "commit inside a loop with `break`"
+        return ""
+
+    def _try_reason(self, node: cst.Try) -> str:
+        if node.orelse is not None or node.finalbody is not None:
+            return "`try` with `else`/`finally` around the commit"
+        region = self._region(list(node.body.body))
+        if region.reason:
+            return region.reason
+        for handler in node.handlers:
+            moved, _ = self._split_handler(handler)
+            moved_region = self._region(moved)
+            if moved_region.reason or moved_region.hoists:
+                return "the rollback part of an `except` handler uses the framework"
+        return ""
+
+    def _route_keeps_handlers(self, node: cst.Try) -> bool:
+        """Whether some handler keeps statements in the route (beyond a bare ``raise``)."""
+        for handler in node.handlers:
+            _, kept = self._split_handler(handler)
+            if kept and not is_bare_raise(kept):
+                return True
+        return False
+
+    def _split_handler(
+        self, handler: cst.ExceptHandler
+    ) -> tuple[list[cst.BaseStatement], list[cst.BaseStatement]]:
+        body = list(handler.body.body) if isinstance(handler.body, cst.IndentedBlock) else []
+        moved: list[cst.BaseStatement] = []
+        for stmt in body:
+            if self._is_session_statement(stmt):
+                moved.append(stmt)
+            else:
+                break
+        return moved, body[len(moved) :]
+
+    def _is_session_statement(self, stmt: cst.BaseStatement) -> bool:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            return False
+        for small in stmt.body:
+            value = small.value if isinstance(small, cst.Expr) else None
+            if isinstance(value, cst.Await):
+                value = value.expression
+            if not (
+                isinstance(value, cst.Call)
+                and isinstance(value.func, cst.Attribute)
+                and self.index.is_session(value.func.value)
+            ):
+                return False
+        return True
+
+    def _naive_start(self, block: cst.IndentedBlock, end: int) -> int:
+        start = (
+            1
+            if is_docstring(block.body[0])
+            and isinstance(self.index.parent(block), (cst.FunctionDef, cst.ClassDef))
+            else 0
+        )
+        for index in range(end):
+            if self._region([block.body[index]]).reason:
+                start = index + 1
+        return start
+
+    # --- regions -----------------------------------------------------------------------------------------
+
+    def _region(self, stmts: Sequence[cst.CSTNode]) -> _Region:
+        """Classify statements: why they must stay in the route, whether they write, what they read
+        from the framework. Single statements are classified once (callers only read the result)."""
+        key = id(stmts[0]) if len(stmts) == 1 else None
+        if key is not None and key in self._regions:
+            return self._regions[key]
+        region = self._classify(stmts)
+        if key is not None:
+            self._regions[key] = region
+        return region
+
+    def _classify(self, stmts: Sequence[cst.CSTNode]) -> _Region:
+        region = _Region()
+        for stmt in stmts:
+            for node in iter_nodes(stmt, into_scopes=False):
+                reason = self._node_reason(node, stmt, region)
+                if reason and not region.reason:
+                    region.reason = reason
+        return region
+
+    def _node_reason(self, node: cst.CSTNode, stmt: cst.CSTNode, region: _Region) -> str:
+        index = self.index
+        if isinstance(node, cst.Return):
+            return "returns early (`return`) inside the unit of work"
+        if isinstance(node, (cst.Yield,)):
+            return "uses `yield`"
+        if isinstance(node, (cst.Global, cst.Nonlocal)):
+            return "uses `global`/`nonlocal`"
+        if node is not stmt and isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            return "defines a nested function or class"
+        if isinstance(node, cst.Raise):
+            region.raises = True
+            if node.exc is not None and index.is_http_exception(node.exc):
+                return "raises an HTTP error inside the unit of work"
+            return ""
+        if isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Name) and index.is_builtin(func, DYNAMIC_BUILTINS):
+                return f"uses dynamic `{func.value}()`"
+            if isinstance(func, cst.Attribute) and func.attr.value == "abort":
+                return f"calls the framework (`{code_of(func)}()`)"
+            if (
+                isinstance(func, cst.Attribute)
+                and func.attr.value in SESSION_WRITES
+                and index.is_session(func.value)
+            ):
+                region.writes = True
+            return ""
+        if isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign, cst.Del)):
+            targets: list[cst.CSTNode]
+            if isinstance(node, cst.Assign):
+                targets = [t.target for t in node.targets]
+            elif isinstance(node, cst.Del):
+                targets = [node.target]
+            else:
+                targets = [node.target]
+            for target in targets:
+                for part in target_parts(target):
+                    if isinstance(part, (cst.Attribute, cst.Subscript)):
+                        region.writes = region.writes or isinstance(part, cst.Attribute)
+            return ""
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            use = index.framework_use(node)
+            if use is None:
+                return ""
+            parent = index.parent(node)
+            if isinstance(parent, cst.Attribute) and parent.attr is node:
+                return ""
+            return self._hoist(node, use, stmt, region)
+        return ""
+
+    def _hoist(
+        self, root: cst.CSTNode, use: FrameworkUse, stmt: cst.CSTNode, region: _Region
+    ) -> str:
+        index = self.index
+        if use.kind == "callable":
+            return f"calls the framework (`{use.name}()`)"
+        if use.kind == "http":
+            return f"uses `{use.name}`"
+        if use.kind == "effect":
+            return f"uses the framework object `{dotted(root) or use.name}`"
+        expr: cst.CSTNode = root
+        while True:
+            parent = index.parent(expr)
+            if isinstance(parent, cst.Attribute) and parent.value is expr:
+                grand = index.parent(parent)
+                if (
+                    isinstance(grand, cst.Call)
+                    and grand.func is parent
+                    and (parent.attr.value not in READER_METHODS or not only_literals(grand.args))
+                ):
+                    break
+                if is_store(index, parent):
+                    # `current_user` is the user model behind a proxy: writing its attributes is
+                    # a model write, done in the service on the value the route passes.
+                    if expr is root and not _is_current_user(use):
+                        return f"writes to `{code_of(parent)}`"
+                    break
+                expr = parent
+                continue
+            if isinstance(parent, cst.Subscript) and parent.value is expr:
+                if is_store(index, parent):
+                    if expr is root:
+                        return f"writes to `{code_of(parent)}`"
+                    break
+                if not only_literals(parent.slice):
+                    break
+                expr = parent
+                continue
+            if (
+                isinstance(parent, cst.Call)
+                and parent.func is expr
+                and isinstance(expr, cst.Attribute)
+                and expr.attr.value in READER_METHODS
+                and only_literals(parent.args)
+            ):
+                expr = parent
+                continue
+            if isinstance(parent, cst.Await) and parent.expression is expr:
+                expr = parent
+                continue
+            break
+        if expr is root and not _is_current_user(use):
+            if use.kind == "self":
+                return f"uses `{use.name}` beyond reading attributes"
+            return f"passes the framework object `{code_of(root)}` on"
+        if use.kind != "self" and is_conditional(index, expr, stmt):
+            return f"reads `{code_of(expr)}` conditionally"
+        assert isinstance(expr, cst.BaseExpression)
+        region.hoists.append(Hoist(root, expr, use))
+        return ""
+
+    # --- evaluation ---------------------------------------------------------------------------------------
+
+    def _evaluate(self, unit: Unit, previous_end: int, lifted: bool) -> None:
+        body = unit.block.body
+        start = unit.start
+        end_stmt = body[unit.end]
+        if lifted and isinstance(end_stmt, cst.Try) and self._route_keeps_handlers(end_stmt):
+            start = unit.end
+        while start < unit.end and self._is_preparation(body[start]):
+            start += 1
+        for index in range(previous_end + 1, start):
+            if self._region([body[index]]).writes:
+                stop = max(
+                    (i for i in range(index, start) if self._region([body[i]]).reason),
+                    default=start - 1,
+                )
+                why = self._region([body[stop]]).reason or "stays in the route"
+                if stop == index:
+                    raise Unmovable(
+                        f"a write committed here, at line {self.index.line_col(body[index])[0]}, "
+                        f"{why}"
+                    )
+                raise Unmovable(
+                    f"the write at line {self.index.line_col(body[index])[0]} is committed here, "
+                    f"but the statement at line {self.index.line_col(body[stop])[0]} between them "
+                    f"{why}"
+                )
+        unit.start = start
+        unit.column = self.index.line_col(body[start])[1]
+        stmts = list(body[start : unit.end + 1])
+        try_node = stmts[-1] if lifted else None
+        if isinstance(try_node, cst.Try):
+            unit.try_node = try_node
+            unit.split = [SplitHandler(h, *self._split_handler(h)) for h in try_node.handlers]
+        if len(stmts) == 1 and try_node is None and self._only_commit(stmts[0]):
+            raise Unmovable(
+                "only the commit itself could move: the writes it commits are not in its block "
+                "(an `if` condition, an enclosing block or a previous call)"
+            )
+        moved_roots = self._moved_roots(unit, stmts)
+        region = self._region(moved_roots)
+        if region.reason:
+            raise Unmovable(region.reason)
+        declared = {
+            name.value
+            for node in iter_nodes(unit.function.body, into_scopes=False)
+            if isinstance(node, (cst.Global, cst.Nonlocal))
+            for name in (item.name for item in node.names)
+        }
+        for root in moved_roots:
+            for node in iter_nodes(root):
+                if (
+                    isinstance(node, cst.Name)
+                    and node.value in declared
+                    and not self._is_label(node)
+                ):
+                    raise Unmovable(f"uses `{node.value}`, declared `global`/`nonlocal`")
+        moved_ids = {id(n) for root in moved_roots for n in iter_nodes(root)}
+        self._check_hoists(region.hoists, moved_ids)
+        params, imports, route_names = self._free_names(unit, moved_roots, moved_ids, region.hoists)
+        returns = self._returns(unit, moved_ids)
+        self._check_definite(unit, stmts, returns, {p.name for p in params})
+        hoisted_ids = {id(n) for h in region.hoists for n in iter_nodes(h.expr)}
+        used = {
+            n.value
+            for root in moved_roots
+            for n in iter_nodes(root)
+            if isinstance(n, cst.Name) and not self._is_label(n) and id(n) not in hoisted_ids
+        }
+        used |= {p.name for p in params}
+        preferred, dropped = self._foldable(stmts, region.hoists, returns, moved_roots)
+        hoisted_params = self._name_hoists(region.hoists, used, preferred)
+        # The session goes last, as in hand-written services (`update_job(job, data, db)`).
+        all_params = sorted(
+            params + hoisted_params,
+            key=lambda p: (not p.positional, p.name in self.index.session_names),
+        )
+        unit.params = all_params
+        unit.returns = returns
+        body_code = self._service_body(unit, stmts, region.hoists, dropped)
+        function = unit.function
+        class_node = self._route_class(function)
+        unit.extraction = Extraction(
+            unit_id=unit.unit_id,
+            func_name=function.name.value,
+            class_name=class_node.name.value if class_node is not None else None,
+            is_async=function.asynchronous is not None,
+            params=tuple(all_params),
+            returns=tuple(returns),
+            body_code=body_code,
+            imports=tuple(imports),
+            route_names=frozenset(route_names),
+        )
+
+    def _is_preparation(self, stmt: cst.BaseStatement) -> bool:
+        """Input parsing (``data = request.get_json()``) or a guard that raises before any write:
+        such leading statements stay in the route."""
+        region = self._region([stmt])
+        if region.writes or region.reason:
+            return False
+        if region.raises:
+            return True
+        if not region.hoists or not isinstance(stmt, cst.SimpleStatementLine):
+            return False
+        hoisted = {id(h.expr) for h in region.hoists}
+        for small in stmt.body:
+            value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign)) else None
+            if value is None or id(value) not in hoisted:
+                return False
+        return True
+
+    def _only_commit(self, stmt: cst.BaseStatement) -> bool:
+        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            return False
+        small = stmt.body[0]
+        value = small.value if isinstance(small, cst.Expr) else None
+        if isinstance(value, cst.Await):
+            value = value.expression
+        return (
+            isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Attribute)
+            and value.func.attr.value == "commit"
+        )
+
+    def _moved_roots(self, unit: Unit, stmts: list[cst.BaseStatement]) -> list[cst.CSTNode]:
+        if unit.try_node is None or unit.split is None:
+            return list(stmts)
+        roots: list[cst.CSTNode] = list(stmts[:-1]) + list(unit.try_node.body.body)
+        for split in unit.split:
+            if split.handler.type is not None:
+                roots.append(split.handler.type)
+            if split.handler.name is not None:
+                roots.append(split.handler.name)
+            roots.extend(split.moved)
+        return roots
+
+    def _is_label(self, name: cst.Name) -> bool:
+        """An attribute name or keyword-argument name rather than a variable."""
+        parent = self.index.parent(name)
+        return (isinstance(parent, cst.Attribute) and parent.attr is name) or (
+            isinstance(parent, cst.Arg) and parent.keyword is name
+        )
+
+    def _check_hoists(self, hoists: list[Hoist], moved_ids: set[int]) -> None:
+        for hoist in hoists:
+            for node in iter_nodes(hoist.expr):
+                if node is hoist.root or not isinstance(node, cst.Name):
+                    continue
+                for assignment in self.index.referents(node):
+                    target = getattr(assignment, "node", None)
+                    if target is not None and id(target) in moved_ids:
+                        raise Unmovable(
+                            f"reads `{code_of(hoist.expr)}`, which depends on values computed "
+                            "in the unit of work"
+                        )
+
+    def _free_names(
+        self,
+        unit: Unit,
+        roots: list[cst.CSTNode],
+        moved_ids: set[int],
+        hoists: list[Hoist],
+    ) -> tuple[list[Param], list[ImportNeed], set[str]]:
+        hoisted_ids = {id(n) for h in hoists for n in iter_nodes(h.expr)}
+        function_scope = self.index.scope_of(unit.function.body.body[0])
+        params: list[Param] = []
+        imports: dict[str, ImportNeed] = {}
+        route_names: set[str] = set()
+        seen: set[str] = set()
+        for root in roots:
+            for node in iter_nodes(root):
+                if not isinstance(node, cst.Name) or id(node) in hoisted_ids:
+                    continue
+                access = self.index.accesses.get(id(node))
+                if access is None or node.value in seen:
+                    continue
+                referents = list(access.referents)
+                if not referents:
+                    if node.value in BUILTINS or node.value in {"__name__", "__file__"}:
+                        continue
+                    raise Unmovable(
+                        f"`{node.value}` is not defined where it is read (a `*` import?)"
+                    )
+                if all(isinstance(r, BuiltinAssignment) for r in referents):
+                    continue
+                outside = [
+                    r
+                    for r in referents
+                    if not (isinstance(r, Assignment) and id(r.node) in moved_ids)
+                ]
+                if not outside:
+                    continue
+                seen.add(node.value)
+                if all(isinstance(r, ImportAssignment) for r in outside):
+                    need = self._import_need(node.value, outside, function_scope)
+                    if need is not None:
+                        imports[node.value] = need
+                        if not need.local:
+                            route_names.add(node.value)
+                        continue
+                params.append(Param(node.value, node.value))
+        return params, list(imports.values()), route_names
+
+    def _import_need(
+        self, name: str, referents: Sequence[object], function_scope: object
+    ) -> ImportNeed | None:
+        assignment = referents[-1]
+        assert isinstance(assignment, ImportAssignment)
+        statement = assignment.node
+        local = assignment.scope is function_scope
+        global_scope = self.index.scope_of(self.module.body[0]) if self.module.body else None
+        if not local and assignment.scope is not global_scope:
+            return None
+        if len({id(r.node) for r in referents if isinstance(r, Assignment)}) != 1:
+            return None
+        if isinstance(statement, cst.Import):
+            for alias in statement.names:
+                full = dotted(alias.name)
+                bound = alias.evaluated_alias or full.split(".")[0]
+                if bound == name:
+                    return ImportNeed(name, "", full, alias.evaluated_alias, 0, local)
+            return None
+        assert isinstance(statement, cst.ImportFrom)
+        if isinstance(statement.names, cst.ImportStar):
+            return None
+        module = dotted(statement.module) if statement.module is not None else ""
+        for alias in statement.names:
+            imported = dotted(alias.name)
+            if (alias.evaluated_alias or imported) == name:
+                return ImportNeed(
+                    name, module, imported, alias.evaluated_alias, len(statement.relative), local
+                )
+        return None
+
+    def _returns(self, unit: Unit, moved_ids: set[int]) -> list[str]:
+        end_line, end_col = self.index.end_of(unit.block.body[unit.end])
+        kept_ids = {
+            id(n) for split in unit.split or [] for stmt in split.kept for n in iter_nodes(stmt)
+        }
+        function_ids = {id(n) for n in iter_nodes(unit.function)}
+        names: list[str] = []
+        for scope_owner in [unit.function.body.body[0]]:
+            scope = self.index.scope_of(scope_owner)
+            if scope is None:
+                continue
+            for assignment in scope.assignments:
+                if not isinstance(assignment, Assignment) or id(assignment.node) not in moved_ids:
+                    continue
+                if assignment.name in names:
+                    continue
+                for access in assignment.references:
+                    if id(access.node) not in function_ids:
+                        continue
+                    if id(access.node) in kept_ids:
+                        raise Unmovable(
+                            f"the `except` handler that stays in the route reads `{assignment.name}`"
+                        )
+                    if self.index.line_col(access.node) > (end_line, end_col):
+                        names.append(assignment.name)
+                        break
+        order: dict[str, int] = {}
+        for node in _preorder_many(unit.block.body[unit.start : unit.end + 1]):
+            if isinstance(node, cst.Name) and node.value in names and node.value not in order:
+                order[node.value] = len(order)
+        return sorted(names, key=lambda n: order.get(n, len(order)))
+
+    def _check_definite(
+        self, unit: Unit, stmts: list[cst.BaseStatement], returns: list[str], params: set[str]
+    ) -> None:
+        definite = set(params)
+        # Names the moved `try` body assigns are certain after it only when no handler swallows.
+        reraising = unit.split is not None and all(s.kept for s in unit.split)
+        for stmt in stmts:
+            definite |= definite_names(stmt, reraising and stmt is unit.try_node)
+        for name in returns:
+            if name not in definite:
+                raise Unmovable(f"`{name}` is assigned only on some paths but read afterwards")
+
+    def _foldable(
+        self,
+        stmts: list[cst.BaseStatement],
+        hoists: list[Hoist],
+        returns: list[str],
+        roots: list[cst.CSTNode],
+    ) -> tuple[dict[int, str], set[int]]:
+        """``data = request.get_json()`` inside the unit: the route passes the value as ``data`` and
+        the statement is dropped from the service."""
+        codes: dict[str, int] = {}
+        for hoist in hoists:
+            code = code_of(hoist.expr)
+            codes[code] = codes.get(code, 0) + 1
+        by_expr = {id(h.expr): h for h in hoists}
+        stores: dict[str, int] = {}
+        for root in roots:
+            for node in iter_nodes(root):
+                if isinstance(node, cst.Name) and is_store(self.index, node):
+                    stores[node.value] = stores.get(node.value, 0) + 1
+        preferred: dict[int, str] = {}
+        dropped: set[int] = set()
+        for stmt in stmts:
+            if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+                continue
+            assign = stmt.body[0]
+            if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+                continue
+            target = assign.targets[0].target
+            found = by_expr.get(id(assign.value))
+            if not isinstance(target, cst.Name) or found is None:
+                continue
+            name = target.value
+            if name in returns or stores.get(name) != 1 or codes[code_of(found.expr)] != 1:
+                continue
+            preferred[id(found.expr)] = name
+            dropped.add(id(stmt))
+        return preferred, dropped
+
+    def _name_hoists(
+        self, hoists: list[Hoist], used: set[str], preferred: dict[int, str]
+    ) -> list[Param]:
+        by_code: dict[str, str] = {}
+        params: list[Param] = []
+        taken = set(used) - set(preferred.values())
+        for hoist in sorted(hoists, key=lambda h: len(code_of(h.expr))):
+            code = code_of(hoist.expr)
+            if code in by_code:
+                hoist.param = by_code[code]
+                continue
+            prefix = next(
+                (c for c in by_code if code.startswith(c) and code[len(c) : len(c) + 1] in ".["),
+                None,
+            )
+            if prefix is not None and id(hoist.expr) not in preferred:
+                # `g.tenant.id` next to `g.tenant`: read it from the value already passed.
+                hoist.param = by_code[prefix] + code[len(prefix) :]
+                continue
+            name = preferred.get(id(hoist.expr)) or unique(
+                suggest_name(hoist.expr, hoist.use.name), taken
+            )
+            taken.add(name)
+            by_code[code] = name
+            hoist.param = name
+            params.append(Param(name, code))
+        order = {id(h.expr): i for i, h in enumerate(hoists)}
+        first_use = {
+            p.name: min(order[id(h.expr)] for h in hoists if h.param == p.name) for p in params
+        }
+        return sorted(params, key=lambda p: first_use[p.name])
+
+    def _service_body(
+        self,
+        unit: Unit,
+        stmts: list[cst.BaseStatement],
+        hoists: list[Hoist],
+        dropped: set[int],
+    ) -> str:
+        replacer = _Replace({id(h.expr): h.param for h in hoists})
+        moved: list[cst.BaseStatement] = []
+        carried: Sequence[cst.EmptyLine] = ()
+        for stmt in stmts:
+            if id(stmt) in dropped:
+                carried = carried or getattr(stmt, "leading_lines", ())
+                continue
+            new = stmt.visit(replacer)
+            assert isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+            if carried and not new.leading_lines:
+                new = new.with_changes(leading_lines=carried)
+            carried = ()
+            moved.append(new)
+        if unit.try_node is not None and unit.split is not None:
+            new_try = moved[-1]
+            assert isinstance(new_try, cst.Try)
+            handlers: list[cst.ExceptHandler] = []
+            for split, handler in zip(unit.split, new_try.handlers, strict=False):
+                assert isinstance(handler.body, cst.IndentedBlock)
+                kept_moved = list(handler.body.body[: len(split.moved)])
+                if split.kept:
+                    kept_moved.append(cst.SimpleStatementLine([cst.Raise()]))
+                handlers.append(
+                    handler.with_changes(body=handler.body.with_changes(body=kept_moved))
+                )
+            if all(not s.moved for s in unit.split):
+                moved[-1:] = [s for s in new_try.body.body if isinstance(s, cst.BaseStatement)]
+            else:
+                moved[-1] = new_try.with_changes(handlers=handlers)
+        if moved:
+            first = moved[0]
+            moved[0] = first.with_changes(leading_lines=())
+        return "".join(code_of(stmt) for stmt in moved)
+
+
+class _Replace(cst.CSTTransformer):
+    def __init__(self, replacements: dict[int, str]) -> None:
+        super().__init__()
+        self.replacements = replacements
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
+        text = self.replacements.get(id(original_node))
+        if text is None:
+            return updated_node
+        assert isinstance(original_node, cst.BaseExpression)
+        replacement = cst.parse_expression(text)
+        return replacement.with_changes(lpar=original_node.lpar, rpar=original_node.rpar)
+
+
+# --- helpers ----------------------------------------------------------------------------------------------
+
+
+def _preorder(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    return iter_nodes(node)
+
+
+def _preorder_many(nodes: Iterable[cst.CSTNode]) -> Iterable[cst.CSTNode]:
+    for node in nodes:
+        yield from iter_nodes(node)
+
+
+def _is_current_user(use: FrameworkUse) -> bool:
+    return use.kind == "value" and use.name == "current_user"

@@ -1,0 +1,328 @@
+"""What counts as a database session, a framework object, and the route layer.
+
+Everything here resolves names through LibCST scope and qualified-name metadata, never through text
+alone: ``git.commit()`` is not a session commit, and Flask's ``session`` is not a database session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import libcst as cst
+from libcst._metadata_dependent import LazyValue
+from libcst.metadata import (
+    Access,
+    BaseAssignment,
+    BuiltinAssignment,
+    ParentNodeProvider,
+    PositionProvider,
+    QualifiedNameProvider,
+    Scope,
+    ScopeProvider,
+)
+from libcst.metadata.wrapper import MetadataWrapper
+
+DEFAULT_SESSION_NAMES = ("session", "db", "db_session", "dbsession", "sess", "async_session")
+DEFAULT_ROUTE_PATHS = ("routes", "routers", "views", "api", "endpoints", "handlers")
+
+FRAMEWORK_ROOTS = frozenset(
+    {
+        "flask",
+        "flask_login",
+        "quart",
+        "werkzeug",
+        "flask_restx",
+        "flask_restful",
+        "flask_smorest",
+        "fastapi",
+        "starlette",
+    }
+)
+#: framework objects whose attributes the route may read and pass on as plain values.
+VALUE_OBJECTS = frozenset({"request", "g", "session", "current_app", "current_user"})
+#: framework callables that build responses or have request-level side effects.
+RESPONSE_CALLABLES = frozenset(
+    {
+        "abort",
+        "flash",
+        "jsonify",
+        "redirect",
+        "render_template",
+        "render_template_string",
+        "make_response",
+        "send_file",
+        "send_from_directory",
+        "url_for",
+        "stream_with_context",
+        "after_this_request",
+        "login_user",
+        "logout_user",
+    }
+)
+#: FastAPI/Starlette parameter types: readable values vs. objects whose use is a side effect.
+PARAM_VALUE_TYPES = frozenset({"Request", "HTTPConnection"})
+PARAM_EFFECT_TYPES = frozenset({"Response", "BackgroundTasks", "WebSocket"})
+#: methods of framework objects that only read (``request.get_json()``, ``request.args.get("x")``).
+READER_METHODS = frozenset(
+    {
+        "get",
+        "get_json",
+        "getlist",
+        "to_dict",
+        "get_data",
+        "json",
+        "form",
+        "body",
+        "_get_current_object",
+    }
+)
+#: session methods that write (used to tell "the writes before an early return" apart).
+SESSION_WRITES = frozenset(
+    {
+        "add",
+        "add_all",
+        "delete",
+        "merge",
+        "flush",
+        "execute",
+        "bulk_save_objects",
+        "bulk_insert_mappings",
+        "bulk_update_mappings",
+    }
+)
+ROUTE_DECORATORS = frozenset(
+    {"route", "get", "post", "put", "patch", "delete", "head", "options", "api_route", "websocket"}
+)
+ROUTE_BASES = frozenset({"MethodView", "View", "Resource"})
+DYNAMIC_BUILTINS = frozenset({"locals", "vars", "globals", "eval", "exec"})
+
+SCOPE_NODES = (cst.FunctionDef, cst.ClassDef)
+
+
+def iter_nodes(node: cst.CSTNode, *, into_scopes: bool = True) -> Iterator[cst.CSTNode]:
+    """``node`` and every descendant; without ``into_scopes``, nested defs and classes are yielded
+    but not entered."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if not into_scopes and current is not node and isinstance(current, SCOPE_NODES):
+            continue
+        stack.extend(reversed(current.children))
+
+
+def dotted(node: cst.CSTNode) -> str:
+    """``a.b.c`` for a Name/Attribute chain, else ``""``."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = dotted(node.value)
+        return f"{head}.{node.attr.value}" if head else ""
+    return ""
+
+
+def last_name(node: cst.CSTNode | None) -> str:
+    """The last identifier of a Name/Attribute chain, a call's callee or a subscript's value."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    if isinstance(node, cst.Call):
+        return last_name(node.func)
+    if isinstance(node, cst.Subscript):
+        return last_name(node.value)
+    return ""
+
+
+@dataclass(frozen=True)
+class FrameworkUse:
+    """How a name relates to the web framework: ``value``, ``callable``, ``effect``, ``http`` or
+    ``self``."""
+
+    kind: str
+    name: str
+
+
+class ModuleIndex:
+    """LibCST metadata of one module, with the look-ups the codemod needs."""
+
+    def __init__(self, module: cst.Module, session_names: Collection[str]) -> None:
+        self.module = module
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        self.scopes = wrapper.resolve(ScopeProvider)
+        self.parents = wrapper.resolve(ParentNodeProvider)
+        self.positions = wrapper.resolve(PositionProvider)
+        self.qualified = wrapper.resolve(QualifiedNameProvider)
+        self.session_names = frozenset(session_names)
+        self.accesses: dict[int, Access] = {}
+        seen: set[int] = set()
+        for scope in self.scopes.values():
+            if scope is None or id(scope) in seen:
+                continue
+            seen.add(id(scope))
+            for access in scope.accesses:
+                self.accesses[id(access.node)] = access
+
+    # --- generic look-ups ------------------------------------------------------------------------------
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The parent node, or None for the module."""
+        return self.parents.get(node)
+
+    def line_col(self, node: cst.CSTNode) -> tuple[int, int]:
+        """1-based line and 0-based column of ``node``."""
+        start = self.positions[node].start
+        return start.line, start.column
+
+    def end_of(self, node: cst.CSTNode) -> tuple[int, int]:
+        """Line and column where ``node`` ends."""
+        end = self.positions[node].end
+        return end.line, end.column
+
+    def scope_of(self, node: cst.CSTNode) -> Scope | None:
+        """The scope ``node`` is in."""
+        return self.scopes.get(node)
+
+    def referents(self, node: cst.CSTNode) -> Collection[BaseAssignment]:
+        """The assignments a Name access may refer to (empty when ``node`` is not an access)."""
+        access = self.accesses.get(id(node))
+        return access.referents if access is not None else ()
+
+    def qualified_names(self, node: cst.CSTNode) -> set[str]:
+        """Qualified names of ``node`` (``flask.request`` for an imported ``request``)."""
+        value = self.qualified.get(node, set())
+        if isinstance(value, LazyValue):
+            value = value()
+        return {q.name for q in value}
+
+    # --- framework objects -----------------------------------------------------------------------------
+
+    def framework_use(self, node: cst.CSTNode) -> FrameworkUse | None:
+        """What ``node`` (a Name, or an Attribute like ``flask.request``) is, if framework-related."""
+        for qname in self.qualified_names(node):
+            parts = qname.split(".")
+            if parts[0] not in FRAMEWORK_ROOTS or len(parts) < 2:
+                continue
+            last = parts[-1]
+            if any(p in VALUE_OBJECTS or p in RESPONSE_CALLABLES for p in parts[:-1]):
+                continue
+            if last in VALUE_OBJECTS:
+                return FrameworkUse("value", last)
+            if last in RESPONSE_CALLABLES:
+                return FrameworkUse("callable", last)
+            if last.endswith("HTTPException") or qname.startswith("werkzeug.exceptions."):
+                return FrameworkUse("http", last)
+        if not isinstance(node, cst.Name):
+            return None
+        for assignment in self.referents(node):
+            target = getattr(assignment, "node", None)
+            if not isinstance(target, cst.Param):
+                continue
+            annotation = target.annotation.annotation if target.annotation else None
+            type_name = last_name(annotation)
+            if type_name in PARAM_VALUE_TYPES:
+                return FrameworkUse("value", node.value)
+            if type_name in PARAM_EFFECT_TYPES:
+                return FrameworkUse("effect", node.value)
+            if node.value in {"self", "cls"} and self._is_first_method_param(target):
+                return FrameworkUse("self", node.value)
+        return None
+
+    def _is_first_method_param(self, param: cst.Param) -> bool:
+        params = self.parent(param)
+        function = self.parent(params) if params is not None else None
+        if not isinstance(params, cst.Parameters) or not isinstance(function, cst.FunctionDef):
+            return False
+        if not params.params or params.params[0] is not param:
+            return False
+        block = self.parent(function)
+        return isinstance(block, cst.IndentedBlock) and isinstance(self.parent(block), cst.ClassDef)
+
+    def is_http_exception(self, node: cst.BaseExpression) -> bool:
+        """A raised value that is an HTTP error (``HTTPException(...)``, ``NotFound()``...)."""
+        target: cst.CSTNode = node.func if isinstance(node, cst.Call) else node
+        use = self.framework_use(target)
+        if use is not None and use.kind == "http":
+            return True
+        return last_name(target).endswith("HTTPException")
+
+    def is_builtin(self, node: cst.Name, names: Collection[str]) -> bool:
+        """``node`` refers to one of the builtins ``names`` (not a shadowing local)."""
+        if node.value not in names:
+            return False
+        referents = self.referents(node)
+        return not referents or all(isinstance(r, BuiltinAssignment) for r in referents)
+
+    # --- sessions --------------------------------------------------------------------------------------
+
+    def is_session(self, expr: cst.BaseExpression, depth: int = 0) -> bool:
+        """Whether ``expr`` evaluates to a database session (``db.session``, ``self.db``, a param
+        ``db: Session = Depends(get_db)``, ``session`` from ``with Session() as session``...)."""
+        if depth > 4:
+            return False
+        if any(q.split(".")[0] in FRAMEWORK_ROOTS for q in self.qualified_names(expr)):
+            return False
+        if isinstance(expr, cst.Attribute):
+            return expr.attr.value in self.session_names
+        if not isinstance(expr, cst.Name):
+            return False
+        if expr.value in self.session_names:
+            return True
+        for assignment in self.referents(expr):
+            target = getattr(assignment, "node", None)
+            if isinstance(target, cst.Param) and self._is_session_param(target):
+                return True
+            if isinstance(target, cst.Name) and self._is_session_binding(target, depth):
+                return True
+        return False
+
+    def _is_session_param(self, param: cst.Param) -> bool:
+        annotation = param.annotation.annotation if param.annotation else None
+        if annotation is not None and "Session" in cst.Module([]).code_for_node(annotation):
+            return True
+        default = param.default
+        if isinstance(default, cst.Call) and last_name(default.func) == "Depends" and default.args:
+            provider = last_name(default.args[0].value).lower()
+            return "db" in provider or "session" in provider
+        return False
+
+    def _is_session_binding(self, name: cst.Name, depth: int) -> bool:
+        parent = self.parent(name)
+        value: cst.BaseExpression | None = None
+        if isinstance(parent, cst.AssignTarget):
+            assign = self.parent(parent)
+            value = assign.value if isinstance(assign, cst.Assign) else None
+        elif isinstance(parent, cst.AnnAssign):
+            value = parent.value
+        elif isinstance(parent, cst.AsName):
+            item = self.parent(parent)
+            value = item.item if isinstance(item, cst.WithItem) else None
+        if value is None:
+            return False
+        if isinstance(value, cst.Await):
+            value = value.expression
+        if isinstance(value, cst.Call):
+            callee = last_name(value.func)
+            return "session" in callee.lower() or callee == "sessionmaker"
+        return self.is_session(value, depth + 1)
+
+
+def route_path_match(path: str, route_paths: Collection[str]) -> bool:
+    """Whether a repository path is in a configured route path.
+
+    An entry with ``/`` or a glob character is matched against the path (prefix or glob); a bare name
+    matches a folder of that name, a module of that name, or a module ending in ``_<name>``.
+    """
+    pure = PurePosixPath(path)
+    stem = pure.stem
+    for entry in route_paths:
+        if "/" in entry or any(ch in entry for ch in "*?["):
+            clean = entry.strip("/")
+            if path == clean or path.startswith(clean + "/") or pure.match(clean):
+                return True
+            continue
+        if entry in pure.parts[:-1] or stem == entry or stem.endswith("_" + entry):
+            return True
+    return False

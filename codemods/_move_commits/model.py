@@ -1,0 +1,130 @@
+"""Picklable records passed from analysis to plan to rewrite."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ImportNeed:
+    """A name the moved code reads that the route module (or the route function) imports.
+
+    ``module`` is the ``from`` part (``""`` for ``import x.y``), ``level`` the number of leading dots,
+    ``imported`` the imported name (dotted for ``import a.b``), ``asname`` its alias.
+    """
+
+    name: str
+    module: str
+    imported: str
+    asname: str | None
+    level: int
+    local: bool = False
+
+    def code(self, module_override: str | None = None, level_override: int | None = None) -> str:
+        """The import statement binding ``name``."""
+        alias = f" as {self.asname}" if self.asname else ""
+        if not self.module and self.level == 0 and module_override is None:
+            return f"import {self.imported}{alias}"
+        module = self.module if module_override is None else module_override
+        level = self.level if level_override is None else level_override
+        return f"from {'.' * level}{module} import {self.imported}{alias}"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a service method and the expression the route passes for it."""
+
+    name: str
+    value: str
+
+    @property
+    def positional(self) -> bool:
+        """Passed by position when the route's expression is the same plain name."""
+        return self.name == self.value
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """A unit of work that can move: everything the plan needs to place it."""
+
+    unit_id: str
+    func_name: str
+    class_name: str | None
+    is_async: bool
+    params: tuple[Param, ...]
+    returns: tuple[str, ...]
+    body_code: str
+    imports: tuple[ImportNeed, ...]
+    route_names: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class CommitSite:
+    """One commit call in the route layer and what happens to it."""
+
+    line: int
+    col: int
+    scope: str
+    snippet: str
+    code: str
+    unit_id: str | None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class RouteFacts:
+    """What analysis learned about one route-layer file."""
+
+    path: str
+    commits: tuple[CommitSite, ...]
+    extractions: tuple[Extraction, ...]
+    module_names: frozenset[str]
+    uses_relative_imports: bool
+
+
+@dataclass(frozen=True)
+class UnitPlan:
+    """The plan's decision for one extraction, as the route rewrite needs it."""
+
+    service_class: str
+    method: str
+    body_code: str
+
+
+@dataclass(frozen=True)
+class RouteEdits:
+    """Edits of one route file: which units to replace, and the import of each service class."""
+
+    units: tuple[tuple[str, UnitPlan], ...]
+    imports: tuple[str, ...]
+    removable_names: frozenset[str]
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """One service method to add."""
+
+    name: str
+    params: tuple[str, ...]
+    is_async: bool
+    body_code: str
+    returns: tuple[str, ...]
+    local_imports: tuple[str, ...]
+    origin: str
+
+
+@dataclass(frozen=True)
+class ServiceEdits:
+    """Edits of one service module: imports to add, the class, its new methods."""
+
+    class_name: str
+    methods: tuple[MethodSpec, ...]
+    imports: tuple[str, ...]
+    is_new: bool
+
+
+@dataclass(frozen=True)
+class PackageInitEdits:
+    """A new ``__init__.py`` for a new service package."""
+
+    package: str

@@ -1,0 +1,180 @@
+"""Where extracted units of work go: service module path, class and method names, import paths."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from .model import Extraction, ImportNeed
+
+GENERIC_STEMS = frozenset(
+    {"main", "app", "__init__", "server", "urls", "resources", "wsgi", "asgi", "application"}
+)
+LAYER_SUFFIXES = ("route", "router", "view", "resource", "resources", "endpoint", "handler")
+CLASS_SUFFIXES = ("View", "Resource", "API", "Api", "Endpoint", "Handler", "Controller")
+
+
+@dataclass(frozen=True)
+class ServiceLocation:
+    """A service module (repository-relative path) and the class inside it."""
+
+    path: str
+    class_name: str
+
+
+def singular(word: str) -> str:
+    """A naive English singular: ``jobs`` → ``job``, ``categories`` → ``category``."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def camel(snake: str) -> str:
+    """``job_service`` → ``JobService``."""
+    return "".join(part[:1].upper() + part[1:] for part in snake.split("_") if part)
+
+
+def snake(name: str) -> str:
+    """``JobListView`` → ``job_list_view``."""
+    text = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
+    text = re.sub(r"(?<=[A-Z])([A-Z][a-z])", r"_\1", text)
+    return text.lower()
+
+
+def _identifier(text: str) -> str:
+    clean = re.sub(r"\W+", "_", text).strip("_")
+    if not clean:
+        return "app"
+    return clean if not clean[0].isdigit() else f"m_{clean}"
+
+
+def service_location(
+    route_path: str, layer_names: Collection[str], service_dir: str, module_pattern: str
+) -> ServiceLocation:
+    """``app/routes/jobs.py`` → ``app/services/job_service.py`` with class ``JobService``.
+
+    The service folder is ``service_dir`` next to the innermost route-layer folder (``routes``,
+    ``api``...), next to the package of a generic route module (``app/auth/routes.py`` →
+    ``app/services/auth_service.py``) or next to the route module itself; a ``service_dir`` containing ``/`` is taken from the
+    repository root. The module stem comes from ``module_pattern`` (``{name}_service``) where ``name``
+    is the singular of the route module's stem without layer suffixes (``jobs_routes`` → ``job``).
+    """
+    pure = PurePosixPath(route_path)
+    folders = list(pure.parts[:-1])
+    layer_index = max((i for i, part in enumerate(folders) if part in layer_names), default=None)
+    if layer_index is not None:
+        # `app/api/routes/` is one layer: go up the run of layer folders, but never out of the
+        # top package (`api/routers/` keeps `api/` as the place for `services/`).
+        while layer_index > 1 and folders[layer_index - 1] in layer_names:
+            layer_index -= 1
+        if layer_index == 0 and len(folders) > 1:
+            layer_index = 1
+    base = folders[:layer_index] if layer_index is not None else folders
+    stem = pure.stem
+    if stem in layer_names or stem in GENERIC_STEMS:
+        name = base[-1] if base else "app"
+        if len(base) >= 2:
+            # `app/auth/routes.py` (a blueprint package): `app/services/auth_service.py`.
+            base = base[:-1]
+    else:
+        name = stem
+        for suffix in (*layer_names, *LAYER_SUFFIXES):
+            if name.endswith("_" + suffix) and len(name) > len(suffix) + 1:
+                name = name[: -len(suffix) - 1]
+                break
+    name = _identifier(singular(name))
+    folder = service_dir.strip("/") if "/" in service_dir else "/".join([*base, service_dir])
+    module_stem = _identifier(module_pattern.format(name=name))
+    path = f"{folder}/{module_stem}.py" if folder else f"{module_stem}.py"
+    return ServiceLocation(path, camel(module_stem))
+
+
+def method_base_name(extraction: Extraction) -> str:
+    """The route function's name; for a view/resource method, ``post`` → ``post_job_list``."""
+    name = extraction.func_name.lstrip("_") or "unit_of_work"
+    if extraction.class_name:
+        owner = extraction.class_name
+        for suffix in CLASS_SUFFIXES:
+            if owner.endswith(suffix) and len(owner) > len(suffix):
+                owner = owner[: -len(suffix)]
+                break
+        name = f"{name}_{snake(owner)}"
+    return name
+
+
+def free_name(base: str, taken: Collection[str]) -> str:
+    """``base``, or ``base_2``, ``base_3``... whichever is not taken."""
+    candidate, counter = base, 2
+    while candidate in taken:
+        candidate = f"{base}_{counter}"
+        counter += 1
+    return candidate
+
+
+def module_name(path: str, is_package: Callable[[str], bool]) -> str:
+    """Dotted import name of a module: the path below the outermost folder that is not a package."""
+    parts = list(PurePosixPath(path).with_suffix("").parts)
+    folders = parts[:-1]
+    top = len(folders)
+    while top > 0 and is_package("/".join(folders[:top])):
+        top -= 1
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts[top:])
+
+
+def relative_import(from_path: str, to_module_path: str) -> tuple[int, str]:
+    """``(level, module)`` for importing ``to_module_path`` relatively from ``from_path``."""
+    source = list(PurePosixPath(from_path).parts[:-1])
+    target = list(PurePosixPath(to_module_path).with_suffix("").parts)
+    common = 0
+    while common < min(len(source), len(target) - 1) and source[common] == target[common]:
+        common += 1
+    return len(source) - common + 1, ".".join(target[common:])
+
+
+def resolve_relative(from_path: str, level: int, module: str) -> list[str]:
+    """Folder parts of what ``from <dots>module import`` means inside ``from_path``."""
+    package = list(PurePosixPath(from_path).parts[:-1])
+    if level - 1 > len(package):
+        raise ValueError("relative import beyond the top folder")
+    base = package[: len(package) - (level - 1)]
+    return base + (module.split(".") if module else [])
+
+
+def service_import(
+    need: ImportNeed,
+    route_path: str,
+    service_path: str,
+    is_package: Callable[[str], bool],
+) -> str:
+    """The import statement the service module needs for ``need`` (relative imports re-rooted)."""
+    if need.level == 0:
+        return need.code()
+    target = resolve_relative(route_path, need.level, need.module)
+    service_package = list(PurePosixPath(service_path).parts[:-1])
+    common = 0
+    while (
+        common < min(len(service_package), len(target))
+        and service_package[common] == target[common]
+    ):
+        common += 1
+    root_top = _package_top(service_package, is_package)
+    if common >= root_top and common > 0:
+        level = len(service_package) - common + 1
+        return need.code(".".join(target[common:]), level)
+    absolute = module_name("/".join(target) + ".py", is_package)
+    return need.code(absolute, 0)
+
+
+def _package_top(folders: Sequence[str], is_package: Callable[[str], bool]) -> int:
+    top = len(folders)
+    while top > 0 and is_package("/".join(folders[:top])):
+        top -= 1
+    return top + 1 if top < len(folders) else len(folders) + 1

@@ -1,0 +1,457 @@
+"""Apply planned edits: replace units of work in route modules, add methods to service modules."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import libcst as cst
+from libcst.metadata import ImportAssignment, MetadataWrapper, ScopeProvider
+
+from backfix.templating import render
+
+from .analysis import Unit
+from .frameworks import dotted
+from .model import (
+    MethodSpec,
+    RouteEdits,
+    ServiceEdits,
+    UnitPlan,
+)
+from .syntax import code_of
+
+PLACEHOLDER = "__backfix_body__"
+TEMPLATE_DIR = "code/move-commits"
+
+
+class PlanMismatch(Exception):
+    """The file no longer matches what the plan was made from."""
+
+
+def _template(template: str, overrides: Sequence[str], **context: object) -> str:
+    return render(f"{TEMPLATE_DIR}/{template}", overrides, **context)
+
+
+# --- route side -------------------------------------------------------------------------------------------
+
+
+def wrapped(items: Sequence[str], prefix_width: int, suffix: str, line_length: int) -> str:
+    """``a, b`` when ``prefix(a, b)suffix`` fits the line, else one item per line, trailing comma."""
+    flat = ", ".join(items)
+    if not items or prefix_width + len(flat) + len(suffix) <= line_length:
+        return flat
+    return "\n" + "".join(f"    {item},\n" for item in items)
+
+
+def call_statement(
+    unit: Unit,
+    plan: UnitPlan,
+    overrides: Sequence[str],
+    config: cst.PartialParserConfig,
+    line_length: int,
+) -> cst.BaseStatement:
+    """``job = JobService.create_job(data, tenant_id=g.tenant_id)`` from the call-site template."""
+    # Arguments follow the signature's order; after the first keyword argument all are keywords.
+    args: list[str] = []
+    keywords = False
+    for param in unit.params:
+        keywords = keywords or not param.positional
+        args.append(f"{param.name}={param.value}" if keywords else param.value)
+    is_async = unit.function.asynchronous is not None
+    head = (", ".join(unit.returns) + " = " if unit.returns else "") + (
+        "await " if is_async else ""
+    )
+    head += f"{plan.service_class}.{plan.method}("
+    width = unit.column + (4 if unit.try_node is not None and unit.start == unit.end else 0)
+    text = _template(
+        "call_site.py.j2",
+        overrides,
+        targets=list(unit.returns),
+        is_async=is_async,
+        service_class=plan.service_class,
+        method=plan.method,
+        args=args,
+        arguments=wrapped(args, width + len(head), ")", line_length),
+    )
+    return cst.parse_statement(text.strip() + "\n", config=config)
+
+
+def route_replacement(
+    unit: Unit,
+    plan: UnitPlan,
+    overrides: Sequence[str],
+    config: cst.PartialParserConfig,
+    line_length: int,
+) -> list[cst.BaseStatement]:
+    """What replaces the unit's statements in the route."""
+    call = call_statement(unit, plan, overrides, config, line_length)
+    first = unit.block.body[unit.start]
+    assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+    assert isinstance(call, cst.SimpleStatementLine)
+    if unit.try_node is None or unit.split is None:
+        return [call.with_changes(leading_lines=first.leading_lines)]
+    handlers = []
+    for split in unit.split:
+        if not split.kept or _is_bare_raise(split.kept):
+            continue
+        body = split.handler.body
+        assert isinstance(body, cst.IndentedBlock)
+        kept = list(split.kept)
+        handlers.append(split.handler.with_changes(body=body.with_changes(body=kept)))
+    if not handlers:
+        return [call.with_changes(leading_lines=first.leading_lines)]
+    inner = unit.try_node.body.with_changes(body=[call])
+    route_try = unit.try_node.with_changes(body=inner, handlers=handlers)
+    return [route_try.with_changes(leading_lines=first.leading_lines)]
+
+
+def _is_bare_raise(stmts: Sequence[cst.BaseStatement]) -> bool:
+    if len(stmts) != 1 or not isinstance(stmts[0], cst.SimpleStatementLine):
+        return False
+    body = stmts[0].body
+    return len(body) == 1 and isinstance(body[0], cst.Raise) and body[0].exc is None
+
+
+class _ReplaceUnits(cst.CSTTransformer):
+    def __init__(self, replacements: dict[int, list[tuple[int, int, list[cst.BaseStatement]]]]):
+        super().__init__()
+        self.replacements = replacements
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        todo = self.replacements.get(id(original_node))
+        if not todo:
+            return updated_node
+        body = list(updated_node.body)
+        for start, end, new in sorted(todo, key=lambda t: -t[0]):
+            body[start : end + 1] = new
+        return updated_node.with_changes(body=body)
+
+
+def rewrite_route(
+    module: cst.Module,
+    units: Sequence[Unit],
+    edits: RouteEdits,
+    overrides: Sequence[str],
+    line_length: int = 88,
+) -> cst.Module:
+    """Replace every planned unit with its service call, import the services, drop dead imports."""
+    by_id = {unit.unit_id: unit for unit in units}
+    config = module.config_for_parsing
+    replacements: dict[int, list[tuple[int, int, list[cst.BaseStatement]]]] = {}
+    for unit_id, plan in edits.units:
+        unit = by_id.get(unit_id)
+        if unit is None or unit.extraction is None or unit.extraction.body_code != plan.body_code:
+            raise PlanMismatch(f"unit {unit_id} changed since it was planned")
+        new = route_replacement(unit, plan, overrides, config, line_length)
+        replacements.setdefault(id(unit.block), []).append((unit.start, unit.end, new))
+    module = module.visit(_ReplaceUnits(replacements))
+    module = add_imports(module, edits.imports)
+    return remove_unused_imports(module, edits.removable_names)
+
+
+def header_end(module: cst.Module) -> int:
+    """Index after the docstring and the top-of-module imports (``__future__`` included)."""
+    end = 0
+    for index, stmt in enumerate(module.body):
+        if isinstance(stmt, cst.SimpleStatementLine):
+            small = stmt.body[0]
+            is_doc = (
+                index == 0
+                and isinstance(small, cst.Expr)
+                and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+            )
+            if is_doc or isinstance(small, (cst.Import, cst.ImportFrom)):
+                end = index + 1
+                continue
+        if isinstance(stmt, cst.If) and _is_type_checking(stmt):
+            end = index + 1
+            continue
+        break
+    return end
+
+
+def _is_type_checking(stmt: cst.If) -> bool:
+    return dotted(stmt.test).endswith("TYPE_CHECKING")
+
+
+def _existing_imports(module: cst.Module) -> set[str]:
+    found: set[str] = set()
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, (cst.Import, cst.ImportFrom)):
+                    found.add(" ".join(code_of(small).split()))
+    return found
+
+
+_FROM_IMPORT = re.compile(r"^from (\S+) import ([^()]+)$")
+
+
+def merge_imports(lines: Sequence[str]) -> list[str]:
+    """``from m import a`` + ``from m import b`` → ``from m import a, b`` (first position kept)."""
+    merged: dict[str, list[str]] = {}
+    order: list[str] = []
+    for line in dict.fromkeys(lines):
+        match = _FROM_IMPORT.match(line)
+        key = f"from {match.group(1)}" if match else line
+        if key not in merged:
+            merged[key] = []
+            order.append(key)
+        if match:
+            merged[key].append(match.group(2))
+    return [f"{key} import {', '.join(merged[key])}" if merged[key] else key for key in order]
+
+
+def add_imports(module: cst.Module, imports: Sequence[str]) -> cst.Module:
+    """Insert import statements after the module header, skipping ones already present."""
+    present = _existing_imports(module)
+    new = merge_imports([line for line in imports if " ".join(line.split()) not in present])
+    if not new:
+        return module
+    config = module.config_for_parsing
+    statements = [cst.parse_statement(line + "\n", config=config) for line in dict.fromkeys(new)]
+    body = list(module.body)
+    end = header_end(module)
+    only_docstring = end == 1 and not _has_import(body[0])
+    if end == 0 or only_docstring:
+        blank = [cst.EmptyLine()] if only_docstring else []
+        statements[0] = statements[0].with_changes(leading_lines=blank)
+        if end < len(body) and not body[end].leading_lines:
+            body[end] = body[end].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+    body[end:end] = statements
+    return module.with_changes(body=body)
+
+
+def _has_import(stmt: cst.BaseStatement) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and isinstance(
+        stmt.body[0], (cst.Import, cst.ImportFrom)
+    )
+
+
+def remove_unused_imports(module: cst.Module, names: frozenset[str]) -> cst.Module:
+    """Drop module-level import aliases among ``names`` that nothing reads any more."""
+    if not names:
+        return module
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    scopes = wrapper.resolve(ScopeProvider)
+    global_scope = scopes.get(module)
+    if global_scope is None:
+        return module
+    dead: set[int] = set()
+    for name in names:
+        assignments = list(global_scope.assignments[name])
+        if not assignments or not all(isinstance(a, ImportAssignment) for a in assignments):
+            continue
+        if any(a.references for a in assignments) or _exported(module, name):
+            continue
+        for assignment in assignments:
+            assert isinstance(assignment, ImportAssignment)
+            dead.add(id(assignment.as_name))
+    if not dead:
+        return module
+    dropper = _DropAliases(dead)
+    body: list[cst.BaseStatement] = []
+    carried: Sequence[cst.EmptyLine] = ()
+    for stmt in module.body:
+        new = dropper.statement(stmt) if isinstance(stmt, cst.SimpleStatementLine) else stmt
+        if new is None:
+            # Keep the blank lines/comments that separated the removed import from what precedes.
+            carried = carried or stmt.leading_lines
+            continue
+        if carried and not new.leading_lines:
+            new = new.with_changes(leading_lines=carried)
+        carried = ()
+        body.append(new)
+    return module.with_changes(body=body)
+
+
+def _exported(module: cst.Module, name: str) -> bool:
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Assign) and any(
+                    dotted(t.target) == "__all__" for t in small.targets
+                ):
+                    return f'"{name}"' in code_of(small) or f"'{name}'" in code_of(small)
+    return False
+
+
+class _DropAliases:
+    """Removes import aliases whose bound names are in ``dead`` (ids of their name nodes)."""
+
+    def __init__(self, dead: set[int]) -> None:
+        self.dead = dead
+
+    def _keep(self, alias: cst.ImportAlias) -> bool:
+        bound = alias.asname.name if alias.asname is not None else alias.name
+        if isinstance(bound, cst.Attribute):
+            head: cst.BaseExpression = bound
+            while isinstance(head, cst.Attribute):
+                head = head.value
+            return id(head) not in self.dead and id(bound) not in self.dead
+        return id(bound) not in self.dead and id(alias) not in self.dead
+
+    def statement(self, stmt: cst.SimpleStatementLine) -> cst.SimpleStatementLine | None:
+        """``stmt`` without its dead import aliases; None when nothing is left."""
+        body: list[cst.BaseSmallStatement] = []
+        for small in stmt.body:
+            if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(
+                small.names, cst.ImportStar
+            ):
+                kept = [alias for alias in small.names if self._keep(alias)]
+                if not kept:
+                    continue
+                if len(kept) != len(small.names):
+                    # The last alias keeps the original trailing comma (and its line break).
+                    kept[-1] = kept[-1].with_changes(comma=small.names[-1].comma)
+                    small = small.with_changes(names=kept)
+            body.append(small)
+        if not body:
+            return None
+        if len(body) == len(stmt.body) and all(
+            a is b for a, b in zip(body, stmt.body, strict=True)
+        ):
+            return stmt
+        body[-1] = body[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+        return stmt.with_changes(body=body)
+
+
+# --- service side -----------------------------------------------------------------------------------------
+
+
+def method_node(
+    spec: MethodSpec,
+    overrides: Sequence[str],
+    config: cst.PartialParserConfig,
+    line_length: int = 88,
+) -> cst.FunctionDef:
+    """A service method from the method template, with the moved statements as its body."""
+    head = f"    {'async ' if spec.is_async else ''}def {spec.name}("
+    text = _template(
+        "method.py.j2",
+        overrides,
+        method_name=spec.name,
+        params=list(spec.params),
+        parameters=wrapped(list(spec.params), len(head), "):", line_length),
+        is_async=spec.is_async,
+        origin=spec.origin,
+        body=PLACEHOLDER,
+    )
+    node = cst.parse_statement(text, config=config)
+    if not isinstance(node, cst.FunctionDef) or not isinstance(node.body, cst.IndentedBlock):
+        raise ValueError("method template must render one function definition")
+    statements: list[cst.BaseStatement] = [
+        cst.parse_statement(line + "\n", config=config) for line in spec.local_imports
+    ]
+    for moved in cst.parse_module(spec.body_code).body:
+        flushed = moved.visit(_FlushBlankLines())
+        assert isinstance(flushed, cst.BaseStatement)
+        statements.append(flushed)
+    if spec.returns:
+        statements.append(cst.parse_statement(f"return {', '.join(spec.returns)}\n", config=config))
+    body: list[cst.BaseStatement] = []
+    for stmt in node.body.body:
+        if _is_placeholder(stmt):
+            body.extend(statements)
+        else:
+            body.append(stmt)
+    return node.with_changes(body=node.body.with_changes(body=body))
+
+
+class _FlushBlankLines(cst.CSTTransformer):
+    """Blank lines of moved code carry no indentation in their new, deeper place."""
+
+    def leave_EmptyLine(
+        self, original_node: cst.EmptyLine, updated_node: cst.EmptyLine
+    ) -> cst.EmptyLine:
+        if updated_node.comment is None:
+            return updated_node.with_changes(indent=False, whitespace=cst.SimpleWhitespace(""))
+        return updated_node
+
+
+def _is_placeholder(stmt: cst.BaseStatement) -> bool:
+    return (
+        isinstance(stmt, cst.SimpleStatementLine)
+        and len(stmt.body) == 1
+        and isinstance(stmt.body[0], cst.Expr)
+        and isinstance(stmt.body[0].value, cst.Name)
+        and stmt.body[0].value.value == PLACEHOLDER
+    )
+
+
+def _title(class_name: str) -> str:
+    words = []
+    current = ""
+    for char in class_name.removesuffix("Service") or class_name:
+        if char.isupper() and current:
+            words.append(current)
+            current = char
+        else:
+            current += char
+    words.append(current)
+    return " ".join(words)
+
+
+def rewrite_service(
+    module: cst.Module,
+    exists: bool,
+    edits: ServiceEdits,
+    overrides: Sequence[str],
+    line_length: int = 88,
+) -> cst.Module:
+    """Create or extend a service module: imports, the class, the new methods."""
+    title = _title(edits.class_name)
+    if not exists:
+        class_code = _template(
+            "service_class.py.j2", overrides, class_name=edits.class_name, title=title
+        )
+        text = _template(
+            "service_module.py.j2",
+            overrides,
+            title=title,
+            imports=merge_imports(
+                sorted(edits.imports, key=lambda line: (line.startswith("from ."), line))
+            ),
+            class_code=class_code.rstrip("\n"),
+        )
+        module = cst.parse_module(text.rstrip("\n") + "\n")
+    else:
+        module = add_imports(module, edits.imports)
+    config = module.config_for_parsing
+    methods = [method_node(spec, overrides, config, line_length) for spec in edits.methods]
+    body = list(module.body)
+    for index, stmt in enumerate(body):
+        if isinstance(stmt, cst.ClassDef) and stmt.name.value == edits.class_name:
+            body[index] = _extend_class(stmt, methods)
+            return module.with_changes(body=body)
+    class_text = _template(
+        "service_class.py.j2", overrides, class_name=edits.class_name, title=title
+    )
+    class_node = cst.parse_statement(class_text, config=config)
+    assert isinstance(class_node, cst.ClassDef)
+    class_node = _extend_class(class_node, methods).with_changes(
+        leading_lines=[cst.EmptyLine(indent=False)] * 2 if body else []
+    )
+    body.append(class_node)
+    return module.with_changes(body=body)
+
+
+def _extend_class(node: cst.ClassDef, methods: list[cst.FunctionDef]) -> cst.ClassDef:
+    if not isinstance(node.body, cst.IndentedBlock):
+        raise ValueError(f"class {node.name.value} has a one-line body")
+    existing = [
+        stmt
+        for stmt in node.body.body
+        if not (
+            isinstance(stmt, cst.SimpleStatementLine)
+            and len(stmt.body) == 1
+            and isinstance(stmt.body[0], cst.Pass)
+        )
+    ]
+    added = [
+        m.with_changes(leading_lines=[cst.EmptyLine(indent=False)] if existing or i else [])
+        for i, m in enumerate(methods)
+    ]
+    return node.with_changes(body=node.body.with_changes(body=[*existing, *added]))

@@ -1,0 +1,144 @@
+"""Small syntax questions about LibCST nodes: stores, conditions, definite assignment, literals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import libcst as cst
+
+from .frameworks import ModuleIndex, dotted, iter_nodes
+
+_EMPTY = cst.Module([])
+
+
+def code_of(node: cst.CSTNode) -> str:
+    """Source of ``node`` at indentation depth 0 (four-space indents for nested blocks)."""
+    return _EMPTY.code_for_node(node)
+
+
+def index_in(block: cst.IndentedBlock, node: cst.CSTNode) -> int:
+    """Position of ``node`` in ``block``'s statements."""
+    return next(i for i, stmt in enumerate(block.body) if stmt is node)
+
+
+def target_parts(target: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    """The single targets of an assignment target (tuples and lists unpacked)."""
+    if isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from target_parts(element.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from target_parts(target.value)
+    else:
+        yield target
+
+
+def is_docstring(stmt: cst.BaseStatement) -> bool:
+    """A statement that is only a string literal."""
+    return (
+        isinstance(stmt, cst.SimpleStatementLine)
+        and len(stmt.body) == 1
+        and isinstance(stmt.body[0], cst.Expr)
+        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def only_literals(nodes: Sequence[cst.CSTNode]) -> bool:
+    """Whether subscript/call arguments are constants: evaluating them early reads no state."""
+    for node in nodes:
+        for inner in iter_nodes(node):
+            if isinstance(inner, cst.Name) and inner.value not in {"True", "False", "None"}:
+                parent_is_keyword = False
+                if isinstance(node, cst.Arg) and node.keyword is inner:
+                    parent_is_keyword = True
+                if not parent_is_keyword:
+                    return False
+            if isinstance(inner, (cst.Call, cst.Attribute, cst.FormattedString)):
+                return False
+    return True
+
+
+def is_store(index: ModuleIndex, node: cst.CSTNode) -> bool:
+    """Whether ``node`` is assigned to (or deleted), directly or inside a tuple target."""
+    current = node
+    parent = index.parent(current)
+    while isinstance(parent, (cst.Element, cst.Tuple, cst.List, cst.StarredElement)):
+        current, parent = parent, index.parent(parent)
+    if isinstance(parent, cst.AssignTarget):
+        return True
+    if isinstance(parent, (cst.AugAssign, cst.AnnAssign, cst.Del)):
+        return parent.target is current
+    if isinstance(parent, (cst.For, cst.CompFor)):
+        return parent.target is current
+    return bool(isinstance(parent, cst.AsName))
+
+
+def is_conditional(index: ModuleIndex, node: cst.CSTNode, stmt: cst.CSTNode) -> bool:
+    """Whether ``node`` is evaluated only on some paths through ``stmt``."""
+    child = node
+    parent = index.parent(child)
+    while parent is not None and child is not stmt:
+        if isinstance(parent, cst.IfExp) and child is not parent.test:
+            return True
+        if isinstance(parent, cst.BooleanOperation) and child is parent.right:
+            return True
+        if isinstance(parent, cst.If) and child is not parent.test:
+            return True
+        if isinstance(parent, cst.For) and child is not parent.iter:
+            return True
+        if isinstance(parent, (cst.While, cst.ExceptHandler, cst.Else, cst.Finally, cst.Lambda)):
+            return True
+        if isinstance(parent, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+            return True
+        if isinstance(parent, (cst.Match, cst.MatchCase)):
+            return True
+        child, parent = parent, index.parent(parent)
+    return False
+
+
+def is_bare_raise(stmts: Sequence[cst.BaseStatement]) -> bool:
+    """Exactly one statement: a bare ``raise``."""
+    if len(stmts) != 1 or not isinstance(stmts[0], cst.SimpleStatementLine):
+        return False
+    body = stmts[0].body
+    return len(body) == 1 and isinstance(body[0], cst.Raise) and body[0].exc is None
+
+
+def definite_names(stmt: cst.BaseStatement, into_try: bool) -> set[str]:
+    """Names ``stmt`` certainly binds when it completes (``into_try``: a ``try`` body counts)."""
+    names: set[str] = set()
+    if isinstance(stmt, cst.SimpleStatementLine):
+        for small in stmt.body:
+            targets: list[cst.CSTNode] = []
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif (isinstance(small, cst.AnnAssign) and small.value is not None) or isinstance(
+                small, cst.AugAssign
+            ):
+                targets = [small.target]
+            elif isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(
+                small.names, cst.ImportStar
+            ):
+                for alias in small.names:
+                    bound = alias.evaluated_alias or dotted(alias.name).split(".")[0]
+                    names.add(bound)
+            for target in targets:
+                for part in target_parts(target):
+                    if isinstance(part, cst.Name):
+                        names.add(part.value)
+            for node in iter_nodes(small, into_scopes=False):
+                if isinstance(node, cst.NamedExpr) and isinstance(node.target, cst.Name):
+                    names.add(node.target.value)
+    elif isinstance(stmt, cst.With):
+        for item in stmt.items:
+            if item.asname is not None:
+                for part in target_parts(item.asname.name):
+                    if isinstance(part, cst.Name):
+                        names.add(part.value)
+        if isinstance(stmt.body, cst.IndentedBlock):
+            for inner_stmt in stmt.body.body:
+                names |= definite_names(inner_stmt, into_try)
+    elif isinstance(stmt, cst.Try) and into_try:
+        for try_stmt in stmt.body.body:
+            if isinstance(try_stmt, cst.BaseStatement):
+                names |= definite_names(try_stmt, False)
+    return names

@@ -1,0 +1,18 @@
+from flask import Blueprint, jsonify, request
+
+from app.models import (
+    User,
+)
+from app.services.auth_service import AuthService
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.post("/register")
+def register():
+    """Create an account; the profile comes with it."""
+    data = request.get_json()
+    if User.query.filter_by(email=data["email"]).first() is not None:
+        return jsonify(error="taken"), 409
+    user = AuthService.register(data)
+    return jsonify(id=user.id), 201

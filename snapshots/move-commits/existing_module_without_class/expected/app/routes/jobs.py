@@ -1,0 +1,11 @@
+from flask import Blueprint, jsonify
+
+from app.services.job_service import JobService
+
+bp = Blueprint("jobs", __name__)
+
+
+@bp.post("/jobs/<int:job_id>/publish")
+def publish_job(job_id):
+    job = JobService.publish_job(job_id)
+    return jsonify(job.to_dict())

@@ -1,0 +1,19 @@
+"""Jobs: the business rules."""
+
+from app.extensions import db
+from app.models import Job
+
+
+class JobService:
+    """Job operations."""
+
+    @staticmethod
+    def list_jobs(tenant_id):
+        return Job.query.filter_by(tenant_id=tenant_id).all()
+
+    @staticmethod
+    def archive_job(job_id):
+        job = db.session.get(Job, job_id)
+        job.archived = True
+        db.session.commit()
+        return job

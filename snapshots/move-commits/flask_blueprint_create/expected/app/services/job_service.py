@@ -1,0 +1,15 @@
+"""Job service: units of work (database writes and their commits)."""
+
+from app.extensions import db
+from app.models import Job
+
+
+class JobService:
+    """Units of work for job: each method writes and commits."""
+
+    @staticmethod
+    def create_job(data, tenant_id):
+        job = Job(title=data["title"], tenant_id=tenant_id)
+        db.session.add(job)
+        db.session.commit()  # make it visible to the workers
+        return job

@@ -1,0 +1,27 @@
+from flask import request
+from flask_restx import Namespace, Resource
+
+from app.extensions import db
+from app.models import Tag
+
+ns = Namespace("tags")
+
+
+@ns.route("/")
+class TagList(Resource):
+    def post(self):
+        tag = Tag(name=request.get_json()["name"])
+        db.session.add(tag)
+        db.session.commit()
+        return tag.to_dict(), 201
+
+
+@ns.route("/<int:tag_id>")
+class TagItem(Resource):
+    def put(self, tag_id):
+        tag = db.session.get(Tag, tag_id)
+        if tag is None:
+            ns.abort(404)
+        tag.name = request.get_json()["name"]
+        db.session.commit()
+        return tag.to_dict()

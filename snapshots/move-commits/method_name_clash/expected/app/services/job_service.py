@@ -1,0 +1,18 @@
+from app.extensions import db
+from app.models import Job
+
+
+class JobService:
+    @staticmethod
+    def create_job(title):
+        job = Job(title=title)
+        db.session.add(job)
+        db.session.commit()
+        return job
+
+    @staticmethod
+    def create_job_2(data):
+        job = Job(title=data["title"])
+        db.session.add(job)
+        db.session.commit()
+        return job

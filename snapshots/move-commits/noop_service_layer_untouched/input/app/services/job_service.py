@@ -1,0 +1,11 @@
+from app.extensions import db
+from app.models import Job
+
+
+class JobService:
+    @staticmethod
+    def create_job(title):
+        job = Job(title=title)
+        db.session.add(job)
+        db.session.commit()
+        return job

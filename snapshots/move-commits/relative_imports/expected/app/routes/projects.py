@@ -1,0 +1,12 @@
+from flask import Blueprint, jsonify, request
+
+from . import serializers
+from ..services.project_service import ProjectService
+
+bp = Blueprint("projects", __name__)
+
+
+@bp.post("/projects")
+def create_project():
+    project = ProjectService.create_project(name=request.get_json()["name"])
+    return jsonify(serializers.project(project)), 201

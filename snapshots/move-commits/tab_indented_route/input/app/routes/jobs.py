@@ -1,0 +1,16 @@
+from flask import Blueprint, jsonify, request
+
+from app.extensions import db
+from app.models import Job
+
+bp = Blueprint("jobs", __name__)
+
+
+@bp.post("/jobs")
+def create_job():
+	if request.args.get("dry"):
+		return jsonify(ok=True)
+	job = Job(title="untitled")
+	db.session.add(job)
+	db.session.commit()
+	return jsonify(job.to_dict()), 201

@@ -1,0 +1,23 @@
+import logging
+
+from flask import Blueprint, jsonify
+
+from app.extensions import db
+from app.models import Invoice
+
+bp = Blueprint("invoices", __name__)
+log = logging.getLogger(__name__)
+
+
+@bp.post("/invoices/<int:invoice_id>/void")
+def void_invoice(invoice_id):
+    invoice = db.session.get(Invoice, invoice_id)
+    if invoice is None:
+        return jsonify(error="not found"), 404
+    try:
+        invoice.status = "void"
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return jsonify(invoice.to_dict())

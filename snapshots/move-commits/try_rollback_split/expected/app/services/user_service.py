@@ -1,0 +1,17 @@
+"""User service: units of work (database writes and their commits)."""
+
+from app.extensions import db
+from sqlalchemy.exc import IntegrityError
+
+
+class UserService:
+    """Units of work for user: each method writes and commits."""
+
+    @staticmethod
+    def create_user(user):
+        try:
+            db.session.add(user)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            raise

@@ -1,0 +1,525 @@
+"""move-commits: detection, manual-review reasons, placement, plan clashes and template overrides.
+
+The rewrite output itself is pinned by the snapshot cases in ``snapshots/move-commits/``; these tests
+cover what a snapshot cannot show well: the exact violations and reasons, option handling, the
+placement helpers, and that a run is all-or-nothing and idempotent.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backfix.codemod import ConfigError
+from backfix.discovery import Workspace
+from backfix.registry import get_codemod
+from backfix.results import RunResult
+from backfix.runner import CodemodSpec, RunOptions, run
+from backfix.source import SourceFile
+
+MoveCommits = get_codemod("move-commits")
+
+HEADER = """\
+from flask import Blueprint, abort, flash, g, jsonify, request, session
+
+from app.extensions import db
+from app.models import Job
+
+bp = Blueprint("jobs", __name__)
+"""
+
+
+def _project(tmp_path: Path, files: dict[str, str]) -> Path:
+    for rel, text in {"app/__init__.py": "", "app/routes/__init__.py": "", **files}.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return tmp_path
+
+
+def _run(root: Path, path: str = "app/routes", apply: bool = False, **options: Any) -> RunResult:
+    spec = CodemodSpec(MoveCommits, "move-commits", tuple(sorted(options.items())))
+    return run(
+        Workspace(root=root, repo=None),
+        RunOptions(specs=[spec], paths=[root / path], apply=apply, jobs=1),
+    )
+
+
+def _routes(tmp_path: Path, body: str) -> RunResult:
+    root = _project(tmp_path, {"app/routes/jobs.py": HEADER + textwrap.dedent(body)})
+    return _run(root)
+
+
+def test_one_violation_per_commit_with_scope_and_fixable_flag(tmp_path: Path) -> None:
+    result = _routes(
+        tmp_path,
+        """
+
+        @bp.post("/jobs")
+        def create_job():
+            job = Job(title=request.json["title"])
+            db.session.add(job)
+            db.session.commit()
+            return jsonify(job.to_dict())
+
+
+        @bp.delete("/jobs/<int:job_id>")
+        def delete_job(job_id):
+            job = db.session.get(Job, job_id)
+            db.session.delete(job)
+            if job.locked:
+                return "locked", 409
+            db.session.commit()
+            return "", 204
+        """,
+    )
+    assert [(v.line, v.scope, v.fixable) for v in result.violations] == [
+        (13, "create_job", True),
+        (23, "delete_job", False),
+    ]
+    manual = result.manual[0]
+    assert "returns early" in manual.reason
+    assert manual.message == "`db.session.commit()` in the route layer (delete_job)"
+
+
+def test_git_and_flask_session_are_not_database_sessions(tmp_path: Path) -> None:
+    result = _routes(
+        tmp_path,
+        """
+        import git
+
+        repo = git.Repo(".")
+
+
+        @bp.post("/release")
+        def release():
+            repo.commit()
+            git.commit()
+            session.commit()
+            return "", 204
+        """,
+    )
+    assert result.violations == []
+
+
+@pytest.mark.parametrize(
+    ("receiver", "setup"),
+    [
+        ("db.session", ""),
+        ("self.db", ""),
+        ("s", "s = db.session"),
+        ("sess", ""),
+        ("unit", "unit = SessionLocal()"),
+    ],
+)
+def test_session_receivers_are_resolved(tmp_path: Path, receiver: str, setup: str) -> None:
+    result = _routes(
+        tmp_path,
+        f"""
+
+        def helper(self):
+            {setup}
+            {receiver}.commit()
+        """,
+    )
+    assert len(result.violations) == 1
+
+
+def test_session_names_option_adds_receivers(tmp_path: Path) -> None:
+    body = """
+
+    @bp.post("/jobs")
+    def create_job():
+        uow.register(Job())
+        uow.commit()
+    """
+    root = _project(tmp_path, {"app/routes/jobs.py": HEADER + textwrap.dedent(body)})
+    assert _run(root).violations == []
+    assert len(_run(root, session_names=["uow"]).violations) == 1
+
+
+def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "app/main.py": HEADER
+            + textwrap.dedent(
+                """
+
+                @bp.post("/jobs")
+                def create_job():
+                    db.session.add(Job())
+                    db.session.commit()
+
+
+                def helper_of_a_route_module(job):
+                    db.session.delete(job)
+                    db.session.commit()
+
+
+                def create_app():
+                    def seed():
+                        db.session.add(Job())
+                        db.session.commit()
+                """
+            ),
+            "app/models.py": "def touch(job):\n    job.seen = True\n    db.session.commit()\n",
+        },
+    )
+    result = _run(root, path="app")
+    assert [v.scope for v in result.violations] == ["create_job", "helper_of_a_route_module"]
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (
+            """
+            def f():
+                for job in Job.query.all():
+                    job.seen = True
+                    db.session.commit()
+                    flash("seen")
+            """,
+            "loop whose body calls the framework (`flash()`)",
+        ),
+        (
+            """
+            def f():
+                for job in Job.query.all():
+                    if job.pinned:
+                        break
+                    db.session.delete(job)
+                    db.session.commit()
+            """,
+            "loop with `break`",
+        ),
+        (
+            """
+            def f():
+                job = Job()
+                db.session.add(job)
+                yield job.id
+                db.session.commit()
+            """,
+            "generator",
+        ),
+        (
+            """
+            COUNT = 0
+            def f():
+                global COUNT
+                COUNT += 1
+                job = Job(n=COUNT)
+                db.session.add(job)
+                db.session.commit()
+            """,
+            "declared `global`/`nonlocal`",
+        ),
+        (
+            """
+            def f():
+                job = Job()
+                job.debug = str(locals())
+                db.session.commit()
+            """,
+            "dynamic `locals()`",
+        ),
+        (
+            """
+            def f():
+                job = Job()
+                g.last_job = job
+                db.session.add(job)
+                db.session.commit()
+            """,
+            "writes to `g.last_job`",
+        ),
+        (
+            """
+            def f():
+                def inner():
+                    db.session.commit()
+                inner()
+            """,
+            "nested function",
+        ),
+        (
+            """
+            def f():
+                try:
+                    db.session.commit()
+                except Exception:
+                    db.session.rollback()
+                    db.session.commit()
+            """,
+            "exception handler",
+        ),
+        (
+            """
+            def f(flag):
+                if flag:
+                    job = Job()
+                    db.session.add(job)
+                db.session.commit()
+                return job
+            """,
+            "assigned only on some paths",
+        ),
+        (
+            """
+            def f():
+                db.session.commit()
+            """,
+            "only the commit itself could move",
+        ),
+        (
+            """
+            from app.models import *
+            def f():
+                tag = Tag()
+                db.session.add(tag)
+                db.session.commit()
+            """,
+            "`Tag` is not defined where it is read",
+        ),
+    ],
+)
+def test_manual_review_reasons(tmp_path: Path, body: str, reason: str) -> None:
+    result = _routes(tmp_path, "\n" + body)
+    assert result.violations
+    violation = result.violations[-1]
+    assert not violation.fixable
+    assert reason in violation.reason
+
+
+def test_apply_moves_and_second_run_changes_nothing(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "app/routes/jobs.py": HEADER
+            + textwrap.dedent(
+                """
+
+                @bp.post("/jobs")
+                def create_job():
+                    job = Job(title=request.json["title"], tenant_id=g.tenant_id)
+                    db.session.add(job)
+                    db.session.commit()
+                    return jsonify(job.to_dict())
+                """
+            )
+        },
+    )
+    result = _run(root, apply=True)
+    assert [c.path for c in result.changes] == [
+        "app/routes/jobs.py",
+        "app/services/__init__.py",
+        "app/services/job_service.py",
+    ]
+    assert len(result.fixed) == 1 and result.violations == []
+    for change in result.changes:
+        Path(change.abs_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(change.abs_path).write_bytes(change.after)
+    service = (root / "app/services/job_service.py").read_text()
+    assert "def create_job(title, tenant_id):" in service
+    assert "request" not in service and " g." not in service
+    route = (root / "app/routes/jobs.py").read_text()
+    assert 'JobService.create_job(title=request.json["title"], tenant_id=g.tenant_id)' in route
+    again = _run(root, apply=True)
+    assert again.changes == [] and again.violations == []
+
+
+def test_service_class_name_taken_by_something_else_is_manual(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "app/routes/jobs.py": HEADER
+            + textwrap.dedent(
+                """
+
+                @bp.post("/jobs")
+                def create_job():
+                    job = Job()
+                    db.session.add(job)
+                    db.session.commit()
+                """
+            ),
+            "app/services/job_service.py": "JobService = None\n",
+        },
+    )
+    result = _run(root, apply=True)
+    assert result.changes == []
+    assert "is not a class this codemod can extend" in result.manual[0].reason
+
+
+def test_unparseable_service_module_leaves_everything_untouched(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "app/routes/jobs.py": HEADER
+            + "\n\n@bp.post('/x')\ndef x():\n    db.session.add(Job())\n    db.session.commit()\n",
+            "app/services/job_service.py": "class JobService(:\n",
+        },
+    )
+    result = _run(root, apply=True)
+    assert result.changes == []
+    assert "cannot be parsed" in result.manual[0].reason
+
+
+def test_templates_option_overrides_the_method_template(tmp_path: Path) -> None:
+    templates = tmp_path / "tpl" / "code" / "move-commits"
+    templates.mkdir(parents=True)
+    (templates / "method.py.j2").write_text(
+        "@staticmethod\n"
+        "{% if is_async %}async {% endif %}def {{ method_name }}({{ parameters }}):\n"
+        '    """Moved from {{ origin }}."""\n'
+        "    {{ body }}\n"
+    )
+    root = _project(
+        tmp_path / "project",
+        {
+            "app/routes/jobs.py": HEADER
+            + "\n\n@bp.post('/x')\ndef x():\n    db.session.add(Job())\n    db.session.commit()\n"
+        },
+    )
+    result = _run(root, apply=True, templates=str(tmp_path / "tpl"))
+    service = next(c for c in result.changes if c.path.endswith("job_service.py"))
+    assert '"""Moved from app/routes/jobs.py:x."""' in service.after.decode()
+
+
+def test_unknown_option_is_a_config_error() -> None:
+    with pytest.raises(ConfigError):
+        MoveCommits({"service_folder": "x"})
+
+
+def test_fingerprint_survives_line_shifts(tmp_path: Path) -> None:
+    body = """
+
+    @bp.post("/jobs")
+    def create_job():
+        job = Job()
+        db.session.add(job)
+        db.session.commit()
+    """
+    first = _routes(tmp_path / "a", body).violations[0]
+    second = _routes(tmp_path / "b", "\n\n\n" + body).violations[0]
+    assert first.line != second.line
+    assert first.fingerprint == second.fingerprint
+
+
+def test_describe_example_rewrites_the_route() -> None:
+    codemod = MoveCommits()
+    raw = MoveCommits.EXAMPLE.encode()
+    facts = codemod.analyze(SourceFile("example.py", "example.py", raw))
+    after = codemod.rewrite(SourceFile("example.py", "example.py", raw), facts.data).code
+    assert "ExampleService.create_job(data, tenant_id=g.tenant_id)" in after
+    assert "db.session" not in after
+
+
+@pytest.mark.parametrize(
+    ("route", "expected"),
+    [
+        ("app/routes/jobs.py", ("app/services/job_service.py", "JobService")),
+        (
+            "app/routes/email_jobs_routes.py",
+            ("app/services/email_job_service.py", "EmailJobService"),
+        ),
+        ("app/api/v1/categories.py", ("app/services/category_service.py", "CategoryService")),
+        ("app/views.py", ("app/services/app_service.py", "AppService")),
+        ("main.py", ("services/app_service.py", "AppService")),
+        ("shop/routers/addresses.py", ("shop/services/address_service.py", "AddressService")),
+        ("app/auth/routes.py", ("app/services/auth_service.py", "AuthService")),
+        (
+            "backend/app/api/routes/items.py",
+            ("backend/app/services/item_service.py", "ItemService"),
+        ),
+        ("api/routers/items.py", ("api/services/item_service.py", "ItemService")),
+    ],
+)
+def test_service_location(route: str, expected: tuple[str, str]) -> None:
+    from backfix.builtin_codemods._move_commits.placement import service_location
+
+    location = service_location(
+        route, ["routes", "routers", "views", "api"], "services", "{name}_service"
+    )
+    assert (location.path, location.class_name) == expected
+
+
+def test_relative_imports_are_rerooted_for_the_service() -> None:
+    from backfix.builtin_codemods._move_commits.model import ImportNeed
+    from backfix.builtin_codemods._move_commits.placement import service_import
+
+    def is_package(folder: str) -> bool:
+        return folder in {"app", "app/routes", "app/services"}
+
+    need = ImportNeed("Job", "models", "Job", None, 2)
+    code = service_import(need, "app/routes/jobs.py", "app/services/job_service.py", is_package)
+    assert code == "from ..models import Job"
+    sibling = ImportNeed("serializers", "", "serializers", None, 1)
+    code = service_import(sibling, "app/routes/jobs.py", "app/services/job_service.py", is_package)
+    assert code == "from ..routes import serializers"
+
+
+def test_services_under_a_route_named_folder_are_not_route_layer(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "api/__init__.py": "",
+            "api/routers/__init__.py": "",
+            "api/routers/items.py": """\
+                from api.database import db
+                from api.models import Item
+
+
+                def save(name):
+                    item = Item(name=name)
+                    db.add(item)
+                    db.commit()
+                    return item
+                """,
+        },
+    )
+    result = _run(root, path="api", apply=True)
+    assert [c.path for c in result.changes] == [
+        "api/routers/items.py",
+        "api/services/__init__.py",
+        "api/services/item_service.py",
+    ]
+    for change in result.changes:
+        Path(change.abs_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(change.abs_path).write_bytes(change.after)
+    again = _run(root, path="api", apply=True)
+    assert again.changes == [] and again.violations == []
+
+
+def test_commit_nested_in_a_moved_block_moves_with_it(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "app/routes/jobs.py": HEADER
+            + textwrap.dedent(
+                """
+
+                @bp.post("/jobs/<int:job_id>")
+                def touch(job_id):
+                    job = db.session.get(Job, job_id)
+                    if job.stale:
+                        job.stale = False
+                        db.session.commit()
+                    job.seen += 1
+                    db.session.commit()
+                    return jsonify(job.to_dict())
+                """
+            )
+        },
+    )
+    result = _run(root, apply=True)
+    assert len(result.fixed) == 2 and result.violations == []
+    service = next(c for c in result.changes if c.path.endswith("job_service.py")).after.decode()
+    assert service.count("def ") == 1 and service.count("db.session.commit()") == 2
+    route = next(c for c in result.changes if c.path.endswith("jobs.py")).after.decode()
+    assert "job = JobService.touch(job_id)" in route
