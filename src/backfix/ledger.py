@@ -19,7 +19,6 @@ counting it as new (and the old one as fixed).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -31,7 +30,7 @@ from typing import Any
 import git
 
 from backfix.discovery import is_excluded
-from backfix.results import Violation
+from backfix.results import Violation, stable_hash
 
 try:  # pragma: no cover - the import fails on Windows only
     import fcntl
@@ -56,8 +55,7 @@ def ledger_path(root: Path) -> Path:
 
 def location_key(codemod: str, scope: str, snippet: str) -> str:
     """The fingerprint without the path: what survives a file rename."""
-    digest = hashlib.sha1("\x1f".join((codemod, scope, snippet)).encode("utf-8"))
-    return digest.hexdigest()[:16]
+    return stable_hash(codemod, scope, snippet)
 
 
 @dataclass(frozen=True, order=True)

@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def stable_hash(*parts: str) -> str:
+    """A short hex digest of ``parts``; the basis of violation fingerprints."""
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
 @dataclass(frozen=True, order=True)
 class Violation:
     """One defect a codemod found, fixable by `apply` or left for manual review with a reason.
@@ -30,8 +35,7 @@ class Violation:
     @property
     def fingerprint(self) -> str:
         """A stable id: codemod, file, enclosing scope and normalized statement, not the line."""
-        key = "\x1f".join((self.codemod, self.path, self.scope, self.snippet))
-        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+        return stable_hash(self.codemod, self.path, self.scope, self.snippet)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON shape used by `scan --format json` and the reports."""
