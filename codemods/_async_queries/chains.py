@@ -1,0 +1,864 @@
+"""Legacy ``Query`` chains: split them into root + steps and rebuild them as 2.0 statements.
+
+One function, :func:`convert`, decides everything about a chain. The analysis calls it to learn whether
+a chain is convertible (and why not), the rewrite calls it again to get the new expression, so the two
+phases can never disagree. The rules are those of ``reference/sqlalchemy-2-mapping.md`` (R1-R8, tables
+A/B/D); each branch names the row it implements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from .model import ASYNC
+
+#: builder methods that keep their name on ``Select`` (Table A).
+SAME = frozenset(
+    {
+        "where",
+        "filter_by",
+        "order_by",
+        "limit",
+        "offset",
+        "slice",
+        "group_by",
+        "having",
+        "distinct",
+        "join",
+        "outerjoin",
+        "join_from",
+        "outerjoin_from",
+        "select_from",
+        "options",
+        "with_for_update",
+        "execution_options",
+        "correlate",
+        "add_columns",
+        "prefix_with",
+        "suffix_with",
+        "with_hint",
+        "from_statement",
+    }
+)
+RENAMED = {"filter": "where", "with_entities": "with_only_columns", "add_entity": "add_columns"}
+#: builders that become execution options (A13).
+OPTION_BUILDERS = frozenset({"populate_existing", "autoflush"})
+BUILDERS = SAME | frozenset(RENAMED) | OPTION_BUILDERS
+
+#: methods that end a chain: Table B, Flask-SQLAlchemy (Table D) and the statement-valued A11/B14.
+TERMINALS = frozenset(
+    {
+        "all",
+        "first",
+        "one",
+        "one_or_none",
+        "scalar",
+        "count",
+        "get",
+        "update",
+        "delete",
+        "exists",
+        "paginate",
+        "first_or_404",
+        "one_or_404",
+        "get_or_404",
+        "subquery",
+        "cte",
+        "scalar_subquery",
+        "as_scalar",
+        "label",
+        "statement",
+        "value",
+        "values",
+    }
+)
+FSA_TERMINALS = frozenset({"paginate", "first_or_404", "one_or_404", "get_or_404"})
+
+#: methods with no faithful mechanical rewrite: §9 of the spec.
+REPORTED = {
+    "yield_per": "`yield_per()` needs streaming (`stream_scalars`) and is incompatible with "
+    "`unique()` (spec A13/M12)",
+    "params": "`params()` must move to the `execute()` call (spec A14)",
+    "with_parent": "`with_parent()` becomes `.where(with_parent(...))` (spec A14); rewrite by hand",
+    "from_self": "`from_self()` was removed in 2.0; needs `aliased(Entity, subquery)` (spec M8)",
+    "select_entity_from": "`select_entity_from()` was removed in 2.0 (spec M8)",
+    "reset_joinpoint": "`reset_joinpoint()` has no 2.0 equivalent (spec M8)",
+    "union": "set operations become `union(s1, s2)` + `aliased()` (spec A15)",
+    "union_all": "set operations become `union_all(s1, s2)` + `aliased()` (spec A15)",
+    "intersect": "set operations need a manual rewrite (spec A15)",
+    "except_": "set operations need a manual rewrite (spec A15)",
+    "enable_eagerloads": "no direct `select()` analogue (spec M15)",
+    "only_return_tuples": "no direct `select()` analogue (spec M15)",
+    "with_session": "`Query.with_session()` has no `select()` analogue (spec M6/M15)",
+    "merge_result": "no direct `select()` analogue (spec M15)",
+    "instances": "no direct `select()` analogue (spec M15)",
+    "exists": "`.exists()` needs `select(stmt.exists())` or `exists().where(...)` (spec B8); "
+    "rewrite by hand",
+    "value": "`Query.value()` is deprecated and has no exact equivalent (spec B13/M17)",
+    "values": "`Query.values()` is deprecated and has no exact equivalent (spec B13/M17)",
+}
+
+#: names that hold a mapped class by convention (generic CRUD repositories: `self.model`).
+MODEL_NAMES = frozenset({"model", "model_class", "__model__"})
+AGGREGATES = frozenset({"count", "sum", "max", "min", "avg"})
+EAGER_LOADERS = frozenset({"joinedload", "contains_eager"})
+JOINS = frozenset({"join", "outerjoin", "join_from", "outerjoin_from", "select_from"})
+ITERATING_CALLS = frozenset({"list", "tuple", "set", "sorted", "enumerate"})
+PAGINATE_POSITIONAL = ("page", "per_page", "error_out", "max_per_page")
+
+# How a chain's value is used; decides what a chain without a terminal method becomes.
+USE_VALUE, USE_ITER, USE_IN_ARG, USE_STATEMENT, USE_STMT_ONLY = (
+    "value",
+    "iter",
+    "in_arg",
+    "statement",
+    "stmt_only",
+)
+
+
+class Unsupported(Exception):
+    """The chain cannot be rewritten faithfully; the message is the reason shown to the user."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One method call (or attribute access, ``call is None``) in a chain."""
+
+    name: str
+    call: cst.Call | None
+    attr: cst.Attribute
+
+
+@dataclass(frozen=True)
+class Chain:
+    """``root.step1(...).step2(...)`` with an optional trailing subscript (``q[1:3]``)."""
+
+    root: cst.BaseExpression
+    steps: tuple[Step, ...]
+    subscript: cst.Subscript | None = None
+
+    @property
+    def terminal(self) -> Step | None:
+        """The last step when it is not a builder: it executes or ends the statement."""
+        if self.steps and self.steps[-1].name not in BUILDERS:
+            return self.steps[-1]
+        return None
+
+    @property
+    def builders(self) -> tuple[Step, ...]:
+        """The builder steps (everything but the terminal)."""
+        return self.steps[:-1] if self.terminal is not None else self.steps
+
+
+# --- roots --------------------------------------------------------------------------------------------
+
+ROOT_SESSION, ROOT_MODEL, ROOT_VAR = "session", "model", "var"
+
+
+@dataclass(frozen=True)
+class RootSpec:
+    """Which node ends a chain when walking down: ``x.query(...)``, ``Model.query`` or a variable."""
+
+    kind: str
+    var: str = ""
+
+
+def is_camel(name: str) -> bool:
+    """A class-like name: ``User``, ``JobPosting`` (not ``MAX``, not ``user``)."""
+    return bool(name) and name[0].isupper() and any(c.islower() for c in name)
+
+
+def is_session_query_call(node: cst.CSTNode) -> bool:
+    """``<receiver>.query(...)``."""
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "query"
+    )
+
+
+def is_model_query(node: cst.CSTNode) -> bool:
+    """``Model.query`` (Flask-SQLAlchemy) or ``models.Model.query``."""
+    if not (isinstance(node, cst.Attribute) and node.attr.value == "query"):
+        return False
+    value = node.value
+    if isinstance(value, cst.Name):
+        return is_camel(value.value)
+    return isinstance(value, cst.Attribute) and is_camel(value.attr.value)
+
+
+def _matches_root(node: cst.BaseExpression, spec: RootSpec) -> bool:
+    if spec.kind == ROOT_SESSION:
+        return is_session_query_call(node)
+    if spec.kind == ROOT_MODEL:
+        return is_model_query(node)
+    return isinstance(node, cst.Name) and node.value == spec.var
+
+
+def split_chain(node: cst.BaseExpression, spec: RootSpec) -> Chain | None:
+    """Walk down from the outermost node of a chain to its root; None when it is not a chain."""
+    subscript: cst.Subscript | None = None
+    current: cst.BaseExpression = node
+    if isinstance(current, cst.Subscript):
+        subscript = current
+        current = current.value
+    steps: list[Step] = []
+    while not _matches_root(current, spec):
+        if isinstance(current, cst.Call) and isinstance(current.func, cst.Attribute):
+            steps.append(Step(current.func.attr.value, current, current.func))
+            current = current.func.value
+        elif isinstance(current, cst.Attribute):
+            steps.append(Step(current.attr.value, None, current))
+            current = current.value
+        else:
+            return None
+    steps.reverse()
+    return Chain(current, tuple(steps), subscript)
+
+
+# --- columns and result shape (R2) ----------------------------------------------------------------------
+
+
+def column_kind(expr: cst.BaseExpression, aliased: frozenset[str]) -> str | None:
+    """``"entity"``, ``"column"`` or None when it cannot be told statically."""
+    if isinstance(expr, cst.Name):
+        if expr.value in aliased or is_camel(expr.value) or expr.value in MODEL_NAMES:
+            return "entity"
+        return None
+    if isinstance(expr, cst.Attribute):
+        if expr.attr.value in MODEL_NAMES:
+            return "entity"  # `self.model` of the generic CRUD-repository convention
+        if is_camel(expr.attr.value) and isinstance(expr.value, cst.Name):
+            return None if is_camel(expr.value.value) else "entity"  # models.User
+        owner: cst.BaseExpression = expr.value
+        while isinstance(owner, cst.Attribute):
+            if is_camel(owner.attr.value):
+                return "column"  # models.User.name
+            owner = owner.value
+        if isinstance(owner, cst.Name) and (is_camel(owner.value) or owner.value in aliased):
+            return "column"  # User.name, ua.id
+        return None  # `obj.attr`: an entity or a column, nobody can tell
+    if isinstance(expr, cst.Call):
+        name = _callee_name(expr)
+        if name == "aliased":
+            return "entity"
+        if name in {"Bundle", "with_polymorphic"}:
+            return None
+        return "column"
+    if isinstance(expr, (cst.BinaryOperation, cst.Comparison, cst.UnaryOperation)):
+        return "column"
+    return None
+
+
+def _callee_name(call: cst.Call) -> str:
+    func = call.func
+    if isinstance(func, cst.Name):
+        return func.value
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return ""
+
+
+@dataclass
+class Shape:
+    """The columns clause of a statement and what it implies."""
+
+    columns: list[cst.BaseExpression]
+    kinds: list[str]
+
+    @property
+    def single_entity(self) -> bool:
+        """Shape S: legacy returned objects."""
+        return len(self.kinds) == 1 and self.kinds[0] == "entity"
+
+    @property
+    def has_entity(self) -> bool:
+        """Legacy de-duplicated whenever an ORM entity was selected (R2.2)."""
+        return "entity" in self.kinds
+
+
+def shape_of(columns: Sequence[cst.BaseExpression], aliased: frozenset[str]) -> Shape:
+    """Classify a columns clause; raises Unsupported when an item cannot be classified."""
+    kinds: list[str] = []
+    for column in columns:
+        kind = column_kind(column, aliased)
+        if kind is None:
+            code = cst.Module([]).code_for_node(column)
+            raise Unsupported(
+                f"cannot tell statically whether `{code}` is an entity or a column, so the result "
+                "shape (objects or rows, spec R2) is unknown"
+            )
+        kinds.append(kind)
+    return Shape(list(columns), kinds)
+
+
+def _args_values(args: Sequence[cst.Arg], what: str) -> list[cst.BaseExpression]:
+    values: list[cst.BaseExpression] = []
+    for arg in args:
+        if arg.keyword is not None or arg.star:
+            raise Unsupported(f"{what} with keyword or starred arguments")
+        values.append(arg.value)
+    return values
+
+
+class _CamelNames(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.eager = False
+        self.strings = False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if is_camel(node.value) and node.value not in {"True", "False", "None"}:
+            self.names.add(node.value)
+        if node.value in EAGER_LOADERS:
+            self.eager = True
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.strings = True
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        if node.attr.value in EAGER_LOADERS:
+            self.eager = True
+        node.value.visit(self)
+        return False  # the attribute name itself is not a reference to a class
+
+
+def _scan(nodes: Sequence[cst.CSTNode]) -> _CamelNames:
+    visitor = _CamelNames()
+    for node in nodes:
+        node.visit(visitor)
+    return visitor
+
+
+# --- conversion -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Base:
+    """What a chain inherits from where its query was started.
+
+    For a chain rooted at ``session.query(...)``/``Model.query`` the columns come from the root; for a
+    chain rooted at a query variable they come from the variable's first assignment, and
+    ``prior_steps`` are the builder steps applied to it anywhere in the function.
+    """
+
+    session: cst.BaseExpression | None
+    fsa_db: str = ""  # `db` name when the session is Flask-SQLAlchemy's: use db.select, db.func...
+    columns: tuple[cst.BaseExpression, ...] = ()
+    prior_steps: tuple[Step, ...] = ()
+    var: str = ""
+    aliased: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where the chain stands: mode, how its value is used, whether an `await` needs parentheses."""
+
+    mode: str
+    use: str = USE_VALUE
+    parens: bool = False
+    unique_all: bool = (
+        False  # mappings use joined eager loading: every entity result needs unique()
+    )
+
+
+@dataclass
+class Result:
+    """The new expression and the ``sqlalchemy`` names it needs imported."""
+
+    node: cst.BaseExpression
+    imports: set[str] = field(default_factory=set)
+
+
+class _Builder:
+    def __init__(self, base: Base, ctx: Context) -> None:
+        self.base = base
+        self.ctx = ctx
+        self.imports: set[str] = set()
+
+    def sa(self, name: str) -> cst.BaseExpression:
+        """``select`` / ``func`` / ``update`` / ``delete``: ``db.<name>`` for Flask-SQLAlchemy."""
+        if self.base.fsa_db:
+            return cst.Attribute(cst.Name(self.base.fsa_db), cst.Name(name))
+        self.imports.add(name)
+        return cst.Name(name)
+
+    def session(self) -> cst.BaseExpression:
+        if self.base.session is None:
+            raise Unsupported("the query's session is not known")
+        return self.base.session
+
+    def run(self, method: str, args: Sequence[cst.Arg], parens: bool) -> cst.BaseExpression:
+        call = cst.Call(cst.Attribute(self.session(), cst.Name(method)), args=list(args))
+        return self.awaited(call, parens)
+
+    def awaited(self, call: cst.BaseExpression, parens: bool) -> cst.BaseExpression:
+        if self.ctx.mode != ASYNC:
+            return call
+        if parens:
+            return cst.Await(call, lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        return cst.Await(call)
+
+
+def _method(
+    value: cst.BaseExpression,
+    name: str,
+    args: Sequence[cst.Arg] = (),
+    like: Step | None = None,
+) -> cst.Call:
+    """``value.name(args)``; with ``like``, the dot and parentheses keep that step's formatting."""
+    if like is not None and like.call is not None:
+        func = like.attr.with_changes(value=value, attr=cst.Name(name))
+        return like.call.with_changes(func=func, args=list(args))
+    return cst.Call(cst.Attribute(value, cst.Name(name)), args=list(args))
+
+
+def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(
+        value,
+        keyword=cst.Name(name),
+        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+    )
+
+
+def _strip_comma(args: Sequence[cst.Arg]) -> list[cst.Arg]:
+    """Arguments reused in a new call must not end with the old call's trailing comma."""
+    out = list(args)
+    if out and out[-1].comma is not cst.MaybeSentinel.DEFAULT:
+        out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return out
+
+
+def _with_comma(arg: cst.Arg) -> cst.Arg:
+    return arg.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+
+
+def _join_args(args: Sequence[cst.Arg]) -> list[cst.Arg]:
+    out = [_with_comma(a) if a.comma is cst.MaybeSentinel.DEFAULT else a for a in args[:-1]]
+    if args:
+        out.append(args[-1])
+    return out
+
+
+def _check_builder(step: Step) -> None:
+    if step.name in REPORTED:
+        raise Unsupported(REPORTED[step.name])
+    if step.call is None:
+        raise Unsupported(f"`.{step.name}` used without a call")
+    if step.name in {"join", "outerjoin"}:
+        for arg in step.call.args:
+            if isinstance(arg.value, (cst.SimpleString, cst.ConcatenatedString)):
+                raise Unsupported("string join targets were removed in 2.0 (spec M8)")
+            if arg.keyword is not None and arg.keyword.value in {"aliased", "from_joinpoint"}:
+                raise Unsupported(f"`join(..., {arg.keyword.value}=...)` was removed in 2.0 (M8)")
+    if step.name == "options" and _scan([step.call]).strings:
+        raise Unsupported("string loader paths (`joinedload('rel')`) were removed in 2.0 (M8)")
+
+
+def _apply_builder(b: _Builder, stmt: cst.BaseExpression, step: Step) -> cst.BaseExpression:
+    assert step.call is not None
+    if step.name in OPTION_BUILDERS:
+        if step.name == "populate_existing":
+            if step.call.args:
+                raise Unsupported("`populate_existing()` with arguments")
+            value: cst.BaseExpression = cst.Name("True")
+        else:
+            args = _args_values(step.call.args, "`autoflush()`")
+            if len(args) != 1:
+                raise Unsupported("`autoflush()` needs exactly one argument")
+            value = args[0]
+        return _method(stmt, "execution_options", [_kwarg(step.name, value)], like=step)
+    name = RENAMED.get(step.name, step.name)
+    return _method(stmt, name, step.call.args, like=step)
+
+
+def _columns_after(
+    columns: list[cst.BaseExpression], steps: Sequence[Step]
+) -> list[cst.BaseExpression]:
+    for step in steps:
+        if step.call is None:
+            continue
+        if step.name == "with_entities":
+            columns = _args_values(step.call.args, "`with_entities()`")
+        elif step.name in {"add_columns", "add_entity"}:
+            columns = columns + _args_values(step.call.args, f"`{step.name}()`")
+    return columns
+
+
+def root_columns(chain: Chain) -> list[cst.BaseExpression]:
+    """The columns a chain selects: the root's entities after with_entities/add_columns."""
+    root = chain.root
+    if isinstance(root, cst.Call):
+        columns = _args_values(root.args, "`query()`")
+    elif isinstance(root, cst.Attribute):
+        columns = [root.value]
+    else:
+        raise Unsupported("a query variable's root is not a query")
+    return _columns_after(columns, chain.builders)
+
+
+def _needs_unique(shape: Shape, steps: Sequence[Step], unique_all: bool) -> bool:
+    """R3: legacy de-duplicated entity results; keep that wherever rows could repeat."""
+    if not shape.has_entity:
+        return False
+    if unique_all:
+        return True
+    names = {step.name for step in steps}
+    if names & JOINS or "from_statement" in names:  # textual SQL may repeat rows: keep legacy dedup
+        return True
+    scan = _scan([s.call for s in steps if s.call is not None] + list(shape.columns))
+    if scan.eager:
+        return True
+    entities = _scan(
+        [c for c, k in zip(shape.columns, shape.kinds, strict=True) if k == "entity"]
+    ).names
+    # Criteria on another class (`filter(User.id == Address.user_id)`) join implicitly.
+    return bool(scan.names - entities)
+
+
+def _check_distinct_order(shape: Shape, steps: Sequence[Step]) -> None:
+    distinct = any(s.name == "distinct" and s.call is not None and not s.call.args for s in steps)
+    orders = [s.call for s in steps if s.name == "order_by" and s.call is not None]
+    if not (distinct and orders):
+        return
+    selected = _scan(list(shape.columns)).names
+    if _scan(list(orders)).names - selected:
+        raise Unsupported(
+            "`distinct()` with `order_by()` on columns that are not selected: 1.x added them to "
+            "the SELECT list, 2.0 does not (spec A4/M9)"
+        )
+
+
+def convert(chain: Chain, base: Base, ctx: Context) -> Result:
+    """The 2.0 form of ``chain`` in ``ctx``; raises Unsupported with the reason when there is none."""
+    b = _Builder(base, ctx)
+    root = chain.root
+    if base.var:
+        stmt: cst.BaseExpression = root
+        columns = list(base.columns)
+    elif isinstance(root, cst.Call):
+        columns = _args_values(root.args, "`query()`")
+        if not columns:
+            raise Unsupported("`query()` without entities")
+        stmt = root.with_changes(func=b.sa("select"))
+    else:
+        assert isinstance(root, cst.Attribute)
+        columns = [root.value]
+        stmt = cst.Call(b.sa("select"), args=[cst.Arg(root.value)])
+    builders = chain.builders
+    for step in builders:
+        _check_builder(step)
+    if base.var and any(s.name in {"with_entities", "add_columns", "add_entity"} for s in builders):
+        raise Unsupported("the columns of a query variable change after its first assignment")
+    columns = _columns_after(columns, builders)
+    shape = shape_of(columns, base.aliased)
+    all_steps = [*base.prior_steps, *builders]
+    _check_distinct_order(shape, all_steps)
+    for step in builders:
+        stmt = _apply_builder(b, stmt, step)
+    unique = _needs_unique(shape, all_steps, ctx.unique_all)
+    term = chain.terminal
+    if chain.subscript is not None:
+        if term is not None:
+            raise Unsupported("subscript after a terminal method")
+        node = _subscript(b, stmt, chain.subscript, shape, unique)
+    elif term is None:
+        node = _no_terminal(b, stmt, shape, unique)
+    else:
+        node = _terminal(b, chain, stmt, term, shape, unique, builders)
+    return Result(node, b.imports & _names_in(node))
+
+
+def _names_in(node: cst.CSTNode) -> set[str]:
+    """Names the new expression really uses: a `select` built and then dropped needs no import."""
+    names: set[str] = set()
+
+    class Collect(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            names.add(name.value)
+
+    node.visit(Collect())
+    return names
+
+
+def _unique(node: cst.BaseExpression, unique: bool) -> cst.BaseExpression:
+    return _method(node, "unique") if unique else node
+
+
+def _results(
+    b: _Builder, stmt: cst.BaseExpression, shape: Shape, unique: bool
+) -> cst.BaseExpression:
+    """B1/B9: ``sess.scalars(stmt)`` for shape S, ``sess.execute(stmt)`` for rows, then unique()."""
+    method = "scalars" if shape.single_entity else "execute"
+    return _unique(b.run(method, [cst.Arg(stmt)], parens=True), unique)
+
+
+def _no_terminal(
+    b: _Builder, stmt: cst.BaseExpression, shape: Shape, unique: bool
+) -> cst.BaseExpression:
+    use = b.ctx.use
+    if use in {USE_IN_ARG, USE_STMT_ONLY}:
+        return stmt  # A12, or a query variable's assignment
+    if use == USE_ITER:
+        method = "scalars" if shape.single_entity else "execute"
+        return _unique(b.run(method, [cst.Arg(stmt)], parens=unique or b.ctx.parens), unique)
+    raise Unsupported(
+        "the query is used as a value (returned, stored or passed on); its consumers may call "
+        "Query-only methods on a Select (spec M5)"
+    )
+
+
+def _subscript(
+    b: _Builder, stmt: cst.BaseExpression, sub: cst.Subscript, shape: Shape, unique: bool
+) -> cst.BaseExpression:
+    if b.ctx.use == USE_STMT_ONLY:
+        raise Unsupported("subscript of a query variable")
+    if len(sub.slice) != 1 or not isinstance(sub.slice[0].slice, cst.Slice):
+        raise Unsupported("`q[i]` raises IndexError in legacy and has no exact equivalent (M17)")
+    piece = sub.slice[0].slice
+    if piece.step is not None:
+        raise Unsupported("slice with a step")
+    lower = _int_literal(piece.lower)
+    upper = _int_literal(piece.upper)
+    if lower is None or upper is None or upper < lower:
+        raise Unsupported("only slices with non-negative integer literal bounds are rewritten (A5)")
+    if lower:
+        stmt = _method(stmt, "offset", [cst.Arg(cst.Integer(str(lower)))])
+    stmt = _method(stmt, "limit", [cst.Arg(cst.Integer(str(upper - lower)))])
+    return _method(_results(b, stmt, shape, unique), "all")
+
+
+def _int_literal(node: cst.BaseExpression | None, default: int = 0) -> int | None:
+    if node is None:
+        return default
+    if isinstance(node, cst.Integer):
+        return int(node.value)
+    return None
+
+
+def _terminal(
+    b: _Builder,
+    chain: Chain,
+    stmt: cst.BaseExpression,
+    term: Step,
+    shape: Shape,
+    unique: bool,
+    builders: Sequence[Step],
+) -> cst.BaseExpression:
+    name = term.name
+    if name in REPORTED:
+        raise Unsupported(REPORTED[name])
+    if term.call is None:
+        if name == "statement":
+            return stmt  # B14
+        raise Unsupported(f"`.{name}` without a call")
+    args = term.call.args
+    if b.ctx.use == USE_STMT_ONLY and name not in {"subquery", "cte", "scalar_subquery"}:
+        raise Unsupported(f"`.{name}()` in a query variable's assignment")
+    if name in {"subquery", "cte", "scalar_subquery", "as_scalar"}:  # A11
+        new = "scalar_subquery" if name == "as_scalar" else name
+        return _method(stmt, new, args, like=term)
+    if name == "label":
+        return _method(_method(stmt, "scalar_subquery"), "label", args, like=term)
+    if name in FSA_TERMINALS:
+        return _fsa(b, chain, stmt, term, shape, unique, builders)
+    if name in {"get", "update", "delete"}:
+        return _by_entity(b, chain, term, shape, builders)
+    if args and name != "count":
+        raise Unsupported(f"`.{name}()` with arguments")
+    if name == "count":
+        if args:
+            raise Unsupported("`.count()` with arguments")
+        return _count(b, chain, stmt, shape, builders)
+    if name == "all":  # B1
+        return _method(_results(b, stmt, shape, unique), "all", like=term)
+    if name == "first":  # B2, R4: first() applied LIMIT 1, except to a from_statement() query
+        textual = any(s.name == "from_statement" for s in [*b.base.prior_steps, *builders])
+        limited = stmt if textual else _method(stmt, "limit", [cst.Arg(cst.Integer("1"))])
+        return _method(_results(b, limited, shape, unique), "first", like=term)
+    if name in {"one", "one_or_none"}:  # B3/B4, R5
+        method = f"scalar_{name}" if shape.single_entity else name
+        executed = _unique(b.run("execute", [cst.Arg(stmt)], parens=True), unique)
+        return _method(executed, method, like=term)
+    if name == "scalar":  # B5, R6
+        aggregate = (
+            not shape.has_entity
+            and all(_is_aggregate(c) for c in shape.columns)
+            and not any(s.name == "group_by" for s in [*b.base.prior_steps, *builders])
+        )
+        if aggregate:
+            return b.run("scalar", [cst.Arg(stmt)], parens=b.ctx.parens)
+        executed = _unique(b.run("execute", [cst.Arg(stmt)], parens=True), unique)
+        return _method(executed, "scalar_one_or_none", like=term)
+    raise Unsupported(
+        f"`.{name}()` is not a legacy Query method with a select() equivalent (a custom Query "
+        "subclass method? spec M6)"
+    )
+
+
+def _is_aggregate(column: cst.BaseExpression) -> bool:
+    if not (isinstance(column, cst.Call) and isinstance(column.func, cst.Attribute)):
+        return False
+    owner = column.func.value
+    is_func = (isinstance(owner, cst.Name) and owner.value == "func") or (
+        isinstance(owner, cst.Attribute) and owner.attr.value == "func"  # `db.func`
+    )
+    return is_func and column.func.attr.value in AGGREGATES
+
+
+def _count(
+    b: _Builder,
+    chain: Chain,
+    stmt: cst.BaseExpression,
+    shape: Shape,
+    builders: Sequence[Step],
+) -> cst.BaseExpression:
+    """B6: the short form only for a plain filtered single-entity query, else the subquery form."""
+    count = cst.Call(b.sa("select"), args=[cst.Arg(_method(b.sa("func"), "count"))])
+    simple = (
+        not b.base.var
+        and shape.single_entity
+        and isinstance(shape.columns[0], cst.Name)
+        and all(s.name in {"filter", "where"} for s in builders)
+    )
+    if simple:
+        inner: cst.BaseExpression = _method(count, "select_from", [cst.Arg(shape.columns[0])])
+        for step in builders:
+            inner = _apply_builder(b, inner, step)
+    else:
+        inner = _method(count, "select_from", [cst.Arg(_method(stmt, "subquery"))])
+    return b.run("scalar", [cst.Arg(inner)], parens=b.ctx.parens)
+
+
+def _entity(chain: Chain, shape: Shape, what: str) -> cst.BaseExpression:
+    if not shape.single_entity:
+        raise Unsupported(f"`{what}` on a query that does not select exactly one entity")
+    return shape.columns[0]
+
+
+def _by_entity(
+    b: _Builder, chain: Chain, term: Step, shape: Shape, builders: Sequence[Step]
+) -> cst.BaseExpression:
+    assert term.call is not None
+    if b.base.var:
+        raise Unsupported(f"`.{term.name}()` on a query variable: rewrite the whole query by hand")
+    entity = _entity(chain, shape, f".{term.name}()")
+    if term.name == "get":  # B7, R8
+        return _get(b, entity, term, builders)
+    allowed = {"filter", "where", "filter_by"}
+    bad = [s.name for s in builders if s.name not in allowed]
+    if bad:
+        raise Unsupported(
+            f"bulk `.{term.name}()` after `.{bad[0]}()`: only filtered queries convert (spec B11/B12)"
+        )
+    positional = (
+        ("values", "synchronize_session") if term.name == "update" else ("synchronize_session",)
+    )
+    given: dict[str, cst.BaseExpression] = {}
+    for index, arg in enumerate(term.call.args):
+        if arg.star:
+            raise Unsupported(f"starred arguments to `.{term.name}()`")
+        key = arg.keyword.value if arg.keyword is not None else None
+        if key is None:
+            if index >= len(positional):
+                raise Unsupported(f"unexpected argument to `.{term.name}()`")
+            key = positional[index]
+        if key not in positional:
+            raise Unsupported(f"`.{term.name}({key}=...)` needs a manual rewrite (spec B11)")
+        given[key] = arg.value
+    dml: cst.BaseExpression = cst.Call(b.sa(term.name), args=[cst.Arg(entity)])
+    for step in builders:
+        dml = _apply_builder(b, dml, step)
+    if term.name == "update":
+        if "values" not in given:
+            raise Unsupported("`.update()` without values")
+        dml = _method(dml, "values", [cst.Arg(given["values"])])
+    if "synchronize_session" in given:
+        dml = _method(
+            dml,
+            "execution_options",
+            [_kwarg("synchronize_session", given["synchronize_session"])],
+        )
+    if b.ctx.use == USE_STATEMENT:
+        return b.run("execute", [cst.Arg(dml)], parens=False)
+    return cst.Attribute(b.run("execute", [cst.Arg(dml)], parens=True), cst.Name("rowcount"))
+
+
+def _get(
+    b: _Builder, entity: cst.BaseExpression, term: Step, builders: Sequence[Step]
+) -> cst.BaseExpression:
+    assert term.call is not None
+    ident = _args_values(term.call.args, "`.get()`")
+    if len(ident) != 1:
+        raise Unsupported("`.get()` needs exactly one identity argument")
+    args = [cst.Arg(entity), cst.Arg(ident[0])]
+    for step in builders:
+        assert step.call is not None
+        if step.name == "options":
+            options = _args_values(step.call.args, "`options()`")
+            elements = [cst.Element(v) for v in options]
+            args.append(_kwarg("options", cst.List(_join_elements(elements))))
+        elif step.name == "populate_existing" and not step.call.args:
+            args.append(_kwarg("populate_existing", cst.Name("True")))
+        elif step.name == "with_for_update" and not step.call.args:
+            args.append(_kwarg("with_for_update", cst.Name("True")))
+        else:
+            raise Unsupported(
+                f"`.get()` after `.{step.name}()`: `Session.get` only takes options, "
+                "populate_existing and with_for_update (spec B7)"
+            )
+    return b.run("get", _join_args(args), parens=b.ctx.parens)
+
+
+def _join_elements(elements: list[cst.Element]) -> list[cst.Element]:
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    return [e.with_changes(comma=comma) for e in elements[:-1]] + elements[-1:]
+
+
+def _fsa(
+    b: _Builder,
+    chain: Chain,
+    stmt: cst.BaseExpression,
+    term: Step,
+    shape: Shape,
+    unique: bool,
+    builders: Sequence[Step],
+) -> cst.BaseExpression:
+    """Table D: Flask-SQLAlchemy's extension methods (F3-F6), shape S only."""
+    assert term.call is not None
+    if not b.base.fsa_db:
+        raise Unsupported(f"`.{term.name}()` on a query that is not Flask-SQLAlchemy's")
+    db = cst.Name(b.base.fsa_db)
+    args = _strip_comma(term.call.args)
+    if term.name == "get_or_404":  # F3
+        if b.base.var or builders:
+            raise Unsupported("`get_or_404()` after other query methods (spec F3)")
+        entity = _entity(chain, shape, ".get_or_404()")
+        return _method(db, "get_or_404", _join_args([cst.Arg(entity), *args]), like=term)
+    if not shape.single_entity:
+        raise Unsupported(
+            f"`db.{term.name}` forces scalars(): only single-entity queries convert (spec F4/F6/M13)"
+        )
+    if term.name == "first_or_404":  # F4
+        limited = _method(stmt, "limit", [cst.Arg(cst.Integer("1"))])
+        return _method(db, "first_or_404", _join_args([cst.Arg(limited), *args]), like=term)
+    if term.name == "one_or_404":  # F5
+        if unique:
+            raise Unsupported(
+                "`one_or_404()` on a query whose rows can repeat: legacy de-duplicated, "
+                "`db.one_or_404` would 404 (spec F5)"
+            )
+        return _method(db, "one_or_404", _join_args([cst.Arg(stmt), *args]), like=term)
+    keywords: list[cst.Arg] = []  # F6: arguments are keyword-only since Flask-SQLAlchemy 3.0
+    for index, arg in enumerate(args):
+        if arg.star:
+            raise Unsupported("starred arguments to `paginate()`")
+        if arg.keyword is None:
+            if index >= len(PAGINATE_POSITIONAL):
+                raise Unsupported("too many positional arguments to `paginate()`")
+            arg = _kwarg(PAGINATE_POSITIONAL[index], arg.value).with_changes(comma=arg.comma)
+        keywords.append(arg)
+    return _method(db, "paginate", _join_args([cst.Arg(stmt), *keywords]), like=term)

@@ -1,0 +1,586 @@
+"""The plan phase: pick sync/async per chain, then make callers async up the call graph (spec §7).
+
+Propagation is a fixed point: a function that gains an `await` becomes `async def`; every call of it
+that the graph can resolve gets an `await` and its caller joins the work list. Calls that cannot take an
+`await` (lambdas, properties, dunders, callbacks, sync framework hooks) stop propagation and are
+reported with the chain that led there.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from backfix.discovery import SKIP_DIRS, is_excluded
+
+from . import lazy
+from .model import (
+    ASYNC,
+    DEP_PREFIX,
+    KIND_ASYNC,
+    KIND_FSA,
+    KIND_SYNC,
+    SYNC,
+    CallFact,
+    ClassFact,
+    FileEdits,
+    FuncFact,
+    Key,
+    ModuleFacts,
+)
+from .scan import module_name
+
+FuncRef = tuple[str, str]  # (module, qualified name)
+_JOINED_EAGER = re.compile(rb"lazy\s*=\s*[\"'](?:joined|subquery)[\"']")
+_MAX_EXTRA_BYTES = 1_000_000
+#: build output holds copies of the sources; propagating into them would edit the copies.
+_BUILD_DIRS = frozenset({"build", "dist", "htmlcov"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A violation the plan decided on: fixable or manual with a reason."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+    fixable: bool
+    reason: str
+    scope: str
+    snippet: str
+
+
+@dataclass
+class PlanOutcome:
+    """Findings, per-file edits and notes."""
+
+    findings: list[Finding] = field(default_factory=list)
+    edits: dict[str, FileEdits] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+class Index:
+    """Modules, functions and classes of the project, with symbol resolution across imports."""
+
+    def __init__(self, modules: Iterable[ModuleFacts]) -> None:
+        self.modules: dict[str, ModuleFacts] = {}
+        self.by_path: dict[str, ModuleFacts] = {}
+        self.funcs: dict[FuncRef, tuple[str, FuncFact]] = {}
+        self.classes: dict[tuple[str, str], ClassFact] = {}
+        for facts in modules:
+            self.add(facts)
+
+    def add(self, facts: ModuleFacts) -> None:
+        """Index one module."""
+        self.modules[facts.module] = facts
+        self.by_path[facts.path] = facts
+        for func in facts.functions:
+            self.funcs[(facts.module, func.qual)] = (facts.path, func)
+        for cls in facts.classes:
+            self.classes[(facts.module, cls.name)] = cls
+
+    def find_module(self, name: str) -> str | None:
+        """The indexed module called ``name`` (or uniquely ending in ``.name``)."""
+        if name in self.modules:
+            return name
+        matches = [m for m in self.modules if m.endswith("." + name)]
+        return matches[0] if len(matches) == 1 else None
+
+    def resolve(self, module: str, name: str, depth: int = 0) -> tuple[str, str, str] | None:
+        """("func" | "class" | "module", module, name) that ``name`` means inside ``module``."""
+        facts = self.modules.get(module)
+        if facts is None or depth > 8:
+            return None
+        if (module, name) in self.funcs:
+            return ("func", module, name)
+        if (module, name) in self.classes:
+            return ("class", module, name)
+        for local, source, attr in facts.imports:
+            if local != name:
+                continue
+            if not attr:
+                found = self.find_module(source)
+                return ("module", found, "") if found else None
+            target = self.find_module(source)
+            if target is not None:
+                resolved = self.resolve(target, attr, depth + 1)
+                if resolved is not None:
+                    return resolved
+            sub = self.find_module(f"{source}.{attr}" if source else attr)
+            return ("module", sub, "") if sub else None
+        return None
+
+    def method(self, module: str, cls: str, name: str, depth: int = 0) -> FuncRef | None:
+        """The method ``cls.name`` defined in ``cls`` or a base class."""
+        facts = self.classes.get((module, cls))
+        if facts is None or depth > 8:
+            return None
+        if name in facts.methods:
+            return (module, f"{cls}.{name}")
+        for base in facts.bases:
+            resolved = self.resolve(module, base)
+            if resolved is not None and resolved[0] == "class":
+                found = self.method(resolved[1], resolved[2], name, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+    def target(self, module: str, call: CallFact) -> FuncRef | None:
+        """The function a call reaches, when the graph can tell."""
+        kind, *rest = call.target
+        if kind == "sym":
+            resolved = self.resolve(module, rest[0])
+            if resolved is not None and resolved[0] == "func":
+                return (resolved[1], resolved[2])
+            return None
+        if kind == "self":
+            return self.method(module, rest[0], rest[1])
+        if kind == "selfattr":
+            cls = self.classes.get((module, rest[0]))
+            types = dict(cls.attr_types) if cls else {}
+            if rest[1] not in types:
+                return None
+            return self._typed(module, types[rest[1]], rest[2])
+        if kind == "typed":
+            return self._typed(module, rest[0], rest[1])
+        if kind == "modattr":
+            resolved = self.resolve(module, rest[0])
+            if resolved is not None and resolved[0] == "module":
+                found = self.resolve(resolved[1], rest[1])
+                if found is not None and found[0] == "func":
+                    return (found[1], found[2])
+        return None
+
+    def _typed(self, module: str, symbol: str, method: str) -> FuncRef | None:
+        resolved = self.resolve(module, symbol)
+        if resolved is None or resolved[0] != "class":
+            return None
+        return self.method(resolved[1], resolved[2], method)
+
+
+def project_files(root: str, exclude: list[str], known: set[str]) -> list[str]:
+    """Repository-relative ``.py`` files under ``root`` that were not analysed."""
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if d not in SKIP_DIRS
+            and d not in _BUILD_DIRS
+            and not d.startswith(".")
+            and not d.endswith(".egg-info")
+        )
+        for filename in sorted(filenames):
+            if not filename.endswith(".py"):
+                continue
+            rel = Path(dirpath, filename).relative_to(root).as_posix()
+            if rel not in known and not is_excluded(rel, exclude):
+                found.append(rel)
+    return found
+
+
+_DB_DEFINITION = re.compile(rb"^db\s*(?::[^=\n]*)?=\s*(?:[\w.]+\.)?SQLAlchemy\(", re.MULTILINE)
+
+
+def find_db_module(root: str, files: Iterable[str]) -> str:
+    """The module defining Flask-SQLAlchemy's ``db = SQLAlchemy(...)``, by a cheap text search."""
+    for rel in files:
+        try:
+            raw = Path(root, rel).read_bytes()
+        except OSError:
+            continue
+        if _DB_DEFINITION.search(raw):
+            return module_name(rel)
+    return ""
+
+
+@dataclass
+class Models:
+    """What the mappings say: joined eager loading anywhere, relationship names and lazy modes."""
+
+    joined_eager: bool = False
+    relationships: dict[str, set[str]] = field(default_factory=dict)
+
+
+def read_models(root: str, files: Iterable[str]) -> Models:
+    """One cheap pass over the project's text; only files mentioning relationships are parsed."""
+    models = Models()
+    for rel in files:
+        try:
+            raw = Path(root, rel).read_bytes()
+        except OSError:
+            continue
+        if len(raw) > _MAX_EXTRA_BYTES or b"relationship(" not in raw:
+            continue
+        models.joined_eager = models.joined_eager or bool(_JOINED_EAGER.search(raw))
+        try:
+            tree = ast.parse(raw)
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        for name, modes in lazy.relationships(tree).items():
+            models.relationships.setdefault(name, set()).update(modes)
+    return models
+
+
+class Planner:
+    """Decides modes, manual reviews and propagation for one run."""
+
+    def __init__(
+        self,
+        modules: list[ModuleFacts],
+        mode: str,
+        load_extra: Callable[[set[str]], list[ModuleFacts]],
+        models: Models,
+        read: Callable[[str], bytes | None],
+        dynamic_paths: Iterable[str] = (),
+    ) -> None:
+        self.dynamic_paths = set(dynamic_paths) | {m.path for m in modules}
+        self.models = models
+        self.read = read
+        self.unique_all = models.joined_eager
+        self.async_funcs: set[FuncRef] = set()
+        self.boundary_ordinals: dict[tuple[str, str], int] = {}
+        self.analysed = modules
+        self.mode = mode
+        self.index = Index(modules)
+        self.load_extra = load_extra
+        self.outcome = PlanOutcome()
+        self.chain_modes: dict[str, dict[Key, str]] = {}
+        self.awaits: dict[str, set[Key]] = {}
+        self.make_async: dict[str, set[str]] = {}
+        self.db_imports: dict[str, str] = {}
+        any_async = any(m.async_markers for m in modules)
+        any_sync = any(m.sync_markers for m in modules)
+        self.default_mode = ASYNC if any_async and not any_sync else SYNC
+
+    # -- modes ---------------------------------------------------------------------------------
+
+    def resolve_mode(self, facts: ModuleFacts, kind: str) -> tuple[str, str]:
+        """(mode, why) for a receiver kind in this run."""
+        if kind == KIND_FSA:
+            return SYNC, "Flask-SQLAlchemy"
+        if self.mode == ASYNC:
+            return ASYNC, "--mode async"
+        if self.mode == SYNC:
+            return SYNC, "--mode sync"
+        if kind == KIND_ASYNC:
+            return ASYNC, "AsyncSession"
+        if kind == KIND_SYNC:
+            return SYNC, "Session"
+        if kind.startswith(DEP_PREFIX):
+            dep = kind[len(DEP_PREFIX) :]
+            resolved = self.index.resolve(facts.module, dep)
+            if resolved is not None and resolved[0] == "func":
+                _, func = self.index.funcs[(resolved[1], resolved[2])]
+                if func.is_async:
+                    return ASYNC, f"async dependency `{dep}`"
+                return SYNC, f"sync dependency `{dep}`"
+        if self.default_mode == ASYNC:
+            return ASYNC, "the project creates async engines/sessions only"
+        return SYNC, "no AsyncSession in sight"
+
+    def _func(self, facts: ModuleFacts, qual: str | None) -> FuncFact | None:
+        if qual is None:
+            return None
+        found = self.index.funcs.get((facts.module, qual))
+        return found[1] if found else None
+
+    def run(self, db_module: Callable[[], str]) -> PlanOutcome:
+        """Decide everything; returns findings, edits and notes."""
+        seeds: list[tuple[str, FuncRef]] = []
+        awaiting: list[tuple[str, FuncRef]] = []
+        refused_fsa = False
+        for facts in self.analysed:
+            file_modes: set[str] = set()
+            for chain in facts.chains:
+                mode, why = self.resolve_mode(facts, chain.kind)
+                func = self._func(facts, chain.func)
+                reason = chain.manual
+                if not reason and chain.kind == KIND_FSA and self.mode == ASYNC:
+                    reason = (
+                        "Flask-SQLAlchemy has no AsyncSession support; it is never converted to "
+                        "async (spec M14). Run `--mode sync` for these queries"
+                    )
+                    refused_fsa = True
+                if not reason and self.mode == SYNC and chain.kind == KIND_ASYNC:
+                    reason = "the session is an AsyncSession: a sync rewrite cannot run on it"
+                if not reason and mode == ASYNC:
+                    blocker = chain.async_blocker or (func.blocker if func else "")
+                    if blocker and not (func and func.is_async and not chain.async_blocker):
+                        reason = f"needs `await` but stands {_phrase(blocker)}"
+                db = db_module() if chain.needs_db_import else ""
+                if chain.needs_db_import and not db:
+                    continue  # `Model.query` in a project without Flask-SQLAlchemy's `db`
+                label = "legacy query variable" if chain.is_variable else "legacy Query API"
+                message = f"{label}: {chain.summary} [{mode}: {why}]"
+                self._finding(
+                    facts.path, chain.line, chain.col, message, reason, chain.scope, chain.snippet
+                )
+                if reason:
+                    continue
+                file_modes.add(mode)
+                self.chain_modes.setdefault(facts.path, {})[chain.key] = mode
+                if db:
+                    self.db_imports[facts.path] = db
+                if mode == ASYNC and func is not None and chain.func:
+                    ref = (facts.module, chain.func)
+                    (awaiting if func.is_async else seeds).append((facts.path, ref))
+            for item in facts.awaits:
+                mode, why = self.resolve_mode(facts, item.kind)
+                if mode != ASYNC:
+                    continue
+                if item.missing_on_async:
+                    message = f"`{item.method}()` does not exist on AsyncSession [{mode}: {why}]"
+                    reason = (
+                        "legacy bulk methods are not proxied by AsyncSession (spec M16): use "
+                        "`await session.execute(insert(Model), rows)` / `update(Model), rows`, or "
+                        "`await session.run_sync(...)`"
+                    )
+                    self._finding(
+                        facts.path, item.line, item.col, message, reason, item.scope, item.snippet
+                    )
+                    continue
+                func = self._func(facts, item.func)
+                blocker = item.async_blocker or (func.blocker if func and not func.is_async else "")
+                reason = f"needs `await` but stands {_phrase(blocker)}" if blocker else ""
+                message = (
+                    f"`{item.method}()` on an AsyncSession is not awaited: it silently does "
+                    f"nothing [{mode}: {why}]"
+                )
+                self._finding(
+                    facts.path, item.line, item.col, message, reason, item.scope, item.snippet
+                )
+                if reason:
+                    continue
+                file_modes.add(ASYNC)
+                self.awaits.setdefault(facts.path, set()).add(item.key)
+                if func is not None and item.func:
+                    ref = (facts.module, item.func)
+                    (awaiting if func.is_async else seeds).append((facts.path, ref))
+            if file_modes:
+                modes = "/".join(sorted(file_modes))
+                self.outcome.notes.append(f"async-queries: {facts.path}: {modes} mode")
+        if refused_fsa:
+            self.outcome.notes.append(
+                "async-queries: Flask-SQLAlchemy queries were refused in async mode (no "
+                "AsyncSession support); they are listed for manual review"
+            )
+        # Async functions that await the session (or will, once rewritten) are walked as well, so
+        # that a second run over the output sees exactly the same graph.
+        existing = awaiting + [
+            (facts.path, (facts.module, func.qual))
+            for facts in self.analysed
+            for func in facts.functions
+            if func.is_async and func.awaits_session
+        ]
+        if seeds or (existing and self.mode != SYNC):
+            self._propagate(seeds, existing)
+        self._relationship_findings()
+        self._edits()
+        return self.outcome
+
+    def _finding(
+        self, path: str, line: int, col: int, message: str, reason: str, scope: str, snippet: str
+    ) -> None:
+        self.outcome.findings.append(
+            Finding(path, line, col, message, not reason, reason, scope, snippet)
+        )
+
+    # -- propagation -------------------------------------------------------------------------------
+
+    def _propagate(
+        self, seeds: list[tuple[str, FuncRef]], existing: list[tuple[str, FuncRef]]
+    ) -> None:
+        """Walk callers from functions that become async and from async functions doing I/O.
+
+        Already-async database functions are walked too, so a second run over our own output finds
+        the same boundaries (and un-awaited calls of them get their `await`).
+        """
+        base_awaits = {path: set(keys) for path, keys in self.awaits.items()}
+        base_findings = len(self.outcome.findings)
+        while True:
+            # Callers live in files outside the scanned paths too: load those that mention a
+            # function that becomes async, then walk again until no new file is needed.
+            self.awaits = {path: set(keys) for path, keys in base_awaits.items()}
+            self.make_async = {}
+            self.boundary_ordinals = {}
+            del self.outcome.findings[base_findings:]
+            self._walk(seeds, existing)
+            names = {part for _, qual in self.async_funcs for part in qual.split(".")}
+            new = self.load_extra(names - {"<locals>"})
+            if not new:
+                return
+            for facts in new:
+                self.index.add(facts)
+
+    def _walk(self, seeds: list[tuple[str, FuncRef]], existing: list[tuple[str, FuncRef]]) -> None:
+        """One fixed point over the call graph of the modules indexed so far."""
+        callers: dict[FuncRef, list[tuple[ModuleFacts, CallFact]]] = {}
+        for facts in self.index.modules.values():
+            for call in facts.calls:
+                target = self.index.target(facts.module, call)
+                if target is not None:
+                    callers.setdefault(target, []).append((facts, call))
+        made: set[FuncRef] = set()
+        work: list[tuple[FuncRef, str]] = []
+        for path, ref in seeds:
+            if ref not in made:
+                made.add(ref)
+                work.append((ref, ref[1]))
+                self.make_async.setdefault(path, set()).add(ref[1])
+        for _, ref in existing:
+            if ref not in made:
+                made.add(ref)
+                work.append((ref, ref[1]))
+        self.async_funcs = made
+        reported: set[tuple[str, Key]] = set()
+        while work:
+            ref, trail = work.pop()
+            for facts, call in callers.get(ref, []):
+                self._call_site(facts, call, ref, trail, made, work, reported)
+
+    def _call_site(
+        self,
+        facts: ModuleFacts,
+        call: CallFact,
+        ref: FuncRef,
+        trail: str,
+        made: set[FuncRef],
+        work: list[tuple[FuncRef, str]],
+        reported: set[tuple[str, Key]],
+    ) -> None:
+        name = ref[1]
+        if call.is_value:
+            self._boundary(
+                facts,
+                call,
+                f"`{name}` becomes async but is used here as a value (callback, dispatch table); "
+                f"its calls cannot be found (spec M19). Chain: {trail}",
+                reported,
+            )
+            return
+        caller = self._func(facts, call.caller)
+        if call.awaited:
+            if caller is not None and caller.is_async and call.caller is not None:
+                caller_ref = (facts.module, call.caller)
+                if caller_ref not in made:
+                    made.add(caller_ref)
+                    work.append((caller_ref, f"{trail} ← {call.caller}"))
+            return
+        blocker = call.blocker or (caller.blocker if caller and not caller.is_async else "")
+        if caller is None and not call.blocker:
+            blocker = "at module or class level"
+        if blocker:
+            self._boundary(
+                facts,
+                call,
+                f"calls `{name}`, which becomes async, but stands {_phrase(blocker)}; propagation "
+                f"stops here. Chain: {trail}",
+                reported,
+            )
+            return
+        assert caller is not None and call.caller is not None
+        self.awaits.setdefault(facts.path, set()).add(call.key)
+        caller_ref = (facts.module, call.caller)
+        if not caller.is_async and caller_ref not in made:
+            made.add(caller_ref)
+            self.make_async.setdefault(facts.path, set()).add(call.caller)
+            work.append((caller_ref, f"{trail} ← {call.caller}"))
+
+    def _boundary(
+        self, facts: ModuleFacts, call: CallFact, reason: str, reported: set[tuple[str, Key]]
+    ) -> None:
+        if (facts.path, call.key) in reported:
+            return
+        reported.add((facts.path, call.key))
+        label = f"boundary:{':'.join(call.target)}"
+        count = self.boundary_ordinals.get((facts.path, label), 0) + 1
+        self.boundary_ordinals[(facts.path, label)] = count
+        self._finding(
+            facts.path,
+            call.line,
+            call.col,
+            "async propagation stops at a call that cannot be awaited",
+            reason,
+            call.caller or "",
+            f"{label}#{count}",
+        )
+
+    def _relationship_findings(self) -> None:
+        """M4 in every analysed file; M1 inside the functions that are (or become) async."""
+        rels = self.models.relationships
+        dynamic = {name for name, modes in rels.items() if "dynamic" in modes}
+        lazy_names = {name for name, modes in rels.items() if modes & lazy.LAZY_LOADING}
+        quals: dict[str, set[str]] = {}
+        for module, qual in self.async_funcs:
+            facts = self.index.modules.get(module)
+            if facts is not None:
+                quals.setdefault(facts.path, set()).add(qual)
+        paths = sorted(self.dynamic_paths | set(quals)) if rels else []
+        for path in paths:
+            raw = self.read(path)
+            if raw is None:
+                continue
+            try:
+                tree = ast.parse(raw)
+            except (SyntaxError, ValueError, RecursionError):
+                continue
+            ordinals: dict[tuple[str, str], int] = {}
+            sites: list[tuple[lazy.Site, str, str]] = []
+            if dynamic and path in self.dynamic_paths:
+                for site in lazy.dynamic_queries(tree, dynamic):
+                    sites.append(
+                        (
+                            site,
+                            f"query on the dynamic relationship `{site.attr}`",
+                            f'`.{site.attr}` is `lazy="dynamic"`: `.{site.method}()` runs a legacy '
+                            "AppenderQuery (spec M4); rewrite with `select(...).where(with_parent(...))` "
+                            'or move to `lazy="write_only"`',
+                        )
+                    )
+            if path in quals and lazy_names:
+                quiet = lazy.silenced(raw.decode("utf-8", "replace"))
+                for site in lazy.lazy_loads(tree, quals[path], lazy_names - quiet - dynamic):
+                    sites.append(
+                        (
+                            site,
+                            f"possible lazy load of relationship `{site.attr}` in async code",
+                            "lazy loading raises MissingGreenlet under AsyncSession (spec M1): load "
+                            f"it eagerly (`selectinload(...{site.attr})` on the query that produced "
+                            f"the object) or use `await obj.awaitable_attrs.{site.attr}`",
+                        )
+                    )
+            for site, message, reason in sorted(sites, key=lambda x: (x[0].line, x[0].col)):
+                label = f"rel:{site.attr}:{site.method}"
+                ordinals[(site.qual, label)] = ordinals.get((site.qual, label), 0) + 1
+                self._finding(
+                    path,
+                    site.line,
+                    site.col,
+                    message,
+                    reason,
+                    site.qual,
+                    f"{label}#{ordinals[(site.qual, label)]}",
+                )
+
+    def _edits(self) -> None:
+        paths = set(self.chain_modes) | set(self.awaits) | set(self.make_async)
+        for path in sorted(paths):
+            self.outcome.edits[path] = FileEdits(
+                chains=tuple(sorted(self.chain_modes.get(path, {}).items())),
+                awaits=frozenset(self.awaits.get(path, set())),
+                make_async=frozenset(self.make_async.get(path, set())),
+                db_import=self.db_imports.get(path, ""),
+                unique_all=self.unique_all,
+            )
+
+
+def _phrase(blocker: str) -> str:
+    if blocker.startswith(("inside", "at ")):
+        return blocker
+    return f"in a function that cannot become async: {blocker}"

@@ -1,0 +1,154 @@
+"""Relationship access the rewrite cannot make safe: lazy loads under asyncio (M1), dynamic (M4).
+
+Both need to know which attributes are relationships, so they run in the plan phase over the
+relationship names collected from every class body (``relationship(...)``, ``backref(...)``), using the
+fast `ast` tree of the files concerned.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .chains import BUILDERS, TERMINALS
+
+#: `lazy=` values that load on attribute access (the default is "select").
+LAZY_LOADING = frozenset({"", "select", "True"})
+_SILENCED = re.compile(
+    r"(?:selectinload|joinedload|subqueryload|immediateload|contains_eager)\(\s*[\w.]*\.(\w+)"
+    r"|awaitable_attrs\.(\w+)"
+)
+
+
+@dataclass(frozen=True)
+class Site:
+    """One relationship access."""
+
+    line: int
+    col: int
+    qual: str
+    attr: str
+    method: str = ""
+
+
+def relationships(tree: ast.Module) -> dict[str, set[str]]:
+    """Relationship attribute → its ``lazy=`` values, from ``relationship()`` and ``backref()``."""
+    found: dict[str, set[str]] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for stmt in node.body:
+            target: ast.expr | None = None
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target = stmt.targets[0]
+            elif isinstance(stmt, ast.AnnAssign):
+                target = stmt.target
+            value = getattr(stmt, "value", None)
+            if not (
+                isinstance(target, ast.Name)
+                and isinstance(value, ast.Call)
+                and _callee(value) == "relationship"
+            ):
+                continue
+            found.setdefault(target.id, set()).add(_lazy(value))
+            for keyword in value.keywords:
+                backref = keyword.value
+                if (
+                    keyword.arg == "backref"
+                    and isinstance(backref, ast.Call)
+                    and backref.args
+                    and isinstance(backref.args[0], ast.Constant)
+                    and isinstance(backref.args[0].value, str)
+                ):
+                    found.setdefault(backref.args[0].value, set()).add(_lazy(backref))
+    return found
+
+
+def _callee(call: ast.Call) -> str:
+    if isinstance(call.func, ast.Name):
+        return call.func.id
+    if isinstance(call.func, ast.Attribute):
+        return call.func.attr
+    return ""
+
+
+def _lazy(call: ast.Call) -> str:
+    for keyword in call.keywords:
+        if keyword.arg == "lazy" and isinstance(keyword.value, ast.Constant):
+            return str(keyword.value.value)
+    return ""
+
+
+def silenced(text: str) -> set[str]:
+    """Relationships the module already loads eagerly or awaits explicitly."""
+    return {a or b for a, b in _SILENCED.findall(text)}
+
+
+def _functions(tree: ast.Module) -> Iterator[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
+    """(qualified name, node) with the same naming as the scan: ``Class.method``, ``f.<locals>.g``."""
+
+    def walk(
+        body: list[ast.stmt], prefix: str, in_function: bool
+    ) -> Iterator[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                qual = f"{prefix}.<locals>.{node.name}" if in_function else prefix + node.name
+                yield qual, node
+                yield from walk(node.body, qual, True)
+            elif isinstance(node, ast.ClassDef) and not in_function:
+                yield from walk(node.body, f"{prefix}{node.name}.", False)
+
+    yield from walk(tree.body, "", False)
+
+
+def _own_nodes(func: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
+    """The nodes of a function body, not those of nested functions or classes."""
+    stack: list[ast.AST] = list(func.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                stack.append(child)
+
+
+def _instance_access(node: ast.AST, names: set[str]) -> ast.Attribute | None:
+    """``obj.rel`` (a load on an instance, not ``Model.rel`` on the class)."""
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.ctx, ast.Load)
+        and node.attr in names
+        and isinstance(node.value, (ast.Name, ast.Attribute))
+    ):
+        owner = node.value.id if isinstance(node.value, ast.Name) else node.value.attr
+        if not owner[:1].isupper():
+            return node
+    return None
+
+
+def lazy_loads(tree: ast.Module, quals: set[str], relationships: set[str]) -> list[Site]:
+    """Instance relationship reads inside the given (async) functions."""
+    found: list[Site] = []
+    for qual, func in _functions(tree):
+        if qual not in quals:
+            continue
+        for node in _own_nodes(func):
+            access = _instance_access(node, relationships)
+            if access is not None:
+                found.append(Site(access.lineno, access.col_offset, qual, access.attr))
+    return sorted(found, key=lambda s: (s.line, s.col))
+
+
+def dynamic_queries(tree: ast.Module, dynamic: set[str]) -> list[Site]:
+    """``obj.rel.filter(...)...`` on ``lazy="dynamic"`` relationships (legacy AppenderQuery)."""
+    found: list[Site] = []
+    for qual, func in _functions(tree):
+        for node in _own_nodes(func):
+            if not (isinstance(node, ast.Attribute) and node.attr in BUILDERS | TERMINALS):
+                continue
+            access = _instance_access(node.value, dynamic)
+            if access is not None:
+                found.append(Site(access.lineno, access.col_offset, qual, access.attr, node.attr))
+    return sorted(found, key=lambda s: (s.line, s.col))

@@ -1,0 +1,118 @@
+"""Picklable facts (analyze → plan) and per-file edits (plan → rewrite) of ``async-queries``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: a node's source range: start line, start column, end line, end column.
+Key = tuple[int, int, int, int]
+
+SYNC, ASYNC = "sync", "async"
+
+#: receiver kinds: where a session came from, decided per chain in the plan phase.
+KIND_SYNC, KIND_ASYNC, KIND_FSA, KIND_UNKNOWN = "sync", "async", "fsa", "unknown"
+DEP_PREFIX = "dep:"
+
+
+@dataclass(frozen=True)
+class ChainFact:
+    """One legacy ``Query`` chain (or one query variable built over several statements)."""
+
+    key: Key
+    line: int
+    col: int
+    scope: str
+    func: str | None  # qualified name of the enclosing function, None at module/class level
+    snippet: str
+    summary: str
+    kind: str  # receiver kind (KIND_* or DEP_PREFIX + dependency name)
+    is_variable: bool = False
+    manual: str = ""  # why it cannot be rewritten in any mode ("" when convertible)
+    async_blocker: str = ""  # why it cannot be awaited where it stands ("" when it can)
+    needs_db_import: bool = False  # Flask-SQLAlchemy chain in a module that does not bind `db`
+
+
+@dataclass(frozen=True)
+class AwaitFact:
+    """A call of an async session method (``commit``, ``execute``...) that is not awaited."""
+
+    key: Key
+    line: int
+    col: int
+    scope: str
+    func: str | None
+    method: str
+    kind: str
+    snippet: str
+    async_blocker: str = ""
+    missing_on_async: bool = False  # a legacy bulk method AsyncSession does not have (M16)
+
+
+@dataclass(frozen=True)
+class FuncFact:
+    """A function or method definition."""
+
+    qual: str
+    line: int
+    is_async: bool
+    blocker: str = ""  # why it cannot become `async def`
+    awaits_session: bool = False  # awaits an AsyncSession method itself
+
+
+@dataclass(frozen=True)
+class ClassFact:
+    """A class: its bases (symbols), methods and the types of instance attributes."""
+
+    name: str
+    bases: tuple[str, ...]
+    methods: tuple[str, ...]
+    attr_types: tuple[tuple[str, str], ...]  # attribute → class symbol
+
+
+@dataclass(frozen=True)
+class CallFact:
+    """A call that may reach a project function.
+
+    ``target`` is symbolic and resolved in the plan: ``("sym", name)``, ``("self", cls, method)``,
+    ``("selfattr", cls, attr, method)``, ``("typed", class_symbol, method)``, ``("modattr", alias,
+    name)``.
+    """
+
+    key: Key
+    line: int
+    col: int
+    caller: str | None
+    target: tuple[str, ...]
+    awaited: bool
+    blocker: str = ""  # why an `await` cannot be added here (lambda, generator expression...)
+    is_value: bool = False  # the function is referenced as a value, not called
+
+
+@dataclass(frozen=True)
+class ModuleFacts:
+    """Everything ``async-queries`` learned about one file."""
+
+    path: str
+    module: str
+    chains: tuple[ChainFact, ...] = ()
+    awaits: tuple[AwaitFact, ...] = ()
+    functions: tuple[FuncFact, ...] = ()
+    classes: tuple[ClassFact, ...] = ()
+    calls: tuple[CallFact, ...] = ()
+    imports: tuple[tuple[str, str, str], ...] = ()  # local name → (module, attribute or "")
+    defines_db: bool = False  # `db = SQLAlchemy(...)` at module level
+    async_markers: bool = False  # create_async_engine / async_sessionmaker / AsyncSession
+    sync_markers: bool = False  # create_engine / sessionmaker / Session(...)
+
+
+@dataclass(frozen=True)
+class FileEdits:
+    """What ``rewrite`` does to one file."""
+
+    chains: tuple[tuple[Key, str], ...] = ()  # chain key → mode
+    awaits: frozenset[Key] = field(default_factory=frozenset)
+    make_async: frozenset[str] = field(default_factory=frozenset)
+    db_import: str = ""  # module to import `db` from, when a rewritten chain needs it
+    unique_all: bool = (
+        False  # the mappings use joined eager loading: unique() on every entity result
+    )

@@ -1,0 +1,1136 @@
+"""One pass over a module: sessions, legacy query chains, query variables, functions and calls.
+
+The same scan serves the analyze phase (it returns picklable :class:`ModuleFacts`) and the rewrite
+phase (it also returns the CST nodes of every site, keyed by source range), so both phases see the
+same chains with the same verdicts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+
+from . import chains as ch
+from .model import (
+    DEP_PREFIX,
+    KIND_ASYNC,
+    KIND_FSA,
+    KIND_SYNC,
+    KIND_UNKNOWN,
+    SYNC,
+    AwaitFact,
+    CallFact,
+    ChainFact,
+    ClassFact,
+    FuncFact,
+    Key,
+    ModuleFacts,
+)
+
+#: AsyncSession members that must be awaited (spec §6).
+ASYNC_SESSION_METHODS = frozenset(
+    {
+        "execute",
+        "scalar",
+        "scalars",
+        "get",
+        "get_one",
+        "stream",
+        "stream_scalars",
+        "commit",
+        "rollback",
+        "flush",
+        "refresh",
+        "merge",
+        "delete",
+        "close",
+        "reset",
+        "invalidate",
+        "connection",
+        "run_sync",
+    }
+)
+#: legacy Session methods that AsyncSession does not proxy (spec M16).
+MISSING_ON_ASYNC = frozenset({"bulk_save_objects", "bulk_insert_mappings", "bulk_update_mappings"})
+SYNC_SESSION_TYPES = frozenset({"Session", "scoped_session"})
+ASYNC_SESSION_TYPES = frozenset({"AsyncSession", "async_scoped_session"})
+DEPENDS = frozenset({"Depends", "Security"})
+
+#: decorators whose function cannot become `async def` (spec §7.4), with the reason.
+BLOCKING_DECORATORS = {
+    "property": "a @property getter cannot be async (spec M7)",
+    "cached_property": "a @cached_property cannot be async (spec M7)",
+    "hybrid_property": "a hybrid property cannot be async (spec M7)",
+    "hybrid_method": "a hybrid method cannot be async (spec M7)",
+    "setter": "a property setter cannot be async (spec M7)",
+    "expression": "a hybrid expression cannot be async (spec M7)",
+    "validates": "@validates hooks run synchronously inside the ORM (spec M20)",
+    "listens_for": "event listeners are synchronous (spec M20)",
+    "contextmanager": "a @contextmanager generator cannot simply become async",
+    "command": "CLI commands are synchronous entry points (spec §7.4)",
+    "group": "CLI commands are synchronous entry points (spec §7.4)",
+    "task": "task queues call functions synchronously (spec §7.4)",
+    "shared_task": "task queues call functions synchronously (spec §7.4)",
+    "fixture": "a pytest fixture needs an async plugin to become async",
+    "route": "a Flask view is a synchronous entry point (spec §7.4)",
+}
+#: calls that take a coroutine and run it: an un-awaited call inside them is not a bug.
+LOOP_ENTRIES = frozenset(
+    {"run", "create_task", "ensure_future", "gather", "run_until_complete", "wait_for", "shield"}
+)
+#: decorators that work the same on `async def` (FastAPI/Starlette routes, methods, typing).
+SAFE_DECORATORS = frozenset(
+    {
+        "staticmethod",
+        "classmethod",
+        "abstractmethod",
+        "override",
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
+        "head",
+        "options",
+        "trace",
+        "api_route",
+        "websocket",
+        "route",
+        "on_event",
+        "middleware",
+        "exception_handler",
+    }
+)
+FLASK_METHOD_DECORATORS = frozenset({"get", "post", "put", "patch", "delete"})
+
+_ASYNC_MARKERS = re.compile(r"create_async_engine|async_sessionmaker|AsyncSession")
+_SYNC_MARKERS = re.compile(r"(?<![\w.])(?:create_engine|sessionmaker)\s*\(")
+
+
+def module_name(path: str) -> str:
+    """``app/repos/jobs.py`` → ``app.repos.jobs``; ``pkg/__init__.py`` → ``pkg``; ``src/`` dropped."""
+    parts = path[:-3].split("/") if path.endswith(".py") else path.split("/")
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    if parts and parts[0] == "src":
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+def _last_name(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    if isinstance(node, cst.Call):
+        return _last_name(node.func)
+    return ""
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def annotation_type(node: cst.BaseExpression | None) -> str:
+    """The class name an annotation names: ``AsyncSession``, ``Annotated[JobRepo, ...]`` → ``JobRepo``."""
+    if node is None:
+        return ""
+    if isinstance(node, cst.Subscript):
+        if _last_name(node.value) in {"Annotated", "Optional"} and node.slice:
+            first = node.slice[0].slice
+            if isinstance(first, cst.Index):
+                return annotation_type(first.value)
+        return ""
+    if isinstance(node, cst.BinaryOperation):  # `AsyncSession | None`
+        return annotation_type(node.left)
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        return ""
+    return _last_name(node)
+
+
+def _type_kind(type_name: str) -> str | None:
+    if type_name in ASYNC_SESSION_TYPES:
+        return KIND_ASYNC
+    if type_name in SYNC_SESSION_TYPES:
+        return KIND_SYNC
+    return None
+
+
+def _depends_target(node: cst.BaseExpression | None) -> str:
+    if isinstance(node, cst.Call) and _last_name(node.func) in DEPENDS and node.args:
+        return _last_name(node.args[0].value)
+    return ""
+
+
+def _annotated_depends(node: cst.BaseExpression | None) -> str:
+    if isinstance(node, cst.Subscript) and _last_name(node.value) == "Annotated":
+        for element in node.slice[1:]:
+            if isinstance(element.slice, cst.Index):
+                target = _depends_target(element.slice.value)
+                if target:
+                    return target
+    return ""
+
+
+# --- module and class pre-pass --------------------------------------------------------------------
+
+
+@dataclass
+class ModuleInfo:
+    """Module-level names the scan needs before walking function bodies."""
+
+    module: str
+    imports: dict[str, tuple[str, str]] = field(default_factory=dict)
+    functions: set[str] = field(default_factory=set)
+    classes: set[str] = field(default_factory=set)
+    factories: dict[str, str] = field(default_factory=dict)  # SessionLocal → kind
+    sessions: dict[str, str] = field(default_factory=dict)  # module-level session objects
+    db_names: set[str] = field(default_factory=set)  # Flask-SQLAlchemy extension objects
+    defines_db: bool = False
+    fastapi: bool = False
+    flask: bool = False
+
+
+def _factory_kind(call: cst.Call, info: ModuleInfo) -> tuple[str, str] | None:
+    """What calling ``call`` produces: ("factory", kind), ("session", kind) or ("db", "")."""
+    name = _last_name(call.func)
+    if name == "async_sessionmaker":
+        return "factory", KIND_ASYNC
+    if name == "sessionmaker":
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == "class_":
+                return "factory", _type_kind(_last_name(arg.value)) or KIND_UNKNOWN
+        return "factory", KIND_SYNC
+    if name in {"scoped_session", "Session"}:
+        return "session", KIND_SYNC
+    if name in {"async_scoped_session", "AsyncSession"}:
+        return "session", KIND_ASYNC
+    if name == "SQLAlchemy":
+        return "db", ""
+    if isinstance(call.func, cst.Name) and call.func.value in info.factories:
+        return "session", info.factories[call.func.value]
+    return None
+
+
+def _resolve_relative(module: str, is_package: bool, level: int, target: str) -> str:
+    parts = module.split(".") if module else []
+    if not is_package:
+        parts = parts[:-1]
+    if level > 1:
+        parts = parts[: len(parts) - (level - 1)]
+    if target:
+        parts.append(target)
+    return ".".join(parts)
+
+
+def module_info(module: cst.Module, path: str) -> ModuleInfo:
+    """Imports, definitions, session factories and Flask-SQLAlchemy objects of a module."""
+    name = module_name(path)
+    info = ModuleInfo(name)
+    is_package = path.endswith("__init__.py")
+
+    class Imports(cst.CSTVisitor):
+        def visit_Import(self, node: cst.Import) -> None:
+            for alias in node.names:
+                dotted = _code(alias.name)
+                if dotted.split(".")[0] in {"fastapi", "starlette"}:
+                    info.fastapi = True
+                if dotted.split(".")[0] == "flask":
+                    info.flask = True
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    info.imports[alias.asname.name.value] = (dotted, "")
+                else:
+                    first = dotted.split(".")[0]
+                    info.imports[first] = (first, "")
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+            base = _code(node.module) if node.module is not None else ""
+            level = len(node.relative)
+            if level:
+                base = _resolve_relative(name, is_package, level, base)
+            top = base.split(".")[0]
+            if top in {"fastapi", "starlette"}:
+                info.fastapi = True
+            if top in {"flask", "flask_sqlalchemy"}:
+                info.flask = True
+            if isinstance(node.names, cst.ImportStar):
+                return
+            for alias in node.names:
+                imported = _code(alias.name)
+                local = imported
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    local = alias.asname.name.value
+                info.imports[local] = (base, imported)
+                if imported == "db" and not base.startswith("flask"):
+                    info.db_names.add(local)
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            return False
+
+    module.visit(Imports())
+    for stmt in module.body:
+        if isinstance(stmt, cst.FunctionDef):
+            info.functions.add(stmt.name.value)
+        elif isinstance(stmt, cst.ClassDef):
+            info.classes.add(stmt.name.value)
+        elif isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                targets: list[cst.BaseExpression] = []
+                value: cst.BaseExpression | None = None
+                if isinstance(small, cst.Assign):
+                    targets = [t.target for t in small.targets]
+                    value = small.value
+                elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                    targets, value = [small.target], small.value
+                if not isinstance(value, cst.Call):
+                    continue
+                made = _factory_kind(value, info)
+                for target in targets:
+                    if not isinstance(target, cst.Name) or made is None:
+                        continue
+                    what, kind = made
+                    if what == "factory":
+                        info.factories[target.value] = kind
+                    elif what == "session":
+                        info.sessions[target.value] = kind
+                    else:
+                        info.db_names.add(target.value)
+                        info.defines_db = info.defines_db or target.value == "db"
+    return info
+
+
+@dataclass
+class ClassInfo:
+    """Instance attributes of one class: sessions (by kind) and typed attributes (class symbol)."""
+
+    name: str
+    sessions: dict[str, str] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Frame:
+    """A function's locals: which names are sessions, instances of known classes, aliases."""
+
+    qual: str
+    cls: str | None
+    is_async: bool
+    sessions: dict[str, str] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
+    aliased: set[str] = field(default_factory=set)
+    locals: set[str] = field(default_factory=set)
+    names: dict[str, list[cst.Name]] = field(default_factory=dict)
+    nested_names: set[str] = field(default_factory=set)
+    candidates: list[_VarCandidate] = field(default_factory=list)
+    line: int = 0
+    blocker: str = ""
+    awaits_session: bool = False
+
+
+def _param_kind(param: cst.Param, session_names: frozenset[str]) -> tuple[str | None, str]:
+    """(session kind or None, class symbol) of a parameter."""
+    type_name = annotation_type(param.annotation.annotation if param.annotation else None)
+    kind = _type_kind(type_name)
+    if kind is not None:
+        return kind, ""
+    dep = _depends_target(param.default) or _annotated_depends(
+        param.annotation.annotation if param.annotation else None
+    )
+    name = param.name.value
+    if dep and (dep.endswith(("db", "session", "Session")) or name in session_names):
+        return DEP_PREFIX + dep, ""
+    if name in session_names:
+        return KIND_UNKNOWN, ""
+    return None, type_name if ch.is_camel(type_name) else ""
+
+
+def _all_params(params: cst.Parameters) -> list[cst.Param]:
+    out = [*params.posonly_params, *params.params, *params.kwonly_params]
+    if isinstance(params.star_arg, cst.Param):
+        out.append(params.star_arg)
+    return out
+
+
+class _BodyLocals(cst.CSTVisitor):
+    """Assignments in one function body (not in nested functions)."""
+
+    def __init__(self, info: ModuleInfo, frame: Frame) -> None:
+        self.info = info
+        self.frame = frame
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        if not isinstance(target, cst.Name):
+            return
+        name = target.value
+        self.frame.locals.add(name)
+        if not isinstance(value, cst.Call):
+            return
+        made = _factory_kind(value, self.info)
+        callee = _last_name(value.func)
+        if made is not None and made[0] == "session":
+            self.frame.sessions[name] = made[1]
+        elif callee == "aliased":
+            self.frame.aliased.add(name)
+        elif isinstance(value.func, cst.Name) and ch.is_camel(callee):
+            self.frame.types[name] = callee
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        kind = _type_kind(annotation_type(node.annotation.annotation))
+        if kind is not None and isinstance(node.target, cst.Name):
+            self.frame.sessions[node.target.value] = kind
+            self.frame.locals.add(node.target.value)
+        else:
+            self._bind(node.target, node.value)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind(node.asname.name, node.item)
+
+    def visit_For(self, node: cst.For) -> None:
+        if isinstance(node.target, cst.Name):
+            self.frame.locals.add(node.target.value)
+
+
+class _SelfAssigns(cst.CSTVisitor):
+    """``self.x = <param>`` / ``self.x = Factory()`` / ``self.x = Class(...)`` in one method."""
+
+    def __init__(
+        self,
+        params: dict[str, tuple[str | None, str]],
+        result: ClassInfo,
+        info: ModuleInfo,
+    ) -> None:
+        self.params = params
+        self.result = result
+        self.info = info
+
+    def visit_Assign(self, assign: cst.Assign) -> None:
+        for target in assign.targets:
+            attr = target.target
+            if not (
+                isinstance(attr, cst.Attribute)
+                and isinstance(attr.value, cst.Name)
+                and attr.value.value == "self"
+            ):
+                continue
+            name, value = attr.attr.value, assign.value
+            if isinstance(value, cst.Name) and value.value in self.params:
+                kind, type_name = self.params[value.value]
+                if kind is not None:
+                    self.result.sessions[name] = kind
+                elif type_name:
+                    self.result.types[name] = type_name
+            elif isinstance(value, cst.Call):
+                made = _factory_kind(value, self.info)
+                callee = _last_name(value.func)
+                if made is not None and made[0] == "session":
+                    self.result.sessions[name] = made[1]
+                elif isinstance(value.func, cst.Name) and ch.is_camel(callee):
+                    self.result.types[name] = callee
+
+
+def class_info(node: cst.ClassDef, info: ModuleInfo, session_names: frozenset[str]) -> ClassInfo:
+    """Session-typed and class-typed instance attributes of a class."""
+    result = ClassInfo(node.name.value)
+    for stmt in node.body.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                    type_name = annotation_type(small.annotation.annotation)
+                    kind = _type_kind(type_name)
+                    if kind is not None:
+                        result.sessions[small.target.value] = kind
+                    elif ch.is_camel(type_name):
+                        result.types[small.target.value] = type_name
+        if not isinstance(stmt, cst.FunctionDef):
+            continue
+        params = {p.name.value: _param_kind(p, session_names) for p in _all_params(stmt.params)}
+
+        stmt.body.visit(_SelfAssigns(params, result, info))
+    for name in session_names:
+        result.sessions.setdefault(name, KIND_UNKNOWN)
+    return result
+
+
+# --- the scan -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _VarCandidate:
+    name: str
+    assign: cst.Assign
+    outer: cst.BaseExpression
+    chain: ch.Chain
+    kind: str
+    session: cst.BaseExpression
+    fsa_db: str
+    needs_db_import: bool
+    spec: ch.RootSpec
+
+
+@dataclass
+class Site:
+    """A chain to replace in the rewrite: where it is and how to rebuild it."""
+
+    key: Key
+    spec: ch.RootSpec
+    use: str
+    parens: bool
+    base: ch.Base
+    group: Key  # the violation (chain or query variable) it belongs to
+
+
+@dataclass
+class ScanResult:
+    """Facts for the plan, plus rewrite sites."""
+
+    facts: ModuleFacts
+    sites: list[Site]
+    fsa_db_missing: bool = False
+
+
+class _Scanner(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
+
+    def __init__(
+        self, path: str, module: cst.Module, session_names: frozenset[str], text: str
+    ) -> None:
+        super().__init__()
+        self.path = path
+        self.session_names = session_names
+        self.info = module_info(module, path)
+        self.classes: dict[str, ClassInfo] = {}
+        for stmt in module.body:
+            if isinstance(stmt, cst.ClassDef):
+                self.classes[stmt.name.value] = class_info(stmt, self.info, session_names)
+        self.frames: list[Frame] = []
+        self.class_stack: list[str] = []
+        self.blockers: list[str] = []  # lambda / genexp context
+        self.chains: list[ChainFact] = []
+        self.awaits: list[AwaitFact] = []
+        self.functions: list[FuncFact] = []
+        self.class_facts: list[ClassFact] = []
+        self.calls: list[CallFact] = []
+        self.sites: list[Site] = []
+        self.seen_roots: set[int] = set()
+        self.ordinals: dict[tuple[str, str], int] = {}
+        self.async_markers = bool(_ASYNC_MARKERS.search(text))
+        self.sync_markers = bool(_SYNC_MARKERS.search(text))
+
+    # -- helpers ----------------------------------------------------------------------------------
+
+    def key(self, node: cst.CSTNode) -> Key:
+        pos = self.get_metadata(PositionProvider, node)
+        return (pos.start.line, pos.start.column, pos.end.line, pos.end.column)
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.get_metadata(ParentNodeProvider, node, None)
+
+    def scope(self) -> str:
+        if self.frames:
+            return self.frames[-1].qual
+        return ".".join(self.class_stack)
+
+    def snippet(self, node: cst.CSTNode, prefix: str = "") -> str:
+        text = prefix + "".join(_code(node).split())
+        scope = self.scope()
+        count = self.ordinals.get((scope, text), 0) + 1
+        self.ordinals[(scope, text)] = count
+        return f"{text}#{count}"
+
+    def context_blocker(self) -> str:
+        if self.blockers:
+            return self.blockers[-1]
+        if not self.frames:
+            return "at module or class level, where `await` is not possible"
+        return ""
+
+    def session_kind(self, expr: cst.BaseExpression) -> str | None:
+        if isinstance(expr, cst.Name):
+            name = expr.value
+            for frame in reversed(self.frames):
+                if name in frame.sessions:
+                    return frame.sessions[name]
+                if name in frame.locals and name not in self.session_names:
+                    return None
+            if name in self.info.sessions:
+                return self.info.sessions[name]
+            if name in self.session_names:
+                return KIND_UNKNOWN
+            return None
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
+            owner, attr = expr.value.value, expr.attr.value
+            if owner in {"self", "cls"} and self.class_stack:
+                cls = self.classes.get(self.class_stack[0])
+                if cls is not None and attr in cls.sessions:
+                    return cls.sessions[attr]
+                return None
+            if attr == "session" and owner in self.info.db_names:
+                return KIND_FSA
+            return None
+        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name):
+            return self.info.factories.get(expr.func.value)
+        return None
+
+    # -- scopes ------------------------------------------------------------------------------------
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.class_stack.append(node.name.value)
+        if len(self.class_stack) == 1 and not self.frames:
+            cls = self.classes.get(node.name.value)
+            methods = tuple(s.name.value for s in node.body.body if isinstance(s, cst.FunctionDef))
+            self.class_facts.append(
+                ClassFact(
+                    node.name.value,
+                    tuple(_last_name(b.value) for b in node.bases),
+                    methods,
+                    tuple(sorted(cls.types.items())) if cls else (),
+                )
+            )
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.class_stack.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        name = node.name.value
+        in_class = bool(self.class_stack) and not self.frames
+        if self.frames:
+            qual = f"{self.frames[-1].qual}.<locals>.{name}"
+        elif self.class_stack:
+            qual = ".".join([*self.class_stack, name])
+        else:
+            qual = name
+        frame = Frame(
+            qual, self.class_stack[-1] if in_class else None, node.asynchronous is not None
+        )
+        for param in _all_params(node.params):
+            frame.locals.add(param.name.value)
+            kind, type_name = _param_kind(param, self.session_names)
+            if kind is not None:
+                frame.sessions[param.name.value] = kind
+            elif type_name:
+                frame.types[param.name.value] = type_name
+        node.body.visit(_BodyLocals(self.info, frame))
+        frame.line = self.key(node)[0]
+        frame.blocker = self._blocker(node, nested=bool(self.frames))
+        self.frames.append(frame)
+
+    def _blocker(self, node: cst.FunctionDef, nested: bool) -> str:
+        name = node.name.value
+        if nested:
+            return "a nested function"
+        if name.startswith("__") and name.endswith("__"):
+            return f"`{name}` is a synchronous protocol method (spec §7.4)"
+        if name.startswith("test_"):
+            return "a test function needs an async test runner (pytest-asyncio/anyio) (spec §7.7)"
+        for decorator in node.decorators:
+            dec = decorator.decorator
+            last = _last_name(dec)
+            if last in BLOCKING_DECORATORS:
+                if last == "route" and not self.info.flask:
+                    continue
+                return f"decorated with @{_code(dec)}: {BLOCKING_DECORATORS[last]}"
+            if last in FLASK_METHOD_DECORATORS and self.info.flask and not self.info.fastapi:
+                return f"decorated with @{_code(dec)}: {BLOCKING_DECORATORS['route']}"
+            if last not in SAFE_DECORATORS and node.asynchronous is None:
+                return (
+                    f"decorated with @{_code(dec)}, which may call it synchronously (a cache, "
+                    "retry or auth wrapper would get a coroutine); make sure it supports async"
+                )
+        if node.asynchronous is None and _has_yield(node):
+            return "a generator function (its consumers would need `async for`) (spec §7.4)"
+        return ""
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        frame = self.frames.pop()
+        self.functions.append(
+            FuncFact(frame.qual, frame.line, frame.is_async, frame.blocker, frame.awaits_session)
+        )
+        for candidate in frame.candidates:
+            self._finish_variable(frame, candidate)
+        if self.frames:
+            outer = self.frames[-1]
+            outer.nested_names.update(frame.names)
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.blockers.append("inside a lambda, which cannot contain `await` (spec §7.4)")
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.blockers.pop()
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self.blockers.append(
+            "inside a generator expression, which `await` would turn into an async generator "
+            "(spec §7.4)"
+        )
+
+    def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
+        self.blockers.pop()
+
+    # -- names (query variables, functions used as values) ---------------------------------------
+
+    def visit_Name(self, node: cst.Name) -> None:
+        parent = self.parent(node)
+        if (isinstance(parent, cst.Attribute) and parent.attr is node) or (
+            isinstance(parent, cst.Arg) and parent.keyword is node
+        ):
+            return  # `obj.name` and `f(name=...)` do not refer to a variable called `name`
+        if self.frames:
+            self.frames[-1].names.setdefault(node.value, []).append(node)
+        self._value_reference(node)
+
+    def _value_reference(self, node: cst.Name) -> None:
+        name = node.value
+        if name not in self.info.functions and name not in self.info.imports:
+            return
+        if any(name in f.locals for f in self.frames):
+            return
+        parent = self.parent(node)
+        if isinstance(parent, cst.Call) and parent.func is node:
+            return
+        if isinstance(parent, cst.Attribute):
+            return
+        if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.ImportAlias, cst.Decorator)):
+            return
+        if isinstance(parent, (cst.AssignTarget, cst.Param, cst.Annotation, cst.AsName)):
+            return
+        if isinstance(parent, cst.Arg):
+            grand = self.parent(parent)
+            if isinstance(grand, cst.Call) and _last_name(grand.func) in DEPENDS:
+                return  # FastAPI awaits async dependencies itself
+        if isinstance(parent, (cst.ImportFrom, cst.Import)):
+            return
+        key = self.key(node)
+        self.calls.append(
+            CallFact(key, key[0], key[1], self._caller(), ("sym", name), False, is_value=True)
+        )
+
+    def _caller(self) -> str | None:
+        return self.frames[-1].qual if self.frames else None
+
+    # -- calls ---------------------------------------------------------------------------------------
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if ch.is_session_query_call(node) and id(node) not in self.seen_roots:
+            assert isinstance(node.func, cst.Attribute)
+            kind = self.session_kind(node.func.value)
+            if kind is not None:
+                self.seen_roots.add(id(node))
+                fsa_db = _fsa_db(node.func.value) if kind == KIND_FSA else ""
+                self._root(node, ch.RootSpec(ch.ROOT_SESSION), kind, node.func.value, fsa_db, False)
+        self._session_method(node)
+        self._call_fact(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if not ch.is_model_query(node):
+            return
+        parent = self.parent(node)
+        if isinstance(parent, cst.Call) and parent.func is node:
+            return  # `X.query(...)`: a session-like call, not Flask-SQLAlchemy's Model.query
+        if isinstance(parent, cst.AssignTarget):
+            return
+        db = sorted(self.info.db_names)[0] if self.info.db_names else "db"
+        session = cst.Attribute(cst.Name(db), cst.Name("session"))
+        self._root(node, ch.RootSpec(ch.ROOT_MODEL), KIND_FSA, session, db, not self.info.db_names)
+
+    def _climb(self, root: cst.BaseExpression) -> cst.BaseExpression:
+        """The outermost node of the chain starting at ``root``."""
+        current = root
+        while True:
+            parent = self.parent(current)
+            if isinstance(parent, cst.Attribute) and parent.value is current:
+                grand = self.parent(parent)
+                name = parent.attr.value
+                if isinstance(grand, cst.Call) and grand.func is parent:
+                    current = grand
+                    if name in ch.BUILDERS:
+                        continue
+                    return current
+                return parent  # attribute access (`.statement`) ends the chain
+            if isinstance(parent, cst.Subscript) and parent.value is current:
+                return parent
+            return current
+
+    def _use(self, outer: cst.BaseExpression) -> tuple[str, bool]:
+        parent = self.parent(outer)
+        parens = (isinstance(parent, (cst.Attribute, cst.Subscript)) and parent.value is outer) or (
+            isinstance(parent, cst.Call) and parent.func is outer
+        )
+        if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is outer:
+            return ch.USE_ITER, parens
+        if isinstance(parent, cst.Arg) and parent.value is outer:
+            grand = self.parent(parent)
+            if isinstance(grand, cst.Call):
+                callee = _last_name(grand.func)
+                if callee in ch.ITERATING_CALLS and len(grand.args) == 1:
+                    return ch.USE_ITER, parens
+                if isinstance(grand.func, cst.Attribute) and callee in {"in_", "not_in", "notin_"}:
+                    return ch.USE_IN_ARG, parens
+        if isinstance(parent, cst.Expr):
+            return ch.USE_STATEMENT, parens
+        return ch.USE_VALUE, parens
+
+    def _root(
+        self,
+        root: cst.BaseExpression,
+        spec: ch.RootSpec,
+        kind: str,
+        session: cst.BaseExpression,
+        fsa_db: str,
+        needs_db_import: bool,
+    ) -> None:
+        outer = self._climb(root)
+        chain = ch.split_chain(outer, spec)
+        if chain is None:
+            return
+        use, parens = self._use(outer)
+        parent = self.parent(outer)
+        if (
+            chain.terminal is None
+            and chain.subscript is None
+            and use == ch.USE_VALUE
+            and self.frames
+            and not self.blockers
+            and isinstance(parent, cst.Assign)
+            and len(parent.targets) == 1
+            and isinstance(parent.targets[0].target, cst.Name)
+        ):
+            name = parent.targets[0].target.value
+            self.frames[-1].candidates.append(
+                _VarCandidate(
+                    name, parent, outer, chain, kind, session, fsa_db, needs_db_import, spec
+                )
+            )
+            return
+        base = ch.Base(session, fsa_db, aliased=self._aliased())
+        manual = _check(chain, base, use)
+        if isinstance(parent, cst.Await) and not manual:
+            manual = "the legacy query is already awaited; the surrounding code needs a manual fix"
+        key = self.key(outer)
+        blocker = self.context_blocker() if _executes(chain, use) else ""
+        self.chains.append(
+            ChainFact(
+                key,
+                key[0],
+                key[1],
+                self.scope(),
+                self._caller(),
+                self.snippet(outer),
+                _summary(outer),
+                kind,
+                manual=manual,
+                async_blocker=blocker,
+                needs_db_import=needs_db_import,
+            )
+        )
+        if not manual:
+            self.sites.append(Site(key, spec, use, parens, base, key))
+
+    def _aliased(self) -> frozenset[str]:
+        names: set[str] = set()
+        for frame in self.frames:
+            names |= frame.aliased
+        return frozenset(names)
+
+    def _finish_variable(self, frame: Frame, cand: _VarCandidate) -> None:
+        """Validate a query variable (spec M5's safe sub-case) and record it as one violation."""
+        key = self.key(cand.outer)
+        spec = ch.RootSpec(ch.ROOT_VAR, cand.name)
+        sites: list[Site] = []
+        reason = ""
+        rebuild_steps: list[ch.Step] = []
+        roots = [c for c in frame.candidates if c.name == cand.name]
+        root_base = ch.Base(cand.session, cand.fsa_db, aliased=frozenset(frame.aliased))
+        try:
+            root_columns = ch.root_columns(cand.chain)
+        except ch.Unsupported as exc:
+            reason = str(exc)
+            root_columns = []
+        if len(roots) > 1:
+            reason = f"query variable `{cand.name}` is assigned from more than one query (spec M5)"
+        elif cand.name in frame.nested_names:
+            reason = f"query variable `{cand.name}` is used in a nested function (spec M5)"
+        if not reason:
+            reason = _check(cand.chain, root_base, ch.USE_STMT_ONLY)
+        uses: list[tuple[cst.BaseExpression, ch.Chain, str, bool, bool]] = []
+        for name_node in [] if reason else frame.names.get(cand.name, []):
+            parent = self.parent(name_node)
+            if isinstance(parent, cst.AssignTarget):
+                assign = self.parent(parent)
+                if assign is cand.assign:
+                    continue
+                if (
+                    isinstance(assign, cst.Assign)
+                    and len(assign.targets) == 1
+                    and ch.split_chain(assign.value, spec) is not None
+                ):
+                    continue  # a rebuild; checked from its value below
+                reason = f"query variable `{cand.name}` is reassigned to something else (M5)"
+                break
+            outer = self._climb(name_node)
+            chain = ch.split_chain(outer, spec)
+            assert chain is not None
+            holder = self.parent(outer)
+            if (
+                isinstance(holder, cst.Assign)
+                and holder.value is outer
+                and len(holder.targets) == 1
+                and isinstance(holder.targets[0].target, cst.Name)
+                and holder.targets[0].target.value == cand.name
+            ):
+                if chain.terminal is not None or chain.subscript is not None:
+                    reason = f"`{cand.name}` is reassigned to a result, not a query (M5)"
+                    break
+                rebuild_steps.extend(chain.builders)
+                uses.append((outer, chain, ch.USE_STMT_ONLY, False, False))
+                continue
+            use, parens = self._use(outer)
+            if chain.terminal is None and chain.subscript is None and use != ch.USE_ITER:
+                reason = (
+                    f"query variable `{cand.name}` is used as a value (returned, stored or "
+                    "passed on); its consumers may call Query-only methods on a Select (spec M5)"
+                )
+                break
+            uses.append((outer, chain, use, parens, True))
+        base = ch.Base(
+            cand.session,
+            cand.fsa_db,
+            columns=tuple(root_columns),
+            prior_steps=tuple(cand.chain.builders) + tuple(rebuild_steps),
+            var=cand.name,
+            aliased=frozenset(frame.aliased),
+        )
+        blocker = ""
+        if not reason:
+            for outer, chain, use, parens, executes in uses:
+                reason = _check(chain, base, use)
+                if reason:
+                    break
+                if executes and not blocker:
+                    blocker = self._use_blocker(outer)
+                sites.append(Site(self.key(outer), spec, use, parens, base, key))
+        if not reason and not any(u[4] for u in uses):
+            reason = f"query variable `{cand.name}` is never executed in this function (M5)"
+        self.frames.append(frame)
+        self.chains.append(
+            ChainFact(
+                key,
+                key[0],
+                key[1],
+                frame.qual,
+                frame.qual,
+                self.snippet(cand.outer, prefix=f"{cand.name}="),
+                f"query variable `{cand.name}` = {_summary(cand.outer)}",
+                cand.kind,
+                is_variable=True,
+                manual=reason,
+                async_blocker=blocker,
+                needs_db_import=cand.needs_db_import,
+            )
+        )
+        self.frames.pop()
+        if not reason:
+            self.sites.append(Site(key, cand.spec, ch.USE_STMT_ONLY, False, root_base, key))
+            self.sites.extend(sites)
+
+    def _use_blocker(self, node: cst.CSTNode) -> str:
+        current: cst.CSTNode | None = self.parent(node)
+        while current is not None and not isinstance(current, cst.FunctionDef):
+            if isinstance(current, cst.Lambda):
+                return "inside a lambda, which cannot contain `await` (spec §7.4)"
+            if isinstance(current, cst.GeneratorExp):
+                return "inside a generator expression (spec §7.4)"
+            current = self.parent(current)
+        return ""
+
+    def _session_method(self, node: cst.Call) -> None:
+        func = node.func
+        if not isinstance(func, cst.Attribute):
+            return
+        missing = func.attr.value in MISSING_ON_ASYNC
+        if not (func.attr.value in ASYNC_SESSION_METHODS or missing):
+            return
+        kind = self.session_kind(func.value)
+        if kind is None or kind == KIND_FSA:
+            return
+        if isinstance(self.parent(node), cst.Await) and not missing:
+            if self.frames:
+                self.frames[-1].awaits_session = True
+            return
+        key = self.key(node)
+        self.awaits.append(
+            AwaitFact(
+                key,
+                key[0],
+                key[1],
+                self.scope(),
+                self._caller(),
+                func.attr.value,
+                kind,
+                self.snippet(node, prefix="await:"),
+                self.context_blocker(),
+                missing_on_async=missing,
+            )
+        )
+
+    def _call_fact(self, node: cst.Call) -> None:
+        target = self._target(node.func)
+        if target is None:
+            return
+        key = self.key(node)
+        self.calls.append(
+            CallFact(
+                key,
+                key[0],
+                key[1],
+                self._caller(),
+                target,
+                self._handled(node),
+                self.context_blocker(),
+            )
+        )
+
+    def _handled(self, node: cst.Call) -> bool:
+        """Awaited, or handed to the event loop (``asyncio.run(main())``, ``create_task``...)."""
+        parent = self.parent(node)
+        if isinstance(parent, cst.Await):
+            return True
+        if isinstance(parent, cst.Arg):
+            grand = self.parent(parent)
+            return isinstance(grand, cst.Call) and _last_name(grand.func) in LOOP_ENTRIES
+        return False
+
+    def _target(self, func: cst.BaseExpression) -> tuple[str, ...] | None:
+        if isinstance(func, cst.Name):
+            if any(func.value in f.locals for f in self.frames):
+                return None
+            return ("sym", func.value)
+        if not isinstance(func, cst.Attribute):
+            return None
+        method, owner = func.attr.value, func.value
+        if isinstance(owner, cst.Name):
+            name = owner.value
+            if name in {"self", "cls"} and self.class_stack:
+                return ("self", self.class_stack[0], method)
+            for frame in reversed(self.frames):
+                if name in frame.types:
+                    return ("typed", frame.types[name], method)
+                if name in frame.locals:
+                    return None
+            if name in self.info.imports and not self.info.imports[name][1]:
+                return ("modattr", name, method)
+            if name in self.info.imports or name in self.info.classes:
+                return ("typed", name, method) if ch.is_camel(name) else ("modattr", name, method)
+            return None
+        if (
+            isinstance(owner, cst.Attribute)
+            and isinstance(owner.value, cst.Name)
+            and owner.value.value == "self"
+            and self.class_stack
+        ):
+            return ("selfattr", self.class_stack[0], owner.attr.value, method)
+        if (
+            isinstance(owner, cst.Call)
+            and isinstance(owner.func, cst.Name)
+            and ch.is_camel(owner.func.value)
+        ):
+            return ("typed", owner.func.value, method)  # a fresh instance: `Svc(db).run()`
+        return None
+
+    def facts(self) -> ModuleFacts:
+        """The picklable result of the scan."""
+        return ModuleFacts(
+            path=self.path,
+            module=self.info.module,
+            chains=tuple(self.chains),
+            awaits=tuple(self.awaits),
+            functions=tuple(self.functions),
+            classes=tuple(self.class_facts),
+            calls=tuple(self.calls),
+            imports=tuple(sorted((k, v[0], v[1]) for k, v in self.info.imports.items())),
+            defines_db=self.info.defines_db,
+            async_markers=self.async_markers,
+            sync_markers=self.sync_markers,
+        )
+
+
+def _fsa_db(receiver: cst.BaseExpression) -> str:
+    if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name):
+        return receiver.value.value
+    return "db"
+
+
+def _has_yield(node: cst.FunctionDef) -> bool:
+    class Finder(cst.CSTVisitor):
+        found = False
+
+        def visit_Yield(self, yield_node: cst.Yield) -> None:
+            self.found = True
+
+        def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_Lambda(self, inner: cst.Lambda) -> bool:
+            return False
+
+    finder = Finder()
+    node.body.visit(finder)
+    return finder.found
+
+
+def _check(chain: ch.Chain, base: ch.Base, use: str) -> str:
+    try:
+        ch.convert(chain, base, ch.Context(SYNC, use))
+    except ch.Unsupported as exc:
+        return str(exc)
+    return ""
+
+
+def _executes(chain: ch.Chain, use: str) -> bool:
+    """Does the rewritten chain run a statement (and so need `await` in async mode)?"""
+    if use in {ch.USE_IN_ARG, ch.USE_STMT_ONLY}:
+        return False
+    term = chain.terminal
+    return term is None or term.name not in {
+        "subquery",
+        "cte",
+        "scalar_subquery",
+        "as_scalar",
+        "label",
+        "statement",
+    }
+
+
+def _summary(node: cst.CSTNode) -> str:
+    text = " ".join(_code(node).split())
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def scan(
+    source_path: str, module: cst.Module, text: str, session_names: Sequence[str]
+) -> tuple[ScanResult, MetadataWrapper]:
+    """Scan a module; the wrapper is returned so the rewrite can transform the same nodes."""
+    wrapper = MetadataWrapper(module)
+    scanner = _Scanner(source_path, wrapper.module, frozenset(session_names), text)
+    wrapper.visit(scanner)
+    return ScanResult(scanner.facts(), scanner.sites), wrapper

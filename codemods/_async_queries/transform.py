@@ -1,0 +1,123 @@
+"""The rewrite phase: replace planned chains, add `await`s and `async def`, then the imports."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, ImportItem
+from libcst.metadata import ParentNodeProvider, PositionProvider
+
+from . import chains as ch
+from .model import FileEdits, Key
+from .scan import Site, scan
+
+
+class _Rewriter(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
+
+    def __init__(self, sites: list[Site], edits: FileEdits) -> None:
+        super().__init__()
+        modes = dict(edits.chains)
+        self.sites: dict[Key, tuple[Site, str]] = {
+            site.key: (site, modes[site.group]) for site in sites if site.group in modes
+        }
+        self.edits = edits
+        self.imports: set[str] = set()
+        self.quals: list[str] = []
+        self.classes: list[str] = []
+
+    def _key(self, node: cst.CSTNode) -> Key:
+        pos = self.get_metadata(PositionProvider, node)
+        return (pos.start.line, pos.start.column, pos.end.line, pos.end.column)
+
+    def _replace(
+        self, original: cst.BaseExpression, updated: cst.BaseExpression
+    ) -> cst.BaseExpression:
+        found = self.sites.get(self._key(original))
+        if found is None:
+            return updated
+        site, mode = found
+        chain = ch.split_chain(updated, site.spec)
+        if chain is None:  # the scan found it, so the shape cannot change; keep code as it is
+            return updated
+        base = site.base
+        if site.spec.kind == ch.ROOT_SESSION and isinstance(chain.root, cst.Call):
+            assert isinstance(chain.root.func, cst.Attribute)
+            base = replace(base, session=chain.root.func.value)
+        context = ch.Context(mode, site.use, site.parens, self.edits.unique_all)
+        result = ch.convert(chain, base, context)
+        self.imports |= result.imports
+        node = result.node
+        if updated.lpar:
+            node = node.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+        return node
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        node = self._replace(original_node, updated_node)
+        if self._key(original_node) in self.edits.awaits and not isinstance(node, cst.Await):
+            parent = self.get_metadata(ParentNodeProvider, original_node, None)
+            parens = (
+                isinstance(parent, (cst.Attribute, cst.Subscript)) and parent.value is original_node
+            ) or (isinstance(parent, cst.Call) and parent.func is original_node)
+            if parens and not node.lpar:
+                return cst.Await(node, lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+            return cst.Await(node)
+        return node
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        return self._replace(original_node, updated_node)
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        if not self.sites:
+            return updated_node
+        return self._replace(original_node, updated_node)
+
+    def leave_Subscript(
+        self, original_node: cst.Subscript, updated_node: cst.Subscript
+    ) -> cst.BaseExpression:
+        return self._replace(original_node, updated_node)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.classes.append(node.name.value)
+
+    def leave_ClassDef(
+        self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+    ) -> cst.ClassDef:
+        self.classes.pop()
+        return updated_node
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        name = node.name.value
+        if self.quals:
+            self.quals.append(f"{self.quals[-1]}.<locals>.{name}")
+        elif self.classes:
+            self.quals.append(".".join([*self.classes, name]))
+        else:
+            self.quals.append(name)
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        qual = self.quals.pop()
+        if qual in self.edits.make_async and updated_node.asynchronous is None:
+            return updated_node.with_changes(asynchronous=cst.Asynchronous())
+        return updated_node
+
+
+def rewrite_module(
+    path: str, module: cst.Module, text: str, session_names: list[str], edits: FileEdits
+) -> cst.Module:
+    """Apply one file's planned edits."""
+    result, wrapper = scan(path, module, text, session_names)
+    rewriter = _Rewriter(result.sites, edits)
+    new = wrapper.visit(rewriter)
+    items = [ImportItem("sqlalchemy", name) for name in sorted(rewriter.imports)]
+    if edits.db_import:
+        items.append(ImportItem(edits.db_import, "db"))
+    if items:
+        new = AddImportsVisitor(CodemodContext(), items).transform_module(new)
+    return new

@@ -1,0 +1,190 @@
+"""Rewrite the legacy SQLAlchemy ``Query`` API to 2.0 ``select()``, synchronously or on AsyncSession.
+
+What:
+    * ``session.query(User).filter(...).all()`` → ``session.scalars(select(User).where(...)).all()``,
+      with the exact result shapes of ``reference/sqlalchemy-2-mapping.md`` (objects vs rows,
+      ``.unique()`` where legacy de-duplicated, ``.limit(1)`` for ``first()``, ``count()`` via a
+      subquery, ``scalar()`` → ``scalar_one_or_none()``, ``get()`` → ``session.get()``, bulk
+      ``update()``/``delete()`` statements, query variables rebuilt over several statements);
+    * Flask-SQLAlchemy ``Model.query...`` → ``db.session.scalars(db.select(Model)...)``, including
+      ``get_or_404``, ``first_or_404``, ``one_or_404`` and ``paginate``;
+    * ``--mode async`` (or ``auto`` on an AsyncSession): the statements are awaited, missing awaits on
+      AsyncSession methods are added, and enclosing functions become ``async def`` up the call graph,
+      across files, with ``await`` at every resolved call site.
+
+Why:
+    ``Query`` is legacy in SQLAlchemy 2.0, and ``AsyncSession`` has no ``query()`` at all: an app moved
+    to ``create_async_engine`` crashes with ``'AsyncSession' object has no attribute 'query'``.
+
+Safety:
+    A chain is rewritten whole or not at all. Whatever the spec lists for manual review (queries passed
+    around as values, string joins, ``yield_per``, ``Query`` subclass methods, ``q[i]``, Flask-SQLAlchemy
+    in async mode, calls from lambdas/properties/dunders/callbacks...) is reported with a reason.
+
+Options:
+    ``mode`` = ``auto`` | ``sync`` | ``async``; ``session_names``: extra names (variables, parameters,
+    ``self.<name>`` attributes) to treat as sessions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import libcst as cst
+
+from backfix.codemod import Codemod, ConfigError, Plan, ProjectContext
+from backfix.results import FileFacts, Violation
+from backfix.source import SourceError, SourceFile, parse_cst
+
+from ._async_queries.graph import (
+    Models,
+    Planner,
+    find_db_module,
+    project_files,
+    read_models,
+)
+from ._async_queries.model import FileEdits, ModuleFacts
+from ._async_queries.scan import scan
+from ._async_queries.transform import rewrite_module
+
+MODES = ("auto", "sync", "async")
+#: what makes a file worth a full scan: a query, an async session, a dependency, an engine.
+_RELEVANT = re.compile(
+    rb"\.query\b|AsyncSession|async_sessionmaker|async_scoped_session|create_async_engine"
+    rb"|Depends\(|Security\(|sessionmaker\(|create_engine\(|SQLAlchemy\("
+)
+_MAX_EXTRA_BYTES = 1_000_000
+
+
+class AsyncQueries(Codemod):
+    """Legacy ``Query`` → 2.0 ``select()``; sync, async, or chosen per file (``auto``)."""
+
+    SUMMARY = "Rewrite legacy SQLAlchemy Query calls to 2.0 select(), sync or async (with await propagation)"
+    PREFILTER: ClassVar[re.Pattern[bytes] | None] = re.compile(
+        rb"\.query\b|AsyncSession|async_sessionmaker|"
+        rb"\.(?:execute|scalars?|commit|flush|refresh|delete|get|get_one|merge|rollback|close"
+        rb"|stream|stream_scalars|run_sync)\s*\("
+        rb"|\.\w+\.(?:filter|filter_by|order_by|all|count|first|paginate|limit|offset)\("
+    )
+    LOCAL = False
+    DEFAULTS: ClassVar[dict[str, Any]] = {"mode": "auto", "session_names": []}
+    EXAMPLE = (
+        "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
+        "class JobRepository:\n"
+        "    def __init__(self, db: AsyncSession):\n"
+        "        self.db = db\n\n"
+        "    def list_active(self):\n"
+        "        return self.db.query(Job).filter(Job.active).order_by(Job.id).all()\n\n"
+        "    def first_by_title(self, title):\n"
+        "        return self.db.query(Job).filter_by(title=title).first()\n"
+    )
+
+    def __init__(self, options: dict[str, Any] | None = None) -> None:
+        super().__init__(options)
+        if self.options["mode"] not in MODES:
+            raise ConfigError(
+                f"{self.ID}: option 'mode' must be one of {', '.join(MODES)}, "
+                f"got {self.options['mode']!r}"
+            )
+        names = self.options["session_names"]
+        if isinstance(names, str):
+            names = [n.strip() for n in names.split(",") if n.strip()]
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ConfigError(f"{self.ID}: option 'session_names' must be a list of names")
+        self.session_names: list[str] = names
+
+    def analyze(self, source: SourceFile) -> FileFacts:
+        """Find legacy chains, unawaited AsyncSession calls, functions and calls of one file."""
+        if not self.session_names and not _RELEVANT.search(source.raw):
+            # No query, no async session in sight: the plan scans it lazily if propagation needs it.
+            return FileFacts(source.path, (), None)
+        result, _ = scan(source.path, source.module, source.text, self.session_names)
+        return FileFacts(source.path, (), result.facts)
+
+    def plan(self, facts: Sequence[FileFacts], project: ProjectContext) -> Plan:
+        """Pick modes, propagate `async` across the project, settle manual reviews."""
+        modules = [f.data for f in facts if isinstance(f.data, ModuleFacts)]
+        known = {m.path for m in modules}
+        exclude = [str(g) for g in project.config.get("exclude", [])]
+        others = project_files(project.root, exclude, known)
+        loaded = set(known)
+        texts: dict[str, bytes] = {}
+
+        def load_extra(names: set[str]) -> list[ModuleFacts]:
+            if not names:
+                return []
+            words = b"|".join(re.escape(n.encode()) for n in sorted(names))
+            pattern = re.compile(rb"\b(?:" + words + rb")\b")
+            wanted = [
+                p
+                for p in others
+                if p not in loaded and pattern.search(self._text(project, p, texts))
+            ]
+            loaded.update(wanted)
+            return self._scan_extra(project, wanted, texts)
+
+        def db_module() -> str:
+            for module in modules:
+                if module.defines_db:
+                    return module.module
+            return find_db_module(project.root, others)
+
+        planner = Planner(
+            modules,
+            self.options["mode"],
+            load_extra,
+            read_models(project.root, sorted(known) + others),
+            project.read,
+            dynamic_paths=sorted({f.path for f in facts}),
+        )
+        outcome = planner.run(db_module)
+        violations = [
+            Violation(
+                path=f.path,
+                line=f.line,
+                col=f.col,
+                codemod=self.ID,
+                message=f.message,
+                fixable=f.fixable,
+                reason=f.reason,
+                scope=f.scope,
+                snippet=f.snippet,
+            )
+            for f in outcome.findings
+        ]
+        return Plan(violations=violations, edits=dict(outcome.edits), notes=outcome.notes)
+
+    @staticmethod
+    def _text(project: ProjectContext, rel: str, texts: dict[str, bytes]) -> bytes:
+        if rel not in texts:
+            raw = project.read(rel) or b""
+            texts[rel] = raw if len(raw) <= _MAX_EXTRA_BYTES else b""
+        return texts[rel]
+
+    def _scan_extra(
+        self, project: ProjectContext, paths: list[str], texts: dict[str, bytes]
+    ) -> list[ModuleFacts]:
+        """Facts of project files outside the scanned paths: callers live there too."""
+        found: list[ModuleFacts] = []
+        for rel in paths:
+            raw = self._text(project, rel, texts)
+            try:
+                module = parse_cst(raw)
+                result, _ = scan(rel, module, raw.decode("utf-8", "replace"), self.session_names)
+            except (SourceError, RecursionError):
+                continue
+            found.append(result.facts)
+        return found
+
+    def rewrite(self, source: SourceFile, edits: Any) -> cst.Module:
+        """Apply one file's planned edits."""
+        if isinstance(edits, ModuleFacts):
+            # `codemod describe` hands the analysis straight to rewrite: plan this one file alone.
+            planner = Planner(
+                [edits], self.options["mode"], lambda _: [], Models(), lambda _: source.raw
+            )
+            edits = planner.run(str).edits.get(source.path, FileEdits())
+        assert isinstance(edits, FileEdits)
+        return rewrite_module(source.path, source.module, source.text, self.session_names, edits)

@@ -1,0 +1,8 @@
+from sqlalchemy import select, func
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from app.models import Address, User
+
+
+async def run(session: Session):
+    return (await session.scalars(select(User).order_by(User.name.desc(), User.id))).all()

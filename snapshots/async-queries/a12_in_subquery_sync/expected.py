@@ -1,0 +1,8 @@
+from sqlalchemy import select, func
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from app.models import Address, User
+
+
+def run(session: Session):
+    return session.scalars(select(User).where(User.id.in_(select(Address.user_id)))).unique().all()

@@ -1,0 +1,17 @@
+from sqlalchemy import select, func
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from app.models import Address, User
+
+
+async def fresh(session: Session):
+    return (await session.scalars(select(User).execution_options(populate_existing=True).where(User.active))).all()
+
+
+async def no_flush(session: Session):
+    return (await session.scalars(select(User).execution_options(autoflush=False))).all()
+
+
+def streamed(session: Session):
+    for user in session.query(User).yield_per(100):
+        print(user)

@@ -1,0 +1,23 @@
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import User
+
+
+async def first_user(db: AsyncSession):
+    return db.query(User).order_by(User.id).first()
+
+
+async def save(db: AsyncSession, user):
+    db.add(user)
+    db.commit()
+
+
+def report(db: AsyncSession):
+    # calls an async function without await: a silent bug the propagation fixes too
+    return first_user(db)
+
+
+async def main(db: AsyncSession):
+    import asyncio
+
+    return asyncio.create_task(first_user(db))

@@ -1,0 +1,12 @@
+"""User lookups."""
+
+from app.models import User
+from app.extensions import db
+
+
+def find(uid):
+    return db.get_or_404(User, uid)
+
+
+def named(name):
+    return db.session.scalars(db.select(User).filter_by(name=name).limit(1)).first()

@@ -1,0 +1,6 @@
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def import_users(db: AsyncSession, users):
+    db.bulk_save_objects(users)
+    await db.commit()

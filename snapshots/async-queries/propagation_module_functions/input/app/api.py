@@ -1,0 +1,17 @@
+from fastapi import APIRouter, Depends
+
+from app import crud
+from app.crud import create_user as make_user
+from app.deps import get_db
+
+router = APIRouter()
+
+
+@router.get("/users/{user_id}")
+def read(user_id: int, db=Depends(get_db)):
+    return crud.get_user_or_fail(db, user_id)
+
+
+@router.post("/users")
+def create(name: str, db=Depends(get_db)):
+    return make_user(db, name)

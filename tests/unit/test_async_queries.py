@@ -1,0 +1,272 @@
+"""Unit tests of async-queries: detection, options, verdicts and fingerprints (engine in-process)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from backfix.builtin_codemods.async_queries import AsyncQueries
+
+from backfix.codemod import ConfigError
+from backfix.discovery import Workspace
+from backfix.results import RunResult
+from backfix.runner import CodemodSpec, RunOptions, run
+
+
+def _run(
+    tmp_path: Path, files: dict[str, str], apply: bool = False, **options: object
+) -> RunResult:
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    spec = CodemodSpec(AsyncQueries, "async-queries", tuple(sorted(options.items())))
+    result = run(
+        Workspace(root=tmp_path, repo=None),
+        RunOptions(specs=[spec], paths=[tmp_path], apply=apply, jobs=1),
+    )
+    assert not result.errors, result.errors
+    return result
+
+
+def _after(result: RunResult, path: str) -> str:
+    (change,) = [c for c in result.changes if c.path == path]
+    return change.after.decode()
+
+
+def test_defaults_and_option_validation() -> None:
+    """``mode`` defaults to auto; bad modes and bad session names are configuration errors."""
+    assert AsyncQueries.DEFAULTS["mode"] == "auto"
+    assert AsyncQueries({"mode": "sync"}).options["mode"] == "sync"
+    with pytest.raises(ConfigError, match="mode"):
+        AsyncQueries({"mode": "turbo"})
+    assert AsyncQueries({"session_names": ["db", "session"]}).session_names == ["db", "session"]
+
+
+def test_only_known_sessions_count(tmp_path: Path) -> None:
+    """Any object with `.query` is not a session: search clients, unannotated params, dicts."""
+    source = (
+        "def search(client, es, db):\n"
+        "    client.query(Job).all()\n"
+        "    es.query('x').first()\n"
+        "    return db.query(Job).all()\n"
+    )
+    assert _run(tmp_path, {"app.py": source}).violations == []
+
+
+def test_configured_session_names(tmp_path: Path) -> None:
+    """``session_names`` turns plain names and ``self.<name>`` into sessions."""
+    source = (
+        "class Repo:\n"
+        "    def __init__(self, db):\n"
+        "        self.db = db\n\n"
+        "    def all(self):\n"
+        "        return self.db.query(Job).all()\n\n\n"
+        "def count(db):\n"
+        "    return db.query(Job).count()\n"
+    )
+    result = _run(tmp_path, {"app.py": source}, session_names=["db"])
+    assert [v.line for v in result.violations] == [6, 10]
+
+
+def test_session_origins(tmp_path: Path) -> None:
+    """Annotations, sessionmaker() results, `with` targets, Depends(get_db), scoped sessions."""
+    source = (
+        "from fastapi import Depends\n"
+        "from sqlalchemy.orm import Session, scoped_session, sessionmaker\n\n"
+        "SessionLocal = sessionmaker()\n"
+        "db_session = scoped_session(SessionLocal)\n\n\n"
+        "def annotated(s: Session):\n"
+        "    return s.query(Job).all()\n\n\n"
+        "def made():\n"
+        "    s = SessionLocal()\n"
+        "    return s.query(Job).all()\n\n\n"
+        "def with_block():\n"
+        "    with SessionLocal() as s:\n"
+        "        return s.query(Job).all()\n\n\n"
+        "def dependency(db=Depends(get_db)):\n"
+        "    return db.query(Job).all()\n\n\n"
+        "def scoped():\n"
+        "    return db_session.query(Job).all()\n"
+    )
+    result = _run(tmp_path, {"app.py": source})
+    assert [v.line for v in result.violations] == [9, 14, 19, 23, 27]
+    assert all("[sync:" in v.message for v in result.violations)
+
+
+def test_model_query_needs_flask_sqlalchemy(tmp_path: Path) -> None:
+    """``Model.query`` counts only where a Flask-SQLAlchemy ``db`` exists."""
+    plain = {"app.py": "def f():\n    return Config.query.all()\n"}
+    assert _run(tmp_path / "plain", plain).violations == []
+    fsa = {
+        "ext.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "app.py": "def f():\n    return User.query.all()\n",
+    }
+    result = _run(tmp_path / "fsa", fsa, apply=True, mode="sync")
+    text = _after(result, "app.py")
+    assert "from ext import db" in text
+    assert "db.session.scalars(db.select(User)).all()" in text
+
+
+def test_one_violation_per_chain_and_per_query_variable(tmp_path: Path) -> None:
+    """A chain is one violation however long; a query variable is one violation."""
+    source = (
+        "from sqlalchemy.orm import Session\n\n\n"
+        "def f(s: Session, name):\n"
+        "    q = s.query(User)\n"
+        "    if name:\n"
+        "        q = q.filter(User.name == name)\n"
+        "    return q.all(), s.query(User).filter(User.a).filter(User.b).order_by(User.id).first()\n"
+    )
+    result = _run(tmp_path, {"app.py": source})
+    assert [(v.line, v.fixable) for v in result.violations] == [(5, True), (8, True)]
+    assert "query variable `q`" in result.violations[0].message
+
+
+def test_fingerprints_survive_line_shifts(tmp_path: Path) -> None:
+    """Adding lines above a chain keeps its fingerprint."""
+    source = "from sqlalchemy.orm import Session\n\n\ndef f(s: Session):\n    return s.query(User).all()\n"
+    first = _run(tmp_path / "a", {"app.py": source}).violations
+    shifted = _run(tmp_path / "b", {"app.py": "import os\n\n\n" + source}).violations
+    assert [v.fingerprint for v in first] == [v.fingerprint for v in shifted]
+    assert first[0].line + 3 == shifted[0].line
+
+
+def test_manual_reasons_are_reported_and_code_is_untouched(tmp_path: Path) -> None:
+    """Manual-review chains keep their code; the reason names the spec rule."""
+    source = (
+        "from sqlalchemy.orm import Session\n\n\n"
+        "def a(s: Session):\n"
+        "    return s.query(User).join('addresses').all()\n\n\n"
+        "def b(s: Session):\n"
+        "    return s.query(User).yield_per(10).all()\n\n\n"
+        "def c(s: Session):\n"
+        "    return s.query(User).not_deleted().all()\n\n\n"
+        "def d(s: Session):\n"
+        "    return s.query(thing).all()\n"
+    )
+    result = _run(tmp_path, {"app.py": source}, apply=True)
+    reasons = [v.reason for v in result.violations]
+    assert len(reasons) == 4 and not result.changes
+    assert "M8" in reasons[0] and "M12" in reasons[1] and "not_deleted" in reasons[2]
+    assert "entity or a column" in reasons[3]
+
+
+def test_sync_mode_refuses_async_sessions(tmp_path: Path) -> None:
+    """``--mode sync`` on an AsyncSession would produce code that cannot run."""
+    source = (
+        "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
+        "async def f(s: AsyncSession):\n"
+        "    return s.query(User).all()\n"
+    )
+    result = _run(tmp_path, {"app.py": source}, apply=True, mode="sync")
+    (violation,) = result.violations
+    assert not violation.fixable and "AsyncSession" in violation.reason
+
+
+def test_async_parenthesises_await_where_precedence_needs_it(tmp_path: Path) -> None:
+    """``(await s.get(...)).name`` and ``await s.execute(...)`` as a statement."""
+    source = (
+        "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
+        "async def f(s: AsyncSession, uid):\n"
+        "    s.query(User).filter(User.id == uid).delete()\n"
+        "    return s.query(User).get(uid).name\n"
+    )
+    text = _after(_run(tmp_path, {"app.py": source}, apply=True), "app.py")
+    assert "    await s.execute(delete(User).where(User.id == uid))\n" in text
+    assert "return (await s.get(User, uid)).name" in text
+
+
+def test_already_awaited_legacy_query_is_reported(tmp_path: Path) -> None:
+    """``await s.query(...).all()`` was never valid; it needs a person."""
+    source = (
+        "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
+        "async def f(s: AsyncSession):\n"
+        "    return await s.query(User).all()\n"
+    )
+    (violation,) = _run(tmp_path, {"app.py": source}).violations
+    assert not violation.fixable and "already awaited" in violation.reason
+
+
+def test_query_variable_used_as_value_is_reported(tmp_path: Path) -> None:
+    """M5: a query handed to a helper is not converted, its later uses neither."""
+    source = (
+        "from sqlalchemy.orm import Session\n\n\n"
+        "def f(s: Session):\n"
+        "    q = s.query(User)\n"
+        "    q = q.filter(User.active)\n"
+        "    return paginate(q)\n"
+    )
+    result = _run(tmp_path, {"app.py": source}, apply=True)
+    (violation,) = result.violations
+    assert "M5" in violation.reason and not result.changes
+
+
+def test_imports_added_once_and_merged(tmp_path: Path) -> None:
+    """``select``/``func`` join an existing ``from sqlalchemy import`` line, once."""
+    source = (
+        "from sqlalchemy import or_\n"
+        "from sqlalchemy.orm import Session\n\n\n"
+        "def f(s: Session):\n"
+        "    return s.query(User).all(), s.query(User).count(), s.query(User).first()\n"
+    )
+    text = _after(_run(tmp_path, {"app.py": source}, apply=True), "app.py")
+    assert text.count("from sqlalchemy import") == 1
+    assert "from sqlalchemy import select, func, or_" in text or "func, select" in text
+
+
+def test_plan_notes_name_the_mode_per_file(tmp_path: Path) -> None:
+    """``scan``/``apply`` say which mode each file got."""
+    files = {
+        "a.py": "from sqlalchemy.orm import Session\n\n\ndef f(s: Session):\n    return s.query(User).all()\n",
+        "b.py": (
+            "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
+            "async def f(s: AsyncSession):\n    return s.query(User).all()\n"
+        ),
+    }
+    notes = _run(tmp_path, files).notes
+    assert "async-queries: a.py: sync mode" in notes
+    assert "async-queries: b.py: async mode" in notes
+
+
+def test_non_database_functions_never_become_async(tmp_path: Path) -> None:
+    """Only callers of database functions change."""
+    files = {
+        "repo.py": (
+            "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
+            "def load(s: AsyncSession):\n    return s.query(User).all()\n\n\n"
+            "def label(x):\n    return str(x)\n"
+        ),
+        "svc.py": (
+            "from repo import label, load\n\n\n"
+            "def run(s):\n    return [label(x) for x in load(s)]\n\n\n"
+            "def name(x):\n    return label(x)\n"
+        ),
+    }
+    result = _run(tmp_path, files, apply=True)
+    svc = _after(result, "svc.py")
+    assert "async def run(s):\n    return [label(x) for x in await load(s)]" in svc
+    assert "def name(x):\n    return label(x)" in svc
+    assert "async def label" not in _after(result, "repo.py")
+
+
+def test_generic_repository_model_attribute_is_an_entity(tmp_path: Path) -> None:
+    """``self.model`` (CRUD base classes) selects objects; ``obj.thing`` is left for a person."""
+    source = (
+        "from sqlalchemy.orm import Session\n\n\n"
+        "class CRUDBase:\n"
+        "    def __init__(self, model):\n"
+        "        self.model = model\n\n"
+        "    def get(self, db: Session, id):\n"
+        "        return db.query(self.model).filter(self.model.id == id).first()\n\n"
+        "    def odd(self, db: Session):\n"
+        "        return db.query(self.column).all()\n\n"
+        "    def names(self, db: Session):\n"
+        "        return db.query(models.User.name).all()\n"
+    )
+    result = _run(tmp_path, {"app.py": source}, apply=True)
+    text = _after(result, "app.py")
+    assert "db.scalars(select(self.model).where(self.model.id == id).limit(1)).first()" in text
+    assert "db.execute(select(models.User.name)).all()" in text
+    (manual,) = result.violations
+    assert manual.line == 12 and "entity or a column" in manual.reason
