@@ -39,7 +39,6 @@ from backfix.results import FileFacts, Violation
 from backfix.source import SourceError, SourceFile, parse_cst
 
 from ._async_queries.graph import (
-    Models,
     Planner,
     find_db_module,
     project_files,
@@ -180,11 +179,5 @@ class AsyncQueries(Codemod):
 
     def rewrite(self, source: SourceFile, edits: Any) -> cst.Module:
         """Apply one file's planned edits."""
-        if isinstance(edits, ModuleFacts):
-            # `codemod describe` hands the analysis straight to rewrite: plan this one file alone.
-            planner = Planner(
-                [edits], self.options["mode"], lambda _: [], Models(), lambda _: source.raw
-            )
-            edits = planner.run(str).edits.get(source.path, FileEdits())
         assert isinstance(edits, FileEdits)
         return rewrite_module(source.path, source.module, source.text, self.session_names, edits)

@@ -196,15 +196,6 @@ class MoveCommits(Codemod):
             return cst.parse_module(
                 render("code/move-commits/package_init.py.j2", self._overrides())
             )
-        if isinstance(edits, tuple) and edits and isinstance(edits[0], RouteFacts):
-            # `codemod describe` hands the analysis payload straight back: plan this file alone.
-            planner = _Planner(self, ProjectContext(root="/nonexistent-backfix-describe"))
-            planner.add_route(edits[0], edits[1])
-            planner.place()
-            route_edits = planner.edits().get(source.path)
-            if isinstance(route_edits, RouteEdits):
-                analyzer = self._analyzer(source)
-                return rewrite_route(source.module, analyzer.units, route_edits, self._overrides())
         return source.module
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -14,13 +15,12 @@ import click
 from backfix import console, gitops, ledger_cli
 from backfix.codemod import Codemod, ConfigError
 from backfix.config import Config, find_config, tomllib
-from backfix.diff import render_diffs, unified_diff
+from backfix.diff import render_diffs
 from backfix.discovery import Workspace, open_workspace
 from backfix.registry import all_codemods, get_codemod
-from backfix.results import FileChange, RunResult, Violation
+from backfix.results import RunResult, Violation
 from backfix.runner import CodemodSpec, RunOptions, run
 from backfix.sinks import SinkError, commit_message, refuse_dirty, to_branch, write_in_place
-from backfix.source import SourceFile
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -184,13 +184,17 @@ def describe(codemod_id: str) -> None:
     click.echo(f"{cls.ID}: {cls.SUMMARY}\n")
     click.echo(textwrap.dedent(module_doc).strip() + "\n")
     if cls.EXAMPLE:
-        codemod = cls()
-        raw = cls.EXAMPLE.encode()
-        source = SourceFile("example.py", "example.py", raw)
-        facts = codemod.analyze(source)
-        after = codemod.rewrite(SourceFile("example.py", "example.py", raw), facts.data).bytes
+        # The example goes through the real engine in a scratch folder, so cross-file codemods
+        # show every file they would write (a new service module, say).
+        with tempfile.TemporaryDirectory(prefix="backfix-describe-") as scratch:
+            root = Path(scratch).resolve()
+            (root / "example.py").write_text(cls.EXAMPLE, encoding="utf-8")
+            result = run(
+                Workspace(root=root, repo=None),
+                RunOptions(specs=[CodemodSpec(cls, cls.ID)], paths=[root], jobs=1, apply=True),
+            )
         click.echo("Example:\n")
-        click.echo(unified_diff(FileChange("example.py", "example.py", raw, after)), nl=False)
+        click.echo(render_diffs(result.changes), nl=False)
 
 
 @main.command()

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from backfix.cli import main
 from backfix.codemod import ConfigError
 from backfix.discovery import Workspace
 from backfix.registry import get_codemod
 from backfix.results import RunResult
 from backfix.runner import CodemodSpec, RunOptions, run
-from backfix.source import SourceFile
 
 MoveCommits = get_codemod("move-commits")
 
@@ -412,12 +413,10 @@ def test_fingerprint_survives_line_shifts(tmp_path: Path) -> None:
 
 
 def test_describe_example_rewrites_the_route() -> None:
-    codemod = MoveCommits()
-    raw = MoveCommits.EXAMPLE.encode()
-    facts = codemod.analyze(SourceFile("example.py", "example.py", raw))
-    after = codemod.rewrite(SourceFile("example.py", "example.py", raw), facts.data).code
-    assert "ExampleService.create_job(data, tenant_id=g.tenant_id)" in after
-    assert "db.session" not in after
+    result = CliRunner().invoke(main, ["describe", "move-commits"])
+    assert result.exit_code == 0, result.output
+    assert "+    job = ExampleService.create_job(data, tenant_id=g.tenant_id)" in result.stdout
+    assert "+++ b/services/example_service.py" in result.stdout  # the synthesized service
 
 
 @pytest.mark.parametrize(
