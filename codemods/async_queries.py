@@ -35,6 +35,7 @@ from typing import Any, ClassVar
 import libcst as cst
 
 from backfix.codemod import Codemod, ConfigError, Plan, ProjectContext
+from backfix.imports import project_root
 from backfix.results import FileFacts, Violation
 from backfix.source import SourceError, SourceFile, parse_cst
 
@@ -180,4 +181,7 @@ class AsyncQueries(Codemod):
     def rewrite(self, source: SourceFile, edits: Any) -> cst.Module:
         """Apply one file's planned edits."""
         assert isinstance(edits, FileEdits)
-        return rewrite_module(source.path, source.module, source.text, self.session_names, edits)
+        root = project_root(source.abs_path, source.path)
+        return rewrite_module(
+            source.path, source.module, source.text, self.session_names, edits, root
+        )

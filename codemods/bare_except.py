@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import ast
 import re
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 import libcst as cst
@@ -36,6 +36,13 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from backfix.codemod import Codemod
+from backfix.imports import (
+    add_import,
+    detach_leading_comments,
+    import_block_end,
+    project_root,
+    space_after_imports,
+)
 from backfix.results import FileFacts, Violation
 from backfix.source import SourceFile
 from backfix.templating import render
@@ -367,190 +374,22 @@ def _has_logging_import(module: cst.Module) -> bool:
     )
 
 
-def _is_docstring(stmt: cst.BaseStatement) -> bool:
-    small = _single_small(stmt)
-    return isinstance(small, cst.Expr) and isinstance(
-        small.value, (cst.SimpleString, cst.ConcatenatedString)
-    )
-
-
-def _is_import_line(stmt: cst.BaseStatement) -> bool:
-    return isinstance(stmt, cst.SimpleStatementLine) and all(
-        isinstance(small, (cst.Import, cst.ImportFrom)) for small in stmt.body
-    )
-
-
-def _is_dunder_assignment(stmt: cst.BaseStatement) -> bool:
-    """``__all__ = [...]``, ``__author__ = "..."``: PEP 8 puts these among the module's imports."""
-    small = _single_small(stmt)
-    if isinstance(small, cst.Assign) and len(small.targets) == 1:
-        target: cst.BaseExpression = small.targets[0].target
-    elif isinstance(small, cst.AnnAssign):
-        target = small.target
-    else:
-        return False
-    return (
-        isinstance(target, cst.Name)
-        and len(target.value) > 4
-        and target.value.startswith("__")
-        and target.value.endswith("__")
-    )
-
-
-def _is_import_block(stmt: cst.BaseStatement) -> bool:
-    """A ``try``/``if`` made only of imports and fallbacks (optional imports, ``TYPE_CHECKING``)."""
-    if isinstance(stmt, cst.SimpleStatementLine):
-        return all(
-            isinstance(small, (cst.Import, cst.ImportFrom, cst.Pass, cst.Assign))
-            for small in stmt.body
-        )
-    suites: list[cst.BaseSuite] = []
-    if isinstance(stmt, cst.Try):
-        suites = [stmt.body, *(h.body for h in stmt.handlers)]
-        suites += [part.body for part in (stmt.orelse, stmt.finalbody) if part is not None]
-    elif isinstance(stmt, cst.If):
-        branch: cst.If | cst.Else | None = stmt
-        while isinstance(branch, cst.If):
-            suites.append(branch.body)
-            branch = branch.orelse
-        if branch is not None:
-            suites.append(branch.body)
-    else:
-        return False
-    return all(
-        isinstance(suite, cst.IndentedBlock) and all(_is_import_block(s) for s in suite.body)
-        for suite in suites
-    )
-
-
-def _header_end(module: cst.Module) -> int:
-    """Index just after the docstring and the last import of the module's leading import section.
-
-    Optional-import blocks (``try: import x`` / ``if TYPE_CHECKING:``) and module dunders
-    (``__author__ = ...``, which pycodestyle allows above imports) belong to the section, so a new
-    logger never lands between imports (which would make every later import an E402).
-    """
-    end = 0
-    for index, stmt in enumerate(module.body):
-        if (
-            (index == 0 and _is_docstring(stmt))
-            or _is_import_line(stmt)
-            or _is_dunder_assignment(stmt)
-        ):
-            end = index + 1
-        elif isinstance(stmt, cst.SimpleStatementLine) or not _is_import_block(stmt):
-            break
-    return end
-
-
-# --- rewrite: placing `import logging` where isort/ruff would -------------------------------------------
-
-
-def _import_module(stmt: cst.BaseStatement) -> tuple[str, str] | None:
-    """(``"import"`` or ``"from"``, dotted module) of a one-import line; None for anything else."""
-    small = _single_small(stmt)
-    if isinstance(small, cst.Import):
-        return "import", get_full_name_for_node(small.names[0].name) or ""
-    if isinstance(small, cst.ImportFrom):
-        if small.relative or small.module is None:
-            return "from", "."
-        return "from", get_full_name_for_node(small.module) or ""
-    return None
-
-
-def _logging_import_position(body: Sequence[cst.BaseStatement], header_end: int) -> tuple[int, str]:
-    """Where ``import logging`` goes among the header's imports, as isort's default order puts it.
-
-    Within the standard-library section plain imports come first, sorted case-insensitively, then
-    ``from`` imports; that section comes before third-party and local ones. Returns the index and how
-    to insert: ``"before"`` an import (taking over its leading lines), ``"section"`` (before the first
-    third-party import, as a section of its own), ``"append"`` (after the last plain stdlib import) or
-    ``"alone"`` (there is no import to sort among).
-    """
-    straight: list[tuple[int, str]] = []
-    stdlib_from: list[int] = []
-    others: list[int] = []
-    for index, stmt in enumerate(body[:header_end]):
-        found = _import_module(stmt)
-        if found is None or found[1] == "__future__":
-            continue
-        style, dotted = found
-        if dotted.split(".")[0] not in sys.stdlib_module_names:
-            others.append(index)
-        elif style == "import":
-            straight.append((index, dotted))
-        else:
-            stdlib_from.append(index)
-    if straight:
-        later = [index for index, dotted in straight if dotted.lower() > "logging"]
-        return (later[0], "before") if later else (straight[-1][0] + 1, "append")
-    if stdlib_from:
-        return stdlib_from[0], "before"
-    if others:
-        return others[0], "section"
-    return header_end, "alone"
-
-
-def _detach_comments(module: cst.Module) -> cst.Module:
-    """Give the first statement back the comment block written right above it.
-
-    LibCST keeps every comment above the first statement in ``Module.header``; when we insert before
-    that statement, a comment that describes it (separated from the file's opening comments by a blank
-    line) must move down with it.
-    """
-    header = list(module.header)
-    split = len(header)
-    while split > 0 and header[split - 1].comment is not None:
-        split -= 1
-    if split in (0, len(header)) or not module.body:
-        return module
-    first = module.body[0]
-    moved = first.with_changes(leading_lines=[*header[split:], *first.leading_lines])
-    return module.with_changes(header=header[:split], body=[moved, *module.body[1:]])
-
-
-def _spaced(
-    stmt: cst.SimpleStatementLine | cst.BaseCompoundStatement,
-) -> cst.SimpleStatementLine | cst.BaseCompoundStatement:
-    """``stmt`` with the blank lines PEP 8 wants after the new logger: two before a def or class."""
-    lines = list(stmt.leading_lines)
-    blanks = 0
-    while blanks < len(lines) and lines[blanks].comment is None:
-        blanks += 1
-    wanted = 2 if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) else 1
-    if blanks >= wanted:
-        return stmt
-    return stmt.with_changes(leading_lines=[cst.EmptyLine()] * (wanted - blanks) + lines)
-
-
-def _add_logger(module: cst.Module, name: str, header_end: int, overrides: list[str]) -> cst.Module:
+def _add_logger(
+    module: cst.Module, name: str, overrides: list[str], root: Path | None
+) -> cst.Module:
     """Insert ``import logging`` (if missing) and the logger definition after the module's imports."""
-    blank = cst.EmptyLine()
+    if not _has_logging_import(module):
+        module = add_import(module, "logging", root=root)
+    header_end = import_block_end(module)
     if header_end == 0:
-        module = _detach_comments(module)
+        module = detach_leading_comments(module)
     body = list(module.body)
     if header_end < len(body):
-        body[header_end] = _spaced(body[header_end])
+        body[header_end] = space_after_imports(body[header_end])
     definition = cst.parse_statement(
         render("code/bare-except/logger_definition.py.j2", overrides, logger=name)
-    ).with_changes(leading_lines=[blank] if header_end else [])
-    new = [definition]
-    if not _has_logging_import(module):
-        import_logging = cst.parse_statement("import logging")
-        at, how = _logging_import_position(body, header_end)
-        if how == "alone":
-            new = [
-                import_logging.with_changes(leading_lines=[blank] if header_end else []),
-                definition.with_changes(leading_lines=[blank]),
-            ]
-        else:
-            if how != "append":
-                existing = body[at]
-                import_logging = import_logging.with_changes(leading_lines=existing.leading_lines)
-                body[at] = existing.with_changes(leading_lines=[blank] if how == "section" else [])
-            body.insert(at, import_logging)
-            header_end += 1
-    body[header_end:header_end] = new
+    ).with_changes(leading_lines=[cst.EmptyLine()] if header_end else [])
+    body.insert(header_end, definition)
     return module.with_changes(body=body)
 
 
@@ -734,7 +573,7 @@ class BareExcept(Codemod):
                 message=self.options["log_message"],
             )
         )
-        header_end = _header_end(module)
+        header_end = import_block_end(module)
         body: list[cst.BaseStatement] = []
         logged = 0
         for index, stmt in enumerate(module.body):
@@ -747,5 +586,6 @@ class BareExcept(Codemod):
             logged += fixer.logged
         module = module.with_changes(body=body)
         if logged and logger.index is None:
-            module = _add_logger(module, logger.name, header_end, overrides)
+            root = project_root(source.abs_path, source.path)
+            module = _add_logger(module, logger.name, overrides, root)
         return module

@@ -40,6 +40,7 @@ from typing import Any, ClassVar
 import libcst as cst
 
 from backfix.codemod import Codemod, Plan, ProjectContext
+from backfix.imports import project_root
 from backfix.results import FileFacts, Violation
 from backfix.source import SourceError, SourceFile
 from backfix.templating import render
@@ -183,12 +184,22 @@ class MoveCommits(Codemod):
         if isinstance(edits, RouteEdits):
             analyzer = self._analyzer(source)
             return rewrite_route(
-                source.module, analyzer.units, edits, self._overrides(), self.options["line_length"]
+                source.module,
+                analyzer.units,
+                edits,
+                self._overrides(),
+                self.options["line_length"],
+                project_root(source.abs_path, source.path),
             )
         if isinstance(edits, ServiceEdits):
             module = source.module if source.exists else cst.Module([])
             return rewrite_service(
-                module, source.exists, edits, self._overrides(), self.options["line_length"]
+                module,
+                source.exists,
+                edits,
+                self._overrides(),
+                self.options["line_length"],
+                project_root(source.abs_path, source.path),
             )
         if isinstance(edits, PackageInitEdits):
             if source.exists:

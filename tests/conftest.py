@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 
@@ -14,3 +16,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Rewrite snapshots/*/*/expected* from the actual output (the cases still fail; "
         "review with `git diff snapshots/`).",
     )
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets its own analysis cache; the user's ~/.cache is never touched."""
+    monkeypatch.setenv("BACKFIX_CACHE_DIR", str(tmp_path / "backfix-cache"))

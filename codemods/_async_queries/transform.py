@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, ImportItem
 from libcst.metadata import ParentNodeProvider, PositionProvider
+
+from backfix.imports import ImportSpec, add_imports
 
 from . import chains as ch
 from .model import FileEdits, Key
@@ -109,15 +110,22 @@ class _Rewriter(cst.CSTTransformer):
 
 
 def rewrite_module(
-    path: str, module: cst.Module, text: str, session_names: list[str], edits: FileEdits
+    path: str,
+    module: cst.Module,
+    text: str,
+    session_names: list[str],
+    edits: FileEdits,
+    root: Path | None = None,
 ) -> cst.Module:
-    """Apply one file's planned edits."""
+    """Apply one file's planned edits; ``root`` (the project's) tells first-party imports apart."""
     result, wrapper = scan(path, module, text, session_names)
     rewriter = _Rewriter(result.sites, edits)
     new = wrapper.visit(rewriter)
-    items = [ImportItem("sqlalchemy", name) for name in sorted(rewriter.imports)]
+    items = [ImportSpec("sqlalchemy", name) for name in sorted(rewriter.imports)]
+    first_party: set[str] = set()
     if edits.db_import:
-        items.append(ImportItem(edits.db_import, "db"))
+        items.append(ImportSpec(edits.db_import, "db"))
+        first_party.add(edits.db_import.split(".")[0])
     if items:
-        new = AddImportsVisitor(CodemodContext(), items).transform_module(new)
+        new = add_imports(new, items, root=root, first_party=first_party)
     return new

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import ImportAssignment, MetadataWrapper, ScopeProvider
 
+from backfix.imports import add_imports, format_imports
 from backfix.templating import render
 
 from .analysis import Unit
@@ -135,6 +136,7 @@ def rewrite_route(
     edits: RouteEdits,
     overrides: Sequence[str],
     line_length: int = 88,
+    root: Path | None = None,
 ) -> cst.Module:
     """Replace every planned unit with its service call, import the services, drop dead imports."""
     by_id = {unit.unit_id: unit for unit in units}
@@ -147,87 +149,12 @@ def rewrite_route(
         new = route_replacement(unit, plan, overrides, config, line_length)
         replacements.setdefault(id(unit.block), []).append((unit.start, unit.end, new))
     module = module.visit(_ReplaceUnits(replacements))
-    module = add_imports(module, edits.imports)
-    return remove_unused_imports(module, edits.removable_names)
-
-
-def header_end(module: cst.Module) -> int:
-    """Index after the docstring and the top-of-module imports (``__future__`` included)."""
-    end = 0
-    for index, stmt in enumerate(module.body):
-        if isinstance(stmt, cst.SimpleStatementLine):
-            small = stmt.body[0]
-            is_doc = (
-                index == 0
-                and isinstance(small, cst.Expr)
-                and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
-            )
-            if is_doc or isinstance(small, (cst.Import, cst.ImportFrom)):
-                end = index + 1
-                continue
-        if isinstance(stmt, cst.If) and _is_type_checking(stmt):
-            end = index + 1
-            continue
-        break
-    return end
-
-
-def _is_type_checking(stmt: cst.If) -> bool:
-    return dotted(stmt.test).endswith("TYPE_CHECKING")
-
-
-def _existing_imports(module: cst.Module) -> set[str]:
-    found: set[str] = set()
-    for stmt in module.body:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                if isinstance(small, (cst.Import, cst.ImportFrom)):
-                    found.add(" ".join(code_of(small).split()))
-    return found
-
-
-_FROM_IMPORT = re.compile(r"^from (\S+) import ([^()]+)$")
-
-
-def merge_imports(lines: Sequence[str]) -> list[str]:
-    """``from m import a`` + ``from m import b`` → ``from m import a, b`` (first position kept)."""
-    merged: dict[str, list[str]] = {}
-    order: list[str] = []
-    for line in dict.fromkeys(lines):
-        match = _FROM_IMPORT.match(line)
-        key = f"from {match.group(1)}" if match else line
-        if key not in merged:
-            merged[key] = []
-            order.append(key)
-        if match:
-            merged[key].append(match.group(2))
-    return [f"{key} import {', '.join(merged[key])}" if merged[key] else key for key in order]
-
-
-def add_imports(module: cst.Module, imports: Sequence[str]) -> cst.Module:
-    """Insert import statements after the module header, skipping ones already present."""
-    present = _existing_imports(module)
-    new = merge_imports([line for line in imports if " ".join(line.split()) not in present])
-    if not new:
-        return module
-    config = module.config_for_parsing
-    statements = [cst.parse_statement(line + "\n", config=config) for line in dict.fromkeys(new)]
-    body = list(module.body)
-    end = header_end(module)
-    only_docstring = end == 1 and not _has_import(body[0])
-    if end == 0 or only_docstring:
-        blank = [cst.EmptyLine()] if only_docstring else []
-        statements[0] = statements[0].with_changes(leading_lines=blank)
-        if end < len(body) and not body[end].leading_lines:
-            body[end] = body[end].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
-    body[end:end] = statements
-    return module.with_changes(body=body)
-
-
-def _has_import(stmt: cst.BaseStatement) -> bool:
-    return isinstance(stmt, cst.SimpleStatementLine) and isinstance(
-        stmt.body[0], (cst.Import, cst.ImportFrom)
+    # The services imported here are the project's own, even when this run creates them.
+    first_party = {line.split()[1].split(".")[0] for line in edits.imports}
+    module = add_imports(
+        module, edits.imports, root=root, first_party=first_party, line_length=line_length
     )
+    return remove_unused_imports(module, edits.removable_names)
 
 
 def remove_unused_imports(module: cst.Module, names: frozenset[str]) -> cst.Module:
@@ -400,6 +327,7 @@ def rewrite_service(
     edits: ServiceEdits,
     overrides: Sequence[str],
     line_length: int = 88,
+    root: Path | None = None,
 ) -> cst.Module:
     """Create or extend a service module: imports, the class, the new methods."""
     title = _title(edits.class_name)
@@ -411,14 +339,12 @@ def rewrite_service(
             "service_module.py.j2",
             overrides,
             title=title,
-            imports=merge_imports(
-                sorted(edits.imports, key=lambda line: (line.startswith("from ."), line))
-            ),
+            imports=format_imports(edits.imports, root=root, line_length=line_length),
             class_code=class_code.rstrip("\n"),
         )
         module = cst.parse_module(text.rstrip("\n") + "\n")
     else:
-        module = add_imports(module, edits.imports)
+        module = add_imports(module, edits.imports, root=root, line_length=line_length)
     config = module.config_for_parsing
     methods = [method_node(spec, overrides, config, line_length) for spec in edits.methods]
     body = list(module.body)

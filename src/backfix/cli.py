@@ -27,6 +27,7 @@ EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
 class _State:
     verbose = False
+    no_cache = False
 
 
 def _fail(message: str) -> NoReturn:
@@ -100,6 +101,7 @@ def _run(
                     only_files=only_files,
                     progress=progress,  # type: ignore[arg-type]
                     config=dict(config.table),
+                    cache=not _State.no_cache and bool(config.table.get("cache", True)),
                 ),
             )
         except (ConfigError, FileNotFoundError) as exc:
@@ -159,10 +161,16 @@ def _overrides(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks for errors.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Analyse every file again instead of reusing facts from .backfix/cache.",
+)
 @click.version_option(package_name="backfix")
-def main(verbose: bool) -> None:
+def main(verbose: bool, no_cache: bool) -> None:
     """backfix: codemods for Flask/FastAPI + SQLAlchemy backends."""
     _State.verbose = verbose
+    _State.no_cache = no_cache
 
 
 @main.command("list")

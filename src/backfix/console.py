@@ -74,6 +74,7 @@ def print_scan(result: RunResult) -> None:
         f"{len(result.violations)} violation(s) ({fixable} fixable) in "
         f"{len({v.path for v in result.violations})} file(s); {totals}; "
         f"{result.files_discovered} file(s) scanned, {result.files_parsed} parsed, "
+        f"{result.files_cached} from cache, "
         f"{len(result.errors)} error(s)",
         markup=False,
     )

@@ -107,6 +107,7 @@ class RunResult:
     errors: list[FileError] = field(default_factory=list)
     files_discovered: int = 0
     files_parsed: int = 0
+    files_cached: int = 0
     fixed: list[Violation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 

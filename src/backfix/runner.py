@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from backfix.cache import FactsCache
 from backfix.codemod import Codemod, ProjectContext
 from backfix.discovery import Workspace, discover
 from backfix.results import FileChange, FileError, FileFacts, RunResult, Violation
@@ -87,6 +88,8 @@ class RunOptions:
     only_files: Callable[[list[Violation]], set[str]] | None = None
     progress: ProgressFn | None = None
     config: dict[str, Any] = field(default_factory=dict)
+    #: reuse analysis facts of unchanged files from ``<root>/.backfix/cache`` (see backfix.cache).
+    cache: bool = False
 
 
 _INSTANCES: dict[tuple[type[Codemod], str, str], Codemod] = {}
@@ -213,6 +216,10 @@ def _execute(
     return results
 
 
+def _module_file(cls: type[Codemod]) -> str:
+    return str(getattr(sys.modules.get(cls.__module__), "__file__", "") or "")
+
+
 def default_jobs() -> int:
     """The number of CPUs this process may use."""
     try:
@@ -230,6 +237,13 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
     result = RunResult(codemods=[s.codemod_id for s in specs], files_discovered=len(files))
     jobs = options.jobs or default_jobs()
 
+    facts_by_codemod: dict[str, list[FileFacts]] = {s.codemod_id: [] for s in specs}
+    facts_cache = (
+        FactsCache(workspace.root, tuple(sorted({_module_file(s.cls) for s in specs})))
+        if options.cache
+        else None
+    )
+    cache_keys: dict[tuple[str, str], str] = {}
     tasks: list[tuple[int, _AnalyzeTask]] = []
     for rel in files:
         abs_path = workspace.abs(rel)
@@ -238,24 +252,40 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
         except OSError as exc:
             result.errors.append(_error(rel, exc))
             continue
-        wanted = tuple(spec for spec in specs if spec.cls.wants(raw))
+        wanted: list[CodemodSpec] = []
+        for spec in specs:
+            if not spec.cls.wants(raw):
+                continue
+            cached = None
+            if facts_cache is not None:
+                key = facts_cache.key(spec.codemod_id, repr(spec.options), rel, raw)
+                cache_keys[(spec.codemod_id, rel)] = key
+                cached = facts_cache.get(key)
+            local_fix = options.apply and spec.cls.LOCAL
+            if cached is not None and not (local_fix and any(v.fixable for v in cached.violations)):
+                facts_by_codemod[spec.codemod_id].append(cached)
+            else:
+                wanted.append(spec)
         if wanted:
-            task = _AnalyzeTask(rel, str(abs_path), wanted, rewrite_local=options.apply)
+            task = _AnalyzeTask(rel, str(abs_path), tuple(wanted), rewrite_local=options.apply)
             tasks.append((len(raw), task))
     # Biggest files first: the slowest 5% of files take about half of the parse time.
     tasks.sort(key=lambda item: -item[0])
     outcomes = _execute(_analyze, [t for _, t in tasks], jobs, "analyze", options.progress)
-    outcomes.sort(key=lambda o: o.path)
 
-    facts_by_codemod: dict[str, list[FileFacts]] = {s.codemod_id: [] for s in specs}
     local_changes: dict[str, list[FileChange]] = {s.codemod_id: [] for s in specs}
     for outcome in outcomes:
         result.errors.extend(outcome.errors)
         result.files_parsed += outcome.parsed
         for codemod_id, fact in outcome.facts:
             facts_by_codemod[codemod_id].append(fact)
+            if facts_cache is not None:
+                facts_cache.put(cache_keys[(codemod_id, outcome.path)], fact)
         for codemod_id, change in outcome.changes:
             local_changes[codemod_id].append(change)
+    for facts in facts_by_codemod.values():
+        facts.sort(key=lambda fact: fact.path)
+    result.files_cached = facts_cache.hits if facts_cache is not None else 0
 
     project = ProjectContext(root=str(workspace.root), config=options.config)
     for spec in specs:

@@ -212,7 +212,7 @@ def test_imports_added_once_and_merged(tmp_path: Path) -> None:
     )
     text = _after(_run(tmp_path, {"app.py": source}, apply=True), "app.py")
     assert text.count("from sqlalchemy import") == 1
-    assert "from sqlalchemy import select, func, or_" in text or "func, select" in text
+    assert "from sqlalchemy import func, or_, select" in text
 
 
 def test_plan_notes_name_the_mode_per_file(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-from sqlalchemy import select, bindparam, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy import func
 from sqlalchemy.orm import Session, joinedload, selectinload
 

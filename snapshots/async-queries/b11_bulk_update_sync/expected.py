@@ -1,4 +1,4 @@
-from sqlalchemy import update, func
+from sqlalchemy import func, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.models import Address, User

@@ -1,7 +1,7 @@
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import User
-from sqlalchemy import select
 
 
 async def active(db: AsyncSession):

@@ -1,7 +1,7 @@
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import User
-from sqlalchemy import select
 
 
 def active(db: Session):

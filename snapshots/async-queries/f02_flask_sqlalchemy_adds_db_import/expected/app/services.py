@@ -1,7 +1,7 @@
 """User lookups."""
 
-from app.models import User
 from app.extensions import db
+from app.models import User
 
 
 def find(uid):

@@ -1,8 +1,8 @@
 from fastapi import Depends, FastAPI
+from sqlalchemy import select
 
 from app.database import get_db
 from app.models import Item
-from sqlalchemy import select
 
 app = FastAPI()
 

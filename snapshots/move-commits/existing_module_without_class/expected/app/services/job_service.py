@@ -1,6 +1,7 @@
 """Helpers shared by job services."""
 
 import logging
+
 from app.extensions import db
 from app.models import Job
 

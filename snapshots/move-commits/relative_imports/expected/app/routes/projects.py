@@ -1,7 +1,7 @@
 from flask import Blueprint, jsonify, request
 
-from . import serializers
 from ..services.project_service import ProjectService
+from . import serializers
 
 bp = Blueprint("projects", __name__)
 

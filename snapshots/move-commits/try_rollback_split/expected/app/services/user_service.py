@@ -1,7 +1,8 @@
 """User service: units of work (database writes and their commits)."""
 
-from app.extensions import db
 from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
 
 
 class UserService:

@@ -1,0 +1,619 @@
+"""Add imports to a LibCST module where isort/ruff's ``I`` rules (default profile) would put them.
+
+A ``from m import a`` joins an existing ``from m import ...`` (names kept in isort's order: constants,
+classes, then the rest, case-insensitively); anything else becomes a new statement, sorted into its
+section (future, standard library, third party, first party, local folder) inside the module's
+leading import block. The block starts after the docstring; optional-import ``try``/``if`` blocks
+and module dunders (``__all__ = ...``) belong to it but are never split or reordered.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+FUTURE, STDLIB, THIRD_PARTY, FIRST_PARTY, LOCAL_FOLDER = range(5)
+
+Root = str | Path | None
+
+
+@dataclass(frozen=True)
+class ImportSpec:
+    """One imported name: ``import module`` (``name`` None) or ``from module import name``.
+
+    ``module`` is dotted and keeps the leading dots of a relative import (``..models``).
+    """
+
+    module: str
+    name: str | None = None
+    asname: str | None = None
+
+    @property
+    def level(self) -> int:
+        """How many leading dots the module has (0 for an absolute import)."""
+        return len(self.module) - len(self.module.lstrip("."))
+
+
+def parse_imports(code: str) -> list[ImportSpec]:
+    """Every name imported by the import statements in ``code`` (``"from a import b, c as d"``)."""
+    specs: list[ImportSpec] = []
+    for stmt in cst.parse_module(code).body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            raise ValueError(f"not an import statement: {code!r}")
+        for small in stmt.body:
+            if not isinstance(small, (cst.Import, cst.ImportFrom)):
+                raise ValueError(f"not an import statement: {code!r}")
+            specs.extend(_specs_of(small))
+    return specs
+
+
+def project_root(abs_path: str | Path, rel_path: str) -> Path:
+    """The project root of a file given its absolute and its root-relative path."""
+    path = Path(abs_path)
+    for _ in Path(rel_path).parts:
+        path = path.parent
+    return path
+
+
+def section_of(module: str, root: Root = None, first_party: Collection[str] = ()) -> int:
+    """isort's section of ``module``: relative imports are local-folder; top-level packages in
+    ``first_party`` or found in ``root`` (or ``root/src``) first party; ``sys.stdlib_module_names``
+    stdlib; anything else third party."""
+    if module.startswith("."):
+        return LOCAL_FOLDER
+    top = module.split(".")[0]
+    if top == "__future__":
+        return FUTURE
+    if top in sys.stdlib_module_names:
+        return STDLIB
+    if top in first_party:
+        return FIRST_PARTY
+    if root is not None:
+        for base in (Path(root), Path(root, "src")):
+            if (base / top).is_dir() or (base / f"{top}.py").is_file():
+                return FIRST_PARTY
+    return THIRD_PARTY
+
+
+def is_imported(
+    module: cst.Module, from_module: str, name: str | None = None, asname: str | None = None
+) -> bool:
+    """True when a top-level, unconditional import statement binds exactly this import.
+
+    ``name`` None asks about ``import from_module``. Imports under ``if``/``try`` do not count:
+    a ``TYPE_CHECKING`` import is not there at run time.
+    """
+    wanted = ImportSpec(from_module, name, asname)
+    return any(wanted in _specs_of(small) for small in _top_level_imports(module))
+
+
+def import_block_end(module: cst.Module) -> int:
+    """Index just after the docstring and the module's leading import block.
+
+    Optional-import blocks (``try: import x`` / ``if TYPE_CHECKING:``) and module dunders
+    (``__all__ = ...``, which pycodestyle allows above imports) belong to the block, so code added
+    after it never lands between imports (which would make every later import an E402).
+    """
+    return _header(module)[0]
+
+
+def add_import(
+    module: cst.Module,
+    from_module: str,
+    name: str | None = None,
+    *,
+    asname: str | None = None,
+    root: Root = None,
+    first_party: Collection[str] = (),
+    line_length: int = 88,
+) -> cst.Module:
+    """``module`` with ``from from_module import name`` (or ``import from_module``) added.
+
+    ``root`` and ``first_party`` (top-level package names, e.g. of modules not written yet) tell
+    first-party imports from third-party ones.
+    """
+    spec = ImportSpec(from_module, name, asname)
+    return add_imports(module, [spec], root=root, first_party=first_party, line_length=line_length)
+
+
+def add_imports(
+    module: cst.Module,
+    imports: Iterable[str | ImportSpec],
+    *,
+    root: Root = None,
+    first_party: Collection[str] = (),
+    line_length: int = 88,
+) -> cst.Module:
+    """``module`` with every import added that it lacks; strings are import statements' code.
+
+    ``root`` and ``first_party`` work as for :func:`add_import`.
+    """
+    sections = _Sections(root, first_party)
+    for group in _groups(_flatten(imports)):
+        missing = [spec for spec in group if not is_imported(module, *_spec_tuple(spec))]
+        if not missing:
+            continue
+        merged = _merge(module, missing, line_length)
+        module = merged if merged is not None else _insert(module, missing, sections, line_length)
+    return module
+
+
+def format_imports(
+    imports: Iterable[str | ImportSpec],
+    *,
+    root: Root = None,
+    first_party: Collection[str] = (),
+    line_length: int = 88,
+) -> list[str]:
+    """The lines of a sorted import block for ``imports``, ``""`` between sections."""
+    module = add_imports(
+        cst.Module(body=[]),
+        imports,
+        root=root,
+        first_party=first_party,
+        line_length=line_length,
+    )
+    return module.code.splitlines() if module.body else []
+
+
+# --- reading imports ---------------------------------------------------------------------------------
+
+
+def _spec_tuple(spec: ImportSpec) -> tuple[str, str | None, str | None]:
+    return spec.module, spec.name, spec.asname
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    return get_full_name_for_node(node) or ""
+
+
+def _asname(alias: cst.ImportAlias) -> str | None:
+    if alias.asname is None:
+        return None
+    return _dotted(alias.asname.name) or None
+
+
+def _from_module(node: cst.ImportFrom) -> str:
+    dots = "." * len(node.relative)
+    return dots + (_dotted(node.module) if node.module is not None else "")
+
+
+def _specs_of(node: cst.Import | cst.ImportFrom) -> list[ImportSpec]:
+    if isinstance(node, cst.Import):
+        return [ImportSpec(_dotted(alias.name), None, _asname(alias)) for alias in node.names]
+    if isinstance(node.names, cst.ImportStar):
+        return [ImportSpec(_from_module(node), "*")]
+    module = _from_module(node)
+    return [ImportSpec(module, _dotted(alias.name), _asname(alias)) for alias in node.names]
+
+
+def _single_import(stmt: cst.BaseStatement) -> cst.Import | cst.ImportFrom | None:
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+        small = stmt.body[0]
+        if isinstance(small, (cst.Import, cst.ImportFrom)):
+            return small
+    return None
+
+
+def _top_level_imports(module: cst.Module) -> Iterable[cst.Import | cst.ImportFrom]:
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, (cst.Import, cst.ImportFrom)):
+                    yield small
+
+
+def _flatten(imports: Iterable[str | ImportSpec]) -> list[ImportSpec]:
+    specs: list[ImportSpec] = []
+    for item in imports:
+        for spec in parse_imports(item) if isinstance(item, str) else [item]:
+            if spec not in specs:
+                specs.append(spec)
+    return specs
+
+
+def _groups(specs: Sequence[ImportSpec]) -> list[list[ImportSpec]]:
+    """One group per statement to write: plain ``from`` names of a module together, ``import x``
+    and aliased names alone (isort's default does not combine ``as`` imports)."""
+    groups: list[list[ImportSpec]] = []
+    plain: dict[str, list[ImportSpec]] = {}
+    for spec in specs:
+        if spec.name is None or spec.asname is not None or spec.name == "*":
+            groups.append([spec])
+        elif spec.module in plain:
+            plain[spec.module].append(spec)
+        else:
+            plain[spec.module] = [spec]
+            groups.append(plain[spec.module])
+    return groups
+
+
+# --- the import block --------------------------------------------------------------------------------
+
+
+def _is_docstring(stmt: cst.BaseStatement) -> bool:
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+        small = stmt.body[0]
+        return isinstance(small, cst.Expr) and isinstance(
+            small.value, (cst.SimpleString, cst.ConcatenatedString)
+        )
+    return False
+
+
+def _is_import_line(stmt: cst.BaseStatement) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and all(
+        isinstance(small, (cst.Import, cst.ImportFrom)) for small in stmt.body
+    )
+
+
+def _is_dunder_assignment(stmt: cst.BaseStatement) -> bool:
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+        return False
+    small = stmt.body[0]
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        target: cst.BaseExpression = small.targets[0].target
+    elif isinstance(small, cst.AnnAssign):
+        target = small.target
+    else:
+        return False
+    return (
+        isinstance(target, cst.Name)
+        and len(target.value) > 4
+        and target.value.startswith("__")
+        and target.value.endswith("__")
+    )
+
+
+def _is_import_block(stmt: cst.BaseStatement) -> bool:
+    """A ``try``/``if`` made only of imports and fallbacks (optional imports, ``TYPE_CHECKING``)."""
+    if isinstance(stmt, cst.SimpleStatementLine):
+        return all(
+            isinstance(small, (cst.Import, cst.ImportFrom, cst.Pass, cst.Assign))
+            for small in stmt.body
+        )
+    suites: list[cst.BaseSuite] = []
+    if isinstance(stmt, cst.Try):
+        suites = [stmt.body, *(h.body for h in stmt.handlers)]
+        suites += [part.body for part in (stmt.orelse, stmt.finalbody) if part is not None]
+    elif isinstance(stmt, cst.If):
+        branch: cst.If | cst.Else | None = stmt
+        while isinstance(branch, cst.If):
+            suites.append(branch.body)
+            branch = branch.orelse
+        if branch is not None:
+            suites.append(branch.body)
+    else:
+        return False
+    return all(
+        isinstance(suite, cst.IndentedBlock) and all(_is_import_block(s) for s in suite.body)
+        for suite in suites
+    )
+
+
+def _header(module: cst.Module) -> tuple[int, list[list[int]]]:
+    """The block's end index and its runs: indices of consecutive one-import lines, the unit that
+    isort sorts (anything else between imports separates runs). A trailing optional-import block
+    does not extend the end: code added after the imports goes above it."""
+    end = 0
+    runs: list[list[int]] = []
+    current: list[int] = []
+    for index, stmt in enumerate(module.body):
+        if _single_import(stmt) is not None:
+            current.append(index)
+            end = index + 1
+            continue
+        if current:
+            runs.append(current)
+            current = []
+        if (
+            (index == 0 and _is_docstring(stmt))
+            or _is_import_line(stmt)
+            or _is_dunder_assignment(stmt)
+        ):
+            end = index + 1
+        elif isinstance(stmt, cst.SimpleStatementLine) or not _is_import_block(stmt):
+            break
+    if current:
+        runs.append(current)
+    return end, runs
+
+
+# --- ordering ------------------------------------------------------------------------------------------
+
+
+def _natural(text: str) -> tuple[str | int, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
+
+
+def _name_key(name: str) -> tuple[int, tuple[str | int, ...], str]:
+    """isort's ``order_by_type``: CONSTANTS, then Classes, then everything else."""
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return kind, _natural(name.lower()), name
+
+
+StatementKey = tuple[int, int, int, tuple[str | int, ...], str, tuple[object, ...]]
+
+
+@dataclass(frozen=True)
+class _Sections:
+    root: Root
+    first_party: Collection[str]
+
+    def of(self, module: str) -> int:
+        return section_of(module, self.root, self.first_party)
+
+
+def _key(spec: ImportSpec, sections: _Sections) -> StatementKey:
+    """Where a statement starting with ``spec`` sorts: section, ``import`` before ``from``, then
+    the furthest relative level first, then the module, then its first name."""
+    bare = spec.module.lstrip(".")
+    kind = 0 if spec.name is None else 1
+    first = (*_name_key(spec.name), spec.asname or "") if spec.name else ()
+    return (
+        sections.of(spec.module),
+        kind,
+        -spec.level,
+        _natural(bare.lower()),
+        bare,
+        first,
+    )
+
+
+# --- merging into an existing `from m import ...` -----------------------------------------------------
+
+
+def _merge(module: cst.Module, specs: Sequence[ImportSpec], line_length: int) -> cst.Module | None:
+    """``module`` with ``specs`` (plain names of one module) added to an import of that module."""
+    spec = specs[0]
+    if spec.name is None or spec.asname is not None or spec.name == "*":
+        return None
+    _end, runs = _header(module)
+    for index in (i for run in runs for i in run):
+        stmt = module.body[index]
+        node = _single_import(stmt)
+        if (
+            not isinstance(node, cst.ImportFrom)
+            or isinstance(node.names, cst.ImportStar)
+            or _from_module(node) != spec.module
+            or any(alias.asname is not None for alias in node.names)
+        ):
+            continue
+        names = list(node.names)
+        for new in specs:
+            assert new.name is not None
+            key = _name_key(new.name)
+            at = next(
+                (i for i, alias in enumerate(names) if _name_key(_dotted(alias.name)) > key),
+                len(names),
+            )
+            names.insert(at, cst.ImportAlias(name=cst.Name(new.name)))
+        assert isinstance(stmt, cst.SimpleStatementLine)
+        line = stmt.with_changes(body=[_with_names(node, names, line_length, stmt)])
+        body = list(module.body)
+        body[index] = line
+        return module.with_changes(body=body)
+    return None
+
+
+def _with_names(
+    node: cst.ImportFrom,
+    names: list[cst.ImportAlias],
+    line_length: int,
+    line: cst.SimpleStatementLine,
+) -> cst.ImportFrom:
+    """``node`` importing ``names``: new aliases take the layout of the statement."""
+    if node.lpar is not None and isinstance(
+        node.lpar.whitespace_after, cst.ParenthesizedWhitespace
+    ):
+        return _multiline_insert(node, names)
+    flat = [
+        alias.with_changes(
+            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            if i < len(names) - 1
+            else cst.MaybeSentinel.DEFAULT
+        )
+        for i, alias in enumerate(names)
+    ]
+    new = node.with_changes(names=flat)
+    if len(cst.Module([]).code_for_node(line.with_changes(body=[new])).rstrip("\n")) > line_length:
+        return _wrapped(new)
+    return new
+
+
+def _between(indent: str) -> cst.Comma:
+    return cst.Comma(
+        whitespace_after=cst.ParenthesizedWhitespace(
+            first_line=cst.TrailingWhitespace(),
+            empty_lines=[],
+            indent=True,
+            last_line=cst.SimpleWhitespace(indent),
+        )
+    )
+
+
+def _wrapped(node: cst.ImportFrom) -> cst.ImportFrom:
+    """One name per line in parentheses with a trailing comma, as ruff wraps a long import."""
+    assert not isinstance(node.names, cst.ImportStar)
+    names = [alias.with_changes(comma=_between("    ")) for alias in node.names]
+    names[-1] = names[-1].with_changes(comma=_between(""))
+    opening = _between("    ").whitespace_after
+    return node.with_changes(
+        names=names,
+        lpar=cst.LeftParen(whitespace_after=opening),
+        rpar=cst.RightParen(),
+    )
+
+
+def _multiline_insert(node: cst.ImportFrom, names: list[cst.ImportAlias]) -> cst.ImportFrom:
+    assert node.lpar is not None and not isinstance(node.names, cst.ImportStar)
+    opening = node.lpar.whitespace_after
+    assert isinstance(opening, cst.ParenthesizedWhitespace)
+    indent = opening.last_line.value
+    originals = {id(alias) for alias in node.names}
+    old_last = node.names[-1]
+    rpar = node.rpar
+    assert rpar is not None
+    rpar_space = rpar.whitespace_before
+    result: list[cst.ImportAlias] = []
+    for i, alias in enumerate(names):
+        is_last = i == len(names) - 1
+        if id(alias) not in originals:
+            if not is_last:
+                result.append(alias.with_changes(comma=_between(indent)))
+            elif isinstance(old_last.comma, cst.Comma):
+                # The new last name closes the list the way the old last one did.
+                closing = old_last.comma.whitespace_after
+                if isinstance(closing, cst.ParenthesizedWhitespace):
+                    closing = closing.with_changes(first_line=cst.TrailingWhitespace())
+                result.append(alias.with_changes(comma=cst.Comma(whitespace_after=closing)))
+            else:
+                result.append(alias)
+        elif alias is old_last and not is_last:
+            comma = old_last.comma
+            closing = comma.whitespace_after if isinstance(comma, cst.Comma) else rpar_space
+            if isinstance(closing, cst.ParenthesizedWhitespace):
+                # A comment after the old last name stays on its line.
+                ws = closing.with_changes(last_line=cst.SimpleWhitespace(indent))
+                result.append(alias.with_changes(comma=cst.Comma(whitespace_after=ws)))
+                if not isinstance(comma, cst.Comma):
+                    rpar = rpar.with_changes(
+                        whitespace_before=closing.with_changes(first_line=cst.TrailingWhitespace())
+                    )
+            else:
+                result.append(alias.with_changes(comma=_between(indent)))
+        else:
+            result.append(alias)
+    return node.with_changes(names=result, rpar=rpar)
+
+
+# --- inserting a new statement -------------------------------------------------------------------------
+
+
+def _statement(specs: Sequence[ImportSpec], line_length: int) -> cst.SimpleStatementLine:
+    spec = specs[0]
+    if spec.name is None:
+        alias = f" as {spec.asname}" if spec.asname else ""
+        code = f"import {spec.module}{alias}\n"
+    else:
+        names = sorted(
+            (s for s in specs if s.name is not None), key=lambda s: _name_key(s.name or "")
+        )
+        listed = ", ".join(f"{s.name} as {s.asname}" if s.asname else f"{s.name}" for s in names)
+        code = f"from {spec.module} import {listed}\n"
+    line = cst.parse_statement(code)
+    assert isinstance(line, cst.SimpleStatementLine)
+    node = line.body[0]
+    if isinstance(node, cst.ImportFrom) and len(code) - 1 > line_length:
+        line = line.with_changes(body=[_wrapped(node)])
+    return line
+
+
+def _split_blanks(
+    lines: Sequence[cst.EmptyLine],
+) -> tuple[list[cst.EmptyLine], list[cst.EmptyLine]]:
+    """(the blank lines opening ``lines``, the rest: comments stay with their statement)."""
+    count = 0
+    while count < len(lines) and lines[count].comment is None:
+        count += 1
+    return list(lines[:count]), list(lines[count:])
+
+
+def _spec_of_statement(stmt: cst.BaseStatement) -> ImportSpec:
+    node = _single_import(stmt)
+    assert node is not None
+    return _specs_of(node)[0]
+
+
+def detach_leading_comments(module: cst.Module) -> cst.Module:
+    """Give the first statement back the comment block written right above it.
+
+    LibCST keeps every comment above the first statement in ``Module.header``; when we insert before
+    that statement, a comment that describes it (separated from the file's opening comments by a
+    blank line) must move down with it.
+    """
+    header = list(module.header)
+    split = len(header)
+    while split > 0 and header[split - 1].comment is not None:
+        split -= 1
+    if split in (0, len(header)) or not module.body:
+        return module
+    first = module.body[0]
+    moved = first.with_changes(leading_lines=[*header[split:], *first.leading_lines])
+    return module.with_changes(header=header[:split], body=[moved, *module.body[1:]])
+
+
+def space_after_imports(
+    stmt: cst.SimpleStatementLine | cst.BaseCompoundStatement,
+) -> cst.SimpleStatementLine | cst.BaseCompoundStatement:
+    """``stmt`` with the blank lines ruff wants after imports: two before a def or class."""
+    blanks, rest = _split_blanks(stmt.leading_lines)
+    wanted = 2 if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) else 1
+    if len(blanks) >= wanted:
+        return stmt
+    return stmt.with_changes(leading_lines=[cst.EmptyLine()] * wanted + rest)
+
+
+def _insert(
+    module: cst.Module, specs: Sequence[ImportSpec], sections: _Sections, line_length: int
+) -> cst.Module:
+    new = _statement(specs, line_length)
+    key = _key(specs[0], sections)
+    section = key[0]
+    end, runs = _header(module)
+    candidates = [
+        run
+        for run in runs
+        if section == FUTURE
+        or any(section_of(_spec_of_statement(module.body[i]).module) != FUTURE for i in run)
+    ]
+    keys = {
+        i: _key(_spec_of_statement(module.body[i]), sections) for run in candidates for i in run
+    }
+    if not candidates:
+        return _insert_alone(module, new, end)
+    run = next(
+        (r for r in reversed(candidates) if keys[r[0]] <= key),
+        candidates[0],
+    )
+    at = next((i for i in run if keys[i] > key), run[-1] + 1)
+    if at == 0:
+        module = detach_leading_comments(module)
+    body = list(module.body)
+    if at == run[0]:
+        following = body[at]
+        blanks, rest = _split_blanks(following.leading_lines)
+        new = new.with_changes(leading_lines=blanks)
+        if keys[at][0] == section:
+            body[at] = following.with_changes(leading_lines=rest)
+        else:
+            body[at] = following.with_changes(leading_lines=[cst.EmptyLine(), *rest])
+    else:
+        previous = keys[at - 1][0]
+        if previous != section:
+            new = new.with_changes(leading_lines=[cst.EmptyLine()])
+        if at <= run[-1]:
+            following = body[at]
+            blanks, rest = _split_blanks(following.leading_lines)
+            if keys[at][0] == section:
+                body[at] = following.with_changes(leading_lines=rest)
+            elif not blanks:
+                body[at] = following.with_changes(leading_lines=[cst.EmptyLine(), *rest])
+    body.insert(at, new)
+    return module.with_changes(body=body)
+
+
+def _insert_alone(module: cst.Module, new: cst.SimpleStatementLine, end: int) -> cst.Module:
+    """A first import statement, at the end of the (import-less) block."""
+    if end == 0:
+        module = detach_leading_comments(module)
+    body = list(module.body)
+    if end < len(body):
+        body[end] = space_after_imports(body[end])
+    body.insert(end, new.with_changes(leading_lines=[cst.EmptyLine()] if end else []))
+    return module.with_changes(body=body)

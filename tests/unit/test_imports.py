@@ -1,0 +1,274 @@
+"""backfix.imports: adding imports where isort/ruff's default profile would put them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from backfix.imports import (
+    FIRST_PARTY,
+    FUTURE,
+    LOCAL_FOLDER,
+    STDLIB,
+    THIRD_PARTY,
+    ImportSpec,
+    add_import,
+    add_imports,
+    format_imports,
+    import_block_end,
+    is_imported,
+    parse_imports,
+    project_root,
+    section_of,
+)
+
+
+def added(source: str, *imports: str, root: Path | None = None, line_length: int = 88) -> str:
+    module = add_imports(cst.parse_module(source), imports, root=root, line_length=line_length)
+    return module.code
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "settings.py").write_text("")
+    return tmp_path
+
+
+# --- merging ---------------------------------------------------------------------------------------------
+
+
+def test_merges_into_a_single_line_import_in_sorted_position() -> None:
+    source = "from sqlalchemy import select\nfrom sqlalchemy.orm import Session\n"
+    assert added(source, "from sqlalchemy import func") == (
+        "from sqlalchemy import func, select\nfrom sqlalchemy.orm import Session\n"
+    )
+
+
+def test_names_sort_constants_then_classes_then_the_rest() -> None:
+    source = "from sqlalchemy import select\n"
+    result = added(source, "from sqlalchemy import Column", "from sqlalchemy import CHAR, and_")
+    assert result == "from sqlalchemy import CHAR, Column, and_, select\n"
+
+
+def test_existing_names_and_aliases_are_not_duplicated() -> None:
+    source = "from sqlalchemy import func, select\nfrom app import db as database\n"
+    assert added(source, "from sqlalchemy import select", "from app import db as database") == (
+        source
+    )
+
+
+def test_an_aliased_import_is_not_merged_into() -> None:
+    source = "from sqlalchemy import select as sel\n"
+    assert added(source, "from sqlalchemy import select") == (
+        "from sqlalchemy import select\nfrom sqlalchemy import select as sel\n"
+    )
+
+
+def test_merges_into_a_parenthesized_import_keeping_comments() -> None:
+    source = "from sqlalchemy import (\n    Column,\n    select,  # queries\n)\n\nx = 1\n"
+    assert added(source, "from sqlalchemy import func", "from sqlalchemy import update") == (
+        "from sqlalchemy import (\n"
+        "    Column,\n"
+        "    func,\n"
+        "    select,  # queries\n"
+        "    update,\n"
+        ")\n\nx = 1\n"
+    )
+
+
+def test_merges_at_the_end_of_a_parenthesized_import_without_trailing_comma() -> None:
+    source = "from sqlalchemy import (\n    Column,\n    select  # queries\n)\n"
+    assert added(source, "from sqlalchemy import update") == (
+        "from sqlalchemy import (\n    Column,\n    select,  # queries\n    update\n)\n"
+    )
+
+
+def test_a_merged_line_too_long_is_wrapped_like_ruff() -> None:
+    source = "from sqlalchemy import and_, or_, select\n"
+    assert added(source, "from sqlalchemy import func", line_length=30) == (
+        "from sqlalchemy import (\n    and_,\n    func,\n    or_,\n    select,\n)\n"
+    )
+
+
+# --- inserting into sections ------------------------------------------------------------------------------
+
+
+def test_sections_and_order_inside_a_full_block(project: Path) -> None:
+    source = (
+        '"""Doc."""\n\n'
+        "import os\n\n"
+        "from sqlalchemy.ext.asyncio import AsyncSession\n\n"
+        "from app.models import User\n\n\n"
+        "def f():\n    pass\n"
+    )
+    result = added(
+        source,
+        "from sqlalchemy import select",
+        "import logging",
+        "from app.services import UserService",
+        "from .helpers import slug",
+        "from __future__ import annotations",
+        "from json import dumps",
+        root=project,
+    )
+    assert result == (
+        '"""Doc."""\n\n'
+        "from __future__ import annotations\n\n"
+        "import logging\n"
+        "import os\n"
+        "from json import dumps\n\n"
+        "from sqlalchemy import select\n"
+        "from sqlalchemy.ext.asyncio import AsyncSession\n\n"
+        "from app.models import User\n"
+        "from app.services import UserService\n\n"
+        "from .helpers import slug\n\n\n"
+        "def f():\n    pass\n"
+    )
+
+
+def test_a_new_section_gets_a_blank_line_on_each_side(project: Path) -> None:
+    source = "import os\nfrom app import db\n"
+    assert added(source, "from flask import Flask", root=project) == (
+        "import os\n\nfrom flask import Flask\n\nfrom app import db\n"
+    )
+
+
+def test_first_block_statement_keeps_its_comment() -> None:
+    source = "# Licence text.\n\n# the web framework\nfrom flask import Flask\n"
+    assert added(source, "import logging") == (
+        "# Licence text.\n\nimport logging\n\n# the web framework\nfrom flask import Flask\n"
+    )
+
+
+def test_comment_above_a_later_import_stays_with_it() -> None:
+    source = "import os\n# system calls\nimport sys\n"
+    assert added(source, "import re") == "import os\nimport re\n# system calls\nimport sys\n"
+
+
+def test_relative_imports_furthest_first() -> None:
+    source = "from flask import Flask\n\nfrom . import forms\n"
+    assert added(source, "from ..services.job import JobService") == (
+        "from flask import Flask\n\nfrom ..services.job import JobService\nfrom . import forms\n"
+    )
+
+
+def test_optional_import_blocks_are_never_split() -> None:
+    source = (
+        "import os\n\n"
+        "try:\n    import ujson as json\nexcept ImportError:\n    import json\n\n"
+        "from flask import Flask\n\napp = Flask(__name__)\n"
+    )
+    assert added(source, "import sys", "from sqlalchemy import select") == (
+        "import os\nimport sys\n\n"
+        "try:\n    import ujson as json\nexcept ImportError:\n    import json\n\n"
+        "from flask import Flask\nfrom sqlalchemy import select\n\napp = Flask(__name__)\n"
+    )
+
+
+def test_first_import_after_docstring_future_and_dunders() -> None:
+    source = '"""Doc."""\n\nfrom __future__ import annotations\n\n__all__ = ["f"]\n\n\ndef f():\n    pass\n'
+    assert added(source, "import logging") == (
+        '"""Doc."""\n\nfrom __future__ import annotations\n\n__all__ = ["f"]\n\n'
+        "import logging\n\n\ndef f():\n    pass\n"
+    )
+
+
+def test_first_import_of_a_bare_module_spaces_the_code_after_it() -> None:
+    assert added("x = 1\n", "import logging") == "import logging\n\nx = 1\n"
+    assert added("def f():\n    pass\n", "import logging") == (
+        "import logging\n\n\ndef f():\n    pass\n"
+    )
+
+
+def test_adding_twice_changes_nothing_more() -> None:
+    once = added("import os\n", "from sqlalchemy import func, select", "import logging")
+    assert added(once, "from sqlalchemy import select", "import logging") == once
+
+
+def test_add_import_single_name(project: Path) -> None:
+    module = add_import(cst.parse_module("import os\n"), "app.extensions", "db", root=project)
+    assert module.code == "import os\n\nfrom app.extensions import db\n"
+
+
+def test_first_party_names_for_modules_not_written_yet() -> None:
+    module = add_imports(
+        cst.parse_module("from flask import Flask\n"),
+        ["from services.job import JobService"],
+        first_party={"services"},
+    )
+    assert module.code == "from flask import Flask\n\nfrom services.job import JobService\n"
+
+
+# --- queries and helpers -----------------------------------------------------------------------------------
+
+
+def test_is_imported() -> None:
+    module = cst.parse_module(
+        "import logging\nfrom sqlalchemy import select as sel, func\n"
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from app import User\n"
+    )
+    assert is_imported(module, "logging")
+    assert is_imported(module, "sqlalchemy", "func")
+    assert is_imported(module, "sqlalchemy", "select", "sel")
+    assert not is_imported(module, "sqlalchemy", "select")
+    assert not is_imported(module, "app", "User")  # not there at run time
+
+
+def test_section_of(project: Path) -> None:
+    assert section_of("__future__") == FUTURE
+    assert section_of("os.path") == STDLIB
+    assert section_of("sqlalchemy.orm") == THIRD_PARTY
+    assert section_of("app.models", project) == FIRST_PARTY
+    assert section_of("settings", project) == FIRST_PARTY
+    assert section_of("app.models") == THIRD_PARTY
+    assert section_of("..models") == LOCAL_FOLDER
+
+
+def test_format_imports_for_a_new_module(project: Path) -> None:
+    lines = format_imports(
+        [
+            "from app.extensions import db",
+            "from sqlalchemy.exc import IntegrityError",
+            "from .models import Job",
+            "import datetime",
+            "from app.models import Job as JobModel, User",
+        ],
+        root=project,
+    )
+    assert lines == [
+        "import datetime",
+        "",
+        "from sqlalchemy.exc import IntegrityError",
+        "",
+        "from app.extensions import db",
+        "from app.models import Job as JobModel",
+        "from app.models import User",
+        "",
+        "from .models import Job",
+    ]
+    assert format_imports([]) == []
+
+
+def test_parse_imports() -> None:
+    assert parse_imports("from ..a import b, c as d\nimport x.y as z\n") == [
+        ImportSpec("..a", "b"),
+        ImportSpec("..a", "c", "d"),
+        ImportSpec("x.y", None, "z"),
+    ]
+    with pytest.raises(ValueError):
+        parse_imports("x = 1\n")
+
+
+def test_import_block_end() -> None:
+    module = cst.parse_module(
+        '"""Doc."""\nimport os\n\ntry:\n    import ujson\nexcept ImportError:\n    ujson = None\n'
+        "import sys\n\nif TYPE_CHECKING:\n    import app\n\nx = 1\n"
+    )
+    assert import_block_end(module) == 4  # after `import sys`; the trailing `if` stays below
+
+
+def test_project_root() -> None:
+    assert project_root("/work/repo/app/routes/jobs.py", "app/routes/jobs.py") == Path("/work/repo")
