@@ -52,7 +52,8 @@ from ._async_queries.transform import rewrite_module
 MODES = ("auto", "sync", "async")
 #: what makes a file worth a full scan: a query, an async session, a dependency, an engine.
 _RELEVANT = re.compile(
-    rb"\.query\b|AsyncSession|async_sessionmaker|async_scoped_session|create_async_engine"
+    # `.query(` / `.query.` (and a Query kept in a variable at line end), not `url.query` reads.
+    rb"(?m)\.query\s*[(.]|\.query[ \t]*$|AsyncSession|async_sessionmaker|async_scoped_session|create_async_engine"
     rb"|Depends\(|Security\(|sessionmaker\(|create_engine\(|SQLAlchemy\("
 )
 _MAX_EXTRA_BYTES = 1_000_000
@@ -63,7 +64,8 @@ class AsyncQueries(Codemod):
 
     SUMMARY = "Rewrite legacy SQLAlchemy Query calls to 2.0 select(), sync or async (with await propagation)"
     PREFILTER: ClassVar[re.Pattern[bytes] | None] = re.compile(
-        rb"\.query\b|AsyncSession|async_sessionmaker|"
+        # `.query(` / `.query.` (and a Query kept in a variable at line end), not `url.query` reads.
+        rb"(?m)\.query\s*[(.]|\.query[ \t]*$|AsyncSession|async_sessionmaker|"
         rb"\.(?:execute|scalars?|commit|flush|refresh|delete|get|get_one|merge|rollback|close"
         rb"|stream|stream_scalars|run_sync)\s*\("
         rb"|\.\w+\.(?:filter|filter_by|order_by|all|count|first|paginate|limit|offset)\("
