@@ -146,7 +146,7 @@ class AsyncQueries(Codemod):
             Violation(
                 path=f.path,
                 line=f.line,
-                col=f.col,
+                col=f.col + 1,  # LibCST columns are 0-based; violations carry 1-based ones
                 codemod=self.ID,
                 message=f.message,
                 fixable=f.fixable,

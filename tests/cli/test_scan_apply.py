@@ -308,3 +308,26 @@ def test_positions_are_printed_verbatim(repo: Path) -> None:
     (repo / "legacy.py").write_text("\n" * 97 + "try:\n    pass\nexcept:\n    pass\n")
     code, out, _ = invoke("scan", "--path", str(repo), "--no-ledger")
     assert code == 1 and out.startswith("legacy.py:100:1: [bare-except]")  # no :100: emoji
+
+
+def test_every_codemod_reports_one_based_columns(repo: Path) -> None:
+    (repo / "routes.py").write_text(
+        "from sqlalchemy.orm import Session\n"
+        "from flask import Blueprint\n"
+        "bp = Blueprint('x', __name__)\n"
+        "def rows(session: Session):\n"
+        "    return session.query(User).all()\n"
+        "@bp.post('/x')\n"
+        "def create():\n"
+        "    db.session.add(User())\n"
+        "    db.session.commit()\n"
+        "    return ''\n"
+    )
+    code, out, _ = invoke("scan", "--path", str(repo), "--format", "json", "--no-ledger")
+    assert code == 1
+    found = {
+        (v["codemod"], v["path"]): (v["line"], v["col"]) for v in json.loads(out)["violations"]
+    }
+    assert found[("bare-except", "legacy.py")] == (4, 5)
+    assert found[("async-queries", "routes.py")] == (5, 12)
+    assert found[("move-commits", "routes.py")] == (9, 5)
