@@ -1130,7 +1130,9 @@ def scan(
     source_path: str, module: cst.Module, text: str, session_names: Sequence[str]
 ) -> tuple[ScanResult, MetadataWrapper]:
     """Scan a module; the wrapper is returned so the rewrite can transform the same nodes."""
-    wrapper = MetadataWrapper(module)
+    # A freshly parsed module has no shared nodes, so the defensive deep copy (~15% of a scan) is
+    # not needed; the tree is never mutated.
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     scanner = _Scanner(source_path, wrapper.module, frozenset(session_names), text)
     wrapper.visit(scanner)
     return ScanResult(scanner.facts(), scanner.sites), wrapper
