@@ -48,6 +48,10 @@ RENAMED = {"filter": "where", "with_entities": "with_only_columns", "add_entity"
 OPTION_BUILDERS = frozenset({"populate_existing", "autoflush"})
 BUILDERS = SAME | frozenset(RENAMED) | OPTION_BUILDERS
 
+#: terminals whose result is a statement or a subquery, not rows: nothing is executed (A11/B14).
+STATEMENT_TERMINALS = frozenset(
+    {"subquery", "cte", "scalar_subquery", "as_scalar", "label", "statement"}
+)
 #: methods that end a chain: Table B, Flask-SQLAlchemy (Table D) and the statement-valued A11/B14.
 TERMINALS = frozenset(
     {

@@ -1111,14 +1111,7 @@ def _executes(chain: ch.Chain, use: str) -> bool:
     if use in {ch.USE_IN_ARG, ch.USE_STMT_ONLY}:
         return False
     term = chain.terminal
-    return term is None or term.name not in {
-        "subquery",
-        "cte",
-        "scalar_subquery",
-        "as_scalar",
-        "label",
-        "statement",
-    }
+    return term is None or term.name not in ch.STATEMENT_TERMINALS
 
 
 def _summary(node: cst.CSTNode) -> str:
