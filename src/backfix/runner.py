@@ -161,8 +161,7 @@ def _analyze(task: _AnalyzeTask) -> _AnalyzeOutcome:
                 changes.append((spec.codemod_id, change))
             if error is not None:
                 errors.append(error)
-    parsed = source._cst is not None or source._ast is not None
-    return _AnalyzeOutcome(task.path, tuple(facts), tuple(changes), tuple(errors), parsed)
+    return _AnalyzeOutcome(task.path, tuple(facts), tuple(changes), tuple(errors), source.parsed)
 
 
 def _rewrite(task: _RewriteTask) -> _RewriteOutcome:

@@ -83,6 +83,11 @@ class SourceFile:
             self._cst = parse_cst(self.raw)
         return self._cst
 
+    @property
+    def parsed(self) -> bool:
+        """True once either tree has been built (for the run's statistics)."""
+        return self._cst is not None or self._ast is not None
+
     def ast_module(self) -> ast.Module | None:
         """The `ast` tree, or None when this interpreter's grammar cannot parse the file.
 
