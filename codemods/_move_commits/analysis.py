@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
 
+from .dataflow import DataFlow
 from .frameworks import (
     DYNAMIC_BUILTINS,
     READER_METHODS,
@@ -36,7 +37,6 @@ from .model import CommitSite, Extraction, ImportNeed, Param
 from .naming import BUILTINS, suggest_name, unique
 from .syntax import (
     code_of,
-    definite_names,
     index_in,
     is_bare_raise,
     is_conditional,
@@ -127,6 +127,7 @@ class Analyzer:
         self.units: list[Unit] = []
         self.sites: list[CommitSite] = []
         self._regions: dict[int, _Region] = {}
+        self._route_flows: dict[int, DataFlow] = {}
         self._has_routes: bool | None = None
         self.functions: list[cst.FunctionDef] = [
             n for n in _preorder(module) if isinstance(n, cst.FunctionDef)
@@ -708,10 +709,14 @@ class Analyzer:
                     raise Unmovable(f"uses `{node.value}`, declared `global`/`nonlocal`")
         moved_ids = {id(n) for root in moved_roots for n in iter_nodes(root)}
         self._check_hoists(region.hoists, moved_ids)
-        params, imports, route_names = self._free_names(unit, moved_roots, moved_ids, region.hoists)
-        returns = self._returns(unit, moved_ids)
-        self._check_definite(unit, stmts, returns, {p.name for p in params})
         hoisted_ids = {id(n) for h in region.hoists for n in iter_nodes(h.expr)}
+        flow = self._unit_flow(unit, hoisted_ids)
+        live = flow.live_in(stmts, self._live_after(unit))
+        params, imports, route_names = self._free_names(
+            unit, moved_roots, moved_ids, region.hoists, live
+        )
+        returns = self._returns(unit, moved_ids)
+        self._check_definite(flow, stmts, returns, {p.name for p in params})
         used = {
             n.value
             for root in moved_roots
@@ -811,9 +816,13 @@ class Analyzer:
         roots: list[cst.CSTNode],
         moved_ids: set[int],
         hoists: list[Hoist],
+        live: set[str],
     ) -> tuple[list[Param], list[ImportNeed], set[str]]:
+        """Parameters (names the moved code may read before assigning them, which the route
+        has bound), imports it needs, and the route's imports it uses."""
         hoisted_ids = {id(n) for h in hoists for n in iter_nodes(h.expr)}
         function_scope = self.index.scope_of(unit.function.body.body[0])
+        route_bound: set[str] | None = None
         params: list[Param] = []
         imports: dict[str, ImportNeed] = {}
         route_names: set[str] = set()
@@ -849,8 +858,40 @@ class Analyzer:
                         if not need.local:
                             route_names.add(node.value)
                         continue
+                if any(isinstance(r, Assignment) and r.scope is function_scope for r in outside):
+                    if node.value not in live:
+                        continue  # assigned before it is read: a local of the moved code
+                    if route_bound is None:
+                        route_bound = DataFlow(self.index, unit.function).bound_at(
+                            unit.block, unit.start
+                        )
+                    if node.value not in route_bound:
+                        raise Unmovable(self._unbound_reason(unit, node.value))
                 params.append(Param(node.value, node.value))
         return params, list(imports.values()), route_names
+
+    def _unbound_reason(self, unit: Unit, name: str) -> str:
+        line = self.index.line_col(unit.block.body[unit.start])[0]
+        return (
+            f"the moved code may read `{name}` before assigning it, and the route does not "
+            f"assign `{name}` on every path before line {line} (a loop that may not run or a "
+            "branch not taken): give it a value on every path first"
+        )
+
+    def _unit_flow(self, unit: Unit, hoisted_ids: set[int]) -> DataFlow:
+        """Data flow of the moved code: hoisted reads happen in the route, and the part of an
+        ``except`` handler that stays in the route is a ``raise`` in the service."""
+        raising = {id(split.kept[0]) for split in unit.split or [] if split.kept}
+        return DataFlow(self.index, unit.function, ignore=hoisted_ids, raising=raising)
+
+    def _live_after(self, unit: Unit) -> set[str]:
+        """Local names the route may read after the unit (before assigning them again)."""
+        flow = self._route_flows.get(id(unit.function))
+        if flow is None:
+            flow = DataFlow(self.index, unit.function)
+            flow.function_liveness()
+            self._route_flows[id(unit.function)] = flow
+        return flow.probes.get((id(unit.block), unit.end), set())
 
     def _import_need(
         self, name: str, referents: Sequence[object], function_scope: object
@@ -884,7 +925,8 @@ class Analyzer:
         return None
 
     def _returns(self, unit: Unit, moved_ids: set[int]) -> list[str]:
-        end_line, end_col = self.index.end_of(unit.block.body[unit.end])
+        """Names the moved code assigns that the route may read afterwards."""
+        live_after = self._live_after(unit)
         kept_ids = {
             id(n) for split in unit.split or [] for stmt in split.kept for n in iter_nodes(stmt)
         }
@@ -906,9 +948,8 @@ class Analyzer:
                         raise Unmovable(
                             f"the `except` handler that stays in the route reads `{assignment.name}`"
                         )
-                    if self.index.line_col(access.node) > (end_line, end_col):
-                        names.append(assignment.name)
-                        break
+                if assignment.name in live_after:
+                    names.append(assignment.name)
         order: dict[str, int] = {}
         for node in _preorder_many(unit.block.body[unit.start : unit.end + 1]):
             if isinstance(node, cst.Name) and node.value in names and node.value not in order:
@@ -916,16 +957,15 @@ class Analyzer:
         return sorted(names, key=lambda n: order.get(n, len(order)))
 
     def _check_definite(
-        self, unit: Unit, stmts: list[cst.BaseStatement], returns: list[str], params: set[str]
+        self, flow: DataFlow, stmts: list[cst.BaseStatement], returns: list[str], params: set[str]
     ) -> None:
-        definite = set(params)
-        # Names the moved `try` body assigns are certain after it only when no handler swallows.
-        reraising = unit.split is not None and all(s.kept for s in unit.split)
-        for stmt in stmts:
-            definite |= definite_names(stmt, reraising and stmt is unit.try_node)
+        bound = flow.bound_after(stmts, set(params))
         for name in returns:
-            if name not in definite:
-                raise Unmovable(f"`{name}` is assigned only on some paths but read afterwards")
+            if bound is not None and name not in bound:
+                raise Unmovable(
+                    f"`{name}` is assigned only on some paths through the moved code but the "
+                    "route reads it afterwards"
+                )
 
     def _foldable(
         self,

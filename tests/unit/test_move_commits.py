@@ -522,3 +522,49 @@ def test_commit_nested_in_a_moved_block_moves_with_it(tmp_path: Path) -> None:
     assert service.count("def ") == 1 and service.count("db.session.commit()") == 2
     route = next(c for c in result.changes if c.path.endswith("jobs.py")).after.decode()
     assert "job = JobService.touch(job_id)" in route
+
+
+def test_a_name_the_route_may_leave_unbound_is_not_passed(tmp_path: Path) -> None:
+    """The moved code reads `last` first; the route binds it only when its loop runs."""
+    result = _routes(
+        tmp_path,
+        """
+
+        @bp.post("/entries")
+        def add_entries():
+            for key in request.form:
+                flash(key)
+                last = key
+            db.session.add(Job(title=last))
+            db.session.commit()
+            return jsonify(ok=True)
+        """,
+    )
+    (violation,) = result.violations
+    assert not violation.fixable
+    assert violation.reason.startswith("the moved code may read `last` before assigning it")
+
+
+def test_names_assigned_on_every_path_are_returned(tmp_path: Path) -> None:
+    result = _routes(
+        tmp_path,
+        """
+
+        @bp.post("/jobs")
+        def create_job(raw):
+            try:
+                priority = int(raw)
+            except ValueError:
+                priority = 3
+            if priority > 3:
+                label = "low"
+            elif priority > 1:
+                label = "mid"
+            else:
+                label = "high"
+            db.session.add(Job(priority=priority, label=label))
+            db.session.commit()
+            return jsonify(priority=priority, label=label)
+        """,
+    )
+    assert [v.fixable for v in result.violations] == [True]
