@@ -128,6 +128,7 @@ class Analyzer:
         self.sites: list[CommitSite] = []
         self._regions: dict[int, _Region] = {}
         self._route_flows: dict[int, DataFlow] = {}
+        self._owned: set[int] = set()
         self._has_routes: bool | None = None
         self.functions: list[cst.FunctionDef] = [
             n for n in _preorder(module) if isinstance(n, cst.FunctionDef)
@@ -333,6 +334,13 @@ class Analyzer:
             ):
                 start = end
             chosen.setdefault(id(block), (block, []))[1].append((start, end, call, lifted_try))
+        # Statements of every unit of this function: their writes are committed by that unit.
+        self._owned = {
+            id(stmt)
+            for block, entries in chosen.values()
+            for start, end, _call, _lifted in entries
+            for stmt in block.body[start : end + 1]
+        }
         count = 0
         units: list[Unit] = []
         for block, entries in chosen.values():
@@ -661,22 +669,9 @@ class Analyzer:
         while start < unit.end and self._is_preparation(body[start]):
             start += 1
         for index in range(previous_end + 1, start):
-            if self._region([body[index]]).writes:
-                stop = max(
-                    (i for i in range(index, start) if self._region([body[i]]).reason),
-                    default=start - 1,
-                )
-                why = self._region([body[stop]]).reason or "stays in the route"
-                if stop == index:
-                    raise Unmovable(
-                        f"a write committed here, at line {self.index.line_col(body[index])[0]}, "
-                        f"{why}"
-                    )
-                raise Unmovable(
-                    f"the write at line {self.index.line_col(body[index])[0]} is committed here, "
-                    f"but the statement at line {self.index.line_col(body[stop])[0]} between them "
-                    f"{why}"
-                )
+            write = self._uncommitted_write(body[index])
+            if write is not None:
+                self._raise_split_write(body, index, start, write)
         unit.start = start
         unit.column = self.index.line_col(body[start])[1]
         stmts = list(body[start : unit.end + 1])
@@ -746,6 +741,48 @@ class Analyzer:
             body_code=body_code,
             imports=tuple(imports),
             route_names=frozenset(route_names),
+        )
+
+    def _uncommitted_write(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The first statement in ``node`` that writes and is not part of a unit of work of its
+        own (those writes are committed by that unit's commit, moved or not)."""
+        if id(node) in self._owned:
+            return None
+        if isinstance(node, cst.SimpleStatementLine):
+            return node if self._region([node]).writes else None
+        for child in node.children:
+            if isinstance(child, (cst.BaseExpression, cst.BaseSmallStatement)):
+                if self._region([child]).writes:
+                    return node
+                continue
+            found = self._uncommitted_write(child)
+            if found is not None:
+                return found
+        return None
+
+    def _raise_split_write(
+        self, body: Sequence[cst.BaseStatement], index: int, start: int, write: cst.CSTNode
+    ) -> None:
+        """Why a write before the movable part of the unit keeps the commit in the route."""
+        stop = max(
+            (i for i in range(index, start) if self._region([body[i]]).reason),
+            default=start - 1,
+        )
+        why = self._region([body[stop]]).reason or "stays in the route"
+        write_line = self.index.line_col(write)[0]
+        stop_line = self.index.line_col(body[stop])[0]
+        if stop == index and write is not body[index]:
+            holder = type(body[index]).__name__.lower()
+            raise Unmovable(
+                f"the write at line {write_line} is committed here, but the `{holder}` at line "
+                f"{stop_line} that holds it also {why.split(' (')[0]}; move the commit into the "
+                "branch that writes (or the early exit out of the statement) to let it move"
+            )
+        if stop == index:
+            raise Unmovable(f"the write at line {write_line}, committed here, {why}")
+        raise Unmovable(
+            f"the write at line {write_line} is committed here, but the statement at line "
+            f"{stop_line} between them {why}"
         )
 
     def _is_preparation(self, stmt: cst.BaseStatement) -> bool:

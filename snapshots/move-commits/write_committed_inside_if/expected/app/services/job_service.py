@@ -1,0 +1,18 @@
+"""Job service: units of work (database writes and their commits)."""
+
+from app.extensions import db
+from app.models import Log
+
+
+class JobService:
+    """Units of work for job: each method writes and commits."""
+
+    @staticmethod
+    def finish_job(job_id):
+        db.session.add(Log(job_id=job_id))
+        db.session.commit()
+
+    @staticmethod
+    def finish_job_2(job):
+        job.status = "done"
+        db.session.commit()
