@@ -30,6 +30,7 @@ from .frameworks import (
     FrameworkUse,
     ModuleIndex,
     dotted,
+    is_guard_name,
     iter_nodes,
     last_name,
 )
@@ -567,6 +568,8 @@ class Analyzer:
                 return f"uses dynamic `{func.value}()`"
             if isinstance(func, cst.Attribute) and func.attr.value == "abort":
                 return f"calls the framework (`{code_of(func)}()`)"
+            if is_guard_name(last_name(func)):
+                return f"calls `{code_of(func)}()`, a check that may stop the request"
             if (
                 isinstance(func, cst.Attribute)
                 and func.attr.value in SESSION_WRITES
@@ -672,6 +675,7 @@ class Analyzer:
             write = self._uncommitted_write(body[index])
             if write is not None:
                 self._raise_split_write(body, index, start, write)
+            self._check_kept_effect(body[index])
         unit.start = start
         unit.column = self.index.line_col(body[start])[1]
         stmts = list(body[start : unit.end + 1])
@@ -704,6 +708,7 @@ class Analyzer:
                     raise Unmovable(f"uses `{node.value}`, declared `global`/`nonlocal`")
         moved_ids = {id(n) for root in moved_roots for n in iter_nodes(root)}
         self._check_hoists(region.hoists, moved_ids)
+        self._check_read_order(stmts, region.hoists)
         hoisted_ids = {id(n) for h in region.hoists for n in iter_nodes(h.expr)}
         flow = self._unit_flow(unit, hoisted_ids)
         live = flow.live_in(stmts, self._live_after(unit))
@@ -759,6 +764,19 @@ class Analyzer:
             if found is not None:
                 return found
         return None
+
+    def _check_kept_effect(self, stmt: cst.BaseStatement) -> None:
+        """A call of unknown effect that must stay in the route (``self.update_model(...)``)
+        may make the writes this commit commits: the unit of work would be split."""
+        why = self._region([stmt]).reason
+        if not why or not isinstance(stmt, cst.SimpleStatementLine):
+            return
+        call = self._effect_call(stmt, set())
+        if call is not None and not is_guard_name(last_name(call.func)):
+            raise Unmovable(
+                f"`{code_of(call.func)}()` at line {self.index.line_col(call)[0]} may write what "
+                f"this commit commits, but it must stay in the route: it {why}"
+            )
 
     def _raise_split_write(
         self, body: Sequence[cst.BaseStatement], index: int, start: int, write: cst.CSTNode
@@ -846,6 +864,60 @@ class Analyzer:
                             f"reads `{code_of(hoist.expr)}`, which depends on values computed "
                             "in the unit of work"
                         )
+
+    def _check_read_order(self, stmts: list[cst.BaseStatement], hoists: list[Hoist]) -> None:
+        """The route evaluates hoisted reads before the service call: a read that may fail
+        (a malformed body, a missing key) must not come after a call that may have effects."""
+        hoisted = {id(n) for h in hoists for n in iter_nodes(h.expr)}
+        effect: cst.Call | None = None
+        for stmt in stmts:
+            for hoist in hoists:
+                if effect is not None and self._may_fail(hoist) and _contains(stmt, hoist.expr):
+                    raise Unmovable(
+                        f"reads `{code_of(hoist.expr)}` after calling `{code_of(effect.func)}()`; "
+                        "the route would read it first, so a bad request would fail before that "
+                        "call ran: read it into a variable before the call"
+                    )
+            if effect is None:
+                effect = self._effect_call(stmt, hoisted)
+
+    def _may_fail(self, hoist: Hoist) -> bool:
+        """Whether evaluating a hoisted read may raise (a missing key or attribute, a body that
+        is not JSON); ``request.args.get("x")`` and ``g.get("x")`` cannot."""
+        nodes = list(iter_nodes(hoist.expr))
+        if any(isinstance(n, cst.Subscript) for n in nodes):
+            return True
+        attrs = [n.attr.value for n in nodes if isinstance(n, cst.Attribute)]
+        if hoist.use.name == "request":
+            return "json" in attrs or "get_json" in attrs
+        return not (attrs and attrs[-1] == "get")
+
+    def _effect_call(self, stmt: cst.CSTNode, hoisted: set[int]) -> cst.Call | None:
+        """A call in ``stmt`` whose effects are unknown: a function of the project or a library,
+        or a method of ``self`` or of an imported module (not the session, a model class, a
+        builtin or a method of a local object)."""
+        for node in iter_nodes(stmt, into_scopes=False):
+            if not isinstance(node, cst.Call) or id(node) in hoisted:
+                continue
+            func = node.func
+            root = func
+            while isinstance(root, (cst.Attribute, cst.Call, cst.Subscript)):
+                root = root.value if not isinstance(root, cst.Call) else root.func
+            if not isinstance(root, cst.Name) or root.value[:1].isupper():
+                continue
+            if self.index.is_builtin(root, BUILTINS) or self.index.is_session(root):
+                continue
+            if isinstance(func, cst.Attribute) and self.index.is_session(func.value):
+                continue
+            if self.index.framework_use(root) is not None and root.value != "self":
+                continue
+            referents = self.index.referents(root)
+            imported = any(isinstance(r, ImportAssignment) for r in referents)
+            local_object = not imported and root.value not in {"self", "cls"}
+            if isinstance(func, cst.Attribute) and local_object:
+                continue
+            return node
+        return None
 
     def _free_names(
         self,
@@ -1140,6 +1212,10 @@ def _preorder(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
 def _preorder_many(nodes: Iterable[cst.CSTNode]) -> Iterable[cst.CSTNode]:
     for node in nodes:
         yield from iter_nodes(node)
+
+
+def _contains(stmt: cst.CSTNode, node: cst.CSTNode) -> bool:
+    return any(inner is node for inner in iter_nodes(stmt))
 
 
 def _is_current_user(use: FrameworkUse) -> bool:

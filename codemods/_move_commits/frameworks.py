@@ -92,6 +92,18 @@ SESSION_WRITES = frozenset(
         "bulk_update_mappings",
     }
 )
+#: callables that check the request and stop it with an HTTP error (``require_permission(...)``,
+#: ``get_object_or_404(...)``, ``Model.query.get_or_404(...)``): they stay in the route, in place.
+GUARD_PREFIXES = ("require_", "check_", "ensure_", "verify_", "authorize", "assert_", "validate_")
+GUARD_SUFFIXES = ("_or_404", "_or_403", "_or_400", "_or_abort")
+
+
+def is_guard_name(name: str) -> bool:
+    """Whether a callable's name says it checks the request and may stop it."""
+    lowered = name.lower()
+    return lowered.startswith(GUARD_PREFIXES) or lowered.endswith(GUARD_SUFFIXES)
+
+
 ROUTE_DECORATORS = frozenset(
     {"route", "get", "post", "put", "patch", "delete", "head", "options", "api_route", "websocket"}
 )

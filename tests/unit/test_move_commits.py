@@ -568,3 +568,64 @@ def test_names_assigned_on_every_path_are_returned(tmp_path: Path) -> None:
         """,
     )
     assert [v.fixable for v in result.violations] == [True]
+
+
+def test_reads_and_guards_keep_their_order(tmp_path: Path) -> None:
+    """A read that may fail is not hoisted ahead of a call with effects; a guard after a write
+    cannot stay in place, so the commit stays too."""
+    result = _routes(
+        tmp_path,
+        """
+        from app.mail import send_notice
+        from app.auth import require_permission
+
+
+        @bp.post("/jobs/<int:job_id>/notify")
+        def notify(job_id):
+            job = db.session.get(Job, job_id)
+            send_notice(job)
+            job.note = request.json["note"]
+            db.session.commit()
+            return jsonify(ok=True)
+
+
+        @bp.post("/jobs/<int:job_id>/late")
+        def late_check(job_id):
+            job = db.session.get(Job, job_id)
+            job.seen = True
+            require_permission(job, "edit")
+            db.session.commit()
+            return jsonify(ok=True)
+        """,
+    )
+    reasons = [v.reason for v in result.violations]
+    assert reasons == [
+        'reads `request.json["note"]` after calling `send_notice()`; the route would read it '
+        "first, so a bad request would fail before that call ran: read it into a variable before "
+        "the call",
+        "the write at line 24 is committed here, but the statement at line 25 between them calls "
+        "`require_permission()`, a check that may stop the request",
+    ]
+
+
+def test_a_call_that_may_write_is_not_split_from_its_commit(tmp_path: Path) -> None:
+    result = _routes(
+        tmp_path,
+        """
+        from flask.views import MethodView
+
+
+        class JobView(MethodView):
+            def post(self, job_id):
+                job = db.session.get(Job, job_id)
+                self.update_model(job, request.json)
+                data = job.to_dict()
+                db.session.commit()
+                return data
+        """,
+    )
+    (violation,) = result.violations
+    assert violation.reason == (
+        "`self.update_model()` at line 14 may write what this commit commits, but it must stay "
+        "in the route: it uses `self` beyond reading attributes"
+    )
