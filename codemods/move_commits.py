@@ -49,6 +49,7 @@ from ._move_commits.analysis import Analyzer
 from ._move_commits.frameworks import (
     DEFAULT_ROUTE_PATHS,
     DEFAULT_SESSION_NAMES,
+    is_test_or_migration,
     route_path_match,
 )
 from ._move_commits.model import (
@@ -122,6 +123,19 @@ class MoveCommits(Codemod):
             path, self.options["route_paths"]
         )
 
+    def _explicitly_listed(self, path: str) -> bool:
+        explicit = [
+            entry
+            for entry in self.options["route_paths"]
+            if "/" in entry or any(ch in entry for ch in "*?[")
+        ]
+        return bool(explicit) and route_path_match(path, explicit)
+
+    def _never_routes(self, path: str) -> bool:
+        # Tests and migrations call `commit()` to set up or change data, not to serve requests:
+        # only a `route_paths` entry naming their path (not a folder name like `api`) includes them.
+        return is_test_or_migration(path) and not self._explicitly_listed(path)
+
     def _analyzer(self, source: SourceFile) -> Analyzer:
         in_route_path = self._in_route_path(source.path)
         analyzer = Analyzer(source.module, source.path, self._session_names(), in_route_path)
@@ -130,7 +144,9 @@ class MoveCommits(Codemod):
 
     def analyze(self, source: SourceFile) -> FileFacts:
         """Find route-layer commits and the units of work that could move."""
-        if not may_have_route_commits(source.ast_module(), self._in_route_path(source.path)):
+        if self._never_routes(source.path) or not may_have_route_commits(
+            source.ast_module(), self._in_route_path(source.path)
+        ):
             return FileFacts(source.path)
         analyzer = self._analyzer(source)
         violations = tuple(

@@ -321,6 +321,16 @@ class ModuleIndex:
         return self.is_session(value, depth + 1)
 
 
+def is_test_or_migration(path: str) -> bool:
+    """A test module (``tests/``, ``test_*.py``, ``*_test.py``, ``conftest.py``) or a database
+    migration (``migrations/``, ``alembic/``)."""
+    pure = PurePosixPath(path)
+    folders = set(pure.parts[:-1])
+    if folders & {"tests", "test", "migrations", "alembic"}:
+        return True
+    return pure.name == "conftest.py" or pure.stem.startswith("test_") or pure.stem.endswith("_test")
+
+
 def route_path_match(path: str, route_paths: Collection[str]) -> bool:
     """Whether a repository path is in a configured route path.
 

@@ -629,3 +629,29 @@ def test_a_call_that_may_write_is_not_split_from_its_commit(tmp_path: Path) -> N
         "`self.update_model()` at line 14 may write what this commit commits, but it must stay "
         "in the route: it uses `self` beyond reading attributes"
     )
+
+
+def test_test_modules_and_migrations_are_not_the_route_layer(tmp_path: Path) -> None:
+    body = """\
+    import unittest
+
+    from app.extensions import db
+
+
+    class TestApi(unittest.TestCase):
+        def test_users(self):
+            db.session.add(object())
+            db.session.commit()
+    """
+    root = _project(
+        tmp_path,
+        {
+            "tests/test_api.py": body,
+            "app/api/conftest.py": body,
+            "app/api/users_test.py": body,
+            "migrations/versions/0001_api.py": body,
+        },
+    )
+    assert _run(root, path=".").violations == []
+    explicit = _run(root, path=".", route_paths=["tests/test_api.py"])
+    assert [v.path for v in explicit.violations] == ["tests/test_api.py"]
