@@ -328,7 +328,9 @@ def is_test_or_migration(path: str) -> bool:
     folders = set(pure.parts[:-1])
     if folders & {"tests", "test", "migrations", "alembic"}:
         return True
-    return pure.name == "conftest.py" or pure.stem.startswith("test_") or pure.stem.endswith("_test")
+    return (
+        pure.name == "conftest.py" or pure.stem.startswith("test_") or pure.stem.endswith("_test")
+    )
 
 
 def route_path_match(path: str, route_paths: Collection[str]) -> bool:
