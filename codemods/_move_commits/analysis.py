@@ -22,7 +22,10 @@ from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
 
 from .dataflow import DataFlow
 from .frameworks import (
+    AUTH_READER_METHODS,
     DYNAMIC_BUILTINS,
+    PRESENTATION_METHODS,
+    READER_CALLABLES,
     READER_METHODS,
     ROUTE_BASES,
     ROUTE_DECORATORS,
@@ -63,6 +66,7 @@ class Hoist:
     expr: cst.BaseExpression
     use: FrameworkUse
     param: str = ""
+    conditional: bool = False
 
 
 @dataclass
@@ -130,6 +134,7 @@ class Analyzer:
         self._regions: dict[int, _Region] = {}
         self._route_flows: dict[int, DataFlow] = {}
         self._owned: set[int] = set()
+        self._helpers: set[str] | None = None
         self._has_routes: bool | None = None
         self.functions: list[cst.FunctionDef] = [
             n for n in _preorder(module) if isinstance(n, cst.FunctionDef)
@@ -570,6 +575,11 @@ class Analyzer:
                 return f"calls the framework (`{code_of(func)}()`)"
             if is_guard_name(last_name(func)):
                 return f"calls `{code_of(func)}()`, a check that may stop the request"
+            reader = self._reader_call(node)
+            if reader is not None:
+                return self._hoist_call(node, reader, stmt, region)
+            if self._is_presentation(node):
+                return f"builds the response (`{code_of(func)}()`) inside the unit of work"
             if (
                 isinstance(func, cst.Attribute)
                 and func.attr.value in SESSION_WRITES
@@ -597,7 +607,75 @@ class Analyzer:
             parent = index.parent(node)
             if isinstance(parent, cst.Attribute) and parent.attr is node:
                 return ""
+            if use.kind == "reader":
+                # Hoisted with its call (see `_reader_call`); anywhere else it is passed on.
+                if isinstance(parent, cst.Call) and parent.func is node:
+                    return ""
+                return f"passes the request-dependent `{code_of(node)}` on"
             return self._hoist(node, use, stmt, region)
+        return ""
+
+    def _reader_call(self, call: cst.Call) -> FrameworkUse | None:
+        """A call whose value depends on the request: a framework reader (flask_babel's
+        ``_``), an auth extension's ``auth.current_user()``, or a helper of this module that
+        reads the request (``get_ip()``)."""
+        func = call.func
+        use = self.index.framework_use(func)
+        if use is not None and use.kind == "reader":
+            return use
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in AUTH_READER_METHODS
+            and not call.args
+            and self.index.framework_use(func.value) is None
+        ):
+            return FrameworkUse("reader", func.attr.value)
+        if isinstance(func, cst.Name) and func.value in self._request_helpers():
+            referents = self.index.referents(func)
+            if referents and all(
+                isinstance(getattr(r, "node", None), cst.FunctionDef) for r in referents
+            ):
+                return FrameworkUse("reader", func.value)
+        return None
+
+    def _request_helpers(self) -> set[str]:
+        """Module-level functions (not routes) whose bodies read the request, ``g`` or the
+        session: calling one is a framework read."""
+        if self._helpers is None:
+            self._helpers = set()
+            for stmt in self.module.body:
+                if not isinstance(stmt, cst.FunctionDef) or self._is_route_function(stmt):
+                    continue
+                for node in iter_nodes(stmt.body):
+                    use = (
+                        self.index.framework_use(node)
+                        if isinstance(node, (cst.Name, cst.Attribute))
+                        else None
+                    )
+                    if use is not None and use.kind in {"value", "reader"}:
+                        self._helpers.add(stmt.name.value)
+                        break
+        return self._helpers
+
+    def _is_presentation(self, call: cst.Call) -> bool:
+        """``schema.dump(job)``, ``marshal(job, fields)``: building the response body."""
+        func = call.func
+        name = last_name(func)
+        if name not in PRESENTATION_METHODS:
+            return False
+        if isinstance(func, cst.Attribute):
+            receiver = last_name(func.value).lower()
+            return "schema" in receiver or isinstance(func.value, cst.Call)
+        return name.startswith("marshal")
+
+    def _hoist_call(
+        self, call: cst.Call, use: FrameworkUse, stmt: cst.CSTNode, region: _Region
+    ) -> str:
+        if not only_literals(call.args):
+            return f"calls the request-dependent `{code_of(call.func)}()` with computed arguments"
+        if is_conditional(self.index, call, stmt):
+            return f"calls the request-dependent `{code_of(call.func)}()` only on some paths"
+        region.hoists.append(Hoist(call.func, call, use))
         return ""
 
     def _hoist(
@@ -655,11 +733,67 @@ class Analyzer:
             if use.kind == "self":
                 return f"uses `{use.name}` beyond reading attributes"
             return f"passes the framework object `{code_of(root)}` on"
-        if use.kind != "self" and is_conditional(index, expr, stmt):
-            return f"reads `{code_of(expr)}` conditionally"
         assert isinstance(expr, cst.BaseExpression)
-        region.hoists.append(Hoist(root, expr, use))
+        hoist = Hoist(root, expr, use)
+        if use.kind != "self" and is_conditional(index, expr, stmt):
+            # Evaluated by the route on every path: right only when it cannot fail there.
+            hoist.conditional = True
+            key = self._failure_key(hoist)
+            if key is not None and not self._read_before(key, stmt):
+                return (
+                    f"reads `{code_of(expr)}` only on some paths, and reading it on every path "
+                    "could fail where it did not: read it into a variable before the unit of work"
+                )
+        region.hoists.append(hoist)
         return ""
+
+    def _failure_key(self, hoist: Hoist) -> str | None:
+        """``None`` when the read cannot fail; else what an earlier read must have read for
+        this one to be sure to succeed (the JSON body for ``request.json.get("x")``)."""
+        if not self._may_fail(hoist) or self._set_before_request(hoist):
+            return None
+        nodes = list(iter_nodes(hoist.expr))
+        if hoist.use.name == "request" and not any(isinstance(n, cst.Subscript) for n in nodes):
+            return "request json body"
+        return code_of(hoist.expr)
+
+    def _set_before_request(self, hoist: Hoist) -> bool:
+        """``g.tenant_id`` that a ``before_request`` hook of this module always sets."""
+        expr = hoist.expr
+        if (
+            hoist.use.name != "g"
+            or not isinstance(expr, cst.Attribute)
+            or expr.value is not hoist.root
+        ):
+            return False
+        for function in self.functions:
+            hooks = {last_name(d.decorator) for d in function.decorators}
+            if not hooks & {"before_request", "before_app_request"}:
+                continue
+            if not isinstance(function.body, cst.IndentedBlock):
+                continue
+            for stmt in function.body.body:
+                if not isinstance(stmt, cst.SimpleStatementLine):
+                    continue
+                for small in stmt.body:
+                    targets = small.targets if isinstance(small, cst.Assign) else ()
+                    for target in targets:
+                        if code_of(target.target) == code_of(expr):
+                            return True
+        return False
+
+    def _read_before(self, key: str, stmt: cst.CSTNode) -> bool:
+        """Whether the route reads ``key`` on every path before ``stmt`` (so it succeeded)."""
+        node: cst.CSTNode | None = stmt
+        while node is not None and not isinstance(node, cst.FunctionDef):
+            block = self.index.parent(node)
+            if isinstance(block, cst.IndentedBlock):
+                for earlier in block.body[: index_in(block, node)]:
+                    for hoist in self._region([earlier]).hoists:
+                        if not hoist.conditional and self._failure_key(hoist) == key:
+                            return True
+            node = block
+        return False
 
     # --- evaluation ---------------------------------------------------------------------------------------
 
@@ -791,11 +925,16 @@ class Analyzer:
         stop_line = self.index.line_col(body[stop])[0]
         if stop == index and write is not body[index]:
             holder = type(body[index]).__name__.lower()
-            raise Unmovable(
+            message = (
                 f"the write at line {write_line} is committed here, but the `{holder}` at line "
-                f"{stop_line} that holds it also {why.split(' (')[0]}; move the commit into the "
-                "branch that writes (or the early exit out of the statement) to let it move"
+                f"{stop_line} that holds it also {why}"
             )
+            if why.startswith(("returns early", "calls the framework", "raises an HTTP")):
+                message = (
+                    f"{message.split(' (')[0]}; move the commit into the branch that writes "
+                    "(or the early exit out of the statement) to let it move"
+                )
+            raise Unmovable(message)
         if stop == index:
             raise Unmovable(f"the write at line {write_line}, committed here, {why}")
         raise Unmovable(
@@ -1087,7 +1226,7 @@ class Analyzer:
         the statement is dropped from the service."""
         codes: dict[str, int] = {}
         for hoist in hoists:
-            code = code_of(hoist.expr)
+            code = _hoist_code(hoist)
             codes[code] = codes.get(code, 0) + 1
         by_expr = {id(h.expr): h for h in hoists}
         stores: dict[str, int] = {}
@@ -1108,7 +1247,7 @@ class Analyzer:
             if not isinstance(target, cst.Name) or found is None:
                 continue
             name = target.value
-            if name in returns or stores.get(name) != 1 or codes[code_of(found.expr)] != 1:
+            if name in returns or stores.get(name) != 1 or codes[_hoist_code(found)] != 1:
                 continue
             preferred[id(found.expr)] = name
             dropped.add(id(stmt))
@@ -1120,8 +1259,8 @@ class Analyzer:
         by_code: dict[str, str] = {}
         params: list[Param] = []
         taken = set(used) - set(preferred.values())
-        for hoist in sorted(hoists, key=lambda h: len(code_of(h.expr))):
-            code = code_of(hoist.expr)
+        for hoist in sorted(hoists, key=lambda h: len(_hoist_code(h))):
+            code = _hoist_code(hoist)
             if code in by_code:
                 hoist.param = by_code[code]
                 continue
@@ -1133,9 +1272,7 @@ class Analyzer:
                 # `g.tenant.id` next to `g.tenant`: read it from the value already passed.
                 hoist.param = by_code[prefix] + code[len(prefix) :]
                 continue
-            name = preferred.get(id(hoist.expr)) or unique(
-                suggest_name(hoist.expr, hoist.use.name), taken
-            )
+            name = preferred.get(id(hoist.expr)) or unique(_suggest(hoist), taken)
             taken.add(name)
             by_code[code] = name
             hoist.param = name
@@ -1216,6 +1353,29 @@ def _preorder_many(nodes: Iterable[cst.CSTNode]) -> Iterable[cst.CSTNode]:
 
 def _contains(stmt: cst.CSTNode, node: cst.CSTNode) -> bool:
     return any(inner is node for inner in iter_nodes(stmt))
+
+
+def _suggest(hoist: Hoist) -> str:
+    """A parameter name for a hoisted read; request-dependent calls are named by what they
+    return (``get_ip()`` → ``ip``, ``_("...")`` → ``message``, ``auth.current_user()`` →
+    ``auth_user``)."""
+    if hoist.use.kind != "reader":
+        return suggest_name(hoist.expr, hoist.use.name)
+    name = hoist.use.name
+    if name in READER_CALLABLES:
+        return "locale" if name == "get_locale" else "message"
+    if name == "current_user":
+        return "auth_user"
+    return name.removeprefix("get_") or name
+
+
+def _hoist_code(hoist: Hoist) -> str:
+    """What the route passes for a hoisted read: Flask-Login's ``current_user`` proxy is
+    passed as the user object behind it, so the service never touches the proxy."""
+    code = code_of(hoist.expr)
+    if _is_current_user(hoist.use) and hoist.expr is hoist.root:
+        return f"{code}._get_current_object()"
+    return code
 
 
 def _is_current_user(use: FrameworkUse) -> bool:

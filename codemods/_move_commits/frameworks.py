@@ -38,6 +38,7 @@ FRAMEWORK_ROOTS = frozenset(
         "flask_smorest",
         "fastapi",
         "starlette",
+        "flask_babel",
     }
 )
 #: framework objects whose attributes the route may read and pass on as plain values.
@@ -61,6 +62,15 @@ RESPONSE_CALLABLES = frozenset(
         "logout_user",
     }
 )
+#: framework functions whose result depends on the request (its locale): called with constant
+#: arguments, the route evaluates the call and passes the value.
+READER_CALLABLES = frozenset(
+    {"_", "gettext", "ngettext", "pgettext", "lazy_gettext", "lazy_ngettext", "get_locale"}
+)
+#: methods of auth extension objects that read the request (Flask-HTTPAuth ``auth.current_user()``).
+AUTH_READER_METHODS = frozenset({"current_user", "username"})
+#: callables that build the response body from model objects (presentation).
+PRESENTATION_METHODS = frozenset({"dump", "dumps", "marshal", "marshal_with"})
 #: FastAPI/Starlette parameter types: readable values vs. objects whose use is a side effect.
 PARAM_VALUE_TYPES = frozenset({"Request", "HTTPConnection"})
 PARAM_EFFECT_TYPES = frozenset({"Response", "BackgroundTasks", "WebSocket"})
@@ -224,6 +234,8 @@ class ModuleIndex:
                 return FrameworkUse("value", last)
             if last in RESPONSE_CALLABLES:
                 return FrameworkUse("callable", last)
+            if last in READER_CALLABLES:
+                return FrameworkUse("reader", last)
             if last.endswith("HTTPException") or qname.startswith("werkzeug.exceptions."):
                 return FrameworkUse("http", last)
         if not isinstance(node, cst.Name):

@@ -1,4 +1,4 @@
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, abort, jsonify, request
 
 from app.extensions import db
 from app.models import Entry, Solve, Ticket
@@ -14,6 +14,8 @@ def add_entries(form):
     # The loop variables of this loop are bound only when the form has fields.
     for key, label in FORMS.get(form, {}).items():
         value = request.form.get(key, label)
+        if not value:
+            abort(400)
         entries[key] = value
     for key, value in entries.items():
         db.session.add(Entry(key=key, value=value))

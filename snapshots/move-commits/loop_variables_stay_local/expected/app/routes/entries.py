@@ -1,4 +1,4 @@
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, abort, jsonify, request
 
 from app.services.entry_service import EntryService
 
@@ -12,6 +12,8 @@ def add_entries():
     entries = {}
     for key, field in FIELDS.items():
         value = request.form.get(key)
+        if not value:
+            abort(400, f"{field} is required")
         entries[key] = value
     EntryService.add_entries(entries)
     return jsonify(count=len(entries))

@@ -1,4 +1,4 @@
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, abort, jsonify, request
 
 from app.extensions import db
 from app.models import Entry
@@ -13,6 +13,8 @@ def add_entries():
     entries = {}
     for key, field in FIELDS.items():
         value = request.form.get(key)
+        if not value:
+            abort(400, f"{field} is required")
         entries[key] = value
     for key, value in entries.items():
         db.session.add(Entry(key=key, value=value))

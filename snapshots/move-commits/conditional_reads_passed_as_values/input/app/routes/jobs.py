@@ -1,0 +1,33 @@
+from flask import Blueprint, g, jsonify, request
+
+from app.extensions import db
+from app.models import Job, Tag
+
+bp = Blueprint("jobs", __name__)
+
+
+@bp.post("/jobs/<int:job_id>/close")
+def close_job(job_id):
+    data = request.get_json()
+    job = db.session.get(Job, job_id)
+    job.status = data["status"]
+    if job.status == "rejected":
+        job.reason = request.json.get("reason")
+    for name in data.get("tags", []):
+        db.session.add(Tag(name=name, tenant_id=g.tenant_id, source=request.args.get("src")))
+    db.session.commit()
+    return jsonify(ok=True)
+
+
+@bp.post("/jobs/<int:job_id>/tag")
+def tag_job(job_id):
+    job = db.session.get(Job, job_id)
+    if job.open:
+        job.reason = request.json.get("reason")
+    db.session.commit()
+    return jsonify(ok=True)
+
+
+@bp.before_request
+def load_tenant():
+    g.tenant_id = int(request.headers.get("X-Tenant", "1"))

@@ -1,0 +1,18 @@
+"""Job service: units of work (database writes and their commits)."""
+
+from app.extensions import db
+from app.models import Job, Visit
+
+
+class JobService:
+    """Units of work for job: each method writes and commits."""
+
+    @staticmethod
+    def create_job(current_user, title, message, ip, auth_user):
+        job = Job(owner=current_user, title=title)
+        job.created_by = current_user
+        job.note = message
+        db.session.add(job)
+        db.session.add(Visit(ip=ip, user=auth_user))
+        db.session.commit()
+        return job
