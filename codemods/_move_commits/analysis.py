@@ -50,6 +50,29 @@ from .syntax import (
     target_parts,
 )
 
+#: methods of plain values (strings, dicts, lists) that never touch the database.
+_PLAIN_METHODS = frozenset(
+    {
+        "get",
+        "strip",
+        "lower",
+        "upper",
+        "split",
+        "join",
+        "format",
+        "items",
+        "keys",
+        "values",
+        "replace",
+        "encode",
+        "decode",
+        "isoformat",
+        "append",
+        "startswith",
+        "endswith",
+    }
+)
+
 
 class Unmovable(Exception):
     """A unit of work that must stay in the route; the message is the reason."""
@@ -337,6 +360,7 @@ class Analyzer:
                 lifted_try
                 and isinstance(try_node, cst.Try)
                 and self._route_keeps_handlers(try_node)
+                and not self._pre_try_movable(block, start, end)
             ):
                 start = end
             chosen.setdefault(id(block), (block, []))[1].append((start, end, call, lifted_try))
@@ -439,21 +463,36 @@ class Analyzer:
                 return "commit in the `else` of a `try` or loop"
             return f"commit inside `{type(owner).__name__}`"
         reasons: list[str] = []
+        lifted_reason = ""
         for block, index, was_lifted in reversed(candidates):
             stmt_node = block.body[index]
             if was_lifted:
                 assert isinstance(stmt_node, cst.Try)
                 reason = self._try_reason(stmt_node)
-                if not reason and self._route_keeps_handlers(stmt_node):
+                start = self._naive_start(block, index)
+                problem = self._pre_try_problem(block, start, index)
+                if not reason and self._route_keeps_handlers(stmt_node) and problem:
                     # The route's `try` will wrap the whole service call: statements before the
                     # `try` stay in the route, so none of them may be a write of this unit.
-                    for before in block.body[self._naive_start(block, index) : index]:
+                    for before in block.body[start:index]:
                         if self._region([before]).writes:
-                            reason = "writes before the `try` would fall under its handlers"
+                            reason = (
+                                "the writes before the `try` at line "
+                                f"{self.index.line_col(stmt_node)[0]} would move under its "
+                                f"handlers, and that is not safe here ({problem})"
+                            )
                             break
+                if reason:
+                    lifted_reason = lifted_reason or reason
             else:
                 reason = self._end_reason(stmt_node)
             if not reason:
+                if lifted_reason and not any(
+                    self._region([before]).writes for before in block.body[:index]
+                ):
+                    # Only the commit would move out of the `try`: the outer reason is the
+                    # one that explains why its writes cannot move.
+                    return lifted_reason
                 return block, index, was_lifted
             reasons.append(reason)
         return reasons[-1]
@@ -482,6 +521,52 @@ class Analyzer:
             if moved_region.reason or moved_region.hoists:
                 return "the rollback part of an `except` handler uses the framework"
         return ""
+
+    def _pre_try_movable(self, block: cst.IndentedBlock, start: int, end: int) -> bool:
+        """Whether the statements before a moved ``try`` may move with it."""
+        return not self._pre_try_problem(block, start, end)
+
+    def _pre_try_problem(self, block: cst.IndentedBlock, start: int, end: int) -> str:
+        """Whether the statements before a moved ``try`` may move with it although the route's
+        ``try`` then wraps them: its handlers catch only SQLAlchemy errors, and the statements
+        call nothing that can raise one (only model constructors, ``session.add``/``delete``,
+        builtins, framework reads and methods of plain values)."""
+        try_node = block.body[end]
+        assert isinstance(try_node, cst.Try)
+        for handler in try_node.handlers:
+            kinds = handler.type
+            if kinds is None:
+                return "a bare `except:`"
+            elements = (
+                [e.value for e in kinds.elements] if isinstance(kinds, cst.Tuple) else [kinds]
+            )
+            for kind in elements:
+                names = self.index.qualified_names(kind)
+                if not names or not all(q.startswith("sqlalchemy.") for q in names):
+                    return f"`except {code_of(kind)}`, which catches more than database errors"
+        for stmt in block.body[start:end]:
+            region = self._region([stmt])
+            if region.reason:
+                return region.reason
+            hoisted = {id(n) for h in region.hoists for n in iter_nodes(h.expr)}
+            for node in iter_nodes(stmt, into_scopes=False):
+                if (
+                    isinstance(node, cst.Call)
+                    and id(node) not in hoisted
+                    and not self._cannot_raise_db_error(node)
+                ):
+                    return f"`{code_of(node.func)}()`, which may raise a database error"
+        return ""
+
+    def _cannot_raise_db_error(self, call: cst.Call) -> bool:
+        func = call.func
+        if isinstance(func, cst.Name):
+            return func.value[:1].isupper() or self.index.is_builtin(func, BUILTINS)
+        if not isinstance(func, cst.Attribute):
+            return False
+        if self.index.is_session(func.value):
+            return func.attr.value in {"add", "add_all", "delete", "expunge"}
+        return func.attr.value in _PLAIN_METHODS
 
     def _route_keeps_handlers(self, node: cst.Try) -> bool:
         """Whether some handler keeps statements in the route (beyond a bare ``raise``)."""
@@ -801,7 +886,12 @@ class Analyzer:
         body = unit.block.body
         start = unit.start
         end_stmt = body[unit.end]
-        if lifted and isinstance(end_stmt, cst.Try) and self._route_keeps_handlers(end_stmt):
+        if (
+            lifted
+            and isinstance(end_stmt, cst.Try)
+            and self._route_keeps_handlers(end_stmt)
+            and not self._pre_try_movable(unit.block, start, unit.end)
+        ):
             start = unit.end
         while start < unit.end and self._is_preparation(body[start]):
             start += 1
@@ -851,6 +941,7 @@ class Analyzer:
         )
         returns = self._returns(unit, moved_ids)
         self._check_definite(flow, stmts, returns, {p.name for p in params})
+        self._check_handlers_end(unit, returns)
         used = {
             n.value
             for root in moved_roots
@@ -1213,6 +1304,23 @@ class Analyzer:
                 raise Unmovable(
                     f"`{name}` is assigned only on some paths through the moved code but the "
                     "route reads it afterwards"
+                )
+
+    def _check_handlers_end(self, unit: Unit, returns: list[str]) -> None:
+        """After the route's ``except`` handler completes normally, the values the service call
+        would have returned were never assigned."""
+        if not returns:
+            return
+        route_flow = DataFlow(self.index, unit.function)
+        for split in unit.split or []:
+            if (
+                split.kept
+                and not is_bare_raise(split.kept)
+                and route_flow.bound_after(split.kept, set()) is not None
+            ):
+                raise Unmovable(
+                    "the `except` handler that stays in the route goes on after the error, "
+                    f"and the route then reads `{returns[0]}`, which the moved code assigns"
                 )
 
     def _foldable(

@@ -63,7 +63,8 @@ def call_statement(
         "await " if is_async else ""
     )
     head += f"{plan.service_class}.{plan.method}("
-    width = unit.column + (4 if unit.try_node is not None and unit.start == unit.end else 0)
+    kept = unit.split is not None and any(s.kept and not _is_bare_raise(s.kept) for s in unit.split)
+    width = unit.column + (4 if unit.try_node is not None and kept else 0)
     text = _template(
         "call_site.py.j2",
         overrides,

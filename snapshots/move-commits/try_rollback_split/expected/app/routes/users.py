@@ -1,7 +1,6 @@
 from flask import Blueprint, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
-from app.models import User
 from app.services.user_service import UserService
 
 bp = Blueprint("users", __name__)
@@ -10,9 +9,8 @@ bp = Blueprint("users", __name__)
 @bp.post("/users")
 def create_user():
     data = request.get_json()
-    user = User(email=data["email"])
     try:
-        UserService.create_user(user)
+        user = UserService.create_user(data)
     except IntegrityError:
         return jsonify(error="email already registered"), 409
     return jsonify(user.to_dict()), 201

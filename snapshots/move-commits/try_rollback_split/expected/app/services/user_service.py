@@ -3,16 +3,19 @@
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.models import User
 
 
 class UserService:
     """Units of work for user: each method writes and commits."""
 
     @staticmethod
-    def create_user(user):
+    def create_user(data):
+        user = User(email=data["email"])
         try:
             db.session.add(user)
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
             raise
+        return user

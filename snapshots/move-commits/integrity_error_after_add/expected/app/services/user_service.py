@@ -1,0 +1,21 @@
+"""User service: units of work (database writes and their commits)."""
+
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import User
+
+
+class UserService:
+    """Units of work for user: each method writes and commits."""
+
+    @staticmethod
+    def create_user(data):
+        user = User(email=data["email"].strip().lower())
+        db.session.add(user)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            raise
+        return user
