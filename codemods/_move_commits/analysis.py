@@ -949,7 +949,7 @@ class Analyzer:
             if isinstance(n, cst.Name) and not self._is_label(n) and id(n) not in hoisted_ids
         }
         used |= {p.name for p in params}
-        preferred, dropped = self._foldable(stmts, region.hoists, returns, moved_roots)
+        preferred, dropped = self._foldable(stmts, region.hoists, live)
         hoisted_params = self._name_hoists(region.hoists, used, preferred)
         # The session goes last, as in hand-written services (`update_job(job, data, db)`).
         all_params = sorted(
@@ -1327,39 +1327,43 @@ class Analyzer:
         self,
         stmts: list[cst.BaseStatement],
         hoists: list[Hoist],
-        returns: list[str],
-        roots: list[cst.CSTNode],
+        live: set[str],
     ) -> tuple[dict[int, str], set[int]]:
         """``data = request.get_json()`` inside the unit: the route passes the value as ``data`` and
-        the statement is dropped from the service."""
+        the statement is dropped from the service. Right when ``data`` is not a parameter already
+        and nothing before the statement binds it, so the value passed is the one first read."""
         codes: dict[str, int] = {}
         for hoist in hoists:
             code = _hoist_code(hoist)
             codes[code] = codes.get(code, 0) + 1
         by_expr = {id(h.expr): h for h in hoists}
-        stores: dict[str, int] = {}
-        for root in roots:
-            for node in iter_nodes(root):
-                if isinstance(node, cst.Name) and is_store(self.index, node):
-                    stores[node.value] = stores.get(node.value, 0) + 1
         preferred: dict[int, str] = {}
         dropped: set[int] = set()
+        stored: set[str] = set(live)
         for stmt in stmts:
-            if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
-                continue
-            assign = stmt.body[0]
-            if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
-                continue
-            target = assign.targets[0].target
-            found = by_expr.get(id(assign.value))
-            if not isinstance(target, cst.Name) or found is None:
-                continue
-            name = target.value
-            if name in returns or stores.get(name) != 1 or codes[_hoist_code(found)] != 1:
-                continue
-            preferred[id(found.expr)] = name
-            dropped.add(id(stmt))
+            name = self._folded_name(stmt, by_expr)
+            if name is not None and name not in stored:
+                found = by_expr[id(_assigned_value(stmt))]
+                if codes[_hoist_code(found)] == 1:
+                    preferred[id(found.expr)] = name
+                    dropped.add(id(stmt))
+            stored |= {
+                node.value
+                for node in iter_nodes(stmt)
+                if isinstance(node, cst.Name) and is_store(self.index, node)
+            }
         return preferred, dropped
+
+    def _folded_name(self, stmt: cst.BaseStatement, by_expr: dict[int, Hoist]) -> str | None:
+        """``name`` for a statement ``name = <hoisted read>``."""
+        value = _assigned_value(stmt)
+        if value is None or id(value) not in by_expr:
+            return None
+        assert isinstance(stmt, cst.SimpleStatementLine)
+        assign = stmt.body[0]
+        assert isinstance(assign, cst.Assign)
+        target = assign.targets[0].target
+        return target.value if isinstance(target, cst.Name) else None
 
     def _name_hoists(
         self, hoists: list[Hoist], used: set[str], preferred: dict[int, str]
@@ -1461,6 +1465,16 @@ def _preorder_many(nodes: Iterable[cst.CSTNode]) -> Iterable[cst.CSTNode]:
 
 def _contains(stmt: cst.CSTNode, node: cst.CSTNode) -> bool:
     return any(inner is node for inner in iter_nodes(stmt))
+
+
+def _assigned_value(stmt: cst.BaseStatement) -> cst.BaseExpression | None:
+    """The value of a statement that is exactly one ``name = value``."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    assign = stmt.body[0]
+    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+        return None
+    return assign.value
 
 
 def _suggest(hoist: Hoist) -> str:
