@@ -14,6 +14,7 @@ units (with live nodes) under the same ids.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -1118,9 +1119,17 @@ class Analyzer:
         if any(isinstance(n, cst.Subscript) for n in nodes):
             return True
         attrs = [n.attr.value for n in nodes if isinstance(n, cst.Attribute)]
+        if _is_current_user(hoist.use) and (not attrs or self._login_required(hoist.root)):
+            return False  # the proxy itself, or a user that `@login_required` ensures
         if hoist.use.name == "request":
             return "json" in attrs or "get_json" in attrs
         return not (attrs and attrs[-1] == "get")
+
+    def _login_required(self, node: cst.CSTNode) -> bool:
+        function = next((f for f in self._enclosing(node) if isinstance(f, cst.FunctionDef)), None)
+        return function is not None and any(
+            "login_required" in code_of(d.decorator) for d in function.decorators
+        )
 
     def _effect_call(self, stmt: cst.CSTNode, hoisted: set[int]) -> cst.Call | None:
         """A call in ``stmt`` whose effects are unknown: a function of the project or a library,
@@ -1143,6 +1152,8 @@ class Analyzer:
                 continue
             referents = self.index.referents(root)
             imported = any(isinstance(r, ImportAssignment) for r in referents)
+            if imported and _from_stdlib(referents):
+                continue
             local_object = not imported and root.value not in {"self", "cls"}
             if isinstance(func, cst.Attribute) and local_object:
                 continue
@@ -1465,6 +1476,24 @@ def _preorder_many(nodes: Iterable[cst.CSTNode]) -> Iterable[cst.CSTNode]:
 
 def _contains(stmt: cst.CSTNode, node: cst.CSTNode) -> bool:
     return any(inner is node for inner in iter_nodes(stmt))
+
+
+def _from_stdlib(referents: Collection[object]) -> bool:
+    """Whether a name is imported from the standard library (``datetime.now()`` has no effect
+    a request could observe before a later read)."""
+    for referent in referents:
+        statement = getattr(referent, "node", None)
+        if isinstance(statement, cst.ImportFrom):
+            if statement.relative or statement.module is None:
+                return False
+            module = dotted(statement.module)
+        elif isinstance(statement, cst.Import):
+            module = dotted(statement.names[0].name)
+        else:
+            return False
+        if module.split(".")[0] not in sys.stdlib_module_names:
+            return False
+    return True
 
 
 def _assigned_value(stmt: cst.BaseStatement) -> cst.BaseExpression | None:

@@ -655,3 +655,28 @@ def test_test_modules_and_migrations_are_not_the_route_layer(tmp_path: Path) -> 
     assert _run(root, path=".").violations == []
     explicit = _run(root, path=".", route_paths=["tests/test_api.py"])
     assert [v.path for v in explicit.violations] == ["tests/test_api.py"]
+
+
+def test_standard_library_calls_and_the_user_proxy_do_not_pin_reads(tmp_path: Path) -> None:
+    """`datetime.now()` has no effect a later read could observe; the `current_user` proxy (and
+    its attributes under `@login_required`) cannot fail to read."""
+    result = _routes(
+        tmp_path,
+        """
+        from datetime import datetime, timezone
+
+        from flask_login import current_user, login_required
+
+
+        @bp.post("/messages/read")
+        @login_required
+        def read_messages():
+            current_user.last_read = datetime.now(timezone.utc)
+            current_user.unread = 0
+            job = Job(owner=current_user, owner_id=current_user.id)
+            db.session.add(job)
+            db.session.commit()
+            return jsonify(ok=True)
+        """,
+    )
+    assert [(v.fixable, v.reason) for v in result.violations] == [(True, "")]
