@@ -909,10 +909,7 @@ class Analyzer:
             unit.try_node = try_node
             unit.split = [SplitHandler(h, *self._split_handler(h)) for h in try_node.handlers]
         if len(stmts) == 1 and try_node is None and self._only_commit(stmts[0]):
-            raise Unmovable(
-                "only the commit itself could move: the writes it commits are not in its block "
-                "(an `if` condition, an enclosing block or a previous call)"
-            )
+            raise Unmovable(self._only_commit_reason(body, start))
         moved_roots = self._moved_roots(unit, stmts)
         region = self._region(moved_roots)
         if region.reason:
@@ -990,6 +987,21 @@ class Analyzer:
             if found is not None:
                 return found
         return None
+
+    def _only_commit_reason(self, body: Sequence[cst.BaseStatement], start: int) -> str:
+        """Why nothing but the commit could move, naming the statement that stops the unit."""
+        stop = next((i for i in range(start - 1, -1, -1) if self._region([body[i]]).reason), None)
+        if stop is None:
+            return (
+                "only the commit itself could move: the writes it commits are not in its block "
+                "(an `if` condition, an enclosing block or a previous call)"
+            )
+        return (
+            "only the commit itself could move: the statement at line "
+            f"{self.index.line_col(body[stop])[0]} before it {self._region([body[stop]]).reason}, "
+            "and the writes it commits come before that statement (or are made by a call there): "
+            "make the writes after that statement to let them move with the commit"
+        )
 
     def _check_kept_effect(self, stmt: cst.BaseStatement) -> None:
         """A call of unknown effect that must stay in the route (``self.update_model(...)``)
