@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import tempfile
@@ -271,6 +272,7 @@ def scan(
 )
 @click.option("--allow-dirty", is_flag=True, help="Write in place over uncommitted changes.")
 @click.option("--no-logging", is_flag=True, help="bare-except: no log call in swallowing handlers.")
+@click.option("--no-format", is_flag=True, help="Leave the changed lines unformatted (no ruff).")
 @click.option(
     "--max-files",
     type=click.IntRange(min=1),
@@ -295,6 +297,7 @@ def apply(
     branch: str | None,
     allow_dirty: bool,
     no_logging: bool,
+    no_format: bool,
     mode: str | None,
     templates: Path | None,
     max_files: int | None,
@@ -302,6 +305,8 @@ def apply(
 ) -> None:
     """Fix the violations of one codemod: diff, in place, or on a branch."""
     workspace, config = _prepare(paths)
+    if no_format:
+        config = dataclasses.replace(config, table={**config.table, "format": False})
     overrides = _overrides(raw_options, mode, templates)
     if no_logging:
         overrides["log_swallowed"] = False
