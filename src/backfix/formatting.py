@@ -336,14 +336,11 @@ def outside_changes(unformatted: str, formatted: str, spans: Sequence[Span]) -> 
     return None
 
 
-class _Docstrings(ast.NodeTransformer):
-    """Docstrings reduced to their stripped lines: the formatter may reindent them."""
-
-    def generic_visit(self, node: ast.AST) -> ast.AST:
-        body = getattr(node, "body", None)
+def _without_docstring_indentation(tree: ast.Module) -> ast.Module:
+    """``tree`` with docstrings reduced to their stripped lines: the formatter may reindent them."""
+    for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            assert isinstance(body, list)
-            first = body[0] if body else None
+            first = node.body[0] if node.body else None
             if (
                 isinstance(first, ast.Expr)
                 and isinstance(first.value, ast.Constant)
@@ -351,13 +348,13 @@ class _Docstrings(ast.NodeTransformer):
             ):
                 lines = first.value.value.strip().splitlines()
                 first.value.value = "\n".join(line.strip() for line in lines)
-        return super().generic_visit(node)
+    return tree
 
 
 def same_meaning(before: str, after: str) -> bool:
     """True when both texts parse to the same `ast` (docstring indentation aside)."""
     try:
-        trees = [_Docstrings().visit(ast.parse(text)) for text in (before, after)]
+        trees = [_without_docstring_indentation(ast.parse(text)) for text in (before, after)]
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return ast.dump(trees[0]) == ast.dump(trees[1])
