@@ -20,7 +20,7 @@ from backfix.cache import FactsCache
 from backfix.codemod import Codemod, ProjectContext
 from backfix.discovery import Workspace, discover
 from backfix.results import FileChange, FileError, FileFacts, RunResult, Violation
-from backfix.source import SourceError, SourceFile, verify_output
+from backfix.source import SourceError, SourceFile, round_trip_loss, verify_output
 
 #: LibCST recurses per nesting level; huge literals (pydoc_data/topics.py) need more than 1000.
 RECURSION_LIMIT = 20_000
@@ -127,11 +127,24 @@ def _rewrite_source(
         return None, _error(source.path, exc)
     if after == source.raw:
         return None, None
+    if source.exists:
+        loss = round_trip_loss(source.raw, source.module)
+        if loss is not None:
+            line, col = loss
+            return None, FileError(
+                source.path,
+                line,
+                col,
+                "formatting-loss",
+                "cannot be rewritten without losing formatting: LibCST does not reproduce this "
+                "line exactly, so the file was left alone",
+            )
     problem = verify_output(source.path, source.raw, after)
     if problem is not None:
-        return None, FileError(
-            source.path, 0, 0, "codemod-bug", f"{codemod.ID} produced invalid code: {problem}"
-        )
+        message = problem.message
+        if problem.kind == "codemod-bug":
+            message = f"{codemod.ID} produced invalid code: {message}"
+        return None, FileError(source.path, 0, 0, problem.kind, message)
     before = source.raw if source.exists else None
     return FileChange(source.path, source.abs_path, before, after), None
 
