@@ -105,3 +105,25 @@ def test_output_cpython_cannot_compile_is_never_written(repo: Path) -> None:
     assert code == 2
     assert (repo / "deep.py").read_text() == nested(500)
     assert "deep.py" in err and "too many nested parentheses" in err
+
+
+def test_a_file_that_crashes_the_parser_alone_is_a_per_file_error(repo: Path) -> None:
+    """2,000 nested parentheses segfault LibCST's native parser: the CLI itself must survive."""
+    (repo / "deep.py").write_text(nested(2000))
+    commit_all(repo)
+    code, _out, err = invoke("apply", "bare-except", "--path", "deep.py", "-j", "1")
+    assert code == 2
+    assert "deep.py: error crash:" in err
+    assert (repo / "deep.py").read_text() == nested(2000)
+
+
+def test_a_parser_crash_in_the_pool_does_not_stop_the_others(repo: Path) -> None:
+    for n in range(12):
+        (repo / f"m{n:02}.py").write_text(SWALLOW)
+    (repo / "deep.py").write_text(nested(2000))
+    commit_all(repo)
+    code, _out, err = invoke("apply", "bare-except", "--no-logging", "-j", "2")
+    assert code == 2
+    assert err.count("error crash") == 1 and "deep.py: error crash:" in err
+    for n in range(12):
+        assert (repo / f"m{n:02}.py").read_text() == SWALLOW.replace("except:", "except Exception:")
