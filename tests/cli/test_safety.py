@@ -5,13 +5,21 @@ Each test names the fault it guards against; every one runs the real CLI on a re
 
 from __future__ import annotations
 
+import json
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from backfix.cli import main
+from backfix.registry import get_codemod
+
+MoveCommits = get_codemod("move-commits")
 
 SWALLOW = "try:\n    import foo\nexcept:\n    foo = None\n"
 
@@ -127,3 +135,133 @@ def test_a_parser_crash_in_the_pool_does_not_stop_the_others(repo: Path) -> None
     assert err.count("error crash") == 1 and "deep.py: error crash:" in err
     for n in range(12):
         assert (repo / f"m{n:02}.py").read_text() == SWALLOW.replace("except:", "except Exception:")
+
+
+# --- 2: interrupts, with real signals sent to a real process ---------------------------------------
+
+#: runs the CLI; after the first file is written, the process sends itself the signal in argv[1].
+SIGNAL_AFTER_FIRST_WRITE = """
+import os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
+import backfix.sinks as sinks
+real = sinks.atomic_write
+def write_then_signal(path, data):
+    real(path, data)
+    os.kill(os.getpid(), getattr(signal, sys.argv[1]))
+sinks.atomic_write = write_then_signal
+from backfix.cli import main
+main(sys.argv[2:], prog_name="codemod")
+"""
+
+#: runs the CLI with files named slow*.py taking long to analyse; ``started`` marks the first result.
+SLOW_ANALYSIS = """
+import faulthandler, signal, sys, time
+faulthandler.register(signal.SIGUSR1, all_threads=True)
+# A shell starts background jobs with SIGINT ignored; a terminal's Ctrl-C finds it handled.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+import backfix.runner as runner, backfix.workers as workers
+real_analyze, real_record = runner._analyze, workers.Pool._record
+def slow_analyze(task):
+    if "slow" in task.path:
+        time.sleep(30)
+    return real_analyze(task)
+def record(self, result):
+    open("started", "w").close()
+    real_record(self, result)
+runner._analyze = slow_analyze
+workers.Pool._record = record
+from backfix.cli import main
+main(sys.argv[1:], prog_name="codemod")
+"""
+
+
+def run_python(code: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` with ``args`` in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def ledger_records(repo: Path) -> list[dict[str, Any]]:
+    """The ledger's records."""
+    path = repo / ".backfix" / "ledger.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+def test_interrupt_while_writing_finishes_the_file_and_records_it(repo: Path, signame: str) -> None:
+    for name in ("a.py", "b.py", "c.py"):
+        (repo / name).write_text(SWALLOW)
+    commit_all(repo)
+    done = run_python(
+        SIGNAL_AFTER_FIRST_WRITE, signame, "apply", "bare-except", "--no-logging", cwd=repo
+    )
+    assert done.returncode == 130, done.stderr
+    fixed = SWALLOW.replace("except:", "except Exception:")
+    contents = [(repo / name).read_text() for name in ("a.py", "b.py", "c.py")]
+    assert contents == [fixed, SWALLOW, SWALLOW]
+    assert "interrupted: wrote 1 file(s):\n  a.py" in done.stderr
+    (record,) = ledger_records(repo)
+    assert record["codemods"]["bare-except"]["count"] == 2
+    assert len(record["codemods"]["bare-except"]["fixed"]) == 1
+
+
+ROUTE = MoveCommits.EXAMPLE
+
+
+def test_interrupt_while_writing_a_cross_file_change_writes_all_of_it(repo: Path) -> None:
+    """The service module and the route importing it are one unit: never one without the other."""
+    (repo / "app" / "routes").mkdir(parents=True)
+    for init in ("app/__init__.py", "app/routes/__init__.py"):
+        (repo / init).write_text("")
+    (repo / "app" / "routes" / "jobs.py").write_text(ROUTE)
+    commit_all(repo)
+    done = run_python(SIGNAL_AFTER_FIRST_WRITE, "SIGINT", "apply", "move-commits", cwd=repo)
+    assert done.returncode == 130, done.stderr
+    service = repo / "app" / "services" / "job_service.py"
+    assert service.exists()
+    assert "JobService" in (repo / "app" / "routes" / "jobs.py").read_text()
+    listed = done.stderr.split("interrupted: ")[1]
+    assert "app/services/job_service.py" in listed and "app/routes/jobs.py" in listed
+    # New modules are written before the files that import them.
+    assert listed.index("app/services/job_service.py") < listed.index("app/routes/jobs.py")
+    (record,) = ledger_records(repo)
+    assert len(record["codemods"]["move-commits"]["fixed"]) == 1
+
+
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+def test_interrupt_during_analysis_stops_and_writes_nothing(repo: Path, signame: str) -> None:
+    for n in range(4):
+        (repo / f"slow{n}.py").write_text(SWALLOW)
+    for n in range(10):
+        (repo / f"fast{n}.py").write_text(SWALLOW)
+    commit_all(repo)
+    process = subprocess.Popen(
+        [sys.executable, "-c", SLOW_ANALYSIS, "apply", "bare-except", "-j", "2"],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for _ in range(600):
+            if (repo / "started").exists() or process.poll() is not None:
+                break
+            time.sleep(0.1)
+        process.send_signal(getattr(signal, signame))
+        try:
+            _out, err = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGUSR1)
+            time.sleep(1)
+            process.kill()
+            raise AssertionError(process.communicate()[1]) from None
+    finally:
+        process.kill()
+    assert process.returncode == 130, err
+    assert "interrupted: nothing was written" in err, err
+    assert "Traceback" not in err, err
+    assert git(repo, "status", "--porcelain", "--", "*.py") == ""
+    assert ledger_records(repo) == []
