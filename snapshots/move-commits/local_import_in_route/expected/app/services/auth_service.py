@@ -9,6 +9,9 @@ class AuthService:
     @staticmethod
     def reset_password(user, data):
         import bcrypt
-        user.password_hash = bcrypt.hashpw(data["password"].encode(), bcrypt.gensalt()).decode()
+
+        user.password_hash = bcrypt.hashpw(
+            data["password"].encode(), bcrypt.gensalt()
+        ).decode()
         user.failed_logins = 0
         db.session.commit()
