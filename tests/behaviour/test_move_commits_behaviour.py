@@ -55,7 +55,7 @@ def test_data_flow_cases_behave_the_same_after_the_move(tmp_path: Path) -> None:
     )
     assert not result.errors, result.errors
     assert [v.to_json() for v in result.violations if not v.fixable] == []
-    write_in_place(result.changes)
+    write_in_place([result.changes])
     routes = (app / "app" / "routes" / "entries.py").read_text()
     assert "db.session.commit()" not in routes
 
