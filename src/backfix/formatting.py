@@ -486,11 +486,15 @@ def format_changes(
         return list(changes), [note]
     requests = [FormatRequest(change, mode, ruff) for change in changes]
     outcomes: list[FormatOutcome] = []
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(requests)))) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(requests))))
+    try:
         for done, outcome in enumerate(pool.map(format_change, requests), 1):
             outcomes.append(outcome)
             if progress:
                 progress("format", done, len(requests))
+    finally:
+        # On Ctrl-C, files not started yet are dropped instead of formatted before the run stops.
+        pool.shutdown(wait=True, cancel_futures=True)
     return [o.change for o in outcomes], _notes(outcomes)
 
 
