@@ -1,4 +1,4 @@
-"""Small syntax questions about LibCST nodes: stores, conditions, definite assignment, literals."""
+"""Small syntax questions about LibCST nodes: stores, conditions, literals."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 import libcst as cst
 
-from .frameworks import ModuleIndex, dotted, iter_nodes
+from .frameworks import ModuleIndex, iter_nodes
 
 _EMPTY = cst.Module([])
 
@@ -101,44 +101,3 @@ def is_bare_raise(stmts: Sequence[cst.BaseStatement]) -> bool:
         return False
     body = stmts[0].body
     return len(body) == 1 and isinstance(body[0], cst.Raise) and body[0].exc is None
-
-
-def definite_names(stmt: cst.BaseStatement, into_try: bool) -> set[str]:
-    """Names ``stmt`` certainly binds when it completes (``into_try``: a ``try`` body counts)."""
-    names: set[str] = set()
-    if isinstance(stmt, cst.SimpleStatementLine):
-        for small in stmt.body:
-            targets: list[cst.CSTNode] = []
-            if isinstance(small, cst.Assign):
-                targets = [t.target for t in small.targets]
-            elif (isinstance(small, cst.AnnAssign) and small.value is not None) or isinstance(
-                small, cst.AugAssign
-            ):
-                targets = [small.target]
-            elif isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(
-                small.names, cst.ImportStar
-            ):
-                for alias in small.names:
-                    bound = alias.evaluated_alias or dotted(alias.name).split(".")[0]
-                    names.add(bound)
-            for target in targets:
-                for part in target_parts(target):
-                    if isinstance(part, cst.Name):
-                        names.add(part.value)
-            for node in iter_nodes(small, into_scopes=False):
-                if isinstance(node, cst.NamedExpr) and isinstance(node.target, cst.Name):
-                    names.add(node.target.value)
-    elif isinstance(stmt, cst.With):
-        for item in stmt.items:
-            if item.asname is not None:
-                for part in target_parts(item.asname.name):
-                    if isinstance(part, cst.Name):
-                        names.add(part.value)
-        if isinstance(stmt.body, cst.IndentedBlock):
-            for inner_stmt in stmt.body.body:
-                names |= definite_names(inner_stmt, into_try)
-    elif isinstance(stmt, cst.Try) and into_try:
-        for try_stmt in stmt.body.body:
-            if isinstance(try_stmt, cst.BaseStatement):
-                names |= definite_names(try_stmt, False)
-    return names
