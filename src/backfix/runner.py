@@ -10,7 +10,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -281,6 +281,11 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
         if options.only_files is not None:
             chosen = options.only_files(violations)
             with_violations = {v.path for v in violations}
+            if not codemod.LOCAL:
+                # Plan again for the batch alone, so nothing is written for files outside it.
+                batch = replace(project, batch=frozenset(chosen))
+                plan = codemod.plan(facts_by_codemod[spec.codemod_id], batch)
+                violations = plan.violations
             violations = [v for v in violations if v.path in chosen]
             # A batch drops the edits of files whose own violations wait for a later batch; files
             # edited only as a consequence (new service modules, callers that gain an `await`) stay.

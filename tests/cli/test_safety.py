@@ -265,3 +265,30 @@ def test_interrupt_during_analysis_stops_and_writes_nothing(repo: Path, signame:
     assert "Traceback" not in err, err
     assert git(repo, "status", "--porcelain", "--", "*.py") == ""
     assert ledger_records(repo) == []
+
+
+# --- 3: a batch writes nothing for route files outside it ------------------------------------------
+
+
+def test_max_files_writes_nothing_for_route_files_outside_the_batch(repo: Path) -> None:
+    (repo / "app" / "routes").mkdir(parents=True)
+    for init in ("app/__init__.py", "app/routes/__init__.py"):
+        (repo / init).write_text("")
+    (repo / "app" / "routes" / "jobs.py").write_text(ROUTE)
+    (repo / "app" / "routes" / "tasks.py").write_text(ROUTE.replace("jobs", "tasks"))
+    commit_all(repo)
+    code, _out, err = invoke("apply", "move-commits", "--max-files", "1")
+    assert code == 0, err
+    changed = git(repo, "status", "--porcelain", "--untracked-files=all", "--", "app").split("\n")
+    changed_paths = sorted(line[3:] for line in changed if line)
+    assert changed_paths == [
+        "app/routes/jobs.py",
+        "app/services/__init__.py",
+        "app/services/job_service.py",
+    ]
+    commit_all(repo)
+    code, _out, err = invoke("apply", "move-commits", "--max-files", "1")
+    assert code == 0, err
+    tasks_service = (repo / "app" / "services" / "task_service.py").read_text()
+    assert "def create_job(" in tasks_service and "create_job_2" not in tasks_service
+    assert "create_job_2" not in (repo / "app" / "services" / "job_service.py").read_text()
