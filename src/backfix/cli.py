@@ -16,7 +16,7 @@ from backfix import console, gitops, interrupts, ledger_cli
 from backfix.codemod import Codemod, ConfigError
 from backfix.config import Config, find_config, tomllib
 from backfix.diff import render_diffs
-from backfix.discovery import Workspace, open_workspace
+from backfix.discovery import PathError, Workspace, open_workspace
 from backfix.registry import all_codemods, get_codemod
 from backfix.results import FileChange, RunResult, Violation
 from backfix.runner import CodemodSpec, RunOptions, run
@@ -112,7 +112,7 @@ def _run(
                     cache=not _State.no_cache and bool(config.table.get("cache", True)),
                 ),
             )
-        except (ConfigError, FileNotFoundError) as exc:
+        except (ConfigError, FileNotFoundError, PathError) as exc:
             _fail(str(exc))
 
 

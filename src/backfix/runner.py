@@ -217,8 +217,10 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
     specs = list(options.specs)
     for spec in specs:
         spec.create()  # fail on bad options before touching any file
-    files = discover(workspace, options.paths, options.exclude)
+    discovery = discover(workspace, options.paths, options.exclude)
+    files = discovery.files
     result = RunResult(codemods=[s.codemod_id for s in specs], files_discovered=len(files))
+    result.notes.extend(discovery.notes)
     jobs = options.jobs or default_jobs()
 
     facts_by_codemod: dict[str, list[FileFacts]] = {s.codemod_id: [] for s in specs}

@@ -292,3 +292,51 @@ def test_max_files_writes_nothing_for_route_files_outside_the_batch(repo: Path) 
     tasks_service = (repo / "app" / "services" / "task_service.py").read_text()
     assert "def create_job(" in tasks_service and "create_job_2" not in tasks_service
     assert "create_job_2" not in (repo / "app" / "services" / "job_service.py").read_text()
+
+
+# --- 4 and 8: symbolic links and paths outside the repository ----------------------------------------
+
+RERAISE = "try:\n    f()\nexcept:\n    raise\n"
+
+
+@pytest.fixture
+def outside(repo: Path) -> Path:
+    """A file with a violation next to the repository, not in it."""
+    path = repo.parent / "outside.py"
+    path.write_text(RERAISE)
+    return path
+
+
+def test_a_link_inside_the_repository_is_analysed_once_and_kept(repo: Path) -> None:
+    (repo / "real.py").write_text(RERAISE)
+    (repo / "link.py").symlink_to("real.py")
+    commit_all(repo)
+    code, out, _err = invoke("scan", "--no-ledger")
+    assert code == 1
+    assert out.count("[bare-except]") == 1 and out.startswith("real.py:3:1:")
+    code, _out, _err = invoke("apply", "bare-except", "--path", "link.py")
+    assert code == 0
+    assert (repo / "link.py").is_symlink()
+    assert (repo / "real.py").read_text() == RERAISE.replace("except:", "except BaseException:")
+
+
+def test_a_link_out_of_the_repository_is_never_followed(repo: Path, outside: Path) -> None:
+    (repo / "out.py").symlink_to(outside)
+    commit_all(repo)
+    code, _out, err = invoke("apply", "bare-except")
+    assert code == 0
+    assert "out.py: skipped, a symbolic link" in err
+    code, _out, err = invoke("apply", "bare-except", "--path", "out.py")
+    assert code == 2
+    assert "out.py is a symbolic link to" in err and "outside the repository" in err
+    assert outside.read_text() == RERAISE
+    assert (repo / "out.py").is_symlink()
+
+
+def test_a_path_outside_the_repository_is_refused(repo: Path, outside: Path) -> None:
+    code, out, err = invoke("apply", "bare-except", "--path", ".", "--path", str(outside))
+    assert code == 2
+    assert f"{outside} is outside the repository at {repo}" in err
+    assert "a//" not in out
+    assert outside.read_text() == RERAISE
+    assert not (repo / ".backfix").exists()
