@@ -25,6 +25,7 @@ from backfix.sinks import (
     WriteError,
     commit_message,
     refuse_dirty,
+    refuse_read_only,
     to_branch,
     write_in_place,
     write_order,
@@ -295,6 +296,9 @@ def _scan(
     help="Commit the change on a new branch (default name: backfix/<id>-<date>).",
 )
 @click.option("--allow-dirty", is_flag=True, help="Write in place over uncommitted changes.")
+@click.option(
+    "--allow-readonly", is_flag=True, help="Rewrite read-only files too (their mode is kept)."
+)
 @click.option("--no-ledger", is_flag=True, help="Do not append this run to .backfix/ledger.jsonl.")
 @click.option("--no-logging", is_flag=True, help="bare-except: no log call in swallowing handlers.")
 @click.option(
@@ -325,6 +329,7 @@ def apply(
     templates: Path | None,
     max_files: int | None,
     pr_body: Path | None,
+    allow_readonly: bool,
     no_ledger: bool,
 ) -> None:
     """Fix the violations of one codemod: diff, in place, or on a branch."""
@@ -344,6 +349,7 @@ def apply(
                 templates,
                 max_files,
                 pr_body,
+                allow_readonly,
                 no_ledger,
             )
         except KeyboardInterrupt:
@@ -369,6 +375,7 @@ def _apply(
     templates: Path | None,
     max_files: int | None,
     pr_body: Path | None,
+    allow_readonly: bool,
     no_ledger: bool,
 ) -> None:
     workspace, config = _prepare(paths)
@@ -417,6 +424,8 @@ def _apply(
         else:
             if not allow_dirty:
                 refuse_dirty(workspace.repo, workspace.root, result.changes)
+            if not allow_readonly:
+                refuse_read_only(result.changes)
             _write(spec, result, session, no_ledger)
             where = "written in place"
     except SinkError as exc:

@@ -6,10 +6,13 @@ Each test names the fault it guards against; every one runs the real CLI on a re
 from __future__ import annotations
 
 import json
+import os
 import signal
+import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -340,3 +343,51 @@ def test_a_path_outside_the_repository_is_refused(repo: Path, outside: Path) -> 
     assert "a//" not in out
     assert outside.read_text() == RERAISE
     assert not (repo / ".backfix").exists()
+
+
+# --- 5: permissions ----------------------------------------------------------------------------------
+
+
+def mode_of(path: Path) -> int:
+    """The permission bits of ``path``."""
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_read_only_file_is_refused_unless_allowed(repo: Path) -> None:
+    (repo / "locked.py").write_text(RERAISE)
+    (repo / "locked.py").chmod(0o444)
+    commit_all(repo)
+    code, _out, err = invoke("apply", "bare-except")
+    assert code == 2
+    assert "read-only" in err and "locked.py" in err and "--allow-readonly" in err
+    assert (repo / "locked.py").read_text() == RERAISE
+    code, _out, _err = invoke("apply", "bare-except", "--allow-readonly")
+    assert code == 0
+    assert "except BaseException:" in (repo / "locked.py").read_text()
+    assert mode_of(repo / "locked.py") == 0o444
+
+
+@pytest.fixture
+def umask_027() -> Iterator[None]:
+    """Run with umask 027, as a cautious user might."""
+    previous = os.umask(0o027)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+@pytest.mark.usefixtures("umask_027")
+def test_new_files_honour_the_umask_and_existing_files_keep_their_mode(repo: Path) -> None:
+    (repo / "app" / "routes").mkdir(parents=True)
+    for init in ("app/__init__.py", "app/routes/__init__.py"):
+        (repo / init).write_text("")
+    route = repo / "app" / "routes" / "jobs.py"
+    route.write_text(ROUTE)
+    route.chmod(0o604)
+    commit_all(repo)
+    code, _out, err = invoke("apply", "move-commits", "--pr-body", "body.md")
+    assert code == 0, err
+    assert mode_of(repo / "app" / "services" / "job_service.py") == 0o640
+    assert mode_of(repo / "body.md") == 0o640
+    assert mode_of(route) == 0o604
