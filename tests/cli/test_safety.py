@@ -391,3 +391,24 @@ def test_new_files_honour_the_umask_and_existing_files_keep_their_mode(repo: Pat
     assert mode_of(repo / "app" / "services" / "job_service.py") == 0o640
     assert mode_of(repo / "body.md") == 0o640
     assert mode_of(route) == 0o604
+
+
+# --- 7, second half: the new logger never resolves to the wrong object ------------------------------
+
+
+def test_a_module_named_logging_of_the_project_is_not_shadowed(repo: Path) -> None:
+    (repo / "mylib.py").write_text("logging = 'the project logging helpers'\n")
+    (repo / "a.py").write_text(
+        "from mylib import logging\n\n\ndef f():\n    try:\n        1 / 0\n    except:\n        pass\n"
+    )
+    commit_all(repo)
+    code, _out, err = invoke("apply", "bare-except", "--path", "a.py")
+    assert code == 0, err
+    text = (repo / "a.py").read_text()
+    assert "import logging as _logging\n" in text
+    assert "logger = _logging.getLogger(__name__)" in text
+    probe = "import a, logging; a.f(); print(type(a.logger).__name__, a.logging)"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "Logger the project logging helpers\n"
