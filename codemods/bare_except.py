@@ -371,9 +371,12 @@ def _logging_import(module: cst.Module) -> str | None:
             if not isinstance(small, cst.Import):
                 continue
             for alias in small.names:
-                if get_full_name_for_node(alias.name) == "logging":
-                    asname = alias.asname.name if alias.asname is not None else None
-                    return asname.value if isinstance(asname, cst.Name) else "logging"
+                dotted = get_full_name_for_node(alias.name) or ""
+                asname = alias.asname.name if alias.asname is not None else None
+                if dotted == "logging" and isinstance(asname, cst.Name):
+                    return asname.value
+                if asname is None and (dotted == "logging" or dotted.startswith("logging.")):
+                    return "logging"  # `import logging.handlers` binds `logging` too
     return None
 
 
