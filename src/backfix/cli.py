@@ -14,7 +14,7 @@ import click
 
 from backfix import console, gitops, interrupts, ledger_cli
 from backfix.codemod import Codemod, ConfigError
-from backfix.config import Config, find_config, tomllib
+from backfix.config import Config, check_keys, find_config, tomllib
 from backfix.diff import render_diffs
 from backfix.discovery import PathError, Workspace, open_workspace
 from backfix.registry import all_codemods, get_codemod
@@ -81,6 +81,7 @@ def _prepare(paths: Sequence[Path]) -> tuple[Workspace, Config]:
     workspace = open_workspace(targets)
     try:
         config = find_config(workspace.root, targets[0])
+        check_keys(config, all_codemods())
     except ConfigError as exc:
         _fail(str(exc))
     return workspace, config
@@ -155,6 +156,18 @@ templates_option = click.option(
     default=None,
     help="Folder whose jinja2 templates override the bundled ones.",
 )
+
+
+def _check_flags(classes: Sequence[type[Codemod]], flags: dict[str, str | None]) -> None:
+    """A flag (``--mode``) given to codemods none of which takes it is an error, not ignored."""
+    for option, flag in flags.items():
+        if flag is None or any(option in cls.DEFAULTS for cls in classes):
+            continue
+        takers = [cid for cid, cls in all_codemods().items() if option in cls.DEFAULTS]
+        ids = ", ".join(cls.ID for cls in classes)
+        raise ConfigError(
+            f"{flag} does not apply to {ids} (it is an option of {', '.join(takers)})"
+        )
 
 
 def _overrides(
@@ -256,6 +269,7 @@ def _scan(
     try:
         classes = [get_codemod(c) for c in codemod_ids] or list(all_codemods().values())
         _check_options(classes, raw_options)
+        _check_flags(classes, {"mode": "--mode" if mode else None})
         specs = [_spec(cls, config, overrides) for cls in classes]
     except ConfigError as exc:
         _fail(str(exc))
@@ -385,6 +399,14 @@ def _apply(
     try:
         cls = get_codemod(codemod_id)
         _check_options([cls], raw_options)
+        _check_flags(
+            [cls],
+            {
+                "mode": "--mode" if mode else None,
+                "templates": "--templates" if templates else None,
+                "log_swallowed": "--no-logging" if no_logging else None,
+            },
+        )
         spec = _spec(cls, config, overrides)
     except ConfigError as exc:
         _fail(str(exc))

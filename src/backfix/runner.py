@@ -19,6 +19,7 @@ from backfix.codemod import Codemod, ProjectContext
 from backfix.discovery import Workspace, discover
 from backfix.results import FileChange, FileError, FileFacts, RunResult, Violation
 from backfix.source import SourceError, SourceFile, round_trip_loss, verify_output
+from backfix.templating import TemplateError
 from backfix.workers import RECURSION_LIMIT, Pool, ProgressFn
 
 
@@ -100,6 +101,12 @@ def _error(path: str, exc: BaseException) -> FileError:
         return FileError(path, exc.line, exc.col + 1 if exc.line else 0, exc.kind, exc.message)
     if isinstance(exc, OSError):
         return FileError(path, 0, 0, "read-error", f"cannot read: {exc.strerror or exc}")
+    if isinstance(exc, TemplateError):
+        return FileError(path, 0, 0, "template-error", f"{exc} (rendering code for this file)")
+    if isinstance(exc, RecursionError):
+        return FileError(path, 0, 0, "too-deep", "too deeply nested to analyse or rewrite")
+    if isinstance(exc, MemoryError):
+        return FileError(path, 0, 0, "out-of-memory", "ran out of memory on this file")
     return FileError(
         path, 0, 0, "codemod-crash", f"{type(exc).__name__}: {exc}", traceback.format_exc()
     )

@@ -16,11 +16,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import libcst
 import pytest
 from click.testing import CliRunner
 
+from backfix import console
 from backfix.cli import main
 from backfix.registry import get_codemod
+from backfix.results import FileError
+from backfix.source import SourceError, parse_cst
 
 MoveCommits = get_codemod("move-commits")
 
@@ -412,3 +416,80 @@ def test_a_module_named_logging_of_the_project_is_not_shadowed(repo: Path) -> No
         [sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True, check=True
     )
     assert done.stdout == "Logger the project logging helpers\n"
+
+
+# --- 9: messages name the thing at fault --------------------------------------------------------------
+
+
+def test_errors_without_a_position_are_not_printed_at_0_0() -> None:
+    error = FileError("a.py", 0, 0, "read-error", "cannot read: Permission denied")
+    assert console.error_line(error) == "a.py: error read-error: cannot read: Permission denied"
+
+
+def test_valid_python_libcst_cannot_parse_is_not_a_syntax_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(raw: bytes) -> None:
+        raise libcst.ParserSyntaxError("unsupported", lines=["x = 1"], raw_line=1, raw_column=0)
+
+    monkeypatch.setattr(libcst, "parse_module", refuse)
+    with pytest.raises(SourceError) as caught:
+        parse_cst(b"x = 1\n")
+    assert caught.value.kind == "unsupported-syntax"
+    assert "syntax error" not in caught.value.message
+    assert "valid Python that LibCST cannot parse" in caught.value.message
+
+
+def test_a_broken_template_override_is_named(repo: Path) -> None:
+    override = repo.parent / "templates"
+    (override / "code" / "bare-except").mkdir(parents=True)
+    (override / "code" / "bare-except" / "log_call.py.j2").write_text("{{ logger }.x(\n")
+    (repo / "a.py").write_text(SWALLOW)
+    commit_all(repo)
+    code, _out, err = invoke("apply", "bare-except", "--templates", str(override))
+    assert code == 2
+    assert f"template {override}/code/bare-except/log_call.py.j2, line 1" in err
+
+
+def test_status_of_an_unknown_codemod_is_an_error(repo: Path) -> None:
+    code, _out, err = invoke("status", "--codemod", "nope")
+    assert code == 2
+    assert "unknown codemod 'nope'" in err and "bare-except" in err and "move-commits" in err
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ("[tool.backfix]\nexclued = ['tests']\n", "unknown key 'exclued' in [tool.backfix]"),
+        ("[tool.backfix.bare-exept]\nlog_swallowed = false\n", "unknown table"),
+        ("[tool.backfix.bare-except]\nlog_swalowed = false\n", "unknown key 'log_swalowed'"),
+    ],
+)
+def test_unknown_configuration_is_an_error(repo: Path, toml: str, expected: str) -> None:
+    (repo / "pyproject.toml").write_text(toml)
+    code, _out, err = invoke("scan", "--no-ledger")
+    assert code == 2
+    assert expected in err
+    assert "valid:" in err or "codemod tables:" in err
+
+
+def test_a_flag_for_another_codemod_is_an_error(repo: Path) -> None:
+    code, _out, err = invoke("apply", "bare-except", "--mode", "async", "--dry-run")
+    assert code == 2
+    assert "--mode does not apply to bare-except (it is an option of async-queries)" in err
+
+
+def test_a_malformed_ledger_line_is_explained(repo: Path) -> None:
+    (repo / ".backfix").mkdir()
+    (repo / ".backfix" / "ledger.jsonl").write_text('{"schema": 1}\nnot json\n')
+    code, _out, err = invoke("status")
+    assert code == 0
+    assert "line 1" in err and "is missing" in err and "KeyError" not in err
+    assert "line 2" in err and "not valid JSON" in err
+
+
+def test_the_dirty_file_refusal_names_the_way_out(repo: Path) -> None:
+    (repo / "a.py").write_text(RERAISE)
+    code, _out, err = invoke("apply", "bare-except")
+    assert code == 2
+    assert "uncommitted changes" in err and "--allow-dirty" in err
