@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import tempfile
@@ -315,6 +316,7 @@ def _scan(
 )
 @click.option("--no-ledger", is_flag=True, help="Do not append this run to .backfix/ledger.jsonl.")
 @click.option("--no-logging", is_flag=True, help="bare-except: no log call in swallowing handlers.")
+@click.option("--no-format", is_flag=True, help="Leave the changed lines unformatted (no ruff).")
 @click.option(
     "--max-files",
     type=click.IntRange(min=1),
@@ -339,6 +341,7 @@ def apply(
     branch: str | None,
     allow_dirty: bool,
     no_logging: bool,
+    no_format: bool,
     mode: str | None,
     templates: Path | None,
     max_files: int | None,
@@ -359,6 +362,7 @@ def apply(
                 branch,
                 allow_dirty,
                 no_logging,
+                no_format,
                 mode,
                 templates,
                 max_files,
@@ -385,6 +389,7 @@ def _apply(
     branch: str | None,
     allow_dirty: bool,
     no_logging: bool,
+    no_format: bool,
     mode: str | None,
     templates: Path | None,
     max_files: int | None,
@@ -393,6 +398,8 @@ def _apply(
     no_ledger: bool,
 ) -> None:
     workspace, config = _prepare(paths)
+    if no_format:
+        config = dataclasses.replace(config, table={**config.table, "format": False})
     overrides = _overrides(raw_options, mode, templates)
     if no_logging:
         overrides["log_swallowed"] = False

@@ -17,6 +17,7 @@ from typing import Any
 from backfix.cache import FactsCache
 from backfix.codemod import Codemod, ProjectContext
 from backfix.discovery import Workspace, discover
+from backfix.formatting import format_changes
 from backfix.results import FileChange, FileError, FileFacts, RunResult, Violation
 from backfix.source import SourceError, SourceFile, round_trip_loss, verify_output
 from backfix.templating import TemplateError
@@ -308,6 +309,7 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
             changes = [c for c in local_changes[spec.codemod_id] if c.path in plan.edits]
         else:
             changes = _rewrite_planned(spec, plan.edits, workspace, jobs, options, result)
+        changes = _format(changes, workspace, jobs, options, result)
         changed = {c.path for c in changes}
         for violation in violations:
             fixed = violation.fixable and violation.path in changed
@@ -318,6 +320,22 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
     result.errors.sort()
     result.changes.sort(key=lambda c: c.path)
     return result
+
+
+def _format(
+    changes: list[FileChange],
+    workspace: Workspace,
+    jobs: int,
+    options: RunOptions,
+    result: RunResult,
+) -> list[FileChange]:
+    """The changes with their changed lines formatted as the project formats code (see formatting)."""
+    mode = options.config.get("format")
+    formatted, notes = format_changes(
+        changes, mode, root=workspace.root, jobs=jobs, progress=options.progress
+    )
+    result.notes.extend(notes)
+    return formatted
 
 
 def _rewrite_planned(
