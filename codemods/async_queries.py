@@ -39,12 +39,8 @@ from backfix.imports import project_root
 from backfix.results import FileFacts, Violation
 from backfix.source import SourceError, SourceFile, parse_cst
 
-from ._async_queries.graph import (
-    Planner,
-    find_db_module,
-    project_files,
-    read_models,
-)
+from ._async_queries.graph import Planner, find_db_module, project_files
+from ._async_queries.mappings import read_mappings
 from ._async_queries.model import FileEdits, ModuleFacts
 from ._async_queries.scan import scan
 from ._async_queries.transform import rewrite_module
@@ -137,7 +133,7 @@ class AsyncQueries(Codemod):
             modules,
             self.options["mode"],
             load_extra,
-            read_models(project.root, sorted(known) + others),
+            read_mappings(project.root, sorted(known) + others),
             project.read,
             dynamic_paths=sorted({f.path for f in facts}),
         )

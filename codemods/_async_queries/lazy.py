@@ -52,7 +52,7 @@ def relationships(tree: ast.Module) -> dict[str, set[str]]:
                 and _callee(value) == "relationship"
             ):
                 continue
-            found.setdefault(target.id, set()).add(_lazy(value))
+            found.setdefault(target.id, set()).add(lazy_mode(value))
             for keyword in value.keywords:
                 backref = keyword.value
                 if (
@@ -62,7 +62,7 @@ def relationships(tree: ast.Module) -> dict[str, set[str]]:
                     and isinstance(backref.args[0], ast.Constant)
                     and isinstance(backref.args[0].value, str)
                 ):
-                    found.setdefault(backref.args[0].value, set()).add(_lazy(backref))
+                    found.setdefault(backref.args[0].value, set()).add(lazy_mode(backref))
     return found
 
 
@@ -74,7 +74,8 @@ def _callee(call: ast.Call) -> str:
     return ""
 
 
-def _lazy(call: ast.Call) -> str:
+def lazy_mode(call: ast.Call) -> str:
+    """The `lazy=` value of a `relationship()` or `backref()` call ("" when not given)."""
     for keyword in call.keywords:
         if keyword.arg == "lazy" and isinstance(keyword.value, ast.Constant):
             return str(keyword.value.value)

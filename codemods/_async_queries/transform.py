@@ -11,21 +11,33 @@ from libcst.metadata import ParentNodeProvider, PositionProvider
 from backfix.imports import ImportSpec, add_imports
 
 from . import chains as ch
+from .bindings import import_aliases
 from .model import FileEdits, Key
 from .scan import Site, scan
+
+#: every name a rewrite may import, and from where.
+IMPORTABLE = {
+    "select": "sqlalchemy",
+    "func": "sqlalchemy",
+    "update": "sqlalchemy",
+    "delete": "sqlalchemy",
+    "exists": "sqlalchemy",
+    "abort": "flask",
+}
 
 
 class _Rewriter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
 
-    def __init__(self, sites: list[Site], edits: FileEdits) -> None:
+    def __init__(self, sites: list[Site], edits: FileEdits, aliases: dict[str, str]) -> None:
         super().__init__()
+        self.aliases = aliases
         modes = dict(edits.chains)
         self.sites: dict[Key, tuple[Site, str]] = {
             site.key: (site, modes[site.group]) for site in sites if site.group in modes
         }
         self.edits = edits
-        self.imports: set[str] = set()
+        self.imports: set[tuple[str, str]] = set()
         self.quals: list[str] = []
         self.classes: list[str] = []
 
@@ -47,7 +59,16 @@ class _Rewriter(cst.CSTTransformer):
         if site.spec.kind == ch.ROOT_SESSION and isinstance(chain.root, cst.Call):
             assert isinstance(chain.root.func, cst.Attribute)
             base = replace(base, session=chain.root.func.value)
-        context = ch.Context(mode, site.use, site.parens, self.edits.unique_all)
+        context = ch.Context(
+            mode,
+            site.use,
+            site.parens,
+            eager=self.edits.eager,
+            standalone=site.standalone,
+            fsa3=self.edits.fsa3,
+            session_scalars=self.edits.session_scalars,
+            aliases=self.aliases,
+        )
         result = ch.convert(chain, base, context)
         self.imports |= result.imports
         node = result.node
@@ -119,9 +140,13 @@ def rewrite_module(
 ) -> cst.Module:
     """Apply one file's planned edits; ``root`` (the project's) tells first-party imports apart."""
     result, wrapper = scan(path, module, text, session_names)
-    rewriter = _Rewriter(result.sites, edits)
+    aliases = import_aliases(module, IMPORTABLE)
+    rewriter = _Rewriter(result.sites, edits, aliases)
     new = wrapper.visit(rewriter)
-    items = [ImportSpec("sqlalchemy", name) for name in sorted(rewriter.imports)]
+    items = [
+        ImportSpec(source, name, None if aliases.get(name, name) == name else aliases[name])
+        for source, name in sorted(rewriter.imports)
+    ]
     first_party: set[str] = set()
     if edits.db_import:
         items.append(ImportSpec(edits.db_import, "db"))
