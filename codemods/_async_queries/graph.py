@@ -381,7 +381,7 @@ class Planner:
         custom = self._custom_query(chain)
         if custom:
             return custom
-        if chain.kind != KIND_FSA or self.target.fsa3:
+        if chain.kind != KIND_FSA or self.target.fsa3 or not chain.fsa_terminal:
             return chain.manual
         if chain.fsa_terminal in {"get_or_404", "first_or_404"} and not chain.manual_fsa2:
             for name in chain.entities:

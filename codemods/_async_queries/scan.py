@@ -864,6 +864,7 @@ class _Scanner(cst.CSTVisitor):
                 KIND_FSA,
                 manual=reason,
                 root=ROOT_UNTYPED,
+                manual_fsa2=reason,
             )
         )
 

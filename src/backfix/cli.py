@@ -246,6 +246,7 @@ def scan(
             },
             "errors": [e.to_json() for e in result.errors],
             "files_scanned": result.files_discovered,
+            "assumptions": result.assumptions,
         }
         click.echo(json.dumps(document, indent=2))
     else:
