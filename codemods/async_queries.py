@@ -29,7 +29,7 @@ Options:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -81,7 +81,11 @@ class AsyncQueries(Codemod):
         "        return self.db.query(Job).filter_by(title=title).first()\n"
     )
 
-    def __init__(self, options: dict[str, Any] | None = None) -> None:
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        options = dict(options or {})
+        for key in ("session_names", "session-names"):
+            if isinstance(options.get(key), str):  # `-o session_names=db_session,db`
+                options[key] = [n.strip() for n in options[key].split(",") if n.strip()]
         super().__init__(options)
         if self.options["mode"] not in MODES:
             raise ConfigError(
@@ -89,8 +93,6 @@ class AsyncQueries(Codemod):
                 f"got {self.options['mode']!r}"
             )
         names = self.options["session_names"]
-        if isinstance(names, str):
-            names = [n.strip() for n in names.split(",") if n.strip()]
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise ConfigError(f"{self.ID}: option 'session_names' must be a list of names")
         self.session_names: list[str] = names

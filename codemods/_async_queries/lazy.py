@@ -116,13 +116,15 @@ def _own_nodes(func: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST
 
 
 def _instance_access(node: ast.AST, names: set[str]) -> ast.Attribute | None:
-    """``obj.rel`` (a load on an instance, not ``Model.rel`` on the class)."""
+    """``obj.rel`` (a load on an instance, not ``Model.rel`` on the class), ``get_user().rel`` too."""
     if (
         isinstance(node, ast.Attribute)
         and isinstance(node.ctx, ast.Load)
         and node.attr in names
-        and isinstance(node.value, (ast.Name, ast.Attribute))
+        and isinstance(node.value, (ast.Name, ast.Attribute, ast.Call))
     ):
+        if isinstance(node.value, ast.Call):
+            return node  # an object returned by a call (`current_user()`, `db.session.get(...)`)
         owner = node.value.id if isinstance(node.value, ast.Name) else node.value.attr
         if not owner[:1].isupper():
             return node

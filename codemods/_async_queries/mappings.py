@@ -130,15 +130,19 @@ class Mappings:
         return out
 
     def eager_collections(self) -> frozenset[str]:
-        """Classes whose every entity query joined-eager-loads a collection (directly or nested)."""
+        """Classes whose every entity query joined-eager-loads a collection (directly or nested).
+
+        A joined many-to-one whose target joined-loads a collection counts too (the ORM follows
+        joined loads until a relationship repeats on the path, so cycles still load it).
+        """
         names = self.classes.keys() | self.backref_joined.keys()
         joined = {name: self._joined(name) for name in names}
         eager = {name for name, targets in joined.items() if any(coll for _, coll in targets)}
         changed = True
-        while changed:  # a joined many-to-one whose target joined-loads a collection
+        while changed:
             changed = False
             for name, targets in joined.items():
-                if name not in eager and any(t in eager for t, _ in targets):
+                if name not in eager and any(target in eager for target, _ in targets):
                     eager.add(name)
                     changed = True
         return frozenset(eager)
