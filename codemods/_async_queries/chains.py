@@ -974,7 +974,7 @@ def _fsa2(
     description = _description(term)
     if term.name == "get_or_404":
         if b.base.var or builders:
-            raise Unsupported("`get_or_404()` after other query methods (spec F3)")
+            raise Unsupported("`get_or_404()` after other query methods: rewrite by hand")
         entity = _entity(chain, shape, ".get_or_404()")
         positional = [a.value for a in term.call.args if a.keyword is None]
         ident = positional[0] if positional else _keyword_value(term, "ident")

@@ -1078,7 +1078,7 @@ class _Scanner(cst.CSTVisitor):
                     blocker = self._use_blocker(outer)
                 sites.append(Site(self.key(outer), spec, use, parens, base, key, standalone))
         if not any(u[4] for u in uses):
-            never = f"query variable `{cand.name}` is never executed in this function (M5)"
+            never = f"query variable `{cand.name}` is never executed in this function"
             reason, reason2 = reason or never, reason2 or never
         self.frames.append(frame)
         self.chains.append(
