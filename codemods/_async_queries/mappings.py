@@ -194,6 +194,8 @@ def _class_body(cls: ast.ClassDef, info: MappedClass, mappings: Mappings) -> Non
     for stmt in cls.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             info.truthiness = info.truthiness or stmt.name in {"__bool__", "__len__"}
+            info.table = info.table or stmt.name == "__tablename__"  # a declared_attr
+            _method_query_class(stmt, info)
             continue
         targets: list[ast.expr] = []
         annotation: ast.expr | None = None
@@ -220,6 +222,21 @@ def _class_body(cls: ast.ClassDef, info: MappedClass, mappings: Mappings) -> Non
                     info.query_property = _last(chosen)
             elif isinstance(value, ast.Call) and _last(value) == "relationship":
                 _relationship(info, value, annotation, mappings)
+
+
+def _method_query_class(method: ast.FunctionDef | ast.AsyncFunctionDef, info: MappedClass) -> None:
+    """``cls.query_class = X`` in a method (``__declare_last__``, ``__init_subclass__``)."""
+    for node in ast.walk(method):
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            if (
+                isinstance(target, ast.Attribute)
+                and target.attr == "query_class"
+                and isinstance(target.value, ast.Name)
+                and target.value.id in {"cls", "self"}
+            ):
+                info.query_class = _last(node.value)
 
 
 def _relationship(

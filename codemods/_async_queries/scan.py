@@ -844,6 +844,12 @@ class _Scanner(cst.CSTVisitor):
                 "on, and subclasses may set their own query class; rewrite by hand as "
                 "`db.session.scalars(db.select(cls)...)` once you know every caller's class"
             )
+        elif code == "self":
+            reason = (
+                "`self.query` on a model instance: the query is that of whatever class `self` "
+                "is, and subclasses may set their own query class; rewrite by hand as "
+                "`db.session.scalars(db.select(type(self))...)` or name the model"
+            )
         else:
             reason = (
                 f"cannot tell which model `{code}` holds (an attribute, a parameter or a "

@@ -75,6 +75,14 @@ MODELS = {
         "    query = db.session.query_property(HiddenQuery)\n"
         "    id = db.Column(db.Integer, primary_key=True)\n"
     ),
+    "set in __declare_last__": (
+        "class SoftDelete:\n"
+        "    @classmethod\n"
+        "    def __declare_last__(cls):\n"
+        "        cls.query_class = HiddenQuery\n\n\n"
+        "class Post(SoftDelete, db.Model):\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n"
+    ),
     "assigned after the class": (
         "class Post(db.Model):\n"
         "    id = db.Column(db.Integer, primary_key=True)\n\n\n"
