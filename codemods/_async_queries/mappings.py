@@ -22,17 +22,8 @@ from pathlib import Path
 from . import lazy
 
 _MAX_BYTES = 1_000_000
-#: a file is parsed only when it mentions one of these.
-_MARKERS = (
-    b"relationship(",
-    b"__tablename__",
-    b"__table__",
-    b"Model",
-    b"query_class",
-    b"query_cls",
-    b"query_property",
-    b"Query",
-)
+#: a file is parsed only when it mentions one of these (any class may be a model).
+_MARKERS = (b"class ", b"query_class", b"query_cls", b"SQLAlchemy(")
 #: the library's own query classes: setting one of these changes nothing.
 DEFAULT_QUERY_CLASSES = frozenset({"Query", "BaseQuery"})
 #: base classes that make a class a mapped model (Flask-SQLAlchemy's `db.Model`).

@@ -777,9 +777,7 @@ class _Scanner(cst.CSTVisitor):
                 self.seen_roots.add(id(node))
                 fsa_db = _fsa_db(receiver) if kind == KIND_FSA else ""
                 self._root(node, spec, kind, receiver, fsa_db, False)
-            elif ch.class_names([a.value for a in node.args]) or any(
-                ch.column_kind(a.value, frozenset()) == "entity" for a in node.args
-            ):
+            elif node.args and self._untyped_query_call(node, receiver):
                 # `x.query(Model)`: a legacy query when Model is mapped (the plan checks that).
                 self.seen_roots.add(id(node))
                 untyped = Untyped(
@@ -788,6 +786,17 @@ class _Scanner(cst.CSTVisitor):
                 self._root(node, spec, KIND_UNKNOWN, receiver, "", False, untyped)
         self._session_method(node)
         self._call_fact(node)
+
+    def _untyped_query_call(self, node: cst.Call, receiver: cst.BaseExpression) -> bool:
+        """``x.query(...)`` naming a class, or on a receiver that can only be a session.
+
+        ``db_session.query(model_cls)`` counts whatever ``model_cls`` is; ``client.query(...)``
+        only when it names a class (the plan then keeps it only for a mapped class).
+        """
+        args = [a.value for a in node.args]
+        if ch.class_names(args) or any(ch.column_kind(a, frozenset()) == "entity" for a in args):
+            return True
+        return self._session_like(receiver)
 
     def _session_like(self, receiver: cst.BaseExpression) -> bool:
         """A receiver that can only be a session: named like one, or annotated with a factory."""

@@ -179,3 +179,10 @@ def test_session_names_option_accepts_a_plain_string(tmp_path: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert "conn.query(Job).all()" in done.stdout
+
+
+def test_session_query_on_a_class_held_in_a_variable_is_reported(tmp_path: Path) -> None:
+    """`db_session.query(model_cls)`: a legacy query whatever `model_cls` is; its shape is unknown."""
+    repo = "def f(*, db_session, model_cls):\n    return db_session.query(model_cls).all()\n"
+    (violation,) = _run(tmp_path, {"app/repo.py": repo}).violations
+    assert not violation.fixable and "`model_cls`" in violation.reason
