@@ -373,6 +373,8 @@ class Context:
     parens: bool = False
     #: mapped classes whose entity results joined-eager-load a collection: they need unique()
     eager: frozenset[str] = frozenset()
+    #: classes of the project known not to be mapped (enums...): criteria on them join nothing
+    plain: frozenset[str] = frozenset()
     #: the value stands alone (assigned, returned, a statement or an argument): no parentheses
     standalone: bool = False
     #: Flask-SQLAlchemy 3.x helpers (`db.get_or_404`, `db.paginate`...) exist
@@ -528,7 +530,7 @@ def root_columns(chain: Chain) -> list[cst.BaseExpression]:
     return _columns_after(columns, chain.builders)
 
 
-def _needs_unique(shape: Shape, steps: Sequence[Step], eager: frozenset[str]) -> bool:
+def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> bool:
     """R3: legacy de-duplicated entity results; keep that wherever rows could repeat."""
     if not shape.has_entity:
         return False
@@ -536,7 +538,7 @@ def _needs_unique(shape: Shape, steps: Sequence[Step], eager: frozenset[str]) ->
     for column in selected:
         names = _scan([column]).names
         # `self.model` may be any model: it needs unique() when some model eager-loads.
-        if (names & eager) or (eager and not names):
+        if (names & ctx.eager) or (ctx.eager and not names):
             return True
     names = {step.name for step in steps}
     if names & JOINS or "from_statement" in names:  # textual SQL may repeat rows: keep legacy dedup
@@ -548,7 +550,7 @@ def _needs_unique(shape: Shape, steps: Sequence[Step], eager: frozenset[str]) ->
         [c for c, k in zip(shape.columns, shape.kinds, strict=True) if k == "entity"]
     ).names
     # Criteria on another class (`filter(User.id == Address.user_id)`) join implicitly.
-    return bool(scan.names - entities)
+    return bool(scan.names - entities - ctx.plain)
 
 
 def _check_distinct_order(shape: Shape, steps: Sequence[Step]) -> None:
@@ -599,7 +601,7 @@ def convert(chain: Chain, base: Base, ctx: Context) -> Result:
     for step in builders:
         if step is not direct:
             stmt = _apply_builder(b, stmt, step)
-    unique = _needs_unique(shape, all_steps, ctx.eager)
+    unique = _needs_unique(shape, all_steps, ctx)
     term = chain.terminal
     if chain.subscript is not None:
         if term is not None:

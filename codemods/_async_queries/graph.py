@@ -218,6 +218,7 @@ class Planner:
         self.models = models
         self.read = read
         self.eager = models.eager_collections()
+        self.plain = models.plain_classes()
         self.target = target or Target()
         self.async_funcs: set[FuncRef] = set()
         self.boundary_ordinals: dict[tuple[str, str], int] = {}
@@ -600,6 +601,7 @@ class Planner:
                 make_async=frozenset(self.make_async.get(path, set())),
                 db_import=self.db_imports.get(path, ""),
                 eager=self.eager,
+                plain=self.plain,
                 fsa3=self.target.fsa3,
                 session_scalars=self.target.session_scalars,
             )

@@ -88,6 +88,10 @@ class Mappings:
             return False
         return any(c.table or MODEL_BASES & set(c.bases) for c in self._lineage(name))
 
+    def plain_classes(self) -> frozenset[str]:
+        """Classes of the project that are not mapped (enums, schemas): no query joins them."""
+        return frozenset(name for name in self.classes if not self.is_mapped(name))
+
     def is_query_class(self, name: str) -> bool:
         """A ``Query`` subclass defined in the project."""
         return any(c.is_query for c in self._lineage(name))

@@ -119,6 +119,7 @@ class FileEdits:
     make_async: frozenset[str] = field(default_factory=frozenset)
     db_import: str = ""  # module to import `db` from, when a rewritten chain needs it
     eager: frozenset[str] = field(default_factory=frozenset)  # classes that need unique()
+    plain: frozenset[str] = field(default_factory=frozenset)  # project classes never mapped
     fsa3: bool = True  # Flask-SQLAlchemy 3.x helpers exist
     session_scalars: bool = True  # `Session.scalars()` exists (SQLAlchemy 1.4.24+)
 

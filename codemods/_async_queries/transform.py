@@ -64,6 +64,7 @@ class _Rewriter(cst.CSTTransformer):
             site.use,
             site.parens,
             eager=self.edits.eager,
+            plain=self.edits.plain,
             standalone=site.standalone,
             fsa3=self.edits.fsa3,
             session_scalars=self.edits.session_scalars,

@@ -186,3 +186,21 @@ def test_session_query_on_a_class_held_in_a_variable_is_reported(tmp_path: Path)
     repo = "def f(*, db_session, model_cls):\n    return db_session.query(model_cls).all()\n"
     (violation,) = _run(tmp_path, {"app/repo.py": repo}).violations
     assert not violation.fixable and "`model_cls`" in violation.reason
+
+
+def test_criteria_on_a_plain_class_join_nothing(tmp_path: Path) -> None:
+    """`Config.kind == Kind.a` names an enum of the project, not a table: no unique()."""
+    models = MODELS + "\n\nclass Kind(enum.Enum):\n    a = 1\n"
+    models = "import enum\n\n" + models
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config, Kind, Post\n\n\n"
+        "def f(session: Session):\n"
+        "    return (\n"
+        "        session.query(Config).filter(Config.id == Kind.a.value).all(),\n"
+        "        session.query(Config).filter(Config.id == Post.id).all(),\n"
+        "    )\n"
+    )
+    after = _after(_run(tmp_path, {"app/models.py": models, "app/repo.py": repo}), "app/repo.py")
+    assert "session.scalars(select(Config).where(Config.id == Kind.a.value)).all()" in after
+    # Criteria on another mapped class join it implicitly, as legacy did: keep its dedup.
+    assert "session.scalars(select(Config).where(Config.id == Post.id)).unique().all()" in after
