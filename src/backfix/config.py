@@ -1,8 +1,10 @@
 """``[tool.backfix]`` in the target project's ``pyproject.toml``, merged with CLI flags.
 
-Global keys: ``exclude`` (list of globs), ``jobs`` (int), ``versions`` (table: library versions the
-project runs on, e.g. ``sqlalchemy = "1.4.52"``, when they cannot be read from its files). Each codemod reads its options from
-``[tool.backfix.<codemod-id>]``; a top-level key that a codemod declares as an option (``session_names``,
+Global keys: ``exclude`` (list of globs), ``jobs`` (int), ``format`` (bool: format the changed lines
+with ruff; unset means where the project uses a formatter, see backfix.formatting), ``versions``
+(table: library versions the project runs on, e.g. ``sqlalchemy = "1.4.52"``, when they cannot be
+read from its files). Each codemod reads its options from ``[tool.backfix.<codemod-id>]``; a
+top-level key that a codemod declares as an option (``session_names``,
 ``route_paths``, ...) applies to every codemod that declares it.
 """
 
@@ -23,7 +25,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 __all__ = ["Config", "ConfigError", "find_config", "load_config", "tomllib"]
 
-GLOBAL_KEYS = {"exclude": list, "jobs": int, "templates": str, "versions": dict}
+GLOBAL_KEYS = {"exclude": list, "jobs": int, "templates": str, "format": bool, "versions": dict}
 
 
 @dataclass(frozen=True)

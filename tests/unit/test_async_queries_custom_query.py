@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,12 @@ from backfix.builtin_codemods.async_queries import AsyncQueries
 from backfix.discovery import Workspace
 from backfix.results import RunResult, Violation
 from backfix.runner import CodemodSpec, RunOptions, run
+
+
+def _flat(code: str) -> str:
+    """Code without layout: the engine's formatter pass may wrap a rewritten statement."""
+    return re.sub(r"\s+", "", code).replace(",)", ")").replace(",]", "]")
+
 
 DB = "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n"
 QUERY = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,12 @@ from backfix.builtin_codemods.async_queries import AsyncQueries
 from backfix.discovery import Workspace
 from backfix.results import RunResult
 from backfix.runner import CodemodSpec, RunOptions, run
+
+
+def _flat(code: str) -> str:
+    """Code without layout: the engine's formatter pass may wrap a rewritten statement."""
+    return re.sub(r"\s+", "", code).replace(",)", ")").replace(",]", "]")
+
 
 MODELS = (
     "from sqlalchemy import ForeignKey\n"
@@ -67,9 +74,9 @@ def test_unique_only_for_classes_that_joined_load_a_collection(tmp_path: Path) -
         "    )\n"
     )
     after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
-    assert "session.scalars(select(User)).unique().all()" in after
-    assert "session.scalars(select(Post)).unique().all()" in after
-    assert "session.scalars(select(Config)).all()" in after
+    assert _flat("session.scalars(select(User)).unique().all()") in _flat(after)
+    assert _flat("session.scalars(select(Post)).unique().all()") in _flat(after)
+    assert _flat("session.scalars(select(Config)).all()") in _flat(after)
 
 
 def test_a_joined_backref_counts_on_the_class_it_is_created_on(tmp_path: Path) -> None:
@@ -85,8 +92,8 @@ def test_a_joined_backref_counts_on_the_class_it_is_created_on(tmp_path: Path) -
         "    return session.query(User).all(), session.query(Post).all()\n"
     )
     after = _after(_run(tmp_path, {"app/models.py": models, "app/repo.py": repo}), "app/repo.py")
-    assert "session.scalars(select(User)).unique().all()" in after
-    assert "session.scalars(select(Post)).all()" in after
+    assert _flat("session.scalars(select(User)).unique().all()") in _flat(after)
+    assert _flat("session.scalars(select(Post)).all()") in _flat(after)
 
 
 def test_direct_forms(tmp_path: Path) -> None:
@@ -100,9 +107,13 @@ def test_direct_forms(tmp_path: Path) -> None:
         "    return a, b, c\n"
     )
     after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
-    assert "session.scalars(select(Config).where(Config.id > 1).limit(1)).first()" in after
-    assert "session.execute(select(Config.id)).all()" in after
-    assert "session.scalar(select(func.count()).select_from(Config).filter_by(id=2))" in after
+    assert _flat("session.scalars(select(Config).where(Config.id > 1).limit(1)).first()") in _flat(
+        after
+    )
+    assert _flat("session.execute(select(Config.id)).all()") in _flat(after)
+    assert _flat(
+        "session.scalar(select(func.count()).select_from(Config).filter_by(id=2))"
+    ) in _flat(after)
 
 
 def test_imported_names_never_clash_with_the_module(tmp_path: Path) -> None:
@@ -118,8 +129,8 @@ def test_imported_names_never_clash_with_the_module(tmp_path: Path) -> None:
         "from sqlalchemy import delete as sa_delete\nfrom sqlalchemy import select as sa_select\n"
         in after
     )
-    assert "session.execute(sa_delete(Config).where(Config.id == select))" in after
-    assert "session.scalars(sa_select(Config)).all()" in after
+    assert _flat("session.execute(sa_delete(Config).where(Config.id == select))") in _flat(after)
+    assert _flat("session.scalars(sa_select(Config)).all()") in _flat(after)
     compile(after, "repo.py", "exec")
 
 
@@ -133,7 +144,7 @@ def test_an_existing_alias_is_reused(tmp_path: Path) -> None:
     )
     after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
     assert after.count("import select as sa_select") == 1
-    assert "session.scalars(sa_select(Config)).all()" in after
+    assert _flat("session.scalars(sa_select(Config)).all()") in _flat(after)
 
 
 def test_a_package_named_like_flask_is_the_project(tmp_path: Path) -> None:
@@ -201,6 +212,10 @@ def test_criteria_on_a_plain_class_join_nothing(tmp_path: Path) -> None:
         "    )\n"
     )
     after = _after(_run(tmp_path, {"app/models.py": models, "app/repo.py": repo}), "app/repo.py")
-    assert "session.scalars(select(Config).where(Config.id == Kind.a.value)).all()" in after
+    assert _flat("session.scalars(select(Config).where(Config.id == Kind.a.value)).all()") in _flat(
+        after
+    )
     # Criteria on another mapped class join it implicitly, as legacy did: keep its dedup.
-    assert "session.scalars(select(Config).where(Config.id == Post.id)).unique().all()" in after
+    assert _flat(
+        "session.scalars(select(Config).where(Config.id == Post.id)).unique().all()"
+    ) in _flat(after)
