@@ -13,7 +13,7 @@ from backfix.imports import ImportSpec, add_imports
 from . import chains as ch
 from .bindings import import_aliases
 from .model import FileEdits, Key
-from .scan import Site, scan
+from .scan import Site, module_name, scan
 
 #: every name a rewrite may import, and from where.
 IMPORTABLE = {
@@ -150,8 +150,28 @@ def rewrite_module(
     ]
     first_party: set[str] = set()
     if edits.db_import:
-        items.append(ImportSpec(edits.db_import, "db"))
+        items.append(ImportSpec(_db_module(path, module, edits.db_import), "db"))
         first_party.add(edits.db_import.split(".")[0])
     if items:
         new = add_imports(new, items, root=root, first_party=first_party)
     return new
+
+
+def _db_module(path: str, module: cst.Module, target: str) -> str:
+    """Where to import ``db`` from: relatively (``from .. import db``) in a module that imports its
+    own package relatively, else by its absolute name."""
+    uses_relative = any(
+        isinstance(small, cst.ImportFrom) and small.relative
+        for stmt in module.body
+        if isinstance(stmt, cst.SimpleStatementLine)
+        for small in stmt.body
+    )
+    own = module_name(path).split(".")
+    package = own if path.endswith("__init__.py") else own[:-1]
+    parts = target.split(".")
+    common = 0
+    while common < min(len(package), len(parts)) and package[common] == parts[common]:
+        common += 1
+    if not uses_relative or common == 0:
+        return target
+    return "." * (len(package) - common + 1) + ".".join(parts[common:])

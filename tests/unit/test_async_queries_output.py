@@ -219,3 +219,18 @@ def test_criteria_on_a_plain_class_join_nothing(tmp_path: Path) -> None:
     assert _flat(
         "session.scalars(select(Config).where(Config.id == Post.id)).unique().all()"
     ) in _flat(after)
+
+
+def test_db_import_follows_the_module_relative_style(tmp_path: Path) -> None:
+    """A module importing its package relatively gets `from .. import db`, others the full name."""
+    files = {
+        "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "app/api/__init__.py": "",
+        "app/api/users.py": (
+            "from ..models import Config\n\n\ndef f():\n    return Config.query.all()\n"
+        ),
+        "app/views.py": "from app.models import Config\n\n\ndef f():\n    return Config.query.all()\n",
+    }
+    result = _run(tmp_path, files)
+    assert "from .. import db\n" in _after(result, "app/api/users.py")
+    assert "from app import db\n" in _after(result, "app/views.py")
