@@ -867,11 +867,12 @@ class _Scanner(cst.CSTVisitor):
             )
         outer = self._climb(node)
         key = self.key(outer)
+        start = self.key(node.value)  # where the query starts, not a parenthesis around it
         self.chains.append(
             ChainFact(
                 key,
-                key[0],
-                key[1],
+                start[0],
+                start[1],
                 self.scope(),
                 self._caller(),
                 self.snippet(outer),
@@ -971,13 +972,14 @@ class _Scanner(cst.CSTVisitor):
         if isinstance(parent, cst.Await) and not manual:
             manual = "the legacy query is already awaited; the surrounding code needs a manual fix"
         key = self.key(outer)
+        start = self.key(chain.root)  # where the query starts, not a parenthesis around it
         blocker = self.context_blocker() if _executes(chain, use) else ""
         term = chain.terminal
         self.chains.append(
             ChainFact(
                 key,
-                key[0],
-                key[1],
+                start[0],
+                start[1],
                 self.scope(),
                 self._caller(),
                 self.snippet(outer),
@@ -1096,11 +1098,12 @@ class _Scanner(cst.CSTVisitor):
             never = f"query variable `{cand.name}` is never executed in this function"
             reason, reason2 = reason or never, reason2 or never
         self.frames.append(frame)
+        start = self.key(cand.chain.root)
         self.chains.append(
             ChainFact(
                 key,
-                key[0],
-                key[1],
+                start[0],
+                start[1],
                 frame.qual,
                 frame.qual,
                 self.snippet(cand.outer, prefix=f"{cand.name}="),
