@@ -446,6 +446,14 @@ def _method(
     return cst.Call(cst.Attribute(value, cst.Name(name)), args=list(args))
 
 
+def _db_call(db: cst.Name, name: str, args: Sequence[cst.Arg], term: Step) -> cst.Call:
+    """``db.name(args)``: the call keeps the step's parentheses, but the dot starts the statement,
+    so the line break a chain had before ``.paginate(`` must not follow ``db``."""
+    call = _method(db, name, args, like=term)
+    assert isinstance(call.func, cst.Attribute)
+    return call.with_changes(func=call.func.with_changes(dot=cst.Dot()))
+
+
 def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
     return cst.Arg(
         value,
@@ -921,21 +929,21 @@ def _fsa(
         if b.base.var or builders:
             raise Unsupported("`get_or_404()` after other query methods (spec F3)")
         entity = _entity(chain, shape, ".get_or_404()")
-        return _method(db, "get_or_404", _join_args([cst.Arg(entity), *args]), like=term)
+        return _db_call(db, "get_or_404", _join_args([cst.Arg(entity), *args]), term)
     if not shape.single_entity:
         raise Unsupported(
             f"`db.{term.name}` forces scalars(): only single-entity queries convert (spec F4/F6/M13)"
         )
     if term.name == "first_or_404":  # F4
         limited = _method(stmt, "limit", [cst.Arg(cst.Integer("1"))])
-        return _method(db, "first_or_404", _join_args([cst.Arg(limited), *args]), like=term)
+        return _db_call(db, "first_or_404", _join_args([cst.Arg(limited), *args]), term)
     if term.name == "one_or_404":  # F5
         if unique:
             raise Unsupported(
                 "`one_or_404()` on a query whose rows can repeat: legacy de-duplicated, "
                 "`db.one_or_404` would 404 (spec F5)"
             )
-        return _method(db, "one_or_404", _join_args([cst.Arg(stmt), *args]), like=term)
+        return _db_call(db, "one_or_404", _join_args([cst.Arg(stmt), *args]), term)
     keywords: list[cst.Arg] = []  # F6: arguments are keyword-only since Flask-SQLAlchemy 3.0
     for index, arg in enumerate(args):
         if arg.star:
@@ -945,7 +953,7 @@ def _fsa(
                 raise Unsupported("too many positional arguments to `paginate()`")
             arg = _kwarg(PAGINATE_POSITIONAL[index], arg.value).with_changes(comma=arg.comma)
         keywords.append(arg)
-    return _method(db, "paginate", _join_args([cst.Arg(stmt), *keywords]), like=term)
+    return _db_call(db, "paginate", _join_args([cst.Arg(stmt), *keywords]), term)
 
 
 def _fsa2(

@@ -42,7 +42,11 @@ VIEWS = (
 
 
 def _run(
-    tmp_path: Path, versions: dict[str, str], views: str = VIEWS, models: str = MODELS
+    tmp_path: Path,
+    versions: dict[str, str],
+    views: str = VIEWS,
+    models: str = MODELS,
+    fmt: bool | None = None,
 ) -> RunResult:
     files = {"app/__init__.py": DB, "app/models.py": models, "app/views.py": views}
     for rel, text in files.items():
@@ -53,7 +57,11 @@ def _run(
     result = run(
         Workspace(root=tmp_path, repo=None),
         RunOptions(
-            specs=[spec], paths=[tmp_path], apply=True, jobs=1, config={"versions": versions}
+            specs=[spec],
+            paths=[tmp_path],
+            apply=True,
+            jobs=1,
+            config={"versions": versions, "format": fmt},
         ),
     )
     assert not result.errors, result.errors
@@ -147,3 +155,19 @@ def test_scan_prints_assumed_versions(tmp_path: Path) -> None:
     )
     document = json.loads(done.stdout)
     assert any("Flask-SQLAlchemy 2.5.1 (uv.lock)" in a for a in document["assumptions"])
+
+
+def test_a_multi_line_chain_leaves_no_dangling_db(tmp_path: Path) -> None:
+    """Without the formatter, `db.paginate(` still starts where the chain started."""
+    views = (
+        "from app.models import Post\n\n\n"
+        "def index(page):\n"
+        "    return (\n"
+        "        Post.query.filter(Post.id > 3)\n"
+        "        .order_by(Post.id)\n"
+        "        .paginate(page=page, per_page=5)\n"
+        "    )\n"
+    )
+    after = _after(_run(tmp_path, {"flask-sqlalchemy": "3.1.1"}, views, fmt=False))
+    assert "        db.paginate(db.select(Post).where(Post.id > 3)\n" in after
+    assert not any(line.strip() == "db" for line in after.splitlines())
