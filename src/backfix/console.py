@@ -81,6 +81,8 @@ def print_scan(result: RunResult) -> None:
     )
     for assumption in result.assumptions:
         stderr.print(f"assumed: {assumption}", markup=False)
+    for note in result.notes:
+        stderr.print(f"  note: {note}", markup=False)
 
 
 def print_apply_summary(codemod_id: str, result: RunResult, written: str) -> None:

@@ -417,40 +417,46 @@ def format_change(request: FormatRequest) -> FormatOutcome:
 def _formatted(change: FileChange, mode: bool | None, ruff: str) -> FileChange:
     settings = settings_for(change.abs_path)
     text, crlf = _to_lf(decode_source(change.after))
-    spans: list[Span] | None = None
-    clean = True
-    if change.before is not None:
+    if change.before is None:
+        formatted = format_text(ruff, text, change.abs_path, settings)
+    else:
         before, _ = _to_lf(decode_source(change.before))
         spans = changed_spans(before, text)
         if not spans:
             return change
-        only_if_clean = mode is None and not settings.formatter
-        # Whether the rest of the file is formatted decides between one ruff run and one per span.
-        clean = (only_if_clean or len(spans) > 1) and is_formatted(
-            ruff, before, change.abs_path, settings
-        )
-        if only_if_clean and not clean:
-            raise _NotFormatted
-    if spans is None:
-        formatted = format_text(ruff, text, change.abs_path, settings)
-    else:
-        formatted = _format_spans(ruff, text, change.abs_path, settings, spans, clean)
-    if formatted == text:
-        return change
-    if spans is not None:
+        formatted = _format_changed(ruff, before, text, change.abs_path, settings, spans, mode)
         line = outside_changes(text, formatted, spans)
         if line is not None:
             raise FormatError(f"formatting would also change line {line}, outside the fix")
+    if formatted == text:
+        return change
     if not same_meaning(text, formatted):
         raise FormatError("the formatted code would not mean the same")
     if crlf:
         formatted = formatted.replace("\n", "\r\n")
-    encoding = declared_encoding(change.after)
-    after = formatted.encode(encoding)
+    after = formatted.encode(declared_encoding(change.after))
     problem = verify_output(change.path, change.before or b"", after)
     if problem is not None:
         raise FormatError(problem)
     return replace(change, after=after)
+
+
+def _format_changed(
+    ruff: str,
+    before: str,
+    text: str,
+    path: str,
+    settings: FormatterSettings,
+    spans: Sequence[Span],
+    mode: bool | None,
+) -> str:
+    """``text`` with ``spans`` formatted, when ``mode`` and the project say so."""
+    only_if_clean = mode is None and not settings.formatter
+    # Whether the rest of the file is formatted decides between one ruff run and one per span.
+    clean = (only_if_clean or len(spans) > 1) and is_formatted(ruff, before, path, settings)
+    if only_if_clean and not clean:
+        raise _NotFormatted
+    return _format_spans(ruff, text, path, settings, spans, clean)
 
 
 # --- a run ----------------------------------------------------------------------------------------------
@@ -480,11 +486,15 @@ def format_changes(
         return list(changes), [note]
     requests = [FormatRequest(change, mode, ruff) for change in changes]
     outcomes: list[FormatOutcome] = []
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(requests)))) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(requests))))
+    try:
         for done, outcome in enumerate(pool.map(format_change, requests), 1):
             outcomes.append(outcome)
             if progress:
                 progress("format", done, len(requests))
+    finally:
+        # On Ctrl-C, files not started yet are dropped instead of formatted before the run stops.
+        pool.shutdown(wait=True, cancel_futures=True)
     return [o.change for o in outcomes], _notes(outcomes)
 
 

@@ -171,3 +171,20 @@ def test_a_multi_line_chain_leaves_no_dangling_db(tmp_path: Path) -> None:
     after = _after(_run(tmp_path, {"flask-sqlalchemy": "3.1.1"}, views, fmt=False))
     assert "        db.paginate(db.select(Post).where(Post.id > 3)\n" in after
     assert not any(line.strip() == "db" for line in after.splitlines())
+
+
+def test_versions_table_in_pyproject_is_read_by_the_cli(tmp_path: Path) -> None:
+    """`[tool.backfix.versions]` is a known table: scan accepts it and reports its versions."""
+    _run(tmp_path, {})
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.backfix.versions]\nflask-sqlalchemy = "2.5.1"\nsqlalchemy = "1.4.40"\n'
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "backfix", "scan", "--no-ledger", "--codemod", "async-queries"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "SQLAlchemy 1.4.40 ([tool.backfix.versions])" in done.stderr
