@@ -44,11 +44,11 @@ SAME = frozenset(
     }
 )
 RENAMED = {"filter": "where", "with_entities": "with_only_columns", "add_entity": "add_columns"}
-#: builders that become execution options (A13).
+#: builders that become execution options.
 OPTION_BUILDERS = frozenset({"populate_existing", "autoflush"})
 BUILDERS = SAME | frozenset(RENAMED) | OPTION_BUILDERS
 
-#: terminals whose result is a statement or a subquery, not rows: nothing is executed (A11/B14).
+#: terminals whose result is a statement or a subquery, not rows: nothing is executed.
 STATEMENT_TERMINALS = frozenset(
     {"subquery", "cte", "scalar_subquery", "as_scalar", "label", "statement"}
 )
@@ -84,25 +84,24 @@ FSA_TERMINALS = frozenset({"paginate", "first_or_404", "one_or_404", "get_or_404
 #: methods with no faithful mechanical rewrite: §9 of the spec.
 REPORTED = {
     "yield_per": "`yield_per()` needs streaming (`stream_scalars`) and is incompatible with "
-    "`unique()` (spec A13/M12)",
-    "params": "`params()` must move to the `execute()` call (spec A14)",
-    "with_parent": "`with_parent()` becomes `.where(with_parent(...))` (spec A14); rewrite by hand",
-    "from_self": "`from_self()` was removed in 2.0; needs `aliased(Entity, subquery)` (spec M8)",
-    "select_entity_from": "`select_entity_from()` was removed in 2.0 (spec M8)",
-    "reset_joinpoint": "`reset_joinpoint()` has no 2.0 equivalent (spec M8)",
-    "union": "set operations become `union(s1, s2)` + `aliased()` (spec A15)",
-    "union_all": "set operations become `union_all(s1, s2)` + `aliased()` (spec A15)",
-    "intersect": "set operations need a manual rewrite (spec A15)",
-    "except_": "set operations need a manual rewrite (spec A15)",
-    "enable_eagerloads": "no direct `select()` analogue (spec M15)",
-    "only_return_tuples": "no direct `select()` analogue (spec M15)",
-    "with_session": "`Query.with_session()` has no `select()` analogue (spec M6/M15)",
-    "merge_result": "no direct `select()` analogue (spec M15)",
-    "instances": "no direct `select()` analogue (spec M15)",
-    "exists": "`.exists()` needs `select(stmt.exists())` or `exists().where(...)` (spec B8); "
-    "rewrite by hand",
-    "value": "`Query.value()` is deprecated and has no exact equivalent (spec B13/M17)",
-    "values": "`Query.values()` is deprecated and has no exact equivalent (spec B13/M17)",
+    "`unique()`",
+    "params": "`params()` must move to the `execute()` call",
+    "with_parent": "`with_parent()` becomes `.where(with_parent(...))`; rewrite by hand",
+    "from_self": "`from_self()` was removed in 2.0; needs `aliased(Entity, subquery)`",
+    "select_entity_from": "`select_entity_from()` was removed in 2.0",
+    "reset_joinpoint": "`reset_joinpoint()` has no 2.0 equivalent",
+    "union": "set operations become `union(s1, s2)` + `aliased()`",
+    "union_all": "set operations become `union_all(s1, s2)` + `aliased()`",
+    "intersect": "set operations need a manual rewrite",
+    "except_": "set operations need a manual rewrite",
+    "enable_eagerloads": "no direct `select()` analogue",
+    "only_return_tuples": "no direct `select()` analogue",
+    "with_session": "`Query.with_session()` has no `select()` analogue",
+    "merge_result": "no direct `select()` analogue",
+    "instances": "no direct `select()` analogue",
+    "exists": "`.exists()` needs `select(stmt.exists())` or `exists().where(...)`; rewrite by hand",
+    "value": "`Query.value()` is deprecated and has no exact equivalent",
+    "values": "`Query.values()` is deprecated and has no exact equivalent",
 }
 
 #: names that hold a mapped class by convention (generic CRUD repositories: `self.model`).
@@ -225,7 +224,7 @@ def split_chain(node: cst.BaseExpression, spec: RootSpec) -> Chain | None:
     return Chain(current, tuple(steps), subscript)
 
 
-# --- columns and result shape (R2) ----------------------------------------------------------------------
+# --- columns and result shape ----------------------------------------------------------------------
 
 
 def column_kind(expr: cst.BaseExpression, aliased: frozenset[str]) -> str | None:
@@ -295,7 +294,7 @@ def shape_of(columns: Sequence[cst.BaseExpression], aliased: frozenset[str]) -> 
             code = cst.Module([]).code_for_node(column)
             raise Unsupported(
                 f"cannot tell statically whether `{code}` is an entity or a column, so the result "
-                "shape (objects or rows, spec R2) is unknown"
+                "shape (objects or rows) is unknown"
             )
         kinds.append(kind)
     return Shape(list(columns), kinds)
@@ -489,11 +488,11 @@ def _check_builder(step: Step) -> None:
     if step.name in {"join", "outerjoin"}:
         for arg in step.call.args:
             if isinstance(arg.value, (cst.SimpleString, cst.ConcatenatedString)):
-                raise Unsupported("string join targets were removed in 2.0 (spec M8)")
+                raise Unsupported("string join targets were removed in 2.0")
             if arg.keyword is not None and arg.keyword.value in {"aliased", "from_joinpoint"}:
-                raise Unsupported(f"`join(..., {arg.keyword.value}=...)` was removed in 2.0 (M8)")
+                raise Unsupported(f"`join(..., {arg.keyword.value}=...)` was removed in 2.0")
     if step.name == "options" and _scan([step.call]).strings:
-        raise Unsupported("string loader paths (`joinedload('rel')`) were removed in 2.0 (M8)")
+        raise Unsupported("string loader paths (`joinedload('rel')`) were removed in 2.0")
 
 
 def _apply_builder(b: _Builder, stmt: cst.BaseExpression, step: Step) -> cst.BaseExpression:
@@ -570,7 +569,7 @@ def _check_distinct_order(shape: Shape, steps: Sequence[Step]) -> None:
     if _scan(list(orders)).names - selected:
         raise Unsupported(
             "`distinct()` with `order_by()` on columns that are not selected: 1.x added them to "
-            "the SELECT list, 2.0 does not (spec A4/M9)"
+            "the SELECT list, 2.0 does not"
         )
 
 
@@ -685,7 +684,7 @@ def _no_terminal(
         return _unique(b.run("execute", [cst.Arg(stmt)], parens=parens), unique)
     raise Unsupported(
         "the query is used as a value (returned, stored or passed on); its consumers may call "
-        "Query-only methods on a Select (spec M5)"
+        "Query-only methods on a Select"
     )
 
 
@@ -695,14 +694,14 @@ def _subscript(
     if b.ctx.use == USE_STMT_ONLY:
         raise Unsupported("subscript of a query variable")
     if len(sub.slice) != 1 or not isinstance(sub.slice[0].slice, cst.Slice):
-        raise Unsupported("`q[i]` raises IndexError in legacy and has no exact equivalent (M17)")
+        raise Unsupported("`q[i]` raises IndexError in legacy and has no exact equivalent")
     piece = sub.slice[0].slice
     if piece.step is not None:
         raise Unsupported("slice with a step")
     lower = _int_literal(piece.lower)
     upper = _int_literal(piece.upper)
     if lower is None or upper is None or upper < lower:
-        raise Unsupported("only slices with non-negative integer literal bounds are rewritten (A5)")
+        raise Unsupported("only slices with non-negative integer literal bounds are rewritten")
     if lower:
         stmt = _method(stmt, "offset", [cst.Arg(cst.Integer(str(lower)))])
     stmt = _method(stmt, "limit", [cst.Arg(cst.Integer(str(upper - lower)))])
@@ -772,7 +771,7 @@ def _terminal(
         return _method(executed, "scalar_one_or_none", like=term)
     raise Unsupported(
         f"`.{name}()` is not a legacy Query method with a select() equivalent (a custom Query "
-        "subclass method? spec M6)"
+        "subclass method?)"
     )
 
 
@@ -842,7 +841,7 @@ def _by_entity(
     bad = [s.name for s in builders if s.name not in allowed]
     if bad:
         raise Unsupported(
-            f"bulk `.{term.name}()` after `.{bad[0]}()`: only filtered queries convert (spec B11/B12)"
+            f"bulk `.{term.name}()` after `.{bad[0]}()`: only filtered queries convert"
         )
     positional = (
         ("values", "synchronize_session") if term.name == "update" else ("synchronize_session",)
@@ -857,7 +856,7 @@ def _by_entity(
                 raise Unsupported(f"unexpected argument to `.{term.name}()`")
             key = positional[index]
         if key not in positional:
-            raise Unsupported(f"`.{term.name}({key}=...)` needs a manual rewrite (spec B11)")
+            raise Unsupported(f"`.{term.name}({key}=...)` needs a manual rewrite")
         given[key] = arg.value
     dml: cst.BaseExpression = cst.Call(b.sa(term.name), args=[cst.Arg(entity)])
     for step in builders:
@@ -898,7 +897,7 @@ def _get(
         else:
             raise Unsupported(
                 f"`.get()` after `.{step.name}()`: `Session.get` only takes options, "
-                "populate_existing and with_for_update (spec B7)"
+                "populate_existing and with_for_update"
             )
     return b.run("get", _join_args(args), parens=b.ctx.parens)
 
@@ -917,7 +916,7 @@ def _fsa(
     unique: bool,
     builders: Sequence[Step],
 ) -> cst.BaseExpression:
-    """Table D: Flask-SQLAlchemy's extension methods (F3-F6), shape S only."""
+    """Table D: Flask-SQLAlchemy's extension methods (get_or_404, first_or_404, paginate...), single-entity queries only."""
     assert term.call is not None
     if not b.base.fsa_db:
         raise Unsupported(f"`.{term.name}()` on a query that is not Flask-SQLAlchemy's")
@@ -927,21 +926,19 @@ def _fsa(
         return _fsa2(b, chain, stmt, term, shape, unique, builders)
     if term.name == "get_or_404":  # F3
         if b.base.var or builders:
-            raise Unsupported("`get_or_404()` after other query methods (spec F3)")
+            raise Unsupported("`get_or_404()` after other query methods")
         entity = _entity(chain, shape, ".get_or_404()")
         return _db_call(db, "get_or_404", _join_args([cst.Arg(entity), *args]), term)
     if not shape.single_entity:
-        raise Unsupported(
-            f"`db.{term.name}` forces scalars(): only single-entity queries convert (spec F4/F6/M13)"
-        )
-    if term.name == "first_or_404":  # F4
+        raise Unsupported(f"`db.{term.name}` forces scalars(): only single-entity queries convert")
+    if term.name == "first_or_404":
         limited = _method(stmt, "limit", [cst.Arg(cst.Integer("1"))])
         return _db_call(db, "first_or_404", _join_args([cst.Arg(limited), *args]), term)
     if term.name == "one_or_404":  # F5
         if unique:
             raise Unsupported(
                 "`one_or_404()` on a query whose rows can repeat: legacy de-duplicated, "
-                "`db.one_or_404` would 404 (spec F5)"
+                "`db.one_or_404` would 404"
             )
         return _db_call(db, "one_or_404", _join_args([cst.Arg(stmt), *args]), term)
     keywords: list[cst.Arg] = []  # F6: arguments are keyword-only since Flask-SQLAlchemy 3.0

@@ -283,7 +283,7 @@ class Planner:
                 if not reason and chain.kind == KIND_FSA and self.mode == ASYNC:
                     reason = (
                         "Flask-SQLAlchemy has no AsyncSession support; it is never converted to "
-                        "async (spec M14). Run `--mode sync` for these queries"
+                        "async. Run `--mode sync` for these queries"
                     )
                     refused_fsa = True
                 if not reason and self.mode == SYNC and chain.kind == KIND_ASYNC:
@@ -322,7 +322,7 @@ class Planner:
                 if item.missing_on_async:
                     message = f"`{item.method}()` does not exist on AsyncSession [{mode}: {why}]"
                     reason = (
-                        "legacy bulk methods are not proxied by AsyncSession (spec M16): use "
+                        "legacy bulk methods are not proxied by AsyncSession; use "
                         "`await session.execute(insert(Model), rows)` / `update(Model), rows`, or "
                         "`await session.run_sync(...)`"
                     )
@@ -484,7 +484,7 @@ class Planner:
                 facts,
                 call,
                 f"`{name}` becomes async but is used here as a value (callback, dispatch table); "
-                f"its calls cannot be found (spec M19). Chain: {trail}",
+                f"its calls cannot be found. Chain: {trail}",
                 reported,
             )
             return
@@ -563,7 +563,7 @@ class Planner:
                             site,
                             f"query on the dynamic relationship `{site.attr}`",
                             f'`.{site.attr}` is `lazy="dynamic"`: `.{site.method}()` runs a legacy '
-                            "AppenderQuery (spec M4); rewrite with `select(...).where(with_parent(...))` "
+                            "AppenderQuery; rewrite with `select(...).where(with_parent(...))` "
                             'or move to `lazy="write_only"`',
                         )
                     )
@@ -574,7 +574,7 @@ class Planner:
                         (
                             site,
                             f"possible lazy load of relationship `{site.attr}` in async code",
-                            "lazy loading raises MissingGreenlet under AsyncSession (spec M1): load "
+                            "lazy loading raises MissingGreenlet under AsyncSession: load "
                             f"it eagerly (`selectinload(...{site.attr})` on the query that produced "
                             f"the object) or use `await obj.awaitable_attrs.{site.attr}`",
                         )

@@ -1,4 +1,4 @@
-"""Relationship access the rewrite cannot make safe: lazy loads under asyncio (M1), dynamic (M4).
+"""Relationship access the rewrite cannot make safe: lazy loads under asyncio, dynamic relationships.
 
 Both need to know which attributes are relationships, so they run in the plan phase over the
 relationship names collected from every class body (``relationship(...)``, ``backref(...)``), using the

@@ -50,7 +50,7 @@ class AwaitFact:
     kind: str
     snippet: str
     async_blocker: str = ""
-    missing_on_async: bool = False  # a legacy bulk method AsyncSession does not have (M16)
+    missing_on_async: bool = False  # a legacy bulk method AsyncSession does not have
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ ASYNC_SESSION_METHODS = frozenset(
         "run_sync",
     }
 )
-#: legacy Session methods that AsyncSession does not proxy (spec M16).
+#: legacy Session methods that AsyncSession does not proxy.
 MISSING_ON_ASYNC = frozenset({"bulk_save_objects", "bulk_insert_mappings", "bulk_update_mappings"})
 SYNC_SESSION_TYPES = frozenset({"Session", "scoped_session"})
 ASYNC_SESSION_TYPES = frozenset({"AsyncSession", "async_scoped_session"})
@@ -62,14 +62,14 @@ DEPENDS = frozenset({"Depends", "Security"})
 
 #: decorators whose function cannot become `async def` (spec §7.4), with the reason.
 BLOCKING_DECORATORS = {
-    "property": "a @property getter cannot be async (spec M7)",
-    "cached_property": "a @cached_property cannot be async (spec M7)",
-    "hybrid_property": "a hybrid property cannot be async (spec M7)",
-    "hybrid_method": "a hybrid method cannot be async (spec M7)",
-    "setter": "a property setter cannot be async (spec M7)",
-    "expression": "a hybrid expression cannot be async (spec M7)",
-    "validates": "@validates hooks run synchronously inside the ORM (spec M20)",
-    "listens_for": "event listeners are synchronous (spec M20)",
+    "property": "a @property getter cannot be async",
+    "cached_property": "a @cached_property cannot be async",
+    "hybrid_property": "a hybrid property cannot be async",
+    "hybrid_method": "a hybrid method cannot be async",
+    "setter": "a property setter cannot be async",
+    "expression": "a hybrid expression cannot be async",
+    "validates": "@validates hooks run synchronously inside the ORM",
+    "listens_for": "event listeners are synchronous",
     "contextmanager": "a @contextmanager generator cannot simply become async",
     "command": "CLI commands are synchronous entry points (spec §7.4)",
     "group": "CLI commands are synchronous entry points (spec §7.4)",
@@ -1012,7 +1012,7 @@ class _Scanner(cst.CSTVisitor):
         return frozenset(names)
 
     def _finish_variable(self, frame: Frame, cand: _VarCandidate) -> None:
-        """Validate a query variable (spec M5's safe sub-case) and record it as one violation."""
+        """Validate a query variable (the safe case of a query variable) and record it as one violation."""
         key = self.key(cand.outer)
         spec = ch.RootSpec(ch.ROOT_VAR, cand.name)
         sites: list[Site] = []
@@ -1026,9 +1026,9 @@ class _Scanner(cst.CSTVisitor):
             reason = str(exc)
             root_columns = []
         if len(roots) > 1:
-            reason = f"query variable `{cand.name}` is assigned from more than one query (spec M5)"
+            reason = f"query variable `{cand.name}` is assigned from more than one query"
         elif cand.name in frame.nested_names:
-            reason = f"query variable `{cand.name}` is used in a nested function (spec M5)"
+            reason = f"query variable `{cand.name}` is used in a nested function"
         if not reason:
             reason = _check(cand.chain, root_base, ch.USE_STMT_ONLY)[0]
         uses: list[tuple[cst.BaseExpression, ch.Chain, str, bool, bool]] = []
@@ -1044,7 +1044,7 @@ class _Scanner(cst.CSTVisitor):
                     and ch.split_chain(assign.value, spec) is not None
                 ):
                     continue  # a rebuild; checked from its value below
-                reason = f"query variable `{cand.name}` is reassigned to something else (M5)"
+                reason = f"query variable `{cand.name}` is reassigned to something else"
                 break
             outer = self._climb(name_node)
             chain = ch.split_chain(outer, spec)
@@ -1058,7 +1058,7 @@ class _Scanner(cst.CSTVisitor):
                 and holder.targets[0].target.value == cand.name
             ):
                 if chain.terminal is not None or chain.subscript is not None:
-                    reason = f"`{cand.name}` is reassigned to a result, not a query (M5)"
+                    reason = f"`{cand.name}` is reassigned to a result, not a query"
                     break
                 rebuild_steps.extend(chain.builders)
                 uses.append((outer, chain, ch.USE_STMT_ONLY, False, False))
@@ -1067,7 +1067,7 @@ class _Scanner(cst.CSTVisitor):
             if chain.terminal is None and chain.subscript is None and use != ch.USE_ITER:
                 reason = (
                     f"query variable `{cand.name}` is used as a value (returned, stored or "
-                    "passed on); its consumers may call Query-only methods on a Select (spec M5)"
+                    "passed on); its consumers may call Query-only methods on a Select"
                 )
                 break
             uses.append((outer, chain, use, parens, True))
