@@ -36,6 +36,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from backfix.bindings import bound_names
 from backfix.codemod import Codemod
 from backfix.imports import (
     add_import,
@@ -255,7 +256,7 @@ def _find_logger(module: cst.Module, configured: str) -> _LoggerSite | None:
         small = _single_small(stmt)
         if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
             # `from loguru import logger`, `from app.log import logger`: the module's own logger.
-            if configured in _import_bindings(small):
+            if configured in bound_names(small):
                 return _LoggerSite(configured, index)
             continue
         if isinstance(small, cst.Assign) and len(small.targets) == 1:
@@ -273,93 +274,19 @@ def _find_logger(module: cst.Module, configured: str) -> _LoggerSite | None:
     return None
 
 
-def _import_bindings(node: cst.Import | cst.ImportFrom) -> set[str]:
-    """Names an import statement binds (``import a.b`` binds ``a``)."""
-    if isinstance(node.names, cst.ImportStar):
-        return set()
+def _module_names(module: cst.Module) -> set[str]:
+    """Names bound in the module that a new logger must not shadow (function bodies aside)."""
     names: set[str] = set()
-    for alias in node.names:
-        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-            names.add(alias.asname.name.value)
+    for stmt in module.body:
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            names.add(stmt.name.value)
         else:
-            dotted = get_full_name_for_node(alias.name) or ""
-            names.add(dotted.split(".")[0])
+            names.update(bound_names(stmt))
     return names
 
 
-def _module_names(module: cst.Module) -> set[str]:
-    """Names bound at the top level of the module that a new logger must not shadow."""
-    collector = _BindingCollector()
-    for stmt in module.body:
-        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-            collector.names.add(stmt.name.value)
-        else:
-            stmt.visit(collector)
-    return collector.names
-
-
-class _BindingCollector(cst.CSTVisitor):
-    """Every name bound by assignment, import, loop, ``with``, ``except as``, def or parameter.
-
-    Used as an over-approximation: names bound in nested functions count too, which only ever makes
-    the codemod more careful.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: set[str] = set()
-
-    def _targets(self, node: cst.BaseExpression | cst.BaseAssignTargetExpression) -> None:
-        if isinstance(node, cst.Name):
-            self.names.add(node.value)
-        elif isinstance(node, (cst.Tuple, cst.List)):
-            for element in node.elements:
-                self._targets(element.value)
-        elif isinstance(node, cst.StarredElement):
-            self._targets(node.value)
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self._targets(node.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._targets(node.target)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._targets(node.target)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._targets(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._targets(node.target)
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self._targets(node.target)
-
-    def visit_AsName(self, node: cst.AsName) -> None:
-        self._targets(node.name)
-
-    def visit_Import(self, node: cst.Import) -> None:
-        self.names.update(_import_bindings(node))
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self.names.update(_import_bindings(node))
-
-    def visit_Param(self, node: cst.Param) -> None:
-        self.names.add(node.name.value)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.names.add(node.name.value)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.names.add(node.name.value)
-
-
 def _function_bindings(node: cst.FunctionDef) -> set[str]:
-    collector = _BindingCollector()
-    node.params.visit(collector)
-    node.body.visit(collector)
-    return collector.names
+    return set(bound_names(node.params)) | set(bound_names(node.body))
 
 
 def _logging_import(module: cst.Module) -> str | None:

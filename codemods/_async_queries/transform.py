@@ -8,10 +8,10 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, PositionProvider
 
+from backfix.bindings import import_aliases
 from backfix.imports import ImportSpec, add_imports
 
 from . import chains as ch
-from .bindings import import_aliases
 from .model import FileEdits, Key
 from .scan import Site, module_name, scan
 

@@ -1,6 +1,6 @@
-"""Names a module binds, so the names a rewrite imports never clash with the module's own.
+"""Names a module binds, so the names a rewrite adds never clash with the module's own.
 
-A module that defines ``def delete(...)`` (or imports another ``select``, or has a parameter called
+Shared by every codemod that brings a name into a module (an import, a logger). A module that defines ``def delete(...)`` (or imports another ``select``, or has a parameter called
 ``func``) would have its name shadowed by ``from sqlalchemy import delete``, or shadow it: the
 rewrite then imports ``delete as sa_delete`` instead. Names are collected from the whole module,
 every scope included, which can only make the tool alias more often than strictly needed.
@@ -16,10 +16,11 @@ import libcst as cst
 PREFIXES = {"sqlalchemy": "sa_", "flask": "flask_"}
 
 
-class _Bindings(cst.CSTVisitor):
+class BindingCollector(cst.CSTVisitor):
     """Every name bound anywhere, with the ``(module, name)`` it was imported as (or None)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.bound: dict[str, set[tuple[str, str] | None]] = {}
 
     def _bind(self, name: str, origin: tuple[str, str] | None = None) -> None:
@@ -88,9 +89,9 @@ class _Bindings(cst.CSTVisitor):
             self._bind(item.name.value)
 
 
-def bound_names(module: cst.Module) -> dict[str, set[tuple[str, str] | None]]:
+def bound_names(module: cst.CSTNode) -> dict[str, set[tuple[str, str] | None]]:
     """Name → how it is bound: ``(module, name)`` for a ``from`` import, None for anything else."""
-    visitor = _Bindings()
+    visitor = BindingCollector()
     module.visit(visitor)
     return visitor.bound
 
