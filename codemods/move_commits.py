@@ -40,7 +40,7 @@ from typing import Any, ClassVar
 import libcst as cst
 
 from backfix.codemod import Codemod, Plan, ProjectContext
-from backfix.imports import project_root
+from backfix.imports import first_party_packages, project_root
 from backfix.results import FileFacts, Violation
 from backfix.source import SourceError, SourceFile
 from backfix.templating import render
@@ -53,6 +53,7 @@ from ._move_commits.frameworks import (
 )
 from ._move_commits.model import (
     Extraction,
+    ImportNeed,
     MethodSpec,
     PackageInitEdits,
     RouteEdits,
@@ -60,9 +61,9 @@ from ._move_commits.model import (
     ServiceEdits,
     UnitPlan,
 )
+from ._move_commits.output import attach_output
 from ._move_commits.placement import (
     ServiceLocation,
-    free_name,
     method_base_name,
     module_name,
     relative_import,
@@ -71,7 +72,9 @@ from ._move_commits.placement import (
 )
 from ._move_commits.quick import may_have_route_commits
 from ._move_commits.rewrite import rewrite_route, rewrite_service
+from ._move_commits.signature import Signature, choose_method_name, signature
 from ._move_commits.syntax import code_of
+from ._move_commits.typing_plan import TypingContext
 
 
 class MoveCommits(Codemod):
@@ -126,6 +129,7 @@ class MoveCommits(Codemod):
         in_route_path = self._in_route_path(source.path)
         analyzer = Analyzer(source.module, source.path, self._session_names(), in_route_path)
         analyzer.run()
+        attach_output(analyzer)
         return analyzer
 
     def analyze(self, source: SourceFile) -> FileFacts:
@@ -190,6 +194,7 @@ class MoveCommits(Codemod):
                 self._overrides(),
                 self.options["line_length"],
                 project_root(source.abs_path, source.path),
+                first_party_packages(source.abs_path, project_root(source.abs_path, source.path)),
             )
         if isinstance(edits, ServiceEdits):
             module = source.module if source.exists else cst.Module([])
@@ -200,6 +205,7 @@ class MoveCommits(Codemod):
                 self._overrides(),
                 self.options["line_length"],
                 project_root(source.abs_path, source.path),
+                first_party_packages(source.abs_path, project_root(source.abs_path, source.path)),
             )
         if isinstance(edits, PackageInitEdits):
             if source.exists:
@@ -236,6 +242,7 @@ class _Planner:
             for entry in self.options["route_paths"]
             if "/" not in entry and not any(ch in entry for ch in "*?[")
         ]
+        self.typing = TypingContext(project, self.is_package)
 
     def add_route(self, facts: RouteFacts, imports: dict[str, str]) -> None:
         """Register one route file's facts."""
@@ -324,9 +331,13 @@ class _Planner:
             ):
                 self.reasons[key] = f"`{class_name}` already means something else in {facts.path}"
                 continue
+            sig = signature(extraction, facts.path, self.typing)
+            if isinstance(sig, str):
+                self.reasons[key] = sig
+                continue
             codes: list[tuple[str, str]] = []
             clash = ""
-            for need in extraction.imports:
+            for need in _with_type_needs(extraction, sig):
                 if need.local:
                     continue
                 code = service_import(need, facts.path, path, self.is_package)
@@ -347,7 +358,9 @@ class _Planner:
             for name, code in codes:
                 added[name] = code
                 imports.append(code)
-            method = free_name(method_base_name(extraction), methods_taken)
+            method = choose_method_name(
+                extraction, methods_taken, self.codemod._overrides(), method_base_name(extraction)
+            )
             methods_taken.add(method)
             local_imports = tuple(need.code() for need in extraction.imports if need.local)
             methods.append(
@@ -358,6 +371,9 @@ class _Planner:
                     body_code=extraction.body_code,
                     returns=extraction.returns,
                     local_imports=local_imports,
+                    annotations=sig.annotations,
+                    return_annotation=sig.return_annotation,
+                    leading_comments=extraction.output.leading_comments,
                     origin=f"{facts.path}:{extraction.func_name}",
                 )
             )
@@ -430,6 +446,17 @@ class _Planner:
                 result[path] = init
         result.update(self.services)
         return result
+
+
+def _with_type_needs(extraction: Extraction, sig: Signature) -> list[ImportNeed]:
+    """The imports of the moved code, then those only the annotations need."""
+    needs = list(extraction.imports)
+    names = {need.name for need in needs}
+    for need in sig.needs:
+        if need.name not in names:
+            names.add(need.name)
+            needs.append(need)
+    return needs
 
 
 def _service_bindings(

@@ -44,6 +44,38 @@ class Param:
 
 
 @dataclass(frozen=True)
+class TypeInfo:
+    """A type the service method can spell: annotation code, the imports its names need, and
+    whether the value may also be None (``X | None``)."""
+
+    code: str
+    needs: tuple[ImportNeed, ...] = ()
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class OutputFacts:
+    """What the generated code needs beyond data flow: types, naming hints, moved comments.
+
+    ``param_types`` follows ``Extraction.params`` (None: unknown); ``return_type`` is None when
+    unknown (``TypeInfo("None")`` when nothing is returned); ``typed_route`` says the route function
+    is annotated (a typed context); ``unknown`` names what could not be typed; ``type_ignores`` that
+    the moved code carries ``# type: ignore`` comments. ``name`` is the method name the writes
+    suggest (``create_job``), ``subject``/``verb`` its parts for templates.
+    """
+
+    param_types: tuple[TypeInfo | None, ...] = ()
+    return_type: TypeInfo | None = None
+    typed_route: bool = False
+    unknown: tuple[str, ...] = ()
+    type_ignores: bool = False
+    name: str = ""
+    verb: str = ""
+    subject: str = ""
+    leading_comments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Extraction:
     """A unit of work that can move: everything the plan needs to place it."""
 
@@ -56,6 +88,7 @@ class Extraction:
     body_code: str
     imports: tuple[ImportNeed, ...]
     route_names: frozenset[str] = field(default_factory=frozenset)
+    output: OutputFacts = field(default_factory=OutputFacts)
 
 
 @dataclass(frozen=True)
@@ -111,6 +144,9 @@ class MethodSpec:
     returns: tuple[str, ...]
     local_imports: tuple[str, ...]
     origin: str
+    annotations: tuple[str, ...] = ()
+    return_annotation: str = ""
+    leading_comments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

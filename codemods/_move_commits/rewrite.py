@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import libcst as cst
@@ -22,6 +22,8 @@ from .model import (
 from .syntax import code_of
 
 PLACEHOLDER = "__backfix_body__"
+#: calls with more arguments than this pass them all by keyword.
+MAX_POSITIONAL = 3
 TEMPLATE_DIR = "code/move-commits"
 
 
@@ -52,9 +54,10 @@ def call_statement(
     line_length: int,
 ) -> cst.BaseStatement:
     """``job = JobService.create_job(data, tenant_id=g.tenant_id)`` from the call-site template."""
-    # Arguments follow the signature's order; after the first keyword argument all are keywords.
+    # Arguments follow the signature's order; after the first keyword argument all are keywords,
+    # and a call with more than three arguments names every one of them.
     args: list[str] = []
-    keywords = False
+    keywords = len(unit.params) > MAX_POSITIONAL
     for param in unit.params:
         keywords = keywords or not param.positional
         args.append(f"{param.name}={param.value}" if keywords else param.value)
@@ -90,7 +93,7 @@ def route_replacement(
     assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
     assert isinstance(call, cst.SimpleStatementLine)
     if unit.try_node is None or unit.split is None:
-        return [call.with_changes(leading_lines=first.leading_lines)]
+        return [call.with_changes(leading_lines=_route_lines(unit, first.leading_lines))]
     handlers = []
     for split in unit.split:
         if not split.kept or _is_bare_raise(split.kept):
@@ -104,6 +107,12 @@ def route_replacement(
     inner = unit.try_node.body.with_changes(body=[call])
     route_try = unit.try_node.with_changes(body=inner, handlers=handlers)
     return [route_try.with_changes(leading_lines=first.leading_lines)]
+
+
+def _route_lines(unit: Unit, lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    """The lines above the call: those above the moved code, minus the comments that moved with it."""
+    moved = len(unit.extraction.output.leading_comments) if unit.extraction is not None else 0
+    return list(lines[: len(lines) - moved]) if moved else list(lines)
 
 
 def _is_bare_raise(stmts: Sequence[cst.BaseStatement]) -> bool:
@@ -137,6 +146,7 @@ def rewrite_route(
     overrides: Sequence[str],
     line_length: int = 88,
     root: Path | None = None,
+    project_first_party: Collection[str] = (),
 ) -> cst.Module:
     """Replace every planned unit with its service call, import the services, drop dead imports."""
     by_id = {unit.unit_id: unit for unit in units}
@@ -151,6 +161,7 @@ def rewrite_route(
     module = module.visit(_ReplaceUnits(replacements))
     # The services imported here are the project's own, even when this run creates them.
     first_party = {line.split()[1].split(".")[0] for line in edits.imports}
+    first_party |= set(project_first_party)
     module = add_imports(
         module, edits.imports, root=root, first_party=first_party, line_length=line_length
     )
@@ -256,12 +267,22 @@ def method_node(
 ) -> cst.FunctionDef:
     """A service method from the method template, with the moved statements as its body."""
     head = f"    {'async ' if spec.is_async else ''}def {spec.name}("
+    typed = [
+        f"{name}: {annotation}" if annotation else name
+        for name, annotation in zip(
+            spec.params, spec.annotations or ("",) * len(spec.params), strict=True
+        )
+    ]
+    tail = f") -> {spec.return_annotation}:" if spec.return_annotation else "):"
     text = _template(
         "method.py.j2",
         overrides,
         method_name=spec.name,
         params=list(spec.params),
-        parameters=wrapped(list(spec.params), len(head), "):", line_length),
+        typed_params=typed,
+        annotations=list(spec.annotations),
+        return_annotation=spec.return_annotation,
+        parameters=wrapped(typed, len(head), tail, line_length),
         is_async=spec.is_async,
         origin=spec.origin,
         body=PLACEHOLDER,
@@ -272,9 +293,12 @@ def method_node(
     statements: list[cst.BaseStatement] = [
         cst.parse_statement(line + "\n", config=config) for line in spec.local_imports
     ]
-    for moved in cst.parse_module(spec.body_code).body:
+    for index, moved in enumerate(cst.parse_module(spec.body_code).body):
         flushed = moved.visit(_FlushBlankLines())
-        assert isinstance(flushed, cst.BaseStatement)
+        assert isinstance(flushed, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+        if index == 0 and spec.leading_comments:
+            comments = [cst.EmptyLine(comment=cst.Comment(c)) for c in spec.leading_comments]
+            flushed = flushed.with_changes(leading_lines=[*comments, *flushed.leading_lines])
         statements.append(flushed)
     if spec.returns:
         statements.append(cst.parse_statement(f"return {', '.join(spec.returns)}\n", config=config))
@@ -328,6 +352,7 @@ def rewrite_service(
     overrides: Sequence[str],
     line_length: int = 88,
     root: Path | None = None,
+    first_party: Collection[str] = (),
 ) -> cst.Module:
     """Create or extend a service module: imports, the class, the new methods."""
     title = _title(edits.class_name)
@@ -339,12 +364,16 @@ def rewrite_service(
             "service_module.py.j2",
             overrides,
             title=title,
-            imports=format_imports(edits.imports, root=root, line_length=line_length),
+            imports=format_imports(
+                edits.imports, root=root, first_party=first_party, line_length=line_length
+            ),
             class_code=class_code.rstrip("\n"),
         )
         module = cst.parse_module(text.rstrip("\n") + "\n")
     else:
-        module = add_imports(module, edits.imports, root=root, line_length=line_length)
+        module = add_imports(
+            module, edits.imports, root=root, first_party=first_party, line_length=line_length
+        )
     config = module.config_for_parsing
     methods = [method_node(spec, overrides, config, line_length) for spec in edits.methods]
     body = list(module.body)
