@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from .frameworks import ModuleIndex, iter_nodes, last_name
+from .placement import snake
 from .syntax import target_parts
 from .types import TypeInference
 
@@ -146,13 +147,6 @@ class NameHint:
     name: str
     verb: str
     subject: str
-
-
-def snake(name: str) -> str:
-    """``WebUI`` → ``web_ui``, ``JobListView`` → ``job_list_view``."""
-    text = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
-    text = re.sub(r"(?<=[A-Z])([A-Z][a-z])", r"_\1", text)
-    return text.lower()
 
 
 def plural(word: str) -> str:

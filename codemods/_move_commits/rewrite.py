@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
@@ -333,16 +334,14 @@ def _is_placeholder(stmt: cst.BaseStatement) -> bool:
 
 
 def _title(class_name: str) -> str:
-    words = []
-    current = ""
-    for char in class_name.removesuffix("Service") or class_name:
-        if char.isupper() and current:
-            words.append(current)
-            current = char
-        else:
-            current += char
-    words.append(current)
-    return " ".join(words)
+    """``WebUIService`` → ``Web UI``: the words of a class name, acronyms kept whole."""
+    stem = class_name.removesuffix("Service") or class_name
+    return " ".join(re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+|[A-Z]", stem)) or stem
+
+
+def _lower_title(title: str) -> str:
+    """``Web UI`` → ``web UI``: lower case except acronyms."""
+    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in title.split())
 
 
 def rewrite_service(
@@ -358,7 +357,11 @@ def rewrite_service(
     title = _title(edits.class_name)
     if not exists:
         class_code = _template(
-            "service_class.py.j2", overrides, class_name=edits.class_name, title=title
+            "service_class.py.j2",
+            overrides,
+            class_name=edits.class_name,
+            title=title,
+            title_lower=_lower_title(title),
         )
         text = _template(
             "service_module.py.j2",
@@ -382,7 +385,11 @@ def rewrite_service(
             body[index] = _extend_class(stmt, methods)
             return module.with_changes(body=body)
     class_text = _template(
-        "service_class.py.j2", overrides, class_name=edits.class_name, title=title
+        "service_class.py.j2",
+        overrides,
+        class_name=edits.class_name,
+        title=title,
+        title_lower=_lower_title(title),
     )
     class_node = cst.parse_statement(class_text, config=config)
     assert isinstance(class_node, cst.ClassDef)
