@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
 import libcst as cst
@@ -46,6 +46,7 @@ from backfix.source import SourceError, SourceFile
 from backfix.templating import render
 
 from ._move_commits.analysis import Analyzer
+from ._move_commits.definitions import importers
 from ._move_commits.frameworks import (
     DEFAULT_ROUTE_PATHS,
     DEFAULT_SESSION_NAMES,
@@ -243,6 +244,8 @@ class _Planner:
             if "/" not in entry and not any(ch in entry for ch in "*?[")
         ]
         self.typing = TypingContext(project, self.is_package)
+        self.route_definitions: dict[str, dict[str, str]] = {}
+        self.importers: dict[tuple[str, str], list[str]] = {}
 
     def add_route(self, facts: RouteFacts, imports: dict[str, str]) -> None:
         """Register one route file's facts."""
@@ -322,6 +325,7 @@ class _Planner:
         added: dict[str, str] = {}
         imports: list[str] = []
         methods: list[MethodSpec] = []
+        defined: dict[str, str] = {}
         for facts, extraction, location in items:
             key = (facts.path, extraction.unit_id)
             route_import = self._route_import(facts, location)
@@ -334,6 +338,10 @@ class _Planner:
             sig = signature(extraction, facts.path, self.typing)
             if isinstance(sig, str):
                 self.reasons[key] = sig
+                continue
+            moved_reason = self._definitions_reason(facts.path, extraction, path, bound, defined)
+            if moved_reason:
+                self.reasons[key] = moved_reason
                 continue
             codes: list[tuple[str, str]] = []
             clash = ""
@@ -380,12 +388,48 @@ class _Planner:
             self.planned[key] = (
                 UnitPlan(class_name, method, extraction.body_code),
                 route_import,
-                extraction.route_names,
+                extraction.route_names
+                | {n.name for d in extraction.output.definitions for n in d.needs if not n.local},
             )
+            for definition in extraction.output.definitions:
+                defined[definition.name] = definition.code
+                back = route_import.rsplit(" import ", 1)[0] + f" import {definition.name}"
+                self.route_definitions.setdefault(facts.path, {})[definition.name] = back
         if methods:
             self.services[path] = ServiceEdits(
-                class_name, tuple(methods), tuple(dict.fromkeys(imports)), raw is None
+                class_name,
+                tuple(methods),
+                tuple(dict.fromkeys(imports)),
+                raw is None,
+                definitions=tuple(defined.values()),
             )
+
+    def _definitions_reason(
+        self,
+        route_path: str,
+        extraction: Extraction,
+        service_path: str,
+        bound: dict[str, str | None],
+        defined: dict[str, str],
+    ) -> str:
+        """Why the route module's constants/helpers the unit reads cannot move to the service."""
+        for definition in extraction.output.definitions:
+            name = definition.name
+            if name in bound or defined.get(name, definition.code) != definition.code:
+                return (
+                    f"`{name}`, defined in {route_path} and read by the moved code, already "
+                    f"means something else in {service_path}"
+                )
+            key = (route_path, name)
+            if key not in self.importers:
+                self.importers[key] = importers(Path(self.project.root), route_path, name)
+            if self.importers[key]:
+                return (
+                    f"`{name}`, defined in {route_path} and read by the moved code, is imported "
+                    f"from there by {self.importers[key][0]}: move it to a module both can "
+                    "import, then run again"
+                )
+        return ""
 
     def routes_imports(self, path: str) -> dict[str, str]:
         """Module-level imports of a route file (bound name → normalized statement)."""
@@ -439,6 +483,7 @@ class _Planner:
                 units=tuple((unit_id, plan) for unit_id, plan, _, _ in entries),
                 imports=tuple(dict.fromkeys(route_import for _, _, route_import, _ in entries)),
                 removable_names=frozenset(removable),
+                moved_definitions=tuple(self.route_definitions.get(path, {}).items()),
             )
         used_folders = {str(PurePosixPath(p).parent) for p in self.services}
         for path, init in self.inits.items():
@@ -449,10 +494,11 @@ class _Planner:
 
 
 def _with_type_needs(extraction: Extraction, sig: Signature) -> list[ImportNeed]:
-    """The imports of the moved code, then those only the annotations need."""
+    """The imports of the moved code, then those the annotations and moved definitions need."""
     needs = list(extraction.imports)
     names = {need.name for need in needs}
-    for need in sig.needs:
+    moved = [need for d in extraction.output.definitions for need in d.needs]
+    for need in [*sig.needs, *moved]:
         if need.name not in names:
             names.add(need.name)
             needs.append(need)

@@ -54,6 +54,16 @@ class TypeInfo:
 
 
 @dataclass(frozen=True)
+class Definition:
+    """A module-level constant or helper of the route module that moves into the service module:
+    its name, its statement's code, and the imports it needs."""
+
+    name: str
+    code: str
+    needs: tuple[ImportNeed, ...] = ()
+
+
+@dataclass(frozen=True)
 class OutputFacts:
     """What the generated code needs beyond data flow: types, naming hints, moved comments.
 
@@ -73,6 +83,7 @@ class OutputFacts:
     verb: str = ""
     subject: str = ""
     leading_comments: tuple[str, ...] = ()
+    definitions: tuple[Definition, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,6 +142,8 @@ class RouteEdits:
     units: tuple[tuple[str, UnitPlan], ...]
     imports: tuple[str, ...]
     removable_names: frozenset[str]
+    #: module-level definitions that moved to the service: name → the import binding it back.
+    moved_definitions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -157,6 +170,7 @@ class ServiceEdits:
     methods: tuple[MethodSpec, ...]
     imports: tuple[str, ...]
     is_new: bool
+    definitions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

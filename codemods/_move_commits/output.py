@@ -13,8 +13,9 @@ import libcst as cst
 from libcst.metadata import Assignment, ImportAssignment
 
 from .analysis import Analyzer, Unit
+from .definitions import Definitions
 from .method_names import WriteNamer
-from .model import OutputFacts, TypeInfo
+from .model import Definition, OutputFacts, Param, TypeInfo
 from .types import TypeInference, optional_style
 
 _TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore")
@@ -27,9 +28,30 @@ def attach_output(analyzer: Analyzer) -> None:
         return
     inference = TypeInference(analyzer.index, analyzer.module, optional_style(analyzer.module))
     namer = WriteNamer(analyzer.index, inference)
+    definitions = Definitions(analyzer.index, analyzer.module, inference)
     for unit in units:
         assert unit.extraction is not None
-        unit.extraction = replace(unit.extraction, output=_facts(analyzer, unit, inference, namer))
+        moved = _take_definitions(unit, definitions)
+        facts = _facts(analyzer, unit, inference, namer)
+        unit.extraction = replace(unit.extraction, output=replace(facts, definitions=moved))
+
+
+def _take_definitions(unit: Unit, definitions: Definitions) -> tuple[Definition, ...]:
+    """Drop the parameters that carry movable module constants/helpers; return those definitions."""
+    assert unit.extraction is not None
+    moved: list[Definition] = []
+    kept: list[Param] = []
+    for param in unit.params:
+        found = definitions.movable(param.name) if param.positional else None
+        if found is None:
+            kept.append(param)
+            continue
+        moved.extend(d for d in found if d not in moved)
+    moved.sort(key=definitions.position)
+    if moved:
+        unit.params = kept
+        unit.extraction = replace(unit.extraction, params=tuple(kept))
+    return tuple(moved)
 
 
 def _facts(

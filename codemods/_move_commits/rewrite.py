@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import ImportAssignment, MetadataWrapper, ScopeProvider
+from libcst.metadata import (
+    ImportAssignment,
+    MetadataWrapper,
+    ParentNodeProvider,
+    ScopeProvider,
+)
 
-from backfix.imports import add_imports, format_imports
+from backfix.imports import (
+    add_imports,
+    format_imports,
+    import_block_end,
+    space_after_imports,
+)
 from backfix.templating import render
 
 from .analysis import Unit
@@ -160,13 +170,71 @@ def rewrite_route(
         new = route_replacement(unit, plan, overrides, config, line_length)
         replacements.setdefault(id(unit.block), []).append((unit.start, unit.end, new))
     module = module.visit(_ReplaceUnits(replacements))
+    moved = dict(edits.moved_definitions)
+    module, still_read = drop_definitions(module, frozenset(moved))
+    imports = [*edits.imports, *(moved[name] for name in sorted(still_read))]
     # The services imported here are the project's own, even when this run creates them.
-    first_party = {line.split()[1].split(".")[0] for line in edits.imports}
+    first_party = {line.split()[1].split(".")[0] for line in imports}
     first_party |= set(project_first_party)
     module = add_imports(
-        module, edits.imports, root=root, first_party=first_party, line_length=line_length
+        module, imports, root=root, first_party=first_party, line_length=line_length
     )
     return remove_unused_imports(module, edits.removable_names)
+
+
+def drop_definitions(module: cst.Module, names: frozenset[str]) -> tuple[cst.Module, set[str]]:
+    """``module`` without the module-level definitions of ``names`` (they moved to the service),
+    and those of ``names`` that the rest of the module still reads."""
+    if not names:
+        return module, set()
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    global_scope = wrapper.resolve(ScopeProvider).get(module)
+    parents = wrapper.resolve(ParentNodeProvider)
+    if global_scope is None:
+        return module, set()
+    removed: set[int] = set()
+    for stmt in module.body:
+        if _defines(stmt) in names:
+            removed.add(id(stmt))
+    still_read: set[str] = set()
+    for name in names:
+        for assignment in global_scope.assignments[name]:
+            for access in assignment.references:
+                if _top_statement(access.node, parents) not in removed:
+                    still_read.add(name)
+    body: list[cst.BaseStatement] = []
+    carried: Sequence[cst.EmptyLine] = ()
+    for stmt in module.body:
+        if id(stmt) in removed:
+            blanks = [line for line in stmt.leading_lines if line.comment is None]
+            carried = carried or blanks
+            continue
+        if carried and not any(line.comment is None for line in stmt.leading_lines):
+            stmt = stmt.with_changes(leading_lines=[*carried, *stmt.leading_lines])
+        carried = ()
+        body.append(stmt)
+    return module.with_changes(body=body), still_read
+
+
+def _defines(stmt: cst.BaseStatement) -> str:
+    if isinstance(stmt, cst.FunctionDef):
+        return stmt.name.value
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+        small = stmt.body[0]
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            return dotted(small.targets[0].target)
+        if isinstance(small, cst.AnnAssign):
+            return dotted(small.target)
+    return ""
+
+
+def _top_statement(node: cst.CSTNode, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> int:
+    current = node
+    while True:
+        parent = parents.get(current)
+        if parent is None or isinstance(parent, cst.Module):
+            return id(current)
+        current = parent
 
 
 def remove_unused_imports(module: cst.Module, names: frozenset[str]) -> cst.Module:
@@ -193,17 +261,33 @@ def remove_unused_imports(module: cst.Module, names: frozenset[str]) -> cst.Modu
     dropper = _DropAliases(dead)
     body: list[cst.BaseStatement] = []
     carried: Sequence[cst.EmptyLine] = ()
+    removed_first = False
     for stmt in module.body:
         new = dropper.statement(stmt) if isinstance(stmt, cst.SimpleStatementLine) else stmt
         if new is None:
             # Keep the blank lines/comments that separated the removed import from what precedes.
             carried = carried or stmt.leading_lines
+            removed_first = removed_first or not body
             continue
-        if carried and not new.leading_lines:
+        if removed_first and not body:
+            # The new first statement must not open the file with the blank line that followed
+            # the removed one.
+            _blanks, rest = _split_leading(new.leading_lines)
+            new = new.with_changes(leading_lines=[*carried, *rest])
+        elif carried and not new.leading_lines:
             new = new.with_changes(leading_lines=carried)
         carried = ()
         body.append(new)
     return module.with_changes(body=body)
+
+
+def _split_leading(
+    lines: Sequence[cst.EmptyLine],
+) -> tuple[list[cst.EmptyLine], list[cst.EmptyLine]]:
+    count = 0
+    while count < len(lines) and lines[count].comment is None:
+        count += 1
+    return list(lines[:count]), list(lines[count:])
 
 
 def _exported(module: cst.Module, name: str) -> bool:
@@ -378,6 +462,7 @@ def rewrite_service(
             module, edits.imports, root=root, first_party=first_party, line_length=line_length
         )
     config = module.config_for_parsing
+    module = add_definitions(module, edits.definitions, config)
     methods = [method_node(spec, overrides, config, line_length) for spec in edits.methods]
     body = list(module.body)
     for index, stmt in enumerate(body):
@@ -398,6 +483,34 @@ def rewrite_service(
     )
     body.append(class_node)
     return module.with_changes(body=body)
+
+
+def add_definitions(
+    module: cst.Module, codes: Sequence[str], config: cst.PartialParserConfig
+) -> cst.Module:
+    """``module`` with the moved constants and helpers after its imports, spaced as ruff wants."""
+    if not codes:
+        return module
+    at = import_block_end(module)
+    new: list[cst.BaseStatement] = []
+    previous_def = False
+    for index, code in enumerate(codes):
+        stmt = cst.parse_statement(code, config=config)
+        is_def = isinstance(stmt, (cst.FunctionDef, cst.ClassDef))
+        blanks = 2 if is_def or previous_def else 1
+        if (index == 0 and at == 0) or (index > 0 and not is_def and not previous_def):
+            blanks = 0
+        assert isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+        new.append(
+            stmt.with_changes(leading_lines=[cst.EmptyLine()] * blanks + list(stmt.leading_lines))
+        )
+        previous_def = is_def
+    body = list(module.body)
+    if at < len(body):
+        following = body[at]
+        assert isinstance(following, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+        body[at] = space_after_imports(following)
+    return module.with_changes(body=[*body[:at], *new, *body[at:]])
 
 
 def _extend_class(node: cst.ClassDef, methods: list[cst.FunctionDef]) -> cst.ClassDef:
