@@ -339,7 +339,7 @@ class _Planner:
             if isinstance(sig, str):
                 self.reasons[key] = sig
                 continue
-            moved_reason = self._definitions_reason(facts.path, extraction, path, bound, defined)
+            moved_reason = self._definitions_reason(facts.path, sig, path, bound, defined)
             if moved_reason:
                 self.reasons[key] = moved_reason
                 continue
@@ -389,9 +389,9 @@ class _Planner:
                 UnitPlan(class_name, method, extraction.body_code),
                 route_import,
                 extraction.route_names
-                | {n.name for d in extraction.output.definitions for n in d.needs if not n.local},
+                | {n.name for d in sig.definitions for n in d.needs if not n.local},
             )
-            for definition in extraction.output.definitions:
+            for definition in sig.definitions:
                 defined[definition.name] = definition.code
                 back = route_import.rsplit(" import ", 1)[0] + f" import {definition.name}"
                 self.route_definitions.setdefault(facts.path, {})[definition.name] = back
@@ -407,13 +407,13 @@ class _Planner:
     def _definitions_reason(
         self,
         route_path: str,
-        extraction: Extraction,
+        sig: Signature,
         service_path: str,
         bound: dict[str, str | None],
         defined: dict[str, str],
     ) -> str:
         """Why the route module's constants/helpers the unit reads cannot move to the service."""
-        for definition in extraction.output.definitions:
+        for definition in sig.definitions:
             name = definition.name
             if name in bound or defined.get(name, definition.code) != definition.code:
                 return (
@@ -497,7 +497,7 @@ def _with_type_needs(extraction: Extraction, sig: Signature) -> list[ImportNeed]
     """The imports of the moved code, then those the annotations and moved definitions need."""
     needs = list(extraction.imports)
     names = {need.name for need in needs}
-    moved = [need for d in extraction.output.definitions for need in d.needs]
+    moved = [need for d in sig.definitions for need in d.needs]
     for need in [*sig.needs, *moved]:
         if need.name not in names:
             names.add(need.name)

@@ -3,8 +3,9 @@
 The service cannot import them from the route module: that module imports the service, so the import
 would be circular, and it would tie the service to the HTTP layer. A constant whose value is a
 literal (``EVENTS = ("created", "published")``, upper-case name, bound once) and a plain helper
-function (no decorators, reading only imports, builtins and such constants, no framework objects)
-move into the service module instead; the route imports them back from there when it still reads
+function or class (no decorators, reading only imports, builtins and such constants, no framework
+objects; a request schema the service method takes as a parameter type) move into the service
+module instead; the route imports them back from there when it still reads
 them. Anything else stays a parameter.
 """
 
@@ -66,7 +67,10 @@ class Definitions:
     def position(self, definition: Definition) -> int:
         """Where ``definition`` is in the module (moved definitions keep their order)."""
         for index, stmt in enumerate(self.module.body):
-            if isinstance(stmt, cst.FunctionDef) and stmt.name.value == definition.name:
+            if (
+                isinstance(stmt, (cst.FunctionDef, cst.ClassDef))
+                and stmt.name.value == definition.name
+            ):
                 return index
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
@@ -98,7 +102,7 @@ class Definitions:
         statement = self._statement(assignments[0].node)
         if statement is None:
             return False
-        if isinstance(statement, cst.FunctionDef):
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             return self._function(name, statement, found, depth)
         return self._constant(name, statement, found)
 
@@ -138,7 +142,11 @@ class Definitions:
         return True
 
     def _function(
-        self, name: str, function: cst.FunctionDef, found: list[Definition], depth: int
+        self,
+        name: str,
+        function: cst.FunctionDef | cst.ClassDef,
+        found: list[Definition],
+        depth: int,
     ) -> bool:
         if function.decorators or any(
             isinstance(n, cst.Attribute) and n.attr.value == "commit" for n in iter_nodes(function)
@@ -165,7 +173,7 @@ class Definitions:
                 if need not in needs:
                     needs.append(need)
                 continue
-            if node.value == name or not self._collect(node.value, found, depth + 1):
+            if not self._collect(node.value, found, depth + 1):
                 return False
         found[placeholder] = Definition(name, _code(function), tuple(needs))
         return True

@@ -84,6 +84,7 @@ class OutputFacts:
     subject: str = ""
     leading_comments: tuple[str, ...] = ()
     definitions: tuple[Definition, ...] = ()
+    type_definitions: tuple[Definition, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,20 @@ def attach_output(analyzer: Analyzer) -> None:
     inference = TypeInference(analyzer.index, analyzer.module, optional_style(analyzer.module))
     namer = WriteNamer(analyzer.index, inference)
     definitions = Definitions(analyzer.index, analyzer.module, inference)
+    inference.movable = definitions.movable
     for unit in units:
         assert unit.extraction is not None
         moved = _take_definitions(unit, definitions)
         facts = _facts(analyzer, unit, inference, namer)
-        unit.extraction = replace(unit.extraction, output=replace(facts, definitions=moved))
+        # Classes the annotations name (a request schema defined next to the route) move too
+        # when the method is annotated.
+        for_types = sorted(
+            (d for d in facts.type_definitions if d not in moved), key=definitions.position
+        )
+        unit.extraction = replace(
+            unit.extraction,
+            output=replace(facts, definitions=moved, type_definitions=tuple(for_types)),
+        )
 
 
 def _take_definitions(unit: Unit, definitions: Definitions) -> tuple[Definition, ...]:
@@ -58,6 +67,7 @@ def _facts(
     analyzer: Analyzer, unit: Unit, inference: TypeInference, namer: WriteNamer
 ) -> OutputFacts:
     assert unit.extraction is not None
+    inference.used = []
     stmts = list(unit.block.body[unit.start : unit.end + 1])
     first = stmts[0]
     start = analyzer.index.line_col(first)
@@ -89,6 +99,7 @@ def _facts(
         else:
             returned.append(info)
     return_type = _return_type(returned, len(unit.extraction.returns), inference)
+    used = tuple(inference.used)
     hint = namer.hint(stmts, unit.function.name.value)
     return OutputFacts(
         param_types=tuple(param_types),
@@ -100,6 +111,7 @@ def _facts(
         verb=hint.verb if hint is not None else "",
         subject=hint.subject if hint is not None else "",
         leading_comments=_leading_comments(first) if unit.split is None else (),
+        type_definitions=used,
     )
 
 

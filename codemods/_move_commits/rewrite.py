@@ -217,7 +217,7 @@ def drop_definitions(module: cst.Module, names: frozenset[str]) -> tuple[cst.Mod
 
 
 def _defines(stmt: cst.BaseStatement) -> str:
-    if isinstance(stmt, cst.FunctionDef):
+    if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
         return stmt.name.value
     if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
         small = stmt.body[0]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from backfix.templating import render
 
 from .method_names import is_meaningful, valid
-from .model import Extraction, ImportNeed
+from .model import Definition, Extraction, ImportNeed
 from .placement import free_name
 from .typing_plan import TypingContext
 
@@ -22,6 +22,8 @@ class Signature:
     annotations: tuple[str, ...]
     return_annotation: str
     needs: tuple[ImportNeed, ...]
+    #: module-level definitions of the route module that move with the method.
+    definitions: tuple[Definition, ...] = ()
 
 
 def signature(extraction: Extraction, route_path: str, typing: TypingContext) -> Signature | str:
@@ -35,7 +37,7 @@ def signature(extraction: Extraction, route_path: str, typing: TypingContext) ->
     count = len(extraction.params)
     demanded = typing.demands_types(route_path)
     if not (out.typed_route or demanded) or len(out.param_types) != count:
-        return Signature(("",) * count, "", ())
+        return Signature(("",) * count, "", (), out.definitions)
     if demanded and out.unknown:
         what = out.unknown[0]
         return (
@@ -57,7 +59,12 @@ def signature(extraction: Extraction, route_path: str, typing: TypingContext) ->
         expanded = typing.expand(out.return_type, route_path)
         return_annotation = expanded.code
         needs.extend(n for n in expanded.needs if n not in needs)
-    return Signature(tuple(annotations), return_annotation, tuple(needs))
+    return Signature(
+        tuple(annotations),
+        return_annotation,
+        tuple(needs),
+        (*out.definitions, *out.type_definitions),
+    )
 
 
 def choose_method_name(

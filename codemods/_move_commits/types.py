@@ -10,13 +10,13 @@ annotation is left out, never ``Any`` (the plan decides whether the project can 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import libcst as cst
 from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
 
 from .frameworks import ModuleIndex, dotted, iter_nodes, last_name
-from .model import ImportNeed, TypeInfo
+from .model import Definition, ImportNeed, TypeInfo
 from .naming import BUILTINS
 from .syntax import code_of
 
@@ -55,6 +55,10 @@ class TypeInference:
         self.module = module
         self.optional_style = optional_style
         self.global_scope = index.scope_of(module.body[0]) if module.body else None
+        #: finds module-level classes that can move to the service (see ``definitions``).
+        self.movable: Callable[[str], list[Definition] | None] | None = None
+        #: such definitions the annotations inferred since the last reset use.
+        self.used: list[Definition] = []
 
     # --- annotations ---------------------------------------------------------------------------------
 
@@ -114,7 +118,11 @@ class TypeInference:
             if need is None:
                 if node.value in BUILTINS:
                     continue
-                return None
+                moved = self.movable(node.value) if self.movable is not None else None
+                if moved is None:
+                    return None
+                self.used.extend(d for d in moved if d not in self.used)
+                continue
             if need not in needs:
                 needs.append(need)
         return needs

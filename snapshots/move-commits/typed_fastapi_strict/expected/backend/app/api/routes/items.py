@@ -1,17 +1,12 @@
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
-from pydantic import BaseModel
 
 from app.api.deps import CurrentUser, SessionDep
 from app.models import Item
-from app.services.item_service import ItemService
+from app.services.item_service import ItemIn, ItemService
 
 router = APIRouter(prefix="/items")
-
-
-class ItemIn(BaseModel):
-    title: str
 
 
 @router.post("/")
@@ -49,4 +44,10 @@ def add_note(session: SessionDep, item_id: int, body: ItemIn) -> Any:
         raise HTTPException(status_code=404, detail="Item not found")
     item.title = note["title"]
     session.commit()
+    return item
+
+
+@router.post("/from-schema")
+def create_from_schema(session: SessionDep, body: ItemIn) -> Any:
+    item = ItemService.create_from_schema(body, session)
     return item

@@ -54,3 +54,11 @@ def add_note(session: SessionDep, item_id: int, body: ItemIn) -> Any:
     item.title = note["title"]
     session.commit()
     return item
+
+
+@router.post("/from-schema")
+def create_from_schema(session: SessionDep, body: ItemIn) -> Any:
+    item = Item(title=body.title, owner_id=0)
+    session.add(item)
+    session.commit()
+    return item
