@@ -36,7 +36,18 @@ def signature(extraction: Extraction, route_path: str, typing: TypingContext) ->
     out = extraction.output
     count = len(extraction.params)
     demanded = typing.demands_types(route_path)
-    if not (out.typed_route or demanded) or len(out.param_types) != count:
+    annotated = out.typed_route or demanded
+    if out.type_ignores and typing.reports_unused_ignores(route_path):
+        # mypy checks the comment against the types the service method gives the moved code.
+        missing = "signature" if not annotated else (out.unknown[0] if out.unknown else "")
+        if missing:
+            return (
+                "the moved code carries a `# type: ignore` comment and the project's mypy "
+                f"settings report unused ones, but the service method's {missing} would have "
+                "no type, so mypy could flag the comment as unused: annotate the route's values "
+                "and run again"
+            )
+    if not annotated or len(out.param_types) != count:
         return Signature(("",) * count, "", (), out.definitions)
     if demanded and out.unknown:
         what = out.unknown[0]

@@ -32,6 +32,7 @@ STRICT_OPTIONS = (
     "disallow_incomplete_defs",
     "disallow_untyped_calls",
 )
+OPTIONS = (*STRICT_OPTIONS, "warn_unused_ignores")
 _MYPY_FILES = ("mypy.ini", ".mypy.ini", "pyproject.toml", "setup.cfg")
 
 
@@ -42,7 +43,7 @@ class TypingContext:
     project: ProjectContext
     is_package: Callable[[str], bool]
     _modules: dict[str, tuple[cst.Module, ModuleIndex] | None] = field(default_factory=dict)
-    _strict: dict[str, bool] = field(default_factory=dict)
+    _flags: dict[str, frozenset[str]] = field(default_factory=dict)
 
     # --- aliases -------------------------------------------------------------------------------------
 
@@ -110,12 +111,19 @@ class TypingContext:
 
     def demands_types(self, route_path: str) -> bool:
         """Whether the nearest mypy configuration above ``route_path`` requires typed functions."""
-        folder = str(PurePosixPath(route_path).parent)
-        if folder not in self._strict:
-            self._strict[folder] = self._read_strict(folder)
-        return self._strict[folder]
+        return bool(self._options(route_path) & set(STRICT_OPTIONS))
 
-    def _read_strict(self, folder: str) -> bool:
+    def reports_unused_ignores(self, route_path: str) -> bool:
+        """Whether that configuration reports unused ``# type: ignore`` comments."""
+        return bool(self._options(route_path) & {"strict", "warn_unused_ignores"})
+
+    def _options(self, route_path: str) -> frozenset[str]:
+        folder = str(PurePosixPath(route_path).parent)
+        if folder not in self._flags:
+            self._flags[folder] = self._read_options(folder)
+        return self._flags[folder]
+
+    def _read_options(self, folder: str) -> frozenset[str]:
         parts = [] if folder == "." else list(PurePosixPath(folder).parts)
         for depth in range(len(parts), -1, -1):
             prefix = "/".join(parts[:depth])
@@ -124,14 +132,14 @@ class TypingContext:
                 raw = self.project.read(path)
                 if raw is None:
                     continue
-                found = _strict_in(name, raw)
+                found = _options_in(name, raw)
                 if found is not None:
                     return found
-        return False
+        return frozenset()
 
 
-def _strict_in(name: str, raw: bytes) -> bool | None:
-    """Whether a mypy config file turns on a strict option; None when it configures no mypy."""
+def _options_in(name: str, raw: bytes) -> frozenset[str] | None:
+    """The options of ``OPTIONS`` a mypy config file turns on; None when it configures no mypy."""
     text = raw.decode("utf-8", errors="replace")
     if name == "pyproject.toml":
         try:
@@ -140,7 +148,7 @@ def _strict_in(name: str, raw: bytes) -> bool | None:
             return None
         if not isinstance(section, dict):
             return None
-        return any(section.get(option) is True for option in STRICT_OPTIONS)
+        return frozenset(option for option in OPTIONS if section.get(option) is True)
     parser = configparser.ConfigParser()
     try:
         parser.read_string(text)
@@ -148,7 +156,7 @@ def _strict_in(name: str, raw: bytes) -> bool | None:
         return None
     if not parser.has_section("mypy"):
         return None
-    return any(parser.getboolean("mypy", o, fallback=False) for o in STRICT_OPTIONS)
+    return frozenset(o for o in OPTIONS if parser.getboolean("mypy", o, fallback=False))
 
 
 def _alias_value(module: cst.Module, name: str) -> cst.BaseExpression | None:

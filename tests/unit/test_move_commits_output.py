@@ -253,6 +253,26 @@ def test_strict_mypy_project_reports_an_untypeable_unit(tmp_path: Path) -> None:
     assert "parameter `title`" in manual.reason
 
 
+def test_type_ignore_in_an_untyped_method_is_reported_when_unused_ones_are(
+    tmp_path: Path,
+) -> None:
+    route = FLASK_ROUTE.replace(
+        'db.session.add(Job(title="x"))', 'db.session.add(Job(title="x"))  # type: ignore'
+    )
+    root = _project(
+        tmp_path,
+        {
+            "setup.cfg": "[mypy]\nwarn_unused_ignores = True\n",
+            "app/__init__.py": "",
+            "app/routes/__init__.py": "",
+            "app/routes/jobs.py": route,
+        },
+    )
+    [manual] = _apply(root, "app/routes").manual
+    assert "`# type: ignore`" in manual.reason
+    assert "signature would have no type" in manual.reason
+
+
 def test_first_party_packages_follow_the_nearest_project_config(tmp_path: Path) -> None:
     root = _project(
         tmp_path,
