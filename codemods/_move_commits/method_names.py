@@ -307,15 +307,16 @@ class WriteNamer:
         return info is None or not info.code.endswith(HELPER_CLASS_SUFFIXES)
 
     def _subject(self, name: cst.Name) -> str:
-        """What a variable holds: its name, or its class when the name says less."""
+        """What a variable holds: its class, or its name when that says more (``admin_user``)."""
         var = name.value
         for prefix in _STRIP_PREFIXES:
             if var.startswith(prefix) and len(var) > len(prefix):
                 var = var[len(prefix) :]
         info = self.inference.of_name(name.value, name, self.index.line_col(name))
         if info is not None and info.code.isidentifier() and info.code[:1].isupper():
+            # `admin_user` says more than `User`; `u`, `obj` or `entry` say less than `AuditLog`.
             cls = snake(info.code)
-            if not var.endswith(cls) and var in {"obj", "instance", "item", "entity", "record"}:
+            if not var.endswith(cls):
                 return cls
         return var if var.isidentifier() else ""
 
