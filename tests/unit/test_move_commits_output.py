@@ -145,7 +145,8 @@ def test_untyped_route_is_not_a_typed_context() -> None:
             "delete_jobs",
         ),
         ("job = db.get(Job, 1)\n    job.publish()\n    db.commit()", "publish_job"),
-        ("user = db.get(Job, 1)\n    user.set_password('x')\n    db.commit()", "set_user_password"),
+        ("job = db.get(Job, 1)\n    job.set_owner('x')\n    db.commit()", "set_job_owner"),
+        ("u = db.get(Job, 1)\n    db.delete(u)\n    db.commit()", "delete_job"),
         ("db.add_all([Tag(name='a'), Tag(name='b')])\n    db.commit()", "create_tag"),
     ],
 )
