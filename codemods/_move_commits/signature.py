@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from backfix.templating import render
 
-from .method_names import is_meaningful, valid
+from .method_names import GENERIC_NAMES, valid
 from .model import Definition, Extraction, ImportNeed
 from .placement import free_name
 from .typing_plan import TypingContext
@@ -82,7 +82,7 @@ def choose_method_name(
     extraction: Extraction, taken: Collection[str], overrides: Sequence[str], fallback: str
 ) -> str:
     """The method name: the template's choice (by default what the writes suggest), then the
-    route's own name, then a numbered suffix when both are taken."""
+    route's own name (unless generic: ``post``, ``index``), then a numbered suffix."""
     out = extraction.output
     suggested = out.name if valid(out.name) else fallback
     rendered = render(
@@ -97,8 +97,10 @@ def choose_method_name(
     ).strip()
     base = rendered if valid(rendered) else suggested
     candidates = [base]
-    route = extraction.func_name
-    if extraction.class_name is None and is_meaningful(route) and valid(route):
+    route = extraction.func_name.strip("_")
+    # On a clash the route's own name beats a number, even a read verb's (`show_widget` that
+    # sets `shown`), but never an HTTP method's or a generic view's.
+    if extraction.class_name is None and route not in GENERIC_NAMES and valid(route):
         candidates.append(route)
     for candidate in candidates:
         if candidate not in taken:
