@@ -2,9 +2,8 @@
 
 ``session.add(Job(...))`` → ``create_job``, ``session.delete(job)`` → ``delete_job``, ``job.publish()``
 → ``publish_job``, attribute writes or ``session.add(job)`` of a loaded job → ``update_job``; a write
-inside a loop names the plural (``delete_items``). A route's own name is used when the writes say
-nothing, or say only "update" and the route's name is specific about the same thing
-(``publish_job``). Names of HTTP methods (``post``), generic view names (``index``, ``edit``) and
+inside a loop names the plural (``delete_items``). A specific route name is kept when it names what
+is written (``close_job``, ``add_comment``), or when the writes say only "update" or nothing. Names of HTTP methods (``post``), generic view names (``index``, ``edit``) and
 read verbs (``get_challenge``) never name a write.
 """
 
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from .frameworks import ModuleIndex, iter_nodes, last_name
-from .placement import snake
+from .placement import singular, snake
 from .syntax import target_parts
 from .types import TypeInference
 
@@ -136,7 +135,7 @@ LIBRARY_METHODS = frozenset(
     }
 )
 _NOT_VERBS = ("get_", "to_", "is_", "has_", "as_", "_")
-_STRIP_PREFIXES = ("new_", "db_")
+_STRIP_PREFIXES = ("new_", "db_", "existing_", "old_", "updated_")
 _STRONG = ("create", "delete")
 
 
@@ -205,6 +204,12 @@ class WriteNamer:
                         calls.append(called)
         route = route_name.strip("_")
         meaningful = is_meaningful(route) and valid(route)
+        words = set(route.split("_"))
+        named = next((e for e in events if _mentions(words, e.subject)), None)
+        if meaningful and named is not None:
+            # A specific route name that names what is written (`close_job`, `add_comment`) is
+            # what a person would call it.
+            return NameHint(route, "", named.subject)
         strong = [e for e in events if e.verb in _STRONG]
         chosen = strong[0] if strong else next((e for e in events if e.strong), None)
         if chosen is None and events:
@@ -343,6 +348,14 @@ class WriteNamer:
                 return True
             current = self.index.parent(current)
         return current is not None and isinstance(current, (cst.For, cst.While))
+
+
+def _mentions(words: set[str], subject: str) -> bool:
+    """Whether a route name's words name ``subject`` and say something else too (``close_job``
+    names ``jobs``; ``signup`` for a ``Signup`` is only the noun)."""
+    last = subject.split("_")[-1]
+    named = {subject, last, singular(last)} & words
+    return bool(named) and bool(words - named - set(subject.split("_")))
 
 
 def _builds(call: cst.Call) -> bool:

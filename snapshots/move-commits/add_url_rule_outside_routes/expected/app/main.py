@@ -4,7 +4,7 @@ from app.services.app_service import AppService
 
 
 def save_setting():
-    setting = AppService.create_setting(
+    setting = AppService.save_setting(
         key=request.form["key"],
         value=request.form["value"],
     )

@@ -8,7 +8,7 @@ class AppService:
     """Units of work for app: each method writes and commits."""
 
     @staticmethod
-    def create_setting(key, value):
+    def save_setting(key, value):
         setting = Setting(key=key, value=value)
         db.session.add(setting)
         db.session.commit()

@@ -9,7 +9,7 @@ class EventService:
     """Units of work for event: each method writes and commits."""
 
     @staticmethod
-    async def create_event(db: AsyncSession, client_host, payload) -> Event:
+    async def record_event(db: AsyncSession, client_host, payload) -> Event:
         event = Event(kind="webhook", source=client_host)
         event.payload = payload
         db.add(event)

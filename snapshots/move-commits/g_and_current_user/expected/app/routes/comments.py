@@ -9,7 +9,7 @@ bp = Blueprint("comments", __name__)
 @bp.post("/posts/<int:post_id>/comments")
 @login_required
 def add_comment(post_id):
-    comment = CommentService.create_comment(
+    comment = CommentService.add_comment(
         post_id=post_id,
         user_id=current_user.id,
         body=g.form_data["body"],

@@ -8,7 +8,7 @@ class CommentService:
     """Units of work for comment: each method writes and commits."""
 
     @staticmethod
-    def create_comment(post_id, user_id, body, tenant):
+    def add_comment(post_id, user_id, body, tenant):
         comment = Comment(post_id=post_id, author_id=user_id, tenant_id=tenant.id)
         comment.body = body
         db.session.add(comment)

@@ -8,5 +8,5 @@ bp = Blueprint("jobs", __name__)
 @bp.post("/jobs/<int:job_id>/tags")
 def tag_job(job_id):
     name = request.get_json()["name"]
-    job = JobService.create_tag(job_id, name)
+    job = JobService.tag_job(job_id, name)
     return jsonify(job.to_dict())

@@ -8,7 +8,7 @@ class JobService:
     """Units of work for job: each method writes and commits."""
 
     @staticmethod
-    def create_tag(job_id, name):
+    def tag_job(job_id, name):
         job = Job.query.get_or_404(job_id)
         tag = Tag(name=name)
         job.tags.append(tag)

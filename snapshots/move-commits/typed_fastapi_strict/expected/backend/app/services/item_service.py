@@ -27,7 +27,7 @@ class ItemService:
         session.commit()
 
     @staticmethod
-    def delete_item(item: Item, session: Session) -> None:
+    def remove_item(item: Item, session: Session) -> None:
         session.delete(item)
         session.commit()
 

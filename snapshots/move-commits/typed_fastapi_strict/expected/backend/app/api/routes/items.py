@@ -32,7 +32,7 @@ def remove_item(
     item = session.get(Item, item_id)
     if not item or item.owner_id != current_user.id:
         raise HTTPException(status_code=404, detail="Item not found")
-    ItemService.delete_item(item, session)
+    ItemService.remove_item(item, session)
     return {"message": "deleted"}
 
 
