@@ -196,7 +196,7 @@ def drop_definitions(module: cst.Module, names: frozenset[str]) -> tuple[cst.Mod
     for stmt in module.body:
         if _defines(stmt) in names:
             removed.add(id(stmt))
-    still_read: set[str] = set()
+    still_read = {name for name in names if _exported(module, name)}
     for name in names:
         for assignment in global_scope.assignments[name]:
             for access in assignment.references:

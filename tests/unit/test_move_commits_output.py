@@ -22,6 +22,7 @@ from codemods._move_commits.analysis import Analyzer
 from codemods._move_commits.frameworks import DEFAULT_SESSION_NAMES
 from codemods._move_commits.model import OutputFacts
 from codemods._move_commits.output import attach_output
+from codemods._move_commits.rewrite import drop_definitions
 
 FASTAPI_HEADER = """\
 from typing import Annotated
@@ -288,3 +289,13 @@ def test_first_party_packages_follow_the_nearest_project_config(tmp_path: Path) 
     names = first_party_packages(root / "backend/app/api/items.py", root)
     assert {"app", "scripts", "shared"} <= names
     assert "sqlalchemy" not in names
+
+
+def test_dropped_definitions_are_imported_back_when_read_or_exported() -> None:
+    module = cst.parse_module(
+        '__all__ = ["LIMIT"]\n\nEVENTS = ("a",)\nLIMIT = 3\nUNUSED = 1\n\n\n'
+        "def view():\n    return EVENTS\n"
+    )
+    new, still_read = drop_definitions(module, frozenset({"EVENTS", "LIMIT", "UNUSED"}))
+    assert still_read == {"EVENTS", "LIMIT"}
+    assert new.code == '__all__ = ["LIMIT"]\n\n\ndef view():\n    return EVENTS\n'
