@@ -146,6 +146,8 @@ class NameHint:
     name: str
     verb: str
     subject: str
+    #: names to try, before a numbered suffix, when ``name`` is taken (``update_job_status``).
+    alternatives: tuple[str, ...] = ()
 
 
 def plural(word: str) -> str:
@@ -177,6 +179,7 @@ class _Event:
     verb: str
     subject: str
     strong: bool
+    attribute: str = ""
 
 
 class WriteNamer:
@@ -185,9 +188,24 @@ class WriteNamer:
     def __init__(self, index: ModuleIndex, inference: TypeInference) -> None:
         self.index = index
         self.inference = inference
+        self._events: list[_Event] = []
 
     def hint(self, stmts: Sequence[cst.BaseStatement], route_name: str) -> NameHint | None:
-        """The name the writes in ``stmts`` suggest, or the route's name, or None."""
+        """The name the writes in ``stmts`` suggest, or the route's name, or None; with
+        alternatives for when that name is taken."""
+        found = self._hint(stmts, route_name)
+        if found is None or not self._events:
+            return found
+        alternatives: list[str] = []
+        updates = [e for e in self._events if e.attribute]
+        if updates and len({(e.subject, e.attribute) for e in updates}) == 1:
+            alternatives.append(f"update_{updates[0].subject}_{updates[0].attribute}")
+        first = self._events[0]
+        alternatives.append(_join(first.verb, first.subject))
+        kept = tuple(a for a in dict.fromkeys(alternatives) if a != found.name and valid(a))
+        return NameHint(found.name, found.verb, found.subject, kept)
+
+    def _hint(self, stmts: Sequence[cst.BaseStatement], route_name: str) -> NameHint | None:
         created = self._created_names(stmts)
         events: list[_Event] = []
         calls: list[str] = []
@@ -202,6 +220,7 @@ class WriteNamer:
                     called = last_name(node.func)
                     if "_" in called and not called.startswith(_NOT_VERBS):
                         calls.append(called)
+        self._events = events
         route = route_name.strip("_")
         meaningful = is_meaningful(route) and valid(route)
         words = set(route.split("_"))
@@ -256,7 +275,7 @@ class WriteNamer:
                             continue
                         subject = self._subject(part.value)
                         if subject:
-                            return _Event("update", subject, False)
+                            return _Event("update", subject, False, part.attr.value)
         return None
 
     def _session_event(self, method: str, call: cst.Call, created: set[str]) -> _Event | None:

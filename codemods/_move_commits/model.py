@@ -82,6 +82,7 @@ class OutputFacts:
     name: str = ""
     verb: str = ""
     subject: str = ""
+    alternatives: tuple[str, ...] = ()
     leading_comments: tuple[str, ...] = ()
     definitions: tuple[Definition, ...] = ()
     type_definitions: tuple[Definition, ...] = ()

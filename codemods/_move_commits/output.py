@@ -110,6 +110,7 @@ def _facts(
         name=hint.name if hint is not None else "",
         verb=hint.verb if hint is not None else "",
         subject=hint.subject if hint is not None else "",
+        alternatives=hint.alternatives if hint is not None else (),
         leading_comments=_leading_comments(first) if unit.split is None else (),
         type_definitions=used,
     )

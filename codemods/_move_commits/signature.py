@@ -82,7 +82,8 @@ def choose_method_name(
     extraction: Extraction, taken: Collection[str], overrides: Sequence[str], fallback: str
 ) -> str:
     """The method name: the template's choice (by default what the writes suggest), then the
-    route's own name (unless generic: ``post``, ``index``), then a numbered suffix."""
+    route's own name (unless generic: ``post``, ``index``), then other names the writes suggest
+    (``update_job_status``), then a numbered suffix."""
     out = extraction.output
     suggested = out.name if valid(out.name) else fallback
     rendered = render(
@@ -102,6 +103,7 @@ def choose_method_name(
     # sets `shown`), but never an HTTP method's or a generic view's.
     if extraction.class_name is None and route not in GENERIC_NAMES and valid(route):
         candidates.append(route)
+    candidates.extend(out.alternatives)
     for candidate in candidates:
         if candidate not in taken:
             return candidate

@@ -1,4 +1,4 @@
-from flask import Blueprint, request
+from flask import Blueprint, flash, request
 from flask.views import MethodView
 
 from app.services.web_ui_service import WebUIService
@@ -44,6 +44,14 @@ def reset_password(user_id):
 def signup(name, email, team, role):
     WebUIService.create_user(name=name, email=email, team=team, role=role)
     return "", 201
+
+
+@bp.post("/jobs/<int:job_id>/retry")
+def retry(job_id):
+    job = WebUIService.retry(job_id)
+    flash("retry scheduled")
+    WebUIService.update_job_status(job)
+    return "", 202
 
 
 bp.add_url_rule("/jobs", view_func=JobListView.as_view("jobs"))

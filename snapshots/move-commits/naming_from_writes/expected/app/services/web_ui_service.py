@@ -49,3 +49,15 @@ class WebUIService:
     def create_user(name, email, team, role):
         db.session.add(User(name=name, email=email, team=team, role=role))
         db.session.commit()
+
+    @staticmethod
+    def retry(job_id):
+        job = db.get_or_404(Job, job_id)
+        job.attempts += 1
+        db.session.commit()
+        return job
+
+    @staticmethod
+    def update_job_status(job):
+        job.status = "queued"
+        db.session.commit()

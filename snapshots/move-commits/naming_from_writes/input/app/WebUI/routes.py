@@ -1,4 +1,4 @@
-from flask import Blueprint, request
+from flask import Blueprint, flash, request
 from flask.views import MethodView
 
 from app.extensions import db
@@ -58,6 +58,17 @@ def signup(name, email, team, role):
     db.session.add(User(name=name, email=email, team=team, role=role))
     db.session.commit()
     return "", 201
+
+
+@bp.post("/jobs/<int:job_id>/retry")
+def retry(job_id):
+    job = db.get_or_404(Job, job_id)
+    job.attempts += 1
+    db.session.commit()
+    flash("retry scheduled")
+    job.status = "queued"
+    db.session.commit()
+    return "", 202
 
 
 bp.add_url_rule("/jobs", view_func=JobListView.as_view("jobs"))
