@@ -27,7 +27,7 @@ Options:
     globs of the route layer), ``service_dir`` (default ``services``, next to the route layer folder;
     with a ``/``, from the repository root), ``service_module`` (``{name}_service``), ``templates``
     (folder overriding ``code/move-commits/*.py.j2``), ``line_length`` (when generated calls and
-    signatures wrap, default 88).
+    signatures wrap; default 0: the project's, from its ruff or black configuration, else 88).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from typing import Any, ClassVar
 import libcst as cst
 
 from backfix.codemod import Codemod, Plan, ProjectContext
+from backfix.formatting import line_length_for
 from backfix.imports import first_party_packages, project_root
 from backfix.results import FileFacts, Violation
 from backfix.source import SourceError, SourceFile
@@ -89,7 +90,7 @@ class MoveCommits(Codemod):
         "route_paths": list(DEFAULT_ROUTE_PATHS),
         "service_dir": "services",
         "service_module": "{name}_service",
-        "line_length": 88,
+        "line_length": 0,
         "templates": "",
     }
     EXAMPLE = (
@@ -184,6 +185,9 @@ class MoveCommits(Codemod):
     def _overrides(self) -> list[str]:
         return [self.options["templates"]] if self.options["templates"] else []
 
+    def _line_length(self, source: SourceFile) -> int:
+        return int(self.options["line_length"]) or line_length_for(source.abs_path)
+
     def rewrite(self, source: SourceFile, edits: Any) -> cst.Module:
         """Apply one file's edits: a route module, a service module or a new package ``__init__``."""
         if isinstance(edits, RouteEdits):
@@ -193,7 +197,7 @@ class MoveCommits(Codemod):
                 analyzer.units,
                 edits,
                 self._overrides(),
-                self.options["line_length"],
+                self._line_length(source),
                 project_root(source.abs_path, source.path),
                 first_party_packages(source.abs_path, project_root(source.abs_path, source.path)),
             )
@@ -204,7 +208,7 @@ class MoveCommits(Codemod):
                 source.exists,
                 edits,
                 self._overrides(),
-                self.options["line_length"],
+                self._line_length(source),
                 project_root(source.abs_path, source.path),
                 first_party_packages(source.abs_path, project_root(source.abs_path, source.path)),
             )

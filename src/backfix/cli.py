@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import tempfile
@@ -12,15 +13,23 @@ from typing import Any, NoReturn
 
 import click
 
-from backfix import console, gitops, ledger_cli
+from backfix import console, gitops, interrupts, ledger_cli
 from backfix.codemod import Codemod, ConfigError
 from backfix.config import Config, find_config, tomllib
 from backfix.diff import render_diffs
 from backfix.discovery import Workspace, open_workspace
 from backfix.registry import all_codemods, get_codemod
-from backfix.results import RunResult, Violation
+from backfix.results import FileChange, RunResult, Violation
 from backfix.runner import CodemodSpec, RunOptions, run
-from backfix.sinks import SinkError, commit_message, refuse_dirty, to_branch, write_in_place
+from backfix.sinks import (
+    SinkError,
+    WriteError,
+    commit_message,
+    refuse_dirty,
+    to_branch,
+    write_in_place,
+    write_order,
+)
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -225,6 +234,23 @@ def scan(
     mode: str | None,
 ) -> None:
     """Count violations per codemod and file. Exit 0 clean, 1 violations, 2 errors."""
+    with interrupts.terminate_interrupts():
+        try:
+            _scan(paths, exclude, jobs, raw_options, codemod_ids, fmt, no_ledger, mode)
+        except KeyboardInterrupt:
+            _interrupted_before_writing()
+
+
+def _scan(
+    paths: tuple[Path, ...],
+    exclude: tuple[str, ...],
+    jobs: int | None,
+    raw_options: tuple[str, ...],
+    codemod_ids: tuple[str, ...],
+    fmt: str,
+    no_ledger: bool,
+    mode: str | None,
+) -> None:
     workspace, config = _prepare(paths)
     overrides = _overrides(raw_options, mode, None)
     try:
@@ -270,7 +296,9 @@ def scan(
     help="Commit the change on a new branch (default name: backfix/<id>-<date>).",
 )
 @click.option("--allow-dirty", is_flag=True, help="Write in place over uncommitted changes.")
+@click.option("--no-ledger", is_flag=True, help="Do not append this run to .backfix/ledger.jsonl.")
 @click.option("--no-logging", is_flag=True, help="bare-except: no log call in swallowing handlers.")
+@click.option("--no-format", is_flag=True, help="Leave the changed lines unformatted (no ruff).")
 @click.option(
     "--max-files",
     type=click.IntRange(min=1),
@@ -295,13 +323,62 @@ def apply(
     branch: str | None,
     allow_dirty: bool,
     no_logging: bool,
+    no_format: bool,
     mode: str | None,
     templates: Path | None,
     max_files: int | None,
     pr_body: Path | None,
+    no_ledger: bool,
 ) -> None:
     """Fix the violations of one codemod: diff, in place, or on a branch."""
+    with interrupts.terminate_interrupts():
+        try:
+            _apply(
+                codemod_id,
+                paths,
+                exclude,
+                jobs,
+                raw_options,
+                dry_run,
+                branch,
+                allow_dirty,
+                no_logging,
+                no_format,
+                mode,
+                templates,
+                max_files,
+                pr_body,
+                no_ledger,
+            )
+        except KeyboardInterrupt:
+            _interrupted_before_writing()
+
+
+def _interrupted_before_writing() -> NoReturn:
+    console.stderr.print("\ninterrupted: nothing was written", style="red", markup=False)
+    sys.exit(interrupts.EXIT_INTERRUPTED)
+
+
+def _apply(
+    codemod_id: str,
+    paths: tuple[Path, ...],
+    exclude: tuple[str, ...],
+    jobs: int | None,
+    raw_options: tuple[str, ...],
+    dry_run: bool,
+    branch: str | None,
+    allow_dirty: bool,
+    no_logging: bool,
+    no_format: bool,
+    mode: str | None,
+    templates: Path | None,
+    max_files: int | None,
+    pr_body: Path | None,
+    no_ledger: bool,
+) -> None:
     workspace, config = _prepare(paths)
+    if no_format:
+        config = dataclasses.replace(config, table={**config.table, "format": False})
     overrides = _overrides(raw_options, mode, templates)
     if no_logging:
         overrides["log_swallowed"] = False
@@ -331,9 +408,8 @@ def apply(
         sys.exit(status if status else (EXIT_FOUND if result.changes else EXIT_OK))
 
     if not result.changes:
+        # Nothing changed: no ledger record either, so a re-apply leaves `git status` clean.
         console.print_apply_summary(spec.codemod_id, result, "nothing to change")
-        if branch is None:  # a branch run never touches the user's tree, the ledger included
-            session.append()
         session.write_pr_body(result)
         sys.exit(status)
     try:
@@ -342,19 +418,60 @@ def apply(
             refuse_dirty(workspace.repo, workspace.root, result.changes)
             name = branch or gitops.default_branch_name(workspace.repo, spec.codemod_id)
             message = commit_message(spec.codemod_id, result, session.commit_extra(result))
-            sha = to_branch(workspace.repo, name, session.branch_changes(result.changes), message)
+            changes = result.changes if no_ledger else session.branch_changes(result.changes)
+            sha = to_branch(workspace.repo, name, changes, message)
             where = f"committed on branch {name} as {sha[:10]}; your work tree is unchanged"
         else:
             if not allow_dirty:
                 refuse_dirty(workspace.repo, workspace.root, result.changes)
-            write_in_place(result.changes)
-            session.append()
+            _write(spec, result, session, no_ledger)
             where = "written in place"
     except SinkError as exc:
         _fail(str(exc))
     session.write_pr_body(result)
     console.print_apply_summary(spec.codemod_id, result, where)
     sys.exit(status)
+
+
+def _write(
+    spec: CodemodSpec, result: RunResult, session: ledger_cli.ApplySession, no_ledger: bool
+) -> None:
+    """Write the changes unit by unit; on an interrupt or a write error, record what is on disk."""
+    with_violations = {v.path for v in [*result.fixed, *result.violations]}
+    consequences = {c.path for c in result.changes} - with_violations
+    ordered = write_order(result.changes, consequences)
+    # A cross-file codemod's changes depend on each other: they are one unit.
+    units = [[change] for change in ordered] if spec.cls.LOCAL else [ordered]
+    failure: WriteError | None = None
+    with interrupts.deferred() as signals:
+        try:
+            written = write_in_place(units, stop=lambda: signals.received)
+        except WriteError as exc:
+            written, failure = exc.written, exc
+    complete = len(written) == len(result.changes)
+    if not complete:
+        _keep_only(result, written)
+        session.finish(result)
+    if written and not no_ledger:
+        session.append()
+    if complete and failure is None and not signals.received:
+        return
+    names = "".join(f"\n  {change.path}" for change in written)
+    what = f"wrote {len(written)} file(s):{names}" if written else "nothing was written"
+    if failure is not None:
+        _fail(f"{failure}\n{what}")
+    console.stderr.print(f"\ninterrupted: {what}", style="red", markup=False)
+    sys.exit(interrupts.EXIT_INTERRUPTED)
+
+
+def _keep_only(result: RunResult, written: Sequence[FileChange]) -> None:
+    """Make ``result`` describe only the ``written`` changes: other fixes count as remaining."""
+    paths = {change.path for change in written}
+    result.violations = sorted(
+        [*result.violations, *(v for v in result.fixed if v.path not in paths)]
+    )
+    result.fixed = [v for v in result.fixed if v.path in paths]
+    result.changes = list(written)
 
 
 ledger_cli.register(main)

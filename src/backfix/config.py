@@ -1,7 +1,8 @@
 """``[tool.backfix]`` in the target project's ``pyproject.toml``, merged with CLI flags.
 
-Global keys: ``exclude`` (list of globs), ``jobs`` (int). Each codemod reads its options from
-``[tool.backfix.<codemod-id>]``; a top-level key that a codemod declares as an option (``session_names``,
+Global keys: ``exclude`` (list of globs), ``jobs`` (int), ``format`` (bool: format the changed lines
+with ruff; unset means where the project uses a formatter, see backfix.formatting). Each codemod reads
+its options from ``[tool.backfix.<codemod-id>]``; a top-level key that a codemod declares as an option (``session_names``,
 ``route_paths``, ...) applies to every codemod that declares it.
 """
 
@@ -22,7 +23,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 __all__ = ["Config", "ConfigError", "find_config", "load_config", "tomllib"]
 
-GLOBAL_KEYS = {"exclude": list, "jobs": int, "templates": str}
+GLOBAL_KEYS = {"exclude": list, "jobs": int, "templates": str, "format": bool}
 
 
 @dataclass(frozen=True)

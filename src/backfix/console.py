@@ -52,8 +52,9 @@ def violation_line(violation: Violation) -> str:
 
 
 def error_line(error: FileError) -> str:
-    """``path:line:col: error kind: message``."""
-    return f"{error.path}:{error.line}:{error.col}: error {error.kind}: {error.message}"
+    """``path:line:col: error kind: message``; just ``path:`` when the error has no position."""
+    where = f"{error.path}:{error.line}:{error.col}" if error.line else error.path
+    return f"{where}: error {error.kind}: {error.message}"
 
 
 def print_errors(errors: list[FileError], verbose: bool) -> None:

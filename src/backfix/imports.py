@@ -18,6 +18,8 @@ from pathlib import Path
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from backfix.formatting import line_length_for
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -116,12 +118,13 @@ def add_import(
     asname: str | None = None,
     root: Root = None,
     first_party: Collection[str] = (),
-    line_length: int = 88,
+    line_length: int | None = None,
 ) -> cst.Module:
     """``module`` with ``from from_module import name`` (or ``import from_module``) added.
 
     ``root`` and ``first_party`` (top-level package names, e.g. of modules not written yet) tell
-    first-party imports from third-party ones.
+    first-party imports from third-party ones. An import longer than ``line_length`` (default: the
+    project's, from its ruff or black configuration at ``root``) is wrapped as ruff wraps it.
     """
     spec = ImportSpec(from_module, name, asname)
     return add_imports(module, [spec], root=root, first_party=first_party, line_length=line_length)
@@ -133,13 +136,15 @@ def add_imports(
     *,
     root: Root = None,
     first_party: Collection[str] = (),
-    line_length: int = 88,
+    line_length: int | None = None,
 ) -> cst.Module:
     """``module`` with every import added that it lacks; strings are import statements' code.
 
-    ``root`` and ``first_party`` work as for :func:`add_import`.
+    ``root``, ``first_party`` and ``line_length`` work as for :func:`add_import`.
     """
     sections = _Sections(root, first_party)
+    if line_length is None:
+        line_length = line_length_for(root)
     for group in _groups(_flatten(imports)):
         missing = [spec for spec in group if not is_imported(module, *_spec_tuple(spec))]
         if not missing:
@@ -154,7 +159,7 @@ def format_imports(
     *,
     root: Root = None,
     first_party: Collection[str] = (),
-    line_length: int = 88,
+    line_length: int | None = None,
 ) -> list[str]:
     """The lines of a sorted import block for ``imports``, ``""`` between sections."""
     module = add_imports(
@@ -399,7 +404,7 @@ def _merge(module: cst.Module, specs: Sequence[ImportSpec], line_length: int) ->
             )
             names.insert(at, cst.ImportAlias(name=cst.Name(new.name)))
         assert isinstance(stmt, cst.SimpleStatementLine)
-        line = stmt.with_changes(body=[_with_names(node, names, line_length, stmt)])
+        line = _with_names(node, names, line_length, stmt)
         body = list(module.body)
         body[index] = line
         return module.with_changes(body=body)
@@ -411,12 +416,12 @@ def _with_names(
     names: list[cst.ImportAlias],
     line_length: int,
     line: cst.SimpleStatementLine,
-) -> cst.ImportFrom:
-    """``node`` importing ``names``: new aliases take the layout of the statement."""
+) -> cst.SimpleStatementLine:
+    """``line`` with ``node`` importing ``names``: new aliases take the layout of the statement."""
     if node.lpar is not None and isinstance(
         node.lpar.whitespace_after, cst.ParenthesizedWhitespace
     ):
-        return _multiline_insert(node, names)
+        return line.with_changes(body=[_multiline_insert(node, names)])
     flat = [
         alias.with_changes(
             comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
@@ -426,9 +431,51 @@ def _with_names(
         for i, alias in enumerate(names)
     ]
     new = node.with_changes(names=flat)
-    if len(cst.Module([]).code_for_node(line.with_changes(body=[new])).rstrip("\n")) > line_length:
-        return _wrapped(new)
-    return new
+    comment = line.trailing_whitespace.comment
+    # Like ruff's isort, a pragma comment (noqa, type: ignore) does not count towards the width.
+    measured = line.with_changes(body=[new])
+    if comment is not None and _PRAGMA.match(comment.value):
+        measured = measured.with_changes(trailing_whitespace=cst.TrailingWhitespace())
+    if len(cst.Module([]).code_for_node(measured).rstrip("\n")) <= line_length:
+        return line.with_changes(body=[new])
+    wrapped = _wrapped(new)
+    if comment is None:
+        return line.with_changes(body=[wrapped])
+    return line.with_changes(
+        body=[_keep_comment(wrapped, comment, _only_name(node))],
+        trailing_whitespace=cst.TrailingWhitespace(),
+    )
+
+
+#: comments that govern their line rather than describe it; ruff leaves them out of the width.
+_PRAGMA = re.compile(r"#\s*(noqa\b|type:|pyright:|pylint:|mypy:|nosec\b|ruff:|isort:)")
+
+
+def _only_name(node: cst.ImportFrom) -> str | None:
+    if isinstance(node.names, cst.ImportStar) or len(node.names) != 1:
+        return None
+    return _dotted(node.names[0].name)
+
+
+def _keep_comment(node: cst.ImportFrom, comment: cst.Comment, name: str | None) -> cst.ImportFrom:
+    """``node`` (wrapped) with the trailing comment of its one-line form where ruff's isort puts it,
+    so a ``# noqa`` still governs the names it did: after ``name`` when the statement imported only
+    that name, else after the opening parenthesis (ruff reads it there for the whole statement)."""
+    assert node.lpar is not None and not isinstance(node.names, cst.ImportStar)
+    line = cst.TrailingWhitespace(whitespace=cst.SimpleWhitespace("  "), comment=comment)
+    names = list(node.names)
+    for i, alias in enumerate(names):
+        if name is not None and _dotted(alias.name) == name and isinstance(alias.comma, cst.Comma):
+            space = alias.comma.whitespace_after
+            assert isinstance(space, cst.ParenthesizedWhitespace)
+            comma = alias.comma.with_changes(whitespace_after=space.with_changes(first_line=line))
+            names[i] = alias.with_changes(comma=comma)
+            return node.with_changes(names=names)
+    opening = node.lpar.whitespace_after
+    assert isinstance(opening, cst.ParenthesizedWhitespace)
+    return node.with_changes(
+        lpar=node.lpar.with_changes(whitespace_after=opening.with_changes(first_line=line))
+    )
 
 
 def _between(indent: str) -> cst.Comma:

@@ -166,7 +166,9 @@ class ApplySession:
         """
         remaining = list(result.violations)
         if self.chosen is not None:
-            remaining += [v for v in self.planned if v.path not in self.chosen]
+            # Called again after an interrupted write: the skipped files are already back.
+            present = set(remaining)
+            remaining += [v for v in self.planned if v.path not in self.chosen and v not in present]
             result.violations = sorted(remaining)
         self.record = ledger.make_record(
             command=command_line(

@@ -6,28 +6,21 @@ isolation (one bad file never stops a run) and output verification. It never wri
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from backfix.cache import FactsCache
 from backfix.codemod import Codemod, ProjectContext
 from backfix.discovery import Workspace, discover
+from backfix.formatting import format_changes
 from backfix.results import FileChange, FileError, FileFacts, RunResult, Violation
-from backfix.source import SourceError, SourceFile, verify_output
-
-#: LibCST recurses per nesting level; huge literals (pydoc_data/topics.py) need more than 1000.
-RECURSION_LIMIT = 20_000
-#: below this many files a pool costs more than it saves.
-MIN_FILES_FOR_POOL = 8
-
-ProgressFn = Callable[[str, int, int], None]
+from backfix.source import SourceError, SourceFile, round_trip_loss, verify_output
+from backfix.workers import RECURSION_LIMIT, Pool, ProgressFn
 
 
 @dataclass(frozen=True)
@@ -103,10 +96,6 @@ def _instance(spec: CodemodSpec) -> Codemod:
     return _INSTANCES[key]
 
 
-def _init_worker() -> None:
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
-
-
 def _error(path: str, exc: BaseException) -> FileError:
     if isinstance(exc, SourceError):
         return FileError(path, exc.line, exc.col + 1 if exc.line else 0, exc.kind, exc.message)
@@ -127,11 +116,24 @@ def _rewrite_source(
         return None, _error(source.path, exc)
     if after == source.raw:
         return None, None
+    if source.exists:
+        loss = round_trip_loss(source.raw, source.module)
+        if loss is not None:
+            line, col = loss
+            return None, FileError(
+                source.path,
+                line,
+                col,
+                "formatting-loss",
+                "cannot be rewritten without losing formatting: LibCST does not reproduce this "
+                "line exactly, so the file was left alone",
+            )
     problem = verify_output(source.path, source.raw, after)
     if problem is not None:
-        return None, FileError(
-            source.path, 0, 0, "codemod-bug", f"{codemod.ID} produced invalid code: {problem}"
-        )
+        message = problem.message
+        if problem.kind == "codemod-bug":
+            message = f"{codemod.ID} produced invalid code: {message}"
+        return None, FileError(source.path, 0, 0, problem.kind, message)
     before = source.raw if source.exists else None
     return FileChange(source.path, source.abs_path, before, after), None
 
@@ -177,42 +179,23 @@ def _rewrite(task: _RewriteTask) -> _RewriteOutcome:
     return _RewriteOutcome(task.path, change, error)
 
 
-T = TypeVar("T")
-R = TypeVar("R")
+def _analyze_crashed(task: _AnalyzeTask, how: str) -> _AnalyzeOutcome:
+    return _AnalyzeOutcome(task.path, errors=(_crash_error(task.path, how),))
 
 
-def _execute(
-    fn: Callable[[T], R],
-    tasks: Sequence[T],
-    jobs: int,
-    label: str,
-    progress: ProgressFn | None,
-) -> list[R]:
-    """Run ``fn`` over ``tasks``, in a process pool when it pays; results in completion order."""
-    total = len(tasks)
-    results: list[R] = []
-    if jobs <= 1 or total < MIN_FILES_FOR_POOL:
-        _init_worker()
-        for done, task in enumerate(tasks, 1):
-            results.append(fn(task))
-            if progress:
-                progress(label, done, total)
-        return results
-    # fork, not spawn/forkserver: those start a fresh interpreter whose sys.path begins with the
-    # current folder, so a project file named like a stdlib module (select.py, types.py) would be
-    # imported instead. The parent runs no threads (the progress bar refreshes synchronously).
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    executor: Executor = ProcessPoolExecutor(
-        max_workers=min(jobs, total), mp_context=context, initializer=_init_worker
+def _rewrite_crashed(task: _RewriteTask, how: str) -> _RewriteOutcome:
+    return _RewriteOutcome(task.path, error=_crash_error(task.path, how))
+
+
+def _crash_error(path: str, how: str) -> FileError:
+    return FileError(
+        path,
+        0,
+        0,
+        "crash",
+        f"the process working on this file was {how} (LibCST's parser crashes on some "
+        "pathological input, such as thousands of nested parentheses); the file was skipped",
     )
-    with executor:
-        futures = [executor.submit(fn, task) for task in tasks]
-        for done, future in enumerate(as_completed(futures), 1):
-            results.append(future.result())
-            if progress:
-                progress(label, done, total)
-    return results
 
 
 def _module_file(cls: type[Codemod]) -> str:
@@ -229,6 +212,9 @@ def default_jobs() -> int:
 
 def run(workspace: Workspace, options: RunOptions) -> RunResult:
     """Scan (and with ``options.apply``, rewrite) the files under ``options.paths``."""
+    sys.setrecursionlimit(
+        max(sys.getrecursionlimit(), RECURSION_LIMIT)
+    )  # the plan phase parses too
     specs = list(options.specs)
     for spec in specs:
         spec.create()  # fail on bad options before touching any file
@@ -270,7 +256,8 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
             tasks.append((len(raw), task))
     # Biggest files first: the slowest 5% of files take about half of the parse time.
     tasks.sort(key=lambda item: -item[0])
-    outcomes = _execute(_analyze, [t for _, t in tasks], jobs, "analyze", options.progress)
+    pool = Pool(_analyze, _analyze_crashed, jobs, "analyze", options.progress)
+    outcomes = pool.run([t for _, t in tasks])
 
     local_changes: dict[str, list[FileChange]] = {s.codemod_id: [] for s in specs}
     for outcome in outcomes:
@@ -308,6 +295,7 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
             changes = [c for c in local_changes[spec.codemod_id] if c.path in plan.edits]
         else:
             changes = _rewrite_planned(spec, plan.edits, workspace, jobs, options, result)
+        changes = _format(changes, workspace, jobs, options, result)
         changed = {c.path for c in changes}
         for violation in violations:
             fixed = violation.fixable and violation.path in changed
@@ -318,6 +306,22 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
     result.errors.sort()
     result.changes.sort(key=lambda c: c.path)
     return result
+
+
+def _format(
+    changes: list[FileChange],
+    workspace: Workspace,
+    jobs: int,
+    options: RunOptions,
+    result: RunResult,
+) -> list[FileChange]:
+    """The changes with their changed lines formatted as the project formats code (see formatting)."""
+    mode = options.config.get("format")
+    formatted, notes = format_changes(
+        changes, mode, root=workspace.root, jobs=jobs, progress=options.progress
+    )
+    result.notes.extend(notes)
+    return formatted
 
 
 def _rewrite_planned(
@@ -333,7 +337,7 @@ def _rewrite_planned(
         _RewriteTask(path, str(workspace.abs(path)), spec, file_edits)
         for path, file_edits in sorted(edits.items())
     ]
-    outcomes = _execute(_rewrite, tasks, jobs, "rewrite", options.progress)
+    outcomes = Pool(_rewrite, _rewrite_crashed, jobs, "rewrite", options.progress).run(tasks)
     errors = sorted(o.error for o in outcomes if o.error is not None)
     if errors:
         result.errors.extend(errors)

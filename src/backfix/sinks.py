@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 import git
@@ -30,15 +31,68 @@ def refuse_dirty(repo: git.Repo | None, root: Path, changes: Sequence[FileChange
         )
 
 
-def write_in_place(changes: Sequence[FileChange]) -> None:
-    """Write each change atomically, after checking no file changed on disk since it was read."""
-    for change in changes:
+class WriteError(SinkError):
+    """Writing stopped part-way; ``written`` lists the changes that are on disk."""
+
+    def __init__(self, message: str, written: list[FileChange]) -> None:
+        super().__init__(message)
+        self.written = written
+
+
+def write_order(changes: Sequence[FileChange], first: Collection[str] = ()) -> list[FileChange]:
+    """New files first, then the files in ``first`` (modules others import), then the rest.
+
+    A process killed outright (SIGKILL, power loss) then leaves at worst a module nobody imports
+    yet, never an import of a module that is missing.
+    """
+    return sorted(changes, key=lambda c: (c.before is not None, c.path not in first, c.path))
+
+
+def write_in_place(
+    units: Sequence[Sequence[FileChange]], stop: Callable[[], bool] = lambda: False
+) -> list[FileChange]:
+    """Write the units in order, each all or nothing; return what was written.
+
+    Nothing is written when any file changed on disk since it was read. ``stop`` is asked before
+    each unit (an interrupt arrived); a unit that cannot be written completely is undone, and
+    WriteError says which units are on disk.
+    """
+    for unit in units:
+        for change in unit:
+            path = Path(change.abs_path)
+            current = path.read_bytes() if path.exists() else None
+            if current != change.before:
+                raise SinkError(
+                    f"{change.path} changed on disk during the run; nothing was written"
+                )
+    written: list[FileChange] = []
+    for unit in units:
+        if stop():
+            break
+        done: list[FileChange] = []
+        for change in unit:
+            try:
+                atomic_write(Path(change.abs_path), change.after)
+            except OSError as exc:
+                _undo(done)
+                raise WriteError(
+                    f"cannot write {change.path}: {exc.strerror or exc}; the files changed with "
+                    "it were restored",
+                    written,
+                ) from None
+            done.append(change)
+        written.extend(done)
+    return written
+
+
+def _undo(changes: Sequence[FileChange]) -> None:
+    for change in reversed(changes):
         path = Path(change.abs_path)
-        current = path.read_bytes() if path.exists() else None
-        if current != change.before:
-            raise SinkError(f"{change.path} changed on disk during the run; nothing more written")
-    for change in changes:
-        atomic_write(Path(change.abs_path), change.after)
+        with contextlib.suppress(OSError):
+            if change.before is None:
+                path.unlink()
+            else:
+                atomic_write(path, change.before)
 
 
 def commit_message(codemod_id: str, result: RunResult, extra: str = "") -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import codecs
+import os
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -134,26 +135,100 @@ def _python_error_position(raw: bytes) -> tuple[int, int] | None:
     return None
 
 
-def verify_output(path: str, before: bytes, after: bytes) -> str | None:
+#: CPython's own limits: a file that hits one does not compile on any interpreter, newer or not.
+_LIMIT_MESSAGES = (
+    "too many nested",
+    "too many statically nested",
+    "too many levels",
+    "too complex",
+)
+
+
+@dataclass(frozen=True)
+class OutputProblem:
+    """Why a rewrite must not be written: ``kind`` for the report, ``message`` for the user."""
+
+    kind: str
+    message: str
+
+
+def verify_output(path: str, before: bytes, after: bytes) -> OutputProblem | None:
     """Why ``after`` must not be written (it does not parse or compile), or None when it is fine.
 
     ``compile`` parses with CPython's own parser and compiles, about ten times faster than a LibCST
-    re-parse. When the original does not compile under this interpreter (grammar of a newer Python),
-    the output is re-parsed with LibCST instead, so such code is not reported as broken by us.
+    re-parse. When the original does not compile under this interpreter because its grammar is newer,
+    the output is re-parsed with LibCST instead, so such code is not reported as broken by us. When
+    the original hits one of CPython's limits (nesting depth), no interpreter can run the output
+    either, so nothing is written.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SyntaxWarnings of the user's code are not ours to print
         try:
             compile(after, path, "exec", dont_inherit=True)
-        except (SyntaxError, ValueError) as exc:
-            if before:
-                try:
-                    compile(before, path, "exec", dont_inherit=True)
-                except (SyntaxError, ValueError):
-                    # Newer grammar than this interpreter's: LibCST is the judge.
-                    return _libcst_problem(after)
-            return f"output does not compile: {exc}"
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            limit = _compile_limit(before) if before else None
+            if limit is not None:
+                return OutputProblem(
+                    "uncompilable",
+                    f"CPython cannot compile this file ({limit}), so a rewrite could not be "
+                    "checked and was not written",
+                )
+            if before and not _compiles(before):
+                # Newer grammar than this interpreter's: LibCST is the judge.
+                problem = _libcst_problem(after)
+                return OutputProblem("codemod-bug", problem) if problem else None
+            return OutputProblem("codemod-bug", f"output does not compile: {_describe(exc)}")
     return None
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "too deeply nested"
+    if isinstance(exc, MemoryError):
+        return "out of memory"
+    return str(exc)
+
+
+def _compiles(raw: bytes) -> bool:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            compile(raw, "<source>", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
+    return True
+
+
+def _compile_limit(raw: bytes) -> str | None:
+    """The CPython limit ``raw`` hits when compiled ("too many nested parentheses"), if any."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            compile(raw, "<source>", "exec", dont_inherit=True)
+        except (RecursionError, MemoryError) as exc:
+            return _describe(exc)
+        except SyntaxError as exc:
+            message = str(exc.msg)
+            if any(limit in message for limit in _LIMIT_MESSAGES):
+                return message
+        except ValueError:
+            return None
+    return None
+
+
+def round_trip_loss(raw: bytes, module: cst.Module) -> tuple[int, int] | None:
+    """Where LibCST's print of ``module`` first differs from ``raw`` (1-based line and column).
+
+    LibCST drops a few things it cannot represent (a comment indented deeper than the next
+    statement, a space before some colons, mixed line endings); writing such a file would lose them.
+    """
+    printed = module.bytes
+    if printed == raw:
+        return None
+    # Character-wise on purpose: the common prefix of two byte strings, not of two paths.
+    index = len(os.path.commonprefix([raw, printed]))  # noqa: RUF071
+    line_start = raw.rfind(b"\n", 0, index) + 1
+    return raw.count(b"\n", 0, index) + 1, index - line_start + 1
 
 
 def _libcst_problem(after: bytes) -> str | None:

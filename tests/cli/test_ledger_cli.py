@@ -238,7 +238,8 @@ def test_scan_json_stdout_is_only_json_and_dry_run_writes_no_ledger(repo: Path) 
     assert "This batch fixed **6** violation(s) in 3 file(s)" in body.read_text()
 
 
-def test_apply_with_nothing_to_change_records_in_place_but_not_for_a_branch(repo: Path) -> None:
+def test_apply_with_nothing_to_change_records_nothing(repo: Path) -> None:
+    """A re-apply that changes nothing leaves `git status` clean: no ledger record."""
     assert invoke("apply", "bare-except", "--jobs", "1")[0] == 0
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "fixed")
@@ -248,7 +249,15 @@ def test_apply_with_nothing_to_change_records_in_place_but_not_for_a_branch(repo
     assert tree_state(repo) == before
     assert invoke("apply", "bare-except")[0] == 0
     counts = [r["codemods"]["bare-except"]["count"] for r in ledger_lines(repo)]
-    assert counts == [0, 0]
+    assert counts == [0]
+    assert tree_state(repo) == before
+
+
+def test_apply_no_ledger_writes_the_fix_but_no_record(repo: Path) -> None:
+    assert invoke("apply", "bare-except", "--no-ledger", "--jobs", "1")[0] == 0
+    assert not (repo / ".backfix" / "ledger.jsonl").exists()
+    assert git(repo, "status", "--porcelain").strip()  # the fixes are written
+    assert invoke("scan", "--codemod", "bare-except", "--no-ledger")[0] == 0
 
 
 def test_scan_no_ledger_writes_nothing(repo: Path) -> None:

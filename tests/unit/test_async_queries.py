@@ -23,7 +23,8 @@ def _run(
     spec = CodemodSpec(AsyncQueries, "async-queries", tuple(sorted(options.items())))
     result = run(
         Workspace(root=tmp_path, repo=None),
-        RunOptions(specs=[spec], paths=[tmp_path], apply=apply, jobs=1),
+        # The rewrite itself, unformatted: tests/unit/test_formatting.py covers the formatter pass.
+        RunOptions(specs=[spec], paths=[tmp_path], apply=apply, jobs=1, config={"format": False}),
     )
     assert not result.errors, result.errors
     return result

@@ -272,3 +272,51 @@ def test_import_block_end() -> None:
 
 def test_project_root() -> None:
     assert project_root("/work/repo/app/routes/jobs.py", "app/routes/jobs.py") == Path("/work/repo")
+
+
+# --- line length and comments ---------------------------------------------------------------------------
+
+
+def test_the_line_length_defaults_to_the_projects(tmp_path: Path) -> None:
+    source = (
+        "from sqlalchemy import and_, exists, false, literal, null, or_, select, true, update\n"
+    )
+    merged = "from sqlalchemy import and_, exists, false, func, literal, null, or_, select, true, update\n"
+    assert len(merged) - 1 in range(89, 101)
+    (tmp_path / "pyproject.toml").write_text("[tool.ruff]\nline-length = 100\n")
+    module = add_imports(cst.parse_module(source), ["from sqlalchemy import func"], root=tmp_path)
+    assert module.code == merged
+    default = add_imports(cst.parse_module(source), ["from sqlalchemy import func"])
+    assert default.code.startswith("from sqlalchemy import (\n    and_,\n")
+
+
+def test_a_noqa_on_a_one_name_import_stays_on_that_name_when_wrapped() -> None:
+    source = "from os import path  # noqa: F401\n"
+    assert added(source, "from os import sep", line_length=20) == (
+        "from os import (\n    path,  # noqa: F401\n    sep,\n)\n"
+    )
+
+
+def test_a_comment_on_a_several_names_import_goes_after_the_parenthesis() -> None:
+    source = "from mod import alpha, gamma  # noqa: F401\n"
+    assert added(source, "from mod import beta", line_length=20) == (
+        "from mod import (  # noqa: F401\n    alpha,\n    beta,\n    gamma,\n)\n"
+    )
+
+
+def test_a_pragma_does_not_count_towards_the_width_but_other_comments_do() -> None:
+    pragma = "from os import path  # noqa: F401\n"
+    assert added(pragma, "from os import sep", line_length=24) == (
+        "from os import path, sep  # noqa: F401\n"
+    )
+    described = "from os import path  # the path helpers\n"
+    assert added(described, "from os import sep", line_length=24) == (
+        "from os import (\n    path,  # the path helpers\n    sep,\n)\n"
+    )
+
+
+def test_a_comment_on_a_name_of_a_wrapped_import_stays_on_it() -> None:
+    source = "from mod import (\n    alpha,  # noqa: F401\n    gamma,\n)\n"
+    assert added(source, "from mod import beta") == (
+        "from mod import (\n    alpha,  # noqa: F401\n    beta,\n    gamma,\n)\n"
+    )

@@ -5,4 +5,6 @@ from app.models import Address, User
 
 
 async def run(session: Session, name):
-    return (await session.scalars(select(User).where(User.name == name, User.active))).all()
+    return (
+        await session.scalars(select(User).where(User.name == name, User.active))
+    ).all()

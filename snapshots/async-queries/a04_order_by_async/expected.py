@@ -5,4 +5,6 @@ from app.models import Address, User
 
 
 async def run(session: Session):
-    return (await session.scalars(select(User).order_by(User.name.desc(), User.id))).all()
+    return (
+        await session.scalars(select(User).order_by(User.name.desc(), User.id))
+    ).all()

@@ -5,11 +5,15 @@ from app.models import Address, User
 
 
 async def page(session: Session):
-    return (await session.scalars(select(User).order_by(User.id).offset(10).limit(5))).all()
+    return (
+        await session.scalars(select(User).order_by(User.id).offset(10).limit(5))
+    ).all()
 
 
 async def sliced(session: Session):
-    return (await session.scalars(select(User).order_by(User.id).offset(1).limit(2))).all()
+    return (
+        await session.scalars(select(User).order_by(User.id).offset(1).limit(2))
+    ).all()
 
 
 def indexed(session: Session):

@@ -5,8 +5,14 @@ from app.models import Address, User
 
 
 async def run(session: Session):
-    return (await session.scalars(select(User).options(joinedload(User.addresses)))).unique().all()
+    return (
+        (await session.scalars(select(User).options(joinedload(User.addresses))))
+        .unique()
+        .all()
+    )
 
 
 async def selectin(session: Session):
-    return (await session.scalars(select(User).options(selectinload(User.addresses)))).all()
+    return (
+        await session.scalars(select(User).options(selectinload(User.addresses)))
+    ).all()

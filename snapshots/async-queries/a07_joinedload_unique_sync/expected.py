@@ -5,7 +5,9 @@ from app.models import Address, User
 
 
 def run(session: Session):
-    return session.scalars(select(User).options(joinedload(User.addresses))).unique().all()
+    return (
+        session.scalars(select(User).options(joinedload(User.addresses))).unique().all()
+    )
 
 
 def selectin(session: Session):

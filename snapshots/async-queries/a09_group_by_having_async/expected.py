@@ -6,9 +6,10 @@ from app.models import Address, User
 
 async def run(session: Session):
     return (
-        (await session.execute(select(User.name, func.count(Address.id))
-        .join(User.addresses)
-        .group_by(User.name)
-        .having(func.count(Address.id) > 1)))
-        .all()
-    )
+        await session.execute(
+            select(User.name, func.count(Address.id))
+            .join(User.addresses)
+            .group_by(User.name)
+            .having(func.count(Address.id) > 1)
+        )
+    ).all()

@@ -5,4 +5,12 @@ from app.models import Address, User
 
 
 async def run(session: Session):
-    return (await session.scalars(select(User).where(User.id.in_(select(Address.user_id))))).unique().all()
+    return (
+        (
+            await session.scalars(
+                select(User).where(User.id.in_(select(Address.user_id)))
+            )
+        )
+        .unique()
+        .all()
+    )

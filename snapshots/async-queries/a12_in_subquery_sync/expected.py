@@ -5,4 +5,8 @@ from app.models import Address, User
 
 
 def run(session: Session):
-    return session.scalars(select(User).where(User.id.in_(select(Address.user_id)))).unique().all()
+    return (
+        session.scalars(select(User).where(User.id.in_(select(Address.user_id))))
+        .unique()
+        .all()
+    )

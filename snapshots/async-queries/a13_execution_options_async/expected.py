@@ -5,11 +5,17 @@ from app.models import Address, User
 
 
 async def fresh(session: Session):
-    return (await session.scalars(select(User).execution_options(populate_existing=True).where(User.active))).all()
+    return (
+        await session.scalars(
+            select(User).execution_options(populate_existing=True).where(User.active)
+        )
+    ).all()
 
 
 async def no_flush(session: Session):
-    return (await session.scalars(select(User).execution_options(autoflush=False))).all()
+    return (
+        await session.scalars(select(User).execution_options(autoflush=False))
+    ).all()
 
 
 def streamed(session: Session):

@@ -5,7 +5,9 @@ from app.models import Address, User
 
 
 def fresh(session: Session):
-    return session.scalars(select(User).execution_options(populate_existing=True).where(User.active)).all()
+    return session.scalars(
+        select(User).execution_options(populate_existing=True).where(User.active)
+    ).all()
 
 
 def no_flush(session: Session):

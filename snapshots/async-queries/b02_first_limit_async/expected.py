@@ -9,4 +9,6 @@ async def obj(session: Session, name):
 
 
 async def row(session: Session):
-    return (await session.execute(select(User.id, User.name).order_by(User.id).limit(1))).first()
+    return (
+        await session.execute(select(User.id, User.name).order_by(User.id).limit(1))
+    ).first()

@@ -9,4 +9,6 @@ def obj(session: Session, name):
 
 
 def row(session: Session):
-    return session.execute(select(User.id, User.name).order_by(User.id).limit(1)).first()
+    return session.execute(
+        select(User.id, User.name).order_by(User.id).limit(1)
+    ).first()

@@ -9,8 +9,14 @@ async def obj(session: Session, uid):
 
 
 async def row(session: Session, uid):
-    return (await session.execute(select(User.id, User.name).where(User.id == uid))).one()
+    return (
+        await session.execute(select(User.id, User.name).where(User.id == uid))
+    ).one()
 
 
 async def joined(session: Session, uid):
-    return (await session.execute(select(User).join(User.addresses).where(User.id == uid))).unique().scalar_one()
+    return (
+        (await session.execute(select(User).join(User.addresses).where(User.id == uid)))
+        .unique()
+        .scalar_one()
+    )

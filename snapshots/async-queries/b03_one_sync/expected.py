@@ -13,4 +13,8 @@ def row(session: Session, uid):
 
 
 def joined(session: Session, uid):
-    return session.execute(select(User).join(User.addresses).where(User.id == uid)).unique().scalar_one()
+    return (
+        session.execute(select(User).join(User.addresses).where(User.id == uid))
+        .unique()
+        .scalar_one()
+    )

@@ -5,8 +5,12 @@ from app.models import Address, User
 
 
 async def obj(session: Session, uid):
-    return (await session.execute(select(User).where(User.id == uid))).scalar_one_or_none()
+    return (
+        await session.execute(select(User).where(User.id == uid))
+    ).scalar_one_or_none()
 
 
 async def row(session: Session, uid):
-    return (await session.execute(select(User.name).where(User.id == uid))).one_or_none()
+    return (
+        await session.execute(select(User.name).where(User.id == uid))
+    ).one_or_none()

@@ -9,4 +9,6 @@ async def aggregate(session: Session):
 
 
 async def column(session: Session, uid):
-    return (await session.execute(select(User.name).where(User.id == uid))).scalar_one_or_none()
+    return (
+        await session.execute(select(User.name).where(User.id == uid))
+    ).scalar_one_or_none()

@@ -9,8 +9,16 @@ def simple(session: Session):
 
 
 def distinct_join(session: Session):
-    return session.scalar(select(func.count()).select_from(select(User.id).join(User.addresses).distinct().subquery()))
+    return session.scalar(
+        select(func.count()).select_from(
+            select(User.id).join(User.addresses).distinct().subquery()
+        )
+    )
 
 
 def grouped(session: Session):
-    return session.scalar(select(func.count()).select_from(select(Address.user_id).group_by(Address.user_id).subquery()))
+    return session.scalar(
+        select(func.count()).select_from(
+            select(Address.user_id).group_by(Address.user_id).subquery()
+        )
+    )

@@ -9,8 +9,12 @@ async def plain(session: Session, uid):
 
 
 async def with_options(session: Session, uid):
-    return (
-        await session.get(User, uid, options=[selectinload(User.addresses)], populate_existing=True, with_for_update=True)
+    return await session.get(
+        User,
+        uid,
+        options=[selectinload(User.addresses)],
+        populate_existing=True,
+        with_for_update=True,
     )
 
 

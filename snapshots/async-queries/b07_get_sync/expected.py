@@ -9,8 +9,12 @@ def plain(session: Session, uid):
 
 
 def with_options(session: Session, uid):
-    return (
-        session.get(User, uid, options=[selectinload(User.addresses)], populate_existing=True, with_for_update=True)
+    return session.get(
+        User,
+        uid,
+        options=[selectinload(User.addresses)],
+        populate_existing=True,
+        with_for_update=True,
     )
 
 

@@ -12,7 +12,11 @@ class JobRepository:
 
     async def list_active(self):
         # newest first
-        return (await self.db.scalars(select(Job).where(Job.active).order_by(Job.created.desc()))).all()
+        return (
+            await self.db.scalars(
+                select(Job).where(Job.active).order_by(Job.created.desc())
+            )
+        ).all()
 
     async def get(self, job_id):
         return await self.db.get(Job, job_id)

@@ -12,6 +12,8 @@ class AuthService:
         import bcrypt
 
         user = User.query.filter_by(email=data["email"]).first_or_404()
-        user.password_hash = bcrypt.hashpw(data["password"].encode(), bcrypt.gensalt()).decode()
+        user.password_hash = bcrypt.hashpw(
+            data["password"].encode(), bcrypt.gensalt()
+        ).decode()
         user.failed_logins = 0
         db.session.commit()

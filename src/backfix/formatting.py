@@ -1,0 +1,512 @@
+"""Output that passes the project's formatter: ``ruff format`` over just the lines a fix changed.
+
+When it runs (``format`` in ``[tool.backfix]``, ``--no-format`` on the command line):
+
+* ``format = false`` (or ``--no-format``): never;
+* ``format = true``: on the changed lines of every changed file;
+* not set (the default): when the project declares a formatter (a ``[tool.black]`` table, a ruff
+  ``format`` table, or a ``ruff-format``/``black`` pre-commit hook), or else when the file passed
+  ``ruff format --check`` before the fix. A file that follows no formatter keeps its own style.
+
+Only the changed lines are formatted (``ruff format --range``, with the project's own ruff settings, or
+its black settings translated), so every byte outside the fix stays as it was. Formatted output is kept
+only when it compiles, means the same as the unformatted output (same `ast`), and touched nothing
+outside the statements the fix changed; otherwise the file keeps the unformatted fix and the run says
+why in a note. New files (the service modules move-commits creates) are formatted whole.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import difflib
+import functools
+import importlib
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from backfix.results import FileChange
+from backfix.source import SourceError, declared_encoding, decode_source, verify_output
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+DEFAULT_LINE_LENGTH = 88
+#: ``--range`` and ``--config KEY=VALUE`` work from this ruff on.
+MIN_RUFF = (0, 5)
+RUFF_TIMEOUT = 60
+_PRECOMMIT_HOOK = re.compile(r"^\s*-?\s*id:\s*['\"]?(ruff-format|black)\b", re.MULTILINE)
+_VERSION = re.compile(rb"(\d+)\.(\d+)")
+
+ProgressFn = Callable[[str, int, int], None]
+Span = tuple[int, int]
+
+
+class FormatError(Exception):
+    """Why one file could not be formatted; the file keeps the unformatted fix."""
+
+
+@dataclass(frozen=True)
+class FormatterSettings:
+    """How the project formats code, from the configuration nearest to a file.
+
+    ``formatter`` is ``"ruff"`` or ``"black"`` when the project declares one, else ``""``;
+    ``ruff_args`` make ``ruff format`` follow a black configuration (ruff reads its own by itself).
+    """
+
+    line_length: int = DEFAULT_LINE_LENGTH
+    formatter: str = ""
+    config: str = ""
+    ruff_args: tuple[str, ...] = ()
+
+
+# --- settings -------------------------------------------------------------------------------------------
+
+
+def settings_for(path: str | Path) -> FormatterSettings:
+    """The formatter settings that apply to ``path`` (a file, or a folder of the project).
+
+    Like ruff, the nearest folder with a ``.ruff.toml``, ``ruff.toml`` or a ``pyproject.toml`` with a
+    ``[tool.ruff]`` or ``[tool.black]`` table decides; ruff's ``extend`` is followed.
+    """
+    folder = Path(path)
+    if folder.suffix in (".py", ".pyi") or folder.is_file():
+        folder = folder.parent
+    return _settings_in(folder.resolve())
+
+
+def line_length_for(path: str | Path | None) -> int:
+    """The project's line length at ``path`` (88, ruff's and black's default, without a config)."""
+    return DEFAULT_LINE_LENGTH if path is None else settings_for(path).line_length
+
+
+@functools.lru_cache(maxsize=512)
+def _settings_in(folder: Path) -> FormatterSettings:
+    settings = FormatterSettings()
+    for directory in (folder, *folder.parents):
+        found = _settings_of_folder(directory)
+        if found is not None:
+            settings = found
+            break
+    if not settings.formatter:
+        hook = _precommit_formatter(folder)
+        if hook:
+            args = ("--line-length", str(settings.line_length)) if hook == "black" else ()
+            settings = replace(settings, formatter=hook, ruff_args=args)
+    return settings
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+    return data
+
+
+def _ruff_table(path: Path) -> dict[str, Any]:
+    """Ruff's settings in ``path`` (a ruff.toml or pyproject.toml), over those it ``extend``s."""
+    data = _load(path)
+    table = data if path.name != "pyproject.toml" else data.get("tool", {}).get("ruff", {})
+    if not isinstance(table, dict):
+        return {}
+    parent = table.get("extend")
+    if not isinstance(parent, str):
+        return table
+    base_path = (path.parent / Path(parent).expanduser()).resolve()
+    if base_path == path.resolve() or not base_path.is_file():
+        return table
+    merged = dict(_ruff_table(base_path))
+    for key, value in table.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            value = {**merged[key], **value}
+        merged[key] = value
+    return merged
+
+
+def _settings_of_folder(directory: Path) -> FormatterSettings | None:
+    pyproject = directory / "pyproject.toml"
+    tool = _load(pyproject).get("tool", {}) if pyproject.is_file() else {}
+    black = tool.get("black")
+    ruff_file = next(
+        (directory / name for name in (".ruff.toml", "ruff.toml") if (directory / name).is_file()),
+        pyproject if isinstance(tool.get("ruff"), dict) else None,
+    )
+    if ruff_file is None and not isinstance(black, dict):
+        return None
+    ruff = _ruff_table(ruff_file) if ruff_file is not None else {}
+    if isinstance(black, dict) and not isinstance(ruff.get("format"), dict):
+        return _black_settings(black, pyproject)
+    length = ruff.get("line-length", DEFAULT_LINE_LENGTH)
+    return FormatterSettings(
+        line_length=length if isinstance(length, int) else DEFAULT_LINE_LENGTH,
+        formatter="ruff" if isinstance(ruff.get("format"), dict) else "",
+        config=str(ruff_file),
+    )
+
+
+def _black_settings(black: dict[str, Any], pyproject: Path) -> FormatterSettings:
+    """Black's configuration, and the ruff options that format like it."""
+    length = black.get("line-length", DEFAULT_LINE_LENGTH)
+    length = length if isinstance(length, int) else DEFAULT_LINE_LENGTH
+    args = ["--line-length", str(length)]
+    if black.get("skip-string-normalization") or black.get("skip_string_normalization"):
+        args += ["--config", "format.quote-style = 'preserve'"]
+    if black.get("skip-magic-trailing-comma") or black.get("skip_magic_trailing_comma"):
+        args += ["--config", "format.skip-magic-trailing-comma = true"]
+    return FormatterSettings(length, "black", str(pyproject), tuple(args))
+
+
+def _precommit_formatter(folder: Path) -> str:
+    """``ruff-format``→``"ruff"`` or ``black`` when the repository's pre-commit hooks run one."""
+    for directory in (folder, *folder.parents):
+        config = directory / ".pre-commit-config.yaml"
+        if config.is_file():
+            try:
+                match = _PRECOMMIT_HOOK.search(config.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError):
+                return ""
+            return ("ruff" if match.group(1) == "ruff-format" else "black") if match else ""
+        if (directory / ".git").exists():
+            return ""
+    return ""
+
+
+# --- ruff -----------------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=32)
+def find_ruff(root: Path | None = None) -> str | None:
+    """The ruff to run: the project's own (in ``root``'s ``.venv``/``venv``) when recent enough,
+    else the one installed with backfix, else one on ``PATH``."""
+    candidates: list[str] = []
+    if root is not None:
+        for venv in (".venv", "venv"):
+            for name in ("bin/ruff", "Scripts/ruff.exe"):
+                if (root / venv / name).is_file():
+                    candidates.append(str(root / venv / name))
+    with contextlib.suppress(ImportError, AttributeError, FileNotFoundError):
+        candidates.append(importlib.import_module("ruff").find_ruff_bin())
+    on_path = shutil.which("ruff")
+    if on_path:
+        candidates.append(on_path)
+    return next((c for c in candidates if _recent_enough(c)), None)
+
+
+def _recent_enough(ruff: str) -> bool:
+    try:
+        done = subprocess.run([ruff, "--version"], capture_output=True, timeout=RUFF_TIMEOUT)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    match = _VERSION.search(done.stdout)
+    return (
+        done.returncode == 0 and match is not None and tuple(map(int, match.groups())) >= MIN_RUFF
+    )
+
+
+def _ruff_format(
+    ruff: str, text: str, path: str, settings: FormatterSettings, *extra: str
+) -> subprocess.CompletedProcess[bytes]:
+    # The real path goes in --stdin-filename so ruff finds the project's configuration and
+    # exclusions (--force-exclude: a file the project excludes from formatting comes back as is).
+    command = [ruff, "format", *settings.ruff_args, *extra, "--force-exclude"]
+    command += ["--stdin-filename", path, "-"]
+    try:
+        return subprocess.run(
+            command,
+            input=text.encode("utf-8"),
+            capture_output=True,
+            cwd=Path(path).parent if Path(path).parent.is_dir() else None,
+            timeout=RUFF_TIMEOUT,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise FormatError(f"ruff did not run: {exc}") from None
+
+
+def is_formatted(ruff: str, text: str, path: str, settings: FormatterSettings) -> bool:
+    """True when ``text`` (the content of ``path``) passes ``ruff format --check``."""
+    return _ruff_format(ruff, text, path, settings, "--check").returncode == 0
+
+
+def format_text(
+    ruff: str,
+    text: str,
+    path: str,
+    settings: FormatterSettings,
+    span: Span | None = None,
+) -> str:
+    """``text`` formatted by ruff: whole, or only the statements on lines ``span`` (1-based, inclusive)."""
+    extra = () if span is None else (f"--range={span[0]}-{span[1] + 1}",)
+    done = _ruff_format(ruff, text, path, settings, *extra)
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise FormatError(f"ruff format failed: {message[-1] if message else done.returncode}")
+    return done.stdout.decode("utf-8")
+
+
+# --- which lines changed, and what formatting may touch ----------------------------------------------
+
+
+def changed_spans(before: str, after: str) -> list[Span]:
+    """The 1-based, inclusive line spans of ``after`` that are not in ``before``."""
+    matcher = difflib.SequenceMatcher(
+        None, before.splitlines(keepends=True), after.splitlines(keepends=True), autojunk=False
+    )
+    spans: list[Span] = []
+    for tag, _i1, _i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal" or j1 == j2:
+            continue  # a pure deletion leaves nothing of `after` to format
+        if spans and spans[-1][1] >= j1:
+            spans[-1] = (spans[-1][0], j2)
+        else:
+            spans.append((j1 + 1, j2))
+    return spans
+
+
+def _units(tree: ast.Module) -> list[Span]:
+    """The line spans formatting treats as one piece: simple statements, and the header of each
+    compound statement, ``except`` clause and ``case`` (decorators included)."""
+    units: list[Span] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.stmt, ast.excepthandler, ast.match_case)):
+            continue
+        body = getattr(node, "body", None)
+        if isinstance(node, ast.match_case):
+            start = node.pattern.lineno
+        else:
+            decorators = getattr(node, "decorator_list", [])
+            start = min([node.lineno, *(d.lineno for d in decorators)])
+        if isinstance(body, list) and body:
+            units.append((start, max(start, body[0].lineno - 1)))
+        else:
+            units.append((start, getattr(node, "end_lineno", None) or start))
+    return units
+
+
+def _allowed_lines(text: str, spans: Sequence[Span]) -> set[int] | None:
+    """0-based indices of the lines of ``text`` formatting may change: every line of the smallest
+    unit around each changed line, and blank lines next to them. None when ``text`` does not parse."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    units = _units(tree)
+    lines = text.splitlines()
+    allowed: set[int] = set()
+    for first, last in spans:
+        for line in range(first, last + 1):
+            around = [u for u in units if u[0] <= line <= u[1]]
+            lo, hi = min(around, key=lambda u: u[1] - u[0]) if around else (line, line)
+            allowed.update(range(lo - 1, hi))
+    for index in sorted(allowed):
+        for step in (-1, 1):
+            near = index + step
+            while 0 <= near < len(lines) and not lines[near].strip() and near not in allowed:
+                allowed.add(near)
+                near += step
+    return allowed
+
+
+def outside_changes(unformatted: str, formatted: str, spans: Sequence[Span]) -> int | None:
+    """The first line (1-based) of ``unformatted`` that formatting changed outside the fix, or None."""
+    allowed = _allowed_lines(unformatted, spans)
+    if allowed is None:
+        return 1
+    old = unformatted.splitlines(keepends=True)
+    new = formatted.splitlines(keepends=True)
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, _j1, _j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if i2 > i1:  # lines replaced or deleted: each must be one formatting may change
+            outside = [i for i in range(i1, i2) if i not in allowed]
+            if outside:
+                return outside[0] + 1
+        elif old and i1 - 1 not in allowed and i1 not in allowed:  # lines inserted: next to one
+            return min(i1 + 1, len(old))
+    return None
+
+
+def _without_docstring_indentation(tree: ast.Module) -> ast.Module:
+    """``tree`` with docstrings reduced to their stripped lines: the formatter may reindent them."""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            first = node.body[0] if node.body else None
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
+                lines = first.value.value.strip().splitlines()
+                first.value.value = "\n".join(line.strip() for line in lines)
+    return tree
+
+
+def same_meaning(before: str, after: str) -> bool:
+    """True when both texts parse to the same `ast` (docstring indentation aside)."""
+    try:
+        trees = [_without_docstring_indentation(ast.parse(text)) for text in (before, after)]
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return ast.dump(trees[0]) == ast.dump(trees[1])
+
+
+# --- one file -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormatRequest:
+    """One changed file and how to treat it: ``mode`` is the ``format`` setting (None: default)."""
+
+    change: FileChange
+    mode: bool | None
+    ruff: str
+
+
+@dataclass(frozen=True)
+class FormatOutcome:
+    """The change to keep, and why it was not formatted (``skipped``: it followed no formatter)."""
+
+    change: FileChange
+    problem: str = ""
+    skipped: bool = False
+
+
+def _to_lf(text: str) -> tuple[str, bool]:
+    # ruff's --range ignores lines ending in CRLF, so a CRLF file is formatted as LF and converted back.
+    crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
+    return (text.replace("\r\n", "\n"), True) if crlf else (text, False)
+
+
+def _format_spans(
+    ruff: str, text: str, path: str, settings: FormatterSettings, spans: Sequence[Span], clean: bool
+) -> str:
+    """Format ``spans`` of ``text``: in one ruff run when the rest of the file is formatted already,
+    else one span at a time from the bottom up, so the line numbers of the spans above stay valid."""
+    if clean or len(spans) == 1:
+        return format_text(ruff, text, path, settings, (spans[0][0], spans[-1][1]))
+    for span in reversed(spans):
+        text = format_text(ruff, text, path, settings, span)
+    return text
+
+
+class _NotFormatted(Exception):
+    """The file followed no formatter before the fix (and formatting was not asked for)."""
+
+
+def format_change(request: FormatRequest) -> FormatOutcome:
+    """``request.change`` with its changed lines formatted, or unchanged with the reason."""
+    change = request.change
+    try:
+        return FormatOutcome(_formatted(change, request.mode, request.ruff))
+    except _NotFormatted:
+        return FormatOutcome(change, skipped=True)
+    except (FormatError, SourceError, UnicodeError) as exc:
+        return FormatOutcome(change, problem=str(exc))
+
+
+def _formatted(change: FileChange, mode: bool | None, ruff: str) -> FileChange:
+    settings = settings_for(change.abs_path)
+    text, crlf = _to_lf(decode_source(change.after))
+    if change.before is None:
+        formatted = format_text(ruff, text, change.abs_path, settings)
+    else:
+        before, _ = _to_lf(decode_source(change.before))
+        spans = changed_spans(before, text)
+        if not spans:
+            return change
+        formatted = _format_changed(ruff, before, text, change.abs_path, settings, spans, mode)
+        line = outside_changes(text, formatted, spans)
+        if line is not None:
+            raise FormatError(f"formatting would also change line {line}, outside the fix")
+    if formatted == text:
+        return change
+    if not same_meaning(text, formatted):
+        raise FormatError("the formatted code would not mean the same")
+    if crlf:
+        formatted = formatted.replace("\n", "\r\n")
+    after = formatted.encode(declared_encoding(change.after))
+    problem = verify_output(change.path, change.before or b"", after)
+    if problem is not None:
+        raise FormatError(problem)
+    return replace(change, after=after)
+
+
+def _format_changed(
+    ruff: str,
+    before: str,
+    text: str,
+    path: str,
+    settings: FormatterSettings,
+    spans: Sequence[Span],
+    mode: bool | None,
+) -> str:
+    """``text`` with ``spans`` formatted, when ``mode`` and the project say so."""
+    only_if_clean = mode is None and not settings.formatter
+    # Whether the rest of the file is formatted decides between one ruff run and one per span.
+    clean = (only_if_clean or len(spans) > 1) and is_formatted(ruff, before, path, settings)
+    if only_if_clean and not clean:
+        raise _NotFormatted
+    return _format_spans(ruff, text, path, settings, spans, clean)
+
+
+# --- a run ----------------------------------------------------------------------------------------------
+
+
+def format_changes(
+    changes: Sequence[FileChange],
+    mode: bool | None,
+    *,
+    root: Path | None = None,
+    jobs: int = 1,
+    progress: ProgressFn | None = None,
+) -> tuple[list[FileChange], list[str]]:
+    """Every change with its changed lines formatted where ``mode`` says so, and notes for the run.
+
+    ``mode`` is ``[tool.backfix] format``: True, False or None (the default; see the module). The
+    work is in ruff processes, so threads run them in parallel.
+    """
+    if mode is False or not changes:
+        return list(changes), []
+    ruff = find_ruff(root)
+    if ruff is None:
+        note = (
+            "changed files were not formatted: ruff (0.5 or later) was not found; "
+            "install it (pip install ruff) or set format = false in [tool.backfix]"
+        )
+        return list(changes), [note]
+    requests = [FormatRequest(change, mode, ruff) for change in changes]
+    outcomes: list[FormatOutcome] = []
+    pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(requests))))
+    try:
+        for done, outcome in enumerate(pool.map(format_change, requests), 1):
+            outcomes.append(outcome)
+            if progress:
+                progress("format", done, len(requests))
+    finally:
+        # On Ctrl-C, files not started yet are dropped instead of formatted before the run stops.
+        pool.shutdown(wait=True, cancel_futures=True)
+    return [o.change for o in outcomes], _notes(outcomes)
+
+
+def _notes(outcomes: Iterable[FormatOutcome]) -> list[str]:
+    notes = [f"{o.change.path}: not formatted: {o.problem}" for o in outcomes if o.problem]
+    skipped = [o.change.path for o in outcomes if o.skipped]
+    if skipped:
+        shown = ", ".join(skipped[:5]) + (
+            f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+        )
+        notes.append(
+            f"not formatted, since they did not pass `ruff format --check` before the fix "
+            f"(format = true in [tool.backfix] formats the changed lines anyway): {shown}"
+        )
+    return notes

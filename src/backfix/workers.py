@@ -1,0 +1,164 @@
+"""Running per-file work in worker processes, so that no single file can take the run down.
+
+LibCST's native parser can crash the whole process on pathological input (a segfault on a few
+thousand nested parentheses), which no ``try`` can catch. Every task therefore runs in a worker
+process, never in the CLI's own: a small run uses one worker (one fork per run, not per file). When a
+worker dies, the tasks it may have been running are retried one by one in a process of their own, so
+the file that kills its process is named in a per-file error and the pool restarts for the rest.
+
+Ctrl-C reaches the main process only (workers ignore SIGINT); it stops the workers at once instead of
+letting them finish the queue.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import multiprocessing
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
+from typing import Generic, TypeVar
+
+#: LibCST recurses per nesting level; huge literals (pydoc_data/topics.py) need more than 1000.
+RECURSION_LIMIT = 20_000
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+def init_worker() -> None:
+    """Worker set-up: deep recursion for LibCST; Ctrl-C is the main process's to handle."""
+    faulthandler.disable()  # a crash is reported as a per-file error, not as a C-level dump
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _context() -> BaseContext:
+    # fork, not spawn/forkserver: those start a fresh interpreter whose sys.path begins with the
+    # current folder, so a project file named like a stdlib module (select.py, types.py) would be
+    # imported instead. The parent runs no threads (the progress bar refreshes synchronously).
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return multiprocessing.get_context(method)
+
+
+def death_reason(exitcode: int | None) -> str:
+    """``killed by SIGSEGV`` for a worker's exit code."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exited with status {exitcode}"
+
+
+class Pool(Generic[T, R]):
+    """Runs ``fn`` over tasks in worker processes; a task whose worker dies becomes ``on_crash``."""
+
+    def __init__(
+        self,
+        fn: Callable[[T], R],
+        on_crash: Callable[[T, str], R],
+        jobs: int,
+        label: str,
+        progress: ProgressFn | None,
+    ) -> None:
+        self.fn = fn
+        self.on_crash = on_crash
+        self.jobs = max(1, jobs)
+        self.label = label
+        self.progress = progress
+        self.context = _context()
+        self.results: list[R] = []
+        self.total = 0
+
+    def run(self, tasks: Sequence[T]) -> list[R]:
+        """Every task's result, in completion order."""
+        self.total = len(tasks)
+        pending = list(tasks)
+        while pending:
+            pending = self._pass(pending)
+        return self.results
+
+    def _record(self, result: R) -> None:
+        self.results.append(result)
+        if self.progress:
+            self.progress(self.label, len(self.results), self.total)
+
+    def _pass(self, tasks: list[T]) -> list[T]:
+        """Run ``tasks`` in a fresh pool; return the tasks still to run after a worker died."""
+        workers = min(self.jobs, len(tasks))
+        executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=self.context, initializer=init_worker
+        )
+        finished: set[int] = set()
+        broken = False
+        try:
+            futures = {executor.submit(self.fn, task): i for i, task in enumerate(tasks)}
+            for future in as_completed(futures):
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    break
+                finished.add(futures[future])
+                self._record(result)
+        except BaseException:  # Ctrl-C: stop the workers now instead of draining the queue
+            _stop(executor)
+            raise
+        if not broken:
+            executor.shutdown(wait=True)
+            return []
+        _stop(executor)
+        left = [task for i, task in enumerate(tasks) if i not in finished]
+        # Tasks go to workers in submission order, so the ones that were running (one of them
+        # killed its worker) are among the first unfinished ones: run those alone.
+        suspects, rest = left[: workers + 1], left[workers + 1 :]
+        for task in suspects:
+            self._record(self._isolated(task))
+        return rest
+
+    def _isolated(self, task: T) -> R:
+        """Run one task in a process of its own; its death becomes ``on_crash``."""
+        receiver, sender = self.context.Pipe(duplex=False)
+        process = self.context.Process(  # type: ignore[attr-defined]
+            target=_child, args=(self.fn, task, sender), daemon=True
+        )
+        try:
+            process.start()
+            sender.close()
+            try:
+                result: R = receiver.recv()
+            except EOFError:
+                process.join()
+                return self.on_crash(task, death_reason(process.exitcode))
+            process.join()
+            return result
+        except BaseException:
+            if process.is_alive():
+                process.kill()
+            raise
+        finally:
+            receiver.close()
+
+
+def _child(fn: Callable[[T], R], task: T, sender: Connection) -> None:
+    init_worker()
+    sender.send(fn(task))
+    sender.close()
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """Shut the pool down without waiting for queued or running tasks."""
+    processes = list(getattr(executor, "_processes", {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join()

@@ -1,0 +1,267 @@
+"""Lose nothing: the round-trip guard, crash isolation, interrupts, symlinks, permissions, messages.
+
+Each test names the fault it guards against; every one runs the real CLI on a real git repository.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from backfix.cli import main
+from backfix.registry import get_codemod
+
+MoveCommits = get_codemod("move-commits")
+
+SWALLOW = "try:\n    import foo\nexcept:\n    foo = None\n"
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in ``repo`` and return its stdout."""
+    done = subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True)
+    return done.stdout
+
+
+def commit_all(repo: Path) -> None:
+    """Commit everything in ``repo``."""
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "state")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty git repository with one commit; the current folder."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.name", "Test User")
+    git(root, "config", "user.email", "test@example.com")
+    (root / "README").write_text("test\n")
+    commit_all(root)
+    monkeypatch.chdir(root)
+    return root
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process; return exit code, stdout, stderr."""
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+# --- 1 and 7: the round-trip guard ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        pytest.param(b"x = 1\n    # one\n  # two\n", id="comment-deeper-than-code"),
+        pytest.param(b"x = 1\n\n    # one\n  # two\n", id="after-a-blank-line"),
+    ],
+)
+def test_file_libcst_cannot_reproduce_is_left_alone(repo: Path, tail: bytes) -> None:
+    original = SWALLOW.encode() + tail
+    (repo / "a.py").write_bytes(original)
+    commit_all(repo)
+    code, _out, err = invoke("apply", "bare-except", "--path", "a.py")
+    assert code == 2
+    assert (repo / "a.py").read_bytes() == original
+    assert "a.py:" in err
+    assert "cannot be rewritten without losing formatting" in err
+
+
+def test_other_handlers_keep_every_byte(repo: Path) -> None:
+    """``except OSError :`` is printed without its space by LibCST: the file is refused, not reformatted."""
+    original = b"try:\n    f()\nexcept OSError :\n    pass\ntry:\n    g()\nexcept:\n    raise\n"
+    (repo / "a.py").write_bytes(original)
+    commit_all(repo)
+    code, _out, err = invoke("apply", "bare-except", "--path", "a.py")
+    assert code == 2
+    assert (repo / "a.py").read_bytes() == original
+    assert "a.py:3:" in err and "without losing formatting" in err
+
+
+def test_handlers_that_round_trip_change_only_the_bare_one(repo: Path) -> None:
+    original = "try:\n    f()\nexcept (OSError,  ValueError) as exc :  # keep\n    pass\n"
+    original += "try:\n    g()\nexcept:\n    raise\n"
+    (repo / "a.py").write_text(original)
+    commit_all(repo)
+    code, _out, _err = invoke("apply", "bare-except", "--path", "a.py")
+    assert code == 0
+    assert (repo / "a.py").read_text() == original.replace("except:", "except BaseException:")
+
+
+# --- 6: crash isolation and output CPython cannot compile -------------------------------------------
+
+
+def nested(depth: int) -> str:
+    """A module with a bare except and an expression ``depth`` parentheses deep."""
+    return SWALLOW + "x = " + "(" * depth + "1" + ")" * depth + "\n"
+
+
+def test_output_cpython_cannot_compile_is_never_written(repo: Path) -> None:
+    (repo / "deep.py").write_text(nested(500))
+    commit_all(repo)
+    code, _out, err = invoke("apply", "bare-except", "--path", "deep.py")
+    assert code == 2
+    assert (repo / "deep.py").read_text() == nested(500)
+    assert "deep.py" in err and "too many nested parentheses" in err
+
+
+def test_a_file_that_crashes_the_parser_alone_is_a_per_file_error(repo: Path) -> None:
+    """2,000 nested parentheses segfault LibCST's native parser: the CLI itself must survive."""
+    (repo / "deep.py").write_text(nested(2000))
+    commit_all(repo)
+    code, _out, err = invoke("apply", "bare-except", "--path", "deep.py", "-j", "1")
+    assert code == 2
+    assert "deep.py: error crash:" in err
+    assert (repo / "deep.py").read_text() == nested(2000)
+
+
+def test_a_parser_crash_in_the_pool_does_not_stop_the_others(repo: Path) -> None:
+    for n in range(12):
+        (repo / f"m{n:02}.py").write_text(SWALLOW)
+    (repo / "deep.py").write_text(nested(2000))
+    commit_all(repo)
+    code, _out, err = invoke("apply", "bare-except", "--no-logging", "-j", "2")
+    assert code == 2
+    assert err.count("error crash") == 1 and "deep.py: error crash:" in err
+    for n in range(12):
+        assert (repo / f"m{n:02}.py").read_text() == SWALLOW.replace("except:", "except Exception:")
+
+
+# --- 2: interrupts, with real signals sent to a real process ---------------------------------------
+
+#: runs the CLI; after the first file is written, the process sends itself the signal in argv[1].
+SIGNAL_AFTER_FIRST_WRITE = """
+import os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
+import backfix.sinks as sinks
+real = sinks.atomic_write
+def write_then_signal(path, data):
+    real(path, data)
+    os.kill(os.getpid(), getattr(signal, sys.argv[1]))
+sinks.atomic_write = write_then_signal
+from backfix.cli import main
+main(sys.argv[2:], prog_name="codemod")
+"""
+
+#: runs the CLI with files named slow*.py taking long to analyse; ``started`` marks the first result.
+SLOW_ANALYSIS = """
+import faulthandler, signal, sys, time
+faulthandler.register(signal.SIGUSR1, all_threads=True)
+# A shell starts background jobs with SIGINT ignored; a terminal's Ctrl-C finds it handled.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+import backfix.runner as runner, backfix.workers as workers
+real_analyze, real_record = runner._analyze, workers.Pool._record
+def slow_analyze(task):
+    if "slow" in task.path:
+        time.sleep(30)
+    return real_analyze(task)
+def record(self, result):
+    open("started", "w").close()
+    real_record(self, result)
+runner._analyze = slow_analyze
+workers.Pool._record = record
+from backfix.cli import main
+main(sys.argv[1:], prog_name="codemod")
+"""
+
+
+def run_python(code: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` with ``args`` in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def ledger_records(repo: Path) -> list[dict[str, Any]]:
+    """The ledger's records."""
+    path = repo / ".backfix" / "ledger.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+def test_interrupt_while_writing_finishes_the_file_and_records_it(repo: Path, signame: str) -> None:
+    for name in ("a.py", "b.py", "c.py"):
+        (repo / name).write_text(SWALLOW)
+    commit_all(repo)
+    done = run_python(
+        SIGNAL_AFTER_FIRST_WRITE, signame, "apply", "bare-except", "--no-logging", cwd=repo
+    )
+    assert done.returncode == 130, done.stderr
+    fixed = SWALLOW.replace("except:", "except Exception:")
+    contents = [(repo / name).read_text() for name in ("a.py", "b.py", "c.py")]
+    assert contents == [fixed, SWALLOW, SWALLOW]
+    assert "interrupted: wrote 1 file(s):\n  a.py" in done.stderr
+    (record,) = ledger_records(repo)
+    assert record["codemods"]["bare-except"]["count"] == 2
+    assert len(record["codemods"]["bare-except"]["fixed"]) == 1
+
+
+ROUTE = MoveCommits.EXAMPLE
+
+
+def test_interrupt_while_writing_a_cross_file_change_writes_all_of_it(repo: Path) -> None:
+    """The service module and the route importing it are one unit: never one without the other."""
+    (repo / "app" / "routes").mkdir(parents=True)
+    for init in ("app/__init__.py", "app/routes/__init__.py"):
+        (repo / init).write_text("")
+    (repo / "app" / "routes" / "jobs.py").write_text(ROUTE)
+    commit_all(repo)
+    done = run_python(SIGNAL_AFTER_FIRST_WRITE, "SIGINT", "apply", "move-commits", cwd=repo)
+    assert done.returncode == 130, done.stderr
+    service = repo / "app" / "services" / "job_service.py"
+    assert service.exists()
+    assert "JobService" in (repo / "app" / "routes" / "jobs.py").read_text()
+    listed = done.stderr.split("interrupted: ")[1]
+    assert "app/services/job_service.py" in listed and "app/routes/jobs.py" in listed
+    # New modules are written before the files that import them.
+    assert listed.index("app/services/job_service.py") < listed.index("app/routes/jobs.py")
+    (record,) = ledger_records(repo)
+    assert len(record["codemods"]["move-commits"]["fixed"]) == 1
+
+
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+def test_interrupt_during_analysis_stops_and_writes_nothing(repo: Path, signame: str) -> None:
+    for n in range(4):
+        (repo / f"slow{n}.py").write_text(SWALLOW)
+    for n in range(10):
+        (repo / f"fast{n}.py").write_text(SWALLOW)
+    commit_all(repo)
+    process = subprocess.Popen(
+        [sys.executable, "-c", SLOW_ANALYSIS, "apply", "bare-except", "-j", "2"],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for _ in range(600):
+            if (repo / "started").exists() or process.poll() is not None:
+                break
+            time.sleep(0.1)
+        process.send_signal(getattr(signal, signame))
+        try:
+            _out, err = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGUSR1)
+            time.sleep(1)
+            process.kill()
+            raise AssertionError(process.communicate()[1]) from None
+    finally:
+        process.kill()
+    assert process.returncode == 130, err
+    assert "interrupted: nothing was written" in err, err
+    assert "Traceback" not in err, err
+    assert git(repo, "status", "--porcelain", "--", "*.py") == ""
+    assert ledger_records(repo) == []

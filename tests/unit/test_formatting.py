@@ -1,0 +1,245 @@
+"""backfix.formatting: the project's formatter settings, and ruff over just the lines a fix changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backfix import formatting
+from backfix.formatting import (
+    changed_spans,
+    find_ruff,
+    format_changes,
+    line_length_for,
+    outside_changes,
+    same_meaning,
+    settings_for,
+)
+from backfix.results import FileChange
+
+LONG_CALL = "    return session.scalars(select(User).where(User.name == name, User.active, User.shown)).all()\n"
+WRAPPED_CALL = (
+    "    return session.scalars(\n"
+    "        select(User).where(User.name == name, User.active, User.shown)\n"
+    "    ).all()\n"
+)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def change(path: Path, before: str | None, after: str, encoding: str = "utf-8") -> FileChange:
+    data = None if before is None else before.encode(encoding)
+    return FileChange(path.name, str(path), data, after.encode(encoding))
+
+
+def formatted(
+    path: Path, before: str | None, after: str, mode: bool | None = None
+) -> tuple[str, list[str]]:
+    changes, notes = format_changes([change(path, before, after)], mode)
+    return changes[0].after.decode("utf-8"), notes
+
+
+# --- settings --------------------------------------------------------------------------------------------
+
+
+def test_without_configuration_the_line_length_is_88_and_no_formatter_is_declared(
+    tmp_path: Path,
+) -> None:
+    settings = settings_for(tmp_path / "app.py")
+    assert (settings.line_length, settings.formatter, settings.ruff_args) == (88, "", ())
+    assert line_length_for(None) == 88
+
+
+def test_ruff_lint_table_gives_the_line_length_and_a_format_table_declares_the_formatter(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path / "lint" / "pyproject.toml", "[tool.ruff]\nline-length = 100\n")
+    write(
+        tmp_path / "fmt" / "pyproject.toml",
+        "[tool.ruff]\nline-length = 79\n\n[tool.ruff.format]\nquote-style = 'single'\n",
+    )
+    assert (settings_for(tmp_path / "lint" / "a.py").line_length, "") == (100, "")
+    assert settings_for(tmp_path / "lint" / "a.py").formatter == ""
+    fmt = settings_for(tmp_path / "fmt" / "pkg" / "a.py")
+    assert (fmt.line_length, fmt.formatter) == (79, "ruff")
+
+
+def test_ruff_toml_follows_extend_and_wins_over_pyproject_in_its_folder(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.ruff]\nline-length = 100\n")
+    write(tmp_path / "apps" / "ruff.toml", 'extend = "../pyproject.toml"\n[format]\n')
+    write(tmp_path / "apps" / "pyproject.toml", "[tool.ruff]\nline-length = 60\n")
+    write(tmp_path / "hidden" / ".ruff.toml", "line-length = 70\n")
+    write(tmp_path / "hidden" / "ruff.toml", "line-length = 90\n")
+    apps = settings_for(tmp_path / "apps" / "x.py")
+    assert (apps.line_length, apps.formatter) == (100, "ruff")
+    assert settings_for(tmp_path / "hidden" / "x.py").line_length == 70
+
+
+def test_the_nearest_configuration_wins(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.ruff]\nline-length = 100\n")
+    write(tmp_path / "sub" / "pyproject.toml", "[tool.ruff]\nline-length = 120\n")
+    write(tmp_path / "other" / "pyproject.toml", "[project]\nname = 'x'\n")
+    assert line_length_for(tmp_path / "sub" / "a" / "b.py") == 120
+    assert line_length_for(tmp_path / "other" / "b.py") == 100
+
+
+def test_black_configuration_is_translated_for_ruff(tmp_path: Path) -> None:
+    write(
+        tmp_path / "pyproject.toml",
+        "[tool.ruff]\nline-length = 120\n\n"
+        "[tool.black]\nline-length = 79\nskip-string-normalization = true\n",
+    )
+    settings = settings_for(tmp_path / "a.py")
+    assert (settings.line_length, settings.formatter) == (79, "black")
+    assert settings.ruff_args == (
+        "--line-length",
+        "79",
+        "--config",
+        "format.quote-style = 'preserve'",
+    )
+
+
+def test_a_pre_commit_hook_declares_the_formatter(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write(
+        tmp_path / ".pre-commit-config.yaml",
+        "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n"
+        "    hooks:\n      - id: ruff\n      - id: ruff-format\n",
+    )
+    assert settings_for(tmp_path / "app" / "a.py").formatter == "ruff"
+
+
+# --- changed lines and the guard ---------------------------------------------------------------------
+
+
+def test_changed_spans_are_the_lines_of_the_new_text_not_in_the_old() -> None:
+    before = "a = 1\nb = 2\nc = 3\nd = 4\n"
+    after = "a = 1\nB = 2\nB2 = 2\nc = 3\nD = 4\n"
+    assert changed_spans(before, after) == [(2, 3), (5, 5)]
+    assert changed_spans(before, "a = 1\nc = 3\nd = 4\n") == []  # a deletion: nothing to format
+
+
+def test_outside_changes_allows_the_changed_statement_and_blank_lines_next_to_it() -> None:
+    text = "x = 1\ny = f(1,\n  2)\nz = {  'a':1 }\n"
+    assert outside_changes(text, "x = 1\ny = f(1, 2)\nz = {  'a':1 }\n", [(2, 2)]) is None
+    assert outside_changes(text, "x = 1\n\n\ny = f(1, 2)\nz = {  'a':1 }\n", [(2, 2)]) is None
+    assert outside_changes(text, "x = 1\ny = f(1, 2)\nz = {'a': 1}\n", [(2, 2)]) == 4
+
+
+def test_same_meaning_ignores_docstring_indentation_only() -> None:
+    assert same_meaning(
+        'def f():\n    """A.\n\n      B."""\n', 'def f():\n    """A.\n\n    B."""\n'
+    )
+    assert not same_meaning("x = (1, 2)\n", "x = [1, 2]\n")
+
+
+# --- formatting changes ------------------------------------------------------------------------------------
+
+BEFORE = "from app import select\n\n\ndef run(session, name):\n    return 1\n"
+AFTER = "from app import select\n\n\ndef run(session, name):\n" + LONG_CALL
+
+
+def test_a_file_clean_before_gets_its_changed_statement_formatted(tmp_path: Path) -> None:
+    text, notes = formatted(tmp_path / "a.py", BEFORE, AFTER)
+    assert text == "from app import select\n\n\ndef run(session, name):\n" + WRAPPED_CALL
+    assert notes == []
+
+
+def test_the_project_line_length_applies(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.ruff]\nline-length = 100\n")
+    text, notes = formatted(tmp_path / "a.py", BEFORE, AFTER)
+    assert (text, notes) == (AFTER, [])
+
+
+def test_a_file_that_followed_no_formatter_keeps_its_style(tmp_path: Path) -> None:
+    before = BEFORE + "x = {  'a':1 }\n"
+    text, notes = formatted(tmp_path / "a.py", before, AFTER + "x = {  'a':1 }\n")
+    assert text == AFTER + "x = {  'a':1 }\n"
+    assert len(notes) == 1 and "ruff format --check" in notes[0] and "a.py" in notes[0]
+
+
+@pytest.mark.parametrize("declare", ["config", "option"])
+def test_a_declared_formatter_formats_only_the_changed_lines(tmp_path: Path, declare: str) -> None:
+    if declare == "config":
+        write(tmp_path / "pyproject.toml", "[tool.ruff.format]\n")
+    odd = "x = {  'a':1 }\n"
+    before = BEFORE.replace("def run", odd + "\n\ndef run") + odd
+    after = (
+        AFTER.replace("def run", odd + "\n\ndef run").replace("return 1", "return 2")
+        + "\n\ndef other(session, name):\n"
+        + LONG_CALL
+        + odd
+    )
+    before = before.replace(
+        "    return 1\n", "    return 1\n\n\ndef other(session, name):\n    pass\n"
+    )
+    text, notes = formatted(tmp_path / "a.py", before, after, True if declare == "option" else None)
+    assert notes == []
+    assert text.count(odd) == 2  # the unformatted statements outside the fix are kept as they were
+    assert text.count(WRAPPED_CALL) == 2
+
+
+def test_format_false_leaves_everything_as_the_codemod_wrote_it(tmp_path: Path) -> None:
+    assert formatted(tmp_path / "a.py", BEFORE, AFTER, False) == (AFTER, [])
+
+
+def test_a_new_file_is_formatted_whole(tmp_path: Path) -> None:
+    text, _ = formatted(
+        tmp_path / "svc.py", None, "class S:\n    def m(self, a,b):\n        pass\n"
+    )
+    assert text == "class S:\n    def m(self, a, b):\n        pass\n"
+
+
+def test_crlf_line_endings_and_the_declared_encoding_are_kept(tmp_path: Path) -> None:
+    before = '# -*- coding: latin-1 -*-\nx = "é"\n\n\ndef run(session, name):\n    return 1\n'
+    after = before.replace("    return 1\n", LONG_CALL)
+    crlf = change(tmp_path / "a.py", before.replace("\n", "\r\n"), after.replace("\n", "\r\n"))
+    latin = change(tmp_path / "b.py", before, after, "latin-1")
+    changes, notes = format_changes([crlf, latin], None)
+    assert notes == []
+    expected = before.replace("    return 1\n", WRAPPED_CALL)
+    assert changes[0].after == expected.replace("\n", "\r\n").encode("utf-8")
+    assert changes[1].after == expected.encode("latin-1")
+
+
+def test_black_projects_keep_their_quotes(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.black]\nskip-string-normalization = true\n")
+    before = "def run(session):\n    return 1\n"
+    after = "def run(session):\n    return session.get(User, 'a', options=[selectinload(User.addresses_seen_by_anyone_at_all)])\n"
+    text, _ = formatted(tmp_path / "a.py", before, after)
+    assert text == (
+        "def run(session):\n"
+        "    return session.get(\n        User, 'a', options=[selectinload(User.addresses_seen_by_anyone_at_all)]\n    )\n"
+    )
+
+
+def test_files_the_project_excludes_from_ruff_are_not_formatted(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.ruff]\nextend-exclude = ["migrations"]\n')
+    result = formatted(tmp_path / "migrations" / "a.py", BEFORE, AFTER, True)
+    assert result == (AFTER, [])
+
+
+def test_formatting_that_would_touch_other_lines_is_refused_with_a_note(tmp_path: Path) -> None:
+    before = "def run(session, name):\n\tif name:\n\t\treturn 1\n\treturn 0\n"
+    after = before.replace("\t\treturn 1\n", "\t" + LONG_CALL)
+    text, notes = formatted(tmp_path / "a.py", before, after, True)
+    assert text == after
+    assert notes == ["a.py: not formatted: formatting would also change line 2, outside the fix"]
+
+
+def test_without_ruff_the_run_says_how_to_get_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(formatting, "find_ruff", lambda root=None: None)
+    text, notes = formatted(tmp_path / "a.py", BEFORE, AFTER)
+    assert text == AFTER
+    assert notes and "pip install ruff" in notes[0] and "format = false" in notes[0]
+
+
+def test_the_bundled_ruff_is_found() -> None:
+    assert find_ruff(None) is not None
