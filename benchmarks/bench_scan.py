@@ -79,7 +79,7 @@ def main() -> None:
     corpus: Path = args.corpus.resolve()
     classes = [get_codemod(c) for c in args.codemod] or list(all_codemods().values())
     workspace = open_workspace([corpus])
-    files = [workspace.abs(rel) for rel in discover(workspace, [corpus], [])]
+    files = [workspace.abs(rel) for rel in discover(workspace, [corpus], []).files]
     raw = {path: path.read_bytes() for path in files}
     kept = [path for path in files if any(cls.wants(raw[path]) for cls in classes)]
     lines_all = sum(data.count(b"\n") for data in raw.values())

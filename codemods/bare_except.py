@@ -7,7 +7,8 @@ What:
     * a handler that silently swallows (its body is only ``pass``, ``continue``, ``return``, ``...``)
       also gets a log call through the module's logger (``logger``/``log = logging.getLogger(...)``,
       or a ``logger`` imported from elsewhere, e.g. loguru's). When the module has none, one is added
-      after its imports, and ``import logging`` where isort would sort it. Option
+      after its imports, and ``import logging`` where isort would sort it (``import logging as
+      _logging`` when the module already uses the name ``logging`` for something else). Option
       ``log_swallowed = false`` (``--no-logging``) turns this off.
 
 Why:
@@ -361,34 +362,55 @@ def _function_bindings(node: cst.FunctionDef) -> set[str]:
     return collector.names
 
 
-def _binds_logging(node: cst.BaseSmallStatement) -> bool:
-    return isinstance(node, cst.Import) and "logging" in _import_bindings(node)
-
-
-def _has_logging_import(module: cst.Module) -> bool:
-    return any(
-        _binds_logging(small)
-        for stmt in module.body
-        if isinstance(stmt, cst.SimpleStatementLine)
-        for small in stmt.body
-    )
+def _logging_import(module: cst.Module) -> str | None:
+    """The name the module imports the standard ``logging`` module under, if it does."""
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if not isinstance(small, cst.Import):
+                continue
+            for alias in small.names:
+                dotted = get_full_name_for_node(alias.name) or ""
+                asname = alias.asname.name if alias.asname is not None else None
+                if dotted == "logging" and isinstance(asname, cst.Name):
+                    return asname.value
+                if asname is None and (dotted == "logging" or dotted.startswith("logging.")):
+                    return "logging"  # `import logging.handlers` binds `logging` too
+    return None
 
 
 def _add_logger(
     module: cst.Module, name: str, overrides: list[str], root: Path | None
 ) -> cst.Module:
-    """Insert ``import logging`` (if missing) and the logger definition after the module's imports."""
-    if not _has_logging_import(module):
-        module = add_import(module, "logging", root=root)
+    """Insert ``import logging`` (if missing) and the logger definition after the module's imports.
+
+    When the module already binds ``logging`` to something else (``from mylib import logging``),
+    the standard module is imported under a free name (``import logging as _logging``).
+    """
+    logging_name = _logging_import(module)
+    if logging_name is None:
+        taken = _module_names(module)
+        logging_name = "logging"
+        while logging_name in taken:
+            logging_name = f"_{logging_name}"
+        asname = None if logging_name == "logging" else logging_name
+        module = add_import(module, "logging", asname=asname, root=root)
     header_end = import_block_end(module)
     if header_end == 0:
         module = detach_leading_comments(module)
     body = list(module.body)
     if header_end < len(body):
         body[header_end] = space_after_imports(body[header_end])
-    definition = cst.parse_statement(
-        render("code/bare-except/logger_definition.py.j2", overrides, logger=name)
-    ).with_changes(leading_lines=[cst.EmptyLine()] if header_end else [])
+    code = render(
+        "code/bare-except/logger_definition.py.j2",
+        overrides,
+        logger=name,
+        logging_module=logging_name,
+    )
+    definition = cst.parse_statement(code).with_changes(
+        leading_lines=[cst.EmptyLine()] if header_end else []
+    )
     body.insert(header_end, definition)
     return module.with_changes(body=body)
 

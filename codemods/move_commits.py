@@ -280,6 +280,8 @@ class _Planner:
         """Decide service module, class and method of every movable unit."""
         groups: dict[str, list[tuple[RouteFacts, Extraction, ServiceLocation]]] = {}
         for facts, _imports in self.routes:
+            if self.project.batch is not None and facts.path not in self.project.batch:
+                continue  # left for a later batch (`apply --max-files`)
             for extraction in facts.extractions:
                 location = service_location(
                     facts.path,

@@ -15,9 +15,9 @@ import click
 
 from backfix import console, gitops, interrupts, ledger_cli
 from backfix.codemod import Codemod, ConfigError
-from backfix.config import Config, find_config, tomllib
+from backfix.config import Config, check_keys, find_config, tomllib
 from backfix.diff import render_diffs
-from backfix.discovery import Workspace, open_workspace
+from backfix.discovery import PathError, Workspace, open_workspace
 from backfix.registry import all_codemods, get_codemod
 from backfix.results import FileChange, RunResult, Violation
 from backfix.runner import CodemodSpec, RunOptions, run
@@ -26,6 +26,7 @@ from backfix.sinks import (
     WriteError,
     commit_message,
     refuse_dirty,
+    refuse_read_only,
     to_branch,
     write_in_place,
     write_order,
@@ -81,6 +82,7 @@ def _prepare(paths: Sequence[Path]) -> tuple[Workspace, Config]:
     workspace = open_workspace(targets)
     try:
         config = find_config(workspace.root, targets[0])
+        check_keys(config, all_codemods())
     except ConfigError as exc:
         _fail(str(exc))
     return workspace, config
@@ -113,7 +115,7 @@ def _run(
                     cache=not _State.no_cache and bool(config.table.get("cache", True)),
                 ),
             )
-        except (ConfigError, FileNotFoundError) as exc:
+        except (ConfigError, FileNotFoundError, PathError) as exc:
             _fail(str(exc))
 
 
@@ -155,6 +157,18 @@ templates_option = click.option(
     default=None,
     help="Folder whose jinja2 templates override the bundled ones.",
 )
+
+
+def _check_flags(classes: Sequence[type[Codemod]], flags: dict[str, str | None]) -> None:
+    """A flag (``--mode``) given to codemods none of which takes it is an error, not ignored."""
+    for option, flag in flags.items():
+        if flag is None or any(option in cls.DEFAULTS for cls in classes):
+            continue
+        takers = [cid for cid, cls in all_codemods().items() if option in cls.DEFAULTS]
+        ids = ", ".join(cls.ID for cls in classes)
+        raise ConfigError(
+            f"{flag} does not apply to {ids} (it is an option of {', '.join(takers)})"
+        )
 
 
 def _overrides(
@@ -256,6 +270,7 @@ def _scan(
     try:
         classes = [get_codemod(c) for c in codemod_ids] or list(all_codemods().values())
         _check_options(classes, raw_options)
+        _check_flags(classes, {"mode": "--mode" if mode else None})
         specs = [_spec(cls, config, overrides) for cls in classes]
     except ConfigError as exc:
         _fail(str(exc))
@@ -296,6 +311,9 @@ def _scan(
     help="Commit the change on a new branch (default name: backfix/<id>-<date>).",
 )
 @click.option("--allow-dirty", is_flag=True, help="Write in place over uncommitted changes.")
+@click.option(
+    "--allow-readonly", is_flag=True, help="Rewrite read-only files too (their mode is kept)."
+)
 @click.option("--no-ledger", is_flag=True, help="Do not append this run to .backfix/ledger.jsonl.")
 @click.option("--no-logging", is_flag=True, help="bare-except: no log call in swallowing handlers.")
 @click.option("--no-format", is_flag=True, help="Leave the changed lines unformatted (no ruff).")
@@ -328,6 +346,7 @@ def apply(
     templates: Path | None,
     max_files: int | None,
     pr_body: Path | None,
+    allow_readonly: bool,
     no_ledger: bool,
 ) -> None:
     """Fix the violations of one codemod: diff, in place, or on a branch."""
@@ -348,6 +367,7 @@ def apply(
                 templates,
                 max_files,
                 pr_body,
+                allow_readonly,
                 no_ledger,
             )
         except KeyboardInterrupt:
@@ -374,6 +394,7 @@ def _apply(
     templates: Path | None,
     max_files: int | None,
     pr_body: Path | None,
+    allow_readonly: bool,
     no_ledger: bool,
 ) -> None:
     workspace, config = _prepare(paths)
@@ -385,6 +406,14 @@ def _apply(
     try:
         cls = get_codemod(codemod_id)
         _check_options([cls], raw_options)
+        _check_flags(
+            [cls],
+            {
+                "mode": "--mode" if mode else None,
+                "templates": "--templates" if templates else None,
+                "log_swallowed": "--no-logging" if no_logging else None,
+            },
+        )
         spec = _spec(cls, config, overrides)
     except ConfigError as exc:
         _fail(str(exc))
@@ -424,6 +453,8 @@ def _apply(
         else:
             if not allow_dirty:
                 refuse_dirty(workspace.repo, workspace.root, result.changes)
+            if not allow_readonly:
+                refuse_read_only(result.changes)
             _write(spec, result, session, no_ledger)
             where = "written in place"
     except SinkError as exc:

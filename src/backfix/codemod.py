@@ -37,6 +37,9 @@ class ProjectContext:
 
     root: str
     config: Mapping[str, Any] = field(default_factory=dict)
+    #: with ``apply --max-files``, the files of this batch: a plan must not edit anything that only
+    #: serves violations of other files (a service method for a route file outside the batch).
+    batch: frozenset[str] | None = None
 
     def abs_path(self, path: str) -> str:
         """Absolute path of a repository-relative path."""

@@ -21,9 +21,11 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-__all__ = ["Config", "ConfigError", "find_config", "load_config", "tomllib"]
+__all__ = ["Config", "ConfigError", "check_keys", "find_config", "load_config", "tomllib"]
 
 GLOBAL_KEYS = {"exclude": list, "jobs": int, "templates": str, "format": bool}
+#: global keys read elsewhere: ``cache`` (bool, see backfix.cache) and ``rank`` (next targets).
+OTHER_KEYS = ("cache", "rank")
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,37 @@ class Config:
             raise ConfigError(f"[tool.backfix.{cls.ID}] must be a table")
         options.update({key.replace("-", "_"): value for key, value in own.items()})
         return options
+
+
+def check_keys(config: Config, codemods: Mapping[str, type[Codemod]]) -> None:
+    """Raise ConfigError for a key or table of ``[tool.backfix]`` that nothing reads.
+
+    A misspelt key would otherwise be ignored without a word, and the run would use the default.
+    """
+    where = f"{config.base / 'pyproject.toml'}: " if config.base is not None else ""
+    by_table = {cid: cls for cid, cls in codemods.items()}
+    by_table.update({cid.replace("-", "_"): cls for cid, cls in codemods.items()})
+    options = {key for cls in codemods.values() for key in cls.DEFAULTS}
+    valid = sorted({*GLOBAL_KEYS, *OTHER_KEYS, *options})
+    for key, value in config.table.items():
+        if isinstance(value, dict):
+            cls = by_table.get(key)
+            if cls is None:
+                raise ConfigError(
+                    f"{where}unknown table [tool.backfix.{key}] (codemod tables: "
+                    f"{', '.join(sorted(codemods))})"
+                )
+            for option in value:
+                if option.replace("-", "_") not in cls.DEFAULTS:
+                    raise ConfigError(
+                        f"{where}unknown key {option!r} in [tool.backfix.{key}] (valid: "
+                        f"{', '.join(sorted(cls.DEFAULTS)) or 'none'})"
+                    )
+        elif key.replace("-", "_") not in valid:
+            raise ConfigError(
+                f"{where}unknown key {key!r} in [tool.backfix] (valid: {', '.join(valid)}; "
+                "codemod options also go in [tool.backfix.<codemod-id>])"
+            )
 
 
 def find_config(root: Path, start: Path) -> Config:

@@ -79,6 +79,8 @@ def print_scan(result: RunResult) -> None:
         f"{len(result.errors)} error(s)",
         markup=False,
     )
+    for note in result.notes:
+        stderr.print(f"  note: {note}", markup=False)
 
 
 def print_apply_summary(codemod_id: str, result: RunResult, written: str) -> None:

@@ -56,10 +56,17 @@ class Workspace:
 def open_workspace(paths: Sequence[Path]) -> Workspace:
     """The repository containing the first path, else the current folder."""
     first = paths[0] if paths else Path.cwd()
-    repo = gitops.find_repo(first.resolve())
+    # Where the path is, not where a link leads: a link out of the repository is refused later.
+    resolved = Path(os.path.abspath(first))
+    repo = gitops.find_repo(resolved)
     if repo is not None:
         return Workspace(root=gitops.repo_root(repo), repo=repo)
-    return Workspace(root=Path.cwd().resolve(), repo=None)
+    cwd = Path.cwd().resolve()
+    resolved = resolved.parent.resolve() / resolved.name
+    if _is_within(resolved, cwd):
+        return Workspace(root=cwd, repo=None)
+    # Outside git and outside the current folder: the first path's folder is the root.
+    return Workspace(root=resolved if resolved.is_dir() else resolved.parent, repo=None)
 
 
 def is_excluded(rel: str, globs: Sequence[str]) -> bool:
@@ -74,31 +81,76 @@ def is_excluded(rel: str, globs: Sequence[str]) -> bool:
     return False
 
 
-def discover(workspace: Workspace, paths: Sequence[Path], exclude: Sequence[str]) -> list[str]:
-    """Root-relative ``.py`` files under ``paths``, sorted, without excluded ones."""
-    targets = [p.resolve() for p in (paths or [Path.cwd()])]
-    for target in targets:
-        if not target.exists():
-            raise FileNotFoundError(f"path does not exist: {target}")
+class PathError(ValueError):
+    """A ``--path`` the run must not work on (outside the repository); nothing was read."""
+
+
+@dataclass
+class Discovery:
+    """The files a run works on, and the ones it skipped with the reason."""
+
+    files: list[str]
+    notes: list[str]
+
+
+def _check_target(workspace: Workspace, given: Path) -> Path:
+    target = given.resolve()
+    if not target.exists():
+        raise FileNotFoundError(f"path does not exist: {target}")
+    if _is_within(target, workspace.root):
+        return target
+    if given.is_symlink():
+        raise PathError(
+            f"{given} is a symbolic link to {target}, outside the repository at "
+            f"{workspace.root}; backfix never follows links out of the repository"
+        )
+    raise PathError(
+        f"{given} is outside the repository at {workspace.root}; run backfix on it separately"
+    )
+
+
+def _real(workspace: Workspace, rel: str, notes: list[str]) -> str | None:
+    """``rel`` under its real path; None (with a note) for a link that leads out of the root."""
+    path = workspace.root / rel
+    real = path.resolve()
+    if real == path:
+        return rel
+    if not _is_within(real, workspace.root):
+        notes.append(f"{rel}: skipped, a symbolic link to {real}, outside the repository")
+        return None
+    return real.relative_to(workspace.root).as_posix()
+
+
+def discover(workspace: Workspace, paths: Sequence[Path], exclude: Sequence[str]) -> Discovery:
+    """Root-relative ``.py`` files under ``paths``, sorted, without excluded ones.
+
+    Every file is taken under its real path, so a symbolic link is analysed (and written) once,
+    as the file it points to, and never replaced; links out of the repository are skipped, and a
+    ``--path`` outside it is refused (PathError).
+    """
+    given = list(paths or [Path.cwd()])
+    targets = [_check_target(workspace, p) for p in given]
+    explicit = {workspace.rel(t) for t in targets if t.is_file()}
     found: set[str] = set()
-    inside = [t for t in targets if _is_within(t, workspace.root)]
+    notes: list[str] = []
     if workspace.repo is not None:
         # A folder the user names explicitly is walked even when git ignores it as a whole.
         repo = workspace.repo
-        inside = [
+        listed_targets = [
             t
-            for t in inside
+            for t in targets
             if t == workspace.root or not gitops.is_ignored(repo, workspace.rel(t))
         ]
-    if workspace.repo is not None and inside:
-        rel_targets = [workspace.rel(t) if t != workspace.root else "." for t in inside]
-        listed = gitops.list_files(workspace.repo, rel_targets)
-        found.update(
-            name for name in listed if name.endswith(".py") and (workspace.root / name).is_file()
-        )
+        if listed_targets:
+            rel_targets = [workspace.rel(t) if t != workspace.root else "." for t in listed_targets]
+            for name in gitops.list_files(repo, rel_targets):
+                if name.endswith(".py") and (workspace.root / name).is_file():
+                    real = _real(workspace, name, notes)
+                    if real is not None:
+                        found.add(real)
         # A file named explicitly is taken even when git ignores it.
-        found.update(workspace.rel(t) for t in inside if t.is_file() and t.suffix == ".py")
-        targets = [t for t in targets if t not in inside]
+        found.update(workspace.rel(t) for t in targets if t.is_file() and t.suffix == ".py")
+        targets = [t for t in targets if t not in listed_targets]
     for target in targets:
         if target.is_file():
             found.add(workspace.rel(target))
@@ -109,9 +161,12 @@ def discover(workspace: Workspace, paths: Sequence[Path], exclude: Sequence[str]
             )
             for filename in filenames:
                 if filename.endswith(".py"):
-                    found.add(workspace.rel(Path(dirpath, filename)))
-    explicit = {workspace.rel(t) for t in (paths or []) if Path(t).is_file()}
-    return sorted(rel for rel in found if rel in explicit or not is_excluded(rel, exclude))
+                    rel = Path(dirpath, filename).relative_to(workspace.root).as_posix()
+                    real = _real(workspace, rel, notes)
+                    if real is not None:
+                        found.add(real)
+    files = sorted(rel for rel in found if rel in explicit or not is_excluded(rel, exclude))
+    return Discovery(files, sorted(set(notes)))
 
 
 def _is_within(path: Path, root: Path) -> bool:

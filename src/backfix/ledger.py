@@ -285,8 +285,21 @@ def parse(data: bytes, source: str = LEDGER_REL) -> LedgerContents:
             raise
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             what = "truncated record (an interrupted write?)" if truncated else "malformed record"
-            problems.append(LedgerProblem(number, f"{what}, skipped: {exc}"))
+            problems.append(LedgerProblem(number, f"{what}, skipped: {_explain(exc)}"))
     return LedgerContents(tuple(records), tuple(problems))
+
+
+def _explain(exc: Exception) -> str:
+    """What is wrong with a record, in words (a KeyError alone prints as just ``'timestamp'``)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON ({exc.msg} at column {exc.colno})"
+    if isinstance(exc, KeyError):
+        return f"the field {exc.args[0]!r} is missing"
+    if isinstance(exc, UnicodeDecodeError):
+        return "not valid UTF-8"
+    if isinstance(exc, (TypeError, AttributeError)):
+        return f"a field has the wrong type ({exc})"
+    return str(exc)
 
 
 def refuse_newer(data: bytes, source: str = LEDGER_REL) -> None:

@@ -283,6 +283,7 @@ def status_command(
     """Migration progress from the ledger: baseline, current, fixed, per file, next targets."""
     workspace, config = _workspace_and_config()
     contents = read_ledger(workspace)
+    _check_ids(codemod_ids, contents)
     statuses = status.compute(contents.records, codemod_ids, ranking(config, rank), limit)
     if fmt == "json":
         click.echo(json_report.dumps(json_report.status_document(statuses)))
@@ -390,6 +391,16 @@ def _record_scope(workspace: Workspace, record: Record) -> tuple[list[Path], lis
     """The record's paths that still exist (absolute) and its excludes."""
     paths = [workspace.root / p for p in record.paths]
     return [p for p in paths if p.exists()], list(record.exclude)
+
+
+def _check_ids(codemod_ids: Iterable[str], contents: LedgerContents) -> None:
+    """``--codemod nope`` is an error naming the valid ids (installed or in the ledger)."""
+    from backfix.registry import all_codemods
+
+    valid = sorted({*all_codemods(), *contents.codemods()})
+    for cid in codemod_ids:
+        if cid not in valid:
+            _fail(f"unknown codemod {cid!r} (valid: {', '.join(valid)})")
 
 
 def _known_codemods(wanted: Iterable[str]) -> list[str]:

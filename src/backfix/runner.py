@@ -10,7 +10,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from backfix.discovery import Workspace, discover
 from backfix.formatting import format_changes
 from backfix.results import FileChange, FileError, FileFacts, RunResult, Violation
 from backfix.source import SourceError, SourceFile, round_trip_loss, verify_output
+from backfix.templating import TemplateError
 from backfix.workers import RECURSION_LIMIT, Pool, ProgressFn
 
 
@@ -101,6 +102,12 @@ def _error(path: str, exc: BaseException) -> FileError:
         return FileError(path, exc.line, exc.col + 1 if exc.line else 0, exc.kind, exc.message)
     if isinstance(exc, OSError):
         return FileError(path, 0, 0, "read-error", f"cannot read: {exc.strerror or exc}")
+    if isinstance(exc, TemplateError):
+        return FileError(path, 0, 0, "template-error", f"{exc} (rendering code for this file)")
+    if isinstance(exc, RecursionError):
+        return FileError(path, 0, 0, "too-deep", "too deeply nested to analyse or rewrite")
+    if isinstance(exc, MemoryError):
+        return FileError(path, 0, 0, "out-of-memory", "ran out of memory on this file")
     return FileError(
         path, 0, 0, "codemod-crash", f"{type(exc).__name__}: {exc}", traceback.format_exc()
     )
@@ -218,8 +225,10 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
     specs = list(options.specs)
     for spec in specs:
         spec.create()  # fail on bad options before touching any file
-    files = discover(workspace, options.paths, options.exclude)
+    discovery = discover(workspace, options.paths, options.exclude)
+    files = discovery.files
     result = RunResult(codemods=[s.codemod_id for s in specs], files_discovered=len(files))
+    result.notes.extend(discovery.notes)
     jobs = options.jobs or default_jobs()
 
     facts_by_codemod: dict[str, list[FileFacts]] = {s.codemod_id: [] for s in specs}
@@ -282,6 +291,11 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
         if options.only_files is not None:
             chosen = options.only_files(violations)
             with_violations = {v.path for v in violations}
+            if not codemod.LOCAL:
+                # Plan again for the batch alone, so nothing is written for files outside it.
+                batch = replace(project, batch=frozenset(chosen))
+                plan = codemod.plan(facts_by_codemod[spec.codemod_id], batch)
+                violations = plan.violations
             violations = [v for v in violations if v.path in chosen]
             # A batch drops the edits of files whose own violations wait for a later batch; files
             # edited only as a consequence (new service modules, callers that gain an `await`) stay.

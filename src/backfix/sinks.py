@@ -10,7 +10,7 @@ import git
 
 from backfix import gitops
 from backfix.results import FileChange, RunResult
-from backfix.writer import atomic_write
+from backfix.writer import atomic_write, is_read_only
 
 
 class SinkError(Exception):
@@ -26,8 +26,19 @@ def refuse_dirty(repo: git.Repo | None, root: Path, changes: Sequence[FileChange
     if dirty:
         listing = "\n".join(f"  {path}" for path in dirty)
         raise SinkError(
-            "refusing to touch files with uncommitted changes (commit or stash them first):\n"
-            + listing
+            "refusing to touch files with uncommitted changes (commit or stash them first, "
+            "or pass --allow-dirty to write over them):\n" + listing
+        )
+
+
+def refuse_read_only(changes: Sequence[FileChange]) -> None:
+    """Refuse when a file the run would rewrite is read-only (``--allow-readonly`` writes it)."""
+    locked = [change.path for change in changes if is_read_only(Path(change.abs_path))]
+    if locked:
+        listing = "\n".join(f"  {path}" for path in locked)
+        raise SinkError(
+            "refusing to rewrite read-only files (make them writable, or pass --allow-readonly "
+            "to rewrite them and keep their mode):\n" + listing
         )
 
 

@@ -111,6 +111,13 @@ def parse_cst(raw: bytes) -> cst.Module:
     try:
         return cst.parse_module(raw)
     except cst.ParserSyntaxError as exc:
+        if _python_parses(raw):
+            raise SourceError(
+                "unsupported-syntax",
+                f"valid Python that LibCST cannot parse, so it cannot be rewritten: {exc.message}",
+                exc.raw_line,
+                exc.raw_column,
+            ) from None
         line, col = _python_error_position(raw) or (exc.raw_line, exc.raw_column)
         raise SourceError("syntax-error", f"syntax error: {exc.message}", line, col) from None
     except SyntaxError as exc:
@@ -118,7 +125,18 @@ def parse_cst(raw: bytes) -> cst.Module:
             "syntax-error", f"syntax error: {exc.msg}", exc.lineno or 0, (exc.offset or 1) - 1
         ) from None
     except RecursionError:
-        raise SourceError("syntax-error", "file too deeply nested to parse", 0, 0) from None
+        raise SourceError("too-deep", "too deeply nested for LibCST to parse", 0, 0) from None
+
+
+def _python_parses(raw: bytes) -> bool:
+    """True when this interpreter's own parser accepts ``raw``."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(raw)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def _python_error_position(raw: bytes) -> tuple[int, int] | None:

@@ -37,6 +37,28 @@ def python_string(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+class TemplateError(Exception):
+    """A template (usually a project's override) that cannot be loaded or rendered; names it."""
+
+
 def render(name: str, overrides: Sequence[str] = (), **context: Any) -> str:
     """Render template ``name`` (e.g. ``code/bare-except/log_call.py.j2``)."""
-    return environment(tuple(str(Path(o)) for o in overrides)).get_template(name).render(**context)
+    env = environment(tuple(str(Path(o)) for o in overrides))
+    try:
+        template = env.get_template(name)
+        return template.render(**context)
+    except jinja2.TemplateError as exc:
+        where = _template_file(env, name)
+        line = getattr(exc, "lineno", None)
+        at = f", line {line}" if line else ""
+        raise TemplateError(f"template {where}{at}: {exc.message or exc}") from None
+
+
+def _template_file(env: jinja2.Environment, name: str) -> str:
+    loader = env.loader
+    if isinstance(loader, jinja2.FileSystemLoader):
+        for folder in loader.searchpath:
+            candidate = Path(folder, name)
+            if candidate.is_file():
+                return str(candidate)
+    return name

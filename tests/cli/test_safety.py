@@ -6,18 +6,25 @@ Each test names the fault it guards against; every one runs the real CLI on a re
 from __future__ import annotations
 
 import json
+import os
 import signal
+import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import libcst
 import pytest
 from click.testing import CliRunner
 
+from backfix import console
 from backfix.cli import main
 from backfix.registry import get_codemod
+from backfix.results import FileError
+from backfix.source import SourceError, parse_cst
 
 MoveCommits = get_codemod("move-commits")
 
@@ -265,3 +272,224 @@ def test_interrupt_during_analysis_stops_and_writes_nothing(repo: Path, signame:
     assert "Traceback" not in err, err
     assert git(repo, "status", "--porcelain", "--", "*.py") == ""
     assert ledger_records(repo) == []
+
+
+# --- 3: a batch writes nothing for route files outside it ------------------------------------------
+
+
+def test_max_files_writes_nothing_for_route_files_outside_the_batch(repo: Path) -> None:
+    (repo / "app" / "routes").mkdir(parents=True)
+    for init in ("app/__init__.py", "app/routes/__init__.py"):
+        (repo / init).write_text("")
+    (repo / "app" / "routes" / "jobs.py").write_text(ROUTE)
+    (repo / "app" / "routes" / "tasks.py").write_text(ROUTE.replace("jobs", "tasks"))
+    commit_all(repo)
+    code, _out, err = invoke("apply", "move-commits", "--max-files", "1")
+    assert code == 0, err
+    changed = git(repo, "status", "--porcelain", "--untracked-files=all", "--", "app").split("\n")
+    changed_paths = sorted(line[3:] for line in changed if line)
+    assert changed_paths == [
+        "app/routes/jobs.py",
+        "app/services/__init__.py",
+        "app/services/job_service.py",
+    ]
+    commit_all(repo)
+    code, _out, err = invoke("apply", "move-commits", "--max-files", "1")
+    assert code == 0, err
+    tasks_service = (repo / "app" / "services" / "task_service.py").read_text()
+    assert "def create_job(" in tasks_service and "create_job_2" not in tasks_service
+    assert "create_job_2" not in (repo / "app" / "services" / "job_service.py").read_text()
+
+
+# --- 4 and 8: symbolic links and paths outside the repository ----------------------------------------
+
+RERAISE = "try:\n    f()\nexcept:\n    raise\n"
+
+
+@pytest.fixture
+def outside(repo: Path) -> Path:
+    """A file with a violation next to the repository, not in it."""
+    path = repo.parent / "outside.py"
+    path.write_text(RERAISE)
+    return path
+
+
+def test_a_link_inside_the_repository_is_analysed_once_and_kept(repo: Path) -> None:
+    (repo / "real.py").write_text(RERAISE)
+    (repo / "link.py").symlink_to("real.py")
+    commit_all(repo)
+    code, out, _err = invoke("scan", "--no-ledger")
+    assert code == 1
+    assert out.count("[bare-except]") == 1 and out.startswith("real.py:3:1:")
+    code, _out, _err = invoke("apply", "bare-except", "--path", "link.py")
+    assert code == 0
+    assert (repo / "link.py").is_symlink()
+    assert (repo / "real.py").read_text() == RERAISE.replace("except:", "except BaseException:")
+
+
+def test_a_link_out_of_the_repository_is_never_followed(repo: Path, outside: Path) -> None:
+    (repo / "out.py").symlink_to(outside)
+    commit_all(repo)
+    code, _out, err = invoke("apply", "bare-except")
+    assert code == 0
+    assert "out.py: skipped, a symbolic link" in err
+    code, _out, err = invoke("apply", "bare-except", "--path", "out.py")
+    assert code == 2
+    assert "out.py is a symbolic link to" in err and "outside the repository" in err
+    assert outside.read_text() == RERAISE
+    assert (repo / "out.py").is_symlink()
+
+
+def test_a_path_outside_the_repository_is_refused(repo: Path, outside: Path) -> None:
+    code, out, err = invoke("apply", "bare-except", "--path", ".", "--path", str(outside))
+    assert code == 2
+    assert f"{outside} is outside the repository at {repo}" in err
+    assert "a//" not in out
+    assert outside.read_text() == RERAISE
+    assert not (repo / ".backfix").exists()
+
+
+# --- 5: permissions ----------------------------------------------------------------------------------
+
+
+def mode_of(path: Path) -> int:
+    """The permission bits of ``path``."""
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_read_only_file_is_refused_unless_allowed(repo: Path) -> None:
+    (repo / "locked.py").write_text(RERAISE)
+    (repo / "locked.py").chmod(0o444)
+    commit_all(repo)
+    code, _out, err = invoke("apply", "bare-except")
+    assert code == 2
+    assert "read-only" in err and "locked.py" in err and "--allow-readonly" in err
+    assert (repo / "locked.py").read_text() == RERAISE
+    code, _out, _err = invoke("apply", "bare-except", "--allow-readonly")
+    assert code == 0
+    assert "except BaseException:" in (repo / "locked.py").read_text()
+    assert mode_of(repo / "locked.py") == 0o444
+
+
+@pytest.fixture
+def umask_027() -> Iterator[None]:
+    """Run with umask 027, as a cautious user might."""
+    previous = os.umask(0o027)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+@pytest.mark.usefixtures("umask_027")
+def test_new_files_honour_the_umask_and_existing_files_keep_their_mode(repo: Path) -> None:
+    (repo / "app" / "routes").mkdir(parents=True)
+    for init in ("app/__init__.py", "app/routes/__init__.py"):
+        (repo / init).write_text("")
+    route = repo / "app" / "routes" / "jobs.py"
+    route.write_text(ROUTE)
+    route.chmod(0o604)
+    commit_all(repo)
+    code, _out, err = invoke("apply", "move-commits", "--pr-body", "body.md")
+    assert code == 0, err
+    assert mode_of(repo / "app" / "services" / "job_service.py") == 0o640
+    assert mode_of(repo / "body.md") == 0o640
+    assert mode_of(route) == 0o604
+
+
+# --- 7, second half: the new logger never resolves to the wrong object ------------------------------
+
+
+def test_a_module_named_logging_of_the_project_is_not_shadowed(repo: Path) -> None:
+    (repo / "mylib.py").write_text("logging = 'the project logging helpers'\n")
+    (repo / "a.py").write_text(
+        "from mylib import logging\n\n\ndef f():\n    try:\n        1 / 0\n    except:\n        pass\n"
+    )
+    commit_all(repo)
+    code, _out, err = invoke("apply", "bare-except", "--path", "a.py")
+    assert code == 0, err
+    text = (repo / "a.py").read_text()
+    assert "import logging as _logging\n" in text
+    assert "logger = _logging.getLogger(__name__)" in text
+    probe = "import a, logging; a.f(); print(type(a.logger).__name__, a.logging)"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "Logger the project logging helpers\n"
+
+
+# --- 9: messages name the thing at fault --------------------------------------------------------------
+
+
+def test_errors_without_a_position_are_not_printed_at_0_0() -> None:
+    error = FileError("a.py", 0, 0, "read-error", "cannot read: Permission denied")
+    assert console.error_line(error) == "a.py: error read-error: cannot read: Permission denied"
+
+
+def test_valid_python_libcst_cannot_parse_is_not_a_syntax_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(raw: bytes) -> None:
+        raise libcst.ParserSyntaxError("unsupported", lines=["x = 1"], raw_line=1, raw_column=0)
+
+    monkeypatch.setattr(libcst, "parse_module", refuse)
+    with pytest.raises(SourceError) as caught:
+        parse_cst(b"x = 1\n")
+    assert caught.value.kind == "unsupported-syntax"
+    assert "syntax error" not in caught.value.message
+    assert "valid Python that LibCST cannot parse" in caught.value.message
+
+
+def test_a_broken_template_override_is_named(repo: Path) -> None:
+    override = repo.parent / "templates"
+    (override / "code" / "bare-except").mkdir(parents=True)
+    (override / "code" / "bare-except" / "log_call.py.j2").write_text("{{ logger }.x(\n")
+    (repo / "a.py").write_text(SWALLOW)
+    commit_all(repo)
+    code, _out, err = invoke("apply", "bare-except", "--templates", str(override))
+    assert code == 2
+    assert f"template {override}/code/bare-except/log_call.py.j2, line 1" in err
+
+
+def test_status_of_an_unknown_codemod_is_an_error(repo: Path) -> None:
+    code, _out, err = invoke("status", "--codemod", "nope")
+    assert code == 2
+    assert "unknown codemod 'nope'" in err and "bare-except" in err and "move-commits" in err
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ("[tool.backfix]\nexclued = ['tests']\n", "unknown key 'exclued' in [tool.backfix]"),
+        ("[tool.backfix.bare-exept]\nlog_swallowed = false\n", "unknown table"),
+        ("[tool.backfix.bare-except]\nlog_swalowed = false\n", "unknown key 'log_swalowed'"),
+    ],
+)
+def test_unknown_configuration_is_an_error(repo: Path, toml: str, expected: str) -> None:
+    (repo / "pyproject.toml").write_text(toml)
+    code, _out, err = invoke("scan", "--no-ledger")
+    assert code == 2
+    assert expected in err
+    assert "valid:" in err or "codemod tables:" in err
+
+
+def test_a_flag_for_another_codemod_is_an_error(repo: Path) -> None:
+    code, _out, err = invoke("apply", "bare-except", "--mode", "async", "--dry-run")
+    assert code == 2
+    assert "--mode does not apply to bare-except (it is an option of async-queries)" in err
+
+
+def test_a_malformed_ledger_line_is_explained(repo: Path) -> None:
+    (repo / ".backfix").mkdir()
+    (repo / ".backfix" / "ledger.jsonl").write_text('{"schema": 1}\nnot json\n')
+    code, _out, err = invoke("status")
+    assert code == 0
+    assert "line 1" in err and "is missing" in err and "KeyError" not in err
+    assert "line 2" in err and "not valid JSON" in err
+
+
+def test_the_dirty_file_refusal_names_the_way_out(repo: Path) -> None:
+    (repo / "a.py").write_text(RERAISE)
+    code, _out, err = invoke("apply", "bare-except")
+    assert code == 2
+    assert "uncommitted changes" in err and "--allow-dirty" in err
