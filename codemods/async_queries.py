@@ -29,7 +29,8 @@ Options:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
 import libcst as cst
@@ -38,14 +39,11 @@ from backfix.codemod import Codemod, ConfigError, Plan, ProjectContext
 from backfix.imports import project_root
 from backfix.results import FileFacts, Violation
 from backfix.source import SourceError, SourceFile, parse_cst
+from backfix.versions import Found, VersionError, find_versions
 
-from ._async_queries.graph import (
-    Planner,
-    find_db_module,
-    project_files,
-    read_models,
-)
-from ._async_queries.model import FileEdits, ModuleFacts
+from ._async_queries.graph import Planner, find_db_module, project_files
+from ._async_queries.mappings import read_mappings
+from ._async_queries.model import FileEdits, ModuleFacts, Target
 from ._async_queries.scan import scan
 from ._async_queries.transform import rewrite_module
 
@@ -83,7 +81,11 @@ class AsyncQueries(Codemod):
         "        return self.db.query(Job).filter_by(title=title).first()\n"
     )
 
-    def __init__(self, options: dict[str, Any] | None = None) -> None:
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        options = dict(options or {})
+        for key in ("session_names", "session-names"):
+            if isinstance(options.get(key), str):  # `-o session_names=db_session,db`
+                options[key] = [n.strip() for n in options[key].split(",") if n.strip()]
         super().__init__(options)
         if self.options["mode"] not in MODES:
             raise ConfigError(
@@ -91,8 +93,6 @@ class AsyncQueries(Codemod):
                 f"got {self.options['mode']!r}"
             )
         names = self.options["session_names"]
-        if isinstance(names, str):
-            names = [n.strip() for n in names.split(",") if n.strip()]
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise ConfigError(f"{self.ID}: option 'session_names' must be a list of names")
         self.session_names: list[str] = names
@@ -133,13 +133,15 @@ class AsyncQueries(Codemod):
                     return module.module
             return find_db_module(project.root, others)
 
+        versions = _versions(project)
         planner = Planner(
             modules,
             self.options["mode"],
             load_extra,
-            read_models(project.root, sorted(known) + others),
+            read_mappings(project.root, sorted(known) + others),
             project.read,
             dynamic_paths=sorted({f.path for f in facts}),
+            target=target_of(versions),
         )
         outcome = planner.run(db_module)
         violations = [
@@ -156,7 +158,13 @@ class AsyncQueries(Codemod):
             )
             for f in outcome.findings
         ]
-        return Plan(violations=violations, edits=dict(outcome.edits), notes=outcome.notes)
+        assumed = ", ".join(found.describe() for found in versions.values())
+        return Plan(
+            violations=violations,
+            edits=dict(outcome.edits),
+            notes=outcome.notes,
+            assumptions=[f"{self.ID}: {assumed}"],
+        )
 
     @staticmethod
     def _text(project: ProjectContext, rel: str, texts: dict[str, bytes]) -> bytes:
@@ -187,3 +195,34 @@ class AsyncQueries(Codemod):
         return rewrite_module(
             source.path, source.module, source.text, self.session_names, edits, root
         )
+
+
+def _versions(project: ProjectContext) -> dict[str, Found]:
+    overrides = project.config.get("versions", {})
+    if not isinstance(overrides, dict):
+        raise ConfigError("[tool.backfix.versions] must be a table")
+    try:
+        return find_versions(Path(project.root), overrides)
+    except VersionError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def target_of(versions: dict[str, Found]) -> Target:
+    """What the rewrite may emit, given the library versions the project runs on.
+
+    An unknown Flask-SQLAlchemy version gets the forms that work on 2.x and 3.x alike; an unknown
+    SQLAlchemy is taken to be 1.4.24 or later (every Flask-SQLAlchemy 3 requires it).
+    """
+    sqlalchemy = versions["sqlalchemy"]
+    refuse = ""
+    if sqlalchemy.at_least("1.4") is False:
+        refuse = (
+            f"the project runs on {sqlalchemy.describe()}, which has no 2.0-style `select()` "
+            "API: upgrade to SQLAlchemy 1.4 first (or set `[tool.backfix.versions] sqlalchemy` "
+            "if that version is wrong)"
+        )
+    return Target(
+        fsa3=versions["flask-sqlalchemy"].at_least("3.0") is True,
+        session_scalars=sqlalchemy.at_least("1.4.24") is not False,
+        refuse=refuse,
+    )

@@ -8,7 +8,7 @@ A/B/D); each branch names the row it implements.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -44,11 +44,11 @@ SAME = frozenset(
     }
 )
 RENAMED = {"filter": "where", "with_entities": "with_only_columns", "add_entity": "add_columns"}
-#: builders that become execution options (A13).
+#: builders that become execution options.
 OPTION_BUILDERS = frozenset({"populate_existing", "autoflush"})
 BUILDERS = SAME | frozenset(RENAMED) | OPTION_BUILDERS
 
-#: terminals whose result is a statement or a subquery, not rows: nothing is executed (A11/B14).
+#: terminals whose result is a statement or a subquery, not rows: nothing is executed.
 STATEMENT_TERMINALS = frozenset(
     {"subquery", "cte", "scalar_subquery", "as_scalar", "label", "statement"}
 )
@@ -84,25 +84,24 @@ FSA_TERMINALS = frozenset({"paginate", "first_or_404", "one_or_404", "get_or_404
 #: methods with no faithful mechanical rewrite: §9 of the spec.
 REPORTED = {
     "yield_per": "`yield_per()` needs streaming (`stream_scalars`) and is incompatible with "
-    "`unique()` (spec A13/M12)",
-    "params": "`params()` must move to the `execute()` call (spec A14)",
-    "with_parent": "`with_parent()` becomes `.where(with_parent(...))` (spec A14); rewrite by hand",
-    "from_self": "`from_self()` was removed in 2.0; needs `aliased(Entity, subquery)` (spec M8)",
-    "select_entity_from": "`select_entity_from()` was removed in 2.0 (spec M8)",
-    "reset_joinpoint": "`reset_joinpoint()` has no 2.0 equivalent (spec M8)",
-    "union": "set operations become `union(s1, s2)` + `aliased()` (spec A15)",
-    "union_all": "set operations become `union_all(s1, s2)` + `aliased()` (spec A15)",
-    "intersect": "set operations need a manual rewrite (spec A15)",
-    "except_": "set operations need a manual rewrite (spec A15)",
-    "enable_eagerloads": "no direct `select()` analogue (spec M15)",
-    "only_return_tuples": "no direct `select()` analogue (spec M15)",
-    "with_session": "`Query.with_session()` has no `select()` analogue (spec M6/M15)",
-    "merge_result": "no direct `select()` analogue (spec M15)",
-    "instances": "no direct `select()` analogue (spec M15)",
-    "exists": "`.exists()` needs `select(stmt.exists())` or `exists().where(...)` (spec B8); "
-    "rewrite by hand",
-    "value": "`Query.value()` is deprecated and has no exact equivalent (spec B13/M17)",
-    "values": "`Query.values()` is deprecated and has no exact equivalent (spec B13/M17)",
+    "`unique()`",
+    "params": "`params()` must move to the `execute()` call",
+    "with_parent": "`with_parent()` becomes `.where(with_parent(...))`; rewrite by hand",
+    "from_self": "`from_self()` was removed in 2.0; needs `aliased(Entity, subquery)`",
+    "select_entity_from": "`select_entity_from()` was removed in 2.0",
+    "reset_joinpoint": "`reset_joinpoint()` has no 2.0 equivalent",
+    "union": "set operations become `union(s1, s2)` + `aliased()`",
+    "union_all": "set operations become `union_all(s1, s2)` + `aliased()`",
+    "intersect": "set operations need a manual rewrite",
+    "except_": "set operations need a manual rewrite",
+    "enable_eagerloads": "no direct `select()` analogue",
+    "only_return_tuples": "no direct `select()` analogue",
+    "with_session": "`Query.with_session()` has no `select()` analogue",
+    "merge_result": "no direct `select()` analogue",
+    "instances": "no direct `select()` analogue",
+    "exists": "`.exists()` needs `select(stmt.exists())` or `exists().where(...)`; rewrite by hand",
+    "value": "`Query.value()` is deprecated and has no exact equivalent",
+    "values": "`Query.values()` is deprecated and has no exact equivalent",
 }
 
 #: names that hold a mapped class by convention (generic CRUD repositories: `self.model`).
@@ -112,6 +111,8 @@ EAGER_LOADERS = frozenset({"joinedload", "contains_eager"})
 JOINS = frozenset({"join", "outerjoin", "join_from", "outerjoin_from", "select_from"})
 ITERATING_CALLS = frozenset({"list", "tuple", "set", "sorted", "enumerate"})
 PAGINATE_POSITIONAL = ("page", "per_page", "error_out", "max_per_page")
+#: builders after which ``select(func.count()).select_from(X)...`` counts what ``count()`` counted.
+_DIRECT_COUNT = frozenset({"filter", "where", "filter_by", "join", "outerjoin"})
 
 # How a chain's value is used; decides what a chain without a terminal method becomes.
 USE_VALUE, USE_ITER, USE_IN_ARG, USE_STATEMENT, USE_STMT_ONLY = (
@@ -223,7 +224,7 @@ def split_chain(node: cst.BaseExpression, spec: RootSpec) -> Chain | None:
     return Chain(current, tuple(steps), subscript)
 
 
-# --- columns and result shape (R2) ----------------------------------------------------------------------
+# --- columns and result shape ----------------------------------------------------------------------
 
 
 def column_kind(expr: cst.BaseExpression, aliased: frozenset[str]) -> str | None:
@@ -293,7 +294,7 @@ def shape_of(columns: Sequence[cst.BaseExpression], aliased: frozenset[str]) -> 
             code = cst.Module([]).code_for_node(column)
             raise Unsupported(
                 f"cannot tell statically whether `{code}` is an entity or a column, so the result "
-                "shape (objects or rows, spec R2) is unknown"
+                "shape (objects or rows) is unknown"
             )
         kinds.append(kind)
     return Shape(list(columns), kinds)
@@ -330,6 +331,11 @@ class _CamelNames(cst.CSTVisitor):
         return False  # the attribute name itself is not a reference to a class
 
 
+def class_names(nodes: Sequence[cst.CSTNode]) -> set[str]:
+    """Class-like names the nodes refer to (``User`` in ``User.id``, ``aliased(User)``)."""
+    return _scan(nodes).names
+
+
 def _scan(nodes: Sequence[cst.CSTNode]) -> _CamelNames:
     visitor = _CamelNames()
     for node in nodes:
@@ -364,31 +370,50 @@ class Context:
     mode: str
     use: str = USE_VALUE
     parens: bool = False
-    unique_all: bool = (
-        False  # mappings use joined eager loading: every entity result needs unique()
-    )
+    #: mapped classes whose entity results joined-eager-load a collection: they need unique()
+    eager: frozenset[str] = frozenset()
+    #: classes of the project known not to be mapped (enums...): criteria on them join nothing
+    plain: frozenset[str] = frozenset()
+    #: the value stands alone (assigned, returned, a statement or an argument): no parentheses
+    standalone: bool = False
+    #: Flask-SQLAlchemy 3.x helpers (`db.get_or_404`, `db.paginate`...) exist
+    fsa3: bool = True
+    #: `Session.scalars()` exists (SQLAlchemy 1.4.24+); before, `execute(...).scalars()`
+    session_scalars: bool = True
+    #: names the module already binds otherwise: imported name → alias to use instead
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class Result:
-    """The new expression and the ``sqlalchemy`` names it needs imported."""
+    """The new expression and the ``(module, name)`` pairs it needs imported."""
 
     node: cst.BaseExpression
-    imports: set[str] = field(default_factory=set)
+    imports: set[tuple[str, str]] = field(default_factory=set)
 
 
 class _Builder:
     def __init__(self, base: Base, ctx: Context) -> None:
         self.base = base
         self.ctx = ctx
-        self.imports: set[str] = set()
+        self.imports: set[tuple[str, str]] = set()
+
+    def imported(self, module: str, name: str) -> cst.Name:
+        """``name`` imported from ``module``, under its alias when the module binds ``name``."""
+        self.imports.add((module, name))
+        return cst.Name(self.ctx.aliases.get(name, name))
 
     def sa(self, name: str) -> cst.BaseExpression:
         """``select`` / ``func`` / ``update`` / ``delete``: ``db.<name>`` for Flask-SQLAlchemy."""
         if self.base.fsa_db:
             return cst.Attribute(cst.Name(self.base.fsa_db), cst.Name(name))
-        self.imports.add(name)
-        return cst.Name(name)
+        return self.imported("sqlalchemy", name)
+
+    def scalars(self, stmt: cst.BaseExpression, parens: bool) -> cst.BaseExpression:
+        """``session.scalars(stmt)``, or ``session.execute(stmt).scalars()`` before 1.4.24."""
+        if self.ctx.session_scalars:
+            return self.run("scalars", [cst.Arg(stmt)], parens)
+        return _method(self.run("execute", [cst.Arg(stmt)], parens=True), "scalars")
 
     def session(self) -> cst.BaseExpression:
         if self.base.session is None:
@@ -418,6 +443,14 @@ def _method(
         func = like.attr.with_changes(value=value, attr=cst.Name(name))
         return like.call.with_changes(func=func, args=list(args))
     return cst.Call(cst.Attribute(value, cst.Name(name)), args=list(args))
+
+
+def _db_call(db: cst.Name, name: str, args: Sequence[cst.Arg], term: Step) -> cst.Call:
+    """``db.name(args)``: the call keeps the step's parentheses, but the dot starts the statement,
+    so the line break a chain had before ``.paginate(`` must not follow ``db``."""
+    call = _method(db, name, args, like=term)
+    assert isinstance(call.func, cst.Attribute)
+    return call.with_changes(func=call.func.with_changes(dot=cst.Dot()))
 
 
 def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
@@ -455,11 +488,11 @@ def _check_builder(step: Step) -> None:
     if step.name in {"join", "outerjoin"}:
         for arg in step.call.args:
             if isinstance(arg.value, (cst.SimpleString, cst.ConcatenatedString)):
-                raise Unsupported("string join targets were removed in 2.0 (spec M8)")
+                raise Unsupported("string join targets were removed in 2.0")
             if arg.keyword is not None and arg.keyword.value in {"aliased", "from_joinpoint"}:
-                raise Unsupported(f"`join(..., {arg.keyword.value}=...)` was removed in 2.0 (M8)")
+                raise Unsupported(f"`join(..., {arg.keyword.value}=...)` was removed in 2.0")
     if step.name == "options" and _scan([step.call]).strings:
-        raise Unsupported("string loader paths (`joinedload('rel')`) were removed in 2.0 (M8)")
+        raise Unsupported("string loader paths (`joinedload('rel')`) were removed in 2.0")
 
 
 def _apply_builder(b: _Builder, stmt: cst.BaseExpression, step: Step) -> cst.BaseExpression:
@@ -504,12 +537,16 @@ def root_columns(chain: Chain) -> list[cst.BaseExpression]:
     return _columns_after(columns, chain.builders)
 
 
-def _needs_unique(shape: Shape, steps: Sequence[Step], unique_all: bool) -> bool:
+def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> bool:
     """R3: legacy de-duplicated entity results; keep that wherever rows could repeat."""
     if not shape.has_entity:
         return False
-    if unique_all:
-        return True
+    selected = [c for c, k in zip(shape.columns, shape.kinds, strict=True) if k == "entity"]
+    for column in selected:
+        names = _scan([column]).names
+        # `self.model` may be any model: it needs unique() when some model eager-loads.
+        if (names & ctx.eager) or (ctx.eager and not names):
+            return True
     names = {step.name for step in steps}
     if names & JOINS or "from_statement" in names:  # textual SQL may repeat rows: keep legacy dedup
         return True
@@ -520,7 +557,7 @@ def _needs_unique(shape: Shape, steps: Sequence[Step], unique_all: bool) -> bool
         [c for c, k in zip(shape.columns, shape.kinds, strict=True) if k == "entity"]
     ).names
     # Criteria on another class (`filter(User.id == Address.user_id)`) join implicitly.
-    return bool(scan.names - entities)
+    return bool(scan.names - entities - ctx.plain)
 
 
 def _check_distinct_order(shape: Shape, steps: Sequence[Step]) -> None:
@@ -532,7 +569,7 @@ def _check_distinct_order(shape: Shape, steps: Sequence[Step]) -> None:
     if _scan(list(orders)).names - selected:
         raise Unsupported(
             "`distinct()` with `order_by()` on columns that are not selected: 1.x added them to "
-            "the SELECT list, 2.0 does not (spec A4/M9)"
+            "the SELECT list, 2.0 does not"
         )
 
 
@@ -561,9 +598,17 @@ def convert(chain: Chain, base: Base, ctx: Context) -> Result:
     shape = shape_of(columns, base.aliased)
     all_steps = [*base.prior_steps, *builders]
     _check_distinct_order(shape, all_steps)
+    direct = None if base.var else _direct_columns(chain, builders)
+    if direct is not None:  # `select(X.id)` rather than `select(X).with_only_columns(X.id)`
+        entities = direct.call
+        assert entities is not None
+        stmt = cst.Call(b.sa("select"), args=_strip_comma(entities.args))
+        if isinstance(root, cst.Call):
+            stmt = root.with_changes(func=b.sa("select"), args=_strip_comma(entities.args))
     for step in builders:
-        stmt = _apply_builder(b, stmt, step)
-    unique = _needs_unique(shape, all_steps, ctx.unique_all)
+        if step is not direct:
+            stmt = _apply_builder(b, stmt, step)
+    unique = _needs_unique(shape, all_steps, ctx)
     term = chain.terminal
     if chain.subscript is not None:
         if term is not None:
@@ -573,7 +618,32 @@ def convert(chain: Chain, base: Base, ctx: Context) -> Result:
         node = _no_terminal(b, stmt, shape, unique)
     else:
         node = _terminal(b, chain, stmt, term, shape, unique, builders)
-    return Result(node, b.imports & _names_in(node))
+    used = _names_in(node)
+    return Result(node, {i for i in b.imports if ctx.aliases.get(i[1], i[1]) in used})
+
+
+def _direct_columns(chain: Chain, builders: Sequence[Step]) -> Step | None:
+    """The ``with_entities()`` step that can become the columns of ``select()`` itself.
+
+    Only when it is the one column change, nothing joins or picks another FROM, and it names
+    columns of the classes the query started from: then the FROM clause is the same either way.
+    """
+    changes = [s for s in builders if s.name in {"with_entities", "add_columns", "add_entity"}]
+    if len(changes) != 1 or changes[0].name != "with_entities" or changes[0].call is None:
+        return None
+    if any(s.name in JOINS or s.name == "from_statement" for s in builders):
+        return None
+    root = chain.root
+    if isinstance(root, cst.Call):
+        started = _scan(list(root.args)).names
+    elif isinstance(root, cst.Attribute):
+        started = _scan([root.value]).names
+    else:
+        return None
+    wanted = _scan(list(changes[0].call.args))
+    if not started or not wanted.names or not wanted.names <= started:
+        return None
+    return changes[0]
 
 
 def _names_in(node: cst.CSTNode) -> set[str]:
@@ -596,8 +666,9 @@ def _results(
     b: _Builder, stmt: cst.BaseExpression, shape: Shape, unique: bool
 ) -> cst.BaseExpression:
     """B1/B9: ``sess.scalars(stmt)`` for shape S, ``sess.execute(stmt)`` for rows, then unique()."""
-    method = "scalars" if shape.single_entity else "execute"
-    return _unique(b.run(method, [cst.Arg(stmt)], parens=True), unique)
+    if shape.single_entity:
+        return _unique(b.scalars(stmt, parens=True), unique)
+    return _unique(b.run("execute", [cst.Arg(stmt)], parens=True), unique)
 
 
 def _no_terminal(
@@ -607,11 +678,13 @@ def _no_terminal(
     if use in {USE_IN_ARG, USE_STMT_ONLY}:
         return stmt  # A12, or a query variable's assignment
     if use == USE_ITER:
-        method = "scalars" if shape.single_entity else "execute"
-        return _unique(b.run(method, [cst.Arg(stmt)], parens=unique or b.ctx.parens), unique)
+        parens = unique or b.ctx.parens
+        if shape.single_entity:
+            return _unique(b.scalars(stmt, parens), unique)
+        return _unique(b.run("execute", [cst.Arg(stmt)], parens=parens), unique)
     raise Unsupported(
         "the query is used as a value (returned, stored or passed on); its consumers may call "
-        "Query-only methods on a Select (spec M5)"
+        "Query-only methods on a Select"
     )
 
 
@@ -621,14 +694,14 @@ def _subscript(
     if b.ctx.use == USE_STMT_ONLY:
         raise Unsupported("subscript of a query variable")
     if len(sub.slice) != 1 or not isinstance(sub.slice[0].slice, cst.Slice):
-        raise Unsupported("`q[i]` raises IndexError in legacy and has no exact equivalent (M17)")
+        raise Unsupported("`q[i]` raises IndexError in legacy and has no exact equivalent")
     piece = sub.slice[0].slice
     if piece.step is not None:
         raise Unsupported("slice with a step")
     lower = _int_literal(piece.lower)
     upper = _int_literal(piece.upper)
     if lower is None or upper is None or upper < lower:
-        raise Unsupported("only slices with non-negative integer literal bounds are rewritten (A5)")
+        raise Unsupported("only slices with non-negative integer literal bounds are rewritten")
     if lower:
         stmt = _method(stmt, "offset", [cst.Arg(cst.Integer(str(lower)))])
     stmt = _method(stmt, "limit", [cst.Arg(cst.Integer(str(upper - lower)))])
@@ -680,8 +753,7 @@ def _terminal(
     if name == "all":  # B1
         return _method(_results(b, stmt, shape, unique), "all", like=term)
     if name == "first":  # B2, R4: first() applied LIMIT 1, except to a from_statement() query
-        textual = any(s.name == "from_statement" for s in [*b.base.prior_steps, *builders])
-        limited = stmt if textual else _method(stmt, "limit", [cst.Arg(cst.Integer("1"))])
+        limited = _limit_one(stmt, [*b.base.prior_steps, *builders])
         return _method(_results(b, limited, shape, unique), "first", like=term)
     if name in {"one", "one_or_none"}:  # B3/B4, R5
         method = f"scalar_{name}" if shape.single_entity else name
@@ -699,8 +771,20 @@ def _terminal(
         return _method(executed, "scalar_one_or_none", like=term)
     raise Unsupported(
         f"`.{name}()` is not a legacy Query method with a select() equivalent (a custom Query "
-        "subclass method? spec M6)"
+        "subclass method?)"
     )
+
+
+def _limit_one(stmt: cst.BaseExpression, steps: Sequence[Step]) -> cst.BaseExpression:
+    """``stmt.limit(1)`` as ``first()`` applied it, unless the query is textual or already limited to 1."""
+    for step in steps:
+        if step.name == "from_statement":
+            return stmt
+        if step.name == "limit" and step.call is not None and len(step.call.args) == 1:
+            value = step.call.args[0].value
+            if isinstance(value, cst.Integer) and value.value == "1":
+                return stmt
+    return _method(stmt, "limit", [cst.Arg(cst.Integer("1"))])
 
 
 def _is_aggregate(column: cst.BaseExpression) -> bool:
@@ -722,11 +806,12 @@ def _count(
 ) -> cst.BaseExpression:
     """B6: the short form only for a plain filtered single-entity query, else the subquery form."""
     count = cst.Call(b.sa("select"), args=[cst.Arg(_method(b.sa("func"), "count"))])
+    # Counting the filtered (or joined) rows directly counts what the legacy subquery counted.
     simple = (
         not b.base.var
         and shape.single_entity
-        and isinstance(shape.columns[0], cst.Name)
-        and all(s.name in {"filter", "where"} for s in builders)
+        and isinstance(shape.columns[0], (cst.Name, cst.Attribute))
+        and all(s.name in _DIRECT_COUNT for s in builders)
     )
     if simple:
         inner: cst.BaseExpression = _method(count, "select_from", [cst.Arg(shape.columns[0])])
@@ -756,7 +841,7 @@ def _by_entity(
     bad = [s.name for s in builders if s.name not in allowed]
     if bad:
         raise Unsupported(
-            f"bulk `.{term.name}()` after `.{bad[0]}()`: only filtered queries convert (spec B11/B12)"
+            f"bulk `.{term.name}()` after `.{bad[0]}()`: only filtered queries convert"
         )
     positional = (
         ("values", "synchronize_session") if term.name == "update" else ("synchronize_session",)
@@ -771,7 +856,7 @@ def _by_entity(
                 raise Unsupported(f"unexpected argument to `.{term.name}()`")
             key = positional[index]
         if key not in positional:
-            raise Unsupported(f"`.{term.name}({key}=...)` needs a manual rewrite (spec B11)")
+            raise Unsupported(f"`.{term.name}({key}=...)` needs a manual rewrite")
         given[key] = arg.value
     dml: cst.BaseExpression = cst.Call(b.sa(term.name), args=[cst.Arg(entity)])
     for step in builders:
@@ -812,7 +897,7 @@ def _get(
         else:
             raise Unsupported(
                 f"`.get()` after `.{step.name}()`: `Session.get` only takes options, "
-                "populate_existing and with_for_update (spec B7)"
+                "populate_existing and with_for_update"
             )
     return b.run("get", _join_args(args), parens=b.ctx.parens)
 
@@ -831,31 +916,31 @@ def _fsa(
     unique: bool,
     builders: Sequence[Step],
 ) -> cst.BaseExpression:
-    """Table D: Flask-SQLAlchemy's extension methods (F3-F6), shape S only."""
+    """Table D: Flask-SQLAlchemy's extension methods (get_or_404, first_or_404, paginate...), single-entity queries only."""
     assert term.call is not None
     if not b.base.fsa_db:
         raise Unsupported(f"`.{term.name}()` on a query that is not Flask-SQLAlchemy's")
     db = cst.Name(b.base.fsa_db)
     args = _strip_comma(term.call.args)
+    if not b.ctx.fsa3:
+        return _fsa2(b, chain, stmt, term, shape, unique, builders)
     if term.name == "get_or_404":  # F3
         if b.base.var or builders:
-            raise Unsupported("`get_or_404()` after other query methods (spec F3)")
+            raise Unsupported("`get_or_404()` after other query methods")
         entity = _entity(chain, shape, ".get_or_404()")
-        return _method(db, "get_or_404", _join_args([cst.Arg(entity), *args]), like=term)
+        return _db_call(db, "get_or_404", _join_args([cst.Arg(entity), *args]), term)
     if not shape.single_entity:
-        raise Unsupported(
-            f"`db.{term.name}` forces scalars(): only single-entity queries convert (spec F4/F6/M13)"
-        )
-    if term.name == "first_or_404":  # F4
+        raise Unsupported(f"`db.{term.name}` forces scalars(): only single-entity queries convert")
+    if term.name == "first_or_404":
         limited = _method(stmt, "limit", [cst.Arg(cst.Integer("1"))])
-        return _method(db, "first_or_404", _join_args([cst.Arg(limited), *args]), like=term)
+        return _db_call(db, "first_or_404", _join_args([cst.Arg(limited), *args]), term)
     if term.name == "one_or_404":  # F5
         if unique:
             raise Unsupported(
                 "`one_or_404()` on a query whose rows can repeat: legacy de-duplicated, "
-                "`db.one_or_404` would 404 (spec F5)"
+                "`db.one_or_404` would 404"
             )
-        return _method(db, "one_or_404", _join_args([cst.Arg(stmt), *args]), like=term)
+        return _db_call(db, "one_or_404", _join_args([cst.Arg(stmt), *args]), term)
     keywords: list[cst.Arg] = []  # F6: arguments are keyword-only since Flask-SQLAlchemy 3.0
     for index, arg in enumerate(args):
         if arg.star:
@@ -865,4 +950,81 @@ def _fsa(
                 raise Unsupported("too many positional arguments to `paginate()`")
             arg = _kwarg(PAGINATE_POSITIONAL[index], arg.value).with_changes(comma=arg.comma)
         keywords.append(arg)
-    return _method(db, "paginate", _join_args([cst.Arg(stmt), *keywords]), like=term)
+    return _db_call(db, "paginate", _join_args([cst.Arg(stmt), *keywords]), term)
+
+
+def _fsa2(
+    b: _Builder,
+    chain: Chain,
+    stmt: cst.BaseExpression,
+    term: Step,
+    shape: Shape,
+    unique: bool,
+    builders: Sequence[Step],
+) -> cst.BaseExpression:
+    """Flask-SQLAlchemy 2.x has no ``db.get_or_404``/``db.first_or_404``/``db.paginate``.
+
+    ``get_or_404``/``first_or_404`` become the lookup followed by ``or abort(404)``, which is what
+    2.x's own methods do; ``paginate`` and ``one_or_404`` have no 2.x form and are reported.
+    """
+    assert term.call is not None
+    if term.name == "paginate":
+        raise Unsupported(
+            "Flask-SQLAlchemy 2.x has no `db.paginate()` for a `select()`: keep "
+            "`Model.query...paginate()` (still supported) until the project moves to "
+            "Flask-SQLAlchemy 3.x, or paginate by hand with `limit()`/`offset()` and a count"
+        )
+    if term.name == "one_or_404":
+        raise Unsupported(
+            "`one_or_404()` does not exist in Flask-SQLAlchemy 2.x (a custom Query method?)"
+        )
+    description = _description(term)
+    if term.name == "get_or_404":
+        if b.base.var or builders:
+            raise Unsupported("`get_or_404()` after other query methods: rewrite by hand")
+        entity = _entity(chain, shape, ".get_or_404()")
+        positional = [a.value for a in term.call.args if a.keyword is None]
+        ident = positional[0] if positional else _keyword_value(term, "ident")
+        if ident is None:
+            raise Unsupported("`get_or_404()` without an identity")
+        found = b.run("get", _join_args([cst.Arg(entity), cst.Arg(ident)]), parens=False)
+    else:
+        if not shape.single_entity:
+            raise Unsupported("`first_or_404()` on a query that does not select one entity")
+        limited = _limit_one(stmt, [*b.base.prior_steps, *builders])
+        found = _method(_results(b, limited, shape, unique), "first")
+    abort_args = [cst.Arg(cst.Integer("404"))]
+    if description is not None:
+        abort_args.append(_kwarg("description", description))
+    abort = cst.Call(b.imported("flask", "abort"), args=_join_args(abort_args))
+    node = cst.BooleanOperation(found, cst.Or(), abort)
+    if b.ctx.standalone:
+        return node
+    return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+
+
+def _keyword_value(term: Step, name: str) -> cst.BaseExpression | None:
+    assert term.call is not None
+    for arg in term.call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+    return None
+
+
+def _description(term: Step) -> cst.BaseExpression | None:
+    """The ``description`` argument of ``get_or_404(ident, description)``/``first_or_404(description)``."""
+    assert term.call is not None
+    position = 1 if term.name == "get_or_404" else 0
+    for index, arg in enumerate(term.call.args):
+        if arg.star:
+            raise Unsupported(f"starred arguments to `{term.name}()`")
+        if arg.keyword is not None:
+            if arg.keyword.value == "description":
+                return arg.value
+            if arg.keyword.value != "ident":
+                raise Unsupported(f"`{term.name}({arg.keyword.value}=...)` needs a manual rewrite")
+        elif index == position:
+            return arg.value
+        elif index > position:
+            raise Unsupported(f"too many arguments to `{term.name}()`")
+    return None

@@ -18,6 +18,7 @@ from pathlib import Path
 from backfix.discovery import SKIP_DIRS, is_excluded
 
 from . import lazy
+from .mappings import CUSTOM_FIX, Mappings
 from .model import (
     ASYNC,
     DEP_PREFIX,
@@ -26,16 +27,17 @@ from .model import (
     KIND_SYNC,
     SYNC,
     CallFact,
+    ChainFact,
     ClassFact,
     FileEdits,
     FuncFact,
     Key,
     ModuleFacts,
+    Target,
 )
-from .scan import module_name
+from .scan import ROOT_UNTYPED, module_name
 
 FuncRef = tuple[str, str]  # (module, qualified name)
-_JOINED_EAGER = re.compile(rb"lazy\s*=\s*[\"'](?:joined|subquery)[\"']")
 _MAX_EXTRA_BYTES = 1_000_000
 #: build output holds copies of the sources; propagating into them would edit the copies.
 _BUILD_DIRS = frozenset({"build", "dist", "htmlcov"})
@@ -199,34 +201,6 @@ def find_db_module(root: str, files: Iterable[str]) -> str:
     return ""
 
 
-@dataclass
-class Models:
-    """What the mappings say: joined eager loading anywhere, relationship names and lazy modes."""
-
-    joined_eager: bool = False
-    relationships: dict[str, set[str]] = field(default_factory=dict)
-
-
-def read_models(root: str, files: Iterable[str]) -> Models:
-    """One cheap pass over the project's text; only files mentioning relationships are parsed."""
-    models = Models()
-    for rel in files:
-        try:
-            raw = Path(root, rel).read_bytes()
-        except OSError:
-            continue
-        if len(raw) > _MAX_EXTRA_BYTES or b"relationship(" not in raw:
-            continue
-        models.joined_eager = models.joined_eager or bool(_JOINED_EAGER.search(raw))
-        try:
-            tree = ast.parse(raw)
-        except (SyntaxError, ValueError, RecursionError):
-            continue
-        for name, modes in lazy.relationships(tree).items():
-            models.relationships.setdefault(name, set()).update(modes)
-    return models
-
-
 class Planner:
     """Decides modes, manual reviews and propagation for one run."""
 
@@ -235,14 +209,17 @@ class Planner:
         modules: list[ModuleFacts],
         mode: str,
         load_extra: Callable[[set[str]], list[ModuleFacts]],
-        models: Models,
+        models: Mappings,
         read: Callable[[str], bytes | None],
         dynamic_paths: Iterable[str] = (),
+        target: Target | None = None,
     ) -> None:
         self.dynamic_paths = set(dynamic_paths) | {m.path for m in modules}
         self.models = models
         self.read = read
-        self.unique_all = models.joined_eager
+        self.eager = models.eager_collections()
+        self.plain = models.plain_classes()
+        self.target = target or Target()
         self.async_funcs: set[FuncRef] = set()
         self.boundary_ordinals: dict[tuple[str, str], int] = {}
         self.analysed = modules
@@ -298,13 +275,15 @@ class Planner:
         for facts in self.analysed:
             file_modes: set[str] = set()
             for chain in facts.chains:
+                if chain.needs_mapped and not self._mapped(chain):
+                    continue  # `client.query(Thing)`: not a query on a mapped class
                 mode, why = self.resolve_mode(facts, chain.kind)
                 func = self._func(facts, chain.func)
-                reason = chain.manual
+                reason = self._verdict(chain)
                 if not reason and chain.kind == KIND_FSA and self.mode == ASYNC:
                     reason = (
                         "Flask-SQLAlchemy has no AsyncSession support; it is never converted to "
-                        "async (spec M14). Run `--mode sync` for these queries"
+                        "async. Run `--mode sync` for these queries"
                     )
                     refused_fsa = True
                 if not reason and self.mode == SYNC and chain.kind == KIND_ASYNC:
@@ -315,7 +294,13 @@ class Planner:
                         reason = f"needs `await` but stands {_phrase(blocker)}"
                 db = db_module() if chain.needs_db_import else ""
                 if chain.needs_db_import and not db:
-                    continue  # `Model.query` in a project without Flask-SQLAlchemy's `db`
+                    if not self._mapped(chain):
+                        continue  # `Thing.query` in a project without Flask-SQLAlchemy's `db`
+                    # `Model.query` from `scoped_session.query_property()`, no Flask-SQLAlchemy.
+                    reason = reason or (
+                        "`Model.query` here is not Flask-SQLAlchemy's (no `db = SQLAlchemy()` in "
+                        "the project): rewrite by hand with the session behind the query property"
+                    )
                 label = "legacy query variable" if chain.is_variable else "legacy Query API"
                 message = f"{label}: {chain.summary} [{mode}: {why}]"
                 self._finding(
@@ -337,7 +322,7 @@ class Planner:
                 if item.missing_on_async:
                     message = f"`{item.method}()` does not exist on AsyncSession [{mode}: {why}]"
                     reason = (
-                        "legacy bulk methods are not proxied by AsyncSession (spec M16): use "
+                        "legacy bulk methods are not proxied by AsyncSession; use "
                         "`await session.execute(insert(Model), rows)` / `update(Model), rows`, or "
                         "`await session.run_sync(...)`"
                     )
@@ -383,6 +368,45 @@ class Planner:
         self._relationship_findings()
         self._edits()
         return self.outcome
+
+    def _mapped(self, chain: ChainFact) -> bool:
+        """The query starts from a mapped class of the project (``self.model`` counts as one)."""
+        if not chain.entities:
+            return True
+        return any(self.models.is_mapped(name) for name in chain.entities)
+
+    def _verdict(self, chain: ChainFact) -> str:
+        """Why the chain stays for manual review in this project ("" when it is rewritten)."""
+        if self.target.refuse:
+            return self.target.refuse
+        custom = self._custom_query(chain)
+        if custom:
+            return custom
+        if chain.kind != KIND_FSA or self.target.fsa3 or not chain.fsa_terminal:
+            return chain.manual
+        if chain.fsa_terminal in {"get_or_404", "first_or_404"} and not chain.manual_fsa2:
+            for name in chain.entities:
+                if self.models.defines_truthiness(name):
+                    return (
+                        f"`{name}` defines `__bool__` or `__len__`, so the Flask-SQLAlchemy 2.x "
+                        f"form `... or abort(404)` could abort on a found row; rewrite by hand "
+                        f"with `if obj is None: abort(404)`"
+                    )
+        return chain.manual_fsa2
+
+    def _custom_query(self, chain: ChainFact) -> str:
+        if chain.root == ROOT_UNTYPED:
+            return ""
+        if chain.root == "model":
+            for name in chain.entities:
+                setting = self.models.custom_query(name)
+                if setting:
+                    return f"`{name}.query` uses a custom query class ({setting}): {CUSTOM_FIX}"
+            return ""
+        setting = self.models.custom_session(fsa=chain.kind == KIND_FSA)
+        if setting:
+            return f"the session may create a custom query class ({setting}): {CUSTOM_FIX}"
+        return ""
 
     def _finding(
         self, path: str, line: int, col: int, message: str, reason: str, scope: str, snippet: str
@@ -460,7 +484,7 @@ class Planner:
                 facts,
                 call,
                 f"`{name}` becomes async but is used here as a value (callback, dispatch table); "
-                f"its calls cannot be found (spec M19). Chain: {trail}",
+                f"its calls cannot be found. Chain: {trail}",
                 reported,
             )
             return
@@ -539,7 +563,7 @@ class Planner:
                             site,
                             f"query on the dynamic relationship `{site.attr}`",
                             f'`.{site.attr}` is `lazy="dynamic"`: `.{site.method}()` runs a legacy '
-                            "AppenderQuery (spec M4); rewrite with `select(...).where(with_parent(...))` "
+                            "AppenderQuery; rewrite with `select(...).where(with_parent(...))` "
                             'or move to `lazy="write_only"`',
                         )
                     )
@@ -550,7 +574,7 @@ class Planner:
                         (
                             site,
                             f"possible lazy load of relationship `{site.attr}` in async code",
-                            "lazy loading raises MissingGreenlet under AsyncSession (spec M1): load "
+                            "lazy loading raises MissingGreenlet under AsyncSession: load "
                             f"it eagerly (`selectinload(...{site.attr})` on the query that produced "
                             f"the object) or use `await obj.awaitable_attrs.{site.attr}`",
                         )
@@ -576,7 +600,10 @@ class Planner:
                 awaits=frozenset(self.awaits.get(path, set())),
                 make_async=frozenset(self.make_async.get(path, set())),
                 db_import=self.db_imports.get(path, ""),
-                unique_all=self.unique_all,
+                eager=self.eager,
+                plain=self.plain,
+                fsa3=self.target.fsa3,
+                session_scalars=self.target.session_scalars,
             )
 
 

@@ -1,4 +1,4 @@
-"""Relationship access the rewrite cannot make safe: lazy loads under asyncio (M1), dynamic (M4).
+"""Relationship access the rewrite cannot make safe: lazy loads under asyncio, dynamic relationships.
 
 Both need to know which attributes are relationships, so they run in the plan phase over the
 relationship names collected from every class body (``relationship(...)``, ``backref(...)``), using the
@@ -52,7 +52,7 @@ def relationships(tree: ast.Module) -> dict[str, set[str]]:
                 and _callee(value) == "relationship"
             ):
                 continue
-            found.setdefault(target.id, set()).add(_lazy(value))
+            found.setdefault(target.id, set()).add(lazy_mode(value))
             for keyword in value.keywords:
                 backref = keyword.value
                 if (
@@ -62,7 +62,7 @@ def relationships(tree: ast.Module) -> dict[str, set[str]]:
                     and isinstance(backref.args[0], ast.Constant)
                     and isinstance(backref.args[0].value, str)
                 ):
-                    found.setdefault(backref.args[0].value, set()).add(_lazy(backref))
+                    found.setdefault(backref.args[0].value, set()).add(lazy_mode(backref))
     return found
 
 
@@ -74,7 +74,8 @@ def _callee(call: ast.Call) -> str:
     return ""
 
 
-def _lazy(call: ast.Call) -> str:
+def lazy_mode(call: ast.Call) -> str:
+    """The `lazy=` value of a `relationship()` or `backref()` call ("" when not given)."""
     for keyword in call.keywords:
         if keyword.arg == "lazy" and isinstance(keyword.value, ast.Constant):
             return str(keyword.value.value)
@@ -115,13 +116,15 @@ def _own_nodes(func: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST
 
 
 def _instance_access(node: ast.AST, names: set[str]) -> ast.Attribute | None:
-    """``obj.rel`` (a load on an instance, not ``Model.rel`` on the class)."""
+    """``obj.rel`` (a load on an instance, not ``Model.rel`` on the class), ``get_user().rel`` too."""
     if (
         isinstance(node, ast.Attribute)
         and isinstance(node.ctx, ast.Load)
         and node.attr in names
-        and isinstance(node.value, (ast.Name, ast.Attribute))
+        and isinstance(node.value, (ast.Name, ast.Attribute, ast.Call))
     ):
+        if isinstance(node.value, ast.Call):
+            return node  # an object returned by a call (`current_user()`, `db.session.get(...)`)
         owner = node.value.id if isinstance(node.value, ast.Name) else node.value.attr
         if not owner[:1].isupper():
             return node

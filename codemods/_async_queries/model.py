@@ -30,6 +30,11 @@ class ChainFact:
     manual: str = ""  # why it cannot be rewritten in any mode ("" when convertible)
     async_blocker: str = ""  # why it cannot be awaited where it stands ("" when it can)
     needs_db_import: bool = False  # Flask-SQLAlchemy chain in a module that does not bind `db`
+    root: str = "session"  # ROOT_* of the chain: `x.query(...)`, `Model.query` or untyped `.query`
+    entities: tuple[str, ...] = ()  # class names the query starts from (`Model`, `query(User.id)`)
+    needs_mapped: bool = False  # a legacy query only when one of `entities` is a mapped class
+    fsa_terminal: str = ""  # get_or_404 / first_or_404 / one_or_404 / paginate
+    manual_fsa2: str = ""  # why it cannot be rewritten for Flask-SQLAlchemy 2.x ("" when it can)
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ class AwaitFact:
     kind: str
     snippet: str
     async_blocker: str = ""
-    missing_on_async: bool = False  # a legacy bulk method AsyncSession does not have (M16)
+    missing_on_async: bool = False  # a legacy bulk method AsyncSession does not have
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,16 @@ class FileEdits:
     awaits: frozenset[Key] = field(default_factory=frozenset)
     make_async: frozenset[str] = field(default_factory=frozenset)
     db_import: str = ""  # module to import `db` from, when a rewritten chain needs it
-    unique_all: bool = (
-        False  # the mappings use joined eager loading: unique() on every entity result
-    )
+    eager: frozenset[str] = field(default_factory=frozenset)  # classes that need unique()
+    plain: frozenset[str] = field(default_factory=frozenset)  # project classes never mapped
+    fsa3: bool = True  # Flask-SQLAlchemy 3.x helpers exist
+    session_scalars: bool = True  # `Session.scalars()` exists (SQLAlchemy 1.4.24+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the project's library versions allow the rewrite to emit."""
+
+    fsa3: bool = True  # Flask-SQLAlchemy 3.x: `db.get_or_404`, `db.first_or_404`, `db.paginate`
+    session_scalars: bool = True  # SQLAlchemy 1.4.24+: `Session.scalars()`
+    refuse: str = ""  # why nothing can be rewritten (SQLAlchemy older than 1.4)

@@ -54,7 +54,7 @@ ASYNC_SESSION_METHODS = frozenset(
         "run_sync",
     }
 )
-#: legacy Session methods that AsyncSession does not proxy (spec M16).
+#: legacy Session methods that AsyncSession does not proxy.
 MISSING_ON_ASYNC = frozenset({"bulk_save_objects", "bulk_insert_mappings", "bulk_update_mappings"})
 SYNC_SESSION_TYPES = frozenset({"Session", "scoped_session"})
 ASYNC_SESSION_TYPES = frozenset({"AsyncSession", "async_scoped_session"})
@@ -62,14 +62,14 @@ DEPENDS = frozenset({"Depends", "Security"})
 
 #: decorators whose function cannot become `async def` (spec §7.4), with the reason.
 BLOCKING_DECORATORS = {
-    "property": "a @property getter cannot be async (spec M7)",
-    "cached_property": "a @cached_property cannot be async (spec M7)",
-    "hybrid_property": "a hybrid property cannot be async (spec M7)",
-    "hybrid_method": "a hybrid method cannot be async (spec M7)",
-    "setter": "a property setter cannot be async (spec M7)",
-    "expression": "a hybrid expression cannot be async (spec M7)",
-    "validates": "@validates hooks run synchronously inside the ORM (spec M20)",
-    "listens_for": "event listeners are synchronous (spec M20)",
+    "property": "a @property getter cannot be async",
+    "cached_property": "a @cached_property cannot be async",
+    "hybrid_property": "a hybrid property cannot be async",
+    "hybrid_method": "a hybrid method cannot be async",
+    "setter": "a property setter cannot be async",
+    "expression": "a hybrid expression cannot be async",
+    "validates": "@validates hooks run synchronously inside the ORM",
+    "listens_for": "event listeners are synchronous",
     "contextmanager": "a @contextmanager generator cannot simply become async",
     "command": "CLI commands are synchronous entry points (spec §7.4)",
     "group": "CLI commands are synchronous entry points (spec §7.4)",
@@ -152,6 +152,19 @@ def annotation_type(node: cst.BaseExpression | None) -> str:
     return _last_name(node)
 
 
+_SESSION_NAME = re.compile(r"_?(?:db|sess|\w*session)")
+
+
+def session_like(name: str) -> bool:
+    """A name only a session goes by: ``db``, ``session``, ``db_session``, ``self._session``."""
+    return bool(_SESSION_NAME.fullmatch(name))
+
+
+def _session_type(type_name: str, info: ModuleInfo) -> bool:
+    """An annotation that names a session factory (``db: SessionLocal``) or a session class."""
+    return type_name in info.factories or "Session" in type_name
+
+
 def _type_kind(type_name: str) -> str | None:
     if type_name in ASYNC_SESSION_TYPES:
         return KIND_ASYNC
@@ -205,7 +218,7 @@ def _factory_kind(call: cst.Call, info: ModuleInfo) -> tuple[str, str] | None:
             if arg.keyword is not None and arg.keyword.value == "class_":
                 return "factory", _type_kind(_last_name(arg.value)) or KIND_UNKNOWN
         return "factory", KIND_SYNC
-    if name in {"scoped_session", "Session"}:
+    if name in {"scoped_session", "Session", "object_session"}:
         return "session", KIND_SYNC
     if name in {"async_scoped_session", "AsyncSession"}:
         return "session", KIND_ASYNC
@@ -265,7 +278,7 @@ def module_info(module: cst.Module, path: str) -> ModuleInfo:
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     local = alias.asname.name.value
                 info.imports[local] = (base, imported)
-                if imported == "db" and not base.startswith("flask"):
+                if imported == "db" and top not in {"flask", "flask_sqlalchemy"}:
                     info.db_names.add(local)
 
         def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
@@ -403,8 +416,15 @@ class _BodyLocals(cst.CSTVisitor):
             self._bind(node.target, node.value)
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._bind(node.asname.name, node.item)
+        if node.asname is None:
+            return
+        self._bind(node.asname.name, node.item)
+        target, item = node.asname.name, node.item
+        if isinstance(target, cst.Name) and isinstance(item, cst.Name):
+            if item.value in self.frame.sessions:  # `with session as db:` is the same session
+                self.frame.sessions[target.value] = self.frame.sessions[item.value]
+            elif session_like(item.value):
+                self.frame.sessions[target.value] = KIND_UNKNOWN
 
     def visit_For(self, node: cst.For) -> None:
         if isinstance(node.target, cst.Name):
@@ -486,6 +506,22 @@ class _VarCandidate:
     fsa_db: str
     needs_db_import: bool
     spec: ch.RootSpec
+    needs_mapped: bool = False
+
+    @property
+    def chain_root(self) -> str:
+        """ROOT_SESSION or ROOT_MODEL: what the variable's query was started from."""
+        return ch.ROOT_SESSION if isinstance(self.chain.root, cst.Call) else ch.ROOT_MODEL
+
+
+@dataclass(frozen=True)
+class Untyped:
+    """A ``x.query(Model)`` whose receiver has no known session type; ``reason`` when uncertain."""
+
+    reason: str = ""
+
+
+ROOT_UNTYPED = "untyped"
 
 
 @dataclass
@@ -498,6 +534,7 @@ class Site:
     parens: bool
     base: ch.Base
     group: Key  # the violation (chain or query variable) it belongs to
+    standalone: bool = False  # assigned, returned, a statement or an argument: no parentheses
 
 
 @dataclass
@@ -733,25 +770,119 @@ class _Scanner(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         if ch.is_session_query_call(node) and id(node) not in self.seen_roots:
             assert isinstance(node.func, cst.Attribute)
-            kind = self.session_kind(node.func.value)
+            receiver = node.func.value
+            kind = self.session_kind(receiver)
+            spec = ch.RootSpec(ch.ROOT_SESSION)
             if kind is not None:
                 self.seen_roots.add(id(node))
-                fsa_db = _fsa_db(node.func.value) if kind == KIND_FSA else ""
-                self._root(node, ch.RootSpec(ch.ROOT_SESSION), kind, node.func.value, fsa_db, False)
+                fsa_db = _fsa_db(receiver) if kind == KIND_FSA else ""
+                self._root(node, spec, kind, receiver, fsa_db, False)
+            elif node.args and self._untyped_query_call(node, receiver):
+                # `x.query(Model)`: a legacy query when Model is mapped (the plan checks that).
+                self.seen_roots.add(id(node))
+                untyped = Untyped(
+                    "" if self._session_like(receiver) else _unknown_session(receiver)
+                )
+                self._root(node, spec, KIND_UNKNOWN, receiver, "", False, untyped)
         self._session_method(node)
         self._call_fact(node)
 
+    def _untyped_query_call(self, node: cst.Call, receiver: cst.BaseExpression) -> bool:
+        """``x.query(...)`` naming a class, or on a receiver that can only be a session.
+
+        ``db_session.query(model_cls)`` counts whatever ``model_cls`` is; ``client.query(...)``
+        only when it names a class (the plan then keeps it only for a mapped class).
+        """
+        args = [a.value for a in node.args]
+        if ch.class_names(args) or any(ch.column_kind(a, frozenset()) == "entity" for a in args):
+            return True
+        return self._session_like(receiver)
+
+    def _session_like(self, receiver: cst.BaseExpression) -> bool:
+        """A receiver that can only be a session: named like one, or annotated with a factory."""
+        name = ""
+        type_name = ""
+        if isinstance(receiver, cst.Name):
+            name = receiver.value
+            for frame in reversed(self.frames):
+                if name in frame.types:
+                    type_name = frame.types[name]
+                    break
+        elif (
+            isinstance(receiver, cst.Attribute)
+            and isinstance(receiver.value, cst.Name)
+            and receiver.value.value in {"self", "cls"}
+            and self.class_stack
+        ):
+            name = receiver.attr.value
+            cls = self.classes.get(self.class_stack[0])
+            type_name = cls.types.get(name, "") if cls else ""
+        if type_name:
+            return _session_type(type_name, self.info)
+        return bool(name) and session_like(name)
+
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        if not ch.is_model_query(node):
+        if node.attr.value != "query":
             return
         parent = self.parent(node)
         if isinstance(parent, cst.Call) and parent.func is node:
             return  # `X.query(...)`: a session-like call, not Flask-SQLAlchemy's Model.query
         if isinstance(parent, cst.AssignTarget):
             return
+        if not ch.is_model_query(node):
+            self._untyped_query(node)
+            return
         db = sorted(self.info.db_names)[0] if self.info.db_names else "db"
         session = cst.Attribute(cst.Name(db), cst.Name("session"))
         self._root(node, ch.RootSpec(ch.ROOT_MODEL), KIND_FSA, session, db, not self.info.db_names)
+
+    def _untyped_query(self, node: cst.Attribute) -> None:
+        """``cls.query``, ``self.model.query``, ``model.query``: a query on a class nobody can name."""
+        owner = node.value
+        is_cls = isinstance(owner, cst.Name) and owner.value == "cls"
+        parent = self.parent(node)
+        queried = isinstance(parent, cst.Attribute) and parent.attr.value in (
+            ch.BUILDERS | ch.TERMINALS
+        )
+        if not (is_cls or queried):
+            return  # `url.query`, `request.query`: not a Query
+        code = _code(owner)
+        if is_cls:
+            reason = (
+                "`cls.query` in a classmethod: the model is whatever class the method is called "
+                "on, and subclasses may set their own query class; rewrite by hand as "
+                "`db.session.scalars(db.select(cls)...)` once you know every caller's class"
+            )
+        elif code == "self":
+            reason = (
+                "`self.query` on a model instance: the query is that of whatever class `self` "
+                "is, and subclasses may set their own query class; rewrite by hand as "
+                "`db.session.scalars(db.select(type(self))...)` or name the model"
+            )
+        else:
+            reason = (
+                f"cannot tell which model `{code}` holds (an attribute, a parameter or a "
+                f"variable), nor whether its query class is the default one; rewrite by hand as "
+                f"`db.session.scalars(db.select({code})...)`"
+            )
+        outer = self._climb(node)
+        key = self.key(outer)
+        start = self.key(node.value)  # where the query starts, not a parenthesis around it
+        self.chains.append(
+            ChainFact(
+                key,
+                start[0],
+                start[1],
+                self.scope(),
+                self._caller(),
+                self.snippet(outer),
+                _summary(outer),
+                KIND_FSA,
+                manual=reason,
+                root=ROOT_UNTYPED,
+                manual_fsa2=reason,
+            )
+        )
 
     def _climb(self, root: cst.BaseExpression) -> cst.BaseExpression:
         """The outermost node of the chain starting at ``root``."""
@@ -798,6 +929,7 @@ class _Scanner(cst.CSTVisitor):
         session: cst.BaseExpression,
         fsa_db: str,
         needs_db_import: bool,
+        untyped: Untyped | None = None,
     ) -> None:
         outer = self._climb(root)
         chain = ch.split_chain(outer, spec)
@@ -806,7 +938,8 @@ class _Scanner(cst.CSTVisitor):
         use, parens = self._use(outer)
         parent = self.parent(outer)
         if (
-            chain.terminal is None
+            not (untyped and untyped.reason)
+            and chain.terminal is None
             and chain.subscript is None
             and use == ch.USE_VALUE
             and self.frames
@@ -818,21 +951,35 @@ class _Scanner(cst.CSTVisitor):
             name = parent.targets[0].target.value
             self.frames[-1].candidates.append(
                 _VarCandidate(
-                    name, parent, outer, chain, kind, session, fsa_db, needs_db_import, spec
+                    name,
+                    parent,
+                    outer,
+                    chain,
+                    kind,
+                    session,
+                    fsa_db,
+                    needs_db_import,
+                    spec,
+                    untyped is not None,
                 )
             )
             return
         base = ch.Base(session, fsa_db, aliased=self._aliased())
-        manual = _check(chain, base, use)
+        standalone = self._standalone(outer)
+        manual, manual_fsa2 = _check(chain, base, use, standalone)
+        if untyped and untyped.reason:
+            manual = manual_fsa2 = untyped.reason
         if isinstance(parent, cst.Await) and not manual:
             manual = "the legacy query is already awaited; the surrounding code needs a manual fix"
         key = self.key(outer)
+        start = self.key(chain.root)  # where the query starts, not a parenthesis around it
         blocker = self.context_blocker() if _executes(chain, use) else ""
+        term = chain.terminal
         self.chains.append(
             ChainFact(
                 key,
-                key[0],
-                key[1],
+                start[0],
+                start[1],
                 self.scope(),
                 self._caller(),
                 self.snippet(outer),
@@ -841,10 +988,22 @@ class _Scanner(cst.CSTVisitor):
                 manual=manual,
                 async_blocker=blocker,
                 needs_db_import=needs_db_import,
+                root=spec.kind,
+                entities=_entities(chain.root),
+                needs_mapped=untyped is not None,
+                fsa_terminal=term.name if term and term.name in ch.FSA_TERMINALS else "",
+                manual_fsa2=manual_fsa2,
             )
         )
-        if not manual:
-            self.sites.append(Site(key, spec, use, parens, base, key))
+        if not manual or not manual_fsa2:
+            self.sites.append(Site(key, spec, use, parens, base, key, standalone))
+
+    def _standalone(self, outer: cst.BaseExpression) -> bool:
+        """The value stands alone: assigned, returned, a statement or a call argument."""
+        parent = self.parent(outer)
+        if isinstance(parent, (cst.Assign, cst.AnnAssign, cst.Return, cst.Expr)):
+            return True
+        return isinstance(parent, cst.Arg) and parent.value is outer
 
     def _aliased(self) -> frozenset[str]:
         names: set[str] = set()
@@ -853,7 +1012,7 @@ class _Scanner(cst.CSTVisitor):
         return frozenset(names)
 
     def _finish_variable(self, frame: Frame, cand: _VarCandidate) -> None:
-        """Validate a query variable (spec M5's safe sub-case) and record it as one violation."""
+        """Validate a query variable (the safe case of a query variable) and record it as one violation."""
         key = self.key(cand.outer)
         spec = ch.RootSpec(ch.ROOT_VAR, cand.name)
         sites: list[Site] = []
@@ -867,11 +1026,11 @@ class _Scanner(cst.CSTVisitor):
             reason = str(exc)
             root_columns = []
         if len(roots) > 1:
-            reason = f"query variable `{cand.name}` is assigned from more than one query (spec M5)"
+            reason = f"query variable `{cand.name}` is assigned from more than one query"
         elif cand.name in frame.nested_names:
-            reason = f"query variable `{cand.name}` is used in a nested function (spec M5)"
+            reason = f"query variable `{cand.name}` is used in a nested function"
         if not reason:
-            reason = _check(cand.chain, root_base, ch.USE_STMT_ONLY)
+            reason = _check(cand.chain, root_base, ch.USE_STMT_ONLY)[0]
         uses: list[tuple[cst.BaseExpression, ch.Chain, str, bool, bool]] = []
         for name_node in [] if reason else frame.names.get(cand.name, []):
             parent = self.parent(name_node)
@@ -885,7 +1044,7 @@ class _Scanner(cst.CSTVisitor):
                     and ch.split_chain(assign.value, spec) is not None
                 ):
                     continue  # a rebuild; checked from its value below
-                reason = f"query variable `{cand.name}` is reassigned to something else (M5)"
+                reason = f"query variable `{cand.name}` is reassigned to something else"
                 break
             outer = self._climb(name_node)
             chain = ch.split_chain(outer, spec)
@@ -899,7 +1058,7 @@ class _Scanner(cst.CSTVisitor):
                 and holder.targets[0].target.value == cand.name
             ):
                 if chain.terminal is not None or chain.subscript is not None:
-                    reason = f"`{cand.name}` is reassigned to a result, not a query (M5)"
+                    reason = f"`{cand.name}` is reassigned to a result, not a query"
                     break
                 rebuild_steps.extend(chain.builders)
                 uses.append((outer, chain, ch.USE_STMT_ONLY, False, False))
@@ -908,7 +1067,7 @@ class _Scanner(cst.CSTVisitor):
             if chain.terminal is None and chain.subscript is None and use != ch.USE_ITER:
                 reason = (
                     f"query variable `{cand.name}` is used as a value (returned, stored or "
-                    "passed on); its consumers may call Query-only methods on a Select (spec M5)"
+                    "passed on); its consumers may call Query-only methods on a Select"
                 )
                 break
             uses.append((outer, chain, use, parens, True))
@@ -921,22 +1080,30 @@ class _Scanner(cst.CSTVisitor):
             aliased=frozenset(frame.aliased),
         )
         blocker = ""
+        reason2 = reason
+        terminal = ""
         if not reason:
             for outer, chain, use, parens, executes in uses:
-                reason = _check(chain, base, use)
-                if reason:
+                standalone = self._standalone(outer)
+                found, found2 = _check(chain, base, use, standalone)
+                reason, reason2 = reason or found, reason2 or found2
+                if reason and reason2:
                     break
+                if chain.terminal is not None and chain.terminal.name in ch.FSA_TERMINALS:
+                    terminal = chain.terminal.name
                 if executes and not blocker:
                     blocker = self._use_blocker(outer)
-                sites.append(Site(self.key(outer), spec, use, parens, base, key))
-        if not reason and not any(u[4] for u in uses):
-            reason = f"query variable `{cand.name}` is never executed in this function (M5)"
+                sites.append(Site(self.key(outer), spec, use, parens, base, key, standalone))
+        if not any(u[4] for u in uses):
+            never = f"query variable `{cand.name}` is never executed in this function"
+            reason, reason2 = reason or never, reason2 or never
         self.frames.append(frame)
+        start = self.key(cand.chain.root)
         self.chains.append(
             ChainFact(
                 key,
-                key[0],
-                key[1],
+                start[0],
+                start[1],
                 frame.qual,
                 frame.qual,
                 self.snippet(cand.outer, prefix=f"{cand.name}="),
@@ -946,10 +1113,15 @@ class _Scanner(cst.CSTVisitor):
                 manual=reason,
                 async_blocker=blocker,
                 needs_db_import=cand.needs_db_import,
+                root=cand.chain_root,
+                entities=_entities(cand.chain.root),
+                needs_mapped=cand.needs_mapped,
+                fsa_terminal=terminal,
+                manual_fsa2=reason2,
             )
         )
         self.frames.pop()
-        if not reason:
+        if not reason or not reason2:
             self.sites.append(Site(key, cand.spec, ch.USE_STMT_ONLY, False, root_base, key))
             self.sites.extend(sites)
 
@@ -1098,12 +1270,34 @@ def _has_yield(node: cst.FunctionDef) -> bool:
     return finder.found
 
 
-def _check(chain: ch.Chain, base: ch.Base, use: str) -> str:
-    try:
-        ch.convert(chain, base, ch.Context(SYNC, use))
-    except ch.Unsupported as exc:
-        return str(exc)
-    return ""
+def _check(chain: ch.Chain, base: ch.Base, use: str, standalone: bool = False) -> tuple[str, str]:
+    """Why the chain cannot be rewritten: for Flask-SQLAlchemy 3.x and for 2.x ("" when it can)."""
+    reasons: list[str] = []
+    for fsa3 in (True, False):
+        try:
+            ch.convert(chain, base, ch.Context(SYNC, use, standalone=standalone, fsa3=fsa3))
+        except ch.Unsupported as exc:
+            reasons.append(str(exc))
+        else:
+            reasons.append("")
+    return reasons[0], reasons[1]
+
+
+def _entities(root: cst.BaseExpression) -> tuple[str, ...]:
+    """Class names a query starts from: ``Model`` of ``Model.query``, those in ``query(...)``."""
+    if isinstance(root, cst.Call):
+        return tuple(sorted(ch.class_names([a.value for a in root.args])))
+    if isinstance(root, cst.Attribute):
+        return (_last_name(root.value),)
+    return ()
+
+
+def _unknown_session(receiver: cst.BaseExpression) -> str:
+    return (
+        f"`{_code(receiver)}` is not known to be a SQLAlchemy session (no annotation, no "
+        "session factory, no session-like name): rewrite it by hand, or list the name in the "
+        "`session_names` option"
+    )
 
 
 def _executes(chain: ch.Chain, use: str) -> bool:

@@ -11,21 +11,33 @@ from libcst.metadata import ParentNodeProvider, PositionProvider
 from backfix.imports import ImportSpec, add_imports
 
 from . import chains as ch
+from .bindings import import_aliases
 from .model import FileEdits, Key
-from .scan import Site, scan
+from .scan import Site, module_name, scan
+
+#: every name a rewrite may import, and from where.
+IMPORTABLE = {
+    "select": "sqlalchemy",
+    "func": "sqlalchemy",
+    "update": "sqlalchemy",
+    "delete": "sqlalchemy",
+    "exists": "sqlalchemy",
+    "abort": "flask",
+}
 
 
 class _Rewriter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
 
-    def __init__(self, sites: list[Site], edits: FileEdits) -> None:
+    def __init__(self, sites: list[Site], edits: FileEdits, aliases: dict[str, str]) -> None:
         super().__init__()
+        self.aliases = aliases
         modes = dict(edits.chains)
         self.sites: dict[Key, tuple[Site, str]] = {
             site.key: (site, modes[site.group]) for site in sites if site.group in modes
         }
         self.edits = edits
-        self.imports: set[str] = set()
+        self.imports: set[tuple[str, str]] = set()
         self.quals: list[str] = []
         self.classes: list[str] = []
 
@@ -47,7 +59,17 @@ class _Rewriter(cst.CSTTransformer):
         if site.spec.kind == ch.ROOT_SESSION and isinstance(chain.root, cst.Call):
             assert isinstance(chain.root.func, cst.Attribute)
             base = replace(base, session=chain.root.func.value)
-        context = ch.Context(mode, site.use, site.parens, self.edits.unique_all)
+        context = ch.Context(
+            mode,
+            site.use,
+            site.parens,
+            eager=self.edits.eager,
+            plain=self.edits.plain,
+            standalone=site.standalone,
+            fsa3=self.edits.fsa3,
+            session_scalars=self.edits.session_scalars,
+            aliases=self.aliases,
+        )
         result = ch.convert(chain, base, context)
         self.imports |= result.imports
         node = result.node
@@ -119,13 +141,37 @@ def rewrite_module(
 ) -> cst.Module:
     """Apply one file's planned edits; ``root`` (the project's) tells first-party imports apart."""
     result, wrapper = scan(path, module, text, session_names)
-    rewriter = _Rewriter(result.sites, edits)
+    aliases = import_aliases(module, IMPORTABLE)
+    rewriter = _Rewriter(result.sites, edits, aliases)
     new = wrapper.visit(rewriter)
-    items = [ImportSpec("sqlalchemy", name) for name in sorted(rewriter.imports)]
+    items = [
+        ImportSpec(source, name, None if aliases.get(name, name) == name else aliases[name])
+        for source, name in sorted(rewriter.imports)
+    ]
     first_party: set[str] = set()
     if edits.db_import:
-        items.append(ImportSpec(edits.db_import, "db"))
+        items.append(ImportSpec(_db_module(path, module, edits.db_import), "db"))
         first_party.add(edits.db_import.split(".")[0])
     if items:
         new = add_imports(new, items, root=root, first_party=first_party)
     return new
+
+
+def _db_module(path: str, module: cst.Module, target: str) -> str:
+    """Where to import ``db`` from: relatively (``from .. import db``) in a module that imports its
+    own package relatively, else by its absolute name."""
+    uses_relative = any(
+        isinstance(small, cst.ImportFrom) and small.relative
+        for stmt in module.body
+        if isinstance(stmt, cst.SimpleStatementLine)
+        for small in stmt.body
+    )
+    own = module_name(path).split(".")
+    package = own if path.endswith("__init__.py") else own[:-1]
+    parts = target.split(".")
+    common = 0
+    while common < min(len(package), len(parts)) and package[common] == parts[common]:
+        common += 1
+    if not uses_relative or common == 0:
+        return target
+    return "." * (len(package) - common + 1) + ".".join(parts[common:])

@@ -287,6 +287,7 @@ def _scan(
             },
             "errors": [e.to_json() for e in result.errors],
             "files_scanned": result.files_discovered,
+            "assumptions": result.assumptions,
         }
         click.echo(json.dumps(document, indent=2))
     else:

@@ -64,6 +64,8 @@ class Plan:
     violations: list[Violation] = field(default_factory=list)
     edits: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: what the codemod assumed about the project (library versions and where they came from)
+    assumptions: list[str] = field(default_factory=list)
 
 
 class Codemod:

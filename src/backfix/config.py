@@ -1,8 +1,10 @@
 """``[tool.backfix]`` in the target project's ``pyproject.toml``, merged with CLI flags.
 
 Global keys: ``exclude`` (list of globs), ``jobs`` (int), ``format`` (bool: format the changed lines
-with ruff; unset means where the project uses a formatter, see backfix.formatting). Each codemod reads
-its options from ``[tool.backfix.<codemod-id>]``; a top-level key that a codemod declares as an option (``session_names``,
+with ruff; unset means where the project uses a formatter, see backfix.formatting), ``versions``
+(table: library versions the project runs on, e.g. ``sqlalchemy = "1.4.52"``, when they cannot be
+read from its files). Each codemod reads its options from ``[tool.backfix.<codemod-id>]``; a
+top-level key that a codemod declares as an option (``session_names``,
 ``route_paths``, ...) applies to every codemod that declares it.
 """
 
@@ -23,7 +25,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 __all__ = ["Config", "ConfigError", "check_keys", "find_config", "load_config", "tomllib"]
 
-GLOBAL_KEYS = {"exclude": list, "jobs": int, "templates": str, "format": bool}
+GLOBAL_KEYS = {"exclude": list, "jobs": int, "templates": str, "format": bool, "versions": dict}
 #: global keys read elsewhere: ``cache`` (bool, see backfix.cache) and ``rank`` (next targets).
 OTHER_KEYS = ("cache", "rank")
 
@@ -86,7 +88,7 @@ def check_keys(config: Config, codemods: Mapping[str, type[Codemod]]) -> None:
     options = {key for cls in codemods.values() for key in cls.DEFAULTS}
     valid = sorted({*GLOBAL_KEYS, *OTHER_KEYS, *options})
     for key, value in config.table.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict) and key not in GLOBAL_KEYS:  # `versions` is a global table
             cls = by_table.get(key)
             if cls is None:
                 raise ConfigError(

@@ -79,6 +79,8 @@ def print_scan(result: RunResult) -> None:
         f"{len(result.errors)} error(s)",
         markup=False,
     )
+    for assumption in result.assumptions:
+        stderr.print(f"assumed: {assumption}", markup=False)
     for note in result.notes:
         stderr.print(f"  note: {note}", markup=False)
 
@@ -95,6 +97,8 @@ def print_apply_summary(codemod_id: str, result: RunResult, written: str) -> Non
         stderr.print("  manual: " + violation_line(violation), style="yellow", markup=False)
     for note in result.notes:
         stderr.print(f"  note: {note}", markup=False)
+    for assumption in result.assumptions:
+        stderr.print(f"  assumed: {assumption}", markup=False)
 
 
 def is_interactive() -> bool:

@@ -110,6 +110,7 @@ class RunResult:
     files_cached: int = 0
     fixed: list[Violation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
 
     @property
     def manual(self) -> list[Violation]:

@@ -287,6 +287,7 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
         codemod = _instance(spec)
         plan = codemod.plan(facts_by_codemod[spec.codemod_id], project)
         result.notes.extend(plan.notes)
+        result.assumptions.extend(plan.assumptions)
         violations = plan.violations
         if options.only_files is not None:
             chosen = options.only_files(violations)

@@ -1,0 +1,121 @@
+"""Names a module binds, so the names a rewrite imports never clash with the module's own.
+
+A module that defines ``def delete(...)`` (or imports another ``select``, or has a parameter called
+``func``) would have its name shadowed by ``from sqlalchemy import delete``, or shadow it: the
+rewrite then imports ``delete as sa_delete`` instead. Names are collected from the whole module,
+every scope included, which can only make the tool alias more often than strictly needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import libcst as cst
+
+#: the prefix an aliased import gets, per module it comes from.
+PREFIXES = {"sqlalchemy": "sa_", "flask": "flask_"}
+
+
+class _Bindings(cst.CSTVisitor):
+    """Every name bound anywhere, with the ``(module, name)`` it was imported as (or None)."""
+
+    def __init__(self) -> None:
+        self.bound: dict[str, set[tuple[str, str] | None]] = {}
+
+    def _bind(self, name: str, origin: tuple[str, str] | None = None) -> None:
+        self.bound.setdefault(name, set()).add(origin)
+
+    def _targets(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.Name):
+            self._bind(node.value)
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            for element in node.elements:
+                self._targets(element.value)
+        elif isinstance(node, cst.StarredElement):
+            self._targets(node.value)
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        for alias in node.names:
+            if alias.asname is not None:
+                self._targets(alias.asname.name)
+            else:
+                self._bind(cst.Module([]).code_for_node(alias.name).split(".")[0])
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        if isinstance(node.names, cst.ImportStar):
+            return False
+        module = cst.Module([]).code_for_node(node.module) if node.module else ""
+        for alias in node.names:
+            name = cst.Module([]).code_for_node(alias.name)
+            local = alias.asname.name if alias.asname else alias.name
+            if isinstance(local, cst.Name):
+                self._bind(local.value, None if node.relative else (module, name))
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._bind(node.name.value)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._bind(node.name.value)
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self._bind(node.name.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._targets(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._targets(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._targets(node.target)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._targets(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._targets(node.target)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._targets(node.target)
+
+    def visit_AsName(self, node: cst.AsName) -> None:
+        self._targets(node.name)  # `with ... as x`, `except E as x` (imports are handled above)
+
+    def visit_Global(self, node: cst.Global) -> None:
+        for item in node.names:
+            self._bind(item.name.value)
+
+
+def bound_names(module: cst.Module) -> dict[str, set[tuple[str, str] | None]]:
+    """Name → how it is bound: ``(module, name)`` for a ``from`` import, None for anything else."""
+    visitor = _Bindings()
+    module.visit(visitor)
+    return visitor.bound
+
+
+def import_aliases(module: cst.Module, wanted: Mapping[str, str]) -> dict[str, str]:
+    """Imported name → the local name to use for it in ``module``.
+
+    A name the module already imports from the same place keeps that local name (``delete as
+    sa_delete`` included); a name the module binds to anything else gets a prefixed alias.
+    """
+    bound = bound_names(module)
+    aliases: dict[str, str] = {}
+    for name, source in wanted.items():
+        existing = [local for local, how in bound.items() if (source, name) in how]
+        clean = [local for local in existing if bound[local] == {(source, name)}]
+        if clean:
+            aliases[name] = name if name in clean else sorted(clean)[0]
+            continue
+        if bound.get(name, {(source, name)}) <= {(source, name)}:
+            aliases[name] = name
+            continue
+        alias = PREFIXES.get(source, "_") + name
+        counter = 2
+        while alias in bound:
+            alias = f"{PREFIXES.get(source, '_')}{name}_{counter}"
+            counter += 1
+        aliases[name] = alias
+    return aliases

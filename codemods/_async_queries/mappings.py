@@ -1,0 +1,343 @@
+"""What the project's mappings say, read once over the whole project in the plan phase.
+
+* which classes are mapped (so ``anything.query(Model)`` is a legacy query whatever ``anything`` is);
+* where a custom query class is set (``query_class = X`` in a model, a mixin or on ``db.Model``,
+  ``SQLAlchemy(query_class=X)``, ``sessionmaker(query_cls=X)``, ``query_property(X)``) and which
+  models inherit it: their queries hide or add criteria a plain ``select()`` would lose;
+* which models eager-load a collection through ``lazy="joined"`` (their entity results need
+  ``.unique()`` in 2.0), counting a ``backref(..., lazy="joined")`` on the class it is created on;
+* relationship names and ``lazy=`` modes (for the lazy-load and dynamic-relationship findings).
+
+Classes are matched by name across the project: two classes of the same name count as one, which
+only ever makes the tool report more, never rewrite more.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import lazy
+
+_MAX_BYTES = 1_000_000
+#: a file is parsed only when it mentions one of these (any class may be a model).
+_MARKERS = (b"class ", b"query_class", b"query_cls", b"SQLAlchemy(")
+#: the library's own query classes: setting one of these changes nothing.
+DEFAULT_QUERY_CLASSES = frozenset({"Query", "BaseQuery"})
+#: base classes that make a class a mapped model (Flask-SQLAlchemy's `db.Model`).
+MODEL_BASES = frozenset({"Model"})
+EAGER_JOINED = frozenset({"joined"})
+#: what a custom query class breaks, and how to fix it; shown with every report.
+CUSTOM_FIX = (
+    "a plain `select()` would silently drop what the query class adds (hidden rows, default "
+    "filters). Rewrite it by hand: a helper that returns a `Select` with the same criteria, or "
+    "`with_loader_criteria` in a `do_orm_execute` event so every statement keeps them"
+)
+
+
+@dataclass
+class MappedClass:
+    """One class body, as far as queries care."""
+
+    name: str
+    where: str  # "path:line"
+    bases: tuple[str, ...]
+    table: bool = False  # __tablename__ / __table__ / SQLModel(table=True)
+    abstract: bool = False
+    query_class: str = ""  # the value of `query_class = X` (X's name)
+    query_property: str = ""  # `query = ...query_property(X)` → X, or "" when none / default
+    is_query: bool = False  # a Query subclass
+    truthiness: bool = False  # defines __bool__ or __len__
+    joined: list[tuple[str, bool]] = field(default_factory=list)  # (target class, collection?)
+
+
+@dataclass
+class Mappings:
+    """The project's mapped classes, custom query classes and eager collections."""
+
+    relationships: dict[str, set[str]] = field(default_factory=dict)
+    classes: dict[str, list[MappedClass]] = field(default_factory=dict)
+    #: `SQLAlchemy(query_class=X)`: `Model.query` and `db.session.query()` both use it
+    fsa_query_class: list[str] = field(default_factory=list)
+    #: `db.Model.query_class = X`: `Model.query` of every model
+    model_query_class: list[str] = field(default_factory=list)
+    #: `sessionmaker(query_cls=X)`, `Session(query_cls=X)`, `scoped_session(..., query_cls=X)`
+    session_query_class: list[str] = field(default_factory=list)
+    #: backref target class → (joined, collection?) created on it by another class's relationship
+    backref_joined: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
+
+    def _lineage(self, name: str) -> Iterable[MappedClass]:
+        """The classes called ``name`` and all their bases known by name, each once."""
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            for cls in self.classes.get(current, []):
+                yield cls
+                todo.extend(cls.bases)
+
+    def is_mapped(self, name: str) -> bool:
+        """A mapped class of the project (or a subclass of one, or of Flask-SQLAlchemy's Model)."""
+        own = self.classes.get(name, [])
+        if not own or all(c.abstract for c in own):
+            return False
+        return any(c.table or MODEL_BASES & set(c.bases) for c in self._lineage(name))
+
+    def plain_classes(self) -> frozenset[str]:
+        """Classes of the project that are not mapped (enums, schemas): no query joins them."""
+        return frozenset(name for name in self.classes if not self.is_mapped(name))
+
+    def is_query_class(self, name: str) -> bool:
+        """A ``Query`` subclass defined in the project."""
+        return any(c.is_query for c in self._lineage(name))
+
+    def custom_query(self, name: str) -> str:
+        """Why queries through ``Model.query`` of class ``name`` are not plain: "" when they are."""
+        for cls in self._lineage(name):
+            if cls.query_class and cls.query_class not in DEFAULT_QUERY_CLASSES:
+                via = "" if cls.name == name else f", inherited by `{name}`"
+                return f"`query_class = {cls.query_class}` in `{cls.name}` at {cls.where}{via}"
+            if cls.query_property:
+                return f"`query = ...query_property({cls.query_property})` in `{cls.name}` at {cls.where}"
+        settings = [*self.model_query_class, *self.fsa_query_class]
+        return settings[0] if settings else ""
+
+    def custom_session(self, fsa: bool) -> str:
+        """Why ``session.query()`` may not be plain: a session factory with a ``query_cls``."""
+        settings = [*self.fsa_query_class] if fsa else []
+        settings += self.session_query_class
+        return settings[0] if settings else ""
+
+    def defines_truthiness(self, name: str) -> bool:
+        """The class (or a base) defines ``__bool__``/``__len__``: ``obj or abort(404)`` would misfire."""
+        return any(c.truthiness for c in self._lineage(name))
+
+    def _joined(self, name: str) -> list[tuple[str, bool]]:
+        out = list(self.backref_joined.get(name, [])) if name not in self.classes else []
+        for cls in self._lineage(name):
+            out += cls.joined
+            out += self.backref_joined.get(cls.name, [])
+        return out
+
+    def eager_collections(self) -> frozenset[str]:
+        """Classes whose every entity query joined-eager-loads a collection (directly or nested).
+
+        A joined many-to-one whose target joined-loads a collection counts too (the ORM follows
+        joined loads until a relationship repeats on the path, so cycles still load it).
+        """
+        names = self.classes.keys() | self.backref_joined.keys()
+        joined = {name: self._joined(name) for name in names}
+        eager = {name for name, targets in joined.items() if any(coll for _, coll in targets)}
+        changed = True
+        while changed:
+            changed = False
+            for name, targets in joined.items():
+                if name not in eager and any(target in eager for target, _ in targets):
+                    eager.add(name)
+                    changed = True
+        return frozenset(eager)
+
+
+def _last(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Call):
+        return _last(node.func)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value.split(".")[-1]
+    if isinstance(node, ast.Subscript):
+        return _last(node.value)
+    return ""
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return None
+
+
+def _is_true(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+def _collection(call: ast.Call, annotation: ast.expr | None) -> bool:
+    """Does the relationship hold a collection? Unknown counts as yes (``.unique()`` is harmless)."""
+    uselist = _keyword(call, "uselist")
+    if isinstance(uselist, ast.Constant):
+        return bool(uselist.value)
+    if isinstance(annotation, ast.Subscript) and _last(annotation.value) == "Mapped":
+        inner = annotation.slice
+        if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+            return inner.value.split("[")[0].strip().lower() in {"list", "set", "typing.list"}
+        return _last(inner).lower() in {"list", "set"}
+    return True
+
+
+def _relationship_target(call: ast.Call) -> str:
+    return _last(call.args[0]) if call.args else ""
+
+
+def _class_body(cls: ast.ClassDef, info: MappedClass, mappings: Mappings) -> None:
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            info.truthiness = info.truthiness or stmt.name in {"__bool__", "__len__"}
+            info.table = info.table or stmt.name == "__tablename__"  # a declared_attr
+            _method_query_class(stmt, info)
+            continue
+        targets: list[ast.expr] = []
+        annotation: ast.expr | None = None
+        if isinstance(stmt, ast.Assign):
+            targets = list(stmt.targets)
+        elif isinstance(stmt, ast.AnnAssign):
+            targets, annotation = [stmt.target], stmt.annotation
+        value = getattr(stmt, "value", None)
+        for target in targets:
+            if not isinstance(target, ast.Name):
+                continue
+            name = target.id
+            if name in {"__tablename__", "__table__"}:
+                info.table = True
+            elif name == "__abstract__":
+                info.abstract = _is_true(value)
+            elif name == "query_class" and value is not None:
+                info.query_class = _last(value)
+            elif (
+                name == "query" and isinstance(value, ast.Call) and _last(value) == "query_property"
+            ):
+                chosen = value.args[0] if value.args else _keyword(value, "query_cls")
+                if chosen is not None and _last(chosen) not in DEFAULT_QUERY_CLASSES:
+                    info.query_property = _last(chosen)
+            elif isinstance(value, ast.Call) and _last(value) == "relationship":
+                _relationship(info, value, annotation, mappings)
+
+
+def _method_query_class(method: ast.FunctionDef | ast.AsyncFunctionDef, info: MappedClass) -> None:
+    """``cls.query_class = X`` in a method (``__declare_last__``, ``__init_subclass__``)."""
+    for node in ast.walk(method):
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            if (
+                isinstance(target, ast.Attribute)
+                and target.attr == "query_class"
+                and isinstance(target.value, ast.Name)
+                and target.value.id in {"cls", "self"}
+            ):
+                info.query_class = _last(node.value)
+
+
+def _relationship(
+    info: MappedClass, call: ast.Call, annotation: ast.expr | None, mappings: Mappings
+) -> None:
+    target = _relationship_target(call)
+    if lazy.lazy_mode(call) in EAGER_JOINED:
+        info.joined.append((target, _collection(call, annotation)))
+    backref = _keyword(call, "backref")
+    if isinstance(backref, ast.Call) and lazy.lazy_mode(backref) in EAGER_JOINED and target:
+        # The backref lives on the target class; a many-to-one's backref is a collection.
+        uselist = _keyword(backref, "uselist")
+        collection = not (isinstance(uselist, ast.Constant) and uselist.value is False)
+        mappings.backref_joined.setdefault(target, []).append((info.name, collection))
+
+
+def _where(path: str, node: ast.AST) -> str:
+    return f"{path}:{getattr(node, 'lineno', 0)}"
+
+
+def _module_call(call: ast.Call, path: str, mappings: Mappings) -> None:
+    """Project-wide query classes: ``SQLAlchemy(query_class=X)``, ``sessionmaker(query_cls=X)``."""
+    callee = _last(call.func)
+    if callee == "SQLAlchemy":
+        model_class = _keyword(call, "model_class")
+        if model_class is not None:  # `db.Model` derives from it: link the lineage by name
+            base = MappedClass("Model", _where(path, call), (_last(model_class),))
+            mappings.classes.setdefault("Model", []).append(base)
+        chosen = _keyword(call, "query_class")
+        if chosen is not None and _last(chosen) not in DEFAULT_QUERY_CLASSES:
+            mappings.fsa_query_class.append(
+                f"`SQLAlchemy(query_class={_last(chosen)})` at {_where(path, call)}"
+            )
+        options = _keyword(call, "session_options")
+        if isinstance(options, ast.Dict):
+            for key, value in zip(options.keys, options.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value == "query_cls":
+                    mappings.session_query_class.append(
+                        f"`SQLAlchemy(session_options={{'query_cls': {_last(value)}}})` at "
+                        f"{_where(path, call)}"
+                    )
+    elif callee in {"sessionmaker", "Session", "scoped_session", "create_session"}:
+        chosen = _keyword(call, "query_cls")
+        if chosen is not None and _last(chosen) not in DEFAULT_QUERY_CLASSES:
+            mappings.session_query_class.append(
+                f"`{callee}(query_cls={_last(chosen)})` at {_where(path, call)}"
+            )
+
+
+def _attribute_assign(stmt: ast.Assign, path: str, mappings: Mappings) -> None:
+    """``db.Model.query_class = X`` / ``Model.query_class = X`` outside a class body."""
+    for target in stmt.targets:
+        if (
+            isinstance(target, ast.Attribute)
+            and target.attr == "query_class"
+            and _last(stmt.value) not in DEFAULT_QUERY_CLASSES
+        ):
+            owner = _last(target.value)
+            if owner in MODEL_BASES:
+                mappings.model_query_class.append(
+                    f"`{ast.unparse(target)} = {_last(stmt.value)}` at {_where(path, stmt)}"
+                )
+            else:
+                for cls in mappings.classes.get(owner, []):
+                    cls.query_class = _last(stmt.value)
+
+
+def read_file(tree: ast.Module, path: str, mappings: Mappings) -> None:
+    """Add one module's classes and project-wide query settings."""
+    for name, modes in lazy.relationships(tree).items():
+        mappings.relationships.setdefault(name, set()).update(modes)
+    late: list[ast.Assign] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            bases = tuple(_last(b) for b in node.bases)
+            table = any(k.arg == "table" and _is_true(k.value) for k in node.keywords)  # SQLModel
+            info = MappedClass(
+                node.name,
+                _where(path, node),
+                bases,
+                table=table,
+                is_query=bool(DEFAULT_QUERY_CLASSES & set(bases)),
+            )
+            _class_body(node, info, mappings)
+            mappings.classes.setdefault(node.name, []).append(info)
+        elif isinstance(node, ast.Call):
+            _module_call(node, path, mappings)
+        elif isinstance(node, ast.Assign):
+            late.append(node)
+    for stmt in late:
+        _attribute_assign(stmt, path, mappings)
+
+
+def read_mappings(root: str, files: Iterable[str]) -> Mappings:
+    """One cheap pass over the project's text; only files that may define models are parsed."""
+    mappings = Mappings()
+    for rel in files:
+        try:
+            raw = Path(root, rel).read_bytes()
+        except OSError:
+            continue
+        if len(raw) > _MAX_BYTES or not any(marker in raw for marker in _MARKERS):
+            continue
+        try:
+            tree = ast.parse(raw)
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        read_file(tree, rel, mappings)
+    return mappings

@@ -1,0 +1,166 @@
+"""async-queries never rewrites a query that goes through a custom query class (it reports it)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from backfix.builtin_codemods.async_queries import AsyncQueries
+
+from backfix.discovery import Workspace
+from backfix.results import RunResult, Violation
+from backfix.runner import CodemodSpec, RunOptions, run
+
+
+def _flat(code: str) -> str:
+    """Code without layout: the engine's formatter pass may wrap a rewritten statement."""
+    return re.sub(r"\s+", "", code).replace(",)", ")").replace(",]", "]")
+
+
+DB = "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n"
+QUERY = (
+    "from flask_sqlalchemy import BaseQuery\n\n\n"
+    "class HiddenQuery(BaseQuery):\n"
+    "    def visible(self):\n"
+    "        return self.filter_by(hidden=False)\n"
+)
+VIEWS = (
+    "from app import db\n"
+    "from app.models import Post, Tag\n\n\n"
+    "def posts():\n"
+    "    return Post.query.filter_by(id=1).all()\n\n\n"
+    "def tags():\n"
+    "    return Tag.query.filter_by(id=1).all()\n\n\n"
+    "def session_posts():\n"
+    "    return db.session.query(Post).all()\n"
+)
+
+
+def _run(tmp_path: Path, files: dict[str, str], apply: bool = True) -> RunResult:
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    spec = CodemodSpec(AsyncQueries, "async-queries", (("mode", "sync"),))
+    result = run(
+        Workspace(root=tmp_path, repo=None),
+        RunOptions(specs=[spec], paths=[tmp_path], apply=apply, jobs=1),
+    )
+    assert not result.errors, result.errors
+    return result
+
+
+def _by_line(result: RunResult, path: str) -> dict[int, Violation]:
+    found = [v for v in [*result.violations, *result.fixed] if v.path == path]
+    return {v.line: v for v in found}
+
+
+MODELS = {
+    "model attribute": (
+        "class Post(db.Model):\n"
+        "    query_class = HiddenQuery\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n"
+    ),
+    "mixin": (
+        "class SoftDelete:\n"
+        "    query_class = HiddenQuery\n\n\n"
+        "class Post(SoftDelete, db.Model):\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n"
+    ),
+    "abstract base, two levels": (
+        "class Base(db.Model):\n"
+        "    __abstract__ = True\n"
+        "    query_class = HiddenQuery\n\n\n"
+        "class Middle(Base):\n"
+        "    __abstract__ = True\n\n\n"
+        "class Post(Middle):\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n"
+    ),
+    "query property": (
+        "class Post(db.Model):\n"
+        "    query = db.session.query_property(HiddenQuery)\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n"
+    ),
+    "set in __declare_last__": (
+        "class SoftDelete:\n"
+        "    @classmethod\n"
+        "    def __declare_last__(cls):\n"
+        "        cls.query_class = HiddenQuery\n\n\n"
+        "class Post(SoftDelete, db.Model):\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n"
+    ),
+    "assigned after the class": (
+        "class Post(db.Model):\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n\n\n"
+        "Post.query_class = HiddenQuery\n"
+    ),
+}
+TAG = "\n\nclass Tag(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+
+
+@pytest.mark.parametrize("where", sorted(MODELS))
+def test_model_with_custom_query_class_is_reported(tmp_path: Path, where: str) -> None:
+    """Every way of giving one model a query class: its queries are reported, others rewritten."""
+    models = "from app import db\nfrom app.query import HiddenQuery\n\n\n" + MODELS[where] + TAG
+    files = {"app/__init__.py": DB, "app/query.py": QUERY, "app/models.py": models}
+    result = _run(tmp_path, {**files, "app/views.py": VIEWS})
+    lines = _by_line(result, "app/views.py")
+    assert not lines[6].fixable
+    assert "custom query class" in lines[6].reason and "HiddenQuery" in lines[6].reason
+    assert "with_loader_criteria" in lines[6].reason
+    assert lines[10].fixable  # Tag has the default query class
+    assert lines[14].fixable  # db.session.query() does not use a model's query_class
+    (change,) = result.changes
+    assert "Post.query.filter_by(id=1).all()" in change.after.decode()
+    assert "db.select(Tag)" in change.after.decode()
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "db = SQLAlchemy(query_class=HiddenQuery)\n",
+        "db = SQLAlchemy()\ndb.Model.query_class = HiddenQuery\n",
+    ],
+)
+def test_project_wide_query_class_reports_every_model(tmp_path: Path, setting: str) -> None:
+    """``SQLAlchemy(query_class=...)`` and ``db.Model.query_class`` reach every model."""
+    init = (
+        "from flask_sqlalchemy import SQLAlchemy\n\nfrom app.query import HiddenQuery\n\n" + setting
+    )
+    models = "from app import db\n\n\nclass Post(db.Model):\n    id = db.Column(db.Integer)\n" + TAG
+    files = {"app/__init__.py": init, "app/query.py": QUERY, "app/models.py": models}
+    result = _run(tmp_path, {**files, "app/views.py": VIEWS}, apply=False)
+    lines = _by_line(result, "app/views.py")
+    assert not lines[6].fixable and not lines[10].fixable
+    # SQLAlchemy(query_class=...) also makes db.session create HiddenQuery objects.
+    assert lines[14].fixable is ("query_class=" not in setting)
+
+
+def test_sessionmaker_query_cls_reports_session_queries(tmp_path: Path) -> None:
+    """``sessionmaker(query_cls=...)``: every ``session.query()`` may build the custom class."""
+    files = {
+        "app/db.py": (
+            "from sqlalchemy.orm import Query, sessionmaker\n\n\n"
+            "class LiveQuery(Query):\n    pass\n\n\n"
+            "SessionLocal = sessionmaker(query_cls=LiveQuery)\n"
+        ),
+        "app/repo.py": (
+            "from sqlalchemy.orm import Session\n\n\n"
+            "def jobs(session: Session):\n"
+            "    return session.query(Job).all()\n"
+        ),
+    }
+    result = _run(tmp_path, files)
+    (violation,) = result.violations
+    assert "sessionmaker(query_cls=LiveQuery)" in violation.reason
+    assert result.changes == []
+
+
+def test_query_subclass_methods_stay_reported(tmp_path: Path) -> None:
+    """A method only the custom Query has (``visible()``) was already a manual case; still is."""
+    models = "from app import db\n\n\nclass Post(db.Model):\n    id = db.Column(db.Integer)\n"
+    views = "from app.models import Post\n\n\ndef f():\n    return Post.query.visible().all()\n"
+    files = {"app/__init__.py": DB, "app/models.py": models, "app/views.py": views}
+    (violation,) = _run(tmp_path, files).violations
+    assert not violation.fixable and "custom Query" in violation.reason

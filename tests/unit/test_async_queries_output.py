@@ -1,0 +1,236 @@
+"""async-queries output details: session receivers, name clashes, imports, unique(), limits."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from backfix.builtin_codemods.async_queries import AsyncQueries
+
+from backfix.discovery import Workspace
+from backfix.results import RunResult
+from backfix.runner import CodemodSpec, RunOptions, run
+
+
+def _flat(code: str) -> str:
+    """Code without layout: the engine's formatter pass may wrap a rewritten statement."""
+    return re.sub(r"\s+", "", code).replace(",)", ")").replace(",]", "]")
+
+
+MODELS = (
+    "from sqlalchemy import ForeignKey\n"
+    "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship\n\n\n"
+    "class Base(DeclarativeBase):\n    pass\n\n\n"
+    "class User(Base):\n"
+    '    __tablename__ = "users"\n'
+    "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    '    posts = relationship("Post", lazy="joined")\n\n\n'
+    "class Post(Base):\n"
+    '    __tablename__ = "posts"\n'
+    "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    '    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))\n'
+    '    author = relationship("User", lazy="joined", uselist=False)\n\n\n'
+    "class Config(Base):\n"
+    '    __tablename__ = "config"\n'
+    "    id: Mapped[int] = mapped_column(primary_key=True)\n\n\n"
+    "class Palette:\n    pass\n"
+)
+
+
+def _run(tmp_path: Path, files: dict[str, str], **options: object) -> RunResult:
+    for rel, text in {"app/__init__.py": "", "app/models.py": MODELS, **files}.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    spec = CodemodSpec(
+        AsyncQueries, "async-queries", tuple(sorted({"mode": "sync", **options}.items()))
+    )
+    result = run(
+        Workspace(root=tmp_path, repo=None),
+        RunOptions(specs=[spec], paths=[tmp_path], apply=True, jobs=1),
+    )
+    assert not result.errors, result.errors
+    return result
+
+
+def _after(result: RunResult, path: str) -> str:
+    (change,) = [c for c in result.changes if c.path == path]
+    return change.after.decode()
+
+
+def test_unique_only_for_classes_that_joined_load_a_collection(tmp_path: Path) -> None:
+    """User joined-loads posts (a collection); Post's joined author loads them in turn (checked
+    against SQLAlchemy: its results need unique() too); Config loads nothing."""
+    repo = (
+        "from sqlalchemy.orm import Session\n\n"
+        "from app.models import Config, Post, User\n\n\n"
+        "def f(session: Session):\n"
+        "    return (\n"
+        "        session.query(User).all(),\n"
+        "        session.query(Post).all(),\n"
+        "        session.query(Config).all(),\n"
+        "    )\n"
+    )
+    after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
+    assert _flat("session.scalars(select(User)).unique().all()") in _flat(after)
+    assert _flat("session.scalars(select(Post)).unique().all()") in _flat(after)
+    assert _flat("session.scalars(select(Config)).all()") in _flat(after)
+
+
+def test_a_joined_backref_counts_on_the_class_it_is_created_on(tmp_path: Path) -> None:
+    """`backref("posts", lazy="joined")` on Post.author makes User's queries load a collection."""
+    models = MODELS.replace('    posts = relationship("Post", lazy="joined")\n', "").replace(
+        'author = relationship("User", lazy="joined", uselist=False)',
+        'author = relationship("User", backref=backref("posts", lazy="joined"))',
+    )
+    models = models.replace("relationship\n", "backref, relationship\n")
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Post, User\n\n\n"
+        "def f(session: Session):\n"
+        "    return session.query(User).all(), session.query(Post).all()\n"
+    )
+    after = _after(_run(tmp_path, {"app/models.py": models, "app/repo.py": repo}), "app/repo.py")
+    assert _flat("session.scalars(select(User)).unique().all()") in _flat(after)
+    assert _flat("session.scalars(select(Post)).all()") in _flat(after)
+
+
+def test_direct_forms(tmp_path: Path) -> None:
+    """No second limit(1), `select(X.id)`, and a direct count of the filtered rows."""
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n"
+        "def f(session: Session):\n"
+        "    a = session.query(Config).filter(Config.id > 1).limit(1).first()\n"
+        "    b = session.query(Config).with_entities(Config.id).all()\n"
+        "    c = session.query(Config).filter_by(id=2).count()\n"
+        "    return a, b, c\n"
+    )
+    after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
+    assert _flat("session.scalars(select(Config).where(Config.id > 1).limit(1)).first()") in _flat(
+        after
+    )
+    assert _flat("session.execute(select(Config.id)).all()") in _flat(after)
+    assert _flat(
+        "session.scalar(select(func.count()).select_from(Config).filter_by(id=2))"
+    ) in _flat(after)
+
+
+def test_imported_names_never_clash_with_the_module(tmp_path: Path) -> None:
+    """A module defining `delete` and a parameter `select` gets aliased imports."""
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n"
+        "def delete(session: Session, select):\n"
+        "    session.query(Config).filter(Config.id == select).delete()\n"
+        "    return session.query(Config).all()\n"
+    )
+    after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
+    assert (
+        "from sqlalchemy import delete as sa_delete\nfrom sqlalchemy import select as sa_select\n"
+        in after
+    )
+    assert _flat("session.execute(sa_delete(Config).where(Config.id == select))") in _flat(after)
+    assert _flat("session.scalars(sa_select(Config)).all()") in _flat(after)
+    compile(after, "repo.py", "exec")
+
+
+def test_an_existing_alias_is_reused(tmp_path: Path) -> None:
+    """`from sqlalchemy import select as sa_select` already there: used, not imported again."""
+    repo = (
+        "from sqlalchemy import select as sa_select\nfrom sqlalchemy.orm import Session\n\n"
+        "from app.models import Config\n\n\n"
+        "def select(session: Session):\n"
+        "    return session.query(Config).all(), sa_select\n"
+    )
+    after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
+    assert after.count("import select as sa_select") == 1
+    assert _flat("session.scalars(sa_select(Config)).all()") in _flat(after)
+
+
+def test_a_package_named_like_flask_is_the_project(tmp_path: Path) -> None:
+    """`from flaskapp import db` binds the project's `db`: no second import is added."""
+    files = {
+        "flaskapp/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "flaskapp/views.py": (
+            "from flaskapp import db\nfrom app.models import Config\n\n\n"
+            "def f():\n    return Config.query.all()\n"
+        ),
+    }
+    after = _after(_run(tmp_path, files), "flaskapp/views.py")
+    assert after.count("import db") == 1
+
+
+def test_query_on_a_class_that_is_not_mapped_is_not_a_legacy_query(tmp_path: Path) -> None:
+    """`api.query(Palette)` where Palette is a plain class: no finding, no change."""
+    repo = "from app.models import Palette\n\n\ndef f(api, db):\n    return api.query(Palette), db.query(Palette)\n"
+    result = _run(tmp_path, {"app/repo.py": repo})
+    assert result.violations == [] and result.changes == []
+
+
+def test_session_names_option_accepts_a_plain_string(tmp_path: Path) -> None:
+    """`-o session_names=db_session` (or `a,b`) is a list of names, not an error."""
+    assert AsyncQueries({"session_names": "a, b"}).session_names == ["a", "b"]
+    (tmp_path / "repo.py").write_text("def f(conn):\n    return conn.query(Job).all()\n")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "backfix",
+            "scan",
+            "--no-ledger",
+            "--codemod",
+            "async-queries",
+            "-o",
+            "session_names=conn",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "conn.query(Job).all()" in done.stdout
+
+
+def test_session_query_on_a_class_held_in_a_variable_is_reported(tmp_path: Path) -> None:
+    """`db_session.query(model_cls)`: a legacy query whatever `model_cls` is; its shape is unknown."""
+    repo = "def f(*, db_session, model_cls):\n    return db_session.query(model_cls).all()\n"
+    (violation,) = _run(tmp_path, {"app/repo.py": repo}).violations
+    assert not violation.fixable and "`model_cls`" in violation.reason
+
+
+def test_criteria_on_a_plain_class_join_nothing(tmp_path: Path) -> None:
+    """`Config.kind == Kind.a` names an enum of the project, not a table: no unique()."""
+    models = MODELS + "\n\nclass Kind(enum.Enum):\n    a = 1\n"
+    models = "import enum\n\n" + models
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config, Kind, Post\n\n\n"
+        "def f(session: Session):\n"
+        "    return (\n"
+        "        session.query(Config).filter(Config.id == Kind.a.value).all(),\n"
+        "        session.query(Config).filter(Config.id == Post.id).all(),\n"
+        "    )\n"
+    )
+    after = _after(_run(tmp_path, {"app/models.py": models, "app/repo.py": repo}), "app/repo.py")
+    assert _flat("session.scalars(select(Config).where(Config.id == Kind.a.value)).all()") in _flat(
+        after
+    )
+    # Criteria on another mapped class join it implicitly, as legacy did: keep its dedup.
+    assert _flat(
+        "session.scalars(select(Config).where(Config.id == Post.id)).unique().all()"
+    ) in _flat(after)
+
+
+def test_db_import_follows_the_module_relative_style(tmp_path: Path) -> None:
+    """A module importing its package relatively gets `from .. import db`, others the full name."""
+    files = {
+        "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "app/api/__init__.py": "",
+        "app/api/users.py": (
+            "from ..models import Config\n\n\ndef f():\n    return Config.query.all()\n"
+        ),
+        "app/views.py": "from app.models import Config\n\n\ndef f():\n    return Config.query.all()\n",
+    }
+    result = _run(tmp_path, files)
+    assert "from .. import db\n" in _after(result, "app/api/users.py")
+    assert "from app import db\n" in _after(result, "app/views.py")

@@ -1,0 +1,190 @@
+"""async-queries emits only APIs of the library versions the project runs on."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from backfix.builtin_codemods.async_queries import AsyncQueries
+
+from backfix.discovery import Workspace
+from backfix.results import RunResult
+from backfix.runner import CodemodSpec, RunOptions, run
+
+
+def _flat(code: str) -> str:
+    """Code without layout: the engine's formatter pass may wrap a rewritten statement."""
+    return re.sub(r"\s+", "", code).replace(",)", ")").replace(",]", "]")
+
+
+DB = "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n"
+MODELS = (
+    "from app import db\n\n\n"
+    "class Post(db.Model):\n"
+    "    id = db.Column(db.Integer, primary_key=True)\n"
+    "    title = db.Column(db.String)\n"
+)
+VIEWS = (
+    "from app import db\n"
+    "from app.models import Post\n\n\n"
+    "def one(post_id):\n"
+    "    return Post.query.get_or_404(post_id)\n\n\n"
+    "def titled(title):\n"
+    '    return Post.query.filter_by(title=title).first_or_404("no such post").title\n\n\n'
+    "def page(number):\n"
+    "    return Post.query.order_by(Post.id).paginate(number, 20)\n\n\n"
+    "def every():\n"
+    "    return db.session.query(Post).all()\n"
+)
+
+
+def _run(
+    tmp_path: Path,
+    versions: dict[str, str],
+    views: str = VIEWS,
+    models: str = MODELS,
+    fmt: bool | None = None,
+) -> RunResult:
+    files = {"app/__init__.py": DB, "app/models.py": models, "app/views.py": views}
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    spec = CodemodSpec(AsyncQueries, "async-queries", (("mode", "sync"),))
+    result = run(
+        Workspace(root=tmp_path, repo=None),
+        RunOptions(
+            specs=[spec],
+            paths=[tmp_path],
+            apply=True,
+            jobs=1,
+            config={"versions": versions, "format": fmt},
+        ),
+    )
+    assert not result.errors, result.errors
+    return result
+
+
+def _after(result: RunResult) -> str:
+    (change,) = result.changes
+    return change.after.decode()
+
+
+def test_flask_sqlalchemy_3_gets_its_helpers(tmp_path: Path) -> None:
+    """3.x: `db.get_or_404`, `db.first_or_404`, `db.paginate` (keyword arguments)."""
+    after = _after(_run(tmp_path, {"flask-sqlalchemy": "3.1.1", "sqlalchemy": "2.0.30"}))
+    assert _flat("return db.get_or_404(Post, post_id)") in _flat(after)
+    first = 'db.first_or_404(db.select(Post).filter_by(title=title).limit(1), "no such post")'
+    assert _flat(first) in _flat(after)
+    assert _flat(
+        "db.paginate(db.select(Post).order_by(Post.id), page=number, per_page=20)"
+    ) in _flat(after)
+
+
+def test_flask_sqlalchemy_2_gets_session_get_and_abort(tmp_path: Path) -> None:
+    """2.x has none of them: `session.get(...) or abort(404)`, and paginate stays with a reason."""
+    result = _run(tmp_path, {"flask-sqlalchemy": "2.5.1", "sqlalchemy": "1.4.52"})
+    after = _after(result)
+    assert _flat("from flask import abort\n") in _flat(after)
+    assert _flat("return db.session.get(Post, post_id) or abort(404)\n") in _flat(after)
+    assert _flat(
+        "return (db.session.scalars(db.select(Post).filter_by(title=title).limit(1)).first() "
+        'or abort(404, description="no such post")).title'
+    ) in _flat(after)
+    assert _flat("Post.query.order_by(Post.id).paginate(number, 20)") in _flat(after)
+    (manual,) = result.violations
+    assert "Flask-SQLAlchemy 2.x has no `db.paginate()`" in manual.reason
+    assert any("Flask-SQLAlchemy 2.5.1 ([tool.backfix.versions])" in a for a in result.assumptions)
+
+
+def test_a_model_with_bool_keeps_get_or_404_for_review(tmp_path: Path) -> None:
+    """`obj or abort(404)` is wrong when a found object can be falsy."""
+    models = MODELS + "\n    def __len__(self):\n        return 0\n"
+    result = _run(tmp_path, {"flask-sqlalchemy": "2.5.1"}, models=models)
+    reasons = {v.line: v.reason for v in result.violations}
+    assert "`__bool__` or `__len__`" in reasons[6]
+
+
+def test_sqlalchemy_before_1_4_24_has_no_session_scalars(tmp_path: Path) -> None:
+    """`Session.scalars()` arrived in 1.4.24: before, `execute(...).scalars()`."""
+    after = _after(_run(tmp_path, {"flask-sqlalchemy": "2.5.1", "sqlalchemy": "1.4.20"}))
+    assert _flat("db.session.execute(db.select(Post)).scalars().all()") in _flat(after)
+
+
+def test_sqlalchemy_before_1_4_is_refused(tmp_path: Path) -> None:
+    """1.3 has no 2.0-style API: every query is left alone and says why."""
+    result = _run(tmp_path, {"sqlalchemy": "1.3.24"})
+    assert result.changes == []
+    assert result.violations and all(
+        "upgrade to SQLAlchemy 1.4" in v.reason for v in result.violations
+    )
+
+
+def test_unknown_flask_sqlalchemy_gets_forms_of_both_majors(tmp_path: Path) -> None:
+    """Nothing says which Flask-SQLAlchemy: only forms that exist in 2.x and 3.x are emitted."""
+    (tmp_path / "requirements.txt").write_text("flask-sqlalchemy<4\n")  # no lower bound
+    result = _run(tmp_path, {})
+    assert any(
+        "Flask-SQLAlchemy <4 (requirements.txt; no lower bound)" in a for a in result.assumptions
+    )
+    assert _flat("return db.session.get(Post, post_id) or abort(404)\n") in _flat(_after(result))
+
+
+def test_abort_is_aliased_when_the_module_binds_it(tmp_path: Path) -> None:
+    """A module with its own `abort` gets `from flask import abort as flask_abort`."""
+    views = VIEWS + "\n\ndef abort(code):\n    return code\n"
+    after = _after(_run(tmp_path, {"flask-sqlalchemy": "2.5.1"}, views))
+    assert _flat("from flask import abort as flask_abort\n") in _flat(after)
+    assert _flat("db.session.get(Post, post_id) or flask_abort(404)") in _flat(after)
+
+
+def test_scan_prints_assumed_versions(tmp_path: Path) -> None:
+    """Text mode: on stderr. JSON mode: an `assumptions` field, stdout stays one document."""
+    _run(tmp_path, {})
+    (tmp_path / "uv.lock").write_text('[[package]]\nname = "flask-sqlalchemy"\nversion = "2.5.1"\n')
+    base = [sys.executable, "-m", "backfix", "scan", "--no-ledger", "--codemod", "async-queries"]
+    text = subprocess.run(base, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert "assumed: async-queries: SQLAlchemy" in text.stderr
+    assert "Flask-SQLAlchemy 2.5.1 (uv.lock)" in text.stderr
+    assert "assumed" not in text.stdout
+    done = subprocess.run(
+        [*base, "--format", "json"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    document = json.loads(done.stdout)
+    assert any("Flask-SQLAlchemy 2.5.1 (uv.lock)" in a for a in document["assumptions"])
+
+
+def test_a_multi_line_chain_leaves_no_dangling_db(tmp_path: Path) -> None:
+    """Without the formatter, `db.paginate(` still starts where the chain started."""
+    views = (
+        "from app.models import Post\n\n\n"
+        "def index(page):\n"
+        "    return (\n"
+        "        Post.query.filter(Post.id > 3)\n"
+        "        .order_by(Post.id)\n"
+        "        .paginate(page=page, per_page=5)\n"
+        "    )\n"
+    )
+    after = _after(_run(tmp_path, {"flask-sqlalchemy": "3.1.1"}, views, fmt=False))
+    assert "        db.paginate(db.select(Post).where(Post.id > 3)\n" in after
+    assert not any(line.strip() == "db" for line in after.splitlines())
+
+
+def test_versions_table_in_pyproject_is_read_by_the_cli(tmp_path: Path) -> None:
+    """`[tool.backfix.versions]` is a known table: scan accepts it and reports its versions."""
+    _run(tmp_path, {})
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.backfix.versions]\nflask-sqlalchemy = "2.5.1"\nsqlalchemy = "1.4.40"\n'
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "backfix", "scan", "--no-ledger", "--codemod", "async-queries"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "SQLAlchemy 1.4.40 ([tool.backfix.versions])" in done.stderr

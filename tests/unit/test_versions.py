@@ -1,0 +1,127 @@
+"""Library versions a project runs on: sources in order, parsed with ``packaging``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from packaging.version import Version
+
+from backfix.versions import VersionError, find_versions
+
+NO_ENV: dict[str, str] = {}
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def _fake_venv(root: Path, folder: str, dists: dict[str, str]) -> None:
+    site = root / folder / "lib" / "python3.11" / "site-packages"
+    for name, version in dists.items():
+        info = site / f"{name.replace('-', '_')}-{version}.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+
+
+def test_lock_file_wins_over_pins_venv_and_ranges(tmp_path: Path) -> None:
+    """uv.lock is the most specific source; the others are only consulted when it is silent."""
+    _write(
+        tmp_path,
+        {
+            "uv.lock": '[[package]]\nname = "sqlalchemy"\nversion = "1.4.52"\n',
+            "requirements.txt": "SQLAlchemy==2.0.1\nFlask-SQLAlchemy>=2.5,<3  # pinned below 3\n",
+        },
+    )
+    _fake_venv(tmp_path, ".venv", {"SQLAlchemy": "2.0.30", "SQLModel": "0.0.8"})
+    found = find_versions(tmp_path, environ=NO_ENV)
+    assert found["sqlalchemy"].version == Version("1.4.52")
+    assert found["sqlalchemy"].source == "uv.lock"
+    assert found["sqlmodel"].version == Version("0.0.8")  # the project's virtualenv
+    assert found["sqlmodel"].source == ".venv/"
+    fsa = found["flask-sqlalchemy"]  # a range: its lowest version, said so
+    assert fsa.version == Version("2.5") and "lowest allowed" in fsa.describe()
+
+
+@pytest.mark.parametrize(
+    ("files", "expected", "source"),
+    [
+        (
+            {"poetry.lock": '[[package]]\nname = "SQLAlchemy"\nversion = "1.4.41"\n'},
+            "1.4.41",
+            "poetry.lock",
+        ),
+        (
+            {"Pipfile.lock": json.dumps({"default": {"sqlalchemy": {"version": "==1.4.46"}}})},
+            "1.4.46",
+            "Pipfile.lock",
+        ),
+        ({"requirements/base.txt": "sqlalchemy==1.4.3\n"}, "1.4.3", "requirements/base.txt"),
+        (
+            {"pyproject.toml": '[project]\nname = "x"\ndependencies = ["SQLAlchemy==1.4.20"]\n'},
+            "1.4.20",
+            "pyproject.toml",
+        ),
+        (
+            {
+                "pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.10"\nSQLAlchemy = "1.4.49"\n'
+            },
+            "1.4.49",
+            "pyproject.toml",
+        ),
+        (
+            {"pyproject.toml": '[tool.poetry.dependencies]\nSQLAlchemy = {version = "^1.4.2"}\n'},
+            "1.4.2",
+            "pyproject.toml",
+        ),
+        (
+            {"setup.cfg": "[options]\ninstall_requires =\n    SQLAlchemy==1.4.10\n"},
+            "1.4.10",
+            "setup.cfg",
+        ),
+        (
+            {
+                "setup.py": "from setuptools import setup\nsetup(install_requires=['sqlalchemy==1.3.24'])\n"
+            },
+            "1.3.24",
+            "setup.py",
+        ),
+    ],
+)
+def test_each_source(tmp_path: Path, files: dict[str, str], expected: str, source: str) -> None:
+    """Every lock and requirement format is read."""
+    _write(tmp_path, files)
+    found = find_versions(tmp_path, environ=NO_ENV)["sqlalchemy"]
+    assert (found.version, found.source) == (Version(expected), source)
+
+
+def test_virtual_env_variable_and_override(tmp_path: Path) -> None:
+    """$VIRTUAL_ENV is the project's virtualenv; [tool.backfix.versions] beats everything."""
+    _fake_venv(tmp_path, "elsewhere", {"Flask-SQLAlchemy": "2.5.1"})
+    _write(tmp_path, {"requirements.txt": "flask-sqlalchemy\n"})
+    env = {"VIRTUAL_ENV": str(tmp_path / "elsewhere")}
+    found = find_versions(tmp_path, environ=env)["flask-sqlalchemy"]
+    assert (found.version, found.source) == (Version("2.5.1"), "$VIRTUAL_ENV")
+    overridden = find_versions(tmp_path, {"Flask_SQLAlchemy": "3.0.5"}, environ=env)
+    assert overridden["flask-sqlalchemy"].version == Version("3.0.5")
+    assert overridden["flask-sqlalchemy"].source == "[tool.backfix.versions]"
+
+
+def test_bad_overrides_are_errors(tmp_path: Path) -> None:
+    """An override that is no version, or names an unknown package, is a configuration error."""
+    with pytest.raises(VersionError, match="not a version"):
+        find_versions(tmp_path, {"sqlalchemy": "one point four"}, environ=NO_ENV)
+    with pytest.raises(VersionError, match="unknown package"):
+        find_versions(tmp_path, {"django": "4.2"}, environ=NO_ENV)
+
+
+def test_nothing_known_falls_back_to_the_running_environment(tmp_path: Path) -> None:
+    """Last resort: what backfix itself runs with; a package found nowhere says so."""
+    found = find_versions(tmp_path, environ=NO_ENV, packages=["sqlalchemy", "no-such-package"])
+    assert found["sqlalchemy"].source == "the environment backfix runs in"
+    assert found["no-such-package"].version is None
+    assert found["no-such-package"].describe() == "no-such-package not found"
