@@ -34,19 +34,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
 import libcst as cst
 
 from backfix.codemod import Codemod, Plan, ProjectContext
 from backfix.formatting import line_length_for
-from backfix.imports import project_root
+from backfix.imports import first_party_packages, project_root
 from backfix.results import FileFacts, Violation
 from backfix.source import SourceError, SourceFile
 from backfix.templating import render
 
 from ._move_commits.analysis import Analyzer
+from ._move_commits.definitions import importers
 from ._move_commits.frameworks import (
     DEFAULT_ROUTE_PATHS,
     DEFAULT_SESSION_NAMES,
@@ -55,6 +56,7 @@ from ._move_commits.frameworks import (
 )
 from ._move_commits.model import (
     Extraction,
+    ImportNeed,
     MethodSpec,
     PackageInitEdits,
     RouteEdits,
@@ -62,9 +64,9 @@ from ._move_commits.model import (
     ServiceEdits,
     UnitPlan,
 )
+from ._move_commits.output import attach_output
 from ._move_commits.placement import (
     ServiceLocation,
-    free_name,
     method_base_name,
     module_name,
     relative_import,
@@ -73,7 +75,9 @@ from ._move_commits.placement import (
 )
 from ._move_commits.quick import may_have_route_commits
 from ._move_commits.rewrite import rewrite_route, rewrite_service
+from ._move_commits.signature import Signature, choose_method_name, signature
 from ._move_commits.syntax import code_of
+from ._move_commits.typing_plan import TypingContext
 
 
 class MoveCommits(Codemod):
@@ -141,6 +145,7 @@ class MoveCommits(Codemod):
         in_route_path = self._in_route_path(source.path)
         analyzer = Analyzer(source.module, source.path, self._session_names(), in_route_path)
         analyzer.run()
+        attach_output(analyzer)
         return analyzer
 
     def analyze(self, source: SourceFile) -> FileFacts:
@@ -210,6 +215,7 @@ class MoveCommits(Codemod):
                 self._overrides(),
                 self._line_length(source),
                 project_root(source.abs_path, source.path),
+                first_party_packages(source.abs_path, project_root(source.abs_path, source.path)),
             )
         if isinstance(edits, ServiceEdits):
             module = source.module if source.exists else cst.Module([])
@@ -220,6 +226,7 @@ class MoveCommits(Codemod):
                 self._overrides(),
                 self._line_length(source),
                 project_root(source.abs_path, source.path),
+                first_party_packages(source.abs_path, project_root(source.abs_path, source.path)),
             )
         if isinstance(edits, PackageInitEdits):
             if source.exists:
@@ -256,6 +263,9 @@ class _Planner:
             for entry in self.options["route_paths"]
             if "/" not in entry and not any(ch in entry for ch in "*?[")
         ]
+        self.typing = TypingContext(project, self.is_package)
+        self.route_definitions: dict[str, dict[str, str]] = {}
+        self.importers: dict[tuple[str, str], list[str]] = {}
 
     def add_route(self, facts: RouteFacts, imports: dict[str, str]) -> None:
         """Register one route file's facts."""
@@ -337,6 +347,7 @@ class _Planner:
         added: dict[str, str] = {}
         imports: list[str] = []
         methods: list[MethodSpec] = []
+        defined: dict[str, str] = {}
         for facts, extraction, location in items:
             key = (facts.path, extraction.unit_id)
             route_import = self._route_import(facts, location)
@@ -346,9 +357,17 @@ class _Planner:
             ):
                 self.reasons[key] = f"`{class_name}` already means something else in {facts.path}"
                 continue
+            sig = signature(extraction, facts.path, self.typing)
+            if isinstance(sig, str):
+                self.reasons[key] = sig
+                continue
+            moved_reason = self._definitions_reason(facts.path, sig, path, bound, defined)
+            if moved_reason:
+                self.reasons[key] = moved_reason
+                continue
             codes: list[tuple[str, str]] = []
             clash = ""
-            for need in extraction.imports:
+            for need in _with_type_needs(extraction, sig):
                 if need.local:
                     continue
                 code = service_import(need, facts.path, path, self.is_package)
@@ -369,7 +388,9 @@ class _Planner:
             for name, code in codes:
                 added[name] = code
                 imports.append(code)
-            method = free_name(method_base_name(extraction), methods_taken)
+            method = choose_method_name(
+                extraction, methods_taken, self.codemod._overrides(), method_base_name(extraction)
+            )
             methods_taken.add(method)
             local_imports = tuple(need.code() for need in extraction.imports if need.local)
             methods.append(
@@ -380,18 +401,57 @@ class _Planner:
                     body_code=extraction.body_code,
                     returns=extraction.returns,
                     local_imports=local_imports,
+                    annotations=sig.annotations,
+                    return_annotation=sig.return_annotation,
+                    leading_comments=extraction.output.leading_comments,
                     origin=f"{facts.path}:{extraction.func_name}",
                 )
             )
             self.planned[key] = (
                 UnitPlan(class_name, method, extraction.body_code),
                 route_import,
-                extraction.route_names,
+                extraction.route_names
+                | {n.name for d in sig.definitions for n in d.needs if not n.local},
             )
+            for definition in sig.definitions:
+                defined[definition.name] = definition.code
+                back = route_import.rsplit(" import ", 1)[0] + f" import {definition.name}"
+                self.route_definitions.setdefault(facts.path, {})[definition.name] = back
         if methods:
             self.services[path] = ServiceEdits(
-                class_name, tuple(methods), tuple(dict.fromkeys(imports)), raw is None
+                class_name,
+                tuple(methods),
+                tuple(dict.fromkeys(imports)),
+                raw is None,
+                definitions=tuple(defined.values()),
             )
+
+    def _definitions_reason(
+        self,
+        route_path: str,
+        sig: Signature,
+        service_path: str,
+        bound: dict[str, str | None],
+        defined: dict[str, str],
+    ) -> str:
+        """Why the route module's constants/helpers the unit reads cannot move to the service."""
+        for definition in sig.definitions:
+            name = definition.name
+            if name in bound or defined.get(name, definition.code) != definition.code:
+                return (
+                    f"`{name}`, defined in {route_path} and read by the moved code, already "
+                    f"means something else in {service_path}"
+                )
+            key = (route_path, name)
+            if key not in self.importers:
+                self.importers[key] = importers(Path(self.project.root), route_path, name)
+            if self.importers[key]:
+                return (
+                    f"`{name}`, defined in {route_path} and read by the moved code, is imported "
+                    f"from there by {self.importers[key][0]}: move it to a module both can "
+                    "import, then run again"
+                )
+        return ""
 
     def routes_imports(self, path: str) -> dict[str, str]:
         """Module-level imports of a route file (bound name → normalized statement)."""
@@ -445,6 +505,7 @@ class _Planner:
                 units=tuple((unit_id, plan) for unit_id, plan, _, _ in entries),
                 imports=tuple(dict.fromkeys(route_import for _, _, route_import, _ in entries)),
                 removable_names=frozenset(removable),
+                moved_definitions=tuple(self.route_definitions.get(path, {}).items()),
             )
         used_folders = {str(PurePosixPath(p).parent) for p in self.services}
         for path, init in self.inits.items():
@@ -452,6 +513,18 @@ class _Planner:
                 result[path] = init
         result.update(self.services)
         return result
+
+
+def _with_type_needs(extraction: Extraction, sig: Signature) -> list[ImportNeed]:
+    """The imports of the moved code, then those the annotations and moved definitions need."""
+    needs = list(extraction.imports)
+    names = {need.name for need in needs}
+    moved = [need for d in sig.definitions for need in d.needs]
+    for need in [*sig.needs, *moved]:
+        if need.name not in names:
+            names.add(need.name)
+            needs.append(need)
+    return needs
 
 
 def _service_bindings(

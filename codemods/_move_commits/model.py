@@ -44,6 +44,51 @@ class Param:
 
 
 @dataclass(frozen=True)
+class TypeInfo:
+    """A type the service method can spell: annotation code, the imports its names need, and
+    whether the value may also be None (``X | None``)."""
+
+    code: str
+    needs: tuple[ImportNeed, ...] = ()
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A module-level constant or helper of the route module that moves into the service module:
+    its name, its statement's code, and the imports it needs."""
+
+    name: str
+    code: str
+    needs: tuple[ImportNeed, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutputFacts:
+    """What the generated code needs beyond data flow: types, naming hints, moved comments.
+
+    ``param_types`` follows ``Extraction.params`` (None: unknown); ``return_type`` is None when
+    unknown (``TypeInfo("None")`` when nothing is returned); ``typed_route`` says the route function
+    is annotated (a typed context); ``unknown`` names what could not be typed; ``type_ignores`` that
+    the moved code carries ``# type: ignore`` comments. ``name`` is the method name the writes
+    suggest (``create_job``), ``subject``/``verb`` its parts for templates.
+    """
+
+    param_types: tuple[TypeInfo | None, ...] = ()
+    return_type: TypeInfo | None = None
+    typed_route: bool = False
+    unknown: tuple[str, ...] = ()
+    type_ignores: bool = False
+    name: str = ""
+    verb: str = ""
+    subject: str = ""
+    alternatives: tuple[str, ...] = ()
+    leading_comments: tuple[str, ...] = ()
+    definitions: tuple[Definition, ...] = ()
+    type_definitions: tuple[Definition, ...] = ()
+
+
+@dataclass(frozen=True)
 class Extraction:
     """A unit of work that can move: everything the plan needs to place it."""
 
@@ -56,6 +101,7 @@ class Extraction:
     body_code: str
     imports: tuple[ImportNeed, ...]
     route_names: frozenset[str] = field(default_factory=frozenset)
+    output: OutputFacts = field(default_factory=OutputFacts)
 
 
 @dataclass(frozen=True)
@@ -98,6 +144,8 @@ class RouteEdits:
     units: tuple[tuple[str, UnitPlan], ...]
     imports: tuple[str, ...]
     removable_names: frozenset[str]
+    #: module-level definitions that moved to the service: name → the import binding it back.
+    moved_definitions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +159,9 @@ class MethodSpec:
     returns: tuple[str, ...]
     local_imports: tuple[str, ...]
     origin: str
+    annotations: tuple[str, ...] = ()
+    return_annotation: str = ""
+    leading_comments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +172,7 @@ class ServiceEdits:
     methods: tuple[MethodSpec, ...]
     imports: tuple[str, ...]
     is_new: bool
+    definitions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

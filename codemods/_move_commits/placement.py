@@ -88,11 +88,19 @@ def service_location(
             if name.endswith("_" + suffix) and len(name) > len(suffix) + 1:
                 name = name[: -len(suffix) - 1]
                 break
-    name = _identifier(singular(name))
+    original = name
+    name = _identifier(singular(snake(name)))
     folder = service_dir.strip("/") if "/" in service_dir else "/".join([*base, service_dir])
     module_stem = _identifier(module_pattern.format(name=name))
     path = f"{folder}/{module_stem}.py" if folder else f"{module_stem}.py"
-    return ServiceLocation(path, camel(module_stem))
+    return ServiceLocation(path, _keep_acronyms(camel(module_stem), original))
+
+
+def _keep_acronyms(class_name: str, original: str) -> str:
+    """``WebUiService`` → ``WebUIService`` when the route module or package was ``WebUI``."""
+    for acronym in re.findall(r"[A-Z]{2,}(?![a-z])", original):
+        class_name = re.sub(acronym.capitalize() + r"(?![a-z])", acronym, class_name)
+    return class_name
 
 
 def method_base_name(extraction: Extraction) -> str:

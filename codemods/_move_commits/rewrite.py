@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import ImportAssignment, MetadataWrapper, ScopeProvider
+from libcst.metadata import (
+    ImportAssignment,
+    MetadataWrapper,
+    ParentNodeProvider,
+    ScopeProvider,
+)
 
-from backfix.imports import add_imports, format_imports
+from backfix.imports import (
+    add_imports,
+    format_imports,
+    import_block_end,
+    space_after_imports,
+)
 from backfix.templating import render
 
 from .analysis import Unit
@@ -22,6 +33,8 @@ from .model import (
 from .syntax import code_of
 
 PLACEHOLDER = "__backfix_body__"
+#: calls with more arguments than this pass them all by keyword.
+MAX_POSITIONAL = 3
 TEMPLATE_DIR = "code/move-commits"
 
 
@@ -52,9 +65,10 @@ def call_statement(
     line_length: int,
 ) -> cst.BaseStatement:
     """``job = JobService.create_job(data, tenant_id=g.tenant_id)`` from the call-site template."""
-    # Arguments follow the signature's order; after the first keyword argument all are keywords.
+    # Arguments follow the signature's order; after the first keyword argument all are keywords,
+    # and a call with more than three arguments names every one of them.
     args: list[str] = []
-    keywords = False
+    keywords = len(unit.params) > MAX_POSITIONAL
     for param in unit.params:
         keywords = keywords or not param.positional
         args.append(f"{param.name}={param.value}" if keywords else param.value)
@@ -91,7 +105,7 @@ def route_replacement(
     assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
     assert isinstance(call, cst.SimpleStatementLine)
     if unit.try_node is None or unit.split is None:
-        return [call.with_changes(leading_lines=first.leading_lines)]
+        return [call.with_changes(leading_lines=_route_lines(unit, first.leading_lines))]
     handlers = []
     for split in unit.split:
         if not split.kept or _is_bare_raise(split.kept):
@@ -105,6 +119,12 @@ def route_replacement(
     inner = unit.try_node.body.with_changes(body=[call])
     route_try = unit.try_node.with_changes(body=inner, handlers=handlers)
     return [route_try.with_changes(leading_lines=first.leading_lines)]
+
+
+def _route_lines(unit: Unit, lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    """The lines above the call: those above the moved code, minus the comments that moved with it."""
+    moved = len(unit.extraction.output.leading_comments) if unit.extraction is not None else 0
+    return list(lines[: len(lines) - moved]) if moved else list(lines)
 
 
 def _is_bare_raise(stmts: Sequence[cst.BaseStatement]) -> bool:
@@ -138,6 +158,7 @@ def rewrite_route(
     overrides: Sequence[str],
     line_length: int = 88,
     root: Path | None = None,
+    project_first_party: Collection[str] = (),
 ) -> cst.Module:
     """Replace every planned unit with its service call, import the services, drop dead imports."""
     by_id = {unit.unit_id: unit for unit in units}
@@ -150,12 +171,71 @@ def rewrite_route(
         new = route_replacement(unit, plan, overrides, config, line_length)
         replacements.setdefault(id(unit.block), []).append((unit.start, unit.end, new))
     module = module.visit(_ReplaceUnits(replacements))
+    moved = dict(edits.moved_definitions)
+    module, still_read = drop_definitions(module, frozenset(moved))
+    imports = [*edits.imports, *(moved[name] for name in sorted(still_read))]
     # The services imported here are the project's own, even when this run creates them.
-    first_party = {line.split()[1].split(".")[0] for line in edits.imports}
+    first_party = {line.split()[1].split(".")[0] for line in imports}
+    first_party |= set(project_first_party)
     module = add_imports(
-        module, edits.imports, root=root, first_party=first_party, line_length=line_length
+        module, imports, root=root, first_party=first_party, line_length=line_length
     )
     return remove_unused_imports(module, edits.removable_names)
+
+
+def drop_definitions(module: cst.Module, names: frozenset[str]) -> tuple[cst.Module, set[str]]:
+    """``module`` without the module-level definitions of ``names`` (they moved to the service),
+    and those of ``names`` that the rest of the module still reads."""
+    if not names:
+        return module, set()
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    global_scope = wrapper.resolve(ScopeProvider).get(module)
+    parents = wrapper.resolve(ParentNodeProvider)
+    if global_scope is None:
+        return module, set()
+    removed: set[int] = set()
+    for stmt in module.body:
+        if _defines(stmt) in names:
+            removed.add(id(stmt))
+    still_read = {name for name in names if _exported(module, name)}
+    for name in names:
+        for assignment in global_scope.assignments[name]:
+            for access in assignment.references:
+                if _top_statement(access.node, parents) not in removed:
+                    still_read.add(name)
+    body: list[cst.BaseStatement] = []
+    carried: Sequence[cst.EmptyLine] = ()
+    for stmt in module.body:
+        if id(stmt) in removed:
+            blanks = [line for line in stmt.leading_lines if line.comment is None]
+            carried = carried or blanks
+            continue
+        if carried and not any(line.comment is None for line in stmt.leading_lines):
+            stmt = stmt.with_changes(leading_lines=[*carried, *stmt.leading_lines])
+        carried = ()
+        body.append(stmt)
+    return module.with_changes(body=body), still_read
+
+
+def _defines(stmt: cst.BaseStatement) -> str:
+    if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        return stmt.name.value
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+        small = stmt.body[0]
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            return dotted(small.targets[0].target)
+        if isinstance(small, cst.AnnAssign):
+            return dotted(small.target)
+    return ""
+
+
+def _top_statement(node: cst.CSTNode, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> int:
+    current = node
+    while True:
+        parent = parents.get(current)
+        if parent is None or isinstance(parent, cst.Module):
+            return id(current)
+        current = parent
 
 
 def remove_unused_imports(module: cst.Module, names: frozenset[str]) -> cst.Module:
@@ -182,17 +262,33 @@ def remove_unused_imports(module: cst.Module, names: frozenset[str]) -> cst.Modu
     dropper = _DropAliases(dead)
     body: list[cst.BaseStatement] = []
     carried: Sequence[cst.EmptyLine] = ()
+    removed_first = False
     for stmt in module.body:
         new = dropper.statement(stmt) if isinstance(stmt, cst.SimpleStatementLine) else stmt
         if new is None:
             # Keep the blank lines/comments that separated the removed import from what precedes.
             carried = carried or stmt.leading_lines
+            removed_first = removed_first or not body
             continue
-        if carried and not new.leading_lines:
+        if removed_first and not body:
+            # The new first statement must not open the file with the blank line that followed
+            # the removed one.
+            _blanks, rest = _split_leading(new.leading_lines)
+            new = new.with_changes(leading_lines=[*carried, *rest])
+        elif carried and not new.leading_lines:
             new = new.with_changes(leading_lines=carried)
         carried = ()
         body.append(new)
     return module.with_changes(body=body)
+
+
+def _split_leading(
+    lines: Sequence[cst.EmptyLine],
+) -> tuple[list[cst.EmptyLine], list[cst.EmptyLine]]:
+    count = 0
+    while count < len(lines) and lines[count].comment is None:
+        count += 1
+    return list(lines[:count]), list(lines[count:])
 
 
 def _exported(module: cst.Module, name: str) -> bool:
@@ -257,12 +353,22 @@ def method_node(
 ) -> cst.FunctionDef:
     """A service method from the method template, with the moved statements as its body."""
     head = f"    {'async ' if spec.is_async else ''}def {spec.name}("
+    typed = [
+        f"{name}: {annotation}" if annotation else name
+        for name, annotation in zip(
+            spec.params, spec.annotations or ("",) * len(spec.params), strict=True
+        )
+    ]
+    tail = f") -> {spec.return_annotation}:" if spec.return_annotation else "):"
     text = _template(
         "method.py.j2",
         overrides,
         method_name=spec.name,
         params=list(spec.params),
-        parameters=wrapped(list(spec.params), len(head), "):", line_length),
+        typed_params=typed,
+        annotations=list(spec.annotations),
+        return_annotation=spec.return_annotation,
+        parameters=wrapped(typed, len(head), tail, line_length),
         is_async=spec.is_async,
         origin=spec.origin,
         body=PLACEHOLDER,
@@ -273,9 +379,12 @@ def method_node(
     statements: list[cst.BaseStatement] = [
         cst.parse_statement(line + "\n", config=config) for line in spec.local_imports
     ]
-    for moved in cst.parse_module(spec.body_code).body:
+    for index, moved in enumerate(cst.parse_module(spec.body_code).body):
         flushed = moved.visit(_FlushBlankLines())
-        assert isinstance(flushed, cst.BaseStatement)
+        assert isinstance(flushed, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+        if index == 0 and spec.leading_comments:
+            comments = [cst.EmptyLine(comment=cst.Comment(c)) for c in spec.leading_comments]
+            flushed = flushed.with_changes(leading_lines=[*comments, *flushed.leading_lines])
         statements.append(flushed)
     if spec.returns:
         statements.append(cst.parse_statement(f"return {', '.join(spec.returns)}\n", config=config))
@@ -310,16 +419,14 @@ def _is_placeholder(stmt: cst.BaseStatement) -> bool:
 
 
 def _title(class_name: str) -> str:
-    words = []
-    current = ""
-    for char in class_name.removesuffix("Service") or class_name:
-        if char.isupper() and current:
-            words.append(current)
-            current = char
-        else:
-            current += char
-    words.append(current)
-    return " ".join(words)
+    """``WebUIService`` → ``Web UI``: the words of a class name, acronyms kept whole."""
+    stem = class_name.removesuffix("Service") or class_name
+    return " ".join(re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+|[A-Z]", stem)) or stem
+
+
+def _lower_title(title: str) -> str:
+    """``Web UI`` → ``web UI``: lower case except acronyms."""
+    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in title.split())
 
 
 def rewrite_service(
@@ -329,24 +436,34 @@ def rewrite_service(
     overrides: Sequence[str],
     line_length: int = 88,
     root: Path | None = None,
+    first_party: Collection[str] = (),
 ) -> cst.Module:
     """Create or extend a service module: imports, the class, the new methods."""
     title = _title(edits.class_name)
     if not exists:
         class_code = _template(
-            "service_class.py.j2", overrides, class_name=edits.class_name, title=title
+            "service_class.py.j2",
+            overrides,
+            class_name=edits.class_name,
+            title=title,
+            title_lower=_lower_title(title),
         )
         text = _template(
             "service_module.py.j2",
             overrides,
             title=title,
-            imports=format_imports(edits.imports, root=root, line_length=line_length),
+            imports=format_imports(
+                edits.imports, root=root, first_party=first_party, line_length=line_length
+            ),
             class_code=class_code.rstrip("\n"),
         )
         module = cst.parse_module(text.rstrip("\n") + "\n")
     else:
-        module = add_imports(module, edits.imports, root=root, line_length=line_length)
+        module = add_imports(
+            module, edits.imports, root=root, first_party=first_party, line_length=line_length
+        )
     config = module.config_for_parsing
+    module = add_definitions(module, edits.definitions, config)
     methods = [method_node(spec, overrides, config, line_length) for spec in edits.methods]
     body = list(module.body)
     for index, stmt in enumerate(body):
@@ -354,7 +471,11 @@ def rewrite_service(
             body[index] = _extend_class(stmt, methods)
             return module.with_changes(body=body)
     class_text = _template(
-        "service_class.py.j2", overrides, class_name=edits.class_name, title=title
+        "service_class.py.j2",
+        overrides,
+        class_name=edits.class_name,
+        title=title,
+        title_lower=_lower_title(title),
     )
     class_node = cst.parse_statement(class_text, config=config)
     assert isinstance(class_node, cst.ClassDef)
@@ -363,6 +484,34 @@ def rewrite_service(
     )
     body.append(class_node)
     return module.with_changes(body=body)
+
+
+def add_definitions(
+    module: cst.Module, codes: Sequence[str], config: cst.PartialParserConfig
+) -> cst.Module:
+    """``module`` with the moved constants and helpers after its imports, spaced as ruff wants."""
+    if not codes:
+        return module
+    at = import_block_end(module)
+    new: list[cst.BaseStatement] = []
+    previous_def = False
+    for index, code in enumerate(codes):
+        stmt = cst.parse_statement(code, config=config)
+        is_def = isinstance(stmt, (cst.FunctionDef, cst.ClassDef))
+        blanks = 2 if is_def or previous_def else 1
+        if (index == 0 and at == 0) or (index > 0 and not is_def and not previous_def):
+            blanks = 0
+        assert isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+        new.append(
+            stmt.with_changes(leading_lines=[cst.EmptyLine()] * blanks + list(stmt.leading_lines))
+        )
+        previous_def = is_def
+    body = list(module.body)
+    if at < len(body):
+        following = body[at]
+        assert isinstance(following, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+        body[at] = space_after_imports(following)
+    return module.with_changes(body=[*body[:at], *new, *body[at:]])
 
 
 def _extend_class(node: cst.ClassDef, methods: list[cst.FunctionDef]) -> cst.ClassDef:

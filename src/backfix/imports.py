@@ -20,6 +20,11 @@ from libcst.helpers import get_full_name_for_node
 
 from backfix.formatting import line_length_for
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
 FUTURE, STDLIB, THIRD_PARTY, FIRST_PARTY, LOCAL_FOLDER = range(5)
 
 Root = str | Path | None
@@ -664,3 +669,70 @@ def _insert_alone(module: cst.Module, new: cst.SimpleStatementLine, end: int) ->
         body[end] = space_after_imports(body[end])
     body.insert(end, new.with_changes(leading_lines=[cst.EmptyLine()] if end else []))
     return module.with_changes(body=body)
+
+
+# --- the project's first-party packages ---------------------------------------------------------------
+
+_CONFIG_FILES = (".ruff.toml", "ruff.toml", "pyproject.toml")
+
+
+def first_party_packages(abs_path: str | Path, root: str | Path) -> frozenset[str]:
+    """Top-level names ruff's isort rules count as first party for the file ``abs_path``.
+
+    As ruff does: the package the file is in (``detect-same-package``), every module or folder in
+    the ``src`` folders of the nearest configuration (default ``.`` and ``src`` next to the nearest
+    ``pyproject.toml``/``ruff.toml``, so ``backend/app`` is first party in ``backend/``), and
+    ``known-first-party``. The search stops at ``root``.
+    """
+    file = Path(abs_path)
+    stop = Path(root).resolve()
+    names: set[str] = set()
+    folder = file.parent
+    top: Path | None = None
+    while (folder / "__init__.py").is_file() and folder.resolve() != stop:
+        top, folder = folder, folder.parent
+    if top is not None:
+        names.add(top.name)
+    for folder in [file.parent, *file.parent.parents]:
+        config = next((folder / n for n in _CONFIG_FILES if (folder / n).is_file()), None)
+        if config is not None:
+            names |= _configured_first_party(config)
+            break
+        if folder.resolve() == stop:
+            names |= _modules_in(folder)
+            break
+    return frozenset(names)
+
+
+def _configured_first_party(config: Path) -> set[str]:
+    try:
+        data = tomllib.loads(config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return _modules_in(config.parent)
+    ruff = data if config.name != "pyproject.toml" else data.get("tool", {}).get("ruff", {})
+    isort_tables = [
+        ruff.get("lint", {}).get("isort", {}),
+        ruff.get("isort", {}),
+        data.get("tool", {}).get("isort", {}),
+    ]
+    names: set[str] = set()
+    for table in isort_tables:
+        known = table.get("known-first-party", table.get("known_first_party", []))
+        names |= {str(name).split(".")[0] for name in known if isinstance(name, str)}
+    sources = ruff.get("src", [".", "src"])
+    for source in sources if isinstance(sources, list) else []:
+        names |= _modules_in(config.parent / str(source))
+    return names
+
+
+def _modules_in(folder: Path) -> set[str]:
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return set()
+    return {
+        entry.stem if entry.suffix == ".py" else entry.name
+        for entry in entries
+        if not entry.name.startswith(".")
+        and ((entry.is_dir() and entry.name.isidentifier()) or entry.suffix == ".py")
+    }

@@ -10,6 +10,6 @@ app = FastAPI()
 
 @app.post("/signups")
 def signup(email: str, background: BackgroundTasks, db: Session = Depends(get_db)):
-    signup = AppService.signup(email, db)
+    signup = AppService.create_signup(email, db)
     background.add_task(send_welcome, email)
     return {"id": signup.id}

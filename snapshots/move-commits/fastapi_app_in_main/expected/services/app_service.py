@@ -1,5 +1,7 @@
 """App service: units of work (database writes and their commits)."""
 
+from sqlalchemy.orm import Session
+
 from models import Signup
 
 
@@ -7,7 +9,7 @@ class AppService:
     """Units of work for app: each method writes and commits."""
 
     @staticmethod
-    def signup(email, db):
+    def create_signup(email: str, db: Session) -> Signup:
         signup = Signup(email=email)
         db.add(signup)
         db.commit()

@@ -14,5 +14,5 @@ def register():
     data = request.get_json()
     if User.query.filter_by(email=data["email"]).first() is not None:
         return jsonify(error="taken"), 409
-    user = AuthService.register(data)
+    user = AuthService.create_user(data)
     return jsonify(id=user.id), 201

@@ -9,7 +9,7 @@ class AuthService:
     """Units of work for auth: each method writes and commits."""
 
     @staticmethod
-    def register(data):
+    def create_user(data):
         user = User(email=data["email"], password_hash=hash_password(data["password"]))
         user.profile = Profile(display_name=data.get("name", ""))
         db.session.add(user)

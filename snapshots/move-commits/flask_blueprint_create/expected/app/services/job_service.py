@@ -9,6 +9,7 @@ class JobService:
 
     @staticmethod
     def create_job(data, tenant_id):
+        # A new job belongs to the caller's tenant.
         job = Job(title=data["title"], tenant_id=tenant_id)
         db.session.add(job)
         db.session.commit()  # make it visible to the workers

@@ -8,7 +8,7 @@ class NoteService:
     """Units of work for note: each method writes and commits."""
 
     @staticmethod
-    def post_note(payload):
+    def create_note(payload):
         note = Note(body=payload["body"])
         db.session.add(note)
         db.session.commit()

@@ -11,7 +11,7 @@ ns = Namespace("tags")
 @ns.route("/")
 class TagList(Resource):
     def post(self):
-        tag = TagService.post_tag_list(name=request.get_json()["name"])
+        tag = TagService.create_tag(name=request.get_json()["name"])
         return tag.to_dict(), 201
 
 
@@ -21,5 +21,5 @@ class TagItem(Resource):
         tag = db.session.get(Tag, tag_id)
         if tag is None:
             ns.abort(404)
-        TagService.put_tag_item(tag, name=request.get_json()["name"])
+        TagService.update_tag(tag, name=request.get_json()["name"])
         return tag.to_dict()

@@ -8,13 +8,13 @@ class TagService:
     """Units of work for tag: each method writes and commits."""
 
     @staticmethod
-    def post_tag_list(name):
+    def create_tag(name):
         tag = Tag(name=name)
         db.session.add(tag)
         db.session.commit()
         return tag
 
     @staticmethod
-    def put_tag_item(tag, name):
+    def update_tag(tag, name):
         tag.name = name
         db.session.commit()

@@ -10,7 +10,7 @@ bp = Blueprint("comments", __name__)
 @login_required
 def add_comment(post_id):
     comment = CommentService.add_comment(
-        post_id,
+        post_id=post_id,
         user_id=current_user.id,
         body=g.form_data["body"],
         tenant=g.tenant,

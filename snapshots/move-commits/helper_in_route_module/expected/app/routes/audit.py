@@ -6,7 +6,7 @@ bp = Blueprint("audit", __name__)
 
 
 def _record(action, actor):
-    entry = AuditService.record(action, actor)
+    entry = AuditService.create_audit_log(action, actor)
     return entry
 
 

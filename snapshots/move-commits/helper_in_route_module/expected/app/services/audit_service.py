@@ -8,7 +8,7 @@ class AuditService:
     """Units of work for audit: each method writes and commits."""
 
     @staticmethod
-    def record(action, actor):
+    def create_audit_log(action, actor):
         entry = AuditLog(action=action, actor=actor)
         db.session.add(entry)
         db.session.commit()

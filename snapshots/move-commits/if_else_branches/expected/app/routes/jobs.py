@@ -14,5 +14,5 @@ def toggle_job(job_id):
         JobService.toggle_job(job)
         return jsonify(closed=True)
     else:
-        JobService.toggle_job_2(job)
+        JobService.update_job(job)
     return jsonify(job.to_dict())

@@ -12,7 +12,7 @@ class JobService:
         db.session.commit()
 
     @staticmethod
-    def toggle_job_2(job):
+    def update_job(job):
         job.status = "open"
         job.reopened += 1
         db.session.commit()

@@ -9,7 +9,7 @@ class JobView(MethodView):
         self.session = session
 
     def post(self):
-        job = JobService.post_job(
+        job = JobService.create_job(
             title=request.get_json()["title"],
             session=self.session,
         )

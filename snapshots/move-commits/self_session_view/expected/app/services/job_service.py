@@ -7,7 +7,7 @@ class JobService:
     """Units of work for job: each method writes and commits."""
 
     @staticmethod
-    def post_job(title, session):
+    def create_job(title, session):
         job = Job(title=title)
         session.add(job)
         session.commit()

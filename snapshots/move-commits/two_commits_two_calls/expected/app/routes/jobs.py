@@ -9,5 +9,5 @@ bp = Blueprint("jobs", __name__)
 def retry_job(job_id):
     job = JobService.retry_job(job_id)
     flash("Retry scheduled")
-    JobService.retry_job_2(job)
+    JobService.update_job_status(job)
     return redirect(url_for("jobs.show", job_id=job.id))

@@ -15,6 +15,6 @@ class JobService:
         return job
 
     @staticmethod
-    def retry_job_2(job):
+    def update_job_status(job):
         job.status = "queued"
         db.session.commit()

@@ -1,0 +1,213 @@
+"""Module constants and helpers of the route module that the moved code reads.
+
+The service cannot import them from the route module: that module imports the service, so the import
+would be circular, and it would tie the service to the HTTP layer. A constant whose value is a
+literal (``EVENTS = ("created", "published")``, upper-case name, bound once) and a plain helper
+function or class (no decorators, reading only imports, builtins and such constants, no framework
+objects; a request schema the service method takes as a parameter type) move into the service
+module instead; the route imports them back from there when it still reads
+them. Anything else stays a parameter.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path, PurePosixPath
+
+import libcst as cst
+from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
+
+from .frameworks import ModuleIndex, iter_nodes
+from .model import Definition, ImportNeed
+from .syntax import code_of
+from .types import TypeInference
+
+_LITERALS = (
+    cst.Integer,
+    cst.Float,
+    cst.Imaginary,
+    cst.SimpleString,
+    cst.ConcatenatedString,
+    cst.Tuple,
+    cst.List,
+    cst.Set,
+    cst.Dict,
+    cst.Element,
+    cst.StarredElement,
+    cst.DictElement,
+    cst.Comma,
+    cst.UnaryOperation,
+    cst.Minus,
+    cst.LeftParen,
+    cst.RightParen,
+    cst.LeftSquareBracket,
+    cst.RightSquareBracket,
+    cst.LeftCurlyBrace,
+    cst.RightCurlyBrace,
+    cst.Colon,
+    cst.SimpleWhitespace,
+    cst.ParenthesizedWhitespace,
+    cst.TrailingWhitespace,
+    cst.EmptyLine,
+    cst.Newline,
+    cst.Comment,
+)
+
+
+class Definitions:
+    """Finds the movable module-level definitions a unit reads."""
+
+    def __init__(self, index: ModuleIndex, module: cst.Module, inference: TypeInference) -> None:
+        self.index = index
+        self.module = module
+        self.inference = inference
+        self.global_scope = index.scope_of(module.body[0]) if module.body else None
+
+    def position(self, definition: Definition) -> int:
+        """Where ``definition`` is in the module (moved definitions keep their order)."""
+        for index, stmt in enumerate(self.module.body):
+            if (
+                isinstance(stmt, (cst.FunctionDef, cst.ClassDef))
+                and stmt.name.value == definition.name
+            ):
+                return index
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    target = small.target if isinstance(small, cst.AnnAssign) else None
+                    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                        target = small.targets[0].target
+                    if isinstance(target, cst.Name) and target.value == definition.name:
+                        return index
+        return len(self.module.body)
+
+    def movable(self, name: str) -> list[Definition] | None:
+        """The definitions to move for module-level ``name`` (itself first, then what it reads),
+        or None when it cannot move."""
+        found: list[Definition] = []
+        if not self._collect(name, found, depth=0):
+            return None
+        return found
+
+    def _collect(self, name: str, found: list[Definition], depth: int) -> bool:
+        if any(d.name == name for d in found):
+            return True
+        if depth > 3 or self.global_scope is None or name not in self.global_scope.assignments:
+            return False
+        assignments = list(self.global_scope.assignments[name])
+        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+            return False
+        if isinstance(assignments[0], ImportAssignment):
+            return False
+        statement = self._statement(assignments[0].node)
+        if statement is None:
+            return False
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            return self._function(name, statement, found, depth)
+        return self._constant(name, statement, found)
+
+    def _statement(
+        self, node: cst.CSTNode
+    ) -> cst.SimpleStatementLine | cst.BaseCompoundStatement | None:
+        current: cst.CSTNode | None = node
+        while current is not None:
+            parent = self.index.parent(current)
+            if isinstance(parent, cst.Module):
+                if isinstance(current, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                    return current
+                return None
+            current = parent
+        return None
+
+    def _constant(
+        self,
+        name: str,
+        statement: cst.SimpleStatementLine | cst.BaseCompoundStatement,
+        found: list[Definition],
+    ) -> bool:
+        if not (name.isupper() and isinstance(statement, cst.SimpleStatementLine)):
+            return False
+        if len(statement.body) != 1:
+            return False
+        small = statement.body[0]
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            value: cst.BaseExpression | None = small.value
+        elif isinstance(small, cst.AnnAssign):
+            value = small.value
+        else:
+            return False
+        if value is None or not all(isinstance(n, _LITERALS) for n in iter_nodes(value)):
+            return False
+        found.append(Definition(name, _code(statement), ()))
+        return True
+
+    def _function(
+        self,
+        name: str,
+        function: cst.FunctionDef | cst.ClassDef,
+        found: list[Definition],
+        depth: int,
+    ) -> bool:
+        if function.decorators or any(
+            isinstance(n, cst.Attribute) and n.attr.value == "commit" for n in iter_nodes(function)
+        ):
+            return False
+        needs: list[ImportNeed] = []
+        placeholder = len(found)
+        found.append(Definition(name, _code(function), ()))
+        for node in iter_nodes(function):
+            if not isinstance(node, cst.Name) or id(node) not in self.index.accesses:
+                continue
+            if self.index.framework_use(node) is not None:
+                return False
+            referents = list(self.index.referents(node))
+            if not referents or all(isinstance(r, BuiltinAssignment) for r in referents):
+                continue
+            outer = [r for r in referents if r.scope is self.global_scope]
+            if not outer:
+                continue  # the function's own parameters and locals
+            if all(isinstance(r, ImportAssignment) for r in outer):
+                need = self.inference.import_of(node)
+                if need is None:
+                    return False
+                if need not in needs:
+                    needs.append(need)
+                continue
+            if not self._collect(node.value, found, depth + 1):
+                return False
+        found[placeholder] = Definition(name, _code(function), tuple(needs))
+        return True
+
+
+def _code(statement: cst.SimpleStatementLine | cst.BaseCompoundStatement) -> str:
+    """The statement with the comments above it (they describe it), without blank lines."""
+    comments = [line for line in statement.leading_lines if line.comment is not None]
+    return code_of(statement.with_changes(leading_lines=comments))
+
+
+_SKIP_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "site-packages", "__pycache__"})
+
+
+def importers(root: Path, route_path: str, name: str) -> list[str]:
+    """Other project modules that import ``name`` from the route module (they would break if it
+    moved): files naming both the route module and ``name``."""
+    stem = PurePosixPath(route_path).stem
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    module = re.compile(rf"\b{re.escape(stem)}\b")
+    found: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")]
+        for file in files:
+            if not file.endswith(".py"):
+                continue
+            path = Path(folder, file)
+            rel = path.relative_to(root).as_posix()
+            if rel == route_path:
+                continue
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if word.search(text) and module.search(text) and "import" in text:
+                found.append(rel)
+    return found

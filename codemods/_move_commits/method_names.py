@@ -1,0 +1,402 @@
+"""Method names that say what a unit of work does, read from its writes.
+
+``session.add(Job(...))`` → ``create_job``, ``session.delete(job)`` → ``delete_job``, ``job.publish()``
+→ ``publish_job``, attribute writes or ``session.add(job)`` of a loaded job → ``update_job``; a write
+inside a loop names the plural (``delete_items``). A specific route name is kept when it names what
+is written (``close_job``, ``add_comment``), or when the writes say only "update" or nothing. Names of HTTP methods (``post``), generic view names (``index``, ``edit``) and
+read verbs (``get_challenge``) never name a write.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+
+from .frameworks import ModuleIndex, iter_nodes, last_name
+from .placement import singular, snake
+from .syntax import target_parts
+from .types import TypeInference
+
+HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+GENERIC_NAMES = frozenset(
+    {
+        *HTTP_METHODS,
+        "index",
+        "view",
+        "views",
+        "edit",
+        "show",
+        "new",
+        "create",
+        "update",
+        "remove",
+        "handle",
+        "handler",
+        "api",
+        "endpoint",
+        "dispatch_request",
+        "main",
+        "home",
+        "route",
+        "save",
+        "submit",
+        "form",
+        "action",
+        "unit_of_work",
+    }
+)
+READ_VERBS = frozenset(
+    {"get", "list", "show", "read", "view", "fetch", "render", "display", "search", "find", "index"}
+)
+#: first words of a called helper's name that make it a write (`crud.create_user(...)`).
+WRITE_VERBS = frozenset(
+    {
+        "create",
+        "add",
+        "update",
+        "delete",
+        "remove",
+        "register",
+        "set",
+        "save",
+        "publish",
+        "reset",
+        "mark",
+        "assign",
+        "approve",
+        "reject",
+        "cancel",
+        "close",
+        "archive",
+        "enable",
+        "disable",
+        "activate",
+        "deactivate",
+        "invite",
+        "insert",
+        "upsert",
+        "record",
+    }
+)
+#: classes whose methods act on something else (a form fills a model, a schema loads data).
+HELPER_CLASS_SUFFIXES = (
+    "Form",
+    "Schema",
+    "Serializer",
+    "Parser",
+    "Client",
+    "Service",
+    "Manager",
+    "Session",
+    "Logger",
+    "Request",
+)
+#: methods of containers, pydantic/SQLModel and sessions: calling one says nothing about the intent.
+LIBRARY_METHODS = frozenset(
+    {
+        "sqlmodel_update",
+        "model_dump",
+        "model_copy",
+        "dict",
+        "update",
+        "append",
+        "extend",
+        "insert",
+        "remove",
+        "pop",
+        "add",
+        "discard",
+        "clear",
+        "setdefault",
+        "copy",
+        "refresh",
+        "flush",
+        "commit",
+        "rollback",
+        "close",
+        "expire",
+        "format",
+        "strip",
+        "lower",
+        "upper",
+        "split",
+        "join",
+        "replace",
+        "encode",
+        "decode",
+        "items",
+        "keys",
+        "values",
+        "get",
+    }
+)
+_NOT_VERBS = ("get_", "to_", "is_", "has_", "as_", "_")
+_STRIP_PREFIXES = ("new_", "db_", "existing_", "old_", "updated_")
+_STRONG = ("create", "delete")
+
+
+@dataclass(frozen=True)
+class NameHint:
+    """The suggested method name and its parts (``create``, ``job``)."""
+
+    name: str
+    verb: str
+    subject: str
+    #: names to try, before a numbered suffix, when ``name`` is taken (``update_job_status``).
+    alternatives: tuple[str, ...] = ()
+
+
+def plural(word: str) -> str:
+    """A naive English plural: ``item`` → ``items``, ``category`` → ``categories``."""
+    if word.endswith(("ss", "us", "is", "x", "ch", "sh", "z")):
+        return word + "es"
+    if word.endswith("s"):
+        return word  # already a plural (`items`)
+    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def is_meaningful(route_name: str) -> bool:
+    """Whether a route function's name can name a write (not ``post``, ``index``, ``get_x``)."""
+    name = route_name.strip("_")
+    if not name or name in GENERIC_NAMES:
+        return False
+    return name.split("_")[0] not in READ_VERBS
+
+
+def valid(name: str) -> bool:
+    """A usable method name."""
+    return bool(re.fullmatch(r"[a-z_][a-z0-9_]*", name)) and not keyword.iskeyword(name)
+
+
+@dataclass
+class _Event:
+    verb: str
+    subject: str
+    strong: bool
+    attribute: str = ""
+
+
+class WriteNamer:
+    """Reads the writes of moved statements and names them."""
+
+    def __init__(self, index: ModuleIndex, inference: TypeInference) -> None:
+        self.index = index
+        self.inference = inference
+        self._events: list[_Event] = []
+
+    def hint(self, stmts: Sequence[cst.BaseStatement], route_name: str) -> NameHint | None:
+        """The name the writes in ``stmts`` suggest, or the route's name, or None; with
+        alternatives for when that name is taken."""
+        found = self._hint(stmts, route_name)
+        if found is None or not self._events:
+            return found
+        alternatives: list[str] = []
+        updates = [e for e in self._events if e.attribute]
+        if updates and len({(e.subject, e.attribute) for e in updates}) == 1:
+            alternatives.append(f"update_{updates[0].subject}_{updates[0].attribute}")
+        first = self._events[0]
+        alternatives.append(_join(first.verb, first.subject))
+        kept = tuple(a for a in dict.fromkeys(alternatives) if a != found.name and valid(a))
+        return NameHint(found.name, found.verb, found.subject, kept)
+
+    def _hint(self, stmts: Sequence[cst.BaseStatement], route_name: str) -> NameHint | None:
+        created = self._created_names(stmts)
+        events: list[_Event] = []
+        calls: list[str] = []
+        for stmt in stmts:
+            for node in iter_nodes(stmt, into_scopes=False):
+                event = self._event(node, created)
+                if event is not None:
+                    if self._in_loop(node, stmts):
+                        event.subject = plural(event.subject)
+                    events.append(event)
+                elif isinstance(node, cst.Call):
+                    called = last_name(node.func)
+                    if "_" in called and not called.startswith(_NOT_VERBS):
+                        calls.append(called)
+        self._events = events
+        route = route_name.strip("_")
+        meaningful = is_meaningful(route) and valid(route)
+        words = set(route.split("_"))
+        named = next((e for e in events if _mentions(words, e.subject)), None)
+        if meaningful and named is not None:
+            # A specific route name that names what is written (`close_job`, `add_comment`) is
+            # what a person would call it.
+            return NameHint(route, "", named.subject)
+        strong = [e for e in events if e.verb in _STRONG]
+        chosen = strong[0] if strong else next((e for e in events if e.strong), None)
+        if chosen is None and events:
+            # Attribute writes only say "update": a specific route name (`publish_job`,
+            # `reset_password`) says more.
+            chosen = events[0]
+            if meaningful:
+                return NameHint(route, "", chosen.subject)
+        if chosen is not None:
+            return NameHint(_join(chosen.verb, chosen.subject), chosen.verb, chosen.subject)
+        if meaningful:
+            return NameHint(route, "", "")
+        written = [c for c in calls if c.split("_")[0] in WRITE_VERBS and valid(c)]
+        if written:
+            return NameHint(written[0], written[0].split("_")[0], "")
+        return None
+
+    # --- events --------------------------------------------------------------------------------------
+
+    def _event(self, node: cst.CSTNode, created: set[str]) -> _Event | None:
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            method = node.func.attr.value
+            receiver = node.func.value
+            if self.index.is_session(receiver):
+                return self._session_event(method, node, created)
+            if isinstance(receiver, cst.Name) and self._is_entity(receiver):
+                subject = self._subject(receiver)
+                if (
+                    subject
+                    and method not in LIBRARY_METHODS
+                    and not method.startswith(_NOT_VERBS)
+                    and _is_statement_call(self.index, node)
+                ):
+                    return _Event(method, subject, True)
+            return None
+        if isinstance(node, (cst.Assign, cst.AugAssign)):
+            targets = (
+                [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            )
+            for target in targets:
+                for part in target_parts(target):
+                    if isinstance(part, cst.Attribute) and isinstance(part.value, cst.Name):
+                        if part.value.value in {"self", "cls"} or part.value.value in created:
+                            continue
+                        subject = self._subject(part.value)
+                        if subject:
+                            return _Event("update", subject, False, part.attr.value)
+        return None
+
+    def _session_event(self, method: str, call: cst.Call, created: set[str]) -> _Event | None:
+        arg = call.args[0].value if call.args else None
+        if arg is None:
+            return None
+        if method == "add_all" and isinstance(arg, (cst.List, cst.Tuple)) and arg.elements:
+            arg = arg.elements[0].value
+            method = "add"
+        if method in {"add", "add_all", "merge"}:
+            if isinstance(arg, cst.Call):
+                info = self.inference.of_expr(arg)
+                subject = snake(info.code) if info is not None and info.code.isidentifier() else ""
+                return _Event("create", subject, True) if subject else None
+            if isinstance(arg, cst.Name):
+                subject = self._subject(arg)
+                if not subject:
+                    return None
+                if method == "add_all":
+                    return _Event("create", subject, True)
+                verb = "create" if arg.value in created else "update"
+                return _Event(verb, subject, verb == "create")
+            return None
+        if method == "delete" and isinstance(arg, cst.Name):
+            subject = self._subject(arg)
+            return _Event("delete", subject, True) if subject else None
+        if method == "execute" and isinstance(arg, cst.Call):
+            return self._statement_event(arg)
+        return None
+
+    def _statement_event(self, call: cst.Call) -> _Event | None:
+        """``update(Job).where(...)`` → update jobs (a bulk statement names the plural)."""
+        node: cst.BaseExpression = call
+        while isinstance(node, (cst.Call, cst.Attribute)):
+            if isinstance(node, cst.Call):
+                name = last_name(node.func)
+                if name in {"update", "delete", "insert"} and isinstance(node.func, cst.Name):
+                    if node.args and isinstance(node.args[0].value, cst.Name):
+                        verb = "create" if name == "insert" else name
+                        subject = plural(snake(node.args[0].value.value))
+                        return _Event(verb, subject, True)
+                    return None
+                node = node.func
+            else:
+                node = node.value
+        return None
+
+    def _is_entity(self, name: cst.Name) -> bool:
+        """A variable that may hold a model (not ``self``, a form, a schema, a client...)."""
+        if name.value in {"self", "cls"}:
+            return False
+        info = self.inference.of_name(name.value, name, self.index.line_col(name))
+        return info is None or not info.code.endswith(HELPER_CLASS_SUFFIXES)
+
+    def _subject(self, name: cst.Name) -> str:
+        """What a variable holds: its class, or its name when that says more (``admin_user``)."""
+        var = name.value
+        for prefix in _STRIP_PREFIXES:
+            if var.startswith(prefix) and len(var) > len(prefix):
+                var = var[len(prefix) :]
+        info = self.inference.of_name(name.value, name, self.index.line_col(name))
+        if info is not None and info.code.isidentifier() and info.code[:1].isupper():
+            # `admin_user` says more than `User`; `u`, `obj` or `entry` say less than `AuditLog`.
+            cls = snake(info.code)
+            if not var.endswith(cls):
+                return cls
+        return var if var.isidentifier() else ""
+
+    def _created_names(self, stmts: Sequence[cst.BaseStatement]) -> set[str]:
+        """Names the moved code binds to a newly built object (``job = Job(...)``)."""
+        created: set[str] = set()
+        for stmt in stmts:
+            for node in iter_nodes(stmt, into_scopes=False):
+                if not isinstance(node, cst.Assign) or not isinstance(node.value, cst.Call):
+                    continue
+                info = self.inference.of_expr(node.value)
+                if info is None or info.nullable:
+                    continue
+                for target in node.targets:
+                    if isinstance(target.target, cst.Name) and _builds(node.value):
+                        created.add(target.target.value)
+        return created
+
+    def _in_loop(self, node: cst.CSTNode, stmts: Sequence[cst.BaseStatement]) -> bool:
+        roots = {id(s) for s in stmts}
+        current = self.index.parent(node)
+        while current is not None and id(current) not in roots:
+            if isinstance(current, (cst.For, cst.While)):
+                return True
+            current = self.index.parent(current)
+        return current is not None and isinstance(current, (cst.For, cst.While))
+
+
+def _mentions(words: set[str], subject: str) -> bool:
+    """Whether a route name's words name ``subject`` and say something else too (``close_job``
+    names ``jobs``; ``signup`` for a ``Signup`` is only the noun)."""
+    last = subject.split("_")[-1]
+    named = {subject, last, singular(last)} & words
+    return bool(named) and bool(words - named - set(subject.split("_")))
+
+
+def _builds(call: cst.Call) -> bool:
+    func = call.func
+    if isinstance(func, cst.Name):
+        return func.value[:1].isupper()
+    return isinstance(func, cst.Attribute) and func.attr.value.startswith(
+        ("model_validate", "model_construct", "parse_obj", "from_orm")
+    )
+
+
+def _is_statement_call(index: ModuleIndex, call: cst.Call) -> bool:
+    """``job.publish()`` as a statement (or awaited), not a value inside an expression."""
+    parent = index.parent(call)
+    if isinstance(parent, cst.Await):
+        parent = index.parent(parent)
+    return isinstance(parent, cst.Expr)
+
+
+def _join(verb: str, subject: str) -> str:
+    """``set_password`` + ``user`` → ``set_user_password``; ``publish`` + ``job`` → ``publish_job``."""
+    if subject in verb.split("_"):
+        return verb
+    head, _, rest = verb.partition("_")
+    return f"{head}_{subject}_{rest}" if rest else f"{verb}_{subject}"

@@ -1,0 +1,177 @@
+"""Facts for the generated code of each movable unit: types, a name from its writes, moved comments.
+
+Runs after the analysis (which settles what moves and the data flow) on the same live nodes and
+attaches an ``OutputFacts`` to every extraction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import libcst as cst
+from libcst.metadata import Assignment, ImportAssignment
+
+from .analysis import Analyzer, Unit
+from .definitions import Definitions
+from .method_names import WriteNamer
+from .model import Definition, OutputFacts, Param, TypeInfo
+from .types import TypeInference, optional_style
+
+_TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore")
+
+
+def attach_output(analyzer: Analyzer) -> None:
+    """Give every extraction of ``analyzer`` its output facts."""
+    units = [u for u in analyzer.units if u.extraction is not None]
+    if not units:
+        return
+    inference = TypeInference(analyzer.index, analyzer.module, optional_style(analyzer.module))
+    namer = WriteNamer(analyzer.index, inference)
+    definitions = Definitions(analyzer.index, analyzer.module, inference)
+    inference.movable = definitions.movable
+    for unit in units:
+        assert unit.extraction is not None
+        moved = _take_definitions(unit, definitions)
+        facts = _facts(analyzer, unit, inference, namer)
+        # Classes the annotations name (a request schema defined next to the route) move too
+        # when the method is annotated.
+        for_types = sorted(
+            (d for d in facts.type_definitions if d not in moved), key=definitions.position
+        )
+        unit.extraction = replace(
+            unit.extraction,
+            output=replace(facts, definitions=moved, type_definitions=tuple(for_types)),
+        )
+
+
+def _take_definitions(unit: Unit, definitions: Definitions) -> tuple[Definition, ...]:
+    """Drop the parameters that carry movable module constants/helpers; return those definitions."""
+    assert unit.extraction is not None
+    moved: list[Definition] = []
+    kept: list[Param] = []
+    for param in unit.params:
+        found = definitions.movable(param.name) if param.positional else None
+        if found is None:
+            kept.append(param)
+            continue
+        moved.extend(d for d in found if d not in moved)
+    moved.sort(key=definitions.position)
+    if moved:
+        unit.params = kept
+        unit.extraction = replace(unit.extraction, params=tuple(kept))
+    return tuple(moved)
+
+
+def _facts(
+    analyzer: Analyzer, unit: Unit, inference: TypeInference, namer: WriteNamer
+) -> OutputFacts:
+    assert unit.extraction is not None
+    inference.used = []
+    stmts = list(unit.block.body[unit.start : unit.end + 1])
+    first = stmts[0]
+    start = analyzer.index.line_col(first)
+    end = analyzer.index.end_of(stmts[-1])
+    scope = analyzer.index.scope_of(first)
+    unknown: list[str] = []
+    param_types: list[TypeInfo | None] = []
+    for param in unit.extraction.params:
+        info = None
+        if param.positional and scope is not None:
+            info = _binding_type(analyzer, inference, scope, param.name, start)
+            if (
+                info is not None
+                and info.nullable
+                and inference.narrowed(param.name, first, unit.function)
+            ):
+                info = replace(info, nullable=False)
+        if info is None:
+            unknown.append(f"parameter `{param.name}`")
+            param_types.append(None)
+        else:
+            code, needs = inference.render(info)
+            param_types.append(TypeInfo(code, needs))
+    returned: list[TypeInfo] = []
+    for name in unit.extraction.returns:
+        info = _binding_type(analyzer, inference, scope, name, end) if scope is not None else None
+        if info is None:
+            unknown.append(f"returned `{name}`")
+        else:
+            returned.append(info)
+    return_type = _return_type(returned, len(unit.extraction.returns), inference)
+    used = tuple(inference.used)
+    hint = namer.hint(stmts, unit.function.name.value)
+    return OutputFacts(
+        param_types=tuple(param_types),
+        return_type=return_type,
+        typed_route=_is_typed(unit.function),
+        unknown=tuple(unknown),
+        type_ignores=bool(_TYPE_IGNORE.search(unit.extraction.body_code)),
+        name=hint.name if hint is not None else "",
+        verb=hint.verb if hint is not None else "",
+        subject=hint.subject if hint is not None else "",
+        alternatives=hint.alternatives if hint is not None else (),
+        leading_comments=_leading_comments(first) if unit.split is None else (),
+        type_definitions=used,
+    )
+
+
+def _binding_type(
+    analyzer: Analyzer,
+    inference: TypeInference,
+    scope: object,
+    name: str,
+    before: tuple[int, int],
+) -> TypeInfo | None:
+    """The type every binding of ``name`` in the route function before ``before`` agrees on."""
+    assignments = getattr(scope, "assignments", None)
+    if assignments is None or name not in assignments:
+        return None
+    found: list[TypeInfo | None] = []
+    for assignment in assignments[name]:
+        if not isinstance(assignment, Assignment) or isinstance(assignment, ImportAssignment):
+            return None
+        node = assignment.node
+        if analyzer.index.line_col(node) >= before:
+            continue
+        found.append(inference.of_binding(node, 0))
+    if not found or any(info is None for info in found):
+        return None
+    if any(info != found[0] for info in found):
+        return None
+    return found[0]
+
+
+def _return_type(returned: list[TypeInfo], count: int, inference: TypeInference) -> TypeInfo | None:
+    if count == 0:
+        return TypeInfo("None")
+    if len(returned) != count:
+        return None
+    rendered = [inference.render(info) for info in returned]
+    if count == 1:
+        return TypeInfo(rendered[0][0], rendered[0][1])
+    needs = tuple(need for _, infos in rendered for need in infos)
+    return TypeInfo(f"tuple[{', '.join(code for code, _ in rendered)}]", needs)
+
+
+def _is_typed(function: cst.FunctionDef) -> bool:
+    params = function.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    return function.returns is not None or any(p.annotation is not None for p in every)
+
+
+def _leading_comments(stmt: cst.BaseStatement) -> tuple[str, ...]:
+    """The comment lines written right above ``stmt`` (no blank line between): they describe it."""
+    lines = list(getattr(stmt, "leading_lines", ()))
+    comments: list[str] = []
+    for line in reversed(lines):
+        if line.comment is None:
+            break
+        comments.append(code_of_comment(line))
+    return tuple(reversed(comments))
+
+
+def code_of_comment(line: cst.EmptyLine) -> str:
+    """The text of a comment line (``# ...``)."""
+    assert line.comment is not None
+    return line.comment.value

@@ -1,0 +1,110 @@
+"""The service method's signature (annotations, the imports they need) and its name, for the plan."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from backfix.templating import render
+
+from .method_names import GENERIC_NAMES, valid
+from .model import Definition, Extraction, ImportNeed
+from .placement import free_name
+from .typing_plan import TypingContext
+
+NAME_TEMPLATE = "code/move-commits/method_name.txt.j2"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Annotation per parameter (``""``: none), the return annotation, the imports they need."""
+
+    annotations: tuple[str, ...]
+    return_annotation: str
+    needs: tuple[ImportNeed, ...]
+    #: module-level definitions of the route module that move with the method.
+    definitions: tuple[Definition, ...] = ()
+
+
+def signature(extraction: Extraction, route_path: str, typing: TypingContext) -> Signature | str:
+    """The typed signature of ``extraction``'s service method, or why the project cannot take it.
+
+    A route that is annotated (or a project whose mypy settings require annotations) gets
+    annotations; an unknown type is left out, and in a project that requires annotations the unit is
+    reported instead.
+    """
+    out = extraction.output
+    count = len(extraction.params)
+    demanded = typing.demands_types(route_path)
+    annotated = out.typed_route or demanded
+    if out.type_ignores and typing.reports_unused_ignores(route_path):
+        # mypy checks the comment against the types the service method gives the moved code.
+        missing = "signature" if not annotated else (out.unknown[0] if out.unknown else "")
+        if missing:
+            return (
+                "the moved code carries a `# type: ignore` comment and the project's mypy "
+                f"settings report unused ones, but the service method's {missing} would have "
+                "no type, so mypy could flag the comment as unused: annotate the route's values "
+                "and run again"
+            )
+    if not annotated or len(out.param_types) != count:
+        return Signature(("",) * count, "", (), out.definitions)
+    if demanded and out.unknown:
+        what = out.unknown[0]
+        return (
+            f"the project's mypy settings require typed functions, and the type of the service "
+            f"method's {what} is not known from the route: annotate it where the route assigns "
+            "it (`name: Type = ...`) and run again"
+        )
+    annotations: list[str] = []
+    needs: list[ImportNeed] = []
+    for info in out.param_types:
+        if info is None:
+            annotations.append("")
+            continue
+        expanded = typing.expand(info, route_path)
+        annotations.append(expanded.code)
+        needs.extend(n for n in expanded.needs if n not in needs)
+    return_annotation = ""
+    if out.return_type is not None:
+        expanded = typing.expand(out.return_type, route_path)
+        return_annotation = expanded.code
+        needs.extend(n for n in expanded.needs if n not in needs)
+    return Signature(
+        tuple(annotations),
+        return_annotation,
+        tuple(needs),
+        (*out.definitions, *out.type_definitions),
+    )
+
+
+def choose_method_name(
+    extraction: Extraction, taken: Collection[str], overrides: Sequence[str], fallback: str
+) -> str:
+    """The method name: the template's choice (by default what the writes suggest), then the
+    route's own name (unless generic: ``post``, ``index``), then other names the writes suggest
+    (``update_job_status``), then a numbered suffix."""
+    out = extraction.output
+    suggested = out.name if valid(out.name) else fallback
+    rendered = render(
+        NAME_TEMPLATE,
+        overrides,
+        suggested=suggested,
+        verb=out.verb,
+        subject=out.subject,
+        route_function=extraction.func_name,
+        route_class=extraction.class_name or "",
+        fallback=fallback,
+    ).strip()
+    base = rendered if valid(rendered) else suggested
+    candidates = [base]
+    route = extraction.func_name.strip("_")
+    # On a clash the route's own name beats a number, even a read verb's (`show_widget` that
+    # sets `shown`), but never an HTTP method's or a generic view's.
+    if extraction.class_name is None and route not in GENERIC_NAMES and valid(route):
+        candidates.append(route)
+    candidates.extend(out.alternatives)
+    for candidate in candidates:
+        if candidate not in taken:
+            return candidate
+    return free_name(base, taken)

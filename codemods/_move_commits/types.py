@@ -1,0 +1,406 @@
+"""Types for the generated service method: parameter and return annotations from what the route knows.
+
+A parameter's type comes from the route's own annotation of that name (``Annotated[X, Depends(...)]``
+and aliases of it unwrapped to ``X``), or from the value the route assigned to it: a model built
+(``Job(...)``, ``Job.model_validate(...)``), loaded (``session.get(Job, id)`` is ``Job | None``, and
+plain ``Job`` after a guard such as ``if job is None: raise ...``), or a literal. The return type is
+inferred the same way from the assignments the moved code makes. Anything else is unknown: the
+annotation is left out, never ``Any`` (the plan decides whether the project can take that).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import libcst as cst
+from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
+
+from .frameworks import ModuleIndex, dotted, iter_nodes, last_name
+from .model import Definition, ImportNeed, TypeInfo
+from .naming import BUILTINS
+from .syntax import code_of
+
+#: class methods that return an instance of their class (pydantic, SQLModel, dataclass-likes).
+CONSTRUCTORS = frozenset(
+    {
+        "model_validate",
+        "model_validate_json",
+        "model_construct",
+        "parse_obj",
+        "parse_raw",
+        "from_orm",
+        "construct",
+    }
+)
+_LITERAL_TYPES = {
+    cst.Integer: "int",
+    cst.Float: "float",
+    cst.SimpleString: "str",
+    cst.ConcatenatedString: "str",
+    cst.FormattedString: "str",
+}
+_BUILTIN_CASTS = frozenset({"int", "str", "float", "bool"})
+#: query terminals: the entity, or the entity or None.
+_ONE = frozenset({"one", "scalar_one", "first_or_404", "one_or_404", "get_or_404", "get_one"})
+_MAYBE_ONE = frozenset({"first", "one_or_none", "scalar_one_or_none", "scalar"})
+_EXIT_CALLS = frozenset({"abort"})
+_MAX_DEPTH = 6
+
+
+class TypeInference:
+    """Infers annotations for names of one route module, with the import each one needs."""
+
+    def __init__(self, index: ModuleIndex, module: cst.Module, optional_style: str) -> None:
+        self.index = index
+        self.module = module
+        self.optional_style = optional_style
+        self.global_scope = index.scope_of(module.body[0]) if module.body else None
+        #: finds module-level classes that can move to the service (see ``definitions``).
+        self.movable: Callable[[str], list[Definition] | None] | None = None
+        #: such definitions the annotations inferred since the last reset use.
+        self.used: list[Definition] = []
+
+    # --- annotations ---------------------------------------------------------------------------------
+
+    def annotation(self, expr: cst.BaseExpression, depth: int = 0) -> TypeInfo | None:
+        """``expr`` as a type the service can spell: ``Annotated`` unwrapped, local aliases expanded."""
+        if depth > _MAX_DEPTH:
+            return None
+        if isinstance(expr, cst.Subscript) and self._is_annotated(expr.value) and expr.slice:
+            first = expr.slice[0].slice
+            return self.annotation(first.value, depth + 1) if isinstance(first, cst.Index) else None
+        if isinstance(expr, cst.Name):
+            alias = self._local_alias(expr)
+            if alias is not None:
+                return self.annotation(alias, depth + 1)
+        if any(isinstance(n, (cst.SimpleString, cst.ConcatenatedString)) for n in iter_nodes(expr)):
+            return None  # forward references name things the service may not see
+        needs = self._needs(expr)
+        if needs is None:
+            return None
+        return TypeInfo(code_of(expr), tuple(needs))
+
+    def _is_annotated(self, node: cst.BaseExpression) -> bool:
+        names = self.index.qualified_names(node)
+        return last_name(node) == "Annotated" and (
+            not names or any(q.endswith(".Annotated") for q in names)
+        )
+
+    def _local_alias(self, name: cst.Name) -> cst.BaseExpression | None:
+        """The value of ``Alias = Annotated[...]`` (or ``Alias: TypeAlias = ...``) in this module."""
+        referents = [r for r in self.index.referents(name) if isinstance(r, Assignment)]
+        if len(referents) != 1 or referents[0].scope is not self.global_scope:
+            return None
+        if isinstance(referents[0], ImportAssignment):
+            return None
+        target = referents[0].node
+        parent = self.index.parent(target)
+        if isinstance(parent, cst.AssignTarget):
+            assign = self.index.parent(parent)
+            value = assign.value if isinstance(assign, cst.Assign) else None
+        elif isinstance(parent, cst.AnnAssign) and last_name(parent.annotation.annotation) == (
+            "TypeAlias"
+        ):
+            value = parent.value
+        else:
+            return None
+        if isinstance(value, cst.Subscript) and self._is_annotated(value.value):
+            return value
+        return None
+
+    def _needs(self, expr: cst.BaseExpression) -> list[ImportNeed] | None:
+        """The imports every name in ``expr`` needs; None when one cannot be imported."""
+        needs: list[ImportNeed] = []
+        for node in iter_nodes(expr):
+            if not isinstance(node, cst.Name) or self._is_label(node):
+                continue
+            need = self.import_of(node)
+            if need is None:
+                if node.value in BUILTINS:
+                    continue
+                moved = self.movable(node.value) if self.movable is not None else None
+                if moved is None:
+                    return None
+                self.used.extend(d for d in moved if d not in self.used)
+                continue
+            if need not in needs:
+                needs.append(need)
+        return needs
+
+    def _is_label(self, node: cst.Name) -> bool:
+        parent = self.index.parent(node)
+        return isinstance(parent, cst.Attribute) and parent.attr is node
+
+    def import_of(self, name: cst.Name) -> ImportNeed | None:
+        """The module-level, unconditional import that binds ``name``, as an import need."""
+        referents = list(self.index.referents(name))
+        if not referents or any(isinstance(r, BuiltinAssignment) for r in referents):
+            return None
+        if len(referents) != 1 or not isinstance(referents[0], ImportAssignment):
+            return None
+        assignment = referents[0]
+        if assignment.scope is not self.global_scope:
+            return None
+        statement = assignment.node
+        if not isinstance(self.index.parent(self.index.parent(statement) or statement), cst.Module):
+            return None  # under `if TYPE_CHECKING:` or `try:`: not importable at run time as is
+        return _need(name.value, statement)
+
+    # --- names and expressions -----------------------------------------------------------------------
+
+    def of_name(
+        self, name: str, read: cst.Name | None, before: tuple[int, int], depth: int = 0
+    ) -> TypeInfo | None:
+        """The type of ``name`` as read at ``read``, from its bindings before position ``before``."""
+        if read is None or depth > _MAX_DEPTH:
+            return None
+        found: list[TypeInfo | None] = []
+        for referent in self.index.referents(read):
+            if not isinstance(referent, Assignment) or isinstance(referent, ImportAssignment):
+                return None
+            node = referent.node
+            if self.index.line_col(node) >= before:
+                continue
+            found.append(self.of_binding(node, depth))
+        if not found or any(t is None for t in found):
+            return None
+        first = found[0]
+        assert first is not None
+        if any(t != first for t in found):
+            return None
+        return first
+
+    def of_binding(self, node: cst.CSTNode, depth: int) -> TypeInfo | None:
+        """The type a binding (a parameter, an annotated or a plain assignment) gives its name."""
+        if isinstance(node, cst.Param):
+            if node.annotation is None:
+                return None
+            return self.annotation(node.annotation.annotation)
+        parent = self.index.parent(node)
+        if isinstance(parent, cst.AnnAssign) and parent.target is node:
+            return self.annotation(parent.annotation.annotation)
+        if isinstance(parent, cst.AssignTarget) and parent.target is node:
+            assign = self.index.parent(parent)
+            if isinstance(assign, cst.Assign):
+                return self.of_expr(assign.value, depth + 1)
+        return None
+
+    def of_expr(self, expr: cst.BaseExpression, depth: int = 0) -> TypeInfo | None:
+        """The type of an expression, for the few shapes that say it plainly."""
+        if depth > _MAX_DEPTH:
+            return None
+        if isinstance(expr, cst.Await):
+            return self.of_expr(expr.expression, depth + 1)
+        for kind, type_name in _LITERAL_TYPES.items():
+            if isinstance(expr, kind):
+                return TypeInfo(type_name)
+        if isinstance(expr, cst.Name):
+            if expr.value in {"True", "False"}:
+                return TypeInfo("bool")
+            start = self.index.line_col(expr)
+            return self.of_name(expr.value, expr, start, depth + 1)
+        if isinstance(expr, cst.Comparison) or (
+            isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Not)
+        ):
+            return TypeInfo("bool")
+        if isinstance(expr, cst.Call):
+            return self._of_call(expr, depth)
+        return None
+
+    def _of_call(self, call: cst.Call, depth: int) -> TypeInfo | None:
+        func = call.func
+        if isinstance(func, cst.Name):
+            if func.value in _BUILTIN_CASTS and self.index.is_builtin(func, _BUILTIN_CASTS):
+                return TypeInfo(func.value)
+            return self._class(func)
+        if not isinstance(func, cst.Attribute):
+            return None
+        method = func.attr.value
+        if method in CONSTRUCTORS and isinstance(func.value, cst.Name):
+            return self._class(func.value)
+        if method in {"get", "get_one", "get_or_404"} and call.args:
+            receiver = func.value
+            if self.index.is_session(receiver) or last_name(receiver) in {"db", "session"}:
+                entity = self._class(call.args[0].value)
+                if entity is not None and method == "get":
+                    return self._maybe(entity)
+                return entity
+        if method in {"merge"} and self.index.is_session(func.value) and call.args:
+            return self.of_expr(call.args[0].value, depth + 1)
+        if method in _ONE or method in _MAYBE_ONE or method == "get":
+            entity = self._queried_entity(func.value)
+            if entity is None:
+                return None
+            return entity if method in _ONE else self._maybe(entity)
+        return None
+
+    def _queried_entity(self, chain: cst.BaseExpression) -> TypeInfo | None:
+        """``Job`` for ``session.scalars(select(Job).where(...))``, ``Job.query.filter_by(...)``,
+        ``session.query(Job)``, ``session.exec(select(Job))``."""
+        node: cst.BaseExpression | None = chain
+        while node is not None:
+            if isinstance(node, cst.Attribute):
+                if node.attr.value == "query" and isinstance(node.value, cst.Name):
+                    return self._class(node.value)
+                node = node.value
+                continue
+            if not isinstance(node, cst.Call):
+                return None
+            name = last_name(node.func)
+            if name in {"select", "query"} and len(node.args) == 1:
+                return self._class(node.args[0].value)
+            if name in {"scalars", "exec", "execute", "scalar"} and node.args:
+                inner = node.args[0].value
+                if isinstance(inner, cst.Call):
+                    return self._queried_entity(inner)
+            node = node.func
+        return None
+
+    def _class(self, node: cst.BaseExpression) -> TypeInfo | None:
+        """``node`` as a class the service can import (an imported, capitalised name)."""
+        if not isinstance(node, cst.Name) or not node.value[:1].isupper():
+            return None
+        need = self.import_of(node)
+        if need is None:
+            return None
+        return TypeInfo(node.value, (need,))
+
+    def _maybe(self, info: TypeInfo) -> TypeInfo:
+        return TypeInfo(info.code, info.needs, nullable=True)
+
+    # --- narrowing -----------------------------------------------------------------------------------
+
+    def narrowed(self, name: str, at: cst.BaseStatement, function: cst.FunctionDef) -> bool:
+        """Whether ``name`` is known not to be None at statement ``at``: an earlier guard exits
+        when it is (``if not job: abort(404)``, ``assert job``), or ``at`` is inside ``if job:``."""
+        child: cst.CSTNode = at
+        parent = self.index.parent(child)
+        while parent is not None and child is not function:
+            if isinstance(parent, cst.IndentedBlock):
+                for stmt in parent.body:
+                    if stmt is child:
+                        break
+                    if self._guards(stmt, name):
+                        return True
+                owner = self.index.parent(parent)
+                if (
+                    isinstance(owner, cst.If)
+                    and owner.body is parent
+                    and _tests(owner.test, name, positive=True)
+                ):
+                    return True
+                if isinstance(owner, cst.Else):
+                    branch = self.index.parent(owner)
+                    if isinstance(branch, cst.If) and _tests(branch.test, name, positive=False):
+                        return True
+            child, parent = parent, self.index.parent(parent)
+        return False
+
+    def _guards(self, stmt: cst.BaseStatement, name: str) -> bool:
+        if isinstance(stmt, cst.If) and stmt.orelse is None:
+            return _tests(stmt.test, name, positive=False) and self._exits(stmt.body)
+        if isinstance(stmt, cst.SimpleStatementLine):
+            return any(
+                isinstance(small, cst.Assert) and _tests(small.test, name, positive=True)
+                for small in stmt.body
+            )
+        return False
+
+    def _exits(self, suite: cst.BaseSuite) -> bool:
+        last: cst.CSTNode | None = None
+        if isinstance(suite, cst.IndentedBlock) and suite.body:
+            last = suite.body[-1]
+        elif isinstance(suite, cst.SimpleStatementSuite):
+            last = suite
+        if not isinstance(last, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            return False
+        final = last.body[-1] if last.body else None
+        if isinstance(final, (cst.Return, cst.Raise, cst.Continue, cst.Break)):
+            return True
+        return (
+            isinstance(final, cst.Expr)
+            and isinstance(final.value, cst.Call)
+            and last_name(final.value.func) in _EXIT_CALLS
+        )
+
+    def render(self, info: TypeInfo) -> tuple[str, tuple[ImportNeed, ...]]:
+        """Annotation code and imports, ``X | None`` or ``Optional[X]`` as the module writes it."""
+        if not info.nullable:
+            return info.code, info.needs
+        if self.optional_style == "Optional":
+            need = ImportNeed("Optional", "typing", "Optional", None, 0)
+            return f"Optional[{info.code}]", (*info.needs, need)
+        return f"{info.code} | None", info.needs
+
+
+def optional_style(module: cst.Module) -> str:
+    """``Optional`` when the module imports ``typing.Optional`` (it writes ``Optional[X]``)."""
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if (
+                    isinstance(small, cst.ImportFrom)
+                    and small.module is not None
+                    and dotted(small.module) == "typing"
+                    and not isinstance(small.names, cst.ImportStar)
+                    and any(dotted(a.name) == "Optional" for a in small.names)
+                ):
+                    return "Optional"
+    return "|"
+
+
+def _tests(test: cst.BaseExpression, name: str, *, positive: bool) -> bool:
+    """Whether ``test`` being true (``positive``) or false rules out ``name`` being None."""
+    if isinstance(test, cst.BooleanOperation):
+        # `if a is None or b: raise` guards `a`; `if a and b:` narrows `a` in its body.
+        joins = (
+            isinstance(test.operator, cst.And) if positive else isinstance(test.operator, cst.Or)
+        )
+        if joins:
+            return _tests(test.left, name, positive=positive) or _tests(
+                test.right, name, positive=positive
+            )
+        return False
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _tests(test.expression, name, positive=not positive)
+    if isinstance(test, cst.Name):
+        return positive and test.value == name
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        target = test.comparisons[0]
+        if not (isinstance(test.left, cst.Name) and test.left.value == name):
+            return False
+        if not (isinstance(target.comparator, cst.Name) and target.comparator.value == "None"):
+            return False
+        if isinstance(target.operator, cst.IsNot):
+            return positive
+        if isinstance(target.operator, cst.Is):
+            return not positive
+    return False
+
+
+def _need(name: str, statement: cst.CSTNode) -> ImportNeed | None:
+    if isinstance(statement, cst.Import):
+        for alias in statement.names:
+            full = dotted(alias.name)
+            if (alias.evaluated_alias or full.split(".")[0]) == name:
+                return ImportNeed(name, "", full, alias.evaluated_alias, 0)
+        return None
+    if not isinstance(statement, cst.ImportFrom) or isinstance(statement.names, cst.ImportStar):
+        return None
+    module = dotted(statement.module) if statement.module is not None else ""
+    for alias in statement.names:
+        imported = dotted(alias.name)
+        if (alias.evaluated_alias or imported) == name:
+            return ImportNeed(
+                name, module, imported, alias.evaluated_alias, len(statement.relative)
+            )
+    return None
+
+
+def reads_of(roots: Iterable[cst.CSTNode], name: str) -> cst.Name | None:
+    """The first read of ``name`` among ``roots``."""
+    for root in roots:
+        for node in iter_nodes(root):
+            if isinstance(node, cst.Name) and node.value == name:
+                return node
+    return None

@@ -1,0 +1,178 @@
+"""Cross-file typing decisions of the plan: imported ``Annotated`` aliases and the project's mypy rules.
+
+``SessionDep = Annotated[Session, Depends(get_db)]`` in ``app/api/deps.py`` makes a route's
+``session: SessionDep`` a ``Session`` in the service, imported from where ``deps.py`` imports it: the
+service never imports the dependency module (the HTTP layer). A project whose mypy settings require
+typed functions (``strict``, ``disallow_untyped_defs``...) gets no half-typed service method: such a
+unit is reported instead, naming what could not be typed.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import libcst as cst
+
+from backfix.codemod import ProjectContext
+from backfix.config import tomllib
+
+from .frameworks import DEFAULT_SESSION_NAMES, ModuleIndex, last_name
+from .model import ImportNeed, TypeInfo
+from .placement import module_name, resolve_relative
+from .types import TypeInference, optional_style
+
+#: mypy options under which an unannotated or half-annotated service method is an error.
+STRICT_OPTIONS = (
+    "strict",
+    "disallow_untyped_defs",
+    "disallow_incomplete_defs",
+    "disallow_untyped_calls",
+)
+OPTIONS = (*STRICT_OPTIONS, "warn_unused_ignores")
+_MYPY_FILES = ("mypy.ini", ".mypy.ini", "pyproject.toml", "setup.cfg")
+
+
+@dataclass
+class TypingContext:
+    """Reads other project modules (once each) to expand aliases, and the project's mypy rules."""
+
+    project: ProjectContext
+    is_package: Callable[[str], bool]
+    _modules: dict[str, tuple[cst.Module, ModuleIndex] | None] = field(default_factory=dict)
+    _flags: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    # --- aliases -------------------------------------------------------------------------------------
+
+    def expand(self, info: TypeInfo, route_path: str) -> TypeInfo:
+        """``info`` with every imported ``Annotated`` alias replaced by the type it wraps."""
+        code = info.code
+        needs: list[ImportNeed] = []
+        for need in info.needs:
+            resolved = self._alias(need, route_path)
+            if resolved is None:
+                needs.append(need)
+                continue
+            code = re.sub(rf"\b{re.escape(need.name)}\b", resolved.code, code)
+            needs.extend(n for n in resolved.needs if n not in needs)
+        return TypeInfo(code, tuple(needs), info.nullable)
+
+    def _alias(self, need: ImportNeed, route_path: str) -> TypeInfo | None:
+        if not need.module or need.asname is not None:
+            return None
+        path = self._module_path(need, route_path)
+        loaded = self._load(path) if path is not None else None
+        if path is None or loaded is None:
+            return None
+        module, index = loaded
+        inference = TypeInference(index, module, optional_style(module))
+        value = _alias_value(module, need.imported)
+        if not (isinstance(value, cst.Subscript) and last_name(value.value) == "Annotated"):
+            return None
+        resolved = inference.annotation(value)
+        if resolved is None or resolved.code == need.imported:
+            return None
+        return TypeInfo(resolved.code, tuple(self._absolute(n, path) for n in resolved.needs))
+
+    def _module_path(self, need: ImportNeed, route_path: str) -> str | None:
+        if need.level:
+            parts = resolve_relative(route_path, need.level, need.module)
+        else:
+            dotted = module_name(route_path, self.is_package).split(".")
+            base = list(PurePosixPath(route_path).with_suffix("").parts)[: -len(dotted)]
+            parts = [*base, *need.module.split(".")]
+        stem = "/".join(parts)
+        for candidate in (f"{stem}.py", f"{stem}/__init__.py"):
+            if self.project.read(candidate) is not None:
+                return candidate
+        return None
+
+    def _load(self, path: str) -> tuple[cst.Module, ModuleIndex] | None:
+        if path not in self._modules:
+            raw = self.project.read(path)
+            try:
+                module = cst.parse_module(raw or b"")
+                self._modules[path] = (module, ModuleIndex(module, DEFAULT_SESSION_NAMES))
+            except (cst.ParserSyntaxError, RecursionError):
+                self._modules[path] = None
+        return self._modules[path]
+
+    def _absolute(self, need: ImportNeed, path: str) -> ImportNeed:
+        if not need.level:
+            return need
+        parts = resolve_relative(path, need.level, need.module)
+        dotted = module_name("/".join(parts) + ".py", self.is_package)
+        return ImportNeed(need.name, dotted, need.imported, need.asname, 0)
+
+    # --- mypy ----------------------------------------------------------------------------------------
+
+    def demands_types(self, route_path: str) -> bool:
+        """Whether the nearest mypy configuration above ``route_path`` requires typed functions."""
+        return bool(self._options(route_path) & set(STRICT_OPTIONS))
+
+    def reports_unused_ignores(self, route_path: str) -> bool:
+        """Whether that configuration reports unused ``# type: ignore`` comments."""
+        return bool(self._options(route_path) & {"strict", "warn_unused_ignores"})
+
+    def _options(self, route_path: str) -> frozenset[str]:
+        folder = str(PurePosixPath(route_path).parent)
+        if folder not in self._flags:
+            self._flags[folder] = self._read_options(folder)
+        return self._flags[folder]
+
+    def _read_options(self, folder: str) -> frozenset[str]:
+        parts = [] if folder == "." else list(PurePosixPath(folder).parts)
+        for depth in range(len(parts), -1, -1):
+            prefix = "/".join(parts[:depth])
+            for name in _MYPY_FILES:
+                path = f"{prefix}/{name}" if prefix else name
+                raw = self.project.read(path)
+                if raw is None:
+                    continue
+                found = _options_in(name, raw)
+                if found is not None:
+                    return found
+        return frozenset()
+
+
+def _options_in(name: str, raw: bytes) -> frozenset[str] | None:
+    """The options of ``OPTIONS`` a mypy config file turns on; None when it configures no mypy."""
+    text = raw.decode("utf-8", errors="replace")
+    if name == "pyproject.toml":
+        try:
+            section = tomllib.loads(text).get("tool", {}).get("mypy")
+        except tomllib.TOMLDecodeError:
+            return None
+        if not isinstance(section, dict):
+            return None
+        return frozenset(option for option in OPTIONS if section.get(option) is True)
+    parser = configparser.ConfigParser()
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return None
+    if not parser.has_section("mypy"):
+        return None
+    return frozenset(o for o in OPTIONS if parser.getboolean("mypy", o, fallback=False))
+
+
+def _alias_value(module: cst.Module, name: str) -> cst.BaseExpression | None:
+    """The value of the module-level ``name = ...`` (or ``name: TypeAlias = ...``)."""
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            continue
+        small = stmt.body[0]
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target = small.targets[0].target
+            if isinstance(target, cst.Name) and target.value == name:
+                return small.value
+        if (
+            isinstance(small, cst.AnnAssign)
+            and isinstance(small.target, cst.Name)
+            and small.target.value == name
+        ):
+            return small.value
+    return None

@@ -1,0 +1,64 @@
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel
+
+from app.api.deps import CurrentUser, SessionDep
+from app.models import Item
+
+router = APIRouter(prefix="/items")
+
+
+class ItemIn(BaseModel):
+    title: str
+
+
+@router.post("/")
+def create_item(session: SessionDep, current_user: CurrentUser, title: str) -> Any:
+    # Every item belongs to the caller.
+    item = Item(title=title, owner_id=current_user.id)
+    session.add(item)
+    session.commit()
+    session.refresh(item)
+    return item
+
+
+@router.put("/{item_id}")
+def rename_item(session: SessionDep, item_id: int, title: str) -> Any:
+    item = session.get(Item, item_id)
+    if item is None:
+        raise HTTPException(status_code=404, detail="Item not found")
+    item.title = title
+    session.commit()
+    return item
+
+
+@router.delete("/{item_id}")
+def remove_item(
+    session: SessionDep, current_user: CurrentUser, item_id: int
+) -> dict[str, str]:
+    item = session.get(Item, item_id)
+    if not item or item.owner_id != current_user.id:
+        raise HTTPException(status_code=404, detail="Item not found")
+    session.delete(item)
+    session.commit()
+    return {"message": "deleted"}
+
+
+@router.post("/{item_id}/notes")
+def add_note(session: SessionDep, item_id: int, body: ItemIn) -> Any:
+    note = body.model_dump()
+    item = session.get(Item, item_id)
+    if item is None:
+        raise HTTPException(status_code=404, detail="Item not found")
+    item.title = note["title"]
+    session.commit()
+    return item
+
+
+@router.post("/from-schema")
+def create_from_schema(session: SessionDep, body: ItemIn) -> Any:
+    item = Item(title=body.title, owner_id=0)
+    session.add(item)
+    session.commit()
+    return item

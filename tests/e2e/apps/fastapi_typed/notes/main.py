@@ -1,0 +1,6 @@
+from fastapi import FastAPI
+
+from notes.routers import notes
+
+app = FastAPI()
+app.include_router(notes.router)

@@ -1,0 +1,301 @@
+"""move-commits output facts: inferred types, names from the writes, first-party packages.
+
+Each case runs the real analysis on a small route module and reads the facts the plan uses; the
+rendered code is pinned by the snapshot cases (``typed_fastapi_strict``, ``naming_from_writes``,
+``route_module_constants``).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import libcst as cst
+import pytest
+
+from backfix.discovery import Workspace
+from backfix.imports import first_party_packages
+from backfix.registry import get_codemod
+from backfix.runner import CodemodSpec, RunOptions, run
+from codemods._move_commits.analysis import Analyzer
+from codemods._move_commits.frameworks import DEFAULT_SESSION_NAMES
+from codemods._move_commits.model import OutputFacts
+from codemods._move_commits.output import attach_output
+from codemods._move_commits.rewrite import drop_definitions
+
+FASTAPI_HEADER = """\
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import get_db
+from app.models import Job, Tag
+
+router = APIRouter()
+SessionDep = Annotated[Session, Depends(get_db)]
+"""
+
+
+def _facts(body: str, header: str = FASTAPI_HEADER) -> list[OutputFacts]:
+    module = cst.parse_module(header + textwrap.dedent(body))
+    analyzer = Analyzer(module, "app/routes/jobs.py", DEFAULT_SESSION_NAMES, True)
+    analyzer.run()
+    attach_output(analyzer)
+    return [u.extraction.output for u in analyzer.units if u.extraction is not None]
+
+
+def _types(facts: OutputFacts) -> list[str | None]:
+    return [t.code if t is not None else None for t in facts.param_types]
+
+
+def test_parameter_types_from_annotations_aliases_and_built_models() -> None:
+    [facts] = _facts(
+        """
+        @router.post("/jobs")
+        def create_job(title: str, db: SessionDep) -> dict[str, int]:
+            job = Job(title=title)
+            db.add(job)
+            db.commit()
+            return {"id": job.id}
+        """
+    )
+    assert _types(facts) == ["str", "Session"]
+    assert facts.return_type is not None and facts.return_type.code == "Job"
+    assert facts.typed_route and facts.unknown == ()
+    assert facts.name == "create_job"
+
+
+@pytest.mark.parametrize(
+    ("guard", "expected"),
+    [
+        (["if job is None:", "    raise HTTPException(404)"], "Job"),
+        (["if not job or job.locked:", "    raise HTTPException(404)"], "Job"),
+        (["assert job is not None", "if job_id < 0:", "    raise HTTPException(400)"], "Job"),
+        (["if job_id < 0:", "    raise HTTPException(400)"], "Job | None"),
+    ],
+)
+def test_loaded_model_is_optional_until_a_guard_rules_out_none(
+    guard: list[str], expected: str
+) -> None:
+    lines = [
+        '@router.put("/jobs/{job_id}")',
+        "def rename(job_id: int, title: str, db: SessionDep) -> None:",
+        "    job = db.get(Job, job_id)",
+        *(f"    {line}" for line in guard),
+        "    job.title = title",
+        "    db.commit()",
+    ]
+    [facts] = _facts("\n" + "\n".join(lines) + "\n")
+    assert _types(facts)[0] == expected
+    assert facts.return_type is not None and facts.return_type.code == "None"
+
+
+def test_optional_is_spelled_as_the_module_spells_it() -> None:
+    [facts] = _facts(
+        """
+        @router.put("/jobs/{job_id}")
+        def rename(job_id: int, db: SessionDep) -> None:
+            job = db.scalars(select(Job).where(Job.id == job_id)).first()
+            if job_id < 0:
+                raise HTTPException(400)
+            db.delete(job)
+            db.commit()
+        """,
+        header=FASTAPI_HEADER.replace("Annotated", "Annotated, Optional", 1),
+    )
+    assert _types(facts)[0] == "Optional[Job]"
+
+
+def test_unknown_types_are_named_not_guessed() -> None:
+    [facts] = _facts(
+        """
+        @router.post("/jobs")
+        def create_job(payload: dict[str, str], db: SessionDep) -> None:
+            title, _ = payload.popitem()
+            if not title:
+                raise HTTPException(400)
+            db.add(Job(title=title))
+            db.commit()
+        """
+    )
+    assert _types(facts) == [None, "Session"]
+    assert facts.unknown == ("parameter `title`",)
+
+
+def test_untyped_route_is_not_a_typed_context() -> None:
+    [facts] = _facts(
+        """
+        @router.post("/jobs")
+        def create_job(title, db=Depends(get_db)):
+            db.add(Job(title=title))
+            db.commit()
+        """
+    )
+    assert not facts.typed_route
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        ("job = db.get(Job, 1)\n    db.delete(job)\n    db.commit()", "delete_job"),
+        (
+            "for job in db.get(Job, 1).children:\n        db.delete(job)\n    db.commit()",
+            "delete_jobs",
+        ),
+        ("job = db.get(Job, 1)\n    job.publish()\n    db.commit()", "publish_job"),
+        ("job = db.get(Job, 1)\n    job.set_owner('x')\n    db.commit()", "set_job_owner"),
+        ("u = db.get(Job, 1)\n    db.delete(u)\n    db.commit()", "delete_job"),
+        ("db.add_all([Tag(name='a'), Tag(name='b')])\n    db.commit()", "create_tag"),
+    ],
+)
+def test_names_come_from_the_writes(body: str, name: str) -> None:
+    [facts] = _facts(f'\n@router.post("/x")\ndef post(db: SessionDep) -> None:\n    {body}\n')
+    assert facts.name == name
+
+
+@pytest.mark.parametrize(
+    ("route", "name"),
+    [("reset_password", "reset_password"), ("edit", "update_job"), ("get_job", "update_job")],
+)
+def test_attribute_writes_keep_a_specific_route_name(route: str, name: str) -> None:
+    [facts] = _facts(
+        f"""
+        @router.post("/x")
+        def {route}(db: SessionDep) -> None:
+            job = db.get(Job, 1)
+            if job is None:
+                raise HTTPException(404)
+            job.title = "x"
+            db.commit()
+        """
+    )
+    assert facts.name == name
+
+
+def _project(tmp_path: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return tmp_path
+
+
+def _apply(root: Path, path: str, **options: Any) -> Any:
+    spec = CodemodSpec(get_codemod("move-commits"), "move-commits", tuple(sorted(options.items())))
+    return run(
+        Workspace(root=root, repo=None),
+        RunOptions(specs=[spec], paths=[root / path], apply=True, jobs=1),
+    )
+
+
+FLASK_ROUTE = """\
+from flask import Blueprint
+
+from app.extensions import db
+from app.models import Job
+
+bp = Blueprint("jobs", __name__)
+
+
+@bp.post("/jobs")
+def post():
+    db.session.add(Job(title="x"))
+    db.session.commit()
+    return "", 201
+"""
+
+
+def test_method_name_template_overrides_the_name(tmp_path: Path) -> None:
+    templates = tmp_path / "tpl" / "code" / "move-commits"
+    templates.mkdir(parents=True)
+    (templates / "method_name.txt.j2").write_text("{{ verb }}_{{ subject }}_now\n")
+    root = _project(
+        tmp_path,
+        {"app/__init__.py": "", "app/routes/__init__.py": "", "app/routes/jobs.py": FLASK_ROUTE},
+    )
+    result = _apply(root, "app/routes", templates=str(tmp_path / "tpl"))
+    assert not result.manual
+    service = next(c for c in result.changes if c.path.endswith("job_service.py"))
+    assert "def create_job_now():" in service.after.decode()
+
+
+def test_strict_mypy_project_reports_an_untypeable_unit(tmp_path: Path) -> None:
+    route = """\
+    from fastapi import APIRouter, HTTPException
+
+    from app.db import SessionDep
+    from app.models import Job
+
+    router = APIRouter()
+
+
+    @router.post("/jobs")
+    def create_job(payload: dict[str, str], db: SessionDep) -> None:
+        title, _ = payload.popitem()
+        if not title:
+            raise HTTPException(400)
+        db.add(Job(title=title))
+        db.commit()
+    """
+    root = _project(
+        tmp_path,
+        {
+            "pyproject.toml": "[tool.mypy]\ndisallow_untyped_defs = true\n",
+            "app/__init__.py": "",
+            "app/routes/__init__.py": "",
+            "app/routes/jobs.py": route,
+        },
+    )
+    result = _apply(root, "app/routes")
+    [manual] = result.manual
+    assert "mypy settings require typed functions" in manual.reason
+    assert "parameter `title`" in manual.reason
+
+
+def test_type_ignore_in_an_untyped_method_is_reported_when_unused_ones_are(
+    tmp_path: Path,
+) -> None:
+    route = FLASK_ROUTE.replace(
+        'db.session.add(Job(title="x"))', 'db.session.add(Job(title="x"))  # type: ignore'
+    )
+    root = _project(
+        tmp_path,
+        {
+            "setup.cfg": "[mypy]\nwarn_unused_ignores = True\n",
+            "app/__init__.py": "",
+            "app/routes/__init__.py": "",
+            "app/routes/jobs.py": route,
+        },
+    )
+    [manual] = _apply(root, "app/routes").manual
+    assert "`# type: ignore`" in manual.reason
+    assert "signature would have no type" in manual.reason
+
+
+def test_first_party_packages_follow_the_nearest_project_config(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "backend/pyproject.toml": ("[tool.ruff.lint.isort]\nknown-first-party = ['shared']\n"),
+            "backend/app/__init__.py": "",
+            "backend/app/api/__init__.py": "",
+            "backend/app/api/items.py": "",
+            "backend/scripts/seed.py": "",
+        },
+    )
+    names = first_party_packages(root / "backend/app/api/items.py", root)
+    assert {"app", "scripts", "shared"} <= names
+    assert "sqlalchemy" not in names
+
+
+def test_dropped_definitions_are_imported_back_when_read_or_exported() -> None:
+    module = cst.parse_module(
+        '__all__ = ["LIMIT"]\n\nEVENTS = ("a",)\nLIMIT = 3\nUNUSED = 1\n\n\n'
+        "def view():\n    return EVENTS\n"
+    )
+    new, still_read = drop_definitions(module, frozenset({"EVENTS", "LIMIT", "UNUSED"}))
+    assert still_read == {"EVENTS", "LIMIT"}
+    assert new.code == '__all__ = ["LIMIT"]\n\n\ndef view():\n    return EVENTS\n'
