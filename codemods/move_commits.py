@@ -411,6 +411,7 @@ class _Planner:
                 UnitPlan(class_name, method, extraction.body_code),
                 route_import,
                 extraction.route_names
+                | {n.name for n in extraction.imports if n.local}
                 | {n.name for d in sig.definitions for n in d.needs if not n.local},
             )
             for definition in sig.definitions:

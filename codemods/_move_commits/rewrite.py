@@ -8,9 +8,11 @@ from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import (
+    FunctionScope,
     ImportAssignment,
     MetadataWrapper,
     ParentNodeProvider,
+    Scope,
     ScopeProvider,
 )
 
@@ -239,7 +241,7 @@ def _top_statement(node: cst.CSTNode, parents: Mapping[cst.CSTNode, cst.CSTNode]
 
 
 def remove_unused_imports(module: cst.Module, names: frozenset[str]) -> cst.Module:
-    """Drop module-level import aliases among ``names`` that nothing reads any more."""
+    """Drop import aliases among ``names`` that nothing reads any more, module-level or local."""
     if not names:
         return module
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
@@ -249,14 +251,21 @@ def remove_unused_imports(module: cst.Module, names: frozenset[str]) -> cst.Modu
         return module
     dead: set[int] = set()
     for name in names:
-        assignments = list(global_scope.assignments[name])
-        if not assignments or not all(isinstance(a, ImportAssignment) for a in assignments):
-            continue
-        if any(a.references for a in assignments) or _exported(module, name):
-            continue
-        for assignment in assignments:
-            assert isinstance(assignment, ImportAssignment)
-            dead.add(id(assignment.as_name))
+        if not _exported(module, name):
+            dead |= _dead_import_names(global_scope, name)
+    local_dead: set[int] = set()
+    for scope in set(scopes.values()):
+        if isinstance(scope, FunctionScope):
+            for name in names:
+                local_dead |= _dead_import_names(scope, name)
+    module = _drop_module_imports(module, dead)
+    if local_dead:
+        # A route that imported inside the function for the code that moved keeps no dead import.
+        module = module.visit(_DropLocalImports(_DropAliases(local_dead)))
+    return module
+
+
+def _drop_module_imports(module: cst.Module, dead: set[int]) -> cst.Module:
     if not dead:
         return module
     dropper = _DropAliases(dead)
@@ -280,6 +289,49 @@ def remove_unused_imports(module: cst.Module, names: frozenset[str]) -> cst.Modu
         carried = ()
         body.append(new)
     return module.with_changes(body=body)
+
+
+def _dead_import_names(scope: Scope, name: str) -> set[int]:
+    """Ids of the name nodes ``scope``'s imports bind ``name`` with, when nothing reads it there."""
+    assignments = list(scope.assignments[name])
+    if not assignments or not all(isinstance(a, ImportAssignment) for a in assignments):
+        return set()
+    if any(a.references for a in assignments):
+        return set()
+    return {id(a.as_name) for a in assignments if isinstance(a, ImportAssignment)}
+
+
+class _DropLocalImports(cst.CSTTransformer):
+    """Removes dead import aliases from function bodies (module-level ones are handled apart)."""
+
+    def __init__(self, dropper: _DropAliases) -> None:
+        super().__init__()
+        self.dropper = dropper
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        body: list[cst.BaseStatement] = []
+        # Alias ids belong to the original tree; a simple statement has no nested block, so its
+        # original is what the transformer would have produced.
+        for original, updated in zip(original_node.body, updated_node.body, strict=True):
+            new: cst.BaseStatement | None = updated
+            if isinstance(original, cst.SimpleStatementLine):
+                new = self.dropper.statement(original)
+            if new is None:
+                continue
+            if (
+                not body
+                and original is not original_node.body[0]
+                and isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+            ):
+                # The block's new first statement does not open with the blank line that
+                # separated it from the removed import.
+                new = new.with_changes(leading_lines=_split_leading(new.leading_lines)[1])
+            body.append(new)
+        if len(body) == len(updated_node.body) or not body:
+            return updated_node
+        return updated_node.with_changes(body=body)
 
 
 def _split_leading(

@@ -28,5 +28,5 @@ def solve(challenge):
     if db.session.scalar(db.select(Solve).filter_by(challenge=challenge)) is not None:
         existing_solve = "already solved"
         return jsonify(error=existing_solve), 409
-    existing_solve = TicketService.solve(challenge)
+    existing_solve = TicketService.create_solve(challenge)
     return jsonify(count=existing_solve.count), 201

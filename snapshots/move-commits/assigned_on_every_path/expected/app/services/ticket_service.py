@@ -30,7 +30,7 @@ class TicketService:
         return priority
 
     @staticmethod
-    def solve(challenge):
+    def create_solve(challenge):
         existing_solve = Solve(challenge=challenge)
         db.session.add(existing_solve)
         db.session.commit()

@@ -11,8 +11,8 @@ bp = Blueprint("jobs", __name__)
 def close_job(job_id):
     data = request.get_json()
     JobService.close_job(
-        job_id,
-        data,
+        job_id=job_id,
+        data=data,
         reason=request.json.get("reason"),
         tenant_id=g.tenant_id,
         src=request.args.get("src"),

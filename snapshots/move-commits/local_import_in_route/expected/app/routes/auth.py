@@ -8,8 +8,6 @@ bp = Blueprint("auth", __name__)
 
 @bp.post("/auth/reset-password")
 def reset_password():
-    import bcrypt
-
     data = request.get_json()
     user = User.query.filter_by(email=data["email"]).first_or_404()
     AuthService.reset_password(user, data)

@@ -1,6 +1,8 @@
 from flask import Blueprint, flash, request
 from flask.views import MethodView
 
+from app.extensions import db
+from app.models import Job, User
 from app.services.web_ui_service import WebUIService
 
 bp = Blueprint("webui", __name__)
@@ -14,11 +16,13 @@ class JobListView(MethodView):
 
 class JobItemView(MethodView):
     def delete(self, job_id):
-        WebUIService.delete_job(job_id)
+        job = db.get_or_404(Job, job_id)
+        WebUIService.delete_job(job)
         return "", 204
 
     def put(self, job_id):
-        job = WebUIService.publish_job(job_id)
+        job = db.get_or_404(Job, job_id)
+        WebUIService.publish_job(job)
         return {"id": job.id}
 
 
@@ -36,7 +40,8 @@ def get_challenge():
 
 @bp.post("/users/<int:user_id>/password")
 def reset_password(user_id):
-    WebUIService.reset_password(user_id, hash_value=request.form["hash"])
+    user = db.get_or_404(User, user_id)
+    WebUIService.reset_password(user, hash_value=request.form["hash"])
     return "", 204
 
 
@@ -48,7 +53,8 @@ def signup(name, email, team, role):
 
 @bp.post("/jobs/<int:job_id>/retry")
 def retry(job_id):
-    job = WebUIService.retry(job_id)
+    job = db.get_or_404(Job, job_id)
+    WebUIService.retry(job)
     flash("retry scheduled")
     WebUIService.update_job_status(job)
     return "", 202

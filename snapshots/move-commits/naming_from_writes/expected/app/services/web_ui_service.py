@@ -15,17 +15,14 @@ class WebUIService:
         return job
 
     @staticmethod
-    def delete_job(job_id):
-        job = db.get_or_404(Job, job_id)
+    def delete_job(job):
         db.session.delete(job)
         db.session.commit()
 
     @staticmethod
-    def publish_job(job_id):
-        job = db.get_or_404(Job, job_id)
+    def publish_job(job):
         job.publish()
         db.session.commit()
-        return job
 
     @staticmethod
     def delete_jobs():
@@ -40,8 +37,7 @@ class WebUIService:
         db.session.commit()
 
     @staticmethod
-    def reset_password(user_id, hash_value):
-        user = db.get_or_404(User, user_id)
+    def reset_password(user, hash_value):
         user.password_hash = hash_value
         db.session.commit()
 
@@ -51,11 +47,9 @@ class WebUIService:
         db.session.commit()
 
     @staticmethod
-    def retry(job_id):
-        job = db.get_or_404(Job, job_id)
+    def retry(job):
         job.attempts += 1
         db.session.commit()
-        return job
 
     @staticmethod
     def update_job_status(job):

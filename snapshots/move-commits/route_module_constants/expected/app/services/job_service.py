@@ -3,7 +3,6 @@
 import re
 
 from app.extensions import db
-from app.models import Job
 
 # Events a published job announces.
 EVENTS = ("created", "published")
@@ -18,9 +17,7 @@ class JobService:
     """Units of work for job: each method writes and commits."""
 
     @staticmethod
-    def publish_job(job_id):
-        job = db.get_or_404(Job, job_id)
+    def publish_job(job):
         job.events = list(EVENTS)
         job.slug = _slug(job.title)
         db.session.commit()
-        return job

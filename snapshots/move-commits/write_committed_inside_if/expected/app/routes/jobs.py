@@ -11,10 +11,10 @@ bp = Blueprint("jobs", __name__)
 def finish_job(job_id):
     job = db.session.get(Job, job_id)
     if request.args.get("log"):
-        JobService.finish_job(job_id)
+        JobService.create_log(job_id)
     if job is None:
         abort(404)
-    JobService.finish_job_2(job)
+    JobService.finish_job(job)
     return jsonify(ok=True)
 
 

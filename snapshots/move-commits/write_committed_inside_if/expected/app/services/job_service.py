@@ -8,11 +8,11 @@ class JobService:
     """Units of work for job: each method writes and commits."""
 
     @staticmethod
-    def finish_job(job_id):
+    def create_log(job_id):
         db.session.add(Log(job_id=job_id))
         db.session.commit()
 
     @staticmethod
-    def finish_job_2(job):
+    def finish_job(job):
         job.status = "done"
         db.session.commit()
