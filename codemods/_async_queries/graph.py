@@ -1,4 +1,4 @@
-"""The plan phase: pick sync/async per chain, then make callers async up the call graph (spec §7).
+"""The plan phase: pick sync/async per chain, then make callers async up the call graph.
 
 Propagation is a fixed point: a function that gains an `await` becomes `async def`; every call of it
 that the graph can resolve gets an `await` and its caller joins the work list. Calls that cannot take an

@@ -31,7 +31,7 @@ from .model import (
     ModuleFacts,
 )
 
-#: AsyncSession members that must be awaited (spec §6).
+#: AsyncSession members that must be awaited.
 ASYNC_SESSION_METHODS = frozenset(
     {
         "execute",
@@ -60,7 +60,7 @@ SYNC_SESSION_TYPES = frozenset({"Session", "scoped_session"})
 ASYNC_SESSION_TYPES = frozenset({"AsyncSession", "async_scoped_session"})
 DEPENDS = frozenset({"Depends", "Security"})
 
-#: decorators whose function cannot become `async def` (spec §7.4), with the reason.
+#: decorators whose function cannot become `async def`, with the reason.
 BLOCKING_DECORATORS = {
     "property": "a @property getter cannot be async",
     "cached_property": "a @cached_property cannot be async",
@@ -71,12 +71,12 @@ BLOCKING_DECORATORS = {
     "validates": "@validates hooks run synchronously inside the ORM",
     "listens_for": "event listeners are synchronous",
     "contextmanager": "a @contextmanager generator cannot simply become async",
-    "command": "CLI commands are synchronous entry points (spec §7.4)",
-    "group": "CLI commands are synchronous entry points (spec §7.4)",
-    "task": "task queues call functions synchronously (spec §7.4)",
-    "shared_task": "task queues call functions synchronously (spec §7.4)",
+    "command": "CLI commands are synchronous entry points",
+    "group": "CLI commands are synchronous entry points",
+    "task": "task queues call functions synchronously",
+    "shared_task": "task queues call functions synchronously",
     "fixture": "a pytest fixture needs an async plugin to become async",
-    "route": "a Flask view is a synchronous entry point (spec §7.4)",
+    "route": "a Flask view is a synchronous entry point",
 }
 #: calls that take a coroutine and run it: an un-awaited call inside them is not a bug.
 LOOP_ENTRIES = frozenset(
@@ -677,9 +677,9 @@ class _Scanner(cst.CSTVisitor):
         if nested:
             return "a nested function"
         if name.startswith("__") and name.endswith("__"):
-            return f"`{name}` is a synchronous protocol method (spec §7.4)"
+            return f"`{name}` is a synchronous protocol method"
         if name.startswith("test_"):
-            return "a test function needs an async test runner (pytest-asyncio/anyio) (spec §7.7)"
+            return "a test function needs an async test runner (pytest-asyncio/anyio)"
         for decorator in node.decorators:
             dec = decorator.decorator
             last = _last_name(dec)
@@ -695,7 +695,7 @@ class _Scanner(cst.CSTVisitor):
                     "retry or auth wrapper would get a coroutine); make sure it supports async"
                 )
         if node.asynchronous is None and _has_yield(node):
-            return "a generator function (its consumers would need `async for`) (spec §7.4)"
+            return "a generator function (its consumers would need `async for`)"
         return ""
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
@@ -710,15 +710,14 @@ class _Scanner(cst.CSTVisitor):
             outer.nested_names.update(frame.names)
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
-        self.blockers.append("inside a lambda, which cannot contain `await` (spec §7.4)")
+        self.blockers.append("inside a lambda, which cannot contain `await`")
 
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
         self.blockers.pop()
 
     def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
         self.blockers.append(
-            "inside a generator expression, which `await` would turn into an async generator "
-            "(spec §7.4)"
+            "inside a generator expression, which `await` would turn into an async generator"
         )
 
     def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
@@ -1129,9 +1128,9 @@ class _Scanner(cst.CSTVisitor):
         current: cst.CSTNode | None = self.parent(node)
         while current is not None and not isinstance(current, cst.FunctionDef):
             if isinstance(current, cst.Lambda):
-                return "inside a lambda, which cannot contain `await` (spec §7.4)"
+                return "inside a lambda, which cannot contain `await`"
             if isinstance(current, cst.GeneratorExp):
-                return "inside a generator expression (spec §7.4)"
+                return "inside a generator expression"
             current = self.parent(current)
         return ""
 
