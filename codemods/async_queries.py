@@ -39,11 +39,12 @@ from backfix.codemod import Codemod, ConfigError, Plan, ProjectContext
 from backfix.imports import project_root
 from backfix.results import FileFacts, Violation
 from backfix.source import SourceError, SourceFile, parse_cst
-from backfix.versions import Found, VersionError, find_versions
+from backfix.versions import RUNNING, Found, VersionError, find_versions
 
 from ._async_queries.graph import Planner, find_db_module, project_files
 from ._async_queries.mappings import read_mappings
 from ._async_queries.model import FileEdits, ModuleFacts, Target
+from ._async_queries.plumbing_plan import DRIVER_PACKAGES, PlumbingOptions
 from ._async_queries.scan import scan
 from ._async_queries.transform import rewrite_module
 
@@ -52,7 +53,7 @@ MODES = ("auto", "sync", "async")
 _RELEVANT = re.compile(
     # `.query(` / `.query.` (and a Query kept in a variable at line end), not `url.query` reads.
     rb"(?m)\.query\s*[(.]|\.query[ \t]*$|AsyncSession|async_sessionmaker|async_scoped_session|create_async_engine"
-    rb"|Depends\(|Security\(|sessionmaker\(|create_engine\(|SQLAlchemy\("
+    rb"|Depends\(|Security\(|sessionmaker\(|create_engine\(|SQLAlchemy\(|\bSession\b|create_all\("
 )
 _MAX_EXTRA_BYTES = 1_000_000
 
@@ -64,12 +65,18 @@ class AsyncQueries(Codemod):
     PREFILTER: ClassVar[re.Pattern[bytes] | None] = re.compile(
         # `.query(` / `.query.` (and a Query kept in a variable at line end), not `url.query` reads.
         rb"(?m)\.query\s*[(.]|\.query[ \t]*$|AsyncSession|async_sessionmaker|"
+        rb"create_engine\(|sessionmaker\(|\bSession\b|\.(?:create|drop)_all\(|"
         rb"\.(?:execute|scalars?|commit|flush|refresh|delete|get|get_one|merge|rollback|close"
-        rb"|stream|stream_scalars|run_sync)\s*\("
+        rb"|stream|stream_scalars|run_sync|exec)\s*\("
         rb"|\.\w+\.(?:filter|filter_by|order_by|all|count|first|paginate|limit|offset)\("
     )
     LOCAL = False
-    DEFAULTS: ClassVar[dict[str, Any]] = {"mode": "auto", "session_names": []}
+    DEFAULTS: ClassVar[dict[str, Any]] = {
+        "mode": "auto",
+        "session_names": [],
+        "convert_engine": False,
+        "async_url": False,
+    }
     EXAMPLE = (
         "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
         "class JobRepository:\n"
@@ -96,6 +103,9 @@ class AsyncQueries(Codemod):
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise ConfigError(f"{self.ID}: option 'session_names' must be a list of names")
         self.session_names: list[str] = names
+        for key in ("convert_engine", "async_url"):
+            if not isinstance(self.options[key], bool):
+                raise ConfigError(f"{self.ID}: option {key!r} must be true or false")
 
     def analyze(self, source: SourceFile) -> FileFacts:
         """Find legacy chains, unawaited AsyncSession calls, functions and calls of one file."""
@@ -134,14 +144,19 @@ class AsyncQueries(Codemod):
             return find_db_module(project.root, others)
 
         versions = _versions(project)
+        mode = self.options["mode"]
+        convert = mode == "async" or (mode == "auto" and self.options["convert_engine"])
+        if convert and mode == "auto" and any(_sync_plumbing(m) for m in modules):
+            mode = "async"  # the sessions are about to become AsyncSession
         planner = Planner(
             modules,
-            self.options["mode"],
+            mode,
             load_extra,
             read_mappings(project.root, sorted(known) + others),
             project.read,
             dynamic_paths=sorted({f.path for f in facts}),
             target=target_of(versions),
+            plumbing=plumbing_options(project, versions, self.options) if convert else None,
         )
         outcome = planner.run(db_module)
         violations = [
@@ -205,6 +220,30 @@ def _versions(project: ProjectContext) -> dict[str, Found]:
         return find_versions(Path(project.root), overrides)
     except VersionError as exc:
         raise ConfigError(str(exc)) from None
+
+
+def _sync_plumbing(module: ModuleFacts) -> bool:
+    """Does the module create sync engines or sessions (what ``convert_engine`` converts)?"""
+    return module.plumbing is not None and any(
+        role in {"create_engine", "sessionmaker", "Session"}
+        for _, role, _ in module.plumbing.symbols
+    )
+
+
+def plumbing_options(
+    project: ProjectContext, versions: dict[str, Found], options: Mapping[str, Any]
+) -> PlumbingOptions:
+    """What the plumbing conversion may emit, and which async drivers the project already has."""
+    try:
+        found = find_versions(Path(project.root), None, packages=DRIVER_PACKAGES)
+    except VersionError:
+        found = {}
+    drivers = {name: f for name, f in found.items() if f.source != RUNNING}
+    return PlumbingOptions(
+        async_url=bool(options["async_url"]),
+        sqlalchemy2=versions["sqlalchemy"].at_least("2.0") is not False,
+        drivers=drivers,
+    )
 
 
 def target_of(versions: dict[str, Found]) -> Target:

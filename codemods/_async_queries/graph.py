@@ -35,6 +35,7 @@ from .model import (
     ModuleFacts,
     Target,
 )
+from .plumbing_plan import PlumbingOptions, PlumbingPlan, PlumbingPlanner
 from .scan import ROOT_UNTYPED, module_name
 
 FuncRef = tuple[str, str]  # (module, qualified name)
@@ -213,6 +214,7 @@ class Planner:
         read: Callable[[str], bytes | None],
         dynamic_paths: Iterable[str] = (),
         target: Target | None = None,
+        plumbing: PlumbingOptions | None = None,
     ) -> None:
         self.dynamic_paths = set(dynamic_paths) | {m.path for m in modules}
         self.models = models
@@ -231,6 +233,9 @@ class Planner:
         self.awaits: dict[str, set[Key]] = {}
         self.make_async: dict[str, set[str]] = {}
         self.db_imports: dict[str, str] = {}
+        self.plumbing_options = plumbing
+        self.plumbing = PlumbingPlan()
+        self.dependencies: set[FuncRef] = set()
         any_async = any(m.async_markers for m in modules)
         any_sync = any(m.sync_markers for m in modules)
         self.default_mode = ASYNC if any_async and not any_sync else SYNC
@@ -265,11 +270,37 @@ class Planner:
         if qual is None:
             return None
         found = self.index.funcs.get((facts.module, qual))
+        if found is not None and (facts.module, qual) in self.dependencies:
+            # A session dependency the plumbing makes `async def` (FastAPI calls it, not us).
+            return FuncFact(qual, found[1].line, True)
         return found[1] if found else None
+
+    def _func_at(self, module: str, qual: str) -> FuncFact | None:
+        found = self.index.funcs.get((module, qual))
+        return found[1] if found else None
+
+    def _plumbing(self) -> list[tuple[str, FuncRef]]:
+        """Settle the session plumbing unit first: its verdict decides the async rewrite."""
+        if self.plumbing_options is None:
+            return []
+        calls = [
+            (facts, call.caller, call.line, call.target, call.is_value)
+            for facts in self.index.modules.values()
+            for call in facts.calls
+        ]
+        planner = PlumbingPlanner(
+            self.analysed, self.index.find_module, self._func_at, self.plumbing_options
+        )
+        self.plumbing = planner.run(calls)
+        for path, site, message, reason in self.plumbing.findings:
+            self._finding(path, site.line, site.col, message, reason, site.scope, site.snippet)
+        self.dependencies = set(self.plumbing.dependencies)
+        self.outcome.notes.extend(self.plumbing.notes)
+        return list(self.plumbing.seeds)
 
     def run(self, db_module: Callable[[], str]) -> PlanOutcome:
         """Decide everything; returns findings, edits and notes."""
-        seeds: list[tuple[str, FuncRef]] = []
+        seeds: list[tuple[str, FuncRef]] = self._plumbing()
         awaiting: list[tuple[str, FuncRef]] = []
         refused_fsa = False
         for facts in self.analysed:
@@ -288,6 +319,8 @@ class Planner:
                     refused_fsa = True
                 if not reason and self.mode == SYNC and chain.kind == KIND_ASYNC:
                     reason = "the session is an AsyncSession: a sync rewrite cannot run on it"
+                if not reason and mode == ASYNC and self.plumbing.refuse:
+                    reason = self.plumbing.refuse
                 if not reason and mode == ASYNC:
                     blocker = chain.async_blocker or (func.blocker if func else "")
                     if blocker and not (func and func.is_async and not chain.async_blocker):
@@ -333,6 +366,7 @@ class Planner:
                 func = self._func(facts, item.func)
                 blocker = item.async_blocker or (func.blocker if func and not func.is_async else "")
                 reason = f"needs `await` but stands {_phrase(blocker)}" if blocker else ""
+                reason = self.plumbing.refuse or reason
                 message = (
                     f"`{item.method}()` on an AsyncSession is not awaited: it silently does "
                     f"nothing [{mode}: {why}]"
@@ -593,7 +627,8 @@ class Planner:
                 )
 
     def _edits(self) -> None:
-        paths = set(self.chain_modes) | set(self.awaits) | set(self.make_async)
+        plumbing = self.plumbing.edits
+        paths = set(self.chain_modes) | set(self.awaits) | set(self.make_async) | set(plumbing)
         for path in sorted(paths):
             self.outcome.edits[path] = FileEdits(
                 chains=tuple(sorted(self.chain_modes.get(path, {}).items())),
@@ -604,6 +639,7 @@ class Planner:
                 plain=self.plain,
                 fsa3=self.target.fsa3,
                 session_scalars=self.target.session_scalars,
+                plumbing=plumbing.get(path),
             )
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .plumbing import PlumbingFacts
 
 #: a node's source range: start line, start column, end line, end column.
 Key = tuple[int, int, int, int]
@@ -108,6 +112,7 @@ class ModuleFacts:
     defines_db: bool = False  # `db = SQLAlchemy(...)` at module level
     async_markers: bool = False  # create_async_engine / async_sessionmaker / AsyncSession
     sync_markers: bool = False  # create_engine / sessionmaker / Session(...)
+    plumbing: PlumbingFacts | None = None  # engines, factories, dependencies, table creation
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,23 @@ class FileEdits:
     plain: frozenset[str] = field(default_factory=frozenset)  # project classes never mapped
     fsa3: bool = True  # Flask-SQLAlchemy 3.x helpers exist
     session_scalars: bool = True  # `Session.scalars()` exists (SQLAlchemy 1.4.24+)
+    plumbing: PlumbEdits | None = None  # the sync session plumbing to convert
+
+
+@dataclass(frozen=True)
+class PlumbEdits:
+    """The plumbing conversion of one file (all keys are source ranges of the original)."""
+
+    #: (local name, role, source module) of the sync names this module imports and converts.
+    renames: tuple[tuple[str, str, str], ...] = ()
+    urls: tuple[tuple[Key, str, str], ...] = ()  # string → (old scheme, new scheme)
+    async_with: frozenset[Key] = field(default_factory=frozenset)
+    dependencies: frozenset[str] = field(default_factory=frozenset)  # generator quals
+    #: statement → (bind code, metadata code, method, extra argument codes)
+    tables: tuple[tuple[Key, tuple[str, ...]], ...] = ()
+    keywords: tuple[tuple[Key, tuple[tuple[str, str], ...]], ...] = ()  # call → keywords to add
+    sqlmodel: bool = False  # AsyncSession comes from sqlmodel.ext.asyncio.session
+    async_sessionmaker: bool = True  # SQLAlchemy 2.0+: `async_sessionmaker` exists
 
 
 @dataclass(frozen=True)
