@@ -105,7 +105,7 @@ ENGINE_KEYWORDS = frozenset(
         "poolclass",
     }
 )
-ASYNC_POOLS = frozenset({"NullPool", "StaticPool", "AsyncAdaptedQueuePool"})
+ASYNC_POOLS = frozenset({"None", "NullPool", "StaticPool", "AsyncAdaptedQueuePool"})
 RETURN_TYPES = {"Generator": "AsyncGenerator", "Iterator": "AsyncIterator"}
 
 
