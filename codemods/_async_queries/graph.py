@@ -236,6 +236,7 @@ class Planner:
         self.plumbing_options = plumbing
         self.plumbing = PlumbingPlan()
         self.dependencies: set[FuncRef] = set()
+        self.loads: dict[str, dict[Key, list[tuple[str, str]]]] = {}
         any_async = any(m.async_markers for m in modules)
         any_sync = any(m.sync_markers for m in modules)
         self.default_mode = ASYNC if any_async and not any_sync else SYNC
@@ -604,15 +605,17 @@ class Planner:
             if path in quals and lazy_names:
                 quiet = lazy.silenced(raw.decode("utf-8", "replace"))
                 for site in lazy.lazy_loads(tree, quals[path], lazy_names - quiet - dynamic):
-                    sites.append(
-                        (
-                            site,
-                            f"possible lazy load of relationship `{site.attr}` in async code",
-                            "lazy loading raises MissingGreenlet under AsyncSession: load "
-                            f"it eagerly (`selectinload(...{site.attr})` on the query that produced "
-                            f"the object) or use `await obj.awaitable_attrs.{site.attr}`",
-                        )
+                    loaded = self._eager_load(path, site)
+                    message = f"possible lazy load of relationship `{site.attr}` in async code"
+                    reason = (
+                        "lazy loading raises MissingGreenlet under AsyncSession: load "
+                        f"it eagerly (`selectinload(...{site.attr})` on the query that produced "
+                        f"the object) or use `await obj.awaitable_attrs.{site.attr}`"
                     )
+                    if loaded:
+                        message += f": `{loaded}` is added to the query that loads it"
+                        reason = ""
+                    sites.append((site, message, reason))
             for site, message, reason in sorted(sites, key=lambda x: (x[0].line, x[0].col)):
                 label = f"rel:{site.attr}:{site.method}"
                 ordinals[(site.qual, label)] = ordinals.get((site.qual, label), 0) + 1
@@ -625,6 +628,26 @@ class Planner:
                     site.qual,
                     f"{label}#{ordinals[(site.qual, label)]}",
                 )
+
+    def _eager_load(self, path: str, site: lazy.Site) -> str:
+        """Add ``selectinload(Model.rel)`` to the query of the same function that made the object.
+
+        Only for an object bound once, to the result of a chain rewritten for async here, whose
+        one entity declares ``rel`` as a lazily loading relationship; "" when not done.
+        """
+        if site.source is None or self.chain_modes.get(path, {}).get(site.source) != ASYNC:
+            return ""
+        facts = self.index.by_path.get(path)
+        chain = next((c for c in facts.chains if c.key == site.source), None) if facts else None
+        if chain is None or len(chain.entities) != 1 or chain.terminal not in _LOADS_ON:
+            return ""
+        entity = chain.entities[0]
+        if not self.models.lazy_relationship(entity, site.attr):
+            return ""
+        loads = self.loads.setdefault(path, {}).setdefault(site.source, [])
+        if (entity, site.attr) not in loads:
+            loads.append((entity, site.attr))
+        return f"selectinload({entity}.{site.attr})"
 
     def _edits(self) -> None:
         plumbing = self.plumbing.edits
@@ -640,7 +663,14 @@ class Planner:
                 fsa3=self.target.fsa3,
                 session_scalars=self.target.session_scalars,
                 plumbing=plumbing.get(path),
+                loads=tuple(
+                    (key, tuple(pairs)) for key, pairs in sorted(self.loads.get(path, {}).items())
+                ),
             )
+
+
+#: terminals after which the loaded objects come from the statement (not `get()`, `count()`...).
+_LOADS_ON = frozenset({"", "first", "one", "one_or_none", "all"})
 
 
 def _phrase(blocker: str) -> str:

@@ -39,6 +39,7 @@ class ChainFact:
     needs_mapped: bool = False  # a legacy query only when one of `entities` is a mapped class
     fsa_terminal: str = ""  # get_or_404 / first_or_404 / one_or_404 / paginate
     manual_fsa2: str = ""  # why it cannot be rewritten for Flask-SQLAlchemy 2.x ("" when it can)
+    terminal: str = ""  # the method that runs the query (`first`, `all`...), "" when none
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,8 @@ class FileEdits:
     fsa3: bool = True  # Flask-SQLAlchemy 3.x helpers exist
     session_scalars: bool = True  # `Session.scalars()` exists (SQLAlchemy 1.4.24+)
     plumbing: PlumbEdits | None = None  # the sync session plumbing to convert
+    #: chain → (class, relationship) pairs to load with `selectinload` (read later, in async code)
+    loads: tuple[tuple[Key, tuple[tuple[str, str], ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1035,6 +1035,7 @@ class _Scanner(cst.CSTVisitor):
                 needs_mapped=untyped is not None,
                 fsa_terminal=term.name if term and term.name in ch.FSA_TERMINALS else "",
                 manual_fsa2=manual_fsa2,
+                terminal=term.name if term else "",
             )
         )
         if not manual or not manual_fsa2:

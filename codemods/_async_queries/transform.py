@@ -24,6 +24,7 @@ IMPORTABLE = {
     "delete": "sqlalchemy",
     "exists": "sqlalchemy",
     "abort": "flask",
+    "selectinload": "sqlalchemy.orm",
 }
 
 
@@ -45,6 +46,7 @@ class _Rewriter(cst.CSTTransformer):
             site.key: (site, modes[site.group]) for site in sites if site.group in modes
         }
         self.edits = edits
+        self.loads = dict(edits.loads)
         self.imports: set[tuple[str, str]] = set()
         self.quals: list[str] = []
         self.classes: list[str] = []
@@ -77,6 +79,7 @@ class _Rewriter(cst.CSTTransformer):
             fsa3=self.edits.fsa3,
             session_scalars=self.edits.session_scalars,
             aliases=self.aliases,
+            loads=self.loads.get(site.group, ()),
         )
         result = ch.convert(chain, base, context)
         self.imports |= result.imports
