@@ -35,6 +35,7 @@ from .model import (
     ModuleFacts,
     Target,
 )
+from .plumbing import P_DEP
 from .plumbing_plan import PlumbingOptions, PlumbingPlan, PlumbingPlanner
 from .scan import ROOT_UNTYPED, module_name
 
@@ -284,6 +285,16 @@ class Planner:
         """Settle the session plumbing unit first: its verdict decides the async rewrite."""
         if self.plumbing_options is None:
             return []
+        # Callers of a session dependency may live in files nobody scanned (scripts, tasks).
+        dependencies = {
+            site.name.split(".")[-1]
+            for facts in self.analysed
+            if facts.plumbing is not None
+            for site in facts.plumbing.sites
+            if site.kind == P_DEP
+        }
+        for facts in self.load_extra(dependencies):
+            self.index.add(facts)
         calls = [
             (facts, call.caller, call.line, call.target, call.is_value)
             for facts in self.index.modules.values()

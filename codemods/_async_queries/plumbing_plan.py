@@ -238,7 +238,8 @@ class PlumbingPlanner:
         return self.plan
 
     def problem(self, facts: ModuleFacts, site: Plumb, why: str) -> None:
-        self.problems.append((facts.path, site.line, why))
+        # one line: a reason may quote a multi-line decorator
+        self.problems.append((facts.path, site.line, " ".join(why.split())))
 
     def work_for(self, facts: ModuleFacts) -> _FileWork:
         return self.work.setdefault(facts.path, _FileWork())
