@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -41,7 +42,7 @@ from backfix.results import FileFacts, Violation
 from backfix.source import SourceError, SourceFile, parse_cst
 from backfix.versions import RUNNING, Found, VersionError, find_versions
 
-from ._async_queries.graph import Planner, find_db_module, project_files
+from ._async_queries.graph import Planner, PlanOutcome, find_db_module, project_files
 from ._async_queries.mappings import read_mappings
 from ._async_queries.model import FileEdits, ModuleFacts, Target
 from ._async_queries.plumbing_plan import DRIVER_PACKAGES, PlumbingOptions
@@ -53,7 +54,7 @@ MODES = ("auto", "sync", "async")
 _RELEVANT = re.compile(
     # `.query(` / `.query.` (and a Query kept in a variable at line end), not `url.query` reads.
     rb"(?m)\.query\s*[(.]|\.query[ \t]*$|AsyncSession|async_sessionmaker|async_scoped_session|create_async_engine"
-    rb"|Depends\(|Security\(|sessionmaker\(|create_engine\(|SQLAlchemy\(|\bSession\b|create_all\("
+    rb"|Depends\(|Security\(|sessionmaker\(|create_engine\(|SQLAlchemy\(|Session|create_all\("
 )
 _MAX_EXTRA_BYTES = 1_000_000
 
@@ -144,21 +145,45 @@ class AsyncQueries(Codemod):
             return find_db_module(project.root, others)
 
         versions = _versions(project)
+        extras: list[ModuleFacts] = []
+
+        def load_and_keep(names: set[str]) -> list[ModuleFacts]:
+            found = load_extra(names)
+            extras.extend(found)
+            return found
+
         mode = self.options["mode"]
         convert = mode == "async" or (mode == "auto" and self.options["convert_engine"])
         if convert and mode == "auto" and any(_sync_plumbing(m) for m in modules):
             mode = "async"  # the sessions are about to become AsyncSession
-        planner = Planner(
-            modules,
-            mode,
-            load_extra,
-            read_mappings(project.root, sorted(known) + others),
-            project.read,
-            dynamic_paths=sorted({f.path for f in facts}),
-            target=target_of(versions),
-            plumbing=plumbing_options(project, versions, self.options) if convert else None,
-        )
-        outcome = planner.run(db_module)
+        mappings = read_mappings(project.root, sorted(known) + others)
+        options = plumbing_options(project, versions, self.options) if convert else None
+
+        def plan_once(plumbing: PlumbingOptions | None) -> tuple[Planner, PlanOutcome]:
+            planner = Planner(
+                modules,
+                mode,
+                load_and_keep,
+                mappings,
+                project.read,
+                dynamic_paths=sorted({f.path for f in facts}),
+                target=target_of(versions),
+                plumbing=plumbing,
+            )
+            for extra in list(extras):
+                planner.index.add(extra)
+            return planner, planner.run(db_module)
+
+        planner, outcome = plan_once(options)
+        if options is not None and planner.plumbing_stops:
+            # A caller cannot await what the plumbing made async: the unit stays manual.
+            path, line, trail = planner.plumbing_stops[0]
+            stop = (
+                path,
+                line,
+                f"a caller cannot await `{trail.split(' ← ')[-1]}`, which the conversion makes async (chain: {trail})",
+            )
+            _, outcome = plan_once(replace(options, refuse=stop))
         violations = [
             Violation(
                 path=f.path,

@@ -35,7 +35,7 @@ from .model import (
     ModuleFacts,
     Target,
 )
-from .plumbing import P_DEP
+from .plumbing import P_DEP, P_ENGINE, P_FACTORY
 from .plumbing_plan import PlumbingOptions, PlumbingPlan, PlumbingPlanner
 from .scan import ROOT_UNTYPED, module_name
 
@@ -238,6 +238,8 @@ class Planner:
         self.plumbing = PlumbingPlan()
         self.dependencies: set[FuncRef] = set()
         self.loads: dict[str, dict[Key, list[tuple[str, str]]]] = {}
+        #: (path, line, chain) of calls that cannot await a function the plumbing made async
+        self.plumbing_stops: list[tuple[str, int, str]] = []
         any_async = any(m.async_markers for m in modules)
         any_sync = any(m.sync_markers for m in modules)
         self.default_mode = ASYNC if any_async and not any_sync else SYNC
@@ -286,15 +288,17 @@ class Planner:
         if self.plumbing_options is None:
             return []
         # Callers of a session dependency may live in files nobody scanned (scripts, tasks).
-        dependencies = {
+        names = {
             site.name.split(".")[-1]
             for facts in self.analysed
             if facts.plumbing is not None
             for site in facts.plumbing.sites
-            if site.kind == P_DEP
+            if site.kind in {P_DEP, P_ENGINE, P_FACTORY} and site.name
         }
-        for facts in self.load_extra(dependencies):
+        for facts in self.load_extra(names):
             self.index.add(facts)
+        analysed = {facts.path for facts in self.analysed}
+        outside = [f for f in self.index.modules.values() if f.path not in analysed]
         calls = [
             (facts, call.caller, call.line, call.target, call.is_value)
             for facts in self.index.modules.values()
@@ -303,7 +307,7 @@ class Planner:
         planner = PlumbingPlanner(
             self.analysed, self.index.find_module, self._func_at, self.plumbing_options
         )
-        self.plumbing = planner.run(calls)
+        self.plumbing = planner.run(calls, outside)
         for path, site, message, reason in self.plumbing.findings:
             self._finding(path, site.line, site.col, message, reason, site.scope, site.snippet)
         self.dependencies = set(self.plumbing.dependencies)
@@ -479,6 +483,7 @@ class Planner:
             self.awaits = {path: set(keys) for path, keys in base_awaits.items()}
             self.make_async = {}
             self.boundary_ordinals = {}
+            self.plumbing_stops = []
             del self.outcome.findings[base_findings:]
             self._walk(seeds, existing)
             names = {part for _, qual in self.async_funcs for part in qual.split(".")}
@@ -532,6 +537,7 @@ class Planner:
                 f"`{name}` becomes async but is used here as a value (callback, dispatch table); "
                 f"its calls cannot be found. Chain: {trail}",
                 reported,
+                trail,
             )
             return
         caller = self._func(facts, call.caller)
@@ -552,6 +558,7 @@ class Planner:
                 f"calls `{name}`, which becomes async, but stands {_phrase(blocker)}; propagation "
                 f"stops here. Chain: {trail}",
                 reported,
+                trail,
             )
             return
         assert caller is not None and call.caller is not None
@@ -563,10 +570,18 @@ class Planner:
             work.append((caller_ref, f"{trail} ← {call.caller}"))
 
     def _boundary(
-        self, facts: ModuleFacts, call: CallFact, reason: str, reported: set[tuple[str, Key]]
+        self,
+        facts: ModuleFacts,
+        call: CallFact,
+        reason: str,
+        reported: set[tuple[str, Key]],
+        trail: str = "",
     ) -> None:
         if (facts.path, call.key) in reported:
             return
+        origin = trail.split(" ← ")[0]
+        if origin in {qual for _, (_, qual) in self.plumbing.seeds}:
+            self.plumbing_stops.append((facts.path, call.line, trail))
         reported.add((facts.path, call.key))
         label = f"boundary:{':'.join(call.target)}"
         count = self.boundary_ordinals.get((facts.path, label), 0) + 1

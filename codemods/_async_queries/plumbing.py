@@ -345,11 +345,16 @@ class PlumbingScanner(cst.CSTVisitor):
             if isinstance(statement, cst.With):
                 others = tuple(_code(i.item) for i in statement.items if i is not parent)
                 self.add(P_WITH, statement, target=target, name=_asname(parent), extra=others)
-                keywords = tuple((a.keyword.value, _code(a.value)) for a in node.args if a.keyword)
-                self.add(P_SESSION, node, target=target, keywords=keywords, extra=("with",))
+                self.add(
+                    P_SESSION,
+                    node,
+                    target=target,
+                    name=_bind(node),
+                    keywords=_keywords(node),
+                    extra=("with",),
+                )
                 return
-        keywords = tuple((a.keyword.value, _code(a.value)) for a in node.args if a.keyword)
-        self.add(P_SESSION, node, target=target, keywords=keywords)
+        self.add(P_SESSION, node, target=target, name=_bind(node), keywords=_keywords(node))
 
     def _member_call(self, node: cst.Call, func: cst.Attribute) -> None:
         method = func.attr.value
@@ -456,6 +461,18 @@ class PlumbingScanner(cst.CSTVisitor):
         return PlumbingFacts(
             tuple(self.sites), symbols, tuple(self.constants), tuple(self.aliases), self.fastapi
         )
+
+
+def _bind(call: cst.Call) -> str:
+    """The engine a ``Session(engine)`` / ``Session(bind=engine)`` is bound to (its code)."""
+    for arg in call.args:
+        if (arg.keyword is None and not arg.star) or (arg.keyword and arg.keyword.value == "bind"):
+            return _code(arg.value)
+    return ""
+
+
+def _keywords(call: cst.Call) -> tuple[tuple[str, str], ...]:
+    return tuple((a.keyword.value, _code(a.value)) for a in call.args if a.keyword)
 
 
 def _asname(item: cst.WithItem) -> str:

@@ -29,6 +29,20 @@ from .plumbing import (
 )
 
 FuncRef = tuple[str, str]
+
+
+def _is_test(path: str) -> bool:
+    """Test code: under a ``tests``/``test`` folder, ``test_*.py``, ``*_test.py``, ``conftest.py``."""
+    parts = path.split("/")
+    name = parts[-1]
+    return (
+        any(p in {"tests", "test"} for p in parts[:-1])
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+    )
+
+
 Ref = tuple[str, str]  # (module, module-level name)
 
 #: async drivers: package to add, and the connect_args keys it accepts (None: the same as before).
@@ -116,6 +130,8 @@ class PlumbingOptions:
     async_url: bool = False
     sqlalchemy2: bool = True  # `async_sessionmaker` exists
     drivers: Mapping[str, Found] = field(default_factory=dict)  # driver package → version found
+    #: (path, line, reason) found by a first plan: a caller that cannot await what becomes async
+    refuse: tuple[str, int, str] | None = None
 
 
 @dataclass
@@ -201,9 +217,12 @@ class PlumbingPlanner:
     # -- the unit ---------------------------------------------------------------------------------------
 
     def run(
-        self, calls: Iterable[tuple[ModuleFacts, str | None, int, tuple[str, ...], bool]]
+        self,
+        calls: Iterable[tuple[ModuleFacts, str | None, int, tuple[str, ...], bool]],
+        outside: Iterable[ModuleFacts] = (),
     ) -> PlumbingPlan:
-        """Check everything; ``calls`` are (module, caller, line, target, is_value) of the project."""
+        """Check everything; ``calls`` are (module, caller, line, target, is_value) of the project,
+        ``outside`` the project files beyond the unit that mention its engines or factories."""
         converting: list[tuple[ModuleFacts, Plumb, str]] = []
         for facts in self.modules:
             assert facts.plumbing is not None
@@ -214,6 +233,9 @@ class PlumbingPlanner:
         if not converting:
             return self.plan
         self.check_direct_calls(calls)
+        self.check_outside(outside)
+        if self.options.refuse is not None:
+            self.problems.append(self.options.refuse)
         if self.problems:
             path, line, why = self.problems[0]
             more = len(self.problems) - 1
@@ -496,6 +518,44 @@ class PlumbingPlanner:
                         "an async generator it needs `async for` or `anext()` there",
                     )
                 )
+
+    def check_outside(self, modules: Iterable[ModuleFacts]) -> None:
+        """Files beyond the unit that open sessions on its engine would break: they block it.
+
+        Test code is named in a note instead: its fixtures need an async version anyway.
+        """
+        for facts in modules:
+            if facts.plumbing is None or facts.module in self.by_module:
+                continue
+            site = next((s for s in facts.plumbing.sites if self.uses_unit(facts, s)), None)
+            if site is None:
+                continue
+            if _is_test(facts.path):
+                self.plan.notes.append(
+                    f"async-queries: {facts.path}:{site.line} opens a sync session on the engine "
+                    "that becomes async: give the tests an async session fixture"
+                )
+                continue
+            self.problems.append(
+                (
+                    facts.path,
+                    site.line,
+                    f"{facts.path} uses the engine or session factory that becomes async "
+                    f"(line {site.line}) but is not among the files converted: add it to --path",
+                )
+            )
+
+    def uses_unit(self, facts: ModuleFacts, site: Plumb) -> bool:
+        """Does ``site`` (in a file beyond the unit) open a sync session on the unit's engine?"""
+        if site.kind == P_SESSION:
+            ref = self.resolve(facts, site.target)
+            if ref in self.factories:
+                return True
+            bind = self.resolve(facts, site.name) if site.name else None
+            return self.sync_symbol(facts, site.target, "Session") and bind in self.engines
+        if site.kind in {P_TABLES, P_USE} and site.target:
+            return self.resolve(facts, site.target) in self.engines
+        return False
 
     # -- tables and engine uses -------------------------------------------------------------------
 

@@ -1372,4 +1372,4 @@ def scan(
 
 
 #: what makes a module worth the plumbing pass.
-_PLUMBING = re.compile(r"create_engine|sessionmaker|scoped_session|Session\b|create_all|drop_all")
+_PLUMBING = re.compile(r"create_engine|sessionmaker|scoped_session|Session|create_all|drop_all")

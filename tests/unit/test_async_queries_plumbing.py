@@ -174,3 +174,42 @@ def test_an_already_async_app_keeps_its_plumbing(tmp_path: Path) -> None:
     assert plumbing.split("\n", 1)[1] in after  # everything after the first import line
     assert "from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker" in after
     assert "async def count(db: AsyncSession):" in after
+
+
+def test_a_script_that_cannot_await_keeps_the_whole_unit_manual(tmp_path: Path) -> None:
+    script = (
+        "from sqlalchemy.orm import Session\n\n"
+        "from app.db import engine\n\n\n"
+        "def init():\n"
+        "    with Session(engine) as session:\n"
+        "        session.commit()\n\n\n"
+        'if __name__ == "__main__":\n'
+        "    init()\n"
+    )
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"app/initial_data.py": script})
+    assert not result.changes
+    engine = next(v for v in result.violations if "sync engine" in v.message)
+    assert "a caller cannot await `init`" in engine.reason
+    assert "app/initial_data.py:12" in engine.reason
+
+
+def test_a_file_beyond_the_paths_using_the_engine_blocks_the_unit(tmp_path: Path) -> None:
+    prestart = (
+        "from sqlalchemy.orm import Session\n\n"
+        "from app.db import engine\n\n\n"
+        "def ping():\n"
+        "    with Session(engine) as session:\n"
+        "        return session.is_active\n"
+    )
+    test = "from app.db import SessionLocal\n\n\ndef test_x():\n    with SessionLocal() as db:\n        assert db\n"
+    files = {"scripts/prestart.py": prestart, "tests/test_db.py": test}
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    result = _run(tmp_path, _db('"sqlite:///x.db"'))
+    assert not result.changes
+    engine = next(v for v in result.violations if "sync engine" in v.message)
+    assert (
+        "scripts/prestart.py uses the engine or session factory that becomes async" in engine.reason
+    )
+    assert any("tests/test_db.py:5 opens a sync session" in n for n in result.notes)
