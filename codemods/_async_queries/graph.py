@@ -238,6 +238,7 @@ class Planner:
         self.plumbing = PlumbingPlan()
         self.dependencies: set[FuncRef] = set()
         self.loads: dict[str, dict[Key, list[tuple[str, str]]]] = {}
+        self.runs: dict[str, set[Key]] = {}  # module-level `main()` calls to run on an event loop
         #: (path, line, chain) of calls that cannot await a function the plumbing made async
         self.plumbing_stops: list[tuple[str, int, str]] = []
         any_async = any(m.async_markers for m in modules)
@@ -484,6 +485,7 @@ class Planner:
             self.make_async = {}
             self.boundary_ordinals = {}
             self.plumbing_stops = []
+            self.runs = {}
             del self.outcome.findings[base_findings:]
             self._walk(seeds, existing)
             names = {part for _, qual in self.async_funcs for part in qual.split(".")}
@@ -547,6 +549,9 @@ class Planner:
                 if caller_ref not in made:
                     made.add(caller_ref)
                     work.append((caller_ref, f"{trail} ← {call.caller}"))
+            return
+        if call.main_guard and caller is None:
+            self.runs.setdefault(facts.path, set()).add(call.key)  # `asyncio.run(main())`
             return
         blocker = call.blocker or (caller.blocker if caller and not caller.is_async else "")
         if caller is None and not call.blocker:
@@ -678,6 +683,7 @@ class Planner:
     def _edits(self) -> None:
         plumbing = self.plumbing.edits
         paths = set(self.chain_modes) | set(self.awaits) | set(self.make_async) | set(plumbing)
+        paths |= set(self.runs)
         for path in sorted(paths):
             self.outcome.edits[path] = FileEdits(
                 chains=tuple(sorted(self.chain_modes.get(path, {}).items())),
@@ -689,6 +695,7 @@ class Planner:
                 fsa3=self.target.fsa3,
                 session_scalars=self.target.session_scalars,
                 plumbing=plumbing.get(path),
+                runs=frozenset(self.runs.get(path, set())),
                 loads=tuple(
                     (key, tuple(pairs)) for key, pairs in sorted(self.loads.get(path, {}).items())
                 ),

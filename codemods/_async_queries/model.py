@@ -96,6 +96,7 @@ class CallFact:
     awaited: bool
     blocker: str = ""  # why an `await` cannot be added here (lambda, generator expression...)
     is_value: bool = False  # the function is referenced as a value, not called
+    main_guard: bool = False  # a statement of its own under `if __name__ == "__main__":`
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class FileEdits:
 
     chains: tuple[tuple[Key, str], ...] = ()  # chain key → mode
     awaits: frozenset[Key] = field(default_factory=frozenset)
+    runs: frozenset[Key] = field(default_factory=frozenset)  # calls to wrap in `asyncio.run()`
     make_async: frozenset[str] = field(default_factory=frozenset)
     db_import: str = ""  # module to import `db` from, when a rewritten chain needs it
     eager: frozenset[str] = field(default_factory=frozenset)  # classes that need unique()

@@ -1213,6 +1213,7 @@ class _Scanner(cst.CSTVisitor):
         if target is None:
             return
         key = self.key(node)
+        guard = self._main_guard(node)
         self.calls.append(
             CallFact(
                 key,
@@ -1221,8 +1222,32 @@ class _Scanner(cst.CSTVisitor):
                 self._caller(),
                 target,
                 self._handled(node),
-                self.context_blocker(),
+                "" if guard else self.context_blocker(),
+                main_guard=guard,
             )
+        )
+
+    def _main_guard(self, node: cst.Call) -> bool:
+        """``main()`` as a statement of its own under a module-level ``if __name__ == "__main__":``."""
+        if self.frames or self.class_stack or self.blockers:
+            return False
+        expr = self.parent(node)
+        line = self.parent(expr) if isinstance(expr, cst.Expr) else None
+        block = self.parent(line) if isinstance(line, cst.SimpleStatementLine) else None
+        test = self.parent(block) if isinstance(block, cst.IndentedBlock) else None
+        if not (isinstance(test, cst.If) and isinstance(line, cst.SimpleStatementLine)):
+            return False
+        if len(line.body) != 1 or not isinstance(self.parent(test), cst.Module):
+            return False
+        condition = test.test
+        return (
+            isinstance(condition, cst.Comparison)
+            and isinstance(condition.left, cst.Name)
+            and condition.left.value == "__name__"
+            and len(condition.comparisons) == 1
+            and isinstance(condition.comparisons[0].operator, cst.Equal)
+            and isinstance(condition.comparisons[0].comparator, cst.SimpleString)
+            and condition.comparisons[0].comparator.evaluated_value == "__main__"
         )
 
     def _handled(self, node: cst.Call) -> bool:

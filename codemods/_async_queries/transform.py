@@ -92,6 +92,9 @@ class _Rewriter(cst.CSTTransformer):
         if self.plumbing is not None:
             updated_node = self.plumbing.call(self._key(original_node), updated_node)
         node = self._replace(original_node, updated_node)
+        if self._key(original_node) in self.edits.runs:
+            self.imports.add(("asyncio", ""))
+            return cst.Call(cst.Attribute(cst.Name("asyncio"), cst.Name("run")), [cst.Arg(node)])
         if self._key(original_node) in self.edits.awaits and not isinstance(node, cst.Await):
             parent = self.get_metadata(ParentNodeProvider, original_node, None)
             parens = (
@@ -204,7 +207,7 @@ def rewrite_module(
     rewriter = _Rewriter(result.sites, edits, aliases, plumbing)
     new = wrapper.visit(rewriter)
     items = [
-        ImportSpec(source, name, None if aliases.get(name, name) == name else aliases[name])
+        ImportSpec(source, name or None, None if aliases.get(name, name) == name else aliases[name])
         for source, name in sorted(rewriter.imports)
     ]
     first_party: set[str] = set()

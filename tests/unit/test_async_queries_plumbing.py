@@ -183,14 +183,13 @@ def test_a_script_that_cannot_await_keeps_the_whole_unit_manual(tmp_path: Path) 
         "def init():\n"
         "    with Session(engine) as session:\n"
         "        session.commit()\n\n\n"
-        'if __name__ == "__main__":\n'
-        "    init()\n"
+        "init()  # at import time\n"
     )
     result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"app/initial_data.py": script})
     assert not result.changes
     engine = next(v for v in result.violations if "sync engine" in v.message)
     assert "a caller cannot await `init`" in engine.reason
-    assert "app/initial_data.py:12" in engine.reason
+    assert "app/initial_data.py:11" in engine.reason
 
 
 def test_a_file_beyond_the_paths_using_the_engine_blocks_the_unit(tmp_path: Path) -> None:
