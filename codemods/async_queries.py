@@ -45,7 +45,7 @@ from backfix.versions import RUNNING, Found, VersionError, find_versions
 from ._async_queries.graph import Planner, PlanOutcome, find_db_module, project_files
 from ._async_queries.mappings import read_mappings
 from ._async_queries.model import FileEdits, ModuleFacts, Target
-from ._async_queries.plumbing_plan import DRIVER_PACKAGES, PlumbingOptions
+from ._async_queries.plumbing_plan import DRIVER_PACKAGES, PlumbingOptions, is_test
 from ._async_queries.scan import scan
 from ._async_queries.transform import rewrite_module
 
@@ -175,9 +175,11 @@ class AsyncQueries(Codemod):
             return planner, planner.run(db_module)
 
         planner, outcome = plan_once(options)
-        if options is not None and planner.plumbing_stops:
-            # A caller cannot await what the plumbing made async: the unit stays manual.
-            path, line, trail = planner.plumbing_stops[0]
+        # A caller cannot await what the plumbing made async: the unit stays manual. Tests are
+        # reported where they stop, like any propagation boundary; they do not block the app.
+        stops = [stop for stop in planner.plumbing_stops if not is_test(stop[0])]
+        if options is not None and stops:
+            path, line, trail = stops[0]
             stop = (
                 path,
                 line,

@@ -27,6 +27,8 @@ SYNC_SOURCES = {
     ("sqlalchemy.orm.session", "Session"): "Session",
     ("sqlalchemy.orm", "scoped_session"): "scoped_session",
     ("sqlmodel", "Session"): "Session",
+    ("sqlalchemy", "Engine"): "Engine",
+    ("sqlalchemy.engine", "Engine"): "Engine",
     ("typing", "Generator"): "Generator",
     ("typing", "Iterator"): "Iterator",
     ("collections.abc", "Generator"): "Generator",
@@ -418,7 +420,7 @@ class PlumbingScanner(cst.CSTVisitor):
     # -- other uses of the sync names -------------------------------------------------------------
 
     def visit_Name(self, node: cst.Name) -> None:
-        if id(node) in self.handled or self.role(node) != "Session":
+        if id(node) in self.handled or self.role(node) not in {"Session", "Engine"}:
             return
         parent = self.parent(node)
         if isinstance(parent, (cst.ImportAlias, cst.AsName)):
@@ -438,7 +440,7 @@ class PlumbingScanner(cst.CSTVisitor):
             node,
             target=node.value,
             blocker=f"`{node.value}` is used as a value here (not an annotation or a call): "
-            "decide by hand what it becomes with `AsyncSession`",
+            "decide by hand what it becomes with `AsyncSession`/`AsyncEngine`",
         )
 
     def _in_annotation(self, node: cst.CSTNode) -> bool:

@@ -31,7 +31,7 @@ from .plumbing import (
 FuncRef = tuple[str, str]
 
 
-def _is_test(path: str) -> bool:
+def is_test(path: str) -> bool:
     """Test code: under a ``tests``/``test`` folder, ``test_*.py``, ``*_test.py``, ``conftest.py``."""
     parts = path.split("/")
     name = parts[-1]
@@ -530,7 +530,7 @@ class PlumbingPlanner:
             site = next((s for s in facts.plumbing.sites if self.uses_unit(facts, s)), None)
             if site is None:
                 continue
-            if _is_test(facts.path):
+            if is_test(facts.path):
                 self.plan.notes.append(
                     f"async-queries: {facts.path}:{site.line} opens a sync session on the engine "
                     "that becomes async: give the tests an async session fixture"
@@ -615,7 +615,7 @@ class PlumbingPlanner:
             renames = tuple(
                 s
                 for s in facts.plumbing.symbols
-                if s[1] in {"create_engine", "sessionmaker", "Session"}
+                if s[1] in {"create_engine", "sessionmaker", "Session", "Engine"}
             )
             if not renames and not any(vars(work).values()):
                 continue

@@ -32,11 +32,13 @@ class PlumbingRewrite:
             "create_async_engine": ASYNC_IO,
             "async_sessionmaker": ASYNC_IO,
             "AsyncSession": session_source,
+            "AsyncEngine": ASYNC_IO,
         }
         new_roles = {
             "create_engine": "create_async_engine",
             "sessionmaker": "async_sessionmaker" if edits.async_sessionmaker else "",
             "Session": "AsyncSession",
+            "Engine": "AsyncEngine",
         }
         wanted = dict(self.sources)
         for _local, role, source in edits.renames:

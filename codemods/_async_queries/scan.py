@@ -728,6 +728,8 @@ class _Scanner(cst.CSTVisitor):
                 if last == "route" and not self.info.flask:
                     continue
                 return f"decorated with @{_code(dec)}: {BLOCKING_DECORATORS[last]}"
+            if _async_capable(dec, self.info):
+                continue
             if last in FLASK_METHOD_DECORATORS and self.info.flask and not self.info.fastapi:
                 return f"decorated with @{_code(dec)}: {BLOCKING_DECORATORS['route']}"
             if last not in SAFE_DECORATORS and node.asynchronous is None:
@@ -1312,6 +1314,18 @@ class _Scanner(cst.CSTVisitor):
             async_markers=self.async_markers,
             sync_markers=self.sync_markers,
         )
+
+
+#: decorators of libraries that wrap coroutine functions in async wrappers of their own.
+ASYNC_CAPABLE = frozenset({("tenacity", "retry")})
+
+
+def _async_capable(decorator: cst.BaseExpression, info: ModuleInfo) -> bool:
+    """``@retry(...)`` imported from tenacity: it awaits a coroutine function it decorates."""
+    func = decorator.func if isinstance(decorator, cst.Call) else decorator
+    if not isinstance(func, cst.Name):
+        return False
+    return info.imports.get(func.value) in {(module, name) for module, name in ASYNC_CAPABLE}
 
 
 def _fsa_db(receiver: cst.BaseExpression) -> str:

@@ -212,3 +212,24 @@ def test_a_file_beyond_the_paths_using_the_engine_blocks_the_unit(tmp_path: Path
         "scripts/prestart.py uses the engine or session factory that becomes async" in engine.reason
     )
     assert any("tests/test_db.py:5 opens a sync session" in n for n in result.notes)
+
+
+def test_a_retried_check_script_converts_with_its_engine_annotation(tmp_path: Path) -> None:
+    script = (
+        "from sqlalchemy import Engine\n"
+        "from sqlalchemy.orm import Session\n"
+        "from tenacity import retry, stop_after_attempt\n\n"
+        "from app.db import engine\n\n\n"
+        "@retry(stop=stop_after_attempt(3))\n"
+        "def ping(db_engine: Engine) -> None:\n"
+        "    with Session(db_engine) as session:\n"
+        "        session.commit()\n\n\n"
+        'if __name__ == "__main__":\n'
+        "    ping(engine)\n"
+    )
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"app/prestart.py": script})
+    after = _after(result, "app/prestart.py")
+    assert "async def ping(db_engine: AsyncEngine) -> None:" in after
+    assert "async with AsyncSession(db_engine, expire_on_commit=False) as session:" in after
+    assert "asyncio.run(ping(engine))" in after
+    assert "from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession" in after
