@@ -10,7 +10,10 @@ What:
       ``get_or_404``, ``first_or_404``, ``one_or_404`` and ``paginate``;
     * ``--mode async`` (or ``auto`` on an AsyncSession): the statements are awaited, missing awaits on
       AsyncSession methods are added, and enclosing functions become ``async def`` up the call graph,
-      across files, with ``await`` at every resolved call site.
+      across files, with ``await`` at every resolved call site;
+    * the session plumbing of a sync app (``--mode async``, or ``convert_engine``): engine, session
+      factory, ``Session(engine)``, session dependencies, annotations, ``create_all``, SQLModel's
+      ``AsyncSession``, converted across files as one unit or left manual as a whole.
 
 Why:
     ``Query`` is legacy in SQLAlchemy 2.0, and ``AsyncSession`` has no ``query()`` at all: an app moved
@@ -23,7 +26,8 @@ Safety:
 
 Options:
     ``mode`` = ``auto`` | ``sync`` | ``async``; ``session_names``: extra names (variables, parameters,
-    ``self.<name>`` attributes) to treat as sessions.
+    ``self.<name>`` attributes) to treat as sessions; ``convert_engine``: convert the plumbing in
+    ``auto`` mode too; ``async_url``: the engine URLs the tool cannot read name an async driver.
 """
 
 from __future__ import annotations
@@ -175,16 +179,8 @@ class AsyncQueries(Codemod):
             return planner, planner.run(db_module)
 
         planner, outcome = plan_once(options)
-        # A caller cannot await what the plumbing made async: the unit stays manual. Tests are
-        # reported where they stop, like any propagation boundary; they do not block the app.
-        stops = [stop for stop in planner.plumbing_stops if not is_test(stop[0])]
-        if options is not None and stops:
-            path, line, trail = stops[0]
-            stop = (
-                path,
-                line,
-                f"a caller cannot await `{trail.split(' ← ')[-1]}`, which the conversion makes async (chain: {trail})",
-            )
+        stop = _plumbing_stop(planner)
+        if options is not None and stop is not None:
             _, outcome = plan_once(replace(options, refuse=stop))
         violations = [
             Violation(
@@ -247,6 +243,21 @@ def _versions(project: ProjectContext) -> dict[str, Found]:
         return find_versions(Path(project.root), overrides)
     except VersionError as exc:
         raise ConfigError(str(exc)) from None
+
+
+def _plumbing_stop(planner: Planner) -> tuple[str, int, str] | None:
+    """A caller that cannot await what the plumbing made async: then the unit stays manual.
+
+    Tests are reported where they stop, like any propagation boundary; they do not block the app.
+    """
+    for path, line, trail in planner.plumbing_stops:
+        if not is_test(path):
+            name = trail.split(" ← ")[-1]
+            why = (
+                f"a caller cannot await `{name}`, which the conversion makes async (chain: {trail})"
+            )
+            return path, line, why
+    return None
 
 
 def _sync_plumbing(module: ModuleFacts) -> bool:
