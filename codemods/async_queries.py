@@ -41,7 +41,7 @@ from typing import Any, ClassVar
 import libcst as cst
 
 from backfix.codemod import Codemod, ConfigError, Plan, ProjectContext
-from backfix.imports import project_root
+from backfix.imports import first_party_packages, project_root
 from backfix.results import FileFacts, Violation
 from backfix.source import SourceError, SourceFile, parse_cst
 from backfix.versions import RUNNING, Found, VersionError, find_versions
@@ -230,8 +230,9 @@ class AsyncQueries(Codemod):
         """Apply one file's planned edits."""
         assert isinstance(edits, FileEdits)
         root = project_root(source.abs_path, source.path)
+        first_party = first_party_packages(source.abs_path, root)
         return rewrite_module(
-            source.path, source.module, source.text, self.session_names, edits, root
+            source.path, source.module, source.text, self.session_names, edits, root, first_party
         )
 
 

@@ -199,8 +199,10 @@ def rewrite_module(
     session_names: list[str],
     edits: FileEdits,
     root: Path | None = None,
+    first_party: frozenset[str] = frozenset(),
 ) -> cst.Module:
-    """Apply one file's planned edits; ``root`` (the project's) tells first-party imports apart."""
+    """Apply one file's planned edits; ``root`` (the project's) and ``first_party`` (top-level
+    packages ruff counts as the project's for this file) tell first-party imports apart."""
     result, wrapper = scan(path, module, text, session_names)
     aliases = import_aliases(module, IMPORTABLE)
     plumbing = PlumbingRewrite(module, edits.plumbing) if edits.plumbing else None
@@ -210,14 +212,14 @@ def rewrite_module(
         ImportSpec(source, name or None, None if aliases.get(name, name) == name else aliases[name])
         for source, name in sorted(rewriter.imports)
     ]
-    first_party: set[str] = set()
+    ours = set(first_party)
     if edits.db_import:
         items.append(ImportSpec(_db_module(path, module, edits.db_import), "db"))
-        first_party.add(edits.db_import.split(".")[0])
+        ours.add(edits.db_import.split(".")[0])
     if items:
-        new = add_imports(new, items, root=root, first_party=first_party)
+        new = add_imports(new, items, root=root, first_party=ours)
     if plumbing is not None:
-        new = plumbing.fix_imports(new, root, first_party)
+        new = plumbing.fix_imports(new, root, ours)
     return new
 
 
