@@ -19,6 +19,7 @@ from pathlib import Path
 
 import git
 
+from backfix import interrupts
 from backfix.results import FileChange
 
 
@@ -186,11 +187,14 @@ def temporary_worktree(repo: git.Repo) -> Iterator[Path]:
     try:
         yield tree
     finally:
-        with contextlib.suppress(git.GitCommandError):
-            repo.git.worktree("remove", "--force", str(tree))
-        shutil.rmtree(scratch, ignore_errors=True)
-        with contextlib.suppress(git.GitCommandError):
-            repo.git.worktree("prune")
+        with interrupts.deferred() as signals:
+            with contextlib.suppress(git.GitCommandError):
+                repo.git.worktree("remove", "--force", str(tree))
+            shutil.rmtree(scratch, ignore_errors=True)
+            with contextlib.suppress(git.GitCommandError):
+                repo.git.worktree("prune")
+        if signals.received:
+            raise KeyboardInterrupt
 
 
 def resolve_commit(repo: git.Repo, ref: str) -> str:

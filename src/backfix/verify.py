@@ -124,8 +124,11 @@ class TrialTree:
             raise KeyboardInterrupt
 
     def undo(self) -> None:
-        """Restore every file written by :meth:`write` byte for byte; remove new files and folders."""
-        with interrupts.deferred():
+        """Restore every file written by :meth:`write` byte for byte; remove new files and folders.
+
+        An interrupt waits until everything is restored, then propagates.
+        """
+        with interrupts.deferred() as signals:
             for change in reversed(self._written):
                 path = Path(change.abs_path)
                 if change.before is None:
@@ -137,6 +140,8 @@ class TrialTree:
                 with contextlib.suppress(OSError):
                     folder.rmdir()  # only when empty: the tests may have left files there
             self._made_dirs = []
+        if signals.received:
+            raise KeyboardInterrupt
 
     def _here(self, change: FileChange) -> FileChange:
         """``change`` relocated into this tree (it is read from there, so ``before`` is what is)."""

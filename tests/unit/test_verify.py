@@ -4,12 +4,15 @@ and the halving search (with a fake runner and a fake test command)."""
 from __future__ import annotations
 
 import itertools
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
+import git
 import pytest
 
 from backfix.bisection import Bisection, Selector, bisect
+from backfix.gitops import temporary_worktree
 from backfix.results import FileChange, RunResult, Violation
 from backfix.testrun import TestRun, failing_tests, run_tests
 from backfix.verify import Judge, TrialTree, VerifyFailed, VerifyRequest, check_baseline
@@ -208,3 +211,23 @@ def test_the_diff_of_a_backed_out_unit_is_against_the_kept_tree() -> None:
     assert broken.unit == "u1.py"
     # The service module's diff starts from the kept u0, not from the original.
     assert "\n-u0.py\n" in broken.diff and "\n+u0.pyu1.py\n" in broken.diff
+
+
+def test_temporary_worktree_is_removed_again(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    for args in (["init", "-q", "-b", "main"], ["config", "user.name", "T"]):
+        subprocess.run(["git", *args], cwd=root, check=True)
+    subprocess.run(["git", "config", "user.email", "t@e"], cwd=root, check=True)
+    (root / "a.py").write_text("x = 1\n")
+    (root / "dirty.py").write_text("uncommitted\n")
+    subprocess.run(["git", "add", "a.py"], cwd=root, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "one"], cwd=root, check=True)
+    repo = git.Repo(root)
+    with temporary_worktree(repo) as tree:
+        assert (tree / "a.py").read_text() == "x = 1\n"
+        assert not (tree / "dirty.py").exists()  # HEAD, not the working tree
+        (tree / "a.py").write_text("x = 2\n")
+    assert not tree.exists()
+    assert len(repo.git.worktree("list").splitlines()) == 1
+    assert (root / "a.py").read_text() == "x = 1\n"
