@@ -179,7 +179,9 @@ def trial_tree(workspace: Workspace, in_place: bool) -> Iterator[TrialTree]:
                 inside = cwd.relative_to(workspace.root)
             except ValueError:
                 inside = Path()
-            tree = TrialTree(root, root / inside, in_place=False)
+            # The same folder in the worktree, unless it is not in HEAD (an untracked folder).
+            cwd = root / inside if (root / inside).is_dir() else root
+            tree = TrialTree(root, cwd, in_place=False)
             try:
                 yield tree
             finally:
