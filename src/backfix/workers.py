@@ -156,9 +156,12 @@ def _child(fn: Callable[[T], R], task: T, sender: Connection) -> None:
 def _stop(executor: ProcessPoolExecutor) -> None:
     """Shut the pool down without waiting for queued or running tasks."""
     processes = list(getattr(executor, "_processes", {}).values())
-    executor.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
             process.kill()
     for process in processes:
         process.join()
+    # With every worker gone, wait for the executor's manager thread too, so none of its threads is
+    # still reading the workers' pipes while the interpreter exits (a suspected source of a "Bad file
+    # descriptor" traceback seen once under heavy load).
+    executor.shutdown(wait=True, cancel_futures=True)
