@@ -79,6 +79,10 @@ class Unmovable(Exception):
     """A unit of work that must stay in the route; the message is the reason."""
 
 
+class ExitUnmovable(Unmovable):
+    """Why a unit with an early exit inside cannot move, even with a returned status."""
+
+
 # --- units ------------------------------------------------------------------------------------------------
 
 
@@ -120,6 +124,11 @@ class Unit:
     split: list[SplitHandler] | None = None
     try_node: cst.Try | None = None
     column: int = 0
+    #: early exits inside the unit (``if response.errors: return ...``): the service returns
+    #: whether it committed, and the route runs the exit's body when it did not.
+    exits: list[cst.If] = field(default_factory=list)
+    #: the route's name for that status when the call also returns values ("" otherwise).
+    status: str = ""
 
 
 @dataclass
@@ -390,7 +399,7 @@ class Analyzer:
                 try:
                     self._evaluate(unit, previous_end, lifted)
                 except Unmovable as exc:
-                    unit.reason = str(exc)
+                    unit.reason = self._with_exits(unit, start, previous_end, lifted, str(exc))
                 previous_end = end
                 units.append(unit)
         for unit in units:
@@ -604,13 +613,17 @@ class Analyzer:
                 return False
         return True
 
-    def _naive_start(self, block: cst.IndentedBlock, end: int) -> int:
-        start = (
+    def _floor(self, block: cst.IndentedBlock) -> int:
+        """The first statement of ``block`` that could move (after a function's docstring)."""
+        return (
             1
             if is_docstring(block.body[0])
             and isinstance(self.index.parent(block), (cst.FunctionDef, cst.ClassDef))
             else 0
         )
+
+    def _naive_start(self, block: cst.IndentedBlock, end: int) -> int:
+        start = self._floor(block)
         for index in range(end):
             if self._region([block.body[index]]).reason:
                 start = index + 1
@@ -883,7 +896,9 @@ class Analyzer:
 
     # --- evaluation ---------------------------------------------------------------------------------------
 
-    def _evaluate(self, unit: Unit, previous_end: int, lifted: bool) -> None:
+    def _evaluate(
+        self, unit: Unit, previous_end: int, lifted: bool, allow_exits: bool = False
+    ) -> None:
         body = unit.block.body
         start = unit.start
         end_stmt = body[unit.end]
@@ -894,7 +909,9 @@ class Analyzer:
             and not self._pre_try_movable(unit.block, start, unit.end)
         ):
             start = unit.end
-        while start < unit.end and self._is_preparation(body[start]):
+        while start < unit.end and (
+            self._is_preparation(body[start]) or (allow_exits and self._is_exit(body[start]))
+        ):
             start += 1
         for index in range(previous_end + 1, start):
             write = self._uncommitted_write(body[index])
@@ -910,6 +927,9 @@ class Analyzer:
             unit.split = [SplitHandler(h, *self._split_handler(h)) for h in try_node.handlers]
         if len(stmts) == 1 and try_node is None and self._only_commit(stmts[0]):
             raise Unmovable(self._only_commit_reason(body, start))
+        if allow_exits:
+            unit.exits = [s for s in stmts[:-1] if isinstance(s, cst.If) and self._is_exit(s)]
+            self._check_exits(unit, stmts)
         moved_roots = self._moved_roots(unit, stmts)
         region = self._region(moved_roots)
         if region.reason:
@@ -939,6 +959,9 @@ class Analyzer:
         )
         returns = self._returns(unit, moved_ids)
         self._check_definite(flow, stmts, returns, {p.name for p in params})
+        if unit.exits:
+            returns = self._exit_returns(unit, flow, stmts, returns, params, moved_ids)
+            self._check_exit_reads(unit, stmts, region.hoists)
         self._check_handlers_end(unit, returns)
         used = {
             n.value
@@ -956,6 +979,8 @@ class Analyzer:
         )
         unit.params = all_params
         unit.returns = returns
+        if unit.exits and returns:
+            unit.status = unique("committed", self._function_names(function_node=unit.function))
         body_code = self._service_body(unit, stmts, region.hoists, dropped)
         function = unit.function
         class_node = self._route_class(function)
@@ -969,7 +994,145 @@ class Analyzer:
             body_code=body_code,
             imports=tuple(imports),
             route_names=frozenset(route_names),
+            status=bool(unit.exits),
         )
+
+    # --- early exits inside the unit -------------------------------------------------------------------
+
+    def _with_exits(
+        self, unit: Unit, naive_start: int, previous_end: int, lifted: bool, reason: str
+    ) -> str:
+        """Evaluate ``unit`` again with the early exits between its writes and its commit inside
+        it (the service then returns whether it committed); ``reason`` when that fails too."""
+        start = self._exit_start(unit.block, naive_start, previous_end)
+        if start is None or lifted:
+            return reason
+        unit.start, unit.try_node, unit.split = start, None, None
+        try:
+            self._evaluate(unit, previous_end, lifted, allow_exits=True)
+        except Unmovable as exc:
+            unit.exits, unit.status, unit.start = [], "", naive_start
+            return str(exc) if isinstance(exc, ExitUnmovable) else reason
+        return ""
+
+    def _exit_start(self, block: cst.IndentedBlock, start: int, previous_end: int) -> int | None:
+        """Where the unit starts when the early exits right before ``start`` join it."""
+        floor = max(previous_end + 1, self._floor(block))
+        if start - 1 < floor or not self._is_exit(block.body[start - 1]):
+            return None
+        # One exit joins the unit; an earlier one stays a check before it.
+        check = block.body[start - 1]
+        assert isinstance(check, cst.If)
+        function = next(f for f in self._enclosing(check) if isinstance(f, cst.FunctionDef))
+        tested = DataFlow(self.index, function).reads(check.test)
+        first = start - 1
+        while first - 1 >= floor and not self._region([block.body[first - 1]]).reason:
+            first -= 1
+        # The unit starts at the first write, or at what computes the values the exit tests;
+        # what comes before stays in the route, where it ran before the writes anyway.
+        for index in range(first, start - 1):
+            stmt = block.body[index]
+            if self._region([stmt]).writes or _assigned_names(stmt) & tested:
+                return index
+        return None
+
+    def _is_exit(self, stmt: cst.BaseStatement) -> bool:
+        """``if <test>: ...; return/abort(...)``: a check whose body answers the request and ends
+        it, with a test the service can evaluate. Its body stays in the route."""
+        if not isinstance(stmt, cst.If) or stmt.orelse is not None:
+            return False
+        if not isinstance(stmt.body, cst.IndentedBlock) or not self._region([stmt]).reason:
+            return False
+        if self._region([stmt.test]).reason or any(
+            isinstance(n, cst.NamedExpr) for n in iter_nodes(stmt.test)
+        ):
+            return False
+        for node in iter_nodes(stmt.body):
+            if (
+                isinstance(node, cst.Call)
+                and isinstance(node.func, cst.Attribute)
+                and node.func.attr.value == "commit"
+                and self.index.is_session(node.func.value)
+            ):
+                return False
+        function = next(f for f in self._enclosing(stmt) if isinstance(f, cst.FunctionDef))
+        return DataFlow(self.index, function).bound_after(_exit_body(stmt), set()) is None
+
+    def _check_exits(self, unit: Unit, stmts: list[cst.BaseStatement]) -> None:
+        """One early exit, before every commit of the unit."""
+        if not unit.exits:
+            return
+        lines = [self.index.line_col(e)[0] for e in unit.exits]
+        if len(unit.exits) > 1:
+            raise ExitUnmovable(
+                f"more than one early exit (lines {', '.join(map(str, lines))}) between the "
+                "writes and the commit: check those conditions before the first write, or keep "
+                "one check there"
+            )
+        position = next(i for i, s in enumerate(stmts) if s is unit.exits[0])
+        for stmt in stmts[:position]:
+            if any(_contains(stmt, call) for call in unit.commits):
+                raise ExitUnmovable(
+                    f"the early exit at line {lines[0]} comes after a commit of the same unit "
+                    "of work: split the writes before and after that commit"
+                )
+
+    def _exit_returns(
+        self,
+        unit: Unit,
+        flow: DataFlow,
+        stmts: list[cst.BaseStatement],
+        returns: list[str],
+        params: list[Param],
+        moved_ids: set[int],
+    ) -> list[str]:
+        """The returns with the names the exit's body reads that the moved code assigns; all of
+        them must be bound where the service returns early."""
+        exit_stmt = unit.exits[0]
+        assigned = {
+            a.name
+            for a in self._function_assignments(unit.function)
+            if isinstance(a, Assignment) and id(a.node) in moved_ids
+        }
+        body_reads = DataFlow(self.index, unit.function).reads(exit_stmt.body)
+        extra = sorted(body_reads & assigned - set(returns))
+        result = [*returns, *extra]
+        position = next(i for i, s in enumerate(stmts) if s is exit_stmt)
+        bound = flow.bound_after(stmts[:position], {p.name for p in params})
+        line = self.index.line_col(exit_stmt)[0]
+        for name in result:
+            if bound is not None and name not in bound:
+                raise ExitUnmovable(
+                    f"`{name}` is assigned after the early exit at line {line}, and the route "
+                    "reads it after the unit of work: assign it before that check"
+                )
+        return result
+
+    def _check_exit_reads(
+        self, unit: Unit, stmts: list[cst.BaseStatement], hoists: list[Hoist]
+    ) -> None:
+        """The route evaluates hoisted reads before the call: one that may fail must not come
+        after the early exit, where the original route had already answered the request."""
+        exit_stmt = unit.exits[0]
+        position = next(i for i, s in enumerate(stmts) if s is exit_stmt)
+        for hoist in hoists:
+            after = any(_contains(stmt, hoist.expr) for stmt in stmts[position + 1 :])
+            if after and self._may_fail(hoist):
+                raise ExitUnmovable(
+                    f"reads `{code_of(hoist.expr)}` after the early exit at line "
+                    f"{self.index.line_col(exit_stmt)[0]}; the route would read it first: read "
+                    "it into a variable before the unit of work"
+                )
+
+    def _function_assignments(self, function: cst.FunctionDef) -> list[object]:
+        assert isinstance(function.body, cst.IndentedBlock)
+        scope = self.index.scope_of(function.body.body[0])
+        return list(scope.assignments) if scope is not None else []
+
+    def _function_names(self, function_node: cst.FunctionDef) -> set[str]:
+        """Every name the route function binds or reads (a new local must not clash)."""
+        names = {n.value for n in iter_nodes(function_node) if isinstance(n, cst.Name)}
+        return names
 
     def _uncommitted_write(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The first statement in ``node`` that writes and is not part of a unit of work of its
@@ -996,9 +1159,20 @@ class Analyzer:
                 "only the commit itself could move: the writes it commits are not in its block "
                 "(an `if` condition, an enclosing block or a previous call)"
             )
+        why = self._region([body[stop]]).reason
+        line = self.index.line_col(body[stop])[0]
+        if why.startswith("builds the response"):
+            call = why[why.index("`") : why.rindex("`") + 1]
+            return (
+                f"the route builds the response ({call} at line {line}) between the writes and "
+                "the commit: the service must not build it, and building it after the commit "
+                "could give a different response (the commit expires the objects it reads): "
+                "build the response after the commit if that is right for this route, then run "
+                "again"
+            )
         return (
             "only the commit itself could move: the statement at line "
-            f"{self.index.line_col(body[stop])[0]} before it {self._region([body[stop]]).reason}, "
+            f"{line} before it {why}, "
             "and the writes it commits come before that statement (or are made by a call there): "
             "make the writes after that statement to let them move with the commit"
         )
@@ -1077,6 +1251,10 @@ class Analyzer:
         )
 
     def _moved_roots(self, unit: Unit, stmts: list[cst.BaseStatement]) -> list[cst.CSTNode]:
+        if unit.exits:
+            # The body of an early exit stays in the route; only its test moves.
+            exits = {id(e) for e in unit.exits}
+            return [s.test if id(s) in exits and isinstance(s, cst.If) else s for s in stmts]
         if unit.try_node is None or unit.split is None:
             return list(stmts)
         roots: list[cst.CSTNode] = list(stmts[:-1]) + list(unit.try_node.body.body)
@@ -1244,6 +1422,7 @@ class Analyzer:
         """Data flow of the moved code: hoisted reads happen in the route, and the part of an
         ``except`` handler that stays in the route is a ``raise`` in the service."""
         raising = {id(split.kept[0]) for split in unit.split or [] if split.kept}
+        raising |= {id(_exit_body(e)[0]) for e in unit.exits}
         return DataFlow(self.index, unit.function, ignore=hoisted_ids, raising=raising)
 
     def _live_after(self, unit: Unit) -> set[str]:
@@ -1433,6 +1612,10 @@ class Analyzer:
                 carried = carried or getattr(stmt, "leading_lines", ())
                 continue
             new = stmt.visit(replacer)
+            if any(stmt is e for e in unit.exits):
+                assert isinstance(new, cst.If) and isinstance(new.body, cst.IndentedBlock)
+                early = cst.parse_statement(f"return {', '.join(['False', *unit.returns])}\n")
+                new = new.with_changes(body=new.body.with_changes(body=[early]))
             assert isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
             if carried and not new.leading_lines:
                 new = new.with_changes(leading_lines=carried)
@@ -1484,6 +1667,27 @@ def _preorder(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
 def _preorder_many(nodes: Iterable[cst.CSTNode]) -> Iterable[cst.CSTNode]:
     for node in nodes:
         yield from iter_nodes(node)
+
+
+def _assigned_names(stmt: cst.BaseStatement) -> set[str]:
+    """Names a simple statement assigns (``a = b = ...``, ``x, y = ...``)."""
+    names: set[str] = set()
+    if not isinstance(stmt, cst.SimpleStatementLine):
+        return names
+    for small in stmt.body:
+        targets: list[cst.BaseExpression] = []
+        if isinstance(small, cst.Assign):
+            targets = [t.target for t in small.targets]
+        elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+            targets = [small.target]
+        for target in targets:
+            names |= {p.value for p in target_parts(target) if isinstance(p, cst.Name)}
+    return names
+
+
+def _exit_body(stmt: cst.If) -> list[cst.BaseStatement]:
+    assert isinstance(stmt.body, cst.IndentedBlock)
+    return list(stmt.body.body)
 
 
 def _contains(stmt: cst.CSTNode, node: cst.CSTNode) -> bool:

@@ -252,6 +252,10 @@ class WriteNamer:
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
             method = node.func.attr.value
             receiver = node.func.value
+            loaded = _loaded_instance(node)
+            if loaded is not None:
+                subject = self._subject(loaded)
+                return _Event("update", subject, False) if subject else None
             if self.index.is_session(receiver):
                 return self._session_event(method, node, created)
             if isinstance(receiver, cst.Name) and self._is_entity(receiver):
@@ -340,8 +344,9 @@ class WriteNamer:
         if info is not None and info.code.isidentifier() and info.code[:1].isupper():
             # `admin_user` says more than `User`; `u`, `obj` or `entry` say less than `AuditLog`.
             cls = snake(info.code)
-            if not var.endswith(cls):
-                return cls
+            # A class named in the plural (`Users`) holds one row: `user` names it.
+            if not var.endswith((cls, singular(cls))):
+                return singular(cls)
         return var if var.isidentifier() else ""
 
     def _created_names(self, stmts: Sequence[cst.BaseStatement]) -> set[str]:
@@ -367,6 +372,19 @@ class WriteNamer:
                 return True
             current = self.index.parent(current)
         return current is not None and isinstance(current, (cst.For, cst.While))
+
+
+def _loaded_instance(call: cst.Call) -> cst.Name | None:
+    """``job`` in ``schema.load(data, instance=job)`` or ``JobSchema(instance=job).load(data)``:
+    a schema that loads the request into an existing row updates it."""
+    if not isinstance(call.func, cst.Attribute) or call.func.attr.value != "load":
+        return None
+    receiver = call.func.value
+    args = [*call.args, *(receiver.args if isinstance(receiver, cst.Call) else ())]
+    for arg in args:
+        if arg.keyword is not None and arg.keyword.value == "instance":
+            return arg.value if isinstance(arg.value, cst.Name) else None
+    return None
 
 
 def _mentions(words: set[str], subject: str) -> bool:

@@ -99,6 +99,14 @@ def _facts(
         else:
             returned.append(info)
     return_type = _return_type(returned, len(unit.extraction.returns), inference)
+    if unit.extraction.status and return_type is not None:
+        # The method first returns whether it committed (an early exit returns False).
+        if return_type.code == "None":
+            return_type = TypeInfo("bool")
+        else:
+            inner = return_type.code.removeprefix("tuple[").removesuffix("]")
+            inner = inner if len(unit.extraction.returns) > 1 else return_type.code
+            return_type = TypeInfo(f"tuple[bool, {inner}]", return_type.needs)
     used = tuple(inference.used)
     hint = namer.hint(stmts, unit.function.name.value)
     return OutputFacts(

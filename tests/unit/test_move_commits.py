@@ -73,16 +73,18 @@ def test_one_violation_per_commit_with_scope_and_fixable_flag(tmp_path: Path) ->
             db.session.delete(job)
             if job.locked:
                 return "locked", 409
+            if job.archived:
+                return "archived", 410
             db.session.commit()
             return "", 204
         """,
     )
     assert [(v.line, v.scope, v.fixable) for v in result.violations] == [
         (13, "create_job", True),
-        (23, "delete_job", False),
+        (25, "delete_job", False),
     ]
     manual = result.manual[0]
-    assert "returns early" in manual.reason
+    assert "the statement at line 23 between them returns early" in manual.reason
     assert manual.message == "`db.session.commit()` in the route layer (delete_job)"
 
 
