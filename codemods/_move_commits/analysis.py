@@ -129,6 +129,8 @@ class Unit:
     exits: list[cst.If] = field(default_factory=list)
     #: the route's name for that status when the call also returns values ("" otherwise).
     status: str = ""
+    #: the branch of the exit that stays in the route.
+    exit_block: cst.IndentedBlock | None = None
 
 
 @dataclass
@@ -168,6 +170,7 @@ class Analyzer:
         self._route_flows: dict[int, DataFlow] = {}
         self._owned: set[int] = set()
         self._helpers: set[str] | None = None
+        self._exit_cache: dict[int, tuple[tuple[str, ...], cst.IndentedBlock] | None] = {}
         self._has_routes: bool | None = None
         self.functions: list[cst.FunctionDef] = [
             n for n in _preorder(module) if isinstance(n, cst.FunctionDef)
@@ -910,7 +913,8 @@ class Analyzer:
         ):
             start = unit.end
         while start < unit.end and (
-            self._is_preparation(body[start]) or (allow_exits and self._is_exit(body[start]))
+            self._is_preparation(body[start])
+            or (allow_exits and self._is_exit(body[start]) and not self._exit_writes(body[start]))
         ):
             start += 1
         for index in range(previous_end + 1, start):
@@ -979,6 +983,8 @@ class Analyzer:
         )
         unit.params = all_params
         unit.returns = returns
+        if unit.exits:
+            unit.exit_block = self._exit_block(unit.exits[0])
         if unit.exits and returns:
             unit.status = unique("committed", self._function_names(function_node=unit.function))
         body_code = self._service_body(unit, stmts, region.hoists, dropped)
@@ -1024,7 +1030,8 @@ class Analyzer:
         check = block.body[start - 1]
         assert isinstance(check, cst.If)
         function = next(f for f in self._enclosing(check) if isinstance(f, cst.FunctionDef))
-        tested = DataFlow(self.index, function).reads(check.test)
+        flow = DataFlow(self.index, function)
+        tested = {name for test in if_tests(check) for name in flow.reads(test)}
         first = start - 1
         while first - 1 >= floor and not self._region([block.body[first - 1]]).reason:
             first -= 1
@@ -1034,29 +1041,64 @@ class Analyzer:
             stmt = block.body[index]
             if self._region([stmt]).writes or _assigned_names(stmt) & tested:
                 return index
-        return None
+        return start - 1 if self._exit_writes(check) else None
 
     def _is_exit(self, stmt: cst.BaseStatement) -> bool:
-        """``if <test>: ...; return/abort(...)``: a check whose body answers the request and ends
-        it, with a test the service can evaluate. Its body stays in the route."""
-        if not isinstance(stmt, cst.If) or stmt.orelse is not None:
-            return False
-        if not isinstance(stmt.body, cst.IndentedBlock) or not self._region([stmt]).reason:
-            return False
-        if self._region([stmt.test]).reason or any(
-            isinstance(n, cst.NamedExpr) for n in iter_nodes(stmt.test)
+        """``if <test>: ...; return/abort(...)``, or an ``if``/``else`` whose one branch answers
+        the request and ends it while the others go on: the ending branch stays in the route, the
+        tests and the other branches (their writes) can move."""
+        return isinstance(stmt, cst.If) and self._exit_branch(stmt) is not None
+
+    def _exit_branch(self, stmt: cst.If) -> tuple[tuple[str, ...], cst.IndentedBlock] | None:
+        """The path (``("orelse", "body")``) and block of the one branch of ``stmt`` that ends."""
+        key = id(stmt)
+        if key not in self._exit_cache:
+            self._exit_cache[key] = self._find_exit_branch(stmt)
+        return self._exit_cache[key]
+
+    def _find_exit_branch(self, stmt: cst.If) -> tuple[tuple[str, ...], cst.IndentedBlock] | None:
+        if not self._region([stmt]).reason:
+            return None
+        branches = if_branches(stmt)
+        if any(block is None and path[-1] != "orelse" for path, block in branches):
+            return None  # a one-line body
+        function = next(f for f in self._enclosing(stmt) if isinstance(f, cst.FunctionDef))
+        flow = DataFlow(self.index, function)
+        ending = [
+            (path, block)
+            for path, block in branches
+            if block is not None and flow.bound_after(list(block.body), set()) is None
+        ]
+        if len(ending) != 1 or len(branches) == 1:
+            return None
+        path, block = ending[0]
+        assert block is not None
+        moved = exit_moved_parts(stmt, block)
+        if self._region(moved).reason or any(
+            isinstance(n, cst.NamedExpr) for part in moved for n in iter_nodes(part)
         ):
-            return False
-        for node in iter_nodes(stmt.body):
+            return None
+        for node in iter_nodes(block):
             if (
                 isinstance(node, cst.Call)
                 and isinstance(node.func, cst.Attribute)
                 and node.func.attr.value == "commit"
                 and self.index.is_session(node.func.value)
             ):
-                return False
-        function = next(f for f in self._enclosing(stmt) if isinstance(f, cst.FunctionDef))
-        return DataFlow(self.index, function).bound_after(_exit_body(stmt), set()) is None
+                return None
+        return path, block
+
+    def _exit_writes(self, stmt: cst.BaseStatement) -> bool:
+        """Whether the moving part of an exit statement writes (``if ok: job.x = 1 else: ...``)."""
+        if not isinstance(stmt, cst.If):
+            return False
+        found = self._exit_branch(stmt)
+        return found is not None and self._region(exit_moved_parts(stmt, found[1])).writes
+
+    def _exit_block(self, stmt: cst.If) -> cst.IndentedBlock:
+        found = self._exit_branch(stmt)
+        assert found is not None
+        return found[1]
 
     def _check_exits(self, unit: Unit, stmts: list[cst.BaseStatement]) -> None:
         """One early exit, before every commit of the unit."""
@@ -1094,7 +1136,7 @@ class Analyzer:
             for a in self._function_assignments(unit.function)
             if isinstance(a, Assignment) and id(a.node) in moved_ids
         }
-        body_reads = DataFlow(self.index, unit.function).reads(exit_stmt.body)
+        body_reads = DataFlow(self.index, unit.function).reads(self._exit_block(exit_stmt))
         extra = sorted(body_reads & assigned - set(returns))
         result = [*returns, *extra]
         position = next(i for i, s in enumerate(stmts) if s is exit_stmt)
@@ -1116,10 +1158,13 @@ class Analyzer:
         exit_stmt = unit.exits[0]
         position = next(i for i, s in enumerate(stmts) if s is exit_stmt)
         for hoist in hoists:
-            after = any(_contains(stmt, hoist.expr) for stmt in stmts[position + 1 :])
+            after = any(_contains(stmt, hoist.expr) for stmt in stmts[position + 1 :]) or (
+                _contains(exit_stmt, hoist.expr)
+                and is_conditional(self.index, hoist.expr, exit_stmt)
+            )
             if after and self._may_fail(hoist):
                 raise ExitUnmovable(
-                    f"reads `{code_of(hoist.expr)}` after the early exit at line "
+                    f"reads `{code_of(hoist.expr)}` after (or beside) the early exit at line "
                     f"{self.index.line_col(exit_stmt)[0]}; the route would read it first: read "
                     "it into a variable before the unit of work"
                 )
@@ -1252,9 +1297,14 @@ class Analyzer:
 
     def _moved_roots(self, unit: Unit, stmts: list[cst.BaseStatement]) -> list[cst.CSTNode]:
         if unit.exits:
-            # The body of an early exit stays in the route; only its test moves.
-            exits = {id(e) for e in unit.exits}
-            return [s.test if id(s) in exits and isinstance(s, cst.If) else s for s in stmts]
+            # The branch of an early exit that answers the request stays in the route.
+            parts: list[cst.CSTNode] = []
+            for stmt in stmts:
+                if isinstance(stmt, cst.If) and any(stmt is e for e in unit.exits):
+                    parts.extend(exit_moved_parts(stmt, self._exit_block(stmt)))
+                else:
+                    parts.append(stmt)
+            return parts
         if unit.try_node is None or unit.split is None:
             return list(stmts)
         roots: list[cst.CSTNode] = list(stmts[:-1]) + list(unit.try_node.body.body)
@@ -1422,7 +1472,7 @@ class Analyzer:
         """Data flow of the moved code: hoisted reads happen in the route, and the part of an
         ``except`` handler that stays in the route is a ``raise`` in the service."""
         raising = {id(split.kept[0]) for split in unit.split or [] if split.kept}
-        raising |= {id(_exit_body(e)[0]) for e in unit.exits}
+        raising |= {id(self._exit_block(e).body[0]) for e in unit.exits}
         return DataFlow(self.index, unit.function, ignore=hoisted_ids, raising=raising)
 
     def _live_after(self, unit: Unit) -> set[str]:
@@ -1611,11 +1661,17 @@ class Analyzer:
             if id(stmt) in dropped:
                 carried = carried or getattr(stmt, "leading_lines", ())
                 continue
+            new: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.BaseStatement]
             new = stmt.visit(replacer)
-            if any(stmt is e for e in unit.exits):
-                assert isinstance(new, cst.If) and isinstance(new.body, cst.IndentedBlock)
+            if (
+                isinstance(stmt, cst.If)
+                and isinstance(new, cst.If)
+                and any(stmt is e for e in unit.exits)
+            ):
                 early = cst.parse_statement(f"return {', '.join(['False', *unit.returns])}\n")
-                new = new.with_changes(body=new.body.with_changes(body=[early]))
+                found = self._exit_branch(stmt)
+                assert found is not None
+                new = replace_branch(new, found[0], early)
             assert isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
             if carried and not new.leading_lines:
                 new = new.with_changes(leading_lines=carried)
@@ -1685,9 +1741,57 @@ def _assigned_names(stmt: cst.BaseStatement) -> set[str]:
     return names
 
 
-def _exit_body(stmt: cst.If) -> list[cst.BaseStatement]:
-    assert isinstance(stmt.body, cst.IndentedBlock)
-    return list(stmt.body.body)
+Branch = tuple[tuple[str, ...], cst.IndentedBlock | None]
+
+
+def if_branches(stmt: cst.If) -> list[Branch]:
+    """Every branch of an ``if``/``elif``/``else`` chain: the attribute path from ``stmt`` to its
+    block, and the block (None for a one-line body, or for the ``else`` that is not written)."""
+    branches: list[Branch] = []
+    path: tuple[str, ...] = ()
+    node: cst.If | cst.Else | None = stmt
+    while node is not None:
+        block = node.body if isinstance(node.body, cst.IndentedBlock) else None
+        branches.append(((*path, "body"), block))
+        if isinstance(node, cst.Else):
+            return branches
+        path = (*path, "orelse")
+        node = node.orelse
+    branches.append((path, None))
+    return branches
+
+
+def if_tests(stmt: cst.If) -> list[cst.BaseExpression]:
+    """The tests of an ``if``/``elif`` chain."""
+    tests: list[cst.BaseExpression] = []
+    node: cst.If | cst.Else | None = stmt
+    while isinstance(node, cst.If):
+        tests.append(node.test)
+        node = node.orelse
+    return tests
+
+
+def exit_moved_parts(stmt: cst.If, exit_block: cst.IndentedBlock) -> list[cst.CSTNode]:
+    """What of an exit statement moves: every test of the chain and the other branches."""
+    parts: list[cst.CSTNode] = []
+    node: cst.If | cst.Else | None = stmt
+    while node is not None:
+        if isinstance(node, cst.If):
+            parts.append(node.test)
+        if node.body is not exit_block and isinstance(node.body, cst.IndentedBlock):
+            parts.extend(node.body.body)
+        node = node.orelse if isinstance(node, cst.If) else None
+    return parts
+
+
+def replace_branch(node: cst.CSTNode, path: Sequence[str], stmt: cst.BaseStatement) -> cst.CSTNode:
+    """``node`` with the block at ``path`` holding only ``stmt``."""
+    if len(path) == 1:
+        block = getattr(node, path[0])
+        assert isinstance(block, cst.IndentedBlock)
+        return node.with_changes(**{path[0]: block.with_changes(body=[stmt])})
+    child = getattr(node, path[0])
+    return node.with_changes(**{path[0]: replace_branch(child, path[1:], stmt)})
 
 
 def _contains(stmt: cst.CSTNode, node: cst.CSTNode) -> bool:

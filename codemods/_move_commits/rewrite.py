@@ -137,7 +137,8 @@ def _exit_replacement(
     first = unit.block.body[unit.start]
     assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
     lines = _route_lines(unit, first.leading_lines)
-    check = unit.exits[0]
+    # The branch that answers the request, alone under the new test.
+    check = unit.exits[0].with_changes(body=unit.exit_block, orelse=None)
     if unit.status:
         call = call_statement(unit, plan, overrides, config, line_length)
         test: cst.BaseExpression = cst.parse_expression(f"not {unit.status}")
