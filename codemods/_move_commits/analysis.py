@@ -702,6 +702,14 @@ class Analyzer:
                     if isinstance(part, (cst.Attribute, cst.Subscript)):
                         region.writes = region.writes or isinstance(part, cst.Attribute)
             return ""
+        if isinstance(node, cst.Name):
+            field = self._form_field_read(node)
+            if field is not None:
+                # `form.title.data`: the route reads the submitted value and passes it.
+                hoist = Hoist(node, field, FrameworkUse("form", node.value))
+                hoist.conditional = is_conditional(index, field, stmt)
+                region.hoists.append(hoist)
+                return ""
         if isinstance(node, (cst.Name, cst.Attribute)):
             use = index.framework_use(node)
             if use is None:
@@ -954,6 +962,7 @@ class Analyzer:
                     raise Unmovable(f"uses `{node.value}`, declared `global`/`nonlocal`")
         moved_ids = {id(n) for root in moved_roots for n in iter_nodes(root)}
         self._check_hoists(region.hoists, moved_ids)
+        self._check_form_stores(region.hoists, moved_roots)
         self._check_read_order(stmts, region.hoists)
         hoisted_ids = {id(n) for h in region.hoists for n in iter_nodes(h.expr)}
         flow = self._unit_flow(unit, hoisted_ids)
@@ -1352,9 +1361,62 @@ class Analyzer:
             if effect is None:
                 effect = self._effect_call(stmt, hoisted)
 
+    def _form_field_read(self, name: cst.Name) -> cst.Attribute | None:
+        """``form.title.data`` (read, not written or called) where ``form`` is only ever bound
+        to a WTForms-style form built in the route (``form = JobForm()``)."""
+        field = self.index.parent(name)
+        data = self.index.parent(field) if field is not None else None
+        if not (
+            isinstance(field, cst.Attribute)
+            and field.value is name
+            and isinstance(data, cst.Attribute)
+            and data.value is field
+            and data.attr.value == "data"
+            and not is_store(self.index, data)
+        ):
+            return None
+        outer = self.index.parent(data)
+        if isinstance(outer, cst.Call) and outer.func is data:
+            return None
+        referents = self.index.referents(name)
+        if not referents:
+            return None
+        for referent in referents:
+            if not isinstance(referent, Assignment) or isinstance(referent, ImportAssignment):
+                return None
+            target = self.index.parent(referent.node)
+            assign = self.index.parent(target) if target is not None else None
+            if not (
+                isinstance(target, cst.AssignTarget)
+                and isinstance(assign, cst.Assign)
+                and isinstance(assign.value, cst.Call)
+                and last_name(assign.value.func).endswith("Form")
+                and last_name(assign.value.func)[:1].isupper()
+            ):
+                return None
+        return data
+
+    def _check_form_stores(self, hoists: list[Hoist], roots: list[cst.CSTNode]) -> None:
+        """The route reads a form's fields before the call: the moved code must not set them."""
+        forms = {code_of(h.root) for h in hoists if h.use.kind == "form"}
+        for root in roots:
+            for node in iter_nodes(root):
+                if (
+                    isinstance(node, cst.Attribute)
+                    and is_store(self.index, node)
+                    and code_of(node).split(".")[0] in forms
+                ):
+                    raise Unmovable(
+                        f"sets `{code_of(node)}` and reads the form's fields: the route passes "
+                        "their values, read before the call; set the field outside the unit of "
+                        "work"
+                    )
+
     def _may_fail(self, hoist: Hoist) -> bool:
         """Whether evaluating a hoisted read may raise (a missing key or attribute, a body that
         is not JSON); ``request.args.get("x")`` and ``g.get("x")`` cannot."""
+        if hoist.use.kind == "form":
+            return False  # a declared field's value
         nodes = list(iter_nodes(hoist.expr))
         if any(isinstance(n, cst.Subscript) for n in nodes):
             return True
@@ -1636,7 +1698,7 @@ class Analyzer:
                 # `g.tenant.id` next to `g.tenant`: read it from the value already passed.
                 hoist.param = by_code[prefix] + code[len(prefix) :]
                 continue
-            name = preferred.get(id(hoist.expr)) or unique(_suggest(hoist), taken)
+            name = preferred.get(id(hoist.expr)) or unique(_unclashed(hoist, taken), taken)
             taken.add(name)
             by_code[code] = name
             hoist.param = name
@@ -1838,6 +1900,20 @@ def _suggest(hoist: Hoist) -> str:
     if name == "current_user":
         return "auth_user"
     return name.removeprefix("get_") or name
+
+
+def _unclashed(hoist: Hoist, taken: set[str]) -> str:
+    """The suggested name, or when the moved code already uses it, one that says where the
+    value comes from (``form.post.data`` → ``post_data``; ``request.form.get("count")`` next to
+    a local ``count`` → ``raw_count``)."""
+    name = _suggest(hoist)
+    if name not in taken:
+        return name
+    if hoist.use.kind == "form":
+        return f"{name}_data"
+    if hoist.use.name == "request":
+        return f"raw_{name}"
+    return name
 
 
 def _hoist_code(hoist: Hoist) -> str:

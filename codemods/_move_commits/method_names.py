@@ -47,6 +47,13 @@ GENERIC_NAMES = frozenset(
         "form",
         "action",
         "unit_of_work",
+        # request hooks: the name says when the code runs, not what it does
+        "before_request",
+        "before_app_request",
+        "after_request",
+        "after_app_request",
+        "teardown_request",
+        "teardown_appcontext",
     }
 )
 READ_VERBS = frozenset(
@@ -135,7 +142,7 @@ LIBRARY_METHODS = frozenset(
     }
 )
 _NOT_VERBS = ("get_", "to_", "is_", "has_", "as_", "_")
-_STRIP_PREFIXES = ("new_", "db_", "existing_", "old_", "updated_")
+_STRIP_PREFIXES = ("new_", "db_", "existing_", "old_", "updated_", "current_")
 _STRONG = ("create", "delete")
 
 
