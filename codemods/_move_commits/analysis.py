@@ -131,6 +131,10 @@ class Unit:
     status: str = ""
     #: the branch of the exit that stays in the route.
     exit_block: cst.IndentedBlock | None = None
+    #: ``if user.confirm(token): db.session.commit(); ...``: the ``if`` whose test writes; its
+    #: test and body up to ``inner_end`` move, the route tests what the service returns.
+    branch_test: cst.If | None = None
+    inner_end: int = 0
 
 
 @dataclass
@@ -403,6 +407,8 @@ class Analyzer:
                     self._evaluate(unit, previous_end, lifted)
                 except Unmovable as exc:
                     unit.reason = self._with_exits(unit, start, previous_end, lifted, str(exc))
+                    if unit.reason and not lifted:
+                        unit.reason = self._with_condition(unit, unit.reason)
                 previous_end = end
                 units.append(unit)
         for unit in units:
@@ -1030,6 +1036,127 @@ class Analyzer:
             return str(exc) if isinstance(exc, ExitUnmovable) else reason
         return ""
 
+    # --- a commit whose writes are the `if` test around it ---------------------------------------------
+
+    def _with_condition(self, unit: Unit, reason: str) -> str:
+        """``if user.confirm(token): db.session.commit(); flash(...)``: the test makes the writes
+        the commit commits. The test and the body up to the commit move; the service returns
+        whether the test held, and the route tests that."""
+        block, end = unit.block, unit.end
+        owner = self.index.parent(block)
+        outer = self.index.parent(owner) if owner is not None else None
+        if not (
+            isinstance(owner, cst.If)
+            and owner.body is block
+            and isinstance(outer, cst.IndentedBlock)
+            and id(owner) not in self._owned
+            and self._naive_start(block, end) == self._floor(block) == 0
+            and (end + 1 < len(block.body) or owner.orelse is None)
+            and not self._region([owner.test]).reason
+            and self._test_writes(owner.test)
+        ):
+            return reason
+        position = index_in(outer, owner)
+        floor = self._floor(outer)
+        if any(self._uncommitted_write(outer.body[i]) for i in range(floor, position)):
+            return reason
+        unit.block, unit.start, unit.end = outer, position, position
+        unit.branch_test, unit.inner_end = owner, end
+        try:
+            self._evaluate_condition(unit)
+        except Unmovable:
+            unit.block, unit.start, unit.end = block, unit.start, end
+            unit.branch_test, unit.inner_end = None, 0
+            unit.start = self._naive_start(block, end)
+            return reason
+        return ""
+
+    def _test_writes(self, test: cst.BaseExpression) -> bool:
+        """A call in an ``if`` test that may write: a function or method of the project or a
+        library, not a builtin, a framework reader or a form's ``validate*()``."""
+        for node in iter_nodes(test):
+            if not isinstance(node, cst.Call):
+                continue
+            func = node.func
+            if isinstance(func, cst.Name) and self.index.is_builtin(func, BUILTINS):
+                continue
+            if self._reader_call(node) is not None or self.index.framework_use(func) is not None:
+                continue
+            name = last_name(func)
+            if name.startswith(("validate", "is_", "has_", "get", "can")):
+                continue
+            return True
+        return False
+
+    def _evaluate_condition(self, unit: Unit) -> None:
+        check = unit.branch_test
+        assert check is not None and isinstance(check.body, cst.IndentedBlock)
+        moved = list(check.body.body[: unit.inner_end + 1])
+        roots: list[cst.CSTNode] = [check.test, *moved]
+        region = self._region(roots)
+        if region.reason:
+            raise Unmovable(region.reason)
+        moved_ids = {id(n) for root in roots for n in iter_nodes(root)}
+        self._check_hoists(region.hoists, moved_ids)
+        self._check_form_stores(region.hoists, roots)
+        self._check_read_order(roots, region.hoists)
+        for hoist in region.hoists:
+            if self._may_fail(hoist) and any(_contains(stmt, hoist.expr) for stmt in moved):
+                raise Unmovable(f"reads `{code_of(hoist.expr)}` only when the test holds")
+        hoisted_ids = {id(n) for h in region.hoists for n in iter_nodes(h.expr)}
+        flow = self._unit_flow(unit, hoisted_ids)
+        live = flow.live_in([check], self._live_after(unit))
+        params, imports, route_names = self._free_names(unit, roots, moved_ids, region.hoists, live)
+        assigned = {
+            a.name
+            for a in self._function_assignments(unit.function)
+            if isinstance(a, Assignment) and id(a.node) in moved_ids
+        }
+        kept = [*check.body.body[unit.inner_end + 1 :]]
+        if self._returns(unit, moved_ids) or any(assigned & flow.reads(s) for s in kept):
+            raise Unmovable("the route reads values the moved code assigns")
+        used = {
+            n.value
+            for root in roots
+            for n in iter_nodes(root)
+            if isinstance(n, cst.Name) and not self._is_label(n) and id(n) not in hoisted_ids
+        } | {p.name for p in params}
+        hoisted_params = self._name_hoists(region.hoists, used, {})
+        unit.params = sorted(
+            params + hoisted_params,
+            key=lambda p: (not p.positional, p.name in self.index.session_names),
+        )
+        unit.returns = []
+        replacer = _Replace({id(h.expr): h.param for h in region.hoists})
+        test = check.test.visit(replacer)
+        assert isinstance(test, cst.BaseExpression)
+        if isinstance(test, (cst.BooleanOperation, cst.IfExp, cst.Lambda)):
+            test = test.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        early = cst.If(
+            test=cst.UnaryOperation(operator=cst.Not(), expression=test),
+            body=cst.IndentedBlock(body=[cst.parse_statement("return False\n")]),
+        )
+        body: list[cst.SimpleStatementLine | cst.BaseCompoundStatement] = []
+        for stmt in moved:
+            new = stmt.visit(replacer)
+            assert isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+            body.append(new)
+        body[0] = body[0].with_changes(leading_lines=())
+        function = unit.function
+        class_node = self._route_class(function)
+        unit.extraction = Extraction(
+            unit_id=unit.unit_id,
+            func_name=function.name.value,
+            class_name=class_node.name.value if class_node is not None else None,
+            is_async=function.asynchronous is not None,
+            params=tuple(unit.params),
+            returns=(),
+            body_code=code_of(early) + "".join(code_of(stmt) for stmt in body),
+            imports=tuple(imports),
+            route_names=frozenset(route_names),
+            status=True,
+        )
+
     def _exit_start(self, block: cst.IndentedBlock, start: int, previous_end: int) -> int | None:
         """Where the unit starts when the early exits right before ``start`` join it."""
         floor = max(previous_end + 1, self._floor(block))
@@ -1345,7 +1472,7 @@ class Analyzer:
                             "in the unit of work"
                         )
 
-    def _check_read_order(self, stmts: list[cst.BaseStatement], hoists: list[Hoist]) -> None:
+    def _check_read_order(self, stmts: Sequence[cst.CSTNode], hoists: list[Hoist]) -> None:
         """The route evaluates hoisted reads before the service call: a read that may fail
         (a malformed body, a missing key) must not come after a call that may have effects."""
         hoisted = {id(n) for h in hoists for n in iter_nodes(h.expr)}

@@ -119,7 +119,9 @@ def _facts(
         verb=hint.verb if hint is not None else "",
         subject=hint.subject if hint is not None else "",
         alternatives=hint.alternatives if hint is not None else (),
-        leading_comments=_leading_comments(first) if unit.split is None else (),
+        leading_comments=(
+            _leading_comments(first) if unit.split is None and unit.branch_test is None else ()
+        ),
         type_definitions=used,
     )
 

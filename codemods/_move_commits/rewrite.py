@@ -104,6 +104,8 @@ def route_replacement(
     """What replaces the unit's statements in the route."""
     if unit.exits:
         return _exit_replacement(unit, plan, overrides, config, line_length)
+    if unit.branch_test is not None:
+        return _condition_replacement(unit, plan, overrides, config, line_length)
     call = call_statement(unit, plan, overrides, config, line_length)
     first = unit.block.body[unit.start]
     assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
@@ -148,6 +150,26 @@ def _exit_replacement(
     assert isinstance(call, cst.SimpleStatementLine) and isinstance(call.body[0], cst.Expr)
     negated = cst.UnaryOperation(operator=cst.Not(), expression=call.body[0].value)
     return [check.with_changes(test=negated, leading_lines=lines)]
+
+
+def _condition_replacement(
+    unit: Unit,
+    plan: UnitPlan,
+    overrides: Sequence[str],
+    config: cst.PartialParserConfig,
+    line_length: int,
+) -> list[cst.BaseStatement]:
+    """``if Service.method(...):`` with what the ``if`` did after the commit (or the call alone
+    when nothing was left in it)."""
+    check = unit.branch_test
+    assert check is not None and isinstance(check.body, cst.IndentedBlock)
+    rest = list(check.body.body[unit.inner_end + 1 :])
+    call = call_statement(unit, plan, overrides, config, line_length, len("if "))
+    assert isinstance(call, cst.SimpleStatementLine) and isinstance(call.body[0], cst.Expr)
+    if not rest:
+        return [call.with_changes(leading_lines=check.leading_lines)]
+    body = check.body.with_changes(body=rest)
+    return [check.with_changes(test=call.body[0].value, body=body)]
 
 
 def _route_lines(unit: Unit, lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:

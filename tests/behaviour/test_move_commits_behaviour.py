@@ -4,8 +4,8 @@
 the loop variables of an earlier loop that may not run, a name bound in a sibling ``if`` branch, a
 name assigned on every path (``if``/``else``, ``try``/``except``); and (``checks.py``) the patterns
 that used to stay manual: a commit after an ``if`` whose other branch answers the request, an early
-exit between the writes and the commit, ``try``/``commit``/``except IntegrityError``, and a read on
-some paths only. A driver sends the same requests,
+exit between the writes and the commit, a commit whose writes are the ``if`` test around it,
+``try``/``commit``/``except IntegrityError``, and a read on some paths only. A driver sends the same requests,
 including the paths where a loop does not run and the other branch is taken, to a copy of the app
 before and after the move, each on a fresh SQLite database, and both runs must agree.
 """
@@ -75,4 +75,6 @@ def test_data_flow_cases_behave_the_same_after_the_move(tmp_path: Path) -> None:
     assert {("/checks/1/rename", 200), ("/checks/1/rename", 400)} <= statuses
     assert {("/checks/2/archive?dry_run=1", 409), ("/checks/2/archive", 200)} <= statuses
     assert {("/checks/solves/7", 201), ("/checks/solves/7", 409)} <= statuses
+    bumps = [r[2]["message"] for r in before["responses"] if r[0] == "/checks/3/bump"]
+    assert bumps == ["bumped", "at the top already"]
     assert [200, {"count": 0}] in [r[1:] for r in before["responses"]]

@@ -31,6 +31,8 @@ REQUESTS = [
     ("/checks/solves/7", {}),
     ("/checks/tickets", {"count": "2", "title": "bulk"}),
     ("/checks/tickets", {"count": "0"}),
+    ("/checks/3/bump", {"by": "2"}),
+    ("/checks/3/bump", {"by": "5"}),
 ]
 
 

@@ -69,3 +69,17 @@ def create_tickets():
         db.session.add(ticket)
     db.session.commit()
     return jsonify(count=count)
+
+
+@bp.post("/checks/<int:ticket_id>/bump")
+def bump(ticket_id):
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None:
+        abort(404)
+    # The test makes the write the commit commits.
+    if ticket.bump(int(request.form.get("by", "1"))):
+        db.session.commit()
+        message = "bumped"
+    else:
+        message = "at the top already"
+    return jsonify(message=message, priority=ticket.priority)
