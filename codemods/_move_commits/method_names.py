@@ -196,10 +196,15 @@ class WriteNamer:
         self.index = index
         self.inference = inference
         self._events: list[_Event] = []
+        self._resource = ""
 
-    def hint(self, stmts: Sequence[cst.BaseStatement], route_name: str) -> NameHint | None:
+    def hint(
+        self, stmts: Sequence[cst.BaseStatement], route_name: str, resource: str = ""
+    ) -> NameHint | None:
         """The name the writes in ``stmts`` suggest, or the route's name, or None; with
-        alternatives for when that name is taken."""
+        alternatives for when that name is taken. ``resource`` (``job`` for a ``JobList``
+        view) is the subject of a row added whose class the code does not show."""
+        self._resource = resource
         found = self._hint(stmts, route_name)
         if found is None or not self._events:
             return found
@@ -309,6 +314,9 @@ class WriteNamer:
                     return _Event("create", subject, True)
                 verb = "create" if arg.value in created else "update"
                 return _Event(verb, subject, verb == "create")
+            if method == "add" and self._resource:
+                # `session.add(result.data)` in `JobList.post`: the row the view creates.
+                return _Event("create", self._resource, True)
             return None
         if method == "delete" and isinstance(arg, cst.Name):
             subject = self._subject(arg)
