@@ -405,6 +405,7 @@ class _Planner:
                     return_annotation=sig.return_annotation,
                     leading_comments=extraction.output.leading_comments,
                     origin=f"{facts.path}:{extraction.func_name}",
+                    status=extraction.status,
                 )
             )
             self.planned[key] = (

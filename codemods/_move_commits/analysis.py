@@ -79,6 +79,10 @@ class Unmovable(Exception):
     """A unit of work that must stay in the route; the message is the reason."""
 
 
+class ExitUnmovable(Unmovable):
+    """Why a unit with an early exit inside cannot move, even with a returned status."""
+
+
 # --- units ------------------------------------------------------------------------------------------------
 
 
@@ -120,6 +124,17 @@ class Unit:
     split: list[SplitHandler] | None = None
     try_node: cst.Try | None = None
     column: int = 0
+    #: early exits inside the unit (``if response.errors: return ...``): the service returns
+    #: whether it committed, and the route runs the exit's body when it did not.
+    exits: list[cst.If] = field(default_factory=list)
+    #: the route's name for that status when the call also returns values ("" otherwise).
+    status: str = ""
+    #: the branch of the exit that stays in the route.
+    exit_block: cst.IndentedBlock | None = None
+    #: ``if user.confirm(token): db.session.commit(); ...``: the ``if`` whose test writes; its
+    #: test and body up to ``inner_end`` move, the route tests what the service returns.
+    branch_test: cst.If | None = None
+    inner_end: int = 0
 
 
 @dataclass
@@ -159,6 +174,7 @@ class Analyzer:
         self._route_flows: dict[int, DataFlow] = {}
         self._owned: set[int] = set()
         self._helpers: set[str] | None = None
+        self._exit_cache: dict[int, tuple[tuple[str, ...], cst.IndentedBlock] | None] = {}
         self._has_routes: bool | None = None
         self.functions: list[cst.FunctionDef] = [
             n for n in _preorder(module) if isinstance(n, cst.FunctionDef)
@@ -390,7 +406,9 @@ class Analyzer:
                 try:
                     self._evaluate(unit, previous_end, lifted)
                 except Unmovable as exc:
-                    unit.reason = str(exc)
+                    unit.reason = self._with_exits(unit, start, previous_end, lifted, str(exc))
+                    if unit.reason and not lifted:
+                        unit.reason = self._with_condition(unit, unit.reason)
                 previous_end = end
                 units.append(unit)
         for unit in units:
@@ -604,13 +622,17 @@ class Analyzer:
                 return False
         return True
 
-    def _naive_start(self, block: cst.IndentedBlock, end: int) -> int:
-        start = (
+    def _floor(self, block: cst.IndentedBlock) -> int:
+        """The first statement of ``block`` that could move (after a function's docstring)."""
+        return (
             1
             if is_docstring(block.body[0])
             and isinstance(self.index.parent(block), (cst.FunctionDef, cst.ClassDef))
             else 0
         )
+
+    def _naive_start(self, block: cst.IndentedBlock, end: int) -> int:
+        start = self._floor(block)
         for index in range(end):
             if self._region([block.body[index]]).reason:
                 start = index + 1
@@ -686,6 +708,14 @@ class Analyzer:
                     if isinstance(part, (cst.Attribute, cst.Subscript)):
                         region.writes = region.writes or isinstance(part, cst.Attribute)
             return ""
+        if isinstance(node, cst.Name):
+            field = self._form_field_read(node)
+            if field is not None:
+                # `form.title.data`: the route reads the submitted value and passes it.
+                hoist = Hoist(node, field, FrameworkUse("form", node.value))
+                hoist.conditional = is_conditional(index, field, stmt)
+                region.hoists.append(hoist)
+                return ""
         if isinstance(node, (cst.Name, cst.Attribute)):
             use = index.framework_use(node)
             if use is None:
@@ -883,7 +913,9 @@ class Analyzer:
 
     # --- evaluation ---------------------------------------------------------------------------------------
 
-    def _evaluate(self, unit: Unit, previous_end: int, lifted: bool) -> None:
+    def _evaluate(
+        self, unit: Unit, previous_end: int, lifted: bool, allow_exits: bool = False
+    ) -> None:
         body = unit.block.body
         start = unit.start
         end_stmt = body[unit.end]
@@ -894,7 +926,10 @@ class Analyzer:
             and not self._pre_try_movable(unit.block, start, unit.end)
         ):
             start = unit.end
-        while start < unit.end and self._is_preparation(body[start]):
+        while start < unit.end and (
+            self._is_preparation(body[start])
+            or (allow_exits and self._is_exit(body[start]) and not self._exit_writes(body[start]))
+        ):
             start += 1
         for index in range(previous_end + 1, start):
             write = self._uncommitted_write(body[index])
@@ -910,6 +945,9 @@ class Analyzer:
             unit.split = [SplitHandler(h, *self._split_handler(h)) for h in try_node.handlers]
         if len(stmts) == 1 and try_node is None and self._only_commit(stmts[0]):
             raise Unmovable(self._only_commit_reason(body, start))
+        if allow_exits:
+            unit.exits = [s for s in stmts[:-1] if isinstance(s, cst.If) and self._is_exit(s)]
+            self._check_exits(unit, stmts)
         moved_roots = self._moved_roots(unit, stmts)
         region = self._region(moved_roots)
         if region.reason:
@@ -930,6 +968,7 @@ class Analyzer:
                     raise Unmovable(f"uses `{node.value}`, declared `global`/`nonlocal`")
         moved_ids = {id(n) for root in moved_roots for n in iter_nodes(root)}
         self._check_hoists(region.hoists, moved_ids)
+        self._check_form_stores(region.hoists, moved_roots)
         self._check_read_order(stmts, region.hoists)
         hoisted_ids = {id(n) for h in region.hoists for n in iter_nodes(h.expr)}
         flow = self._unit_flow(unit, hoisted_ids)
@@ -939,6 +978,9 @@ class Analyzer:
         )
         returns = self._returns(unit, moved_ids)
         self._check_definite(flow, stmts, returns, {p.name for p in params})
+        if unit.exits:
+            returns = self._exit_returns(unit, flow, stmts, returns, params, moved_ids)
+            self._check_exit_reads(unit, stmts, region.hoists)
         self._check_handlers_end(unit, returns)
         used = {
             n.value
@@ -956,6 +998,10 @@ class Analyzer:
         )
         unit.params = all_params
         unit.returns = returns
+        if unit.exits:
+            unit.exit_block = self._exit_block(unit.exits[0])
+        if unit.exits and returns:
+            unit.status = unique("committed", self._function_names(function_node=unit.function))
         body_code = self._service_body(unit, stmts, region.hoists, dropped)
         function = unit.function
         class_node = self._route_class(function)
@@ -969,7 +1015,305 @@ class Analyzer:
             body_code=body_code,
             imports=tuple(imports),
             route_names=frozenset(route_names),
+            status=bool(unit.exits),
         )
+
+    # --- early exits inside the unit -------------------------------------------------------------------
+
+    def _with_exits(
+        self, unit: Unit, naive_start: int, previous_end: int, lifted: bool, reason: str
+    ) -> str:
+        """Evaluate ``unit`` again with the early exits between its writes and its commit inside
+        it (the service then returns whether it committed); ``reason`` when that fails too."""
+        start = self._exit_start(unit.block, naive_start, previous_end)
+        if start is None or lifted:
+            return reason
+        unit.start, unit.try_node, unit.split = start, None, None
+        try:
+            self._evaluate(unit, previous_end, lifted, allow_exits=True)
+        except Unmovable as exc:
+            unit.exits, unit.status, unit.start = [], "", naive_start
+            return str(exc) if isinstance(exc, ExitUnmovable) else reason
+        return ""
+
+    # --- a commit whose writes are the `if` test around it ---------------------------------------------
+
+    def _with_condition(self, unit: Unit, reason: str) -> str:
+        """``if user.confirm(token): db.session.commit(); flash(...)``: the test makes the writes
+        the commit commits. The test and the body up to the commit move; the service returns
+        whether the test held, and the route tests that."""
+        block, end = unit.block, unit.end
+        owner = self.index.parent(block)
+        outer = self.index.parent(owner) if owner is not None else None
+        if not (
+            isinstance(owner, cst.If)
+            and owner.body is block
+            and isinstance(outer, cst.IndentedBlock)
+            and id(owner) not in self._owned
+            and self._naive_start(block, end) == self._floor(block) == 0
+            and (end + 1 < len(block.body) or owner.orelse is None)
+            and not self._region([owner.test]).reason
+            and self._test_writes(owner.test)
+        ):
+            return reason
+        position = index_in(outer, owner)
+        floor = self._floor(outer)
+        if any(self._uncommitted_write(outer.body[i]) for i in range(floor, position)):
+            return reason
+        unit.block, unit.start, unit.end = outer, position, position
+        unit.branch_test, unit.inner_end = owner, end
+        try:
+            self._evaluate_condition(unit)
+        except Unmovable:
+            unit.block, unit.start, unit.end = block, unit.start, end
+            unit.branch_test, unit.inner_end = None, 0
+            unit.start = self._naive_start(block, end)
+            return reason
+        return ""
+
+    def _test_writes(self, test: cst.BaseExpression) -> bool:
+        """A call in an ``if`` test that may write: a function or method of the project or a
+        library, not a builtin, a framework reader or a form's ``validate*()``."""
+        for node in iter_nodes(test):
+            if not isinstance(node, cst.Call):
+                continue
+            func = node.func
+            if isinstance(func, cst.Name) and self.index.is_builtin(func, BUILTINS):
+                continue
+            if self._reader_call(node) is not None or self.index.framework_use(func) is not None:
+                continue
+            name = last_name(func)
+            if name.startswith(("validate", "is_", "has_", "get", "can")):
+                continue
+            return True
+        return False
+
+    def _evaluate_condition(self, unit: Unit) -> None:
+        check = unit.branch_test
+        assert check is not None and isinstance(check.body, cst.IndentedBlock)
+        moved = list(check.body.body[: unit.inner_end + 1])
+        roots: list[cst.CSTNode] = [check.test, *moved]
+        region = self._region(roots)
+        if region.reason:
+            raise Unmovable(region.reason)
+        moved_ids = {id(n) for root in roots for n in iter_nodes(root)}
+        self._check_hoists(region.hoists, moved_ids)
+        self._check_form_stores(region.hoists, roots)
+        self._check_read_order(roots, region.hoists)
+        for hoist in region.hoists:
+            if self._may_fail(hoist) and any(_contains(stmt, hoist.expr) for stmt in moved):
+                raise Unmovable(f"reads `{code_of(hoist.expr)}` only when the test holds")
+        hoisted_ids = {id(n) for h in region.hoists for n in iter_nodes(h.expr)}
+        flow = self._unit_flow(unit, hoisted_ids)
+        live = flow.live_in([check], self._live_after(unit))
+        params, imports, route_names = self._free_names(unit, roots, moved_ids, region.hoists, live)
+        assigned = {
+            a.name
+            for a in self._function_assignments(unit.function)
+            if isinstance(a, Assignment) and id(a.node) in moved_ids
+        }
+        kept = [*check.body.body[unit.inner_end + 1 :]]
+        if self._returns(unit, moved_ids) or any(assigned & flow.reads(s) for s in kept):
+            raise Unmovable("the route reads values the moved code assigns")
+        used = {
+            n.value
+            for root in roots
+            for n in iter_nodes(root)
+            if isinstance(n, cst.Name) and not self._is_label(n) and id(n) not in hoisted_ids
+        } | {p.name for p in params}
+        hoisted_params = self._name_hoists(region.hoists, used, {})
+        unit.params = sorted(
+            params + hoisted_params,
+            key=lambda p: (not p.positional, p.name in self.index.session_names),
+        )
+        unit.returns = []
+        replacer = _Replace({id(h.expr): h.param for h in region.hoists})
+        test = check.test.visit(replacer)
+        assert isinstance(test, cst.BaseExpression)
+        if isinstance(test, (cst.BooleanOperation, cst.IfExp, cst.Lambda)):
+            test = test.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        early = cst.If(
+            test=cst.UnaryOperation(operator=cst.Not(), expression=test),
+            body=cst.IndentedBlock(body=[cst.parse_statement("return False\n")]),
+        )
+        body: list[cst.SimpleStatementLine | cst.BaseCompoundStatement] = []
+        for stmt in moved:
+            new = stmt.visit(replacer)
+            assert isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+            body.append(new)
+        body[0] = body[0].with_changes(leading_lines=())
+        function = unit.function
+        class_node = self._route_class(function)
+        unit.extraction = Extraction(
+            unit_id=unit.unit_id,
+            func_name=function.name.value,
+            class_name=class_node.name.value if class_node is not None else None,
+            is_async=function.asynchronous is not None,
+            params=tuple(unit.params),
+            returns=(),
+            body_code=code_of(early) + "".join(code_of(stmt) for stmt in body),
+            imports=tuple(imports),
+            route_names=frozenset(route_names),
+            status=True,
+        )
+
+    def _exit_start(self, block: cst.IndentedBlock, start: int, previous_end: int) -> int | None:
+        """Where the unit starts when the early exits right before ``start`` join it."""
+        floor = max(previous_end + 1, self._floor(block))
+        if start - 1 < floor or not self._is_exit(block.body[start - 1]):
+            return None
+        # One exit joins the unit; an earlier one stays a check before it.
+        check = block.body[start - 1]
+        assert isinstance(check, cst.If)
+        function = next(f for f in self._enclosing(check) if isinstance(f, cst.FunctionDef))
+        flow = DataFlow(self.index, function)
+        tested = {name for test in if_tests(check) for name in flow.reads(test)}
+        first = start - 1
+        while first - 1 >= floor and not self._region([block.body[first - 1]]).reason:
+            first -= 1
+        # The unit starts at the first write, or at what computes the values the exit tests;
+        # what comes before stays in the route, where it ran before the writes anyway.
+        for index in range(first, start - 1):
+            stmt = block.body[index]
+            if self._region([stmt]).writes or _assigned_names(stmt) & tested:
+                return index
+        return start - 1 if self._exit_writes(check) else None
+
+    def _is_exit(self, stmt: cst.BaseStatement) -> bool:
+        """``if <test>: ...; return/abort(...)``, or an ``if``/``else`` whose one branch answers
+        the request and ends it while the others go on: the ending branch stays in the route, the
+        tests and the other branches (their writes) can move."""
+        return isinstance(stmt, cst.If) and self._exit_branch(stmt) is not None
+
+    def _exit_branch(self, stmt: cst.If) -> tuple[tuple[str, ...], cst.IndentedBlock] | None:
+        """The path (``("orelse", "body")``) and block of the one branch of ``stmt`` that ends."""
+        key = id(stmt)
+        if key not in self._exit_cache:
+            self._exit_cache[key] = self._find_exit_branch(stmt)
+        return self._exit_cache[key]
+
+    def _find_exit_branch(self, stmt: cst.If) -> tuple[tuple[str, ...], cst.IndentedBlock] | None:
+        if not self._region([stmt]).reason:
+            return None
+        branches = if_branches(stmt)
+        if any(block is None and path[-1] != "orelse" for path, block in branches):
+            return None  # a one-line body
+        function = next(f for f in self._enclosing(stmt) if isinstance(f, cst.FunctionDef))
+        flow = DataFlow(self.index, function)
+        ending = [
+            (path, block)
+            for path, block in branches
+            if block is not None and flow.bound_after(list(block.body), set()) is None
+        ]
+        if len(ending) != 1 or len(branches) == 1:
+            return None
+        path, block = ending[0]
+        assert block is not None
+        moved = exit_moved_parts(stmt, block)
+        if self._region(moved).reason or any(
+            isinstance(n, cst.NamedExpr) for part in moved for n in iter_nodes(part)
+        ):
+            return None
+        for node in iter_nodes(block):
+            if (
+                isinstance(node, cst.Call)
+                and isinstance(node.func, cst.Attribute)
+                and node.func.attr.value == "commit"
+                and self.index.is_session(node.func.value)
+            ):
+                return None
+        return path, block
+
+    def _exit_writes(self, stmt: cst.BaseStatement) -> bool:
+        """Whether the moving part of an exit statement writes (``if ok: job.x = 1 else: ...``)."""
+        if not isinstance(stmt, cst.If):
+            return False
+        found = self._exit_branch(stmt)
+        return found is not None and self._region(exit_moved_parts(stmt, found[1])).writes
+
+    def _exit_block(self, stmt: cst.If) -> cst.IndentedBlock:
+        found = self._exit_branch(stmt)
+        assert found is not None
+        return found[1]
+
+    def _check_exits(self, unit: Unit, stmts: list[cst.BaseStatement]) -> None:
+        """One early exit, before every commit of the unit."""
+        if not unit.exits:
+            return
+        lines = [self.index.line_col(e)[0] for e in unit.exits]
+        if len(unit.exits) > 1:
+            raise ExitUnmovable(
+                f"more than one early exit (lines {', '.join(map(str, lines))}) between the "
+                "writes and the commit: check those conditions before the first write, or keep "
+                "one check there"
+            )
+        position = next(i for i, s in enumerate(stmts) if s is unit.exits[0])
+        for stmt in stmts[:position]:
+            if any(_contains(stmt, call) for call in unit.commits):
+                raise ExitUnmovable(
+                    f"the early exit at line {lines[0]} comes after a commit of the same unit "
+                    "of work: split the writes before and after that commit"
+                )
+
+    def _exit_returns(
+        self,
+        unit: Unit,
+        flow: DataFlow,
+        stmts: list[cst.BaseStatement],
+        returns: list[str],
+        params: list[Param],
+        moved_ids: set[int],
+    ) -> list[str]:
+        """The returns with the names the exit's body reads that the moved code assigns; all of
+        them must be bound where the service returns early."""
+        exit_stmt = unit.exits[0]
+        assigned = {
+            a.name
+            for a in self._function_assignments(unit.function)
+            if isinstance(a, Assignment) and id(a.node) in moved_ids
+        }
+        body_reads = DataFlow(self.index, unit.function).reads(self._exit_block(exit_stmt))
+        extra = sorted(body_reads & assigned - set(returns))
+        result = [*returns, *extra]
+        position = next(i for i, s in enumerate(stmts) if s is exit_stmt)
+        bound = flow.bound_after(stmts[:position], {p.name for p in params})
+        line = self.index.line_col(exit_stmt)[0]
+        for name in result:
+            if bound is not None and name not in bound:
+                raise ExitUnmovable(
+                    f"`{name}` is assigned after the early exit at line {line}, and the route "
+                    "reads it after the unit of work: assign it before that check"
+                )
+        return result
+
+    def _check_exit_reads(
+        self, unit: Unit, stmts: list[cst.BaseStatement], hoists: list[Hoist]
+    ) -> None:
+        """The route evaluates hoisted reads before the call: one that may fail must not come
+        after the early exit, where the original route had already answered the request."""
+        exit_stmt = unit.exits[0]
+        position = next(i for i, s in enumerate(stmts) if s is exit_stmt)
+        for hoist in hoists:
+            after = any(_contains(stmt, hoist.expr) for stmt in stmts[position + 1 :]) or (
+                _contains(exit_stmt, hoist.expr)
+                and is_conditional(self.index, hoist.expr, exit_stmt)
+            )
+            if after and self._may_fail(hoist):
+                raise ExitUnmovable(
+                    f"reads `{code_of(hoist.expr)}` after (or beside) the early exit at line "
+                    f"{self.index.line_col(exit_stmt)[0]}; the route would read it first: read "
+                    "it into a variable before the unit of work"
+                )
+
+    def _function_assignments(self, function: cst.FunctionDef) -> list[object]:
+        assert isinstance(function.body, cst.IndentedBlock)
+        scope = self.index.scope_of(function.body.body[0])
+        return list(scope.assignments) if scope is not None else []
+
+    def _function_names(self, function_node: cst.FunctionDef) -> set[str]:
+        """Every name the route function binds or reads (a new local must not clash)."""
+        names = {n.value for n in iter_nodes(function_node) if isinstance(n, cst.Name)}
+        return names
 
     def _uncommitted_write(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The first statement in ``node`` that writes and is not part of a unit of work of its
@@ -996,9 +1340,20 @@ class Analyzer:
                 "only the commit itself could move: the writes it commits are not in its block "
                 "(an `if` condition, an enclosing block or a previous call)"
             )
+        why = self._region([body[stop]]).reason
+        line = self.index.line_col(body[stop])[0]
+        if why.startswith("builds the response"):
+            call = why[why.index("`") : why.rindex("`") + 1]
+            return (
+                f"the route builds the response ({call} at line {line}) between the writes and "
+                "the commit: the service must not build it, and building it after the commit "
+                "could give a different response (the commit expires the objects it reads): "
+                "build the response after the commit if that is right for this route, then run "
+                "again"
+            )
         return (
             "only the commit itself could move: the statement at line "
-            f"{self.index.line_col(body[stop])[0]} before it {self._region([body[stop]]).reason}, "
+            f"{line} before it {why}, "
             "and the writes it commits come before that statement (or are made by a call there): "
             "make the writes after that statement to let them move with the commit"
         )
@@ -1077,6 +1432,15 @@ class Analyzer:
         )
 
     def _moved_roots(self, unit: Unit, stmts: list[cst.BaseStatement]) -> list[cst.CSTNode]:
+        if unit.exits:
+            # The branch of an early exit that answers the request stays in the route.
+            parts: list[cst.CSTNode] = []
+            for stmt in stmts:
+                if isinstance(stmt, cst.If) and any(stmt is e for e in unit.exits):
+                    parts.extend(exit_moved_parts(stmt, self._exit_block(stmt)))
+                else:
+                    parts.append(stmt)
+            return parts
         if unit.try_node is None or unit.split is None:
             return list(stmts)
         roots: list[cst.CSTNode] = list(stmts[:-1]) + list(unit.try_node.body.body)
@@ -1108,7 +1472,7 @@ class Analyzer:
                             "in the unit of work"
                         )
 
-    def _check_read_order(self, stmts: list[cst.BaseStatement], hoists: list[Hoist]) -> None:
+    def _check_read_order(self, stmts: Sequence[cst.CSTNode], hoists: list[Hoist]) -> None:
         """The route evaluates hoisted reads before the service call: a read that may fail
         (a malformed body, a missing key) must not come after a call that may have effects."""
         hoisted = {id(n) for h in hoists for n in iter_nodes(h.expr)}
@@ -1124,9 +1488,62 @@ class Analyzer:
             if effect is None:
                 effect = self._effect_call(stmt, hoisted)
 
+    def _form_field_read(self, name: cst.Name) -> cst.Attribute | None:
+        """``form.title.data`` (read, not written or called) where ``form`` is only ever bound
+        to a WTForms-style form built in the route (``form = JobForm()``)."""
+        field = self.index.parent(name)
+        data = self.index.parent(field) if field is not None else None
+        if not (
+            isinstance(field, cst.Attribute)
+            and field.value is name
+            and isinstance(data, cst.Attribute)
+            and data.value is field
+            and data.attr.value == "data"
+            and not is_store(self.index, data)
+        ):
+            return None
+        outer = self.index.parent(data)
+        if isinstance(outer, cst.Call) and outer.func is data:
+            return None
+        referents = self.index.referents(name)
+        if not referents:
+            return None
+        for referent in referents:
+            if not isinstance(referent, Assignment) or isinstance(referent, ImportAssignment):
+                return None
+            target = self.index.parent(referent.node)
+            assign = self.index.parent(target) if target is not None else None
+            if not (
+                isinstance(target, cst.AssignTarget)
+                and isinstance(assign, cst.Assign)
+                and isinstance(assign.value, cst.Call)
+                and last_name(assign.value.func).endswith("Form")
+                and last_name(assign.value.func)[:1].isupper()
+            ):
+                return None
+        return data
+
+    def _check_form_stores(self, hoists: list[Hoist], roots: list[cst.CSTNode]) -> None:
+        """The route reads a form's fields before the call: the moved code must not set them."""
+        forms = {code_of(h.root) for h in hoists if h.use.kind == "form"}
+        for root in roots:
+            for node in iter_nodes(root):
+                if (
+                    isinstance(node, cst.Attribute)
+                    and is_store(self.index, node)
+                    and code_of(node).split(".")[0] in forms
+                ):
+                    raise Unmovable(
+                        f"sets `{code_of(node)}` and reads the form's fields: the route passes "
+                        "their values, read before the call; set the field outside the unit of "
+                        "work"
+                    )
+
     def _may_fail(self, hoist: Hoist) -> bool:
         """Whether evaluating a hoisted read may raise (a missing key or attribute, a body that
         is not JSON); ``request.args.get("x")`` and ``g.get("x")`` cannot."""
+        if hoist.use.kind == "form":
+            return False  # a declared field's value
         nodes = list(iter_nodes(hoist.expr))
         if any(isinstance(n, cst.Subscript) for n in nodes):
             return True
@@ -1244,6 +1661,7 @@ class Analyzer:
         """Data flow of the moved code: hoisted reads happen in the route, and the part of an
         ``except`` handler that stays in the route is a ``raise`` in the service."""
         raising = {id(split.kept[0]) for split in unit.split or [] if split.kept}
+        raising |= {id(self._exit_block(e).body[0]) for e in unit.exits}
         return DataFlow(self.index, unit.function, ignore=hoisted_ids, raising=raising)
 
     def _live_after(self, unit: Unit) -> set[str]:
@@ -1407,7 +1825,7 @@ class Analyzer:
                 # `g.tenant.id` next to `g.tenant`: read it from the value already passed.
                 hoist.param = by_code[prefix] + code[len(prefix) :]
                 continue
-            name = preferred.get(id(hoist.expr)) or unique(_suggest(hoist), taken)
+            name = preferred.get(id(hoist.expr)) or unique(_unclashed(hoist, taken), taken)
             taken.add(name)
             by_code[code] = name
             hoist.param = name
@@ -1432,7 +1850,17 @@ class Analyzer:
             if id(stmt) in dropped:
                 carried = carried or getattr(stmt, "leading_lines", ())
                 continue
+            new: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.BaseStatement]
             new = stmt.visit(replacer)
+            if (
+                isinstance(stmt, cst.If)
+                and isinstance(new, cst.If)
+                and any(stmt is e for e in unit.exits)
+            ):
+                early = cst.parse_statement(f"return {', '.join(['False', *unit.returns])}\n")
+                found = self._exit_branch(stmt)
+                assert found is not None
+                new = replace_branch(new, found[0], early)
             assert isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
             if carried and not new.leading_lines:
                 new = new.with_changes(leading_lines=carried)
@@ -1486,6 +1914,75 @@ def _preorder_many(nodes: Iterable[cst.CSTNode]) -> Iterable[cst.CSTNode]:
         yield from iter_nodes(node)
 
 
+def _assigned_names(stmt: cst.BaseStatement) -> set[str]:
+    """Names a simple statement assigns (``a = b = ...``, ``x, y = ...``)."""
+    names: set[str] = set()
+    if not isinstance(stmt, cst.SimpleStatementLine):
+        return names
+    for small in stmt.body:
+        targets: list[cst.BaseExpression] = []
+        if isinstance(small, cst.Assign):
+            targets = [t.target for t in small.targets]
+        elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+            targets = [small.target]
+        for target in targets:
+            names |= {p.value for p in target_parts(target) if isinstance(p, cst.Name)}
+    return names
+
+
+Branch = tuple[tuple[str, ...], cst.IndentedBlock | None]
+
+
+def if_branches(stmt: cst.If) -> list[Branch]:
+    """Every branch of an ``if``/``elif``/``else`` chain: the attribute path from ``stmt`` to its
+    block, and the block (None for a one-line body, or for the ``else`` that is not written)."""
+    branches: list[Branch] = []
+    path: tuple[str, ...] = ()
+    node: cst.If | cst.Else | None = stmt
+    while node is not None:
+        block = node.body if isinstance(node.body, cst.IndentedBlock) else None
+        branches.append(((*path, "body"), block))
+        if isinstance(node, cst.Else):
+            return branches
+        path = (*path, "orelse")
+        node = node.orelse
+    branches.append((path, None))
+    return branches
+
+
+def if_tests(stmt: cst.If) -> list[cst.BaseExpression]:
+    """The tests of an ``if``/``elif`` chain."""
+    tests: list[cst.BaseExpression] = []
+    node: cst.If | cst.Else | None = stmt
+    while isinstance(node, cst.If):
+        tests.append(node.test)
+        node = node.orelse
+    return tests
+
+
+def exit_moved_parts(stmt: cst.If, exit_block: cst.IndentedBlock) -> list[cst.CSTNode]:
+    """What of an exit statement moves: every test of the chain and the other branches."""
+    parts: list[cst.CSTNode] = []
+    node: cst.If | cst.Else | None = stmt
+    while node is not None:
+        if isinstance(node, cst.If):
+            parts.append(node.test)
+        if node.body is not exit_block and isinstance(node.body, cst.IndentedBlock):
+            parts.extend(node.body.body)
+        node = node.orelse if isinstance(node, cst.If) else None
+    return parts
+
+
+def replace_branch(node: cst.CSTNode, path: Sequence[str], stmt: cst.BaseStatement) -> cst.CSTNode:
+    """``node`` with the block at ``path`` holding only ``stmt``."""
+    if len(path) == 1:
+        block = getattr(node, path[0])
+        assert isinstance(block, cst.IndentedBlock)
+        return node.with_changes(**{path[0]: block.with_changes(body=[stmt])})
+    child = getattr(node, path[0])
+    return node.with_changes(**{path[0]: replace_branch(child, path[1:], stmt)})
+
+
 def _contains(stmt: cst.CSTNode, node: cst.CSTNode) -> bool:
     return any(inner is node for inner in iter_nodes(stmt))
 
@@ -1530,6 +2027,20 @@ def _suggest(hoist: Hoist) -> str:
     if name == "current_user":
         return "auth_user"
     return name.removeprefix("get_") or name
+
+
+def _unclashed(hoist: Hoist, taken: set[str]) -> str:
+    """The suggested name, or when the moved code already uses it, one that says where the
+    value comes from (``form.post.data`` → ``post_data``; ``request.form.get("count")`` next to
+    a local ``count`` → ``raw_count``)."""
+    name = _suggest(hoist)
+    if name not in taken:
+        return name
+    if hoist.use.kind == "form":
+        return f"{name}_data"
+    if hoist.use.name == "request":
+        return f"raw_{name}"
+    return name
 
 
 def _hoist_code(hoist: Hoist) -> str:

@@ -47,6 +47,13 @@ GENERIC_NAMES = frozenset(
         "form",
         "action",
         "unit_of_work",
+        # request hooks: the name says when the code runs, not what it does
+        "before_request",
+        "before_app_request",
+        "after_request",
+        "after_app_request",
+        "teardown_request",
+        "teardown_appcontext",
     }
 )
 READ_VERBS = frozenset(
@@ -135,7 +142,7 @@ LIBRARY_METHODS = frozenset(
     }
 )
 _NOT_VERBS = ("get_", "to_", "is_", "has_", "as_", "_")
-_STRIP_PREFIXES = ("new_", "db_", "existing_", "old_", "updated_")
+_STRIP_PREFIXES = ("new_", "db_", "existing_", "old_", "updated_", "current_")
 _STRONG = ("create", "delete")
 
 
@@ -189,10 +196,15 @@ class WriteNamer:
         self.index = index
         self.inference = inference
         self._events: list[_Event] = []
+        self._resource = ""
 
-    def hint(self, stmts: Sequence[cst.BaseStatement], route_name: str) -> NameHint | None:
+    def hint(
+        self, stmts: Sequence[cst.BaseStatement], route_name: str, resource: str = ""
+    ) -> NameHint | None:
         """The name the writes in ``stmts`` suggest, or the route's name, or None; with
-        alternatives for when that name is taken."""
+        alternatives for when that name is taken. ``resource`` (``job`` for a ``JobList``
+        view) is the subject of a row added whose class the code does not show."""
+        self._resource = resource
         found = self._hint(stmts, route_name)
         if found is None or not self._events:
             return found
@@ -252,6 +264,10 @@ class WriteNamer:
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
             method = node.func.attr.value
             receiver = node.func.value
+            loaded = _loaded_instance(node)
+            if loaded is not None:
+                subject = self._subject(loaded)
+                return _Event("update", subject, False) if subject else None
             if self.index.is_session(receiver):
                 return self._session_event(method, node, created)
             if isinstance(receiver, cst.Name) and self._is_entity(receiver):
@@ -298,6 +314,9 @@ class WriteNamer:
                     return _Event("create", subject, True)
                 verb = "create" if arg.value in created else "update"
                 return _Event(verb, subject, verb == "create")
+            if method == "add" and self._resource:
+                # `session.add(result.data)` in `JobList.post`: the row the view creates.
+                return _Event("create", self._resource, True)
             return None
         if method == "delete" and isinstance(arg, cst.Name):
             subject = self._subject(arg)
@@ -340,8 +359,9 @@ class WriteNamer:
         if info is not None and info.code.isidentifier() and info.code[:1].isupper():
             # `admin_user` says more than `User`; `u`, `obj` or `entry` say less than `AuditLog`.
             cls = snake(info.code)
-            if not var.endswith(cls):
-                return cls
+            # A class named in the plural (`Users`) holds one row: `user` names it.
+            if not var.endswith((cls, singular(cls))):
+                return singular(cls)
         return var if var.isidentifier() else ""
 
     def _created_names(self, stmts: Sequence[cst.BaseStatement]) -> set[str]:
@@ -367,6 +387,19 @@ class WriteNamer:
                 return True
             current = self.index.parent(current)
         return current is not None and isinstance(current, (cst.For, cst.While))
+
+
+def _loaded_instance(call: cst.Call) -> cst.Name | None:
+    """``job`` in ``schema.load(data, instance=job)`` or ``JobSchema(instance=job).load(data)``:
+    a schema that loads the request into an existing row updates it."""
+    if not isinstance(call.func, cst.Attribute) or call.func.attr.value != "load":
+        return None
+    receiver = call.func.value
+    args = [*call.args, *(receiver.args if isinstance(receiver, cst.Call) else ())]
+    for arg in args:
+        if arg.keyword is not None and arg.keyword.value == "instance":
+            return arg.value if isinstance(arg.value, cst.Name) else None
+    return None
 
 
 def _mentions(words: set[str], subject: str) -> bool:

@@ -102,6 +102,8 @@ class Extraction:
     imports: tuple[ImportNeed, ...]
     route_names: frozenset[str] = field(default_factory=frozenset)
     output: OutputFacts = field(default_factory=OutputFacts)
+    #: the method returns whether it committed (first), for an early exit the route answers.
+    status: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,8 @@ class MethodSpec:
     annotations: tuple[str, ...] = ()
     return_annotation: str = ""
     leading_comments: tuple[str, ...] = ()
+    #: returns ``True`` (it committed) before the values; its early exit returns ``False``.
+    status: bool = False
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,8 @@ def suggest_name(expr: cst.BaseExpression, root_name: str) -> str:
         expr = expr.value
     if isinstance(expr, cst.Attribute):
         attr = expr.attr.value
+        if attr == "data" and isinstance(expr.value, cst.Attribute) and root_name.endswith("form"):
+            return expr.value.attr.value  # `form.title.data` → `title`
         if attr in _GENERIC_ATTRS and isinstance(expr.value, cst.Attribute):
             return f"{expr.value.attr.value}_{attr}"
         if root_name == "current_user":

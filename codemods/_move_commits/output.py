@@ -16,6 +16,7 @@ from .analysis import Analyzer, Unit
 from .definitions import Definitions
 from .method_names import WriteNamer
 from .model import Definition, OutputFacts, Param, TypeInfo
+from .placement import CLASS_SUFFIXES, singular, snake
 from .types import TypeInference, optional_style
 
 _TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore")
@@ -99,8 +100,16 @@ def _facts(
         else:
             returned.append(info)
     return_type = _return_type(returned, len(unit.extraction.returns), inference)
+    if unit.extraction.status and return_type is not None:
+        # The method first returns whether it committed (an early exit returns False).
+        if return_type.code == "None":
+            return_type = TypeInfo("bool")
+        else:
+            inner = return_type.code.removeprefix("tuple[").removesuffix("]")
+            inner = inner if len(unit.extraction.returns) > 1 else return_type.code
+            return_type = TypeInfo(f"tuple[bool, {inner}]", return_type.needs)
     used = tuple(inference.used)
-    hint = namer.hint(stmts, unit.function.name.value)
+    hint = namer.hint(stmts, unit.function.name.value, _resource(unit.extraction.class_name))
     return OutputFacts(
         param_types=tuple(param_types),
         return_type=return_type,
@@ -111,7 +120,9 @@ def _facts(
         verb=hint.verb if hint is not None else "",
         subject=hint.subject if hint is not None else "",
         alternatives=hint.alternatives if hint is not None else (),
-        leading_comments=_leading_comments(first) if unit.split is None else (),
+        leading_comments=(
+            _leading_comments(first) if unit.split is None and unit.branch_test is None else ()
+        ),
         type_definitions=used,
     )
 
@@ -152,6 +163,17 @@ def _return_type(returned: list[TypeInfo], count: int, inference: TypeInference)
         return TypeInfo(rendered[0][0], rendered[0][1])
     needs = tuple(need for _, infos in rendered for need in infos)
     return TypeInfo(f"tuple[{', '.join(code for code, _ in rendered)}]", needs)
+
+
+def _resource(class_name: str | None) -> str:
+    """``JobList``/``JobListView``/``JobResource`` → ``job``: what a class-based view serves."""
+    if not class_name:
+        return ""
+    name = class_name
+    for suffix in (*CLASS_SUFFIXES, "List", "Detail", "Collection", "Item"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+    return singular(snake(name))
 
 
 def _is_typed(function: cst.FunctionDef) -> bool:

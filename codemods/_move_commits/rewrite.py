@@ -65,6 +65,7 @@ def call_statement(
     overrides: Sequence[str],
     config: cst.PartialParserConfig,
     line_length: int,
+    prefix_width: int = 0,
 ) -> cst.BaseStatement:
     """``job = JobService.create_job(data, tenant_id=g.tenant_id)`` from the call-site template."""
     # Arguments follow the signature's order; after the first keyword argument all are keywords,
@@ -75,16 +76,15 @@ def call_statement(
         keywords = keywords or not param.positional
         args.append(f"{param.name}={param.value}" if keywords else param.value)
     is_async = unit.function.asynchronous is not None
-    head = (", ".join(unit.returns) + " = " if unit.returns else "") + (
-        "await " if is_async else ""
-    )
+    targets = [unit.status, *unit.returns] if unit.status else list(unit.returns)
+    head = (", ".join(targets) + " = " if targets else "") + ("await " if is_async else "")
     head += f"{plan.service_class}.{plan.method}("
     kept = unit.split is not None and any(s.kept and not _is_bare_raise(s.kept) for s in unit.split)
-    width = unit.column + (4 if unit.try_node is not None and kept else 0)
+    width = unit.column + (4 if unit.try_node is not None and kept else 0) + prefix_width
     text = _template(
         "call_site.py.j2",
         overrides,
-        targets=list(unit.returns),
+        targets=targets,
         is_async=is_async,
         service_class=plan.service_class,
         method=plan.method,
@@ -102,6 +102,10 @@ def route_replacement(
     line_length: int,
 ) -> list[cst.BaseStatement]:
     """What replaces the unit's statements in the route."""
+    if unit.exits:
+        return _exit_replacement(unit, plan, overrides, config, line_length)
+    if unit.branch_test is not None:
+        return _condition_replacement(unit, plan, overrides, config, line_length)
     call = call_statement(unit, plan, overrides, config, line_length)
     first = unit.block.body[unit.start]
     assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
@@ -121,6 +125,51 @@ def route_replacement(
     inner = unit.try_node.body.with_changes(body=[call])
     route_try = unit.try_node.with_changes(body=inner, handlers=handlers)
     return [route_try.with_changes(leading_lines=first.leading_lines)]
+
+
+def _exit_replacement(
+    unit: Unit,
+    plan: UnitPlan,
+    overrides: Sequence[str],
+    config: cst.PartialParserConfig,
+    line_length: int,
+) -> list[cst.BaseStatement]:
+    """The call, then the early exit's body under ``if not committed:`` (or ``if not`` the call
+    itself when it returns nothing else): the route answers the request as before."""
+    first = unit.block.body[unit.start]
+    assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+    lines = _route_lines(unit, first.leading_lines)
+    # The branch that answers the request, alone under the new test.
+    check = unit.exits[0].with_changes(body=unit.exit_block, orelse=None)
+    if unit.status:
+        call = call_statement(unit, plan, overrides, config, line_length)
+        test: cst.BaseExpression = cst.parse_expression(f"not {unit.status}")
+        kept = check.with_changes(test=test, leading_lines=[])
+        return [call.with_changes(leading_lines=lines), kept]
+    call = call_statement(unit, plan, overrides, config, line_length, len("if not "))
+    assert isinstance(call, cst.SimpleStatementLine) and isinstance(call.body[0], cst.Expr)
+    negated = cst.UnaryOperation(operator=cst.Not(), expression=call.body[0].value)
+    return [check.with_changes(test=negated, leading_lines=lines)]
+
+
+def _condition_replacement(
+    unit: Unit,
+    plan: UnitPlan,
+    overrides: Sequence[str],
+    config: cst.PartialParserConfig,
+    line_length: int,
+) -> list[cst.BaseStatement]:
+    """``if Service.method(...):`` with what the ``if`` did after the commit (or the call alone
+    when nothing was left in it)."""
+    check = unit.branch_test
+    assert check is not None and isinstance(check.body, cst.IndentedBlock)
+    rest = list(check.body.body[unit.inner_end + 1 :])
+    call = call_statement(unit, plan, overrides, config, line_length, len("if "))
+    assert isinstance(call, cst.SimpleStatementLine) and isinstance(call.body[0], cst.Expr)
+    if not rest:
+        return [call.with_changes(leading_lines=check.leading_lines)]
+    body = check.body.with_changes(body=rest)
+    return [check.with_changes(test=call.body[0].value, body=body)]
 
 
 def _route_lines(unit: Unit, lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
@@ -438,8 +487,9 @@ def method_node(
             comments = [cst.EmptyLine(comment=cst.Comment(c)) for c in spec.leading_comments]
             flushed = flushed.with_changes(leading_lines=[*comments, *flushed.leading_lines])
         statements.append(flushed)
-    if spec.returns:
-        statements.append(cst.parse_statement(f"return {', '.join(spec.returns)}\n", config=config))
+    values = ["True", *spec.returns] if spec.status else list(spec.returns)
+    if values:
+        statements.append(cst.parse_statement(f"return {', '.join(values)}\n", config=config))
     body: list[cst.BaseStatement] = []
     for stmt in node.body.body:
         if _is_placeholder(stmt):

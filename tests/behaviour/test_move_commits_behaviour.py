@@ -2,7 +2,10 @@
 
 ``mc_data/`` is a small Flask app whose routes hold the data-flow cases that are easy to get wrong:
 the loop variables of an earlier loop that may not run, a name bound in a sibling ``if`` branch, a
-name assigned on every path (``if``/``else``, ``try``/``except``). A driver sends the same requests,
+name assigned on every path (``if``/``else``, ``try``/``except``); and (``checks.py``) the patterns
+that used to stay manual: a commit after an ``if`` whose other branch answers the request, an early
+exit between the writes and the commit, a commit whose writes are the ``if`` test around it,
+``try``/``commit``/``except IntegrityError``, and a read on some paths only. A driver sends the same requests,
 including the paths where a loop does not run and the other branch is taken, to a copy of the app
 before and after the move, each on a fresh SQLite database, and both runs must agree.
 """
@@ -56,8 +59,9 @@ def test_data_flow_cases_behave_the_same_after_the_move(tmp_path: Path) -> None:
     assert not result.errors, result.errors
     assert [v.to_json() for v in result.violations if not v.fixable] == []
     write_in_place([result.changes])
-    routes = (app / "app" / "routes" / "entries.py").read_text()
-    assert "db.session.commit()" not in routes
+    for module in ("entries.py", "checks.py"):
+        routes = (app / "app" / "routes" / module).read_text()
+        assert "db.session.commit()" not in routes, module
 
     after = _drive(app, "after")
     assert after["responses"] == before["responses"]
@@ -65,3 +69,12 @@ def test_data_flow_cases_behave_the_same_after_the_move(tmp_path: Path) -> None:
     # The loop that does not run and the other branch were exercised.
     assert [200, {"count": 0}] in [r[1:] for r in before["responses"]]
     assert any(r[1] == 409 for r in before["responses"])
+    # Both sides of every early exit, the duplicate and the loop that does not run.
+    statuses = {(r[0], r[1]) for r in before["responses"]}
+    assert {("/checks/1/priority", 200), ("/checks/1/priority", 400)} <= statuses
+    assert {("/checks/1/rename", 200), ("/checks/1/rename", 400)} <= statuses
+    assert {("/checks/2/archive?dry_run=1", 409), ("/checks/2/archive", 200)} <= statuses
+    assert {("/checks/solves/7", 201), ("/checks/solves/7", 409)} <= statuses
+    bumps = [r[2]["message"] for r in before["responses"] if r[0] == "/checks/3/bump"]
+    assert bumps == ["bumped", "at the top already"]
+    assert [200, {"count": 0}] in [r[1:] for r in before["responses"]]

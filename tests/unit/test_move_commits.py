@@ -73,16 +73,18 @@ def test_one_violation_per_commit_with_scope_and_fixable_flag(tmp_path: Path) ->
             db.session.delete(job)
             if job.locked:
                 return "locked", 409
+            if job.archived:
+                return "archived", 410
             db.session.commit()
             return "", 204
         """,
     )
     assert [(v.line, v.scope, v.fixable) for v in result.violations] == [
         (13, "create_job", True),
-        (23, "delete_job", False),
+        (25, "delete_job", False),
     ]
     manual = result.manual[0]
-    assert "returns early" in manual.reason
+    assert "the statement at line 23 between them returns early" in manual.reason
     assert manual.message == "`db.session.commit()` in the route layer (delete_job)"
 
 
@@ -680,3 +682,54 @@ def test_standard_library_calls_and_the_user_proxy_do_not_pin_reads(tmp_path: Pa
         """,
     )
     assert [(v.fixable, v.reason) for v in result.violations] == [(True, "")]
+
+
+def test_early_exits_that_cannot_move_say_why(tmp_path: Path) -> None:
+    result = _routes(
+        tmp_path,
+        """
+
+        @bp.post("/a/<int:job_id>")
+        def fails_beside_the_exit(job_id):
+            job = db.session.get(Job, job_id)
+            if request.args.get("title"):
+                job.title = request.json["title"]
+            else:
+                return "nothing to do", 400
+            db.session.commit()
+            return "", 204
+
+
+        @bp.post("/b/<int:job_id>")
+        def bound_after_the_exit(job_id):
+            job = db.session.get(Job, job_id)
+            job.status = "closed"
+            if job.locked:
+                return "locked", 409
+            note = "closed"
+            db.session.commit()
+            return note
+
+
+        @bp.post("/c/<int:job_id>")
+        def commits_in_the_exit(job_id):
+            job = db.session.get(Job, job_id)
+            job.status = "closed"
+            if job.locked:
+                db.session.commit()
+                return "locked", 409
+            db.session.commit()
+            return "", 204
+        """,
+    )
+    reasons = {v.scope: v.reason for v in result.violations if not v.fixable}
+    assert (
+        'reads `request.json["title"]` after (or beside) the early exit at line 12'
+        in (reasons["fails_beside_the_exit"])
+    )
+    assert reasons["bound_after_the_exit"].startswith(
+        "`note` is assigned after the early exit at line 24"
+    )
+    # An exit that commits is not an exit the service can report: the writes stay apart.
+    assert "commits_in_the_exit" in reasons
+    assert "returns early" in reasons["commits_in_the_exit"]

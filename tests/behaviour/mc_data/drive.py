@@ -20,6 +20,19 @@ REQUESTS = [
     ("/tickets/1/priority", {"priority": "2"}),
     ("/tickets/2/priority", {"priority": "high"}),
     ("/tickets/9/priority", {}),
+    ("/checks/1/priority", {"priority": "4"}),
+    ("/checks/1/priority", {}),
+    ("/checks/9/priority", {"priority": "4"}),
+    ("/checks/1/rename", {"title": "short"}),
+    ("/checks/1/rename", {"title": "much too long a title"}),
+    ("/checks/2/archive?dry_run=1", {}),
+    ("/checks/2/archive", {}),
+    ("/checks/solves/7", {}),
+    ("/checks/solves/7", {}),
+    ("/checks/tickets", {"count": "2", "title": "bulk"}),
+    ("/checks/tickets", {"count": "0"}),
+    ("/checks/3/bump", {"by": "2"}),
+    ("/checks/3/bump", {"by": "5"}),
 ]
 
 

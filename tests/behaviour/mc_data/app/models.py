@@ -17,3 +17,10 @@ class Ticket(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     title = db.Column(db.String(200), nullable=False)
     priority = db.Column(db.Integer, nullable=False)
+
+    def bump(self, by):
+        """Raise the priority (1 is the highest); False when it cannot go that far."""
+        if self.priority - by < 1:
+            return False
+        self.priority -= by
+        return True

@@ -21,9 +21,6 @@ def finish_job(job_id):
 @bp.post("/jobs/<int:job_id>/close")
 def close_job(job_id):
     job = db.session.get(Job, job_id)
-    if request.args.get("close"):
-        job.status = "closed"
-    else:
+    if not JobService.close_job(job, close=request.args.get("close")):
         return jsonify(error="nothing to do"), 400
-    db.session.commit()
     return jsonify(ok=True)

@@ -16,3 +16,12 @@ class JobService:
     def finish_job(job):
         job.status = "done"
         db.session.commit()
+
+    @staticmethod
+    def close_job(job, close):
+        if close:
+            job.status = "closed"
+        else:
+            return False
+        db.session.commit()
+        return True

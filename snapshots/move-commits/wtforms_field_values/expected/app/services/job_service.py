@@ -1,0 +1,26 @@
+"""Job service: units of work (database writes and their commits)."""
+
+from datetime import datetime, timezone
+
+from app.extensions import db
+from app.models import Job
+
+
+class JobService:
+    """Units of work for job: each method writes and commits."""
+
+    @staticmethod
+    def update_user(current_user):
+        current_user.last_seen = datetime.now(timezone.utc)
+        db.session.commit()
+
+    @staticmethod
+    def new_job(title, current_user):
+        job = Job(title=title, owner=current_user)
+        db.session.add(job)
+        db.session.commit()
+
+    @staticmethod
+    def profile(current_user, about_me):
+        current_user.about_me = about_me
+        db.session.commit()
