@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 import click
 
-from backfix import console, gitops, interrupts, ledger_cli
+from backfix import console, gitops, interrupts, ledger_cli, review_cli
 from backfix.codemod import Codemod, ConfigError
 from backfix.config import Config, check_keys, find_config, tomllib
 from backfix.diff import render_diffs
@@ -330,6 +330,16 @@ def _scan(
     default=None,
     help="Write a pull-request description of this batch to this file.",
 )
+@click.option(
+    "--only",
+    type=click.Choice(review_cli.ONLY),
+    default=None,
+    help="Apply only the changes of this safety tier; the others stay open.",
+)
+@click.option(
+    "--interactive", "-i", is_flag=True, help="Ask about each change before anything is written."
+)
+@click.option("--format", "fmt", type=click.Choice(review_cli.FORMATS), default="text")
 @mode_option
 @templates_option
 def apply(
@@ -349,6 +359,9 @@ def apply(
     pr_body: Path | None,
     allow_readonly: bool,
     no_ledger: bool,
+    only: str | None,
+    interactive: bool,
+    fmt: str,
 ) -> None:
     """Fix the violations of one codemod: diff, in place, or on a branch."""
     with interrupts.terminate_interrupts():
@@ -370,6 +383,7 @@ def apply(
                 pr_body,
                 allow_readonly,
                 no_ledger,
+                (only, interactive, fmt),
             )
         except KeyboardInterrupt:
             _interrupted_before_writing()
@@ -397,7 +411,9 @@ def _apply(
     pr_body: Path | None,
     allow_readonly: bool,
     no_ledger: bool,
+    review: tuple[str | None, bool, str] = (None, False, "text"),
 ) -> None:
+    only, interactive, fmt = review
     workspace, config = _prepare(paths)
     if no_format:
         config = dataclasses.replace(config, table={**config.table, "format": False})
@@ -426,20 +442,20 @@ def _apply(
         workspace, config, spec.codemod_id, paths, exclude, max_files, pr_body, templates
     )
     result = _run(workspace, config, [spec], paths, exclude, jobs, True, True, session.selector)
+    review_cli.select(spec, result, only, interactive)
     console.print_errors(result.errors, _State.verbose)
     status = EXIT_ERROR if result.errors else EXIT_OK
     session.finish(result)
 
     if dry_run:
-        sys.stdout.write(render_diffs(result.changes))
-        sys.stdout.flush()
-        console.print_apply_summary(spec.codemod_id, result, "dry run, nothing written")
+        review_cli.print_diffs(spec, result, fmt)
+        review_cli.summary(spec, result, "dry run, nothing written", fmt, "none")
         session.write_pr_body(result)
         sys.exit(status if status else (EXIT_FOUND if result.changes else EXIT_OK))
 
     if not result.changes:
         # Nothing changed: no ledger record either, so a re-apply leaves `git status` clean.
-        console.print_apply_summary(spec.codemod_id, result, "nothing to change")
+        review_cli.summary(spec, result, "nothing to change", fmt, "none")
         session.write_pr_body(result)
         sys.exit(status)
     try:
@@ -461,7 +477,7 @@ def _apply(
     except SinkError as exc:
         _fail(str(exc))
     session.write_pr_body(result)
-    console.print_apply_summary(spec.codemod_id, result, where)
+    review_cli.summary(spec, result, where, fmt, "in-place" if branch is None else "branch")
     sys.exit(status)
 
 

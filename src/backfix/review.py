@@ -1,0 +1,443 @@
+"""A run's file changes split into *changes*, the units a person accepts or skips, each with a tier.
+
+What one change is (docs/review.md explains it to users):
+
+* for a codemod that fixes each file on its own (``bare-except``), the hunks of one violation in one
+  file. Hunks that belong to no single violation (an added ``import logging``, a new module logger)
+  are *shared*: they go with every change of the file that does not hold up without them. Which ones
+  need them is checked, not guessed: the file with only that change's hunks must compile and must not
+  use a name that neither the original nor the fully fixed file leaves undefined. When one change of
+  a file does not hold up even with the shared hunks, the whole file is one change.
+* for a cross-file codemod (``move-commits``, ``async-queries``), a file with violations together with
+  the changed files it imports (a route file and its new or extended service module), whole files.
+  When the run turned an existing function into a coroutine, its callers anywhere depend on it, so
+  every file of the run is one change; so is a changed file nobody among them imports.
+
+A change's tier is the least safe tier of its violations (``safe`` < ``review``).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+import symtable
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from backfix.diff import unified_diff
+from backfix.results import REVIEW, SAFE, TIERS, FileChange, RunResult, Violation
+from backfix.source import declared_encoding, verify_output
+
+#: re-analysis of a partly accepted file: (path, abs_path, content) → the violations still in it
+Analyze = Callable[[str, str, bytes], list[Violation]]
+
+_MODULE_NAMES = frozenset(dir(builtins)) | {
+    "__file__",
+    "__name__",
+    "__doc__",
+    "__spec__",
+    "__loader__",
+    "__package__",
+    "__builtins__",
+    "__path__",
+    "__cached__",
+    "__annotations__",
+}
+
+
+def split_lines(data: bytes) -> list[bytes]:
+    """``data`` cut after every ``\\n`` (as the diffs cut it); joining the parts gives ``data`` back."""
+    parts = data.split(b"\n")
+    lines = [part + b"\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+@dataclass(eq=False)
+class Hunk:
+    """Lines ``start:end`` of the original file (0-based) become ``new``; ``new`` changes on edit."""
+
+    path: str
+    start: int
+    end: int
+    new: list[bytes]
+
+
+@dataclass
+class FilePlan:
+    """One changed file: its lines before and after, and its hunks in order."""
+
+    change: FileChange
+    before: list[bytes]
+    after: list[bytes]
+    hunks: list[Hunk]
+
+    @property
+    def path(self) -> str:
+        """Repository-relative path."""
+        return self.change.path
+
+    def content(self, hunks: Iterable[Hunk]) -> bytes:
+        """The original bytes with ``hunks`` applied (every other byte kept as it was)."""
+        out: list[bytes] = []
+        position = 0
+        for hunk in sorted(set(hunks), key=lambda h: (h.start, h.end)):
+            out.extend(self.before[position : hunk.start])
+            out.extend(hunk.new)
+            position = hunk.end
+        out.extend(self.before[position:])
+        return b"".join(out)
+
+
+@dataclass(eq=False)
+class Change:
+    """One decision: hunks of one or more files, the violations they fix, the hunks they need."""
+
+    number: int
+    codemod: str
+    files: tuple[str, ...]
+    hunks: list[Hunk]
+    violations: tuple[Violation, ...]
+    #: shared hunks (imports, a new logger) written whenever this change is
+    support: list[Hunk] = field(default_factory=list)
+    edited: bool = False
+
+    @property
+    def tier(self) -> str:
+        """The least safe tier among its violations."""
+        tiers = {v.safety for v in self.violations}
+        return next((t for t in reversed(TIERS) if t in tiers), REVIEW)
+
+    @property
+    def all_hunks(self) -> list[Hunk]:
+        """Its own hunks and the shared ones it needs."""
+        return [*self.hunks, *self.support]
+
+
+@dataclass
+class Review:
+    """The changes of one apply run, in file and line order."""
+
+    codemod: str
+    files: dict[str, FilePlan]
+    changes: list[Change]
+
+    def content(self, path: str, accepted: Iterable[Change]) -> bytes:
+        """What ``path`` holds when exactly ``accepted`` are written."""
+        plan = self.files[path]
+        return plan.content(h for c in accepted for h in c.all_hunks if h.path == path)
+
+    def diff(self, change: Change, context: int = 3) -> str:
+        """The unified diff of ``change`` alone, file by file."""
+        texts = []
+        for path in change.files:
+            plan = self.files[path]
+            after = self.content(path, [change])
+            change_alone = FileChange(path, plan.change.abs_path, plan.change.before, after)
+            texts.append(unified_diff(change_alone, context))
+        return "".join(texts)
+
+    def problem(self, accepted: Sequence[Change], path: str) -> str | None:
+        """Why ``path`` with only ``accepted`` written would be broken, or None."""
+        plan = self.files[path]
+        return _problem(plan, self.content(path, accepted))
+
+
+def file_plan(change: FileChange) -> FilePlan:
+    """Split ``change`` into hunks of consecutive changed lines."""
+    before = split_lines(change.before or b"")
+    after = split_lines(change.after)
+    hunks: list[Hunk] = []
+    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if hunks and hunks[-1].end == i1:
+            hunks[-1].end = i2
+            hunks[-1].new.extend(after[j1:j2])
+        else:
+            hunks.append(Hunk(change.path, i1, i2, list(after[j1:j2])))
+    return FilePlan(change, before, after, hunks)
+
+
+def build(result: RunResult, local: bool) -> Review:
+    """The changes of ``result`` (one codemod's apply run), numbered from 1."""
+    codemod = result.codemods[0] if result.codemods else ""
+    files = {c.path: file_plan(c) for c in sorted(result.changes, key=lambda c: c.path)}
+    fixed: dict[str, list[Violation]] = {}
+    for violation in result.fixed:
+        fixed.setdefault(violation.path, []).append(violation)
+    changes: list[Change] = []
+    if local:
+        for plan in files.values():
+            changes += _local_changes(codemod, plan, fixed.get(plan.path, []))
+    else:
+        for unit in _units(list(files.values()), set(fixed)):
+            hunks = [h for plan in unit for h in plan.hunks]
+            found = tuple(v for plan in unit for v in fixed.get(plan.path, []))
+            changes.append(Change(0, codemod, tuple(p.path for p in unit), hunks, found))
+    for number, change in enumerate(changes, 1):
+        change.number = number
+    return Review(codemod, files, changes)
+
+
+# --- per-file codemods: one change per violation --------------------------------------------------
+
+
+def _local_changes(codemod: str, plan: FilePlan, violations: list[Violation]) -> list[Change]:
+    whole = [Change(0, codemod, (plan.path,), list(plan.hunks), tuple(sorted(violations)))]
+    if plan.change.before is None or len(violations) < 2:
+        return whole
+    owners = [
+        [n for n, v in enumerate(violations) if h.start <= v.line - 1 < max(h.end, h.start + 1)]
+        for h in plan.hunks
+    ]
+    group_of = _group(len(violations), owners)
+    if group_of is None:
+        return whole  # a violation whose line no hunk touches: no way to tell its hunks apart
+    shared = [h for h, owned in zip(plan.hunks, owners, strict=True) if not owned]
+    changes: list[Change] = []
+    for group in sorted(set(group_of)):
+        own = [
+            h
+            for h, owned in zip(plan.hunks, owners, strict=True)
+            if owned and group_of[owned[0]] == group
+        ]
+        found = tuple(sorted(v for n, v in enumerate(violations) if group_of[n] == group))
+        change = Change(0, codemod, (plan.path,), own, found)
+        if _problem(plan, plan.content(own)) is not None:
+            if not shared or _problem(plan, plan.content([*own, *shared])) is not None:
+                return whole
+            change.support = shared
+        changes.append(change)
+    if shared and not any(c.support for c in changes):
+        for change in changes:  # needed by none alone: written with whichever is accepted
+            change.support = shared
+    return sorted(changes, key=lambda c: c.hunks[0].start)
+
+
+def _group(count: int, owners: list[list[int]]) -> list[int] | None:
+    """Per violation, its group: violations sharing a hunk decide together. None when one owns none."""
+    group = list(range(count))
+
+    def root(n: int) -> int:
+        while group[n] != n:
+            n = group[n]
+        return n
+
+    for owned in owners:
+        for other in owned[1:]:
+            group[root(other)] = root(owned[0])
+    if {n for owned in owners for n in owned} != set(range(count)):
+        return None
+    return [root(n) for n in range(count)]
+
+
+def _problem(plan: FilePlan, content: bytes) -> str | None:
+    """Why ``content`` (part of ``plan``'s fix) must not be written, or None."""
+    before = plan.change.before or b""
+    problem = verify_output(plan.path, before, content)
+    if problem is not None:
+        return problem.message
+    known = _undefined(before)
+    fixed = _undefined(plan.change.after)
+    now = _undefined(content)
+    if known is None or fixed is None or now is None:
+        return "cannot tell which names it uses"
+    missing = sorted(now - known - fixed)
+    if missing:
+        return f"it would use {', '.join(missing)} without defining or importing it"
+    return None
+
+
+def _undefined(data: bytes) -> frozenset[str] | None:
+    """Names the module reads but never binds (at module level or as builtins); None if unknown."""
+    text = data.decode(declared_encoding(data), errors="replace")
+    if re.search(r"\bimport\s*\*", text):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            top = symtable.symtable(text, "<review>", "exec")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+    defined: set[str] = set()
+    used: set[str] = set()
+    pending: list[tuple[symtable.SymbolTable, bool]] = [(top, True)]
+    while pending:
+        table, module_level = pending.pop()
+        for symbol in table.get_symbols():
+            name = symbol.get_name()
+            binds = symbol.is_assigned() or symbol.is_imported() or symbol.is_namespace()
+            if binds and (module_level or symbol.is_declared_global()):
+                defined.add(name)
+            elif symbol.is_referenced() and (module_level or symbol.is_global()):
+                used.add(name)
+        pending.extend((child, False) for child in table.get_children())
+    return frozenset(used - defined - _MODULE_NAMES)
+
+
+# --- cross-file codemods: a file with the files it imports ----------------------------------------
+
+
+def _units(plans: list[FilePlan], with_violations: set[str]) -> list[list[FilePlan]]:
+    """Files that must be written together: import links, or everything when a def became async."""
+    if any(_made_async(plan) for plan in plans):
+        return [plans] if plans else []
+    parent = {plan.path: plan.path for plan in plans}
+
+    def root(path: str) -> str:
+        while parent[path] != path:
+            path = parent[path]
+        return path
+
+    names = {plan.path: _module_name(plan.path) for plan in plans}
+    for plan in plans:
+        words = _imported_words(plan.change.after)
+        for other in plans:
+            if other is not plan and names[other.path] in words:
+                parent[root(other.path)] = root(plan.path)
+    roots = {root(plan.path) for plan in plans}
+    anchored = {root(path) for path in with_violations if path in parent}
+    if roots - anchored:
+        return [plans]  # a changed file no file with violations imports: keep everything together
+    units: dict[str, list[FilePlan]] = {}
+    for plan in plans:
+        units.setdefault(root(plan.path), []).append(plan)
+    return sorted(
+        (
+            sorted(unit, key=lambda p: (p.path not in with_violations, p.path))
+            for unit in units.values()
+        ),
+        key=lambda unit: unit[0].path,
+    )
+
+
+_DEF = re.compile(rb"^[ \t]*def[ \t]+(\w+)", re.MULTILINE)
+_ASYNC_DEF = re.compile(rb"^[ \t]*async[ \t]+def[ \t]+(\w+)", re.MULTILINE)
+
+
+def _made_async(plan: FilePlan) -> bool:
+    """True when a function the file defined with ``def`` is now an ``async def``."""
+    before = plan.change.before or b""
+    was_sync = set(_DEF.findall(before)) - set(_ASYNC_DEF.findall(before))
+    return bool(was_sync & set(_ASYNC_DEF.findall(plan.change.after)))
+
+
+def _module_name(path: str) -> str:
+    parts = path.removesuffix(".py").split("/")
+    return parts[-2] if parts[-1] == "__init__" and len(parts) > 1 else parts[-1]
+
+
+def _imported_words(data: bytes) -> set[str]:
+    """Every name part in the file's import statements (over-linking only makes units bigger)."""
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    words: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            words.update(part for alias in node.names for part in alias.name.split("."))
+        elif isinstance(node, ast.ImportFrom):
+            words.update((node.module or "").split("."))
+            words.update(alias.name for alias in node.names)
+    return words
+
+
+# --- keeping what was accepted --------------------------------------------------------------------
+
+
+def keep(
+    review: Review, result: RunResult, accepted: Sequence[Change], analyze: Analyze, local: bool
+) -> None:
+    """Make ``result`` hold only ``accepted``: their file contents, fixes and what stays open.
+
+    A file whose accepted hunks do not make a valid file (which the per-change checks make rare)
+    is left unchanged, with every change touching it, and a note says so.
+    """
+    chosen = _valid_only(review, list(accepted), result.notes)
+    written = set(_paths(chosen))
+    changes: list[FileChange] = []
+    fixed: list[Violation] = []
+    remaining = [v for v in [*result.violations, *result.fixed] if v.path not in written]
+    for path in sorted(written):
+        plan = review.files[path]
+        content = review.content(path, chosen)
+        mine = [c for c in chosen if path in c.files]
+        wanted = [v for c in mine for v in c.violations if v.path == path]
+        original = [v for v in [*result.fixed, *result.violations] if v.path == path]
+        if content != plan.change.before:
+            changes.append(FileChange(path, plan.change.abs_path, plan.change.before, content))
+        if content == plan.change.after and not any(c.edited for c in mine):
+            fixed += wanted
+            remaining += [v for v in original if v not in wanted]
+            continue
+        found, left = _recount(plan, content, wanted, original, analyze, local)
+        fixed += found
+        remaining += left
+    result.changes = sorted(changes, key=lambda c: c.path)
+    result.fixed = sorted(fixed)
+    result.violations = sorted(remaining)
+
+
+def _valid_only(review: Review, chosen: list[Change], notes: list[str]) -> list[Change]:
+    """``chosen`` without the changes of files they would leave broken."""
+    while True:
+        for path in _paths(chosen):
+            message = review.problem(chosen, path)
+            if message is not None:
+                chosen = [c for c in chosen if path not in c.files]
+                notes.append(
+                    f"{path}: left unchanged, the accepted changes alone would not be valid: "
+                    f"{message}"
+                )
+                break
+        else:
+            return chosen
+
+
+def _paths(changes: Sequence[Change]) -> list[str]:
+    return sorted({path for change in changes for path in change.files})
+
+
+def _recount(
+    plan: FilePlan,
+    content: bytes,
+    wanted: list[Violation],
+    original: list[Violation],
+    analyze: Analyze,
+    local: bool,
+) -> tuple[list[Violation], list[Violation]]:
+    """(fixed, still open) for a file written in part or as a person edited it.
+
+    The file is analysed again: only as many of the accepted violations count as fixed as actually
+    disappeared. For a per-file codemod, what the new analysis finds is what stays open (with its
+    new lines); a cross-file codemod's open violations keep the reasons its plan gave them.
+    """
+    try:
+        found_now = analyze(plan.path, plan.change.abs_path, content)
+    except Exception:  # the content is valid Python: count nothing fixed rather than guess
+        return [], original
+    gone = max(0, len(original) - len(found_now))
+    if gone >= len(wanted):
+        fixed = list(wanted)
+    else:
+        still = {v.fingerprint for v in found_now}
+        fixed = [v for v in wanted if v.fingerprint not in still][:gone]
+    return fixed, found_now if local else [v for v in original if v not in fixed]
+
+
+def tier_counts(violations: Iterable[Violation]) -> dict[str, int]:
+    """How many of ``violations`` are in each tier."""
+    counts = dict.fromkeys(TIERS, 0)
+    for violation in violations:
+        counts[violation.safety] += 1
+    return counts
+
+
+__all__ = ["SAFE", "Change", "FilePlan", "Hunk", "Review", "build", "keep", "split_lines"]
