@@ -285,29 +285,42 @@ def _undefined(data: bytes) -> frozenset[str] | None:
 
 
 def _units(plans: list[FilePlan], with_violations: set[str]) -> list[list[FilePlan]]:
-    """Files that must be written together: import links, or everything when a def became async."""
+    """Files that must be written together: import links, or everything when a def became async.
+
+    A new package ``__init__.py`` is shared: it goes with every unit that imports its package, and
+    does not tie those units together.
+    """
     if any(_made_async(plan) for plan in plans):
         return [plans] if plans else []
-    parent = {plan.path: plan.path for plan in plans}
+    inits = [p for p in plans if p.change.before is None and p.path.endswith("__init__.py")]
+    others = [p for p in plans if p not in inits]
+    parent = {plan.path: plan.path for plan in others}
 
     def root(path: str) -> str:
         while parent[path] != path:
             path = parent[path]
         return path
 
-    names = {plan.path: _module_name(plan.path) for plan in plans}
-    for plan in plans:
-        words = _imported_words(plan.change.after)
-        for other in plans:
-            if other is not plan and names[other.path] in words:
+    words = {plan.path: _imported_words(plan.change.after) for plan in plans}
+    for plan in others:
+        for other in others:
+            if other is not plan and _module_name(other.path) in words[plan.path]:
                 parent[root(other.path)] = root(plan.path)
-    roots = {root(plan.path) for plan in plans}
+    roots = {root(plan.path) for plan in others}
     anchored = {root(path) for path in with_violations if path in parent}
-    if roots - anchored:
-        return [plans]  # a changed file no file with violations imports: keep everything together
+    if roots - anchored or not others:
+        return [plans] if plans else []  # a changed file no file with violations imports
     units: dict[str, list[FilePlan]] = {}
-    for plan in plans:
+    for plan in others:
         units.setdefault(root(plan.path), []).append(plan)
+    for init in inits:
+        users = [
+            unit
+            for unit in units.values()
+            if any(_module_name(init.path) in words[p.path] for p in unit)
+        ]
+        for unit in users or list(units.values()):
+            unit.append(init)
     return sorted(
         (
             sorted(unit, key=lambda p: (p.path not in with_violations, p.path))
