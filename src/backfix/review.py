@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
+import keyword
 import re
 import symtable
 import warnings
@@ -80,6 +82,13 @@ class FilePlan:
     def path(self) -> str:
         """Repository-relative path."""
         return self.change.path
+
+    @functools.cached_property
+    def undefined(self) -> frozenset[str] | None:
+        """Names the original or the fully fixed file leaves undefined; None when unknown."""
+        before = _undefined(self.change.before or b"")
+        after = _undefined(self.change.after)
+        return None if before is None or after is None else before | after
 
     def content(self, hunks: Iterable[Hunk]) -> bytes:
         """The original bytes with ``hunks`` applied (every other byte kept as it was)."""
@@ -164,8 +173,12 @@ def file_plan(change: FileChange) -> FilePlan:
     return FilePlan(change, before, after, hunks)
 
 
-def build(result: RunResult, local: bool) -> Review:
-    """The changes of ``result`` (one codemod's apply run), numbered from 1."""
+def build(result: RunResult, local: bool, check: bool = True) -> Review:
+    """The changes of ``result`` (one codemod's apply run), numbered from 1.
+
+    ``check=False`` skips the checks that decide which changes need the shared hunks (and which
+    files are one change): enough to label a diff, not to write a part of it.
+    """
     codemod = result.codemods[0] if result.codemods else ""
     files = {c.path: file_plan(c) for c in sorted(result.changes, key=lambda c: c.path)}
     fixed: dict[str, list[Violation]] = {}
@@ -174,7 +187,7 @@ def build(result: RunResult, local: bool) -> Review:
     changes: list[Change] = []
     if local:
         for plan in files.values():
-            changes += _local_changes(codemod, plan, fixed.get(plan.path, []))
+            changes += _local_changes(codemod, plan, fixed.get(plan.path, []), check)
     else:
         for unit in _units(list(files.values()), set(fixed)):
             hunks = [h for plan in unit for h in plan.hunks]
@@ -188,7 +201,9 @@ def build(result: RunResult, local: bool) -> Review:
 # --- per-file codemods: one change per violation --------------------------------------------------
 
 
-def _local_changes(codemod: str, plan: FilePlan, violations: list[Violation]) -> list[Change]:
+def _local_changes(
+    codemod: str, plan: FilePlan, violations: list[Violation], check: bool
+) -> list[Change]:
     whole = [Change(0, codemod, (plan.path,), list(plan.hunks), tuple(sorted(violations)))]
     if plan.change.before is None or len(violations) < 2:
         return whole
@@ -209,7 +224,9 @@ def _local_changes(codemod: str, plan: FilePlan, violations: list[Violation]) ->
         ]
         found = tuple(sorted(v for n, v in enumerate(violations) if group_of[n] == group))
         change = Change(0, codemod, (plan.path,), own, found)
-        if _problem(plan, plan.content(own)) is not None:
+        if not check:
+            change.support = shared
+        elif _problem(plan, plan.content(own), own) is not None:
             if not shared or _problem(plan, plan.content([*own, *shared])) is not None:
                 return whole
             change.support = shared
@@ -237,21 +254,34 @@ def _group(count: int, owners: list[list[int]]) -> list[int] | None:
     return [root(n) for n in range(count)]
 
 
-def _problem(plan: FilePlan, content: bytes) -> str | None:
-    """Why ``content`` (part of ``plan``'s fix) must not be written, or None."""
+def _problem(plan: FilePlan, content: bytes, hunks: Sequence[Hunk] | None = None) -> str | None:
+    """Why ``content`` (``plan``'s original with ``hunks``) must not be written, or None."""
     before = plan.change.before or b""
     problem = verify_output(plan.path, before, content)
     if problem is not None:
         return problem.message
-    known = _undefined(before)
-    fixed = _undefined(plan.change.after)
+    if hunks is not None and all(_same_names(plan, hunk) for hunk in hunks):
+        return None
+    known = plan.undefined
     now = _undefined(content)
-    if known is None or fixed is None or now is None:
+    if known is None or now is None:
         return "cannot tell which names it uses"
-    missing = sorted(now - known - fixed)
+    missing = sorted(now - known)
     if missing:
         return f"it would use {', '.join(missing)} without defining or importing it"
     return None
+
+
+_WORD = re.compile(rb"[A-Za-z_]\w*")
+_BUILTIN_WORDS = frozenset(name.encode() for name in [*dir(builtins), *keyword.kwlist])
+
+
+def _same_names(plan: FilePlan, hunk: Hunk) -> bool:
+    """True when ``hunk`` neither drops a word of the lines it replaces nor adds one but a builtin:
+    then it cannot read or unbind a name differently (``except:`` → ``except BaseException:``)."""
+    old = set(_WORD.findall(b"".join(plan.before[hunk.start : hunk.end])))
+    new = set(_WORD.findall(b"".join(hunk.new)))
+    return old <= new and new - old <= _BUILTIN_WORDS
 
 
 def _undefined(data: bytes) -> frozenset[str] | None:
