@@ -7,7 +7,8 @@ What one change is (docs/review.md explains it to users):
   are *shared*: they go with every change of the file that does not hold up without them. Which ones
   need them is checked, not guessed: the file with only that change's hunks must compile and must not
   use a name that neither the original nor the fully fixed file leaves undefined. When one change of
-  a file does not hold up even with the shared hunks, the whole file is one change.
+  a file does not hold up even with the shared hunks, the whole file is one change. Whatever is
+  finally accepted is checked the same way before anything is written (``keep``).
 * for a cross-file codemod (``move-commits``, ``async-queries``), a file with violations together with
   the changed files it imports (a route file and its new or extended service module), whole files.
   When the run turned an existing function into a coroutine, its callers anywhere depend on it, so
@@ -161,7 +162,7 @@ def file_plan(change: FileChange) -> FilePlan:
     before = split_lines(change.before or b"")
     after = split_lines(change.after)
     hunks: list[Hunk] = []
-    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    matcher = SequenceMatcher(None, before, after)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
@@ -223,17 +224,17 @@ def _local_changes(
             if owned and group_of[owned[0]] == group
         ]
         found = tuple(sorted(v for n, v in enumerate(violations) if group_of[n] == group))
-        change = Change(0, codemod, (plan.path,), own, found)
-        if not check:
-            change.support = shared
-        elif _problem(plan, plan.content(own), own) is not None:
-            if not shared or _problem(plan, plan.content([*own, *shared])) is not None:
+        changes.append(Change(0, codemod, (plan.path,), own, found, support=shared))
+    # Without shared hunks each change stands alone; what is finally written is checked in `keep`.
+    if shared and check:
+        for change in changes:
+            if _problem(plan, plan.content(change.hunks), change.hunks) is None:
+                change.support = []
+            elif _problem(plan, plan.content(change.all_hunks)) is not None:
                 return whole
-            change.support = shared
-        changes.append(change)
-    if shared and not any(c.support for c in changes):
-        for change in changes:  # needed by none alone: written with whichever is accepted
-            change.support = shared
+        if not any(c.support for c in changes):
+            for change in changes:  # needed by none alone: written with whichever is accepted
+                change.support = shared
     return sorted(changes, key=lambda c: c.hunks[0].start)
 
 
