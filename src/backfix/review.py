@@ -332,10 +332,9 @@ def _units(plans: list[FilePlan], with_violations: set[str]) -> list[list[FilePl
             path = parent[path]
         return path
 
-    words = {plan.path: _imported_words(plan.change.after) for plan in plans}
     for plan in others:
         for other in others:
-            if other is not plan and _module_name(other.path) in words[plan.path]:
+            if other is not plan and _imports(plan, other):
                 parent[root(other.path)] = root(plan.path)
     roots = {root(plan.path) for plan in others}
     anchored = {root(path) for path in with_violations if path in parent}
@@ -345,11 +344,7 @@ def _units(plans: list[FilePlan], with_violations: set[str]) -> list[list[FilePl
     for plan in others:
         units.setdefault(root(plan.path), []).append(plan)
     for init in inits:
-        users = [
-            unit
-            for unit in units.values()
-            if any(_module_name(init.path) in words[p.path] for p in unit)
-        ]
+        users = [unit for unit in units.values() if any(_imports(p, init) for p in unit)]
         for unit in users or list(units.values()):
             unit.append(init)
     return sorted(
@@ -372,25 +367,40 @@ def _made_async(plan: FilePlan) -> bool:
     return bool(was_sync & set(_ASYNC_DEF.findall(plan.change.after)))
 
 
-def _module_name(path: str) -> str:
+def _dotted(path: str) -> str:
+    """``app/services/job_service.py`` → ``app.services.job_service``; a package → its folder."""
     parts = path.removesuffix(".py").split("/")
-    return parts[-2] if parts[-1] == "__init__" and len(parts) > 1 else parts[-1]
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
 
 
-def _imported_words(data: bytes) -> set[str]:
-    """Every name part in the file's import statements (over-linking only makes units bigger)."""
+def _imports(plan: FilePlan, other: FilePlan) -> bool:
+    """True when ``plan`` imports ``other``'s module (matched by its dotted path's tail)."""
+    target = _dotted(other.path)
+    return any(target == m or target.endswith("." + m) for m in _imported_modules(plan))
+
+
+def _imported_modules(plan: FilePlan) -> set[str]:
+    """Every module the file imports (and their packages), relative imports resolved by its path."""
     try:
-        tree = ast.parse(data)
+        tree = ast.parse(plan.change.after)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return set()
-    words: set[str] = set()
+    package = _dotted(plan.path).split(".")
+    if not plan.path.endswith("__init__.py"):
+        package = package[:-1]
+    found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            words.update(part for alias in node.names for part in alias.name.split("."))
+            found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            words.update((node.module or "").split("."))
-            words.update(alias.name for alias in node.names)
-    return words
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            found.add(module)
+            found.update(f"{module}.{alias.name}".lstrip(".") for alias in node.names)
+    # Importing a.b.c runs a and a.b too.
+    return {".".join(m.split(".")[:n]) for m in found if m for n in range(1, m.count(".") + 2)}
 
 
 # --- keeping what was accepted --------------------------------------------------------------------

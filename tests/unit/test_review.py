@@ -216,3 +216,24 @@ def test_a_changed_file_nobody_imports_ties_every_file_together() -> None:
     )
     (change,) = build(result, local=False).changes
     assert change.files == ("a.py", "b.py", "c.py")
+
+
+def test_files_with_the_same_name_are_not_tied_by_it() -> None:
+    """Two blueprints' views.py both import flask.views; only their own service modules tie in."""
+    before = "from flask.views import MethodView\n\nclass V(MethodView):\n    pass\n"
+    after = "from flask.views import MethodView\n\nfrom ..services.{0} import S\n\nclass V(MethodView):\n    pass\n"
+    result = RunResult(
+        codemods=["move-commits"],
+        changes=[
+            _change("pkg/forum/views.py", before, after.format("forum_service")),
+            _change("pkg/admin/views.py", before, after.format("admin_service")),
+            _change("pkg/services/__init__.py", None, ""),
+            _change("pkg/services/forum_service.py", None, "class S:\n    pass\n"),
+            _change("pkg/services/admin_service.py", None, "class S:\n    pass\n"),
+        ],
+        fixed=[_violation("pkg/forum/views.py"), _violation("pkg/admin/views.py")],
+    )
+    assert [c.files for c in build(result, local=False).changes] == [
+        ("pkg/admin/views.py", "pkg/services/__init__.py", "pkg/services/admin_service.py"),
+        ("pkg/forum/views.py", "pkg/services/__init__.py", "pkg/services/forum_service.py"),
+    ]
