@@ -85,6 +85,11 @@ class FilePlan:
         return self.change.path
 
     @functools.cached_property
+    def imported(self) -> frozenset[str]:
+        """The modules the new content imports (see ``_imported_modules``)."""
+        return frozenset(_imported_modules(self))
+
+    @functools.cached_property
     def undefined(self) -> frozenset[str] | None:
         """Names the original or the fully fixed file leaves undefined; None when unknown."""
         before = _undefined(self.change.before or b"")
@@ -378,7 +383,7 @@ def _dotted(path: str) -> str:
 def _imports(plan: FilePlan, other: FilePlan) -> bool:
     """True when ``plan`` imports ``other``'s module (matched by its dotted path's tail)."""
     target = _dotted(other.path)
-    return any(target == m or target.endswith("." + m) for m in _imported_modules(plan))
+    return any(target == m or target.endswith("." + m) for m in plan.imported)
 
 
 def _imported_modules(plan: FilePlan) -> set[str]:
