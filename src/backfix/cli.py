@@ -182,7 +182,20 @@ def _overrides(
     return overrides
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; an interrupt in any command ends it with exit 130, never click's "Aborted!"."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command with SIGTERM treated like Ctrl-C."""
+        with interrupts.terminate_interrupts():
+            try:
+                return super().invoke(ctx)
+            except KeyboardInterrupt:
+                # Commands that write handle their own interrupts; the rest have written nothing.
+                _interrupted_before_writing()
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks for errors.")
 @click.option(
     "--no-cache",

@@ -274,6 +274,35 @@ def test_interrupt_during_analysis_stops_and_writes_nothing(repo: Path, signame:
     assert ledger_records(repo) == []
 
 
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+def test_interrupted_check_exits_130_without_click_aborted(repo: Path, signame: str) -> None:
+    for name in ("slow0", "slow1", "slow2", "fast0"):
+        (repo / f"{name}.py").write_text(SWALLOW)
+    commit_all(repo)
+    assert invoke("scan", "--codemod", "bare-except")[0] == 1
+    ledger_before = ledger_records(repo)
+    process = subprocess.Popen(
+        [sys.executable, "-c", SLOW_ANALYSIS, "--no-cache", "check", "-j", "2"],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for _ in range(600):
+            if (repo / "started").exists() or process.poll() is not None:
+                break
+            time.sleep(0.1)
+        process.send_signal(getattr(signal, signame))
+        _out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130, err
+    assert "interrupted: nothing was written" in err, err
+    assert "Aborted" not in err and "Traceback" not in err, err
+    assert ledger_records(repo) == ledger_before
+
+
 # --- 3: a batch writes nothing for route files outside it ------------------------------------------
 
 

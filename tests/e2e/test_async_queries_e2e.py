@@ -17,6 +17,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+#: Each test builds an app copy and runs its suite in a subprocess.
+pytestmark = pytest.mark.slow
+
 APPS = Path(__file__).parent / "async_apps"
 STRICT = [
     "-W",

@@ -84,6 +84,7 @@ def app_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_example_app_stays_green_through_the_bare_except_fix(app_copy: Path) -> None:
     before = _app_suite(app_copy)
     assert before.returncode == 0, before.stdout + before.stderr
