@@ -108,6 +108,12 @@ def test_only_safe_writes_the_safe_change_and_leaves_the_rest_open(repo: Path) -
     code, out, _ = invoke("status", "--format", "json")
     tiers = json.loads(out)["codemods"]["bare-except"]["tiers"]
     assert tiers == {"safe": 0, "review": 1, "manual": 1}
+    # A branch batch's pull-request description says how much of it is safe.
+    git(repo, "commit", "-qam", "safe fixes")
+    code, _out, err = invoke("apply", "bare-except", "--branch", "rest", "--pr-body", "pr.md")
+    assert code == 0, err
+    body = (repo / "pr.md").read_text()
+    assert "By safety tier: 0 safe (mechanically equivalent), 1 to review" in body
     # The safe work is done: a second run finds nothing safe left to change.
     code, out, err = invoke("apply", "bare-except", "--only", "safe", "--dry-run")
     assert (code, out) == (0, ""), err
