@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from backfix.discovery import Workspace
+from backfix.interactive import EditError, apply_edit, edit_text
 from backfix.registry import get_codemod
 from backfix.results import FileChange, RunResult, Violation
 from backfix.review import Change, Review, build, file_plan, keep, split_lines
@@ -237,3 +238,24 @@ def test_files_with_the_same_name_are_not_tied_by_it() -> None:
         ("pkg/admin/views.py", "pkg/services/__init__.py", "pkg/services/admin_service.py"),
         ("pkg/forum/views.py", "pkg/services/__init__.py", "pkg/services/forum_service.py"),
     ]
+
+
+def test_an_unchanged_edit_gives_the_same_change_and_an_edit_keeps_crlf(tmp_path: Path) -> None:
+    crlf = THREE.replace("def other():", "def other():  # café").replace("\n", "\r\n")
+    result = _apply_run(tmp_path, crlf)
+    review = build(result, local=True)
+    for change in review.changes:
+        original = [list(h.new) for h in change.hunks]
+        apply_edit(review, change, edit_text(review, change))
+        assert [h.new for h in change.hunks] == original
+    catch = review.changes[2]
+    text = edit_text(review, catch).replace("+    except Exception:", "+    except (Exception):")
+    apply_edit(review, catch, text)
+    assert catch.hunks[0].new == [b"    except (Exception):\r\n"]
+    with pytest.raises(EditError, match="no longer matches"):
+        apply_edit(review, catch, text.replace("-    except:", "-    except :"))
+    dropped = "\n".join(
+        line for line in text.splitlines() if not line.startswith(("@@", "+", "-", " "))
+    )
+    apply_edit(review, catch, dropped)  # the hunk was deleted: the lines stay as they were
+    assert catch.hunks[0].new == [b"    except:\r\n"]
