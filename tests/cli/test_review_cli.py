@@ -108,6 +108,8 @@ def test_only_safe_writes_the_safe_change_and_leaves_the_rest_open(repo: Path) -
     code, out, _ = invoke("status", "--format", "json")
     tiers = json.loads(out)["codemods"]["bare-except"]["tiers"]
     assert tiers == {"safe": 0, "review": 1, "manual": 1}
+    code, out, _ = invoke("status", "--format", "md")
+    assert "Remaining by safety tier: 0 safe, 1 review, 1 manual." in out
     # A branch batch's pull-request description says how much of it is safe.
     git(repo, "commit", "-qam", "safe fixes")
     code, _out, err = invoke("apply", "bare-except", "--branch", "rest", "--pr-body", "pr.md")
