@@ -29,7 +29,6 @@ def select(
     result: RunResult,
     only: str | None,
     ask: bool,
-    answers: interactive.Answers | None = None,
 ) -> None:
     """Keep in ``result`` only the changes of tier ``only`` and, with ``ask``, those accepted.
 
@@ -37,7 +36,7 @@ def select(
     """
     if (only is None and not ask) or not result.changes:
         return
-    if ask and answers is None and not (sys.stdin.isatty() and sys.stderr.isatty()):
+    if ask and not (sys.stdin.isatty() and sys.stderr.isatty()):
         console.stderr.print(
             "error: --interactive needs a terminal (stdin and stderr are not both one)",
             style="red",
@@ -47,10 +46,11 @@ def select(
     plan = review.build(result, spec.cls.LOCAL)
     chosen = [c for c in plan.changes if only is None or c.tier == only]
     if ask:
-        chosen = interactive.ask(plan, chosen, answers or interactive.terminal())
+        offered = len(chosen)
+        chosen = interactive.ask(plan, chosen, interactive.terminal())
         console.stderr.print(
-            f"accepted {len(chosen)} of {len(plan.changes)} change(s); the violations of the "
-            "others stay open",
+            f"accepted {len(chosen)} of {offered} change(s); the violations of the others stay "
+            "open",
             markup=False,
         )
     if len(chosen) == len(plan.changes) and not any(c.edited for c in chosen):
