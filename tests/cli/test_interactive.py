@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -253,3 +254,38 @@ def test_a_route_file_and_its_service_are_one_change(repo: Path) -> None:
     record = codemods["move-commits"]
     assert [f["path"] for f in record["fixed"]] == ["app/routes/jobs.py"]
     assert list(record["files"]) == ["app/routes/tasks.py"]
+
+
+def test_a_partly_accepted_run_keeps_the_apps_own_tests_green(tmp_path: Path) -> None:
+    """On the flask_jobs example app: accept two route files' units, skip the third, run its tests."""
+    app = tmp_path / "flask_jobs"
+    source = Path(__file__).resolve().parents[1] / "e2e" / "apps" / "flask_jobs"
+    shutil.copytree(source, app, ignore=shutil.ignore_patterns("__pycache__"))
+    git(app, "init", "-q", "-b", "main")
+    git(app, "config", "user.name", "Test User")
+    git(app, "config", "user.email", "test@example.com")
+    git(app, "add", "-A")
+    git(app, "commit", "-q", "-m", "app")
+    own_tests = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    before = subprocess.run(own_tests, cwd=app, capture_output=True, text=True, check=False)
+    assert before.returncode == 0, before.stdout
+
+    child = spawn(app, "move-commits", "--path", "app/routes")
+    child.expect_exact("move-commits: app/routes/admin.py")
+    answer(child, "y")
+    child.expect_exact("move-commits: app/routes/jobs.py")
+    answer(child, "n")
+    child.expect_exact("move-commits: app/routes/users.py")
+    answer(child, "y")
+    status, output = finish(child)
+    assert status == 0, output
+
+    after = subprocess.run(own_tests, cwd=app, capture_output=True, text=True, check=False)
+    assert after.returncode == 0, after.stdout
+    assert (app / "app" / "services" / "user_service.py").exists()
+    assert not (app / "app" / "services" / "job_service.py").exists()
+    assert git(app, "diff", "--", "app/routes/jobs.py") == ""
+    codemods = last_record(app)["codemods"]
+    assert isinstance(codemods, dict)
+    left = codemods["move-commits"]["files"]
+    assert [e["fixable"] for e in left["app/routes/jobs.py"]].count(True) == 7
