@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import sys
 import tempfile
@@ -13,7 +14,7 @@ from typing import Any, NoReturn
 
 import click
 
-from backfix import console, gitops, interrupts, ledger_cli, review_cli
+from backfix import console, gitops, interrupts, ledger_cli, review_cli, since, verify
 from backfix.codemod import Codemod, ConfigError
 from backfix.config import Config, check_keys, find_config, tomllib
 from backfix.diff import render_diffs
@@ -250,6 +251,7 @@ def describe(codemod_id: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--no-ledger", is_flag=True, help="Do not append this scan to .backfix/ledger.jsonl.")
 @mode_option
+@since.option
 def scan(
     paths: tuple[Path, ...],
     exclude: tuple[str, ...],
@@ -259,11 +261,12 @@ def scan(
     fmt: str,
     no_ledger: bool,
     mode: str | None,
+    since_ref: str | None,
 ) -> None:
     """Count violations per codemod and file. Exit 0 clean, 1 violations, 2 errors."""
     with interrupts.terminate_interrupts():
         try:
-            _scan(paths, exclude, jobs, raw_options, codemod_ids, fmt, no_ledger, mode)
+            _scan(paths, exclude, jobs, raw_options, codemod_ids, fmt, no_ledger, mode, since_ref)
         except KeyboardInterrupt:
             _interrupted_before_writing()
 
@@ -277,6 +280,7 @@ def _scan(
     fmt: str,
     no_ledger: bool,
     mode: str | None,
+    since_ref: str | None,
 ) -> None:
     workspace, config = _prepare(paths)
     overrides = _overrides(raw_options, mode, None)
@@ -285,11 +289,13 @@ def _scan(
         _check_options(classes, raw_options)
         _check_flags(classes, {"mode": "--mode" if mode else None})
         specs = [_spec(cls, config, overrides) for cls in classes]
+        changed = since.changed_files(workspace, since_ref)
     except ConfigError as exc:
         _fail(str(exc))
     result = _run(workspace, config, specs, paths, exclude, jobs, False, fmt == "text")
     if not no_ledger:
         ledger_cli.record_scan(workspace, result, paths, [*config.exclude, *exclude])
+    result = since.narrow_result(result, changed)
     if fmt == "json":
         document = {
             "violations": [v.to_json() for v in result.violations],
@@ -355,6 +361,8 @@ def _scan(
 @click.option("--format", "fmt", type=click.Choice(review_cli.FORMATS), default="text")
 @mode_option
 @templates_option
+@since.option
+@verify.options
 def apply(
     codemod_id: str,
     paths: tuple[Path, ...],
@@ -375,6 +383,8 @@ def apply(
     only: str | None,
     interactive: bool,
     fmt: str,
+    since_ref: str | None,
+    review: verify.VerifyRequest,
 ) -> None:
     """Fix the violations of one codemod: diff, in place, or on a branch."""
     with interrupts.terminate_interrupts():
@@ -396,6 +406,8 @@ def apply(
                 pr_body,
                 allow_readonly,
                 no_ledger,
+                since_ref,
+                review,
                 (only, interactive, fmt),
             )
         except KeyboardInterrupt:
@@ -424,9 +436,11 @@ def _apply(
     pr_body: Path | None,
     allow_readonly: bool,
     no_ledger: bool,
-    review: tuple[str | None, bool, str] = (None, False, "text"),
+    since_ref: str | None,
+    review: verify.VerifyRequest,
+    selection: tuple[str | None, bool, str] = (None, False, "text"),
 ) -> None:
-    only, interactive, fmt = review
+    only, interactive, fmt = selection
     workspace, config = _prepare(paths)
     if no_format:
         config = dataclasses.replace(config, table={**config.table, "format": False})
@@ -445,6 +459,7 @@ def _apply(
             },
         )
         spec = _spec(cls, config, overrides)
+        changed = since.changed_files(workspace, since_ref)
     except ConfigError as exc:
         _fail(str(exc))
     if branch is not None and dry_run:
@@ -454,8 +469,9 @@ def _apply(
     session = ledger_cli.ApplySession.create(
         workspace, config, spec.codemod_id, paths, exclude, max_files, pr_body, templates
     )
+    session.only_in, session.since = changed, since_ref
     result = _run(workspace, config, [spec], paths, exclude, jobs, True, True, session.selector)
-    review_cli.select(spec, result, only, interactive)
+    review_cli.select(spec, result, only, interactive, review.bisect)
     console.print_errors(result.errors, _State.verbose)
     status = EXIT_ERROR if result.errors else EXIT_OK
     session.finish(result)
@@ -471,10 +487,15 @@ def _apply(
         review_cli.summary(spec, result, "nothing to change", fmt, "none")
         session.write_pr_body(result)
         sys.exit(status)
+    replan = functools.partial(_run, workspace, config, [spec], paths, exclude, jobs, True, False)
+    gate = functools.partial(
+        verify.verified, review, config.table, workspace, session.finish, replan
+    )
     try:
         if branch is not None:
             assert workspace.repo is not None
             refuse_dirty(workspace.repo, workspace.root, result.changes)
+            result = gate(result, in_place=False)
             name = branch or gitops.default_branch_name(workspace.repo, spec.codemod_id)
             message = commit_message(spec.codemod_id, result, session.commit_extra(result))
             changes = result.changes if no_ledger else session.branch_changes(result.changes)
@@ -485,6 +506,7 @@ def _apply(
                 refuse_dirty(workspace.repo, workspace.root, result.changes)
             if not allow_readonly:
                 refuse_read_only(result.changes)
+            result = gate(result, in_place=True)
             _write(spec, result, session, no_ledger)
             where = "written in place"
     except SinkError as exc:

@@ -3,7 +3,8 @@
 Global keys: ``exclude`` (list of globs), ``jobs`` (int), ``format`` (bool: format the changed lines
 with ruff; unset means where the project uses a formatter, see backfix.formatting), ``versions``
 (table: library versions the project runs on, e.g. ``sqlalchemy = "1.4.52"``, when they cannot be
-read from its files). Each codemod reads its options from ``[tool.backfix.<codemod-id>]``; a
+read from its files), ``verify_command`` (str: the test command ``apply`` runs before and after
+rewriting, see backfix.verify). Each codemod reads its options from ``[tool.backfix.<codemod-id>]``; a
 top-level key that a codemod declares as an option (``session_names``,
 ``route_paths``, ...) applies to every codemod that declares it.
 """
@@ -25,7 +26,14 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 __all__ = ["Config", "ConfigError", "check_keys", "find_config", "load_config", "tomllib"]
 
-GLOBAL_KEYS = {"exclude": list, "jobs": int, "templates": str, "format": bool, "versions": dict}
+GLOBAL_KEYS = {
+    "exclude": list,
+    "jobs": int,
+    "templates": str,
+    "format": bool,
+    "versions": dict,
+    "verify_command": str,
+}
 #: global keys read elsewhere: ``cache`` (bool, see backfix.cache) and ``rank`` (next targets).
 OTHER_KEYS = ("cache", "rank")
 

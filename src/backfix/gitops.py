@@ -8,14 +8,18 @@ at most unreachable objects behind (the branch ref is deleted again).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import git
 
+from backfix import interrupts
 from backfix.results import FileChange
 
 
@@ -160,3 +164,69 @@ def _as_stream(data: str | bytes) -> tempfile.SpooledTemporaryFile[bytes]:
     stream.write(data.encode("utf-8") if isinstance(data, str) else data)
     stream.seek(0)
     return stream
+
+
+@contextmanager
+def temporary_worktree(repo: git.Repo) -> Iterator[Path]:
+    """A detached checkout of HEAD in a temporary folder, removed again on the way out.
+
+    Only ``.git/worktrees/`` gains an entry while it exists; the user's branch, index and working
+    tree are not touched.
+    """
+    try:
+        head = repo.head.commit.hexsha
+    except ValueError:
+        raise GitError("the repository has no commits yet; commit once first") from None
+    scratch = Path(tempfile.mkdtemp(prefix="backfix-verify-"))
+    tree = scratch / "tree"
+    try:
+        repo.git.worktree("add", "--detach", "--quiet", str(tree), head)
+    except git.GitCommandError as exc:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise GitError(f"cannot create a temporary worktree: {exc.stderr.strip() or exc}") from None
+    try:
+        yield tree
+    finally:
+        with interrupts.deferred() as signals:
+            with contextlib.suppress(git.GitCommandError):
+                repo.git.worktree("remove", "--force", str(tree))
+            shutil.rmtree(scratch, ignore_errors=True)
+            with contextlib.suppress(git.GitCommandError):
+                repo.git.worktree("prune")
+        if signals.received:
+            raise KeyboardInterrupt
+
+
+def resolve_commit(repo: git.Repo, ref: str) -> str:
+    """The commit ``ref`` names (a branch, tag, sha or ``HEAD~2``); GitError naming it otherwise."""
+    try:
+        return str(
+            repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+        )
+    except git.GitCommandError:
+        raise GitError(
+            f"{ref!r} does not name a commit in the repository at {repo_root(repo)} (a branch, tag "
+            f"or commit; in a shallow CI clone, fetch it first: git fetch origin {ref})"
+        ) from None
+
+
+def changed_since(repo: git.Repo, ref: str) -> set[str]:
+    """Files changed since ``ref``: what HEAD changed since it forked from ``ref`` (``ref...HEAD``),
+    plus staged, unstaged and untracked (not ignored) files. Deleted and renamed-away paths are
+    included; paths are repository-relative POSIX.
+    """
+    base = resolve_commit(repo, ref)
+    try:
+        fork = repo.git.merge_base(base, "HEAD")
+    except git.GitCommandError:
+        raise GitError(
+            f"{ref!r} and HEAD share no history (or the repository has no commits yet), so "
+            "nothing can be compared with it"
+        ) from None
+    names: set[str] = set()
+    committed = repo.git.diff("--name-only", "--no-renames", "-z", fork, "HEAD", "--")
+    local = repo.git.diff("--name-only", "--no-renames", "-z", "HEAD", "--")
+    untracked = repo.git.ls_files("-z", "--others", "--exclude-standard")
+    for out in (committed, local, untracked):
+        names.update(name for name in out.split("\0") if name)
+    return names

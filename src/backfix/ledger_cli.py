@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from backfix import console, gitops, ledger, status
+from backfix import console, gitops, ledger, since, status
+from backfix.codemod import ConfigError
 from backfix.discovery import Workspace
 from backfix.ledger import CodemodRecord, Entry, LedgerContents, LedgerError, Record
 from backfix.reports import Snapshot, json_report, markdown, sarif
@@ -118,12 +119,19 @@ class ApplySession:
     planned: list[Violation] = field(default_factory=list)
     chosen: set[str] | None = None
     record: Record | None = None
+    #: with ``--since``, the changed files: only they are rewritten (see backfix.since).
+    only_in: frozenset[str] | None = None
+    since: str | None = None
 
     def only_files(self, violations: list[Violation]) -> set[str]:
-        """``RunOptions.only_files``: the next ``max_files`` files in ranking order."""
+        """``RunOptions.only_files``: the next ``max_files`` files in ranking order (of the changed
+        files, with ``--since``)."""
         self.planned = list(violations)
-        assert self.max_files is not None
-        self.chosen = status.select_batch(violations, self.max_files, self.ranking)
+        wanted = [v for v in violations if self.only_in is None or v.path in self.only_in]
+        if self.max_files is None:
+            self.chosen = {v.path for v in wanted}
+        else:
+            self.chosen = status.select_batch(wanted, self.max_files, self.ranking)
         return self.chosen
 
     @classmethod
@@ -155,8 +163,8 @@ class ApplySession:
 
     @property
     def selector(self) -> Callable[[list[Violation]], set[str]] | None:
-        """``only_files`` when batching (``--max-files``), else None: the runner keeps every file."""
-        return self.only_files if self.max_files is not None else None
+        """``only_files`` when batching (``--max-files``, ``--since``), else None: every file."""
+        return self.only_files if self.max_files is not None or self.only_in is not None else None
 
     def finish(self, result: RunResult) -> Record:
         """The record of this run: remaining = what the run left + the files the batch skipped.
@@ -176,6 +184,7 @@ class ApplySession:
                 self.codemod,
                 path=[str(p) for p in self.paths],
                 max_files=self.max_files,
+                since=self.since,
             ),
             paths=covered_paths(self.workspace, self.paths),
             exclude=self.exclude,
@@ -419,9 +428,14 @@ def _known_codemods(wanted: Iterable[str]) -> list[str]:
 @click.command("check")
 @codemod_filter
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes.")
-def check_command(codemod_ids: tuple[str, ...], jobs: int | None) -> None:
+@since.option
+def check_command(codemod_ids: tuple[str, ...], jobs: int | None, since_ref: str | None) -> None:
     """CI ratchet: exit 1 on a violation the ledger does not hold, or a count above it."""
     workspace, config = _workspace_and_config()
+    try:
+        changed = since.changed_files(workspace, since_ref)
+    except ConfigError as exc:
+        _fail(str(exc))
     contents = read_ledger(workspace)
     if not contents.records:
         _fail(f"no ledger at {ledger.LEDGER_REL}; run `codemod scan` first to record a baseline")
@@ -440,7 +454,10 @@ def check_command(codemod_ids: tuple[str, ...], jobs: int | None) -> None:
     for cid in codemods:
         result = results[cid]
         current = [v for v in result.violations if v.codemod == cid]
-        outcome = compare(cid, latest[cid].codemods[cid], current, workspace.root)
+        if changed is not None:
+            current = [v for v in current if v.path in changed]
+        recorded = since.narrow_record(latest[cid].codemods[cid], changed)
+        outcome = compare(cid, recorded, current, workspace.root)
         failed |= outcome.failed
         errors |= bool(result.errors)
         _print_check(outcome)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from typing import NoReturn
 
 import click
 
@@ -29,20 +30,20 @@ def select(
     result: RunResult,
     only: str | None,
     ask: bool,
+    bisect: bool = False,
 ) -> None:
     """Keep in ``result`` only the changes of tier ``only`` and, with ``ask``, those accepted.
 
     What is not kept stays open: its violations go back to ``result.violations``.
     """
+    if (only is not None or ask) and bisect:
+        # --bisect plans whole files again while it narrows a failure down: it would bring back
+        # the changes left out here.
+        _fail("--bisect cannot keep an --only or --interactive selection; use --verify without it")
     if (only is None and not ask) or not result.changes:
         return
     if ask and not (sys.stdin.isatty() and sys.stderr.isatty()):
-        console.stderr.print(
-            "error: --interactive needs a terminal (stdin and stderr are not both one)",
-            style="red",
-            markup=False,
-        )
-        sys.exit(2)
+        _fail("--interactive needs a terminal (stdin and stderr are not both one)")
     plan = review.build(result, spec.cls.LOCAL)
     chosen = [c for c in plan.changes if only is None or c.tier == only]
     if ask:
@@ -56,6 +57,11 @@ def select(
     if len(chosen) == len(plan.changes) and not any(c.edited for c in chosen):
         return
     review.keep(plan, result, chosen, _analyzer(spec), spec.cls.LOCAL)
+
+
+def _fail(message: str) -> NoReturn:
+    console.stderr.print(f"error: {message}", style="red", markup=False)
+    sys.exit(2)
 
 
 def _analyzer(spec: CodemodSpec) -> review.Analyze:

@@ -193,3 +193,19 @@ def test_interactive_needs_a_terminal(repo: Path) -> None:
     assert code == 2
     assert "--interactive needs a terminal" in err
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_bisect_refuses_a_selection(repo: Path) -> None:
+    code, _out, err = invoke(
+        "apply", "bare-except", "--only", "safe", "--bisect", "--verify", "true"
+    )
+    assert code == 2
+    assert "--bisect cannot keep an --only or --interactive selection" in err
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_verify_runs_on_the_safe_changes_only(repo: Path) -> None:
+    probe = "! grep -q 'except Exception' mixed.py"  # passes before; fails if a review change is in
+    code, _out, err = invoke("apply", "bare-except", "--only", "safe", "--verify", probe)
+    assert code == 0, err
+    assert "except BaseException" in (repo / "mixed.py").read_text()
