@@ -10,7 +10,10 @@ What:
       ``get_or_404``, ``first_or_404``, ``one_or_404`` and ``paginate``;
     * ``--mode async`` (or ``auto`` on an AsyncSession): the statements are awaited, missing awaits on
       AsyncSession methods are added, and enclosing functions become ``async def`` up the call graph,
-      across files, with ``await`` at every resolved call site.
+      across files, with ``await`` at every resolved call site;
+    * the session plumbing of a sync app (``--mode async``, or ``convert_engine``): engine, session
+      factory, ``Session(engine)``, session dependencies, annotations, ``create_all``, SQLModel's
+      ``AsyncSession``, converted across files as one unit or left manual as a whole.
 
 Why:
     ``Query`` is legacy in SQLAlchemy 2.0, and ``AsyncSession`` has no ``query()`` at all: an app moved
@@ -23,27 +26,30 @@ Safety:
 
 Options:
     ``mode`` = ``auto`` | ``sync`` | ``async``; ``session_names``: extra names (variables, parameters,
-    ``self.<name>`` attributes) to treat as sessions.
+    ``self.<name>`` attributes) to treat as sessions; ``convert_engine``: convert the plumbing in
+    ``auto`` mode too; ``async_url``: the engine URLs the tool cannot read name an async driver.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
 import libcst as cst
 
 from backfix.codemod import Codemod, ConfigError, Plan, ProjectContext
-from backfix.imports import project_root
+from backfix.imports import first_party_packages, project_root
 from backfix.results import REVIEW, FileFacts, Violation
 from backfix.source import SourceError, SourceFile, parse_cst
-from backfix.versions import Found, VersionError, find_versions
+from backfix.versions import RUNNING, Found, VersionError, find_versions
 
-from ._async_queries.graph import Planner, find_db_module, project_files
+from ._async_queries.graph import Planner, PlanOutcome, find_db_module, project_files
 from ._async_queries.mappings import read_mappings
 from ._async_queries.model import FileEdits, ModuleFacts, Target
+from ._async_queries.plumbing_plan import DRIVER_PACKAGES, PlumbingOptions, is_test
 from ._async_queries.scan import scan
 from ._async_queries.transform import rewrite_module
 
@@ -52,7 +58,7 @@ MODES = ("auto", "sync", "async")
 _RELEVANT = re.compile(
     # `.query(` / `.query.` (and a Query kept in a variable at line end), not `url.query` reads.
     rb"(?m)\.query\s*[(.]|\.query[ \t]*$|AsyncSession|async_sessionmaker|async_scoped_session|create_async_engine"
-    rb"|Depends\(|Security\(|sessionmaker\(|create_engine\(|SQLAlchemy\("
+    rb"|Depends\(|Security\(|sessionmaker\(|create_engine\(|SQLAlchemy\(|Session|create_all\("
 )
 _MAX_EXTRA_BYTES = 1_000_000
 
@@ -64,12 +70,18 @@ class AsyncQueries(Codemod):
     PREFILTER: ClassVar[re.Pattern[bytes] | None] = re.compile(
         # `.query(` / `.query.` (and a Query kept in a variable at line end), not `url.query` reads.
         rb"(?m)\.query\s*[(.]|\.query[ \t]*$|AsyncSession|async_sessionmaker|"
+        rb"create_engine\(|sessionmaker\(|\bSession\b|\.(?:create|drop)_all\(|"
         rb"\.(?:execute|scalars?|commit|flush|refresh|delete|get|get_one|merge|rollback|close"
-        rb"|stream|stream_scalars|run_sync)\s*\("
+        rb"|stream|stream_scalars|run_sync|exec)\s*\("
         rb"|\.\w+\.(?:filter|filter_by|order_by|all|count|first|paginate|limit|offset)\("
     )
     LOCAL = False
-    DEFAULTS: ClassVar[dict[str, Any]] = {"mode": "auto", "session_names": []}
+    DEFAULTS: ClassVar[dict[str, Any]] = {
+        "mode": "auto",
+        "session_names": [],
+        "convert_engine": False,
+        "async_url": False,
+    }
     EXAMPLE = (
         "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
         "class JobRepository:\n"
@@ -96,6 +108,9 @@ class AsyncQueries(Codemod):
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise ConfigError(f"{self.ID}: option 'session_names' must be a list of names")
         self.session_names: list[str] = names
+        for key in ("convert_engine", "async_url"):
+            if not isinstance(self.options[key], bool):
+                raise ConfigError(f"{self.ID}: option {key!r} must be true or false")
 
     def analyze(self, source: SourceFile) -> FileFacts:
         """Find legacy chains, unawaited AsyncSession calls, functions and calls of one file."""
@@ -134,16 +149,39 @@ class AsyncQueries(Codemod):
             return find_db_module(project.root, others)
 
         versions = _versions(project)
-        planner = Planner(
-            modules,
-            self.options["mode"],
-            load_extra,
-            read_mappings(project.root, sorted(known) + others),
-            project.read,
-            dynamic_paths=sorted({f.path for f in facts}),
-            target=target_of(versions),
-        )
-        outcome = planner.run(db_module)
+        extras: list[ModuleFacts] = []
+
+        def load_and_keep(names: set[str]) -> list[ModuleFacts]:
+            found = load_extra(names)
+            extras.extend(found)
+            return found
+
+        mode = self.options["mode"]
+        convert = mode == "async" or (mode == "auto" and self.options["convert_engine"])
+        if convert and mode == "auto" and any(_sync_plumbing(m) for m in modules):
+            mode = "async"  # the sessions are about to become AsyncSession
+        mappings = read_mappings(project.root, sorted(known) + others)
+        options = plumbing_options(project, versions, self.options) if convert else None
+
+        def plan_once(plumbing: PlumbingOptions | None) -> tuple[Planner, PlanOutcome]:
+            planner = Planner(
+                modules,
+                mode,
+                load_and_keep,
+                mappings,
+                project.read,
+                dynamic_paths=sorted({f.path for f in facts}),
+                target=target_of(versions),
+                plumbing=plumbing,
+            )
+            for extra in list(extras):
+                planner.index.add(extra)
+            return planner, planner.run(db_module)
+
+        planner, outcome = plan_once(options)
+        stop = _plumbing_stop(planner)
+        if options is not None and stop is not None:
+            _, outcome = plan_once(replace(options, refuse=stop))
         violations = [
             Violation(
                 path=f.path,
@@ -193,8 +231,9 @@ class AsyncQueries(Codemod):
         """Apply one file's planned edits."""
         assert isinstance(edits, FileEdits)
         root = project_root(source.abs_path, source.path)
+        first_party = first_party_packages(source.abs_path, root)
         return rewrite_module(
-            source.path, source.module, source.text, self.session_names, edits, root
+            source.path, source.module, source.text, self.session_names, edits, root, first_party
         )
 
 
@@ -206,6 +245,45 @@ def _versions(project: ProjectContext) -> dict[str, Found]:
         return find_versions(Path(project.root), overrides)
     except VersionError as exc:
         raise ConfigError(str(exc)) from None
+
+
+def _plumbing_stop(planner: Planner) -> tuple[str, int, str] | None:
+    """A caller that cannot await what the plumbing made async: then the unit stays manual.
+
+    Tests are reported where they stop, like any propagation boundary; they do not block the app.
+    """
+    for path, line, trail in planner.plumbing_stops:
+        if not is_test(path):
+            name = trail.split(" ← ")[-1]
+            why = (
+                f"a caller cannot await `{name}`, which the conversion makes async (chain: {trail})"
+            )
+            return path, line, why
+    return None
+
+
+def _sync_plumbing(module: ModuleFacts) -> bool:
+    """Does the module create sync engines or sessions (what ``convert_engine`` converts)?"""
+    return module.plumbing is not None and any(
+        role in {"create_engine", "sessionmaker", "Session"}
+        for _, role, _ in module.plumbing.symbols
+    )
+
+
+def plumbing_options(
+    project: ProjectContext, versions: dict[str, Found], options: Mapping[str, Any]
+) -> PlumbingOptions:
+    """What the plumbing conversion may emit, and which async drivers the project already has."""
+    try:
+        found = find_versions(Path(project.root), None, packages=DRIVER_PACKAGES)
+    except VersionError:
+        found = {}
+    drivers = {name: f for name, f in found.items() if f.source != RUNNING}
+    return PlumbingOptions(
+        async_url=bool(options["async_url"]),
+        sqlalchemy2=versions["sqlalchemy"].at_least("2.0") is not False,
+        drivers=drivers,
+    )
 
 
 def target_of(versions: dict[str, Found]) -> Target:

@@ -382,6 +382,8 @@ class Context:
     session_scalars: bool = True
     #: names the module already binds otherwise: imported name → alias to use instead
     aliases: Mapping[str, str] = field(default_factory=dict)
+    #: (class, relationship) pairs to load eagerly: read later, where a lazy load cannot run
+    loads: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -608,6 +610,13 @@ def convert(chain: Chain, base: Base, ctx: Context) -> Result:
     for step in builders:
         if step is not direct:
             stmt = _apply_builder(b, stmt, step)
+    if ctx.loads:
+        b.imports.add(("sqlalchemy.orm", "selectinload"))
+        loader = ctx.aliases.get("selectinload", "selectinload")
+        options = [
+            cst.Arg(cst.parse_expression(f"{loader}({cls}.{attr})")) for cls, attr in ctx.loads
+        ]
+        stmt = _method(stmt, "options", _join_args(options))
     unique = _needs_unique(shape, all_steps, ctx)
     term = chain.terminal
     if chain.subscript is not None:

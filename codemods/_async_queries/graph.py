@@ -35,6 +35,8 @@ from .model import (
     ModuleFacts,
     Target,
 )
+from .plumbing import P_DEP, P_ENGINE, P_FACTORY
+from .plumbing_plan import PlumbingOptions, PlumbingPlan, PlumbingPlanner
 from .scan import ROOT_UNTYPED, module_name
 
 FuncRef = tuple[str, str]  # (module, qualified name)
@@ -213,6 +215,7 @@ class Planner:
         read: Callable[[str], bytes | None],
         dynamic_paths: Iterable[str] = (),
         target: Target | None = None,
+        plumbing: PlumbingOptions | None = None,
     ) -> None:
         self.dynamic_paths = set(dynamic_paths) | {m.path for m in modules}
         self.models = models
@@ -231,6 +234,13 @@ class Planner:
         self.awaits: dict[str, set[Key]] = {}
         self.make_async: dict[str, set[str]] = {}
         self.db_imports: dict[str, str] = {}
+        self.plumbing_options = plumbing
+        self.plumbing = PlumbingPlan()
+        self.dependencies: set[FuncRef] = set()
+        self.loads: dict[str, dict[Key, list[tuple[str, str]]]] = {}
+        self.runs: dict[str, set[Key]] = {}  # module-level `main()` calls to run on an event loop
+        #: (path, line, chain) of calls that cannot await a function the plumbing made async
+        self.plumbing_stops: list[tuple[str, int, str]] = []
         any_async = any(m.async_markers for m in modules)
         any_sync = any(m.sync_markers for m in modules)
         self.default_mode = ASYNC if any_async and not any_sync else SYNC
@@ -265,11 +275,49 @@ class Planner:
         if qual is None:
             return None
         found = self.index.funcs.get((facts.module, qual))
+        if found is not None and (facts.module, qual) in self.dependencies:
+            # A session dependency the plumbing makes `async def` (FastAPI calls it, not us).
+            return FuncFact(qual, found[1].line, True)
         return found[1] if found else None
+
+    def _func_at(self, module: str, qual: str) -> FuncFact | None:
+        found = self.index.funcs.get((module, qual))
+        return found[1] if found else None
+
+    def _plumbing(self) -> list[tuple[str, FuncRef]]:
+        """Settle the session plumbing unit first: its verdict decides the async rewrite."""
+        if self.plumbing_options is None:
+            return []
+        # Callers of a session dependency may live in files nobody scanned (scripts, tasks).
+        names = {
+            site.name.split(".")[-1]
+            for facts in self.analysed
+            if facts.plumbing is not None
+            for site in facts.plumbing.sites
+            if site.kind in {P_DEP, P_ENGINE, P_FACTORY} and site.name
+        }
+        for facts in self.load_extra(names):
+            self.index.add(facts)
+        analysed = {facts.path for facts in self.analysed}
+        outside = [f for f in self.index.modules.values() if f.path not in analysed]
+        calls = [
+            (facts, call.caller, call.line, call.target, call.is_value)
+            for facts in self.index.modules.values()
+            for call in facts.calls
+        ]
+        planner = PlumbingPlanner(
+            self.analysed, self.index.find_module, self._func_at, self.plumbing_options
+        )
+        self.plumbing = planner.run(calls, outside)
+        for path, site, message, reason in self.plumbing.findings:
+            self._finding(path, site.line, site.col, message, reason, site.scope, site.snippet)
+        self.dependencies = set(self.plumbing.dependencies)
+        self.outcome.notes.extend(self.plumbing.notes)
+        return list(self.plumbing.seeds)
 
     def run(self, db_module: Callable[[], str]) -> PlanOutcome:
         """Decide everything; returns findings, edits and notes."""
-        seeds: list[tuple[str, FuncRef]] = []
+        seeds: list[tuple[str, FuncRef]] = self._plumbing()
         awaiting: list[tuple[str, FuncRef]] = []
         refused_fsa = False
         for facts in self.analysed:
@@ -288,6 +336,8 @@ class Planner:
                     refused_fsa = True
                 if not reason and self.mode == SYNC and chain.kind == KIND_ASYNC:
                     reason = "the session is an AsyncSession: a sync rewrite cannot run on it"
+                if not reason and mode == ASYNC and self.plumbing.refuse:
+                    reason = self.plumbing.refuse
                 if not reason and mode == ASYNC:
                     blocker = chain.async_blocker or (func.blocker if func else "")
                     if blocker and not (func and func.is_async and not chain.async_blocker):
@@ -333,6 +383,7 @@ class Planner:
                 func = self._func(facts, item.func)
                 blocker = item.async_blocker or (func.blocker if func and not func.is_async else "")
                 reason = f"needs `await` but stands {_phrase(blocker)}" if blocker else ""
+                reason = self.plumbing.refuse or reason
                 message = (
                     f"`{item.method}()` on an AsyncSession is not awaited: it silently does "
                     f"nothing [{mode}: {why}]"
@@ -433,6 +484,8 @@ class Planner:
             self.awaits = {path: set(keys) for path, keys in base_awaits.items()}
             self.make_async = {}
             self.boundary_ordinals = {}
+            self.plumbing_stops = []
+            self.runs = {}
             del self.outcome.findings[base_findings:]
             self._walk(seeds, existing)
             names = {part for _, qual in self.async_funcs for part in qual.split(".")}
@@ -486,6 +539,7 @@ class Planner:
                 f"`{name}` becomes async but is used here as a value (callback, dispatch table); "
                 f"its calls cannot be found. Chain: {trail}",
                 reported,
+                trail,
             )
             return
         caller = self._func(facts, call.caller)
@@ -495,6 +549,9 @@ class Planner:
                 if caller_ref not in made:
                     made.add(caller_ref)
                     work.append((caller_ref, f"{trail} ← {call.caller}"))
+            return
+        if call.main_guard and caller is None:
+            self.runs.setdefault(facts.path, set()).add(call.key)  # `asyncio.run(main())`
             return
         blocker = call.blocker or (caller.blocker if caller and not caller.is_async else "")
         if caller is None and not call.blocker:
@@ -506,6 +563,7 @@ class Planner:
                 f"calls `{name}`, which becomes async, but stands {_phrase(blocker)}; propagation "
                 f"stops here. Chain: {trail}",
                 reported,
+                trail,
             )
             return
         assert caller is not None and call.caller is not None
@@ -517,10 +575,18 @@ class Planner:
             work.append((caller_ref, f"{trail} ← {call.caller}"))
 
     def _boundary(
-        self, facts: ModuleFacts, call: CallFact, reason: str, reported: set[tuple[str, Key]]
+        self,
+        facts: ModuleFacts,
+        call: CallFact,
+        reason: str,
+        reported: set[tuple[str, Key]],
+        trail: str = "",
     ) -> None:
         if (facts.path, call.key) in reported:
             return
+        origin = trail.split(" ← ")[0]
+        if origin in {qual for _, (_, qual) in self.plumbing.seeds}:
+            self.plumbing_stops.append((facts.path, call.line, trail))
         reported.add((facts.path, call.key))
         label = f"boundary:{':'.join(call.target)}"
         count = self.boundary_ordinals.get((facts.path, label), 0) + 1
@@ -570,15 +636,17 @@ class Planner:
             if path in quals and lazy_names:
                 quiet = lazy.silenced(raw.decode("utf-8", "replace"))
                 for site in lazy.lazy_loads(tree, quals[path], lazy_names - quiet - dynamic):
-                    sites.append(
-                        (
-                            site,
-                            f"possible lazy load of relationship `{site.attr}` in async code",
-                            "lazy loading raises MissingGreenlet under AsyncSession: load "
-                            f"it eagerly (`selectinload(...{site.attr})` on the query that produced "
-                            f"the object) or use `await obj.awaitable_attrs.{site.attr}`",
-                        )
+                    loaded = self._eager_load(path, site)
+                    message = f"possible lazy load of relationship `{site.attr}` in async code"
+                    reason = (
+                        "lazy loading raises MissingGreenlet under AsyncSession: load "
+                        f"it eagerly (`selectinload(...{site.attr})` on the query that produced "
+                        f"the object) or use `await obj.awaitable_attrs.{site.attr}`"
                     )
+                    if loaded:
+                        message += f": `{loaded}` is added to the query that loads it"
+                        reason = ""
+                    sites.append((site, message, reason))
             for site, message, reason in sorted(sites, key=lambda x: (x[0].line, x[0].col)):
                 label = f"rel:{site.attr}:{site.method}"
                 ordinals[(site.qual, label)] = ordinals.get((site.qual, label), 0) + 1
@@ -592,8 +660,30 @@ class Planner:
                     f"{label}#{ordinals[(site.qual, label)]}",
                 )
 
+    def _eager_load(self, path: str, site: lazy.Site) -> str:
+        """Add ``selectinload(Model.rel)`` to the query of the same function that made the object.
+
+        Only for an object bound once, to the result of a chain rewritten for async here, whose
+        one entity declares ``rel`` as a lazily loading relationship; "" when not done.
+        """
+        if site.source is None or self.chain_modes.get(path, {}).get(site.source) != ASYNC:
+            return ""
+        facts = self.index.by_path.get(path)
+        chain = next((c for c in facts.chains if c.key == site.source), None) if facts else None
+        if chain is None or len(chain.entities) != 1 or chain.terminal not in _LOADS_ON:
+            return ""
+        entity = chain.entities[0]
+        if not self.models.lazy_relationship(entity, site.attr):
+            return ""
+        loads = self.loads.setdefault(path, {}).setdefault(site.source, [])
+        if (entity, site.attr) not in loads:
+            loads.append((entity, site.attr))
+        return f"selectinload({entity}.{site.attr})"
+
     def _edits(self) -> None:
-        paths = set(self.chain_modes) | set(self.awaits) | set(self.make_async)
+        plumbing = self.plumbing.edits
+        paths = set(self.chain_modes) | set(self.awaits) | set(self.make_async) | set(plumbing)
+        paths |= set(self.runs)
         for path in sorted(paths):
             self.outcome.edits[path] = FileEdits(
                 chains=tuple(sorted(self.chain_modes.get(path, {}).items())),
@@ -604,7 +694,16 @@ class Planner:
                 plain=self.plain,
                 fsa3=self.target.fsa3,
                 session_scalars=self.target.session_scalars,
+                plumbing=plumbing.get(path),
+                runs=frozenset(self.runs.get(path, set())),
+                loads=tuple(
+                    (key, tuple(pairs)) for key, pairs in sorted(self.loads.get(path, {}).items())
+                ),
             )
+
+
+#: terminals after which the loaded objects come from the statement (not `get()`, `count()`...).
+_LOADS_ON = frozenset({"", "first", "one", "one_or_none", "all"})
 
 
 def _phrase(blocker: str) -> str:

@@ -31,6 +31,9 @@ class Site:
     qual: str
     attr: str
     method: str = ""
+    #: where the object comes from: the span of the one value bound to it in the function
+    #: (`obj = <value>` or `for obj in <value>`), or None when that is not clear.
+    source: tuple[int, int, int, int] | None = None
 
 
 def relationships(tree: ast.Module) -> dict[str, set[str]]:
@@ -140,8 +143,40 @@ def lazy_loads(tree: ast.Module, quals: set[str], relationships: set[str]) -> li
         for node in _own_nodes(func):
             access = _instance_access(node, relationships)
             if access is not None:
-                found.append(Site(access.lineno, access.col_offset, qual, access.attr))
+                owner = access.value.id if isinstance(access.value, ast.Name) else ""
+                source = _binding(func, owner) if owner else None
+                found.append(Site(access.lineno, access.col_offset, qual, access.attr, "", source))
     return sorted(found, key=lambda s: (s.line, s.col))
+
+
+def _binding(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, name: str
+) -> tuple[int, int, int, int] | None:
+    """The span of the only value ``name`` is bound to in ``func`` (assignment or ``for``)."""
+    params = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
+    if any(a.arg == name for a in params):
+        return None
+    values: list[ast.expr] = []
+    stores = 0
+    for node in _own_nodes(func):
+        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            stores += 1  # every binding, whatever its form
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name) and target.id == name:
+                values.append(node.value)
+        elif (
+            isinstance(node, (ast.For, ast.AsyncFor))
+            and isinstance(node.target, ast.Name)
+            and node.target.id == name
+        ):
+            values.append(node.iter)
+    if stores != 1 or len(values) != 1:
+        return None
+    value = values[0]
+    if value.end_lineno is None or value.end_col_offset is None:
+        return None
+    return (value.lineno, value.col_offset, value.end_lineno, value.end_col_offset)
 
 
 def dynamic_queries(tree: ast.Module, dynamic: set[str]) -> list[Site]:

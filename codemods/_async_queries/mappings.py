@@ -51,6 +51,7 @@ class MappedClass:
     is_query: bool = False  # a Query subclass
     truthiness: bool = False  # defines __bool__ or __len__
     joined: list[tuple[str, bool]] = field(default_factory=list)  # (target class, collection?)
+    lazy: set[str] = field(default_factory=set)  # relationships that load on attribute access
 
 
 @dataclass
@@ -112,6 +113,10 @@ class Mappings:
         settings = [*self.fsa_query_class] if fsa else []
         settings += self.session_query_class
         return settings[0] if settings else ""
+
+    def lazy_relationship(self, name: str, attr: str) -> bool:
+        """Class ``name`` (or a base) declares ``attr`` as a relationship that loads lazily."""
+        return any(attr in c.lazy for c in self._lineage(name))
 
     def defines_truthiness(self, name: str) -> bool:
         """The class (or a base) defines ``__bool__``/``__len__``: ``obj or abort(404)`` would misfire."""
@@ -217,6 +222,8 @@ def _class_body(cls: ast.ClassDef, info: MappedClass, mappings: Mappings) -> Non
                     info.query_property = _last(chosen)
             elif isinstance(value, ast.Call) and _last(value) == "relationship":
                 _relationship(info, value, annotation, mappings)
+                if lazy.lazy_mode(value) in lazy.LAZY_LOADING:
+                    info.lazy.add(name)
 
 
 def _method_query_class(method: ast.FunctionDef | ast.AsyncFunctionDef, info: MappedClass) -> None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .plumbing import PlumbingFacts
 
 #: a node's source range: start line, start column, end line, end column.
 Key = tuple[int, int, int, int]
@@ -35,6 +39,7 @@ class ChainFact:
     needs_mapped: bool = False  # a legacy query only when one of `entities` is a mapped class
     fsa_terminal: str = ""  # get_or_404 / first_or_404 / one_or_404 / paginate
     manual_fsa2: str = ""  # why it cannot be rewritten for Flask-SQLAlchemy 2.x ("" when it can)
+    terminal: str = ""  # the method that runs the query (`first`, `all`...), "" when none
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,7 @@ class CallFact:
     awaited: bool
     blocker: str = ""  # why an `await` cannot be added here (lambda, generator expression...)
     is_value: bool = False  # the function is referenced as a value, not called
+    main_guard: bool = False  # a statement of its own under `if __name__ == "__main__":`
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,7 @@ class ModuleFacts:
     defines_db: bool = False  # `db = SQLAlchemy(...)` at module level
     async_markers: bool = False  # create_async_engine / async_sessionmaker / AsyncSession
     sync_markers: bool = False  # create_engine / sessionmaker / Session(...)
+    plumbing: PlumbingFacts | None = None  # engines, factories, dependencies, table creation
 
 
 @dataclass(frozen=True)
@@ -116,12 +123,32 @@ class FileEdits:
 
     chains: tuple[tuple[Key, str], ...] = ()  # chain key → mode
     awaits: frozenset[Key] = field(default_factory=frozenset)
+    runs: frozenset[Key] = field(default_factory=frozenset)  # calls to wrap in `asyncio.run()`
     make_async: frozenset[str] = field(default_factory=frozenset)
     db_import: str = ""  # module to import `db` from, when a rewritten chain needs it
     eager: frozenset[str] = field(default_factory=frozenset)  # classes that need unique()
     plain: frozenset[str] = field(default_factory=frozenset)  # project classes never mapped
     fsa3: bool = True  # Flask-SQLAlchemy 3.x helpers exist
     session_scalars: bool = True  # `Session.scalars()` exists (SQLAlchemy 1.4.24+)
+    plumbing: PlumbEdits | None = None  # the sync session plumbing to convert
+    #: chain → (class, relationship) pairs to load with `selectinload` (read later, in async code)
+    loads: tuple[tuple[Key, tuple[tuple[str, str], ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class PlumbEdits:
+    """The plumbing conversion of one file (all keys are source ranges of the original)."""
+
+    #: (local name, role, source module) of the sync names this module imports and converts.
+    renames: tuple[tuple[str, str, str], ...] = ()
+    urls: tuple[tuple[Key, str, str], ...] = ()  # string → (old scheme, new scheme)
+    async_with: frozenset[Key] = field(default_factory=frozenset)
+    dependencies: frozenset[str] = field(default_factory=frozenset)  # generator quals
+    #: statement → (bind code, metadata code, method, extra argument codes)
+    tables: tuple[tuple[Key, tuple[str, ...]], ...] = ()
+    keywords: tuple[tuple[Key, tuple[tuple[str, str], ...]], ...] = ()  # call → keywords to add
+    sqlmodel: bool = False  # AsyncSession comes from sqlmodel.ext.asyncio.session
+    async_sessionmaker: bool = True  # SQLAlchemy 2.0+: `async_sessionmaker` exists
 
 
 @dataclass(frozen=True)

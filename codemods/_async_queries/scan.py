@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
@@ -30,6 +30,7 @@ from .model import (
     Key,
     ModuleFacts,
 )
+from .plumbing import scan_plumbing
 
 #: AsyncSession members that must be awaited.
 ASYNC_SESSION_METHODS = frozenset(
@@ -52,6 +53,7 @@ ASYNC_SESSION_METHODS = frozenset(
         "invalidate",
         "connection",
         "run_sync",
+        "exec",  # SQLModel's AsyncSession
     }
 )
 #: legacy Session methods that AsyncSession does not proxy.
@@ -203,6 +205,9 @@ class ModuleInfo:
     factories: dict[str, str] = field(default_factory=dict)  # SessionLocal → kind
     sessions: dict[str, str] = field(default_factory=dict)  # module-level session objects
     db_names: set[str] = field(default_factory=set)  # Flask-SQLAlchemy extension objects
+    #: annotations that stand for a session: `SessionDep = Annotated[Session, Depends(get_db)]`
+    #: here, or an imported name with `Session` in it (`from app.deps import SessionDep`).
+    session_aliases: dict[str, str] = field(default_factory=dict)
     defines_db: bool = False
     fastapi: bool = False
     flask: bool = False
@@ -226,7 +231,18 @@ def _factory_kind(call: cst.Call, info: ModuleInfo) -> tuple[str, str] | None:
         return "db", ""
     if isinstance(call.func, cst.Name) and call.func.value in info.factories:
         return "session", info.factories[call.func.value]
+    if (
+        isinstance(call.func, cst.Name)
+        and "Session" in call.func.value
+        and info.imports.get(call.func.value, ("", ""))[1]
+        and info.imports[call.func.value][0].split(".")[0] not in _LIBRARIES
+    ):
+        return "session", KIND_UNKNOWN  # `from app.db import SessionLocal`: a project factory
     return None
+
+
+#: packages whose names are never a project's session factory or alias.
+_LIBRARIES = frozenset({"sqlalchemy", "sqlmodel", "flask_sqlalchemy", "fastapi", "starlette"})
 
 
 def _resolve_relative(module: str, is_package: bool, level: int, target: str) -> str:
@@ -302,6 +318,11 @@ def module_info(module: cst.Module, path: str) -> ModuleInfo:
                     value = small.value
                 elif isinstance(small, cst.AnnAssign) and small.value is not None:
                     targets, value = [small.target], small.value
+                alias = _alias_kind(value)
+                if alias is not None:
+                    for target in targets:
+                        if isinstance(target, cst.Name):
+                            info.session_aliases[target.value] = alias
                 if not isinstance(value, cst.Call):
                     continue
                 made = _factory_kind(value, info)
@@ -316,7 +337,22 @@ def module_info(module: cst.Module, path: str) -> ModuleInfo:
                     else:
                         info.db_names.add(target.value)
                         info.defines_db = info.defines_db or target.value == "db"
+    for local, (source, attr) in info.imports.items():
+        if attr and "Session" in local and source.split(".")[0] not in _LIBRARIES:
+            info.session_aliases.setdefault(local, KIND_UNKNOWN)
     return info
+
+
+def _alias_kind(value: cst.BaseExpression | None) -> str | None:
+    """The session kind of ``Annotated[Session, ...]`` (None when it is not one)."""
+    if (
+        isinstance(value, cst.Subscript)
+        and _last_name(value.value) == "Annotated"
+        and value.slice
+        and isinstance(value.slice[0].slice, cst.Index)
+    ):
+        return _type_kind(annotation_type(value.slice[0].slice.value))
+    return None
 
 
 @dataclass
@@ -347,10 +383,12 @@ class Frame:
     awaits_session: bool = False
 
 
-def _param_kind(param: cst.Param, session_names: frozenset[str]) -> tuple[str | None, str]:
+def _param_kind(
+    param: cst.Param, session_names: frozenset[str], aliases: dict[str, str] | None = None
+) -> tuple[str | None, str]:
     """(session kind or None, class symbol) of a parameter."""
     type_name = annotation_type(param.annotation.annotation if param.annotation else None)
-    kind = _type_kind(type_name)
+    kind = _type_kind(type_name) or (aliases or {}).get(type_name)
     if kind is not None:
         return kind, ""
     dep = _depends_target(param.default) or _annotated_depends(
@@ -484,7 +522,10 @@ def class_info(node: cst.ClassDef, info: ModuleInfo, session_names: frozenset[st
                         result.types[small.target.value] = type_name
         if not isinstance(stmt, cst.FunctionDef):
             continue
-        params = {p.name.value: _param_kind(p, session_names) for p in _all_params(stmt.params)}
+        params = {
+            p.name.value: _param_kind(p, session_names, info.session_aliases)
+            for p in _all_params(stmt.params)
+        }
 
         stmt.body.visit(_SelfAssigns(params, result, info))
     for name in session_names:
@@ -662,7 +703,7 @@ class _Scanner(cst.CSTVisitor):
         )
         for param in _all_params(node.params):
             frame.locals.add(param.name.value)
-            kind, type_name = _param_kind(param, self.session_names)
+            kind, type_name = _param_kind(param, self.session_names, self.info.session_aliases)
             if kind is not None:
                 frame.sessions[param.name.value] = kind
             elif type_name:
@@ -687,6 +728,8 @@ class _Scanner(cst.CSTVisitor):
                 if last == "route" and not self.info.flask:
                     continue
                 return f"decorated with @{_code(dec)}: {BLOCKING_DECORATORS[last]}"
+            if _async_capable(dec, self.info):
+                continue
             if last in FLASK_METHOD_DECORATORS and self.info.flask and not self.info.fastapi:
                 return f"decorated with @{_code(dec)}: {BLOCKING_DECORATORS['route']}"
             if last not in SAFE_DECORATORS and node.asynchronous is None:
@@ -754,6 +797,8 @@ class _Scanner(cst.CSTVisitor):
             grand = self.parent(parent)
             if isinstance(grand, cst.Call) and _last_name(grand.func) in DEPENDS:
                 return  # FastAPI awaits async dependencies itself
+            if parent.keyword is not None and parent.keyword.value == "lifespan":
+                return  # `FastAPI(lifespan=lifespan)`: the framework enters it with `async with`
         if isinstance(parent, (cst.ImportFrom, cst.Import)):
             return
         key = self.key(node)
@@ -992,6 +1037,7 @@ class _Scanner(cst.CSTVisitor):
                 needs_mapped=untyped is not None,
                 fsa_terminal=term.name if term and term.name in ch.FSA_TERMINALS else "",
                 manual_fsa2=manual_fsa2,
+                terminal=term.name if term else "",
             )
         )
         if not manual or not manual_fsa2:
@@ -1169,6 +1215,7 @@ class _Scanner(cst.CSTVisitor):
         if target is None:
             return
         key = self.key(node)
+        guard = self._main_guard(node)
         self.calls.append(
             CallFact(
                 key,
@@ -1177,8 +1224,32 @@ class _Scanner(cst.CSTVisitor):
                 self._caller(),
                 target,
                 self._handled(node),
-                self.context_blocker(),
+                "" if guard else self.context_blocker(),
+                main_guard=guard,
             )
+        )
+
+    def _main_guard(self, node: cst.Call) -> bool:
+        """``main()`` as a statement of its own under a module-level ``if __name__ == "__main__":``."""
+        if self.frames or self.class_stack or self.blockers:
+            return False
+        expr = self.parent(node)
+        line = self.parent(expr) if isinstance(expr, cst.Expr) else None
+        block = self.parent(line) if isinstance(line, cst.SimpleStatementLine) else None
+        test = self.parent(block) if isinstance(block, cst.IndentedBlock) else None
+        if not (isinstance(test, cst.If) and isinstance(line, cst.SimpleStatementLine)):
+            return False
+        if len(line.body) != 1 or not isinstance(self.parent(test), cst.Module):
+            return False
+        condition = test.test
+        return (
+            isinstance(condition, cst.Comparison)
+            and isinstance(condition.left, cst.Name)
+            and condition.left.value == "__name__"
+            and len(condition.comparisons) == 1
+            and isinstance(condition.comparisons[0].operator, cst.Equal)
+            and isinstance(condition.comparisons[0].comparator, cst.SimpleString)
+            and condition.comparisons[0].comparator.evaluated_value == "__main__"
         )
 
     def _handled(self, node: cst.Call) -> bool:
@@ -1243,6 +1314,18 @@ class _Scanner(cst.CSTVisitor):
             async_markers=self.async_markers,
             sync_markers=self.sync_markers,
         )
+
+
+#: decorators of libraries that wrap coroutine functions in async wrappers of their own.
+ASYNC_CAPABLE = frozenset({("tenacity", "retry")})
+
+
+def _async_capable(decorator: cst.BaseExpression, info: ModuleInfo) -> bool:
+    """``@retry(...)`` imported from tenacity: it awaits a coroutine function it decorates."""
+    func = decorator.func if isinstance(decorator, cst.Call) else decorator
+    if not isinstance(func, cst.Name):
+        return False
+    return info.imports.get(func.value) in {(module, name) for module, name in ASYNC_CAPABLE}
 
 
 def _fsa_db(receiver: cst.BaseExpression) -> str:
@@ -1321,4 +1404,11 @@ def scan(
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     scanner = _Scanner(source_path, wrapper.module, frozenset(session_names), text)
     wrapper.visit(scanner)
-    return ScanResult(scanner.facts(), scanner.sites), wrapper
+    facts = scanner.facts()
+    if _PLUMBING.search(text):
+        facts = replace(facts, plumbing=scan_plumbing(wrapper))
+    return ScanResult(facts, scanner.sites), wrapper
+
+
+#: what makes a module worth the plumbing pass.
+_PLUMBING = re.compile(r"create_engine|sessionmaker|scoped_session|Session|create_all|drop_all")

@@ -13,6 +13,7 @@ from backfix.imports import ImportSpec, add_imports
 
 from . import chains as ch
 from .model import FileEdits, Key
+from .plumbing_rewrite import PlumbingRewrite
 from .scan import Site, module_name, scan
 
 #: every name a rewrite may import, and from where.
@@ -23,20 +24,29 @@ IMPORTABLE = {
     "delete": "sqlalchemy",
     "exists": "sqlalchemy",
     "abort": "flask",
+    "selectinload": "sqlalchemy.orm",
 }
 
 
 class _Rewriter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
 
-    def __init__(self, sites: list[Site], edits: FileEdits, aliases: dict[str, str]) -> None:
+    def __init__(
+        self,
+        sites: list[Site],
+        edits: FileEdits,
+        aliases: dict[str, str],
+        plumbing: PlumbingRewrite | None = None,
+    ) -> None:
         super().__init__()
+        self.plumbing = plumbing
         self.aliases = aliases
         modes = dict(edits.chains)
         self.sites: dict[Key, tuple[Site, str]] = {
             site.key: (site, modes[site.group]) for site in sites if site.group in modes
         }
         self.edits = edits
+        self.loads = dict(edits.loads)
         self.imports: set[tuple[str, str]] = set()
         self.quals: list[str] = []
         self.classes: list[str] = []
@@ -69,6 +79,7 @@ class _Rewriter(cst.CSTTransformer):
             fsa3=self.edits.fsa3,
             session_scalars=self.edits.session_scalars,
             aliases=self.aliases,
+            loads=self.loads.get(site.group, ()),
         )
         result = ch.convert(chain, base, context)
         self.imports |= result.imports
@@ -78,7 +89,12 @@ class _Rewriter(cst.CSTTransformer):
         return node
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if self.plumbing is not None:
+            updated_node = self.plumbing.call(self._key(original_node), updated_node)
         node = self._replace(original_node, updated_node)
+        if self._key(original_node) in self.edits.runs:
+            self.imports.add(("asyncio", ""))
+            return cst.Call(cst.Attribute(cst.Name("asyncio"), cst.Name("run")), [cst.Arg(node)])
         if self._key(original_node) in self.edits.awaits and not isinstance(node, cst.Await):
             parent = self.get_metadata(ParentNodeProvider, original_node, None)
             parens = (
@@ -95,6 +111,8 @@ class _Rewriter(cst.CSTTransformer):
         return self._replace(original_node, updated_node)
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        if self.plumbing is not None and self._is_reference(original_node):
+            updated_node = self.plumbing.name(updated_node)
         if not self.sites:
             return updated_node
         return self._replace(original_node, updated_node)
@@ -103,6 +121,47 @@ class _Rewriter(cst.CSTTransformer):
         self, original_node: cst.Subscript, updated_node: cst.Subscript
     ) -> cst.BaseExpression:
         return self._replace(original_node, updated_node)
+
+    def _is_reference(self, node: cst.Name) -> bool:
+        """A name read as a variable: not ``obj.name``, not ``f(name=...)``, not a definition."""
+        parent = self.get_metadata(ParentNodeProvider, node, None)
+        if isinstance(parent, cst.Attribute) and parent.attr is node:
+            return False
+        if isinstance(parent, cst.Arg) and parent.keyword is node:
+            return False
+        return not isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Param))
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False  # imports are redone at the end, by name
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.BaseExpression:
+        if self.plumbing is None:
+            return updated_node
+        return self.plumbing.string(self._key(original_node), updated_node)
+
+    def leave_FormattedString(
+        self, original_node: cst.FormattedString, updated_node: cst.FormattedString
+    ) -> cst.BaseExpression:
+        if self.plumbing is None:
+            return updated_node
+        return self.plumbing.string(self._key(original_node), updated_node)
+
+    def leave_With(self, original_node: cst.With, updated_node: cst.With) -> cst.With:
+        if self.plumbing is None:
+            return updated_node
+        return self.plumbing.with_statement(self._key(original_node), updated_node)
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.BaseStatement:
+        if self.plumbing is None:
+            return updated_node
+        return self.plumbing.statement(self._key(original_node), updated_node)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.classes.append(node.name.value)
@@ -126,6 +185,8 @@ class _Rewriter(cst.CSTTransformer):
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
         qual = self.quals.pop()
+        if self.plumbing is not None:
+            updated_node = self.plumbing.function(qual, updated_node)
         if qual in self.edits.make_async and updated_node.asynchronous is None:
             return updated_node.with_changes(asynchronous=cst.Asynchronous())
         return updated_node
@@ -138,22 +199,27 @@ def rewrite_module(
     session_names: list[str],
     edits: FileEdits,
     root: Path | None = None,
+    first_party: frozenset[str] = frozenset(),
 ) -> cst.Module:
-    """Apply one file's planned edits; ``root`` (the project's) tells first-party imports apart."""
+    """Apply one file's planned edits; ``root`` (the project's) and ``first_party`` (top-level
+    packages ruff counts as the project's for this file) tell first-party imports apart."""
     result, wrapper = scan(path, module, text, session_names)
     aliases = import_aliases(module, IMPORTABLE)
-    rewriter = _Rewriter(result.sites, edits, aliases)
+    plumbing = PlumbingRewrite(module, edits.plumbing) if edits.plumbing else None
+    rewriter = _Rewriter(result.sites, edits, aliases, plumbing)
     new = wrapper.visit(rewriter)
     items = [
-        ImportSpec(source, name, None if aliases.get(name, name) == name else aliases[name])
+        ImportSpec(source, name or None, None if aliases.get(name, name) == name else aliases[name])
         for source, name in sorted(rewriter.imports)
     ]
-    first_party: set[str] = set()
+    ours = set(first_party)
     if edits.db_import:
         items.append(ImportSpec(_db_module(path, module, edits.db_import), "db"))
-        first_party.add(edits.db_import.split(".")[0])
+        ours.add(edits.db_import.split(".")[0])
     if items:
-        new = add_imports(new, items, root=root, first_party=first_party)
+        new = add_imports(new, items, root=root, first_party=ours)
+    if plumbing is not None:
+        new = plumbing.fix_imports(new, root, ours)
     return new
 
 

@@ -42,6 +42,8 @@ PACKAGES = {
 LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
 VENV_DIRS = (".venv", "venv")
 _LOWER_BOUNDS = frozenset({">=", "==", "~=", "===", ">"})
+#: the source of a version found only where backfix itself runs (it says nothing of the project).
+RUNNING = "the environment backfix runs in"
 
 
 class VersionError(ValueError):
@@ -361,5 +363,5 @@ def _running(packages: Iterable[str]) -> dict[str, Found]:
         except metadata.PackageNotFoundError:
             continue
         if version is not None:
-            found[package] = Found(package, version, "the environment backfix runs in")
+            found[package] = Found(package, version, RUNNING)
     return found

@@ -95,6 +95,8 @@ def test_fastapi_app_fails_before_and_passes_after_async_mode(tmp_path: Path) ->
     assert "async def browse" in routers and "await JobService(db).browse(company_id)" in routers
     services = (app / "app/services/job_service.py").read_text()
     assert "def serialize(job):" in services  # no database I/O: stays sync
+    # already on create_async_engine: the plumbing is not touched
+    assert (app / "app/db.py").read_text() == (APPS / "jobs_fastapi/app/db.py").read_text()
     assert "async def serialize" not in services
 
     after = _app_tests(app)

@@ -1,0 +1,235 @@
+"""async-queries converts a sync app's session plumbing as one unit, or leaves all of it manual."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backfix.builtin_codemods.async_queries import AsyncQueries
+
+from backfix.discovery import Workspace
+from backfix.results import RunResult
+from backfix.runner import CodemodSpec, RunOptions, run
+
+DB = (
+    "from sqlalchemy import create_engine\n"
+    "from sqlalchemy.orm import Session, sessionmaker\n\n"
+    "engine = create_engine({url}{extra})\n"
+    "SessionLocal = sessionmaker(bind=engine)\n\n\n"
+    "def get_db():\n"
+    "    with SessionLocal() as db:\n"
+    "        yield db\n\n\n"
+    "def count(db: Session):\n"
+    "    return db.query(User).count()\n\n\n"
+    "class User:\n"
+    '    __tablename__ = "users"\n'
+)
+
+
+def _run(
+    tmp_path: Path,
+    db: str,
+    options: tuple[tuple[str, object], ...] = (("mode", "async"),),
+    extra: dict[str, str] | None = None,
+    apply: bool = True,
+) -> RunResult:
+    files = {"app/__init__.py": "", "app/db.py": db, **(extra or {})}
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    spec = CodemodSpec(AsyncQueries, "async-queries", options)
+    result = run(
+        Workspace(root=tmp_path, repo=None),
+        RunOptions(
+            specs=[spec],
+            paths=[tmp_path / "app"],
+            apply=apply,
+            jobs=1,
+            config={"versions": {"sqlalchemy": "2.0.30"}},
+        ),
+    )
+    assert not result.errors, result.errors
+    return result
+
+
+def _db(url: str, extra: str = "") -> str:
+    return DB.format(url=url, extra=extra)
+
+
+def _after(result: RunResult, path: str = "app/db.py") -> str:
+    return next(c.after.decode() for c in result.changes if c.path == path)
+
+
+def test_a_literal_url_gets_the_async_driver_and_the_report_names_it(tmp_path: Path) -> None:
+    result = _run(tmp_path, _db('"mysql+pymysql://u:p@h/app"', ", pool_recycle=3600"))
+    after = _after(result)
+    assert 'create_async_engine("mysql+aiomysql://u:p@h/app", pool_recycle=3600)' in after
+    assert "async def get_db():\n    async with SessionLocal() as db:" in after
+    assert "async def count(db: AsyncSession):" in after
+    assert not result.manual
+    assert any("add aiomysql to your dependencies" in n for n in result.notes)
+    assert any("sqlalchemy[asyncio]" in n for n in result.notes)
+
+
+def test_the_driver_the_project_already_has_wins(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("psycopg[binary]==3.2.1\ngreenlet==3.1.1\n")
+    result = _run(tmp_path, _db('"postgresql://u:p@h/app"'))
+    assert 'create_async_engine("postgresql+psycopg://u:p@h/app")' in _after(result)
+    assert not any("to your dependencies" in n for n in result.notes)
+    assert not any("sqlalchemy[asyncio]" in n for n in result.notes)
+
+
+def test_a_url_from_settings_makes_the_whole_unit_manual(tmp_path: Path) -> None:
+    result = _run(tmp_path, _db("settings.DATABASE_URL"))
+    assert not result.changes
+    assert result.violations and not any(v.fixable for v in result.violations)
+    engine = next(v for v in result.violations if "sync engine" in v.message)
+    assert "`settings.DATABASE_URL`, whose scheme is not visible" in engine.reason
+    query = next(v for v in result.violations if "legacy Query API" in v.message)
+    assert "the session plumbing cannot all move to AsyncSession" in query.reason
+    assert "app/db.py:4" in query.reason
+
+
+def test_async_url_option_trusts_what_the_tool_cannot_read(tmp_path: Path) -> None:
+    options = (("mode", "async"), ("async_url", True))
+    after = _after(_run(tmp_path, _db("settings.DATABASE_URL"), options))
+    assert "engine = create_async_engine(settings.DATABASE_URL)" in after
+
+
+def test_connect_args_the_async_driver_does_not_take_are_reported(tmp_path: Path) -> None:
+    result = _run(tmp_path, _db('"postgresql://h/app"', ', connect_args={"sslmode": "require"}'))
+    assert not result.changes
+    engine = next(v for v in result.violations if "sync engine" in v.message)
+    assert "`connect_args` `sslmode`" in engine.reason
+
+
+def test_a_dependency_called_by_hand_blocks_the_unit(tmp_path: Path) -> None:
+    script = "from app.db import get_db\n\n\ndef main():\n    db = next(get_db())\n    return db\n"
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"app/script.py": script})
+    assert not result.changes
+    assert any("`get_db()` is called directly in `main`" in v.reason for v in result.violations)
+
+
+def test_engine_used_directly_blocks_the_unit(tmp_path: Path) -> None:
+    db = (
+        _db('"sqlite:///x.db"')
+        + "\n\ndef ping():\n    with engine.connect() as c:\n        return c\n"
+    )
+    result = _run(tmp_path, db)
+    assert not result.changes
+    assert any(
+        "`engine.connect(...)` uses the engine directly" in v.reason for v in result.violations
+    )
+
+
+def test_auto_mode_converts_only_when_asked(tmp_path: Path) -> None:
+    plain = _run(tmp_path, _db('"sqlite:///x.db"'), options=(("mode", "auto"),), apply=False)
+    assert not any("sync engine" in v.message for v in plain.violations)
+    asked = _run(
+        tmp_path / "asked",
+        _db('"sqlite:///x.db"'),
+        options=(("mode", "auto"), ("convert_engine", True)),
+    )
+    after = _after(asked)
+    assert 'create_async_engine("sqlite+aiosqlite:///x.db")' in after
+    assert "await db.scalar(" in after
+
+
+def test_sqlalchemy_1_4_gets_sessionmaker_with_class(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.backfix.versions]\nsqlalchemy = "1.4.52"\n')
+    spec = CodemodSpec(AsyncQueries, "async-queries", (("mode", "async"),))
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/db.py").write_text(_db('"sqlite:///x.db"'))
+    result = run(
+        Workspace(root=tmp_path, repo=None),
+        RunOptions(
+            specs=[spec],
+            paths=[tmp_path / "app"],
+            apply=True,
+            jobs=1,
+            config={"versions": {"sqlalchemy": "1.4.52"}},
+        ),
+    )
+    after = _after(result)
+    assert "sessionmaker(bind=engine, expire_on_commit=False, class_=AsyncSession)" in after
+    assert "async_sessionmaker" not in after
+    assert "from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine" in after
+
+
+def test_an_already_async_app_keeps_its_plumbing(tmp_path: Path) -> None:
+    db = (
+        "from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine\n\n"
+        'engine = create_async_engine("sqlite+aiosqlite:///x.db")\n'
+        "SessionLocal = async_sessionmaker(engine)\n\n\n"
+        "async def get_db():\n"
+        "    async with SessionLocal() as db:\n"
+        "        yield db\n\n\n"
+        "def count(db: AsyncSession):\n"
+        "    return db.query(User).count()\n\n\n"
+        "class User:\n"
+        '    __tablename__ = "users"\n'
+    )
+    after = _after(_run(tmp_path, db))
+    plumbing = db.split("\n\n\ndef count")[0]
+    assert plumbing.split("\n", 1)[1] in after  # everything after the first import line
+    assert "from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker" in after
+    assert "async def count(db: AsyncSession):" in after
+
+
+def test_a_script_that_cannot_await_keeps_the_whole_unit_manual(tmp_path: Path) -> None:
+    script = (
+        "from sqlalchemy.orm import Session\n\n"
+        "from app.db import engine\n\n\n"
+        "def init():\n"
+        "    with Session(engine) as session:\n"
+        "        session.commit()\n\n\n"
+        "init()  # at import time\n"
+    )
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"app/initial_data.py": script})
+    assert not result.changes
+    engine = next(v for v in result.violations if "sync engine" in v.message)
+    assert "a caller cannot await `init`" in engine.reason
+    assert "app/initial_data.py:11" in engine.reason
+
+
+def test_a_file_beyond_the_paths_using_the_engine_blocks_the_unit(tmp_path: Path) -> None:
+    prestart = (
+        "from sqlalchemy.orm import Session\n\n"
+        "from app.db import engine\n\n\n"
+        "def ping():\n"
+        "    with Session(engine) as session:\n"
+        "        return session.is_active\n"
+    )
+    test = "from app.db import SessionLocal\n\n\ndef test_x():\n    with SessionLocal() as db:\n        assert db\n"
+    files = {"scripts/prestart.py": prestart, "tests/test_db.py": test}
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    result = _run(tmp_path, _db('"sqlite:///x.db"'))
+    assert not result.changes
+    engine = next(v for v in result.violations if "sync engine" in v.message)
+    assert (
+        "scripts/prestart.py uses the engine or session factory that becomes async" in engine.reason
+    )
+    assert any("tests/test_db.py:5 opens a sync session" in n for n in result.notes)
+
+
+def test_a_retried_check_script_converts_with_its_engine_annotation(tmp_path: Path) -> None:
+    script = (
+        "from sqlalchemy import Engine\n"
+        "from sqlalchemy.orm import Session\n"
+        "from tenacity import retry, stop_after_attempt\n\n"
+        "from app.db import engine\n\n\n"
+        "@retry(stop=stop_after_attempt(3))\n"
+        "def ping(db_engine: Engine) -> None:\n"
+        "    with Session(db_engine) as session:\n"
+        "        session.commit()\n\n\n"
+        'if __name__ == "__main__":\n'
+        "    ping(engine)\n"
+    )
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"app/prestart.py": script})
+    after = _after(result, "app/prestart.py")
+    assert "async def ping(db_engine: AsyncEngine) -> None:" in after
+    assert "async with AsyncSession(db_engine, expire_on_commit=False) as session:" in after
+    assert "asyncio.run(ping(engine))" in after
+    assert "from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession" in after
