@@ -42,7 +42,7 @@ import libcst as cst
 
 from backfix.codemod import Codemod, ConfigError, Plan, ProjectContext
 from backfix.imports import first_party_packages, project_root
-from backfix.results import FileFacts, Violation
+from backfix.results import REVIEW, FileFacts, Violation
 from backfix.source import SourceError, SourceFile, parse_cst
 from backfix.versions import RUNNING, Found, VersionError, find_versions
 
@@ -193,6 +193,7 @@ class AsyncQueries(Codemod):
                 reason=f.reason,
                 scope=f.scope,
                 snippet=f.snippet,
+                tier=REVIEW,
             )
             for f in outcome.findings
         ]

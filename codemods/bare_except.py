@@ -45,7 +45,7 @@ from backfix.imports import (
     project_root,
     space_after_imports,
 )
-from backfix.results import FileFacts, Violation
+from backfix.results import REVIEW, SAFE, FileFacts, Violation
 from backfix.source import SourceFile
 from backfix.templating import render
 
@@ -494,6 +494,7 @@ class BareExcept(Codemod):
                     reason=YIELDS_REASON if manual else "",
                     scope=item.scope,
                     snippet=f"except:{item.kind}#{ordinal[key]}",
+                    tier=SAFE if item.kind == RERAISE else REVIEW,
                 )
             )
         return FileFacts(source.path, tuple(violations))

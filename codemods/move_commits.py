@@ -42,7 +42,7 @@ import libcst as cst
 from backfix.codemod import Codemod, Plan, ProjectContext
 from backfix.formatting import line_length_for
 from backfix.imports import first_party_packages, project_root
-from backfix.results import FileFacts, Violation
+from backfix.results import REVIEW, FileFacts, Violation
 from backfix.source import SourceError, SourceFile
 from backfix.templating import render
 
@@ -165,6 +165,7 @@ class MoveCommits(Codemod):
                 reason=site.reason,
                 scope=site.scope,
                 snippet=site.snippet,
+                tier=REVIEW,
             )
             for site in analyzer.sites
         )

@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 
 import click
 
-from backfix import console, gitops, interrupts, ledger_cli, since, verify
+from backfix import console, gitops, interrupts, ledger_cli, review_cli, since, verify
 from backfix.codemod import Codemod, ConfigError
 from backfix.config import Config, check_keys, find_config, tomllib
 from backfix.diff import render_diffs
@@ -349,6 +349,16 @@ def _scan(
     default=None,
     help="Write a pull-request description of this batch to this file.",
 )
+@click.option(
+    "--only",
+    type=click.Choice(review_cli.ONLY),
+    default=None,
+    help="Apply only the changes of this safety tier; the others stay open.",
+)
+@click.option(
+    "--interactive", "-i", is_flag=True, help="Ask about each change before anything is written."
+)
+@click.option("--format", "fmt", type=click.Choice(review_cli.FORMATS), default="text")
 @mode_option
 @templates_option
 @since.option
@@ -370,6 +380,9 @@ def apply(
     pr_body: Path | None,
     allow_readonly: bool,
     no_ledger: bool,
+    only: str | None,
+    interactive: bool,
+    fmt: str,
     since_ref: str | None,
     review: verify.VerifyRequest,
 ) -> None:
@@ -395,6 +408,7 @@ def apply(
                 no_ledger,
                 since_ref,
                 review,
+                (only, interactive, fmt),
             )
         except KeyboardInterrupt:
             _interrupted_before_writing()
@@ -424,7 +438,9 @@ def _apply(
     no_ledger: bool,
     since_ref: str | None,
     review: verify.VerifyRequest,
+    selection: tuple[str | None, bool, str] = (None, False, "text"),
 ) -> None:
+    only, interactive, fmt = selection
     workspace, config = _prepare(paths)
     if no_format:
         config = dataclasses.replace(config, table={**config.table, "format": False})
@@ -455,20 +471,20 @@ def _apply(
     )
     session.only_in, session.since = changed, since_ref
     result = _run(workspace, config, [spec], paths, exclude, jobs, True, True, session.selector)
+    review_cli.select(spec, result, only, interactive, review.bisect)
     console.print_errors(result.errors, _State.verbose)
     status = EXIT_ERROR if result.errors else EXIT_OK
     session.finish(result)
 
     if dry_run:
-        sys.stdout.write(render_diffs(result.changes))
-        sys.stdout.flush()
-        console.print_apply_summary(spec.codemod_id, result, "dry run, nothing written")
+        review_cli.print_diffs(spec, result, fmt)
+        review_cli.summary(spec, result, "dry run, nothing written", fmt, "none")
         session.write_pr_body(result)
         sys.exit(status if status else (EXIT_FOUND if result.changes else EXIT_OK))
 
     if not result.changes:
         # Nothing changed: no ledger record either, so a re-apply leaves `git status` clean.
-        console.print_apply_summary(spec.codemod_id, result, "nothing to change")
+        review_cli.summary(spec, result, "nothing to change", fmt, "none")
         session.write_pr_body(result)
         sys.exit(status)
     replan = functools.partial(_run, workspace, config, [spec], paths, exclude, jobs, True, False)
@@ -496,7 +512,7 @@ def _apply(
     except SinkError as exc:
         _fail(str(exc))
     session.write_pr_body(result)
-    console.print_apply_summary(spec.codemod_id, result, where)
+    review_cli.summary(spec, result, where, fmt, "in-place" if branch is None else "branch")
     sys.exit(status)
 
 

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 import libcst as cst
 
-from backfix.results import FileFacts, Violation
+from backfix.results import REVIEW, FileFacts, Violation
 from backfix.source import SourceFile
 
 
@@ -116,11 +116,13 @@ class Codemod:
         reason: str = "",
         scope: str = "",
         snippet: str = "",
+        tier: str = REVIEW,
     ) -> Violation:
         """Build a Violation of this codemod in ``source``.
 
         ``line`` is 1-based and ``col`` 0-based, as `ast` and LibCST report them; the Violation stores
-        a 1-based column, as editors and linters print ``path:line:col``.
+        a 1-based column, as editors and linters print ``path:line:col``. ``tier`` is ``safe`` only
+        for a rewrite that is mechanically equivalent (see docs/review.md).
         """
         return Violation(
             path=source.path,
@@ -132,6 +134,7 @@ class Codemod:
             reason=reason,
             scope=scope,
             snippet=snippet,
+            tier=tier,
         )
 
     def analyze(self, source: SourceFile) -> FileFacts:

@@ -26,6 +26,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -292,11 +293,21 @@ def _units(tree: ast.Module) -> list[Span]:
     return units
 
 
+#: CPython 3.11 keeps the AST constructor's recursion depth per interpreter, not per thread: two
+#: format threads parsing at once can fail with "SystemError: AST constructor recursion depth mismatch".
+_AST_LOCK = threading.Lock()
+
+
+def _parse(text: str) -> ast.Module:
+    with _AST_LOCK:
+        return ast.parse(text)
+
+
 def _allowed_lines(text: str, spans: Sequence[Span]) -> set[int] | None:
     """0-based indices of the lines of ``text`` formatting may change: every line of the smallest
     unit around each changed line, and blank lines next to them. None when ``text`` does not parse."""
     try:
-        tree = ast.parse(text)
+        tree = _parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     units = _units(tree)
@@ -354,7 +365,7 @@ def _without_docstring_indentation(tree: ast.Module) -> ast.Module:
 def same_meaning(before: str, after: str) -> bool:
     """True when both texts parse to the same `ast` (docstring indentation aside)."""
     try:
-        trees = [_without_docstring_indentation(ast.parse(text)) for text in (before, after)]
+        trees = [_without_docstring_indentation(_parse(text)) for text in (before, after)]
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return ast.dump(trees[0]) == ast.dump(trees[1])

@@ -30,7 +30,7 @@ from typing import Any
 import git
 
 from backfix.discovery import is_excluded
-from backfix.results import Violation, stable_hash
+from backfix.results import MANUAL, REVIEW, Violation, stable_hash
 
 try:  # pragma: no cover - the import fails on Windows only
     import fcntl
@@ -71,6 +71,13 @@ class Entry:
     key: str
     fixable: bool = True
     reason: str = ""
+    #: ``safe`` or ``review`` for a fixable entry; records written before tiers existed have none
+    tier: str = field(default="", compare=False)
+
+    @property
+    def safety(self) -> str:
+        """``manual``, ``safe`` or ``review``; a fixable entry recorded without a tier counts as review."""
+        return (self.tier or REVIEW) if self.fixable else MANUAL
 
     @classmethod
     def from_violation(cls, violation: Violation) -> Entry:
@@ -85,6 +92,7 @@ class Entry:
             key=location_key(violation.codemod, violation.scope, violation.snippet),
             fixable=violation.fixable,
             reason=violation.reason,
+            tier=violation.tier if violation.fixable else "",
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -99,6 +107,8 @@ class Entry:
         }
         if self.reason:
             data["reason"] = self.reason
+        if self.fixable and self.tier:
+            data["tier"] = self.tier
         return data
 
     @classmethod
@@ -114,6 +124,7 @@ class Entry:
             key=str(data.get("key", "")),
             fixable=bool(data["fixable"]),
             reason=str(data.get("reason", "")),
+            tier=str(data.get("tier", "")),
         )
 
 

@@ -6,6 +6,11 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+#: safety tiers (see docs/review.md): mechanically equivalent; kept by analysis but worth a look;
+#: reported, not rewritten.
+SAFE, REVIEW, MANUAL = "safe", "review", "manual"
+TIERS = (SAFE, REVIEW, MANUAL)
+
 
 def stable_hash(*parts: str) -> str:
     """A short hex digest of ``parts``; the basis of violation fingerprints."""
@@ -31,6 +36,13 @@ class Violation:
     reason: str = ""
     scope: str = ""
     snippet: str = ""
+    #: how far the fix can be trusted unread: ``safe`` or ``review`` (see ``safety`` for ``manual``)
+    tier: str = field(default=REVIEW, compare=False)
+
+    @property
+    def safety(self) -> str:
+        """The tier a user sees: ``manual`` when the violation is not fixable, else ``tier``."""
+        return self.tier if self.fixable else MANUAL
 
     @property
     def fingerprint(self) -> str:
@@ -46,6 +58,7 @@ class Violation:
             "col": self.col,
             "message": self.message,
             "fixable": self.fixable,
+            "tier": self.safety,
         }
         if self.reason:
             data["reason"] = self.reason

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backfix.ledger import Entry, Record
-from backfix.results import Violation
+from backfix.results import TIERS, Violation
 
 RANKINGS = ("fewest", "most", "path")
 DEFAULT_RANKING = "fewest"
@@ -96,6 +96,14 @@ class CodemodStatus:
     entries: list[Entry] = field(default_factory=list)
 
     @property
+    def tiers(self) -> dict[str, int]:
+        """Current violations per safety tier: ``safe``, ``review`` and ``manual``."""
+        counts = dict.fromkeys(TIERS, 0)
+        for entry in self.entries:
+            counts[entry.safety] += 1
+        return counts
+
+    @property
     def percent(self) -> int:
         """How much of the known work is done, rounded down (100 when nothing was ever found)."""
         total = self.fixed + self.current
@@ -109,6 +117,7 @@ class CodemodStatus:
             "fixed": self.fixed,
             "percent": self.percent,
             "manual": self.manual,
+            "tiers": self.tiers,
             "files": [row.to_json() for row in self.files],
             "next": [row.to_json() for row in self.next],
             "history": [point.to_json() for point in self.history],
@@ -231,6 +240,13 @@ def progress_line(status: CodemodStatus) -> str:
     return (
         f"{status.codemod}: {status.baseline} → {status.current} remaining, {status.fixed} fixed "
         f"({status.percent}% complete), {status.manual} for manual review"
+    )
+
+
+def tiers_line(status: CodemodStatus) -> str:
+    """``remaining by safety tier: 3 safe, 5 review, 2 manual``."""
+    return "remaining by safety tier: " + ", ".join(
+        f"{count} {tier}" for tier, count in status.tiers.items()
     )
 
 

@@ -137,6 +137,7 @@ def test_sarif_is_valid_against_the_schema(snapshot: tuple[Snapshot, Path]) -> N
         "startColumn": 5,
     }
     assert results[0]["partialFingerprints"]["backfix/v1"] == snap.violations[0].fingerprint
+    assert [r["properties"]["tier"] for r in results] == [v.safety for v in snap.violations]
 
 
 def test_the_schema_rejects_what_it_should() -> None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from backfix.reports import Snapshot
-from backfix.results import RunResult
+from backfix.results import REVIEW, SAFE, RunResult
 from backfix.status import CodemodStatus
 from backfix.templating import render
 
@@ -36,6 +36,7 @@ def batch_context(
         "codemod": codemod,
         "fixed": len(result.fixed),
         "fixed_by_file": sorted(fixed_by_file.items()),
+        "tiers": {tier: sum(v.tier == tier for v in result.fixed) for tier in (SAFE, REVIEW)},
         "changed": [change.path for change in result.changes],
         "created": [change.path for change in result.changes if change.before is None],
         "manual": result.manual,

@@ -105,7 +105,7 @@ def _result(violation: Violation, rule_index: int, fix: dict[str, Any] | None) -
         "message": {"text": text},
         "locations": [{"physicalLocation": physical}],
         "partialFingerprints": {FINGERPRINT_NAME: violation.fingerprint},
-        "properties": {"fixable": violation.fixable},
+        "properties": {"fixable": violation.fixable, "tier": violation.safety},
     }
     if violation.reason:
         result["properties"]["reason"] = violation.reason

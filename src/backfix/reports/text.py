@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from backfix.reports.sparkline import sparkline
-from backfix.status import CodemodStatus, next_line, progress_line
+from backfix.status import CodemodStatus, next_line, progress_line, tiers_line
 
 
 def status_text(statuses: Mapping[str, CodemodStatus]) -> str:
@@ -16,6 +16,8 @@ def status_text(statuses: Mapping[str, CodemodStatus]) -> str:
     for status in statuses.values():
         spark = sparkline([point.count for point in status.history])
         lines = [f"{progress_line(status)}  {spark}"]
+        if status.current:
+            lines.append(f"  {tiers_line(status)}")
         if status.files:
             width = max(len("file"), *(len(row.path) for row in status.files))
             lines.append(f"  {'file':<{width}}  left  fixable  manual")
