@@ -470,8 +470,12 @@ def _apply(
         workspace, config, spec.codemod_id, paths, exclude, max_files, pr_body, templates
     )
     session.only_in, session.since = changed, since_ref
+    review_cli.check_selection(only, interactive, review.bisect)
     result = _run(workspace, config, [spec], paths, exclude, jobs, True, True, session.selector)
-    review_cli.select(spec, result, only, interactive, review.bisect)
+    if interactive and not dry_run:
+        # Refuse before the questions, not after the user has answered them all.
+        _refuse_targets(workspace, result.changes, branch, allow_dirty, allow_readonly)
+    review_cli.select(spec, result, only, interactive)
     console.print_errors(result.errors, _State.verbose)
     status = EXIT_ERROR if result.errors else EXIT_OK
     session.finish(result)
@@ -492,9 +496,9 @@ def _apply(
         verify.verified, review, config.table, workspace, session.finish, replan
     )
     try:
+        _refuse_targets(workspace, result.changes, branch, allow_dirty, allow_readonly)
         if branch is not None:
             assert workspace.repo is not None
-            refuse_dirty(workspace.repo, workspace.root, result.changes)
             result = gate(result, in_place=False)
             name = branch or gitops.default_branch_name(workspace.repo, spec.codemod_id)
             message = commit_message(spec.codemod_id, result, session.commit_extra(result))
@@ -502,10 +506,6 @@ def _apply(
             sha = to_branch(workspace.repo, name, changes, message)
             where = f"committed on branch {name} as {sha[:10]}; your work tree is unchanged"
         else:
-            if not allow_dirty:
-                refuse_dirty(workspace.repo, workspace.root, result.changes)
-            if not allow_readonly:
-                refuse_read_only(result.changes)
             result = gate(result, in_place=True)
             _write(spec, result, session, no_ledger)
             where = "written in place"
@@ -514,6 +514,23 @@ def _apply(
     session.write_pr_body(result)
     review_cli.summary(spec, result, where, fmt, "in-place" if branch is None else "branch")
     sys.exit(status)
+
+
+def _refuse_targets(
+    workspace: Workspace,
+    changes: Sequence[FileChange],
+    branch: str | None,
+    allow_dirty: bool,
+    allow_readonly: bool,
+) -> None:
+    """Fail when a file to change has uncommitted work (or, in place, is read-only)."""
+    try:
+        if branch is not None or not allow_dirty:
+            refuse_dirty(workspace.repo, workspace.root, changes)
+        if branch is None and not allow_readonly:
+            refuse_read_only(changes)
+    except SinkError as exc:
+        _fail(str(exc))
 
 
 def _write(

@@ -25,25 +25,28 @@ ONLY = (review.SAFE,)
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\S+ @@")
 
 
+def check_selection(only: str | None, ask: bool, bisect: bool) -> None:
+    """Fail before any analysis when the selection options cannot work together or here."""
+    if (only is not None or ask) and bisect:
+        # --bisect plans whole files again while it narrows a failure down: it would bring back
+        # the changes left out here.
+        _fail("--bisect cannot keep an --only or --interactive selection; use --verify without it")
+    if ask and not (sys.stdin.isatty() and sys.stderr.isatty()):
+        _fail("--interactive needs a terminal (stdin and stderr are not both one)")
+
+
 def select(
     spec: CodemodSpec,
     result: RunResult,
     only: str | None,
     ask: bool,
-    bisect: bool = False,
 ) -> None:
     """Keep in ``result`` only the changes of tier ``only`` and, with ``ask``, those accepted.
 
     What is not kept stays open: its violations go back to ``result.violations``.
     """
-    if (only is not None or ask) and bisect:
-        # --bisect plans whole files again while it narrows a failure down: it would bring back
-        # the changes left out here.
-        _fail("--bisect cannot keep an --only or --interactive selection; use --verify without it")
     if (only is None and not ask) or not result.changes:
         return
-    if ask and not (sys.stdin.isatty() and sys.stderr.isatty()):
-        _fail("--interactive needs a terminal (stdin and stderr are not both one)")
     plan = review.build(result, spec.cls.LOCAL)
     chosen = [c for c in plan.changes if only is None or c.tier == only]
     if ask:

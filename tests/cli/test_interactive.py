@@ -182,7 +182,8 @@ def test_every_answer_through_a_terminal(repo: Path) -> None:
     # The skipped handler is still open, at its line in the file as written (four lines lower).
     assert open_items == {"a.py": [18], "c.py": [4, 11]}
 
-    # What was skipped is offered again.
+    # What was skipped is offered again (once the user has committed what was written).
+    git(repo, "commit", "-q", "-am", "accepted fixes")
     again = spawn(repo, "bare-except")
     again.expect_exact("[safe]")
     again.expect_exact("a.py")
@@ -288,4 +289,14 @@ def test_a_partly_accepted_run_keeps_the_apps_own_tests_green(tmp_path: Path) ->
     codemods = last_record(app)["codemods"]
     assert isinstance(codemods, dict)
     left = codemods["move-commits"]["files"]
-    assert [e["fixable"] for e in left["app/routes/jobs.py"]].count(True) == 7
+    assert [e["fixable"] for e in left["app/routes/jobs.py"]].count(True) == 8
+
+
+def test_uncommitted_work_is_refused_before_any_question(repo: Path) -> None:
+    (repo / "b.py").write_text(TWO + "\n# work in progress\n")
+    child = spawn(repo, "bare-except")
+    status, output = finish(child)
+    assert status == 2
+    assert "uncommitted" in output and "b.py" in output
+    assert PROMPT not in output
+    assert (repo / "a.py").read_text() == THREE
