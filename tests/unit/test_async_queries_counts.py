@@ -101,7 +101,8 @@ def _cases() -> list[tuple[str, Path, dict[str, object]]]:
         *(ROOT / "tests/e2e/async_apps").glob("*/"),
     ]
     for app in [*sorted(apps), ROOT / "examples" / "taskboard"]:
-        if app.is_dir() and app.name != "__pycache__":
+        # Tool caches (.ruff_cache, __pycache__) left by other tests are not apps.
+        if app.is_dir() and not app.name.startswith((".", "__")):
             found.append((f"app:{app.name}", app, {"mode": "sync"}))
     return found
 
