@@ -114,6 +114,7 @@ class Codemod:
         *,
         fixable: bool = True,
         reason: str = "",
+        reason_id: str = "",
         scope: str = "",
         snippet: str = "",
         tier: str = REVIEW,
@@ -122,7 +123,8 @@ class Codemod:
 
         ``line`` is 1-based and ``col`` 0-based, as `ast` and LibCST report them; the Violation stores
         a 1-based column, as editors and linters print ``path:line:col``. ``tier`` is ``safe`` only
-        for a rewrite that is mechanically equivalent (see docs/review.md).
+        for a rewrite that is mechanically equivalent (see docs/review.md). ``reason_id`` names a
+        manual-review reason with a stable kebab-case id documented in the codemod's ``docs/`` page.
         """
         return Violation(
             path=source.path,
@@ -132,6 +134,7 @@ class Codemod:
             message=message,
             fixable=fixable,
             reason=reason,
+            reason_id=reason_id,
             scope=scope,
             snippet=snippet,
             tier=tier,

@@ -38,6 +38,9 @@ class Violation:
     snippet: str = ""
     #: how far the fix can be trusted unread: ``safe`` or ``review`` (see ``safety`` for ``manual``)
     tier: str = field(default=REVIEW, compare=False)
+    #: a stable, readable id of the manual-review reason (``custom-query-class``), documented in the
+    #: codemod's page under ``docs/``; empty for fixable violations
+    reason_id: str = field(default="", compare=False)
 
     @property
     def safety(self) -> str:
@@ -62,6 +65,8 @@ class Violation:
         }
         if self.reason:
             data["reason"] = self.reason
+        if self.reason_id:
+            data["reason_id"] = self.reason_id
         data["fingerprint"] = self.fingerprint
         return data
 
