@@ -27,43 +27,56 @@ def service_bindings(
     for stmt in module.body:
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
-                if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(
-                    small.names, cst.ImportStar
-                ):
-                    for alias in small.names:
-                        name = alias.evaluated_alias or code_of(alias.name).split(".")[0]
-                        bound[name] = _single_import(small, alias)
-                elif isinstance(small, (cst.Assign, cst.AnnAssign)):
-                    targets = (
-                        [t.target for t in small.targets]
-                        if isinstance(small, cst.Assign)
-                        else [small.target]
-                    )
-                    for target in targets:
-                        if isinstance(target, cst.Name):
-                            bound[target.value] = None
+                bound.update(_small_bindings(small))
         elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
             bound[stmt.name.value] = None
             if isinstance(stmt, cst.ClassDef) and stmt.name.value == class_name:
-                if not isinstance(stmt.body, cst.IndentedBlock):
+                class_methods = _class_methods(stmt)
+                if class_methods is None:
                     class_ok = False
                     continue
-                for inner in stmt.body.body:
-                    if isinstance(inner, cst.FunctionDef):
-                        methods.add(inner.name.value)
-                    elif isinstance(inner, cst.SimpleStatementLine):
-                        for small in inner.body:
-                            if isinstance(small, cst.Assign):
-                                methods.update(
-                                    t.target.value
-                                    for t in small.targets
-                                    if isinstance(t.target, cst.Name)
-                                )
+                methods |= class_methods
     if class_name in bound and class_name not in {
         s.name.value for s in module.body if isinstance(s, cst.ClassDef)
     }:
         class_ok = False
     return bound, methods, class_ok
+
+
+def _small_bindings(small: cst.BaseSmallStatement) -> dict[str, str | None]:
+    """Names one top-level small statement binds: imports with their statement, assignments."""
+    bound: dict[str, str | None] = {}
+    if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(
+        small.names, cst.ImportStar
+    ):
+        for alias in small.names:
+            name = alias.evaluated_alias or code_of(alias.name).split(".")[0]
+            bound[name] = _single_import(small, alias)
+    elif isinstance(small, (cst.Assign, cst.AnnAssign)):
+        targets = (
+            [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+        )
+        for target in targets:
+            if isinstance(target, cst.Name):
+                bound[target.value] = None
+    return bound
+
+
+def _class_methods(node: cst.ClassDef) -> set[str] | None:
+    """Methods and class attributes of ``node``; None for a one-line class body."""
+    if not isinstance(node.body, cst.IndentedBlock):
+        return None
+    methods: set[str] = set()
+    for inner in node.body.body:
+        if isinstance(inner, cst.FunctionDef):
+            methods.add(inner.name.value)
+        elif isinstance(inner, cst.SimpleStatementLine):
+            for small in inner.body:
+                if isinstance(small, cst.Assign):
+                    methods.update(
+                        t.target.value for t in small.targets if isinstance(t.target, cst.Name)
+                    )
+    return methods
 
 
 def _single_import(statement: cst.Import | cst.ImportFrom, alias: cst.ImportAlias) -> str:

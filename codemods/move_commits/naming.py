@@ -19,38 +19,54 @@ def suggest_name(expr: cst.BaseExpression, root_name: str) -> str:
     if isinstance(expr, cst.Await):
         expr = expr.expression
     if isinstance(expr, cst.Call):
-        func = expr.func
-        method = func.attr.value if isinstance(func, cst.Attribute) else ""
-        if method in _READ_NAMES:
-            return _READ_NAMES[method]
-        if expr.args:
-            first = expr.args[0].value
-            if isinstance(first, cst.SimpleString):
-                text = first.evaluated_value
-                if isinstance(text, str) and _IDENTIFIER.match(text):
-                    return text
-        expr = func.value if isinstance(func, cst.Attribute) else func
+        named = _call_name(expr)
+        if named:
+            return named
+        expr = expr.func.value if isinstance(expr.func, cst.Attribute) else expr.func
     if isinstance(expr, cst.Subscript):
         index = expr.slice[0].slice if expr.slice else None
-        if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
-            text = index.value.evaluated_value
-            if isinstance(text, str) and _IDENTIFIER.match(text):
+        if isinstance(index, cst.Index):
+            text = _identifier_string(index.value)
+            if text:
                 return text
         expr = expr.value
     if isinstance(expr, cst.Attribute):
-        attr = expr.attr.value
-        if attr == "data" and isinstance(expr.value, cst.Attribute) and root_name.endswith("form"):
-            return expr.value.attr.value  # `form.title.data` → `title`
-        if attr in _GENERIC_ATTRS and isinstance(expr.value, cst.Attribute):
-            return f"{expr.value.attr.value}_{attr}"
-        if root_name == "current_user":
-            return f"user_{attr}" if attr != "id" else "user_id"
-        if attr in _READ_NAMES:
-            return _READ_NAMES[attr]
-        return attr.lstrip("_") or "value"
+        return _attribute_name(expr, root_name)
     if root_name == "current_user":
         return "current_user"
     return "value"
+
+
+def _identifier_string(node: cst.BaseExpression) -> str:
+    """The value of a string literal that is a valid identifier, else ""."""
+    if isinstance(node, cst.SimpleString):
+        text = node.evaluated_value
+        if isinstance(text, str) and _IDENTIFIER.match(text):
+            return text
+    return ""
+
+
+def _call_name(call: cst.Call) -> str:
+    """``request.get_json()`` → ``payload``, ``request.args.get("page")`` → ``page``; else ""."""
+    func = call.func
+    method = func.attr.value if isinstance(func, cst.Attribute) else ""
+    if method in _READ_NAMES:
+        return _READ_NAMES[method]
+    return _identifier_string(call.args[0].value) if call.args else ""
+
+
+def _attribute_name(expr: cst.Attribute, root_name: str) -> str:
+    """A name for an attribute read: its attribute, qualified where that is too generic."""
+    attr = expr.attr.value
+    if attr == "data" and isinstance(expr.value, cst.Attribute) and root_name.endswith("form"):
+        return expr.value.attr.value  # `form.title.data` → `title`
+    if attr in _GENERIC_ATTRS and isinstance(expr.value, cst.Attribute):
+        return f"{expr.value.attr.value}_{attr}"
+    if root_name == "current_user":
+        return f"user_{attr}" if attr != "id" else "user_id"
+    if attr in _READ_NAMES:
+        return _READ_NAMES[attr]
+    return attr.lstrip("_") or "value"
 
 
 def unique(name: str, taken: set[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,21 @@ from .typing_plan import TypingContext
 
 if TYPE_CHECKING:
     from . import MoveCommits
+
+
+@dataclass
+class _ServiceState:
+    """One service module while units are placed in it: what it binds and what is added."""
+
+    #: module-level names of the existing module (their import statement, or None).
+    bound: dict[str, str | None] = field(default_factory=dict)
+    methods_taken: set[str] = field(default_factory=set)
+    #: imports added so far (name → statement), in order in ``imports``.
+    added: dict[str, str] = field(default_factory=dict)
+    imports: list[str] = field(default_factory=list)
+    methods: list[MethodSpec] = field(default_factory=list)
+    #: route-module definitions moved along (name → code).
+    defined: dict[str, str] = field(default_factory=dict)
 
 
 class Planner:
@@ -117,110 +133,126 @@ class Planner:
     ) -> None:
         class_name = items[0][2].class_name
         raw = self.project.read(path)
-        bound: dict[str, str | None] = {}
-        methods_taken: set[str] = set()
-        if raw is not None:
-            try:
-                module = SourceFile(path, self.project.abs_path(path), raw).module
-            except SourceError as exc:
-                for facts, extraction, _ in items:
-                    self.reasons[(facts.path, extraction.unit_id)] = (
-                        f"service module {path} cannot be parsed ({exc.message})"
-                    )
-                return
-            bound, methods_taken, class_ok = service_bindings(module, class_name)
-            if not class_ok:
-                for facts, extraction, _ in items:
-                    self.reasons[(facts.path, extraction.unit_id)] = (
-                        f"`{class_name}` in {path} is not a class this codemod can extend"
-                    )
-                return
-        added: dict[str, str] = {}
-        imports: list[str] = []
-        methods: list[MethodSpec] = []
-        defined: dict[str, str] = {}
+        service = self._service_state(path, raw, class_name, items)
+        if service is None:
+            return
         for facts, extraction, location in items:
-            key = (facts.path, extraction.unit_id)
-            route_import = self._route_import(facts, location)
-            route_imports = dict(self.routes_imports(facts.path))
-            if class_name in facts.module_names and route_imports.get(class_name) != " ".join(
-                route_import.split()
-            ):
-                self.reasons[key] = f"`{class_name}` already means something else in {facts.path}"
-                continue
-            sig = signature(extraction, facts.path, self.typing)
-            if isinstance(sig, str):
-                self.reasons[key] = sig
-                continue
-            moved_reason = self._definitions_reason(facts.path, sig, path, bound, defined)
-            if moved_reason:
-                self.reasons[key] = moved_reason
-                continue
-            codes: list[tuple[str, str]] = []
-            clash = ""
-            for need in _with_type_needs(extraction, sig):
-                if need.local:
-                    continue
-                code = service_import(need, facts.path, path, self.is_package)
-                existing = bound.get(need.name, added.get(need.name))
-                if need.name in bound and bound[need.name] is None:
-                    clash = need.name
-                elif existing is None:
-                    codes.append((need.name, code))
-                elif " ".join(existing.split()) != " ".join(code.split()):
-                    clash = need.name
-                if clash:
-                    break
-            if clash or class_name in {n.name for n in extraction.imports}:
-                self.reasons[key] = (
-                    f"`{clash or class_name}` already means something else in {path}"
-                )
-                continue
-            for name, code in codes:
-                added[name] = code
-                imports.append(code)
-            method = choose_method_name(
-                extraction,
-                methods_taken,
-                self.codemod.template_overrides(),
-                method_base_name(extraction),
-            )
-            methods_taken.add(method)
-            local_imports = tuple(need.code() for need in extraction.imports if need.local)
-            methods.append(
-                MethodSpec(
-                    name=method,
-                    params=tuple(p.name for p in extraction.params),
-                    is_async=extraction.is_async,
-                    body_code=extraction.body_code,
-                    returns=extraction.returns,
-                    local_imports=local_imports,
-                    annotations=sig.annotations,
-                    return_annotation=sig.return_annotation,
-                    leading_comments=extraction.output.leading_comments,
-                    origin=f"{facts.path}:{extraction.func_name}",
-                    status=extraction.status,
-                )
-            )
-            self.planned[key] = (
-                UnitPlan(class_name, method, extraction.body_code),
-                route_import,
-                extraction.route_names
-                | {n.name for n in extraction.imports if n.local}
-                | {n.name for d in sig.definitions for n in d.needs if not n.local},
-            )
-            for definition in sig.definitions:
-                defined[definition.name] = definition.code
-                back = route_import.rsplit(" import ", 1)[0] + f" import {definition.name}"
-                self.route_definitions.setdefault(facts.path, {})[definition.name] = back
-        if methods:
+            self._place_unit(path, class_name, facts, extraction, location, service)
+        if service.methods:
             self.services[path] = ServiceEdits(
                 class_name,
-                tuple(methods),
-                tuple(dict.fromkeys(imports)),
+                tuple(service.methods),
+                tuple(dict.fromkeys(service.imports)),
                 raw is None,
-                definitions=tuple(defined.values()),
+                definitions=tuple(service.defined.values()),
             )
+
+    def _service_state(
+        self,
+        path: str,
+        raw: bytes | None,
+        class_name: str,
+        items: list[tuple[RouteFacts, Extraction, ServiceLocation]],
+    ) -> _ServiceState | None:
+        """What the service module at ``path`` already binds; None (every unit reported) when it
+        cannot be parsed or ``class_name`` there is not a class this codemod can extend."""
+        if raw is None:
+            return _ServiceState()
+        try:
+            module = SourceFile(path, self.project.abs_path(path), raw).module
+        except SourceError as exc:
+            for facts, extraction, _ in items:
+                self.reasons[(facts.path, extraction.unit_id)] = (
+                    f"service module {path} cannot be parsed ({exc.message})"
+                )
+            return None
+        bound, methods_taken, class_ok = service_bindings(module, class_name)
+        if not class_ok:
+            for facts, extraction, _ in items:
+                self.reasons[(facts.path, extraction.unit_id)] = (
+                    f"`{class_name}` in {path} is not a class this codemod can extend"
+                )
+            return None
+        return _ServiceState(bound=bound, methods_taken=methods_taken)
+
+    def _place_unit(
+        self,
+        path: str,
+        class_name: str,
+        facts: RouteFacts,
+        extraction: Extraction,
+        location: ServiceLocation,
+        service: _ServiceState,
+    ) -> None:
+        """Add one unit's method to the service, or record why it cannot go there."""
+        key = (facts.path, extraction.unit_id)
+        route_import = self._route_import(facts, location)
+        route_imports = dict(self.routes_imports(facts.path))
+        if class_name in facts.module_names and route_imports.get(class_name) != " ".join(
+            route_import.split()
+        ):
+            self.reasons[key] = f"`{class_name}` already means something else in {facts.path}"
+            return
+        sig = signature(extraction, facts.path, self.typing)
+        if isinstance(sig, str):
+            self.reasons[key] = sig
+            return
+        moved_reason = self._definitions_reason(
+            facts.path, sig, path, service.bound, service.defined
+        )
+        if moved_reason:
+            self.reasons[key] = moved_reason
+            return
+        codes, clash = self._service_imports(extraction, sig, facts.path, path, service)
+        if clash or class_name in {n.name for n in extraction.imports}:
+            self.reasons[key] = f"`{clash or class_name}` already means something else in {path}"
+            return
+        for name, code in codes:
+            service.added[name] = code
+            service.imports.append(code)
+        method = choose_method_name(
+            extraction,
+            service.methods_taken,
+            self.codemod.template_overrides(),
+            method_base_name(extraction),
+        )
+        service.methods_taken.add(method)
+        service.methods.append(_method_spec(method, facts, extraction, sig))
+        self.planned[key] = (
+            UnitPlan(class_name, method, extraction.body_code),
+            route_import,
+            extraction.route_names
+            | {n.name for n in extraction.imports if n.local}
+            | {n.name for d in sig.definitions for n in d.needs if not n.local},
+        )
+        for definition in sig.definitions:
+            service.defined[definition.name] = definition.code
+            back = route_import.rsplit(" import ", 1)[0] + f" import {definition.name}"
+            self.route_definitions.setdefault(facts.path, {})[definition.name] = back
+
+    def _service_imports(
+        self,
+        extraction: Extraction,
+        sig: Signature,
+        route_path: str,
+        path: str,
+        service: _ServiceState,
+    ) -> tuple[list[tuple[str, str]], str]:
+        """The imports the service module needs for one method, and the first name that already
+        means something else there ("" when none)."""
+        codes: list[tuple[str, str]] = []
+        for need in _with_type_needs(extraction, sig):
+            if need.local:
+                continue
+            code = service_import(need, route_path, path, self.is_package)
+            existing = service.bound.get(need.name, service.added.get(need.name))
+            if need.name in service.bound and service.bound[need.name] is None:
+                return codes, need.name
+            if existing is None:
+                codes.append((need.name, code))
+            elif " ".join(existing.split()) != " ".join(code.split()):
+                return codes, need.name
+        return codes, ""
 
     def _definitions_reason(
         self,
@@ -309,6 +341,25 @@ class Planner:
                 result[path] = init
         result.update(self.services)
         return result
+
+
+def _method_spec(
+    method: str, facts: RouteFacts, extraction: Extraction, sig: Signature
+) -> MethodSpec:
+    """The service method that holds one unit."""
+    return MethodSpec(
+        name=method,
+        params=tuple(p.name for p in extraction.params),
+        is_async=extraction.is_async,
+        body_code=extraction.body_code,
+        returns=extraction.returns,
+        local_imports=tuple(need.code() for need in extraction.imports if need.local),
+        annotations=sig.annotations,
+        return_annotation=sig.return_annotation,
+        leading_comments=extraction.output.leading_comments,
+        origin=f"{facts.path}:{extraction.func_name}",
+        status=extraction.status,
+    )
 
 
 def _with_type_needs(extraction: Extraction, sig: Signature) -> list[ImportNeed]:
