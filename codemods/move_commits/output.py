@@ -12,12 +12,13 @@ from dataclasses import replace
 import libcst as cst
 from libcst.metadata import Assignment, ImportAssignment
 
-from .analyze import Analyzer, Unit
+from .analyze import Analyzer
 from .definitions import Definitions
 from .method_names import WriteNamer
 from .model import Definition, OutputFacts, Param, TypeInfo
 from .placement import CLASS_SUFFIXES, singular, snake
 from .types import TypeInference, optional_style
+from .units import Unit
 
 _TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore")
 

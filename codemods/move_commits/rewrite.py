@@ -24,7 +24,6 @@ from backfix.imports import (
 )
 from backfix.templating import render
 
-from .analyze import Unit
 from .frameworks import dotted
 from .model import (
     MethodSpec,
@@ -33,6 +32,7 @@ from .model import (
     UnitPlan,
 )
 from .syntax import code_of
+from .units import Unit
 
 PLACEHOLDER = "__backfix_body__"
 #: calls with more arguments than this pass them all by keyword.
