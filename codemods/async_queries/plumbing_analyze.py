@@ -541,7 +541,7 @@ def _session_call(node: cst.BaseExpression) -> bool:
 
 
 def scan_plumbing(wrapper: MetadataWrapper) -> PlumbingFacts:
-    """The plumbing facts of a module (``wrapper`` as built by :func:`.scan.scan`)."""
+    """The plumbing facts of a module (``wrapper`` as built by :func:`.analyze.scan`)."""
     scanner = PlumbingScanner()
     wrapper.visit(scanner)
     return scanner.facts()

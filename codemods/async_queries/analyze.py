@@ -30,7 +30,7 @@ from .model import (
     Key,
     ModuleFacts,
 )
-from .plumbing import scan_plumbing
+from .plumbing_analyze import scan_plumbing
 
 #: AsyncSession members that must be awaited.
 ASYNC_SESSION_METHODS = frozenset(
