@@ -21,15 +21,11 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import Assignment, ImportAssignment
 
+from backfix.cst_utils import dotted, last_name
+
 from .dataflow import DataFlow
 from .extraction import ExtractionBuilder, ReplaceReads
-from .frameworks import (
-    ModuleIndex,
-    dotted,
-    is_guard_name,
-    iter_nodes,
-    last_name,
-)
+from .frameworks import ModuleIndex, is_guard_name, iter_nodes
 from .model import CommitSite, Param
 from .naming import BUILTINS, unique
 from .regions import RegionClassifier

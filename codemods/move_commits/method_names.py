@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from .frameworks import ModuleIndex, iter_nodes, last_name
+from backfix.cst_utils import last_name
+
+from .frameworks import ModuleIndex, iter_nodes
 from .placement import singular, snake
 from .syntax import target_parts
 from .types import TypeInference

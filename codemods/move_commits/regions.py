@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import libcst as cst
 from libcst.metadata import Assignment, ImportAssignment
 
+from backfix.cst_utils import dotted, last_name
+
 from .frameworks import (
     AUTH_READER_METHODS,
     DYNAMIC_BUILTINS,
@@ -20,10 +22,8 @@ from .frameworks import (
     SESSION_WRITES,
     FrameworkUse,
     ModuleIndex,
-    dotted,
     is_guard_name,
     iter_nodes,
-    last_name,
 )
 from .routes import RouteLayer
 from .syntax import (

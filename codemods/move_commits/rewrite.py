@@ -16,6 +16,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from backfix.cst_utils import dotted
 from backfix.imports import (
     add_imports,
     format_imports,
@@ -24,14 +25,13 @@ from backfix.imports import (
 )
 from backfix.templating import render
 
-from .frameworks import dotted
 from .model import (
     MethodSpec,
     RouteEdits,
     ServiceEdits,
     UnitPlan,
 )
-from .syntax import code_of
+from .syntax import code_of, is_bare_raise
 from .units import Unit
 
 PLACEHOLDER = "__backfix_body__"
@@ -79,7 +79,7 @@ def call_statement(
     targets = [unit.status, *unit.returns] if unit.status else list(unit.returns)
     head = (", ".join(targets) + " = " if targets else "") + ("await " if is_async else "")
     head += f"{plan.service_class}.{plan.method}("
-    kept = unit.split is not None and any(s.kept and not _is_bare_raise(s.kept) for s in unit.split)
+    kept = unit.split is not None and any(s.kept and not is_bare_raise(s.kept) for s in unit.split)
     width = unit.column + (4 if unit.try_node is not None and kept else 0) + prefix_width
     text = _template(
         "call_site.py.j2",
@@ -114,7 +114,7 @@ def route_replacement(
         return [call.with_changes(leading_lines=_route_lines(unit, first.leading_lines))]
     handlers = []
     for split in unit.split:
-        if not split.kept or _is_bare_raise(split.kept):
+        if not split.kept or is_bare_raise(split.kept):
             continue
         body = split.handler.body
         assert isinstance(body, cst.IndentedBlock)
@@ -176,13 +176,6 @@ def _route_lines(unit: Unit, lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLi
     """The lines above the call: those above the moved code, minus the comments that moved with it."""
     moved = len(unit.extraction.output.leading_comments) if unit.extraction is not None else 0
     return list(lines[: len(lines) - moved]) if moved else list(lines)
-
-
-def _is_bare_raise(stmts: Sequence[cst.BaseStatement]) -> bool:
-    if len(stmts) != 1 or not isinstance(stmts[0], cst.SimpleStatementLine):
-        return False
-    body = stmts[0].body
-    return len(body) == 1 and isinstance(body[0], cst.Raise) and body[0].exc is None
 
 
 class _ReplaceUnits(cst.CSTTransformer):

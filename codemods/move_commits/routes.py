@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from .frameworks import (
-    ROUTE_BASES,
-    ROUTE_DECORATORS,
-    ModuleIndex,
-    iter_nodes,
-    last_name,
-)
+from backfix.cst_utils import last_name
+
+from .frameworks import ROUTE_BASES, ROUTE_DECORATORS, ModuleIndex, iter_nodes
 
 
 class RouteLayer:

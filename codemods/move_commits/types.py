@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable
 import libcst as cst
 from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
 
-from .frameworks import ModuleIndex, dotted, iter_nodes, last_name
+from backfix.cst_utils import dotted, last_name
+
+from .frameworks import ModuleIndex, iter_nodes
 from .model import Definition, ImportNeed, TypeInfo
 from .naming import BUILTINS
 from .syntax import code_of

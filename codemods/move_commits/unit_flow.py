@@ -7,12 +7,10 @@ from collections.abc import Iterable, Sequence
 import libcst as cst
 from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
 
+from backfix.cst_utils import dotted
+
 from .dataflow import DataFlow
-from .frameworks import (
-    ModuleIndex,
-    dotted,
-    iter_nodes,
-)
+from .frameworks import ModuleIndex, iter_nodes
 from .model import ImportNeed, Param
 from .naming import BUILTINS
 from .syntax import (
