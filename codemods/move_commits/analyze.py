@@ -23,11 +23,13 @@ from libcst.metadata import Assignment, ImportAssignment
 
 from backfix.cst_utils import dotted, last_name
 
+from . import reasons as R
 from .dataflow import DataFlow
 from .extraction import ExtractionBuilder, ReplaceReads
 from .frameworks import ModuleIndex, is_guard_name, iter_nodes
 from .model import CommitSite, Param
 from .naming import BUILTINS, unique
+from .reasons import NO_REASON, Reason
 from .regions import RegionClassifier
 from .routes import RouteLayer
 from .syntax import (
@@ -71,7 +73,7 @@ _PLAIN_METHODS = frozenset(
 class _Commit:
     call: cst.Call
     function: cst.FunctionDef | None
-    reason: str = ""
+    reason: Reason = NO_REASON
 
 
 #: the statements one commit's unit spans: start, end, the commit, whether a `try` was lifted.
@@ -127,22 +129,38 @@ class Analyzer:
             enclosing = self.routes.enclosing(node)
             if not enclosing:
                 if self.in_route_path:
-                    found.append(_Commit(node, None, "commit at module level"))
+                    found.append(
+                        _Commit(
+                            node, None, Reason(R.COMMIT_AT_MODULE_LEVEL, "commit at module level")
+                        )
+                    )
                 continue
             inner = enclosing[0]
             if isinstance(inner, cst.Lambda):
-                found.append(_Commit(node, None, "commit inside a lambda"))
+                found.append(
+                    _Commit(node, None, Reason(R.COMMIT_IN_LAMBDA, "commit inside a lambda"))
+                )
                 continue
             if isinstance(inner, cst.ClassDef):
                 if self.in_route_path:
-                    found.append(_Commit(node, None, "commit in a class body"))
+                    found.append(
+                        _Commit(
+                            node, None, Reason(R.COMMIT_IN_CLASS_BODY, "commit in a class body")
+                        )
+                    )
                 continue
             assert isinstance(inner, cst.FunctionDef)
             if not self.routes.in_route_layer(inner):
                 continue
             nested = any(isinstance(n, cst.FunctionDef) for n in enclosing[1:])
             if nested and not self.routes.is_route_function(inner):
-                found.append(_Commit(node, inner, "commit inside a nested function"))
+                found.append(
+                    _Commit(
+                        node,
+                        inner,
+                        Reason(R.COMMIT_IN_NESTED_FUNCTION, "commit inside a nested function"),
+                    )
+                )
                 continue
             found.append(_Commit(node, inner))
         return found
@@ -176,11 +194,12 @@ class Analyzer:
                     site.code,
                     site.unit_id,
                     site.reason,
+                    site.reason_id,
                 )
             )
         self.sites = numbered
 
-    def _site(self, call: cst.Call, unit_id: str | None, reason: str) -> None:
+    def _site(self, call: cst.Call, unit_id: str | None, reason: Reason) -> None:
         line, col = self.index.line_col(call)
         code = code_of(call)
         self.sites.append(
@@ -191,7 +210,8 @@ class Analyzer:
                 " ".join(code.split()),
                 code,
                 unit_id,
-                reason,
+                str(reason),
+                reason.id,
             )
         )
 
@@ -222,7 +242,7 @@ class Analyzer:
                 try:
                     self._evaluate(unit, previous_end, lifted)
                 except Unmovable as exc:
-                    unit.reason = self._with_exits(unit, start, previous_end, lifted, str(exc))
+                    unit.reason = self._with_exits(unit, start, previous_end, lifted, exc.reason)
                     if unit.reason and not lifted:
                         unit.reason = self._with_condition(unit, unit.reason)
                 previous_end = end
@@ -260,7 +280,7 @@ class Analyzer:
             if owner is not None:
                 # A unit inside the statements another unit moves goes along with it.
                 for call in unit.commits:
-                    self._site(call, owner.unit_id, "")
+                    self._site(call, owner.unit_id, NO_REASON)
                 continue
             self.units.append(unit)
             for call in unit.commits:
@@ -275,17 +295,17 @@ class Analyzer:
                 return other
         return None
 
-    def _function_reason(self, function: cst.FunctionDef) -> str:
+    def _function_reason(self, function: cst.FunctionDef) -> Reason:
         if not isinstance(function.body, cst.IndentedBlock):
-            return "one-line function body"
+            return Reason(R.ONE_LINE_FUNCTION, "one-line function body")
         for node in iter_nodes(function.body, into_scopes=False):
             if isinstance(node, (cst.Yield,)):
-                return "the route is a generator (`yield`)"
-        return ""
+                return Reason(R.GENERATOR_ROUTE, "the route is a generator (`yield`)")
+        return NO_REASON
 
     def _place(
         self, function: cst.FunctionDef, call: cst.Call
-    ) -> tuple[cst.IndentedBlock, int, bool] | str:
+    ) -> tuple[cst.IndentedBlock, int, bool] | Reason:
         """The statement list and index of the statement that ends the unit of ``call``."""
         candidates = self._candidates(function, call)
         if isinstance(candidates, str):
@@ -294,7 +314,7 @@ class Analyzer:
 
     def _candidates(
         self, function: cst.FunctionDef, call: cst.Call
-    ) -> list[tuple[cst.IndentedBlock, int, bool]] | str:
+    ) -> list[tuple[cst.IndentedBlock, int, bool]] | Reason:
         """Where the unit of ``call`` could end, innermost first: the statement holding it (its
         outermost loop), then each ``try`` around it up to an ``if``/``with`` or the function."""
         chain: list[cst.CSTNode] = []
@@ -331,18 +351,20 @@ class Analyzer:
                 node, lifted = owner, True
                 continue
             if isinstance(owner, (cst.ExceptHandler, cst.Finally)):
-                return "commit inside an exception handler or `finally`"
+                return Reason(
+                    R.COMMIT_IN_HANDLER, "commit inside an exception handler or `finally`"
+                )
             if isinstance(owner, cst.Else):
-                return "commit in the `else` of a `try` or loop"
-            return f"commit inside `{type(owner).__name__}`"
+                return Reason(R.COMMIT_IN_ELSE, "commit in the `else` of a `try` or loop")
+            return Reason(R.COMMIT_IN_STATEMENT, f"commit inside `{type(owner).__name__}`")
         return candidates
 
     def _first_movable(
         self, candidates: list[tuple[cst.IndentedBlock, int, bool]]
-    ) -> tuple[cst.IndentedBlock, int, bool] | str:
+    ) -> tuple[cst.IndentedBlock, int, bool] | Reason:
         """The outermost candidate whose statement may end a unit, or why none may."""
-        reasons: list[str] = []
-        lifted_reason = ""
+        reasons: list[Reason] = []
+        lifted_reason = NO_REASON
         for block, index, was_lifted in reversed(candidates):
             stmt_node = block.body[index]
             if was_lifted:
@@ -355,10 +377,11 @@ class Analyzer:
                     # `try` stay in the route, so none of them may be a write of this unit.
                     for before in block.body[start:index]:
                         if self.regions.region([before]).writes:
-                            reason = (
+                            reason = Reason(
+                                R.WRITES_BEFORE_TRY,
                                 "the writes before the `try` at line "
                                 f"{self.index.line_col(stmt_node)[0]} would move under its "
-                                f"handlers, and that is not safe here ({problem})"
+                                f"handlers, and that is not safe here ({problem})",
                             )
                             break
                 if reason:
@@ -376,21 +399,21 @@ class Analyzer:
             reasons.append(reason)
         return reasons[-1]
 
-    def _end_reason(self, stmt: cst.BaseStatement) -> str:
+    def _end_reason(self, stmt: cst.BaseStatement) -> Reason:
         region = self.regions.region([stmt])
         if region.reason:
             if isinstance(stmt, (cst.For, cst.While)):
-                return f"commit inside a loop whose body {region.reason}"
+                return Reason(R.LOOP_BODY_STAYS, f"commit inside a loop whose body {region.reason}")
             return region.reason
         if isinstance(stmt, (cst.For, cst.While)) and any(
             isinstance(n, cst.Break) for n in iter_nodes(stmt, into_scopes=False)
         ):
-            return "commit inside a loop with `break`"
-        return ""
+            return Reason(R.LOOP_WITH_BREAK, "commit inside a loop with `break`")
+        return NO_REASON
 
-    def _try_reason(self, node: cst.Try) -> str:
+    def _try_reason(self, node: cst.Try) -> Reason:
         if node.orelse is not None or node.finalbody is not None:
-            return "`try` with `else`/`finally` around the commit"
+            return Reason(R.TRY_ELSE_FINALLY, "`try` with `else`/`finally` around the commit")
         region = self.regions.region(list(node.body.body))
         if region.reason:
             return region.reason
@@ -398,8 +421,11 @@ class Analyzer:
             moved, _ = self._split_handler(handler)
             moved_region = self.regions.region(moved)
             if moved_region.reason or moved_region.hoists:
-                return "the rollback part of an `except` handler uses the framework"
-        return ""
+                return Reason(
+                    R.ROLLBACK_USES_FRAMEWORK,
+                    "the rollback part of an `except` handler uses the framework",
+                )
+        return NO_REASON
 
     def _pre_try_movable(self, block: cst.IndentedBlock, start: int, end: int) -> bool:
         """Whether the statements before a moved ``try`` may move with it."""
@@ -509,7 +535,7 @@ class Analyzer:
         moved_roots = self._moved_roots(unit, stmts)
         region = self.regions.region(moved_roots)
         if region.reason:
-            raise Unmovable(region.reason)
+            raise Unmovable(region.reason.id, region.reason)
         self._check_declared(unit, moved_roots)
         moved_ids = {id(n) for root in moved_roots for n in iter_nodes(root)}
         self._check_moved_reads(stmts, moved_roots, moved_ids, region.hoists)
@@ -570,7 +596,8 @@ class Analyzer:
             unit.try_node = try_node
             unit.split = [SplitHandler(h, *self._split_handler(h)) for h in try_node.handlers]
         if len(stmts) == 1 and try_node is None and self._only_commit(stmts[0]):
-            raise Unmovable(self._only_commit_reason(body, start))
+            reason = self._only_commit_reason(body, start)
+            raise Unmovable(reason.id, reason)
         if allow_exits:
             unit.exits = [s for s in stmts[:-1] if isinstance(s, cst.If) and self._is_exit(s)]
             self._check_exits(unit, stmts)
@@ -591,7 +618,9 @@ class Analyzer:
                     and node.value in declared
                     and not is_label(self.index, node)
                 ):
-                    raise Unmovable(f"uses `{node.value}`, declared `global`/`nonlocal`")
+                    raise Unmovable(
+                        R.GLOBAL_NONLOCAL, f"uses `{node.value}`, declared `global`/`nonlocal`"
+                    )
 
     def _check_moved_reads(
         self,
@@ -609,8 +638,8 @@ class Analyzer:
     # --- early exits inside the unit -------------------------------------------------------------------
 
     def _with_exits(
-        self, unit: Unit, naive_start: int, previous_end: int, lifted: bool, reason: str
-    ) -> str:
+        self, unit: Unit, naive_start: int, previous_end: int, lifted: bool, reason: Reason
+    ) -> Reason:
         """Evaluate ``unit`` again with the early exits between its writes and its commit inside
         it (the service then returns whether it committed); ``reason`` when that fails too."""
         start = self._exit_start(unit.block, naive_start, previous_end)
@@ -621,12 +650,12 @@ class Analyzer:
             self._evaluate(unit, previous_end, lifted, allow_exits=True)
         except Unmovable as exc:
             unit.exits, unit.status, unit.start = [], "", naive_start
-            return str(exc) if isinstance(exc, ExitUnmovable) else reason
-        return ""
+            return exc.reason if isinstance(exc, ExitUnmovable) else reason
+        return NO_REASON
 
     # --- a commit whose writes are the `if` test around it ---------------------------------------------
 
-    def _with_condition(self, unit: Unit, reason: str) -> str:
+    def _with_condition(self, unit: Unit, reason: Reason) -> Reason:
         """``if user.confirm(token): db.session.commit(); flash(...)``: the test makes the writes
         the commit commits. The test and the body up to the commit move; the service returns
         whether the test held, and the route tests that."""
@@ -657,7 +686,7 @@ class Analyzer:
             unit.branch_test, unit.inner_end = None, 0
             unit.start = self._naive_start(block, end)
             return reason
-        return ""
+        return NO_REASON
 
     def _test_writes(self, test: cst.BaseExpression) -> bool:
         """A call in an ``if`` test that may write: a function or method of the project or a
@@ -686,12 +715,15 @@ class Analyzer:
         roots: list[cst.CSTNode] = [check.test, *moved]
         region = self.regions.region(roots)
         if region.reason:
-            raise Unmovable(region.reason)
+            raise Unmovable(region.reason.id, region.reason)
         moved_ids = {id(n) for root in roots for n in iter_nodes(root)}
         self._check_moved_reads(roots, roots, moved_ids, region.hoists)
         for hoist in region.hoists:
             if self.regions.may_fail(hoist) and any(_contains(stmt, hoist.expr) for stmt in moved):
-                raise Unmovable(f"reads `{code_of(hoist.expr)}` only when the test holds")
+                raise Unmovable(
+                    R.READ_ONLY_WHEN_TEST_HOLDS,
+                    f"reads `{code_of(hoist.expr)}` only when the test holds",
+                )
         hoisted_ids = {id(n) for h in region.hoists for n in iter_nodes(h.expr)}
         flow = self._unit_flow(unit, hoisted_ids)
         live = flow.live_in([check], self.flow.live_after(unit))
@@ -705,7 +737,9 @@ class Analyzer:
         }
         kept = [*check.body.body[unit.inner_end + 1 :]]
         if self.flow.returns(unit, moved_ids) or any(assigned & flow.reads(s) for s in kept):
-            raise Unmovable("the route reads values the moved code assigns")
+            raise Unmovable(
+                R.ROUTE_READS_TEST_VALUES, "the route reads values the moved code assigns"
+            )
         unit.params = self.extract.all_params(roots, params, region.hoists, {})
         unit.returns = []
         replacer = ReplaceReads({id(h.expr): h.param for h in region.hoists})
@@ -814,16 +848,18 @@ class Analyzer:
         lines = [self.index.line_col(e)[0] for e in unit.exits]
         if len(unit.exits) > 1:
             raise ExitUnmovable(
+                R.SEVERAL_EARLY_EXITS,
                 f"more than one early exit (lines {', '.join(map(str, lines))}) between the "
                 "writes and the commit: check those conditions before the first write, or keep "
-                "one check there"
+                "one check there",
             )
         position = next(i for i, s in enumerate(stmts) if s is unit.exits[0])
         for stmt in stmts[:position]:
             if any(_contains(stmt, call) for call in unit.commits):
                 raise ExitUnmovable(
+                    R.EARLY_EXIT_AFTER_COMMIT,
                     f"the early exit at line {lines[0]} comes after a commit of the same unit "
-                    "of work: split the writes before and after that commit"
+                    "of work: split the writes before and after that commit",
                 )
 
     def _exit_returns(
@@ -852,8 +888,9 @@ class Analyzer:
         for name in result:
             if bound is not None and name not in bound:
                 raise ExitUnmovable(
+                    R.ASSIGNED_AFTER_EARLY_EXIT,
                     f"`{name}` is assigned after the early exit at line {line}, and the route "
-                    "reads it after the unit of work: assign it before that check"
+                    "reads it after the unit of work: assign it before that check",
                 )
         return result
 
@@ -871,9 +908,10 @@ class Analyzer:
             )
             if after and self.regions.may_fail(hoist):
                 raise ExitUnmovable(
+                    R.READ_AFTER_EARLY_EXIT,
                     f"reads `{code_of(hoist.expr)}` after (or beside) the early exit at line "
                     f"{self.index.line_col(exit_stmt)[0]}; the route would read it first: read "
-                    "it into a variable before the unit of work"
+                    "it into a variable before the unit of work",
                 )
 
     def _function_names(self, function_node: cst.FunctionDef) -> set[str]:
@@ -898,32 +936,35 @@ class Analyzer:
                 return found
         return None
 
-    def _only_commit_reason(self, body: Sequence[cst.BaseStatement], start: int) -> str:
+    def _only_commit_reason(self, body: Sequence[cst.BaseStatement], start: int) -> Reason:
         """Why nothing but the commit could move, naming the statement that stops the unit."""
         stop = next(
             (i for i in range(start - 1, -1, -1) if self.regions.region([body[i]]).reason), None
         )
         if stop is None:
-            return (
+            return Reason(
+                R.ONLY_COMMIT_MOVES,
                 "only the commit itself could move: the writes it commits are not in its block "
-                "(an `if` condition, an enclosing block or a previous call)"
+                "(an `if` condition, an enclosing block or a previous call)",
             )
         why = self.regions.region([body[stop]]).reason
         line = self.index.line_col(body[stop])[0]
-        if why.startswith("builds the response"):
+        if why.id == R.RESPONSE_IN_UNIT:
             call = why[why.index("`") : why.rindex("`") + 1]
-            return (
+            return Reason(
+                R.RESPONSE_BEFORE_COMMIT,
                 f"the route builds the response ({call} at line {line}) between the writes and "
                 "the commit: the service must not build it, and building it after the commit "
                 "could give a different response (the commit expires the objects it reads): "
                 "build the response after the commit if that is right for this route, then run "
-                "again"
+                "again",
             )
-        return (
+        return Reason(
+            R.ONLY_COMMIT_MOVES,
             "only the commit itself could move: the statement at line "
             f"{line} before it {why}, "
             "and the writes it commits come before that statement (or are made by a call there): "
-            "make the writes after that statement to let them move with the commit"
+            "make the writes after that statement to let them move with the commit",
         )
 
     def _check_kept_effect(self, stmt: cst.BaseStatement) -> None:
@@ -935,8 +976,9 @@ class Analyzer:
         call = self._effect_call(stmt, set())
         if call is not None and not is_guard_name(last_name(call.func)):
             raise Unmovable(
+                R.KEPT_CALL_MAY_WRITE,
                 f"`{code_of(call.func)}()` at line {self.index.line_col(call)[0]} may write what "
-                f"this commit commits, but it must stay in the route: it {why}"
+                f"this commit commits, but it must stay in the route: it {why}",
             )
 
     def _raise_split_write(
@@ -947,7 +989,8 @@ class Analyzer:
             (i for i in range(index, start) if self.regions.region([body[i]]).reason),
             default=start - 1,
         )
-        why = self.regions.region([body[stop]]).reason or "stays in the route"
+        reason = self.regions.region([body[stop]]).reason
+        why = reason or "stays in the route"
         write_line = self.index.line_col(write)[0]
         stop_line = self.index.line_col(body[stop])[0]
         if stop == index and write is not body[index]:
@@ -956,17 +999,20 @@ class Analyzer:
                 f"the write at line {write_line} is committed here, but the `{holder}` at line "
                 f"{stop_line} that holds it also {why}"
             )
-            if why.startswith(("returns early", "calls the framework", "raises an HTTP")):
+            if reason.id in {R.RETURNS_EARLY, R.FRAMEWORK_CALL, R.RAISES_HTTP_ERROR}:
                 message = (
                     f"{message.split(' (')[0]}; move the commit into the branch that writes "
                     "(or the early exit out of the statement) to let it move"
                 )
-            raise Unmovable(message)
+            raise Unmovable(R.WRITE_SPLIT_FROM_COMMIT, message)
         if stop == index:
-            raise Unmovable(f"the write at line {write_line}, committed here, {why}")
+            raise Unmovable(
+                R.WRITE_SPLIT_FROM_COMMIT, f"the write at line {write_line}, committed here, {why}"
+            )
         raise Unmovable(
+            R.WRITE_SPLIT_FROM_COMMIT,
             f"the write at line {write_line} is committed here, but the statement at line "
-            f"{stop_line} between them {why}"
+            f"{stop_line} between them {why}",
         )
 
     def _is_preparation(self, stmt: cst.BaseStatement) -> bool:
@@ -1029,8 +1075,9 @@ class Analyzer:
                     target = getattr(assignment, "node", None)
                     if target is not None and id(target) in moved_ids:
                         raise Unmovable(
+                            R.READ_DEPENDS_ON_UNIT,
                             f"reads `{code_of(hoist.expr)}`, which depends on values computed "
-                            "in the unit of work"
+                            "in the unit of work",
                         )
 
     def _check_read_order(self, stmts: Sequence[cst.CSTNode], hoists: list[Hoist]) -> None:
@@ -1046,9 +1093,10 @@ class Analyzer:
                     and _contains(stmt, hoist.expr)
                 ):
                     raise Unmovable(
+                        R.READ_AFTER_EFFECT,
                         f"reads `{code_of(hoist.expr)}` after calling `{code_of(effect.func)}()`; "
                         "the route would read it first, so a bad request would fail before that "
-                        "call ran: read it into a variable before the call"
+                        "call ran: read it into a variable before the call",
                     )
             if effect is None:
                 effect = self._effect_call(stmt, hoisted)
@@ -1064,9 +1112,10 @@ class Analyzer:
                     and code_of(node).split(".")[0] in forms
                 ):
                     raise Unmovable(
+                        R.FORM_FIELD_SET,
                         f"sets `{code_of(node)}` and reads the form's fields: the route passes "
                         "their values, read before the call; set the field outside the unit of "
-                        "work"
+                        "work",
                     )
 
     def _effect_call(self, stmt: cst.CSTNode, hoisted: set[int]) -> cst.Call | None:

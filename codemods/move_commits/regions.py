@@ -14,6 +14,7 @@ from libcst.metadata import Assignment, ImportAssignment
 
 from backfix.cst_utils import dotted, last_name
 
+from . import reasons as R
 from .frameworks import (
     AUTH_READER_METHODS,
     DYNAMIC_BUILTINS,
@@ -25,6 +26,7 @@ from .frameworks import (
     is_guard_name,
     iter_nodes,
 )
+from .reasons import NO_REASON, Reason
 from .routes import RouteLayer
 from .syntax import (
     code_of,
@@ -67,51 +69,56 @@ class RegionClassifier:
                     region.reason = reason
         return region
 
-    def _node_reason(self, node: cst.CSTNode, stmt: cst.CSTNode, region: Region) -> str:
+    def _node_reason(self, node: cst.CSTNode, stmt: cst.CSTNode, region: Region) -> Reason:
         if isinstance(node, cst.Return):
-            return "returns early (`return`) inside the unit of work"
+            return Reason(R.RETURNS_EARLY, "returns early (`return`) inside the unit of work")
         if isinstance(node, (cst.Yield,)):
-            return "uses `yield`"
+            return Reason(R.USES_YIELD, "uses `yield`")
         if isinstance(node, (cst.Global, cst.Nonlocal)):
-            return "uses `global`/`nonlocal`"
+            return Reason(R.GLOBAL_NONLOCAL, "uses `global`/`nonlocal`")
         if node is not stmt and isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            return "defines a nested function or class"
+            return Reason(R.NESTED_DEFINITION, "defines a nested function or class")
         if isinstance(node, cst.Raise):
             region.raises = True
             if node.exc is not None and self.index.is_http_exception(node.exc):
-                return "raises an HTTP error inside the unit of work"
-            return ""
+                return Reason(R.RAISES_HTTP_ERROR, "raises an HTTP error inside the unit of work")
+            return NO_REASON
         if isinstance(node, cst.Call):
             return self._call_reason(node, stmt, region)
         if isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign, cst.Del)):
             region.writes = region.writes or _writes_attribute(node)
-            return ""
+            return NO_REASON
         if isinstance(node, cst.Name) and self._hoist_form_field(node, stmt, region):
-            return ""
+            return NO_REASON
         if isinstance(node, (cst.Name, cst.Attribute)):
             return self._framework_reason(node, stmt, region)
-        return ""
+        return NO_REASON
 
-    def _call_reason(self, node: cst.Call, stmt: cst.CSTNode, region: Region) -> str:
+    def _call_reason(self, node: cst.Call, stmt: cst.CSTNode, region: Region) -> Reason:
         func = node.func
         if isinstance(func, cst.Name) and self.index.is_builtin(func, DYNAMIC_BUILTINS):
-            return f"uses dynamic `{func.value}()`"
+            return Reason(R.DYNAMIC_BUILTIN, f"uses dynamic `{func.value}()`")
         if isinstance(func, cst.Attribute) and func.attr.value == "abort":
-            return f"calls the framework (`{code_of(func)}()`)"
+            return Reason(R.FRAMEWORK_CALL, f"calls the framework (`{code_of(func)}()`)")
         if is_guard_name(last_name(func)):
-            return f"calls `{code_of(func)}()`, a check that may stop the request"
+            return Reason(
+                R.GUARD_CALL, f"calls `{code_of(func)}()`, a check that may stop the request"
+            )
         reader = self.reader_call(node)
         if reader is not None:
             return self._hoist_call(node, reader, stmt, region)
         if self._is_presentation(node):
-            return f"builds the response (`{code_of(func)}()`) inside the unit of work"
+            return Reason(
+                R.RESPONSE_IN_UNIT,
+                f"builds the response (`{code_of(func)}()`) inside the unit of work",
+            )
         if (
             isinstance(func, cst.Attribute)
             and func.attr.value in SESSION_WRITES
             and self.index.is_session(func.value)
         ):
             region.writes = True
-        return ""
+        return NO_REASON
 
     def _hoist_form_field(self, node: cst.Name, stmt: cst.CSTNode, region: Region) -> bool:
         """``form.title.data``: the route reads the submitted value and passes it."""
@@ -125,18 +132,20 @@ class RegionClassifier:
 
     def _framework_reason(
         self, node: cst.Name | cst.Attribute, stmt: cst.CSTNode, region: Region
-    ) -> str:
+    ) -> Reason:
         use = self.index.framework_use(node)
         if use is None:
-            return ""
+            return NO_REASON
         parent = self.index.parent(node)
         if isinstance(parent, cst.Attribute) and parent.attr is node:
-            return ""
+            return NO_REASON
         if use.kind == "reader":
             # Hoisted with its call (see `_reader_call`); anywhere else it is passed on.
             if isinstance(parent, cst.Call) and parent.func is node:
-                return ""
-            return f"passes the request-dependent `{code_of(node)}` on"
+                return NO_REASON
+            return Reason(
+                R.REQUEST_VALUE_PASSED_ON, f"passes the request-dependent `{code_of(node)}` on"
+            )
         return self._hoist(node, use, stmt, region)
 
     def reader_call(self, call: cst.Call) -> FrameworkUse | None:
@@ -194,31 +203,39 @@ class RegionClassifier:
 
     def _hoist_call(
         self, call: cst.Call, use: FrameworkUse, stmt: cst.CSTNode, region: Region
-    ) -> str:
+    ) -> Reason:
         if not only_literals(call.args):
-            return f"calls the request-dependent `{code_of(call.func)}()` with computed arguments"
+            return Reason(
+                R.REQUEST_CALL,
+                f"calls the request-dependent `{code_of(call.func)}()` with computed arguments",
+            )
         if is_conditional(self.index, call, stmt):
-            return f"calls the request-dependent `{code_of(call.func)}()` only on some paths"
+            return Reason(
+                R.REQUEST_CALL,
+                f"calls the request-dependent `{code_of(call.func)}()` only on some paths",
+            )
         region.hoists.append(Hoist(call.func, call, use))
-        return ""
+        return NO_REASON
 
     def _hoist(
         self, root: cst.CSTNode, use: FrameworkUse, stmt: cst.CSTNode, region: Region
-    ) -> str:
+    ) -> Reason:
         index = self.index
         if use.kind == "callable":
-            return f"calls the framework (`{use.name}()`)"
+            return Reason(R.FRAMEWORK_CALL, f"calls the framework (`{use.name}()`)")
         if use.kind == "http":
-            return f"uses `{use.name}`"
+            return Reason(R.FRAMEWORK_OBJECT, f"uses `{use.name}`")
         if use.kind == "effect":
-            return f"uses the framework object `{dotted(root) or use.name}`"
+            return Reason(
+                R.FRAMEWORK_OBJECT, f"uses the framework object `{dotted(root) or use.name}`"
+            )
         expr = self._read_extent(root, use)
         if isinstance(expr, str):
             return expr
         if expr is root and not is_current_user(use):
             if use.kind == "self":
-                return f"uses `{use.name}` beyond reading attributes"
-            return f"passes the framework object `{code_of(root)}` on"
+                return Reason(R.FRAMEWORK_OBJECT, f"uses `{use.name}` beyond reading attributes")
+            return Reason(R.FRAMEWORK_OBJECT, f"passes the framework object `{code_of(root)}` on")
         assert isinstance(expr, cst.BaseExpression)
         hoist = Hoist(root, expr, use)
         if use.kind != "self" and is_conditional(index, expr, stmt):
@@ -226,14 +243,15 @@ class RegionClassifier:
             hoist.conditional = True
             key = self._failure_key(hoist)
             if key is not None and not self._read_before(key, stmt):
-                return (
+                return Reason(
+                    R.CONDITIONAL_READ_MAY_FAIL,
                     f"reads `{code_of(expr)}` only on some paths, and reading it on every path "
-                    "could fail where it did not: read it into a variable before the unit of work"
+                    "could fail where it did not: read it into a variable before the unit of work",
                 )
         region.hoists.append(hoist)
-        return ""
+        return NO_REASON
 
-    def _read_extent(self, root: cst.CSTNode, use: FrameworkUse) -> cst.CSTNode | str:
+    def _read_extent(self, root: cst.CSTNode, use: FrameworkUse) -> cst.CSTNode | Reason:
         """The whole read that starts at the framework object ``root`` (``request.json.get("x")``
         for ``request``), or why it cannot be hoisted (it is written to)."""
         expr: cst.CSTNode = root
@@ -251,14 +269,14 @@ class RegionClassifier:
                     # `current_user` is the user model behind a proxy: writing its attributes is
                     # a model write, done in the service on the value the route passes.
                     if expr is root and not is_current_user(use):
-                        return f"writes to `{code_of(parent)}`"
+                        return Reason(R.FRAMEWORK_OBJECT_WRITTEN, f"writes to `{code_of(parent)}`")
                     return expr
                 expr = parent
                 continue
             if isinstance(parent, cst.Subscript) and parent.value is expr:
                 if is_store(self.index, parent):
                     if expr is root:
-                        return f"writes to `{code_of(parent)}`"
+                        return Reason(R.FRAMEWORK_OBJECT_WRITTEN, f"writes to `{code_of(parent)}`")
                     return expr
                 if not only_literals(parent.slice):
                     return expr

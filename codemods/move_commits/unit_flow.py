@@ -9,6 +9,7 @@ from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
 
 from backfix.cst_utils import dotted
 
+from . import reasons as R
 from .dataflow import DataFlow
 from .frameworks import ModuleIndex, iter_nodes
 from .model import ImportNeed, Param
@@ -70,7 +71,7 @@ class UnitFlow:
                             unit.block, unit.start
                         )
                     if node.value not in route_bound:
-                        raise Unmovable(self._unbound_reason(unit, node.value))
+                        raise Unmovable(R.MAYBE_UNBOUND, self._unbound_reason(unit, node.value))
                 params.append(Param(node.value, node.value))
         return params, list(imports.values()), route_names
 
@@ -144,7 +145,8 @@ class UnitFlow:
                         continue
                     if id(access.node) in kept_ids:
                         raise Unmovable(
-                            f"the `except` handler that stays in the route reads `{assignment.name}`"
+                            R.HANDLER_READS_MOVED_VALUE,
+                            f"the `except` handler that stays in the route reads `{assignment.name}`",
                         )
                 if assignment.name in live_after:
                     names.append(assignment.name)
@@ -161,8 +163,9 @@ class UnitFlow:
         for name in returns:
             if bound is not None and name not in bound:
                 raise Unmovable(
+                    R.ASSIGNED_ON_SOME_PATHS,
                     f"`{name}` is assigned only on some paths through the moved code but the "
-                    "route reads it afterwards"
+                    "route reads it afterwards",
                 )
 
     def check_handlers_end(self, unit: Unit, returns: list[str]) -> None:
@@ -178,8 +181,9 @@ class UnitFlow:
                 and route_flow.bound_after(split.kept, set()) is not None
             ):
                 raise Unmovable(
+                    R.HANDLER_CONTINUES,
                     "the `except` handler that stays in the route goes on after the error, "
-                    f"and the route then reads `{returns[0]}`, which the moved code assigns"
+                    f"and the route then reads `{returns[0]}`, which the moved code assigns",
                 )
 
     def function_assignments(self, function: cst.FunctionDef) -> list[object]:
@@ -195,7 +199,9 @@ def _outside_referents(
     if not referents:
         if node.value in BUILTINS or node.value in {"__name__", "__file__"}:
             return []
-        raise Unmovable(f"`{node.value}` is not defined where it is read (a `*` import?)")
+        raise Unmovable(
+            R.NAME_NOT_DEFINED, f"`{node.value}` is not defined where it is read (a `*` import?)"
+        )
     if all(isinstance(r, BuiltinAssignment) for r in referents):
         return []
     return [r for r in referents if not (isinstance(r, Assignment) and id(r.node) in moved_ids)]

@@ -8,10 +8,16 @@ import libcst as cst
 
 from .frameworks import FrameworkUse
 from .model import Extraction, Param
+from .reasons import NO_REASON, Reason
 
 
 class Unmovable(Exception):
-    """A unit of work that must stay in the route; the message is the reason."""
+    """A unit of work that must stay in the route; ``reason`` says why."""
+
+    def __init__(self, reason_id: str, text: str) -> None:
+        """Why the unit stays: ``text`` for the user, ``reason_id`` from ``reasons``."""
+        super().__init__(text)
+        self.reason = Reason(reason_id, text)
 
 
 class ExitUnmovable(Unmovable):
@@ -50,7 +56,7 @@ class Unit:
     end: int
     commits: list[cst.Call]
     extraction: Extraction | None = None
-    reason: str = ""
+    reason: Reason = NO_REASON
     params: list[Param] = field(default_factory=list)
     returns: list[str] = field(default_factory=list)
     split: list[SplitHandler] | None = None
@@ -73,7 +79,7 @@ class Unit:
 class Region:
     """What a statement (or the moved part of one) contains."""
 
-    reason: str = ""
+    reason: Reason = NO_REASON
     writes: bool = False
     raises: bool = False
     hoists: list[Hoist] = field(default_factory=list)
