@@ -20,7 +20,7 @@ from .syntax import (
     is_label,
     is_store,
 )
-from .units import Hoist, Unit
+from .units import Hoist, SplitHandler, Unit
 
 
 class ExtractionBuilder:
@@ -169,16 +169,7 @@ class ExtractionBuilder:
             if id(stmt) in dropped:
                 carried = carried or getattr(stmt, "leading_lines", ())
                 continue
-            new: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.BaseStatement]
-            new = stmt.visit(replacer)
-            if (
-                isinstance(stmt, cst.If)
-                and isinstance(new, cst.If)
-                and any(stmt is e for e in unit.exits)
-            ):
-                early = cst.parse_statement(f"return {', '.join(['False', *unit.returns])}\n")
-                new = replace_branch(new, self.exit_path(stmt), early)
-            assert isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+            new = self._service_statement(unit, stmt, replacer)
             if carried and not new.leading_lines:
                 new = new.with_changes(leading_lines=carried)
             carried = ()
@@ -186,23 +177,43 @@ class ExtractionBuilder:
         if unit.try_node is not None and unit.split is not None:
             new_try = moved[-1]
             assert isinstance(new_try, cst.Try)
-            handlers: list[cst.ExceptHandler] = []
-            for split, handler in zip(unit.split, new_try.handlers, strict=False):
-                assert isinstance(handler.body, cst.IndentedBlock)
-                kept_moved = list(handler.body.body[: len(split.moved)])
-                if split.kept:
-                    kept_moved.append(cst.SimpleStatementLine([cst.Raise()]))
-                handlers.append(
-                    handler.with_changes(body=handler.body.with_changes(body=kept_moved))
-                )
-            if all(not s.moved for s in unit.split):
-                moved[-1:] = [s for s in new_try.body.body if isinstance(s, cst.BaseStatement)]
-            else:
-                moved[-1] = new_try.with_changes(handlers=handlers)
+            moved[-1:] = _service_try(new_try, unit.split)
         if moved:
             first = moved[0]
             moved[0] = first.with_changes(leading_lines=())
         return "".join(code_of(stmt) for stmt in moved)
+
+    def _service_statement(
+        self, unit: Unit, stmt: cst.BaseStatement, replacer: ReplaceReads
+    ) -> cst.SimpleStatementLine | cst.BaseCompoundStatement:
+        """One moved statement with the hoisted reads replaced; an early exit returns ``False``
+        (and the returned values) where the route answered the request."""
+        new: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.BaseStatement]
+        new = stmt.visit(replacer)
+        if (
+            isinstance(stmt, cst.If)
+            and isinstance(new, cst.If)
+            and any(stmt is e for e in unit.exits)
+        ):
+            early = cst.parse_statement(f"return {', '.join(['False', *unit.returns])}\n")
+            new = replace_branch(new, self.exit_path(stmt), early)
+        assert isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+        return new
+
+
+def _service_try(new_try: cst.Try, splits: list[SplitHandler]) -> list[cst.BaseStatement]:
+    """The moved ``try``: each handler keeps its rollback part and re-raises to the route's
+    handler; without any rollback part, just the ``try`` body."""
+    handlers: list[cst.ExceptHandler] = []
+    for split, handler in zip(splits, new_try.handlers, strict=False):
+        assert isinstance(handler.body, cst.IndentedBlock)
+        kept_moved = list(handler.body.body[: len(split.moved)])
+        if split.kept:
+            kept_moved.append(cst.SimpleStatementLine([cst.Raise()]))
+        handlers.append(handler.with_changes(body=handler.body.with_changes(body=kept_moved)))
+    if all(not s.moved for s in splits):
+        return [s for s in new_try.body.body if isinstance(s, cst.BaseStatement)]
+    return [new_try.with_changes(handlers=handlers)]
 
 
 class ReplaceReads(cst.CSTTransformer):

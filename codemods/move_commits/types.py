@@ -223,10 +223,7 @@ class TypeInference:
         if method in {"get", "get_one", "get_or_404"} and call.args:
             receiver = func.value
             if self.index.is_session(receiver) or last_name(receiver) in {"db", "session"}:
-                entity = self._class(call.args[0].value)
-                if entity is not None and method == "get":
-                    return self._maybe(entity)
-                return entity
+                return self._session_get(call, method)
         if method in {"merge"} and self.index.is_session(func.value) and call.args:
             return self.of_expr(call.args[0].value, depth + 1)
         if method in _ONE or method in _MAYBE_ONE or method == "get":
@@ -235,6 +232,13 @@ class TypeInference:
                 return None
             return entity if method in _ONE else self._maybe(entity)
         return None
+
+    def _session_get(self, call: cst.Call, method: str) -> TypeInfo | None:
+        """``session.get(Job, id)`` (maybe None), ``get_one``/``get_or_404`` (a ``Job``)."""
+        entity = self._class(call.args[0].value)
+        if entity is not None and method == "get":
+            return self._maybe(entity)
+        return entity
 
     def _queried_entity(self, chain: cst.BaseExpression) -> TypeInfo | None:
         """``Job`` for ``session.scalars(select(Job).where(...))``, ``Job.query.filter_by(...)``,
