@@ -569,20 +569,7 @@ class Analyzer:
         """Fix where ``unit`` starts (after input parsing and guards) and return the statements
         that move; raises ``Unmovable`` when what stays before them splits the unit of work."""
         body = unit.block.body
-        start = unit.start
-        end_stmt = body[unit.end]
-        if (
-            lifted
-            and isinstance(end_stmt, cst.Try)
-            and self._route_keeps_handlers(end_stmt)
-            and not self._pre_try_movable(unit.block, start, unit.end)
-        ):
-            start = unit.end
-        while start < unit.end and (
-            self._is_preparation(body[start])
-            or (allow_exits and self._is_exit(body[start]) and not self._exit_writes(body[start]))
-        ):
-            start += 1
+        start = self._movable_start(unit, lifted, allow_exits)
         for index in range(previous_end + 1, start):
             write = self._uncommitted_write(body[index])
             if write is not None:
@@ -602,6 +589,27 @@ class Analyzer:
             unit.exits = [s for s in stmts[:-1] if isinstance(s, cst.If) and self._is_exit(s)]
             self._check_exits(unit, stmts)
         return stmts
+
+    def _movable_start(self, unit: Unit, lifted: bool, allow_exits: bool) -> int:
+        """The first statement that moves: after input parsing and guards (and, with
+        ``allow_exits``, checks that do not write), or the ``try`` itself when the statements
+        before it cannot move under the route's handlers."""
+        body = unit.block.body
+        start = unit.start
+        end_stmt = body[unit.end]
+        if (
+            lifted
+            and isinstance(end_stmt, cst.Try)
+            and self._route_keeps_handlers(end_stmt)
+            and not self._pre_try_movable(unit.block, start, unit.end)
+        ):
+            start = unit.end
+        while start < unit.end and (
+            self._is_preparation(body[start])
+            or (allow_exits and self._is_exit(body[start]) and not self._exit_writes(body[start]))
+        ):
+            start += 1
+        return start
 
     def _check_declared(self, unit: Unit, moved_roots: list[cst.CSTNode]) -> None:
         """The moved code must not use a name the route declares ``global``/``nonlocal``."""
@@ -742,22 +750,7 @@ class Analyzer:
             )
         unit.params = self.extract.all_params(roots, params, region.hoists, {})
         unit.returns = []
-        replacer = ReplaceReads({id(h.expr): h.param for h in region.hoists})
-        test = check.test.visit(replacer)
-        assert isinstance(test, cst.BaseExpression)
-        if isinstance(test, (cst.BooleanOperation, cst.IfExp, cst.Lambda)):
-            test = test.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-        early = cst.If(
-            test=cst.UnaryOperation(operator=cst.Not(), expression=test),
-            body=cst.IndentedBlock(body=[cst.parse_statement("return False\n")]),
-        )
-        body: list[cst.SimpleStatementLine | cst.BaseCompoundStatement] = []
-        for stmt in moved:
-            new = stmt.visit(replacer)
-            assert isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
-            body.append(new)
-        body[0] = body[0].with_changes(leading_lines=())
-        body_code = code_of(early) + "".join(code_of(stmt) for stmt in body)
+        body_code = _condition_body(check.test, moved, region.hoists)
         unit.extraction = self.extract.extraction(
             unit, body_code, imports, route_names, status=True
         )
@@ -819,15 +812,19 @@ class Analyzer:
             isinstance(n, cst.NamedExpr) for part in moved for n in iter_nodes(part)
         ):
             return None
-        for node in iter_nodes(block):
-            if (
-                isinstance(node, cst.Call)
-                and isinstance(node.func, cst.Attribute)
-                and node.func.attr.value == "commit"
-                and self.index.is_session(node.func.value)
-            ):
-                return None
+        if self._commits_in(block):
+            return None
         return path, block
+
+    def _commits_in(self, block: cst.IndentedBlock) -> bool:
+        """Whether ``block`` calls ``commit()`` on a session."""
+        return any(
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "commit"
+            and self.index.is_session(node.func.value)
+            for node in iter_nodes(block)
+        )
 
     def _exit_writes(self, stmt: cst.BaseStatement) -> bool:
         """Whether the moving part of an exit statement writes (``if ok: job.x = 1 else: ...``)."""
@@ -1156,6 +1153,29 @@ class Analyzer:
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
+
+
+def _condition_body(
+    condition: cst.BaseExpression, moved: list[cst.BaseStatement], hoists: list[Hoist]
+) -> str:
+    """The service body of a commit whose writes are the ``if`` test around it: ``if not
+    <test>: return False``, then the statements up to the commit (hoisted reads replaced)."""
+    replacer = ReplaceReads({id(h.expr): h.param for h in hoists})
+    test = condition.visit(replacer)
+    assert isinstance(test, cst.BaseExpression)
+    if isinstance(test, (cst.BooleanOperation, cst.IfExp, cst.Lambda)):
+        test = test.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    early = cst.If(
+        test=cst.UnaryOperation(operator=cst.Not(), expression=test),
+        body=cst.IndentedBlock(body=[cst.parse_statement("return False\n")]),
+    )
+    body: list[cst.SimpleStatementLine | cst.BaseCompoundStatement] = []
+    for stmt in moved:
+        new = stmt.visit(replacer)
+        assert isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+        body.append(new)
+    body[0] = body[0].with_changes(leading_lines=())
+    return code_of(early) + "".join(code_of(stmt) for stmt in body)
 
 
 def _merged_ranges(entries: list[_Range]) -> list[tuple[int, int, list[cst.Call], bool]]:

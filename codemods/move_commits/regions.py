@@ -256,45 +256,57 @@ class RegionClassifier:
         for ``request``), or why it cannot be hoisted (it is written to)."""
         expr: cst.CSTNode = root
         while True:
-            parent = self.index.parent(expr)
-            if isinstance(parent, cst.Attribute) and parent.value is expr:
-                grand = self.index.parent(parent)
-                if (
-                    isinstance(grand, cst.Call)
-                    and grand.func is parent
-                    and (parent.attr.value not in READER_METHODS or not only_literals(grand.args))
-                ):
-                    return expr
-                if is_store(self.index, parent):
-                    # `current_user` is the user model behind a proxy: writing its attributes is
-                    # a model write, done in the service on the value the route passes.
-                    if expr is root and not is_current_user(use):
-                        return Reason(R.FRAMEWORK_OBJECT_WRITTEN, f"writes to `{code_of(parent)}`")
-                    return expr
-                expr = parent
-                continue
-            if isinstance(parent, cst.Subscript) and parent.value is expr:
-                if is_store(self.index, parent):
-                    if expr is root:
-                        return Reason(R.FRAMEWORK_OBJECT_WRITTEN, f"writes to `{code_of(parent)}`")
-                    return expr
-                if not only_literals(parent.slice):
-                    return expr
-                expr = parent
-                continue
-            if (
-                isinstance(parent, cst.Call)
-                and parent.func is expr
-                and isinstance(expr, cst.Attribute)
-                and expr.attr.value in READER_METHODS
-                and only_literals(parent.args)
-            ):
-                expr = parent
-                continue
-            if isinstance(parent, cst.Await) and parent.expression is expr:
-                expr = parent
-                continue
-            return expr
+            step = self._read_step(root, expr, use)
+            if step is None:
+                return expr
+            if isinstance(step, Reason):
+                return step
+            expr = step
+
+    def _read_step(
+        self, root: cst.CSTNode, expr: cst.CSTNode, use: FrameworkUse
+    ) -> cst.CSTNode | Reason | None:
+        """The node that extends the read ``expr`` by one step (an attribute, a literal subscript,
+        a reader method's call, an ``await``); None where the read ends; why it cannot be hoisted
+        when it is written to."""
+        parent = self.index.parent(expr)
+        if isinstance(parent, cst.Attribute) and parent.value is expr:
+            return self._attribute_step(root, expr, parent, use)
+        if isinstance(parent, cst.Subscript) and parent.value is expr:
+            if is_store(self.index, parent):
+                if expr is root:
+                    return Reason(R.FRAMEWORK_OBJECT_WRITTEN, f"writes to `{code_of(parent)}`")
+                return None
+            return parent if only_literals(parent.slice) else None
+        if (
+            isinstance(parent, cst.Call)
+            and parent.func is expr
+            and isinstance(expr, cst.Attribute)
+            and expr.attr.value in READER_METHODS
+            and only_literals(parent.args)
+        ):
+            return parent
+        if isinstance(parent, cst.Await) and parent.expression is expr:
+            return parent
+        return None
+
+    def _attribute_step(
+        self, root: cst.CSTNode, expr: cst.CSTNode, parent: cst.Attribute, use: FrameworkUse
+    ) -> cst.CSTNode | Reason | None:
+        grand = self.index.parent(parent)
+        if (
+            isinstance(grand, cst.Call)
+            and grand.func is parent
+            and (parent.attr.value not in READER_METHODS or not only_literals(grand.args))
+        ):
+            return None
+        if is_store(self.index, parent):
+            # `current_user` is the user model behind a proxy: writing its attributes is
+            # a model write, done in the service on the value the route passes.
+            if expr is root and not is_current_user(use):
+                return Reason(R.FRAMEWORK_OBJECT_WRITTEN, f"writes to `{code_of(parent)}`")
+            return None
+        return parent
 
     def _failure_key(self, hoist: Hoist) -> str | None:
         """``None`` when the read cannot fail; else what an earlier read must have read for
