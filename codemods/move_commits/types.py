@@ -146,7 +146,7 @@ class TypeInference:
         statement = assignment.node
         if not isinstance(self.index.parent(self.index.parent(statement) or statement), cst.Module):
             return None  # under `if TYPE_CHECKING:` or `try:`: not importable at run time as is
-        return _need(name.value, statement)
+        return import_need(name.value, statement)
 
     # --- names and expressions -----------------------------------------------------------------------
 
@@ -384,12 +384,14 @@ def _tests(test: cst.BaseExpression, name: str, *, positive: bool) -> bool:
     return False
 
 
-def _need(name: str, statement: cst.CSTNode) -> ImportNeed | None:
+def import_need(name: str, statement: cst.CSTNode, local: bool = False) -> ImportNeed | None:
+    """What importing ``name`` takes, from the ``import``/``from`` statement that binds it (None
+    for another statement or a ``*`` import)."""
     if isinstance(statement, cst.Import):
         for alias in statement.names:
             full = dotted(alias.name)
             if (alias.evaluated_alias or full.split(".")[0]) == name:
-                return ImportNeed(name, "", full, alias.evaluated_alias, 0)
+                return ImportNeed(name, "", full, alias.evaluated_alias, 0, local)
         return None
     if not isinstance(statement, cst.ImportFrom) or isinstance(statement.names, cst.ImportStar):
         return None
@@ -398,7 +400,7 @@ def _need(name: str, statement: cst.CSTNode) -> ImportNeed | None:
         imported = dotted(alias.name)
         if (alias.evaluated_alias or imported) == name:
             return ImportNeed(
-                name, module, imported, alias.evaluated_alias, len(statement.relative)
+                name, module, imported, alias.evaluated_alias, len(statement.relative), local
             )
     return None
 

@@ -7,8 +7,6 @@ from collections.abc import Iterable, Sequence
 import libcst as cst
 from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
 
-from backfix.cst_utils import dotted
-
 from . import reasons as R
 from .dataflow import DataFlow
 from .frameworks import ModuleIndex, iter_nodes
@@ -17,6 +15,7 @@ from .naming import BUILTINS
 from .syntax import (
     is_bare_raise,
 )
+from .types import import_need
 from .units import Hoist, Unit, Unmovable
 
 
@@ -104,24 +103,7 @@ class UnitFlow:
             return None
         if len({id(r.node) for r in referents if isinstance(r, Assignment)}) != 1:
             return None
-        if isinstance(statement, cst.Import):
-            for alias in statement.names:
-                full = dotted(alias.name)
-                bound = alias.evaluated_alias or full.split(".")[0]
-                if bound == name:
-                    return ImportNeed(name, "", full, alias.evaluated_alias, 0, local)
-            return None
-        assert isinstance(statement, cst.ImportFrom)
-        if isinstance(statement.names, cst.ImportStar):
-            return None
-        module = dotted(statement.module) if statement.module is not None else ""
-        for alias in statement.names:
-            imported = dotted(alias.name)
-            if (alias.evaluated_alias or imported) == name:
-                return ImportNeed(
-                    name, module, imported, alias.evaluated_alias, len(statement.relative), local
-                )
-        return None
+        return import_need(name, statement, local)
 
     def returns(self, unit: Unit, moved_ids: set[int]) -> list[str]:
         """Names the moved code assigns that the route may read afterwards."""
