@@ -111,6 +111,10 @@ class AsyncQueries(Codemod):
         if not self.session_names and not _RELEVANT.search(source.raw):
             # No query, no async session in sight: the plan scans it lazily if propagation needs it.
             return FileFacts(source.path, (), None)
+        return self.analyze_for_plan(source)
+
+    def analyze_for_plan(self, source: SourceFile) -> FileFacts:
+        """The full facts of one file, also when it looks irrelevant: its functions may be callers."""
         result, _ = scan(source.path, source.module, source.text, self.session_names)
         return FileFacts(source.path, (), result.facts)
 

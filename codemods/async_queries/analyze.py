@@ -15,6 +15,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
 from backfix.cst_utils import last_name
+from backfix.project import module_name, resolve_import
 
 from . import chains as ch
 from .model import (
@@ -113,16 +114,6 @@ FLASK_METHOD_DECORATORS = frozenset({"get", "post", "put", "patch", "delete"})
 
 _ASYNC_MARKERS = re.compile(r"create_async_engine|async_sessionmaker|AsyncSession")
 _SYNC_MARKERS = re.compile(r"(?<![\w.])(?:create_engine|sessionmaker)\s*\(")
-
-
-def module_name(path: str) -> str:
-    """``app/repos/jobs.py`` → ``app.repos.jobs``; ``pkg/__init__.py`` → ``pkg``; ``src/`` dropped."""
-    parts = path[:-3].split("/") if path.endswith(".py") else path.split("/")
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    if parts and parts[0] == "src":
-        parts = parts[1:]
-    return ".".join(parts)
 
 
 def _last_name(node: cst.BaseExpression) -> str:
@@ -242,22 +233,9 @@ def _factory_kind(call: cst.Call, info: ModuleInfo) -> tuple[str, str] | None:
 _LIBRARIES = frozenset({"sqlalchemy", "sqlmodel", "flask_sqlalchemy", "fastapi", "starlette"})
 
 
-def _resolve_relative(module: str, is_package: bool, level: int, target: str) -> str:
-    parts = module.split(".") if module else []
-    if not is_package:
-        parts = parts[:-1]
-    if level > 1:
-        parts = parts[: len(parts) - (level - 1)]
-    if target:
-        parts.append(target)
-    return ".".join(parts)
-
-
 def module_info(module: cst.Module, path: str) -> ModuleInfo:
     """Imports, definitions, session factories and Flask-SQLAlchemy objects of a module."""
-    name = module_name(path)
-    info = ModuleInfo(name)
-    is_package = path.endswith("__init__.py")
+    info = ModuleInfo(module_name(path))
 
     class Imports(cst.CSTVisitor):
         def visit_Import(self, node: cst.Import) -> None:
@@ -277,7 +255,9 @@ def module_info(module: cst.Module, path: str) -> ModuleInfo:
             base = _code(node.module) if node.module is not None else ""
             level = len(node.relative)
             if level:
-                base = _resolve_relative(name, is_package, level, base)
+                # Package information would make facts depend on other files: names come from paths.
+                target = resolve_import(path, level, base)
+                base = target.module if target is not None else ""
             top = base.split(".")[0]
             if top in {"fastapi", "starlette"}:
                 info.fastapi = True

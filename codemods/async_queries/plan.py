@@ -9,21 +9,17 @@ reported with the chain that led there.
 from __future__ import annotations
 
 import ast
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from backfix.codemod import Plan as CodemodPlan
-from backfix.codemod import ProjectContext
-from backfix.discovery import SKIP_DIRS, is_excluded
+from backfix.project import ProjectContext, module_name
 from backfix.results import REVIEW, FileFacts, Violation
-from backfix.source import SourceError, parse_cst
 
 from . import lazy
-from .analyze import ROOT_UNTYPED, module_name, scan
+from .analyze import ROOT_UNTYPED
 from .mappings import CUSTOM_FIX, Mappings, read_mappings
 from .model import (
     ASYNC,
@@ -173,38 +169,13 @@ class Index:
         return self.method(resolved[1], resolved[2], method)
 
 
-def project_files(root: str, exclude: list[str], known: set[str]) -> list[str]:
-    """Repository-relative ``.py`` files under ``root`` that were not analysed."""
-    found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if d not in SKIP_DIRS
-            and d not in _BUILD_DIRS
-            and not d.startswith(".")
-            and not d.endswith(".egg-info")
-        )
-        for filename in sorted(filenames):
-            if not filename.endswith(".py"):
-                continue
-            rel = Path(dirpath, filename).relative_to(root).as_posix()
-            if rel not in known and not is_excluded(rel, exclude):
-                found.append(rel)
-    return found
-
-
 _DB_DEFINITION = re.compile(rb"^db\s*(?::[^=\n]*)?=\s*(?:[\w.]+\.)?SQLAlchemy\(", re.MULTILINE)
 
 
-def find_db_module(root: str, files: Iterable[str]) -> str:
+def find_db_module(project: ProjectContext, files: Iterable[str]) -> str:
     """The module defining Flask-SQLAlchemy's ``db = SQLAlchemy(...)``, by a cheap text search."""
     for rel in files:
-        try:
-            raw = Path(root, rel).read_bytes()
-        except OSError:
-            continue
-        if _DB_DEFINITION.search(raw):
+        if _DB_DEFINITION.search(project.read(rel) or b""):
             return module_name(rel)
     return ""
 
@@ -736,27 +707,28 @@ def plan_project(
     request: PlanRequest, facts: Sequence[FileFacts], project: ProjectContext
 ) -> CodemodPlan:
     """Pick modes, propagate `async` across the project, settle manual reviews."""
-    modules = [f.data for f in facts if isinstance(f.data, ModuleFacts)]
+    modules = _module_facts(facts)
     known = {m.path for m in modules}
-    exclude = [str(g) for g in project.config.get("exclude", [])]
-    others = project_files(project.root, exclude, known)
+    others = [p for p in project.files() if p not in known]
     loaded = set(known)
     texts: dict[str, bytes] = {}
 
     def load_extra(names: set[str]) -> list[ModuleFacts]:
+        """Facts of the project files (not analysed yet) that mention one of ``names``."""
         if not names:
             return []
         words = b"|".join(re.escape(n.encode()) for n in sorted(names))
         pattern = re.compile(rb"\b(?:" + words + rb")\b")
         wanted = [p for p in others if p not in loaded and pattern.search(_text(project, p, texts))]
         loaded.update(wanted)
-        return _scan_extra(project, wanted, texts, request.session_names)
+        found = project.facts_for_all(wanted)
+        return _module_facts(found[p] for p in wanted if p in found)
 
     def db_module() -> str:
         for module in modules:
             if module.defines_db:
                 return module.module
-        return find_db_module(project.root, others)
+        return find_db_module(project, others)
 
     versions = project_versions(project)
     extras: list[ModuleFacts] = []
@@ -816,27 +788,15 @@ def plan_project(
     )
 
 
+def _module_facts(facts: Iterable[FileFacts]) -> list[ModuleFacts]:
+    return [f.data for f in facts if isinstance(f.data, ModuleFacts)]
+
+
 def _text(project: ProjectContext, rel: str, texts: dict[str, bytes]) -> bytes:
     if rel not in texts:
         raw = project.read(rel) or b""
         texts[rel] = raw if len(raw) <= _MAX_EXTRA_BYTES else b""
     return texts[rel]
-
-
-def _scan_extra(
-    project: ProjectContext, paths: list[str], texts: dict[str, bytes], session_names: list[str]
-) -> list[ModuleFacts]:
-    """Facts of project files outside the scanned paths: callers live there too."""
-    found: list[ModuleFacts] = []
-    for rel in paths:
-        raw = _text(project, rel, texts)
-        try:
-            module = parse_cst(raw)
-            result, _ = scan(rel, module, raw.decode("utf-8", "replace"), session_names)
-        except (SourceError, RecursionError):
-            continue
-        found.append(result.facts)
-    return found
 
 
 def _plumbing_stop(planner: Planner) -> tuple[str, int, str] | None:

@@ -18,39 +18,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar
 
 import libcst as cst
 
+from backfix.project import ProjectContext as ProjectContext
 from backfix.results import REVIEW, FileFacts, Violation
 from backfix.source import SourceFile
 
 
 class ConfigError(Exception):
     """Invalid configuration or options; reported before any file is touched."""
-
-
-@dataclass(frozen=True)
-class ProjectContext:
-    """What the plan phase may know about the whole project."""
-
-    root: str
-    config: Mapping[str, Any] = field(default_factory=dict)
-    #: with ``apply --max-files``, the files of this batch: a plan must not edit anything that only
-    #: serves violations of other files (a service method for a route file outside the batch).
-    batch: frozenset[str] | None = None
-
-    def abs_path(self, path: str) -> str:
-        """Absolute path of a repository-relative path."""
-        return str(Path(self.root, path))
-
-    def read(self, path: str) -> bytes | None:
-        """Bytes of a repository-relative file, or None when it does not exist."""
-        try:
-            return Path(self.root, path).read_bytes()
-        except FileNotFoundError:
-            return None
 
 
 @dataclass
