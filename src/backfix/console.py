@@ -43,11 +43,20 @@ def progress_bar(enabled: bool) -> Iterator[object]:
 
 
 def violation_line(violation: Violation) -> str:
-    """``path:line:col: [codemod] message (fixable | manual: reason)``."""
-    status = "fixable" if violation.fixable else f"manual: {violation.reason or 'not auto-fixable'}"
+    """``path:line:col: [codemod] message (fixable | manual: reason)``.
+
+    A manual violation with a reason id reads ``[manual: <reason-id>] reason``, so the id can be
+    looked up in the codemod's docs page.
+    """
+    if violation.fixable:
+        status = "(fixable)"
+    elif violation.reason_id:
+        status = f"[manual: {violation.reason_id}] {violation.reason or 'not auto-fixable'}"
+    else:
+        status = f"(manual: {violation.reason or 'not auto-fixable'})"
     return (
         f"{violation.path}:{violation.line}:{violation.col}: [{violation.codemod}] "
-        f"{violation.message} ({status})"
+        f"{violation.message} {status}"
     )
 
 
@@ -104,3 +113,13 @@ def print_apply_summary(codemod_id: str, result: RunResult, written: str) -> Non
 def is_interactive() -> bool:
     """True when stderr is a terminal."""
     return sys.stderr.isatty()
+
+
+def print_error(message: str) -> None:
+    """``error: <message>`` on stderr."""
+    stderr.print(f"error: {message}", style="red", markup=False)
+
+
+def print_warning(message: str) -> None:
+    """``warning: <message>`` on stderr."""
+    stderr.print(f"warning: {message}", style="yellow", markup=False)
