@@ -236,51 +236,7 @@ _LIBRARIES = frozenset({"sqlalchemy", "sqlmodel", "flask_sqlalchemy", "fastapi",
 def module_info(module: cst.Module, path: str) -> ModuleInfo:
     """Imports, definitions, session factories and Flask-SQLAlchemy objects of a module."""
     info = ModuleInfo(module_name(path))
-
-    class Imports(cst.CSTVisitor):
-        def visit_Import(self, node: cst.Import) -> None:
-            for alias in node.names:
-                dotted = _code(alias.name)
-                if dotted.split(".")[0] in {"fastapi", "starlette"}:
-                    info.fastapi = True
-                if dotted.split(".")[0] == "flask":
-                    info.flask = True
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    info.imports[alias.asname.name.value] = (dotted, "")
-                else:
-                    first = dotted.split(".")[0]
-                    info.imports[first] = (first, "")
-
-        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-            base = _code(node.module) if node.module is not None else ""
-            level = len(node.relative)
-            if level:
-                # Package information would make facts depend on other files: names come from paths.
-                target = resolve_import(path, level, base)
-                base = target.module if target is not None else ""
-            top = base.split(".")[0]
-            if top in {"fastapi", "starlette"}:
-                info.fastapi = True
-            if top in {"flask", "flask_sqlalchemy"}:
-                info.flask = True
-            if isinstance(node.names, cst.ImportStar):
-                return
-            for alias in node.names:
-                imported = _code(alias.name)
-                local = imported
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    local = alias.asname.name.value
-                info.imports[local] = (base, imported)
-                if imported == "db" and top not in {"flask", "flask_sqlalchemy"}:
-                    info.db_names.add(local)
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return False
-
-        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-            return False
-
-    module.visit(Imports())
+    module.visit(_Imports(info, path))
     for stmt in module.body:
         if isinstance(stmt, cst.FunctionDef):
             info.functions.add(stmt.name.value)
@@ -288,36 +244,92 @@ def module_info(module: cst.Module, path: str) -> ModuleInfo:
             info.classes.add(stmt.name.value)
         elif isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
-                targets: list[cst.BaseExpression] = []
-                value: cst.BaseExpression | None = None
-                if isinstance(small, cst.Assign):
-                    targets = [t.target for t in small.targets]
-                    value = small.value
-                elif isinstance(small, cst.AnnAssign) and small.value is not None:
-                    targets, value = [small.target], small.value
-                alias = _alias_kind(value)
-                if alias is not None:
-                    for target in targets:
-                        if isinstance(target, cst.Name):
-                            info.session_aliases[target.value] = alias
-                if not isinstance(value, cst.Call):
-                    continue
-                made = _factory_kind(value, info)
-                for target in targets:
-                    if not isinstance(target, cst.Name) or made is None:
-                        continue
-                    what, kind = made
-                    if what == "factory":
-                        info.factories[target.value] = kind
-                    elif what == "session":
-                        info.sessions[target.value] = kind
-                    else:
-                        info.db_names.add(target.value)
-                        info.defines_db = info.defines_db or target.value == "db"
+                _module_assignment(small, info)
     for local, (source, attr) in info.imports.items():
         if attr and "Session" in local and source.split(".")[0] not in _LIBRARIES:
             info.session_aliases.setdefault(local, KIND_UNKNOWN)
     return info
+
+
+class _Imports(cst.CSTVisitor):
+    """The module's imports (nested ones included, not those inside functions and classes)."""
+
+    def __init__(self, info: ModuleInfo, path: str) -> None:
+        super().__init__()
+        self.info = info
+        self.path = path
+
+    def visit_Import(self, node: cst.Import) -> None:
+        info = self.info
+        for alias in node.names:
+            dotted = _code(alias.name)
+            if dotted.split(".")[0] in {"fastapi", "starlette"}:
+                info.fastapi = True
+            if dotted.split(".")[0] == "flask":
+                info.flask = True
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                info.imports[alias.asname.name.value] = (dotted, "")
+            else:
+                first = dotted.split(".")[0]
+                info.imports[first] = (first, "")
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        info = self.info
+        base = _code(node.module) if node.module is not None else ""
+        level = len(node.relative)
+        if level:
+            # Package information would make facts depend on other files: names come from paths.
+            target = resolve_import(self.path, level, base)
+            base = target.module if target is not None else ""
+        top = base.split(".")[0]
+        if top in {"fastapi", "starlette"}:
+            info.fastapi = True
+        if top in {"flask", "flask_sqlalchemy"}:
+            info.flask = True
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            imported = _code(alias.name)
+            local = imported
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            info.imports[local] = (base, imported)
+            if imported == "db" and top not in {"flask", "flask_sqlalchemy"}:
+                info.db_names.add(local)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+def _module_assignment(small: cst.BaseSmallStatement, info: ModuleInfo) -> None:
+    """Session aliases, factories, sessions and ``db`` objects a module-level assignment defines."""
+    targets: list[cst.BaseExpression] = []
+    value: cst.BaseExpression | None = None
+    if isinstance(small, cst.Assign):
+        targets = [t.target for t in small.targets]
+        value = small.value
+    elif isinstance(small, cst.AnnAssign) and small.value is not None:
+        targets, value = [small.target], small.value
+    names = [t.value for t in targets if isinstance(t, cst.Name)]
+    alias = _alias_kind(value)
+    if alias is not None:
+        for name in names:
+            info.session_aliases[name] = alias
+    made = _factory_kind(value, info) if isinstance(value, cst.Call) else None
+    if made is None:
+        return
+    what, kind = made
+    for name in names:
+        if what == "factory":
+            info.factories[name] = kind
+        elif what == "session":
+            info.sessions[name] = kind
+        else:
+            info.db_names.add(name)
+            info.defines_db = info.defines_db or name == "db"
 
 
 def _alias_kind(value: cst.BaseExpression | None) -> str | None:
@@ -530,6 +542,57 @@ class _VarCandidate:
     def chain_root(self) -> str:
         """ROOT_SESSION or ROOT_MODEL: what the variable's query was started from."""
         return ch.ROOT_SESSION if isinstance(self.chain.root, cst.Call) else ch.ROOT_MODEL
+
+
+@dataclass(frozen=True)
+class _VarUse:
+    """One place a query variable is rebuilt (``executes`` False) or run."""
+
+    outer: cst.BaseExpression
+    chain: ch.Chain
+    use: str
+    parens: bool
+    executes: bool
+
+
+@dataclass
+class _VarVerdict:
+    """What the uses of a query variable decide: manual reasons (2.x/3.x), blocker, sites."""
+
+    reason: str
+    reason2: str
+    blocker: str = ""
+    terminal: str = ""
+    sites: list[Site] = field(default_factory=list)
+
+
+def _variable_shape_reason(frame: Frame, cand: _VarCandidate) -> str:
+    """Why a query variable cannot be followed at all ("" when it can)."""
+    if sum(1 for c in frame.candidates if c.name == cand.name) > 1:
+        return f"query variable `{cand.name}` is assigned from more than one query"
+    if cand.name in frame.nested_names:
+        return f"query variable `{cand.name}` is used in a nested function"
+    return ""
+
+
+def _is_rebuild(assign: cst.CSTNode | None, spec: ch.RootSpec) -> bool:
+    """``q = q.filter(...)``: one target, a value that is the variable's own chain."""
+    return (
+        isinstance(assign, cst.Assign)
+        and len(assign.targets) == 1
+        and ch.split_chain(assign.value, spec) is not None
+    )
+
+
+def _assigns_to(holder: cst.CSTNode | None, value: cst.BaseExpression, name: str) -> bool:
+    """``name = <value>``, with ``value`` the whole right-hand side."""
+    return (
+        isinstance(holder, cst.Assign)
+        and holder.value is value
+        and len(holder.targets) == 1
+        and isinstance(holder.targets[0].target, cst.Name)
+        and holder.targets[0].target.value == name
+    )
 
 
 @dataclass(frozen=True)
@@ -1037,62 +1100,20 @@ class _Scanner(cst.CSTVisitor):
         """Validate a query variable (the safe case of a query variable) and record it as one violation."""
         key = self.key(cand.outer)
         spec = ch.RootSpec(ch.ROOT_VAR, cand.name)
-        sites: list[Site] = []
-        reason = ""
-        rebuild_steps: list[ch.Step] = []
-        roots = [c for c in frame.candidates if c.name == cand.name]
         root_base = ch.Base(cand.session, cand.fsa_db, aliased=frozenset(frame.aliased))
         try:
             root_columns = ch.root_columns(cand.chain)
+            reason = ""
         except ch.Unsupported as exc:
             reason = str(exc)
             root_columns = []
-        if len(roots) > 1:
-            reason = f"query variable `{cand.name}` is assigned from more than one query"
-        elif cand.name in frame.nested_names:
-            reason = f"query variable `{cand.name}` is used in a nested function"
+        reason = _variable_shape_reason(frame, cand) or reason
         if not reason:
             reason = _check(cand.chain, root_base, ch.USE_STMT_ONLY)[0]
-        uses: list[tuple[cst.BaseExpression, ch.Chain, str, bool, bool]] = []
-        for name_node in [] if reason else frame.names.get(cand.name, []):
-            parent = self.parent(name_node)
-            if isinstance(parent, cst.AssignTarget):
-                assign = self.parent(parent)
-                if assign is cand.assign:
-                    continue
-                if (
-                    isinstance(assign, cst.Assign)
-                    and len(assign.targets) == 1
-                    and ch.split_chain(assign.value, spec) is not None
-                ):
-                    continue  # a rebuild; checked from its value below
-                reason = f"query variable `{cand.name}` is reassigned to something else"
-                break
-            outer = self._climb(name_node)
-            chain = ch.split_chain(outer, spec)
-            assert chain is not None
-            holder = self.parent(outer)
-            if (
-                isinstance(holder, cst.Assign)
-                and holder.value is outer
-                and len(holder.targets) == 1
-                and isinstance(holder.targets[0].target, cst.Name)
-                and holder.targets[0].target.value == cand.name
-            ):
-                if chain.terminal is not None or chain.subscript is not None:
-                    reason = f"`{cand.name}` is reassigned to a result, not a query"
-                    break
-                rebuild_steps.extend(chain.builders)
-                uses.append((outer, chain, ch.USE_STMT_ONLY, False, False))
-                continue
-            use, parens = self._use(outer)
-            if chain.terminal is None and chain.subscript is None and use != ch.USE_ITER:
-                reason = (
-                    f"query variable `{cand.name}` is used as a value (returned, stored or "
-                    "passed on); its consumers may call Query-only methods on a Select"
-                )
-                break
-            uses.append((outer, chain, use, parens, True))
+        uses: list[_VarUse] = []
+        rebuild_steps: list[ch.Step] = []
+        if not reason:
+            reason = self._variable_uses(frame, cand, spec, uses, rebuild_steps)
         base = ch.Base(
             cand.session,
             cand.fsa_db,
@@ -1101,24 +1122,12 @@ class _Scanner(cst.CSTVisitor):
             var=cand.name,
             aliased=frozenset(frame.aliased),
         )
-        blocker = ""
-        reason2 = reason
-        terminal = ""
+        verdict = _VarVerdict(reason, reason)
         if not reason:
-            for outer, chain, use, parens, executes in uses:
-                standalone = self._standalone(outer)
-                found, found2 = _check(chain, base, use, standalone)
-                reason, reason2 = reason or found, reason2 or found2
-                if reason and reason2:
-                    break
-                if chain.terminal is not None and chain.terminal.name in ch.FSA_TERMINALS:
-                    terminal = chain.terminal.name
-                if executes and not blocker:
-                    blocker = self._use_blocker(outer)
-                sites.append(Site(self.key(outer), spec, use, parens, base, key, standalone))
-        if not any(u[4] for u in uses):
+            self._variable_sites(uses, base, spec, key, verdict)
+        if not any(use.executes for use in uses):
             never = f"query variable `{cand.name}` is never executed in this function"
-            reason, reason2 = reason or never, reason2 or never
+            verdict.reason, verdict.reason2 = verdict.reason or never, verdict.reason2 or never
         self.frames.append(frame)
         start = self.key(cand.chain.root)
         self.chains.append(
@@ -1132,20 +1141,77 @@ class _Scanner(cst.CSTVisitor):
                 f"query variable `{cand.name}` = {_summary(cand.outer)}",
                 cand.kind,
                 is_variable=True,
-                manual=reason,
-                async_blocker=blocker,
+                manual=verdict.reason,
+                async_blocker=verdict.blocker,
                 needs_db_import=cand.needs_db_import,
                 root=cand.chain_root,
                 entities=_entities(cand.chain.root),
                 needs_mapped=cand.needs_mapped,
-                fsa_terminal=terminal,
-                manual_fsa2=reason2,
+                fsa_terminal=verdict.terminal,
+                manual_fsa2=verdict.reason2,
             )
         )
         self.frames.pop()
-        if not reason or not reason2:
+        if not verdict.reason or not verdict.reason2:
             self.sites.append(Site(key, cand.spec, ch.USE_STMT_ONLY, False, root_base, key))
-            self.sites.extend(sites)
+            self.sites.extend(verdict.sites)
+
+    def _variable_uses(
+        self,
+        frame: Frame,
+        cand: _VarCandidate,
+        spec: ch.RootSpec,
+        uses: list[_VarUse],
+        rebuild_steps: list[ch.Step],
+    ) -> str:
+        """Collect the uses and rebuilds of a query variable; why it stays manual ("" if none)."""
+        for name_node in frame.names.get(cand.name, []):
+            parent = self.parent(name_node)
+            if isinstance(parent, cst.AssignTarget):
+                assign = self.parent(parent)
+                if assign is cand.assign or _is_rebuild(assign, spec):
+                    continue  # a rebuild is checked from its value below
+                return f"query variable `{cand.name}` is reassigned to something else"
+            outer = self._climb(name_node)
+            chain = ch.split_chain(outer, spec)
+            assert chain is not None
+            if _assigns_to(self.parent(outer), outer, cand.name):
+                if chain.terminal is not None or chain.subscript is not None:
+                    return f"`{cand.name}` is reassigned to a result, not a query"
+                rebuild_steps.extend(chain.builders)
+                uses.append(_VarUse(outer, chain, ch.USE_STMT_ONLY, False, False))
+                continue
+            use, parens = self._use(outer)
+            if chain.terminal is None and chain.subscript is None and use != ch.USE_ITER:
+                return (
+                    f"query variable `{cand.name}` is used as a value (returned, stored or "
+                    "passed on); its consumers may call Query-only methods on a Select"
+                )
+            uses.append(_VarUse(outer, chain, use, parens, True))
+        return ""
+
+    def _variable_sites(
+        self,
+        uses: list[_VarUse],
+        base: ch.Base,
+        spec: ch.RootSpec,
+        key: Key,
+        verdict: _VarVerdict,
+    ) -> None:
+        """Check every use of a valid query variable against both targets; collect its sites."""
+        for use in uses:
+            standalone = self._standalone(use.outer)
+            found, found2 = _check(use.chain, base, use.use, standalone)
+            verdict.reason, verdict.reason2 = verdict.reason or found, verdict.reason2 or found2
+            if verdict.reason and verdict.reason2:
+                break
+            terminal = use.chain.terminal
+            if terminal is not None and terminal.name in ch.FSA_TERMINALS:
+                verdict.terminal = terminal.name
+            if use.executes and not verdict.blocker:
+                verdict.blocker = self._use_blocker(use.outer)
+            site = Site(self.key(use.outer), spec, use.use, use.parens, base, key, standalone)
+            verdict.sites.append(site)
 
     def _use_blocker(self, node: cst.CSTNode) -> str:
         current: cst.CSTNode | None = self.parent(node)

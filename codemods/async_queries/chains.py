@@ -2,8 +2,7 @@
 
 One function, :func:`convert`, decides everything about a chain. The analysis calls it to learn whether
 a chain is convertible (and why not), the rewrite calls it again to get the new expression, so the two
-phases can never disagree. The rules are those of ``reference/sqlalchemy-2-mapping.md`` (R1-R8, tables
-A/B/D); each branch names the row it implements.
+phases can never disagree. docs/async-queries.md describes each rewrite and each manual-review reason.
 """
 
 from __future__ import annotations
@@ -52,7 +51,7 @@ BUILDERS = SAME | frozenset(RENAMED) | OPTION_BUILDERS
 STATEMENT_TERMINALS = frozenset(
     {"subquery", "cte", "scalar_subquery", "as_scalar", "label", "statement"}
 )
-#: methods that end a chain: Table B, Flask-SQLAlchemy (Table D) and the statement-valued A11/B14.
+#: methods that end a chain: those that run it, Flask-SQLAlchemy's, and the statement-valued ones.
 TERMINALS = frozenset(
     {
         "all",
@@ -281,7 +280,7 @@ class Shape:
 
     @property
     def has_entity(self) -> bool:
-        """Legacy de-duplicated whenever an ORM entity was selected (R2.2)."""
+        """Legacy de-duplicated whenever an ORM entity was selected."""
         return "entity" in self.kinds
 
 
@@ -540,7 +539,7 @@ def root_columns(chain: Chain) -> list[cst.BaseExpression]:
 
 
 def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> bool:
-    """R3: legacy de-duplicated entity results; keep that wherever rows could repeat."""
+    """Legacy de-duplicated entity results; keep that wherever rows could repeat."""
     if not shape.has_entity:
         return False
     selected = [c for c, k in zip(shape.columns, shape.kinds, strict=True) if k == "entity"]
@@ -674,7 +673,7 @@ def _unique(node: cst.BaseExpression, unique: bool) -> cst.BaseExpression:
 def _results(
     b: _Builder, stmt: cst.BaseExpression, shape: Shape, unique: bool
 ) -> cst.BaseExpression:
-    """B1/B9: ``sess.scalars(stmt)`` for shape S, ``sess.execute(stmt)`` for rows, then unique()."""
+    """``sess.scalars(stmt)`` for shape S, ``sess.execute(stmt)`` for rows, then unique()."""
     if shape.single_entity:
         return _unique(b.scalars(stmt, parens=True), unique)
     return _unique(b.run("execute", [cst.Arg(stmt)], parens=True), unique)
@@ -685,7 +684,7 @@ def _no_terminal(
 ) -> cst.BaseExpression:
     use = b.ctx.use
     if use in {USE_IN_ARG, USE_STMT_ONLY}:
-        return stmt  # A12, or a query variable's assignment
+        return stmt  # a statement used as one, or a query variable's assignment
     if use == USE_ITER:
         parens = unique or b.ctx.parens
         if shape.single_entity:
@@ -739,12 +738,12 @@ def _terminal(
         raise Unsupported(REPORTED[name])
     if term.call is None:
         if name == "statement":
-            return stmt  # B14
+            return stmt  # `.statement` is the select() itself
         raise Unsupported(f"`.{name}` without a call")
     args = term.call.args
     if b.ctx.use == USE_STMT_ONLY and name not in {"subquery", "cte", "scalar_subquery"}:
         raise Unsupported(f"`.{name}()` in a query variable's assignment")
-    if name in {"subquery", "cte", "scalar_subquery", "as_scalar"}:  # A11
+    if name in {"subquery", "cte", "scalar_subquery", "as_scalar"}:
         new = "scalar_subquery" if name == "as_scalar" else name
         return _method(stmt, new, args, like=term)
     if name == "label":
@@ -759,16 +758,29 @@ def _terminal(
         if args:
             raise Unsupported("`.count()` with arguments")
         return _count(b, chain, stmt, shape, builders)
-    if name == "all":  # B1
+    return _run_terminal(b, stmt, term, shape, unique, builders)
+
+
+def _run_terminal(
+    b: _Builder,
+    stmt: cst.BaseExpression,
+    term: Step,
+    shape: Shape,
+    unique: bool,
+    builders: Sequence[Step],
+) -> cst.BaseExpression:
+    """The terminals that run the statement: ``all``, ``first``, ``one(_or_none)``, ``scalar``."""
+    name = term.name
+    if name == "all":
         return _method(_results(b, stmt, shape, unique), "all", like=term)
-    if name == "first":  # B2, R4: first() applied LIMIT 1, except to a from_statement() query
+    if name == "first":  # first() applied LIMIT 1, except to a from_statement() query
         limited = _limit_one(stmt, [*b.base.prior_steps, *builders])
         return _method(_results(b, limited, shape, unique), "first", like=term)
-    if name in {"one", "one_or_none"}:  # B3/B4, R5
+    if name in {"one", "one_or_none"}:
         method = f"scalar_{name}" if shape.single_entity else name
         executed = _unique(b.run("execute", [cst.Arg(stmt)], parens=True), unique)
         return _method(executed, method, like=term)
-    if name == "scalar":  # B5, R6
+    if name == "scalar":
         aggregate = (
             not shape.has_entity
             and all(_is_aggregate(c) for c in shape.columns)
@@ -813,7 +825,7 @@ def _count(
     shape: Shape,
     builders: Sequence[Step],
 ) -> cst.BaseExpression:
-    """B6: the short form only for a plain filtered single-entity query, else the subquery form."""
+    """The short form only for a plain filtered single-entity query, else the subquery form."""
     count = cst.Call(b.sa("select"), args=[cst.Arg(_method(b.sa("func"), "count"))])
     # Counting the filtered (or joined) rows directly counts what the legacy subquery counted.
     simple = (
@@ -844,7 +856,7 @@ def _by_entity(
     if b.base.var:
         raise Unsupported(f"`.{term.name}()` on a query variable: rewrite the whole query by hand")
     entity = _entity(chain, shape, f".{term.name}()")
-    if term.name == "get":  # B7, R8
+    if term.name == "get":
         return _get(b, entity, term, builders)
     allowed = {"filter", "where", "filter_by"}
     bad = [s.name for s in builders if s.name not in allowed]
@@ -933,7 +945,7 @@ def _fsa(
     args = _strip_comma(term.call.args)
     if not b.ctx.fsa3:
         return _fsa2(b, chain, stmt, term, shape, unique, builders)
-    if term.name == "get_or_404":  # F3
+    if term.name == "get_or_404":
         if b.base.var or builders:
             raise Unsupported("`get_or_404()` after other query methods")
         entity = _entity(chain, shape, ".get_or_404()")
@@ -943,14 +955,14 @@ def _fsa(
     if term.name == "first_or_404":
         limited = _method(stmt, "limit", [cst.Arg(cst.Integer("1"))])
         return _db_call(db, "first_or_404", _join_args([cst.Arg(limited), *args]), term)
-    if term.name == "one_or_404":  # F5
+    if term.name == "one_or_404":
         if unique:
             raise Unsupported(
                 "`one_or_404()` on a query whose rows can repeat: legacy de-duplicated, "
                 "`db.one_or_404` would 404"
             )
         return _db_call(db, "one_or_404", _join_args([cst.Arg(stmt), *args]), term)
-    keywords: list[cst.Arg] = []  # F6: arguments are keyword-only since Flask-SQLAlchemy 3.0
+    keywords: list[cst.Arg] = []  # arguments are keyword-only since Flask-SQLAlchemy 3.0
     for index, arg in enumerate(args):
         if arg.star:
             raise Unsupported("starred arguments to `paginate()`")

@@ -28,6 +28,7 @@ from .model import (
     KIND_FSA,
     KIND_SYNC,
     SYNC,
+    AwaitFact,
     CallFact,
     ChainFact,
     ClassFact,
@@ -218,6 +219,10 @@ class Planner:
         self.runs: dict[str, set[Key]] = {}  # module-level `main()` calls to run on an event loop
         #: (path, line, chain) of calls that cannot await a function the plumbing made async
         self.plumbing_stops: list[tuple[str, int, str]] = []
+        #: functions that gain an `await` (propagation starts there), and async ones that have one
+        self.seeds: list[tuple[str, FuncRef]] = []
+        self.awaiting: list[tuple[str, FuncRef]] = []
+        self.refused_fsa = False
         any_async = any(m.async_markers for m in modules)
         any_sync = any(m.sync_markers for m in modules)
         self.default_mode = ASYNC if any_async and not any_sync else SYNC
@@ -294,108 +299,120 @@ class Planner:
 
     def run(self, db_module: Callable[[], str]) -> PlanOutcome:
         """Decide everything; returns findings, edits and notes."""
-        seeds: list[tuple[str, FuncRef]] = self._plumbing()
-        awaiting: list[tuple[str, FuncRef]] = []
-        refused_fsa = False
+        self.seeds = self._plumbing()
         for facts in self.analysed:
-            file_modes: set[str] = set()
-            for chain in facts.chains:
-                if chain.needs_mapped and not self._mapped(chain):
-                    continue  # `client.query(Thing)`: not a query on a mapped class
-                mode, why = self.resolve_mode(facts, chain.kind)
-                func = self._func(facts, chain.func)
-                reason = self._verdict(chain)
-                if not reason and chain.kind == KIND_FSA and self.mode == ASYNC:
-                    reason = (
-                        "Flask-SQLAlchemy has no AsyncSession support; it is never converted to "
-                        "async. Run `--mode sync` for these queries"
-                    )
-                    refused_fsa = True
-                if not reason and self.mode == SYNC and chain.kind == KIND_ASYNC:
-                    reason = "the session is an AsyncSession: a sync rewrite cannot run on it"
-                if not reason and mode == ASYNC and self.plumbing.refuse:
-                    reason = self.plumbing.refuse
-                if not reason and mode == ASYNC:
-                    blocker = chain.async_blocker or (func.blocker if func else "")
-                    if blocker and not (func and func.is_async and not chain.async_blocker):
-                        reason = f"needs `await` but stands {_phrase(blocker)}"
-                db = db_module() if chain.needs_db_import else ""
-                if chain.needs_db_import and not db:
-                    if not self._mapped(chain):
-                        continue  # `Thing.query` in a project without Flask-SQLAlchemy's `db`
-                    # `Model.query` from `scoped_session.query_property()`, no Flask-SQLAlchemy.
-                    reason = reason or (
-                        "`Model.query` here is not Flask-SQLAlchemy's (no `db = SQLAlchemy()` in "
-                        "the project): rewrite by hand with the session behind the query property"
-                    )
-                label = "legacy query variable" if chain.is_variable else "legacy Query API"
-                message = f"{label}: {chain.summary} [{mode}: {why}]"
-                self._finding(
-                    facts.path, chain.line, chain.col, message, reason, chain.scope, chain.snippet
-                )
-                if reason:
-                    continue
-                file_modes.add(mode)
-                self.chain_modes.setdefault(facts.path, {})[chain.key] = mode
-                if db:
-                    self.db_imports[facts.path] = db
-                if mode == ASYNC and func is not None and chain.func:
-                    ref = (facts.module, chain.func)
-                    (awaiting if func.is_async else seeds).append((facts.path, ref))
-            for item in facts.awaits:
-                mode, why = self.resolve_mode(facts, item.kind)
-                if mode != ASYNC:
-                    continue
-                if item.missing_on_async:
-                    message = f"`{item.method}()` does not exist on AsyncSession [{mode}: {why}]"
-                    reason = (
-                        "legacy bulk methods are not proxied by AsyncSession; use "
-                        "`await session.execute(insert(Model), rows)` / `update(Model), rows`, or "
-                        "`await session.run_sync(...)`"
-                    )
-                    self._finding(
-                        facts.path, item.line, item.col, message, reason, item.scope, item.snippet
-                    )
-                    continue
-                func = self._func(facts, item.func)
-                blocker = item.async_blocker or (func.blocker if func and not func.is_async else "")
-                reason = f"needs `await` but stands {_phrase(blocker)}" if blocker else ""
-                reason = self.plumbing.refuse or reason
-                message = (
-                    f"`{item.method}()` on an AsyncSession is not awaited: it silently does "
-                    f"nothing [{mode}: {why}]"
-                )
-                self._finding(
-                    facts.path, item.line, item.col, message, reason, item.scope, item.snippet
-                )
-                if reason:
-                    continue
-                file_modes.add(ASYNC)
-                self.awaits.setdefault(facts.path, set()).add(item.key)
-                if func is not None and item.func:
-                    ref = (facts.module, item.func)
-                    (awaiting if func.is_async else seeds).append((facts.path, ref))
+            file_modes = {
+                mode for chain in facts.chains if (mode := self._chain(facts, chain, db_module))
+            }
+            file_modes |= {mode for item in facts.awaits if (mode := self._await(facts, item))}
             if file_modes:
                 modes = "/".join(sorted(file_modes))
                 self.outcome.notes.append(f"async-queries: {facts.path}: {modes} mode")
-        if refused_fsa:
+        if self.refused_fsa:
             self.outcome.notes.append(
                 "async-queries: Flask-SQLAlchemy queries were refused in async mode (no "
                 "AsyncSession support); they are listed for manual review"
             )
         # Async functions that await the session (or will, once rewritten) are walked as well, so
         # that a second run over the output sees exactly the same graph.
-        existing = awaiting + [
+        existing = self.awaiting + [
             (facts.path, (facts.module, func.qual))
             for facts in self.analysed
             for func in facts.functions
             if func.is_async and func.awaits_session
         ]
-        if seeds or (existing and self.mode != SYNC):
-            self._propagate(seeds, existing)
+        if self.seeds or (existing and self.mode != SYNC):
+            self._propagate(self.seeds, existing)
         self._relationship_findings()
         self._edits()
         return self.outcome
+
+    def _chain(self, facts: ModuleFacts, chain: ChainFact, db_module: Callable[[], str]) -> str:
+        """Report one legacy chain and plan its rewrite; the mode it is rewritten in, or ""."""
+        if chain.needs_mapped and not self._mapped(chain):
+            return ""  # `client.query(Thing)`: not a query on a mapped class
+        mode, why = self.resolve_mode(facts, chain.kind)
+        func = self._func(facts, chain.func)
+        reason = self._chain_reason(chain, mode, func)
+        db = db_module() if chain.needs_db_import else ""
+        if chain.needs_db_import and not db:
+            if not self._mapped(chain):
+                return ""  # `Thing.query` in a project without Flask-SQLAlchemy's `db`
+            # `Model.query` from `scoped_session.query_property()`, no Flask-SQLAlchemy.
+            reason = reason or (
+                "`Model.query` here is not Flask-SQLAlchemy's (no `db = SQLAlchemy()` in "
+                "the project): rewrite by hand with the session behind the query property"
+            )
+        label = "legacy query variable" if chain.is_variable else "legacy Query API"
+        message = f"{label}: {chain.summary} [{mode}: {why}]"
+        self._finding(
+            facts.path, chain.line, chain.col, message, reason, chain.scope, chain.snippet
+        )
+        if reason:
+            return ""
+        self.chain_modes.setdefault(facts.path, {})[chain.key] = mode
+        if db:
+            self.db_imports[facts.path] = db
+        if mode == ASYNC and chain.func:
+            self._schedule(facts, chain.func, func)
+        return mode
+
+    def _chain_reason(self, chain: ChainFact, mode: str, func: FuncFact | None) -> str:
+        """Why a chain stays for manual review in ``mode`` ("" when it is rewritten)."""
+        reason = self._verdict(chain)
+        if not reason and chain.kind == KIND_FSA and self.mode == ASYNC:
+            self.refused_fsa = True
+            return (
+                "Flask-SQLAlchemy has no AsyncSession support; it is never converted to "
+                "async. Run `--mode sync` for these queries"
+            )
+        if not reason and self.mode == SYNC and chain.kind == KIND_ASYNC:
+            return "the session is an AsyncSession: a sync rewrite cannot run on it"
+        if not reason and mode == ASYNC and self.plumbing.refuse:
+            return self.plumbing.refuse
+        if not reason and mode == ASYNC:
+            blocker = chain.async_blocker or (func.blocker if func else "")
+            if blocker and not (func and func.is_async and not chain.async_blocker):
+                return f"needs `await` but stands {_phrase(blocker)}"
+        return reason
+
+    def _await(self, facts: ModuleFacts, item: AwaitFact) -> str:
+        """Report one unawaited AsyncSession call and plan its `await`; ``ASYNC`` when planned."""
+        mode, why = self.resolve_mode(facts, item.kind)
+        if mode != ASYNC:
+            return ""
+        if item.missing_on_async:
+            message = f"`{item.method}()` does not exist on AsyncSession [{mode}: {why}]"
+            reason = (
+                "legacy bulk methods are not proxied by AsyncSession; use "
+                "`await session.execute(insert(Model), rows)` / `update(Model), rows`, or "
+                "`await session.run_sync(...)`"
+            )
+            self._finding(
+                facts.path, item.line, item.col, message, reason, item.scope, item.snippet
+            )
+            return ""
+        func = self._func(facts, item.func)
+        blocker = item.async_blocker or (func.blocker if func and not func.is_async else "")
+        reason = f"needs `await` but stands {_phrase(blocker)}" if blocker else ""
+        reason = self.plumbing.refuse or reason
+        message = (
+            f"`{item.method}()` on an AsyncSession is not awaited: it silently does "
+            f"nothing [{mode}: {why}]"
+        )
+        self._finding(facts.path, item.line, item.col, message, reason, item.scope, item.snippet)
+        if reason:
+            return ""
+        self.awaits.setdefault(facts.path, set()).add(item.key)
+        if item.func:
+            self._schedule(facts, item.func, func)
+        return ASYNC
+
+    def _schedule(self, facts: ModuleFacts, qual: str, func: FuncFact | None) -> None:
+        """A function that awaits the session: a seed of propagation, or already async."""
+        if func is not None:
+            ref = (facts.module, qual)
+            (self.awaiting if func.is_async else self.seeds).append((facts.path, ref))
 
     def _mapped(self, chain: ChainFact) -> bool:
         """The query starts from a mapped class of the project (``self.model`` counts as one)."""
@@ -579,7 +596,7 @@ class Planner:
         )
 
     def _relationship_findings(self) -> None:
-        """M4 in every analysed file; M1 inside the functions that are (or become) async."""
+        """Queries on dynamic relationships in every analysed file; lazy loads in async functions."""
         rels = self.models.relationships
         dynamic = {name for name, modes in rels.items() if "dynamic" in modes}
         lazy_names = {name for name, modes in rels.items() if modes & lazy.LAZY_LOADING}
