@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+from libcst.metadata import MetadataWrapper
 
-from backfix.cst_utils import last_name
+from backfix.cst_utils import PositionedVisitor, last_name
 from backfix.project import module_name, resolve_import
 
 from . import chains as ch
+from . import reasons as R
 from .model import (
     DEP_PREFIX,
     KIND_ASYNC,
@@ -560,10 +561,19 @@ class _VarVerdict:
     """What the uses of a query variable decide: manual reasons (2.x/3.x), blocker, sites."""
 
     reason: str
+    reason_id: str
     reason2: str
+    reason2_id: str
     blocker: str = ""
     terminal: str = ""
     sites: list[Site] = field(default_factory=list)
+
+    def settle(self, reason: str, reason_id: str, reason2: str, reason2_id: str) -> None:
+        """Keep the first reason found for each target."""
+        if not self.reason:
+            self.reason, self.reason_id = reason, reason_id
+        if not self.reason2:
+            self.reason2, self.reason2_id = reason2, reason2_id
 
 
 def _variable_shape_reason(frame: Frame, cand: _VarCandidate) -> str:
@@ -627,9 +637,7 @@ class ScanResult:
     fsa_db_missing: bool = False
 
 
-class _Scanner(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
-
+class _Scanner(PositionedVisitor):
     def __init__(
         self, path: str, module: cst.Module, session_names: frozenset[str], text: str
     ) -> None:
@@ -656,13 +664,6 @@ class _Scanner(cst.CSTVisitor):
         self.sync_markers = bool(_SYNC_MARKERS.search(text))
 
     # -- helpers ----------------------------------------------------------------------------------
-
-    def key(self, node: cst.CSTNode) -> Key:
-        pos = self.get_metadata(PositionProvider, node)
-        return (pos.start.line, pos.start.column, pos.end.line, pos.end.column)
-
-    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self.get_metadata(ParentNodeProvider, node, None)
 
     def scope(self) -> str:
         if self.frames:
@@ -965,6 +966,8 @@ class _Scanner(cst.CSTVisitor):
                 manual=reason,
                 root=ROOT_UNTYPED,
                 manual_fsa2=reason,
+                manual_id=R.UNKNOWN_MODEL,
+                manual_fsa2_id=R.UNKNOWN_MODEL,
             )
         )
 
@@ -1021,17 +1024,8 @@ class _Scanner(cst.CSTVisitor):
             return
         use, parens = self._use(outer)
         parent = self.parent(outer)
-        if (
-            not (untyped and untyped.reason)
-            and chain.terminal is None
-            and chain.subscript is None
-            and use == ch.USE_VALUE
-            and self.frames
-            and not self.blockers
-            and isinstance(parent, cst.Assign)
-            and len(parent.targets) == 1
-            and isinstance(parent.targets[0].target, cst.Name)
-        ):
+        if isinstance(parent, cst.Assign) and self._starts_variable(chain, use, parent, untyped):
+            assert isinstance(parent.targets[0].target, cst.Name)
             name = parent.targets[0].target.value
             self.frames[-1].candidates.append(
                 _VarCandidate(
@@ -1050,11 +1044,13 @@ class _Scanner(cst.CSTVisitor):
             return
         base = ch.Base(session, fsa_db, aliased=self._aliased())
         standalone = self._standalone(outer)
-        manual, manual_fsa2 = _check(chain, base, use, standalone)
+        (manual, manual_id), (manual_fsa2, manual_fsa2_id) = _check(chain, base, use, standalone)
         if untyped and untyped.reason:
             manual = manual_fsa2 = untyped.reason
+            manual_id = manual_fsa2_id = R.UNKNOWN_SESSION
         if isinstance(parent, cst.Await) and not manual:
             manual = "the legacy query is already awaited; the surrounding code needs a manual fix"
+            manual_id = R.ALREADY_AWAITED
         key = self.key(outer)
         start = self.key(chain.root)  # where the query starts, not a parenthesis around it
         blocker = self.context_blocker() if _executes(chain, use) else ""
@@ -1078,10 +1074,27 @@ class _Scanner(cst.CSTVisitor):
                 fsa_terminal=term.name if term and term.name in ch.FSA_TERMINALS else "",
                 manual_fsa2=manual_fsa2,
                 terminal=term.name if term else "",
+                manual_id=manual_id,
+                manual_fsa2_id=manual_fsa2_id,
             )
         )
         if not manual or not manual_fsa2:
             self.sites.append(Site(key, spec, use, parens, base, key, standalone))
+
+    def _starts_variable(
+        self, chain: ch.Chain, use: str, assign: cst.Assign, untyped: Untyped | None
+    ) -> bool:
+        """``q = session.query(...)...`` without a terminal, in a function: a query variable."""
+        return (
+            not (untyped and untyped.reason)
+            and chain.terminal is None
+            and chain.subscript is None
+            and use == ch.USE_VALUE
+            and bool(self.frames)
+            and not self.blockers
+            and len(assign.targets) == 1
+            and isinstance(assign.targets[0].target, cst.Name)
+        )
 
     def _standalone(self, outer: cst.BaseExpression) -> bool:
         """The value stands alone: assigned, returned, a statement or a call argument."""
@@ -1103,17 +1116,19 @@ class _Scanner(cst.CSTVisitor):
         root_base = ch.Base(cand.session, cand.fsa_db, aliased=frozenset(frame.aliased))
         try:
             root_columns = ch.root_columns(cand.chain)
-            reason = ""
+            reason, reason_id = "", ""
         except ch.Unsupported as exc:
-            reason = str(exc)
+            reason, reason_id = str(exc), exc.reason_id
             root_columns = []
-        reason = _variable_shape_reason(frame, cand) or reason
+        shape_reason = _variable_shape_reason(frame, cand)
+        if shape_reason:
+            reason, reason_id = shape_reason, R.QUERY_VARIABLE
         if not reason:
-            reason = _check(cand.chain, root_base, ch.USE_STMT_ONLY)[0]
+            reason, reason_id = _check(cand.chain, root_base, ch.USE_STMT_ONLY)[0]
         uses: list[_VarUse] = []
         rebuild_steps: list[ch.Step] = []
         if not reason:
-            reason = self._variable_uses(frame, cand, spec, uses, rebuild_steps)
+            reason, reason_id = self._variable_uses(frame, cand, spec, uses, rebuild_steps)
         base = ch.Base(
             cand.session,
             cand.fsa_db,
@@ -1122,12 +1137,12 @@ class _Scanner(cst.CSTVisitor):
             var=cand.name,
             aliased=frozenset(frame.aliased),
         )
-        verdict = _VarVerdict(reason, reason)
+        verdict = _VarVerdict(reason, reason_id, reason, reason_id)
         if not reason:
             self._variable_sites(uses, base, spec, key, verdict)
         if not any(use.executes for use in uses):
             never = f"query variable `{cand.name}` is never executed in this function"
-            verdict.reason, verdict.reason2 = verdict.reason or never, verdict.reason2 or never
+            verdict.settle(never, R.QUERY_VARIABLE, never, R.QUERY_VARIABLE)
         self.frames.append(frame)
         start = self.key(cand.chain.root)
         self.chains.append(
@@ -1149,6 +1164,8 @@ class _Scanner(cst.CSTVisitor):
                 needs_mapped=cand.needs_mapped,
                 fsa_terminal=verdict.terminal,
                 manual_fsa2=verdict.reason2,
+                manual_id=verdict.reason_id,
+                manual_fsa2_id=verdict.reason2_id,
             )
         )
         self.frames.pop()
@@ -1163,21 +1180,24 @@ class _Scanner(cst.CSTVisitor):
         spec: ch.RootSpec,
         uses: list[_VarUse],
         rebuild_steps: list[ch.Step],
-    ) -> str:
-        """Collect the uses and rebuilds of a query variable; why it stays manual ("" if none)."""
+    ) -> tuple[str, str]:
+        """Collect the uses and rebuilds of a query variable; why it stays manual, with the id."""
         for name_node in frame.names.get(cand.name, []):
             parent = self.parent(name_node)
             if isinstance(parent, cst.AssignTarget):
                 assign = self.parent(parent)
                 if assign is cand.assign or _is_rebuild(assign, spec):
                     continue  # a rebuild is checked from its value below
-                return f"query variable `{cand.name}` is reassigned to something else"
+                return (
+                    f"query variable `{cand.name}` is reassigned to something else",
+                    R.QUERY_VARIABLE,
+                )
             outer = self._climb(name_node)
             chain = ch.split_chain(outer, spec)
             assert chain is not None
             if _assigns_to(self.parent(outer), outer, cand.name):
                 if chain.terminal is not None or chain.subscript is not None:
-                    return f"`{cand.name}` is reassigned to a result, not a query"
+                    return f"`{cand.name}` is reassigned to a result, not a query", R.QUERY_VARIABLE
                 rebuild_steps.extend(chain.builders)
                 uses.append(_VarUse(outer, chain, ch.USE_STMT_ONLY, False, False))
                 continue
@@ -1186,9 +1206,9 @@ class _Scanner(cst.CSTVisitor):
                 return (
                     f"query variable `{cand.name}` is used as a value (returned, stored or "
                     "passed on); its consumers may call Query-only methods on a Select"
-                )
+                ), R.QUERY_USED_AS_VALUE
             uses.append(_VarUse(outer, chain, use, parens, True))
-        return ""
+        return "", ""
 
     def _variable_sites(
         self,
@@ -1201,8 +1221,8 @@ class _Scanner(cst.CSTVisitor):
         """Check every use of a valid query variable against both targets; collect its sites."""
         for use in uses:
             standalone = self._standalone(use.outer)
-            found, found2 = _check(use.chain, base, use.use, standalone)
-            verdict.reason, verdict.reason2 = verdict.reason or found, verdict.reason2 or found2
+            (found, found_id), (found2, found2_id) = _check(use.chain, base, use.use, standalone)
+            verdict.settle(found, found_id, found2, found2_id)
             if verdict.reason and verdict.reason2:
                 break
             terminal = use.chain.terminal
@@ -1314,19 +1334,7 @@ class _Scanner(cst.CSTVisitor):
             return None
         method, owner = func.attr.value, func.value
         if isinstance(owner, cst.Name):
-            name = owner.value
-            if name in {"self", "cls"} and self.class_stack:
-                return ("self", self.class_stack[0], method)
-            for frame in reversed(self.frames):
-                if name in frame.types:
-                    return ("typed", frame.types[name], method)
-                if name in frame.locals:
-                    return None
-            if name in self.info.imports and not self.info.imports[name][1]:
-                return ("modattr", name, method)
-            if name in self.info.imports or name in self.info.classes:
-                return ("typed", name, method) if ch.is_camel(name) else ("modattr", name, method)
-            return None
+            return self._name_target(owner.value, method)
         if (
             isinstance(owner, cst.Attribute)
             and isinstance(owner.value, cst.Name)
@@ -1340,6 +1348,21 @@ class _Scanner(cst.CSTVisitor):
             and ch.is_camel(owner.func.value)
         ):
             return ("typed", owner.func.value, method)  # a fresh instance: `Svc(db).run()`
+        return None
+
+    def _name_target(self, name: str, method: str) -> tuple[str, ...] | None:
+        """What ``name.method(...)`` calls: a method of ``self``, of a typed local, or a module's."""
+        if name in {"self", "cls"} and self.class_stack:
+            return ("self", self.class_stack[0], method)
+        for frame in reversed(self.frames):
+            if name in frame.types:
+                return ("typed", frame.types[name], method)
+            if name in frame.locals:
+                return None
+        if name in self.info.imports and not self.info.imports[name][1]:
+            return ("modattr", name, method)
+        if name in self.info.imports or name in self.info.classes:
+            return ("typed", name, method) if ch.is_camel(name) else ("modattr", name, method)
         return None
 
     def facts(self) -> ModuleFacts:
@@ -1395,16 +1418,21 @@ def _has_yield(node: cst.FunctionDef) -> bool:
     return finder.found
 
 
-def _check(chain: ch.Chain, base: ch.Base, use: str, standalone: bool = False) -> tuple[str, str]:
-    """Why the chain cannot be rewritten: for Flask-SQLAlchemy 3.x and for 2.x ("" when it can)."""
-    reasons: list[str] = []
+def _check(
+    chain: ch.Chain, base: ch.Base, use: str, standalone: bool = False
+) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Why the chain cannot be rewritten, with the reason's id: for Flask-SQLAlchemy 3.x and 2.x.
+
+    ``("", "")`` where it can.
+    """
+    reasons: list[tuple[str, str]] = []
     for fsa3 in (True, False):
         try:
             ch.convert(chain, base, ch.Context(SYNC, use, standalone=standalone, fsa3=fsa3))
         except ch.Unsupported as exc:
-            reasons.append(str(exc))
+            reasons.append((str(exc), exc.reason_id))
         else:
-            reasons.append("")
+            reasons.append(("", ""))
     return reasons[0], reasons[1]
 
 

@@ -19,6 +19,7 @@ from backfix.project import ProjectContext, module_name
 from backfix.results import REVIEW, FileFacts, Violation
 
 from . import lazy
+from . import reasons as R
 from .analyze import ROOT_UNTYPED
 from .mappings import CUSTOM_FIX, Mappings, read_mappings
 from .model import (
@@ -60,6 +61,7 @@ class Finding:
     reason: str
     scope: str
     snippet: str
+    reason_id: str = ""  # the stable id of ``reason`` (reasons.py)
 
 
 @dataclass
@@ -339,16 +341,18 @@ class Planner:
             if not self._mapped(chain):
                 return ""  # `Thing.query` in a project without Flask-SQLAlchemy's `db`
             # `Model.query` from `scoped_session.query_property()`, no Flask-SQLAlchemy.
-            reason = reason or (
-                "`Model.query` here is not Flask-SQLAlchemy's (no `db = SQLAlchemy()` in "
-                "the project): rewrite by hand with the session behind the query property"
-            )
+            if not reason[0]:
+                reason = (
+                    "`Model.query` here is not Flask-SQLAlchemy's (no `db = SQLAlchemy()` in "
+                    "the project): rewrite by hand with the session behind the query property",
+                    R.QUERY_PROPERTY,
+                )
         label = "legacy query variable" if chain.is_variable else "legacy Query API"
         message = f"{label}: {chain.summary} [{mode}: {why}]"
         self._finding(
             facts.path, chain.line, chain.col, message, reason, chain.scope, chain.snippet
         )
-        if reason:
+        if reason[0]:
             return ""
         self.chain_modes.setdefault(facts.path, {})[chain.key] = mode
         if db:
@@ -357,23 +361,29 @@ class Planner:
             self._schedule(facts, chain.func, func)
         return mode
 
-    def _chain_reason(self, chain: ChainFact, mode: str, func: FuncFact | None) -> str:
-        """Why a chain stays for manual review in ``mode`` ("" when it is rewritten)."""
+    def _chain_reason(self, chain: ChainFact, mode: str, func: FuncFact | None) -> tuple[str, str]:
+        """Why a chain stays for manual review in ``mode``, with the id (``("", "")`` if not)."""
         reason = self._verdict(chain)
-        if not reason and chain.kind == KIND_FSA and self.mode == ASYNC:
+        if reason[0]:
+            return reason
+        if chain.kind == KIND_FSA and self.mode == ASYNC:
             self.refused_fsa = True
             return (
                 "Flask-SQLAlchemy has no AsyncSession support; it is never converted to "
-                "async. Run `--mode sync` for these queries"
+                "async. Run `--mode sync` for these queries",
+                R.FLASK_SQLALCHEMY_ASYNC,
             )
-        if not reason and self.mode == SYNC and chain.kind == KIND_ASYNC:
-            return "the session is an AsyncSession: a sync rewrite cannot run on it"
-        if not reason and mode == ASYNC and self.plumbing.refuse:
-            return self.plumbing.refuse
-        if not reason and mode == ASYNC:
+        if self.mode == SYNC and chain.kind == KIND_ASYNC:
+            return (
+                "the session is an AsyncSession: a sync rewrite cannot run on it",
+                R.ASYNC_SESSION_IN_SYNC_MODE,
+            )
+        if mode == ASYNC and self.plumbing.refuse:
+            return self.plumbing.refuse, R.PLUMBING_UNIT
+        if mode == ASYNC:
             blocker = chain.async_blocker or (func.blocker if func else "")
             if blocker and not (func and func.is_async and not chain.async_blocker):
-                return f"needs `await` but stands {_phrase(blocker)}"
+                return f"needs `await` but stands {_phrase(blocker)}", R.CANNOT_AWAIT_HERE
         return reason
 
     def _await(self, facts: ModuleFacts, item: AwaitFact) -> str:
@@ -386,7 +396,8 @@ class Planner:
             reason = (
                 "legacy bulk methods are not proxied by AsyncSession; use "
                 "`await session.execute(insert(Model), rows)` / `update(Model), rows`, or "
-                "`await session.run_sync(...)`"
+                "`await session.run_sync(...)`",
+                R.BULK_METHOD_NOT_ON_ASYNC,
             )
             self._finding(
                 facts.path, item.line, item.col, message, reason, item.scope, item.snippet
@@ -394,14 +405,17 @@ class Planner:
             return ""
         func = self._func(facts, item.func)
         blocker = item.async_blocker or (func.blocker if func and not func.is_async else "")
-        reason = f"needs `await` but stands {_phrase(blocker)}" if blocker else ""
-        reason = self.plumbing.refuse or reason
+        reason = (f"needs `await` but stands {_phrase(blocker)}", R.CANNOT_AWAIT_HERE)
+        if not blocker:
+            reason = ("", "")
+        if self.plumbing.refuse:
+            reason = (self.plumbing.refuse, R.PLUMBING_UNIT)
         message = (
             f"`{item.method}()` on an AsyncSession is not awaited: it silently does "
             f"nothing [{mode}: {why}]"
         )
         self._finding(facts.path, item.line, item.col, message, reason, item.scope, item.snippet)
-        if reason:
+        if reason[0]:
             return ""
         self.awaits.setdefault(facts.path, set()).add(item.key)
         if item.func:
@@ -420,24 +434,25 @@ class Planner:
             return True
         return any(self.models.is_mapped(name) for name in chain.entities)
 
-    def _verdict(self, chain: ChainFact) -> str:
-        """Why the chain stays for manual review in this project ("" when it is rewritten)."""
+    def _verdict(self, chain: ChainFact) -> tuple[str, str]:
+        """Why the chain stays for manual review in this project, with the reason's id."""
         if self.target.refuse:
-            return self.target.refuse
+            return self.target.refuse, R.SQLALCHEMY_TOO_OLD
         custom = self._custom_query(chain)
         if custom:
-            return custom
+            return custom, R.CUSTOM_QUERY_CLASS
         if chain.kind != KIND_FSA or self.target.fsa3 or not chain.fsa_terminal:
-            return chain.manual
+            return chain.manual, chain.manual_id
         if chain.fsa_terminal in {"get_or_404", "first_or_404"} and not chain.manual_fsa2:
             for name in chain.entities:
                 if self.models.defines_truthiness(name):
                     return (
                         f"`{name}` defines `__bool__` or `__len__`, so the Flask-SQLAlchemy 2.x "
                         f"form `... or abort(404)` could abort on a found row; rewrite by hand "
-                        f"with `if obj is None: abort(404)`"
+                        f"with `if obj is None: abort(404)`",
+                        R.FLASK_SQLALCHEMY_2_TRUTHINESS,
                     )
-        return chain.manual_fsa2
+        return chain.manual_fsa2, chain.manual_fsa2_id
 
     def _custom_query(self, chain: ChainFact) -> str:
         if chain.root == ROOT_UNTYPED:
@@ -454,10 +469,19 @@ class Planner:
         return ""
 
     def _finding(
-        self, path: str, line: int, col: int, message: str, reason: str, scope: str, snippet: str
+        self,
+        path: str,
+        line: int,
+        col: int,
+        message: str,
+        reason: tuple[str, str],
+        scope: str,
+        snippet: str,
     ) -> None:
+        """Record a violation; ``reason`` is (text, id), ``("", "")`` for a fixable one."""
+        text, reason_id = reason
         self.outcome.findings.append(
-            Finding(path, line, col, message, not reason, reason, scope, snippet)
+            Finding(path, line, col, message, not text, text, scope, snippet, reason_id)
         )
 
     # -- propagation -------------------------------------------------------------------------------
@@ -590,7 +614,7 @@ class Planner:
             call.line,
             call.col,
             "async propagation stops at a call that cannot be awaited",
-            reason,
+            (reason, R.CALLER_CANNOT_AWAIT),
             call.caller or "",
             f"{label}#{count}",
         )
@@ -615,16 +639,19 @@ class Planner:
             except (SyntaxError, ValueError, RecursionError):
                 continue
             ordinals: dict[tuple[str, str], int] = {}
-            sites: list[tuple[lazy.Site, str, str]] = []
+            sites: list[tuple[lazy.Site, str, tuple[str, str]]] = []
             if dynamic and path in self.dynamic_paths:
                 for site in lazy.dynamic_queries(tree, dynamic):
                     sites.append(
                         (
                             site,
                             f"query on the dynamic relationship `{site.attr}`",
-                            f'`.{site.attr}` is `lazy="dynamic"`: `.{site.method}()` runs a legacy '
-                            "AppenderQuery; rewrite with `select(...).where(with_parent(...))` "
-                            'or move to `lazy="write_only"`',
+                            (
+                                f'`.{site.attr}` is `lazy="dynamic"`: `.{site.method}()` runs a '
+                                "legacy AppenderQuery; rewrite with "
+                                '`select(...).where(with_parent(...))` or move to `lazy="write_only"`',
+                                R.DYNAMIC_RELATIONSHIP,
+                            ),
                         )
                     )
             if path in quals and lazy_names:
@@ -635,11 +662,12 @@ class Planner:
                     reason = (
                         "lazy loading raises MissingGreenlet under AsyncSession: load "
                         f"it eagerly (`selectinload(...{site.attr})` on the query that produced "
-                        f"the object) or use `await obj.awaitable_attrs.{site.attr}`"
+                        f"the object) or use `await obj.awaitable_attrs.{site.attr}`",
+                        R.LAZY_LOAD,
                     )
                     if loaded:
                         message += f": `{loaded}` is added to the query that loads it"
-                        reason = ""
+                        reason = ("", "")
                     sites.append((site, message, reason))
             for site, message, reason in sorted(sites, key=lambda x: (x[0].line, x[0].col)):
                 label = f"rel:{site.attr}:{site.method}"
@@ -790,6 +818,7 @@ def plan_project(
             message=f.message,
             fixable=f.fixable,
             reason=f.reason,
+            reason_id=f.reason_id,
             scope=f.scope,
             snippet=f.snippet,
             tier=REVIEW,
