@@ -11,6 +11,15 @@ builds one instance per process, and calls:
 
 A codemod whose plan is trivial (each file fixed on its own) keeps ``LOCAL = True``; the engine then
 rewrites in the same worker pass as the analysis, so the file is parsed once.
+
+``Codemod[FactsT, EditsT]`` is generic over the private data its analysis hands to its plan (the
+``data`` of each :class:`FileFacts`) and the edits its plan hands to its rewrite (the values of
+:attr:`Plan.edits`). Options are a frozen dataclass (see :mod:`backfix.options`) named by the
+``Options`` class attribute; an instance reads them, typed, as ``self.options``.
+
+Most codemods fix each match on its own: they derive from :class:`LocalCodemod` (see
+:mod:`backfix.local`), where one LibCST visitor reports each match with its replacement, and detection
+and fix come from that one match. See docs/writing-codemods.md.
 """
 
 from __future__ import annotations
@@ -19,16 +28,21 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, cast
 
 import libcst as cst
 
+from backfix.options import CodemodOptions, ConfigError
 from backfix.results import REVIEW, FileFacts, Violation
 from backfix.source import SourceFile
+from backfix.typing_compat import TypeVar
 
+__all__ = ["Codemod", "CodemodOptions", "ConfigError", "Plan", "ProjectContext"]
 
-class ConfigError(Exception):
-    """Invalid configuration or options; reported before any file is touched."""
+#: the private data a codemod's analysis hands to its plan (``FileFacts.data``)
+FactsT = TypeVar("FactsT", default=Any)
+#: what a codemod's plan hands to its rewrite for one file (``Plan.edits`` values)
+EditsT = TypeVar("EditsT", default=Any)
 
 
 @dataclass(frozen=True)
@@ -54,7 +68,7 @@ class ProjectContext:
 
 
 @dataclass
-class Plan:
+class Plan(Generic[EditsT]):
     """The outcome of the plan phase.
 
     ``violations`` is the final list (fixable flags settled, reasons given); ``edits`` maps a
@@ -62,13 +76,13 @@ class Plan:
     """
 
     violations: list[Violation] = field(default_factory=list)
-    edits: dict[str, Any] = field(default_factory=dict)
+    edits: dict[str, EditsT] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     #: what the codemod assumed about the project (library versions and where they came from)
     assumptions: list[str] = field(default_factory=list)
 
 
-class Codemod:
+class Codemod(Generic[FactsT, EditsT]):
     """Base class of every codemod. Subclasses set the ClassVars and implement ``analyze``/``rewrite``."""
 
     #: kebab-case id; the registry fills it from the module name (``bare_except`` → ``bare-except``).
@@ -79,12 +93,35 @@ class Codemod:
     PREFILTER: ClassVar[re.Pattern[bytes] | None] = None
     #: True when each file is fixed on its own (trivial plan).
     LOCAL: ClassVar[bool] = True
-    #: option name → default; filled from ``[tool.backfix.<id>]`` and CLI flags.
+    #: the options dataclass: its fields are the keys of ``[tool.backfix.<id>]`` and ``-o``.
+    Options: ClassVar[type[CodemodOptions]] = CodemodOptions
+    #: legacy: option name → default, for codemods not yet declaring ``Options`` (then ``options``
+    #: is a dict). Filled from ``Options`` for the others, so callers can list option names either way.
     DEFAULTS: ClassVar[Mapping[str, Any]] = {}
     #: source shown (before and after) by ``codemod describe``.
     EXAMPLE: ClassVar[str] = ""
 
+    #: the checked options; a subclass narrows the type (``options: BareExceptOptions``).
+    options: Any
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.Options is not CodemodOptions:
+            cls.DEFAULTS = cls.Options.defaults()
+
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        """Check ``options`` (config and ``-o`` values) against ``Options``; raises ConfigError."""
+        if type(self).Options is not CodemodOptions or not self.DEFAULTS:
+            self.options = type(self).Options.from_mapping(self.ID, options)
+        else:
+            self.options = self._legacy_options(options)
+
+    @classmethod
+    def option_names(cls) -> list[str]:
+        """The names of this codemod's options (config keys and ``-o`` keys)."""
+        return list(cls.DEFAULTS)
+
+    def _legacy_options(self, options: Mapping[str, Any] | None) -> dict[str, Any]:
         merged = dict(self.DEFAULTS)
         for key, value in (options or {}).items():
             name = key.replace("-", "_")
@@ -98,7 +135,7 @@ class Codemod:
                     f"got {type(value).__name__}"
                 )
             merged[name] = value
-        self.options: dict[str, Any] = merged
+        return merged
 
     @classmethod
     def wants(cls, raw: bytes) -> bool:
@@ -125,6 +162,7 @@ class Codemod:
         a 1-based column, as editors and linters print ``path:line:col``. ``tier`` is ``safe`` only
         for a rewrite that is mechanically equivalent (see docs/review.md). ``reason_id`` names a
         manual-review reason with a stable kebab-case id documented in the codemod's ``docs/`` page.
+        A :class:`~backfix.local.LocalCodemod` never calls this: ``report`` derives it all.
         """
         return Violation(
             path=source.path,
@@ -140,16 +178,24 @@ class Codemod:
             tier=tier,
         )
 
-    def analyze(self, source: SourceFile) -> FileFacts:
+    def analyze(self, source: SourceFile) -> FileFacts[FactsT]:
         """Find this codemod's violations in one file. Runs in a worker; must be pure."""
         raise NotImplementedError
 
-    def plan(self, facts: Sequence[FileFacts], project: ProjectContext) -> Plan:
-        """Combine per-file facts into edits. The default fixes each file with a fixable violation."""
+    def plan(self, facts: Sequence[FileFacts[FactsT]], project: ProjectContext) -> Plan[EditsT]:
+        """Combine per-file facts into edits.
+
+        The default fixes each file with a fixable violation, handing its facts' data to ``rewrite``
+        unchanged: it suits codemods whose ``EditsT`` is their ``FactsT``.
+        """
         violations = [v for fact in facts for v in fact.violations]
-        edits = {fact.path: fact.data for fact in facts if any(v.fixable for v in fact.violations)}
+        edits = {
+            fact.path: cast(EditsT, fact.data)
+            for fact in facts
+            if any(v.fixable for v in fact.violations)
+        }
         return Plan(violations=violations, edits=edits)
 
-    def rewrite(self, source: SourceFile, edits: Any) -> cst.Module:
+    def rewrite(self, source: SourceFile, edits: EditsT) -> cst.Module:
         """Apply one file's edits and return the new tree. Runs in a worker."""
         raise NotImplementedError

@@ -43,11 +43,20 @@ def progress_bar(enabled: bool) -> Iterator[object]:
 
 
 def violation_line(violation: Violation) -> str:
-    """``path:line:col: [codemod] message (fixable | manual: reason)``."""
-    status = "fixable" if violation.fixable else f"manual: {violation.reason or 'not auto-fixable'}"
+    """``path:line:col: [codemod] message (fixable | manual: reason)``.
+
+    A manual violation with a reason id reads ``[manual: <reason-id>] reason``, so the id can be
+    looked up in the codemod's docs page.
+    """
+    if violation.fixable:
+        status = "(fixable)"
+    elif violation.reason_id:
+        status = f"[manual: {violation.reason_id}] {violation.reason or 'not auto-fixable'}"
+    else:
+        status = f"(manual: {violation.reason or 'not auto-fixable'})"
     return (
         f"{violation.path}:{violation.line}:{violation.col}: [{violation.codemod}] "
-        f"{violation.message} ({status})"
+        f"{violation.message} {status}"
     )
 
 

@@ -73,6 +73,8 @@ class Entry:
     reason: str = ""
     #: ``safe`` or ``review`` for a fixable entry; records written before tiers existed have none
     tier: str = field(default="", compare=False)
+    #: the manual-review reason's stable id (see Violation.reason_id); empty when there is none
+    reason_id: str = field(default="", compare=False)
 
     @property
     def safety(self) -> str:
@@ -93,6 +95,7 @@ class Entry:
             fixable=violation.fixable,
             reason=violation.reason,
             tier=violation.tier if violation.fixable else "",
+            reason_id=violation.reason_id,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -107,6 +110,8 @@ class Entry:
         }
         if self.reason:
             data["reason"] = self.reason
+        if self.reason_id:
+            data["reason_id"] = self.reason_id
         if self.fixable and self.tier:
             data["tier"] = self.tier
         return data
@@ -125,6 +130,7 @@ class Entry:
             fixable=bool(data["fixable"]),
             reason=str(data.get("reason", "")),
             tier=str(data.get("tier", "")),
+            reason_id=str(data.get("reason_id", "")),
         )
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic
+
+from backfix.typing_compat import TypeVar
 
 #: safety tiers (see docs/review.md): mechanically equivalent; kept by analysis but worth a look;
 #: reported, not rewritten.
 SAFE, REVIEW, MANUAL = "safe", "review", "manual"
 TIERS = (SAFE, REVIEW, MANUAL)
+
+DataT = TypeVar("DataT", default=Any)
 
 
 def stable_hash(*parts: str) -> str:
@@ -94,15 +98,16 @@ class FileError:
 
 
 @dataclass(frozen=True)
-class FileFacts:
+class FileFacts(Generic[DataT]):
     """What one codemod learned about one file in the analyze phase.
 
-    ``data`` is the codemod's own picklable payload for its plan phase.
+    ``data`` is the codemod's own picklable payload for its plan phase (the ``FactsT`` of
+    ``Codemod[FactsT, EditsT]``); None when the file gave it nothing to say.
     """
 
     path: str
     violations: tuple[Violation, ...] = ()
-    data: Any = None
+    data: DataT | None = None
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,8 @@ def _result(violation: Violation, rule_index: int, fix: dict[str, Any] | None) -
     }
     if violation.reason:
         result["properties"]["reason"] = violation.reason
+    if violation.reason_id:
+        result["properties"]["reasonId"] = violation.reason_id
     if fix is not None:
         result["fixes"] = [fix]
     return result
