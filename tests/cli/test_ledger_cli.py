@@ -312,6 +312,7 @@ def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@pytest.mark.slow  # starts a headless browser
 def test_burndown_page_renders_in_headless_chromium(repo: Path, tmp_path: Path) -> None:
     invoke("scan", "--codemod", "bare-except", "--jobs", "1")
     invoke("apply", "bare-except", "--max-files", "1", "--jobs", "1")
