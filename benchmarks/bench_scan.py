@@ -1,9 +1,14 @@
 """Throughput of `codemod scan` on a real corpus, as ratios to LibCST parsing measured in the same run.
 
-Usage: python benchmarks/bench_scan.py [--corpus DIR] [--codemod ID ...] [--jobs N] [--repeat K]
+Usage: python benchmarks/bench_scan.py [--corpus DIR | --webapp] [--codemod ID ...] [--jobs N]
+       [--repeat K] [--seed N] [--resources K]
 
-The default corpus is this interpreter's standard library (tests included). Timings on shared
-machines are noisy, so the script prints ratios against baselines measured in the same run:
+The default corpus is this interpreter's standard library (tests included); ``--webapp`` generates a
+Flask + FastAPI web-app corpus (``benchmarks/webapp_corpus.py``, deterministic by ``--seed``) and
+prints, per codemod and for all together, the whole-process CPU seconds of a cold ``-j 1`` scan
+against a LibCST parse of the same files in one process (CPU time is steadier than wall time on
+shared machines; each figure is the median of ``--repeat`` runs). Timings on shared machines are
+noisy, so the script prints ratios against baselines measured in the same run:
 
 * parse-kept: ``libcst.parse_module`` over just the files the codemods' text prefilter keeps;
 * parse-all:  ``libcst.parse_module`` over every file the scan discovers.
@@ -19,6 +24,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
+import statistics
 import subprocess
 import sys
 import sysconfig
@@ -30,6 +37,18 @@ import libcst as cst
 
 from backfix.discovery import discover, open_workspace
 from backfix.registry import all_codemods, get_codemod
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from webapp_corpus import write_corpus
+
+PARSE_SCRIPT = """
+import sys, libcst
+for path in sys.argv[1:]:
+    try:
+        libcst.parse_module(open(path, 'rb').read())
+    except Exception:
+        pass
+"""
 
 
 def parse_all(paths: list[Path]) -> tuple[float, int]:
@@ -67,6 +86,50 @@ def time_scan(corpus: Path, codemods: list[str], jobs: int | None, cache_dir: st
     return elapsed
 
 
+def child_cpu(command: list[str], env: dict[str, str] | None = None) -> float:
+    """User + system CPU seconds of ``command`` and every process it waited for (its workers)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(command, capture_output=True, env=env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1, 2):
+        raise SystemExit(f"{command[:4]} failed: {done.stderr.decode()[-2000:]}")
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def scan_cpu(corpus: Path, codemods: list[str]) -> float:
+    """CPU seconds of a cold one-worker `codemod scan` of ``corpus``."""
+    command = [sys.executable, "-m", "backfix", "--no-cache", "scan", "--path", str(corpus)]
+    command += ["--format", "json", "--no-ledger", "--jobs", "1"]
+    for codemod_id in codemods:
+        command += ["--codemod", codemod_id]
+    return child_cpu(command)
+
+
+def webapp_table(args: argparse.Namespace, classes: list[type]) -> None:
+    """Generate the web-app corpus and print the scan/parse CPU ratio per codemod."""
+    with tempfile.TemporaryDirectory() as out:
+        files = write_corpus(Path(out), args.seed, args.resources)
+        lines = sum(path.read_bytes().count(b"\n") for path in files)
+        corpus = Path(out) / "webapp"
+        print(f"web-app corpus: seed {args.seed}, {len(files)} files, {lines} lines")
+        parse_command = [sys.executable, "-c", PARSE_SCRIPT, *map(str, files)]
+        rows = [[cls.ID] for cls in classes] + [[c.ID for c in classes]]
+        parse_runs: list[float] = []
+        scan_runs: list[list[float]] = [[] for _ in rows]
+        for _ in range(args.repeat):
+            parse_runs.append(child_cpu(parse_command))
+            for index, row in enumerate(rows):
+                scan_runs[index].append(scan_cpu(corpus, row))
+        parse = statistics.median(parse_runs)
+        print(f"libcst parse, one process: {parse:6.2f} CPU s (median of {args.repeat})")
+        print(f"{'codemods':40} {'scan CPU s':>10} {'scan/parse':>10}  target")
+        for row, runs in zip(rows, scan_runs, strict=True):
+            cpu = statistics.median(runs)
+            label = ", ".join(row) if len(row) > 1 else row[0]
+            target = "<= 1.5" if len(row) > 1 else "<= 1.0"
+            print(f"{label:40} {cpu:10.2f} {cpu / parse:10.2f}x  {target}")
+
+
 def main() -> None:
     """Measure and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -74,7 +137,14 @@ def main() -> None:
     parser.add_argument("--codemod", action="append", default=[])
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--webapp", action="store_true", help="scan a generated web-app corpus")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--resources", type=int, default=40)
     args = parser.parse_args()
+    if args.webapp:
+        chosen = [get_codemod(c) for c in args.codemod] or list(all_codemods().values())
+        webapp_table(args, chosen)
+        return
 
     corpus: Path = args.corpus.resolve()
     classes = [get_codemod(c) for c in args.codemod] or list(all_codemods().values())

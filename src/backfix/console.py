@@ -113,3 +113,13 @@ def print_apply_summary(codemod_id: str, result: RunResult, written: str) -> Non
 def is_interactive() -> bool:
     """True when stderr is a terminal."""
     return sys.stderr.isatty()
+
+
+def print_error(message: str) -> None:
+    """``error: <message>`` on stderr."""
+    stderr.print(f"error: {message}", style="red", markup=False)
+
+
+def print_warning(message: str) -> None:
+    """``warning: <message>`` on stderr."""
+    stderr.print(f"warning: {message}", style="yellow", markup=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -128,45 +128,68 @@ def discover(workspace: Workspace, paths: Sequence[Path], exclude: Sequence[str]
     as the file it points to, and never replaced; links out of the repository are skipped, and a
     ``--path`` outside it is refused (PathError).
     """
-    given = list(paths or [Path.cwd()])
-    targets = [_check_target(workspace, p) for p in given]
+    targets = [_check_target(workspace, p) for p in list(paths or [Path.cwd()])]
     explicit = {workspace.rel(t) for t in targets if t.is_file()}
     found: set[str] = set()
     notes: list[str] = []
     if workspace.repo is not None:
-        # A folder the user names explicitly is walked even when git ignores it as a whole.
-        repo = workspace.repo
-        listed_targets = [
-            t
-            for t in targets
-            if t == workspace.root or not gitops.is_ignored(repo, workspace.rel(t))
-        ]
-        if listed_targets:
-            rel_targets = [workspace.rel(t) if t != workspace.root else "." for t in listed_targets]
-            for name in gitops.list_files(repo, rel_targets):
-                if name.endswith(".py") and (workspace.root / name).is_file():
-                    real = _real(workspace, name, notes)
-                    if real is not None:
-                        found.add(real)
+        listed = _git_targets(workspace, workspace.repo, targets)
+        git_files = _git_files(workspace, workspace.repo, listed)
+        found.update(_real_paths(workspace, git_files, notes))
         # A file named explicitly is taken even when git ignores it.
         found.update(workspace.rel(t) for t in targets if t.is_file() and t.suffix == ".py")
-        targets = [t for t in targets if t not in listed_targets]
+        targets = [t for t in targets if t not in listed]
     for target in targets:
         if target.is_file():
             found.add(workspace.rel(target))
-            continue
-        for dirpath, dirnames, filenames in os.walk(target):
-            dirnames[:] = sorted(
-                d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")
-            )
-            for filename in filenames:
-                if filename.endswith(".py"):
-                    rel = Path(dirpath, filename).relative_to(workspace.root).as_posix()
-                    real = _real(workspace, rel, notes)
-                    if real is not None:
-                        found.add(real)
-    files = sorted(rel for rel in found if rel in explicit or not is_excluded(rel, exclude))
-    return Discovery(files, sorted(set(notes)))
+        else:
+            found.update(_walk(workspace, target, notes))
+    return Discovery(_kept(found, explicit, exclude), sorted(set(notes)))
+
+
+def _git_targets(workspace: Workspace, repo: git.Repo, targets: Sequence[Path]) -> list[Path]:
+    """The targets git lists files for: a folder the user names explicitly is walked instead when
+    git ignores it as a whole."""
+    return [
+        t for t in targets if t == workspace.root or not gitops.is_ignored(repo, workspace.rel(t))
+    ]
+
+
+def _git_files(workspace: Workspace, repo: git.Repo, targets: Sequence[Path]) -> list[str]:
+    """The ``.py`` files git lists under ``targets`` (tracked, or untracked and not ignored)."""
+    if not targets:
+        return []
+    rel_targets = [workspace.rel(t) if t != workspace.root else "." for t in targets]
+    return [
+        name
+        for name in gitops.list_files(repo, rel_targets)
+        if name.endswith(".py") and (workspace.root / name).is_file()
+    ]
+
+
+def _walk(workspace: Workspace, folder: Path, notes: list[str]) -> Iterator[str]:
+    """The ``.py`` files under ``folder``, outside SKIP_DIRS and hidden folders."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        rels = [
+            Path(dirpath, filename).relative_to(workspace.root).as_posix()
+            for filename in filenames
+            if filename.endswith(".py")
+        ]
+        yield from _real_paths(workspace, rels, notes)
+
+
+def _kept(found: set[str], explicit: set[str], exclude: Sequence[str]) -> list[str]:
+    """``found`` without the excluded files, sorted; a file named explicitly is always kept."""
+    return sorted(rel for rel in found if rel in explicit or not is_excluded(rel, exclude))
+
+
+def _real_paths(workspace: Workspace, rels: Sequence[str], notes: list[str]) -> Iterator[str]:
+    """Each of ``rels`` under its real path; links out of the root are left out (with a note)."""
+    for rel in rels:
+        real = _real(workspace, rel, notes)
+        if real is not None:
+            yield real
 
 
 def _is_within(path: Path, root: Path) -> bool:

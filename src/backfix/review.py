@@ -213,50 +213,77 @@ def _local_changes(
     whole = [Change(0, codemod, (plan.path,), list(plan.hunks), tuple(sorted(violations)))]
     if plan.change.before is None or len(violations) < 2:
         return whole
-    owners = [
-        [n for n, v in enumerate(violations) if h.start <= v.line - 1 < max(h.end, h.start + 1)]
-        for h in plan.hunks
-    ]
-    group_of = _group(len(violations), owners)
-    if group_of is None:
+    split = _split(plan, violations)
+    if split is None:
         return whole  # a violation whose line no hunk touches: no way to tell its hunks apart
-    shared = [h for h, owned in zip(plan.hunks, owners, strict=True) if not owned]
-    changes: list[Change] = []
-    for group in sorted(set(group_of)):
-        own = [
-            h
-            for h, owned in zip(plan.hunks, owners, strict=True)
-            if owned and group_of[owned[0]] == group
-        ]
-        found = tuple(sorted(v for n, v in enumerate(violations) if group_of[n] == group))
-        changes.append(Change(0, codemod, (plan.path,), own, found, support=shared))
+    groups, shared = split
+    changes = [
+        Change(0, codemod, (plan.path,), own, found, support=shared) for own, found in groups
+    ]
     # Without shared hunks each change stands alone; what is finally written is checked in `keep`.
-    if shared and check:
-        for change in changes:
-            if _problem(plan, plan.content(change.hunks), change.hunks) is None:
-                change.support = []
-            elif _problem(plan, plan.content(change.all_hunks)) is not None:
-                return whole
-        if not any(c.support for c in changes):
-            for change in changes:  # needed by none alone: written with whichever is accepted
-                change.support = shared
+    if shared and check and not _settle_support(plan, changes, shared):
+        return whole
     return sorted(changes, key=lambda c: c.hunks[0].start)
 
 
-def _group(count: int, owners: list[list[int]]) -> list[int] | None:
-    """Per violation, its group: violations sharing a hunk decide together. None when one owns none."""
-    group = list(range(count))
+def _split(
+    plan: FilePlan, violations: list[Violation]
+) -> tuple[list[tuple[list[Hunk], tuple[Violation, ...]]], list[Hunk]] | None:
+    """The hunks and violations of each group (violations sharing a hunk decide together), and the
+    hunks on no violation's line (shared). None when a violation's line is in no hunk."""
+    owners = [_on_lines(hunk, violations) for hunk in plan.hunks]
+    if {n for owned in owners for n in owned} != set(range(len(violations))):
+        return None
+    links = ((owned[0], other) for owned in owners for other in owned[1:])
+    group_of = _connected(len(violations), links)
+    owned_hunks = [
+        (h, group_of[owned[0]]) for h, owned in zip(plan.hunks, owners, strict=True) if owned
+    ]
+    groups = [
+        (
+            [h for h, owner in owned_hunks if owner == group],
+            tuple(sorted(v for n, v in enumerate(violations) if group_of[n] == group)),
+        )
+        for group in sorted(set(group_of))
+    ]
+    shared = [h for h, owned in zip(plan.hunks, owners, strict=True) if not owned]
+    return groups, shared
+
+
+def _on_lines(hunk: Hunk, violations: list[Violation]) -> list[int]:
+    """The indexes of the violations on the lines ``hunk`` replaces (or where it inserts)."""
+    return [
+        n
+        for n, v in enumerate(violations)
+        if hunk.start <= v.line - 1 < max(hunk.end, hunk.start + 1)
+    ]
+
+
+def _settle_support(plan: FilePlan, changes: list[Change], shared: list[Hunk]) -> bool:
+    """Drop the shared hunks from each change that is valid without them; False when a change is
+    not valid even with them (the file is then one change)."""
+    for change in changes:
+        if _problem(plan, plan.content(change.hunks), change.hunks) is None:
+            change.support = []
+        elif _problem(plan, plan.content(change.all_hunks)) is not None:
+            return False
+    if not any(c.support for c in changes):
+        for change in changes:  # needed by none alone: written with whichever is accepted
+            change.support = shared
+    return True
+
+
+def _connected(count: int, links: Iterable[tuple[int, int]]) -> list[int]:
+    """Per item (0 to ``count - 1``), a representative of its group; ``links`` join two items."""
+    parent = list(range(count))
 
     def root(n: int) -> int:
-        while group[n] != n:
-            n = group[n]
+        while parent[n] != n:
+            n = parent[n]
         return n
 
-    for owned in owners:
-        for other in owned[1:]:
-            group[root(other)] = root(owned[0])
-    if {n for owned in owners for n in owned} != set(range(count)):
-        return None
+    for first, other in links:
+        parent[root(other)] = root(first)
     return [root(n) for n in range(count)]
 
 
@@ -326,39 +353,42 @@ def _units(plans: list[FilePlan], with_violations: set[str]) -> list[list[FilePl
     A new package ``__init__.py`` is shared: it goes with every unit that imports its package, and
     does not tie those units together.
     """
-    if any(_made_async(plan) for plan in plans):
-        return [plans] if plans else []
+    if not plans:
+        return []
     inits = [p for p in plans if p.change.before is None and p.path.endswith("__init__.py")]
     others = [p for p in plans if p not in inits]
-    parent = {plan.path: plan.path for plan in others}
-
-    def root(path: str) -> str:
-        while parent[path] != path:
-            path = parent[path]
-        return path
-
-    for plan in others:
-        for other in others:
-            if other is not plan and _imports(plan, other):
-                parent[root(other.path)] = root(plan.path)
-    roots = {root(plan.path) for plan in others}
-    anchored = {root(path) for path in with_violations if path in parent}
-    if roots - anchored or not others:
-        return [plans] if plans else []  # a changed file no file with violations imports
-    units: dict[str, list[FilePlan]] = {}
-    for plan in others:
-        units.setdefault(root(plan.path), []).append(plan)
+    if not others or any(_made_async(plan) for plan in plans):
+        return [plans]
+    units = _import_groups(others)
+    if not all(any(p.path in with_violations for p in unit) for unit in units):
+        return [plans]  # a changed file no file with violations imports
     for init in inits:
-        users = [unit for unit in units.values() if any(_imports(p, init) for p in unit)]
-        for unit in users or list(units.values()):
-            unit.append(init)
+        _add_init(units, init)
     return sorted(
-        (
-            sorted(unit, key=lambda p: (p.path not in with_violations, p.path))
-            for unit in units.values()
-        ),
+        (sorted(unit, key=lambda p: (p.path not in with_violations, p.path)) for unit in units),
         key=lambda unit: unit[0].path,
     )
+
+
+def _add_init(units: list[list[FilePlan]], init: FilePlan) -> None:
+    """A new ``__init__.py`` goes with every unit that imports its package (all when none does)."""
+    users = [unit for unit in units if any(_imports(p, init) for p in unit)]
+    for unit in users or units:
+        unit.append(init)
+
+
+def _import_groups(plans: list[FilePlan]) -> list[list[FilePlan]]:
+    """``plans`` grouped by import links (a file with the files it imports, transitively)."""
+    links = (
+        (i, j)
+        for i, plan in enumerate(plans)
+        for j, other in enumerate(plans)
+        if other is not plan and _imports(plan, other)
+    )
+    groups: dict[int, list[FilePlan]] = {}
+    for plan, group in zip(plans, _connected(len(plans), links), strict=True):
+        groups.setdefault(group, []).append(plan)
+    return list(groups.values())
 
 
 _DEF = re.compile(rb"^[ \t]*def[ \t]+(\w+)", re.MULTILINE)

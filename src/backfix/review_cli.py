@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import re
 import sys
-from typing import NoReturn
 
 import click
 
 from backfix import console, interactive, review
 from backfix.diff import unified_diff
+from backfix.exits import Failure
 from backfix.reports.apply_json import apply_document
 from backfix.results import RunResult, Violation
 from backfix.runner import CodemodSpec
@@ -26,13 +26,15 @@ _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\S+ @@")
 
 
 def check_selection(only: str | None, ask: bool, bisect: bool) -> None:
-    """Fail before any analysis when the selection options cannot work together or here."""
+    """Raise Failure before any analysis when the selection options cannot work together or here."""
     if (only is not None or ask) and bisect:
         # --bisect plans whole files again while it narrows a failure down: it would bring back
         # the changes left out here.
-        _fail("--bisect cannot keep an --only or --interactive selection; use --verify without it")
+        raise Failure(
+            "--bisect cannot keep an --only or --interactive selection; use --verify without it"
+        )
     if ask and not (sys.stdin.isatty() and sys.stderr.isatty()):
-        _fail("--interactive needs a terminal (stdin and stderr are not both one)")
+        raise Failure("--interactive needs a terminal (stdin and stderr are not both one)")
 
 
 def select(
@@ -60,11 +62,6 @@ def select(
     if len(chosen) == len(plan.changes) and not any(c.edited for c in chosen):
         return
     review.keep(plan, result, chosen, _analyzer(spec), spec.cls.LOCAL)
-
-
-def _fail(message: str) -> NoReturn:
-    console.stderr.print(f"error: {message}", style="red", markup=False)
-    sys.exit(2)
 
 
 def _analyzer(spec: CodemodSpec) -> review.Analyze:

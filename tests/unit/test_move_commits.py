@@ -374,7 +374,7 @@ def test_unparseable_service_module_leaves_everything_untouched(tmp_path: Path) 
 
 
 def test_templates_option_overrides_the_method_template(tmp_path: Path) -> None:
-    templates = tmp_path / "tpl" / "code" / "move-commits"
+    templates = tmp_path / "tpl" / "move-commits"
     templates.mkdir(parents=True)
     (templates / "method.py.j2").write_text(
         "@staticmethod\n"
@@ -442,7 +442,7 @@ def test_describe_example_rewrites_the_route() -> None:
     ],
 )
 def test_service_location(route: str, expected: tuple[str, str]) -> None:
-    from backfix.builtin_codemods._move_commits.placement import service_location
+    from backfix.builtin_codemods.move_commits.placement import service_location
 
     location = service_location(
         route, ["routes", "routers", "views", "api"], "services", "{name}_service"
@@ -451,8 +451,8 @@ def test_service_location(route: str, expected: tuple[str, str]) -> None:
 
 
 def test_relative_imports_are_rerooted_for_the_service() -> None:
-    from backfix.builtin_codemods._move_commits.model import ImportNeed
-    from backfix.builtin_codemods._move_commits.placement import service_import
+    from backfix.builtin_codemods.move_commits.model import ImportNeed
+    from backfix.builtin_codemods.move_commits.placement import service_import
 
     def is_package(folder: str) -> bool:
         return folder in {"app", "app/routes", "app/services"}

@@ -13,16 +13,16 @@ from typing import Any
 
 import libcst as cst
 import pytest
+from backfix.builtin_codemods.move_commits.analyze import Analyzer
+from backfix.builtin_codemods.move_commits.frameworks import DEFAULT_SESSION_NAMES
+from backfix.builtin_codemods.move_commits.model import OutputFacts
+from backfix.builtin_codemods.move_commits.output import attach_output
+from backfix.builtin_codemods.move_commits.rewrite import drop_definitions
 
 from backfix.discovery import Workspace
 from backfix.imports import first_party_packages
 from backfix.registry import get_codemod
 from backfix.runner import CodemodSpec, RunOptions, run
-from codemods._move_commits.analysis import Analyzer
-from codemods._move_commits.frameworks import DEFAULT_SESSION_NAMES
-from codemods._move_commits.model import OutputFacts
-from codemods._move_commits.output import attach_output
-from codemods._move_commits.rewrite import drop_definitions
 
 FASTAPI_HEADER = """\
 from typing import Annotated
@@ -209,7 +209,7 @@ def post():
 
 
 def test_method_name_template_overrides_the_name(tmp_path: Path) -> None:
-    templates = tmp_path / "tpl" / "code" / "move-commits"
+    templates = tmp_path / "tpl" / "move-commits"
     templates.mkdir(parents=True)
     (templates / "method_name.txt.j2").write_text("{{ verb }}_{{ subject }}_now\n")
     root = _project(

@@ -12,7 +12,7 @@ from .model import Definition, Extraction, ImportNeed
 from .placement import free_name
 from .typing_plan import TypingContext
 
-NAME_TEMPLATE = "code/move-commits/method_name.txt.j2"
+NAME_TEMPLATE = "move-commits/method_name.txt.j2"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
+from backfix.cst_utils import last_name
+
 from . import chains as ch
 from .model import (
     DEP_PREFIX,
@@ -30,7 +32,7 @@ from .model import (
     Key,
     ModuleFacts,
 )
-from .plumbing import scan_plumbing
+from .plumbing_analyze import scan_plumbing
 
 #: AsyncSession members that must be awaited.
 ASYNC_SESSION_METHODS = frozenset(
@@ -124,13 +126,8 @@ def module_name(path: str) -> str:
 
 
 def _last_name(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return node.attr.value
-    if isinstance(node, cst.Call):
-        return _last_name(node.func)
-    return ""
+    """The last name of ``node``; a subscript has none here (``Repo[Job]`` as a base is not ``Repo``)."""
+    return last_name(node, through_subscript=False)
 
 
 def _code(node: cst.CSTNode) -> str:

@@ -24,7 +24,7 @@ from backfix.imports import (
 )
 from backfix.templating import render
 
-from .analysis import Unit
+from .analyze import Unit
 from .frameworks import dotted
 from .model import (
     MethodSpec,
@@ -37,7 +37,7 @@ from .syntax import code_of
 PLACEHOLDER = "__backfix_body__"
 #: calls with more arguments than this pass them all by keyword.
 MAX_POSITIONAL = 3
-TEMPLATE_DIR = "code/move-commits"
+TEMPLATE_DIR = "move-commits"
 
 
 class PlanMismatch(Exception):

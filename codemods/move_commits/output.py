@@ -12,7 +12,7 @@ from dataclasses import replace
 import libcst as cst
 from libcst.metadata import Assignment, ImportAssignment
 
-from .analysis import Analyzer, Unit
+from .analyze import Analyzer, Unit
 from .definitions import Definitions
 from .method_names import WriteNamer
 from .model import Definition, OutputFacts, Param, TypeInfo

@@ -12,9 +12,9 @@ from backfix.bindings import import_aliases
 from backfix.imports import ImportSpec, add_imports
 
 from . import chains as ch
+from .analyze import Site, module_name, scan
 from .model import FileEdits, Key
 from .plumbing_rewrite import PlumbingRewrite
-from .scan import Site, module_name, scan
 
 #: every name a rewrite may import, and from where.
 IMPORTABLE = {

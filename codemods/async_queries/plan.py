@@ -11,14 +11,20 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+from backfix.codemod import Plan as CodemodPlan
+from backfix.codemod import ProjectContext
 from backfix.discovery import SKIP_DIRS, is_excluded
+from backfix.results import REVIEW, FileFacts, Violation
+from backfix.source import SourceError, parse_cst
 
 from . import lazy
-from .mappings import CUSTOM_FIX, Mappings
+from .analyze import ROOT_UNTYPED, module_name, scan
+from .mappings import CUSTOM_FIX, Mappings, read_mappings
 from .model import (
     ASYNC,
     DEP_PREFIX,
@@ -35,9 +41,9 @@ from .model import (
     ModuleFacts,
     Target,
 )
-from .plumbing import P_DEP, P_ENGINE, P_FACTORY
-from .plumbing_plan import PlumbingOptions, PlumbingPlan, PlumbingPlanner
-from .scan import ROOT_UNTYPED, module_name
+from .plumbing_analyze import P_DEP, P_ENGINE, P_FACTORY
+from .plumbing_plan import PlumbingOptions, PlumbingPlan, PlumbingPlanner, is_test
+from .targets import plumbing_options, project_versions, target_of
 
 FuncRef = tuple[str, str]  # (module, qualified name)
 _MAX_EXTRA_BYTES = 1_000_000
@@ -710,3 +716,147 @@ def _phrase(blocker: str) -> str:
     if blocker.startswith(("inside", "at ")):
         return blocker
     return f"in a function that cannot become async: {blocker}"
+
+
+# -- the plan phase of the codemod ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What the codemod's options ask of one plan."""
+
+    codemod_id: str
+    mode: str
+    convert_engine: bool
+    session_names: list[str]
+    options: Mapping[str, Any]
+
+
+def plan_project(
+    request: PlanRequest, facts: Sequence[FileFacts], project: ProjectContext
+) -> CodemodPlan:
+    """Pick modes, propagate `async` across the project, settle manual reviews."""
+    modules = [f.data for f in facts if isinstance(f.data, ModuleFacts)]
+    known = {m.path for m in modules}
+    exclude = [str(g) for g in project.config.get("exclude", [])]
+    others = project_files(project.root, exclude, known)
+    loaded = set(known)
+    texts: dict[str, bytes] = {}
+
+    def load_extra(names: set[str]) -> list[ModuleFacts]:
+        if not names:
+            return []
+        words = b"|".join(re.escape(n.encode()) for n in sorted(names))
+        pattern = re.compile(rb"\b(?:" + words + rb")\b")
+        wanted = [p for p in others if p not in loaded and pattern.search(_text(project, p, texts))]
+        loaded.update(wanted)
+        return _scan_extra(project, wanted, texts, request.session_names)
+
+    def db_module() -> str:
+        for module in modules:
+            if module.defines_db:
+                return module.module
+        return find_db_module(project.root, others)
+
+    versions = project_versions(project)
+    extras: list[ModuleFacts] = []
+
+    def load_and_keep(names: set[str]) -> list[ModuleFacts]:
+        found = load_extra(names)
+        extras.extend(found)
+        return found
+
+    mode = request.mode
+    convert = mode == "async" or (mode == "auto" and request.convert_engine)
+    if convert and mode == "auto" and any(_sync_plumbing(m) for m in modules):
+        mode = "async"  # the sessions are about to become AsyncSession
+    mappings = read_mappings(project.root, sorted(known) + others)
+    options = plumbing_options(project, versions, request.options) if convert else None
+
+    def plan_once(plumbing: PlumbingOptions | None) -> tuple[Planner, PlanOutcome]:
+        planner = Planner(
+            modules,
+            mode,
+            load_and_keep,
+            mappings,
+            project.read,
+            dynamic_paths=sorted({f.path for f in facts}),
+            target=target_of(versions),
+            plumbing=plumbing,
+        )
+        for extra in list(extras):
+            planner.index.add(extra)
+        return planner, planner.run(db_module)
+
+    planner, outcome = plan_once(options)
+    stop = _plumbing_stop(planner)
+    if options is not None and stop is not None:
+        _, outcome = plan_once(replace(options, refuse=stop))
+    violations = [
+        Violation(
+            path=f.path,
+            line=f.line,
+            col=f.col + 1,  # LibCST columns are 0-based; violations carry 1-based ones
+            codemod=request.codemod_id,
+            message=f.message,
+            fixable=f.fixable,
+            reason=f.reason,
+            scope=f.scope,
+            snippet=f.snippet,
+            tier=REVIEW,
+        )
+        for f in outcome.findings
+    ]
+    assumed = ", ".join(found.describe() for found in versions.values())
+    return CodemodPlan(
+        violations=violations,
+        edits=dict(outcome.edits),
+        notes=outcome.notes,
+        assumptions=[f"{request.codemod_id}: {assumed}"],
+    )
+
+
+def _text(project: ProjectContext, rel: str, texts: dict[str, bytes]) -> bytes:
+    if rel not in texts:
+        raw = project.read(rel) or b""
+        texts[rel] = raw if len(raw) <= _MAX_EXTRA_BYTES else b""
+    return texts[rel]
+
+
+def _scan_extra(
+    project: ProjectContext, paths: list[str], texts: dict[str, bytes], session_names: list[str]
+) -> list[ModuleFacts]:
+    """Facts of project files outside the scanned paths: callers live there too."""
+    found: list[ModuleFacts] = []
+    for rel in paths:
+        raw = _text(project, rel, texts)
+        try:
+            module = parse_cst(raw)
+            result, _ = scan(rel, module, raw.decode("utf-8", "replace"), session_names)
+        except (SourceError, RecursionError):
+            continue
+        found.append(result.facts)
+    return found
+
+
+def _plumbing_stop(planner: Planner) -> tuple[str, int, str] | None:
+    """A caller that cannot await what the plumbing made async: then the unit stays manual.
+
+    Tests are reported where they stop, like any propagation boundary; they do not block the app.
+    """
+    for path, line, trail in planner.plumbing_stops:
+        if not is_test(path):
+            name = trail.split(" ← ")[-1]
+            why = (
+                f"a caller cannot await `{name}`, which the conversion makes async (chain: {trail})"
+            )
+            return path, line, why
+    return None
+
+
+def _sync_plumbing(module: ModuleFacts) -> bool:
+    """Does the module create sync engines or sessions (what ``convert_engine`` converts)?"""
+    return module.plumbing is not None and any(
+        role in {"create_engine", "sessionmaker", "Session"}
+        for _, role, _ in module.plumbing.symbols
+    )

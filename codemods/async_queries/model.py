@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .plumbing import PlumbingFacts
+    from .plumbing_analyze import PlumbingFacts
 
 #: a node's source range: start line, start column, end line, end column.
 Key = tuple[int, int, int, int]

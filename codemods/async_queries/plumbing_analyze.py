@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
+from backfix.cst_utils import dotted
+
 from .model import Key
 
 #: where the sync names come from; the value is the role the name plays.
@@ -103,15 +105,6 @@ def _code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
 
 
-def _dotted(node: cst.BaseExpression | None) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        owner = _dotted(node.value)
-        return f"{owner}.{node.attr.value}" if owner else ""
-    return ""
-
-
 def url_fact(node: cst.BaseExpression, key_of: Callable[[cst.CSTNode], Key]) -> UrlFact:
     """The form of a URL expression; ``key_of`` gives a node's position."""
     key = key_of(node)
@@ -131,13 +124,13 @@ def url_fact(node: cst.BaseExpression, key_of: Callable[[cst.CSTNode], Key]) -> 
     if isinstance(node, cst.Name):
         return UrlFact("name", name=node.value, code=node.value)
     if isinstance(node, cst.Call):
-        func = _dotted(node.func)
+        func = dotted(node.func)
         if func in {"os.environ.get", "os.getenv", "environ.get", "getenv"} and node.args:
             first = node.args[0].value
             var = first.evaluated_value if isinstance(first, cst.SimpleString) else None
             default = url_fact(node.args[1].value, key_of) if len(node.args) > 1 else UrlFact("")
             return UrlFact("env", default.scheme, default.key, str(var or "?"), _code(node))
-    if isinstance(node, cst.Subscript) and _dotted(node.value) in {"os.environ", "environ"}:
+    if isinstance(node, cst.Subscript) and dotted(node.value) in {"os.environ", "environ"}:
         return UrlFact("env", name="?", code=_code(node))
     return UrlFact("unknown", code=_code(node))
 
@@ -258,7 +251,7 @@ class PlumbingScanner(cst.CSTVisitor):
             self.constants.append((target.value, fact))
         if (
             isinstance(value, cst.Subscript)
-            and _dotted(value.value).endswith("Annotated")
+            and dotted(value.value).endswith("Annotated")
             and value.slice
             and isinstance(value.slice[0].slice, cst.Index)
             and self.role(value.slice[0].slice.value) == "Session"
@@ -411,7 +404,7 @@ class PlumbingScanner(cst.CSTVisitor):
 
     def _engine_argument(self, node: cst.Call) -> None:
         """``event.listen(engine, ...)`` / ``@listens_for(engine, ...)``: hooks on the sync engine."""
-        callee = _dotted(node.func).rsplit(".", 1)[-1]
+        callee = dotted(node.func).rsplit(".", 1)[-1]
         if callee in {"listen", "listens_for"} and node.args:
             first = node.args[0].value
             if isinstance(first, cst.Name):
@@ -453,7 +446,7 @@ class PlumbingScanner(cst.CSTVisitor):
                 current = parent
                 continue
             if isinstance(parent, cst.Assign) and isinstance(current, cst.Subscript):
-                return _dotted(current.value).endswith("Annotated")
+                return dotted(current.value).endswith("Annotated")
             return False
         return False
 
@@ -537,11 +530,11 @@ def _yields_session(node: cst.FunctionDef) -> str | None:
 
 
 def _session_call(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Call) and "Session" in _dotted(node.func)
+    return isinstance(node, cst.Call) and "Session" in dotted(node.func)
 
 
 def scan_plumbing(wrapper: MetadataWrapper) -> PlumbingFacts:
-    """The plumbing facts of a module (``wrapper`` as built by :func:`.scan.scan`)."""
+    """The plumbing facts of a module (``wrapper`` as built by :func:`.analyze.scan`)."""
     scanner = PlumbingScanner()
     wrapper.visit(scanner)
     return scanner.facts()

@@ -144,6 +144,10 @@ class _Commit:
     reason: str = ""
 
 
+#: the statements one commit's unit spans: start, end, the commit, whether a `try` was lifted.
+_Range = tuple[int, int, cst.Call, bool]
+
+
 @dataclass
 class _Region:
     """What a statement (or the moved part of one) contains."""
@@ -364,7 +368,37 @@ class Analyzer:
             for call in calls:
                 self._site(call, None, reason)
             return
-        chosen: dict[int, tuple[cst.IndentedBlock, list[tuple[int, int, cst.Call, bool]]]] = {}
+        chosen = self._unit_ranges(function, calls)
+        # Statements of every unit of this function: their writes are committed by that unit.
+        self._owned = {
+            id(stmt)
+            for block, entries in chosen.values()
+            for start, end, _call, _lifted in entries
+            for stmt in block.body[start : end + 1]
+        }
+        count = 0
+        units: list[Unit] = []
+        for block, entries in chosen.values():
+            previous_end = -1
+            for start, end, unit_calls, lifted in _merged_ranges(entries):
+                count += 1
+                unit = Unit(f"{ordinal}.{count}", function, block, start, end, unit_calls)
+                try:
+                    self._evaluate(unit, previous_end, lifted)
+                except Unmovable as exc:
+                    unit.reason = self._with_exits(unit, start, previous_end, lifted, str(exc))
+                    if unit.reason and not lifted:
+                        unit.reason = self._with_condition(unit, unit.reason)
+                previous_end = end
+                units.append(unit)
+        self._record_units(units)
+
+    def _unit_ranges(
+        self, function: cst.FunctionDef, calls: list[cst.Call]
+    ) -> dict[int, tuple[cst.IndentedBlock, list[_Range]]]:
+        """Per statement list, the statements each commit's unit spans (sites of the commits
+        that cannot be placed are recorded)."""
+        chosen: dict[int, tuple[cst.IndentedBlock, list[_Range]]] = {}
         for call in calls:
             placed = self._place(function, call)
             if isinstance(placed, str):
@@ -381,36 +415,10 @@ class Analyzer:
             ):
                 start = end
             chosen.setdefault(id(block), (block, []))[1].append((start, end, call, lifted_try))
-        # Statements of every unit of this function: their writes are committed by that unit.
-        self._owned = {
-            id(stmt)
-            for block, entries in chosen.values()
-            for start, end, _call, _lifted in entries
-            for stmt in block.body[start : end + 1]
-        }
-        count = 0
-        units: list[Unit] = []
-        for block, entries in chosen.values():
-            entries.sort(key=lambda e: (e[1], e[0]))
-            merged: list[tuple[int, int, list[cst.Call], bool]] = []
-            for start, end, call, lifted in entries:
-                if merged and start <= merged[-1][1]:
-                    prev = merged[-1]
-                    merged[-1] = (min(prev[0], start), max(prev[1], end), [*prev[2], call], lifted)
-                else:
-                    merged.append((start, end, [call], lifted))
-            previous_end = -1
-            for start, end, unit_calls, lifted in merged:
-                count += 1
-                unit = Unit(f"{ordinal}.{count}", function, block, start, end, unit_calls)
-                try:
-                    self._evaluate(unit, previous_end, lifted)
-                except Unmovable as exc:
-                    unit.reason = self._with_exits(unit, start, previous_end, lifted, str(exc))
-                    if unit.reason and not lifted:
-                        unit.reason = self._with_condition(unit, unit.reason)
-                previous_end = end
-                units.append(unit)
+        return chosen
+
+    def _record_units(self, units: list[Unit]) -> None:
+        """Keep the units of one function and record a site per commit."""
         for unit in units:
             owner = self._absorbing_unit(unit, units)
             if owner is not None:
@@ -443,6 +451,16 @@ class Analyzer:
         self, function: cst.FunctionDef, call: cst.Call
     ) -> tuple[cst.IndentedBlock, int, bool] | str:
         """The statement list and index of the statement that ends the unit of ``call``."""
+        candidates = self._candidates(function, call)
+        if isinstance(candidates, str):
+            return candidates
+        return self._first_movable(candidates)
+
+    def _candidates(
+        self, function: cst.FunctionDef, call: cst.Call
+    ) -> list[tuple[cst.IndentedBlock, int, bool]] | str:
+        """Where the unit of ``call`` could end, innermost first: the statement holding it (its
+        outermost loop), then each ``try`` around it up to an ``if``/``with`` or the function."""
         chain: list[cst.CSTNode] = []
         current: cst.CSTNode | None = call
         while current is not None and current is not function:
@@ -481,6 +499,12 @@ class Analyzer:
             if isinstance(owner, cst.Else):
                 return "commit in the `else` of a `try` or loop"
             return f"commit inside `{type(owner).__name__}`"
+        return candidates
+
+    def _first_movable(
+        self, candidates: list[tuple[cst.IndentedBlock, int, bool]]
+    ) -> tuple[cst.IndentedBlock, int, bool] | str:
+        """The outermost candidate whose statement may end a unit, or why none may."""
         reasons: list[str] = []
         lifted_reason = ""
         for block, index, was_lifted in reversed(candidates):
@@ -661,7 +685,6 @@ class Analyzer:
         return region
 
     def _node_reason(self, node: cst.CSTNode, stmt: cst.CSTNode, region: _Region) -> str:
-        index = self.index
         if isinstance(node, cst.Return):
             return "returns early (`return`) inside the unit of work"
         if isinstance(node, (cst.Yield,)):
@@ -672,64 +695,66 @@ class Analyzer:
             return "defines a nested function or class"
         if isinstance(node, cst.Raise):
             region.raises = True
-            if node.exc is not None and index.is_http_exception(node.exc):
+            if node.exc is not None and self.index.is_http_exception(node.exc):
                 return "raises an HTTP error inside the unit of work"
             return ""
         if isinstance(node, cst.Call):
-            func = node.func
-            if isinstance(func, cst.Name) and index.is_builtin(func, DYNAMIC_BUILTINS):
-                return f"uses dynamic `{func.value}()`"
-            if isinstance(func, cst.Attribute) and func.attr.value == "abort":
-                return f"calls the framework (`{code_of(func)}()`)"
-            if is_guard_name(last_name(func)):
-                return f"calls `{code_of(func)}()`, a check that may stop the request"
-            reader = self._reader_call(node)
-            if reader is not None:
-                return self._hoist_call(node, reader, stmt, region)
-            if self._is_presentation(node):
-                return f"builds the response (`{code_of(func)}()`) inside the unit of work"
-            if (
-                isinstance(func, cst.Attribute)
-                and func.attr.value in SESSION_WRITES
-                and index.is_session(func.value)
-            ):
-                region.writes = True
-            return ""
+            return self._call_reason(node, stmt, region)
         if isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign, cst.Del)):
-            targets: list[cst.CSTNode]
-            if isinstance(node, cst.Assign):
-                targets = [t.target for t in node.targets]
-            elif isinstance(node, cst.Del):
-                targets = [node.target]
-            else:
-                targets = [node.target]
-            for target in targets:
-                for part in target_parts(target):
-                    if isinstance(part, (cst.Attribute, cst.Subscript)):
-                        region.writes = region.writes or isinstance(part, cst.Attribute)
+            region.writes = region.writes or _writes_attribute(node)
             return ""
-        if isinstance(node, cst.Name):
-            field = self._form_field_read(node)
-            if field is not None:
-                # `form.title.data`: the route reads the submitted value and passes it.
-                hoist = Hoist(node, field, FrameworkUse("form", node.value))
-                hoist.conditional = is_conditional(index, field, stmt)
-                region.hoists.append(hoist)
-                return ""
+        if isinstance(node, cst.Name) and self._hoist_form_field(node, stmt, region):
+            return ""
         if isinstance(node, (cst.Name, cst.Attribute)):
-            use = index.framework_use(node)
-            if use is None:
-                return ""
-            parent = index.parent(node)
-            if isinstance(parent, cst.Attribute) and parent.attr is node:
-                return ""
-            if use.kind == "reader":
-                # Hoisted with its call (see `_reader_call`); anywhere else it is passed on.
-                if isinstance(parent, cst.Call) and parent.func is node:
-                    return ""
-                return f"passes the request-dependent `{code_of(node)}` on"
-            return self._hoist(node, use, stmt, region)
+            return self._framework_reason(node, stmt, region)
         return ""
+
+    def _call_reason(self, node: cst.Call, stmt: cst.CSTNode, region: _Region) -> str:
+        func = node.func
+        if isinstance(func, cst.Name) and self.index.is_builtin(func, DYNAMIC_BUILTINS):
+            return f"uses dynamic `{func.value}()`"
+        if isinstance(func, cst.Attribute) and func.attr.value == "abort":
+            return f"calls the framework (`{code_of(func)}()`)"
+        if is_guard_name(last_name(func)):
+            return f"calls `{code_of(func)}()`, a check that may stop the request"
+        reader = self._reader_call(node)
+        if reader is not None:
+            return self._hoist_call(node, reader, stmt, region)
+        if self._is_presentation(node):
+            return f"builds the response (`{code_of(func)}()`) inside the unit of work"
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in SESSION_WRITES
+            and self.index.is_session(func.value)
+        ):
+            region.writes = True
+        return ""
+
+    def _hoist_form_field(self, node: cst.Name, stmt: cst.CSTNode, region: _Region) -> bool:
+        """``form.title.data``: the route reads the submitted value and passes it."""
+        field = self._form_field_read(node)
+        if field is None:
+            return False
+        hoist = Hoist(node, field, FrameworkUse("form", node.value))
+        hoist.conditional = is_conditional(self.index, field, stmt)
+        region.hoists.append(hoist)
+        return True
+
+    def _framework_reason(
+        self, node: cst.Name | cst.Attribute, stmt: cst.CSTNode, region: _Region
+    ) -> str:
+        use = self.index.framework_use(node)
+        if use is None:
+            return ""
+        parent = self.index.parent(node)
+        if isinstance(parent, cst.Attribute) and parent.attr is node:
+            return ""
+        if use.kind == "reader":
+            # Hoisted with its call (see `_reader_call`); anywhere else it is passed on.
+            if isinstance(parent, cst.Call) and parent.func is node:
+                return ""
+            return f"passes the request-dependent `{code_of(node)}` on"
+        return self._hoist(node, use, stmt, region)
 
     def _reader_call(self, call: cst.Call) -> FrameworkUse | None:
         """A call whose value depends on the request: a framework reader (flask_babel's
@@ -804,47 +829,9 @@ class Analyzer:
             return f"uses `{use.name}`"
         if use.kind == "effect":
             return f"uses the framework object `{dotted(root) or use.name}`"
-        expr: cst.CSTNode = root
-        while True:
-            parent = index.parent(expr)
-            if isinstance(parent, cst.Attribute) and parent.value is expr:
-                grand = index.parent(parent)
-                if (
-                    isinstance(grand, cst.Call)
-                    and grand.func is parent
-                    and (parent.attr.value not in READER_METHODS or not only_literals(grand.args))
-                ):
-                    break
-                if is_store(index, parent):
-                    # `current_user` is the user model behind a proxy: writing its attributes is
-                    # a model write, done in the service on the value the route passes.
-                    if expr is root and not _is_current_user(use):
-                        return f"writes to `{code_of(parent)}`"
-                    break
-                expr = parent
-                continue
-            if isinstance(parent, cst.Subscript) and parent.value is expr:
-                if is_store(index, parent):
-                    if expr is root:
-                        return f"writes to `{code_of(parent)}`"
-                    break
-                if not only_literals(parent.slice):
-                    break
-                expr = parent
-                continue
-            if (
-                isinstance(parent, cst.Call)
-                and parent.func is expr
-                and isinstance(expr, cst.Attribute)
-                and expr.attr.value in READER_METHODS
-                and only_literals(parent.args)
-            ):
-                expr = parent
-                continue
-            if isinstance(parent, cst.Await) and parent.expression is expr:
-                expr = parent
-                continue
-            break
+        expr = self._read_extent(root, use)
+        if isinstance(expr, str):
+            return expr
         if expr is root and not _is_current_user(use):
             if use.kind == "self":
                 return f"uses `{use.name}` beyond reading attributes"
@@ -862,6 +849,51 @@ class Analyzer:
                 )
         region.hoists.append(hoist)
         return ""
+
+    def _read_extent(self, root: cst.CSTNode, use: FrameworkUse) -> cst.CSTNode | str:
+        """The whole read that starts at the framework object ``root`` (``request.json.get("x")``
+        for ``request``), or why it cannot be hoisted (it is written to)."""
+        expr: cst.CSTNode = root
+        while True:
+            parent = self.index.parent(expr)
+            if isinstance(parent, cst.Attribute) and parent.value is expr:
+                grand = self.index.parent(parent)
+                if (
+                    isinstance(grand, cst.Call)
+                    and grand.func is parent
+                    and (parent.attr.value not in READER_METHODS or not only_literals(grand.args))
+                ):
+                    return expr
+                if is_store(self.index, parent):
+                    # `current_user` is the user model behind a proxy: writing its attributes is
+                    # a model write, done in the service on the value the route passes.
+                    if expr is root and not _is_current_user(use):
+                        return f"writes to `{code_of(parent)}`"
+                    return expr
+                expr = parent
+                continue
+            if isinstance(parent, cst.Subscript) and parent.value is expr:
+                if is_store(self.index, parent):
+                    if expr is root:
+                        return f"writes to `{code_of(parent)}`"
+                    return expr
+                if not only_literals(parent.slice):
+                    return expr
+                expr = parent
+                continue
+            if (
+                isinstance(parent, cst.Call)
+                and parent.func is expr
+                and isinstance(expr, cst.Attribute)
+                and expr.attr.value in READER_METHODS
+                and only_literals(parent.args)
+            ):
+                expr = parent
+                continue
+            if isinstance(parent, cst.Await) and parent.expression is expr:
+                expr = parent
+                continue
+            return expr
 
     def _failure_key(self, hoist: Hoist) -> str | None:
         """``None`` when the read cannot fail; else what an earlier read must have read for
@@ -916,6 +948,45 @@ class Analyzer:
     def _evaluate(
         self, unit: Unit, previous_end: int, lifted: bool, allow_exits: bool = False
     ) -> None:
+        """Settle what of ``unit`` moves, its parameters, return values and service body; raises
+        ``Unmovable`` with the reason when it must stay in the route."""
+        stmts = self._unit_statements(unit, previous_end, lifted, allow_exits)
+        moved_roots = self._moved_roots(unit, stmts)
+        region = self._region(moved_roots)
+        if region.reason:
+            raise Unmovable(region.reason)
+        self._check_declared(unit, moved_roots)
+        moved_ids = {id(n) for root in moved_roots for n in iter_nodes(root)}
+        self._check_moved_reads(stmts, moved_roots, moved_ids, region.hoists)
+        hoisted_ids = {id(n) for h in region.hoists for n in iter_nodes(h.expr)}
+        flow = self._unit_flow(unit, hoisted_ids)
+        live = flow.live_in(stmts, self._live_after(unit))
+        params, imports, route_names = self._free_names(
+            unit, moved_roots, moved_ids, region.hoists, live
+        )
+        returns = self._returns(unit, moved_ids)
+        self._check_definite(flow, stmts, returns, {p.name for p in params})
+        if unit.exits:
+            returns = self._exit_returns(unit, flow, stmts, returns, params, moved_ids)
+            self._check_exit_reads(unit, stmts, region.hoists)
+        self._check_handlers_end(unit, returns)
+        preferred, dropped = self._foldable(stmts, region.hoists, live)
+        unit.params = self._all_params(moved_roots, params, region.hoists, preferred)
+        unit.returns = returns
+        if unit.exits:
+            unit.exit_block = self._exit_block(unit.exits[0])
+        if unit.exits and returns:
+            unit.status = unique("committed", self._function_names(function_node=unit.function))
+        body_code = self._service_body(unit, stmts, region.hoists, dropped)
+        unit.extraction = self._extraction(
+            unit, body_code, imports, route_names, status=bool(unit.exits)
+        )
+
+    def _unit_statements(
+        self, unit: Unit, previous_end: int, lifted: bool, allow_exits: bool
+    ) -> list[cst.BaseStatement]:
+        """Fix where ``unit`` starts (after input parsing and guards) and return the statements
+        that move; raises ``Unmovable`` when what stays before them splits the unit of work."""
         body = unit.block.body
         start = unit.start
         end_stmt = body[unit.end]
@@ -948,10 +1019,10 @@ class Analyzer:
         if allow_exits:
             unit.exits = [s for s in stmts[:-1] if isinstance(s, cst.If) and self._is_exit(s)]
             self._check_exits(unit, stmts)
-        moved_roots = self._moved_roots(unit, stmts)
-        region = self._region(moved_roots)
-        if region.reason:
-            raise Unmovable(region.reason)
+        return stmts
+
+    def _check_declared(self, unit: Unit, moved_roots: list[cst.CSTNode]) -> None:
+        """The moved code must not use a name the route declares ``global``/``nonlocal``."""
         declared = {
             name.value
             for node in iter_nodes(unit.function.body, into_scopes=False)
@@ -966,56 +1037,65 @@ class Analyzer:
                     and not self._is_label(node)
                 ):
                     raise Unmovable(f"uses `{node.value}`, declared `global`/`nonlocal`")
-        moved_ids = {id(n) for root in moved_roots for n in iter_nodes(root)}
-        self._check_hoists(region.hoists, moved_ids)
-        self._check_form_stores(region.hoists, moved_roots)
-        self._check_read_order(stmts, region.hoists)
-        hoisted_ids = {id(n) for h in region.hoists for n in iter_nodes(h.expr)}
-        flow = self._unit_flow(unit, hoisted_ids)
-        live = flow.live_in(stmts, self._live_after(unit))
-        params, imports, route_names = self._free_names(
-            unit, moved_roots, moved_ids, region.hoists, live
-        )
-        returns = self._returns(unit, moved_ids)
-        self._check_definite(flow, stmts, returns, {p.name for p in params})
-        if unit.exits:
-            returns = self._exit_returns(unit, flow, stmts, returns, params, moved_ids)
-            self._check_exit_reads(unit, stmts, region.hoists)
-        self._check_handlers_end(unit, returns)
+
+    def _check_moved_reads(
+        self,
+        stmts: Sequence[cst.CSTNode],
+        roots: list[cst.CSTNode],
+        moved_ids: set[int],
+        hoists: list[Hoist],
+    ) -> None:
+        """The framework reads the route evaluates before the call must not depend on the moved
+        code, be changed by it, or come after an effect they could fail after."""
+        self._check_hoists(hoists, moved_ids)
+        self._check_form_stores(hoists, roots)
+        self._check_read_order(stmts, hoists)
+
+    def _all_params(
+        self,
+        roots: list[cst.CSTNode],
+        params: list[Param],
+        hoists: list[Hoist],
+        preferred: dict[int, str],
+    ) -> list[Param]:
+        """The free names and the named framework reads, the session last, as in hand-written
+        services (``update_job(job, data, db)``)."""
+        hoisted_ids = {id(n) for h in hoists for n in iter_nodes(h.expr)}
         used = {
             n.value
-            for root in moved_roots
+            for root in roots
             for n in iter_nodes(root)
             if isinstance(n, cst.Name) and not self._is_label(n) and id(n) not in hoisted_ids
         }
         used |= {p.name for p in params}
-        preferred, dropped = self._foldable(stmts, region.hoists, live)
-        hoisted_params = self._name_hoists(region.hoists, used, preferred)
-        # The session goes last, as in hand-written services (`update_job(job, data, db)`).
-        all_params = sorted(
+        hoisted_params = self._name_hoists(hoists, used, preferred)
+        return sorted(
             params + hoisted_params,
             key=lambda p: (not p.positional, p.name in self.index.session_names),
         )
-        unit.params = all_params
-        unit.returns = returns
-        if unit.exits:
-            unit.exit_block = self._exit_block(unit.exits[0])
-        if unit.exits and returns:
-            unit.status = unique("committed", self._function_names(function_node=unit.function))
-        body_code = self._service_body(unit, stmts, region.hoists, dropped)
+
+    def _extraction(
+        self,
+        unit: Unit,
+        body_code: str,
+        imports: list[ImportNeed],
+        route_names: set[str],
+        status: bool,
+    ) -> Extraction:
+        """The plan-phase facts of a movable unit."""
         function = unit.function
         class_node = self._route_class(function)
-        unit.extraction = Extraction(
+        return Extraction(
             unit_id=unit.unit_id,
             func_name=function.name.value,
             class_name=class_node.name.value if class_node is not None else None,
             is_async=function.asynchronous is not None,
-            params=tuple(all_params),
-            returns=tuple(returns),
+            params=tuple(unit.params),
+            returns=tuple(unit.returns),
             body_code=body_code,
             imports=tuple(imports),
             route_names=frozenset(route_names),
-            status=bool(unit.exits),
+            status=status,
         )
 
     # --- early exits inside the unit -------------------------------------------------------------------
@@ -1097,9 +1177,7 @@ class Analyzer:
         if region.reason:
             raise Unmovable(region.reason)
         moved_ids = {id(n) for root in roots for n in iter_nodes(root)}
-        self._check_hoists(region.hoists, moved_ids)
-        self._check_form_stores(region.hoists, roots)
-        self._check_read_order(roots, region.hoists)
+        self._check_moved_reads(roots, roots, moved_ids, region.hoists)
         for hoist in region.hoists:
             if self._may_fail(hoist) and any(_contains(stmt, hoist.expr) for stmt in moved):
                 raise Unmovable(f"reads `{code_of(hoist.expr)}` only when the test holds")
@@ -1115,17 +1193,7 @@ class Analyzer:
         kept = [*check.body.body[unit.inner_end + 1 :]]
         if self._returns(unit, moved_ids) or any(assigned & flow.reads(s) for s in kept):
             raise Unmovable("the route reads values the moved code assigns")
-        used = {
-            n.value
-            for root in roots
-            for n in iter_nodes(root)
-            if isinstance(n, cst.Name) and not self._is_label(n) and id(n) not in hoisted_ids
-        } | {p.name for p in params}
-        hoisted_params = self._name_hoists(region.hoists, used, {})
-        unit.params = sorted(
-            params + hoisted_params,
-            key=lambda p: (not p.positional, p.name in self.index.session_names),
-        )
+        unit.params = self._all_params(roots, params, region.hoists, {})
         unit.returns = []
         replacer = _Replace({id(h.expr): h.param for h in region.hoists})
         test = check.test.visit(replacer)
@@ -1142,20 +1210,8 @@ class Analyzer:
             assert isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
             body.append(new)
         body[0] = body[0].with_changes(leading_lines=())
-        function = unit.function
-        class_node = self._route_class(function)
-        unit.extraction = Extraction(
-            unit_id=unit.unit_id,
-            func_name=function.name.value,
-            class_name=class_node.name.value if class_node is not None else None,
-            is_async=function.asynchronous is not None,
-            params=tuple(unit.params),
-            returns=(),
-            body_code=code_of(early) + "".join(code_of(stmt) for stmt in body),
-            imports=tuple(imports),
-            route_names=frozenset(route_names),
-            status=True,
-        )
+        body_code = code_of(early) + "".join(code_of(stmt) for stmt in body)
+        unit.extraction = self._extraction(unit, body_code, imports, route_names, status=True)
 
     def _exit_start(self, block: cst.IndentedBlock, start: int, previous_end: int) -> int | None:
         """Where the unit starts when the early exits right before ``start`` join it."""
@@ -1613,20 +1669,7 @@ class Analyzer:
                 access = self.index.accesses.get(id(node))
                 if access is None or node.value in seen:
                     continue
-                referents = list(access.referents)
-                if not referents:
-                    if node.value in BUILTINS or node.value in {"__name__", "__file__"}:
-                        continue
-                    raise Unmovable(
-                        f"`{node.value}` is not defined where it is read (a `*` import?)"
-                    )
-                if all(isinstance(r, BuiltinAssignment) for r in referents):
-                    continue
-                outside = [
-                    r
-                    for r in referents
-                    if not (isinstance(r, Assignment) and id(r.node) in moved_ids)
-                ]
+                outside = _outside_referents(node, list(access.referents), moved_ids)
                 if not outside:
                     continue
                 seen.add(node.value)
@@ -1903,6 +1946,40 @@ class _Replace(cst.CSTTransformer):
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
+
+
+def _merged_ranges(entries: list[_Range]) -> list[tuple[int, int, list[cst.Call], bool]]:
+    """Overlapping ranges of one statement list joined: one unit ends several commits."""
+    entries.sort(key=lambda e: (e[1], e[0]))
+    merged: list[tuple[int, int, list[cst.Call], bool]] = []
+    for start, end, call, lifted in entries:
+        if merged and start <= merged[-1][1]:
+            prev = merged[-1]
+            merged[-1] = (min(prev[0], start), max(prev[1], end), [*prev[2], call], lifted)
+        else:
+            merged.append((start, end, [call], lifted))
+    return merged
+
+
+def _outside_referents(
+    node: cst.Name, referents: list[object], moved_ids: set[int]
+) -> list[object]:
+    """The bindings of ``node`` outside the moved code (none for a builtin)."""
+    if not referents:
+        if node.value in BUILTINS or node.value in {"__name__", "__file__"}:
+            return []
+        raise Unmovable(f"`{node.value}` is not defined where it is read (a `*` import?)")
+    if all(isinstance(r, BuiltinAssignment) for r in referents):
+        return []
+    return [r for r in referents if not (isinstance(r, Assignment) and id(r.node) in moved_ids)]
+
+
+def _writes_attribute(node: cst.Assign | cst.AugAssign | cst.AnnAssign | cst.Del) -> bool:
+    """Whether an assignment or ``del`` stores into an attribute (``job.title = ...``)."""
+    targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+    return any(
+        isinstance(part, cst.Attribute) for target in targets for part in target_parts(target)
+    )
 
 
 def _preorder(node: cst.CSTNode) -> Iterable[cst.CSTNode]:

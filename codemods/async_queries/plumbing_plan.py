@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from backfix.versions import Found
 
 from .model import FuncFact, Key, ModuleFacts, PlumbEdits
-from .plumbing import (
+from .plumbing_analyze import (
     P_BAD,
     P_DEP,
     P_ENGINE,
@@ -463,7 +463,7 @@ class PlumbingPlanner:
                     f"`with {site.name}.{site.target}()` uses the engine directly: convert it by hand (`async with` and awaited calls)",
                 )
                 return f"engine use: `{site.name}.{site.target}()`"
-            from .scan import session_like
+            from .analyze import session_like
 
             if not session_like(site.name):
                 return ""

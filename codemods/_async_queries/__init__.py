@@ -1,1 +1,0 @@
-"""Internals of the ``async-queries`` codemod (not a codemod itself: the leading ``_`` hides it)."""

@@ -1,1 +1,0 @@
-"""Helpers of the ``move-commits`` codemod: detection, extraction, placement, rewriting."""

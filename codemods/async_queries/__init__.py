@@ -1,0 +1,135 @@
+"""Rewrite the legacy SQLAlchemy ``Query`` API to 2.0 ``select()``, synchronously or on AsyncSession.
+
+What:
+    * ``session.query(User).filter(...).all()`` → ``session.scalars(select(User).where(...)).all()``,
+      with the exact result shapes of ``reference/sqlalchemy-2-mapping.md`` (objects vs rows,
+      ``.unique()`` where legacy de-duplicated, ``.limit(1)`` for ``first()``, ``count()`` via a
+      subquery, ``scalar()`` → ``scalar_one_or_none()``, ``get()`` → ``session.get()``, bulk
+      ``update()``/``delete()`` statements, query variables rebuilt over several statements);
+    * Flask-SQLAlchemy ``Model.query...`` → ``db.session.scalars(db.select(Model)...)``, including
+      ``get_or_404``, ``first_or_404``, ``one_or_404`` and ``paginate``;
+    * ``--mode async`` (or ``auto`` on an AsyncSession): the statements are awaited, missing awaits on
+      AsyncSession methods are added, and enclosing functions become ``async def`` up the call graph,
+      across files, with ``await`` at every resolved call site;
+    * the session plumbing of a sync app (``--mode async``, or ``convert_engine``): engine, session
+      factory, ``Session(engine)``, session dependencies, annotations, ``create_all``, SQLModel's
+      ``AsyncSession``, converted across files as one unit or left manual as a whole.
+
+Why:
+    ``Query`` is legacy in SQLAlchemy 2.0, and ``AsyncSession`` has no ``query()`` at all: an app moved
+    to ``create_async_engine`` crashes with ``'AsyncSession' object has no attribute 'query'``.
+
+Safety:
+    A chain is rewritten whole or not at all. Whatever the spec lists for manual review (queries passed
+    around as values, string joins, ``yield_per``, ``Query`` subclass methods, ``q[i]``, Flask-SQLAlchemy
+    in async mode, calls from lambdas/properties/dunders/callbacks...) is reported with a reason.
+
+Options:
+    ``mode`` = ``auto`` | ``sync`` | ``async``; ``session_names``: extra names (variables, parameters,
+    ``self.<name>`` attributes) to treat as sessions; ``convert_engine``: convert the plumbing in
+    ``auto`` mode too; ``async_url``: the engine URLs the tool cannot read name an async driver.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+import libcst as cst
+
+from backfix.codemod import Codemod, ConfigError, Plan, ProjectContext
+from backfix.imports import first_party_packages, project_root
+from backfix.results import FileFacts
+from backfix.source import SourceFile
+
+from .analyze import scan
+from .model import FileEdits
+from .plan import PlanRequest, plan_project
+from .rewrite import rewrite_module
+
+MODES = ("auto", "sync", "async")
+#: what makes a file worth a full scan: a query, an async session, a dependency, an engine.
+_RELEVANT = re.compile(
+    # `.query(` / `.query.` (and a Query kept in a variable at line end), not `url.query` reads.
+    rb"(?m)\.query\s*[(.]|\.query[ \t]*$|AsyncSession|async_sessionmaker|async_scoped_session|create_async_engine"
+    rb"|Depends\(|Security\(|sessionmaker\(|create_engine\(|SQLAlchemy\(|Session|create_all\("
+)
+
+
+class AsyncQueries(Codemod):
+    """Legacy ``Query`` → 2.0 ``select()``; sync, async, or chosen per file (``auto``)."""
+
+    SUMMARY = "Rewrite legacy SQLAlchemy Query calls to 2.0 select(), sync or async (with await propagation)"
+    PREFILTER: ClassVar[re.Pattern[bytes] | None] = re.compile(
+        # `.query(` / `.query.` (and a Query kept in a variable at line end), not `url.query` reads.
+        rb"(?m)\.query\s*[(.]|\.query[ \t]*$|AsyncSession|async_sessionmaker|"
+        rb"create_engine\(|sessionmaker\(|\bSession\b|\.(?:create|drop)_all\(|"
+        rb"\.(?:execute|scalars?|commit|flush|refresh|delete|get|get_one|merge|rollback|close"
+        rb"|stream|stream_scalars|run_sync|exec)\s*\("
+        rb"|\.\w+\.(?:filter|filter_by|order_by|all|count|first|paginate|limit|offset)\("
+    )
+    LOCAL = False
+    DEFAULTS: ClassVar[dict[str, Any]] = {
+        "mode": "auto",
+        "session_names": [],
+        "convert_engine": False,
+        "async_url": False,
+    }
+    EXAMPLE = (
+        "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
+        "class JobRepository:\n"
+        "    def __init__(self, db: AsyncSession):\n"
+        "        self.db = db\n\n"
+        "    def list_active(self):\n"
+        "        return self.db.query(Job).filter(Job.active).order_by(Job.id).all()\n\n"
+        "    def first_by_title(self, title):\n"
+        "        return self.db.query(Job).filter_by(title=title).first()\n"
+    )
+
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        options = dict(options or {})
+        for key in ("session_names", "session-names"):
+            if isinstance(options.get(key), str):  # `-o session_names=db_session,db`
+                options[key] = [n.strip() for n in options[key].split(",") if n.strip()]
+        super().__init__(options)
+        if self.options["mode"] not in MODES:
+            raise ConfigError(
+                f"{self.ID}: option 'mode' must be one of {', '.join(MODES)}, "
+                f"got {self.options['mode']!r}"
+            )
+        names = self.options["session_names"]
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ConfigError(f"{self.ID}: option 'session_names' must be a list of names")
+        self.session_names: list[str] = names
+        for key in ("convert_engine", "async_url"):
+            if not isinstance(self.options[key], bool):
+                raise ConfigError(f"{self.ID}: option {key!r} must be true or false")
+
+    def analyze(self, source: SourceFile) -> FileFacts:
+        """Find legacy chains, unawaited AsyncSession calls, functions and calls of one file."""
+        if not self.session_names and not _RELEVANT.search(source.raw):
+            # No query, no async session in sight: the plan scans it lazily if propagation needs it.
+            return FileFacts(source.path, (), None)
+        result, _ = scan(source.path, source.module, source.text, self.session_names)
+        return FileFacts(source.path, (), result.facts)
+
+    def plan(self, facts: Sequence[FileFacts], project: ProjectContext) -> Plan:
+        """Pick modes, propagate `async` across the project, settle manual reviews."""
+        request = PlanRequest(
+            codemod_id=self.ID,
+            mode=self.options["mode"],
+            convert_engine=bool(self.options["convert_engine"]),
+            session_names=self.session_names,
+            options=self.options,
+        )
+        return plan_project(request, facts, project)
+
+    def rewrite(self, source: SourceFile, edits: Any) -> cst.Module:
+        """Apply one file's planned edits."""
+        assert isinstance(edits, FileEdits)
+        root = project_root(source.abs_path, source.path)
+        first_party = first_party_packages(source.abs_path, root)
+        return rewrite_module(
+            source.path, source.module, source.text, self.session_names, edits, root, first_party
+        )

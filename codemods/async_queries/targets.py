@@ -1,0 +1,61 @@
+"""What the rewrite may emit: the library versions the project runs on, and the drivers it has."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from backfix.codemod import ConfigError, ProjectContext
+from backfix.versions import RUNNING, Found, VersionError, find_versions
+
+from .model import Target
+from .plumbing_plan import DRIVER_PACKAGES, PlumbingOptions
+
+
+def project_versions(project: ProjectContext) -> dict[str, Found]:
+    """The SQLAlchemy / Flask-SQLAlchemy versions of the project (``[tool.backfix.versions]`` wins)."""
+    overrides = project.config.get("versions", {})
+    if not isinstance(overrides, dict):
+        raise ConfigError("[tool.backfix.versions] must be a table")
+    try:
+        return find_versions(Path(project.root), overrides)
+    except VersionError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def plumbing_options(
+    project: ProjectContext, versions: dict[str, Found], options: Mapping[str, Any]
+) -> PlumbingOptions:
+    """What the plumbing conversion may emit, and which async drivers the project already has."""
+    try:
+        found = find_versions(Path(project.root), None, packages=DRIVER_PACKAGES)
+    except VersionError:
+        found = {}
+    drivers = {name: f for name, f in found.items() if f.source != RUNNING}
+    return PlumbingOptions(
+        async_url=bool(options["async_url"]),
+        sqlalchemy2=versions["sqlalchemy"].at_least("2.0") is not False,
+        drivers=drivers,
+    )
+
+
+def target_of(versions: dict[str, Found]) -> Target:
+    """What the rewrite may emit, given the library versions the project runs on.
+
+    An unknown Flask-SQLAlchemy version gets the forms that work on 2.x and 3.x alike; an unknown
+    SQLAlchemy is taken to be 1.4.24 or later (every Flask-SQLAlchemy 3 requires it).
+    """
+    sqlalchemy = versions["sqlalchemy"]
+    refuse = ""
+    if sqlalchemy.at_least("1.4") is False:
+        refuse = (
+            f"the project runs on {sqlalchemy.describe()}, which has no 2.0-style `select()` "
+            "API: upgrade to SQLAlchemy 1.4 first (or set `[tool.backfix.versions] sqlalchemy` "
+            "if that version is wrong)"
+        )
+    return Target(
+        fsa3=versions["flask-sqlalchemy"].at_least("3.0") is True,
+        session_scalars=sqlalchemy.at_least("1.4.24") is not False,
+        refuse=refuse,
+    )

@@ -1,0 +1,219 @@
+"""Move database commits out of the route layer into synthesized service methods.
+
+What:
+    Finds session commits (``db.session.commit()``, ``session.commit()``, ``self.db.commit()``,
+    ``await db.commit()``, plus ``session_names``) in the route layer: Flask and FastAPI route
+    functions, ``add_url_rule`` targets, ``MethodView``/``Resource`` methods, and any function in a
+    module under ``route_paths``. The unit of work each commit ends (the writes and the commit, a
+    whole loop around it, a ``try``/``except``/``rollback`` around it) moves into a ``@staticmethod``
+    of a service class (``routes/jobs.py`` → ``services/job_service.py``, ``JobService``), created or
+    extended; the route calls it and keeps input parsing, guards and the response.
+
+Why:
+    Commits in routes spread transaction boundaries over the HTTP layer; teams move them into services
+    by hand, one route file at a time.
+
+Safety:
+    Free names become parameters, names the route reads afterwards become return values, and
+    framework reads (``request``, ``g``, ``current_user``, FastAPI ``Request``...) are evaluated in the
+    route and passed as plain values. A ``try`` moves with its rollback and re-raises to the handler
+    that stays in the route. A unit that cannot move without changing behaviour (an early
+    ``return``/``abort``/HTTP error between the writes and the commit, ``yield``, framework calls in a
+    loop with the commit, ``global``/``nonlocal``, ``locals()``, nested functions...) is left as it is
+    and reported with the reason. All files change together or none does.
+
+Options:
+    ``session_names`` (extra session receiver names), ``route_paths`` (folder/module names or path
+    globs of the route layer), ``service_dir`` (default ``services``, next to the route layer folder;
+    with a ``/``, from the repository root), ``service_module`` (``{name}_service``), ``templates``
+    (folder overriding ``move-commits/*.py.j2``), ``line_length`` (when generated calls and
+    signatures wrap; default 0: the project's, from its ruff or black configuration, else 88).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+from typing import Any, ClassVar
+
+import libcst as cst
+
+from backfix.codemod import Codemod, Plan, ProjectContext
+from backfix.formatting import line_length_for
+from backfix.imports import first_party_packages, project_root
+from backfix.results import REVIEW, FileFacts, Violation
+from backfix.source import SourceFile
+from backfix.templating import render
+
+from .analyze import Analyzer
+from .bindings import module_bindings
+from .frameworks import (
+    DEFAULT_ROUTE_PATHS,
+    DEFAULT_SESSION_NAMES,
+    is_test_or_migration,
+    route_path_match,
+)
+from .model import PackageInitEdits, RouteEdits, RouteFacts, ServiceEdits
+from .output import attach_output
+from .plan import Planner
+from .quick import may_have_route_commits
+from .rewrite import rewrite_route, rewrite_service
+
+
+class MoveCommits(Codemod):
+    """Route-layer commits → service methods that own the unit of work."""
+
+    SUMMARY = "Move database commits (and the writes they commit) from routes into service methods"
+    PREFILTER: ClassVar[re.Pattern[bytes] | None] = re.compile(rb"\.commit\s*\(")
+    LOCAL: ClassVar[bool] = False
+    DEFAULTS: ClassVar[dict[str, Any]] = {
+        "session_names": [],
+        "route_paths": list(DEFAULT_ROUTE_PATHS),
+        "service_dir": "services",
+        "service_module": "{name}_service",
+        "line_length": 0,
+        "templates": "",
+    }
+    EXAMPLE = (
+        "from flask import Blueprint, g, jsonify, request\n\n"
+        "from app.extensions import db\n"
+        "from app.models import Job\n\n"
+        'bp = Blueprint("jobs", __name__)\n\n\n'
+        '@bp.post("/jobs")\n'
+        "def create_job():\n"
+        "    data = request.get_json()\n"
+        '    if not data.get("title"):\n'
+        '        return jsonify(error="title required"), 400\n'
+        '    job = Job(title=data["title"], tenant_id=g.tenant_id)\n'
+        "    db.session.add(job)\n"
+        "    db.session.commit()\n"
+        "    return jsonify(job.to_dict()), 201\n"
+    )
+
+    # --- analyze -------------------------------------------------------------------------------------------
+
+    def _session_names(self) -> list[str]:
+        return [*DEFAULT_SESSION_NAMES, *self.options["session_names"]]
+
+    def _in_service_layer(self, path: str) -> bool:
+        service_dir = str(self.options["service_dir"]).strip("/")
+        if "/" in service_dir:
+            return path.startswith(service_dir + "/")
+        return service_dir in PurePosixPath(path).parts[:-1]
+
+    def _in_route_path(self, path: str) -> bool:
+        # Service modules are never the route layer, even under a folder named like one
+        # (`api/services/`): that is what makes a second run a no-op.
+        return not self._in_service_layer(path) and route_path_match(
+            path, self.options["route_paths"]
+        )
+
+    def _explicitly_listed(self, path: str) -> bool:
+        explicit = [
+            entry
+            for entry in self.options["route_paths"]
+            if "/" in entry or any(ch in entry for ch in "*?[")
+        ]
+        return bool(explicit) and route_path_match(path, explicit)
+
+    def _never_routes(self, path: str) -> bool:
+        # Tests and migrations call `commit()` to set up or change data, not to serve requests:
+        # only a `route_paths` entry naming their path (not a folder name like `api`) includes them.
+        return is_test_or_migration(path) and not self._explicitly_listed(path)
+
+    def _analyzer(self, source: SourceFile) -> Analyzer:
+        in_route_path = self._in_route_path(source.path)
+        analyzer = Analyzer(source.module, source.path, self._session_names(), in_route_path)
+        analyzer.run()
+        attach_output(analyzer)
+        return analyzer
+
+    def analyze(self, source: SourceFile) -> FileFacts:
+        """Find route-layer commits and the units of work that could move."""
+        if self._never_routes(source.path) or not may_have_route_commits(
+            source.ast_module(), self._in_route_path(source.path)
+        ):
+            return FileFacts(source.path)
+        analyzer = self._analyzer(source)
+        violations = tuple(
+            self.violation(
+                source,
+                site.line,
+                site.col,
+                f"`{site.code}` in the route layer ({site.scope or 'module'})",
+                fixable=site.unit_id is not None,
+                reason=site.reason,
+                scope=site.scope,
+                snippet=site.snippet,
+                tier=REVIEW,
+            )
+            for site in analyzer.sites
+        )
+        if not violations:
+            return FileFacts(source.path)
+        names, imports = module_bindings(source.module, analyzer)
+        facts = RouteFacts(
+            path=source.path,
+            commits=tuple(analyzer.sites),
+            extractions=tuple(u.extraction for u in analyzer.units if u.extraction is not None),
+            module_names=frozenset(names),
+            uses_relative_imports=analyzer.uses_relative_imports,
+        )
+        return FileFacts(source.path, violations, (facts, imports))
+
+    # --- plan ----------------------------------------------------------------------------------------------
+
+    def plan(self, facts: Sequence[FileFacts], project: ProjectContext) -> Plan:
+        """Place every movable unit in a service module; settle names, imports and clashes."""
+        planner = Planner(self, project)
+        for fact in facts:
+            if fact.data is not None:
+                route_facts, imports = fact.data
+                planner.add_route(route_facts, imports)
+        planner.place()
+        violations: list[Violation] = []
+        for fact in facts:
+            for violation in fact.violations:
+                violations.append(planner.settle(violation))
+        return Plan(violations=violations, edits=planner.edits(), notes=planner.notes)
+
+    # --- rewrite -------------------------------------------------------------------------------------------
+
+    def template_overrides(self) -> list[str]:
+        return [self.options["templates"]] if self.options["templates"] else []
+
+    def _line_length(self, source: SourceFile) -> int:
+        return int(self.options["line_length"]) or line_length_for(source.abs_path)
+
+    def rewrite(self, source: SourceFile, edits: Any) -> cst.Module:
+        """Apply one file's edits: a route module, a service module or a new package ``__init__``."""
+        if isinstance(edits, RouteEdits):
+            analyzer = self._analyzer(source)
+            return rewrite_route(
+                source.module,
+                analyzer.units,
+                edits,
+                self.template_overrides(),
+                self._line_length(source),
+                project_root(source.abs_path, source.path),
+                first_party_packages(source.abs_path, project_root(source.abs_path, source.path)),
+            )
+        if isinstance(edits, ServiceEdits):
+            module = source.module if source.exists else cst.Module([])
+            return rewrite_service(
+                module,
+                source.exists,
+                edits,
+                self.template_overrides(),
+                self._line_length(source),
+                project_root(source.abs_path, source.path),
+                first_party_packages(source.abs_path, project_root(source.abs_path, source.path)),
+            )
+        if isinstance(edits, PackageInitEdits):
+            if source.exists:
+                return source.module
+            return cst.parse_module(
+                render("move-commits/package_init.py.j2", self.template_overrides())
+            )
+        return source.module

@@ -1,0 +1,80 @@
+"""Names for the parameters that carry framework values into a service method."""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+
+import libcst as cst
+
+BUILTINS = frozenset(dir(builtins))
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_GENERIC_ATTRS = frozenset({"id", "type", "name", "value", "data", "key", "host"})
+_READ_NAMES = {"get_json": "payload", "json": "payload", "get_data": "raw_body", "body": "raw_body"}
+
+
+def suggest_name(expr: cst.BaseExpression, root_name: str) -> str:
+    """A parameter name for the framework read ``expr`` (``g.tenant_id`` → ``tenant_id``)."""
+    if isinstance(expr, cst.Await):
+        expr = expr.expression
+    if isinstance(expr, cst.Call):
+        named = _call_name(expr)
+        if named:
+            return named
+        expr = expr.func.value if isinstance(expr.func, cst.Attribute) else expr.func
+    if isinstance(expr, cst.Subscript):
+        index = expr.slice[0].slice if expr.slice else None
+        if isinstance(index, cst.Index):
+            text = _identifier_string(index.value)
+            if text:
+                return text
+        expr = expr.value
+    if isinstance(expr, cst.Attribute):
+        return _attribute_name(expr, root_name)
+    if root_name == "current_user":
+        return "current_user"
+    return "value"
+
+
+def _identifier_string(node: cst.BaseExpression) -> str:
+    """The value of a string literal that is a valid identifier, else ""."""
+    if isinstance(node, cst.SimpleString):
+        text = node.evaluated_value
+        if isinstance(text, str) and _IDENTIFIER.match(text):
+            return text
+    return ""
+
+
+def _call_name(call: cst.Call) -> str:
+    """``request.get_json()`` → ``payload``, ``request.args.get("page")`` → ``page``; else ""."""
+    func = call.func
+    method = func.attr.value if isinstance(func, cst.Attribute) else ""
+    if method in _READ_NAMES:
+        return _READ_NAMES[method]
+    return _identifier_string(call.args[0].value) if call.args else ""
+
+
+def _attribute_name(expr: cst.Attribute, root_name: str) -> str:
+    """A name for an attribute read: its attribute, qualified where that is too generic."""
+    attr = expr.attr.value
+    if attr == "data" and isinstance(expr.value, cst.Attribute) and root_name.endswith("form"):
+        return expr.value.attr.value  # `form.title.data` → `title`
+    if attr in _GENERIC_ATTRS and isinstance(expr.value, cst.Attribute):
+        return f"{expr.value.attr.value}_{attr}"
+    if root_name == "current_user":
+        return f"user_{attr}" if attr != "id" else "user_id"
+    if attr in _READ_NAMES:
+        return _READ_NAMES[attr]
+    return attr.lstrip("_") or "value"
+
+
+def unique(name: str, taken: set[str]) -> str:
+    """``name`` made a valid, non-builtin identifier that is not in ``taken``."""
+    if keyword.iskeyword(name) or name in BUILTINS or not _IDENTIFIER.match(name):
+        name = f"{name}_value" if _IDENTIFIER.match(name) else "value"
+    candidate, counter = name, 2
+    while candidate in taken:
+        candidate = f"{name}_{counter}"
+        counter += 1
+    return candidate

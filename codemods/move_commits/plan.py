@@ -1,0 +1,374 @@
+"""The plan phase: place every movable unit in a service module, settle names, imports and clashes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from backfix.codemod import ProjectContext
+from backfix.results import Violation
+from backfix.source import SourceError, SourceFile
+
+from .bindings import service_bindings
+from .definitions import importers
+from .model import (
+    Extraction,
+    ImportNeed,
+    MethodSpec,
+    PackageInitEdits,
+    RouteEdits,
+    RouteFacts,
+    ServiceEdits,
+    UnitPlan,
+)
+from .placement import (
+    ServiceLocation,
+    method_base_name,
+    module_name,
+    relative_import,
+    service_import,
+    service_location,
+)
+from .signature import Signature, choose_method_name, signature
+from .typing_plan import TypingContext
+
+if TYPE_CHECKING:
+    from . import MoveCommits
+
+
+@dataclass
+class _ServiceState:
+    """One service module while units are placed in it: what it binds and what is added."""
+
+    #: module-level names of the existing module (their import statement, or None).
+    bound: dict[str, str | None] = field(default_factory=dict)
+    methods_taken: set[str] = field(default_factory=set)
+    #: imports added so far (name → statement), in order in ``imports``.
+    added: dict[str, str] = field(default_factory=dict)
+    imports: list[str] = field(default_factory=list)
+    methods: list[MethodSpec] = field(default_factory=list)
+    #: route-module definitions moved along (name → code).
+    defined: dict[str, str] = field(default_factory=dict)
+
+
+class Planner:
+    """The cross-file decisions of one run."""
+
+    def __init__(self, codemod: MoveCommits, project: ProjectContext) -> None:
+        self.codemod = codemod
+        self.project = project
+        self.options = codemod.options
+        self.routes: list[tuple[RouteFacts, dict[str, str]]] = []
+        self.reasons: dict[tuple[str, str], str] = {}
+        self.planned: dict[tuple[str, str], tuple[UnitPlan, str, frozenset[str]]] = {}
+        self.services: dict[str, ServiceEdits] = {}
+        self.inits: dict[str, PackageInitEdits] = {}
+        self.notes: list[str] = []
+        self.layer_names = [
+            entry
+            for entry in self.options["route_paths"]
+            if "/" not in entry and not any(ch in entry for ch in "*?[")
+        ]
+        self.typing = TypingContext(project, self.is_package)
+        self.route_definitions: dict[str, dict[str, str]] = {}
+        self.importers: dict[tuple[str, str], list[str]] = {}
+
+    def add_route(self, facts: RouteFacts, imports: dict[str, str]) -> None:
+        """Register one route file's facts."""
+        self.routes.append((facts, imports))
+
+    def is_package(self, folder: str) -> bool:
+        """Whether ``folder`` is (or will be, after this run) a regular package."""
+        init = f"{folder}/__init__.py" if folder else "__init__.py"
+        return init in self.inits or self.project.read(init) is not None
+
+    def _import_name(self, path: str) -> str:
+        folder = str(PurePosixPath(path).parent)
+        folder = "" if folder == "." else folder
+        if folder and not self.is_package(folder):
+            return ".".join(PurePosixPath(path).with_suffix("").parts)
+        return module_name(path, self.is_package)
+
+    def _route_import(self, facts: RouteFacts, location: ServiceLocation) -> str:
+        route_folder = str(PurePosixPath(facts.path).parent)
+        if facts.uses_relative_imports and route_folder != "." and self.is_package(route_folder):
+            level, module = relative_import(facts.path, location.path)
+            common = PurePosixPath(facts.path).parents[level - 1].as_posix()
+            if common != "." and self.is_package(common):
+                return f"from {'.' * level}{module} import {location.class_name}"
+        return f"from {self._import_name(location.path)} import {location.class_name}"
+
+    def place(self) -> None:
+        """Decide service module, class and method of every movable unit."""
+        groups: dict[str, list[tuple[RouteFacts, Extraction, ServiceLocation]]] = {}
+        for facts, _imports in self.routes:
+            if self.project.batch is not None and facts.path not in self.project.batch:
+                continue  # left for a later batch (`apply --max-files`)
+            for extraction in facts.extractions:
+                location = service_location(
+                    facts.path,
+                    self.layer_names,
+                    self.options["service_dir"],
+                    self.options["service_module"],
+                )
+                groups.setdefault(location.path, []).append((facts, extraction, location))
+                self._plan_init(facts.path, location.path)
+        for path, items in sorted(groups.items()):
+            self._place_service(path, items)
+
+    def _plan_init(self, route_path: str, service_path: str) -> None:
+        route_folder = str(PurePosixPath(route_path).parent)
+        service_folder = str(PurePosixPath(service_path).parent)
+        if route_folder == "." or service_folder == ".":
+            return
+        if self.project.read(f"{route_folder}/__init__.py") is None:
+            return
+        init = f"{service_folder}/__init__.py"
+        if self.project.read(init) is None:
+            self.inits[init] = PackageInitEdits(service_folder)
+
+    def _place_service(
+        self, path: str, items: list[tuple[RouteFacts, Extraction, ServiceLocation]]
+    ) -> None:
+        class_name = items[0][2].class_name
+        raw = self.project.read(path)
+        service = self._service_state(path, raw, class_name, items)
+        if service is None:
+            return
+        for facts, extraction, location in items:
+            self._place_unit(path, class_name, facts, extraction, location, service)
+        if service.methods:
+            self.services[path] = ServiceEdits(
+                class_name,
+                tuple(service.methods),
+                tuple(dict.fromkeys(service.imports)),
+                raw is None,
+                definitions=tuple(service.defined.values()),
+            )
+
+    def _service_state(
+        self,
+        path: str,
+        raw: bytes | None,
+        class_name: str,
+        items: list[tuple[RouteFacts, Extraction, ServiceLocation]],
+    ) -> _ServiceState | None:
+        """What the service module at ``path`` already binds; None (every unit reported) when it
+        cannot be parsed or ``class_name`` there is not a class this codemod can extend."""
+        if raw is None:
+            return _ServiceState()
+        try:
+            module = SourceFile(path, self.project.abs_path(path), raw).module
+        except SourceError as exc:
+            for facts, extraction, _ in items:
+                self.reasons[(facts.path, extraction.unit_id)] = (
+                    f"service module {path} cannot be parsed ({exc.message})"
+                )
+            return None
+        bound, methods_taken, class_ok = service_bindings(module, class_name)
+        if not class_ok:
+            for facts, extraction, _ in items:
+                self.reasons[(facts.path, extraction.unit_id)] = (
+                    f"`{class_name}` in {path} is not a class this codemod can extend"
+                )
+            return None
+        return _ServiceState(bound=bound, methods_taken=methods_taken)
+
+    def _place_unit(
+        self,
+        path: str,
+        class_name: str,
+        facts: RouteFacts,
+        extraction: Extraction,
+        location: ServiceLocation,
+        service: _ServiceState,
+    ) -> None:
+        """Add one unit's method to the service, or record why it cannot go there."""
+        key = (facts.path, extraction.unit_id)
+        route_import = self._route_import(facts, location)
+        route_imports = dict(self.routes_imports(facts.path))
+        if class_name in facts.module_names and route_imports.get(class_name) != " ".join(
+            route_import.split()
+        ):
+            self.reasons[key] = f"`{class_name}` already means something else in {facts.path}"
+            return
+        sig = signature(extraction, facts.path, self.typing)
+        if isinstance(sig, str):
+            self.reasons[key] = sig
+            return
+        moved_reason = self._definitions_reason(
+            facts.path, sig, path, service.bound, service.defined
+        )
+        if moved_reason:
+            self.reasons[key] = moved_reason
+            return
+        codes, clash = self._service_imports(extraction, sig, facts.path, path, service)
+        if clash or class_name in {n.name for n in extraction.imports}:
+            self.reasons[key] = f"`{clash or class_name}` already means something else in {path}"
+            return
+        for name, code in codes:
+            service.added[name] = code
+            service.imports.append(code)
+        method = choose_method_name(
+            extraction,
+            service.methods_taken,
+            self.codemod.template_overrides(),
+            method_base_name(extraction),
+        )
+        service.methods_taken.add(method)
+        service.methods.append(_method_spec(method, facts, extraction, sig))
+        self.planned[key] = (
+            UnitPlan(class_name, method, extraction.body_code),
+            route_import,
+            extraction.route_names
+            | {n.name for n in extraction.imports if n.local}
+            | {n.name for d in sig.definitions for n in d.needs if not n.local},
+        )
+        for definition in sig.definitions:
+            service.defined[definition.name] = definition.code
+            back = route_import.rsplit(" import ", 1)[0] + f" import {definition.name}"
+            self.route_definitions.setdefault(facts.path, {})[definition.name] = back
+
+    def _service_imports(
+        self,
+        extraction: Extraction,
+        sig: Signature,
+        route_path: str,
+        path: str,
+        service: _ServiceState,
+    ) -> tuple[list[tuple[str, str]], str]:
+        """The imports the service module needs for one method, and the first name that already
+        means something else there ("" when none)."""
+        codes: list[tuple[str, str]] = []
+        for need in _with_type_needs(extraction, sig):
+            if need.local:
+                continue
+            code = service_import(need, route_path, path, self.is_package)
+            existing = service.bound.get(need.name, service.added.get(need.name))
+            if need.name in service.bound and service.bound[need.name] is None:
+                return codes, need.name
+            if existing is None:
+                codes.append((need.name, code))
+            elif " ".join(existing.split()) != " ".join(code.split()):
+                return codes, need.name
+        return codes, ""
+
+    def _definitions_reason(
+        self,
+        route_path: str,
+        sig: Signature,
+        service_path: str,
+        bound: dict[str, str | None],
+        defined: dict[str, str],
+    ) -> str:
+        """Why the route module's constants/helpers the unit reads cannot move to the service."""
+        for definition in sig.definitions:
+            name = definition.name
+            if name in bound or defined.get(name, definition.code) != definition.code:
+                return (
+                    f"`{name}`, defined in {route_path} and read by the moved code, already "
+                    f"means something else in {service_path}"
+                )
+            key = (route_path, name)
+            if key not in self.importers:
+                self.importers[key] = importers(Path(self.project.root), route_path, name)
+            if self.importers[key]:
+                return (
+                    f"`{name}`, defined in {route_path} and read by the moved code, is imported "
+                    f"from there by {self.importers[key][0]}: move it to a module both can "
+                    "import, then run again"
+                )
+        return ""
+
+    def routes_imports(self, path: str) -> dict[str, str]:
+        """Module-level imports of a route file (bound name → normalized statement)."""
+        for facts, imports in self.routes:
+            if facts.path == path:
+                return imports
+        return {}
+
+    def settle(self, violation: Violation) -> Violation:
+        """The final form of one violation: fixable only when its unit was placed."""
+        facts = next((f for f, _ in self.routes if f.path == violation.path), None)
+        site = None
+        if facts is not None:
+            site = next(
+                (
+                    s
+                    for s in facts.commits
+                    if s.scope == violation.scope and s.snippet == violation.snippet
+                ),
+                None,
+            )
+        if site is None or site.unit_id is None:
+            return violation
+        key = (violation.path, site.unit_id)
+        if key in self.planned:
+            return violation
+        reason = self.reasons.get(key, "no service placement was possible")
+        return Violation(
+            violation.path,
+            violation.line,
+            violation.col,
+            violation.codemod,
+            violation.message,
+            fixable=False,
+            reason=reason,
+            scope=violation.scope,
+            snippet=violation.snippet,
+        )
+
+    def edits(self) -> dict[str, Any]:
+        """Edits per path: route files, service modules, new package ``__init__`` files."""
+        result: dict[str, Any] = {}
+        per_route: dict[str, list[tuple[str, UnitPlan, str, frozenset[str]]]] = {}
+        for (path, unit_id), (plan, route_import, names) in self.planned.items():
+            per_route.setdefault(path, []).append((unit_id, plan, route_import, names))
+        for path, entries in per_route.items():
+            removable: set[str] = set()
+            for *_rest, names in entries:
+                removable |= names
+            result[path] = RouteEdits(
+                units=tuple((unit_id, plan) for unit_id, plan, _, _ in entries),
+                imports=tuple(dict.fromkeys(route_import for _, _, route_import, _ in entries)),
+                removable_names=frozenset(removable),
+                moved_definitions=tuple(self.route_definitions.get(path, {}).items()),
+            )
+        used_folders = {str(PurePosixPath(p).parent) for p in self.services}
+        for path, init in self.inits.items():
+            if init.package in used_folders:
+                result[path] = init
+        result.update(self.services)
+        return result
+
+
+def _method_spec(
+    method: str, facts: RouteFacts, extraction: Extraction, sig: Signature
+) -> MethodSpec:
+    """The service method that holds one unit."""
+    return MethodSpec(
+        name=method,
+        params=tuple(p.name for p in extraction.params),
+        is_async=extraction.is_async,
+        body_code=extraction.body_code,
+        returns=extraction.returns,
+        local_imports=tuple(need.code() for need in extraction.imports if need.local),
+        annotations=sig.annotations,
+        return_annotation=sig.return_annotation,
+        leading_comments=extraction.output.leading_comments,
+        origin=f"{facts.path}:{extraction.func_name}",
+        status=extraction.status,
+    )
+
+
+def _with_type_needs(extraction: Extraction, sig: Signature) -> list[ImportNeed]:
+    """The imports of the moved code, then those the annotations and moved definitions need."""
+    needs = list(extraction.imports)
+    names = {need.name for need in needs}
+    moved = [need for d in sig.definitions for need in d.needs]
+    for need in [*sig.needs, *moved]:
+        if need.name not in names:
+            names.add(need.name)
+            needs.append(need)
+    return needs

@@ -1,0 +1,36 @@
+"""Small LibCST helpers every codemod needs: the names an expression spells.
+
+One copy here, so codemods cannot drift apart on what ``a.b.c`` or "the last name" of an expression is.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+
+def dotted(node: cst.CSTNode | None) -> str:
+    """``a.b.c`` for a Name/Attribute chain; ``""`` for anything else (a call, a subscript, None)."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = dotted(node.value)
+        return f"{head}.{node.attr.value}" if head else ""
+    return ""
+
+
+def last_name(node: cst.CSTNode | None, *, through_subscript: bool = True) -> str:
+    """The last identifier of a Name/Attribute chain, of a call's callee or of a subscript's value.
+
+    ``a.b`` → ``b``, ``f(x)`` → ``f``, ``Repo[Job]`` → ``Repo``; ``""`` when there is none. With
+    ``through_subscript=False`` a subscript has no name (``Repo[Job]`` → ``""``), for callers whose
+    facts were defined that way.
+    """
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    if isinstance(node, cst.Call):
+        return last_name(node.func, through_subscript=through_subscript)
+    if isinstance(node, cst.Subscript) and through_subscript:
+        return last_name(node.value)
+    return ""
