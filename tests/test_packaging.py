@@ -24,8 +24,8 @@ def test_wheel_installs_and_runs_in_a_fresh_venv(tmp_path: Path) -> None:
     )
     (wheel,) = tmp_path.glob("backfix-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "backfix/builtin_codemods/bare_except.py" in names
-    assert "backfix/templates/code/bare-except/log_call.py.j2" in names
+    assert "backfix/builtin_codemods/bare_except/__init__.py" in names
+    assert "backfix/templates/bare-except/log_call.py.j2" in names
     assert "backfix/reports/apply.schema.json" in names  # apply --format json documents it
 
     env_dir = tmp_path / "venv"

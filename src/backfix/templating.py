@@ -42,7 +42,7 @@ class TemplateError(Exception):
 
 
 def render(name: str, overrides: Sequence[str] = (), **context: Any) -> str:
-    """Render template ``name`` (e.g. ``code/bare-except/log_call.py.j2``)."""
+    """Render template ``name`` (e.g. ``bare-except/log_call.py.j2``)."""
     env = environment(tuple(str(Path(o)) for o in overrides))
     try:
         template = env.get_template(name)

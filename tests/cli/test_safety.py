@@ -421,13 +421,14 @@ def test_valid_python_libcst_cannot_parse_is_not_a_syntax_error(
 
 def test_a_broken_template_override_is_named(repo: Path) -> None:
     override = repo.parent / "templates"
-    (override / "code" / "bare-except").mkdir(parents=True)
-    (override / "code" / "bare-except" / "log_call.py.j2").write_text("{{ logger }.x(\n")
-    (repo / "a.py").write_text(SWALLOW)
+    (override / "bare-except").mkdir(parents=True)
+    (override / "bare-except" / "log_call.py.j2").write_text("{{ logger }.x(\n")
+    # The log call is rendered only for a handler that gets one: one that swallows silently.
+    (repo / "a.py").write_text("try:\n    import foo\nexcept:\n    pass\n")
     commit_all(repo)
     code, _out, err = invoke("apply", "bare-except", "--templates", str(override))
     assert code == 2
-    assert f"template {override}/code/bare-except/log_call.py.j2, line 1" in err
+    assert f"template {override}/bare-except/log_call.py.j2, line 1" in err
 
 
 def test_status_of_an_unknown_codemod_is_an_error(repo: Path) -> None:

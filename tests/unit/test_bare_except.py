@@ -60,12 +60,10 @@ SAMPLE = textwrap.dedent(
 )
 
 
-def analyze(text: str, path: str = "mod.py", *, use_ast: bool = True) -> list[Violation]:
-    """The violations BareExcept finds in ``text``; ``use_ast=False`` forces the LibCST finder."""
+def analyze(text: str, path: str = "mod.py") -> list[Violation]:
+    """The violations BareExcept finds in ``text``."""
     codemod = BareExcept()
     source = SourceFile(path, path, text.encode())
-    if not use_ast:
-        source._ast_failed = True  # as for a file written for a newer Python than this one
     return list(codemod.analyze(source).violations)
 
 
@@ -83,11 +81,7 @@ def test_positions_messages_and_scopes() -> None:
     assert all(v.fixable and v.path == "mod.py" for v in analyze(SAMPLE))
 
 
-def test_libcst_fallback_agrees_with_ast() -> None:
-    assert analyze(SAMPLE, use_ast=False) == analyze(SAMPLE)
-
-
-def test_newer_grammar_falls_back_to_libcst() -> None:
+def test_newer_grammar_is_analysed() -> None:
     # `type X = ...` is Python 3.12 syntax: `ast` on older interpreters cannot parse it.
     text = "type Alias = int\n\n\ndef f():\n    try:\n        g()\n    except:\n        pass\n"
     assert [(v.line, v.col, v.scope) for v in analyze(text)] == [(7, 5, "f")]

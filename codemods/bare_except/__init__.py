@@ -1,0 +1,212 @@
+"""Replace bare ``except:`` handlers, which also catch ``KeyboardInterrupt`` and ``SystemExit``.
+
+What:
+    * ``except:`` becomes ``except Exception:``;
+    * a handler whose body ends in a bare ``raise`` becomes ``except BaseException:``, the exact
+      equivalent, so cleanup-then-re-raise keeps running on Ctrl-C;
+    * a handler that silently swallows (its body is only ``pass``, ``continue``, ``return``, ``...``)
+      also gets a log call through the module's logger (``logger``/``log = logging.getLogger(...)``,
+      or a ``logger`` imported from elsewhere, e.g. loguru's). When the module has none, one is added
+      after its imports, and ``import logging`` where isort would sort it (``import logging as
+      _logging`` when the module already uses the name ``logging`` for something else). Option
+      ``log_swallowed = false`` (``--no-logging``) turns this off.
+
+Why:
+    A bare ``except:`` swallows interrupts and exits and hides real errors.
+
+Safety:
+    Handler bodies and comments are kept. Exception types are never narrowed below ``Exception``:
+    guessing (``int()`` → ``ValueError``) breaks code that also relied on ``TypeError``. A handler at
+    module level that runs before the module's logger is defined, or one in a function that binds the
+    logger's name itself (a parameter ``log``), is fixed without a log call. A new logger never takes
+    a name the module already uses (``logger`` → ``_logger``). A handler that does not re-raise
+    around a ``yield`` is left for manual review: it also runs on GeneratorExit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import partial
+from typing import ClassVar
+
+import libcst as cst
+
+from backfix.codemod import CodemodOptions
+from backfix.imports import import_block_end, project_root
+from backfix.local import LocalCodemod
+from backfix.options import option
+from backfix.results import REVIEW, SAFE
+from backfix.source import SourceFile
+from backfix.templating import render
+
+from .analyze import CATCH, RERAISE, SWALLOW, handler_kind, yields
+from .rewrite import LoggerSite, add_logger, function_bindings, logger_site, prepend
+
+__all__ = ["CATCH", "MESSAGES", "RERAISE", "SWALLOW", "YIELDS_REASON", "BareExcept"]
+
+MESSAGES = {
+    RERAISE: "bare `except:` re-raises; `except BaseException:` says the same explicitly",
+    SWALLOW: "bare `except:` silently swallows every exception, KeyboardInterrupt and SystemExit too",
+    CATCH: "bare `except:` also catches KeyboardInterrupt and SystemExit",
+}
+
+YIELDS_REASON = (
+    "the `try` body yields, so this handler also runs on GeneratorExit when the generator is closed "
+    "early; `except Exception:` would skip it (cleanup belongs in `finally`)"
+)
+YIELDS_REASON_ID = "handler-around-yield"
+
+#: handlers live only in statement bodies: the visit skips the inside of simple statements and
+#: expressions, which is most of a module.
+_MAY_HOLD_HANDLERS = (
+    cst.Module,
+    cst.BaseCompoundStatement,
+    cst.BaseSuite,
+    cst.ExceptHandler,
+    cst.ExceptStarHandler,
+    cst.Else,
+    cst.Finally,
+    cst.MatchCase,
+)
+
+
+@dataclass(frozen=True)
+class BareExceptOptions(CodemodOptions):
+    """Options of bare-except (``[tool.backfix.bare-except]``, ``-o key=value``)."""
+
+    log_swallowed: bool = option(
+        True,
+        help="bare-except: no log call in swallowing handlers.",
+        flag="--no-logging",
+        flag_value=False,
+    )
+    log_method: str = option("exception", help="Logger method the log call uses.")
+    log_message: str = option("Suppressed exception", help="Message of the log call.")
+    logger_name: str = option("logger", help="Name of the logger added when the module has none.")
+    templates: str = option(
+        "",
+        help="Folder whose jinja2 templates override the bundled ones.",
+        flag="--templates",
+        is_path=True,
+    )
+
+
+class BareExcept(LocalCodemod):
+    """Bare ``except:`` → ``except Exception:`` (or ``BaseException`` when it re-raises)."""
+
+    SUMMARY = "Replace bare `except:` with `except Exception:` (BaseException when it re-raises)"
+    PREFILTER: ClassVar[re.Pattern[bytes] | None] = re.compile(rb"except[ \t]*:")
+    DESCEND_INTO = _MAY_HOLD_HANDLERS
+    Options = BareExceptOptions
+    options: BareExceptOptions
+    EXAMPLE = (
+        "import json\n\n\n"
+        "def load(path):\n"
+        "    try:\n"
+        "        return json.load(open(path))\n"
+        "    except:\n"
+        "        pass\n\n\n"
+        "def save(path, data):\n"
+        "    try:\n"
+        "        json.dump(data, open(path, 'w'))\n"
+        "    except:\n"
+        "        cleanup(path)\n"
+        "        raise\n"
+    )
+
+    def begin(self, source: SourceFile) -> None:
+        """Per-file state of a rewrite: the logger, the log call, and how many were inserted."""
+        self._site: LoggerSite | None = None
+        self._log_call: cst.BaseStatement | None = None
+        self._bindings: dict[int, set[str]] = {}
+        self._logged = 0
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        """Report a bare handler; fixable unless it is a cleanup handler around a ``yield``."""
+        if node.type is not None:
+            return
+        kind = handler_kind(node.body)
+        tier = SAFE if kind == RERAISE else REVIEW
+        key = f"except:{kind}"
+        parent = self.ancestors[-1]
+        assert isinstance(parent, cst.Try)
+        if kind != RERAISE and yields(parent.body):
+            self.report(
+                node,
+                MESSAGES[kind],
+                reason=YIELDS_REASON,
+                reason_id=YIELDS_REASON_ID,
+                tier=tier,
+                key=key,
+            )
+            return
+        log = kind == SWALLOW and self.options.log_swallowed
+        where = (
+            self.ancestors[1],
+            tuple(a for a in self.ancestors if isinstance(a, cst.FunctionDef)),
+        )
+        fix = partial(self._fix, kind, where if log else None)
+        self.report(node, MESSAGES[kind], replacement=fix, tier=tier, key=key)
+
+    def _fix(
+        self,
+        kind: str,
+        log_where: tuple[cst.CSTNode, tuple[cst.FunctionDef, ...]] | None,
+        handler: cst.ExceptHandler,
+    ) -> cst.ExceptHandler:
+        new = handler.with_changes(
+            type=cst.Name("BaseException" if kind == RERAISE else "Exception"),
+            whitespace_after_except=cst.SimpleWhitespace(" "),
+        )
+        if log_where is not None and self._may_log(*log_where):
+            new = new.with_changes(body=prepend(new.body, self._log_statement()))
+            self._logged += 1
+        return new
+
+    def _site_of_logger(self) -> LoggerSite:
+        if self._site is None:
+            self._site = logger_site(self.source.module, self.options.logger_name)
+        return self._site
+
+    def _log_statement(self) -> cst.BaseStatement:
+        if self._log_call is None:
+            code = render(
+                "bare-except/log_call.py.j2",
+                self._overrides(),
+                logger=self._site_of_logger().name,
+                method=self.options.log_method,
+                message=self.options.log_message,
+            )
+            self._log_call = cst.parse_statement(code)
+        return self._log_call
+
+    def _overrides(self) -> list[str]:
+        return [self.options.templates] if self.options.templates else []
+
+    def _may_log(self, statement: cst.CSTNode, functions: tuple[cst.FunctionDef, ...]) -> bool:
+        """May this handler log through the module's logger?
+
+        A handler outside any function runs at import time, so it may log only when the logger is
+        defined above its top-level statement. Inside a function that binds the logger's name itself
+        (a parameter ``log``, say), the name is not the module's logger: no log call there.
+        """
+        site = self._site_of_logger()
+        if not functions:
+            index = next(i for i, stmt in enumerate(self.source.module.body) if stmt is statement)
+            if site.index is None:
+                return index >= import_block_end(self.source.module)
+            return index > site.index
+        for function in functions:
+            if id(function) not in self._bindings:
+                self._bindings[id(function)] = function_bindings(function)
+            if site.name in self._bindings[id(function)]:
+                return False
+        return True
+
+    def finish(self, source: SourceFile, module: cst.Module) -> cst.Module:
+        """Add the logger (and ``import logging``) when a log call was inserted and none exists."""
+        if self._logged and self._site_of_logger().index is None:
+            root = project_root(source.abs_path, source.path)
+            module = add_logger(module, self._site_of_logger().name, self._overrides(), root)
+        return module

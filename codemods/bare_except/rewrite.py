@@ -1,0 +1,151 @@
+"""Rewrite helpers: the module's logger (found or added) and the log call put into a handler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from backfix.bindings import bound_names
+from backfix.imports import (
+    add_import,
+    detach_leading_comments,
+    import_block_end,
+    space_after_imports,
+)
+from backfix.templating import render
+
+LOGGER_FACTORIES = frozenset({"getLogger", "get_logger"})
+
+
+@dataclass(frozen=True)
+class LoggerSite:
+    """The logger a log call uses: its name and where it is defined."""
+
+    name: str
+    index: int | None  # top-level statement index of the definition; None when we add one
+
+
+def _single_small(stmt: cst.BaseStatement) -> cst.BaseSmallStatement | None:
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+        return stmt.body[0]
+    return None
+
+
+def find_logger(module: cst.Module, configured: str) -> LoggerSite | None:
+    """The module's logger: ``<name> = ...getLogger(...)``, or ``logger`` imported from elsewhere."""
+    for index, stmt in enumerate(module.body):
+        small = _single_small(stmt)
+        if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+            # `from loguru import logger`, `from app.log import logger`: the module's own logger.
+            if configured in bound_names(small):
+                return LoggerSite(configured, index)
+            continue
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target, value = small.targets[0].target, small.value
+        elif isinstance(small, cst.AnnAssign) and small.value is not None:
+            target, value = small.target, small.value
+        else:
+            continue
+        if not (isinstance(target, cst.Name) and isinstance(value, cst.Call)):
+            continue
+        func = value.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+        if name in LOGGER_FACTORIES:
+            return LoggerSite(target.value, index)
+    return None
+
+
+def logger_site(module: cst.Module, configured: str) -> LoggerSite:
+    """The module's logger, or the free name (``logger``, else ``_logger``...) of one to add."""
+    existing = find_logger(module, configured)
+    if existing is not None:
+        return existing
+    name = configured
+    taken = module_names(module)
+    while name in taken:
+        name = f"_{name}"
+    return LoggerSite(name, None)
+
+
+def module_names(module: cst.Module) -> set[str]:
+    """Names bound in the module that a new logger must not shadow (function bodies aside)."""
+    names: set[str] = set()
+    for stmt in module.body:
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            names.add(stmt.name.value)
+        else:
+            names.update(bound_names(stmt))
+    return names
+
+
+def function_bindings(node: cst.FunctionDef) -> set[str]:
+    """Names a function binds itself (parameters and assignments in its body)."""
+    return set(bound_names(node.params)) | set(bound_names(node.body))
+
+
+def _logging_import(module: cst.Module) -> str | None:
+    """The name the module imports the standard ``logging`` module under, if it does."""
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if not isinstance(small, cst.Import):
+                continue
+            for alias in small.names:
+                dotted = get_full_name_for_node(alias.name) or ""
+                asname = alias.asname.name if alias.asname is not None else None
+                if dotted == "logging" and isinstance(asname, cst.Name):
+                    return asname.value
+                if asname is None and (dotted == "logging" or dotted.startswith("logging.")):
+                    return "logging"  # `import logging.handlers` binds `logging` too
+    return None
+
+
+def add_logger(
+    module: cst.Module, name: str, overrides: list[str], root: Path | None
+) -> cst.Module:
+    """Insert ``import logging`` (if missing) and the logger definition after the module's imports.
+
+    When the module already binds ``logging`` to something else (``from mylib import logging``),
+    the standard module is imported under a free name (``import logging as _logging``).
+    """
+    logging_name = _logging_import(module)
+    if logging_name is None:
+        taken = module_names(module)
+        logging_name = "logging"
+        while logging_name in taken:
+            logging_name = f"_{logging_name}"
+        asname = None if logging_name == "logging" else logging_name
+        module = add_import(module, "logging", asname=asname, root=root)
+    header_end = import_block_end(module)
+    if header_end == 0:
+        module = detach_leading_comments(module)
+    body = list(module.body)
+    if header_end < len(body):
+        body[header_end] = space_after_imports(body[header_end])
+    code = render(
+        "bare-except/logger_definition.py.j2",
+        overrides,
+        logger=name,
+        logging_module=logging_name,
+    )
+    definition = cst.parse_statement(code).with_changes(
+        leading_lines=[cst.EmptyLine()] if header_end else []
+    )
+    body.insert(header_end, definition)
+    return module.with_changes(body=body)
+
+
+def prepend(body: cst.BaseSuite, statement: cst.BaseStatement) -> cst.BaseSuite:
+    """``body`` with ``statement`` first."""
+    if isinstance(body, cst.SimpleStatementSuite):
+        # `except: pass  # why` becomes an indented block; the comment stays on the header line.
+        return cst.IndentedBlock(
+            header=body.trailing_whitespace,
+            body=[statement, cst.SimpleStatementLine(body=body.body)],
+        )
+    assert isinstance(body, cst.IndentedBlock)
+    return body.with_changes(body=[statement, *body.body])

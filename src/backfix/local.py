@@ -1,0 +1,196 @@
+"""``LocalCodemod``: a codemod whose detection and fix come from one LibCST visitor (Fixit-style).
+
+A local codemod fixes each file on its own. It is a LibCST visitor: its ``visit_*`` methods call
+:meth:`LocalCodemod.report` for each match, with the replacement node when the match can be fixed::
+
+    class NoPrint(LocalCodemod):
+        '''``print(...)`` → ``logger.info(...)``.'''
+
+        SUMMARY = "Replace print() with logger.info()"
+        PREFILTER = re.compile(rb"print\\(")
+
+        def visit_Call(self, node: cst.Call) -> None:
+            if m.matches(node.func, m.Name("print")):
+                self.report(node, "print() in library code", replacement=node.with_changes(...))
+
+The engine runs the same visit twice: in the analysis it turns each report into a
+:class:`~backfix.results.Violation` (position from LibCST's metadata, fingerprint from the enclosing
+scope and the match's key); in the rewrite it swaps each reported node that has a replacement, then
+calls :meth:`LocalCodemod.finish` for module-wide edits (imports through
+:func:`backfix.imports.add_import`, code from templates through :func:`backfix.templating.render`).
+A report without a replacement is left for manual review and needs a ``reason``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar, cast
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider, ProviderT
+
+from backfix.codemod import Codemod
+from backfix.results import REVIEW, FileFacts, Violation
+from backfix.source import SourceFile
+
+__all__ = ["LocalCodemod", "Replacement"]
+
+_NodeT = TypeVar("_NodeT", bound=cst.CSTNode)
+
+#: a new node, or a function of the reported node as updated by replacements inside it (use a
+#: function when a reported node may contain other reported nodes, or to build the fix lazily: it is
+#: called only when the file is rewritten)
+Replacement = cst.CSTNode | Callable[[Any], cst.CSTNode] | cst.RemovalSentinel
+
+
+@dataclass(frozen=True)
+class _Match:
+    node: cst.CSTNode
+    violation: Violation
+    replacement: Replacement | None
+    ancestors: tuple[int, ...]
+
+
+class LocalCodemod(Codemod[None, None], cst.CSTVisitor):
+    """Base of codemods that fix each file on its own, with one visitor for detection and fix.
+
+    Subclasses write ``visit_*``/``leave_*`` methods that call :meth:`report`; ``self.source`` is the
+    file being visited and ``self.ancestors`` the nodes enclosing the visited one (the module first).
+    Per-file state belongs in :meth:`begin`, since one instance visits many files.
+    """
+
+    LOCAL: ClassVar[bool] = True
+    #: node types that may hold a match: the visit skips the inside of every other node (a speed-up;
+    #: None visits everything). The skipped node itself is still visited.
+    DESCEND_INTO: ClassVar[tuple[type[cst.CSTNode], ...] | None] = None
+    METADATA_DEPENDENCIES: ClassVar[tuple[ProviderT, ...]] = (PositionProvider,)
+
+    def __init__(self, options: Any = None) -> None:
+        """Check the options (see :class:`~backfix.codemod.Codemod`)."""
+        Codemod.__init__(self, options)
+        cst.CSTVisitor.__init__(self)
+        self.ancestors: list[cst.CSTNode] = []
+        self._matches: list[_Match] = []
+        self._scope: list[str] = []
+        self._ordinals: dict[tuple[str, str], int] = {}
+        self._source: SourceFile | None = None
+
+    # --- for subclasses --------------------------------------------------------------------------------
+
+    @property
+    def source(self) -> SourceFile:
+        """The file being visited."""
+        assert self._source is not None, "only available during a visit"
+        return self._source
+
+    def begin(self, source: SourceFile) -> None:
+        """Reset per-file state before a visit (analysis or rewrite). The default does nothing."""
+
+    def finish(self, source: SourceFile, module: cst.Module) -> cst.Module:
+        """Module-wide edits after the replacements (an import, a new definition). Rewrite only."""
+        return module
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        replacement: Replacement | None = None,
+        reason: str = "",
+        reason_id: str = "",
+        tier: str = REVIEW,
+        key: str | None = None,
+    ) -> None:
+        """Report a match at ``node``; fixable when it has a ``replacement``, else manual.
+
+        A manual match needs a ``reason`` a user can act on, and should carry a ``reason_id`` (a stable
+        kebab-case id with a ``### <reason-id>`` heading in the codemod's docs page). ``tier`` is
+        ``safe`` for a mechanically equivalent fix. ``key`` names the match for its fingerprint
+        (default: its code, whitespace collapsed); the n-th match with the same key in the same scope
+        gets ``#n``, so fingerprints survive line shifts.
+        """
+        if replacement is None and not reason:
+            raise ValueError(f"{self.ID}: a match without a replacement needs a reason")
+        scope = ".".join(self._scope)
+        name = key if key is not None else " ".join(self.source.module.code_for_node(node).split())
+        ordinal = self._ordinals.get((scope, name), 0) + 1
+        self._ordinals[(scope, name)] = ordinal
+        start = self.get_metadata(PositionProvider, node).start
+        violation = self.violation(
+            self.source,
+            start.line,
+            start.column,
+            message,
+            fixable=replacement is not None,
+            reason=reason,
+            reason_id=reason_id,
+            scope=scope,
+            snippet=f"{name}#{ordinal}",
+            tier=tier,
+        )
+        ancestors = tuple(id(a) for a in self.ancestors)
+        self._matches.append(_Match(node, violation, replacement, ancestors))
+
+    # --- the engine's side ---------------------------------------------------------------------------
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        """Dispatch to ``visit_*``, keeping ``ancestors`` and the scope up to date."""
+        descend = super().on_visit(node)
+        if self.DESCEND_INTO is not None and not isinstance(node, self.DESCEND_INTO):
+            descend = False
+        self.ancestors.append(node)
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            self._scope.append(node.name.value)
+        return descend
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        """Dispatch to ``leave_*`` after the node's children."""
+        self.ancestors.pop()
+        if isinstance(original_node, (cst.FunctionDef, cst.ClassDef)):
+            self._scope.pop()
+        super().on_leave(original_node)
+
+    def _collect(self, source: SourceFile) -> list[_Match]:
+        self._source = source
+        self.ancestors, self._matches, self._scope, self._ordinals = [], [], [], {}
+        self.begin(source)
+        MetadataWrapper(source.module, unsafe_skip_copy=True).visit(self)
+        return self._matches
+
+    def analyze(self, source: SourceFile) -> FileFacts[None]:
+        """The file's violations: one per :meth:`report`."""
+        matches = self._collect(source)
+        return FileFacts(source.path, tuple(match.violation for match in matches))
+
+    def rewrite(self, source: SourceFile, edits: None) -> cst.Module:
+        """The file with every reported node that has a replacement replaced, then :meth:`finish`."""
+        matches = [m for m in self._collect(source) if m.replacement is not None]
+        if not matches:
+            return source.module
+        replacer = _Replacer(matches)
+        module = source.module.visit(replacer)
+        assert isinstance(module, cst.Module)
+        return self.finish(source, module)
+
+
+class _Replacer(cst.CSTTransformer):
+    """Swaps reported nodes for their replacements, descending only towards them."""
+
+    def __init__(self, matches: list[_Match]) -> None:
+        super().__init__()
+        self.replacements = {id(m.node): m.replacement for m in matches}
+        self.on_path = {ancestor for m in matches for ancestor in m.ancestors}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return id(node) in self.on_path
+
+    def on_leave(
+        self, original_node: _NodeT, updated_node: _NodeT
+    ) -> _NodeT | cst.RemovalSentinel | cst.FlattenSentinel[_NodeT]:
+        replacement = self.replacements.get(id(original_node))
+        if replacement is None:
+            return updated_node
+        new = replacement(updated_node) if callable(replacement) else replacement
+        # The codemod decides what a node becomes; LibCST checks that it fits where it goes.
+        return cast(_NodeT, new)
