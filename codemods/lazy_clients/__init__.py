@@ -1,0 +1,105 @@
+"""Make clients built at import time lazy: a cached getter replaces the module variable.
+
+What:
+    A module-level ``name = <call>`` where the call is a known client constructor
+    (``redis.Redis(...)``, ``redis.Redis.from_url(...)``, ``redis.from_url(...)``,
+    ``boto3.client/resource(...)``, ``httpx.Client/AsyncClient(...)``, ``Elasticsearch(...)``,
+    ``MongoClient(...)``, ``AsyncIOMotorClient(...)``, OpenAI/Anthropic clients..., resolved through
+    the module's imports and aliases), or any constructor call whose arguments read configuration
+    (``settings.X``, ``get_settings().X``, ``config[...]``, ``app.config[...]``, ``os.environ[...]``,
+    ``os.getenv(...)``), becomes::
+
+        @functools.cache
+        def get_name() -> redis.Redis:
+            return redis.Redis.from_url(settings.REDIS_URL)
+
+    (``functools.lru_cache(maxsize=None)`` when the project supports Python older than 3.9; the
+    return annotation only when the client's class is known). Every use in the module calls
+    ``get_name()``; across the project ``from x import name`` becomes ``from x import get_name``
+    and its uses ``get_name()``, and ``x.name`` becomes ``x.get_name()``.
+
+Why:
+    ``redis_client = redis.Redis.from_url(settings.REDIS_URL)`` runs when the module is imported: an
+    empty setting, or a service that is down, crashes the import of every module that imports it,
+    and with it the whole app, also the endpoints that never need the client.
+
+Safety:
+    The getter builds the client once, at its first use, and returns that same object afterwards.
+    A client is left as it is, and reported with the reason, when any use anywhere would change
+    meaning: it is assigned again (also through ``global`` or ``module.name = ...``), deleted, a
+    parameter default, used at import time (module level, class bodies, decorators), listed in
+    ``__all__``, re-exported by another module, star-imported, named by string (``mock.patch``),
+    or when ``get_<name>`` is already taken.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import ClassVar
+
+import libcst as cst
+
+from backfix.codemod import Codemod, Plan, ProjectContext
+from backfix.imports import project_root
+from backfix.results import REVIEW, FileFacts
+from backfix.source import SourceFile
+
+from .analyze import analyze_module
+from .model import FileEdits, ModuleFacts
+from .plan import plan_clients
+from .rewrite import rewrite_module
+
+#: a top-level ``name = something(`` (or ``name: T = something(``).
+_ASSIGNS_CALL = re.compile(rb"(?m)^[A-Za-z_]\w*[ \t]*(?::[^=\n]+)?=[ \t]*[\w.]+[ \t]*\(")
+
+
+class LazyClients(Codemod[ModuleFacts, FileEdits]):
+    """Module-level clients built at import time → cached getters built at first use."""
+
+    SUMMARY = "Replace clients built at import time (Redis, httpx, boto3... from settings) with cached getters"
+    PREFILTER: ClassVar[re.Pattern[bytes] | None] = _ASSIGNS_CALL
+    LOCAL: ClassVar[bool] = False
+    EXAMPLE = (
+        "import redis\n\n"
+        "from app.config import settings\n\n"
+        "redis_client = redis.Redis.from_url(settings.REDIS_URL)\n\n\n"
+        "def cached(key):\n"
+        "    return redis_client.get(key)\n"
+    )
+
+    def analyze(self, source: SourceFile) -> FileFacts[ModuleFacts]:
+        """The clients a module builds at import time, with the uses the plan needs."""
+        facts = analyze_module(source.module, with_uses=False)
+        if not facts.clients:
+            return FileFacts(source.path)
+        return self.analyze_for_plan(source)
+
+    def analyze_for_plan(self, source: SourceFile) -> FileFacts[ModuleFacts]:
+        """Full facts of a module: its clients and how it uses what it imports."""
+        facts = analyze_module(source.module, with_uses=True)
+        violations = tuple(
+            self.violation(
+                source,
+                client.line,
+                client.col,
+                f"`{client.name}` is built when the module is imported "
+                f"(`{client.constructor}(...)`: {client.why}); a missing setting or an "
+                "unreachable service crashes the import",
+                snippet=client.snippet,
+                tier=REVIEW,
+            )
+            for client in facts.clients
+        )
+        return FileFacts(source.path, violations, facts)
+
+    def plan(
+        self, facts: Sequence[FileFacts[ModuleFacts]], project: ProjectContext
+    ) -> Plan[FileEdits]:
+        """Follow each client across the project; fix it everywhere or report why not."""
+        return plan_clients(self.ID, facts, project)
+
+    def rewrite(self, source: SourceFile, edits: FileEdits) -> cst.Module:
+        """Turn this file's clients into getters and its uses into calls."""
+        root = project_root(source.abs_path, source.path)
+        return rewrite_module(source.module, edits, source.abs_path, root)

@@ -1,0 +1,289 @@
+"""Per-file facts: the clients a module builds at import time, and how it uses imported names."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import libcst as cst
+from libcst.metadata import Assignment, ImportAssignment, MetadataWrapper
+
+from backfix.cst_utils import dotted, last_name
+
+from . import reasons
+from .detect import Verdict, classify, import_table
+from .model import DELETE, STORE, Blocker, Client, ImportedName, ModuleFacts, Origin, Use
+from .naming import getter_name
+from .references import ModuleIndex, Ref, import_origin
+
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+#: calls that name an attribute of an object by string: ``setattr(mod, "client", fake)``.
+_BY_NAME = frozenset({"setattr", "delattr", "getattr", "hasattr", "object"})
+
+
+def candidate_statements(module: cst.Module) -> list[tuple[cst.SimpleStatementLine, str, cst.Call]]:
+    """Top-level ``name = <call>`` / ``name: T = <call>`` statements, with the name and the call."""
+    found = []
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            continue
+        small = stmt.body[0]
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target, value = small.targets[0].target, small.value
+        elif isinstance(small, cst.AnnAssign) and small.value is not None:
+            target, value = small.target, small.value
+        else:
+            continue
+        if isinstance(target, cst.Name) and isinstance(value, cst.Call):
+            found.append((stmt, target.value, value))
+    return found
+
+
+def analyze_module(module: cst.Module, with_uses: bool) -> ModuleFacts:
+    """The facts of one module; ``with_uses`` False keeps only its clients (None when it has none)."""
+    index = ModuleIndex(MetadataWrapper(module))
+    clients = tuple(_clients(index))
+    if not with_uses:
+        return ModuleFacts(clients=clients)
+    strings, patched = _strings(index)
+    return ModuleFacts(
+        clients=clients,
+        uses=tuple(_uses(index)),
+        imported_names=tuple(_imported_names(index)),
+        star_imports=tuple(_star_imports(index)),
+        dotted_strings=strings,
+        patched_attributes=patched,
+        bound=frozenset(a.name for a in index.global_scope.assignments),
+        exported=exported_names(index.module),
+    )
+
+
+# --- clients --------------------------------------------------------------------------------------------
+
+
+def _clients(index: ModuleIndex) -> list[Client]:
+    imports = import_table(index.module)
+    classes = {s.name.value for s in index.module.body if isinstance(s, cst.ClassDef)}
+    clients = []
+    for stmt, name, call in candidate_statements(index.module):
+        verdict = classify(call, imports)
+        if verdict is None:
+            continue
+        small = stmt.body[0]
+        annotation = _annotation(small, verdict, imports, classes)
+        pos = index.positions[stmt]
+        clients.append(
+            Client(
+                name=name,
+                line=pos.start.line,
+                col=pos.start.column,
+                constructor=verdict.constructor,
+                why=verdict.why,
+                annotation=annotation,
+                snippet=f"{name} = {verdict.constructor}(...)",
+                blockers=tuple(local_blockers(index, name, stmt)),
+            )
+        )
+    return clients
+
+
+def _annotation(
+    small: cst.BaseSmallStatement, verdict: Verdict, imports: dict[str, str], classes: set[str]
+) -> str:
+    """How the module spells the client's type; ``""`` when it cannot."""
+    if isinstance(small, cst.AnnAssign):
+        return cst.Module(body=[]).code_for_node(small.annotation.annotation)
+    if verdict.returns:
+        for local, qualified in sorted(imports.items(), key=lambda item: -len(item[1])):
+            if verdict.returns == qualified or verdict.returns.startswith(qualified + "."):
+                return local + verdict.returns[len(qualified) :]
+        return ""
+    return verdict.constructor if verdict.constructor in classes else ""
+
+
+def local_blockers(index: ModuleIndex, name: str, stmt: cst.SimpleStatementLine) -> list[Blocker]:
+    """What keeps a client of this module from becoming a getter, found in the module itself."""
+    blockers: list[Blocker] = []
+    others = [
+        a
+        for a in index.global_scope.assignments[name]
+        if isinstance(a, Assignment) and a.node is not _target(stmt)
+    ]
+    for other in others:
+        blockers.append(
+            Blocker(
+                reasons.ASSIGNED_AGAIN,
+                f"`{name}` is assigned again on line {index.line(other.node)}",
+            )
+        )
+    for ref in index.global_refs(name):
+        blocker = use_blocker(
+            name, ref.kind, ref.import_time, ref.default_argument, f"line {ref.line}"
+        )
+        if blocker is not None:
+            blockers.append(blocker)
+    if name in exported_names(index.module):
+        blockers.append(
+            Blocker(
+                reasons.IN_ALL,
+                f"`{name}` is listed in `__all__`: replace it there with `{getter_name(name)}` "
+                "and run again",
+            )
+        )
+    getter = getter_name(name)
+    if any(getter in scope.assignments for scope in index.scopes):
+        blockers.append(
+            Blocker(reasons.GETTER_NAME_TAKEN, f"the module already defines `{getter}`")
+        )
+    if _functools_taken(index):
+        blockers.append(
+            Blocker(
+                reasons.FUNCTOOLS_NAME_TAKEN,
+                "the module binds `functools` to something other than the standard library module",
+            )
+        )
+    return blockers
+
+
+def _target(stmt: cst.SimpleStatementLine) -> cst.CSTNode:
+    """The Name a candidate statement assigns."""
+    small = stmt.body[0]
+    if isinstance(small, cst.Assign):
+        return small.targets[0].target
+    assert isinstance(small, cst.AnnAssign)
+    return small.target
+
+
+def _functools_taken(index: ModuleIndex) -> bool:
+    for assignment in index.global_scope.assignments["functools"]:
+        if not (
+            isinstance(assignment, ImportAssignment)
+            and import_origin(assignment) == (0, "functools", ())
+        ):
+            return True
+    return False
+
+
+def use_blocker(
+    name: str, kind: str, import_time: bool, default_argument: bool, where: str
+) -> Blocker | None:
+    """The blocker a use of a client makes, None for a use inside a function body."""
+    if kind == DELETE:
+        return Blocker(reasons.DELETED, f"`{name}` is deleted ({where})")
+    if kind == STORE:
+        return Blocker(reasons.ASSIGNED_AGAIN, f"`{name}` is assigned ({where})")
+    if default_argument:
+        return Blocker(
+            reasons.DEFAULT_ARGUMENT,
+            f"`{name}` is a parameter's default value ({where}): it is evaluated at import time",
+        )
+    if import_time:
+        return Blocker(
+            reasons.USED_AT_IMPORT,
+            f"`{name}` is used when the module is imported ({where}), "
+            "so a getter would still build it at import time",
+        )
+    return None
+
+
+def exported_names(module: cst.Module) -> frozenset[str]:
+    """The strings of a top-level ``__all__ = [...]`` (and ``+=``)."""
+    names: set[str] = set()
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            value = _all_value(small)
+            if isinstance(value, (cst.List, cst.Tuple)):
+                for element in value.elements:
+                    if isinstance(element.value, cst.SimpleString):
+                        names.add(str(ast.literal_eval(element.value.value)))
+    return frozenset(names)
+
+
+def _all_value(small: cst.BaseSmallStatement) -> cst.BaseExpression | None:
+    if isinstance(small, cst.Assign) and any(dotted(t.target) == "__all__" for t in small.targets):
+        return small.value
+    if isinstance(small, (cst.AugAssign, cst.AnnAssign)) and dotted(small.target) == "__all__":
+        return small.value
+    return None
+
+
+# --- uses of imports ------------------------------------------------------------------------------------
+
+
+def _uses(index: ModuleIndex) -> list[Use]:
+    return [
+        Use(origin, ref.attrs, ref.kind, ref.import_time, ref.default_argument, ref.line)
+        for origin, _, ref in index.import_refs()
+    ]
+
+
+def _imported_names(index: ModuleIndex) -> list[ImportedName]:
+    found = []
+    for scope in index.scopes:
+        for assignment in scope.assignments:
+            if isinstance(assignment, ImportAssignment) and isinstance(
+                assignment.node, cst.ImportFrom
+            ):
+                origin = import_origin(assignment)
+                if origin is not None:
+                    found.append(
+                        ImportedName(
+                            origin,
+                            assignment.name,
+                            scope is index.global_scope,
+                            index.line(assignment.node),
+                        )
+                    )
+    return found
+
+
+def _star_imports(index: ModuleIndex) -> list[tuple[int, str, int]]:
+    found = []
+    for stmt in index.module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar):
+                    module = dotted(small.module) if small.module is not None else ""
+                    found.append((len(small.relative), module, index.line(stmt)))
+    return found
+
+
+def _strings(
+    index: ModuleIndex,
+) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[Origin, str, int], ...]]:
+    """Dotted names spelled as strings, and attributes named by string on imported objects."""
+    strings = _StringFinder(index)
+    index.module.visit(strings)
+    patched = []
+    for origin, _, ref in index.import_refs():
+        attribute = _named_attribute(index, ref)
+        if attribute:
+            patched.append(((origin[0], origin[1], origin[2] + ref.attrs), attribute, ref.line))
+    return tuple(strings.found), tuple(patched)
+
+
+def _named_attribute(index: ModuleIndex, ref: Ref) -> str:
+    """``"client"`` when the reference is the object of ``setattr(ref, "client", ...)``."""
+    arg = index.parents.get(ref.chain[-1])
+    call = index.parents.get(arg) if isinstance(arg, cst.Arg) else None
+    if not isinstance(call, cst.Call) or len(call.args) < 2 or call.args[0] is not arg:
+        return ""
+    if last_name(call.func) not in _BY_NAME:
+        return ""
+    second = call.args[1].value
+    if isinstance(second, cst.SimpleString):
+        return str(ast.literal_eval(second.value))
+    return ""
+
+
+class _StringFinder(cst.CSTVisitor):
+    def __init__(self, index: ModuleIndex) -> None:
+        self.index = index
+        self.found: list[tuple[str, int]] = []
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        value = node.evaluated_value
+        if isinstance(value, str) and _DOTTED.fullmatch(value):
+            self.found.append((value, self.index.line(node)))

@@ -1,0 +1,208 @@
+"""The plan: follow each client across the project, decide fix or manual, and list every file's edits.
+
+A client is fixed only when every use of it, in every module, can call the getter instead: one
+blocker anywhere (an assignment, a use at import time, a re-export...) leaves it as it is, reported
+with the reason, and no file changes for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from backfix.codemod import Plan, ProjectContext
+from backfix.results import FileFacts, Violation
+
+from . import reasons
+from .analyze import use_blocker
+from .model import LOAD, Blocker, Client, FileEdits, Getter, ModuleFacts, Origin
+from .naming import getter_name
+from .target import cache_decorator
+
+_STAR = re.compile(rb"import[ \t]+\*")
+
+
+@dataclass
+class Found:
+    """One client and what the plan learnt about it."""
+
+    path: str
+    client: Client
+    qualified: str
+    blockers: list[Blocker] = field(default_factory=list)
+    #: path → (origin, attributes) → getter to call there
+    uses: dict[str, dict[tuple[Origin, tuple[str, ...]], str]] = field(default_factory=dict)
+
+
+class Planner:
+    """Matches every module's uses of imports against the clients found."""
+
+    def __init__(self, project: ProjectContext, modules: Mapping[str, ModuleFacts]) -> None:
+        self.project = project
+        self.modules = modules
+
+    def resolve(self, path: str, origin: Origin, attrs: tuple[str, ...] = ()) -> str:
+        """The dotted name a use in ``path`` reads (``app.clients.redis.get``)."""
+        level, module, names = origin
+        target = self.project.resolve_import(path, level, module)
+        base = target.module if target is not None else module
+        return ".".join(part for part in (base, *names, *attrs) if part)
+
+    def follow(self, found: Found) -> None:
+        """Find every use of one client across the project."""
+        aliases = self._aliases(found)
+        for path, facts in sorted(self.modules.items()):
+            self._imports(found, path, facts, aliases)
+            self._uses(found, path, facts, aliases)
+            self._by_name(found, path, facts, aliases)
+
+    def _aliases(self, found: Found) -> set[str]:
+        """Other modules' names for the client (``from app.clients import redis`` at module level)."""
+        aliases = set()
+        for path, facts in self.modules.items():
+            for imported in facts.imported_names:
+                if imported.module_level and self.resolve(path, imported.origin) == found.qualified:
+                    aliases.add(f"{self.project.module_name(path)}.{imported.local}")
+        return aliases
+
+    def _imports(self, found: Found, path: str, facts: ModuleFacts, aliases: set[str]) -> None:
+        for imported in facts.imported_names:
+            full = self.resolve(path, imported.origin)
+            if full in aliases:
+                found.blockers.append(_reexported(found, f"{path}:{imported.line}"))
+            if full != found.qualified:
+                continue
+            getter = getter_name(imported.local)
+            if getter in facts.bound:
+                found.blockers.append(
+                    Blocker(reasons.GETTER_NAME_TAKEN, f"{path} already defines `{getter}`")
+                )
+            if imported.local in facts.exported:
+                found.blockers.append(
+                    Blocker(
+                        reasons.RE_EXPORTED,
+                        f"{path} lists `{imported.local}` in `__all__`: replace it with `{getter}`",
+                    )
+                )
+            found.uses.setdefault(path, {})[(imported.origin, ())] = getter_name(found.client.name)
+        for level, star, line in facts.star_imports:
+            if self.resolve(path, (level, star, ())) == found.qualified.rsplit(".", 1)[0]:
+                found.blockers.append(
+                    Blocker(
+                        reasons.STAR_IMPORT,
+                        f"{path}:{line} star-imports the module defining "
+                        f"`{found.client.name}`: import the names it uses explicitly",
+                    )
+                )
+
+    def _uses(self, found: Found, path: str, facts: ModuleFacts, aliases: set[str]) -> None:
+        for use in facts.uses:
+            full = self.resolve(path, use.origin, use.attrs)
+            if any(_within(full, alias) for alias in aliases):
+                found.blockers.append(_reexported(found, f"{path}:{use.line}"))
+                continue
+            if not _within(full, found.qualified):
+                continue
+            where = f"{path}:{use.line}"
+            kind = use.kind if full == found.qualified else LOAD
+            blocker = use_blocker(
+                found.client.name, kind, use.import_time, use.default_argument, where
+            )
+            if blocker is not None:
+                found.blockers.append(blocker)
+                continue
+            keep = len(found.qualified.split(".")) - len(self.resolve(path, use.origin).split("."))
+            key = (use.origin, use.attrs[:keep])
+            found.uses.setdefault(path, {})[key] = getter_name(found.client.name)
+
+    def _by_name(self, found: Found, path: str, facts: ModuleFacts, aliases: set[str]) -> None:
+        names = {found.qualified, *aliases}
+        for text, line in facts.dotted_strings:
+            if any(_within(text, name) for name in names):
+                found.blockers.append(_patched(found, f"{path}:{line}", f'"{text}"'))
+        for origin, attribute, line in facts.patched_attributes:
+            if f"{self.resolve(path, origin)}.{attribute}" in names:
+                found.blockers.append(_patched(found, f"{path}:{line}", f'"{attribute}"'))
+
+
+def _reexported(found: Found, where: str) -> Blocker:
+    return Blocker(
+        reasons.RE_EXPORTED,
+        f"{where} imports `{found.client.name}` through a module that imports it: "
+        "import it from the module that defines it",
+    )
+
+
+def _patched(found: Found, where: str, spelled: str) -> Blocker:
+    return Blocker(
+        reasons.PATCHED_BY_NAME,
+        f"{where} names `{found.client.name}` by string ({spelled}), e.g. to patch it in a test: "
+        f"patch `{getter_name(found.client.name)}` instead",
+    )
+
+
+def _within(full: str, name: str) -> bool:
+    return full == name or full.startswith(name + ".")
+
+
+def plan_clients(
+    codemod_id: str, facts: Sequence[FileFacts], project: ProjectContext
+) -> Plan[FileEdits]:
+    """Decide every client found in ``facts``; see the module docstring."""
+    violations = [v for fact in facts for v in fact.violations]
+    clients = [
+        (fact.path, client)
+        for fact in facts
+        if isinstance(fact.data, ModuleFacts)
+        for client in fact.data.clients
+    ]
+    if not clients:
+        return Plan(violations=violations)
+    modules = _modules(project, {client.name for _, client in clients})
+    planner = Planner(project, modules)
+    decorator, assumption = cache_decorator(Path(project.root))
+    edits: dict[str, FileEdits] = {}
+    settled: dict[tuple[str, int], Violation] = {}
+    for path, client in clients:
+        found = Found(
+            path, client, f"{project.module_name(path)}.{client.name}", list(client.blockers)
+        )
+        planner.follow(found)
+        settled[(path, client.line)] = _settle(found, violations, edits, decorator)
+    final = [settled.get((v.path, v.line), v) for v in violations]
+    plan: Plan[FileEdits] = Plan(violations=final, edits=edits)
+    if assumption and edits:
+        plan.assumptions.append(assumption)
+    return plan
+
+
+def _modules(project: ProjectContext, names: set[str]) -> dict[str, ModuleFacts]:
+    """Facts (with uses) of every project file that mentions a client's name or star-imports."""
+    wanted = [path for path in project.files() if _mentions(project.read(path) or b"", names)]
+    return {
+        path: fact.data
+        for path, fact in project.facts_for_all(wanted).items()
+        if isinstance(fact.data, ModuleFacts)
+    }
+
+
+def _mentions(raw: bytes, names: set[str]) -> bool:
+    return _STAR.search(raw) is not None or any(name.encode() in raw for name in names)
+
+
+def _settle(
+    found: Found, violations: list[Violation], edits: dict[str, FileEdits], decorator: str
+) -> Violation:
+    mine = next(v for v in violations if v.path == found.path and v.line == found.client.line)
+    if found.blockers:
+        first = found.blockers[0]
+        reason = "; ".join(dict.fromkeys(b.message for b in found.blockers))
+        return replace(mine, fixable=False, reason=reason, reason_id=first.reason_id)
+    client = found.client
+    getter = Getter(client.name, getter_name(client.name), client.annotation, decorator)
+    edits.setdefault(found.path, FileEdits()).getters.append(getter)
+    for path, uses in found.uses.items():
+        edits.setdefault(path, FileEdits()).uses.update(uses)
+    return mine

@@ -1,0 +1,156 @@
+"""Where a module reads names: the uses of its import bindings and of its own module-level names.
+
+Built on LibCST's scope analysis, so a parameter or local variable that shadows a name is never
+taken for it. Shared by the analysis (facts for the plan) and the rewrite (the nodes to replace).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import (
+    Access,
+    GlobalScope,
+    ImportAssignment,
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+    ScopeProvider,
+)
+
+from backfix.cst_utils import dotted
+
+from .model import DELETE, LOAD, STORE, Origin
+
+_STORE_PARENTS = (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.AsName)
+
+
+@dataclass
+class Ref:
+    """One read (or write) of a name: the Name node and the attribute chain built on it."""
+
+    local: str
+    #: ``chain[0]`` is the Name, ``chain[k]`` the Attribute with ``k`` attributes read
+    chain: list[cst.BaseExpression]
+    attrs: tuple[str, ...]
+    kind: str
+    import_time: bool
+    default_argument: bool
+    line: int
+
+
+class ModuleIndex:
+    """The scopes, parents and positions of one module, and the references they give."""
+
+    def __init__(self, wrapper: MetadataWrapper) -> None:
+        self.wrapper = wrapper
+        self.module = wrapper.module
+        self.parents = wrapper.resolve(ParentNodeProvider)
+        self.positions = wrapper.resolve(PositionProvider)
+        scopes = wrapper.resolve(ScopeProvider)
+        self.scopes = {scope for scope in scopes.values() if scope is not None}
+        self.global_scope = next(s for s in self.scopes if isinstance(s, GlobalScope))
+
+    def line(self, node: cst.CSTNode) -> int:
+        """The 1-based line a node starts on."""
+        return self.positions[node].start.line
+
+    def import_refs(self) -> Iterator[tuple[Origin, ImportAssignment, Ref]]:
+        """Every use of every import binding, with what the binding imports."""
+        for scope in self.scopes:
+            for assignment in scope.assignments:
+                if not isinstance(assignment, ImportAssignment):
+                    continue
+                origin = import_origin(assignment)
+                if origin is None:
+                    continue
+                for access in assignment.references:
+                    ref = self.ref(access)
+                    if ref is not None:
+                        yield origin, assignment, ref
+
+    def global_refs(self, name: str) -> list[Ref]:
+        """The uses of a module-level name, in the module and its functions."""
+        refs: list[Ref] = []
+        seen: set[int] = set()
+        for assignment in self.global_scope.assignments[name]:
+            for access in assignment.references:
+                ref = self.ref(access)
+                if ref is not None and id(ref.chain[0]) not in seen:
+                    seen.add(id(ref.chain[0]))
+                    refs.append(ref)
+        return refs
+
+    def ref(self, access: Access) -> Ref | None:
+        """The reference an access makes, None for a use in a string annotation."""
+        node = access.node
+        if not isinstance(node, (cst.Name, cst.Attribute)):
+            return None
+        chain: list[cst.BaseExpression] = [node]
+        attrs: list[str] = []
+        parent = self.parents.get(node)
+        while isinstance(parent, cst.Attribute) and parent.value is chain[-1]:
+            chain.append(parent)
+            attrs.append(parent.attr.value)
+            parent = self.parents.get(parent)
+        import_time, default = self._when(node)
+        return Ref(
+            local=dotted(node),
+            chain=chain,
+            attrs=tuple(attrs),
+            kind=self._kind(chain[-1]),
+            import_time=import_time,
+            default_argument=default,
+            line=self.line(node),
+        )
+
+    def _kind(self, node: cst.CSTNode) -> str:
+        child, parent = node, self.parents.get(node)
+        while isinstance(parent, (cst.Element, cst.Tuple, cst.List, cst.StarredElement)):
+            child, parent = parent, self.parents.get(parent)
+        if isinstance(parent, cst.Del):
+            return DELETE
+        if isinstance(parent, _STORE_PARENTS) and getattr(parent, "target", None) is child:
+            return STORE
+        if isinstance(parent, cst.AsName) and parent.name is child:
+            return STORE
+        return LOAD
+
+    def _when(self, node: cst.CSTNode) -> tuple[bool, bool]:
+        """(runs at import time, is a parameter default) for an expression."""
+        default = False
+        child, parent = node, self.parents.get(node)
+        while parent is not None:
+            if isinstance(parent, (cst.FunctionDef, cst.Lambda)) and parent.body is child:
+                return False, default
+            if isinstance(parent, cst.Param) and parent.default is child:
+                default = True
+            child, parent = parent, self.parents.get(parent)
+        return True, default
+
+    def runs_at_import(self, node: cst.CSTNode) -> bool:
+        """Whether an expression is evaluated when the module is imported."""
+        return self._when(node)[0]
+
+
+def import_origin(assignment: ImportAssignment) -> Origin | None:
+    """What an import binding refers to (see ``model.Origin``); None for a star import."""
+    node = assignment.node
+    if isinstance(node, cst.Import):
+        for alias in node.names:
+            full = dotted(alias.name)
+            if alias.asname is not None and dotted(alias.asname.name) == assignment.name:
+                return (0, full, ())
+            if alias.asname is None and assignment.name in (full, full.split(".")[0]):
+                return (0, assignment.name, ())
+        return None
+    if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+        level = len(node.relative)
+        module = dotted(node.module) if node.module is not None else ""
+        for alias in node.names:
+            local = dotted(alias.asname.name) if alias.asname is not None else dotted(alias.name)
+            if local == assignment.name:
+                return (level, module, (dotted(alias.name),))
+    return None
