@@ -114,7 +114,7 @@ def import_table(module: cst.Module) -> dict[str, str]:
                     full = dotted(alias.name)
                     local = _asname(alias) or full.split(".")[0]
                     table[local] = full if _asname(alias) else local
-            elif isinstance(small, cst.ImportFrom) and small.relative == [] and small.module:
+            elif isinstance(small, cst.ImportFrom) and not small.relative and small.module:
                 base = dotted(small.module)
                 if isinstance(small.names, cst.ImportStar):
                     continue
@@ -142,7 +142,7 @@ def classify(call: cst.Call, imports: Mapping[str, str]) -> Verdict | None:
     """The verdict on a module-level call, or None when it is not a client built at import."""
     spelled = dotted(call.func)
     if not spelled:
-        return None
+        return _chained(call, imports)
     qualified = qualify(spelled, imports)
     if qualified in KNOWN:
         return Verdict(spelled, "a known client constructor", KNOWN[qualified])
@@ -150,6 +150,22 @@ def classify(call: cst.Call, imports: Mapping[str, str]) -> Verdict | None:
         return None
     reads = _config_read(call)
     if reads:
+        return Verdict(spelled, f"its arguments read {reads}", "")
+    return None
+
+
+def _chained(call: cst.Call, imports: Mapping[str, str]) -> Verdict | None:
+    """``boto3.resource("s3").Bucket(os.environ["BUCKET"])``: built on a client, or from settings."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Call):
+        return None
+    spelled = cst.Module(body=[]).code_for_node(func)
+    inner = classify(func.value, imports)
+    if inner is not None:
+        return Verdict(spelled, f"built on {inner.why}", "")
+    name = func.attr.value
+    reads = _config_read(call)
+    if reads and (name[:1].isupper() or name in FACTORIES) and name not in NOT_CLIENTS:
         return Verdict(spelled, f"its arguments read {reads}", "")
     return None
 
@@ -167,8 +183,7 @@ def _constructs(spelled: str, qualified: str, imports: Mapping[str, str]) -> boo
 def _config_read(call: cst.Call) -> str:
     """What configuration the call's arguments read (``settings.REDIS_URL``), ``""`` for none."""
     finder = _ConfigReads()
-    for arg in call.args:
-        arg.visit(finder)
+    call.visit(finder)
     return finder.found
 
 

@@ -46,8 +46,10 @@ class Planner:
     def resolve(self, path: str, origin: Origin, attrs: tuple[str, ...] = ()) -> str:
         """The dotted name a use in ``path`` reads (``app.clients.redis.get``)."""
         level, module, names = origin
-        target = self.project.resolve_import(path, level, module)
-        base = target.module if target is not None else module
+        base = module
+        if level:
+            target = self.project.resolve_import(path, level, module)
+            base = target.module if target is not None else module
         return ".".join(part for part in (base, *names, *attrs) if part)
 
     def follow(self, found: Found) -> None:

@@ -1,0 +1,6 @@
+import app.clients
+
+
+def test_cache_roundtrip() -> None:
+    app.clients.get_redis_client().set("k", b"v")
+    assert app.clients.get_redis_client().get("k") == b"v"

@@ -1,0 +1,9 @@
+import redis
+
+from app.config import settings
+
+redis_client = redis.Redis.from_url(settings.REDIS_URL)
+
+
+def get_redis_client() -> redis.Redis:
+    return redis_client

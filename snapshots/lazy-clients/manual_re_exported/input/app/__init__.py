@@ -1,0 +1,1 @@
+from app.clients import redis_client
