@@ -2,7 +2,7 @@
 
 What:
     * ``session.query(User).filter(...).all()`` → ``session.scalars(select(User).where(...)).all()``,
-      with the exact result shapes of ``reference/sqlalchemy-2-mapping.md`` (objects vs rows,
+      with the exact result shapes of the legacy API (objects vs rows,
       ``.unique()`` where legacy de-duplicated, ``.limit(1)`` for ``first()``, ``count()`` via a
       subquery, ``scalar()`` → ``scalar_one_or_none()``, ``get()`` → ``session.get()``, bulk
       ``update()``/``delete()`` statements, query variables rebuilt over several statements);
@@ -20,7 +20,7 @@ Why:
     to ``create_async_engine`` crashes with ``'AsyncSession' object has no attribute 'query'``.
 
 Safety:
-    A chain is rewritten whole or not at all. Whatever the spec lists for manual review (queries passed
+    A chain is rewritten whole or not at all. What has no exact equivalent (queries passed
     around as values, string joins, ``yield_per``, ``Query`` subclass methods, ``q[i]``, Flask-SQLAlchemy
     in async mode, calls from lambdas/properties/dunders/callbacks...) is reported with a reason.
 
@@ -112,6 +112,10 @@ class AsyncQueries(Codemod[ModuleFacts, FileEdits]):
         if not self.session_names and not _RELEVANT.search(source.raw):
             # No query, no async session in sight: the plan scans it lazily if propagation needs it.
             return FileFacts(source.path, (), None)
+        return self.analyze_for_plan(source)
+
+    def analyze_for_plan(self, source: SourceFile) -> FileFacts:
+        """The full facts of one file, also when it looks irrelevant: its functions may be callers."""
         result, _ = scan(source.path, source.module, source.text, self.session_names)
         return FileFacts(source.path, (), result.facts)
 

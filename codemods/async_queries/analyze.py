@@ -12,11 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+from libcst.metadata import MetadataWrapper
 
-from backfix.cst_utils import last_name
+from backfix.cst_utils import PositionedVisitor, last_name
+from backfix.project import module_name, resolve_import
 
 from . import chains as ch
+from . import reasons as R
 from .model import (
     DEP_PREFIX,
     KIND_ASYNC,
@@ -113,16 +115,6 @@ FLASK_METHOD_DECORATORS = frozenset({"get", "post", "put", "patch", "delete"})
 
 _ASYNC_MARKERS = re.compile(r"create_async_engine|async_sessionmaker|AsyncSession")
 _SYNC_MARKERS = re.compile(r"(?<![\w.])(?:create_engine|sessionmaker)\s*\(")
-
-
-def module_name(path: str) -> str:
-    """``app/repos/jobs.py`` → ``app.repos.jobs``; ``pkg/__init__.py`` → ``pkg``; ``src/`` dropped."""
-    parts = path[:-3].split("/") if path.endswith(".py") else path.split("/")
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    if parts and parts[0] == "src":
-        parts = parts[1:]
-    return ".".join(parts)
 
 
 def _last_name(node: cst.BaseExpression) -> str:
@@ -242,65 +234,10 @@ def _factory_kind(call: cst.Call, info: ModuleInfo) -> tuple[str, str] | None:
 _LIBRARIES = frozenset({"sqlalchemy", "sqlmodel", "flask_sqlalchemy", "fastapi", "starlette"})
 
 
-def _resolve_relative(module: str, is_package: bool, level: int, target: str) -> str:
-    parts = module.split(".") if module else []
-    if not is_package:
-        parts = parts[:-1]
-    if level > 1:
-        parts = parts[: len(parts) - (level - 1)]
-    if target:
-        parts.append(target)
-    return ".".join(parts)
-
-
 def module_info(module: cst.Module, path: str) -> ModuleInfo:
     """Imports, definitions, session factories and Flask-SQLAlchemy objects of a module."""
-    name = module_name(path)
-    info = ModuleInfo(name)
-    is_package = path.endswith("__init__.py")
-
-    class Imports(cst.CSTVisitor):
-        def visit_Import(self, node: cst.Import) -> None:
-            for alias in node.names:
-                dotted = _code(alias.name)
-                if dotted.split(".")[0] in {"fastapi", "starlette"}:
-                    info.fastapi = True
-                if dotted.split(".")[0] == "flask":
-                    info.flask = True
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    info.imports[alias.asname.name.value] = (dotted, "")
-                else:
-                    first = dotted.split(".")[0]
-                    info.imports[first] = (first, "")
-
-        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-            base = _code(node.module) if node.module is not None else ""
-            level = len(node.relative)
-            if level:
-                base = _resolve_relative(name, is_package, level, base)
-            top = base.split(".")[0]
-            if top in {"fastapi", "starlette"}:
-                info.fastapi = True
-            if top in {"flask", "flask_sqlalchemy"}:
-                info.flask = True
-            if isinstance(node.names, cst.ImportStar):
-                return
-            for alias in node.names:
-                imported = _code(alias.name)
-                local = imported
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    local = alias.asname.name.value
-                info.imports[local] = (base, imported)
-                if imported == "db" and top not in {"flask", "flask_sqlalchemy"}:
-                    info.db_names.add(local)
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return False
-
-        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-            return False
-
-    module.visit(Imports())
+    info = ModuleInfo(module_name(path))
+    module.visit(_Imports(info, path))
     for stmt in module.body:
         if isinstance(stmt, cst.FunctionDef):
             info.functions.add(stmt.name.value)
@@ -308,36 +245,92 @@ def module_info(module: cst.Module, path: str) -> ModuleInfo:
             info.classes.add(stmt.name.value)
         elif isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
-                targets: list[cst.BaseExpression] = []
-                value: cst.BaseExpression | None = None
-                if isinstance(small, cst.Assign):
-                    targets = [t.target for t in small.targets]
-                    value = small.value
-                elif isinstance(small, cst.AnnAssign) and small.value is not None:
-                    targets, value = [small.target], small.value
-                alias = _alias_kind(value)
-                if alias is not None:
-                    for target in targets:
-                        if isinstance(target, cst.Name):
-                            info.session_aliases[target.value] = alias
-                if not isinstance(value, cst.Call):
-                    continue
-                made = _factory_kind(value, info)
-                for target in targets:
-                    if not isinstance(target, cst.Name) or made is None:
-                        continue
-                    what, kind = made
-                    if what == "factory":
-                        info.factories[target.value] = kind
-                    elif what == "session":
-                        info.sessions[target.value] = kind
-                    else:
-                        info.db_names.add(target.value)
-                        info.defines_db = info.defines_db or target.value == "db"
+                _module_assignment(small, info)
     for local, (source, attr) in info.imports.items():
         if attr and "Session" in local and source.split(".")[0] not in _LIBRARIES:
             info.session_aliases.setdefault(local, KIND_UNKNOWN)
     return info
+
+
+class _Imports(cst.CSTVisitor):
+    """The module's imports (nested ones included, not those inside functions and classes)."""
+
+    def __init__(self, info: ModuleInfo, path: str) -> None:
+        super().__init__()
+        self.info = info
+        self.path = path
+
+    def visit_Import(self, node: cst.Import) -> None:
+        info = self.info
+        for alias in node.names:
+            dotted = _code(alias.name)
+            if dotted.split(".")[0] in {"fastapi", "starlette"}:
+                info.fastapi = True
+            if dotted.split(".")[0] == "flask":
+                info.flask = True
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                info.imports[alias.asname.name.value] = (dotted, "")
+            else:
+                first = dotted.split(".")[0]
+                info.imports[first] = (first, "")
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        info = self.info
+        base = _code(node.module) if node.module is not None else ""
+        level = len(node.relative)
+        if level:
+            # Package information would make facts depend on other files: names come from paths.
+            target = resolve_import(self.path, level, base)
+            base = target.module if target is not None else ""
+        top = base.split(".")[0]
+        if top in {"fastapi", "starlette"}:
+            info.fastapi = True
+        if top in {"flask", "flask_sqlalchemy"}:
+            info.flask = True
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            imported = _code(alias.name)
+            local = imported
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            info.imports[local] = (base, imported)
+            if imported == "db" and top not in {"flask", "flask_sqlalchemy"}:
+                info.db_names.add(local)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+def _module_assignment(small: cst.BaseSmallStatement, info: ModuleInfo) -> None:
+    """Session aliases, factories, sessions and ``db`` objects a module-level assignment defines."""
+    targets: list[cst.BaseExpression] = []
+    value: cst.BaseExpression | None = None
+    if isinstance(small, cst.Assign):
+        targets = [t.target for t in small.targets]
+        value = small.value
+    elif isinstance(small, cst.AnnAssign) and small.value is not None:
+        targets, value = [small.target], small.value
+    names = [t.value for t in targets if isinstance(t, cst.Name)]
+    alias = _alias_kind(value)
+    if alias is not None:
+        for name in names:
+            info.session_aliases[name] = alias
+    made = _factory_kind(value, info) if isinstance(value, cst.Call) else None
+    if made is None:
+        return
+    what, kind = made
+    for name in names:
+        if what == "factory":
+            info.factories[name] = kind
+        elif what == "session":
+            info.sessions[name] = kind
+        else:
+            info.db_names.add(name)
+            info.defines_db = info.defines_db or name == "db"
 
 
 def _alias_kind(value: cst.BaseExpression | None) -> str | None:
@@ -553,6 +546,66 @@ class _VarCandidate:
 
 
 @dataclass(frozen=True)
+class _VarUse:
+    """One place a query variable is rebuilt (``executes`` False) or run."""
+
+    outer: cst.BaseExpression
+    chain: ch.Chain
+    use: str
+    parens: bool
+    executes: bool
+
+
+@dataclass
+class _VarVerdict:
+    """What the uses of a query variable decide: manual reasons (2.x/3.x), blocker, sites."""
+
+    reason: str
+    reason_id: str
+    reason2: str
+    reason2_id: str
+    blocker: str = ""
+    terminal: str = ""
+    sites: list[Site] = field(default_factory=list)
+
+    def settle(self, reason: str, reason_id: str, reason2: str, reason2_id: str) -> None:
+        """Keep the first reason found for each target."""
+        if not self.reason:
+            self.reason, self.reason_id = reason, reason_id
+        if not self.reason2:
+            self.reason2, self.reason2_id = reason2, reason2_id
+
+
+def _variable_shape_reason(frame: Frame, cand: _VarCandidate) -> str:
+    """Why a query variable cannot be followed at all ("" when it can)."""
+    if sum(1 for c in frame.candidates if c.name == cand.name) > 1:
+        return f"query variable `{cand.name}` is assigned from more than one query"
+    if cand.name in frame.nested_names:
+        return f"query variable `{cand.name}` is used in a nested function"
+    return ""
+
+
+def _is_rebuild(assign: cst.CSTNode | None, spec: ch.RootSpec) -> bool:
+    """``q = q.filter(...)``: one target, a value that is the variable's own chain."""
+    return (
+        isinstance(assign, cst.Assign)
+        and len(assign.targets) == 1
+        and ch.split_chain(assign.value, spec) is not None
+    )
+
+
+def _assigns_to(holder: cst.CSTNode | None, value: cst.BaseExpression, name: str) -> bool:
+    """``name = <value>``, with ``value`` the whole right-hand side."""
+    return (
+        isinstance(holder, cst.Assign)
+        and holder.value is value
+        and len(holder.targets) == 1
+        and isinstance(holder.targets[0].target, cst.Name)
+        and holder.targets[0].target.value == name
+    )
+
+
+@dataclass(frozen=True)
 class Untyped:
     """A ``x.query(Model)`` whose receiver has no known session type; ``reason`` when uncertain."""
 
@@ -584,9 +637,7 @@ class ScanResult:
     fsa_db_missing: bool = False
 
 
-class _Scanner(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
-
+class _Scanner(PositionedVisitor):
     def __init__(
         self, path: str, module: cst.Module, session_names: frozenset[str], text: str
     ) -> None:
@@ -613,13 +664,6 @@ class _Scanner(cst.CSTVisitor):
         self.sync_markers = bool(_SYNC_MARKERS.search(text))
 
     # -- helpers ----------------------------------------------------------------------------------
-
-    def key(self, node: cst.CSTNode) -> Key:
-        pos = self.get_metadata(PositionProvider, node)
-        return (pos.start.line, pos.start.column, pos.end.line, pos.end.column)
-
-    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self.get_metadata(ParentNodeProvider, node, None)
 
     def scope(self) -> str:
         if self.frames:
@@ -922,6 +966,8 @@ class _Scanner(cst.CSTVisitor):
                 manual=reason,
                 root=ROOT_UNTYPED,
                 manual_fsa2=reason,
+                manual_id=R.UNKNOWN_MODEL,
+                manual_fsa2_id=R.UNKNOWN_MODEL,
             )
         )
 
@@ -978,17 +1024,8 @@ class _Scanner(cst.CSTVisitor):
             return
         use, parens = self._use(outer)
         parent = self.parent(outer)
-        if (
-            not (untyped and untyped.reason)
-            and chain.terminal is None
-            and chain.subscript is None
-            and use == ch.USE_VALUE
-            and self.frames
-            and not self.blockers
-            and isinstance(parent, cst.Assign)
-            and len(parent.targets) == 1
-            and isinstance(parent.targets[0].target, cst.Name)
-        ):
+        if isinstance(parent, cst.Assign) and self._starts_variable(chain, use, parent, untyped):
+            assert isinstance(parent.targets[0].target, cst.Name)
             name = parent.targets[0].target.value
             self.frames[-1].candidates.append(
                 _VarCandidate(
@@ -1007,11 +1044,13 @@ class _Scanner(cst.CSTVisitor):
             return
         base = ch.Base(session, fsa_db, aliased=self._aliased())
         standalone = self._standalone(outer)
-        manual, manual_fsa2 = _check(chain, base, use, standalone)
+        (manual, manual_id), (manual_fsa2, manual_fsa2_id) = _check(chain, base, use, standalone)
         if untyped and untyped.reason:
             manual = manual_fsa2 = untyped.reason
+            manual_id = manual_fsa2_id = R.UNKNOWN_SESSION
         if isinstance(parent, cst.Await) and not manual:
             manual = "the legacy query is already awaited; the surrounding code needs a manual fix"
+            manual_id = R.ALREADY_AWAITED
         key = self.key(outer)
         start = self.key(chain.root)  # where the query starts, not a parenthesis around it
         blocker = self.context_blocker() if _executes(chain, use) else ""
@@ -1035,10 +1074,27 @@ class _Scanner(cst.CSTVisitor):
                 fsa_terminal=term.name if term and term.name in ch.FSA_TERMINALS else "",
                 manual_fsa2=manual_fsa2,
                 terminal=term.name if term else "",
+                manual_id=manual_id,
+                manual_fsa2_id=manual_fsa2_id,
             )
         )
         if not manual or not manual_fsa2:
             self.sites.append(Site(key, spec, use, parens, base, key, standalone))
+
+    def _starts_variable(
+        self, chain: ch.Chain, use: str, assign: cst.Assign, untyped: Untyped | None
+    ) -> bool:
+        """``q = session.query(...)...`` without a terminal, in a function: a query variable."""
+        return (
+            not (untyped and untyped.reason)
+            and chain.terminal is None
+            and chain.subscript is None
+            and use == ch.USE_VALUE
+            and bool(self.frames)
+            and not self.blockers
+            and len(assign.targets) == 1
+            and isinstance(assign.targets[0].target, cst.Name)
+        )
 
     def _standalone(self, outer: cst.BaseExpression) -> bool:
         """The value stands alone: assigned, returned, a statement or a call argument."""
@@ -1057,62 +1113,22 @@ class _Scanner(cst.CSTVisitor):
         """Validate a query variable (the safe case of a query variable) and record it as one violation."""
         key = self.key(cand.outer)
         spec = ch.RootSpec(ch.ROOT_VAR, cand.name)
-        sites: list[Site] = []
-        reason = ""
-        rebuild_steps: list[ch.Step] = []
-        roots = [c for c in frame.candidates if c.name == cand.name]
         root_base = ch.Base(cand.session, cand.fsa_db, aliased=frozenset(frame.aliased))
         try:
             root_columns = ch.root_columns(cand.chain)
+            reason, reason_id = "", ""
         except ch.Unsupported as exc:
-            reason = str(exc)
+            reason, reason_id = str(exc), exc.reason_id
             root_columns = []
-        if len(roots) > 1:
-            reason = f"query variable `{cand.name}` is assigned from more than one query"
-        elif cand.name in frame.nested_names:
-            reason = f"query variable `{cand.name}` is used in a nested function"
+        shape_reason = _variable_shape_reason(frame, cand)
+        if shape_reason:
+            reason, reason_id = shape_reason, R.QUERY_VARIABLE
         if not reason:
-            reason = _check(cand.chain, root_base, ch.USE_STMT_ONLY)[0]
-        uses: list[tuple[cst.BaseExpression, ch.Chain, str, bool, bool]] = []
-        for name_node in [] if reason else frame.names.get(cand.name, []):
-            parent = self.parent(name_node)
-            if isinstance(parent, cst.AssignTarget):
-                assign = self.parent(parent)
-                if assign is cand.assign:
-                    continue
-                if (
-                    isinstance(assign, cst.Assign)
-                    and len(assign.targets) == 1
-                    and ch.split_chain(assign.value, spec) is not None
-                ):
-                    continue  # a rebuild; checked from its value below
-                reason = f"query variable `{cand.name}` is reassigned to something else"
-                break
-            outer = self._climb(name_node)
-            chain = ch.split_chain(outer, spec)
-            assert chain is not None
-            holder = self.parent(outer)
-            if (
-                isinstance(holder, cst.Assign)
-                and holder.value is outer
-                and len(holder.targets) == 1
-                and isinstance(holder.targets[0].target, cst.Name)
-                and holder.targets[0].target.value == cand.name
-            ):
-                if chain.terminal is not None or chain.subscript is not None:
-                    reason = f"`{cand.name}` is reassigned to a result, not a query"
-                    break
-                rebuild_steps.extend(chain.builders)
-                uses.append((outer, chain, ch.USE_STMT_ONLY, False, False))
-                continue
-            use, parens = self._use(outer)
-            if chain.terminal is None and chain.subscript is None and use != ch.USE_ITER:
-                reason = (
-                    f"query variable `{cand.name}` is used as a value (returned, stored or "
-                    "passed on); its consumers may call Query-only methods on a Select"
-                )
-                break
-            uses.append((outer, chain, use, parens, True))
+            reason, reason_id = _check(cand.chain, root_base, ch.USE_STMT_ONLY)[0]
+        uses: list[_VarUse] = []
+        rebuild_steps: list[ch.Step] = []
+        if not reason:
+            reason, reason_id = self._variable_uses(frame, cand, spec, uses, rebuild_steps)
         base = ch.Base(
             cand.session,
             cand.fsa_db,
@@ -1121,24 +1137,12 @@ class _Scanner(cst.CSTVisitor):
             var=cand.name,
             aliased=frozenset(frame.aliased),
         )
-        blocker = ""
-        reason2 = reason
-        terminal = ""
+        verdict = _VarVerdict(reason, reason_id, reason, reason_id)
         if not reason:
-            for outer, chain, use, parens, executes in uses:
-                standalone = self._standalone(outer)
-                found, found2 = _check(chain, base, use, standalone)
-                reason, reason2 = reason or found, reason2 or found2
-                if reason and reason2:
-                    break
-                if chain.terminal is not None and chain.terminal.name in ch.FSA_TERMINALS:
-                    terminal = chain.terminal.name
-                if executes and not blocker:
-                    blocker = self._use_blocker(outer)
-                sites.append(Site(self.key(outer), spec, use, parens, base, key, standalone))
-        if not any(u[4] for u in uses):
+            self._variable_sites(uses, base, spec, key, verdict)
+        if not any(use.executes for use in uses):
             never = f"query variable `{cand.name}` is never executed in this function"
-            reason, reason2 = reason or never, reason2 or never
+            verdict.settle(never, R.QUERY_VARIABLE, never, R.QUERY_VARIABLE)
         self.frames.append(frame)
         start = self.key(cand.chain.root)
         self.chains.append(
@@ -1152,20 +1156,82 @@ class _Scanner(cst.CSTVisitor):
                 f"query variable `{cand.name}` = {_summary(cand.outer)}",
                 cand.kind,
                 is_variable=True,
-                manual=reason,
-                async_blocker=blocker,
+                manual=verdict.reason,
+                async_blocker=verdict.blocker,
                 needs_db_import=cand.needs_db_import,
                 root=cand.chain_root,
                 entities=_entities(cand.chain.root),
                 needs_mapped=cand.needs_mapped,
-                fsa_terminal=terminal,
-                manual_fsa2=reason2,
+                fsa_terminal=verdict.terminal,
+                manual_fsa2=verdict.reason2,
+                manual_id=verdict.reason_id,
+                manual_fsa2_id=verdict.reason2_id,
             )
         )
         self.frames.pop()
-        if not reason or not reason2:
+        if not verdict.reason or not verdict.reason2:
             self.sites.append(Site(key, cand.spec, ch.USE_STMT_ONLY, False, root_base, key))
-            self.sites.extend(sites)
+            self.sites.extend(verdict.sites)
+
+    def _variable_uses(
+        self,
+        frame: Frame,
+        cand: _VarCandidate,
+        spec: ch.RootSpec,
+        uses: list[_VarUse],
+        rebuild_steps: list[ch.Step],
+    ) -> tuple[str, str]:
+        """Collect the uses and rebuilds of a query variable; why it stays manual, with the id."""
+        for name_node in frame.names.get(cand.name, []):
+            parent = self.parent(name_node)
+            if isinstance(parent, cst.AssignTarget):
+                assign = self.parent(parent)
+                if assign is cand.assign or _is_rebuild(assign, spec):
+                    continue  # a rebuild is checked from its value below
+                return (
+                    f"query variable `{cand.name}` is reassigned to something else",
+                    R.QUERY_VARIABLE,
+                )
+            outer = self._climb(name_node)
+            chain = ch.split_chain(outer, spec)
+            assert chain is not None
+            if _assigns_to(self.parent(outer), outer, cand.name):
+                if chain.terminal is not None or chain.subscript is not None:
+                    return f"`{cand.name}` is reassigned to a result, not a query", R.QUERY_VARIABLE
+                rebuild_steps.extend(chain.builders)
+                uses.append(_VarUse(outer, chain, ch.USE_STMT_ONLY, False, False))
+                continue
+            use, parens = self._use(outer)
+            if chain.terminal is None and chain.subscript is None and use != ch.USE_ITER:
+                return (
+                    f"query variable `{cand.name}` is used as a value (returned, stored or "
+                    "passed on); its consumers may call Query-only methods on a Select"
+                ), R.QUERY_USED_AS_VALUE
+            uses.append(_VarUse(outer, chain, use, parens, True))
+        return "", ""
+
+    def _variable_sites(
+        self,
+        uses: list[_VarUse],
+        base: ch.Base,
+        spec: ch.RootSpec,
+        key: Key,
+        verdict: _VarVerdict,
+    ) -> None:
+        """Check every use of a valid query variable against both targets; collect its sites."""
+        for use in uses:
+            standalone = self._standalone(use.outer)
+            (found, found_id), (found2, found2_id) = _check(use.chain, base, use.use, standalone)
+            verdict.settle(found, found_id, found2, found2_id)
+            if verdict.reason and verdict.reason2:
+                break
+            terminal = use.chain.terminal
+            if terminal is not None and terminal.name in ch.FSA_TERMINALS:
+                verdict.terminal = terminal.name
+            if use.executes and not verdict.blocker:
+                verdict.blocker = self._use_blocker(use.outer)
+            site = Site(self.key(use.outer), spec, use.use, use.parens, base, key, standalone)
+            verdict.sites.append(site)
 
     def _use_blocker(self, node: cst.CSTNode) -> str:
         current: cst.CSTNode | None = self.parent(node)
@@ -1268,19 +1334,7 @@ class _Scanner(cst.CSTVisitor):
             return None
         method, owner = func.attr.value, func.value
         if isinstance(owner, cst.Name):
-            name = owner.value
-            if name in {"self", "cls"} and self.class_stack:
-                return ("self", self.class_stack[0], method)
-            for frame in reversed(self.frames):
-                if name in frame.types:
-                    return ("typed", frame.types[name], method)
-                if name in frame.locals:
-                    return None
-            if name in self.info.imports and not self.info.imports[name][1]:
-                return ("modattr", name, method)
-            if name in self.info.imports or name in self.info.classes:
-                return ("typed", name, method) if ch.is_camel(name) else ("modattr", name, method)
-            return None
+            return self._name_target(owner.value, method)
         if (
             isinstance(owner, cst.Attribute)
             and isinstance(owner.value, cst.Name)
@@ -1294,6 +1348,21 @@ class _Scanner(cst.CSTVisitor):
             and ch.is_camel(owner.func.value)
         ):
             return ("typed", owner.func.value, method)  # a fresh instance: `Svc(db).run()`
+        return None
+
+    def _name_target(self, name: str, method: str) -> tuple[str, ...] | None:
+        """What ``name.method(...)`` calls: a method of ``self``, of a typed local, or a module's."""
+        if name in {"self", "cls"} and self.class_stack:
+            return ("self", self.class_stack[0], method)
+        for frame in reversed(self.frames):
+            if name in frame.types:
+                return ("typed", frame.types[name], method)
+            if name in frame.locals:
+                return None
+        if name in self.info.imports and not self.info.imports[name][1]:
+            return ("modattr", name, method)
+        if name in self.info.imports or name in self.info.classes:
+            return ("typed", name, method) if ch.is_camel(name) else ("modattr", name, method)
         return None
 
     def facts(self) -> ModuleFacts:
@@ -1349,16 +1418,21 @@ def _has_yield(node: cst.FunctionDef) -> bool:
     return finder.found
 
 
-def _check(chain: ch.Chain, base: ch.Base, use: str, standalone: bool = False) -> tuple[str, str]:
-    """Why the chain cannot be rewritten: for Flask-SQLAlchemy 3.x and for 2.x ("" when it can)."""
-    reasons: list[str] = []
+def _check(
+    chain: ch.Chain, base: ch.Base, use: str, standalone: bool = False
+) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Why the chain cannot be rewritten, with the reason's id: for Flask-SQLAlchemy 3.x and 2.x.
+
+    ``("", "")`` where it can.
+    """
+    reasons: list[tuple[str, str]] = []
     for fsa3 in (True, False):
         try:
             ch.convert(chain, base, ch.Context(SYNC, use, standalone=standalone, fsa3=fsa3))
         except ch.Unsupported as exc:
-            reasons.append(str(exc))
+            reasons.append((str(exc), exc.reason_id))
         else:
-            reasons.append("")
+            reasons.append(("", ""))
     return reasons[0], reasons[1]
 
 

@@ -2,8 +2,7 @@
 
 One function, :func:`convert`, decides everything about a chain. The analysis calls it to learn whether
 a chain is convertible (and why not), the rewrite calls it again to get the new expression, so the two
-phases can never disagree. The rules are those of ``reference/sqlalchemy-2-mapping.md`` (R1-R8, tables
-A/B/D); each branch names the row it implements.
+phases can never disagree. docs/async-queries.md describes each rewrite and each manual-review reason.
 """
 
 from __future__ import annotations
@@ -13,9 +12,10 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from . import reasons as R
 from .model import ASYNC
 
-#: builder methods that keep their name on ``Select`` (Table A).
+#: builder methods that keep their name on ``Select``.
 SAME = frozenset(
     {
         "where",
@@ -52,7 +52,7 @@ BUILDERS = SAME | frozenset(RENAMED) | OPTION_BUILDERS
 STATEMENT_TERMINALS = frozenset(
     {"subquery", "cte", "scalar_subquery", "as_scalar", "label", "statement"}
 )
-#: methods that end a chain: Table B, Flask-SQLAlchemy (Table D) and the statement-valued A11/B14.
+#: methods that end a chain: those that run it, Flask-SQLAlchemy's, and the statement-valued ones.
 TERMINALS = frozenset(
     {
         "all",
@@ -126,6 +126,11 @@ USE_VALUE, USE_ITER, USE_IN_ARG, USE_STATEMENT, USE_STMT_ONLY = (
 
 class Unsupported(Exception):
     """The chain cannot be rewritten faithfully; the message is the reason shown to the user."""
+
+    def __init__(self, reason_id: str, message: str) -> None:
+        super().__init__(message)
+        #: the reason's stable id (see reasons.py)
+        self.reason_id = reason_id
 
 
 @dataclass(frozen=True)
@@ -281,7 +286,7 @@ class Shape:
 
     @property
     def has_entity(self) -> bool:
-        """Legacy de-duplicated whenever an ORM entity was selected (R2.2)."""
+        """Legacy de-duplicated whenever an ORM entity was selected."""
         return "entity" in self.kinds
 
 
@@ -293,8 +298,9 @@ def shape_of(columns: Sequence[cst.BaseExpression], aliased: frozenset[str]) -> 
         if kind is None:
             code = cst.Module([]).code_for_node(column)
             raise Unsupported(
+                R.UNKNOWN_RESULT_SHAPE,
                 f"cannot tell statically whether `{code}` is an entity or a column, so the result "
-                "shape (objects or rows) is unknown"
+                "shape (objects or rows) is unknown",
             )
         kinds.append(kind)
     return Shape(list(columns), kinds)
@@ -304,7 +310,7 @@ def _args_values(args: Sequence[cst.Arg], what: str) -> list[cst.BaseExpression]
     values: list[cst.BaseExpression] = []
     for arg in args:
         if arg.keyword is not None or arg.star:
-            raise Unsupported(f"{what} with keyword or starred arguments")
+            raise Unsupported(R.UNSUPPORTED_ARGUMENTS, f"{what} with keyword or starred arguments")
         values.append(arg.value)
     return values
 
@@ -419,7 +425,7 @@ class _Builder:
 
     def session(self) -> cst.BaseExpression:
         if self.base.session is None:
-            raise Unsupported("the query's session is not known")
+            raise Unsupported(R.UNKNOWN_SESSION, "the query's session is not known")
         return self.base.session
 
     def run(self, method: str, args: Sequence[cst.Arg], parens: bool) -> cst.BaseExpression:
@@ -484,17 +490,25 @@ def _join_args(args: Sequence[cst.Arg]) -> list[cst.Arg]:
 
 def _check_builder(step: Step) -> None:
     if step.name in REPORTED:
-        raise Unsupported(REPORTED[step.name])
+        raise Unsupported(R.NO_SELECT_EQUIVALENT, REPORTED[step.name])
     if step.call is None:
-        raise Unsupported(f"`.{step.name}` used without a call")
+        raise Unsupported(R.NO_SELECT_EQUIVALENT, f"`.{step.name}` used without a call")
     if step.name in {"join", "outerjoin"}:
         for arg in step.call.args:
             if isinstance(arg.value, (cst.SimpleString, cst.ConcatenatedString)):
-                raise Unsupported("string join targets were removed in 2.0")
+                raise Unsupported(
+                    R.REMOVED_IN_SQLALCHEMY_2, "string join targets were removed in 2.0"
+                )
             if arg.keyword is not None and arg.keyword.value in {"aliased", "from_joinpoint"}:
-                raise Unsupported(f"`join(..., {arg.keyword.value}=...)` was removed in 2.0")
+                raise Unsupported(
+                    R.REMOVED_IN_SQLALCHEMY_2,
+                    f"`join(..., {arg.keyword.value}=...)` was removed in 2.0",
+                )
     if step.name == "options" and _scan([step.call]).strings:
-        raise Unsupported("string loader paths (`joinedload('rel')`) were removed in 2.0")
+        raise Unsupported(
+            R.REMOVED_IN_SQLALCHEMY_2,
+            "string loader paths (`joinedload('rel')`) were removed in 2.0",
+        )
 
 
 def _apply_builder(b: _Builder, stmt: cst.BaseExpression, step: Step) -> cst.BaseExpression:
@@ -502,12 +516,14 @@ def _apply_builder(b: _Builder, stmt: cst.BaseExpression, step: Step) -> cst.Bas
     if step.name in OPTION_BUILDERS:
         if step.name == "populate_existing":
             if step.call.args:
-                raise Unsupported("`populate_existing()` with arguments")
+                raise Unsupported(R.UNSUPPORTED_ARGUMENTS, "`populate_existing()` with arguments")
             value: cst.BaseExpression = cst.Name("True")
         else:
             args = _args_values(step.call.args, "`autoflush()`")
             if len(args) != 1:
-                raise Unsupported("`autoflush()` needs exactly one argument")
+                raise Unsupported(
+                    R.UNSUPPORTED_ARGUMENTS, "`autoflush()` needs exactly one argument"
+                )
             value = args[0]
         return _method(stmt, "execution_options", [_kwarg(step.name, value)], like=step)
     name = RENAMED.get(step.name, step.name)
@@ -535,12 +551,12 @@ def root_columns(chain: Chain) -> list[cst.BaseExpression]:
     elif isinstance(root, cst.Attribute):
         columns = [root.value]
     else:
-        raise Unsupported("a query variable's root is not a query")
+        raise Unsupported(R.QUERY_VARIABLE, "a query variable's root is not a query")
     return _columns_after(columns, chain.builders)
 
 
 def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> bool:
-    """R3: legacy de-duplicated entity results; keep that wherever rows could repeat."""
+    """Legacy de-duplicated entity results; keep that wherever rows could repeat."""
     if not shape.has_entity:
         return False
     selected = [c for c, k in zip(shape.columns, shape.kinds, strict=True) if k == "entity"]
@@ -570,8 +586,9 @@ def _check_distinct_order(shape: Shape, steps: Sequence[Step]) -> None:
     selected = _scan(list(shape.columns)).names
     if _scan(list(orders)).names - selected:
         raise Unsupported(
+            R.DISTINCT_ORDER_BY,
             "`distinct()` with `order_by()` on columns that are not selected: 1.x added them to "
-            "the SELECT list, 2.0 does not"
+            "the SELECT list, 2.0 does not",
         )
 
 
@@ -579,23 +596,14 @@ def convert(chain: Chain, base: Base, ctx: Context) -> Result:
     """The 2.0 form of ``chain`` in ``ctx``; raises Unsupported with the reason when there is none."""
     b = _Builder(base, ctx)
     root = chain.root
-    if base.var:
-        stmt: cst.BaseExpression = root
-        columns = list(base.columns)
-    elif isinstance(root, cst.Call):
-        columns = _args_values(root.args, "`query()`")
-        if not columns:
-            raise Unsupported("`query()` without entities")
-        stmt = root.with_changes(func=b.sa("select"))
-    else:
-        assert isinstance(root, cst.Attribute)
-        columns = [root.value]
-        stmt = cst.Call(b.sa("select"), args=[cst.Arg(root.value)])
+    stmt, columns = _select_of(b, chain, base)
     builders = chain.builders
     for step in builders:
         _check_builder(step)
     if base.var and any(s.name in {"with_entities", "add_columns", "add_entity"} for s in builders):
-        raise Unsupported("the columns of a query variable change after its first assignment")
+        raise Unsupported(
+            R.QUERY_VARIABLE, "the columns of a query variable change after its first assignment"
+        )
     columns = _columns_after(columns, builders)
     shape = shape_of(columns, base.aliased)
     all_steps = [*base.prior_steps, *builders]
@@ -611,17 +619,12 @@ def convert(chain: Chain, base: Base, ctx: Context) -> Result:
         if step is not direct:
             stmt = _apply_builder(b, stmt, step)
     if ctx.loads:
-        b.imports.add(("sqlalchemy.orm", "selectinload"))
-        loader = ctx.aliases.get("selectinload", "selectinload")
-        options = [
-            cst.Arg(cst.parse_expression(f"{loader}({cls}.{attr})")) for cls, attr in ctx.loads
-        ]
-        stmt = _method(stmt, "options", _join_args(options))
+        stmt = _eager_loads(b, stmt, ctx)
     unique = _needs_unique(shape, all_steps, ctx)
     term = chain.terminal
     if chain.subscript is not None:
         if term is not None:
-            raise Unsupported("subscript after a terminal method")
+            raise Unsupported(R.QUERY_INDEX, "subscript after a terminal method")
         node = _subscript(b, stmt, chain.subscript, shape, unique)
     elif term is None:
         node = _no_terminal(b, stmt, shape, unique)
@@ -629,6 +632,31 @@ def convert(chain: Chain, base: Base, ctx: Context) -> Result:
         node = _terminal(b, chain, stmt, term, shape, unique, builders)
     used = _names_in(node)
     return Result(node, {i for i in b.imports if ctx.aliases.get(i[1], i[1]) in used})
+
+
+def _select_of(
+    b: _Builder, chain: Chain, base: Base
+) -> tuple[cst.BaseExpression, list[cst.BaseExpression]]:
+    """The ``select()`` a chain's root becomes (its own statement for a query variable), and its
+    columns."""
+    root = chain.root
+    if base.var:
+        return root, list(base.columns)
+    if isinstance(root, cst.Call):
+        columns = _args_values(root.args, "`query()`")
+        if not columns:
+            raise Unsupported(R.UNKNOWN_RESULT_SHAPE, "`query()` without entities")
+        return root.with_changes(func=b.sa("select")), columns
+    assert isinstance(root, cst.Attribute)
+    return cst.Call(b.sa("select"), args=[cst.Arg(root.value)]), [root.value]
+
+
+def _eager_loads(b: _Builder, stmt: cst.BaseExpression, ctx: Context) -> cst.BaseExpression:
+    """``stmt.options(selectinload(Model.rel), ...)`` for the relationships the plan loads eagerly."""
+    b.imports.add(("sqlalchemy.orm", "selectinload"))
+    loader = ctx.aliases.get("selectinload", "selectinload")
+    options = [cst.Arg(cst.parse_expression(f"{loader}({cls}.{attr})")) for cls, attr in ctx.loads]
+    return _method(stmt, "options", _join_args(options))
 
 
 def _direct_columns(chain: Chain, builders: Sequence[Step]) -> Step | None:
@@ -674,7 +702,7 @@ def _unique(node: cst.BaseExpression, unique: bool) -> cst.BaseExpression:
 def _results(
     b: _Builder, stmt: cst.BaseExpression, shape: Shape, unique: bool
 ) -> cst.BaseExpression:
-    """B1/B9: ``sess.scalars(stmt)`` for shape S, ``sess.execute(stmt)`` for rows, then unique()."""
+    """``sess.scalars(stmt)`` for shape S, ``sess.execute(stmt)`` for rows, then unique()."""
     if shape.single_entity:
         return _unique(b.scalars(stmt, parens=True), unique)
     return _unique(b.run("execute", [cst.Arg(stmt)], parens=True), unique)
@@ -685,15 +713,16 @@ def _no_terminal(
 ) -> cst.BaseExpression:
     use = b.ctx.use
     if use in {USE_IN_ARG, USE_STMT_ONLY}:
-        return stmt  # A12, or a query variable's assignment
+        return stmt  # a statement used as one, or a query variable's assignment
     if use == USE_ITER:
         parens = unique or b.ctx.parens
         if shape.single_entity:
             return _unique(b.scalars(stmt, parens), unique)
         return _unique(b.run("execute", [cst.Arg(stmt)], parens=parens), unique)
     raise Unsupported(
+        R.QUERY_USED_AS_VALUE,
         "the query is used as a value (returned, stored or passed on); its consumers may call "
-        "Query-only methods on a Select"
+        "Query-only methods on a Select",
     )
 
 
@@ -701,16 +730,20 @@ def _subscript(
     b: _Builder, stmt: cst.BaseExpression, sub: cst.Subscript, shape: Shape, unique: bool
 ) -> cst.BaseExpression:
     if b.ctx.use == USE_STMT_ONLY:
-        raise Unsupported("subscript of a query variable")
+        raise Unsupported(R.QUERY_VARIABLE, "subscript of a query variable")
     if len(sub.slice) != 1 or not isinstance(sub.slice[0].slice, cst.Slice):
-        raise Unsupported("`q[i]` raises IndexError in legacy and has no exact equivalent")
+        raise Unsupported(
+            R.QUERY_INDEX, "`q[i]` raises IndexError in legacy and has no exact equivalent"
+        )
     piece = sub.slice[0].slice
     if piece.step is not None:
-        raise Unsupported("slice with a step")
+        raise Unsupported(R.QUERY_INDEX, "slice with a step")
     lower = _int_literal(piece.lower)
     upper = _int_literal(piece.upper)
     if lower is None or upper is None or upper < lower:
-        raise Unsupported("only slices with non-negative integer literal bounds are rewritten")
+        raise Unsupported(
+            R.QUERY_INDEX, "only slices with non-negative integer literal bounds are rewritten"
+        )
     if lower:
         stmt = _method(stmt, "offset", [cst.Arg(cst.Integer(str(lower)))])
     stmt = _method(stmt, "limit", [cst.Arg(cst.Integer(str(upper - lower)))])
@@ -736,15 +769,15 @@ def _terminal(
 ) -> cst.BaseExpression:
     name = term.name
     if name in REPORTED:
-        raise Unsupported(REPORTED[name])
+        raise Unsupported(R.NO_SELECT_EQUIVALENT, REPORTED[name])
     if term.call is None:
         if name == "statement":
-            return stmt  # B14
-        raise Unsupported(f"`.{name}` without a call")
+            return stmt  # `.statement` is the select() itself
+        raise Unsupported(R.NO_SELECT_EQUIVALENT, f"`.{name}` without a call")
     args = term.call.args
     if b.ctx.use == USE_STMT_ONLY and name not in {"subquery", "cte", "scalar_subquery"}:
-        raise Unsupported(f"`.{name}()` in a query variable's assignment")
-    if name in {"subquery", "cte", "scalar_subquery", "as_scalar"}:  # A11
+        raise Unsupported(R.QUERY_VARIABLE, f"`.{name}()` in a query variable's assignment")
+    if name in {"subquery", "cte", "scalar_subquery", "as_scalar"}:
         new = "scalar_subquery" if name == "as_scalar" else name
         return _method(stmt, new, args, like=term)
     if name == "label":
@@ -754,21 +787,34 @@ def _terminal(
     if name in {"get", "update", "delete"}:
         return _by_entity(b, chain, term, shape, builders)
     if args and name != "count":
-        raise Unsupported(f"`.{name}()` with arguments")
+        raise Unsupported(R.UNSUPPORTED_ARGUMENTS, f"`.{name}()` with arguments")
     if name == "count":
         if args:
-            raise Unsupported("`.count()` with arguments")
+            raise Unsupported(R.UNSUPPORTED_ARGUMENTS, "`.count()` with arguments")
         return _count(b, chain, stmt, shape, builders)
-    if name == "all":  # B1
+    return _run_terminal(b, stmt, term, shape, unique, builders)
+
+
+def _run_terminal(
+    b: _Builder,
+    stmt: cst.BaseExpression,
+    term: Step,
+    shape: Shape,
+    unique: bool,
+    builders: Sequence[Step],
+) -> cst.BaseExpression:
+    """The terminals that run the statement: ``all``, ``first``, ``one(_or_none)``, ``scalar``."""
+    name = term.name
+    if name == "all":
         return _method(_results(b, stmt, shape, unique), "all", like=term)
-    if name == "first":  # B2, R4: first() applied LIMIT 1, except to a from_statement() query
+    if name == "first":  # first() applied LIMIT 1, except to a from_statement() query
         limited = _limit_one(stmt, [*b.base.prior_steps, *builders])
         return _method(_results(b, limited, shape, unique), "first", like=term)
-    if name in {"one", "one_or_none"}:  # B3/B4, R5
+    if name in {"one", "one_or_none"}:
         method = f"scalar_{name}" if shape.single_entity else name
         executed = _unique(b.run("execute", [cst.Arg(stmt)], parens=True), unique)
         return _method(executed, method, like=term)
-    if name == "scalar":  # B5, R6
+    if name == "scalar":
         aggregate = (
             not shape.has_entity
             and all(_is_aggregate(c) for c in shape.columns)
@@ -779,8 +825,9 @@ def _terminal(
         executed = _unique(b.run("execute", [cst.Arg(stmt)], parens=True), unique)
         return _method(executed, "scalar_one_or_none", like=term)
     raise Unsupported(
+        R.UNKNOWN_QUERY_METHOD,
         f"`.{name}()` is not a legacy Query method with a select() equivalent (a custom Query "
-        "subclass method?)"
+        "subclass method?)",
     )
 
 
@@ -813,7 +860,7 @@ def _count(
     shape: Shape,
     builders: Sequence[Step],
 ) -> cst.BaseExpression:
-    """B6: the short form only for a plain filtered single-entity query, else the subquery form."""
+    """The short form only for a plain filtered single-entity query, else the subquery form."""
     count = cst.Call(b.sa("select"), args=[cst.Arg(_method(b.sa("func"), "count"))])
     # Counting the filtered (or joined) rows directly counts what the legacy subquery counted.
     simple = (
@@ -833,7 +880,9 @@ def _count(
 
 def _entity(chain: Chain, shape: Shape, what: str) -> cst.BaseExpression:
     if not shape.single_entity:
-        raise Unsupported(f"`{what}` on a query that does not select exactly one entity")
+        raise Unsupported(
+            R.UNKNOWN_RESULT_SHAPE, f"`{what}` on a query that does not select exactly one entity"
+        )
     return shape.columns[0]
 
 
@@ -842,15 +891,19 @@ def _by_entity(
 ) -> cst.BaseExpression:
     assert term.call is not None
     if b.base.var:
-        raise Unsupported(f"`.{term.name}()` on a query variable: rewrite the whole query by hand")
+        raise Unsupported(
+            R.QUERY_VARIABLE,
+            f"`.{term.name}()` on a query variable: rewrite the whole query by hand",
+        )
     entity = _entity(chain, shape, f".{term.name}()")
-    if term.name == "get":  # B7, R8
+    if term.name == "get":
         return _get(b, entity, term, builders)
     allowed = {"filter", "where", "filter_by"}
     bad = [s.name for s in builders if s.name not in allowed]
     if bad:
         raise Unsupported(
-            f"bulk `.{term.name}()` after `.{bad[0]}()`: only filtered queries convert"
+            R.BULK_ON_JOINED_QUERY,
+            f"bulk `.{term.name}()` after `.{bad[0]}()`: only filtered queries convert",
         )
     positional = (
         ("values", "synchronize_session") if term.name == "update" else ("synchronize_session",)
@@ -858,21 +911,25 @@ def _by_entity(
     given: dict[str, cst.BaseExpression] = {}
     for index, arg in enumerate(term.call.args):
         if arg.star:
-            raise Unsupported(f"starred arguments to `.{term.name}()`")
+            raise Unsupported(R.UNSUPPORTED_ARGUMENTS, f"starred arguments to `.{term.name}()`")
         key = arg.keyword.value if arg.keyword is not None else None
         if key is None:
             if index >= len(positional):
-                raise Unsupported(f"unexpected argument to `.{term.name}()`")
+                raise Unsupported(
+                    R.UNSUPPORTED_ARGUMENTS, f"unexpected argument to `.{term.name}()`"
+                )
             key = positional[index]
         if key not in positional:
-            raise Unsupported(f"`.{term.name}({key}=...)` needs a manual rewrite")
+            raise Unsupported(
+                R.UNSUPPORTED_ARGUMENTS, f"`.{term.name}({key}=...)` needs a manual rewrite"
+            )
         given[key] = arg.value
     dml: cst.BaseExpression = cst.Call(b.sa(term.name), args=[cst.Arg(entity)])
     for step in builders:
         dml = _apply_builder(b, dml, step)
     if term.name == "update":
         if "values" not in given:
-            raise Unsupported("`.update()` without values")
+            raise Unsupported(R.UNSUPPORTED_ARGUMENTS, "`.update()` without values")
         dml = _method(dml, "values", [cst.Arg(given["values"])])
     if "synchronize_session" in given:
         dml = _method(
@@ -891,7 +948,7 @@ def _get(
     assert term.call is not None
     ident = _args_values(term.call.args, "`.get()`")
     if len(ident) != 1:
-        raise Unsupported("`.get()` needs exactly one identity argument")
+        raise Unsupported(R.UNSUPPORTED_ARGUMENTS, "`.get()` needs exactly one identity argument")
     args = [cst.Arg(entity), cst.Arg(ident[0])]
     for step in builders:
         assert step.call is not None
@@ -905,8 +962,9 @@ def _get(
             args.append(_kwarg("with_for_update", cst.Name("True")))
         else:
             raise Unsupported(
+                R.GET_AFTER_QUERY_METHODS,
                 f"`.get()` after `.{step.name}()`: `Session.get` only takes options, "
-                "populate_existing and with_for_update"
+                "populate_existing and with_for_update",
             )
     return b.run("get", _join_args(args), parens=b.ctx.parens)
 
@@ -925,38 +983,47 @@ def _fsa(
     unique: bool,
     builders: Sequence[Step],
 ) -> cst.BaseExpression:
-    """Table D: Flask-SQLAlchemy's extension methods (get_or_404, first_or_404, paginate...), single-entity queries only."""
+    """Flask-SQLAlchemy's extension methods (get_or_404, first_or_404, paginate...), one entity only."""
     assert term.call is not None
     if not b.base.fsa_db:
-        raise Unsupported(f"`.{term.name}()` on a query that is not Flask-SQLAlchemy's")
+        raise Unsupported(
+            R.NOT_FLASK_SQLALCHEMY_QUERY,
+            f"`.{term.name}()` on a query that is not Flask-SQLAlchemy's",
+        )
     db = cst.Name(b.base.fsa_db)
     args = _strip_comma(term.call.args)
     if not b.ctx.fsa3:
         return _fsa2(b, chain, stmt, term, shape, unique, builders)
-    if term.name == "get_or_404":  # F3
+    if term.name == "get_or_404":
         if b.base.var or builders:
-            raise Unsupported("`get_or_404()` after other query methods")
+            raise Unsupported(R.GET_AFTER_QUERY_METHODS, "`get_or_404()` after other query methods")
         entity = _entity(chain, shape, ".get_or_404()")
         return _db_call(db, "get_or_404", _join_args([cst.Arg(entity), *args]), term)
     if not shape.single_entity:
-        raise Unsupported(f"`db.{term.name}` forces scalars(): only single-entity queries convert")
+        raise Unsupported(
+            R.UNKNOWN_RESULT_SHAPE,
+            f"`db.{term.name}` forces scalars(): only single-entity queries convert",
+        )
     if term.name == "first_or_404":
         limited = _method(stmt, "limit", [cst.Arg(cst.Integer("1"))])
         return _db_call(db, "first_or_404", _join_args([cst.Arg(limited), *args]), term)
-    if term.name == "one_or_404":  # F5
+    if term.name == "one_or_404":
         if unique:
             raise Unsupported(
+                R.ONE_OR_404_REPEATED_ROWS,
                 "`one_or_404()` on a query whose rows can repeat: legacy de-duplicated, "
-                "`db.one_or_404` would 404"
+                "`db.one_or_404` would 404",
             )
         return _db_call(db, "one_or_404", _join_args([cst.Arg(stmt), *args]), term)
-    keywords: list[cst.Arg] = []  # F6: arguments are keyword-only since Flask-SQLAlchemy 3.0
+    keywords: list[cst.Arg] = []  # arguments are keyword-only since Flask-SQLAlchemy 3.0
     for index, arg in enumerate(args):
         if arg.star:
-            raise Unsupported("starred arguments to `paginate()`")
+            raise Unsupported(R.UNSUPPORTED_ARGUMENTS, "starred arguments to `paginate()`")
         if arg.keyword is None:
             if index >= len(PAGINATE_POSITIONAL):
-                raise Unsupported("too many positional arguments to `paginate()`")
+                raise Unsupported(
+                    R.UNSUPPORTED_ARGUMENTS, "too many positional arguments to `paginate()`"
+                )
             arg = _kwarg(PAGINATE_POSITIONAL[index], arg.value).with_changes(comma=arg.comma)
         keywords.append(arg)
     return _db_call(db, "paginate", _join_args([cst.Arg(stmt), *keywords]), term)
@@ -979,27 +1046,35 @@ def _fsa2(
     assert term.call is not None
     if term.name == "paginate":
         raise Unsupported(
+            R.FLASK_SQLALCHEMY_2,
             "Flask-SQLAlchemy 2.x has no `db.paginate()` for a `select()`: keep "
             "`Model.query...paginate()` (still supported) until the project moves to "
-            "Flask-SQLAlchemy 3.x, or paginate by hand with `limit()`/`offset()` and a count"
+            "Flask-SQLAlchemy 3.x, or paginate by hand with `limit()`/`offset()` and a count",
         )
     if term.name == "one_or_404":
         raise Unsupported(
-            "`one_or_404()` does not exist in Flask-SQLAlchemy 2.x (a custom Query method?)"
+            R.FLASK_SQLALCHEMY_2,
+            "`one_or_404()` does not exist in Flask-SQLAlchemy 2.x (a custom Query method?)",
         )
     description = _description(term)
     if term.name == "get_or_404":
         if b.base.var or builders:
-            raise Unsupported("`get_or_404()` after other query methods: rewrite by hand")
+            raise Unsupported(
+                R.GET_AFTER_QUERY_METHODS,
+                "`get_or_404()` after other query methods: rewrite by hand",
+            )
         entity = _entity(chain, shape, ".get_or_404()")
         positional = [a.value for a in term.call.args if a.keyword is None]
         ident = positional[0] if positional else _keyword_value(term, "ident")
         if ident is None:
-            raise Unsupported("`get_or_404()` without an identity")
+            raise Unsupported(R.UNSUPPORTED_ARGUMENTS, "`get_or_404()` without an identity")
         found = b.run("get", _join_args([cst.Arg(entity), cst.Arg(ident)]), parens=False)
     else:
         if not shape.single_entity:
-            raise Unsupported("`first_or_404()` on a query that does not select one entity")
+            raise Unsupported(
+                R.UNKNOWN_RESULT_SHAPE,
+                "`first_or_404()` on a query that does not select one entity",
+            )
         limited = _limit_one(stmt, [*b.base.prior_steps, *builders])
         found = _method(_results(b, limited, shape, unique), "first")
     abort_args = [cst.Arg(cst.Integer("404"))]
@@ -1026,14 +1101,17 @@ def _description(term: Step) -> cst.BaseExpression | None:
     position = 1 if term.name == "get_or_404" else 0
     for index, arg in enumerate(term.call.args):
         if arg.star:
-            raise Unsupported(f"starred arguments to `{term.name}()`")
+            raise Unsupported(R.UNSUPPORTED_ARGUMENTS, f"starred arguments to `{term.name}()`")
         if arg.keyword is not None:
             if arg.keyword.value == "description":
                 return arg.value
             if arg.keyword.value != "ident":
-                raise Unsupported(f"`{term.name}({arg.keyword.value}=...)` needs a manual rewrite")
+                raise Unsupported(
+                    R.UNSUPPORTED_ARGUMENTS,
+                    f"`{term.name}({arg.keyword.value}=...)` needs a manual rewrite",
+                )
         elif index == position:
             return arg.value
         elif index > position:
-            raise Unsupported(f"too many arguments to `{term.name}()`")
+            raise Unsupported(R.UNSUPPORTED_ARGUMENTS, f"too many arguments to `{term.name}()`")
     return None

@@ -191,6 +191,7 @@ def _relationship_target(call: ast.Call) -> str:
 
 
 def _class_body(cls: ast.ClassDef, info: MappedClass, mappings: Mappings) -> None:
+    """What a class body says about the mapping: table, query class, relationships, truthiness."""
     for stmt in cls.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             info.truthiness = info.truthiness or stmt.name in {"__bool__", "__len__"}
@@ -205,25 +206,32 @@ def _class_body(cls: ast.ClassDef, info: MappedClass, mappings: Mappings) -> Non
             targets, annotation = [stmt.target], stmt.annotation
         value = getattr(stmt, "value", None)
         for target in targets:
-            if not isinstance(target, ast.Name):
-                continue
-            name = target.id
-            if name in {"__tablename__", "__table__"}:
-                info.table = True
-            elif name == "__abstract__":
-                info.abstract = _is_true(value)
-            elif name == "query_class" and value is not None:
-                info.query_class = _last(value)
-            elif (
-                name == "query" and isinstance(value, ast.Call) and _last(value) == "query_property"
-            ):
-                chosen = value.args[0] if value.args else _keyword(value, "query_cls")
-                if chosen is not None and _last(chosen) not in DEFAULT_QUERY_CLASSES:
-                    info.query_property = _last(chosen)
-            elif isinstance(value, ast.Call) and _last(value) == "relationship":
-                _relationship(info, value, annotation, mappings)
-                if lazy.lazy_mode(value) in lazy.LAZY_LOADING:
-                    info.lazy.add(name)
+            if isinstance(target, ast.Name):
+                _class_attribute(target.id, value, annotation, info, mappings)
+
+
+def _class_attribute(
+    name: str,
+    value: ast.expr | None,
+    annotation: ast.expr | None,
+    info: MappedClass,
+    mappings: Mappings,
+) -> None:
+    """One ``name = value`` (or ``name: annotation = value``) of a class body."""
+    if name in {"__tablename__", "__table__"}:
+        info.table = True
+    elif name == "__abstract__":
+        info.abstract = _is_true(value)
+    elif name == "query_class" and value is not None:
+        info.query_class = _last(value)
+    elif name == "query" and isinstance(value, ast.Call) and _last(value) == "query_property":
+        chosen = value.args[0] if value.args else _keyword(value, "query_cls")
+        if chosen is not None and _last(chosen) not in DEFAULT_QUERY_CLASSES:
+            info.query_property = _last(chosen)
+    elif isinstance(value, ast.Call) and _last(value) == "relationship":
+        _relationship(info, value, annotation, mappings)
+        if lazy.lazy_mode(value) in lazy.LAZY_LOADING:
+            info.lazy.add(name)
 
 
 def _method_query_class(method: ast.FunctionDef | ast.AsyncFunctionDef, info: MappedClass) -> None:

@@ -40,6 +40,8 @@ class ChainFact:
     fsa_terminal: str = ""  # get_or_404 / first_or_404 / one_or_404 / paginate
     manual_fsa2: str = ""  # why it cannot be rewritten for Flask-SQLAlchemy 2.x ("" when it can)
     terminal: str = ""  # the method that runs the query (`first`, `all`...), "" when none
+    manual_id: str = ""  # the stable id of ``manual`` (reasons.py)
+    manual_fsa2_id: str = ""  # the stable id of ``manual_fsa2``
 
 
 @dataclass(frozen=True)

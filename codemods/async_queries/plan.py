@@ -9,21 +9,18 @@ reported with the chain that led there.
 from __future__ import annotations
 
 import ast
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from backfix.codemod import Plan as CodemodPlan
-from backfix.codemod import ProjectContext
-from backfix.discovery import SKIP_DIRS, is_excluded
+from backfix.project import ProjectContext, module_name
 from backfix.results import REVIEW, FileFacts, Violation
-from backfix.source import SourceError, parse_cst
 
 from . import lazy
-from .analyze import ROOT_UNTYPED, module_name, scan
+from . import reasons as R
+from .analyze import ROOT_UNTYPED
 from .mappings import CUSTOM_FIX, Mappings, read_mappings
 from .model import (
     ASYNC,
@@ -32,6 +29,7 @@ from .model import (
     KIND_FSA,
     KIND_SYNC,
     SYNC,
+    AwaitFact,
     CallFact,
     ChainFact,
     ClassFact,
@@ -63,6 +61,7 @@ class Finding:
     reason: str
     scope: str
     snippet: str
+    reason_id: str = ""  # the stable id of ``reason`` (reasons.py)
 
 
 @dataclass
@@ -173,38 +172,13 @@ class Index:
         return self.method(resolved[1], resolved[2], method)
 
 
-def project_files(root: str, exclude: list[str], known: set[str]) -> list[str]:
-    """Repository-relative ``.py`` files under ``root`` that were not analysed."""
-    found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if d not in SKIP_DIRS
-            and d not in _BUILD_DIRS
-            and not d.startswith(".")
-            and not d.endswith(".egg-info")
-        )
-        for filename in sorted(filenames):
-            if not filename.endswith(".py"):
-                continue
-            rel = Path(dirpath, filename).relative_to(root).as_posix()
-            if rel not in known and not is_excluded(rel, exclude):
-                found.append(rel)
-    return found
-
-
 _DB_DEFINITION = re.compile(rb"^db\s*(?::[^=\n]*)?=\s*(?:[\w.]+\.)?SQLAlchemy\(", re.MULTILINE)
 
 
-def find_db_module(root: str, files: Iterable[str]) -> str:
+def find_db_module(project: ProjectContext, files: Iterable[str]) -> str:
     """The module defining Flask-SQLAlchemy's ``db = SQLAlchemy(...)``, by a cheap text search."""
     for rel in files:
-        try:
-            raw = Path(root, rel).read_bytes()
-        except OSError:
-            continue
-        if _DB_DEFINITION.search(raw):
+        if _DB_DEFINITION.search(project.read(rel) or b""):
             return module_name(rel)
     return ""
 
@@ -247,6 +221,10 @@ class Planner:
         self.runs: dict[str, set[Key]] = {}  # module-level `main()` calls to run on an event loop
         #: (path, line, chain) of calls that cannot await a function the plumbing made async
         self.plumbing_stops: list[tuple[str, int, str]] = []
+        #: functions that gain an `await` (propagation starts there), and async ones that have one
+        self.seeds: list[tuple[str, FuncRef]] = []
+        self.awaiting: list[tuple[str, FuncRef]] = []
+        self.refused_fsa = False
         any_async = any(m.async_markers for m in modules)
         any_sync = any(m.sync_markers for m in modules)
         self.default_mode = ASYNC if any_async and not any_sync else SYNC
@@ -323,108 +301,132 @@ class Planner:
 
     def run(self, db_module: Callable[[], str]) -> PlanOutcome:
         """Decide everything; returns findings, edits and notes."""
-        seeds: list[tuple[str, FuncRef]] = self._plumbing()
-        awaiting: list[tuple[str, FuncRef]] = []
-        refused_fsa = False
+        self.seeds = self._plumbing()
         for facts in self.analysed:
-            file_modes: set[str] = set()
-            for chain in facts.chains:
-                if chain.needs_mapped and not self._mapped(chain):
-                    continue  # `client.query(Thing)`: not a query on a mapped class
-                mode, why = self.resolve_mode(facts, chain.kind)
-                func = self._func(facts, chain.func)
-                reason = self._verdict(chain)
-                if not reason and chain.kind == KIND_FSA and self.mode == ASYNC:
-                    reason = (
-                        "Flask-SQLAlchemy has no AsyncSession support; it is never converted to "
-                        "async. Run `--mode sync` for these queries"
-                    )
-                    refused_fsa = True
-                if not reason and self.mode == SYNC and chain.kind == KIND_ASYNC:
-                    reason = "the session is an AsyncSession: a sync rewrite cannot run on it"
-                if not reason and mode == ASYNC and self.plumbing.refuse:
-                    reason = self.plumbing.refuse
-                if not reason and mode == ASYNC:
-                    blocker = chain.async_blocker or (func.blocker if func else "")
-                    if blocker and not (func and func.is_async and not chain.async_blocker):
-                        reason = f"needs `await` but stands {_phrase(blocker)}"
-                db = db_module() if chain.needs_db_import else ""
-                if chain.needs_db_import and not db:
-                    if not self._mapped(chain):
-                        continue  # `Thing.query` in a project without Flask-SQLAlchemy's `db`
-                    # `Model.query` from `scoped_session.query_property()`, no Flask-SQLAlchemy.
-                    reason = reason or (
-                        "`Model.query` here is not Flask-SQLAlchemy's (no `db = SQLAlchemy()` in "
-                        "the project): rewrite by hand with the session behind the query property"
-                    )
-                label = "legacy query variable" if chain.is_variable else "legacy Query API"
-                message = f"{label}: {chain.summary} [{mode}: {why}]"
-                self._finding(
-                    facts.path, chain.line, chain.col, message, reason, chain.scope, chain.snippet
-                )
-                if reason:
-                    continue
-                file_modes.add(mode)
-                self.chain_modes.setdefault(facts.path, {})[chain.key] = mode
-                if db:
-                    self.db_imports[facts.path] = db
-                if mode == ASYNC and func is not None and chain.func:
-                    ref = (facts.module, chain.func)
-                    (awaiting if func.is_async else seeds).append((facts.path, ref))
-            for item in facts.awaits:
-                mode, why = self.resolve_mode(facts, item.kind)
-                if mode != ASYNC:
-                    continue
-                if item.missing_on_async:
-                    message = f"`{item.method}()` does not exist on AsyncSession [{mode}: {why}]"
-                    reason = (
-                        "legacy bulk methods are not proxied by AsyncSession; use "
-                        "`await session.execute(insert(Model), rows)` / `update(Model), rows`, or "
-                        "`await session.run_sync(...)`"
-                    )
-                    self._finding(
-                        facts.path, item.line, item.col, message, reason, item.scope, item.snippet
-                    )
-                    continue
-                func = self._func(facts, item.func)
-                blocker = item.async_blocker or (func.blocker if func and not func.is_async else "")
-                reason = f"needs `await` but stands {_phrase(blocker)}" if blocker else ""
-                reason = self.plumbing.refuse or reason
-                message = (
-                    f"`{item.method}()` on an AsyncSession is not awaited: it silently does "
-                    f"nothing [{mode}: {why}]"
-                )
-                self._finding(
-                    facts.path, item.line, item.col, message, reason, item.scope, item.snippet
-                )
-                if reason:
-                    continue
-                file_modes.add(ASYNC)
-                self.awaits.setdefault(facts.path, set()).add(item.key)
-                if func is not None and item.func:
-                    ref = (facts.module, item.func)
-                    (awaiting if func.is_async else seeds).append((facts.path, ref))
+            file_modes = {
+                mode for chain in facts.chains if (mode := self._chain(facts, chain, db_module))
+            }
+            file_modes |= {mode for item in facts.awaits if (mode := self._await(facts, item))}
             if file_modes:
                 modes = "/".join(sorted(file_modes))
                 self.outcome.notes.append(f"async-queries: {facts.path}: {modes} mode")
-        if refused_fsa:
+        if self.refused_fsa:
             self.outcome.notes.append(
                 "async-queries: Flask-SQLAlchemy queries were refused in async mode (no "
                 "AsyncSession support); they are listed for manual review"
             )
         # Async functions that await the session (or will, once rewritten) are walked as well, so
         # that a second run over the output sees exactly the same graph.
-        existing = awaiting + [
+        existing = self.awaiting + [
             (facts.path, (facts.module, func.qual))
             for facts in self.analysed
             for func in facts.functions
             if func.is_async and func.awaits_session
         ]
-        if seeds or (existing and self.mode != SYNC):
-            self._propagate(seeds, existing)
+        if self.seeds or (existing and self.mode != SYNC):
+            self._propagate(self.seeds, existing)
         self._relationship_findings()
         self._edits()
         return self.outcome
+
+    def _chain(self, facts: ModuleFacts, chain: ChainFact, db_module: Callable[[], str]) -> str:
+        """Report one legacy chain and plan its rewrite; the mode it is rewritten in, or ""."""
+        if chain.needs_mapped and not self._mapped(chain):
+            return ""  # `client.query(Thing)`: not a query on a mapped class
+        mode, why = self.resolve_mode(facts, chain.kind)
+        func = self._func(facts, chain.func)
+        reason = self._chain_reason(chain, mode, func)
+        db = db_module() if chain.needs_db_import else ""
+        if chain.needs_db_import and not db:
+            if not self._mapped(chain):
+                return ""  # `Thing.query` in a project without Flask-SQLAlchemy's `db`
+            # `Model.query` from `scoped_session.query_property()`, no Flask-SQLAlchemy.
+            if not reason[0]:
+                reason = (
+                    "`Model.query` here is not Flask-SQLAlchemy's (no `db = SQLAlchemy()` in "
+                    "the project): rewrite by hand with the session behind the query property",
+                    R.QUERY_PROPERTY,
+                )
+        label = "legacy query variable" if chain.is_variable else "legacy Query API"
+        message = f"{label}: {chain.summary} [{mode}: {why}]"
+        self._finding(
+            facts.path, chain.line, chain.col, message, reason, chain.scope, chain.snippet
+        )
+        if reason[0]:
+            return ""
+        self.chain_modes.setdefault(facts.path, {})[chain.key] = mode
+        if db:
+            self.db_imports[facts.path] = db
+        if mode == ASYNC and chain.func:
+            self._schedule(facts, chain.func, func)
+        return mode
+
+    def _chain_reason(self, chain: ChainFact, mode: str, func: FuncFact | None) -> tuple[str, str]:
+        """Why a chain stays for manual review in ``mode``, with the id (``("", "")`` if not)."""
+        reason = self._verdict(chain)
+        if reason[0]:
+            return reason
+        if chain.kind == KIND_FSA and self.mode == ASYNC:
+            self.refused_fsa = True
+            return (
+                "Flask-SQLAlchemy has no AsyncSession support; it is never converted to "
+                "async. Run `--mode sync` for these queries",
+                R.FLASK_SQLALCHEMY_ASYNC,
+            )
+        if self.mode == SYNC and chain.kind == KIND_ASYNC:
+            return (
+                "the session is an AsyncSession: a sync rewrite cannot run on it",
+                R.ASYNC_SESSION_IN_SYNC_MODE,
+            )
+        if mode == ASYNC and self.plumbing.refuse:
+            return self.plumbing.refuse, R.PLUMBING_UNIT
+        if mode == ASYNC:
+            blocker = chain.async_blocker or (func.blocker if func else "")
+            if blocker and not (func and func.is_async and not chain.async_blocker):
+                return f"needs `await` but stands {_phrase(blocker)}", R.CANNOT_AWAIT_HERE
+        return reason
+
+    def _await(self, facts: ModuleFacts, item: AwaitFact) -> str:
+        """Report one unawaited AsyncSession call and plan its `await`; ``ASYNC`` when planned."""
+        mode, why = self.resolve_mode(facts, item.kind)
+        if mode != ASYNC:
+            return ""
+        if item.missing_on_async:
+            message = f"`{item.method}()` does not exist on AsyncSession [{mode}: {why}]"
+            reason = (
+                "legacy bulk methods are not proxied by AsyncSession; use "
+                "`await session.execute(insert(Model), rows)` / `update(Model), rows`, or "
+                "`await session.run_sync(...)`",
+                R.BULK_METHOD_NOT_ON_ASYNC,
+            )
+            self._finding(
+                facts.path, item.line, item.col, message, reason, item.scope, item.snippet
+            )
+            return ""
+        func = self._func(facts, item.func)
+        blocker = item.async_blocker or (func.blocker if func and not func.is_async else "")
+        reason = (f"needs `await` but stands {_phrase(blocker)}", R.CANNOT_AWAIT_HERE)
+        if not blocker:
+            reason = ("", "")
+        if self.plumbing.refuse:
+            reason = (self.plumbing.refuse, R.PLUMBING_UNIT)
+        message = (
+            f"`{item.method}()` on an AsyncSession is not awaited: it silently does "
+            f"nothing [{mode}: {why}]"
+        )
+        self._finding(facts.path, item.line, item.col, message, reason, item.scope, item.snippet)
+        if reason[0]:
+            return ""
+        self.awaits.setdefault(facts.path, set()).add(item.key)
+        if item.func:
+            self._schedule(facts, item.func, func)
+        return ASYNC
+
+    def _schedule(self, facts: ModuleFacts, qual: str, func: FuncFact | None) -> None:
+        """A function that awaits the session: a seed of propagation, or already async."""
+        if func is not None:
+            ref = (facts.module, qual)
+            (self.awaiting if func.is_async else self.seeds).append((facts.path, ref))
 
     def _mapped(self, chain: ChainFact) -> bool:
         """The query starts from a mapped class of the project (``self.model`` counts as one)."""
@@ -432,24 +434,25 @@ class Planner:
             return True
         return any(self.models.is_mapped(name) for name in chain.entities)
 
-    def _verdict(self, chain: ChainFact) -> str:
-        """Why the chain stays for manual review in this project ("" when it is rewritten)."""
+    def _verdict(self, chain: ChainFact) -> tuple[str, str]:
+        """Why the chain stays for manual review in this project, with the reason's id."""
         if self.target.refuse:
-            return self.target.refuse
+            return self.target.refuse, R.SQLALCHEMY_TOO_OLD
         custom = self._custom_query(chain)
         if custom:
-            return custom
+            return custom, R.CUSTOM_QUERY_CLASS
         if chain.kind != KIND_FSA or self.target.fsa3 or not chain.fsa_terminal:
-            return chain.manual
+            return chain.manual, chain.manual_id
         if chain.fsa_terminal in {"get_or_404", "first_or_404"} and not chain.manual_fsa2:
             for name in chain.entities:
                 if self.models.defines_truthiness(name):
                     return (
                         f"`{name}` defines `__bool__` or `__len__`, so the Flask-SQLAlchemy 2.x "
                         f"form `... or abort(404)` could abort on a found row; rewrite by hand "
-                        f"with `if obj is None: abort(404)`"
+                        f"with `if obj is None: abort(404)`",
+                        R.FLASK_SQLALCHEMY_2_TRUTHINESS,
                     )
-        return chain.manual_fsa2
+        return chain.manual_fsa2, chain.manual_fsa2_id
 
     def _custom_query(self, chain: ChainFact) -> str:
         if chain.root == ROOT_UNTYPED:
@@ -466,10 +469,19 @@ class Planner:
         return ""
 
     def _finding(
-        self, path: str, line: int, col: int, message: str, reason: str, scope: str, snippet: str
+        self,
+        path: str,
+        line: int,
+        col: int,
+        message: str,
+        reason: tuple[str, str],
+        scope: str,
+        snippet: str,
     ) -> None:
+        """Record a violation; ``reason`` is (text, id), ``("", "")`` for a fixable one."""
+        text, reason_id = reason
         self.outcome.findings.append(
-            Finding(path, line, col, message, not reason, reason, scope, snippet)
+            Finding(path, line, col, message, not text, text, scope, snippet, reason_id)
         )
 
     # -- propagation -------------------------------------------------------------------------------
@@ -602,13 +614,13 @@ class Planner:
             call.line,
             call.col,
             "async propagation stops at a call that cannot be awaited",
-            reason,
+            (reason, R.CALLER_CANNOT_AWAIT),
             call.caller or "",
             f"{label}#{count}",
         )
 
     def _relationship_findings(self) -> None:
-        """M4 in every analysed file; M1 inside the functions that are (or become) async."""
+        """Queries on dynamic relationships in every analysed file; lazy loads in async functions."""
         rels = self.models.relationships
         dynamic = {name for name, modes in rels.items() if "dynamic" in modes}
         lazy_names = {name for name, modes in rels.items() if modes & lazy.LAZY_LOADING}
@@ -627,16 +639,19 @@ class Planner:
             except (SyntaxError, ValueError, RecursionError):
                 continue
             ordinals: dict[tuple[str, str], int] = {}
-            sites: list[tuple[lazy.Site, str, str]] = []
+            sites: list[tuple[lazy.Site, str, tuple[str, str]]] = []
             if dynamic and path in self.dynamic_paths:
                 for site in lazy.dynamic_queries(tree, dynamic):
                     sites.append(
                         (
                             site,
                             f"query on the dynamic relationship `{site.attr}`",
-                            f'`.{site.attr}` is `lazy="dynamic"`: `.{site.method}()` runs a legacy '
-                            "AppenderQuery; rewrite with `select(...).where(with_parent(...))` "
-                            'or move to `lazy="write_only"`',
+                            (
+                                f'`.{site.attr}` is `lazy="dynamic"`: `.{site.method}()` runs a '
+                                "legacy AppenderQuery; rewrite with "
+                                '`select(...).where(with_parent(...))` or move to `lazy="write_only"`',
+                                R.DYNAMIC_RELATIONSHIP,
+                            ),
                         )
                     )
             if path in quals and lazy_names:
@@ -647,11 +662,12 @@ class Planner:
                     reason = (
                         "lazy loading raises MissingGreenlet under AsyncSession: load "
                         f"it eagerly (`selectinload(...{site.attr})` on the query that produced "
-                        f"the object) or use `await obj.awaitable_attrs.{site.attr}`"
+                        f"the object) or use `await obj.awaitable_attrs.{site.attr}`",
+                        R.LAZY_LOAD,
                     )
                     if loaded:
                         message += f": `{loaded}` is added to the query that loads it"
-                        reason = ""
+                        reason = ("", "")
                     sites.append((site, message, reason))
             for site, message, reason in sorted(sites, key=lambda x: (x[0].line, x[0].col)):
                 label = f"rel:{site.attr}:{site.method}"
@@ -736,27 +752,28 @@ def plan_project(
     request: PlanRequest, facts: Sequence[FileFacts], project: ProjectContext
 ) -> CodemodPlan:
     """Pick modes, propagate `async` across the project, settle manual reviews."""
-    modules = [f.data for f in facts if isinstance(f.data, ModuleFacts)]
+    modules = _module_facts(facts)
     known = {m.path for m in modules}
-    exclude = [str(g) for g in project.config.get("exclude", [])]
-    others = project_files(project.root, exclude, known)
+    others = [p for p in project.files() if p not in known]
     loaded = set(known)
     texts: dict[str, bytes] = {}
 
     def load_extra(names: set[str]) -> list[ModuleFacts]:
+        """Facts of the project files (not analysed yet) that mention one of ``names``."""
         if not names:
             return []
         words = b"|".join(re.escape(n.encode()) for n in sorted(names))
         pattern = re.compile(rb"\b(?:" + words + rb")\b")
         wanted = [p for p in others if p not in loaded and pattern.search(_text(project, p, texts))]
         loaded.update(wanted)
-        return _scan_extra(project, wanted, texts, request.session_names)
+        found = project.facts_for_all(wanted)
+        return _module_facts(found[p] for p in wanted if p in found)
 
     def db_module() -> str:
         for module in modules:
             if module.defines_db:
                 return module.module
-        return find_db_module(project.root, others)
+        return find_db_module(project, others)
 
     versions = project_versions(project)
     extras: list[ModuleFacts] = []
@@ -801,6 +818,7 @@ def plan_project(
             message=f.message,
             fixable=f.fixable,
             reason=f.reason,
+            reason_id=f.reason_id,
             scope=f.scope,
             snippet=f.snippet,
             tier=REVIEW,
@@ -816,27 +834,15 @@ def plan_project(
     )
 
 
+def _module_facts(facts: Iterable[FileFacts]) -> list[ModuleFacts]:
+    return [f.data for f in facts if isinstance(f.data, ModuleFacts)]
+
+
 def _text(project: ProjectContext, rel: str, texts: dict[str, bytes]) -> bytes:
     if rel not in texts:
         raw = project.read(rel) or b""
         texts[rel] = raw if len(raw) <= _MAX_EXTRA_BYTES else b""
     return texts[rel]
-
-
-def _scan_extra(
-    project: ProjectContext, paths: list[str], texts: dict[str, bytes], session_names: list[str]
-) -> list[ModuleFacts]:
-    """Facts of project files outside the scanned paths: callers live there too."""
-    found: list[ModuleFacts] = []
-    for rel in paths:
-        raw = _text(project, rel, texts)
-        try:
-            module = parse_cst(raw)
-            result, _ = scan(rel, module, raw.decode("utf-8", "replace"), session_names)
-        except (SourceError, RecursionError):
-            continue
-        found.append(result.facts)
-    return found
 
 
 def _plumbing_stop(planner: Planner) -> tuple[str, int, str] | None:

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+from libcst.metadata import MetadataWrapper
 
-from backfix.cst_utils import dotted
+from backfix.cst_utils import PositionedVisitor, dotted
 
 from .model import Key
 
@@ -135,10 +135,8 @@ def url_fact(node: cst.BaseExpression, key_of: Callable[[cst.CSTNode], Key]) -> 
     return UrlFact("unknown", code=_code(node))
 
 
-class PlumbingScanner(cst.CSTVisitor):
+class PlumbingScanner(PositionedVisitor):
     """One pass over a module, after :func:`scan` parsed it (same wrapper, same positions)."""
-
-    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
 
     def __init__(self) -> None:
         super().__init__()
@@ -153,13 +151,6 @@ class PlumbingScanner(cst.CSTVisitor):
         self.handled: set[int] = set()
 
     # -- helpers -----------------------------------------------------------------------------------
-
-    def key(self, node: cst.CSTNode) -> Key:
-        pos = self.get_metadata(PositionProvider, node)
-        return (pos.start.line, pos.start.column, pos.end.line, pos.end.column)
-
-    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self.get_metadata(ParentNodeProvider, node, None)
 
     def scope(self) -> str:
         return self.quals[-1] if self.quals else ".".join(self.classes)

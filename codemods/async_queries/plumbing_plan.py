@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from backfix.versions import Found
 
+from . import reasons as R
 from .model import FuncFact, Key, ModuleFacts, PlumbEdits
 from .plumbing_analyze import (
     P_BAD,
@@ -139,9 +140,8 @@ class PlumbingPlan:
     """The verdict over the unit and what it takes."""
 
     refuse: str = ""  # why the unit stays manual ("" when it converts, or when there is none)
-    findings: list[tuple[str, Plumb, str, str]] = field(
-        default_factory=list
-    )  # path, site, msg, why
+    #: path, site, message, (why, reason id)
+    findings: list[tuple[str, Plumb, str, tuple[str, str]]] = field(default_factory=list)
     edits: dict[str, PlumbEdits] = field(default_factory=dict)
     seeds: list[tuple[str, FuncRef]] = field(default_factory=list)
     dependencies: set[FuncRef] = field(default_factory=set)
@@ -186,7 +186,7 @@ class PlumbingPlanner:
                     self.factories[(facts.module, site.name)] = (facts, site)
                 elif site.kind == P_DEP:
                     self.deps[(facts.module, site.name)] = (facts, site)
-        self.problems: list[tuple[str, int, str]] = []
+        self.problems: list[tuple[str, int, str, str]] = []  # path, line, why, reason id
         self.work: dict[str, _FileWork] = {}
         self.schemes: set[str] = set()
         self.plan = PlumbingPlan()
@@ -235,9 +235,9 @@ class PlumbingPlanner:
         self.check_direct_calls(calls)
         self.check_outside(outside)
         if self.options.refuse is not None:
-            self.problems.append(self.options.refuse)
+            self.problems.append((*self.options.refuse, R.CALLER_CANNOT_AWAIT))
         if self.problems:
-            path, line, why = self.problems[0]
+            path, line, why, _ = self.problems[0]
             more = len(self.problems) - 1
             self.plan.refuse = (
                 f"the session plumbing cannot all move to AsyncSession ({why}, at {path}:{line}"
@@ -246,22 +246,24 @@ class PlumbingPlanner:
             )
             for facts, site, message in converting:
                 own = next(
-                    (w for p, ln, w in self.problems if (p, ln) == (facts.path, site.line)), ""
+                    ((w, i) for p, ln, w, i in self.problems if (p, ln) == (facts.path, site.line)),
+                    ("", ""),
                 )
-                reason = own or self.plan.refuse
+                reason = own if own[0] else (self.plan.refuse, R.PLUMBING_UNIT)
                 self.plan.findings.append((facts.path, site, message, reason))
             self.plan.seeds.clear()
             self.plan.dependencies.clear()
             return self.plan
         for facts, site, message in converting:
-            self.plan.findings.append((facts.path, site, message, ""))
+            self.plan.findings.append((facts.path, site, message, ("", "")))
         self.plan.edits = self.edits()
         self.plan.notes.extend(self.driver_notes())
         return self.plan
 
-    def problem(self, facts: ModuleFacts, site: Plumb, why: str) -> None:
+    def problem(self, facts: ModuleFacts, site: Plumb, reason_id: str, why: str) -> None:
+        """Record why the unit cannot convert (``reason_id``: its stable id, see reasons.py)."""
         # one line: a reason may quote a multi-line decorator
-        self.problems.append((facts.path, site.line, " ".join(why.split())))
+        self.problems.append((facts.path, site.line, " ".join(why.split()), reason_id))
 
     def work_for(self, facts: ModuleFacts) -> _FileWork:
         return self.work.setdefault(facts.path, _FileWork())
@@ -283,7 +285,12 @@ class PlumbingPlanner:
     def seed(self, facts: ModuleFacts, site: Plumb, what: str) -> bool:
         """Make the enclosing function async; False (and a problem) when it cannot be."""
         if site.func is None:
-            self.problem(facts, site, f"{what} runs at import time, where `await` is impossible")
+            self.problem(
+                facts,
+                site,
+                R.PLUMBING_AT_IMPORT,
+                f"{what} runs at import time, where `await` is impossible",
+            )
             return False
         if (facts.module, site.func) in self.deps:
             return True
@@ -292,6 +299,7 @@ class PlumbingPlanner:
             self.problem(
                 facts,
                 site,
+                R.CANNOT_AWAIT_HERE,
                 f"{what} stands in `{site.func}`, which cannot become async: {func.blocker}",
             )
             return False
@@ -302,7 +310,7 @@ class PlumbingPlanner:
 
     def check_engine(self, facts: ModuleFacts, site: Plumb) -> str:
         if site.blocker:
-            self.problem(facts, site, site.blocker)
+            self.problem(facts, site, R.PLUMBING_NOT_CONVERTIBLE, site.blocker)
             return "sync engine: `create_engine(...)`"
         url = site.url or UrlFact("unknown")
         scheme, where = self.url_scheme(facts, site, url)
@@ -344,6 +352,7 @@ class PlumbingPlanner:
             self.problem(
                 facts,
                 site,
+                R.ENGINE_URL_UNKNOWN,
                 f"the engine URL comes from {what}, whose scheme is not visible: make it an "
                 "async driver URL (`sqlite+aiosqlite://`, `postgresql+asyncpg://`...) and run "
                 "again with `-o async_url=true`",
@@ -367,6 +376,7 @@ class PlumbingPlanner:
             self.problem(
                 facts,
                 site,
+                R.NO_ASYNC_DRIVER,
                 f"no async driver is known for `{scheme}://`: pick one SQLAlchemy supports for "
                 "asyncio and write its URL by hand",
             )
@@ -385,6 +395,7 @@ class PlumbingPlanner:
             self.problem(
                 facts,
                 site,
+                R.ENGINE_OPTION,
                 f"`create_engine({keyword}=...)` may not apply to `create_async_engine`: "
                 "convert the engine by hand",
             )
@@ -392,6 +403,7 @@ class PlumbingPlanner:
             self.problem(
                 facts,
                 site,
+                R.ENGINE_OPTION,
                 f"`poolclass={value}` cannot run under asyncio: use `AsyncAdaptedQueuePool`, "
                 "`NullPool` or `StaticPool`",
             )
@@ -403,6 +415,7 @@ class PlumbingPlanner:
                 self.problem(
                     facts,
                     site,
+                    R.ENGINE_OPTION,
                     f"`connect_args` {names} may not mean the same to the async driver "
                     f"`{target}`: translate them by hand",
                 )
@@ -411,7 +424,7 @@ class PlumbingPlanner:
 
     def check_factory(self, facts: ModuleFacts, site: Plumb) -> str:
         if site.blocker:
-            self.problem(facts, site, site.blocker)
+            self.problem(facts, site, R.PLUMBING_NOT_CONVERTIBLE, site.blocker)
         names = {k for k, _ in site.keywords}
         add: list[tuple[str, str]] = []
         if "expire_on_commit" not in names:
@@ -460,6 +473,7 @@ class PlumbingPlanner:
                 self.problem(
                     facts,
                     site,
+                    R.ENGINE_USED_DIRECTLY,
                     f"`with {site.name}.{site.target}()` uses the engine directly: convert it by hand (`async with` and awaited calls)",
                 )
                 return f"engine use: `{site.name}.{site.target}()`"
@@ -477,6 +491,7 @@ class PlumbingPlanner:
                 self.problem(
                     facts,
                     site,
+                    R.SHARED_WITH_STATEMENT,
                     f"`with {site.target}(...)` also enters `{other}`, which would become `async with` too: split the statement",
                 )
         if self.seed(facts, site, f"`with {site.target}(...)`"):
@@ -488,13 +503,17 @@ class PlumbingPlanner:
         blocker = func.blocker if func is not None else ""
         if blocker and "generator function" not in blocker:
             self.problem(
-                facts, site, f"the session dependency `{site.name}` cannot become async: {blocker}"
+                facts,
+                site,
+                R.PLUMBING_NOT_CONVERTIBLE,
+                f"the session dependency `{site.name}` cannot become async: {blocker}",
             )
         returns = site.extra[0] if site.extra else ""
         if returns and returns.split("[")[0] not in RETURN_TYPES:
             self.problem(
                 facts,
                 site,
+                R.DEPENDENCY_RETURN_TYPE,
                 f"the session dependency `{site.name}` returns `{returns}`, which the tool cannot make async: annotate it `Iterator[Session]`, or convert it by hand",
             )
         self.work_for(facts).dependencies.add(site.name)
@@ -516,6 +535,7 @@ class PlumbingPlanner:
                         line,
                         f"`{target[1]}()` is called directly in `{caller or 'module level'}`; as "
                         "an async generator it needs `async for` or `anext()` there",
+                        R.DEPENDENCY_CALLED_DIRECTLY,
                     )
                 )
 
@@ -542,6 +562,7 @@ class PlumbingPlanner:
                     site.line,
                     f"{facts.path} uses the engine or session factory that becomes async "
                     f"(line {site.line}) but is not among the files converted: add it to --path",
+                    R.PLUMBING_OUTSIDE_PATHS,
                 )
             )
 
@@ -569,16 +590,18 @@ class PlumbingPlanner:
             self.problem(
                 facts,
                 site,
+                R.CREATE_ALL_UNBOUND,
                 f"`{metadata}.{site.name}({site.target})` is not bound to an engine the tool converts: run it with `await conn.run_sync(...)` by hand",
             )
             return message
         if site.blocker:
-            self.problem(facts, site, site.blocker)
+            self.problem(facts, site, R.PLUMBING_NOT_CONVERTIBLE, site.blocker)
             return message
         if site.func is None:
             self.problem(
                 facts,
                 site,
+                R.PLUMBING_AT_IMPORT,
                 f"`{metadata}.{site.name}(...)` runs at import time, where no event loop runs: "
                 "move it into the app's lifespan (or a startup hook) and run again",
             )
@@ -596,13 +619,14 @@ class PlumbingPlanner:
         self.problem(
             facts,
             site,
+            R.ENGINE_USED_DIRECTLY,
             f"`{site.target}.{site.name}(...)` uses the engine directly; on an async engine it "
             "is a coroutine or an async context manager: convert it by hand",
         )
         return f"engine use: `{site.target}.{site.name}(...)`"
 
     def check_bad(self, facts: ModuleFacts, site: Plumb) -> str:
-        self.problem(facts, site, site.blocker)
+        self.problem(facts, site, R.PLUMBING_NOT_CONVERTIBLE, site.blocker)
         return f"sync session plumbing: `{site.target}`"
 
     # -- output -------------------------------------------------------------------------------------

@@ -10,9 +10,10 @@ from libcst.metadata import ParentNodeProvider, PositionProvider
 
 from backfix.bindings import import_aliases
 from backfix.imports import ImportSpec, add_imports
+from backfix.project import module_name
 
 from . import chains as ch
-from .analyze import Site, module_name, scan
+from .analyze import Site, scan
 from .model import FileEdits, Key
 from .plumbing_rewrite import PlumbingRewrite
 

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from backfix.codemod import ConfigError, ProjectContext
+from backfix.codemod import ConfigError
+from backfix.project import ProjectContext
 from backfix.versions import RUNNING, Found, VersionError, find_versions
 
 from .model import Target

@@ -163,6 +163,7 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
                 f"`{site.code}` in the route layer ({site.scope or 'module'})",
                 fixable=site.unit_id is not None,
                 reason=site.reason,
+                reason_id=site.reason_id,
                 scope=site.scope,
                 snippet=site.snippet,
                 tier=REVIEW,

@@ -16,7 +16,9 @@ from collections.abc import Collection, Sequence
 import libcst as cst
 from libcst.metadata import Assignment
 
-from .frameworks import ModuleIndex, dotted, iter_nodes
+from backfix.cst_utils import dotted
+
+from .frameworks import ModuleIndex, iter_nodes
 from .syntax import target_parts
 
 #: a set of names, or ``None`` where no path arrives (after ``return``/``raise``).

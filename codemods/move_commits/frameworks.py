@@ -24,6 +24,8 @@ from libcst.metadata import (
 )
 from libcst.metadata.wrapper import MetadataWrapper
 
+from backfix.cst_utils import last_name
+
 DEFAULT_SESSION_NAMES = ("session", "db", "db_session", "dbsession", "sess", "async_session")
 DEFAULT_ROUTE_PATHS = ("routes", "routers", "views", "api", "endpoints", "handlers")
 
@@ -133,29 +135,6 @@ def iter_nodes(node: cst.CSTNode, *, into_scopes: bool = True) -> Iterator[cst.C
         if not into_scopes and current is not node and isinstance(current, SCOPE_NODES):
             continue
         stack.extend(reversed(current.children))
-
-
-def dotted(node: cst.CSTNode) -> str:
-    """``a.b.c`` for a Name/Attribute chain, else ``""``."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        head = dotted(node.value)
-        return f"{head}.{node.attr.value}" if head else ""
-    return ""
-
-
-def last_name(node: cst.CSTNode | None) -> str:
-    """The last identifier of a Name/Attribute chain, a call's callee or a subscript's value."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return node.attr.value
-    if isinstance(node, cst.Call):
-        return last_name(node.func)
-    if isinstance(node, cst.Subscript):
-        return last_name(node.value)
-    return ""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from .frameworks import ModuleIndex, iter_nodes, last_name
+from backfix.cst_utils import last_name
+
+from .frameworks import ModuleIndex, iter_nodes
 from .placement import singular, snake
 from .syntax import target_parts
 from .types import TypeInference
@@ -218,6 +220,13 @@ class WriteNamer:
         return NameHint(found.name, found.verb, found.subject, kept)
 
     def _hint(self, stmts: Sequence[cst.BaseStatement], route_name: str) -> NameHint | None:
+        events, calls = self._collect(stmts)
+        self._events = events
+        return _choose(events, calls, route_name)
+
+    def _collect(self, stmts: Sequence[cst.BaseStatement]) -> tuple[list[_Event], list[str]]:
+        """The writes in ``stmts`` (plural subjects inside a loop), and the names of the other
+        calls that could name a write (``archive_job``)."""
         created = self._created_names(stmts)
         events: list[_Event] = []
         calls: list[str] = []
@@ -232,66 +241,51 @@ class WriteNamer:
                     called = last_name(node.func)
                     if "_" in called and not called.startswith(_NOT_VERBS):
                         calls.append(called)
-        self._events = events
-        route = route_name.strip("_")
-        meaningful = is_meaningful(route) and valid(route)
-        words = set(route.split("_"))
-        named = next((e for e in events if _mentions(words, e.subject)), None)
-        if meaningful and named is not None:
-            # A specific route name that names what is written (`close_job`, `add_comment`) is
-            # what a person would call it.
-            return NameHint(route, "", named.subject)
-        strong = [e for e in events if e.verb in _STRONG]
-        chosen = strong[0] if strong else next((e for e in events if e.strong), None)
-        if chosen is None and events:
-            # Attribute writes only say "update": a specific route name (`publish_job`,
-            # `reset_password`) says more.
-            chosen = events[0]
-            if meaningful:
-                return NameHint(route, "", chosen.subject)
-        if chosen is not None:
-            return NameHint(_join(chosen.verb, chosen.subject), chosen.verb, chosen.subject)
-        if meaningful:
-            return NameHint(route, "", "")
-        written = [c for c in calls if c.split("_")[0] in WRITE_VERBS and valid(c)]
-        if written:
-            return NameHint(written[0], written[0].split("_")[0], "")
-        return None
+        return events, calls
 
     # --- events --------------------------------------------------------------------------------------
 
     def _event(self, node: cst.CSTNode, created: set[str]) -> _Event | None:
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
-            method = node.func.attr.value
-            receiver = node.func.value
-            loaded = _loaded_instance(node)
-            if loaded is not None:
-                subject = self._subject(loaded)
-                return _Event("update", subject, False) if subject else None
-            if self.index.is_session(receiver):
-                return self._session_event(method, node, created)
-            if isinstance(receiver, cst.Name) and self._is_entity(receiver):
-                subject = self._subject(receiver)
-                if (
-                    subject
-                    and method not in LIBRARY_METHODS
-                    and not method.startswith(_NOT_VERBS)
-                    and _is_statement_call(self.index, node)
-                ):
-                    return _Event(method, subject, True)
-            return None
+            return self._call_event(node, node.func, created)
         if isinstance(node, (cst.Assign, cst.AugAssign)):
-            targets = (
-                [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
-            )
-            for target in targets:
-                for part in target_parts(target):
-                    if isinstance(part, cst.Attribute) and isinstance(part.value, cst.Name):
-                        if part.value.value in {"self", "cls"} or part.value.value in created:
-                            continue
-                        subject = self._subject(part.value)
-                        if subject:
-                            return _Event("update", subject, False, part.attr.value)
+            return self._assign_event(node, created)
+        return None
+
+    def _call_event(self, node: cst.Call, func: cst.Attribute, created: set[str]) -> _Event | None:
+        """A write a method call makes: on the session, on a model instance, on a loaded row."""
+        method = func.attr.value
+        receiver = func.value
+        loaded = _loaded_instance(node)
+        if loaded is not None:
+            subject = self._subject(loaded)
+            return _Event("update", subject, False) if subject else None
+        if self.index.is_session(receiver):
+            return self._session_event(method, node, created)
+        if isinstance(receiver, cst.Name) and self._is_entity(receiver):
+            subject = self._subject(receiver)
+            if (
+                subject
+                and method not in LIBRARY_METHODS
+                and not method.startswith(_NOT_VERBS)
+                and _is_statement_call(self.index, node)
+            ):
+                return _Event(method, subject, True)
+        return None
+
+    def _assign_event(self, node: cst.Assign | cst.AugAssign, created: set[str]) -> _Event | None:
+        """``job.status = ...`` on a row the code did not create: an update of its attribute."""
+        targets = (
+            [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+        )
+        for target in targets:
+            for part in target_parts(target):
+                if isinstance(part, cst.Attribute) and isinstance(part.value, cst.Name):
+                    if part.value.value in {"self", "cls"} or part.value.value in created:
+                        continue
+                    subject = self._subject(part.value)
+                    if subject:
+                        return _Event("update", subject, False, part.attr.value)
         return None
 
     def _session_event(self, method: str, call: cst.Call, created: set[str]) -> _Event | None:
@@ -302,27 +296,33 @@ class WriteNamer:
             arg = arg.elements[0].value
             method = "add"
         if method in {"add", "add_all", "merge"}:
-            if isinstance(arg, cst.Call):
-                info = self.inference.of_expr(arg)
-                subject = snake(info.code) if info is not None and info.code.isidentifier() else ""
-                return _Event("create", subject, True) if subject else None
-            if isinstance(arg, cst.Name):
-                subject = self._subject(arg)
-                if not subject:
-                    return None
-                if method == "add_all":
-                    return _Event("create", subject, True)
-                verb = "create" if arg.value in created else "update"
-                return _Event(verb, subject, verb == "create")
-            if method == "add" and self._resource:
-                # `session.add(result.data)` in `JobList.post`: the row the view creates.
-                return _Event("create", self._resource, True)
-            return None
+            return self._added_event(method, arg, created)
         if method == "delete" and isinstance(arg, cst.Name):
             subject = self._subject(arg)
             return _Event("delete", subject, True) if subject else None
         if method == "execute" and isinstance(arg, cst.Call):
             return self._statement_event(arg)
+        return None
+
+    def _added_event(
+        self, method: str, arg: cst.BaseExpression, created: set[str]
+    ) -> _Event | None:
+        """``session.add(Job(...))`` creates a job; ``session.add(job)`` creates or updates it."""
+        if isinstance(arg, cst.Call):
+            info = self.inference.of_expr(arg)
+            subject = snake(info.code) if info is not None and info.code.isidentifier() else ""
+            return _Event("create", subject, True) if subject else None
+        if isinstance(arg, cst.Name):
+            subject = self._subject(arg)
+            if not subject:
+                return None
+            if method == "add_all":
+                return _Event("create", subject, True)
+            verb = "create" if arg.value in created else "update"
+            return _Event(verb, subject, verb == "create")
+        if method == "add" and self._resource:
+            # `session.add(result.data)` in `JobList.post`: the row the view creates.
+            return _Event("create", self._resource, True)
         return None
 
     def _statement_event(self, call: cst.Call) -> _Event | None:
@@ -433,3 +433,32 @@ def _join(verb: str, subject: str) -> str:
         return verb
     head, _, rest = verb.partition("_")
     return f"{head}_{subject}_{rest}" if rest else f"{verb}_{subject}"
+
+
+def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint | None:
+    """The name the writes suggest, the route's own name when it says more, or a called
+    function's name that is a write verb."""
+    route = route_name.strip("_")
+    meaningful = is_meaningful(route) and valid(route)
+    words = set(route.split("_"))
+    named = next((e for e in events if _mentions(words, e.subject)), None)
+    if meaningful and named is not None:
+        # A specific route name that names what is written (`close_job`, `add_comment`) is
+        # what a person would call it.
+        return NameHint(route, "", named.subject)
+    strong = [e for e in events if e.verb in _STRONG]
+    chosen = strong[0] if strong else next((e for e in events if e.strong), None)
+    if chosen is None and events:
+        # Attribute writes only say "update": a specific route name (`publish_job`,
+        # `reset_password`) says more.
+        chosen = events[0]
+        if meaningful:
+            return NameHint(route, "", chosen.subject)
+    if chosen is not None:
+        return NameHint(_join(chosen.verb, chosen.subject), chosen.verb, chosen.subject)
+    if meaningful:
+        return NameHint(route, "", "")
+    written = [c for c in calls if c.split("_")[0] in WRITE_VERBS and valid(c)]
+    if written:
+        return NameHint(written[0], written[0].split("_")[0], "")
+    return None

@@ -117,6 +117,8 @@ class CommitSite:
     code: str
     unit_id: str | None
     reason: str = ""
+    #: the reason's stable id (see ``reasons``); "" when the commit moves.
+    reason_id: str = ""
 
 
 @dataclass(frozen=True)

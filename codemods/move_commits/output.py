@@ -12,12 +12,13 @@ from dataclasses import replace
 import libcst as cst
 from libcst.metadata import Assignment, ImportAssignment
 
-from .analyze import Analyzer, Unit
+from .analyze import Analyzer
 from .definitions import Definitions
 from .method_names import WriteNamer
 from .model import Definition, OutputFacts, Param, TypeInfo
 from .placement import CLASS_SUFFIXES, singular, snake
 from .types import TypeInference, optional_style
+from .units import Unit
 
 _TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore")
 
@@ -71,43 +72,9 @@ def _facts(
     inference.used = []
     stmts = list(unit.block.body[unit.start : unit.end + 1])
     first = stmts[0]
-    start = analyzer.index.line_col(first)
-    end = analyzer.index.end_of(stmts[-1])
-    scope = analyzer.index.scope_of(first)
     unknown: list[str] = []
-    param_types: list[TypeInfo | None] = []
-    for param in unit.extraction.params:
-        info = None
-        if param.positional and scope is not None:
-            info = _binding_type(analyzer, inference, scope, param.name, start)
-            if (
-                info is not None
-                and info.nullable
-                and inference.narrowed(param.name, first, unit.function)
-            ):
-                info = replace(info, nullable=False)
-        if info is None:
-            unknown.append(f"parameter `{param.name}`")
-            param_types.append(None)
-        else:
-            code, needs = inference.render(info)
-            param_types.append(TypeInfo(code, needs))
-    returned: list[TypeInfo] = []
-    for name in unit.extraction.returns:
-        info = _binding_type(analyzer, inference, scope, name, end) if scope is not None else None
-        if info is None:
-            unknown.append(f"returned `{name}`")
-        else:
-            returned.append(info)
-    return_type = _return_type(returned, len(unit.extraction.returns), inference)
-    if unit.extraction.status and return_type is not None:
-        # The method first returns whether it committed (an early exit returns False).
-        if return_type.code == "None":
-            return_type = TypeInfo("bool")
-        else:
-            inner = return_type.code.removeprefix("tuple[").removesuffix("]")
-            inner = inner if len(unit.extraction.returns) > 1 else return_type.code
-            return_type = TypeInfo(f"tuple[bool, {inner}]", return_type.needs)
+    param_types = _param_types(analyzer, unit, inference, first, unknown)
+    return_type = _method_return_type(analyzer, unit, inference, stmts[-1], unknown)
     used = tuple(inference.used)
     hint = namer.hint(stmts, unit.function.name.value, _resource(unit.extraction.class_name))
     return OutputFacts(
@@ -125,6 +92,68 @@ def _facts(
         ),
         type_definitions=used,
     )
+
+
+def _param_types(
+    analyzer: Analyzer,
+    unit: Unit,
+    inference: TypeInference,
+    first: cst.BaseStatement,
+    unknown: list[str],
+) -> list[TypeInfo | None]:
+    """The type of each parameter where the route binds it (None, noted in ``unknown``, when it
+    is not known)."""
+    assert unit.extraction is not None
+    start = analyzer.index.line_col(first)
+    scope = analyzer.index.scope_of(first)
+    param_types: list[TypeInfo | None] = []
+    for param in unit.extraction.params:
+        info = None
+        if param.positional and scope is not None:
+            info = _binding_type(analyzer, inference, scope, param.name, start)
+            if (
+                info is not None
+                and info.nullable
+                and inference.narrowed(param.name, first, unit.function)
+            ):
+                info = replace(info, nullable=False)
+        if info is None:
+            unknown.append(f"parameter `{param.name}`")
+            param_types.append(None)
+        else:
+            code, needs = inference.render(info)
+            param_types.append(TypeInfo(code, needs))
+    return param_types
+
+
+def _method_return_type(
+    analyzer: Analyzer,
+    unit: Unit,
+    inference: TypeInference,
+    last: cst.BaseStatement,
+    unknown: list[str],
+) -> TypeInfo | None:
+    """The service method's return type: the returned values' types, after the status flag
+    when the unit has an early exit."""
+    assert unit.extraction is not None
+    end = analyzer.index.end_of(last)
+    scope = analyzer.index.scope_of(unit.block.body[unit.start])
+    returned: list[TypeInfo] = []
+    for name in unit.extraction.returns:
+        info = _binding_type(analyzer, inference, scope, name, end) if scope is not None else None
+        if info is None:
+            unknown.append(f"returned `{name}`")
+        else:
+            returned.append(info)
+    return_type = _return_type(returned, len(unit.extraction.returns), inference)
+    if unit.extraction.status and return_type is not None:
+        # The method first returns whether it committed (an early exit returns False).
+        if return_type.code == "None":
+            return TypeInfo("bool")
+        inner = return_type.code.removeprefix("tuple[").removesuffix("]")
+        inner = inner if len(unit.extraction.returns) > 1 else return_type.code
+        return TypeInfo(f"tuple[bool, {inner}]", return_type.needs)
+    return return_type
 
 
 def _binding_type(

@@ -10,6 +10,7 @@ from backfix.codemod import ProjectContext
 from backfix.results import Violation
 from backfix.source import SourceError, SourceFile
 
+from . import reasons as R
 from .bindings import service_bindings
 from .definitions import importers
 from .model import (
@@ -30,6 +31,7 @@ from .placement import (
     service_import,
     service_location,
 )
+from .reasons import NO_REASON, Reason
 from .signature import Signature, choose_method_name, signature
 from .typing_plan import TypingContext
 
@@ -60,7 +62,7 @@ class Planner:
         self.project = project
         self.options = codemod.options
         self.routes: list[tuple[RouteFacts, dict[str, str]]] = []
-        self.reasons: dict[tuple[str, str], str] = {}
+        self.reasons: dict[tuple[str, str], Reason] = {}
         self.planned: dict[tuple[str, str], tuple[UnitPlan, str, frozenset[str]]] = {}
         self.services: dict[str, ServiceEdits] = {}
         self.inits: dict[str, PackageInitEdits] = {}
@@ -162,15 +164,16 @@ class Planner:
             module = SourceFile(path, self.project.abs_path(path), raw).module
         except SourceError as exc:
             for facts, extraction, _ in items:
-                self.reasons[(facts.path, extraction.unit_id)] = (
-                    f"service module {path} cannot be parsed ({exc.message})"
+                self.reasons[(facts.path, extraction.unit_id)] = Reason(
+                    R.SERVICE_UNPARSABLE, f"service module {path} cannot be parsed ({exc.message})"
                 )
             return None
         bound, methods_taken, class_ok = service_bindings(module, class_name)
         if not class_ok:
             for facts, extraction, _ in items:
-                self.reasons[(facts.path, extraction.unit_id)] = (
-                    f"`{class_name}` in {path} is not a class this codemod can extend"
+                self.reasons[(facts.path, extraction.unit_id)] = Reason(
+                    R.SERVICE_CLASS_NOT_EXTENDABLE,
+                    f"`{class_name}` in {path} is not a class this codemod can extend",
                 )
             return None
         return _ServiceState(bound=bound, methods_taken=methods_taken)
@@ -191,7 +194,9 @@ class Planner:
         if class_name in facts.module_names and route_imports.get(class_name) != " ".join(
             route_import.split()
         ):
-            self.reasons[key] = f"`{class_name}` already means something else in {facts.path}"
+            self.reasons[key] = Reason(
+                R.NAME_CLASH, f"`{class_name}` already means something else in {facts.path}"
+            )
             return
         sig = signature(extraction, facts.path, self.typing)
         if isinstance(sig, str):
@@ -205,7 +210,9 @@ class Planner:
             return
         codes, clash = self._service_imports(extraction, sig, facts.path, path, service)
         if clash or class_name in {n.name for n in extraction.imports}:
-            self.reasons[key] = f"`{clash or class_name}` already means something else in {path}"
+            self.reasons[key] = Reason(
+                R.NAME_CLASH, f"`{clash or class_name}` already means something else in {path}"
+            )
             return
         for name, code in codes:
             service.added[name] = code
@@ -261,25 +268,27 @@ class Planner:
         service_path: str,
         bound: dict[str, str | None],
         defined: dict[str, str],
-    ) -> str:
+    ) -> Reason:
         """Why the route module's constants/helpers the unit reads cannot move to the service."""
         for definition in sig.definitions:
             name = definition.name
             if name in bound or defined.get(name, definition.code) != definition.code:
-                return (
+                return Reason(
+                    R.DEFINITION_CLASH,
                     f"`{name}`, defined in {route_path} and read by the moved code, already "
-                    f"means something else in {service_path}"
+                    f"means something else in {service_path}",
                 )
             key = (route_path, name)
             if key not in self.importers:
                 self.importers[key] = importers(Path(self.project.root), route_path, name)
             if self.importers[key]:
-                return (
+                return Reason(
+                    R.DEFINITION_IMPORTED_ELSEWHERE,
                     f"`{name}`, defined in {route_path} and read by the moved code, is imported "
                     f"from there by {self.importers[key][0]}: move it to a module both can "
-                    "import, then run again"
+                    "import, then run again",
                 )
-        return ""
+        return NO_REASON
 
     def routes_imports(self, path: str) -> dict[str, str]:
         """Module-level imports of a route file (bound name → normalized statement)."""
@@ -306,7 +315,7 @@ class Planner:
         key = (violation.path, site.unit_id)
         if key in self.planned:
             return violation
-        reason = self.reasons.get(key, "no service placement was possible")
+        reason = self.reasons.get(key, Reason(R.NO_PLACEMENT, "no service placement was possible"))
         return Violation(
             violation.path,
             violation.line,
@@ -314,7 +323,8 @@ class Planner:
             violation.codemod,
             violation.message,
             fixable=False,
-            reason=reason,
+            reason=str(reason),
+            reason_id=reason.id,
             scope=violation.scope,
             snippet=violation.snippet,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
@@ -16,6 +17,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from backfix.cst_utils import dotted
 from backfix.imports import (
     add_imports,
     format_imports,
@@ -24,15 +26,14 @@ from backfix.imports import (
 )
 from backfix.templating import render
 
-from .analyze import Unit
-from .frameworks import dotted
 from .model import (
     MethodSpec,
     RouteEdits,
     ServiceEdits,
     UnitPlan,
 )
-from .syntax import code_of
+from .syntax import code_of, is_bare_raise
+from .units import Unit
 
 PLACEHOLDER = "__backfix_body__"
 #: calls with more arguments than this pass them all by keyword.
@@ -59,13 +60,17 @@ def wrapped(items: Sequence[str], prefix_width: int, suffix: str, line_length: i
     return "\n" + "".join(f"    {item},\n" for item in items)
 
 
+@dataclass(frozen=True)
+class CallSite:
+    """How the service calls of one route module are rendered and parsed."""
+
+    overrides: Sequence[str]
+    config: cst.PartialParserConfig
+    line_length: int
+
+
 def call_statement(
-    unit: Unit,
-    plan: UnitPlan,
-    overrides: Sequence[str],
-    config: cst.PartialParserConfig,
-    line_length: int,
-    prefix_width: int = 0,
+    unit: Unit, plan: UnitPlan, site: CallSite, prefix_width: int = 0
 ) -> cst.BaseStatement:
     """``job = JobService.create_job(data, tenant_id=g.tenant_id)`` from the call-site template."""
     # Arguments follow the signature's order; after the first keyword argument all are keywords,
@@ -79,34 +84,32 @@ def call_statement(
     targets = [unit.status, *unit.returns] if unit.status else list(unit.returns)
     head = (", ".join(targets) + " = " if targets else "") + ("await " if is_async else "")
     head += f"{plan.service_class}.{plan.method}("
-    kept = unit.split is not None and any(s.kept and not _is_bare_raise(s.kept) for s in unit.split)
+    kept = unit.split is not None and any(s.kept and not is_bare_raise(s.kept) for s in unit.split)
     width = unit.column + (4 if unit.try_node is not None and kept else 0) + prefix_width
     text = _template(
         "call_site.py.j2",
-        overrides,
+        site.overrides,
         targets=targets,
         is_async=is_async,
         service_class=plan.service_class,
         method=plan.method,
         args=args,
-        arguments=wrapped(args, width + len(head), ")", line_length),
+        arguments=wrapped(args, width + len(head), ")", site.line_length),
     )
-    return cst.parse_statement(text.strip() + "\n", config=config)
+    return cst.parse_statement(text.strip() + "\n", config=site.config)
 
 
 def route_replacement(
     unit: Unit,
     plan: UnitPlan,
-    overrides: Sequence[str],
-    config: cst.PartialParserConfig,
-    line_length: int,
+    site: CallSite,
 ) -> list[cst.BaseStatement]:
     """What replaces the unit's statements in the route."""
     if unit.exits:
-        return _exit_replacement(unit, plan, overrides, config, line_length)
+        return _exit_replacement(unit, plan, site)
     if unit.branch_test is not None:
-        return _condition_replacement(unit, plan, overrides, config, line_length)
-    call = call_statement(unit, plan, overrides, config, line_length)
+        return _condition_replacement(unit, plan, site)
+    call = call_statement(unit, plan, site)
     first = unit.block.body[unit.start]
     assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
     assert isinstance(call, cst.SimpleStatementLine)
@@ -114,7 +117,7 @@ def route_replacement(
         return [call.with_changes(leading_lines=_route_lines(unit, first.leading_lines))]
     handlers = []
     for split in unit.split:
-        if not split.kept or _is_bare_raise(split.kept):
+        if not split.kept or is_bare_raise(split.kept):
             continue
         body = split.handler.body
         assert isinstance(body, cst.IndentedBlock)
@@ -130,9 +133,7 @@ def route_replacement(
 def _exit_replacement(
     unit: Unit,
     plan: UnitPlan,
-    overrides: Sequence[str],
-    config: cst.PartialParserConfig,
-    line_length: int,
+    site: CallSite,
 ) -> list[cst.BaseStatement]:
     """The call, then the early exit's body under ``if not committed:`` (or ``if not`` the call
     itself when it returns nothing else): the route answers the request as before."""
@@ -142,11 +143,11 @@ def _exit_replacement(
     # The branch that answers the request, alone under the new test.
     check = unit.exits[0].with_changes(body=unit.exit_block, orelse=None)
     if unit.status:
-        call = call_statement(unit, plan, overrides, config, line_length)
+        call = call_statement(unit, plan, site)
         test: cst.BaseExpression = cst.parse_expression(f"not {unit.status}")
         kept = check.with_changes(test=test, leading_lines=[])
         return [call.with_changes(leading_lines=lines), kept]
-    call = call_statement(unit, plan, overrides, config, line_length, len("if not "))
+    call = call_statement(unit, plan, site, len("if not "))
     assert isinstance(call, cst.SimpleStatementLine) and isinstance(call.body[0], cst.Expr)
     negated = cst.UnaryOperation(operator=cst.Not(), expression=call.body[0].value)
     return [check.with_changes(test=negated, leading_lines=lines)]
@@ -155,16 +156,14 @@ def _exit_replacement(
 def _condition_replacement(
     unit: Unit,
     plan: UnitPlan,
-    overrides: Sequence[str],
-    config: cst.PartialParserConfig,
-    line_length: int,
+    site: CallSite,
 ) -> list[cst.BaseStatement]:
     """``if Service.method(...):`` with what the ``if`` did after the commit (or the call alone
     when nothing was left in it)."""
     check = unit.branch_test
     assert check is not None and isinstance(check.body, cst.IndentedBlock)
     rest = list(check.body.body[unit.inner_end + 1 :])
-    call = call_statement(unit, plan, overrides, config, line_length, len("if "))
+    call = call_statement(unit, plan, site, len("if "))
     assert isinstance(call, cst.SimpleStatementLine) and isinstance(call.body[0], cst.Expr)
     if not rest:
         return [call.with_changes(leading_lines=check.leading_lines)]
@@ -176,13 +175,6 @@ def _route_lines(unit: Unit, lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLi
     """The lines above the call: those above the moved code, minus the comments that moved with it."""
     moved = len(unit.extraction.output.leading_comments) if unit.extraction is not None else 0
     return list(lines[: len(lines) - moved]) if moved else list(lines)
-
-
-def _is_bare_raise(stmts: Sequence[cst.BaseStatement]) -> bool:
-    if len(stmts) != 1 or not isinstance(stmts[0], cst.SimpleStatementLine):
-        return False
-    body = stmts[0].body
-    return len(body) == 1 and isinstance(body[0], cst.Raise) and body[0].exc is None
 
 
 class _ReplaceUnits(cst.CSTTransformer):
@@ -213,13 +205,13 @@ def rewrite_route(
 ) -> cst.Module:
     """Replace every planned unit with its service call, import the services, drop dead imports."""
     by_id = {unit.unit_id: unit for unit in units}
-    config = module.config_for_parsing
+    site = CallSite(overrides, module.config_for_parsing, line_length)
     replacements: dict[int, list[tuple[int, int, list[cst.BaseStatement]]]] = {}
     for unit_id, plan in edits.units:
         unit = by_id.get(unit_id)
         if unit is None or unit.extraction is None or unit.extraction.body_code != plan.body_code:
             raise PlanMismatch(f"unit {unit_id} changed since it was planned")
-        new = route_replacement(unit, plan, overrides, config, line_length)
+        new = route_replacement(unit, plan, site)
         replacements.setdefault(id(unit.block), []).append((unit.start, unit.end, new))
     module = module.visit(_ReplaceUnits(replacements))
     moved = dict(edits.moved_definitions)

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from backfix.templating import render
 
+from . import reasons as R
 from .method_names import GENERIC_NAMES, valid
 from .model import Definition, Extraction, ImportNeed
 from .placement import free_name
+from .reasons import Reason
 from .typing_plan import TypingContext
 
 NAME_TEMPLATE = "move-commits/method_name.txt.j2"
@@ -26,7 +28,7 @@ class Signature:
     definitions: tuple[Definition, ...] = ()
 
 
-def signature(extraction: Extraction, route_path: str, typing: TypingContext) -> Signature | str:
+def signature(extraction: Extraction, route_path: str, typing: TypingContext) -> Signature | Reason:
     """The typed signature of ``extraction``'s service method, or why the project cannot take it.
 
     A route that is annotated (or a project whose mypy settings require annotations) gets
@@ -41,20 +43,22 @@ def signature(extraction: Extraction, route_path: str, typing: TypingContext) ->
         # mypy checks the comment against the types the service method gives the moved code.
         missing = "signature" if not annotated else (out.unknown[0] if out.unknown else "")
         if missing:
-            return (
+            return Reason(
+                R.TYPE_IGNORE_UNTYPED,
                 "the moved code carries a `# type: ignore` comment and the project's mypy "
                 f"settings report unused ones, but the service method's {missing} would have "
                 "no type, so mypy could flag the comment as unused: annotate the route's values "
-                "and run again"
+                "and run again",
             )
     if not annotated or len(out.param_types) != count:
         return Signature(("",) * count, "", (), out.definitions)
     if demanded and out.unknown:
         what = out.unknown[0]
-        return (
+        return Reason(
+            R.TYPE_UNKNOWN,
             f"the project's mypy settings require typed functions, and the type of the service "
             f"method's {what} is not known from the route: annotate it where the route assigns "
-            "it (`name: Type = ...`) and run again"
+            "it (`name: Type = ...`) and run again",
         )
     annotations: list[str] = []
     needs: list[ImportNeed] = []

@@ -101,3 +101,11 @@ def is_bare_raise(stmts: Sequence[cst.BaseStatement]) -> bool:
         return False
     body = stmts[0].body
     return len(body) == 1 and isinstance(body[0], cst.Raise) and body[0].exc is None
+
+
+def is_label(index: ModuleIndex, name: cst.Name) -> bool:
+    """An attribute name or keyword-argument name rather than a variable."""
+    parent = index.parent(name)
+    return (isinstance(parent, cst.Attribute) and parent.attr is name) or (
+        isinstance(parent, cst.Arg) and parent.keyword is name
+    )

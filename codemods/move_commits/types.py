@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable
 import libcst as cst
 from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
 
-from .frameworks import ModuleIndex, dotted, iter_nodes, last_name
+from backfix.cst_utils import dotted, last_name
+
+from .frameworks import ModuleIndex, iter_nodes
 from .model import Definition, ImportNeed, TypeInfo
 from .naming import BUILTINS
 from .syntax import code_of
@@ -144,7 +146,7 @@ class TypeInference:
         statement = assignment.node
         if not isinstance(self.index.parent(self.index.parent(statement) or statement), cst.Module):
             return None  # under `if TYPE_CHECKING:` or `try:`: not importable at run time as is
-        return _need(name.value, statement)
+        return import_need(name.value, statement)
 
     # --- names and expressions -----------------------------------------------------------------------
 
@@ -221,10 +223,7 @@ class TypeInference:
         if method in {"get", "get_one", "get_or_404"} and call.args:
             receiver = func.value
             if self.index.is_session(receiver) or last_name(receiver) in {"db", "session"}:
-                entity = self._class(call.args[0].value)
-                if entity is not None and method == "get":
-                    return self._maybe(entity)
-                return entity
+                return self._session_get(call, method)
         if method in {"merge"} and self.index.is_session(func.value) and call.args:
             return self.of_expr(call.args[0].value, depth + 1)
         if method in _ONE or method in _MAYBE_ONE or method == "get":
@@ -233,6 +232,13 @@ class TypeInference:
                 return None
             return entity if method in _ONE else self._maybe(entity)
         return None
+
+    def _session_get(self, call: cst.Call, method: str) -> TypeInfo | None:
+        """``session.get(Job, id)`` (maybe None), ``get_one``/``get_or_404`` (a ``Job``)."""
+        entity = self._class(call.args[0].value)
+        if entity is not None and method == "get":
+            return self._maybe(entity)
+        return entity
 
     def _queried_entity(self, chain: cst.BaseExpression) -> TypeInfo | None:
         """``Job`` for ``session.scalars(select(Job).where(...))``, ``Job.query.filter_by(...)``,
@@ -378,12 +384,14 @@ def _tests(test: cst.BaseExpression, name: str, *, positive: bool) -> bool:
     return False
 
 
-def _need(name: str, statement: cst.CSTNode) -> ImportNeed | None:
+def import_need(name: str, statement: cst.CSTNode, local: bool = False) -> ImportNeed | None:
+    """What importing ``name`` takes, from the ``import``/``from`` statement that binds it (None
+    for another statement or a ``*`` import)."""
     if isinstance(statement, cst.Import):
         for alias in statement.names:
             full = dotted(alias.name)
             if (alias.evaluated_alias or full.split(".")[0]) == name:
-                return ImportNeed(name, "", full, alias.evaluated_alias, 0)
+                return ImportNeed(name, "", full, alias.evaluated_alias, 0, local)
         return None
     if not isinstance(statement, cst.ImportFrom) or isinstance(statement.names, cst.ImportStar):
         return None
@@ -392,7 +400,7 @@ def _need(name: str, statement: cst.CSTNode) -> ImportNeed | None:
         imported = dotted(alias.name)
         if (alias.evaluated_alias or imported) == name:
             return ImportNeed(
-                name, module, imported, alias.evaluated_alias, len(statement.relative)
+                name, module, imported, alias.evaluated_alias, len(statement.relative), local
             )
     return None
 

@@ -19,8 +19,9 @@ import libcst as cst
 
 from backfix.codemod import ProjectContext
 from backfix.config import tomllib
+from backfix.cst_utils import last_name
 
-from .frameworks import DEFAULT_SESSION_NAMES, ModuleIndex, last_name
+from .frameworks import DEFAULT_SESSION_NAMES, ModuleIndex
 from .model import ImportNeed, TypeInfo
 from .placement import module_name, resolve_relative
 from .types import TypeInference, optional_style

@@ -220,6 +220,26 @@ def _to_branch(run: ApplyRun, branch: str) -> tuple[RunResult, str]:
 
 def _write(spec: CodemodSpec, result: RunResult, session: ApplySession, no_ledger: bool) -> None:
     """Write the changes unit by unit; on an interrupt or a write error, record what is on disk."""
+    written, failure, stopped = _write_units(spec, result)
+    complete = len(written) == len(result.changes)
+    if not complete:
+        _keep_only(result, written)
+        session.finish(result)
+    if written and not no_ledger:
+        session.append()
+    if complete and failure is None and not stopped:
+        return
+    names = "".join(f"\n  {change.path}" for change in written)
+    what = f"wrote {len(written)} file(s):{names}" if written else "nothing was written"
+    if failure is not None:
+        raise Failure(f"{failure}\n{what}")
+    raise Interrupted(what)
+
+
+def _write_units(
+    spec: CodemodSpec, result: RunResult
+) -> tuple[list[FileChange], WriteError | None, bool]:
+    """What was written, the error that stopped the writing, and whether a signal stopped it."""
     with_violations = {v.path for v in [*result.fixed, *result.violations]}
     consequences = {c.path for c in result.changes} - with_violations
     ordered = write_order(result.changes, consequences)
@@ -231,19 +251,7 @@ def _write(spec: CodemodSpec, result: RunResult, session: ApplySession, no_ledge
             written = write_in_place(units, stop=lambda: signals.received)
         except WriteError as exc:
             written, failure = exc.written, exc
-    complete = len(written) == len(result.changes)
-    if not complete:
-        _keep_only(result, written)
-        session.finish(result)
-    if written and not no_ledger:
-        session.append()
-    if complete and failure is None and not signals.received:
-        return
-    names = "".join(f"\n  {change.path}" for change in written)
-    what = f"wrote {len(written)} file(s):{names}" if written else "nothing was written"
-    if failure is not None:
-        raise Failure(f"{failure}\n{what}")
-    raise Interrupted(what)
+    return written, failure, signals.received
 
 
 def _keep_only(result: RunResult, written: Sequence[FileChange]) -> None:

@@ -27,12 +27,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar, Generic, cast
 
 import libcst as cst
 
 from backfix.options import CodemodOptions, ConfigError
+from backfix.project import ProjectContext
 from backfix.results import REVIEW, FileFacts, Violation
 from backfix.source import SourceFile
 from backfix.typing_compat import TypeVar
@@ -43,28 +43,6 @@ __all__ = ["Codemod", "CodemodOptions", "ConfigError", "Plan", "ProjectContext"]
 FactsT = TypeVar("FactsT", default=Any)
 #: what a codemod's plan hands to its rewrite for one file (``Plan.edits`` values)
 EditsT = TypeVar("EditsT", default=Any)
-
-
-@dataclass(frozen=True)
-class ProjectContext:
-    """What the plan phase may know about the whole project."""
-
-    root: str
-    config: Mapping[str, Any] = field(default_factory=dict)
-    #: with ``apply --max-files``, the files of this batch: a plan must not edit anything that only
-    #: serves violations of other files (a service method for a route file outside the batch).
-    batch: frozenset[str] | None = None
-
-    def abs_path(self, path: str) -> str:
-        """Absolute path of a repository-relative path."""
-        return str(Path(self.root, path))
-
-    def read(self, path: str) -> bytes | None:
-        """Bytes of a repository-relative file, or None when it does not exist."""
-        try:
-            return Path(self.root, path).read_bytes()
-        except FileNotFoundError:
-            return None
 
 
 @dataclass

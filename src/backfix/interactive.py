@@ -229,11 +229,12 @@ def _blocks(text: str) -> dict[int, list[str]]:
     return blocks
 
 
-def _new_lines(plan: FilePlan, hunk: Hunk, lines: list[str], number: int) -> list[bytes]:
-    codec = _codec(plan)
-    head = [_text(x, codec) for x in plan.before[max(0, hunk.start - _CONTEXT) : hunk.start]]
-    tail = [_text(x, codec) for x in plan.before[hunk.end : hunk.end + _CONTEXT]]
-    old = [_text(x, codec) for x in plan.before[hunk.start : hunk.end]]
+def _edited(
+    lines: list[str], hunk: tuple[list[str], list[str], list[str]], number: int
+) -> list[str]:
+    """The edited hunk's new lines between its context lines (``hunk``: the lines before, the
+    replaced lines, the lines after); EditError when the old side or the context changed."""
+    head, old, tail = hunk
     old_side = [line[1:] for line in lines if line[:1] in (" ", "-", "")]
     new_side = [line[1:] for line in lines if line[:1] in (" ", "+", "")]
     if old_side != head + old + tail:
@@ -241,9 +242,17 @@ def _new_lines(plan: FilePlan, hunk: Hunk, lines: list[str], number: int) -> lis
             f"hunk {number} no longer matches the file: only its '+' lines may change, and a '-' "
             "may become ' '"
         )
-    middle = new_side[len(head) : len(new_side) - len(tail)]
     if new_side[: len(head)] != head or new_side[len(new_side) - len(tail) :] != tail:
         raise EditError(f"the context lines of hunk {number} were changed")
+    return new_side[len(head) : len(new_side) - len(tail)]
+
+
+def _new_lines(plan: FilePlan, hunk: Hunk, lines: list[str], number: int) -> list[bytes]:
+    codec = _codec(plan)
+    head = [_text(x, codec) for x in plan.before[max(0, hunk.start - _CONTEXT) : hunk.start]]
+    tail = [_text(x, codec) for x in plan.before[hunk.end : hunk.end + _CONTEXT]]
+    old = [_text(x, codec) for x in plan.before[hunk.start : hunk.end]]
+    middle = _edited(lines, (head, old, tail), number)
     newline = b"\r\n" if any(x.endswith(b"\r\n") for x in plan.before[:50]) else b"\n"
     encoded = [line.encode(codec) + newline for line in middle]
     at_end = hunk.end == len(plan.before) and not tail

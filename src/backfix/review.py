@@ -457,21 +457,32 @@ def keep(
     for path in sorted(written):
         plan = review.files[path]
         content = review.content(path, chosen)
-        mine = [c for c in chosen if path in c.files]
-        wanted = [v for c in mine for v in c.violations if v.path == path]
-        original = [v for v in [*result.fixed, *result.violations] if v.path == path]
         if content != plan.change.before:
             changes.append(FileChange(path, plan.change.abs_path, plan.change.before, content))
-        if content == plan.change.after and not any(c.edited for c in mine):
-            fixed += wanted
-            remaining += [v for v in original if v not in wanted]
-            continue
-        found, left = _recount(plan, content, wanted, original, analyze, local)
+        mine = [c for c in chosen if path in c.files]
+        found, left = _file_fixes(plan, content, mine, result, analyze, local)
         fixed += found
         remaining += left
     result.changes = sorted(changes, key=lambda c: c.path)
     result.fixed = sorted(fixed)
     result.violations = sorted(remaining)
+
+
+def _file_fixes(
+    plan: FilePlan,
+    content: bytes,
+    mine: Sequence[Change],
+    result: RunResult,
+    analyze: Analyze,
+    local: bool,
+) -> tuple[list[Violation], list[Violation]]:
+    """The violations of ``plan``'s file that ``content`` (its accepted changes ``mine``) fixes,
+    and those it leaves; analysed again unless it is the run's own output."""
+    wanted = [v for c in mine for v in c.violations if v.path == plan.path]
+    original = [v for v in [*result.fixed, *result.violations] if v.path == plan.path]
+    if content == plan.change.after and not any(c.edited for c in mine):
+        return wanted, [v for v in original if v not in wanted]
+    return _recount(plan, content, wanted, original, analyze, local)
 
 
 def _valid_only(review: Review, chosen: list[Change], notes: list[str]) -> list[Change]:

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from backfix.cache import FactsCache
-from backfix.codemod import Codemod, ProjectContext
+from backfix.codemod import Codemod, Plan
 from backfix.discovery import Workspace, discover
 from backfix.formatting import format_changes
+from backfix.project import AnalyzesForPlan, ProjectContext
 from backfix.results import FileChange, FileError, FileFacts, RunResult, Violation
 from backfix.source import SourceError, SourceFile, round_trip_loss, verify_output
 from backfix.templating import TemplateError
@@ -44,6 +45,8 @@ class _AnalyzeTask:
     abs_path: str
     specs: tuple[CodemodSpec, ...]
     rewrite_local: bool
+    #: asked for by a plan (ProjectContext.facts_for): the codemod's ``analyze_for_plan`` if any.
+    for_plan: bool = False
 
 
 @dataclass(frozen=True)
@@ -156,8 +159,11 @@ def _analyze(task: _AnalyzeTask) -> _AnalyzeOutcome:
     errors: list[FileError] = []
     for spec in task.specs:
         codemod = _instance(spec)
+        analysis = codemod.analyze
+        if task.for_plan and isinstance(codemod, AnalyzesForPlan):
+            analysis = codemod.analyze_for_plan
         try:
-            fact = codemod.analyze(source)
+            fact = analysis(source)
         except Exception as exc:
             errors.append(_error(task.path, exc))
             if isinstance(exc, SourceError):
@@ -218,7 +224,11 @@ def default_jobs() -> int:
 
 
 def run(workspace: Workspace, options: RunOptions) -> RunResult:
-    """Scan (and with ``options.apply``, rewrite) the files under ``options.paths``."""
+    """Scan (and with ``options.apply``, rewrite) the files under ``options.paths``.
+
+    The steps: collect (analyze every file, or take its facts from the cache) → merge (facts per
+    codemod) → plan (per codemod, with the project model) → rewrite (planned files, formatted).
+    """
     sys.setrecursionlimit(
         max(sys.getrecursionlimit(), RECURSION_LIMIT)
     )  # the plan phase parses too
@@ -226,101 +236,229 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
     for spec in specs:
         spec.create()  # fail on bad options before touching any file
     discovery = discover(workspace, options.paths, options.exclude)
-    files = discovery.files
-    result = RunResult(codemods=[s.codemod_id for s in specs], files_discovered=len(files))
-    result.notes.extend(discovery.notes)
-    jobs = options.jobs or default_jobs()
-
-    facts_by_codemod: dict[str, list[FileFacts]] = {s.codemod_id: [] for s in specs}
-    facts_cache = (
-        FactsCache(workspace.root, tuple(sorted({_module_file(s.cls) for s in specs})))
-        if options.cache
-        else None
+    result = RunResult(
+        codemods=[s.codemod_id for s in specs], files_discovered=len(discovery.files)
     )
-    cache_keys: dict[tuple[str, str], str] = {}
-    tasks: list[tuple[int, _AnalyzeTask]] = []
-    for rel in files:
-        abs_path = workspace.abs(rel)
-        try:
-            raw = abs_path.read_bytes()
-        except OSError as exc:
-            result.errors.append(_error(rel, exc))
-            continue
-        wanted: list[CodemodSpec] = []
-        for spec in specs:
-            if not spec.cls.wants(raw):
-                continue
-            cached = None
-            if facts_cache is not None:
-                key = facts_cache.key(spec.codemod_id, repr(spec.options), rel, raw)
-                cache_keys[(spec.codemod_id, rel)] = key
-                cached = facts_cache.get(key)
-            local_fix = options.apply and spec.cls.LOCAL
-            if cached is not None and not (local_fix and any(v.fixable for v in cached.violations)):
-                facts_by_codemod[spec.codemod_id].append(cached)
-            else:
-                wanted.append(spec)
-        if wanted:
-            task = _AnalyzeTask(rel, str(abs_path), tuple(wanted), rewrite_local=options.apply)
-            tasks.append((len(raw), task))
-    # Biggest files first: the slowest 5% of files take about half of the parse time.
-    tasks.sort(key=lambda item: -item[0])
-    pool = Pool(_analyze, _analyze_crashed, jobs, "analyze", options.progress)
-    outcomes = pool.run([t for _, t in tasks])
-
-    local_changes: dict[str, list[FileChange]] = {s.codemod_id: [] for s in specs}
-    for outcome in outcomes:
-        result.errors.extend(outcome.errors)
-        result.files_parsed += outcome.parsed
-        for codemod_id, fact in outcome.facts:
-            facts_by_codemod[codemod_id].append(fact)
-            if facts_cache is not None:
-                facts_cache.put(cache_keys[(codemod_id, outcome.path)], fact)
-        for codemod_id, change in outcome.changes:
-            local_changes[codemod_id].append(change)
-    for facts in facts_by_codemod.values():
-        facts.sort(key=lambda fact: fact.path)
-    result.files_cached = facts_cache.hits if facts_cache is not None else 0
-
-    project = ProjectContext(root=str(workspace.root), config=options.config)
+    result.notes.extend(discovery.notes)
+    state = _RunState(
+        workspace, options, result, options.jobs or default_jobs(), _cache(options, workspace)
+    )
+    cached, outcomes = _collect(state, discovery.files)
+    facts_by_codemod, local_changes = _merge(state, cached, outcomes)
     for spec in specs:
-        codemod = _instance(spec)
-        plan = codemod.plan(facts_by_codemod[spec.codemod_id], project)
-        result.notes.extend(plan.notes)
-        result.assumptions.extend(plan.assumptions)
-        violations = plan.violations
-        if options.only_files is not None:
-            chosen = options.only_files(violations)
-            with_violations = {v.path for v in violations}
-            if not codemod.LOCAL:
-                # Plan again for the batch alone, so nothing is written for files outside it.
-                batch = replace(project, batch=frozenset(chosen))
-                plan = codemod.plan(facts_by_codemod[spec.codemod_id], batch)
-                violations = plan.violations
-            violations = [v for v in violations if v.path in chosen]
-            # A batch drops the edits of files whose own violations wait for a later batch; files
-            # edited only as a consequence (new service modules, callers that gain an `await`) stay.
-            plan.edits = {
-                p: e for p, e in plan.edits.items() if p in chosen or p not in with_violations
-            }
-        if not options.apply:
-            result.violations.extend(violations)
-            continue
-        if codemod.LOCAL:
-            changes = [c for c in local_changes[spec.codemod_id] if c.path in plan.edits]
+        plan, violations = _plan(state, spec, facts_by_codemod[spec.codemod_id])
+        if options.apply:
+            _apply(state, spec, plan, violations, local_changes[spec.codemod_id])
         else:
-            changes = _rewrite_planned(spec, plan.edits, workspace, jobs, options, result)
-        changes = _format(changes, workspace, jobs, options, result)
-        changed = {c.path for c in changes}
-        for violation in violations:
-            fixed = violation.fixable and violation.path in changed
-            (result.fixed if fixed else result.violations).append(violation)
-        result.changes.extend(changes)
+            result.violations.extend(violations)
     result.violations.sort()
     result.fixed.sort()
     result.errors.sort()
     result.changes.sort(key=lambda c: c.path)
     return result
+
+
+@dataclass
+class _RunState:
+    """What the steps of one run share."""
+
+    workspace: Workspace
+    options: RunOptions
+    result: RunResult
+    jobs: int
+    facts_cache: FactsCache | None
+    cache_keys: dict[tuple[str, str], str] = field(default_factory=dict)
+    project_files: list[str] | None = None
+
+    @property
+    def specs(self) -> list[CodemodSpec]:
+        """The run's codemods."""
+        return list(self.options.specs)
+
+    def failed(self, path: str) -> bool:
+        """Whether the run already reported an error for ``path``."""
+        return any(error.path == path for error in self.result.errors)
+
+
+def _cache(options: RunOptions, workspace: Workspace) -> FactsCache | None:
+    if not options.cache:
+        return None
+    return FactsCache(workspace.root, tuple(sorted({_module_file(s.cls) for s in options.specs})))
+
+
+def _collect(
+    state: _RunState, files: list[str]
+) -> tuple[list[tuple[str, FileFacts]], list[_AnalyzeOutcome]]:
+    """Cached facts, and the outcomes of analysing every other file that a prefilter lets through."""
+    cached: list[tuple[str, FileFacts]] = []
+    tasks: list[tuple[int, _AnalyzeTask]] = []
+    for rel in files:
+        abs_path = state.workspace.abs(rel)
+        try:
+            raw = abs_path.read_bytes()
+        except OSError as exc:
+            state.result.errors.append(_error(rel, exc))
+            continue
+        wanted: list[CodemodSpec] = []
+        for spec in state.specs:
+            if not spec.cls.wants(raw):
+                continue
+            facts = _cached(state, spec, spec.codemod_id, rel, raw)
+            local_fix = state.options.apply and spec.cls.LOCAL
+            if facts is not None and not (local_fix and any(v.fixable for v in facts.violations)):
+                cached.append((spec.codemod_id, facts))
+            else:
+                wanted.append(spec)
+        if wanted:
+            task = _AnalyzeTask(rel, str(abs_path), tuple(wanted), state.options.apply)
+            tasks.append((len(raw), task))
+    # Biggest files first: the slowest 5% of files take about half of the parse time.
+    tasks.sort(key=lambda item: -item[0])
+    pool = Pool(_analyze, _analyze_crashed, state.jobs, "analyze", state.options.progress)
+    return cached, pool.run([t for _, t in tasks])
+
+
+def _cached(
+    state: _RunState, spec: CodemodSpec, cache_id: str, rel: str, raw: bytes
+) -> FileFacts | None:
+    """The cached facts of one file (remembering the key, to store fresh facts under it)."""
+    if state.facts_cache is None:
+        return None
+    key = state.facts_cache.key(cache_id, repr(spec.options), rel, raw)
+    state.cache_keys[(cache_id, rel)] = key
+    return state.facts_cache.get(key)
+
+
+def _store(state: _RunState, cache_id: str, path: str, facts: FileFacts) -> None:
+    if state.facts_cache is not None:
+        state.facts_cache.put(state.cache_keys[(cache_id, path)], facts)
+
+
+def _merge(
+    state: _RunState, cached: list[tuple[str, FileFacts]], outcomes: list[_AnalyzeOutcome]
+) -> tuple[dict[str, list[FileFacts]], dict[str, list[FileChange]]]:
+    """Facts per codemod (sorted by path), and the changes of local codemods per codemod."""
+    facts_by_codemod: dict[str, list[FileFacts]] = {s.codemod_id: [] for s in state.specs}
+    local_changes: dict[str, list[FileChange]] = {s.codemod_id: [] for s in state.specs}
+    for codemod_id, fact in cached:
+        facts_by_codemod[codemod_id].append(fact)
+    for outcome in outcomes:
+        state.result.errors.extend(outcome.errors)
+        state.result.files_parsed += outcome.parsed
+        for codemod_id, fact in outcome.facts:
+            facts_by_codemod[codemod_id].append(fact)
+            _store(state, codemod_id, outcome.path, fact)
+        for codemod_id, change in outcome.changes:
+            local_changes[codemod_id].append(change)
+    for found in facts_by_codemod.values():
+        found.sort(key=lambda fact: fact.path)
+    state.result.files_cached = state.facts_cache.hits if state.facts_cache is not None else 0
+    return facts_by_codemod, local_changes
+
+
+def _plan(
+    state: _RunState, spec: CodemodSpec, facts: list[FileFacts]
+) -> tuple[Plan, list[Violation]]:
+    """One codemod's plan, and its violations (narrowed to the batch with ``only_files``)."""
+    codemod = _instance(spec)
+    project = ProjectContext(
+        root=str(state.workspace.root),
+        config=state.options.config,
+        engine=_ProjectEngine(state, spec),
+    )
+    plan = codemod.plan(facts, project)
+    state.result.notes.extend(plan.notes)
+    state.result.assumptions.extend(plan.assumptions)
+    violations = plan.violations
+    if state.options.only_files is None:
+        return plan, violations
+    chosen = state.options.only_files(violations)
+    with_violations = {v.path for v in violations}
+    if not codemod.LOCAL:
+        # Plan again for the batch alone, so nothing is written for files outside it.
+        plan = codemod.plan(facts, replace(project, batch=frozenset(chosen)))
+        violations = plan.violations
+    violations = [v for v in violations if v.path in chosen]
+    # A batch drops the edits of files whose own violations wait for a later batch; files
+    # edited only as a consequence (new service modules, callers that gain an `await`) stay.
+    plan.edits = {p: e for p, e in plan.edits.items() if p in chosen or p not in with_violations}
+    return plan, violations
+
+
+def _apply(
+    state: _RunState,
+    spec: CodemodSpec,
+    plan: Plan,
+    violations: list[Violation],
+    local_changes: list[FileChange],
+) -> None:
+    """Rewrite the planned files (or take the local rewrites), format them, settle the violations."""
+    result = state.result
+    if spec.cls.LOCAL:
+        changes = [c for c in local_changes if c.path in plan.edits]
+    else:
+        changes = _rewrite_planned(
+            spec, plan.edits, state.workspace, state.jobs, state.options, result
+        )
+    changes = _format(changes, state.workspace, state.jobs, state.options, result)
+    changed = {c.path for c in changes}
+    for violation in violations:
+        fixed = violation.fixable and violation.path in changed
+        (result.fixed if fixed else result.violations).append(violation)
+    result.changes.extend(changes)
+
+
+class _ProjectEngine:
+    """The runner's side of one codemod's :class:`ProjectContext`: discovery and lazy analysis."""
+
+    def __init__(self, state: _RunState, spec: CodemodSpec) -> None:
+        self.state = state
+        self.spec = spec
+        self.cache_id = f"{spec.codemod_id}:plan"
+        self.known: dict[str, FileFacts | None] = {}
+
+    def files(self) -> list[str]:
+        """Every Python file of the project, discovered as the run discovers its paths."""
+        state = self.state
+        if state.project_files is None:
+            root = state.workspace.root
+            state.project_files = discover(state.workspace, [root], state.options.exclude).files
+        return list(state.project_files)
+
+    def facts_for(self, paths: Sequence[str]) -> dict[str, FileFacts]:
+        """Analyse the files not analysed yet (in the pool, through the cache), then look them up."""
+        todo = [p for p in paths if p not in self.known]
+        tasks: list[_AnalyzeTask] = []
+        for rel in todo:
+            self.known[rel] = None
+            task = self._task(rel)
+            if task is not None:
+                tasks.append(task)
+        pool = Pool(_analyze, _analyze_crashed, self.state.jobs, "analyze", None)
+        for outcome in pool.run(tasks):
+            for error in outcome.errors:
+                if not self.state.failed(error.path):
+                    self.state.result.errors.append(error)
+            for _, fact in outcome.facts:
+                self.known[outcome.path] = fact
+                _store(self.state, self.cache_id, outcome.path, fact)
+        return {p: f for p in paths if (f := self.known.get(p)) is not None}
+
+    def _task(self, rel: str) -> _AnalyzeTask | None:
+        """The analysis of one file, or None when its facts are cached or the file already failed."""
+        if self.state.failed(rel):
+            return None
+        abs_path = self.state.workspace.abs(rel)
+        try:
+            raw = abs_path.read_bytes()
+        except OSError as exc:
+            self.state.result.errors.append(_error(rel, exc))
+            return None
+        cached = _cached(self.state, self.spec, self.cache_id, rel, raw)
+        if cached is not None:
+            self.known[rel] = cached
+            return None
+        return _AnalyzeTask(rel, str(abs_path), (self.spec,), False, for_plan=True)
 
 
 def _format(

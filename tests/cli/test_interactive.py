@@ -15,54 +15,11 @@ from pathlib import Path
 
 import pexpect
 import pytest
-
-from backfix.registry import get_codemod
+from testkit import THREE, TWO, commit_all, example_routes, git, init_repo, write_files
 
 pytestmark = pytest.mark.slow
 
 PROMPT = "Apply this change [y,n,a,d,e,q,?]? "
-
-#: a swallowing handler (review; needs the new logger), a re-raising one (safe), a catching one
-THREE = """\
-import json
-
-
-def load(path):
-    try:
-        return json.load(open(path))
-    except:
-        pass
-
-
-def save(path, data):
-    try:
-        json.dump(data, open(path, "w"))
-    except:
-        cleanup(path)
-        raise
-
-
-def other():
-    try:
-        x()
-    except:
-        y()
-"""
-
-TWO = """\
-def first():
-    try:
-        a()
-    except:
-        b()
-
-
-def second():
-    try:
-        c()
-    except:
-        d()
-"""
 
 #: $EDITOR for ``e``: rewrites the log message in the change it is given
 EDITOR = """\
@@ -81,26 +38,10 @@ open(path, "w").write(text.replace("+    except Exception:", "+    except Except
 """
 
 
-def git(repo: Path, *args: str) -> str:
-    """Run git in ``repo`` and return its stdout."""
-    done = subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True)
-    return done.stdout
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A committed git repository with a.py (three handlers), b.py and c.py (two each)."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "Test User")
-    git(root, "config", "user.email", "test@example.com")
-    (root / "a.py").write_text(THREE)
-    (root / "b.py").write_text(TWO)
-    (root / "c.py").write_text(TWO)
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "initial")
-    return root
+    return init_repo(tmp_path / "repo", {"a.py": THREE, "b.py": TWO, "c.py": TWO})
 
 
 def spawn(repo: Path, *args: str, editor: str = EDITOR) -> pexpect.spawn:
@@ -224,14 +165,9 @@ def test_ctrl_c_at_a_prompt_writes_nothing(repo: Path) -> None:
 
 
 def test_a_route_file_and_its_service_are_one_change(repo: Path) -> None:
-    example = get_codemod("move-commits").EXAMPLE
-    (repo / "app" / "routes").mkdir(parents=True)
-    for init in ("app/__init__.py", "app/routes/__init__.py"):
-        (repo / init).write_text("")
-    (repo / "app" / "routes" / "jobs.py").write_text(example)
-    (repo / "app" / "routes" / "tasks.py").write_text(example.replace("jobs", "tasks"))
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "routes")
+    routes = example_routes("jobs", "tasks")
+    write_files(repo, routes)
+    commit_all(repo, "routes")
 
     child = spawn(repo, "move-commits", "--path", "app")
     child.expect_exact("app/routes/jobs.py, app/services/__init__.py, app/services/job_service.py")
@@ -249,7 +185,7 @@ def test_a_route_file_and_its_service_are_one_change(repo: Path) -> None:
         "app/services/job_service.py",
     ]
     assert "JobService" in (repo / "app" / "routes" / "jobs.py").read_text()
-    assert (repo / "app" / "routes" / "tasks.py").read_text() == example.replace("jobs", "tasks")
+    assert (repo / "app" / "routes" / "tasks.py").read_text() == routes["app/routes/tasks.py"]
     codemods = last_record(repo)["codemods"]
     assert isinstance(codemods, dict)
     record = codemods["move-commits"]
@@ -262,11 +198,7 @@ def test_a_partly_accepted_run_keeps_the_apps_own_tests_green(tmp_path: Path) ->
     app = tmp_path / "flask_jobs"
     source = Path(__file__).resolve().parents[1] / "e2e" / "apps" / "flask_jobs"
     shutil.copytree(source, app, ignore=shutil.ignore_patterns("__pycache__"))
-    git(app, "init", "-q", "-b", "main")
-    git(app, "config", "user.name", "Test User")
-    git(app, "config", "user.email", "test@example.com")
-    git(app, "add", "-A")
-    git(app, "commit", "-q", "-m", "app")
+    init_repo(app, {}, "app")
     own_tests = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     before = subprocess.run(own_tests, cwd=app, capture_output=True, text=True, check=False)
     assert before.returncode == 0, before.stdout

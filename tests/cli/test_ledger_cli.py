@@ -15,9 +15,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
+from testkit import git, init_repo, invoke
 
-from backfix.cli import main
 from backfix.ledger import SCHEMA_VERSION
 
 SCHEMA = Path(__file__).resolve().parents[1] / "data" / "sarif-2.1.0-reduced.schema.json"
@@ -74,18 +73,6 @@ def build(rows):
 }
 
 
-def git(repo: Path, *args: str) -> str:
-    """Run git in ``repo``; return stdout."""
-    done = subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True)
-    return done.stdout
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    """Run the CLI in-process (cwd is the repository); exit code, stdout, stderr."""
-    result = CliRunner().invoke(main, [*args], catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
 def status_numbers() -> dict[str, Any]:
     """``status --format json`` for bare-except."""
     code, out, err = invoke("status", "--format", "json")
@@ -97,15 +84,7 @@ def status_numbers() -> dict[str, Any]:
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The example app, committed, as the current folder."""
-    root = tmp_path / "repo"
-    for rel, text in APP.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "Test User")
-    git(root, "config", "user.email", "test@example.com")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "app")
+    root = init_repo(tmp_path / "repo", APP, "app")
     monkeypatch.chdir(root)
     return root
 
@@ -333,6 +312,7 @@ def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@pytest.mark.slow  # starts a headless browser
 def test_burndown_page_renders_in_headless_chromium(repo: Path, tmp_path: Path) -> None:
     invoke("scan", "--codemod", "bare-except", "--jobs", "1")
     invoke("apply", "bare-except", "--max-files", "1", "--jobs", "1")

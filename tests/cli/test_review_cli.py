@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
+from testkit import example_routes, git, init_repo, invoke, write_files
 from unidiff import PatchSet
 
-from backfix.cli import main
-from backfix.registry import get_codemod
 from backfix.reports.apply_json import SCHEMA_PATH, schema
 
 #: a swallowing handler (review), a re-raising one (safe) and a generator's handler (manual)
@@ -40,31 +37,12 @@ def lines(path):
 """
 
 
-def git(repo: Path, *args: str) -> str:
-    """Run git in ``repo`` and return its stdout."""
-    done = subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True)
-    return done.stdout
-
-
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A git repository holding MIXED in mixed.py, committed; the current folder."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "Test User")
-    git(root, "config", "user.email", "test@example.com")
-    (root / "mixed.py").write_text(MIXED)
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "initial")
+    root = init_repo(tmp_path / "repo", {"mixed.py": MIXED})
     monkeypatch.chdir(root)
     return root
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    """Run the CLI in-process; return exit code, stdout, stderr."""
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def validate(document: object) -> None:
@@ -162,12 +140,7 @@ def test_format_json_after_writing_in_place_and_on_a_branch(repo: Path) -> None:
 
 
 def test_format_json_for_a_cross_file_codemod(repo: Path) -> None:
-    example = get_codemod("move-commits").EXAMPLE
-    (repo / "app" / "routes").mkdir(parents=True)
-    for init in ("app/__init__.py", "app/routes/__init__.py"):
-        (repo / init).write_text("")
-    (repo / "app" / "routes" / "jobs.py").write_text(example)
-    (repo / "app" / "routes" / "tasks.py").write_text(example.replace("jobs", "tasks"))
+    write_files(repo, example_routes("jobs", "tasks"))
     code, out, err = invoke("apply", "move-commits", "--dry-run", "--format", "json")
     assert code == 1, err
     document = json.loads(out)

@@ -18,49 +18,21 @@ from typing import Any
 
 import libcst
 import pytest
-from click.testing import CliRunner
+from testkit import commit_all, example_routes, git, init_repo, invoke, write_files
 
 from backfix import console
-from backfix.cli import main
-from backfix.registry import get_codemod
 from backfix.results import FileError
 from backfix.source import SourceError, parse_cst
 
-MoveCommits = get_codemod("move-commits")
-
 SWALLOW = "try:\n    import foo\nexcept:\n    foo = None\n"
-
-
-def git(repo: Path, *args: str) -> str:
-    """Run git in ``repo`` and return its stdout."""
-    done = subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True)
-    return done.stdout
-
-
-def commit_all(repo: Path) -> None:
-    """Commit everything in ``repo``."""
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "state")
 
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty git repository with one commit; the current folder."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "Test User")
-    git(root, "config", "user.email", "test@example.com")
-    (root / "README").write_text("test\n")
-    commit_all(root)
+    root = init_repo(tmp_path / "repo", {"README": "test\n"}, "state")
     monkeypatch.chdir(root)
     return root
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    """Run the CLI in-process; return exit code, stdout, stderr."""
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 # --- 1 and 7: the round-trip guard ---------------------------------------------------------------------
@@ -189,6 +161,35 @@ def run_python(code: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[
     )
 
 
+def interrupt_when_started(repo: Path, signame: str, *args: str) -> str:
+    """Run the CLI with ``args`` under SLOW_ANALYSIS in ``repo``, send it ``signame`` once the first
+    file's analysis is in, and return its stderr; it must exit with 130."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", SLOW_ANALYSIS, *args],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for _ in range(600):
+            if (repo / "started").exists() or process.poll() is not None:
+                break
+            time.sleep(0.1)
+        process.send_signal(getattr(signal, signame))
+        try:
+            _out, err = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGUSR1)  # faulthandler: every thread's stack on stderr
+            time.sleep(1)
+            process.kill()
+            raise AssertionError(process.communicate()[1]) from None
+    finally:
+        process.kill()
+    assert process.returncode == 130, err
+    return err
+
+
 def ledger_records(repo: Path) -> list[dict[str, Any]]:
     """The ledger's records."""
     path = repo / ".backfix" / "ledger.jsonl"
@@ -215,15 +216,9 @@ def test_interrupt_while_writing_finishes_the_file_and_records_it(repo: Path, si
     assert len(record["codemods"]["bare-except"]["fixed"]) == 1
 
 
-ROUTE = MoveCommits.EXAMPLE
-
-
 def test_interrupt_while_writing_a_cross_file_change_writes_all_of_it(repo: Path) -> None:
     """The service module and the route importing it are one unit: never one without the other."""
-    (repo / "app" / "routes").mkdir(parents=True)
-    for init in ("app/__init__.py", "app/routes/__init__.py"):
-        (repo / init).write_text("")
-    (repo / "app" / "routes" / "jobs.py").write_text(ROUTE)
+    write_files(repo, example_routes("jobs"))
     commit_all(repo)
     done = run_python(SIGNAL_AFTER_FIRST_WRITE, "SIGINT", "apply", "move-commits", cwd=repo)
     assert done.returncode == 130, done.stderr
@@ -245,29 +240,7 @@ def test_interrupt_during_analysis_stops_and_writes_nothing(repo: Path, signame:
     for n in range(10):
         (repo / f"fast{n}.py").write_text(SWALLOW)
     commit_all(repo)
-    process = subprocess.Popen(
-        [sys.executable, "-c", SLOW_ANALYSIS, "apply", "bare-except", "-j", "2"],
-        cwd=repo,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        for _ in range(600):
-            if (repo / "started").exists() or process.poll() is not None:
-                break
-            time.sleep(0.1)
-        process.send_signal(getattr(signal, signame))
-        try:
-            _out, err = process.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.send_signal(signal.SIGUSR1)
-            time.sleep(1)
-            process.kill()
-            raise AssertionError(process.communicate()[1]) from None
-    finally:
-        process.kill()
-    assert process.returncode == 130, err
+    err = interrupt_when_started(repo, signame, "apply", "bare-except", "-j", "2")
     assert "interrupted: nothing was written" in err, err
     assert "Traceback" not in err, err
     assert git(repo, "status", "--porcelain", "--", "*.py") == ""
@@ -281,23 +254,7 @@ def test_interrupted_check_exits_130_without_click_aborted(repo: Path, signame: 
     commit_all(repo)
     assert invoke("scan", "--codemod", "bare-except")[0] == 1
     ledger_before = ledger_records(repo)
-    process = subprocess.Popen(
-        [sys.executable, "-c", SLOW_ANALYSIS, "--no-cache", "check", "-j", "2"],
-        cwd=repo,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        for _ in range(600):
-            if (repo / "started").exists() or process.poll() is not None:
-                break
-            time.sleep(0.1)
-        process.send_signal(getattr(signal, signame))
-        _out, err = process.communicate(timeout=60)
-    finally:
-        process.kill()
-    assert process.returncode == 130, err
+    err = interrupt_when_started(repo, signame, "--no-cache", "check", "-j", "2")
     assert "interrupted: nothing was written" in err, err
     assert "Aborted" not in err and "Traceback" not in err, err
     assert ledger_records(repo) == ledger_before
@@ -307,11 +264,7 @@ def test_interrupted_check_exits_130_without_click_aborted(repo: Path, signame: 
 
 
 def test_max_files_writes_nothing_for_route_files_outside_the_batch(repo: Path) -> None:
-    (repo / "app" / "routes").mkdir(parents=True)
-    for init in ("app/__init__.py", "app/routes/__init__.py"):
-        (repo / init).write_text("")
-    (repo / "app" / "routes" / "jobs.py").write_text(ROUTE)
-    (repo / "app" / "routes" / "tasks.py").write_text(ROUTE.replace("jobs", "tasks"))
+    write_files(repo, example_routes("jobs", "tasks"))
     commit_all(repo)
     code, _out, err = invoke("apply", "move-commits", "--max-files", "1")
     assert code == 0, err
@@ -412,11 +365,8 @@ def umask_027() -> Iterator[None]:
 
 @pytest.mark.usefixtures("umask_027")
 def test_new_files_honour_the_umask_and_existing_files_keep_their_mode(repo: Path) -> None:
-    (repo / "app" / "routes").mkdir(parents=True)
-    for init in ("app/__init__.py", "app/routes/__init__.py"):
-        (repo / init).write_text("")
+    write_files(repo, example_routes("jobs"))
     route = repo / "app" / "routes" / "jobs.py"
-    route.write_text(ROUTE)
     route.chmod(0o604)
     commit_all(repo)
     code, _out, err = invoke("apply", "move-commits", "--pr-body", "body.md")

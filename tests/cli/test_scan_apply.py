@@ -3,46 +3,19 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from testkit import FIXED, LEGACY, git, init_repo, invoke
 from unidiff import PatchSet
 
-from backfix.cli import main
-
-LEGACY = "def f():\n    try:\n        g()\n    except:\n        raise\n"
-FIXED = "def f():\n    try:\n        g()\n    except BaseException:\n        raise\n"
 CLEAN = "def ok():\n    return 1\n"
-
-
-def git(repo: Path, *args: str) -> str:
-    """Run git in ``repo`` and return its stdout."""
-    done = subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True)
-    return done.stdout
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository with one file holding a violation and one clean file, committed."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "Test User")
-    git(root, "config", "user.email", "test@example.com")
-    (root / "legacy.py").write_text(LEGACY)
-    (root / "pkg").mkdir()
-    (root / "pkg" / "clean.py").write_text(CLEAN)
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "initial")
-    return root
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    """Run the CLI in-process; return exit code, stdout, stderr."""
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
+    return init_repo(tmp_path / "repo", {"legacy.py": LEGACY, "pkg/clean.py": CLEAN})
 
 
 def state(repo: Path) -> tuple[str, str, str, str]:

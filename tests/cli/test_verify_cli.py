@@ -4,67 +4,40 @@ fails when one particular file is rewritten (bare-except, one unit per file)."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from testkit import FIXED, LEGACY, git, init_repo, invoke_in
 
-from backfix.cli import main
-
-LEGACY = "def f():\n    try:\n        g()\n    except:\n        raise\n"
-FIXED = "def f():\n    try:\n        g()\n    except BaseException:\n        raise\n"
 #: "the tests": pass unless b.py was rewritten.
 TESTS = (
     "! grep -q BaseException b.py || { echo 'FAILED test_b.py::test_b - b.py changed'; exit 1; }"
 )
 
 
-def git(repo: Path, *args: str) -> str:
-    """Run git in ``repo``; its stdout."""
-    done = subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True)
-    return done.stdout
-
-
-def invoke(repo: Path, *args: str) -> tuple[int, str, str]:
-    """Run the CLI in ``repo``; exit code, stdout, stderr."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(repo)
-        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """a.py, b.py and c.py, each with a bare except that re-raises, committed."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "Test User")
-    git(root, "config", "user.email", "test@example.com")
-    for name in ("a.py", "b.py", "c.py"):
-        (root / name).write_text(LEGACY)
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "three files")
-    return root
+    files = dict.fromkeys(("a.py", "b.py", "c.py"), LEGACY)
+    return init_repo(tmp_path / "repo", files, "three files")
 
 
 def test_verify_failure_writes_nothing(repo: Path) -> None:
-    code, _, err = invoke(repo, "apply", "bare-except", "--verify", TESTS)
+    code, _, err = invoke_in(repo, "apply", "bare-except", "--verify", TESTS)
     assert code == 2
     assert "the rewrite broke the tests" in err and "b.py changed" in err
     assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
 
 
 def test_verify_success_writes_as_usual(repo: Path) -> None:
-    code, _, err = invoke(repo, "apply", "bare-except", "--path", "a.py", "--verify", TESTS)
+    code, _, err = invoke_in(repo, "apply", "bare-except", "--path", "a.py", "--verify", TESTS)
     assert code == 0, err
     assert "the rewritten tree passes" in err
     assert (repo / "a.py").read_text() == FIXED
 
 
 def test_bisect_in_place(repo: Path) -> None:
-    code, out, err = invoke(repo, "apply", "bare-except", "--verify", TESTS, "--bisect")
+    code, out, err = invoke_in(repo, "apply", "bare-except", "--verify", TESTS, "--bisect")
     assert code == 0, err
     assert [(repo / n).read_text() == FIXED for n in ("a.py", "b.py", "c.py")] == [
         True,
@@ -81,7 +54,7 @@ def test_bisect_in_place(repo: Path) -> None:
 
 
 def test_bisect_on_a_branch(repo: Path) -> None:
-    code, _, err = invoke(
+    code, _, err = invoke_in(
         repo, "apply", "bare-except", "--branch", "b1", "--verify", TESTS, "--bisect"
     )
     assert code == 0, err
@@ -91,33 +64,33 @@ def test_bisect_on_a_branch(repo: Path) -> None:
 
 
 def test_everything_breaks(repo: Path) -> None:
-    code, _, err = invoke(repo, "apply", "bare-except", "--verify", "exit 1", "--bisect")
+    code, _, err = invoke_in(repo, "apply", "bare-except", "--verify", "exit 1", "--bisect")
     assert code == 2
     assert "the tests already fail" in err
 
 
 def test_every_unit_backed_out(repo: Path) -> None:
     broken = "! grep -rq BaseException ."
-    code, out, err = invoke(repo, "apply", "bare-except", "--verify", broken, "--bisect")
+    code, out, err = invoke_in(repo, "apply", "bare-except", "--verify", broken, "--bisect")
     assert code == 2 and "every unit broke the tests; nothing was written" in err
     assert out.count("=== backed out:") == 3
     assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
 
 
 def test_option_errors(repo: Path) -> None:
-    code, _, err = invoke(repo, "apply", "bare-except", "--bisect")
+    code, _, err = invoke_in(repo, "apply", "bare-except", "--bisect")
     assert code == 2 and "--bisect and --verify-baseline-failing need a test command" in err
-    code, _, err = invoke(repo, "apply", "bare-except", "--dry-run", "--verify", "true")
+    code, _, err = invoke_in(repo, "apply", "bare-except", "--dry-run", "--verify", "true")
     assert code == 2 and "--dry-run writes none" in err
-    code, _, err = invoke(repo, "apply", "bare-except", "--no-verify", "--verify", "true")
+    code, _, err = invoke_in(repo, "apply", "bare-except", "--no-verify", "--verify", "true")
     assert code == 2 and "exclude each other" in err
     assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
 
 
 def test_unknown_config_keys_still_fail_and_verify_command_is_known(repo: Path) -> None:
     (repo / "pyproject.toml").write_text('[tool.backfix]\nverify_command = "exit 3"\n')
-    code, _, err = invoke(repo, "apply", "bare-except", "--path", "a.py")
+    code, _, err = invoke_in(repo, "apply", "bare-except", "--path", "a.py")
     assert code == 2 and "exited with status 3 before any rewrite" in err
     (repo / "pyproject.toml").write_text('[tool.backfix]\nverify_comand = "true"\n')
-    code, _, err = invoke(repo, "apply", "bare-except", "--path", "a.py")
+    code, _, err = invoke_in(repo, "apply", "bare-except", "--path", "a.py")
     assert code == 2 and "unknown key 'verify_comand'" in err

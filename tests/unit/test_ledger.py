@@ -145,6 +145,7 @@ def _append_many(path: str, worker: int, count: int) -> None:
         ledger.append(Path(path), record(*many, stamp=f"2026-01-01T00:00:{n:02d}Z"))
 
 
+@pytest.mark.slow  # starts several interpreters
 def test_concurrent_appends_from_several_processes_are_all_readable(tmp_path: Path) -> None:
     path = tmp_path / ".backfix" / "ledger.jsonl"
     context = multiprocessing.get_context("spawn")

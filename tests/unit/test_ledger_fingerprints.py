@@ -33,28 +33,10 @@ class Store:
             raise
 """
 
-EDITED_ABOVE = """\
-import os
-
-# a new helper pushes everything down
-def helper():
-    return os.getcwd()
-
-
-def load(path):
-    try:
-        return open(path).read()
-    except:
-        return None
-
-
-class Store:
-    def save(self, data):
-        try:
-            self.write(data)
-        except:
-            raise
-"""
+EDITED_ABOVE = (
+    "import os\n\n# a new helper pushes everything down\ndef helper():\n    return os.getcwd()\n\n\n"
+    + ORIGINAL
+)
 
 REFORMATTED = """\
 def load( path ):

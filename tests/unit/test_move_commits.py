@@ -7,11 +7,13 @@ placement helpers, and that a run is all-or-nothing and idempotent.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
+from backfix.builtin_codemods.move_commits import reasons
 from click.testing import CliRunner
 
 from backfix.cli import main
@@ -177,7 +179,7 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "reason"),
+    ("body", "reason", "reason_id"),
     [
         (
             """
@@ -188,6 +190,7 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
                     flash("seen")
             """,
             "loop whose body calls the framework (`flash()`)",
+            "loop-body-must-stay",
         ),
         (
             """
@@ -199,6 +202,7 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
                     db.session.commit()
             """,
             "loop with `break`",
+            "loop-with-break",
         ),
         (
             """
@@ -209,6 +213,7 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
                 db.session.commit()
             """,
             "generator",
+            "generator-route",
         ),
         (
             """
@@ -221,6 +226,7 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
                 db.session.commit()
             """,
             "declared `global`/`nonlocal`",
+            "global-or-nonlocal",
         ),
         (
             """
@@ -230,6 +236,7 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
                 db.session.commit()
             """,
             "dynamic `locals()`",
+            "write-split-from-commit",
         ),
         (
             """
@@ -240,6 +247,7 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
                 db.session.commit()
             """,
             "writes to `g.last_job`",
+            "write-split-from-commit",
         ),
         (
             """
@@ -249,6 +257,7 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
                 inner()
             """,
             "nested function",
+            "commit-in-nested-function",
         ),
         (
             """
@@ -260,6 +269,7 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
                     db.session.commit()
             """,
             "exception handler",
+            "commit-in-exception-handler",
         ),
         (
             """
@@ -271,6 +281,7 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
                 return job
             """,
             "assigned only on some paths",
+            "assigned-on-some-paths",
         ),
         (
             """
@@ -278,6 +289,7 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
                 db.session.commit()
             """,
             "only the commit itself could move",
+            "only-commit-could-move",
         ),
         (
             """
@@ -288,15 +300,34 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
                 db.session.commit()
             """,
             "`Tag` is not defined where it is read",
+            "name-not-defined",
         ),
     ],
 )
-def test_manual_review_reasons(tmp_path: Path, body: str, reason: str) -> None:
+def test_manual_review_reasons(tmp_path: Path, body: str, reason: str, reason_id: str) -> None:
     result = _routes(tmp_path, "\n" + body)
     assert result.violations
     violation = result.violations[-1]
     assert not violation.fixable
     assert reason in violation.reason
+    assert violation.reason_id == reason_id
+
+
+def test_every_reason_id_is_used_and_documented() -> None:
+    """Each id in ``reasons`` is set by the code and has a heading in docs/move-commits.md."""
+    package = Path(reasons.__file__).parent
+    code = "\n".join(p.read_text() for p in package.glob("*.py") if p.name != "reasons.py")
+    ids = {
+        name: value
+        for name, value in vars(reasons).items()
+        if name.isupper() and isinstance(value, str) and not isinstance(value, reasons.Reason)
+    }
+    assert len(set(ids.values())) == len(ids) > 40
+    assert [name for name in ids if f"R.{name}" not in code] == []
+    doc = (Path(__file__).parents[2] / "docs" / "move-commits.md").read_text()
+    headings = set(re.findall(r"(?m)^### (\S+)$", doc))
+    assert sorted(set(ids.values()) - headings) == []
+    assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", value) for value in ids.values())
 
 
 def test_apply_moves_and_second_run_changes_nothing(tmp_path: Path) -> None:
@@ -357,6 +388,7 @@ def test_service_class_name_taken_by_something_else_is_manual(tmp_path: Path) ->
     result = _run(root, apply=True)
     assert result.changes == []
     assert "is not a class this codemod can extend" in result.manual[0].reason
+    assert result.manual[0].reason_id == "service-class-not-extendable"
 
 
 def test_unparseable_service_module_leaves_everything_untouched(tmp_path: Path) -> None:
@@ -371,6 +403,7 @@ def test_unparseable_service_module_leaves_everything_untouched(tmp_path: Path) 
     result = _run(root, apply=True)
     assert result.changes == []
     assert "cannot be parsed" in result.manual[0].reason
+    assert result.manual[0].reason_id == "service-module-unparsable"
 
 
 def test_templates_option_overrides_the_method_template(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from testkit import THREE
 
 from backfix.discovery import Workspace
 from backfix.interactive import EditError, apply_edit, edit_text
@@ -15,33 +16,6 @@ from backfix.runner import CodemodSpec, RunOptions, run
 from backfix.source import SourceFile
 
 BareExcept = get_codemod("bare-except")
-
-#: a swallowing handler (review, needs the new logger), a re-raising one (safe), a catching one (review)
-THREE = """\
-import json
-
-
-def load(path):
-    try:
-        return json.load(open(path))
-    except:
-        pass
-
-
-def save(path, data):
-    try:
-        json.dump(data, open(path, "w"))
-    except:
-        cleanup(path)
-        raise
-
-
-def other():
-    try:
-        x()
-    except:
-        y()
-"""
 
 
 def _apply_run(root: Path, text: str, name: str = "m.py") -> RunResult:

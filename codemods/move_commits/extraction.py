@@ -1,0 +1,289 @@
+"""Extraction: the service method's parameters and body for a unit of work that can move."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import libcst as cst
+
+from .frameworks import (
+    READER_CALLABLES,
+    ModuleIndex,
+    iter_nodes,
+)
+from .model import Extraction, ImportNeed, Param
+from .naming import suggest_name, unique
+from .regions import is_current_user
+from .routes import RouteLayer
+from .syntax import (
+    code_of,
+    is_label,
+    is_store,
+)
+from .units import Hoist, SplitHandler, Unit
+
+
+class ExtractionBuilder:
+    """Builds the parameters, body and plan facts of movable units of one module."""
+
+    def __init__(
+        self,
+        index: ModuleIndex,
+        routes: RouteLayer,
+        exit_path: Callable[[cst.If], tuple[str, ...]],
+    ) -> None:
+        self.index = index
+        self.routes = routes
+        self.exit_path = exit_path
+
+    def all_params(
+        self,
+        roots: list[cst.CSTNode],
+        params: list[Param],
+        hoists: list[Hoist],
+        preferred: dict[int, str],
+    ) -> list[Param]:
+        """The free names and the named framework reads, the session last, as in hand-written
+        services (``update_job(job, data, db)``)."""
+        hoisted_ids = {id(n) for h in hoists for n in iter_nodes(h.expr)}
+        used = {
+            n.value
+            for root in roots
+            for n in iter_nodes(root)
+            if isinstance(n, cst.Name) and not is_label(self.index, n) and id(n) not in hoisted_ids
+        }
+        used |= {p.name for p in params}
+        hoisted_params = self._name_hoists(hoists, used, preferred)
+        return sorted(
+            params + hoisted_params,
+            key=lambda p: (not p.positional, p.name in self.index.session_names),
+        )
+
+    def extraction(
+        self,
+        unit: Unit,
+        body_code: str,
+        imports: list[ImportNeed],
+        route_names: set[str],
+        status: bool,
+    ) -> Extraction:
+        """The plan-phase facts of a movable unit."""
+        function = unit.function
+        class_node = self.routes.route_class(function)
+        return Extraction(
+            unit_id=unit.unit_id,
+            func_name=function.name.value,
+            class_name=class_node.name.value if class_node is not None else None,
+            is_async=function.asynchronous is not None,
+            params=tuple(unit.params),
+            returns=tuple(unit.returns),
+            body_code=body_code,
+            imports=tuple(imports),
+            route_names=frozenset(route_names),
+            status=status,
+        )
+
+    def foldable(
+        self,
+        stmts: list[cst.BaseStatement],
+        hoists: list[Hoist],
+        live: set[str],
+    ) -> tuple[dict[int, str], set[int]]:
+        """``data = request.get_json()`` inside the unit: the route passes the value as ``data`` and
+        the statement is dropped from the service. Right when ``data`` is not a parameter already
+        and nothing before the statement binds it, so the value passed is the one first read."""
+        codes: dict[str, int] = {}
+        for hoist in hoists:
+            code = _hoist_code(hoist)
+            codes[code] = codes.get(code, 0) + 1
+        by_expr = {id(h.expr): h for h in hoists}
+        preferred: dict[int, str] = {}
+        dropped: set[int] = set()
+        stored: set[str] = set(live)
+        for stmt in stmts:
+            name = self._folded_name(stmt, by_expr)
+            if name is not None and name not in stored:
+                found = by_expr[id(_assigned_value(stmt))]
+                if codes[_hoist_code(found)] == 1:
+                    preferred[id(found.expr)] = name
+                    dropped.add(id(stmt))
+            stored |= {
+                node.value
+                for node in iter_nodes(stmt)
+                if isinstance(node, cst.Name) and is_store(self.index, node)
+            }
+        return preferred, dropped
+
+    def _folded_name(self, stmt: cst.BaseStatement, by_expr: dict[int, Hoist]) -> str | None:
+        """``name`` for a statement ``name = <hoisted read>``."""
+        value = _assigned_value(stmt)
+        if value is None or id(value) not in by_expr:
+            return None
+        assert isinstance(stmt, cst.SimpleStatementLine)
+        assign = stmt.body[0]
+        assert isinstance(assign, cst.Assign)
+        target = assign.targets[0].target
+        return target.value if isinstance(target, cst.Name) else None
+
+    def _name_hoists(
+        self, hoists: list[Hoist], used: set[str], preferred: dict[int, str]
+    ) -> list[Param]:
+        by_code: dict[str, str] = {}
+        params: list[Param] = []
+        taken = set(used) - set(preferred.values())
+        for hoist in sorted(hoists, key=lambda h: len(_hoist_code(h))):
+            code = _hoist_code(hoist)
+            if code in by_code:
+                hoist.param = by_code[code]
+                continue
+            prefix = next(
+                (c for c in by_code if code.startswith(c) and code[len(c) : len(c) + 1] in ".["),
+                None,
+            )
+            if prefix is not None and id(hoist.expr) not in preferred:
+                # `g.tenant.id` next to `g.tenant`: read it from the value already passed.
+                hoist.param = by_code[prefix] + code[len(prefix) :]
+                continue
+            name = preferred.get(id(hoist.expr)) or unique(_unclashed(hoist, taken), taken)
+            taken.add(name)
+            by_code[code] = name
+            hoist.param = name
+            params.append(Param(name, code))
+        order = {id(h.expr): i for i, h in enumerate(hoists)}
+        first_use = {
+            p.name: min(order[id(h.expr)] for h in hoists if h.param == p.name) for p in params
+        }
+        return sorted(params, key=lambda p: first_use[p.name])
+
+    def service_body(
+        self,
+        unit: Unit,
+        stmts: list[cst.BaseStatement],
+        hoists: list[Hoist],
+        dropped: set[int],
+    ) -> str:
+        replacer = ReplaceReads({id(h.expr): h.param for h in hoists})
+        moved: list[cst.BaseStatement] = []
+        carried: Sequence[cst.EmptyLine] = ()
+        for stmt in stmts:
+            if id(stmt) in dropped:
+                carried = carried or getattr(stmt, "leading_lines", ())
+                continue
+            new = self._service_statement(unit, stmt, replacer)
+            if carried and not new.leading_lines:
+                new = new.with_changes(leading_lines=carried)
+            carried = ()
+            moved.append(new)
+        if unit.try_node is not None and unit.split is not None:
+            new_try = moved[-1]
+            assert isinstance(new_try, cst.Try)
+            moved[-1:] = _service_try(new_try, unit.split)
+        if moved:
+            first = moved[0]
+            moved[0] = first.with_changes(leading_lines=())
+        return "".join(code_of(stmt) for stmt in moved)
+
+    def _service_statement(
+        self, unit: Unit, stmt: cst.BaseStatement, replacer: ReplaceReads
+    ) -> cst.SimpleStatementLine | cst.BaseCompoundStatement:
+        """One moved statement with the hoisted reads replaced; an early exit returns ``False``
+        (and the returned values) where the route answered the request."""
+        new: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.BaseStatement]
+        new = stmt.visit(replacer)
+        if (
+            isinstance(stmt, cst.If)
+            and isinstance(new, cst.If)
+            and any(stmt is e for e in unit.exits)
+        ):
+            early = cst.parse_statement(f"return {', '.join(['False', *unit.returns])}\n")
+            new = replace_branch(new, self.exit_path(stmt), early)
+        assert isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+        return new
+
+
+def _service_try(new_try: cst.Try, splits: list[SplitHandler]) -> list[cst.BaseStatement]:
+    """The moved ``try``: each handler keeps its rollback part and re-raises to the route's
+    handler; without any rollback part, just the ``try`` body."""
+    handlers: list[cst.ExceptHandler] = []
+    for split, handler in zip(splits, new_try.handlers, strict=False):
+        assert isinstance(handler.body, cst.IndentedBlock)
+        kept_moved = list(handler.body.body[: len(split.moved)])
+        if split.kept:
+            kept_moved.append(cst.SimpleStatementLine([cst.Raise()]))
+        handlers.append(handler.with_changes(body=handler.body.with_changes(body=kept_moved)))
+    if all(not s.moved for s in splits):
+        return [s for s in new_try.body.body if isinstance(s, cst.BaseStatement)]
+    return [new_try.with_changes(handlers=handlers)]
+
+
+class ReplaceReads(cst.CSTTransformer):
+    """Replaces hoisted framework reads (by node identity) with the parameter names."""
+
+    def __init__(self, replacements: dict[int, str]) -> None:
+        super().__init__()
+        self.replacements = replacements
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
+        text = self.replacements.get(id(original_node))
+        if text is None:
+            return updated_node
+        assert isinstance(original_node, cst.BaseExpression)
+        replacement = cst.parse_expression(text)
+        return replacement.with_changes(lpar=original_node.lpar, rpar=original_node.rpar)
+
+
+def _assigned_value(stmt: cst.BaseStatement) -> cst.BaseExpression | None:
+    """The value of a statement that is exactly one ``name = value``."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    assign = stmt.body[0]
+    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+        return None
+    return assign.value
+
+
+def _suggest(hoist: Hoist) -> str:
+    """A parameter name for a hoisted read; request-dependent calls are named by what they
+    return (``get_ip()`` → ``ip``, ``_("...")`` → ``message``, ``auth.current_user()`` →
+    ``auth_user``)."""
+    if hoist.use.kind != "reader":
+        return suggest_name(hoist.expr, hoist.use.name)
+    name = hoist.use.name
+    if name in READER_CALLABLES:
+        return "locale" if name == "get_locale" else "message"
+    if name == "current_user":
+        return "auth_user"
+    return name.removeprefix("get_") or name
+
+
+def _unclashed(hoist: Hoist, taken: set[str]) -> str:
+    """The suggested name, or when the moved code already uses it, one that says where the
+    value comes from (``form.post.data`` → ``post_data``; ``request.form.get("count")`` next to
+    a local ``count`` → ``raw_count``)."""
+    name = _suggest(hoist)
+    if name not in taken:
+        return name
+    if hoist.use.kind == "form":
+        return f"{name}_data"
+    if hoist.use.name == "request":
+        return f"raw_{name}"
+    return name
+
+
+def _hoist_code(hoist: Hoist) -> str:
+    """What the route passes for a hoisted read: Flask-Login's ``current_user`` proxy is
+    passed as the user object behind it, so the service never touches the proxy."""
+    code = code_of(hoist.expr)
+    if is_current_user(hoist.use) and hoist.expr is hoist.root:
+        return f"{code}._get_current_object()"
+    return code
+
+
+def replace_branch(node: cst.CSTNode, path: Sequence[str], stmt: cst.BaseStatement) -> cst.CSTNode:
+    """``node`` with the block at ``path`` holding only ``stmt``."""
+    if len(path) == 1:
+        block = getattr(node, path[0])
+        assert isinstance(block, cst.IndentedBlock)
+        return node.with_changes(**{path[0]: block.with_changes(body=[stmt])})
+    child = getattr(node, path[0])
+    return node.with_changes(**{path[0]: replace_branch(child, path[1:], stmt)})

@@ -1,0 +1,428 @@
+"""Region classification: what a statement contains, for the unit-of-work analysis.
+
+A region says why statements must stay in the route (a ``return``, a framework call, building the
+response...), whether they write, and which framework reads (``request``, ``g``, ``current_user``,
+form fields) the route evaluates and passes to the service as plain values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+from libcst.metadata import Assignment, ImportAssignment
+
+from backfix.cst_utils import dotted, last_name
+
+from . import reasons as R
+from .frameworks import (
+    AUTH_READER_METHODS,
+    DYNAMIC_BUILTINS,
+    PRESENTATION_METHODS,
+    READER_METHODS,
+    SESSION_WRITES,
+    FrameworkUse,
+    ModuleIndex,
+    is_guard_name,
+    iter_nodes,
+)
+from .reasons import NO_REASON, Reason
+from .routes import RouteLayer
+from .syntax import (
+    code_of,
+    index_in,
+    is_conditional,
+    is_store,
+    only_literals,
+    target_parts,
+)
+from .units import Hoist, Region
+
+
+class RegionClassifier:
+    """Classifies statements of one module; single statements are classified once."""
+
+    def __init__(self, index: ModuleIndex, module: cst.Module, routes: RouteLayer) -> None:
+        self.index = index
+        self.module = module
+        self.routes = routes
+        self._regions: dict[int, Region] = {}
+        self._helpers: set[str] | None = None
+
+    def region(self, stmts: Sequence[cst.CSTNode]) -> Region:
+        """Classify statements: why they must stay in the route, whether they write, what they read
+        from the framework. Single statements are classified once (callers only read the result)."""
+        key = id(stmts[0]) if len(stmts) == 1 else None
+        if key is not None and key in self._regions:
+            return self._regions[key]
+        region = self._classify(stmts)
+        if key is not None:
+            self._regions[key] = region
+        return region
+
+    def _classify(self, stmts: Sequence[cst.CSTNode]) -> Region:
+        region = Region()
+        for stmt in stmts:
+            for node in iter_nodes(stmt, into_scopes=False):
+                reason = self._node_reason(node, stmt, region)
+                if reason and not region.reason:
+                    region.reason = reason
+        return region
+
+    def _node_reason(self, node: cst.CSTNode, stmt: cst.CSTNode, region: Region) -> Reason:
+        if isinstance(node, cst.Return):
+            return Reason(R.RETURNS_EARLY, "returns early (`return`) inside the unit of work")
+        if isinstance(node, (cst.Yield,)):
+            return Reason(R.USES_YIELD, "uses `yield`")
+        if isinstance(node, (cst.Global, cst.Nonlocal)):
+            return Reason(R.GLOBAL_NONLOCAL, "uses `global`/`nonlocal`")
+        if node is not stmt and isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            return Reason(R.NESTED_DEFINITION, "defines a nested function or class")
+        if isinstance(node, cst.Raise):
+            region.raises = True
+            if node.exc is not None and self.index.is_http_exception(node.exc):
+                return Reason(R.RAISES_HTTP_ERROR, "raises an HTTP error inside the unit of work")
+            return NO_REASON
+        if isinstance(node, cst.Call):
+            return self._call_reason(node, stmt, region)
+        if isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign, cst.Del)):
+            region.writes = region.writes or _writes_attribute(node)
+            return NO_REASON
+        if isinstance(node, cst.Name) and self._hoist_form_field(node, stmt, region):
+            return NO_REASON
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            return self._framework_reason(node, stmt, region)
+        return NO_REASON
+
+    def _call_reason(self, node: cst.Call, stmt: cst.CSTNode, region: Region) -> Reason:
+        func = node.func
+        if isinstance(func, cst.Name) and self.index.is_builtin(func, DYNAMIC_BUILTINS):
+            return Reason(R.DYNAMIC_BUILTIN, f"uses dynamic `{func.value}()`")
+        if isinstance(func, cst.Attribute) and func.attr.value == "abort":
+            return Reason(R.FRAMEWORK_CALL, f"calls the framework (`{code_of(func)}()`)")
+        if is_guard_name(last_name(func)):
+            return Reason(
+                R.GUARD_CALL, f"calls `{code_of(func)}()`, a check that may stop the request"
+            )
+        reader = self.reader_call(node)
+        if reader is not None:
+            return self._hoist_call(node, reader, stmt, region)
+        if self._is_presentation(node):
+            return Reason(
+                R.RESPONSE_IN_UNIT,
+                f"builds the response (`{code_of(func)}()`) inside the unit of work",
+            )
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in SESSION_WRITES
+            and self.index.is_session(func.value)
+        ):
+            region.writes = True
+        return NO_REASON
+
+    def _hoist_form_field(self, node: cst.Name, stmt: cst.CSTNode, region: Region) -> bool:
+        """``form.title.data``: the route reads the submitted value and passes it."""
+        field = self._form_field_read(node)
+        if field is None:
+            return False
+        hoist = Hoist(node, field, FrameworkUse("form", node.value))
+        hoist.conditional = is_conditional(self.index, field, stmt)
+        region.hoists.append(hoist)
+        return True
+
+    def _framework_reason(
+        self, node: cst.Name | cst.Attribute, stmt: cst.CSTNode, region: Region
+    ) -> Reason:
+        use = self.index.framework_use(node)
+        if use is None:
+            return NO_REASON
+        parent = self.index.parent(node)
+        if isinstance(parent, cst.Attribute) and parent.attr is node:
+            return NO_REASON
+        if use.kind == "reader":
+            # Hoisted with its call (see `_reader_call`); anywhere else it is passed on.
+            if isinstance(parent, cst.Call) and parent.func is node:
+                return NO_REASON
+            return Reason(
+                R.REQUEST_VALUE_PASSED_ON, f"passes the request-dependent `{code_of(node)}` on"
+            )
+        return self._hoist(node, use, stmt, region)
+
+    def reader_call(self, call: cst.Call) -> FrameworkUse | None:
+        """A call whose value depends on the request: a framework reader (flask_babel's
+        ``_``), an auth extension's ``auth.current_user()``, or a helper of this module that
+        reads the request (``get_ip()``)."""
+        func = call.func
+        use = self.index.framework_use(func)
+        if use is not None and use.kind == "reader":
+            return use
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in AUTH_READER_METHODS
+            and not call.args
+            and self.index.framework_use(func.value) is None
+        ):
+            return FrameworkUse("reader", func.attr.value)
+        if isinstance(func, cst.Name) and func.value in self._request_helpers():
+            referents = self.index.referents(func)
+            if referents and all(
+                isinstance(getattr(r, "node", None), cst.FunctionDef) for r in referents
+            ):
+                return FrameworkUse("reader", func.value)
+        return None
+
+    def _request_helpers(self) -> set[str]:
+        """Module-level functions (not routes) whose bodies read the request, ``g`` or the
+        session: calling one is a framework read."""
+        if self._helpers is None:
+            self._helpers = set()
+            for stmt in self.module.body:
+                if not isinstance(stmt, cst.FunctionDef) or self.routes.is_route_function(stmt):
+                    continue
+                for node in iter_nodes(stmt.body):
+                    use = (
+                        self.index.framework_use(node)
+                        if isinstance(node, (cst.Name, cst.Attribute))
+                        else None
+                    )
+                    if use is not None and use.kind in {"value", "reader"}:
+                        self._helpers.add(stmt.name.value)
+                        break
+        return self._helpers
+
+    def _is_presentation(self, call: cst.Call) -> bool:
+        """``schema.dump(job)``, ``marshal(job, fields)``: building the response body."""
+        func = call.func
+        name = last_name(func)
+        if name not in PRESENTATION_METHODS:
+            return False
+        if isinstance(func, cst.Attribute):
+            receiver = last_name(func.value).lower()
+            return "schema" in receiver or isinstance(func.value, cst.Call)
+        return name.startswith("marshal")
+
+    def _hoist_call(
+        self, call: cst.Call, use: FrameworkUse, stmt: cst.CSTNode, region: Region
+    ) -> Reason:
+        if not only_literals(call.args):
+            return Reason(
+                R.REQUEST_CALL,
+                f"calls the request-dependent `{code_of(call.func)}()` with computed arguments",
+            )
+        if is_conditional(self.index, call, stmt):
+            return Reason(
+                R.REQUEST_CALL,
+                f"calls the request-dependent `{code_of(call.func)}()` only on some paths",
+            )
+        region.hoists.append(Hoist(call.func, call, use))
+        return NO_REASON
+
+    def _hoist(
+        self, root: cst.CSTNode, use: FrameworkUse, stmt: cst.CSTNode, region: Region
+    ) -> Reason:
+        index = self.index
+        if use.kind == "callable":
+            return Reason(R.FRAMEWORK_CALL, f"calls the framework (`{use.name}()`)")
+        if use.kind == "http":
+            return Reason(R.FRAMEWORK_OBJECT, f"uses `{use.name}`")
+        if use.kind == "effect":
+            return Reason(
+                R.FRAMEWORK_OBJECT, f"uses the framework object `{dotted(root) or use.name}`"
+            )
+        expr = self._read_extent(root, use)
+        if isinstance(expr, str):
+            return expr
+        if expr is root and not is_current_user(use):
+            if use.kind == "self":
+                return Reason(R.FRAMEWORK_OBJECT, f"uses `{use.name}` beyond reading attributes")
+            return Reason(R.FRAMEWORK_OBJECT, f"passes the framework object `{code_of(root)}` on")
+        assert isinstance(expr, cst.BaseExpression)
+        hoist = Hoist(root, expr, use)
+        if use.kind != "self" and is_conditional(index, expr, stmt):
+            # Evaluated by the route on every path: right only when it cannot fail there.
+            hoist.conditional = True
+            key = self._failure_key(hoist)
+            if key is not None and not self._read_before(key, stmt):
+                return Reason(
+                    R.CONDITIONAL_READ_MAY_FAIL,
+                    f"reads `{code_of(expr)}` only on some paths, and reading it on every path "
+                    "could fail where it did not: read it into a variable before the unit of work",
+                )
+        region.hoists.append(hoist)
+        return NO_REASON
+
+    def _read_extent(self, root: cst.CSTNode, use: FrameworkUse) -> cst.CSTNode | Reason:
+        """The whole read that starts at the framework object ``root`` (``request.json.get("x")``
+        for ``request``), or why it cannot be hoisted (it is written to)."""
+        expr: cst.CSTNode = root
+        while True:
+            step = self._read_step(root, expr, use)
+            if step is None:
+                return expr
+            if isinstance(step, Reason):
+                return step
+            expr = step
+
+    def _read_step(
+        self, root: cst.CSTNode, expr: cst.CSTNode, use: FrameworkUse
+    ) -> cst.CSTNode | Reason | None:
+        """The node that extends the read ``expr`` by one step (an attribute, a literal subscript,
+        a reader method's call, an ``await``); None where the read ends; why it cannot be hoisted
+        when it is written to."""
+        parent = self.index.parent(expr)
+        if isinstance(parent, cst.Attribute) and parent.value is expr:
+            return self._attribute_step(root, expr, parent, use)
+        if isinstance(parent, cst.Subscript) and parent.value is expr:
+            if is_store(self.index, parent):
+                if expr is root:
+                    return Reason(R.FRAMEWORK_OBJECT_WRITTEN, f"writes to `{code_of(parent)}`")
+                return None
+            return parent if only_literals(parent.slice) else None
+        if (
+            isinstance(parent, cst.Call)
+            and parent.func is expr
+            and isinstance(expr, cst.Attribute)
+            and expr.attr.value in READER_METHODS
+            and only_literals(parent.args)
+        ):
+            return parent
+        if isinstance(parent, cst.Await) and parent.expression is expr:
+            return parent
+        return None
+
+    def _attribute_step(
+        self, root: cst.CSTNode, expr: cst.CSTNode, parent: cst.Attribute, use: FrameworkUse
+    ) -> cst.CSTNode | Reason | None:
+        grand = self.index.parent(parent)
+        if (
+            isinstance(grand, cst.Call)
+            and grand.func is parent
+            and (parent.attr.value not in READER_METHODS or not only_literals(grand.args))
+        ):
+            return None
+        if is_store(self.index, parent):
+            # `current_user` is the user model behind a proxy: writing its attributes is
+            # a model write, done in the service on the value the route passes.
+            if expr is root and not is_current_user(use):
+                return Reason(R.FRAMEWORK_OBJECT_WRITTEN, f"writes to `{code_of(parent)}`")
+            return None
+        return parent
+
+    def _failure_key(self, hoist: Hoist) -> str | None:
+        """``None`` when the read cannot fail; else what an earlier read must have read for
+        this one to be sure to succeed (the JSON body for ``request.json.get("x")``)."""
+        if not self.may_fail(hoist) or self._set_before_request(hoist):
+            return None
+        nodes = list(iter_nodes(hoist.expr))
+        if hoist.use.name == "request" and not any(isinstance(n, cst.Subscript) for n in nodes):
+            return "request json body"
+        return code_of(hoist.expr)
+
+    def _set_before_request(self, hoist: Hoist) -> bool:
+        """``g.tenant_id`` that a ``before_request`` hook of this module always sets."""
+        expr = hoist.expr
+        if (
+            hoist.use.name != "g"
+            or not isinstance(expr, cst.Attribute)
+            or expr.value is not hoist.root
+        ):
+            return False
+        for function in self.routes.functions:
+            hooks = {last_name(d.decorator) for d in function.decorators}
+            if not hooks & {"before_request", "before_app_request"}:
+                continue
+            if not isinstance(function.body, cst.IndentedBlock):
+                continue
+            for stmt in function.body.body:
+                if not isinstance(stmt, cst.SimpleStatementLine):
+                    continue
+                for small in stmt.body:
+                    targets = small.targets if isinstance(small, cst.Assign) else ()
+                    for target in targets:
+                        if code_of(target.target) == code_of(expr):
+                            return True
+        return False
+
+    def _read_before(self, key: str, stmt: cst.CSTNode) -> bool:
+        """Whether the route reads ``key`` on every path before ``stmt`` (so it succeeded)."""
+        node: cst.CSTNode | None = stmt
+        while node is not None and not isinstance(node, cst.FunctionDef):
+            block = self.index.parent(node)
+            if isinstance(block, cst.IndentedBlock):
+                for earlier in block.body[: index_in(block, node)]:
+                    for hoist in self.region([earlier]).hoists:
+                        if not hoist.conditional and self._failure_key(hoist) == key:
+                            return True
+            node = block
+        return False
+
+    def _form_field_read(self, name: cst.Name) -> cst.Attribute | None:
+        """``form.title.data`` (read, not written or called) where ``form`` is only ever bound
+        to a WTForms-style form built in the route (``form = JobForm()``)."""
+        field = self.index.parent(name)
+        data = self.index.parent(field) if field is not None else None
+        if not (
+            isinstance(field, cst.Attribute)
+            and field.value is name
+            and isinstance(data, cst.Attribute)
+            and data.value is field
+            and data.attr.value == "data"
+            and not is_store(self.index, data)
+        ):
+            return None
+        outer = self.index.parent(data)
+        if isinstance(outer, cst.Call) and outer.func is data:
+            return None
+        referents = self.index.referents(name)
+        if not referents:
+            return None
+        for referent in referents:
+            if not isinstance(referent, Assignment) or isinstance(referent, ImportAssignment):
+                return None
+            target = self.index.parent(referent.node)
+            assign = self.index.parent(target) if target is not None else None
+            if not (
+                isinstance(target, cst.AssignTarget)
+                and isinstance(assign, cst.Assign)
+                and isinstance(assign.value, cst.Call)
+                and last_name(assign.value.func).endswith("Form")
+                and last_name(assign.value.func)[:1].isupper()
+            ):
+                return None
+        return data
+
+    def may_fail(self, hoist: Hoist) -> bool:
+        """Whether evaluating a hoisted read may raise (a missing key or attribute, a body that
+        is not JSON); ``request.args.get("x")`` and ``g.get("x")`` cannot."""
+        if hoist.use.kind == "form":
+            return False  # a declared field's value
+        nodes = list(iter_nodes(hoist.expr))
+        if any(isinstance(n, cst.Subscript) for n in nodes):
+            return True
+        attrs = [n.attr.value for n in nodes if isinstance(n, cst.Attribute)]
+        if is_current_user(hoist.use) and (not attrs or self._login_required(hoist.root)):
+            return False  # the proxy itself, or a user that `@login_required` ensures
+        if hoist.use.name == "request":
+            return "json" in attrs or "get_json" in attrs
+        return not (attrs and attrs[-1] == "get")
+
+    def _login_required(self, node: cst.CSTNode) -> bool:
+        function = next(
+            (f for f in self.routes.enclosing(node) if isinstance(f, cst.FunctionDef)), None
+        )
+        return function is not None and any(
+            "login_required" in code_of(d.decorator) for d in function.decorators
+        )
+
+
+def _writes_attribute(node: cst.Assign | cst.AugAssign | cst.AnnAssign | cst.Del) -> bool:
+    """Whether an assignment or ``del`` stores into an attribute (``job.title = ...``)."""
+    targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+    return any(
+        isinstance(part, cst.Attribute) for target in targets for part in target_parts(target)
+    )
+
+
+def is_current_user(use: FrameworkUse) -> bool:
+    """Flask-Login's ``current_user`` proxy."""
+    return use.kind == "value" and use.name == "current_user"

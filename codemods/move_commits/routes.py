@@ -1,0 +1,113 @@
+"""The route layer of one module: route functions, view classes, and the scope of a node."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from backfix.cst_utils import last_name
+
+from .frameworks import ROUTE_BASES, ROUTE_DECORATORS, ModuleIndex, iter_nodes
+
+
+class RouteLayer:
+    """Which functions of one module serve requests."""
+
+    def __init__(self, index: ModuleIndex, module: cst.Module, in_route_path: bool) -> None:
+        self.index = index
+        self.module = module
+        self.in_route_path = in_route_path
+        self._has_routes: bool | None = None
+        self.functions: list[cst.FunctionDef] = [
+            n for n in iter_nodes(module) if isinstance(n, cst.FunctionDef)
+        ]
+        self.view_funcs = self._view_function_names()
+
+    def _view_function_names(self) -> set[str]:
+        names: set[str] = set()
+        for node in iter_nodes(self.module):
+            if not isinstance(node, cst.Call):
+                continue
+            callee = last_name(node.func)
+            if callee not in {"add_url_rule", "add_api_route", "add_resource"}:
+                continue
+            for index, arg in enumerate(node.args):
+                keyword_name = arg.keyword.value if arg.keyword else None
+                if keyword_name in {"view_func", "endpoint"} or (
+                    keyword_name is None and index == (2 if callee == "add_url_rule" else 1)
+                ):
+                    value = arg.value
+                    if isinstance(value, cst.Call):  # View.as_view("name")
+                        value = value.func.value if isinstance(value.func, cst.Attribute) else value
+                    names.add(last_name(value))
+                if callee == "add_resource" and index == 0:
+                    names.add(last_name(arg.value))
+        return names
+
+    def is_route_function(self, function: cst.FunctionDef) -> bool:
+        for decorator in function.decorators:
+            expr = decorator.decorator
+            func = expr.func if isinstance(expr, cst.Call) else expr
+            if isinstance(func, cst.Attribute) and func.attr.value in ROUTE_DECORATORS:
+                return isinstance(expr, cst.Call)
+        return function.name.value in self.view_funcs
+
+    def route_class(self, function: cst.FunctionDef) -> cst.ClassDef | None:
+        block = self.index.parent(function)
+        owner = self.index.parent(block) if block is not None else None
+        if not isinstance(owner, cst.ClassDef):
+            return None
+        if owner.name.value in self.view_funcs:
+            return owner
+        for base in owner.bases:
+            name = last_name(base.value)
+            if name in {"MethodView", "Resource"}:
+                return owner
+            if name in ROUTE_BASES and any(
+                q.split(".")[0] in {"flask", "flask_restx", "flask_restful"}
+                for q in self.index.qualified_names(base.value)
+            ):
+                return owner
+        for decorator in owner.decorators:
+            expr = decorator.decorator
+            func = expr.func if isinstance(expr, cst.Call) else expr
+            if isinstance(func, cst.Attribute) and func.attr.value == "route":
+                return owner
+        return None
+
+    def enclosing(self, node: cst.CSTNode) -> list[cst.CSTNode]:
+        """Enclosing functions, lambdas and classes, innermost first."""
+        found: list[cst.CSTNode] = []
+        current = self.index.parent(node)
+        while current is not None:
+            if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                found.append(current)
+            current = self.index.parent(current)
+        return found
+
+    def _module_has_routes(self) -> bool:
+        if self._has_routes is None:
+            self._has_routes = any(
+                self.is_route_function(f) or self.route_class(f) is not None for f in self.functions
+            )
+        return self._has_routes
+
+    def in_route_layer(self, function: cst.FunctionDef) -> bool:
+        if self.in_route_path or self.is_route_function(function):
+            return True
+        if self.route_class(function) is not None:
+            return True
+        if isinstance(self.index.parent(function), cst.Module) and self._module_has_routes():
+            return True  # a helper of a route module
+        return any(
+            isinstance(outer, cst.FunctionDef) and self.is_route_function(outer)
+            for outer in self.enclosing(function)
+        )
+
+    def scope_name(self, node: cst.CSTNode) -> str:
+        """Qualified name of the functions/classes around ``node`` (``JobView.post``)."""
+        names = [
+            n.name.value
+            for n in self.enclosing(node)
+            if isinstance(n, (cst.FunctionDef, cst.ClassDef))
+        ]
+        return ".".join(reversed(names))

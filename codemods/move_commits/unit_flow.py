@@ -1,0 +1,194 @@
+"""Data flow of a unit of work: its parameters, the imports it needs and its return values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import libcst as cst
+from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
+
+from . import reasons as R
+from .dataflow import DataFlow
+from .frameworks import ModuleIndex, iter_nodes
+from .model import ImportNeed, Param
+from .naming import BUILTINS
+from .syntax import (
+    is_bare_raise,
+)
+from .types import import_need
+from .units import Hoist, Unit, Unmovable
+
+
+class UnitFlow:
+    """Parameters and return values of the units of one module, from its scopes and data flow."""
+
+    def __init__(self, index: ModuleIndex, module: cst.Module) -> None:
+        self.index = index
+        self.module = module
+        self._route_flows: dict[int, DataFlow] = {}
+
+    def free_names(
+        self,
+        unit: Unit,
+        roots: list[cst.CSTNode],
+        moved_ids: set[int],
+        hoists: list[Hoist],
+        live: set[str],
+    ) -> tuple[list[Param], list[ImportNeed], set[str]]:
+        """Parameters (names the moved code may read before assigning them, which the route
+        has bound), imports it needs, and the route's imports it uses."""
+        hoisted_ids = {id(n) for h in hoists for n in iter_nodes(h.expr)}
+        function_scope = self.index.scope_of(unit.function.body.body[0])
+        route_bound: set[str] | None = None
+        params: list[Param] = []
+        imports: dict[str, ImportNeed] = {}
+        route_names: set[str] = set()
+        seen: set[str] = set()
+        for root in roots:
+            for node in iter_nodes(root):
+                if not isinstance(node, cst.Name) or id(node) in hoisted_ids:
+                    continue
+                access = self.index.accesses.get(id(node))
+                if access is None or node.value in seen:
+                    continue
+                outside = _outside_referents(node, list(access.referents), moved_ids)
+                if not outside:
+                    continue
+                seen.add(node.value)
+                if all(isinstance(r, ImportAssignment) for r in outside):
+                    need = self._import_need(node.value, outside, function_scope)
+                    if need is not None:
+                        imports[node.value] = need
+                        if not need.local:
+                            route_names.add(node.value)
+                        continue
+                if any(isinstance(r, Assignment) and r.scope is function_scope for r in outside):
+                    if node.value not in live:
+                        continue  # assigned before it is read: a local of the moved code
+                    if route_bound is None:
+                        route_bound = DataFlow(self.index, unit.function).bound_at(
+                            unit.block, unit.start
+                        )
+                    if node.value not in route_bound:
+                        raise Unmovable(R.MAYBE_UNBOUND, self._unbound_reason(unit, node.value))
+                params.append(Param(node.value, node.value))
+        return params, list(imports.values()), route_names
+
+    def _unbound_reason(self, unit: Unit, name: str) -> str:
+        line = self.index.line_col(unit.block.body[unit.start])[0]
+        return (
+            f"the moved code may read `{name}` before assigning it, and the route does not "
+            f"assign `{name}` on every path before line {line} (a loop that may not run or a "
+            "branch not taken): give it a value on every path first"
+        )
+
+    def live_after(self, unit: Unit) -> set[str]:
+        """Local names the route may read after the unit (before assigning them again)."""
+        flow = self._route_flows.get(id(unit.function))
+        if flow is None:
+            flow = DataFlow(self.index, unit.function)
+            flow.function_liveness()
+            self._route_flows[id(unit.function)] = flow
+        return flow.probes.get((id(unit.block), unit.end), set())
+
+    def _import_need(
+        self, name: str, referents: Sequence[object], function_scope: object
+    ) -> ImportNeed | None:
+        assignment = referents[-1]
+        assert isinstance(assignment, ImportAssignment)
+        statement = assignment.node
+        local = assignment.scope is function_scope
+        global_scope = self.index.scope_of(self.module.body[0]) if self.module.body else None
+        if not local and assignment.scope is not global_scope:
+            return None
+        if len({id(r.node) for r in referents if isinstance(r, Assignment)}) != 1:
+            return None
+        return import_need(name, statement, local)
+
+    def returns(self, unit: Unit, moved_ids: set[int]) -> list[str]:
+        """Names the moved code assigns that the route may read afterwards."""
+        live_after = self.live_after(unit)
+        kept_ids = {
+            id(n) for split in unit.split or [] for stmt in split.kept for n in iter_nodes(stmt)
+        }
+        function_ids = {id(n) for n in iter_nodes(unit.function)}
+        names: list[str] = []
+        for scope_owner in [unit.function.body.body[0]]:
+            scope = self.index.scope_of(scope_owner)
+            if scope is None:
+                continue
+            for assignment in scope.assignments:
+                if not isinstance(assignment, Assignment) or id(assignment.node) not in moved_ids:
+                    continue
+                if assignment.name in names:
+                    continue
+                for access in assignment.references:
+                    if id(access.node) not in function_ids:
+                        continue
+                    if id(access.node) in kept_ids:
+                        raise Unmovable(
+                            R.HANDLER_READS_MOVED_VALUE,
+                            f"the `except` handler that stays in the route reads `{assignment.name}`",
+                        )
+                if assignment.name in live_after:
+                    names.append(assignment.name)
+        order: dict[str, int] = {}
+        for node in _preorder_many(unit.block.body[unit.start : unit.end + 1]):
+            if isinstance(node, cst.Name) and node.value in names and node.value not in order:
+                order[node.value] = len(order)
+        return sorted(names, key=lambda n: order.get(n, len(order)))
+
+    def check_definite(
+        self, flow: DataFlow, stmts: list[cst.BaseStatement], returns: list[str], params: set[str]
+    ) -> None:
+        bound = flow.bound_after(stmts, set(params))
+        for name in returns:
+            if bound is not None and name not in bound:
+                raise Unmovable(
+                    R.ASSIGNED_ON_SOME_PATHS,
+                    f"`{name}` is assigned only on some paths through the moved code but the "
+                    "route reads it afterwards",
+                )
+
+    def check_handlers_end(self, unit: Unit, returns: list[str]) -> None:
+        """After the route's ``except`` handler completes normally, the values the service call
+        would have returned were never assigned."""
+        if not returns:
+            return
+        route_flow = DataFlow(self.index, unit.function)
+        for split in unit.split or []:
+            if (
+                split.kept
+                and not is_bare_raise(split.kept)
+                and route_flow.bound_after(split.kept, set()) is not None
+            ):
+                raise Unmovable(
+                    R.HANDLER_CONTINUES,
+                    "the `except` handler that stays in the route goes on after the error, "
+                    f"and the route then reads `{returns[0]}`, which the moved code assigns",
+                )
+
+    def function_assignments(self, function: cst.FunctionDef) -> list[object]:
+        assert isinstance(function.body, cst.IndentedBlock)
+        scope = self.index.scope_of(function.body.body[0])
+        return list(scope.assignments) if scope is not None else []
+
+
+def _outside_referents(
+    node: cst.Name, referents: list[object], moved_ids: set[int]
+) -> list[object]:
+    """The bindings of ``node`` outside the moved code (none for a builtin)."""
+    if not referents:
+        if node.value in BUILTINS or node.value in {"__name__", "__file__"}:
+            return []
+        raise Unmovable(
+            R.NAME_NOT_DEFINED, f"`{node.value}` is not defined where it is read (a `*` import?)"
+        )
+    if all(isinstance(r, BuiltinAssignment) for r in referents):
+        return []
+    return [r for r in referents if not (isinstance(r, Assignment) and id(r.node) in moved_ids)]
+
+
+def _preorder_many(nodes: Iterable[cst.CSTNode]) -> Iterable[cst.CSTNode]:
+    for node in nodes:
+        yield from iter_nodes(node)

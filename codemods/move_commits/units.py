@@ -1,0 +1,85 @@
+"""The units of work the analysis carves out, and why one must stay in the route."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from .frameworks import FrameworkUse
+from .model import Extraction, Param
+from .reasons import NO_REASON, Reason
+
+
+class Unmovable(Exception):
+    """A unit of work that must stay in the route; ``reason`` says why."""
+
+    def __init__(self, reason_id: str, text: str) -> None:
+        """Why the unit stays: ``text`` for the user, ``reason_id`` from ``reasons``."""
+        super().__init__(text)
+        self.reason = Reason(reason_id, text)
+
+
+class ExitUnmovable(Unmovable):
+    """Why a unit with an early exit inside cannot move, even with a returned status."""
+
+
+@dataclass
+class Hoist:
+    """A framework read the route evaluates and passes as a plain value."""
+
+    root: cst.CSTNode
+    expr: cst.BaseExpression
+    use: FrameworkUse
+    param: str = ""
+    conditional: bool = False
+
+
+@dataclass
+class SplitHandler:
+    """An ``except`` clause of a moved ``try``: ``moved`` statements go to the service (then
+    ``raise``), ``kept`` statements stay in the route's handler."""
+
+    handler: cst.ExceptHandler
+    moved: list[cst.BaseStatement]
+    kept: list[cst.BaseStatement]
+
+
+@dataclass
+class Unit:
+    """A unit of work in one statement list, with live nodes, for the rewrite."""
+
+    unit_id: str
+    function: cst.FunctionDef
+    block: cst.IndentedBlock
+    start: int
+    end: int
+    commits: list[cst.Call]
+    extraction: Extraction | None = None
+    reason: Reason = NO_REASON
+    params: list[Param] = field(default_factory=list)
+    returns: list[str] = field(default_factory=list)
+    split: list[SplitHandler] | None = None
+    try_node: cst.Try | None = None
+    column: int = 0
+    #: early exits inside the unit (``if response.errors: return ...``): the service returns
+    #: whether it committed, and the route runs the exit's body when it did not.
+    exits: list[cst.If] = field(default_factory=list)
+    #: the route's name for that status when the call also returns values ("" otherwise).
+    status: str = ""
+    #: the branch of the exit that stays in the route.
+    exit_block: cst.IndentedBlock | None = None
+    #: ``if user.confirm(token): db.session.commit(); ...``: the ``if`` whose test writes; its
+    #: test and body up to ``inner_end`` move, the route tests what the service returns.
+    branch_test: cst.If | None = None
+    inner_end: int = 0
+
+
+@dataclass
+class Region:
+    """What a statement (or the moved part of one) contains."""
+
+    reason: Reason = NO_REASON
+    writes: bool = False
+    raises: bool = False
+    hoists: list[Hoist] = field(default_factory=list)

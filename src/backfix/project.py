@@ -1,0 +1,184 @@
+"""The project model a cross-file codemod plans with: files, their facts, module names, imports.
+
+The runner builds one :class:`ProjectContext` per codemod and hands it to ``plan``. Through it a plan
+sees the whole project the way the engine does: the same file discovery (``.gitignore``, excludes),
+facts of files outside the scanned paths analysed on demand in the runner's worker pool (with its
+cache and per-file error reporting), and one rule for the dotted module name of a file and for what
+an import statement refers to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Protocol, runtime_checkable
+
+from backfix.results import FileFacts
+from backfix.source import SourceFile
+
+#: folders holding build output: copies of the sources, never the project itself.
+BUILD_DIRS = frozenset({"build", "dist", "htmlcov"})
+
+
+class ProjectEngine(Protocol):
+    """What the runner provides behind a :class:`ProjectContext` (discovery and analysis)."""
+
+    def files(self) -> list[str]:
+        """The project's Python files, root-relative, sorted."""
+        ...
+
+    def facts_for(self, paths: Sequence[str]) -> dict[str, FileFacts]:
+        """Facts of ``paths`` for the context's codemod; failures are reported, and left out."""
+        ...
+
+
+@runtime_checkable
+class AnalyzesForPlan(Protocol):
+    """A codemod whose ``analyze`` skips files cheaply that its plan may still need in full.
+
+    When a codemod defines ``analyze_for_plan``, :meth:`ProjectContext.facts_for` runs it instead of
+    ``analyze`` (same worker pool, same error handling).
+    """
+
+    def analyze_for_plan(self, source: SourceFile) -> FileFacts:
+        """The full facts of one file, as the plan needs them."""
+        ...
+
+
+@dataclass(frozen=True)
+class ImportTarget:
+    """What an import refers to: a dotted module name and the files that may define it."""
+
+    module: str
+    #: root-relative candidate files, ``pkg/mod.py`` before ``pkg/mod/__init__.py``.
+    candidates: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProjectContext:
+    """What the plan phase may know about the whole project."""
+
+    root: str
+    config: Mapping[str, Any] = field(default_factory=dict)
+    #: with ``apply --max-files``, the files of this batch: a plan must not edit anything that only
+    #: serves violations of other files (a service method for a route file outside the batch).
+    batch: frozenset[str] | None = None
+    #: discovery and on-demand analysis, provided by the runner.
+    engine: ProjectEngine | None = field(default=None, compare=False, repr=False)
+
+    def abs_path(self, path: str) -> str:
+        """Absolute path of a repository-relative path."""
+        return str(Path(self.root, path))
+
+    def read(self, path: str) -> bytes | None:
+        """Bytes of a repository-relative file, or None when it does not exist."""
+        try:
+            return Path(self.root, path).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def files(self) -> list[str]:
+        """Every Python file of the project, root-relative and sorted.
+
+        Found as the runner finds files (git's list, so ``.gitignore`` applies, or a walk outside
+        git; the run's excludes), whatever paths the run was given; build output (``build/``,
+        ``dist/``, ``htmlcov/``, ``*.egg-info/``) is left out, since it only holds copies.
+        """
+        return [p for p in self._engine().files() if not is_build_output(p)]
+
+    def facts_for(self, path: str) -> FileFacts | None:
+        """The facts of one project file for this codemod, analysed on demand (see facts_for_all)."""
+        return self.facts_for_all([path]).get(path)
+
+    def facts_for_all(self, paths: Iterable[str]) -> dict[str, FileFacts]:
+        """Facts of project files for this codemod, analysed in parallel in the runner's pool.
+
+        Files inside the scanned paths and outside them alike; the text prefilter does not apply
+        (the plan asked for these files). Each file is analysed once per run and cached like any
+        other. A file that cannot be read, decoded or parsed is reported as a per-file error of the
+        run and is missing from the result.
+        """
+        wanted = sorted(set(paths))
+        return self._engine().facts_for(wanted) if wanted else {}
+
+    def is_package(self, folder: str) -> bool:
+        """Whether ``folder`` (root-relative, ``""`` for the root) holds an ``__init__.py``."""
+        init = f"{folder}/__init__.py" if folder else "__init__.py"
+        return Path(self.root, init).is_file()
+
+    def module_name(self, path: str) -> str:
+        """The dotted name a file is imported under; see :func:`module_name`."""
+        return module_name(path, self.is_package)
+
+    def resolve_import(self, from_path: str, level: int, module: str) -> ImportTarget | None:
+        """What ``from <level dots><module> import ...`` in ``from_path`` means; see resolve_import."""
+        return resolve_import(from_path, level, module, self.is_package)
+
+    def _engine(self) -> ProjectEngine:
+        if self.engine is None:
+            raise RuntimeError("this ProjectContext has no engine: build it through backfix.runner")
+        return self.engine
+
+
+def is_build_output(path: str) -> bool:
+    """Whether a root-relative path lies in build output (``build/``, ``*.egg-info/``...)."""
+    folders = PurePosixPath(path).parts[:-1]
+    return any(part in BUILD_DIRS or part.endswith(".egg-info") for part in folders)
+
+
+def module_name(path: str, is_package: Callable[[str], bool] | None = None) -> str:
+    """The dotted name a root-relative ``.py`` file is imported under.
+
+    * In a regular package (its folder has an ``__init__.py``) the name starts at the outermost
+      folder of the chain of packages: ``backend/app/jobs.py`` with ``app/__init__.py`` only is
+      ``app.jobs``.
+    * Otherwise (a namespace package, a top-level module, or no package information given:
+      ``is_package=None``) the name is the path from the project root: ``app/repos/jobs.py`` is
+      ``app.repos.jobs``.
+
+    A leading ``src/`` folder is never part of the name (the ``src`` layout), ``pkg/__init__.py``
+    is ``pkg``. ``is_package`` answers for a root-relative folder; pass your own to account for
+    packages a plan is about to create.
+    """
+    parts = list(PurePosixPath(path).with_suffix("").parts)
+    folders = parts[:-1]
+    top = 0
+    if is_package is not None and folders and is_package("/".join(folders)):
+        top = len(folders)
+        while top > 0 and is_package("/".join(folders[:top])):
+            top -= 1
+    elif folders and folders[0] == "src":
+        top = 1
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts[top:])
+
+
+def resolve_import(
+    from_path: str,
+    level: int,
+    module: str,
+    is_package: Callable[[str], bool] | None = None,
+) -> ImportTarget | None:
+    """What ``from <level dots><module> import`` (``level`` 0: absolute) in ``from_path`` refers to.
+
+    A relative import is resolved against the folder of ``from_path``; None when it climbs above
+    the project root. An absolute import's candidates are looked up from the root of
+    ``from_path``'s import tree (see :func:`module_name`). ``module`` may be ``""``
+    (``from . import x``).
+    """
+    folder = list(PurePosixPath(from_path).parts[:-1])
+    if level:
+        if level - 1 > len(folder):
+            return None
+        base = folder[: len(folder) - (level - 1)]
+    else:
+        depth = len(module_name(from_path, is_package).split(".")) - 1
+        base = folder[: len(folder) - depth]
+    stem = [*base, *(module.split(".") if module else [])]
+    if not stem:
+        return ImportTarget("", ("__init__.py",))
+    joined = "/".join(stem)
+    candidates = (f"{joined}.py", f"{joined}/__init__.py")
+    return ImportTarget(module_name(candidates[0], is_package), candidates)

@@ -1,0 +1,135 @@
+"""The project model plans see: module names, imports, files and facts analysed on demand."""
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import git
+import pytest
+
+from backfix.codemod import Codemod, Plan
+from backfix.discovery import Workspace
+from backfix.project import ImportTarget, ProjectContext, module_name, resolve_import
+from backfix.results import FileFacts
+from backfix.runner import CodemodSpec, RunOptions, run
+from backfix.source import SourceFile
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def _packages(*folders: str) -> Any:
+    return lambda folder: folder in folders
+
+
+@pytest.mark.parametrize(
+    ("path", "packages", "expected"),
+    [
+        ("app/repos/jobs.py", None, "app.repos.jobs"),  # no package information: the path
+        ("app/__init__.py", None, "app"),
+        ("src/app/jobs.py", None, "app.jobs"),  # the src layout
+        ("jobs.py", None, "jobs"),
+        ("app/repos/jobs.py", ("app", "app/repos"), "app.repos.jobs"),
+        ("backend/app/jobs.py", ("backend/app",), "app.jobs"),  # backend/ is not a package
+        ("src/app/jobs.py", ("src/app",), "app.jobs"),
+        ("scripts/tool.py", ("app",), "scripts.tool"),  # a namespace package: from the root
+        ("backend/app/__init__.py", ("backend/app",), "app"),
+    ],
+)
+def test_module_name(path: str, packages: tuple[str, ...] | None, expected: str) -> None:
+    is_package = None if packages is None else _packages(*packages)
+    assert module_name(path, is_package) == expected
+
+
+def test_resolve_relative_imports() -> None:
+    assert resolve_import("app/repos/jobs.py", 1, "models") == ImportTarget(
+        "app.repos.models", ("app/repos/models.py", "app/repos/models/__init__.py")
+    )
+    assert resolve_import("app/repos/jobs.py", 2, "") == ImportTarget(
+        "app", ("app.py", "app/__init__.py")
+    )
+    assert resolve_import("app/__init__.py", 1, "db").module == "app.db"  # type: ignore[union-attr]
+    assert resolve_import("src/app/jobs.py", 1, "db").module == "app.db"  # type: ignore[union-attr]
+    assert resolve_import("app/jobs.py", 3, "db") is None  # above the project root
+
+
+def test_resolve_absolute_imports_from_the_import_root() -> None:
+    is_package = _packages("backend/app", "backend/app/repos")
+    found = resolve_import("backend/app/repos/jobs.py", 0, "app.db", is_package)
+    assert found == ImportTarget("app.db", ("backend/app/db.py", "backend/app/db/__init__.py"))
+
+
+def test_project_context_reads_packages_from_disk(tmp_path: Path) -> None:
+    _write(tmp_path, {"backend/app/__init__.py": "", "backend/app/jobs.py": ""})
+    project = ProjectContext(root=str(tmp_path))
+    assert project.module_name("backend/app/jobs.py") == "app.jobs"
+    assert project.resolve_import("backend/app/jobs.py", 1, "db") == ImportTarget(
+        "app.db", ("backend/app/db.py", "backend/app/db/__init__.py")
+    )
+
+
+def test_files_and_facts_need_the_runner(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="runner"):
+        ProjectContext(root=str(tmp_path)).files()
+
+
+class _Probe(Codemod):
+    """Records in its plan notes what the project model told it."""
+
+    LOCAL = False
+    PREFILTER = None
+
+    def analyze(self, source: SourceFile) -> FileFacts:
+        return FileFacts(source.path, (), "quick")
+
+    def analyze_for_plan(self, source: SourceFile) -> FileFacts:
+        source.module  # noqa: B018 - parse, so a broken file fails here
+        return FileFacts(source.path, (), f"full {len(source.raw)}")
+
+    def plan(self, facts: Sequence[FileFacts], project: ProjectContext) -> Plan:
+        files = project.files()
+        found = project.facts_for_all(files)
+        again = project.facts_for("lib/util.py")
+        notes = [
+            "files: " + " ".join(files),
+            "facts: " + " ".join(f"{p}={f.data}" for p, f in sorted(found.items())),
+            f"again: {again.data if again else None}",
+        ]
+        return Plan(notes=notes)
+
+
+def _probe(root: Path, paths: list[Path], exclude: Sequence[str] = ()) -> Any:
+    repo = git.Repo(root) if (root / ".git").exists() else None
+    options = RunOptions(specs=[CodemodSpec(_Probe, "probe")], paths=paths, exclude=exclude, jobs=1)
+    return run(Workspace(root=root, repo=repo), options)
+
+
+def test_files_follow_gitignore_and_excludes_whatever_the_paths(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            ".gitignore": "generated/\n",
+            "app/jobs.py": "x = 1\n",
+            "lib/util.py": "y = 2\n",
+            "generated/copy.py": "x = 1\n",
+            "legacy/old.py": "z = 3\n",
+            "build/lib/app/jobs.py": "x = 1\n",
+        },
+    )
+    git.Repo.init(tmp_path)
+    result = _probe(tmp_path, [tmp_path / "app"], exclude=["legacy"])
+    assert result.notes[0] == "files: app/jobs.py lib/util.py"
+    assert result.notes[1] == "facts: app/jobs.py=full 6 lib/util.py=full 6"
+    assert result.notes[2] == "again: full 6"
+
+
+def test_a_file_that_does_not_parse_is_reported_not_skipped(tmp_path: Path) -> None:
+    _write(tmp_path, {"app/jobs.py": "x = 1\n", "lib/util.py": "def broken(:\n"})
+    result = _probe(tmp_path, [tmp_path / "app"])
+    assert result.notes[1] == "facts: app/jobs.py=full 6"
+    assert result.notes[2] == "again: None"
+    assert [(e.path, e.kind) for e in result.errors] == [("lib/util.py", "syntax-error")]
