@@ -69,7 +69,7 @@ class Planner:
         self.notes: list[str] = []
         self.layer_names = [
             entry
-            for entry in self.options["route_paths"]
+            for entry in self.options.route_paths
             if "/" not in entry and not any(ch in entry for ch in "*?[")
         ]
         self.typing = TypingContext(project, self.is_package)
@@ -111,8 +111,8 @@ class Planner:
                 location = service_location(
                     facts.path,
                     self.layer_names,
-                    self.options["service_dir"],
-                    self.options["service_module"],
+                    self.options.service_dir,
+                    self.options.service_module,
                 )
                 groups.setdefault(location.path, []).append((facts, extraction, location))
                 self._plan_init(facts.path, location.path)
