@@ -1,0 +1,158 @@
+"""lazy-clients: what counts as a client, the getter's name and decorator, and whole-project runs.
+
+The project runs are checked independently of the codemod with `ast`: after ``apply``, a client
+reported fixed is no module variable any more, its getter exists, and no module of the project
+still imports or reads the old name; a client reported for manual review is still there, untouched.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from backfix.builtin_codemods.lazy_clients.detect import classify, import_table
+from backfix.builtin_codemods.lazy_clients.naming import getter_name
+from backfix.builtin_codemods.lazy_clients.target import CACHE, LRU_CACHE, cache_decorator
+from testkit import invoke_in
+
+SNAPSHOTS = Path(__file__).resolve().parents[2] / "snapshots" / "lazy-clients"
+
+
+def _verdict(code: str) -> tuple[str, str] | None:
+    module = cst.parse_module(code)
+    statement = module.body[-1]
+    assert isinstance(statement, cst.SimpleStatementLine)
+    assign = statement.body[0]
+    assert isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call)
+    verdict = classify(assign.value, import_table(module))
+    return None if verdict is None else (verdict.constructor, verdict.returns)
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("import redis\nc = redis.Redis.from_url(u)\n", ("redis.Redis.from_url", "redis.Redis")),
+        ("from redis import Redis as R\nc = R.from_url(u)\n", ("R.from_url", "redis.Redis")),
+        ("import redis\nc = redis.from_url(u)\n", ("redis.from_url", "redis.Redis")),
+        ("import boto3\nc = boto3.client('s3')\n", ("boto3.client", "")),
+        ("import httpx\nc = httpx.AsyncClient()\n", ("httpx.AsyncClient", "httpx.AsyncClient")),
+        ("from pymongo import MongoClient\nc = MongoClient(u)\n", ("MongoClient", "")),
+        ("c = PaymentsClient(settings.PAYMENTS_KEY)\n", ("PaymentsClient", "")),
+        ("import os\nc = Search(url=os.environ['SEARCH'])\n", ("Search", "")),
+        ("c = Search(url=get_settings().search_url)\n", ("Search", "")),
+        ("c = make_client(app.config['URL'])\n", ("make_client", "")),
+    ],
+)
+def test_clients_are_recognised(code: str, expected: tuple[str, str]) -> None:
+    assert _verdict(code) == expected
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "from fastapi import FastAPI\napp = FastAPI(title=settings.TITLE)\n",
+        "import os\ntimeout = int(os.getenv('TIMEOUT', '5'))\n",
+        "from pathlib import Path\ndata = Path(os.environ['DATA'])\n",
+        "c = Search(url='http://localhost:9200')\n",
+        "settings = AppSettings(_env_file=os.environ['ENV'])\n",
+    ],
+)
+def test_other_calls_are_not_clients(code: str) -> None:
+    assert _verdict(code) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "getter"),
+    [("redis_client", "get_redis_client"), ("_client", "_get_client"), ("REDIS", "get_redis")],
+)
+def test_getter_names(name: str, getter: str) -> None:
+    assert getter_name(name) == getter
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "decorator", "assumed"),
+    [
+        ('[project]\nrequires-python = ">=3.8"\n', LRU_CACHE, False),
+        ('[project]\nrequires-python = ">=3.10"\n', CACHE, False),
+        ('[tool.ruff]\ntarget-version = "py37"\n', LRU_CACHE, False),
+        ('[tool.poetry.dependencies]\npython = "^3.11"\n', CACHE, False),
+        ("", CACHE, True),
+    ],
+)
+def test_cache_decorator_follows_the_projects_python(
+    tmp_path: Path, pyproject: str, decorator: str, assumed: bool
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(pyproject)
+    chosen, assumption = cache_decorator(tmp_path)
+    assert chosen == decorator
+    assert bool(assumption) == assumed
+
+
+# --- whole-project runs, checked with ast -----------------------------------------------------------
+
+
+def _module_variables(tree: ast.Module) -> set[str]:
+    names = set()
+    for stmt in tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else []
+        if isinstance(stmt, ast.AnnAssign):
+            targets = [stmt.target]
+        names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
+
+
+def _cached_functions(tree: ast.Module) -> set[str]:
+    return {
+        stmt.name
+        for stmt in tree.body
+        if isinstance(stmt, ast.FunctionDef)
+        and any("cache" in ast.unparse(d) for d in stmt.decorator_list)
+    }
+
+
+def _mentions(tree: ast.Module, module: str, name: str) -> list[str]:
+    """Imports of ``name`` from ``module`` and reads of ``<module>.<name>`` left in a tree."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").endswith(module.split(".")[-1]):
+            found += [f"import {a.name}" for a in node.names if a.name == name]
+        owner = ast.unparse(node.value).split(".")[-1] if isinstance(node, ast.Attribute) else ""
+        if isinstance(node, ast.Attribute) and node.attr == name and owner == module.split(".")[-1]:
+            found.append(ast.unparse(node))
+    return found
+
+
+def _project_cases() -> list[Path]:
+    return sorted(p for p in SNAPSHOTS.iterdir() if (p / "input").is_dir())
+
+
+@pytest.mark.parametrize("case", _project_cases(), ids=lambda p: p.name)
+def test_every_client_ends_fixed_everywhere_or_reported_untouched(
+    case: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(case / "input", project)
+    code, out, _ = invoke_in(project, "scan", "--codemod", "lazy-clients", "--format", "json")
+    found = json.loads(out)["violations"]
+    assert code == 1 and found
+    assert invoke_in(project, "apply", "lazy-clients", "--path", ".")[0] in (0, 1)
+    trees = {
+        path.relative_to(project).as_posix(): ast.parse(path.read_text())
+        for path in project.rglob("*.py")
+    }
+    for violation in found:
+        tree = trees[violation["path"]]
+        name = violation["message"].split("`")[1]
+        module = violation["path"].removesuffix(".py").replace("/", ".")
+        if violation["fixable"]:
+            assert name not in _module_variables(tree)
+            assert getter_name(name) in _cached_functions(tree)
+            for path, other in trees.items():
+                assert not _mentions(other, module, name), (path, _mentions(other, module, name))
+        else:
+            assert name in _module_variables(tree)
+            assert violation["reason_id"]
