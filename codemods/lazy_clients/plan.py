@@ -31,6 +31,9 @@ class Found:
     path: str
     client: Client
     qualified: str
+    #: every dotted name the client is imported under: ``src.db.cache.redis`` is also
+    #: ``db.cache.redis`` when ``src/`` is on ``sys.path`` (only when no other file has that name)
+    names: tuple[str, ...] = ()
     blockers: list[Blocker] = field(default_factory=list)
     #: path → (origin, attributes) → getter to call there
     uses: dict[str, dict[tuple[Origin, tuple[str, ...]], str]] = field(default_factory=dict)
@@ -65,7 +68,7 @@ class Planner:
         aliases = set()
         for path, facts in self.modules.items():
             for imported in facts.imported_names:
-                if imported.module_level and self.resolve(path, imported.origin) == found.qualified:
+                if imported.module_level and self.resolve(path, imported.origin) in found.names:
                     aliases.add(f"{self.project.module_name(path)}.{imported.local}")
         return aliases
 
@@ -74,7 +77,16 @@ class Planner:
             full = self.resolve(path, imported.origin)
             if full in aliases:
                 found.blockers.append(_reexported(found, f"{path}:{imported.line}"))
-            if full != found.qualified:
+            if full not in found.names:
+                if _looks_alike(full, found.qualified):
+                    found.blockers.append(
+                        Blocker(
+                            reasons.IMPORT_NOT_RESOLVED,
+                            f"{path}:{imported.line} imports `{full}`, which may be this client "
+                            "under a name the project's layout does not give it: check that "
+                            "import, and make it name the module as the project does",
+                        )
+                    )
                 continue
             getter = getter_name(imported.local)
             if getter in facts.bound:
@@ -90,7 +102,8 @@ class Planner:
                 )
             found.uses.setdefault(path, {})[(imported.origin, ())] = getter_name(found.client.name)
         for level, star, line in facts.star_imports:
-            if self.resolve(path, (level, star, ())) == found.qualified.rsplit(".", 1)[0]:
+            module = self.resolve(path, (level, star, ()))
+            if any(module == name.rsplit(".", 1)[0] for name in found.names):
                 found.blockers.append(
                     Blocker(
                         reasons.STAR_IMPORT,
@@ -105,22 +118,23 @@ class Planner:
             if any(_within(full, alias) for alias in aliases):
                 found.blockers.append(_reexported(found, f"{path}:{use.line}"))
                 continue
-            if not _within(full, found.qualified):
+            name = next((n for n in found.names if _within(full, n)), "")
+            if not name:
                 continue
             where = f"{path}:{use.line}"
-            kind = use.kind if full == found.qualified else LOAD
+            kind = use.kind if full == name else LOAD
             blocker = use_blocker(
                 found.client.name, kind, use.import_time, use.default_argument, where
             )
             if blocker is not None:
                 found.blockers.append(blocker)
                 continue
-            keep = len(found.qualified.split(".")) - len(self.resolve(path, use.origin).split("."))
+            keep = len(name.split(".")) - len(self.resolve(path, use.origin).split("."))
             key = (use.origin, use.attrs[:keep])
             found.uses.setdefault(path, {})[key] = getter_name(found.client.name)
 
     def _by_name(self, found: Found, path: str, facts: ModuleFacts, aliases: set[str]) -> None:
-        names = {found.qualified, *aliases}
+        names = {*found.names, *aliases}
         for text, line in facts.dotted_strings:
             if any(_within(text, name) for name in names):
                 found.blockers.append(_patched(found, f"{path}:{line}", f'"{text}"'))
@@ -145,6 +159,33 @@ def _patched(found: Found, where: str, spelled: str) -> Blocker:
     )
 
 
+class ModuleSuffixes:
+    """The dotted names a module may be imported under, from the project's list of files.
+
+    A project run with ``src/`` (or any folder) on ``sys.path`` imports ``src/db/cache.py`` as
+    ``db.cache``, although ``src/__init__.py`` makes its full name ``src.db.cache``. A shorter name
+    counts only when no other project file could be meant by it.
+    """
+
+    def __init__(self, project: ProjectContext) -> None:
+        self.paths: dict[str, set[str]] = {}
+        for path in project.files():
+            parts = project.module_name(path).split(".")
+            for start in range(len(parts)):
+                self.paths.setdefault(".".join(parts[start:]), set()).add(path)
+
+    def unique_names(self, module: str, path: str) -> list[str]:
+        """``module`` and each of its dotted tails that names only ``path``."""
+        parts = module.split(".")
+        tails = [".".join(parts[start:]) for start in range(1, len(parts))]
+        return [module, *(tail for tail in tails if self.paths.get(tail) == {path})]
+
+
+def _looks_alike(full: str, qualified: str) -> bool:
+    """Same module file name and same variable: maybe the same client under another root."""
+    return full.split(".")[-2:] == qualified.split(".")[-2:]
+
+
 def _within(full: str, name: str) -> bool:
     return full == name or full.startswith(name + ".")
 
@@ -164,12 +205,18 @@ def plan_clients(
         return Plan(violations=violations)
     modules = _modules(project, {client.name for _, client in clients})
     planner = Planner(project, modules)
+    suffixes = ModuleSuffixes(project)
     decorator, assumption = cache_decorator(Path(project.root))
     edits: dict[str, FileEdits] = {}
     settled: dict[tuple[str, int], Violation] = {}
     for path, client in clients:
+        module = project.module_name(path)
         found = Found(
-            path, client, f"{project.module_name(path)}.{client.name}", list(client.blockers)
+            path,
+            client,
+            f"{module}.{client.name}",
+            blockers=list(client.blockers),
+            names=tuple(f"{m}.{client.name}" for m in suffixes.unique_names(module, path)),
         )
         planner.follow(found)
         settled[(path, client.line)] = _settle(found, violations, edits, decorator)

@@ -16,6 +16,7 @@ STAR_IMPORT = "client-star-imported"
 RE_EXPORTED = "client-re-exported"
 PATCHED_BY_NAME = "client-patched-by-name"
 FUNCTOOLS_NAME_TAKEN = "functools-name-taken"
+IMPORT_NOT_RESOLVED = "client-import-not-resolved"
 
 #: every id, in the order the docs list them.
 ALL = (
@@ -29,4 +30,5 @@ ALL = (
     RE_EXPORTED,
     PATCHED_BY_NAME,
     FUNCTOOLS_NAME_TAKEN,
+    IMPORT_NOT_RESOLVED,
 )
