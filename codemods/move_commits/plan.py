@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from backfix.codemod import ProjectContext
+from backfix.project import module_name
 from backfix.results import Violation
 from backfix.source import SourceError, SourceFile
 
@@ -26,7 +27,6 @@ from .model import (
 from .placement import (
     ServiceLocation,
     method_base_name,
-    module_name,
     relative_import,
     service_import,
     service_location,
