@@ -3,5 +3,8 @@ import redis
 from app.config import settings
 
 scratch = redis.from_url(settings.SCRATCH_URL)
-scratch.flushdb()
-del scratch
+
+
+def reset() -> None:
+    global scratch
+    del scratch
