@@ -429,9 +429,9 @@ class Analyzer(cst.CSTVisitor):
         if self.scope is None:
             return
         passed = {name for name in site.positional + tuple(v for _, v in site.keywords)}
-        sessions = sorted(passed & set(self.scope.sessions))
-        if sessions:
-            self._pend(node, ADD_TASK, sessions[0], site)
+        # every candidate: the plan tells the dependency's sessions from other parameters
+        for session in sorted(passed & set(self.scope.sessions)):
+            self._pend(node, ADD_TASK, session, site)
 
     def _pend(self, node: cst.Call, kind: str, session: str, site: CallSite | None) -> None:
         assert self.scope is not None
@@ -450,8 +450,9 @@ class Analyzer(cst.CSTVisitor):
         read = [name for arg in node.args for name in names_in(arg.value)]
         if self.scope is not None:
             sessions = sorted(set(read) & set(self.scope.sessions))
+            for session in sessions:
+                self._pend(node, kind, session, None)
             if sessions:
-                self._pend(node, kind, sessions[0], None)
                 return
         if kind in (THREAD, EXECUTOR, ASYNCIO) and self._flask_session(node):
             line, col = self.key(node)[:2]

@@ -37,12 +37,12 @@ _SESSION_WORDS = re.compile(r"(?i)session|(^|[._])db($|[._])|database")
 REPORTED: dict[str, tuple[str, str]] = {
     STARLETTE_TASK: (
         reasons.STARLETTE_BACKGROUND,
-        "a Starlette `BackgroundTask` runs after the response, when this session is closed; "
+        "a Starlette `BackgroundTask` runs after the response, when the dependency may already have closed this session; "
         "let the task open its own session",
     ),
     ASYNCIO: (
         reasons.ASYNCIO_TASK,
-        "the asyncio task may still run after the response, when this session is closed; "
+        "the asyncio task may still run after the response, when the dependency may already have closed this session; "
         "let the coroutine open its own session",
     ),
     THREAD: (
