@@ -37,7 +37,10 @@ def without_argument(call: cst.Call, drop: DropArgument) -> cst.Call:
         return call
     removed = args.pop(position)
     if position == len(args) and args:
-        args[-1] = args[-1].with_changes(comma=removed.comma)
+        # the last argument owns the comma and the whitespace before `)`
+        args[-1] = args[-1].with_changes(
+            comma=removed.comma, whitespace_after_arg=removed.whitespace_after_arg
+        )
     return call.with_changes(args=args)
 
 
@@ -54,7 +57,9 @@ def without_param(params: cst.Parameters, name: str) -> cst.Parameters:
                 continue
             group.pop(position)
             if position == len(group) and group and _is_last(params, key):
-                group[-1] = group[-1].with_changes(comma=param.comma)
+                group[-1] = group[-1].with_changes(
+                    comma=param.comma, whitespace_after_param=param.whitespace_after_param
+                )
             return params.with_changes(**{key: group})
     return params
 

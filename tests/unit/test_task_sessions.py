@@ -133,6 +133,11 @@ def _call(code: str) -> cst.Call:
             DropArgument(1, 0, 1, None),
             "t.add_task(\n    f,\n)",
         ),
+        (
+            "t.add_task(\n    f,\n    db=db\n)",
+            DropArgument(1, 0, None, "db"),
+            "t.add_task(\n    f\n)",
+        ),
     ],
 )
 def test_without_argument_keeps_commas_well_formed(
