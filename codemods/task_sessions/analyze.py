@@ -1,0 +1,525 @@
+"""Per-file analysis: imports, functions, session dependencies, request functions, calls, hand-offs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import (
+    ExpressionContext,
+    ExpressionContextProvider,
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+)
+
+from backfix.cst_utils import dotted, last_name
+
+from .model import (
+    ADD_TASK,
+    ASYNCIO,
+    EXECUTOR,
+    FLASK_THREAD,
+    STARLETTE_TASK,
+    THREAD,
+    CallSite,
+    Factory,
+    FileData,
+    FunctionInfo,
+    HandOff,
+    ImportRef,
+    Param,
+    SessionParam,
+)
+
+DEPENDS = frozenset({"Depends", "Security"})
+#: calls that run their arguments after the request: reported when the session is among them
+ASYNCIO_CALLS = frozenset({"create_task", "ensure_future", "run_coroutine_threadsafe"})
+THREAD_CALLS = frozenset({"Thread", "Timer", "Process"})
+EXECUTOR_CALLS = frozenset({"submit", "run_in_executor", "apply_async"})
+
+
+class _Names(cst.CSTVisitor):
+    """The free names an expression spells: attribute names and keyword names are not names."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found.append(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
+
+def names_in(node: cst.CSTNode) -> list[str]:
+    """The names ``node`` reads (``a.b(c, k=d)`` → ``a``, ``c``, ``d``)."""
+    visitor = _Names()
+    node.visit(visitor)
+    return visitor.found
+
+
+def _annotation_names(annotation: cst.Annotation | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(names_in(annotation.annotation))) if annotation else ()
+
+
+def _depends_target(node: cst.BaseExpression | None) -> str | None:
+    """``get_db`` for ``Depends(get_db)``; None for anything else."""
+    if isinstance(node, cst.Call) and last_name(node.func) in DEPENDS and node.args:
+        return dotted(node.args[0].value) or None
+    return None
+
+
+def _annotated_dependency(node: cst.BaseExpression) -> str | None:
+    """``get_db`` for ``Annotated[Session, Depends(get_db)]``."""
+    if not (isinstance(node, cst.Subscript) and last_name(node.value) == "Annotated"):
+        return None
+    for element in node.slice:
+        if isinstance(element.slice, cst.Index):
+            target = _depends_target(element.slice.value)
+            if target:
+                return target
+    return None
+
+
+def session_param(param: cst.Param, module: cst.Module) -> SessionParam | None:
+    """The parameter as a dependency parameter, or None when it receives no dependency."""
+    annotation = param.annotation.annotation if param.annotation else None
+    text = module.code_for_node(annotation) if annotation is not None else ""
+    looks = "Session" in text
+    dependency = _depends_target(param.default)
+    if dependency is None and annotation is not None:
+        dependency = _annotated_dependency(annotation)
+    if dependency is not None:
+        return SessionParam(param.name.value, dependency, "", looks)
+    if isinstance(annotation, (cst.Name, cst.Attribute)) and param.default is None:
+        return SessionParam(param.name.value, "", dotted(annotation), looks)
+    return None
+
+
+def function_info(node: cst.FunctionDef, line: int) -> FunctionInfo:
+    """Name, parameters and async-ness of a function definition."""
+    params: list[Param] = []
+    positional = [*node.params.posonly_params, *node.params.params]
+    for index, param in enumerate(positional):
+        params.append(
+            Param(
+                param.name.value,
+                index,
+                param.default is not None,
+                _annotation_names(param.annotation),
+            )
+        )
+    for param in node.params.kwonly_params:
+        params.append(
+            Param(
+                param.name.value,
+                None,
+                param.default is not None,
+                _annotation_names(param.annotation),
+            )
+        )
+    variadic = isinstance(node.params.star_arg, cst.Param) or node.params.star_kwarg is not None
+    return FunctionInfo(
+        node.name.value, line, node.asynchronous is not None, tuple(params), variadic
+    )
+
+
+class _Yields(cst.CSTVisitor):
+    """What a function yields or returns (plain names and calls)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.calls: list[cst.Call] = []
+
+    def _value(self, value: cst.BaseExpression | None) -> None:
+        if isinstance(value, cst.Name):
+            self.names.add(value.value)
+        elif isinstance(value, cst.Call):
+            self.calls.append(value)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if isinstance(node.value, cst.BaseExpression):
+            self._value(node.value)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self._value(node.value)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+
+class _Openers(cst.CSTVisitor):
+    """``with X() as name`` and ``name = X()`` inside a function: name → (call, async with)."""
+
+    def __init__(self) -> None:
+        self.opened: dict[str, tuple[cst.Call, bool]] = {}
+
+    def visit_With(self, node: cst.With) -> None:
+        for item in node.items:
+            target = item.asname.name if item.asname else None
+            if isinstance(item.item, cst.Call) and isinstance(target, cst.Name):
+                self.opened[target.value] = (item.item, node.asynchronous is not None)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.value, cst.Call):
+            target = node.targets[0].target
+            if isinstance(target, cst.Name):
+                self.opened.setdefault(target.value, (node.value, False))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+
+def provider_factory(node: cst.FunctionDef, module: cst.Module) -> Factory | None:
+    """How a dependency function opens the session it yields, when it yields (or returns) one."""
+    yields = _Yields()
+    openers = _Openers()
+    node.body.visit(yields)
+    node.body.visit(openers)
+    found: tuple[cst.Call, bool] | None = None
+    for name in sorted(yields.names):
+        if name in openers.opened:
+            found = openers.opened[name]
+            break
+    if found is None and yields.calls:
+        found = (yields.calls[0], False)
+    if found is None:
+        return None
+    call, async_with = found
+    code = module.code_for_node(call)
+    is_async = async_with or (
+        node.asynchronous is not None
+        and ("AsyncSession" in module.code_for_node(node) or "await " in module.code_for_node(node))
+    )
+    return Factory(code, tuple(dict.fromkeys(names_in(call))), is_async)
+
+
+@dataclass
+class _Scope:
+    """The top-level function being visited."""
+
+    name: str
+    sessions: dict[str, SessionParam]
+    #: where each session name is read: (line, col)
+    reads: list[tuple[str, int, int]] = field(default_factory=list)
+    #: loops: (start line, end line)
+    loops: list[tuple[int, int]] = field(default_factory=list)
+    pending: list[tuple[HandOff, tuple[int, int, int, int], tuple[int, int] | None]] = field(
+        default_factory=list
+    )
+
+
+class Analyzer(cst.CSTVisitor):
+    """Collects a file's :class:`FileData`."""
+
+    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider, ExpressionContextProvider)
+
+    def __init__(self, module: cst.Module) -> None:
+        super().__init__()
+        self.module = module
+        self.imports: dict[str, ImportRef] = {}
+        self.functions: dict[str, FunctionInfo] = {}
+        self.providers: dict[str, Factory] = {}
+        self.aliases: dict[str, str] = {}
+        self.top_names: set[str] = set()
+        self.requests: dict[str, tuple[SessionParam, ...]] = {}
+        self.hand_offs: list[HandOff] = []
+        self.calls: list[CallSite] = []
+        self.values: list[tuple[str, int]] = []
+        self.scope: _Scope | None = None
+        self.depth = 0
+        self.task_heads: set[int] = set()
+        self.loop_stack: list[tuple[int, int]] = []
+
+    def key(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
+        """The node's source range: start line, start column, end line, end column."""
+        pos = self.get_metadata(PositionProvider, node)
+        return (pos.start.line, pos.start.column, pos.end.line, pos.end.column)
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The node's parent, None for the module."""
+        return self.get_metadata(ParentNodeProvider, node, None)
+
+    # -- module level ----------------------------------------------------------------------------
+    def visit_Import(self, node: cst.Import) -> bool:
+        for alias in node.names:
+            name = dotted(alias.name)
+            bound = alias.asname.name if alias.asname else None
+            if isinstance(bound, cst.Name):
+                self.imports[bound.value] = ImportRef(name, 0, "")
+            else:
+                self.imports[name.split(".")[0]] = ImportRef(name.split(".")[0], 0, "")
+        if self.depth == 0:
+            self.top_names.update(self.imports)
+        return False  # imported names are bindings, not reads
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        if isinstance(node.names, cst.ImportStar):
+            return False
+        module = dotted(node.module) if node.module else ""
+        for alias in node.names:
+            name = dotted(alias.name)
+            bound = alias.asname.name if alias.asname else None
+            key = bound.value if isinstance(bound, cst.Name) else name
+            self.imports[key] = ImportRef(module, len(node.relative), name)
+            if self.depth == 0:
+                self.top_names.add(key)
+        return False
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if self.depth:
+            return
+        for target in node.targets:
+            self.top_names.update(names_in(target.target))
+            if isinstance(target.target, cst.Name):
+                dependency = _annotated_dependency(node.value)
+                if dependency:
+                    self.aliases[target.target.value] = dependency
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if self.depth == 0 and isinstance(node.target, cst.Name):
+            self.top_names.add(node.target.value)
+            if node.value is not None:
+                dependency = _annotated_dependency(node.value)
+                if dependency:
+                    self.aliases[node.target.value] = dependency
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if self.depth == 0:
+            self.top_names.add(node.name.value)
+        self.depth += 1
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.depth -= 1
+
+    # -- functions -------------------------------------------------------------------------------
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if self.depth == 0:
+            name = node.name.value
+            self.top_names.add(name)
+            self.functions[name] = function_info(node, self.key(node)[0])
+            factory = provider_factory(node, self.module)
+            if factory is not None:
+                self.providers[name] = factory
+            params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
+            found = [p for p in (session_param(param, self.module) for param in params) if p]
+            if found:
+                self.requests[name] = tuple(found)
+            self.scope = _Scope(name, {p.name: p for p in found})
+        self.depth += 1
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.depth -= 1
+        if self.depth == 0 and self.scope is not None:
+            self._settle(self.scope)
+            self.scope = None
+
+    def _settle(self, scope: _Scope) -> None:
+        """Now that every read of the session is known: is it read after each hand-off?"""
+        for hand_off, (_, _, end_line, end_col), loop in scope.pending:
+            after = False
+            for name, line, col in scope.reads:
+                if name != hand_off.session:
+                    continue
+                if (line, col) > (end_line, end_col):
+                    after = True
+                elif loop is not None and loop[0] <= line <= loop[1]:
+                    inside = (hand_off.line, hand_off.col) <= (line, col) <= (end_line, end_col)
+                    after = after or not inside
+            self.hand_offs.append(
+                HandOff(
+                    hand_off.kind,
+                    hand_off.line,
+                    hand_off.col,
+                    hand_off.scope,
+                    hand_off.session,
+                    hand_off.call,
+                    after,
+                    hand_off.snippet,
+                )
+            )
+
+    def visit_For(self, node: cst.For) -> None:
+        key = self.key(node)
+        self.loop_stack.append((key[0], key[2]))
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self.loop_stack.pop()
+
+    def visit_While(self, node: cst.While) -> None:
+        key = self.key(node)
+        self.loop_stack.append((key[0], key[2]))
+
+    def leave_While(self, original_node: cst.While) -> None:
+        self.loop_stack.pop()
+
+    # -- names -----------------------------------------------------------------------------------
+    def visit_Name(self, node: cst.Name) -> None:
+        context = self.get_metadata(ExpressionContextProvider, node, None)
+        if context is not ExpressionContext.LOAD:
+            return
+        parent = self.parent(node)
+        if isinstance(parent, cst.Attribute) and parent.attr is node:
+            return
+        line, col = self.key(node)[:2]
+        if self.scope is not None and node.value in self.scope.sessions:
+            self.scope.reads.append((node.value, line, col))
+        if isinstance(parent, cst.Call) and parent.func is node:
+            return
+        if id(node) in self.task_heads:
+            return
+        self.values.append((node.value, line))
+
+    # -- calls -----------------------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        callee = dotted(node.func)
+        last = last_name(node.func)
+        if isinstance(node.func, cst.Attribute) and last == "add_task" and node.args:
+            self._task_call(node)
+        elif callee:
+            self.calls.append(self._call_site(node, callee, node.args, via_task=False))
+        self._other_hand_off(node, last)
+
+    def _statement_text(self, node: cst.CSTNode) -> str:
+        return " ".join(self.module.code_for_node(node).split())
+
+    def _call_site(
+        self, node: cst.Call, callee: str, args: Sequence[cst.Arg], *, via_task: bool
+    ) -> CallSite:
+        positional: list[str] = []
+        keywords: list[tuple[str, str]] = []
+        starred = False
+        for arg in args:
+            if arg.star:
+                starred = True
+            elif arg.keyword is not None:
+                keywords.append((arg.keyword.value, dotted(arg.value)))
+            else:
+                positional.append(dotted(arg.value))
+        line, col = self.key(node)[:2]
+        scope = self.scope.name if self.scope else ""
+        return CallSite(
+            callee,
+            line,
+            col,
+            scope,
+            tuple(positional),
+            tuple(keywords),
+            starred,
+            via_task,
+            self._statement_text(node),
+        )
+
+    def _task_call(self, node: cst.Call) -> None:
+        head = node.args[0]
+        callee = dotted(head.value)
+        if isinstance(head.value, cst.Name):
+            self.task_heads.add(id(head.value))
+        if not callee or head.keyword is not None or head.star:
+            return
+        site = self._call_site(node, callee, node.args[1:], via_task=True)
+        self.calls.append(site)
+        if self.scope is None:
+            return
+        passed = {name for name in site.positional + tuple(v for _, v in site.keywords)}
+        # every candidate: the plan tells the dependency's sessions from other parameters
+        for session in sorted(passed & set(self.scope.sessions)):
+            self._pend(node, ADD_TASK, session, site)
+
+    def _pend(self, node: cst.Call, kind: str, session: str, site: CallSite | None) -> None:
+        assert self.scope is not None
+        key = self.key(node)
+        hand_off = HandOff(
+            kind, key[0], key[1], self.scope.name, session, site, False, self._statement_text(node)
+        )
+        loop = self.loop_stack[-1] if self.loop_stack else None
+        self.scope.pending.append((hand_off, key, loop))
+
+    def _other_hand_off(self, node: cst.Call, last: str) -> None:
+        """Hand-offs only reported: Starlette tasks, asyncio tasks, threads, executors."""
+        kind = self._kind(node, last)
+        if kind is None:
+            return
+        read = [name for arg in node.args for name in names_in(arg.value)]
+        if self.scope is not None:
+            sessions = sorted(set(read) & set(self.scope.sessions))
+            for session in sessions:
+                self._pend(node, kind, session, None)
+            if sessions:
+                return
+        if kind in (THREAD, EXECUTOR, ASYNCIO) and self._flask_session(node):
+            line, col = self.key(node)[:2]
+            scope = self.scope.name if self.scope else ""
+            text = self._statement_text(node)
+            self.hand_offs.append(
+                HandOff(FLASK_THREAD, line, col, scope, "db.session", None, False, text)
+            )
+
+    def _kind(self, node: cst.Call, last: str) -> str | None:
+        if last == "BackgroundTask":
+            return STARLETTE_TASK
+        if last in ASYNCIO_CALLS:
+            return ASYNCIO
+        if last in THREAD_CALLS:
+            return THREAD
+        if isinstance(node.func, cst.Attribute) and last in EXECUTOR_CALLS:
+            parent = self.parent(node)
+            return None if isinstance(parent, cst.Await) else EXECUTOR
+        return None
+
+    def _flask_session(self, node: cst.Call) -> bool:
+        """Does a Flask-SQLAlchemy ``<db>.session`` cross into the thread or task?"""
+        finder = _SessionAttributes()
+        for arg in node.args:
+            arg.value.visit(finder)
+        return finder.found
+
+    def result(self) -> FileData:
+        """The collected facts, calls and values narrowed to names that may be functions."""
+        known = set(self.functions) | set(self.imports)
+        calls = tuple(c for c in self.calls if c.callee.split(".")[0] in known)
+        values = tuple(v for v in self.values if v[0] in known)
+        return FileData(
+            imports=self.imports,
+            functions=self.functions,
+            providers=self.providers,
+            aliases=self.aliases,
+            top_names=frozenset(self.top_names),
+            requests=self.requests,
+            hand_offs=tuple(self.hand_offs),
+            calls=calls,
+            values=values,
+        )
+
+
+class _SessionAttributes(cst.CSTVisitor):
+    """Finds ``<name>.session`` read as a value (not ``db.session.get(...)`` called for a result)."""
+
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        if node.attr.value == "session" and isinstance(node.value, cst.Name):
+            self.found = True
+        return True
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        # `db.session.get(Job, 1)` evaluates now; only the session object itself crosses over.
+        for arg in node.args:
+            arg.value.visit(self)
+        return False
+
+
+def analyze_module(module: cst.Module) -> FileData:
+    """The :class:`FileData` of one parsed module."""
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    analyzer = Analyzer(module)
+    wrapper.visit(analyzer)
+    return analyzer.result()

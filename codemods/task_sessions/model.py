@@ -1,0 +1,157 @@
+"""The facts task-sessions' analysis hands to its plan, and the edits its plan hands to its rewrite."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: kinds of hand-off: the one rewritten, and those only reported
+ADD_TASK = "add_task"
+STARLETTE_TASK = "starlette"
+ASYNCIO = "asyncio"
+THREAD = "thread"
+EXECUTOR = "executor"
+FLASK_THREAD = "flask"
+
+
+@dataclass(frozen=True)
+class ImportRef:
+    """``from <level dots><module> import <name>`` (``name`` empty for ``import module``)."""
+
+    module: str
+    level: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a top-level function."""
+
+    name: str
+    #: position among the positional parameters; None for keyword-only ones
+    index: int | None
+    has_default: bool
+    #: names the annotation spells (``Session``), for an import that may become unused
+    annotation_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    """A top-level function a task may be."""
+
+    name: str
+    line: int
+    is_async: bool
+    params: tuple[Param, ...]
+    #: ``*args`` or ``**kwargs``: the mapping from arguments to parameters is not exact
+    variadic: bool
+
+
+@dataclass(frozen=True)
+class Factory:
+    """How a session dependency opens its session: ``SessionLocal()``, ``Session(engine)``."""
+
+    code: str
+    #: the free names the call spells, resolved in the dependency's file by the plan
+    names: tuple[str, ...]
+    is_async: bool
+
+
+@dataclass(frozen=True)
+class SessionParam:
+    """A parameter of a request function that receives a dependency (``db = Depends(get_db)``)."""
+
+    name: str
+    #: the dependency as spelled in the file (``get_db``, ``deps.get_db``), or ""
+    dependency: str
+    #: the annotation alias when the dependency comes through one (``db: DbSession``), or ""
+    alias: str
+    #: the annotation mentions a session type
+    looks_like_session: bool
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """A call of a named function, directly or handed to ``add_task`` (arguments after the task)."""
+
+    callee: str
+    line: int
+    col: int
+    #: the enclosing top-level function, or ""
+    scope: str
+    #: dotted text of each positional argument ("" when not a plain name), in order
+    positional: tuple[str, ...]
+    #: keyword → dotted text of its value ("" when not a plain name)
+    keywords: tuple[tuple[str, str], ...]
+    #: ``*args``/``**kwargs`` in the call
+    starred: bool
+    #: through ``<tasks>.add_task(fn, ...)``: positions count from the argument after ``fn``
+    via_task: bool
+    #: the statement's text, for the fingerprint
+    snippet: str = ""
+
+
+@dataclass(frozen=True)
+class HandOff:
+    """The request's session handed to work that outlives the request."""
+
+    kind: str
+    line: int
+    col: int
+    scope: str
+    session: str
+    #: the task's call site (add_task only); None for the kinds only reported
+    call: CallSite | None
+    used_after: bool
+    snippet: str
+
+
+@dataclass(frozen=True)
+class FileData:
+    """Everything the plan needs from one file."""
+
+    imports: dict[str, ImportRef] = field(default_factory=dict)
+    functions: dict[str, FunctionInfo] = field(default_factory=dict)
+    #: dependency function name → how it opens its session
+    providers: dict[str, Factory] = field(default_factory=dict)
+    #: ``Alias = Annotated[Session, Depends(get_db)]`` → ``get_db``
+    aliases: dict[str, str] = field(default_factory=dict)
+    #: names bound at module level (imports, definitions, assignments)
+    top_names: frozenset[str] = frozenset()
+    #: request function → its dependency parameters
+    requests: dict[str, tuple[SessionParam, ...]] = field(default_factory=dict)
+    hand_offs: tuple[HandOff, ...] = ()
+    calls: tuple[CallSite, ...] = ()
+    #: names of functions read as values (not called): ``(name, line)``
+    values: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class DropArgument:
+    """Remove one argument from the call at ``line``:``col``."""
+
+    line: int
+    col: int
+    #: position in the call's own argument list (``add_task``'s: the task is 0), or None
+    index: int | None
+    keyword: str | None
+
+
+@dataclass(frozen=True)
+class TaskFix:
+    """Turn a task function into one that opens its own session."""
+
+    function: str
+    param: str
+    factory: str
+    is_async: bool
+    #: ``(module, name, asname)`` imports the factory needs in the task's file (name "": ``import``)
+    imports: tuple[tuple[str, str, str | None], ...]
+    annotation_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FileEdits:
+    """What the rewrite does to one file."""
+
+    drops: tuple[DropArgument, ...] = ()
+    tasks: tuple[TaskFix, ...] = ()

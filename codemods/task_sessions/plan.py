@@ -1,0 +1,422 @@
+"""The plan: which hand-offs are fixed, which task functions open their own session, what stays manual."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from backfix.codemod import Plan, ProjectContext
+from backfix.results import FileFacts, Violation
+
+from . import reasons
+from .model import (
+    ADD_TASK,
+    ASYNCIO,
+    EXECUTOR,
+    FLASK_THREAD,
+    STARLETTE_TASK,
+    THREAD,
+    CallSite,
+    DropArgument,
+    Factory,
+    FileData,
+    FileEdits,
+    FunctionInfo,
+    HandOff,
+    Param,
+    SessionParam,
+    TaskFix,
+)
+from .resolve import Definition, ImportNeed, Index, same_binding
+
+_SESSION_WORDS = re.compile(r"(?i)session|(^|[._])db($|[._])|database")
+
+#: the kinds only reported: reason id and what the user reads
+REPORTED: dict[str, tuple[str, str]] = {
+    STARLETTE_TASK: (
+        reasons.STARLETTE_BACKGROUND,
+        "a Starlette `BackgroundTask` runs after the response, when the dependency may already have closed this session; "
+        "let the task open its own session",
+    ),
+    ASYNCIO: (
+        reasons.ASYNCIO_TASK,
+        "the asyncio task may still run after the response, when the dependency may already have closed this session; "
+        "let the coroutine open its own session",
+    ),
+    THREAD: (
+        reasons.THREAD,
+        "the thread outlives the request, and a session must not be shared across threads; "
+        "let the thread's function open its own session",
+    ),
+    EXECUTOR: (
+        reasons.EXECUTOR,
+        "the submitted function runs in another thread, possibly after the response; "
+        "let it open its own session",
+    ),
+    FLASK_THREAD: (
+        reasons.FLASK_SESSION_THREAD,
+        "Flask-SQLAlchemy's `db.session` is scoped to the request's app context and thread; "
+        "the function must push an app context and use `db.session` there instead",
+    ),
+}
+
+
+class Manual(Exception):
+    """A hand-off that stays for manual review."""
+
+    def __init__(self, reason_id: str, reason: str) -> None:
+        super().__init__(reason)
+        self.reason_id = reason_id
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a request's session comes from: the dependency, and how it opens the session."""
+
+    dependency: str
+    path: str
+    name: str
+    factory: Factory
+
+
+@dataclass(frozen=True)
+class Target:
+    """A task function, and the parameter that receives the request's session."""
+
+    path: str
+    function: FunctionInfo
+    param: Param
+
+
+@dataclass
+class Group:
+    """Every hand-off of one task function."""
+
+    target: Target
+    members: list[tuple[str, HandOff, Source]] = field(default_factory=list)
+    manual: list[tuple[str, HandOff, Manual]] = field(default_factory=list)
+
+
+def plan_project(
+    codemod_id: str, facts: Sequence[FileFacts[FileData]], project: ProjectContext
+) -> Plan[FileEdits]:
+    """Decide every hand-off across the project."""
+    data = {fact.path: fact.data for fact in facts if fact.data is not None}
+    if not any(d.hand_offs for d in data.values()):
+        return Plan()
+    every = project.facts_for_all(p for p in project.files() if p not in data)
+    for path, fact in every.items():
+        if isinstance(fact.data, FileData):
+            data[path] = fact.data
+    planner = _Planner(codemod_id, Index(data, project))
+    for path in sorted(p for p in data if p in {f.path for f in facts}):
+        for hand_off in data[path].hand_offs:
+            planner.add(path, hand_off)
+    return planner.finish()
+
+
+class _Planner:
+    def __init__(self, codemod_id: str, index: Index) -> None:
+        self.codemod_id = codemod_id
+        self.index = index
+        self.violations: list[Violation] = []
+        self.groups: dict[Definition, Group] = {}
+        self.drops: dict[str, list[DropArgument]] = defaultdict(list)
+        self.tasks: dict[str, list[TaskFix]] = defaultdict(list)
+
+    # -- one hand-off ------------------------------------------------------------------------------
+    def add(self, path: str, hand_off: HandOff) -> None:
+        if hand_off.kind == FLASK_THREAD:
+            self._report(path, hand_off, Manual(*REPORTED[FLASK_THREAD]))
+            return
+        param = self._session_param(path, hand_off)
+        if param is None:
+            return
+        try:
+            source = self._source(path, param)
+        except Manual as manual:
+            if self._is_session(param, None):
+                self._report(path, hand_off, manual)
+            return
+        if source is None or not self._is_session(param, source):
+            return
+        if hand_off.kind != ADD_TASK:
+            self._report(path, hand_off, Manual(*REPORTED[hand_off.kind]))
+            return
+        self._add_task(path, hand_off, source)
+
+    def _add_task(self, path: str, hand_off: HandOff, source: Source) -> None:
+        assert hand_off.call is not None
+        try:
+            target = self._target(path, hand_off)
+        except Manual as manual:
+            self._report(path, hand_off, manual)
+            return
+        key = (target.path, target.function.name)
+        group = self.groups.setdefault(key, Group(target))
+        if hand_off.used_after:
+            group.manual.append((path, hand_off, _used_after(hand_off)))
+        elif target.param != group.target.param:
+            group.manual.append((path, hand_off, _differ(target, group.target)))
+        else:
+            group.members.append((path, hand_off, source))
+
+    def _session_param(self, path: str, hand_off: HandOff) -> SessionParam | None:
+        params = self.index.data[path].requests.get(hand_off.scope, ())
+        return next((p for p in params if p.name == hand_off.session), None)
+
+    def _source(self, path: str, param: SessionParam) -> Source | None:
+        """The dependency behind ``param`` and its factory; None when it is no dependency at all."""
+        where, dependency = path, param.dependency
+        if not dependency:
+            alias = self.index.resolve(path, param.alias)
+            if alias is None or param.alias.split(".")[-1] not in self._aliases(alias):
+                return None
+            where, dependency = alias[0], self.index.data[alias[0]].aliases[alias[1]]
+        definition = self.index.resolve(where, dependency)
+        if definition is None:
+            raise _no_factory(dependency, "it is not defined in this project")
+        factory = self.index.data[definition[0]].providers.get(definition[1])
+        if factory is None:
+            raise _no_factory(dependency, "it neither yields nor returns a session it opens")
+        return Source(dependency, definition[0], definition[1], factory)
+
+    def _aliases(self, definition: Definition) -> dict[str, str]:
+        return self.index.data[definition[0]].aliases
+
+    @staticmethod
+    def _is_session(param: SessionParam, source: Source | None) -> bool:
+        if param.looks_like_session:
+            return True
+        spelled = [param.dependency, param.alias]
+        if source is not None:
+            spelled.append(source.factory.code)
+        return any(_SESSION_WORDS.search(text) for text in spelled if text)
+
+    def _target(self, path: str, hand_off: HandOff) -> Target:
+        call = hand_off.call
+        assert call is not None
+        definition = self.index.resolve(path, call.callee)
+        if definition is None or definition[1] not in self.index.data[definition[0]].functions:
+            raise Manual(
+                reasons.TASK_NOT_FOUND,
+                f"the task `{call.callee}` is not a function defined in this project, so it cannot "
+                "be changed to open its own session",
+            )
+        function = self.index.data[definition[0]].functions[definition[1]]
+        param = _supplied(function, call, hand_off.session)
+        if param is None or call.starred or function.variadic:
+            raise Manual(
+                reasons.TASK_SIGNATURE,
+                f"which parameter of `{function.name}` receives the session is not clear "
+                "(`*args`/`**kwargs`, or more arguments than parameters)",
+            )
+        return Target(definition[0], function, param)
+
+    def _report(
+        self, path: str, hand_off: HandOff, manual: Manual, *, fixable: bool = False
+    ) -> None:
+        self.violations.append(
+            Violation(
+                path=path,
+                line=hand_off.line,
+                col=hand_off.col + 1,
+                codemod=self.codemod_id,
+                message=_message(hand_off),
+                fixable=fixable,
+                reason="" if fixable else manual.reason,
+                reason_id="" if fixable else manual.reason_id,
+                scope=hand_off.scope,
+                snippet=hand_off.snippet,
+            )
+        )
+
+    # -- whole groups ------------------------------------------------------------------------------
+    def finish(self) -> Plan[FileEdits]:
+        for group in self.groups.values():
+            self._settle(group)
+        edits = {
+            path: FileEdits(tuple(self.drops.get(path, ())), tuple(self.tasks.get(path, ())))
+            for path in sorted(set(self.drops) | set(self.tasks))
+        }
+        return Plan(violations=sorted(self.violations), edits=edits)
+
+    def _settle(self, group: Group) -> None:
+        try:
+            if group.manual:
+                raise _shared(group.manual[0])
+            drops = self._caller_drops(group)
+            fix = self._task_fix(group)
+        except Manual as manual:
+            for path, hand_off, _ in group.members:
+                self._report(path, hand_off, manual)
+            for path, hand_off, own in group.manual:
+                self._report(path, hand_off, own)
+            return
+        for path, drop in drops:
+            self.drops[path].append(drop)
+        self.tasks[group.target.path].append(fix)
+        for path, hand_off, _ in group.members:
+            self._report(path, hand_off, Manual("", ""), fixable=True)
+
+    def _caller_drops(self, group: Group) -> list[tuple[str, DropArgument]]:
+        """Every call of the task that passes the session, each to lose that argument."""
+        target = group.target
+        members = {(path, h.line, h.col) for path, h, _ in group.members}
+        drops: list[tuple[str, DropArgument]] = []
+        for path, data in sorted(self.index.data.items()):
+            for name, line in data.values:
+                if self._is_target(path, name, target):
+                    raise _as_value(target, path, line)
+            for call in data.calls:
+                if not self._is_target(path, call.callee, target):
+                    continue
+                drop = _drop_for(call, target.param)
+                if drop is None:
+                    continue
+                if (path, call.line, call.col) not in members:
+                    _check_other_caller(call, target, path)
+                drops.append((path, drop))
+        return drops
+
+    def _is_target(self, path: str, name: str, target: Target) -> bool:
+        return self.index.resolve(path, name) == (target.path, target.function.name)
+
+    def _task_fix(self, group: Group) -> TaskFix:
+        target = group.target
+        sources = {(s.path, s.name): s for _, _, s in group.members}
+        if len({s.factory.code for s in sources.values()}) > 1:
+            raise Manual(
+                reasons.TASK_SHAPES_DIFFER,
+                f"`{target.function.name}` is handed sessions of different dependencies "
+                f"({', '.join(sorted(s.dependency for s in sources.values()))}); which one it "
+                "should open is a choice to make by hand",
+            )
+        source = next(iter(sources.values()))
+        if source.factory.is_async and not target.function.is_async:
+            raise Manual(
+                reasons.ASYNC_FACTORY_IN_SYNC_TASK,
+                f"`{source.dependency}` opens an async session, but `{target.function.name}` is "
+                "not `async def`; make it a coroutine first",
+            )
+        imports = tuple(
+            self._factory_import(source, target.path, name) for name in source.factory.names
+        )
+        return TaskFix(
+            function=target.function.name,
+            param=target.param.name,
+            factory=source.factory.code,
+            is_async=source.factory.is_async,
+            imports=tuple(need for need in imports if need is not None),
+            annotation_names=target.param.annotation_names,
+        )
+
+    def _factory_import(self, source: Source, path: str, name: str) -> ImportNeed | None:
+        need = self.index.import_for(source.path, name)
+        if need is None:
+            raise _no_factory(
+                source.dependency, f"`{name}` in `{source.factory.code}` is not a module-level name"
+            )
+        if name not in self.index.data[path].top_names:
+            return need
+        if same_binding(self.index, need, path, name):
+            return None
+        raise Manual(
+            reasons.FACTORY_NAME_TAKEN,
+            f"the task's module already uses the name `{name}` for something else, so "
+            f"`{source.factory.code}` cannot be opened there under that name",
+        )
+
+
+def _supplied(function: FunctionInfo, call: CallSite, session: str) -> Param | None:
+    """The parameter of ``function`` that receives ``session`` in ``call``."""
+    for index, text in enumerate(call.positional):
+        if text == session:
+            return next((p for p in function.params if p.index == index), None)
+    for keyword, text in call.keywords:
+        if text == session:
+            return next((p for p in function.params if p.name == keyword), None)
+    return None
+
+
+def _drop_for(call: CallSite, param: Param) -> DropArgument | None:
+    offset = 1 if call.via_task else 0
+    if param.index is not None and param.index < len(call.positional):
+        return DropArgument(call.line, call.col, param.index + offset, None)
+    if any(keyword == param.name for keyword, _ in call.keywords):
+        return DropArgument(call.line, call.col, None, param.name)
+    return None
+
+
+def _check_other_caller(call: CallSite, target: Target, path: str) -> None:
+    """Another caller that passes a session: a task hand-off may lose it, a direct call may not."""
+    name = target.function.name
+    where = f"{path}:{call.line}"
+    if not call.via_task:
+        raise Manual(
+            reasons.REQUEST_TIME_CALLER,
+            f"`{name}` is also called directly with a session ({where}); that caller's session "
+            "would no longer be used, so its changes and the task's would split",
+        )
+    passed = (
+        call.positional[target.param.index]
+        if target.param.index is not None and (target.param.index < len(call.positional))
+        else dict(call.keywords).get(target.param.name, "")
+    )
+    if call.starred or not passed:
+        raise Manual(
+            reasons.TASK_SIGNATURE,
+            f"`{name}` is also handed a session at {where} in a form the tool cannot drop",
+        )
+
+
+def _message(hand_off: HandOff) -> str:
+    if hand_off.kind == FLASK_THREAD:
+        return "Flask-SQLAlchemy's `db.session` is handed to work that runs in another thread"
+    return (
+        f"the request's session `{hand_off.session}` is handed to work that runs after the "
+        "response: the dependency may close it first (FastAPI 0.106 to 0.117, "
+        '`Depends(..., scope="function")`), so the work is lost or fails'
+    )
+
+
+def _no_factory(dependency: str, why: str) -> Manual:
+    return Manual(
+        reasons.FACTORY_NOT_FOUND,
+        f"cannot tell how the session dependency `{dependency}` opens its session: {why}",
+    )
+
+
+def _used_after(hand_off: HandOff) -> Manual:
+    return Manual(
+        reasons.SESSION_USED_AFTER,
+        f"the route keeps using `{hand_off.session}` after handing it to the task; the task would "
+        "no longer see the route's later changes on that session",
+    )
+
+
+def _differ(target: Target, first: Target) -> Manual:
+    return Manual(
+        reasons.TASK_SHAPES_DIFFER,
+        f"`{target.function.name}` receives the session in `{target.param.name}` here and in "
+        f"`{first.param.name}` elsewhere",
+    )
+
+
+def _shared(first: tuple[str, HandOff, Manual]) -> Manual:
+    path, hand_off, manual = first
+    return Manual(
+        manual.reason_id,
+        f"another hand-off of the same task ({path}:{hand_off.line}) stays manual: {manual.reason}",
+    )
+
+
+def _as_value(target: Target, path: str, line: int) -> Manual:
+    return Manual(
+        reasons.TASK_USED_AS_VALUE,
+        f"`{target.function.name}` is also used as a value ({path}:{line}), where the tool cannot "
+        "see which arguments it gets",
+    )

@@ -1,0 +1,112 @@
+"""What a name means across the project: definitions followed through imports."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from backfix.project import ProjectContext
+
+from .model import FileData, ImportRef
+
+#: an import a file needs: ``(module, name, asname)``; ``name`` "" means ``import module``
+ImportNeed = tuple[str, str, str | None]
+Definition = tuple[str, str]
+
+MAX_HOPS = 8
+
+
+class Index:
+    """Resolves names to the top-level definitions they refer to, across the project's files."""
+
+    def __init__(self, data: Mapping[str, FileData], project: ProjectContext) -> None:
+        self.data = data
+        self.project = project
+        self._cache: dict[tuple[str, str], Definition | None] = {}
+
+    def resolve(self, path: str, name: str, hops: int = 0) -> Definition | None:
+        """``(file, name)`` of the top-level definition ``name`` refers to in ``path``, or None."""
+        key = (path, name)
+        if key not in self._cache:
+            self._cache[key] = None if hops > MAX_HOPS else self._resolve(path, name, hops)
+        return self._cache[key]
+
+    def _resolve(self, path: str, name: str, hops: int) -> Definition | None:
+        data = self.data.get(path)
+        if data is None:
+            return None
+        head, *rest = name.split(".")
+        if not rest:
+            if head in data.top_names and head not in data.imports:
+                return (path, head)
+            ref = data.imports.get(head)
+            if ref is None or not ref.name:
+                return None
+            return self._through(path, ref.level, ref.module, ref.name, hops)
+        ref = data.imports.get(head)
+        if ref is None:
+            return None
+        base = [ref.module, ref.name] if ref.name else [ref.module]
+        module = ".".join(part for part in [*base, *rest[:-1]] if part)
+        return self._through(path, ref.level, module, rest[-1], hops)
+
+    def _through(
+        self, path: str, level: int, module: str, name: str, hops: int
+    ) -> Definition | None:
+        target = self.project.resolve_import(path, level, module)
+        if target is None:
+            return None
+        for candidate in target.candidates:
+            if candidate in self.data:
+                return self.resolve(candidate, name, hops + 1)
+        return None
+
+    def import_for(self, path: str, name: str) -> ImportNeed | None:
+        """The absolute import that binds ``name`` as it is bound in ``path``, or None.
+
+        A name defined in ``path`` is imported from ``path``'s module; an imported name keeps its
+        import (made absolute); a name bound any other way (a local, an unknown) gives None.
+        """
+        data = self.data.get(path)
+        if data is None:
+            return None
+        ref = data.imports.get(name)
+        if ref is not None:
+            return self._absolute(path, ref, name)
+        if name in data.top_names:
+            return (self.project.module_name(path), name, None)
+        return None
+
+    def _absolute(self, path: str, ref: ImportRef, bound: str) -> ImportNeed | None:
+        module = ref.module
+        if ref.level:
+            target = self.project.resolve_import(path, ref.level, ref.module)
+            if target is None:
+                return None
+            module = target.module
+        if not ref.name:
+            return (module, "", None if bound == module else bound)
+        return (module, ref.name, _alias(ref.name, bound))
+
+
+def _alias(name: str, bound: str) -> str | None:
+    return None if name == bound else bound
+
+
+def same_binding(index: Index, need: ImportNeed, path: str, name: str) -> bool:
+    """Does ``name`` in ``path`` already mean what ``need`` imports?"""
+    here = index.import_for(path, name)
+    if here is None:
+        return False
+    if here == need:
+        return True
+    module, imported, _ = need
+    if not imported:
+        return False
+    target = index.project.resolve_import(path, 0, module)
+    wanted = None
+    if target is not None:
+        for candidate in target.candidates:
+            if candidate in index.data:
+                wanted = index.resolve(candidate, imported)
+                break
+    return wanted is not None and wanted == index.resolve(path, name)

@@ -1,0 +1,268 @@
+"""The rewrite: drop the session argument at each call, and let each task open its own session."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from backfix.imports import ImportSpec, add_imports, first_party_packages, project_root
+from backfix.source import SourceFile
+from backfix.templating import render
+
+from ..bare_except.rewrite import add_logger, logger_site
+from .model import DropArgument, FileEdits, TaskFix
+
+TEMPLATE = "task-sessions/own_session.py.j2"
+
+
+def without_argument(call: cst.Call, drop: DropArgument) -> cst.Call:
+    """``call`` without the argument ``drop`` names; the commas around it stay well-formed."""
+    args = list(call.args)
+    if drop.keyword is not None:
+        position = next(
+            (
+                i
+                for i, a in enumerate(args)
+                if a.keyword is not None and a.keyword.value == drop.keyword
+            ),
+            None,
+        )
+    else:
+        position = drop.index
+    if position is None or position >= len(args):
+        return call
+    removed = args.pop(position)
+    if position == len(args) and args:
+        # the last argument owns the comma and the whitespace before `)`
+        args[-1] = args[-1].with_changes(
+            comma=removed.comma, whitespace_after_arg=removed.whitespace_after_arg
+        )
+    return call.with_changes(args=args)
+
+
+def without_param(params: cst.Parameters, name: str) -> cst.Parameters:
+    """``params`` without the parameter ``name``, keeping the commas and layout of the others."""
+    groups = {
+        "posonly_params": list(params.posonly_params),
+        "params": list(params.params),
+        "kwonly_params": list(params.kwonly_params),
+    }
+    for key, group in groups.items():
+        for position, param in enumerate(group):
+            if param.name.value != name:
+                continue
+            group.pop(position)
+            if position == len(group) and group and _is_last(params, key):
+                group[-1] = group[-1].with_changes(
+                    comma=param.comma, whitespace_after_param=param.whitespace_after_param
+                )
+            return params.with_changes(**{key: group})
+    return params
+
+
+def _is_last(params: cst.Parameters, key: str) -> bool:
+    """Is ``key`` the last group of parameters (nothing follows it)?"""
+    star = isinstance(params.star_arg, (cst.Param, cst.ParamStar))
+    kwargs = params.star_kwarg is not None
+    later = {
+        "posonly_params": bool(params.params) or star or bool(params.kwonly_params) or kwargs,
+        "params": star or bool(params.kwonly_params) or kwargs,
+        "kwonly_params": kwargs,
+    }
+    return not later[key]
+
+
+def _statements(body: cst.BaseSuite) -> list[cst.BaseStatement]:
+    if isinstance(body, cst.IndentedBlock):
+        return list(body.body)
+    assert isinstance(body, cst.SimpleStatementSuite)
+    return [cst.SimpleStatementLine(body=body.body)]
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _commits(statement: cst.BaseStatement, session: str) -> bool:
+    """Is ``statement`` ``<session>.commit()`` (awaited or not)?"""
+    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+        return False
+    small = statement.body[0]
+    value = small.value if isinstance(small, cst.Expr) else None
+    if isinstance(value, cst.Await):
+        value = value.expression
+    return (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Attribute)
+        and value.func.attr.value == "commit"
+        and isinstance(value.func.value, cst.Name)
+        and value.func.value.value == session
+    )
+
+
+def own_session_body(
+    function: cst.FunctionDef, fix: TaskFix, logger: str, overrides: Sequence[str]
+) -> cst.FunctionDef:
+    """The task opening its own session around its original body (docstring kept first)."""
+    statements = _statements(function.body)
+    head = statements[:1] if statements and _is_docstring(statements[0]) else []
+    rest = statements[len(head) :]
+    code = render(
+        TEMPLATE,
+        overrides,
+        is_async=fix.is_async,
+        factory=fix.factory,
+        session=fix.param,
+        commit=not (rest and _commits(rest[-1], fix.param)),
+        logger=logger,
+        task=fix.function,
+    )
+    opened = cst.parse_statement(code)
+    assert isinstance(opened, cst.With) and isinstance(opened.body, cst.IndentedBlock)
+    attempt = opened.body.body[0]
+    assert isinstance(attempt, cst.Try) and isinstance(attempt.body, cst.IndentedBlock)
+    tail = list(attempt.body.body[1:])
+    attempt = attempt.with_changes(body=attempt.body.with_changes(body=[*rest, *tail]))
+    opened = opened.with_changes(body=opened.body.with_changes(body=[attempt]))
+    block = function.body
+    if isinstance(block, cst.SimpleStatementSuite):
+        block = cst.IndentedBlock(body=[], header=block.trailing_whitespace)
+    return function.with_changes(
+        params=without_param(function.params, fix.param),
+        body=block.with_changes(body=[*head, opened]),
+    )
+
+
+class _Rewriter(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, edits: FileEdits, logger: str, overrides: Sequence[str]) -> None:
+        super().__init__()
+        self.drops = {(d.line, d.col): d for d in edits.drops}
+        self.tasks = {t.function: t for t in edits.tasks}
+        self.logger = logger
+        self.overrides = overrides
+        self.depth = 0
+        self.fixed = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.depth += 1
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        self.depth -= 1
+        fix = self.tasks.get(updated_node.name.value) if self.depth == 0 else None
+        if fix is None:
+            return updated_node
+        self.fixed += 1
+        return own_session_body(updated_node, fix, self.logger, self.overrides)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.depth += 1
+
+    def leave_ClassDef(
+        self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+    ) -> cst.ClassDef:
+        self.depth -= 1
+        return updated_node
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        position = self.get_metadata(PositionProvider, original_node).start
+        drop = self.drops.get((position.line, position.column))
+        return updated_node if drop is None else without_argument(updated_node, drop)
+
+
+def rewrite_module(source: SourceFile, edits: FileEdits, overrides: Sequence[str]) -> cst.Module:
+    """Apply one file's edits: arguments dropped, tasks opening their own sessions, imports."""
+    module = source.module
+    site = logger_site(module, "logger")
+    rewriter = _Rewriter(edits, site.name, overrides)
+    module = MetadataWrapper(module).visit(rewriter)
+    if not rewriter.fixed:
+        return module
+    root = project_root(source.abs_path, source.path)
+    for fix in edits.tasks:
+        for name in fix.annotation_names:
+            module = drop_unused_import(module, name)
+    specs = [
+        ImportSpec(mod, name or None, asname)
+        for fix in edits.tasks
+        for mod, name, asname in fix.imports
+    ]
+    if specs:
+        module = add_imports(
+            module, specs, root=root, first_party=first_party_packages(source.abs_path, root)
+        )
+    if site.index is None:
+        module = add_logger(module, site.name, list(overrides), Path(root))
+    return module
+
+
+def _imported_names(statement: cst.BaseStatement) -> list[str]:
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return []
+    found: list[str] = []
+    for small in statement.body:
+        if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+            for alias in small.names:
+                bound = alias.asname.name if alias.asname else alias.name
+                if isinstance(bound, cst.Name):
+                    found.append(bound.value)
+    return found
+
+
+def drop_unused_import(module: cst.Module, name: str) -> cst.Module:
+    """``module`` without ``from x import name`` when nothing else spells ``name`` any more.
+
+    Only a top-level, unconditional ``from`` import is touched; any other mention of the word
+    (code, a string annotation, a comment) keeps it.
+    """
+    body = list(module.body)
+    holders = [i for i, statement in enumerate(body) if name in _imported_names(statement)]
+    if len(holders) != 1:
+        return module
+    rest = [statement for i, statement in enumerate(body) if i != holders[0]]
+    text = module.with_changes(body=rest).code
+    if re.search(rf"\b{re.escape(name)}\b", text):
+        return module
+    line = body[holders[0]]
+    assert isinstance(line, cst.SimpleStatementLine)
+    small = line.body[0]
+    if len(line.body) != 1 or not isinstance(small, cst.ImportFrom):
+        return module
+    assert not isinstance(small.names, cst.ImportStar)
+    names = list(small.names)
+    position = next(i for i, alias in enumerate(names) if _bound(alias) == name)
+    removed = names.pop(position)
+    if not names:
+        if line.leading_lines and holders[0] + 1 < len(body):
+            following = body[holders[0] + 1]
+            # the gap before the removed import now separates what comes next
+            comments = [empty for empty in following.leading_lines if empty.comment is not None]
+            body[holders[0] + 1] = following.with_changes(
+                leading_lines=[*line.leading_lines, *comments]
+            )
+        del body[holders[0]]
+        return module.with_changes(body=body)
+    if position == len(names):
+        names[-1] = names[-1].with_changes(comma=removed.comma)
+    new = small.with_changes(names=names)
+    if len(names) == 1 and small.lpar is not None:
+        new = new.with_changes(lpar=None, rpar=None)
+    body[holders[0]] = line.with_changes(body=[new])
+    return module.with_changes(body=body)
+
+
+def _bound(alias: cst.ImportAlias) -> str:
+    bound = alias.asname.name if alias.asname else alias.name
+    return bound.value if isinstance(bound, cst.Name) else ""

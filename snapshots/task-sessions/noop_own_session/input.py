@@ -1,0 +1,25 @@
+from fastapi import BackgroundTasks, Depends, FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+
+SessionLocal = sessionmaker()
+app = FastAPI()
+
+
+def get_db():
+    db = SessionLocal()
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def send_report(report_id: int) -> None:
+    with SessionLocal() as db:
+        db.get(Report, report_id).sent = True
+        db.commit()
+
+
+@app.post("/reports/{report_id}/send")
+def send(report_id: int, tasks: BackgroundTasks, db: Session = Depends(get_db)):
+    tasks.add_task(send_report, report_id)
+    return {}

@@ -1,0 +1,1 @@
+"""A tiny job tracker: routes hand work to background tasks."""
