@@ -174,7 +174,12 @@ def resolve_import(
             return None
         base = folder[: len(folder) - (level - 1)]
     else:
-        depth = len(module_name(from_path, is_package).split(".")) - 1
+        name = module_name(from_path, is_package)
+        # the folders that are part of ``from_path``'s own dotted name: all of them for a package's
+        # ``__init__.py``, all but the module itself otherwise
+        depth = len(name.split(".")) if name else 0
+        if PurePosixPath(from_path).stem != "__init__":
+            depth = max(depth - 1, 0)
         base = folder[: len(folder) - depth]
     stem = [*base, *(module.split(".") if module else [])]
     if not stem:

@@ -63,6 +63,16 @@ def test_resolve_absolute_imports_from_the_import_root() -> None:
     assert found == ImportTarget("app.db", ("backend/app/db.py", "backend/app/db/__init__.py"))
 
 
+def test_resolve_absolute_imports_from_a_package_init() -> None:
+    is_package = _packages("backend/app", "backend/app/repos")
+    found = resolve_import("backend/app/__init__.py", 0, "app.clients", is_package)
+    assert found == ImportTarget(
+        "app.clients", ("backend/app/clients.py", "backend/app/clients/__init__.py")
+    )
+    nested = resolve_import("backend/app/repos/__init__.py", 0, "app.db", is_package)
+    assert nested == ImportTarget("app.db", ("backend/app/db.py", "backend/app/db/__init__.py"))
+
+
 def test_project_context_reads_packages_from_disk(tmp_path: Path) -> None:
     _write(tmp_path, {"backend/app/__init__.py": "", "backend/app/jobs.py": ""})
     project = ProjectContext(root=str(tmp_path))
