@@ -412,6 +412,26 @@ class _Analysis:
                         if isinstance(target, cst.Name):
                             self.origins.setdefault(target.value, Origin("local"))
 
+    def aliases(self) -> tuple[tuple[str, str], ...]:
+        """``Alias = Annotated[T, ...]`` at module level: (alias, code of T)."""
+        found: list[tuple[str, str]] = []
+        for stmt in self.module.body:
+            for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+                target: cst.BaseExpression | None = None
+                if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                    target = small.targets[0].target
+                elif isinstance(small, cst.AnnAssign):
+                    target = small.target
+                value = getattr(small, "value", None)
+                if (
+                    isinstance(target, cst.Name)
+                    and isinstance(value, cst.Subscript)
+                    and last_name(value.value) == "Annotated"
+                    and isinstance(value.slice[0].slice, cst.Index)
+                ):
+                    found.append((target.value, _code(value.slice[0].slice.value)))
+        return tuple(found)
+
     def exported(self) -> tuple[str, ...]:
         for stmt in self.module.body:
             if not isinstance(stmt, cst.SimpleStatementLine):
@@ -474,5 +494,6 @@ def analyze_module(module: cst.Module) -> FileData:
         references=tuple(references),
         session_params=tuple(analysis.session_params()),
         imports_flask=analysis.imports_flask,
+        aliases=analysis.aliases(),
         exported=analysis.exported(),
     )

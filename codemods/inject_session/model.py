@@ -113,6 +113,8 @@ class FileData:
     #: session parameters of routes (the project's own dependency, to copy)
     session_params: tuple[tuple[Function, Param], ...] = ()
     imports_flask: bool = False
+    #: module-level ``Alias = Annotated[T, Depends(...)]``: alias → the code of ``T``
+    aliases: tuple[tuple[str, str], ...] = ()
     exported: tuple[str, ...] = ()
 
     def origin_of(self, local: str) -> Origin | None:

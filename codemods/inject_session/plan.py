@@ -209,7 +209,9 @@ class Planner:
         if origin.kind == "import":
             return f"import {origin.module}" + (alias if origin.module != name else "")
         module = origin.module
-        if origin.level and os.path.dirname(source) != os.path.dirname(target):
+        target_data = self.index.data.get(target)
+        relative_ok = target_data is not None and any(o.level for _, o in target_data.origins)
+        if origin.level and (os.path.dirname(source) != os.path.dirname(target) or not relative_ok):
             module = self.index.absolute(source, origin)
         else:
             module = "." * origin.level + module
@@ -354,7 +356,7 @@ class Planner:
         edits = result.file(user)
         if session is not None:
             edits.replacements[(reference.line, reference.col)] = f"{class_name}({session.name})"
-            return (user, session_type(session.annotation)) if session.annotation else None
+            return self.session_type(user, session.annotation) if session.annotation else None
         if function.route != "fastapi":
             raise Manual(
                 reasons.CALL_OUTSIDE_ROUTE,
@@ -380,7 +382,22 @@ class Planner:
         )
         edits.params[(function.line, function.col)] = (form.code, form.param.has_default)
         edits.replacements[(reference.line, reference.col)] = f"{class_name}({form.param.name})"
-        return (form.path, session_type(form.param.annotation)) if form.param.annotation else None
+        if not form.param.annotation:
+            return None
+        return self.session_type(form.path, form.param.annotation)
+
+    def session_type(self, path: str, annotation: str) -> tuple[str, str]:
+        """The session type of an annotation in ``path``, following an ``Annotated`` alias.
+
+        Returns the file whose imports the type's names come from, and the type's code.
+        """
+        code = session_type(annotation)
+        if code.isidentifier():
+            where, name = self.index.resolve(path, code)
+            aliases = dict(self.index.data[where].aliases) if where in self.index.data else {}
+            if name in aliases:
+                return (where, aliases[name])
+        return (path, code)
 
     def _service_edit(
         self,
@@ -393,7 +410,7 @@ class Planner:
         if annotation_source is None:
             form = self.form_for(path)
             if form is not None and form.param.annotation:
-                annotation_source = (form.path, session_type(form.param.annotation))
+                annotation_source = self.session_type(form.path, form.param.annotation)
         annotation = annotation_source[1] if annotation_source else ""
         edits = result.file(path)
         if annotation_source is not None:
@@ -436,7 +453,9 @@ def plan_project(
     ]
     if not found:
         return Plan()
-    index = Index(project.facts_for_all(project.files()), project)
+    files = project.files()
+    index = Index(project.facts_for_all(files), project)
+    unanalysed = [path for path in files if path not in index.data]
     for fact in facts:
         if isinstance(fact.data, FileData):
             index.data.setdefault(fact.path, fact.data)
@@ -446,6 +465,7 @@ def plan_project(
         service = next(s for s in data.services if s.name == singleton.class_name)
         source = SourceFile(path, project.abs_path(path), b"")
         try:
+            _check_unanalysed(project, unanalysed, singleton)
             outcome = planner.plan_singleton(path, singleton, service)
         except Manual as manual:
             plan.violations.append(
@@ -456,6 +476,17 @@ def plan_project(
         if project.batch is None or path in project.batch:
             _merge(plan.edits, outcome.edits)
     return plan
+
+
+def _check_unanalysed(project: ProjectContext, paths: list[str], singleton: Singleton) -> None:
+    """A file that could not be analysed may use the singleton: then it cannot go."""
+    name = singleton.name.encode()
+    for path in paths:
+        if name in (project.read(path) or b""):
+            raise Manual(
+                reasons.USED_AS_VALUE,
+                f"{path} names `{singleton.name}` but could not be analysed",
+            )
 
 
 def _violation(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import libcst as cst
@@ -160,13 +161,28 @@ class _Rewriter(cst.CSTTransformer):
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
         body: list[cst.BaseStatement] = []
+        carried: Sequence[cst.EmptyLine] | None = None
         for stmt in updated.body:
-            if _defines(stmt, self.singletons):
+            kept = (
+                None
+                if _defines(stmt, self.singletons)
+                else _without_imports(stmt, self.edits.imports)
+            )
+            if kept is None:
+                if not body and carried is None:
+                    carried = _leading_lines(stmt)  # the file's first statement: keep its header
                 continue
-            kept = _without_imports(stmt, self.edits.imports)
-            if kept is not None:
-                body.append(kept)
+            if carried is not None:
+                kept = kept.with_changes(leading_lines=carried)
+                carried = None
+            body.append(kept)
         return updated.with_changes(body=body)
+
+
+def _leading_lines(stmt: cst.BaseStatement) -> Sequence[cst.EmptyLine]:
+    if isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        return stmt.leading_lines
+    return ()
 
 
 def _shaped_like(params: list[cst.Param], at: int, new: cst.Param) -> cst.Param:
