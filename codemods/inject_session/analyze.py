@@ -128,6 +128,19 @@ def _first_param(function: cst.FunctionDef) -> str:
     return params[0].name.value if params else ""
 
 
+def _class_attributes(stmt: cst.SimpleStatementLine) -> dict[str, bool]:
+    """Class attributes a statement defines → whether the value is None (or absent)."""
+    found: dict[str, bool] = {}
+    for small in stmt.body:
+        if isinstance(small, cst.Assign):
+            for target in small.targets:
+                if isinstance(target.target, cst.Name):
+                    found[target.target.value] = _is_none(small.value)
+        elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+            found[small.target.value] = small.value is None or _is_none(small.value)
+    return found
+
+
 def scan_service(node: cst.ClassDef) -> Service | None:
     """The class as a sessionless service, or None when no session attribute is left unset."""
     calls: dict[str, str] = {}
@@ -150,13 +163,7 @@ def scan_service(node: cst.ClassDef) -> Service | None:
             if stmt.name.value != "__init__":
                 stored |= set(scan.assigned) | scan.mutated
         elif isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                if isinstance(small, cst.Assign):
-                    for target in small.targets:
-                        if isinstance(target.target, cst.Name):
-                            class_attrs[target.target.value] = _is_none(small.value)
-                elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-                    class_attrs[small.target.value] = small.value is None or _is_none(small.value)
+            class_attrs.update(_class_attributes(stmt))
     unset = tuple(
         attr
         for attr in calls
