@@ -34,17 +34,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import libcst as cst
 
-from backfix.codemod import Codemod, ConfigError, Plan, ProjectContext
+from backfix.codemod import Codemod, CodemodOptions, Plan, ProjectContext
 from backfix.imports import first_party_packages, project_root
+from backfix.options import option
 from backfix.results import FileFacts
 from backfix.source import SourceFile
 
 from .analyze import scan
-from .model import FileEdits
+from .model import FileEdits, ModuleFacts
 from .plan import PlanRequest, plan_project
 from .rewrite import rewrite_module
 
@@ -57,7 +59,24 @@ _RELEVANT = re.compile(
 )
 
 
-class AsyncQueries(Codemod):
+@dataclass(frozen=True)
+class AsyncQueriesOptions(CodemodOptions):
+    """Options of async-queries (``[tool.backfix.async-queries]``, ``-o key=value``)."""
+
+    mode: str = option(
+        "auto",
+        help="async-queries: target sync 2.0 style or AsyncSession (default: auto).",
+        flag="--mode",
+        choices=MODES,
+    )
+    session_names: tuple[str, ...] = option(
+        (), help="Extra names to treat as sessions.", comma_list=True
+    )
+    convert_engine: bool = option(False, help="Convert the session plumbing in auto mode too.")
+    async_url: bool = option(False, help="Engine URLs the tool cannot read name an async driver.")
+
+
+class AsyncQueries(Codemod[ModuleFacts, FileEdits]):
     """Legacy ``Query`` → 2.0 ``select()``; sync, async, or chosen per file (``auto``)."""
 
     SUMMARY = "Rewrite legacy SQLAlchemy Query calls to 2.0 select(), sync or async (with await propagation)"
@@ -70,12 +89,8 @@ class AsyncQueries(Codemod):
         rb"|\.\w+\.(?:filter|filter_by|order_by|all|count|first|paginate|limit|offset)\("
     )
     LOCAL = False
-    DEFAULTS: ClassVar[dict[str, Any]] = {
-        "mode": "auto",
-        "session_names": [],
-        "convert_engine": False,
-        "async_url": False,
-    }
+    Options = AsyncQueriesOptions
+    options: AsyncQueriesOptions
     EXAMPLE = (
         "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
         "class JobRepository:\n"
@@ -88,25 +103,11 @@ class AsyncQueries(Codemod):
     )
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
-        options = dict(options or {})
-        for key in ("session_names", "session-names"):
-            if isinstance(options.get(key), str):  # `-o session_names=db_session,db`
-                options[key] = [n.strip() for n in options[key].split(",") if n.strip()]
+        """Check the options; ``session_names`` also reads ``-o session_names=db_session,db``."""
         super().__init__(options)
-        if self.options["mode"] not in MODES:
-            raise ConfigError(
-                f"{self.ID}: option 'mode' must be one of {', '.join(MODES)}, "
-                f"got {self.options['mode']!r}"
-            )
-        names = self.options["session_names"]
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise ConfigError(f"{self.ID}: option 'session_names' must be a list of names")
-        self.session_names: list[str] = names
-        for key in ("convert_engine", "async_url"):
-            if not isinstance(self.options[key], bool):
-                raise ConfigError(f"{self.ID}: option {key!r} must be true or false")
+        self.session_names: list[str] = list(self.options.session_names)
 
-    def analyze(self, source: SourceFile) -> FileFacts:
+    def analyze(self, source: SourceFile) -> FileFacts[ModuleFacts]:
         """Find legacy chains, unawaited AsyncSession calls, functions and calls of one file."""
         if not self.session_names and not _RELEVANT.search(source.raw):
             # No query, no async session in sight: the plan scans it lazily if propagation needs it.
@@ -118,18 +119,20 @@ class AsyncQueries(Codemod):
         result, _ = scan(source.path, source.module, source.text, self.session_names)
         return FileFacts(source.path, (), result.facts)
 
-    def plan(self, facts: Sequence[FileFacts], project: ProjectContext) -> Plan:
+    def plan(
+        self, facts: Sequence[FileFacts[ModuleFacts]], project: ProjectContext
+    ) -> Plan[FileEdits]:
         """Pick modes, propagate `async` across the project, settle manual reviews."""
         request = PlanRequest(
             codemod_id=self.ID,
-            mode=self.options["mode"],
-            convert_engine=bool(self.options["convert_engine"]),
+            mode=self.options.mode,
+            convert_engine=self.options.convert_engine,
             session_names=self.session_names,
-            options=self.options,
+            options=self.options.as_dict(),
         )
         return plan_project(request, facts, project)
 
-    def rewrite(self, source: SourceFile, edits: Any) -> cst.Module:
+    def rewrite(self, source: SourceFile, edits: FileEdits) -> cst.Module:
         """Apply one file's planned edits."""
         assert isinstance(edits, FileEdits)
         root = project_root(source.abs_path, source.path)

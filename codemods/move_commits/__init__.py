@@ -34,14 +34,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import libcst as cst
 
-from backfix.codemod import Codemod, Plan, ProjectContext
+from backfix.codemod import Codemod, CodemodOptions, Plan, ProjectContext
 from backfix.formatting import line_length_for
 from backfix.imports import first_party_packages, project_root
+from backfix.options import option
 from backfix.results import REVIEW, FileFacts, Violation
 from backfix.source import SourceFile
 from backfix.templating import render
@@ -60,21 +62,40 @@ from .plan import Planner
 from .quick import may_have_route_commits
 from .rewrite import rewrite_route, rewrite_service
 
+#: what analysis hands to the plan per route file: its facts and its single-name imports
+MoveCommitsFacts = tuple[RouteFacts, dict[str, str]]
+#: what the plan hands to the rewrite per file
+MoveCommitsEdits = RouteEdits | ServiceEdits | PackageInitEdits
 
-class MoveCommits(Codemod):
+
+@dataclass(frozen=True)
+class MoveCommitsOptions(CodemodOptions):
+    """Options of move-commits (``[tool.backfix.move-commits]``, ``-o key=value``)."""
+
+    session_names: tuple[str, ...] = option((), help="Extra session receiver names.")
+    route_paths: tuple[str, ...] = option(
+        tuple(DEFAULT_ROUTE_PATHS),
+        help="Folder/module names or path globs of the route layer.",
+    )
+    service_dir: str = option("services", help="Where service modules go.")
+    service_module: str = option("{name}_service", help="Service module name pattern.")
+    line_length: int = option(0, help="Line length of generated code (0: the project's).")
+    templates: str = option(
+        "",
+        help="Folder whose jinja2 templates override the bundled ones.",
+        flag="--templates",
+        is_path=True,
+    )
+
+
+class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
     """Route-layer commits → service methods that own the unit of work."""
 
     SUMMARY = "Move database commits (and the writes they commit) from routes into service methods"
     PREFILTER: ClassVar[re.Pattern[bytes] | None] = re.compile(rb"\.commit\s*\(")
     LOCAL: ClassVar[bool] = False
-    DEFAULTS: ClassVar[dict[str, Any]] = {
-        "session_names": [],
-        "route_paths": list(DEFAULT_ROUTE_PATHS),
-        "service_dir": "services",
-        "service_module": "{name}_service",
-        "line_length": 0,
-        "templates": "",
-    }
+    Options = MoveCommitsOptions
+    options: MoveCommitsOptions
     EXAMPLE = (
         "from flask import Blueprint, g, jsonify, request\n\n"
         "from app.extensions import db\n"
@@ -94,10 +115,10 @@ class MoveCommits(Codemod):
     # --- analyze -------------------------------------------------------------------------------------------
 
     def _session_names(self) -> list[str]:
-        return [*DEFAULT_SESSION_NAMES, *self.options["session_names"]]
+        return [*DEFAULT_SESSION_NAMES, *self.options.session_names]
 
     def _in_service_layer(self, path: str) -> bool:
-        service_dir = str(self.options["service_dir"]).strip("/")
+        service_dir = str(self.options.service_dir).strip("/")
         if "/" in service_dir:
             return path.startswith(service_dir + "/")
         return service_dir in PurePosixPath(path).parts[:-1]
@@ -105,14 +126,12 @@ class MoveCommits(Codemod):
     def _in_route_path(self, path: str) -> bool:
         # Service modules are never the route layer, even under a folder named like one
         # (`api/services/`): that is what makes a second run a no-op.
-        return not self._in_service_layer(path) and route_path_match(
-            path, self.options["route_paths"]
-        )
+        return not self._in_service_layer(path) and route_path_match(path, self.options.route_paths)
 
     def _explicitly_listed(self, path: str) -> bool:
         explicit = [
             entry
-            for entry in self.options["route_paths"]
+            for entry in self.options.route_paths
             if "/" in entry or any(ch in entry for ch in "*?[")
         ]
         return bool(explicit) and route_path_match(path, explicit)
@@ -129,7 +148,7 @@ class MoveCommits(Codemod):
         attach_output(analyzer)
         return analyzer
 
-    def analyze(self, source: SourceFile) -> FileFacts:
+    def analyze(self, source: SourceFile) -> FileFacts[MoveCommitsFacts]:
         """Find route-layer commits and the units of work that could move."""
         if self._never_routes(source.path) or not may_have_route_commits(
             source.ast_module(), self._in_route_path(source.path)
@@ -165,7 +184,9 @@ class MoveCommits(Codemod):
 
     # --- plan ----------------------------------------------------------------------------------------------
 
-    def plan(self, facts: Sequence[FileFacts], project: ProjectContext) -> Plan:
+    def plan(
+        self, facts: Sequence[FileFacts[MoveCommitsFacts]], project: ProjectContext
+    ) -> Plan[MoveCommitsEdits]:
         """Place every movable unit in a service module; settle names, imports and clashes."""
         planner = Planner(self, project)
         for fact in facts:
@@ -182,12 +203,12 @@ class MoveCommits(Codemod):
     # --- rewrite -------------------------------------------------------------------------------------------
 
     def template_overrides(self) -> list[str]:
-        return [self.options["templates"]] if self.options["templates"] else []
+        return [self.options.templates] if self.options.templates else []
 
     def _line_length(self, source: SourceFile) -> int:
-        return int(self.options["line_length"]) or line_length_for(source.abs_path)
+        return int(self.options.line_length) or line_length_for(source.abs_path)
 
-    def rewrite(self, source: SourceFile, edits: Any) -> cst.Module:
+    def rewrite(self, source: SourceFile, edits: MoveCommitsEdits) -> cst.Module:
         """Apply one file's edits: a route module, a service module or a new package ``__init__``."""
         if isinstance(edits, RouteEdits):
             analyzer = self._analyzer(source)

@@ -7,6 +7,8 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from backfix.project import module_name, resolve_import
+
 from .model import Extraction, ImportNeed
 
 GENERIC_STEMS = frozenset(
@@ -125,16 +127,18 @@ def free_name(base: str, taken: Collection[str]) -> str:
     return candidate
 
 
-def module_name(path: str, is_package: Callable[[str], bool]) -> str:
-    """Dotted import name of a module: the path below the outermost folder that is not a package."""
-    parts = list(PurePosixPath(path).with_suffix("").parts)
-    folders = parts[:-1]
-    top = len(folders)
-    while top > 0 and is_package("/".join(folders[:top])):
-        top -= 1
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(parts[top:])
+def package_module_name(path: str, is_package: Callable[[str], bool]) -> str:
+    """The name ``path`` is imported under from the top of its chain of regular packages.
+
+    Unlike :func:`backfix.project.module_name`, a module whose folder is no package is named by its
+    stem alone (``models`` for ``app/models.py`` without ``app/__init__.py``): the name it has when
+    its own folder is on ``sys.path``, as these imports have always been written.
+    """
+    folder = str(PurePosixPath(path).parent)
+    if folder != "." and not is_package(folder):
+        stem = PurePosixPath(path).stem
+        return "" if stem == "__init__" else stem
+    return module_name(path, is_package)
 
 
 def relative_import(from_path: str, to_module_path: str) -> tuple[int, str]:
@@ -149,11 +153,12 @@ def relative_import(from_path: str, to_module_path: str) -> tuple[int, str]:
 
 def resolve_relative(from_path: str, level: int, module: str) -> list[str]:
     """Folder parts of what ``from <dots>module import`` means inside ``from_path``."""
-    package = list(PurePosixPath(from_path).parts[:-1])
-    if level - 1 > len(package):
+    target = resolve_import(from_path, level, module)
+    if target is None:
         raise ValueError("relative import beyond the top folder")
-    base = package[: len(package) - (level - 1)]
-    return base + (module.split(".") if module else [])
+    # The last candidate is `<stem>/__init__.py` (`__init__.py` at the project root).
+    stem = target.candidates[-1].removesuffix("__init__.py").rstrip("/")
+    return stem.split("/") if stem else []
 
 
 def service_import(
@@ -177,7 +182,7 @@ def service_import(
     if common >= root_top and common > 0:
         level = len(service_package) - common + 1
         return need.code(".".join(target[common:]), level)
-    absolute = module_name("/".join(target) + ".py", is_package)
+    absolute = package_module_name("/".join(target) + ".py", is_package)
     return need.code(absolute, 0)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from backfix.codemod import ProjectContext
+from backfix.project import module_name
 from backfix.results import Violation
 from backfix.source import SourceError, SourceFile
 
@@ -26,7 +27,6 @@ from .model import (
 from .placement import (
     ServiceLocation,
     method_base_name,
-    module_name,
     relative_import,
     service_import,
     service_location,
@@ -69,7 +69,7 @@ class Planner:
         self.notes: list[str] = []
         self.layer_names = [
             entry
-            for entry in self.options["route_paths"]
+            for entry in self.options.route_paths
             if "/" not in entry and not any(ch in entry for ch in "*?[")
         ]
         self.typing = TypingContext(project, self.is_package)
@@ -111,8 +111,8 @@ class Planner:
                 location = service_location(
                     facts.path,
                     self.layer_names,
-                    self.options["service_dir"],
-                    self.options["service_module"],
+                    self.options.service_dir,
+                    self.options.service_module,
                 )
                 groups.setdefault(location.path, []).append((facts, extraction, location))
                 self._plan_init(facts.path, location.path)

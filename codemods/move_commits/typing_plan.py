@@ -23,7 +23,7 @@ from backfix.cst_utils import last_name
 
 from .frameworks import DEFAULT_SESSION_NAMES, ModuleIndex
 from .model import ImportNeed, TypeInfo
-from .placement import module_name, resolve_relative
+from .placement import package_module_name, resolve_relative
 from .types import TypeInference, optional_style
 
 #: mypy options under which an unannotated or half-annotated service method is an error.
@@ -82,7 +82,7 @@ class TypingContext:
         if need.level:
             parts = resolve_relative(route_path, need.level, need.module)
         else:
-            dotted = module_name(route_path, self.is_package).split(".")
+            dotted = package_module_name(route_path, self.is_package).split(".")
             base = list(PurePosixPath(route_path).with_suffix("").parts)[: -len(dotted)]
             parts = [*base, *need.module.split(".")]
         stem = "/".join(parts)
@@ -105,7 +105,7 @@ class TypingContext:
         if not need.level:
             return need
         parts = resolve_relative(path, need.level, need.module)
-        dotted = module_name("/".join(parts) + ".py", self.is_package)
+        dotted = package_module_name("/".join(parts) + ".py", self.is_package)
         return ImportNeed(need.name, dotted, need.imported, need.asname, 0)
 
     # --- mypy ----------------------------------------------------------------------------------------

@@ -73,47 +73,20 @@ class Codemod(Generic[FactsT, EditsT]):
     LOCAL: ClassVar[bool] = True
     #: the options dataclass: its fields are the keys of ``[tool.backfix.<id>]`` and ``-o``.
     Options: ClassVar[type[CodemodOptions]] = CodemodOptions
-    #: legacy: option name → default, for codemods not yet declaring ``Options`` (then ``options``
-    #: is a dict). Filled from ``Options`` for the others, so callers can list option names either way.
-    DEFAULTS: ClassVar[Mapping[str, Any]] = {}
     #: source shown (before and after) by ``codemod describe``.
     EXAMPLE: ClassVar[str] = ""
 
     #: the checked options; a subclass narrows the type (``options: BareExceptOptions``).
     options: Any
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if cls.Options is not CodemodOptions:
-            cls.DEFAULTS = cls.Options.defaults()
-
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         """Check ``options`` (config and ``-o`` values) against ``Options``; raises ConfigError."""
-        if type(self).Options is not CodemodOptions or not self.DEFAULTS:
-            self.options = type(self).Options.from_mapping(self.ID, options)
-        else:
-            self.options = self._legacy_options(options)
+        self.options = type(self).Options.from_mapping(self.ID, options)
 
     @classmethod
     def option_names(cls) -> list[str]:
         """The names of this codemod's options (config keys and ``-o`` keys)."""
-        return list(cls.DEFAULTS)
-
-    def _legacy_options(self, options: Mapping[str, Any] | None) -> dict[str, Any]:
-        merged = dict(self.DEFAULTS)
-        for key, value in (options or {}).items():
-            name = key.replace("-", "_")
-            if name not in merged:
-                known = ", ".join(sorted(self.DEFAULTS)) or "none"
-                raise ConfigError(f"{self.ID}: unknown option {key!r} (known: {known})")
-            default = merged[name]
-            if default is not None and not isinstance(value, type(default)):
-                raise ConfigError(
-                    f"{self.ID}: option {key!r} must be {type(default).__name__}, "
-                    f"got {type(value).__name__}"
-                )
-            merged[name] = value
-        return merged
+        return list(cls.Options.specs())
 
     @classmethod
     def wants(cls, raw: bytes) -> bool:

@@ -76,7 +76,7 @@ class Config:
         options: dict[str, Any] = {}
         for key, value in self.table.items():
             name = key.replace("-", "_")
-            if name in cls.DEFAULTS and not isinstance(value, dict):
+            if name in cls.option_names() and not isinstance(value, dict):
                 options[name] = value
         own = self.table.get(cls.ID, self.table.get(cls.ID.replace("-", "_"), {}))
         if not isinstance(own, dict):
@@ -93,7 +93,7 @@ def check_keys(config: Config, codemods: Mapping[str, type[Codemod]]) -> None:
     where = f"{config.base / 'pyproject.toml'}: " if config.base is not None else ""
     by_table = {cid: cls for cid, cls in codemods.items()}
     by_table.update({cid.replace("-", "_"): cls for cid, cls in codemods.items()})
-    options = {key for cls in codemods.values() for key in cls.DEFAULTS}
+    options = {key for cls in codemods.values() for key in cls.option_names()}
     valid = sorted({*GLOBAL_KEYS, *OTHER_KEYS, *options})
     for key, value in config.table.items():
         if isinstance(value, dict) and key not in GLOBAL_KEYS:  # `versions` is a global table
@@ -104,10 +104,10 @@ def check_keys(config: Config, codemods: Mapping[str, type[Codemod]]) -> None:
                     f"{', '.join(sorted(codemods))})"
                 )
             for option in value:
-                if option.replace("-", "_") not in cls.DEFAULTS:
+                if option.replace("-", "_") not in cls.option_names():
                     raise ConfigError(
                         f"{where}unknown key {option!r} in [tool.backfix.{key}] (valid: "
-                        f"{', '.join(sorted(cls.DEFAULTS)) or 'none'})"
+                        f"{', '.join(sorted(cls.option_names())) or 'none'})"
                     )
         elif key.replace("-", "_") not in valid:
             raise ConfigError(

@@ -120,10 +120,8 @@ class CodemodOptions:
         for key, value in (values or {}).items():
             name = key.replace("-", "_")
             if name not in specs:
-                known = ", ".join(specs) or "none"
-                raise ConfigError(
-                    f"{codemod_id}: unknown option {key!r} (options of {codemod_id}: {known})"
-                )
+                known = ", ".join(sorted(specs)) or "none"
+                raise ConfigError(f"{codemod_id}: unknown option {key!r} (known: {known})")
             checked[name] = _check(codemod_id, name, value, hints[name], specs[name])
         return cls(**checked)
 

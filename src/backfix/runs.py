@@ -55,7 +55,7 @@ def parse_option(text: str) -> tuple[str, Any]:
 
 def check_options(classes: Sequence[type[Codemod]], raw_options: Sequence[str]) -> None:
     """Every ``-o KEY=VALUE`` must name an option of at least one selected codemod."""
-    declared = {key for cls in classes for key in cls.DEFAULTS}
+    declared = {key for cls in classes for key in cls.option_names()}
     for text in raw_options:
         key = parse_option(text)[0].replace("-", "_")
         if key not in declared:
@@ -66,9 +66,9 @@ def check_options(classes: Sequence[type[Codemod]], raw_options: Sequence[str]) 
 def check_flags(classes: Sequence[type[Codemod]], flags: dict[str, str | None]) -> None:
     """A flag (``--mode``) given to codemods none of which takes it is an error, not ignored."""
     for option, flag in flags.items():
-        if flag is None or any(option in cls.DEFAULTS for cls in classes):
+        if flag is None or any(option in cls.option_names() for cls in classes):
             continue
-        takers = [cid for cid, cls in all_codemods().items() if option in cls.DEFAULTS]
+        takers = [cid for cid, cls in all_codemods().items() if option in cls.option_names()]
         ids = ", ".join(cls.ID for cls in classes)
         raise ConfigError(
             f"{flag} does not apply to {ids} (it is an option of {', '.join(takers)})"
@@ -112,7 +112,7 @@ class Setup:
     def spec(self, cls: type[Codemod], given: dict[str, Any]) -> CodemodSpec:
         """``cls`` with its configured options, overridden by those ``given`` that it declares."""
         options = self.config.options_for(cls)
-        options.update({k: v for k, v in given.items() if k in cls.DEFAULTS})
+        options.update({k: v for k, v in given.items() if k in cls.option_names()})
         spec = CodemodSpec(cls, cls.ID, tuple(sorted(options.items())))
         spec.create()
         return spec

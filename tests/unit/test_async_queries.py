@@ -37,8 +37,8 @@ def _after(result: RunResult, path: str) -> str:
 
 def test_defaults_and_option_validation() -> None:
     """``mode`` defaults to auto; bad modes and bad session names are configuration errors."""
-    assert AsyncQueries.DEFAULTS["mode"] == "auto"
-    assert AsyncQueries({"mode": "sync"}).options["mode"] == "sync"
+    assert AsyncQueries.Options.defaults()["mode"] == "auto"
+    assert AsyncQueries({"mode": "sync"}).options.mode == "sync"
     with pytest.raises(ConfigError, match="mode"):
         AsyncQueries({"mode": "turbo"})
     assert AsyncQueries({"session_names": ["db", "session"]}).session_names == ["db", "session"]
