@@ -227,7 +227,10 @@ def _route_kind(function: cst.FunctionDef, framework: str) -> str:
 
 
 def is_session_param(param: Param) -> bool:
-    """Whether a parameter is a database session (by its type or its dependency)."""
+    """Whether a parameter may be a database session (by its type or its dependency).
+
+    A first sieve: the plan confirms the type (an alias is followed to what it names).
+    """
     if param.annotation and SESSION_TYPE.search(param.annotation):
         return True
     return bool(param.depends and SESSION_DEPENDENCY.search(param.depends))

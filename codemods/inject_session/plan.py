@@ -36,6 +36,8 @@ from .model import (
     Singleton,
 )
 
+#: the session classes of SQLAlchemy (and SQLModel), by their last name
+SESSION_TYPES = frozenset({"Session", "AsyncSession", "scoped_session", "async_scoped_session"})
 #: how deep re-exports (``from .export import export_service`` in a package ``__init__``) are followed
 MAX_REEXPORTS = 5
 Key = tuple[str, str]
@@ -159,13 +161,29 @@ class Planner:
         self.forms = self._forms()
 
     def _forms(self) -> list[Form]:
-        forms = [
+        return [
             Form(path, param)
             for path, data in sorted(self.index.data.items())
             for function, param in data.session_params
-            if function.route == "fastapi"
+            if function.route == "fastapi" and self.is_session(path, param)
         ]
-        return forms
+
+    def is_session(self, path: str, param: Param) -> bool:
+        """Whether a parameter of a function in ``path`` is a database session.
+
+        Its type (``Annotated`` and aliases followed) must be one of SQLAlchemy's session classes;
+        an unannotated parameter counts when its dependency is named like one (``get_db``).
+        """
+        if not is_session_param(param):
+            return False
+        if not param.annotation:
+            return True
+        code = self.session_type(path, param.annotation)[1]
+        try:
+            node = cst.parse_expression(code)
+        except cst.ParserSyntaxError:
+            return False
+        return last_name(node, through_subscript=False) in SESSION_TYPES
 
     def form_for(self, path: str) -> Form | None:
         """The session parameter to copy into a route of ``path``: its file's own, else the commonest."""
@@ -352,7 +370,7 @@ class Planner:
         function = reference.function
         if function is None:
             raise Manual(reasons.CALL_OUTSIDE_ROUTE, f"{where} calls it at import time")
-        session = next((p for p in function.params if is_session_param(p)), None)
+        session = next((p for p in function.params if self.is_session(user, p)), None)
         edits = result.file(user)
         if session is not None:
             edits.replacements[(reference.line, reference.col)] = f"{class_name}({session.name})"
