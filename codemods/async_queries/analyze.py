@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
@@ -950,18 +951,10 @@ class _Scanner(PositionedVisitor):
                 f"variable), nor whether its query class is the default one; rewrite by hand as "
                 f"`db.session.scalars(db.select({code})...)`"
             )
-        outer = self._climb(node)
-        key = self.key(outer)
-        start = self.key(node.value)  # where the query starts, not a parenthesis around it
         self.chains.append(
-            ChainFact(
-                key,
-                start[0],
-                start[1],
-                self.scope(),
-                self._caller(),
-                self.snippet(outer),
-                _summary(outer),
+            self._chain_fact(
+                self._climb(node),
+                node.value,
                 KIND_FSA,
                 manual=reason,
                 root=ROOT_UNTYPED,
@@ -1052,18 +1045,12 @@ class _Scanner(PositionedVisitor):
             manual = "the legacy query is already awaited; the surrounding code needs a manual fix"
             manual_id = R.ALREADY_AWAITED
         key = self.key(outer)
-        start = self.key(chain.root)  # where the query starts, not a parenthesis around it
         blocker = self.context_blocker() if _executes(chain, use) else ""
         term = chain.terminal
         self.chains.append(
-            ChainFact(
-                key,
-                start[0],
-                start[1],
-                self.scope(),
-                self._caller(),
-                self.snippet(outer),
-                _summary(outer),
+            self._chain_fact(
+                outer,
+                chain.root,
                 kind,
                 manual=manual,
                 async_blocker=blocker,
@@ -1080,6 +1067,24 @@ class _Scanner(PositionedVisitor):
         )
         if not manual or not manual_fsa2:
             self.sites.append(Site(key, spec, use, parens, base, key, standalone))
+
+    def _chain_fact(
+        self, outer: cst.BaseExpression, start: cst.CSTNode, kind: str, **details: Any
+    ) -> ChainFact:
+        """The fact of the chain ``outer`` where the scan stands; its position is where the query
+        starts (``start``), not a parenthesis around it."""
+        begin = self.key(start)
+        return ChainFact(
+            self.key(outer),
+            begin[0],
+            begin[1],
+            self.scope(),
+            self._caller(),
+            self.snippet(outer),
+            _summary(outer),
+            kind,
+            **details,
+        )
 
     def _starts_variable(
         self, chain: ch.Chain, use: str, assign: cst.Assign, untyped: Untyped | None

@@ -629,7 +629,7 @@ def convert(chain: Chain, base: Base, ctx: Context) -> Result:
     elif term is None:
         node = _no_terminal(b, stmt, shape, unique)
     else:
-        node = _terminal(b, chain, stmt, term, shape, unique, builders)
+        node = _terminal(_Ending(b, chain, stmt, term, shape, unique, builders))
     used = _names_in(node)
     return Result(node, {i for i in b.imports if ctx.aliases.get(i[1], i[1]) in used})
 
@@ -758,15 +758,27 @@ def _int_literal(node: cst.BaseExpression | None, default: int = 0) -> int | Non
     return None
 
 
-def _terminal(
-    b: _Builder,
-    chain: Chain,
-    stmt: cst.BaseExpression,
-    term: Step,
-    shape: Shape,
-    unique: bool,
-    builders: Sequence[Step],
-) -> cst.BaseExpression:
+@dataclass(frozen=True)
+class _Ending:
+    """A chain's terminal method with what its rewrite needs: the statement so far, its shape..."""
+
+    b: _Builder
+    chain: Chain
+    stmt: cst.BaseExpression
+    term: Step
+    shape: Shape
+    unique: bool
+    builders: Sequence[Step]
+
+    def parts(
+        self,
+    ) -> tuple[_Builder, Chain, cst.BaseExpression, Step, Shape, bool, Sequence[Step]]:
+        """The fields, in order."""
+        return (self.b, self.chain, self.stmt, self.term, self.shape, self.unique, self.builders)
+
+
+def _terminal(end: _Ending) -> cst.BaseExpression:
+    b, chain, stmt, term, shape, _, builders = end.parts()
     name = term.name
     if name in REPORTED:
         raise Unsupported(R.NO_SELECT_EQUIVALENT, REPORTED[name])
@@ -783,7 +795,7 @@ def _terminal(
     if name == "label":
         return _method(_method(stmt, "scalar_subquery"), "label", args, like=term)
     if name in FSA_TERMINALS:
-        return _fsa(b, chain, stmt, term, shape, unique, builders)
+        return _fsa(end)
     if name in {"get", "update", "delete"}:
         return _by_entity(b, chain, term, shape, builders)
     if args and name != "count":
@@ -792,18 +804,12 @@ def _terminal(
         if args:
             raise Unsupported(R.UNSUPPORTED_ARGUMENTS, "`.count()` with arguments")
         return _count(b, chain, stmt, shape, builders)
-    return _run_terminal(b, stmt, term, shape, unique, builders)
+    return _run_terminal(end)
 
 
-def _run_terminal(
-    b: _Builder,
-    stmt: cst.BaseExpression,
-    term: Step,
-    shape: Shape,
-    unique: bool,
-    builders: Sequence[Step],
-) -> cst.BaseExpression:
+def _run_terminal(end: _Ending) -> cst.BaseExpression:
     """The terminals that run the statement: ``all``, ``first``, ``one(_or_none)``, ``scalar``."""
+    b, _, stmt, term, shape, unique, builders = end.parts()
     name = term.name
     if name == "all":
         return _method(_results(b, stmt, shape, unique), "all", like=term)
@@ -974,16 +980,9 @@ def _join_elements(elements: list[cst.Element]) -> list[cst.Element]:
     return [e.with_changes(comma=comma) for e in elements[:-1]] + elements[-1:]
 
 
-def _fsa(
-    b: _Builder,
-    chain: Chain,
-    stmt: cst.BaseExpression,
-    term: Step,
-    shape: Shape,
-    unique: bool,
-    builders: Sequence[Step],
-) -> cst.BaseExpression:
+def _fsa(end: _Ending) -> cst.BaseExpression:
     """Flask-SQLAlchemy's extension methods (get_or_404, first_or_404, paginate...), one entity only."""
+    b, chain, stmt, term, shape, unique, builders = end.parts()
     assert term.call is not None
     if not b.base.fsa_db:
         raise Unsupported(
@@ -993,7 +992,7 @@ def _fsa(
     db = cst.Name(b.base.fsa_db)
     args = _strip_comma(term.call.args)
     if not b.ctx.fsa3:
-        return _fsa2(b, chain, stmt, term, shape, unique, builders)
+        return _fsa2(end)
     if term.name == "get_or_404":
         if b.base.var or builders:
             raise Unsupported(R.GET_AFTER_QUERY_METHODS, "`get_or_404()` after other query methods")
@@ -1029,20 +1028,13 @@ def _fsa(
     return _db_call(db, "paginate", _join_args([cst.Arg(stmt), *keywords]), term)
 
 
-def _fsa2(
-    b: _Builder,
-    chain: Chain,
-    stmt: cst.BaseExpression,
-    term: Step,
-    shape: Shape,
-    unique: bool,
-    builders: Sequence[Step],
-) -> cst.BaseExpression:
+def _fsa2(end: _Ending) -> cst.BaseExpression:
     """Flask-SQLAlchemy 2.x has no ``db.get_or_404``/``db.first_or_404``/``db.paginate``.
 
     ``get_or_404``/``first_or_404`` become the lookup followed by ``or abort(404)``, which is what
     2.x's own methods do; ``paginate`` and ``one_or_404`` have no 2.x form and are reported.
     """
+    b, chain, stmt, term, shape, unique, builders = end.parts()
     assert term.call is not None
     if term.name == "paginate":
         raise Unsupported(

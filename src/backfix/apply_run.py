@@ -7,13 +7,14 @@ after part of the changes was written is :class:`~backfix.exits.Interrupted`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from backfix import console, gitops, interrupts, review_cli, since, verify
 from backfix.codemod import ConfigError
 from backfix.exits import EXIT_ERROR, EXIT_FOUND, EXIT_OK, Failure, Interrupted
+from backfix.flags import GivenFlag, flag_names, flag_values
 from backfix.records import ApplySession
 from backfix.registry import get_codemod
 from backfix.results import FileChange, RunResult
@@ -47,10 +48,9 @@ class ApplyRequest:
     allow_dirty: bool = False
     allow_readonly: bool = False
     no_ledger: bool = False
-    no_logging: bool = False
     no_format: bool = False
-    mode: str | None = None
-    templates: Path | None = None
+    #: the codemod flags given (``--mode``, ``--no-logging``, ``--templates``), see backfix.flags
+    codemod_flags: Mapping[str, GivenFlag] = field(default_factory=dict)
     max_files: int | None = None
     pr_body: Path | None = None
     only: str | None = None
@@ -110,7 +110,7 @@ def plan(request: ApplyRequest, settings: Settings) -> ApplyRun:
         request.exclude,
         request.max_files,
         request.pr_body,
-        request.templates,
+        _templates(request),
     )
     session.only_in, session.since = changed, request.since_ref
     review_cli.check_selection(request.only, request.interactive, request.review.bisect)
@@ -124,22 +124,18 @@ def plan(request: ApplyRequest, settings: Settings) -> ApplyRun:
     return ApplyRun(request, setup, spec, session, result)
 
 
+def _templates(request: ApplyRequest) -> Path | None:
+    given = request.codemod_flags.get("templates")
+    return Path(given.value) if given is not None else None
+
+
 def _codemod(request: ApplyRequest, setup: Setup) -> tuple[CodemodSpec, frozenset[str] | None]:
     """The codemod with its options, and the files changed since ``--since`` (None without)."""
-    given = overrides(request.raw_options, request.mode, request.templates)
-    if request.no_logging:
-        given["log_swallowed"] = False
+    given = {**overrides(request.raw_options, None, None), **flag_values(request.codemod_flags)}
     try:
         cls = get_codemod(request.codemod_id)
         check_options([cls], request.raw_options)
-        check_flags(
-            [cls],
-            {
-                "mode": "--mode" if request.mode else None,
-                "templates": "--templates" if request.templates else None,
-                "log_swallowed": "--no-logging" if request.no_logging else None,
-            },
-        )
+        check_flags([cls], flag_names(request.codemod_flags))
         spec = setup.spec(cls, given)
         changed = since.changed_files(setup.workspace, request.since_ref)
     except ConfigError as exc:

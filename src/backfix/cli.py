@@ -16,11 +16,21 @@ from typing import Any, NoReturn
 
 import click
 
-from backfix import apply_run, console, interrupts, ledger_cli, review_cli, since, verify
+from backfix import (
+    apply_run,
+    console,
+    interrupts,
+    ledger_cli,
+    review_cli,
+    scaffold,
+    since,
+    verify,
+)
 from backfix.codemod import ConfigError
 from backfix.diff import render_diffs
 from backfix.discovery import Workspace
 from backfix.exits import EXIT_ERROR, EXIT_FOUND, EXIT_OK, Failure, Interrupted
+from backfix.flags import GivenFlag, codemod_flag_options, flag_names, flag_values
 from backfix.records import record_scan
 from backfix.registry import all_codemods, get_codemod
 from backfix.results import RunResult
@@ -59,19 +69,6 @@ option_option = click.option(
     multiple=True,
     metavar="KEY=VALUE",
     help="Set a codemod option (overrides [tool.backfix]).",
-)
-
-mode_option = click.option(
-    "--mode",
-    type=click.Choice(["auto", "sync", "async"]),
-    default=None,
-    help="async-queries: target sync 2.0 style or AsyncSession (default: auto).",
-)
-templates_option = click.option(
-    "--templates",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    default=None,
-    help="Folder whose jinja2 templates override the bundled ones.",
 )
 
 
@@ -122,6 +119,26 @@ def list_command() -> None:
 
 @main.command()
 @click.argument("codemod_id", metavar="ID")
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="The checkout to write into (default: the one holding the built-in codemods).",
+)
+def new(codemod_id: str, root: Path | None) -> None:
+    """Scaffold a codemod: its package, templates folder, snapshot cases and docs page."""
+    try:
+        written = scaffold.write_scaffold(
+            root or scaffold.checkout_root(), codemod_id, set(all_codemods())
+        )
+    except ConfigError as exc:
+        raise Failure(str(exc)) from None
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("codemod_id", metavar="ID")
 def describe(codemod_id: str) -> None:
     """Show a codemod's documentation and an example diff."""
     try:
@@ -153,7 +170,7 @@ def describe(codemod_id: str) -> None:
 @click.option("--codemod", "codemod_ids", multiple=True, metavar="ID", help="Only these codemods.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--no-ledger", is_flag=True, help="Do not append this scan to .backfix/ledger.jsonl.")
-@mode_option
+@codemod_flag_options
 @since.option
 def scan(
     paths: tuple[Path, ...],
@@ -163,16 +180,16 @@ def scan(
     codemod_ids: tuple[str, ...],
     fmt: str,
     no_ledger: bool,
-    mode: str | None,
+    codemod_flags: dict[str, GivenFlag],
     since_ref: str | None,
 ) -> None:
     """Count violations per codemod and file. Exit 0 clean, 1 violations, 2 errors."""
     setup = prepare(paths, current_settings())
-    given = overrides(raw_options, mode, None)
+    given = {**overrides(raw_options, None, None), **flag_values(codemod_flags)}
     try:
         classes = [get_codemod(c) for c in codemod_ids] or list(all_codemods().values())
         check_options(classes, raw_options)
-        check_flags(classes, {"mode": "--mode" if mode else None})
+        check_flags(classes, flag_names(codemod_flags))
         specs = [setup.spec(cls, given) for cls in classes]
         changed = since.changed_files(setup.workspace, since_ref)
     except ConfigError as exc:
@@ -224,7 +241,6 @@ def _scan_document(result: RunResult) -> dict[str, Any]:
     "--allow-readonly", is_flag=True, help="Rewrite read-only files too (their mode is kept)."
 )
 @click.option("--no-ledger", is_flag=True, help="Do not append this run to .backfix/ledger.jsonl.")
-@click.option("--no-logging", is_flag=True, help="bare-except: no log call in swallowing handlers.")
 @click.option("--no-format", is_flag=True, help="Leave the changed lines unformatted (no ruff).")
 @click.option(
     "--max-files",
@@ -248,8 +264,7 @@ def _scan_document(result: RunResult) -> dict[str, Any]:
     "--interactive", "-i", is_flag=True, help="Ask about each change before anything is written."
 )
 @click.option("--format", "fmt", type=click.Choice(review_cli.FORMATS), default="text")
-@mode_option
-@templates_option
+@codemod_flag_options
 @since.option
 @verify.options
 def apply(**given: Any) -> None:

@@ -141,3 +141,20 @@ def test_reason_id_is_shown_in_text_sarif_and_ledger() -> None:
     entry = Entry.from_violation(violation)
     assert entry.to_json()["reason_id"] == "print-to-file"
     assert Entry.from_json("no-print", "m.py", entry.to_json()).reason_id == "print-to-file"
+
+
+def test_codemod_flags_come_from_the_options_declarations() -> None:
+    from click.testing import CliRunner
+
+    from backfix.cli import main
+    from backfix.flags import declared_flags
+
+    flags = {spec.flag: spec.option for spec in declared_flags()}
+    assert flags == {"--mode": "mode", "--no-logging": "log_swallowed", "--templates": "templates"}
+    help_text = CliRunner().invoke(main, ["apply", "--help"]).output
+    assert all(flag in help_text for flag in flags)
+    result = CliRunner().invoke(main, ["apply", "move-commits", "--no-logging", "--dry-run"])
+    assert result.exit_code == 2
+    assert "--no-logging does not apply to move-commits (it is an option of bare-except)" in (
+        result.output
+    )

@@ -18,6 +18,13 @@ from backfix.testing import snapshots as harness
 BARE = b"def f():\n    try:\n        g()\n    except:\n        h()\n"
 FIXED = BARE.replace(b"except:", b"except Exception:")
 CLEAN = b"def f():\n    return 1\n"
+CATCH = "bare `except:` also catches KeyboardInterrupt and SystemExit"
+SWALLOW = "bare `except:` silently swallows every exception, KeyboardInterrupt and SystemExit too"
+
+
+def diag(*paths: str, message: str = CATCH) -> bytes:
+    """The pinned diagnostics of BARE (one fixable handler at 4:5) in each of ``paths``."""
+    return "".join(f"{path}:4:5: {message} [fixable]\n" for path in paths).encode()
 
 
 def make_case(root: Path, name: str, files: dict[str, bytes], codemod: str = "bare-except") -> Path:
@@ -39,9 +46,53 @@ def check(case_dir: Path, tmp_path: Path, *, update: bool = False) -> harness.Ca
 
 
 def test_matching_single_file_case_passes(tmp_path: Path) -> None:
-    case_dir = make_case(tmp_path / "s", "ok", {"input.py": BARE, "expected.py": FIXED})
-    report = check(case_dir, tmp_path)
+    files = {"input.py": BARE, "expected.py": FIXED, "diagnostics.txt": diag("input.py")}
+    report = check(make_case(tmp_path / "s", "ok", files), tmp_path)
     assert report.ok, report.summary()
+
+
+def test_diagnostics_are_pinned(tmp_path: Path) -> None:
+    files = {"input.py": BARE, "expected.py": FIXED}
+    report = check(make_case(tmp_path / "s", "none", files), tmp_path)
+    assert "diagnostics differ from diagnostics.txt" in report.summary()
+    assert f"+input.py:4:5: {CATCH} [fixable]" in report.summary()
+    files["diagnostics.txt"] = diag("input.py").replace(b"4:5", b"4:1")
+    report = check(make_case(tmp_path / "s2", "moved", files), tmp_path)
+    assert "-input.py:4:1:" in report.summary() and "+input.py:4:5:" in report.summary()
+
+
+def test_manual_diagnostics_carry_reason_id_and_reason(tmp_path: Path) -> None:
+    source = b"def g():\n    try:\n        yield 1\n    except:\n        close()\n"
+    case_dir = make_case(tmp_path / "s", "noop_yield", {"input.py": source})
+    check(case_dir, tmp_path, update=True)
+    text = (case_dir / "diagnostics.txt").read_text()
+    assert text.startswith(
+        f"input.py:4:5: {CATCH} [manual: handler-around-yield]\n    the `try` body"
+    )
+    assert check(case_dir, tmp_path).ok
+
+
+def test_variants_run_one_input_under_several_option_sets(tmp_path: Path) -> None:
+    swallow = b"def f():\n    try:\n        g()\n    except:\n        pass\n"
+    toml = (
+        b'[[variant]]\nname = "quiet"\noptions = { log_swallowed = false }\n\n'
+        b'[[variant]]\nname = "logged"\n'
+    )
+    case_dir = make_case(tmp_path / "s", "two", {"input.py": swallow, "case.toml": toml})
+    cases = harness.load_cases(case_dir)
+    assert [c.id for c in cases] == ["bare-except/two[quiet]", "bare-except/two[logged]"]
+    for case in cases:
+        report = check_case(case, tmp_path / case.variant, update=True)
+        assert not report.ok and report.written
+    quiet = (case_dir / "expected.quiet.py").read_bytes()
+    assert quiet == swallow.replace(b"except:", b"except Exception:")
+    assert b"logger.exception" in (case_dir / "expected.logged.py").read_bytes()
+    assert (case_dir / "diagnostics.quiet.txt").read_bytes() == diag("input.py", message=SWALLOW)
+    for case in harness.load_cases(case_dir):
+        assert check_case(case, tmp_path / f"again-{case.variant}").ok
+    (case_dir / "expected.other.py").write_bytes(quiet)
+    (stray,) = discover_cases(tmp_path / "s")
+    assert "files of variants case.toml does not declare: ['expected.other.py']" in stray.error
 
 
 def test_wrong_expectation_fails_with_a_diff(tmp_path: Path) -> None:
@@ -80,6 +131,7 @@ def test_update_mode_writes_then_fails_then_passes(tmp_path: Path) -> None:
     report = check(case_dir, tmp_path, update=True)
     assert not report.ok and report.written
     assert (case_dir / "expected.py").read_bytes() == FIXED
+    assert (case_dir / "diagnostics.txt").read_bytes() == diag("input.py")
     assert check(case_dir, tmp_path).ok
 
 
@@ -94,7 +146,8 @@ def test_update_mode_removes_expected_output_that_no_longer_changes(tmp_path: Pa
 def test_update_mode_never_writes_expected_output_for_a_noop_case(tmp_path: Path) -> None:
     case_dir = make_case(tmp_path / "s", "noop_wrong", {"input.py": BARE})
     report = check(case_dir, tmp_path, update=True)
-    assert not report.ok and not report.written
+    assert not report.ok
+    assert report.written == [f"wrote {case_dir / 'diagnostics.txt'}"]  # diagnostics only
     assert not (case_dir / "expected.py").exists()
 
 
@@ -104,6 +157,7 @@ def test_options_from_case_toml(tmp_path: Path) -> None:
         "input.py": swallow,
         "expected.py": swallow.replace(b"except:", b"except Exception:"),
         "case.toml": b"[options]\nlog_swallowed = false\n",
+        "diagnostics.txt": diag("input.py", message=SWALLOW),
     }
     assert check(make_case(tmp_path / "s", "opts", files), tmp_path).ok
 
@@ -116,6 +170,7 @@ def test_folder_case_compares_the_whole_tree(tmp_path: Path) -> None:
         "expected/app/a.py": FIXED,
         "expected/app/b.py": FIXED,
         "case.toml": b'path = "app"\n',
+        "diagnostics.txt": diag("app/a.py", "app/b.py"),
     }
     assert check(make_case(tmp_path / "s", "tree", files), tmp_path).ok
     del files["expected/app/b.py"]
@@ -127,7 +182,7 @@ def test_folder_case_update_writes_only_changed_files(tmp_path: Path) -> None:
     files = {"input/app/a.py": BARE, "input/app/clean.py": CLEAN}
     case_dir = make_case(tmp_path / "s", "tree", files)
     report = check(case_dir, tmp_path, update=True)
-    assert len(report.written) == 1
+    assert len(report.written) == 2  # app/a.py and diagnostics.txt
     assert harness.read_tree(case_dir / "expected") == {"app/a.py": FIXED}
     assert check(case_dir, tmp_path).ok
 
@@ -169,7 +224,12 @@ def test_non_idempotent_codemod_is_caught(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_filename_places_the_single_file(tmp_path: Path) -> None:
-    files = {"input.py": BARE, "expected.py": FIXED, "case.toml": b'filename = "app/jobs.py"\n'}
+    files = {
+        "input.py": BARE,
+        "expected.py": FIXED,
+        "case.toml": b'filename = "app/jobs.py"\n',
+        "diagnostics.txt": diag("app/jobs.py"),
+    }
     case_dir = make_case(tmp_path / "s", "placed", files)
     assert load_case(case_dir).filename == "app/jobs.py"
     assert check(case_dir, tmp_path).ok

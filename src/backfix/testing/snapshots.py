@@ -19,8 +19,17 @@ Layout of a case, ``snapshots/<codemod-id>/<case>/``:
       [options]                      # codemod options, as with ``-o key=value``
       log_swallowed = false
 
+      [[variant]]                    # optional: run the same input under several option sets;
+      name = "sync"                  # each variant has its own expected.<name>.py (or
+      options = { mode = "sync" }    # expected.<name>/) and diagnostics.<name>.txt; its options
+                                     # override [options]; `remaining` may be set per variant
+
   A ``pyproject.toml`` with ``[tool.backfix]`` inside ``input/`` is honoured as the CLI would;
   ``[options]`` override it. A ``README.md`` may describe the case.
+
+* ``diagnostics.txt`` (``diagnostics.<variant>.txt``): what a scan of the input reports, one violation
+  per line as ``path:line:col: message [fixable]`` or ``[manual: <reason-id>]``, the reason indented
+  on the next line, as ruff's ``.snap`` files pin diagnostics. No file means no violation.
 
 Each case runs like ``codemod apply`` would, with the workspace rooted at a temporary copy (no git)
 and one job: the output is compared byte for byte, every changed file must compile, a scan of the input
@@ -30,18 +39,19 @@ second apply over the output must change nothing and leave the same violations (
 Case names starting with ``noop`` must have no expected output. A case with expected output whose
 result equals its input fails: it would test nothing.
 
-Update mode (``pytest --update-snapshots``) writes the actual output as the expected output (and removes
-expected output the codemod no longer produces), then still fails, listing what it wrote, so each change
+Update mode (``pytest --update-snapshots``) writes the actual output as the expected output and the
+actual diagnostics (and removes expected output and diagnostics the codemod no longer produces), then still fails, listing what it wrote, so each change
 is reviewed with ``git diff snapshots/`` before it is accepted.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 import shutil
 import warnings
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -49,13 +59,26 @@ from backfix.codemod import Codemod, ConfigError
 from backfix.config import load_config, tomllib
 from backfix.discovery import Workspace
 from backfix.registry import get_codemod
-from backfix.results import FileError, RunResult
+from backfix.results import FileError, RunResult, Violation
 from backfix.runner import CodemodSpec, RunOptions, run
 
-CASE_TOML_KEYS = frozenset({"options", "path", "filename", "remaining", "expect_errors"})
+CASE_TOML_KEYS = frozenset({"options", "path", "filename", "remaining", "expect_errors", "variant"})
+VARIANT_KEYS = frozenset({"name", "options", "remaining"})
 CASE_ENTRIES = frozenset(
-    {"input.py", "expected.py", "input", "expected", "case.toml", "README.md", "__pycache__"}
+    {
+        "input.py",
+        "expected.py",
+        "input",
+        "expected",
+        "case.toml",
+        "README.md",
+        "__pycache__",
+        "diagnostics.txt",
+    }
 )
+#: per-variant entries: expected.<name>.py, expected.<name>/, diagnostics.<name>.txt
+VARIANT_ENTRY = re.compile(r"(?:expected\.[\w-]+(?:\.py)?|diagnostics\.[\w-]+\.txt)")
+VARIANT_NAME = re.compile(r"[\w-]+")
 #: never part of a compared tree: caches a test run may leave behind.
 IGNORED_PARTS = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"})
 MAX_DIFF_LINES = 200
@@ -79,11 +102,20 @@ class SnapshotCase:
     remaining: int | None = None
     expect_errors: tuple[str, ...] = ()
     error: str = ""
+    #: the ``[[variant]]`` this case runs (empty: the case has no variants)
+    variant: str = ""
 
     @property
     def id(self) -> str:
-        """``<codemod-id>/<case>``, the pytest id."""
-        return f"{self.codemod_id}/{self.name}"
+        """``<codemod-id>/<case>`` (``<codemod-id>/<case>[<variant>]``), the pytest id."""
+        suffix = f"[{self.variant}]" if self.variant else ""
+        return f"{self.codemod_id}/{self.name}{suffix}"
+
+    @property
+    def diagnostics_path(self) -> Path:
+        """``diagnostics.txt`` or ``diagnostics.<variant>.txt`` (which may not exist)."""
+        infix = f".{self.variant}" if self.variant else ""
+        return self.directory / f"diagnostics{infix}.txt"
 
     @property
     def input_path(self) -> Path:
@@ -92,8 +124,9 @@ class SnapshotCase:
 
     @property
     def expected_path(self) -> Path:
-        """``expected.py`` or ``expected/`` (which may not exist)."""
-        return self.directory / ("expected" if self.is_folder else "expected.py")
+        """``expected.py`` or ``expected/`` (``expected.<variant>...``), which may not exist."""
+        infix = f".{self.variant}" if self.variant else ""
+        return self.directory / (f"expected{infix}" if self.is_folder else f"expected{infix}.py")
 
 
 @dataclass
@@ -136,7 +169,7 @@ def discover_cases(root: Path) -> list[SnapshotCase]:
             if case_dir.name in IGNORED_PARTS:
                 continue
             try:
-                cases.append(load_case(case_dir))
+                cases.extend(load_cases(case_dir))
             except SnapshotError as exc:
                 cases.append(
                     SnapshotCase(codemod_dir.name, case_dir.name, case_dir, error=str(exc))
@@ -145,35 +178,22 @@ def discover_cases(root: Path) -> list[SnapshotCase]:
 
 
 def load_case(directory: Path) -> SnapshotCase:
-    """Read one case folder, validating its layout and ``case.toml``."""
+    """Read one case folder without variants (the first variant when it has some)."""
+    return load_cases(directory)[0]
+
+
+def load_cases(directory: Path) -> list[SnapshotCase]:
+    """Read one case folder, validating its layout and ``case.toml``: one case per variant."""
     entries = {p.name for p in directory.iterdir()}
-    unknown = sorted(entries - CASE_ENTRIES)
-    if unknown:
-        raise SnapshotError(f"unexpected entries {unknown} (allowed: {sorted(CASE_ENTRIES)})")
-    single = "input.py" in entries
-    folder = "input" in entries and (directory / "input").is_dir()
-    if single == folder:
-        raise SnapshotError("a case needs exactly one of input.py or input/")
-    if single and "expected" in entries:
-        raise SnapshotError("a single-file case (input.py) cannot have expected/")
-    if folder and "expected.py" in entries:
-        raise SnapshotError("a folder case (input/) cannot have expected.py")
+    folder = _folder_layout(directory, entries)
+    single = not folder
     table = _read_case_toml(directory / "case.toml")
     codemod_id, name = directory.parent.name, directory.name
 
     options = table.get("options", {})
     if not isinstance(options, dict):
         raise SnapshotError("case.toml: [options] must be a table")
-    raw_paths = table.get("path", [])
-    paths = [raw_paths] if isinstance(raw_paths, str) else raw_paths
-    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
-        raise SnapshotError("case.toml: path must be a string or a list of strings")
-    if paths and single:
-        raise SnapshotError("case.toml: path is for folder cases; use filename for input.py")
-    for path in paths:
-        _check_relative(path, "path")
-        if not (directory / "input" / path).exists():
-            raise SnapshotError(f"case.toml: path {path!r} does not exist under input/")
+    paths = _paths(table, directory, single)
     filename = table.get("filename", "input.py")
     if not isinstance(filename, str) or not filename.endswith(".py"):
         raise SnapshotError("case.toml: filename must be a relative path ending in .py")
@@ -198,9 +218,88 @@ def load_case(directory: Path) -> SnapshotCase:
         remaining=remaining,
         expect_errors=tuple(sorted(expect_errors)),
     )
-    if name.startswith("noop") and case.expected_path.exists():
-        raise SnapshotError(f"a noop case must not have {case.expected_path.name}")
-    return case
+    variants = _variants(table, entries)
+    cases = [
+        replace(
+            case,
+            variant=variant_name,
+            options={**options, **variant_options},
+            remaining=variant_remaining if variant_remaining is not None else remaining,
+        )
+        for variant_name, variant_options, variant_remaining in variants
+    ] or [case]
+    for one in cases:
+        if name.startswith("noop") and one.expected_path.exists():
+            raise SnapshotError(f"a noop case must not have {one.expected_path.name}")
+    return cases
+
+
+def _folder_layout(directory: Path, entries: set[str]) -> bool:
+    """True for a folder case (``input/``), False for a single-file one; checks the entries."""
+    unknown = sorted(e for e in entries - CASE_ENTRIES if not VARIANT_ENTRY.fullmatch(e))
+    if unknown:
+        raise SnapshotError(f"unexpected entries {unknown} (allowed: {sorted(CASE_ENTRIES)})")
+    single = "input.py" in entries
+    folder = "input" in entries and (directory / "input").is_dir()
+    if single == folder:
+        raise SnapshotError("a case needs exactly one of input.py or input/")
+    if single and "expected" in entries:
+        raise SnapshotError("a single-file case (input.py) cannot have expected/")
+    if folder and "expected.py" in entries:
+        raise SnapshotError("a folder case (input/) cannot have expected.py")
+    return folder
+
+
+def _paths(table: Mapping[str, Any], directory: Path, single: bool) -> list[str]:
+    """``path`` of case.toml, checked: what --path points at, relative to the input root."""
+    raw_paths = table.get("path", [])
+    paths = [raw_paths] if isinstance(raw_paths, str) else raw_paths
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise SnapshotError("case.toml: path must be a string or a list of strings")
+    if paths and single:
+        raise SnapshotError("case.toml: path is for folder cases; use filename for input.py")
+    for path in paths:
+        _check_relative(path, "path")
+        if not (directory / "input" / path).exists():
+            raise SnapshotError(f"case.toml: path {path!r} does not exist under input/")
+    return paths
+
+
+def _variants(
+    table: Mapping[str, Any], entries: set[str]
+) -> list[tuple[str, dict[str, Any], int | None]]:
+    """The ``[[variant]]`` tables: name, options, remaining; checks names and stray files."""
+    raw = table.get("variant", [])
+    if not isinstance(raw, list) or not all(isinstance(v, dict) for v in raw):
+        raise SnapshotError("case.toml: variant must be an array of tables ([[variant]])")
+    variants: list[tuple[str, dict[str, Any], int | None]] = []
+    for item in raw:
+        unknown = sorted(set(item) - VARIANT_KEYS)
+        if unknown:
+            raise SnapshotError(f"case.toml: unknown variant keys {unknown}")
+        name, options, remaining = item.get("name"), item.get("options", {}), item.get("remaining")
+        if not isinstance(name, str) or not VARIANT_NAME.fullmatch(name):
+            raise SnapshotError(f"case.toml: variant name must be a word, got {name!r}")
+        if not isinstance(options, dict):
+            raise SnapshotError(f"case.toml: options of variant {name!r} must be a table")
+        if remaining is not None and (
+            isinstance(remaining, bool) or not isinstance(remaining, int)
+        ):
+            raise SnapshotError(f"case.toml: remaining of variant {name!r} must be an integer")
+        variants.append((name, options, remaining))
+    names = [name for name, _, _ in variants]
+    if len(set(names)) != len(names):
+        raise SnapshotError("case.toml: variant names must be unique")
+    stray = sorted(
+        e
+        for e in entries - CASE_ENTRIES
+        if VARIANT_ENTRY.fullmatch(e) and e.split(".")[1] not in names
+    )
+    if stray:
+        raise SnapshotError(f"files of variants case.toml does not declare: {stray}")
+    if variants and {"expected.py", "expected", "diagnostics.txt"} & entries:
+        raise SnapshotError("a case with variants has expected.<variant>... files only")
+    return variants
 
 
 def _read_case_toml(path: Path) -> dict[str, Any]:
@@ -317,6 +416,7 @@ def check_case(case: SnapshotCase, workdir: Path, *, update: bool = False) -> Ca
     _write_changes(first, project, problems)
     after = read_tree(project)
 
+    _check_diagnostics(case, scan, report, update)
     problems.extend(_count_problems(case, scan, first))
     problems.extend(_compile_problems(before, after))
     if case.is_folder:
@@ -339,6 +439,33 @@ def check_case(case: SnapshotCase, workdir: Path, *, update: bool = False) -> Ca
             + "; ".join(_describe(v.path, v.line, v.message) for v in second.violations)
         )
     return report
+
+
+def diagnostics_text(violations: Sequence[Violation]) -> str:
+    """What ``diagnostics.txt`` pins: one violation a line, its reason indented below it."""
+    lines: list[str] = []
+    for v in sorted(violations):
+        status = "fixable" if v.fixable else f"manual: {v.reason_id or 'no reason id'}"
+        lines.append(f"{v.path}:{v.line}:{v.col}: {v.message} [{status}]")
+        if not v.fixable:
+            lines.append(f"    {v.reason or 'no reason given'}")
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _check_diagnostics(
+    case: SnapshotCase, scan: RunResult, report: CaseReport, update: bool
+) -> None:
+    actual = diagnostics_text(scan.violations)
+    target = case.diagnostics_path
+    if update:
+        _update_file(case, target, actual.encode() or None, report, allow_noop=True)
+        return
+    expected = target.read_text(encoding="utf-8") if target.exists() else ""
+    if expected != actual:
+        report.problems.append(
+            f"diagnostics differ from {target.name}:\n"
+            + _diff(target.name, expected.encode(), actual.encode())
+        )
 
 
 def _describe(path: str, line: int, message: str) -> str:
@@ -436,12 +563,17 @@ def _compare_single(
 
 
 def _update_file(
-    case: SnapshotCase, target: Path, desired: bytes | None, report: CaseReport
+    case: SnapshotCase,
+    target: Path,
+    desired: bytes | None,
+    report: CaseReport,
+    *,
+    allow_noop: bool = False,
 ) -> None:
     current = target.read_bytes() if target.exists() else None
     if desired == current:
         return
-    if desired is not None and case.name.startswith("noop"):
+    if desired is not None and case.name.startswith("noop") and not allow_noop:
         report.problems.append(
             f"noop case changed by the codemod; not writing {target.name}:\n"
             + _diff(target.name, case.input_path.read_bytes(), desired, "input", "actual")
@@ -449,7 +581,7 @@ def _update_file(
         return
     if desired is None:
         target.unlink()
-        report.written.append(f"removed {target} (the output equals the input)")
+        report.written.append(f"removed {target} (nothing to expect)")
     else:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(desired)
@@ -469,23 +601,7 @@ def _compare_folder(
         problems.append(f"the codemod deleted files: {deleted}")
     changed = {path: data for path, data in after.items() if before.get(path) != data}
     if update:
-        if case.name.startswith("noop") and changed:
-            problems.append(
-                f"noop case changed by the codemod; not writing expected/: {sorted(changed)}"
-            )
-            for path in sorted(changed):
-                problems.append(
-                    _diff(path, before.get(path, b""), changed[path], "input", "actual")
-                )
-            return
-        for path in sorted(set(read_tree(case.expected_path)) - set(changed)):
-            _update_file(case, case.expected_path / path, None, report)
-        for path, data in sorted(changed.items()):
-            _update_file(case, case.expected_path / path, data, report)
-        if case.expected_path.is_dir() and not any(case.expected_path.rglob("*")):
-            shutil.rmtree(case.expected_path)
-        elif case.expected_path.is_dir():
-            _remove_empty_dirs(case.expected_path)
+        _update_folder(case, before, changed, report)
         return
     expected = read_tree(case.expected_path) if case.expected_path.is_dir() else {}
     if case.expected_path.is_dir() and not changed:
@@ -510,6 +626,32 @@ def _compare_folder(
                 f"unexpected new file {path} (not in expected/):\n"
                 + _diff(path, b"", after[path], "none", "actual")
             )
+
+
+def _update_folder(
+    case: SnapshotCase,
+    before: Mapping[str, bytes],
+    changed: Mapping[str, bytes],
+    report: CaseReport,
+) -> None:
+    """Update mode for a folder case: ``expected/`` becomes exactly the changed files."""
+    if case.name.startswith("noop") and changed:
+        report.problems.append(
+            f"noop case changed by the codemod; not writing expected/: {sorted(changed)}"
+        )
+        for path in sorted(changed):
+            report.problems.append(
+                _diff(path, before.get(path, b""), changed[path], "input", "actual")
+            )
+        return
+    for path in sorted(set(read_tree(case.expected_path)) - set(changed)):
+        _update_file(case, case.expected_path / path, None, report)
+    for path, data in sorted(changed.items()):
+        _update_file(case, case.expected_path / path, data, report)
+    if case.expected_path.is_dir() and not any(case.expected_path.rglob("*")):
+        shutil.rmtree(case.expected_path)
+    elif case.expected_path.is_dir():
+        _remove_empty_dirs(case.expected_path)
 
 
 def _remove_empty_dirs(root: Path) -> None:
