@@ -1,0 +1,509 @@
+"""Per-file facts: sessionless service classes, their singletons, and how module-level names are used.
+
+Names are resolved through LibCST's scope analysis: a reference is an access of the module-level
+binding (an import or an assignment), never a local variable that happens to share its name.
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+from libcst.metadata import (
+    Assignment,
+    GlobalScope,
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+    ScopeProvider,
+)
+
+from backfix.cst_utils import dotted, last_name
+
+from .model import (
+    ATTR_ASSIGN,
+    BASE,
+    CALL,
+    METHOD_CALL,
+    VALUE,
+    FileData,
+    Function,
+    Origin,
+    Param,
+    Reference,
+    Service,
+    Singleton,
+)
+
+#: methods only a database session has (``get``/``add``/``delete`` alone are too common to tell)
+SESSION_METHODS = frozenset(
+    {
+        "query",
+        "execute",
+        "scalars",
+        "scalar",
+        "commit",
+        "flush",
+        "refresh",
+        "rollback",
+        "add_all",
+        "merge",
+        "expunge",
+        "begin_nested",
+    }
+)
+#: methods that change a container kept on the instance
+MUTATORS = frozenset(
+    {"append", "extend", "update", "add", "pop", "clear", "setdefault", "insert", "remove"}
+)
+ROUTE_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "options", "head", "api_route", "route", "websocket"}
+)
+SESSION_TYPE = re.compile(r"Session")
+SESSION_DEPENDENCY = re.compile(r"(?:^|\.)get_(?:async_)?(?:db|session|db_session)$")
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def _is_none(node: cst.BaseExpression | None) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+def _self_attr(node: cst.BaseExpression, self_name: str) -> str:
+    """``attr`` when ``node`` is ``self.attr``."""
+    if (
+        isinstance(node, cst.Attribute)
+        and isinstance(node.value, cst.Name)
+        and node.value.value == self_name
+    ):
+        return node.attr.value
+    return ""
+
+
+class _MethodScan(cst.CSTVisitor):
+    """What one method does with ``self``: session calls, assignments, stored state."""
+
+    def __init__(self, self_name: str) -> None:
+        self.self_name = self_name
+        self.session_calls: dict[str, str] = {}
+        self.assigned: dict[str, bool] = {}  # attr -> only ever None
+        self.mutated: set[str] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not isinstance(node.func, cst.Attribute):
+            return
+        attr = _self_attr(node.func.value, self.self_name)
+        if attr and node.func.attr.value in SESSION_METHODS:
+            self.session_calls.setdefault(attr, node.func.attr.value)
+        if attr and node.func.attr.value in MUTATORS:
+            self.mutated.add(attr)
+
+    def _target(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        attr = _self_attr(target, self.self_name)
+        if attr:
+            self.assigned[attr] = self.assigned.get(attr, True) and _is_none(value)
+        elif isinstance(target, cst.Subscript):
+            inner = _self_attr(target.value, self.self_name)
+            if inner:
+                self.mutated.add(inner)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._target(element.value, None)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._target(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._target(node.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._target(node.target, None)
+
+
+def _first_param(function: cst.FunctionDef) -> str:
+    params = function.params.params or function.params.posonly_params
+    return params[0].name.value if params else ""
+
+
+def _class_attributes(stmt: cst.SimpleStatementLine) -> dict[str, bool]:
+    """Class attributes a statement defines → whether the value is None (or absent)."""
+    found: dict[str, bool] = {}
+    for small in stmt.body:
+        if isinstance(small, cst.Assign):
+            for target in small.targets:
+                if isinstance(target.target, cst.Name):
+                    found[target.target.value] = _is_none(small.value)
+        elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+            found[small.target.value] = small.value is None or _is_none(small.value)
+    return found
+
+
+def scan_service(node: cst.ClassDef) -> Service | None:
+    """The class as a sessionless service, or None when no session attribute is left unset."""
+    calls: dict[str, str] = {}
+    assigned: dict[str, bool] = {}
+    stored: set[str] = set()
+    init: cst.FunctionDef | None = None
+    class_attrs: dict[str, bool] = {}
+    methods: set[str] = set()
+    for stmt in node.body.body:
+        if isinstance(stmt, cst.FunctionDef):
+            methods.add(stmt.name.value)
+            if stmt.name.value == "__init__":
+                init = stmt
+            scan = _MethodScan(_first_param(stmt))
+            stmt.visit(scan)
+            for attr, method in scan.session_calls.items():
+                calls.setdefault(attr, method)
+            for attr, only_none in scan.assigned.items():
+                assigned[attr] = assigned.get(attr, True) and only_none
+            if stmt.name.value != "__init__":
+                stored |= set(scan.assigned) | scan.mutated
+        elif isinstance(stmt, cst.SimpleStatementLine):
+            class_attrs.update(_class_attributes(stmt))
+    unset = tuple(
+        attr
+        for attr in calls
+        if assigned.get(attr, True) and class_attrs.get(attr, True) and attr not in methods
+    )
+    if not unset:
+        return None
+    params: tuple[str, ...] = ()
+    if init is not None:
+        every = [*init.params.posonly_params, *init.params.params, *init.params.kwonly_params]
+        params = tuple(p.name.value for p in every[1:])
+        if isinstance(init.params.star_arg, cst.Param) or init.params.star_kwarg is not None:
+            params += ("*",)
+    return Service(
+        name=node.name.value,
+        line=0,
+        attr=unset[0],
+        method=calls[unset[0]],
+        has_init=init is not None,
+        init_params=params,
+        bases=tuple(dotted(b.value) or _code(b.value) for b in node.bases),
+        state_line=int(bool(stored - set(unset))),
+        attrs=unset,
+    )
+
+
+def _depends_target(node: cst.BaseExpression | None) -> str:
+    """The dotted callee of ``Depends(x)`` / ``Security(x)``, searched inside ``node``."""
+    if node is None:
+        return ""
+    if isinstance(node, cst.Call) and last_name(node.func) in {"Depends", "Security"}:
+        return dotted(node.args[0].value) if node.args else ""
+    if isinstance(node, cst.Subscript):
+        for element in node.slice:
+            if isinstance(element.slice, cst.Index):
+                found = _depends_target(element.slice.value)
+                if found:
+                    return found
+    return ""
+
+
+def _param(param: cst.Param) -> Param:
+    annotation = param.annotation.annotation if param.annotation is not None else None
+    return Param(
+        name=param.name.value,
+        annotation=_code(annotation) if annotation is not None else "",
+        default=_code(param.default) if param.default is not None else "",
+        depends=_depends_target(param.default) or _depends_target(annotation),
+        has_default=param.default is not None,
+    )
+
+
+def _route_kind(function: cst.FunctionDef, framework: str) -> str:
+    for decorator in function.decorators:
+        target = decorator.decorator
+        if isinstance(target, cst.Call):
+            target = target.func
+        if isinstance(target, cst.Attribute) and target.attr.value in ROUTE_METHODS:
+            return framework or "fastapi"
+    return ""
+
+
+def is_session_param(param: Param) -> bool:
+    """Whether a parameter may be a database session (by its type or its dependency).
+
+    A first sieve: the plan confirms the type (an alias is followed to what it names).
+    """
+    if param.annotation and SESSION_TYPE.search(param.annotation):
+        return True
+    return bool(param.depends and SESSION_DEPENDENCY.search(param.depends))
+
+
+class _Functions:
+    """Facts of the functions references sit in, built once per function."""
+
+    def __init__(self, framework: str) -> None:
+        self.framework = framework
+        self.cache: dict[int, Function] = {}
+
+    def of(self, node: cst.FunctionDef, qualname: str, wrapper: MetadataWrapper) -> Function:
+        if id(node) not in self.cache:
+            pos = wrapper.resolve(PositionProvider)[node.name]
+            every = [
+                *node.params.posonly_params,
+                *node.params.params,
+                *node.params.kwonly_params,
+            ]
+            self.cache[id(node)] = Function(
+                qualname=qualname,
+                line=pos.start.line,
+                col=pos.start.column,
+                route=_route_kind(node, self.framework),
+                params=tuple(_param(p) for p in every),
+                locals=frozenset(_bound_in(node)),
+            )
+        return self.cache[id(node)]
+
+
+def _bound_in(function: cst.FunctionDef) -> set[str]:
+    from backfix.bindings import bound_names
+
+    return set(bound_names(function.body)) | {
+        p.name.value
+        for p in [
+            *function.params.posonly_params,
+            *function.params.params,
+            *function.params.kwonly_params,
+        ]
+    }
+
+
+class _Analysis:
+    """One file's analysis."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        self.module = self.wrapper.module
+        self.parents = self.wrapper.resolve(ParentNodeProvider)
+        self.positions = self.wrapper.resolve(PositionProvider)
+        scopes = self.wrapper.resolve(ScopeProvider)
+        self.scope = next(s for s in scopes.values() if isinstance(s, GlobalScope))
+        self.origins: dict[str, Origin] = {}
+        self.imports_flask = False
+        framework = ""
+        for stmt in self.module.body:
+            for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+                framework = self._record_import(small) or framework
+        self.functions = _Functions(framework)
+
+    def _record_import(self, small: cst.BaseSmallStatement) -> str:
+        framework = ""
+        if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+            module = dotted(small.module) if small.module is not None else ""
+            framework = _framework_of(module)
+            for alias in small.names:
+                local = alias.evaluated_alias or alias.evaluated_name
+                self.origins[local] = Origin(
+                    "from", module, alias.evaluated_name, len(small.relative)
+                )
+        elif isinstance(small, cst.Import):
+            for alias in small.names:
+                name = alias.evaluated_name
+                framework = _framework_of(name) or framework
+                local = alias.evaluated_alias or name.split(".")[0]
+                self.origins[local] = Origin("import", name if alias.asname else local)
+        if framework == "flask":
+            self.imports_flask = True
+        return framework
+
+    def services(self) -> tuple[list[Service], list[Singleton]]:
+        services: list[Service] = []
+        singletons: list[Singleton] = []
+        for stmt in self.module.body:
+            if isinstance(stmt, cst.ClassDef):
+                found = scan_service(stmt)
+                if found is not None:
+                    line = self.positions[stmt.name].start.line
+                    services.append(Service(**{**found.__dict__, "line": line}))
+        names = {s.name for s in services}
+        for stmt in self.module.body:
+            if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+                continue
+            small = stmt.body[0]
+            if (
+                isinstance(small, cst.Assign)
+                and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Name)
+                and isinstance(small.value, cst.Call)
+                and isinstance(small.value.func, cst.Name)
+                and small.value.func.value in names
+            ):
+                pos = self.positions[stmt].start
+                singletons.append(
+                    Singleton(
+                        name=small.targets[0].target.value,
+                        class_name=small.value.func.value,
+                        line=pos.line,
+                        col=pos.column,
+                        has_args=bool(small.value.args),
+                        snippet=" ".join(_code(small).split()),
+                    )
+                )
+        return services, singletons
+
+    def references(self, wanted: set[str]) -> list[Reference]:
+        found: list[Reference] = []
+        for assignment in self.scope.assignments:
+            if assignment.name not in wanted or not isinstance(assignment, Assignment):
+                continue
+            for access in assignment.references:
+                node = access.node
+                if isinstance(node, cst.Name):
+                    found.append(self._reference(node))
+        return sorted(found, key=lambda r: (r.line, r.col))
+
+    def _enclosing(self, node: cst.CSTNode) -> Function | None:
+        chain: list[cst.FunctionDef | cst.ClassDef] = []
+        current = self.parents.get(node)
+        innermost: cst.FunctionDef | None = None
+        while current is not None:
+            if isinstance(current, (cst.FunctionDef, cst.ClassDef)):
+                chain.append(current)
+                if innermost is None and isinstance(current, cst.FunctionDef):
+                    innermost = current
+            current = self.parents.get(current)
+        if innermost is None:
+            return None
+        names = [c.name.value for c in reversed(chain[chain.index(innermost) :])]
+        return self.functions.of(innermost, ".".join(names), self.wrapper)
+
+    def _reference(self, node: cst.Name) -> Reference:
+        pos = self.positions[node].start
+        parent = self.parents.get(node)
+        kind, attr = VALUE, ""
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            attr = dotted(parent).split(".", 1)[1] if dotted(parent) else parent.attr.value
+            grand = self.parents.get(parent)
+            if isinstance(grand, cst.Call) and grand.func is parent:
+                kind = METHOD_CALL
+            elif isinstance(grand, (cst.AssignTarget, cst.AugAssign, cst.Del)) or (
+                isinstance(grand, cst.AnnAssign) and grand.target is parent
+            ):
+                kind = ATTR_ASSIGN
+            else:
+                outer: cst.CSTNode = parent
+                while isinstance(self.parents.get(outer), cst.Attribute):
+                    outer = self.parents[outer]
+                attr = dotted(outer).split(".", 1)[1] if dotted(outer) else attr
+        elif isinstance(parent, cst.Call) and parent.func is node:
+            kind = CALL
+        elif isinstance(parent, cst.Arg) and isinstance(self.parents.get(parent), cst.ClassDef):
+            kind = BASE
+        return Reference(node.value, kind, pos.line, pos.column, attr, self._enclosing(node))
+
+    def session_params(self) -> list[tuple[Function, Param]]:
+        found: list[tuple[Function, Param]] = []
+        for node in _all_functions(self.module):
+            if not _route_kind(node, "fastapi"):
+                continue
+            function = self.functions.of(node, node.name.value, self.wrapper)
+            found.extend((function, p) for p in function.params if is_session_param(p))
+        return found
+
+    def local_definitions(self) -> None:
+        for stmt in self.module.body:
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                self.origins.setdefault(stmt.name.value, Origin("local"))
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    targets: list[cst.BaseExpression] = []
+                    if isinstance(small, cst.Assign):
+                        targets = [t.target for t in small.targets]
+                    elif isinstance(small, cst.AnnAssign):
+                        targets = [small.target]
+                    for target in targets:
+                        if isinstance(target, cst.Name):
+                            self.origins.setdefault(target.value, Origin("local"))
+
+    def aliases(self) -> tuple[tuple[str, str], ...]:
+        """``Alias = Annotated[T, ...]`` at module level: (alias, code of T)."""
+        found: list[tuple[str, str]] = []
+        for stmt in self.module.body:
+            for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+                target: cst.BaseExpression | None = None
+                if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                    target = small.targets[0].target
+                elif isinstance(small, cst.AnnAssign):
+                    target = small.target
+                value = getattr(small, "value", None)
+                if (
+                    isinstance(target, cst.Name)
+                    and isinstance(value, cst.Subscript)
+                    and last_name(value.value) == "Annotated"
+                    and isinstance(value.slice[0].slice, cst.Index)
+                ):
+                    found.append((target.value, _code(value.slice[0].slice.value)))
+        return tuple(found)
+
+    def exported(self) -> tuple[str, ...]:
+        for stmt in self.module.body:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for small in stmt.body:
+                if (
+                    isinstance(small, cst.Assign)
+                    and any(dotted(t.target) == "__all__" for t in small.targets)
+                    and isinstance(small.value, (cst.List, cst.Tuple))
+                ):
+                    return tuple(
+                        e.value.evaluated_value
+                        for e in small.value.elements
+                        if isinstance(e.value, cst.SimpleString)
+                        and isinstance(e.value.evaluated_value, str)
+                    )
+        return ()
+
+
+def _framework_of(module: str) -> str:
+    top = module.split(".")[0]
+    if top in {"flask", "flask_sqlalchemy", "flask_restx", "flask_restful"}:
+        return "flask"
+    if top in {"fastapi", "starlette"}:
+        return "fastapi"
+    return ""
+
+
+def _all_functions(module: cst.Module) -> list[cst.FunctionDef]:
+    found: list[cst.FunctionDef] = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            found.append(node)
+
+    module.visit(Collect())
+    return found
+
+
+def analyze_module(module: cst.Module) -> FileData:
+    """Every fact inject-session's plan needs from one file."""
+    analysis = _Analysis(module)
+    services, singletons = analysis.services()
+    analysis.local_definitions()
+    wanted = {s.name for s in singletons} | {s.name for s in services}
+    wanted |= {
+        local for local, origin in analysis.origins.items() if origin.kind in {"from", "import"}
+    }
+    references = analysis.references(wanted)
+    used = {r.local for r in references}
+    return FileData(
+        module_names=frozenset(analysis.origins),
+        services=tuple(services),
+        singletons=tuple(singletons),
+        origins=tuple(
+            (name, origin)
+            for name, origin in analysis.origins.items()
+            if origin.kind == "local" or name in used or origin.kind == "from"
+        ),
+        references=tuple(references),
+        session_params=tuple(analysis.session_params()),
+        imports_flask=analysis.imports_flask,
+        aliases=analysis.aliases(),
+        exported=analysis.exported(),
+    )

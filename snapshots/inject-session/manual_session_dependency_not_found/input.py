@@ -1,0 +1,21 @@
+from fastapi import APIRouter
+
+from app.models import Job
+
+router = APIRouter()
+
+
+class JobService:
+    def __init__(self):
+        self.db = None
+
+    def open_jobs(self):
+        return self.db.query(Job).filter(Job.open).all()
+
+
+job_service = JobService()
+
+
+@router.get("/jobs")
+def list_jobs():
+    return job_service.open_jobs()

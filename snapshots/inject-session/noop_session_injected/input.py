@@ -1,0 +1,20 @@
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from app.db import get_db
+from app.models import Job
+
+router = APIRouter()
+
+
+class JobService:
+    def __init__(self, db: Session):
+        self.db = db
+
+    def open_jobs(self):
+        return self.db.query(Job).filter(Job.open).all()
+
+
+@router.get("/jobs")
+def list_jobs(db: Session = Depends(get_db)):
+    return JobService(db).open_jobs()
