@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from backfix.codemod import ManualReview
+
 from . import reasons as R
 from .model import ASYNC
 
@@ -124,13 +126,8 @@ USE_VALUE, USE_ITER, USE_IN_ARG, USE_STATEMENT, USE_STMT_ONLY = (
 )
 
 
-class Unsupported(Exception):
+class Unsupported(ManualReview):
     """The chain cannot be rewritten faithfully; the message is the reason shown to the user."""
-
-    def __init__(self, reason_id: str, message: str) -> None:
-        super().__init__(message)
-        #: the reason's stable id (see reasons.py)
-        self.reason_id = reason_id
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from backfix.codemod import Plan, ProjectContext
+from backfix.codemod import ManualReview, Plan, ProjectContext
 from backfix.cst_utils import last_name
 from backfix.results import FileFacts, Violation
 from backfix.source import SourceFile
@@ -41,15 +41,6 @@ SESSION_TYPES = frozenset({"Session", "AsyncSession", "scoped_session", "async_s
 #: how deep re-exports (``from .export import export_service`` in a package ``__init__``) are followed
 MAX_REEXPORTS = 5
 Key = tuple[str, str]
-
-
-class Manual(Exception):
-    """A singleton that must be fixed by hand: ``reason_id`` and a sentence saying why."""
-
-    def __init__(self, reason_id: str, reason: str) -> None:
-        super().__init__(reason)
-        self.reason_id = reason_id
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -205,7 +196,7 @@ class Planner:
             target_data = self.index.data.get(target)
             if target_data is not None and name in target_data.module_names:
                 if self.index.resolve(target, name) != want:
-                    raise Manual(
+                    raise ManualReview(
                         reasons.NAME_TAKEN,
                         f"`{name}` in {target} already means something else than in {source}",
                     )
@@ -238,7 +229,7 @@ class Planner:
     # -- one singleton -----------------------------------------------------------------------------
 
     def plan_singleton(self, path: str, singleton: Singleton, service: Service) -> SingletonPlan:
-        """Edits for one singleton; raises Manual."""
+        """Edits for one singleton; raises ManualReview."""
         data = self.index.data[path]
         key = (path, singleton.name)
         class_key = (path, service.name)
@@ -273,7 +264,7 @@ class Planner:
                     continue
                 full = f"{imported.module}.{reference.attr}"
                 if full == f"{module}.{key[1]}" or full.startswith(f"{module}.{key[1]}."):
-                    raise Manual(
+                    raise ManualReview(
                         reasons.USED_AS_VALUE,
                         f"{user}:{reference.line} reaches `{key[1]}` through its module",
                     )
@@ -289,36 +280,42 @@ class Planner:
     ) -> None:
         flask = [p for p in sorted({path, *users}) if self.index.data[p].imports_flask]
         if flask:
-            raise Manual(
+            raise ManualReview(
                 reasons.FLASK_APP,
                 f"{flask[0]} is a Flask module: Flask-SQLAlchemy's `db.session` is already "
                 f"request-scoped, so `{service.name}` can use it instead of `self.{service.attr}`",
             )
         if len(service.attrs) > 1:
             names = ", ".join(f"`self.{a}`" for a in service.attrs)
-            raise Manual(reasons.SEVERAL_ATTRIBUTES, f"`{service.name}` uses {names} as sessions")
+            raise ManualReview(
+                reasons.SEVERAL_ATTRIBUTES, f"`{service.name}` uses {names} as sessions"
+            )
         if singleton.has_args or service.init_params:
-            raise Manual(
+            raise ManualReview(
                 reasons.CONSTRUCTOR_PARAMETERS,
                 f"`{service.name}.__init__` takes other arguments; the call sites cannot build it "
                 "from the session alone",
             )
         if not service.has_init and [b for b in service.bases if b != "object"]:
-            raise Manual(
+            raise ManualReview(
                 reasons.INHERITANCE,
                 f"`{service.name}` inherits `__init__` from {', '.join(service.bases)}",
             )
         if service.state_line:
-            raise Manual(
+            raise ManualReview(
                 reasons.KEEPS_STATE,
                 f"`{service.name}` stores state on the instance outside `__init__`; one instance "
                 "per call would lose what the singleton kept between requests",
             )
         for user in sorted(users):
             if singleton.name in self.index.data[user].exported and user != path:
-                raise Manual(reasons.USED_AS_VALUE, f"{user} lists `{singleton.name}` in `__all__`")
+                raise ManualReview(
+                    reasons.USED_AS_VALUE, f"{user} lists `{singleton.name}` in `__all__`"
+                )
         if singleton.name in data.exported:
-            raise Manual(reasons.USED_AS_VALUE, f"{path} lists `{singleton.name}` in `__all__`")
+            raise ManualReview(
+                reasons.USED_AS_VALUE, f"{path} lists `{singleton.name}` in `__all__`"
+            )
 
     def _check_class_uses(self, path: str, singleton: Singleton, class_key: Key) -> None:
         for user, data in sorted(self.index.data.items()):
@@ -329,12 +326,12 @@ class Planner:
                 if reference.local not in locals_:
                     continue
                 if reference.kind == BASE:
-                    raise Manual(
+                    raise ManualReview(
                         reasons.INHERITANCE,
                         f"{user}:{reference.line} subclasses `{class_key[1]}`",
                     )
                 if reference.kind == CALL and (user, reference.line) != (path, singleton.line):
-                    raise Manual(
+                    raise ManualReview(
                         reasons.INSTANTIATED_ELSEWHERE,
                         f"{user}:{reference.line} builds a `{class_key[1]}()` without a session",
                     )
@@ -344,7 +341,7 @@ class Planner:
     ) -> None:
         data = self.index.data[user]
         if class_name in data.module_names and self.index.resolve(user, class_name) != class_key:
-            raise Manual(
+            raise ManualReview(
                 reasons.NAME_TAKEN, f"`{class_name}` in {user} already means something else"
             )
         origin = data.origin_of(local)
@@ -357,39 +354,39 @@ class Planner:
         """Rewrite one use; returns (file, annotation) of the session it used, if typed."""
         where = f"{user}:{reference.line}"
         if reference.kind == ATTR_ASSIGN:
-            raise Manual(
+            raise ManualReview(
                 reasons.CONFIGURED_ELSEWHERE,
                 f"{where} sets `{reference.local}.{reference.attr}`: the code configures the "
                 "singleton itself",
             )
         if reference.kind != METHOD_CALL:
-            raise Manual(
+            raise ManualReview(
                 reasons.USED_AS_VALUE,
                 f"{where} uses `{reference.local}` as a value, not to call a method",
             )
         function = reference.function
         if function is None:
-            raise Manual(reasons.CALL_OUTSIDE_ROUTE, f"{where} calls it at import time")
+            raise ManualReview(reasons.CALL_OUTSIDE_ROUTE, f"{where} calls it at import time")
         session = next((p for p in function.params if self.is_session(user, p)), None)
         edits = result.file(user)
         if session is not None:
             edits.replacements[(reference.line, reference.col)] = f"{class_name}({session.name})"
             return self.session_type(user, session.annotation) if session.annotation else None
         if function.route != "fastapi":
-            raise Manual(
+            raise ManualReview(
                 reasons.CALL_OUTSIDE_ROUTE,
                 f"{where} calls it in `{function.qualname}`, which is not a route and has no "
                 "session",
             )
         form = self.form_for(user)
         if form is None:
-            raise Manual(
+            raise ManualReview(
                 reasons.DEPENDENCY_NOT_FOUND,
                 f"no route in the project takes a session through `Depends(...)` to copy into "
                 f"`{function.qualname}` ({where})",
             )
         if form.param.name in function.locals:
-            raise Manual(
+            raise ManualReview(
                 reasons.NAME_TAKEN,
                 f"`{function.qualname}` ({where}) already uses the name `{form.param.name}`",
             )
@@ -485,7 +482,7 @@ def plan_project(
         try:
             _check_unanalysed(project, unanalysed, singleton)
             outcome = planner.plan_singleton(path, singleton, service)
-        except Manual as manual:
+        except ManualReview as manual:
             plan.violations.append(
                 _violation(codemod_id, source, singleton, service, manual.reason_id, manual.reason)
             )
@@ -501,7 +498,7 @@ def _check_unanalysed(project: ProjectContext, paths: list[str], singleton: Sing
     name = singleton.name.encode()
     for path in paths:
         if name in (project.read(path) or b""):
-            raise Manual(
+            raise ManualReview(
                 reasons.USED_AS_VALUE,
                 f"{path} names `{singleton.name}` but could not be analysed",
             )

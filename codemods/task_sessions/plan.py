@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from backfix.codemod import Plan, ProjectContext
+from backfix.codemod import ManualReview, Plan, ProjectContext
 from backfix.results import FileFacts, Violation
 
 from . import reasons
@@ -63,15 +63,6 @@ REPORTED: dict[str, tuple[str, str]] = {
 }
 
 
-class Manual(Exception):
-    """A hand-off that stays for manual review."""
-
-    def __init__(self, reason_id: str, reason: str) -> None:
-        super().__init__(reason)
-        self.reason_id = reason_id
-        self.reason = reason
-
-
 @dataclass(frozen=True)
 class Source:
     """Where a request's session comes from: the dependency, and how it opens the session."""
@@ -97,7 +88,7 @@ class Group:
 
     target: Target
     members: list[tuple[str, HandOff, Source]] = field(default_factory=list)
-    manual: list[tuple[str, HandOff, Manual]] = field(default_factory=list)
+    manual: list[tuple[str, HandOff, ManualReview]] = field(default_factory=list)
 
 
 def plan_project(
@@ -130,21 +121,21 @@ class _Planner:
     # -- one hand-off ------------------------------------------------------------------------------
     def add(self, path: str, hand_off: HandOff) -> None:
         if hand_off.kind == FLASK_THREAD:
-            self._report(path, hand_off, Manual(*REPORTED[FLASK_THREAD]))
+            self._report(path, hand_off, ManualReview(*REPORTED[FLASK_THREAD]))
             return
         param = self._session_param(path, hand_off)
         if param is None:
             return
         try:
             source = self._source(path, param)
-        except Manual as manual:
+        except ManualReview as manual:
             if self._is_session(param, None):
                 self._report(path, hand_off, manual)
             return
         if source is None or not self._is_session(param, source):
             return
         if hand_off.kind != ADD_TASK:
-            self._report(path, hand_off, Manual(*REPORTED[hand_off.kind]))
+            self._report(path, hand_off, ManualReview(*REPORTED[hand_off.kind]))
             return
         self._add_task(path, hand_off, source)
 
@@ -152,7 +143,7 @@ class _Planner:
         assert hand_off.call is not None
         try:
             target = self._target(path, hand_off)
-        except Manual as manual:
+        except ManualReview as manual:
             self._report(path, hand_off, manual)
             return
         key = (target.path, target.function.name)
@@ -201,7 +192,7 @@ class _Planner:
         assert call is not None
         definition = self.index.resolve(path, call.callee)
         if definition is None or definition[1] not in self.index.data[definition[0]].functions:
-            raise Manual(
+            raise ManualReview(
                 reasons.TASK_NOT_FOUND,
                 f"the task `{call.callee}` is not a function defined in this project, so it cannot "
                 "be changed to open its own session",
@@ -209,7 +200,7 @@ class _Planner:
         function = self.index.data[definition[0]].functions[definition[1]]
         param = _supplied(function, call, hand_off.session)
         if param is None or call.starred or function.variadic:
-            raise Manual(
+            raise ManualReview(
                 reasons.TASK_SIGNATURE,
                 f"which parameter of `{function.name}` receives the session is not clear "
                 "(`*args`/`**kwargs`, or more arguments than parameters)",
@@ -217,7 +208,7 @@ class _Planner:
         return Target(definition[0], function, param)
 
     def _report(
-        self, path: str, hand_off: HandOff, manual: Manual, *, fixable: bool = False
+        self, path: str, hand_off: HandOff, manual: ManualReview, *, fixable: bool = False
     ) -> None:
         self.violations.append(
             Violation(
@@ -250,7 +241,7 @@ class _Planner:
                 raise _shared(group.manual[0])
             drops = self._caller_drops(group)
             fix = self._task_fix(group)
-        except Manual as manual:
+        except ManualReview as manual:
             for path, hand_off, _ in group.members:
                 self._report(path, hand_off, manual)
             for path, hand_off, own in group.manual:
@@ -260,7 +251,7 @@ class _Planner:
             self.drops[path].append(drop)
         self.tasks[group.target.path].append(fix)
         for path, hand_off, _ in group.members:
-            self._report(path, hand_off, Manual("", ""), fixable=True)
+            self._report(path, hand_off, ManualReview("", ""), fixable=True)
 
     def _caller_drops(self, group: Group) -> list[tuple[str, DropArgument]]:
         """Every call of the task that passes the session, each to lose that argument."""
@@ -289,7 +280,7 @@ class _Planner:
         target = group.target
         sources = {(s.path, s.name): s for _, _, s in group.members}
         if len({s.factory.code for s in sources.values()}) > 1:
-            raise Manual(
+            raise ManualReview(
                 reasons.TASK_SHAPES_DIFFER,
                 f"`{target.function.name}` is handed sessions of different dependencies "
                 f"({', '.join(sorted(s.dependency for s in sources.values()))}); which one it "
@@ -297,7 +288,7 @@ class _Planner:
             )
         source = next(iter(sources.values()))
         if source.factory.is_async and not target.function.is_async:
-            raise Manual(
+            raise ManualReview(
                 reasons.ASYNC_FACTORY_IN_SYNC_TASK,
                 f"`{source.dependency}` opens an async session, but `{target.function.name}` is "
                 "not `async def`; make it a coroutine first",
@@ -324,7 +315,7 @@ class _Planner:
             return need
         if same_binding(self.index, need, path, name):
             return None
-        raise Manual(
+        raise ManualReview(
             reasons.FACTORY_NAME_TAKEN,
             f"the task's module already uses the name `{name}` for something else, so "
             f"`{source.factory.code}` cannot be opened there under that name",
@@ -356,7 +347,7 @@ def _check_other_caller(call: CallSite, target: Target, path: str) -> None:
     name = target.function.name
     where = f"{path}:{call.line}"
     if not call.via_task:
-        raise Manual(
+        raise ManualReview(
             reasons.REQUEST_TIME_CALLER,
             f"`{name}` is also called directly with a session ({where}); that caller's session "
             "would no longer be used, so its changes and the task's would split",
@@ -367,7 +358,7 @@ def _check_other_caller(call: CallSite, target: Target, path: str) -> None:
         else dict(call.keywords).get(target.param.name, "")
     )
     if call.starred or not passed:
-        raise Manual(
+        raise ManualReview(
             reasons.TASK_SIGNATURE,
             f"`{name}` is also handed a session at {where} in a form the tool cannot drop",
         )
@@ -383,39 +374,39 @@ def _message(hand_off: HandOff) -> str:
     )
 
 
-def _no_factory(dependency: str, why: str) -> Manual:
-    return Manual(
+def _no_factory(dependency: str, why: str) -> ManualReview:
+    return ManualReview(
         reasons.FACTORY_NOT_FOUND,
         f"cannot tell how the session dependency `{dependency}` opens its session: {why}",
     )
 
 
-def _used_after(hand_off: HandOff) -> Manual:
-    return Manual(
+def _used_after(hand_off: HandOff) -> ManualReview:
+    return ManualReview(
         reasons.SESSION_USED_AFTER,
         f"the route keeps using `{hand_off.session}` after handing it to the task; the task would "
         "no longer see the route's later changes on that session",
     )
 
 
-def _differ(target: Target, first: Target) -> Manual:
-    return Manual(
+def _differ(target: Target, first: Target) -> ManualReview:
+    return ManualReview(
         reasons.TASK_SHAPES_DIFFER,
         f"`{target.function.name}` receives the session in `{target.param.name}` here and in "
         f"`{first.param.name}` elsewhere",
     )
 
 
-def _shared(first: tuple[str, HandOff, Manual]) -> Manual:
+def _shared(first: tuple[str, HandOff, ManualReview]) -> ManualReview:
     path, hand_off, manual = first
-    return Manual(
+    return ManualReview(
         manual.reason_id,
         f"another hand-off of the same task ({path}:{hand_off.line}) stays manual: {manual.reason}",
     )
 
 
-def _as_value(target: Target, path: str, line: int) -> Manual:
-    return Manual(
+def _as_value(target: Target, path: str, line: int) -> ManualReview:
+    return ManualReview(
         reasons.TASK_USED_AS_VALUE,
         f"`{target.function.name}` is also used as a value ({path}:{line}), where the tool cannot "
         "see which arguments it gets",

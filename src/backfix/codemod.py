@@ -45,6 +45,17 @@ FactsT = TypeVar("FactsT", default=Any)
 EditsT = TypeVar("EditsT", default=Any)
 
 
+class ManualReview(Exception):
+    """A violation a plan leaves for manual review: ``reason_id`` (documented in the codemod's docs
+    page) and ``reason``, the sentence the user reads. Codemods raise it (or a subclass) where they
+    find what blocks a rewrite and turn it into ``Violation(fixable=False)``."""
+
+    def __init__(self, reason_id: str, reason: str) -> None:
+        super().__init__(reason)
+        self.reason_id = reason_id
+        self.reason = reason
+
+
 @dataclass
 class Plan(Generic[EditsT]):
     """The outcome of the plan phase.
