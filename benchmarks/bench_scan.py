@@ -113,7 +113,9 @@ def webapp_table(args: argparse.Namespace, classes: list[type]) -> None:
         corpus = Path(out) / "webapp"
         print(f"web-app corpus: seed {args.seed}, {len(files)} files, {lines} lines")
         parse_command = [sys.executable, "-c", PARSE_SCRIPT, *map(str, files)]
-        rows = [[cls.ID] for cls in classes] + [[c.ID for c in classes]]
+        rows = [[cls.ID] for cls in classes]
+        if len(classes) > 1:
+            rows.append([c.ID for c in classes])
         parse_runs: list[float] = []
         scan_runs: list[list[float]] = [[] for _ in rows]
         for _ in range(args.repeat):
