@@ -9,6 +9,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from backfix.bindings import bound_names
+from backfix.cst_utils import single_assignment
 from backfix.imports import (
     add_import,
     detach_leading_comments,
@@ -43,12 +44,10 @@ def find_logger(module: cst.Module, configured: str) -> LoggerSite | None:
             if configured in bound_names(small):
                 return LoggerSite(configured, index)
             continue
-        if isinstance(small, cst.Assign) and len(small.targets) == 1:
-            target, value = small.targets[0].target, small.value
-        elif isinstance(small, cst.AnnAssign) and small.value is not None:
-            target, value = small.target, small.value
-        else:
+        assignment = single_assignment(stmt)
+        if assignment is None:
             continue
+        target, value = assignment
         if not (isinstance(target, cst.Name) and isinstance(value, cst.Call)):
             continue
         func = value.func

@@ -8,21 +8,17 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from backfix.cst_utils import single_assignment
 from backfix.imports import add_imports
 
 from .model import FileEdits, ServiceEdit
 
 
 def _self_attr_none(stmt: cst.BaseStatement, attr: str) -> bool:
-    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+    assignment = single_assignment(stmt)
+    if assignment is None:
         return False
-    small = stmt.body[0]
-    if isinstance(small, cst.Assign) and len(small.targets) == 1:
-        target: cst.BaseExpression = small.targets[0].target
-    elif isinstance(small, cst.AnnAssign):
-        target = small.target
-    else:
-        return False
+    target = assignment[0]
     return (
         isinstance(target, cst.Attribute)
         and isinstance(target.value, cst.Name)

@@ -8,7 +8,7 @@ import re
 import libcst as cst
 from libcst.metadata import Assignment, ImportAssignment, MetadataWrapper
 
-from backfix.cst_utils import dotted, last_name
+from backfix.cst_utils import dotted, last_name, single_assignment
 
 from . import reasons
 from .detect import Verdict, classify, import_table
@@ -25,15 +25,10 @@ def candidate_statements(module: cst.Module) -> list[tuple[cst.SimpleStatementLi
     """Top-level ``name = <call>`` / ``name: T = <call>`` statements, with the name and the call."""
     found = []
     for stmt in module.body:
-        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        assignment = single_assignment(stmt)
+        if assignment is None or not isinstance(stmt, cst.SimpleStatementLine):
             continue
-        small = stmt.body[0]
-        if isinstance(small, cst.Assign) and len(small.targets) == 1:
-            target, value = small.targets[0].target, small.value
-        elif isinstance(small, cst.AnnAssign) and small.value is not None:
-            target, value = small.target, small.value
-        else:
-            continue
+        target, value = assignment
         if isinstance(target, cst.Name) and isinstance(value, cst.Call):
             found.append((stmt, target.value, value))
     return found

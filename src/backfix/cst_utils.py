@@ -50,3 +50,18 @@ class PositionedVisitor(cst.CSTVisitor):
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The node's parent, None for the module."""
         return self.get_metadata(ParentNodeProvider, node, None)
+
+
+def single_assignment(
+    stmt: cst.BaseStatement,
+) -> tuple[cst.BaseExpression, cst.BaseExpression | None] | None:
+    """Target and value of a line that is one assignment to one target: ``x = v`` or ``x: T = v``
+    (``x: T`` gives ``(x, None)``); None for anything else (``a = b = v``, ``x = 1; y = 2``)."""
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+        return None
+    small = stmt.body[0]
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        return small.targets[0].target, small.value
+    if isinstance(small, cst.AnnAssign):
+        return small.target, small.value
+    return None

@@ -18,6 +18,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from backfix.cst_utils import single_assignment
 from backfix.formatting import line_length_for
 
 if sys.version_info >= (3, 11):
@@ -263,15 +264,10 @@ def _is_import_line(stmt: cst.BaseStatement) -> bool:
 
 
 def _is_dunder_assignment(stmt: cst.BaseStatement) -> bool:
-    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+    assignment = single_assignment(stmt)
+    if assignment is None:
         return False
-    small = stmt.body[0]
-    if isinstance(small, cst.Assign) and len(small.targets) == 1:
-        target: cst.BaseExpression = small.targets[0].target
-    elif isinstance(small, cst.AnnAssign):
-        target = small.target
-    else:
-        return False
+    target = assignment[0]
     return (
         isinstance(target, cst.Name)
         and len(target.value) > 4
