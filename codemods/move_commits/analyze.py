@@ -44,6 +44,7 @@ from .syntax import (
 )
 from .unit_flow import UnitFlow
 from .units import ExitUnmovable, Hoist, SplitHandler, Unit, Unmovable
+from .walk import children
 
 #: methods of plain values (strings, dicts, lists) that never touch the database.
 _PLAIN_METHODS = frozenset(
@@ -923,7 +924,7 @@ class Analyzer:
             return None
         if isinstance(node, cst.SimpleStatementLine):
             return node if self.regions.region([node]).writes else None
-        for child in node.children:
+        for child in children(node):
             if isinstance(child, (cst.BaseExpression, cst.BaseSmallStatement)):
                 if self.regions.region([child]).writes:
                     return node

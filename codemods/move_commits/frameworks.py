@@ -26,6 +26,8 @@ from libcst.metadata.wrapper import MetadataWrapper
 
 from backfix.cst_utils import last_name
 
+from .walk import children
+
 DEFAULT_SESSION_NAMES = ("session", "db", "db_session", "dbsession", "sess", "async_session")
 DEFAULT_ROUTE_PATHS = ("routes", "routers", "views", "api", "endpoints", "handlers")
 
@@ -134,7 +136,7 @@ def iter_nodes(node: cst.CSTNode, *, into_scopes: bool = True) -> Iterator[cst.C
         yield current
         if not into_scopes and current is not node and isinstance(current, SCOPE_NODES):
             continue
-        stack.extend(reversed(current.children))
+        stack.extend(reversed(children(current)))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,64 @@
+"""A cheap walk over LibCST trees: each node's children without rebuilding the node.
+
+LibCST's ``node.children`` collects the children by running the node's ``_visit_and_replace_children``,
+which builds (and validates) a new copy of the node on every call; walking a tree through it cost
+about a third of this codemod's analysis. The children are plain dataclass fields, so reading them is
+enough. Which fields hold children, and in which (lexical) order, is learned once per node type from
+LibCST itself: the same ``_visit_and_replace_children`` announces each field it visits through
+``on_visit_attribute``, so the order is LibCST's own and ``children(node)`` equals ``node.children``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import libcst as cst
+
+#: per node type, the names of the fields LibCST visits, in visiting (lexical) order.
+_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+
+
+class _FieldRecorder(cst.CSTVisitor):
+    """Records the fields of one node as LibCST visits them, without descending into children."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: list[str] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return False
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        if attribute not in self.fields:
+            self.fields.append(attribute)
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+
+def _fields(node: cst.CSTNode) -> tuple[str, ...]:
+    kind = type(node)
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        recorder = _FieldRecorder()
+        node._visit_and_replace_children(recorder)
+        fields = tuple(recorder.fields)
+        # A few types skip a field that is None (an f-string's `format_spec`): learn their order
+        # from an instance where every field was visited.
+        if not any(
+            getattr(node, f.name) is None and f.name not in fields for f in dataclasses.fields(node)
+        ):
+            _FIELDS[kind] = fields
+    return fields
+
+
+def children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The node's immediate children in lexical order: the same list as ``node.children``."""
+    found: list[cst.CSTNode] = []
+    for name in _fields(node):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            found.append(value)
+        elif isinstance(value, (tuple, list)):
+            found.extend(item for item in value if isinstance(item, cst.CSTNode))
+    return found
