@@ -16,7 +16,6 @@ from libcst.metadata import (
     Access,
     BaseAssignment,
     BuiltinAssignment,
-    ParentNodeProvider,
     PositionProvider,
     QualifiedNameProvider,
     Scope,
@@ -26,7 +25,7 @@ from libcst.metadata.wrapper import MetadataWrapper
 
 from backfix.cst_utils import last_name
 
-from .walk import children
+from .walk import children, parent_map
 
 DEFAULT_SESSION_NAMES = ("session", "db", "db_session", "dbsession", "sess", "async_session")
 DEFAULT_ROUTE_PATHS = ("routes", "routers", "views", "api", "endpoints", "handlers")
@@ -155,7 +154,7 @@ class ModuleIndex:
         self.module = module
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         self.scopes = wrapper.resolve(ScopeProvider)
-        self.parents = wrapper.resolve(ParentNodeProvider)
+        self.parents = parent_map(module)
         self.positions = wrapper.resolve(PositionProvider)
         self.qualified = wrapper.resolve(QualifiedNameProvider)
         self.session_names = frozenset(session_names)

@@ -62,3 +62,18 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
         elif isinstance(value, (tuple, list)):
             found.extend(item for item in value if isinstance(item, cst.CSTNode))
     return found
+
+
+def parent_map(root: cst.CSTNode) -> dict[cst.CSTNode, cst.CSTNode]:
+    """Every node under ``root`` mapped to its parent: what LibCST's ``ParentNodeProvider``
+    resolves, from one cheap walk (the provider visits every node and then rebuilds each one
+    once more for its ``children``)."""
+    parents: dict[cst.CSTNode, cst.CSTNode] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        below = children(node)
+        for child in below:
+            parents[child] = node
+        stack.extend(below)
+    return parents

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-from backfix.builtin_codemods.move_commits.walk import children
+from backfix.builtin_codemods.move_commits.walk import children, parent_map
+from libcst.metadata import MetadataWrapper, ParentNodeProvider
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -107,3 +108,11 @@ def test_children_are_libcsts_children(modules: list[cst.Module]) -> None:
             got = children(node)
             assert len(got) == len(expected), type(node).__name__
             assert all(a is b for a, b in zip(got, expected, strict=True)), type(node).__name__
+
+
+def test_parent_map_is_libcsts_parents(modules: list[cst.Module]) -> None:
+    for module in modules:
+        expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ParentNodeProvider)
+        got = parent_map(module)
+        assert len(got) == len(expected)
+        assert all(got[node] is parent for node, parent in expected.items())
