@@ -25,7 +25,7 @@ from libcst.metadata.wrapper import MetadataWrapper
 
 from backfix.cst_utils import last_name
 
-from .walk import children, parent_map
+from .walk import children, parent_map, read_only_visits
 
 DEFAULT_SESSION_NAMES = ("session", "db", "db_session", "dbsession", "sess", "async_session")
 DEFAULT_ROUTE_PATHS = ("routes", "routers", "views", "api", "endpoints", "handlers")
@@ -153,10 +153,11 @@ class ModuleIndex:
     def __init__(self, module: cst.Module, session_names: Collection[str]) -> None:
         self.module = module
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        self.scopes = wrapper.resolve(ScopeProvider)
+        with read_only_visits():
+            self.scopes = wrapper.resolve(ScopeProvider)
+            self.qualified = wrapper.resolve(QualifiedNameProvider)
         self.parents = parent_map(module)
         self.positions = wrapper.resolve(PositionProvider)
-        self.qualified = wrapper.resolve(QualifiedNameProvider)
         self.session_names = frozenset(session_names)
         self.accesses: dict[int, Access] = {}
         seen: set[int] = set()

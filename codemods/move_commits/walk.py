@@ -11,6 +11,9 @@ LibCST itself: the same ``_visit_and_replace_children`` announces each field it 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import libcst as cst
 
@@ -77,3 +80,35 @@ def parent_map(root: cst.CSTNode) -> dict[cst.CSTNode, cst.CSTNode]:
             parents[child] = node
         stack.extend(below)
     return parents
+
+
+_library_visit = cst.CSTNode.visit
+
+
+def _read_only_visit(self: cst.CSTNode, visitor: Any) -> Any:
+    """``CSTNode.visit`` for a read-only visitor: the same callbacks in the same order, without
+    building a copy of every node (LibCST's own visit rebuilds each node it leaves)."""
+    if not isinstance(visitor, cst.CSTVisitor):
+        return _library_visit(self, visitor)
+    if visitor.on_visit(self):
+        for name in _fields(self):
+            value = getattr(self, name)
+            visitor.on_visit_attribute(self, name)
+            if isinstance(value, cst.CSTNode):
+                value.visit(visitor)
+            elif isinstance(value, (tuple, list)):
+                for item in value:
+                    item.visit(visitor)
+            visitor.on_leave_attribute(self, name)
+    visitor.on_leave(self)
+    return self
+
+
+@contextmanager
+def read_only_visits() -> Iterator[None]:
+    """Within the block, visitors (not transformers) walk trees without rebuilding them."""
+    cst.CSTNode.visit = _read_only_visit  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        cst.CSTNode.visit = _library_visit  # type: ignore[method-assign]

@@ -6,8 +6,17 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-from backfix.builtin_codemods.move_commits.walk import children, parent_map
-from libcst.metadata import MetadataWrapper, ParentNodeProvider
+from backfix.builtin_codemods.move_commits.walk import children, parent_map, read_only_visits
+from libcst._metadata_dependent import LazyValue
+from libcst.metadata import (
+    BaseAssignment,
+    ExpressionContextProvider,
+    MetadataWrapper,
+    ParentNodeProvider,
+    QualifiedNameProvider,
+    Scope,
+    ScopeProvider,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -116,3 +125,80 @@ def test_parent_map_is_libcsts_parents(modules: list[cst.Module]) -> None:
         got = parent_map(module)
         assert len(got) == len(expected)
         assert all(got[node] is parent for node, parent in expected.items())
+
+
+def _describe(scope: Scope | None) -> tuple[object, ...]:
+    if scope is None:
+        return ()
+    node = getattr(scope, "node", None)
+    return (type(scope).__name__, getattr(scope, "name", ""), id(node))
+
+
+def _assignment(assignment: BaseAssignment) -> tuple[object, ...]:
+    return (
+        assignment.name,
+        type(assignment).__name__,
+        id(getattr(assignment, "node", None)),
+        _describe(assignment.scope),
+    )
+
+
+def _metadata(module: cst.Module) -> list[object]:
+    """Everything move-commits reads from scope, qualified-name and expression-context metadata,
+    by node identity, in a form two resolutions can be compared in."""
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    scopes = wrapper.resolve(ScopeProvider)
+    qualified = wrapper.resolve(QualifiedNameProvider)
+    contexts = wrapper.resolve(ExpressionContextProvider)
+    facts: list[object] = []
+    seen: set[int] = set()
+    for node in _nodes(module):
+        scope = scopes.get(node)
+        names = qualified.get(node, set())
+        if isinstance(names, LazyValue):
+            names = names()
+        facts.append(
+            (
+                id(node),
+                _describe(scope),
+                sorted((q.name, q.source.name) for q in names),
+                contexts.get(node),
+            )
+        )
+        if scope is None or id(scope) in seen:
+            continue
+        seen.add(id(scope))
+        facts.append(("parent", _describe(scope), _describe(getattr(scope, "parent", None))))
+        facts.append(sorted(_assignment(a) for a in scope.assignments))
+        facts.append(
+            sorted(
+                (
+                    id(access.node),
+                    access.is_annotation,
+                    access.is_type_hint,
+                    sorted(_assignment(r) for r in access.referents),
+                )
+                for access in scope.accesses
+            )
+        )
+    return facts
+
+
+def test_read_only_visits_resolve_the_same_metadata(modules: list[cst.Module]) -> None:
+    for module in modules:
+        expected = _metadata(module)
+        with read_only_visits():
+            got = _metadata(module)
+        assert got == expected
+
+
+def test_read_only_visits_leave_transformers_alone() -> None:
+    class Rename(cst.CSTTransformer):
+        def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+            return updated_node.with_changes(value=updated_node.value.upper())
+
+    module = cst.parse_module("a = b(c)\n")
+    library_visit = cst.CSTNode.visit
+    with read_only_visits():
+        assert module.visit(Rename()).code == "A = B(C)\n"
+    assert cst.CSTNode.visit is library_visit
