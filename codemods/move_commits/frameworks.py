@@ -11,13 +11,11 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import libcst as cst
-from libcst._metadata_dependent import LazyValue
 from libcst.metadata import (
     Access,
     BaseAssignment,
     BuiltinAssignment,
     PositionProvider,
-    QualifiedNameProvider,
     Scope,
     ScopeProvider,
 )
@@ -155,7 +153,7 @@ class ModuleIndex:
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         with read_only_visits():
             self.scopes = wrapper.resolve(ScopeProvider)
-            self.qualified = wrapper.resolve(QualifiedNameProvider)
+        self._qualified: dict[int, set[str]] = {}
         self.parents = parent_map(module)
         self.positions = wrapper.resolve(PositionProvider)
         self.session_names = frozenset(session_names)
@@ -194,11 +192,19 @@ class ModuleIndex:
         return access.referents if access is not None else ()
 
     def qualified_names(self, node: cst.CSTNode) -> set[str]:
-        """Qualified names of ``node`` (``flask.request`` for an imported ``request``)."""
-        value = self.qualified.get(node, set())
-        if isinstance(value, LazyValue):
-            value = value()
-        return {q.name for q in value}
+        """Qualified names of ``node`` (``flask.request`` for an imported ``request``).
+
+        What ``QualifiedNameProvider`` gives, asked of the node's scope only for the nodes the
+        analysis looks at: the provider walks the whole module to set up the same question
+        for every node.
+        """
+        key = id(node)
+        names = self._qualified.get(key)
+        if names is None:
+            scope = self.scopes.get(node)
+            found = scope.get_qualified_names_for(node) if scope else set()
+            names = self._qualified[key] = {q.name for q in found}
+        return names
 
     # --- framework objects -----------------------------------------------------------------------------
 

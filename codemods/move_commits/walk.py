@@ -17,6 +17,8 @@ from typing import Any
 
 import libcst as cst
 
+_ABSENT = cst.MaybeSentinel.DEFAULT
+
 #: per node type, the names of the fields LibCST visits, in visiting (lexical) order.
 _FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
 
@@ -58,12 +60,16 @@ def _fields(node: cst.CSTNode) -> tuple[str, ...]:
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The node's immediate children in lexical order: the same list as ``node.children``."""
     found: list[cst.CSTNode] = []
-    for name in _fields(node):
+    for name in _FIELDS.get(type(node)) or _fields(node):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        # A visited field holds a node, a sequence of nodes, None or MaybeSentinel; testing the
+        # plain types first avoids `isinstance` against the CSTNode ABC, the slow part.
+        if value is None or value is _ABSENT:
+            continue
+        if type(value) is tuple or type(value) is list:
+            found.extend(value)
+        else:
             found.append(value)
-        elif isinstance(value, (tuple, list)):
-            found.extend(item for item in value if isinstance(item, cst.CSTNode))
     return found
 
 
@@ -91,14 +97,14 @@ def _read_only_visit(self: cst.CSTNode, visitor: Any) -> Any:
     if not isinstance(visitor, cst.CSTVisitor):
         return _library_visit(self, visitor)
     if visitor.on_visit(self):
-        for name in _fields(self):
+        for name in _FIELDS.get(type(self)) or _fields(self):
             value = getattr(self, name)
             visitor.on_visit_attribute(self, name)
-            if isinstance(value, cst.CSTNode):
-                value.visit(visitor)
-            elif isinstance(value, (tuple, list)):
+            if type(value) is tuple or type(value) is list:
                 for item in value:
                     item.visit(visitor)
+            elif value is not None and value is not _ABSENT:
+                value.visit(visitor)
             visitor.on_leave_attribute(self, name)
     visitor.on_leave(self)
     return self
