@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 from libcst.metadata import (
@@ -32,12 +32,17 @@ from .model import (
     Param,
     SessionParam,
 )
+from .shapes import Shape, shape_of
 
 DEPENDS = frozenset({"Depends", "Security"})
 #: calls that run their arguments after the request: reported when the session is among them
 ASYNCIO_CALLS = frozenset({"create_task", "ensure_future", "run_coroutine_threadsafe"})
 THREAD_CALLS = frozenset({"Thread", "Timer", "Process"})
 EXECUTOR_CALLS = frozenset({"submit", "run_in_executor", "apply_async"})
+#: what a route may do with a thread, task or future it keeps without waiting for it
+NOT_WAITING = frozenset({"start", "daemon", "setDaemon", "name", "add_done_callback"})
+#: ``HandOff.kept`` when the task, thread or future is used in an expression (returned, awaited)
+KEPT_AS_VALUE = "<value>"
 
 
 class _Names(cst.CSTVisitor):
@@ -214,6 +219,8 @@ class _Scope:
     pending: list[tuple[HandOff, tuple[int, int, int, int], tuple[int, int] | None]] = field(
         default_factory=list
     )
+    #: names holding a thread, task or future the route started → read other than to start it
+    kept: dict[str, bool] = field(default_factory=dict)
 
 
 class Analyzer(cst.CSTVisitor):
@@ -236,6 +243,8 @@ class Analyzer(cst.CSTVisitor):
         self.scope: _Scope | None = None
         self.depth = 0
         self.task_heads: set[int] = set()
+        #: the coroutine calls handed to ``create_task(...)`` (not called in the route)
+        self.handed: set[int] = set()
         self.loop_stack: list[tuple[int, int]] = []
 
     def key(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
@@ -333,18 +342,10 @@ class Analyzer(cst.CSTVisitor):
                 elif loop is not None and loop[0] <= line <= loop[1]:
                     inside = (hand_off.line, hand_off.col) <= (line, col) <= (end_line, end_col)
                     after = after or not inside
-            self.hand_offs.append(
-                HandOff(
-                    hand_off.kind,
-                    hand_off.line,
-                    hand_off.col,
-                    hand_off.scope,
-                    hand_off.session,
-                    hand_off.call,
-                    after,
-                    hand_off.snippet,
-                )
-            )
+            kept = hand_off.kept
+            if kept and kept != KEPT_AS_VALUE and not scope.kept.get(kept):
+                kept = ""  # only started (or called back) afterwards: nothing waits for it
+            self.hand_offs.append(replace(hand_off, used_after=after, kept=kept))
 
     def visit_For(self, node: cst.For) -> None:
         key = self.key(node)
@@ -371,6 +372,9 @@ class Analyzer(cst.CSTVisitor):
         line, col = self.key(node)[:2]
         if self.scope is not None and node.value in self.scope.sessions:
             self.scope.reads.append((node.value, line, col))
+        if self.scope is not None and node.value in self.scope.kept:
+            waits = not (isinstance(parent, cst.Attribute) and parent.attr.value in NOT_WAITING)
+            self.scope.kept[node.value] = self.scope.kept[node.value] or waits
         if isinstance(parent, cst.Call) and parent.func is node:
             return
         if id(node) in self.task_heads:
@@ -380,19 +384,25 @@ class Analyzer(cst.CSTVisitor):
     # -- calls -----------------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         callee = dotted(node.func)
-        last = last_name(node.func)
-        if isinstance(node.func, cst.Attribute) and last == "add_task" and node.args:
-            self._task_call(node)
-        elif callee:
-            self.calls.append(self._call_site(node, callee, node.args, via_task=False))
-        self._other_hand_off(node, last)
+        if id(node) in self.handed:
+            return  # the coroutine of a `create_task(...)`: recorded with the hand-off
+        kind = self._kind(node, last_name(node.func))
+        shape = shape_of(node, kind) if kind is not None else None
+        site = self._task_site(shape) if shape is not None else None
+        if site is not None:
+            self.calls.append(site)
+        elif callee and kind != ADD_TASK:
+            self.calls.append(self._call_site(node, callee, node.args))
+        if kind == ADD_TASK:
+            self._task_hand_off(node, site)
+        elif kind is not None:
+            self._other_hand_off(node, kind, site)
 
     def _statement_text(self, node: cst.CSTNode) -> str:
         return " ".join(self.module.code_for_node(node).split())
 
-    def _call_site(
-        self, node: cst.Call, callee: str, args: Sequence[cst.Arg], *, via_task: bool
-    ) -> CallSite:
+    def _call_site(self, node: cst.Call, callee: str, args: Sequence[cst.Arg]) -> CallSite:
+        """A direct call ``callee(...)``."""
         positional: list[str] = []
         keywords: list[tuple[str, str]] = []
         starred = False
@@ -413,45 +423,64 @@ class Analyzer(cst.CSTVisitor):
             tuple(positional),
             tuple(keywords),
             starred,
-            via_task,
+            False,
             self._statement_text(node),
         )
 
-    def _task_call(self, node: cst.Call) -> None:
-        head = node.args[0]
-        callee = dotted(head.value)
-        if isinstance(head.value, cst.Name):
-            self.task_heads.add(id(head.value))
-        if not callee or head.keyword is not None or head.star:
-            return
-        site = self._call_site(node, callee, node.args[1:], via_task=True)
-        self.calls.append(site)
-        if self.scope is None:
+    def _task_site(self, shape: Shape) -> CallSite | None:
+        """The call of the task a hand-off runs later, or None when the task is no plain name."""
+        callee = dotted(shape.head)
+        if not callee:
+            return None
+        if isinstance(shape.head, cst.Name):
+            self.task_heads.add(id(shape.head))
+        self.handed.add(id(shape.call))
+        line, col = self.key(shape.call)[:2]
+        return CallSite(
+            callee,
+            line,
+            col,
+            self.scope.name if self.scope else "",
+            tuple(dotted(value) for value in shape.positional),
+            tuple((name, dotted(value)) for name, value in shape.keywords),
+            shape.starred,
+            True,
+            self._statement_text(shape.call),
+            offset=shape.offset,
+            packed=shape.packed,
+        )
+
+    def _task_hand_off(self, node: cst.Call, site: CallSite | None) -> None:
+        """``<tasks>.add_task(fn, ...)``: each session parameter passed as a plain argument."""
+        if self.scope is None or site is None:
             return
         passed = {name for name in site.positional + tuple(v for _, v in site.keywords)}
         # every candidate: the plan tells the dependency's sessions from other parameters
         for session in sorted(passed & set(self.scope.sessions)):
             self._pend(node, ADD_TASK, session, site)
 
-    def _pend(self, node: cst.Call, kind: str, session: str, site: CallSite | None) -> None:
+    def _pend(
+        self, node: cst.Call, kind: str, session: str, site: CallSite | None, kept: str = ""
+    ) -> None:
         assert self.scope is not None
         key = self.key(node)
-        hand_off = HandOff(
-            kind, key[0], key[1], self.scope.name, session, site, False, self._statement_text(node)
-        )
+        text = self._statement_text(node)
+        hand_off = HandOff(kind, key[0], key[1], self.scope.name, session, site, False, text, kept)
         loop = self.loop_stack[-1] if self.loop_stack else None
         self.scope.pending.append((hand_off, key, loop))
 
-    def _other_hand_off(self, node: cst.Call, last: str) -> None:
-        """Hand-offs only reported: Starlette tasks, asyncio tasks, threads, executors."""
-        kind = self._kind(node, last)
-        if kind is None:
-            return
+    def _other_hand_off(self, node: cst.Call, kind: str, site: CallSite | None) -> None:
+        """Starlette tasks, asyncio tasks, threads, executors: any read of a session counts."""
         read = [name for arg in node.args for name in names_in(arg.value)]
         if self.scope is not None:
             sessions = sorted(set(read) & set(self.scope.sessions))
+            kept = self._kept(node) if sessions and kind != STARLETTE_TASK else ""
             for session in sessions:
-                self._pend(node, kind, session, None)
+                plain = site is not None and session in {
+                    *site.positional,
+                    *dict(site.keywords).values(),
+                }
+                self._pend(node, kind, session, site if plain else None, kept)
             if sessions:
                 return
         if kind in (THREAD, EXECUTOR, ASYNCIO) and self._flask_session(node):
@@ -462,16 +491,37 @@ class Analyzer(cst.CSTVisitor):
                 HandOff(FLASK_THREAD, line, col, scope, "db.session", None, False, text)
             )
 
+    def _kept(self, node: cst.Call) -> str:
+        """What the route keeps of the task, thread or future it starts: "" (nothing), its name
+        (``t = Thread(...)``: settled once every later use of ``t`` is known), or ``"<value>"``."""
+        parent = self.parent(node)
+        if isinstance(parent, cst.Attribute) and parent.attr.value == "start":
+            started = self.parent(parent)
+            if isinstance(started, cst.Call) and started.func is parent:
+                parent = self.parent(started)
+        if isinstance(parent, cst.Expr):
+            return ""
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0].target
+            if isinstance(target, cst.Name) and self.scope is not None:
+                self.scope.kept.setdefault(target.value, False)
+                return target.value
+        return KEPT_AS_VALUE
+
     def _kind(self, node: cst.Call, last: str) -> str | None:
+        if isinstance(node.func, cst.Attribute) and last == "add_task" and node.args:
+            return ADD_TASK
         if last == "BackgroundTask":
             return STARLETTE_TASK
-        if last in ASYNCIO_CALLS:
-            return ASYNCIO
         if last in THREAD_CALLS:
             return THREAD
+        # awaited right away, the work ends within the request
+        if isinstance(self.parent(node), cst.Await):
+            return None
+        if last in ASYNCIO_CALLS:
+            return ASYNCIO
         if isinstance(node.func, cst.Attribute) and last in EXECUTOR_CALLS:
-            parent = self.parent(node)
-            return None if isinstance(parent, cst.Await) else EXECUTOR
+            return EXECUTOR
         return None
 
     def _flask_session(self, node: cst.Call) -> bool:

@@ -84,10 +84,15 @@ class CallSite:
     keywords: tuple[tuple[str, str], ...]
     #: ``*args``/``**kwargs`` in the call
     starred: bool
-    #: through ``<tasks>.add_task(fn, ...)``: positions count from the argument after ``fn``
+    #: handed to work that runs later (``add_task(fn, ...)``, ``Thread(target=fn, args=...)``,
+    #: ``create_task(fn(...))``), not called right away
     via_task: bool
     #: the statement's text, for the fingerprint
     snippet: str = ""
+    #: where the task's own arguments start among the call's (``add_task(fn, ...)``: 1)
+    offset: int = 0
+    #: the task's arguments are the ``args=`` tuple and ``kwargs=`` dict of the call (threads)
+    packed: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,10 +104,12 @@ class HandOff:
     col: int
     scope: str
     session: str
-    #: the task's call site (add_task only); None for the kinds only reported
+    #: the task's call site; None when the session reaches the work in a form the tool cannot drop
     call: CallSite | None
     used_after: bool
     snippet: str
+    #: the route keeps the task, thread or future object (it may wait for it): the name it keeps
+    kept: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,9 @@ class DropArgument:
     #: position in the call's own argument list (``add_task``'s: the task is 0), or None
     index: int | None
     keyword: str | None
+    #: the argument is inside the ``args=`` tuple (by ``index``) or ``kwargs=`` dict (by
+    #: ``keyword``) of a thread: ``"args"``/``"kwargs"``; "" for the call's own arguments
+    within: str = ""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from backfix.codemod import ManualReview, Plan, ProjectContext
 from backfix.results import FileFacts, Violation
 
 from . import reasons
+from .analyze import KEPT_AS_VALUE
 from .model import (
     ADD_TASK,
     ASYNCIO,
@@ -33,34 +34,36 @@ from .resolve import Definition, ImportNeed, Index, same_binding
 
 _SESSION_WORDS = re.compile(r"(?i)session|(^|[._])db($|[._])|database")
 
-#: the kinds only reported: reason id and what the user reads
-REPORTED: dict[str, tuple[str, str]] = {
+#: per kind of hand-off: its reason id, what runs later, and how the user fixes it by hand
+REPORTED: dict[str, tuple[str, str, str]] = {
     STARLETTE_TASK: (
         reasons.STARLETTE_BACKGROUND,
-        "a Starlette `BackgroundTask` runs after the response, when the dependency may already have closed this session; "
+        "the Starlette `BackgroundTask`",
         "let the task open its own session",
     ),
     ASYNCIO: (
         reasons.ASYNCIO_TASK,
-        "the asyncio task may still run after the response, when the dependency may already have closed this session; "
+        "the asyncio task",
         "let the coroutine open its own session",
     ),
     THREAD: (
         reasons.THREAD,
-        "the thread outlives the request, and a session must not be shared across threads; "
-        "let the thread's function open its own session",
+        "the thread",
+        "let the thread's function open its own session (a session must not be shared across "
+        "threads)",
     ),
     EXECUTOR: (
         reasons.EXECUTOR,
-        "the submitted function runs in another thread, possibly after the response; "
+        "the submitted function",
         "let it open its own session",
     ),
-    FLASK_THREAD: (
-        reasons.FLASK_SESSION_THREAD,
-        "Flask-SQLAlchemy's `db.session` is scoped to the request's app context and thread; "
-        "the function must push an app context and use `db.session` there instead",
-    ),
 }
+FLASK_REASON = (
+    "Flask-SQLAlchemy's `db.session` only works inside an app context, which the other thread "
+    "does not have, and which app to push there is not something the tool can tell: pass ids and "
+    "the app (`current_app._get_current_object()`) instead, and use `db.session` inside "
+    "`with app.app_context():` in the function"
+)
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ class _Planner:
     # -- one hand-off ------------------------------------------------------------------------------
     def add(self, path: str, hand_off: HandOff) -> None:
         if hand_off.kind == FLASK_THREAD:
-            self._report(path, hand_off, ManualReview(*REPORTED[FLASK_THREAD]))
+            self._report(path, hand_off, ManualReview(reasons.FLASK_SESSION_THREAD, FLASK_REASON))
             return
         param = self._session_param(path, hand_off)
         if param is None:
@@ -134,8 +137,9 @@ class _Planner:
             return
         if source is None or not self._is_session(param, source):
             return
-        if hand_off.kind != ADD_TASK:
-            self._report(path, hand_off, ManualReview(*REPORTED[hand_off.kind]))
+        refused = _not_rewritable(hand_off)
+        if refused is not None:
+            self._report(path, hand_off, refused)
             return
         self._add_task(path, hand_off, source)
 
@@ -198,6 +202,13 @@ class _Planner:
                 "be changed to open its own session",
             )
         function = self.index.data[definition[0]].functions[definition[1]]
+        if hand_off.kind == ASYNCIO and not function.is_async:
+            raise ManualReview(
+                reasons.ASYNCIO_TASK,
+                f"`{function.name}` is not `async def`: it runs right away, inside the request, "
+                "and only its result is handed to asyncio; nothing to change here unless that "
+                "is a mistake",
+            )
         param = _supplied(function, call, hand_off.session)
         if param is None or call.starred or function.variadic:
             raise ManualReview(
@@ -334,11 +345,32 @@ def _supplied(function: FunctionInfo, call: CallSite, session: str) -> Param | N
 
 
 def _drop_for(call: CallSite, param: Param) -> DropArgument | None:
-    offset = 1 if call.via_task else 0
     if param.index is not None and param.index < len(call.positional):
-        return DropArgument(call.line, call.col, param.index + offset, None)
+        within = "args" if call.packed else ""
+        return DropArgument(call.line, call.col, param.index + call.offset, None, within)
     if any(keyword == param.name for keyword, _ in call.keywords):
-        return DropArgument(call.line, call.col, None, param.name)
+        return DropArgument(call.line, call.col, None, param.name, "kwargs" if call.packed else "")
+    return None
+
+
+def _not_rewritable(hand_off: HandOff) -> ManualReview | None:
+    """Why a hand-off other than ``add_task`` stays manual, or None when it is rewritten."""
+    if hand_off.kind == ADD_TASK:
+        return None
+    reason_id, work, fix = REPORTED[hand_off.kind]
+    if hand_off.call is None:
+        return ManualReview(
+            reason_id,
+            f"the session reaches {work} inside an expression the tool cannot drop (not a plain "
+            f"argument of a function defined in the project); {fix}",
+        )
+    if hand_off.kept:
+        kept = "it" if hand_off.kept == KEPT_AS_VALUE else f"`{hand_off.kept}`"
+        return ManualReview(
+            reason_id,
+            f"the route keeps {work} ({kept}) and may wait for it before responding, when the "
+            f"session is still open; if it does not wait, {fix}",
+        )
     return None
 
 

@@ -26,7 +26,16 @@ from backfix.runner import CodemodSpec, RunOptions, run
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "task-sessions.md"
 CASES = ROOT / "snapshots" / "task-sessions"
-HAND_OFF_CALLS = {"add_task", "BackgroundTask", "create_task", "Thread", "submit"}
+HAND_OFF_CALLS = {
+    "add_task",
+    "BackgroundTask",
+    "create_task",
+    "ensure_future",
+    "Thread",
+    "Timer",
+    "submit",
+    "run_in_executor",
+}
 
 
 def _documented() -> list[str]:
@@ -84,12 +93,15 @@ def _hand_offs(path: Path, aliases: set[str]) -> int:
     """An independent count with `ast`: calls that hand a session parameter (or Flask's
     ``db.session``) to work that runs later."""
     count = 0
-    for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # an awaited call runs within the request: `await loop.run_in_executor(None, fn, db)`
+    awaited = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Await)}
+    for function in ast.walk(tree):
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         sessions = _session_params(function, aliases)
         for call in ast.walk(function):
-            if not isinstance(call, ast.Call):
+            if not isinstance(call, ast.Call) or id(call) in awaited:
                 continue
             name = call.func.attr if isinstance(call.func, ast.Attribute) else ""
             name = name or (call.func.id if isinstance(call.func, ast.Name) else "")
@@ -137,6 +149,31 @@ def _call(code: str) -> cst.Call:
             "t.add_task(\n    f,\n    db=db\n)",
             DropArgument(1, 0, None, "db"),
             "t.add_task(\n    f\n)",
+        ),
+        (
+            "Thread(target=f, args=(a, db))",
+            DropArgument(1, 0, 1, None, "args"),
+            "Thread(target=f, args=(a,))",
+        ),
+        (
+            "Thread(target=f, args=[db, a])",
+            DropArgument(1, 0, 0, None, "args"),
+            "Thread(target=f, args=[a])",
+        ),
+        (
+            "Thread(target=f, args=(db,), daemon=True)",
+            DropArgument(1, 0, 0, None, "args"),
+            "Thread(target=f, daemon=True)",
+        ),
+        (
+            'Thread(target=f, kwargs={"a": a, "db": db})',
+            DropArgument(1, 0, None, "db", "kwargs"),
+            'Thread(target=f, kwargs={"a": a})',
+        ),
+        (
+            'Thread(target=f, kwargs={"db": db})',
+            DropArgument(1, 0, None, "db", "kwargs"),
+            "Thread(target=f)",
         ),
     ],
 )
@@ -195,6 +232,11 @@ def test_own_session_of_a_one_line_body() -> None:
     assert code.startswith("def work():\n    with SessionLocal() as db:\n        try:\n")
     assert "            db.add(x)\n            db.commit()\n" in code
     compile(code, "<test>", "exec")
+
+
+def test_the_last_keyword_only_parameter_takes_the_bare_star_with_it() -> None:
+    new = own_session_body(_function("def work(a, *, db): db.add(a)\n"), _fix(), "log", [])
+    assert cst.Module([new]).code.startswith("def work(a):\n")
 
 
 def test_an_import_still_spelled_elsewhere_is_kept() -> None:
