@@ -93,6 +93,31 @@ def _annotated_dependency(node: cst.BaseExpression) -> str | None:
     return None
 
 
+class _FunctionScope(cst.CSTVisitor):
+    """Finds ``Depends(..., scope="function")``: the session closes when the route returns."""
+
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if last_name(node.func) not in DEPENDS:
+            return
+        for arg in node.args:
+            value = arg.value
+            if arg.keyword is not None and arg.keyword.value == "scope":
+                text = value.evaluated_value if isinstance(value, cst.SimpleString) else None
+                self.found = self.found or text == "function"
+
+
+def function_scoped(*nodes: cst.CSTNode | None) -> bool:
+    """Does any of ``nodes`` spell ``Depends(..., scope="function")``?"""
+    finder = _FunctionScope()
+    for node in nodes:
+        if node is not None:
+            node.visit(finder)
+    return finder.found
+
+
 def session_param(param: cst.Param, module: cst.Module) -> SessionParam | None:
     """The parameter as a dependency parameter, or None when it receives no dependency."""
     annotation = param.annotation.annotation if param.annotation else None
@@ -102,7 +127,8 @@ def session_param(param: cst.Param, module: cst.Module) -> SessionParam | None:
     if dependency is None and annotation is not None:
         dependency = _annotated_dependency(annotation)
     if dependency is not None:
-        return SessionParam(param.name.value, dependency, "", looks)
+        scoped = function_scoped(param.default, annotation)
+        return SessionParam(param.name.value, dependency, "", looks, scoped)
     if isinstance(annotation, (cst.Name, cst.Attribute)) and param.default is None:
         return SessionParam(param.name.value, "", dotted(annotation), looks)
     return None
@@ -235,6 +261,7 @@ class Analyzer(cst.CSTVisitor):
         self.functions: dict[str, FunctionInfo] = {}
         self.providers: dict[str, Factory] = {}
         self.aliases: dict[str, str] = {}
+        self.scoped_aliases: set[str] = set()
         self.top_names: set[str] = set()
         self.requests: dict[str, tuple[SessionParam, ...]] = {}
         self.hand_offs: list[HandOff] = []
@@ -291,6 +318,8 @@ class Analyzer(cst.CSTVisitor):
                 dependency = _annotated_dependency(node.value)
                 if dependency:
                     self.aliases[target.target.value] = dependency
+                    if function_scoped(node.value):
+                        self.scoped_aliases.add(target.target.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if self.depth == 0 and isinstance(node.target, cst.Name):
@@ -299,6 +328,8 @@ class Analyzer(cst.CSTVisitor):
                 dependency = _annotated_dependency(node.value)
                 if dependency:
                     self.aliases[node.target.value] = dependency
+                    if function_scoped(node.value):
+                        self.scoped_aliases.add(node.target.value)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if self.depth == 0:
@@ -541,6 +572,7 @@ class Analyzer(cst.CSTVisitor):
             functions=self.functions,
             providers=self.providers,
             aliases=self.aliases,
+            scoped_aliases=frozenset(self.scoped_aliases),
             top_names=frozenset(self.top_names),
             requests=self.requests,
             hand_offs=tuple(self.hand_offs),

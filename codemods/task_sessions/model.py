@@ -67,6 +67,8 @@ class SessionParam:
     alias: str
     #: the annotation mentions a session type
     looks_like_session: bool
+    #: ``Depends(..., scope="function")``: closed when the route returns
+    function_scope: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,8 @@ class FileData:
     providers: dict[str, Factory] = field(default_factory=dict)
     #: ``Alias = Annotated[Session, Depends(get_db)]`` → ``get_db``
     aliases: dict[str, str] = field(default_factory=dict)
+    #: the aliases whose ``Depends`` has ``scope="function"``
+    scoped_aliases: frozenset[str] = frozenset()
     #: names bound at module level (imports, definitions, assignments)
     top_names: frozenset[str] = frozenset()
     #: request function → its dependency parameters

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from backfix.codemod import ManualReview, Plan, ProjectContext
 from backfix.results import FileFacts, Violation
+from backfix.versions import Found
 
 from . import reasons
 from .analyze import KEPT_AS_VALUE
@@ -31,6 +32,7 @@ from .model import (
     TaskFix,
 )
 from .resolve import Definition, ImportNeed, Index, same_binding
+from .timing import message, project_fastapi
 
 _SESSION_WORDS = re.compile(r"(?i)session|(^|[._])db($|[._])|database")
 
@@ -105,7 +107,7 @@ def plan_project(
     for path, fact in every.items():
         if isinstance(fact.data, FileData):
             data[path] = fact.data
-    planner = _Planner(codemod_id, Index(data, project))
+    planner = _Planner(codemod_id, Index(data, project), project_fastapi(project))
     for path in sorted(p for p in data if p in {f.path for f in facts}):
         for hand_off in data[path].hand_offs:
             planner.add(path, hand_off)
@@ -113,13 +115,17 @@ def plan_project(
 
 
 class _Planner:
-    def __init__(self, codemod_id: str, index: Index) -> None:
+    def __init__(self, codemod_id: str, index: Index, fastapi: Found | None) -> None:
         self.codemod_id = codemod_id
         self.index = index
+        #: the FastAPI version the project runs on, when it says
+        self.fastapi = fastapi
         self.violations: list[Violation] = []
         self.groups: dict[Definition, Group] = {}
         self.drops: dict[str, list[DropArgument]] = defaultdict(list)
         self.tasks: dict[str, list[TaskFix]] = defaultdict(list)
+        #: hand-offs of a ``Depends(..., scope="function")`` session
+        self.function_scoped: set[HandOff] = set()
 
     # -- one hand-off ------------------------------------------------------------------------------
     def add(self, path: str, hand_off: HandOff) -> None:
@@ -129,6 +135,8 @@ class _Planner:
         param = self._session_param(path, hand_off)
         if param is None:
             return
+        if self._function_scope(path, param):
+            self.function_scoped.add(hand_off)
         try:
             source = self._source(path, param)
         except ManualReview as manual:
@@ -179,6 +187,12 @@ class _Planner:
             raise _no_factory(dependency, "it neither yields nor returns a session it opens")
         return Source(dependency, definition[0], definition[1], factory)
 
+    def _function_scope(self, path: str, param: SessionParam) -> bool:
+        if param.dependency:
+            return param.function_scope
+        alias = self.index.resolve(path, param.alias)
+        return alias is not None and alias[1] in self.index.data[alias[0]].scoped_aliases
+
     def _aliases(self, definition: Definition) -> dict[str, str]:
         return self.index.data[definition[0]].aliases
 
@@ -227,7 +241,7 @@ class _Planner:
                 line=hand_off.line,
                 col=hand_off.col + 1,
                 codemod=self.codemod_id,
-                message=_message(hand_off),
+                message=message(hand_off, hand_off in self.function_scoped, self.fastapi),
                 fixable=fixable,
                 reason="" if fixable else manual.reason,
                 reason_id="" if fixable else manual.reason_id,
@@ -394,16 +408,6 @@ def _check_other_caller(call: CallSite, target: Target, path: str) -> None:
             reasons.TASK_SIGNATURE,
             f"`{name}` is also handed a session at {where} in a form the tool cannot drop",
         )
-
-
-def _message(hand_off: HandOff) -> str:
-    if hand_off.kind == FLASK_THREAD:
-        return "Flask-SQLAlchemy's `db.session` is handed to work that runs in another thread"
-    return (
-        f"the request's session `{hand_off.session}` is handed to work that runs after the "
-        "response: the dependency may close it first (FastAPI 0.106 to 0.117, "
-        '`Depends(..., scope="function")`), so the work is lost or fails'
-    )
 
 
 def _no_factory(dependency: str, why: str) -> ManualReview:

@@ -18,10 +18,12 @@ from backfix.builtin_codemods.task_sessions.rewrite import (
     own_session_body,
     without_argument,
 )
+from backfix.builtin_codemods.task_sessions.timing import closes_first
 
 from backfix.discovery import Workspace
 from backfix.results import RunResult
 from backfix.runner import CodemodSpec, RunOptions, run
+from backfix.versions import find_versions
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "task-sessions.md"
@@ -293,3 +295,23 @@ def test_a_task_handed_a_session_outside_a_route_stops_getting_it(tmp_path: Path
     after = {c.path: c.after.decode() for c in result.changes}
     assert "tasks.add_task(work, 2)\n" in after["script.py"]
     assert "def work(n: int) -> None:" in after["app.py"]
+
+
+@pytest.mark.parametrize(
+    ("version", "early"),
+    [
+        ("0.105.0", False),
+        ("0.106.0", True),
+        ("0.117.1", True),
+        ("0.118.0", False),
+        ("0.121", False),
+    ],
+)
+def test_which_fastapi_versions_close_the_session_before_background_tasks(
+    tmp_path: Path, version: str, early: bool
+) -> None:
+    """Measured with FastAPI's test client in scratch venvs (0.105.0, 0.106.0, 0.117.1, 0.118.0,
+    0.120.0, 0.121.0); the version comes from `[tool.backfix.versions]` like the other packages."""
+    found = find_versions(tmp_path, {"fastapi": version}, packages=["fastapi"])["fastapi"]
+    assert found.name == "FastAPI"
+    assert closes_first(found) is early
