@@ -13,6 +13,7 @@ from backfix.versions import Found
 
 from . import reasons
 from .analyze import KEPT_AS_VALUE
+from .facts import ProjectFacts
 from .model import (
     ADD_TASK,
     ASYNCIO,
@@ -103,12 +104,9 @@ def plan_project(
     data = {fact.path: fact.data for fact in facts if fact.data is not None}
     if not any(d.hand_offs for d in data.values()):
         return Plan()
-    every = project.facts_for_all(p for p in project.files() if p not in data)
-    for path, fact in every.items():
-        if isinstance(fact.data, FileData):
-            data[path] = fact.data
-    planner = _Planner(codemod_id, Index(data, project), project_fastapi(project))
-    for path in sorted(p for p in data if p in {f.path for f in facts}):
+    index = Index(ProjectFacts(project, data), project)
+    planner = _Planner(codemod_id, index, project_fastapi(project))
+    for path in sorted(data):
         for hand_off in data[path].hand_offs:
             planner.add(path, hand_off)
     return planner.finish()
@@ -283,7 +281,8 @@ class _Planner:
         target = group.target
         members = {(path, h.line, h.col) for path, h, _ in group.members}
         drops: list[tuple[str, DropArgument]] = []
-        for path, data in sorted(self.index.data.items()):
+        for path in self._users(target):
+            data = self.index.data[path]
             for name, line in data.values:
                 if self._is_target(path, name, target):
                     raise _as_value(target, path, line)
@@ -297,6 +296,23 @@ class _Planner:
                     _check_other_caller(call, target, path)
                 drops.append((path, drop))
         return drops
+
+    def _users(self, target: Target) -> list[str]:
+        """The files that may call the task or read it: their text spells its name, or a name
+        another file imports it under (``from app.jobs import work as run``), found until no new
+        name turns up."""
+        words = {target.function.name}
+        while True:
+            paths = self.index.data.mentioning(words)
+            more = {
+                bound
+                for path in paths
+                for bound in self.index.data[path].imports
+                if bound not in words and self._is_target(path, bound, target)
+            }
+            if not more:
+                return paths
+            words |= more
 
     def _is_target(self, path: str, name: str, target: Target) -> bool:
         return self.index.resolve(path, name) == (target.path, target.function.name)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from backfix.project import ProjectContext
 
-from .model import FileData, ImportRef
+from .facts import ProjectFacts
+from .model import ImportRef
 
 #: an import a file needs: ``(module, name, asname)``; ``name`` "" means ``import module``
 ImportNeed = tuple[str, str, str | None]
@@ -18,7 +17,7 @@ MAX_HOPS = 8
 class Index:
     """Resolves names to the top-level definitions they refer to, across the project's files."""
 
-    def __init__(self, data: Mapping[str, FileData], project: ProjectContext) -> None:
+    def __init__(self, data: ProjectFacts, project: ProjectContext) -> None:
         self.data = data
         self.project = project
         self._cache: dict[tuple[str, str], Definition | None] = {}

@@ -315,3 +315,28 @@ def test_which_fastapi_versions_close_the_session_before_background_tasks(
     found = find_versions(tmp_path, {"fastapi": version}, packages=["fastapi"])["fastapi"]
     assert found.name == "FastAPI"
     assert closes_first(found) is early
+
+
+def test_a_caller_through_a_renamed_re_export_is_found(tmp_path: Path) -> None:
+    """`script.py` never spells `work`: it calls it as `run`, re-exported by `jobs.py`. The plan
+    reads only files that spell the task's name, then those spelling a name it is imported under."""
+    (tmp_path / "app.py").write_text(
+        "from fastapi import BackgroundTasks, Depends\n"
+        "from sqlalchemy.orm import Session, sessionmaker\n\n"
+        "SessionLocal = sessionmaker()\n\n\n"
+        "def get_db():\n"
+        "    with SessionLocal() as db:\n"
+        "        yield db\n\n\n"
+        "def work(n: int, db: Session) -> None:\n"
+        "    db.add(n)\n\n\n"
+        "def route(tasks: BackgroundTasks, db: Session = Depends(get_db)):\n"
+        "    tasks.add_task(work, 1, db)\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "jobs.py").write_text("from app import work as run\n", encoding="utf-8")
+    (tmp_path / "script.py").write_text(
+        "from jobs import run\n\n\ndef nightly(session):\n    run(2, session)\n", encoding="utf-8"
+    )
+    (violation,) = _scan(tmp_path).violations
+    assert violation.reason_id == R.REQUEST_TIME_CALLER
+    assert "script.py:5" in violation.reason
