@@ -12,6 +12,8 @@ What:
       ``Timer``), ``executor.submit(fn, ..., db)`` and ``loop.run_in_executor(None, fn, ..., db)``,
       when the route does not wait for what it started;
     * every other hand-off of the same function, in any file, stops passing a session;
+    * the route's session parameter goes when nothing reads it any more, its dependency only opens
+      and closes the session, and nothing calls the route function directly;
     * Flask-SQLAlchemy's ``db.session`` handed to a thread is reported for manual review.
 
 Why:

@@ -16,6 +16,7 @@ from libcst.metadata import (
 
 from backfix.cst_utils import dotted, last_name
 
+from .dependency import is_plain
 from .model import (
     ADD_TASK,
     ASYNCIO,
@@ -126,11 +127,16 @@ def session_param(param: cst.Param, module: cst.Module) -> SessionParam | None:
     dependency = _depends_target(param.default)
     if dependency is None and annotation is not None:
         dependency = _annotated_dependency(annotation)
+    spelled = tuple(
+        dict.fromkeys(
+            name for part in (annotation, param.default) if part for name in names_in(part)
+        )
+    )
     if dependency is not None:
         scoped = function_scoped(param.default, annotation)
-        return SessionParam(param.name.value, dependency, "", looks, scoped)
+        return SessionParam(param.name.value, dependency, "", looks, scoped, spelled)
     if isinstance(annotation, (cst.Name, cst.Attribute)) and param.default is None:
-        return SessionParam(param.name.value, "", dotted(annotation), looks)
+        return SessionParam(param.name.value, "", dotted(annotation), looks, False, spelled)
     return None
 
 
@@ -215,9 +221,10 @@ def provider_factory(node: cst.FunctionDef, module: cst.Module) -> Factory | Non
     node.body.visit(yields)
     node.body.visit(openers)
     found: tuple[cst.Call, bool] | None = None
+    session = ""
     for name in sorted(yields.names):
         if name in openers.opened:
-            found = openers.opened[name]
+            found, session = openers.opened[name], name
             break
     if found is None and yields.calls:
         found = (yields.calls[0], False)
@@ -229,7 +236,8 @@ def provider_factory(node: cst.FunctionDef, module: cst.Module) -> Factory | Non
         node.asynchronous is not None
         and ("AsyncSession" in module.code_for_node(node) or "await " in module.code_for_node(node))
     )
-    return Factory(code, tuple(dict.fromkeys(names_in(call))), is_async)
+    plain = is_plain(node, session, code, module)
+    return Factory(code, tuple(dict.fromkeys(names_in(call))), is_async, plain)
 
 
 @dataclass
@@ -262,6 +270,7 @@ class Analyzer(cst.CSTVisitor):
         self.providers: dict[str, Factory] = {}
         self.aliases: dict[str, str] = {}
         self.scoped_aliases: set[str] = set()
+        self.session_reads: dict[tuple[str, str], int] = {}
         self.top_names: set[str] = set()
         self.requests: dict[str, tuple[SessionParam, ...]] = {}
         self.hand_offs: list[HandOff] = []
@@ -363,6 +372,9 @@ class Analyzer(cst.CSTVisitor):
 
     def _settle(self, scope: _Scope) -> None:
         """Now that every read of the session is known: is it read after each hand-off?"""
+        for name, _, _ in scope.reads:
+            key = (scope.name, name)
+            self.session_reads[key] = self.session_reads.get(key, 0) + 1
         for hand_off, (_, _, end_line, end_col), loop in scope.pending:
             after = False
             for name, line, col in scope.reads:
@@ -573,6 +585,7 @@ class Analyzer(cst.CSTVisitor):
             providers=self.providers,
             aliases=self.aliases,
             scoped_aliases=frozenset(self.scoped_aliases),
+            session_reads=self.session_reads,
             top_names=frozenset(self.top_names),
             requests=self.requests,
             hand_offs=tuple(self.hand_offs),

@@ -54,6 +54,8 @@ class Factory:
     #: the free names the call spells, resolved in the dependency's file by the plan
     names: tuple[str, ...]
     is_async: bool
+    #: the dependency only opens, yields, commits, rolls back and closes the session
+    plain: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class SessionParam:
     looks_like_session: bool
     #: ``Depends(..., scope="function")``: closed when the route returns
     function_scope: bool = False
+    #: the names the parameter's annotation and default spell (imports that may become unused)
+    spelled: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,8 @@ class FileData:
     aliases: dict[str, str] = field(default_factory=dict)
     #: the aliases whose ``Depends`` has ``scope="function"``
     scoped_aliases: frozenset[str] = frozenset()
+    #: ``(request function, session parameter)`` → how often the function reads it
+    session_reads: dict[tuple[str, str], int] = field(default_factory=dict)
     #: names bound at module level (imports, definitions, assignments)
     top_names: frozenset[str] = frozenset()
     #: request function → its dependency parameters
@@ -164,8 +170,19 @@ class TaskFix:
 
 
 @dataclass(frozen=True)
+class UnusedParam:
+    """A route's session parameter nothing reads once its hand-offs stop passing it."""
+
+    function: str
+    param: str
+    #: names its annotation and default spelled, whose imports may become unused
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class FileEdits:
     """What the rewrite does to one file."""
 
     drops: tuple[DropArgument, ...] = ()
     tasks: tuple[TaskFix, ...] = ()
+    unused: tuple[UnusedParam, ...] = ()

@@ -34,6 +34,7 @@ from .model import (
 )
 from .resolve import Definition, ImportNeed, Index, same_binding
 from .timing import message, project_fastapi
+from .unused import unused_params
 
 _SESSION_WORDS = re.compile(r"(?i)session|(^|[._])db($|[._])|database")
 
@@ -122,6 +123,9 @@ class _Planner:
         self.groups: dict[Definition, Group] = {}
         self.drops: dict[str, list[DropArgument]] = defaultdict(list)
         self.tasks: dict[str, list[TaskFix]] = defaultdict(list)
+        #: ``(file, route, session parameter)`` → for each hand-off fixed there, whether its
+        #: dependency is plain (opens, commits, closes the session and nothing else)
+        self.fixed: dict[tuple[str, str, str], list[bool]] = defaultdict(list)
         #: hand-offs of a ``Depends(..., scope="function")`` session
         self.function_scoped: set[HandOff] = set()
 
@@ -252,9 +256,14 @@ class _Planner:
     def finish(self) -> Plan[FileEdits]:
         for group in self.groups.values():
             self._settle(group)
+        unused = unused_params(self.index, self.fixed)
         edits = {
-            path: FileEdits(tuple(self.drops.get(path, ())), tuple(self.tasks.get(path, ())))
-            for path in sorted(set(self.drops) | set(self.tasks))
+            path: FileEdits(
+                tuple(self.drops.get(path, ())),
+                tuple(self.tasks.get(path, ())),
+                tuple(unused.get(path, ())),
+            )
+            for path in sorted(set(self.drops) | set(self.tasks) | set(unused))
         }
         return Plan(violations=sorted(self.violations), edits=edits)
 
@@ -273,15 +282,16 @@ class _Planner:
         for path, drop in drops:
             self.drops[path].append(drop)
         self.tasks[group.target.path].append(fix)
-        for path, hand_off, _ in group.members:
+        for path, hand_off, source in group.members:
             self._report(path, hand_off, ManualReview("", ""), fixable=True)
+            self.fixed[(path, hand_off.scope, hand_off.session)].append(source.factory.plain)
 
     def _caller_drops(self, group: Group) -> list[tuple[str, DropArgument]]:
         """Every call of the task that passes the session, each to lose that argument."""
         target = group.target
         members = {(path, h.line, h.col) for path, h, _ in group.members}
         drops: list[tuple[str, DropArgument]] = []
-        for path in self._users(target):
+        for path in self.index.users((target.path, target.function.name)):
             data = self.index.data[path]
             for name, line in data.values:
                 if self._is_target(path, name, target):
@@ -296,23 +306,6 @@ class _Planner:
                     _check_other_caller(call, target, path)
                 drops.append((path, drop))
         return drops
-
-    def _users(self, target: Target) -> list[str]:
-        """The files that may call the task or read it: their text spells its name, or a name
-        another file imports it under (``from app.jobs import work as run``), found until no new
-        name turns up."""
-        words = {target.function.name}
-        while True:
-            paths = self.index.data.mentioning(words)
-            more = {
-                bound
-                for path in paths
-                for bound in self.index.data[path].imports
-                if bound not in words and self._is_target(path, bound, target)
-            }
-            if not more:
-                return paths
-            words |= more
 
     def _is_target(self, path: str, name: str, target: Target) -> bool:
         return self.index.resolve(path, name) == (target.path, target.function.name)

@@ -59,6 +59,23 @@ class Index:
                 return self.resolve(candidate, name, hops + 1)
         return None
 
+    def users(self, definition: Definition) -> list[str]:
+        """The files that may call or read ``definition``: their text spells its name, or a name
+        another file imports it under (``from app.jobs import work as run``), found until no new
+        name turns up; analysed, sorted."""
+        words = {definition[1]}
+        while True:
+            paths = self.data.mentioning(words)
+            more = {
+                bound
+                for path in paths
+                for bound in self.data[path].imports
+                if bound not in words and self.resolve(path, bound) == definition
+            }
+            if not more:
+                return paths
+            words |= more
+
     def import_for(self, path: str, name: str) -> ImportNeed | None:
         """The absolute import that binds ``name`` as it is bound in ``path``, or None.
 

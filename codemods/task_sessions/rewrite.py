@@ -208,6 +208,9 @@ class _Rewriter(cst.CSTTransformer):
         super().__init__()
         self.drops = {(d.line, d.col): d for d in edits.drops}
         self.tasks = {t.function: t for t in edits.tasks}
+        self.unused: dict[str, list[str]] = {}
+        for unused in edits.unused:
+            self.unused.setdefault(unused.function, []).append(unused.param)
         self.logger = logger
         self.overrides = overrides
         self.depth = 0
@@ -220,7 +223,13 @@ class _Rewriter(cst.CSTTransformer):
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
         self.depth -= 1
-        fix = self.tasks.get(updated_node.name.value) if self.depth == 0 else None
+        if self.depth:
+            return updated_node
+        for param in self.unused.get(updated_node.name.value, ()):
+            updated_node = updated_node.with_changes(
+                params=without_param(updated_node.params, param)
+            )
+        fix = self.tasks.get(updated_node.name.value)
         if fix is None:
             return updated_node
         self.fixed += 1
@@ -247,6 +256,9 @@ def rewrite_module(source: SourceFile, edits: FileEdits, overrides: Sequence[str
     site = logger_site(module, "logger")
     rewriter = _Rewriter(edits, site.name, overrides)
     module = MetadataWrapper(module).visit(rewriter)
+    for unused in edits.unused:
+        for name in unused.names:
+            module = drop_unused_import(module, name)
     if not rewriter.fixed:
         return module
     root = project_root(source.abs_path, source.path)

@@ -340,3 +340,30 @@ def test_a_caller_through_a_renamed_re_export_is_found(tmp_path: Path) -> None:
     (violation,) = _scan(tmp_path).violations
     assert violation.reason_id == R.REQUEST_TIME_CALLER
     assert "script.py:5" in violation.reason
+
+
+@pytest.mark.parametrize(
+    ("code", "plain"),
+    [
+        (
+            "def get_db():\n    db = SessionLocal()\n    try:\n        yield db\n    finally:\n        db.close()\n",
+            True,
+        ),
+        (
+            "async def get_db():\n    async with factory() as s:\n        yield s\n        await s.commit()\n",
+            True,
+        ),
+        (
+            "def get_db():\n    db = SessionLocal()\n    db.execute(SET_TENANT)\n    yield db\n",
+            False,
+        ),
+        (
+            "def get_db(user=Depends(auth)):\n    db = SessionLocal()\n    if user:\n        yield db\n",
+            False,
+        ),
+    ],
+)
+def test_a_plain_dependency_only_opens_commits_and_closes(code: str, plain: bool) -> None:
+    """Only then may a route lose the parameter that received it."""
+    (factory,) = analyze_module(cst.parse_module(code)).providers.values()
+    assert factory.plain is plain

@@ -3,8 +3,8 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from fastapi import Depends, FastAPI
-from sqlalchemy.orm import Session, sessionmaker
+from fastapi import FastAPI
+from sqlalchemy.orm import sessionmaker
 from starlette.background import BackgroundTask
 from starlette.responses import JSONResponse
 
@@ -79,18 +79,18 @@ def reindex() -> None:
 
 
 @app.post("/reports/{report_id}/send")
-def send(report_id: int, db: Session = Depends(get_db)):
+def send(report_id: int):
     return JSONResponse({}, background=BackgroundTask(send_report, report_id))
 
 
 @app.post("/reports/{report_id}/refresh")
-async def refresh_later(report_id: int, db: Session = Depends(get_db)):
+async def refresh_later(report_id: int):
     asyncio.create_task(refresh(report_id))
     return {}
 
 
 @app.post("/reports/{report_id}/archive")
-def archive_later(report_id: int, db: Session = Depends(get_db)):
+def archive_later(report_id: int):
     threading.Thread(
         target=archive,
         kwargs={"report_id": report_id},
@@ -100,7 +100,7 @@ def archive_later(report_id: int, db: Session = Depends(get_db)):
 
 
 @app.post("/reports/reindex")
-def reindex_later(db: Session = Depends(get_db)):
+def reindex_later():
     worker = threading.Thread(target=reindex)
     worker.daemon = True
     worker.start()
@@ -108,18 +108,18 @@ def reindex_later(db: Session = Depends(get_db)):
 
 
 @app.post("/reports/{report_id}/notify")
-def notify_later(report_id: int, db: Session = Depends(get_db)):
+def notify_later(report_id: int):
     executor.submit(notify, report_id)
     return {}
 
 
 @app.post("/reports/{report_id}/notify-soon")
-def notify_soon(report_id: int, db: Session = Depends(get_db)):
+def notify_soon(report_id: int):
     threading.Timer(5.0, notify, args=[report_id]).start()
     return {}
 
 
 @app.post("/reports/{report_id}/notify-async")
-async def notify_async(report_id: int, db: Session = Depends(get_db)):
+async def notify_async(report_id: int):
     asyncio.get_running_loop().run_in_executor(None, notify, report_id)
     return {}

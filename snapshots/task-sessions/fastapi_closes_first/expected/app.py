@@ -1,7 +1,7 @@
 import logging
 
-from fastapi import BackgroundTasks, Depends, FastAPI
-from sqlalchemy.orm import Session, sessionmaker
+from fastapi import BackgroundTasks, FastAPI
+from sqlalchemy.orm import sessionmaker
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +37,14 @@ def audit(user_id: int) -> None:
 
 
 @app.post("/users/{user_id}/notify")
-def notify_later(user_id: int, tasks: BackgroundTasks, db: Session = Depends(get_db)):
+def notify_later(user_id: int, tasks: BackgroundTasks):
     tasks.add_task(notify, user_id)
     return {}
 
 
 @app.post("/users/{user_id}/audit")
 def audit_later(
-    user_id: int, tasks: BackgroundTasks, db: Session = Depends(get_db)
+    user_id: int, tasks: BackgroundTasks
 ):
     tasks.add_task(audit, user_id)
     return {}
