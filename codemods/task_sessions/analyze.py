@@ -40,6 +40,8 @@ DEPENDS = frozenset({"Depends", "Security"})
 ASYNCIO_CALLS = frozenset({"create_task", "ensure_future", "run_coroutine_threadsafe"})
 THREAD_CALLS = frozenset({"Thread", "Timer", "Process"})
 EXECUTOR_CALLS = frozenset({"submit", "run_in_executor", "apply_async"})
+#: session methods that make no change a task would have to see
+DISCARDS = frozenset({"rollback", "close"})
 #: what a route may do with a thread, task or future it keeps without waiting for it
 NOT_WAITING = frozenset({"start", "daemon", "setDaemon", "name", "add_done_callback"})
 #: ``HandOff.kept`` when the task, thread or future is used in an expression (returned, awaited)
@@ -240,6 +242,33 @@ def provider_factory(node: cst.FunctionDef, module: cst.Module) -> Factory | Non
     return Factory(code, tuple(dict.fromkeys(names_in(call))), is_async, plain)
 
 
+Range = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A hand-off waiting for the end of its function, where every read of the session is known."""
+
+    hand_off: HandOff
+    #: the hand-off call's range
+    key: Range
+    #: the outermost loop around it: (start line, end line)
+    loop: tuple[int, int] | None
+    #: the other branches of the ``if`` statements it is in: code there never runs after it
+    exclusive: tuple[Range, ...]
+
+    def read_after(self, line: int, col: int) -> bool:
+        """Can the session read at ``line``:``col`` run after the hand-off?"""
+        start, end = (self.hand_off.line, self.hand_off.col), (self.key[2], self.key[3])
+        if start <= (line, col) <= end:
+            return False
+        if self.loop is not None and self.loop[0] <= line <= self.loop[1]:
+            return True  # the next round of the loop
+        if (line, col) < end:
+            return False
+        return not any((r[0], r[1]) <= (line, col) <= (r[2], r[3]) for r in self.exclusive)
+
+
 @dataclass
 class _Scope:
     """The top-level function being visited."""
@@ -248,11 +277,12 @@ class _Scope:
     sessions: dict[str, SessionParam]
     #: where each session name is read: (line, col)
     reads: list[tuple[str, int, int]] = field(default_factory=list)
+    #: the reads that only roll the session back or close it (``db.rollback()``): the route makes
+    #: no change there a task would have to see
+    discards: set[tuple[str, int, int]] = field(default_factory=set)
     #: loops: (start line, end line)
     loops: list[tuple[int, int]] = field(default_factory=list)
-    pending: list[tuple[HandOff, tuple[int, int, int, int], tuple[int, int] | None]] = field(
-        default_factory=list
-    )
+    pending: list[_Pending] = field(default_factory=list)
     #: names holding a thread, task or future the route started → read other than to start it
     kept: dict[str, bool] = field(default_factory=dict)
 
@@ -375,16 +405,13 @@ class Analyzer(cst.CSTVisitor):
         for name, _, _ in scope.reads:
             key = (scope.name, name)
             self.session_reads[key] = self.session_reads.get(key, 0) + 1
-        for hand_off, (_, _, end_line, end_col), loop in scope.pending:
-            after = False
-            for name, line, col in scope.reads:
-                if name != hand_off.session:
-                    continue
-                if (line, col) > (end_line, end_col):
-                    after = True
-                elif loop is not None and loop[0] <= line <= loop[1]:
-                    inside = (hand_off.line, hand_off.col) <= (line, col) <= (end_line, end_col)
-                    after = after or not inside
+        for pending in scope.pending:
+            hand_off = pending.hand_off
+            after = any(
+                pending.read_after(line, col)
+                for name, line, col in scope.reads
+                if name == hand_off.session and (name, line, col) not in scope.discards
+            )
             kept = hand_off.kept
             if kept and kept != KEPT_AS_VALUE and not scope.kept.get(kept):
                 kept = ""  # only started (or called back) afterwards: nothing waits for it
@@ -415,6 +442,8 @@ class Analyzer(cst.CSTVisitor):
         line, col = self.key(node)[:2]
         if self.scope is not None and node.value in self.scope.sessions:
             self.scope.reads.append((node.value, line, col))
+            if self._discards(node):
+                self.scope.discards.add((node.value, line, col))
         if self.scope is not None and node.value in self.scope.kept:
             waits = not (isinstance(parent, cst.Attribute) and parent.attr.value in NOT_WAITING)
             self.scope.kept[node.value] = self.scope.kept[node.value] or waits
@@ -423,6 +452,19 @@ class Analyzer(cst.CSTVisitor):
         if id(node) in self.task_heads:
             return
         self.values.append((node.value, line))
+
+    def _discards(self, node: cst.Name) -> bool:
+        """Is ``node`` the session of a ``<node>.rollback()`` / ``.close()`` statement?"""
+        attribute = self.parent(node)
+        if not (isinstance(attribute, cst.Attribute) and attribute.attr.value in DISCARDS):
+            return False
+        call = self.parent(attribute)
+        if not (isinstance(call, cst.Call) and call.func is attribute and not call.args):
+            return False
+        statement = self.parent(call)
+        if isinstance(statement, cst.Await):
+            statement = self.parent(statement)
+        return isinstance(statement, cst.Expr)
 
     # -- calls -----------------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
@@ -509,8 +551,24 @@ class Analyzer(cst.CSTVisitor):
         key = self.key(node)
         text = self._statement_text(node)
         hand_off = HandOff(kind, key[0], key[1], self.scope.name, session, site, False, text, kept)
-        loop = self.loop_stack[-1] if self.loop_stack else None
-        self.scope.pending.append((hand_off, key, loop))
+        # the outermost loop: each of its rounds may run any code in it after the hand-off
+        loop = self.loop_stack[0] if self.loop_stack else None
+        self.scope.pending.append(_Pending(hand_off, key, loop, self._other_branches(node, loop)))
+
+    def _other_branches(self, node: cst.CSTNode, loop: tuple[int, int] | None) -> tuple[Range, ...]:
+        """The ranges of the ``elif``/``else`` branches that exclude the one ``node`` is in, for
+        the ``if`` statements around it outside every loop (inside one, the next round may take
+        another branch)."""
+        found: list[Range] = []
+        child, parent = node, self.parent(node)
+        while parent is not None and not isinstance(parent, cst.FunctionDef):
+            if isinstance(parent, cst.If) and (loop is None or self.key(parent)[0] < loop[0]):
+                if child is parent.body and parent.orelse is not None:
+                    found.append(self.key(parent.orelse))
+                elif child is parent.orelse:
+                    found.append(self.key(parent.body))
+            child, parent = parent, self.parent(parent)
+        return tuple(found)
 
     def _other_hand_off(self, node: cst.Call, kind: str, site: CallSite | None) -> None:
         """Starlette tasks, asyncio tasks, threads, executors: any read of a session counts."""
@@ -612,9 +670,10 @@ class _SessionAttributes(cst.CSTVisitor):
         return False
 
 
-def analyze_module(module: cst.Module) -> FileData:
-    """The :class:`FileData` of one parsed module."""
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+def analyze_module(module: cst.Module, wrapper: MetadataWrapper | None = None) -> FileData:
+    """The :class:`FileData` of one parsed module (``wrapper``: the file's shared metadata)."""
+    if wrapper is None:
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     analyzer = Analyzer(module)
     wrapper.visit(analyzer)
     return analyzer.result()

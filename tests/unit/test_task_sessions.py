@@ -367,3 +367,38 @@ def test_a_plain_dependency_only_opens_commits_and_closes(code: str, plain: bool
     """Only then may a route lose the parameter that received it."""
     (factory,) = analyze_module(cst.parse_module(code)).providers.values()
     assert factory.plain is plain
+
+
+@pytest.mark.parametrize(
+    ("body", "used_after"),
+    [
+        # another branch of the same `if` never runs after the hand-off
+        (
+            "    if a:\n        tasks.add_task(work, db)\n    elif b:\n        tasks.add_task(other, db)\n"
+            "    else:\n        db.flush()\n",
+            False,
+        ),
+        # ... unless a loop around the `if` runs it in its next round
+        (
+            "    for i in ids:\n        if a:\n            for j in i:\n                tasks.add_task(work, db)\n"
+            "        else:\n            db.flush()\n",
+            True,
+        ),
+        # a read before the inner loop, in the outer loop's next round
+        (
+            "    for i in ids:\n        db.refresh(i)\n        for j in i:\n            tasks.add_task(work, db)\n",
+            True,
+        ),
+        ("    if a:\n        tasks.add_task(work, db)\n    db.flush()\n", True),
+        # rolling back or closing makes no change the task would have to see
+        (
+            "    try:\n        tasks.add_task(work, db)\n        log()\n    except Exception:\n"
+            "        await db.rollback()\n        raise\n",
+            False,
+        ),
+    ],
+)
+def test_reads_after_a_hand_off(body: str, used_after: bool) -> None:
+    code = "def route(ids, tasks, db=Depends(get_db)):\n" + body
+    hand_offs = analyze_module(cst.parse_module(code)).hand_offs
+    assert hand_offs[0].used_after is used_after
