@@ -439,6 +439,8 @@ class Analyzer(cst.CSTVisitor):
         parent = self.parent(node)
         if isinstance(parent, cst.Attribute) and parent.attr is node:
             return
+        if isinstance(parent, cst.Arg) and parent.keyword is node:
+            return  # `db=` names a parameter; it reads nothing
         line, col = self.key(node)[:2]
         if self.scope is not None and node.value in self.scope.sessions:
             self.scope.reads.append((node.value, line, col))

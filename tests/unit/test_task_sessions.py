@@ -390,6 +390,8 @@ def test_a_plain_dependency_only_opens_commits_and_closes(code: str, plain: bool
             True,
         ),
         ("    if a:\n        tasks.add_task(work, db)\n    db.flush()\n", True),
+        # a keyword argument's name reads nothing
+        ("    tasks.add_task(work, db=db)\n    log(db=1)\n", False),
         # rolling back or closing makes no change the task would have to see
         (
             "    try:\n        tasks.add_task(work, db)\n        log()\n    except Exception:\n"

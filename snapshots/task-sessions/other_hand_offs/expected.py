@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from fastapi import FastAPI
 from sqlalchemy.orm import sessionmaker
-from starlette.background import BackgroundTask
+from starlette.background import BackgroundTask, BackgroundTasks
 from starlette.responses import JSONResponse
 
 logger = logging.getLogger(__name__)
@@ -81,6 +81,13 @@ def reindex() -> None:
 @app.post("/reports/{report_id}/send")
 def send(report_id: int):
     return JSONResponse({}, background=BackgroundTask(send_report, report_id))
+
+
+@app.post("/reports/{report_id}/send-all")
+def send_all(report_id: int):
+    tasks = BackgroundTasks()
+    tasks.add_task(send_report, report_id)
+    return JSONResponse({}, background=tasks)
 
 
 @app.post("/reports/{report_id}/refresh")

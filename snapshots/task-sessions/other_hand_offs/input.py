@@ -4,7 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from fastapi import Depends, FastAPI
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.background import BackgroundTask
+from starlette.background import BackgroundTask, BackgroundTasks
 from starlette.responses import JSONResponse
 
 SessionLocal = sessionmaker()
@@ -43,6 +43,13 @@ def reindex(db: Session) -> None:
 @app.post("/reports/{report_id}/send")
 def send(report_id: int, db: Session = Depends(get_db)):
     return JSONResponse({}, background=BackgroundTask(send_report, report_id, db))
+
+
+@app.post("/reports/{report_id}/send-all")
+def send_all(report_id: int, db: Session = Depends(get_db)):
+    tasks = BackgroundTasks()
+    tasks.add_task(send_report, report_id, db=db)
+    return JSONResponse({}, background=tasks)
 
 
 @app.post("/reports/{report_id}/refresh")
