@@ -70,26 +70,30 @@ def _with_session(init: cst.FunctionDef, edit: ServiceEdit) -> cst.FunctionDef:
     suite = init.body
     if isinstance(suite, cst.SimpleStatementSuite):
         # ``def __init__(self): self.db = None`` stays on one line
-        line = list(suite.body)
-        smalls = _set_in_line(line, edit) or [
-            _assignment(edit),
-            *(s for s in line if not isinstance(s, cst.Pass)),
-        ]
-        return init.with_changes(
-            params=params, body=suite.with_changes(body=smalls), returns=returns
-        )
+        one_line = suite.with_changes(body=_one_line_body(list(suite.body), edit))
+        return init.with_changes(params=params, body=one_line, returns=returns)
     body = _statements(suite)
     for i, stmt in enumerate(body):
         if isinstance(stmt, cst.SimpleStatementLine):
-            smalls = _set_in_line(stmt.body, edit)
-            if smalls is not None:
-                body[i] = stmt.with_changes(body=smalls)
+            set_here = _set_in_line(stmt.body, edit)
+            if set_here is not None:
+                body[i] = stmt.with_changes(body=set_here)
                 break
     else:
         at = 1 if body and _is_docstring(body[0]) else 0
         body.insert(at, cst.SimpleStatementLine(body=[_assignment(edit)]))
         body = [s for s in body if not _is_pass(s)] or body
     return init.with_changes(params=params, body=suite.with_changes(body=body), returns=returns)
+
+
+def _one_line_body(
+    line: list[cst.BaseSmallStatement], edit: ServiceEdit
+) -> list[cst.BaseSmallStatement]:
+    """A one-line body setting the session: in place of ``self.db = None``, or first (no ``pass``)."""
+    set_here = _set_in_line(line, edit)
+    if set_here is not None:
+        return set_here
+    return [_assignment(edit), *(s for s in line if not isinstance(s, cst.Pass))]
 
 
 def _statements(suite: cst.BaseSuite) -> list[cst.BaseStatement]:

@@ -11,6 +11,7 @@ from libcst.metadata import Assignment, ImportAssignment, MetadataWrapper
 from backfix.cst_utils import dotted, last_name, single_assignment
 
 from . import reasons
+from .blocks import BlockCandidate, block_candidates
 from .detect import Verdict, classify, import_table
 from .model import DELETE, STORE, Blocker, Client, ImportedName, ModuleFacts, Origin, Use
 from .naming import getter_name
@@ -79,7 +80,53 @@ def _clients(index: ModuleIndex) -> list[Client]:
                 blockers=tuple(local_blockers(index, name, stmt)),
             )
         )
-    return clients
+    for candidate in block_candidates(index.module):
+        client = _block_client(index, candidate, imports, classes)
+        if client is not None:
+            clients.append(client)
+    return sorted(clients, key=lambda c: (c.line, c.col))
+
+
+def _block_client(
+    index: ModuleIndex, candidate: BlockCandidate, imports: dict[str, str], classes: set[str]
+) -> Client | None:
+    """A client built inside a module-level ``if``/``try``, at its first client call."""
+    verdicts = [(line, classify(call, imports)) for line, call in candidate.assignments.calls]
+    first = next(((line, v) for line, v in verdicts if v is not None), None)
+    if first is None:
+        return None
+    line, verdict = first
+    name = candidate.name
+    block_line = index.line(candidate.block)
+    blockers = local_blockers(index, name, candidate.block, block=True)
+    if candidate.others:
+        listed = ", ".join(f"`{other}`" for other in candidate.others)
+        blockers.insert(
+            0,
+            Blocker(
+                reasons.BLOCK_BINDS_OTHER_NAMES,
+                f"`{name}` is built in the module-level `{candidate.keyword}` block on line "
+                f"{block_line}, which also binds {listed}: as the body of a getter, the block "
+                "would no longer define them at module level",
+            ),
+        )
+    # the type is known only when every value the block assigns is that same kind of client
+    same = len(candidate.assignments.values) == len(verdicts) and all(
+        v is not None and v.returns == verdict.returns for _, v in verdicts
+    )
+    pos = index.positions[line]
+    return Client(
+        name=name,
+        line=pos.start.line,
+        col=pos.start.column,
+        constructor=verdict.constructor,
+        why=verdict.why,
+        annotation=_annotation(line.body[0], verdict, imports, classes) if same else "",
+        snippet=f"{name} = {verdict.constructor}(...)",
+        blockers=tuple(blockers),
+        block=candidate.keyword,
+        block_line=block_line,
+    )
 
 
 def _annotation(
@@ -96,13 +143,19 @@ def _annotation(
     return verdict.constructor if verdict.constructor in classes else ""
 
 
-def local_blockers(index: ModuleIndex, name: str, stmt: cst.SimpleStatementLine) -> list[Blocker]:
-    """What keeps a client of this module from becoming a getter, found in the module itself."""
+def local_blockers(
+    index: ModuleIndex, name: str, definition: cst.CSTNode, block: bool = False
+) -> list[Blocker]:
+    """What keeps a client of this module from becoming a getter, found in the module itself.
+
+    ``definition`` is the statement that builds the client; for a ``block`` (an ``if``/``try``
+    that becomes the getter's body) the assignments and uses inside it stay as they are.
+    """
     blockers: list[Blocker] = []
     others = [
         a
         for a in index.global_scope.assignments[name]
-        if isinstance(a, Assignment) and a.node is not _target(stmt)
+        if isinstance(a, Assignment) and not index.within(a.node, definition)
     ]
     for other in others:
         blockers.append(
@@ -112,6 +165,8 @@ def local_blockers(index: ModuleIndex, name: str, stmt: cst.SimpleStatementLine)
             )
         )
     for ref in index.global_refs(name):
+        if block and index.within(ref.chain[0], definition):
+            continue
         blocker = use_blocker(
             name, ref.kind, ref.import_time, ref.default_argument, f"line {ref.line}"
         )
@@ -138,15 +193,6 @@ def local_blockers(index: ModuleIndex, name: str, stmt: cst.SimpleStatementLine)
             )
         )
     return blockers
-
-
-def _target(stmt: cst.SimpleStatementLine) -> cst.CSTNode:
-    """The Name a candidate statement assigns."""
-    small = stmt.body[0]
-    if isinstance(small, cst.Assign):
-        return small.targets[0].target
-    assert isinstance(small, cst.AnnAssign)
-    return small.target
 
 
 def _functools_taken(index: ModuleIndex) -> bool:
