@@ -52,8 +52,9 @@ from .model import Client, FileEdits, ModuleFacts
 from .plan import plan_clients
 from .rewrite import rewrite_module
 
-#: ``name = something(`` (or ``name: T = something(``), after the indentation when indented.
-_CALL = rb"[A-Za-z_]\w*[ \t]*(?::[^=\n]+)?=[ \t]*[\w.]+[ \t]*\("
+#: ``name = something(`` (or ``name: T = something(``, or ``name = (`` then ``something(`` on the
+#: next line), after the indentation when indented.
+_CALL = rb"[A-Za-z_]\w*[ \t]*(?::[^=\n]+)?=[ \t]*(?:\([ \t]*\n?[ \t]*)?[\w.]+[ \t]*\("
 #: such an assignment at top level, or in the first indented lines after a top-level
 #: ``if``/``try``/``else``/``except``... line (a client built in a module-level block).
 _ASSIGNS_CALL = re.compile(

@@ -22,17 +22,32 @@ _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _BY_NAME = frozenset({"setattr", "delattr", "getattr", "hasattr", "object"})
 
 
-def candidate_statements(module: cst.Module) -> list[tuple[cst.SimpleStatementLine, str, cst.Call]]:
-    """Top-level ``name = <call>`` / ``name: T = <call>`` statements, with the name and the call."""
+def candidate_statements(
+    module: cst.Module,
+) -> list[tuple[cst.SimpleStatementLine, str, tuple[cst.Call, ...]]]:
+    """Top-level ``name = <call>`` / ``name: T = <call>`` statements, with the name and the calls.
+
+    The value may also be a conditional expression with a call in a branch
+    (``redis.from_url(url) if url else None``): its calls are listed.
+    """
     found = []
     for stmt in module.body:
         assignment = single_assignment(stmt)
         if assignment is None or not isinstance(stmt, cst.SimpleStatementLine):
             continue
         target, value = assignment
-        if isinstance(target, cst.Name) and isinstance(value, cst.Call):
-            found.append((stmt, target.value, value))
+        calls = _calls_in(value)
+        if isinstance(target, cst.Name) and calls:
+            found.append((stmt, target.value, calls))
     return found
+
+
+def _calls_in(value: cst.BaseExpression | None) -> tuple[cst.Call, ...]:
+    if isinstance(value, cst.Call):
+        return (value,)
+    if isinstance(value, cst.IfExp):
+        return tuple(b for b in (value.body, value.orelse) if isinstance(b, cst.Call))
+    return ()
 
 
 def analyze_module(module: cst.Module, with_uses: bool) -> ModuleFacts:
@@ -61,12 +76,23 @@ def _clients(index: ModuleIndex) -> list[Client]:
     imports = import_table(index.module)
     classes = {s.name.value for s in index.module.body if isinstance(s, cst.ClassDef)}
     clients = []
-    for stmt, name, call in candidate_statements(index.module):
-        verdict = classify(call, imports)
+    for stmt, name, calls in candidate_statements(index.module):
+        verdicts = [classify(call, imports) for call in calls]
+        verdict = next((v for v in verdicts if v is not None), None)
         if verdict is None:
             continue
         small = stmt.body[0]
         annotation = _annotation(small, verdict, imports, classes)
+        # a conditional value may also be something else (``... if url else None``)
+        typed = (
+            isinstance(small, cst.AnnAssign)
+            or isinstance(getattr(small, "value", None), cst.Call)
+            or (
+                len(verdicts) == 2
+                and all(v is not None and v.returns == verdict.returns for v in verdicts)
+            )
+        )
+        annotation = annotation if typed else ""
         pos = index.positions[stmt]
         clients.append(
             Client(
