@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar, cast
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider, ProviderT
+from libcst.metadata import PositionProvider, ProviderT
 
 from backfix.codemod import Codemod
 from backfix.results import REVIEW, FileFacts, Violation
@@ -155,7 +155,7 @@ class LocalCodemod(Codemod[None, None], cst.CSTVisitor):
         self._source = source
         self.ancestors, self._matches, self._scope, self._ordinals = [], [], [], {}
         self.begin(source)
-        MetadataWrapper(source.module, unsafe_skip_copy=True).visit(self)
+        source.metadata.visit(self)
         return self._matches
 
     def analyze(self, source: SourceFile) -> FileFacts[None]:

@@ -1,7 +1,9 @@
-"""One Python source file: its bytes, and lazily its LibCST and `ast` trees.
+"""One Python source file: its bytes, and lazily its LibCST and `ast` trees and LibCST metadata.
 
 Parsing is the expensive part of every run, so each tree is built at most once per file and only when a
-codemod asks for it; several codemods analysing the same file share the trees.
+codemod asks for it; several codemods analysing the same file share the trees, and share the metadata
+(scopes, qualified names, parents, positions) resolved over the LibCST tree through
+:attr:`SourceFile.metadata`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import warnings
 from dataclasses import dataclass, field
 
 import libcst as cst
+from libcst.metadata import MetadataWrapper
 
 _CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
@@ -67,6 +70,7 @@ class SourceFile:
     exists: bool = True
     _text: str | None = field(default=None, repr=False)
     _cst: cst.Module | None = field(default=None, repr=False)
+    _metadata: MetadataWrapper | None = field(default=None, repr=False)
     _ast: ast.Module | None = field(default=None, repr=False)
     _ast_failed: bool = field(default=False, repr=False)
 
@@ -83,6 +87,20 @@ class SourceFile:
         if self._cst is None:
             self._cst = parse_cst(self.raw)
         return self._cst
+
+    @property
+    def metadata(self) -> MetadataWrapper:
+        """A metadata wrapper over :attr:`module` itself, shared by every codemod analysing the file.
+
+        Each provider (``ScopeProvider``, ``PositionProvider``...) is resolved at most once per file,
+        whichever codemod asks first: use ``source.metadata.resolve(P)`` or
+        ``source.metadata.visit(visitor)`` instead of building a ``MetadataWrapper`` of your own.
+        The wrapper does not copy the tree, so its nodes are the nodes of :attr:`module`.
+        """
+        if self._metadata is None:
+            # No copy: the tree comes from the parser, so no node appears twice in it.
+            self._metadata = MetadataWrapper(self.module, unsafe_skip_copy=True)
+        return self._metadata
 
     @property
     def parsed(self) -> bool:
