@@ -73,6 +73,7 @@ class SourceFile:
     _metadata: MetadataWrapper | None = field(default=None, repr=False)
     _ast: ast.Module | None = field(default=None, repr=False)
     _ast_failed: bool = field(default=False, repr=False)
+    _lines: list[str] | None = field(default=None, repr=False)
 
     @property
     def text(self) -> str:
@@ -121,6 +122,18 @@ class SourceFile:
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 self._ast_failed = True
         return self._ast
+
+    def char_column(self, line: int, byte_column: int) -> int:
+        """The column in characters (as LibCST counts) of an `ast` column, which counts UTF-8 bytes."""
+        if byte_column == 0 or self.text.isascii():
+            return byte_column
+        if self._lines is None:
+            self._lines = _NEWLINE_RE.split(self.text)
+        return len(self._lines[line - 1].encode()[:byte_column].decode(errors="replace"))
+
+
+#: the line breaks of Python's tokenizer (not str.splitlines', which also breaks at form feeds)
+_NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 
 
 def parse_cst(raw: bytes) -> cst.Module:
