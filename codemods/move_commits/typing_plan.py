@@ -65,6 +65,10 @@ class TypingContext:
         if not need.module or need.asname is not None:
             return None
         path = self._module_path(need, route_path)
+        if path is not None and b"Annotated" not in (self.project.read(path) or b""):
+            # Only `X = Annotated[...]` is expanded: without the word no alias can be one, and
+            # the module need not be parsed and resolved.
+            return None
         loaded = self._load(path) if path is not None else None
         if path is None or loaded is None:
             return None
