@@ -8,14 +8,14 @@ same chains with the same verdicts.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from backfix.cst_utils import PositionedVisitor, last_name
+from backfix.cst_utils import last_name
 from backfix.project import module_name, resolve_import
 
 from . import chains as ch
@@ -36,6 +36,7 @@ from .model import (
     ModuleFacts,
 )
 from .plumbing_analyze import scan_plumbing
+from .walk import TrackingVisitor
 
 #: AsyncSession members that must be awaited.
 ASYNC_SESSION_METHODS = frozenset(
@@ -638,11 +639,16 @@ class ScanResult:
     fsa_db_missing: bool = False
 
 
-class _Scanner(PositionedVisitor):
+class _Scanner(TrackingVisitor):
     def __init__(
-        self, path: str, module: cst.Module, session_names: frozenset[str], text: str
+        self,
+        path: str,
+        module: cst.Module,
+        session_names: frozenset[str],
+        text: str,
+        positions: Mapping[cst.CSTNode, CodeRange],
     ) -> None:
-        super().__init__()
+        super().__init__(positions)
         self.path = path
         self.session_names = session_names
         self.info = module_info(module, path)
@@ -1478,11 +1484,14 @@ def scan(
     # A freshly parsed module has no shared nodes, so the defensive deep copy (~15% of a scan) is
     # not needed; the tree is never mutated.
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    scanner = _Scanner(source_path, wrapper.module, frozenset(session_names), text)
-    wrapper.visit(scanner)
+    # Parents come from the scan's own walk; positions are resolved through the wrapper, so the
+    # rewrite's transformer reuses them.
+    positions = wrapper.resolve(PositionProvider)
+    scanner = _Scanner(source_path, wrapper.module, frozenset(session_names), text, positions)
+    wrapper.module.visit(scanner)
     facts = scanner.facts()
     if _PLUMBING.search(text):
-        facts = replace(facts, plumbing=scan_plumbing(wrapper))
+        facts = replace(facts, plumbing=scan_plumbing(wrapper.module, positions))
     return ScanResult(facts, scanner.sites), wrapper
 
 
