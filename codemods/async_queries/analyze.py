@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper
 
 from backfix.cst_utils import last_name
 from backfix.project import module_name, resolve_import
@@ -36,6 +36,7 @@ from .model import (
     ModuleFacts,
 )
 from .plumbing_analyze import scan_plumbing
+from .positions import positions
 from .walk import TrackingVisitor
 
 #: AsyncSession members that must be awaited.
@@ -646,7 +647,7 @@ class _Scanner(TrackingVisitor):
         module: cst.Module,
         session_names: frozenset[str],
         text: str,
-        positions: Mapping[cst.CSTNode, CodeRange],
+        positions: Mapping[cst.CSTNode, Key],
     ) -> None:
         super().__init__(positions)
         self.path = path
@@ -1484,14 +1485,14 @@ def scan(
     # A freshly parsed module has no shared nodes, so the defensive deep copy (~15% of a scan) is
     # not needed; the tree is never mutated.
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    # Parents come from the scan's own walk; positions are resolved through the wrapper, so the
-    # rewrite's transformer reuses them.
-    positions = wrapper.resolve(PositionProvider)
-    scanner = _Scanner(source_path, wrapper.module, frozenset(session_names), text, positions)
+    # Parents come from the scan's own walk, positions from one cheap code generation pass; the
+    # rewrite resolves LibCST's metadata itself, in the files it edits.
+    table = positions(wrapper.module)
+    scanner = _Scanner(source_path, wrapper.module, frozenset(session_names), text, table)
     wrapper.module.visit(scanner)
     facts = scanner.facts()
     if _PLUMBING.search(text):
-        facts = replace(facts, plumbing=scan_plumbing(wrapper.module, positions))
+        facts = replace(facts, plumbing=scan_plumbing(wrapper.module, table))
     return ScanResult(facts, scanner.sites), wrapper
 
 

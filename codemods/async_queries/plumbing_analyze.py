@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import CodeRange
 
 from backfix.cst_utils import dotted
 
@@ -139,7 +138,7 @@ def url_fact(node: cst.BaseExpression, key_of: Callable[[cst.CSTNode], Key]) -> 
 class PlumbingScanner(TrackingVisitor):
     """One pass over a module, after :func:`scan` parsed it (same wrapper, same positions)."""
 
-    def __init__(self, positions: Mapping[cst.CSTNode, CodeRange]) -> None:
+    def __init__(self, positions: Mapping[cst.CSTNode, Key]) -> None:
         super().__init__(positions)
         self.symbols: dict[str, tuple[str, str]] = {}  # local → (role, source module)
         self.sites: list[Plumb] = []
@@ -525,7 +524,7 @@ def _session_call(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Call) and "Session" in dotted(node.func)
 
 
-def scan_plumbing(module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange]) -> PlumbingFacts:
+def scan_plumbing(module: cst.Module, positions: Mapping[cst.CSTNode, Key]) -> PlumbingFacts:
     """The plumbing facts of a module (``positions`` as :func:`.analyze.scan` resolved them)."""
     scanner = PlumbingScanner(positions)
     module.visit(scanner)

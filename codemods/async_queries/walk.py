@@ -13,20 +13,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import libcst as cst
-from libcst.metadata import CodeRange
 
 from .model import Key
 
 
 class TrackingVisitor(cst.CSTVisitor):
-    """A visitor that records the parent of every node it enters and reads positions from a table.
+    """A visitor that records the parent of every node it enters and reads positions from a table
+    (:func:`.positions.positions`).
 
     Only nodes already entered (the current node, its ancestors and nodes visited before) have a
     parent; the scan never asks about nodes ahead of it. ``positions`` is computed once per module
     and shared by every pass over it.
     """
 
-    def __init__(self, positions: Mapping[cst.CSTNode, CodeRange]) -> None:
+    def __init__(self, positions: Mapping[cst.CSTNode, Key]) -> None:
         super().__init__()
         self.positions = positions
         self._parents: dict[cst.CSTNode, cst.CSTNode | None] = {}
@@ -46,8 +46,7 @@ class TrackingVisitor(cst.CSTVisitor):
 
     def key(self, node: cst.CSTNode) -> Key:
         """The node's source range: start line, start column, end line, end column."""
-        pos = self.positions[node]
-        return (pos.start.line, pos.start.column, pos.end.line, pos.end.column)
+        return self.positions[node]
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The node's parent, None for the module (and for a node not entered yet)."""
