@@ -37,7 +37,7 @@ from .model import (
 )
 from .plumbing_analyze import scan_plumbing
 from .positions import positions
-from .walk import TrackingVisitor
+from .walk import TrackingVisitor, walk
 
 #: AsyncSession members that must be awaited.
 ASYNC_SESSION_METHODS = frozenset(
@@ -240,7 +240,7 @@ _LIBRARIES = frozenset({"sqlalchemy", "sqlmodel", "flask_sqlalchemy", "fastapi",
 def module_info(module: cst.Module, path: str) -> ModuleInfo:
     """Imports, definitions, session factories and Flask-SQLAlchemy objects of a module."""
     info = ModuleInfo(module_name(path))
-    module.visit(_Imports(info, path))
+    walk(module, _Imports(info, path))
     for stmt in module.body:
         if isinstance(stmt, cst.FunctionDef):
             info.functions.add(stmt.name.value)
@@ -520,7 +520,7 @@ def class_info(node: cst.ClassDef, info: ModuleInfo, session_names: frozenset[st
             for p in _all_params(stmt.params)
         }
 
-        stmt.body.visit(_SelfAssigns(params, result, info))
+        walk(stmt.body, _SelfAssigns(params, result, info))
     for name in session_names:
         result.sessions.setdefault(name, KIND_UNKNOWN)
     return result
@@ -757,7 +757,7 @@ class _Scanner(TrackingVisitor):
                 frame.sessions[param.name.value] = kind
             elif type_name:
                 frame.types[param.name.value] = type_name
-        node.body.visit(_BodyLocals(self.info, frame))
+        walk(node.body, _BodyLocals(self.info, frame))
         frame.line = self.key(node)[0]
         frame.blocker = self._blocker(node, nested=bool(self.frames))
         self.frames.append(frame)
@@ -1426,7 +1426,7 @@ def _has_yield(node: cst.FunctionDef) -> bool:
             return False
 
     finder = Finder()
-    node.body.visit(finder)
+    walk(node.body, finder)
     return finder.found
 
 
@@ -1489,7 +1489,7 @@ def scan(
     # rewrite resolves LibCST's metadata itself, in the files it edits.
     table = positions(wrapper.module)
     scanner = _Scanner(source_path, wrapper.module, frozenset(session_names), text, table)
-    wrapper.module.visit(scanner)
+    walk(wrapper.module, scanner)
     facts = scanner.facts()
     if _PLUMBING.search(text):
         facts = replace(facts, plumbing=scan_plumbing(wrapper.module, table))

@@ -18,7 +18,7 @@ import libcst as cst
 from backfix.cst_utils import dotted
 
 from .model import Key
-from .walk import TrackingVisitor
+from .walk import TrackingVisitor, walk
 
 #: where the sync names come from; the value is the role the name plays.
 SYNC_SOURCES = {
@@ -496,7 +496,7 @@ def _yields_session(node: cst.FunctionDef) -> str | None:
         def visit_Lambda(self, inner: cst.Lambda) -> bool:
             return False
 
-    node.body.visit(Finder())
+    walk(node.body, Finder())
     if len(found) != 1 or not found[0]:
         return None
     name = found[0]
@@ -516,7 +516,7 @@ def _yields_session(node: cst.FunctionDef) -> str | None:
             ):
                 made.append(name)
 
-    node.body.visit(Binder())
+    walk(node.body, Binder())
     return name if made else None
 
 
@@ -527,5 +527,5 @@ def _session_call(node: cst.BaseExpression) -> bool:
 def scan_plumbing(module: cst.Module, positions: Mapping[cst.CSTNode, Key]) -> PlumbingFacts:
     """The plumbing facts of a module (``positions`` as :func:`.analyze.scan` resolved them)."""
     scanner = PlumbingScanner(positions)
-    module.visit(scanner)
+    walk(module, scanner)
     return scanner.facts()

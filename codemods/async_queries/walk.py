@@ -10,7 +10,10 @@ is entered, exactly the node whose children LibCST's provider would list it amon
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dis
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
+from functools import cache
 
 import libcst as cst
 
@@ -51,3 +54,65 @@ class TrackingVisitor(cst.CSTVisitor):
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The node's parent, None for the module (and for a node not entered yet)."""
         return self._parents.get(node)
+
+
+@cache
+def _child_fields(node_type: type[cst.CSTNode]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(fields in the order LibCST visits them, the node's other fields) of a node class.
+
+    Every ``_visit_and_replace_children`` visits its fields as ``visit_*(self, "name", self.name,
+    visitor)``, in source order: the field names are read off its bytecode once per class.
+    """
+    instructions = list(dis.get_instructions(node_type._visit_and_replace_children))
+    ordered: list[str] = []
+    for const, load, attr in zip(instructions, instructions[1:], instructions[2:], strict=False):
+        if (
+            const.opname == "LOAD_CONST"
+            and isinstance(const.argval, str)
+            and load.opname == "LOAD_FAST"
+            and load.argval == "self"
+            and attr.opname == "LOAD_ATTR"
+            and attr.argval == const.argval
+            and const.argval not in ordered
+        ):
+            ordered.append(const.argval)
+    others = tuple(f.name for f in fields(node_type) if f.name not in ordered)
+    return tuple(ordered), others
+
+
+def _holds_node(value: object) -> bool:
+    if isinstance(value, cst.CSTNode):
+        return True
+    return type(value) in _SEQUENCES and any(isinstance(item, cst.CSTNode) for item in value)  # type: ignore[attr-defined]
+
+
+#: what LibCST keeps a node's list fields in.
+_SEQUENCES = (tuple, list)
+
+
+def _children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
+    """``node.children`` without rebuilding ``node`` (which is what makes LibCST's version slow)."""
+    ordered, others = _child_fields(type(node))
+    for name in others:
+        if _holds_node(getattr(node, name)):
+            return node.children  # visited some other way (`from x import a, b`): LibCST's list
+    found: list[cst.CSTNode] = []
+    for name in ordered:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            found.append(value)
+        elif type(value) in _SEQUENCES:
+            found.extend(item for item in value if isinstance(item, cst.CSTNode))
+    return found
+
+
+def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """``node.visit(visitor)`` for a visitor that only reads: the same ``on_visit``/``on_leave``
+    calls in the same order, without LibCST rebuilding every node on the way back up.
+
+    Per-attribute hooks (``visit_Call_func``) are not called: no visitor here defines one.
+    """
+    if visitor.on_visit(node):
+        for child in _children(node):
+            walk(child, visitor)
+    visitor.on_leave(node)

@@ -1,4 +1,4 @@
-"""async-queries' own position table equals LibCST's PositionProvider, node for node."""
+"""async-queries' position table and tree walk equal LibCST's PositionProvider and visit()."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 from backfix.builtin_codemods.async_queries.positions import positions
+from backfix.builtin_codemods.async_queries.walk import walk
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 SOURCES = {
@@ -50,3 +51,36 @@ def test_positions_match_libcst_on_stdlib_modules() -> None:
     for relative in ("ast.py", "dataclasses.py", "email/_header_value_parser.py"):
         module = cst.parse_module((stdlib / relative).read_bytes())
         assert positions(module) == _provider(module), relative
+
+
+class _Recorder(cst.CSTVisitor):
+    """Every on_visit/on_leave call, in order; stops at functions to test pruning too."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, int]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.calls.append(("visit", id(node)))
+        return not isinstance(node, cst.Lambda)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.calls.append(("leave", id(original_node)))
+
+
+def _same_walk(module: cst.Module) -> bool:
+    libcst_order, own_order = _Recorder(), _Recorder()
+    module.visit(libcst_order)
+    walk(module, own_order)
+    return libcst_order.calls == own_order.calls
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_walk_visits_like_libcst(name: str) -> None:
+    assert _same_walk(cst.parse_module(SOURCES[name] + "\nfrom a import *\nf(lambda x: x)\n"))
+
+
+def test_walk_visits_like_libcst_on_stdlib_modules() -> None:
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    for relative in ("ast.py", "dataclasses.py", "email/_header_value_parser.py"):
+        assert _same_walk(cst.parse_module((stdlib / relative).read_bytes())), relative
