@@ -25,6 +25,7 @@ Safety:
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from functools import partial
@@ -40,7 +41,7 @@ from backfix.results import REVIEW, SAFE
 from backfix.source import SourceFile
 from backfix.templating import render
 
-from .analyze import CATCH, RERAISE, SWALLOW, handler_kind, yields
+from .analyze import CATCH, RERAISE, SWALLOW, ast_handler_kind, ast_yields, handler_kind, yields
 from .rewrite import LoggerSite, add_logger, function_bindings, logger_site, prepend
 
 __all__ = ["CATCH", "MESSAGES", "RERAISE", "SWALLOW", "YIELDS_REASON", "BareExcept"]
@@ -71,6 +72,17 @@ _MAY_HOLD_HANDLERS = (
 )
 
 
+def _tier(kind: str) -> str:
+    """Re-raising through ``except BaseException:`` is the exact equivalent; the others change
+    what is caught."""
+    return SAFE if kind == RERAISE else REVIEW
+
+
+def _key(kind: str) -> str:
+    """A handler's fingerprint key: what it does, so fingerprints survive edits of its body."""
+    return f"except:{kind}"
+
+
 @dataclass(frozen=True)
 class BareExceptOptions(CodemodOptions):
     """Options of bare-except (``[tool.backfix.bare-except]``, ``-o key=value``)."""
@@ -98,6 +110,7 @@ class BareExcept(LocalCodemod):
     SUMMARY = "Replace bare `except:` with `except Exception:` (BaseException when it re-raises)"
     PREFILTER: ClassVar[re.Pattern[bytes] | None] = re.compile(rb"except[ \t]*:")
     DESCEND_INTO = _MAY_HOLD_HANDLERS
+    AST_DETECTION = True
     Options = BareExceptOptions
     options: BareExceptOptions
     EXAMPLE = (
@@ -127,8 +140,6 @@ class BareExcept(LocalCodemod):
         if node.type is not None:
             return
         kind = handler_kind(node.body)
-        tier = SAFE if kind == RERAISE else REVIEW
-        key = f"except:{kind}"
         parent = self.ancestors[-1]
         assert isinstance(parent, cst.Try)
         if kind != RERAISE and yields(parent.body):
@@ -137,8 +148,8 @@ class BareExcept(LocalCodemod):
                 MESSAGES[kind],
                 reason=YIELDS_REASON,
                 reason_id=YIELDS_REASON_ID,
-                tier=tier,
-                key=key,
+                tier=_tier(kind),
+                key=_key(kind),
             )
             return
         log = kind == SWALLOW and self.options.log_swallowed
@@ -147,7 +158,25 @@ class BareExcept(LocalCodemod):
             tuple(a for a in self.ancestors if isinstance(a, cst.FunctionDef)),
         )
         fix = partial(self._fix, kind, where if log else None)
-        self.report(node, MESSAGES[kind], replacement=fix, tier=tier, key=key)
+        self.report(node, MESSAGES[kind], replacement=fix, tier=_tier(kind), key=_key(kind))
+
+    def ast_visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        """The analysis' twin of :meth:`visit_ExceptHandler`: the same report, read from `ast`."""
+        if node.type is not None:
+            return
+        kind = ast_handler_kind(node.body)
+        parent = self.ast_ancestors[-1]
+        assert isinstance(parent, ast.Try)
+        manual = kind != RERAISE and ast_yields(parent.body)
+        self.report_ast(
+            node,
+            MESSAGES[kind],
+            key=_key(kind),
+            fixable=not manual,
+            reason=YIELDS_REASON if manual else "",
+            reason_id=YIELDS_REASON_ID if manual else "",
+            tier=_tier(kind),
+        )
 
     def _fix(
         self,

@@ -1,10 +1,35 @@
-"""What a bare handler does: re-raise, swallow silently, or catch; and whether its ``try`` yields."""
+"""What a bare handler does: re-raise, swallow silently, or catch; and whether its ``try`` yields.
+
+Each question is asked of both trees: of LibCST's, which the rewrite visits, and of `ast`'s, which
+the analysis reads because it is about ten times cheaper to build. The decision itself
+(:func:`kind_of`) is shared; only the reading of one statement or expression differs, and
+tests/unit/test_bare_except_ast.py checks that both trees give the same reports.
+"""
 
 from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
 
 import libcst as cst
 
 RERAISE, SWALLOW, CATCH = "reraise", "swallow", "catch"
+
+#: what one statement of a handler body is, as far as the handler's kind goes
+_BARE_RAISE, _SILENT, _OTHER = "bare-raise", "silent", "other"
+
+
+def kind_of(statements: Sequence[str]) -> str:
+    """``reraise`` (the last statement is a bare ``raise``), ``swallow`` (all are silent) or
+    ``catch``, from what each statement of the handler body is."""
+    if statements[-1] == _BARE_RAISE:
+        return RERAISE
+    if all(statement == _SILENT for statement in statements):
+        return SWALLOW
+    return CATCH
+
+
+# --- LibCST ----------------------------------------------------------------------------------------
 
 
 def small_statements(body: cst.BaseSuite) -> list[cst.CSTNode]:
@@ -22,23 +47,22 @@ def small_statements(body: cst.BaseSuite) -> list[cst.CSTNode]:
 
 def handler_kind(body: cst.BaseSuite) -> str:
     """``reraise`` (ends in a bare ``raise``), ``swallow`` (only silent statements) or ``catch``."""
-    statements = small_statements(body)
-    last = statements[-1]
-    if isinstance(last, cst.Raise) and last.exc is None:
-        return RERAISE
-    if all(_is_silent(stmt) for stmt in statements):
-        return SWALLOW
-    return CATCH
+    return kind_of([_cst_statement(stmt) for stmt in small_statements(body)])
 
 
-def _is_silent(stmt: cst.CSTNode) -> bool:
+def _cst_statement(stmt: cst.CSTNode) -> str:
+    if isinstance(stmt, cst.Raise) and stmt.exc is None:
+        return _BARE_RAISE
     if isinstance(stmt, (cst.Pass, cst.Continue)):
-        return True
+        return _SILENT
     if isinstance(stmt, cst.Return):
-        return stmt.value is None or (
+        silent = stmt.value is None or (
             isinstance(stmt.value, cst.Name) and stmt.value.value == "None"
         )
-    return isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Ellipsis)
+        return _SILENT if silent else _OTHER
+    if isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Ellipsis):
+        return _SILENT
+    return _OTHER
 
 
 class _YieldFinder(cst.CSTVisitor):
@@ -64,3 +88,46 @@ def yields(body: cst.BaseSuite) -> bool:
     finder = _YieldFinder()
     body.visit(finder)
     return finder.found
+
+
+# --- ast ---------------------------------------------------------------------------------------------
+
+
+def ast_handler_kind(body: Sequence[ast.stmt]) -> str:
+    """:func:`handler_kind` of an `ast` handler body."""
+    return kind_of([_ast_statement(stmt) for stmt in body])
+
+
+def _ast_statement(stmt: ast.stmt) -> str:
+    if isinstance(stmt, ast.Raise) and stmt.exc is None:
+        return _BARE_RAISE
+    if isinstance(stmt, (ast.Pass, ast.Continue)):
+        return _SILENT
+    if isinstance(stmt, ast.Return):
+        silent = stmt.value is None or (
+            isinstance(stmt.value, ast.Constant) and stmt.value.value is None
+        )
+        return _SILENT if silent else _OTHER
+    if (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Constant)
+        and stmt.value.value is Ellipsis
+    ):
+        return _SILENT
+    return _OTHER
+
+
+#: where a ``yield`` belongs to another function: the visit of :func:`yields` skips them whole
+_AST_OTHER_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def ast_yields(body: Sequence[ast.stmt]) -> bool:
+    """:func:`yields` of an `ast` body (LibCST's ``Yield`` is also ``yield from``)."""
+    pending: list[ast.AST] = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(node, _AST_OTHER_FUNCTIONS):
+            pending.extend(ast.iter_child_nodes(node))
+    return False

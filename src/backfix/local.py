@@ -19,16 +19,23 @@ scope and the match's key); in the rewrite it swaps each reported node that has 
 calls :meth:`LocalCodemod.finish` for module-wide edits (imports through
 :func:`backfix.imports.add_import`, code from templates through :func:`backfix.templating.render`).
 A report without a replacement is left for manual review and needs a ``reason``.
+
+A codemod may also detect from the `ast` tree, ~10x cheaper to build than LibCST's: with
+``AST_DETECTION = True`` its ``ast_visit_*`` methods call :meth:`LocalCodemod.report_ast` for exactly
+the matches its LibCST visit reports. The analysis then parses with `ast` only, and LibCST parses just
+the files that are rewritten (or that `ast` cannot parse). The codemod proves the two detections agree
+with a test (see tests/unit/test_bare_except_ast.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import ast
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar, cast
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider, ProviderT
+from libcst.metadata import PositionProvider, ProviderT
 
 from backfix.codemod import Codemod
 from backfix.results import REVIEW, FileFacts, Violation
@@ -37,6 +44,10 @@ from backfix.source import SourceFile
 __all__ = ["LocalCodemod", "Replacement"]
 
 _NodeT = TypeVar("_NodeT", bound=cst.CSTNode)
+
+#: the `ast` fields that hold statements (and handlers, match cases): where ``ast_visit_*`` look
+_AST_BLOCKS = ("body", "handlers", "orelse", "finalbody", "cases")
+_AST_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 #: a new node, or a function of the reported node as updated by replacements inside it (use a
 #: function when a reported node may contain other reported nodes, or to build the fix lazily: it is
@@ -65,6 +76,9 @@ class LocalCodemod(Codemod[None, None], cst.CSTVisitor):
     #: None visits everything). The skipped node itself is still visited.
     DESCEND_INTO: ClassVar[tuple[type[cst.CSTNode], ...] | None] = None
     METADATA_DEPENDENCIES: ClassVar[tuple[ProviderT, ...]] = (PositionProvider,)
+    #: True when ``ast_visit_*`` methods report, through :meth:`report_ast`, exactly what the LibCST
+    #: visit reports: the analysis then uses the `ast` tree and LibCST parses only rewritten files.
+    AST_DETECTION: ClassVar[bool] = False
 
     def __init__(self, options: Any = None) -> None:
         """Check the options (see :class:`~backfix.codemod.Codemod`)."""
@@ -75,6 +89,8 @@ class LocalCodemod(Codemod[None, None], cst.CSTVisitor):
         self._scope: list[str] = []
         self._ordinals: dict[tuple[str, str], int] = {}
         self._source: SourceFile | None = None
+        self.ast_ancestors: list[ast.AST] = []
+        self._ast_violations: list[Violation] = []
 
     # --- for subclasses --------------------------------------------------------------------------------
 
@@ -112,25 +128,73 @@ class LocalCodemod(Codemod[None, None], cst.CSTVisitor):
         """
         if replacement is None and not reason:
             raise ValueError(f"{self.ID}: a match without a replacement needs a reason")
-        scope = ".".join(self._scope)
         name = key if key is not None else " ".join(self.source.module.code_for_node(node).split())
-        ordinal = self._ordinals.get((scope, name), 0) + 1
-        self._ordinals[(scope, name)] = ordinal
         start = self.get_metadata(PositionProvider, node).start
-        violation = self.violation(
-            self.source,
+        violation = self._violation(
             start.line,
             start.column,
             message,
-            fixable=replacement is not None,
+            replacement is not None,
+            reason,
+            reason_id,
+            tier,
+            name,
+        )
+        ancestors = tuple(id(a) for a in self.ancestors)
+        self._matches.append(_Match(node, violation, replacement, ancestors))
+
+    def report_ast(
+        self,
+        node: ast.stmt | ast.excepthandler,
+        message: str,
+        *,
+        key: str,
+        fixable: bool,
+        reason: str = "",
+        reason_id: str = "",
+        tier: str = REVIEW,
+    ) -> None:
+        """The `ast` twin of :meth:`report`, for codemods with ``AST_DETECTION``.
+
+        It must report what :meth:`report` reports for the same match: ``fixable`` when the LibCST
+        visit gives a replacement, the same ``key`` (required here: there is no LibCST code to derive
+        it from), and a node whose `ast` position is the LibCST node's start.
+        """
+        if not fixable and not reason:
+            raise ValueError(f"{self.ID}: a match without a replacement needs a reason")
+        column = self.source.char_column(node.lineno, node.col_offset)
+        violation = self._violation(
+            node.lineno, column, message, fixable, reason, reason_id, tier, key
+        )
+        self._ast_violations.append(violation)
+
+    def _violation(
+        self,
+        line: int,
+        column: int,
+        message: str,
+        fixable: bool,
+        reason: str,
+        reason_id: str,
+        tier: str,
+        name: str,
+    ) -> Violation:
+        """The violation of a match in the current scope; its fingerprint counts same-key matches."""
+        scope = ".".join(self._scope)
+        ordinal = self._ordinals.get((scope, name), 0) + 1
+        self._ordinals[(scope, name)] = ordinal
+        return self.violation(
+            self.source,
+            line,
+            column,
+            message,
+            fixable=fixable,
             reason=reason,
             reason_id=reason_id,
             scope=scope,
             snippet=f"{name}#{ordinal}",
             tier=tier,
         )
-        ancestors = tuple(id(a) for a in self.ancestors)
-        self._matches.append(_Match(node, violation, replacement, ancestors))
 
     # --- the engine's side ---------------------------------------------------------------------------
 
@@ -155,13 +219,46 @@ class LocalCodemod(Codemod[None, None], cst.CSTVisitor):
         self._source = source
         self.ancestors, self._matches, self._scope, self._ordinals = [], [], [], {}
         self.begin(source)
-        MetadataWrapper(source.module, unsafe_skip_copy=True).visit(self)
+        source.metadata.visit(self)
         return self._matches
 
     def analyze(self, source: SourceFile) -> FileFacts[None]:
-        """The file's violations: one per :meth:`report`."""
+        """The file's violations: one per report, from the `ast` tree when the codemod can."""
+        tree = source.ast_module() if self.AST_DETECTION else None
+        if tree is None:
+            return self.analyze_cst(source)
+        return FileFacts(source.path, tuple(self._collect_ast(source, tree)))
+
+    def analyze_cst(self, source: SourceFile) -> FileFacts[None]:
+        """The file's violations from the LibCST visit: one per :meth:`report`."""
         matches = self._collect(source)
         return FileFacts(source.path, tuple(match.violation for match in matches))
+
+    def _collect_ast(self, source: SourceFile, tree: ast.Module) -> list[Violation]:
+        self._source = source
+        self.ancestors, self._matches, self._scope, self._ordinals = [], [], [], {}
+        self._ast_violations, self.ast_ancestors = [], [tree]
+        self.begin(source)
+        for node in self._ast_walk(tree):
+            visit = getattr(self, f"ast_visit_{type(node).__name__}", None)
+            if visit is not None:
+                visit(node)
+        return self._ast_violations
+
+    def _ast_walk(self, parent: ast.AST) -> Iterator[ast.AST]:
+        """The statements, handlers and match cases under ``parent``, in source order (pre-order);
+        ``ast_ancestors`` and the scope follow the walk. Expressions are left to the visitors."""
+        for field_name in _AST_BLOCKS:
+            for node in getattr(parent, field_name, ()):
+                yield node
+                self.ast_ancestors.append(node)
+                name = node.name if isinstance(node, _AST_SCOPES) else None
+                if name is not None:
+                    self._scope.append(name)
+                yield from self._ast_walk(node)
+                if name is not None:
+                    self._scope.pop()
+                self.ast_ancestors.pop()
 
     def rewrite(self, source: SourceFile, edits: None) -> cst.Module:
         """The file with every reported node that has a replacement replaced, then :meth:`finish`."""

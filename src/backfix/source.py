@@ -1,7 +1,9 @@
-"""One Python source file: its bytes, and lazily its LibCST and `ast` trees.
+"""One Python source file: its bytes, and lazily its LibCST and `ast` trees and LibCST metadata.
 
 Parsing is the expensive part of every run, so each tree is built at most once per file and only when a
-codemod asks for it; several codemods analysing the same file share the trees.
+codemod asks for it; several codemods analysing the same file share the trees, and share the metadata
+(scopes, qualified names, parents, positions) resolved over the LibCST tree through
+:attr:`SourceFile.metadata`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import warnings
 from dataclasses import dataclass, field
 
 import libcst as cst
+from libcst.metadata import MetadataWrapper
 
 _CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
@@ -67,8 +70,10 @@ class SourceFile:
     exists: bool = True
     _text: str | None = field(default=None, repr=False)
     _cst: cst.Module | None = field(default=None, repr=False)
+    _metadata: MetadataWrapper | None = field(default=None, repr=False)
     _ast: ast.Module | None = field(default=None, repr=False)
     _ast_failed: bool = field(default=False, repr=False)
+    _lines: list[str] | None = field(default=None, repr=False)
 
     @property
     def text(self) -> str:
@@ -83,6 +88,20 @@ class SourceFile:
         if self._cst is None:
             self._cst = parse_cst(self.raw)
         return self._cst
+
+    @property
+    def metadata(self) -> MetadataWrapper:
+        """A metadata wrapper over :attr:`module` itself, shared by every codemod analysing the file.
+
+        Each provider (``ScopeProvider``, ``PositionProvider``...) is resolved at most once per file,
+        whichever codemod asks first: use ``source.metadata.resolve(P)`` or
+        ``source.metadata.visit(visitor)`` instead of building a ``MetadataWrapper`` of your own.
+        The wrapper does not copy the tree, so its nodes are the nodes of :attr:`module`.
+        """
+        if self._metadata is None:
+            # No copy: the tree comes from the parser, so no node appears twice in it.
+            self._metadata = MetadataWrapper(self.module, unsafe_skip_copy=True)
+        return self._metadata
 
     @property
     def parsed(self) -> bool:
@@ -103,6 +122,18 @@ class SourceFile:
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 self._ast_failed = True
         return self._ast
+
+    def char_column(self, line: int, byte_column: int) -> int:
+        """The column in characters (as LibCST counts) of an `ast` column, which counts UTF-8 bytes."""
+        if byte_column == 0 or self.text.isascii():
+            return byte_column
+        if self._lines is None:
+            self._lines = _NEWLINE_RE.split(self.text)
+        return len(self._lines[line - 1].encode()[:byte_column].decode(errors="replace"))
+
+
+#: the line breaks of Python's tokenizer (not str.splitlines', which also breaks at form feeds)
+_NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 
 
 def parse_cst(raw: bytes) -> cst.Module:

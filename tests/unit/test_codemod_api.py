@@ -112,6 +112,20 @@ def test_nested_matches_are_both_fixed_with_a_function_replacement() -> None:
     assert Wrap().rewrite(_source("f(f(1))\n"), None).code == "g(g(1))\n"
 
 
+def test_codemods_share_one_metadata_resolution_per_file() -> None:
+    from libcst.metadata import PositionProvider, ScopeProvider
+
+    source = _source("def f():\n    print(1)\n")
+    wrapper = source.metadata
+    assert source.metadata is wrapper
+    assert wrapper.module is source.module  # no copy: positions are looked up by the file's nodes
+    positions = wrapper.resolve(PositionProvider)
+    NoPrint().analyze(source)  # the visit finds the positions already resolved
+    assert wrapper.resolve(PositionProvider) is positions
+    assert source.metadata.resolve(ScopeProvider)[source.module] is not None
+    assert wrapper.resolve(PositionProvider) is positions
+
+
 def test_a_match_without_fix_needs_a_reason() -> None:
     class Bad(LocalCodemod):
         """Reports without a reason."""
