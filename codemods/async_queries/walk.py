@@ -11,7 +11,7 @@ is entered, exactly the node whose children LibCST's provider would list it amon
 from __future__ import annotations
 
 import dis
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
 from functools import cache
 
@@ -36,15 +36,18 @@ class TrackingVisitor(cst.CSTVisitor):
         self._path: list[cst.CSTNode] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        """Record ``node``'s parent before its ``visit_`` method runs."""
+        """Record ``node``'s parent, then run its ``visit_`` method (as ``CSTVisitor`` does)."""
         path = self._path
         self._parents[node] = path[-1] if path else None
         path.append(node)
-        return super().on_visit(node)
+        visit = _hook(type(self), "visit_", type(node))
+        return visit is None or visit(self, node) is not False
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         """Run the ``leave_`` method, then step back to the parent."""
-        super().on_leave(original_node)
+        leave = _hook(type(self), "leave_", type(original_node))
+        if leave is not None:
+            leave(self, original_node)
         self._path.pop()
 
     def key(self, node: cst.CSTNode) -> Key:
@@ -54,6 +57,16 @@ class TrackingVisitor(cst.CSTVisitor):
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The node's parent, None for the module (and for a node not entered yet)."""
         return self._parents.get(node)
+
+
+@cache
+def _hook(
+    visitor_type: type[cst.CSTVisitor], prefix: str, node_type: type[cst.CSTNode]
+) -> Callable[[cst.CSTVisitor, cst.CSTNode], bool | None] | None:
+    """The ``visit_<Node>``/``leave_<Node>`` function of a visitor class, looked up once."""
+    found: Callable[[cst.CSTVisitor, cst.CSTNode], bool | None] | None
+    found = getattr(visitor_type, prefix + node_type.__name__, None)
+    return found
 
 
 @cache
@@ -80,10 +93,21 @@ def _child_fields(node_type: type[cst.CSTNode]) -> tuple[tuple[str, ...], tuple[
     return tuple(ordered), others
 
 
+#: whether a type is a CSTNode: isinstance() against that abstract class costs more than a lookup.
+_NODE_TYPES: dict[type, bool] = {}
+
+
+def _is_node_type(value_type: type) -> bool:
+    known = _NODE_TYPES.get(value_type)
+    if known is None:
+        known = _NODE_TYPES[value_type] = issubclass(value_type, cst.CSTNode)
+    return known
+
+
 def _holds_node(value: object) -> bool:
-    if isinstance(value, cst.CSTNode):
+    if _is_node_type(type(value)):
         return True
-    return type(value) in _SEQUENCES and any(isinstance(item, cst.CSTNode) for item in value)  # type: ignore[attr-defined]
+    return type(value) in _SEQUENCES and any(_is_node_type(type(item)) for item in value)  # type: ignore[attr-defined]
 
 
 #: what LibCST keeps a node's list fields in.
@@ -99,10 +123,10 @@ def _children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
     found: list[cst.CSTNode] = []
     for name in ordered:
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        if _is_node_type(type(value)):
             found.append(value)
         elif type(value) in _SEQUENCES:
-            found.extend(item for item in value if isinstance(item, cst.CSTNode))
+            found.extend(item for item in value if _is_node_type(type(item)))
     return found
 
 
