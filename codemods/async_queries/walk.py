@@ -13,7 +13,7 @@ from __future__ import annotations
 import dis
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
-from functools import cache
+from functools import cache, lru_cache
 
 import libcst as cst
 
@@ -93,21 +93,43 @@ def _child_fields(node_type: type[cst.CSTNode]) -> tuple[tuple[str, ...], tuple[
     return tuple(ordered), others
 
 
-#: whether a type is a CSTNode: isinstance() against that abstract class costs more than a lookup.
-_NODE_TYPES: dict[type, bool] = {}
+#: modules whose nodes are tokens: whitespace, comments, newlines, operators and punctuation.
+_TOKEN_MODULES = frozenset({"libcst._nodes.whitespace", "libcst._nodes.op"})
+_BRACKETS = (
+    cst.LeftParen,
+    cst.RightParen,
+    cst.LeftSquareBracket,
+    cst.RightSquareBracket,
+    cst.LeftCurlyBrace,
+    cst.RightCurlyBrace,
+)
+NOT_NODE, TOKEN, NODE = 0, 1, 2
+#: what a type is (NOT_NODE, TOKEN, NODE); isinstance() against the abstract CSTNode costs more.
+_KINDS: dict[type, int] = {}
 
 
-def _is_node_type(value_type: type) -> bool:
-    known = _NODE_TYPES.get(value_type)
+def _kind(value_type: type) -> int:
+    known = _KINDS.get(value_type)
     if known is None:
-        known = _NODE_TYPES[value_type] = issubclass(value_type, cst.CSTNode)
+        if not issubclass(value_type, cst.CSTNode):
+            known = NOT_NODE
+        elif value_type.__module__ in _TOKEN_MODULES or issubclass(value_type, _BRACKETS):
+            known = TOKEN
+        else:
+            known = NODE
+        _KINDS[value_type] = known
     return known
 
 
+def is_token(node_type: type[cst.CSTNode]) -> bool:
+    """Whitespace, a comment, an operator or punctuation: a node :func:`walk` does not enter."""
+    return _kind(node_type) == TOKEN
+
+
 def _holds_node(value: object) -> bool:
-    if _is_node_type(type(value)):
+    if _kind(type(value)) != NOT_NODE:
         return True
-    return type(value) in _SEQUENCES and any(_is_node_type(type(item)) for item in value)  # type: ignore[attr-defined]
+    return type(value) in _SEQUENCES and any(_kind(type(item)) != NOT_NODE for item in value)  # type: ignore[attr-defined]
 
 
 #: what LibCST keeps a node's list fields in.
@@ -115,28 +137,56 @@ _SEQUENCES = (tuple, list)
 
 
 def _children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
-    """``node.children`` without rebuilding ``node`` (which is what makes LibCST's version slow)."""
+    """``node.children`` less tokens, without rebuilding ``node`` (what makes LibCST's slow)."""
     ordered, others = _child_fields(type(node))
     for name in others:
         if _holds_node(getattr(node, name)):
-            return node.children  # visited some other way (`from x import a, b`): LibCST's list
+            # visited some other way (`from x import a, b`): LibCST's list
+            return [child for child in node.children if _kind(type(child)) == NODE]
     found: list[cst.CSTNode] = []
     for name in ordered:
         value = getattr(node, name)
-        if _is_node_type(type(value)):
+        kind = _kind(type(value))
+        if kind == NODE:
             found.append(value)
-        elif type(value) in _SEQUENCES:
-            found.extend(item for item in value if _is_node_type(type(item)))
+        elif kind == NOT_NODE and type(value) in _SEQUENCES:
+            found.extend(item for item in value if _kind(type(item)) == NODE)
     return found
 
 
 def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
-    """``node.visit(visitor)`` for a visitor that only reads: the same ``on_visit``/``on_leave``
-    calls in the same order, without LibCST rebuilding every node on the way back up.
+    """``node.visit(visitor)`` for a visitor that only reads and ignores tokens: the same
+    ``on_visit``/``on_leave`` calls in the same order for every node but whitespace, comments,
+    operators and punctuation (:func:`is_token`), without LibCST rebuilding every node on the way
+    back up. Tokens hold nothing but other tokens, so no other node is skipped.
 
     Per-attribute hooks (``visit_Call_func``) are not called: no visitor here defines one.
     """
+    _check_visitor(type(visitor))
+    _walk(node, visitor)
+
+
+def _walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     if visitor.on_visit(node):
         for child in _children(node):
-            walk(child, visitor)
+            _walk(child, visitor)
     visitor.on_leave(node)
+
+
+@lru_cache(maxsize=256)  # visitor classes defined inside functions are new on every call
+def _check_visitor(visitor_type: type[cst.CSTVisitor]) -> None:
+    """A visitor with a hook for a token or for an attribute would miss calls in :func:`walk`."""
+    for klass in visitor_type.__mro__:
+        if klass in _BASE_CLASSES:
+            break
+        for name in vars(klass):
+            prefix, _, rest = name.partition("_")
+            if prefix not in {"visit", "leave"} or not rest:
+                continue
+            node_type = getattr(cst, rest.split("_")[0], None)
+            if "_" in rest or (isinstance(node_type, type) and is_token(node_type)):
+                raise TypeError(f"{visitor_type.__name__}.{name}: walk() does not call this hook")
+
+
+#: LibCST's visitor classes (they define a do-nothing hook for every node and attribute).
+_BASE_CLASSES = frozenset(cst.CSTVisitor.__mro__)

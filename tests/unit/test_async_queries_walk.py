@@ -8,7 +8,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 from backfix.builtin_codemods.async_queries.positions import positions
-from backfix.builtin_codemods.async_queries.walk import walk
+from backfix.builtin_codemods.async_queries.walk import is_token, walk
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 SOURCES = {
@@ -54,18 +54,20 @@ def test_positions_match_libcst_on_stdlib_modules() -> None:
 
 
 class _Recorder(cst.CSTVisitor):
-    """Every on_visit/on_leave call, in order; stops at functions to test pruning too."""
+    """Every on_visit/on_leave call but tokens', in order; stops at lambdas to test pruning."""
 
     def __init__(self) -> None:
         super().__init__()
         self.calls: list[tuple[str, int]] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        self.calls.append(("visit", id(node)))
+        if not is_token(type(node)):
+            self.calls.append(("visit", id(node)))
         return not isinstance(node, cst.Lambda)
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        self.calls.append(("leave", id(original_node)))
+        if not is_token(type(original_node)):
+            self.calls.append(("leave", id(original_node)))
 
 
 def _same_walk(module: cst.Module) -> bool:
@@ -84,3 +86,17 @@ def test_walk_visits_like_libcst_on_stdlib_modules() -> None:
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     for relative in ("ast.py", "dataclasses.py", "email/_header_value_parser.py"):
         assert _same_walk(cst.parse_module((stdlib / relative).read_bytes())), relative
+
+
+def test_walk_refuses_hooks_it_would_not_call() -> None:
+    class OnComma(cst.CSTVisitor):
+        def visit_Comma(self, node: cst.Comma) -> None:
+            pass
+
+    class OnAttribute(cst.CSTVisitor):
+        def visit_Call_func(self, node: cst.Call) -> None:
+            pass
+
+    for visitor in (OnComma(), OnAttribute()):
+        with pytest.raises(TypeError):
+            walk(cst.parse_module("f(a, b)\n"), visitor)
