@@ -1,40 +1,43 @@
-"""Throughput of `codemod scan` on a real corpus, as ratios to LibCST parsing measured in the same run.
+"""CPU and peak memory of `codemod scan`, as ratios to a LibCST parse of the same files in the same run.
 
-Usage: python benchmarks/bench_scan.py [--corpus DIR | --webapp] [--codemod ID ...] [--jobs N]
-       [--repeat K] [--seed N] [--resources K]
+Usage: python benchmarks/bench_scan.py [--corpus webapp|stdlib|DIR] [--codemod ID ...] [--repeat K]
+       [--seed N] [--resources K] [--throughput [--jobs N]]
 
-The default corpus is this interpreter's standard library (tests included); ``--webapp`` generates a
-Flask + FastAPI web-app corpus (``benchmarks/webapp_corpus.py``, deterministic by ``--seed``) and
-prints, per codemod and for all together, the whole-process CPU seconds of a cold ``-j 1`` scan
-against a LibCST parse of the same files in one process (CPU time is steadier than wall time on
-shared machines; each figure is the median of ``--repeat`` runs). Timings on shared machines are
-noisy, so the script prints ratios against baselines measured in the same run:
+The corpus is ``webapp`` (default; ``--webapp`` is an alias): a Flask + FastAPI web-app corpus that
+``benchmarks/webapp_corpus.py`` generates, deterministic by ``--seed``, ``--resources`` resources of
+five modules each; ``stdlib``: this interpreter's standard library; or any folder (a local clone of a
+real application: it is only read). For each codemod, and for all of them together, the script prints
+the whole-process CPU seconds of a cold one-worker ``scan`` (``--no-cache -j 1``, the process and its
+worker), their ratio to ``libcst.parse_module`` over every Python file of the corpus in one process,
+and the scan's peak memory (the largest resident set of the scan process or its worker). Each figure
+is the median of ``--repeat`` runs (peak memory: the largest); the parse is measured in the same run,
+since timings on a shared machine drift.
 
-* parse-kept: ``libcst.parse_module`` over just the files the codemods' text prefilter keeps;
-* parse-all:  ``libcst.parse_module`` over every file the scan discovers.
+Both commands run as an installed tool runs: with byte-compiled modules. A warm-up run fills a private
+bytecode cache first (``PYTHONPYCACHEPREFIX``), also where the environment sets
+``PYTHONDONTWRITEBYTECODE``, so that compiling backfix's own sources is not counted as scan time.
 
-Scans run with the analysis cache off, except the "rescan" figure: a second scan of the unchanged
-corpus with a warm cache.
-
-Both baselines run in one process, like a plain loop a user would write; the scan uses the
-engine's defaults (process pool of ``--jobs`` workers, default: CPUs).
+``--throughput`` prints the older wall-clock report instead: files/s and lines/s of a scan with
+``--jobs`` workers, a warm rescan from the analysis cache, and LibCST parse times of the kept files.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import sysconfig
 import tempfile
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
 
+from backfix.codemod import Codemod
 from backfix.discovery import discover, open_workspace
 from backfix.registry import all_codemods, get_codemod
 
@@ -43,12 +46,90 @@ from webapp_corpus import write_corpus
 
 PARSE_SCRIPT = """
 import sys, libcst
-for path in sys.argv[1:]:
+for path in open(sys.argv[1], encoding='utf-8').read().splitlines():
     try:
         libcst.parse_module(open(path, 'rb').read())
     except Exception:
         pass
 """
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What one child process used: CPU seconds (user + system) and peak resident memory in MB."""
+
+    cpu: float
+    peak_mb: float
+
+
+def measure(command: Sequence[str], env: dict[str, str]) -> Usage:
+    """Run ``command``; its CPU and peak memory, its waited-for children (the workers) included."""
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode not in (0, 1, 2):
+            errors.seek(0)
+            message = errors.read().decode(errors="replace")[-2000:]
+            raise SystemExit(f"{' '.join(command[:4])} failed: {message}")
+    # ru_maxrss is in KiB on Linux; for a waited-for process it covers its own waited-for children.
+    return Usage(usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def scan_command(corpus: Path, codemods: Sequence[str]) -> list[str]:
+    """A cold one-worker `codemod scan` of ``corpus`` (no analysis cache, no ledger)."""
+    command = [sys.executable, "-m", "backfix", "--no-cache", "scan", "--path", str(corpus)]
+    command += ["--format", "json", "--no-ledger", "--jobs", "1"]
+    for codemod_id in codemods:
+        command += ["--codemod", codemod_id]
+    return command
+
+
+def child_env(pycache: str) -> dict[str, str]:
+    """The environment of measured commands: byte-compiled modules cached in ``pycache``."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = pycache
+    return env
+
+
+def table(corpus: Path, files: list[Path], classes: list[type[Codemod]], repeat: int) -> None:
+    """Print CPU, scan/parse ratio and peak memory per codemod and for all together."""
+    lines = sum(path.read_bytes().count(b"\n") for path in files)
+    print(f"corpus: {corpus} ({len(files)} files, {lines} lines)")
+    rows = [[cls.ID] for cls in classes]
+    if len(classes) > 1:
+        rows.append([c.ID for c in classes])
+    with tempfile.TemporaryDirectory() as scratch:
+        listing = Path(scratch) / "files.txt"
+        listing.write_text("".join(f"{path}\n" for path in files), encoding="utf-8")
+        env = child_env(str(Path(scratch) / "pycache"))
+        parse_command = [sys.executable, "-c", PARSE_SCRIPT, str(listing)]
+        measure(parse_command, env)  # warm-up: byte-compile what the commands import
+        measure(scan_command(corpus, [c.ID for c in classes]), env)
+        parse_runs: list[Usage] = []
+        scan_runs: list[list[Usage]] = [[] for _ in rows]
+        for _ in range(repeat):
+            parse_runs.append(measure(parse_command, env))
+            for index, row in enumerate(rows):
+                scan_runs[index].append(measure(scan_command(corpus, row), env))
+    parse = statistics.median(run.cpu for run in parse_runs)
+    parse_peak = max(run.peak_mb for run in parse_runs)
+    print(
+        f"libcst parse, one process: {parse:.2f} CPU s, peak {parse_peak:.0f} MB (median of {repeat})"
+    )
+    print(f"{'codemods':40} {'scan CPU s':>10} {'scan/parse':>10} {'peak MB':>8}  target")
+    for row, runs in zip(rows, scan_runs, strict=True):
+        cpu = statistics.median(run.cpu for run in runs)
+        peak = max(run.peak_mb for run in runs)
+        label = ", ".join(row) if len(row) > 1 else row[0]
+        target = "<= 1.5" if len(row) > 1 else "<= 1.0"
+        print(f"{label:40} {cpu:10.2f} {cpu / parse:9.2f}x {peak:8.0f}  {target}")
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    """The Python files a scan of ``corpus`` discovers."""
+    workspace = open_workspace([corpus])
+    return [workspace.abs(rel) for rel in discover(workspace, [corpus], []).files]
 
 
 def parse_all(paths: list[Path]) -> tuple[float, int]:
@@ -86,88 +167,25 @@ def time_scan(corpus: Path, codemods: list[str], jobs: int | None, cache_dir: st
     return elapsed
 
 
-def child_cpu(command: list[str], env: dict[str, str] | None = None) -> float:
-    """User + system CPU seconds of ``command`` and every process it waited for (its workers)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run(command, capture_output=True, env=env)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode not in (0, 1, 2):
-        raise SystemExit(f"{command[:4]} failed: {done.stderr.decode()[-2000:]}")
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
-def scan_cpu(corpus: Path, codemods: list[str]) -> float:
-    """CPU seconds of a cold one-worker `codemod scan` of ``corpus``."""
-    command = [sys.executable, "-m", "backfix", "--no-cache", "scan", "--path", str(corpus)]
-    command += ["--format", "json", "--no-ledger", "--jobs", "1"]
-    for codemod_id in codemods:
-        command += ["--codemod", codemod_id]
-    return child_cpu(command)
-
-
-def webapp_table(args: argparse.Namespace, classes: list[type]) -> None:
-    """Generate the web-app corpus and print the scan/parse CPU ratio per codemod."""
-    with tempfile.TemporaryDirectory() as out:
-        files = write_corpus(Path(out), args.seed, args.resources)
-        lines = sum(path.read_bytes().count(b"\n") for path in files)
-        corpus = Path(out) / "webapp"
-        print(f"web-app corpus: seed {args.seed}, {len(files)} files, {lines} lines")
-        parse_command = [sys.executable, "-c", PARSE_SCRIPT, *map(str, files)]
-        rows = [[cls.ID] for cls in classes]
-        if len(classes) > 1:
-            rows.append([c.ID for c in classes])
-        parse_runs: list[float] = []
-        scan_runs: list[list[float]] = [[] for _ in rows]
-        for _ in range(args.repeat):
-            parse_runs.append(child_cpu(parse_command))
-            for index, row in enumerate(rows):
-                scan_runs[index].append(scan_cpu(corpus, row))
-        parse = statistics.median(parse_runs)
-        print(f"libcst parse, one process: {parse:6.2f} CPU s (median of {args.repeat})")
-        print(f"{'codemods':40} {'scan CPU s':>10} {'scan/parse':>10}  target")
-        for row, runs in zip(rows, scan_runs, strict=True):
-            cpu = statistics.median(runs)
-            label = ", ".join(row) if len(row) > 1 else row[0]
-            target = "<= 1.5" if len(row) > 1 else "<= 1.0"
-            print(f"{label:40} {cpu:10.2f} {cpu / parse:10.2f}x  {target}")
-
-
-def main() -> None:
-    """Measure and print the figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=Path(sysconfig.get_paths()["stdlib"]))
-    parser.add_argument("--codemod", action="append", default=[])
-    parser.add_argument("--jobs", type=int, default=None)
-    parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--webapp", action="store_true", help="scan a generated web-app corpus")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--resources", type=int, default=40)
-    args = parser.parse_args()
-    if args.webapp:
-        chosen = [get_codemod(c) for c in args.codemod] or list(all_codemods().values())
-        webapp_table(args, chosen)
-        return
-
-    corpus: Path = args.corpus.resolve()
-    classes = [get_codemod(c) for c in args.codemod] or list(all_codemods().values())
-    workspace = open_workspace([corpus])
-    files = [workspace.abs(rel) for rel in discover(workspace, [corpus], []).files]
+def throughput(corpus: Path, classes: list[type[Codemod]], args: argparse.Namespace) -> None:
+    """The wall-clock report: files/s, a warm rescan, and LibCST parse times of the kept files."""
+    files = corpus_files(corpus)
     raw = {path: path.read_bytes() for path in files}
     kept = [path for path in files if any(cls.wants(raw[path]) for cls in classes)]
     lines_all = sum(data.count(b"\n") for data in raw.values())
     lines_kept = sum(raw[path].count(b"\n") for path in kept)
+    ids = [cls.ID for cls in classes]
     print(f"corpus: {corpus}")
-    print(f"codemods: {', '.join(cls.ID for cls in classes)}")
+    print(f"codemods: {', '.join(ids)}")
     print(
         f"files: {len(files)} ({lines_all} lines); prefilter keeps {len(kept)} ({lines_kept} lines)"
     )
-
     for attempt in range(1, args.repeat + 1):
-        scan = time_scan(corpus, [cls.ID for cls in classes], args.jobs)
-        scan_serial = time_scan(corpus, [cls.ID for cls in classes], 1)
+        scan = time_scan(corpus, ids, args.jobs)
+        scan_serial = time_scan(corpus, ids, 1)
         with tempfile.TemporaryDirectory() as cache_dir:
-            time_scan(corpus, [cls.ID for cls in classes], args.jobs, cache_dir)
-            rescan = time_scan(corpus, [cls.ID for cls in classes], args.jobs, cache_dir)
+            time_scan(corpus, ids, args.jobs, cache_dir)
+            rescan = time_scan(corpus, ids, args.jobs, cache_dir)
         parse_kept, failed_kept = parse_all(kept)
         parse_every, failed_all = parse_all(files)
         print(f"\nrun {attempt}:")
@@ -182,6 +200,38 @@ def main() -> None:
         print(f"  scan / parse-kept:        {scan / parse_kept:5.2f} x   (target <= 1.5)")
         print(f"  parse-all / scan:         {parse_every / scan:5.2f} x   (target >= 5)")
         print(f"  scan(jobs=1) / parse-kept:{scan_serial / parse_kept:5.2f} x")
+
+
+def main() -> None:
+    """Measure and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--corpus", default="webapp", help="webapp (generated), stdlib, or a folder to scan"
+    )
+    parser.add_argument(
+        "--webapp", action="store_const", const="webapp", dest="corpus", help="--corpus webapp"
+    )
+    parser.add_argument("--codemod", action="append", default=[])
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--resources", type=int, default=40)
+    parser.add_argument("--throughput", action="store_true", help="the wall-clock report")
+    parser.add_argument("--jobs", type=int, default=None, help="workers (--throughput)")
+    args = parser.parse_args()
+    classes = [get_codemod(c) for c in args.codemod] or list(all_codemods().values())
+    with tempfile.TemporaryDirectory() as out:
+        if args.corpus == "webapp":
+            files = write_corpus(Path(out), args.seed, args.resources)
+            corpus = Path(out) / "webapp"
+            print(f"web-app corpus: seed {args.seed}, {args.resources} resources")
+        else:
+            given = sysconfig.get_paths()["stdlib"] if args.corpus == "stdlib" else args.corpus
+            corpus = Path(given).resolve()
+            files = corpus_files(corpus)
+        if args.throughput:
+            throughput(corpus, classes, args)
+        else:
+            table(corpus, files, classes, args.repeat)
 
 
 if __name__ == "__main__":

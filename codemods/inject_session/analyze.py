@@ -85,10 +85,13 @@ def _self_attr(node: cst.BaseExpression, self_name: str) -> str:
 class _MethodScan(cst.CSTVisitor):
     """What one method does with ``self``: session calls, assignments, stored state."""
 
-    def __init__(self, self_name: str) -> None:
+    def __init__(self, self_name: str, params: frozenset[str] = frozenset()) -> None:
         self.self_name = self_name
+        #: the method's own parameters: ``self.db = db`` from one of them is a setter's assignment
+        self.params = params
         self.session_calls: dict[str, str] = {}
         self.assigned: dict[str, bool] = {}  # attr -> only ever None
+        self.from_params: set[str] = set()  # attrs assigned a parameter of the method
         self.mutated: set[str] = set()
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -104,6 +107,8 @@ class _MethodScan(cst.CSTVisitor):
         attr = _self_attr(target, self.self_name)
         if attr:
             self.assigned[attr] = self.assigned.get(attr, True) and _is_none(value)
+            if isinstance(value, cst.Name) and value.value in self.params:
+                self.from_params.add(attr)
         elif isinstance(target, cst.Subscript):
             inner = _self_attr(target.value, self.self_name)
             if inner:
@@ -141,36 +146,70 @@ def _class_attributes(stmt: cst.SimpleStatementLine) -> dict[str, bool]:
     return found
 
 
+def _params(function: cst.FunctionDef) -> frozenset[str]:
+    every = [
+        *function.params.posonly_params,
+        *function.params.params,
+        *function.params.kwonly_params,
+    ]
+    return frozenset(p.name.value for p in every[1:])
+
+
+class _ClassScan:
+    """What the methods and class attributes of one class do with attributes of ``self``."""
+
+    def __init__(self, node: cst.ClassDef) -> None:
+        self.calls: dict[str, str] = {}
+        self.assigned: dict[str, bool] = {}
+        #: attr -> methods (not ``__init__``) that set it from their own parameter: setters
+        self.setters: dict[str, set[str]] = {}
+        #: attr -> assignments that are neither None nor a setter's
+        self.other_values: set[str] = set()
+        self.stored: set[str] = set()
+        self.init: cst.FunctionDef | None = None
+        self.class_attrs: dict[str, bool] = {}
+        self.methods: set[str] = set()
+        for stmt in node.body.body:
+            if isinstance(stmt, cst.FunctionDef):
+                self._method(stmt)
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                self.class_attrs.update(_class_attributes(stmt))
+
+    def _method(self, stmt: cst.FunctionDef) -> None:
+        name = stmt.name.value
+        self.methods.add(name)
+        if name == "__init__":
+            self.init = stmt
+        scan = _MethodScan(_first_param(stmt), _params(stmt) if name != "__init__" else frozenset())
+        stmt.visit(scan)
+        for attr, method in scan.session_calls.items():
+            self.calls.setdefault(attr, method)
+        for attr, only_none in scan.assigned.items():
+            self.assigned[attr] = self.assigned.get(attr, True) and only_none
+            if attr in scan.from_params:
+                self.setters.setdefault(attr, set()).add(name)
+            elif not only_none:
+                self.other_values.add(attr)
+        if name != "__init__":
+            self.stored |= set(scan.assigned) | scan.mutated
+
+    def unset(self, attr: str) -> bool:
+        """Nothing in the class gives ``self.<attr>`` a session, except setters called from outside."""
+        set_only_by_setters = attr in self.setters and attr not in self.other_values
+        return (
+            (self.assigned.get(attr, True) or set_only_by_setters)
+            and self.class_attrs.get(attr, True)
+            and attr not in self.methods
+        )
+
+
 def scan_service(node: cst.ClassDef) -> Service | None:
     """The class as a sessionless service, or None when no session attribute is left unset."""
-    calls: dict[str, str] = {}
-    assigned: dict[str, bool] = {}
-    stored: set[str] = set()
-    init: cst.FunctionDef | None = None
-    class_attrs: dict[str, bool] = {}
-    methods: set[str] = set()
-    for stmt in node.body.body:
-        if isinstance(stmt, cst.FunctionDef):
-            methods.add(stmt.name.value)
-            if stmt.name.value == "__init__":
-                init = stmt
-            scan = _MethodScan(_first_param(stmt))
-            stmt.visit(scan)
-            for attr, method in scan.session_calls.items():
-                calls.setdefault(attr, method)
-            for attr, only_none in scan.assigned.items():
-                assigned[attr] = assigned.get(attr, True) and only_none
-            if stmt.name.value != "__init__":
-                stored |= set(scan.assigned) | scan.mutated
-        elif isinstance(stmt, cst.SimpleStatementLine):
-            class_attrs.update(_class_attributes(stmt))
-    unset = tuple(
-        attr
-        for attr in calls
-        if assigned.get(attr, True) and class_attrs.get(attr, True) and attr not in methods
-    )
+    scan = _ClassScan(node)
+    unset = tuple(attr for attr in scan.calls if scan.unset(attr))
     if not unset:
         return None
+    init = scan.init
     params: tuple[str, ...] = ()
     if init is not None:
         every = [*init.params.posonly_params, *init.params.params, *init.params.kwonly_params]
@@ -181,12 +220,13 @@ def scan_service(node: cst.ClassDef) -> Service | None:
         name=node.name.value,
         line=0,
         attr=unset[0],
-        method=calls[unset[0]],
+        method=scan.calls[unset[0]],
         has_init=init is not None,
         init_params=params,
         bases=tuple(dotted(b.value) or _code(b.value) for b in node.bases),
-        state_line=int(bool(stored - set(unset))),
+        state_line=int(bool(scan.stored - set(unset))),
         attrs=unset,
+        setters=tuple(sorted(scan.setters.get(unset[0], ()))),
     )
 
 

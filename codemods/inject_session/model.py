@@ -46,6 +46,8 @@ class Service:
     state_line: int
     #: every session-like attribute the class leaves unset (more than one: ambiguous)
     attrs: tuple[str, ...] = ()
+    #: methods that set ``attr`` from their parameter (``def set_db(self, db): self.db = db``)
+    setters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -245,7 +245,7 @@ class Planner:
                     self._import_class(result, user, local, service.name, class_key)
             for reference in user_data.references:
                 if reference.local in locals_:
-                    found = self._call_site(result, user, reference, service.name)
+                    found = self._call_site(result, user, reference, service)
                     annotation_source = annotation_source or found
         self._service_edit(result, path, singleton, service, annotation_source)
         return result
@@ -349,15 +349,23 @@ class Planner:
         result.file(user).imports[local] = ("." * origin.level + origin.module, class_name)
 
     def _call_site(
-        self, result: SingletonPlan, user: str, reference: Reference, class_name: str
+        self, result: SingletonPlan, user: str, reference: Reference, service: Service
     ) -> tuple[str, str] | None:
         """Rewrite one use; returns (file, annotation) of the session it used, if typed."""
         where = f"{user}:{reference.line}"
+        class_name = service.name
         if reference.kind == ATTR_ASSIGN:
             raise ManualReview(
                 reasons.CONFIGURED_ELSEWHERE,
                 f"{where} sets `{reference.local}.{reference.attr}`: the code configures the "
                 "singleton itself",
+            )
+        if reference.kind == METHOD_CALL and reference.attr in service.setters:
+            raise ManualReview(
+                reasons.CONFIGURED_ELSEWHERE,
+                f"{where} calls `{reference.local}.{reference.attr}(...)`, which sets "
+                f"`self.{service.attr}` on the shared instance: concurrent requests overwrite "
+                "each other's session",
             )
         if reference.kind != METHOD_CALL:
             raise ManualReview(
@@ -449,6 +457,14 @@ def _merge(into: dict[str, FileEdits], edits: dict[str, FileEdits]) -> None:
 
 def message(singleton: Singleton, service: Service) -> str:
     """What is wrong with a singleton, in the words of the crash it causes."""
+    if service.setters:
+        setters = ", ".join(f"`{s}()`" for s in service.setters)
+        return (
+            f"`{singleton.name}` is a module-level `{service.name}()` whose `self.{service.attr}` "
+            f"is set only through {setters}: one instance, and one session attribute, is shared "
+            f"by every request; until it is set, `self.{service.attr}.{service.method}(...)` "
+            f"fails with 'NoneType' object has no attribute '{service.method}'"
+        )
     return (
         f"`{singleton.name}` is a module-level `{service.name}()` whose `self.{service.attr}` is "
         f"never set: `self.{service.attr}.{service.method}(...)` fails with 'NoneType' object "

@@ -8,17 +8,19 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from backfix.cst_utils import single_assignment
 from backfix.imports import add_imports
 
 from .model import FileEdits, ServiceEdit
 
 
-def _self_attr_none(stmt: cst.BaseStatement, attr: str) -> bool:
-    assignment = single_assignment(stmt)
-    if assignment is None:
+def _sets_attr(small: cst.BaseSmallStatement, attr: str) -> bool:
+    """Whether ``small`` is ``self.<attr> = ...`` (or ``self.<attr>: T = ...``) to one target."""
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        target: cst.BaseExpression = small.targets[0].target
+    elif isinstance(small, cst.AnnAssign):
+        target = small.target
+    else:
         return False
-    target = assignment[0]
     return (
         isinstance(target, cst.Attribute)
         and isinstance(target.value, cst.Name)
@@ -36,8 +38,24 @@ def _is_docstring(stmt: cst.BaseStatement) -> bool:
     )
 
 
-def _assignment(edit: ServiceEdit) -> cst.SimpleStatementLine:
-    return cst.parse_statement(f"self.{edit.attr} = {edit.param}\n")  # type: ignore[return-value]
+def _assignment(edit: ServiceEdit) -> cst.Assign:
+    line = cst.parse_statement(f"self.{edit.attr} = {edit.param}\n")
+    assert isinstance(line, cst.SimpleStatementLine) and isinstance(line.body[0], cst.Assign)
+    return line.body[0]
+
+
+def _set_in_line(
+    line: Sequence[cst.BaseSmallStatement], edit: ServiceEdit
+) -> list[cst.BaseSmallStatement] | None:
+    """The statements of one line with ``self.db = None`` made ``self.db = db``; None if absent."""
+    for i, small in enumerate(line):
+        if _sets_attr(small, edit.attr):
+            return [
+                *line[:i],
+                _assignment(edit).with_changes(semicolon=small.semicolon),
+                *line[i + 1 :],
+            ]
+    return None
 
 
 def _session_param(edit: ServiceEdit) -> cst.Param:
@@ -48,26 +66,40 @@ def _session_param(edit: ServiceEdit) -> cst.Param:
 def _with_session(init: cst.FunctionDef, edit: ServiceEdit) -> cst.FunctionDef:
     """``__init__(self)`` → ``__init__(self, db: Session) -> None`` setting ``self.db = db``."""
     params = init.params.with_changes(params=[*init.params.params, _session_param(edit)])
-    body = _statements(init.body)
-    index = next((i for i, s in enumerate(body) if _self_attr_none(s, edit.attr)), None)
-    if index is not None:
-        old = body[index]
-        assert isinstance(old, cst.SimpleStatementLine)
-        body[index] = _assignment(edit).with_changes(
-            leading_lines=old.leading_lines, trailing_whitespace=old.trailing_whitespace
-        )
+    returns = init.returns or cst.Annotation(cst.Name("None"))
+    suite = init.body
+    if isinstance(suite, cst.SimpleStatementSuite):
+        # ``def __init__(self): self.db = None`` stays on one line
+        one_line = suite.with_changes(body=_one_line_body(list(suite.body), edit))
+        return init.with_changes(params=params, body=one_line, returns=returns)
+    body = _statements(suite)
+    for i, stmt in enumerate(body):
+        if isinstance(stmt, cst.SimpleStatementLine):
+            set_here = _set_in_line(stmt.body, edit)
+            if set_here is not None:
+                body[i] = stmt.with_changes(body=set_here)
+                break
     else:
         at = 1 if body and _is_docstring(body[0]) else 0
-        body.insert(at, _assignment(edit))
+        body.insert(at, cst.SimpleStatementLine(body=[_assignment(edit)]))
         body = [s for s in body if not _is_pass(s)] or body
-    returns = init.returns or cst.Annotation(cst.Name("None"))
-    return init.with_changes(params=params, body=init.body.with_changes(body=body), returns=returns)
+    return init.with_changes(params=params, body=suite.with_changes(body=body), returns=returns)
+
+
+def _one_line_body(
+    line: list[cst.BaseSmallStatement], edit: ServiceEdit
+) -> list[cst.BaseSmallStatement]:
+    """A one-line body setting the session: in place of ``self.db = None``, or first (no ``pass``)."""
+    set_here = _set_in_line(line, edit)
+    if set_here is not None:
+        return set_here
+    return [_assignment(edit), *(s for s in line if not isinstance(s, cst.Pass))]
 
 
 def _statements(suite: cst.BaseSuite) -> list[cst.BaseStatement]:
-    """The statements of an indented block (a one-line body is never a service's)."""
+    """The statements of an indented block (a class with methods never has a one-line body)."""
     if not isinstance(suite, cst.IndentedBlock):
-        raise ValueError("a one-line class or __init__ body cannot take the session")
+        raise ValueError("a one-line class body cannot take the session")
     return [s for s in suite.body if isinstance(s, cst.BaseStatement)]
 
 

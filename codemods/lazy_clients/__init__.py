@@ -7,7 +7,7 @@ What:
     ``MongoClient(...)``, ``AsyncIOMotorClient(...)``, OpenAI/Anthropic clients..., resolved through
     the module's imports and aliases), or any constructor call whose arguments read configuration
     (``settings.X``, ``get_settings().X``, ``config[...]``, ``app.config[...]``, ``os.environ[...]``,
-    ``os.getenv(...)``), becomes::
+    ``os.getenv(...)``), also inside a module-level ``if``/``try`` block, becomes::
 
         @functools.cache
         def get_name() -> redis.Redis:
@@ -17,6 +17,8 @@ What:
     return annotation only when the client's class is known). Every use in the module calls
     ``get_name()``; across the project ``from x import name`` becomes ``from x import get_name``
     and its uses ``get_name()``, and ``x.name`` becomes ``x.get_name()``.
+    A client built in a module-level ``if``/``try`` keeps that block, unchanged, as the getter's
+    body, followed by ``return name``.
 
 Why:
     ``redis_client = redis.Redis.from_url(settings.REDIS_URL)`` runs when the module is imported: an
@@ -29,7 +31,7 @@ Safety:
     meaning: it is assigned again (also through ``global`` or ``module.name = ...``), deleted, a
     parameter default, used at import time (module level, class bodies, decorators), listed in
     ``__all__``, re-exported by another module, star-imported, named by string (``mock.patch``),
-    or when ``get_<name>`` is already taken.
+    built in a block that binds other names too, or when ``get_<name>`` is already taken.
 """
 
 from __future__ import annotations
@@ -46,12 +48,22 @@ from backfix.results import REVIEW, FileFacts
 from backfix.source import SourceFile
 
 from .analyze import analyze_module
-from .model import FileEdits, ModuleFacts
+from .model import Client, FileEdits, ModuleFacts
 from .plan import plan_clients
 from .rewrite import rewrite_module
 
-#: a top-level ``name = something(`` (or ``name: T = something(``).
-_ASSIGNS_CALL = re.compile(rb"(?m)^[A-Za-z_]\w*[ \t]*(?::[^=\n]+)?=[ \t]*[\w.]+[ \t]*\(")
+#: ``name = something(`` (or ``name: T = something(``, or ``name = (`` then ``something(`` on the
+#: next line), after the indentation when indented.
+_CALL = rb"[A-Za-z_]\w*[ \t]*(?::[^=\n]+)?=[ \t]*(?:\([ \t]*\n?[ \t]*)?[\w.]+[ \t]*\("
+#: such an assignment at top level, or in the first indented lines after a top-level
+#: ``if``/``try``/``else``/``except``... line (a client built in a module-level block).
+_ASSIGNS_CALL = re.compile(
+    rb"(?m)^(?:"
+    + _CALL
+    + rb"|(?:if|elif|else|try|except|finally)\b[^\n]*\n(?:(?:[ \t][^\n]*|#[^\n]*)?\n)*?[ \t]+"
+    + _CALL
+    + rb")"
+)
 
 
 class LazyClients(Codemod[ModuleFacts, FileEdits]):
@@ -83,9 +95,7 @@ class LazyClients(Codemod[ModuleFacts, FileEdits]):
                 source,
                 client.line,
                 client.col,
-                f"`{client.name}` is built when the module is imported "
-                f"(`{client.constructor}(...)`: {client.why}); a missing setting or an "
-                "unreachable service crashes the import",
+                _message(client),
                 snippet=client.snippet,
                 tier=REVIEW,
             )
@@ -103,3 +113,20 @@ class LazyClients(Codemod[ModuleFacts, FileEdits]):
         """Turn this file's clients into getters and its uses into calls."""
         root = project_root(source.abs_path, source.path)
         return rewrite_module(source.module, edits, source.abs_path, root)
+
+
+def _message(client: Client) -> str:
+    """What is wrong with a client, in the words of what happens at import."""
+    built = f"`{client.name}` is built when the module is imported (`{client.constructor}(...)`: {client.why})"
+    if client.block == "try":
+        return (
+            f"{built}, in the module-level `try` block on line {client.block_line}: every import "
+            "reads the settings and builds the client, also where it is never used, and fails "
+            "on any error the handlers do not catch"
+        )
+    if client.block:
+        return (
+            f"{built}, in the module-level `{client.block}` block on line {client.block_line}; "
+            "a missing setting or an unreachable service crashes the import"
+        )
+    return f"{built}; a missing setting or an unreachable service crashes the import"

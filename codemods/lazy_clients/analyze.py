@@ -11,6 +11,7 @@ from libcst.metadata import Assignment, ImportAssignment, MetadataWrapper
 from backfix.cst_utils import dotted, last_name, single_assignment
 
 from . import reasons
+from .blocks import BlockCandidate, block_candidates
 from .detect import Verdict, classify, import_table
 from .model import DELETE, STORE, Blocker, Client, ImportedName, ModuleFacts, Origin, Use
 from .naming import getter_name
@@ -21,17 +22,32 @@ _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _BY_NAME = frozenset({"setattr", "delattr", "getattr", "hasattr", "object"})
 
 
-def candidate_statements(module: cst.Module) -> list[tuple[cst.SimpleStatementLine, str, cst.Call]]:
-    """Top-level ``name = <call>`` / ``name: T = <call>`` statements, with the name and the call."""
+def candidate_statements(
+    module: cst.Module,
+) -> list[tuple[cst.SimpleStatementLine, str, tuple[cst.Call, ...]]]:
+    """Top-level ``name = <call>`` / ``name: T = <call>`` statements, with the name and the calls.
+
+    The value may also be a conditional expression with a call in a branch
+    (``redis.from_url(url) if url else None``): its calls are listed.
+    """
     found = []
     for stmt in module.body:
         assignment = single_assignment(stmt)
         if assignment is None or not isinstance(stmt, cst.SimpleStatementLine):
             continue
         target, value = assignment
-        if isinstance(target, cst.Name) and isinstance(value, cst.Call):
-            found.append((stmt, target.value, value))
+        calls = _calls_in(value)
+        if isinstance(target, cst.Name) and calls:
+            found.append((stmt, target.value, calls))
     return found
+
+
+def _calls_in(value: cst.BaseExpression | None) -> tuple[cst.Call, ...]:
+    if isinstance(value, cst.Call):
+        return (value,)
+    if isinstance(value, cst.IfExp):
+        return tuple(b for b in (value.body, value.orelse) if isinstance(b, cst.Call))
+    return ()
 
 
 def analyze_module(module: cst.Module, with_uses: bool) -> ModuleFacts:
@@ -60,12 +76,23 @@ def _clients(index: ModuleIndex) -> list[Client]:
     imports = import_table(index.module)
     classes = {s.name.value for s in index.module.body if isinstance(s, cst.ClassDef)}
     clients = []
-    for stmt, name, call in candidate_statements(index.module):
-        verdict = classify(call, imports)
+    for stmt, name, calls in candidate_statements(index.module):
+        verdicts = [classify(call, imports) for call in calls]
+        verdict = next((v for v in verdicts if v is not None), None)
         if verdict is None:
             continue
         small = stmt.body[0]
         annotation = _annotation(small, verdict, imports, classes)
+        # a conditional value may also be something else (``... if url else None``)
+        typed = (
+            isinstance(small, cst.AnnAssign)
+            or isinstance(getattr(small, "value", None), cst.Call)
+            or (
+                len(verdicts) == 2
+                and all(v is not None and v.returns == verdict.returns for v in verdicts)
+            )
+        )
+        annotation = annotation if typed else ""
         pos = index.positions[stmt]
         clients.append(
             Client(
@@ -79,7 +106,53 @@ def _clients(index: ModuleIndex) -> list[Client]:
                 blockers=tuple(local_blockers(index, name, stmt)),
             )
         )
-    return clients
+    for candidate in block_candidates(index.module):
+        client = _block_client(index, candidate, imports, classes)
+        if client is not None:
+            clients.append(client)
+    return sorted(clients, key=lambda c: (c.line, c.col))
+
+
+def _block_client(
+    index: ModuleIndex, candidate: BlockCandidate, imports: dict[str, str], classes: set[str]
+) -> Client | None:
+    """A client built inside a module-level ``if``/``try``, at its first client call."""
+    verdicts = [(line, classify(call, imports)) for line, call in candidate.assignments.calls]
+    first = next(((line, v) for line, v in verdicts if v is not None), None)
+    if first is None:
+        return None
+    line, verdict = first
+    name = candidate.name
+    block_line = index.line(candidate.block)
+    blockers = local_blockers(index, name, candidate.block, block=True)
+    if candidate.others:
+        listed = ", ".join(f"`{other}`" for other in candidate.others)
+        blockers.insert(
+            0,
+            Blocker(
+                reasons.BLOCK_BINDS_OTHER_NAMES,
+                f"`{name}` is built in the module-level `{candidate.keyword}` block on line "
+                f"{block_line}, which also binds {listed}: as the body of a getter, the block "
+                "would no longer define them at module level",
+            ),
+        )
+    # the type is known only when every value the block assigns is that same kind of client
+    same = len(candidate.assignments.values) == len(verdicts) and all(
+        v is not None and v.returns == verdict.returns for _, v in verdicts
+    )
+    pos = index.positions[line]
+    return Client(
+        name=name,
+        line=pos.start.line,
+        col=pos.start.column,
+        constructor=verdict.constructor,
+        why=verdict.why,
+        annotation=_annotation(line.body[0], verdict, imports, classes) if same else "",
+        snippet=f"{name} = {verdict.constructor}(...)",
+        blockers=tuple(blockers),
+        block=candidate.keyword,
+        block_line=block_line,
+    )
 
 
 def _annotation(
@@ -96,13 +169,19 @@ def _annotation(
     return verdict.constructor if verdict.constructor in classes else ""
 
 
-def local_blockers(index: ModuleIndex, name: str, stmt: cst.SimpleStatementLine) -> list[Blocker]:
-    """What keeps a client of this module from becoming a getter, found in the module itself."""
+def local_blockers(
+    index: ModuleIndex, name: str, definition: cst.CSTNode, block: bool = False
+) -> list[Blocker]:
+    """What keeps a client of this module from becoming a getter, found in the module itself.
+
+    ``definition`` is the statement that builds the client; for a ``block`` (an ``if``/``try``
+    that becomes the getter's body) the assignments and uses inside it stay as they are.
+    """
     blockers: list[Blocker] = []
     others = [
         a
         for a in index.global_scope.assignments[name]
-        if isinstance(a, Assignment) and a.node is not _target(stmt)
+        if isinstance(a, Assignment) and not index.within(a.node, definition)
     ]
     for other in others:
         blockers.append(
@@ -112,6 +191,8 @@ def local_blockers(index: ModuleIndex, name: str, stmt: cst.SimpleStatementLine)
             )
         )
     for ref in index.global_refs(name):
+        if block and index.within(ref.chain[0], definition):
+            continue
         blocker = use_blocker(
             name, ref.kind, ref.import_time, ref.default_argument, f"line {ref.line}"
         )
@@ -138,15 +219,6 @@ def local_blockers(index: ModuleIndex, name: str, stmt: cst.SimpleStatementLine)
             )
         )
     return blockers
-
-
-def _target(stmt: cst.SimpleStatementLine) -> cst.CSTNode:
-    """The Name a candidate statement assigns."""
-    small = stmt.body[0]
-    if isinstance(small, cst.Assign):
-        return small.targets[0].target
-    assert isinstance(small, cst.AnnAssign)
-    return small.target
 
 
 def _functools_taken(index: ModuleIndex) -> bool:

@@ -36,6 +36,10 @@ class Client:
     snippet: str
     #: problems found in the defining module itself
     blockers: tuple[Blocker, ...] = ()
+    #: the module-level ``if``/``try`` block the client is built in: its keyword and line
+    #: (``""``, 0: a plain assignment)
+    block: str = ""
+    block_line: int = 0
 
 
 @dataclass(frozen=True)

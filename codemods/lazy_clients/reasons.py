@@ -17,6 +17,7 @@ RE_EXPORTED = "client-re-exported"
 PATCHED_BY_NAME = "client-patched-by-name"
 FUNCTOOLS_NAME_TAKEN = "functools-name-taken"
 IMPORT_NOT_RESOLVED = "client-import-not-resolved"
+BLOCK_BINDS_OTHER_NAMES = "client-block-binds-other-names"
 
 #: every id, in the order the docs list them.
 ALL = (
@@ -31,4 +32,5 @@ ALL = (
     PATCHED_BY_NAME,
     FUNCTOOLS_NAME_TAKEN,
     IMPORT_NOT_RESOLVED,
+    BLOCK_BINDS_OTHER_NAMES,
 )

@@ -57,6 +57,15 @@ class ModuleIndex:
         """The 1-based line a node starts on."""
         return self.positions[node].start.line
 
+    def within(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
+        """Whether ``node`` is ``ancestor`` or inside it."""
+        current: cst.CSTNode | None = node
+        while current is not None:
+            if current is ancestor:
+                return True
+            current = self.parents.get(current)
+        return False
+
     def import_refs(self) -> Iterator[tuple[Origin, ImportAssignment, Ref]]:
         """Every use of every import binding, with what the binding imports."""
         for scope in self.scopes:

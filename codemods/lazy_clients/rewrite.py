@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import libcst as cst
@@ -11,6 +11,7 @@ from libcst.metadata import MetadataWrapper
 from backfix.imports import add_import, first_party_packages, is_imported
 
 from .analyze import candidate_statements
+from .blocks import Block, block_candidates
 from .model import FileEdits, Getter, Origin
 from .naming import getter_name
 from .references import ModuleIndex
@@ -42,8 +43,13 @@ def _define(
     for stmt, name, _ in candidate_statements(index.module):
         if name == getter.name:
             replacements[id(stmt)] = _definition(getter)
+    block = next((c.block for c in block_candidates(index.module) if c.name == getter.name), None)
+    if block is not None:
+        replacements[id(block)] = _block_definition(getter)
     for ref in index.global_refs(getter.name):
-        replacements[id(ref.chain[0])] = _call_of(getter.getter)
+        # inside the block that becomes the getter's body, the name is the getter's local
+        if block is None or not index.within(ref.chain[0], block):
+            replacements[id(ref.chain[0])] = _call_of(getter.getter)
 
 
 def _definition(getter: Getter) -> Replace:
@@ -51,26 +57,39 @@ def _definition(getter: Getter) -> Replace:
         assert isinstance(node, cst.SimpleStatementLine)
         small = node.body[0]
         assert isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None
-        return _getter_def(node, small.value, getter)
+        body = cst.SimpleStatementLine(
+            body=[cst.Return(value=small.value)], trailing_whitespace=node.trailing_whitespace
+        )
+        return _getter_def([body], node.leading_lines, getter)
+
+    return replace
+
+
+def _block_definition(getter: Getter) -> Replace:
+    """The ``if``/``try`` block, unchanged, as the getter's body, then ``return <name>``."""
+
+    def replace(node: cst.CSTNode) -> cst.CSTNode:
+        assert isinstance(node, Block)
+        returns = cst.SimpleStatementLine(body=[cst.Return(value=cst.Name(getter.name))])
+        return _getter_def(
+            [node.with_changes(leading_lines=()), returns], node.leading_lines, getter
+        )
 
     return replace
 
 
 def _getter_def(
-    stmt: cst.SimpleStatementLine, call: cst.BaseExpression, getter: Getter
+    body: Sequence[cst.BaseStatement], leading_lines: Sequence[cst.EmptyLine], getter: Getter
 ) -> cst.FunctionDef:
     decorator = cst.Decorator(decorator=cst.parse_expression(getter.cache_call))
     returns = cst.Annotation(cst.parse_expression(getter.annotation)) if getter.annotation else None
-    body = cst.SimpleStatementLine(
-        body=[cst.Return(value=call)], trailing_whitespace=stmt.trailing_whitespace
-    )
     return cst.FunctionDef(
         name=cst.Name(getter.getter),
         params=cst.Parameters(),
-        body=cst.IndentedBlock(body=[body]),
+        body=cst.IndentedBlock(body=body),
         decorators=[decorator],
         returns=returns,
-        leading_lines=stmt.leading_lines,
+        leading_lines=leading_lines,
     )
 
 

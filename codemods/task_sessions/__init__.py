@@ -7,9 +7,14 @@ What:
       its session parameter and opens a session of its own from the factory ``get_db`` uses
       (``SessionLocal()``, ``async_session()``, ``Session(engine)``), in a ``with``/``async with``
       block that commits on success and rolls back, logs and re-raises on failure;
-    * every other ``add_task`` hand-off of the same function, in any file, stops passing a session;
-    * Starlette ``BackgroundTask``, ``asyncio.create_task``/``ensure_future``, threads, executors
-      and Flask-SQLAlchemy's ``db.session`` handed to a thread are reported for manual review.
+    * the same for Starlette ``BackgroundTask(fn, ..., db)``, ``asyncio.create_task(fn(..., db))``
+      (``loop.create_task``, ``ensure_future``), ``Thread(target=fn, args=(..., db))`` (``kwargs=``,
+      ``Timer``), ``executor.submit(fn, ..., db)`` and ``loop.run_in_executor(None, fn, ..., db)``,
+      when the route does not wait for what it started;
+    * every other hand-off of the same function, in any file, stops passing a session;
+    * the route's session parameter goes when nothing reads it any more, its dependency only opens
+      and closes the session, and nothing calls the route function directly;
+    * Flask-SQLAlchemy's ``db.session`` handed to a thread is reported for manual review.
 
 Why:
     The dependency closes the session when the response is sent; the task runs afterwards, so its
@@ -20,7 +25,8 @@ Safety:
     in the project; its session parameter is unclear (``*args``); it is also called directly with a
     session or used as a value; the route uses the session after the hand-off; different hand-offs
     pass different sessions; an async factory for a sync task; the factory's name is taken in the
-    task's module.
+    task's module; the route keeps the thread, task or future (it may wait for it); the session
+    reaches the work inside an expression.
 
 Options:
     ``templates``: a folder whose ``task-sessions/own_session.py.j2`` replaces the bundled one.
@@ -96,7 +102,7 @@ class TaskSessions(Codemod[FileData, FileEdits]):
 
     def analyze_for_plan(self, source: SourceFile) -> FileFacts[FileData]:
         """The full facts of a file: also files without a hand-off define tasks and factories."""
-        return FileFacts(source.path, (), analyze_module(source.module))
+        return FileFacts(source.path, (), analyze_module(source.module, source.metadata))
 
     def plan(
         self, facts: Sequence[FileFacts[FileData]], project: ProjectContext

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 from libcst.metadata import (
@@ -16,6 +16,7 @@ from libcst.metadata import (
 
 from backfix.cst_utils import dotted, last_name
 
+from .dependency import is_plain
 from .model import (
     ADD_TASK,
     ASYNCIO,
@@ -32,12 +33,19 @@ from .model import (
     Param,
     SessionParam,
 )
+from .shapes import Shape, shape_of
 
 DEPENDS = frozenset({"Depends", "Security"})
 #: calls that run their arguments after the request: reported when the session is among them
 ASYNCIO_CALLS = frozenset({"create_task", "ensure_future", "run_coroutine_threadsafe"})
 THREAD_CALLS = frozenset({"Thread", "Timer", "Process"})
 EXECUTOR_CALLS = frozenset({"submit", "run_in_executor", "apply_async"})
+#: session methods that make no change a task would have to see
+DISCARDS = frozenset({"rollback", "close"})
+#: what a route may do with a thread, task or future it keeps without waiting for it
+NOT_WAITING = frozenset({"start", "daemon", "setDaemon", "name", "add_done_callback"})
+#: ``HandOff.kept`` when the task, thread or future is used in an expression (returned, awaited)
+KEPT_AS_VALUE = "<value>"
 
 
 class _Names(cst.CSTVisitor):
@@ -88,6 +96,31 @@ def _annotated_dependency(node: cst.BaseExpression) -> str | None:
     return None
 
 
+class _FunctionScope(cst.CSTVisitor):
+    """Finds ``Depends(..., scope="function")``: the session closes when the route returns."""
+
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if last_name(node.func) not in DEPENDS:
+            return
+        for arg in node.args:
+            value = arg.value
+            if arg.keyword is not None and arg.keyword.value == "scope":
+                text = value.evaluated_value if isinstance(value, cst.SimpleString) else None
+                self.found = self.found or text == "function"
+
+
+def function_scoped(*nodes: cst.CSTNode | None) -> bool:
+    """Does any of ``nodes`` spell ``Depends(..., scope="function")``?"""
+    finder = _FunctionScope()
+    for node in nodes:
+        if node is not None:
+            node.visit(finder)
+    return finder.found
+
+
 def session_param(param: cst.Param, module: cst.Module) -> SessionParam | None:
     """The parameter as a dependency parameter, or None when it receives no dependency."""
     annotation = param.annotation.annotation if param.annotation else None
@@ -96,10 +129,16 @@ def session_param(param: cst.Param, module: cst.Module) -> SessionParam | None:
     dependency = _depends_target(param.default)
     if dependency is None and annotation is not None:
         dependency = _annotated_dependency(annotation)
+    spelled = tuple(
+        dict.fromkeys(
+            name for part in (annotation, param.default) if part for name in names_in(part)
+        )
+    )
     if dependency is not None:
-        return SessionParam(param.name.value, dependency, "", looks)
+        scoped = function_scoped(param.default, annotation)
+        return SessionParam(param.name.value, dependency, "", looks, scoped, spelled)
     if isinstance(annotation, (cst.Name, cst.Attribute)) and param.default is None:
-        return SessionParam(param.name.value, "", dotted(annotation), looks)
+        return SessionParam(param.name.value, "", dotted(annotation), looks, False, spelled)
     return None
 
 
@@ -184,9 +223,10 @@ def provider_factory(node: cst.FunctionDef, module: cst.Module) -> Factory | Non
     node.body.visit(yields)
     node.body.visit(openers)
     found: tuple[cst.Call, bool] | None = None
+    session = ""
     for name in sorted(yields.names):
         if name in openers.opened:
-            found = openers.opened[name]
+            found, session = openers.opened[name], name
             break
     if found is None and yields.calls:
         found = (yields.calls[0], False)
@@ -198,7 +238,35 @@ def provider_factory(node: cst.FunctionDef, module: cst.Module) -> Factory | Non
         node.asynchronous is not None
         and ("AsyncSession" in module.code_for_node(node) or "await " in module.code_for_node(node))
     )
-    return Factory(code, tuple(dict.fromkeys(names_in(call))), is_async)
+    plain = is_plain(node, session, code, module)
+    return Factory(code, tuple(dict.fromkeys(names_in(call))), is_async, plain)
+
+
+Range = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A hand-off waiting for the end of its function, where every read of the session is known."""
+
+    hand_off: HandOff
+    #: the hand-off call's range
+    key: Range
+    #: the outermost loop around it: (start line, end line)
+    loop: tuple[int, int] | None
+    #: the other branches of the ``if`` statements it is in: code there never runs after it
+    exclusive: tuple[Range, ...]
+
+    def read_after(self, line: int, col: int) -> bool:
+        """Can the session read at ``line``:``col`` run after the hand-off?"""
+        start, end = (self.hand_off.line, self.hand_off.col), (self.key[2], self.key[3])
+        if start <= (line, col) <= end:
+            return False
+        if self.loop is not None and self.loop[0] <= line <= self.loop[1]:
+            return True  # the next round of the loop
+        if (line, col) < end:
+            return False
+        return not any((r[0], r[1]) <= (line, col) <= (r[2], r[3]) for r in self.exclusive)
 
 
 @dataclass
@@ -209,11 +277,14 @@ class _Scope:
     sessions: dict[str, SessionParam]
     #: where each session name is read: (line, col)
     reads: list[tuple[str, int, int]] = field(default_factory=list)
+    #: the reads that only roll the session back or close it (``db.rollback()``): the route makes
+    #: no change there a task would have to see
+    discards: set[tuple[str, int, int]] = field(default_factory=set)
     #: loops: (start line, end line)
     loops: list[tuple[int, int]] = field(default_factory=list)
-    pending: list[tuple[HandOff, tuple[int, int, int, int], tuple[int, int] | None]] = field(
-        default_factory=list
-    )
+    pending: list[_Pending] = field(default_factory=list)
+    #: names holding a thread, task or future the route started → read other than to start it
+    kept: dict[str, bool] = field(default_factory=dict)
 
 
 class Analyzer(cst.CSTVisitor):
@@ -228,6 +299,8 @@ class Analyzer(cst.CSTVisitor):
         self.functions: dict[str, FunctionInfo] = {}
         self.providers: dict[str, Factory] = {}
         self.aliases: dict[str, str] = {}
+        self.scoped_aliases: set[str] = set()
+        self.session_reads: dict[tuple[str, str], int] = {}
         self.top_names: set[str] = set()
         self.requests: dict[str, tuple[SessionParam, ...]] = {}
         self.hand_offs: list[HandOff] = []
@@ -236,6 +309,8 @@ class Analyzer(cst.CSTVisitor):
         self.scope: _Scope | None = None
         self.depth = 0
         self.task_heads: set[int] = set()
+        #: the coroutine calls handed to ``create_task(...)`` (not called in the route)
+        self.handed: set[int] = set()
         self.loop_stack: list[tuple[int, int]] = []
 
     def key(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
@@ -282,6 +357,8 @@ class Analyzer(cst.CSTVisitor):
                 dependency = _annotated_dependency(node.value)
                 if dependency:
                     self.aliases[target.target.value] = dependency
+                    if function_scoped(node.value):
+                        self.scoped_aliases.add(target.target.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if self.depth == 0 and isinstance(node.target, cst.Name):
@@ -290,6 +367,8 @@ class Analyzer(cst.CSTVisitor):
                 dependency = _annotated_dependency(node.value)
                 if dependency:
                     self.aliases[node.target.value] = dependency
+                    if function_scoped(node.value):
+                        self.scoped_aliases.add(node.target.value)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if self.depth == 0:
@@ -323,28 +402,20 @@ class Analyzer(cst.CSTVisitor):
 
     def _settle(self, scope: _Scope) -> None:
         """Now that every read of the session is known: is it read after each hand-off?"""
-        for hand_off, (_, _, end_line, end_col), loop in scope.pending:
-            after = False
-            for name, line, col in scope.reads:
-                if name != hand_off.session:
-                    continue
-                if (line, col) > (end_line, end_col):
-                    after = True
-                elif loop is not None and loop[0] <= line <= loop[1]:
-                    inside = (hand_off.line, hand_off.col) <= (line, col) <= (end_line, end_col)
-                    after = after or not inside
-            self.hand_offs.append(
-                HandOff(
-                    hand_off.kind,
-                    hand_off.line,
-                    hand_off.col,
-                    hand_off.scope,
-                    hand_off.session,
-                    hand_off.call,
-                    after,
-                    hand_off.snippet,
-                )
+        for name, _, _ in scope.reads:
+            key = (scope.name, name)
+            self.session_reads[key] = self.session_reads.get(key, 0) + 1
+        for pending in scope.pending:
+            hand_off = pending.hand_off
+            after = any(
+                pending.read_after(line, col)
+                for name, line, col in scope.reads
+                if name == hand_off.session and (name, line, col) not in scope.discards
             )
+            kept = hand_off.kept
+            if kept and kept != KEPT_AS_VALUE and not scope.kept.get(kept):
+                kept = ""  # only started (or called back) afterwards: nothing waits for it
+            self.hand_offs.append(replace(hand_off, used_after=after, kept=kept))
 
     def visit_For(self, node: cst.For) -> None:
         key = self.key(node)
@@ -368,31 +439,57 @@ class Analyzer(cst.CSTVisitor):
         parent = self.parent(node)
         if isinstance(parent, cst.Attribute) and parent.attr is node:
             return
+        if isinstance(parent, cst.Arg) and parent.keyword is node:
+            return  # `db=` names a parameter; it reads nothing
         line, col = self.key(node)[:2]
         if self.scope is not None and node.value in self.scope.sessions:
             self.scope.reads.append((node.value, line, col))
+            if self._discards(node):
+                self.scope.discards.add((node.value, line, col))
+        if self.scope is not None and node.value in self.scope.kept:
+            waits = not (isinstance(parent, cst.Attribute) and parent.attr.value in NOT_WAITING)
+            self.scope.kept[node.value] = self.scope.kept[node.value] or waits
         if isinstance(parent, cst.Call) and parent.func is node:
             return
         if id(node) in self.task_heads:
             return
         self.values.append((node.value, line))
 
+    def _discards(self, node: cst.Name) -> bool:
+        """Is ``node`` the session of a ``<node>.rollback()`` / ``.close()`` statement?"""
+        attribute = self.parent(node)
+        if not (isinstance(attribute, cst.Attribute) and attribute.attr.value in DISCARDS):
+            return False
+        call = self.parent(attribute)
+        if not (isinstance(call, cst.Call) and call.func is attribute and not call.args):
+            return False
+        statement = self.parent(call)
+        if isinstance(statement, cst.Await):
+            statement = self.parent(statement)
+        return isinstance(statement, cst.Expr)
+
     # -- calls -----------------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         callee = dotted(node.func)
-        last = last_name(node.func)
-        if isinstance(node.func, cst.Attribute) and last == "add_task" and node.args:
-            self._task_call(node)
-        elif callee:
-            self.calls.append(self._call_site(node, callee, node.args, via_task=False))
-        self._other_hand_off(node, last)
+        if id(node) in self.handed:
+            return  # the coroutine of a `create_task(...)`: recorded with the hand-off
+        kind = self._kind(node, last_name(node.func))
+        shape = shape_of(node, kind) if kind is not None else None
+        site = self._task_site(shape) if shape is not None else None
+        if site is not None:
+            self.calls.append(site)
+        elif callee and kind != ADD_TASK:
+            self.calls.append(self._call_site(node, callee, node.args))
+        if kind == ADD_TASK:
+            self._task_hand_off(node, site)
+        elif kind is not None:
+            self._other_hand_off(node, kind, site)
 
     def _statement_text(self, node: cst.CSTNode) -> str:
         return " ".join(self.module.code_for_node(node).split())
 
-    def _call_site(
-        self, node: cst.Call, callee: str, args: Sequence[cst.Arg], *, via_task: bool
-    ) -> CallSite:
+    def _call_site(self, node: cst.Call, callee: str, args: Sequence[cst.Arg]) -> CallSite:
+        """A direct call ``callee(...)``."""
         positional: list[str] = []
         keywords: list[tuple[str, str]] = []
         starred = False
@@ -413,45 +510,80 @@ class Analyzer(cst.CSTVisitor):
             tuple(positional),
             tuple(keywords),
             starred,
-            via_task,
+            False,
             self._statement_text(node),
         )
 
-    def _task_call(self, node: cst.Call) -> None:
-        head = node.args[0]
-        callee = dotted(head.value)
-        if isinstance(head.value, cst.Name):
-            self.task_heads.add(id(head.value))
-        if not callee or head.keyword is not None or head.star:
-            return
-        site = self._call_site(node, callee, node.args[1:], via_task=True)
-        self.calls.append(site)
-        if self.scope is None:
+    def _task_site(self, shape: Shape) -> CallSite | None:
+        """The call of the task a hand-off runs later, or None when the task is no plain name."""
+        callee = dotted(shape.head)
+        if not callee:
+            return None
+        if isinstance(shape.head, cst.Name):
+            self.task_heads.add(id(shape.head))
+        self.handed.add(id(shape.call))
+        line, col = self.key(shape.call)[:2]
+        return CallSite(
+            callee,
+            line,
+            col,
+            self.scope.name if self.scope else "",
+            tuple(dotted(value) for value in shape.positional),
+            tuple((name, dotted(value)) for name, value in shape.keywords),
+            shape.starred,
+            True,
+            self._statement_text(shape.call),
+            offset=shape.offset,
+            packed=shape.packed,
+        )
+
+    def _task_hand_off(self, node: cst.Call, site: CallSite | None) -> None:
+        """``<tasks>.add_task(fn, ...)``: each session parameter passed as a plain argument."""
+        if self.scope is None or site is None:
             return
         passed = {name for name in site.positional + tuple(v for _, v in site.keywords)}
         # every candidate: the plan tells the dependency's sessions from other parameters
         for session in sorted(passed & set(self.scope.sessions)):
             self._pend(node, ADD_TASK, session, site)
 
-    def _pend(self, node: cst.Call, kind: str, session: str, site: CallSite | None) -> None:
+    def _pend(
+        self, node: cst.Call, kind: str, session: str, site: CallSite | None, kept: str = ""
+    ) -> None:
         assert self.scope is not None
         key = self.key(node)
-        hand_off = HandOff(
-            kind, key[0], key[1], self.scope.name, session, site, False, self._statement_text(node)
-        )
-        loop = self.loop_stack[-1] if self.loop_stack else None
-        self.scope.pending.append((hand_off, key, loop))
+        text = self._statement_text(node)
+        hand_off = HandOff(kind, key[0], key[1], self.scope.name, session, site, False, text, kept)
+        # the outermost loop: each of its rounds may run any code in it after the hand-off
+        loop = self.loop_stack[0] if self.loop_stack else None
+        self.scope.pending.append(_Pending(hand_off, key, loop, self._other_branches(node, loop)))
 
-    def _other_hand_off(self, node: cst.Call, last: str) -> None:
-        """Hand-offs only reported: Starlette tasks, asyncio tasks, threads, executors."""
-        kind = self._kind(node, last)
-        if kind is None:
-            return
+    def _other_branches(self, node: cst.CSTNode, loop: tuple[int, int] | None) -> tuple[Range, ...]:
+        """The ranges of the ``elif``/``else`` branches that exclude the one ``node`` is in, for
+        the ``if`` statements around it outside every loop (inside one, the next round may take
+        another branch)."""
+        found: list[Range] = []
+        child, parent = node, self.parent(node)
+        while parent is not None and not isinstance(parent, cst.FunctionDef):
+            if isinstance(parent, cst.If) and (loop is None or self.key(parent)[0] < loop[0]):
+                if child is parent.body and parent.orelse is not None:
+                    found.append(self.key(parent.orelse))
+                elif child is parent.orelse:
+                    found.append(self.key(parent.body))
+            child, parent = parent, self.parent(parent)
+        return tuple(found)
+
+    def _other_hand_off(self, node: cst.Call, kind: str, site: CallSite | None) -> None:
+        """Starlette tasks, asyncio tasks, threads, executors: any read of a session counts."""
         read = [name for arg in node.args for name in names_in(arg.value)]
         if self.scope is not None:
             sessions = sorted(set(read) & set(self.scope.sessions))
+            kept = self._kept(node) if sessions and kind != STARLETTE_TASK else ""
             for session in sessions:
-                self._pend(node, kind, session, None)
+                plain = site is not None and session in {
+                    *site.positional,
+                    *dict(site.keywords).values(),
+                }
+                self._pend(node, kind, session, site if plain else None, kept)
             if sessions:
                 return
         if kind in (THREAD, EXECUTOR, ASYNCIO) and self._flask_session(node):
@@ -462,16 +594,37 @@ class Analyzer(cst.CSTVisitor):
                 HandOff(FLASK_THREAD, line, col, scope, "db.session", None, False, text)
             )
 
+    def _kept(self, node: cst.Call) -> str:
+        """What the route keeps of the task, thread or future it starts: "" (nothing), its name
+        (``t = Thread(...)``: settled once every later use of ``t`` is known), or ``"<value>"``."""
+        parent = self.parent(node)
+        if isinstance(parent, cst.Attribute) and parent.attr.value == "start":
+            started = self.parent(parent)
+            if isinstance(started, cst.Call) and started.func is parent:
+                parent = self.parent(started)
+        if isinstance(parent, cst.Expr):
+            return ""
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0].target
+            if isinstance(target, cst.Name) and self.scope is not None:
+                self.scope.kept.setdefault(target.value, False)
+                return target.value
+        return KEPT_AS_VALUE
+
     def _kind(self, node: cst.Call, last: str) -> str | None:
+        if isinstance(node.func, cst.Attribute) and last == "add_task" and node.args:
+            return ADD_TASK
         if last == "BackgroundTask":
             return STARLETTE_TASK
-        if last in ASYNCIO_CALLS:
-            return ASYNCIO
         if last in THREAD_CALLS:
             return THREAD
+        # awaited right away, the work ends within the request
+        if isinstance(self.parent(node), cst.Await):
+            return None
+        if last in ASYNCIO_CALLS:
+            return ASYNCIO
         if isinstance(node.func, cst.Attribute) and last in EXECUTOR_CALLS:
-            parent = self.parent(node)
-            return None if isinstance(parent, cst.Await) else EXECUTOR
+            return EXECUTOR
         return None
 
     def _flask_session(self, node: cst.Call) -> bool:
@@ -491,6 +644,8 @@ class Analyzer(cst.CSTVisitor):
             functions=self.functions,
             providers=self.providers,
             aliases=self.aliases,
+            scoped_aliases=frozenset(self.scoped_aliases),
+            session_reads=self.session_reads,
             top_names=frozenset(self.top_names),
             requests=self.requests,
             hand_offs=tuple(self.hand_offs),
@@ -517,9 +672,10 @@ class _SessionAttributes(cst.CSTVisitor):
         return False
 
 
-def analyze_module(module: cst.Module) -> FileData:
-    """The :class:`FileData` of one parsed module."""
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+def analyze_module(module: cst.Module, wrapper: MetadataWrapper | None = None) -> FileData:
+    """The :class:`FileData` of one parsed module (``wrapper``: the file's shared metadata)."""
+    if wrapper is None:
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     analyzer = Analyzer(module)
     wrapper.visit(analyzer)
     return analyzer.result()

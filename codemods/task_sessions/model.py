@@ -54,6 +54,8 @@ class Factory:
     #: the free names the call spells, resolved in the dependency's file by the plan
     names: tuple[str, ...]
     is_async: bool
+    #: the dependency only opens, yields, commits, rolls back and closes the session
+    plain: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,10 @@ class SessionParam:
     alias: str
     #: the annotation mentions a session type
     looks_like_session: bool
+    #: ``Depends(..., scope="function")``: closed when the route returns
+    function_scope: bool = False
+    #: the names the parameter's annotation and default spell (imports that may become unused)
+    spelled: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,10 +90,15 @@ class CallSite:
     keywords: tuple[tuple[str, str], ...]
     #: ``*args``/``**kwargs`` in the call
     starred: bool
-    #: through ``<tasks>.add_task(fn, ...)``: positions count from the argument after ``fn``
+    #: handed to work that runs later (``add_task(fn, ...)``, ``Thread(target=fn, args=...)``,
+    #: ``create_task(fn(...))``), not called right away
     via_task: bool
     #: the statement's text, for the fingerprint
     snippet: str = ""
+    #: where the task's own arguments start among the call's (``add_task(fn, ...)``: 1)
+    offset: int = 0
+    #: the task's arguments are the ``args=`` tuple and ``kwargs=`` dict of the call (threads)
+    packed: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,10 +110,12 @@ class HandOff:
     col: int
     scope: str
     session: str
-    #: the task's call site (add_task only); None for the kinds only reported
+    #: the task's call site; None when the session reaches the work in a form the tool cannot drop
     call: CallSite | None
     used_after: bool
     snippet: str
+    #: the route keeps the task, thread or future object (it may wait for it): the name it keeps
+    kept: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +128,10 @@ class FileData:
     providers: dict[str, Factory] = field(default_factory=dict)
     #: ``Alias = Annotated[Session, Depends(get_db)]`` → ``get_db``
     aliases: dict[str, str] = field(default_factory=dict)
+    #: the aliases whose ``Depends`` has ``scope="function"``
+    scoped_aliases: frozenset[str] = frozenset()
+    #: ``(request function, session parameter)`` → how often the function reads it
+    session_reads: dict[tuple[str, str], int] = field(default_factory=dict)
     #: names bound at module level (imports, definitions, assignments)
     top_names: frozenset[str] = frozenset()
     #: request function → its dependency parameters
@@ -134,6 +151,9 @@ class DropArgument:
     #: position in the call's own argument list (``add_task``'s: the task is 0), or None
     index: int | None
     keyword: str | None
+    #: the argument is inside the ``args=`` tuple (by ``index``) or ``kwargs=`` dict (by
+    #: ``keyword``) of a thread: ``"args"``/``"kwargs"``; "" for the call's own arguments
+    within: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,8 +170,19 @@ class TaskFix:
 
 
 @dataclass(frozen=True)
+class UnusedParam:
+    """A route's session parameter nothing reads once its hand-offs stop passing it."""
+
+    function: str
+    param: str
+    #: names its annotation and default spelled, whose imports may become unused
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class FileEdits:
     """What the rewrite does to one file."""
 
     drops: tuple[DropArgument, ...] = ()
     tasks: tuple[TaskFix, ...] = ()
+    unused: tuple[UnusedParam, ...] = ()

@@ -9,8 +9,11 @@ from dataclasses import dataclass, field
 
 from backfix.codemod import ManualReview, Plan, ProjectContext
 from backfix.results import FileFacts, Violation
+from backfix.versions import Found
 
 from . import reasons
+from .analyze import KEPT_AS_VALUE
+from .facts import ProjectFacts
 from .model import (
     ADD_TASK,
     ASYNCIO,
@@ -30,37 +33,41 @@ from .model import (
     TaskFix,
 )
 from .resolve import Definition, ImportNeed, Index, same_binding
+from .timing import message, project_fastapi
+from .unused import unused_params
 
 _SESSION_WORDS = re.compile(r"(?i)session|(^|[._])db($|[._])|database")
 
-#: the kinds only reported: reason id and what the user reads
-REPORTED: dict[str, tuple[str, str]] = {
+#: per kind of hand-off: its reason id, what runs later, and how the user fixes it by hand
+REPORTED: dict[str, tuple[str, str, str]] = {
     STARLETTE_TASK: (
         reasons.STARLETTE_BACKGROUND,
-        "a Starlette `BackgroundTask` runs after the response, when the dependency may already have closed this session; "
+        "the Starlette `BackgroundTask`",
         "let the task open its own session",
     ),
     ASYNCIO: (
         reasons.ASYNCIO_TASK,
-        "the asyncio task may still run after the response, when the dependency may already have closed this session; "
+        "the asyncio task",
         "let the coroutine open its own session",
     ),
     THREAD: (
         reasons.THREAD,
-        "the thread outlives the request, and a session must not be shared across threads; "
-        "let the thread's function open its own session",
+        "the thread",
+        "let the thread's function open its own session (a session must not be shared across "
+        "threads)",
     ),
     EXECUTOR: (
         reasons.EXECUTOR,
-        "the submitted function runs in another thread, possibly after the response; "
+        "the submitted function",
         "let it open its own session",
     ),
-    FLASK_THREAD: (
-        reasons.FLASK_SESSION_THREAD,
-        "Flask-SQLAlchemy's `db.session` is scoped to the request's app context and thread; "
-        "the function must push an app context and use `db.session` there instead",
-    ),
 }
+FLASK_REASON = (
+    "Flask-SQLAlchemy's `db.session` only works inside an app context, which the other thread "
+    "does not have, and which app to push there is not something the tool can tell: pass ids and "
+    "the app (`current_app._get_current_object()`) instead, and use `db.session` inside "
+    "`with app.app_context():` in the function"
+)
 
 
 @dataclass(frozen=True)
@@ -98,34 +105,40 @@ def plan_project(
     data = {fact.path: fact.data for fact in facts if fact.data is not None}
     if not any(d.hand_offs for d in data.values()):
         return Plan()
-    every = project.facts_for_all(p for p in project.files() if p not in data)
-    for path, fact in every.items():
-        if isinstance(fact.data, FileData):
-            data[path] = fact.data
-    planner = _Planner(codemod_id, Index(data, project))
-    for path in sorted(p for p in data if p in {f.path for f in facts}):
+    index = Index(ProjectFacts(project, data), project)
+    planner = _Planner(codemod_id, index, project_fastapi(project))
+    for path in sorted(data):
         for hand_off in data[path].hand_offs:
             planner.add(path, hand_off)
     return planner.finish()
 
 
 class _Planner:
-    def __init__(self, codemod_id: str, index: Index) -> None:
+    def __init__(self, codemod_id: str, index: Index, fastapi: Found | None) -> None:
         self.codemod_id = codemod_id
         self.index = index
+        #: the FastAPI version the project runs on, when it says
+        self.fastapi = fastapi
         self.violations: list[Violation] = []
         self.groups: dict[Definition, Group] = {}
         self.drops: dict[str, list[DropArgument]] = defaultdict(list)
         self.tasks: dict[str, list[TaskFix]] = defaultdict(list)
+        #: ``(file, route, session parameter)`` → for each hand-off fixed there, whether its
+        #: dependency is plain (opens, commits, closes the session and nothing else)
+        self.fixed: dict[tuple[str, str, str], list[bool]] = defaultdict(list)
+        #: hand-offs of a ``Depends(..., scope="function")`` session
+        self.function_scoped: set[HandOff] = set()
 
     # -- one hand-off ------------------------------------------------------------------------------
     def add(self, path: str, hand_off: HandOff) -> None:
         if hand_off.kind == FLASK_THREAD:
-            self._report(path, hand_off, ManualReview(*REPORTED[FLASK_THREAD]))
+            self._report(path, hand_off, ManualReview(reasons.FLASK_SESSION_THREAD, FLASK_REASON))
             return
         param = self._session_param(path, hand_off)
         if param is None:
             return
+        if self._function_scope(path, param):
+            self.function_scoped.add(hand_off)
         try:
             source = self._source(path, param)
         except ManualReview as manual:
@@ -134,8 +147,9 @@ class _Planner:
             return
         if source is None or not self._is_session(param, source):
             return
-        if hand_off.kind != ADD_TASK:
-            self._report(path, hand_off, ManualReview(*REPORTED[hand_off.kind]))
+        refused = _not_rewritable(hand_off)
+        if refused is not None:
+            self._report(path, hand_off, refused)
             return
         self._add_task(path, hand_off, source)
 
@@ -175,6 +189,12 @@ class _Planner:
             raise _no_factory(dependency, "it neither yields nor returns a session it opens")
         return Source(dependency, definition[0], definition[1], factory)
 
+    def _function_scope(self, path: str, param: SessionParam) -> bool:
+        if param.dependency:
+            return param.function_scope
+        alias = self.index.resolve(path, param.alias)
+        return alias is not None and alias[1] in self.index.data[alias[0]].scoped_aliases
+
     def _aliases(self, definition: Definition) -> dict[str, str]:
         return self.index.data[definition[0]].aliases
 
@@ -198,6 +218,13 @@ class _Planner:
                 "be changed to open its own session",
             )
         function = self.index.data[definition[0]].functions[definition[1]]
+        if hand_off.kind == ASYNCIO and not function.is_async:
+            raise ManualReview(
+                reasons.ASYNCIO_TASK,
+                f"`{function.name}` is not `async def`: it runs right away, inside the request, "
+                "and only its result is handed to asyncio; nothing to change here unless that "
+                "is a mistake",
+            )
         param = _supplied(function, call, hand_off.session)
         if param is None or call.starred or function.variadic:
             raise ManualReview(
@@ -216,7 +243,7 @@ class _Planner:
                 line=hand_off.line,
                 col=hand_off.col + 1,
                 codemod=self.codemod_id,
-                message=_message(hand_off),
+                message=message(hand_off, hand_off in self.function_scoped, self.fastapi),
                 fixable=fixable,
                 reason="" if fixable else manual.reason,
                 reason_id="" if fixable else manual.reason_id,
@@ -229,9 +256,14 @@ class _Planner:
     def finish(self) -> Plan[FileEdits]:
         for group in self.groups.values():
             self._settle(group)
+        unused = unused_params(self.index, self.fixed)
         edits = {
-            path: FileEdits(tuple(self.drops.get(path, ())), tuple(self.tasks.get(path, ())))
-            for path in sorted(set(self.drops) | set(self.tasks))
+            path: FileEdits(
+                tuple(self.drops.get(path, ())),
+                tuple(self.tasks.get(path, ())),
+                tuple(unused.get(path, ())),
+            )
+            for path in sorted(set(self.drops) | set(self.tasks) | set(unused))
         }
         return Plan(violations=sorted(self.violations), edits=edits)
 
@@ -250,15 +282,17 @@ class _Planner:
         for path, drop in drops:
             self.drops[path].append(drop)
         self.tasks[group.target.path].append(fix)
-        for path, hand_off, _ in group.members:
+        for path, hand_off, source in group.members:
             self._report(path, hand_off, ManualReview("", ""), fixable=True)
+            self.fixed[(path, hand_off.scope, hand_off.session)].append(source.factory.plain)
 
     def _caller_drops(self, group: Group) -> list[tuple[str, DropArgument]]:
         """Every call of the task that passes the session, each to lose that argument."""
         target = group.target
         members = {(path, h.line, h.col) for path, h, _ in group.members}
         drops: list[tuple[str, DropArgument]] = []
-        for path, data in sorted(self.index.data.items()):
+        for path in self.index.users((target.path, target.function.name)):
+            data = self.index.data[path]
             for name, line in data.values:
                 if self._is_target(path, name, target):
                     raise _as_value(target, path, line)
@@ -334,11 +368,32 @@ def _supplied(function: FunctionInfo, call: CallSite, session: str) -> Param | N
 
 
 def _drop_for(call: CallSite, param: Param) -> DropArgument | None:
-    offset = 1 if call.via_task else 0
     if param.index is not None and param.index < len(call.positional):
-        return DropArgument(call.line, call.col, param.index + offset, None)
+        within = "args" if call.packed else ""
+        return DropArgument(call.line, call.col, param.index + call.offset, None, within)
     if any(keyword == param.name for keyword, _ in call.keywords):
-        return DropArgument(call.line, call.col, None, param.name)
+        return DropArgument(call.line, call.col, None, param.name, "kwargs" if call.packed else "")
+    return None
+
+
+def _not_rewritable(hand_off: HandOff) -> ManualReview | None:
+    """Why a hand-off other than ``add_task`` stays manual, or None when it is rewritten."""
+    if hand_off.kind == ADD_TASK:
+        return None
+    reason_id, work, fix = REPORTED[hand_off.kind]
+    if hand_off.call is None:
+        return ManualReview(
+            reason_id,
+            f"the session reaches {work} inside an expression the tool cannot drop (not a plain "
+            f"argument of a function defined in the project); {fix}",
+        )
+    if hand_off.kept:
+        kept = "it" if hand_off.kept == KEPT_AS_VALUE else f"`{hand_off.kept}`"
+        return ManualReview(
+            reason_id,
+            f"the route keeps {work} ({kept}) and may wait for it before responding, when the "
+            f"session is still open; if it does not wait, {fix}",
+        )
     return None
 
 
@@ -362,16 +417,6 @@ def _check_other_caller(call: CallSite, target: Target, path: str) -> None:
             reasons.TASK_SIGNATURE,
             f"`{name}` is also handed a session at {where} in a form the tool cannot drop",
         )
-
-
-def _message(hand_off: HandOff) -> str:
-    if hand_off.kind == FLASK_THREAD:
-        return "Flask-SQLAlchemy's `db.session` is handed to work that runs in another thread"
-    return (
-        f"the request's session `{hand_off.session}` is handed to work that runs after the "
-        "response: the dependency may close it first (FastAPI 0.106 to 0.117, "
-        '`Depends(..., scope="function")`), so the work is lost or fails'
-    )
 
 
 def _no_factory(dependency: str, why: str) -> ManualReview:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from backfix.project import ProjectContext
 
-from .model import FileData, ImportRef
+from .facts import ProjectFacts
+from .model import ImportRef
 
 #: an import a file needs: ``(module, name, asname)``; ``name`` "" means ``import module``
 ImportNeed = tuple[str, str, str | None]
@@ -18,7 +17,7 @@ MAX_HOPS = 8
 class Index:
     """Resolves names to the top-level definitions they refer to, across the project's files."""
 
-    def __init__(self, data: Mapping[str, FileData], project: ProjectContext) -> None:
+    def __init__(self, data: ProjectFacts, project: ProjectContext) -> None:
         self.data = data
         self.project = project
         self._cache: dict[tuple[str, str], Definition | None] = {}
@@ -59,6 +58,23 @@ class Index:
             if candidate in self.data:
                 return self.resolve(candidate, name, hops + 1)
         return None
+
+    def users(self, definition: Definition) -> list[str]:
+        """The files that may call or read ``definition``: their text spells its name, or a name
+        another file imports it under (``from app.jobs import work as run``), found until no new
+        name turns up; analysed, sorted."""
+        words = {definition[1]}
+        while True:
+            paths = self.data.mentioning(words)
+            more = {
+                bound
+                for path in paths
+                for bound in self.data[path].imports
+                if bound not in words and self.resolve(path, bound) == definition
+            }
+            if not more:
+                return paths
+            words |= more
 
     def import_for(self, path: str, name: str) -> ImportNeed | None:
         """The absolute import that binds ``name`` as it is bound in ``path``, or None.

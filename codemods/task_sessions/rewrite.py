@@ -21,6 +21,8 @@ TEMPLATE = "task-sessions/own_session.py.j2"
 
 def without_argument(call: cst.Call, drop: DropArgument) -> cst.Call:
     """``call`` without the argument ``drop`` names; the commas around it stay well-formed."""
+    if drop.within:
+        return _without_packed(call, drop)
     args = list(call.args)
     if drop.keyword is not None:
         position = next(
@@ -44,6 +46,47 @@ def without_argument(call: cst.Call, drop: DropArgument) -> cst.Call:
     return call.with_changes(args=args)
 
 
+def _without_packed(call: cst.Call, drop: DropArgument) -> cst.Call:
+    """A thread's ``args=(..., db)`` / ``kwargs={"db": db}`` without the session; the keyword
+    argument goes when nothing is left in it."""
+    args = list(call.args)
+    position = next(
+        (i for i, a in enumerate(args) if a.keyword is not None and a.keyword.value == drop.within),
+        None,
+    )
+    if position is None:
+        return call
+    holder = args[position].value
+    if not isinstance(holder, (cst.Tuple, cst.List, cst.Dict)):
+        return call
+    elements = list(holder.elements)
+    at = drop.index if drop.keyword is None else _entry_position(elements, drop.keyword)
+    if at is None or at >= len(elements):
+        return call
+    removed = elements.pop(at)
+    if not elements:
+        return without_argument(call, DropArgument(drop.line, drop.col, None, drop.within))
+    if at == len(elements):
+        elements[-1] = elements[-1].with_changes(comma=removed.comma)
+    single = isinstance(holder, cst.Tuple) and len(elements) == 1
+    if single and not isinstance(elements[0].comma, cst.Comma):
+        elements[0] = elements[0].with_changes(comma=cst.Comma())  # `(a,)` stays a tuple
+    smaller = holder.with_changes(elements=elements)
+    args[position] = args[position].with_changes(value=smaller)
+    return call.with_changes(args=args)
+
+
+def _entry_position(elements: Sequence[cst.CSTNode], key: str) -> int | None:
+    for position, element in enumerate(elements):
+        if (
+            isinstance(element, cst.DictElement)
+            and isinstance(element.key, cst.SimpleString)
+            and element.key.evaluated_value == key
+        ):
+            return position
+    return None
+
+
 def without_param(params: cst.Parameters, name: str) -> cst.Parameters:
     """``params`` without the parameter ``name``, keeping the commas and layout of the others."""
     groups = {
@@ -60,8 +103,24 @@ def without_param(params: cst.Parameters, name: str) -> cst.Parameters:
                 group[-1] = group[-1].with_changes(
                     comma=param.comma, whitespace_after_param=param.whitespace_after_param
                 )
+            if key == "kwonly_params" and not group and isinstance(params.star_arg, cst.ParamStar):
+                return _without_bare_star(params, param)
             return params.with_changes(**{key: group})
     return params
+
+
+def _without_bare_star(params: cst.Parameters, removed: cst.Param) -> cst.Parameters:
+    """``(a, *)`` is not Python: the bare ``*`` goes with the last keyword-only parameter."""
+    changes: dict[str, object] = {"kwonly_params": [], "star_arg": cst.MaybeSentinel.DEFAULT}
+    for key in ("params", "posonly_params"):
+        group = list(getattr(params, key))
+        if group and params.star_kwarg is None:
+            group[-1] = group[-1].with_changes(
+                comma=removed.comma, whitespace_after_param=removed.whitespace_after_param
+            )
+            changes[key] = group
+            break
+    return params.with_changes(**changes)
 
 
 def _is_last(params: cst.Parameters, key: str) -> bool:
@@ -149,6 +208,9 @@ class _Rewriter(cst.CSTTransformer):
         super().__init__()
         self.drops = {(d.line, d.col): d for d in edits.drops}
         self.tasks = {t.function: t for t in edits.tasks}
+        self.unused: dict[str, list[str]] = {}
+        for unused in edits.unused:
+            self.unused.setdefault(unused.function, []).append(unused.param)
         self.logger = logger
         self.overrides = overrides
         self.depth = 0
@@ -161,7 +223,13 @@ class _Rewriter(cst.CSTTransformer):
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
         self.depth -= 1
-        fix = self.tasks.get(updated_node.name.value) if self.depth == 0 else None
+        if self.depth:
+            return updated_node
+        for param in self.unused.get(updated_node.name.value, ()):
+            updated_node = updated_node.with_changes(
+                params=without_param(updated_node.params, param)
+            )
+        fix = self.tasks.get(updated_node.name.value)
         if fix is None:
             return updated_node
         self.fixed += 1
@@ -188,6 +256,9 @@ def rewrite_module(source: SourceFile, edits: FileEdits, overrides: Sequence[str
     site = logger_site(module, "logger")
     rewriter = _Rewriter(edits, site.name, overrides)
     module = MetadataWrapper(module).visit(rewriter)
+    for unused in edits.unused:
+        for name in unused.names:
+            module = drop_unused_import(module, name)
     if not rewriter.fixed:
         return module
     root = project_root(source.abs_path, source.path)

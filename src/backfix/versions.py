@@ -39,6 +39,9 @@ PACKAGES = {
     "flask-sqlalchemy": "Flask-SQLAlchemy",
     "sqlmodel": "SQLModel",
 }
+#: packages a codemod asks for by name (``find_versions(..., packages=...)``), and may be set in
+#: ``[tool.backfix.versions]`` too; not looked up by default.
+NAMED = {**PACKAGES, "fastapi": "FastAPI"}
 LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
 VENV_DIRS = (".venv", "venv")
 _LOWER_BOUNDS = frozenset({">=", "==", "~=", "===", ">"})
@@ -62,7 +65,7 @@ class Found:
     @property
     def name(self) -> str:
         """The package's display name."""
-        return PACKAGES.get(self.package, self.package)
+        return NAMED.get(self.package, self.package)
 
     def describe(self) -> str:
         """``SQLAlchemy 1.4.52 (uv.lock)`` / ``SQLModel not found``."""
@@ -116,8 +119,8 @@ def _overrides(table: Mapping[str, object]) -> dict[str, Found]:
     found: dict[str, Found] = {}
     for key, value in table.items():
         package = canonicalize_name(key)
-        if package not in PACKAGES:
-            known = ", ".join(PACKAGES)
+        if package not in NAMED:
+            known = ", ".join(NAMED)
             raise VersionError(f"[tool.backfix.versions]: unknown package {key!r} (known: {known})")
         try:
             version = Version(str(value))

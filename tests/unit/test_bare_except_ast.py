@@ -3,7 +3,8 @@
 ``BareExcept.analyze`` (the `ast` detection every scan uses) and ``analyze_cst`` (the LibCST visit
 that the rewrite's replacements come from) are compared, violation by violation (position, message,
 fixable, reason, tier, scope, fingerprint), over every snapshot input, the e2e apps and the bundled
-example, hand-written corner cases, standard-library modules, and generated programs (slow).
+example, hand-written corner cases, standard-library modules, and generated programs (slow). And
+`apply` LibCST-parses only the files it rewrites.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 
+from backfix import source as source_module
 from backfix.registry import get_codemod
 from backfix.results import FileFacts
 from backfix.runner import CodemodSpec, _analyze, _AnalyzeTask
@@ -161,6 +163,33 @@ def test_a_file_libcst_cannot_parse_is_scanned_and_reported_when_fixed(tmp_path:
     apply = _analyze(_AnalyzeTask("ff.py", str(tmp_path / "ff.py"), (spec,), rewrite_local=True))
     assert not apply.changes
     assert [e.kind for e in apply.errors] == ["unsupported-syntax"]
+
+
+def test_apply_parses_with_libcst_only_the_files_it_rewrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[bytes] = []
+    real_parse = source_module.parse_cst
+
+    def counting(raw: bytes) -> object:
+        parsed.append(raw)
+        return real_parse(raw)
+
+    monkeypatch.setattr(source_module, "parse_cst", counting)
+    files = {
+        "fixable.py": "try:\n    g()\nexcept:\n    pass\n",
+        "manual.py": "def f():\n    try:\n        yield 1\n    except:\n        pass\n",
+        "in_a_string.py": "HELP = 'never write except: pass'\n",
+    }
+    spec = CodemodSpec(BareExcept, BareExcept.ID)
+    outcomes = {}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+        task = _AnalyzeTask(name, str(tmp_path / name), (spec,), rewrite_local=True)
+        outcomes[name] = _analyze(task)
+    assert parsed == [files["fixable.py"].encode()]  # once: the rewrite's visit and its checks
+    assert [path for path, outcome in outcomes.items() if outcome.changes] == ["fixable.py"]
+    assert [v.fixable for _, f in outcomes["manual.py"].facts for v in f.violations] == [False]
 
 
 @pytest.mark.slow

@@ -52,11 +52,20 @@ def test_no_violation_without_the_whole_pattern(source: str) -> None:
     assert not (data.services and data.singletons)
 
 
-def test_a_method_that_sets_the_attribute_is_not_sessionless() -> None:
+def test_a_method_that_builds_the_session_itself_is_not_sessionless() -> None:
+    source = SERVICE.replace(
+        "    def run(self):",
+        "    def connect(self):\n        self.db = SessionLocal()\n\n    def run(self):",
+    )
+    assert analyze_module(cst.parse_module(source)).services == ()
+
+
+def test_a_setter_fed_from_outside_leaves_the_service_sessionless() -> None:
     source = SERVICE.replace(
         "    def run(self):", "    def bind(self, db):\n        self.db = db\n\n    def run(self):"
     )
-    assert analyze_module(cst.parse_module(source)).services == ()
+    services = analyze_module(cst.parse_module(source)).services
+    assert [(s.name, s.attr, s.setters) for s in services] == [("ExportService", "db", ("bind",))]
 
 
 def _documented() -> list[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
+from backfix.builtin_codemods.lazy_clients.blocks import block_candidates
 from backfix.builtin_codemods.lazy_clients.detect import classify, import_table
 from backfix.builtin_codemods.lazy_clients.naming import getter_name
 from backfix.builtin_codemods.lazy_clients.target import CACHE, LRU_CACHE, cache_decorator
@@ -92,16 +93,47 @@ def test_cache_decorator_follows_the_projects_python(
     assert bool(assumption) == assumed
 
 
+def _blocks(code: str) -> list[tuple[str, int, tuple[str, ...]]]:
+    found = block_candidates(cst.parse_module(code))
+    return [(c.name, len(c.assignments.calls), c.others) for c in found]
+
+
+def test_clients_in_module_level_blocks_are_candidates_with_the_other_names_they_bind() -> None:
+    code = (
+        "try:\n    client = Redis.from_url(URL)\n    client.ping()\n"
+        "except RedisError as exc:\n    log(exc)\n    client = None\n"
+    )
+    assert _blocks(code) == [("client", 1, ())]
+    code = "if URL:\n    client = Client(URL)\n    ENABLED = True\nelse:\n    client = None\n"
+    assert _blocks(code) == [("client", 1, ("ENABLED",))]
+    code = "if URL:\n    import httpx\n\n    def f():\n        x = g()\n    c = httpx.Client()\n"
+    assert _blocks(code) == [("c", 1, ("httpx", "f"))]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "if __name__ == '__main__':\n    client = Redis.from_url(URL)\n",
+        "try:\n    import ujson as json\nexcept ImportError:\n    import json\n",
+        "def f():\n    if URL:\n        client = Redis.from_url(URL)\n",
+    ],
+)
+def test_blocks_that_never_build_a_client_at_import_are_not_candidates(code: str) -> None:
+    assert _blocks(code) == []
+
+
 # --- whole-project runs, checked with ast -----------------------------------------------------------
 
 
 def _module_variables(tree: ast.Module) -> set[str]:
+    """Names assigned at module level, also inside top-level ``if``/``try`` blocks."""
     names = set()
-    for stmt in tree.body:
-        targets = stmt.targets if isinstance(stmt, ast.Assign) else []
-        if isinstance(stmt, ast.AnnAssign):
-            targets = [stmt.target]
-        names.update(t.id for t in targets if isinstance(t, ast.Name))
+    for top in tree.body:
+        for stmt in ast.walk(top) if isinstance(top, (ast.If, ast.Try)) else [top]:
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else []
+            if isinstance(stmt, ast.AnnAssign):
+                targets = [stmt.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
     return names
 
 

@@ -18,15 +18,26 @@ from backfix.builtin_codemods.task_sessions.rewrite import (
     own_session_body,
     without_argument,
 )
+from backfix.builtin_codemods.task_sessions.timing import closes_first
 
 from backfix.discovery import Workspace
 from backfix.results import RunResult
 from backfix.runner import CodemodSpec, RunOptions, run
+from backfix.versions import find_versions
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "task-sessions.md"
 CASES = ROOT / "snapshots" / "task-sessions"
-HAND_OFF_CALLS = {"add_task", "BackgroundTask", "create_task", "Thread", "submit"}
+HAND_OFF_CALLS = {
+    "add_task",
+    "BackgroundTask",
+    "create_task",
+    "ensure_future",
+    "Thread",
+    "Timer",
+    "submit",
+    "run_in_executor",
+}
 
 
 def _documented() -> list[str]:
@@ -84,12 +95,15 @@ def _hand_offs(path: Path, aliases: set[str]) -> int:
     """An independent count with `ast`: calls that hand a session parameter (or Flask's
     ``db.session``) to work that runs later."""
     count = 0
-    for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # an awaited call runs within the request: `await loop.run_in_executor(None, fn, db)`
+    awaited = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Await)}
+    for function in ast.walk(tree):
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         sessions = _session_params(function, aliases)
         for call in ast.walk(function):
-            if not isinstance(call, ast.Call):
+            if not isinstance(call, ast.Call) or id(call) in awaited:
                 continue
             name = call.func.attr if isinstance(call.func, ast.Attribute) else ""
             name = name or (call.func.id if isinstance(call.func, ast.Name) else "")
@@ -137,6 +151,31 @@ def _call(code: str) -> cst.Call:
             "t.add_task(\n    f,\n    db=db\n)",
             DropArgument(1, 0, None, "db"),
             "t.add_task(\n    f\n)",
+        ),
+        (
+            "Thread(target=f, args=(a, db))",
+            DropArgument(1, 0, 1, None, "args"),
+            "Thread(target=f, args=(a,))",
+        ),
+        (
+            "Thread(target=f, args=[db, a])",
+            DropArgument(1, 0, 0, None, "args"),
+            "Thread(target=f, args=[a])",
+        ),
+        (
+            "Thread(target=f, args=(db,), daemon=True)",
+            DropArgument(1, 0, 0, None, "args"),
+            "Thread(target=f, daemon=True)",
+        ),
+        (
+            'Thread(target=f, kwargs={"a": a, "db": db})',
+            DropArgument(1, 0, None, "db", "kwargs"),
+            'Thread(target=f, kwargs={"a": a})',
+        ),
+        (
+            'Thread(target=f, kwargs={"db": db})',
+            DropArgument(1, 0, None, "db", "kwargs"),
+            "Thread(target=f)",
         ),
     ],
 )
@@ -197,6 +236,11 @@ def test_own_session_of_a_one_line_body() -> None:
     compile(code, "<test>", "exec")
 
 
+def test_the_last_keyword_only_parameter_takes_the_bare_star_with_it() -> None:
+    new = own_session_body(_function("def work(a, *, db): db.add(a)\n"), _fix(), "log", [])
+    assert cst.Module([new]).code.startswith("def work(a):\n")
+
+
 def test_an_import_still_spelled_elsewhere_is_kept() -> None:
     module = cst.parse_module(
         "from sqlalchemy.orm import Session, sessionmaker\n\nSessionLocal = sessionmaker()\n"
@@ -251,3 +295,112 @@ def test_a_task_handed_a_session_outside_a_route_stops_getting_it(tmp_path: Path
     after = {c.path: c.after.decode() for c in result.changes}
     assert "tasks.add_task(work, 2)\n" in after["script.py"]
     assert "def work(n: int) -> None:" in after["app.py"]
+
+
+@pytest.mark.parametrize(
+    ("version", "early"),
+    [
+        ("0.105.0", False),
+        ("0.106.0", True),
+        ("0.117.1", True),
+        ("0.118.0", False),
+        ("0.121", False),
+    ],
+)
+def test_which_fastapi_versions_close_the_session_before_background_tasks(
+    tmp_path: Path, version: str, early: bool
+) -> None:
+    """Measured with FastAPI's test client in scratch venvs (0.105.0, 0.106.0, 0.117.1, 0.118.0,
+    0.120.0, 0.121.0); the version comes from `[tool.backfix.versions]` like the other packages."""
+    found = find_versions(tmp_path, {"fastapi": version}, packages=["fastapi"])["fastapi"]
+    assert found.name == "FastAPI"
+    assert closes_first(found) is early
+
+
+def test_a_caller_through_a_renamed_re_export_is_found(tmp_path: Path) -> None:
+    """`script.py` never spells `work`: it calls it as `run`, re-exported by `jobs.py`. The plan
+    reads only files that spell the task's name, then those spelling a name it is imported under."""
+    (tmp_path / "app.py").write_text(
+        "from fastapi import BackgroundTasks, Depends\n"
+        "from sqlalchemy.orm import Session, sessionmaker\n\n"
+        "SessionLocal = sessionmaker()\n\n\n"
+        "def get_db():\n"
+        "    with SessionLocal() as db:\n"
+        "        yield db\n\n\n"
+        "def work(n: int, db: Session) -> None:\n"
+        "    db.add(n)\n\n\n"
+        "def route(tasks: BackgroundTasks, db: Session = Depends(get_db)):\n"
+        "    tasks.add_task(work, 1, db)\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "jobs.py").write_text("from app import work as run\n", encoding="utf-8")
+    (tmp_path / "script.py").write_text(
+        "from jobs import run\n\n\ndef nightly(session):\n    run(2, session)\n", encoding="utf-8"
+    )
+    (violation,) = _scan(tmp_path).violations
+    assert violation.reason_id == R.REQUEST_TIME_CALLER
+    assert "script.py:5" in violation.reason
+
+
+@pytest.mark.parametrize(
+    ("code", "plain"),
+    [
+        (
+            "def get_db():\n    db = SessionLocal()\n    try:\n        yield db\n    finally:\n        db.close()\n",
+            True,
+        ),
+        (
+            "async def get_db():\n    async with factory() as s:\n        yield s\n        await s.commit()\n",
+            True,
+        ),
+        (
+            "def get_db():\n    db = SessionLocal()\n    db.execute(SET_TENANT)\n    yield db\n",
+            False,
+        ),
+        (
+            "def get_db(user=Depends(auth)):\n    db = SessionLocal()\n    if user:\n        yield db\n",
+            False,
+        ),
+    ],
+)
+def test_a_plain_dependency_only_opens_commits_and_closes(code: str, plain: bool) -> None:
+    """Only then may a route lose the parameter that received it."""
+    (factory,) = analyze_module(cst.parse_module(code)).providers.values()
+    assert factory.plain is plain
+
+
+@pytest.mark.parametrize(
+    ("body", "used_after"),
+    [
+        # another branch of the same `if` never runs after the hand-off
+        (
+            "    if a:\n        tasks.add_task(work, db)\n    elif b:\n        tasks.add_task(other, db)\n"
+            "    else:\n        db.flush()\n",
+            False,
+        ),
+        # ... unless a loop around the `if` runs it in its next round
+        (
+            "    for i in ids:\n        if a:\n            for j in i:\n                tasks.add_task(work, db)\n"
+            "        else:\n            db.flush()\n",
+            True,
+        ),
+        # a read before the inner loop, in the outer loop's next round
+        (
+            "    for i in ids:\n        db.refresh(i)\n        for j in i:\n            tasks.add_task(work, db)\n",
+            True,
+        ),
+        ("    if a:\n        tasks.add_task(work, db)\n    db.flush()\n", True),
+        # a keyword argument's name reads nothing
+        ("    tasks.add_task(work, db=db)\n    log(db=1)\n", False),
+        # rolling back or closing makes no change the task would have to see
+        (
+            "    try:\n        tasks.add_task(work, db)\n        log()\n    except Exception:\n"
+            "        await db.rollback()\n        raise\n",
+            False,
+        ),
+    ],
+)
+def test_reads_after_a_hand_off(body: str, used_after: bool) -> None:
+    code = "def route(ids, tasks, db=Depends(get_db)):\n" + body
+    hand_offs = analyze_module(cst.parse_module(code)).hand_offs
+    assert hand_offs[0].used_after is used_after

@@ -1,7 +1,7 @@
 import logging
 
-from fastapi import BackgroundTasks, Depends, FastAPI
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from fastapi import BackgroundTasks, FastAPI
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from models import Lead
 
@@ -30,6 +30,6 @@ async def score_lead(lead_id: int) -> None:
 
 
 @app.post("/leads/{lead_id}/score")
-async def score(lead_id: int, background_tasks: BackgroundTasks, db: AsyncSession = Depends(get_db)):
+async def score(lead_id: int, background_tasks: BackgroundTasks):
     background_tasks.add_task(score_lead, lead_id)
     return {"queued": lead_id}

@@ -33,7 +33,7 @@ def build_report(report_id: int, *, notify: bool = False):
 
 
 @router.post("/reports/{report_id}")
-def request_report(report_id: int, background_tasks: BackgroundTasks, session: SessionDep):
+def request_report(report_id: int, background_tasks: BackgroundTasks):
     background_tasks.add_task(
         build_report,
         report_id,

@@ -32,3 +32,10 @@ def test_finishing_is_stored(client: TestClient) -> None:
         "status": "done",
         "events": ["created", "finished"],
     }
+
+
+def test_archiving_is_stored(client: TestClient) -> None:
+    """A Starlette background task's change is stored."""
+    job_id = client.post("/jobs", params={"title": "paint"}).json()["id"]
+    assert client.post(f"/jobs/{job_id}/archive").json() == {"status": "queued"}
+    assert client.get(f"/jobs/{job_id}").json()["status"] == "archived"

@@ -1,12 +1,14 @@
 """The API."""
 
 from fastapi import BackgroundTasks, Depends, FastAPI
+from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 
 from jobs.database import Base, engine
 from jobs.deps import DbSession, get_db
 from jobs.models import Event, Job
-from jobs.tasks import finish_job, record_event
+from jobs.tasks import archive_job, finish_job, record_event
 
 Base.metadata.create_all(engine)
 app = FastAPI()
@@ -29,6 +31,12 @@ def finish(
     """Finish a job in the background."""
     background_tasks.add_task(finish_job, job_id, db=db)
     return {"status": "queued"}
+
+
+@app.post("/jobs/{job_id}/archive")
+def archive(job_id: int, db: DbSession) -> JSONResponse:
+    """Archive a job after the response is sent."""
+    return JSONResponse({"status": "queued"}, background=BackgroundTask(archive_job, job_id, db))
 
 
 @app.get("/jobs/{job_id}")

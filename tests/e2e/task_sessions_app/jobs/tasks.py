@@ -17,3 +17,10 @@ def finish_job(job_id: int, db: Session) -> None:
         return
     job.status = "done"
     db.add(Event(job_id=job_id, message="finished"))
+
+
+def archive_job(job_id: int, db: Session) -> None:
+    """Mark the job archived."""
+    job = db.get(Job, job_id)
+    if job is not None:
+        job.status = "archived"

@@ -1,0 +1,8 @@
+import os
+
+
+class Settings:
+    SEARCH_URL = os.environ.get("SEARCH_URL", "")
+
+
+settings = Settings()
