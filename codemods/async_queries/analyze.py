@@ -8,14 +8,14 @@ same chains with the same verdicts.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from backfix.cst_utils import PositionedVisitor, last_name
+from backfix.cst_utils import last_name
 from backfix.project import module_name, resolve_import
 
 from . import chains as ch
@@ -36,6 +36,8 @@ from .model import (
     ModuleFacts,
 )
 from .plumbing_analyze import scan_plumbing
+from .positions import positions
+from .walk import TrackingVisitor, walk
 
 #: AsyncSession members that must be awaited.
 ASYNC_SESSION_METHODS = frozenset(
@@ -238,7 +240,7 @@ _LIBRARIES = frozenset({"sqlalchemy", "sqlmodel", "flask_sqlalchemy", "fastapi",
 def module_info(module: cst.Module, path: str) -> ModuleInfo:
     """Imports, definitions, session factories and Flask-SQLAlchemy objects of a module."""
     info = ModuleInfo(module_name(path))
-    module.visit(_Imports(info, path))
+    walk(module, _Imports(info, path))
     for stmt in module.body:
         if isinstance(stmt, cst.FunctionDef):
             info.functions.add(stmt.name.value)
@@ -518,7 +520,7 @@ def class_info(node: cst.ClassDef, info: ModuleInfo, session_names: frozenset[st
             for p in _all_params(stmt.params)
         }
 
-        stmt.body.visit(_SelfAssigns(params, result, info))
+        walk(stmt.body, _SelfAssigns(params, result, info))
     for name in session_names:
         result.sessions.setdefault(name, KIND_UNKNOWN)
     return result
@@ -638,11 +640,16 @@ class ScanResult:
     fsa_db_missing: bool = False
 
 
-class _Scanner(PositionedVisitor):
+class _Scanner(TrackingVisitor):
     def __init__(
-        self, path: str, module: cst.Module, session_names: frozenset[str], text: str
+        self,
+        path: str,
+        module: cst.Module,
+        session_names: frozenset[str],
+        text: str,
+        positions: Mapping[cst.CSTNode, Key],
     ) -> None:
-        super().__init__()
+        super().__init__(positions)
         self.path = path
         self.session_names = session_names
         self.info = module_info(module, path)
@@ -750,7 +757,7 @@ class _Scanner(PositionedVisitor):
                 frame.sessions[param.name.value] = kind
             elif type_name:
                 frame.types[param.name.value] = type_name
-        node.body.visit(_BodyLocals(self.info, frame))
+        walk(node.body, _BodyLocals(self.info, frame))
         frame.line = self.key(node)[0]
         frame.blocker = self._blocker(node, nested=bool(self.frames))
         self.frames.append(frame)
@@ -1419,7 +1426,7 @@ def _has_yield(node: cst.FunctionDef) -> bool:
             return False
 
     finder = Finder()
-    node.body.visit(finder)
+    walk(node.body, finder)
     return finder.found
 
 
@@ -1478,11 +1485,14 @@ def scan(
     # A freshly parsed module has no shared nodes, so the defensive deep copy (~15% of a scan) is
     # not needed; the tree is never mutated.
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    scanner = _Scanner(source_path, wrapper.module, frozenset(session_names), text)
-    wrapper.visit(scanner)
+    # Parents come from the scan's own walk, positions from one cheap code generation pass; the
+    # rewrite resolves LibCST's metadata itself, in the files it edits.
+    table = positions(wrapper.module)
+    scanner = _Scanner(source_path, wrapper.module, frozenset(session_names), text, table)
+    walk(wrapper.module, scanner)
     facts = scanner.facts()
     if _PLUMBING.search(text):
-        facts = replace(facts, plumbing=scan_plumbing(wrapper))
+        facts = replace(facts, plumbing=scan_plumbing(wrapper.module, table))
     return ScanResult(facts, scanner.sites), wrapper
 
 

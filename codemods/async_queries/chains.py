@@ -16,6 +16,7 @@ from backfix.codemod import ManualReview
 
 from . import reasons as R
 from .model import ASYNC
+from .walk import walk
 
 #: builder methods that keep their name on ``Select``.
 SAME = frozenset(
@@ -330,7 +331,7 @@ class _CamelNames(cst.CSTVisitor):
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         if node.attr.value in EAGER_LOADERS:
             self.eager = True
-        node.value.visit(self)
+        walk(node.value, self)
         return False  # the attribute name itself is not a reference to a class
 
 
@@ -342,7 +343,7 @@ def class_names(nodes: Sequence[cst.CSTNode]) -> set[str]:
 def _scan(nodes: Sequence[cst.CSTNode]) -> _CamelNames:
     visitor = _CamelNames()
     for node in nodes:
-        node.visit(visitor)
+        walk(node, visitor)
     return visitor
 
 
@@ -688,7 +689,7 @@ def _names_in(node: cst.CSTNode) -> set[str]:
         def visit_Name(self, name: cst.Name) -> None:
             names.add(name.value)
 
-    node.visit(Collect())
+    walk(node, Collect())
     return names
 
 

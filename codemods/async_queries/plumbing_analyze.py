@@ -10,15 +10,15 @@ calls and every other use of the names involved, as picklable facts. The plan
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
 
-from backfix.cst_utils import PositionedVisitor, dotted
+from backfix.cst_utils import dotted
 
 from .model import Key
+from .walk import TrackingVisitor, walk
 
 #: where the sync names come from; the value is the role the name plays.
 SYNC_SOURCES = {
@@ -135,11 +135,11 @@ def url_fact(node: cst.BaseExpression, key_of: Callable[[cst.CSTNode], Key]) -> 
     return UrlFact("unknown", code=_code(node))
 
 
-class PlumbingScanner(PositionedVisitor):
+class PlumbingScanner(TrackingVisitor):
     """One pass over a module, after :func:`scan` parsed it (same wrapper, same positions)."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, positions: Mapping[cst.CSTNode, Key]) -> None:
+        super().__init__(positions)
         self.symbols: dict[str, tuple[str, str]] = {}  # local → (role, source module)
         self.sites: list[Plumb] = []
         self.constants: list[tuple[str, UrlFact]] = []
@@ -496,7 +496,7 @@ def _yields_session(node: cst.FunctionDef) -> str | None:
         def visit_Lambda(self, inner: cst.Lambda) -> bool:
             return False
 
-    node.body.visit(Finder())
+    walk(node.body, Finder())
     if len(found) != 1 or not found[0]:
         return None
     name = found[0]
@@ -516,7 +516,7 @@ def _yields_session(node: cst.FunctionDef) -> str | None:
             ):
                 made.append(name)
 
-    node.body.visit(Binder())
+    walk(node.body, Binder())
     return name if made else None
 
 
@@ -524,8 +524,8 @@ def _session_call(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Call) and "Session" in dotted(node.func)
 
 
-def scan_plumbing(wrapper: MetadataWrapper) -> PlumbingFacts:
-    """The plumbing facts of a module (``wrapper`` as built by :func:`.analyze.scan`)."""
-    scanner = PlumbingScanner()
-    wrapper.visit(scanner)
+def scan_plumbing(module: cst.Module, positions: Mapping[cst.CSTNode, Key]) -> PlumbingFacts:
+    """The plumbing facts of a module (``positions`` as :func:`.analyze.scan` resolved them)."""
+    scanner = PlumbingScanner(positions)
+    walk(module, scanner)
     return scanner.facts()
