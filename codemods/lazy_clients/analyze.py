@@ -52,6 +52,8 @@ def _calls_in(value: cst.BaseExpression | None) -> tuple[cst.Call, ...]:
 
 def analyze_module(module: cst.Module, with_uses: bool) -> ModuleFacts:
     """The facts of one module; ``with_uses`` False keeps only its clients (None when it has none)."""
+    if not with_uses and not builds_a_client(module):
+        return ModuleFacts(clients=())
     index = ModuleIndex(MetadataWrapper(module))
     clients = tuple(_clients(index))
     if not with_uses:
@@ -67,6 +69,18 @@ def analyze_module(module: cst.Module, with_uses: bool) -> ModuleFacts:
         bound=frozenset(a.name for a in index.global_scope.assignments),
         exported=exported_names(index.module),
     )
+
+
+def builds_a_client(module: cst.Module) -> bool:
+    """Whether a top-level statement or module-level block calls a client constructor.
+
+    ``_clients`` finds a client only at such a call; checking for one first spares every other file
+    the scope, parent and position resolution, most of this codemod's cost on a real project.
+    """
+    imports = import_table(module)
+    calls = [call for _, _, found in candidate_statements(module) for call in found]
+    calls += [call for block in block_candidates(module) for _, call in block.assignments.calls]
+    return any(classify(call, imports) is not None for call in calls)
 
 
 # --- clients --------------------------------------------------------------------------------------------
