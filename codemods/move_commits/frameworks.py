@@ -17,12 +17,12 @@ from libcst.metadata import (
     BuiltinAssignment,
     PositionProvider,
     Scope,
-    ScopeProvider,
 )
 from libcst.metadata.wrapper import MetadataWrapper
 
 from backfix.cst_utils import last_name
 
+from .scopes import resolve_scopes
 from .walk import children, parent_map, read_only_visits
 
 DEFAULT_SESSION_NAMES = ("session", "db", "db_session", "dbsession", "sess", "async_session")
@@ -152,7 +152,7 @@ class ModuleIndex:
         self.module = module
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         with read_only_visits():
-            self.scopes = wrapper.resolve(ScopeProvider)
+            self.scopes = resolve_scopes(module)
         self._qualified: dict[int, set[str]] = {}
         self.parents = parent_map(module)
         self.positions = wrapper.resolve(PositionProvider)
