@@ -178,7 +178,7 @@ def describe(codemod_id: str) -> None:
         click.echo(render_diffs(result.changes), nl=False)
 
 
-@main.command(cls=FlagsCommand, flags_before="since_ref")
+@main.command(cls=FlagsCommand, flags_before="since_ref", rewrites=False)
 @path_option
 @exclude_option
 @jobs_option

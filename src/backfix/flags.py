@@ -38,11 +38,12 @@ def declared_flags() -> list[FlagSpec]:
     for codemod_id, cls in all_codemods().items():
         for spec in cls.Options.flags():
             other = found.setdefault(spec.flag, spec)
-            if (other.option, other.value, other.choices, other.is_path) != (
+            if (other.option, other.value, other.choices, other.is_path, other.rewrite_only) != (
                 spec.option,
                 spec.value,
                 spec.choices,
                 spec.is_path,
+                spec.rewrite_only,
             ):
                 raise ConfigError(
                     f"{codemod_id} declares {spec.flag} differently from another codemod"
@@ -55,16 +56,17 @@ def _param(spec: FlagSpec) -> str:
 
 
 @functools.cache
-def _option(spec: FlagSpec) -> click.Option:
+def _option(spec: FlagSpec, hidden: bool) -> click.Option:
     """The click option of one flag (one object per flag: click tells parameters apart by identity)."""
+    names = [spec.flag, _param(spec)]
     if spec.value is not None:
-        return click.Option([spec.flag, _param(spec)], is_flag=True, default=False, help=spec.help)
+        return click.Option(names, is_flag=True, default=False, help=spec.help, hidden=hidden)
     kind: Any = None  # a click.ParamType (generic in newer click)
     if spec.choices:
         kind = click.Choice(list(spec.choices))
     elif spec.is_path:
         kind = click.Path(path_type=Path, file_okay=False, exists=True)
-    return click.Option([spec.flag, _param(spec)], type=kind, default=None, help=spec.help)
+    return click.Option(names, type=kind, default=None, help=spec.help, hidden=hidden)
 
 
 def _given(spec: FlagSpec, raw: Any) -> GivenFlag | None:
@@ -97,10 +99,15 @@ class FlagsCommand(click.Command):
     every flag, so errors and help texts are those of a command that always has them.
     """
 
-    def __init__(self, *args: Any, flags_before: str, **kwargs: Any) -> None:
-        """``flags_before``: the name of the parameter the codemods' flags are listed before."""
+    def __init__(self, *args: Any, flags_before: str, rewrites: bool = True, **kwargs: Any) -> None:
+        """``flags_before``: the name of the parameter the codemods' flags are listed before.
+
+        A command that never ``rewrites`` (``scan``) does not list the flags of rewrite-only options
+        and refuses them with an error that says so (rather than taking them and doing nothing).
+        """
         super().__init__(*args, **kwargs)
         self.flags_before = flags_before
+        self.rewrites = rewrites
 
     def _flags(self, ctx: click.Context) -> Sequence[FlagSpec]:
         in_use: Sequence[FlagSpec] | None = ctx.meta.get(_IN_USE)
@@ -111,7 +118,8 @@ class FlagsCommand(click.Command):
         params = super().get_params(ctx)
         names = [param.name for param in params]
         at = names.index(self.flags_before)
-        options = [_option(spec) for spec in self._flags(ctx)]
+        hide = not self.rewrites
+        options = [_option(spec, hide and spec.rewrite_only) for spec in self._flags(ctx)]
         return [*params[:at], *options, *params[at:]]
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -125,6 +133,12 @@ class FlagsCommand(click.Command):
         given: dict[str, GivenFlag] = {}
         for spec in self._flags(ctx):
             flag = _given(spec, ctx.params.pop(_param(spec), None))
+            if flag is not None and spec.rewrite_only and not self.rewrites:
+                raise click.UsageError(
+                    f"{spec.flag} only changes what `codemod apply` writes; {ctx.info_name} "
+                    "finds the same violations without it",
+                    ctx,
+                )
             if flag is not None:
                 given[spec.option] = flag
         ctx.params["codemod_flags"] = given
