@@ -1,12 +1,15 @@
 """The ``codemod`` command line. Parsing and printing only; the work is in runs, apply_run and sinks.
 
-Only this module (and the ledger commands in ledger_cli) ends the process: the helpers raise
-:class:`~backfix.exits.Failure` and :class:`~backfix.exits.Interrupted`, which the command group
-turns into a message and an exit code.
+Only this module (and the commands it loads: ``apply`` from apply_cli, the ledger commands from
+ledger_cli) ends the process: the helpers raise :class:`~backfix.exits.Failure` and
+:class:`~backfix.exits.Interrupted`, which the command group turns into a message and an exit code.
+Those commands are imported only when they run (or ``--help`` lists them), so that ``scan`` does
+not pay for importing what only they use.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 import tempfile
@@ -16,21 +19,12 @@ from typing import Any, NoReturn
 
 import click
 
-from backfix import (
-    apply_run,
-    console,
-    interrupts,
-    ledger_cli,
-    review_cli,
-    scaffold,
-    since,
-    verify,
-)
+from backfix import console, interrupts, scaffold, since
 from backfix.codemod import ConfigError
 from backfix.diff import render_diffs
 from backfix.discovery import Workspace
 from backfix.exits import EXIT_ERROR, EXIT_FOUND, EXIT_OK, Failure, Interrupted
-from backfix.flags import GivenFlag, codemod_flag_options, flag_names, flag_values
+from backfix.flags import FlagsCommand, GivenFlag, flag_names, flag_values
 from backfix.records import record_scan
 from backfix.registry import all_codemods, get_codemod
 from backfix.results import RunResult
@@ -72,9 +66,31 @@ option_option = click.option(
 )
 
 
+#: commands defined in other modules: name → (module, attribute), imported when first needed.
+_LAZY_COMMANDS = {
+    "apply": ("backfix.apply_cli", "apply"),
+    "check": ("backfix.ledger_cli", "check_command"),
+    "report": ("backfix.ledger_cli", "report_command"),
+    "status": ("backfix.ledger_cli", "status_command"),
+}
+
+
 class _Commands(click.Group):
     """The command group; it turns an interrupt or a Failure in any command into a message and an exit
-    code (130, never click's "Aborted!"; 2)."""
+    code (130, never click's "Aborted!"; 2), and loads the commands of other modules on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command name, sorted (click's order), the not yet loaded ones too."""
+        return sorted({*self.commands, *_LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command ``cmd_name``, importing its module the first time."""
+        if cmd_name not in self.commands and cmd_name in _LAZY_COMMANDS:
+            module, attribute = _LAZY_COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(module), attribute)
+            assert isinstance(command, click.Command)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command with SIGTERM treated like Ctrl-C."""
@@ -162,7 +178,7 @@ def describe(codemod_id: str) -> None:
         click.echo(render_diffs(result.changes), nl=False)
 
 
-@main.command()
+@main.command(cls=FlagsCommand, flags_before="since_ref", rewrites=False)
 @path_option
 @exclude_option
 @jobs_option
@@ -170,7 +186,6 @@ def describe(codemod_id: str) -> None:
 @click.option("--codemod", "codemod_ids", multiple=True, metavar="ID", help="Only these codemods.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--no-ledger", is_flag=True, help="Do not append this scan to .backfix/ledger.jsonl.")
-@codemod_flag_options
 @since.option
 def scan(
     paths: tuple[Path, ...],
@@ -219,57 +234,3 @@ def _scan_document(result: RunResult) -> dict[str, Any]:
         "files_scanned": result.files_discovered,
         "assumptions": result.assumptions,
     }
-
-
-@main.command()
-@click.argument("codemod_id", metavar="ID")
-@path_option
-@exclude_option
-@jobs_option
-@option_option
-@click.option("--dry-run", is_flag=True, help="Print a unified diff; write nothing.")
-@click.option(
-    "--branch",
-    is_flag=False,
-    flag_value="",
-    default=None,
-    metavar="[NAME]",
-    help="Commit the change on a new branch (default name: backfix/<id>-<date>).",
-)
-@click.option("--allow-dirty", is_flag=True, help="Write in place over uncommitted changes.")
-@click.option(
-    "--allow-readonly", is_flag=True, help="Rewrite read-only files too (their mode is kept)."
-)
-@click.option("--no-ledger", is_flag=True, help="Do not append this run to .backfix/ledger.jsonl.")
-@click.option("--no-format", is_flag=True, help="Leave the changed lines unformatted (no ruff).")
-@click.option(
-    "--max-files",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Fix only the next N source files with fixable violations (ranking order).",
-)
-@click.option(
-    "--pr-body",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Write a pull-request description of this batch to this file.",
-)
-@click.option(
-    "--only",
-    type=click.Choice(review_cli.ONLY),
-    default=None,
-    help="Apply only the changes of this safety tier; the others stay open.",
-)
-@click.option(
-    "--interactive", "-i", is_flag=True, help="Ask about each change before anything is written."
-)
-@click.option("--format", "fmt", type=click.Choice(review_cli.FORMATS), default="text")
-@codemod_flag_options
-@since.option
-@verify.options
-def apply(**given: Any) -> None:
-    """Fix the violations of one codemod: diff, in place, or on a branch."""
-    sys.exit(apply_run.apply(apply_run.ApplyRequest(**given), current_settings()))
-
-
-ledger_cli.register(main)

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from backfix.results import FileError, RunResult, Violation
 
@@ -21,6 +20,9 @@ def progress_bar(enabled: bool) -> Iterator[object]:
     if not (enabled and stderr.is_terminal):
         yield None
         return
+    # Imported here: a piped run (CI, scripts) never shows a bar, so it need not load one.
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),

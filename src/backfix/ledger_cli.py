@@ -341,12 +341,3 @@ def _snapshots(codemods: Sequence[str], results: Mapping[str, RunResult]) -> lis
         )
         for cid in codemods
     ]
-
-
-COMMANDS = (status_command, check_command, report_command)
-
-
-def register(group: click.Group) -> None:
-    """Add ``status``, ``check`` and ``report`` to the ``codemod`` command group."""
-    for command in COMMANDS:
-        group.add_command(command)

@@ -1,4 +1,7 @@
-"""The jinja2 environment for code, report and scaffold templates, with project overrides."""
+"""The jinja2 environment for code, report and scaffold templates, with project overrides.
+
+jinja2 is imported when a template is first rendered: a scan renders none, so it never loads it.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,12 @@ import json
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from backfix.resources import templates_dir
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 @cache
@@ -19,6 +23,8 @@ def environment(overrides: tuple[str, ...] = ()) -> jinja2.Environment:
 
     StrictUndefined turns a missing variable into an error instead of silently empty code.
     """
+    import jinja2
+
     search = [*overrides, str(templates_dir())]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),
@@ -43,6 +49,8 @@ class TemplateError(Exception):
 
 def render(name: str, overrides: Sequence[str] = (), **context: Any) -> str:
     """Render template ``name`` (e.g. ``bare-except/log_call.py.j2``)."""
+    import jinja2
+
     env = environment(tuple(str(Path(o)) for o in overrides))
     try:
         template = env.get_template(name)
@@ -55,6 +63,8 @@ def render(name: str, overrides: Sequence[str] = (), **context: Any) -> str:
 
 
 def _template_file(env: jinja2.Environment, name: str) -> str:
+    import jinja2
+
     loader = env.loader
     if isinstance(loader, jinja2.FileSystemLoader):
         for folder in loader.searchpath:

@@ -1,0 +1,96 @@
+"""What `codemod scan` imports: nothing that only `apply` or the ledger commands use.
+
+A scan's fixed cost is mostly imports; these tests pin that the command line loads the modules of
+`apply`, the ledger commands, jinja2 and the progress bar only where they are used. Each runs the
+command in a fresh interpreter, since the test process has imported everything already.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+#: runs the CLI in-process and writes the names of the imported modules to argv[1]
+PROBE = """
+import json, sys
+from backfix.cli import main
+out, args = sys.argv[1], sys.argv[2:]
+try:
+    main(args, prog_name="codemod")
+finally:
+    with open(out, "w", encoding="utf-8") as handle:
+        json.dump(sorted(sys.modules), handle)
+"""
+
+#: modules that only `apply`, `check`, `report` or `status` need
+APPLY_ONLY = (
+    "backfix.apply_cli",
+    "backfix.apply_run",
+    "backfix.review_cli",
+    "backfix.review",
+    "backfix.verify",
+    "backfix.sinks",
+    "backfix.ledger_cli",
+    "backfix.interactive",
+    "jinja2",
+    "rich.progress",
+)
+
+
+def imported_by(tmp_path: Path, *args: str) -> set[str]:
+    """The modules a `codemod` run with ``args`` imports, from a fresh interpreter."""
+    listing = tmp_path / "modules.json"
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(listing), *args], capture_output=True, text=True
+    )
+    assert done.returncode in (0, 1), done.stderr
+    return set(json.loads(listing.read_text(encoding="utf-8")))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A folder with one bare except."""
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "app.py").write_text("try:\n    x = 1\nexcept:\n    pass\n", encoding="utf-8")
+    return folder
+
+
+def test_scan_imports_nothing_apply_only(tmp_path: Path, project: Path) -> None:
+    modules = imported_by(tmp_path, "--no-cache", "scan", "--no-ledger", "--path", str(project))
+    assert "backfix.runner" in modules
+    assert sorted(modules.intersection(APPLY_ONLY)) == []
+
+
+def test_scan_of_one_codemod_imports_only_that_codemod(tmp_path: Path, project: Path) -> None:
+    args = ["--no-cache", "scan", "--no-ledger", "--codemod", "bare-except", "--path", str(project)]
+    modules = imported_by(tmp_path, *args)
+    packages = {m.split(".")[2] for m in modules if m.startswith("backfix.builtin_codemods.")}
+    assert packages == {"bare_except"}
+
+
+def test_a_codemod_flag_still_reaches_every_codemod(tmp_path: Path, project: Path) -> None:
+    # --mode belongs to async-queries: naming it makes the command learn every codemod's flags,
+    # and the error names the codemod that takes it.
+    listing = tmp_path / "modules.json"
+    args = ["scan", "--no-ledger", "--codemod", "bare-except", "--mode", "sync"]
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(listing), *args, "--path", str(project)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "--mode does not apply to bare-except (it is an option of async-queries)" in done.stderr
+
+
+def test_help_still_lists_the_lazily_loaded_commands(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "backfix", "--help"], capture_output=True, text=True, check=True
+    )
+    commands = done.stdout.split("Commands:")[1].split()
+    for name in ("apply", "check", "report", "status", "scan", "list"):
+        assert name in commands
