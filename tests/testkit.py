@@ -1,4 +1,5 @@
-"""What the tests share: git in a temporary repository, the CLI in-process, sample sources.
+"""What the tests share: git in a temporary repository, the CLI in-process or in a subprocess, an
+application copy and its own test run, sample sources.
 
 ``tests/`` is on ``sys.path`` while pytest runs (it holds the root conftest.py), so test modules
 import this one as ``testkit``.
@@ -6,8 +7,13 @@ import this one as ``testkit``.
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import subprocess
-from collections.abc import Mapping
+import sys
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -114,3 +120,95 @@ def invoke_in(folder: Path, *args: str) -> tuple[int, str, str]:
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(folder)
         return invoke(*args)
+
+
+# --- applications run in a subprocess, as their users run them ---------------------------------------
+
+#: a guard against a hung subprocess (an install, an application's suite), not a timing assertion.
+SUBPROCESS_TIMEOUT = 600
+
+
+def child_env(drop: Collection[str] = ()) -> dict[str, str]:
+    """The environment for a subprocess: without the outer pytest's and virtualenv's settings (they
+    must not leak into an application's own run) nor the variables named in ``drop``, writing no
+    bytecode into the copy, without colours."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("PYTEST", "VIRTUAL_ENV")) and name not in drop
+    }
+    env.update(PYTHONDONTWRITEBYTECODE="1", NO_COLOR="1")
+    return env
+
+
+def run(
+    cwd: Path, *args: str | Path, drop: Collection[str] = ()
+) -> subprocess.CompletedProcess[str]:
+    """Run ``args`` in ``cwd`` with :func:`child_env`; a non-zero exit is the caller's to judge."""
+    return subprocess.run(
+        [str(arg) for arg in args],
+        cwd=cwd,
+        env=child_env(drop),
+        capture_output=True,
+        text=True,
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+
+
+def run_codemod(
+    cwd: Path, *args: str, drop: Collection[str] = ()
+) -> subprocess.CompletedProcess[str]:
+    """``python -m backfix ARGS`` in ``cwd``."""
+    return run(cwd, sys.executable, "-m", "backfix", *args, drop=drop)
+
+
+@dataclass(frozen=True)
+class AppTests:
+    """An application's own test run: pytest's exit code, the failed test names, the output."""
+
+    code: int
+    failed: frozenset[str]
+    output: str
+
+
+def run_app_tests(
+    cwd: Path, *pytest_args: str, python: str | Path = sys.executable, drop: Collection[str] = ()
+) -> AppTests:
+    """Run an application's own tests (``pytest_args``: files, flags) with ``python``."""
+    done = run(
+        cwd, python, "-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", *pytest_args, drop=drop
+    )
+    output = done.stdout + done.stderr
+    failed = frozenset(re.findall(r"^FAILED \S+::(\w+)", output, flags=re.MULTILINE))
+    return AppTests(done.returncode, failed, output)
+
+
+def copy_app(source: Path, target: Path, *ignore: str) -> Path:
+    """A private copy of the application at ``source``, without ``__pycache__`` nor ``ignore``."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", *ignore))
+    return target
+
+
+def app_venv(requirements: Path, venv: Path) -> Path:
+    """A virtualenv at ``venv`` with ``requirements`` and pytest installed; its python. Skips the
+    test, saying why, when the install fails (no registry)."""
+    subprocess.run(
+        [sys.executable, "-m", "venv", str(venv)], check=True, timeout=SUBPROCESS_TIMEOUT
+    )
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    install = run(
+        requirements.parent,
+        python,
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--disable-pip-version-check",
+        "-r",
+        requirements,
+        "pytest",
+    )
+    if install.returncode != 0:
+        pytest.skip(f"could not install {requirements.name}: {install.stderr[-500:]}")
+    return python

@@ -15,7 +15,9 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from backfix.cst_positions import positions
 from backfix.cst_utils import last_name
+from backfix.cst_walk import TrackingVisitor, walk
 from backfix.project import module_name, resolve_import
 
 from . import chains as ch
@@ -36,8 +38,6 @@ from .model import (
     ModuleFacts,
 )
 from .plumbing_analyze import scan_plumbing
-from .positions import positions
-from .walk import TrackingVisitor, walk
 
 #: AsyncSession members that must be awaited.
 ASYNC_SESSION_METHODS = frozenset(

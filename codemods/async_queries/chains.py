@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from backfix.codemod import ManualReview
+from backfix.cst_walk import walk
 
 from . import reasons as R
 from .model import ASYNC
-from .walk import walk
 
 #: builder methods that keep their name on ``Select``.
 SAME = frozenset(

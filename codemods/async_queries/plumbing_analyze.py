@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import libcst as cst
 
 from backfix.cst_utils import dotted
+from backfix.cst_walk import TrackingVisitor, walk
 
 from .model import Key
-from .walk import TrackingVisitor, walk
 
 #: where the sync names come from; the value is the role the name plays.
 SYNC_SOURCES = {

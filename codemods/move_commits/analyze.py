@@ -22,6 +22,7 @@ import libcst as cst
 from libcst.metadata import Assignment, ImportAssignment
 
 from backfix.cst_utils import dotted, last_name
+from backfix.cst_walk import children
 
 from . import reasons as R
 from .dataflow import DataFlow
@@ -44,7 +45,6 @@ from .syntax import (
 )
 from .unit_flow import UnitFlow
 from .units import ExitUnmovable, Hoist, SplitHandler, Unit, Unmovable
-from .walk import children
 
 #: methods of plain values (strings, dicts, lists) that never touch the database.
 _PLAIN_METHODS = frozenset(

@@ -18,12 +18,14 @@ from pathlib import Path, PurePosixPath
 import libcst as cst
 from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
 
+from backfix.cst_walk import BRACKETS, WHITESPACE
+
 from .frameworks import ModuleIndex, iter_nodes
 from .model import Definition, ImportNeed
 from .syntax import code_of
 from .types import TypeInference
 
-_LITERALS = (
+_LITERALS: tuple[type[cst.CSTNode], ...] = (
     cst.Integer,
     cst.Float,
     cst.Imaginary,
@@ -36,22 +38,12 @@ _LITERALS = (
     cst.Element,
     cst.StarredElement,
     cst.DictElement,
-    cst.Comma,
     cst.UnaryOperation,
     cst.Minus,
-    cst.LeftParen,
-    cst.RightParen,
-    cst.LeftSquareBracket,
-    cst.RightSquareBracket,
-    cst.LeftCurlyBrace,
-    cst.RightCurlyBrace,
+    cst.Comma,
     cst.Colon,
-    cst.SimpleWhitespace,
-    cst.ParenthesizedWhitespace,
-    cst.TrailingWhitespace,
-    cst.EmptyLine,
-    cst.Newline,
-    cst.Comment,
+    *BRACKETS,
+    *WHITESPACE,
 )
 
 

@@ -15,15 +15,14 @@ from libcst.metadata import (
     Access,
     BaseAssignment,
     BuiltinAssignment,
-    PositionProvider,
     Scope,
     ScopeProvider,
 )
 from libcst.metadata.wrapper import MetadataWrapper
 
+from backfix.cst_positions import CodeRanges
 from backfix.cst_utils import last_name
-
-from .walk import children, parent_map, read_only_visits
+from backfix.cst_walk import children, parent_map, read_only_visits
 
 DEFAULT_SESSION_NAMES = ("session", "db", "db_session", "dbsession", "sess", "async_session")
 DEFAULT_ROUTE_PATHS = ("routes", "routers", "views", "api", "endpoints", "handlers")
@@ -155,7 +154,7 @@ class ModuleIndex:
             self.scopes = wrapper.resolve(ScopeProvider)
         self._qualified: dict[int, set[str]] = {}
         self.parents = parent_map(module)
-        self.positions = wrapper.resolve(PositionProvider)
+        self.positions = CodeRanges(module)
         self.session_names = frozenset(session_names)
         self.accesses: dict[int, Access] = {}
         seen: set[int] = set()

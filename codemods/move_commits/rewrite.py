@@ -17,7 +17,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from backfix.cst_utils import dotted
+from backfix.cst_utils import dotted, split_blank_lines
 from backfix.imports import (
     add_imports,
     format_imports,
@@ -323,7 +323,7 @@ def _drop_module_imports(module: cst.Module, dead: set[int]) -> cst.Module:
         if removed_first and not body:
             # The new first statement must not open the file with the blank line that followed
             # the removed one.
-            _blanks, rest = _split_leading(new.leading_lines)
+            _blanks, rest = split_blank_lines(new.leading_lines)
             new = new.with_changes(leading_lines=[*carried, *rest])
         elif carried and not new.leading_lines:
             new = new.with_changes(leading_lines=carried)
@@ -368,20 +368,11 @@ class _DropLocalImports(cst.CSTTransformer):
             ):
                 # The block's new first statement does not open with the blank line that
                 # separated it from the removed import.
-                new = new.with_changes(leading_lines=_split_leading(new.leading_lines)[1])
+                new = new.with_changes(leading_lines=split_blank_lines(new.leading_lines)[1])
             body.append(new)
         if len(body) == len(updated_node.body) or not body:
             return updated_node
         return updated_node.with_changes(body=body)
-
-
-def _split_leading(
-    lines: Sequence[cst.EmptyLine],
-) -> tuple[list[cst.EmptyLine], list[cst.EmptyLine]]:
-    count = 0
-    while count < len(lines) and lines[count].comment is None:
-        count += 1
-    return list(lines[:count]), list(lines[count:])
 
 
 def _exported(module: cst.Module, name: str) -> bool:

@@ -1,9 +1,11 @@
-"""Small LibCST helpers every codemod needs: the names an expression spells.
+"""Small LibCST helpers every codemod needs: the names an expression spells, a statement's blank lines.
 
 One copy here, so codemods cannot drift apart on what ``a.b.c`` or "the last name" of an expression is.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, PositionProvider
@@ -65,3 +67,14 @@ def single_assignment(
     if isinstance(small, cst.AnnAssign):
         return small.target, small.value
     return None
+
+
+def split_blank_lines(
+    lines: Sequence[cst.EmptyLine],
+) -> tuple[list[cst.EmptyLine], list[cst.EmptyLine]]:
+    """(the blank lines opening ``lines``, the rest): a statement's comments stay with it when the
+    blank lines above it are moved or dropped."""
+    count = 0
+    while count < len(lines) and lines[count].comment is None:
+        count += 1
+    return list(lines[:count]), list(lines[count:])

@@ -18,7 +18,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from backfix.cst_utils import single_assignment
+from backfix.cst_utils import single_assignment, split_blank_lines
 from backfix.formatting import line_length_for
 
 if sys.version_info >= (3, 11):
@@ -562,16 +562,6 @@ def _statement(specs: Sequence[ImportSpec], line_length: int) -> cst.SimpleState
     return line
 
 
-def _split_blanks(
-    lines: Sequence[cst.EmptyLine],
-) -> tuple[list[cst.EmptyLine], list[cst.EmptyLine]]:
-    """(the blank lines opening ``lines``, the rest: comments stay with their statement)."""
-    count = 0
-    while count < len(lines) and lines[count].comment is None:
-        count += 1
-    return list(lines[:count]), list(lines[count:])
-
-
 def _spec_of_statement(stmt: cst.BaseStatement) -> ImportSpec:
     node = _single_import(stmt)
     assert node is not None
@@ -600,7 +590,7 @@ def space_after_imports(
     stmt: cst.SimpleStatementLine | cst.BaseCompoundStatement,
 ) -> cst.SimpleStatementLine | cst.BaseCompoundStatement:
     """``stmt`` with the blank lines ruff wants after imports: two before a def or class."""
-    blanks, rest = _split_blanks(stmt.leading_lines)
+    blanks, rest = split_blank_lines(stmt.leading_lines)
     wanted = 2 if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) else 1
     if len(blanks) >= wanted:
         return stmt
@@ -635,7 +625,7 @@ def _insert(
     body = list(module.body)
     if at == run[0]:
         following = body[at]
-        blanks, rest = _split_blanks(following.leading_lines)
+        blanks, rest = split_blank_lines(following.leading_lines)
         new = new.with_changes(leading_lines=blanks)
         if keys[at][0] == section:
             body[at] = following.with_changes(leading_lines=rest)
@@ -647,7 +637,7 @@ def _insert(
             new = new.with_changes(leading_lines=[cst.EmptyLine()])
         if at <= run[-1]:
             following = body[at]
-            blanks, rest = _split_blanks(following.leading_lines)
+            blanks, rest = split_blank_lines(following.leading_lines)
             if keys[at][0] == section:
                 body[at] = following.with_changes(leading_lines=rest)
             elif not blanks:

@@ -12,14 +12,12 @@ no sync session call is left.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from testkit import app_venv, copy_app, run_app_tests, run_codemod
 
 APPS = Path(__file__).parent / "async_apps"
 #: what a sync app left half converted would still contain.
@@ -29,31 +27,9 @@ SYNC_LEFT = re.compile(
 )
 
 
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "VIRTUAL_ENV"))}
-
-
-def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        args, cwd=cwd, env=_env(), capture_output=True, text=True, timeout=600, check=False
-    )
-
-
 def _apply(app: Path) -> subprocess.CompletedProcess[str]:
-    return _run(
-        [
-            sys.executable,
-            "-m",
-            "backfix",
-            "apply",
-            "async-queries",
-            "--path",
-            "app",
-            "--mode",
-            "async",
-            "--allow-dirty",
-        ],
-        app,
+    return run_codemod(
+        app, "apply", "async-queries", "--path", "app", "--mode", "async", "--allow-dirty"
     )
 
 
@@ -62,17 +38,14 @@ def _sources(app: Path) -> str:
 
 
 def _copy(name: str, tmp_path: Path) -> Path:
-    target = tmp_path / name
-    shutil.copytree(APPS / name, target, ignore=shutil.ignore_patterns("__pycache__", "*.db"))
-    return target
+    return copy_app(APPS / name, tmp_path / name, "*.db")
 
 
 @pytest.mark.slow
 def test_sqlalchemy_app_passes_before_and_after_on_async_session(tmp_path: Path) -> None:
     app = _copy("library_fastapi", tmp_path)
-    tests = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    before = _run(tests, app)
-    assert before.returncode == 0, before.stdout + before.stderr
+    before = run_app_tests(app)
+    assert before.code == 0, before.output
 
     done = _apply(app)
     output = done.stdout + done.stderr
@@ -89,45 +62,21 @@ def test_sqlalchemy_app_passes_before_and_after_on_async_session(tmp_path: Path)
     assert "await conn.run_sync(Base.metadata.drop_all)" in main
     assert SYNC_LEFT.search(_sources(app)) is None
 
-    after = _run(tests, app)
-    assert after.returncode == 0, after.stdout + after.stderr
-    assert "5 passed" in after.stdout
+    after = run_app_tests(app)
+    assert after.code == 0, after.output
+    assert "5 passed" in after.output
     again = _apply(app)
     assert "0 violation(s)" in again.stdout + again.stderr or "nothing to do" in (
         again.stdout + again.stderr
     ), again.stdout + again.stderr
 
 
-def _venv(app: Path) -> Path:
-    venv = app.parent / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    install = _run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--disable-pip-version-check",
-            "-r",
-            str(app / "requirements.txt"),
-            "pytest",
-        ],
-        app,
-    )
-    if install.returncode != 0:
-        pytest.skip(f"could not install the app's requirements: {install.stderr[-500:]}")
-    return python
-
-
 @pytest.mark.slow
 def test_sqlmodel_app_passes_before_and_after_on_async_session(tmp_path: Path) -> None:
     app = _copy("todo_sqlmodel", tmp_path)
-    python = _venv(app)
-    tests = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    before = _run(tests, app)
-    assert before.returncode == 0, before.stdout + before.stderr
+    python = app_venv(app / "requirements.txt", tmp_path / "venv")
+    before = run_app_tests(app, python=python)
+    assert before.code == 0, before.output
 
     done = _apply(app)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -139,6 +88,6 @@ def test_sqlmodel_app_passes_before_and_after_on_async_session(tmp_path: Path) -
     assert "(await session.exec(statement)).all()" in crud
     assert SYNC_LEFT.search(_sources(app)) is None
 
-    after = _run(tests, app)
-    assert after.returncode == 0, after.stdout + after.stderr
-    assert "4 passed" in after.stdout
+    after = run_app_tests(app, python=python)
+    assert after.code == 0, after.output
+    assert "4 passed" in after.output

@@ -12,14 +12,12 @@ fails (no network), the test is skipped and says so.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from testkit import app_venv, copy_app, run_app_tests, run_codemod
 
 
 def _flat(code: str) -> str:
@@ -30,51 +28,11 @@ def _flat(code: str) -> str:
 APP = Path(__file__).parent / "async_apps" / "forum_fsa2"
 
 
-def _venv(app: Path) -> Path:
-    venv = app / ".venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    install = subprocess.run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--disable-pip-version-check",
-            "-r",
-            str(app / "requirements.txt"),
-            "pytest",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if install.returncode != 0:
-        pytest.skip(f"could not install the app's pinned requirements: {install.stderr[-500:]}")
-    return python
-
-
-def _app_tests(python: Path, app: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "VIRTUAL_ENV"))}
-    return subprocess.run(
-        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=app,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 @pytest.mark.slow
 def test_flask_sqlalchemy_2_app_passes_before_and_after(tmp_path: Path) -> None:
     """Pinned 2.5/1.4 app: green before, green after, hidden rows stay hidden."""
-    app = tmp_path / "forum_fsa2"
-    shutil.copytree(APP, app, ignore=shutil.ignore_patterns("__pycache__"))
-    python = _venv(app)
+    app = copy_app(APP, tmp_path / "forum_fsa2")
+    python = app_venv(app / "requirements.txt", app / ".venv")
     versions = subprocess.run(
         [
             str(python),
@@ -87,29 +45,11 @@ def test_flask_sqlalchemy_2_app_passes_before_and_after(tmp_path: Path) -> None:
         check=True,
     )
     assert versions.stdout.split() == ["2.5.1", "1.4.52"]
-    before = _app_tests(python, app)
-    assert before.returncode == 0, before.stdout + before.stderr
+    before = run_app_tests(app, python=python)
+    assert before.code == 0, before.output
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "VIRTUAL_ENV"))}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "backfix",
-            "apply",
-            "async-queries",
-            "--path",
-            "forum",
-            "--mode",
-            "sync",
-            "--allow-dirty",
-        ],
-        cwd=app,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    done = run_codemod(
+        app, "apply", "async-queries", "--path", "forum", "--mode", "sync", "--allow-dirty"
     )
     assert done.returncode == 0, done.stderr
     assert "Flask-SQLAlchemy 2.5.1 (requirements.txt)" in done.stderr
@@ -126,6 +66,6 @@ def test_flask_sqlalchemy_2_app_passes_before_and_after(tmp_path: Path) -> None:
     assert _flat("Reply.query.count()") in _flat(views)
     assert "cls.query" in (app / "forum/models.py").read_text()
 
-    after = _app_tests(python, app)
-    assert after.returncode == 0, after.stdout + after.stderr
-    assert "6 passed" in after.stdout
+    after = run_app_tests(app, python=python)
+    assert after.code == 0, after.output
+    assert "6 passed" in after.output

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import ast
 import json
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from testkit import copy_app, run, run_app_tests, run_codemod
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "taskboard"
 
@@ -34,25 +32,6 @@ except KeyboardInterrupt:
 else:
     print("swallowed")
 """
-
-
-def _env() -> dict[str, str]:
-    # The outer pytest's settings must not leak into the app's own test run.
-    return {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-
-
-def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *args], cwd=cwd, env=_env(), capture_output=True, text=True, timeout=300
-    )
-
-
-def _codemod(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return _run(cwd, "-m", "backfix", *args)
-
-
-def _app_suite(cwd: Path) -> subprocess.CompletedProcess[str]:
-    return _run(cwd, "-m", "pytest", "-q", "-p", "no:cacheprovider")
 
 
 def _bare_excepts(root: Path) -> dict[str, int]:
@@ -77,22 +56,18 @@ def _snapshot(root: Path) -> dict[str, bytes]:
 @pytest.fixture
 def app_copy(tmp_path: Path) -> Path:
     """A fresh copy of the example, outside any git repository."""
-    target = tmp_path / "taskboard"
-    shutil.copytree(
-        EXAMPLE, target, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", "instance")
-    )
-    return target
+    return copy_app(EXAMPLE, tmp_path / "taskboard", ".pytest_cache", "instance")
 
 
 @pytest.mark.slow
 def test_example_app_stays_green_through_the_bare_except_fix(app_copy: Path) -> None:
-    before = _app_suite(app_copy)
-    assert before.returncode == 0, before.stdout + before.stderr
+    before = run_app_tests(app_copy)
+    assert before.code == 0, before.output
 
     expected = _bare_excepts(app_copy)
     assert sum(expected.values()) >= 3, "the example must keep its bare-except defects"
 
-    scan = _codemod(app_copy, "scan", "--format", "json")
+    scan = run_codemod(app_copy, "scan", "--format", "json")
     assert scan.returncode == 1, scan.stderr
     report = json.loads(scan.stdout)
     assert report["errors"] == []
@@ -110,15 +85,15 @@ def test_example_app_stays_green_through_the_bare_except_fix(app_copy: Path) -> 
     assert not any(v["path"].startswith("tests/") for v in report["violations"])
 
     untouched = _snapshot(app_copy)
-    dry = _codemod(app_copy, "apply", "bare-except", "--dry-run")
+    dry = run_codemod(app_copy, "apply", "bare-except", "--dry-run")
     assert dry.returncode == 1, dry.stderr
     for path in expected:
         assert f"--- a/{path}\n+++ b/{path}\n" in dry.stdout
     assert _snapshot(app_copy) == untouched
 
-    assert _run(app_copy, "-c", INTERRUPT_PROBE).stdout.strip() == "swallowed"
+    assert run(app_copy, sys.executable, "-c", INTERRUPT_PROBE).stdout.strip() == "swallowed"
 
-    applied = _codemod(app_copy, "apply", "bare-except")
+    applied = run_codemod(app_copy, "apply", "bare-except")
     assert applied.returncode == 0, applied.stderr
     assert _bare_excepts(app_copy) == {}
     changed = {p for p, raw in _snapshot(app_copy).items() if raw != untouched[p]}
@@ -129,13 +104,13 @@ def test_example_app_stays_green_through_the_bare_except_fix(app_copy: Path) -> 
     assert 'log.exception("Suppressed exception")' in comments  # the module's own logger
     assert "pass  # a failed notification must not fail the request" in comments
 
-    after = _app_suite(app_copy)
-    assert after.returncode == 0, after.stdout + after.stderr
-    assert _run(app_copy, "-c", INTERRUPT_PROBE).stdout.strip() == "propagated"
+    after = run_app_tests(app_copy)
+    assert after.code == 0, after.output
+    assert run(app_copy, sys.executable, "-c", INTERRUPT_PROBE).stdout.strip() == "propagated"
 
-    again = _codemod(app_copy, "apply", "bare-except", "--dry-run")
+    again = run_codemod(app_copy, "apply", "bare-except", "--dry-run")
     assert again.returncode == 0, again.stdout + again.stderr
     assert again.stdout == ""
-    rescan = _codemod(app_copy, "scan", "--codemod", "bare-except", "--format", "json")
+    rescan = run_codemod(app_copy, "scan", "--codemod", "bare-except", "--format", "json")
     assert rescan.returncode == 0, rescan.stdout + rescan.stderr
     assert json.loads(rescan.stdout)["totals"] == {"bare-except": 0}

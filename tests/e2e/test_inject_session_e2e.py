@@ -9,61 +9,43 @@ second apply changes nothing.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from testkit import AppTests, copy_app, run, run_app_tests, run_codemod
 
 APP = Path(__file__).parent / "inject_session_app"
-#: a guard against a hung subprocess, not a timing assertion.
-TIMEOUT = 300
 
 
-def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "NO_COLOR": "1"}
-    return subprocess.run(
-        args, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False
-    )
-
-
-def _app_tests(app: Path) -> subprocess.CompletedProcess[str]:
+def _app_tests(app: Path) -> AppTests:
     for leftover in app.glob("*.db"):
         leftover.unlink()
-    return _run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "check_app.py"],
-        app,
-    )
-
-
-def _codemod(app: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return _run([sys.executable, "-m", "backfix", *args], app)
+    return run_app_tests(app, "check_app.py")
 
 
 @pytest.fixture
 def app(tmp_path: Path) -> Path:
     """A private copy of the app, outside any git repository."""
-    target = tmp_path / "app"
-    shutil.copytree(APP, target, ignore=shutil.ignore_patterns("__pycache__", "*.db", "ruff.toml"))
-    return target
+    return copy_app(APP, tmp_path / "app", "*.db", "ruff.toml")
 
 
 @pytest.mark.slow
 def test_apply_makes_the_singleton_endpoints_work(app: Path) -> None:
     """Red before (the singleton has no session), green after, clean, and idempotent."""
     before = _app_tests(app)
-    assert before.returncode == 1, before.stdout + before.stderr
-    assert "'NoneType' object has no attribute 'query'" in before.stdout
-    assert "2 failed" in before.stdout
+    assert before.code == 1, before.output
+    assert "'NoneType' object has no attribute 'query'" in before.output
+    assert "2 failed" in before.output
 
-    scan = _codemod(app, "scan", "--no-ledger", "--codemod", "inject-session", "--format", "json")
+    scan = run_codemod(
+        app, "scan", "--no-ledger", "--codemod", "inject-session", "--format", "json"
+    )
     assert scan.returncode == 1, scan.stderr
     found = json.loads(scan.stdout)["violations"]
     assert [(v["path"], v["fixable"]) for v in found] == [("app/services/export.py", True)]
 
-    applied = _codemod(app, "apply", "inject-session", "--no-ledger")
+    applied = run_codemod(app, "apply", "inject-session", "--no-ledger")
     assert applied.returncode == 0, applied.stderr
     routes = (app / "app" / "api" / "routes.py").read_text()
     assert "def export_jobs(db: Session = Depends(get_db))" in routes
@@ -73,14 +55,14 @@ def test_apply_makes_the_singleton_endpoints_work(app: Path) -> None:
     assert "export_service = ExportService()" not in service
 
     after = _app_tests(app)
-    assert after.returncode == 0, after.stdout + after.stderr
-    assert "2 passed" in after.stdout
+    assert after.code == 0, after.output
+    assert "2 passed" in after.output
 
-    lint = _run([sys.executable, "-m", "ruff", "check", "app"], app)
+    lint = run(app, sys.executable, "-m", "ruff", "check", "app")
     assert lint.returncode == 0, lint.stdout
-    types = _run([sys.executable, "-m", "mypy", "--strict", "app"], app)
+    types = run(app, sys.executable, "-m", "mypy", "--strict", "app")
     assert types.returncode == 0, types.stdout
 
-    again = _codemod(app, "apply", "inject-session", "--no-ledger")
+    again = run_codemod(app, "apply", "inject-session", "--no-ledger")
     assert again.returncode == 0, again.stderr
     assert "0 violation(s) fixed" in again.stderr

@@ -9,13 +9,11 @@ nothing.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from testkit import copy_app, run_app_tests, run_codemod
 
 APPS = Path(__file__).resolve().parent / "apps"
 
@@ -38,20 +36,8 @@ CASES = [
 ]
 
 
-def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
-
-
-def _own_tests(app: Path) -> subprocess.CompletedProcess[str]:
-    return _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], app)
-
-
-def _codemod(app: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return _run([sys.executable, "-m", "backfix", *args], app)
-
-
 def _scan(app: Path, routes: str) -> list[dict[str, object]]:
-    result = _codemod(
+    result = run_codemod(
         app, "scan", "--path", routes, "--codemod", "move-commits", "--format", "json"
     )
     assert result.returncode in (0, 1), result.stderr
@@ -65,17 +51,16 @@ def _scan(app: Path, routes: str) -> list[dict[str, object]]:
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_app_tests_pass_before_and_after(case: AppCase, tmp_path: Path) -> None:
     """Every safely movable commit moves; the app's own tests pass before and after."""
-    app = tmp_path / case.name
-    shutil.copytree(APPS / case.name, app, ignore=shutil.ignore_patterns("__pycache__"))
+    app = copy_app(APPS / case.name, tmp_path / case.name)
 
-    before_tests = _own_tests(app)
-    assert before_tests.returncode == 0, before_tests.stdout + before_tests.stderr
+    before_tests = run_app_tests(app)
+    assert before_tests.code == 0, before_tests.output
 
     before = _scan(app, case.routes)
     assert len(before) == case.found
     assert sum(1 for v in before if v["fixable"]) == case.moved
 
-    applied = _codemod(app, "apply", "move-commits", "--path", case.routes)
+    applied = run_codemod(app, "apply", "move-commits", "--path", case.routes)
     assert applied.returncode == 0, applied.stdout + applied.stderr
 
     after = _scan(app, case.routes)
@@ -87,9 +72,9 @@ def test_app_tests_pass_before_and_after(case: AppCase, tmp_path: Path) -> None:
         + "; ".join(f"{v['path']}:{v['line']} {v['reason']}" for v in after)
     )
 
-    after_tests = _own_tests(app)
-    assert after_tests.returncode == 0, after_tests.stdout + after_tests.stderr
+    after_tests = run_app_tests(app)
+    assert after_tests.code == 0, after_tests.output
 
-    again = _codemod(app, "apply", "move-commits", "--path", case.routes, "--dry-run")
+    again = run_codemod(app, "apply", "move-commits", "--path", case.routes, "--dry-run")
     assert again.returncode == 0, again.stdout + again.stderr
     assert again.stdout == ""

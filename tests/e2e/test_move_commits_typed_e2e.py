@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from testkit import copy_app, run, run_codemod
 
 APP = Path(__file__).resolve().parent / "apps" / "fastapi_typed"
 ROUTES = "notes/routers"
@@ -24,30 +25,23 @@ RUFF = (
 )
 
 
-def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
-
-
 def _ok(done: subprocess.CompletedProcess[str]) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def _checks(app: Path, *ruff_check_args: str) -> None:
-    _ok(_run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], app))
-    _ok(_run([sys.executable, "-m", "mypy", "--no-incremental"], app))
-    _ok(_run([RUFF, "check", "--no-cache", *ruff_check_args, "."], app))
+    _ok(run(app, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"))
+    _ok(run(app, sys.executable, "-m", "mypy", "--no-incremental"))
+    _ok(run(app, RUFF, "check", "--no-cache", *ruff_check_args, "."))
 
 
 @pytest.fixture(scope="module")
 def moved_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the app, checked clean, then rewritten by move-commits (once for the module)."""
-    app = tmp_path_factory.mktemp("typed") / "fastapi_typed"
-    shutil.copytree(APP, app, ignore=shutil.ignore_patterns("__pycache__", ".mypy_cache"))
+    app = copy_app(APP, tmp_path_factory.mktemp("typed") / "fastapi_typed", ".mypy_cache")
     _checks(app)
-    _ok(_run([RUFF, "format", "--check", "--no-cache", "."], app))
-    applied = _run(
-        [sys.executable, "-m", "backfix", "apply", "move-commits", "--path", ROUTES], app
-    )
+    _ok(run(app, RUFF, "format", "--check", "--no-cache", "."))
+    applied = run_codemod(app, "apply", "move-commits", "--path", ROUTES)
     _ok(applied)
     output = applied.stdout + applied.stderr
     assert "5 violation(s) fixed" in output
@@ -60,14 +54,11 @@ def test_typed_app_stays_clean_under_mypy_strict_and_ruff(moved_app: Path) -> No
     """Tests, ``mypy --strict``, ``ruff check`` and ``ruff format --check`` pass after the move
     (the engine's formatter pass lays out the moved lines that now sit one indent deeper)."""
     _checks(moved_app)
-    _ok(_run([RUFF, "format", "--check", "--no-cache", "."], moved_app))
+    _ok(run(moved_app, RUFF, "format", "--check", "--no-cache", "."))
     service = (moved_app / "notes/services/note_service.py").read_text()
     assert "def create_note(note_in: NoteIn, current_user: str, session: Session) -> Note:" in (
         service
     )
-    again = _run(
-        [sys.executable, "-m", "backfix", "apply", "move-commits", "--path", ROUTES, "--dry-run"],
-        moved_app,
-    )
+    again = run_codemod(moved_app, "apply", "move-commits", "--path", ROUTES, "--dry-run")
     _ok(again)
     assert again.stdout == ""

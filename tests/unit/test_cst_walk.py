@@ -1,21 +1,35 @@
-"""move-commits' cheap tree walk gives what LibCST's own (slower) walk gives, node for node."""
+"""The engine's cheap tree walks and position table give what LibCST's own (slower) ones give,
+node for node: children, parents, visits, metadata resolved through them, and source ranges."""
 
 from __future__ import annotations
 
+import inspect
+import sysconfig
 from pathlib import Path
 
 import libcst as cst
+import libcst._nodes.whitespace
 import pytest
-from backfix.builtin_codemods.move_commits.walk import children, parent_map, read_only_visits
 from libcst._metadata_dependent import LazyValue
 from libcst.metadata import (
     BaseAssignment,
     ExpressionContextProvider,
     MetadataWrapper,
     ParentNodeProvider,
+    PositionProvider,
     QualifiedNameProvider,
     Scope,
     ScopeProvider,
+)
+
+from backfix.cst_positions import CodeRanges, positions
+from backfix.cst_walk import (
+    WHITESPACE,
+    children,
+    is_token,
+    parent_map,
+    read_only_visits,
+    walk,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,9 +104,39 @@ def generic[T](value: T) -> T: return value
 '''
 
 
-def _sources() -> list[str]:
-    inputs = sorted((ROOT / "snapshots").glob("move-commits/*/input/**/*.py"))
-    return [EVERY_SHAPE, *(p.read_text(encoding="utf-8") for p in inputs)]
+#: corner cases of code generation and whitespace.
+SOURCES = {
+    "empty": "",
+    "no trailing newline": "x = 1",
+    "comment only": "\n\n# a comment",
+    "crlf and tabs": "if x:\r\n\tpass\r\n",
+    "decorated and nested": (
+        "@app.route('/x')\n@login_required\nasync def view(a, *, b=1):\n"
+        "    class Inner:\n        def m(self): return [i for i in range(3) if i]\n"
+        "    return await db.execute(\n        select(User)  # why\n    )\n"
+    ),
+    "strings and unicode": (
+        's = f\'{a!r:>{width}} {b["k"]}\' \\\n    \'more\'\nnom = \'é\' + """x\n y"""\n'
+        "\u03c1 = {'k': (yield_ := 1)}\n"
+    ),
+    "compound statements": (
+        "try:\n    pass\nexcept (A, B) as e:\n    raise\nelse:\n    x = 1\nfinally:\n"
+        "    del x\nwhile y:\n    break\nelse:\n    pass\nwith a as b, c:\n    match b:\n"
+        "        case [1, *rest] if rest:\n            pass\n        case _:\n            pass\n"
+    ),
+    "every shape": EVERY_SHAPE,
+}
+STDLIB_MODULES = ("ast.py", "dataclasses.py", "email/_header_value_parser.py")
+
+
+def _sources(codemods: str = "[am]*-*") -> list[str]:
+    """The corner cases and the snapshot inputs of the codemods that walk this way."""
+    inputs = sorted((ROOT / "snapshots").glob(f"{codemods}/*/input/**/*.py"))
+    return [*SOURCES.values(), *(p.read_text(encoding="utf-8") for p in inputs)]
+
+
+def _stdlib(relative: str) -> cst.Module:
+    return cst.parse_module((Path(sysconfig.get_paths()["stdlib"]) / relative).read_bytes())
 
 
 def _nodes(module: cst.Module) -> list[cst.CSTNode]:
@@ -184,8 +228,8 @@ def _metadata(module: cst.Module) -> list[object]:
     return facts
 
 
-def test_read_only_visits_resolve_the_same_metadata(modules: list[cst.Module]) -> None:
-    for module in modules:
+def test_read_only_visits_resolve_the_same_metadata() -> None:
+    for module in map(cst.parse_module, _sources("move-commits")):
         expected = _metadata(module)
         with read_only_visits():
             got = _metadata(module)
@@ -202,3 +246,100 @@ def test_read_only_visits_leave_transformers_alone() -> None:
     with read_only_visits():
         assert module.visit(Rename()).code == "A = B(C)\n"
     assert cst.CSTNode.visit is library_visit
+
+
+# --- positions -------------------------------------------------------------------------------------
+
+
+def _provider(module: cst.Module) -> dict[cst.CSTNode, tuple[int, int, int, int]]:
+    ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    return {
+        node: (r.start.line, r.start.column, r.end.line, r.end.column) for node, r in ranges.items()
+    }
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_positions_match_libcst(name: str) -> None:
+    module = cst.parse_module(SOURCES[name])
+    assert positions(module) == _provider(module)
+
+
+def test_positions_match_libcst_on_snapshots_and_stdlib_modules(modules: list[cst.Module]) -> None:
+    for module in [*modules, *map(_stdlib, STDLIB_MODULES)]:
+        assert positions(module) == _provider(module)
+
+
+def test_code_ranges_are_libcsts_code_ranges() -> None:
+    module = cst.parse_module(SOURCES["decorated and nested"])
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    got = CodeRanges(module)
+    assert len(got) == len(expected)
+    assert all(got[node] == code_range for node, code_range in expected.items())
+
+
+# --- the walk that skips tokens --------------------------------------------------------------------
+
+
+def test_whitespace_is_every_whitespace_node_type() -> None:
+    module = libcst._nodes.whitespace
+    concrete = {
+        klass
+        for klass in vars(module).values()
+        if inspect.isclass(klass)
+        and klass.__module__ == module.__name__
+        and not inspect.isabstract(klass)
+    }
+    assert concrete == set(WHITESPACE)
+    assert all(is_token(klass) for klass in concrete)
+    assert is_token(cst.Comma) and is_token(cst.LeftParen) and is_token(cst.ImportStar)
+    assert not is_token(cst.Name) and not is_token(cst.Module)
+
+
+class _Recorder(cst.CSTVisitor):
+    """Every on_visit/on_leave call but tokens', in order; stops at lambdas to test pruning."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, int]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if not is_token(type(node)):
+            self.calls.append(("visit", id(node)))
+        return not isinstance(node, cst.Lambda)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if not is_token(type(original_node)):
+            self.calls.append(("leave", id(original_node)))
+
+
+def _same_walk(module: cst.Module) -> bool:
+    libcst_order, own_order = _Recorder(), _Recorder()
+    module.visit(libcst_order)
+    walk(module, own_order)
+    return libcst_order.calls == own_order.calls
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_walk_visits_like_libcst(name: str) -> None:
+    assert _same_walk(cst.parse_module(SOURCES[name] + "\nfrom a import *\nf(lambda x: x)\n"))
+
+
+def test_walk_visits_like_libcst_on_snapshots_and_stdlib_modules(
+    modules: list[cst.Module],
+) -> None:
+    for module in [*modules, *map(_stdlib, STDLIB_MODULES)]:
+        assert _same_walk(module)
+
+
+def test_walk_refuses_hooks_it_would_not_call() -> None:
+    class OnComma(cst.CSTVisitor):
+        def visit_Comma(self, node: cst.Comma) -> None:
+            pass
+
+    class OnAttribute(cst.CSTVisitor):
+        def visit_Call_func(self, node: cst.Call) -> None:
+            pass
+
+    for visitor in (OnComma(), OnAttribute()):
+        with pytest.raises(TypeError):
+            walk(cst.parse_module("f(a, b)\n"), visitor)

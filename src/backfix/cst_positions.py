@@ -11,12 +11,15 @@ it hooks into ``CodegenState``, which LibCST does not export: tests compare the 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from types import TracebackType
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
+from libcst.metadata import CodePosition, CodeRange
 
-from .model import Key
+#: a source range: start line (1-based), start column (0-based), end line, end column.
+Span = tuple[int, int, int, int]
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 
@@ -70,7 +73,7 @@ class _PositionState(CodegenState):
         self.line = 1  # one-indexed
         self.column = 0  # zero-indexed
         self.starts: list[tuple[int, int]] = []
-        self.computed: dict[cst.CSTNode, Key] = {}
+        self.computed: dict[cst.CSTNode, Span] = {}
 
     def add_indent_tokens(self) -> None:
         # Tokens are kept: the module's code generation looks at them (an empty file's newline).
@@ -106,8 +109,26 @@ class _PositionState(CodegenState):
         return _Syntactic(self, node, start_node, end_node)
 
 
-def positions(module: cst.Module) -> dict[cst.CSTNode, Key]:
+def positions(module: cst.Module) -> dict[cst.CSTNode, Span]:
     """Every node's range (start line, start column, end line, end column) as ``PositionProvider``."""
     state = _PositionState(module)
     module._codegen(state)
     return state.computed
+
+
+class CodeRanges(Mapping[cst.CSTNode, CodeRange]):
+    """:func:`positions` as ``PositionProvider``'s ``CodeRange`` objects, built only for the nodes
+    looked up (building one per node is a good part of the provider's cost)."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.spans = positions(module)
+
+    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
+        line, column, end_line, end_column = self.spans[node]
+        return CodeRange(CodePosition(line, column), CodePosition(end_line, end_column))
+
+    def __iter__(self) -> Iterator[cst.CSTNode]:
+        return iter(self.spans)
+
+    def __len__(self) -> int:
+        return len(self.spans)

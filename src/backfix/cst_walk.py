@@ -1,0 +1,349 @@
+"""Cheap read-only walks over LibCST trees: a node's children, parents, and visits that rebuild nothing.
+
+LibCST's ``node.children`` and ``node.visit(visitor)`` both run the node's
+``_visit_and_replace_children``, which builds (and validates) a new copy of the node every time, even
+for a visitor that only reads; walking a module that way cost a third of a codemod's analysis. The
+children are plain dataclass fields, so reading them is enough. Which fields hold children, and in
+which (lexical) order, is learned once per node type from LibCST itself: the same
+``_visit_and_replace_children`` announces each field it visits through ``on_visit_attribute``, so the
+order is LibCST's own and :func:`children` equals ``node.children``.
+
+Two ways to walk, for two kinds of read-only visitor:
+
+- :func:`read_only_visits`: within the block, every ``CSTVisitor`` (LibCST's metadata providers too)
+  gets every callback it would get from LibCST, attribute hooks included.
+- :func:`walk`: one visitor, tokens skipped (whitespace, comments, operators, punctuation: see
+  :func:`is_token`), for scanners that never look at them; :class:`TrackingVisitor` records parents
+  on the way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache, lru_cache
+from typing import Any
+
+import libcst as cst
+
+from backfix.cst_positions import Span
+
+_ABSENT = cst.MaybeSentinel.DEFAULT
+
+#: per node type, the names of the fields LibCST visits, in visiting (lexical) order.
+_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+
+
+class _FieldRecorder(cst.CSTVisitor):
+    """Records the fields of one node as LibCST visits them, without descending into children."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: list[str] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return False
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        if attribute not in self.fields:
+            self.fields.append(attribute)
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+
+def _fields(node: cst.CSTNode) -> tuple[str, ...]:
+    kind = type(node)
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        recorder = _FieldRecorder()
+        node._visit_and_replace_children(recorder)
+        fields = tuple(recorder.fields)
+        # A few types skip a field that is None (an f-string's `format_spec`): learn their order
+        # from an instance where every field was visited.
+        if not any(
+            getattr(node, f.name) is None and f.name not in fields for f in dataclasses.fields(node)
+        ):
+            _FIELDS[kind] = fields
+    return fields
+
+
+def children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The node's immediate children in lexical order: the same list as ``node.children``."""
+    found: list[cst.CSTNode] = []
+    for name in _FIELDS.get(type(node)) or _fields(node):
+        value = getattr(node, name)
+        # A visited field holds a node, a sequence of nodes, None or MaybeSentinel; testing the
+        # plain types first avoids `isinstance` against the CSTNode ABC, the slow part.
+        if value is None or value is _ABSENT:
+            continue
+        if type(value) is tuple or type(value) is list:
+            found.extend(value)
+        else:
+            found.append(value)
+    return found
+
+
+def parent_map(root: cst.CSTNode) -> dict[cst.CSTNode, cst.CSTNode]:
+    """Every node under ``root`` mapped to its parent: what LibCST's ``ParentNodeProvider``
+    resolves, from one cheap walk (the provider visits every node and then rebuilds each one
+    once more for its ``children``)."""
+    parents: dict[cst.CSTNode, cst.CSTNode] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        below = children(node)
+        for child in below:
+            parents[child] = node
+        stack.extend(below)
+    return parents
+
+
+_library_visit = cst.CSTNode.visit
+
+
+def _read_only_visit(self: cst.CSTNode, visitor: Any) -> Any:
+    """``CSTNode.visit`` for a read-only visitor: the same callbacks in the same order, without
+    building a copy of every node (LibCST's own visit rebuilds each node it leaves)."""
+    if not isinstance(visitor, cst.CSTVisitor):
+        return _library_visit(self, visitor)
+    if visitor.on_visit(self):
+        for name in _FIELDS.get(type(self)) or _fields(self):
+            value = getattr(self, name)
+            visitor.on_visit_attribute(self, name)
+            if type(value) is tuple or type(value) is list:
+                for item in value:
+                    item.visit(visitor)
+            elif value is not None and value is not _ABSENT:
+                value.visit(visitor)
+            visitor.on_leave_attribute(self, name)
+    visitor.on_leave(self)
+    return self
+
+
+@contextmanager
+def read_only_visits() -> Iterator[None]:
+    """Within the block, visitors (not transformers) walk trees without rebuilding them."""
+    cst.CSTNode.visit = _read_only_visit  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        cst.CSTNode.visit = _library_visit  # type: ignore[method-assign]
+
+
+# --- tokens ----------------------------------------------------------------------------------------
+
+#: whitespace, comments and newlines: every concrete node type of LibCST's whitespace module.
+WHITESPACE: tuple[type[cst.CSTNode], ...] = (
+    cst.SimpleWhitespace,
+    cst.ParenthesizedWhitespace,
+    cst.TrailingWhitespace,
+    cst.EmptyLine,
+    cst.Newline,
+    cst.Comment,
+)
+#: parentheses, square brackets and curly braces.
+BRACKETS: tuple[type[cst.CSTNode], ...] = (
+    cst.LeftParen,
+    cst.RightParen,
+    cst.LeftSquareBracket,
+    cst.RightSquareBracket,
+    cst.LeftCurlyBrace,
+    cst.RightCurlyBrace,
+)
+#: LibCST's modules of whitespace (:data:`WHITESPACE`) and of operators and punctuation (``Comma``,
+#: ``Add``, ``ImportStar``...).
+_TOKEN_MODULES = frozenset({"libcst._nodes.whitespace", "libcst._nodes.op"})
+#: per node type: is it a token?
+_TOKENS: dict[type, bool] = {}
+
+
+def is_token(node_type: type[cst.CSTNode]) -> bool:
+    """Whitespace, a comment, an operator or punctuation: a node :func:`walk` does not enter.
+
+    Tokens hold nothing but other tokens.
+    """
+    known = _TOKENS.get(node_type)
+    if known is None:
+        known = node_type.__module__ in _TOKEN_MODULES or issubclass(node_type, BRACKETS)
+        _TOKENS[node_type] = known
+    return known
+
+
+#: what a field of a node type can hold, by its annotation: only tokens (not walked), never a token
+#: (walked without a check), or either (each value checked).
+_TOKENS_ONLY, _NO_TOKENS, _EITHER = 0, 1, 2
+#: per node type, its fields that may hold a node that is not a token, in lexical order, and whether
+#: each value must be checked.
+_PLANS: dict[type[cst.CSTNode], tuple[tuple[str, bool], ...]] = {}
+
+
+def _plan(node: cst.CSTNode) -> tuple[tuple[str, bool], ...]:
+    kind = type(node)
+    plan = _PLANS.get(kind)
+    if plan is None:
+        fields = _fields(node)
+        hints = _hints(kind)
+        plan = tuple(
+            (name, holds == _EITHER)
+            for name in fields
+            if (holds := _holds(hints.get(name, cst.CSTNode))) != _TOKENS_ONLY
+        )
+        if _FIELDS.get(kind) is fields:  # learned for every instance of the type
+            _PLANS[kind] = plan
+    return plan
+
+
+@cache
+def _hints(node_type: type[cst.CSTNode]) -> dict[str, Any]:
+    """The field annotations of a node type (empty where they cannot be resolved)."""
+    try:
+        return typing.get_type_hints(node_type)
+    except Exception:
+        return {}
+
+
+def _holds(annotation: Any) -> int:
+    """What a field annotated ``annotation`` can hold: ``_TOKENS_ONLY``, ``_NO_TOKENS`` or ``_EITHER``."""
+    kinds = {_class_holds(klass) for klass in _classes(annotation)} - {None}
+    if not kinds:
+        return _NO_TOKENS
+    return kinds.pop() if len(kinds) == 1 else _EITHER  # type: ignore[return-value]
+
+
+def _classes(annotation: Any) -> Iterator[Any]:
+    """The classes an annotation names (``Sequence[A] | B | MaybeSentinel``: A, B, MaybeSentinel);
+    anything else it holds (a forward reference) as ``CSTNode``, which may be a token or not."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return
+    if origin is None:
+        yield annotation if isinstance(annotation, type) else cst.CSTNode
+        return
+    for argument in typing.get_args(annotation):
+        yield from _classes(argument)
+
+
+@cache
+def _class_holds(klass: type) -> int | None:
+    """Whether the class and all its subclasses are tokens (None: not a node at all)."""
+    if not issubclass(klass, cst.CSTNode):
+        return None
+    kinds = {is_token(sub) for sub in _subclasses(klass)}
+    return _EITHER if len(kinds) > 1 else _TOKENS_ONLY if kinds.pop() else _NO_TOKENS
+
+
+def _subclasses(klass: type) -> Iterator[type]:
+    yield klass
+    sub: type
+    for sub in klass.__subclasses__():
+        yield from _subclasses(sub)
+
+
+def _nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """:func:`children` less tokens, reading only the fields that can hold something else."""
+    found: list[cst.CSTNode] = []
+    plan = _PLANS.get(type(node))
+    for name, check in _plan(node) if plan is None else plan:
+        value = getattr(node, name)
+        if value is None or value is _ABSENT:
+            continue
+        if type(value) is not tuple and type(value) is not list:
+            if not (check and is_token(type(value))):
+                found.append(value)
+        elif check:
+            found.extend(item for item in value if not is_token(type(item)))
+        else:
+            found.extend(value)
+    return found
+
+
+def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """``node.visit(visitor)`` for a visitor that only reads and ignores tokens: the same
+    ``on_visit``/``on_leave`` calls in the same order for every node but tokens (:func:`is_token`),
+    without LibCST rebuilding every node on the way back up. Tokens hold nothing but other tokens,
+    so no other node is skipped.
+
+    Per-attribute hooks (``visit_Call_func``) are not called: a visitor that defines one, or a hook
+    for a token, is refused.
+    """
+    _check_visitor(type(visitor))
+    _walk(node, visitor)
+
+
+def _walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    if visitor.on_visit(node):
+        for child in _nodes(node):
+            _walk(child, visitor)
+    visitor.on_leave(node)
+
+
+#: LibCST's visitor classes (they define a do-nothing hook for every node and attribute).
+_BASE_CLASSES = frozenset(cst.CSTVisitor.__mro__)
+
+
+@lru_cache(maxsize=256)  # visitor classes defined inside functions are new on every call
+def _check_visitor(visitor_type: type[cst.CSTVisitor]) -> None:
+    """A visitor with a hook for a token or for an attribute would miss calls in :func:`walk`."""
+    for klass in visitor_type.__mro__:
+        if klass in _BASE_CLASSES:
+            break
+        for name in vars(klass):
+            prefix, _, rest = name.partition("_")
+            if prefix not in {"visit", "leave"} or not rest:
+                continue
+            node_type = getattr(cst, rest.split("_")[0], None)
+            if "_" in rest or (isinstance(node_type, type) and is_token(node_type)):
+                raise TypeError(f"{visitor_type.__name__}.{name}: walk() does not call this hook")
+
+
+class TrackingVisitor(cst.CSTVisitor):
+    """A visitor for :func:`walk` that records the parent of every node it enters and reads
+    positions from a table (:func:`backfix.cst_positions.positions`).
+
+    A node's parent is the node being visited when it is entered: exactly the node whose children
+    LibCST's ``ParentNodeProvider`` would list it among, for free. Only nodes already entered (the
+    current node, its ancestors and nodes visited before) have a parent; a scan never asks about
+    nodes ahead of it. ``positions`` can be computed once per module and shared by every pass.
+    """
+
+    def __init__(self, positions: Mapping[cst.CSTNode, Span]) -> None:
+        super().__init__()
+        self.positions = positions
+        self._parents: dict[cst.CSTNode, cst.CSTNode | None] = {}
+        self._path: list[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        """Record ``node``'s parent, then run its ``visit_`` method (as ``CSTVisitor`` does)."""
+        path = self._path
+        self._parents[node] = path[-1] if path else None
+        path.append(node)
+        visit = _hook(type(self), "visit_", type(node))
+        return visit is None or visit(self, node) is not False
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        """Run the ``leave_`` method, then step back to the parent."""
+        leave = _hook(type(self), "leave_", type(original_node))
+        if leave is not None:
+            leave(self, original_node)
+        self._path.pop()
+
+    def key(self, node: cst.CSTNode) -> Span:
+        """The node's source range: start line, start column, end line, end column."""
+        return self.positions[node]
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The node's parent, None for the module (and for a node not entered yet)."""
+        return self._parents.get(node)
+
+
+@cache
+def _hook(
+    visitor_type: type[cst.CSTVisitor], prefix: str, node_type: type[cst.CSTNode]
+) -> Callable[[cst.CSTVisitor, cst.CSTNode], bool | None] | None:
+    """The ``visit_<Node>``/``leave_<Node>`` function of a visitor class, looked up once."""
+    found: Callable[[cst.CSTVisitor, cst.CSTNode], bool | None] | None
+    found = getattr(visitor_type, prefix + node_type.__name__, None)
+    return found
