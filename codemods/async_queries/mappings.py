@@ -358,10 +358,9 @@ def parse_or_report(
     planning as if the file were not there.
     """
     try:
+        # invalid escapes: the engine's own parse of the file warns, not this one
         with warnings.catch_warnings():
-            warnings.simplefilter(
-                "ignore"
-            )  # invalid escapes: the engine's own parse warns, not this
+            warnings.simplefilter("ignore")
             return ast.parse(raw)
     except (SyntaxError, ValueError, RecursionError) as exc:
         if report is not None:
