@@ -92,6 +92,7 @@ class BareExceptOptions(CodemodOptions):
         help="bare-except: no log call in swallowing handlers.",
         flag="--no-logging",
         flag_value=False,
+        rewrite_only=True,
     )
     log_method: str = option("exception", help="Logger method the log call uses.")
     log_message: str = option("Suppressed exception", help="Message of the log call.")
@@ -101,6 +102,7 @@ class BareExceptOptions(CodemodOptions):
         help="Folder whose jinja2 templates override the bundled ones.",
         flag="--templates",
         is_path=True,
+        rewrite_only=True,
     )
 
 

@@ -85,6 +85,7 @@ class MoveCommitsOptions(CodemodOptions):
         help="Folder whose jinja2 templates override the bundled ones.",
         flag="--templates",
         is_path=True,
+        rewrite_only=True,
     )
 
 

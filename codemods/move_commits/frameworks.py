@@ -16,13 +16,13 @@ from libcst.metadata import (
     BaseAssignment,
     BuiltinAssignment,
     Scope,
-    ScopeProvider,
 )
-from libcst.metadata.wrapper import MetadataWrapper
 
 from backfix.cst_positions import CodeRanges
 from backfix.cst_utils import last_name
 from backfix.cst_walk import children, parent_map, read_only_visits
+
+from .scopes import resolve_scopes
 
 DEFAULT_SESSION_NAMES = ("session", "db", "db_session", "dbsession", "sess", "async_session")
 DEFAULT_ROUTE_PATHS = ("routes", "routers", "views", "api", "endpoints", "handlers")
@@ -149,9 +149,8 @@ class ModuleIndex:
 
     def __init__(self, module: cst.Module, session_names: Collection[str]) -> None:
         self.module = module
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         with read_only_visits():
-            self.scopes = wrapper.resolve(ScopeProvider)
+            self.scopes = resolve_scopes(module)
         self._qualified: dict[int, set[str]] = {}
         self.parents = parent_map(module)
         self.positions = CodeRanges(module)

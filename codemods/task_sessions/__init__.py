@@ -61,6 +61,7 @@ class TaskSessionsOptions(CodemodOptions):
         help="Folder whose jinja2 templates override the bundled ones.",
         flag="--templates",
         is_path=True,
+        rewrite_only=True,
     )
 
 

@@ -14,11 +14,11 @@ import click
 
 from backfix import apply_run, review_cli, since, verify
 from backfix.cli import exclude_option, jobs_option, option_option, path_option
-from backfix.flags import codemod_flag_options
+from backfix.flags import FlagsCommand
 from backfix.runs import current_settings
 
 
-@click.command()
+@click.command(cls=FlagsCommand, flags_before="since_ref")
 @click.argument("codemod_id", metavar="ID")
 @path_option
 @exclude_option
@@ -61,7 +61,6 @@ from backfix.runs import current_settings
     "--interactive", "-i", is_flag=True, help="Ask about each change before anything is written."
 )
 @click.option("--format", "fmt", type=click.Choice(review_cli.FORMATS), default="text")
-@codemod_flag_options
 @since.option
 @verify.options
 def apply(**given: Any) -> None:

@@ -24,7 +24,7 @@ from backfix.codemod import ConfigError
 from backfix.diff import render_diffs
 from backfix.discovery import Workspace
 from backfix.exits import EXIT_ERROR, EXIT_FOUND, EXIT_OK, Failure, Interrupted
-from backfix.flags import GivenFlag, codemod_flag_options, flag_names, flag_values
+from backfix.flags import FlagsCommand, GivenFlag, flag_names, flag_values
 from backfix.records import record_scan
 from backfix.registry import all_codemods, get_codemod
 from backfix.results import RunResult
@@ -178,7 +178,7 @@ def describe(codemod_id: str) -> None:
         click.echo(render_diffs(result.changes), nl=False)
 
 
-@main.command()
+@main.command(cls=FlagsCommand, flags_before="since_ref", rewrites=False)
 @path_option
 @exclude_option
 @jobs_option
@@ -186,7 +186,6 @@ def describe(codemod_id: str) -> None:
 @click.option("--codemod", "codemod_ids", multiple=True, metavar="ID", help="Only these codemods.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--no-ledger", is_flag=True, help="Do not append this scan to .backfix/ledger.jsonl.")
-@codemod_flag_options
 @since.option
 def scan(
     paths: tuple[Path, ...],

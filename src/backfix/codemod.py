@@ -90,6 +90,14 @@ class Codemod(Generic[FactsT, EditsT]):
     #: the checked options; a subclass narrows the type (``options: BareExceptOptions``).
     options: Any
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A built-in codemod gets its id when it is defined, the one the registry gives it: the
+        registry imports only the codemods a run selects, and tests import classes directly."""
+        super().__init_subclass__(**kwargs)
+        package, _, module = cls.__module__.rpartition(".")
+        if package == "backfix.builtin_codemods" and not cls.ID:
+            cls.ID = module.replace("_", "-")
+
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         """Check ``options`` (config and ``-o`` values) against ``Options``; raises ConfigError."""
         self.options = type(self).Options.from_mapping(self.ID, options)

@@ -89,30 +89,39 @@ def check_keys(config: Config, codemods: Mapping[str, type[Codemod]]) -> None:
     """Raise ConfigError for a key or table of ``[tool.backfix]`` that nothing reads.
 
     A misspelt key would otherwise be ignored without a word, and the run would use the default.
+    ``codemods`` may import a codemod when its class is looked up: this looks up only the codemods
+    whose table the configuration has, and all of them only for a top-level key that is not global.
     """
     where = f"{config.base / 'pyproject.toml'}: " if config.base is not None else ""
-    by_table = {cid: cls for cid, cls in codemods.items()}
-    by_table.update({cid.replace("-", "_"): cls for cid, cls in codemods.items()})
-    options = {key for cls in codemods.values() for key in cls.option_names()}
-    valid = sorted({*GLOBAL_KEYS, *OTHER_KEYS, *options})
     for key, value in config.table.items():
         if isinstance(value, dict) and key not in GLOBAL_KEYS:  # `versions` is a global table
-            cls = by_table.get(key)
-            if cls is None:
+            _check_table(where, key, value, codemods)
+        elif key.replace("-", "_") not in {*GLOBAL_KEYS, *OTHER_KEYS}:
+            options = {name for cls in codemods.values() for name in cls.option_names()}
+            valid = sorted({*GLOBAL_KEYS, *OTHER_KEYS, *options})
+            if key.replace("-", "_") not in valid:
                 raise ConfigError(
-                    f"{where}unknown table [tool.backfix.{key}] (codemod tables: "
-                    f"{', '.join(sorted(codemods))})"
+                    f"{where}unknown key {key!r} in [tool.backfix] (valid: {', '.join(valid)}; "
+                    "codemod options also go in [tool.backfix.<codemod-id>])"
                 )
-            for option in value:
-                if option.replace("-", "_") not in cls.option_names():
-                    raise ConfigError(
-                        f"{where}unknown key {option!r} in [tool.backfix.{key}] (valid: "
-                        f"{', '.join(sorted(cls.option_names())) or 'none'})"
-                    )
-        elif key.replace("-", "_") not in valid:
+
+
+def _check_table(
+    where: str, key: str, table: Mapping[str, Any], codemods: Mapping[str, type[Codemod]]
+) -> None:
+    """``[tool.backfix.<key>]`` must name a codemod, and its keys that codemod's options."""
+    codemod_id = key.replace("_", "-")
+    if codemod_id not in codemods or key not in (codemod_id, codemod_id.replace("-", "_")):
+        raise ConfigError(
+            f"{where}unknown table [tool.backfix.{key}] (codemod tables: "
+            f"{', '.join(sorted(codemods))})"
+        )
+    cls = codemods[codemod_id]
+    for option in table:
+        if option.replace("-", "_") not in cls.option_names():
             raise ConfigError(
-                f"{where}unknown key {key!r} in [tool.backfix] (valid: {', '.join(valid)}; "
-                "codemod options also go in [tool.backfix.<codemod-id>])"
+                f"{where}unknown key {option!r} in [tool.backfix.{key}] (valid: "
+                f"{', '.join(sorted(cls.option_names())) or 'none'})"
             )
 
 

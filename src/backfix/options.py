@@ -38,6 +38,8 @@ class FlagSpec:
 
     ``value`` is what an on/off flag (``--no-logging``) sets; None means the flag takes a value
     (``--mode async``), restricted to ``choices`` when given, a folder when ``is_path``.
+    ``rewrite_only``: the option changes only what a fix writes, never what is found, so ``scan``
+    refuses the flag instead of ignoring it.
     """
 
     flag: str
@@ -46,6 +48,7 @@ class FlagSpec:
     value: Any = None
     choices: tuple[str, ...] = ()
     is_path: bool = False
+    rewrite_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class OptionSpec:
     choices: tuple[str, ...] = ()
     comma_list: bool = False
     is_path: bool = False
+    rewrite_only: bool = False
 
 
 _SPEC_KEY = "backfix.option"
@@ -72,6 +76,7 @@ def option(
     choices: Sequence[str] = (),
     comma_list: bool = False,
     is_path: bool = False,
+    rewrite_only: bool = False,
 ) -> Any:
     """A field of a :class:`CodemodOptions` dataclass.
 
@@ -79,8 +84,10 @@ def option(
     option: with ``flag_value`` it is an on/off flag setting that value, without it the flag takes a
     value. ``choices`` restricts a string; ``comma_list`` also accepts ``"a,b"`` for a tuple of
     strings (handy with ``-o``); ``is_path`` makes the flag take an existing folder.
+    ``rewrite_only`` marks an option that changes only what a fix writes (a template folder, an
+    added log call): ``scan`` then refuses its flag with an error, since it would change nothing.
     """
-    spec = OptionSpec(help, flag, flag_value, tuple(choices), comma_list, is_path)
+    spec = OptionSpec(help, flag, flag_value, tuple(choices), comma_list, is_path, rewrite_only)
     return dataclasses.field(default=default, metadata={_SPEC_KEY: spec})
 
 
@@ -104,7 +111,7 @@ class CodemodOptions:
     def flags(cls) -> list[FlagSpec]:
         """The CLI flags the options declare."""
         return [
-            FlagSpec(s.flag, name, s.help, s.flag_value, s.choices, s.is_path)
+            FlagSpec(s.flag, name, s.help, s.flag_value, s.choices, s.is_path, s.rewrite_only)
             for name, s in cls.specs().items()
             if s.flag is not None
         ]

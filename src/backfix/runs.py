@@ -18,7 +18,7 @@ from backfix.codemod import Codemod, ConfigError
 from backfix.config import Config, check_keys, find_config, tomllib
 from backfix.discovery import PathError, Workspace, open_workspace
 from backfix.exits import Failure
-from backfix.registry import all_codemods
+from backfix.registry import all_codemods, registered
 from backfix.results import RunResult, Violation
 from backfix.runner import CodemodSpec, RunOptions, run
 
@@ -157,7 +157,7 @@ def prepare(paths: Sequence[Path], settings: Settings) -> Setup:
     workspace = open_workspace(targets)
     try:
         config = find_config(workspace.root, targets[0])
-        check_keys(config, all_codemods())
+        check_keys(config, registered())
     except ConfigError as exc:
         raise Failure(str(exc)) from None
     return Setup(workspace, config, settings)

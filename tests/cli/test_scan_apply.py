@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from testkit import FIXED, LEGACY, git, init_repo, invoke
+from testkit import FIXED, LEGACY, git, init_repo, invoke, invoke_in
 from unidiff import PatchSet
 
 CLEAN = "def ok():\n    return 1\n"
@@ -304,3 +304,14 @@ def test_every_codemod_reports_one_based_columns(repo: Path) -> None:
     assert found[("bare-except", "legacy.py")] == (4, 5)
     assert found[("async-queries", "routes.py")] == (5, 12)
     assert found[("move-commits", "routes.py")] == (9, 5)
+
+
+@pytest.mark.parametrize("flag", [["--no-logging"], ["--templates", "."]])
+def test_scan_refuses_flags_that_only_change_what_apply_writes(repo: Path, flag: list[str]) -> None:
+    code, out, err = invoke_in(repo, "scan", "--no-ledger", "--codemod", "bare-except", *flag)
+    assert code == 2 and out == ""
+    assert f"{flag[0]} only changes what `codemod apply` writes" in err
+    _, help_text, _ = invoke("scan", "--help")
+    assert flag[0] not in help_text and "--mode" in help_text
+    _, apply_help, _ = invoke("apply", "--help")
+    assert flag[0] in apply_help

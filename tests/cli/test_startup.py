@@ -66,6 +66,27 @@ def test_scan_imports_nothing_apply_only(tmp_path: Path, project: Path) -> None:
     assert sorted(modules.intersection(APPLY_ONLY)) == []
 
 
+def test_scan_of_one_codemod_imports_only_that_codemod(tmp_path: Path, project: Path) -> None:
+    args = ["--no-cache", "scan", "--no-ledger", "--codemod", "bare-except", "--path", str(project)]
+    modules = imported_by(tmp_path, *args)
+    packages = {m.split(".")[2] for m in modules if m.startswith("backfix.builtin_codemods.")}
+    assert packages == {"bare_except"}
+
+
+def test_a_codemod_flag_still_reaches_every_codemod(tmp_path: Path, project: Path) -> None:
+    # --mode belongs to async-queries: naming it makes the command learn every codemod's flags,
+    # and the error names the codemod that takes it.
+    listing = tmp_path / "modules.json"
+    args = ["scan", "--no-ledger", "--codemod", "bare-except", "--mode", "sync"]
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(listing), *args, "--path", str(project)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "--mode does not apply to bare-except (it is an option of async-queries)" in done.stderr
+
+
 def test_help_still_lists_the_lazily_loaded_commands(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "backfix", "--help"], capture_output=True, text=True, check=True

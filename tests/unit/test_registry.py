@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from backfix.codemod import ConfigError
-from backfix.registry import all_codemods, get_codemod, module_to_id
+from backfix.registry import all_codemods, clear_cache, get_codemod, module_to_id
 
 PLUGIN = '''
 import re
@@ -38,13 +38,13 @@ def plugin_on_path(tmp_path: Path) -> Iterator[None]:
         "[backfix.codemods]\nshouty-names = shouty_plugin:ShoutyNames\n"
     )
     sys.path.insert(0, str(tmp_path))
-    all_codemods.cache_clear()
+    clear_cache()
     try:
         yield
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop("shouty_plugin", None)
-        all_codemods.cache_clear()
+        clear_cache()
 
 
 def test_builtins_are_found_without_a_list() -> None:

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from backfix import builtin_codemods
 from backfix.cli import main
-from backfix.registry import all_codemods
+from backfix.registry import all_codemods, clear_cache
 from backfix.testing import check_case, discover_cases
 
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -28,9 +28,9 @@ def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setattr(
         builtin_codemods, "__path__", [*builtin_codemods.__path__, str(root / "codemods")]
     )
-    all_codemods.cache_clear()
+    clear_cache()
     yield root
-    all_codemods.cache_clear()
+    clear_cache()
 
 
 def test_new_codemod_passes_its_own_cases(checkout: Path, tmp_path: Path) -> None:
@@ -41,7 +41,7 @@ def test_new_codemod_passes_its_own_cases(checkout: Path, tmp_path: Path) -> Non
     assert (checkout / "docs" / "no-old-function.md").is_file()
     assert (checkout / "templates" / "no-old-function" / "README.md").is_file()
     importlib.invalidate_caches()  # the package was created after the folder was first listed
-    all_codemods.cache_clear()
+    clear_cache()
     cls = all_codemods()["no-old-function"]
     assert cls.__name__ == "NoOldFunction" and cls.EXAMPLE and cls.__doc__
     cases = discover_cases(checkout / "snapshots")

@@ -1,0 +1,138 @@
+"""move-commits resolves the scopes LibCST's metadata wrapper resolves, node for node."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from backfix.builtin_codemods.move_commits.scopes import resolve_scopes
+from libcst.metadata import BaseAssignment, MetadataWrapper, Scope, ScopeProvider
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: bindings and reads of every kind the scope analysis tells apart.
+SHAPES = """\
+from __future__ import annotations
+import os.path as osp
+from flask import request as req, session
+from .models import db, Job
+from typing import TYPE_CHECKING, Annotated
+x: int = 1; y = z = (1, 2)
+a, *b = [1, 2, 3]
+del y
+
+def helper(p, /, q: "Job" = Job, *args: str, r, **kw) -> Annotated[int, "x"]:
+    global x
+    x = p
+    inner = lambda a, *b, c=x: a + c
+    items = [i for i in range(q) if i for j in range(i)]
+    with db.session() as s, open(osp.join("a")) as f:
+        s.add(Job(title=req.args["t"]))
+    for n, (m, *rest) in enumerate(items):
+        del m
+    if (count := len(items)) > 1:
+        return count
+    def nested():
+        nonlocal inner
+        inner = None
+    try:
+        pass
+    except (ValueError, KeyError) as exc:
+        raise RuntimeError(str(exc)) from exc
+    return session.get("k")
+
+class View(Base, metaclass=Meta):
+    model: type[Job] = Job
+    def post(self, job_id: int) -> Job:
+        job = self.model.query.get(job_id)
+        db.session.commit()
+        return job
+    match y:
+        case [first, *others] if first:
+            pass
+        case {"k": v, **others}:
+            pass
+        case Point(x=0, y=_) | None as found:
+            pass
+"""
+
+
+def _sources() -> list[str]:
+    inputs = sorted((ROOT / "snapshots").glob("move-commits/*/input/**/*.py"))
+    return [SHAPES, *(p.read_text(encoding="utf-8") for p in inputs)]
+
+
+class _Ids:
+    """Names nodes across two resolutions: a node of the module by identity, a node of a string
+    annotation (parsed anew by each resolution) by its place among those and its code."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self.own: set[int] = set()
+        stack: list[cst.CSTNode] = [module]
+        while stack:
+            node = stack.pop()
+            self.own.add(id(node))
+            stack.extend(node.children)
+        self.parsed: dict[int, int] = {}
+
+    def of(self, node: object) -> object:
+        if node is None or id(node) in self.own:
+            return id(node)
+        assert isinstance(node, cst.CSTNode)
+        ordinal = self.parsed.setdefault(id(node), len(self.parsed))
+        return (ordinal, type(node).__name__, cst.Module([]).code_for_node(node))
+
+
+def _describe(ids: _Ids, scope: Scope | None) -> tuple[object, ...]:
+    if scope is None:
+        return ()
+    return (type(scope).__name__, getattr(scope, "name", ""), ids.of(getattr(scope, "node", None)))
+
+
+def _assignment(ids: _Ids, assignment: BaseAssignment) -> tuple[object, ...]:
+    return (
+        assignment.name,
+        type(assignment).__name__,
+        ids.of(getattr(assignment, "node", None)),
+        _describe(ids, assignment.scope),
+    )
+
+
+def _facts(module: cst.Module, scopes: Mapping[cst.CSTNode, Scope | None]) -> list[object]:
+    """Scope of each node, and each scope's parent, assignments, accesses and their referents,
+    by node identity, in an order two resolutions can be compared in."""
+    ids = _Ids(module)
+    facts: list[object] = []
+    seen: set[int] = set()
+    for node, scope in scopes.items():
+        facts.append((ids.of(node), _describe(ids, scope)))
+        if scope is None or id(scope) in seen:
+            continue
+        seen.add(id(scope))
+        facts.append((_describe(ids, scope), _describe(ids, getattr(scope, "parent", None))))
+        facts.append(sorted(_assignment(ids, a) for a in scope.assignments))
+        facts.append(
+            sorted(
+                (
+                    ids.of(access.node),
+                    access.is_annotation,
+                    access.is_type_hint,
+                    sorted(_assignment(ids, r) for r in access.referents),
+                )
+                for access in scope.accesses
+            )
+        )
+        for name in sorted({a.name for a in scope.assignments}):
+            facts.append((name, sorted(q.name for q in scope.get_qualified_names_for(name))))
+    return facts
+
+
+@pytest.mark.parametrize("source", _sources())
+def test_resolve_scopes_is_the_wrappers_scope_metadata(source: str) -> None:
+    module = cst.parse_module(source)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
+    got = resolve_scopes(module)
+    assert _facts(module, got) == _facts(module, expected)
