@@ -301,6 +301,10 @@ class _Imports(WalkVisitor):
             if imported == "db" and top not in {"flask", "flask_sqlalchemy"}:
                 info.db_names.add(local)
 
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        """Enter statements only: no expression holds an import."""
+        return not isinstance(node, cst.BaseExpression) and super().on_visit(node)
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False
 
@@ -678,12 +682,18 @@ class _Scanner(TrackingVisitor):
             return self.frames[-1].qual
         return ".".join(self.class_stack)
 
-    def snippet(self, node: cst.CSTNode, prefix: str = "") -> str:
-        text = prefix + "".join(_code(node).split())
+    def snippet(self, node: cst.BaseExpression, prefix: str = "") -> str:
+        """The code of ``node`` without whitespace, numbered within the scope."""
+        text = prefix + "".join(self.positions.text(node).split())
         scope = self.scope()
         count = self.ordinals.get((scope, text), 0) + 1
         self.ordinals[(scope, text)] = count
         return f"{text}#{count}"
+
+    def summary(self, node: cst.BaseExpression) -> str:
+        """The code of ``node`` on one line, shortened to 80 characters."""
+        text = " ".join(self.positions.text(node).split())
+        return text if len(text) <= 80 else text[:77] + "..."
 
     def context_blocker(self) -> str:
         if self.blockers:
@@ -1088,7 +1098,7 @@ class _Scanner(TrackingVisitor):
             self.scope(),
             self._caller(),
             self.snippet(outer),
-            _summary(outer),
+            self.summary(outer),
             kind,
             **details,
         )
@@ -1165,7 +1175,7 @@ class _Scanner(TrackingVisitor):
                 frame.qual,
                 frame.qual,
                 self.snippet(cand.outer, prefix=f"{cand.name}="),
-                f"query variable `{cand.name}` = {_summary(cand.outer)}",
+                f"query variable `{cand.name}` = {self.summary(cand.outer)}",
                 cand.kind,
                 is_variable=True,
                 manual=verdict.reason,
@@ -1471,11 +1481,6 @@ def _executes(chain: ch.Chain, use: str) -> bool:
         return False
     term = chain.terminal
     return term is None or term.name not in ch.STATEMENT_TERMINALS
-
-
-def _summary(node: cst.CSTNode) -> str:
-    text = " ".join(_code(node).split())
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def scan(

@@ -11,11 +11,12 @@ it hooks into ``CodegenState``, which LibCST does not export: tests compare the 
 from __future__ import annotations
 
 import re
+from functools import cache
 from types import TracebackType
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
-from libcst.metadata import CodePosition, CodeRange
+from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
 #: a source range: start line (1-based), start column (0-based), end line, end column.
 Span = tuple[int, int, int, int]
@@ -74,6 +75,8 @@ class _PositionState(CodegenState):
         self.starts: list[tuple[int, int]] = []
         # by id(): a CSTNode's own __hash__ is a Python call, and the tree outlives the table's use
         self.computed: dict[int, Span] = {}
+        #: where a node's generated code is, for the nodes whose range is not that (syntactic ones)
+        self.extents: dict[int, Span] = {}
 
     def add_indent_tokens(self) -> None:
         # Tokens are kept: the module's code generation looks at them (an empty file's newline).
@@ -90,6 +93,11 @@ class _PositionState(CodegenState):
         else:
             self.column += len(value)
 
+    def pop_trailing_newline(self) -> None:
+        # LibCST drops the newline it generated for a file that has none; the ranges already
+        # count it (the module and its last statement end on the line after), so the text keeps it.
+        return None
+
     def before_codegen(self, node: cst.CSTNode) -> None:
         self.starts.append((self.line, self.column))
 
@@ -97,8 +105,11 @@ class _PositionState(CodegenState):
         line, column = self.starts.pop()
         computed = self.computed
         key = id(node)
-        if key not in computed:  # a syntactic range, recorded inside, wins
-            computed[key] = (line, column, self.line, self.column)
+        extent = (line, column, self.line, self.column)
+        if key not in computed:
+            computed[key] = extent
+        elif computed[key] != extent:  # a syntactic range, recorded inside, wins; keep the text's
+            self.extents[key] = extent
 
     def record_syntactic_position(  # type: ignore[override]
         self,
@@ -112,19 +123,125 @@ class _PositionState(CodegenState):
 
 class Positions:
     """Every node's range in one module (start line, start column, end line, end column), as
-    ``PositionProvider`` gives it: ``positions[node]``."""
+    ``PositionProvider`` gives it: ``positions[node]``; and the module's text."""
 
-    __slots__ = ("module", "spans")
+    __slots__ = ("_code", "_line_starts", "_tokens", "extents", "module", "spans")
 
     def __init__(self, module: cst.Module) -> None:
+        self.module = module  # keeps the nodes, and so their ids, alive
+        self._code = ""
+        self._line_starts: list[int] = []
+        if not exact():
+            ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+            self.spans = {
+                id(n): (r.start.line, r.start.column, r.end.line, r.end.column)
+                for n, r in ranges.items()
+            }
+            self.extents: dict[int, Span] = {}
+            self._tokens: list[str] | None = None
+            return
         state = _PositionState(module)
         module._codegen(state)
-        self.module = module  # keeps the nodes, and so their ids, alive
         #: the ranges by ``id()`` of the node
         self.spans = state.computed
+        self.extents = state.extents
+        self._tokens = state.tokens  # the module's code, joined when first asked
 
     def __getitem__(self, node: cst.CSTNode) -> Span:
         return self.spans[id(node)]
+
+    def text(self, node: cst.BaseExpression) -> str:
+        """The source text of an expression as written: what ``code_for_node`` generates but for
+        the indentation of continuation lines, which that cannot know (it generates the node on
+        its own)."""
+        if not exact():
+            return self.module.code_for_node(node)
+        line, column, end_line, end_column = self.extents.get(id(node)) or self.spans[id(node)]
+        if self._tokens is not None:
+            self._code = "".join(self._tokens)
+            self._tokens = None
+            self._line_starts = [0, *(match.end() for match in _NEWLINE.finditer(self._code))]
+        starts = self._line_starts
+        return self._code[starts[line - 1] + column : starts[end_line - 1] + end_column]
+
+
+#: a sample of most node types, for checking once that LibCST's internals are as assumed.
+SAMPLE = '''\
+"""Doc."""
+from __future__ import annotations
+import os.path as osp, sys
+from .b import (c as d, e)
+from x import *
+x: int = 1; y = z = (1, 2)
+a, *b = [1, 2, 3]
+x += 1
+del y
+assert x, "m"
+@decorator(arg)
+async def f(p, /, q: int = 2, *args: str, r, s=3, **kw) -> None:
+    global g
+    async with ctx() as (c1, c2), other:
+        await g(*args, **kw)
+    async for i in aiter():
+        yield i
+    return (yield)
+def gen():
+    l = lambda a, *b, c=1, **d: a if b else c
+    print(f"{x!r:>{width}} {y=}", rb"raw", u"u" "implicit")
+    value = [i for i in range(3) if i for j in range(i)]
+    mapping = {k: v for k, v in {}.items()}
+    members = {i async for i in agen()}
+    sliced = seq[1:2:3, ::2, ...]
+    if (n := len(seq)) > 1 and not seq or seq is None:
+        pass
+    elif n in seq:
+        raise ValueError("v") from None
+    else:
+        ...
+    while True:
+        break
+    else:
+        continue
+    try:
+        pass
+    except (A, B) as exc:
+        pass
+    finally:
+        pass
+    match command:
+        case [x, y, *rest] if x > 0:
+            pass
+        case {"k": v, **others}:
+            pass
+        case Point(x=0, y=_) | None:
+            pass
+    return -x ** 2 @ y // 3 << 1 | 2 & ~3 ^ 4
+class C(Base, metaclass=Meta):
+    attr: list[int]
+    def method(self) -> C:
+        return (  # a comment
+            self
+        )
+'''
+
+
+@cache
+def exact() -> bool:
+    """Whether :class:`Positions` computes what ``PositionProvider`` does in this LibCST, checked
+    once per process on :data:`SAMPLE`. It hooks into LibCST's code generation (``CodegenState``,
+    not exported), which a newer LibCST may change: where it does not match, the table is
+    ``PositionProvider``'s own (slower), never wrong."""
+    try:
+        module = cst.parse_module(SAMPLE)
+        state = _PositionState(module)
+        module._codegen(state)
+        ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    except Exception:  # whatever broke, LibCST's provider is the answer
+        return False
+    return len(state.computed) == len(ranges) and all(
+        state.computed.get(id(node)) == (r.start.line, r.start.column, r.end.line, r.end.column)
+        for node, r in ranges.items()
+    )
 
 
 def positions(module: cst.Module) -> Positions:

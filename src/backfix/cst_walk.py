@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 
 import libcst as cst
 
-from backfix.cst_positions import Positions, Span
+from backfix.cst_positions import SAMPLE, Positions, Span
 
 _ABSENT = cst.MaybeSentinel.DEFAULT
 
@@ -92,6 +92,12 @@ def _node_fields(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
 
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The node's immediate children in lexical order: the same list as ``node.children``."""
+    if not trusted():
+        return list(node.children)
+    return _children(node)
+
+
+def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
     found: list[cst.CSTNode] = []
     fields = _FIELDS.get(type(node))
     for name in _fields(node) if fields is None else fields:
@@ -148,6 +154,9 @@ def _read_only_visit(self: cst.CSTNode, visitor: Any) -> Any:
 @contextmanager
 def read_only_visits() -> Iterator[None]:
     """Within the block, visitors (not transformers) walk trees without rebuilding them."""
+    if not trusted():
+        yield
+        return
     cst.CSTNode.visit = _read_only_visit  # type: ignore[method-assign]
     try:
         yield
@@ -277,7 +286,19 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     for a token, is refused.
     """
     _check_visitor(type(visitor))
-    _walk(node, visitor)
+    if trusted():
+        _walk(node, visitor)
+    else:
+        _library_walk(node, visitor)
+
+
+def _library_walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """:func:`walk` through LibCST's own ``children`` (slower: it rebuilds every node)."""
+    if visitor.on_visit(node):
+        for child in node.children:
+            if not is_token(type(child)):
+                _library_walk(child, visitor)
+    visitor.on_leave(node)
 
 
 def _walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
@@ -401,3 +422,53 @@ def _hook(
     if found is not None and found is getattr(cst.CSTVisitor, name, None):
         return None
     return found
+
+
+# --- the check that LibCST's internals are as assumed ----------------------------------------------
+
+
+class _Calls(cst.CSTVisitor):
+    """Every on_visit/on_leave call but tokens', in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[bool, int]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if not is_token(type(node)):
+            self.calls.append((True, id(node)))
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if not is_token(type(original_node)):
+            self.calls.append((False, id(original_node)))
+
+
+@cache
+def trusted() -> bool:
+    """Whether this LibCST behaves as the cheap walks assume, checked once per process.
+
+    They rely on LibCST internals (``_visit_and_replace_children`` announcing each field it
+    visits, the fields' annotations) that a newer LibCST may change: on a sample of most node
+    types, :func:`children` must give ``node.children`` and :func:`walk` the calls of
+    ``node.visit``. Where they do not, every function here falls back to LibCST's own (slower)
+    ``children`` and ``visit``: a new LibCST makes a scan slower, never wrong.
+    """
+    try:
+        module = cst.parse_module(SAMPLE)
+        stack: list[cst.CSTNode] = [module]
+        while stack:
+            node = stack.pop()
+            expected = node.children
+            got = _children(node)
+            if len(got) != len(expected) or any(
+                a is not b for a, b in zip(got, expected, strict=True)
+            ):
+                return False
+            stack.extend(expected)
+        cheap, library = _Calls(), _Calls()
+        _walk(module, cheap)
+        module.visit(library)
+    except Exception:  # whatever broke, LibCST's own walk is the answer
+        return False
+    return cheap.calls == library.calls

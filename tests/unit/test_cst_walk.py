@@ -23,7 +23,8 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from backfix.cst_positions import CodeRanges, positions
+from backfix import cst_positions, cst_walk
+from backfix.cst_positions import SAMPLE, CodeRanges, positions
 from backfix.cst_walk import (
     WHITESPACE,
     TrackingVisitor,
@@ -37,74 +38,32 @@ from backfix.cst_walk import (
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: syntax most node types come from, including the fields LibCST visits only when present.
-EVERY_SHAPE = '''\
-"""Doc."""
-from __future__ import annotations
-import os.path as osp, sys
+#: syntax most node types come from: the engine's own sample and more, including the fields LibCST
+#: visits only when present.
+EVERY_SHAPE = (
+    SAMPLE
+    + """\
 from . import a
-from .b import (c as d, e)
-from x import *
-x: int = 1; y = z = (1, 2)
-a, *b = [1, 2, 3]
-x += 1
-del y
-assert x, "m"
-@decorator(arg)
-async def f(p, /, q: int = 2, *args: str, r, s=3, **kw) -> None:
-    global g
-    async with ctx() as (c1, c2), other:
-        await g(*args, **kw)
-    async for i in aiter():
-        yield i
-    return (yield)
-def gen():
-    nonlocal_value = lambda a, *b, c=1, **d: a if b else c
-    print(f"{x!r:>{width}} {y=} {z:.2f} {{}}", rb"raw", u"u" "implicit")
-    value = [i for i in range(3) if i for j in range(i)]
-    mapping = {k: v for k, v in {}.items()}
-    members = {i async for i in agen()}
+def more():
+    print(f"{z:.2f} {{}}")
     pairs = dict(**{"a": 1}, b=2)
-    sliced = seq[1:2:3, ::2, ...]
-    if (n := len(seq)) > 1 and not seq or seq is None:
-        pass
-    elif n in seq:
-        raise ValueError("v") from None
-    else:
-        ...
-    while True:
-        break
-    else:
-        continue
     try:
         pass
-    except (A, B) as exc:
+    except A:
         pass
     else:
-        pass
-    finally:
         pass
     try:
         pass
     except* C:
         pass
     match command:
-        case [x, y, *rest] if x > 0:
-            pass
-        case {"k": v, **others}:
-            pass
-        case Point(x=0, y=_) | None:
-            pass
         case str() as s:
             pass
-    return -x ** 2 @ y // 3 << 1 | 2 & ~3 ^ 4
-class C(Base, metaclass=Meta):
-    attr: list[int]
-    def method(self) -> C:
-        return self
 type Alias[T: int = str, *Ts, **P] = tuple[T, *Ts]
 def generic[T](value: T) -> T: return value
-'''
+"""
+)
 
 
 #: corner cases of code generation and whitespace.
@@ -274,6 +233,18 @@ def test_positions_match_libcst_on_snapshots_and_stdlib_modules(modules: list[cs
         assert _same_positions(module)
 
 
+def test_text_of_an_expression_is_its_code_but_for_indentation(
+    modules: list[cst.Module],
+) -> None:
+    for module in [*modules, *map(_stdlib, STDLIB_MODULES)]:
+        table = positions(module)
+        for node in _nodes(module):
+            if isinstance(node, cst.BaseExpression):
+                code, text = module.code_for_node(node), table.text(node)
+                assert text.split() == code.split(), code
+                assert text == code or "\n" in code  # only continuation lines can differ
+
+
 def test_code_ranges_are_libcsts_code_ranges() -> None:
     module = cst.parse_module(SOURCES["decorated and nested"])
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
@@ -390,3 +361,47 @@ def test_walk_refuses_hooks_it_would_not_call() -> None:
     for visitor in (OnComma(), OnAttribute()):
         with pytest.raises(TypeError):
             walk(cst.parse_module("f(a, b)\n"), visitor)
+
+
+# --- a LibCST whose internals changed ----------------------------------------------------------------
+
+
+def test_walks_fall_back_to_libcsts_own_when_its_internals_change() -> None:
+    module = cst.parse_module(SOURCES["every shape"])
+    library_visit = cst.CSTNode.visit
+    with pytest.MonkeyPatch.context() as patch:
+        # a LibCST whose `_visit_and_replace_children` no longer announces the fields it visits
+        patch.setattr(cst_walk._FieldRecorder, "on_visit_attribute", lambda *args: None)
+        for table in ("_FIELDS", "_PARTIAL", "_PLANS"):
+            patch.setattr(cst_walk, table, {})
+        cst_walk.trusted.cache_clear()
+        try:
+            assert not cst_walk.trusted()
+            for node in _nodes(module):
+                assert children(node) == list(node.children)
+            expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ParentNodeProvider)
+            assert parent_map(module) == dict(expected)
+            assert _same_walk(module)
+            with read_only_visits():
+                assert cst.CSTNode.visit is library_visit
+        finally:
+            cst_walk.trusted.cache_clear()
+    assert cst_walk.trusted()
+
+
+def test_positions_fall_back_to_libcsts_provider_when_its_internals_change() -> None:
+    module = cst.parse_module(SOURCES["decorated and nested"])
+    with pytest.MonkeyPatch.context() as patch:
+        # a LibCST whose code generation no longer calls the hooks the table relies on
+        patch.setattr(cst_positions._PositionState, "after_codegen", lambda *args: None)
+        cst_positions.exact.cache_clear()
+        try:
+            assert not cst_positions.exact()
+            assert _same_positions(module)
+            table = positions(module)
+            for node in _nodes(module):
+                if isinstance(node, cst.BaseExpression):
+                    assert table.text(node) == module.code_for_node(node)
+        finally:
+            cst_positions.exact.cache_clear()
+    assert cst_positions.exact()
