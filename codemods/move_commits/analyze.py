@@ -105,6 +105,8 @@ class Analyzer:
         self.extract = ExtractionBuilder(self.index, self.routes, self._exit_path)
         self._owned: set[int] = set()
         self._exit_cache: dict[int, tuple[tuple[str, ...], cst.IndentedBlock] | None] = {}
+        #: per route function, the names its body declares `global`/`nonlocal`.
+        self._declared: dict[int, set[str]] = {}
         self.uses_relative_imports = self.nodes.relative_import
 
     def _exit_path(self, stmt: cst.If) -> tuple[str, ...]:
@@ -297,9 +299,18 @@ class Analyzer:
     def _function_reason(self, function: cst.FunctionDef) -> Reason:
         if not isinstance(function.body, cst.IndentedBlock):
             return Reason(R.ONE_LINE_FUNCTION, "one-line function body")
+        declared: set[str] = set()
+        generator = False
+        # One walk for both facts of the body (its own scope): a `yield`, and the names it
+        # declares `global`/`nonlocal` (for `_check_declared`).
         for node in iter_nodes(function.body, into_scopes=False):
-            if isinstance(node, (cst.Yield,)):
-                return Reason(R.GENERATOR_ROUTE, "the route is a generator (`yield`)")
+            if isinstance(node, cst.Yield):
+                generator = True
+            elif isinstance(node, (cst.Global, cst.Nonlocal)):
+                declared.update(item.name.value for item in node.names)
+        self._declared[id(function)] = declared
+        if generator:
+            return Reason(R.GENERATOR_ROUTE, "the route is a generator (`yield`)")
         return NO_REASON
 
     def _place(
@@ -612,12 +623,7 @@ class Analyzer:
 
     def _check_declared(self, unit: Unit, moved_roots: list[cst.CSTNode]) -> None:
         """The moved code must not use a name the route declares ``global``/``nonlocal``."""
-        declared = {
-            name.value
-            for node in iter_nodes(unit.function.body, into_scopes=False)
-            if isinstance(node, (cst.Global, cst.Nonlocal))
-            for name in (item.name for item in node.names)
-        }
+        declared = self._declared[id(unit.function)]  # see `_function_reason`
         for root in moved_roots:
             for node in iter_nodes(root):
                 if (

@@ -172,6 +172,15 @@ class ModuleIndex:
         """The parent node, or None for the module."""
         return self.parents.get(node)
 
+    def is_within(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
+        """Whether ``node`` is ``ancestor`` or below it."""
+        current: cst.CSTNode | None = node
+        while current is not None:
+            if current is ancestor:
+                return True
+            current = self.parents.get(current)
+        return False
+
     def line_col(self, node: cst.CSTNode) -> tuple[int, int]:
         """1-based line and 0-based column of ``node``."""
         start = self.positions[node].start
