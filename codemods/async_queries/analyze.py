@@ -8,16 +8,16 @@ same chains with the same verdicts.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from backfix.cst_positions import positions
+from backfix.cst_positions import Positions, positions
 from backfix.cst_utils import last_name
-from backfix.cst_walk import TrackingVisitor, walk
+from backfix.cst_walk import TrackingVisitor, WalkVisitor, walk
 from backfix.project import module_name, resolve_import
 
 from . import chains as ch
@@ -255,7 +255,7 @@ def module_info(module: cst.Module, path: str) -> ModuleInfo:
     return info
 
 
-class _Imports(cst.CSTVisitor):
+class _Imports(WalkVisitor):
     """The module's imports (nested ones included, not those inside functions and classes)."""
 
     def __init__(self, info: ModuleInfo, path: str) -> None:
@@ -402,7 +402,7 @@ def _all_params(params: cst.Parameters) -> list[cst.Param]:
     return out
 
 
-class _BodyLocals(cst.CSTVisitor):
+class _BodyLocals(WalkVisitor):
     """Assignments in one function body (not in nested functions)."""
 
     def __init__(self, info: ModuleInfo, frame: Frame) -> None:
@@ -462,7 +462,7 @@ class _BodyLocals(cst.CSTVisitor):
             self.frame.locals.add(node.target.value)
 
 
-class _SelfAssigns(cst.CSTVisitor):
+class _SelfAssigns(WalkVisitor):
     """``self.x = <param>`` / ``self.x = Factory()`` / ``self.x = Class(...)`` in one method."""
 
     def __init__(
@@ -647,7 +647,7 @@ class _Scanner(TrackingVisitor):
         module: cst.Module,
         session_names: frozenset[str],
         text: str,
-        positions: Mapping[cst.CSTNode, Key],
+        positions: Positions,
     ) -> None:
         super().__init__(positions)
         self.path = path
@@ -1413,7 +1413,7 @@ def _fsa_db(receiver: cst.BaseExpression) -> str:
 
 
 def _has_yield(node: cst.FunctionDef) -> bool:
-    class Finder(cst.CSTVisitor):
+    class Finder(WalkVisitor):
         found = False
 
         def visit_Yield(self, yield_node: cst.Yield) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from backfix.codemod import ManualReview
-from backfix.cst_walk import walk
+from backfix.cst_walk import WalkVisitor, walk
 
 from . import reasons as R
 from .model import ASYNC
@@ -313,7 +313,7 @@ def _args_values(args: Sequence[cst.Arg], what: str) -> list[cst.BaseExpression]
     return values
 
 
-class _CamelNames(cst.CSTVisitor):
+class _CamelNames(WalkVisitor):
     def __init__(self) -> None:
         self.names: set[str] = set()
         self.eager = False
@@ -685,7 +685,7 @@ def _names_in(node: cst.CSTNode) -> set[str]:
     """Names the new expression really uses: a `select` built and then dropped needs no import."""
     names: set[str] = set()
 
-    class Collect(cst.CSTVisitor):
+    class Collect(WalkVisitor):
         def visit_Name(self, name: cst.Name) -> None:
             names.add(name.value)
 

@@ -15,7 +15,9 @@ only ever makes the tool report more, never rewrite more.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+import sys
+import warnings
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -340,8 +342,49 @@ def read_file(tree: ast.Module, path: str, mappings: Mappings) -> None:
         _attribute_assign(stmt, path, mappings)
 
 
-def read_mappings(root: str, files: Iterable[str]) -> Mappings:
-    """One cheap pass over the project's text; only files that may define models are parsed."""
+#: how a plan reports a file it cannot parse: ``ProjectContext.report_error``
+ReportError = Callable[[str, str, str, int, int], None]
+_UNKNOWN_MAPPINGS = (
+    "async-queries does not know the models, query classes and relationships it defines"
+)
+
+
+def parse_or_report(
+    raw: bytes, path: str, report: ReportError | None, unknown: str
+) -> ast.Module | None:
+    """``raw``'s `ast` tree; None, with a per-file error through ``report``, when it cannot parse.
+
+    ``unknown`` says what the plan then does not know about the file: the run says so rather than
+    planning as if the file were not there.
+    """
+    try:
+        # invalid escapes: the engine's own parse of the file warns, not this one
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(raw)
+    except (SyntaxError, ValueError, RecursionError) as exc:
+        if report is not None:
+            report(path, *_parse_problem(exc, unknown))
+        return None
+
+
+def _parse_problem(exc: Exception, unknown: str) -> tuple[str, str, int, int]:
+    """Kind, message, line and 1-based column of a failed `ast.parse`."""
+    python = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+    if isinstance(exc, SyntaxError):
+        line = exc.lineno or 0
+        message = f"{python} cannot parse this file ({exc.msg}), so {unknown}"
+        return "syntax-error", message, line, (exc.offset or 0) if line else 0
+    if isinstance(exc, RecursionError):
+        return "too-deep", f"too deeply nested to parse, so {unknown}", 0, 0
+    return "syntax-error", f"{python} cannot parse this file ({exc}), so {unknown}", 0, 0
+
+
+def read_mappings(root: str, files: Iterable[str], report: ReportError | None = None) -> Mappings:
+    """One cheap pass over the project's text; only files that may define models are parsed.
+
+    A file that cannot be parsed is reported through ``report`` (see :func:`parse_or_report`).
+    """
     mappings = Mappings()
     for rel in files:
         try:
@@ -350,9 +393,7 @@ def read_mappings(root: str, files: Iterable[str]) -> Mappings:
             continue
         if len(raw) > _MAX_BYTES or not any(marker in raw for marker in _MARKERS):
             continue
-        try:
-            tree = ast.parse(raw)
-        except (SyntaxError, ValueError, RecursionError):
-            continue
-        read_file(tree, rel, mappings)
+        tree = parse_or_report(raw, rel, report, _UNKNOWN_MAPPINGS)
+        if tree is not None:
+            read_file(tree, rel, mappings)
     return mappings

@@ -8,7 +8,6 @@ reported with the chain that led there.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,7 +20,7 @@ from backfix.results import REVIEW, FileFacts, Violation
 from . import lazy
 from . import reasons as R
 from .analyze import ROOT_UNTYPED
-from .mappings import CUSTOM_FIX, Mappings, read_mappings
+from .mappings import CUSTOM_FIX, Mappings, ReportError, parse_or_report, read_mappings
 from .model import (
     ASYNC,
     DEP_PREFIX,
@@ -183,6 +182,12 @@ def find_db_module(project: ProjectContext, files: Iterable[str]) -> str:
     return ""
 
 
+#: what an unparseable file leaves unchecked (see ``_relationship_findings``)
+_UNCHECKED_RELATIONSHIPS = (
+    "async-queries cannot check it for queries on dynamic relationships or lazy loads in async code"
+)
+
+
 class Planner:
     """Decides modes, manual reviews and propagation for one run."""
 
@@ -196,10 +201,12 @@ class Planner:
         dynamic_paths: Iterable[str] = (),
         target: Target | None = None,
         plumbing: PlumbingOptions | None = None,
+        report_error: ReportError | None = None,
     ) -> None:
         self.dynamic_paths = set(dynamic_paths) | {m.path for m in modules}
         self.models = models
         self.read = read
+        self.report_error = report_error
         self.eager = models.eager_collections()
         self.plain = models.plain_classes()
         self.target = target or Target()
@@ -634,9 +641,8 @@ class Planner:
             raw = self.read(path)
             if raw is None:
                 continue
-            try:
-                tree = ast.parse(raw)
-            except (SyntaxError, ValueError, RecursionError):
+            tree = parse_or_report(raw, path, self.report_error, _UNCHECKED_RELATIONSHIPS)
+            if tree is None:
                 continue
             ordinals: dict[tuple[str, str], int] = {}
             sites: list[tuple[lazy.Site, str, tuple[str, str]]] = []
@@ -787,7 +793,7 @@ def plan_project(
     convert = mode == "async" or (mode == "auto" and request.convert_engine)
     if convert and mode == "auto" and any(_sync_plumbing(m) for m in modules):
         mode = "async"  # the sessions are about to become AsyncSession
-    mappings = read_mappings(project.root, sorted(known) + others)
+    mappings = read_mappings(project.root, sorted(known) + others, project.report_error)
     options = plumbing_options(project, versions, request.options) if convert else None
 
     def plan_once(plumbing: PlumbingOptions | None) -> tuple[Planner, PlanOutcome]:
@@ -800,6 +806,7 @@ def plan_project(
             dynamic_paths=sorted({f.path for f in facts}),
             target=target_of(versions),
             plumbing=plumbing,
+            report_error=project.report_error,
         )
         for extra in list(extras):
             planner.index.add(extra)

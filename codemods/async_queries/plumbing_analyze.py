@@ -10,13 +10,14 @@ calls and every other use of the names involved, as picklable facts. The plan
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import libcst as cst
 
+from backfix.cst_positions import Positions
 from backfix.cst_utils import dotted
-from backfix.cst_walk import TrackingVisitor, walk
+from backfix.cst_walk import TrackingVisitor, WalkVisitor, walk
 
 from .model import Key
 
@@ -138,7 +139,7 @@ def url_fact(node: cst.BaseExpression, key_of: Callable[[cst.CSTNode], Key]) -> 
 class PlumbingScanner(TrackingVisitor):
     """One pass over a module, after :func:`scan` parsed it (same wrapper, same positions)."""
 
-    def __init__(self, positions: Mapping[cst.CSTNode, Key]) -> None:
+    def __init__(self, positions: Positions) -> None:
         super().__init__(positions)
         self.symbols: dict[str, tuple[str, str]] = {}  # local → (role, source module)
         self.sites: list[Plumb] = []
@@ -483,7 +484,7 @@ def _yields_session(node: cst.FunctionDef) -> str | None:
     """The name a session dependency yields: ``with X() as s: yield s`` or ``s = X(); ... yield s``."""
     found: list[str] = []
 
-    class Finder(cst.CSTVisitor):
+    class Finder(WalkVisitor):
         def visit_Yield(self, inner: cst.Yield) -> None:
             if isinstance(inner.value, cst.Name):
                 found.append(inner.value.value)
@@ -502,7 +503,7 @@ def _yields_session(node: cst.FunctionDef) -> str | None:
     name = found[0]
     made: list[str] = []
 
-    class Binder(cst.CSTVisitor):
+    class Binder(WalkVisitor):
         def visit_WithItem(self, item: cst.WithItem) -> None:
             if _asname(item) == name and _session_call(item.item):
                 made.append(name)
@@ -524,7 +525,7 @@ def _session_call(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Call) and "Session" in dotted(node.func)
 
 
-def scan_plumbing(module: cst.Module, positions: Mapping[cst.CSTNode, Key]) -> PlumbingFacts:
+def scan_plumbing(module: cst.Module, positions: Positions) -> PlumbingFacts:
     """The plumbing facts of a module (``positions`` as :func:`.analyze.scan` resolved them)."""
     scanner = PlumbingScanner(positions)
     walk(module, scanner)

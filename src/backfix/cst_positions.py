@@ -11,7 +11,6 @@ it hooks into ``CodegenState``, which LibCST does not export: tests compare the 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
 from types import TracebackType
 
 import libcst as cst
@@ -55,11 +54,11 @@ class _Syntactic:
         computed = state.computed
         line, column = self.start
         if self.start_node is not None:
-            line, column = computed[self.start_node][:2]
+            line, column = computed[id(self.start_node)][:2]
         end_line, end_column = state.line, state.column
         if self.end_node is not None:
-            end_line, end_column = computed[self.end_node][2:]
-        computed[self.node] = (line, column, end_line, end_column)
+            end_line, end_column = computed[id(self.end_node)][2:]
+        computed[id(self.node)] = (line, column, end_line, end_column)
 
 
 class _PositionState(CodegenState):
@@ -73,7 +72,8 @@ class _PositionState(CodegenState):
         self.line = 1  # one-indexed
         self.column = 0  # zero-indexed
         self.starts: list[tuple[int, int]] = []
-        self.computed: dict[cst.CSTNode, Span] = {}
+        # by id(): a CSTNode's own __hash__ is a Python call, and the tree outlives the table's use
+        self.computed: dict[int, Span] = {}
 
     def add_indent_tokens(self) -> None:
         # Tokens are kept: the module's code generation looks at them (an empty file's newline).
@@ -96,8 +96,9 @@ class _PositionState(CodegenState):
     def after_codegen(self, node: cst.CSTNode) -> None:
         line, column = self.starts.pop()
         computed = self.computed
-        if node not in computed:  # a syntactic range, recorded inside, wins
-            computed[node] = (line, column, self.line, self.column)
+        key = id(node)
+        if key not in computed:  # a syntactic range, recorded inside, wins
+            computed[key] = (line, column, self.line, self.column)
 
     def record_syntactic_position(  # type: ignore[override]
         self,
@@ -109,26 +110,37 @@ class _PositionState(CodegenState):
         return _Syntactic(self, node, start_node, end_node)
 
 
-def positions(module: cst.Module) -> dict[cst.CSTNode, Span]:
-    """Every node's range (start line, start column, end line, end column) as ``PositionProvider``."""
-    state = _PositionState(module)
-    module._codegen(state)
-    return state.computed
+class Positions:
+    """Every node's range in one module (start line, start column, end line, end column), as
+    ``PositionProvider`` gives it: ``positions[node]``."""
 
-
-class CodeRanges(Mapping[cst.CSTNode, CodeRange]):
-    """:func:`positions` as ``PositionProvider``'s ``CodeRange`` objects, built only for the nodes
-    looked up (building one per node is a good part of the provider's cost)."""
+    __slots__ = ("module", "spans")
 
     def __init__(self, module: cst.Module) -> None:
-        self.spans = positions(module)
+        state = _PositionState(module)
+        module._codegen(state)
+        self.module = module  # keeps the nodes, and so their ids, alive
+        #: the ranges by ``id()`` of the node
+        self.spans = state.computed
+
+    def __getitem__(self, node: cst.CSTNode) -> Span:
+        return self.spans[id(node)]
+
+
+def positions(module: cst.Module) -> Positions:
+    """The range of every node of ``module``, from one cheap code generation pass."""
+    return Positions(module)
+
+
+class CodeRanges:
+    """:func:`positions` as ``PositionProvider``'s ``CodeRange`` objects (``ranges[node]``), built
+    only for the nodes looked up (building one per node is a good part of the provider's cost)."""
+
+    __slots__ = ("positions",)
+
+    def __init__(self, module: cst.Module) -> None:
+        self.positions = Positions(module)
 
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
-        line, column, end_line, end_column = self.spans[node]
+        line, column, end_line, end_column = self.positions[node]
         return CodeRange(CodePosition(line, column), CodePosition(end_line, end_column))
-
-    def __iter__(self) -> Iterator[cst.CSTNode]:
-        return iter(self.spans)
-
-    def __len__(self) -> int:
-        return len(self.spans)

@@ -21,19 +21,22 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 import libcst as cst
 
-from backfix.cst_positions import Span
+from backfix.cst_positions import Positions, Span
 
 _ABSENT = cst.MaybeSentinel.DEFAULT
 
 #: per node type, the names of the fields LibCST visits, in visiting (lexical) order.
 _FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+#: per node type that skips a field when it is None (an f-string's ``format_spec``): the orders
+#: learned so far, each with the fields it lacks, which must be None in a node it is used for.
+_PARTIAL: dict[type[cst.CSTNode], list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 
 
 class _FieldRecorder(cst.CSTVisitor):
@@ -55,25 +58,43 @@ class _FieldRecorder(cst.CSTVisitor):
 
 
 def _fields(node: cst.CSTNode) -> tuple[str, ...]:
+    """The fields of ``node`` that LibCST visits, in order, learned once per node type."""
     kind = type(node)
-    fields = _FIELDS.get(kind)
-    if fields is None:
-        recorder = _FieldRecorder()
-        node._visit_and_replace_children(recorder)
-        fields = tuple(recorder.fields)
-        # A few types skip a field that is None (an f-string's `format_spec`): learn their order
-        # from an instance where every field was visited.
-        if not any(
-            getattr(node, f.name) is None and f.name not in fields for f in dataclasses.fields(node)
-        ):
-            _FIELDS[kind] = fields
-    return fields
+    known = _FIELDS.get(kind)
+    if known is not None:
+        return known
+    for order, lacking in _PARTIAL.get(kind, ()):
+        if all(getattr(node, name) is None for name in lacking):
+            return order
+    recorder = _FieldRecorder()
+    node._visit_and_replace_children(recorder)
+    order = tuple(recorder.fields)
+    lacking = tuple(
+        name for name in _node_fields(kind) if name not in order and getattr(node, name) is None
+    )
+    if lacking:
+        _PARTIAL.setdefault(kind, []).append((order, lacking))
+    else:
+        _FIELDS[kind] = order
+    return order
+
+
+@cache
+def _node_fields(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
+    """The fields of a node type that can hold a node, by their annotations."""
+    hints = _hints(node_type)
+    return tuple(
+        f.name
+        for f in dataclasses.fields(node_type)
+        if any(issubclass(klass, cst.CSTNode) for klass in _classes(hints.get(f.name, cst.CSTNode)))
+    )
 
 
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The node's immediate children in lexical order: the same list as ``node.children``."""
     found: list[cst.CSTNode] = []
-    for name in _FIELDS.get(type(node)) or _fields(node):
+    fields = _FIELDS.get(type(node))
+    for name in _fields(node) if fields is None else fields:
         value = getattr(node, name)
         # A visited field holds a node, a sequence of nodes, None or MaybeSentinel; testing the
         # plain types first avoids `isinstance` against the CSTNode ABC, the slow part.
@@ -110,7 +131,8 @@ def _read_only_visit(self: cst.CSTNode, visitor: Any) -> Any:
     if not isinstance(visitor, cst.CSTVisitor):
         return _library_visit(self, visitor)
     if visitor.on_visit(self):
-        for name in _FIELDS.get(type(self)) or _fields(self):
+        fields = _FIELDS.get(type(self))
+        for name in _fields(self) if fields is None else fields:
             value = getattr(self, name)
             visitor.on_visit_attribute(self, name)
             if type(value) is tuple or type(value) is list:
@@ -182,18 +204,21 @@ _PLANS: dict[type[cst.CSTNode], tuple[tuple[str, bool], ...]] = {}
 
 def _plan(node: cst.CSTNode) -> tuple[tuple[str, bool], ...]:
     kind = type(node)
-    plan = _PLANS.get(kind)
-    if plan is None:
-        fields = _fields(node)
-        hints = _hints(kind)
-        plan = tuple(
-            (name, holds == _EITHER)
-            for name in fields
-            if (holds := _holds(hints.get(name, cst.CSTNode))) != _TOKENS_ONLY
-        )
-        if _FIELDS.get(kind) is fields:  # learned for every instance of the type
-            _PLANS[kind] = plan
+    fields = _fields(node)
+    plan = _plan_of(kind, fields)
+    if _FIELDS.get(kind) is fields:  # learned for every instance of the type
+        _PLANS[kind] = plan
     return plan
+
+
+@cache
+def _plan_of(kind: type[cst.CSTNode], fields: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
+    hints = _hints(kind)
+    return tuple(
+        (name, holds == _EITHER)
+        for name in fields
+        if (holds := _holds(hints.get(name, cst.CSTNode))) != _TOKENS_ONLY
+    )
 
 
 @cache
@@ -201,7 +226,7 @@ def _hints(node_type: type[cst.CSTNode]) -> dict[str, Any]:
     """The field annotations of a node type (empty where they cannot be resolved)."""
     try:
         return typing.get_type_hints(node_type)
-    except Exception:
+    except (NameError, TypeError):  # a forward reference it cannot resolve
         return {}
 
 
@@ -242,24 +267,6 @@ def _subclasses(klass: type) -> Iterator[type]:
         yield from _subclasses(sub)
 
 
-def _nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """:func:`children` less tokens, reading only the fields that can hold something else."""
-    found: list[cst.CSTNode] = []
-    plan = _PLANS.get(type(node))
-    for name, check in _plan(node) if plan is None else plan:
-        value = getattr(node, name)
-        if value is None or value is _ABSENT:
-            continue
-        if type(value) is not tuple and type(value) is not list:
-            if not (check and is_token(type(value))):
-                found.append(value)
-        elif check:
-            found.extend(item for item in value if not is_token(type(item)))
-        else:
-            found.extend(value)
-    return found
-
-
 def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     """``node.visit(visitor)`` for a visitor that only reads and ignores tokens: the same
     ``on_visit``/``on_leave`` calls in the same order for every node but tokens (:func:`is_token`),
@@ -275,11 +282,23 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
 
 def _walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     if visitor.on_visit(node):
-        for child in _nodes(node):
-            _walk(child, visitor)
+        plan = _PLANS.get(type(node))
+        # Only the fields that can hold something but a token; `check`: it may hold a token too.
+        for name, check in _plan(node) if plan is None else plan:
+            value = getattr(node, name)
+            if value is None or value is _ABSENT:
+                continue
+            if type(value) is tuple or type(value) is list:
+                for item in value:
+                    if not (check and is_token(type(item))):
+                        _walk(item, visitor)
+            elif not (check and is_token(type(value))):
+                _walk(value, visitor)
     visitor.on_leave(node)
 
 
+#: a visitor class's ``visit_<Node>`` or ``leave_<Node>`` functions, by node type, as looked up.
+_Hooks = dict[type[cst.CSTNode], Callable[[Any, Any], bool | None] | None]
 #: LibCST's visitor classes (they define a do-nothing hook for every node and attribute).
 _BASE_CLASSES = frozenset(cst.CSTVisitor.__mro__)
 
@@ -299,7 +318,39 @@ def _check_visitor(visitor_type: type[cst.CSTVisitor]) -> None:
                 raise TypeError(f"{visitor_type.__name__}.{name}: walk() does not call this hook")
 
 
-class TrackingVisitor(cst.CSTVisitor):
+class WalkVisitor(cst.CSTVisitor):
+    """A read-only visitor for :func:`walk`: the same ``visit_<Node>``/``leave_<Node>`` calls as
+    ``CSTVisitor``, dispatched through a table per class instead of a name look-up per node.
+
+    The hooks are the class's functions (a hook set on an instance is not seen).
+    """
+
+    _visits: ClassVar[_Hooks] = {}
+    _leaves: ClassVar[_Hooks] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._visits, cls._leaves = {}, {}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        """Run the node's ``visit_`` method; False: do not enter it."""
+        kind = type(node)
+        visit = self._visits.get(kind, _UNKNOWN)
+        if visit is _UNKNOWN:
+            visit = self._visits[kind] = _hook(type(self), "visit_", kind)
+        return visit is None or visit(self, node) is not False
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        """Run the node's ``leave_`` method."""
+        kind = type(original_node)
+        leave = self._leaves.get(kind, _UNKNOWN)
+        if leave is _UNKNOWN:
+            leave = self._leaves[kind] = _hook(type(self), "leave_", kind)
+        if leave is not None:
+            leave(self, original_node)
+
+
+class TrackingVisitor(WalkVisitor):
     """A visitor for :func:`walk` that records the parent of every node it enters and reads
     positions from a table (:func:`backfix.cst_positions.positions`).
 
@@ -309,25 +360,23 @@ class TrackingVisitor(cst.CSTVisitor):
     nodes ahead of it. ``positions`` can be computed once per module and shared by every pass.
     """
 
-    def __init__(self, positions: Mapping[cst.CSTNode, Span]) -> None:
+    def __init__(self, positions: Positions) -> None:
         super().__init__()
         self.positions = positions
-        self._parents: dict[cst.CSTNode, cst.CSTNode | None] = {}
+        # by id(): a CSTNode's own __hash__ is a Python call
+        self._parents: dict[int, cst.CSTNode | None] = {}
         self._path: list[cst.CSTNode] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        """Record ``node``'s parent, then run its ``visit_`` method (as ``CSTVisitor`` does)."""
+        """Record ``node``'s parent, then run its ``visit_`` method."""
         path = self._path
-        self._parents[node] = path[-1] if path else None
+        self._parents[id(node)] = path[-1] if path else None
         path.append(node)
-        visit = _hook(type(self), "visit_", type(node))
-        return visit is None or visit(self, node) is not False
+        return super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         """Run the ``leave_`` method, then step back to the parent."""
-        leave = _hook(type(self), "leave_", type(original_node))
-        if leave is not None:
-            leave(self, original_node)
+        super().on_leave(original_node)
         self._path.pop()
 
     def key(self, node: cst.CSTNode) -> Span:
@@ -336,14 +385,19 @@ class TrackingVisitor(cst.CSTVisitor):
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The node's parent, None for the module (and for a node not entered yet)."""
-        return self._parents.get(node)
+        return self._parents.get(id(node))
 
 
-@cache
+_UNKNOWN: Any = object()
+
+
 def _hook(
     visitor_type: type[cst.CSTVisitor], prefix: str, node_type: type[cst.CSTNode]
-) -> Callable[[cst.CSTVisitor, cst.CSTNode], bool | None] | None:
-    """The ``visit_<Node>``/``leave_<Node>`` function of a visitor class, looked up once."""
-    found: Callable[[cst.CSTVisitor, cst.CSTNode], bool | None] | None
-    found = getattr(visitor_type, prefix + node_type.__name__, None)
+) -> Callable[[Any, Any], bool | None] | None:
+    """The ``visit_<Node>``/``leave_<Node>`` function of a visitor class; None where it is
+    LibCST's do-nothing default."""
+    name = prefix + node_type.__name__
+    found: Callable[[Any, Any], bool | None] | None = getattr(visitor_type, name, None)
+    if found is not None and found is getattr(cst.CSTVisitor, name, None):
+        return None
     return found

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol, runtime_checkable
 
-from backfix.results import FileFacts
+from backfix.results import FileError, FileFacts
 from backfix.source import SourceFile
 
 #: folders holding build output: copies of the sources, never the project itself.
@@ -30,6 +30,10 @@ class ProjectEngine(Protocol):
 
     def facts_for(self, paths: Sequence[str]) -> dict[str, FileFacts]:
         """Facts of ``paths`` for the context's codemod; failures are reported, and left out."""
+        ...
+
+    def report_error(self, error: FileError) -> None:
+        """Add a per-file error to the run, unless the run already reported one for that file."""
         ...
 
 
@@ -101,6 +105,14 @@ class ProjectContext:
         """
         wanted = sorted(set(paths))
         return self._engine().facts_for(wanted) if wanted else {}
+
+    def report_error(self, path: str, kind: str, message: str, line: int = 0, col: int = 0) -> None:
+        """Report a file the plan could not read as a per-file error of the run (``col`` 1-based).
+
+        For files a plan reads itself (``read``): a file it cannot parse must not be skipped without
+        a word. Nothing is added when the run already reported an error for ``path``.
+        """
+        self._engine().report_error(FileError(path, line, col, kind, message))
 
     def is_package(self, folder: str) -> bool:
         """Whether ``folder`` (root-relative, ``""`` for the root) holds an ``__init__.py``."""

@@ -444,6 +444,11 @@ class _ProjectEngine:
                 _store(self.state, self.cache_id, outcome.path, fact)
         return {p: f for p in paths if (f := self.known.get(p)) is not None}
 
+    def report_error(self, error: FileError) -> None:
+        """A plan's per-file error, once per file."""
+        if not self.state.failed(error.path):
+            self.state.result.errors.append(error)
+
     def _task(self, rel: str) -> _AnalyzeTask | None:
         """The analysis of one file, or None when its facts are cached or the file already failed."""
         if self.state.failed(rel):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import sysconfig
 from pathlib import Path
+from typing import Any
 
 import libcst as cst
 import libcst._nodes.whitespace
@@ -25,6 +26,8 @@ from libcst.metadata import (
 from backfix.cst_positions import CodeRanges, positions
 from backfix.cst_walk import (
     WHITESPACE,
+    TrackingVisitor,
+    WalkVisitor,
     children,
     is_token,
     parent_map,
@@ -251,29 +254,30 @@ def test_read_only_visits_leave_transformers_alone() -> None:
 # --- positions -------------------------------------------------------------------------------------
 
 
-def _provider(module: cst.Module) -> dict[cst.CSTNode, tuple[int, int, int, int]]:
+def _same_positions(module: cst.Module) -> bool:
+    """The table holds every node's range as LibCST's provider resolves it, and nothing else."""
     ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    return {
-        node: (r.start.line, r.start.column, r.end.line, r.end.column) for node, r in ranges.items()
-    }
+    table = positions(module)
+    return len(table.spans) == len(ranges) and all(
+        table[node] == (r.start.line, r.start.column, r.end.line, r.end.column)
+        for node, r in ranges.items()
+    )
 
 
 @pytest.mark.parametrize("name", sorted(SOURCES))
 def test_positions_match_libcst(name: str) -> None:
-    module = cst.parse_module(SOURCES[name])
-    assert positions(module) == _provider(module)
+    assert _same_positions(cst.parse_module(SOURCES[name]))
 
 
 def test_positions_match_libcst_on_snapshots_and_stdlib_modules(modules: list[cst.Module]) -> None:
     for module in [*modules, *map(_stdlib, STDLIB_MODULES)]:
-        assert positions(module) == _provider(module)
+        assert _same_positions(module)
 
 
 def test_code_ranges_are_libcsts_code_ranges() -> None:
     module = cst.parse_module(SOURCES["decorated and nested"])
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     got = CodeRanges(module)
-    assert len(got) == len(expected)
     assert all(got[node] == code_range for node, code_range in expected.items())
 
 
@@ -329,6 +333,49 @@ def test_walk_visits_like_libcst_on_snapshots_and_stdlib_modules(
 ) -> None:
     for module in [*modules, *map(_stdlib, STDLIB_MODULES)]:
         assert _same_walk(module)
+
+
+class _Hooks:
+    """visit_/leave_ hooks that record their calls, one of them pruning."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.calls: list[tuple[str, int]] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.calls.append(("Name", id(node)))
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        self.calls.append(("Lambda", id(node)))
+        return False
+
+    def leave_Call(self, original_node: cst.Call) -> None:
+        self.calls.append(("Call", id(original_node)))
+
+
+class _LibCSTHooks(_Hooks, cst.CSTVisitor):
+    pass
+
+
+class _TableHooks(_Hooks, WalkVisitor):
+    pass
+
+
+class _TrackingHooks(_Hooks, TrackingVisitor):
+    def leave_Call(self, original_node: cst.Call) -> None:
+        super().leave_Call(original_node)
+        parent = self.parent(original_node)
+        assert parent is not None and any(child is original_node for child in parent.children)
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_walk_visitors_call_the_hooks_libcst_calls(name: str) -> None:
+    module = cst.parse_module(SOURCES[name] + "\nf(lambda x: g(x), h(y))\n")
+    expected = _LibCSTHooks()
+    module.visit(expected)
+    for visitor in (_TableHooks(), _TrackingHooks(positions(module))):
+        walk(module, visitor)
+        assert visitor.calls == expected.calls
 
 
 def test_walk_refuses_hooks_it_would_not_call() -> None:
