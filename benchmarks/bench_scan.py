@@ -9,7 +9,9 @@ five modules each; ``stdlib``: this interpreter's standard library; or any folde
 real application: it is only read). For each codemod, and for all of them together, the script prints
 the whole-process CPU seconds of a cold one-worker ``scan`` (``--no-cache -j 1``, the process and its
 worker), their ratio to ``libcst.parse_module`` over every Python file of the corpus in one process,
-and the scan's peak memory (the largest resident set of the scan process or its worker). Each figure
+and the scan's peak memory (the largest resident set of the scan process or its worker). A last row
+is the fixed start-up cost every row includes: the last row's scan of a folder holding one empty
+file (interpreter, imports, discovery, the plans of an empty project). Each figure
 is the median of ``--repeat`` runs (peak memory: the largest); the parse is measured in the same run,
 since timings on a shared machine drift.
 
@@ -106,12 +108,17 @@ def table(corpus: Path, files: list[Path], classes: list[type[Codemod]], repeat:
         parse_command = [sys.executable, "-c", PARSE_SCRIPT, str(listing)]
         measure(parse_command, env)  # warm-up: byte-compile what the commands import
         measure(scan_command(corpus, [c.ID for c in classes]), env)
+        empty = Path(scratch) / "empty"
+        empty.mkdir()
+        (empty / "empty.py").write_bytes(b"")
         parse_runs: list[Usage] = []
         scan_runs: list[list[Usage]] = [[] for _ in rows]
+        startup_runs: list[Usage] = []
         for _ in range(repeat):
             parse_runs.append(measure(parse_command, env))
             for index, row in enumerate(rows):
                 scan_runs[index].append(measure(scan_command(corpus, row), env))
+            startup_runs.append(measure(scan_command(empty, rows[-1]), env))
     parse = statistics.median(run.cpu for run in parse_runs)
     parse_peak = max(run.peak_mb for run in parse_runs)
     print(
@@ -124,6 +131,9 @@ def table(corpus: Path, files: list[Path], classes: list[type[Codemod]], repeat:
         label = ", ".join(row) if len(row) > 1 else row[0]
         target = "<= 1.5" if len(row) > 1 else "<= 1.0"
         print(f"{label:40} {cpu:10.2f} {cpu / parse:9.2f}x {peak:8.0f}  {target}")
+    startup = statistics.median(run.cpu for run in startup_runs)
+    label = "start-up (same scan, one empty file)"
+    print(f"{label:40} {startup:10.2f} {startup / parse:9.2f}x {'':8}  (in every row)")
 
 
 def corpus_files(corpus: Path) -> list[Path]:

@@ -15,7 +15,7 @@ units (with live nodes) under the same ids.
 from __future__ import annotations
 
 import sys
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -92,21 +92,22 @@ class Analyzer:
         in_route_path: bool,
     ) -> None:
         self.index = ModuleIndex(module, session_names)
+        self.nodes = self.index.nodes
         self.module = module
         self.path = path
         self.in_route_path = in_route_path
         self.units: list[Unit] = []
         self.sites: list[CommitSite] = []
-        self.routes = RouteLayer(self.index, module, in_route_path)
+        self.routes = RouteLayer(self.index, module, in_route_path, self.nodes)
         self.functions = self.routes.functions
         self.regions = RegionClassifier(self.index, module, self.routes)
         self.flow = UnitFlow(self.index, module)
         self.extract = ExtractionBuilder(self.index, self.routes, self._exit_path)
         self._owned: set[int] = set()
         self._exit_cache: dict[int, tuple[tuple[str, ...], cst.IndentedBlock] | None] = {}
-        self.uses_relative_imports = any(
-            isinstance(n, cst.ImportFrom) and n.relative for n in _preorder(module)
-        )
+        #: per route function, the names its body declares `global`/`nonlocal`.
+        self._declared: dict[int, set[str]] = {}
+        self.uses_relative_imports = self.nodes.relative_import
 
     def _exit_path(self, stmt: cst.If) -> tuple[str, ...]:
         """The path from an early exit ``stmt`` to its branch that stays in the route."""
@@ -118,10 +119,9 @@ class Analyzer:
 
     def _commits(self) -> list[_Commit]:
         found: list[_Commit] = []
-        for node in _preorder(self.module):
+        for node in self.nodes.calls:
             if not (
-                isinstance(node, cst.Call)
-                and isinstance(node.func, cst.Attribute)
+                isinstance(node.func, cst.Attribute)
                 and node.func.attr.value == "commit"
                 and not node.args
                 and self.index.is_session(node.func.value)
@@ -299,9 +299,18 @@ class Analyzer:
     def _function_reason(self, function: cst.FunctionDef) -> Reason:
         if not isinstance(function.body, cst.IndentedBlock):
             return Reason(R.ONE_LINE_FUNCTION, "one-line function body")
+        declared: set[str] = set()
+        generator = False
+        # One walk for both facts of the body (its own scope): a `yield`, and the names it
+        # declares `global`/`nonlocal` (for `_check_declared`).
         for node in iter_nodes(function.body, into_scopes=False):
-            if isinstance(node, (cst.Yield,)):
-                return Reason(R.GENERATOR_ROUTE, "the route is a generator (`yield`)")
+            if isinstance(node, cst.Yield):
+                generator = True
+            elif isinstance(node, (cst.Global, cst.Nonlocal)):
+                declared.update(item.name.value for item in node.names)
+        self._declared[id(function)] = declared
+        if generator:
+            return Reason(R.GENERATOR_ROUTE, "the route is a generator (`yield`)")
         return NO_REASON
 
     def _place(
@@ -614,12 +623,7 @@ class Analyzer:
 
     def _check_declared(self, unit: Unit, moved_roots: list[cst.CSTNode]) -> None:
         """The moved code must not use a name the route declares ``global``/``nonlocal``."""
-        declared = {
-            name.value
-            for node in iter_nodes(unit.function.body, into_scopes=False)
-            if isinstance(node, (cst.Global, cst.Nonlocal))
-            for name in (item.name for item in node.names)
-        }
+        declared = self._declared[id(unit.function)]  # see `_function_reason`
         for root in moved_roots:
             for node in iter_nodes(root):
                 if (
@@ -1190,10 +1194,6 @@ def _merged_ranges(entries: list[_Range]) -> list[tuple[int, int, list[cst.Call]
         else:
             merged.append((start, end, [call], lifted))
     return merged
-
-
-def _preorder(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
-    return iter_nodes(node)
 
 
 def _assigned_names(stmt: cst.BaseStatement) -> set[str]:

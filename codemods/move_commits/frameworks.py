@@ -20,8 +20,9 @@ from libcst.metadata import (
 
 from backfix.cst_positions import CodeRanges
 from backfix.cst_utils import last_name
-from backfix.cst_walk import children, parent_map, read_only_visits
+from backfix.cst_walk import children, read_only_visits
 
+from .module_nodes import walk_module
 from .scopes import resolve_scopes
 
 DEFAULT_SESSION_NAMES = ("session", "db", "db_session", "dbsession", "sess", "async_session")
@@ -152,7 +153,8 @@ class ModuleIndex:
         with read_only_visits():
             self.scopes = resolve_scopes(module)
         self._qualified: dict[int, set[str]] = {}
-        self.parents = parent_map(module)
+        self.nodes = walk_module(module)
+        self.parents = self.nodes.parents
         self.positions = CodeRanges(module)
         self.session_names = frozenset(session_names)
         self.accesses: dict[int, Access] = {}
@@ -169,6 +171,15 @@ class ModuleIndex:
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The parent node, or None for the module."""
         return self.parents.get(node)
+
+    def is_within(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
+        """Whether ``node`` is ``ancestor`` or below it."""
+        current: cst.CSTNode | None = node
+        while current is not None:
+            if current is ancestor:
+                return True
+            current = self.parents.get(current)
+        return False
 
     def line_col(self, node: cst.CSTNode) -> tuple[int, int]:
         """1-based line and 0-based column of ``node``."""

@@ -6,27 +6,26 @@ import libcst as cst
 
 from backfix.cst_utils import last_name
 
-from .frameworks import ROUTE_BASES, ROUTE_DECORATORS, ModuleIndex, iter_nodes
+from .frameworks import ROUTE_BASES, ROUTE_DECORATORS, ModuleIndex
+from .module_nodes import ModuleNodes
 
 
 class RouteLayer:
     """Which functions of one module serve requests."""
 
-    def __init__(self, index: ModuleIndex, module: cst.Module, in_route_path: bool) -> None:
+    def __init__(
+        self, index: ModuleIndex, module: cst.Module, in_route_path: bool, nodes: ModuleNodes
+    ) -> None:
         self.index = index
         self.module = module
         self.in_route_path = in_route_path
         self._has_routes: bool | None = None
-        self.functions: list[cst.FunctionDef] = [
-            n for n in iter_nodes(module) if isinstance(n, cst.FunctionDef)
-        ]
-        self.view_funcs = self._view_function_names()
+        self.functions: list[cst.FunctionDef] = nodes.functions
+        self.view_funcs = self._view_function_names(nodes.calls)
 
-    def _view_function_names(self) -> set[str]:
+    def _view_function_names(self, calls: list[cst.Call]) -> set[str]:
         names: set[str] = set()
-        for node in iter_nodes(self.module):
-            if not isinstance(node, cst.Call):
-                continue
+        for node in calls:
             callee = last_name(node.func)
             if callee not in {"add_url_rule", "add_api_route", "add_resource"}:
                 continue

@@ -111,7 +111,6 @@ class UnitFlow:
         kept_ids = {
             id(n) for split in unit.split or [] for stmt in split.kept for n in iter_nodes(stmt)
         }
-        function_ids = {id(n) for n in iter_nodes(unit.function)}
         names: list[str] = []
         for scope_owner in [unit.function.body.body[0]]:
             scope = self.index.scope_of(scope_owner)
@@ -123,7 +122,7 @@ class UnitFlow:
                 if assignment.name in names:
                     continue
                 for access in assignment.references:
-                    if id(access.node) not in function_ids:
+                    if not self.index.is_within(access.node, unit.function):
                         continue
                     if id(access.node) in kept_ids:
                         raise Unmovable(

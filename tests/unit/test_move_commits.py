@@ -231,6 +231,22 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
         (
             """
             def f():
+                try:
+                    job = Job()
+                    db.session.add(job)
+                    db.session.commit()
+                except ValueError:
+                    db.session.rollback()
+                    flash(str(job))
+                    raise
+                return jsonify(id=job.id)
+            """,
+            "the `except` handler that stays in the route reads `job`",
+            "handler-reads-moved-value",
+        ),
+        (
+            """
+            def f():
                 job = Job()
                 job.debug = str(locals())
                 db.session.commit()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import libcst as cst
 import pytest
+from backfix.builtin_codemods.move_commits import fast_scopes, scopes
 from backfix.builtin_codemods.move_commits.scopes import resolve_scopes
 from libcst.metadata import BaseAssignment, MetadataWrapper, Scope, ScopeProvider
+from libcst.metadata.scope_provider import ScopeVisitor
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -134,5 +137,43 @@ def _facts(module: cst.Module, scopes: Mapping[cst.CSTNode, Scope | None]) -> li
 def test_resolve_scopes_is_the_wrappers_scope_metadata(source: str) -> None:
     module = cst.parse_module(source)
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
-    got = resolve_scopes(module)
-    assert _facts(module, got) == _facts(module, expected)
+    assert _facts(module, fast_scopes.resolve(module)) == _facts(module, expected)
+    assert _facts(module, resolve_scopes(module)) == _facts(module, expected)
+
+
+@pytest.fixture
+def fresh_resolver() -> Iterator[None]:
+    scopes.resolver.cache_clear()
+    yield
+    scopes.resolver.cache_clear()
+
+
+def test_a_libcst_whose_internals_changed_gets_the_wrapper(
+    monkeypatch: pytest.MonkeyPatch, fresh_resolver: None
+) -> None:
+    def on_leave(self: ScopeVisitor, original_node: cst.CSTNode) -> None:
+        self.provider.set_metadata(original_node, self.scope)
+        self.scope.record_leave(original_node)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(ScopeVisitor, "on_leave", on_leave)
+    assert not fast_scopes.matches_libcst()
+    assert scopes.resolver() is scopes.wrapper_scopes
+
+
+def test_a_libcst_without_the_internals_gets_the_wrapper(
+    monkeypatch: pytest.MonkeyPatch, fresh_resolver: None
+) -> None:
+    # `fast_scopes` cannot be imported, as with a LibCST that moved what it imports.
+    monkeypatch.setitem(sys.modules, fast_scopes.__name__, None)
+    monkeypatch.delattr(sys.modules[scopes.__package__ or ""], "fast_scopes")
+    assert scopes.resolver() is scopes.wrapper_scopes
+    module = cst.parse_module(SHAPES)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
+    assert _facts(module, resolve_scopes(module)) == _facts(module, expected)
+
+
+def test_this_libcst_gets_the_fast_resolution(fresh_resolver: None) -> None:
+    # Only a check that the other tests compare the fast path: a LibCST release that changes
+    # the internals fails it, and then `fast_scopes` needs a look (the scan stays right).
+    assert fast_scopes.matches_libcst()
+    assert scopes.resolver() is fast_scopes.resolve

@@ -1,0 +1,75 @@
+"""move-commits' one walk over a module finds what separate walks over it found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from backfix.builtin_codemods.move_commits.frameworks import iter_nodes
+from backfix.builtin_codemods.move_commits.module_nodes import walk_module
+
+from backfix.cst_walk import parent_map
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: functions, calls and imports at every depth.
+SHAPES = """\
+from . import views
+from .models import db
+import os
+
+
+@bp.route("/a", methods=["POST"])
+def create():
+    def inner():
+        return helper(lambda: db.session.commit())()
+
+    class Local:
+        def method(self):
+            return [f(x) for x in g()]
+
+    from ..services import job_service
+
+    db.session.commit()
+    return inner()
+
+
+class View(MethodView):
+    decorators = [auth.login_required()]
+
+    async def post(self):
+        await db.commit()
+
+
+app.add_url_rule("/b", view_func=View.as_view("b"))
+"""
+
+
+def _sources() -> list[str]:
+    inputs = sorted((ROOT / "snapshots").glob("move-commits/*/input/**/*.py"))
+    return [SHAPES, "import os\n", *(p.read_text(encoding="utf-8") for p in inputs)]
+
+
+@pytest.mark.parametrize("source", _sources())
+def test_one_walk_finds_what_separate_walks_find(source: str) -> None:
+    module = cst.parse_module(source)
+    found = walk_module(module)
+    preorder = list(iter_nodes(module))
+    assert found.calls == [n for n in preorder if isinstance(n, cst.Call)]
+    assert found.functions == [n for n in preorder if isinstance(n, cst.FunctionDef)]
+    assert found.relative_import == any(
+        isinstance(n, cst.ImportFrom) and bool(n.relative) for n in preorder
+    )
+    expected = parent_map(module)
+    assert len(found.parents) == len(expected)
+    assert all(found.parents[node] is parent for node, parent in expected.items())
+
+
+def test_a_module_without_relative_imports() -> None:
+    found = walk_module(
+        cst.parse_module("from app import db\n\ndef f():\n    db.session.commit()\n")
+    )
+    assert not found.relative_import
+    assert [f.name.value for f in found.functions] == ["f"]
+    assert len(found.calls) == 1
