@@ -21,6 +21,7 @@ from libcst.metadata import (
 )
 
 from backfix.cst_utils import dotted
+from backfix.cst_walk import is_within
 
 from .model import DELETE, LOAD, STORE, Origin
 
@@ -59,12 +60,7 @@ class ModuleIndex:
 
     def within(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
         """Whether ``node`` is ``ancestor`` or inside it."""
-        current: cst.CSTNode | None = node
-        while current is not None:
-            if current is ancestor:
-                return True
-            current = self.parents.get(current)
-        return False
+        return is_within(node, ancestor, self.parents)
 
     def import_refs(self) -> Iterator[tuple[Origin, ImportAssignment, Ref]]:
         """Every use of every import binding, with what the binding imports."""

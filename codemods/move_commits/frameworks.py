@@ -19,11 +19,11 @@ from libcst.metadata import (
 )
 
 from backfix.cst_positions import CodeRanges
+from backfix.cst_scopes import resolve_scopes
 from backfix.cst_utils import last_name
-from backfix.cst_walk import children, read_only_visits
+from backfix.cst_walk import children, is_within, read_only_visits
 
 from .module_nodes import walk_module
-from .scopes import resolve_scopes
 
 DEFAULT_SESSION_NAMES = ("session", "db", "db_session", "dbsession", "sess", "async_session")
 DEFAULT_ROUTE_PATHS = ("routes", "routers", "views", "api", "endpoints", "handlers")
@@ -174,12 +174,7 @@ class ModuleIndex:
 
     def is_within(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
         """Whether ``node`` is ``ancestor`` or below it."""
-        current: cst.CSTNode | None = node
-        while current is not None:
-            if current is ancestor:
-                return True
-            current = self.parents.get(current)
-        return False
+        return is_within(node, ancestor, self.parents)
 
     def line_col(self, node: cst.CSTNode) -> tuple[int, int]:
         """1-based line and 0-based column of ``node``."""

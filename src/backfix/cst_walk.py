@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache, lru_cache
 from typing import Any, ClassVar
@@ -126,6 +126,19 @@ def parent_map(root: cst.CSTNode) -> dict[cst.CSTNode, cst.CSTNode]:
             parents[child] = node
         stack.extend(below)
     return parents
+
+
+def is_within(
+    node: cst.CSTNode, ancestor: cst.CSTNode, parents: Mapping[cst.CSTNode, cst.CSTNode]
+) -> bool:
+    """Whether ``node`` is ``ancestor`` or below it, following ``parents`` (a node's parent, as
+    :func:`parent_map` or ``ParentNodeProvider`` give it)."""
+    current: cst.CSTNode | None = node
+    while current is not None:
+        if current is ancestor:
+            return True
+        current = parents.get(current)
+    return False
 
 
 _library_visit = cst.CSTNode.visit

@@ -1,4 +1,4 @@
-"""LibCST's own scope analysis, run for less (``scopes.resolve_scopes`` uses it when the installed
+"""LibCST's own scope analysis, run for less (``cst_scopes.resolve_scopes`` uses it when the installed
 LibCST is the one it was written against).
 
 ``MetadataWrapper.resolve(ScopeProvider)`` runs ``ExpressionContextProvider`` and then

@@ -1,4 +1,4 @@
-"""move-commits resolves the scopes LibCST's metadata wrapper resolves, node for node."""
+"""The engine resolves the scopes LibCST's metadata wrapper resolves, node for node."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-from backfix.builtin_codemods.move_commits import fast_scopes, scopes
-from backfix.builtin_codemods.move_commits.scopes import resolve_scopes
 from libcst.metadata import BaseAssignment, MetadataWrapper, Scope, ScopeProvider
 from libcst.metadata.scope_provider import ScopeVisitor
+
+from backfix import cst_fast_scopes as fast_scopes
+from backfix import cst_scopes as scopes
+from backfix.cst_scopes import resolve_scopes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -165,7 +167,7 @@ def test_a_libcst_without_the_internals_gets_the_wrapper(
 ) -> None:
     # `fast_scopes` cannot be imported, as with a LibCST that moved what it imports.
     monkeypatch.setitem(sys.modules, fast_scopes.__name__, None)
-    monkeypatch.delattr(sys.modules[scopes.__package__ or ""], "fast_scopes")
+    monkeypatch.delattr(sys.modules[scopes.__package__ or ""], "cst_fast_scopes")
     assert scopes.resolver() is scopes.wrapper_scopes
     module = cst.parse_module(SHAPES)
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)

@@ -1,6 +1,6 @@
 """LibCST scope metadata of a module, resolved the cheap way when the installed LibCST allows it.
 
-``fast_scopes`` runs LibCST's own scope analysis without the metadata wrapper's idle walks and with
+``cst_fast_scopes`` runs LibCST's own scope analysis without the metadata wrapper's idle walks and with
 cached visitor callbacks; it leans on LibCST internals (a provider's ``_computed``, the scope
 visitor's ``_ASSIGNMENT_LIKE_NODES``, what ``visit_Module`` and the visitor callbacks do). LibCST is
 not pinned to one version, so the first resolution checks those internals once; when one is
@@ -28,14 +28,14 @@ def wrapper_scopes(module: cst.Module) -> Mapping[cst.CSTNode, Scope | None]:
 def resolver() -> Resolver:
     """The fast resolution when this LibCST's internals are the expected ones, else the wrapper."""
     try:
-        from . import fast_scopes
+        from backfix import cst_fast_scopes
     except (ImportError, AttributeError):
         return wrapper_scopes
     try:
-        supported = fast_scopes.matches_libcst()
+        supported = cst_fast_scopes.matches_libcst()
     except (AttributeError, TypeError):
         supported = False
-    return fast_scopes.resolve if supported else wrapper_scopes
+    return cst_fast_scopes.resolve if supported else wrapper_scopes
 
 
 def resolve_scopes(module: cst.Module) -> Mapping[cst.CSTNode, Scope | None]:
