@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import libcst as cst
-from libcst.metadata import ParentNodeProvider, PositionProvider
 
 
 def dotted(node: cst.CSTNode | None) -> str:
@@ -37,21 +36,6 @@ def last_name(node: cst.CSTNode | None, *, through_subscript: bool = True) -> st
     if isinstance(node, cst.Subscript) and through_subscript:
         return last_name(node.value)
     return ""
-
-
-class PositionedVisitor(cst.CSTVisitor):
-    """A visitor that knows where each node is and what contains it (run it through a wrapper)."""
-
-    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
-
-    def key(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
-        """The node's source range: start line, start column, end line, end column."""
-        pos = self.get_metadata(PositionProvider, node)
-        return (pos.start.line, pos.start.column, pos.end.line, pos.end.column)
-
-    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        """The node's parent, None for the module."""
-        return self.get_metadata(ParentNodeProvider, node, None)
 
 
 def single_assignment(

@@ -113,26 +113,11 @@ def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
     return found
 
 
-def parent_map(root: cst.CSTNode) -> dict[cst.CSTNode, cst.CSTNode]:
-    """Every node under ``root`` mapped to its parent: what LibCST's ``ParentNodeProvider``
-    resolves, from one cheap walk (the provider visits every node and then rebuilds each one
-    once more for its ``children``)."""
-    parents: dict[cst.CSTNode, cst.CSTNode] = {}
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        below = children(node)
-        for child in below:
-            parents[child] = node
-        stack.extend(below)
-    return parents
-
-
 def is_within(
     node: cst.CSTNode, ancestor: cst.CSTNode, parents: Mapping[cst.CSTNode, cst.CSTNode]
 ) -> bool:
     """Whether ``node`` is ``ancestor`` or below it, following ``parents`` (a node's parent, as
-    :func:`parent_map` or ``ParentNodeProvider`` give it)."""
+    ``ParentNodeProvider`` or a walk over :func:`children` give it)."""
     current: cst.CSTNode | None = node
     while current is not None:
         if current is ancestor:

@@ -16,7 +16,6 @@ from libcst.metadata import (
     BaseAssignment,
     ExpressionContextProvider,
     MetadataWrapper,
-    ParentNodeProvider,
     PositionProvider,
     QualifiedNameProvider,
     Scope,
@@ -31,7 +30,6 @@ from backfix.cst_walk import (
     WalkVisitor,
     children,
     is_token,
-    parent_map,
     read_only_visits,
     walk,
 )
@@ -123,14 +121,6 @@ def test_children_are_libcsts_children(modules: list[cst.Module]) -> None:
             got = children(node)
             assert len(got) == len(expected), type(node).__name__
             assert all(a is b for a, b in zip(got, expected, strict=True)), type(node).__name__
-
-
-def test_parent_map_is_libcsts_parents(modules: list[cst.Module]) -> None:
-    for module in modules:
-        expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ParentNodeProvider)
-        got = parent_map(module)
-        assert len(got) == len(expected)
-        assert all(got[node] is parent for node, parent in expected.items())
 
 
 def _describe(scope: Scope | None) -> tuple[object, ...]:
@@ -379,8 +369,6 @@ def test_walks_fall_back_to_libcsts_own_when_its_internals_change() -> None:
             assert not cst_walk.trusted()
             for node in _nodes(module):
                 assert children(node) == list(node.children)
-            expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ParentNodeProvider)
-            assert parent_map(module) == dict(expected)
             assert _same_walk(module)
             with read_only_visits():
                 assert cst.CSTNode.visit is library_visit

@@ -8,8 +8,7 @@ import libcst as cst
 import pytest
 from backfix.builtin_codemods.move_commits.frameworks import iter_nodes
 from backfix.builtin_codemods.move_commits.module_nodes import walk_module
-
-from backfix.cst_walk import parent_map
+from libcst.metadata import MetadataWrapper, ParentNodeProvider
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,7 +60,7 @@ def test_one_walk_finds_what_separate_walks_find(source: str) -> None:
     assert found.relative_import == any(
         isinstance(n, cst.ImportFrom) and bool(n.relative) for n in preorder
     )
-    expected = parent_map(module)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ParentNodeProvider)
     assert len(found.parents) == len(expected)
     assert all(found.parents[node] is parent for node, parent in expected.items())
 
