@@ -26,22 +26,13 @@ from libcst.metadata import ExpressionContext, ExpressionContextProvider, Scope,
 from libcst.metadata.expression_context_provider import ExpressionContextVisitor
 from libcst.metadata.scope_provider import _ASSIGNMENT_LIKE_NODES, ScopeVisitor
 
+from backfix.cst_walk import with_subclasses
+
 _Callback = Callable[[cst.CSTNode], object]
 
 
-def _with_subclasses(kinds: tuple[type[cst.CSTNode], ...]) -> frozenset[type[cst.CSTNode]]:
-    found: set[type[cst.CSTNode]] = set()
-    stack = list(kinds)
-    while stack:
-        kind = stack.pop()
-        if kind not in found:
-            found.add(kind)
-            stack.extend(kind.__subclasses__())
-    return frozenset(found)
-
-
 #: the node types ``isinstance(node, _ASSIGNMENT_LIKE_NODES)`` accepts.
-_ASSIGNMENT_LIKE = _with_subclasses(_ASSIGNMENT_LIKE_NODES)
+_ASSIGNMENT_LIKE = with_subclasses(*_ASSIGNMENT_LIKE_NODES)
 
 
 def _is_stub(callback: object) -> bool:

@@ -263,15 +263,20 @@ def _class_holds(klass: type) -> int | None:
     """Whether the class and all its subclasses are tokens (None: not a node at all)."""
     if not issubclass(klass, cst.CSTNode):
         return None
-    kinds = {is_token(sub) for sub in _subclasses(klass)}
+    kinds = {is_token(sub) for sub in with_subclasses(klass)}
     return _EITHER if len(kinds) > 1 else _TOKENS_ONLY if kinds.pop() else _NO_TOKENS
 
 
-def _subclasses(klass: type) -> Iterator[type]:
-    yield klass
-    sub: type
-    for sub in klass.__subclasses__():
-        yield from _subclasses(sub)
+def with_subclasses(*kinds: type) -> frozenset[type]:
+    """``kinds`` and every class derived from them."""
+    found: set[type] = set()
+    stack = list(kinds)
+    while stack:
+        kind = stack.pop()
+        if kind not in found:
+            found.add(kind)
+            stack.extend(kind.__subclasses__())
+    return frozenset(found)
 
 
 def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:

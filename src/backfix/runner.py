@@ -437,15 +437,14 @@ class _ProjectEngine:
         pool = Pool(_analyze, _analyze_crashed, self.state.jobs, "analyze", None)
         for outcome in pool.run(tasks):
             for error in outcome.errors:
-                if not self.state.failed(error.path):
-                    self.state.result.errors.append(error)
+                self.report_error(error)
             for _, fact in outcome.facts:
                 self.known[outcome.path] = fact
                 _store(self.state, self.cache_id, outcome.path, fact)
         return {p: f for p in paths if (f := self.known.get(p)) is not None}
 
     def report_error(self, error: FileError) -> None:
-        """A plan's per-file error, once per file."""
+        """A per-file error of the plan's analyses or of the plan itself, once per file."""
         if not self.state.failed(error.path):
             self.state.result.errors.append(error)
 
