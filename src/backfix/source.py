@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from backfix.cst_parse import parse_module
+
 _CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
 
@@ -140,7 +142,7 @@ def parse_cst(raw: bytes) -> cst.Module:
     """Parse bytes with LibCST, turning every failure into a SourceError with a position."""
     decode_source(raw)
     try:
-        return cst.parse_module(raw)
+        return parse_module(raw)
     except cst.ParserSyntaxError as exc:
         if _python_parses(raw):
             raise SourceError(
