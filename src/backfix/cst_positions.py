@@ -244,9 +244,23 @@ def exact() -> bool:
     )
 
 
+#: the table :func:`positions` computed last (a one-item list), and so the module it is for.
+_LAST: list[Positions] = []
+
+
 def positions(module: cst.Module) -> Positions:
-    """The range of every node of ``module``, from one cheap code generation pass."""
-    return Positions(module)
+    """The range of every node of ``module``, from one cheap code generation pass.
+
+    The table is computed once per module: the codemods analysing one file one after the other
+    (each asks for the positions of the same ``SourceFile.module``) share it. Only the last table
+    is kept, so a worker holds no more than the file it is on; nodes are immutable, so a table
+    never goes stale.
+    """
+    if _LAST and _LAST[0].module is module:
+        return _LAST[0]
+    table = Positions(module)
+    _LAST[:] = [table]
+    return table
 
 
 class CodeRanges:
@@ -256,7 +270,7 @@ class CodeRanges:
     __slots__ = ("positions",)
 
     def __init__(self, module: cst.Module) -> None:
-        self.positions = Positions(module)
+        self.positions = positions(module)
 
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
         line, column, end_line, end_column = self.positions[node]

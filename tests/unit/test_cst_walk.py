@@ -242,6 +242,20 @@ def test_code_ranges_are_libcsts_code_ranges() -> None:
     assert all(got[node] == code_range for node, code_range in expected.items())
 
 
+def test_codemods_analysing_one_module_share_its_positions() -> None:
+    first = cst.parse_module(SOURCES["decorated and nested"])
+    second = cst.parse_module(SOURCES["decorated and nested"])
+    table = positions(first)
+    assert positions(first) is table
+    assert CodeRanges(first).positions is table
+    other = positions(second)
+    assert other is not table
+    assert other.spans.keys().isdisjoint(table.spans.keys())
+    again = positions(first)  # only the last table is kept: computed anew, the same ranges
+    assert again is not table
+    assert [again[node] for node in _nodes(first)] == [table[node] for node in _nodes(first)]
+
+
 # --- the walk that skips tokens --------------------------------------------------------------------
 
 
