@@ -70,6 +70,15 @@ BROKEN = {
 }
 
 
+@pytest.fixture(autouse=True)
+def fresh_check() -> Iterator[None]:
+    """The once-per-process check made anew: a test elsewhere in the process may have made it
+    while ``libcst.parse_module`` was replaced."""
+    cst_parse.skips_validation.cache_clear()
+    yield
+    cst_parse.skips_validation.cache_clear()
+
+
 @pytest.fixture
 def fallback(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A LibCST whose ``CSTNode.__post_init__`` does more than validate."""
