@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import libcst as cst
@@ -49,6 +49,7 @@ from .analyze import scan
 from .model import FileEdits, ModuleFacts
 from .plan import PlanRequest, plan_project
 from .rewrite import rewrite_module
+from .tree_facts import TreeFacts, read_tree_facts, source_tree
 
 MODES = ("auto", "sync", "async")
 #: what makes a file worth a full scan: a query, an async session, a dependency, an engine.
@@ -76,7 +77,7 @@ class AsyncQueriesOptions(CodemodOptions):
     async_url: bool = option(False, help="Engine URLs the tool cannot read name an async driver.")
 
 
-class AsyncQueries(Codemod[ModuleFacts, FileEdits]):
+class AsyncQueries(Codemod[ModuleFacts | TreeFacts, FileEdits]):
     """Legacy ``Query`` → 2.0 ``select()``; sync, async, or chosen per file (``auto``)."""
 
     SUMMARY = "Rewrite legacy SQLAlchemy Query calls to 2.0 select(), sync or async (with await propagation)"
@@ -107,20 +108,29 @@ class AsyncQueries(Codemod[ModuleFacts, FileEdits]):
         super().__init__(options)
         self.session_names: list[str] = list(self.options.session_names)
 
-    def analyze(self, source: SourceFile) -> FileFacts[ModuleFacts]:
-        """Find legacy chains, unawaited AsyncSession calls, functions and calls of one file."""
+    def analyze(self, source: SourceFile) -> FileFacts[ModuleFacts | TreeFacts]:
+        """Find legacy chains, unawaited AsyncSession calls, functions and calls of one file.
+
+        Also what the plan reads from the file's `ast` tree (models, relationship accesses), so
+        that it is computed here, in the pool, and cached rather than parsed again by the plan.
+        """
         if not self.session_names and not _RELEVANT.search(source.raw):
             # No query, no async session in sight: the plan scans it lazily if propagation needs it.
-            return FileFacts(source.path, (), None)
-        return self.analyze_for_plan(source)
+            return FileFacts(source.path, (), _tree_facts(source))
+        result, _ = scan(source.path, source.module, source.text, self.session_names)
+        return FileFacts(source.path, (), replace(result.facts, tree=_tree_facts(source)))
 
-    def analyze_for_plan(self, source: SourceFile) -> FileFacts:
-        """The full facts of one file, also when it looks irrelevant: its functions may be callers."""
+    def analyze_for_plan(self, source: SourceFile) -> FileFacts[ModuleFacts]:
+        """The full facts of one file, also when it looks irrelevant: its functions may be callers.
+
+        Without what ``analyze`` reads from the `ast` tree: the plan asks for these files after it
+        has read the project's mappings.
+        """
         result, _ = scan(source.path, source.module, source.text, self.session_names)
         return FileFacts(source.path, (), result.facts)
 
     def plan(
-        self, facts: Sequence[FileFacts[ModuleFacts]], project: ProjectContext
+        self, facts: Sequence[FileFacts[ModuleFacts | TreeFacts]], project: ProjectContext
     ) -> Plan[FileEdits]:
         """Pick modes, propagate `async` across the project, settle manual reviews."""
         request = PlanRequest(
@@ -140,3 +150,7 @@ class AsyncQueries(Codemod[ModuleFacts, FileEdits]):
         return rewrite_module(
             source.path, source.module, source.text, self.session_names, edits, root, first_party
         )
+
+
+def _tree_facts(source: SourceFile) -> TreeFacts:
+    return read_tree_facts(source.raw, source.path, source_tree(source))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .chains import BUILDERS, TERMINALS
@@ -36,37 +36,35 @@ class Site:
     source: tuple[int, int, int, int] | None = None
 
 
-def relationships(tree: ast.Module) -> dict[str, set[str]]:
-    """Relationship attribute → its ``lazy=`` values, from ``relationship()`` and ``backref()``."""
-    found: dict[str, set[str]] = {}
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.ClassDef):
+def add_relationships(cls: ast.ClassDef, found: dict[str, set[str]]) -> None:
+    """Add a class body's relationship attributes → their ``lazy=`` values to ``found``.
+
+    From ``relationship()`` and the ``backref()`` it creates on the other class.
+    """
+    for stmt in cls.body:
+        target: ast.expr | None = None
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+        elif isinstance(stmt, ast.AnnAssign):
+            target = stmt.target
+        value = getattr(stmt, "value", None)
+        if not (
+            isinstance(target, ast.Name)
+            and isinstance(value, ast.Call)
+            and _callee(value) == "relationship"
+        ):
             continue
-        for stmt in node.body:
-            target: ast.expr | None = None
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-                target = stmt.targets[0]
-            elif isinstance(stmt, ast.AnnAssign):
-                target = stmt.target
-            value = getattr(stmt, "value", None)
-            if not (
-                isinstance(target, ast.Name)
-                and isinstance(value, ast.Call)
-                and _callee(value) == "relationship"
+        found.setdefault(target.id, set()).add(lazy_mode(value))
+        for keyword in value.keywords:
+            backref = keyword.value
+            if (
+                keyword.arg == "backref"
+                and isinstance(backref, ast.Call)
+                and backref.args
+                and isinstance(backref.args[0], ast.Constant)
+                and isinstance(backref.args[0].value, str)
             ):
-                continue
-            found.setdefault(target.id, set()).add(lazy_mode(value))
-            for keyword in value.keywords:
-                backref = keyword.value
-                if (
-                    keyword.arg == "backref"
-                    and isinstance(backref, ast.Call)
-                    and backref.args
-                    and isinstance(backref.args[0], ast.Constant)
-                    and isinstance(backref.args[0].value, str)
-                ):
-                    found.setdefault(backref.args[0].value, set()).add(lazy_mode(backref))
-    return found
+                found.setdefault(backref.args[0].value, set()).add(lazy_mode(backref))
 
 
 def _callee(call: ast.Call) -> str:
@@ -118,12 +116,15 @@ def _own_nodes(func: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST
                 stack.append(child)
 
 
-def _instance_access(node: ast.AST, names: set[str]) -> ast.Attribute | None:
-    """``obj.rel`` (a load on an instance, not ``Model.rel`` on the class), ``get_user().rel`` too."""
+def _instance_access(node: ast.AST, names: set[str] | None) -> ast.Attribute | None:
+    """``obj.rel`` (a load on an instance, not ``Model.rel`` on the class), ``get_user().rel`` too.
+
+    ``rel`` is one of ``names``, or anything when ``names`` is None.
+    """
     if (
         isinstance(node, ast.Attribute)
         and isinstance(node.ctx, ast.Load)
-        and node.attr in names
+        and (names is None or node.attr in names)
         and isinstance(node.value, (ast.Name, ast.Attribute, ast.Call))
     ):
         if isinstance(node.value, ast.Call):
@@ -179,14 +180,27 @@ def _binding(
     return (value.lineno, value.col_offset, value.end_lineno, value.end_col_offset)
 
 
-def dynamic_queries(tree: ast.Module, dynamic: set[str]) -> list[Site]:
-    """``obj.rel.filter(...)...`` on ``lazy="dynamic"`` relationships (legacy AppenderQuery)."""
+#: the methods of a relationship's AppenderQuery that run or build a legacy query
+_QUERY_METHODS = BUILDERS | TERMINALS
+
+
+def method_accesses(tree: ast.Module) -> list[Site]:
+    """``obj.attr.<query method>`` on instances, whatever ``attr`` is, in source order.
+
+    The worker that analyses a file computes them (it does not know the project's relationships);
+    :func:`dynamic_queries` keeps those on dynamic relationships.
+    """
     found: list[Site] = []
     for qual, func in _functions(tree):
         for node in _own_nodes(func):
-            if not (isinstance(node, ast.Attribute) and node.attr in BUILDERS | TERMINALS):
+            if not (isinstance(node, ast.Attribute) and node.attr in _QUERY_METHODS):
                 continue
-            access = _instance_access(node.value, dynamic)
+            access = _instance_access(node.value, None)
             if access is not None:
                 found.append(Site(access.lineno, access.col_offset, qual, access.attr, node.attr))
     return sorted(found, key=lambda s: (s.line, s.col))
+
+
+def dynamic_queries(accesses: Iterable[Site], dynamic: set[str]) -> list[Site]:
+    """``obj.rel.filter(...)...`` on ``lazy="dynamic"`` relationships (legacy AppenderQuery)."""
+    return [site for site in accesses if site.attr in dynamic]

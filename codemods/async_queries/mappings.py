@@ -17,8 +17,9 @@ from __future__ import annotations
 import ast
 import sys
 import warnings
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import lazy
@@ -70,6 +71,23 @@ class Mappings:
     session_query_class: list[str] = field(default_factory=list)
     #: backref target class → (joined, collection?) created on it by another class's relationship
     backref_joined: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
+
+    def add(self, file: FileMappings) -> None:
+        """Merge one module's mappings, read after the modules already added."""
+        found = file.found
+        for name, modes in found.relationships.items():
+            self.relationships.setdefault(name, set()).update(modes)
+        for name, classes in found.classes.items():
+            # copies: a late ``query_class`` below must not change the facts a worker returned
+            self.classes.setdefault(name, []).extend(_copy(c) for c in classes)
+        for name, joined in found.backref_joined.items():
+            self.backref_joined.setdefault(name, []).extend(joined)
+        self.fsa_query_class += found.fsa_query_class
+        self.model_query_class += found.model_query_class
+        self.session_query_class += found.session_query_class
+        for owner, query_class in file.late:
+            for cls in self.classes.get(owner, []):
+                cls.query_class = query_class
 
     def _lineage(self, name: str) -> Iterable[MappedClass]:
         """The classes called ``name`` and all their bases known by name, each once."""
@@ -150,6 +168,10 @@ class Mappings:
         return frozenset(eager)
 
 
+def _copy(cls: MappedClass) -> MappedClass:
+    return replace(cls, joined=list(cls.joined), lazy=set(cls.lazy))
+
+
 def _last(node: ast.expr) -> str:
     if isinstance(node, ast.Name):
         return node.id
@@ -192,13 +214,17 @@ def _relationship_target(call: ast.Call) -> str:
     return _last(call.args[0]) if call.args else ""
 
 
-def _class_body(cls: ast.ClassDef, info: MappedClass, mappings: Mappings) -> None:
-    """What a class body says about the mapping: table, query class, relationships, truthiness."""
+def _class_body(cls: ast.ClassDef, info: MappedClass, mappings: Mappings, settings: bool) -> None:
+    """What a class body says about the mapping: table, query class, relationships, truthiness.
+
+    ``settings``: the module may spell ``query_class`` (see ``_spells_settings``).
+    """
     for stmt in cls.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             info.truthiness = info.truthiness or stmt.name in {"__bool__", "__len__"}
             info.table = info.table or stmt.name == "__tablename__"  # a declared_attr
-            _method_query_class(stmt, info)
+            if settings:
+                _method_query_class(stmt, info)
             continue
         targets: list[ast.expr] = []
         annotation: ast.expr | None = None
@@ -298,8 +324,13 @@ def _module_call(call: ast.Call, path: str, mappings: Mappings) -> None:
             )
 
 
-def _attribute_assign(stmt: ast.Assign, path: str, mappings: Mappings) -> None:
-    """``db.Model.query_class = X`` / ``Model.query_class = X`` outside a class body."""
+def _attribute_assign(stmt: ast.Assign, path: str, mappings: Mappings) -> list[tuple[str, str]]:
+    """``db.Model.query_class = X`` / ``Model.query_class = X`` outside a class body.
+
+    ``db.Model``'s is a project-wide setting; another owner's is returned as (owner, X), to be
+    applied to the classes of that name known once the module is read (see ``Mappings.add``).
+    """
+    late: list[tuple[str, str]] = []
     for target in stmt.targets:
         if (
             isinstance(target, ast.Attribute)
@@ -312,17 +343,55 @@ def _attribute_assign(stmt: ast.Assign, path: str, mappings: Mappings) -> None:
                     f"`{ast.unparse(target)} = {_last(stmt.value)}` at {_where(path, stmt)}"
                 )
             else:
-                for cls in mappings.classes.get(owner, []):
-                    cls.query_class = _last(stmt.value)
+                late.append((owner, _last(stmt.value)))
+    return late
 
 
-def read_file(tree: ast.Module, path: str, mappings: Mappings) -> None:
-    """Add one module's classes and project-wide query settings."""
-    for name, modes in lazy.relationships(tree).items():
-        mappings.relationships.setdefault(name, set()).update(modes)
-    late: list[ast.Assign] = []
-    for node in ast.walk(tree):
+@dataclass
+class FileMappings:
+    """What one module adds to the project's mappings, kept per file so the worker that analyses
+    the file can read it from its own parse, and the plan merges the files in project order."""
+
+    #: the module's own classes, query settings, backrefs and relationships
+    found: Mappings
+    #: ``Owner.query_class = X`` outside class bodies: (owner, X) for the classes known by then
+    late: tuple[tuple[str, str], ...] = ()
+
+
+#: outside class attributes, a module changes the mappings only through keyword arguments and
+#: attributes of these names (``SQLAlchemy(query_class=...)``, ``cls.query_class = ...``)
+_SETTINGS = (b"query_class", b"query_cls", b"model_class", b"session_options")
+#: the nodes whose lists hold statements
+_BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def _spells_settings(raw: bytes) -> bool:
+    """Whether ``raw`` may name a query setting (identifiers are NFKC-normalised: only an ASCII
+    file surely spells them as they are read)."""
+    return not raw.isascii() or any(word in raw for word in _SETTINGS)
+
+
+def _statements(tree: ast.Module) -> Iterator[ast.AST]:
+    """The statements of ``tree`` (and the module), in ``ast.walk``'s order (expressions hold none)."""
+    todo: deque[ast.AST] = deque([tree])
+    while todo:
+        node = todo.popleft()
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                todo.extend(item for item in value if isinstance(item, _BLOCKS))
+        yield node
+
+
+def file_mappings(tree: ast.Module, path: str, raw: bytes) -> FileMappings:
+    """One module's classes and project-wide query settings (``raw``: the module's bytes)."""
+    mappings = Mappings()
+    late: list[tuple[str, str]] = []
+    settings = _spells_settings(raw)
+    # Without a setting's name, only the classes matter, and those are statements.
+    for node in ast.walk(tree) if settings else _statements(tree):
         if isinstance(node, ast.ClassDef):
+            lazy.add_relationships(node, mappings.relationships)
             bases = tuple(_last(b) for b in node.bases)
             table = any(k.arg == "table" and _is_true(k.value) for k in node.keywords)  # SQLModel
             info = MappedClass(
@@ -332,14 +401,13 @@ def read_file(tree: ast.Module, path: str, mappings: Mappings) -> None:
                 table=table,
                 is_query=bool(DEFAULT_QUERY_CLASSES & set(bases)),
             )
-            _class_body(node, info, mappings)
+            _class_body(node, info, mappings, settings)
             mappings.classes.setdefault(node.name, []).append(info)
         elif isinstance(node, ast.Call):
             _module_call(node, path, mappings)
         elif isinstance(node, ast.Assign):
-            late.append(node)
-    for stmt in late:
-        _attribute_assign(stmt, path, mappings)
+            late += _attribute_assign(node, path, mappings)
+    return FileMappings(mappings, tuple(late))
 
 
 #: how a plan reports a file it cannot parse: ``ProjectContext.report_error``
@@ -347,6 +415,32 @@ ReportError = Callable[[str, str, str, int, int], None]
 _UNKNOWN_MAPPINGS = (
     "async-queries does not know the models, query classes and relationships it defines"
 )
+
+
+@dataclass(frozen=True)
+class ParseFailure:
+    """Why `ast` cannot parse a file: what the plan reports, with what it then does not know."""
+
+    kind: str
+    what: str  # "Python 3.x cannot parse this file (...)"
+    line: int
+    col: int  # 1-based, 0 when unknown
+
+    def report(self, path: str, report: ReportError | None, unknown: str) -> None:
+        """Report the failure as a per-file error saying what the plan does not know (``unknown``)."""
+        if report is not None:
+            report(path, self.kind, f"{self.what}, so {unknown}", self.line, self.col)
+
+
+def parse(raw: bytes) -> ast.Module | ParseFailure:
+    """``raw``'s `ast` tree, or why it cannot be parsed."""
+    try:
+        # invalid escapes: the engine's own parse of the file warns, not this one
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(raw)
+    except (SyntaxError, ValueError, RecursionError) as exc:
+        return _parse_failure(exc)
 
 
 def parse_or_report(
@@ -357,43 +451,67 @@ def parse_or_report(
     ``unknown`` says what the plan then does not know about the file: the run says so rather than
     planning as if the file were not there.
     """
-    try:
-        # invalid escapes: the engine's own parse of the file warns, not this one
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(raw)
-    except (SyntaxError, ValueError, RecursionError) as exc:
-        if report is not None:
-            report(path, *_parse_problem(exc, unknown))
+    tree = parse(raw)
+    if isinstance(tree, ParseFailure):
+        tree.report(path, report, unknown)
         return None
+    return tree
 
 
-def _parse_problem(exc: Exception, unknown: str) -> tuple[str, str, int, int]:
+def _parse_failure(exc: Exception) -> ParseFailure:
     """Kind, message, line and 1-based column of a failed `ast.parse`."""
     python = f"Python {sys.version_info.major}.{sys.version_info.minor}"
     if isinstance(exc, SyntaxError):
         line = exc.lineno or 0
-        message = f"{python} cannot parse this file ({exc.msg}), so {unknown}"
-        return "syntax-error", message, line, (exc.offset or 0) if line else 0
+        what = f"{python} cannot parse this file ({exc.msg})"
+        return ParseFailure("syntax-error", what, line, (exc.offset or 0) if line else 0)
     if isinstance(exc, RecursionError):
-        return "too-deep", f"too deeply nested to parse, so {unknown}", 0, 0
-    return "syntax-error", f"{python} cannot parse this file ({exc}), so {unknown}", 0, 0
+        return ParseFailure("too-deep", "too deeply nested to parse", 0, 0)
+    return ParseFailure("syntax-error", f"{python} cannot parse this file ({exc})", 0, 0)
 
 
-def read_mappings(root: str, files: Iterable[str], report: ReportError | None = None) -> Mappings:
+def may_define(raw: bytes) -> bool:
+    """Whether a file may define models or query settings: only those are parsed for mappings."""
+    return len(raw) <= _MAX_BYTES and any(marker in raw for marker in _MARKERS)
+
+
+#: one file's contribution to the mappings: None when it cannot define any (see ``may_define``)
+FileRead = FileMappings | ParseFailure | None
+
+
+def read_file(raw: bytes, path: str) -> FileRead:
+    """What one file adds to the mappings (None: nothing), or why it cannot be parsed."""
+    if not may_define(raw):
+        return None
+    tree = parse(raw)
+    return tree if isinstance(tree, ParseFailure) else file_mappings(tree, path, raw)
+
+
+def read_mappings(
+    root: str,
+    files: Iterable[str],
+    report: ReportError | None = None,
+    known: Mapping[str, FileRead] | None = None,
+) -> Mappings:
     """One cheap pass over the project's text; only files that may define models are parsed.
 
-    A file that cannot be parsed is reported through ``report`` (see :func:`parse_or_report`).
+    ``known`` holds what the analysis already read from some files (see ``read_file``); the others
+    are read from disk. A file that cannot be parsed is reported through ``report`` (see
+    :func:`parse_or_report`).
     """
+    known = known or {}
     mappings = Mappings()
     for rel in files:
-        try:
-            raw = Path(root, rel).read_bytes()
-        except OSError:
-            continue
-        if len(raw) > _MAX_BYTES or not any(marker in raw for marker in _MARKERS):
-            continue
-        tree = parse_or_report(raw, rel, report, _UNKNOWN_MAPPINGS)
-        if tree is not None:
-            read_file(tree, rel, mappings)
+        if rel in known:
+            found = known[rel]
+        else:
+            try:
+                raw = Path(root, rel).read_bytes()
+            except OSError:
+                continue
+            found = read_file(raw, rel)
+        if isinstance(found, ParseFailure):
+            found.report(rel, report, _UNKNOWN_MAPPINGS)
+        elif found is not None:
+            mappings.add(found)
     return mappings

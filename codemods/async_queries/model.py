@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .plumbing_analyze import PlumbingFacts
+    from .tree_facts import TreeFacts
 
 #: a node's source range: start line, start column, end line, end column.
 Key = tuple[int, int, int, int]
@@ -117,6 +118,7 @@ class ModuleFacts:
     async_markers: bool = False  # create_async_engine / async_sessionmaker / AsyncSession
     sync_markers: bool = False  # create_engine / sessionmaker / Session(...)
     plumbing: PlumbingFacts | None = None  # engines, factories, dependencies, table creation
+    tree: TreeFacts | None = None  # what the plan reads from the `ast` tree (the run's own files)
 
 
 @dataclass(frozen=True)

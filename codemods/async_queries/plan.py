@@ -41,6 +41,7 @@ from .model import (
 from .plumbing_analyze import P_DEP, P_ENGINE, P_FACTORY
 from .plumbing_plan import PlumbingOptions, PlumbingPlan, PlumbingPlanner, is_test
 from .targets import plumbing_options, project_versions, target_of
+from .tree_facts import TreeFacts, read_tree_facts
 
 FuncRef = tuple[str, str]  # (module, qualified name)
 _MAX_EXTRA_BYTES = 1_000_000
@@ -202,8 +203,11 @@ class Planner:
         target: Target | None = None,
         plumbing: PlumbingOptions | None = None,
         report_error: ReportError | None = None,
+        trees: Mapping[str, TreeFacts] | None = None,
     ) -> None:
         self.dynamic_paths = set(dynamic_paths) | {m.path for m in modules}
+        #: what the analysis read from the `ast` tree of the run's files (the others are parsed here)
+        self.trees = trees or {}
         self.models = models
         self.read = read
         self.report_error = report_error
@@ -638,16 +642,13 @@ class Planner:
                 quals.setdefault(facts.path, set()).add(qual)
         paths = sorted(self.dynamic_paths | set(quals)) if rels else []
         for path in paths:
-            raw = self.read(path)
-            if raw is None:
-                continue
-            tree = parse_or_report(raw, path, self.report_error, _UNCHECKED_RELATIONSHIPS)
+            tree = self._tree_facts(path)
             if tree is None:
                 continue
             ordinals: dict[tuple[str, str], int] = {}
             sites: list[tuple[lazy.Site, str, tuple[str, str]]] = []
             if dynamic and path in self.dynamic_paths:
-                for site in lazy.dynamic_queries(tree, dynamic):
+                for site in lazy.dynamic_queries(tree.accesses, dynamic):
                     sites.append(
                         (
                             site,
@@ -661,20 +662,7 @@ class Planner:
                         )
                     )
             if path in quals and lazy_names:
-                quiet = lazy.silenced(raw.decode("utf-8", "replace"))
-                for site in lazy.lazy_loads(tree, quals[path], lazy_names - quiet - dynamic):
-                    loaded = self._eager_load(path, site)
-                    message = f"possible lazy load of relationship `{site.attr}` in async code"
-                    reason = (
-                        "lazy loading raises MissingGreenlet under AsyncSession: load "
-                        f"it eagerly (`selectinload(...{site.attr})` on the query that produced "
-                        f"the object) or use `await obj.awaitable_attrs.{site.attr}`",
-                        R.LAZY_LOAD,
-                    )
-                    if loaded:
-                        message += f": `{loaded}` is added to the query that loads it"
-                        reason = ("", "")
-                    sites.append((site, message, reason))
+                sites += self._lazy_loads(path, quals[path], lazy_names - dynamic)
             for site, message, reason in sorted(sites, key=lambda x: (x[0].line, x[0].col)):
                 label = f"rel:{site.attr}:{site.method}"
                 ordinals[(site.qual, label)] = ordinals.get((site.qual, label), 0) + 1
@@ -687,6 +675,49 @@ class Planner:
                     site.qual,
                     f"{label}#{ordinals[(site.qual, label)]}",
                 )
+
+    def _tree_facts(self, path: str) -> TreeFacts | None:
+        """What the analysis read from ``path``'s `ast` tree, or the same read here from disk.
+
+        None (reported as a per-file error) when `ast` cannot parse the file.
+        """
+        tree = self.trees.get(path)
+        if tree is None:
+            raw = self.read(path)
+            if raw is None:
+                return None
+            tree = read_tree_facts(raw, path)
+        if tree.problem is not None:
+            tree.problem.report(path, self.report_error, _UNCHECKED_RELATIONSHIPS)
+            return None
+        return tree
+
+    def _lazy_loads(
+        self, path: str, quals: set[str], names: set[str]
+    ) -> list[tuple[lazy.Site, str, tuple[str, str]]]:
+        """Lazy relationship reads in the async functions ``quals`` of one file."""
+        raw = self.read(path)
+        if raw is None:
+            return []
+        tree = parse_or_report(raw, path, self.report_error, _UNCHECKED_RELATIONSHIPS)
+        if tree is None:
+            return []
+        quiet = lazy.silenced(raw.decode("utf-8", "replace"))
+        sites: list[tuple[lazy.Site, str, tuple[str, str]]] = []
+        for site in lazy.lazy_loads(tree, quals, names - quiet):
+            loaded = self._eager_load(path, site)
+            message = f"possible lazy load of relationship `{site.attr}` in async code"
+            reason = (
+                "lazy loading raises MissingGreenlet under AsyncSession: load "
+                f"it eagerly (`selectinload(...{site.attr})` on the query that produced "
+                f"the object) or use `await obj.awaitable_attrs.{site.attr}`",
+                R.LAZY_LOAD,
+            )
+            if loaded:
+                message += f": `{loaded}` is added to the query that loads it"
+                reason = ("", "")
+            sites.append((site, message, reason))
+        return sites
 
     def _eager_load(self, path: str, site: lazy.Site) -> str:
         """Add ``selectinload(Model.rel)`` to the query of the same function that made the object.
@@ -793,7 +824,9 @@ def plan_project(
     convert = mode == "async" or (mode == "auto" and request.convert_engine)
     if convert and mode == "auto" and any(_sync_plumbing(m) for m in modules):
         mode = "async"  # the sessions are about to become AsyncSession
-    mappings = read_mappings(project.root, sorted(known) + others, project.report_error)
+    trees = _tree_facts(facts)
+    reads = {path: tree.mappings_read() for path, tree in trees.items()}
+    mappings = read_mappings(project.root, sorted(known) + others, project.report_error, reads)
     options = plumbing_options(project, versions, request.options) if convert else None
 
     def plan_once(plumbing: PlumbingOptions | None) -> tuple[Planner, PlanOutcome]:
@@ -807,6 +840,7 @@ def plan_project(
             target=target_of(versions),
             plumbing=plumbing,
             report_error=project.report_error,
+            trees=trees,
         )
         for extra in list(extras):
             planner.index.add(extra)
@@ -843,6 +877,16 @@ def plan_project(
 
 def _module_facts(facts: Iterable[FileFacts]) -> list[ModuleFacts]:
     return [f.data for f in facts if isinstance(f.data, ModuleFacts)]
+
+
+def _tree_facts(facts: Iterable[FileFacts]) -> dict[str, TreeFacts]:
+    """What the analysis read from each file's `ast` tree (see ``tree_facts``)."""
+    trees: dict[str, TreeFacts] = {}
+    for fact in facts:
+        data = fact.data.tree if isinstance(fact.data, ModuleFacts) else fact.data
+        if isinstance(data, TreeFacts):
+            trees[fact.path] = data
+    return trees
 
 
 def _text(project: ProjectContext, rel: str, texts: dict[str, bytes]) -> bytes:
