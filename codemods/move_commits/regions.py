@@ -51,22 +51,35 @@ class RegionClassifier:
 
     def region(self, stmts: Sequence[cst.CSTNode]) -> Region:
         """Classify statements: why they must stay in the route, whether they write, what they read
-        from the framework. Single statements are classified once (callers only read the result)."""
-        key = id(stmts[0]) if len(stmts) == 1 else None
-        if key is not None and key in self._regions:
-            return self._regions[key]
-        region = self._classify(stmts)
-        if key is not None:
-            self._regions[key] = region
-        return region
+        from the framework. Single statements are classified once (callers only read the result).
 
-    def _classify(self, stmts: Sequence[cst.CSTNode]) -> Region:
+        Each statement is classified on its own, so the region of several is their regions
+        joined: the first reason, any write or raise, the reads in order.
+        """
+        if len(stmts) == 1:
+            return self._single(stmts[0])
         region = Region()
         for stmt in stmts:
-            for node in iter_nodes(stmt, into_scopes=False):
-                reason = self._node_reason(node, stmt, region)
-                if reason and not region.reason:
-                    region.reason = reason
+            part = self._single(stmt)
+            region.reason = region.reason or part.reason
+            region.writes = region.writes or part.writes
+            region.raises = region.raises or part.raises
+            region.hoists.extend(part.hoists)
+        return region
+
+    def _single(self, stmt: cst.CSTNode) -> Region:
+        key = id(stmt)
+        region = self._regions.get(key)
+        if region is None:
+            region = self._regions[key] = self._classify(stmt)
+        return region
+
+    def _classify(self, stmt: cst.CSTNode) -> Region:
+        region = Region()
+        for node in iter_nodes(stmt, into_scopes=False):
+            reason = self._node_reason(node, stmt, region)
+            if reason and not region.reason:
+                region.reason = reason
         return region
 
     def _node_reason(self, node: cst.CSTNode, stmt: cst.CSTNode, region: Region) -> Reason:
