@@ -50,6 +50,7 @@ from backfix.source import SourceFile
 from .analyze import analyze_module
 from .model import Client, FileEdits, ModuleFacts
 from .plan import plan_clients
+from .quick import may_build_a_client
 from .rewrite import rewrite_module
 
 #: ``name = something(`` (or ``name: T = something(``, or ``name = (`` then ``something(`` on the
@@ -82,6 +83,9 @@ class LazyClients(Codemod[ModuleFacts, FileEdits]):
 
     def analyze(self, source: SourceFile) -> FileFacts[ModuleFacts]:
         """The clients a module builds at import time, with the uses the plan needs."""
+        tree = source.ast_module()
+        if tree is not None and not may_build_a_client(tree):
+            return FileFacts(source.path)  # spares the LibCST parse of most files
         facts = analyze_module(source.module, with_uses=False)
         if not facts.clients:
             return FileFacts(source.path)

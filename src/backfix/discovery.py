@@ -7,10 +7,10 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-import git
-
-from backfix import gitops
+if TYPE_CHECKING:
+    import git
 
 #: folders never walked outside git (inside git, .gitignore decides).
 SKIP_DIRS = frozenset(
@@ -54,19 +54,59 @@ class Workspace:
 
 
 def open_workspace(paths: Sequence[Path]) -> Workspace:
-    """The repository containing the first path, else the current folder."""
+    """The repository containing the first path; outside git, the project folder holding it.
+
+    Outside git the root is the current folder when the first path is inside it, unless the current
+    folder is not a project (no ``pyproject.toml``, ``setup.py`` or ``setup.cfg``) and a folder between
+    it and the path is: then the nearest such folder. A scan started from ``/tmp`` or a home folder
+    thus reads, configures and records one project, not every file under the current folder.
+    """
     first = paths[0] if paths else Path.cwd()
     # Where the path is, not where a link leads: a link out of the repository is refused later.
     resolved = Path(os.path.abspath(first))
-    repo = gitops.find_repo(resolved)
-    if repo is not None:
-        return Workspace(root=gitops.repo_root(repo), repo=repo)
+    if _may_be_in_repo(resolved):
+        from backfix import gitops
+
+        repo = gitops.find_repo(resolved)
+        if repo is not None:
+            return Workspace(root=gitops.repo_root(repo), repo=repo)
     cwd = Path.cwd().resolve()
     resolved = resolved.parent.resolve() / resolved.name
     if _is_within(resolved, cwd):
-        return Workspace(root=cwd, repo=None)
+        return Workspace(root=_project_folder(resolved, cwd), repo=None)
     # Outside git and outside the current folder: the first path's folder is the root.
     return Workspace(root=resolved if resolved.is_dir() else resolved.parent, repo=None)
+
+
+#: files that mark the top folder of a Python project.
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+def _is_project(folder: Path) -> bool:
+    return any((folder / marker).is_file() for marker in PROJECT_MARKERS)
+
+
+def _project_folder(path: Path, cwd: Path) -> Path:
+    """``cwd`` when it is a project or no folder between it and ``path`` is; else the nearest one."""
+    if _is_project(cwd):
+        return cwd
+    folder = path if path.is_dir() else path.parent
+    for candidate in (folder, *folder.parents):
+        if candidate == cwd:
+            break
+        if _is_project(candidate):
+            return candidate
+    return cwd
+
+
+def _may_be_in_repo(path: Path) -> bool:
+    """False only when git could not find a repository for ``path``: no ``.git`` and no git folder
+    (``HEAD``) in it or above it, and no ``GIT_DIR``. Importing GitPython costs about a tenth of a
+    second of every run's start-up, so a run outside git does not pay it."""
+    if os.environ.get("GIT_DIR"):
+        return True
+    folder = path if path.is_dir() else path.parent
+    return any((d / ".git").exists() or (d / "HEAD").exists() for d in (folder, *folder.parents))
 
 
 def is_excluded(rel: str, globs: Sequence[str]) -> bool:
@@ -150,6 +190,8 @@ def discover(workspace: Workspace, paths: Sequence[Path], exclude: Sequence[str]
 def _git_targets(workspace: Workspace, repo: git.Repo, targets: Sequence[Path]) -> list[Path]:
     """The targets git lists files for: a folder the user names explicitly is walked instead when
     git ignores it as a whole."""
+    from backfix import gitops
+
     return [
         t for t in targets if t == workspace.root or not gitops.is_ignored(repo, workspace.rel(t))
     ]
@@ -157,6 +199,8 @@ def _git_targets(workspace: Workspace, repo: git.Repo, targets: Sequence[Path]) 
 
 def _git_files(workspace: Workspace, repo: git.Repo, targets: Sequence[Path]) -> list[str]:
     """The ``.py`` files git lists under ``targets`` (tracked, or untracked and not ignored)."""
+    from backfix import gitops
+
     if not targets:
         return []
     rel_targets = [workspace.rel(t) if t != workspace.root else "." for t in targets]

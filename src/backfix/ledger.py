@@ -25,12 +25,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import git
+from typing import TYPE_CHECKING, Any
 
 from backfix.discovery import is_excluded
 from backfix.results import MANUAL, REVIEW, Violation, stable_hash
+
+if TYPE_CHECKING:
+    import git
 
 try:  # pragma: no cover - the import fails on Windows only
     import fcntl

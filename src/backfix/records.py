@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backfix import gitops, ledger, status
+from backfix import ledger, status
 from backfix.console import print_warning
 from backfix.discovery import Workspace
 from backfix.exits import Failure
@@ -205,6 +205,8 @@ class ApplySession:
 
     def branch_changes(self, changes: Sequence[FileChange]) -> list[FileChange]:
         """``changes`` plus the ledger with this run's record, for the branch commit only."""
+        from backfix import gitops  # only a branch run needs GitPython here
+
         if self.record is None:
             return list(changes)
         path = ledger.ledger_path(self.workspace.root)
@@ -214,9 +216,8 @@ class ApplySession:
         except LedgerError as exc:
             print_warning(f"the ledger was not updated: {exc}")
             return list(changes)
-        if self.workspace.repo is not None and gitops.dirty_paths(
-            self.workspace.repo, [ledger.LEDGER_REL]
-        ):
+        repo = self.workspace.repo
+        if repo is not None and gitops.dirty_paths(repo, [ledger.LEDGER_REL]):
             print_warning(
                 f"your {ledger.LEDGER_REL} has changes that are not committed; the branch carries "
                 "them plus this run's record, so git will refuse to check the branch out over "

@@ -19,7 +19,6 @@ from dataclasses import replace
 
 import click
 
-from backfix import gitops
 from backfix.codemod import ConfigError
 from backfix.discovery import Workspace
 from backfix.ledger import CodemodRecord
@@ -43,6 +42,8 @@ def changed_files(workspace: Workspace, ref: str | None) -> frozenset[str] | Non
         return None
     if workspace.repo is None:
         raise ConfigError(f"--since {ref} needs a git repository; {workspace.root} is not in one")
+    from backfix import gitops  # GitPython costs start-up; only --since needs it here
+
     try:
         return frozenset(gitops.changed_since(workspace.repo, ref))
     except gitops.GitError as exc:

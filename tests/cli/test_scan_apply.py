@@ -315,3 +315,32 @@ def test_scan_refuses_flags_that_only_change_what_apply_writes(repo: Path, flag:
     assert flag[0] not in help_text and "--mode" in help_text
     _, apply_help, _ = invoke("apply", "--help")
     assert flag[0] in apply_help
+
+
+def test_outside_git_a_project_below_the_current_folder_is_the_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "shop"
+    (project / "app").mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[tool.backfix]\nexclude = ["app/gen.py"]\n')
+    (project / "app" / "views.py").write_text(LEGACY)
+    (project / "app" / "gen.py").write_text(LEGACY)
+    (tmp_path / "stray.py").write_text(LEGACY)  # outside the project: never read
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = invoke("scan", "--path", "shop/app", "--format", "json", "--no-ledger")
+    assert code == 1
+    # Paths are relative to the project, and the project's configuration applies.
+    assert [v["path"] for v in json.loads(out)["violations"]] == ["app/views.py"]
+
+
+def test_outside_git_a_project_current_folder_stays_the_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "setup.cfg").write_text("[metadata]\nname = shop\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "setup.py").write_text("")
+    (tmp_path / "pkg" / "views.py").write_text(LEGACY)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = invoke("scan", "--path", "pkg", "--format", "json", "--no-ledger")
+    assert code == 1
+    assert [v["path"] for v in json.loads(out)["violations"]] == ["pkg/views.py"]

@@ -66,6 +66,13 @@ def test_scan_imports_nothing_apply_only(tmp_path: Path, project: Path) -> None:
     assert sorted(modules.intersection(APPLY_ONLY)) == []
 
 
+def test_scan_outside_git_does_not_import_gitpython(tmp_path: Path, project: Path) -> None:
+    assert not any((d / ".git").exists() for d in (project, *project.parents))
+    modules = imported_by(tmp_path, "--no-cache", "scan", "--path", str(project))
+    assert "backfix.ledger" in modules  # the scan recorded itself, without git
+    assert "git" not in modules and "backfix.gitops" not in modules
+
+
 def test_scan_of_one_codemod_imports_only_that_codemod(tmp_path: Path, project: Path) -> None:
     args = ["--no-cache", "scan", "--no-ledger", "--codemod", "bare-except", "--path", str(project)]
     modules = imported_by(tmp_path, *args)
