@@ -17,6 +17,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import libcst as cst
 from libcst.metadata import Assignment, ImportAssignment
@@ -29,6 +30,7 @@ from .dataflow import DataFlow
 from .extraction import ExtractionBuilder, ReplaceReads
 from .frameworks import ModuleIndex, is_guard_name, iter_nodes
 from .model import CommitSite, Param
+from .module_nodes import exact_types
 from .naming import BUILTINS, unique
 from .reasons import NO_REASON, Reason
 from .regions import RegionClassifier
@@ -68,6 +70,10 @@ _PLAIN_METHODS = frozenset(
         "endswith",
     }
 )
+
+
+_YIELDS = exact_types(cst.Yield)
+_DECLARATIONS = exact_types(cst.Global, cst.Nonlocal)
 
 
 @dataclass
@@ -292,7 +298,7 @@ class Analyzer:
             if other is unit or other.extraction is None:
                 continue
             moved = other.block.body[other.start : other.end + 1]
-            if any(unit.block is node for stmt in moved for node in iter_nodes(stmt)):
+            if any(unit.block is node for stmt in moved for node in self.index.subtree(stmt)):
                 return other
         return None
 
@@ -303,11 +309,13 @@ class Analyzer:
         generator = False
         # One walk for both facts of the body (its own scope): a `yield`, and the names it
         # declares `global`/`nonlocal` (for `_check_declared`).
-        for node in iter_nodes(function.body, into_scopes=False):
-            if isinstance(node, cst.Yield):
+        for node in self.index.subtree(function.body, into_scopes=False):
+            kind = type(node)
+            if kind in _YIELDS:
                 generator = True
-            elif isinstance(node, (cst.Global, cst.Nonlocal)):
-                declared.update(item.name.value for item in node.names)
+            elif kind in _DECLARATIONS:
+                names = cast("cst.Global | cst.Nonlocal", node).names
+                declared.update(item.name.value for item in names)
         self._declared[id(function)] = declared
         if generator:
             return Reason(R.GENERATOR_ROUTE, "the route is a generator (`yield`)")
@@ -416,7 +424,7 @@ class Analyzer:
                 return Reason(R.LOOP_BODY_STAYS, f"commit inside a loop whose body {region.reason}")
             return region.reason
         if isinstance(stmt, (cst.For, cst.While)) and any(
-            isinstance(n, cst.Break) for n in iter_nodes(stmt, into_scopes=False)
+            isinstance(n, cst.Break) for n in self.index.subtree(stmt, into_scopes=False)
         ):
             return Reason(R.LOOP_WITH_BREAK, "commit inside a loop with `break`")
         return NO_REASON
@@ -463,8 +471,8 @@ class Analyzer:
             region = self.regions.region([stmt])
             if region.reason:
                 return region.reason
-            hoisted = {id(n) for h in region.hoists for n in iter_nodes(h.expr)}
-            for node in iter_nodes(stmt, into_scopes=False):
+            hoisted = {id(n) for h in region.hoists for n in self.index.subtree(h.expr)}
+            for node in self.index.subtree(stmt, into_scopes=False):
                 if (
                     isinstance(node, cst.Call)
                     and id(node) not in hoisted
@@ -547,9 +555,9 @@ class Analyzer:
         if region.reason:
             raise Unmovable(region.reason.id, region.reason)
         self._check_declared(unit, moved_roots)
-        moved_ids = {id(n) for root in moved_roots for n in iter_nodes(root)}
+        moved_ids = {id(n) for root in moved_roots for n in self.index.subtree(root)}
         self._check_moved_reads(stmts, moved_roots, moved_ids, region.hoists)
-        hoisted_ids = {id(n) for h in region.hoists for n in iter_nodes(h.expr)}
+        hoisted_ids = {id(n) for h in region.hoists for n in self.index.subtree(h.expr)}
         flow = self._unit_flow(unit, hoisted_ids)
         live = flow.live_in(stmts, self.flow.live_after(unit))
         params, imports, route_names = self.flow.free_names(
@@ -625,7 +633,7 @@ class Analyzer:
         """The moved code must not use a name the route declares ``global``/``nonlocal``."""
         declared = self._declared[id(unit.function)]  # see `_function_reason`
         for root in moved_roots:
-            for node in iter_nodes(root):
+            for node in self.index.subtree(root):
                 if (
                     isinstance(node, cst.Name)
                     and node.value in declared
@@ -704,7 +712,7 @@ class Analyzer:
     def _test_writes(self, test: cst.BaseExpression) -> bool:
         """A call in an ``if`` test that may write: a function or method of the project or a
         library, not a builtin, a framework reader or a form's ``validate*()``."""
-        for node in iter_nodes(test):
+        for node in self.index.subtree(test):
             if not isinstance(node, cst.Call):
                 continue
             func = node.func
@@ -729,7 +737,7 @@ class Analyzer:
         region = self.regions.region(roots)
         if region.reason:
             raise Unmovable(region.reason.id, region.reason)
-        moved_ids = {id(n) for root in roots for n in iter_nodes(root)}
+        moved_ids = {id(n) for root in roots for n in self.index.subtree(root)}
         self._check_moved_reads(roots, roots, moved_ids, region.hoists)
         for hoist in region.hoists:
             if self.regions.may_fail(hoist) and any(_contains(stmt, hoist.expr) for stmt in moved):
@@ -737,7 +745,7 @@ class Analyzer:
                     R.READ_ONLY_WHEN_TEST_HOLDS,
                     f"reads `{code_of(hoist.expr)}` only when the test holds",
                 )
-        hoisted_ids = {id(n) for h in region.hoists for n in iter_nodes(h.expr)}
+        hoisted_ids = {id(n) for h in region.hoists for n in self.index.subtree(h.expr)}
         flow = self._unit_flow(unit, hoisted_ids)
         live = flow.live_in([check], self.flow.live_after(unit))
         params, imports, route_names = self.flow.free_names(
@@ -814,7 +822,7 @@ class Analyzer:
         assert block is not None
         moved = exit_moved_parts(stmt, block)
         if self.regions.region(moved).reason or any(
-            isinstance(n, cst.NamedExpr) for part in moved for n in iter_nodes(part)
+            isinstance(n, cst.NamedExpr) for part in moved for n in self.index.subtree(part)
         ):
             return None
         if self._commits_in(block):
@@ -828,7 +836,7 @@ class Analyzer:
             and isinstance(node.func, cst.Attribute)
             and node.func.attr.value == "commit"
             and self.index.is_session(node.func.value)
-            for node in iter_nodes(block)
+            for node in self.index.subtree(block)
         )
 
     def _exit_writes(self, stmt: cst.BaseStatement) -> bool:
@@ -918,7 +926,7 @@ class Analyzer:
 
     def _function_names(self, function_node: cst.FunctionDef) -> set[str]:
         """Every name the route function binds or reads (a new local must not clash)."""
-        names = {n.value for n in iter_nodes(function_node) if isinstance(n, cst.Name)}
+        names = {n.value for n in self.index.subtree(function_node) if isinstance(n, cst.Name)}
         return names
 
     def _uncommitted_write(self, node: cst.CSTNode) -> cst.CSTNode | None:
@@ -1070,7 +1078,7 @@ class Analyzer:
 
     def _check_hoists(self, hoists: list[Hoist], moved_ids: set[int]) -> None:
         for hoist in hoists:
-            for node in iter_nodes(hoist.expr):
+            for node in self.index.subtree(hoist.expr):
                 if node is hoist.root or not isinstance(node, cst.Name):
                     continue
                 for assignment in self.index.referents(node):
@@ -1085,7 +1093,7 @@ class Analyzer:
     def _check_read_order(self, stmts: Sequence[cst.CSTNode], hoists: list[Hoist]) -> None:
         """The route evaluates hoisted reads before the service call: a read that may fail
         (a malformed body, a missing key) must not come after a call that may have effects."""
-        hoisted = {id(n) for h in hoists for n in iter_nodes(h.expr)}
+        hoisted = {id(n) for h in hoists for n in self.index.subtree(h.expr)}
         effect: cst.Call | None = None
         for stmt in stmts:
             for hoist in hoists:
@@ -1107,7 +1115,7 @@ class Analyzer:
         """The route reads a form's fields before the call: the moved code must not set them."""
         forms = {code_of(h.root) for h in hoists if h.use.kind == "form"}
         for root in roots:
-            for node in iter_nodes(root):
+            for node in self.index.subtree(root):
                 if (
                     isinstance(node, cst.Attribute)
                     and is_store(self.index, node)
@@ -1124,7 +1132,7 @@ class Analyzer:
         """A call in ``stmt`` whose effects are unknown: a function of the project or a library,
         or a method of ``self`` or of an imported module (not the session, a model class, a
         builtin or a method of a local object)."""
-        for node in iter_nodes(stmt, into_scopes=False):
+        for node in self.index.subtree(stmt, into_scopes=False):
             if not isinstance(node, cst.Call) or id(node) in hoisted:
                 continue
             func = node.func

@@ -12,13 +12,15 @@ manual-review case, never into a silent behaviour change.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import cast
 
 import libcst as cst
 from libcst.metadata import Assignment
 
 from backfix.cst_utils import dotted
 
-from .frameworks import ModuleIndex, iter_nodes
+from .frameworks import ModuleIndex
+from .module_nodes import NAME_TYPES
 from .syntax import target_parts
 
 #: a set of names, or ``None`` where no path arrives (after ``return``/``raise``).
@@ -107,14 +109,14 @@ class DataFlow:
     def reads(self, node: cst.CSTNode) -> set[str]:
         """Local names of the function that evaluating ``node`` may read."""
         found: set[str] = set()
-        for inner in iter_nodes(node):
-            if not isinstance(inner, cst.Name) or id(inner) in self.ignore:
+        for inner in self.index.subtree(node):
+            if type(inner) not in NAME_TYPES or id(inner) in self.ignore:
                 continue
             access = self.index.accesses.get(id(inner))
             if access is None:
                 continue
             if any(isinstance(r, Assignment) and r.scope is self.scope for r in access.referents):
-                found.add(inner.value)
+                found.add(cast(cst.Name, inner).value)
         return found
 
     def _reads_all(self, nodes: Sequence[cst.CSTNode | None]) -> set[str]:
@@ -273,7 +275,7 @@ class DataFlow:
             bound = bound - _names(small.target)
         elif isinstance(small, cst.Expr) and self._aborts(small.value):
             return None
-        for node in iter_nodes(small, into_scopes=False):
+        for node in self.index.subtree(small, into_scopes=False):
             if isinstance(node, cst.NamedExpr):
                 bound = bound | _names(node.target)
         return bound

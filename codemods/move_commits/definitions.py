@@ -20,7 +20,7 @@ from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
 
 from backfix.cst_walk import BRACKETS, WHITESPACE
 
-from .frameworks import ModuleIndex, iter_nodes
+from .frameworks import ModuleIndex
 from .model import Definition, ImportNeed
 from .syntax import code_of
 from .types import TypeInference
@@ -128,7 +128,7 @@ class Definitions:
             value = small.value
         else:
             return False
-        if value is None or not all(isinstance(n, _LITERALS) for n in iter_nodes(value)):
+        if value is None or not all(isinstance(n, _LITERALS) for n in self.index.subtree(value)):
             return False
         found.append(Definition(name, _code(statement), ()))
         return True
@@ -141,13 +141,14 @@ class Definitions:
         depth: int,
     ) -> bool:
         if function.decorators or any(
-            isinstance(n, cst.Attribute) and n.attr.value == "commit" for n in iter_nodes(function)
+            isinstance(n, cst.Attribute) and n.attr.value == "commit"
+            for n in self.index.subtree(function)
         ):
             return False
         needs: list[ImportNeed] = []
         placeholder = len(found)
         found.append(Definition(name, _code(function), ()))
-        for node in iter_nodes(function):
+        for node in self.index.subtree(function):
             if not isinstance(node, cst.Name) or id(node) not in self.index.accesses:
                 continue
             if self.index.framework_use(node) is not None:

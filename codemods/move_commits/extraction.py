@@ -9,7 +9,6 @@ import libcst as cst
 from .frameworks import (
     READER_CALLABLES,
     ModuleIndex,
-    iter_nodes,
 )
 from .model import Extraction, ImportNeed, Param
 from .naming import suggest_name, unique
@@ -45,11 +44,11 @@ class ExtractionBuilder:
     ) -> list[Param]:
         """The free names and the named framework reads, the session last, as in hand-written
         services (``update_job(job, data, db)``)."""
-        hoisted_ids = {id(n) for h in hoists for n in iter_nodes(h.expr)}
+        hoisted_ids = {id(n) for h in hoists for n in self.index.subtree(h.expr)}
         used = {
             n.value
             for root in roots
-            for n in iter_nodes(root)
+            for n in self.index.subtree(root)
             if isinstance(n, cst.Name) and not is_label(self.index, n) and id(n) not in hoisted_ids
         }
         used |= {p.name for p in params}
@@ -109,7 +108,7 @@ class ExtractionBuilder:
                     dropped.add(id(stmt))
             stored |= {
                 node.value
-                for node in iter_nodes(stmt)
+                for node in self.index.subtree(stmt)
                 if isinstance(node, cst.Name) and is_store(self.index, node)
             }
         return preferred, dropped
@@ -188,8 +187,11 @@ class ExtractionBuilder:
     ) -> cst.SimpleStatementLine | cst.BaseCompoundStatement:
         """One moved statement with the hoisted reads replaced; an early exit returns ``False``
         (and the returned values) where the route answered the request."""
-        new: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.BaseStatement]
-        new = stmt.visit(replacer)
+        new: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.BaseStatement] = stmt
+        replacements = replacer.replacements
+        # A statement without hoisted reads would only be rebuilt as it is.
+        if any(id(node) in replacements for node in self.index.subtree(stmt)):
+            new = stmt.visit(replacer)
         if (
             isinstance(stmt, cst.If)
             and isinstance(new, cst.If)

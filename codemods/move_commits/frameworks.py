@@ -21,9 +21,9 @@ from libcst.metadata import (
 from backfix.cst_positions import CodeRanges
 from backfix.cst_scopes import resolve_scopes
 from backfix.cst_utils import last_name
-from backfix.cst_walk import children, is_within, read_only_visits
+from backfix.cst_walk import children, read_only_visits
 
-from .module_nodes import walk_module
+from .module_nodes import SCOPE_TYPES, Subtrees, walk_module
 
 DEFAULT_SESSION_NAMES = ("session", "db", "db_session", "dbsession", "sess", "async_session")
 DEFAULT_ROUTE_PATHS = ("routes", "routers", "views", "api", "endpoints", "handlers")
@@ -121,17 +121,16 @@ ROUTE_DECORATORS = frozenset(
 ROUTE_BASES = frozenset({"MethodView", "View", "Resource"})
 DYNAMIC_BUILTINS = frozenset({"locals", "vars", "globals", "eval", "exec"})
 
-SCOPE_NODES = (cst.FunctionDef, cst.ClassDef)
-
 
 def iter_nodes(node: cst.CSTNode, *, into_scopes: bool = True) -> Iterator[cst.CSTNode]:
     """``node`` and every descendant; without ``into_scopes``, nested defs and classes are yielded
-    but not entered."""
+    but not entered. (In a module the analysis indexed, ``ModuleIndex.subtree`` lists the same
+    nodes, walking each part of the module once.)"""
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
-        if not into_scopes and current is not node and isinstance(current, SCOPE_NODES):
+        if not into_scopes and current is not node and type(current) in SCOPE_TYPES:
             continue
         stack.extend(reversed(children(current)))
 
@@ -155,6 +154,7 @@ class ModuleIndex:
         self._qualified: dict[int, set[str]] = {}
         self.nodes = walk_module(module)
         self.parents = self.nodes.parents
+        self.subtrees = Subtrees()
         self.positions = CodeRanges(module)
         self.session_names = frozenset(session_names)
         self.accesses: dict[int, Access] = {}
@@ -170,11 +170,21 @@ class ModuleIndex:
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The parent node, or None for the module."""
-        return self.parents.get(node)
+        return self.parents.get(id(node))
+
+    def subtree(self, node: cst.CSTNode, *, into_scopes: bool = True) -> list[cst.CSTNode]:
+        """What :func:`iter_nodes` yields, as a list read from the module's one walk."""
+        return self.subtrees.subtree(node, into_scopes=into_scopes)
 
     def is_within(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
         """Whether ``node`` is ``ancestor`` or below it."""
-        return is_within(node, ancestor, self.parents)
+        parents = self.parents
+        current: cst.CSTNode | None = node
+        while current is not None:
+            if current is ancestor:
+                return True
+            current = parents.get(id(current))
+        return False
 
     def line_col(self, node: cst.CSTNode) -> tuple[int, int]:
         """1-based line and 0-based column of ``node``."""

@@ -18,7 +18,7 @@ import libcst as cst
 
 from backfix.cst_utils import last_name
 
-from .frameworks import ModuleIndex, iter_nodes
+from .frameworks import ModuleIndex
 from .placement import singular, snake
 from .syntax import target_parts
 from .types import TypeInference
@@ -231,7 +231,7 @@ class WriteNamer:
         events: list[_Event] = []
         calls: list[str] = []
         for stmt in stmts:
-            for node in iter_nodes(stmt, into_scopes=False):
+            for node in self.index.subtree(stmt, into_scopes=False):
                 event = self._event(node, created)
                 if event is not None:
                     if self._in_loop(node, stmts):
@@ -368,7 +368,7 @@ class WriteNamer:
         """Names the moved code binds to a newly built object (``job = Job(...)``)."""
         created: set[str] = set()
         for stmt in stmts:
-            for node in iter_nodes(stmt, into_scopes=False):
+            for node in self.index.subtree(stmt, into_scopes=False):
                 if not isinstance(node, cst.Assign) or not isinstance(node.value, cst.Call):
                     continue
                 info = self.inference.of_expr(node.value)

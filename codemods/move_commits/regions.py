@@ -8,6 +8,7 @@ form fields) the route evaluates and passes to the service as plain values.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import libcst as cst
 from libcst.metadata import Assignment, ImportAssignment
@@ -24,8 +25,8 @@ from .frameworks import (
     FrameworkUse,
     ModuleIndex,
     is_guard_name,
-    iter_nodes,
 )
+from .module_nodes import NAME_TYPES, SCOPE_TYPES, exact_types
 from .reasons import NO_REASON, Reason
 from .routes import RouteLayer
 from .syntax import (
@@ -37,6 +38,14 @@ from .syntax import (
     target_parts,
 )
 from .units import Hoist, Region
+
+_REFERENCES = exact_types(cst.Name, cst.Attribute)
+_CALLS = exact_types(cst.Call)
+_ASSIGNMENTS = exact_types(cst.Assign, cst.AugAssign, cst.AnnAssign, cst.Del)
+_RAISES = exact_types(cst.Raise)
+_RETURNS = exact_types(cst.Return)
+_YIELDS = exact_types(cst.Yield)
+_DECLARATIONS = exact_types(cst.Global, cst.Nonlocal)
 
 
 class RegionClassifier:
@@ -51,47 +60,65 @@ class RegionClassifier:
 
     def region(self, stmts: Sequence[cst.CSTNode]) -> Region:
         """Classify statements: why they must stay in the route, whether they write, what they read
-        from the framework. Single statements are classified once (callers only read the result)."""
-        key = id(stmts[0]) if len(stmts) == 1 else None
-        if key is not None and key in self._regions:
-            return self._regions[key]
-        region = self._classify(stmts)
-        if key is not None:
-            self._regions[key] = region
-        return region
+        from the framework. Single statements are classified once (callers only read the result).
 
-    def _classify(self, stmts: Sequence[cst.CSTNode]) -> Region:
+        Each statement is classified on its own, so the region of several is their regions
+        joined: the first reason, any write or raise, the reads in order.
+        """
+        if len(stmts) == 1:
+            return self._single(stmts[0])
         region = Region()
         for stmt in stmts:
-            for node in iter_nodes(stmt, into_scopes=False):
-                reason = self._node_reason(node, stmt, region)
-                if reason and not region.reason:
-                    region.reason = reason
+            part = self._single(stmt)
+            region.reason = region.reason or part.reason
+            region.writes = region.writes or part.writes
+            region.raises = region.raises or part.raises
+            region.hoists.extend(part.hoists)
+        return region
+
+    def _single(self, stmt: cst.CSTNode) -> Region:
+        key = id(stmt)
+        region = self._regions.get(key)
+        if region is None:
+            region = self._regions[key] = self._classify(stmt)
+        return region
+
+    def _classify(self, stmt: cst.CSTNode) -> Region:
+        region = Region()
+        for node in self.index.subtree(stmt, into_scopes=False):
+            reason = self._node_reason(node, stmt, region)
+            if reason and not region.reason:
+                region.reason = reason
         return region
 
     def _node_reason(self, node: cst.CSTNode, stmt: cst.CSTNode, region: Region) -> Reason:
-        if isinstance(node, cst.Return):
-            return Reason(R.RETURNS_EARLY, "returns early (`return`) inside the unit of work")
-        if isinstance(node, (cst.Yield,)):
-            return Reason(R.USES_YIELD, "uses `yield`")
-        if isinstance(node, (cst.Global, cst.Nonlocal)):
-            return Reason(R.GLOBAL_NONLOCAL, "uses `global`/`nonlocal`")
-        if node is not stmt and isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            return Reason(R.NESTED_DEFINITION, "defines a nested function or class")
-        if isinstance(node, cst.Raise):
+        # Dispatch on the exact type (see `exact_types`): a failing `isinstance` against LibCST's
+        # node classes costs more than the rest of the classification.
+        kind = type(node)
+        if kind in _REFERENCES:
+            if kind in NAME_TYPES and self._hoist_form_field(cast(cst.Name, node), stmt, region):
+                return NO_REASON
+            return self._framework_reason(cast("cst.Name | cst.Attribute", node), stmt, region)
+        if kind in _CALLS:
+            return self._call_reason(cast(cst.Call, node), stmt, region)
+        if kind in _ASSIGNMENTS:
+            assignment = cast("cst.Assign | cst.AugAssign | cst.AnnAssign | cst.Del", node)
+            region.writes = region.writes or _writes_attribute(assignment)
+            return NO_REASON
+        if kind in _RAISES:
             region.raises = True
-            if node.exc is not None and self.index.is_http_exception(node.exc):
+            exc = cast(cst.Raise, node).exc
+            if exc is not None and self.index.is_http_exception(exc):
                 return Reason(R.RAISES_HTTP_ERROR, "raises an HTTP error inside the unit of work")
             return NO_REASON
-        if isinstance(node, cst.Call):
-            return self._call_reason(node, stmt, region)
-        if isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign, cst.Del)):
-            region.writes = region.writes or _writes_attribute(node)
-            return NO_REASON
-        if isinstance(node, cst.Name) and self._hoist_form_field(node, stmt, region):
-            return NO_REASON
-        if isinstance(node, (cst.Name, cst.Attribute)):
-            return self._framework_reason(node, stmt, region)
+        if kind in _RETURNS:
+            return Reason(R.RETURNS_EARLY, "returns early (`return`) inside the unit of work")
+        if kind in _YIELDS:
+            return Reason(R.USES_YIELD, "uses `yield`")
+        if kind in _DECLARATIONS:
+            return Reason(R.GLOBAL_NONLOCAL, "uses `global`/`nonlocal`")
+        if node is not stmt and kind in SCOPE_TYPES:
+            return Reason(R.NESTED_DEFINITION, "defines a nested function or class")
         return NO_REASON
 
     def _call_reason(self, node: cst.Call, stmt: cst.CSTNode, region: Region) -> Reason:
@@ -179,7 +206,7 @@ class RegionClassifier:
             for stmt in self.module.body:
                 if not isinstance(stmt, cst.FunctionDef) or self.routes.is_route_function(stmt):
                     continue
-                for node in iter_nodes(stmt.body):
+                for node in self.index.subtree(stmt.body):
                     use = (
                         self.index.framework_use(node)
                         if isinstance(node, (cst.Name, cst.Attribute))
@@ -313,7 +340,7 @@ class RegionClassifier:
         this one to be sure to succeed (the JSON body for ``request.json.get("x")``)."""
         if not self.may_fail(hoist) or self._set_before_request(hoist):
             return None
-        nodes = list(iter_nodes(hoist.expr))
+        nodes = list(self.index.subtree(hoist.expr))
         if hoist.use.name == "request" and not any(isinstance(n, cst.Subscript) for n in nodes):
             return "request json body"
         return code_of(hoist.expr)
@@ -396,7 +423,7 @@ class RegionClassifier:
         is not JSON); ``request.args.get("x")`` and ``g.get("x")`` cannot."""
         if hoist.use.kind == "form":
             return False  # a declared field's value
-        nodes = list(iter_nodes(hoist.expr))
+        nodes = list(self.index.subtree(hoist.expr))
         if any(isinstance(n, cst.Subscript) for n in nodes):
             return True
         attrs = [n.attr.value for n in nodes if isinstance(n, cst.Attribute)]

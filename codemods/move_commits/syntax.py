@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 import libcst as cst
 
@@ -13,7 +14,36 @@ _EMPTY = cst.Module([])
 
 def code_of(node: cst.CSTNode) -> str:
     """Source of ``node`` at indentation depth 0 (four-space indents for nested blocks)."""
-    return _EMPTY.code_for_node(node)
+    return _dotted_code(node) or _EMPTY.code_for_node(node)
+
+
+def _dotted_code(node: cst.CSTNode) -> str:
+    """What LibCST generates for a plain ``a.b.c`` (no parentheses, no space around the dots),
+    without its code generation (a costly pass for a name); "" for anything else."""
+    kind = type(node)
+    if kind is cst.Name:
+        name = cast(cst.Name, node)
+        return "" if name.lpar or name.rpar else name.value
+    if kind is not cst.Attribute:
+        return ""
+    attribute = cast(cst.Attribute, node)
+    dot = attribute.dot
+    if (
+        attribute.lpar
+        or attribute.rpar
+        or not isinstance(dot, cst.Dot)
+        or not _no_space(dot.whitespace_before)
+        or not _no_space(dot.whitespace_after)
+        or attribute.attr.lpar
+        or attribute.attr.rpar
+    ):
+        return ""
+    head = _dotted_code(attribute.value)
+    return f"{head}.{attribute.attr.value}" if head else ""
+
+
+def _no_space(whitespace: cst.BaseParenthesizableWhitespace) -> bool:
+    return type(whitespace) is cst.SimpleWhitespace and whitespace.value == ""
 
 
 def index_in(block: cst.IndentedBlock, node: cst.CSTNode) -> int:

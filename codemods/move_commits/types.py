@@ -75,7 +75,10 @@ class TypeInference:
             alias = self._local_alias(expr)
             if alias is not None:
                 return self.annotation(alias, depth + 1)
-        if any(isinstance(n, (cst.SimpleString, cst.ConcatenatedString)) for n in iter_nodes(expr)):
+        if any(
+            isinstance(n, (cst.SimpleString, cst.ConcatenatedString))
+            for n in self.index.subtree(expr)
+        ):
             return None  # forward references name things the service may not see
         needs = self._needs(expr)
         if needs is None:
@@ -113,7 +116,7 @@ class TypeInference:
     def _needs(self, expr: cst.BaseExpression) -> list[ImportNeed] | None:
         """The imports every name in ``expr`` needs; None when one cannot be imported."""
         needs: list[ImportNeed] = []
-        for node in iter_nodes(expr):
+        for node in self.index.subtree(expr):
             if not isinstance(node, cst.Name) or self._is_label(node):
                 continue
             need = self.import_of(node)

@@ -37,7 +37,7 @@ class UnitFlow:
     ) -> tuple[list[Param], list[ImportNeed], set[str]]:
         """Parameters (names the moved code may read before assigning them, which the route
         has bound), imports it needs, and the route's imports it uses."""
-        hoisted_ids = {id(n) for h in hoists for n in iter_nodes(h.expr)}
+        hoisted_ids = {id(n) for h in hoists for n in self.index.subtree(h.expr)}
         function_scope = self.index.scope_of(unit.function.body.body[0])
         route_bound: set[str] | None = None
         params: list[Param] = []
@@ -45,7 +45,7 @@ class UnitFlow:
         route_names: set[str] = set()
         seen: set[str] = set()
         for root in roots:
-            for node in iter_nodes(root):
+            for node in self.index.subtree(root):
                 if not isinstance(node, cst.Name) or id(node) in hoisted_ids:
                     continue
                 access = self.index.accesses.get(id(node))
@@ -109,7 +109,10 @@ class UnitFlow:
         """Names the moved code assigns that the route may read afterwards."""
         live_after = self.live_after(unit)
         kept_ids = {
-            id(n) for split in unit.split or [] for stmt in split.kept for n in iter_nodes(stmt)
+            id(n)
+            for split in unit.split or []
+            for stmt in split.kept
+            for n in self.index.subtree(stmt)
         }
         names: list[str] = []
         for scope_owner in [unit.function.body.body[0]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 from backfix.builtin_codemods.move_commits.frameworks import iter_nodes
-from backfix.builtin_codemods.move_commits.module_nodes import walk_module
+from backfix.builtin_codemods.move_commits.module_nodes import Subtrees, walk_module
 from libcst.metadata import MetadataWrapper, ParentNodeProvider
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,7 +62,7 @@ def test_one_walk_finds_what_separate_walks_find(source: str) -> None:
     )
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ParentNodeProvider)
     assert len(found.parents) == len(expected)
-    assert all(found.parents[node] is parent for node, parent in expected.items())
+    assert all(found.parents[id(node)] is parent for node, parent in expected.items())
 
 
 def test_a_module_without_relative_imports() -> None:
@@ -72,3 +72,27 @@ def test_a_module_without_relative_imports() -> None:
     assert not found.relative_import
     assert [f.name.value for f in found.functions] == ["f"]
     assert len(found.calls) == 1
+
+
+@pytest.mark.parametrize("source", _sources())
+def test_subtrees_list_what_a_walk_yields(source: str) -> None:
+    module = cst.parse_module(source)
+    preorder = list(iter_nodes(module))
+    # Inner nodes first, then the module: every node is looked up in a walk made for one of its
+    # descendants, for itself, and (after the module's walk) in the module's walk.
+    subtrees = Subtrees()
+    for node in [*reversed(preorder), *preorder]:
+        for into_scopes in (True, False):
+            expected = list(iter_nodes(node, into_scopes=into_scopes))
+            assert subtrees.subtree(node, into_scopes=into_scopes) == expected
+
+
+def test_subtrees_of_a_node_from_another_tree() -> None:
+    subtrees = Subtrees()
+    first = cst.parse_module("def f():\n    return g(1)\n")
+    subtrees.subtree(first)
+    other = cst.parse_module("class C:\n    def m(self):\n        x = 1\n")
+    for node in iter_nodes(other):
+        assert subtrees.subtree(node, into_scopes=False) == list(
+            iter_nodes(node, into_scopes=False)
+        )
