@@ -146,7 +146,7 @@ def classify(call: cst.Call, imports: Mapping[str, str]) -> Verdict | None:
     qualified = qualify(spelled, imports)
     if qualified in KNOWN:
         return Verdict(spelled, "a known client constructor", KNOWN[qualified])
-    if not _constructs(spelled, qualified, imports):
+    if not constructs(spelled, qualified, imports):
         return None
     reads = _config_read(call)
     if reads:
@@ -170,7 +170,9 @@ def _chained(call: cst.Call, imports: Mapping[str, str]) -> Verdict | None:
     return None
 
 
-def _constructs(spelled: str, qualified: str, imports: Mapping[str, str]) -> bool:
+def constructs(spelled: str, qualified: str, imports: Mapping[str, str]) -> bool:
+    """Whether a callee spelled ``spelled`` (``qualified`` through the imports) builds something
+    that may be a client: class-like or a factory, not a framework object or the standard library."""
     last = spelled.rsplit(".", 1)[-1]
     top = qualified.split(".")[0]
     if last in NOT_CLIENTS or last.endswith(("Settings", "Config")):

@@ -13,10 +13,17 @@ blocks, calls in nested function or class bodies of a block count), so a client 
 from __future__ import annotations
 
 import ast
-import sys
 from collections.abc import Iterator, Mapping
 
-from .detect import FACTORIES, KNOWN, NOT_CLIENTS, SETTINGS_GETTERS, SETTINGS_NAMES
+from .detect import (
+    FACTORIES,
+    KNOWN,
+    NOT_CLIENTS,
+    SETTINGS_GETTERS,
+    SETTINGS_NAMES,
+    constructs,
+    qualify,
+)
 
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "getenv", "environ.get"})
 #: module-level blocks whose assignments run at import (``except*`` needs Python 3.11).
@@ -94,22 +101,15 @@ def _assigned_calls(stmt: ast.Assign | ast.AnnAssign, conditional: bool) -> Iter
         yield from (b for b in (value.body, value.orelse) if isinstance(b, ast.Call))
 
 
-def _qualify(spelled: str, imports: Mapping[str, str]) -> str:
-    head, _, rest = spelled.partition(".")
-    if head in imports:
-        return f"{imports[head]}.{rest}" if rest else imports[head]
-    return spelled
-
-
 def _is_client(call: ast.Call, imports: Mapping[str, str]) -> bool:
     """``detect.classify(call, imports) is not None``, on the `ast` tree."""
     spelled = _dotted(call.func)
     if not spelled:
         return _is_chained_client(call, imports)
-    qualified = _qualify(spelled, imports)
+    qualified = qualify(spelled, imports)
     if qualified in KNOWN:
         return True
-    return _constructs(spelled, qualified, imports) and _reads_config(call)
+    return constructs(spelled, qualified, imports) and _reads_config(call)
 
 
 def _is_chained_client(call: ast.Call, imports: Mapping[str, str]) -> bool:
@@ -121,16 +121,6 @@ def _is_chained_client(call: ast.Call, imports: Mapping[str, str]) -> bool:
     name = func.attr
     built = name[:1].isupper() or name in FACTORIES
     return built and name not in NOT_CLIENTS and _reads_config(call)
-
-
-def _constructs(spelled: str, qualified: str, imports: Mapping[str, str]) -> bool:
-    last = spelled.rsplit(".", 1)[-1]
-    top = qualified.split(".")[0]
-    if last in NOT_CLIENTS or last.endswith(("Settings", "Config")):
-        return False
-    if spelled.split(".")[0] in imports and top in sys.stdlib_module_names:
-        return False
-    return last[:1].isupper() or last in FACTORIES or last.endswith("_client")
 
 
 def _reads_config(call: ast.Call) -> bool:
