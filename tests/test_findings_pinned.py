@@ -12,15 +12,13 @@ findings, never to make a refactor pass.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from testkit import invoke_in
+from testkit import invoke_in, write_webapp_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 PINNED = ROOT / "tests" / "data" / "findings"
@@ -39,14 +37,7 @@ def _copy(source: Path) -> Callable[[Path], None]:
 
 def _corpus(seed: int, resources: int) -> Callable[[Path], None]:
     def write(target: Path) -> None:
-        spec = importlib.util.spec_from_file_location(
-            "webapp_corpus", ROOT / "benchmarks" / "webapp_corpus.py"
-        )
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules.setdefault("webapp_corpus", module)
-        spec.loader.exec_module(module)
-        module.write_corpus(target, seed=seed, resources=resources)
+        write_webapp_corpus(target, seed=seed, resources=resources)
 
     return write
 

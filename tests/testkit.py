@@ -7,6 +7,7 @@ import this one as ``testkit``.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -21,6 +22,9 @@ from click.testing import CliRunner
 
 from backfix.cli import main
 from backfix.registry import get_codemod
+
+#: the repository's root folder.
+REPO = Path(__file__).resolve().parents[1]
 
 #: one bare except that re-raises (safe to fix), and its fix.
 LEGACY = "def f():\n    try:\n        g()\n    except:\n        raise\n"
@@ -212,3 +216,28 @@ def app_venv(requirements: Path, venv: Path) -> Path:
     if install.returncode != 0:
         pytest.skip(f"could not install {requirements.name}: {install.stderr[-500:]}")
     return python
+
+
+def write_webapp_corpus(target: Path, seed: int, resources: int) -> None:
+    """Write the benchmarks' generated Flask + FastAPI corpus (``benchmarks/webapp_corpus.py``)."""
+    spec = importlib.util.spec_from_file_location(
+        "webapp_corpus", REPO / "benchmarks" / "webapp_corpus.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("webapp_corpus", module)
+    spec.loader.exec_module(module)
+    module.write_corpus(target, seed=seed, resources=resources)
+
+
+def repository_sources() -> dict[str, str]:
+    """Every snapshot input and e2e application file, by path relative to the repository: the
+    sample code that equivalence tests of a codemod's fast paths read."""
+    paths = [
+        *sorted((REPO / "snapshots").glob("*/*/input.py")),
+        *sorted((REPO / "tests" / "e2e").rglob("*.py")),
+    ]
+    return {
+        str(path.relative_to(REPO)): path.read_text(encoding="utf-8", errors="replace")
+        for path in paths
+    }

@@ -9,16 +9,13 @@ generated web-app corpus.
 from __future__ import annotations
 
 import ast
-import importlib.util
-import sys
 from pathlib import Path
 
 import libcst as cst
 import pytest
 from backfix.builtin_codemods.lazy_clients.analyze import builds_a_client
 from backfix.builtin_codemods.lazy_clients.quick import may_build_a_client
-
-ROOT = Path(__file__).resolve().parents[2]
+from testkit import repository_sources, write_webapp_corpus
 
 EDGES = {
     "known": "import redis\nr = redis.Redis()\n",
@@ -54,23 +51,11 @@ EDGES = {
 
 
 def _sources() -> dict[str, str]:
-    sources = {f"edge: {name}": code for name, code in EDGES.items()}
-    for path in sorted((ROOT / "snapshots").glob("*/*/input.py")):
-        sources[str(path.relative_to(ROOT))] = path.read_text(encoding="utf-8", errors="replace")
-    for path in sorted((ROOT / "tests" / "e2e").rglob("*.py")):
-        sources[str(path.relative_to(ROOT))] = path.read_text(encoding="utf-8", errors="replace")
-    return sources
+    return {**{f"edge: {name}": code for name, code in EDGES.items()}, **repository_sources()}
 
 
 def _corpus(tmp_path: Path) -> dict[str, str]:
-    spec = importlib.util.spec_from_file_location(
-        "webapp_corpus", ROOT / "benchmarks" / "webapp_corpus.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("webapp_corpus", module)
-    spec.loader.exec_module(module)
-    module.write_corpus(tmp_path, seed=3, resources=4)
+    write_webapp_corpus(tmp_path, seed=3, resources=4)
     return {str(p): p.read_text(encoding="utf-8") for p in sorted(tmp_path.rglob("*.py"))}
 
 
