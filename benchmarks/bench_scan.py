@@ -1,7 +1,7 @@
 """CPU and peak memory of `codemod scan`, as ratios to a LibCST parse of the same files in the same run.
 
 Usage: python benchmarks/bench_scan.py [--corpus webapp|stdlib|DIR] [--codemod ID ...] [--repeat K]
-       [--seed N] [--resources K] [--throughput [--jobs N]]
+       [--seed N] [--resources K] [--baseline PYTHON] [--throughput [--jobs N]]
 
 The corpus is ``webapp`` (default; ``--webapp`` is an alias): a Flask + FastAPI web-app corpus that
 ``benchmarks/webapp_corpus.py`` generates, deterministic by ``--seed``, ``--resources`` resources of
@@ -18,6 +18,12 @@ since timings on a shared machine drift.
 Both commands run as an installed tool runs: with byte-compiled modules. A warm-up run fills a private
 bytecode cache first (``PYTHONPYCACHEPREFIX``), also where the environment sets
 ``PYTHONDONTWRITEBYTECODE``, so that compiling backfix's own sources is not counted as scan time.
+
+``--baseline PYTHON`` measures a second backfix in the same run, for a paired before/after: PYTHON
+is the interpreter of another checkout's environment (e.g. ``git worktree add ../base <rev>`` and
+``pip install -e ../base`` into its own venv). Each repeat runs the parse, then every row with the
+baseline and with this checkout one after the other, so drift on a shared machine hits both alike;
+each row prints both CPU figures and both ratios to the one parse.
 
 ``--throughput`` prints the older wall-clock report instead: files/s and lines/s of a scan with
 ``--jobs`` workers, a warm rescan from the analysis cache, and LibCST parse times of the kept files.
@@ -78,9 +84,10 @@ def measure(command: Sequence[str], env: dict[str, str]) -> Usage:
     return Usage(usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def scan_command(corpus: Path, codemods: Sequence[str]) -> list[str]:
-    """A cold one-worker `codemod scan` of ``corpus`` (no analysis cache, no ledger)."""
-    command = [sys.executable, "-m", "backfix", "--no-cache", "scan", "--path", str(corpus)]
+def scan_command(corpus: Path, codemods: Sequence[str], python: str = sys.executable) -> list[str]:
+    """A cold one-worker `codemod scan` of ``corpus`` (no analysis cache, no ledger) by the backfix
+    that ``python`` imports."""
+    command = [python, "-m", "backfix", "--no-cache", "scan", "--path", str(corpus)]
     command += ["--format", "json", "--no-ledger", "--jobs", "1"]
     for codemod_id in codemods:
         command += ["--codemod", codemod_id]
@@ -94,46 +101,96 @@ def child_env(pycache: str) -> dict[str, str]:
     return env
 
 
-def table(corpus: Path, files: list[Path], classes: list[type[Codemod]], repeat: int) -> None:
-    """Print CPU, scan/parse ratio and peak memory per codemod and for all together."""
+@dataclass
+class Runs:
+    """The measured runs of one row, per backfix (this checkout's, and the baseline's if any)."""
+
+    label: str
+    codemods: list[str]
+    by_python: dict[str, list[Usage]]
+
+    def cpu(self, python: str) -> float:
+        """The median CPU seconds of this row's runs with ``python``."""
+        return statistics.median(run.cpu for run in self.by_python[python])
+
+    def peak(self, python: str) -> float:
+        """The largest peak memory of this row's runs with ``python``."""
+        return max(run.peak_mb for run in self.by_python[python])
+
+
+def table(
+    corpus: Path,
+    files: list[Path],
+    classes: list[type[Codemod]],
+    repeat: int,
+    baseline: str | None = None,
+) -> None:
+    """Print CPU, scan/parse ratio and peak memory per codemod and for all together (and the same
+    for the ``baseline`` interpreter's backfix, paired run by run)."""
     lines = sum(path.read_bytes().count(b"\n") for path in files)
     print(f"corpus: {corpus} ({len(files)} files, {lines} lines)")
-    rows = [[cls.ID] for cls in classes]
-    if len(classes) > 1:
-        rows.append([c.ID for c in classes])
+    pythons = [baseline, sys.executable] if baseline else [sys.executable]
+    ids = [cls.ID for cls in classes]
+    rows = [Runs(codemod_id, [codemod_id], {p: [] for p in pythons}) for codemod_id in ids]
+    if len(ids) > 1:
+        rows.append(Runs(", ".join(ids), ids, {p: [] for p in pythons}))
+    startup = Runs("start-up (same scan, one empty file)", ids, {p: [] for p in pythons})
     with tempfile.TemporaryDirectory() as scratch:
         listing = Path(scratch) / "files.txt"
         listing.write_text("".join(f"{path}\n" for path in files), encoding="utf-8")
         env = child_env(str(Path(scratch) / "pycache"))
         parse_command = [sys.executable, "-c", PARSE_SCRIPT, str(listing)]
         measure(parse_command, env)  # warm-up: byte-compile what the commands import
-        measure(scan_command(corpus, [c.ID for c in classes]), env)
+        for python in pythons:
+            measure(scan_command(corpus, ids, python), env)
         empty = Path(scratch) / "empty"
         empty.mkdir()
         (empty / "empty.py").write_bytes(b"")
         parse_runs: list[Usage] = []
-        scan_runs: list[list[Usage]] = [[] for _ in rows]
-        startup_runs: list[Usage] = []
         for _ in range(repeat):
             parse_runs.append(measure(parse_command, env))
-            for index, row in enumerate(rows):
-                scan_runs[index].append(measure(scan_command(corpus, row), env))
-            startup_runs.append(measure(scan_command(empty, rows[-1]), env))
+            for row in [*rows, startup]:
+                folder = empty if row is startup else corpus
+                for python in pythons:
+                    row.by_python[python].append(
+                        measure(scan_command(folder, row.codemods, python), env)
+                    )
     parse = statistics.median(run.cpu for run in parse_runs)
     parse_peak = max(run.peak_mb for run in parse_runs)
     print(
         f"libcst parse, one process: {parse:.2f} CPU s, peak {parse_peak:.0f} MB (median of {repeat})"
     )
+    if baseline:
+        print_paired(rows, startup, parse, baseline)
+    else:
+        print_single(rows, startup, parse)
+
+
+def print_single(rows: list[Runs], startup: Runs, parse: float) -> None:
+    """One backfix: CPU, ratio to the parse, peak memory and the issue's target per row."""
+    python = sys.executable
     print(f"{'codemods':40} {'scan CPU s':>10} {'scan/parse':>10} {'peak MB':>8}  target")
-    for row, runs in zip(rows, scan_runs, strict=True):
-        cpu = statistics.median(run.cpu for run in runs)
-        peak = max(run.peak_mb for run in runs)
-        label = ", ".join(row) if len(row) > 1 else row[0]
-        target = "<= 1.5" if len(row) > 1 else "<= 1.0"
-        print(f"{label:40} {cpu:10.2f} {cpu / parse:9.2f}x {peak:8.0f}  {target}")
-    startup = statistics.median(run.cpu for run in startup_runs)
-    label = "start-up (same scan, one empty file)"
-    print(f"{label:40} {startup:10.2f} {startup / parse:9.2f}x {'':8}  (in every row)")
+    for row in rows:
+        cpu = row.cpu(python)
+        target = "<= 1.5" if len(row.codemods) > 1 else "<= 1.0"
+        print(f"{row.label:40} {cpu:10.2f} {cpu / parse:9.2f}x {row.peak(python):8.0f}  {target}")
+    cpu = startup.cpu(python)
+    print(f"{startup.label:40} {cpu:10.2f} {cpu / parse:9.2f}x {'':8}  (in every row)")
+
+
+def print_paired(rows: list[Runs], startup: Runs, parse: float, baseline: str) -> None:
+    """Baseline and this checkout side by side: CPU, ratio to the one parse, peak memory."""
+    print(f"before: {baseline}; after: {sys.executable}")
+    print(
+        f"{'codemods':40} {'CPU s before → after':>22} {'scan/parse before → after':>27} {'peak MB':>10}"
+    )
+    for row in [*rows, startup]:
+        before, after = row.cpu(baseline), row.cpu(sys.executable)
+        peak = max(row.peak(baseline), row.peak(sys.executable))
+        print(
+            f"{row.label:40} {before:9.2f} → {after:9.2f}"
+            f" {before / parse:12.2f}x → {after / parse:9.2f}x {peak:10.0f}"
+        )
 
 
 def corpus_files(corpus: Path) -> list[Path]:
@@ -225,6 +282,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--resources", type=int, default=40)
+    parser.add_argument(
+        "--baseline", default=None, help="interpreter of a second backfix to pair with (before)"
+    )
     parser.add_argument("--throughput", action="store_true", help="the wall-clock report")
     parser.add_argument("--jobs", type=int, default=None, help="workers (--throughput)")
     args = parser.parse_args()
@@ -241,7 +301,7 @@ def main() -> None:
         if args.throughput:
             throughput(corpus, classes, args)
         else:
-            table(corpus, files, classes, args.repeat)
+            table(corpus, files, classes, args.repeat, args.baseline)
 
 
 if __name__ == "__main__":
