@@ -35,23 +35,33 @@ def _last_name(node: ast.expr) -> str:
     return ""
 
 
-def _must_keep(function: FunctionNode) -> bool:
-    """Whether the analysis reads the body of ``function`` whatever it is called."""
-    if any(_last_name(d) in _HOOKS for d in function.decorator_list):
-        return True
+#: nodes whose presence in a function makes the analysis read its body (see the module doc)
+_KEEP_TYPES = frozenset({*_DEFINITIONS, ast.Global, ast.Nonlocal})
+
+
+def _is_kept_call(node: ast.Call) -> bool:
+    func = node.func
+    return (isinstance(func, ast.Attribute) and func.attr == "commit") or _last_name(
+        func
+    ) in _REGISTRARS
+
+
+def _read(function: FunctionNode) -> tuple[bool, set[str]]:
+    """Whether the analysis reads the body of ``function`` whatever it is called, and the names
+    in it (one walk for both)."""
+    must = any(_last_name(d) in _HOOKS for d in function.decorator_list)
+    names: set[str] = set()
     for node in ast.walk(function):
-        if node is function:
+        kind = type(node)
+        if kind is ast.Name:
+            names.add(node.id)  # type: ignore[attr-defined]
+        elif node is function or must:
             continue
-        if isinstance(node, ast.Call) and (
-            (isinstance(node.func, ast.Attribute) and node.func.attr == "commit")
-            or _last_name(node.func) in _REGISTRARS
-        ):
-            return True
-        if isinstance(node, (*_DEFINITIONS, ast.Global, ast.Nonlocal)):
-            return True
-        if isinstance(node, ast.ImportFrom) and node.level:
-            return True
-    return False
+        elif kind is ast.Call:
+            must = _is_kept_call(node)  # type: ignore[arg-type]
+        elif kind in _KEEP_TYPES or (kind is ast.ImportFrom and node.level):  # type: ignore[attr-defined]
+            must = True
+    return must, names
 
 
 def _names(node: ast.AST) -> set[str]:
@@ -88,11 +98,11 @@ def kept_functions(tree: ast.Module) -> set[int]:
     reads whatever they are called, then until nothing changes the functions outside classes
     named in kept code, and every method of a class named in it."""
     layout = _Layout(tree)
-    kept = {id(f) for f in layout.functions if _must_keep(f)}
+    found = {id(f): _read(f) for f in layout.functions}
+    kept = {key for key, (must, _names_in) in found.items() if must}
     names: set[str] = set()
-    for function in layout.functions:
-        if id(function) in kept:
-            names |= _names(function)
+    for key in kept:
+        names |= found[key][1]
     read: set[int] = set()  # classes
     changed = True
     while changed:
@@ -111,7 +121,7 @@ def kept_functions(tree: ast.Module) -> set[int]:
             around = layout.owners[id(function)]
             if (not around and function.name in names) or any(id(c) in read for c in around):
                 kept.add(id(function))
-                names |= _names(function)
+                names |= found[id(function)][1]
                 changed = True
     return kept
 
