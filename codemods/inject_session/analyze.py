@@ -9,16 +9,12 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-from libcst.metadata import (
-    Assignment,
-    GlobalScope,
-    MetadataWrapper,
-    ParentNodeProvider,
-    PositionProvider,
-    ScopeProvider,
-)
+from libcst.metadata import Assignment, GlobalScope
 
+from backfix.cst_positions import CodeRanges
+from backfix.cst_scopes import resolve_scopes
 from backfix.cst_utils import dotted, last_name
+from backfix.cst_walk import Parents, read_only_visits
 
 from .model import (
     ATTR_ASSIGN,
@@ -283,9 +279,9 @@ class _Functions:
         self.framework = framework
         self.cache: dict[int, Function] = {}
 
-    def of(self, node: cst.FunctionDef, qualname: str, wrapper: MetadataWrapper) -> Function:
+    def of(self, node: cst.FunctionDef, qualname: str, positions: CodeRanges) -> Function:
         if id(node) not in self.cache:
-            pos = wrapper.resolve(PositionProvider)[node.name]
+            pos = positions[node.name]
             every = [
                 *node.params.posonly_params,
                 *node.params.params,
@@ -319,11 +315,12 @@ class _Analysis:
     """One file's analysis."""
 
     def __init__(self, module: cst.Module) -> None:
-        self.wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        self.module = self.wrapper.module
-        self.parents = self.wrapper.resolve(ParentNodeProvider)
-        self.positions = self.wrapper.resolve(PositionProvider)
-        scopes = self.wrapper.resolve(ScopeProvider)
+        # The engine's cheap equivalents of the metadata wrapper's parent, position and scope
+        # providers: the wrapper's batched visits were most of this analysis.
+        self.module = module
+        self.parents = Parents(module)
+        self.positions = CodeRanges(module)
+        scopes = resolve_scopes(module)
         self.scope = next(s for s in scopes.values() if isinstance(s, GlobalScope))
         self.origins: dict[str, Origin] = {}
         self.imports_flask = False
@@ -412,7 +409,7 @@ class _Analysis:
         if innermost is None:
             return None
         names = [c.name.value for c in reversed(chain[chain.index(innermost) :])]
-        return self.functions.of(innermost, ".".join(names), self.wrapper)
+        return self.functions.of(innermost, ".".join(names), self.positions)
 
     def _reference(self, node: cst.Name) -> Reference:
         pos = self.positions[node].start
@@ -443,7 +440,7 @@ class _Analysis:
         for node in _all_functions(self.module):
             if not _route_kind(node, "fastapi"):
                 continue
-            function = self.functions.of(node, node.name.value, self.wrapper)
+            function = self.functions.of(node, node.name.value, self.positions)
             found.extend((function, p) for p in function.params if is_session_param(p))
         return found
 
@@ -523,7 +520,12 @@ def _all_functions(module: cst.Module) -> list[cst.FunctionDef]:
 
 def analyze_module(module: cst.Module) -> FileData:
     """Every fact inject-session's plan needs from one file."""
-    analysis = _Analysis(module)
+    # Its visitors (the scope analysis's too) only read: they need not rebuild every node.
+    with read_only_visits():
+        return _facts(_Analysis(module))
+
+
+def _facts(analysis: _Analysis) -> FileData:
     services, singletons = analysis.services()
     analysis.local_definitions()
     wanted = {s.name for s in singletons} | {s.name for s in services}

@@ -113,6 +113,43 @@ def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
     return found
 
 
+class Parents(Mapping[cst.CSTNode, cst.CSTNode]):
+    """Every node's parent in one tree, tokens included, as ``ParentNodeProvider`` resolves it (the
+    root has none): ``parents[node]``, ``parents.get(node)``. Built by one walk over
+    :func:`children` and looked up by identity, without the metadata wrapper's batched visit."""
+
+    __slots__ = ("_nodes", "_parents", "root")
+
+    def __init__(self, root: cst.CSTNode) -> None:
+        self.root = root  # keeps the nodes, and so their ids, alive
+        # by id(): a CSTNode's own __hash__ is a Python call
+        self._parents: dict[int, cst.CSTNode] = {}
+        self._nodes: list[cst.CSTNode] = []
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            for child in children(node):
+                self._parents[id(child)] = node
+                self._nodes.append(child)
+                stack.append(child)
+
+    def __getitem__(self, node: cst.CSTNode) -> cst.CSTNode:
+        return self._parents[id(node)]
+
+    def __contains__(self, node: object) -> bool:
+        return id(node) in self._parents
+
+    def get(self, node: cst.CSTNode, default: Any = None) -> Any:
+        """The node's parent, or ``default`` for the root and for nodes of other trees."""
+        return self._parents.get(id(node), default)
+
+    def __iter__(self) -> Iterator[cst.CSTNode]:
+        return iter(self._nodes)
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+
 def is_within(
     node: cst.CSTNode, ancestor: cst.CSTNode, parents: Mapping[cst.CSTNode, cst.CSTNode]
 ) -> bool:

@@ -16,6 +16,7 @@ from libcst.metadata import (
     BaseAssignment,
     ExpressionContextProvider,
     MetadataWrapper,
+    ParentNodeProvider,
     PositionProvider,
     QualifiedNameProvider,
     Scope,
@@ -26,6 +27,7 @@ from backfix import cst_positions, cst_walk
 from backfix.cst_positions import SAMPLE, CodeRanges, positions
 from backfix.cst_walk import (
     WHITESPACE,
+    Parents,
     TrackingVisitor,
     WalkVisitor,
     children,
@@ -121,6 +123,16 @@ def test_children_are_libcsts_children(modules: list[cst.Module]) -> None:
             got = children(node)
             assert len(got) == len(expected), type(node).__name__
             assert all(a is b for a, b in zip(got, expected, strict=True)), type(node).__name__
+
+
+def test_parents_are_libcsts_parents(modules: list[cst.Module]) -> None:
+    for module in modules:
+        expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ParentNodeProvider)
+        got = Parents(module)
+        assert len(got) == len(expected)
+        assert all(got[node] is parent for node, parent in expected.items())
+        assert module not in got and got.get(module) is None
+        assert {id(node) for node in got} == {id(node) for node in expected}
 
 
 def _describe(scope: Scope | None) -> tuple[object, ...]:
