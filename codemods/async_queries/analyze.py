@@ -406,7 +406,23 @@ def _all_params(params: cst.Parameters) -> list[cst.Param]:
     return out
 
 
-class _BodyLocals(WalkVisitor):
+#: per node type: is it an expression? (``isinstance`` against LibCST's ABCs is slow per node)
+_EXPRESSIONS: dict[type[cst.CSTNode], bool] = {}
+
+
+class _StatementVisitor(WalkVisitor):
+    """A visitor that only looks at statements: it does not enter expressions, which hold none."""
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        """Skip an expression's subtree; run the ``visit_`` method of anything else."""
+        kind = type(node)
+        expression = _EXPRESSIONS.get(kind)
+        if expression is None:
+            expression = _EXPRESSIONS[kind] = issubclass(kind, cst.BaseExpression)
+        return not expression and super().on_visit(node)
+
+
+class _BodyLocals(_StatementVisitor):
     """Assignments in one function body (not in nested functions)."""
 
     def __init__(self, info: ModuleInfo, frame: Frame) -> None:
@@ -466,7 +482,7 @@ class _BodyLocals(WalkVisitor):
             self.frame.locals.add(node.target.value)
 
 
-class _SelfAssigns(WalkVisitor):
+class _SelfAssigns(_StatementVisitor):
     """``self.x = <param>`` / ``self.x = Factory()`` / ``self.x = Class(...)`` in one method."""
 
     def __init__(
@@ -674,6 +690,8 @@ class _Scanner(TrackingVisitor):
         self.ordinals: dict[tuple[str, str], int] = {}
         self.async_markers = bool(_ASYNC_MARKERS.search(text))
         self.sync_markers = bool(_SYNC_MARKERS.search(text))
+        #: the lines that write `yield`: a function on none of them is not a generator
+        self.yield_lines = _lines_with(text, "yield")
 
     # -- helpers ----------------------------------------------------------------------------------
 
@@ -796,9 +814,16 @@ class _Scanner(TrackingVisitor):
                     f"decorated with @{_code(dec)}, which may call it synchronously (a cache, "
                     "retry or auth wrapper would get a coroutine); make sure it supports async"
                 )
-        if node.asynchronous is None and _has_yield(node):
+        if node.asynchronous is None and self._may_yield(node) and _has_yield(node):
             return "a generator function (its consumers would need `async for`)"
         return ""
+
+    def _may_yield(self, node: cst.FunctionDef) -> bool:
+        """Whether ``node``'s lines write ``yield`` at all (a cheap test before walking it)."""
+        if not self.yield_lines:
+            return False
+        start, _, end, _ = self.key(node)
+        return any(start <= line <= end for line in self.yield_lines)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         frame = self.frames.pop()
@@ -1422,6 +1447,17 @@ def _fsa_db(receiver: cst.BaseExpression) -> str:
     return "db"
 
 
+def _lines_with(text: str, word: str) -> list[int]:
+    """The (1-based) numbers of the lines of ``text`` that contain ``word``, as positions count lines."""
+    if word not in text:
+        return []
+    return [number for number, line in enumerate(_LINE.split(text), 1) if word in line]
+
+
+#: a line break as LibCST's positions count them
+_LINE = re.compile(r"\r\n?|\n")
+
+
 def _has_yield(node: cst.FunctionDef) -> bool:
     class Finder(WalkVisitor):
         found = False
@@ -1447,15 +1483,21 @@ def _check(
 
     ``("", "")`` where it can.
     """
-    reasons: list[tuple[str, str]] = []
-    for fsa3 in (True, False):
-        try:
-            ch.convert(chain, base, ch.Context(SYNC, use, standalone=standalone, fsa3=fsa3))
-        except ch.Unsupported as exc:
-            reasons.append((str(exc), exc.reason_id))
-        else:
-            reasons.append(("", ""))
-    return reasons[0], reasons[1]
+    fsa3 = _reason(chain, base, ch.Context(SYNC, use, standalone=standalone))
+    term = chain.terminal
+    if term is None or term.name not in ch.FSA_TERMINALS:
+        # `convert` reads `fsa3` only for Flask-SQLAlchemy's own terminals: the same answer.
+        return fsa3, fsa3
+    return fsa3, _reason(chain, base, ch.Context(SYNC, use, standalone=standalone, fsa3=False))
+
+
+def _reason(chain: ch.Chain, base: ch.Base, context: ch.Context) -> tuple[str, str]:
+    """Why ``chain`` does not convert in ``context``, with the reason's id; ``("", "")`` when it does."""
+    try:
+        ch.convert(chain, base, context)
+    except ch.Unsupported as exc:
+        return str(exc), exc.reason_id
+    return "", ""
 
 
 def _entities(root: cst.BaseExpression) -> tuple[str, ...]:
