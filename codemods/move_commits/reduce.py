@@ -17,6 +17,8 @@ import ast
 
 from backfix.cst_reduce import FunctionNode, reduce_source
 
+from .quick import last_name
+
 #: set False to analyse whole modules (the equivalence test compares both).
 REDUCE = True
 
@@ -25,23 +27,13 @@ _HOOKS = frozenset({"before_request", "before_app_request"})
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
-def _last_name(node: ast.expr) -> str:
-    if isinstance(node, ast.Call):
-        return _last_name(node.func)
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Name):
-        return node.id
-    return ""
-
-
 #: nodes whose presence in a function makes the analysis read its body (see the module doc)
 _KEEP_TYPES = frozenset({*_DEFINITIONS, ast.Global, ast.Nonlocal})
 
 
 def _is_kept_call(node: ast.Call) -> bool:
     func = node.func
-    return (isinstance(func, ast.Attribute) and func.attr == "commit") or _last_name(
+    return (isinstance(func, ast.Attribute) and func.attr == "commit") or last_name(
         func
     ) in _REGISTRARS
 
@@ -49,7 +41,7 @@ def _is_kept_call(node: ast.Call) -> bool:
 def _read(function: FunctionNode) -> tuple[bool, set[str]]:
     """Whether the analysis reads the body of ``function`` whatever it is called, and the names
     in it (one walk for both)."""
-    must = any(_last_name(d) in _HOOKS for d in function.decorator_list)
+    must = any(last_name(d) in _HOOKS for d in function.decorator_list)
     names: set[str] = set()
     for node in ast.walk(function):
         kind = type(node)

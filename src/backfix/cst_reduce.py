@@ -16,8 +16,9 @@ from __future__ import annotations
 import ast
 import codecs
 import re
-import warnings
 from collections.abc import Callable, Iterator
+
+from backfix.source import python_parses
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -79,16 +80,6 @@ def _readable(raw: bytes) -> bool:
     return True
 
 
-def _parses(source: bytes) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
-
-
 def reduce_source(
     raw: bytes, tree: ast.Module, keep: Callable[[FunctionNode], bool]
 ) -> bytes | None:
@@ -110,4 +101,4 @@ def reduce_source(
     reduced = b"".join(lines)
     if len(_LINE_BREAK.findall(reduced)) != len(_LINE_BREAK.findall(raw)):
         return None
-    return reduced if _parses(reduced) else None
+    return reduced if python_parses(reduced) else None

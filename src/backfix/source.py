@@ -144,7 +144,7 @@ def parse_cst(raw: bytes) -> cst.Module:
     try:
         return parse_module(raw)
     except cst.ParserSyntaxError as exc:
-        if _python_parses(raw):
+        if python_parses(raw):
             raise SourceError(
                 "unsupported-syntax",
                 f"valid Python that LibCST cannot parse, so it cannot be rewritten: {exc.message}",
@@ -161,7 +161,7 @@ def parse_cst(raw: bytes) -> cst.Module:
         raise SourceError("too-deep", "too deeply nested for LibCST to parse", 0, 0) from None
 
 
-def _python_parses(raw: bytes) -> bool:
+def python_parses(raw: bytes) -> bool:
     """True when this interpreter's own parser accepts ``raw``."""
     try:
         with warnings.catch_warnings():
