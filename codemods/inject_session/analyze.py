@@ -14,7 +14,7 @@ from libcst.metadata import Assignment, GlobalScope
 from backfix.cst_positions import CodeRanges
 from backfix.cst_scopes import resolve_scopes
 from backfix.cst_utils import dotted, last_name
-from backfix.cst_walk import Parents, read_only_visits
+from backfix.cst_walk import Parents, WalkVisitor, read_only_visits, walk
 
 from .model import (
     ATTR_ASSIGN,
@@ -507,15 +507,21 @@ def _framework_of(module: str) -> str:
     return ""
 
 
+class _FunctionDefs(WalkVisitor):
+    """Every function definition of a module, in source order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[cst.FunctionDef] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.found.append(node)
+
+
 def _all_functions(module: cst.Module) -> list[cst.FunctionDef]:
-    found: list[cst.FunctionDef] = []
-
-    class Collect(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            found.append(node)
-
-    module.visit(Collect())
-    return found
+    collect = _FunctionDefs()
+    walk(module, collect)
+    return collect.found
 
 
 def analyze_module(module: cst.Module) -> FileData:

@@ -41,6 +41,7 @@ from typing import ClassVar
 import libcst as cst
 
 from backfix.codemod import Codemod, CodemodOptions, Plan, ProjectContext
+from backfix.cst_parse import parse_module
 from backfix.formatting import line_length_for
 from backfix.imports import first_party_packages, project_root
 from backfix.options import option
@@ -60,6 +61,7 @@ from .model import PackageInitEdits, RouteEdits, RouteFacts, ServiceEdits
 from .output import attach_output
 from .plan import Planner
 from .quick import may_have_route_commits
+from .reduce import reduced_source
 from .rewrite import rewrite_route, rewrite_service
 
 #: what analysis hands to the plan per route file: its facts and its single-name imports
@@ -87,6 +89,18 @@ class MoveCommitsOptions(CodemodOptions):
         is_path=True,
         rewrite_only=True,
     )
+
+
+def _analysed_module(source: SourceFile) -> cst.Module:
+    """The module the analysis runs on: without the function bodies it does not read (at the
+    same positions), or the whole module when that cannot be done safely."""
+    reduced = reduced_source(source.raw, source.ast_module())
+    if reduced is not None:
+        try:
+            return parse_module(reduced)
+        except cst.ParserSyntaxError:
+            pass
+    return source.module
 
 
 class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
@@ -142,9 +156,10 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
         # only a `route_paths` entry naming their path (not a folder name like `api`) includes them.
         return is_test_or_migration(path) and not self._explicitly_listed(path)
 
-    def _analyzer(self, source: SourceFile) -> Analyzer:
+    def _analyzer(self, source: SourceFile, module: cst.Module | None = None) -> Analyzer:
         in_route_path = self._in_route_path(source.path)
-        analyzer = Analyzer(source.module, source.path, self._session_names(), in_route_path)
+        module = source.module if module is None else module
+        analyzer = Analyzer(module, source.path, self._session_names(), in_route_path)
         analyzer.run()
         attach_output(analyzer)
         return analyzer
@@ -155,7 +170,8 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
             source.ast_module(), self._in_route_path(source.path)
         ):
             return FileFacts(source.path)
-        analyzer = self._analyzer(source)
+        module = _analysed_module(source)
+        analyzer = self._analyzer(source, module)
         violations = tuple(
             self.violation(
                 source,
@@ -173,7 +189,7 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
         )
         if not violations:
             return FileFacts(source.path)
-        names, imports = module_bindings(source.module, analyzer)
+        names, imports = module_bindings(module, analyzer)
         facts = RouteFacts(
             path=source.path,
             commits=tuple(analyzer.sites),

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
+from backfix.resources import templates_dir
 from backfix.templating import render
 
 from . import reasons as R
@@ -82,15 +86,30 @@ def signature(extraction: Extraction, route_path: str, typing: TypingContext) ->
     )
 
 
-def choose_method_name(
-    extraction: Extraction, taken: Collection[str], overrides: Sequence[str], fallback: str
+_JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
+
+
+@cache
+def _bundled_name_is_suggested() -> bool:
+    """Whether the bundled method-name template renders just ``suggested``."""
+    try:
+        text = (templates_dir() / NAME_TEMPLATE).read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return _JINJA_COMMENT.sub("", text).strip() == "{{ suggested }}"
+
+
+def _rendered_name(
+    extraction: Extraction, overrides: Sequence[str], suggested: str, fallback: str
 ) -> str:
-    """The method name: the template's choice (by default what the writes suggest), then the
-    route's own name (unless generic: ``post``, ``index``), then other names the writes suggest
-    (``update_job_status``), then a numbered suffix."""
+    """What the method-name template gives. The bundled one gives ``suggested``: a scan then
+    needs no jinja2 (its import costs more than the rest of the plan of a small project)."""
+    if _bundled_name_is_suggested() and not any(
+        Path(folder, NAME_TEMPLATE).is_file() for folder in overrides
+    ):
+        return suggested.strip()
     out = extraction.output
-    suggested = out.name if valid(out.name) else fallback
-    rendered = render(
+    return render(
         NAME_TEMPLATE,
         overrides,
         suggested=suggested,
@@ -100,6 +119,17 @@ def choose_method_name(
         route_class=extraction.class_name or "",
         fallback=fallback,
     ).strip()
+
+
+def choose_method_name(
+    extraction: Extraction, taken: Collection[str], overrides: Sequence[str], fallback: str
+) -> str:
+    """The method name: the template's choice (by default what the writes suggest), then the
+    route's own name (unless generic: ``post``, ``index``), then other names the writes suggest
+    (``update_job_status``), then a numbered suffix."""
+    out = extraction.output
+    suggested = out.name if valid(out.name) else fallback
+    rendered = _rendered_name(extraction, overrides, suggested, fallback)
     base = rendered if valid(rendered) else suggested
     candidates = [base]
     route = extraction.func_name.strip("_")

@@ -103,7 +103,7 @@ class TaskSessions(Codemod[FileData, FileEdits]):
 
     def analyze_for_plan(self, source: SourceFile) -> FileFacts[FileData]:
         """The full facts of a file: also files without a hand-off define tasks and factories."""
-        return FileFacts(source.path, (), analyze_module(source.module, source.metadata))
+        return FileFacts(source.path, (), analyze_module(source.module))
 
     def plan(
         self, facts: Sequence[FileFacts[FileData]], project: ProjectContext

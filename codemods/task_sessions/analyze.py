@@ -9,11 +9,11 @@ import libcst as cst
 from libcst.metadata import (
     ExpressionContext,
     ExpressionContextProvider,
-    MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
 )
 
+from backfix import cst_metadata
 from backfix.cst_utils import dotted, last_name
 
 from .dependency import is_plain
@@ -672,10 +672,9 @@ class _SessionAttributes(cst.CSTVisitor):
         return False
 
 
-def analyze_module(module: cst.Module, wrapper: MetadataWrapper | None = None) -> FileData:
-    """The :class:`FileData` of one parsed module (``wrapper``: the file's shared metadata)."""
-    if wrapper is None:
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+def analyze_module(module: cst.Module) -> FileData:
+    """The :class:`FileData` of one parsed module."""
     analyzer = Analyzer(module)
-    wrapper.visit(analyzer)
+    # The analyzer only reads: the engine's cheap metadata and walk give it what the wrapper would.
+    cst_metadata.visit(module, analyzer)
     return analyzer.result()

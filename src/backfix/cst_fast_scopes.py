@@ -136,13 +136,20 @@ class _ScopeVisitor(_CachedCallbacks, ScopeVisitor):
         _CachedCallbacks.on_leave(self, original_node)
 
 
-def resolve(module: cst.Module) -> Mapping[cst.CSTNode, Scope | None]:
-    """The scope of every node of ``module``: what ``ScopeProvider`` resolves."""
+def resolve_contexts(module: cst.Module) -> Mapping[cst.CSTNode, ExpressionContext]:
+    """The expression context of the nodes of ``module``: what ``ExpressionContextProvider``
+    resolves."""
     contexts = ExpressionContextProvider()
     module.visit(_ContextVisitor(contexts))  # `ExpressionContextProvider.visit_Module`
+    # ExpressionContextProvider records plain contexts, never lazy values.
+    return cast("Mapping[cst.CSTNode, ExpressionContext]", contexts._computed)
+
+
+def resolve(module: cst.Module) -> Mapping[cst.CSTNode, Scope | None]:
+    """The scope of every node of ``module``: what ``ScopeProvider`` resolves."""
     scopes = ScopeProvider()
     # What `MetadataDependent.resolve` hands a provider: its dependency's metadata.
-    scopes.metadata = {ExpressionContextProvider: contexts._computed}
+    scopes.metadata = {ExpressionContextProvider: resolve_contexts(module)}
     visitor = _ScopeVisitor(scopes)  # `ScopeProvider.visit_Module`
     module.visit(visitor)
     visitor.infer_accesses()

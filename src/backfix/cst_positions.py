@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from types import TracebackType
+from typing import Any
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -275,3 +276,12 @@ class CodeRanges:
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
         line, column, end_line, end_column = self.positions[node]
         return CodeRange(CodePosition(line, column), CodePosition(end_line, end_column))
+
+    def __contains__(self, node: object) -> bool:
+        return id(node) in self.positions.spans
+
+    def get(self, node: cst.CSTNode, default: Any = None) -> Any:
+        """The node's range, or ``default`` for a node of another tree."""
+        if node not in self:
+            return default
+        return self[node]

@@ -1,4 +1,5 @@
-"""LibCST scope metadata of a module, resolved the cheap way when the installed LibCST allows it.
+"""LibCST scope (and expression context) metadata of a module, resolved the cheap way when the
+installed LibCST allows it.
 
 ``cst_fast_scopes`` runs LibCST's own scope analysis without the metadata wrapper's idle walks and with
 cached visitor callbacks; it leans on LibCST internals (a provider's ``_computed``, the scope
@@ -14,7 +15,13 @@ from collections.abc import Callable, Mapping
 from functools import cache
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, Scope, ScopeProvider
+from libcst.metadata import (
+    ExpressionContext,
+    ExpressionContextProvider,
+    MetadataWrapper,
+    Scope,
+    ScopeProvider,
+)
 
 Resolver = Callable[[cst.Module], Mapping[cst.CSTNode, Scope | None]]
 
@@ -42,3 +49,13 @@ def resolve_scopes(module: cst.Module) -> Mapping[cst.CSTNode, Scope | None]:
     """The scope of every node of ``module``: what ``ScopeProvider`` resolves (the caller may
     run it within ``read_only_visits``: it only reads the tree)."""
     return resolver()(module)
+
+
+def resolve_contexts(module: cst.Module) -> Mapping[cst.CSTNode, ExpressionContext]:
+    """The expression context of the nodes of ``module``: what ``ExpressionContextProvider``
+    resolves (cheaply when :func:`resolve_scopes` is, through the wrapper otherwise)."""
+    if resolver() is wrapper_scopes:
+        return MetadataWrapper(module, unsafe_skip_copy=True).resolve(ExpressionContextProvider)
+    from backfix import cst_fast_scopes
+
+    return cst_fast_scopes.resolve_contexts(module)

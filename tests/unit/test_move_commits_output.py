@@ -222,6 +222,26 @@ def test_method_name_template_overrides_the_name(tmp_path: Path) -> None:
     assert "def create_job_now():" in service.after.decode()
 
 
+@pytest.mark.parametrize("suggested", ["create_job", "  padded_name  ", "x"])
+def test_the_bundled_method_name_template_needs_no_rendering(suggested: str) -> None:
+    # A scan skips jinja2 for the bundled name template; it must give what rendering gives.
+    from backfix.builtin_codemods.move_commits import signature
+
+    from backfix.templating import render
+
+    assert signature._bundled_name_is_suggested()
+    rendered = render(
+        signature.NAME_TEMPLATE,
+        suggested=suggested,
+        verb="create",
+        subject="job",
+        route_function="post",
+        route_class="",
+        fallback="post_job",
+    ).strip()
+    assert rendered == suggested.strip()
+
+
 def test_strict_mypy_project_reports_an_untypeable_unit(tmp_path: Path) -> None:
     route = """\
     from fastapi import APIRouter, HTTPException
