@@ -129,6 +129,28 @@ def _code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
 
 
+def _dotted(node: cst.Name | cst.Attribute) -> str:
+    """``_code`` of an imported (dotted) name, without generating code where it is plain."""
+    if node.lpar or node.rpar:
+        return _code(node)
+    if isinstance(node, cst.Name):
+        return node.value
+    dot = node.dot
+    if (
+        isinstance(node.value, (cst.Name, cst.Attribute))
+        and isinstance(dot, cst.Dot)
+        and _no_space(dot.whitespace_before)
+        and _no_space(dot.whitespace_after)
+        and not (node.attr.lpar or node.attr.rpar)
+    ):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return _code(node)
+
+
+def _no_space(whitespace: cst.BaseParenthesizableWhitespace) -> bool:
+    return isinstance(whitespace, cst.SimpleWhitespace) and not whitespace.value
+
+
 def annotation_type(node: cst.BaseExpression | None) -> str:
     """The class name an annotation names: ``AsyncSession``, ``Annotated[JobRepo, ...]`` → ``JobRepo``."""
     if node is None:
@@ -266,7 +288,7 @@ class _Imports(WalkVisitor):
     def visit_Import(self, node: cst.Import) -> None:
         info = self.info
         for alias in node.names:
-            dotted = _code(alias.name)
+            dotted = _dotted(alias.name)
             if dotted.split(".")[0] in {"fastapi", "starlette"}:
                 info.fastapi = True
             if dotted.split(".")[0] == "flask":
@@ -279,7 +301,7 @@ class _Imports(WalkVisitor):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         info = self.info
-        base = _code(node.module) if node.module is not None else ""
+        base = _dotted(node.module) if node.module is not None else ""
         level = len(node.relative)
         if level:
             # Package information would make facts depend on other files: names come from paths.
@@ -293,7 +315,7 @@ class _Imports(WalkVisitor):
         if isinstance(node.names, cst.ImportStar):
             return
         for alias in node.names:
-            imported = _code(alias.name)
+            imported = _dotted(alias.name)
             local = imported
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
@@ -1494,7 +1516,7 @@ def _check(
 def _reason(chain: ch.Chain, base: ch.Base, context: ch.Context) -> tuple[str, str]:
     """Why ``chain`` does not convert in ``context``, with the reason's id; ``("", "")`` when it does."""
     try:
-        ch.convert(chain, base, context)
+        ch.check(chain, base, context)
     except ch.Unsupported as exc:
         return str(exc), exc.reason_id
     return "", ""

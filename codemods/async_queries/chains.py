@@ -592,6 +592,18 @@ def _check_distinct_order(shape: Shape, steps: Sequence[Step]) -> None:
 
 def convert(chain: Chain, base: Base, ctx: Context) -> Result:
     """The 2.0 form of ``chain`` in ``ctx``; raises Unsupported with the reason when there is none."""
+    b, node = _build(chain, base, ctx)
+    used = _names_in(node)
+    return Result(node, {i for i in b.imports if ctx.aliases.get(i[1], i[1]) in used})
+
+
+def check(chain: Chain, base: Base, ctx: Context) -> None:
+    """Raise Unsupported where :func:`convert` does, without working out the imports it needs."""
+    _build(chain, base, ctx)
+
+
+def _build(chain: Chain, base: Base, ctx: Context) -> tuple[_Builder, cst.BaseExpression]:
+    """The 2.0 expression of ``chain``, with the builder that noted its imports."""
     b = _Builder(base, ctx)
     root = chain.root
     stmt, columns = _select_of(b, chain, base)
@@ -628,8 +640,7 @@ def convert(chain: Chain, base: Base, ctx: Context) -> Result:
         node = _no_terminal(b, stmt, shape, unique)
     else:
         node = _terminal(_Ending(b, chain, stmt, term, shape, unique, builders))
-    used = _names_in(node)
-    return Result(node, {i for i in b.imports if ctx.aliases.get(i[1], i[1]) in used})
+    return b, node
 
 
 def _select_of(
