@@ -93,7 +93,11 @@ class MoveCommitsOptions(CodemodOptions):
 
 def _analysed_module(source: SourceFile) -> cst.Module:
     """The module the analysis runs on: without the function bodies it does not read (at the
-    same positions), or the whole module when that cannot be done safely."""
+    same positions), or the whole module when that cannot be done safely or is already parsed."""
+    if source.has_module:
+        # Another codemod parsed the whole file (and may have its positions cached): parsing a
+        # smaller copy as well would cost more than the smaller analysis saves.
+        return source.module
     reduced = reduced_source(source.raw, source.ast_module())
     if reduced is not None:
         try:

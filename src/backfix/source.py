@@ -106,6 +106,11 @@ class SourceFile:
         return self._metadata
 
     @property
+    def has_module(self) -> bool:
+        """True once the LibCST tree has been built (another codemod already paid for it)."""
+        return self._cst is not None
+
+    @property
     def parsed(self) -> bool:
         """True once either tree has been built (for the run's statistics)."""
         return self._cst is not None or self._ast is not None

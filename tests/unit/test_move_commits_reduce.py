@@ -12,6 +12,7 @@ import ast
 from pathlib import Path
 
 import pytest
+from backfix.builtin_codemods.move_commits import _analysed_module
 from backfix.builtin_codemods.move_commits import reduce as reduce_module
 from testkit import repository_sources, write_webapp_corpus
 
@@ -121,3 +122,16 @@ def test_only_unread_bodies_are_left_out() -> None:
     assert b"x.strip()[:LIMIT]" in reduced  # a helper the route calls
     assert b"return 1" not in reduced  # a function nothing reads
     assert reduce_module.reduced_source(code, None) is None
+
+
+def test_a_module_another_codemod_parsed_is_analysed_whole() -> None:
+    code = (
+        "from flask import Flask\napp = Flask(__name__)\n\n"
+        "def unrelated():\n    return 1\n\n"
+        "@app.post('/x')\ndef create():\n    db.session.commit()\n"
+    )
+    fresh = SourceFile("app/routes.py", "/app/routes.py", code.encode())
+    assert _analysed_module(fresh).code != code  # the unread body is left out
+    shared = SourceFile("app/routes.py", "/app/routes.py", code.encode())
+    whole = shared.module  # as when async-queries analysed the file first
+    assert _analysed_module(shared) is whole
