@@ -41,12 +41,11 @@ from typing import ClassVar
 import libcst as cst
 
 from backfix.codemod import Codemod, CodemodOptions, Plan, ProjectContext
-from backfix.cst_parse import parse_module
 from backfix.formatting import line_length_for
 from backfix.imports import first_party_packages, project_root
 from backfix.options import option
 from backfix.results import REVIEW, FileFacts, Violation
-from backfix.source import SourceFile
+from backfix.source import SourceError, SourceFile, parse_cst
 from backfix.templating import render
 
 from .analyze import Analyzer
@@ -101,8 +100,8 @@ def _analysed_module(source: SourceFile) -> cst.Module:
     reduced = reduced_source(source.raw, source.ast_module())
     if reduced is not None:
         try:
-            return parse_module(reduced)
-        except cst.ParserSyntaxError:
+            return parse_cst(reduced)
+        except SourceError:  # the whole module reports it as before (too deep, syntax)
             pass
     return source.module
 
