@@ -21,6 +21,7 @@ from backfix.source import SourceFile
 
 from . import reasons
 from .analyze import is_session_param
+from .closure import keep_order, relevant_files
 from .model import (
     ATTR_ASSIGN,
     BASE,
@@ -71,7 +72,6 @@ class Index:
         self.data: dict[str, FileData] = {
             path: fact.data for path, fact in facts.items() if isinstance(fact.data, FileData)
         }
-        self.by_module = {project.module_name(path): path for path in self.data}
 
     def module_path(self, from_path: str, origin: Origin) -> str | None:
         """The project file an import refers to, if it is one."""
@@ -484,12 +484,7 @@ def plan_project(
     ]
     if not found:
         return Plan()
-    files = project.files()
-    index = Index(project.facts_for_all(files), project)
-    unanalysed = [path for path in files if path not in index.data]
-    for fact in facts:
-        if isinstance(fact.data, FileData):
-            index.data.setdefault(fact.path, fact.data)
+    index, unanalysed = _index(facts, project)
     planner = Planner(codemod_id, index, project)
     plan: Plan[FileEdits] = Plan()
     for path, data, singleton in found:
@@ -507,6 +502,25 @@ def plan_project(
         if project.batch is None or path in project.batch:
             _merge(plan.edits, outcome.edits)
     return plan
+
+
+def _index(facts: Sequence[FileFacts], project: ProjectContext) -> tuple[Index, list[str]]:
+    """The facts the plan reads, and the project files among them that could not be analysed.
+
+    Only the files that can change the plan are analysed (closure.py); the scanned files' own facts
+    are used as they are (the plan's analysis of a file is the scan's).
+    """
+    files = project.files()
+    scanned = {f.path: f for f in facts if isinstance(f.data, FileData)}
+    wanted = relevant_files(project, files, scanned)
+    analysed = project.facts_for_all(wanted)
+    index = Index(keep_order(files, analysed, scanned), project)
+    asked = set(wanted)
+    unanalysed = [path for path in files if path in asked and path not in analysed]
+    for fact in facts:
+        if isinstance(fact.data, FileData):
+            index.data.setdefault(fact.path, fact.data)
+    return index, unanalysed
 
 
 def _check_unanalysed(project: ProjectContext, paths: list[str], singleton: Singleton) -> None:
