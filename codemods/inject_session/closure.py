@@ -21,6 +21,7 @@ content are kept too: the scanned files, routes with a session-like parameter, f
 read, decoded or parsed (so their errors are reported as before, and the plan still knows it could
 not analyse them).
 
+Files whose facts the run holds already (a warm cache) are taken as they are: they cost nothing.
 Every other file is left out: its facts cannot change a verdict or an edit. The cheap part reads
 ``ast`` trees, whose names Python normalises (NFKC); LibCST keeps them as written, so a file whose
 code is not already normalised is analysed with LibCST, as are files in another encoding than UTF-8
@@ -287,10 +288,15 @@ def relevant_files(
             closure.kept.add(path)
             for singleton in fact.data.singletons:
                 seeds |= {singleton.name, singleton.class_name}
+    # Facts the run holds already (a warm cache) cost nothing: take them as they are.
+    for path, fact in project.known_facts(p for p in files if p not in scanned).items():
+        if isinstance(fact.data, FileData):
+            closure.sketches[path] = sketch_data(fact.data)
+            closure.kept.add(path)
     raws: dict[str, bytes] = {}
     with_libcst: list[str] = []
     for path in files:
-        if path in scanned:
+        if path in scanned or path in closure.kept:
             continue
         raw = _read(project, path)
         sketch = _ast_sketch(raw)

@@ -32,6 +32,10 @@ class ProjectEngine(Protocol):
         """Facts of ``paths`` for the context's codemod; failures are reported, and left out."""
         ...
 
+    def cached_facts(self, paths: Sequence[str]) -> dict[str, FileFacts]:
+        """Facts of ``paths`` the run holds already (analysed, or in its cache); analyses nothing."""
+        ...
+
     def report_error(self, error: FileError) -> None:
         """Add a per-file error to the run, unless the run already reported one for that file."""
         ...
@@ -105,6 +109,16 @@ class ProjectContext:
         """
         wanted = sorted(set(paths))
         return self._engine().facts_for(wanted) if wanted else {}
+
+    def known_facts(self, paths: Iterable[str]) -> dict[str, FileFacts]:
+        """The facts of project files this run can give without analysing them (see facts_for_all).
+
+        Those analysed already, and with the cache on, those unchanged since they were cached. For a
+        plan that otherwise picks the files to analyse with a cheaper pass of its own: the files
+        listed here cost nothing to take. Nothing is reported for the files left out.
+        """
+        wanted = sorted(set(paths))
+        return self._engine().cached_facts(wanted) if wanted else {}
 
     def report_error(self, path: str, kind: str, message: str, line: int = 0, col: int = 0) -> None:
         """Report a file the plan could not read as a per-file error of the run (``col`` 1-based).

@@ -443,6 +443,21 @@ class _ProjectEngine:
                 _store(self.state, self.cache_id, outcome.path, fact)
         return {p: f for p in paths if (f := self.known.get(p)) is not None}
 
+    def cached_facts(self, paths: Sequence[str]) -> dict[str, FileFacts]:
+        """The facts of ``paths`` analysed already or in the cache; the others are left for later."""
+        state = self.state
+        for rel in paths:
+            if rel in self.known or state.facts_cache is None or state.failed(rel):
+                continue
+            try:
+                raw = state.workspace.abs(rel).read_bytes()
+            except OSError:
+                continue  # facts_for reports it, if the plan asks for the file
+            cached = _cached(state, self.spec, self.cache_id, rel, raw)
+            if cached is not None:
+                self.known[rel] = cached
+        return {p: f for p in paths if (f := self.known.get(p)) is not None}
+
     def report_error(self, error: FileError) -> None:
         """A per-file error of the plan's analyses or of the plan itself, once per file."""
         if not self.state.failed(error.path):

@@ -43,7 +43,12 @@ class _Outcome:
 
 
 def _run(
-    root: Path, paths: list[Path], monkeypatch: pytest.MonkeyPatch, *, every_file: bool
+    root: Path,
+    paths: list[Path],
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    every_file: bool,
+    cache: bool = False,
 ) -> _Outcome:
     outcome = _Outcome()
     original_plan = InjectSession.plan
@@ -68,7 +73,8 @@ def _run(
         patch.setattr(InjectSession, "plan", record)
         patch.setattr(plan_module, "relevant_files", files_to_analyse)
         spec = CodemodSpec(InjectSession, "inject-session")
-        result = run(Workspace(root=root, repo=None), RunOptions(specs=[spec], paths=paths, jobs=1))
+        options = RunOptions(specs=[spec], paths=paths, jobs=1, cache=cache)
+        result = run(Workspace(root=root, repo=None), options)
     outcome.errors = result.errors
     outcome.violations = result.violations
     return outcome
@@ -396,3 +402,22 @@ def test_names_are_sketched_as_written() -> None:
     assert closure.names_as_written(plain.encode(), plain)
     wide = f"{WIDE} = 1\n"
     assert not closure.names_as_written(wide.encode(), wide)
+
+
+def test_cached_facts_are_taken_as_they_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a warm cache the plan takes every cached file instead of sketching it; a changed file is
+    sketched again. The plans stay those of analysing every file."""
+    files = {"app/__init__.py": "", "app/services/__init__.py": ""}
+    write_files(tmp_path, {**files, **EDGE_CASES["alias_annotation_in_another_file"]})
+    paths = [tmp_path / "app" / "services"]
+    cold = _run(tmp_path, paths, monkeypatch, every_file=False)
+    every = _run(tmp_path, paths, monkeypatch, every_file=True, cache=True)
+    other = tmp_path / "app" / "api" / "other_0.py"
+    other.write_text(other.read_text() + "# changed\n")
+    warm = _run(tmp_path, paths, monkeypatch, every_file=False, cache=True)
+    cold.same_as(every)
+    warm.same_as(every)
+    assert "app/__init__.py" not in cold.asked[0]
+    assert "app/__init__.py" in warm.asked[0]
