@@ -287,13 +287,16 @@ class _Functions:
                 *node.params.params,
                 *node.params.kwonly_params,
             ]
+            route = _route_kind(node, self.framework)
             self.cache[id(node)] = Function(
                 qualname=qualname,
                 line=pos.start.line,
                 col=pos.start.column,
-                route=_route_kind(node, self.framework),
+                route=route,
                 params=tuple(_param(p) for p in every),
-                locals=frozenset(_bound_in(node)),
+                # The plan reads them only in a FastAPI route (to add a session parameter), and
+                # collecting them walks the whole body: skipped elsewhere.
+                locals=frozenset(_bound_in(node)) if route == "fastapi" else frozenset(),
             )
         return self.cache[id(node)]
 

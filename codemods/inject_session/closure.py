@@ -38,7 +38,7 @@ import re
 import tokenize
 import unicodedata
 import warnings
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from backfix.codemod import ProjectContext
@@ -135,13 +135,25 @@ def _is_route(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return False
 
 
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement, nested ones too; expressions hold no ``def`` and no import, so are skipped."""
+    for stmt in body:
+        yield stmt
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                yield from _statements(inner)
+        for part in [*getattr(stmt, "handlers", ()), *getattr(stmt, "cases", ())]:
+            yield from _statements(part.body)
+
+
 def sketch_tree(tree: ast.Module, text: str) -> Sketch:
     """The sketch of a file from its ``ast`` tree: a superset of what its LibCST facts hold."""
     binds: list[Bind] = []
     params: set[str] = set()
     forms = False
     lines = [line.encode() for line in _NEWLINE.split(text)]
-    for node in ast.walk(tree):
+    for node in _statements(tree.body):
         if isinstance(node, ast.ImportFrom):
             module = node.module or ""
             binds.extend(

@@ -85,7 +85,8 @@ class Function:
     #: ``fastapi``, ``flask`` or ``""`` (not a route)
     route: str
     params: tuple[Param, ...]
-    #: every name the function binds (parameters, assignments, imports)
+    #: every name the function binds (parameters, assignments, imports); FastAPI routes only (the
+    #: plan adds a session parameter to those alone), empty for any other function
     locals: frozenset[str] = frozenset()
 
 
