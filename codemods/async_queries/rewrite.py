@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import replace
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import libcst as cst
 from libcst.metadata import ParentNodeProvider, PositionProvider
 
 from backfix.bindings import import_aliases
+from backfix.cst_metadata import transform
 from backfix.imports import ImportSpec, add_imports
 from backfix.project import module_name
 
@@ -51,6 +53,10 @@ class _Rewriter(cst.CSTTransformer):
         self.imports: set[tuple[str, str]] = set()
         self.quals: list[str] = []
         self.classes: list[str] = []
+        #: the first lines of every node an edit replaces, sorted (see visit_SimpleStatementLine)
+        self.edit_lines = sorted(
+            {key[0] for key in self.sites} | {key[0] for key in (*edits.awaits, *edits.runs)}
+        )
 
     def _key(self, node: cst.CSTNode) -> Key:
         pos = self.get_metadata(PositionProvider, node)
@@ -157,6 +163,16 @@ class _Rewriter(cst.CSTTransformer):
             return updated_node
         return self.plumbing.with_statement(self._key(original_node), updated_node)
 
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        """Enter a line of simple statements only if an edit starts inside it: LibCST rebuilds every
+        node it enters. Without plumbing, every edit inside such a line replaces a node whose
+        position is in ``edit_lines`` (it holds no function definition to make async)."""
+        if self.plumbing is not None:
+            return True
+        span = self.get_metadata(PositionProvider, node)
+        first = bisect_left(self.edit_lines, span.start.line)
+        return first < len(self.edit_lines) and self.edit_lines[first] <= span.end.line
+
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> cst.BaseStatement:
@@ -208,7 +224,7 @@ def rewrite_module(
     aliases = import_aliases(module, IMPORTABLE)
     plumbing = PlumbingRewrite(module, edits.plumbing) if edits.plumbing else None
     rewriter = _Rewriter(result.sites, edits, aliases, plumbing)
-    new = wrapper.visit(rewriter)
+    new = transform(wrapper.module, rewriter)
     items = [
         ImportSpec(source, name or None, None if aliases.get(name, name) == name else aliases[name])
         for source, name in sorted(rewriter.imports)

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 
 import libcst as cst
 
+from backfix.cst_walk import read_only_visits
+
 #: the prefix an aliased import gets, per module it comes from.
 PREFIXES = {"sqlalchemy": "sa_", "flask": "flask_"}
 
@@ -92,7 +94,8 @@ class BindingCollector(cst.CSTVisitor):
 def bound_names(module: cst.CSTNode) -> dict[str, set[tuple[str, str] | None]]:
     """Name → how it is bound: ``(module, name)`` for a ``from`` import, None for anything else."""
     visitor = BindingCollector()
-    module.visit(visitor)
+    with read_only_visits():
+        module.visit(visitor)
     return visitor.bound
 
 

@@ -7,7 +7,8 @@ engine has cheaper equivalents that give the same values: :class:`backfix.cst_po
 :class:`backfix.cst_walk.Parents` and :mod:`backfix.cst_scopes`, each checked against LibCST once per
 process with a fallback to LibCST's own. :func:`visit` hands those tables to the visitor, as the
 wrapper would, and walks with :func:`backfix.cst_walk.read_only_visits`: the same callbacks in the
-same order. A visitor that depends on any other provider gets the wrapper.
+same order. A visitor that depends on any other provider gets the wrapper. :func:`transform` does
+the same for a transformer, which LibCST's own walk then runs (it rebuilds what it changes).
 """
 
 from __future__ import annotations
@@ -57,3 +58,22 @@ def visit(module: cst.Module, visitor: cst.CSTVisitor) -> None:
             module.visit(visitor)
         finally:
             visitor.metadata = {}
+
+
+def transform(module: cst.Module, transformer: cst.CSTTransformer) -> cst.Module:
+    """``MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)``: the transformed module,
+    the transformer's metadata from the engine's equivalents when it depends on no other provider.
+
+    The tables are those of ``module``'s own nodes, as the wrapper's are without its copy: what a
+    transformer looks up is an ``original_node``.
+    """
+    wanted = transformer.get_inherited_dependencies()
+    if not all(provider in CHEAP for provider in wanted):
+        return MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
+    with read_only_visits():
+        tables: dict[ProviderT, Table] = {p: CHEAP[p](module) for p in wanted}
+    transformer.metadata = tables
+    try:
+        return module.visit(transformer)
+    finally:
+        transformer.metadata = {}

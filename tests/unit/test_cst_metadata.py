@@ -1,4 +1,5 @@
-"""cst_metadata.visit hands a read-only visitor what MetadataWrapper.visit does, the cheap way."""
+"""cst_metadata.visit and .transform hand a visitor or transformer what MetadataWrapper.visit does,
+the cheap way."""
 
 from __future__ import annotations
 
@@ -93,4 +94,55 @@ def test_other_providers_go_through_the_wrapper() -> None:
 def test_contexts_fall_back_to_the_wrapper_with_the_scopes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cst_scopes, "resolver", lambda: cst_scopes.wrapper_scopes)
     cheap, library = _both(SAMPLE, _Recorder)
+    assert cheap.seen == library.seen
+
+
+class _Renamer(cst.CSTTransformer):
+    """Records what the providers say of each node it leaves, and renames every ``self``."""
+
+    METADATA_DEPENDENCIES: tuple[Any, ...] = (PositionProvider, ParentNodeProvider)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[object, ...]] = []
+
+    def on_leave(
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
+        parent = self.get_metadata(ParentNodeProvider, original_node, None)
+        self.seen.append(
+            (
+                type(original_node).__name__,
+                self.get_metadata(PositionProvider, original_node),
+                None if parent is None else type(parent).__name__,
+            )
+        )
+        if isinstance(updated_node, cst.Name) and updated_node.value == "self":
+            return updated_node.with_changes(value="this")
+        return super().on_leave(original_node, updated_node)
+
+
+def test_a_transformer_sees_and_makes_what_the_wrapper_gives() -> None:
+    for name, source in _sources().items():
+        try:
+            module = cst.parse_module(source)
+        except cst.ParserSyntaxError:
+            continue
+        cheap, library = _Renamer(), _Renamer()
+        changed = cst_metadata.transform(module, cheap)
+        expected = MetadataWrapper(module, unsafe_skip_copy=True).visit(library)
+        assert changed.code == expected.code, name
+        assert cheap.seen == library.seen, name
+        assert cheap.metadata == {}
+
+
+def test_a_transformer_with_other_providers_goes_through_the_wrapper() -> None:
+    class Qualified(_Renamer):
+        METADATA_DEPENDENCIES = (*_Renamer.METADATA_DEPENDENCIES, QualifiedNameProvider)
+
+    module = cst.parse_module(SAMPLE)
+    cheap, library = Qualified(), Qualified()
+    changed = cst_metadata.transform(module, cheap)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).visit(library)
+    assert changed.code == expected.code
     assert cheap.seen == library.seen
