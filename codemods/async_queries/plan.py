@@ -81,12 +81,24 @@ class Index:
         self.by_path: dict[str, ModuleFacts] = {}
         self.funcs: dict[FuncRef, tuple[str, FuncFact]] = {}
         self.classes: dict[tuple[str, str], ClassFact] = {}
+        #: every ``name`` with ``module.endswith("." + name)``, to the modules it ends
+        self._suffixes: dict[str, list[str]] = {}
+        #: per module, each imported local name → (source module, attribute or "")
+        self._imports: dict[str, dict[str, tuple[str, str]]] = {}
         for facts in modules:
             self.add(facts)
 
     def add(self, facts: ModuleFacts) -> None:
         """Index one module."""
+        if facts.module not in self.modules:
+            for dot, char in enumerate(facts.module):
+                if char == ".":
+                    self._suffixes.setdefault(facts.module[dot + 1 :], []).append(facts.module)
         self.modules[facts.module] = facts
+        imports: dict[str, tuple[str, str]] = {}
+        for local, source, attr in facts.imports:
+            imports.setdefault(local, (source, attr))
+        self._imports[facts.module] = imports
         self.by_path[facts.path] = facts
         for func in facts.functions:
             self.funcs[(facts.module, func.qual)] = (facts.path, func)
@@ -97,7 +109,7 @@ class Index:
         """The indexed module called ``name`` (or uniquely ending in ``.name``)."""
         if name in self.modules:
             return name
-        matches = [m for m in self.modules if m.endswith("." + name)]
+        matches = self._suffixes.get(name, ())
         return matches[0] if len(matches) == 1 else None
 
     def resolve(self, module: str, name: str, depth: int = 0) -> tuple[str, str, str] | None:
@@ -109,20 +121,20 @@ class Index:
             return ("func", module, name)
         if (module, name) in self.classes:
             return ("class", module, name)
-        for local, source, attr in facts.imports:
-            if local != name:
-                continue
-            if not attr:
-                found = self.find_module(source)
-                return ("module", found, "") if found else None
-            target = self.find_module(source)
-            if target is not None:
-                resolved = self.resolve(target, attr, depth + 1)
-                if resolved is not None:
-                    return resolved
-            sub = self.find_module(f"{source}.{attr}" if source else attr)
-            return ("module", sub, "") if sub else None
-        return None
+        imported = self._imports[module].get(name)
+        if imported is None:
+            return None
+        source, attr = imported
+        if not attr:
+            found = self.find_module(source)
+            return ("module", found, "") if found else None
+        target = self.find_module(source)
+        if target is not None:
+            resolved = self.resolve(target, attr, depth + 1)
+            if resolved is not None:
+                return resolved
+        sub = self.find_module(f"{source}.{attr}" if source else attr)
+        return ("module", sub, "") if sub else None
 
     def method(self, module: str, cls: str, name: str, depth: int = 0) -> FuncRef | None:
         """The method ``cls.name`` defined in ``cls`` or a base class."""
