@@ -86,14 +86,14 @@ class LazyClients(Codemod[ModuleFacts, FileEdits]):
         tree = source.ast_module()
         if tree is not None and not may_build_a_client(tree):
             return FileFacts(source.path)  # spares the LibCST parse of most files
-        facts = analyze_module(source.module, with_uses=False)
+        facts = analyze_module(source.module, with_uses=False, wrapper=source.metadata)
         if not facts.clients:
             return FileFacts(source.path)
         return self.analyze_for_plan(source)
 
     def analyze_for_plan(self, source: SourceFile) -> FileFacts[ModuleFacts]:
         """Full facts of a module: its clients and how it uses what it imports."""
-        facts = analyze_module(source.module, with_uses=True)
+        facts = analyze_module(source.module, with_uses=True, wrapper=source.metadata)
         violations = tuple(
             self.violation(
                 source,

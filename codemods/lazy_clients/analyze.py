@@ -50,11 +50,18 @@ def _calls_in(value: cst.BaseExpression | None) -> tuple[cst.Call, ...]:
     return ()
 
 
-def analyze_module(module: cst.Module, with_uses: bool) -> ModuleFacts:
-    """The facts of one module; ``with_uses`` False keeps only its clients (None when it has none)."""
+def analyze_module(
+    module: cst.Module, with_uses: bool, wrapper: MetadataWrapper | None = None
+) -> ModuleFacts:
+    """The facts of one module; ``with_uses`` False keeps only its clients (None when it has none).
+
+    ``wrapper``: a metadata wrapper over ``module`` itself to resolve the scopes, parents and
+    positions with (``SourceFile.metadata``: resolved once however often the module is analysed);
+    without one, a wrapper over a copy of the module.
+    """
     if not with_uses and not builds_a_client(module):
         return ModuleFacts(clients=())
-    index = ModuleIndex(MetadataWrapper(module))
+    index = ModuleIndex(wrapper if wrapper is not None else MetadataWrapper(module))
     clients = tuple(_clients(index))
     if not with_uses:
         return ModuleFacts(clients=clients)

@@ -49,6 +49,7 @@ from backfix.source import SourceFile
 from .analyze import analyze_module
 from .model import FileData, FileEdits
 from .plan import plan_project
+from .quick import may_hand_off
 from .rewrite import rewrite_module
 
 
@@ -98,7 +99,14 @@ class TaskSessions(Codemod[FileData, FileEdits]):
     )
 
     def analyze(self, source: SourceFile) -> FileFacts[FileData]:
-        """Hand-offs, functions, dependencies, imports and calls of one file."""
+        """Hand-offs, functions, dependencies, imports and calls of one file.
+
+        A file with no hand-off gets no facts here (the ``ast`` pre-check spares it the LibCST
+        analysis); the plan analyses it in full if a name leads there.
+        """
+        tree = source.ast_module()
+        if tree is not None and not may_hand_off(tree):
+            return FileFacts(source.path)
         return self.analyze_for_plan(source)
 
     def analyze_for_plan(self, source: SourceFile) -> FileFacts[FileData]:

@@ -14,6 +14,7 @@ from libcst.metadata import (
 )
 
 from backfix import cst_metadata
+from backfix.cst_positions import positions
 from backfix.cst_utils import dotted, last_name
 
 from .dependency import is_plain
@@ -222,6 +223,13 @@ def provider_factory(node: cst.FunctionDef, module: cst.Module) -> Factory | Non
     openers = _Openers()
     node.body.visit(yields)
     node.body.visit(openers)
+    return factory_of(node, yields, openers, module)
+
+
+def factory_of(
+    node: cst.FunctionDef, yields: _Yields, openers: _Openers, module: cst.Module
+) -> Factory | None:
+    """:func:`provider_factory` from what its walks of ``node``'s body collected."""
     found: tuple[cst.Call, bool] | None = None
     session = ""
     for name in sorted(yields.names):
@@ -234,15 +242,33 @@ def provider_factory(node: cst.FunctionDef, module: cst.Module) -> Factory | Non
         return None
     call, async_with = found
     code = module.code_for_node(call)
-    is_async = async_with or (
-        node.asynchronous is not None
-        and ("AsyncSession" in module.code_for_node(node) or "await " in module.code_for_node(node))
-    )
+    is_async = async_with
+    if not is_async and node.asynchronous is not None:
+        text = module.code_for_node(node)
+        is_async = "AsyncSession" in text or "await " in text
     plain = is_plain(node, session, code, module)
     return Factory(code, tuple(dict.fromkeys(names_in(call))), is_async, plain)
 
 
 Range = tuple[int, int, int, int]
+
+
+@dataclass
+class _Body:
+    """What :func:`provider_factory`'s walks collect, gathered during the analyzer's own walk of a
+    top-level function: its body only, outside the functions nested in it."""
+
+    node: cst.FunctionDef
+    yields: _Yields = field(default_factory=_Yields)
+    openers: _Openers = field(default_factory=_Openers)
+    #: inside the body (not the decorators or parameters)
+    inside: bool = False
+    #: how many nested functions the walk is in
+    nested: int = 0
+
+    def collecting(self) -> bool:
+        """Whether the node being visited is one the separate walks would visit."""
+        return self.inside and not self.nested
 
 
 @dataclass(frozen=True)
@@ -312,6 +338,8 @@ class Analyzer(cst.CSTVisitor):
         #: the coroutine calls handed to ``create_task(...)`` (not called in the route)
         self.handed: set[int] = set()
         self.loop_stack: list[tuple[int, int]] = []
+        #: the top-level function being visited, for its factory
+        self.body: _Body | None = None
 
     def key(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
         """The node's source range: start line, start column, end line, end column."""
@@ -349,6 +377,8 @@ class Analyzer(cst.CSTVisitor):
         return False
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        if self.body is not None and self.body.collecting():
+            self.body.openers.visit_Assign(node)
         if self.depth:
             return
         for target in node.targets:
@@ -384,21 +414,61 @@ class Analyzer(cst.CSTVisitor):
             name = node.name.value
             self.top_names.add(name)
             self.functions[name] = function_info(node, self.key(node)[0])
-            factory = provider_factory(node, self.module)
-            if factory is not None:
-                self.providers[name] = factory
+            self.body = _Body(node)
             params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
             found = [p for p in (session_param(param, self.module) for param in params) if p]
             if found:
                 self.requests[name] = tuple(found)
             self.scope = _Scope(name, {p.name: p for p in found})
+        elif self.body is not None:
+            self.body.nested += 1
         self.depth += 1
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.depth -= 1
+        if self.depth == 0 and self.body is not None:
+            self._factory(self.body)
+            self.body = None
+        elif self.body is not None:
+            self.body.nested -= 1
         if self.depth == 0 and self.scope is not None:
             self._settle(self.scope)
             self.scope = None
+
+    def _factory(self, body: _Body) -> None:
+        """The factory of a top-level function, from what the walk of its body collected."""
+        factory = factory_of(body.node, body.yields, body.openers, self.module)
+        if factory is not None:
+            self.providers[body.node.name.value] = factory
+
+    # -- a top-level function's body, for its factory (see provider_factory) -----------------------
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        if self.body is not None and node is self.body.node.body:
+            self.body.inside = True
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        if self.body is not None and original_node is self.body.node.body:
+            self.body.inside = False
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        if self.body is not None and node is self.body.node.body:
+            self.body.inside = True
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
+        if self.body is not None and original_node is self.body.node.body:
+            self.body.inside = False
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if self.body is not None and self.body.collecting():
+            self.body.yields.visit_Yield(node)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if self.body is not None and self.body.collecting():
+            self.body.yields.visit_Return(node)
+
+    def visit_With(self, node: cst.With) -> None:
+        if self.body is not None and self.body.collecting():
+            self.body.openers.visit_With(node)
 
     def _settle(self, scope: _Scope) -> None:
         """Now that every read of the session is known: is it read after each hand-off?"""
@@ -485,8 +555,9 @@ class Analyzer(cst.CSTVisitor):
         elif kind is not None:
             self._other_hand_off(node, kind, site)
 
-    def _statement_text(self, node: cst.CSTNode) -> str:
-        return " ".join(self.module.code_for_node(node).split())
+    def _statement_text(self, node: cst.Call) -> str:
+        """The call's code on one line (its text in the module has the same words as its code)."""
+        return " ".join(positions(self.module).text(node).split())
 
     def _call_site(self, node: cst.Call, callee: str, args: Sequence[cst.Arg]) -> CallSite:
         """A direct call ``callee(...)``."""

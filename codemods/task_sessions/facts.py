@@ -20,10 +20,13 @@ from .model import FileData
 class ProjectFacts:
     """``path → FileData`` over the whole project, each file analysed on first use."""
 
-    def __init__(self, project: ProjectContext, known: dict[str, FileData]) -> None:
+    def __init__(
+        self, project: ProjectContext, known: dict[str, FileData], unread: Iterable[str] = ()
+    ) -> None:
+        """``known``: the facts the scan found; ``unread``: scanned files it left for later."""
         self.project = project
         self._data = dict(known)
-        self._files = set(project.files()) | set(known)
+        self._files = set(project.files()) | set(known) | set(unread)
         self._failed: set[str] = set()
         self._texts: dict[str, bytes] = {}
 

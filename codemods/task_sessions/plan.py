@@ -105,7 +105,9 @@ def plan_project(
     data = {fact.path: fact.data for fact in facts if fact.data is not None}
     if not any(d.hand_offs for d in data.values()):
         return Plan()
-    index = Index(ProjectFacts(project, data), project)
+    # files the scan's pre-check skipped (no hand-off): analysed in full when a name leads there
+    skipped = {fact.path for fact in facts if fact.data is None}
+    index = Index(ProjectFacts(project, data, skipped), project)
     planner = _Planner(codemod_id, index, project_fastapi(project))
     for path in sorted(data):
         for hand_off in data[path].hand_offs:

@@ -1,0 +1,109 @@
+"""A cheap `ast` pre-check: can this module hand a session to work that runs later at all?
+
+Most files the text prefilter lets through start threads, submit work or create asyncio tasks that
+take no request session, and the LibCST analysis costs several times an `ast` parse. A hand-off
+(``analyze.Analyzer``) needs a call of a hand-off kind (``add_task``, ``BackgroundTask``, a thread,
+an asyncio task, an executor) whose arguments read a parameter of the enclosing top-level function
+that may receive a session (annotated, or defaulting to a call such as ``Depends(get_db)``), or, for
+threads, tasks and executors, spell ``<name>.session``. This check asks those questions on the `ast`
+tree and errs towards yes (a call that is awaited, a parameter annotated ``int``, a name read
+anywhere inside the arguments count), so a ``False`` here implies that the analysis finds no
+hand-off in the file.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from .analyze import ASYNCIO_CALLS, EXECUTOR_CALLS, THREAD_CALLS
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+#: callees whose work runs after the call returns (``analyze.Analyzer._kind``)
+_LATER = frozenset({"add_task", "BackgroundTask", *THREAD_CALLS, *ASYNCIO_CALLS, *EXECUTOR_CALLS})
+#: the kinds whose arguments are also searched for Flask-SQLAlchemy's ``db.session``
+_FLASK_KINDS = frozenset({*THREAD_CALLS, *ASYNCIO_CALLS, *EXECUTOR_CALLS})
+
+
+def may_hand_off(tree: ast.Module) -> bool:
+    """False only when no call of ``tree`` can be a hand-off that ``analyze_module`` reports."""
+    return any(_hands_off(call, sessions) for call, sessions in _scoped_calls(tree))
+
+
+def _scoped_calls(tree: ast.Module) -> Iterator[tuple[ast.Call, frozenset[str]]]:
+    """Every call, with the parameters of its top-level function that may receive a session.
+
+    A top-level function is one the analysis visits outside any class or function (also inside a
+    module-level ``if``/``try``); calls elsewhere belong to no function (no parameters).
+    """
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, _FUNCTIONS):
+                sessions = _session_candidates(child.args)
+                yield from ((c, sessions) for c in ast.walk(child) if isinstance(c, ast.Call))
+            elif isinstance(child, ast.ClassDef):
+                yield from ((c, frozenset()) for c in ast.walk(child) if isinstance(c, ast.Call))
+            else:
+                if isinstance(child, ast.Call):
+                    yield child, frozenset()
+                stack.append(child)
+
+
+def _session_candidates(args: ast.arguments) -> frozenset[str]:
+    """Parameters ``analyze.session_param`` may accept: annotated, or defaulting to a call."""
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+    defaults += args.defaults
+    pairs = [*zip(positional, defaults, strict=True)]
+    pairs += zip(args.kwonlyargs, args.kw_defaults, strict=True)
+    return frozenset(
+        param.arg
+        for param, default in pairs
+        if param.annotation is not None or isinstance(default, ast.Call)
+    )
+
+
+def _last_name(node: ast.expr) -> str:
+    """``cst_utils.last_name`` on the `ast` tree."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Call):
+        return _last_name(node.func)
+    if isinstance(node, ast.Subscript):
+        return _last_name(node.value)
+    return ""
+
+
+def _hands_off(call: ast.Call, sessions: frozenset[str]) -> bool:
+    """Whether the analysis may record a hand-off at ``call``."""
+    last = _last_name(call.func)
+    if last not in _LATER:
+        return False
+    values = [*call.args, *(keyword.value for keyword in call.keywords)]
+    if sessions and any(_reads(value, sessions) for value in values):
+        return True
+    return last in _FLASK_KINDS and any(_spells_session(value) for value in values)
+
+
+def _reads(value: ast.expr, names: frozenset[str]) -> bool:
+    """Does ``value`` spell one of ``names`` (as a name, or a lambda's parameter)?"""
+    for node in ast.walk(value):
+        if isinstance(node, ast.Name) and node.id in names:
+            return True
+        if isinstance(node, ast.arg) and node.arg in names:
+            return True
+    return False
+
+
+def _spells_session(value: ast.expr) -> bool:
+    """``<name>.session`` anywhere in ``value`` (``analyze._SessionAttributes``, wider)."""
+    return any(
+        isinstance(node, ast.Attribute)
+        and node.attr == "session"
+        and isinstance(node.value, ast.Name)
+        for node in ast.walk(value)
+    )
