@@ -15,6 +15,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator, Mapping
 
+from backfix.ast_utils import last_name
+
 from .detect import (
     FACTORIES,
     KNOWN,
@@ -42,18 +44,6 @@ def _dotted(node: ast.expr | None) -> str:
     if isinstance(node, ast.Attribute):
         head = _dotted(node.value)
         return f"{head}.{node.attr}" if head else ""
-    return ""
-
-
-def _last_name(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Call):
-        return _last_name(node.func)
-    if isinstance(node, ast.Subscript):
-        return _last_name(node.value)
     return ""
 
 
@@ -130,7 +120,7 @@ def _reads_config(call: ast.Call) -> bool:
             base = node.value
             if isinstance(base, ast.Name) and base.id in SETTINGS_NAMES:
                 return True
-            if isinstance(base, ast.Call) and _last_name(base.func) in SETTINGS_GETTERS:
+            if isinstance(base, ast.Call) and last_name(base.func) in SETTINGS_GETTERS:
                 return True
         elif isinstance(node, ast.Subscript):
             base_name = _dotted(node.value)

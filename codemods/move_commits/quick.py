@@ -10,21 +10,12 @@ from __future__ import annotations
 
 import ast
 
+from backfix.ast_utils import last_name
+
 from .frameworks import ROUTE_BASES, ROUTE_DECORATORS
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _VIEW_REGISTRARS = {"add_url_rule": 2, "add_api_route": 1, "add_resource": 0}
-
-
-def last_name(node: ast.expr) -> str:
-    """The last name of a dotted name or call (``b`` for ``a.b`` and ``a.b(...)``), else ""."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Call):
-        return last_name(node.func)
-    return ""
 
 
 def _view_names(tree: ast.Module) -> set[str]:
@@ -32,7 +23,7 @@ def _view_names(tree: ast.Module) -> set[str]:
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
-        position = _VIEW_REGISTRARS.get(last_name(node.func))
+        position = _VIEW_REGISTRARS.get(last_name(node.func, through_subscript=False))
         if position is None:
             continue
         values = [kw.value for kw in node.keywords if kw.arg in {"view_func", "endpoint"}]
@@ -41,7 +32,7 @@ def _view_names(tree: ast.Module) -> set[str]:
         for value in values:
             if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
                 value = value.func.value  # `View.as_view("name")`
-            names.add(last_name(value))
+            names.add(last_name(value, through_subscript=False))
     return names
 
 
@@ -86,7 +77,7 @@ class _Finder(ast.NodeVisitor):
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         is_view = (
             node.name in self.views
-            or any(last_name(base) in ROUTE_BASES for base in node.bases)
+            or any(last_name(base, through_subscript=False) in ROUTE_BASES for base in node.bases)
             or _is_route_decorated(node, frozenset({"route"}))
         )
         self.has_routes = self.has_routes or is_view

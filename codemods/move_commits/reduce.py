@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import ast
 
+from backfix.ast_utils import last_name
 from backfix.cst_reduce import FunctionNode, reduce_source
-
-from .quick import last_name
 
 #: set False to analyse whole modules (the equivalence test compares both).
 REDUCE = True
@@ -34,14 +33,14 @@ _KEEP_TYPES = frozenset({*_DEFINITIONS, ast.Global, ast.Nonlocal})
 def _is_kept_call(node: ast.Call) -> bool:
     func = node.func
     return (isinstance(func, ast.Attribute) and func.attr == "commit") or last_name(
-        func
+        func, through_subscript=False
     ) in _REGISTRARS
 
 
 def _read(function: FunctionNode) -> tuple[bool, set[str]]:
     """Whether the analysis reads the body of ``function`` whatever it is called, and the names
     in it (one walk for both)."""
-    must = any(last_name(d) in _HOOKS for d in function.decorator_list)
+    must = any(last_name(d, through_subscript=False) in _HOOKS for d in function.decorator_list)
     names: set[str] = set()
     for node in ast.walk(function):
         kind = type(node)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from backfix.ast_utils import last_name
+
 from .analyze import ASYNCIO_CALLS, EXECUTOR_CALLS, THREAD_CALLS
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -65,22 +67,9 @@ def _session_candidates(args: ast.arguments) -> frozenset[str]:
     )
 
 
-def _last_name(node: ast.expr) -> str:
-    """``cst_utils.last_name`` on the `ast` tree."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Call):
-        return _last_name(node.func)
-    if isinstance(node, ast.Subscript):
-        return _last_name(node.value)
-    return ""
-
-
 def _hands_off(call: ast.Call, sessions: frozenset[str]) -> bool:
     """Whether the analysis may record a hand-off at ``call``."""
-    last = _last_name(call.func)
+    last = last_name(call.func)
     if last not in _LATER:
         return False
     values = [*call.args, *(keyword.value for keyword in call.keywords)]

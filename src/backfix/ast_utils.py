@@ -1,0 +1,27 @@
+"""Small reads of Python's own `ast` trees, for the codemods' cheap pre-checks.
+
+Each mirrors the LibCST helper of the same name in :mod:`backfix.cst_utils`, so that a pre-check
+asks of the `ast` tree what its analysis asks of the LibCST one.
+"""
+
+from __future__ import annotations
+
+import ast
+
+
+def last_name(node: ast.expr, *, through_subscript: bool = True) -> str:
+    """The last identifier of a Name/Attribute chain, of a call's callee or of a subscript's value.
+
+    ``a.b`` → ``b``, ``f(x)`` → ``f``, ``Repo[Job]`` → ``Repo``; ``""`` when there is none. With
+    ``through_subscript=False`` a subscript has no name (``Repo[Job]`` → ``""``), as in
+    :func:`backfix.cst_utils.last_name`.
+    """
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Call):
+        return last_name(node.func, through_subscript=through_subscript)
+    if isinstance(node, ast.Subscript) and through_subscript:
+        return last_name(node.value)
+    return ""
