@@ -98,12 +98,13 @@ def quick_facts(
     return walker.facts(path, text)
 
 
-def _screened(tree: ast.Module) -> bool:
-    """No attribute named ``query`` (where chains start) and nothing the fast path leaves out."""
+def _screened(tree: ast.Module, chains: bool = False) -> bool:
+    """Nothing the fast path leaves out, and (unless ``chains``) no attribute named ``query``,
+    where chains start."""
     for node in ast.walk(tree):
         kind = type(node)
         if kind is ast.Attribute:
-            if node.attr == "query":  # type: ignore[attr-defined]
+            if node.attr == "query" and not chains:  # type: ignore[attr-defined]
                 return False
         elif kind in _UNSUPPORTED or (
             kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -139,35 +140,44 @@ class _Source:
     def text(self, node: ast.expr) -> str:
         """The code of ``node`` as written (without parentheses around it)."""
         line, column, end_line, end_column = self.key(node)
-        if line == end_line:
-            return self.lines[line - 1][column:end_column]
-        middle = self.lines[line : end_line - 1]
-        parts = [self.lines[line - 1][column:], *middle, self.lines[end_line - 1][:end_column]]
-        return "\n".join(parts)
+        return self._between((line, column), (end_line, end_column))
 
     def starts_line(self, node: ast.stmt) -> bool:
         """Nothing but whitespace before ``node`` on its first line."""
         return not self.lines[node.lineno - 1][: self.column(node.lineno, node.col_offset)].strip()
 
-    def parentheses(self, node: ast.expr, parent: ast.AST | None) -> int:
-        """How many pairs of parentheses wrap ``node`` itself (LibCST's ``lpar``)."""
-        count = 0
+    def written(self, node: ast.expr, parent: ast.AST | None) -> str:
+        """The code of ``node`` with the parentheses that wrap it (LibCST's ``lpar``/``rpar``)
+        and what stands inside them, as LibCST's positions give its text."""
         start = (node.lineno, self.column(node.lineno, node.col_offset))
         assert node.end_lineno is not None and node.end_col_offset is not None
         end = (node.end_lineno, self.column(node.end_lineno, node.end_col_offset))
-        if parent is not None and _starts_with(parent, node):
-            return 0
+        if parent is None or not _starts_with(parent, node):
+            start, end = self._parenthesized(start, end)
+        return self._between(start, end)
+
+    def _parenthesized(
+        self, start: tuple[int, int], end: tuple[int, int]
+    ) -> tuple[tuple[int, int], tuple[int, int]]:
+        """The range from the outermost parenthesis wrapping ``start``-``end`` to its pair."""
         while True:
             before = self._before(*start)
             if before is None or self.lines[before[0] - 1][before[1]] != "(":
-                return count
+                return start, end
             if not self._grouping(*before):
-                return count
+                return start, end
             after = self._after(*end)
             if after is None or self.lines[after[0] - 1][after[1]] != ")":
-                return count
-            count += 1
+                return start, end
             start, end = before, (after[0], after[1] + 1)
+
+    def _between(self, start: tuple[int, int], end: tuple[int, int]) -> str:
+        (line, column), (end_line, end_column) = start, end
+        if line == end_line:
+            return self.lines[line - 1][column:end_column]
+        middle = self.lines[line : end_line - 1]
+        parts = [self.lines[line - 1][column:], *middle, self.lines[end_line - 1][:end_column]]
+        return "\n".join(parts)
 
     def _before(self, line: int, column: int) -> tuple[int, int] | None:
         """The last character before (line, column) that is not whitespace; raises Unsure where
@@ -567,6 +577,7 @@ class _Frame:
     sessions: dict[str, str] = field(default_factory=dict)
     types: dict[str, str] = field(default_factory=dict)
     locals: set[str] = field(default_factory=set)
+    aliased: set[str] = field(default_factory=set)  # `aliased(...)` locals
     awaits_session: bool = False
 
 
@@ -602,7 +613,7 @@ def _bind(frame: _Frame, target: ast.expr, value: ast.expr | None, info: ModuleI
     if made is not None and made[0] == "session":
         frame.sessions[name] = made[1]
     elif callee == "aliased":
-        pass  # query aliases matter to chains only
+        frame.aliased.add(name)
     elif isinstance(value.func, ast.Name) and ch.is_camel(callee):
         frame.types[name] = callee
 
@@ -748,7 +759,7 @@ class _Walker:
         else:
             qual = name
         is_async = isinstance(node, ast.AsyncFunctionDef)
-        frame = _Frame(qual, is_async)
+        frame = self.new_frame(qual, is_async)
         for param in _parameters(node.args):
             frame.locals.add(param.name)
             kind, type_name = _param_kind(
@@ -763,6 +774,7 @@ class _Walker:
         self.frames.append(frame)
         self.children(node)
         self.frames.pop()
+        self.leave_function(node, frame)
         assert node.end_lineno is not None and node.end_col_offset is not None
         order = (node.end_lineno, node.end_col_offset, -node.lineno, -node.col_offset)
         fact = FuncFact(qual, node.lineno, is_async, blocker, frame.awaits_session)
@@ -806,7 +818,9 @@ class _Walker:
 
     def _code(self, node: ast.expr) -> str:
         """The code LibCST generates for a decorator: its text, on one line only."""
-        if node.lineno != node.end_lineno or self.source.parentheses(node, None):
+        if node.lineno != node.end_lineno or self.source.written(node, None) != self.source.text(
+            node
+        ):
             raise Unsure("a decorator over several lines or in parentheses")
         return self.source.text(node)
 
@@ -846,8 +860,19 @@ class _Walker:
         fact = CallFact(key, key[0], key[1], self.caller(), ("sym", name), False, is_value=True)
         self.found.calls.append((_order(node), fact))
 
+    def new_frame(self, qual: str, is_async: bool) -> _Frame:
+        """The frame of a function the walk enters."""
+        return _Frame(qual, is_async)
+
+    def leave_function(self, node: FunctionNode, frame: _Frame) -> None:
+        """Called after the walk left a function (its frame is off the stack)."""
+
+    def chain_root(self, node: ast.Call, parent: ast.AST, role: str) -> None:
+        """Called for every call before its other facts: where a legacy chain may start."""
+
     def call(self, node: ast.Call, parent: ast.AST, role: str) -> None:
         """An unawaited session call, and a call that may reach a project function."""
+        self.chain_root(node, parent, role)
         self.session_method(node, parent)
         self.call_fact(node, parent, role)
         self.children(node)
@@ -892,8 +917,7 @@ class _Walker:
                 self.frames[-1].awaits_session = True
             return
         key = self.key(node)
-        wrapped = self.source.parentheses(node, parent)
-        text = "(" * wrapped + "".join(self.source.text(node).split()) + ")" * wrapped
+        text = "".join(self.source.written(node, parent).split())
         fact = AwaitFact(
             key,
             key[0],
