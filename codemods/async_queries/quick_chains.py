@@ -280,7 +280,7 @@ class _ChainWalker(_Walker):
         queried = isinstance(parent, ast.Attribute) and parent.attr in (ch.BUILDERS | ch.TERMINALS)
         if not (is_cls or queried):
             return
-        code = self.code(owner)
+        code = self.owner_code(node)
         if is_cls:
             reason = (
                 "`cls.query` in a classmethod: the model is whatever class the method is called "
@@ -643,9 +643,13 @@ class _ChainWalker(_Walker):
         assert node.end_lineno is not None and node.end_col_offset is not None
         return (node.lineno, node.col_offset, 1, -node.end_lineno, -node.end_col_offset)
 
-    def code(self, node: ast.expr) -> str:
-        """``analyze._code`` of a node: its parsed code."""
-        return cst.Module([]).code_for_node(self.parse(node))
+    def owner_code(self, node: ast.Attribute) -> str:
+        """``analyze._code`` of what ``node`` (``<owner>.query``) is read from, with the
+        parentheses around the owner: `ast` leaves them out of the owner's range but keeps them
+        in the attribute's, and LibCST's owner holds them."""
+        parsed = self.parse(node)
+        assert isinstance(parsed, cst.Attribute)
+        return cst.Module([]).code_for_node(parsed.value)
 
     def wrapped_text(self, node: ast.expr) -> str:
         """The text of ``node`` with the parentheses around it (what positions' text gives)."""
