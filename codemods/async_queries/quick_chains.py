@@ -245,8 +245,6 @@ class _ChainWalker(_Walker):
             return
         if id(node) in self.seen_roots:
             return
-        if self.in_fstring:
-            raise Unsure("a query inside an f-string")
         receiver = func.value
         kind = self.session_kind(receiver)
         spec = ch.RootSpec(ch.ROOT_SESSION)
@@ -263,8 +261,6 @@ class _ChainWalker(_Walker):
             return
         if isinstance(parent, ast.Assign) and node in parent.targets:
             return
-        if self.in_fstring:
-            raise Unsure("a query inside an f-string")
         if not _is_model_query(node):
             self.untyped_query(node, parent)
             return
@@ -280,6 +276,7 @@ class _ChainWalker(_Walker):
         queried = isinstance(parent, ast.Attribute) and parent.attr in (ch.BUILDERS | ch.TERMINALS)
         if not (is_cls or queried):
             return
+        self._outside_fstring()
         code = self.owner_code(node)
         if is_cls:
             reason = (
@@ -314,6 +311,7 @@ class _ChainWalker(_Walker):
 
     def root(self, found: _Root) -> None:
         """``analyze._Scanner._root``: one chain, or the start of a query variable."""
+        self._outside_fstring()
         outer = self.climb(found.node)
         chain = ch.split_chain(self.parse(outer), found.spec)
         if chain is None:
@@ -383,6 +381,13 @@ class _ChainWalker(_Walker):
             manual_id=manual_id,
             manual_fsa2_id=manual_fsa2_id,
         )
+
+    def _outside_fstring(self) -> None:
+        """Raise Unsure inside an f-string: `ast` positions there may be off (Python < 3.12).
+
+        Only where a chain is found: ``f"{request.query}"`` is no chain and stays fast."""
+        if self.in_fstring:
+            raise Unsure("a query inside an f-string")
 
     def _untyped_query_call(self, root: cst.BaseExpression, node: ast.expr) -> bool:
         """``analyze._Scanner._untyped_query_call`` on the parsed root call."""
