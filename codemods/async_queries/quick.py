@@ -80,8 +80,6 @@ def quick_facts(
 ) -> ModuleFacts | None:
     """The facts ``analyze.scan`` finds in a file without legacy queries (no ``plumbing``, no
     ``tree``), or None when the file may hold one or the `ast` facts could differ."""
-    if not _screened(tree):
-        return None
     source = _Source(text)
     names = frozenset(session_names)
     try:
@@ -96,22 +94,6 @@ def quick_facts(
     except Unsure:
         return None
     return walker.facts(path, text)
-
-
-def _screened(tree: ast.Module, chains: bool = False) -> bool:
-    """Nothing the fast path leaves out, and (unless ``chains``) no attribute named ``query``,
-    where chains start."""
-    for node in ast.walk(tree):
-        kind = type(node)
-        if kind is ast.Attribute:
-            if node.attr == "query" and not chains:  # type: ignore[attr-defined]
-                return False
-        elif kind in _UNSUPPORTED or (
-            kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-            and getattr(node, "type_params", None)
-        ):
-            return False
-    return True
 
 
 class _Source:
@@ -652,6 +634,9 @@ class _Found:
 class _Walker:
     """``analyze._Scanner`` without chains, over the `ast` tree."""
 
+    #: whether the walk reads chains (a subclass does) or leaves files with a ``.query`` to LibCST
+    CHAINS = False
+
     def __init__(
         self,
         source: _Source,
@@ -668,6 +653,8 @@ class _Walker:
         self.blockers: list[str] = []
         self.found = _Found()
         self.in_fstring = 0
+        #: every node's parent (by ``id``), as the walk meets them: a node's ancestors are known
+        self.parents: dict[int, ast.AST] = {}
         #: ``main()`` statements under a module-level ``if __name__ == "__main__":``, by ``id``
         self.guarded: set[int] = set()
 
@@ -698,11 +685,21 @@ class _Walker:
                 node,
                 "inside a generator expression, which `await` would turn into an async generator",
             )
+        elif kind is ast.Attribute:
+            if node.attr == "query" and not self.CHAINS:  # type: ignore[attr-defined]
+                raise Unsure("an attribute named `query`, where a chain may start")
+            self.children(node)
         elif kind is ast.keyword:
             # LibCST's `Arg`: the value's parent is the call (or class) the keyword belongs to.
-            self.node(node.value, parent, "keyword=" + (node.arg or ""))  # type: ignore[attr-defined]
+            value = node.value  # type: ignore[attr-defined]
+            self.parents[id(value)] = node
+            self.node(value, parent, "keyword=" + (node.arg or ""))  # type: ignore[attr-defined]
         elif kind is ast.Starred and role == _ARGUMENT:
-            self.node(node.value, parent, _ARGUMENT)  # type: ignore[attr-defined]
+            value = node.value  # type: ignore[attr-defined]
+            self.parents[id(value)] = node
+            self.node(value, parent, _ARGUMENT)
+        elif kind in _UNSUPPORTED:
+            raise Unsure("a statement whose names LibCST holds as nodes, or new syntax")
         elif kind is ast.JoinedStr:
             self.formatted(node)  # type: ignore[arg-type]
         else:
@@ -710,12 +707,15 @@ class _Walker:
 
     def children(self, node: ast.AST) -> None:
         """Visit the children of ``node``; the names LibCST's scan ignores are marked quiet."""
+        parents = self.parents
         for name, value in ast.iter_fields(node):
             if isinstance(value, ast.AST):
+                parents[id(value)] = node
                 self.node(value, node, _role(node, name, value))
             elif isinstance(value, list):
                 for item in value:
                     if isinstance(item, ast.AST):
+                        parents[id(item)] = node
                         self.node(item, node, _role(node, name, item))
 
     def formatted(self, node: ast.JoinedStr) -> None:
@@ -732,8 +732,8 @@ class _Walker:
 
     def class_def(self, node: ast.ClassDef) -> None:
         """Enter a class; a module-level one (not in a function) gets a fact."""
-        if any(isinstance(base, ast.Starred) for base in node.bases):
-            raise Unsure("a starred base")
+        if any(isinstance(base, ast.Starred) for base in node.bases) or _type_parameters(node):
+            raise Unsure("a starred base, or type parameters")
         self.class_stack.append(node.name)
         if len(self.class_stack) == 1 and not self.frames:
             cls = self.classes.get(node.name)
@@ -752,6 +752,8 @@ class _Walker:
     def function(self, node: FunctionNode) -> None:
         """Enter a function: its frame holds its parameters and locals."""
         name = node.name
+        if _type_parameters(node):
+            raise Unsure("type parameters")
         if self.frames:
             qual = f"{self.frames[-1].qual}.<locals>.{name}"
         elif self.class_stack:
@@ -1078,6 +1080,11 @@ def _role(parent: ast.AST, field_name: str, child: ast.AST) -> str:
     if kind is ast.withitem and field_name == "optional_vars":
         return _QUIET
     return field_name
+
+
+def _type_parameters(node: ast.AST) -> bool:
+    """Python 3.12's ``def f[T]()`` / ``class C[T]``."""
+    return bool(getattr(node, "type_params", None))
 
 
 def _has_yield(body: list[ast.stmt]) -> bool:

@@ -42,7 +42,6 @@ from .quick import (
     Unsure,
     _Frame,
     _last,
-    _screened,
     _Source,
     _Walker,
     class_info,
@@ -58,8 +57,6 @@ def chain_facts(
 ) -> ModuleFacts | None:
     """The facts ``analyze.scan`` finds (no ``plumbing``, no ``tree``), chains included; None
     where the `ast` reading could differ."""
-    if not _screened(tree, chains=True):
-        return None
     source = _Source(text)
     names = frozenset(session_names)
     try:
@@ -69,7 +66,7 @@ def chain_facts(
             for stmt in tree.body
             if isinstance(stmt, ast.ClassDef)
         }
-        walker = _ChainWalker(source, info, classes, names, _parents(tree))
+        walker = _ChainWalker(source, info, classes, names)
         walker.module(tree)
         facts = walker.facts(path, text)
     except Unsure:
@@ -87,15 +84,6 @@ def chain_facts(
         async_markers=facts.async_markers,
         sync_markers=facts.sync_markers,
     )
-
-
-def _parents(tree: ast.Module) -> dict[int, ast.AST]:
-    """Every node's parent, by ``id``."""
-    found: dict[int, ast.AST] = {}
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            found[id(child)] = node
-    return found
 
 
 @dataclass
@@ -152,16 +140,16 @@ class _Root:
 class _ChainWalker(_Walker):
     """:class:`.quick._Walker` that also finds legacy chains and query variables."""
 
+    CHAINS = True
+
     def __init__(
         self,
         source: _Source,
         info: Any,
         classes: Any,
         session_names: frozenset[str],
-        parents: dict[int, ast.AST],
     ) -> None:
         super().__init__(source, info, classes, session_names)
-        self.parents = parents
         self.chains: list[tuple[Order, ChainFact, str]] = []
         self.seen_roots: set[int] = set()
         self.indents: list[str] = [""]
