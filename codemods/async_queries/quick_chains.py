@@ -301,17 +301,20 @@ class _ChainWalker(_Walker):
         """``analyze._Scanner._root``: one chain, or the start of a query variable."""
         self._outside_fstring()
         outer = self.climb(found.node)
-        chain = ch.split_chain(self.parse(outer), found.spec)
+        parsed = self.parse(outer)
+        chain = ch.split_chain(parsed, found.spec)
         if chain is None:
             return
         session = found.session
         if session is None:
-            root = chain.root
-            assert isinstance(root, cst.Call) and isinstance(root.func, cst.Attribute)
-            session = root.func.value
+            # The receiver of the call the walk met: a chain's root is its outermost
+            # `.query(...)`, which is another call in `a.query(X).query(Y)`.
+            call = _descend(parsed, outer, found.node)
+            assert isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+            session = call.func.value
         untyped = found.untyped
         if untyped is not None:
-            if not self._untyped_query_call(chain.root, found.node):
+            if not self._untyped_query_call(_descend(parsed, outer, found.node), found.node):
                 return
             self.seen_roots.add(id(found.node))
             receiver = found.node.func.value  # type: ignore[attr-defined]
@@ -378,7 +381,7 @@ class _ChainWalker(_Walker):
             raise Unsure("a query inside an f-string")
 
     def _untyped_query_call(self, root: cst.BaseExpression, node: ast.expr) -> bool:
-        """``analyze._Scanner._untyped_query_call`` on the parsed root call."""
+        """``analyze._Scanner._untyped_query_call`` on the parsed call the walk met."""
         assert isinstance(root, cst.Call)
         args = [a.value for a in root.args]
         if ch.class_names(args) or any(ch.column_kind(a, frozenset()) == "entity" for a in args):
@@ -703,6 +706,24 @@ class _ChainWalker(_Walker):
             counts[(fact.scope, text)] = count
             found.append(replace(fact, snippet=f"{text}#{count}"))
         return tuple(found)
+
+
+def _descend(parsed: cst.BaseExpression, outer: ast.expr, node: ast.expr) -> cst.BaseExpression:
+    """The node of ``parsed`` (the LibCST tree of ``outer``) that stands for ``node``, a node of
+    the chain ``outer`` reached through calls' functions, attributes' and subscripts' values."""
+    current_ast: ast.expr = outer
+    current = parsed
+    while current_ast is not node:
+        if isinstance(current_ast, ast.Call):
+            assert isinstance(current, cst.Call)
+            current_ast, current = current_ast.func, current.func
+        elif isinstance(current_ast, ast.Attribute):
+            assert isinstance(current, cst.Attribute)
+            current_ast, current = current_ast.value, current.value
+        else:
+            assert isinstance(current_ast, ast.Subscript) and isinstance(current, cst.Subscript)
+            current_ast, current = current_ast.value, current.value
+    return current
 
 
 def _leave(node: FunctionNode) -> Order:

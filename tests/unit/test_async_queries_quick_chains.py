@@ -170,6 +170,15 @@ SESSIONS = {
     "Foo.query.query": FSA + "def f():\n    return Foo.query.query.all()\n",
     "a query inside a query": FSA
     + "def f():\n    return User.query.filter(Post.query.exists()).all()\n",
+    "a query of a query": body("return db.query(User).query(Post).all()"),
+    "a query of an untyped query": "def f(client):\n"
+    "    return client.query(User).query(Post).all()\n",
+    "a query of a query of a string": "def f(client):\n"
+    "    return client.query('x').query(Post).all()\n",
+    "a query variable of a query": body("q = db.query(User).query(Post)\nreturn q.all()"),
+    "a query of Model.query": FSA + "def f():\n    return User.query.query(Post).all()\n",
+    "a query in a receiver": "def f(client):\n"
+    "    return client.get(db.query(User).first()).query(Post).all()\n",
     "client.query(User)": "def f(client):\n    return client.query(User).all()\n",
     "client.query(str)": "def f(client):\n    return client.query('select 1').all()\n",
     "client.query()": "def f(client):\n    return client.query().all()\n",
