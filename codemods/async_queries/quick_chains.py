@@ -9,11 +9,13 @@ LibCST (``libcst.parse_expression``) for the checks that decide whether and how 
 percent of a file, so the file's LibCST tree, its positions and its walk are never built.
 
 The text a chain is parsed from is the file's, with the enclosing statement's indentation taken
-off its continuation lines, as LibCST's own tree records them: the code a message quotes is the
-same. Where that cannot hold (a string or a backslash across lines), where a chain's names are not
-plain `ast` names (a parameter, an ``except ... as`` name or an import alias named like a query
-variable), and wherever :mod:`.quick` is unsure, :func:`chain_facts` returns None and the LibCST
-scan runs.
+off its continuation lines (not those after a backslash, which LibCST keeps as written), as
+LibCST's own tree records them: the code a message quotes is the same. Decorators a message quotes
+are parsed the same way. Where that cannot hold (a triple-quoted string across lines, a backslash
+continuation in a file with ``\r`` newlines, a chain inside an f-string), where a chain's names are
+not plain `ast` names (a parameter, an ``except ... as`` name or an import alias named like a
+query variable), and wherever :mod:`.quick` is unsure, :func:`chain_facts` returns None and the
+LibCST scan runs. ``tests/unit/test_async_queries_quick_chains.py`` compares both scans.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any
 
 import libcst as cst
@@ -66,7 +69,7 @@ def chain_facts(
             for stmt in tree.body
             if isinstance(stmt, ast.ClassDef)
         }
-        walker = _ChainWalker(source, info, classes, names)
+        walker = _ChainWalker(source, info, classes, names, carriage_returns="\r" in text)
         walker.module(tree)
         facts = walker.facts(path, text)
     except Unsure:
@@ -148,6 +151,7 @@ class _ChainWalker(_Walker):
         info: Any,
         classes: Any,
         session_names: frozenset[str],
+        carriage_returns: bool = False,
     ) -> None:
         super().__init__(source, info, classes, session_names)
         self.chains: list[tuple[Order, ChainFact, str]] = []
@@ -155,6 +159,8 @@ class _ChainWalker(_Walker):
         self.indents: list[str] = [""]
         #: the names a function's frame starts with (its own name, its parameters)
         self.pending: set[str] = set()
+        #: whether the file has a ``\r`` newline, which LibCST keeps after a backslash
+        self.carriage_returns = carriage_returns
 
     # -- the walk ------------------------------------------------------------------------------
 
@@ -651,23 +657,19 @@ class _ChainWalker(_Walker):
         """The text of ``node`` with the parentheses around it (what positions' text gives)."""
         return self.source.written(node, self.parent(node))
 
+    def _code(self, node: ast.expr) -> str:
+        """``analyze._code`` of a decorator, also over several lines or in parentheses."""
+        return cst.Module([]).code_for_node(self.parse_text(self.source.written(node, None)))
+
     def parse(self, node: ast.expr) -> cst.BaseExpression:
         """LibCST's tree of ``node`` alone, with the code LibCST records for it in the file."""
-        text = self.source.text(node)
+        return self.parse_text(self.source.text(node))
+
+    def parse_text(self, text: str) -> cst.BaseExpression:
+        """LibCST's tree of an expression's text from the file, the enclosing statement's
+        indentation taken off its continuation lines (as LibCST's tree records them)."""
         if "\n" in text:
-            if '"""' in text or "'''" in text or "\\\n" in text:
-                raise Unsure("a string or a line continuation across lines")
-            indent = self.indents[-1]
-            lines = text.split("\n")
-            text = "\n".join(
-                [
-                    lines[0],
-                    *(
-                        line[len(indent) :] if line.startswith(indent) else line
-                        for line in lines[1:]
-                    ),
-                ]
-            )
+            text = self._dedented(text)
         try:
             return cst.parse_expression(text)
         except cst.ParserSyntaxError:
@@ -677,6 +679,25 @@ class _ChainWalker(_Walker):
         except cst.ParserSyntaxError:
             raise Unsure("a chain that does not parse on its own") from None
         return wrapped.with_changes(lpar=[], rpar=[])
+
+    def _dedented(self, text: str) -> str:
+        """``text`` with the statement's indentation taken off the lines LibCST indents: not a
+        line after a backslash continuation, which LibCST keeps as written."""
+        if '"""' in text or "'''" in text:
+            raise Unsure("a string across lines")
+        indent = self.indents[-1]
+        lines = text.split("\n")
+        kept = [lines[0]]
+        for before, line in pairwise(lines):
+            if before.endswith("\\"):
+                if "#" in before:  # a comment's backslash continues nothing
+                    raise Unsure("a comment ending with a backslash")
+                if self.carriage_returns:  # the newline is kept as written, and `text` has `\n`
+                    raise Unsure("a backslash continuation in a file with \\r newlines")
+                kept.append(line)
+            else:
+                kept.append(line[len(indent) :] if line.startswith(indent) else line)
+        return "\n".join(kept)
 
     def add_chain(
         self, order: Order, outer: ast.expr, start: ast.expr, kind: str, **details: Any

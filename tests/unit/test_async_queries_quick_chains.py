@@ -368,6 +368,60 @@ LAYOUT = {
     "implicit concatenation": body("return db.query(User).filter(User.n == 'a'\n    'b').all()"),
     "triple-quoted string over lines": body("return db.query(User).filter(text('''a\nb''')).all()"),
     "backslash continuation": body("return db.query(User) \\\n    .filter(x).all()"),
+    "backslashes in a block": SA
+    + "def f(db: Session):\n"
+    + "    if x:\n"
+    + "        return db.query(User)\\\n"
+    + "            .filter(obj.attr)\\\n"
+    + "            .all()\n",
+    "backslash in an unknown column": SA
+    + "def f(db: Session):\n"
+    + "    if x:\n"
+    + "        return db.query(obj.\\\n"
+    + "            attr)\\\n"
+    + "            .filter(y)\\\n"
+    + "  .all()\n",
+    "backslashes in parentheses": SA
+    + "def f(db: Session):\n"
+    + "    if x:\n"
+    + "        return (db.query(obj\n"
+    + "            .attr)\\\n"
+    + "            .filter(y)\n"
+    + "            .all())\n",
+    "backslashes and CRLF": (
+        SA + "def f(db: Session):\n    return db.query(obj.\\\n        attr)\\\n        .all()\n"
+    ).replace("\n", "\r\n"),
+    "backslash in a string": body("return db.query(User).filter(User.n == 'a\\\n    b').all()"),
+    "backslash in a comment": body("return (db.query(User)  # c \\\n    .all())"),
+    "backslash after return": body("return \\\n    db.query(User).all()"),
+    "backslashes in a query variable": body(
+        "q = db.query(obj.attr)\\\n    .filter(x)\nq = q\\\n    .filter(y)\nreturn q\\\n    .all()"
+    ),
+    "backslash in an owner": FSA
+    + "class Repo:\n    def all(self):\n        return (self\\\n            .model).query.all()\n",
+    "CRLF in an unknown column": body("return db.query(obj\n    .attr).all()").replace(
+        "\n", "\r\n"
+    ),
+    "CRLF in an owner": (
+        FSA
+        + "class Repo:\n    def all(self):\n        return (self\n            .model).query.all()\n"
+    ).replace("\n", "\r\n"),
+    "decorator arguments over lines": "from flask import Flask\n\napp = Flask(__name__)\n\n\n"
+    "class A:\n"
+    "    @app.route(\n"
+    "        '/x',  # c\n"
+    "            methods=['GET'],\n"
+    "  )\n"
+    "    def f(self):\n"
+    "        return User.query.all()\n",
+    "decorator in parentheses over lines": "@(\n    cached(timeout=5)\n)\n"
+    "def f():\n    return User.query.all()\n",
+    "decorator with tabs": "class A:\n\t@cached(\n\t\ttimeout=5,\n\t)\n\tdef f(self):\n"
+    "\t\treturn User.query.all()\n",
+    "decorator spaced": "@ ( cached )\ndef f():\n    return User.query.all()\n",
+    "decorator with a string over lines": '@cached(\n    """x\ny""",\n)\n'
+    "def f():\n    return User.query.all()\n",
+    "decorator with a backslash": "@cached\\\n.x\ndef f():\n    return User.query.all()\n",
     "nested function": body("def g():\n    return db.query(User).all()\nreturn g"),
     "method of a nested class": SA
     + "class A:\n    class B:\n        def m(self, db: Session):\n            return db.query(User).all()\n",
@@ -603,14 +657,16 @@ CASES = {
 }
 
 #: constructs the fast path leaves to the LibCST scan: comments or strings where parentheses are
-#: looked for, decorators a message would quote over lines, chains in f-strings (`ast` positions
+#: looked for, strings over lines, chains in f-strings (`ast` positions
 #: there may be off), query variables named like a name `ast` holds as a string
 UNSURE = [
     "layout: comment lines in parentheses",
     "layout: comment before the chain",
     "layout: triple-quoted string over lines",
-    "layout: backslash continuation",
-    "layout: decorator over lines",
+    "layout: backslash in a comment",
+    "layout: backslash after return",
+    "layout: backslashes and CRLF",
+    "layout: decorator with a string over lines",
     "layout: f-string",
     "layout: f-string of a model query",
     "layout: f-string with a quote",
