@@ -659,7 +659,10 @@ class _ChainWalker(_Walker):
 
     def _code(self, node: ast.expr) -> str:
         """``analyze._code`` of a decorator, also over several lines or in parentheses."""
-        return cst.Module([]).code_for_node(self.parse_text(self.source.written(node, None)))
+        written = self.source.written(node, None)
+        if node.lineno == node.end_lineno and written == self.source.text(node):
+            return written  # what LibCST generates for one line as written: no parse needed
+        return cst.Module([]).code_for_node(self.parse_text(written))
 
     def parse(self, node: ast.expr) -> cst.BaseExpression:
         """LibCST's tree of ``node`` alone, with the code LibCST records for it in the file."""
