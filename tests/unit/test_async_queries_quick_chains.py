@@ -465,6 +465,16 @@ LAYOUT = {
     "non-ASCII untyped receiver": "def f(clïent):\n    return clïent.query(User).all()\n",
     "non-ASCII owner": FSA + "def f(mödel):\n    return mödel.query.all()\n",
     "non-ASCII query variable": body("qü = db.query(User)\nreturn qü.all()"),
+    "emoji before the chain": body("x = '😀'; return db.query(User).filter(User.n == '😀').all()"),
+    "emoji over lines": body(
+        "x = '😀'\nreturn (db.query(User).filter(User.n == '😀')\n    .filter(User.m == 'é😀')\n"
+        "    .all())"
+    ),
+    "combining character": body("return db.query(User).filter(User.n == 'e\u0301').all()"),
+    "tab before the chain": body("x = 1;\treturn db.query(User).all()"),
+    "tabs in the chain": body("return db.query(User)\t.filter(x)\t.all()"),
+    "non-ASCII owner over lines": FSA
+    + "def f(mödel):\n    return (mödel\n        .x).query.all()\n",
     "CRLF": body("return (db.query(User)\n    .filter(x)\n    .all())").replace("\n", "\r\n"),
     "CRLF query variable": body("q = db.query(User)\nq = q.filter(x)\nreturn q.all()").replace(
         "\n", "\r\n"
@@ -623,6 +633,53 @@ VARIABLES = {
     ),
     "a nested variable never run": body(
         "q = db.query(User)\ndef g(db: Session):\n    r = db.query(User)\n    return r.all()"
+    ),
+    "used in a doubly nested function": body(
+        "q = db.query(User)\ndef g():\n    def h():\n        return q.all()\n    return h\nreturn g"
+    ),
+    "a doubly nested parameter": body(
+        "q = db.query(User)\ndef g():\n    def h(q):\n        return q\n    return h\nreturn q.all()"
+    ),
+    "named like a nested variable": body(
+        "q = db.query(User)\ndef g(db: Session):\n    q = db.query(User)\n    return q.all()\n"
+        "return q.all()"
+    ),
+    "in a class in a function": body("class A:\n    q = db.query(User)\n    r = q.all()\nreturn A"),
+    "in a method of a class in a function": body(
+        "class A:\n    def m(self, db: Session):\n        q = db.query(User)\n        return q.all()\n"
+        "return A"
+    ),
+    "rebuilt with a lambda": body("q = db.query(User)\nq = q.filter(lambda: 1)\nreturn q.all()"),
+    "on one line": body("q = db.query(User); q = q.filter(x); return q.all()"),
+    "copied": body("q = db.query(User)\nr = q.all()\nq2 = q\nreturn r"),
+    "in_ twice": body(
+        "q = db.query(User.id)\nreturn db.query(Post).filter(Post.a.in_(q), Post.b.in_(q)).all()"
+    ),
+    "exists in a query": body("q = db.query(User)\nreturn db.query(q.exists()).scalar()"),
+    "sorted with a key": body("q = db.query(User)\nreturn sorted(q, key=k)"),
+    "yield_per in a generator": body("q = db.query(User)\nfor u in q.yield_per(10):\n    yield u"),
+    "Model.query paginated": FSA
+    + "def f():\n"
+    + "    q = User.query\n"
+    + "    if x:\n"
+    + "        q = q.filter_by(a=x)\n"
+    + "    return q.order_by(User.id).paginate(page=1, per_page=10)\n",
+    "count and page": FSA
+    + "def f():\n"
+    + "    q = User.query.filter(User.a)\n"
+    + "    total = q.count()\n"
+    + "    return total, q.limit(10).all()\n",
+    "delete": body("q = db.query(User).filter(x)\nq.delete()\ndb.commit()"),
+    "update": body("q = db.query(User).filter(x)\nq.update({'a': 1}, synchronize_session=False)"),
+    "module-level Model.query": FSA + "q = User.query\nusers = q.all()\n",
+    "cls.query": FSA
+    + "class U(db.Model):\n    @classmethod\n    def f(cls):\n        q = cls.query\n        return q.all()\n",
+    "self.model.query": "class R:\n"
+    "    def f(self):\n        q = self.model.query.filter(x)\n        return q.all()\n",
+    "client.query(str)": "def f(client):\n    q = client.query('x')\n    return q.all()\n",
+    "a session name": "def f(conn):\n    q = conn.query(User)\n    return q.all()\n",
+    "emoji": body(
+        "q = db.query(User).filter(User.n == '😀')\nq = q.filter(User.m == '😀'); r = q.all()\nreturn r"
     ),
 }
 
