@@ -11,11 +11,12 @@ percent of a file, so the file's LibCST tree, its positions and its walk are nev
 The text a chain is parsed from is the file's, with the enclosing statement's indentation taken
 off its continuation lines (not those after a backslash, which LibCST keeps as written), as
 LibCST's own tree records them: the code a message quotes is the same. Decorators a message quotes
-are parsed the same way. Where that cannot hold (a triple-quoted string across lines, a backslash
-continuation in a file with ``\r`` newlines, a chain inside an f-string), where a chain's names are
-not plain `ast` names (a parameter, an ``except ... as`` name or an import alias named like a
-query variable), and wherever :mod:`.quick` is unsure, :func:`chain_facts` returns None and the
-LibCST scan runs. ``tests/unit/test_async_queries_quick_chains.py`` compares both scans.
+are parsed the same way. Where that cannot hold (a triple-quoted string across lines, mixed
+newlines, a backslash continuation in a file with ``\r`` newlines, a chain inside an f-string),
+where a chain's names are not plain `ast` names (a parameter, an ``except ... as`` name or an
+import alias named like a query variable), and wherever :mod:`.quick` is unsure,
+:func:`chain_facts` returns None and the LibCST scan runs.
+``tests/unit/test_async_queries_quick_chains.py`` compares both scans.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from .analyze import (
 )
 from .model import KIND_FSA, KIND_UNKNOWN, ChainFact, ModuleFacts
 from .quick import (
+    _LINE,
     FunctionNode,
     Unsure,
     _Frame,
@@ -69,7 +71,7 @@ def chain_facts(
             for stmt in tree.body
             if isinstance(stmt, ast.ClassDef)
         }
-        walker = _ChainWalker(source, info, classes, names, carriage_returns="\r" in text)
+        walker = _ChainWalker(source, info, classes, names, _newlines(text))
         walker.module(tree)
         facts = walker.facts(path, text)
     except Unsure:
@@ -151,7 +153,7 @@ class _ChainWalker(_Walker):
         info: Any,
         classes: Any,
         session_names: frozenset[str],
-        carriage_returns: bool = False,
+        newlines: frozenset[str] = frozenset({"\n"}),
     ) -> None:
         super().__init__(source, info, classes, session_names)
         self.chains: list[tuple[Order, ChainFact, str]] = []
@@ -159,8 +161,9 @@ class _ChainWalker(_Walker):
         self.indents: list[str] = [""]
         #: the names a function's frame starts with (its own name, its parameters)
         self.pending: set[str] = set()
-        #: whether the file has a ``\r`` newline, which LibCST keeps after a backslash
-        self.carriage_returns = carriage_returns
+        #: the file's kinds of newline: LibCST keeps one after a backslash as written, and one
+        #: that is not the module's default (the first) in parentheses too
+        self.newlines = newlines
 
     # -- the walk ------------------------------------------------------------------------------
 
@@ -688,6 +691,8 @@ class _ChainWalker(_Walker):
         line after a backslash continuation, which LibCST keeps as written."""
         if '"""' in text or "'''" in text:
             raise Unsure("a string across lines")
+        if len(self.newlines) > 1:
+            raise Unsure("mixed newlines")
         indent = self.indents[-1]
         lines = text.split("\n")
         kept = [lines[0]]
@@ -695,7 +700,7 @@ class _ChainWalker(_Walker):
             if before.endswith("\\"):
                 if "#" in before:  # a comment's backslash continues nothing
                     raise Unsure("a comment ending with a backslash")
-                if self.carriage_returns:  # the newline is kept as written, and `text` has `\n`
+                if self.newlines != {"\n"}:  # the newline is kept as written; `text` has `\n`
                     raise Unsure("a backslash continuation in a file with \\r newlines")
                 kept.append(line)
             else:
@@ -730,6 +735,13 @@ class _ChainWalker(_Walker):
             counts[(fact.scope, text)] = count
             found.append(replace(fact, snippet=f"{text}#{count}"))
         return tuple(found)
+
+
+def _newlines(text: str) -> frozenset[str]:
+    """The kinds of newline in ``text``."""
+    if "\r" not in text:
+        return frozenset({"\n"})
+    return frozenset(_LINE.findall(text))
 
 
 def _descend(parsed: cst.BaseExpression, outer: ast.expr, node: ast.expr) -> cst.BaseExpression:

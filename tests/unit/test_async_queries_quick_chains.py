@@ -475,6 +475,13 @@ LAYOUT = {
     "tabs in the chain": body("return db.query(User)\t.filter(x)\t.all()"),
     "non-ASCII owner over lines": FSA
     + "def f(mödel):\n    return (mödel\n        .x).query.all()\n",
+    "a CRLF line in an LF file": body("return db.query(obj\r\n    .attr).all()"),
+    "a CR line in an LF file": body("return db.query(obj\r    .attr).all()"),
+    "an LF line in a CRLF file": body("return db.query(obj\n    .attr).all()").replace(
+        "\n", "\r\n", 3
+    ),
+    "a CRLF line in an owner": FSA
+    + "class Repo:\n    def all(self):\n        return (self\r\n            .model).query.all()\n",
     "CRLF": body("return (db.query(User)\n    .filter(x)\n    .all())").replace("\n", "\r\n"),
     "CRLF query variable": body("q = db.query(User)\nq = q.filter(x)\nreturn q.all()").replace(
         "\n", "\r\n"
@@ -723,6 +730,10 @@ UNSURE = [
     "layout: backslash in a comment",
     "layout: backslash after return",
     "layout: backslashes and CRLF",
+    "layout: a CRLF line in an LF file",
+    "layout: a CR line in an LF file",
+    "layout: an LF line in a CRLF file",
+    "layout: a CRLF line in an owner",
     "layout: decorator with a string over lines",
     "layout: f-string",
     "layout: f-string of a model query",
