@@ -42,7 +42,6 @@ from .analyze import (
 )
 from .model import KIND_FSA, KIND_UNKNOWN, ChainFact, ModuleFacts
 from .quick import (
-    _LINE,
     FunctionNode,
     Unsure,
     _Frame,
@@ -741,7 +740,9 @@ def _newlines(text: str) -> frozenset[str]:
     """The kinds of newline in ``text``."""
     if "\r" not in text:
         return frozenset({"\n"})
-    return frozenset(_LINE.findall(text))
+    pairs = text.count("\r\n")
+    counts = {"\r\n": pairs, "\r": text.count("\r") - pairs, "\n": text.count("\n") - pairs}
+    return frozenset(kind for kind, count in counts.items() if count)
 
 
 def _descend(parsed: cst.BaseExpression, outer: ast.expr, node: ast.expr) -> cst.BaseExpression:
