@@ -13,8 +13,8 @@ off its continuation lines (not those after a backslash, which LibCST keeps as w
 LibCST's own tree records them: the code a message quotes is the same. Decorators a message quotes
 are parsed the same way. Where that cannot hold (a triple-quoted string across lines, mixed
 newlines, a backslash continuation in a file with ``\r`` newlines, a chain inside an f-string),
-where a chain's names are not plain `ast` names (a parameter, an ``except ... as`` name or an
-import alias named like a query variable), and wherever :mod:`.quick` is unsure,
+where a chain's names are not plain `ast` names at a known place (an ``except ... as`` name, a
+lambda parameter, a class or an import alias named like a query variable), and wherever :mod:`.quick` is unsure,
 :func:`chain_facts` returns None and the LibCST scan runs.
 ``tests/unit/test_async_queries_quick_chains.py`` compares both scans.
 """
@@ -97,6 +97,9 @@ class _ChainFrame(_Frame):
     names: list[ast.Name] = field(default_factory=list)
     #: names LibCST holds as name nodes where `ast` holds strings (parameters, aliases...)
     hidden: set[str] = field(default_factory=set)
+    #: the function's own name and parameters: LibCST's first names of the frame after its
+    #: decorators
+    own: set[str] = field(default_factory=set)
     nested_names: set[str] = field(default_factory=set)
     candidates: list[_Candidate] = field(default_factory=list)
 
@@ -214,7 +217,7 @@ class _ChainWalker(_Walker):
     def new_frame(self, qual: str, is_async: bool) -> _Frame:
         """A frame that records names; LibCST's starts with the function's name and parameters."""
         frame = _ChainFrame(qual, is_async)
-        frame.hidden.update(self.pending)
+        frame.own.update(self.pending)
         return frame
 
     def function(self, node: FunctionNode) -> None:
@@ -231,6 +234,7 @@ class _ChainWalker(_Walker):
             outer = self._frame()
             outer.nested_names.update(name.id for name in frame.names)
             outer.nested_names.update(frame.hidden)
+            outer.nested_names.update(frame.own)
 
     # -- roots ---------------------------------------------------------------------------------
 
@@ -514,6 +518,10 @@ class _ChainWalker(_Walker):
         rebuild: list[ch.Step],
     ) -> tuple[str, str]:
         """Collect the uses and rebuilds of a query variable; why it stays manual, with the id."""
+        if cand.name in frame.own:
+            # LibCST meets the function's name or parameter first: a use as a value, as the
+            # names before it (decorators) cannot be assignment targets.
+            return _used_as_value(cand.name)
         names = sorted(
             (n for n in frame.names if n.id == cand.name), key=lambda n: (n.lineno, n.col_offset)
         )
@@ -537,10 +545,7 @@ class _ChainWalker(_Walker):
                 continue
             use, _ = self.use(outer)
             if chain.terminal is None and chain.subscript is None and use != ch.USE_ITER:
-                return (
-                    f"query variable `{cand.name}` is used as a value (returned, stored or "
-                    "passed on); its consumers may call Query-only methods on a Select"
-                ), R.QUERY_USED_AS_VALUE
+                return _used_as_value(cand.name)
             uses.append(_Use(outer, chain, use, True))
         return "", ""
 
@@ -734,6 +739,14 @@ class _ChainWalker(_Walker):
             counts[(fact.scope, text)] = count
             found.append(replace(fact, snippet=f"{text}#{count}"))
         return tuple(found)
+
+
+def _used_as_value(name: str) -> tuple[str, str]:
+    """Why a query variable used as a value stays manual, with the reason's id."""
+    return (
+        f"query variable `{name}` is used as a value (returned, stored or passed on); its "
+        "consumers may call Query-only methods on a Select"
+    ), R.QUERY_USED_AS_VALUE
 
 
 def _newlines(text: str) -> frozenset[str]:

@@ -566,6 +566,25 @@ VARIABLES = {
     "named like a parameter": body(
         "q = db.query(User)\nreturn q.all()", signature="db: Session, q=None"
     ),
+    "named like a keyword-only parameter": body(
+        "q = db.query(User)\nq = q.filter(x)\nreturn q.all()", signature="db: Session, *, q: int"
+    ),
+    "named like *args": body("q = db.query(User)\nreturn q.all()", signature="db: Session, *q"),
+    "named like **kwargs": body("q = db.query(User)\nreturn q.all()", signature="db: Session, **q"),
+    "named like a parameter reassigned": body(
+        "q = db.query(User)\nq = []\nreturn q", signature="db: Session, q=None"
+    ),
+    "named like a parameter in a decorator": body(
+        "q = db.query(User)\nreturn q.all()", signature="db: Session, q=None", prefix="@dec(q)\ndef"
+    ),
+    "named like a parameter with a default": body(
+        "q = db.query(User)\nreturn q.all()", signature="db: Session, q=q.all()"
+    ),
+    "named like its method": SA
+    + "class A:\n    def q(self, db: Session):\n        q = db.query(User)\n        return q.all()\n",
+    "named like a nested function's parameter": body(
+        "def g(db: Session, q=1):\n    q = db.query(User)\n    return q.all()\nreturn g"
+    ),
     "named like an import alias": body("import q\nq = db.query(User)\nreturn q.all()"),
     "named like an except name": body(
         "try:\n    pass\nexcept E as q:\n    pass\nq = db.query(User)\nreturn q.all()"
@@ -738,12 +757,10 @@ UNSURE = [
     "layout: f-string",
     "layout: f-string of a model query",
     "layout: f-string with a quote",
-    "variable: named like a parameter",
     "variable: named like an import alias",
     "variable: named like an except name",
     "variable: named like a lambda parameter",
     "variable: named like a class",
-    "variable: named like its function",
     "variable: used in an f-string",
 ]
 
