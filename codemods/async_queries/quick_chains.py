@@ -14,8 +14,8 @@ LibCST's own tree records them: the code a message quotes is the same. Decorator
 are parsed the same way. Where that cannot hold (a triple-quoted string across lines, mixed
 newlines, a backslash continuation in a file with ``\r`` newlines, a chain inside an f-string),
 where a chain's names are not plain `ast` names at a known place (an ``except ... as`` name, a
-lambda parameter, a class or an import alias named like a query variable), and wherever :mod:`.quick` is unsure,
-:func:`chain_facts` returns None and the LibCST scan runs.
+lambda parameter, a class or an import alias named like a query variable), and wherever
+:mod:`.quick` is unsure, :func:`chain_facts` returns None and the LibCST scan runs.
 ``tests/unit/test_async_queries_quick_chains.py`` compares both scans.
 """
 
