@@ -418,6 +418,14 @@ LAYOUT = {
     "def f():\n    return User.query.all()\n",
     "decorator with tabs": "class A:\n\t@cached(\n\t\ttimeout=5,\n\t)\n\tdef f(self):\n"
     "\t\treturn User.query.all()\n",
+    "decorator in parentheses called over lines": "class A:\n    @(dec)(\n        x)\n"
+    "    def f(self):\n        return User.query.all()\n",
+    "decorator with a comment inside": "@dec(  # c\n    x,\n)\ndef f():\n    return User.query.all()\n",
+    "decorator subscript over lines": "@dec[\n    1\n]\ndef f():\n    return User.query.all()\n",
+    "route in parentheses": "from flask import Flask\n\napp = Flask(__name__)\n\n\n"
+    "@(app.route('/a'))\ndef f():\n    return User.query.all()\n",
+    "route over lines": "from flask import Flask\n\napp = Flask(__name__)\n\n\n"
+    "@app.route(\n    '/a',\n)\ndef f():\n    return User.query.all()\n",
     "decorator spaced": "@ ( cached )\ndef f():\n    return User.query.all()\n",
     "decorator with a string over lines": '@cached(\n    """x\ny""",\n)\n'
     "def f():\n    return User.query.all()\n",
