@@ -536,7 +536,8 @@ class _ChainWalker(_Walker):
                 )
             outer = self.climb(name_node)
             chain = ch.split_chain(self.parse(outer), spec)
-            assert chain is not None
+            if chain is None:  # `ast` normalizes identifiers (NFKC), LibCST keeps them as written
+                raise Unsure("a name LibCST reads apart from `ast`")
             if _assigns_to(self.parent(outer), outer, cand.name):
                 if chain.terminal is not None or chain.subscript is not None:
                     return f"`{cand.name}` is reassigned to a result, not a query", R.QUERY_VARIABLE
