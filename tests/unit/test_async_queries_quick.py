@@ -23,6 +23,7 @@ import pytest
 from backfix.builtin_codemods.async_queries.analyze import scan
 from backfix.builtin_codemods.async_queries.model import ModuleFacts
 from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import strategies as st
 from testkit import repository_sources, write_webapp_corpus
 
 quick = pytest.importorskip("backfix.builtin_codemods.async_queries.quick")
@@ -688,3 +689,133 @@ def test_generated_programs_match_the_scan(program: str) -> None:
     if not _parses(program):
         reject()
     assert _mismatch("pkg/generated.py", program) == []
+
+
+# --- modules assembled from the constructs the scan reads ------------------------------------------
+
+_HEADERS = (
+    "import asyncio\n",
+    "from app import util\n",
+    "from app.repo import Repo\n",
+    "from app.db import SessionLocal, db\n",
+    "from fastapi import Depends, FastAPI\n",
+    "from flask import Flask\n",
+    "from tenacity import retry\n",
+    "from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker\n",
+    "from sqlalchemy.orm import Session, sessionmaker\n",
+    "from typing import Annotated\n",
+    "Factory = async_sessionmaker(engine)\n",
+    "SyncFactory = sessionmaker()\n",
+    "SessionDep = Annotated[AsyncSession, Depends(get_db)]\n",
+    "ext = SQLAlchemy()\n",
+    "TABLE = {'h': helper, 'r': (Repo)}\n",
+)
+_DECORATORS = (
+    "",
+    "@property\n",
+    "@app.get('/x')\n",
+    "@app.route('/x')\n",
+    "@retry\n",
+    "@retry(times=2)\n",
+    "@cache  # memo\n",
+    "@wrap(\n    helper,\n)\n",
+    "@contextmanager\n",
+    "@staticmethod\n",
+)
+_PARAMS = (
+    "",
+    "db: AsyncSession",
+    "db: SessionDep",
+    "session=Depends(get_db)",
+    "repo: Repo, db: Session",
+    "helper, *args, **kw",
+    "db, cb=helper",
+    "s: 'AsyncSession' = None",
+)
+_STATEMENTS = (
+    "helper()",
+    "(helper())",
+    "x = ((helper))",
+    "util.go(helper)",
+    "Repo(db).save()",
+    "repo.save()",
+    "db.commit()",
+    "await db.commit()",
+    "await (db.flush())",
+    "db.bulk_save_objects([])",
+    "session.execute(q)",
+    "self.db.commit()",
+    "self.repo.save()",
+    "self.run()",
+    "Factory().commit()",
+    "SyncFactory().commit()",
+    "db.session.commit()",
+    "ext.session.commit()",
+    "asyncio.run(helper())",
+    "asyncio.create_task(helper())",
+    "cb = lambda: helper()",
+    "xs = [helper(i) for i in util.items()]",
+    "g = (db.get(A, i) for i in helper())",
+    "s = f'{helper()} é {db.scalar(q)}'",
+    "yield helper",
+    "for helper in []: pass",
+    "with Factory() as s2: s2.commit()",
+    "local = Repo(); local.save()",
+    "db = SessionLocal(); db.commit()",
+    "x = 'ü'; helper()",
+    "x = (\n        helper()  # why\n    )",
+    "y = helper \\\n        ()",
+    "def inner():\n        helper()",
+    "class Local:\n        def m(self):\n            self.n()",
+)
+
+
+def _function(draw: st.DrawFn, name: str, indent: str, in_class: bool) -> str:
+    decorator = draw(st.sampled_from(_DECORATORS))
+    params = draw(st.sampled_from(_PARAMS))
+    params = ", ".join(p for p in ("self" if in_class else "", params) if p)
+    asynchronous = draw(st.sampled_from(("", "async ")))
+    body = draw(st.lists(st.sampled_from(_STATEMENTS), min_size=1, max_size=4))
+    lines = [indent + line for line in decorator.splitlines()]
+    lines.append(f"{indent}{asynchronous}def {name}({params}):")
+    lines.extend(f"{indent}    " + stmt.replace("\n", "\n" + indent) for stmt in body)
+    return "\n".join(lines) + "\n"
+
+
+@st.composite
+def _modules(draw: st.DrawFn) -> str:
+    parts = list(draw(st.lists(st.sampled_from(_HEADERS), max_size=5)))
+    parts.append("def helper():\n    pass\n")
+    for index in range(draw(st.integers(1, 4))):
+        shape = draw(st.sampled_from(("function", "class", "guard", "statement")))
+        if shape == "function":
+            parts.append(
+                _function(draw, draw(st.sampled_from(("run", "test_x", "__call__"))), "", False)
+            )
+        elif shape == "class":
+            base = draw(st.sampled_from(("", "(Repo)", "(Base, metaclass=M)")))
+            header = f"class C{index}{base}:\n    db: AsyncSession\n"
+            methods = [
+                _function(draw, f"m{i}", "    ", True) for i in range(draw(st.integers(1, 3)))
+            ]
+            parts.append(header + "".join(methods))
+        elif shape == "guard":
+            parts.append("if __name__ == '__main__':\n    helper()\n")
+        else:
+            parts.append(draw(st.sampled_from(_STATEMENTS)).replace("\n    ", "\n") + "\n")
+    newline = draw(st.sampled_from(("\n", "\r\n")))
+    return "\n".join(parts).replace("\n", newline)
+
+
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
+@settings(
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(module=_modules(), names=st.sampled_from(((), ("repo",), ("db", "s2"))))
+def test_assembled_modules_match_the_scan(module: str, names: tuple[str, ...]) -> None:
+    if not _parses(module):
+        reject()
+    assert _mismatch(EDGE_PATH, module, names) == []
