@@ -32,6 +32,8 @@ Options:
 
 from __future__ import annotations
 
+import ast
+import codecs
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -43,11 +45,13 @@ from backfix.codemod import Codemod, CodemodOptions, Plan, ProjectContext
 from backfix.imports import first_party_packages, project_root
 from backfix.options import option
 from backfix.results import FileFacts
-from backfix.source import SourceFile
+from backfix.source import SourceFile, declared_encoding
 
-from .analyze import scan
+from .analyze import needs_plumbing, scan
+from .mappings import ParseFailure
 from .model import FileEdits, ModuleFacts
-from .plan import PlanRequest, plan_project
+from .plan import PlanRequest, converts_plumbing, plan_project
+from .quick import quick_facts
 from .rewrite import rewrite_module
 from .tree_facts import TreeFacts, read_tree_facts, source_tree
 
@@ -117,8 +121,10 @@ class AsyncQueries(Codemod[ModuleFacts | TreeFacts, FileEdits]):
         if not self.session_names and not _RELEVANT.search(source.raw):
             # No query, no async session in sight: the plan scans it lazily if propagation needs it.
             return FileFacts(source.path, (), _tree_facts(source))
-        result, _ = scan(source.path, source.module, source.text, self.session_names)
-        return FileFacts(source.path, (), replace(result.facts, tree=_tree_facts(source)))
+        tree = source_tree(source)
+        facts = self._module_facts(source, tree)
+        found = read_tree_facts(source.raw, source.path, tree)
+        return FileFacts(source.path, (), replace(facts, tree=found))
 
     def analyze_for_plan(self, source: SourceFile) -> FileFacts[ModuleFacts]:
         """The full facts of one file, also when it looks irrelevant: its functions may be callers.
@@ -126,8 +132,24 @@ class AsyncQueries(Codemod[ModuleFacts | TreeFacts, FileEdits]):
         Without what ``analyze`` reads from the `ast` tree: the plan asks for these files after it
         has read the project's mappings.
         """
-        result, _ = scan(source.path, source.module, source.text, self.session_names)
-        return FileFacts(source.path, (), result.facts)
+        return FileFacts(source.path, (), self._module_facts(source, source_tree(source)))
+
+    def _module_facts(self, source: SourceFile, tree: ast.Module | ParseFailure) -> ModuleFacts:
+        """The LibCST scan's facts; read from the `ast` tree where the file holds no legacy query
+        (``quick``) and the run does not convert its session plumbing."""
+        plumbing = converts_plumbing(self.options.mode, self.options.convert_engine)
+        if (
+            isinstance(tree, ast.Module)
+            and _plain_utf8(source.raw)
+            and not (plumbing and needs_plumbing(source.text))
+        ):
+            found = quick_facts(source.path, source.text, tree, self.session_names)
+            if found is not None:
+                return found
+        result, _ = scan(
+            source.path, source.module, source.text, self.session_names, plumbing=plumbing
+        )
+        return result.facts
 
     def plan(
         self, facts: Sequence[FileFacts[ModuleFacts | TreeFacts]], project: ProjectContext
@@ -154,3 +176,10 @@ class AsyncQueries(Codemod[ModuleFacts | TreeFacts, FileEdits]):
 
 def _tree_facts(source: SourceFile) -> TreeFacts:
     return read_tree_facts(source.raw, source.path, source_tree(source))
+
+
+def _plain_utf8(raw: bytes) -> bool:
+    """UTF-8 without a byte-order mark: `ast` and LibCST count the same lines and columns."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return False
+    return raw.isascii() or declared_encoding(raw) == "utf-8"

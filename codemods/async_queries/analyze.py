@@ -1548,9 +1548,17 @@ def _executes(chain: ch.Chain, use: str) -> bool:
 
 
 def scan(
-    source_path: str, module: cst.Module, text: str, session_names: Sequence[str]
+    source_path: str,
+    module: cst.Module,
+    text: str,
+    session_names: Sequence[str],
+    plumbing: bool = True,
 ) -> tuple[ScanResult, MetadataWrapper]:
-    """Scan a module; the wrapper is returned so the rewrite can transform the same nodes."""
+    """Scan a module; the wrapper is returned so the rewrite can transform the same nodes.
+
+    ``plumbing=False`` leaves out the session plumbing's facts (only a run that converts the
+    plumbing reads them).
+    """
     # A freshly parsed module has no shared nodes, so the defensive deep copy (~15% of a scan) is
     # not needed; the tree is never mutated.
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
@@ -1560,10 +1568,15 @@ def scan(
     scanner = _Scanner(source_path, wrapper.module, frozenset(session_names), text, table)
     walk(wrapper.module, scanner)
     facts = scanner.facts()
-    if _PLUMBING.search(text):
+    if plumbing and needs_plumbing(text):
         facts = replace(facts, plumbing=scan_plumbing(wrapper.module, table))
     return ScanResult(facts, scanner.sites), wrapper
 
 
 #: what makes a module worth the plumbing pass.
 _PLUMBING = re.compile(r"create_engine|sessionmaker|scoped_session|Session|create_all|drop_all")
+
+
+def needs_plumbing(text: str) -> bool:
+    """Whether the module may create engines, session factories, sessions or tables."""
+    return _PLUMBING.search(text) is not None

@@ -833,7 +833,7 @@ def plan_project(
         return found
 
     mode = request.mode
-    convert = mode == "async" or (mode == "auto" and request.convert_engine)
+    convert = converts_plumbing(mode, request.convert_engine)
     if convert and mode == "auto" and any(_sync_plumbing(m) for m in modules):
         mode = "async"  # the sessions are about to become AsyncSession
     trees = _tree_facts(facts)
@@ -885,6 +885,11 @@ def plan_project(
         notes=outcome.notes,
         assumptions=[f"{request.codemod_id}: {assumed}"],
     )
+
+
+def converts_plumbing(mode: str, convert_engine: bool) -> bool:
+    """Whether a run with these options converts the session plumbing (and reads its facts)."""
+    return mode == "async" or (mode == "auto" and convert_engine)
 
 
 def _module_facts(facts: Iterable[FileFacts]) -> list[ModuleFacts]:

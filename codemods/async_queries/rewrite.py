@@ -220,7 +220,7 @@ def rewrite_module(
 ) -> cst.Module:
     """Apply one file's planned edits; ``root`` (the project's) and ``first_party`` (top-level
     packages ruff counts as the project's for this file) tell first-party imports apart."""
-    result, wrapper = scan(path, module, text, session_names)
+    result, wrapper = scan(path, module, text, session_names, plumbing=False)
     aliases = import_aliases(module, IMPORTABLE)
     plumbing = PlumbingRewrite(module, edits.plumbing) if edits.plumbing else None
     rewriter = _Rewriter(result.sites, edits, aliases, plumbing)

@@ -1,0 +1,1119 @@
+"""The facts of a file with no legacy query, read from Python's `ast` instead of LibCST.
+
+Most files an async app's scan reads hold no ``.query`` at all: route modules, services over a
+repository, dependencies. The plan still needs their functions, calls, classes, imports and
+unawaited AsyncSession calls (propagation walks through them), but none of the chain analysis, so
+:func:`quick_facts` computes those facts from the `ast` tree, about ten times cheaper than a LibCST
+tree and its positions, with the same rules as the LibCST scan (``analyze._Scanner``):
+
+* the same names and scopes: module imports and assignments, class attributes, parameters and
+  locals, lambdas and generator expressions as places where ``await`` cannot go;
+* the same positions: LibCST's ranges of calls and names leave out the parentheses around them, as
+  `ast` does; columns are converted from UTF-8 bytes to characters;
+* the same order: calls and unawaited calls in the order a LibCST walk meets them (by position),
+  functions in the order it leaves them.
+
+It returns None, and the LibCST scan runs, for a file with any attribute named ``query`` (a chain
+may start there) and wherever the two trees would not say the same thing for sure: ``match``
+statements, ``global``/``nonlocal`` (LibCST's names there are nodes, `ast`'s strings), starred class
+bases, multi-line decorators a message would quote, parenthesized unawaited calls whose parentheses
+cannot be told apart from a call's, odd whitespace in imported names, new type syntax.
+``tests/unit/test_async_queries_quick.py`` compares both scans over hand-written cases, every
+snapshot input, the e2e apps, generated corpora and random programs.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from backfix.ast_utils import last_name
+from backfix.project import module_name, resolve_import
+
+from . import chains as ch
+from .analyze import (
+    _ASYNC_MARKERS,
+    _LIBRARIES,
+    _SYNC_MARKERS,
+    ASYNC_CAPABLE,
+    ASYNC_SESSION_METHODS,
+    BLOCKING_DECORATORS,
+    DEPENDS,
+    FLASK_METHOD_DECORATORS,
+    LOOP_ENTRIES,
+    MISSING_ON_ASYNC,
+    SAFE_DECORATORS,
+    ClassInfo,
+    ModuleInfo,
+    _type_kind,
+    session_like,
+)
+from .model import (
+    DEP_PREFIX,
+    KIND_FSA,
+    KIND_UNKNOWN,
+    AwaitFact,
+    CallFact,
+    ClassFact,
+    FuncFact,
+    Key,
+    ModuleFacts,
+)
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+#: statements whose names LibCST and `ast` hold differently (nodes vs strings), and new syntax
+_UNSUPPORTED: tuple[type[ast.AST], ...] = (ast.Match, ast.Global, ast.Nonlocal)
+if hasattr(ast, "TypeAlias"):  # Python 3.12+
+    _UNSUPPORTED += (ast.TypeAlias,)
+_LINE = re.compile(r"\r\n|\r|\n")
+
+
+class Unsure(Exception):
+    """The `ast` facts may differ from the LibCST scan's here: let the LibCST scan run."""
+
+
+def quick_facts(
+    path: str, text: str, tree: ast.Module, session_names: Sequence[str]
+) -> ModuleFacts | None:
+    """The facts ``analyze.scan`` finds in a file without legacy queries (no ``plumbing``, no
+    ``tree``), or None when the file may hold one or the `ast` facts could differ."""
+    if not _screened(tree):
+        return None
+    source = _Source(text)
+    names = frozenset(session_names)
+    try:
+        info = module_info(tree, path, source)
+        classes = {
+            stmt.name: class_info(stmt, info, names, source)
+            for stmt in tree.body
+            if isinstance(stmt, ast.ClassDef)
+        }
+        walker = _Walker(source, info, classes, names)
+        walker.module(tree)
+    except Unsure:
+        return None
+    return walker.facts(path, text)
+
+
+def _screened(tree: ast.Module) -> bool:
+    """No attribute named ``query`` (where chains start) and nothing the fast path leaves out."""
+    for node in ast.walk(tree):
+        kind = type(node)
+        if kind is ast.Attribute:
+            if node.attr == "query":  # type: ignore[attr-defined]
+                return False
+        elif kind in _UNSUPPORTED or (
+            kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+            and getattr(node, "type_params", None)
+        ):
+            return False
+    return True
+
+
+class _Source:
+    """The file's lines: text of `ast` ranges, in LibCST's columns (characters, not bytes)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = _LINE.split(text)
+        self.ascii = text.isascii()
+
+    def column(self, line: int, byte_column: int) -> int:
+        """The character column of an `ast` (UTF-8 byte) column."""
+        if self.ascii or byte_column == 0:
+            return byte_column
+        return len(self.lines[line - 1].encode()[:byte_column].decode(errors="replace"))
+
+    def key(self, node: ast.expr | ast.stmt) -> Key:
+        """LibCST's range of ``node``: start line, column, end line, column."""
+        assert node.end_lineno is not None and node.end_col_offset is not None
+        return (
+            node.lineno,
+            self.column(node.lineno, node.col_offset),
+            node.end_lineno,
+            self.column(node.end_lineno, node.end_col_offset),
+        )
+
+    def text(self, node: ast.expr) -> str:
+        """The code of ``node`` as written (without parentheses around it)."""
+        line, column, end_line, end_column = self.key(node)
+        if line == end_line:
+            return self.lines[line - 1][column:end_column]
+        middle = self.lines[line : end_line - 1]
+        parts = [self.lines[line - 1][column:], *middle, self.lines[end_line - 1][:end_column]]
+        return "\n".join(parts)
+
+    def starts_line(self, node: ast.stmt) -> bool:
+        """Nothing but whitespace before ``node`` on its first line."""
+        return not self.lines[node.lineno - 1][: self.column(node.lineno, node.col_offset)].strip()
+
+    def parentheses(self, node: ast.expr, parent: ast.AST | None) -> int:
+        """How many pairs of parentheses wrap ``node`` itself (LibCST's ``lpar``)."""
+        count = 0
+        start = (node.lineno, self.column(node.lineno, node.col_offset))
+        assert node.end_lineno is not None and node.end_col_offset is not None
+        end = (node.end_lineno, self.column(node.end_lineno, node.end_col_offset))
+        if parent is not None and _starts_with(parent, node):
+            return 0
+        while True:
+            before = self._before(*start)
+            if before is None or self.lines[before[0] - 1][before[1]] != "(":
+                return count
+            if not self._grouping(*before):
+                return count
+            after = self._after(*end)
+            if after is None or self.lines[after[0] - 1][after[1]] != ")":
+                return count
+            count += 1
+            start, end = before, (after[0], after[1] + 1)
+
+    def _before(self, line: int, column: int) -> tuple[int, int] | None:
+        """The last character before (line, column) that is not whitespace; raises Unsure where
+        a comment or a string may stand in between."""
+        text = self.lines[line - 1][:column]
+        while True:
+            stripped = text.rstrip()
+            if stripped:
+                if stripped.endswith("\\"):
+                    raise Unsure("a line continuation")
+                return line, len(stripped) - 1
+            line -= 1
+            if line < 1:
+                return None
+            text = self.lines[line - 1]
+            if "#" in text or '"""' in text or "'''" in text or text.rstrip().endswith("\\"):
+                raise Unsure("a comment or string on an earlier line")
+
+    def _after(self, line: int, column: int) -> tuple[int, int] | None:
+        """The first character from (line, column) on that is not whitespace or a comment."""
+        text = self.lines[line - 1]
+        while True:
+            rest = text[column:]
+            stripped = rest.lstrip()
+            if stripped and not stripped.startswith(("#", "\\")):
+                return line, column + len(rest) - len(stripped)
+            line += 1
+            if line > len(self.lines):
+                return None
+            text, column = self.lines[line - 1], 0
+
+    def _grouping(self, line: int, column: int) -> bool:
+        """Whether the ``(`` at (line, column) groups an expression (not a call's, a class's or a
+        function's parenthesis)."""
+        before = self._before(line, column)
+        if before is None:
+            return True
+        text = self.lines[before[0] - 1][: before[1] + 1]
+        char = text[-1]
+        if char in ")]}\"'":
+            return False
+        if char.isalnum() or char == "_":
+            word = re.search(r"\w+$", text)
+            return word is not None and keyword.iskeyword(word.group())
+        return True
+
+
+def _starts_with(parent: ast.AST, node: ast.expr) -> bool:
+    """``parent``'s own range starts where ``node``'s does: no parenthesis can be between."""
+    return (
+        getattr(parent, "lineno", None) == node.lineno
+        and getattr(parent, "col_offset", None) == node.col_offset
+    )
+
+
+# --- module and class pre-pass ----------------------------------------------------------------------
+
+
+def module_info(tree: ast.Module, path: str, source: _Source) -> ModuleInfo:
+    """``analyze.module_info`` from the `ast` tree."""
+    info = ModuleInfo(module_name(path))
+    for node in _module_statements(tree.body):
+        if isinstance(node, ast.Import):
+            _import(node, info, source)
+        elif isinstance(node, ast.ImportFrom):
+            _import_from(node, info, path, source)
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            info.functions.add(stmt.name)
+        elif isinstance(stmt, ast.ClassDef):
+            info.classes.add(stmt.name)
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            _module_assignment(stmt, info, source)
+    for local, (origin, attr) in info.imports.items():
+        if attr and "Session" in local and origin.split(".")[0] not in _LIBRARIES:
+            info.session_aliases.setdefault(local, KIND_UNKNOWN)
+    return info
+
+
+def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements at module level and in its blocks, not in functions or classes, in order."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for block in _blocks(stmt):
+            yield from _module_statements(block)
+
+
+def _blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
+    """The statement lists inside ``stmt``, in source order."""
+    for name in ("body", "handlers", "orelse", "finalbody"):
+        value = getattr(stmt, name, None)
+        if not value:
+            continue
+        if name == "handlers":
+            for handler in value:
+                yield handler.body
+        else:
+            yield value
+
+
+def _dotted(name: str, stmt: ast.stmt, source: _Source) -> str:
+    """An imported dotted name as LibCST's code gives it: as written, which must be ``name``."""
+    if "." in name and name not in _statement_text(stmt, source):
+        raise Unsure("whitespace inside a dotted name")
+    return name
+
+
+def _statement_text(stmt: ast.stmt, source: _Source) -> str:
+    end = stmt.end_lineno or stmt.lineno
+    return "\n".join(source.lines[stmt.lineno - 1 : end])
+
+
+def _import(node: ast.Import, info: ModuleInfo, source: _Source) -> None:
+    for alias in node.names:
+        dotted = _dotted(alias.name, node, source)
+        top = dotted.split(".")[0]
+        if top in {"fastapi", "starlette"}:
+            info.fastapi = True
+        if top == "flask":
+            info.flask = True
+        if alias.asname is not None:
+            info.imports[alias.asname] = (dotted, "")
+        else:
+            info.imports[top] = (top, "")
+
+
+def _import_from(node: ast.ImportFrom, info: ModuleInfo, path: str, source: _Source) -> None:
+    base = _dotted(node.module, node, source) if node.module is not None else ""
+    if node.level:
+        target = resolve_import(path, node.level, base)
+        base = target.module if target is not None else ""
+    top = base.split(".")[0]
+    if top in {"fastapi", "starlette"}:
+        info.fastapi = True
+    if top in {"flask", "flask_sqlalchemy"}:
+        info.flask = True
+    if len(node.names) == 1 and node.names[0].name == "*":
+        return
+    for alias in node.names:
+        local = alias.asname or alias.name
+        info.imports[local] = (base, alias.name)
+        if alias.name == "db" and top not in {"flask", "flask_sqlalchemy"}:
+            info.db_names.add(local)
+
+
+def _module_assignment(stmt: ast.Assign | ast.AnnAssign, info: ModuleInfo, source: _Source) -> None:
+    """``analyze._module_assignment``: aliases, factories, sessions and ``db`` objects."""
+    if isinstance(stmt, ast.AnnAssign):
+        if stmt.value is None:
+            return
+        targets: list[ast.expr] = [stmt.target]
+    else:
+        targets = stmt.targets
+    value = stmt.value
+    names = [t.id for t in targets if isinstance(t, ast.Name)]
+    alias = _alias_kind(value, source)
+    if alias is not None:
+        for name in names:
+            info.session_aliases[name] = alias
+    made = _factory_kind(value, info) if isinstance(value, ast.Call) else None
+    if made is None:
+        return
+    what, kind = made
+    for name in names:
+        if what == "factory":
+            info.factories[name] = kind
+        elif what == "session":
+            info.sessions[name] = kind
+        else:
+            info.db_names.add(name)
+            info.defines_db = info.defines_db or name == "db"
+
+
+def _last(node: ast.expr | None) -> str:
+    """``analyze._last_name``: a subscript has no name."""
+    return last_name(node, through_subscript=False) if node is not None else ""
+
+
+def _elements(node: ast.Subscript) -> list[ast.expr]:
+    """The slice elements LibCST sees: ``X[a, b]`` has two, ``X[(a, b)]`` one (a tuple)."""
+    inner = node.slice
+    if isinstance(inner, ast.Tuple) and inner.elts:
+        first = inner.elts[0]
+        if (first.lineno, first.col_offset) == (inner.lineno, inner.col_offset):
+            return list(inner.elts)
+        raise Unsure("a tuple in parentheses, or parentheses around its first element")
+    return [inner]
+
+
+def _index(node: ast.expr) -> ast.expr | None:
+    """A slice element's value, None for a slice (``a:b``), as LibCST's ``Index``."""
+    return None if isinstance(node, ast.Slice) else node
+
+
+def annotation_type(node: ast.expr | None, source: _Source) -> str:
+    """``analyze.annotation_type`` of the `ast` annotation."""
+    if node is None:
+        return ""
+    if isinstance(node, ast.Subscript):
+        if _last(node.value) in {"Annotated", "Optional"}:
+            first = _index(_elements(node)[0])
+            if first is not None:
+                return annotation_type(first, source)
+        return ""
+    if isinstance(node, ast.BinOp):
+        return annotation_type(node.left, source)
+    return _last(node)
+
+
+def _alias_kind(value: ast.expr | None, source: _Source) -> str | None:
+    """The session kind of ``Annotated[Session, ...]`` (None when it is not one)."""
+    if isinstance(value, ast.Subscript) and _last(value.value) == "Annotated":
+        first = _index(_elements(value)[0])
+        if first is not None:
+            return _type_kind(annotation_type(first, source))
+    return None
+
+
+def _factory_kind(call: ast.Call, info: ModuleInfo) -> tuple[str, str] | None:
+    """``analyze._factory_kind``: ("factory", kind), ("session", kind) or ("db", "")."""
+    name = _last(call.func)
+    if name == "async_sessionmaker":
+        return "factory", "async"
+    if name == "sessionmaker":
+        for argument in call.keywords:
+            if argument.arg == "class_":
+                return "factory", _type_kind(_last(argument.value)) or KIND_UNKNOWN
+        return "factory", "sync"
+    if name in {"scoped_session", "Session", "object_session"}:
+        return "session", "sync"
+    if name in {"async_scoped_session", "AsyncSession"}:
+        return "session", "async"
+    if name == "SQLAlchemy":
+        return "db", ""
+    func = call.func
+    if isinstance(func, ast.Name) and func.id in info.factories:
+        return "session", info.factories[func.id]
+    if (
+        isinstance(func, ast.Name)
+        and "Session" in func.id
+        and info.imports.get(func.id, ("", ""))[1]
+        and info.imports[func.id][0].split(".")[0] not in _LIBRARIES
+    ):
+        return "session", KIND_UNKNOWN
+    return None
+
+
+def _depends_target(node: ast.expr | None) -> str:
+    if isinstance(node, ast.Call) and _last(node.func) in DEPENDS and _arguments(node):
+        return _last(_arguments(node)[0])
+    return ""
+
+
+def _arguments(call: ast.Call) -> list[ast.expr]:
+    """The values of a call's arguments in source order, as LibCST lists them."""
+    values = [*call.args, *(k.value for k in call.keywords)]
+    if call.keywords and call.args and _position(call.keywords[0]) < _position(call.args[-1]):
+        values.sort(key=_position)
+    return [v.value if isinstance(v, ast.Starred) else v for v in values]
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+
+
+def _annotated_depends(node: ast.expr | None, source: _Source) -> str:
+    if isinstance(node, ast.Subscript) and _last(node.value) == "Annotated":
+        for element in _elements(node)[1:]:
+            value = _index(element)
+            target = _depends_target(value)
+            if target:
+                return target
+    return ""
+
+
+@dataclass
+class _Param:
+    """One parameter LibCST's ``_all_params`` lists: name, annotation, default."""
+
+    name: str
+    annotation: ast.expr | None
+    default: ast.expr | None
+
+
+def _parameters(arguments: ast.arguments) -> list[_Param]:
+    """Positional-only, plain and keyword-only parameters, then ``*args`` (not ``**kwargs``)."""
+    positional = [*arguments.posonlyargs, *arguments.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(arguments.defaults))
+    defaults += arguments.defaults
+    found = [_Param(a.arg, a.annotation, d) for a, d in zip(positional, defaults, strict=True)]
+    found += [
+        _Param(a.arg, a.annotation, d)
+        for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
+    ]
+    if arguments.vararg is not None:
+        found.append(_Param(arguments.vararg.arg, arguments.vararg.annotation, None))
+    return found
+
+
+def _param_kind(
+    param: _Param, session_names: frozenset[str], aliases: dict[str, str], source: _Source
+) -> tuple[str | None, str]:
+    """``analyze._param_kind``: (session kind or None, class symbol)."""
+    type_name = annotation_type(param.annotation, source)
+    kind = _type_kind(type_name) or aliases.get(type_name)
+    if kind is not None:
+        return kind, ""
+    dep = _depends_target(param.default) or _annotated_depends(param.annotation, source)
+    if dep and (dep.endswith(("db", "session", "Session")) or param.name in session_names):
+        return DEP_PREFIX + dep, ""
+    if param.name in session_names:
+        return KIND_UNKNOWN, ""
+    return None, type_name if ch.is_camel(type_name) else ""
+
+
+def _statements(body: list[ast.stmt], into_definitions: bool) -> Iterator[ast.stmt]:
+    """Every statement in ``body`` and its blocks; into nested functions and classes or not."""
+    for stmt in body:
+        yield stmt
+        if not into_definitions and isinstance(
+            stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+        ):
+            continue
+        for block in _blocks(stmt):
+            yield from _statements(block, into_definitions)
+
+
+def class_info(
+    node: ast.ClassDef, info: ModuleInfo, session_names: frozenset[str], source: _Source
+) -> ClassInfo:
+    """``analyze.class_info``: session-typed and class-typed instance attributes."""
+    result = ClassInfo(node.name)
+    suite = not source.starts_line(node.body[0])
+    for stmt in node.body:
+        if isinstance(stmt, ast.AnnAssign) and not suite and isinstance(stmt.target, ast.Name):
+            type_name = annotation_type(stmt.annotation, source)
+            kind = _type_kind(type_name)
+            if kind is not None:
+                result.sessions[stmt.target.id] = kind
+            elif ch.is_camel(type_name):
+                result.types[stmt.target.id] = type_name
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        params = {
+            p.name: _param_kind(p, session_names, info.session_aliases, source)
+            for p in _parameters(stmt.args)
+        }
+        for inner in _statements(stmt.body, into_definitions=True):
+            if isinstance(inner, ast.Assign):
+                _self_assign(inner, params, result, info)
+    for name in session_names:
+        result.sessions.setdefault(name, KIND_UNKNOWN)
+    return result
+
+
+def _self_assign(
+    assign: ast.Assign,
+    params: dict[str, tuple[str | None, str]],
+    result: ClassInfo,
+    info: ModuleInfo,
+) -> None:
+    """``self.x = <param>`` / ``self.x = Factory()`` / ``self.x = Class(...)``."""
+    for target in assign.targets:
+        if not (
+            isinstance(target, ast.Attribute)
+            and isinstance(target.value, ast.Name)
+            and target.value.id == "self"
+        ):
+            continue
+        name, value = target.attr, assign.value
+        if isinstance(value, ast.Name) and value.id in params:
+            kind, type_name = params[value.id]
+            if kind is not None:
+                result.sessions[name] = kind
+            elif type_name:
+                result.types[name] = type_name
+        elif isinstance(value, ast.Call):
+            made = _factory_kind(value, info)
+            callee = _last(value.func)
+            if made is not None and made[0] == "session":
+                result.sessions[name] = made[1]
+            elif isinstance(value.func, ast.Name) and ch.is_camel(callee):
+                result.types[name] = callee
+
+
+# --- the walk ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Frame:
+    """A function's locals: which names are sessions, instances of known classes."""
+
+    qual: str
+    is_async: bool
+    sessions: dict[str, str] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
+    locals: set[str] = field(default_factory=set)
+    awaits_session: bool = False
+
+
+def _body_locals(frame: _Frame, body: list[ast.stmt], info: ModuleInfo, source: _Source) -> None:
+    """``analyze._BodyLocals``: assignments, ``with ... as`` and loop targets of one body."""
+    for stmt in _statements(body, into_definitions=False):
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                _bind(frame, target, stmt.value, info)
+        elif isinstance(stmt, ast.AnnAssign):
+            kind = _type_kind(annotation_type(stmt.annotation, source))
+            if kind is not None and isinstance(stmt.target, ast.Name):
+                frame.sessions[stmt.target.id] = kind
+                frame.locals.add(stmt.target.id)
+            else:
+                _bind(frame, stmt.target, stmt.value, info)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                _with_item(frame, item, info)
+        elif isinstance(stmt, (ast.For, ast.AsyncFor)) and isinstance(stmt.target, ast.Name):
+            frame.locals.add(stmt.target.id)
+
+
+def _bind(frame: _Frame, target: ast.expr, value: ast.expr | None, info: ModuleInfo) -> None:
+    if not isinstance(target, ast.Name):
+        return
+    name = target.id
+    frame.locals.add(name)
+    if not isinstance(value, ast.Call):
+        return
+    made = _factory_kind(value, info)
+    callee = _last(value.func)
+    if made is not None and made[0] == "session":
+        frame.sessions[name] = made[1]
+    elif callee == "aliased":
+        pass  # query aliases matter to chains only
+    elif isinstance(value.func, ast.Name) and ch.is_camel(callee):
+        frame.types[name] = callee
+
+
+def _with_item(frame: _Frame, item: ast.withitem, info: ModuleInfo) -> None:
+    target = item.optional_vars
+    if target is None:
+        return
+    _bind(frame, target, item.context_expr, info)
+    value = item.context_expr
+    if isinstance(target, ast.Name) and isinstance(value, ast.Name):
+        if value.id in frame.sessions:
+            frame.sessions[target.id] = frame.sessions[value.id]
+        elif session_like(value.id):
+            frame.sessions[target.id] = KIND_UNKNOWN
+
+
+#: what a name is to the node holding it, where LibCST's scan ignores the name
+_QUIET = "quiet"
+#: a call's positional argument (LibCST's ``Arg``); keyword arguments are ``keyword=<name>``
+_ARGUMENT = "argument"
+#: ``"__main__"`` as one string literal (``analyze`` asks for a ``SimpleString``)
+_MAIN = re.compile(r"""[rRuU]?("{3}|'{3}|"|')__main__\1""")
+
+
+@dataclass
+class _Found:
+    """Facts in the order the walk finds them, sorted into LibCST's order at the end."""
+
+    calls: list[tuple[tuple[int, int, int, int], CallFact]] = field(default_factory=list)
+    awaits: list[tuple[tuple[int, int, int, int], AwaitFact, str]] = field(default_factory=list)
+    functions: list[tuple[tuple[int, int, int, int], FuncFact]] = field(default_factory=list)
+    classes: list[ClassFact] = field(default_factory=list)
+
+
+class _Walker:
+    """``analyze._Scanner`` without chains, over the `ast` tree."""
+
+    def __init__(
+        self,
+        source: _Source,
+        info: ModuleInfo,
+        classes: dict[str, ClassInfo],
+        session_names: frozenset[str],
+    ) -> None:
+        self.source = source
+        self.info = info
+        self.classes = classes
+        self.session_names = session_names
+        self.frames: list[_Frame] = []
+        self.class_stack: list[str] = []
+        self.blockers: list[str] = []
+        self.found = _Found()
+        self.in_fstring = 0
+        #: ``main()`` statements under a module-level ``if __name__ == "__main__":``, by ``id``
+        self.guarded: set[int] = set()
+
+    # -- scopes --------------------------------------------------------------------------------
+
+    def module(self, tree: ast.Module) -> None:
+        """Walk the module."""
+        self.guarded = _main_guarded(tree, self.source)
+        for stmt in tree.body:
+            self.node(stmt, tree, "")
+
+    def node(self, node: ast.AST, parent: ast.AST, role: str) -> None:
+        """Visit ``node`` (held by ``parent`` as ``role``) and what is inside it."""
+        kind = type(node)
+        if kind is ast.Name:
+            if role != _QUIET:
+                self.name(node, parent, role)  # type: ignore[arg-type]
+        elif kind is ast.Call:
+            self.call(node, parent, role)  # type: ignore[arg-type]
+        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            self.function(node)  # type: ignore[arg-type]
+        elif kind is ast.ClassDef:
+            self.class_def(node)  # type: ignore[arg-type]
+        elif kind is ast.Lambda:
+            self.blocked(node, "inside a lambda, which cannot contain `await`")
+        elif kind is ast.GeneratorExp:
+            self.blocked(
+                node,
+                "inside a generator expression, which `await` would turn into an async generator",
+            )
+        elif kind is ast.keyword:
+            # LibCST's `Arg`: the value's parent is the call (or class) the keyword belongs to.
+            self.node(node.value, parent, "keyword=" + (node.arg or ""))  # type: ignore[attr-defined]
+        elif kind is ast.Starred and role == _ARGUMENT:
+            self.node(node.value, parent, _ARGUMENT)  # type: ignore[attr-defined]
+        elif kind is ast.JoinedStr:
+            self.formatted(node)  # type: ignore[arg-type]
+        else:
+            self.children(node)
+
+    def children(self, node: ast.AST) -> None:
+        """Visit the children of ``node``; the names LibCST's scan ignores are marked quiet."""
+        for name, value in ast.iter_fields(node):
+            if isinstance(value, ast.AST):
+                self.node(value, node, _role(node, name, value))
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.node(item, node, _role(node, name, item))
+
+    def formatted(self, node: ast.JoinedStr) -> None:
+        """An f-string: the positions `ast` gives inside one are checked against the text."""
+        self.in_fstring += 1
+        self.children(node)
+        self.in_fstring -= 1
+
+    def blocked(self, node: ast.AST, blocker: str) -> None:
+        """Visit a lambda or generator expression, where ``await`` cannot go."""
+        self.blockers.append(blocker)
+        self.children(node)
+        self.blockers.pop()
+
+    def class_def(self, node: ast.ClassDef) -> None:
+        """Enter a class; a module-level one (not in a function) gets a fact."""
+        if any(isinstance(base, ast.Starred) for base in node.bases):
+            raise Unsure("a starred base")
+        self.class_stack.append(node.name)
+        if len(self.class_stack) == 1 and not self.frames:
+            cls = self.classes.get(node.name)
+            methods = tuple(s.name for s in node.body if isinstance(s, _FUNCTIONS))
+            self.found.classes.append(
+                ClassFact(
+                    node.name,
+                    tuple(_last(base) for base in node.bases),
+                    methods,
+                    tuple(sorted(cls.types.items())) if cls else (),
+                )
+            )
+        self.children(node)
+        self.class_stack.pop()
+
+    def function(self, node: FunctionNode) -> None:
+        """Enter a function: its frame holds its parameters and locals."""
+        name = node.name
+        if self.frames:
+            qual = f"{self.frames[-1].qual}.<locals>.{name}"
+        elif self.class_stack:
+            qual = ".".join([*self.class_stack, name])
+        else:
+            qual = name
+        is_async = isinstance(node, ast.AsyncFunctionDef)
+        frame = _Frame(qual, is_async)
+        for param in _parameters(node.args):
+            frame.locals.add(param.name)
+            kind, type_name = _param_kind(
+                param, self.session_names, self.info.session_aliases, self.source
+            )
+            if kind is not None:
+                frame.sessions[param.name] = kind
+            elif type_name:
+                frame.types[param.name] = type_name
+        _body_locals(frame, node.body, self.info, self.source)
+        blocker = self.blocker(node, nested=bool(self.frames))
+        self.frames.append(frame)
+        self.children(node)
+        self.frames.pop()
+        assert node.end_lineno is not None and node.end_col_offset is not None
+        order = (node.end_lineno, node.end_col_offset, -node.lineno, -node.col_offset)
+        fact = FuncFact(qual, node.lineno, is_async, blocker, frame.awaits_session)
+        self.found.functions.append((order, fact))
+
+    def blocker(self, node: FunctionNode, nested: bool) -> str:
+        """``analyze._Scanner._blocker``: why the function cannot become ``async def``."""
+        name = node.name
+        if nested:
+            return "a nested function"
+        if name.startswith("__") and name.endswith("__"):
+            return f"`{name}` is a synchronous protocol method"
+        if name.startswith("test_"):
+            return "a test function needs an async test runner (pytest-asyncio/anyio)"
+        is_async = isinstance(node, ast.AsyncFunctionDef)
+        for decorator in node.decorator_list:
+            found = self._decorator_blocker(decorator, is_async)
+            if found is not None:
+                return found
+        if not is_async and _has_yield(node.body):
+            return "a generator function (its consumers would need `async for`)"
+        return ""
+
+    def _decorator_blocker(self, decorator: ast.expr, is_async: bool) -> str | None:
+        """Why one decorator keeps the function sync; None when the next one decides."""
+        last = _last(decorator)
+        if last in BLOCKING_DECORATORS:
+            if last == "route" and not self.info.flask:
+                return None
+            return f"decorated with @{self._code(decorator)}: {BLOCKING_DECORATORS[last]}"
+        if _async_capable(decorator, self.info):
+            return None
+        if last in FLASK_METHOD_DECORATORS and self.info.flask and not self.info.fastapi:
+            return f"decorated with @{self._code(decorator)}: {BLOCKING_DECORATORS['route']}"
+        if last not in SAFE_DECORATORS and not is_async:
+            return (
+                f"decorated with @{self._code(decorator)}, which may call it synchronously (a "
+                "cache, retry or auth wrapper would get a coroutine); make sure it supports async"
+            )
+        return None
+
+    def _code(self, node: ast.expr) -> str:
+        """The code LibCST generates for a decorator: its text, on one line only."""
+        if node.lineno != node.end_lineno or self.source.parentheses(node, None):
+            raise Unsure("a decorator over several lines or in parentheses")
+        return self.source.text(node)
+
+    # -- names and calls ------------------------------------------------------------------------
+
+    def scope(self) -> str:
+        """The qualified name of the innermost function, or the classes around."""
+        if self.frames:
+            return self.frames[-1].qual
+        return ".".join(self.class_stack)
+
+    def caller(self) -> str | None:
+        """The innermost function's qualified name."""
+        return self.frames[-1].qual if self.frames else None
+
+    def context_blocker(self) -> str:
+        """Why an ``await`` cannot be added where the walk stands ("" where it can)."""
+        if self.blockers:
+            return self.blockers[-1]
+        if not self.frames:
+            return "at module or class level, where `await` is not possible"
+        return ""
+
+    def name(self, node: ast.Name, parent: ast.AST, role: str) -> None:
+        """``analyze._Scanner._value_reference``: a module function or import used as a value."""
+        name = node.id
+        if name not in self.info.functions and name not in self.info.imports:
+            return
+        if any(name in frame.locals for frame in self.frames):
+            return
+        if role == _ARGUMENT or role.startswith("keyword="):
+            if isinstance(parent, ast.Call) and _last(parent.func) in DEPENDS:
+                return  # FastAPI awaits async dependencies itself
+            if role == "keyword=lifespan":
+                return  # `FastAPI(lifespan=lifespan)`: the framework enters it with `async with`
+        key = self.key(node)
+        fact = CallFact(key, key[0], key[1], self.caller(), ("sym", name), False, is_value=True)
+        self.found.calls.append((_order(node), fact))
+
+    def call(self, node: ast.Call, parent: ast.AST, role: str) -> None:
+        """An unawaited session call, and a call that may reach a project function."""
+        self.session_method(node, parent)
+        self.call_fact(node, parent, role)
+        self.children(node)
+
+    def session_kind(self, expr: ast.expr) -> str | None:
+        """``analyze._Scanner.session_kind``."""
+        if isinstance(expr, ast.Name):
+            name = expr.id
+            for frame in reversed(self.frames):
+                if name in frame.sessions:
+                    return frame.sessions[name]
+                if name in frame.locals and name not in self.session_names:
+                    return None
+            if name in self.info.sessions:
+                return self.info.sessions[name]
+            return KIND_UNKNOWN if name in self.session_names else None
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            owner, attr = expr.value.id, expr.attr
+            if owner in {"self", "cls"} and self.class_stack:
+                cls = self.classes.get(self.class_stack[0])
+                return cls.sessions[attr] if cls is not None and attr in cls.sessions else None
+            if attr == "session" and owner in self.info.db_names:
+                return KIND_FSA
+            return None
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
+            return self.info.factories.get(expr.func.id)
+        return None
+
+    def session_method(self, node: ast.Call, parent: ast.AST) -> None:
+        """``analyze._Scanner._session_method``: an AsyncSession call without ``await``."""
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            return
+        missing = func.attr in MISSING_ON_ASYNC
+        if not (func.attr in ASYNC_SESSION_METHODS or missing):
+            return
+        kind = self.session_kind(func.value)
+        if kind is None or kind == KIND_FSA:
+            return
+        if isinstance(parent, ast.Await) and not missing:
+            if self.frames:
+                self.frames[-1].awaits_session = True
+            return
+        key = self.key(node)
+        wrapped = self.source.parentheses(node, parent)
+        text = "(" * wrapped + "".join(self.source.text(node).split()) + ")" * wrapped
+        fact = AwaitFact(
+            key,
+            key[0],
+            key[1],
+            self.scope(),
+            self.caller(),
+            func.attr,
+            kind,
+            "",
+            self.context_blocker(),
+            missing_on_async=missing,
+        )
+        self.found.awaits.append((_order(node), fact, "await:" + text))
+
+    def call_fact(self, node: ast.Call, parent: ast.AST, role: str) -> None:
+        """``analyze._Scanner._call_fact``."""
+        target = self.target(node.func)
+        if target is None:
+            return
+        key = self.key(node)
+        guard = self.main_guard(node, parent)
+        handled = isinstance(parent, ast.Await) or (
+            (role == _ARGUMENT or role.startswith("keyword="))
+            and isinstance(parent, ast.Call)
+            and _last(parent.func) in LOOP_ENTRIES
+        )
+        fact = CallFact(
+            key,
+            key[0],
+            key[1],
+            self.caller(),
+            target,
+            handled,
+            "" if guard else self.context_blocker(),
+            main_guard=guard,
+        )
+        self.found.calls.append((_order(node), fact))
+
+    def main_guard(self, node: ast.Call, parent: ast.AST) -> bool:
+        """A statement of its own under a module-level ``if __name__ == "__main__":``."""
+        if self.frames or self.class_stack or self.blockers:
+            return False
+        return isinstance(parent, ast.Expr) and parent.value is node and id(parent) in self.guarded
+
+    def key(self, node: ast.expr) -> Key:
+        """LibCST's range of a call or name; inside an f-string, checked against the text."""
+        if self.in_fstring and not _same_code(self.source.text(node), node):
+            raise Unsure("a position inside an f-string")
+        return self.source.key(node)
+
+    def target(self, func: ast.expr) -> tuple[str, ...] | None:
+        """``analyze._Scanner._target``: what a call may reach, symbolically."""
+        if isinstance(func, ast.Name):
+            if any(func.id in frame.locals for frame in self.frames):
+                return None
+            return ("sym", func.id)
+        if not isinstance(func, ast.Attribute):
+            return None
+        method, owner = func.attr, func.value
+        if isinstance(owner, ast.Name):
+            return self.name_target(owner.id, method)
+        if (
+            isinstance(owner, ast.Attribute)
+            and isinstance(owner.value, ast.Name)
+            and owner.value.id == "self"
+            and self.class_stack
+        ):
+            return ("selfattr", self.class_stack[0], owner.attr, method)
+        if (
+            isinstance(owner, ast.Call)
+            and isinstance(owner.func, ast.Name)
+            and ch.is_camel(owner.func.id)
+        ):
+            return ("typed", owner.func.id, method)
+        return None
+
+    def name_target(self, name: str, method: str) -> tuple[str, ...] | None:
+        """What ``name.method(...)`` calls: a method of ``self``, of a typed local, or a module's."""
+        if name in {"self", "cls"} and self.class_stack:
+            return ("self", self.class_stack[0], method)
+        for frame in reversed(self.frames):
+            if name in frame.types:
+                return ("typed", frame.types[name], method)
+            if name in frame.locals:
+                return None
+        imports = self.info.imports
+        if name in imports and not imports[name][1]:
+            return ("modattr", name, method)
+        if name in imports or name in self.info.classes:
+            return ("typed", name, method) if ch.is_camel(name) else ("modattr", name, method)
+        return None
+
+    # -- the result ----------------------------------------------------------------------------
+
+    def facts(self, path: str, text: str) -> ModuleFacts:
+        """The facts, in the order the LibCST scan gives them."""
+        found = self.found
+        return ModuleFacts(
+            path=path,
+            module=self.info.module,
+            awaits=tuple(_numbered(found.awaits)),
+            functions=tuple(fact for _, fact in sorted(found.functions, key=lambda f: f[0])),
+            classes=tuple(found.classes),
+            calls=tuple(fact for _, fact in sorted(found.calls, key=lambda f: f[0])),
+            imports=tuple(sorted((k, v[0], v[1]) for k, v in self.info.imports.items())),
+            defines_db=self.info.defines_db,
+            async_markers=bool(_ASYNC_MARKERS.search(text)),
+            sync_markers=bool(_SYNC_MARKERS.search(text)),
+        )
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _order(node: ast.expr) -> tuple[int, int, int, int]:
+    """Where a LibCST walk meets ``node``: by start, the outer of two nodes first."""
+    assert node.end_lineno is not None and node.end_col_offset is not None
+    return (node.lineno, node.col_offset, -node.end_lineno, -node.end_col_offset)
+
+
+def _numbered(found: list[tuple[tuple[int, int, int, int], AwaitFact, str]]) -> Iterator[AwaitFact]:
+    """The unawaited calls in walk order, their snippets numbered within their scope."""
+    counts: dict[tuple[str, str], int] = {}
+    for _, fact, text in sorted(found, key=lambda f: f[0]):
+        count = counts.get((fact.scope, text), 0) + 1
+        counts[(fact.scope, text)] = count
+        yield AwaitFact(
+            fact.key,
+            fact.line,
+            fact.col,
+            fact.scope,
+            fact.func,
+            fact.method,
+            fact.kind,
+            f"{text}#{count}",
+            fact.async_blocker,
+            fact.missing_on_async,
+        )
+
+
+def _role(parent: ast.AST, field_name: str, child: ast.AST) -> str:
+    """What ``child`` is to ``parent`` where the LibCST scan treats a name there apart."""
+    kind = type(parent)
+    if kind is ast.Call:
+        return _QUIET if field_name == "func" else _ARGUMENT
+    if kind is ast.Attribute:
+        return _QUIET
+    if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+        return _QUIET if field_name in {"decorator_list", "returns"} else field_name
+    if kind is ast.Assign and field_name == "targets":
+        return _QUIET
+    if kind is ast.AnnAssign and field_name == "annotation":
+        return _QUIET
+    if kind is ast.arg and field_name == "annotation":
+        return _QUIET
+    if kind is ast.arguments and field_name in {"defaults", "kw_defaults"}:
+        return _QUIET
+    if kind is ast.withitem and field_name == "optional_vars":
+        return _QUIET
+    return field_name
+
+
+def _has_yield(body: list[ast.stmt]) -> bool:
+    """A ``yield`` in ``body``, not in a nested function or lambda."""
+    work: list[ast.AST] = list(body)
+    while work:
+        node = work.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        work.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _async_capable(decorator: ast.expr, info: ModuleInfo) -> bool:
+    """``@retry(...)`` imported from tenacity: it awaits a coroutine function it decorates."""
+    func = decorator.func if isinstance(decorator, ast.Call) else decorator
+    if not isinstance(func, ast.Name):
+        return False
+    return info.imports.get(func.id) in set(ASYNC_CAPABLE)
+
+
+def _main_guarded(tree: ast.Module, source: _Source) -> set[int]:
+    """The expression statements alone on their lines in the indented block of a module-level
+    ``if __name__ == "__main__":`` (``analyze._Scanner._main_guard``), by ``id``."""
+    found: set[int] = set()
+    for stmt in tree.body:
+        if not (isinstance(stmt, ast.If) and _is_main_test(stmt.test, source)):
+            continue
+        body = stmt.body
+        if not source.starts_line(body[0]):
+            continue  # `if ...: main()` on one line
+        for index, inner in enumerate(body):
+            alone = (index == 0 or body[index - 1].end_lineno != inner.lineno) and (
+                index + 1 == len(body) or body[index + 1].lineno != inner.end_lineno
+            )
+            if isinstance(inner, ast.Expr) and alone:
+                found.add(id(inner))
+    return found
+
+
+def _is_main_test(test: ast.expr, source: _Source) -> bool:
+    """``__name__ == "__main__"``, the string a single literal."""
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "__main__"
+        and _MAIN.fullmatch(source.text(test.comparators[0])) is not None
+    )
+
+
+def _same_code(text: str, node: ast.expr) -> bool:
+    """``text`` is the code of ``node`` (an f-string's inner positions can be off in `ast`)."""
+    try:
+        parsed = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        return False
+    return ast.dump(parsed) == ast.dump(node)
