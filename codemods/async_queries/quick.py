@@ -64,10 +64,8 @@ from .model import (
 )
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
-#: statements whose names LibCST and `ast` hold differently (nodes vs strings), and new syntax
-_UNSUPPORTED: tuple[type[ast.AST], ...] = (ast.Match, ast.Global, ast.Nonlocal)
-if hasattr(ast, "TypeAlias"):  # Python 3.12+
-    _UNSUPPORTED += (ast.TypeAlias,)
+#: syntax newer than the fast path (Python 3.12+ type aliases)
+_UNSUPPORTED: tuple[type[ast.AST], ...] = (ast.TypeAlias,) if hasattr(ast, "TypeAlias") else ()
 _LINE = re.compile(r"\r\n|\r|\n")
 
 
@@ -80,9 +78,18 @@ def quick_facts(
 ) -> ModuleFacts | None:
     """The facts ``analyze.scan`` finds in a file without legacy queries (no ``plumbing``, no
     ``tree``), or None when the file may hold one or the `ast` facts could differ."""
-    if not _screened(tree):
-        return None
-    source = _Source(text)
+    found = facts_or_reason(path, text, tree, session_names)
+    return found if isinstance(found, ModuleFacts) else None
+
+
+def facts_or_reason(
+    path: str, text: str, tree: ast.Module, session_names: Sequence[str]
+) -> ModuleFacts | str:
+    """:func:`quick_facts`, or why the fast path declines the file (for tests and measurements)."""
+    declined = _screen(tree)
+    if declined:
+        return declined
+    source = _Source(text, tree)
     names = frozenset(session_names)
     try:
         info = module_info(tree, path, source)
@@ -93,32 +100,47 @@ def quick_facts(
         }
         walker = _Walker(source, info, classes, names)
         walker.module(tree)
-    except Unsure:
-        return None
+    except Unsure as unsure:
+        return str(unsure)
     return walker.facts(path, text)
 
 
-def _screened(tree: ast.Module) -> bool:
-    """No attribute named ``query`` (where chains start) and nothing the fast path leaves out."""
+def _screen(tree: ast.Module) -> str:
+    """Why the file is left to the LibCST scan before any walk: an attribute named ``query``
+    (where chains start) or syntax the fast path leaves out; "" when there is none."""
     for node in ast.walk(tree):
         kind = type(node)
         if kind is ast.Attribute:
             if node.attr == "query":  # type: ignore[attr-defined]
-                return False
-        elif kind in _UNSUPPORTED or (
-            kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-            and getattr(node, "type_params", None)
+                return "an attribute named `query`"
+        elif kind in _UNSUPPORTED:
+            return f"a `{kind.__name__}` statement"
+        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef) and getattr(
+            node, "type_params", None
         ):
-            return False
-    return True
+            return "type parameters"
+    return ""
 
 
 class _Source:
     """The file's lines: text of `ast` ranges, in LibCST's columns (characters, not bytes)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, tree: ast.Module) -> None:
         self.lines = _LINE.split(text)
         self.ascii = text.isascii()
+        self.source = text
+        self.tree = tree
+        self._statement_starts: set[tuple[int, int]] | None = None
+
+    def statement_start(self, line: int, column: int) -> bool:
+        """Whether a statement starts at (line, character column); the table is built once."""
+        if self._statement_starts is None:
+            self._statement_starts = {
+                (node.lineno, self.column(node.lineno, node.col_offset))
+                for node in ast.walk(self.tree)
+                if isinstance(node, ast.stmt)
+            }
+        return (line, column) in self._statement_starts
 
     def column(self, line: int, byte_column: int) -> int:
         """The character column of an `ast` (UTF-8 byte) column."""
@@ -144,6 +166,22 @@ class _Source:
         middle = self.lines[line : end_line - 1]
         parts = [self.lines[line - 1][column:], *middle, self.lines[end_line - 1][:end_column]]
         return "\n".join(parts)
+
+    def dedented_text(self, node: ast.expr) -> str:
+        """The code LibCST generates for a node over several lines on its own: its text, where
+        continuation lines lose the indentation of the node's first line (LibCST keeps that as
+        the block's, which a node generated on its own does not have) and newlines are ``\\n``."""
+        if any(_continued(line) for line in self.lines[node.lineno - 1 : node.end_lineno]):
+            raise Unsure("a line continuation in a node over several lines")
+        if len(set(_LINE.findall(self.source))) > 1:
+            raise Unsure("mixed line endings in a node over several lines")
+        if any(_multiline_string(inner) for inner in ast.walk(node)):
+            raise Unsure("a string over several lines")
+        first = self.lines[node.lineno - 1]
+        indent = first[: len(first) - len(first.lstrip())]
+        lines = self.text(node).split("\n")
+        rest = [line[len(indent) :] if line.startswith(indent) else line for line in lines[1:]]
+        return "\n".join([lines[0], *rest])
 
     def starts_line(self, node: ast.stmt) -> bool:
         """Nothing but whitespace before ``node`` on its first line."""
@@ -202,6 +240,8 @@ class _Source:
     def _grouping(self, line: int, column: int) -> bool:
         """Whether the ``(`` at (line, column) groups an expression (not a call's, a class's or a
         function's parenthesis)."""
+        if self.statement_start(line, column):
+            return True  # `(f())` as a statement: the line before may end anything
         before = self._before(line, column)
         if before is None:
             return True
@@ -213,6 +253,20 @@ class _Source:
             word = re.search(r"\w+$", text)
             return word is not None and keyword.iskeyword(word.group())
         return True
+
+
+def _continued(line: str) -> bool:
+    """A line ending in a backslash (a continuation, or one inside a string)."""
+    return line.rstrip().endswith("\\")
+
+
+def _multiline_string(node: ast.AST) -> bool:
+    """A string literal or f-string whose text spans several lines."""
+    return (
+        isinstance(node, (ast.Constant, ast.JoinedStr))
+        and (isinstance(node, ast.JoinedStr) or isinstance(node.value, (str, bytes)))
+        and node.lineno != node.end_lineno
+    )
 
 
 def _starts_with(parent: ast.AST, node: ast.expr) -> bool:
@@ -259,13 +313,13 @@ def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 
 def _blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
     """The statement lists inside ``stmt``, in source order."""
-    for name in ("body", "handlers", "orelse", "finalbody"):
+    for name in ("body", "handlers", "cases", "orelse", "finalbody"):
         value = getattr(stmt, name, None)
         if not value:
             continue
-        if name == "handlers":
-            for handler in value:
-                yield handler.body
+        if name in {"handlers", "cases"}:
+            for clause in value:
+                yield clause.body
         else:
             yield value
 
@@ -695,7 +749,17 @@ class _Walker:
         elif kind is ast.JoinedStr:
             self.formatted(node)  # type: ignore[arg-type]
         else:
+            if kind in _STRING_NAMES:
+                self.string_names(node)
             self.children(node)
+
+    def string_names(self, node: ast.AST) -> None:
+        """``global``/``nonlocal`` names and a pattern's capture names: strings in `ast`, names in
+        LibCST, which the scan counts as references where a module function or import goes by
+        that name. Those are rare enough to leave to the LibCST scan."""
+        for name in _string_names(node):
+            if name in self.info.functions or name in self.info.imports:
+                raise Unsure(f"`{name}` in a `{type(node).__name__}` names a function or import")
 
     def children(self, node: ast.AST) -> None:
         """Visit the children of ``node``; the names LibCST's scan ignores are marked quiet."""
@@ -805,10 +869,12 @@ class _Walker:
         return None
 
     def _code(self, node: ast.expr) -> str:
-        """The code LibCST generates for a decorator: its text, on one line only."""
-        if node.lineno != node.end_lineno or self.source.parentheses(node, None):
-            raise Unsure("a decorator over several lines or in parentheses")
-        return self.source.text(node)
+        """The code LibCST generates for a decorator on its own (``analyze._code``)."""
+        if self.source.parentheses(node, None):
+            raise Unsure("a decorator in parentheses")
+        if node.lineno == node.end_lineno:
+            return self.source.text(node)
+        return self.source.dedented_text(node)
 
     # -- names and calls ------------------------------------------------------------------------
 
@@ -1006,6 +1072,28 @@ class _Walker:
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+#: nodes holding names as strings where LibCST holds ``Name`` nodes
+_STRING_NAMES = (
+    ast.Global,
+    ast.Nonlocal,
+    ast.MatchAs,
+    ast.MatchStar,
+    ast.MatchMapping,
+    ast.MatchClass,
+)
+
+
+def _string_names(node: ast.AST) -> list[str]:
+    """The names ``node`` holds as strings (see :data:`_STRING_NAMES`)."""
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return node.names
+    if isinstance(node, (ast.MatchAs, ast.MatchStar)):
+        return [node.name] if node.name else []
+    if isinstance(node, ast.MatchMapping):
+        return [node.rest] if node.rest else []
+    if isinstance(node, ast.MatchClass):
+        return node.kwd_attrs
+    return []
 
 
 def _order(node: ast.expr) -> tuple[int, int, int, int]:

@@ -383,6 +383,25 @@ EDGES: dict[str, str] = {
         "class C:\n    @retry(\n        times=3,\n    )\n    def m(self):\n        pass\n\n"
         "    @cached(\n        # why\n        ttl=1)\n    def n(self):\n        pass\n"
     ),
+    "decorators over several lines": (
+        "@cache.memoize(\n    timeout=60,\n\n    key='k',\n)\ndef a():\n    pass\n\n"
+        "class C:\n    @cache.memoize(\n        timeout=60,  # why\n  unindented=1,\n"
+        "        # a comment line\n    )\n    def m(self):\n        pass\n\n"
+        "    @app.action(\n        {'type': 'x'},\n        middleware=[a, b],\n    )\n"
+        "    async def n(self):\n        pass\n\n"
+        "    @wrap(\n\tx)\n    def o(self):\n        pass\n"
+    ),
+    "decorators over several lines with strings": (
+        "@doc('''\n    text\n    ''')\ndef a():\n    pass\n\n"
+        "class C:\n    @doc(\n        'a'\n        'b',\n    )\n    def m(self):\n        pass\n"
+    ),
+    "decorators over several lines with CRLF": (
+        "class C:\r\n    @cache(\r\n        timeout=60,\r\n    )\r\n    def m(self):\r\n"
+        "        pass\r\n"
+    ),
+    "decorators with a line continuation": (
+        "@cache(timeout=1, \\\n       other=2)\ndef a():\n    pass\n"
+    ),
     "tenacity retry": (
         "from tenacity import retry, stop_after_attempt\nimport tenacity\n\n"
         "@retry\ndef a():\n    pass\n\n@retry(stop=stop_after_attempt(3))\ndef b():\n    pass\n\n"
@@ -493,6 +512,30 @@ EDGES: dict[str, str] = {
     "async functions": (
         "async def a():\n    pass\n\nasync def b():\n    await a()\n    a()\n    x = [await a() for _ in []]\n"
         "    async with a() as c:\n        pass\n    return await (a())\n"
+    ),
+    "global and nonlocal": (
+        "_cache = None\n\ndef helper():\n    pass\n\n"
+        "def load():\n    global _cache, _other\n    _cache = helper()\n\n"
+        "def outer():\n    n = 0\n    def inner():\n        nonlocal n\n        n = helper()\n"
+        "    return inner\n"
+    ),
+    "global naming a function": (
+        "def helper():\n    pass\n\ndef load():\n    global helper\n    helper = 1\n"
+    ),
+    "match statements": (
+        "from app import util\n\ndef helper(x=None):\n    pass\n\n"
+        "def run(command, db: AsyncSession):\n"
+        "    match helper(command):\n"
+        "        case [first, *rest] if util.ok(first):\n            helper(rest)\n"
+        "        case {'k': value, **others}:\n            local = Repo()\n            local.save()\n"
+        "        case Point(x=0, y=found) | Other(found):\n            db.commit()\n"
+        "        case util.CONSTANT:\n            pass\n"
+        "        case _:\n            helper()\n"
+        "match util.mode():\n    case 'a':\n        import app.extra as extra\n"
+    ),
+    "match capturing a function name": (
+        "def helper():\n    pass\n\ndef run(x):\n    match x:\n        case [helper]:\n"
+        "            pass\n"
     ),
     "type comments and defaults": (
         "def f(a,  # type: int\n      b=None,  # type: str\n      ):\n    # type: (...) -> None\n    f(1)\n"
