@@ -25,8 +25,10 @@ snapshot input, the e2e apps, generated corpora and random programs.
 from __future__ import annotations
 
 import ast
+import io
 import keyword
 import re
+import tokenize
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -225,12 +227,15 @@ class _Source:
                 raise Unsure("a comment or string on an earlier line")
 
     def _after(self, line: int, column: int) -> tuple[int, int] | None:
-        """The first character from (line, column) on that is not whitespace or a comment."""
+        """The first character from (line, column) on that is not whitespace; raises Unsure at a
+        comment or a line continuation (LibCST's snippet of a parenthesized node holds them)."""
         text = self.lines[line - 1]
         while True:
             rest = text[column:]
             stripped = rest.lstrip()
-            if stripped and not stripped.startswith(("#", "\\")):
+            if stripped.startswith(("#", "\\")):
+                raise Unsure("a comment or a line continuation inside parentheses")
+            if stripped:
                 return line, column + len(rest) - len(stripped)
             line += 1
             if line > len(self.lines):
@@ -679,7 +684,6 @@ _QUIET = "quiet"
 #: a call's positional argument (LibCST's ``Arg``); keyword arguments are ``keyword=<name>``
 _ARGUMENT = "argument"
 #: ``"__main__"`` as one string literal (``analyze`` asks for a ``SimpleString``)
-_MAIN = re.compile(r"""[rRuU]?("{3}|'{3}|"|')__main__\1""")
 
 
 @dataclass
@@ -1194,8 +1198,21 @@ def _is_main_test(test: ast.expr, source: _Source) -> bool:
         and isinstance(test.ops[0], ast.Eq)
         and isinstance(test.comparators[0], ast.Constant)
         and test.comparators[0].value == "__main__"
-        and _MAIN.fullmatch(source.text(test.comparators[0])) is not None
+        and _one_literal(source.text(test.comparators[0]))
     )
+
+
+def _one_literal(code: str) -> bool:
+    """``code`` is one string literal (LibCST's ``SimpleString``), not an implicit concatenation."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    kinds = [t.type for t in tokens if t.type not in _LAYOUT_TOKENS]
+    return kinds == [tokenize.STRING]
+
+
+_LAYOUT_TOKENS = frozenset({tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.COMMENT})
 
 
 def _same_code(text: str, node: ast.expr) -> bool:
