@@ -256,6 +256,8 @@ class _Source:
             return False
         if char.isalnum() or char == "_":
             word = re.search(r"\w+$", text)
+            if word is not None and word.group() in {"match", "case"}:
+                raise Unsure("a parenthesis after `match` or `case`: a call, or a soft keyword")
             return word is not None and keyword.iskeyword(word.group())
         return True
 
@@ -403,8 +405,22 @@ def _module_assignment(stmt: ast.Assign | ast.AnnAssign, info: ModuleInfo, sourc
 
 
 def _last(node: ast.expr | None) -> str:
-    """``analyze._last_name``: a subscript has no name."""
-    return last_name(node, through_subscript=False) if node is not None else ""
+    """``analyze._last_name``: a subscript has no name; ``None``, ``True`` and ``False`` do."""
+    while isinstance(node, ast.Call):
+        node = node.func
+    if node is None:
+        return ""
+    return _identifier(node) or last_name(node, through_subscript=False)
+
+
+def _identifier(node: ast.expr) -> str:
+    """The identifier of a name, where LibCST has a ``Name`` node: also ``None``, ``True`` and
+    ``False``, which `ast` holds as constants; "" for anything else."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, bool)):
+        return str(node.value)
+    return ""
 
 
 def _elements(node: ast.Subscript) -> list[ast.expr]:
@@ -610,7 +626,7 @@ def _self_assign(
             callee = _last(value.func)
             if made is not None and made[0] == "session":
                 result.sessions[name] = made[1]
-            elif isinstance(value.func, ast.Name) and ch.is_camel(callee):
+            elif _identifier(value.func) and ch.is_camel(callee):
                 result.types[name] = callee
 
 
@@ -662,7 +678,7 @@ def _bind(frame: _Frame, target: ast.expr, value: ast.expr | None, info: ModuleI
         frame.sessions[name] = made[1]
     elif callee == "aliased":
         pass  # query aliases matter to chains only
-    elif isinstance(value.func, ast.Name) and ch.is_camel(callee):
+    elif _identifier(value.func) and ch.is_camel(callee):
         frame.types[name] = callee
 
 
@@ -1016,10 +1032,11 @@ class _Walker:
 
     def target(self, func: ast.expr) -> tuple[str, ...] | None:
         """``analyze._Scanner._target``: what a call may reach, symbolically."""
-        if isinstance(func, ast.Name):
-            if any(func.id in frame.locals for frame in self.frames):
+        called = _identifier(func)
+        if called:
+            if any(called in frame.locals for frame in self.frames):
                 return None
-            return ("sym", func.id)
+            return ("sym", called)
         if not isinstance(func, ast.Attribute):
             return None
         method, owner = func.attr, func.value
@@ -1032,12 +1049,8 @@ class _Walker:
             and self.class_stack
         ):
             return ("selfattr", self.class_stack[0], owner.attr, method)
-        if (
-            isinstance(owner, ast.Call)
-            and isinstance(owner.func, ast.Name)
-            and ch.is_camel(owner.func.id)
-        ):
-            return ("typed", owner.func.id, method)
+        if isinstance(owner, ast.Call) and ch.is_camel(_identifier(owner.func)):
+            return ("typed", _identifier(owner.func), method)
         return None
 
     def name_target(self, name: str, method: str) -> tuple[str, ...] | None:

@@ -183,6 +183,14 @@ EDGES: dict[str, str] = {
     "parenthesised unawaited call and a continuation": (
         _ASYNC + "\nasync def save(db: AsyncSession):\n    x = (db.rollback() \\\n    )\n"
     ),
+    "parenthesised unawaited call after match": (
+        _ASYNC + "\nasync def save(db: AsyncSession, x):\n    match (db.commit()):\n"
+        "        case _:\n            pass\n"
+    ),
+    "calls of functions named like soft keywords": (
+        "def match(x=None):\n    pass\n\ndef case(x=None):\n    pass\n\n"
+        "def run():\n    match (1)\n    case(match())\n    _ = match\n"
+    ),
     "tuple arguments": (
         "def f(*a, **k):\n    pass\n\n"
         "def run(pairs):\n    f((f(), f()), *(f(),), **dict(k=f()))\n    f(*pairs, **{'a': f})\n"
@@ -552,6 +560,12 @@ EDGES: dict[str, str] = {
         "def helper():\n    pass\n\ndef run(x):\n    match x:\n        case [helper]:\n"
         "            pass\n"
     ),
+    "None, True and False as names": (
+        "def f(x: None = None, y: True = 1):\n    x.save()\n    y.save()\n    z = None()\n"
+        "    z.save()\n    None().go()\n    True()\n\n"
+        "class A(None, False):\n    def __init__(self):\n        self.a = False()\n\n"
+        "    def m(self):\n        self.a.go()\n"
+    ),
     "type comments and defaults": (
         "def f(a,  # type: int\n      b=None,  # type: str\n      ):\n    # type: (...) -> None\n    f(1)\n"
     ),
@@ -714,6 +728,9 @@ DECLINED = {
     ),
     "parenthesised unawaited call and a continuation": (
         "a comment or a line continuation inside parentheses"
+    ),
+    "parenthesised unawaited call after match": (
+        "a parenthesis after `match` or `case`: a call, or a soft keyword"
     ),
     "other decorators": "a decorator in parentheses",
     "decorators over several lines with strings": "a string over several lines",
