@@ -108,13 +108,17 @@ def facts_or_reason(
 
 
 def _screen(tree: ast.Module) -> str:
-    """Why the file is left to the LibCST scan before any walk: an attribute named ``query``
-    (where chains start) or syntax the fast path leaves out; "" when there is none."""
+    """Why the file is left to the LibCST scan before any walk: a ``query`` attribute where a
+    chain may start, or syntax the fast path leaves out; "" when there is none."""
     for node in ast.walk(tree):
         kind = type(node)
         if kind is ast.Attribute:
-            if node.attr == "query":  # type: ignore[attr-defined]
-                return "an attribute named `query`"
+            found = _query_attribute(node)  # type: ignore[arg-type]
+            if found:
+                return found
+        elif kind is ast.Call:
+            if _query_call(node):  # type: ignore[arg-type]
+                return "a `query(...)` call"
         elif kind in _UNSUPPORTED:
             return f"a `{kind.__name__}` statement"
         elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef) and getattr(
@@ -122,6 +126,31 @@ def _screen(tree: ast.Module) -> str:
         ):
             return "type parameters"
     return ""
+
+
+#: the methods that make ``<x>.query.<method>`` a chain (``analyze._Scanner._untyped_query``)
+_QUERY_METHODS = ch.BUILDERS | ch.TERMINALS
+
+
+def _query_attribute(node: ast.Attribute) -> str:
+    """Why a chain may start at ``node`` or the ``.query`` it reads: ``x.query(...)``,
+    ``Model.query``, ``cls.query``, ``x.query.<query method>``; "" for reads such as
+    ``request.query`` or ``url.query``, which the scan passes by."""
+    value = node.value
+    if node.attr in _QUERY_METHODS and isinstance(value, ast.Attribute) and value.attr == "query":
+        return "a query method on a `query` attribute"
+    if node.attr != "query":
+        return ""
+    if isinstance(value, ast.Name) and (ch.is_camel(value.id) or value.id == "cls"):
+        return "a `query` attribute of a class"
+    if isinstance(value, ast.Attribute) and ch.is_camel(value.attr):
+        return "a `query` attribute of a class"
+    return ""
+
+
+def _query_call(node: ast.Call) -> bool:
+    """``x.query(...)``: a session's query, or a call the scan must judge."""
+    return isinstance(node.func, ast.Attribute) and node.func.attr == "query"
 
 
 class _Source:

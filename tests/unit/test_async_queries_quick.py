@@ -566,6 +566,14 @@ EDGES: dict[str, str] = {
         "class A(None, False):\n    def __init__(self):\n        self.a = False()\n\n"
         "    def m(self):\n        self.a.go()\n"
     ),
+    "query attributes that start no chain": (
+        "from unittest.mock import MagicMock\n\ndef helper():\n    pass\n\n"
+        "def read(request, url, args):\n    q = request.query\n    r = url.query or ''\n"
+        "    helper(args.query, request.url.query)\n    return q\n\n"
+        "class Serializer:\n    def __init__(self, query):\n        self.query = query\n\n"
+        "    def run(self):\n        return list(self.query)\n\n"
+        "def test_mock():\n    db = MagicMock()\n    db.query.return_value = []\n"
+    ),
     "type comments and defaults": (
         "def f(a,  # type: int\n      b=None,  # type: str\n      ):\n    # type: (...) -> None\n    f(1)\n"
     ),
@@ -638,7 +646,10 @@ WITH_QUERIES: dict[str, str] = {
     "model query": "def f():\n    return User.query.filter_by(id=1).first()\n",
     "query variable": "def f(db):\n    q = db.query(User)\n    return q.all()\n",
     "untyped query": "def f(self):\n    return self.model.query.all()\n",
-    "query attribute only": "def f(url):\n    return url.query\n",
+    "cls query": "class A:\n    @classmethod\n    def f(cls):\n        return cls.query\n",
+    "dotted model query": "def f():\n    return models.User.query\n",
+    "query method on a query attribute": "def f(x):\n    return x.query.count()\n",
+    "query call of any receiver": "def f(client):\n    return client.query('q')\n",
 }
 
 
