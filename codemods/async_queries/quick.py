@@ -13,11 +13,15 @@ tree and its positions, with the same rules as the LibCST scan (``analyze._Scann
 * the same order: calls and unawaited calls in the order a LibCST walk meets them (by position),
   functions in the order it leaves them.
 
-It returns None, and the LibCST scan runs, for a file with any attribute named ``query`` (a chain
-may start there) and wherever the two trees would not say the same thing for sure: ``match``
-statements, ``global``/``nonlocal`` (LibCST's names there are nodes, `ast`'s strings), starred class
-bases, multi-line decorators a message would quote, parenthesized unawaited calls whose parentheses
-cannot be told apart from a call's, odd whitespace in imported names, new type syntax.
+It returns None, and the LibCST scan runs, where a chain may start (``x.query(...)``,
+``Model.query``, ``cls.query``, ``<x>.query.<query method>``; a plain read such as
+``request.query`` starts none) and wherever the two trees would not say the same thing for sure:
+a ``global``/``nonlocal`` name or a ``match`` capture that names a module function or import
+(LibCST's names there are nodes the scan counts as references, `ast`'s are strings), starred class
+bases, decorators in parentheses or over several lines with strings or line continuations,
+parenthesized unawaited calls with a comment inside the parentheses or whose parentheses cannot be
+told apart from a call's, positions inside f-strings that `ast` gets wrong, odd whitespace in
+imported names, new type syntax. :func:`facts_or_reason` says which.
 ``tests/unit/test_async_queries_quick.py`` compares both scans over hand-written cases, every
 snapshot input, the e2e apps, generated corpora and random programs.
 """

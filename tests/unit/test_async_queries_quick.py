@@ -826,6 +826,8 @@ _DECORATORS = (
     "@wrap(\n    helper,\n)\n",
     "@contextmanager\n",
     "@staticmethod\n",
+    "@cache.memoize(\n    timeout=1,  # why\n)\n",
+    "@app.post(\n    '/x',\n    dependencies=[Depends(helper)],\n)\n",
 )
 _PARAMS = (
     "",
@@ -871,6 +873,13 @@ _STATEMENTS = (
     "x = (\n        helper()  # why\n    )",
     "y = helper \\\n        ()",
     "def inner():\n        helper()",
+    "global helper",
+    "nonlocal_ = request.query",
+    "match db.execute(q):\n        case [Repo(x=helper)]:\n            helper()\n        case _:\n            db.flush()",
+    "z = (\n        db.commit()\n    )",
+    "print((db.commit()))",
+    "w = [(Repo) for helper in (db.scalars(q))]",
+    "v = f'{db.commit()!r:>{helper()}}'",
     "class Local:\n        def m(self):\n            self.n()",
 )
 
