@@ -108,6 +108,8 @@ def facts_or_reason(
         walker.module(tree)
     except Unsure as unsure:
         return str(unsure)
+    except RecursionError:  # the LibCST scan then says what it says of such a file
+        return "nested too deeply for the fast path's recursive walk"
     return walker.facts(path, text)
 
 

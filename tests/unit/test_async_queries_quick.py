@@ -761,12 +761,22 @@ def test_the_fast_path_declines_only_what_it_cannot_reproduce() -> None:
     assert declined == DECLINED
 
 
+def test_a_module_nested_too_deeply_is_left_to_the_scan() -> None:
+    """The walk is recursive: a very long expression declines rather than fails the file."""
+    code = "def f():\n    return " + " + ".join(["g()"] * 600) + "\n"
+    assert facts_or_reason(EDGE_PATH, code, _parse(code), ()) == (
+        "nested too deeply for the fast path's recursive walk"
+    )
+
+
 def test_repository_sources_match_the_scan() -> None:
-    found = []
+    found, taken = [], 0
     for path, text in repository_sources().items():
         if _parses(text):
             found.extend(_mismatch(path, text))
+            taken += _quick(path, text) is not None
     assert found == []
+    assert taken >= 100  # most e2e files and many snapshot inputs hold no legacy query
 
 
 @pytest.mark.parametrize(("seed", "resources"), [(1, 6), (7, 3)])
