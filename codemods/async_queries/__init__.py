@@ -51,7 +51,7 @@ from .analyze import needs_plumbing, scan
 from .mappings import ParseFailure
 from .model import FileEdits, ModuleFacts
 from .plan import PlanRequest, converts_plumbing, plan_project
-from .quick import quick_facts
+from .quick_chains import chain_facts
 from .rewrite import rewrite_module
 from .tree_facts import TreeFacts, read_tree_facts, source_tree
 
@@ -135,15 +135,15 @@ class AsyncQueries(Codemod[ModuleFacts | TreeFacts, FileEdits]):
         return FileFacts(source.path, (), self._module_facts(source, source_tree(source)))
 
     def _module_facts(self, source: SourceFile, tree: ast.Module | ParseFailure) -> ModuleFacts:
-        """The LibCST scan's facts; read from the `ast` tree where the file holds no legacy query
-        (``quick``) and the run does not convert its session plumbing."""
+        """The LibCST scan's facts, read from the `ast` tree (``quick_chains``) where the run does
+        not convert the session plumbing; the LibCST scan where that cannot be sure."""
         plumbing = converts_plumbing(self.options.mode, self.options.convert_engine)
         if (
             isinstance(tree, ast.Module)
             and _plain_utf8(source.raw)
             and not (plumbing and needs_plumbing(source.text))
         ):
-            found = quick_facts(source.path, source.text, tree, self.session_names)
+            found = chain_facts(source.path, source.text, tree, self.session_names)
             if found is not None:
                 return found
         result, _ = scan(

@@ -92,10 +92,7 @@ def facts_or_reason(
     path: str, text: str, tree: ast.Module, session_names: Sequence[str]
 ) -> ModuleFacts | str:
     """:func:`quick_facts`, or why the fast path declines the file (for tests and measurements)."""
-    declined = _screen(tree)
-    if declined:
-        return declined
-    source = _Source(text, tree)
+    source = _Source(text)
     names = frozenset(session_names)
     try:
         info = module_info(tree, path, source)
@@ -111,27 +108,6 @@ def facts_or_reason(
     except RecursionError:  # the LibCST scan then says what it says of such a file
         return "nested too deeply for the fast path's recursive walk"
     return walker.facts(path, text)
-
-
-def _screen(tree: ast.Module) -> str:
-    """Why the file is left to the LibCST scan before any walk: a ``query`` attribute where a
-    chain may start, or syntax the fast path leaves out; "" when there is none."""
-    for node in ast.walk(tree):
-        kind = type(node)
-        if kind is ast.Attribute:
-            found = _query_attribute(node)  # type: ignore[arg-type]
-            if found:
-                return found
-        elif kind is ast.Call:
-            if _query_call(node):  # type: ignore[arg-type]
-                return "a `query(...)` call"
-        elif kind in _UNSUPPORTED:
-            return f"a `{kind.__name__}` statement"
-        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef) and getattr(
-            node, "type_params", None
-        ):
-            return "type parameters"
-    return ""
 
 
 #: the methods that make ``<x>.query.<method>`` a chain (``analyze._Scanner._untyped_query``)
@@ -162,15 +138,18 @@ def _query_call(node: ast.Call) -> bool:
 class _Source:
     """The file's lines: text of `ast` ranges, in LibCST's columns (characters, not bytes)."""
 
-    def __init__(self, text: str, tree: ast.Module) -> None:
+    def __init__(self, text: str) -> None:
         self.lines = _LINE.split(text)
         self.ascii = text.isascii()
         self.source = text
-        self.tree = tree
+        #: the module, which the walk sets (statement starts are read from it where needed)
+        self.tree: ast.Module | None = None
         self._statement_starts: set[tuple[int, int]] | None = None
 
     def statement_start(self, line: int, column: int) -> bool:
         """Whether a statement starts at (line, character column); the table is built once."""
+        if self.tree is None:
+            return False
         if self._statement_starts is None:
             self._statement_starts = {
                 (node.lineno, self.column(node.lineno, node.col_offset))
@@ -198,11 +177,7 @@ class _Source:
     def text(self, node: ast.expr) -> str:
         """The code of ``node`` as written (without parentheses around it)."""
         line, column, end_line, end_column = self.key(node)
-        if line == end_line:
-            return self.lines[line - 1][column:end_column]
-        middle = self.lines[line : end_line - 1]
-        parts = [self.lines[line - 1][column:], *middle, self.lines[end_line - 1][:end_column]]
-        return "\n".join(parts)
+        return self._between((line, column), (end_line, end_column))
 
     def dedented_text(self, node: ast.expr) -> str:
         """The code LibCST generates for a node over several lines on its own: its text, where
@@ -224,25 +199,38 @@ class _Source:
         """Nothing but whitespace before ``node`` on its first line."""
         return not self.lines[node.lineno - 1][: self.column(node.lineno, node.col_offset)].strip()
 
-    def parentheses(self, node: ast.expr, parent: ast.AST | None) -> int:
-        """How many pairs of parentheses wrap ``node`` itself (LibCST's ``lpar``)."""
-        count = 0
+    def written(self, node: ast.expr, parent: ast.AST | None) -> str:
+        """The code of ``node`` with the parentheses that wrap it (LibCST's ``lpar``/``rpar``)
+        and what stands inside them, as LibCST's positions give its text."""
         start = (node.lineno, self.column(node.lineno, node.col_offset))
         assert node.end_lineno is not None and node.end_col_offset is not None
         end = (node.end_lineno, self.column(node.end_lineno, node.end_col_offset))
-        if parent is not None and _starts_with(parent, node):
-            return 0
+        if parent is None or not _starts_with(parent, node):
+            start, end = self._parenthesized(start, end)
+        return self._between(start, end)
+
+    def _parenthesized(
+        self, start: tuple[int, int], end: tuple[int, int]
+    ) -> tuple[tuple[int, int], tuple[int, int]]:
+        """The range from the outermost parenthesis wrapping ``start``-``end`` to its pair."""
         while True:
             before = self._before(*start)
             if before is None or self.lines[before[0] - 1][before[1]] != "(":
-                return count
+                return start, end
             if not self._grouping(*before):
-                return count
+                return start, end
             after = self._after(*end)
             if after is None or self.lines[after[0] - 1][after[1]] != ")":
-                return count
-            count += 1
+                return start, end
             start, end = before, (after[0], after[1] + 1)
+
+    def _between(self, start: tuple[int, int], end: tuple[int, int]) -> str:
+        (line, column), (end_line, end_column) = start, end
+        if line == end_line:
+            return self.lines[line - 1][column:end_column]
+        middle = self.lines[line : end_line - 1]
+        parts = [self.lines[line - 1][column:], *middle, self.lines[end_line - 1][:end_column]]
+        return "\n".join(parts)
 
     def _before(self, line: int, column: int) -> tuple[int, int] | None:
         """The last character before (line, column) that is not whitespace; raises Unsure where
@@ -262,15 +250,12 @@ class _Source:
                 raise Unsure("a comment or string on an earlier line")
 
     def _after(self, line: int, column: int) -> tuple[int, int] | None:
-        """The first character from (line, column) on that is not whitespace; raises Unsure at a
-        comment or a line continuation (LibCST's snippet of a parenthesized node holds them)."""
+        """The first character from (line, column) on that is not whitespace or a comment."""
         text = self.lines[line - 1]
         while True:
             rest = text[column:]
             stripped = rest.lstrip()
-            if stripped.startswith(("#", "\\")):
-                raise Unsure("a comment or a line continuation inside parentheses")
-            if stripped:
+            if stripped and not stripped.startswith(("#", "\\")):
                 return line, column + len(rest) - len(stripped)
             line += 1
             if line > len(self.lines):
@@ -677,6 +662,7 @@ class _Frame:
     sessions: dict[str, str] = field(default_factory=dict)
     types: dict[str, str] = field(default_factory=dict)
     locals: set[str] = field(default_factory=set)
+    aliased: set[str] = field(default_factory=set)  # `aliased(...)` locals
     awaits_session: bool = False
 
 
@@ -712,7 +698,7 @@ def _bind(frame: _Frame, target: ast.expr, value: ast.expr | None, info: ModuleI
     if made is not None and made[0] == "session":
         frame.sessions[name] = made[1]
     elif callee == "aliased":
-        pass  # query aliases matter to chains only
+        frame.aliased.add(name)
     elif _identifier(value.func) and ch.is_camel(callee):
         frame.types[name] = callee
 
@@ -750,6 +736,9 @@ class _Found:
 class _Walker:
     """``analyze._Scanner`` without chains, over the `ast` tree."""
 
+    #: whether the walk reads chains (a subclass does) or leaves files with a ``.query`` to LibCST
+    CHAINS = False
+
     def __init__(
         self,
         source: _Source,
@@ -766,6 +755,8 @@ class _Walker:
         self.blockers: list[str] = []
         self.found = _Found()
         self.in_fstring = 0
+        #: every node's parent (by ``id``), as the walk meets them: a node's ancestors are known
+        self.parents: dict[int, ast.AST] = {}
         #: ``main()`` statements under a module-level ``if __name__ == "__main__":``, by ``id``
         self.guarded: set[int] = set()
 
@@ -773,6 +764,7 @@ class _Walker:
 
     def module(self, tree: ast.Module) -> None:
         """Walk the module."""
+        self.source.tree = tree
         self.guarded = _main_guarded(tree, self.source)
         for stmt in tree.body:
             self.node(stmt, tree, "")
@@ -796,17 +788,34 @@ class _Walker:
                 node,
                 "inside a generator expression, which `await` would turn into an async generator",
             )
+        elif kind is ast.Attribute:
+            if not self.CHAINS:
+                found = _query_attribute(node)  # type: ignore[arg-type]
+                if found:
+                    raise Unsure(found)
+            self.children(node)
         elif kind is ast.keyword:
             # LibCST's `Arg`: the value's parent is the call (or class) the keyword belongs to.
-            self.node(node.value, parent, "keyword=" + (node.arg or ""))  # type: ignore[attr-defined]
+            value = node.value  # type: ignore[attr-defined]
+            self.parents[id(value)] = node
+            self.node(value, parent, "keyword=" + (node.arg or ""))  # type: ignore[attr-defined]
         elif kind is ast.Starred and role == _ARGUMENT:
-            self.node(node.value, parent, _ARGUMENT)  # type: ignore[attr-defined]
+            value = node.value  # type: ignore[attr-defined]
+            self.parents[id(value)] = node
+            self.node(value, parent, _ARGUMENT)
         elif kind is ast.JoinedStr:
             self.formatted(node)  # type: ignore[arg-type]
         else:
-            if kind in _STRING_NAMES:
-                self.string_names(node)
-            self.children(node)
+            self.other(node)
+
+    def other(self, node: ast.AST) -> None:
+        """Any other node: new syntax declines, names held as strings are checked."""
+        kind = type(node)
+        if kind in _UNSUPPORTED:
+            raise Unsure("new type syntax")
+        if kind in _STRING_NAMES:
+            self.string_names(node)
+        self.children(node)
 
     def string_names(self, node: ast.AST) -> None:
         """``global``/``nonlocal`` names and a pattern's capture names: strings in `ast`, names in
@@ -818,12 +827,15 @@ class _Walker:
 
     def children(self, node: ast.AST) -> None:
         """Visit the children of ``node``; the names LibCST's scan ignores are marked quiet."""
+        parents = self.parents
         for name, value in ast.iter_fields(node):
             if isinstance(value, ast.AST):
+                parents[id(value)] = node
                 self.node(value, node, _role(node, name, value))
             elif isinstance(value, list):
                 for item in value:
                     if isinstance(item, ast.AST):
+                        parents[id(item)] = node
                         self.node(item, node, _role(node, name, item))
 
     def formatted(self, node: ast.JoinedStr) -> None:
@@ -840,8 +852,8 @@ class _Walker:
 
     def class_def(self, node: ast.ClassDef) -> None:
         """Enter a class; a module-level one (not in a function) gets a fact."""
-        if any(isinstance(base, ast.Starred) for base in node.bases):
-            raise Unsure("a starred base")
+        if any(isinstance(base, ast.Starred) for base in node.bases) or _type_parameters(node):
+            raise Unsure("a starred base, or type parameters")
         self.class_stack.append(node.name)
         if len(self.class_stack) == 1 and not self.frames:
             cls = self.classes.get(node.name)
@@ -860,6 +872,8 @@ class _Walker:
     def function(self, node: FunctionNode) -> None:
         """Enter a function: its frame holds its parameters and locals."""
         name = node.name
+        if _type_parameters(node):
+            raise Unsure("type parameters")
         if self.frames:
             qual = f"{self.frames[-1].qual}.<locals>.{name}"
         elif self.class_stack:
@@ -867,7 +881,7 @@ class _Walker:
         else:
             qual = name
         is_async = isinstance(node, ast.AsyncFunctionDef)
-        frame = _Frame(qual, is_async)
+        frame = self.new_frame(qual, is_async)
         for param in _parameters(node.args):
             frame.locals.add(param.name)
             kind, type_name = _param_kind(
@@ -882,6 +896,7 @@ class _Walker:
         self.frames.append(frame)
         self.children(node)
         self.frames.pop()
+        self.leave_function(node, frame)
         assert node.end_lineno is not None and node.end_col_offset is not None
         order = (node.end_lineno, node.end_col_offset, -node.lineno, -node.col_offset)
         fact = FuncFact(qual, node.lineno, is_async, blocker, frame.awaits_session)
@@ -925,7 +940,7 @@ class _Walker:
 
     def _code(self, node: ast.expr) -> str:
         """The code LibCST generates for a decorator on its own (``analyze._code``)."""
-        if self.source.parentheses(node, None):
+        if self.source.written(node, None) != self.source.text(node):
             raise Unsure("a decorator in parentheses")
         if node.lineno == node.end_lineno:
             return self.source.text(node)
@@ -967,8 +982,21 @@ class _Walker:
         fact = CallFact(key, key[0], key[1], self.caller(), ("sym", name), False, is_value=True)
         self.found.calls.append((_order(node), fact))
 
+    def new_frame(self, qual: str, is_async: bool) -> _Frame:
+        """The frame of a function the walk enters."""
+        return _Frame(qual, is_async)
+
+    def leave_function(self, node: FunctionNode, frame: _Frame) -> None:
+        """Called after the walk left a function (its frame is off the stack)."""
+
+    def chain_root(self, node: ast.Call, parent: ast.AST, role: str) -> None:
+        """Called for every call before its other facts: where a legacy chain may start."""
+
     def call(self, node: ast.Call, parent: ast.AST, role: str) -> None:
         """An unawaited session call, and a call that may reach a project function."""
+        if not self.CHAINS and _query_call(node):
+            raise Unsure("a `query(...)` call")
+        self.chain_root(node, parent, role)
         self.session_method(node, parent)
         self.call_fact(node, parent, role)
         self.children(node)
@@ -1013,8 +1041,7 @@ class _Walker:
                 self.frames[-1].awaits_session = True
             return
         key = self.key(node)
-        wrapped = self.source.parentheses(node, parent)
-        text = "(" * wrapped + "".join(self.source.text(node).split()) + ")" * wrapped
+        text = "".join(self.source.written(node, parent).split())
         fact = AwaitFact(
             key,
             key[0],
@@ -1194,6 +1221,11 @@ def _role(parent: ast.AST, field_name: str, child: ast.AST) -> str:
     if kind is ast.withitem and field_name == "optional_vars":
         return _QUIET
     return field_name
+
+
+def _type_parameters(node: ast.AST) -> bool:
+    """Python 3.12's ``def f[T]()`` / ``class C[T]``."""
+    return bool(getattr(node, "type_params", None))
 
 
 def _has_yield(body: list[ast.stmt]) -> bool:

@@ -23,6 +23,7 @@ import pytest
 from backfix.builtin_codemods.async_queries.analyze import scan
 from backfix.builtin_codemods.async_queries.model import ModuleFacts
 from backfix.builtin_codemods.async_queries.quick import facts_or_reason, quick_facts
+from backfix.builtin_codemods.async_queries.quick_chains import chain_facts
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from testkit import repository_sources, write_webapp_corpus
@@ -689,14 +690,19 @@ def _differences(expected: ModuleFacts, got: ModuleFacts) -> list[str]:
 
 
 def _mismatch(path: str, text: str, session_names: Sequence[str] = ()) -> list[str]:
-    """Why the fast path disagrees with the scan on ``text`` ([] when it agrees or declines)."""
+    """Where the fast paths disagree with the scan on ``text`` ([] when they agree or decline):
+    ``quick_facts`` (files without chains) and ``chain_facts`` (every file, chains included)."""
     expected = _reference(path, text, session_names)
+    found = []
     got = _quick(path, text, session_names)
-    if got is None:
-        return []
-    if expected.chains:
-        return [f"{path}: fast path taken on a file with {len(expected.chains)} chain(s)"]
-    return [f"{path}: {line}" for line in _differences(expected, got)]
+    if got is not None and expected.chains:
+        found.append(f"{path}: fast path taken on a file with {len(expected.chains)} chain(s)")
+    elif got is not None:
+        found.extend(f"{path}: quick: {line}" for line in _differences(expected, got))
+    full = chain_facts(path, text, _parse(text), session_names)
+    if full is not None:
+        found.extend(f"{path}: chains: {line}" for line in _differences(expected, full))
+    return found
 
 
 def _parses(text: str) -> bool:
@@ -734,12 +740,6 @@ def test_a_route_module_takes_the_fast_path() -> None:
 
 #: the edge cases the fast path leaves to the LibCST scan, and why; it takes every other one
 DECLINED = {
-    "parenthesised unawaited call and a comment": (
-        "a comment or a line continuation inside parentheses"
-    ),
-    "parenthesised unawaited call and a continuation": (
-        "a comment or a line continuation inside parentheses"
-    ),
     "parenthesised unawaited call after match": (
         "a parenthesis after `match` or `case`: a call, or a soft keyword"
     ),

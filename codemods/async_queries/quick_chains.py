@@ -1,0 +1,759 @@
+"""Legacy query chains found from the `ast` tree, each checked on a LibCST parse of itself alone.
+
+:mod:`.quick` reads a file's functions, calls and unawaited calls from `ast`. This module adds the
+chains: it finds their roots (``session.query(...)``, ``Model.query``, ``self.model.query``), climbs
+to the outermost call, decides how the value is used and follows query variables with the LibCST
+scan's rules (``analyze._Scanner``), over `ast` nodes. Only the text of each chain is parsed with
+LibCST (``libcst.parse_expression``) for the checks that decide whether and how it converts
+(``chains.split_chain``, ``chains.check``), which read nothing outside the chain. A chain is a few
+percent of a file, so the file's LibCST tree, its positions and its walk are never built.
+
+The text a chain is parsed from is the file's, with the enclosing statement's indentation taken
+off its continuation lines, as LibCST's own tree records them: the code a message quotes is the
+same. Where that cannot hold (a string or a backslash across lines), where a chain's names are not
+plain `ast` names (a parameter, an ``except ... as`` name or an import alias named like a query
+variable), and wherever :mod:`.quick` is unsure, :func:`chain_facts` returns None and the LibCST
+scan runs.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import libcst as cst
+
+from . import chains as ch
+from . import reasons as R
+from .analyze import (
+    ROOT_UNTYPED,
+    _check,
+    _entities,
+    _executes,
+    _unknown_session,
+    _VarVerdict,
+    session_like,
+)
+from .model import KIND_FSA, KIND_UNKNOWN, ChainFact, ModuleFacts
+from .quick import (
+    _STRING_NAMES,
+    FunctionNode,
+    Unsure,
+    _Frame,
+    _last,
+    _Source,
+    _string_names,
+    _Walker,
+    class_info,
+    module_info,
+)
+
+#: walk-order keys: (position, 0 for a leave / 1 for an enter, tie-breaker)
+Order = tuple[int, int, int, int, int]
+
+
+def chain_facts(
+    path: str, text: str, tree: ast.Module, session_names: Sequence[str]
+) -> ModuleFacts | None:
+    """The facts ``analyze.scan`` finds (no ``plumbing``, no ``tree``), chains included; None
+    where the `ast` reading could differ."""
+    source = _Source(text)
+    names = frozenset(session_names)
+    try:
+        info = module_info(tree, path, source)
+        classes = {
+            stmt.name: class_info(stmt, info, names, source)
+            for stmt in tree.body
+            if isinstance(stmt, ast.ClassDef)
+        }
+        walker = _ChainWalker(source, info, classes, names)
+        walker.module(tree)
+        facts = walker.facts(path, text)
+    except Unsure:
+        return None
+    return ModuleFacts(
+        path=facts.path,
+        module=facts.module,
+        chains=walker.chain_list(),
+        awaits=facts.awaits,
+        functions=facts.functions,
+        classes=facts.classes,
+        calls=facts.calls,
+        imports=facts.imports,
+        defines_db=facts.defines_db,
+        async_markers=facts.async_markers,
+        sync_markers=facts.sync_markers,
+    )
+
+
+@dataclass
+class _ChainFrame(_Frame):
+    """A frame that also holds what query variables read: the names used in it."""
+
+    names: list[ast.Name] = field(default_factory=list)
+    #: names LibCST holds as name nodes where `ast` holds strings (parameters, aliases...)
+    hidden: set[str] = field(default_factory=set)
+    nested_names: set[str] = field(default_factory=set)
+    candidates: list[_Candidate] = field(default_factory=list)
+
+
+@dataclass
+class _Candidate:
+    """``q = session.query(...)...`` without a terminal: a query variable to follow."""
+
+    name: str
+    assign: ast.Assign
+    outer: ast.expr
+    root: ast.expr
+    chain: ch.Chain
+    kind: str
+    session: cst.BaseExpression
+    fsa_db: str
+    needs_db_import: bool
+    spec: ch.RootSpec
+    needs_mapped: bool
+
+
+@dataclass
+class _Use:
+    """One place a query variable is rebuilt (``executes`` False) or run."""
+
+    outer: ast.expr
+    chain: ch.Chain
+    use: str
+    executes: bool
+
+
+@dataclass(frozen=True)
+class _Root:
+    """Where a chain starts: the root node, its kind and the session it runs on."""
+
+    node: ast.expr
+    spec: ch.RootSpec
+    kind: str
+    session: cst.BaseExpression | None  # None: the receiver of the parsed root call
+    fsa_db: str
+    needs_db_import: bool
+    untyped: str | None = None  # why the receiver is not known to be a session ("" when it is)
+
+
+class _ChainWalker(_Walker):
+    """:class:`.quick._Walker` that also finds legacy chains and query variables."""
+
+    CHAINS = True
+
+    def __init__(
+        self,
+        source: _Source,
+        info: Any,
+        classes: Any,
+        session_names: frozenset[str],
+    ) -> None:
+        super().__init__(source, info, classes, session_names)
+        self.chains: list[tuple[Order, ChainFact, str]] = []
+        self.seen_roots: set[int] = set()
+        self.indents: list[str] = [""]
+        #: the names a function's frame starts with (its own name, its parameters)
+        self.pending: set[str] = set()
+
+    # -- the walk ------------------------------------------------------------------------------
+
+    def node(self, node: ast.AST, parent: ast.AST, role: str) -> None:
+        """Record names for query variables, find ``Model.query`` roots, then walk on."""
+        kind = type(node)
+        if kind is ast.Name and self.frames:
+            self._frame().names.append(node)  # type: ignore[arg-type]
+            if self.in_fstring:  # `ast` positions there are checked, not trusted
+                self._frame().hidden.add(node.id)  # type: ignore[attr-defined]
+        elif kind is ast.Attribute and node.attr == "query":  # type: ignore[attr-defined]
+            self.query_attribute(node, parent)  # type: ignore[arg-type]
+        elif isinstance(node, ast.stmt):
+            self._statement(node, parent, role)
+            return
+        self._hide(node)
+        super().node(node, parent, role)
+
+    def _statement(self, node: ast.stmt, parent: ast.AST, role: str) -> None:
+        """A statement: its indentation is what LibCST takes off its continuation lines."""
+        line = self.source.lines[node.lineno - 1]
+        self.indents.append(line[: len(line) - len(line.lstrip(" \t\f"))])
+        self._hide(node)
+        super().node(node, parent, role)
+        self.indents.pop()
+
+    def _hide(self, node: ast.AST) -> None:
+        """Names LibCST's scan sees as name nodes in the current frame that `ast` keeps as strings."""
+        if not self.frames:
+            return
+        hidden = self._frame().hidden
+        if isinstance(node, ast.Lambda):
+            hidden.update(_parameter_names(node.args))
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            hidden.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            hidden.update(a.name.split(".")[0] for a in node.names)
+            hidden.update(a.asname for a in node.names if a.asname)
+            if isinstance(node, ast.ImportFrom) and node.module:
+                hidden.add(node.module.split(".")[0])
+        elif isinstance(node, ast.ClassDef):
+            hidden.add(node.name)
+        elif isinstance(node, _STRING_NAMES):  # `global`/`nonlocal` names, match captures
+            hidden.update(_string_names(node))
+
+    def _frame(self) -> _ChainFrame:
+        frame = self.frames[-1]
+        assert isinstance(frame, _ChainFrame)
+        return frame
+
+    def new_frame(self, qual: str, is_async: bool) -> _Frame:
+        """A frame that records names; LibCST's starts with the function's name and parameters."""
+        frame = _ChainFrame(qual, is_async)
+        frame.hidden.update(self.pending)
+        return frame
+
+    def function(self, node: FunctionNode) -> None:
+        """Enter a function; its own name and parameters are names of its frame to LibCST."""
+        self.pending = {node.name, *_parameter_names(node.args)}
+        super().function(node)
+
+    def leave_function(self, node: FunctionNode, frame: _Frame) -> None:
+        """Settle the function's query variables; its names become the outer frame's nested."""
+        assert isinstance(frame, _ChainFrame)
+        for candidate in frame.candidates:
+            self._finish_variable(node, frame, candidate)
+        if self.frames:
+            outer = self._frame()
+            outer.nested_names.update(name.id for name in frame.names)
+            outer.nested_names.update(frame.hidden)
+
+    # -- roots ---------------------------------------------------------------------------------
+
+    def chain_root(self, node: ast.Call, parent: ast.AST, role: str) -> None:
+        """``<receiver>.query(...)``: a chain on a session, or on a receiver named like one."""
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "query"):
+            return
+        if id(node) in self.seen_roots:
+            return
+        if self.in_fstring:
+            raise Unsure("a query inside an f-string")
+        receiver = func.value
+        kind = self.session_kind(receiver)
+        spec = ch.RootSpec(ch.ROOT_SESSION)
+        if kind is not None:
+            self.seen_roots.add(id(node))
+            fsa_db = _fsa_db(receiver) if kind == KIND_FSA else ""
+            self.root(_Root(node, spec, kind, None, fsa_db, False))
+        elif node.args or node.keywords:
+            self.root(_Root(node, spec, KIND_UNKNOWN, None, "", False, untyped=""))
+
+    def query_attribute(self, node: ast.Attribute, parent: ast.AST) -> None:
+        """``Model.query`` (Flask-SQLAlchemy), or a ``.query`` on something nobody can name."""
+        if isinstance(parent, ast.Call) and parent.func is node:
+            return
+        if isinstance(parent, ast.Assign) and node in parent.targets:
+            return
+        if self.in_fstring:
+            raise Unsure("a query inside an f-string")
+        if not _is_model_query(node):
+            self.untyped_query(node, parent)
+            return
+        db_names = self.info.db_names
+        db = sorted(db_names)[0] if db_names else "db"
+        session = cst.Attribute(cst.Name(db), cst.Name("session"))
+        self.root(_Root(node, ch.RootSpec(ch.ROOT_MODEL), KIND_FSA, session, db, not db_names))
+
+    def untyped_query(self, node: ast.Attribute, parent: ast.AST) -> None:
+        """``cls.query``, ``self.model.query``: a query on a class nobody can name."""
+        owner = node.value
+        is_cls = isinstance(owner, ast.Name) and owner.id == "cls"
+        queried = isinstance(parent, ast.Attribute) and parent.attr in (ch.BUILDERS | ch.TERMINALS)
+        if not (is_cls or queried):
+            return
+        code = self.code(owner)
+        if is_cls:
+            reason = (
+                "`cls.query` in a classmethod: the model is whatever class the method is called "
+                "on, and subclasses may set their own query class; rewrite by hand as "
+                "`db.session.scalars(db.select(cls)...)` once you know every caller's class"
+            )
+        elif code == "self":
+            reason = (
+                "`self.query` on a model instance: the query is that of whatever class `self` "
+                "is, and subclasses may set their own query class; rewrite by hand as "
+                "`db.session.scalars(db.select(type(self))...)` or name the model"
+            )
+        else:
+            reason = (
+                f"cannot tell which model `{code}` holds (an attribute, a parameter or a "
+                f"variable), nor whether its query class is the default one; rewrite by hand as "
+                f"`db.session.scalars(db.select({code})...)`"
+            )
+        outer = self.climb(node)
+        self.add_chain(
+            self.enter(node),
+            outer,
+            owner,
+            KIND_FSA,
+            manual=reason,
+            root=ROOT_UNTYPED,
+            manual_fsa2=reason,
+            manual_id=R.UNKNOWN_MODEL,
+            manual_fsa2_id=R.UNKNOWN_MODEL,
+        )
+
+    def root(self, found: _Root) -> None:
+        """``analyze._Scanner._root``: one chain, or the start of a query variable."""
+        outer = self.climb(found.node)
+        chain = ch.split_chain(self.parse(outer), found.spec)
+        if chain is None:
+            return
+        session = found.session
+        if session is None:
+            root = chain.root
+            assert isinstance(root, cst.Call) and isinstance(root.func, cst.Attribute)
+            session = root.func.value
+        untyped = found.untyped
+        if untyped is not None:
+            if not self._untyped_query_call(chain.root, found.node):
+                return
+            self.seen_roots.add(id(found.node))
+            receiver = found.node.func.value  # type: ignore[attr-defined]
+            untyped = "" if self.session_like(receiver) else _unknown_session(session)
+        use, _ = self.use(outer)
+        parent = self.parent(outer)
+        if (
+            isinstance(parent, ast.Assign)
+            and parent.value is outer
+            and self._starts_variable(chain, use, parent, untyped)
+        ):
+            target = parent.targets[0]
+            assert isinstance(target, ast.Name)
+            self._frame().candidates.append(
+                _Candidate(
+                    target.id,
+                    parent,
+                    outer,
+                    found.node,
+                    chain,
+                    found.kind,
+                    session,
+                    found.fsa_db,
+                    found.needs_db_import,
+                    found.spec,
+                    untyped is not None,
+                )
+            )
+            return
+        base = ch.Base(session, found.fsa_db, aliased=self._aliased())
+        standalone = self.standalone(outer)
+        (manual, manual_id), (manual_fsa2, manual_fsa2_id) = _check(chain, base, use, standalone)
+        if untyped:
+            manual = manual_fsa2 = untyped
+            manual_id = manual_fsa2_id = R.UNKNOWN_SESSION
+        if isinstance(parent, ast.Await) and not manual:
+            manual = "the legacy query is already awaited; the surrounding code needs a manual fix"
+            manual_id = R.ALREADY_AWAITED
+        blocker = self.context_blocker() if _executes(chain, use) else ""
+        term = chain.terminal
+        self.add_chain(
+            self.enter(found.node),
+            outer,
+            found.node,
+            found.kind,
+            manual=manual,
+            async_blocker=blocker,
+            needs_db_import=found.needs_db_import,
+            root=found.spec.kind,
+            entities=_entities(chain.root),
+            needs_mapped=untyped is not None,
+            fsa_terminal=term.name if term and term.name in ch.FSA_TERMINALS else "",
+            manual_fsa2=manual_fsa2,
+            terminal=term.name if term else "",
+            manual_id=manual_id,
+            manual_fsa2_id=manual_fsa2_id,
+        )
+
+    def _untyped_query_call(self, root: cst.BaseExpression, node: ast.expr) -> bool:
+        """``analyze._Scanner._untyped_query_call`` on the parsed root call."""
+        assert isinstance(root, cst.Call)
+        args = [a.value for a in root.args]
+        if ch.class_names(args) or any(ch.column_kind(a, frozenset()) == "entity" for a in args):
+            return True
+        return self.session_like(node.func.value)  # type: ignore[attr-defined]
+
+    def session_like(self, receiver: ast.expr) -> bool:
+        """``analyze._Scanner._session_like``: named like a session, or typed with a factory."""
+        name = ""
+        type_name = ""
+        if isinstance(receiver, ast.Name):
+            name = receiver.id
+            for frame in reversed(self.frames):
+                if name in frame.types:
+                    type_name = frame.types[name]
+                    break
+        elif (
+            isinstance(receiver, ast.Attribute)
+            and isinstance(receiver.value, ast.Name)
+            and receiver.value.id in {"self", "cls"}
+            and self.class_stack
+        ):
+            name = receiver.attr
+            cls = self.classes.get(self.class_stack[0])
+            type_name = cls.types.get(name, "") if cls else ""
+        if type_name:
+            return type_name in self.info.factories or "Session" in type_name
+        return bool(name) and session_like(name)
+
+    def _starts_variable(
+        self, chain: ch.Chain, use: str, assign: ast.Assign, untyped: str | None
+    ) -> bool:
+        return (
+            not untyped
+            and chain.terminal is None
+            and chain.subscript is None
+            and use == ch.USE_VALUE
+            and bool(self.frames)
+            and not self.blockers
+            and len(assign.targets) == 1
+            and isinstance(assign.targets[0], ast.Name)
+        )
+
+    def _aliased(self) -> frozenset[str]:
+        names: set[str] = set()
+        for frame in self.frames:
+            names |= frame.aliased
+        return frozenset(names)
+
+    # -- query variables -----------------------------------------------------------------------
+
+    def _finish_variable(self, node: FunctionNode, frame: _ChainFrame, cand: _Candidate) -> None:
+        """``analyze._Scanner._finish_variable``: follow a query variable, record one chain."""
+        if cand.name in frame.hidden:
+            raise Unsure("a query variable named like a parameter, alias or nested definition")
+        spec = ch.RootSpec(ch.ROOT_VAR, cand.name)
+        root_base = ch.Base(cand.session, cand.fsa_db, aliased=frozenset(frame.aliased))
+        try:
+            root_columns = ch.root_columns(cand.chain)
+            reason, reason_id = "", ""
+        except ch.Unsupported as exc:
+            reason, reason_id = str(exc), exc.reason_id
+            root_columns = []
+        if sum(1 for c in frame.candidates if c.name == cand.name) > 1:
+            reason = f"query variable `{cand.name}` is assigned from more than one query"
+            reason_id = R.QUERY_VARIABLE
+        elif cand.name in frame.nested_names:
+            reason = f"query variable `{cand.name}` is used in a nested function"
+            reason_id = R.QUERY_VARIABLE
+        if not reason:
+            reason, reason_id = _check(cand.chain, root_base, ch.USE_STMT_ONLY)[0]
+        uses: list[_Use] = []
+        rebuild: list[ch.Step] = []
+        if not reason:
+            reason, reason_id = self._variable_uses(frame, cand, spec, uses, rebuild)
+        base = ch.Base(
+            cand.session,
+            cand.fsa_db,
+            columns=tuple(root_columns),
+            prior_steps=tuple(cand.chain.builders) + tuple(rebuild),
+            var=cand.name,
+            aliased=frozenset(frame.aliased),
+        )
+        verdict = _VarVerdict(reason, reason_id, reason, reason_id)
+        if not reason:
+            self._variable_sites(uses, base, verdict)
+        if not any(use.executes for use in uses):
+            never = f"query variable `{cand.name}` is never executed in this function"
+            verdict.settle(never, R.QUERY_VARIABLE, never, R.QUERY_VARIABLE)
+        text = self.wrapped_text(cand.outer)
+        start = self.source.key(cand.root)
+        fact = ChainFact(
+            self.source.key(cand.outer),
+            start[0],
+            start[1],
+            frame.qual,
+            frame.qual,
+            "",
+            f"query variable `{cand.name}` = {_summary(text)}",
+            cand.kind,
+            is_variable=True,
+            manual=verdict.reason,
+            async_blocker=verdict.blocker,
+            needs_db_import=cand.needs_db_import,
+            root=ch.ROOT_SESSION if isinstance(cand.chain.root, cst.Call) else ch.ROOT_MODEL,
+            entities=_entities(cand.chain.root),
+            needs_mapped=cand.needs_mapped,
+            fsa_terminal=verdict.terminal,
+            manual_fsa2=verdict.reason2,
+            manual_id=verdict.reason_id,
+            manual_fsa2_id=verdict.reason2_id,
+        )
+        snippet = f"{cand.name}=" + "".join(text.split())
+        self.chains.append((_leave(node), fact, snippet))
+
+    def _variable_uses(
+        self,
+        frame: _ChainFrame,
+        cand: _Candidate,
+        spec: ch.RootSpec,
+        uses: list[_Use],
+        rebuild: list[ch.Step],
+    ) -> tuple[str, str]:
+        """Collect the uses and rebuilds of a query variable; why it stays manual, with the id."""
+        names = sorted(
+            (n for n in frame.names if n.id == cand.name), key=lambda n: (n.lineno, n.col_offset)
+        )
+        for name_node in names:
+            parent = self.parent(name_node)
+            if isinstance(parent, ast.Assign) and name_node in parent.targets:
+                if parent is cand.assign or self._is_rebuild(parent, spec):
+                    continue
+                return (
+                    f"query variable `{cand.name}` is reassigned to something else",
+                    R.QUERY_VARIABLE,
+                )
+            outer = self.climb(name_node)
+            chain = ch.split_chain(self.parse(outer), spec)
+            assert chain is not None
+            if _assigns_to(self.parent(outer), outer, cand.name):
+                if chain.terminal is not None or chain.subscript is not None:
+                    return f"`{cand.name}` is reassigned to a result, not a query", R.QUERY_VARIABLE
+                rebuild.extend(chain.builders)
+                uses.append(_Use(outer, chain, ch.USE_STMT_ONLY, False))
+                continue
+            use, _ = self.use(outer)
+            if chain.terminal is None and chain.subscript is None and use != ch.USE_ITER:
+                return (
+                    f"query variable `{cand.name}` is used as a value (returned, stored or "
+                    "passed on); its consumers may call Query-only methods on a Select"
+                ), R.QUERY_USED_AS_VALUE
+            uses.append(_Use(outer, chain, use, True))
+        return "", ""
+
+    def _is_rebuild(self, assign: ast.Assign, spec: ch.RootSpec) -> bool:
+        """``q = q.filter(...)``: one target, a value that is the variable's own chain."""
+        return len(assign.targets) == 1 and _ends_at_variable(assign.value, spec.var)
+
+    def _variable_sites(self, uses: list[_Use], base: ch.Base, verdict: _VarVerdict) -> None:
+        """Check every use of a valid query variable against both targets."""
+        for use in uses:
+            standalone = self.standalone(use.outer)
+            (found, found_id), (found2, found2_id) = _check(use.chain, base, use.use, standalone)
+            verdict.settle(found, found_id, found2, found2_id)
+            if verdict.reason and verdict.reason2:
+                break
+            terminal = use.chain.terminal
+            if terminal is not None and terminal.name in ch.FSA_TERMINALS:
+                verdict.terminal = terminal.name
+            if use.executes and not verdict.blocker:
+                verdict.blocker = self._use_blocker(use.outer)
+
+    def _use_blocker(self, node: ast.AST) -> str:
+        current: ast.AST | None = self.parent(node)
+        while current is not None and not isinstance(
+            current, (ast.FunctionDef, ast.AsyncFunctionDef)
+        ):
+            if isinstance(current, ast.Lambda):
+                return "inside a lambda, which cannot contain `await`"
+            if isinstance(current, ast.GeneratorExp):
+                return "inside a generator expression"
+            current = self.parent(current)
+        return ""
+
+    # -- reading the tree ----------------------------------------------------------------------
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        """The node holding ``node``; a keyword's or a starred argument's value is held by the
+        call (LibCST's ``Arg``)."""
+        return self.parents.get(id(node))
+
+    def climb(self, root: ast.expr) -> ast.expr:
+        """The outermost node of the chain starting at ``root``."""
+        current = root
+        while True:
+            parent = self.parent(current)
+            if isinstance(parent, ast.Attribute) and parent.value is current:
+                grand = self.parent(parent)
+                if isinstance(grand, ast.Call) and grand.func is parent:
+                    current = grand
+                    if parent.attr in ch.BUILDERS:
+                        continue
+                    return current
+                return parent
+            if isinstance(parent, ast.Subscript) and parent.value is current:
+                return parent
+            return current
+
+    def _argument_of(self, node: ast.expr) -> tuple[ast.AST | None, bool]:
+        """(the call or class ``node`` is an argument of, True), or (its parent, False)."""
+        parent = self.parent(node)
+        if isinstance(parent, ast.keyword):
+            return self.parent(parent), True
+        if isinstance(parent, ast.Starred):
+            holder = self.parent(parent)
+            if isinstance(holder, ast.Call) and parent in holder.args:
+                return holder, True
+            return parent, False
+        if isinstance(parent, ast.Call) and node is not parent.func:
+            return parent, True
+        if isinstance(parent, ast.ClassDef) and node in parent.bases:
+            return parent, True
+        return parent, False
+
+    def use(self, outer: ast.expr) -> tuple[str, bool]:
+        """``analyze._Scanner._use``: how the chain's value is used."""
+        holder, argument = self._argument_of(outer)
+        parent = self.parent(outer)
+        parens = (isinstance(parent, (ast.Attribute, ast.Subscript)) and parent.value is outer) or (
+            isinstance(parent, ast.Call) and parent.func is outer
+        )
+        if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is outer:
+            return ch.USE_ITER, parens
+        if argument and isinstance(holder, ast.Call):
+            callee = _last(holder.func)
+            if callee in ch.ITERATING_CALLS and len(holder.args) + len(holder.keywords) == 1:
+                return ch.USE_ITER, parens
+            if isinstance(holder.func, ast.Attribute) and callee in {"in_", "not_in", "notin_"}:
+                return ch.USE_IN_ARG, parens
+        if isinstance(parent, ast.Expr):
+            return ch.USE_STATEMENT, parens
+        return ch.USE_VALUE, parens
+
+    def standalone(self, outer: ast.expr) -> bool:
+        """Assigned, returned, a statement or a call argument: no parentheses needed."""
+        parent = self.parent(outer)
+        if isinstance(parent, ast.Assign) and parent.value is outer:
+            return True
+        if isinstance(parent, (ast.AnnAssign, ast.Return, ast.Expr)):
+            return True
+        return self._argument_of(outer)[1]
+
+    def enter(self, node: ast.expr) -> Order:
+        """Where a LibCST walk visits ``node``."""
+        assert node.end_lineno is not None and node.end_col_offset is not None
+        return (node.lineno, node.col_offset, 1, -node.end_lineno, -node.end_col_offset)
+
+    def code(self, node: ast.expr) -> str:
+        """``analyze._code`` of a node: its parsed code."""
+        return cst.Module([]).code_for_node(self.parse(node))
+
+    def wrapped_text(self, node: ast.expr) -> str:
+        """The text of ``node`` with the parentheses around it (what positions' text gives)."""
+        return self.source.written(node, self.parent(node))
+
+    def parse(self, node: ast.expr) -> cst.BaseExpression:
+        """LibCST's tree of ``node`` alone, with the code LibCST records for it in the file."""
+        text = self.source.text(node)
+        if "\n" in text:
+            if '"""' in text or "'''" in text or "\\\n" in text:
+                raise Unsure("a string or a line continuation across lines")
+            indent = self.indents[-1]
+            lines = text.split("\n")
+            text = "\n".join(
+                [
+                    lines[0],
+                    *(
+                        line[len(indent) :] if line.startswith(indent) else line
+                        for line in lines[1:]
+                    ),
+                ]
+            )
+        try:
+            return cst.parse_expression(text)
+        except cst.ParserSyntaxError:
+            pass
+        try:
+            wrapped = cst.parse_expression("(" + text + ")")
+        except cst.ParserSyntaxError:
+            raise Unsure("a chain that does not parse on its own") from None
+        return wrapped.with_changes(lpar=[], rpar=[])
+
+    def add_chain(
+        self, order: Order, outer: ast.expr, start: ast.expr, kind: str, **details: Any
+    ) -> None:
+        """``analyze._Scanner._chain_fact``: the chain ``outer``, positioned where the query starts."""
+        text = self.wrapped_text(outer)
+        begin = self.source.key(start)
+        fact = ChainFact(
+            self.source.key(outer),
+            begin[0],
+            begin[1],
+            self.scope(),
+            self.caller(),
+            "",
+            _summary(text),
+            kind,
+            **details,
+        )
+        self.chains.append((order, fact, "".join(text.split())))
+
+    def chain_list(self) -> tuple[ChainFact, ...]:
+        """The chains in the order the LibCST scan records them, snippets numbered per scope."""
+        counts: dict[tuple[str, str], int] = {}
+        found: list[ChainFact] = []
+        for _, fact, text in sorted(self.chains, key=lambda c: c[0]):
+            count = counts.get((fact.scope, text), 0) + 1
+            counts[(fact.scope, text)] = count
+            found.append(replace(fact, snippet=f"{text}#{count}"))
+        return tuple(found)
+
+
+def _leave(node: FunctionNode) -> Order:
+    """Where a LibCST walk leaves a function."""
+    assert node.end_lineno is not None and node.end_col_offset is not None
+    return (node.end_lineno, node.end_col_offset, 0, -node.lineno, -node.col_offset)
+
+
+def _summary(text: str) -> str:
+    """The code on one line, shortened to 80 characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= 80 else line[:77] + "..."
+
+
+def _parameter_names(arguments: ast.arguments) -> set[str]:
+    """Every parameter name, ``*args`` and ``**kwargs`` included."""
+    found = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
+    for star in (arguments.vararg, arguments.kwarg):
+        if star is not None:
+            found.add(star.arg)
+    return found
+
+
+def _is_model_query(node: ast.Attribute) -> bool:
+    """``chains.is_model_query``: ``Model.query`` or ``models.Model.query``."""
+    value = node.value
+    if isinstance(value, ast.Name):
+        return ch.is_camel(value.id)
+    return isinstance(value, ast.Attribute) and ch.is_camel(value.attr)
+
+
+def _fsa_db(receiver: ast.expr) -> str:
+    if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name):
+        return receiver.value.id
+    return "db"
+
+
+def _assigns_to(holder: ast.AST | None, value: ast.expr, name: str) -> bool:
+    """``name = <value>``, with ``value`` the whole right-hand side."""
+    return (
+        isinstance(holder, ast.Assign)
+        and holder.value is value
+        and len(holder.targets) == 1
+        and isinstance(holder.targets[0], ast.Name)
+        and holder.targets[0].id == name
+    )
+
+
+def _ends_at_variable(node: ast.expr, var: str) -> bool:
+    """``chains.split_chain(node, RootSpec(ROOT_VAR, var)) is not None``, on `ast`."""
+    current = node.value if isinstance(node, ast.Subscript) else node
+    while not (isinstance(current, ast.Name) and current.id == var):
+        if isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
+            current = current.func.value
+        elif isinstance(current, ast.Attribute):
+            current = current.value
+        else:
+            return False
+    return True
