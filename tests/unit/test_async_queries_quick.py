@@ -580,6 +580,41 @@ EDGES: dict[str, str] = {
     ),
 }
 
+#: modules with legacy chains, for ``chain_facts`` (``quick_facts`` declines them)
+CHAIN_EDGES: dict[str, str] = {
+    "session chains": (
+        "from sqlalchemy.orm import Session\n\n"
+        "def f(db: Session, name):\n    a = db.query(User).filter_by(name=name).first()\n"
+        "    b = (db.query(User)\n         .filter(User.id > 1)  # why\n         .all())\n"
+        "    c = [u for u in db.query(User).all()]\n    return db.query(User.id).count()\n"
+    ),
+    "model chains": (
+        "from app import db\n\n"
+        "def f():\n    a = User.query.get_or_404(1)\n    b = models.User.query.filter_by(x=1).all()\n"
+        "    return f'{User.query.count()}'\n\n"
+        "class User(db.Model):\n    @classmethod\n    def first(cls):\n"
+        "        return cls.query.first()\n"
+    ),
+    "query variables": (
+        "def f(db: Session, flag):\n    q = db.query(User)\n    if flag:\n"
+        "        q = q.filter(User.active)\n    return q.all()\n\n"
+        "def g(db: Session):\n    q = db.query(User)\n    return q\n"
+    ),
+    "query variable named in global and match": (
+        "def f(db: Session, cmd):\n    global q\n    q = db.query(User)\n    return q.all()\n\n"
+        "def g(db: Session, cmd):\n    q = db.query(User)\n    match cmd:\n"
+        "        case [q]:\n            pass\n    return q.all()\n"
+    ),
+    "chains beside unawaited calls": (
+        _ASYNC + "\nasync def f(db: AsyncSession):\n    db.commit()\n"
+        "    rows = db.query(User).all()\n    db.commit()\n    return (db.query(User).first())\n"
+    ),
+    "untyped receivers": (
+        "def f(conn, self_model):\n    a = conn.query(User).all()\n"
+        "    b = self_model.query.filter(x).all()\n    return conn.query('text')\n"
+    ),
+}
+
 #: edge cases run with the ``session_names`` option: (code, names)
 NAMED_EDGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "plain names": ("def f(conn, session):\n    conn.commit()\n    session.commit()\n", ("conn",)),
@@ -717,6 +752,14 @@ def _parses(text: str) -> bool:
 @pytest.mark.parametrize("name", sorted(EDGES))
 def test_edge_cases_match_the_scan(name: str) -> None:
     assert _mismatch(EDGE_PATH, EDGES[name]) == []
+
+
+@pytest.mark.parametrize("name", sorted(CHAIN_EDGES))
+def test_chain_edge_cases_match_the_scan(name: str) -> None:
+    code = CHAIN_EDGES[name]
+    assert _reference(EDGE_PATH, code, ()).chains
+    assert _quick(EDGE_PATH, code) is None
+    assert _mismatch(EDGE_PATH, code) == []
 
 
 @pytest.mark.parametrize("name", sorted(NAMED_EDGES))
