@@ -71,7 +71,7 @@ def chain_facts(
         walker = _ChainWalker(source, info, classes, names)
         walker.module(tree)
         facts = walker.facts(path, text)
-    except Unsure:
+    except (Unsure, RecursionError):  # a long expression nests deeper than the walk may recurse
         return None
     return ModuleFacts(
         path=facts.path,

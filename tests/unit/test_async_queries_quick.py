@@ -810,6 +810,13 @@ def test_a_module_nested_too_deeply_is_left_to_the_scan() -> None:
     assert facts_or_reason(EDGE_PATH, code, _parse(code), ()) == (
         "nested too deeply for the fast path's recursive walk"
     )
+    assert chain_facts(EDGE_PATH, code, _parse(code), ()) is None
+
+
+def test_a_long_expression_the_scan_reads_is_no_failure() -> None:
+    """300 terms nest deep enough for the chain walk's recursion, not for the LibCST scan's."""
+    code = "def f():\n    return " + " + ".join(["g()"] * 300) + "\n"
+    assert _mismatch(EDGE_PATH, code) == []
 
 
 def test_repository_sources_match_the_scan() -> None:
@@ -927,6 +934,11 @@ _STATEMENTS = (
     "y = helper \\\n        ()",
     "def inner():\n        helper()",
     "global helper",
+    "rows = db.query(Repo).filter(Repo.x == 1).all()",
+    "q = session.query(Repo)\n    q = q.filter(Repo.y)\n    q.first()",
+    "n = (Repo.query\n        .count())",
+    "m = self.model.query.all()",
+    "k = request.query",
     "nonlocal_ = request.query",
     "match db.execute(q):\n        case [Repo(x=helper)]:\n            helper()\n        case _:\n            db.flush()",
     "z = (\n        db.commit()\n    )",
