@@ -609,6 +609,40 @@ CHAIN_EDGES: dict[str, str] = {
         _ASYNC + "\nasync def f(db: AsyncSession):\n    db.commit()\n"
         "    rows = db.query(User).all()\n    db.commit()\n    return (db.query(User).first())\n"
     ),
+    "chains over several lines in methods": (
+        "from sqlalchemy.orm import Session, aliased\n\n"
+        "class Repo:\n    def __init__(self, db: Session):\n        self.db = db\n\n"
+        "    def active(self, name):\n        return (\n            self.db.query(User)\n"
+        "            .filter(User.name == name)  # é\n            .order_by(User.id)\n"
+        "            .all()\n        )\n\n"
+        "    def pages(self):\n        return self.db.query(User).filter(\n"
+        "            User.id > 1,\n        ).paginate(page=1)\n\n"
+        "    def other(self):\n        return self.db.query(User).first()\n"
+    ),
+    "chains in blocked contexts": (
+        _ASYNC + "\nasync def f(db: AsyncSession, ids):\n    g = lambda: db.query(User).all()\n"
+        "    xs = (db.query(User).get(i) for i in ids)\n    ys = [db.query(User).get(i) for i in ids]\n"
+        "    z = await db.query(User).first()\n    return db.query(User)[0]\n\n"
+        "class Seed:\n    rows = SessionLocal().query(User).all()\n"
+    ),
+    "query variables across nested functions": (
+        "from sqlalchemy.orm import aliased\n\n"
+        "def f(db: Session):\n    A = aliased(User)\n    q = db.query(A)\n"
+        "    def inner():\n        return q.all()\n    return inner()\n\n"
+        "def g(db: Session):\n    q = db.query(User)\n    q = make()\n    return q.all()\n\n"
+        "def h(db: Session):\n    q = db.query(User)\n    rows = q.all()\n    n = q.count()\n"
+        "    return q.statement\n"
+    ),
+    "Flask-SQLAlchemy session chains": (
+        "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n"
+        "def f():\n    a = db.session.query(User).filter_by(x=1).one()\n"
+        "    b = User.query.paginate(page=2, per_page=10)\n    return User.query.first_or_404()\n"
+    ),
+    "chains with tabs": "class Repo:\n\tdef f(self, db: Session):\n\t\treturn (db.query(User)\n\t\t\t.all())\n",
+    "chains with CRLF": (
+        "def f(db: Session):\r\n    return (db.query(User)\r\n            .filter(User.a)\r\n"
+        "            .all())\r\n"
+    ),
     "untyped receivers": (
         "def f(conn, self_model):\n    a = conn.query(User).all()\n"
         "    b = self_model.query.filter(x).all()\n    return conn.query('text')\n"
