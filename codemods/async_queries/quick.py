@@ -33,6 +33,7 @@ import io
 import keyword
 import re
 import tokenize
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -765,6 +766,8 @@ class _Walker:
     def module(self, tree: ast.Module) -> None:
         """Walk the module."""
         self.source.tree = tree
+        if not self.source.ascii and _normalized_identifiers(self.source.source):
+            raise Unsure("an identifier Python normalizes (NFKC), which LibCST keeps as written")
         self.guarded = _main_guarded(tree, self.source)
         for stmt in tree.body:
             self.node(stmt, tree, "")
@@ -1279,6 +1282,19 @@ def _is_main_test(test: ast.expr, source: _Source) -> bool:
         and isinstance(test.comparators[0], ast.Constant)
         and test.comparators[0].value == "__main__"
         and _one_literal(source.text(test.comparators[0]))
+    )
+
+
+#: a word with a word character outside ASCII (identifiers among them)
+_NON_ASCII_WORD = re.compile(r"\w*[^\W\x00-\x7f]\w*")
+
+
+def _normalized_identifiers(text: str) -> bool:
+    """Whether ``text`` may hold an identifier `ast` reports in another form than LibCST: Python
+    NFKC-normalizes identifiers (``ﬁle`` is ``file``). Words in strings and comments count too."""
+    return any(
+        word.isidentifier() and not unicodedata.is_normalized("NFKC", word)
+        for word in _NON_ASCII_WORD.findall(text)
     )
 
 

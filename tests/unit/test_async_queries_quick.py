@@ -491,6 +491,10 @@ EDGES: dict[str, str] = {
         "def f(x=None):\n    pass\n\ndef run():\n    é = 'ünïcödé'; f()\n    x = '日本語' + f('€')\n"
         "    # ça va\n    y = {'ключ': f()}\n    z = '😀'; (f())\n"
     ),
+    "identifiers Python normalizes": (
+        "def \ufb01le():\n    pass\n\ndef run():\n    file()\n    \uff46()\n"
+    ),
+    "non-ASCII identifiers": "def \u00e9t\u00e9():\n    pass\n\ndef run():\n    \u00e9t\u00e9()  # m\u00b2\n",
     "CRLF line endings": (
         "def f():\r\n    pass\r\n\r\n@dec(\r\n  1)\r\ndef run():\r\n    f()\r\n    x = (\r\n"
         "        f()\r\n    )\r\n    y = '''a\r\nb''' + f()\r\n"
@@ -823,6 +827,9 @@ DECLINED = {
     "other decorators": "a decorator in parentheses",
     "decorators over several lines with strings": "a string over several lines",
     "decorators with a line continuation": "a line continuation in a node over several lines",
+    "identifiers Python normalizes": (
+        "an identifier Python normalizes (NFKC), which LibCST keeps as written"
+    ),
     "global naming a function": "`helper` in a `Global` names a function or import",
     "match capturing a function name": "`helper` in a `MatchAs` names a function or import",
 }
