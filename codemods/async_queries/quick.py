@@ -13,11 +13,15 @@ tree and its positions, with the same rules as the LibCST scan (``analyze._Scann
 * the same order: calls and unawaited calls in the order a LibCST walk meets them (by position),
   functions in the order it leaves them.
 
-It returns None, and the LibCST scan runs, for a file with any attribute named ``query`` (a chain
-may start there) and wherever the two trees would not say the same thing for sure: ``match``
-statements, ``global``/``nonlocal`` (LibCST's names there are nodes, `ast`'s strings), starred class
-bases, multi-line decorators a message would quote, parenthesized unawaited calls whose parentheses
-cannot be told apart from a call's, odd whitespace in imported names, new type syntax.
+It returns None, and the LibCST scan runs, where a chain may start (``x.query(...)``,
+``Model.query``, ``cls.query``, ``<x>.query.<query method>``; a plain read such as
+``request.query`` starts none) and wherever the two trees would not say the same thing for sure:
+a ``global``/``nonlocal`` name or a ``match`` capture that names a module function or import
+(LibCST's names there are nodes the scan counts as references, `ast`'s are strings), starred class
+bases, decorators in parentheses or over several lines with strings or line continuations,
+parenthesized unawaited calls with a comment inside the parentheses or whose parentheses cannot be
+told apart from a call's, positions inside f-strings that `ast` gets wrong, odd whitespace in
+imported names, new type syntax. :func:`facts_or_reason` says which.
 ``tests/unit/test_async_queries_quick.py`` compares both scans over hand-written cases, every
 snapshot input, the e2e apps, generated corpora and random programs.
 """
@@ -25,8 +29,11 @@ snapshot input, the e2e apps, generated corpora and random programs.
 from __future__ import annotations
 
 import ast
+import io
 import keyword
 import re
+import tokenize
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -64,10 +71,8 @@ from .model import (
 )
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
-#: statements whose names LibCST and `ast` hold differently (nodes vs strings), and new syntax
-_UNSUPPORTED: tuple[type[ast.AST], ...] = (ast.Match, ast.Global, ast.Nonlocal)
-if hasattr(ast, "TypeAlias"):  # Python 3.12+
-    _UNSUPPORTED += (ast.TypeAlias,)
+#: syntax newer than the fast path (Python 3.12+ type aliases)
+_UNSUPPORTED: tuple[type[ast.AST], ...] = (ast.TypeAlias,) if hasattr(ast, "TypeAlias") else ()
 _LINE = re.compile(r"\r\n|\r|\n")
 
 
@@ -80,6 +85,14 @@ def quick_facts(
 ) -> ModuleFacts | None:
     """The facts ``analyze.scan`` finds in a file without legacy queries (no ``plumbing``, no
     ``tree``), or None when the file may hold one or the `ast` facts could differ."""
+    found = facts_or_reason(path, text, tree, session_names)
+    return found if isinstance(found, ModuleFacts) else None
+
+
+def facts_or_reason(
+    path: str, text: str, tree: ast.Module, session_names: Sequence[str]
+) -> ModuleFacts | str:
+    """:func:`quick_facts`, or why the fast path declines the file (for tests and measurements)."""
     source = _Source(text)
     names = frozenset(session_names)
     try:
@@ -91,9 +104,36 @@ def quick_facts(
         }
         walker = _Walker(source, info, classes, names)
         walker.module(tree)
-    except Unsure:
-        return None
+    except Unsure as unsure:
+        return str(unsure)
+    except RecursionError:  # the LibCST scan then says what it says of such a file
+        return "nested too deeply for the fast path's recursive walk"
     return walker.facts(path, text)
+
+
+#: the methods that make ``<x>.query.<method>`` a chain (``analyze._Scanner._untyped_query``)
+_QUERY_METHODS = ch.BUILDERS | ch.TERMINALS
+
+
+def _query_attribute(node: ast.Attribute) -> str:
+    """Why a chain may start at ``node`` or the ``.query`` it reads: ``x.query(...)``,
+    ``Model.query``, ``cls.query``, ``x.query.<query method>``; "" for reads such as
+    ``request.query`` or ``url.query``, which the scan passes by."""
+    value = node.value
+    if node.attr in _QUERY_METHODS and isinstance(value, ast.Attribute) and value.attr == "query":
+        return "a query method on a `query` attribute"
+    if node.attr != "query":
+        return ""
+    if isinstance(value, ast.Name) and (ch.is_camel(value.id) or value.id == "cls"):
+        return "a `query` attribute of a class"
+    if isinstance(value, ast.Attribute) and ch.is_camel(value.attr):
+        return "a `query` attribute of a class"
+    return ""
+
+
+def _query_call(node: ast.Call) -> bool:
+    """``x.query(...)``: a session's query, or a call the scan must judge."""
+    return isinstance(node.func, ast.Attribute) and node.func.attr == "query"
 
 
 class _Source:
@@ -102,6 +142,22 @@ class _Source:
     def __init__(self, text: str) -> None:
         self.lines = _LINE.split(text)
         self.ascii = text.isascii()
+        self.source = text
+        #: the module, which the walk sets (statement starts are read from it where needed)
+        self.tree: ast.Module | None = None
+        self._statement_starts: set[tuple[int, int]] | None = None
+
+    def statement_start(self, line: int, column: int) -> bool:
+        """Whether a statement starts at (line, character column); the table is built once."""
+        if self.tree is None:
+            return False
+        if self._statement_starts is None:
+            self._statement_starts = {
+                (node.lineno, self.column(node.lineno, node.col_offset))
+                for node in ast.walk(self.tree)
+                if isinstance(node, ast.stmt)
+            }
+        return (line, column) in self._statement_starts
 
     def column(self, line: int, byte_column: int) -> int:
         """The character column of an `ast` (UTF-8 byte) column."""
@@ -123,6 +179,22 @@ class _Source:
         """The code of ``node`` as written (without parentheses around it)."""
         line, column, end_line, end_column = self.key(node)
         return self._between((line, column), (end_line, end_column))
+
+    def dedented_text(self, node: ast.expr) -> str:
+        """The code LibCST generates for a node over several lines on its own: its text, where
+        continuation lines lose the indentation of the node's first line (LibCST keeps that as
+        the block's, which a node generated on its own does not have) and newlines are ``\\n``."""
+        if any(_continued(line) for line in self.lines[node.lineno - 1 : node.end_lineno]):
+            raise Unsure("a line continuation in a node over several lines")
+        if len(set(_LINE.findall(self.source))) > 1:
+            raise Unsure("mixed line endings in a node over several lines")
+        if any(_multiline_string(inner) for inner in ast.walk(node)):
+            raise Unsure("a string over several lines")
+        first = self.lines[node.lineno - 1]
+        indent = first[: len(first) - len(first.lstrip())]
+        lines = self.text(node).split("\n")
+        rest = [line[len(indent) :] if line.startswith(indent) else line for line in lines[1:]]
+        return "\n".join([lines[0], *rest])
 
     def starts_line(self, node: ast.stmt) -> bool:
         """Nothing but whitespace before ``node`` on its first line."""
@@ -194,6 +266,8 @@ class _Source:
     def _grouping(self, line: int, column: int) -> bool:
         """Whether the ``(`` at (line, column) groups an expression (not a call's, a class's or a
         function's parenthesis)."""
+        if self.statement_start(line, column):
+            return True  # `(f())` as a statement: the line before may end anything
         before = self._before(line, column)
         if before is None:
             return True
@@ -203,8 +277,24 @@ class _Source:
             return False
         if char.isalnum() or char == "_":
             word = re.search(r"\w+$", text)
+            if word is not None and word.group() in {"match", "case"}:
+                raise Unsure("a parenthesis after `match` or `case`: a call, or a soft keyword")
             return word is not None and keyword.iskeyword(word.group())
         return True
+
+
+def _continued(line: str) -> bool:
+    """A line ending in a backslash (a continuation, or one inside a string)."""
+    return line.rstrip().endswith("\\")
+
+
+def _multiline_string(node: ast.AST) -> bool:
+    """A string literal or f-string whose text spans several lines."""
+    return (
+        isinstance(node, (ast.Constant, ast.JoinedStr))
+        and (isinstance(node, ast.JoinedStr) or isinstance(node.value, (str, bytes)))
+        and node.lineno != node.end_lineno
+    )
 
 
 def _starts_with(parent: ast.AST, node: ast.expr) -> bool:
@@ -251,13 +341,13 @@ def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 
 def _blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
     """The statement lists inside ``stmt``, in source order."""
-    for name in ("body", "handlers", "orelse", "finalbody"):
+    for name in ("body", "handlers", "cases", "orelse", "finalbody"):
         value = getattr(stmt, name, None)
         if not value:
             continue
-        if name == "handlers":
-            for handler in value:
-                yield handler.body
+        if name in {"handlers", "cases"}:
+            for clause in value:
+                yield clause.body
         else:
             yield value
 
@@ -336,8 +426,22 @@ def _module_assignment(stmt: ast.Assign | ast.AnnAssign, info: ModuleInfo, sourc
 
 
 def _last(node: ast.expr | None) -> str:
-    """``analyze._last_name``: a subscript has no name."""
-    return last_name(node, through_subscript=False) if node is not None else ""
+    """``analyze._last_name``: a subscript has no name; ``None``, ``True`` and ``False`` do."""
+    while isinstance(node, ast.Call):
+        node = node.func
+    if node is None:
+        return ""
+    return _identifier(node) or last_name(node, through_subscript=False)
+
+
+def _identifier(node: ast.expr) -> str:
+    """The identifier of a name, where LibCST has a ``Name`` node: also ``None``, ``True`` and
+    ``False``, which `ast` holds as constants; "" for anything else."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, bool)):
+        return str(node.value)
+    return ""
 
 
 def _elements(node: ast.Subscript) -> list[ast.expr]:
@@ -543,7 +647,7 @@ def _self_assign(
             callee = _last(value.func)
             if made is not None and made[0] == "session":
                 result.sessions[name] = made[1]
-            elif isinstance(value.func, ast.Name) and ch.is_camel(callee):
+            elif _identifier(value.func) and ch.is_camel(callee):
                 result.types[name] = callee
 
 
@@ -596,7 +700,7 @@ def _bind(frame: _Frame, target: ast.expr, value: ast.expr | None, info: ModuleI
         frame.sessions[name] = made[1]
     elif callee == "aliased":
         frame.aliased.add(name)
-    elif isinstance(value.func, ast.Name) and ch.is_camel(callee):
+    elif _identifier(value.func) and ch.is_camel(callee):
         frame.types[name] = callee
 
 
@@ -618,7 +722,6 @@ _QUIET = "quiet"
 #: a call's positional argument (LibCST's ``Arg``); keyword arguments are ``keyword=<name>``
 _ARGUMENT = "argument"
 #: ``"__main__"`` as one string literal (``analyze`` asks for a ``SimpleString``)
-_MAIN = re.compile(r"""[rRuU]?("{3}|'{3}|"|')__main__\1""")
 
 
 @dataclass
@@ -662,6 +765,9 @@ class _Walker:
 
     def module(self, tree: ast.Module) -> None:
         """Walk the module."""
+        self.source.tree = tree
+        if not self.source.ascii and _normalized_identifiers(self.source.source):
+            raise Unsure("an identifier Python normalizes (NFKC), which LibCST keeps as written")
         self.guarded = _main_guarded(tree, self.source)
         for stmt in tree.body:
             self.node(stmt, tree, "")
@@ -686,8 +792,10 @@ class _Walker:
                 "inside a generator expression, which `await` would turn into an async generator",
             )
         elif kind is ast.Attribute:
-            if node.attr == "query" and not self.CHAINS:  # type: ignore[attr-defined]
-                raise Unsure("an attribute named `query`, where a chain may start")
+            if not self.CHAINS:
+                found = _query_attribute(node)  # type: ignore[arg-type]
+                if found:
+                    raise Unsure(found)
             self.children(node)
         elif kind is ast.keyword:
             # LibCST's `Arg`: the value's parent is the call (or class) the keyword belongs to.
@@ -698,12 +806,27 @@ class _Walker:
             value = node.value  # type: ignore[attr-defined]
             self.parents[id(value)] = node
             self.node(value, parent, _ARGUMENT)
-        elif kind in _UNSUPPORTED:
-            raise Unsure("a statement whose names LibCST holds as nodes, or new syntax")
         elif kind is ast.JoinedStr:
             self.formatted(node)  # type: ignore[arg-type]
         else:
-            self.children(node)
+            self.other(node)
+
+    def other(self, node: ast.AST) -> None:
+        """Any other node: new syntax declines, names held as strings are checked."""
+        kind = type(node)
+        if kind in _UNSUPPORTED:
+            raise Unsure("new type syntax")
+        if kind in _STRING_NAMES:
+            self.string_names(node)
+        self.children(node)
+
+    def string_names(self, node: ast.AST) -> None:
+        """``global``/``nonlocal`` names and a pattern's capture names: strings in `ast`, names in
+        LibCST, which the scan counts as references where a module function or import goes by
+        that name. Those are rare enough to leave to the LibCST scan."""
+        for name in _string_names(node):
+            if name in self.info.functions or name in self.info.imports:
+                raise Unsure(f"`{name}` in a `{type(node).__name__}` names a function or import")
 
     def children(self, node: ast.AST) -> None:
         """Visit the children of ``node``; the names LibCST's scan ignores are marked quiet."""
@@ -819,12 +942,12 @@ class _Walker:
         return None
 
     def _code(self, node: ast.expr) -> str:
-        """The code LibCST generates for a decorator: its text, on one line only."""
-        if node.lineno != node.end_lineno or self.source.written(node, None) != self.source.text(
-            node
-        ):
-            raise Unsure("a decorator over several lines or in parentheses")
-        return self.source.text(node)
+        """The code LibCST generates for a decorator on its own (``analyze._code``)."""
+        if self.source.written(node, None) != self.source.text(node):
+            raise Unsure("a decorator in parentheses")
+        if node.lineno == node.end_lineno:
+            return self.source.text(node)
+        return self.source.dedented_text(node)
 
     # -- names and calls ------------------------------------------------------------------------
 
@@ -874,6 +997,8 @@ class _Walker:
 
     def call(self, node: ast.Call, parent: ast.AST, role: str) -> None:
         """An unawaited session call, and a call that may reach a project function."""
+        if not self.CHAINS and _query_call(node):
+            raise Unsure("a `query(...)` call")
         self.chain_root(node, parent, role)
         self.session_method(node, parent)
         self.call_fact(node, parent, role)
@@ -972,10 +1097,11 @@ class _Walker:
 
     def target(self, func: ast.expr) -> tuple[str, ...] | None:
         """``analyze._Scanner._target``: what a call may reach, symbolically."""
-        if isinstance(func, ast.Name):
-            if any(func.id in frame.locals for frame in self.frames):
+        called = _identifier(func)
+        if called:
+            if any(called in frame.locals for frame in self.frames):
                 return None
-            return ("sym", func.id)
+            return ("sym", called)
         if not isinstance(func, ast.Attribute):
             return None
         method, owner = func.attr, func.value
@@ -988,12 +1114,8 @@ class _Walker:
             and self.class_stack
         ):
             return ("selfattr", self.class_stack[0], owner.attr, method)
-        if (
-            isinstance(owner, ast.Call)
-            and isinstance(owner.func, ast.Name)
-            and ch.is_camel(owner.func.id)
-        ):
-            return ("typed", owner.func.id, method)
+        if isinstance(owner, ast.Call) and ch.is_camel(_identifier(owner.func)):
+            return ("typed", _identifier(owner.func), method)
         return None
 
     def name_target(self, name: str, method: str) -> tuple[str, ...] | None:
@@ -1032,6 +1154,28 @@ class _Walker:
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+#: nodes holding names as strings where LibCST holds ``Name`` nodes
+_STRING_NAMES = (
+    ast.Global,
+    ast.Nonlocal,
+    ast.MatchAs,
+    ast.MatchStar,
+    ast.MatchMapping,
+    ast.MatchClass,
+)
+
+
+def _string_names(node: ast.AST) -> list[str]:
+    """The names ``node`` holds as strings (see :data:`_STRING_NAMES`)."""
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return node.names
+    if isinstance(node, (ast.MatchAs, ast.MatchStar)):
+        return [node.name] if node.name else []
+    if isinstance(node, ast.MatchMapping):
+        return [node.rest] if node.rest else []
+    if isinstance(node, ast.MatchClass):
+        return node.kwd_attrs
+    return []
 
 
 def _order(node: ast.expr) -> tuple[int, int, int, int]:
@@ -1137,8 +1281,34 @@ def _is_main_test(test: ast.expr, source: _Source) -> bool:
         and isinstance(test.ops[0], ast.Eq)
         and isinstance(test.comparators[0], ast.Constant)
         and test.comparators[0].value == "__main__"
-        and _MAIN.fullmatch(source.text(test.comparators[0])) is not None
+        and _one_literal(source.text(test.comparators[0]))
     )
+
+
+#: a word with a word character outside ASCII (identifiers among them)
+_NON_ASCII_WORD = re.compile(r"\w*[^\W\x00-\x7f]\w*")
+
+
+def _normalized_identifiers(text: str) -> bool:
+    """Whether ``text`` may hold an identifier `ast` reports in another form than LibCST: Python
+    NFKC-normalizes identifiers (``ﬁle`` is ``file``). Words in strings and comments count too."""
+    return any(
+        word.isidentifier() and not unicodedata.is_normalized("NFKC", word)
+        for word in _NON_ASCII_WORD.findall(text)
+    )
+
+
+def _one_literal(code: str) -> bool:
+    """``code`` is one string literal (LibCST's ``SimpleString``), not an implicit concatenation."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    kinds = [t.type for t in tokens if t.type not in _LAYOUT_TOKENS]
+    return kinds == [tokenize.STRING]
+
+
+_LAYOUT_TOKENS = frozenset({tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.COMMENT})
 
 
 def _same_code(text: str, node: ast.expr) -> bool:

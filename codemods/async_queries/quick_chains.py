@@ -42,11 +42,13 @@ from .analyze import (
 )
 from .model import KIND_FSA, KIND_UNKNOWN, ChainFact, ModuleFacts
 from .quick import (
+    _STRING_NAMES,
     FunctionNode,
     Unsure,
     _Frame,
     _last,
     _Source,
+    _string_names,
     _Walker,
     class_info,
     module_info,
@@ -208,6 +210,8 @@ class _ChainWalker(_Walker):
                 hidden.add(node.module.split(".")[0])
         elif isinstance(node, ast.ClassDef):
             hidden.add(node.name)
+        elif isinstance(node, _STRING_NAMES):  # `global`/`nonlocal` names, match captures
+            hidden.update(_string_names(node))
 
     def _frame(self) -> _ChainFrame:
         frame = self.frames[-1]
