@@ -146,6 +146,7 @@ class _Source:
         #: the module, which the walk sets (statement starts are read from it where needed)
         self.tree: ast.Module | None = None
         self._statement_starts: set[tuple[int, int]] | None = None
+        self._yields: list[int] | None = None  # the lines that write `yield`
 
     def statement_start(self, line: int, column: int) -> bool:
         """Whether a statement starts at (line, character column); the table is built once."""
@@ -154,8 +155,7 @@ class _Source:
         if self._statement_starts is None:
             self._statement_starts = {
                 (node.lineno, self.column(node.lineno, node.col_offset))
-                for node in ast.walk(self.tree)
-                if isinstance(node, ast.stmt)
+                for node in _statements(self.tree.body, into_definitions=True)
             }
         return (line, column) in self._statement_starts
 
@@ -195,6 +195,13 @@ class _Source:
         lines = self.text(node).split("\n")
         rest = [line[len(indent) :] if line.startswith(indent) else line for line in lines[1:]]
         return "\n".join([lines[0], *rest])
+
+    def may_yield(self, node: ast.stmt) -> bool:
+        """Whether ``node``'s lines write ``yield`` at all (a cheap test before walking it)."""
+        if self._yields is None:
+            self._yields = [number for number, line in enumerate(self.lines, 1) if "yield" in line]
+        end = node.end_lineno or node.lineno
+        return any(node.lineno <= number <= end for number in self._yields)
 
     def starts_line(self, node: ast.stmt) -> bool:
         """Nothing but whitespace before ``node`` on its first line."""
@@ -831,7 +838,8 @@ class _Walker:
     def children(self, node: ast.AST) -> None:
         """Visit the children of ``node``; the names LibCST's scan ignores are marked quiet."""
         parents = self.parents
-        for name, value in ast.iter_fields(node):
+        for name in _child_fields(type(node)):
+            value = getattr(node, name, None)
             if isinstance(value, ast.AST):
                 parents[id(value)] = node
                 self.node(value, node, _role(node, name, value))
@@ -919,7 +927,7 @@ class _Walker:
             found = self._decorator_blocker(decorator, is_async)
             if found is not None:
                 return found
-        if not is_async and _has_yield(node.body):
+        if not is_async and self.source.may_yield(node) and _has_yield(node.body):
             return "a generator function (its consumers would need `async for`)"
         return ""
 
@@ -1202,6 +1210,19 @@ def _numbered(found: list[tuple[tuple[int, int, int, int], AwaitFact, str]]) -> 
             fact.async_blocker,
             fact.missing_on_async,
         )
+
+
+#: fields that never hold a node the walk reads: expression contexts and operators
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
+    """The fields of a node type that may hold expressions, statements or their parts."""
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
+    return fields
 
 
 def _role(parent: ast.AST, field_name: str, child: ast.AST) -> str:
