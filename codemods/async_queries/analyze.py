@@ -226,6 +226,24 @@ class ModuleInfo:
     fastapi: bool = False
     flask: bool = False
 
+    def define(self, names: list[str], alias: str | None, made: tuple[str, str] | None) -> None:
+        """Record module-level ``names`` assigned a session alias (``alias``, a session kind)
+        and/or what a call makes (``made``: ``_factory_kind``'s answer)."""
+        if alias is not None:
+            for name in names:
+                self.session_aliases[name] = alias
+        if made is None:
+            return
+        what, kind = made
+        for name in names:
+            if what == "factory":
+                self.factories[name] = kind
+            elif what == "session":
+                self.sessions[name] = kind
+            else:
+                self.db_names.add(name)
+                self.defines_db = self.defines_db or name == "db"
+
 
 def _factory_kind(call: cst.Call, info: ModuleInfo) -> tuple[str, str] | None:
     """What calling ``call`` produces: ("factory", kind), ("session", kind) or ("db", "")."""
@@ -344,22 +362,8 @@ def _module_assignment(small: cst.BaseSmallStatement, info: ModuleInfo) -> None:
     elif isinstance(small, cst.AnnAssign) and small.value is not None:
         targets, value = [small.target], small.value
     names = [t.value for t in targets if isinstance(t, cst.Name)]
-    alias = _alias_kind(value)
-    if alias is not None:
-        for name in names:
-            info.session_aliases[name] = alias
     made = _factory_kind(value, info) if isinstance(value, cst.Call) else None
-    if made is None:
-        return
-    what, kind = made
-    for name in names:
-        if what == "factory":
-            info.factories[name] = kind
-        elif what == "session":
-            info.sessions[name] = kind
-        else:
-            info.db_names.add(name)
-            info.defines_db = info.defines_db or name == "db"
+    info.define(names, _alias_kind(value), made)
 
 
 def _alias_kind(value: cst.BaseExpression | None) -> str | None:
@@ -996,25 +1000,7 @@ class _Scanner(TrackingVisitor):
         )
         if not (is_cls or queried):
             return  # `url.query`, `request.query`: not a Query
-        code = _code(owner)
-        if is_cls:
-            reason = (
-                "`cls.query` in a classmethod: the model is whatever class the method is called "
-                "on, and subclasses may set their own query class; rewrite by hand as "
-                "`db.session.scalars(db.select(cls)...)` once you know every caller's class"
-            )
-        elif code == "self":
-            reason = (
-                "`self.query` on a model instance: the query is that of whatever class `self` "
-                "is, and subclasses may set their own query class; rewrite by hand as "
-                "`db.session.scalars(db.select(type(self))...)` or name the model"
-            )
-        else:
-            reason = (
-                f"cannot tell which model `{code}` holds (an attribute, a parameter or a "
-                f"variable), nor whether its query class is the default one; rewrite by hand as "
-                f"`db.session.scalars(db.select({code})...)`"
-            )
+        reason = untyped_query_reason(is_cls, _code(owner))
         self.chains.append(
             self._chain_fact(
                 self._climb(node),
@@ -1529,6 +1515,27 @@ def _entities(root: cst.BaseExpression) -> tuple[str, ...]:
     if isinstance(root, cst.Attribute):
         return (_last_name(root.value),)
     return ()
+
+
+def untyped_query_reason(is_cls: bool, code: str) -> str:
+    """Why ``<code>.query`` on a class nobody can name stays manual (``cls.query`` when ``is_cls``)."""
+    if is_cls:
+        return (
+            "`cls.query` in a classmethod: the model is whatever class the method is called "
+            "on, and subclasses may set their own query class; rewrite by hand as "
+            "`db.session.scalars(db.select(cls)...)` once you know every caller's class"
+        )
+    if code == "self":
+        return (
+            "`self.query` on a model instance: the query is that of whatever class `self` "
+            "is, and subclasses may set their own query class; rewrite by hand as "
+            "`db.session.scalars(db.select(type(self))...)` or name the model"
+        )
+    return (
+        f"cannot tell which model `{code}` holds (an attribute, a parameter or a "
+        f"variable), nor whether its query class is the default one; rewrite by hand as "
+        f"`db.session.scalars(db.select({code})...)`"
+    )
 
 
 def _unknown_session(receiver: cst.BaseExpression) -> str:

@@ -90,9 +90,13 @@ def quick_facts(
 
 
 def facts_or_reason(
-    path: str, text: str, tree: ast.Module, session_names: Sequence[str]
+    path: str,
+    text: str,
+    tree: ast.Module,
+    session_names: Sequence[str],
+    walker_type: type[_Walker] | None = None,
 ) -> ModuleFacts | str:
-    """:func:`quick_facts`, or why the fast path declines the file (for tests and measurements)."""
+    """:func:`quick_facts` (with ``walker_type``'s facts), or why the fast path declines the file."""
     source = _Source(text)
     names = frozenset(session_names)
     try:
@@ -102,7 +106,7 @@ def facts_or_reason(
             for stmt in tree.body
             if isinstance(stmt, ast.ClassDef)
         }
-        walker = _Walker(source, info, classes, names)
+        walker = (walker_type or _Walker)(source, info, classes, names)
         walker.module(tree)
     except Unsure as unsure:
         return str(unsure)
@@ -414,22 +418,8 @@ def _module_assignment(stmt: ast.Assign | ast.AnnAssign, info: ModuleInfo, sourc
         targets = stmt.targets
     value = stmt.value
     names = [t.id for t in targets if isinstance(t, ast.Name)]
-    alias = _alias_kind(value, source)
-    if alias is not None:
-        for name in names:
-            info.session_aliases[name] = alias
     made = _factory_kind(value, info) if isinstance(value, ast.Call) else None
-    if made is None:
-        return
-    what, kind = made
-    for name in names:
-        if what == "factory":
-            info.factories[name] = kind
-        elif what == "session":
-            info.sessions[name] = kind
-        else:
-            info.db_names.add(name)
-            info.defines_db = info.defines_db or name == "db"
+    info.define(names, _alias_kind(value, source), made)
 
 
 def _last(node: ast.expr | None) -> str:

@@ -39,6 +39,7 @@ from .analyze import (
     _unknown_session,
     _VarVerdict,
     session_like,
+    untyped_query_reason,
 )
 from .model import KIND_FSA, KIND_UNKNOWN, ChainFact, ModuleFacts
 from .quick import (
@@ -50,8 +51,7 @@ from .quick import (
     _Source,
     _string_names,
     _Walker,
-    class_info,
-    module_info,
+    facts_or_reason,
 )
 
 #: walk-order keys: (position, 0 for a leave / 1 for an enter, tie-breaker)
@@ -63,33 +63,8 @@ def chain_facts(
 ) -> ModuleFacts | None:
     """The facts ``analyze.scan`` finds (no ``plumbing``, no ``tree``), chains included; None
     where the `ast` reading could differ."""
-    source = _Source(text)
-    names = frozenset(session_names)
-    try:
-        info = module_info(tree, path, source)
-        classes = {
-            stmt.name: class_info(stmt, info, names, source)
-            for stmt in tree.body
-            if isinstance(stmt, ast.ClassDef)
-        }
-        walker = _ChainWalker(source, info, classes, names, _newlines(text))
-        walker.module(tree)
-        facts = walker.facts(path, text)
-    except (Unsure, RecursionError):  # a long expression nests deeper than the walk may recurse
-        return None
-    return ModuleFacts(
-        path=facts.path,
-        module=facts.module,
-        chains=walker.chain_list(),
-        awaits=facts.awaits,
-        functions=facts.functions,
-        classes=facts.classes,
-        calls=facts.calls,
-        imports=facts.imports,
-        defines_db=facts.defines_db,
-        async_markers=facts.async_markers,
-        sync_markers=facts.sync_markers,
-    )
+    found = facts_or_reason(path, text, tree, session_names, _ChainWalker)
+    return found if isinstance(found, ModuleFacts) else None
 
 
 @dataclass
@@ -157,7 +132,6 @@ class _ChainWalker(_Walker):
         info: Any,
         classes: Any,
         session_names: frozenset[str],
-        newlines: frozenset[str] = frozenset({"\n"}),
     ) -> None:
         super().__init__(source, info, classes, session_names)
         self.chains: list[tuple[Order, ChainFact, str]] = []
@@ -167,7 +141,7 @@ class _ChainWalker(_Walker):
         self.pending: set[str] = set()
         #: the file's kinds of newline: LibCST keeps one after a backslash as written, and one
         #: that is not the module's default (the first) in parentheses too
-        self.newlines = newlines
+        self.newlines = _newlines(source.source)
 
     # -- the walk ------------------------------------------------------------------------------
 
@@ -281,25 +255,7 @@ class _ChainWalker(_Walker):
         if not (is_cls or queried):
             return
         self._outside_fstring()
-        code = self.owner_code(node)
-        if is_cls:
-            reason = (
-                "`cls.query` in a classmethod: the model is whatever class the method is called "
-                "on, and subclasses may set their own query class; rewrite by hand as "
-                "`db.session.scalars(db.select(cls)...)` once you know every caller's class"
-            )
-        elif code == "self":
-            reason = (
-                "`self.query` on a model instance: the query is that of whatever class `self` "
-                "is, and subclasses may set their own query class; rewrite by hand as "
-                "`db.session.scalars(db.select(type(self))...)` or name the model"
-            )
-        else:
-            reason = (
-                f"cannot tell which model `{code}` holds (an attribute, a parameter or a "
-                f"variable), nor whether its query class is the default one; rewrite by hand as "
-                f"`db.session.scalars(db.select({code})...)`"
-            )
+        reason = untyped_query_reason(is_cls, self.owner_code(node))
         outer = self.climb(node)
         self.add_chain(
             self.enter(node),
@@ -734,6 +690,10 @@ class _ChainWalker(_Walker):
             **details,
         )
         self.chains.append((order, fact, "".join(text.split())))
+
+    def facts(self, path: str, text: str) -> ModuleFacts:
+        """The fast path's facts with the chains."""
+        return replace(super().facts(path, text), chains=self.chain_list())
 
     def chain_list(self) -> tuple[ChainFact, ...]:
         """The chains in the order the LibCST scan records them, snippets numbered per scope."""
