@@ -29,21 +29,12 @@ snapshot input, the e2e apps, generated corpora and random programs.
 from __future__ import annotations
 
 import ast
-import io
-import keyword
-import re
-import tokenize
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-
-from backfix.ast_utils import last_name
-from backfix.project import module_name, resolve_import
 
 from . import chains as ch
 from .analyze import (
     _ASYNC_MARKERS,
-    _LIBRARIES,
     _SYNC_MARKERS,
     ASYNC_CAPABLE,
     ASYNC_SESSION_METHODS,
@@ -55,11 +46,8 @@ from .analyze import (
     SAFE_DECORATORS,
     ClassInfo,
     ModuleInfo,
-    _type_kind,
-    session_like,
 )
 from .model import (
-    DEP_PREFIX,
     KIND_FSA,
     KIND_UNKNOWN,
     AwaitFact,
@@ -69,15 +57,27 @@ from .model import (
     Key,
     ModuleFacts,
 )
+from .quick_names import (
+    FunctionNode,
+    _body_locals,
+    _Frame,
+    _identifier,
+    _last,
+    _param_kind,
+    _parameters,
+    class_info,
+    module_info,
+)
+from .quick_source import (
+    Unsure,
+    _normalized_identifiers,
+    _one_literal,
+    _same_code,
+    _Source,
+)
 
-FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 #: syntax newer than the fast path (Python 3.12+ type aliases)
 _UNSUPPORTED: tuple[type[ast.AST], ...] = (ast.TypeAlias,) if hasattr(ast, "TypeAlias") else ()
-_LINE = re.compile(r"\r\n|\r|\n")
-
-
-class Unsure(Exception):
-    """The `ast` facts may differ from the LibCST scan's here: let the LibCST scan run."""
 
 
 def quick_facts(
@@ -140,585 +140,12 @@ def _query_call(node: ast.Call) -> bool:
     return isinstance(node.func, ast.Attribute) and node.func.attr == "query"
 
 
-class _Source:
-    """The file's lines: text of `ast` ranges, in LibCST's columns (characters, not bytes)."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = _LINE.split(text)
-        self.ascii = text.isascii()
-        self.source = text
-        #: the module, which the walk sets (statement starts are read from it where needed)
-        self.tree: ast.Module | None = None
-        self._statement_starts: set[tuple[int, int]] | None = None
-        self._yields: list[int] | None = None  # the lines that write `yield`
-
-    def statement_start(self, line: int, column: int) -> bool:
-        """Whether a statement starts at (line, character column); the table is built once."""
-        if self.tree is None:
-            return False
-        if self._statement_starts is None:
-            self._statement_starts = {
-                (node.lineno, self.column(node.lineno, node.col_offset))
-                for node in _statements(self.tree.body, into_definitions=True)
-            }
-        return (line, column) in self._statement_starts
-
-    def column(self, line: int, byte_column: int) -> int:
-        """The character column of an `ast` (UTF-8 byte) column."""
-        if self.ascii or byte_column == 0:
-            return byte_column
-        return len(self.lines[line - 1].encode()[:byte_column].decode(errors="replace"))
-
-    def key(self, node: ast.expr | ast.stmt) -> Key:
-        """LibCST's range of ``node``: start line, column, end line, column."""
-        assert node.end_lineno is not None and node.end_col_offset is not None
-        return (
-            node.lineno,
-            self.column(node.lineno, node.col_offset),
-            node.end_lineno,
-            self.column(node.end_lineno, node.end_col_offset),
-        )
-
-    def text(self, node: ast.expr) -> str:
-        """The code of ``node`` as written (without parentheses around it)."""
-        line, column, end_line, end_column = self.key(node)
-        return self._between((line, column), (end_line, end_column))
-
-    def dedented_text(self, node: ast.expr) -> str:
-        """The code LibCST generates for a node over several lines on its own: its text, where
-        continuation lines lose the indentation of the node's first line (LibCST keeps that as
-        the block's, which a node generated on its own does not have) and newlines are ``\\n``."""
-        if any(_continued(line) for line in self.lines[node.lineno - 1 : node.end_lineno]):
-            raise Unsure("a line continuation in a node over several lines")
-        if len(set(_LINE.findall(self.source))) > 1:
-            raise Unsure("mixed line endings in a node over several lines")
-        if any(_multiline_string(inner) for inner in ast.walk(node)):
-            raise Unsure("a string over several lines")
-        first = self.lines[node.lineno - 1]
-        indent = first[: len(first) - len(first.lstrip())]
-        lines = self.text(node).split("\n")
-        rest = [line[len(indent) :] if line.startswith(indent) else line for line in lines[1:]]
-        return "\n".join([lines[0], *rest])
-
-    def may_yield(self, node: ast.stmt) -> bool:
-        """Whether ``node``'s lines write ``yield`` at all (a cheap test before walking it)."""
-        if self._yields is None:
-            self._yields = [number for number, line in enumerate(self.lines, 1) if "yield" in line]
-        end = node.end_lineno or node.lineno
-        return any(node.lineno <= number <= end for number in self._yields)
-
-    def starts_line(self, node: ast.stmt) -> bool:
-        """Nothing but whitespace before ``node`` on its first line."""
-        return not self.lines[node.lineno - 1][: self.column(node.lineno, node.col_offset)].strip()
-
-    def written(self, node: ast.expr, parent: ast.AST | None) -> str:
-        """The code of ``node`` with the parentheses that wrap it (LibCST's ``lpar``/``rpar``)
-        and what stands inside them, as LibCST's positions give its text."""
-        start = (node.lineno, self.column(node.lineno, node.col_offset))
-        assert node.end_lineno is not None and node.end_col_offset is not None
-        end = (node.end_lineno, self.column(node.end_lineno, node.end_col_offset))
-        if parent is None or not _starts_with(parent, node):
-            start, end = self._parenthesized(start, end)
-        return self._between(start, end)
-
-    def _parenthesized(
-        self, start: tuple[int, int], end: tuple[int, int]
-    ) -> tuple[tuple[int, int], tuple[int, int]]:
-        """The range from the outermost parenthesis wrapping ``start``-``end`` to its pair."""
-        while True:
-            before = self._before(*start)
-            if before is None or self.lines[before[0] - 1][before[1]] != "(":
-                return start, end
-            if not self._grouping(*before):
-                return start, end
-            after = self._after(*end)
-            if after is None or self.lines[after[0] - 1][after[1]] != ")":
-                return start, end
-            start, end = before, (after[0], after[1] + 1)
-
-    def _between(self, start: tuple[int, int], end: tuple[int, int]) -> str:
-        (line, column), (end_line, end_column) = start, end
-        if line == end_line:
-            return self.lines[line - 1][column:end_column]
-        middle = self.lines[line : end_line - 1]
-        parts = [self.lines[line - 1][column:], *middle, self.lines[end_line - 1][:end_column]]
-        return "\n".join(parts)
-
-    def _before(self, line: int, column: int) -> tuple[int, int] | None:
-        """The last character before (line, column) that is not whitespace; raises Unsure where
-        a comment or a string may stand in between."""
-        text = self.lines[line - 1][:column]
-        while True:
-            stripped = text.rstrip()
-            if stripped:
-                if stripped.endswith("\\"):
-                    raise Unsure("a line continuation")
-                return line, len(stripped) - 1
-            line -= 1
-            if line < 1:
-                return None
-            text = self.lines[line - 1]
-            if "#" in text or '"""' in text or "'''" in text or text.rstrip().endswith("\\"):
-                raise Unsure("a comment or string on an earlier line")
-
-    def _after(self, line: int, column: int) -> tuple[int, int] | None:
-        """The first character from (line, column) on that is not whitespace or a comment."""
-        text = self.lines[line - 1]
-        while True:
-            rest = text[column:]
-            stripped = rest.lstrip()
-            if stripped and not stripped.startswith(("#", "\\")):
-                return line, column + len(rest) - len(stripped)
-            line += 1
-            if line > len(self.lines):
-                return None
-            text, column = self.lines[line - 1], 0
-
-    def _grouping(self, line: int, column: int) -> bool:
-        """Whether the ``(`` at (line, column) groups an expression (not a call's, a class's or a
-        function's parenthesis)."""
-        if self.statement_start(line, column):
-            return True  # `(f())` as a statement: the line before may end anything
-        before = self._before(line, column)
-        if before is None:
-            return True
-        text = self.lines[before[0] - 1][: before[1] + 1]
-        char = text[-1]
-        if char in ")]}\"'":
-            return False
-        if char.isalnum() or char == "_":
-            word = re.search(r"\w+$", text)
-            if word is not None and word.group() in {"match", "case"}:
-                raise Unsure("a parenthesis after `match` or `case`: a call, or a soft keyword")
-            return word is not None and keyword.iskeyword(word.group())
-        return True
-
-
-def _continued(line: str) -> bool:
-    """A line ending in a backslash (a continuation, or one inside a string)."""
-    return line.rstrip().endswith("\\")
-
-
-def _multiline_string(node: ast.AST) -> bool:
-    """A string literal or f-string whose text spans several lines."""
-    return (
-        isinstance(node, (ast.Constant, ast.JoinedStr))
-        and (isinstance(node, ast.JoinedStr) or isinstance(node.value, (str, bytes)))
-        and node.lineno != node.end_lineno
-    )
-
-
-def _starts_with(parent: ast.AST, node: ast.expr) -> bool:
-    """``parent``'s own range starts where ``node``'s does: no parenthesis can be between."""
-    return (
-        getattr(parent, "lineno", None) == node.lineno
-        and getattr(parent, "col_offset", None) == node.col_offset
-    )
-
-
-# --- module and class pre-pass ----------------------------------------------------------------------
-
-
-def module_info(tree: ast.Module, path: str, source: _Source) -> ModuleInfo:
-    """``analyze.module_info`` from the `ast` tree."""
-    info = ModuleInfo(module_name(path))
-    for node in _module_statements(tree.body):
-        if isinstance(node, ast.Import):
-            _import(node, info, source)
-        elif isinstance(node, ast.ImportFrom):
-            _import_from(node, info, path, source)
-    for stmt in tree.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            info.functions.add(stmt.name)
-        elif isinstance(stmt, ast.ClassDef):
-            info.classes.add(stmt.name)
-        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
-            _module_assignment(stmt, info, source)
-    for local, (origin, attr) in info.imports.items():
-        if attr and "Session" in local and origin.split(".")[0] not in _LIBRARIES:
-            info.session_aliases.setdefault(local, KIND_UNKNOWN)
-    return info
-
-
-def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Statements at module level and in its blocks, not in functions or classes, in order."""
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        for block in _blocks(stmt):
-            yield from _module_statements(block)
-
-
-def _blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
-    """The statement lists inside ``stmt``, in source order."""
-    for name in ("body", "handlers", "cases", "orelse", "finalbody"):
-        value = getattr(stmt, name, None)
-        if not value:
-            continue
-        if name in {"handlers", "cases"}:
-            for clause in value:
-                yield clause.body
-        else:
-            yield value
-
-
-def _dotted(name: str, stmt: ast.stmt, source: _Source) -> str:
-    """An imported dotted name as LibCST's code gives it: as written, which must be ``name``."""
-    if "." in name and name not in _statement_text(stmt, source):
-        raise Unsure("whitespace inside a dotted name")
-    return name
-
-
-def _statement_text(stmt: ast.stmt, source: _Source) -> str:
-    end = stmt.end_lineno or stmt.lineno
-    return "\n".join(source.lines[stmt.lineno - 1 : end])
-
-
-def _import(node: ast.Import, info: ModuleInfo, source: _Source) -> None:
-    for alias in node.names:
-        dotted = _dotted(alias.name, node, source)
-        top = dotted.split(".")[0]
-        if top in {"fastapi", "starlette"}:
-            info.fastapi = True
-        if top == "flask":
-            info.flask = True
-        if alias.asname is not None:
-            info.imports[alias.asname] = (dotted, "")
-        else:
-            info.imports[top] = (top, "")
-
-
-def _import_from(node: ast.ImportFrom, info: ModuleInfo, path: str, source: _Source) -> None:
-    base = _dotted(node.module, node, source) if node.module is not None else ""
-    if node.level:
-        target = resolve_import(path, node.level, base)
-        base = target.module if target is not None else ""
-    top = base.split(".")[0]
-    if top in {"fastapi", "starlette"}:
-        info.fastapi = True
-    if top in {"flask", "flask_sqlalchemy"}:
-        info.flask = True
-    if len(node.names) == 1 and node.names[0].name == "*":
-        return
-    for alias in node.names:
-        local = alias.asname or alias.name
-        info.imports[local] = (base, alias.name)
-        if alias.name == "db" and top not in {"flask", "flask_sqlalchemy"}:
-            info.db_names.add(local)
-
-
-def _module_assignment(stmt: ast.Assign | ast.AnnAssign, info: ModuleInfo, source: _Source) -> None:
-    """``analyze._module_assignment``: aliases, factories, sessions and ``db`` objects."""
-    if isinstance(stmt, ast.AnnAssign):
-        if stmt.value is None:
-            return
-        targets: list[ast.expr] = [stmt.target]
-    else:
-        targets = stmt.targets
-    value = stmt.value
-    names = [t.id for t in targets if isinstance(t, ast.Name)]
-    made = _factory_kind(value, info) if isinstance(value, ast.Call) else None
-    info.define(names, _alias_kind(value, source), made)
-
-
-def _last(node: ast.expr | None) -> str:
-    """``analyze._last_name``: a subscript has no name; ``None``, ``True`` and ``False`` do."""
-    while isinstance(node, ast.Call):
-        node = node.func
-    if node is None:
-        return ""
-    return _identifier(node) or last_name(node, through_subscript=False)
-
-
-def _identifier(node: ast.expr) -> str:
-    """The identifier of a name, where LibCST has a ``Name`` node: also ``None``, ``True`` and
-    ``False``, which `ast` holds as constants; "" for anything else."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, bool)):
-        return str(node.value)
-    return ""
-
-
-def _elements(node: ast.Subscript) -> list[ast.expr]:
-    """The slice elements LibCST sees: ``X[a, b]`` has two, ``X[(a, b)]`` one (a tuple)."""
-    inner = node.slice
-    if isinstance(inner, ast.Tuple) and inner.elts:
-        first = inner.elts[0]
-        if (first.lineno, first.col_offset) == (inner.lineno, inner.col_offset):
-            return list(inner.elts)
-        raise Unsure("a tuple in parentheses, or parentheses around its first element")
-    return [inner]
-
-
-def _index(node: ast.expr) -> ast.expr | None:
-    """A slice element's value, None for a slice (``a:b``), as LibCST's ``Index``."""
-    return None if isinstance(node, ast.Slice) else node
-
-
-def annotation_type(node: ast.expr | None, source: _Source) -> str:
-    """``analyze.annotation_type`` of the `ast` annotation."""
-    if node is None:
-        return ""
-    if isinstance(node, ast.Subscript):
-        if _last(node.value) in {"Annotated", "Optional"}:
-            first = _index(_elements(node)[0])
-            if first is not None:
-                return annotation_type(first, source)
-        return ""
-    if isinstance(node, ast.BinOp):
-        return annotation_type(node.left, source)
-    return _last(node)
-
-
-def _alias_kind(value: ast.expr | None, source: _Source) -> str | None:
-    """The session kind of ``Annotated[Session, ...]`` (None when it is not one)."""
-    if isinstance(value, ast.Subscript) and _last(value.value) == "Annotated":
-        first = _index(_elements(value)[0])
-        if first is not None:
-            return _type_kind(annotation_type(first, source))
-    return None
-
-
-def _factory_kind(call: ast.Call, info: ModuleInfo) -> tuple[str, str] | None:
-    """``analyze._factory_kind``: ("factory", kind), ("session", kind) or ("db", "")."""
-    name = _last(call.func)
-    if name == "async_sessionmaker":
-        return "factory", "async"
-    if name == "sessionmaker":
-        for argument in call.keywords:
-            if argument.arg == "class_":
-                return "factory", _type_kind(_last(argument.value)) or KIND_UNKNOWN
-        return "factory", "sync"
-    if name in {"scoped_session", "Session", "object_session"}:
-        return "session", "sync"
-    if name in {"async_scoped_session", "AsyncSession"}:
-        return "session", "async"
-    if name == "SQLAlchemy":
-        return "db", ""
-    func = call.func
-    if isinstance(func, ast.Name) and func.id in info.factories:
-        return "session", info.factories[func.id]
-    if (
-        isinstance(func, ast.Name)
-        and "Session" in func.id
-        and info.imports.get(func.id, ("", ""))[1]
-        and info.imports[func.id][0].split(".")[0] not in _LIBRARIES
-    ):
-        return "session", KIND_UNKNOWN
-    return None
-
-
-def _depends_target(node: ast.expr | None) -> str:
-    if isinstance(node, ast.Call) and _last(node.func) in DEPENDS and _arguments(node):
-        return _last(_arguments(node)[0])
-    return ""
-
-
-def _arguments(call: ast.Call) -> list[ast.expr]:
-    """The values of a call's arguments in source order, as LibCST lists them."""
-    values = [*call.args, *(k.value for k in call.keywords)]
-    if call.keywords and call.args and _position(call.keywords[0]) < _position(call.args[-1]):
-        values.sort(key=_position)
-    return [v.value if isinstance(v, ast.Starred) else v for v in values]
-
-
-def _position(node: ast.AST) -> tuple[int, int]:
-    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
-
-
-def _annotated_depends(node: ast.expr | None, source: _Source) -> str:
-    if isinstance(node, ast.Subscript) and _last(node.value) == "Annotated":
-        for element in _elements(node)[1:]:
-            value = _index(element)
-            target = _depends_target(value)
-            if target:
-                return target
-    return ""
-
-
-@dataclass
-class _Param:
-    """One parameter LibCST's ``_all_params`` lists: name, annotation, default."""
-
-    name: str
-    annotation: ast.expr | None
-    default: ast.expr | None
-
-
-def _parameters(arguments: ast.arguments) -> list[_Param]:
-    """Positional-only, plain and keyword-only parameters, then ``*args`` (not ``**kwargs``)."""
-    positional = [*arguments.posonlyargs, *arguments.args]
-    defaults: list[ast.expr | None] = [None] * (len(positional) - len(arguments.defaults))
-    defaults += arguments.defaults
-    found = [_Param(a.arg, a.annotation, d) for a, d in zip(positional, defaults, strict=True)]
-    found += [
-        _Param(a.arg, a.annotation, d)
-        for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
-    ]
-    if arguments.vararg is not None:
-        found.append(_Param(arguments.vararg.arg, arguments.vararg.annotation, None))
-    return found
-
-
-def _param_kind(
-    param: _Param, session_names: frozenset[str], aliases: dict[str, str], source: _Source
-) -> tuple[str | None, str]:
-    """``analyze._param_kind``: (session kind or None, class symbol)."""
-    type_name = annotation_type(param.annotation, source)
-    kind = _type_kind(type_name) or aliases.get(type_name)
-    if kind is not None:
-        return kind, ""
-    dep = _depends_target(param.default) or _annotated_depends(param.annotation, source)
-    if dep and (dep.endswith(("db", "session", "Session")) or param.name in session_names):
-        return DEP_PREFIX + dep, ""
-    if param.name in session_names:
-        return KIND_UNKNOWN, ""
-    return None, type_name if ch.is_camel(type_name) else ""
-
-
-def _statements(body: list[ast.stmt], into_definitions: bool) -> Iterator[ast.stmt]:
-    """Every statement in ``body`` and its blocks; into nested functions and classes or not."""
-    for stmt in body:
-        yield stmt
-        if not into_definitions and isinstance(
-            stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-        ):
-            continue
-        for block in _blocks(stmt):
-            yield from _statements(block, into_definitions)
-
-
-def class_info(
-    node: ast.ClassDef, info: ModuleInfo, session_names: frozenset[str], source: _Source
-) -> ClassInfo:
-    """``analyze.class_info``: session-typed and class-typed instance attributes."""
-    result = ClassInfo(node.name)
-    suite = not source.starts_line(node.body[0])
-    for stmt in node.body:
-        if isinstance(stmt, ast.AnnAssign) and not suite and isinstance(stmt.target, ast.Name):
-            type_name = annotation_type(stmt.annotation, source)
-            kind = _type_kind(type_name)
-            if kind is not None:
-                result.sessions[stmt.target.id] = kind
-            elif ch.is_camel(type_name):
-                result.types[stmt.target.id] = type_name
-        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        params = {
-            p.name: _param_kind(p, session_names, info.session_aliases, source)
-            for p in _parameters(stmt.args)
-        }
-        for inner in _statements(stmt.body, into_definitions=True):
-            if isinstance(inner, ast.Assign):
-                _self_assign(inner, params, result, info)
-    for name in session_names:
-        result.sessions.setdefault(name, KIND_UNKNOWN)
-    return result
-
-
-def _self_assign(
-    assign: ast.Assign,
-    params: dict[str, tuple[str | None, str]],
-    result: ClassInfo,
-    info: ModuleInfo,
-) -> None:
-    """``self.x = <param>`` / ``self.x = Factory()`` / ``self.x = Class(...)``."""
-    for target in assign.targets:
-        if not (
-            isinstance(target, ast.Attribute)
-            and isinstance(target.value, ast.Name)
-            and target.value.id == "self"
-        ):
-            continue
-        name, value = target.attr, assign.value
-        if isinstance(value, ast.Name) and value.id in params:
-            kind, type_name = params[value.id]
-            if kind is not None:
-                result.sessions[name] = kind
-            elif type_name:
-                result.types[name] = type_name
-        elif isinstance(value, ast.Call):
-            made = _factory_kind(value, info)
-            callee = _last(value.func)
-            if made is not None and made[0] == "session":
-                result.sessions[name] = made[1]
-            elif _identifier(value.func) and ch.is_camel(callee):
-                result.types[name] = callee
-
-
-# --- the walk ------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Frame:
-    """A function's locals: which names are sessions, instances of known classes."""
-
-    qual: str
-    is_async: bool
-    sessions: dict[str, str] = field(default_factory=dict)
-    types: dict[str, str] = field(default_factory=dict)
-    locals: set[str] = field(default_factory=set)
-    aliased: set[str] = field(default_factory=set)  # `aliased(...)` locals
-    awaits_session: bool = False
-
-
-def _body_locals(frame: _Frame, body: list[ast.stmt], info: ModuleInfo, source: _Source) -> None:
-    """``analyze._BodyLocals``: assignments, ``with ... as`` and loop targets of one body."""
-    for stmt in _statements(body, into_definitions=False):
-        if isinstance(stmt, ast.Assign):
-            for target in stmt.targets:
-                _bind(frame, target, stmt.value, info)
-        elif isinstance(stmt, ast.AnnAssign):
-            kind = _type_kind(annotation_type(stmt.annotation, source))
-            if kind is not None and isinstance(stmt.target, ast.Name):
-                frame.sessions[stmt.target.id] = kind
-                frame.locals.add(stmt.target.id)
-            else:
-                _bind(frame, stmt.target, stmt.value, info)
-        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            for item in stmt.items:
-                _with_item(frame, item, info)
-        elif isinstance(stmt, (ast.For, ast.AsyncFor)) and isinstance(stmt.target, ast.Name):
-            frame.locals.add(stmt.target.id)
-
-
-def _bind(frame: _Frame, target: ast.expr, value: ast.expr | None, info: ModuleInfo) -> None:
-    if not isinstance(target, ast.Name):
-        return
-    name = target.id
-    frame.locals.add(name)
-    if not isinstance(value, ast.Call):
-        return
-    made = _factory_kind(value, info)
-    callee = _last(value.func)
-    if made is not None and made[0] == "session":
-        frame.sessions[name] = made[1]
-    elif callee == "aliased":
-        frame.aliased.add(name)
-    elif _identifier(value.func) and ch.is_camel(callee):
-        frame.types[name] = callee
-
-
-def _with_item(frame: _Frame, item: ast.withitem, info: ModuleInfo) -> None:
-    target = item.optional_vars
-    if target is None:
-        return
-    _bind(frame, target, item.context_expr, info)
-    value = item.context_expr
-    if isinstance(target, ast.Name) and isinstance(value, ast.Name):
-        if value.id in frame.sessions:
-            frame.sessions[target.id] = frame.sessions[value.id]
-        elif session_like(value.id):
-            frame.sessions[target.id] = KIND_UNKNOWN
-
-
 #: what a name is to the node holding it, where LibCST's scan ignores the name
 _QUIET = "quiet"
+
+
 #: a call's positional argument (LibCST's ``Arg``); keyword arguments are ``keyword=<name>``
 _ARGUMENT = "argument"
-#: ``"__main__"`` as one string literal (``analyze`` asks for a ``SimpleString``)
 
 
 @dataclass
@@ -1152,6 +579,8 @@ class _Walker:
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
 #: nodes holding names as strings where LibCST holds ``Name`` nodes
 _STRING_NAMES = (
     ast.Global,
@@ -1204,6 +633,8 @@ def _numbered(found: list[tuple[tuple[int, int, int, int], AwaitFact, str]]) -> 
 
 #: fields that never hold a node the walk reads: expression contexts and operators
 _LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+
+
 _FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 
 
@@ -1294,38 +725,3 @@ def _is_main_test(test: ast.expr, source: _Source) -> bool:
         and test.comparators[0].value == "__main__"
         and _one_literal(source.text(test.comparators[0]))
     )
-
-
-#: a word with a word character outside ASCII (identifiers among them)
-_NON_ASCII_WORD = re.compile(r"\w*[^\W\x00-\x7f]\w*")
-
-
-def _normalized_identifiers(text: str) -> bool:
-    """Whether ``text`` may hold an identifier `ast` reports in another form than LibCST: Python
-    NFKC-normalizes identifiers (``ﬁle`` is ``file``). Words in strings and comments count too."""
-    return any(
-        word.isidentifier() and not unicodedata.is_normalized("NFKC", word)
-        for word in _NON_ASCII_WORD.findall(text)
-    )
-
-
-def _one_literal(code: str) -> bool:
-    """``code`` is one string literal (LibCST's ``SimpleString``), not an implicit concatenation."""
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
-    except (tokenize.TokenError, SyntaxError):
-        return False
-    kinds = [t.type for t in tokens if t.type not in _LAYOUT_TOKENS]
-    return kinds == [tokenize.STRING]
-
-
-_LAYOUT_TOKENS = frozenset({tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.COMMENT})
-
-
-def _same_code(text: str, node: ast.expr) -> bool:
-    """``text`` is the code of ``node`` (an f-string's inner positions can be off in `ast`)."""
-    try:
-        parsed = ast.parse(text.strip(), mode="eval").body
-    except SyntaxError:
-        return False
-    return ast.dump(parsed) == ast.dump(node)

@@ -42,17 +42,9 @@ from .analyze import (
     untyped_query_reason,
 )
 from .model import KIND_FSA, KIND_UNKNOWN, ChainFact, ModuleFacts
-from .quick import (
-    _STRING_NAMES,
-    FunctionNode,
-    Unsure,
-    _Frame,
-    _last,
-    _Source,
-    _string_names,
-    _Walker,
-    facts_or_reason,
-)
+from .quick import _STRING_NAMES, _string_names, _Walker, facts_or_reason
+from .quick_names import FunctionNode, _Frame, _last
+from .quick_source import Unsure, _Source
 
 #: walk-order keys: (position, 0 for a leave / 1 for an enter, tie-breaker)
 Order = tuple[int, int, int, int, int]
