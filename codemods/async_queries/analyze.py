@@ -8,9 +8,9 @@ same chains with the same verdicts.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
@@ -627,11 +627,42 @@ class _VarVerdict:
 
 def _variable_shape_reason(frame: Frame, cand: _VarCandidate) -> str:
     """Why a query variable cannot be followed at all ("" when it can)."""
-    if sum(1 for c in frame.candidates if c.name == cand.name) > 1:
-        return f"query variable `{cand.name}` is assigned from more than one query"
-    if cand.name in frame.nested_names:
-        return f"query variable `{cand.name}` is used in a nested function"
+    assignments = sum(1 for c in frame.candidates if c.name == cand.name)
+    return variable_shape_reason(cand.name, assignments, cand.name in frame.nested_names)
+
+
+def variable_shape_reason(name: str, assignments: int, nested: bool) -> str:
+    """Why query variable ``name`` cannot be followed at all, given how many queries are assigned
+    to it and whether a nested function uses it ("" when it can)."""
+    if assignments > 1:
+        return f"query variable `{name}` is assigned from more than one query"
+    if nested:
+        return f"query variable `{name}` is used in a nested function"
     return ""
+
+
+def variable_start(
+    chain: ch.Chain, base: ch.Base, shape_reason: str
+) -> tuple[str, str, list[cst.BaseExpression]]:
+    """Why a query variable's first query stays manual ("" when it converts), the reason's id,
+    and the columns it selects (what its later uses inherit)."""
+    try:
+        columns = ch.root_columns(chain)
+        reason, reason_id = "", ""
+    except ch.Unsupported as exc:
+        reason, reason_id = str(exc), exc.reason_id
+        columns = []
+    if shape_reason:
+        reason, reason_id = shape_reason, R.QUERY_VARIABLE
+    if not reason:
+        reason, reason_id = _check(chain, base, ch.USE_STMT_ONLY)[0]
+    return reason, reason_id, columns
+
+
+def settle_never_executed(verdict: _VarVerdict, name: str) -> None:
+    """A query variable no use runs: there is nothing to rewrite it into."""
+    never = f"query variable `{name}` is never executed in this function"
+    verdict.settle(never, R.QUERY_VARIABLE, never, R.QUERY_VARIABLE)
 
 
 def _is_rebuild(assign: cst.CSTNode | None, spec: ch.RootSpec) -> bool:
@@ -748,27 +779,11 @@ class _Scanner(TrackingVisitor):
 
     def session_kind(self, expr: cst.BaseExpression) -> str | None:
         if isinstance(expr, cst.Name):
-            name = expr.value
-            for frame in reversed(self.frames):
-                if name in frame.sessions:
-                    return frame.sessions[name]
-                if name in frame.locals and name not in self.session_names:
-                    return None
-            if name in self.info.sessions:
-                return self.info.sessions[name]
-            if name in self.session_names:
-                return KIND_UNKNOWN
-            return None
+            return name_session_kind(expr.value, self.frames, self.info, self.session_names)
         if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
-            owner, attr = expr.value.value, expr.attr.value
-            if owner in {"self", "cls"} and self.class_stack:
-                cls = self.classes.get(self.class_stack[0])
-                if cls is not None and attr in cls.sessions:
-                    return cls.sessions[attr]
-                return None
-            if attr == "session" and owner in self.info.db_names:
-                return KIND_FSA
-            return None
+            return attribute_session_kind(
+                expr.value.value, expr.attr.value, self.class_stack, self.classes, self.info
+            )
         if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name):
             return self.info.factories.get(expr.func.value)
         return None
@@ -1169,17 +1184,8 @@ class _Scanner(TrackingVisitor):
         key = self.key(cand.outer)
         spec = ch.RootSpec(ch.ROOT_VAR, cand.name)
         root_base = ch.Base(cand.session, cand.fsa_db, aliased=frozenset(frame.aliased))
-        try:
-            root_columns = ch.root_columns(cand.chain)
-            reason, reason_id = "", ""
-        except ch.Unsupported as exc:
-            reason, reason_id = str(exc), exc.reason_id
-            root_columns = []
         shape_reason = _variable_shape_reason(frame, cand)
-        if shape_reason:
-            reason, reason_id = shape_reason, R.QUERY_VARIABLE
-        if not reason:
-            reason, reason_id = _check(cand.chain, root_base, ch.USE_STMT_ONLY)[0]
+        reason, reason_id, root_columns = variable_start(cand.chain, root_base, shape_reason)
         uses: list[_VarUse] = []
         rebuild_steps: list[ch.Step] = []
         if not reason:
@@ -1196,8 +1202,7 @@ class _Scanner(TrackingVisitor):
         if not reason:
             self._variable_sites(uses, base, spec, key, verdict)
         if not any(use.executes for use in uses):
-            never = f"query variable `{cand.name}` is never executed in this function"
-            verdict.settle(never, R.QUERY_VARIABLE, never, R.QUERY_VARIABLE)
+            settle_never_executed(verdict, cand.name)
         self.frames.append(frame)
         start = self.key(cand.chain.root)
         self.chains.append(
@@ -1407,18 +1412,7 @@ class _Scanner(TrackingVisitor):
 
     def _name_target(self, name: str, method: str) -> tuple[str, ...] | None:
         """What ``name.method(...)`` calls: a method of ``self``, of a typed local, or a module's."""
-        if name in {"self", "cls"} and self.class_stack:
-            return ("self", self.class_stack[0], method)
-        for frame in reversed(self.frames):
-            if name in frame.types:
-                return ("typed", frame.types[name], method)
-            if name in frame.locals:
-                return None
-        if name in self.info.imports and not self.info.imports[name][1]:
-            return ("modattr", name, method)
-        if name in self.info.imports or name in self.info.classes:
-            return ("typed", name, method) if ch.is_camel(name) else ("modattr", name, method)
-        return None
+        return name_call_target(name, method, self.frames, self.info, self.class_stack)
 
     def facts(self) -> ModuleFacts:
         """The picklable result of the scan."""
@@ -1439,6 +1433,72 @@ class _Scanner(TrackingVisitor):
 
 #: decorators of libraries that wrap coroutine functions in async wrappers of their own.
 ASYNC_CAPABLE = frozenset({("tenacity", "retry")})
+
+
+class Scope(Protocol):
+    """What a name lookup reads of a function's frame (:class:`Frame`, and the `ast` fast
+    path's): session locals by kind, class-typed locals, every bound local."""
+
+    @property
+    def sessions(self) -> dict[str, str]:
+        """Local name → session kind."""
+
+    @property
+    def types(self) -> dict[str, str]:
+        """Local name → class symbol."""
+
+    @property
+    def locals(self) -> set[str]:
+        """Every name the function binds."""
+
+
+def name_session_kind(
+    name: str, frames: Sequence[Scope], info: ModuleInfo, session_names: frozenset[str]
+) -> str | None:
+    """The session kind of the name ``name`` where ``frames`` (outermost first) stand."""
+    for frame in reversed(frames):
+        if name in frame.sessions:
+            return frame.sessions[name]
+        if name in frame.locals and name not in session_names:
+            return None
+    if name in info.sessions:
+        return info.sessions[name]
+    return KIND_UNKNOWN if name in session_names else None
+
+
+def attribute_session_kind(
+    owner: str,
+    attr: str,
+    class_stack: Sequence[str],
+    classes: Mapping[str, ClassInfo],
+    info: ModuleInfo,
+) -> str | None:
+    """The session kind of ``owner.attr``: a session attribute of ``self``/``cls``, or
+    Flask-SQLAlchemy's ``db.session``."""
+    if owner in {"self", "cls"} and class_stack:
+        cls = classes.get(class_stack[0])
+        return cls.sessions[attr] if cls is not None and attr in cls.sessions else None
+    if attr == "session" and owner in info.db_names:
+        return KIND_FSA
+    return None
+
+
+def name_call_target(
+    name: str, method: str, frames: Sequence[Scope], info: ModuleInfo, class_stack: Sequence[str]
+) -> tuple[str, ...] | None:
+    """What ``name.method(...)`` calls: a method of ``self``, of a typed local, or a module's."""
+    if name in {"self", "cls"} and class_stack:
+        return ("self", class_stack[0], method)
+    for frame in reversed(frames):
+        if name in frame.types:
+            return ("typed", frame.types[name], method)
+        if name in frame.locals:
+            return None
+    if name in info.imports and not info.imports[name][1]:
+        return ("modattr", name, method)
+    if name in info.imports or name in info.classes:
+        return ("typed", name, method) if ch.is_camel(name) else ("modattr", name, method)
+    return None
 
 
 def _async_capable(decorator: cst.BaseExpression, info: ModuleInfo) -> bool:

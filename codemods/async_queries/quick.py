@@ -46,10 +46,12 @@ from .analyze import (
     SAFE_DECORATORS,
     ClassInfo,
     ModuleInfo,
+    attribute_session_kind,
+    name_call_target,
+    name_session_kind,
 )
 from .model import (
     KIND_FSA,
-    KIND_UNKNOWN,
     AwaitFact,
     CallFact,
     ClassFact,
@@ -432,23 +434,11 @@ class _Walker:
     def session_kind(self, expr: ast.expr) -> str | None:
         """``analyze._Scanner.session_kind``."""
         if isinstance(expr, ast.Name):
-            name = expr.id
-            for frame in reversed(self.frames):
-                if name in frame.sessions:
-                    return frame.sessions[name]
-                if name in frame.locals and name not in self.session_names:
-                    return None
-            if name in self.info.sessions:
-                return self.info.sessions[name]
-            return KIND_UNKNOWN if name in self.session_names else None
+            return name_session_kind(expr.id, self.frames, self.info, self.session_names)
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
-            owner, attr = expr.value.id, expr.attr
-            if owner in {"self", "cls"} and self.class_stack:
-                cls = self.classes.get(self.class_stack[0])
-                return cls.sessions[attr] if cls is not None and attr in cls.sessions else None
-            if attr == "session" and owner in self.info.db_names:
-                return KIND_FSA
-            return None
+            return attribute_session_kind(
+                expr.value.id, expr.attr, self.class_stack, self.classes, self.info
+            )
         if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
             return self.info.factories.get(expr.func.id)
         return None
@@ -545,19 +535,7 @@ class _Walker:
 
     def name_target(self, name: str, method: str) -> tuple[str, ...] | None:
         """What ``name.method(...)`` calls: a method of ``self``, of a typed local, or a module's."""
-        if name in {"self", "cls"} and self.class_stack:
-            return ("self", self.class_stack[0], method)
-        for frame in reversed(self.frames):
-            if name in frame.types:
-                return ("typed", frame.types[name], method)
-            if name in frame.locals:
-                return None
-        imports = self.info.imports
-        if name in imports and not imports[name][1]:
-            return ("modattr", name, method)
-        if name in imports or name in self.info.classes:
-            return ("typed", name, method) if ch.is_camel(name) else ("modattr", name, method)
-        return None
+        return name_call_target(name, method, self.frames, self.info, self.class_stack)
 
     # -- the result ----------------------------------------------------------------------------
 

@@ -39,7 +39,10 @@ from .analyze import (
     _unknown_session,
     _VarVerdict,
     session_like,
+    settle_never_executed,
     untyped_query_reason,
+    variable_shape_reason,
+    variable_start,
 )
 from .model import KIND_FSA, KIND_UNKNOWN, ChainFact, ModuleFacts
 from .quick import _STRING_NAMES, _string_names, _Walker, facts_or_reason
@@ -403,20 +406,11 @@ class _ChainWalker(_Walker):
             raise Unsure("a query variable named like a parameter, alias or nested definition")
         spec = ch.RootSpec(ch.ROOT_VAR, cand.name)
         root_base = ch.Base(cand.session, cand.fsa_db, aliased=frozenset(frame.aliased))
-        try:
-            root_columns = ch.root_columns(cand.chain)
-            reason, reason_id = "", ""
-        except ch.Unsupported as exc:
-            reason, reason_id = str(exc), exc.reason_id
-            root_columns = []
-        if sum(1 for c in frame.candidates if c.name == cand.name) > 1:
-            reason = f"query variable `{cand.name}` is assigned from more than one query"
-            reason_id = R.QUERY_VARIABLE
-        elif cand.name in frame.nested_names:
-            reason = f"query variable `{cand.name}` is used in a nested function"
-            reason_id = R.QUERY_VARIABLE
-        if not reason:
-            reason, reason_id = _check(cand.chain, root_base, ch.USE_STMT_ONLY)[0]
+        assignments = sum(1 for c in frame.candidates if c.name == cand.name)
+        shape_reason = variable_shape_reason(
+            cand.name, assignments, cand.name in frame.nested_names
+        )
+        reason, reason_id, root_columns = variable_start(cand.chain, root_base, shape_reason)
         uses: list[_Use] = []
         rebuild: list[ch.Step] = []
         if not reason:
@@ -433,8 +427,7 @@ class _ChainWalker(_Walker):
         if not reason:
             self._variable_sites(uses, base, verdict)
         if not any(use.executes for use in uses):
-            never = f"query variable `{cand.name}` is never executed in this function"
-            verdict.settle(never, R.QUERY_VARIABLE, never, R.QUERY_VARIABLE)
+            settle_never_executed(verdict, cand.name)
         text = self.wrapped_text(cand.outer)
         start = self.source.key(cand.root)
         fact = ChainFact(
