@@ -33,7 +33,6 @@ Options:
 from __future__ import annotations
 
 import ast
-import codecs
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -45,7 +44,7 @@ from backfix.codemod import Codemod, CodemodOptions, Plan, ProjectContext
 from backfix.imports import first_party_packages, project_root
 from backfix.options import option
 from backfix.results import FileFacts
-from backfix.source import SourceFile, declared_encoding
+from backfix.source import SourceFile
 
 from .analyze import needs_plumbing, scan
 from .mappings import ParseFailure
@@ -53,7 +52,7 @@ from .model import FileEdits, ModuleFacts
 from .plan import PlanRequest, converts_plumbing, plan_project
 from .quick_chains import chain_facts
 from .rewrite import rewrite_module
-from .tree_facts import TreeFacts, read_tree_facts, source_tree
+from .tree_facts import TreeFacts, plain_utf8, read_tree_facts, source_tree
 
 MODES = ("auto", "sync", "async")
 #: what makes a file worth a full scan: a query, an async session, a dependency, an engine.
@@ -140,7 +139,7 @@ class AsyncQueries(Codemod[ModuleFacts | TreeFacts, FileEdits]):
         plumbing = converts_plumbing(self.options.mode, self.options.convert_engine)
         if (
             isinstance(tree, ast.Module)
-            and _plain_utf8(source.raw)
+            and plain_utf8(source.raw)
             and not (plumbing and needs_plumbing(source.text))
         ):
             found = chain_facts(source.path, source.text, tree, self.session_names)
@@ -176,10 +175,3 @@ class AsyncQueries(Codemod[ModuleFacts | TreeFacts, FileEdits]):
 
 def _tree_facts(source: SourceFile) -> TreeFacts:
     return read_tree_facts(source.raw, source.path, source_tree(source))
-
-
-def _plain_utf8(raw: bytes) -> bool:
-    """UTF-8 without a byte-order mark: `ast` and LibCST count the same lines and columns."""
-    if raw.startswith(codecs.BOM_UTF8):
-        return False
-    return raw.isascii() or declared_encoding(raw) == "utf-8"

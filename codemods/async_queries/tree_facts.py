@@ -49,13 +49,19 @@ def read_tree_facts(
     return TreeFacts(defines, mappings=found, accesses=tuple(lazy.method_accesses(tree)))
 
 
+def plain_utf8(raw: bytes) -> bool:
+    """UTF-8 with no byte-order mark and no other coding cookie: Python reads the bytes as the
+    decoded text, so `ast` and LibCST count the same lines and columns."""
+    return raw.isascii() or declared_encoding(raw) == "utf-8"
+
+
 def source_tree(source: SourceFile) -> ast.Module | ParseFailure:
     """``ast.parse(source.raw)``, or why it fails; the tree other codemods share where it is that.
 
     ``SourceFile.ast_module`` parses the decoded text: the same tree as the bytes' wherever Python
     decodes them as UTF-8 too (no BOM, no coding cookie).
     """
-    if source.raw.isascii() or declared_encoding(source.raw) == "utf-8":
+    if plain_utf8(source.raw):
         try:
             tree = source.ast_module()
         except SourceError:  # not UTF-8: let `ast` say why
