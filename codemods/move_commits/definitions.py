@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 import libcst as cst
@@ -181,26 +182,60 @@ def _code(statement: cst.SimpleStatementLine | cst.BaseCompoundStatement) -> str
 _SKIP_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "site-packages", "__pycache__"})
 
 
-def importers(root: Path, route_path: str, name: str) -> list[str]:
-    """Other project modules that import ``name`` from the route module (they would break if it
-    moved): files naming both the route module and ``name``."""
-    stem = PurePosixPath(route_path).stem
-    word = re.compile(rf"\b{re.escape(name)}\b")
-    module = re.compile(rf"\b{re.escape(stem)}\b")
-    found: list[str] = []
+class Importers:
+    """Which other project modules import a name from a route module (they would break if it
+    moved): files naming both the route module and the name.
+
+    Every project file is read once per run, when the first question is asked; a project has
+    about as many questions as movable constants and helpers, and reading every file for each
+    was most of the plan's time on large projects.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._texts: list[tuple[str, str]] | None = None
+        self._found: dict[tuple[str, str], list[str]] = {}
+
+    def of(self, route_path: str, name: str) -> list[str]:
+        """The root-relative paths of the other modules that import ``name`` from
+        ``route_path``, in the order the project is walked."""
+        key = (route_path, name)
+        if key not in self._found:
+            self._found[key] = self._search(route_path, name)
+        return self._found[key]
+
+    def _search(self, route_path: str, name: str) -> list[str]:
+        stem = PurePosixPath(route_path).stem
+        word = re.compile(rf"\b{re.escape(name)}\b")
+        module = re.compile(rf"\b{re.escape(stem)}\b")
+        return [
+            rel
+            for rel, text in self._project_texts()
+            # The substring tests are what the word searches need, at a fraction of the cost.
+            if rel != route_path
+            and name in text
+            and stem in text
+            and "import" in text
+            and word.search(text)
+            and module.search(text)
+        ]
+
+    def _project_texts(self) -> list[tuple[str, str]]:
+        if self._texts is None:
+            self._texts = list(_python_texts(self.root))
+        return self._texts
+
+
+def _python_texts(root: Path) -> Iterator[tuple[str, str]]:
+    """Every Python file under ``root`` outside environments and hidden folders, with its text."""
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")]
         for file in files:
             if not file.endswith(".py"):
                 continue
             path = Path(folder, file)
-            rel = path.relative_to(root).as_posix()
-            if rel == route_path:
-                continue
             try:
                 text = path.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
-            if word.search(text) and module.search(text) and "import" in text:
-                found.append(rel)
-    return found
+            yield path.relative_to(root).as_posix(), text

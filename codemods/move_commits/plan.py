@@ -13,7 +13,7 @@ from backfix.source import SourceError, SourceFile
 
 from . import reasons as R
 from .bindings import service_bindings
-from .definitions import importers
+from .definitions import Importers
 from .model import (
     Extraction,
     ImportNeed,
@@ -74,7 +74,7 @@ class Planner:
         ]
         self.typing = TypingContext(project, self.is_package)
         self.route_definitions: dict[str, dict[str, str]] = {}
-        self.importers: dict[tuple[str, str], list[str]] = {}
+        self.importers = Importers(Path(project.root))
 
     def add_route(self, facts: RouteFacts, imports: dict[str, str]) -> None:
         """Register one route file's facts."""
@@ -278,14 +278,12 @@ class Planner:
                     f"`{name}`, defined in {route_path} and read by the moved code, already "
                     f"means something else in {service_path}",
                 )
-            key = (route_path, name)
-            if key not in self.importers:
-                self.importers[key] = importers(Path(self.project.root), route_path, name)
-            if self.importers[key]:
+            importers = self.importers.of(route_path, name)
+            if importers:
                 return Reason(
                     R.DEFINITION_IMPORTED_ELSEWHERE,
                     f"`{name}`, defined in {route_path} and read by the moved code, is imported "
-                    f"from there by {self.importers[key][0]}: move it to a module both can "
+                    f"from there by {importers[0]}: move it to a module both can "
                     "import, then run again",
                 )
         return NO_REASON

@@ -782,3 +782,53 @@ def test_early_exits_that_cannot_move_say_why(tmp_path: Path) -> None:
     # An exit that commits is not an exit the service can report: the writes stay apart.
     assert "commits_in_the_exit" in reasons
     assert "returns early" in reasons["commits_in_the_exit"]
+
+
+STATUS_ROUTE = """
+
+STATUSES = ("open", "closed")
+
+
+@bp.post("/jobs")
+def create_job():
+    job = Job(status=STATUSES[0])
+    db.session.add(job)
+    db.session.commit()
+    return jsonify(id=job.id)
+"""
+
+
+@pytest.mark.parametrize(
+    ("others", "importer"),
+    [
+        ({}, None),
+        ({"app/reports.py": "from app.routes.jobs import STATUSES\n"}, "app/reports.py"),
+        # Both modules' names must appear as words, beside an import.
+        ({"app/reports.py": "from app.routes.jobs_old import STATUSES\n"}, None),
+        ({"app/reports.py": "from app.routes import jobs\nSTATUSES_X = 1\n"}, None),
+        ({"app/reports.py": "STATUSES = jobs = 1\n"}, None),
+        # Environments and hidden folders are not the project.
+        ({"venv/lib/x.py": "from app.routes.jobs import STATUSES\n"}, None),
+        ({".cache/x.py": "from app.routes.jobs import STATUSES\n"}, None),
+        (
+            {
+                "app/b.py": "from app.routes.jobs import STATUSES\n",
+                "app/a/c.py": "from app.routes.jobs import STATUSES\n",
+            },
+            "app/",
+        ),
+    ],
+)
+def test_definition_imported_elsewhere_stays(
+    tmp_path: Path, others: dict[str, str], importer: str | None
+) -> None:
+    """A route-module constant the moved code reads moves with it, unless another module imports
+    it from the route module: then the unit is reported, naming that module."""
+    root = _project(tmp_path, {"app/routes/jobs.py": HEADER + STATUS_ROUTE, **others})
+    [violation] = _run(root).violations
+    if importer is None:
+        assert violation.fixable, violation.reason
+        return
+    assert not violation.fixable
+    assert violation.reason_id == "moved-definition-imported-elsewhere"
+    assert f"is imported from there by {importer}" in violation.reason
