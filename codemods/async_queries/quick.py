@@ -32,6 +32,8 @@ import ast
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from backfix.ast_utils import normalized_identifiers
+
 from . import chains as ch
 from .analyze import (
     _ASYNC_MARKERS,
@@ -72,7 +74,6 @@ from .quick_names import (
 )
 from .quick_source import (
     Unsure,
-    _normalized_identifiers,
     _one_literal,
     _same_code,
     _Source,
@@ -192,7 +193,7 @@ class _Walker:
     def module(self, tree: ast.Module) -> None:
         """Walk the module."""
         self.source.tree = tree
-        if not self.source.ascii and _normalized_identifiers(self.source.source):
+        if not self.source.ascii and normalized_identifiers(self.source.source):
             raise Unsure("an identifier Python normalizes (NFKC), which LibCST keeps as written")
         self.guarded = _main_guarded(tree, self.source)
         for stmt in tree.body:

@@ -12,7 +12,6 @@ import io
 import keyword
 import re
 import tokenize
-import unicodedata
 from collections.abc import Iterator
 
 from .model import Key
@@ -223,19 +222,6 @@ def _statements(body: list[ast.stmt], into_definitions: bool) -> Iterator[ast.st
             continue
         for block in _blocks(stmt):
             yield from _statements(block, into_definitions)
-
-
-#: a word with a word character outside ASCII (identifiers among them)
-_NON_ASCII_WORD = re.compile(r"\w*[^\W\x00-\x7f]\w*")
-
-
-def _normalized_identifiers(text: str) -> bool:
-    """Whether ``text`` may hold an identifier `ast` reports in another form than LibCST: Python
-    NFKC-normalizes identifiers (``ﬁle`` is ``file``). Words in strings and comments count too."""
-    return any(
-        word.isidentifier() and not unicodedata.is_normalized("NFKC", word)
-        for word in _NON_ASCII_WORD.findall(text)
-    )
 
 
 def _one_literal(code: str) -> bool:

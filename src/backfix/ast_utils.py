@@ -7,6 +7,8 @@ asks of the `ast` tree what its analysis asks of the LibCST one.
 from __future__ import annotations
 
 import ast
+import re
+import unicodedata
 
 
 def last_name(node: ast.expr, *, through_subscript: bool = True) -> str:
@@ -25,3 +27,16 @@ def last_name(node: ast.expr, *, through_subscript: bool = True) -> str:
     if isinstance(node, ast.Subscript) and through_subscript:
         return last_name(node.value)
     return ""
+
+
+#: a word with a word character outside ASCII (identifiers among them)
+_NON_ASCII_WORD = re.compile(r"\w*[^\W\x00-\x7f]\w*")
+
+
+def normalized_identifiers(text: str) -> bool:
+    """Whether ``text`` may hold an identifier `ast` reports in another form than LibCST: Python
+    NFKC-normalizes identifiers (``ﬁle`` is ``file``). Words in strings and comments count too."""
+    return any(
+        word.isidentifier() and not unicodedata.is_normalized("NFKC", word)
+        for word in _NON_ASCII_WORD.findall(text)
+    )

@@ -8,14 +8,20 @@ every scope included, which can only make the tool alias more often than strictl
 
 from __future__ import annotations
 
+import ast
+import warnings
 from collections.abc import Mapping
 
 import libcst as cst
 
+from backfix.ast_utils import normalized_identifiers
 from backfix.cst_walk import read_only_visits
 
 #: the prefix an aliased import gets, per module it comes from.
 PREFIXES = {"sqlalchemy": "sa_", "flask": "flask_"}
+
+#: name → how each binding of it came: ``(module, name)`` for a ``from`` import, None otherwise.
+Bindings = dict[str, set[tuple[str, str] | None]]
 
 
 class BindingCollector(cst.CSTVisitor):
@@ -91,7 +97,7 @@ class BindingCollector(cst.CSTVisitor):
             self._bind(item.name.value)
 
 
-def bound_names(module: cst.CSTNode) -> dict[str, set[tuple[str, str] | None]]:
+def bound_names(module: cst.CSTNode) -> Bindings:
     """Name → how it is bound: ``(module, name)`` for a ``from`` import, None for anything else."""
     visitor = BindingCollector()
     with read_only_visits():
@@ -99,13 +105,105 @@ def bound_names(module: cst.CSTNode) -> dict[str, set[tuple[str, str] | None]]:
     return visitor.bound
 
 
-def import_aliases(module: cst.Module, wanted: Mapping[str, str]) -> dict[str, str]:
-    """Imported name → the local name to use for it in ``module``.
+def _bind_targets(target: ast.expr, bound: Bindings) -> None:
+    """:meth:`BindingCollector._targets` over `ast`: names, through tuples, lists and stars."""
+    if isinstance(target, ast.Name):
+        bound.setdefault(target.id, set()).add(None)
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            _bind_targets(element, bound)
+    elif isinstance(target, ast.Starred):
+        _bind_targets(target.value, bound)
+
+
+def _import_bindings(node: ast.Import | ast.ImportFrom, bound: Bindings) -> None:
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            name = alias.asname or alias.name.split(".")[0]
+            bound.setdefault(name, set()).add(None)
+        return
+    for alias in node.names:
+        if alias.name == "*":
+            return
+        origin = None if node.level else (node.module or "", alias.name)
+        bound.setdefault(alias.asname or alias.name, set()).add(origin)
+
+
+def _targets_of(node: ast.AST) -> list[ast.expr]:
+    """The binding targets ``node`` holds, as :class:`BindingCollector` visits them."""
+    kind = type(node)
+    if kind is ast.Assign:
+        return node.targets  # type: ignore[attr-defined,no-any-return]
+    if kind in (
+        ast.AnnAssign,
+        ast.AugAssign,
+        ast.NamedExpr,
+        ast.For,
+        ast.AsyncFor,
+        ast.comprehension,
+    ):
+        return [node.target]  # type: ignore[attr-defined]
+    if kind is ast.withitem and node.optional_vars is not None:  # type: ignore[attr-defined]
+        return [node.optional_vars]  # type: ignore[attr-defined]
+    return []
+
+
+def _named(node: ast.AST) -> list[str]:
+    """Names ``node`` binds by itself: a definition's, a parameter's, a handler's, ``global``'s."""
+    kind = type(node)
+    if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+        return [node.name]  # type: ignore[attr-defined]
+    if kind is ast.arg:
+        return [node.arg]  # type: ignore[attr-defined]
+    if kind is ast.ExceptHandler and node.name:  # type: ignore[attr-defined]
+        return [node.name]  # type: ignore[attr-defined]
+    if kind is ast.Global:
+        return node.names  # type: ignore[attr-defined,no-any-return]
+    return []
+
+
+def ast_bound_names(tree: ast.AST) -> Bindings:
+    """:func:`bound_names` read from Python's `ast` tree of the same code.
+
+    The same rules over the other tree type (``nonlocal`` and match-pattern captures bind nothing
+    there either); only where `ast` reads identifiers as LibCST does (see
+    :func:`module_bound_names`).
+    """
+    bound: Bindings = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            _import_bindings(node, bound)
+            continue
+        for target in _targets_of(node):
+            _bind_targets(target, bound)
+        for name in _named(node):
+            bound.setdefault(name, set()).add(None)
+    return bound
+
+
+def module_bound_names(module: cst.Module, text: str) -> Bindings:
+    """:func:`bound_names` of ``module``, whose code is ``text``, from `ast` where it reads the
+    names alike (no identifier Python normalizes): about a tenth of the cost of a LibCST walk."""
+    if not normalized_identifiers(text):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings of the user's code are not ours
+            try:
+                return ast_bound_names(ast.parse(text))
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                pass  # newer grammar than this interpreter's, or too deep: LibCST reads it
+    return bound_names(module)
+
+
+def import_aliases(
+    module: cst.Module, wanted: Mapping[str, str], text: str | None = None
+) -> dict[str, str]:
+    """Imported name → the local name to use for it in ``module`` (whose code is ``text``, when
+    given: the names are then read the cheap way, :func:`module_bound_names`).
 
     A name the module already imports from the same place keeps that local name (``delete as
     sa_delete`` included); a name the module binds to anything else gets a prefixed alias.
     """
-    bound = bound_names(module)
+    bound = bound_names(module) if text is None else module_bound_names(module, text)
     aliases: dict[str, str] = {}
     for name, source in wanted.items():
         existing = [local for local, how in bound.items() if (source, name) in how]
