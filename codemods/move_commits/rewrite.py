@@ -8,16 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import (
-    FunctionScope,
-    ImportAssignment,
-    MetadataWrapper,
-    ParentNodeProvider,
-    Scope,
-    ScopeProvider,
-)
+from libcst.metadata import FunctionScope, ImportAssignment, Scope
 
+from backfix.cst_scopes import resolve_scopes
 from backfix.cst_utils import dotted, split_blank_lines
+from backfix.cst_walk import Parents, read_only_visits
 from backfix.imports import (
     add_imports,
     format_imports,
@@ -231,9 +226,8 @@ def drop_definitions(module: cst.Module, names: frozenset[str]) -> tuple[cst.Mod
     and those of ``names`` that the rest of the module still reads."""
     if not names:
         return module, set()
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    global_scope = wrapper.resolve(ScopeProvider).get(module)
-    parents = wrapper.resolve(ParentNodeProvider)
+    global_scope = _scopes(module).get(module)
+    parents = Parents(module)
     if global_scope is None:
         return module, set()
     removed: set[int] = set()
@@ -258,6 +252,13 @@ def drop_definitions(module: cst.Module, names: frozenset[str]) -> tuple[cst.Mod
         carried = ()
         body.append(stmt)
     return module.with_changes(body=body), still_read
+
+
+def _scopes(module: cst.Module) -> Mapping[cst.CSTNode, Scope | None]:
+    """What ``ScopeProvider`` resolves for ``module``, from the engine's cheaper resolution (the
+    analysis' own; through the metadata wrapper it was most of a route module's rewrite)."""
+    with read_only_visits():
+        return resolve_scopes(module)
 
 
 def _defines(stmt: cst.BaseStatement) -> str:
@@ -285,8 +286,7 @@ def remove_unused_imports(module: cst.Module, names: frozenset[str]) -> cst.Modu
     """Drop import aliases among ``names`` that nothing reads any more, module-level or local."""
     if not names:
         return module
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    scopes = wrapper.resolve(ScopeProvider)
+    scopes = _scopes(module)
     global_scope = scopes.get(module)
     if global_scope is None:
         return module
