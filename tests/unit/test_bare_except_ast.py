@@ -115,6 +115,10 @@ def compare(path: str, raw: bytes) -> int:
         from_cst = violations(codemod.analyze_cst(SourceFile(path, path, raw)))
     except SourceError:
         return 0  # see test_a_file_libcst_cannot_parse_is_scanned_and_reported_when_fixed
+    except RecursionError:
+        # From Python 3.12 on, C recursion has a fixed cap, which LibCST's code generation reaches
+        # on some deeply nested expressions: the reference cannot read the file at all.
+        return 0
     assert from_ast == from_cst, path
     return len(from_ast)
 
@@ -130,6 +134,8 @@ def python_files(*folders: Path) -> Iterator[Path]:
 @pytest.mark.parametrize("name", sorted(CORNER_CASES))
 def test_corner_cases(name: str) -> None:
     text = CORNER_CASES[name]
+    if "except*" in text and sys.version_info < (3, 11):
+        pytest.skip("`except*` is Python 3.11 syntax: `ast` cannot read it here")
     encoding = "latin-1" if "latin-1" in text else "utf-8"
     assert compare(f"{name}.py", text.encode(encoding)) >= 1
 
@@ -200,7 +206,7 @@ def test_whole_standard_library() -> None:
         found = sum(compare(str(path), path.read_bytes()) for path in python_files(STDLIB))
     finally:
         sys.setrecursionlimit(limit)
-    assert found > 500
+    assert found > 300  # 378 on Python 3.12's library, which has fewer bare `except:` than 3.11's
 
 
 def _compiles(source: str) -> bool:

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tomllib
 from backfix.builtin_codemods.inject_session import InjectSession, closure
 from backfix.builtin_codemods.inject_session import plan as plan_module
 from testkit import write_files, write_webapp_corpus
 
 from backfix.codemod import Plan, ProjectContext
+from backfix.config import tomllib
 from backfix.discovery import Workspace
 from backfix.results import FileFacts
 from backfix.runner import CodemodSpec, RunOptions, run
