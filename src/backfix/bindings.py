@@ -12,13 +12,13 @@ from collections.abc import Mapping
 
 import libcst as cst
 
-from backfix.cst_walk import read_only_visits
+from backfix.cst_walk import WalkVisitor, walk
 
 #: the prefix an aliased import gets, per module it comes from.
 PREFIXES = {"sqlalchemy": "sa_", "flask": "flask_"}
 
 
-class BindingCollector(cst.CSTVisitor):
+class BindingCollector(WalkVisitor):
     """Every name bound anywhere, with the ``(module, name)`` it was imported as (or None)."""
 
     def __init__(self) -> None:
@@ -94,8 +94,7 @@ class BindingCollector(cst.CSTVisitor):
 def bound_names(module: cst.CSTNode) -> dict[str, set[tuple[str, str] | None]]:
     """Name → how it is bound: ``(module, name)`` for a ``from`` import, None for anything else."""
     visitor = BindingCollector()
-    with read_only_visits():
-        module.visit(visitor)
+    walk(module, visitor)
     return visitor.bound
 
 

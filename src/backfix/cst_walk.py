@@ -113,22 +113,45 @@ def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
     return found
 
 
+def _inner_children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The node's immediate children that are not tokens (:func:`is_token`), in lexical order."""
+    if not trusted():
+        return [child for child in node.children if not is_token(type(child))]
+    found: list[cst.CSTNode] = []
+    plan = _PLANS.get(type(node))
+    for name, check in _plan(node) if plan is None else plan:
+        value = getattr(node, name)
+        if value is None or value is _ABSENT:
+            continue
+        if type(value) is tuple or type(value) is list:
+            found.extend(item for item in value if not (check and is_token(type(item))))
+        elif not (check and is_token(type(value))):
+            found.append(value)
+    return found
+
+
 class Parents(Mapping[cst.CSTNode, cst.CSTNode]):
     """Every node's parent in one tree, tokens included, as ``ParentNodeProvider`` resolves it (the
     root has none): ``parents[node]``, ``parents.get(node)``. Built by one walk over
-    :func:`children` and looked up by identity, without the metadata wrapper's batched visit."""
+    :func:`children` and looked up by identity, without the metadata wrapper's batched visit.
+
+    With ``tokens=False`` only the nodes that are not tokens (:func:`is_token`) are in the table,
+    each with the same parent; tokens hold nothing but tokens, so it is a third as big, for a scan
+    that never asks about a token.
+    """
 
     __slots__ = ("_nodes", "_parents", "root")
 
-    def __init__(self, root: cst.CSTNode) -> None:
+    def __init__(self, root: cst.CSTNode, *, tokens: bool = True) -> None:
         self.root = root  # keeps the nodes, and so their ids, alive
         # by id(): a CSTNode's own __hash__ is a Python call
         self._parents: dict[int, cst.CSTNode] = {}
         self._nodes: list[cst.CSTNode] = []
+        step = children if tokens else _inner_children
         stack = [root]
         while stack:
             node = stack.pop()
-            for child in children(node):
+            for child in step(node):
                 self._parents[id(child)] = node
                 self._nodes.append(child)
                 stack.append(child)

@@ -135,6 +135,18 @@ def test_parents_are_libcsts_parents(modules: list[cst.Module]) -> None:
         assert {id(node) for node in got} == {id(node) for node in expected}
 
 
+def test_parents_without_tokens_are_libcsts_parents_of_the_other_nodes(
+    modules: list[cst.Module],
+) -> None:
+    for module in modules:
+        expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ParentNodeProvider)
+        inner = {id(n): p for n, p in expected.items() if not is_token(type(n))}
+        got = Parents(module, tokens=False)
+        assert len(got) == len(inner) <= len(expected)
+        assert all(got[node] is inner[id(node)] for node in got)
+        assert module not in got and got.get(module) is None
+
+
 def _describe(scope: Scope | None) -> tuple[object, ...]:
     if scope is None:
         return ()
@@ -396,6 +408,9 @@ def test_walks_fall_back_to_libcsts_own_when_its_internals_change() -> None:
             for node in _nodes(module):
                 assert children(node) == list(node.children)
             assert _same_walk(module)
+            inner = [node for node in Parents(module) if not is_token(type(node))]
+            assert list(Parents(module, tokens=False)) != []
+            assert {id(n) for n in Parents(module, tokens=False)} == {id(n) for n in inner}
             with read_only_visits():
                 assert cst.CSTNode.visit is library_visit
         finally:
