@@ -212,6 +212,57 @@ def test_read_only_visits_resolve_the_same_metadata() -> None:
         assert got == expected
 
 
+class _AttributeCalls(cst.CSTVisitor):
+    """Every callback a visitor with attribute hooks gets, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, int, str]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.calls.append(("visit", id(node), ""))
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.calls.append(("leave", id(original_node), ""))
+        super().on_leave(original_node)
+
+    def visit_Call_func(self, node: cst.Call) -> None:
+        self.calls.append(("visit_func", id(node), ""))
+
+    def leave_Call_args(self, node: cst.Call) -> None:
+        self.calls.append(("leave_args", id(node), ""))
+
+
+class _EveryAttribute(cst.CSTVisitor):
+    """A visitor that handles attribute visits itself: it gets every one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, int, str]] = []
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.calls.append(("visit", id(node), attribute))
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        self.calls.append(("leave", id(original_node), attribute))
+
+
+@pytest.mark.parametrize("visitor_type", [_AttributeCalls, _EveryAttribute])
+def test_read_only_visits_make_the_attribute_calls_that_do_something(
+    visitor_type: type[_AttributeCalls | _EveryAttribute],
+) -> None:
+    # (f-strings aside: a read-only visit announces an empty ``format_spec`` that LibCST skips)
+    code = "".join(line for line in EVERY_SHAPE.splitlines(True) if 'f"' not in line)
+    module = cst.parse_module(code)
+    expected, got = visitor_type(), visitor_type()
+    module.visit(expected)
+    with read_only_visits():
+        module.visit(got)
+    assert got.calls == expected.calls
+    assert any(kind not in {"visit", "leave"} or name for kind, _, name in got.calls)
+
+
 def test_read_only_visits_leave_transformers_alone() -> None:
     class Rename(cst.CSTTransformer):
         def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
