@@ -14,7 +14,7 @@ import libcst as cst
 import pytest
 from backfix.builtin_codemods.inject_session.analyze import analyze_module
 from backfix.builtin_codemods.inject_session.quick import may_hold_singleton
-from testkit import repository_sources, write_webapp_corpus
+from testkit import repository_sources, webapp_sources
 
 SERVICE = "class S:\n    def run(self):\n        return self.db.query(1)\n\n"
 EDGES = {
@@ -62,10 +62,6 @@ def test_repository_sources() -> None:
 
 @pytest.mark.parametrize(("seed", "resources"), [(0, 8), (7, 12)])
 def test_generated_corpus(tmp_path: Path, seed: int, resources: int) -> None:
-    write_webapp_corpus(tmp_path, seed=seed, resources=resources)
-    sources = {
-        str(p.relative_to(tmp_path)): p.read_text(encoding="utf-8")
-        for p in sorted(tmp_path.rglob("*.py"))
-    }
+    sources = webapp_sources(tmp_path, seed, resources)
     missed, ruled_out = _misses(sources)
     assert missed == [] and ruled_out > 0

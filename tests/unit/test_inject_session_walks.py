@@ -12,7 +12,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 from backfix.builtin_codemods.inject_session import analyze
-from testkit import repository_sources, write_webapp_corpus
+from testkit import repository_sources, webapp_sources
 
 from backfix import bindings
 from backfix.cst_walk import Parents
@@ -90,9 +90,5 @@ def test_repository_sources_find_the_same(monkeypatch: pytest.MonkeyPatch) -> No
 def test_generated_corpus_finds_the_same(
     tmp_path: Path, seed: int, resources: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write_webapp_corpus(tmp_path, seed=seed, resources=resources)
-    sources = {
-        str(p.relative_to(tmp_path)): p.read_text(encoding="utf-8")
-        for p in sorted(tmp_path.rglob("*.py"))
-    }
+    sources = webapp_sources(tmp_path, seed, resources)
     assert _differences(sources, monkeypatch) == []
