@@ -230,6 +230,15 @@ def write_webapp_corpus(target: Path, seed: int, resources: int) -> None:
     module.write_corpus(target, seed=seed, resources=resources)
 
 
+def webapp_sources(target: Path, seed: int, resources: int) -> dict[str, str]:
+    """Every file of a generated web-app corpus (:func:`write_webapp_corpus`), by relative path."""
+    write_webapp_corpus(target, seed=seed, resources=resources)
+    return {
+        str(p.relative_to(target)): p.read_text(encoding="utf-8")
+        for p in sorted(target.rglob("*.py"))
+    }
+
+
 def repository_sources() -> dict[str, str]:
     """Every snapshot input and e2e application file, by path relative to the repository: the
     sample code that equivalence tests of a codemod's fast paths read."""

@@ -43,6 +43,7 @@ from backfix.source import SourceFile
 from .analyze import analyze_module
 from .model import FileData, FileEdits
 from .plan import plan_project
+from .quick import may_hold_singleton
 from .rewrite import rewrite_module
 
 
@@ -77,7 +78,18 @@ class InjectSession(Codemod[FileData, FileEdits]):
     )
 
     def analyze(self, source: SourceFile) -> FileFacts[FileData]:
-        """Services, singletons, imports and uses of module-level names in one file."""
+        """Services, singletons, imports and uses of module-level names in one file.
+
+        A file that holds no singleton gets no facts here (the ``ast`` pre-check spares it the
+        LibCST analysis); the plan analyses it in full if its verdicts may depend on it.
+        """
+        tree = source.ast_module()
+        if tree is not None and not may_hold_singleton(tree):
+            return FileFacts(source.path)
+        return self.analyze_for_plan(source)
+
+    def analyze_for_plan(self, source: SourceFile) -> FileFacts[FileData]:
+        """The full facts of a file, for the plan (it reads files without a singleton too)."""
         return FileFacts(source.path, (), analyze_module(source.module))
 
     def plan(

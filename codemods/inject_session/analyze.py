@@ -78,7 +78,7 @@ def _self_attr(node: cst.BaseExpression, self_name: str) -> str:
     return ""
 
 
-class _MethodScan(cst.CSTVisitor):
+class _MethodScan(WalkVisitor):
     """What one method does with ``self``: session calls, assignments, stored state."""
 
     def __init__(self, self_name: str, params: frozenset[str] = frozenset()) -> None:
@@ -177,7 +177,7 @@ class _ClassScan:
         if name == "__init__":
             self.init = stmt
         scan = _MethodScan(_first_param(stmt), _params(stmt) if name != "__init__" else frozenset())
-        stmt.visit(scan)
+        walk(stmt, scan)
         for attr, method in scan.session_calls.items():
             self.calls.setdefault(attr, method)
         for attr, only_none in scan.assigned.items():
@@ -321,7 +321,7 @@ class _Analysis:
         # The engine's cheap equivalents of the metadata wrapper's parent, position and scope
         # providers: the wrapper's batched visits were most of this analysis.
         self.module = module
-        self.parents = Parents(module)
+        self.parents = Parents(module, tokens=False)
         self.positions = CodeRanges(module)
         scopes = resolve_scopes(module)
         self.scope = next(s for s in scopes.values() if isinstance(s, GlobalScope))

@@ -512,13 +512,19 @@ def _index(facts: Sequence[FileFacts], project: ProjectContext) -> tuple[Index, 
     """
     files = project.files()
     scanned = {f.path: f for f in facts if isinstance(f.data, FileData)}
+    # A scanned file the scan's pre-check left without facts holds no singleton: the closure
+    # decides whether the plan reads it, like any project file, unless it is no project file
+    # (a folder git ignores, named with --path); then it is read as the scan would have.
+    listed = set(files)
+    unlisted = [f.path for f in facts if f.path not in scanned and f.path not in listed]
+    scanned.update(project.facts_for_all(unlisted))
     wanted = relevant_files(project, files, scanned)
     analysed = project.facts_for_all(wanted)
     index = Index(keep_order(files, analysed, scanned), project)
     asked = set(wanted)
     unanalysed = [path for path in files if path in asked and path not in analysed]
-    for fact in facts:
-        if isinstance(fact.data, FileData):
+    for fact in (scanned.get(f.path) for f in facts):
+        if fact is not None and isinstance(fact.data, FileData):
             index.data.setdefault(fact.path, fact.data)
     return index, unanalysed
 

@@ -16,6 +16,7 @@ from libcst.metadata import (
 from backfix import cst_metadata
 from backfix.cst_positions import positions
 from backfix.cst_utils import dotted, last_name
+from backfix.cst_walk import WalkVisitor
 
 from .dependency import is_plain
 from .model import (
@@ -313,7 +314,7 @@ class _Scope:
     kept: dict[str, bool] = field(default_factory=dict)
 
 
-class Analyzer(cst.CSTVisitor):
+class Analyzer(WalkVisitor):
     """Collects a file's :class:`FileData`."""
 
     METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider, ExpressionContextProvider)
@@ -746,6 +747,7 @@ class _SessionAttributes(cst.CSTVisitor):
 def analyze_module(module: cst.Module) -> FileData:
     """The :class:`FileData` of one parsed module."""
     analyzer = Analyzer(module)
-    # The analyzer only reads: the engine's cheap metadata and walk give it what the wrapper would.
-    cst_metadata.visit(module, analyzer)
+    # The analyzer only reads, and never a token: the engine's cheap metadata and walk give it
+    # what the wrapper would.
+    cst_metadata.visit(module, analyzer, tokens=False)
     return analyzer.result()

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import libcst as cst
 
 from backfix.ast_utils import normalized_identifiers
-from backfix.cst_walk import read_only_visits
+from backfix.cst_walk import WalkVisitor, walk
 
 #: the prefix an aliased import gets, per module it comes from.
 PREFIXES = {"sqlalchemy": "sa_", "flask": "flask_"}
@@ -24,7 +24,7 @@ PREFIXES = {"sqlalchemy": "sa_", "flask": "flask_"}
 Bindings = dict[str, set[tuple[str, str] | None]]
 
 
-class BindingCollector(cst.CSTVisitor):
+class BindingCollector(WalkVisitor):
     """Every name bound anywhere, with the ``(module, name)`` it was imported as (or None)."""
 
     def __init__(self) -> None:
@@ -100,8 +100,7 @@ class BindingCollector(cst.CSTVisitor):
 def bound_names(module: cst.CSTNode) -> Bindings:
     """Name → how it is bound: ``(module, name)`` for a ``from`` import, None for anything else."""
     visitor = BindingCollector()
-    with read_only_visits():
-        module.visit(visitor)
+    walk(module, visitor)
     return visitor.bound
 
 

@@ -68,6 +68,10 @@ def _field_callback_names(visitor: type[cst.CSTVisitor]) -> dict[str, dict[tuple
 class _CachedCallbacks(cst.CSTVisitor):
     """``CSTVisitor``'s dispatch, with each callback looked up once per visitor and node type."""
 
+    #: its attribute visits call only ``visit_<Node>_<field>``/``leave_<Node>_<field>`` methods
+    #: (``cst_walk``'s read-only visit skips them for node types it has none for)
+    ATTRIBUTE_HOOKS_BY_NAME = True
+
     _visits: dict[type[cst.CSTNode], _Callback | None]
     _leaves: dict[type[cst.CSTNode], _Callback | None]
     #: per node type, its ``visit_<Type>_<field>``/``leave_<Type>_<field>`` callbacks by

@@ -28,7 +28,7 @@ from libcst.metadata.base_provider import ProviderT
 
 from backfix.cst_positions import CodeRanges
 from backfix.cst_scopes import resolve_contexts, resolve_scopes
-from backfix.cst_walk import Parents, read_only_visits
+from backfix.cst_walk import Parents, read_only_visits, walk
 
 #: what a visitor's ``get_metadata`` reads for one provider: ``table[node]``, ``table.get(node, d)``.
 Table = Mapping[cst.CSTNode, Any]
@@ -43,21 +43,35 @@ CHEAP: dict[type[Any], Callable[[cst.Module], Any]] = {
 }
 
 
-def visit(module: cst.Module, visitor: cst.CSTVisitor) -> None:
+def visit(module: cst.Module, visitor: cst.CSTVisitor, *, tokens: bool = True) -> None:
     """``MetadataWrapper(module, unsafe_skip_copy=True).visit(visitor)`` for a visitor that only
     reads (a ``CSTVisitor``): its metadata from the engine's equivalents when it depends on no
-    other provider."""
+    other provider.
+
+    With ``tokens=False``, for a visitor that never looks at a token (whitespace, comments,
+    operators, punctuation): it is walked with :func:`backfix.cst_walk.walk`, which refuses a
+    visitor with a hook for a token or an attribute, and its parent table holds no token.
+    """
     wanted = visitor.get_inherited_dependencies()
     if not all(provider in CHEAP for provider in wanted):
         MetadataWrapper(module, unsafe_skip_copy=True).visit(visitor)
         return
     with read_only_visits():
-        tables: dict[ProviderT, Table] = {p: CHEAP[p](module) for p in wanted}
+        tables: dict[ProviderT, Table] = {p: _table(p, module, tokens) for p in wanted}
         visitor.metadata = tables
         try:
-            module.visit(visitor)
+            if tokens:
+                module.visit(visitor)
+            else:
+                walk(module, visitor)
         finally:
             visitor.metadata = {}
+
+
+def _table(provider: ProviderT, module: cst.Module, tokens: bool) -> Table:
+    if provider is ParentNodeProvider and not tokens:
+        return Parents(module, tokens=False)
+    return CHEAP[provider](module)  # type: ignore[no-any-return]
 
 
 def transform(module: cst.Module, transformer: cst.CSTTransformer) -> cst.Module:

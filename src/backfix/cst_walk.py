@@ -113,22 +113,45 @@ def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
     return found
 
 
+def _inner_children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The node's immediate children that are not tokens (:func:`is_token`), in lexical order."""
+    if not trusted():
+        return [child for child in node.children if not is_token(type(child))]
+    found: list[cst.CSTNode] = []
+    plan = _PLANS.get(type(node))
+    for name, check in _plan(node) if plan is None else plan:
+        value = getattr(node, name)
+        if value is None or value is _ABSENT:
+            continue
+        if type(value) is tuple or type(value) is list:
+            found.extend(item for item in value if not (check and is_token(type(item))))
+        elif not (check and is_token(type(value))):
+            found.append(value)
+    return found
+
+
 class Parents(Mapping[cst.CSTNode, cst.CSTNode]):
     """Every node's parent in one tree, tokens included, as ``ParentNodeProvider`` resolves it (the
     root has none): ``parents[node]``, ``parents.get(node)``. Built by one walk over
-    :func:`children` and looked up by identity, without the metadata wrapper's batched visit."""
+    :func:`children` and looked up by identity, without the metadata wrapper's batched visit.
+
+    With ``tokens=False`` only the nodes that are not tokens (:func:`is_token`) are in the table,
+    each with the same parent; tokens hold nothing but tokens, so it is a third as big, for a scan
+    that never asks about a token.
+    """
 
     __slots__ = ("_nodes", "_parents", "root")
 
-    def __init__(self, root: cst.CSTNode) -> None:
+    def __init__(self, root: cst.CSTNode, *, tokens: bool = True) -> None:
         self.root = root  # keeps the nodes, and so their ids, alive
         # by id(): a CSTNode's own __hash__ is a Python call
         self._parents: dict[int, cst.CSTNode] = {}
         self._nodes: list[cst.CSTNode] = []
+        step = children if tokens else _inner_children
         stack = [root]
         while stack:
             node = stack.pop()
-            for child in children(node):
+            for child in step(node):
                 self._parents[id(child)] = node
                 self._nodes.append(child)
                 stack.append(child)
@@ -168,22 +191,64 @@ _library_visit = cst.CSTNode.visit
 
 def _read_only_visit(self: cst.CSTNode, visitor: Any) -> Any:
     """``CSTNode.visit`` for a read-only visitor: the same callbacks in the same order, without
-    building a copy of every node (LibCST's own visit rebuilds each node it leaves)."""
+    building a copy of every node (LibCST's own visit rebuilds each node it leaves).
+
+    The attribute callbacks (``visit_<Node>_<field>``) are left out for the node types the visitor
+    has none for: LibCST would only call its do-nothing defaults there.
+    """
     if not isinstance(visitor, cst.CSTVisitor):
         return _library_visit(self, visitor)
     if visitor.on_visit(self):
-        fields = _FIELDS.get(type(self))
-        for name in _fields(self) if fields is None else fields:
-            value = getattr(self, name)
-            visitor.on_visit_attribute(self, name)
-            if type(value) is tuple or type(value) is list:
-                for item in value:
-                    item.visit(visitor)
-            elif value is not None and value is not _ABSENT:
-                value.visit(visitor)
-            visitor.on_leave_attribute(self, name)
+        kind = type(self)
+        fields = _FIELDS.get(kind)
+        hooked = _attribute_hooks(type(visitor))
+        if hooked is None or kind.__name__ in hooked:
+            for name in _fields(self) if fields is None else fields:
+                value = getattr(self, name)
+                visitor.on_visit_attribute(self, name)
+                if type(value) is tuple or type(value) is list:
+                    for item in value:
+                        item.visit(visitor)
+                elif value is not None and value is not _ABSENT:
+                    value.visit(visitor)
+                visitor.on_leave_attribute(self, name)
+        else:
+            for name in _fields(self) if fields is None else fields:
+                value = getattr(self, name)
+                if type(value) is tuple or type(value) is list:
+                    for item in value:
+                        item.visit(visitor)
+                elif value is not None and value is not _ABSENT:
+                    value.visit(visitor)
     visitor.on_leave(self)
     return self
+
+
+#: per visitor class, the node types (by name) it has attribute callbacks for; None: any may have.
+_ATTRIBUTE_HOOKS: dict[type, frozenset[str] | None] = {}
+
+
+def _attribute_hooks(visitor_type: type) -> frozenset[str] | None:
+    """The names of the node types a visitor class has ``visit_<Node>_<field>`` or
+    ``leave_<Node>_<field>`` callbacks for (LibCST's do-nothing defaults aside); None when it
+    handles attribute visits itself (its own ``on_visit_attribute``), which may do anything, unless
+    it declares ``ATTRIBUTE_HOOKS_BY_NAME`` (it only calls those callbacks, as LibCST's does)."""
+    if visitor_type in _ATTRIBUTE_HOOKS:
+        return _ATTRIBUTE_HOOKS[visitor_type]
+    found: frozenset[str] | None = None
+    if getattr(visitor_type, "ATTRIBUTE_HOOKS_BY_NAME", False) or all(
+        getattr(visitor_type, name) is getattr(cst.CSTVisitor, name)
+        for name in ("on_visit_attribute", "on_leave_attribute")
+    ):
+        found = frozenset(
+            name.split("_")[1]
+            for name in dir(visitor_type)
+            if name.count("_") >= 2
+            and name.startswith(("visit_", "leave_"))
+            and not getattr(getattr(visitor_type, name), "_is_no_op", False)
+        )
+    _ATTRIBUTE_HOOKS[visitor_type] = found
+    return found
 
 
 @contextmanager

@@ -135,6 +135,18 @@ def test_parents_are_libcsts_parents(modules: list[cst.Module]) -> None:
         assert {id(node) for node in got} == {id(node) for node in expected}
 
 
+def test_parents_without_tokens_are_libcsts_parents_of_the_other_nodes(
+    modules: list[cst.Module],
+) -> None:
+    for module in modules:
+        expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ParentNodeProvider)
+        inner = {id(n): p for n, p in expected.items() if not is_token(type(n))}
+        got = Parents(module, tokens=False)
+        assert len(got) == len(inner) <= len(expected)
+        assert all(got[node] is inner[id(node)] for node in got)
+        assert module not in got and got.get(module) is None
+
+
 def _describe(scope: Scope | None) -> tuple[object, ...]:
     if scope is None:
         return ()
@@ -198,6 +210,57 @@ def test_read_only_visits_resolve_the_same_metadata() -> None:
         with read_only_visits():
             got = _metadata(module)
         assert got == expected
+
+
+class _AttributeCalls(cst.CSTVisitor):
+    """Every callback a visitor with attribute hooks gets, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, int, str]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.calls.append(("visit", id(node), ""))
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.calls.append(("leave", id(original_node), ""))
+        super().on_leave(original_node)
+
+    def visit_Call_func(self, node: cst.Call) -> None:
+        self.calls.append(("visit_func", id(node), ""))
+
+    def leave_Call_args(self, node: cst.Call) -> None:
+        self.calls.append(("leave_args", id(node), ""))
+
+
+class _EveryAttribute(cst.CSTVisitor):
+    """A visitor that handles attribute visits itself: it gets every one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, int, str]] = []
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.calls.append(("visit", id(node), attribute))
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        self.calls.append(("leave", id(original_node), attribute))
+
+
+@pytest.mark.parametrize("visitor_type", [_AttributeCalls, _EveryAttribute])
+def test_read_only_visits_make_the_attribute_calls_that_do_something(
+    visitor_type: type[_AttributeCalls | _EveryAttribute],
+) -> None:
+    # (f-strings aside: a read-only visit announces an empty ``format_spec`` that LibCST skips)
+    code = "".join(line for line in EVERY_SHAPE.splitlines(True) if 'f"' not in line)
+    module = cst.parse_module(code)
+    expected, got = visitor_type(), visitor_type()
+    module.visit(expected)
+    with read_only_visits():
+        module.visit(got)
+    assert got.calls == expected.calls
+    assert any(kind not in {"visit", "leave"} or name for kind, _, name in got.calls)
 
 
 def test_read_only_visits_leave_transformers_alone() -> None:
@@ -396,6 +459,9 @@ def test_walks_fall_back_to_libcsts_own_when_its_internals_change() -> None:
             for node in _nodes(module):
                 assert children(node) == list(node.children)
             assert _same_walk(module)
+            inner = [node for node in Parents(module) if not is_token(type(node))]
+            assert list(Parents(module, tokens=False)) != []
+            assert {id(n) for n in Parents(module, tokens=False)} == {id(n) for n in inner}
             with read_only_visits():
                 assert cst.CSTNode.visit is library_visit
         finally:

@@ -1,5 +1,7 @@
-"""inject-session's plan analyses only the files that can change it (closure.py): the plan, the
-errors and the verdicts are those of a plan that analyses every project file."""
+"""inject-session's plan analyses only the files that can change it (closure.py), and its scan
+only the files that may hold a singleton (quick.py): the plan, the errors and the verdicts are
+those of a scan that analyses every file its prefilter lets through and a plan that analyses every
+project file."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from backfix.builtin_codemods.inject_session import InjectSession, closure
 from backfix.builtin_codemods.inject_session import plan as plan_module
 from testkit import write_files, write_webapp_corpus
 
+from backfix.builtin_codemods import inject_session
 from backfix.codemod import Plan, ProjectContext
 from backfix.config import tomllib
 from backfix.discovery import Workspace
@@ -50,6 +53,7 @@ def _run(
     every_file: bool,
     cache: bool = False,
 ) -> _Outcome:
+    """A run; ``every_file``: without the scan's pre-check, the plan analysing every file."""
     outcome = _Outcome()
     original_plan = InjectSession.plan
     closure_files = closure.relevant_files
@@ -72,6 +76,8 @@ def _run(
     with monkeypatch.context() as patch:
         patch.setattr(InjectSession, "plan", record)
         patch.setattr(plan_module, "relevant_files", files_to_analyse)
+        if every_file:
+            patch.setattr(inject_session, "may_hold_singleton", lambda tree: True)
         spec = CodemodSpec(InjectSession, "inject-session")
         options = RunOptions(specs=[spec], paths=paths, jobs=1, cache=cache)
         result = run(Workspace(root=root, repo=None), options)
@@ -177,6 +183,9 @@ def test_a_generated_web_app_plans_the_same(
     outcome = _compare(tmp_path, [tmp_path / "webapp" / "reports"], monkeypatch)
     assert outcome.plans[0].violations
     assert len(outcome.asked[0]) < outcome.files  # the closure left files out
+    # the whole project scanned: services without a singleton get no facts from the scan
+    outcome = _compare(tmp_path, [tmp_path], monkeypatch)
+    assert outcome.plans[0].violations
 
 
 # -- one project per rule of the closure --------------------------------------------------------
@@ -330,6 +339,32 @@ EDGE_CASES: dict[str, dict[str, str]] = {
         ),
         "app/db.py": DB,
     },
+    "scanned_service_without_a_singleton_uses_it": {
+        "app/services/export.py": EXPORT,
+        "app/services/nightly.py": (
+            "from app.services.export import export_service\n\n\nclass Nightly:\n"
+            "    def run(self):\n        self.db.commit()\n        return export_service.run()\n"
+        ),
+        "app/api/routes.py": _route(
+            "from app.db import get_db\nfrom app.services.export import export_service",
+            "export_service.run()",
+            "db: Session = Depends(get_db)",
+        ),
+        "app/db.py": DB,
+    },
+    "scanned_file_outside_the_project_files": {
+        "app/services/export.py": EXPORT,
+        "app/services/build/legacy.py": (
+            "from app.services.export import export_service\n\n\nclass Legacy:\n"
+            "    def run(self):\n        self.db.commit()\n        return export_service.run()\n"
+        ),
+        "app/api/routes.py": _route(
+            "from app.db import get_db\nfrom app.services.export import export_service",
+            "export_service.run()",
+            "db: Session = Depends(get_db)",
+        ),
+        "app/db.py": DB,
+    },
     "flask_user": {
         "app/services/export.py": EXPORT,
         "app/views.py": (
@@ -366,6 +401,8 @@ EXPECTED = {
     "unparseable_files": "singleton-used-as-value",
     "shadowed_module": "",
     "class_used_under_another_name": "class-instantiated-elsewhere",
+    "scanned_service_without_a_singleton_uses_it": "call-outside-route",
+    "scanned_file_outside_the_project_files": "call-outside-route",
     "flask_user": "flask-app",
     "names_python_normalises": "",
 }
