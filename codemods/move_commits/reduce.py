@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 
 from backfix.ast_utils import last_name
-from backfix.cst_reduce import FunctionNode, reduce_source
+from backfix.cst_reduce import FunctionNode, reduce_source_tree
 
 #: set False to analyse whole modules (the equivalence test compares both).
 REDUCE = True
@@ -119,8 +119,14 @@ def kept_functions(tree: ast.Module) -> set[int]:
 
 def reduced_source(raw: bytes, tree: ast.Module | None) -> bytes | None:
     """``raw`` with the bodies the analysis does not read left out; None to analyse it whole."""
+    reduced = reduced_source_tree(raw, tree)
+    return None if reduced is None else reduced[0]
+
+
+def reduced_source_tree(raw: bytes, tree: ast.Module | None) -> tuple[bytes, ast.Module] | None:
+    """:func:`reduced_source` and its `ast` tree."""
     if not REDUCE or tree is None:
         return None
     kept = kept_functions(tree)
-    reduced = reduce_source(raw, tree, lambda function: id(function) in kept)
-    return None if reduced is raw else reduced
+    reduced = reduce_source_tree(raw, tree, lambda function: id(function) in kept)
+    return None if reduced is None or reduced[0] is raw else reduced
