@@ -42,6 +42,7 @@ from typing import ClassVar
 import libcst as cst
 
 from backfix.codemod import Codemod, CodemodOptions, Plan, ProjectContext
+from backfix.cst_unit_positions import lines_match
 from backfix.formatting import line_length_for
 from backfix.imports import first_party_packages, project_root
 from backfix.options import option
@@ -166,6 +167,8 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
     ) -> Analyzer:
         in_route_path = self._in_route_path(source.path)
         module, tree = (source.module, source.ast_module()) if analysed is None else analysed
+        if not lines_match(source.raw):  # (the analysed text has the lines of the file)
+            tree = None  # the positions come from the whole module's code, LibCST's lines
         analyzer = Analyzer(module, source.path, self._session_names(), in_route_path, tree)
         analyzer.run()
         attach_output(analyzer)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import re
 from collections.abc import Mapping
 from functools import cache
 
@@ -188,9 +189,11 @@ class UnitPositions:
         if around is None:
             return None
         unit, below = around
+        if below is None and start_only:  # where a statement starts: `ast` has it
+            return self._anchor(unit)
         stop = getattr(unit, "body", None) if type(unit) in _COMPOUND else None
         key = id(node)
-        if stop is not None and below is not stop and (below is not None or start_only):
+        if stop is not None and below is not stop:
             self._generate(unit, stop)
             found = self.spans.get(key) or (self.starts.get(key) if start_only else None)
             if found is not None:
@@ -262,6 +265,17 @@ def unit_positions(
     """:class:`UnitPositions` of ``module``; with the whole table where this LibCST's code
     generation is not what it expects."""
     return UnitPositions(module, tree if exact() and trusted() else None, parents)
+
+
+#: a line continuation before the first token of a statement (a line holding only a backslash)
+_LEADING_CONTINUATION = re.compile(rb"^[ \t\f]*\\(?:\r\n|\r|\n)", re.MULTILINE)
+
+
+def lines_match(raw: bytes) -> bool:
+    """Whether LibCST's lines of ``raw`` are the file's, as `ast` counts them: LibCST drops a
+    line continuation before the first token of a statement, so the lines of its whole table
+    after one are off by one; that table stays the answer there."""
+    return _LEADING_CONTINUATION.search(raw) is None
 
 
 #: statements the sample of :mod:`backfix.cst_positions` lacks
