@@ -25,7 +25,6 @@ from functools import cache
 import libcst as cst
 
 from backfix.cst_positions import (
-    SAMPLE,
     Positions,
     Span,
     _PositionState,
@@ -278,8 +277,11 @@ def lines_match(raw: bytes) -> bool:
     return _LEADING_CONTINUATION.search(raw) is None
 
 
-#: statements the sample of :mod:`backfix.cst_positions` lacks
-_MORE = """\
+#: statements of every kind, in blocks of every kind (the code of other nodes is the whole
+#: table's, checked by :func:`backfix.cst_positions.exact`)
+SAMPLE = """\
+\"\"\"Doc.\"\"\"
+import os; from . import b
 @first  # a comment
 # between decorators
 
@@ -299,6 +301,8 @@ try:
     pass
 except ValueError:
     pass
+else:
+    a = 2
 with open(a) as f, \\
         open(b) as g:
     pass
@@ -308,6 +312,27 @@ match a:
 \f
 def h():
     \"\"\"Doc.\"\"\"
+class E(Base, metaclass=M):
+    @decorator(arg)
+    async def f(self, p, /, q: int = 2, *args: str, r, **kw) -> None:
+        global g
+        async with ctx() as c:
+            await g(*args)
+        async for i in aiter():
+            yield i
+        while True:
+            break
+        else:
+            return (  # a comment
+                self
+            )
+    class F:
+        try:
+            x: int = 1
+        except (A, B) as exc:
+            raise ValueError("v") from None
+        finally:
+            del x
 """
 
 
@@ -316,7 +341,7 @@ def trusted() -> bool:
     """Whether :class:`UnitPositions` gives every range of the sample as the whole table does
     in this LibCST (checked once per process)."""
     try:
-        code = SAMPLE + _MORE
+        code = SAMPLE
         module = cst.parse_module(code)
         whole = Positions(module)
         parents: dict[int, cst.CSTNode] = {}
@@ -330,13 +355,19 @@ def trusted() -> bool:
                 parents[id(child)] = node
             below.reverse()
             stack.extend(below)
-        lazy = UnitPositions(module, ast.parse(code), parents)
-        for node in order[1:]:
+        tree = ast.parse(code)
+        # Nodes inside statements first (each statement then generated on its own), then where
+        # every node starts in source order (statements from `ast`, headers on their own).
+        nested, starts = UnitPositions(module, tree, parents), UnitPositions(module, tree, parents)
+        for node in order[:0:-1]:
             if id(node) not in whole.spans:
                 continue  # no code of its own (some whitespace of patterns): in neither table
             line, column, end_line, end_column = whole[node]
-            if lazy.start(node) != (line, column) or lazy.end(node) != (end_line, end_column):
+            if nested.start(node) != (line, column) or nested.end(node) != (end_line, end_column):
                 return False
-        return lazy._whole is None
+        for node in order[1:]:
+            if id(node) in whole.spans and starts.start(node) != whole[node][:2]:
+                return False
+        return nested._whole is None and starts._whole is None
     except Exception:  # whatever broke, the whole table is the answer
         return False
