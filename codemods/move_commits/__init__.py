@@ -32,6 +32,7 @@ Options:
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from typing import ClassVar
 import libcst as cst
 
 from backfix.codemod import Codemod, CodemodOptions, Plan, ProjectContext
+from backfix.cst_unit_positions import lines_match
 from backfix.formatting import line_length_for
 from backfix.imports import first_party_packages, project_root
 from backfix.options import option
@@ -60,7 +62,7 @@ from .model import PackageInitEdits, RouteEdits, RouteFacts, ServiceEdits
 from .output import attach_output
 from .plan import Planner
 from .quick import may_have_route_commits
-from .reduce import reduced_source
+from .reduce import reduced_source_tree
 from .rewrite import rewrite_route, rewrite_service
 
 #: what analysis hands to the plan per route file: its facts and its single-name imports
@@ -90,20 +92,21 @@ class MoveCommitsOptions(CodemodOptions):
     )
 
 
-def _analysed_module(source: SourceFile) -> cst.Module:
-    """The module the analysis runs on: without the function bodies it does not read (at the
-    same positions), or the whole module when that cannot be done safely or is already parsed."""
+def _analysed_module(source: SourceFile) -> tuple[cst.Module, ast.Module | None]:
+    """The module the analysis runs on, and `ast` of its text: without the function bodies it
+    does not read (at the same positions), or the whole module when that cannot be done safely
+    or is already parsed."""
     if source.has_module:
         # Another codemod parsed the whole file (and may have its positions cached): parsing a
         # smaller copy as well would cost more than the smaller analysis saves.
-        return source.module
-    reduced = reduced_source(source.raw, source.ast_module())
+        return source.module, source.ast_module()
+    reduced = reduced_source_tree(source.raw, source.ast_module())
     if reduced is not None:
         try:
-            return parse_cst(reduced)
+            return parse_cst(reduced[0]), reduced[1]
         except SourceError:  # the whole module reports it as before (too deep, syntax)
             pass
-    return source.module
+    return source.module, source.ast_module()
 
 
 class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
@@ -159,10 +162,14 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
         # only a `route_paths` entry naming their path (not a folder name like `api`) includes them.
         return is_test_or_migration(path) and not self._explicitly_listed(path)
 
-    def _analyzer(self, source: SourceFile, module: cst.Module | None = None) -> Analyzer:
+    def _analyzer(
+        self, source: SourceFile, analysed: tuple[cst.Module, ast.Module | None] | None = None
+    ) -> Analyzer:
         in_route_path = self._in_route_path(source.path)
-        module = source.module if module is None else module
-        analyzer = Analyzer(module, source.path, self._session_names(), in_route_path)
+        module, tree = (source.module, source.ast_module()) if analysed is None else analysed
+        if not lines_match(source.raw):  # (the analysed text has the lines of the file)
+            tree = None  # the positions come from the whole module's code, LibCST's lines
+        analyzer = Analyzer(module, source.path, self._session_names(), in_route_path, tree)
         analyzer.run()
         attach_output(analyzer)
         return analyzer
@@ -173,8 +180,9 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
             source.ast_module(), self._in_route_path(source.path)
         ):
             return FileFacts(source.path)
-        module = _analysed_module(source)
-        analyzer = self._analyzer(source, module)
+        analysed = _analysed_module(source)
+        module = analysed[0]
+        analyzer = self._analyzer(source, analysed)
         violations = tuple(
             self.violation(
                 source,

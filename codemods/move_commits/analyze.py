@@ -14,6 +14,7 @@ units (with live nodes) under the same ids.
 
 from __future__ import annotations
 
+import ast
 import sys
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -96,8 +97,9 @@ class Analyzer:
         path: str,
         session_names: Collection[str],
         in_route_path: bool,
+        tree: ast.Module | None = None,
     ) -> None:
-        self.index = ModuleIndex(module, session_names)
+        self.index = ModuleIndex(module, session_names, tree)
         self.nodes = self.index.nodes
         self.module = module
         self.path = path

@@ -6,6 +6,7 @@ alone: ``git.commit()`` is not a session commit, and Flask's ``session`` is not 
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -18,8 +19,8 @@ from libcst.metadata import (
     Scope,
 )
 
-from backfix.cst_positions import CodeRanges
 from backfix.cst_scopes import resolve_scopes
+from backfix.cst_unit_positions import unit_positions
 from backfix.cst_utils import last_name
 from backfix.cst_walk import children, read_only_visits
 
@@ -147,7 +148,9 @@ class FrameworkUse:
 class ModuleIndex:
     """LibCST metadata of one module, with the look-ups the codemod needs."""
 
-    def __init__(self, module: cst.Module, session_names: Collection[str]) -> None:
+    def __init__(
+        self, module: cst.Module, session_names: Collection[str], tree: ast.Module | None = None
+    ) -> None:
         self.module = module
         with read_only_visits():
             self.scopes = resolve_scopes(module)
@@ -155,7 +158,9 @@ class ModuleIndex:
         self.nodes = walk_module(module)
         self.parents = self.nodes.parents
         self.subtrees = Subtrees()
-        self.positions = CodeRanges(module)
+        #: ``tree`` is `ast` of the module's text: with it, positions come from the statements
+        #: asked about instead of the whole module's code
+        self.positions = unit_positions(module, tree, self.parents)
         self.session_names = frozenset(session_names)
         self.accesses: dict[int, Access] = {}
         seen: set[int] = set()
@@ -188,13 +193,11 @@ class ModuleIndex:
 
     def line_col(self, node: cst.CSTNode) -> tuple[int, int]:
         """1-based line and 0-based column of ``node``."""
-        start = self.positions[node].start
-        return start.line, start.column
+        return self.positions.start(node)
 
     def end_of(self, node: cst.CSTNode) -> tuple[int, int]:
         """Line and column where ``node`` ends."""
-        end = self.positions[node].end
-        return end.line, end.column
+        return self.positions.end(node)
 
     def scope_of(self, node: cst.CSTNode) -> Scope | None:
         """The scope ``node`` is in."""

@@ -52,6 +52,8 @@ class _Syntactic:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        if exc_type is not None:  # the code generation stopped early (a statement's header)
+            return
         state = self.state
         computed = state.computed
         line, column = self.start
@@ -249,6 +251,11 @@ def exact() -> bool:
 _LAST: list[Positions] = []
 
 
+def cached_positions(module: cst.Module) -> Positions | None:
+    """The table :func:`positions` already computed for ``module``, if any."""
+    return _LAST[0] if _LAST and _LAST[0].module is module else None
+
+
 def positions(module: cst.Module) -> Positions:
     """The range of every node of ``module``, from one cheap code generation pass.
 
@@ -257,8 +264,9 @@ def positions(module: cst.Module) -> Positions:
     is kept, so a worker holds no more than the file it is on; nodes are immutable, so a table
     never goes stale.
     """
-    if _LAST and _LAST[0].module is module:
-        return _LAST[0]
+    cached = cached_positions(module)
+    if cached is not None:
+        return cached
     table = Positions(module)
     _LAST[:] = [table]
     return table

@@ -18,7 +18,7 @@ import codecs
 import re
 from collections.abc import Callable, Iterator
 
-from backfix.source import python_parses
+from backfix.source import python_tree
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -89,6 +89,14 @@ def reduce_source(
     ``tree`` is ``ast`` of ``raw``. Returns ``raw`` itself when no body was left out, and None when
     the file is not plain UTF-8 or the result would not parse.
     """
+    reduced = reduce_source_tree(raw, tree, keep)
+    return None if reduced is None else reduced[0]
+
+
+def reduce_source_tree(
+    raw: bytes, tree: ast.Module, keep: Callable[[FunctionNode], bool]
+) -> tuple[bytes, ast.Module] | None:
+    """:func:`reduce_source` and `ast` of what it returns (``tree`` itself for ``raw``)."""
     if not _readable(raw):
         return None
     lines = raw.splitlines(keepends=True)
@@ -97,8 +105,9 @@ def reduce_source(
         if not keep(function) and _blank_body(lines, function):
             changed = True
     if not changed:
-        return raw
+        return raw, tree
     reduced = b"".join(lines)
     if len(_LINE_BREAK.findall(reduced)) != len(_LINE_BREAK.findall(raw)):
         return None
-    return reduced if python_parses(reduced) else None
+    reduced_tree = python_tree(reduced)
+    return None if reduced_tree is None else (reduced, reduced_tree)

@@ -168,13 +168,17 @@ def parse_cst(raw: bytes) -> cst.Module:
 
 def python_parses(raw: bytes) -> bool:
     """True when this interpreter's own parser accepts ``raw``."""
+    return python_tree(raw) is not None
+
+
+def python_tree(raw: bytes) -> ast.Module | None:
+    """`ast` of ``raw``, None when this interpreter's own parser rejects it."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ast.parse(raw)
+            return ast.parse(raw)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
+        return None
 
 
 def _python_error_position(raw: bytes) -> tuple[int, int] | None:

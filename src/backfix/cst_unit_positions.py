@@ -1,0 +1,373 @@
+"""The ranges of the nodes an analysis asks about, from the code of the statements they are in.
+
+:class:`~backfix.cst_positions.Positions` generates the code of a whole module to know where each of
+its nodes is; an analysis that asks about a few nodes pays for every line. A statement of a body (the
+module's or an indented block's) starts a line, and its code depends on nothing before it but the
+indentation of the blocks around it; `ast` of the same text has the line of every statement. So
+:class:`UnitPositions` generates only the innermost such statement around a node asked about (only
+its header, up to its body, when that is enough: a function's decorators and parameters, where a
+statement starts), starting at the statement's line.
+
+The statements of both trees are matched by their order (each LibCST small statement and compound
+statement is one `ast` statement). Anything unexpected (the trees disagree, a column differs from
+`ast`'s, a LibCST whose code generation this does not match: checked once per process on a sample)
+gives the whole module's table, so a range is never wrong.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import re
+from collections.abc import Mapping
+from functools import cache
+
+import libcst as cst
+
+from backfix.cst_positions import (
+    Positions,
+    Span,
+    _PositionState,
+    _Syntactic,
+    cached_positions,
+    exact,
+    positions,
+)
+from backfix.cst_walk import children, with_subclasses
+
+#: the nodes with a line of their own in a body: where a statement's code can start
+_COMPOUND = with_subclasses(cst.BaseCompoundStatement)
+_UNITS = _COMPOUND | {cst.SimpleStatementLine}
+_BODIES = frozenset({cst.Module, cst.IndentedBlock})
+#: the nodes whose code indents the code in them (by their ``indent``)
+_INDENTING = frozenset({cst.IndentedBlock, cst.Match})
+_SMALL = with_subclasses(cst.BaseSmallStatement)
+#: the nodes on the way from a compound statement to the statements in it
+_NESTING = (
+    _UNITS
+    | _SMALL
+    | with_subclasses(
+        cst.IndentedBlock,
+        cst.SimpleStatementSuite,
+        cst.Else,
+        cst.ExceptHandler,
+        cst.ExceptStarHandler,
+        cst.Finally,
+        cst.MatchCase,
+    )
+)
+#: the fields of an `ast` statement that hold statements (or handlers and cases), in source order
+_AST_BODIES = ("body", "handlers", "orelse", "finalbody", "cases")
+
+Position = tuple[int, int]
+
+
+class _Stop(Exception):
+    """Ends the code generation of a statement at its body: its header is all that is needed."""
+
+
+class _UnitState(_PositionState):
+    """The position state for one statement of a body: stops at ``stop``, notes where the
+    statement itself starts."""
+
+    def __init__(self, module: cst.Module, unit: cst.CSTNode, stop: cst.CSTNode | None) -> None:
+        super().__init__(module)
+        self.unit = unit
+        self.stop = stop
+        self.unit_start: _Syntactic | None = None
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        if node is self.stop:
+            raise _Stop
+        self.starts.append((self.line, self.column))
+
+    def record_syntactic_position(  # type: ignore[override]
+        self,
+        node: cst.CSTNode,
+        *,
+        start_node: cst.CSTNode | None = None,
+        end_node: cst.CSTNode | None = None,
+    ) -> _Syntactic:
+        found = _Syntactic(self, node, start_node, end_node)
+        if node is self.unit:
+            self.unit_start = found
+        return found
+
+
+def statement_starts(tree: ast.Module) -> list[Position]:
+    """Line and column of every statement of ``tree``, in source order."""
+    found: list[Position] = []
+    _add_starts(tree.body, found)
+    return found
+
+
+def _add_starts(body: list[ast.stmt], found: list[Position]) -> None:
+    for statement in body:
+        found.append((statement.lineno, statement.col_offset))
+        for name in _AST_BODIES:
+            for inner in getattr(statement, name, ()):
+                _add_starts([inner] if isinstance(inner, ast.stmt) else inner.body, found)
+
+
+def statement_ordinals(module: cst.Module) -> tuple[dict[int, int], int]:
+    """Per statement of a body (by ``id``), the place of its first `ast` statement in source
+    order; and how many `ast` statements the module has."""
+    ordinals: dict[int, int] = {}
+    count = 0
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is cst.SimpleStatementLine:
+            ordinals[id(node)] = count
+            count += len(node.body)  # type: ignore[attr-defined]
+            continue
+        if kind in _SMALL:  # in a one-line suite (`if x: y = 1`)
+            count += 1
+            continue
+        if kind in _COMPOUND:
+            ordinals[id(node)] = count
+            count += 1
+        below = [child for child in children(node) if type(child) in _NESTING]
+        below.reverse()
+        stack.extend(below)
+    return ordinals, count
+
+
+class UnitPositions:
+    """Where a node of ``module`` starts and ends, as :class:`~backfix.cst_positions.Positions`
+    has it, generating only the statement around it.
+
+    ``tree`` is `ast` of the module's text (None: the whole table), ``parents`` every node's
+    parent by ``id`` of the child. :func:`unit_positions` checks that this LibCST is one it
+    works with.
+    """
+
+    __slots__ = ("_anchors", "_whole", "module", "parents", "spans", "starts", "tree")
+
+    def __init__(
+        self,
+        module: cst.Module,
+        tree: ast.Module | None,
+        parents: Mapping[int, cst.CSTNode],
+    ) -> None:
+        self.module = module
+        self.tree = tree
+        self.parents = parents
+        #: ranges by ``id`` of the node, from the statements generated so far
+        self.spans: dict[int, Span] = {}
+        #: where the statements generated up to their body start
+        self.starts: dict[int, Position] = {}
+        self._anchors: tuple[dict[int, int], list[Position]] | None = None
+        self._whole = cached_positions(module)
+        if self._whole is None and tree is None:
+            self._whole = positions(module)
+
+    def start(self, node: cst.CSTNode) -> Position:
+        """1-based line and 0-based column where ``node`` starts."""
+        key = id(node)
+        found = self.spans.get(key) or self.starts.get(key) or self._find(node, start_only=True)
+        return found[0], found[1]
+
+    def end(self, node: cst.CSTNode) -> Position:
+        """Line and column where ``node`` ends."""
+        found = self.spans.get(id(node)) or self._find(node, start_only=False)
+        return found[2], found[3]
+
+    def _find(self, node: cst.CSTNode, *, start_only: bool) -> tuple[int, ...]:
+        if self._whole is None:
+            found = self._from_statement(node, start_only=start_only)
+            if found is not None:
+                return found
+        if self._whole is None:
+            self._whole = positions(self.module)
+        return self._whole[node]  # KeyError for a node of another tree, as the whole table
+
+    def _from_statement(self, node: cst.CSTNode, *, start_only: bool) -> tuple[int, ...] | None:
+        around = self._statement(node)
+        if around is None:
+            return None
+        unit, below = around
+        if below is None and start_only:  # where a statement starts: `ast` has it
+            return self._anchor(unit)
+        stop = getattr(unit, "body", None) if type(unit) in _COMPOUND else None
+        key = id(node)
+        if stop is not None and below is not stop:
+            self._generate(unit, stop)
+            found = self.spans.get(key) or (self.starts.get(key) if start_only else None)
+            if found is not None:
+                return found
+        if self._whole is None:
+            self._generate(unit, None)
+        return self.spans.get(key)
+
+    def _statement(self, node: cst.CSTNode) -> tuple[cst.CSTNode, cst.CSTNode | None] | None:
+        """The innermost statement of a body around ``node`` (or ``node`` itself), and its child
+        ``node`` is in (None: ``node`` is the statement)."""
+        parents = self.parents
+        below: cst.CSTNode | None = None
+        current = node
+        while True:
+            parent = parents.get(id(current))
+            if parent is None:
+                return None
+            if type(current) in _UNITS and type(parent) in _BODIES:
+                return current, below
+            below, current = current, parent
+
+    def _indents(self, unit: cst.CSTNode) -> list[str]:
+        """The indentation of the blocks around ``unit``, outermost first."""
+        found: list[str] = []
+        current = self.parents.get(id(unit))
+        while current is not None:
+            if type(current) in _INDENTING:  # a block, or the cases of a `match`
+                indent = current.indent  # type: ignore[attr-defined]
+                found.append(self.module.default_indent if indent is None else indent)
+            current = self.parents.get(id(current))
+        found.reverse()
+        return found
+
+    def _anchor(self, unit: cst.CSTNode) -> Position | None:
+        """Line and column `ast` has for ``unit`` (its first statement), None when the trees do
+        not match."""
+        if self._anchors is None:
+            assert self.tree is not None
+            ordinals, count = statement_ordinals(self.module)
+            starts = statement_starts(self.tree)
+            self._anchors = (ordinals, starts if len(starts) == count else [])
+        ordinals, starts = self._anchors
+        ordinal = ordinals.get(id(unit))
+        return None if ordinal is None or ordinal >= len(starts) else starts[ordinal]
+
+    def _generate(self, unit: cst.CSTNode, stop: cst.CSTNode | None) -> None:
+        """The ranges of the nodes of ``unit`` (up to ``stop``), or the whole table when `ast`
+        and LibCST disagree about where it is."""
+        anchor = self._anchor(unit)
+        state = _UnitState(self.module, unit, stop)
+        state.indent_tokens = self._indents(unit)
+        with contextlib.suppress(_Stop):
+            unit._codegen(state)
+        started = state.unit_start
+        if anchor is None or started is None or started.start[1] != anchor[1]:
+            self._whole = positions(self.module)
+            return
+        shift = anchor[0] - started.start[0]
+        spans = self.spans
+        for key, (line, column, end_line, end_column) in state.computed.items():
+            spans[key] = (line + shift, column, end_line + shift, end_column)
+        self.starts[id(unit)] = anchor
+
+
+def unit_positions(
+    module: cst.Module, tree: ast.Module | None, parents: Mapping[int, cst.CSTNode]
+) -> UnitPositions:
+    """:class:`UnitPositions` of ``module``; with the whole table where this LibCST's code
+    generation is not what it expects."""
+    return UnitPositions(module, tree if exact() and trusted() else None, parents)
+
+
+#: a line continuation before the first token of a statement (a line holding only a backslash)
+_LEADING_CONTINUATION = re.compile(rb"^[ \t\f]*\\(?:\r\n|\r|\n)", re.MULTILINE)
+
+
+def lines_match(raw: bytes) -> bool:
+    """Whether LibCST's lines of ``raw`` are the file's, as `ast` counts them: LibCST drops a
+    line continuation before the first token of a statement, so the lines of its whole table
+    after one are off by one; that table stays the answer there."""
+    return _LEADING_CONTINUATION.search(raw) is None
+
+
+#: statements of every kind, in blocks of every kind (the code of other nodes is the whole
+#: table's, checked by :func:`backfix.cst_positions.exact`)
+SAMPLE = """\
+\"\"\"Doc.\"\"\"
+import os; from . import b
+@first  # a comment
+# between decorators
+
+@second(
+    1,
+)
+class D: x = 1; y = 2
+a = 1; b = 2;
+if a: b = 3
+elif b:
+    c = \\
+        4
+for i in []: pass
+else:
+    pass
+try:
+    pass
+except ValueError:
+    pass
+else:
+    a = 2
+with open(a) as f, \\
+        open(b) as g:
+    pass
+match a:
+  case 1:
+        b = 2
+\f
+def h():
+    \"\"\"Doc.\"\"\"
+class E(Base, metaclass=M):
+    @decorator(arg)
+    async def f(self, p, /, q: int = 2, *args: str, r, **kw) -> None:
+        global g
+        async with ctx() as c:
+            await g(*args)
+        async for i in aiter():
+            yield i
+        while True:
+            break
+        else:
+            return (  # a comment
+                self
+            )
+    class F:
+        try:
+            x: int = 1
+        except (A, B) as exc:
+            raise ValueError("v") from None
+        finally:
+            del x
+"""
+
+
+@cache
+def trusted() -> bool:
+    """Whether :class:`UnitPositions` gives every range of the sample as the whole table does
+    in this LibCST (checked once per process)."""
+    try:
+        code = SAMPLE
+        module = cst.parse_module(code)
+        whole = Positions(module)
+        parents: dict[int, cst.CSTNode] = {}
+        order: list[cst.CSTNode] = []
+        stack: list[cst.CSTNode] = [module]
+        while stack:
+            node = stack.pop()
+            order.append(node)
+            below = children(node)
+            for child in below:
+                parents[id(child)] = node
+            below.reverse()
+            stack.extend(below)
+        tree = ast.parse(code)
+        # Nodes inside statements first (each statement then generated on its own), then where
+        # every node starts in source order (statements from `ast`, headers on their own).
+        nested, starts = UnitPositions(module, tree, parents), UnitPositions(module, tree, parents)
+        for node in order[:0:-1]:
+            if id(node) not in whole.spans:
+                continue  # no code of its own (some whitespace of patterns): in neither table
+            line, column, end_line, end_column = whole[node]
+            if nested.start(node) != (line, column) or nested.end(node) != (end_line, end_column):
+                return False
+        for node in order[1:]:
+            if id(node) in whole.spans and starts.start(node) != whole[node][:2]:
+                return False
+        return nested._whole is None and starts._whole is None
+    except Exception:  # whatever broke, the whole table is the answer
+        return False
