@@ -226,6 +226,20 @@ class ModuleInfo:
     fastapi: bool = False
     flask: bool = False
 
+    def import_source(self, path: str, level: int, base: str) -> str:
+        """The module a ``from`` import of ``path`` names (``level`` dots, then ``base``), resolved
+        from paths alone (package information would make facts depend on other files); notes
+        whether it is FastAPI's or Flask's."""
+        if level:
+            target = resolve_import(path, level, base)
+            base = target.module if target is not None else ""
+        top = base.split(".")[0]
+        if top in {"fastapi", "starlette"}:
+            self.fastapi = True
+        if top in {"flask", "flask_sqlalchemy"}:
+            self.flask = True
+        return base
+
     def define(self, names: list[str], alias: str | None, made: tuple[str, str] | None) -> None:
         """Record module-level ``names`` assigned a session alias (``alias``, a session kind)
         and/or what a call makes (``made``: ``_factory_kind``'s answer)."""
@@ -320,16 +334,7 @@ class _Imports(WalkVisitor):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         info = self.info
         base = _dotted(node.module) if node.module is not None else ""
-        level = len(node.relative)
-        if level:
-            # Package information would make facts depend on other files: names come from paths.
-            target = resolve_import(self.path, level, base)
-            base = target.module if target is not None else ""
-        top = base.split(".")[0]
-        if top in {"fastapi", "starlette"}:
-            info.fastapi = True
-        if top in {"flask", "flask_sqlalchemy"}:
-            info.flask = True
+        base = info.import_source(self.path, len(node.relative), base)
         if isinstance(node.names, cst.ImportStar):
             return
         for alias in node.names:
@@ -338,7 +343,7 @@ class _Imports(WalkVisitor):
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
             info.imports[local] = (base, imported)
-            if imported == "db" and top not in {"flask", "flask_sqlalchemy"}:
+            if imported == "db" and base.split(".")[0] not in {"flask", "flask_sqlalchemy"}:
                 info.db_names.add(local)
 
     def on_visit(self, node: cst.CSTNode) -> bool:

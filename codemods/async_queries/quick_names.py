@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from backfix.ast_utils import last_name
-from backfix.project import module_name, resolve_import
+from backfix.project import module_name
 
 from . import chains as ch
 from .analyze import _LIBRARIES, DEPENDS, ClassInfo, ModuleInfo, _type_kind, session_like
@@ -80,20 +80,13 @@ def _import(node: ast.Import, info: ModuleInfo, source: _Source) -> None:
 
 def _import_from(node: ast.ImportFrom, info: ModuleInfo, path: str, source: _Source) -> None:
     base = _dotted(node.module, node, source) if node.module is not None else ""
-    if node.level:
-        target = resolve_import(path, node.level, base)
-        base = target.module if target is not None else ""
-    top = base.split(".")[0]
-    if top in {"fastapi", "starlette"}:
-        info.fastapi = True
-    if top in {"flask", "flask_sqlalchemy"}:
-        info.flask = True
+    base = info.import_source(path, node.level, base)
     if len(node.names) == 1 and node.names[0].name == "*":
         return
     for alias in node.names:
         local = alias.asname or alias.name
         info.imports[local] = (base, alias.name)
-        if alias.name == "db" and top not in {"flask", "flask_sqlalchemy"}:
+        if alias.name == "db" and base.split(".")[0] not in {"flask", "flask_sqlalchemy"}:
             info.db_names.add(local)
 
 
