@@ -77,7 +77,7 @@ def record_scan(
         paths=covered_paths(workspace, paths),
         exclude=exclude,
         codemods=codemods,
-        repo=workspace.repo,
+        git_root=workspace.git_root,
         errors=(e.path for e in result.errors),
     )
     append_record(workspace, record)
@@ -168,7 +168,7 @@ class ApplySession:
             paths=covered_paths(self.workspace, self.paths),
             exclude=self.exclude,
             codemods={self.codemod: CodemodRecord.from_violations(remaining, result.fixed)},
-            repo=self.workspace.repo,
+            git_root=self.workspace.git_root,
             errors=(e.path for e in result.errors),
         )
         return self.record
