@@ -19,10 +19,10 @@ from libcst.metadata import (
     Scope,
 )
 
-from backfix.cst_scopes import resolve_scopes
+from backfix.cst_scopes import resolve_inner_scopes
 from backfix.cst_unit_positions import unit_positions
 from backfix.cst_utils import last_name
-from backfix.cst_walk import children, read_only_visits
+from backfix.cst_walk import children
 
 from .module_nodes import SCOPE_TYPES, Subtrees, walk_module
 
@@ -152,8 +152,8 @@ class ModuleIndex:
         self, module: cst.Module, session_names: Collection[str], tree: ast.Module | None = None
     ) -> None:
         self.module = module
-        with read_only_visits():
-            self.scopes = resolve_scopes(module)
+        # The analysis never asks for the scope of a token (whitespace, operators, punctuation).
+        self.scopes = resolve_inner_scopes(module)
         self._qualified: dict[int, set[str]] = {}
         self.nodes = walk_module(module)
         self.parents = self.nodes.parents

@@ -251,13 +251,68 @@ def _attribute_hooks(visitor_type: type) -> frozenset[str] | None:
     return found
 
 
+def _read_only_visit_without_tokens(self: cst.CSTNode, visitor: Any) -> Any:
+    """:func:`_read_only_visit` that does not enter tokens (:func:`is_token`) below ``self``,
+    for a visitor that has no callback for them (:func:`_skips_tokens`); other visitors get
+    every callback. A node type the visitor has attribute callbacks for is visited whole (its
+    tokens too), so that each of them is called as LibCST calls it."""
+    if not isinstance(visitor, cst.CSTVisitor) or not _skips_tokens(type(visitor)):
+        return _read_only_visit(self, visitor)
+    kind = type(self)
+    hooked = _attribute_hooks(type(visitor))
+    if hooked is None or kind.__name__ in hooked:
+        return _read_only_visit(self, visitor)
+    if visitor.on_visit(self):
+        plan = _PLANS.get(kind)
+        # Only the fields that can hold something but a token; `check`: it may hold a token too.
+        for name, check in _plan(self) if plan is None else plan:
+            value = getattr(self, name)
+            if value is None or value is _ABSENT:
+                continue
+            if type(value) is tuple or type(value) is list:
+                for item in value:
+                    if not (check and is_token(type(item))):
+                        item.visit(visitor)
+            elif not (check and is_token(type(value))):
+                value.visit(visitor)
+    visitor.on_leave(self)
+    return self
+
+
+@lru_cache(maxsize=256)  # visitor classes defined inside functions are new on every call
+def _skips_tokens(visitor_type: type[cst.CSTVisitor]) -> bool:
+    """Whether a visitor class can skip tokens: it has no callback of its own for a token type
+    (``visit_Comma``, ``leave_Comma_whitespace_after``), so that the tokens are visited for
+    nothing but its ``on_visit``/``on_leave``."""
+    for name in dir(visitor_type):
+        prefix, _, rest = name.partition("_")
+        if prefix not in {"visit", "leave"} or not rest:
+            continue
+        node_type = getattr(cst, rest.split("_")[0], None)
+        if (
+            isinstance(node_type, type)
+            and issubclass(node_type, cst.CSTNode)
+            and is_token(node_type)
+            and not getattr(getattr(visitor_type, name), "_is_no_op", False)
+        ):
+            return False
+    return True
+
+
 @contextmanager
-def read_only_visits() -> Iterator[None]:
-    """Within the block, visitors (not transformers) walk trees without rebuilding them."""
+def read_only_visits(*, tokens: bool = True) -> Iterator[None]:
+    """Within the block, visitors (not transformers) walk trees without rebuilding them.
+
+    With ``tokens=False``, a visitor without callbacks for tokens does not visit them either:
+    its ``on_visit``/``on_leave`` are called for every node but tokens (:func:`is_token`), in
+    the same order. (LibCST's metadata providers record something for every node they leave:
+    the scope provider then has no scope for a token.)
+    """
     if not trusted():
         yield
         return
-    cst.CSTNode.visit = _read_only_visit  # type: ignore[method-assign]
+    visit = _read_only_visit if tokens else _read_only_visit_without_tokens
+    cst.CSTNode.visit = visit  # type: ignore[method-assign]
     try:
         yield
     finally:
