@@ -113,7 +113,7 @@ def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
     return found
 
 
-def _inner_children(node: cst.CSTNode) -> list[cst.CSTNode]:
+def inner_children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The node's immediate children that are not tokens (:func:`is_token`), in lexical order."""
     if not trusted():
         return [child for child in node.children if not is_token(type(child))]
@@ -147,7 +147,7 @@ class Parents(Mapping[cst.CSTNode, cst.CSTNode]):
         # by id(): a CSTNode's own __hash__ is a Python call
         self._parents: dict[int, cst.CSTNode] = {}
         self._nodes: list[cst.CSTNode] = []
-        step = children if tokens else _inner_children
+        step = children if tokens else inner_children
         stack = [root]
         while stack:
             node = stack.pop()
