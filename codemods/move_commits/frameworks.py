@@ -204,6 +204,14 @@ class ModuleIndex:
         """1-based line and 0-based column of ``node``."""
         return self.positions.start(node)
 
+    def starts_at_or_after(self, node: cst.CSTNode, position: tuple[int, int]) -> bool:
+        """``line_col(node) >= position``, from the statements' lines where they settle it."""
+        return self.positions.starts_at_or_after(node, position)
+
+    def starts_before(self, node: cst.CSTNode, other: cst.CSTNode) -> bool:
+        """``line_col(node) < line_col(other)``, from the statements' lines where they settle it."""
+        return self.positions.starts_before(node, other)
+
     def end_of(self, node: cst.CSTNode) -> tuple[int, int]:
         """Line and column where ``node`` ends."""
         return self.positions.end(node)

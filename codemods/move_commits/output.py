@@ -172,7 +172,7 @@ def _binding_type(
         if not isinstance(assignment, Assignment) or isinstance(assignment, ImportAssignment):
             return None
         node = assignment.node
-        if analyzer.index.line_col(node) >= before:
+        if analyzer.index.starts_at_or_after(node, before):
             continue
         found.append(inference.of_binding(node, 0))
     if not found or any(info is None for info in found):
