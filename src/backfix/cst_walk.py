@@ -253,14 +253,15 @@ def _attribute_hooks(visitor_type: type) -> frozenset[str] | None:
 
 def _read_only_visit_without_tokens(self: cst.CSTNode, visitor: Any) -> Any:
     """:func:`_read_only_visit` that does not enter tokens (:func:`is_token`) below ``self``,
-    for a visitor that has no callback for them (:func:`_skips_tokens`); other visitors get
+    for a visitor that has no callback for them (:func:`_token_skipping`); other visitors get
     every callback. A node type the visitor has attribute callbacks for is visited whole (its
     tokens too), so that each of them is called as LibCST calls it."""
-    if not isinstance(visitor, cst.CSTVisitor) or not _skips_tokens(type(visitor)):
-        return _read_only_visit(self, visitor)
+    visitor_type = type(visitor)
+    whole = _WHOLE.get(visitor_type, _UNKNOWN)
+    if whole is _UNKNOWN:
+        whole = _WHOLE[visitor_type] = _token_skipping(visitor_type)
     kind = type(self)
-    hooked = _attribute_hooks(type(visitor))
-    if hooked is None or kind.__name__ in hooked:
+    if whole is None or kind.__name__ in whole:
         return _read_only_visit(self, visitor)
     if visitor.on_visit(self):
         plan = _PLANS.get(kind)
@@ -279,11 +280,17 @@ def _read_only_visit_without_tokens(self: cst.CSTNode, visitor: Any) -> Any:
     return self
 
 
-@lru_cache(maxsize=256)  # visitor classes defined inside functions are new on every call
-def _skips_tokens(visitor_type: type[cst.CSTVisitor]) -> bool:
-    """Whether a visitor class can skip tokens: it has no callback of its own for a token type
-    (``visit_Comma``, ``leave_Comma_whitespace_after``), so that the tokens are visited for
-    nothing but its ``on_visit``/``on_leave``."""
+#: per visitor class (looked up on every node), what :func:`_token_skipping` says.
+_WHOLE: dict[type, frozenset[str] | None] = {}
+
+
+def _token_skipping(visitor_type: type) -> frozenset[str] | None:
+    """For a visitor class that can skip tokens, the names of the node types to visit whole
+    (it has attribute callbacks for them); None for one that cannot: not a ``CSTVisitor``,
+    one with a callback of its own for a token type (``visit_Comma``,
+    ``leave_Comma_whitespace_after``), or one that handles attribute visits itself."""
+    if not issubclass(visitor_type, cst.CSTVisitor):
+        return None
     for name in dir(visitor_type):
         prefix, _, rest = name.partition("_")
         if prefix not in {"visit", "leave"} or not rest:
@@ -295,8 +302,8 @@ def _skips_tokens(visitor_type: type[cst.CSTVisitor]) -> bool:
             and is_token(node_type)
             and not getattr(getattr(visitor_type, name), "_is_no_op", False)
         ):
-            return False
-    return True
+            return None
+    return _attribute_hooks(visitor_type)
 
 
 @contextmanager
