@@ -9,16 +9,14 @@ exactly.
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 from backfix.builtin_codemods.move_commits import module_nodes
-from testkit import repository_sources, write_webapp_corpus
+from testkit import facts_both_ways, repository_sources, webapp_sources
 
 from backfix.registry import get_codemod
-from backfix.results import FileFacts
-from backfix.source import SourceError, SourceFile
+from backfix.source import SourceFile
 
 MoveCommits = get_codemod("move-commits")
 
@@ -34,34 +32,14 @@ EDGES = {
 }
 
 
-def _facts(path: str, code: str, *, tokens: bool) -> FileFacts[object] | str:
-    module_nodes.TOKENS = tokens
-    try:
-        source = SourceFile(path, path, code.encode("utf-8"))
-        return MoveCommits().analyze(source)  # type: ignore[no-any-return]
-    except SourceError as exc:
-        return f"error: {exc}"
-    finally:
-        module_nodes.TOKENS = False
-
-
 def _differences(sources: dict[str, str]) -> list[str]:
-    differ: list[str] = []
-    for name, code in sources.items():
-        try:
-            ast.parse(code)
-        except SyntaxError:
-            continue
-        for path in (name, f"app/routes/{Path(name).stem}.py"):
-            if _facts(path, code, tokens=False) != _facts(path, code, tokens=True):
-                differ.append(path)
-    return differ
+    return facts_both_ways(sources, module_nodes, "TOKENS")
 
 
 def test_edge_cases_find_the_same() -> None:
     assert _differences({f"app/routes/{key}.py": code for key, code in EDGES.items()}) == []
-    facts = _facts("app/routes/constants.py", EDGES["constants"], tokens=False)
-    assert isinstance(facts, FileFacts) and facts.violations
+    source = SourceFile("app/routes/c.py", "app/routes/c.py", EDGES["constants"].encode())
+    assert MoveCommits().analyze(source).violations
 
 
 def test_repository_sources_find_the_same() -> None:
@@ -70,9 +48,4 @@ def test_repository_sources_find_the_same() -> None:
 
 @pytest.mark.parametrize(("seed", "resources"), [(1, 8), (9, 12)])
 def test_generated_corpus_finds_the_same(tmp_path: Path, seed: int, resources: int) -> None:
-    write_webapp_corpus(tmp_path, seed=seed, resources=resources)
-    sources = {
-        str(p.relative_to(tmp_path)): p.read_text(encoding="utf-8")
-        for p in sorted(tmp_path.rglob("*.py"))
-    }
-    assert _differences(sources) == []
+    assert _differences(webapp_sources(tmp_path, seed, resources)) == []
