@@ -7,6 +7,7 @@ import this one as ``testkit``.
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import os
 import re
@@ -22,6 +23,7 @@ from click.testing import CliRunner
 
 from backfix.cli import main
 from backfix.registry import get_codemod
+from backfix.source import SourceError, SourceFile
 
 #: the repository's root folder.
 REPO = Path(__file__).resolve().parents[1]
@@ -250,3 +252,31 @@ def repository_sources() -> dict[str, str]:
         str(path.relative_to(REPO)): path.read_text(encoding="utf-8", errors="replace")
         for path in paths
     }
+
+
+def facts_both_ways(sources: Mapping[str, str], module: object, switch: str) -> list[str]:
+    """The paths where move-commits' facts (violations and the plan's data) differ with the
+    module-level switch ``module.<switch>`` on and off: each source Python parses, under its own
+    path and under a route-layer path. The switch is left as it was."""
+    codemod = get_codemod("move-commits")
+    default = getattr(module, switch)
+
+    def facts(path: str, code: str, value: bool) -> object:
+        setattr(module, switch, value)
+        try:
+            return codemod().analyze(SourceFile(path, path, code.encode("utf-8")))
+        except SourceError as exc:
+            return f"error: {exc}"
+        finally:
+            setattr(module, switch, default)
+
+    differ: list[str] = []
+    for name, code in sources.items():
+        try:
+            ast.parse(code)
+        except SyntaxError:
+            continue
+        for path in (name, f"app/routes/{Path(name).stem}.py"):
+            if facts(path, code, True) != facts(path, code, False):
+                differ.append(path)
+    return differ

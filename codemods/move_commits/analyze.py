@@ -300,7 +300,7 @@ class Analyzer:
             if other is unit or other.extraction is None:
                 continue
             moved = other.block.body[other.start : other.end + 1]
-            if any(unit.block is node for stmt in moved for node in self.index.subtree(stmt)):
+            if any(self.index.is_within(unit.block, stmt) for stmt in moved):
                 return other
         return None
 

@@ -21,7 +21,7 @@ from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
 
 from backfix.cst_walk import BRACKETS, WHITESPACE
 
-from .frameworks import ModuleIndex
+from .frameworks import ModuleIndex, iter_nodes
 from .model import Definition, ImportNeed
 from .syntax import code_of
 from .types import TypeInference
@@ -129,7 +129,8 @@ class Definitions:
             value = small.value
         else:
             return False
-        if value is None or not all(isinstance(n, _LITERALS) for n in self.index.subtree(value)):
+        # Every node, tokens too: an operator other than a minus sign (`+1`) is no literal.
+        if value is None or not all(isinstance(n, _LITERALS) for n in iter_nodes(value)):
             return False
         found.append(Definition(name, _code(statement), ()))
         return True

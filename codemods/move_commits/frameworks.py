@@ -7,7 +7,7 @@ alone: ``git.commit()`` is not a session commit, and Flask's ``session`` is not 
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -19,11 +19,12 @@ from libcst.metadata import (
     Scope,
 )
 
-from backfix.cst_scopes import resolve_scopes
+from backfix.cst_scopes import resolve_inner_scopes, resolve_scopes
 from backfix.cst_unit_positions import unit_positions
 from backfix.cst_utils import last_name
 from backfix.cst_walk import children, read_only_visits
 
+from . import module_nodes
 from .module_nodes import SCOPE_TYPES, Subtrees, walk_module
 
 DEFAULT_SESSION_NAMES = ("session", "db", "db_session", "dbsession", "sess", "async_session")
@@ -126,7 +127,7 @@ DYNAMIC_BUILTINS = frozenset({"locals", "vars", "globals", "eval", "exec"})
 def iter_nodes(node: cst.CSTNode, *, into_scopes: bool = True) -> Iterator[cst.CSTNode]:
     """``node`` and every descendant; without ``into_scopes``, nested defs and classes are yielded
     but not entered. (In a module the analysis indexed, ``ModuleIndex.subtree`` lists the same
-    nodes, walking each part of the module once.)"""
+    nodes but tokens, walking each part of the module once.)"""
     stack = [node]
     while stack:
         current = stack.pop()
@@ -134,6 +135,15 @@ def iter_nodes(node: cst.CSTNode, *, into_scopes: bool = True) -> Iterator[cst.C
         if not into_scopes and current is not node and type(current) in SCOPE_TYPES:
             continue
         stack.extend(reversed(children(current)))
+
+
+def _scopes(module: cst.Module) -> Mapping[cst.CSTNode, Scope | None]:
+    """The scope of every node of ``module`` but tokens (whitespace, operators, punctuation):
+    the analysis never asks for the scope of one (``module_nodes.TOKENS``)."""
+    if module_nodes.TOKENS:
+        with read_only_visits():
+            return resolve_scopes(module)
+    return resolve_inner_scopes(module)
 
 
 @dataclass(frozen=True)
@@ -152,8 +162,7 @@ class ModuleIndex:
         self, module: cst.Module, session_names: Collection[str], tree: ast.Module | None = None
     ) -> None:
         self.module = module
-        with read_only_visits():
-            self.scopes = resolve_scopes(module)
+        self.scopes = _scopes(module)
         self._qualified: dict[int, set[str]] = {}
         self.nodes = walk_module(module)
         self.parents = self.nodes.parents
@@ -174,11 +183,11 @@ class ModuleIndex:
     # --- generic look-ups ------------------------------------------------------------------------------
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        """The parent node, or None for the module."""
+        """The parent node, or None for the module (and for a token: see ``module_nodes``)."""
         return self.parents.get(id(node))
 
     def subtree(self, node: cst.CSTNode, *, into_scopes: bool = True) -> list[cst.CSTNode]:
-        """What :func:`iter_nodes` yields, as a list read from the module's one walk."""
+        """What :func:`iter_nodes` yields but tokens, as a list read from the module's one walk."""
         return self.subtrees.subtree(node, into_scopes=into_scopes)
 
     def is_within(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
@@ -194,6 +203,14 @@ class ModuleIndex:
     def line_col(self, node: cst.CSTNode) -> tuple[int, int]:
         """1-based line and 0-based column of ``node``."""
         return self.positions.start(node)
+
+    def starts_at_or_after(self, node: cst.CSTNode, position: tuple[int, int]) -> bool:
+        """``line_col(node) >= position``, from the statements' lines where they settle it."""
+        return self.positions.starts_at_or_after(node, position)
+
+    def starts_before(self, node: cst.CSTNode, other: cst.CSTNode) -> bool:
+        """``line_col(node) < line_col(other)``, from the statements' lines where they settle it."""
+        return self.positions.starts_before(node, other)
 
     def end_of(self, node: cst.CSTNode) -> tuple[int, int]:
         """Line and column where ``node`` ends."""

@@ -346,7 +346,7 @@ class WriteNamer:
         """A variable that may hold a model (not ``self``, a form, a schema, a client...)."""
         if name.value in {"self", "cls"}:
             return False
-        info = self.inference.of_name(name.value, name, self.index.line_col(name))
+        info = self.inference.of_name(name.value, name)
         return info is None or not info.code.endswith(HELPER_CLASS_SUFFIXES)
 
     def _subject(self, name: cst.Name) -> str:
@@ -355,7 +355,7 @@ class WriteNamer:
         for prefix in _STRIP_PREFIXES:
             if var.startswith(prefix) and len(var) > len(prefix):
                 var = var[len(prefix) :]
-        info = self.inference.of_name(name.value, name, self.index.line_col(name))
+        info = self.inference.of_name(name.value, name)
         if info is not None and info.code.isidentifier() and info.code[:1].isupper():
             # `admin_user` says more than `User`; `u`, `obj` or `entry` say less than `AuditLog`.
             cls = snake(info.code)

@@ -9,6 +9,10 @@ The analysis asks for the nodes under the same statements many times (classifyin
 then the unit it is in, its data flow, its reads...). :class:`Subtrees` walks a node the first
 time it is asked about, keeps that walk in pre-order with where each node's subtree ends, and
 answers every later question about it or a node below it with a slice.
+
+Both walks leave tokens out (whitespace, comments, operators, punctuation: most of a module's
+nodes, see ``backfix.cst_walk.is_token``): the analysis never looks at one, and its facts are
+the same with them (``TOKENS``; a test compares both).
 """
 
 from __future__ import annotations
@@ -18,7 +22,11 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from backfix.cst_walk import children, with_subclasses
+from backfix.cst_walk import children, inner_children, with_subclasses
+
+#: whether the walks (and the scope resolution, see ``frameworks.ModuleIndex``) take in tokens;
+#: only a test that compares the facts both ways sets it.
+TOKENS = False
 
 
 def exact_types(*kinds: type[cst.CSTNode]) -> frozenset[type]:
@@ -46,7 +54,8 @@ class ModuleNodes:
 
 
 def walk_module(module: cst.Module) -> ModuleNodes:
-    """Collect the :class:`ModuleNodes` of ``module`` in one pre-order walk."""
+    """Collect the :class:`ModuleNodes` of ``module`` in one pre-order walk (tokens aside)."""
+    step = children if TOKENS else inner_children
     found = ModuleNodes()
     parents = found.parents
     stack: list[cst.CSTNode] = [module]
@@ -61,7 +70,7 @@ def walk_module(module: cst.Module) -> ModuleNodes:
             found.functions.append(node)  # type: ignore[arg-type]
         elif kind is cst.ImportFrom and node.relative:  # type: ignore[attr-defined]
             found.relative_import = True
-        below = children(node)
+        below = step(node)
         for child in below:
             parents[id(child)] = node
         below.reverse()
@@ -70,7 +79,8 @@ def walk_module(module: cst.Module) -> ModuleNodes:
 
 
 class Subtrees:
-    """The nodes below a node, in pre-order, walked once for it and every node under it.
+    """The nodes below a node (tokens aside), in pre-order, walked once for it and every node
+    under it.
 
     The walks are kept end to end in one list; a node walked again inside a larger walk is found
     in the newer one. Nodes are immutable, so a node's subtree is the same whichever tree it is
@@ -89,8 +99,8 @@ class Subtrees:
 
     def subtree(self, node: cst.CSTNode, *, into_scopes: bool = True) -> list[cst.CSTNode]:
         """``node`` and every node below it in pre-order (what ``frameworks.iter_nodes``
-        yields); without ``into_scopes``, nested definitions and classes are listed but not
-        entered."""
+        yields, tokens aside); without ``into_scopes``, nested definitions and classes are
+        listed but not entered."""
         start = self.positions.get(id(node))
         if start is None or self.order[start] is not node:
             start = self._walk(node)
@@ -115,6 +125,7 @@ class Subtrees:
         """Walk ``node``, append the walk, return the position of ``node``."""
         order, ends, positions = self.order, self.ends, self.positions
         first = len(order)
+        step = children if TOKENS else inner_children
         # A node, or the position of a node whose subtree ends here (pushed below its children).
         stack: list[cst.CSTNode | int] = [node]
         while stack:
@@ -129,7 +140,7 @@ class Subtrees:
             stack.append(position)
             if type(current) in SCOPE_TYPES:
                 self.scope_positions.append(position)
-            below = children(current)
+            below = step(current)
             below.reverse()
             stack.extend(below)
         return first

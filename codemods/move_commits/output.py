@@ -136,15 +136,18 @@ def _method_return_type(
     """The service method's return type: the returned values' types, after the status flag
     when the unit has an early exit."""
     assert unit.extraction is not None
-    end = analyzer.index.end_of(last)
     scope = analyzer.index.scope_of(unit.block.body[unit.start])
     returned: list[TypeInfo] = []
-    for name in unit.extraction.returns:
-        info = _binding_type(analyzer, inference, scope, name, end) if scope is not None else None
-        if info is None:
-            unknown.append(f"returned `{name}`")
-        else:
-            returned.append(info)
+    if unit.extraction.returns:  # (where `last` ends costs the code of the whole statement)
+        end = analyzer.index.end_of(last)
+        for name in unit.extraction.returns:
+            info = (
+                _binding_type(analyzer, inference, scope, name, end) if scope is not None else None
+            )
+            if info is None:
+                unknown.append(f"returned `{name}`")
+            else:
+                returned.append(info)
     return_type = _return_type(returned, len(unit.extraction.returns), inference)
     if unit.extraction.status and return_type is not None:
         # The method first returns whether it committed (an early exit returns False).
@@ -172,7 +175,7 @@ def _binding_type(
         if not isinstance(assignment, Assignment) or isinstance(assignment, ImportAssignment):
             return None
         node = assignment.node
-        if analyzer.index.line_col(node) >= before:
+        if analyzer.index.starts_at_or_after(node, before):
             continue
         found.append(inference.of_binding(node, 0))
     if not found or any(info is None for info in found):

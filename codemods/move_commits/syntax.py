@@ -8,6 +8,7 @@ from typing import cast
 import libcst as cst
 
 from .frameworks import ModuleIndex, iter_nodes
+from .module_nodes import exact_types
 
 _EMPTY = cst.Module([])
 
@@ -87,19 +88,24 @@ def only_literals(nodes: Sequence[cst.CSTNode]) -> bool:
     return True
 
 
+#: what a store target can be inside of (``a, (b, *c) = ...``), and what assigns to its target:
+#: exact types (see ``module_nodes.exact_types``), as asked of every name that moves.
+_UNPACKING = exact_types(cst.Element, cst.Tuple, cst.List, cst.StarredElement)
+_TARGET_OWNERS = exact_types(cst.AugAssign, cst.AnnAssign, cst.Del, cst.For, cst.CompFor)
+
+
 def is_store(index: ModuleIndex, node: cst.CSTNode) -> bool:
     """Whether ``node`` is assigned to (or deleted), directly or inside a tuple target."""
     current = node
     parent = index.parent(current)
-    while isinstance(parent, (cst.Element, cst.Tuple, cst.List, cst.StarredElement)):
+    while parent is not None and type(parent) in _UNPACKING:
         current, parent = parent, index.parent(parent)
-    if isinstance(parent, cst.AssignTarget):
+    kind = type(parent)
+    if kind is cst.AssignTarget or kind is cst.AsName:
         return True
-    if isinstance(parent, (cst.AugAssign, cst.AnnAssign, cst.Del)):
-        return parent.target is current
-    if isinstance(parent, (cst.For, cst.CompFor)):
-        return parent.target is current
-    return bool(isinstance(parent, cst.AsName))
+    if kind in _TARGET_OWNERS:
+        return getattr(parent, "target", None) is current
+    return False
 
 
 def is_conditional(index: ModuleIndex, node: cst.CSTNode, stmt: cst.CSTNode) -> bool:

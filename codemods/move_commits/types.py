@@ -153,10 +153,8 @@ class TypeInference:
 
     # --- names and expressions -----------------------------------------------------------------------
 
-    def of_name(
-        self, name: str, read: cst.Name | None, before: tuple[int, int], depth: int = 0
-    ) -> TypeInfo | None:
-        """The type of ``name`` as read at ``read``, from its bindings before position ``before``."""
+    def of_name(self, name: str, read: cst.Name | None, depth: int = 0) -> TypeInfo | None:
+        """The type of ``name`` as read at ``read``, from its bindings before the read."""
         if read is None or depth > _MAX_DEPTH:
             return None
         found: list[TypeInfo | None] = []
@@ -164,7 +162,7 @@ class TypeInference:
             if not isinstance(referent, Assignment) or isinstance(referent, ImportAssignment):
                 return None
             node = referent.node
-            if self.index.line_col(node) >= before:
+            if not self.index.starts_before(node, read):
                 continue
             found.append(self.of_binding(node, depth))
         if not found or any(t is None for t in found):
@@ -202,8 +200,7 @@ class TypeInference:
         if isinstance(expr, cst.Name):
             if expr.value in {"True", "False"}:
                 return TypeInfo("bool")
-            start = self.index.line_col(expr)
-            return self.of_name(expr.value, expr, start, depth + 1)
+            return self.of_name(expr.value, expr, depth + 1)
         if isinstance(expr, cst.Comparison) or (
             isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Not)
         ):

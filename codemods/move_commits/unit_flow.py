@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import libcst as cst
 from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
 
 from . import reasons as R
 from .dataflow import DataFlow
-from .frameworks import ModuleIndex, iter_nodes
+from .frameworks import ModuleIndex
 from .model import ImportNeed, Param
 from .naming import BUILTINS
 from .syntax import (
@@ -134,10 +134,13 @@ class UnitFlow:
                         )
                 if assignment.name in live_after:
                     names.append(assignment.name)
+        if not names:
+            return names
         order: dict[str, int] = {}
-        for node in _preorder_many(unit.block.body[unit.start : unit.end + 1]):
-            if isinstance(node, cst.Name) and node.value in names and node.value not in order:
-                order[node.value] = len(order)
+        for stmt in unit.block.body[unit.start : unit.end + 1]:
+            for node in self.index.subtree(stmt):
+                if isinstance(node, cst.Name) and node.value in names and node.value not in order:
+                    order[node.value] = len(order)
         return sorted(names, key=lambda n: order.get(n, len(order)))
 
     def check_definite(
@@ -189,8 +192,3 @@ def _outside_referents(
     if all(isinstance(r, BuiltinAssignment) for r in referents):
         return []
     return [r for r in referents if not (isinstance(r, Assignment) and id(r.node) in moved_ids)]
-
-
-def _preorder_many(nodes: Iterable[cst.CSTNode]) -> Iterable[cst.CSTNode]:
-    for node in nodes:
-        yield from iter_nodes(node)

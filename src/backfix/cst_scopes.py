@@ -23,6 +23,8 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from backfix.cst_walk import read_only_visits
+
 Resolver = Callable[[cst.Module], Mapping[cst.CSTNode, Scope | None]]
 
 
@@ -49,6 +51,14 @@ def resolve_scopes(module: cst.Module) -> Mapping[cst.CSTNode, Scope | None]:
     """The scope of every node of ``module``: what ``ScopeProvider`` resolves (the caller may
     run it within ``read_only_visits``: it only reads the tree)."""
     return resolver()(module)
+
+
+def resolve_inner_scopes(module: cst.Module) -> Mapping[cst.CSTNode, Scope | None]:
+    """:func:`resolve_scopes` without visiting tokens (:func:`backfix.cst_walk.is_token`):
+    the same scopes, assignments and accesses, but no scope for a token (whitespace,
+    operators, punctuation), for an analysis that never asks about one."""
+    with read_only_visits(tokens=False):
+        return resolver()(module)
 
 
 def resolve_contexts(module: cst.Module) -> Mapping[cst.CSTNode, ExpressionContext]:

@@ -33,7 +33,7 @@ from backfix.cst_positions import (
     exact,
     positions,
 )
-from backfix.cst_walk import children, with_subclasses
+from backfix.cst_walk import children, is_token, with_subclasses
 
 #: the nodes with a line of their own in a body: where a statement's code can start
 _COMPOUND = with_subclasses(cst.BaseCompoundStatement)
@@ -173,6 +173,57 @@ class UnitPositions:
         """Line and column where ``node`` ends."""
         found = self.spans.get(id(node)) or self._find(node, start_only=False)
         return found[2], found[3]
+
+    def starts_at_or_after(self, node: cst.CSTNode, position: Position) -> bool:
+        """``self.start(node) >= position``, without generating any code where the lines `ast`
+        gives settle it (see :meth:`_region`)."""
+        region = self._region(node)
+        if region is not None:
+            _, low, high = region
+            if low >= position:
+                return True
+            if high is not None and high <= position:
+                return False
+        return self.start(node) >= position
+
+    def starts_before(self, node: cst.CSTNode, other: cst.CSTNode) -> bool:
+        """``self.start(node) < self.start(other)``, without generating any code when they are
+        in different regions (see :meth:`_region`): the regions do not overlap."""
+        mine = self._region(node)
+        theirs = self._region(other) if mine is not None else None
+        if mine is not None and theirs is not None and mine[0] is not theirs[0]:
+            return mine[1] < theirs[1]
+        return self.start(node) < self.start(other)
+
+    def _region(self, node: cst.CSTNode) -> tuple[cst.CSTNode, Position, Position | None] | None:
+        """The statement whose text ``node`` starts in, where it starts and where the next
+        statement in the source starts (None: there is none), as `ast` has them; for a one-line
+        statement (``SimpleStatementLine``) or a function's parameters (the region from
+        ``def`` to its body). None when its start is known or the whole table is there (no
+        code to save), for any other node and for a token (a comment line above a statement
+        is one of its nodes but comes before it)."""
+        key = id(node)
+        if self._whole is not None or key in self.spans or key in self.starts:
+            return None
+        if is_token(type(node)):
+            return None
+        around = self._statement(node)
+        if around is None:
+            return None
+        unit, below = around
+        kind = type(unit)
+        if kind is not cst.SimpleStatementLine and not (
+            kind is cst.FunctionDef and below is unit.params  # type: ignore[attr-defined]
+        ):
+            return None
+        low = self._anchor(unit)
+        if low is None or self._anchors is None:
+            return None
+        ordinals, starts = self._anchors
+        # after a one-line statement, the next statement; after a header, the body's first
+        size = len(unit.body) if kind is cst.SimpleStatementLine else 1  # type: ignore[attr-defined]
+        following = ordinals[id(unit)] + size
+        return unit, low, starts[following] if following < len(starts) else None
 
     def _find(self, node: cst.CSTNode, *, start_only: bool) -> tuple[int, ...]:
         if self._whole is None:

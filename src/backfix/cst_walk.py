@@ -113,7 +113,7 @@ def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
     return found
 
 
-def _inner_children(node: cst.CSTNode) -> list[cst.CSTNode]:
+def inner_children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The node's immediate children that are not tokens (:func:`is_token`), in lexical order."""
     if not trusted():
         return [child for child in node.children if not is_token(type(child))]
@@ -147,7 +147,7 @@ class Parents(Mapping[cst.CSTNode, cst.CSTNode]):
         # by id(): a CSTNode's own __hash__ is a Python call
         self._parents: dict[int, cst.CSTNode] = {}
         self._nodes: list[cst.CSTNode] = []
-        step = children if tokens else _inner_children
+        step = children if tokens else inner_children
         stack = [root]
         while stack:
             node = stack.pop()
@@ -251,13 +251,75 @@ def _attribute_hooks(visitor_type: type) -> frozenset[str] | None:
     return found
 
 
+def _read_only_visit_without_tokens(self: cst.CSTNode, visitor: Any) -> Any:
+    """:func:`_read_only_visit` that does not enter tokens (:func:`is_token`) below ``self``,
+    for a visitor that has no callback for them (:func:`_token_skipping`); other visitors get
+    every callback. A node type the visitor has attribute callbacks for is visited whole (its
+    tokens too), so that each of them is called as LibCST calls it."""
+    visitor_type = type(visitor)
+    whole = _WHOLE.get(visitor_type, _UNKNOWN)
+    if whole is _UNKNOWN:
+        whole = _WHOLE[visitor_type] = _token_skipping(visitor_type)
+    kind = type(self)
+    if whole is None or kind.__name__ in whole:
+        return _read_only_visit(self, visitor)
+    if visitor.on_visit(self):
+        plan = _PLANS.get(kind)
+        # Only the fields that can hold something but a token; `check`: it may hold a token too.
+        for name, check in _plan(self) if plan is None else plan:
+            value = getattr(self, name)
+            if value is None or value is _ABSENT:
+                continue
+            if type(value) is tuple or type(value) is list:
+                for item in value:
+                    if not (check and is_token(type(item))):
+                        item.visit(visitor)
+            elif not (check and is_token(type(value))):
+                value.visit(visitor)
+    visitor.on_leave(self)
+    return self
+
+
+#: per visitor class (looked up on every node), what :func:`_token_skipping` says.
+_WHOLE: dict[type, frozenset[str] | None] = {}
+
+
+def _token_skipping(visitor_type: type) -> frozenset[str] | None:
+    """For a visitor class that can skip tokens, the names of the node types to visit whole
+    (it has attribute callbacks for them); None for one that cannot: not a ``CSTVisitor``,
+    one with a callback of its own for a token type (``visit_Comma``,
+    ``leave_Comma_whitespace_after``), or one that handles attribute visits itself."""
+    if not issubclass(visitor_type, cst.CSTVisitor):
+        return None
+    for name in dir(visitor_type):
+        prefix, _, rest = name.partition("_")
+        if prefix not in {"visit", "leave"} or not rest:
+            continue
+        node_type = getattr(cst, rest.split("_")[0], None)
+        if (
+            isinstance(node_type, type)
+            and issubclass(node_type, cst.CSTNode)
+            and is_token(node_type)
+            and not getattr(getattr(visitor_type, name), "_is_no_op", False)
+        ):
+            return None
+    return _attribute_hooks(visitor_type)
+
+
 @contextmanager
-def read_only_visits() -> Iterator[None]:
-    """Within the block, visitors (not transformers) walk trees without rebuilding them."""
+def read_only_visits(*, tokens: bool = True) -> Iterator[None]:
+    """Within the block, visitors (not transformers) walk trees without rebuilding them.
+
+    With ``tokens=False``, a visitor without callbacks for tokens does not visit them either:
+    its ``on_visit``/``on_leave`` are called for every node but tokens (:func:`is_token`), in
+    the same order. (LibCST's metadata providers record something for every node they leave:
+    the scope provider then has no scope for a token.)
+    """
     if not trusted():
         yield
         return
-    cst.CSTNode.visit = _read_only_visit  # type: ignore[method-assign]
+    visit = _read_only_visit if tokens else _read_only_visit_without_tokens
+    cst.CSTNode.visit = visit  # type: ignore[method-assign]
     try:
         yield
     finally:

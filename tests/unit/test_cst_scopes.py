@@ -10,10 +10,12 @@ import libcst as cst
 import pytest
 from libcst.metadata import BaseAssignment, MetadataWrapper, Scope, ScopeProvider
 from libcst.metadata.scope_provider import ScopeVisitor
+from testkit import repository_sources, write_webapp_corpus
 
 from backfix import cst_fast_scopes as fast_scopes
 from backfix import cst_scopes as scopes
-from backfix.cst_scopes import resolve_scopes
+from backfix.cst_scopes import resolve_inner_scopes, resolve_scopes
+from backfix.cst_walk import is_token, read_only_visits
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -141,6 +143,39 @@ def test_resolve_scopes_is_the_wrappers_scope_metadata(source: str) -> None:
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
     assert _facts(module, fast_scopes.resolve(module)) == _facts(module, expected)
     assert _facts(module, resolve_scopes(module)) == _facts(module, expected)
+
+
+def _without_tokens(module: cst.Module) -> list[object]:
+    """What the scopes resolved without visiting tokens differ in from the whole resolution
+    of ``module`` once its tokens are left out ([] when nothing)."""
+    with read_only_visits():
+        whole = resolve_scopes(module)
+    expected = {node: scope for node, scope in whole.items() if not is_token(type(node))}
+    found = _facts(module, resolve_inner_scopes(module))
+    wanted = _facts(module, expected)
+    return [pair for pair in zip(found, wanted, strict=False) if pair[0] != pair[1]] or (
+        [len(found), len(wanted)] if len(found) != len(wanted) else []
+    )
+
+
+@pytest.mark.parametrize("source", _sources())
+def test_scopes_without_tokens_are_the_others(source: str) -> None:
+    assert _without_tokens(cst.parse_module(source)) == []
+
+
+def test_scopes_without_tokens_of_repository_sources() -> None:
+    for name, code in sorted(repository_sources().items()):
+        try:
+            module = cst.parse_module(code)
+        except cst.ParserSyntaxError:
+            continue
+        assert _without_tokens(module) == [], name
+
+
+def test_scopes_without_tokens_of_a_generated_corpus(tmp_path: Path) -> None:
+    write_webapp_corpus(tmp_path, seed=5, resources=6)
+    for path in sorted(tmp_path.rglob("*.py")):
+        assert _without_tokens(cst.parse_module(path.read_text(encoding="utf-8"))) == [], path
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ with :class:`backfix.cst_positions.Positions`.
 from __future__ import annotations
 
 import ast
+import itertools
 import random
 from pathlib import Path
 
@@ -48,6 +49,18 @@ EDGES = {
 }
 
 
+def _parents(module: cst.Module) -> dict[int, cst.CSTNode]:
+    """Every node's parent, tokens included, by ``id`` of the child."""
+    parents: dict[int, cst.CSTNode] = {}
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        for child in children(node):
+            parents[id(child)] = node
+            stack.append(child)
+    return parents
+
+
 def _nodes(module: cst.Module) -> list[cst.CSTNode]:
     found: list[cst.CSTNode] = []
     stack: list[cst.CSTNode] = [module]
@@ -63,7 +76,7 @@ def _differences(code: bytes | str, seed: int) -> list[str]:
     whether the whole table had to be computed (``whole``)."""
     module = cst.parse_module(code)
     whole = Positions(module)
-    lazy = UnitPositions(module, ast.parse(code), walk_module(module).parents)
+    lazy = UnitPositions(module, ast.parse(code), _parents(module))
     nodes = _nodes(module)
     random.Random(seed).shuffle(nodes)
     found: list[str] = []
@@ -111,6 +124,62 @@ def test_generated_corpus(tmp_path: Path) -> None:
     for number, path in enumerate(sorted(tmp_path.rglob("*.py"))):
         for variant in _variants(path.read_text(encoding="utf-8")):
             assert _differences(variant, number) == [], path
+
+
+def _comparison_differences(code: bytes | str, seed: int) -> list[str]:
+    """Where ``starts_before`` and ``starts_at_or_after`` (answered from the statements' lines
+    where they can be) differ from comparing the whole table's starts: the regions they read
+    hold the nodes in them, do not overlap, and a sample of pairs compares the same."""
+    module = cst.parse_module(code)
+    tree = ast.parse(code)
+    whole = Positions(module)
+    parents = _parents(module)
+    table = UnitPositions(module, tree, parents)
+    nodes = [node for node in _nodes(module) if id(node) in whole.spans]
+    found: list[str] = []
+    starts: dict[int, list[tuple[int, int]]] = {}
+    for node in nodes:
+        region = table._region(node)  # generates no code
+        if region is None:
+            continue
+        unit, low, high = region
+        start = whole[node][:2]
+        if not (low <= start and (high is None or start < high)):
+            found.append(f"{type(node).__name__} at {start} outside {low}..{high}")
+        starts.setdefault(id(unit), []).append(start)
+    spans = sorted((min(s), max(s)) for s in starts.values())
+    found += [f"overlap {a} {b}" for a, b in itertools.pairwise(spans) if a[1] >= b[0]]
+    rng = random.Random(seed)
+    for _ in range(min(40, len(nodes) ** 2)):
+        node, other = rng.choice(nodes), rng.choice(nodes)
+        fresh = UnitPositions(module, tree, parents)
+        fresh._anchors = table._anchors  # (only the ranges are new)
+        if fresh.starts_before(node, other) != (whole[node][:2] < whole[other][:2]):
+            found.append(f"before: {type(node).__name__} {type(other).__name__}")
+        position = whole[other][:2]
+        fresh = UnitPositions(module, tree, parents)
+        fresh._anchors = table._anchors
+        if fresh.starts_at_or_after(node, position) != (whole[node][:2] >= position):
+            found.append(f"at or after: {type(node).__name__} {position}")
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(EDGES))
+def test_comparisons_of_edge_cases(name: str) -> None:
+    assert _comparison_differences(EDGES[name], 0) == []
+
+
+def test_comparisons_of_repository_sources() -> None:
+    for number, (name, code) in enumerate(sorted(repository_sources().items())):
+        for variant in _variants(code):
+            assert _comparison_differences(variant, number) == [], name
+
+
+def test_comparisons_of_a_generated_corpus(tmp_path: Path) -> None:
+    write_webapp_corpus(tmp_path, seed=4, resources=6)
+    for number, path in enumerate(sorted(tmp_path.rglob("*.py"))):
+        for variant in _variants(path.read_text(encoding="utf-8")):
+            assert _comparison_differences(variant, number) == [], path
 
 
 def test_this_libcst_is_trusted() -> None:

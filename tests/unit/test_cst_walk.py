@@ -385,6 +385,49 @@ def test_walk_visits_like_libcst_on_snapshots_and_stdlib_modules(
         assert _same_walk(module)
 
 
+class _EveryNode(cst.CSTVisitor):
+    """Every node visited and left, tokens included."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, int]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.calls.append(("visit", id(node)))
+        super().on_visit(node)  # its visit_<Node> callback
+        return not isinstance(node, cst.Lambda)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.calls.append(("leave", id(original_node)))
+
+
+class _CommaHook(_EveryNode):
+    """A visitor with a callback for a token: it is not spared its tokens."""
+
+    def visit_Comma(self, node: cst.Comma) -> None:
+        self.calls.append(("Comma", id(node)))
+
+
+def test_read_only_visits_without_tokens_skip_only_the_tokens(modules: list[cst.Module]) -> None:
+    for module in [*modules, *map(_stdlib, STDLIB_MODULES)]:
+        expected, got = _EveryNode(), _EveryNode()
+        module.visit(expected)
+        with read_only_visits(tokens=False):
+            module.visit(got)
+        tokens = {id(node) for node in _nodes(module) if is_token(type(node))}
+        assert got.calls == [call for call in expected.calls if call[1] not in tokens]
+
+
+def test_read_only_visits_without_tokens_keep_a_token_callbacks_tokens() -> None:
+    module = cst.parse_module(EVERY_SHAPE)
+    expected, got = _CommaHook(), _CommaHook()
+    module.visit(expected)
+    with read_only_visits(tokens=False):
+        module.visit(got)
+    assert got.calls == expected.calls
+    assert any(kind == "Comma" for kind, _ in got.calls)
+
+
 class _Hooks:
     """visit_/leave_ hooks that record their calls, one of them pruning."""
 

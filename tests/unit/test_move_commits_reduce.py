@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from backfix.builtin_codemods.move_commits import _analysed_module
 from backfix.builtin_codemods.move_commits import reduce as reduce_module
-from testkit import repository_sources, write_webapp_corpus
+from testkit import facts_both_ways, repository_sources, write_webapp_corpus
 
 from backfix.registry import get_codemod
 from backfix.results import FileFacts
@@ -77,16 +77,7 @@ def _facts(path: str, code: str, *, reduce: bool) -> FileFacts[object] | str:
 
 
 def _differences(sources: dict[str, str]) -> list[str]:
-    differ: list[str] = []
-    for name, code in sources.items():
-        try:
-            ast.parse(code)
-        except SyntaxError:
-            continue
-        for path in (name, f"app/routes/{Path(name).stem}.py"):
-            if _facts(path, code, reduce=True) != _facts(path, code, reduce=False):
-                differ.append(path)
-    return differ
+    return facts_both_ways(sources, reduce_module, "REDUCE")
 
 
 def test_edge_cases_find_the_same() -> None:
