@@ -26,9 +26,12 @@ finally:
         json.dump(sorted(sys.modules), handle)
 """
 
-#: modules that only `apply`, `check`, `report` or `status` need
+#: modules that only `apply`, `check`, `report`, `status`, `describe` or `new` need
 APPLY_ONLY = (
     "backfix.apply_cli",
+    "backfix.codemods_cli",
+    "backfix.scaffold",
+    "backfix.diff",
     "backfix.apply_run",
     "backfix.review_cli",
     "backfix.review",
