@@ -21,7 +21,6 @@ from backfix import console, interrupts, since
 from backfix.codemod import ConfigError
 from backfix.exits import EXIT_ERROR, EXIT_FOUND, EXIT_OK, Failure, Interrupted
 from backfix.flags import FlagsCommand, GivenFlag, flag_names, flag_values
-from backfix.records import record_scan
 from backfix.registry import all_codemods, get_codemod
 from backfix.results import RunResult
 from backfix.runs import (
@@ -163,6 +162,9 @@ def scan(
         raise Failure(str(exc)) from None
     result = setup.run(specs, Scope(paths, exclude, jobs), apply=False, show_progress=fmt == "text")
     if not no_ledger:
+        # Imported here: the ledger's modules cost start-up that a --no-ledger scan need not pay.
+        from backfix.records import record_scan
+
         record_scan(setup.workspace, result, paths, [*setup.config.exclude, *exclude])
     result = since.narrow_result(result, changed)
     if fmt == "json":

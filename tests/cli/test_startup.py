@@ -38,6 +38,8 @@ APPLY_ONLY = (
     "backfix.verify",
     "backfix.sinks",
     "backfix.ledger_cli",
+    "backfix.apply_records",
+    "backfix.status",
     "backfix.interactive",
     "jinja2",
     "rich.progress",
@@ -67,6 +69,11 @@ def test_scan_imports_nothing_apply_only(tmp_path: Path, project: Path) -> None:
     modules = imported_by(tmp_path, "--no-cache", "scan", "--no-ledger", "--path", str(project))
     assert "backfix.runner" in modules
     assert sorted(modules.intersection(APPLY_ONLY)) == []
+
+
+def test_scan_without_ledger_does_not_import_the_ledger(tmp_path: Path, project: Path) -> None:
+    modules = imported_by(tmp_path, "--no-cache", "scan", "--no-ledger", "--path", str(project))
+    assert "backfix.ledger" not in modules and "backfix.records" not in modules
 
 
 def test_scan_outside_git_does_not_import_gitpython(tmp_path: Path, project: Path) -> None:
