@@ -76,6 +76,11 @@ def test_scan_without_ledger_does_not_import_the_ledger(tmp_path: Path, project:
     assert "backfix.ledger" not in modules and "backfix.records" not in modules
 
 
+def test_json_scan_without_errors_does_not_import_rich(tmp_path: Path, project: Path) -> None:
+    args = ["--no-cache", "scan", "--no-ledger", "--format", "json", "--path", str(project)]
+    assert not any(m == "rich" or m.startswith("rich.") for m in imported_by(tmp_path, *args))
+
+
 def test_scan_outside_git_does_not_import_gitpython(tmp_path: Path, project: Path) -> None:
     assert not any((d / ".git").exists() for d in (project, *project.parents))
     modules = imported_by(tmp_path, "--no-cache", "scan", "--path", str(project))
