@@ -39,6 +39,7 @@ APPLY_ONLY = (
     "backfix.sinks",
     "backfix.ledger_cli",
     "backfix.apply_records",
+    "backfix.formatting",
     "backfix.status",
     "backfix.interactive",
     "jinja2",
