@@ -82,6 +82,14 @@ def test_json_scan_without_errors_does_not_import_rich(tmp_path: Path, project: 
     assert not any(m == "rich" or m.startswith("rich.") for m in imported_by(tmp_path, *args))
 
 
+def test_project_declaring_no_dependencies_skips_the_requirement_parser(
+    tmp_path: Path, project: Path
+) -> None:
+    modules = imported_by(tmp_path, "--no-cache", "scan", "--no-ledger", "--path", str(project))
+    assert "backfix.versions" in modules  # async-queries' plan looked for the SQLAlchemy version
+    assert "backfix.requirements" not in modules and "packaging.requirements" not in modules
+
+
 def test_scan_outside_git_does_not_import_gitpython(tmp_path: Path, project: Path) -> None:
     assert not any((d / ".git").exists() for d in (project, *project.parents))
     modules = imported_by(tmp_path, "--no-cache", "scan", "--path", str(project))
