@@ -558,7 +558,7 @@ def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> bool:
     if not shape.has_entity:
         return False
     selected = [c for c, k in zip(shape.columns, shape.kinds, strict=True) if k == "entity"]
-    for column in selected:
+    for column in selected if ctx.eager else ():  # (nothing eager-loads: no column can need it)
         names = _scan([column]).names
         # `self.model` may be any model: it needs unique() when some model eager-loads.
         if (names & ctx.eager) or (ctx.eager and not names):
@@ -569,9 +569,7 @@ def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> bool:
     scan = _scan([s.call for s in steps if s.call is not None] + list(shape.columns))
     if scan.eager:
         return True
-    entities = _scan(
-        [c for c, k in zip(shape.columns, shape.kinds, strict=True) if k == "entity"]
-    ).names
+    entities = _scan(selected).names
     # Criteria on another class (`filter(User.id == Address.user_id)`) join implicitly.
     return bool(scan.names - entities - ctx.plain)
 

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from backfix.ast_utils import child_fields
+
 from .chains import BUILDERS, TERMINALS
 
 #: `lazy=` values that load on attribute access (the default is "select").
@@ -105,15 +107,24 @@ def _functions(tree: ast.Module) -> Iterator[tuple[str, ast.FunctionDef | ast.As
     yield from walk(tree.body, "", False)
 
 
+_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
 def _own_nodes(func: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
-    """The nodes of a function body, not those of nested functions or classes."""
+    """The nodes of a function body, not those of nested functions or classes (nor expression
+    contexts and operators, which no read here looks at)."""
     stack: list[ast.AST] = list(func.body)
     while stack:
         node = stack.pop()
         yield node
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                stack.append(child)
+        for name in child_fields(type(node)):
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST) and not isinstance(item, _NESTED_SCOPES):
+                        stack.append(item)
+            elif isinstance(value, ast.AST) and not isinstance(value, _NESTED_SCOPES):
+                stack.append(value)
 
 
 def _instance_access(node: ast.AST, names: set[str] | None) -> ast.Attribute | None:

@@ -32,7 +32,7 @@ import ast
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from backfix.ast_utils import normalized_identifiers
+from backfix.ast_utils import child_fields, normalized_identifiers
 
 from . import chains as ch
 from .analyze import (
@@ -258,16 +258,16 @@ class _Walker:
     def children(self, node: ast.AST) -> None:
         """Visit the children of ``node``; the names LibCST's scan ignores are marked quiet."""
         parents = self.parents
-        for name in _child_fields(type(node)):
+        for name, role in _child_fields(type(node)):
             value = getattr(node, name, None)
             if isinstance(value, ast.AST):
                 parents[id(value)] = node
-                self.node(value, node, _role(node, name, value))
+                self.node(value, node, role)
             elif isinstance(value, list):
                 for item in value:
                     if isinstance(item, ast.AST):
                         parents[id(item)] = node
-                        self.node(item, node, _role(node, name, item))
+                        self.node(item, node, role)
 
     def formatted(self, node: ast.JoinedStr) -> None:
         """An f-string: the positions `ast` gives inside one are checked against the text."""
@@ -610,24 +610,21 @@ def _numbered(found: list[tuple[tuple[int, int, int, int], AwaitFact, str]]) -> 
         )
 
 
-#: fields that never hold a node the walk reads: expression contexts and operators
-_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+_FIELDS: dict[type[ast.AST], tuple[tuple[str, str], ...]] = {}
 
 
-_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
-
-
-def _child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
-    """The fields of a node type that may hold expressions, statements or their parts."""
+def _child_fields(kind: type[ast.AST]) -> tuple[tuple[str, str], ...]:
+    """The fields of a node type that may hold expressions, statements or their parts, each with
+    the role (:func:`_role`) of what it holds."""
     fields = _FIELDS.get(kind)
     if fields is None:
-        fields = _FIELDS[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
+        fields = _FIELDS[kind] = tuple((f, _role(kind, f)) for f in child_fields(kind))
     return fields
 
 
-def _role(parent: ast.AST, field_name: str, child: ast.AST) -> str:
-    """What ``child`` is to ``parent`` where the LibCST scan treats a name there apart."""
-    kind = type(parent)
+def _role(kind: type[ast.AST], field_name: str) -> str:
+    """What a node held in ``field_name`` is to its parent of type ``kind``, where the LibCST scan
+    treats a name there apart."""
     if kind is ast.Call:
         return _QUIET if field_name == "func" else _ARGUMENT
     if kind is ast.Attribute:

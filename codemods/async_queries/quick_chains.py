@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -48,6 +49,11 @@ from .model import KIND_FSA, KIND_UNKNOWN, ChainFact, ModuleFacts
 from .quick import _STRING_NAMES, _string_names, _Walker, facts_or_reason
 from .quick_names import FunctionNode, _Frame, _last
 from .quick_source import Unsure, _Source
+
+#: the node types :meth:`_ChainWalker._hide` reads names from (`ast` builds no subclasses of them)
+_HIDING = frozenset(
+    {ast.Lambda, ast.ExceptHandler, ast.Import, ast.ImportFrom, ast.ClassDef, *_STRING_NAMES}
+)
 
 #: walk-order keys: (position, 0 for a leave / 1 for an enter, tie-breaker)
 Order = tuple[int, int, int, int, int]
@@ -165,7 +171,7 @@ class _ChainWalker(_Walker):
 
     def _hide(self, node: ast.AST) -> None:
         """Names LibCST's scan sees as name nodes in the current frame that `ast` keeps as strings."""
-        if not self.frames:
+        if not self.frames or type(node) not in _HIDING:
             return
         hidden = self._frame().hidden
         if isinstance(node, ast.Lambda):
@@ -626,15 +632,10 @@ class _ChainWalker(_Walker):
         indentation taken off its continuation lines (as LibCST's tree records them)."""
         if "\n" in text:
             text = self._dedented(text)
-        try:
-            return cst.parse_expression(text)
-        except cst.ParserSyntaxError:
-            pass
-        try:
-            wrapped = cst.parse_expression("(" + text + ")")
-        except cst.ParserSyntaxError:
-            raise Unsure("a chain that does not parse on its own") from None
-        return wrapped.with_changes(lpar=[], rpar=[])
+        parsed = _parsed_expression(text)
+        if parsed is None:
+            raise Unsure("a chain that does not parse on its own")
+        return parsed
 
     def _dedented(self, text: str) -> str:
         """``text`` with the statement's indentation taken off the lines LibCST indents: not a
@@ -689,6 +690,24 @@ class _ChainWalker(_Walker):
             counts[(fact.scope, text)] = count
             found.append(replace(fact, snippet=f"{text}#{count}"))
         return tuple(found)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_expression(text: str) -> cst.BaseExpression | None:
+    """LibCST's tree of an expression's text, also of one that parses only in parentheses (which
+    are then taken off); None for text that does not parse.
+
+    Kept per text: web apps repeat the same chains (``User.query.filter_by(id=user_id).first()``)
+    across modules, and LibCST trees are immutable, so one tree can serve every copy."""
+    try:
+        return cst.parse_expression(text)
+    except cst.ParserSyntaxError:
+        pass
+    try:
+        wrapped = cst.parse_expression("(" + text + ")")
+    except cst.ParserSyntaxError:
+        return None
+    return wrapped.with_changes(lpar=[], rpar=[])
 
 
 def _used_as_value(name: str) -> tuple[str, str]:

@@ -122,7 +122,7 @@ class ApplySession:
             paths=covered_paths(self.workspace, self.paths),
             exclude=self.exclude,
             codemods={self.codemod: CodemodRecord.from_violations(remaining, result.fixed)},
-            repo=self.workspace.repo,
+            git_root=self.workspace.git_root,
             errors=(e.path for e in result.errors),
         )
         return self.record

@@ -1,10 +1,10 @@
 """The ``codemod`` command line. Parsing and printing only; the work is in runs, apply_run and sinks.
 
 Only this module (and the commands it loads: ``apply`` from apply_cli, the ledger commands from
-ledger_cli, ``describe`` and ``new`` from codemods_cli) ends the process: the helpers raise :class:`~backfix.exits.Failure` and
-:class:`~backfix.exits.Interrupted`, which the command group turns into a message and an exit code.
-Those commands are imported only when they run (or ``--help`` lists them), so that ``scan`` does
-not pay for importing what only they use.
+ledger_cli, ``describe`` and ``new`` from codemods_cli) ends the process: the helpers raise
+:class:`~backfix.exits.Failure` and :class:`~backfix.exits.Interrupted`, which the command group
+turns into a message and an exit code. Those commands are imported only when they run (or ``--help``
+lists them), so that ``scan`` does not pay for importing what only they use.
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ def describe(codemod_id: str) -> None:
             root = Path(scratch).resolve()
             (root / "example.py").write_text(cls.EXAMPLE, encoding="utf-8")
             result = run(
-                Workspace(root=root, repo=None),
+                Workspace(root=root),
                 RunOptions(specs=[CodemodSpec(cls, cls.ID)], paths=[root], jobs=1, apply=True),
             )
         click.echo("Example:\n")

@@ -6,8 +6,11 @@ import fnmatch
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
+
+from backfix import gitcli
 
 if TYPE_CHECKING:
     import git
@@ -35,10 +38,25 @@ SKIP_DIRS = frozenset(
 
 @dataclass(frozen=True)
 class Workspace:
-    """Where a run happens: the root paths are relative to, and the repository if there is one."""
+    """Where a run happens: the root paths are relative to, and whether it is a git work tree's."""
 
     root: Path
-    repo: git.Repo | None
+    in_git: bool = False
+
+    @property
+    def git_root(self) -> Path | None:
+        """The work tree's top inside git (the root), None outside."""
+        return self.root if self.in_git else None
+
+    @cached_property
+    def repo(self) -> git.Repo | None:
+        """The repository, opened through GitPython the first time a run needs more than
+        :mod:`backfix.gitcli` reads; None outside git."""
+        if not self.in_git:
+            return None
+        from backfix import gitops  # a run that only reads never imports GitPython
+
+        return gitops.open_repo(self.root)
 
     def rel(self, path: Path) -> str:
         """Normalized POSIX path relative to the root (absolute when outside it)."""
@@ -65,17 +83,15 @@ def open_workspace(paths: Sequence[Path]) -> Workspace:
     # Where the path is, not where a link leads: a link out of the repository is refused later.
     resolved = Path(os.path.abspath(first))
     if _may_be_in_repo(resolved):
-        from backfix import gitops
-
-        repo = gitops.find_repo(resolved)
-        if repo is not None:
-            return Workspace(root=gitops.repo_root(repo), repo=repo)
+        top = gitcli.work_tree(resolved if resolved.is_dir() else resolved.parent)
+        if top is not None:
+            return Workspace(root=top, in_git=True)
     cwd = Path.cwd().resolve()
     resolved = resolved.parent.resolve() / resolved.name
     if _is_within(resolved, cwd):
-        return Workspace(root=_project_folder(resolved, cwd), repo=None)
+        return Workspace(root=_project_folder(resolved, cwd))
     # Outside git and outside the current folder: the first path's folder is the root.
-    return Workspace(root=resolved if resolved.is_dir() else resolved.parent, repo=None)
+    return Workspace(root=resolved if resolved.is_dir() else resolved.parent)
 
 
 #: files that mark the top folder of a Python project.
@@ -101,8 +117,7 @@ def _project_folder(path: Path, cwd: Path) -> Path:
 
 def _may_be_in_repo(path: Path) -> bool:
     """False only when git could not find a repository for ``path``: no ``.git`` and no git folder
-    (``HEAD``) in it or above it, and no ``GIT_DIR``. Importing GitPython costs about a tenth of a
-    second of every run's start-up, so a run outside git does not pay it."""
+    (``HEAD``) in it or above it, and no ``GIT_DIR``: a run outside git does not start git."""
     if os.environ.get("GIT_DIR"):
         return True
     folder = path if path.is_dir() else path.parent
@@ -172,9 +187,9 @@ def discover(workspace: Workspace, paths: Sequence[Path], exclude: Sequence[str]
     explicit = {workspace.rel(t) for t in targets if t.is_file()}
     found: set[str] = set()
     notes: list[str] = []
-    if workspace.repo is not None:
-        listed = _git_targets(workspace, workspace.repo, targets)
-        git_files = _git_files(workspace, workspace.repo, listed)
+    if workspace.in_git:
+        listed = _git_targets(workspace, targets)
+        git_files = _git_files(workspace, listed)
         found.update(_real_paths(workspace, git_files, notes))
         # A file named explicitly is taken even when git ignores it.
         found.update(workspace.rel(t) for t in targets if t.is_file() and t.suffix == ".py")
@@ -187,26 +202,21 @@ def discover(workspace: Workspace, paths: Sequence[Path], exclude: Sequence[str]
     return Discovery(_kept(found, explicit, exclude), sorted(set(notes)))
 
 
-def _git_targets(workspace: Workspace, repo: git.Repo, targets: Sequence[Path]) -> list[Path]:
+def _git_targets(workspace: Workspace, targets: Sequence[Path]) -> list[Path]:
     """The targets git lists files for: a folder the user names explicitly is walked instead when
     git ignores it as a whole."""
-    from backfix import gitops
-
-    return [
-        t for t in targets if t == workspace.root or not gitops.is_ignored(repo, workspace.rel(t))
-    ]
+    root = workspace.root
+    return [t for t in targets if t == root or not gitcli.is_ignored(root, workspace.rel(t))]
 
 
-def _git_files(workspace: Workspace, repo: git.Repo, targets: Sequence[Path]) -> list[str]:
+def _git_files(workspace: Workspace, targets: Sequence[Path]) -> list[str]:
     """The ``.py`` files git lists under ``targets`` (tracked, or untracked and not ignored)."""
-    from backfix import gitops
-
     if not targets:
         return []
     rel_targets = [workspace.rel(t) if t != workspace.root else "." for t in targets]
     return [
         name
-        for name in gitops.list_files(repo, rel_targets)
+        for name in gitcli.list_files(workspace.root, rel_targets)
         if name.endswith(".py") and (workspace.root / name).is_file()
     ]
 

@@ -1,4 +1,5 @@
-"""Git through GitPython: repository root, file listing, the dirty-file guard and branch commits.
+"""Git through GitPython: the dirty-file guard, ``--since`` and branch commits (what a run only reads
+is asked of git itself, :mod:`backfix.gitcli`).
 
 A branch run never checks anything out: the new blobs, a tree built in a temporary index and the commit
 are written with plumbing commands, and only the new branch ref moves. The user's current branch,
@@ -20,20 +21,13 @@ from pathlib import Path
 import git
 
 from backfix import interrupts
+from backfix.gitcli import GitError as GitError
 from backfix.results import FileChange
 
 
-class GitError(Exception):
-    """A git operation that cannot be done; the message says what to do."""
-
-
-def find_repo(path: Path) -> git.Repo | None:
-    """The repository containing ``path``, or None outside any repository."""
-    start = path if path.is_dir() else path.parent
-    try:
-        return git.Repo(start, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return None
+def open_repo(root: Path) -> git.Repo:
+    """The repository whose work tree's top is ``root`` (:func:`backfix.gitcli.work_tree`)."""
+    return git.Repo(root)
 
 
 def repo_root(repo: git.Repo) -> Path:
@@ -41,21 +35,6 @@ def repo_root(repo: git.Repo) -> Path:
     if repo.working_tree_dir is None:
         raise GitError("bare repositories are not supported")
     return Path(repo.working_tree_dir).resolve()
-
-
-def list_files(repo: git.Repo, rel_paths: Sequence[str]) -> list[str]:
-    """Tracked and untracked, not ignored, files under ``rel_paths`` (repo-relative, POSIX)."""
-    out = repo.git.ls_files("-z", "--cached", "--others", "--exclude-standard", "--", *rel_paths)
-    return sorted({name for name in out.split("\0") if name})
-
-
-def is_ignored(repo: git.Repo, rel_path: str) -> bool:
-    """True when git ignores ``rel_path`` (so ``ls-files`` would list nothing under it)."""
-    try:
-        repo.git.check_ignore("-q", "--", rel_path)
-    except git.GitCommandError:
-        return False
-    return True
 
 
 def dirty_paths(repo: git.Repo, rel_paths: Iterable[str]) -> list[str]:

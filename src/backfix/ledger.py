@@ -25,13 +25,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from backfix import gitcli
 from backfix.discovery import is_excluded
 from backfix.results import MANUAL, REVIEW, Violation, stable_hash
-
-if TYPE_CHECKING:
-    import git
 
 try:  # pragma: no cover - the import fails on Windows only
     import fcntl
@@ -414,19 +412,12 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def git_position(repo: git.Repo | None) -> tuple[str | None, str | None]:
-    """(commit sha, branch name) of HEAD; None for what does not exist (no repo, detached, empty)."""
-    if repo is None:
+def git_position(git_root: Path | None) -> tuple[str | None, str | None]:
+    """(commit sha, branch name) of HEAD in the work tree at ``git_root``; None for what does not
+    exist (outside git, detached, no commit yet)."""
+    if git_root is None:
         return None, None
-    try:
-        commit: str | None = repo.head.commit.hexsha
-    except ValueError:
-        commit = None
-    try:
-        branch: str | None = repo.active_branch.name
-    except TypeError:
-        branch = None
-    return commit, branch
+    return gitcli.head_position(git_root)
 
 
 def now() -> str:
@@ -442,12 +433,12 @@ def make_record(
     paths: Sequence[str],
     exclude: Sequence[str],
     codemods: Mapping[str, CodemodRecord],
-    repo: git.Repo | None,
+    git_root: Path | None,
     errors: Iterable[str] = (),
     timestamp: str | None = None,
 ) -> Record:
     """A record stamped with the time and the repository's HEAD."""
-    commit, branch = git_position(repo)
+    commit, branch = git_position(git_root)
     return Record(
         timestamp=timestamp or now(),
         command=command,

@@ -57,7 +57,7 @@ def record_scan(
         paths=covered_paths(workspace, paths),
         exclude=exclude,
         codemods=codemods,
-        repo=workspace.repo,
+        git_root=workspace.git_root,
         errors=(e.path for e in result.errors),
     )
     append_record(workspace, record)

@@ -18,6 +18,7 @@ from backfix.codemod import Codemod, ConfigError
 from backfix.config import Config, check_keys, find_config, tomllib
 from backfix.discovery import PathError, Workspace, open_workspace
 from backfix.exits import Failure
+from backfix.gitcli import GitError
 from backfix.registry import all_codemods, registered
 from backfix.results import RunResult, Violation
 from backfix.runner import CodemodSpec, RunOptions, run
@@ -154,7 +155,10 @@ def prepare(paths: Sequence[Path], settings: Settings) -> Setup:
     for target in targets:
         if not target.exists():
             raise Failure(f"path does not exist: {target}")
-    workspace = open_workspace(targets)
+    try:
+        workspace = open_workspace(targets)
+    except GitError as exc:
+        raise Failure(str(exc)) from None
     try:
         config = find_config(workspace.root, targets[0])
         check_keys(config, registered())

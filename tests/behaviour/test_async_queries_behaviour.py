@@ -45,7 +45,7 @@ CASE_NAMES = [
 def _rewrite(root: Path, mode: str) -> bytes:
     spec = CodemodSpec(AsyncQueries, "async-queries", (("mode", mode),))
     result = run(
-        Workspace(root=root, repo=None),
+        Workspace(root=root),
         RunOptions(specs=[spec], paths=[root / "cases.py"], apply=True, jobs=1),
     )
     assert not result.errors, result.errors

@@ -54,7 +54,7 @@ def modules(
         shutil.copy(DATA / name, root / name)
     spec = CodemodSpec(AsyncQueries, "async-queries", (("mode", "sync"),))
     result = run(
-        Workspace(root=root, repo=None),
+        Workspace(root=root),
         RunOptions(specs=[spec], paths=[root / "legacy_fsa_cases.py"], apply=True, jobs=1),
     )
     assert not result.errors and not result.violations, result.violations

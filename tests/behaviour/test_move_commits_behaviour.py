@@ -53,7 +53,7 @@ def test_data_flow_cases_behave_the_same_after_the_move(tmp_path: Path) -> None:
 
     spec = CodemodSpec(MoveCommits, "move-commits", ())
     result = run(
-        Workspace(root=app, repo=None),
+        Workspace(root=app),
         RunOptions(specs=[spec], paths=[app / "app" / "routes"], apply=True, jobs=1),
     )
     assert not result.errors, result.errors

@@ -13,6 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from testkit import git, init_repo
+
+from backfix.ledger import LEDGER_REL
 
 #: runs the CLI in-process and writes the names of the imported modules to argv[1]
 PROBE = """
@@ -95,6 +98,16 @@ def test_scan_outside_git_does_not_import_gitpython(tmp_path: Path, project: Pat
     modules = imported_by(tmp_path, "--no-cache", "scan", "--path", str(project))
     assert "backfix.ledger" in modules  # the scan recorded itself, without git
     assert "git" not in modules and "backfix.gitops" not in modules
+
+
+def test_scan_in_git_records_without_importing_gitpython(tmp_path: Path, project: Path) -> None:
+    init_repo(project, {})
+    modules = imported_by(tmp_path, "--no-cache", "scan", "--path", str(project))
+    assert "backfix.ledger" in modules and "backfix.gitcli" in modules
+    assert "git" not in modules and "backfix.gitops" not in modules
+    record = json.loads((project / LEDGER_REL).read_text(encoding="utf-8").splitlines()[-1])
+    head = git(project, "rev-parse", "HEAD").strip()
+    assert (record["commit"], record["branch"]) == (head, "main")
 
 
 def test_scan_of_one_codemod_imports_only_that_codemod(tmp_path: Path, project: Path) -> None:

@@ -1,11 +1,14 @@
-"""ast_utils.last_name reads an `ast` expression as cst_utils.last_name reads the LibCST one."""
+"""ast_utils.last_name reads an `ast` expression as cst_utils.last_name reads the LibCST one;
+ast_utils.child_fields reach the children ``ast.iter_child_nodes`` yields."""
 
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import libcst as cst
 import pytest
+from testkit import repository_sources, write_webapp_corpus
 
 from backfix import ast_utils, cst_utils
 
@@ -32,3 +35,40 @@ def test_last_name_matches_the_libcst_helper(code: str, through_subscript: bool)
     assert ast_utils.last_name(tree, through_subscript=through_subscript) == cst_utils.last_name(
         node, through_subscript=through_subscript
     )
+
+
+# --- child_fields ---------------------------------------------------------------------------------
+
+#: what ``child_fields`` leaves out of ``ast.iter_child_nodes``
+_LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+
+
+def _children_by_fields(node: ast.AST) -> list[ast.AST]:
+    found: list[ast.AST] = []
+    for name in ast_utils.child_fields(type(node)):
+        value = getattr(node, name, None)
+        items = value if isinstance(value, list) else [value]
+        found.extend(item for item in items if isinstance(item, ast.AST))
+    return found
+
+
+def _sample_trees() -> list[ast.Module]:
+    trees = []
+    for text in repository_sources().values():
+        try:
+            trees.append(ast.parse(text))
+        except SyntaxError:
+            continue
+    return trees
+
+
+def test_child_fields_reach_every_child_but_contexts_and_operators(tmp_path: Path) -> None:
+    write_webapp_corpus(tmp_path, seed=3, resources=4)
+    trees = _sample_trees() + [ast.parse(p.read_bytes()) for p in sorted(tmp_path.rglob("*.py"))]
+    compared = 0
+    for tree in trees:
+        for node in ast.walk(tree):
+            expected = [c for c in ast.iter_child_nodes(node) if not isinstance(c, _LEAVES)]
+            assert _children_by_fields(node) == expected, ast.dump(node)[:200]
+            compared += 1
+    assert compared > 10_000

@@ -22,7 +22,7 @@ def _run(
         path.write_text(text)
     spec = CodemodSpec(AsyncQueries, "async-queries", tuple(sorted(options.items())))
     result = run(
-        Workspace(root=tmp_path, repo=None),
+        Workspace(root=tmp_path),
         # The rewrite itself, unformatted: tests/unit/test_formatting.py covers the formatter pass.
         RunOptions(specs=[spec], paths=[tmp_path], apply=apply, jobs=1, config={"format": False}),
     )

@@ -128,7 +128,7 @@ def test_fixed_plus_reported_equals_found(
             expected[(rel, line)] += 1
     spec = CodemodSpec(AsyncQueries, "async-queries", tuple(sorted(options.items())))
     result = run(
-        Workspace(root=project, repo=None),
+        Workspace(root=project),
         RunOptions(specs=[spec], paths=[project], apply=True, jobs=1),
     )
     accounted: Counter[tuple[str, int]] = Counter(

@@ -44,7 +44,7 @@ def _run(tmp_path: Path, files: dict[str, str], apply: bool = True) -> RunResult
         path.write_text(text)
     spec = CodemodSpec(AsyncQueries, "async-queries", (("mode", "sync"),))
     result = run(
-        Workspace(root=tmp_path, repo=None),
+        Workspace(root=tmp_path),
         RunOptions(specs=[spec], paths=[tmp_path], apply=apply, jobs=1),
     )
     assert not result.errors, result.errors

@@ -48,7 +48,7 @@ def _run(tmp_path: Path, files: dict[str, str], **options: object) -> RunResult:
         AsyncQueries, "async-queries", tuple(sorted({"mode": "sync", **options}.items()))
     )
     result = run(
-        Workspace(root=tmp_path, repo=None),
+        Workspace(root=tmp_path),
         RunOptions(specs=[spec], paths=[tmp_path], apply=True, jobs=1),
     )
     assert not result.errors, result.errors

@@ -39,7 +39,7 @@ def _run(
         path.write_text(text)
     spec = CodemodSpec(AsyncQueries, "async-queries", options)
     result = run(
-        Workspace(root=tmp_path, repo=None),
+        Workspace(root=tmp_path),
         RunOptions(
             specs=[spec],
             paths=[tmp_path / "app"],
@@ -141,7 +141,7 @@ def test_sqlalchemy_1_4_gets_sessionmaker_with_class(tmp_path: Path) -> None:
     (tmp_path / "app").mkdir()
     (tmp_path / "app/db.py").write_text(_db('"sqlite:///x.db"'))
     result = run(
-        Workspace(root=tmp_path, repo=None),
+        Workspace(root=tmp_path),
         RunOptions(
             specs=[spec],
             paths=[tmp_path / "app"],

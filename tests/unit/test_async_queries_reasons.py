@@ -47,7 +47,7 @@ def test_every_manual_violation_of_the_snapshot_cases_has_a_documented_id(
             shutil.copy(case / "input.py", tmp_path / case.name / "input.py")
     spec = CodemodSpec(AsyncQueries, "async-queries", (("mode", mode),))
     options = RunOptions(specs=[spec], paths=[tmp_path], jobs=2, config={"format": False})
-    result = run(Workspace(root=tmp_path, repo=None), options)
+    result = run(Workspace(root=tmp_path), options)
     manual = [v for v in result.violations if not v.fixable]
     assert manual  # the corpus has manual cases in both modes
     assert {v.reason_id for v in manual} <= set(R.ALL), [

@@ -55,7 +55,7 @@ def _run(
         path.write_text(text)
     spec = CodemodSpec(AsyncQueries, "async-queries", (("mode", "sync"),))
     result = run(
-        Workspace(root=tmp_path, repo=None),
+        Workspace(root=tmp_path),
         RunOptions(
             specs=[spec],
             paths=[tmp_path],

@@ -149,9 +149,7 @@ def _project(root: Path) -> None:
 
 def _run(root: Path, apply: bool) -> tuple[int, int, int, list[str]]:
     spec = CodemodSpec(BareExcept, "bare-except")
-    result = run(
-        Workspace(root=root, repo=None), RunOptions(specs=[spec], paths=[root], jobs=1, apply=apply)
-    )
+    result = run(Workspace(root=root), RunOptions(specs=[spec], paths=[root], jobs=1, apply=apply))
     for change in result.changes:
         Path(change.abs_path).write_bytes(change.after)
     errors = [f"{e.path}:{e.kind}" for e in result.errors]

@@ -15,7 +15,7 @@ BARE = "try:\n    x = 1\nexcept:\n    raise\n"
 def _run(root: Path, *, apply: bool = False, cache: bool = True):  # type: ignore[no-untyped-def]
     specs = [CodemodSpec(cls, cid) for cid, cls in all_codemods().items()]
     return run(
-        Workspace(root=root, repo=None),
+        Workspace(root=root),
         RunOptions(specs=specs, paths=[root], jobs=1, apply=apply, cache=cache),
     )
 

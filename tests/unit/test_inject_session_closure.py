@@ -80,7 +80,7 @@ def _run(
             patch.setattr(inject_session, "may_hold_singleton", lambda tree: True)
         spec = CodemodSpec(InjectSession, "inject-session")
         options = RunOptions(specs=[spec], paths=paths, jobs=1, cache=cache)
-        result = run(Workspace(root=root, repo=None), options)
+        result = run(Workspace(root=root), options)
     outcome.errors = result.errors
     outcome.violations = result.violations
     return outcome

@@ -171,6 +171,6 @@ def test_concurrent_appends_from_several_processes_are_all_readable(tmp_path: Pa
 
 def test_git_position_outside_git_is_null() -> None:
     assert ledger.git_position(None) == (None, None)
-    rec = ledger.make_record(command="c", paths=["."], exclude=[], codemods={}, repo=None)
+    rec = ledger.make_record(command="c", paths=["."], exclude=[], codemods={}, git_root=None)
     assert rec.commit is None and rec.branch is None
     assert rec.timestamp.endswith("Z")

@@ -56,7 +56,7 @@ def scan(root: Path) -> list[Violation]:
     """bare-except violations under ``root`` (no git)."""
     cls = get_codemod("bare-except")
     spec = CodemodSpec(cls, "bare-except")
-    result = run(Workspace(root=root, repo=None), RunOptions(specs=[spec], paths=[root], jobs=1))
+    result = run(Workspace(root=root), RunOptions(specs=[spec], paths=[root], jobs=1))
     return result.violations
 
 

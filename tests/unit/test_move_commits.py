@@ -46,7 +46,7 @@ def _project(tmp_path: Path, files: dict[str, str]) -> Path:
 def _run(root: Path, path: str = "app/routes", apply: bool = False, **options: Any) -> RunResult:
     spec = CodemodSpec(MoveCommits, "move-commits", tuple(sorted(options.items())))
     return run(
-        Workspace(root=root, repo=None),
+        Workspace(root=root),
         RunOptions(specs=[spec], paths=[root / path], apply=apply, jobs=1),
     )
 

@@ -186,7 +186,7 @@ def _project(tmp_path: Path, files: dict[str, str]) -> Path:
 def _apply(root: Path, path: str, **options: Any) -> Any:
     spec = CodemodSpec(get_codemod("move-commits"), "move-commits", tuple(sorted(options.items())))
     return run(
-        Workspace(root=root, repo=None),
+        Workspace(root=root),
         RunOptions(specs=[spec], paths=[root / path], apply=True, jobs=1),
     )
 

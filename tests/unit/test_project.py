@@ -113,9 +113,8 @@ class _Probe(Codemod):
 
 
 def _probe(root: Path, paths: list[Path], exclude: Sequence[str] = ()) -> Any:
-    repo = git.Repo(root) if (root / ".git").exists() else None
     options = RunOptions(specs=[CodemodSpec(_Probe, "probe")], paths=paths, exclude=exclude, jobs=1)
-    return run(Workspace(root=root, repo=repo), options)
+    return run(Workspace(root=root, in_git=(root / ".git").exists()), options)
 
 
 def test_files_follow_gitignore_and_excludes_whatever_the_paths(tmp_path: Path) -> None:

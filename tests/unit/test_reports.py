@@ -72,7 +72,7 @@ def snapshot(tmp_path: Path) -> tuple[Snapshot, Path]:
     (tmp_path / "pkg" / "b.py").write_text(SOURCE_B)
     cls = get_codemod("bare-except")
     result = run(
-        Workspace(root=tmp_path, repo=None),
+        Workspace(root=tmp_path),
         RunOptions(specs=[CodemodSpec(cls, "bare-except")], paths=[tmp_path], jobs=1, apply=True),
     )
     assert len(result.fixed) == 3 and result.changes

@@ -22,7 +22,7 @@ def _apply_run(root: Path, text: str, name: str = "m.py") -> RunResult:
     (root / name).write_text(text)
     spec = CodemodSpec(BareExcept, BareExcept.ID)
     return run(
-        Workspace(root=root, repo=None),
+        Workspace(root=root),
         RunOptions(specs=[spec], paths=[root], jobs=1, apply=True),
     )
 

@@ -60,7 +60,7 @@ def _corpus(tmp_path: Path) -> Path:
 def _scan(root: Path) -> RunResult:
     spec = CodemodSpec(TaskSessions, "task-sessions", ())
     options = RunOptions(specs=[spec], paths=[root], jobs=1, config={"format": False})
-    return run(Workspace(root=root, repo=None), options)
+    return run(Workspace(root=root), options)
 
 
 def test_every_reason_id_is_kebab_case_unique_and_documented() -> None:
@@ -289,7 +289,7 @@ def test_a_task_handed_a_session_outside_a_route_stops_getting_it(tmp_path: Path
     options = RunOptions(
         specs=[spec], paths=[tmp_path], jobs=1, config={"format": False}, apply=True
     )
-    result = run(Workspace(root=tmp_path, repo=None), options)
+    result = run(Workspace(root=tmp_path), options)
     assert not result.violations
     assert [v.path for v in result.fixed] == ["app.py"]
     after = {c.path: c.after.decode() for c in result.changes}

@@ -107,7 +107,7 @@ def test_files_without_a_hand_off_are_skipped(name: str) -> None:
 def _run(root: Path, apply: bool) -> RunResult:
     spec = CodemodSpec(TaskSessions, "task-sessions", ())
     options = RunOptions(specs=[spec], paths=[root], jobs=1, apply=apply, config={"format": False})
-    return run(Workspace(root=root, repo=None), options)
+    return run(Workspace(root=root), options)
 
 
 def _outcome(root: Path) -> tuple[object, ...]:

@@ -352,7 +352,7 @@ def _run(case: SnapshotCase, cls: type[Codemod], project: Path, *, apply: bool) 
     spec = CodemodSpec(cls, case.codemod_id, tuple(sorted(options.items())))
     paths = [project / p for p in case.paths] or [project]
     return run(
-        Workspace(root=project, repo=None),
+        Workspace(root=project),
         RunOptions(
             specs=[spec],
             paths=paths,
