@@ -19,7 +19,6 @@ from . import reasons
 from .analyze import use_blocker
 from .model import LOAD, Blocker, Client, FileEdits, Getter, ModuleFacts, Origin
 from .naming import getter_name
-from .target import cache_decorator
 
 _STAR = re.compile(rb"import[ \t]+\*")
 
@@ -203,6 +202,9 @@ def plan_clients(
     ]
     if not clients:
         return Plan(violations=violations)
+    # Imported here: target parses version specifiers with packaging, which only such a plan needs.
+    from .target import cache_decorator
+
     modules = _modules(project, {client.name for _, client in clients})
     planner = Planner(project, modules)
     suffixes = ModuleSuffixes(project)

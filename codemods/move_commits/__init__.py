@@ -43,7 +43,7 @@ import libcst as cst
 
 from backfix.codemod import Codemod, CodemodOptions, Plan, ProjectContext
 from backfix.cst_unit_positions import lines_match
-from backfix.formatting import line_length_for
+from backfix.format_settings import line_length_for
 from backfix.imports import first_party_packages, project_root
 from backfix.options import option
 from backfix.results import REVIEW, FileFacts, Violation

@@ -4,9 +4,12 @@ The public API for writing codemods: subclass :class:`Codemod`, return :class:`F
 ``analyze`` and a LibCST module from ``rewrite``.
 """
 
-from backfix.codemod import Codemod, ConfigError, Plan, ProjectContext
-from backfix.results import FileChange, FileError, FileFacts, RunResult, Violation
-from backfix.source import SourceError, SourceFile
+from backfix.loading import long_lived
+
+with long_lived():  # LibCST loads here
+    from backfix.codemod import Codemod, ConfigError, Plan, ProjectContext
+    from backfix.results import FileChange, FileError, FileFacts, RunResult, Violation
+    from backfix.source import SourceError, SourceFile
 
 __all__ = [
     "Codemod",

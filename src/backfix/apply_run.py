@@ -12,10 +12,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from backfix import console, gitops, interrupts, review_cli, since, verify
+from backfix.apply_records import ApplySession
 from backfix.codemod import ConfigError
 from backfix.exits import EXIT_ERROR, EXIT_FOUND, EXIT_OK, Failure, Interrupted
 from backfix.flags import GivenFlag, flag_names, flag_values
-from backfix.records import ApplySession
 from backfix.registry import get_codemod
 from backfix.results import FileChange, RunResult
 from backfix.runner import CodemodSpec

@@ -1,10 +1,10 @@
 """The ``codemod`` command line. Parsing and printing only; the work is in runs, apply_run and sinks.
 
 Only this module (and the commands it loads: ``apply`` from apply_cli, the ledger commands from
-ledger_cli) ends the process: the helpers raise :class:`~backfix.exits.Failure` and
-:class:`~backfix.exits.Interrupted`, which the command group turns into a message and an exit code.
-Those commands are imported only when they run (or ``--help`` lists them), so that ``scan`` does
-not pay for importing what only they use.
+ledger_cli, ``describe`` and ``new`` from codemods_cli) ends the process: the helpers raise
+:class:`~backfix.exits.Failure` and :class:`~backfix.exits.Interrupted`, which the command group
+turns into a message and an exit code. Those commands are imported only when they run (or ``--help``
+lists them), so that ``scan`` does not pay for importing what only they use.
 """
 
 from __future__ import annotations
@@ -12,23 +12,17 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-import tempfile
-import textwrap
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-from backfix import console, interrupts, scaffold, since
+from backfix import console, interrupts, since
 from backfix.codemod import ConfigError
-from backfix.diff import render_diffs
-from backfix.discovery import Workspace
 from backfix.exits import EXIT_ERROR, EXIT_FOUND, EXIT_OK, Failure, Interrupted
 from backfix.flags import FlagsCommand, GivenFlag, flag_names, flag_values
-from backfix.records import record_scan
 from backfix.registry import all_codemods, get_codemod
 from backfix.results import RunResult
-from backfix.runner import CodemodSpec, RunOptions, run
 from backfix.runs import (
     Scope,
     Settings,
@@ -70,6 +64,8 @@ option_option = click.option(
 _LAZY_COMMANDS = {
     "apply": ("backfix.apply_cli", "apply"),
     "check": ("backfix.ledger_cli", "check_command"),
+    "describe": ("backfix.codemods_cli", "describe"),
+    "new": ("backfix.codemods_cli", "new"),
     "report": ("backfix.ledger_cli", "report_command"),
     "status": ("backfix.ledger_cli", "status_command"),
 }
@@ -133,51 +129,6 @@ def list_command() -> None:
         click.echo(f"{codemod_id:<16} {cls.SUMMARY}")
 
 
-@main.command()
-@click.argument("codemod_id", metavar="ID")
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    default=None,
-    help="The checkout to write into (default: the one holding the built-in codemods).",
-)
-def new(codemod_id: str, root: Path | None) -> None:
-    """Scaffold a codemod: its package, templates folder, snapshot cases and docs page."""
-    try:
-        written = scaffold.write_scaffold(
-            root or scaffold.checkout_root(), codemod_id, set(all_codemods())
-        )
-    except ConfigError as exc:
-        raise Failure(str(exc)) from None
-    for path in written:
-        click.echo(f"wrote {path}")
-
-
-@main.command()
-@click.argument("codemod_id", metavar="ID")
-def describe(codemod_id: str) -> None:
-    """Show a codemod's documentation and an example diff."""
-    try:
-        cls = get_codemod(codemod_id)
-    except ConfigError as exc:
-        raise Failure(str(exc)) from None
-    module_doc = sys.modules[cls.__module__].__doc__ or cls.__doc__ or ""
-    click.echo(f"{cls.ID}: {cls.SUMMARY}\n")
-    click.echo(textwrap.dedent(module_doc).strip() + "\n")
-    if cls.EXAMPLE:
-        # The example goes through the real engine in a scratch folder, so cross-file codemods
-        # show every file they would write (a new service module, say).
-        with tempfile.TemporaryDirectory(prefix="backfix-describe-") as scratch:
-            root = Path(scratch).resolve()
-            (root / "example.py").write_text(cls.EXAMPLE, encoding="utf-8")
-            result = run(
-                Workspace(root=root),
-                RunOptions(specs=[CodemodSpec(cls, cls.ID)], paths=[root], jobs=1, apply=True),
-            )
-        click.echo("Example:\n")
-        click.echo(render_diffs(result.changes), nl=False)
-
-
 @main.command(cls=FlagsCommand, flags_before="since_ref", rewrites=False)
 @path_option
 @exclude_option
@@ -211,6 +162,9 @@ def scan(
         raise Failure(str(exc)) from None
     result = setup.run(specs, Scope(paths, exclude, jobs), apply=False, show_progress=fmt == "text")
     if not no_ledger:
+        # Imported here: the ledger's modules cost start-up that a --no-ledger scan need not pay.
+        from backfix.records import record_scan
+
         record_scan(setup.workspace, result, paths, [*setup.config.exclude, *exclude])
     result = since.narrow_result(result, changed)
     if fmt == "json":

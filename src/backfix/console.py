@@ -1,23 +1,44 @@
-"""Terminal output: colour and progress on a terminal, plain text when piped. Only the CLI prints."""
+"""Terminal output: colour and progress on a terminal, plain text when piped. Only the CLI prints.
+
+``stdout`` and ``stderr`` are rich consoles, created (and rich imported) when first used, so that a run
+that prints nothing through them (``scan --format json`` without errors) does not load rich.
+"""
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-from rich.console import Console
+from typing import TYPE_CHECKING
 
 from backfix.results import FileError, RunResult, Violation
 
-stderr = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
-stdout = Console(highlight=False, soft_wrap=True, emoji=False)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    stderr: Console
+    stdout: Console
+
+
+@functools.cache
+def _console(name: str) -> Console:
+    from rich.console import Console  # rich costs start-up: see the module docstring
+
+    return Console(stderr=name == "stderr", highlight=False, soft_wrap=True, emoji=False)
+
+
+def __getattr__(name: str) -> Console:
+    """The module's ``stdout`` and ``stderr`` consoles, created on first use."""
+    if name in ("stdout", "stderr"):
+        return _console(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @contextmanager
 def progress_bar(enabled: bool) -> Iterator[object]:
     """A rich progress bar on stderr when it is a terminal; yields the runner's progress callback."""
-    if not (enabled and stderr.is_terminal):
+    if not (enabled and _console("stderr").is_terminal):
         yield None
         return
     # Imported here: a piped run (CI, scripts) never shows a bar, so it need not load one.
@@ -28,7 +49,7 @@ def progress_bar(enabled: bool) -> Iterator[object]:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=stderr,
+        console=_console("stderr"),
         transient=True,
         auto_refresh=False,  # no refresh thread: worker processes are forked
     )
@@ -71,18 +92,18 @@ def error_line(error: FileError) -> str:
 def print_errors(errors: list[FileError], verbose: bool) -> None:
     """Errors on stderr; tracebacks only with -v."""
     for error in errors:
-        stderr.print(error_line(error), style="red", markup=False)
+        _console("stderr").print(error_line(error), style="red", markup=False)
         if verbose and error.detail:
-            stderr.print(error.detail, markup=False)
+            _console("stderr").print(error.detail, markup=False)
 
 
 def print_scan(result: RunResult) -> None:
     """The violation list on stdout and the totals on stderr."""
     for violation in result.violations:
-        stdout.print(violation_line(violation), markup=False)
+        _console("stdout").print(violation_line(violation), markup=False)
     totals = ", ".join(f"{cid}: {count}" for cid, count in result.totals().items())
     fixable = sum(v.fixable for v in result.violations)
-    stderr.print(
+    _console("stderr").print(
         f"{len(result.violations)} violation(s) ({fixable} fixable) in "
         f"{len({v.path for v in result.violations})} file(s); {totals}; "
         f"{result.files_discovered} file(s) scanned, {result.files_parsed} parsed, "
@@ -91,25 +112,27 @@ def print_scan(result: RunResult) -> None:
         markup=False,
     )
     for assumption in result.assumptions:
-        stderr.print(f"assumed: {assumption}", markup=False)
+        _console("stderr").print(f"assumed: {assumption}", markup=False)
     for note in result.notes:
-        stderr.print(f"  note: {note}", markup=False)
+        _console("stderr").print(f"  note: {note}", markup=False)
 
 
 def print_apply_summary(codemod_id: str, result: RunResult, written: str) -> None:
     """What was fixed, what is left for manual review and why, on stderr."""
-    stderr.print(
+    _console("stderr").print(
         f"{codemod_id}: {len(result.fixed)} violation(s) fixed in {len(result.changes)} file(s) "
         f"({written}); {len(result.violations)} remaining, {len(result.manual)} for manual review",
         style="bold",
         markup=False,
     )
     for violation in result.manual:
-        stderr.print("  manual: " + violation_line(violation), style="yellow", markup=False)
+        _console("stderr").print(
+            "  manual: " + violation_line(violation), style="yellow", markup=False
+        )
     for note in result.notes:
-        stderr.print(f"  note: {note}", markup=False)
+        _console("stderr").print(f"  note: {note}", markup=False)
     for assumption in result.assumptions:
-        stderr.print(f"  assumed: {assumption}", markup=False)
+        _console("stderr").print(f"  assumed: {assumption}", markup=False)
 
 
 def is_interactive() -> bool:
@@ -119,9 +142,9 @@ def is_interactive() -> bool:
 
 def print_error(message: str) -> None:
     """``error: <message>`` on stderr."""
-    stderr.print(f"error: {message}", style="red", markup=False)
+    _console("stderr").print(f"error: {message}", style="red", markup=False)
 
 
 def print_warning(message: str) -> None:
     """``warning: <message>`` on stderr."""
-    stderr.print(f"warning: {message}", style="yellow", markup=False)
+    _console("stderr").print(f"warning: {message}", style="yellow", markup=False)

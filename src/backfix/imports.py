@@ -19,7 +19,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from backfix.cst_utils import single_assignment, split_blank_lines
-from backfix.formatting import line_length_for
+from backfix.format_settings import line_length_for
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -15,11 +15,11 @@ from pathlib import Path
 import click
 
 from backfix import console, ledger, since, status
+from backfix.apply_records import ranking
 from backfix.codemod import ConfigError
 from backfix.discovery import Workspace
 from backfix.exits import EXIT_ERROR, EXIT_FOUND, EXIT_OK, Failure
 from backfix.ledger import CodemodRecord, Entry, LedgerContents, LedgerError, Record
-from backfix.records import ranking
 from backfix.registry import all_codemods, get_codemod
 from backfix.reports import Snapshot, json_report, markdown, sarif
 from backfix.reports import html as html_report

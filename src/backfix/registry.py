@@ -16,6 +16,7 @@ from importlib.metadata import EntryPoint, entry_points
 
 from backfix import builtin_codemods
 from backfix.codemod import Codemod, ConfigError
+from backfix.loading import long_lived
 
 ENTRY_POINT_GROUP = "backfix.codemods"
 
@@ -26,7 +27,8 @@ def module_to_id(module_name: str) -> str:
 
 
 def _codemod_class_of(module_name: str) -> type[Codemod]:
-    module = importlib.import_module(module_name)
+    with long_lived():
+        module = importlib.import_module(module_name)
     found = [
         obj
         for obj in vars(module).values()

@@ -17,7 +17,6 @@ from typing import Any
 from backfix.cache import FactsCache
 from backfix.codemod import Codemod, Plan
 from backfix.discovery import Workspace, discover
-from backfix.formatting import format_changes
 from backfix.project import AnalyzesForPlan, ProjectContext
 from backfix.results import FileChange, FileError, FileFacts, RunResult, Violation
 from backfix.source import SourceError, SourceFile, round_trip_loss, verify_output
@@ -488,6 +487,8 @@ def _format(
     result: RunResult,
 ) -> list[FileChange]:
     """The changes with their changed lines formatted as the project formats code (see formatting)."""
+    from backfix.formatting import format_changes  # only a run that writes loads the formatter
+
     mode = options.config.get("format")
     formatted, notes = format_changes(
         changes, mode, root=workspace.root, jobs=jobs, progress=options.progress

@@ -16,13 +16,16 @@ combine); ``check`` compares only the changed files with the ledger.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import click
 
 from backfix.codemod import ConfigError
 from backfix.discovery import Workspace
-from backfix.ledger import CodemodRecord
 from backfix.results import RunResult
+
+if TYPE_CHECKING:
+    from backfix.ledger import CodemodRecord
 
 option = click.option(
     "--since",
@@ -67,5 +70,6 @@ def narrow_record(record: CodemodRecord, changed: frozenset[str] | None) -> Code
     """``record`` with only the entries of changed files."""
     if changed is None:
         return record
-    files = {path: entries for path, entries in record.files.items() if path in changed}
-    return CodemodRecord(files=files, fixed=record.fixed)
+    return replace(
+        record, files={path: entries for path, entries in record.files.items() if path in changed}
+    )

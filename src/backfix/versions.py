@@ -16,22 +16,21 @@ Versions and specifiers are parsed with ``packaging``, as pip does.
 
 from __future__ import annotations
 
-import ast
-import configparser
 import json
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from backfix.config import tomllib
+
+if TYPE_CHECKING:
+    from packaging.specifiers import SpecifierSet
 
 #: canonical name → display name of the packages codemods care about.
 PACKAGES = {
@@ -44,7 +43,6 @@ PACKAGES = {
 NAMED = {**PACKAGES, "fastapi": "FastAPI"}
 LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
 VENV_DIRS = (".venv", "venv")
-_LOWER_BOUNDS = frozenset({">=", "==", "~=", "===", ">"})
 #: the source of a version found only where backfix itself runs (it says nothing of the project).
 RUNNING = "the environment backfix runs in"
 
@@ -146,7 +144,7 @@ def _locked(root: Path) -> dict[str, Found]:
         except (OSError, ValueError, tomllib.TOMLDecodeError):
             continue
         for package, version in entries:
-            _keep_lowest(found, Found(package, version, name))
+            keep_lowest(found, Found(package, version, name))
     return found
 
 
@@ -157,24 +155,25 @@ def _lock_entries(path: Path) -> Iterator[tuple[str, Version]]:
         for section in ("default", "develop"):
             for name, entry in (data.get(section) or {}).items():
                 pinned = str(entry.get("version", "")) if isinstance(entry, dict) else ""
-                version = _version(pinned.removeprefix("=="))
+                version = parse_version(pinned.removeprefix("=="))
                 if version is not None:
                     yield canonicalize_name(name), version
         return
     for entry in tomllib.loads(text).get("package", []):
-        version = _version(str(entry.get("version", "")))
+        version = parse_version(str(entry.get("version", "")))
         if isinstance(entry, dict) and "name" in entry and version is not None:
             yield canonicalize_name(str(entry["name"])), version
 
 
-def _version(text: str) -> Version | None:
+def parse_version(text: str) -> Version | None:
+    """``text`` as a version; None when it is not one."""
     try:
         return Version(text)
     except InvalidVersion:
         return None
 
 
-def _keep_lowest(found: dict[str, Found], candidate: Found) -> None:
+def keep_lowest(found: dict[str, Found], candidate: Found) -> None:
     """Several entries (dependency groups, platforms): the lowest is the one every run has."""
     current = found.get(candidate.package)
     if current is None or (
@@ -188,152 +187,23 @@ def _keep_lowest(found: dict[str, Found], candidate: Found) -> None:
 # --- declared requirements ---------------------------------------------------------------------------
 
 
+def declaring_files(root: Path) -> list[Path]:
+    """The files where the project at ``root`` may declare its dependencies, in reading order."""
+    files = sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt"))
+    fixed = (root / name for name in ("pyproject.toml", "setup.cfg", "setup.py"))
+    return files + [path for path in fixed if path.is_file()]
+
+
 def _declared(root: Path) -> tuple[dict[str, Found], dict[str, Found]]:
     """Exact pins and ranges declared by the project's requirement files."""
-    pins: dict[str, Found] = {}
-    ranges: dict[str, Found] = {}
-    for source, text in _requirements(root):
-        try:
-            requirement = Requirement(text)
-        except InvalidRequirement:
-            continue
-        package = canonicalize_name(requirement.name)
-        specifier = requirement.specifier
-        exact = _exact(specifier)
-        if exact is not None:
-            _keep_lowest(pins, Found(package, exact, source))
-        elif len(specifier) and package not in ranges:
-            ranges[package] = Found(package, _lower_bound(specifier), source, specifier)
-    return pins, ranges
+    files = declaring_files(root)
+    if not files:
+        return {}, {}
+    # Imported here: packaging's requirement parser is a large part of a scan's start-up, and a
+    # project that declares nothing (a folder of scripts) does not need it.
+    from backfix import requirements
 
-
-def _exact(specifier: SpecifierSet) -> Version | None:
-    specs = list(specifier)
-    if len(specs) == 1 and specs[0].operator in {"==", "==="} and "*" not in specs[0].version:
-        return _version(specs[0].version)
-    return None
-
-
-def _lower_bound(specifier: SpecifierSet) -> Version | None:
-    bounds = [
-        v
-        for s in specifier
-        if s.operator in _LOWER_BOUNDS and (v := _version(s.version.rstrip(".*"))) is not None
-    ]
-    return max(bounds) if bounds else None
-
-
-def _requirements(root: Path) -> Iterator[tuple[str, str]]:
-    """(file, requirement string) from every place a project declares its dependencies."""
-    files = sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt"))
-    for path in files:
-        yield from _requirement_lines(path, root)
-    yield from _pyproject(root / "pyproject.toml")
-    yield from _setup_cfg(root / "setup.cfg")
-    yield from _setup_py(root / "setup.py")
-
-
-def _requirement_lines(path: Path, root: Path) -> Iterator[tuple[str, str]]:
-    rel = path.relative_to(root).as_posix()
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return
-    for line in lines:
-        text = re.sub(r"(^|\s)#.*", "", line).strip()
-        if text and not text.startswith(("-", "git+", "http:", "https:", "file:")):
-            yield rel, text
-
-
-def _pyproject(path: Path) -> Iterator[tuple[str, str]]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return
-    project = data.get("project", {})
-    for text in project.get("dependencies", []):
-        yield path.name, str(text)
-    for group in (project.get("optional-dependencies") or {}).values():
-        for text in group:
-            yield path.name, str(text)
-    for group in (data.get("dependency-groups") or {}).values():
-        for text in group:
-            if isinstance(text, str):
-                yield path.name, text
-    poetry = data.get("tool", {}).get("poetry", {})
-    tables = [poetry.get("dependencies", {}), poetry.get("dev-dependencies", {})]
-    tables += [g.get("dependencies", {}) for g in (poetry.get("group") or {}).values()]
-    for table in tables:
-        for name, constraint in table.items():
-            text = _poetry(name, constraint)
-            if text:
-                yield path.name, text
-
-
-def _poetry(name: str, constraint: object) -> str:
-    """A poetry constraint as a PEP 508 requirement: ``^1.4`` → ``>=1.4,<2``, ``1.4.52`` → ``==``."""
-    if isinstance(constraint, dict):
-        constraint = constraint.get("version", "")
-    if not isinstance(constraint, str) or name == "python":
-        return ""
-    pieces = [_poetry_piece(piece) for piece in constraint.replace(" ", "").split(",")]
-    if None in pieces:
-        return ""
-    parts = [piece for piece in pieces if piece]
-    try:
-        SpecifierSet(",".join(parts))
-    except InvalidSpecifier:
-        return ""
-    return f"{name}{','.join(parts)}"
-
-
-def _poetry_piece(piece: str) -> str | None:
-    """One poetry constraint (``^1.4``, ``~1.4.2``, ``1.4.52``, ``>=1.4``) in PEP 440; None if bad."""
-    if not piece or piece == "*":
-        return ""
-    if piece[0].isdigit():
-        return f"=={piece}"
-    if piece[0] not in "^~" or piece.startswith("~="):
-        return piece
-    release = _version(piece[1:])
-    if release is None:
-        return None
-    numbers = [*release.release, 0, 0]
-    if piece[0] == "^":  # the first non-zero part may not change
-        index = next((i for i, n in enumerate(numbers[:3]) if n), 2)
-    else:  # `~1.4` allows 1.4.x; `~1` allows 1.x
-        index = 1 if len(release.release) > 1 else 0
-    upper = [*numbers[:index], numbers[index] + 1]
-    return f">={piece[1:]},<{'.'.join(map(str, upper))}"
-
-
-def _setup_cfg(path: Path) -> Iterator[tuple[str, str]]:
-    if not path.is_file():
-        return
-    parser = configparser.ConfigParser()
-    try:
-        parser.read(path, encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError):
-        return
-    if parser.has_option("options", "install_requires"):
-        for line in parser.get("options", "install_requires").splitlines():
-            if line.strip():
-                yield path.name, line.strip()
-
-
-def _setup_py(path: Path) -> Iterator[tuple[str, str]]:
-    """``install_requires=[...]`` given as a literal list (nothing is executed)."""
-    try:
-        tree = ast.parse(path.read_bytes())
-    except (OSError, SyntaxError, ValueError):
-        return
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.keyword) or node.arg != "install_requires":
-            continue
-        if isinstance(node.value, (ast.List, ast.Tuple)):
-            for element in node.value.elts:
-                if isinstance(element, ast.Constant) and isinstance(element.value, str):
-                    yield path.name, element.value
+    return requirements.declared(root, files)
 
 
 # --- installed ---------------------------------------------------------------------------------------
@@ -351,9 +221,9 @@ def _virtualenvs(root: Path, environ: Mapping[str, str]) -> dict[str, Found]:
         found: dict[str, Found] = {}
         for dist in metadata.distributions(path=[str(s) for s in sites]):
             name = dist.metadata["Name"] if dist.metadata else None
-            version = _version(dist.version) if name else None
+            version = parse_version(dist.version) if name else None
             if name and version is not None:
-                _keep_lowest(found, Found(canonicalize_name(name), version, label))
+                keep_lowest(found, Found(canonicalize_name(name), version, label))
         return found  # the first virtualenv that exists is the project's
     return {}
 
@@ -362,7 +232,7 @@ def _running(packages: Iterable[str]) -> dict[str, Found]:
     found: dict[str, Found] = {}
     for package in packages:
         try:
-            version = _version(metadata.version(package))
+            version = parse_version(metadata.version(package))
         except metadata.PackageNotFoundError:
             continue
         if version is not None:

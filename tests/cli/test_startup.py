@@ -29,15 +29,21 @@ finally:
         json.dump(sorted(sys.modules), handle)
 """
 
-#: modules that only `apply`, `check`, `report` or `status` need
+#: modules that only `apply`, `check`, `report`, `status`, `describe` or `new` need
 APPLY_ONLY = (
     "backfix.apply_cli",
+    "backfix.codemods_cli",
+    "backfix.scaffold",
+    "backfix.diff",
     "backfix.apply_run",
     "backfix.review_cli",
     "backfix.review",
     "backfix.verify",
     "backfix.sinks",
     "backfix.ledger_cli",
+    "backfix.apply_records",
+    "backfix.formatting",
+    "backfix.status",
     "backfix.interactive",
     "jinja2",
     "rich.progress",
@@ -67,6 +73,24 @@ def test_scan_imports_nothing_apply_only(tmp_path: Path, project: Path) -> None:
     modules = imported_by(tmp_path, "--no-cache", "scan", "--no-ledger", "--path", str(project))
     assert "backfix.runner" in modules
     assert sorted(modules.intersection(APPLY_ONLY)) == []
+
+
+def test_scan_without_ledger_does_not_import_the_ledger(tmp_path: Path, project: Path) -> None:
+    modules = imported_by(tmp_path, "--no-cache", "scan", "--no-ledger", "--path", str(project))
+    assert "backfix.ledger" not in modules and "backfix.records" not in modules
+
+
+def test_json_scan_without_errors_does_not_import_rich(tmp_path: Path, project: Path) -> None:
+    args = ["--no-cache", "scan", "--no-ledger", "--format", "json", "--path", str(project)]
+    assert not any(m == "rich" or m.startswith("rich.") for m in imported_by(tmp_path, *args))
+
+
+def test_project_declaring_no_dependencies_skips_the_requirement_parser(
+    tmp_path: Path, project: Path
+) -> None:
+    modules = imported_by(tmp_path, "--no-cache", "scan", "--no-ledger", "--path", str(project))
+    assert "backfix.versions" in modules  # async-queries' plan looked for the SQLAlchemy version
+    assert "backfix.requirements" not in modules and "packaging.requirements" not in modules
 
 
 def test_scan_outside_git_does_not_import_gitpython(tmp_path: Path, project: Path) -> None:

@@ -1,4 +1,5 @@
-"""backfix.formatting: the project's formatter settings, and ruff over just the lines a fix changed."""
+"""backfix.format_settings and backfix.formatting: the project's formatter settings, and ruff over
+just the lines a fix changed."""
 
 from __future__ import annotations
 
@@ -7,14 +8,13 @@ from pathlib import Path
 import pytest
 
 from backfix import formatting
+from backfix.format_settings import line_length_for, settings_for
 from backfix.formatting import (
     changed_spans,
     find_ruff,
     format_changes,
-    line_length_for,
     outside_changes,
     same_meaning,
-    settings_for,
 )
 from backfix.results import FileChange
 

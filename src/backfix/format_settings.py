@@ -1,0 +1,146 @@
+"""How a project formats code: the formatter settings nearest to a file (line length, formatter).
+
+Codemods read the line length while they analyse and rewrite; :mod:`backfix.formatting`, which runs
+the formatter over what ``apply`` changed, reads the rest. Kept apart from it so that a scan does not
+import the formatter's machinery.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+DEFAULT_LINE_LENGTH = 88
+_PRECOMMIT_HOOK = re.compile(r"^\s*-?\s*id:\s*['\"]?(ruff-format|black)\b", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class FormatterSettings:
+    """How the project formats code, from the configuration nearest to a file.
+
+    ``formatter`` is ``"ruff"`` or ``"black"`` when the project declares one, else ``""``;
+    ``ruff_args`` make ``ruff format`` follow a black configuration (ruff reads its own by itself).
+    """
+
+    line_length: int = DEFAULT_LINE_LENGTH
+    formatter: str = ""
+    config: str = ""
+    ruff_args: tuple[str, ...] = ()
+
+
+def settings_for(path: str | Path) -> FormatterSettings:
+    """The formatter settings that apply to ``path`` (a file, or a folder of the project).
+
+    Like ruff, the nearest folder with a ``.ruff.toml``, ``ruff.toml`` or a ``pyproject.toml`` with a
+    ``[tool.ruff]`` or ``[tool.black]`` table decides; ruff's ``extend`` is followed.
+    """
+    folder = Path(path)
+    if folder.suffix in (".py", ".pyi") or folder.is_file():
+        folder = folder.parent
+    return _settings_in(folder.resolve())
+
+
+def line_length_for(path: str | Path | None) -> int:
+    """The project's line length at ``path`` (88, ruff's and black's default, without a config)."""
+    return DEFAULT_LINE_LENGTH if path is None else settings_for(path).line_length
+
+
+@functools.lru_cache(maxsize=512)
+def _settings_in(folder: Path) -> FormatterSettings:
+    settings = FormatterSettings()
+    for directory in (folder, *folder.parents):
+        found = _settings_of_folder(directory)
+        if found is not None:
+            settings = found
+            break
+    if not settings.formatter:
+        hook = _precommit_formatter(folder)
+        if hook:
+            args = ("--line-length", str(settings.line_length)) if hook == "black" else ()
+            settings = replace(settings, formatter=hook, ruff_args=args)
+    return settings
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+    return data
+
+
+def _ruff_table(path: Path) -> dict[str, Any]:
+    """Ruff's settings in ``path`` (a ruff.toml or pyproject.toml), over those it ``extend``s."""
+    data = _load(path)
+    table = data if path.name != "pyproject.toml" else data.get("tool", {}).get("ruff", {})
+    if not isinstance(table, dict):
+        return {}
+    parent = table.get("extend")
+    if not isinstance(parent, str):
+        return table
+    base_path = (path.parent / Path(parent).expanduser()).resolve()
+    if base_path == path.resolve() or not base_path.is_file():
+        return table
+    merged = dict(_ruff_table(base_path))
+    for key, value in table.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            value = {**merged[key], **value}
+        merged[key] = value
+    return merged
+
+
+def _settings_of_folder(directory: Path) -> FormatterSettings | None:
+    pyproject = directory / "pyproject.toml"
+    tool = _load(pyproject).get("tool", {}) if pyproject.is_file() else {}
+    black = tool.get("black")
+    ruff_file = next(
+        (directory / name for name in (".ruff.toml", "ruff.toml") if (directory / name).is_file()),
+        pyproject if isinstance(tool.get("ruff"), dict) else None,
+    )
+    if ruff_file is None and not isinstance(black, dict):
+        return None
+    ruff = _ruff_table(ruff_file) if ruff_file is not None else {}
+    if isinstance(black, dict) and not isinstance(ruff.get("format"), dict):
+        return _black_settings(black, pyproject)
+    length = ruff.get("line-length", DEFAULT_LINE_LENGTH)
+    return FormatterSettings(
+        line_length=length if isinstance(length, int) else DEFAULT_LINE_LENGTH,
+        formatter="ruff" if isinstance(ruff.get("format"), dict) else "",
+        config=str(ruff_file),
+    )
+
+
+def _black_settings(black: dict[str, Any], pyproject: Path) -> FormatterSettings:
+    """Black's configuration, and the ruff options that format like it."""
+    length = black.get("line-length", DEFAULT_LINE_LENGTH)
+    length = length if isinstance(length, int) else DEFAULT_LINE_LENGTH
+    args = ["--line-length", str(length)]
+    if black.get("skip-string-normalization") or black.get("skip_string_normalization"):
+        args += ["--config", "format.quote-style = 'preserve'"]
+    if black.get("skip-magic-trailing-comma") or black.get("skip_magic_trailing_comma"):
+        args += ["--config", "format.skip-magic-trailing-comma = true"]
+    return FormatterSettings(length, "black", str(pyproject), tuple(args))
+
+
+def _precommit_formatter(folder: Path) -> str:
+    """``ruff-format``→``"ruff"`` or ``black`` when the repository's pre-commit hooks run one."""
+    for directory in (folder, *folder.parents):
+        config = directory / ".pre-commit-config.yaml"
+        if config.is_file():
+            try:
+                match = _PRECOMMIT_HOOK.search(config.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError):
+                return ""
+            return ("ruff" if match.group(1) == "ruff-format" else "black") if match else ""
+        if (directory / ".git").exists():
+            return ""
+    return ""
