@@ -16,14 +16,25 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def long_lived() -> Iterator[None]:
-    """Run the body (imports) with the collector paused, then freeze every object that exists."""
+def collector_paused() -> Iterator[bool]:
+    """Run the body with the cyclic garbage collector paused; yields whether it paused it (a
+    collector someone else turned off stays off, and is not turned on after)."""
     if not gc.isenabled():
-        yield
+        yield False
         return
     gc.disable()
     try:
-        yield
+        yield True
     finally:
-        gc.freeze()
         gc.enable()
+
+
+@contextmanager
+def long_lived() -> Iterator[None]:
+    """Run the body (imports) with the collector paused, then freeze every object that exists."""
+    with collector_paused() as paused:
+        try:
+            yield
+        finally:
+            if paused:
+                gc.freeze()
