@@ -74,6 +74,12 @@ class ProjectContext:
     batch: frozenset[str] | None = None
     #: discovery and on-demand analysis, provided by the runner.
     engine: ProjectEngine | None = field(default=None, compare=False, repr=False)
+    #: per folder, whether it is a package: a plan asks for the same few folders thousands of
+    #: times, and the files do not change while it plans.
+    _packages: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _imports: dict[tuple[str, int, str], ImportTarget | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def abs_path(self, path: str) -> str:
         """Absolute path of a repository-relative path."""
@@ -129,9 +135,13 @@ class ProjectContext:
         self._engine().report_error(FileError(path, line, col, kind, message))
 
     def is_package(self, folder: str) -> bool:
-        """Whether ``folder`` (root-relative, ``""`` for the root) holds an ``__init__.py``."""
-        init = f"{folder}/__init__.py" if folder else "__init__.py"
-        return Path(self.root, init).is_file()
+        """Whether ``folder`` (root-relative, ``""`` for the root) holds an ``__init__.py`` (looked at
+        once per context: the files do not change while a plan runs)."""
+        known = self._packages.get(folder)
+        if known is None:
+            init = f"{folder}/__init__.py" if folder else "__init__.py"
+            known = self._packages[folder] = Path(self.root, init).is_file()
+        return known
 
     def module_name(self, path: str) -> str:
         """The dotted name a file is imported under; see :func:`module_name`."""
@@ -139,7 +149,10 @@ class ProjectContext:
 
     def resolve_import(self, from_path: str, level: int, module: str) -> ImportTarget | None:
         """What ``from <level dots><module> import ...`` in ``from_path`` means; see resolve_import."""
-        return resolve_import(from_path, level, module, self.is_package)
+        key = (from_path, level, module)
+        if key not in self._imports:
+            self._imports[key] = resolve_import(from_path, level, module, self.is_package)
+        return self._imports[key]
 
     def _engine(self) -> ProjectEngine:
         if self.engine is None:

@@ -82,6 +82,25 @@ def test_project_context_reads_packages_from_disk(tmp_path: Path) -> None:
     )
 
 
+def test_project_context_answers_as_the_files_were_when_first_asked(tmp_path: Path) -> None:
+    """A plan asks about the same folders thousands of times; the files do not change meanwhile,
+    so the context looks at each folder once, and still answers as resolve_import does."""
+    _write(tmp_path, {"backend/app/__init__.py": "", "backend/app/repos/__init__.py": ""})
+    project = ProjectContext(root=str(tmp_path))
+    asked = [
+        ("backend/app/repos/jobs.py", 0, "app.db"),
+        ("backend/app/repos/jobs.py", 2, "models"),
+        ("backend/app/jobs.py", 1, ""),
+        ("scripts/tool.py", 0, "app.jobs"),
+    ]
+    first = [project.resolve_import(*question) for question in asked]
+    disk = [resolve_import(*question, project.is_package) for question in asked]
+    assert first == disk
+    (tmp_path / "backend/app/repos/__init__.py").unlink()
+    assert [project.resolve_import(*question) for question in asked] == first
+    assert project.is_package("backend/app/repos")
+
+
 def test_files_and_facts_need_the_runner(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="runner"):
         ProjectContext(root=str(tmp_path)).files()
