@@ -433,6 +433,8 @@ class _ProjectEngine:
             task = self._task(rel)
             if task is not None:
                 tasks.append(task)
+        if tasks:
+            prepare_forks()
         pool = Pool(_analyze, _analyze_crashed, self.state.jobs, "analyze", None)
         for outcome in pool.run(tasks):
             for error in outcome.errors:
@@ -477,6 +479,21 @@ class _ProjectEngine:
             self.known[rel] = cached
             return None
         return _AnalyzeTask(rel, str(abs_path), (self.spec,), False, for_plan=True)
+
+
+def prepare_forks() -> None:
+    """Answer, in this process, the checks each LibCST helper makes once per process.
+
+    A plan asks for files one or a few at a time as names lead to them, and each request forks a
+    pool of its own: every worker forked before the checks ran here answered them again (parsing and
+    walking their samples: about a tenth of a second, more than analysing a typical file). Forked
+    after, the workers inherit the answers. The checks parse fixed samples only.
+    """
+    from backfix import cst_parse, cst_positions, cst_walk
+
+    cst_parse.skips_validation()
+    cst_positions.exact()
+    cst_walk.trusted()
 
 
 def _format(

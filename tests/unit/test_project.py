@@ -7,6 +7,7 @@ from typing import Any
 import git
 import pytest
 
+from backfix import cst_parse, cst_positions, cst_walk
 from backfix.codemod import Codemod, Plan
 from backfix.discovery import Workspace
 from backfix.project import ImportTarget, ProjectContext, module_name, resolve_import
@@ -161,3 +162,15 @@ def test_a_file_that_does_not_parse_is_reported_not_skipped(tmp_path: Path) -> N
     assert result.notes[1] == "facts: app/jobs.py=full 6"
     assert result.notes[2] == "again: None"
     assert [(e.path, e.kind) for e in result.errors] == [("lib/util.py", "syntax-error")]
+
+
+def test_the_checks_workers_would_repeat_are_answered_before_a_plan_forks(tmp_path: Path) -> None:
+    """A plan's file requests fork workers; each inherits the checks the main process answered."""
+    checks = (cst_parse.skips_validation, cst_positions.exact, cst_walk.trusted)
+    for check in checks:
+        check.cache_clear()
+    _write(tmp_path, {"app/jobs.py": "x = 1\n", "lib/util.py": "y = 2\n"})
+    result = _probe(tmp_path, [tmp_path / "app"])
+    assert result.notes[1] == "facts: app/jobs.py=full 6 lib/util.py=full 6"
+    assert [check.cache_info().currsize for check in checks] == [1, 1, 1]
+    assert all(check() for check in checks)  # this LibCST is one the cheap helpers trust
