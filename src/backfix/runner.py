@@ -17,7 +17,7 @@ from typing import Any
 from backfix.cache import FactsCache
 from backfix.codemod import Codemod, Plan
 from backfix.discovery import Workspace, discover
-from backfix.project import AnalyzesForPlan, ProjectContext
+from backfix.project import AnalyzesBindings, AnalyzesForPlan, ProjectContext
 from backfix.results import FileChange, FileError, FileFacts, RunResult, Violation
 from backfix.source import SourceError, SourceFile, round_trip_loss, verify_output
 from backfix.templating import TemplateError
@@ -46,6 +46,8 @@ class _AnalyzeTask:
     rewrite_local: bool
     #: asked for by a plan (ProjectContext.facts_for): the codemod's ``analyze_for_plan`` if any.
     for_plan: bool = False
+    #: asked for by a plan (ProjectContext.bindings_for_all): ``analyze_bindings`` if any.
+    bindings: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,8 @@ def _analyze(task: _AnalyzeTask) -> _AnalyzeOutcome:
         analysis = codemod.analyze
         if task.for_plan and isinstance(codemod, AnalyzesForPlan):
             analysis = codemod.analyze_for_plan
+        if task.bindings and isinstance(codemod, AnalyzesBindings):
+            analysis = codemod.analyze_bindings
         try:
             fact = analysis(source)
         except Exception as exc:
@@ -410,11 +414,14 @@ def _apply(
 class _ProjectEngine:
     """The runner's side of one codemod's :class:`ProjectContext`: discovery and lazy analysis."""
 
-    def __init__(self, state: _RunState, spec: CodemodSpec) -> None:
+    def __init__(self, state: _RunState, spec: CodemodSpec, *, bindings: bool = False) -> None:
         self.state = state
         self.spec = spec
-        self.cache_id = f"{spec.codemod_id}:plan"
+        #: this engine runs ``analyze_bindings`` (for another engine's ``bindings_for``)
+        self.bindings = bindings
+        self.cache_id = f"{spec.codemod_id}:{'bindings' if bindings else 'plan'}"
         self.known: dict[str, FileFacts | None] = {}
+        self._bindings: _ProjectEngine | None = None
 
     def files(self) -> list[str]:
         """Every Python file of the project, discovered as the run discovers its paths."""
@@ -443,6 +450,13 @@ class _ProjectEngine:
                 self.known[outcome.path] = fact
                 _store(self.state, self.cache_id, outcome.path, fact)
         return {p: f for p in paths if (f := self.known.get(p)) is not None}
+
+    def bindings_for(self, paths: Sequence[str]) -> dict[str, FileFacts]:
+        """What ``paths`` bind (``analyze_bindings``), looked up and cached as ``facts_for`` does,
+        apart from the full facts; a file that failed either way is not analysed again."""
+        if self._bindings is None:
+            self._bindings = _ProjectEngine(self.state, self.spec, bindings=True)
+        return self._bindings.facts_for(paths)
 
     def cached_facts(self, paths: Sequence[str]) -> dict[str, FileFacts]:
         """The facts of ``paths`` analysed already or in the cache; the others are left for later."""
@@ -478,7 +492,9 @@ class _ProjectEngine:
         if cached is not None:
             self.known[rel] = cached
             return None
-        return _AnalyzeTask(rel, str(abs_path), (self.spec,), False, for_plan=True)
+        return _AnalyzeTask(
+            rel, str(abs_path), (self.spec,), False, for_plan=True, bindings=self.bindings
+        )
 
 
 def prepare_forks() -> None:
