@@ -116,7 +116,8 @@ class TaskSessions(Codemod[FileData, FileEdits]):
 
     def analyze_bindings(self, source: SourceFile) -> FileFacts[Bindings]:
         """What a file imports and binds at module level: all the plan reads of a file an import
-        chain only passes through (parsed as in full, so it fails exactly where that does)."""
+        chain only passes through (parsed as for the full facts: a file that cannot be parsed
+        fails here as it would there)."""
         return FileFacts(source.path, (), module_names(source.module))
 
     def plan(

@@ -502,8 +502,8 @@ def prepare_forks() -> None:
 
     A plan asks for files one or a few at a time as names lead to them, and each request forks a
     pool of its own: every worker forked before the checks ran here answered them again (parsing and
-    walking their samples: about a tenth of a second, more than analysing a typical file). Forked
-    after, the workers inherit the answers. The checks parse fixed samples only.
+    walking their samples: about a tenth of a second each time). Forked after, the workers inherit
+    the answers. The checks parse fixed samples only.
     """
     from backfix import cst_parse, cst_positions, cst_walk
 
