@@ -48,6 +48,7 @@ from backfix.source import SourceFile
 
 from .analyze import analyze_module
 from .model import FileData, FileEdits
+from .names import Bindings, module_names
 from .plan import plan_project
 from .quick import may_hand_off
 from .rewrite import rewrite_module
@@ -112,6 +113,12 @@ class TaskSessions(Codemod[FileData, FileEdits]):
     def analyze_for_plan(self, source: SourceFile) -> FileFacts[FileData]:
         """The full facts of a file: also files without a hand-off define tasks and factories."""
         return FileFacts(source.path, (), analyze_module(source.module))
+
+    def analyze_bindings(self, source: SourceFile) -> FileFacts[Bindings]:
+        """What a file imports and binds at module level: all the plan reads of a file an import
+        chain only passes through (parsed as for the full facts: a file that cannot be parsed
+        fails here as it would there)."""
+        return FileFacts(source.path, (), module_names(source.module))
 
     def plan(
         self, facts: Sequence[FileFacts[FileData]], project: ProjectContext

@@ -35,6 +35,7 @@ from .model import (
     Param,
     SessionParam,
 )
+from .names import ModuleNames, names_in
 from .shapes import Shape, shape_of
 
 DEPENDS = frozenset({"Depends", "Security"})
@@ -48,31 +49,6 @@ DISCARDS = frozenset({"rollback", "close"})
 NOT_WAITING = frozenset({"start", "daemon", "setDaemon", "name", "add_done_callback"})
 #: ``HandOff.kept`` when the task, thread or future is used in an expression (returned, awaited)
 KEPT_AS_VALUE = "<value>"
-
-
-class _Names(cst.CSTVisitor):
-    """The free names an expression spells: attribute names and keyword names are not names."""
-
-    def __init__(self) -> None:
-        self.found: list[str] = []
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.found.append(node.value)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
-        return False
-
-
-def names_in(node: cst.CSTNode) -> list[str]:
-    """The names ``node`` reads (``a.b(c, k=d)`` → ``a``, ``c``, ``d``)."""
-    visitor = _Names()
-    node.visit(visitor)
-    return visitor.found
 
 
 def _annotation_names(annotation: cst.Annotation | None) -> tuple[str, ...]:
@@ -322,13 +298,15 @@ class Analyzer(WalkVisitor):
     def __init__(self, module: cst.Module) -> None:
         super().__init__()
         self.module = module
-        self.imports: dict[str, ImportRef] = {}
+        #: imports and module-level names, collected as :func:`.names.module_names` collects them
+        self.names = ModuleNames()
+        self.imports: dict[str, ImportRef] = self.names.imports
         self.functions: dict[str, FunctionInfo] = {}
         self.providers: dict[str, Factory] = {}
         self.aliases: dict[str, str] = {}
         self.scoped_aliases: set[str] = set()
         self.session_reads: dict[tuple[str, str], int] = {}
-        self.top_names: set[str] = set()
+        self.top_names: set[str] = self.names.top_names
         self.requests: dict[str, tuple[SessionParam, ...]] = {}
         self.hand_offs: list[HandOff] = []
         self.calls: list[CallSite] = []
@@ -353,37 +331,20 @@ class Analyzer(WalkVisitor):
 
     # -- module level ----------------------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> bool:
-        for alias in node.names:
-            name = dotted(alias.name)
-            bound = alias.asname.name if alias.asname else None
-            if isinstance(bound, cst.Name):
-                self.imports[bound.value] = ImportRef(name, 0, "")
-            else:
-                self.imports[name.split(".")[0]] = ImportRef(name.split(".")[0], 0, "")
-        if self.depth == 0:
-            self.top_names.update(self.imports)
+        self.names.add_import(node, top=self.depth == 0)
         return False  # imported names are bindings, not reads
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        if isinstance(node.names, cst.ImportStar):
-            return False
-        module = dotted(node.module) if node.module else ""
-        for alias in node.names:
-            name = dotted(alias.name)
-            bound = alias.asname.name if alias.asname else None
-            key = bound.value if isinstance(bound, cst.Name) else name
-            self.imports[key] = ImportRef(module, len(node.relative), name)
-            if self.depth == 0:
-                self.top_names.add(key)
+        self.names.add_import_from(node, top=self.depth == 0)
         return False
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if self.body is not None and self.body.collecting():
             self.body.openers.visit_Assign(node)
+        self.names.add_assign(node, top=self.depth == 0)
         if self.depth:
             return
         for target in node.targets:
-            self.top_names.update(names_in(target.target))
             if isinstance(target.target, cst.Name):
                 dependency = _annotated_dependency(node.value)
                 if dependency:
@@ -392,18 +353,16 @@ class Analyzer(WalkVisitor):
                         self.scoped_aliases.add(target.target.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if self.depth == 0 and isinstance(node.target, cst.Name):
-            self.top_names.add(node.target.value)
-            if node.value is not None:
-                dependency = _annotated_dependency(node.value)
-                if dependency:
-                    self.aliases[node.target.value] = dependency
-                    if function_scoped(node.value):
-                        self.scoped_aliases.add(node.target.value)
+        self.names.add_ann_assign(node, top=self.depth == 0)
+        if self.depth == 0 and isinstance(node.target, cst.Name) and node.value is not None:
+            dependency = _annotated_dependency(node.value)
+            if dependency:
+                self.aliases[node.target.value] = dependency
+                if function_scoped(node.value):
+                    self.scoped_aliases.add(node.target.value)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if self.depth == 0:
-            self.top_names.add(node.name.value)
+        self.names.add_definition(node, top=self.depth == 0)
         self.depth += 1
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
@@ -411,9 +370,9 @@ class Analyzer(WalkVisitor):
 
     # -- functions -------------------------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.names.add_definition(node, top=self.depth == 0)
         if self.depth == 0:
             name = node.name.value
-            self.top_names.add(name)
             self.functions[name] = function_info(node, self.key(node)[0])
             self.body = _Body(node)
             params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]

@@ -4,7 +4,10 @@ The plan follows names (a dependency, a task function, a factory) through import
 time, and looks for every use of a task function across the project. Analysing every project file
 for that cost minutes on a few hundred files; here a file is analysed when a name leads to it, and
 the uses of a function are looked for only in the files whose text spells its name (or a name it is
-re-exported under).
+re-exported under). A file a name only passes through (an import chain: ``from app.jobs import
+work`` in a file that imports ``work`` from ``app.jobs.tasks``) needs no more than what it imports and
+binds (``names.Bindings``), which costs a small part of the full analysis; it is analysed in full
+only if the plan then needs more of it.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Iterable
 from backfix.project import ProjectContext
 
 from .model import FileData
+from .names import Bindings
 
 
 class ProjectFacts:
@@ -27,14 +31,32 @@ class ProjectFacts:
         self.project = project
         self._data = dict(known)
         self._files = set(project.files()) | set(known) | set(unread)
+        #: the files that cannot be analysed (reported as errors of the run), either way
         self._failed: set[str] = set()
+        #: what files bind, for those only followed through so far (never read as full facts)
+        self._bindings: dict[str, Bindings] = {}
         self._texts: dict[str, bytes] = {}
+        self._spellers: dict[str, frozenset[str]] = {}
 
     def get(self, path: str) -> FileData | None:
         """The facts of ``path``; None when it is no project file or does not parse."""
         if path not in self._data and path in self._files and path not in self._failed:
             self.load([path])
         return self._data.get(path)
+
+    def bindings(self, path: str) -> FileData | Bindings | None:
+        """What ``path`` imports and binds at module level (its full facts, when analysed in full
+        already); None when it is no project file or does not parse."""
+        full = self._data.get(path)
+        if full is not None:
+            return full
+        if path not in self._bindings and path in self._files and path not in self._failed:
+            fact = self.project.bindings_for_all([path]).get(path)
+            if fact is not None and isinstance(fact.data, Bindings):
+                self._bindings[path] = fact.data
+            else:
+                self._failed.add(path)
+        return self._bindings.get(path)
 
     def __getitem__(self, path: str) -> FileData:
         data = self.get(path)
@@ -60,12 +82,24 @@ class ProjectFacts:
 
     def mentioning(self, words: Iterable[str]) -> list[str]:
         """The project files whose text spells one of ``words``, analysed, sorted."""
-        pattern = re.compile(
-            rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words)) + rb")\b"
-        )
-        paths = sorted(p for p in self._files if pattern.search(self._text(p)))
+        paths = sorted(set().union(*(self._spelling(word) for word in words)))
         self.load(paths)
         return [p for p in paths if p in self._data]
+
+    def _spelling(self, word: str) -> frozenset[str]:
+        """The project files whose text spells ``word`` as a whole word, looked for once per word:
+        the search of a name grows the words one by one, and most files do not hold a word at all
+        (a plain substring test, much cheaper than the pattern, tells)."""
+        found = self._spellers.get(word)
+        if found is None:
+            encoded = word.encode()
+            pattern = re.compile(rb"\b" + re.escape(encoded) + rb"\b")
+            found = self._spellers[word] = frozenset(
+                path
+                for path in self._files
+                if encoded in (text := self._text(path)) and pattern.search(text)
+            )
+        return found
 
     def _text(self, path: str) -> bytes:
         if path not in self._texts:

@@ -30,7 +30,7 @@ class Index:
         return self._cache[key]
 
     def _resolve(self, path: str, name: str, hops: int) -> Definition | None:
-        data = self.data.get(path)
+        data = self.data.bindings(path)
         if data is None:
             return None
         head, *rest = name.split(".")
@@ -55,7 +55,7 @@ class Index:
         if target is None:
             return None
         for candidate in target.candidates:
-            if candidate in self.data:
+            if self.data.bindings(candidate) is not None:
                 return self.resolve(candidate, name, hops + 1)
         return None
 
@@ -82,7 +82,7 @@ class Index:
         A name defined in ``path`` is imported from ``path``'s module; an imported name keeps its
         import (made absolute); a name bound any other way (a local, an unknown) gives None.
         """
-        data = self.data.get(path)
+        data = self.data.bindings(path)
         if data is None:
             return None
         ref = data.imports.get(name)
@@ -122,7 +122,7 @@ def same_binding(index: Index, need: ImportNeed, path: str, name: str) -> bool:
     wanted = None
     if target is not None:
         for candidate in target.candidates:
-            if candidate in index.data:
+            if index.data.bindings(candidate) is not None:
                 wanted = index.resolve(candidate, imported)
                 break
     return wanted is not None and wanted == index.resolve(path, name)

@@ -32,6 +32,10 @@ class ProjectEngine(Protocol):
         """Facts of ``paths`` for the context's codemod; failures are reported, and left out."""
         ...
 
+    def bindings_for(self, paths: Sequence[str]) -> dict[str, FileFacts]:
+        """As ``facts_for``, with the codemod's ``analyze_bindings`` and a cache of its own."""
+        ...
+
     def cached_facts(self, paths: Sequence[str]) -> dict[str, FileFacts]:
         """Facts of ``paths`` the run holds already (analysed, or in its cache); analyses nothing."""
         ...
@@ -51,6 +55,21 @@ class AnalyzesForPlan(Protocol):
 
     def analyze_for_plan(self, source: SourceFile) -> FileFacts:
         """The full facts of one file, as the plan needs them."""
+        ...
+
+
+@runtime_checkable
+class AnalyzesBindings(Protocol):
+    """A codemod whose plan follows names through files it needs nothing else of.
+
+    An import chain passes through files whose imports and module-level names are all the plan
+    reads there. :meth:`ProjectContext.bindings_for_all` runs ``analyze_bindings`` on them instead
+    of ``analyze_for_plan`` (same worker pool, same error handling, a cache of its own).
+    """
+
+    def analyze_bindings(self, source: SourceFile) -> FileFacts:
+        """What one file binds, as the plan follows names through it; parses as the full
+        analysis does, so a file fails here exactly when it cannot be parsed."""
         ...
 
 
@@ -115,6 +134,18 @@ class ProjectContext:
         """
         wanted = sorted(set(paths))
         return self._engine().facts_for(wanted) if wanted else {}
+
+    def bindings_for_all(self, paths: Iterable[str]) -> dict[str, FileFacts]:
+        """What project files bind, for a codemod with ``analyze_bindings`` (see AnalyzesBindings;
+        for any other, the same as facts_for_all).
+
+        As facts_for_all: analysed in parallel, once per run, cached (apart from the plan's full
+        facts, which these never stand in for); a file that cannot be read, decoded or parsed is
+        reported as a per-file error of the run (once, whichever of the two asked first) and is
+        missing from the result.
+        """
+        wanted = sorted(set(paths))
+        return self._engine().bindings_for(wanted) if wanted else {}
 
     def known_facts(self, paths: Iterable[str]) -> dict[str, FileFacts]:
         """The facts of project files this run can give without analysing them (see facts_for_all).

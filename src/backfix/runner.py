@@ -17,7 +17,7 @@ from typing import Any
 from backfix.cache import FactsCache
 from backfix.codemod import Codemod, Plan
 from backfix.discovery import Workspace, discover
-from backfix.project import AnalyzesForPlan, ProjectContext
+from backfix.project import AnalyzesBindings, AnalyzesForPlan, ProjectContext
 from backfix.results import FileChange, FileError, FileFacts, RunResult, Violation
 from backfix.source import SourceError, SourceFile, round_trip_loss, verify_output
 from backfix.templating import TemplateError
@@ -46,6 +46,8 @@ class _AnalyzeTask:
     rewrite_local: bool
     #: asked for by a plan (ProjectContext.facts_for): the codemod's ``analyze_for_plan`` if any.
     for_plan: bool = False
+    #: asked for by a plan (ProjectContext.bindings_for_all): ``analyze_bindings`` if any.
+    bindings: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,8 @@ def _analyze(task: _AnalyzeTask) -> _AnalyzeOutcome:
         analysis = codemod.analyze
         if task.for_plan and isinstance(codemod, AnalyzesForPlan):
             analysis = codemod.analyze_for_plan
+        if task.bindings and isinstance(codemod, AnalyzesBindings):
+            analysis = codemod.analyze_bindings
         try:
             fact = analysis(source)
         except Exception as exc:
@@ -410,11 +414,14 @@ def _apply(
 class _ProjectEngine:
     """The runner's side of one codemod's :class:`ProjectContext`: discovery and lazy analysis."""
 
-    def __init__(self, state: _RunState, spec: CodemodSpec) -> None:
+    def __init__(self, state: _RunState, spec: CodemodSpec, *, bindings: bool = False) -> None:
         self.state = state
         self.spec = spec
-        self.cache_id = f"{spec.codemod_id}:plan"
+        #: this engine runs ``analyze_bindings`` (for another engine's ``bindings_for``)
+        self.bindings = bindings
+        self.cache_id = f"{spec.codemod_id}:{'bindings' if bindings else 'plan'}"
         self.known: dict[str, FileFacts | None] = {}
+        self._bindings: _ProjectEngine | None = None
 
     def files(self) -> list[str]:
         """Every Python file of the project, discovered as the run discovers its paths."""
@@ -433,6 +440,8 @@ class _ProjectEngine:
             task = self._task(rel)
             if task is not None:
                 tasks.append(task)
+        if tasks:
+            prepare_forks()
         pool = Pool(_analyze, _analyze_crashed, self.state.jobs, "analyze", None)
         for outcome in pool.run(tasks):
             for error in outcome.errors:
@@ -441,6 +450,13 @@ class _ProjectEngine:
                 self.known[outcome.path] = fact
                 _store(self.state, self.cache_id, outcome.path, fact)
         return {p: f for p in paths if (f := self.known.get(p)) is not None}
+
+    def bindings_for(self, paths: Sequence[str]) -> dict[str, FileFacts]:
+        """What ``paths`` bind (``analyze_bindings``), looked up and cached as ``facts_for`` does,
+        apart from the full facts; a file that failed either way is not analysed again."""
+        if self._bindings is None:
+            self._bindings = _ProjectEngine(self.state, self.spec, bindings=True)
+        return self._bindings.facts_for(paths)
 
     def cached_facts(self, paths: Sequence[str]) -> dict[str, FileFacts]:
         """The facts of ``paths`` analysed already or in the cache; the others are left for later."""
@@ -476,7 +492,24 @@ class _ProjectEngine:
         if cached is not None:
             self.known[rel] = cached
             return None
-        return _AnalyzeTask(rel, str(abs_path), (self.spec,), False, for_plan=True)
+        return _AnalyzeTask(
+            rel, str(abs_path), (self.spec,), False, for_plan=True, bindings=self.bindings
+        )
+
+
+def prepare_forks() -> None:
+    """Answer, in this process, the checks each LibCST helper makes once per process.
+
+    A plan asks for files one or a few at a time as names lead to them, and each request forks a
+    pool of its own: every worker forked before the checks ran here answered them again (parsing and
+    walking their samples: about a tenth of a second each time). Forked after, the workers inherit
+    the answers. The checks parse fixed samples only.
+    """
+    from backfix import cst_parse, cst_positions, cst_walk
+
+    cst_parse.skips_validation()
+    cst_positions.exact()
+    cst_walk.trusted()
 
 
 def _format(

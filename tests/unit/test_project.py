@@ -7,6 +7,7 @@ from typing import Any
 import git
 import pytest
 
+from backfix import cst_parse, cst_positions, cst_walk
 from backfix.codemod import Codemod, Plan
 from backfix.discovery import Workspace
 from backfix.project import ImportTarget, ProjectContext, module_name, resolve_import
@@ -161,3 +162,59 @@ def test_a_file_that_does_not_parse_is_reported_not_skipped(tmp_path: Path) -> N
     assert result.notes[1] == "facts: app/jobs.py=full 6"
     assert result.notes[2] == "again: None"
     assert [(e.path, e.kind) for e in result.errors] == [("lib/util.py", "syntax-error")]
+
+
+def test_the_checks_workers_would_repeat_are_answered_before_a_plan_forks(tmp_path: Path) -> None:
+    """A plan's file requests fork workers; each inherits the checks the main process answered."""
+    checks = (cst_parse.skips_validation, cst_positions.exact, cst_walk.trusted)
+    for check in checks:
+        check.cache_clear()
+    _write(tmp_path, {"app/jobs.py": "x = 1\n", "lib/util.py": "y = 2\n"})
+    result = _probe(tmp_path, [tmp_path / "app"])
+    assert result.notes[1] == "facts: app/jobs.py=full 6 lib/util.py=full 6"
+    assert [check.cache_info().currsize for check in checks] == [1, 1, 1]
+    assert all(check() for check in checks)  # this LibCST is one the cheap helpers trust
+
+
+class _AsksBindings(_Probe):
+    """Asks for what files bind, then for their full facts."""
+
+    def plan(self, facts: Sequence[FileFacts], project: ProjectContext) -> Plan:
+        files = project.files()
+        bound = project.bindings_for_all(files)
+        found = project.facts_for_all(files)
+        return Plan(
+            notes=[
+                "bindings: " + " ".join(f"{p}={f.data}" for p, f in sorted(bound.items())),
+                "facts: " + " ".join(f"{p}={f.data}" for p, f in sorted(found.items())),
+            ]
+        )
+
+
+class _BindingsProbe(_AsksBindings):
+    """Tells what files bind apart from their full facts."""
+
+    def analyze_bindings(self, source: SourceFile) -> FileFacts:
+        source.module  # noqa: B018 - parse, so a broken file fails here
+        return FileFacts(source.path, (), f"bindings {len(source.raw)}")
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_bindings_are_analysed_and_cached_apart_from_full_facts(
+    tmp_path: Path, cache: bool
+) -> None:
+    _write(tmp_path, {"app/jobs.py": "x = 1\n", "lib/util.py": "def broken(:\n"})
+    spec = CodemodSpec(_BindingsProbe, "probe")
+    options = RunOptions(specs=[spec], paths=[tmp_path / "app"], jobs=1, cache=cache)
+    for _ in range(3 if cache else 1):  # cold, then from the cache
+        result = run(Workspace(root=tmp_path), options)
+        assert result.notes == ["bindings: app/jobs.py=bindings 6", "facts: app/jobs.py=full 6"]
+        assert [(e.path, e.kind) for e in result.errors] == [("lib/util.py", "syntax-error")]
+
+
+def test_without_analyze_bindings_bindings_are_the_full_facts(tmp_path: Path) -> None:
+    _write(tmp_path, {"app/jobs.py": "x = 1\n"})
+    spec = CodemodSpec(_AsksBindings, "probe")
+    options = RunOptions(specs=[spec], paths=[tmp_path / "app"], jobs=1)
+    result = run(Workspace(root=tmp_path), options)
+    assert result.notes == ["bindings: app/jobs.py=full 6", "facts: app/jobs.py=full 6"]
