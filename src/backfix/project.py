@@ -28,8 +28,9 @@ class ProjectEngine(Protocol):
         """The project's Python files, root-relative, sorted."""
         ...
 
-    def facts_for(self, paths: Sequence[str]) -> dict[str, FileFacts]:
-        """Facts of ``paths`` for the context's codemod; failures are reported, and left out."""
+    def facts_for(self, paths: Sequence[str], part: str = "") -> dict[str, FileFacts]:
+        """Facts of ``paths`` for the context's codemod (only ``part`` of them, if given);
+        failures are reported, and left out."""
         ...
 
     def cached_facts(self, paths: Sequence[str]) -> dict[str, FileFacts]:
@@ -51,6 +52,16 @@ class AnalyzesForPlan(Protocol):
 
     def analyze_for_plan(self, source: SourceFile) -> FileFacts:
         """The full facts of one file, as the plan needs them."""
+        ...
+
+
+@runtime_checkable
+class AnalyzesInParts(Protocol):
+    """A codemod whose plan reads only part of the facts of some files, and that can find that
+    part for less than the full facts (``ProjectContext.facts_for_all(paths, part=...)``)."""
+
+    def analyze_part(self, source: SourceFile, part: str) -> FileFacts:
+        """The facts of one file the plan reads under ``part`` (a name of the codemod's own)."""
         ...
 
 
@@ -105,16 +116,21 @@ class ProjectContext:
         """The facts of one project file for this codemod, analysed on demand (see facts_for_all)."""
         return self.facts_for_all([path]).get(path)
 
-    def facts_for_all(self, paths: Iterable[str]) -> dict[str, FileFacts]:
+    def facts_for_all(self, paths: Iterable[str], part: str = "") -> dict[str, FileFacts]:
         """Facts of project files for this codemod, analysed in parallel in the runner's pool.
 
         Files inside the scanned paths and outside them alike; the text prefilter does not apply
         (the plan asked for these files). Each file is analysed once per run and cached like any
         other. A file that cannot be read, decoded or parsed is reported as a per-file error of the
         run and is missing from the result.
+
+        With ``part`` (a codemod that :class:`AnalyzesInParts`), a file whose full facts the run
+        holds already (analysed, or asked for through :meth:`known_facts`) gets those; the others
+        get ``analyze_part(source, part)``, cached apart: part of the facts never stands in for the
+        full facts, nor one part for another.
         """
         wanted = sorted(set(paths))
-        return self._engine().facts_for(wanted) if wanted else {}
+        return self._engine().facts_for(wanted, part) if wanted else {}
 
     def known_facts(self, paths: Iterable[str]) -> dict[str, FileFacts]:
         """The facts of project files this run can give without analysing them (see facts_for_all).

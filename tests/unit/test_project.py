@@ -161,3 +161,84 @@ def test_a_file_that_does_not_parse_is_reported_not_skipped(tmp_path: Path) -> N
     assert result.notes[1] == "facts: app/jobs.py=full 6"
     assert result.notes[2] == "again: None"
     assert [(e.path, e.kind) for e in result.errors] == [("lib/util.py", "syntax-error")]
+
+
+class _PartProbe(Codemod):
+    """Asks for part of the facts of some files, and for the full facts of others (``ASKS``)."""
+
+    LOCAL = False
+    PREFILTER = None
+    #: the plan's questions in order: (paths, part)
+    ASKS: Sequence[tuple[Sequence[str], str]] = ()
+
+    def analyze(self, source: SourceFile) -> FileFacts:
+        return FileFacts(source.path, (), "quick")
+
+    def analyze_for_plan(self, source: SourceFile) -> FileFacts:
+        source.module  # noqa: B018 - parse, so a broken file fails here
+        return FileFacts(source.path, (), "full")
+
+    def analyze_part(self, source: SourceFile, part: str) -> FileFacts:
+        source.module  # noqa: B018
+        return FileFacts(source.path, (), part)
+
+    def plan(self, facts: Sequence[FileFacts], project: ProjectContext) -> Plan:
+        notes = [f"known: {sorted(project.known_facts(project.files()))}"]
+        for paths, part in self.ASKS:
+            found = project.facts_for_all(paths, part)
+            notes.append(" ".join(f"{p}={f.data}" for p, f in sorted(found.items())))
+        return Plan(notes=notes)
+
+
+def _part_probe(
+    root: Path, asks: Sequence[tuple[Sequence[str], str]], cache: bool, patch: pytest.MonkeyPatch
+) -> Any:
+    patch.setattr(_PartProbe, "ASKS", tuple(asks))
+    options = RunOptions(
+        specs=[CodemodSpec(_PartProbe, "probe")], paths=[root / "app"], jobs=1, cache=cache
+    )
+    return run(Workspace(root=root), options)
+
+
+def test_part_of_the_facts_is_analysed_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A part is the codemod's ``analyze_part``; a file whose full facts the run holds gets those;
+    a broken file is reported once, whichever way it was asked for."""
+    _write(tmp_path, {"app/jobs.py": "x = 1\n", "lib/util.py": "y = 2\n", "lib/bad.py": "x = (\n"})
+    asks = [
+        (["lib/util.py", "lib/bad.py"], "p"),
+        (["app/jobs.py", "lib/bad.py"], ""),
+        (["app/jobs.py", "lib/util.py", "lib/bad.py"], "p"),
+        (["lib/util.py"], "q"),
+    ]
+    result = _part_probe(tmp_path, asks, False, monkeypatch)
+    assert result.notes[1:] == [
+        "lib/util.py=p",
+        "app/jobs.py=full",
+        "app/jobs.py=full lib/util.py=p",
+        "lib/util.py=q",
+    ]
+    assert [(e.path, e.kind) for e in result.errors] == [("lib/bad.py", "syntax-error")]
+
+
+def test_cached_parts_never_stand_in_for_the_full_facts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each part is cached apart: a warm run takes each file's facts for what it asks, never the
+    facts of another part or the full facts' place."""
+    _write(tmp_path, {"app/jobs.py": "x = 1\n", "lib/util.py": "y = 2\n"})
+    cold = _part_probe(tmp_path, [(["lib/util.py"], "p"), (["app/jobs.py"], "")], True, monkeypatch)
+    assert cold.notes == ["known: []", "lib/util.py=p", "app/jobs.py=full"]
+    warm = _part_probe(
+        tmp_path,
+        [(["lib/util.py"], "q"), (["lib/util.py", "app/jobs.py"], "p"), (["lib/util.py"], "")],
+        True,
+        monkeypatch,
+    )
+    assert warm.notes == [
+        "known: ['app/jobs.py']",  # only the full facts count as known
+        "lib/util.py=q",
+        "app/jobs.py=full lib/util.py=p",
+        "lib/util.py=full",
+    ]
