@@ -28,6 +28,9 @@ plan reads only what the last two rules name: the names a file binds and where t
 without LibCST's scope analysis (mostly) and positions, the ``forms`` part of the facts.
 
 Files whose facts the run holds already (a warm cache) are taken as they are: they cost nothing.
+So are files whose ``forms`` part it holds, unless they name a singleton (their ``from`` imports,
+all the first rule reads, are those of the full facts): those are sketched with ``ast`` then, and
+read in full.
 Every other file is left out: its facts cannot change a verdict or an edit. The cheap part reads
 ``ast`` trees, whose names Python normalises (NFKC); LibCST keeps them as written, so a file whose
 code is not already normalised is analysed with LibCST, as are files in another encoding than UTF-8
@@ -315,6 +318,32 @@ class _Closure:
                     self.kept.add(module)
 
 
+def _known_forms(closure: _Closure, paths: list[str]) -> dict[str, bytes]:
+    """Keep the files whose ``forms`` part the run holds, sketched from it; their bytes."""
+    raws: dict[str, bytes] = {}
+    for path, fact in closure.project.known_facts(paths, FORMS).items():
+        raw = _read(closure.project, path)
+        if raw is not None and isinstance(fact.data, FileData):
+            closure.sketches[path] = sketch_data(fact.data)
+            closure.kept.add(path)
+            raws[path] = raw
+    return raws
+
+
+def _sketch_again(closure: _Closure, paths: list[str], raws: Mapping[str, bytes]) -> None:
+    """Sketch files kept whole whose sketch came from their ``forms`` part, as any file is."""
+    with_libcst: list[str] = []
+    for path in paths:
+        sketch = _ast_sketch(raws[path])
+        if sketch is None:
+            with_libcst.append(path)
+        else:
+            closure.sketches[path] = sketch
+    for path, fact in closure.project.facts_for_all(with_libcst).items():
+        if isinstance(fact.data, FileData):
+            closure.sketches[path] = sketch_data(fact.data)
+
+
 def relevant_files(
     project: ProjectContext, files: list[str], scanned: Mapping[str, FileFacts]
 ) -> Relevant:
@@ -337,7 +366,8 @@ def relevant_files(
         if isinstance(fact.data, FileData):
             closure.sketches[path] = sketch_data(fact.data)
             closure.keep_whole([path])
-    raws: dict[str, bytes] = {}
+    raws = _known_forms(closure, [p for p in files if p not in scanned and p not in closure.kept])
+    known_forms = set(raws)
     with_libcst: list[str] = []
     for path in files:
         if path in scanned or path in closure.kept:
@@ -356,6 +386,7 @@ def relevant_files(
         if isinstance(fact.data, FileData):
             closure.sketches[path] = sketch_data(fact.data)
     closure.name_files(seeds, raws)
+    _sketch_again(closure, sorted(known_forms & closure.whole), raws)
     closure.follow_imports()
     kept = sorted(p for p in closure.kept if p in closure.files and p not in scanned)
     return Relevant(

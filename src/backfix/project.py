@@ -33,8 +33,9 @@ class ProjectEngine(Protocol):
         failures are reported, and left out."""
         ...
 
-    def cached_facts(self, paths: Sequence[str]) -> dict[str, FileFacts]:
-        """Facts of ``paths`` the run holds already (analysed, or in its cache); analyses nothing."""
+    def cached_facts(self, paths: Sequence[str], part: str = "") -> dict[str, FileFacts]:
+        """Facts of ``paths`` the run holds already (analysed, or in its cache), only ``part`` of
+        them if given; analyses nothing."""
         ...
 
     def report_error(self, error: FileError) -> None:
@@ -132,15 +133,17 @@ class ProjectContext:
         wanted = sorted(set(paths))
         return self._engine().facts_for(wanted, part) if wanted else {}
 
-    def known_facts(self, paths: Iterable[str]) -> dict[str, FileFacts]:
+    def known_facts(self, paths: Iterable[str], part: str = "") -> dict[str, FileFacts]:
         """The facts of project files this run can give without analysing them (see facts_for_all).
 
         Those analysed already, and with the cache on, those unchanged since they were cached. For a
         plan that otherwise picks the files to analyse with a cheaper pass of its own: the files
-        listed here cost nothing to take. Nothing is reported for the files left out.
+        listed here cost nothing to take. Nothing is reported for the files left out. With
+        ``part``, the files whose full facts or that part of them the run can give (each as
+        ``facts_for_all`` with that part would).
         """
         wanted = sorted(set(paths))
-        return self._engine().cached_facts(wanted) if wanted else {}
+        return self._engine().cached_facts(wanted, part) if wanted else {}
 
     def report_error(self, path: str, kind: str, message: str, line: int = 0, col: int = 0) -> None:
         """Report a file the plan could not read as a per-file error of the run (``col`` 1-based).

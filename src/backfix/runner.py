@@ -458,21 +458,26 @@ class _ProjectEngine:
                 _store(self.state, self._cache_id(part), outcome.path, fact)
         return {p: f for p in paths if (f := full.get(p) or known.get(p)) is not None}
 
-    def cached_facts(self, paths: Sequence[str]) -> dict[str, FileFacts]:
-        """The facts of ``paths`` analysed already or in the cache; the others are left for later."""
+    def cached_facts(self, paths: Sequence[str], part: str = "") -> dict[str, FileFacts]:
+        """The facts of ``paths`` analysed already or in the cache; the others are left for later.
+
+        With ``part``, a file whose full facts the run holds gets those (as in facts_for)."""
         state = self.state
+        known = self.known.setdefault(part, {})
         full = self.known[""]
         for rel in paths:
-            if rel in full or state.facts_cache is None or state.failed(rel):
+            if rel in known or (part and full.get(rel) is not None):
+                continue
+            if state.facts_cache is None or state.failed(rel):
                 continue
             try:
                 raw = state.workspace.abs(rel).read_bytes()
             except OSError:
                 continue  # facts_for reports it, if the plan asks for the file
-            cached = _cached(state, self.spec, self.cache_id, rel, raw)
+            cached = _cached(state, self.spec, self._cache_id(part), rel, raw)
             if cached is not None:
-                full[rel] = cached
-        return {p: f for p in paths if (f := full.get(p)) is not None}
+                known[rel] = cached
+        return {p: f for p in paths if (f := full.get(p) or known.get(p)) is not None}
 
     def report_error(self, error: FileError) -> None:
         """A per-file error of the plan's analyses or of the plan itself, once per file."""

@@ -500,7 +500,17 @@ def test_cached_forms_never_stand_in_for_the_full_facts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A file the plan read only for its forms (cached so) and that, unchanged, may use a
-    singleton in the next run is analysed in full then, as analysing every file would."""
+    singleton in the next run is analysed in full then, as analysing every file would; the
+    files whose forms are cached are taken without a sketch of their own."""
+    taken: list[list[str]] = []
+    known_forms = closure._known_forms
+
+    def record(found: Any, paths: list[str]) -> dict[str, bytes]:
+        raws = known_forms(found, paths)
+        taken.append(sorted(raws))
+        return raws
+
+    monkeypatch.setattr(closure, "_known_forms", record)
     audit = AUDIT.replace("\naudit_service = AuditService()\n", "")
     write_files(
         tmp_path,
@@ -512,21 +522,33 @@ def test_cached_forms_never_stand_in_for_the_full_facts(
             "app/api/routes.py": _route(
                 "from app.services.export import export_service", "export_service.run()"
             ),
+            # the singleton is called in a helper whose session's type is an alias: only the
+            # full facts' sketch follows it to app/deps.py
             "app/api/audited.py": _route(
-                "from app.db import get_db\nfrom app.services.audit import audit_service",
-                "audit_service.run()",
+                "from app.db import get_db\nfrom app.deps import SessionDep\n"
+                "from app.services.audit import audit_service",
+                "helper(db)",
                 "db: Session = Depends(get_db)",
-            ),
+            )
+            + "\n\ndef helper(db: SessionDep):\n    return audit_service.run()\n",
+            "app/deps.py": EDGE_CASES["alias_annotation_in_another_file"]["app/deps.py"],
             "app/db.py": DB,
         },
     )
     paths = [tmp_path / "app"]
     cold = _run(tmp_path, paths, monkeypatch, every_file=False, cache=True)
     assert "app/api/audited.py" in cold.forms[0]
+    again = _run(tmp_path, paths, monkeypatch, every_file=False, cache=True)
+    again.same_as(cold)
+    assert again.forms == cold.forms
     (tmp_path / "app" / "services" / "audit.py").write_text(AUDIT)
+    deps = tmp_path / "app" / "deps.py"
+    deps.write_text(deps.read_text() + "# changed: kept only if followed\n")
     warm = _run(tmp_path, paths, monkeypatch, every_file=False, cache=True)
     assert "app/api/audited.py" not in warm.forms[0]
     every = _run(tmp_path, paths, monkeypatch, every_file=True)
     warm.same_as(every)
     assert [v.fixable for v in warm.plans[0].violations] == [True, True]
     assert "app/api/audited.py" in warm.plans[0].edits
+    assert taken[0] == [] and taken[1] == cold.forms[0]
+    assert "app/api/audited.py" in taken[2]
