@@ -15,7 +15,14 @@ from libcst.metadata import Assignment, GlobalScope
 from backfix.cst_positions import CodeRanges
 from backfix.cst_scopes import resolve_inner_scopes
 from backfix.cst_utils import dotted, last_name
-from backfix.cst_walk import Parents, WalkVisitor, read_only_visits, walk
+from backfix.cst_walk import (
+    Parents,
+    WalkVisitor,
+    children,
+    read_only_visits,
+    walk,
+    with_subclasses,
+)
 
 from .model import (
     ATTR_ASSIGN,
@@ -524,21 +531,31 @@ def _framework_of(module: str) -> str:
     return ""
 
 
-class _FunctionDefs(WalkVisitor):
-    """Every function definition of a module, in source order."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[cst.FunctionDef] = []
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.found.append(node)
+#: the nodes a function definition can be in: statements with a body, and the parts of them
+#: holding statements (a ``def`` is never inside an expression or a simple statement)
+_HOLDS_DEFS = with_subclasses(
+    cst.BaseCompoundStatement,
+    cst.IndentedBlock,
+    cst.Else,
+    cst.ExceptHandler,
+    cst.ExceptStarHandler,
+    cst.Finally,
+    cst.MatchCase,
+)
 
 
 def _all_functions(module: cst.Module) -> list[cst.FunctionDef]:
-    collect = _FunctionDefs()
-    walk(module, collect)
-    return collect.found
+    """Every function definition of a module, in source order (a walk of its statements only)."""
+    found: list[cst.FunctionDef] = []
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        if type(node) is cst.FunctionDef:
+            found.append(node)
+        below = [child for child in children(node) if type(child) in _HOLDS_DEFS]
+        below.reverse()
+        stack.extend(below)
+    return found
 
 
 def global_scope(module: cst.Module) -> GlobalScope:

@@ -1,7 +1,8 @@
 """The ``forms`` part of inject-session's facts (analyze.analyze_forms) equals the full facts
 (analyze.analyze_module) in everything the plan reads of a file it takes only session parameter
 forms from: the names the file binds and where each comes from, its aliases, ``__all__``, whether
-it imports Flask, and its routes' session parameters with the kind of their route.
+it imports Flask, and its routes' session parameters with the kind of their route. Both find
+function definitions by a walk of the statements alone: the same as a walk of every node.
 
 Checked over every snapshot input, the e2e applications, two generated web-app corpora and
 hand-written cases of plain imports (which keep their origin only when the file reads the name).
@@ -14,9 +15,15 @@ from typing import Any
 
 import libcst as cst
 import pytest
-from backfix.builtin_codemods.inject_session.analyze import analyze_forms, analyze_module
+from backfix.builtin_codemods.inject_session.analyze import (
+    _all_functions,
+    analyze_forms,
+    analyze_module,
+)
 from backfix.builtin_codemods.inject_session.model import FileData
 from testkit import repository_sources, webapp_sources
+
+from backfix.cst_walk import WalkVisitor, walk
 
 ROUTE = """from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
@@ -51,6 +58,15 @@ CASES = {
         "SessionDep = Annotated[Session, Depends(deps.get_db)]\n__all__ = ['SessionDep']\n\n"
         "@router.get('/')\ndef r(db: SessionDep, other=Depends(get_db)): ...\n"
     ),
+    "definitions in every kind of block": (
+        "def a(): pass\nif x:\n    def b(): pass\nelif y:\n    def c(): pass\nelse:\n"
+        "    def d(): pass\ntry:\n    def e(): pass\nexcept E:\n    def f(): pass\nelse:\n"
+        "    def g(): pass\nfinally:\n    def h(): pass\nwith m:\n    def i(): pass\n"
+        "for _ in x:\n    def j(): pass\nelse:\n    def k(): pass\nwhile x:\n    def l(): pass\n"
+        "match x:\n    case 1:\n        def m(): pass\nclass N:\n    def n(self):\n"
+        "        def o(): pass\n        f = lambda: 1\n        return o\n"
+        "async def p(): pass\ntry:\n    pass\nexcept* E:\n    def q(): pass\n"
+    ),
     "a name both imported and defined": (
         "import Session\nSession = Annotated[object, Depends(get_db)]\n\n"
         "@router.get('/')\ndef r(db: Session): ...\n"
@@ -70,6 +86,23 @@ def _read(data: FileData) -> tuple[Any, ...]:
     )
 
 
+class _Defs(WalkVisitor):
+    """Every function definition, found by a walk of every node."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[cst.FunctionDef] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.found.append(node)
+
+
+def _every_def(module: cst.Module) -> list[cst.FunctionDef]:
+    defs = _Defs()
+    walk(module, defs)
+    return defs.found
+
+
 def _differences(sources: dict[str, str]) -> tuple[list[str], int]:
     """The files whose forms part differs from the full facts; how many were compared."""
     differ: list[str] = []
@@ -83,11 +116,18 @@ def _differences(sources: dict[str, str]) -> tuple[list[str], int]:
         compared += 1
         if _read(full) != _read(forms) or forms.references or forms.services or forms.singletons:
             differ.append(name)
+        elif _all_functions(module) != _every_def(module):
+            differ.append(f"{name} (definitions)")
     return differ, compared
 
 
 def test_hand_written_cases() -> None:
     assert _differences(CASES) == ([], len(CASES))
+
+
+def test_definitions_are_found_in_every_block() -> None:
+    module = cst.parse_module(CASES["definitions in every kind of block"])
+    assert [d.name.value for d in _all_functions(module)] == list("abcdefghijklmnopq")
 
 
 def test_origins_of_plain_imports_follow_their_use() -> None:
