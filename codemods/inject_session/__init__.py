@@ -40,7 +40,8 @@ from backfix.imports import project_root
 from backfix.results import FileFacts
 from backfix.source import SourceFile
 
-from .analyze import analyze_module
+from .analyze import analyze_forms, analyze_module
+from .closure import FORMS
 from .model import FileData, FileEdits
 from .plan import plan_project
 from .quick import may_hold_singleton
@@ -91,6 +92,16 @@ class InjectSession(Codemod[FileData, FileEdits]):
     def analyze_for_plan(self, source: SourceFile) -> FileFacts[FileData]:
         """The full facts of a file, for the plan (it reads files without a singleton too)."""
         return FileFacts(source.path, (), analyze_module(source.module))
+
+    def analyze_part(self, source: SourceFile, part: str) -> FileFacts[FileData]:
+        """Part of a file's facts, for a file the plan reads only that part of.
+
+        ``forms``: a file the plan reads only for its routes' session parameters and the imports
+        and aliases behind them (see analyze.analyze_forms and closure.py).
+        """
+        if part != FORMS:
+            raise ValueError(f"inject-session has no part {part!r}")
+        return FileFacts(source.path, (), analyze_forms(source.module))
 
     def plan(
         self, facts: Sequence[FileFacts[FileData]], project: ProjectContext

@@ -7,14 +7,22 @@ binding (an import or an assignment), never a local variable that happens to sha
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import libcst as cst
 from libcst.metadata import Assignment, GlobalScope
 
 from backfix.cst_positions import CodeRanges
-from backfix.cst_scopes import resolve_scopes
+from backfix.cst_scopes import resolve_inner_scopes
 from backfix.cst_utils import dotted, last_name
-from backfix.cst_walk import Parents, WalkVisitor, read_only_visits, walk
+from backfix.cst_walk import (
+    Parents,
+    WalkVisitor,
+    children,
+    read_only_visits,
+    walk,
+    with_subclasses,
+)
 
 from .model import (
     ATTR_ASSIGN,
@@ -282,23 +290,27 @@ class _Functions:
     def of(self, node: cst.FunctionDef, qualname: str, positions: CodeRanges) -> Function:
         if id(node) not in self.cache:
             pos = positions[node.name]
-            every = [
-                *node.params.posonly_params,
-                *node.params.params,
-                *node.params.kwonly_params,
-            ]
             route = _route_kind(node, self.framework)
             self.cache[id(node)] = Function(
                 qualname=qualname,
                 line=pos.start.line,
                 col=pos.start.column,
                 route=route,
-                params=tuple(_param(p) for p in every),
+                params=_signature(node),
                 # The plan reads them only in a FastAPI route (to add a session parameter), and
                 # collecting them walks the whole body: skipped elsewhere.
                 locals=frozenset(_bound_in(node)) if route == "fastapi" else frozenset(),
             )
         return self.cache[id(node)]
+
+
+def _signature(function: cst.FunctionDef) -> tuple[Param, ...]:
+    every = [
+        *function.params.posonly_params,
+        *function.params.params,
+        *function.params.kwonly_params,
+    ]
+    return tuple(_param(p) for p in every)
 
 
 def _bound_in(function: cst.FunctionDef) -> set[str]:
@@ -314,24 +326,18 @@ def _bound_in(function: cst.FunctionDef) -> set[str]:
     }
 
 
-class _Analysis:
-    """One file's analysis."""
+class _Module:
+    """What one file imports and defines at module level (read without scopes or positions)."""
 
     def __init__(self, module: cst.Module) -> None:
-        # The engine's cheap equivalents of the metadata wrapper's parent, position and scope
-        # providers: the wrapper's batched visits were most of this analysis.
         self.module = module
-        self.parents = Parents(module, tokens=False)
-        self.positions = CodeRanges(module)
-        scopes = resolve_scopes(module)
-        self.scope = next(s for s in scopes.values() if isinstance(s, GlobalScope))
         self.origins: dict[str, Origin] = {}
         self.imports_flask = False
         framework = ""
         for stmt in self.module.body:
             for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
                 framework = self._record_import(small) or framework
-        self.functions = _Functions(framework)
+        self.framework = framework
 
     def _record_import(self, small: cst.BaseSmallStatement) -> str:
         framework = ""
@@ -352,6 +358,76 @@ class _Analysis:
         if framework == "flask":
             self.imports_flask = True
         return framework
+
+    def routes(self) -> Iterator[cst.FunctionDef]:
+        """The FastAPI routes of the file (any function with a route decorator), in source order."""
+        return (node for node in _all_functions(self.module) if _route_kind(node, "fastapi"))
+
+    def local_definitions(self) -> None:
+        for stmt in self.module.body:
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                self.origins.setdefault(stmt.name.value, Origin("local"))
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    targets: list[cst.BaseExpression] = []
+                    if isinstance(small, cst.Assign):
+                        targets = [t.target for t in small.targets]
+                    elif isinstance(small, cst.AnnAssign):
+                        targets = [small.target]
+                    for target in targets:
+                        if isinstance(target, cst.Name):
+                            self.origins.setdefault(target.value, Origin("local"))
+
+    def aliases(self) -> tuple[tuple[str, str], ...]:
+        """``Alias = Annotated[T, ...]`` at module level: (alias, code of T)."""
+        found: list[tuple[str, str]] = []
+        for stmt in self.module.body:
+            for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+                target: cst.BaseExpression | None = None
+                if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                    target = small.targets[0].target
+                elif isinstance(small, cst.AnnAssign):
+                    target = small.target
+                value = getattr(small, "value", None)
+                if (
+                    isinstance(target, cst.Name)
+                    and isinstance(value, cst.Subscript)
+                    and last_name(value.value) == "Annotated"
+                    and isinstance(value.slice[0].slice, cst.Index)
+                ):
+                    found.append((target.value, _code(value.slice[0].slice.value)))
+        return tuple(found)
+
+    def exported(self) -> tuple[str, ...]:
+        for stmt in self.module.body:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for small in stmt.body:
+                if (
+                    isinstance(small, cst.Assign)
+                    and any(dotted(t.target) == "__all__" for t in small.targets)
+                    and isinstance(small.value, (cst.List, cst.Tuple))
+                ):
+                    return tuple(
+                        e.value.evaluated_value
+                        for e in small.value.elements
+                        if isinstance(e.value, cst.SimpleString)
+                        and isinstance(e.value.evaluated_value, str)
+                    )
+        return ()
+
+
+class _Analysis(_Module):
+    """One file's analysis."""
+
+    def __init__(self, module: cst.Module, scope: GlobalScope) -> None:
+        super().__init__(module)
+        # The engine's cheap equivalents of the metadata wrapper's parent, position and scope
+        # providers: the wrapper's batched visits were most of this analysis.
+        self.parents = Parents(module, tokens=False)
+        self.positions = CodeRanges(module)
+        self.scope = scope
+        self.functions = _Functions(self.framework)
 
     def services(self) -> tuple[list[Service], list[Singleton]]:
         services: list[Service] = []
@@ -440,65 +516,10 @@ class _Analysis:
 
     def session_params(self) -> list[tuple[Function, Param]]:
         found: list[tuple[Function, Param]] = []
-        for node in _all_functions(self.module):
-            if not _route_kind(node, "fastapi"):
-                continue
+        for node in self.routes():
             function = self.functions.of(node, node.name.value, self.positions)
             found.extend((function, p) for p in function.params if is_session_param(p))
         return found
-
-    def local_definitions(self) -> None:
-        for stmt in self.module.body:
-            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-                self.origins.setdefault(stmt.name.value, Origin("local"))
-            elif isinstance(stmt, cst.SimpleStatementLine):
-                for small in stmt.body:
-                    targets: list[cst.BaseExpression] = []
-                    if isinstance(small, cst.Assign):
-                        targets = [t.target for t in small.targets]
-                    elif isinstance(small, cst.AnnAssign):
-                        targets = [small.target]
-                    for target in targets:
-                        if isinstance(target, cst.Name):
-                            self.origins.setdefault(target.value, Origin("local"))
-
-    def aliases(self) -> tuple[tuple[str, str], ...]:
-        """``Alias = Annotated[T, ...]`` at module level: (alias, code of T)."""
-        found: list[tuple[str, str]] = []
-        for stmt in self.module.body:
-            for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
-                target: cst.BaseExpression | None = None
-                if isinstance(small, cst.Assign) and len(small.targets) == 1:
-                    target = small.targets[0].target
-                elif isinstance(small, cst.AnnAssign):
-                    target = small.target
-                value = getattr(small, "value", None)
-                if (
-                    isinstance(target, cst.Name)
-                    and isinstance(value, cst.Subscript)
-                    and last_name(value.value) == "Annotated"
-                    and isinstance(value.slice[0].slice, cst.Index)
-                ):
-                    found.append((target.value, _code(value.slice[0].slice.value)))
-        return tuple(found)
-
-    def exported(self) -> tuple[str, ...]:
-        for stmt in self.module.body:
-            if not isinstance(stmt, cst.SimpleStatementLine):
-                continue
-            for small in stmt.body:
-                if (
-                    isinstance(small, cst.Assign)
-                    and any(dotted(t.target) == "__all__" for t in small.targets)
-                    and isinstance(small.value, (cst.List, cst.Tuple))
-                ):
-                    return tuple(
-                        e.value.evaluated_value
-                        for e in small.value.elements
-                        if isinstance(e.value, cst.SimpleString)
-                        and isinstance(e.value.evaluated_value, str)
-                    )
-        return ()
 
 
 def _framework_of(module: str) -> str:
@@ -510,28 +531,45 @@ def _framework_of(module: str) -> str:
     return ""
 
 
-class _FunctionDefs(WalkVisitor):
-    """Every function definition of a module, in source order."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[cst.FunctionDef] = []
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.found.append(node)
+#: the nodes a function definition can be in: statements with a body, and the parts of them
+#: holding statements (a ``def`` is never inside an expression or a simple statement)
+_HOLDS_DEFS = with_subclasses(
+    cst.BaseCompoundStatement,
+    cst.IndentedBlock,
+    cst.Else,
+    cst.ExceptHandler,
+    cst.ExceptStarHandler,
+    cst.Finally,
+    cst.MatchCase,
+)
 
 
 def _all_functions(module: cst.Module) -> list[cst.FunctionDef]:
-    collect = _FunctionDefs()
-    walk(module, collect)
-    return collect.found
+    """Every function definition of a module, in source order (a walk of its statements only)."""
+    found: list[cst.FunctionDef] = []
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        if type(node) is cst.FunctionDef:
+            found.append(node)
+        below = [child for child in children(node) if type(child) in _HOLDS_DEFS]
+        below.reverse()
+        stack.extend(below)
+    return found
+
+
+def global_scope(module: cst.Module) -> GlobalScope:
+    """The module's scope, with its assignments and their accesses (LibCST's scope analysis)."""
+    # Only names' assignments and accesses are read, never a token's scope: tokens are not visited.
+    return next(s for s in resolve_inner_scopes(module).values() if isinstance(s, GlobalScope))
 
 
 def analyze_module(module: cst.Module) -> FileData:
     """Every fact inject-session's plan needs from one file."""
-    # Its visitors (the scope analysis's too) only read: they need not rebuild every node.
+    scope = global_scope(module)
+    # Its visitors only read: they need not rebuild every node.
     with read_only_visits():
-        return _facts(_Analysis(module))
+        return _facts(_Analysis(module, scope))
 
 
 def _facts(analysis: _Analysis) -> FileData:
@@ -547,14 +585,68 @@ def _facts(analysis: _Analysis) -> FileData:
         module_names=frozenset(analysis.origins),
         services=tuple(services),
         singletons=tuple(singletons),
-        origins=tuple(
-            (name, origin)
-            for name, origin in analysis.origins.items()
-            if origin.kind == "local" or name in used or origin.kind == "from"
-        ),
+        origins=_kept_origins(analysis.origins, used),
         references=tuple(references),
         session_params=tuple(analysis.session_params()),
         imports_flask=analysis.imports_flask,
         aliases=analysis.aliases(),
         exported=analysis.exported(),
+    )
+
+
+def _kept_origins(origins: dict[str, Origin], used: set[str]) -> tuple[tuple[str, Origin], ...]:
+    """The origins a file's facts keep: a plain ``import`` only when the file uses the name."""
+    return tuple(
+        (name, origin)
+        for name, origin in origins.items()
+        if origin.kind == "local" or name in used or origin.kind == "from"
+    )
+
+
+def _used_imports(module: cst.Module, origins: dict[str, Origin]) -> set[str]:
+    """The names bound by plain imports that the file reads: the names of the references
+    :func:`analyze_module` finds among them (accesses of a module-level binding of the name)."""
+    imported = {name for name, origin in origins.items() if origin.kind == "import"}
+    if not imported:
+        return set()
+    return {
+        assignment.name
+        for assignment in global_scope(module).assignments
+        if assignment.name in imported
+        and isinstance(assignment, Assignment)
+        and any(isinstance(access.node, cst.Name) for access in assignment.references)
+    }
+
+
+def _route_forms(found: _Module) -> tuple[tuple[Function, Param], ...]:
+    """The session parameters of the file's routes, each with its route's kind and parameters."""
+    forms: list[tuple[Function, Param]] = []
+    for node in found.routes():
+        route = _route_kind(node, found.framework)
+        function = Function(
+            qualname=node.name.value, line=0, col=0, route=route, params=_signature(node)
+        )
+        forms.extend((function, p) for p in function.params if is_session_param(p))
+    return tuple(forms)
+
+
+def analyze_forms(module: cst.Module) -> FileData:
+    """The facts of a file the plan reads only for its routes' session parameters (the forms a
+    route without one copies) and for the imports and aliases behind their names.
+
+    Equal to :func:`analyze_module`'s facts in what the plan reads of such a file: the names the
+    file binds and where each comes from, its ``Annotated`` aliases, ``__all__``, whether it
+    imports Flask, and its routes' session parameters (the route's kind and parameters; no
+    positions, qualified names or local names). It has no services, singletons or references: no
+    scope analysis unless a plain ``import`` needs it, no positions.
+    """
+    found = _Module(module)
+    found.local_definitions()
+    return FileData(
+        module_names=frozenset(found.origins),
+        origins=_kept_origins(found.origins, _used_imports(module, found.origins)),
+        session_params=_route_forms(found),
+        imports_flask=found.imports_flask,
+        aliases=found.aliases(),
+        exported=found.exported(),
     )

@@ -21,7 +21,16 @@ content are kept too: the scanned files, routes with a session-like parameter, f
 read, decoded or parsed (so their errors are reported as before, and the plan still knows it could
 not analyse them).
 
+Only the files that may bind a singleton or its class (the first rule), the scanned files and those
+analysed with LibCST below are read in full: references, services, positions. Of the other files the
+plan reads only what the last two rules name: the names a file binds and where they come from, its
+``Annotated`` aliases and its routes' session parameters, which ``analyze.analyze_forms`` finds
+without LibCST's scope analysis (mostly) and positions, the ``forms`` part of the facts.
+
 Files whose facts the run holds already (a warm cache) are taken as they are: they cost nothing.
+So are files whose ``forms`` part it holds, unless they name a singleton (their ``from`` imports,
+all the first rule reads, are those of the full facts): those are sketched with ``ast`` then, and
+read in full.
 Every other file is left out: its facts cannot change a verdict or an edit. The cheap part reads
 ``ast`` trees, whose names Python normalises (NFKC); LibCST keeps them as written, so a file whose
 code is not already normalised is analysed with LibCST, as are files in another encoding than UTF-8
@@ -50,6 +59,9 @@ from .model import FileData, Param
 
 #: ``from <level dots><module> import <name> as <local>``: (local, level, module, name)
 Bind = tuple[str, int, str, str]
+#: the part of the facts (``InjectSession.analyze_part``) of the files the plan reads only for
+#: session parameter forms, and the imports and aliases behind them
+FORMS = "forms"
 #: anything that could be a name in an annotation's or a default's code
 _WORD = re.compile(r"[^\W\d]\w*")
 #: what a session-like parameter's annotation or dependency contains (see analyze.is_session_param)
@@ -62,6 +74,20 @@ _UTF8 = frozenset({"utf-8", "utf-8-sig"})
 _NOT_CODE = frozenset(
     {tokenize.STRING, tokenize.COMMENT, getattr(tokenize, "FSTRING_MIDDLE", tokenize.STRING)}
 )
+
+
+@dataclass(frozen=True)
+class Relevant:
+    """The project files the plan reads (see the module docstring), sorted, by what it reads."""
+
+    #: files whose every fact the plan may read
+    whole: list[str]
+    #: files it reads only the ``forms`` part of
+    forms: list[str]
+
+    def __iter__(self) -> Iterator[str]:
+        """Every file the plan reads."""
+        return iter(sorted([*self.whole, *self.forms]))
 
 
 @dataclass(frozen=True)
@@ -239,6 +265,14 @@ class _Closure:
         self.files = set(files)
         self.sketches: dict[str, Sketch] = {}
         self.kept: set[str] = set()
+        #: the kept files whose every fact the plan may read (the others: their forms part)
+        self.whole: set[str] = set()
+
+    def keep_whole(self, paths: Iterable[str]) -> None:
+        """Keep ``paths``, read in full."""
+        found = set(paths)
+        self.kept |= found
+        self.whole |= found
 
     def name_files(self, seeds: set[str], raws: Mapping[str, bytes]) -> None:
         """Keep every file naming one of ``seeds`` or of the names re-exports give them."""
@@ -250,7 +284,7 @@ class _Closure:
             names |= fresh
             grown = bool(fresh)
         words = [n.encode() for n in sorted(names)]
-        self.kept.update(p for p, raw in raws.items() if any(w in raw for w in words))
+        self.keep_whole(p for p, raw in raws.items() if any(w in raw for w in words))
 
     def follow_imports(self) -> None:
         """Keep the files the names of parameters and aliases are imported from, to a fixed point."""
@@ -284,28 +318,56 @@ class _Closure:
                     self.kept.add(module)
 
 
+def _known_forms(closure: _Closure, paths: list[str]) -> dict[str, bytes]:
+    """Keep the files whose ``forms`` part the run holds, sketched from it; their bytes."""
+    raws: dict[str, bytes] = {}
+    for path, fact in closure.project.known_facts(paths, FORMS).items():
+        raw = _read(closure.project, path)
+        if raw is not None and isinstance(fact.data, FileData):
+            closure.sketches[path] = sketch_data(fact.data)
+            closure.kept.add(path)
+            raws[path] = raw
+    return raws
+
+
+def _sketch_again(closure: _Closure, paths: list[str], raws: Mapping[str, bytes]) -> None:
+    """Sketch files kept whole whose sketch came from their ``forms`` part, as any file is."""
+    with_libcst: list[str] = []
+    for path in paths:
+        sketch = _ast_sketch(raws[path])
+        if sketch is None:
+            with_libcst.append(path)
+        else:
+            closure.sketches[path] = sketch
+    for path, fact in closure.project.facts_for_all(with_libcst).items():
+        if isinstance(fact.data, FileData):
+            closure.sketches[path] = sketch_data(fact.data)
+
+
 def relevant_files(
     project: ProjectContext, files: list[str], scanned: Mapping[str, FileFacts]
-) -> list[str]:
-    """The project files outside ``scanned`` whose facts the plan of ``scanned`` needs, sorted.
+) -> Relevant:
+    """The project files outside ``scanned`` whose facts the plan of ``scanned`` needs.
 
     ``scanned`` are the facts the scan produced (the plan reads them as they are); the files left
-    out cannot change a verdict, an edit or the errors the run reports (see the module docstring).
+    out cannot change a verdict, an edit or the errors the run reports, nor can the facts of the
+    ``forms`` files that the plan does not read (see the module docstring).
     """
     closure = _Closure(project, files)
     seeds: set[str] = set()
     for path, fact in scanned.items():
         if isinstance(fact.data, FileData):
             closure.sketches[path] = sketch_data(fact.data)
-            closure.kept.add(path)
+            closure.keep_whole([path])
             for singleton in fact.data.singletons:
                 seeds |= {singleton.name, singleton.class_name}
     # Facts the run holds already (a warm cache) cost nothing: take them as they are.
     for path, fact in project.known_facts(p for p in files if p not in scanned).items():
         if isinstance(fact.data, FileData):
             closure.sketches[path] = sketch_data(fact.data)
-            closure.kept.add(path)
-    raws: dict[str, bytes] = {}
+            closure.keep_whole([path])
+    raws = _known_forms(closure, [p for p in files if p not in scanned and p not in closure.kept])
+    known_forms = set(raws)
     with_libcst: list[str] = []
     for path in files:
         if path in scanned or path in closure.kept:
@@ -319,13 +381,18 @@ def relevant_files(
         raws[path] = raw
         if sketch.forms:
             closure.kept.add(path)
-    closure.kept.update(with_libcst)
+    closure.keep_whole(with_libcst)
     for path, fact in project.facts_for_all(with_libcst).items():
         if isinstance(fact.data, FileData):
             closure.sketches[path] = sketch_data(fact.data)
     closure.name_files(seeds, raws)
+    _sketch_again(closure, sorted(known_forms & closure.whole), raws)
     closure.follow_imports()
-    return sorted(p for p in closure.kept if p in closure.files and p not in scanned)
+    kept = sorted(p for p in closure.kept if p in closure.files and p not in scanned)
+    return Relevant(
+        whole=[p for p in kept if p in closure.whole],
+        forms=[p for p in kept if p not in closure.whole],
+    )
 
 
 def keep_order(

@@ -21,7 +21,7 @@ from backfix.source import SourceFile
 
 from . import reasons
 from .analyze import is_session_param
-from .closure import keep_order, relevant_files
+from .closure import FORMS, keep_order, relevant_files
 from .model import (
     ATTR_ASSIGN,
     BASE,
@@ -519,7 +519,8 @@ def _index(facts: Sequence[FileFacts], project: ProjectContext) -> tuple[Index, 
     unlisted = [f.path for f in facts if f.path not in scanned and f.path not in listed]
     scanned.update(project.facts_for_all(unlisted))
     wanted = relevant_files(project, files, scanned)
-    analysed = project.facts_for_all(wanted)
+    analysed = project.facts_for_all(wanted.whole)
+    analysed.update(project.facts_for_all(wanted.forms, FORMS))
     index = Index(keep_order(files, analysed, scanned), project)
     asked = set(wanted)
     unanalysed = [path for path in files if path in asked and path not in analysed]

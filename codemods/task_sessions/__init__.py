@@ -48,7 +48,7 @@ from backfix.source import SourceFile
 
 from .analyze import analyze_module
 from .model import FileData, FileEdits
-from .names import Bindings, module_names
+from .names import BINDINGS, Bindings, module_names
 from .plan import plan_project
 from .quick import may_hand_off
 from .rewrite import rewrite_module
@@ -114,10 +114,15 @@ class TaskSessions(Codemod[FileData, FileEdits]):
         """The full facts of a file: also files without a hand-off define tasks and factories."""
         return FileFacts(source.path, (), analyze_module(source.module))
 
-    def analyze_bindings(self, source: SourceFile) -> FileFacts[Bindings]:
-        """What a file imports and binds at module level: all the plan reads of a file an import
-        chain only passes through (parsed as for the full facts: a file that cannot be parsed
-        fails here as it would there)."""
+    def analyze_part(self, source: SourceFile, part: str) -> FileFacts[Bindings]:
+        """Part of a file's facts, for a file the plan reads only that part of.
+
+        ``bindings``: what a file imports and binds at module level, all the plan reads of a file
+        an import chain only passes through (parsed as for the full facts: a file that cannot be
+        parsed fails here as it would there).
+        """
+        if part != BINDINGS:
+            raise ValueError(f"task-sessions has no part {part!r}")
         return FileFacts(source.path, (), module_names(source.module))
 
     def plan(

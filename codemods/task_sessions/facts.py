@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from backfix.project import ProjectContext
 
 from .model import FileData
-from .names import Bindings
+from .names import BINDINGS, Bindings
 
 
 class ProjectFacts:
@@ -51,7 +51,9 @@ class ProjectFacts:
         if full is not None:
             return full
         if path not in self._bindings and path in self._files and path not in self._failed:
-            fact = self.project.bindings_for_all([path]).get(path)
+            fact = self.project.facts_for_all([path], part=BINDINGS).get(path)
+            if fact is not None and isinstance(fact.data, FileData):
+                return fact.data  # the run holds the full facts already
             if fact is not None and isinstance(fact.data, Bindings):
                 self._bindings[path] = fact.data
             else:

@@ -18,6 +18,9 @@ from backfix.cst_walk import children, with_subclasses
 
 from .model import ImportRef
 
+#: the part of a file's facts (``ProjectContext.facts_for_all(paths, part=BINDINGS)``) that is
+#: its :class:`Bindings`
+BINDINGS = "bindings"
 #: the nodes statements can be in: a walk that looks for statements enters these only
 _HOLDERS = with_subclasses(
     cst.Module,

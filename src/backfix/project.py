@@ -28,16 +28,14 @@ class ProjectEngine(Protocol):
         """The project's Python files, root-relative, sorted."""
         ...
 
-    def facts_for(self, paths: Sequence[str]) -> dict[str, FileFacts]:
-        """Facts of ``paths`` for the context's codemod; failures are reported, and left out."""
+    def facts_for(self, paths: Sequence[str], part: str = "") -> dict[str, FileFacts]:
+        """Facts of ``paths`` for the context's codemod (only ``part`` of them, if given);
+        failures are reported, and left out."""
         ...
 
-    def bindings_for(self, paths: Sequence[str]) -> dict[str, FileFacts]:
-        """As ``facts_for``, with the codemod's ``analyze_bindings`` and a cache of its own."""
-        ...
-
-    def cached_facts(self, paths: Sequence[str]) -> dict[str, FileFacts]:
-        """Facts of ``paths`` the run holds already (analysed, or in its cache); analyses nothing."""
+    def cached_facts(self, paths: Sequence[str], part: str = "") -> dict[str, FileFacts]:
+        """Facts of ``paths`` the run holds already (analysed, or in its cache), only ``part`` of
+        them if given; analyses nothing."""
         ...
 
     def report_error(self, error: FileError) -> None:
@@ -59,17 +57,12 @@ class AnalyzesForPlan(Protocol):
 
 
 @runtime_checkable
-class AnalyzesBindings(Protocol):
-    """A codemod whose plan follows names through files it needs nothing else of.
+class AnalyzesInParts(Protocol):
+    """A codemod whose plan reads only part of the facts of some files, and that can find that
+    part for less than the full facts (``ProjectContext.facts_for_all(paths, part=...)``)."""
 
-    An import chain passes through files whose imports and module-level names are all the plan
-    reads there. :meth:`ProjectContext.bindings_for_all` runs ``analyze_bindings`` on them instead
-    of ``analyze_for_plan`` (same worker pool, same error handling, a cache of its own).
-    """
-
-    def analyze_bindings(self, source: SourceFile) -> FileFacts:
-        """What one file binds, as the plan follows names through it; parses as the full
-        analysis does, so a file fails here exactly when it cannot be parsed."""
+    def analyze_part(self, source: SourceFile, part: str) -> FileFacts:
+        """The facts of one file the plan reads under ``part`` (a name of the codemod's own)."""
         ...
 
 
@@ -124,38 +117,33 @@ class ProjectContext:
         """The facts of one project file for this codemod, analysed on demand (see facts_for_all)."""
         return self.facts_for_all([path]).get(path)
 
-    def facts_for_all(self, paths: Iterable[str]) -> dict[str, FileFacts]:
+    def facts_for_all(self, paths: Iterable[str], part: str = "") -> dict[str, FileFacts]:
         """Facts of project files for this codemod, analysed in parallel in the runner's pool.
 
         Files inside the scanned paths and outside them alike; the text prefilter does not apply
         (the plan asked for these files). Each file is analysed once per run and cached like any
         other. A file that cannot be read, decoded or parsed is reported as a per-file error of the
         run and is missing from the result.
+
+        With ``part`` (a codemod that :class:`AnalyzesInParts`), a file whose full facts the run
+        holds already (analysed, or asked for through :meth:`known_facts`) gets those; the others
+        get ``analyze_part(source, part)``, cached apart: part of the facts never stands in for the
+        full facts, nor one part for another.
         """
         wanted = sorted(set(paths))
-        return self._engine().facts_for(wanted) if wanted else {}
+        return self._engine().facts_for(wanted, part) if wanted else {}
 
-    def bindings_for_all(self, paths: Iterable[str]) -> dict[str, FileFacts]:
-        """What project files bind, for a codemod with ``analyze_bindings`` (see AnalyzesBindings;
-        for any other, the same as facts_for_all).
-
-        As facts_for_all: analysed in parallel, once per run, cached (apart from the plan's full
-        facts, which these never stand in for); a file that cannot be read, decoded or parsed is
-        reported as a per-file error of the run (once, whichever of the two asked first) and is
-        missing from the result.
-        """
-        wanted = sorted(set(paths))
-        return self._engine().bindings_for(wanted) if wanted else {}
-
-    def known_facts(self, paths: Iterable[str]) -> dict[str, FileFacts]:
+    def known_facts(self, paths: Iterable[str], part: str = "") -> dict[str, FileFacts]:
         """The facts of project files this run can give without analysing them (see facts_for_all).
 
         Those analysed already, and with the cache on, those unchanged since they were cached. For a
         plan that otherwise picks the files to analyse with a cheaper pass of its own: the files
-        listed here cost nothing to take. Nothing is reported for the files left out.
+        listed here cost nothing to take. Nothing is reported for the files left out. With
+        ``part``, the files whose full facts or that part of them the run can give (each as
+        ``facts_for_all`` with that part would).
         """
         wanted = sorted(set(paths))
-        return self._engine().cached_facts(wanted) if wanted else {}
+        return self._engine().cached_facts(wanted, part) if wanted else {}
 
     def report_error(self, path: str, kind: str, message: str, line: int = 0, col: int = 0) -> None:
         """Report a file the plan could not read as a per-file error of the run (``col`` 1-based).

@@ -6,6 +6,7 @@ isolation (one bad file never stops a run) and output verification. It never wri
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import traceback
@@ -17,7 +18,7 @@ from typing import Any
 from backfix.cache import FactsCache
 from backfix.codemod import Codemod, Plan
 from backfix.discovery import Workspace, discover
-from backfix.project import AnalyzesBindings, AnalyzesForPlan, ProjectContext
+from backfix.project import AnalyzesForPlan, AnalyzesInParts, ProjectContext
 from backfix.results import FileChange, FileError, FileFacts, RunResult, Violation
 from backfix.source import SourceError, SourceFile, round_trip_loss, verify_output
 from backfix.templating import TemplateError
@@ -46,8 +47,9 @@ class _AnalyzeTask:
     rewrite_local: bool
     #: asked for by a plan (ProjectContext.facts_for): the codemod's ``analyze_for_plan`` if any.
     for_plan: bool = False
-    #: asked for by a plan (ProjectContext.bindings_for_all): ``analyze_bindings`` if any.
-    bindings: bool = False
+    #: with ``for_plan``, the part of the facts asked for (the codemod's ``analyze_part``); empty:
+    #: the full facts
+    part: str = ""
 
 
 @dataclass(frozen=True)
@@ -160,13 +162,8 @@ def _analyze(task: _AnalyzeTask) -> _AnalyzeOutcome:
     errors: list[FileError] = []
     for spec in task.specs:
         codemod = _instance(spec)
-        analysis = codemod.analyze
-        if task.for_plan and isinstance(codemod, AnalyzesForPlan):
-            analysis = codemod.analyze_for_plan
-        if task.bindings and isinstance(codemod, AnalyzesBindings):
-            analysis = codemod.analyze_bindings
         try:
-            fact = analysis(source)
+            fact = _analysis(codemod, task)(source)
         except Exception as exc:
             errors.append(_error(task.path, exc))
             if isinstance(exc, SourceError):
@@ -180,6 +177,15 @@ def _analyze(task: _AnalyzeTask) -> _AnalyzeOutcome:
             if error is not None:
                 errors.append(error)
     return _AnalyzeOutcome(task.path, tuple(facts), tuple(changes), tuple(errors), source.parsed)
+
+
+def _analysis(codemod: Codemod, task: _AnalyzeTask) -> Callable[[SourceFile], FileFacts]:
+    """The analysis a task runs: ``analyze``, or what a plan asked for."""
+    if task.for_plan and task.part and isinstance(codemod, AnalyzesInParts):
+        return functools.partial(codemod.analyze_part, part=task.part)
+    if task.for_plan and isinstance(codemod, AnalyzesForPlan):
+        return codemod.analyze_for_plan
+    return codemod.analyze
 
 
 def _rewrite(task: _RewriteTask) -> _RewriteOutcome:
@@ -414,14 +420,12 @@ def _apply(
 class _ProjectEngine:
     """The runner's side of one codemod's :class:`ProjectContext`: discovery and lazy analysis."""
 
-    def __init__(self, state: _RunState, spec: CodemodSpec, *, bindings: bool = False) -> None:
+    def __init__(self, state: _RunState, spec: CodemodSpec) -> None:
         self.state = state
         self.spec = spec
-        #: this engine runs ``analyze_bindings`` (for another engine's ``bindings_for``)
-        self.bindings = bindings
-        self.cache_id = f"{spec.codemod_id}:{'bindings' if bindings else 'plan'}"
-        self.known: dict[str, FileFacts | None] = {}
-        self._bindings: _ProjectEngine | None = None
+        self.cache_id = f"{spec.codemod_id}:plan"
+        #: the facts of each file asked for so far (None: none to give), by part ("": the full facts)
+        self.known: dict[str, dict[str, FileFacts | None]] = {"": {}}
 
     def files(self) -> list[str]:
         """Every Python file of the project, discovered as the run discovers its paths."""
@@ -431,13 +435,18 @@ class _ProjectEngine:
             state.project_files = discover(state.workspace, [root], state.options.exclude).files
         return list(state.project_files)
 
-    def facts_for(self, paths: Sequence[str]) -> dict[str, FileFacts]:
-        """Analyse the files not analysed yet (in the pool, through the cache), then look them up."""
-        todo = [p for p in paths if p not in self.known]
+    def facts_for(self, paths: Sequence[str], part: str = "") -> dict[str, FileFacts]:
+        """Analyse the files not analysed yet (in the pool, through the cache), then look them up.
+
+        With ``part``, a file whose full facts the run holds gets those (they hold the part)."""
+        known = self.known.setdefault(part, {})
+        full = self.known[""]
         tasks: list[_AnalyzeTask] = []
-        for rel in todo:
-            self.known[rel] = None
-            task = self._task(rel)
+        for rel in paths:
+            if rel in known or (part and full.get(rel) is not None):
+                continue
+            known[rel] = None
+            task = self._task(rel, part)
             if task is not None:
                 tasks.append(task)
         if tasks:
@@ -447,38 +456,42 @@ class _ProjectEngine:
             for error in outcome.errors:
                 self.report_error(error)
             for _, fact in outcome.facts:
-                self.known[outcome.path] = fact
-                _store(self.state, self.cache_id, outcome.path, fact)
-        return {p: f for p in paths if (f := self.known.get(p)) is not None}
+                known[outcome.path] = fact
+                _store(self.state, self._cache_id(part), outcome.path, fact)
+        return {p: f for p in paths if (f := full.get(p) or known.get(p)) is not None}
 
-    def bindings_for(self, paths: Sequence[str]) -> dict[str, FileFacts]:
-        """What ``paths`` bind (``analyze_bindings``), looked up and cached as ``facts_for`` does,
-        apart from the full facts; a file that failed either way is not analysed again."""
-        if self._bindings is None:
-            self._bindings = _ProjectEngine(self.state, self.spec, bindings=True)
-        return self._bindings.facts_for(paths)
+    def cached_facts(self, paths: Sequence[str], part: str = "") -> dict[str, FileFacts]:
+        """The facts of ``paths`` analysed already or in the cache; the others are left for later.
 
-    def cached_facts(self, paths: Sequence[str]) -> dict[str, FileFacts]:
-        """The facts of ``paths`` analysed already or in the cache; the others are left for later."""
+        With ``part``, a file whose full facts the run holds gets those (as in facts_for)."""
         state = self.state
+        known = self.known.setdefault(part, {})
+        full = self.known[""]
         for rel in paths:
-            if rel in self.known or state.facts_cache is None or state.failed(rel):
+            if rel in known or (part and full.get(rel) is not None):
+                continue
+            if state.facts_cache is None or state.failed(rel):
                 continue
             try:
                 raw = state.workspace.abs(rel).read_bytes()
             except OSError:
                 continue  # facts_for reports it, if the plan asks for the file
-            cached = _cached(state, self.spec, self.cache_id, rel, raw)
+            cached = _cached(state, self.spec, self._cache_id(part), rel, raw)
             if cached is not None:
-                self.known[rel] = cached
-        return {p: f for p in paths if (f := self.known.get(p)) is not None}
+                known[rel] = cached
+        return {p: f for p in paths if (f := full.get(p) or known.get(p)) is not None}
 
     def report_error(self, error: FileError) -> None:
         """A per-file error of the plan's analyses or of the plan itself, once per file."""
         if not self.state.failed(error.path):
             self.state.result.errors.append(error)
 
-    def _task(self, rel: str) -> _AnalyzeTask | None:
+    def _cache_id(self, part: str) -> str:
+        """Where the facts of ``part`` are cached: apart from the full facts, which they cannot
+        stand in for."""
+        return f"{self.cache_id}:{part}" if part else self.cache_id
+
+    def _task(self, rel: str, part: str) -> _AnalyzeTask | None:
         """The analysis of one file, or None when its facts are cached or the file already failed."""
         if self.state.failed(rel):
             return None
@@ -488,13 +501,11 @@ class _ProjectEngine:
         except OSError as exc:
             self.state.result.errors.append(_error(rel, exc))
             return None
-        cached = _cached(self.state, self.spec, self.cache_id, rel, raw)
+        cached = _cached(self.state, self.spec, self._cache_id(part), rel, raw)
         if cached is not None:
-            self.known[rel] = cached
+            self.known[part][rel] = cached
             return None
-        return _AnalyzeTask(
-            rel, str(abs_path), (self.spec,), False, for_plan=True, bindings=self.bindings
-        )
+        return _AnalyzeTask(rel, str(abs_path), (self.spec,), False, for_plan=True, part=part)
 
 
 def prepare_forks() -> None:

@@ -1,7 +1,7 @@
-"""inject-session's plan analyses only the files that can change it (closure.py), and its scan
-only the files that may hold a singleton (quick.py): the plan, the errors and the verdicts are
-those of a scan that analyses every file its prefilter lets through and a plan that analyses every
-project file."""
+"""inject-session's plan analyses only the files that can change it (closure.py), most of them only
+for their session parameter forms (analyze.analyze_forms), and its scan only the files that may
+hold a singleton (quick.py): the plan, the errors and the verdicts are those of a scan that analyses
+every file its prefilter lets through and a plan that analyses every project file in full."""
 
 from __future__ import annotations
 
@@ -34,6 +34,8 @@ class _Outcome:
     def __init__(self) -> None:
         self.plans: list[Plan[Any]] = []
         self.asked: list[list[str]] = []
+        #: per plan, the files it read only the forms part of
+        self.forms: list[list[str]] = []
         self.files = 0
         self.errors: list[Any] = []
         self.violations: list[Any] = []
@@ -52,8 +54,10 @@ def _run(
     *,
     every_file: bool,
     cache: bool = False,
+    forms: bool = True,
 ) -> _Outcome:
-    """A run; ``every_file``: without the scan's pre-check, the plan analysing every file."""
+    """A run; ``every_file``: without the scan's pre-check, the plan analysing every file in full;
+    without ``forms``, the plan analyses the closure's files in full."""
     outcome = _Outcome()
     original_plan = InjectSession.plan
     closure_files = closure.relevant_files
@@ -67,9 +71,14 @@ def _run(
 
     def files_to_analyse(
         project: ProjectContext, files: list[str], scanned: Mapping[str, FileFacts[Any]]
-    ) -> list[str]:
-        wanted = list(files) if every_file else closure_files(project, files, scanned)
-        outcome.asked.append(wanted)
+    ) -> closure.Relevant:
+        wanted = closure_files(project, files, scanned)
+        if every_file:
+            wanted = closure.Relevant(whole=list(files), forms=[])
+        elif not forms:
+            wanted = closure.Relevant(whole=list(wanted), forms=[])
+        outcome.asked.append(list(wanted))
+        outcome.forms.append(wanted.forms)
         outcome.files = len(files)
         return wanted
 
@@ -87,10 +96,14 @@ def _run(
 
 
 def _compare(root: Path, paths: list[Path], monkeypatch: pytest.MonkeyPatch) -> _Outcome:
-    """Plan with the closure and with every file; both plans must be equal."""
+    """Plan with the closure (with and without the forms part) and with every file in full: the
+    plans must be equal."""
     every = _run(root, paths, monkeypatch, every_file=True)
+    whole = _run(root, paths, monkeypatch, every_file=False, forms=False)
     kept = _run(root, paths, monkeypatch, every_file=False)
+    whole.same_as(every)
     kept.same_as(every)
+    assert kept.asked == whole.asked
     return kept
 
 
@@ -182,6 +195,7 @@ def test_a_generated_web_app_plans_the_same(
     (tmp_path / "webapp" / "models.py").write_text(models)
     outcome = _compare(tmp_path, [tmp_path / "webapp" / "reports"], monkeypatch)
     assert outcome.plans[0].violations
+    assert outcome.forms[0]  # routes read only for their session parameters
     assert len(outcome.asked[0]) < outcome.files  # the closure left files out
     # the whole project scanned: services without a singleton get no facts from the scan
     outcome = _compare(tmp_path, [tmp_path], monkeypatch)
@@ -300,6 +314,22 @@ EDGE_CASES: dict[str, dict[str, str]] = {
         ).replace("from fastapi", "from typing import Annotated\nfrom fastapi"),
         **_other_routes(3, "session: Session = Depends(get_db)"),
     },
+    "forms_through_plain_imports": {
+        "app/services/export.py": EXPORT,
+        "app/api/routes.py": _route(
+            "from app.services.export import export_service", "export_service.run()"
+        ),
+        "app/db.py": DB,
+        **{
+            f"app/api/plain_{i}.py": _route(
+                "import os\nimport json\nimport app.db as deps\nimport app.db",
+                "os.getcwd()",
+                "db: Session = Depends(deps.get_db)",
+            )
+            for i in range(3)
+        },
+        "app/api/dotted.py": _route("import app.db", "db", "db: Session = Depends(app.db.get_db)"),
+    },
     "unparseable_files": {
         "app/services/export.py": EXPORT,
         "app/api/routes.py": _route(
@@ -398,6 +428,7 @@ EXPECTED = {
     "module_attribute_reference": "singleton-used-as-value",
     "alias_annotation_in_another_file": "",
     "forms_in_files_that_never_name_the_singleton": "",
+    "forms_through_plain_imports": "",
     "unparseable_files": "singleton-used-as-value",
     "shadowed_module": "",
     "class_used_under_another_name": "class-instantiated-elsewhere",
@@ -418,6 +449,8 @@ def test_each_rule_of_the_closure_keeps_the_plan(
     outcome = _compare(tmp_path, [tmp_path / "app" / "services"], monkeypatch)
     (violation,) = outcome.plans[0].violations
     assert violation.reason_id == EXPECTED[name], violation.reason
+    if name.startswith("forms_"):
+        assert outcome.forms[0]
 
 
 def test_a_file_in_another_encoding_is_analysed(
@@ -458,3 +491,64 @@ def test_cached_facts_are_taken_as_they_are(
     warm.same_as(every)
     assert "app/__init__.py" not in cold.asked[0]
     assert "app/__init__.py" in warm.asked[0]
+
+
+AUDIT = EXPORT.replace("ExportService", "AuditService").replace("export_service", "audit_service")
+
+
+def test_cached_forms_never_stand_in_for_the_full_facts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file the plan read only for its forms (cached so) and that, unchanged, may use a
+    singleton in the next run is analysed in full then, as analysing every file would; the
+    files whose forms are cached are taken without a sketch of their own."""
+    taken: list[list[str]] = []
+    known_forms = closure._known_forms
+
+    def record(found: Any, paths: list[str]) -> dict[str, bytes]:
+        raws = known_forms(found, paths)
+        taken.append(sorted(raws))
+        return raws
+
+    monkeypatch.setattr(closure, "_known_forms", record)
+    audit = AUDIT.replace("\naudit_service = AuditService()\n", "")
+    write_files(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/services/__init__.py": "",
+            "app/services/export.py": EXPORT,
+            "app/services/audit.py": audit,
+            "app/api/routes.py": _route(
+                "from app.services.export import export_service", "export_service.run()"
+            ),
+            # the singleton is called in a helper whose session's type is an alias: only the
+            # full facts' sketch follows it to app/deps.py
+            "app/api/audited.py": _route(
+                "from app.db import get_db\nfrom app.deps import SessionDep\n"
+                "from app.services.audit import audit_service",
+                "helper(db)",
+                "db: Session = Depends(get_db)",
+            )
+            + "\n\ndef helper(db: SessionDep):\n    return audit_service.run()\n",
+            "app/deps.py": EDGE_CASES["alias_annotation_in_another_file"]["app/deps.py"],
+            "app/db.py": DB,
+        },
+    )
+    paths = [tmp_path / "app"]
+    cold = _run(tmp_path, paths, monkeypatch, every_file=False, cache=True)
+    assert "app/api/audited.py" in cold.forms[0]
+    again = _run(tmp_path, paths, monkeypatch, every_file=False, cache=True)
+    again.same_as(cold)
+    assert again.forms == cold.forms
+    (tmp_path / "app" / "services" / "audit.py").write_text(AUDIT)
+    deps = tmp_path / "app" / "deps.py"
+    deps.write_text(deps.read_text() + "# changed: kept only if followed\n")
+    warm = _run(tmp_path, paths, monkeypatch, every_file=False, cache=True)
+    assert "app/api/audited.py" not in warm.forms[0]
+    every = _run(tmp_path, paths, monkeypatch, every_file=True)
+    warm.same_as(every)
+    assert [v.fixable for v in warm.plans[0].violations] == [True, True]
+    assert "app/api/audited.py" in warm.plans[0].edits
+    assert taken[0] == [] and taken[1] == cold.forms[0]
+    assert "app/api/audited.py" in taken[2]

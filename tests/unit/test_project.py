@@ -176,45 +176,99 @@ def test_the_checks_workers_would_repeat_are_answered_before_a_plan_forks(tmp_pa
     assert all(check() for check in checks)  # this LibCST is one the cheap helpers trust
 
 
-class _AsksBindings(_Probe):
-    """Asks for what files bind, then for their full facts."""
+class _PartProbe(Codemod):
+    """Asks for part of the facts of some files, and for the full facts of others (``ASKS``)."""
+
+    LOCAL = False
+    PREFILTER = None
+    #: the plan's questions in order: (paths, part)
+    ASKS: Sequence[tuple[Sequence[str], str]] = ()
+
+    def analyze(self, source: SourceFile) -> FileFacts:
+        return FileFacts(source.path, (), "quick")
+
+    def analyze_for_plan(self, source: SourceFile) -> FileFacts:
+        source.module  # noqa: B018 - parse, so a broken file fails here
+        return FileFacts(source.path, (), "full")
+
+    def analyze_part(self, source: SourceFile, part: str) -> FileFacts:
+        source.module  # noqa: B018
+        return FileFacts(source.path, (), part)
 
     def plan(self, facts: Sequence[FileFacts], project: ProjectContext) -> Plan:
-        files = project.files()
-        bound = project.bindings_for_all(files)
-        found = project.facts_for_all(files)
-        return Plan(
-            notes=[
-                "bindings: " + " ".join(f"{p}={f.data}" for p, f in sorted(bound.items())),
-                "facts: " + " ".join(f"{p}={f.data}" for p, f in sorted(found.items())),
-            ]
-        )
+        notes = [f"known: {sorted(project.known_facts(project.files()))}"]
+        for paths, part in self.ASKS:
+            found = project.facts_for_all(paths, part)
+            notes.append(" ".join(f"{p}={f.data}" for p, f in sorted(found.items())))
+        return Plan(notes=notes)
 
 
-class _BindingsProbe(_AsksBindings):
-    """Tells what files bind apart from their full facts."""
+def _part_probe(
+    root: Path, asks: Sequence[tuple[Sequence[str], str]], cache: bool, patch: pytest.MonkeyPatch
+) -> Any:
+    patch.setattr(_PartProbe, "ASKS", tuple(asks))
+    options = RunOptions(
+        specs=[CodemodSpec(_PartProbe, "probe")], paths=[root / "app"], jobs=1, cache=cache
+    )
+    return run(Workspace(root=root), options)
 
-    def analyze_bindings(self, source: SourceFile) -> FileFacts:
-        source.module  # noqa: B018 - parse, so a broken file fails here
-        return FileFacts(source.path, (), f"bindings {len(source.raw)}")
 
-
-@pytest.mark.parametrize("cache", [False, True])
-def test_bindings_are_analysed_and_cached_apart_from_full_facts(
-    tmp_path: Path, cache: bool
+def test_part_of_the_facts_is_analysed_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _write(tmp_path, {"app/jobs.py": "x = 1\n", "lib/util.py": "def broken(:\n"})
-    spec = CodemodSpec(_BindingsProbe, "probe")
-    options = RunOptions(specs=[spec], paths=[tmp_path / "app"], jobs=1, cache=cache)
-    for _ in range(3 if cache else 1):  # cold, then from the cache
-        result = run(Workspace(root=tmp_path), options)
-        assert result.notes == ["bindings: app/jobs.py=bindings 6", "facts: app/jobs.py=full 6"]
-        assert [(e.path, e.kind) for e in result.errors] == [("lib/util.py", "syntax-error")]
+    """A part is the codemod's ``analyze_part``; a file whose full facts the run holds gets those;
+    a broken file is reported once, whichever way it was asked for."""
+    _write(tmp_path, {"app/jobs.py": "x = 1\n", "lib/util.py": "y = 2\n", "lib/bad.py": "x = (\n"})
+    asks = [
+        (["lib/util.py", "lib/bad.py"], "p"),
+        (["app/jobs.py", "lib/bad.py"], ""),
+        (["app/jobs.py", "lib/util.py", "lib/bad.py"], "p"),
+        (["lib/util.py"], "q"),
+    ]
+    result = _part_probe(tmp_path, asks, False, monkeypatch)
+    assert result.notes[1:] == [
+        "lib/util.py=p",
+        "app/jobs.py=full",
+        "app/jobs.py=full lib/util.py=p",
+        "lib/util.py=q",
+    ]
+    assert [(e.path, e.kind) for e in result.errors] == [("lib/bad.py", "syntax-error")]
 
 
-def test_without_analyze_bindings_bindings_are_the_full_facts(tmp_path: Path) -> None:
+def test_cached_parts_never_stand_in_for_the_full_facts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each part is cached apart: a warm run takes each file's facts for what it asks, never the
+    facts of another part or the full facts' place."""
+    _write(tmp_path, {"app/jobs.py": "x = 1\n", "lib/util.py": "y = 2\n"})
+    cold = _part_probe(tmp_path, [(["lib/util.py"], "p"), (["app/jobs.py"], "")], True, monkeypatch)
+    assert cold.notes == ["known: []", "lib/util.py=p", "app/jobs.py=full"]
+    warm = _part_probe(
+        tmp_path,
+        [(["lib/util.py"], "q"), (["lib/util.py", "app/jobs.py"], "p"), (["lib/util.py"], "")],
+        True,
+        monkeypatch,
+    )
+    assert warm.notes == [
+        "known: ['app/jobs.py']",  # only the full facts count as known
+        "lib/util.py=q",
+        "app/jobs.py=full lib/util.py=p",
+        "lib/util.py=full",
+    ]
+
+
+class _WholeProbe(_PartProbe):
+    """A codemod that cannot analyse part of a file's facts: no ``analyze_part``."""
+
+    analyze_part = None  # type: ignore[assignment]
+
+
+def test_without_analyze_part_a_part_is_the_full_facts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _write(tmp_path, {"app/jobs.py": "x = 1\n"})
-    spec = CodemodSpec(_AsksBindings, "probe")
-    options = RunOptions(specs=[spec], paths=[tmp_path / "app"], jobs=1)
-    result = run(Workspace(root=tmp_path), options)
-    assert result.notes == ["bindings: app/jobs.py=full 6", "facts: app/jobs.py=full 6"]
+    monkeypatch.setattr(_PartProbe, "ASKS", ((["app/jobs.py"], "p"),))
+    options = RunOptions(
+        specs=[CodemodSpec(_WholeProbe, "probe")], paths=[tmp_path / "app"], jobs=1
+    )
+    assert run(Workspace(root=tmp_path), options).notes[1:] == ["app/jobs.py=full"]
