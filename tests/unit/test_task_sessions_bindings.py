@@ -162,7 +162,7 @@ class _Files:
     def files(self) -> list[str]:
         return list(self.paths)
 
-    def facts_for(self, paths: Iterable[str]) -> dict[str, FileFacts]:
+    def facts_for(self, paths: Iterable[str], part: str = "") -> dict[str, FileFacts]:
         return {path: FileFacts(path, (), analyze_module(cst.Module([]))) for path in paths}
 
 
