@@ -16,12 +16,12 @@ from backfix.cst_positions import CodeRanges
 from backfix.cst_scopes import resolve_inner_scopes
 from backfix.cst_utils import dotted, last_name
 from backfix.cst_walk import (
+    STATEMENT_HOLDERS,
     Parents,
     WalkVisitor,
     children,
     read_only_visits,
     walk,
-    with_subclasses,
 )
 
 from .model import (
@@ -531,19 +531,6 @@ def _framework_of(module: str) -> str:
     return ""
 
 
-#: the nodes a function definition can be in: statements with a body, and the parts of them
-#: holding statements (a ``def`` is never inside an expression or a simple statement)
-_HOLDS_DEFS = with_subclasses(
-    cst.BaseCompoundStatement,
-    cst.IndentedBlock,
-    cst.Else,
-    cst.ExceptHandler,
-    cst.ExceptStarHandler,
-    cst.Finally,
-    cst.MatchCase,
-)
-
-
 def _all_functions(module: cst.Module) -> list[cst.FunctionDef]:
     """Every function definition of a module, in source order (a walk of its statements only)."""
     found: list[cst.FunctionDef] = []
@@ -552,7 +539,7 @@ def _all_functions(module: cst.Module) -> list[cst.FunctionDef]:
         node = stack.pop()
         if type(node) is cst.FunctionDef:
             found.append(node)
-        below = [child for child in children(node) if type(child) in _HOLDS_DEFS]
+        below = [child for child in children(node) if type(child) in STATEMENT_HOLDERS]
         below.reverse()
         stack.extend(below)
     return found

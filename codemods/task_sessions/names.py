@@ -14,26 +14,16 @@ from typing import cast
 import libcst as cst
 
 from backfix.cst_utils import dotted
-from backfix.cst_walk import children, with_subclasses
+from backfix.cst_walk import STATEMENT_HOLDERS, children
 
 from .model import ImportRef
 
 #: the part of a file's facts (``ProjectContext.facts_for_all(paths, part=BINDINGS)``) that is
 #: its :class:`Bindings`
 BINDINGS = "bindings"
-#: the nodes statements can be in: a walk that looks for statements enters these only
-_HOLDERS = with_subclasses(
-    cst.Module,
-    cst.BaseCompoundStatement,
-    cst.SimpleStatementLine,
-    cst.SimpleStatementSuite,
-    cst.IndentedBlock,
-    cst.Else,
-    cst.ExceptHandler,
-    cst.ExceptStarHandler,
-    cst.Finally,
-    cst.MatchCase,
-)
+#: the nodes a walk for imports and module-level names enters: those statements are in, and the
+#: statement lines holding the small statements
+_HOLDERS = STATEMENT_HOLDERS | {cst.SimpleStatementLine, cst.SimpleStatementSuite}
 
 
 @dataclass(frozen=True)

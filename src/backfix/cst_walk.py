@@ -443,6 +443,21 @@ def with_subclasses(*kinds: type) -> frozenset[type]:
     return frozenset(found)
 
 
+#: the nodes statements are found in: the module, compound statements and the parts of them that
+#: hold statements (a statement is never inside an expression); a walk looking for statements
+#: enters these only
+STATEMENT_HOLDERS = with_subclasses(
+    cst.Module,
+    cst.BaseCompoundStatement,
+    cst.IndentedBlock,
+    cst.Else,
+    cst.ExceptHandler,
+    cst.ExceptStarHandler,
+    cst.Finally,
+    cst.MatchCase,
+)
+
+
 def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     """``node.visit(visitor)`` for a visitor that only reads and ignores tokens: the same
     ``on_visit``/``on_leave`` calls in the same order for every node but tokens (:func:`is_token`),
