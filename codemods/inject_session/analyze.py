@@ -7,10 +7,10 @@ binding (an import or an assignment), never a local variable that happens to sha
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 import libcst as cst
-from libcst.metadata import Assignment, GlobalScope
+from libcst.metadata import Assignment, BaseAssignment, GlobalScope, ImportAssignment
 
 from backfix.cst_positions import CodeRanges
 from backfix.cst_scopes import resolve_inner_scopes
@@ -354,7 +354,10 @@ class _Module:
                 name = alias.evaluated_name
                 framework = _framework_of(name) or framework
                 local = alias.evaluated_alias or name.split(".")[0]
-                self.origins[local] = Origin("import", name if alias.asname else local)
+                dotted_module = "" if alias.asname or name == local else name  # import a.b
+                self.origins[local] = Origin(
+                    "import", name if alias.asname else local, dotted_module
+                )
         if framework == "flask":
             self.imports_flask = True
         return framework
@@ -467,12 +470,7 @@ class _Analysis(_Module):
     def references(self, wanted: set[str]) -> list[Reference]:
         found: list[Reference] = []
         for assignment in self.scope.assignments:
-            if assignment.name not in wanted or not isinstance(assignment, Assignment):
-                continue
-            for access in assignment.references:
-                node = access.node
-                if isinstance(node, cst.Name):
-                    found.append(self._reference(node))
+            found.extend(self._reference(name) for name in reading_names(assignment, wanted))
         return sorted(found, key=lambda r: (r.line, r.col))
 
     def _enclosing(self, node: cst.CSTNode) -> Function | None:
@@ -597,12 +595,38 @@ def _used_imports(module: cst.Module, origins: dict[str, Origin]) -> set[str]:
     if not imported:
         return set()
     return {
-        assignment.name
+        name.value
         for assignment in global_scope(module).assignments
-        if assignment.name in imported
-        and isinstance(assignment, Assignment)
-        and any(isinstance(access.node, cst.Name) for access in assignment.references)
+        for name in reading_names(assignment, imported)
     }
+
+
+def reading_names(assignment: BaseAssignment, wanted: Collection[str]) -> list[cst.Name]:
+    """The names that read ``assignment`` if it binds one of ``wanted``.
+
+    Its accesses by name; and for ``import a.b``, which binds ``a`` (LibCST's scope analysis
+    gives it the name ``a.b`` and an access per ``a.b...`` read), the ``a`` of each such read.
+    """
+    if not isinstance(assignment, Assignment):
+        return []
+    if assignment.name in wanted:
+        return [a.node for a in assignment.references if isinstance(a.node, cst.Name)]
+    head = assignment.name.split(".")[0]
+    if (
+        not isinstance(assignment, ImportAssignment)
+        or head == assignment.name
+        or head not in wanted
+    ):
+        return []
+    heads = (_head(access.node) for access in assignment.references)
+    return [name for name in heads if name is not None]
+
+
+def _head(node: cst.CSTNode) -> cst.Name | None:
+    """``a`` of ``a.b.c``."""
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node if isinstance(node, cst.Name) else None
 
 
 def _route_forms(found: _Module) -> tuple[tuple[Function, Param], ...]:

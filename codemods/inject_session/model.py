@@ -20,7 +20,8 @@ class Origin:
     """Where a module-level name of a file comes from.
 
     ``kind`` is ``from`` (``from <level dots><module> import <name>``), ``import`` (``import
-    <module>``, ``name`` empty) or ``local`` (defined in the file itself).
+    <module>``; ``name`` empty, or for ``import a.b``, which binds ``a`` as its ``module``, the
+    module imported: ``a.b``) or ``local`` (defined in the file itself).
     """
 
     kind: str

@@ -216,7 +216,9 @@ class Planner:
         if origin.kind == "local":
             return f"from {self.project.module_name(source)} import {name}"
         if origin.kind == "import":
-            return f"import {origin.module}" + (alias if origin.module != name else "")
+            return f"import {origin.name or origin.module}" + (
+                alias if origin.module != name else ""
+            )
         module = origin.module
         target_data = self.index.data.get(target)
         relative_ok = target_data is not None and any(o.level for _, o in target_data.origins)

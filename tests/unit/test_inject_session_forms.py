@@ -137,8 +137,13 @@ def test_origins_of_plain_imports_follow_their_use() -> None:
     shadowed = analyze_forms(cst.parse_module(CASES["read only where a local shadows it"]))
     assert [name for name, _ in shadowed.origins] == ["f"]
     dotted = analyze_forms(cst.parse_module(CASES["dotted import read through its submodule"]))
-    # LibCST's scope analysis credits ``app.db.get_db`` to the binding ``app.db``, not ``app``
-    assert [name for name, _ in dotted.origins] == ["f"]
+    # LibCST's scope analysis credits ``app.db.get_db`` to a binding named ``app.db``: it reads
+    # the ``app`` that ``import app.db`` binds, and a route copying the form needs that import
+    assert [(name, origin.module, origin.name) for name, origin in dotted.origins] == [
+        ("os", "os", "os.path"),
+        ("app", "app", "app.db"),
+        ("f", "", ""),
+    ]
 
 
 def test_repository_sources() -> None:

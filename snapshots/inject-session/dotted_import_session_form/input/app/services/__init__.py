@@ -1,0 +1,3 @@
+from .reports import report_service
+
+from .reports import ReportService
