@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import re
 from collections.abc import Mapping
 from functools import cache
 
 import libcst as cst
 
+from backfix.continuations import LEADING_CONTINUATION
 from backfix.cst_positions import (
     Positions,
     Span,
@@ -317,15 +317,11 @@ def unit_positions(
     return UnitPositions(module, tree if exact() and trusted() else None, parents)
 
 
-#: a line continuation before the first token of a statement (a line holding only a backslash)
-_LEADING_CONTINUATION = re.compile(rb"^[ \t\f]*\\(?:\r\n|\r|\n)", re.MULTILINE)
-
-
 def lines_match(raw: bytes) -> bool:
-    """Whether LibCST's lines of ``raw`` are the file's, as `ast` counts them: LibCST drops a
-    line continuation before the first token of a statement, so the lines of its whole table
-    after one are off by one; that table stays the answer there."""
-    return _LEADING_CONTINUATION.search(raw) is None
+    """Whether ``raw`` has no backslash-only line. Where it has one, LibCST parsed a copy with
+    such lines blanked (:mod:`backfix.continuations`): its whole table has the file's lines, and
+    stays the answer there rather than anchors taken from the text itself."""
+    return LEADING_CONTINUATION.search(raw) is None
 
 
 #: statements of every kind, in blocks of every kind (the code of other nodes is the whole

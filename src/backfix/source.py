@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from backfix.continuations import blank_continuations
 from backfix.cst_parse import parse_module
 
 _CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
@@ -144,10 +145,13 @@ _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 
 
 def parse_cst(raw: bytes) -> cst.Module:
-    """Parse bytes with LibCST, turning every failure into a SourceError with a position."""
+    """Parse bytes with LibCST, turning every failure into a SourceError with a position.
+
+    Backslash-only lines before a statement are parsed as blank lines, so LibCST's lines are the
+    file's (see :mod:`backfix.continuations`)."""
     decode_source(raw)
     try:
-        return parse_module(raw)
+        return parse_module(blank_continuations(raw))
     except cst.ParserSyntaxError as exc:
         if python_parses(raw):
             raise SourceError(
