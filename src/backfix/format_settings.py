@@ -14,12 +14,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from backfix.lint_settings import DEFAULT_LINE_LENGTH, lint_line_length
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-DEFAULT_LINE_LENGTH = 88
+#: ruff's option that keeps each string's quotes as written
+PRESERVE_QUOTES = ("--config", "format.quote-style = 'preserve'")
 _PRECOMMIT_HOOK = re.compile(r"^\s*-?\s*id:\s*['\"]?(ruff-format|black)\b", re.MULTILINE)
 
 
@@ -50,23 +53,28 @@ def settings_for(path: str | Path) -> FormatterSettings:
 
 
 def line_length_for(path: str | Path | None) -> int:
-    """The project's line length at ``path`` (88, ruff's and black's default, without a config)."""
+    """The project's line length at ``path``: its formatter's, else its linter's (flake8,
+    pycodestyle), else 79 when none of its lines is longer, else 88 (ruff's and black's default)."""
     return DEFAULT_LINE_LENGTH if path is None else settings_for(path).line_length
 
 
 @functools.lru_cache(maxsize=512)
 def _settings_in(folder: Path) -> FormatterSettings:
-    settings = FormatterSettings()
+    settings = None
     for directory in (folder, *folder.parents):
-        found = _settings_of_folder(directory)
-        if found is not None:
-            settings = found
+        settings = _settings_of_folder(directory)
+        if settings is not None:
             break
-    if not settings.formatter:
-        hook = _precommit_formatter(folder)
-        if hook:
-            args = ("--line-length", str(settings.line_length)) if hook == "black" else ()
-            settings = replace(settings, formatter=hook, ruff_args=args)
+    hook = "" if settings is not None and settings.formatter else _precommit_formatter(folder)
+    if settings is None and not hook:
+        # No formatter configured: the line length the project's linter checks, or its code keeps.
+        length = lint_line_length(folder)
+        args = ("--line-length", str(length)) if length != DEFAULT_LINE_LENGTH else ()
+        return FormatterSettings(length, ruff_args=args)
+    settings = settings or FormatterSettings()
+    if hook:
+        args = ("--line-length", str(settings.line_length)) if hook == "black" else ()
+        settings = replace(settings, formatter=hook, ruff_args=args)
     return settings
 
 
@@ -125,7 +133,7 @@ def _black_settings(black: dict[str, Any], pyproject: Path) -> FormatterSettings
     length = length if isinstance(length, int) else DEFAULT_LINE_LENGTH
     args = ["--line-length", str(length)]
     if black.get("skip-string-normalization") or black.get("skip_string_normalization"):
-        args += ["--config", "format.quote-style = 'preserve'"]
+        args += PRESERVE_QUOTES
     if black.get("skip-magic-trailing-comma") or black.get("skip_magic_trailing_comma"):
         args += ["--config", "format.skip-magic-trailing-comma = true"]
     return FormatterSettings(length, "black", str(pyproject), tuple(args))

@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from backfix.format_settings import FormatterSettings, settings_for
+from backfix.format_settings import PRESERVE_QUOTES, FormatterSettings, settings_for
 from backfix.results import FileChange
 from backfix.source import SourceError, declared_encoding, decode_source, verify_output
 
@@ -295,7 +295,7 @@ def _formatted(change: FileChange, mode: bool | None, ruff: str) -> FileChange:
     settings = settings_for(change.abs_path)
     text, crlf = _to_lf(decode_source(change.after))
     if change.before is None:
-        formatted = format_text(ruff, text, change.abs_path, settings)
+        formatted = format_text(ruff, text, change.abs_path, _for_new_file(settings))
     else:
         before, _ = _to_lf(decode_source(change.before))
         spans = changed_spans(before, text)
@@ -316,6 +316,14 @@ def _formatted(change: FileChange, mode: bool | None, ruff: str) -> FileChange:
     if problem is not None:
         raise FormatError(problem)
     return replace(change, after=after)
+
+
+def _for_new_file(settings: FormatterSettings) -> FormatterSettings:
+    """The settings a new file is formatted with: in a project that declares no formatter, the
+    code moved into it keeps its quotes (a single-quoted project stays single-quoted)."""
+    if settings.formatter:
+        return settings
+    return replace(settings, ruff_args=(*settings.ruff_args, *PRESERVE_QUOTES))
 
 
 def _format_changed(

@@ -114,6 +114,54 @@ def test_a_pre_commit_hook_declares_the_formatter(tmp_path: Path) -> None:
     assert settings_for(tmp_path / "app" / "a.py").formatter == "ruff"
 
 
+def _project(root: Path, files: dict[str, str]) -> Path:
+    (root / ".git").mkdir(parents=True)
+    for name, text in files.items():
+        write(root / name, text)
+    return root
+
+
+NEAR_79 = "".join(
+    f"value_{n:02} = call_something(first_argument, second_argument, third_one)  # x\n"
+    for n in range(12)
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "section", "option"),
+    [
+        (".flake8", "flake8", "max-line-length"),
+        ("setup.cfg", "flake8", "max_line_length"),
+        ("tox.ini", "pycodestyle", "max-line-length"),
+    ],
+)
+def test_without_a_formatter_the_linters_line_length_applies(
+    tmp_path: Path, name: str, section: str, option: str
+) -> None:
+    root = _project(tmp_path, {name: f"[{section}]\n{option} = 100\n", "app/a.py": NEAR_79})
+    settings = settings_for(root / "app" / "a.py")
+    assert (settings.line_length, settings.formatter) == (100, "")
+    assert settings.ruff_args == ("--line-length", "100")
+
+
+def test_a_formatters_configuration_wins_over_the_linters(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {"setup.cfg": "[flake8]\nmax-line-length = 120\n", "pyproject.toml": "[tool.black]\n"},
+    )
+    assert line_length_for(root / "a.py") == 88
+
+
+def test_code_kept_to_79_columns_without_configuration_gets_79(tmp_path: Path) -> None:
+    kept = _project(tmp_path / "kept", {"app/a.py": NEAR_79, "migrations/v1.py": "x" * 100})
+    assert len(NEAR_79.splitlines()[0]) in range(72, 80)
+    assert settings_for(kept / "app" / "a.py").ruff_args == ("--line-length", "79")
+    longer = _project(tmp_path / "longer", {"app/a.py": NEAR_79, "app/b.py": "y" * 81})
+    assert line_length_for(longer / "app" / "a.py") == 88
+    sparse = _project(tmp_path / "sparse", {"app/a.py": NEAR_79.splitlines()[0] + "\n"})
+    assert line_length_for(sparse / "app" / "a.py") == 88
+
+
 # --- changed lines and the guard ---------------------------------------------------------------------
 
 
@@ -193,6 +241,17 @@ def test_a_new_file_is_formatted_whole(tmp_path: Path) -> None:
         tmp_path / "svc.py", None, "class S:\n    def m(self, a,b):\n        pass\n"
     )
     assert text == "class S:\n    def m(self, a, b):\n        pass\n"
+
+
+def test_a_new_file_keeps_its_quotes_unless_the_project_declares_a_formatter(
+    tmp_path: Path,
+) -> None:
+    code = "class S:\n    def m(self, a,b):\n        return 'a'\n"
+    text, _ = formatted(tmp_path / "plain" / "svc.py", None, code)
+    assert text == "class S:\n    def m(self, a, b):\n        return 'a'\n"
+    write(tmp_path / "ruff" / "pyproject.toml", "[tool.ruff.format]\n")
+    text, _ = formatted(tmp_path / "ruff" / "svc.py", None, code)
+    assert text == 'class S:\n    def m(self, a, b):\n        return "a"\n'
 
 
 def test_crlf_line_endings_and_the_declared_encoding_are_kept(tmp_path: Path) -> None:

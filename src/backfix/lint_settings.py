@@ -1,0 +1,101 @@
+"""The line length of a project that configures no formatter: what its linter checks, or its code keeps.
+
+flake8 and pycodestyle read ``max-line-length`` from ``.flake8``, ``setup.cfg`` or ``tox.ini``; a
+project that configures neither is checked at PEP 8's 79 columns by both. Such a project whose lines
+fit in 79 columns, many of them coming close to it, gets 79 (shorter lines never break a longer
+limit); any other gets 88, ruff's and black's default. Migrations are not counted: Alembic writes them in its own style.
+"""
+
+from __future__ import annotations
+
+import configparser
+import functools
+import os
+from pathlib import Path
+
+PEP8_LINE_LENGTH = 79
+DEFAULT_LINE_LENGTH = 88
+
+#: files flake8 and pycodestyle read their options from, and the sections they read
+_LINT_FILES = (".flake8", "setup.cfg", "tox.ini")
+_LINT_SECTIONS = ("flake8", "pycodestyle")
+_OPTION_NAMES = ("max-line-length", "max_line_length")
+
+#: folders that hold no code of the project's own, or code a tool wrote (Alembic's migrations)
+_SKIPPED_FOLDERS = frozenset(
+    {"node_modules", "site-packages", "__pycache__", "venv", "env", "build", "dist"}
+    | {"migrations", "alembic"}
+)
+#: how many files to read before taking the project's lines as kept to 79 columns
+_MOST_FILES = 2000
+#: a line this long comes close to 79 columns; a project with this many such lines and none
+#: longer keeps to 79 on purpose (a small or sparse one could as well follow 88)
+_NEAR = 72
+_NEAR_THE_LIMIT = 10
+
+
+def _configured_length(path: Path) -> int | None:
+    """``max-line-length`` of the flake8 or pycodestyle section of ``path``, if set and valid."""
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return None
+    for section in _LINT_SECTIONS:
+        for name in _OPTION_NAMES:
+            value = parser.get(section, name, fallback="").strip()
+            if value.isdigit() and int(value) > 0:
+                return int(value)
+    return None
+
+
+def _project_files(root: Path) -> list[Path]:
+    """Up to ``_MOST_FILES`` Python files under ``root``, outside hidden and tool folders."""
+    found: list[Path] = []
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(
+            name for name in subfolders if not name.startswith(".") and name not in _SKIPPED_FOLDERS
+        )
+        found += (Path(folder) / name for name in sorted(files) if name.endswith(".py"))
+        if len(found) >= _MOST_FILES:
+            return found[:_MOST_FILES]
+    return found
+
+
+def _line_lengths(path: Path) -> list[int]:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [len(line) for line in text.splitlines()]
+
+
+@functools.lru_cache(maxsize=64)
+def observed_line_length(root: Path) -> int:
+    """79 when the Python files of the project under ``root`` keep to 79 columns and come close
+    to it (``_NEAR_THE_LIMIT`` lines of 72 to 79 columns), else 88."""
+    near = 0
+    for path in _project_files(root):
+        lengths = _line_lengths(path)
+        if any(length > PEP8_LINE_LENGTH for length in lengths):
+            return DEFAULT_LINE_LENGTH
+        near += sum(1 for length in lengths if length >= _NEAR)
+    return PEP8_LINE_LENGTH if near >= _NEAR_THE_LIMIT else DEFAULT_LINE_LENGTH
+
+
+def lint_line_length(folder: Path) -> int:
+    """The line length the project at ``folder`` keeps without a formatter: the nearest flake8 or
+    pycodestyle ``max-line-length`` up to the repository's root, else what its code keeps."""
+    root = folder
+    for directory in (folder, *folder.parents):
+        for name in _LINT_FILES:
+            if (directory / name).is_file():
+                length = _configured_length(directory / name)
+                if length is not None:
+                    return length
+        root = directory
+        if (directory / ".git").exists():
+            break
+    else:
+        root = folder
+    return observed_line_length(root)
