@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -72,7 +73,10 @@ class Planner:
             for entry in self.options.route_paths
             if "/" not in entry and not any(ch in entry for ch in "*?[")
         ]
-        self.typing = TypingContext(project, self.is_package)
+        #: the plan asks for the same few files (``__init__.py``, modules, mypy settings) thousands
+        #: of times, and the files do not change while it plans
+        self.read = functools.cache(project.read)
+        self.typing = TypingContext(self.read, self.is_package)
         self.route_definitions: dict[str, dict[str, str]] = {}
         self.importers = Importers(Path(project.root))
 
@@ -83,7 +87,7 @@ class Planner:
     def is_package(self, folder: str) -> bool:
         """Whether ``folder`` is (or will be, after this run) a regular package."""
         init = f"{folder}/__init__.py" if folder else "__init__.py"
-        return init in self.inits or self.project.read(init) is not None
+        return init in self.inits or self.read(init) is not None
 
     def _import_name(self, path: str) -> str:
         folder = str(PurePosixPath(path).parent)
@@ -124,17 +128,17 @@ class Planner:
         service_folder = str(PurePosixPath(service_path).parent)
         if route_folder == "." or service_folder == ".":
             return
-        if self.project.read(f"{route_folder}/__init__.py") is None:
+        if self.read(f"{route_folder}/__init__.py") is None:
             return
         init = f"{service_folder}/__init__.py"
-        if self.project.read(init) is None:
+        if self.read(init) is None:
             self.inits[init] = PackageInitEdits(service_folder)
 
     def _place_service(
         self, path: str, items: list[tuple[RouteFacts, Extraction, ServiceLocation]]
     ) -> None:
         class_name = items[0][2].class_name
-        raw = self.project.read(path)
+        raw = self.read(path)
         service = self._service_state(path, raw, class_name, items)
         if service is None:
             return

@@ -17,7 +17,6 @@ from pathlib import PurePosixPath
 
 import libcst as cst
 
-from backfix.codemod import ProjectContext
 from backfix.config import tomllib
 from backfix.cst_utils import last_name
 
@@ -41,7 +40,8 @@ _MYPY_FILES = ("mypy.ini", ".mypy.ini", "pyproject.toml", "setup.cfg")
 class TypingContext:
     """Reads other project modules (once each) to expand aliases, and the project's mypy rules."""
 
-    project: ProjectContext
+    #: a project file's bytes (None when it does not exist)
+    read: Callable[[str], bytes | None]
     is_package: Callable[[str], bool]
     _modules: dict[str, tuple[cst.Module, ModuleIndex] | None] = field(default_factory=dict)
     _flags: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -65,7 +65,7 @@ class TypingContext:
         if not need.module or need.asname is not None:
             return None
         path = self._module_path(need, route_path)
-        if path is not None and b"Annotated" not in (self.project.read(path) or b""):
+        if path is not None and b"Annotated" not in (self.read(path) or b""):
             # Only `X = Annotated[...]` is expanded: without the word no alias can be one, and
             # the module need not be parsed and resolved.
             return None
@@ -91,13 +91,13 @@ class TypingContext:
             parts = [*base, *need.module.split(".")]
         stem = "/".join(parts)
         for candidate in (f"{stem}.py", f"{stem}/__init__.py"):
-            if self.project.read(candidate) is not None:
+            if self.read(candidate) is not None:
                 return candidate
         return None
 
     def _load(self, path: str) -> tuple[cst.Module, ModuleIndex] | None:
         if path not in self._modules:
-            raw = self.project.read(path)
+            raw = self.read(path)
             try:
                 module = cst.parse_module(raw or b"")
                 self._modules[path] = (module, ModuleIndex(module, DEFAULT_SESSION_NAMES))
@@ -134,7 +134,7 @@ class TypingContext:
             prefix = "/".join(parts[:depth])
             for name in _MYPY_FILES:
                 path = f"{prefix}/{name}" if prefix else name
-                raw = self.project.read(path)
+                raw = self.read(path)
                 if raw is None:
                     continue
                 found = _options_in(name, raw)
