@@ -77,6 +77,12 @@ class Planner:
         #: of times, and the files do not change while it plans
         self.read = functools.cache(project.read)
         self.typing = TypingContext(self.read, self.is_package)
+        # Units of one route file ask the same import questions (the files and packages do not
+        # change once the units are grouped, before any is placed).
+        self._route_imports = functools.cache(self._new_route_import)
+        self._service_import = functools.cache(
+            functools.partial(service_import, is_package=self.is_package)
+        )
         self.route_definitions: dict[str, dict[str, str]] = {}
         self.importers = Importers(Path(project.root))
 
@@ -97,10 +103,13 @@ class Planner:
         return module_name(path, self.is_package)
 
     def _route_import(self, facts: RouteFacts, location: ServiceLocation) -> str:
-        route_folder = str(PurePosixPath(facts.path).parent)
-        if facts.uses_relative_imports and route_folder != "." and self.is_package(route_folder):
-            level, module = relative_import(facts.path, location.path)
-            common = PurePosixPath(facts.path).parents[level - 1].as_posix()
+        return self._route_imports(facts.path, facts.uses_relative_imports, location)
+
+    def _new_route_import(self, path: str, relative: bool, location: ServiceLocation) -> str:
+        route_folder = str(PurePosixPath(path).parent)
+        if relative and route_folder != "." and self.is_package(route_folder):
+            level, module = relative_import(path, location.path)
+            common = PurePosixPath(path).parents[level - 1].as_posix()
             if common != "." and self.is_package(common):
                 return f"from {'.' * level}{module} import {location.class_name}"
         return f"from {self._import_name(location.path)} import {location.class_name}"
@@ -255,7 +264,7 @@ class Planner:
         for need in _with_type_needs(extraction, sig):
             if need.local:
                 continue
-            code = service_import(need, route_path, path, self.is_package)
+            code = self._service_import(need, route_path, path)
             existing = service.bound.get(need.name, service.added.get(need.name))
             if need.name in service.bound and service.bound[need.name] is None:
                 return codes, need.name

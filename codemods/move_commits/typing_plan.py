@@ -45,6 +45,8 @@ class TypingContext:
     is_package: Callable[[str], bool]
     _modules: dict[str, tuple[cst.Module, ModuleIndex] | None] = field(default_factory=dict)
     _flags: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: what :meth:`_alias` found (units of one route file read the same imported names)
+    _aliases: dict[tuple[ImportNeed, str], TypeInfo | None] = field(default_factory=dict)
 
     # --- aliases -------------------------------------------------------------------------------------
 
@@ -62,6 +64,12 @@ class TypingContext:
         return TypeInfo(code, tuple(needs), info.nullable)
 
     def _alias(self, need: ImportNeed, route_path: str) -> TypeInfo | None:
+        key = (need, route_path)
+        if key not in self._aliases:
+            self._aliases[key] = self._read_alias(need, route_path)
+        return self._aliases[key]
+
+    def _read_alias(self, need: ImportNeed, route_path: str) -> TypeInfo | None:
         if not need.module or need.asname is not None:
             return None
         path = self._module_path(need, route_path)
