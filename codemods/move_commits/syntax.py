@@ -15,7 +15,7 @@ _EMPTY = cst.Module([])
 
 def code_of(node: cst.CSTNode) -> str:
     """Source of ``node`` at indentation depth 0 (four-space indents for nested blocks)."""
-    return _dotted_code(node) or _EMPTY.code_for_node(node)
+    return _dotted_code(node) or _bare_call_code(node) or _EMPTY.code_for_node(node)
 
 
 def _dotted_code(node: cst.CSTNode) -> str:
@@ -41,6 +41,25 @@ def _dotted_code(node: cst.CSTNode) -> str:
         return ""
     head = _dotted_code(attribute.value)
     return f"{head}.{attribute.attr.value}" if head else ""
+
+
+def _bare_call_code(node: cst.CSTNode) -> str:
+    """What LibCST generates for a plain ``a.b()`` (no arguments, no parentheses around it, no
+    space before or inside its own), without its code generation (``db.session.commit()``, the
+    call every site names); "" for anything else."""
+    if type(node) is not cst.Call:
+        return ""
+    call = node
+    if (
+        call.args
+        or call.lpar
+        or call.rpar
+        or not _no_space(call.whitespace_after_func)
+        or not _no_space(call.whitespace_before_args)
+    ):
+        return ""
+    head = _dotted_code(call.func)
+    return f"{head}()" if head else ""
 
 
 def _no_space(whitespace: cst.BaseParenthesizableWhitespace) -> bool:
