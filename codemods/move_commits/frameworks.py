@@ -250,17 +250,10 @@ class ModuleIndex:
 
     def framework_names(self, node: cst.CSTNode) -> Collection[str]:
         """The qualified names of ``node`` that may start with a framework root: all of them, or
-        none when ``node`` cannot have such a name (see :meth:`_framework_bound`)."""
+        none when ``node`` cannot have such a name (see :meth:`_framework_bound_names`)."""
         if not FRAMEWORK_NAMES_SHORTCUT:
             return self.qualified_names(node)
-        kind = type(node)
-        if kind is cst.Name:
-            first: str | None = cast(cst.Name, node).value
-        elif kind is cst.Attribute:
-            full = get_full_name_for_node(node)
-            first = full.split(".", 1)[0] if full is not None else None
-        else:
-            first = None
+        first = _first_name(node)
         bound = self._framework_bound_names()
         if first is not None and not bound.intersection((first, "")):
             return ()
@@ -396,6 +389,28 @@ class ModuleIndex:
             callee = last_name(value.func)
             return "session" in callee.lower() or callee == "sessionmaker"
         return self.is_session(value, depth + 1)
+
+
+def _first_name(node: cst.CSTNode) -> str | None:
+    """The first part of LibCST's full name (``get_full_name_for_node``) of a Name or an
+    Attribute (``a`` for ``a.b().c[0].d``), without building the rest; None for another node or
+    a chain that does not start with a name."""
+    kind = type(node)
+    if kind is not cst.Name and kind is not cst.Attribute:
+        return None
+    current = node
+    while True:
+        kind = type(current)
+        if kind is cst.Name:
+            return cast(cst.Name, current).value
+        if kind is cst.Attribute:
+            current = cast(cst.Attribute, current).value
+        elif kind is cst.Call:
+            current = cast(cst.Call, current).func
+        elif kind is cst.Subscript:
+            current = cast(cst.Subscript, current).value
+        else:
+            return None
 
 
 def _framework_binding(assignment: BaseAssignment) -> set[str]:

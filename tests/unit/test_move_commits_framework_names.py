@@ -13,6 +13,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 from backfix.builtin_codemods.move_commits import frameworks
+from libcst.helpers import get_full_name_for_node
 from testkit import facts_both_ways, repository_sources, webapp_sources
 
 _HEAD = "from app.extensions import db\nfrom app.models import Job\n"
@@ -100,3 +101,23 @@ def test_generated_corpus_finds_the_same(tmp_path: Path, seed: int, resources: i
     sources = webapp_sources(tmp_path, seed=seed, resources=resources)
     assert _missed(sources) == []
     assert facts_both_ways(sources, frameworks, "FRAMEWORK_NAMES_SHORTCUT") == []
+
+
+def test_first_name_is_the_first_part_of_libcsts_full_name() -> None:
+    sources = {**_edge_sources(), "chains.py": "a.b().c[0].d\n(x + y).z\nf()[1].g\n'a'.join\n"}
+    sources.update(repository_sources())
+    differ: list[str] = []
+    for path, code in sources.items():
+        try:
+            module = cst.parse_module(code)
+        except cst.ParserSyntaxError:
+            continue
+        for node in _names(module):
+            full = get_full_name_for_node(node)
+            expected = full.split(".")[0] if full is not None else None
+            found = frameworks._first_name(node)
+            # None for a chain that does not start with a name (LibCST's full name then starts
+            # with "None", which nothing binds): such a node is looked up as before
+            if found != expected and not (found is None and expected == "None"):
+                differ.append(f"{path}: {cst.Module([]).code_for_node(node)}")
+    assert differ == []
