@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 import libcst as cst
 
@@ -21,6 +21,10 @@ from .syntax import (
 )
 from .units import Hoist, SplitHandler, Unit
 
+#: set False to rebuild every node of a moved statement with hoisted reads (the equivalence test
+#: compares both).
+REBUILD_ONLY_ABOVE_READS = True
+
 
 class ExtractionBuilder:
     """Builds the parameters, body and plan facts of movable units of one module."""
@@ -34,6 +38,8 @@ class ExtractionBuilder:
         self.index = index
         self.routes = routes
         self.exit_path = exit_path
+        #: code of hoisted expressions (by ``id``; nodes of the module, alive as long as this)
+        self._codes: dict[int, str] = {}
 
     def all_params(
         self,
@@ -93,7 +99,7 @@ class ExtractionBuilder:
         and nothing before the statement binds it, so the value passed is the one first read."""
         codes: dict[str, int] = {}
         for hoist in hoists:
-            code = _hoist_code(hoist)
+            code = self._hoist_code(hoist)
             codes[code] = codes.get(code, 0) + 1
         by_expr = {id(h.expr): h for h in hoists}
         preferred: dict[int, str] = {}
@@ -103,7 +109,7 @@ class ExtractionBuilder:
             name = self._folded_name(stmt, by_expr)
             if name is not None and name not in stored:
                 found = by_expr[id(_assigned_value(stmt))]
-                if codes[_hoist_code(found)] == 1:
+                if codes[self._hoist_code(found)] == 1:
                     preferred[id(found.expr)] = name
                     dropped.add(id(stmt))
             stored |= {
@@ -130,8 +136,8 @@ class ExtractionBuilder:
         by_code: dict[str, str] = {}
         params: list[Param] = []
         taken = set(used) - set(preferred.values())
-        for hoist in sorted(hoists, key=lambda h: len(_hoist_code(h))):
-            code = _hoist_code(hoist)
+        for hoist in sorted(hoists, key=lambda h: len(self._hoist_code(h))):
+            code = self._hoist_code(hoist)
             if code in by_code:
                 hoist.param = by_code[code]
                 continue
@@ -161,7 +167,8 @@ class ExtractionBuilder:
         hoists: list[Hoist],
         dropped: set[int],
     ) -> str:
-        replacer = ReplaceReads({id(h.expr): h.param for h in hoists})
+        within = self._ancestors(h.expr for h in hoists) if REBUILD_ONLY_ABOVE_READS else None
+        replacer = ReplaceReads({id(h.expr): h.param for h in hoists}, within)
         moved: list[cst.BaseStatement] = []
         carried: Sequence[cst.EmptyLine] = ()
         for stmt in stmts:
@@ -181,6 +188,25 @@ class ExtractionBuilder:
             first = moved[0]
             moved[0] = first.with_changes(leading_lines=())
         return "".join(code_of(stmt) for stmt in moved)
+
+    def _hoist_code(self, hoist: Hoist) -> str:
+        """:func:`_hoist_code`, the expression's code generated once: units of one function
+        share their statements' reads, and each is asked about several times."""
+        key = id(hoist.expr)
+        code = self._codes.get(key)
+        if code is None:
+            code = self._codes[key] = code_of(hoist.expr)
+        return _hoist_code(hoist, code)
+
+    def _ancestors(self, nodes: Iterable[cst.CSTNode]) -> set[int]:
+        """``nodes`` and every node above them (by ``id``)."""
+        found: set[int] = set()
+        for node in nodes:
+            current: cst.CSTNode | None = node
+            while current is not None and id(current) not in found:
+                found.add(id(current))
+                current = self.index.parent(current)
+        return found
 
     def _service_statement(
         self, unit: Unit, stmt: cst.BaseStatement, replacer: ReplaceReads
@@ -221,9 +247,15 @@ def _service_try(new_try: cst.Try, splits: list[SplitHandler]) -> list[cst.BaseS
 class ReplaceReads(cst.CSTTransformer):
     """Replaces hoisted framework reads (by node identity) with the parameter names."""
 
-    def __init__(self, replacements: dict[int, str]) -> None:
+    def __init__(self, replacements: dict[int, str], within: Collection[int] | None = None) -> None:
         super().__init__()
         self.replacements = replacements
+        #: with the nodes above the replaced ones (by ``id``), only those are rebuilt: the rest
+        #: would come out as they are, for the cost of copying every node of the statement
+        self.within = within
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return self.within is None or id(node) in self.within
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
         text = self.replacements.get(id(original_node))
@@ -272,10 +304,10 @@ def _unclashed(hoist: Hoist, taken: set[str]) -> str:
     return name
 
 
-def _hoist_code(hoist: Hoist) -> str:
-    """What the route passes for a hoisted read: Flask-Login's ``current_user`` proxy is
-    passed as the user object behind it, so the service never touches the proxy."""
-    code = code_of(hoist.expr)
+def _hoist_code(hoist: Hoist, code: str) -> str:
+    """What the route passes for a hoisted read (``code``, its expression's code): Flask-Login's
+    ``current_user`` proxy is passed as the user object behind it, so the service never touches
+    the proxy."""
     if is_current_user(hoist.use) and hoist.expr is hoist.root:
         return f"{code}._get_current_object()"
     return code

@@ -10,12 +10,15 @@ import ast
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import cast
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 from libcst.metadata import (
     Access,
     BaseAssignment,
     BuiltinAssignment,
+    ImportAssignment,
     Scope,
 )
 
@@ -27,6 +30,8 @@ from backfix.cst_walk import children, read_only_visits
 from . import module_nodes
 from .module_nodes import SCOPE_TYPES, Subtrees, walk_module
 
+#: set False to look up every name's qualified names (the equivalence test compares both).
+FRAMEWORK_NAMES_SHORTCUT = True
 DEFAULT_SESSION_NAMES = ("session", "db", "db_session", "dbsession", "sess", "async_session")
 DEFAULT_ROUTE_PATHS = ("routes", "routers", "views", "api", "endpoints", "handlers")
 
@@ -172,13 +177,16 @@ class ModuleIndex:
         self.positions = unit_positions(module, tree, self.parents)
         self.session_names = frozenset(session_names)
         self.accesses: dict[int, Access] = {}
+        self._scope_list: list[Scope] = []
         seen: set[int] = set()
         for scope in self.scopes.values():
             if scope is None or id(scope) in seen:
                 continue
             seen.add(id(scope))
+            self._scope_list.append(scope)
             for access in scope.accesses:
                 self.accesses[id(access.node)] = access
+        self._framework_bound: frozenset[str] | None = None
 
     # --- generic look-ups ------------------------------------------------------------------------------
 
@@ -240,11 +248,40 @@ class ModuleIndex:
             names = self._qualified[key] = {q.name for q in found}
         return names
 
+    def framework_names(self, node: cst.CSTNode) -> Collection[str]:
+        """The qualified names of ``node`` that may start with a framework root: all of them, or
+        none when ``node`` cannot have such a name (see :meth:`_framework_bound_names`)."""
+        if not FRAMEWORK_NAMES_SHORTCUT:
+            return self.qualified_names(node)
+        first = _first_name(node)
+        bound = self._framework_bound_names()
+        if first is not None and not bound.intersection((first, "")):
+            return ()
+        return self.qualified_names(node)
+
+    def _framework_bound_names(self) -> frozenset[str]:
+        """The first parts of names that may have a framework qualified name: the names bound by
+        importing from a framework (and the framework roots themselves).
+
+        A qualified name is the import's module and name, ``builtins.`` and a name, or the name
+        itself below the scopes of the definitions around it (``view.<locals>.x``), so only
+        these names (looked up from their first part) can start with a framework root. With a
+        function or class named like a framework root, or an import whose name LibCST cannot
+        read, every name can: the set then holds ``""``, and every name is looked up.
+        """
+        if self._framework_bound is None:
+            bound = set(FRAMEWORK_ROOTS)
+            for scope in self._scope_list:
+                for assignment in scope.assignments:
+                    bound |= _framework_binding(assignment)
+            self._framework_bound = frozenset(bound)
+        return self._framework_bound
+
     # --- framework objects -----------------------------------------------------------------------------
 
     def framework_use(self, node: cst.CSTNode) -> FrameworkUse | None:
         """What ``node`` (a Name, or an Attribute like ``flask.request``) is, if framework-related."""
-        for qname in self.qualified_names(node):
+        for qname in self.framework_names(node):
             parts = qname.split(".")
             if parts[0] not in FRAMEWORK_ROOTS or len(parts) < 2:
                 continue
@@ -307,7 +344,7 @@ class ModuleIndex:
         ``db: Session = Depends(get_db)``, ``session`` from ``with Session() as session``...)."""
         if depth > 4:
             return False
-        if any(q.split(".")[0] in FRAMEWORK_ROOTS for q in self.qualified_names(expr)):
+        if any(q.split(".")[0] in FRAMEWORK_ROOTS for q in self.framework_names(expr)):
             return False
         if isinstance(expr, cst.Attribute):
             return expr.attr.value in self.session_names
@@ -352,6 +389,56 @@ class ModuleIndex:
             callee = last_name(value.func)
             return "session" in callee.lower() or callee == "sessionmaker"
         return self.is_session(value, depth + 1)
+
+
+def _first_name(node: cst.CSTNode) -> str | None:
+    """The first part of LibCST's full name (``get_full_name_for_node``) of a Name or an
+    Attribute (``a`` for ``a.b().c[0].d``), without building the rest; None for another node or
+    a chain that does not start with a name."""
+    kind = type(node)
+    if kind is not cst.Name and kind is not cst.Attribute:
+        return None
+    current = node
+    while True:
+        kind = type(current)
+        if kind is cst.Name:
+            return cast(cst.Name, current).value
+        if kind is cst.Attribute:
+            current = cast(cst.Attribute, current).value
+        elif kind is cst.Call:
+            current = cast(cst.Call, current).func
+        elif kind is cst.Subscript:
+            current = cast(cst.Subscript, current).value
+        else:
+            return None
+
+
+def _framework_binding(assignment: BaseAssignment) -> set[str]:
+    """What one assignment adds to ``ModuleIndex._framework_bound_names``."""
+    first = assignment.name.split(".", 1)[0]
+    if isinstance(assignment, ImportAssignment):
+        import_node = assignment.node
+        if isinstance(import_node, cst.ImportFrom):
+            if import_node.relative:
+                return set()  # `.x`: a relative module never starts with a framework root
+            module = get_full_name_for_node(import_node.module) if import_node.module else None
+            if module is None:
+                return {""}
+            return {first} if module.split(".", 1)[0] in FRAMEWORK_ROOTS else set()
+        if not isinstance(import_node, cst.Import):
+            return {""}
+        for alias in import_node.names:
+            real = get_full_name_for_node(alias.name)
+            if real is None:
+                return {""}
+            if real.split(".", 1)[0] in FRAMEWORK_ROOTS:
+                return {first}
+        return set()
+    if first in FRAMEWORK_ROOTS and isinstance(
+        getattr(assignment, "node", None), (cst.FunctionDef, cst.ClassDef)
+    ):
+        return {""}
+    return set()
 
 
 def is_test_or_migration(path: str) -> bool:

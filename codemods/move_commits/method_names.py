@@ -13,12 +13,14 @@ import keyword
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import libcst as cst
 
 from backfix.cst_utils import last_name
 
 from .frameworks import ModuleIndex
+from .module_nodes import exact_types
 from .placement import singular, snake
 from .syntax import target_parts
 from .types import TypeInference
@@ -146,6 +148,8 @@ LIBRARY_METHODS = frozenset(
 _NOT_VERBS = ("get_", "to_", "is_", "has_", "as_", "_")
 _STRIP_PREFIXES = ("new_", "db_", "existing_", "old_", "updated_", "current_")
 _STRONG = ("create", "delete")
+_CALLS = exact_types(cst.Call)
+_ASSIGNMENTS = exact_types(cst.Assign, cst.AugAssign)
 
 
 @dataclass(frozen=True)
@@ -237,8 +241,8 @@ class WriteNamer:
                     if self._in_loop(node, stmts):
                         event.subject = plural(event.subject)
                     events.append(event)
-                elif isinstance(node, cst.Call):
-                    called = last_name(node.func)
+                elif type(node) in _CALLS:
+                    called = last_name(cast(cst.Call, node).func)
                     if "_" in called and not called.startswith(_NOT_VERBS):
                         calls.append(called)
         return events, calls
@@ -246,10 +250,15 @@ class WriteNamer:
     # --- events --------------------------------------------------------------------------------------
 
     def _event(self, node: cst.CSTNode, created: set[str]) -> _Event | None:
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
-            return self._call_event(node, node.func, created)
-        if isinstance(node, (cst.Assign, cst.AugAssign)):
-            return self._assign_event(node, created)
+        # Dispatch on the exact type (see `exact_types`): most nodes are neither.
+        kind = type(node)
+        if kind in _CALLS:
+            call = cast(cst.Call, node)
+            if isinstance(call.func, cst.Attribute):
+                return self._call_event(call, call.func, created)
+            return None
+        if kind in _ASSIGNMENTS:
+            return self._assign_event(cast("cst.Assign | cst.AugAssign", node), created)
         return None
 
     def _call_event(self, node: cst.Call, func: cst.Attribute, created: set[str]) -> _Event | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -72,7 +73,16 @@ class Planner:
             for entry in self.options.route_paths
             if "/" not in entry and not any(ch in entry for ch in "*?[")
         ]
-        self.typing = TypingContext(project, self.is_package)
+        #: the plan asks for the same few files (``__init__.py``, modules, mypy settings) thousands
+        #: of times, and the files do not change while it plans
+        self.read = functools.cache(project.read)
+        self.typing = TypingContext(self.read, self.is_package)
+        # Units of one route file ask the same import questions (the files and packages do not
+        # change once the units are grouped, before any is placed).
+        self._route_imports = functools.cache(self._new_route_import)
+        self._service_import = functools.cache(
+            functools.partial(service_import, is_package=self.is_package)
+        )
         self.route_definitions: dict[str, dict[str, str]] = {}
         self.importers = Importers(Path(project.root))
 
@@ -83,7 +93,7 @@ class Planner:
     def is_package(self, folder: str) -> bool:
         """Whether ``folder`` is (or will be, after this run) a regular package."""
         init = f"{folder}/__init__.py" if folder else "__init__.py"
-        return init in self.inits or self.project.read(init) is not None
+        return init in self.inits or self.read(init) is not None
 
     def _import_name(self, path: str) -> str:
         folder = str(PurePosixPath(path).parent)
@@ -93,10 +103,13 @@ class Planner:
         return module_name(path, self.is_package)
 
     def _route_import(self, facts: RouteFacts, location: ServiceLocation) -> str:
-        route_folder = str(PurePosixPath(facts.path).parent)
-        if facts.uses_relative_imports and route_folder != "." and self.is_package(route_folder):
-            level, module = relative_import(facts.path, location.path)
-            common = PurePosixPath(facts.path).parents[level - 1].as_posix()
+        return self._route_imports(facts.path, facts.uses_relative_imports, location)
+
+    def _new_route_import(self, path: str, relative: bool, location: ServiceLocation) -> str:
+        route_folder = str(PurePosixPath(path).parent)
+        if relative and route_folder != "." and self.is_package(route_folder):
+            level, module = relative_import(path, location.path)
+            common = PurePosixPath(path).parents[level - 1].as_posix()
             if common != "." and self.is_package(common):
                 return f"from {'.' * level}{module} import {location.class_name}"
         return f"from {self._import_name(location.path)} import {location.class_name}"
@@ -124,17 +137,17 @@ class Planner:
         service_folder = str(PurePosixPath(service_path).parent)
         if route_folder == "." or service_folder == ".":
             return
-        if self.project.read(f"{route_folder}/__init__.py") is None:
+        if self.read(f"{route_folder}/__init__.py") is None:
             return
         init = f"{service_folder}/__init__.py"
-        if self.project.read(init) is None:
+        if self.read(init) is None:
             self.inits[init] = PackageInitEdits(service_folder)
 
     def _place_service(
         self, path: str, items: list[tuple[RouteFacts, Extraction, ServiceLocation]]
     ) -> None:
         class_name = items[0][2].class_name
-        raw = self.project.read(path)
+        raw = self.read(path)
         service = self._service_state(path, raw, class_name, items)
         if service is None:
             return
@@ -251,7 +264,7 @@ class Planner:
         for need in _with_type_needs(extraction, sig):
             if need.local:
                 continue
-            code = service_import(need, route_path, path, self.is_package)
+            code = self._service_import(need, route_path, path)
             existing = service.bound.get(need.name, service.added.get(need.name))
             if need.name in service.bound and service.bound[need.name] is None:
                 return codes, need.name

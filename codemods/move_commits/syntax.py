@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from functools import cache
 from typing import cast
 
 import libcst as cst
+from libcst._nodes.internal import CodegenState
 
 from .frameworks import ModuleIndex, iter_nodes
 from .module_nodes import exact_types
@@ -15,7 +18,44 @@ _EMPTY = cst.Module([])
 
 def code_of(node: cst.CSTNode) -> str:
     """Source of ``node`` at indentation depth 0 (four-space indents for nested blocks)."""
-    return _dotted_code(node) or _EMPTY.code_for_node(node)
+    return _dotted_code(node) or _bare_call_code(node) or _generated(node)
+
+
+class _PlainState(CodegenState):
+    """LibCST's code generation state without its position hook's cost: for plain code LibCST
+    enters a generator-based context manager that does nothing around most nodes it generates;
+    here it is one reusable no-op."""
+
+    def record_syntactic_position(  # type: ignore[override]
+        self,
+        node: cst.CSTNode,
+        *,
+        start_node: cst.CSTNode | None = None,
+        end_node: cst.CSTNode | None = None,
+    ) -> AbstractContextManager[None]:
+        return _NO_POSITION
+
+
+_NO_POSITION: AbstractContextManager[None] = nullcontext()
+
+
+def _generated(node: cst.CSTNode) -> str:
+    """``Module([]).code_for_node(node)``, for less where :func:`plain_hook_is_a_no_op`."""
+    if not plain_hook_is_a_no_op():
+        return _EMPTY.code_for_node(node)
+    state = _PlainState(_EMPTY.default_indent, _EMPTY.default_newline)
+    node._codegen(state)
+    return "".join(state.tokens)
+
+
+@cache
+def plain_hook_is_a_no_op() -> bool:
+    """Whether LibCST's ``CodegenState.record_syntactic_position`` (not exported) is still the
+    context manager around a bare ``yield`` that :class:`_PlainState` stands in for (checked once
+    per process); where it is not, ``code_of`` is LibCST's own code generation."""
+    hook = getattr(CodegenState.record_syntactic_position, "__wrapped__", None)
+    code = getattr(hook, "__code__", None)
+    return code is not None and code.co_names == () and code.co_consts == (None,)
 
 
 def _dotted_code(node: cst.CSTNode) -> str:
@@ -41,6 +81,25 @@ def _dotted_code(node: cst.CSTNode) -> str:
         return ""
     head = _dotted_code(attribute.value)
     return f"{head}.{attribute.attr.value}" if head else ""
+
+
+def _bare_call_code(node: cst.CSTNode) -> str:
+    """What LibCST generates for a plain ``a.b()`` (no arguments, no parentheses around it, no
+    space before or inside its own), without its code generation (``db.session.commit()``, the
+    call every site names); "" for anything else."""
+    if type(node) is not cst.Call:
+        return ""
+    call = node
+    if (
+        call.args
+        or call.lpar
+        or call.rpar
+        or not _no_space(call.whitespace_after_func)
+        or not _no_space(call.whitespace_before_args)
+    ):
+        return ""
+    head = _dotted_code(call.func)
+    return f"{head}()" if head else ""
 
 
 def _no_space(whitespace: cst.BaseParenthesizableWhitespace) -> bool:

@@ -17,7 +17,6 @@ from pathlib import PurePosixPath
 
 import libcst as cst
 
-from backfix.codemod import ProjectContext
 from backfix.config import tomllib
 from backfix.cst_utils import last_name
 
@@ -41,10 +40,13 @@ _MYPY_FILES = ("mypy.ini", ".mypy.ini", "pyproject.toml", "setup.cfg")
 class TypingContext:
     """Reads other project modules (once each) to expand aliases, and the project's mypy rules."""
 
-    project: ProjectContext
+    #: a project file's bytes (None when it does not exist)
+    read: Callable[[str], bytes | None]
     is_package: Callable[[str], bool]
     _modules: dict[str, tuple[cst.Module, ModuleIndex] | None] = field(default_factory=dict)
     _flags: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: what :meth:`_alias` found (units of one route file read the same imported names)
+    _aliases: dict[tuple[ImportNeed, str], TypeInfo | None] = field(default_factory=dict)
 
     # --- aliases -------------------------------------------------------------------------------------
 
@@ -62,10 +64,16 @@ class TypingContext:
         return TypeInfo(code, tuple(needs), info.nullable)
 
     def _alias(self, need: ImportNeed, route_path: str) -> TypeInfo | None:
+        key = (need, route_path)
+        if key not in self._aliases:
+            self._aliases[key] = self._read_alias(need, route_path)
+        return self._aliases[key]
+
+    def _read_alias(self, need: ImportNeed, route_path: str) -> TypeInfo | None:
         if not need.module or need.asname is not None:
             return None
         path = self._module_path(need, route_path)
-        if path is not None and b"Annotated" not in (self.project.read(path) or b""):
+        if path is not None and b"Annotated" not in (self.read(path) or b""):
             # Only `X = Annotated[...]` is expanded: without the word no alias can be one, and
             # the module need not be parsed and resolved.
             return None
@@ -91,13 +99,13 @@ class TypingContext:
             parts = [*base, *need.module.split(".")]
         stem = "/".join(parts)
         for candidate in (f"{stem}.py", f"{stem}/__init__.py"):
-            if self.project.read(candidate) is not None:
+            if self.read(candidate) is not None:
                 return candidate
         return None
 
     def _load(self, path: str) -> tuple[cst.Module, ModuleIndex] | None:
         if path not in self._modules:
-            raw = self.project.read(path)
+            raw = self.read(path)
             try:
                 module = cst.parse_module(raw or b"")
                 self._modules[path] = (module, ModuleIndex(module, DEFAULT_SESSION_NAMES))
@@ -134,7 +142,7 @@ class TypingContext:
             prefix = "/".join(parts[:depth])
             for name in _MYPY_FILES:
                 path = f"{prefix}/{name}" if prefix else name
-                raw = self.project.read(path)
+                raw = self.read(path)
                 if raw is None:
                     continue
                 found = _options_in(name, raw)
