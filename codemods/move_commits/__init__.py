@@ -206,7 +206,7 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
             commits=tuple(analyzer.sites),
             extractions=tuple(u.extraction for u in analyzer.units if u.extraction is not None),
             module_names=frozenset(names),
-            uses_relative_imports=analyzer.uses_relative_imports,
+            relative_level=analyzer.relative_level,
         )
         return FileFacts(source.path, violations, (facts, imports))
 

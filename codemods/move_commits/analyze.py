@@ -115,7 +115,7 @@ class Analyzer:
         self._exit_cache: dict[int, tuple[tuple[str, ...], cst.IndentedBlock] | None] = {}
         #: per route function, the names its body declares `global`/`nonlocal`.
         self._declared: dict[int, set[str]] = {}
-        self.uses_relative_imports = self.nodes.relative_import
+        self.relative_level = self.nodes.relative_level
 
     def _exit_path(self, stmt: cst.If) -> tuple[str, ...]:
         """The path from an early exit ``stmt`` to its branch that stays in the route."""

@@ -129,7 +129,8 @@ class RouteFacts:
     commits: tuple[CommitSite, ...]
     extractions: tuple[Extraction, ...]
     module_names: frozenset[str]
-    uses_relative_imports: bool
+    #: how many packages up the file's relative imports reach (0: it imports absolutely)
+    relative_level: int
 
 
 @dataclass(frozen=True)

@@ -42,15 +42,15 @@ NAME_TYPES = exact_types(cst.Name)
 
 @dataclass
 class ModuleNodes:
-    """Every node's parent; every function definition and call in lexical (pre-)order; whether
-    the module has a relative import."""
+    """Every node's parent; every function definition and call in lexical (pre-)order; how many
+    packages up the module's relative imports reach (0: it has none)."""
 
     #: by ``id()`` of the child (a node's own ``__hash__`` is a Python call); every key is the id
     #: of a node of the module, alive as long as the module is.
     parents: dict[int, cst.CSTNode] = field(default_factory=dict)
     functions: list[cst.FunctionDef] = field(default_factory=list)
     calls: list[cst.Call] = field(default_factory=list)
-    relative_import: bool = False
+    relative_level: int = 0
 
 
 def walk_module(module: cst.Module) -> ModuleNodes:
@@ -69,7 +69,8 @@ def walk_module(module: cst.Module) -> ModuleNodes:
         elif kind is cst.FunctionDef:
             found.functions.append(node)  # type: ignore[arg-type]
         elif kind is cst.ImportFrom and node.relative:  # type: ignore[attr-defined]
-            found.relative_import = True
+            level = len(node.relative)  # type: ignore[attr-defined]
+            found.relative_level = max(found.relative_level, level)
         below = step(node)
         for child in below:
             parents[id(child)] = node

@@ -103,14 +103,16 @@ class Planner:
         return module_name(path, self.is_package)
 
     def _route_import(self, facts: RouteFacts, location: ServiceLocation) -> str:
-        return self._route_imports(facts.path, facts.uses_relative_imports, location)
+        return self._route_imports(facts.path, facts.relative_level, location)
 
-    def _new_route_import(self, path: str, relative: bool, location: ServiceLocation) -> str:
+    def _new_route_import(self, path: str, reach: int, location: ServiceLocation) -> str:
+        """Relative where the route module's own relative imports reach as far up (``from
+        ..services`` beside ``from ..models``), else absolute (beside only ``from .forms``)."""
         route_folder = str(PurePosixPath(path).parent)
-        if relative and route_folder != "." and self.is_package(route_folder):
+        if reach and route_folder != "." and self.is_package(route_folder):
             level, module = relative_import(path, location.path)
             common = PurePosixPath(path).parents[level - 1].as_posix()
-            if common != "." and self.is_package(common):
+            if level <= reach and common != "." and self.is_package(common):
                 return f"from {'.' * level}{module} import {location.class_name}"
         return f"from {self._import_name(location.path)} import {location.class_name}"
 

@@ -64,8 +64,8 @@ def test_one_walk_finds_what_separate_walks_find(source: str) -> None:
     preorder = list(iter_nodes(module))
     assert found.calls == [n for n in preorder if isinstance(n, cst.Call)]
     assert found.functions == [n for n in preorder if isinstance(n, cst.FunctionDef)]
-    assert found.relative_import == any(
-        isinstance(n, cst.ImportFrom) and bool(n.relative) for n in preorder
+    assert found.relative_level == max(
+        (len(n.relative) for n in preorder if isinstance(n, cst.ImportFrom)), default=0
     )
     every = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ParentNodeProvider)
     expected = {node: parent for node, parent in every.items() if not is_token(type(node))}
@@ -77,7 +77,7 @@ def test_a_module_without_relative_imports() -> None:
     found = walk_module(
         cst.parse_module("from app import db\n\ndef f():\n    db.session.commit()\n")
     )
-    assert not found.relative_import
+    assert found.relative_level == 0
     assert [f.name.value for f in found.functions] == ["f"]
     assert len(found.calls) == 1
 
