@@ -673,8 +673,14 @@ class Planner:
                             ),
                         )
                     )
-            if path in quals and lazy_names:
-                sites += self._lazy_loads(path, quals[path], lazy_names - dynamic)
+            names = lazy_names - dynamic
+            # The file is parsed again only where the analysis saw such a read in such a function.
+            if (
+                path in quals
+                and lazy_names
+                and lazy.may_load(tree.instance_reads, quals[path], names)
+            ):
+                sites += self._lazy_loads(path, quals[path], names)
             for site, message, reason in sorted(sites, key=lambda x: (x[0].line, x[0].col)):
                 label = f"rel:{site.attr}:{site.method}"
                 ordinals[(site.qual, label)] = ordinals.get((site.qual, label), 0) + 1

@@ -2,15 +2,19 @@
 
 * Which files mention a name (``plan._Mentions``): each file's set of words instead of one
   ``\\b(?:name|...)\\b`` search per file and question.
+* Lazy loads (``lazy.lazy_loads``) are looked for only in the files whose tree facts show an
+  attribute read on an instance, named like a relationship, in a function that becomes async
+  (``lazy.may_load``): exactly the files where the search finds something.
 """
 
 from __future__ import annotations
 
+import ast
 import random
 import re
 from pathlib import Path
 
-from backfix.builtin_codemods.async_queries import plan
+from backfix.builtin_codemods.async_queries import lazy, plan
 from testkit import write_webapp_corpus
 
 REPO = Path(__file__).resolve().parents[2]
@@ -79,3 +83,86 @@ def test_word_sets_find_the_files_the_pattern_finds(tmp_path: Path) -> None:
         test = mentions.test(names)
         for rel in [*files, "missing.py"]:
             assert test(rel) == _old_mentions(files, rel, names), (rel, names)
+
+
+def _old_method_accesses(tree: ast.Module) -> list[lazy.Site]:
+    """``lazy.method_accesses`` as it was before it also read the instance attributes."""
+    found: list[lazy.Site] = []
+    for qual, func in lazy._functions(tree):
+        for node in lazy._own_nodes(func):
+            if not (isinstance(node, ast.Attribute) and node.attr in lazy._QUERY_METHODS):
+                continue
+            access = lazy._instance_access(node.value, None)
+            if access is not None:
+                found.append(
+                    lazy.Site(access.lineno, access.col_offset, qual, access.attr, node.attr)
+                )
+    return sorted(found, key=lambda s: (s.line, s.col))
+
+
+LAZY = """\
+class Repo:
+    async def one(self, user, rows):
+        user.posts
+        self.session.items
+        Model.posts
+        get_user().tags.x
+        for row in rows:
+            row.owner.name
+
+        def inner(obj):
+            return obj.tags
+
+        if user:
+
+            def deeper(obj):
+                return obj.comments
+
+        return (await load()).owner
+
+
+def one(user):
+    user.posts
+
+
+def one(user):
+    user.tags
+"""
+
+
+def _trees(tmp_path: Path) -> list[ast.Module]:
+    trees = [ast.parse(LAZY)]
+    for raw in _corpus_files(tmp_path).values():
+        try:
+            trees.append(ast.parse(raw))
+        except SyntaxError:
+            continue
+    return trees
+
+
+def test_one_walk_finds_the_method_accesses_of_the_old_walk(tmp_path: Path) -> None:
+    for tree in _trees(tmp_path):
+        assert lazy.read_accesses(tree)[0] == _old_method_accesses(tree)
+
+
+def test_lazy_loads_are_looked_for_exactly_where_they_can_be_found(tmp_path: Path) -> None:
+    rng = random.Random(5)
+    checked = found = 0
+    for tree in _trees(tmp_path):
+        quals = [qual for qual, _ in lazy._functions(tree)]
+        attrs = sorted({n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)})
+        reads = lazy.read_accesses(tree)[1]
+        name_sets = [set(attrs), {"posts", "tags", "owner"}, {"nothing_here"}]
+        name_sets += [set(rng.sample(attrs, min(len(attrs), 3))) for _ in range(4)]
+        qual_sets = [
+            set(quals),
+            *({q} for q in quals[:12]),
+            set(rng.sample(quals, len(quals) // 2)),
+        ]
+        for names in name_sets:
+            for chosen in qual_sets:
+                loads = lazy.lazy_loads(tree, chosen, names)
+                assert lazy.may_load(reads, chosen, names) == bool(loads), (chosen, names)
+                checked += 1
+                found += bool(loads)
+    assert found > 50 and checked > found
