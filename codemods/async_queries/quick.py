@@ -36,8 +36,6 @@ from backfix.ast_utils import child_fields, normalized_identifiers
 
 from . import chains as ch
 from .analyze import (
-    _ASYNC_MARKERS,
-    _SYNC_MARKERS,
     ASYNC_CAPABLE,
     ASYNC_SESSION_METHODS,
     BLOCKING_DECORATORS,
@@ -48,9 +46,11 @@ from .analyze import (
     SAFE_DECORATORS,
     ClassInfo,
     ModuleInfo,
+    async_markers,
     attribute_session_kind,
     name_call_target,
     name_session_kind,
+    sync_markers,
 )
 from .model import (
     KIND_FSA,
@@ -552,8 +552,8 @@ class _Walker:
             calls=tuple(fact for _, fact in sorted(found.calls, key=lambda f: f[0])),
             imports=tuple(sorted((k, v[0], v[1]) for k, v in self.info.imports.items())),
             defines_db=self.info.defines_db,
-            async_markers=bool(_ASYNC_MARKERS.search(text)),
-            sync_markers=bool(_SYNC_MARKERS.search(text)),
+            async_markers=async_markers(text),
+            sync_markers=sync_markers(text),
         )
 
 
