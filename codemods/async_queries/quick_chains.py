@@ -295,7 +295,7 @@ class _ChainWalker(_Walker):
             return
         db_names = self.info.db_names
         db = sorted(db_names)[0] if db_names else "db"
-        session = cst.Attribute(cst.Name(db), cst.Name("session"))
+        session = _db_session(db)
         self.root(_Root(node, ch.RootSpec(ch.ROOT_MODEL), KIND_FSA, session, db, not db_names))
 
     def untyped_query(self, node: ast.Attribute, parent: ast.AST) -> None:
@@ -369,7 +369,7 @@ class _ChainWalker(_Walker):
             return
         base = ch.Base(session, found.fsa_db, aliased=self._aliased())
         standalone = self.standalone(outer)
-        (manual, manual_id), (manual_fsa2, manual_fsa2_id) = _check(chain, base, use, standalone)
+        (manual, manual_id), (manual_fsa2, manual_fsa2_id) = _checked(chain, base, use, standalone)
         if untyped:
             manual = manual_fsa2 = untyped
             manual_id = manual_fsa2_id = R.UNKNOWN_SESSION
@@ -559,7 +559,7 @@ class _ChainWalker(_Walker):
         """Check every use of a valid query variable against both targets."""
         for use in uses:
             standalone = self.standalone(use.outer)
-            (found, found_id), (found2, found2_id) = _check(use.chain, base, use.use, standalone)
+            (found, found_id), (found2, found2_id) = _checked(use.chain, base, use.use, standalone)
             verdict.settle(found, found_id, found2, found2_id)
             if verdict.reason and verdict.reason2:
                 break
@@ -758,6 +758,23 @@ def _parsed_expression(text: str) -> cst.BaseExpression | None:
     except cst.ParserSyntaxError:
         return None
     return wrapped.with_changes(lpar=[], rpar=[])
+
+
+@lru_cache(maxsize=4096)
+def _checked(
+    chain: ch.Chain, base: ch.Base, use: str, standalone: bool
+) -> tuple[tuple[str, str], tuple[str, str]]:
+    """``analyze._check``, kept per chain: a chain of a text parsed before is the same nodes
+    (:func:`_parsed_expression`), and LibCST nodes compare and hash by identity, so a chain, base
+    and use met again (``User.query.get(user_id)`` in many modules) are checked once."""
+    return _check(chain, base, use, standalone)
+
+
+@lru_cache(maxsize=64)
+def _db_session(db: str) -> cst.Attribute:
+    """``<db>.session``, Flask-SQLAlchemy's session: one node per name, so its chains' checks are
+    kept (:func:`_checked`)."""
+    return cst.Attribute(cst.Name(db), cst.Name("session"))
 
 
 def _used_as_value(name: str) -> tuple[str, str]:
