@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import libcst as cst
-from backfix.builtin_codemods.async_queries import analyze
+from backfix.builtin_codemods.async_queries import analyze, quick_source
 from backfix.builtin_codemods.async_queries import chains as ch
 from backfix.builtin_codemods.async_queries.model import SYNC
 
@@ -140,3 +140,25 @@ def test_the_markers_are_the_patterns_answers() -> None:
     for text in texts:
         assert analyze.async_markers(text) == bool(_ASYNC_PATTERN.search(text)), text
         assert analyze.sync_markers(text) == bool(analyze._SYNC_MARKERS.search(text)), text
+
+
+LINE_ENDINGS = [
+    "",
+    "a",
+    "a\n",
+    "a\nb",
+    "a\r\nb\r\n",
+    "a\rb",
+    "a\r\n\rb\n\n",
+    "\r",
+    "\n\r",
+    "x\x0cy\x0bz\u2028w\n",
+]
+
+
+def test_lines_split_as_the_pattern_splits() -> None:
+    texts = LINE_ENDINGS + [
+        p.read_text(errors="replace") for p in sorted((REPO / "tests" / "e2e").rglob("*.py"))
+    ]
+    for text in texts:
+        assert quick_source.split_lines(text) == quick_source._LINE.split(text), repr(text[:80])
