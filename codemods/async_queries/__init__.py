@@ -51,7 +51,6 @@ from .mappings import ParseFailure
 from .model import FileEdits, ModuleFacts
 from .plan import PlanRequest, converts_plumbing, plan_project
 from .quick_chains import chain_facts
-from .rewrite import rewrite_module
 from .tree_facts import TreeFacts, plain_utf8, read_tree_facts, source_tree
 
 MODES = ("auto", "sync", "async")
@@ -165,6 +164,8 @@ class AsyncQueries(Codemod[ModuleFacts | TreeFacts, FileEdits]):
 
     def rewrite(self, source: SourceFile, edits: FileEdits) -> cst.Module:
         """Apply one file's planned edits."""
+        from .rewrite import rewrite_module  # a scan never rewrites: it does not load this
+
         assert isinstance(edits, FileEdits)
         root = project_root(source.abs_path, source.path)
         first_party = first_party_packages(source.abs_path, root)

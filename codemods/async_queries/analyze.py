@@ -116,8 +116,18 @@ SAFE_DECORATORS = frozenset(
 )
 FLASK_METHOD_DECORATORS = frozenset({"get", "post", "put", "patch", "delete"})
 
-_ASYNC_MARKERS = re.compile(r"create_async_engine|async_sessionmaker|AsyncSession")
 _SYNC_MARKERS = re.compile(r"(?<![\w.])(?:create_engine|sessionmaker)\s*\(")
+
+
+def async_markers(text: str) -> bool:
+    """Whether ``text`` names an async engine, session factory or session."""
+    return "create_async_engine" in text or "async_sessionmaker" in text or "AsyncSession" in text
+
+
+def sync_markers(text: str) -> bool:
+    """Whether ``text`` calls a sync engine or session factory (``_SYNC_MARKERS``); the pattern's
+    look-behind is tried at every position, so the text is searched for its words first."""
+    return ("create_engine" in text or "sessionmaker" in text) and bool(_SYNC_MARKERS.search(text))
 
 
 def _last_name(node: cst.BaseExpression) -> str:
@@ -750,8 +760,8 @@ class _Scanner(TrackingVisitor):
         self.sites: list[Site] = []
         self.seen_roots: set[int] = set()
         self.ordinals: dict[tuple[str, str], int] = {}
-        self.async_markers = bool(_ASYNC_MARKERS.search(text))
-        self.sync_markers = bool(_SYNC_MARKERS.search(text))
+        self.async_markers = async_markers(text)
+        self.sync_markers = sync_markers(text)
         #: the lines that write `yield`: a function on none of them is not a generator
         self.yield_lines = _lines_with(text, "yield")
 

@@ -673,8 +673,14 @@ class Planner:
                             ),
                         )
                     )
-            if path in quals and lazy_names:
-                sites += self._lazy_loads(path, quals[path], lazy_names - dynamic)
+            names = lazy_names - dynamic
+            # The file is parsed again only where the analysis saw such a read in such a function.
+            if (
+                path in quals
+                and lazy_names
+                and lazy.may_load(tree.instance_reads, quals[path], names)
+            ):
+                sites += self._lazy_loads(path, quals[path], names)
             for site, message, reason in sorted(sites, key=lambda x: (x[0].line, x[0].col)):
                 label = f"rel:{site.attr}:{site.method}"
                 ordinals[(site.qual, label)] = ordinals.get((site.qual, label), 0) + 1
@@ -805,15 +811,14 @@ def plan_project(
     known = {m.path for m in modules}
     others = [p for p in project.files() if p not in known]
     loaded = set(known)
-    texts: dict[str, bytes] = {}
+    texts = _Mentions(project)
 
     def load_extra(names: set[str]) -> list[ModuleFacts]:
         """Facts of the project files (not analysed yet) that mention one of ``names``."""
         if not names:
             return []
-        words = b"|".join(re.escape(n.encode()) for n in sorted(names))
-        pattern = re.compile(rb"\b(?:" + words + rb")\b")
-        wanted = [p for p in others if p not in loaded and pattern.search(_text(project, p, texts))]
+        mentions = texts.test(names)
+        wanted = [p for p in others if p not in loaded and mentions(p)]
         loaded.update(wanted)
         found = project.facts_for_all(wanted)
         return _module_facts(found[p] for p in wanted if p in found)
@@ -906,11 +911,42 @@ def _tree_facts(facts: Iterable[FileFacts]) -> dict[str, TreeFacts]:
     return trees
 
 
-def _text(project: ProjectContext, rel: str, texts: dict[str, bytes]) -> bytes:
-    if rel not in texts:
-        raw = project.read(rel) or b""
-        texts[rel] = raw if len(raw) <= _MAX_EXTRA_BYTES else b""
-    return texts[rel]
+#: what a bytes pattern's ``\b`` counts as a word character
+_WORD = re.compile(rb"[A-Za-z0-9_]+")
+
+
+class _Mentions:
+    """Which project files mention a name as a whole word, each file read once per run.
+
+    ``\b(?:name|...)\b`` finds a name exactly where the name is one of the file's maximal runs of
+    word characters, so each file's set of words answers every later question; a name with other
+    characters (non-ASCII) is searched for with that pattern instead."""
+
+    def __init__(self, project: ProjectContext) -> None:
+        self.project = project
+        self.texts: dict[str, bytes] = {}
+        self.words: dict[str, frozenset[bytes]] = {}
+
+    def test(self, names: set[str]) -> Callable[[str], bool]:
+        """Whether a file (by path) mentions one of ``names``."""
+        encoded = {n.encode() for n in names}
+        if all(_WORD.fullmatch(name) for name in encoded):
+            return lambda rel: not self._words(rel).isdisjoint(encoded)
+        words = b"|".join(re.escape(n) for n in sorted(encoded))
+        pattern = re.compile(rb"\b(?:" + words + rb")\b")
+        return lambda rel: pattern.search(self.text(rel)) is not None
+
+    def text(self, rel: str) -> bytes:
+        """The file's bytes; none of a file too big to be a source file of the project."""
+        if rel not in self.texts:
+            raw = self.project.read(rel) or b""
+            self.texts[rel] = raw if len(raw) <= _MAX_EXTRA_BYTES else b""
+        return self.texts[rel]
+
+    def _words(self, rel: str) -> frozenset[bytes]:
+        if rel not in self.words:
+            self.words[rel] = frozenset(_WORD.findall(self.text(rel)))
+        return self.words[rel]
 
 
 def _plumbing_stop(planner: Planner) -> tuple[str, int, str] | None:

@@ -36,8 +36,6 @@ from backfix.ast_utils import child_fields, normalized_identifiers
 
 from . import chains as ch
 from .analyze import (
-    _ASYNC_MARKERS,
-    _SYNC_MARKERS,
     ASYNC_CAPABLE,
     ASYNC_SESSION_METHODS,
     BLOCKING_DECORATORS,
@@ -48,9 +46,11 @@ from .analyze import (
     SAFE_DECORATORS,
     ClassInfo,
     ModuleInfo,
+    async_markers,
     attribute_session_kind,
     name_call_target,
     name_session_kind,
+    sync_markers,
 )
 from .model import (
     KIND_FSA,
@@ -256,18 +256,33 @@ class _Walker:
                 raise Unsure(f"`{name}` in a `{type(node).__name__}` names a function or import")
 
     def children(self, node: ast.AST) -> None:
-        """Visit the children of ``node``; the names LibCST's scan ignores are marked quiet."""
+        """Visit the children of ``node``; the names LibCST's scan ignores are marked quiet.
+
+        A child whose visit is only the visit of its own children (:data:`_PLAIN`) has those
+        visited directly, and a constant holds nothing to visit."""
         parents = self.parents
-        for name, role in _child_fields(type(node)):
+        for name, role in _FIELDS.get(type(node)) or _child_fields(type(node)):
             value = getattr(node, name, None)
             if isinstance(value, ast.AST):
                 parents[id(value)] = node
-                self.node(value, node, role)
+                kind = type(value)
+                if kind is ast.Constant:
+                    continue
+                if kind in _PLAIN:
+                    self.children(value)
+                else:
+                    self.node(value, node, role)
             elif isinstance(value, list):
                 for item in value:
                     if isinstance(item, ast.AST):
                         parents[id(item)] = node
-                        self.node(item, node, role)
+                        kind = type(item)
+                        if kind is ast.Constant:
+                            continue
+                        if kind in _PLAIN:
+                            self.children(item)
+                        else:
+                            self.node(item, node, role)
 
     def formatted(self, node: ast.JoinedStr) -> None:
         """An f-string: the positions `ast` gives inside one are checked against the text."""
@@ -552,8 +567,8 @@ class _Walker:
             calls=tuple(fact for _, fact in sorted(found.calls, key=lambda f: f[0])),
             imports=tuple(sorted((k, v[0], v[1]) for k, v in self.info.imports.items())),
             defines_db=self.info.defines_db,
-            async_markers=bool(_ASYNC_MARKERS.search(text)),
-            sync_markers=bool(_SYNC_MARKERS.search(text)),
+            async_markers=async_markers(text),
+            sync_markers=sync_markers(text),
         )
 
 
@@ -611,6 +626,42 @@ def _numbered(found: list[tuple[tuple[int, int, int, int], AwaitFact, str]]) -> 
 
 
 _FIELDS: dict[type[ast.AST], tuple[tuple[str, str], ...]] = {}
+
+#: node types whose visit in every walker (``_Walker.node`` and its subclass' ``node``) is only
+#: the visit of their children: no name, call, attribute, definition, statement or string names
+_PLAIN: frozenset[type[ast.AST]] = frozenset(
+    {
+        ast.BoolOp,
+        ast.NamedExpr,
+        ast.BinOp,
+        ast.UnaryOp,
+        ast.IfExp,
+        ast.Dict,
+        ast.Set,
+        ast.ListComp,
+        ast.SetComp,
+        ast.DictComp,
+        ast.Await,
+        ast.Yield,
+        ast.YieldFrom,
+        ast.Compare,
+        ast.FormattedValue,
+        ast.Subscript,
+        ast.List,
+        ast.Tuple,
+        ast.Slice,
+        ast.comprehension,
+        ast.arguments,
+        ast.arg,
+        ast.alias,
+        ast.withitem,
+        ast.match_case,
+        ast.MatchValue,
+        ast.MatchSingleton,
+        ast.MatchSequence,
+        ast.MatchOr,
+    }
+)
 
 
 def _child_fields(kind: type[ast.AST]) -> tuple[tuple[str, str], ...]:

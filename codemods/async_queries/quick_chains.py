@@ -46,13 +46,39 @@ from .analyze import (
     variable_start,
 )
 from .model import KIND_FSA, KIND_UNKNOWN, ChainFact, ModuleFacts
-from .quick import _STRING_NAMES, _string_names, _Walker, facts_or_reason
+from .quick import _QUIET, _STRING_NAMES, _string_names, _Walker, facts_or_reason
 from .quick_names import FunctionNode, _Frame, _last
 from .quick_source import Unsure, _Source
 
 #: the node types :meth:`_ChainWalker._hide` reads names from (`ast` builds no subclasses of them)
 _HIDING = frozenset(
     {ast.Lambda, ast.ExceptHandler, ast.Import, ast.ImportFrom, ast.ClassDef, *_STRING_NAMES}
+)
+
+#: statements whose visit in :meth:`_ChainWalker.node` is only the visit of their children (no
+#: definition, import, string names, new syntax)
+_PLAIN_STATEMENTS: frozenset[type[ast.AST]] = frozenset(
+    {
+        ast.Return,
+        ast.Delete,
+        ast.Assign,
+        ast.AugAssign,
+        ast.AnnAssign,
+        ast.For,
+        ast.AsyncFor,
+        ast.While,
+        ast.If,
+        ast.With,
+        ast.AsyncWith,
+        ast.Raise,
+        ast.Try,
+        ast.Assert,
+        ast.Expr,
+        ast.Pass,
+        ast.Break,
+        ast.Continue,
+        ast.Match,
+    }
 )
 
 #: walk-order keys: (position, 0 for a leave / 1 for an enter, tie-breaker)
@@ -137,7 +163,8 @@ class _ChainWalker(_Walker):
         super().__init__(source, info, classes, session_names)
         self.chains: list[tuple[Order, ChainFact, str]] = []
         self.seen_roots: set[int] = set()
-        self.indents: list[str] = [""]
+        #: the statements the walk is in, innermost last
+        self.statements: list[ast.stmt] = []
         #: the names a function's frame starts with (its own name, its parameters)
         self.pending: set[str] = set()
         #: the file's kinds of newline: LibCST keeps one after a backslash as written, and one
@@ -149,29 +176,52 @@ class _ChainWalker(_Walker):
     def node(self, node: ast.AST, parent: ast.AST, role: str) -> None:
         """Record names for query variables, find ``Model.query`` roots, then walk on."""
         kind = type(node)
-        if kind is ast.Name and self.frames:
-            self._frame().names.append(node)  # type: ignore[arg-type]
-            if self.in_fstring:  # `ast` positions there are checked, not trusted
-                self._frame().hidden.add(node.id)  # type: ignore[attr-defined]
-        elif kind is ast.Attribute and node.attr == "query":  # type: ignore[attr-defined]
-            self.query_attribute(node, parent)  # type: ignore[arg-type]
+        if kind is ast.Name:
+            if self.frames:
+                frame = self._frame()
+                frame.names.append(node)  # type: ignore[arg-type]
+                if self.in_fstring:  # `ast` positions there are checked, not trusted
+                    frame.hidden.add(node.id)  # type: ignore[attr-defined]
+            # `_Walker.node` reads only this of a name (and the most are no function or import).
+            name = node.id  # type: ignore[attr-defined]
+            if role != _QUIET and (name in self.info.functions or name in self.info.imports):
+                self.name(node, parent, role)  # type: ignore[arg-type]
+            return
+        # What `_Walker.node` does with an attribute (chains read) or a call, without asking again.
+        if kind is ast.Attribute:
+            if node.attr == "query":  # type: ignore[attr-defined]
+                self.query_attribute(node, parent)  # type: ignore[arg-type]
+            self.children(node)
+        elif kind is ast.Call:
+            self.call(node, parent, role)  # type: ignore[arg-type]
         elif isinstance(node, ast.stmt):
             self._statement(node, parent, role)
-            return
-        self._hide(node)
-        super().node(node, parent, role)
+        else:
+            if kind in _HIDING:
+                self._hide(node)
+            super().node(node, parent, role)
 
     def _statement(self, node: ast.stmt, parent: ast.AST, role: str) -> None:
         """A statement: its indentation is what LibCST takes off its continuation lines."""
-        line = self.source.lines[node.lineno - 1]
-        self.indents.append(line[: len(line) - len(line.lstrip(" \t\f"))])
-        self._hide(node)
-        super().node(node, parent, role)
-        self.indents.pop()
+        self.statements.append(node)
+        if type(node) in _PLAIN_STATEMENTS:
+            self.children(node)
+        else:
+            if type(node) in _HIDING:
+                self._hide(node)
+            super().node(node, parent, role)
+        self.statements.pop()
+
+    def _indent(self) -> str:
+        """The indentation of the innermost statement the walk is in."""
+        if not self.statements:
+            return ""
+        line = self.source.lines[self.statements[-1].lineno - 1]
+        return line[: len(line) - len(line.lstrip(" \t\f"))]
 
     def _hide(self, node: ast.AST) -> None:
         """Names LibCST's scan sees as name nodes in the current frame that `ast` keeps as strings."""
-        if not self.frames or type(node) not in _HIDING:
+        if not self.frames:
             return
         hidden = self._frame().hidden
         if isinstance(node, ast.Lambda):
@@ -245,7 +295,7 @@ class _ChainWalker(_Walker):
             return
         db_names = self.info.db_names
         db = sorted(db_names)[0] if db_names else "db"
-        session = cst.Attribute(cst.Name(db), cst.Name("session"))
+        session = _db_session(db)
         self.root(_Root(node, ch.RootSpec(ch.ROOT_MODEL), KIND_FSA, session, db, not db_names))
 
     def untyped_query(self, node: ast.Attribute, parent: ast.AST) -> None:
@@ -319,7 +369,7 @@ class _ChainWalker(_Walker):
             return
         base = ch.Base(session, found.fsa_db, aliased=self._aliased())
         standalone = self.standalone(outer)
-        (manual, manual_id), (manual_fsa2, manual_fsa2_id) = _check(chain, base, use, standalone)
+        (manual, manual_id), (manual_fsa2, manual_fsa2_id) = _checked(chain, base, use, standalone)
         if untyped:
             manual = manual_fsa2 = untyped
             manual_id = manual_fsa2_id = R.UNKNOWN_SESSION
@@ -509,7 +559,7 @@ class _ChainWalker(_Walker):
         """Check every use of a valid query variable against both targets."""
         for use in uses:
             standalone = self.standalone(use.outer)
-            (found, found_id), (found2, found2_id) = _check(use.chain, base, use.use, standalone)
+            (found, found_id), (found2, found2_id) = _checked(use.chain, base, use.use, standalone)
             verdict.settle(found, found_id, found2, found2_id)
             if verdict.reason and verdict.reason2:
                 break
@@ -644,7 +694,7 @@ class _ChainWalker(_Walker):
             raise Unsure("a string across lines")
         if len(self.newlines) > 1:
             raise Unsure("mixed newlines")
-        indent = self.indents[-1]
+        indent = self._indent()
         lines = text.split("\n")
         kept = [lines[0]]
         for before, line in pairwise(lines):
@@ -708,6 +758,23 @@ def _parsed_expression(text: str) -> cst.BaseExpression | None:
     except cst.ParserSyntaxError:
         return None
     return wrapped.with_changes(lpar=[], rpar=[])
+
+
+@lru_cache(maxsize=4096)
+def _checked(
+    chain: ch.Chain, base: ch.Base, use: str, standalone: bool
+) -> tuple[tuple[str, str], tuple[str, str]]:
+    """``analyze._check``, kept per chain: a chain of a text parsed before is the same nodes
+    (:func:`_parsed_expression`), and LibCST nodes compare and hash by identity, so a chain, base
+    and use met again (``User.query.get(user_id)`` in many modules) are checked once."""
+    return _check(chain, base, use, standalone)
+
+
+@lru_cache(maxsize=64)
+def _db_session(db: str) -> cst.Attribute:
+    """``<db>.session``, Flask-SQLAlchemy's session: one node per name, so its chains' checks are
+    kept (:func:`_checked`)."""
+    return cst.Attribute(cst.Name(db), cst.Name("session"))
 
 
 def _used_as_value(name: str) -> tuple[str, str]:

@@ -19,6 +19,12 @@ from .model import Key
 _LINE = re.compile(r"\r\n|\r|\n")
 
 
+def split_lines(text: str) -> list[str]:
+    """``text``'s lines as LibCST counts them (``\\r\\n``, ``\\r`` or ``\\n`` ends one), without
+    the regular expression where there is no ``\\r`` (most files: a tenth of the cost)."""
+    return text.split("\n") if "\r" not in text else _LINE.split(text)
+
+
 class Unsure(Exception):
     """The `ast` facts may differ from the LibCST scan's here: let the LibCST scan run."""
 
@@ -27,7 +33,7 @@ class _Source:
     """The file's lines: text of `ast` ranges, in LibCST's columns (characters, not bytes)."""
 
     def __init__(self, text: str) -> None:
-        self.lines = _LINE.split(text)
+        self.lines = split_lines(text)
         self.ascii = text.isascii()
         self.source = text
         #: the module, which the walk sets (statement starts are read from it where needed)

@@ -28,6 +28,9 @@ class TreeFacts:
     mappings: FileMappings | None = None
     #: ``obj.attr.<query method>`` in functions, whatever ``attr`` is (``lazy.method_accesses``)
     accesses: tuple[lazy.Site, ...] = ()
+    #: per function, the attributes read on instances (``lazy.read_accesses``): where a lazy load
+    #: may be
+    instance_reads: lazy.InstanceReads = ()
 
     def mappings_read(self) -> FileRead:
         """What the file adds to the project's mappings, as ``mappings.read_file`` says it."""
@@ -46,7 +49,10 @@ def read_tree_facts(
     if isinstance(tree, ParseFailure):
         return TreeFacts(defines, problem=tree)
     found = file_mappings(tree, path, raw) if defines else None
-    return TreeFacts(defines, mappings=found, accesses=tuple(lazy.method_accesses(tree)))
+    accesses, instance_reads = lazy.read_accesses(tree)
+    return TreeFacts(
+        defines, mappings=found, accesses=tuple(accesses), instance_reads=instance_reads
+    )
 
 
 def plain_utf8(raw: bytes) -> bool:

@@ -1,9 +1,11 @@
 """ast_utils.last_name reads an `ast` expression as cst_utils.last_name reads the LibCST one;
-ast_utils.child_fields reach the children ``ast.iter_child_nodes`` yields."""
+ast_utils.child_fields reach the children ``ast.iter_child_nodes`` yields;
+ast_utils.normalized_identifiers answers as its word pattern alone does."""
 
 from __future__ import annotations
 
 import ast
+import unicodedata
 from pathlib import Path
 
 import libcst as cst
@@ -72,3 +74,35 @@ def test_child_fields_reach_every_child_but_contexts_and_operators(tmp_path: Pat
             assert _children_by_fields(node) == expected, ast.dump(node)[:200]
             compared += 1
     assert compared > 10_000
+
+
+# --- normalized_identifiers -----------------------------------------------------------------------
+
+
+def _words_normalized(text: str) -> bool:
+    """``normalized_identifiers`` without its first search for a word character outside ASCII."""
+    return any(
+        word.isidentifier() and not unicodedata.is_normalized("NFKC", word)
+        for word in ast_utils._NON_ASCII_WORD.findall(text)
+    )
+
+
+NON_ASCII = [
+    "x = 1  # caf\u00e9 \u2014 ok \U0001f600\n",
+    "\ufb01le = open(path)\n",  # the ligature: NFKC makes it `file`
+    "s = '\ufb01'\n",
+    "name = '\u00e9t\u00e9'  # \u2603\n",
+    "x = '\u2160'\n",  # a Roman numeral: a letter that NFKC changes
+    "\u2160 = 1\n",
+    "print('\u201cquoted\u201d \u2192 \u00d7 \u00b2')\n",
+    "x\u00b2 = 1\n",
+    "a\u0301 = 1\n",  # a combining accent inside a word
+    "",
+]
+
+
+def test_normalized_identifiers_answer_as_the_word_pattern() -> None:
+    texts = NON_ASCII + list(repository_sources().values())
+    assert any(ast_utils.normalized_identifiers(text) for text in NON_ASCII)
+    for text in texts:
+        assert ast_utils.normalized_identifiers(text) == _words_normalized(text), text[:200]

@@ -17,6 +17,7 @@ from pathlib import Path
 import hypothesmith
 import libcst as cst
 import pytest
+from backfix.builtin_codemods.async_queries import quick_chains
 from backfix.builtin_codemods.async_queries.analyze import scan
 from backfix.builtin_codemods.async_queries.model import ModuleFacts
 from backfix.builtin_codemods.async_queries.quick_chains import chain_facts
@@ -854,6 +855,59 @@ def test_generated_corpora_match(tmp_path: Path, seed: int) -> None:
         differ, answered = mismatches(sources, session_names)
         assert differ == []
         assert answered > len(sources) * 0.9
+
+
+#: one chain's text used in ways that decide its verdict apart: iterated, returned, printed,
+#: awaited, in parentheses, over an alias of the same class
+SAME_TEXT = (
+    SA
+    + "A = aliased(User)\n\n\n"
+    + "def a(db: Session):\n"
+    + "    for u in db.query(User):\n        pass\n"
+    + "    print(db.query(User))\n"
+    + "    return db.query(User)\n\n\n"
+    + "async def b(db: AsyncSession):\n"
+    + "    rows = [u for u in db.query(User).filter(A.id == 1)]\n"
+    + "    one = db.query(User).filter(A.id == 1).first()\n"
+    + "    more = await db.query(User).filter(A.id == 1).first()\n"
+    + "    x = (db.query(User).filter(A.id == 1).first()).name\n"
+    + "    return db.query(User).filter(A.id == 1)\n\n\n"
+    + "def c(db: Session):\n"
+    + "    A = aliased(User)\n"
+    + "    return db.query(User).filter(A.id == 1).first()\n"
+)
+
+
+def test_kept_checks_give_the_facts_of_fresh_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chains met again are checked once (``quick_chains._checked``): the facts are those of a
+    check of every chain, also when every file is read a second time (all checks then kept)."""
+    write_webapp_corpus(tmp_path, seed=5, resources=4)
+    sources = dict(repository_sources())
+    sources.update({str(p): p.read_text(encoding="utf-8") for p in sorted(tmp_path.rglob("*.py"))})
+    sources["same_text.py"] = SAME_TEXT
+    trees = {name: tree for name, code in sources.items() if (tree := _tree(code)) is not None}
+
+    def facts() -> list[ModuleFacts | None]:
+        return [chain_facts(name, sources[name], tree, ["db"]) for name, tree in trees.items()]
+
+    quick_chains._checked.cache_clear()
+    kept = facts()
+    again = facts()
+    assert quick_chains._checked.cache_info().hits > 200
+    monkeypatch.setattr(quick_chains, "_checked", quick_chains._check)
+    fresh = facts()
+    assert kept == fresh
+    assert again == fresh
+    assert sum(len(f.chains) for f in fresh if f is not None) > 150
+
+
+def _tree(code: str) -> ast.Module | None:
+    try:
+        return ast.parse(code)
+    except SyntaxError:
+        return None
 
 
 # --- random programs ------------------------------------------------------------------------------

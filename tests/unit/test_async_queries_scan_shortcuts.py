@@ -1,9 +1,13 @@
-"""The scan's shortcuts give what the long way gives: import names, generators, Flask-SQLAlchemy 2.x."""
+"""The scan's shortcuts give what the long way gives: import names, generators, Flask-SQLAlchemy 2.x,
+the engine and session markers."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import libcst as cst
-from backfix.builtin_codemods.async_queries import analyze
+from backfix.builtin_codemods.async_queries import analyze, quick_source
 from backfix.builtin_codemods.async_queries import chains as ch
 from backfix.builtin_codemods.async_queries.model import SYNC
 
@@ -103,3 +107,58 @@ def test_check_reads_both_versions() -> None:
             else:
                 expected.append(("", ""))
         assert analyze._check(chain, base, ch.USE_STATEMENT) == tuple(expected)
+
+
+REPO = Path(__file__).resolve().parents[2]
+#: what ``analyze.async_markers`` searched for with a pattern before
+_ASYNC_PATTERN = re.compile(r"create_async_engine|async_sessionmaker|AsyncSession")
+
+MARKERS = [
+    "engine = create_engine(url)",
+    "engine = create_engine  (url)",
+    "engine = create_engine\n(url)",
+    "engine = sa.create_engine(url)",
+    "engine = my_create_engine(url)",
+    "engine = create_engine",
+    "Session = sessionmaker(bind=engine)",
+    "Session = async_sessionmaker(engine)",
+    "Session = orm.sessionmaker (engine)",
+    "f = sessionmaker; f()",
+    "x = \u00e9sessionmaker(engine)",
+    "e = create_async_engine(url)",
+    "from sqlalchemy.ext.asyncio import AsyncSession",
+    "AsyncSessio",
+    "",
+]
+
+
+def test_the_markers_are_the_patterns_answers() -> None:
+    texts = [*MARKERS, "\n".join(MARKERS)]
+    for corpus in ("snapshots/async-queries", "tests/e2e/apps", "tests/e2e/async_apps", "examples"):
+        texts += [p.read_text(errors="replace") for p in sorted((REPO / corpus).rglob("*.py"))]
+    assert sum(analyze.sync_markers(t) for t in texts) > 10
+    for text in texts:
+        assert analyze.async_markers(text) == bool(_ASYNC_PATTERN.search(text)), text
+        assert analyze.sync_markers(text) == bool(analyze._SYNC_MARKERS.search(text)), text
+
+
+LINE_ENDINGS = [
+    "",
+    "a",
+    "a\n",
+    "a\nb",
+    "a\r\nb\r\n",
+    "a\rb",
+    "a\r\n\rb\n\n",
+    "\r",
+    "\n\r",
+    "x\x0cy\x0bz\u2028w\n",
+]
+
+
+def test_lines_split_as_the_pattern_splits() -> None:
+    texts = LINE_ENDINGS + [
+        p.read_text(errors="replace") for p in sorted((REPO / "tests" / "e2e").rglob("*.py"))
+    ]
+    for text in texts:
+        assert quick_source.split_lines(text) == quick_source._LINE.split(text), repr(text[:80])
