@@ -241,6 +241,15 @@ def webapp_sources(target: Path, seed: int, resources: int) -> dict[str, str]:
     }
 
 
+#: our own example projects with database queries: snapshot inputs, e2e apps, the example app
+QUERY_PROJECTS = (
+    REPO / "snapshots" / "async-queries",
+    REPO / "tests" / "e2e" / "apps",
+    REPO / "tests" / "e2e" / "async_apps",
+    REPO / "examples",
+)
+
+
 def repository_sources() -> dict[str, str]:
     """Every snapshot input and e2e application file, by path relative to the repository: the
     sample code that equivalence tests of a codemod's fast paths read."""

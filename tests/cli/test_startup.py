@@ -138,3 +138,14 @@ def test_help_still_lists_the_lazily_loaded_commands(tmp_path: Path) -> None:
     commands = done.stdout.split("Commands:")[1].split()
     for name in ("apply", "check", "report", "status", "scan", "list"):
         assert name in commands
+
+
+def test_scan_with_async_queries_does_not_import_its_rewrite(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "app.py").write_text("def users(db):\n    return db.query(User).all()\n")
+    args = ["--no-cache", "scan", "--no-ledger", "--codemod", "async-queries"]
+    modules = imported_by(tmp_path, *args, "--path", str(project))
+    assert "backfix.builtin_codemods.async_queries.quick_chains" in modules
+    assert "backfix.builtin_codemods.async_queries.rewrite" not in modules
+    assert "backfix.cst_metadata" not in modules

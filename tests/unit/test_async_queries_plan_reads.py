@@ -15,16 +15,9 @@ import re
 from pathlib import Path
 
 from backfix.builtin_codemods.async_queries import lazy, plan
-from testkit import write_webapp_corpus
+from testkit import QUERY_PROJECTS, write_webapp_corpus
 
-REPO = Path(__file__).resolve().parents[2]
-#: our own example projects: snapshot inputs, e2e apps, the example app
-CORPORA = [
-    REPO / "snapshots" / "async-queries",
-    REPO / "tests" / "e2e" / "apps",
-    REPO / "tests" / "e2e" / "async_apps",
-    REPO / "examples",
-]
+CORPORA = QUERY_PROJECTS
 
 
 class _Files:

@@ -15,17 +15,11 @@ from pathlib import Path
 
 import pytest
 from backfix.builtin_codemods.async_queries import lazy, mappings, tree_facts
+from testkit import QUERY_PROJECTS, REPO
 
 from backfix.source import SourceFile
 
-REPO = Path(__file__).resolve().parents[2]
-#: our own example projects: snapshot inputs, e2e apps, the example app
-CORPORA = [
-    REPO / "snapshots" / "async-queries",
-    REPO / "tests" / "e2e" / "apps",
-    REPO / "tests" / "e2e" / "async_apps",
-    REPO / "examples",
-]
+CORPORA = QUERY_PROJECTS
 
 MODELS = """\
 from flask_sqlalchemy import SQLAlchemy
