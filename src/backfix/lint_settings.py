@@ -26,6 +26,8 @@ _SKIPPED_FOLDERS = frozenset(
     {"node_modules", "site-packages", "__pycache__", "venv", "env", "build", "dist"}
     | {"migrations", "alembic"}
 )
+#: what marks a project's root: a repository, or the files a Python project is configured in
+_ROOT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")
 #: how many files to read before taking the project's lines as kept to 79 columns
 _MOST_FILES = 2000
 #: a line this long comes close to 79 columns; a project with this many such lines and none
@@ -85,17 +87,13 @@ def observed_line_length(root: Path) -> int:
 
 def lint_line_length(folder: Path) -> int:
     """The line length the project at ``folder`` keeps without a formatter: the nearest flake8 or
-    pycodestyle ``max-line-length`` up to the repository's root, else what its code keeps."""
-    root = folder
+    pycodestyle ``max-line-length`` up to the project's root, else what its code keeps."""
     for directory in (folder, *folder.parents):
         for name in _LINT_FILES:
             if (directory / name).is_file():
                 length = _configured_length(directory / name)
                 if length is not None:
                     return length
-        root = directory
-        if (directory / ".git").exists():
-            break
-    else:
-        root = folder
-    return observed_line_length(root)
+        if any((directory / marker).exists() for marker in _ROOT_MARKERS):
+            return observed_line_length(directory)
+    return observed_line_length(folder)

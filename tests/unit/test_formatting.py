@@ -162,6 +162,13 @@ def test_code_kept_to_79_columns_without_configuration_gets_79(tmp_path: Path) -
     assert line_length_for(sparse / "app" / "a.py") == 88
 
 
+def test_without_git_the_project_root_is_where_it_is_configured(tmp_path: Path) -> None:
+    files = {"pyproject.toml": "[project]\nname = 'x'\n", "app/a.py": NEAR_79, "app/api/b.py": ""}
+    for name, text in files.items():
+        write(tmp_path / name, text)
+    assert line_length_for(tmp_path / "app" / "api" / "b.py") == 79
+
+
 # --- changed lines and the guard ---------------------------------------------------------------------
 
 
