@@ -264,25 +264,22 @@ class _Walker:
         for name, role in _FIELDS.get(type(node)) or _child_fields(type(node)):
             value = getattr(node, name, None)
             if isinstance(value, ast.AST):
-                parents[id(value)] = node
-                kind = type(value)
+                items: list[ast.AST] | tuple[ast.AST] = (value,)
+            elif isinstance(value, list):
+                items = value
+            else:
+                continue
+            for item in items:
+                if not isinstance(item, ast.AST):
+                    continue
+                parents[id(item)] = node
+                kind = type(item)
                 if kind is ast.Constant:
                     continue
                 if kind in _PLAIN:
-                    self.children(value)
+                    self.children(item)
                 else:
-                    self.node(value, node, role)
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, ast.AST):
-                        parents[id(item)] = node
-                        kind = type(item)
-                        if kind is ast.Constant:
-                            continue
-                        if kind in _PLAIN:
-                            self.children(item)
-                        else:
-                            self.node(item, node, role)
+                    self.node(item, node, role)
 
     def formatted(self, node: ast.JoinedStr) -> None:
         """An f-string: the positions `ast` gives inside one are checked against the text."""

@@ -159,13 +159,3 @@ def test_lazy_loads_are_looked_for_exactly_where_they_can_be_found(tmp_path: Pat
                 checked += 1
                 found += bool(loads)
     assert found > 50 and checked > found
-
-
-def test_own_attributes_are_the_attributes_of_own_nodes(tmp_path: Path) -> None:
-    compared = 0
-    for tree in _trees(tmp_path):
-        for _, func in lazy._functions(tree):
-            nodes = [n for n in lazy._own_nodes(func) if isinstance(n, ast.Attribute)]
-            assert lazy._own_attributes(func) == nodes
-            compared += len(nodes)
-    assert compared > 1000
