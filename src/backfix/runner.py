@@ -440,10 +440,9 @@ class _ProjectEngine:
 
         With ``part``, a file whose full facts the run holds gets those (they hold the part)."""
         known = self.known.setdefault(part, {})
-        full = self.known[""]
         tasks: list[_AnalyzeTask] = []
         for rel in paths:
-            if rel in known or (part and full.get(rel) is not None):
+            if self._asked(rel, part):
                 continue
             known[rel] = None
             task = self._task(rel, part)
@@ -458,7 +457,7 @@ class _ProjectEngine:
             for _, fact in outcome.facts:
                 known[outcome.path] = fact
                 _store(self.state, self._cache_id(part), outcome.path, fact)
-        return {p: f for p in paths if (f := full.get(p) or known.get(p)) is not None}
+        return self._held(paths, part)
 
     def cached_facts(self, paths: Sequence[str], part: str = "") -> dict[str, FileFacts]:
         """The facts of ``paths`` analysed already or in the cache; the others are left for later.
@@ -466,11 +465,8 @@ class _ProjectEngine:
         With ``part``, a file whose full facts the run holds gets those (as in facts_for)."""
         state = self.state
         known = self.known.setdefault(part, {})
-        full = self.known[""]
         for rel in paths:
-            if rel in known or (part and full.get(rel) is not None):
-                continue
-            if state.facts_cache is None or state.failed(rel):
+            if self._asked(rel, part) or state.facts_cache is None or state.failed(rel):
                 continue
             try:
                 raw = state.workspace.abs(rel).read_bytes()
@@ -479,6 +475,15 @@ class _ProjectEngine:
             cached = _cached(state, self.spec, self._cache_id(part), rel, raw)
             if cached is not None:
                 known[rel] = cached
+        return self._held(paths, part)
+
+    def _asked(self, rel: str, part: str) -> bool:
+        """Whether ``rel`` was asked for under ``part`` already, or its full facts stand in."""
+        return rel in self.known[part] or bool(part and self.known[""].get(rel) is not None)
+
+    def _held(self, paths: Sequence[str], part: str) -> dict[str, FileFacts]:
+        """The facts the run holds for ``paths`` under ``part``: the full facts where it has them."""
+        full, known = self.known[""], self.known[part]
         return {p: f for p in paths if (f := full.get(p) or known.get(p)) is not None}
 
     def report_error(self, error: FileError) -> None:
