@@ -73,9 +73,7 @@ class Planner:
             for entry in self.options.route_paths
             if "/" not in entry and not any(ch in entry for ch in "*?[")
         ]
-        #: the plan asks for the same few files (``__init__.py``, modules, mypy settings) thousands
-        #: of times, and the files do not change while it plans
-        self.read = functools.cache(project.read)
+        self.read = project.read
         self.typing = TypingContext(self.read, self.is_package)
         # Units of one route file ask the same import questions (the files and packages do not
         # change once the units are grouped, before any is placed).

@@ -92,17 +92,22 @@ class ProjectContext:
     _imports: dict[tuple[str, int, str], ImportTarget | None] = field(
         default_factory=dict, compare=False, repr=False
     )
+    #: per file, its bytes (None: no such file), read once for the same reason
+    _texts: dict[str, bytes | None] = field(default_factory=dict, compare=False, repr=False)
 
     def abs_path(self, path: str) -> str:
         """Absolute path of a repository-relative path."""
         return str(Path(self.root, path))
 
     def read(self, path: str) -> bytes | None:
-        """Bytes of a repository-relative file, or None when it does not exist."""
-        try:
-            return Path(self.root, path).read_bytes()
-        except FileNotFoundError:
-            return None
+        """Bytes of a repository-relative file, or None when it does not exist (read once: the
+        files do not change while a plan runs)."""
+        if path not in self._texts:
+            try:
+                self._texts[path] = Path(self.root, path).read_bytes()
+            except FileNotFoundError:
+                self._texts[path] = None
+        return self._texts[path]
 
     def files(self) -> list[str]:
         """Every Python file of the project, root-relative and sorted.

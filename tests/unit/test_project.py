@@ -100,6 +100,12 @@ def test_project_context_answers_as_the_files_were_when_first_asked(tmp_path: Pa
     (tmp_path / "backend/app/repos/__init__.py").unlink()
     assert [project.resolve_import(*question) for question in asked] == first
     assert project.is_package("backend/app/repos")
+    assert project.read("backend/app/__init__.py") == b""
+    (tmp_path / "backend/app/__init__.py").write_text("x = 1\n")
+    assert project.read("backend/app/__init__.py") == b""
+    assert project.read("backend/app/missing.py") is None
+    _write(tmp_path, {"backend/app/missing.py": "x = 1\n"})
+    assert project.read("backend/app/missing.py") is None
 
 
 def test_files_and_facts_need_the_runner(tmp_path: Path) -> None:
