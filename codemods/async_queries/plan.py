@@ -916,7 +916,7 @@ _WORD = re.compile(rb"[A-Za-z0-9_]+")
 
 
 class _Mentions:
-    """Which project files mention a name as a whole word, each file read once per run.
+    """Which project files mention a name as a whole word (the project reads each file once).
 
     ``\b(?:name|...)\b`` finds a name exactly where the name is one of the file's maximal runs of
     word characters, so each file's set of words answers every later question; a name with other
@@ -924,7 +924,6 @@ class _Mentions:
 
     def __init__(self, project: ProjectContext) -> None:
         self.project = project
-        self.texts: dict[str, bytes] = {}
         self.words: dict[str, frozenset[bytes]] = {}
 
     def test(self, names: set[str]) -> Callable[[str], bool]:
@@ -938,10 +937,8 @@ class _Mentions:
 
     def text(self, rel: str) -> bytes:
         """The file's bytes; none of a file too big to be a source file of the project."""
-        if rel not in self.texts:
-            raw = self.project.read(rel) or b""
-            self.texts[rel] = raw if len(raw) <= _MAX_EXTRA_BYTES else b""
-        return self.texts[rel]
+        raw = self.project.read(rel) or b""
+        return raw if len(raw) <= _MAX_EXTRA_BYTES else b""
 
     def _words(self, rel: str) -> frozenset[bytes]:
         if rel not in self.words:

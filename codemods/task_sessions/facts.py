@@ -35,7 +35,6 @@ class ProjectFacts:
         self._failed: set[str] = set()
         #: what files bind, for those only followed through so far (never read as full facts)
         self._bindings: dict[str, Bindings] = {}
-        self._texts: dict[str, bytes] = {}
         self._spellers: dict[str, frozenset[str]] = {}
 
     def get(self, path: str) -> FileData | None:
@@ -99,11 +98,6 @@ class ProjectFacts:
             found = self._spellers[word] = frozenset(
                 path
                 for path in self._files
-                if encoded in (text := self._text(path)) and pattern.search(text)
+                if encoded in (text := self.project.read(path) or b"") and pattern.search(text)
             )
         return found
-
-    def _text(self, path: str) -> bytes:
-        if path not in self._texts:
-            self._texts[path] = self.project.read(path) or b""
-        return self._texts[path]

@@ -95,7 +95,7 @@ def _pattern_mentioning(self: ProjectFacts, words: Iterable[str]) -> list[str]:
     pattern = re.compile(
         rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words)) + rb")\b"
     )
-    paths = sorted(p for p in self._files if pattern.search(self._text(p)))
+    paths = sorted(p for p in self._files if pattern.search(self.project.read(p) or b""))
     self.load(paths)
     return [p for p in paths if p in self._data]
 
