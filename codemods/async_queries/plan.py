@@ -325,14 +325,15 @@ class Planner:
     def run(self, db_module: Callable[[], str]) -> PlanOutcome:
         """Decide everything; returns findings, edits and notes."""
         self.seeds = self._plumbing()
+        files_by_mode: dict[str, list[str]] = {}
         for facts in self.analysed:
             file_modes = {
                 mode for chain in facts.chains if (mode := self._chain(facts, chain, db_module))
             }
             file_modes |= {mode for item in facts.awaits if (mode := self._await(facts, item))}
             if file_modes:
-                modes = "/".join(sorted(file_modes))
-                self.outcome.notes.append(f"async-queries: {facts.path}: {modes} mode")
+                files_by_mode.setdefault("/".join(sorted(file_modes)), []).append(facts.path)
+        self.outcome.notes.extend(mode_notes(files_by_mode))
         if self.refused_fsa:
             self.outcome.notes.append(
                 "async-queries: Flask-SQLAlchemy queries were refused in async mode (no "
@@ -890,6 +891,23 @@ def plan_project(
         notes=outcome.notes,
         assumptions=[f"{request.codemod_id}: {assumed}"],
     )
+
+
+#: a mode note names its files up to this many; more are counted (each finding names its mode)
+LISTED_FILES = 5
+
+
+def mode_notes(files_by_mode: Mapping[str, Sequence[str]]) -> list[str]:
+    """One note per mode (``sync``, ``async``, ``async/sync`` for a file with both): the files in
+    that mode, or how many there are. A note per file drowned a scan of a large project."""
+    notes = []
+    for mode, paths in sorted(files_by_mode.items()):
+        if len(paths) <= LISTED_FILES:
+            where = ", ".join(paths)
+        else:
+            where = f"{len(paths)} files (each finding names its mode)"
+        notes.append(f"async-queries: {mode} mode: {where}")
+    return notes
 
 
 def converts_plumbing(mode: str, convert_engine: bool) -> bool:

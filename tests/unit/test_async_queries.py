@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from backfix.builtin_codemods.async_queries import AsyncQueries
+from backfix.builtin_codemods.async_queries.plan import LISTED_FILES, mode_notes
 
 from backfix.codemod import ConfigError
 from backfix.discovery import Workspace
@@ -228,8 +229,19 @@ def test_plan_notes_name_the_mode_per_file(tmp_path: Path) -> None:
         ),
     }
     notes = _run(tmp_path, files).notes
-    assert "async-queries: a.py: sync mode" in notes
-    assert "async-queries: b.py: async mode" in notes
+    assert "async-queries: sync mode: a.py" in notes
+    assert "async-queries: async mode: b.py" in notes
+
+
+def test_mode_notes_count_the_files_of_a_mode_beyond_a_few() -> None:
+    """A large project gets one line per mode, not one per file."""
+    many = [f"app/m{i}.py" for i in range(LISTED_FILES + 1)]
+    few = many[:LISTED_FILES]
+    assert mode_notes({"sync": many, "async": ["app/a.py"], "async/sync": few}) == [
+        "async-queries: async mode: app/a.py",
+        f"async-queries: async/sync mode: {', '.join(few)}",
+        f"async-queries: sync mode: {len(many)} files (each finding names its mode)",
+    ]
 
 
 def test_non_database_functions_never_become_async(tmp_path: Path) -> None:
