@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -57,15 +57,23 @@ def _identifier(text: str) -> str:
 
 
 def service_location(
-    route_path: str, layer_names: Collection[str], service_dir: str, module_pattern: str
+    route_path: str,
+    layer_names: Collection[str],
+    service_dir: str,
+    module_pattern: str,
+    service_folders: Callable[[], Collection[str]] = frozenset,
 ) -> ServiceLocation:
     """``app/routes/jobs.py`` → ``app/services/job_service.py`` with class ``JobService``.
 
     The service folder is ``service_dir`` next to the innermost route-layer folder (``routes``,
     ``api``...), next to the package of a generic route module (``app/auth/routes.py`` →
-    ``app/services/auth_service.py``) or next to the route module itself; a ``service_dir`` containing ``/`` is taken from the
-    repository root. The module stem comes from ``module_pattern`` (``{name}_service``) where ``name``
-    is the singular of the route module's stem without layer suffixes (``jobs_routes`` → ``job``).
+    ``app/services/auth_service.py``; inside that package, ``app/auth/services/``, where the
+    project keeps its services per package: see :func:`keeps_services_per_package`;
+    ``service_folders`` gives the project's folders named ``service_dir``, asked for only then)
+    or next to the route module itself; a ``service_dir`` containing ``/`` is taken from the
+    repository root. The module stem comes from ``module_pattern`` (``{name}_service``) where
+    ``name`` is the singular of the route module's stem without layer suffixes (``jobs_routes`` →
+    ``job``).
     """
     pure = PurePosixPath(route_path)
     folders = list(pure.parts[:-1])
@@ -81,7 +89,7 @@ def service_location(
     stem = pure.stem
     if stem in layer_names or stem in GENERIC_STEMS:
         name = base[-1] if base else "app"
-        if len(base) >= 2:
+        if len(base) >= 2 and not keeps_services_per_package(base, service_dir, service_folders()):
             # `app/auth/routes.py` (a blueprint package): `app/services/auth_service.py`.
             base = base[:-1]
     else:
@@ -96,6 +104,34 @@ def service_location(
     module_stem = _identifier(module_pattern.format(name=name))
     path = f"{folder}/{module_stem}.py" if folder else f"{module_stem}.py"
     return ServiceLocation(path, _keep_acronyms(camel(module_stem), original))
+
+
+def keeps_services_per_package(
+    package: Sequence[str], service_dir: str, service_folders: Collection[str]
+) -> bool:
+    """Whether the project keeps a ``service_dir`` folder inside its blueprint packages rather than
+    one beside them: ``package`` (``app/forum``) has one already, or another package beside it does
+    (``app/user/services/``) while their parent has none (no ``app/services/``)."""
+    if "/" in service_dir:
+        return False
+    if "/".join([*package, service_dir]) in service_folders:
+        return True
+    parent = tuple(package[:-1])
+    if "/".join([*parent, service_dir]) in service_folders:
+        return False
+    return any(
+        (parts := PurePosixPath(folder).parts)[:-2] == parent and len(parts) == len(parent) + 2
+        for folder in service_folders
+    )
+
+
+def service_folders(files: Iterable[str], service_dir: str) -> frozenset[str]:
+    """The folders named ``service_dir`` that hold one of ``files`` (root-relative paths)."""
+    return frozenset(
+        parent.as_posix()
+        for path in files
+        if (parent := PurePosixPath(path).parent).name == service_dir
+    )
 
 
 def _keep_acronyms(class_name: str, original: str) -> str:

@@ -29,6 +29,7 @@ from .placement import (
     ServiceLocation,
     method_base_name,
     relative_import,
+    service_folders,
     service_import,
     service_location,
 )
@@ -84,6 +85,11 @@ class Planner:
         self.route_definitions: dict[str, dict[str, str]] = {}
         self.importers = Importers(Path(project.root))
 
+    @functools.cached_property
+    def existing_service_folders(self) -> frozenset[str]:
+        """The project's folders named ``service_dir`` (where it keeps services already)."""
+        return service_folders(self.project.files(), self.options.service_dir)
+
     def add_route(self, facts: RouteFacts, imports: dict[str, str]) -> None:
         """Register one route file's facts."""
         self.routes.append((facts, imports))
@@ -126,6 +132,7 @@ class Planner:
                     self.layer_names,
                     self.options.service_dir,
                     self.options.service_module,
+                    lambda: self.existing_service_folders,
                 )
                 groups.setdefault(location.path, []).append((facts, extraction, location))
                 self._plan_init(facts.path, location.path)

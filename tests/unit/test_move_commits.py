@@ -499,6 +499,37 @@ def test_service_location(route: str, expected: tuple[str, str]) -> None:
     assert (location.path, location.class_name) == expected
 
 
+@pytest.mark.parametrize(
+    ("folders", "expected"),
+    [
+        ((), "app/services/auth_service.py"),
+        (("app/user/services",), "app/auth/services/auth_service.py"),  # a package beside it
+        (("app/auth/services",), "app/auth/services/auth_service.py"),  # its own package
+        (("app/services", "app/user/services"), "app/services/auth_service.py"),  # both kinds
+        (("app/user/api/services",), "app/services/auth_service.py"),  # deeper: not beside it
+        (("services",), "app/services/auth_service.py"),
+    ],
+)
+def test_services_stay_inside_blueprint_packages_where_the_project_keeps_them(
+    folders: tuple[str, ...], expected: str
+) -> None:
+    """A blueprint package's generic route module (``app/auth/routes.py``) gets its service inside
+    the package when the project keeps its services per package (``app/user/services/``)."""
+    from backfix.builtin_codemods.move_commits.placement import service_location
+
+    location = service_location(
+        "app/auth/routes.py", ["routes"], "services", "{name}_service", lambda: folders
+    )
+    assert location.path == expected
+
+
+def test_service_folders_are_the_folders_holding_files_under_that_name() -> None:
+    from backfix.builtin_codemods.move_commits.placement import service_folders
+
+    files = ["app/user/services/__init__.py", "app/user/services/update.py", "app/services.py"]
+    assert service_folders(files, "services") == {"app/user/services"}
+
+
 def test_relative_imports_are_rerooted_for_the_service() -> None:
     from backfix.builtin_codemods.move_commits.model import ImportNeed
     from backfix.builtin_codemods.move_commits.placement import service_import

@@ -1,0 +1,6 @@
+from app.extensions import db
+
+
+def rename_user(user, name):
+    user.name = name
+    db.session.commit()
