@@ -14,6 +14,7 @@ from backfix.source import SourceError, SourceFile
 
 from . import reasons as R
 from .bindings import service_bindings
+from .cycles import ImportGraph
 from .definitions import Importers
 from .model import (
     Extraction,
@@ -84,6 +85,7 @@ class Planner:
         )
         self.route_definitions: dict[str, dict[str, str]] = {}
         self.importers = Importers(Path(project.root))
+        self.import_graph = ImportGraph(project)
 
     @functools.cached_property
     def existing_service_folders(self) -> frozenset[str]:
@@ -224,7 +226,7 @@ class Planner:
             return
         moved_reason = self._definitions_reason(
             facts.path, sig, path, service.bound, service.defined
-        )
+        ) or self._cycle_reason(facts.path, extraction, sig)
         if moved_reason:
             self.reasons[key] = moved_reason
             return
@@ -307,6 +309,21 @@ class Planner:
                     "import, then run again",
                 )
         return NO_REASON
+
+    def _cycle_reason(self, route_path: str, extraction: Extraction, sig: Signature) -> Reason:
+        """Why the service cannot be imported at the top of the route module: a module it would
+        import imports the route module back (see :mod:`.cycles`)."""
+        starts = self.import_graph.need_files(route_path, _with_type_needs(extraction, sig))
+        chain = self.import_graph.chain_to(starts, route_path)
+        if chain is None:
+            return NO_REASON
+        return Reason(
+            R.SERVICE_IMPORT_CYCLE,
+            f"the service would import {chain[0]}, which imports {route_path} back "
+            f"({' → '.join(chain)}): importing the service at the top of {route_path} would be "
+            f"a circular import. Move what {chain[-2]} imports from {route_path} (such as the "
+            "database object) into a module of its own, then run again",
+        )
 
     def routes_imports(self, path: str) -> dict[str, str]:
         """Module-level imports of a route file (bound name → normalized statement)."""
