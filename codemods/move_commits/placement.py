@@ -24,6 +24,9 @@ class ServiceLocation:
 
     path: str
     class_name: str
+    #: what the route module's own name says it serves (``post`` for ``api/posts.py``); "" when
+    #: the name is a generic one (``routes.py``, ``views.py``)
+    subject: str = ""
 
 
 def singular(word: str) -> str:
@@ -62,6 +65,7 @@ def service_location(
     service_dir: str,
     module_pattern: str,
     service_folders: Callable[[], Collection[str]] = frozenset,
+    holds_models: Callable[[str], bool] = lambda folder: False,
 ) -> ServiceLocation:
     """``app/routes/jobs.py`` → ``app/services/job_service.py`` with class ``JobService``.
 
@@ -70,8 +74,9 @@ def service_location(
     ``app/services/auth_service.py``; inside that package, ``app/auth/services/``, where the
     project keeps its services per package: see :func:`keeps_services_per_package`;
     ``service_folders`` gives the project's folders named ``service_dir``, asked for only then)
-    or next to the route module itself; a ``service_dir`` containing ``/`` is taken from the
-    repository root. The module stem comes from ``module_pattern`` (``{name}_service``) where
+    or next to the route module itself; a top-level route-layer folder that ``holds_models`` is the
+    application package itself (``api/`` with ``api/models.py``): its services go inside it. A
+    ``service_dir`` containing ``/`` is taken from the repository root. The module stem comes from ``module_pattern`` (``{name}_service``) where
     ``name`` is the singular of the route module's stem without layer suffixes (``jobs_routes`` →
     ``job``).
     """
@@ -83,11 +88,12 @@ def service_location(
         # top package (`api/routers/` keeps `api/` as the place for `services/`).
         while layer_index > 1 and folders[layer_index - 1] in layer_names:
             layer_index -= 1
-        if layer_index == 0 and len(folders) > 1:
+        if layer_index == 0 and (len(folders) > 1 or holds_models(folders[0])):
             layer_index = 1
     base = folders[:layer_index] if layer_index is not None else folders
     stem = pure.stem
-    if stem in layer_names or stem in GENERIC_STEMS:
+    generic = stem in layer_names or stem in GENERIC_STEMS
+    if generic:
         name = base[-1] if base else "app"
         if len(base) >= 2 and not keeps_services_per_package(base, service_dir, service_folders()):
             # `app/auth/routes.py` (a blueprint package): `app/services/auth_service.py`.
@@ -103,7 +109,8 @@ def service_location(
     folder = service_dir.strip("/") if "/" in service_dir else "/".join([*base, service_dir])
     module_stem = _identifier(module_pattern.format(name=name))
     path = f"{folder}/{module_stem}.py" if folder else f"{module_stem}.py"
-    return ServiceLocation(path, _keep_acronyms(camel(module_stem), original))
+    class_name = _keep_acronyms(camel(module_stem), original)
+    return ServiceLocation(path, class_name, "" if generic else name)
 
 
 def keeps_services_per_package(
@@ -141,9 +148,26 @@ def _keep_acronyms(class_name: str, original: str) -> str:
     return class_name
 
 
-def method_base_name(extraction: Extraction) -> str:
-    """The route function's name; for a view/resource method, ``post`` → ``post_job_list``."""
+#: route names that say only which kind of write a request makes (``put`` updates)
+WRITE_KINDS = {
+    "post": "create",
+    "new": "create",
+    "create": "create",
+    "put": "update",
+    "patch": "update",
+    "edit": "update",
+    "update": "update",
+    "delete": "delete",
+    "remove": "delete",
+}
+
+
+def method_base_name(extraction: Extraction, subject: str = "") -> str:
+    """The route function's name; ``put`` in ``posts.py`` (``subject`` ``post``) →
+    ``update_post``; for a view/resource method, ``post`` → ``post_job_list``."""
     name = extraction.func_name.lstrip("_") or "unit_of_work"
+    if not extraction.class_name and subject and name in WRITE_KINDS:
+        return f"{WRITE_KINDS[name]}_{subject}"
     if extraction.class_name:
         owner = extraction.class_name
         for suffix in CLASS_SUFFIXES:

@@ -57,6 +57,10 @@ class _ServiceState:
     defined: dict[str, str] = field(default_factory=dict)
 
 
+#: where an application package keeps its models
+MODEL_MODULES = ("models.py", "models/__init__.py")
+
+
 class Planner:
     """The cross-file decisions of one run."""
 
@@ -91,6 +95,10 @@ class Planner:
     def existing_service_folders(self) -> frozenset[str]:
         """The project's folders named ``service_dir`` (where it keeps services already)."""
         return service_folders(self.project.files(), self.options.service_dir)
+
+    def holds_models(self, folder: str) -> bool:
+        """Whether ``folder`` holds a ``models`` module or package (an application package)."""
+        return any(self.read(f"{folder}/{name}") is not None for name in MODEL_MODULES)
 
     def add_route(self, facts: RouteFacts, imports: dict[str, str]) -> None:
         """Register one route file's facts."""
@@ -135,6 +143,7 @@ class Planner:
                     self.options.service_dir,
                     self.options.service_module,
                     lambda: self.existing_service_folders,
+                    self.holds_models,
                 )
                 groups.setdefault(location.path, []).append((facts, extraction, location))
                 self._plan_init(facts.path, location.path)
@@ -243,7 +252,7 @@ class Planner:
             extraction,
             service.methods_taken,
             self.codemod.template_overrides(),
-            method_base_name(extraction),
+            method_base_name(extraction, location.subject),
         )
         service.methods_taken.add(method)
         service.methods.append(_method_spec(method, facts, extraction, sig))

@@ -9,6 +9,12 @@ from backfix.cst_utils import last_name
 from .frameworks import ROUTE_BASES, ROUTE_DECORATORS, ModuleIndex
 from .module_nodes import ModuleNodes
 
+#: decorators of command-line commands (``@app.cli.command()``, ``@click.command()``, click and
+#: Typer groups' ``@cli.command()``): they are entry points, but serve no request
+CLI_DECORATORS = frozenset({"command", "group"})
+#: bases of mapped model classes (Flask-SQLAlchemy's ``db.Model``, a declarative ``Base``, SQLModel)
+MODEL_BASES = frozenset({"Model", "Base", "DeclarativeBase", "SQLModel"})
+
 
 class RouteLayer:
     """Which functions of one module serve requests."""
@@ -90,10 +96,27 @@ class RouteLayer:
             )
         return self._has_routes
 
+    def serves_no_request(self, function: cst.FunctionDef) -> bool:
+        """A command-line command, or a method of a mapped model class: not route layer, even in
+        a route module (an application package named ``api/`` holds its models and commands too)."""
+        for decorator in function.decorators:
+            expr = decorator.decorator
+            if last_name(expr.func if isinstance(expr, cst.Call) else expr) in CLI_DECORATORS:
+                return True
+        block = self.index.parent(function)
+        owner = self.index.parent(block) if block is not None else None
+        return isinstance(owner, cst.ClassDef) and any(
+            last_name(base.value) in MODEL_BASES for base in owner.bases
+        )
+
     def in_route_layer(self, function: cst.FunctionDef) -> bool:
-        if self.in_route_path or self.is_route_function(function):
+        """Whether ``function`` serves requests: a route, a view method, or any other function of
+        a route module (its helpers), except what :meth:`serves_no_request`."""
+        if self.is_route_function(function):
             return True
-        if self.route_class(function) is not None:
+        if self.serves_no_request(function):
+            return False
+        if self.in_route_path or self.route_class(function) is not None:
             return True
         if isinstance(self.index.parent(function), cst.Module) and self._module_has_routes():
             return True  # a helper of a route module

@@ -523,6 +523,51 @@ def test_services_stay_inside_blueprint_packages_where_the_project_keeps_them(
     assert location.path == expected
 
 
+@pytest.mark.parametrize(
+    ("route", "expected"),
+    [
+        ("api/tokens.py", "api/services/token_service.py"),  # `api/` holds the models
+        ("routers/items.py", "services/item_service.py"),  # a folder of routers only
+    ],
+)
+def test_a_top_level_route_folder_holding_the_models_keeps_its_services(
+    route: str, expected: str
+) -> None:
+    """A top-level folder named like a route layer that holds the models is the application
+    package: services created beside it would sit outside it."""
+    from backfix.builtin_codemods.move_commits.placement import service_location
+
+    location = service_location(
+        route,
+        ["api", "routers"],
+        "services",
+        "{name}_service",
+        holds_models=lambda folder: folder == "api",
+    )
+    assert location.path == expected
+
+
+@pytest.mark.parametrize(
+    ("func_name", "class_name", "subject", "expected"),
+    [
+        ("put", None, "post", "update_post"),
+        ("new", None, "token", "create_token"),
+        ("delete", None, "post", "delete_post"),
+        ("put", None, "", "put"),  # `routes.py`: no resource to name
+        ("follow", None, "user", "follow"),  # not a generic action
+        ("post", "JobListView", "job", "post_job_list"),  # a view class names itself
+    ],
+)
+def test_generic_route_names_fall_back_to_the_kind_of_write_and_the_module_resource(
+    func_name: str, class_name: str | None, subject: str, expected: str
+) -> None:
+    from backfix.builtin_codemods.move_commits.model import Extraction
+    from backfix.builtin_codemods.move_commits.placement import method_base_name
+
+    extraction = Extraction("u1", func_name, class_name, False, (), (), "", ())
+    assert method_base_name(extraction, subject) == expected
+
+
 def test_service_folders_are_the_folders_holding_files_under_that_name() -> None:
     from backfix.builtin_codemods.move_commits.placement import service_folders
 
