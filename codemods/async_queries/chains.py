@@ -382,7 +382,7 @@ class Context:
     standalone: bool = False
     #: Flask-SQLAlchemy 3.x helpers (`db.get_or_404`, `db.paginate`...) exist
     fsa3: bool = True
-    #: `Session.scalars()` exists (SQLAlchemy 1.4.24+); before, `execute(...).scalars()`
+    #: `scalars()` exists on every session (SQLAlchemy 1.4.26+); before, `execute(...).scalars()`
     session_scalars: bool = True
     #: names the module already binds otherwise: imported name → alias to use instead
     aliases: Mapping[str, str] = field(default_factory=dict)
@@ -416,7 +416,7 @@ class _Builder:
         return self.imported("sqlalchemy", name)
 
     def scalars(self, stmt: cst.BaseExpression, parens: bool) -> cst.BaseExpression:
-        """``session.scalars(stmt)``, or ``session.execute(stmt).scalars()`` before 1.4.24."""
+        """``session.scalars(stmt)``, or ``session.execute(stmt).scalars()`` before 1.4.26."""
         if self.ctx.session_scalars:
             return self.run("scalars", [cst.Arg(stmt)], parens)
         return _method(self.run("execute", [cst.Arg(stmt)], parens=True), "scalars")

@@ -133,7 +133,7 @@ class FileEdits:
     eager: frozenset[str] = field(default_factory=frozenset)  # classes that need unique()
     plain: frozenset[str] = field(default_factory=frozenset)  # project classes never mapped
     fsa3: bool = True  # Flask-SQLAlchemy 3.x helpers exist
-    session_scalars: bool = True  # `Session.scalars()` exists (SQLAlchemy 1.4.24+)
+    session_scalars: bool = True  # `scalars()` exists on every session (SQLAlchemy 1.4.26+)
     plumbing: PlumbEdits | None = None  # the sync session plumbing to convert
     #: chain → (class, relationship) pairs to load with `selectinload` (read later, in async code)
     loads: tuple[tuple[Key, tuple[tuple[str, str], ...]], ...] = ()
@@ -160,5 +160,11 @@ class Target:
     """What the project's library versions allow the rewrite to emit."""
 
     fsa3: bool = True  # Flask-SQLAlchemy 3.x: `db.get_or_404`, `db.first_or_404`, `db.paginate`
-    session_scalars: bool = True  # SQLAlchemy 1.4.24+: `Session.scalars()`
+    #: SQLAlchemy 1.4.26+: `scalars()` on every session (a `scoped_session`, Flask-SQLAlchemy's
+    #: `db.session`, has it from 1.4.26; a plain `Session` from 1.4.24)
+    session_scalars: bool = True
+    #: SQLAlchemy 1.4.4+: `get()` on every session (a `scoped_session` has it from 1.4.4)
+    session_get: bool = True
+    #: the project's SQLAlchemy, as the reasons name it
+    sqlalchemy: str = ""
     refuse: str = ""  # why nothing can be rewritten (SQLAlchemy older than 1.4)

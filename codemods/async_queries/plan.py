@@ -462,6 +462,13 @@ class Planner:
         """Why the chain stays for manual review in this project, with the reason's id."""
         if self.target.refuse:
             return self.target.refuse, R.SQLALCHEMY_TOO_OLD
+        if not self.target.session_get and not chain.manual and _runs_get(chain, self.target):
+            return (
+                f"`.get()` becomes `session.get()`, which a `scoped_session` (Flask-SQLAlchemy's "
+                f"`db.session`) has only from SQLAlchemy 1.4.4, and the project runs on "
+                f"{self.target.sqlalchemy}: upgrade SQLAlchemy first (or set `[tool.backfix."
+                "versions] sqlalchemy` if that version is wrong)"
+            ), R.SQLALCHEMY_TOO_OLD
         custom = self._custom_query(chain)
         if custom:
             return custom, R.CUSTOM_QUERY_CLASS
@@ -962,6 +969,12 @@ class _Mentions:
         if rel not in self.words:
             self.words[rel] = frozenset(_WORD.findall(self.text(rel)))
         return self.words[rel]
+
+
+def _runs_get(chain: ChainFact, target: Target) -> bool:
+    """Whether the rewrite of ``chain`` calls ``session.get()``: ``.get(id)``, and Flask-SQLAlchemy
+    2.x's ``get_or_404`` (3.x has ``db.get_or_404``)."""
+    return chain.terminal == "get" or (chain.fsa_terminal == "get_or_404" and not target.fsa3)
 
 
 def _plumbing_stop(planner: Planner) -> tuple[str, int, str] | None:

@@ -66,6 +66,13 @@ DRIVERS: dict[str, tuple[str, frozenset[str] | None]] = {
         frozenset({"charset", "ssl", "connect_timeout", "init_command", "sql_mode"}),
     ),
 }
+#: the first SQLAlchemy release with each async dialect the conversion may write (the others came
+#: with 1.4.0, the first release with asyncio)
+DIALECT_SINCE = {
+    "sqlite+aiosqlite": "1.4.3",
+    "mysql+asyncmy": "1.4.24",
+    "postgresql+psycopg": "2.0",
+}
 #: sync scheme → async schemes in order of preference (the first the project already has wins).
 ASYNC_SCHEMES = {
     "sqlite": ("sqlite+aiosqlite",),
@@ -131,6 +138,8 @@ class PlumbingOptions:
     async_url: bool = False
     sqlalchemy2: bool = True  # `async_sessionmaker` exists
     drivers: Mapping[str, Found] = field(default_factory=dict)  # driver package → version found
+    #: async scheme → what it needs, for the dialects the project's SQLAlchemy does not have yet
+    missing_dialects: Mapping[str, str] = field(default_factory=dict)
     #: (path, line, reason) found by a first plan: a caller that cannot await what becomes async
     refuse: tuple[str, int, str] | None = None
 
@@ -381,12 +390,22 @@ class PlumbingPlanner:
                 "asyncio and write its URL by hand",
             )
             return ""
-        for choice in choices:
+        usable = [choice for choice in choices if choice not in self.options.missing_dialects]
+        if not usable:
+            self.problem(
+                facts,
+                site,
+                R.NO_ASYNC_DRIVER,
+                f"the async driver for `{scheme}://` is `{choices[0]}://`, which needs "
+                f"{self.options.missing_dialects[choices[0]]}: upgrade SQLAlchemy first",
+            )
+            return ""
+        for choice in usable:
             package = DRIVERS[choice][0]
             found = self.options.drivers.get(package)
             if found is not None and found.version is not None:
                 return choice
-        return choices[0]
+        return usable[0]
 
     def check_engine_keyword(
         self, facts: ModuleFacts, site: Plumb, keyword: str, value: str, scheme: str, target: str

@@ -11,7 +11,7 @@ from backfix.project import ProjectContext
 from backfix.versions import RUNNING, Found, VersionError, find_versions
 
 from .model import Target
-from .plumbing_plan import DRIVER_PACKAGES, PlumbingOptions
+from .plumbing_plan import DIALECT_SINCE, DRIVER_PACKAGES, PlumbingOptions
 
 
 def project_versions(project: ProjectContext) -> dict[str, Found]:
@@ -34,10 +34,16 @@ def plumbing_options(
     except VersionError:
         found = {}
     drivers = {name: f for name, f in found.items() if f.source != RUNNING}
+    sqlalchemy = versions["sqlalchemy"]
     return PlumbingOptions(
         async_url=bool(options["async_url"]),
-        sqlalchemy2=versions["sqlalchemy"].at_least("2.0") is not False,
+        sqlalchemy2=sqlalchemy.at_least("2.0") is not False,
         drivers=drivers,
+        missing_dialects={
+            scheme: f"SQLAlchemy {since} or later (the project runs on {sqlalchemy.describe()})"
+            for scheme, since in DIALECT_SINCE.items()
+            if sqlalchemy.at_least(since) is False
+        },
     )
 
 
@@ -57,6 +63,8 @@ def target_of(versions: dict[str, Found]) -> Target:
         )
     return Target(
         fsa3=versions["flask-sqlalchemy"].at_least("3.0") is True,
-        session_scalars=sqlalchemy.at_least("1.4.24") is not False,
+        session_scalars=sqlalchemy.at_least("1.4.26") is not False,
+        session_get=sqlalchemy.at_least("1.4.4") is not False,
+        sqlalchemy=sqlalchemy.describe(),
         refuse=refuse,
     )

@@ -156,6 +156,30 @@ def test_sqlalchemy_1_4_gets_sessionmaker_with_class(tmp_path: Path) -> None:
     assert "from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine" in after
 
 
+def test_an_async_dialect_newer_than_the_project_sqlalchemy_keeps_the_unit_manual(
+    tmp_path: Path,
+) -> None:
+    """`sqlite+aiosqlite` arrived in SQLAlchemy 1.4.3: on 1.4.0 the converted app would not start."""
+    spec = CodemodSpec(AsyncQueries, "async-queries", (("mode", "async"),))
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/db.py").write_text(_db('"sqlite:///x.db"'))
+    result = run(
+        Workspace(root=tmp_path),
+        RunOptions(
+            specs=[spec],
+            paths=[tmp_path / "app"],
+            apply=True,
+            jobs=1,
+            config={"versions": {"sqlalchemy": "1.4.0"}},
+        ),
+    )
+    assert result.changes == []
+    assert any(
+        "`sqlite+aiosqlite://`, which needs SQLAlchemy 1.4.3 or later" in v.reason
+        for v in result.violations
+    )
+
+
 def test_an_already_async_app_keeps_its_plumbing(tmp_path: Path) -> None:
     db = (
         "from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine\n\n"

@@ -108,9 +108,25 @@ def test_a_model_with_bool_keeps_get_or_404_for_review(tmp_path: Path) -> None:
     assert "`__bool__` or `__len__`" in reasons[6]
 
 
-def test_sqlalchemy_before_1_4_24_has_no_session_scalars(tmp_path: Path) -> None:
-    """`Session.scalars()` arrived in 1.4.24: before, `execute(...).scalars()`."""
-    after = _after(_run(tmp_path, {"flask-sqlalchemy": "2.5.1", "sqlalchemy": "1.4.20"}))
+def test_sqlalchemy_before_1_4_26_has_no_session_scalars(tmp_path: Path) -> None:
+    """`scalars()` arrived in 1.4.24 on `Session` and in 1.4.26 on `scoped_session` (Flask-
+    SQLAlchemy's `db.session`): before, `execute(...).scalars()`."""
+    after = _after(_run(tmp_path, {"flask-sqlalchemy": "2.5.1", "sqlalchemy": "1.4.25"}))
+    assert _flat("db.session.execute(db.select(Post)).scalars().all()") in _flat(after)
+    after = _after(_run(tmp_path / "later", {"flask-sqlalchemy": "2.5.1", "sqlalchemy": "1.4.26"}))
+    assert _flat("db.session.scalars(db.select(Post)).all()") in _flat(after)
+
+
+def test_sqlalchemy_before_1_4_4_keeps_get_for_review(tmp_path: Path) -> None:
+    """`scoped_session.get()` arrived in 1.4.4: `.get(id)` and Flask-SQLAlchemy 2.x's
+    `get_or_404` stay, with the reason; the other queries are rewritten."""
+    views = VIEWS + "\n\ndef by_id(post_id):\n    return Post.query.get(post_id)\n"
+    result = _run(tmp_path, {"flask-sqlalchemy": "2.5.1", "sqlalchemy": "1.4.0"}, views=views)
+    too_old = {v.line: v for v in result.violations if v.reason_id == "sqlalchemy-too-old"}
+    assert sorted(too_old) == [6, 22]
+    assert "only from SQLAlchemy 1.4.4" in too_old[22].reason
+    after = _after(result)
+    assert "Post.query.get(post_id)" in after and "session.get" not in after
     assert _flat("db.session.execute(db.select(Post)).scalars().all()") in _flat(after)
 
 
