@@ -20,7 +20,7 @@ def project_versions(project: ProjectContext) -> dict[str, Found]:
     if not isinstance(overrides, dict):
         raise ConfigError("[tool.backfix.versions] must be a table")
     try:
-        return find_versions(Path(project.root), overrides)
+        return find_versions(Path(project.root), overrides, folder=project.project_folder())
     except VersionError as exc:
         raise ConfigError(str(exc)) from None
 
@@ -30,7 +30,9 @@ def plumbing_options(
 ) -> PlumbingOptions:
     """What the plumbing conversion may emit, and which async drivers the project already has."""
     try:
-        found = find_versions(Path(project.root), None, packages=DRIVER_PACKAGES)
+        found = find_versions(
+            Path(project.root), packages=DRIVER_PACKAGES, folder=project.project_folder()
+        )
     except VersionError:
         found = {}
     drivers = {name: f for name, f in found.items() if f.source != RUNNING}
