@@ -161,4 +161,5 @@ class Target:
 
     fsa3: bool = True  # Flask-SQLAlchemy 3.x: `db.get_or_404`, `db.first_or_404`, `db.paginate`
     session_scalars: bool = True  # SQLAlchemy 1.4.24+: `Session.scalars()`
+    write_only: bool = True  # SQLAlchemy 2.0+: `lazy="write_only"` relationships
     refuse: str = ""  # why nothing can be rewritten (SQLAlchemy older than 1.4)

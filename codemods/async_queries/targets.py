@@ -60,5 +60,6 @@ def target_of(versions: dict[str, Found]) -> Target:
     return Target(
         fsa3=versions["flask-sqlalchemy"].at_least("3.0") is True,
         session_scalars=sqlalchemy.at_least("1.4.24") is not False,
+        write_only=sqlalchemy.at_least("2.0") is not False,
         refuse=refuse,
     )
