@@ -165,6 +165,7 @@ class Target:
     session_scalars: bool = True
     #: SQLAlchemy 1.4.4+: `get()` on every session (a `scoped_session` has it from 1.4.4)
     session_get: bool = True
+    write_only: bool = True  # SQLAlchemy 2.0+: `lazy="write_only"` relationships
     #: the project's SQLAlchemy, as the reasons name it
     sqlalchemy: str = ""
     refuse: str = ""  # why nothing can be rewritten (SQLAlchemy older than 1.4)

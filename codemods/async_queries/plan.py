@@ -669,18 +669,8 @@ class Planner:
             sites: list[tuple[lazy.Site, str, tuple[str, str]]] = []
             if dynamic and path in self.dynamic_paths:
                 for site in lazy.dynamic_queries(tree.accesses, dynamic):
-                    sites.append(
-                        (
-                            site,
-                            f"query on the dynamic relationship `{site.attr}`",
-                            (
-                                f'`.{site.attr}` is `lazy="dynamic"`: `.{site.method}()` runs a '
-                                "legacy AppenderQuery; rewrite with "
-                                '`select(...).where(with_parent(...))` or move to `lazy="write_only"`',
-                                R.DYNAMIC_RELATIONSHIP,
-                            ),
-                        )
-                    )
+                    message = f"query on the dynamic relationship `{site.attr}`"
+                    sites.append((site, message, self._dynamic_reason(site)))
             names = lazy_names - dynamic
             # The file is parsed again only where the analysis saw such a read in such a function.
             if (
@@ -701,6 +691,22 @@ class Planner:
                     site.qual,
                     f"{label}#{ordinals[(site.qual, label)]}",
                 )
+
+    def _dynamic_reason(self, site: lazy.Site) -> tuple[str, str]:
+        """What to do about a query on a dynamic relationship, with what the project runs on:
+        before SQLAlchemy 1.4 neither suggested form exists, so upgrade first."""
+        if self.target.refuse:
+            return self.target.refuse, R.SQLALCHEMY_TOO_OLD
+        fix = (
+            '`select(...).where(with_parent(...))` or move to `lazy="write_only"`'
+            if self.target.write_only
+            else '`select(...).where(with_parent(...))` (`lazy="write_only"` needs SQLAlchemy 2.0)'
+        )
+        return (
+            f'`.{site.attr}` is `lazy="dynamic"`: `.{site.method}()` runs a legacy AppenderQuery; '
+            f"rewrite with {fix}",
+            R.DYNAMIC_RELATIONSHIP,
+        )
 
     def _tree_facts(self, path: str) -> TreeFacts | None:
         """What the analysis read from ``path``'s `ast` tree, or the same read here from disk.

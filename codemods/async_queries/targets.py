@@ -20,7 +20,7 @@ def project_versions(project: ProjectContext) -> dict[str, Found]:
     if not isinstance(overrides, dict):
         raise ConfigError("[tool.backfix.versions] must be a table")
     try:
-        return find_versions(Path(project.root), overrides)
+        return find_versions(Path(project.root), overrides, folder=project.project_folder())
     except VersionError as exc:
         raise ConfigError(str(exc)) from None
 
@@ -30,7 +30,9 @@ def plumbing_options(
 ) -> PlumbingOptions:
     """What the plumbing conversion may emit, and which async drivers the project already has."""
     try:
-        found = find_versions(Path(project.root), None, packages=DRIVER_PACKAGES)
+        found = find_versions(
+            Path(project.root), packages=DRIVER_PACKAGES, folder=project.project_folder()
+        )
     except VersionError:
         found = {}
     drivers = {name: f for name, f in found.items() if f.source != RUNNING}
@@ -51,7 +53,7 @@ def target_of(versions: dict[str, Found]) -> Target:
     """What the rewrite may emit, given the library versions the project runs on.
 
     An unknown Flask-SQLAlchemy version gets the forms that work on 2.x and 3.x alike; an unknown
-    SQLAlchemy is taken to be 1.4.24 or later (every Flask-SQLAlchemy 3 requires it).
+    SQLAlchemy is taken to be recent enough for every form (as every Flask-SQLAlchemy 3 requires).
     """
     sqlalchemy = versions["sqlalchemy"]
     refuse = ""
@@ -65,6 +67,7 @@ def target_of(versions: dict[str, Found]) -> Target:
         fsa3=versions["flask-sqlalchemy"].at_least("3.0") is True,
         session_scalars=sqlalchemy.at_least("1.4.26") is not False,
         session_get=sqlalchemy.at_least("1.4.4") is not False,
+        write_only=sqlalchemy.at_least("2.0") is not False,
         sqlalchemy=sqlalchemy.describe(),
         refuse=refuse,
     )

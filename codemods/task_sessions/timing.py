@@ -32,7 +32,9 @@ def project_fastapi(project: ProjectContext) -> Found | None:
     overrides = project.config.get("versions", {})
     try:
         table = overrides if isinstance(overrides, dict) else {}
-        found = find_versions(Path(project.root), table, packages=["fastapi"])["fastapi"]
+        found = find_versions(
+            Path(project.root), table, packages=["fastapi"], folder=project.project_folder()
+        )["fastapi"]
     except VersionError:
         return None
     if found.version is None or found.source == RUNNING:

@@ -81,6 +81,9 @@ class ProjectContext:
 
     root: str
     config: Mapping[str, Any] = field(default_factory=dict)
+    #: the paths the run was given, root-relative (``"."`` for the root), in the order given;
+    #: empty: the root.
+    paths: tuple[str, ...] = ()
     #: with ``apply --max-files``, the files of this batch: a plan must not edit anything that only
     #: serves violations of other files (a service method for a route file outside the batch).
     batch: frozenset[str] | None = None
@@ -177,6 +180,20 @@ class ProjectContext:
         if key not in self._imports:
             self._imports[key] = resolve_import(from_path, level, module, self.is_package)
         return self._imports[key]
+
+    def project_folder(self) -> Path:
+        """The folder of the project the run is on, where its library versions are read.
+
+        In a repository holding several projects (a monorepo), the nearest folder from the run's
+        first path up to the root that declares dependencies (see
+        :func:`backfix.versions.project_folder`); the root when none does. Paths of one run in
+        different projects get the first path's, as the run's workspace and ``[tool.backfix]``
+        configuration are the first path's.
+        """
+        from backfix.versions import project_folder  # a plan that reads no versions never needs it
+
+        root = Path(self.root)
+        return project_folder(root, root / self.paths[0]) if self.paths else root.resolve()
 
     def _engine(self) -> ProjectEngine:
         if self.engine is None:

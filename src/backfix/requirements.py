@@ -43,6 +43,11 @@ def declared(root: Path, files: Sequence[Path]) -> tuple[dict[str, Found], dict[
     return pins, ranges
 
 
+def declares_any(root: Path, files: Sequence[Path]) -> bool:
+    """Whether any of ``files`` (under ``root``) declares a requirement, pinned or not."""
+    return any(True for _ in _requirements(root, files))
+
+
 def _exact(specifier: SpecifierSet) -> Version | None:
     specs = list(specifier)
     if len(specs) == 1 and specs[0].operator in {"==", "==="} and "*" not in specs[0].version:
@@ -60,17 +65,16 @@ def _lower_bound(specifier: SpecifierSet) -> Version | None:
 
 
 def _requirements(root: Path, files: Sequence[Path]) -> Iterator[tuple[str, str]]:
-    """(file, requirement string) from every place a project declares its dependencies."""
+    """(file, requirement string) from every place a project declares its dependencies; each file
+    named relative to ``root``."""
     readers = {"pyproject.toml": _pyproject, "setup.cfg": _setup_cfg, "setup.py": _setup_py}
     for path in files:
-        if path.name in readers:
-            yield from readers[path.name](path)
-        else:
-            yield from _requirement_lines(path, root)
+        label = path.relative_to(root).as_posix()
+        reader = readers.get(path.name, _requirement_lines)
+        yield from ((label, text) for text in reader(path))
 
 
-def _requirement_lines(path: Path, root: Path) -> Iterator[tuple[str, str]]:
-    rel = path.relative_to(root).as_posix()
+def _requirement_lines(path: Path) -> Iterator[str]:
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
@@ -78,24 +82,24 @@ def _requirement_lines(path: Path, root: Path) -> Iterator[tuple[str, str]]:
     for line in lines:
         text = re.sub(r"(^|\s)#.*", "", line).strip()
         if text and not text.startswith(("-", "git+", "http:", "https:", "file:")):
-            yield rel, text
+            yield text
 
 
-def _pyproject(path: Path) -> Iterator[tuple[str, str]]:
+def _pyproject(path: Path) -> Iterator[str]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return
     project = data.get("project", {})
     for text in project.get("dependencies", []):
-        yield path.name, str(text)
+        yield str(text)
     for group in (project.get("optional-dependencies") or {}).values():
         for text in group:
-            yield path.name, str(text)
+            yield str(text)
     for group in (data.get("dependency-groups") or {}).values():
         for text in group:
             if isinstance(text, str):
-                yield path.name, text
+                yield text
     poetry = data.get("tool", {}).get("poetry", {})
     tables = [poetry.get("dependencies", {}), poetry.get("dev-dependencies", {})]
     tables += [g.get("dependencies", {}) for g in (poetry.get("group") or {}).values()]
@@ -103,7 +107,7 @@ def _pyproject(path: Path) -> Iterator[tuple[str, str]]:
         for name, constraint in table.items():
             text = _poetry(name, constraint)
             if text:
-                yield path.name, text
+                yield text
 
 
 def _poetry(name: str, constraint: object) -> str:
@@ -143,7 +147,7 @@ def _poetry_piece(piece: str) -> str | None:
     return f">={piece[1:]},<{'.'.join(map(str, upper))}"
 
 
-def _setup_cfg(path: Path) -> Iterator[tuple[str, str]]:
+def _setup_cfg(path: Path) -> Iterator[str]:
     if not path.is_file():
         return
     parser = configparser.ConfigParser()
@@ -154,10 +158,10 @@ def _setup_cfg(path: Path) -> Iterator[tuple[str, str]]:
     if parser.has_option("options", "install_requires"):
         for line in parser.get("options", "install_requires").splitlines():
             if line.strip():
-                yield path.name, line.strip()
+                yield line.strip()
 
 
-def _setup_py(path: Path) -> Iterator[tuple[str, str]]:
+def _setup_py(path: Path) -> Iterator[str]:
     """``install_requires=[...]`` given as a literal list (nothing is executed)."""
     try:
         tree = ast.parse(path.read_bytes())
@@ -169,4 +173,4 @@ def _setup_py(path: Path) -> Iterator[tuple[str, str]]:
         if isinstance(node.value, (ast.List, ast.Tuple)):
             for element in node.value.elts:
                 if isinstance(element, ast.Constant) and isinstance(element.value, str):
-                    yield path.name, element.value
+                    yield element.value

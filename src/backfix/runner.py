@@ -373,6 +373,7 @@ def _plan(
     project = ProjectContext(
         root=str(state.workspace.root),
         config=state.options.config,
+        paths=tuple(state.workspace.rel(p) for p in state.options.paths or [Path.cwd()]),
         engine=_ProjectEngine(state, spec),
     )
     plan = codemod.plan(facts, project)

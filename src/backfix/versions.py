@@ -11,6 +11,11 @@ most specific to the least:
    on every later version the range allows only if the API still exists; the codemods check both;
 5. the environment backfix itself runs in (often a pipx venv that knows nothing of the project).
 
+The project's files are those of its folder (:func:`project_folder`): in a repository holding
+several projects, the one the run's paths belong to. Lock files and virtualenvs are also looked for
+in the folders above it, up to the repository's root (a uv or poetry workspace locks, and installs,
+its members at its root).
+
 Versions and specifiers are parsed with ``packaging``, as pip does.
 """
 
@@ -89,17 +94,24 @@ def find_versions(
     overrides: Mapping[str, object] | None = None,
     environ: Mapping[str, str] | None = None,
     packages: Iterable[str] = PACKAGES,
+    folder: Path | None = None,
 ) -> dict[str, Found]:
-    """The version of each package (canonical name) the project at ``root`` runs on."""
+    """The version of each package (canonical name) the project runs on.
+
+    ``folder`` is the project's folder (:func:`project_folder`), ``root`` or a folder under it
+    (default ``root``); sources are named relative to ``root`` (``svc/pyproject.toml``).
+    """
     wanted = [canonicalize_name(p) for p in packages]
     env = os.environ if environ is None else environ
+    root = root.resolve()
+    folders = _up_to(root, root if folder is None else folder)
     found: dict[str, Found] = {}
-    pins, ranges = _declared(root)
+    pins, ranges = _declared(root, folders[0])
     sources: list[Mapping[str, Found]] = [
         _overrides(overrides or {}),
-        _locked(root),
+        _nearest_locked(root, folders),
         pins,
-        _virtualenvs(root, env),
+        _virtualenvs(root, folders, env),
         ranges,
         _running(wanted),
     ]
@@ -111,6 +123,39 @@ def find_versions(
         else:
             found[package] = Found(package, None, "not found")
     return found
+
+
+def project_folder(root: Path, start: Path) -> Path:
+    """The folder of the project ``start`` (a file or folder) belongs to, for its versions.
+
+    The nearest folder from ``start`` up to ``root`` that declares a dependency: a lock file, or a
+    requirement, pinned or not, in one of :func:`declaring_files` (a ``pyproject.toml`` that only
+    configures tools does not count). ``root`` when none does, or when ``start`` is not under ``root``. A service in
+    a monorepo (``svc/pyproject.toml`` in a repository that declares nothing, or only its tooling)
+    thus runs on what its own folder declares.
+    """
+    root, folder = root.resolve(), start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in _up_to(root, folder)[:-1]:
+        if _locked(root, candidate) or _declares(candidate):
+            return candidate
+    return root
+
+
+def _up_to(root: Path, folder: Path) -> list[Path]:
+    """``folder`` and the folders above it, up to ``root`` (only ``root`` when it is not under it);
+    ``root`` resolved."""
+    folder = folder.resolve()
+    if folder != root and root not in folder.parents:
+        return [root]
+    return [folder, *folder.parents[: len(folder.parents) - len(root.parents)]]
+
+
+def _label(root: Path, folder: Path, name: str) -> str:
+    """The file ``name`` of ``folder`` (``root`` or under it) as the user is told it: relative to
+    ``root`` (both resolved)."""
+    return (folder.relative_to(root) / name).as_posix()
 
 
 def _overrides(table: Mapping[str, object]) -> dict[str, Found]:
@@ -133,10 +178,19 @@ def _overrides(table: Mapping[str, object]) -> dict[str, Found]:
 # --- lock files -------------------------------------------------------------------------------------
 
 
-def _locked(root: Path) -> dict[str, Found]:
+def _nearest_locked(root: Path, folders: Iterable[Path]) -> dict[str, Found]:
+    """What the lock files of the nearest of ``folders`` that has one pin."""
+    for folder in folders:
+        found = _locked(root, folder)
+        if found:
+            return found
+    return {}
+
+
+def _locked(root: Path, folder: Path) -> dict[str, Found]:
     found: dict[str, Found] = {}
     for name in LOCK_FILES:
-        path = root / name
+        path = folder / name
         if not path.is_file():
             continue
         try:
@@ -144,7 +198,7 @@ def _locked(root: Path) -> dict[str, Found]:
         except (OSError, ValueError, tomllib.TOMLDecodeError):
             continue
         for package, version in entries:
-            keep_lowest(found, Found(package, version, name))
+            keep_lowest(found, Found(package, version, _label(root, folder, name)))
     return found
 
 
@@ -194,9 +248,9 @@ def declaring_files(root: Path) -> list[Path]:
     return files + [path for path in fixed if path.is_file()]
 
 
-def _declared(root: Path) -> tuple[dict[str, Found], dict[str, Found]]:
-    """Exact pins and ranges declared by the project's requirement files."""
-    files = declaring_files(root)
+def _declared(root: Path, folder: Path) -> tuple[dict[str, Found], dict[str, Found]]:
+    """Exact pins and ranges declared by the requirement files of the project at ``folder``."""
+    files = declaring_files(folder)
     if not files:
         return {}, {}
     # Imported here: packaging's requirement parser is a large part of a scan's start-up, and a
@@ -206,14 +260,30 @@ def _declared(root: Path) -> tuple[dict[str, Found], dict[str, Found]]:
     return requirements.declared(root, files)
 
 
+def _declares(folder: Path) -> bool:
+    """Whether the requirement files of ``folder`` declare any dependency, pinned or not."""
+    files = declaring_files(folder)
+    if not files:
+        return False
+    from backfix import requirements  # see _declared
+
+    return requirements.declares_any(folder, files)
+
+
 # --- installed ---------------------------------------------------------------------------------------
 
 
-def _virtualenvs(root: Path, environ: Mapping[str, str]) -> dict[str, Found]:
+def _virtualenvs(
+    root: Path, folders: Iterable[Path], environ: Mapping[str, str]
+) -> dict[str, Found]:
     candidates: list[tuple[Path, str]] = []
     if environ.get("VIRTUAL_ENV"):
         candidates.append((Path(environ["VIRTUAL_ENV"]), "$VIRTUAL_ENV"))
-    candidates += [(root / name, f"{name}/") for name in VENV_DIRS]
+    candidates += [
+        (folder / name, f"{_label(root, folder, name)}/")
+        for folder in folders
+        for name in VENV_DIRS
+    ]
     for venv, label in candidates:
         sites = [*venv.glob("lib/python*/site-packages"), *venv.glob("Lib/site-packages")]
         if not sites:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from backfix.builtin_codemods.async_queries import AsyncQueries
 
 from backfix.discovery import Workspace
@@ -204,3 +205,33 @@ def test_versions_table_in_pyproject_is_read_by_the_cli(tmp_path: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert "SQLAlchemy 1.4.40 ([tool.backfix.versions])" in done.stderr
+
+
+DYNAMIC_MODELS = MODELS + (
+    '    comments = db.relationship("Comment", lazy="dynamic")\n\n'
+    "    def comment_count(self):\n"
+    "        return self.comments.count()\n\n\n"
+    "class Comment(db.Model):\n"
+    "    id = db.Column(db.Integer, primary_key=True)\n"
+    '    post_id = db.Column(db.Integer, db.ForeignKey("post.id"))\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("sqlalchemy", "reason_id", "says", "not_said"),
+    [
+        # neither `select()` with `with_parent` nor `lazy="write_only"` exists: upgrade first
+        ("1.1.11", "sqlalchemy-too-old", "upgrade to SQLAlchemy 1.4 first", "write_only"),
+        # `select(...).where(with_parent(...))` does; `lazy="write_only"` came with 2.0
+        ("1.4.52", "dynamic-relationship-query", '(`lazy="write_only"` needs SQLAlchemy 2.0)', ""),
+        ("2.0.30", "dynamic-relationship-query", 'or move to `lazy="write_only"`', "needs"),
+    ],
+)
+def test_a_dynamic_relationship_query_suggests_only_what_the_version_has(
+    tmp_path: Path, sqlalchemy: str, reason_id: str, says: str, not_said: str
+) -> None:
+    result = _run(tmp_path, {"sqlalchemy": sqlalchemy}, models=DYNAMIC_MODELS)
+    (dynamic,) = [v for v in result.violations if "dynamic relationship" in v.message]
+    assert dynamic.reason_id == reason_id
+    assert says in dynamic.reason
+    assert not not_said or not_said not in dynamic.reason

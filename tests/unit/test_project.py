@@ -278,3 +278,53 @@ def test_without_analyze_part_a_part_is_the_full_facts(
         specs=[CodemodSpec(_WholeProbe, "probe")], paths=[tmp_path / "app"], jobs=1
     )
     assert run(Workspace(root=tmp_path), options).notes[1:] == ["app/jobs.py=full"]
+
+
+SUBPROJECTS = {
+    "svc/pyproject.toml": '[project]\nname = "svc"\ndependencies = ["sqlalchemy==1.4.22"]\n',
+    "svc/app/crud.py": "x = 1\n",
+    "jobs/requirements.txt": "sqlalchemy==2.0.30\n",
+    "jobs/run.py": "y = 2\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("paths", "expected"),
+    [
+        ((), ""),  # the root
+        (("svc/app/crud.py",), "svc"),
+        (("jobs", "svc/app"), "jobs"),  # paths in two projects: the first path's
+        (("svc/app", "jobs"), "svc"),
+    ],
+)
+def test_the_project_folder_is_the_first_paths(
+    tmp_path: Path, paths: tuple[str, ...], expected: str
+) -> None:
+    _write(tmp_path, SUBPROJECTS)
+    project = ProjectContext(root=str(tmp_path), paths=paths)
+    assert project.project_folder() == (tmp_path / expected).resolve()
+
+
+class _FolderProbe(Codemod):
+    """Records in its plan notes the run's paths and project folder the context gives."""
+
+    LOCAL = False
+    PREFILTER = None
+
+    def analyze(self, source: SourceFile) -> FileFacts:
+        return FileFacts(source.path, (), "")
+
+    def plan(self, facts: Sequence[FileFacts], project: ProjectContext) -> Plan:
+        folder = project.project_folder().relative_to(Path(project.root).resolve())
+        return Plan(notes=[" ".join(project.paths), folder.as_posix()])
+
+
+def test_the_runner_gives_the_plan_the_runs_paths(tmp_path: Path) -> None:
+    _write(tmp_path, SUBPROJECTS)
+    options = RunOptions(
+        specs=[CodemodSpec(_FolderProbe, "probe")],
+        paths=[tmp_path / "svc/app", tmp_path / "jobs/run.py"],
+        jobs=1,
+    )
+    result = run(Workspace(root=tmp_path), options)
+    assert result.notes == ["svc/app jobs/run.py", "svc"]

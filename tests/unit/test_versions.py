@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from backfix.versions import VersionError, find_versions
+from backfix.versions import VersionError, find_versions, project_folder
 
 NO_ENV: dict[str, str] = {}
 
@@ -125,3 +125,75 @@ def test_nothing_known_falls_back_to_the_running_environment(tmp_path: Path) -> 
     assert found["sqlalchemy"].source == "the environment backfix runs in"
     assert found["no-such-package"].version is None
     assert found["no-such-package"].describe() == "no-such-package not found"
+
+
+MONOREPO = {
+    "pyproject.toml": "[tool.ruff]\nline-length = 100\n",  # tooling only: declares nothing
+    "svc/pyproject.toml": '[project]\nname = "svc"\ndependencies = ["sqlalchemy==1.4.22"]\n',
+    "svc/app/crud.py": "",
+    "jobs/requirements.txt": "flask-sqlalchemy\n",  # declared, not pinned: still a project
+    "jobs/worker/run.py": "",
+    "scripts/tool.py": "",
+}
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        ("svc/app/crud.py", "svc"),  # a file: from its folder up
+        ("svc/app", "svc"),
+        ("svc", "svc"),
+        ("jobs/worker", "jobs"),
+        ("scripts", ""),  # no folder on the way declares anything: the root
+        (".", ""),
+    ],
+)
+def test_the_project_folder_is_the_nearest_that_declares_dependencies(
+    tmp_path: Path, start: str, expected: str
+) -> None:
+    """A monorepo's service is read where it declares its dependencies, not at the root."""
+    _write(tmp_path, MONOREPO)
+    assert project_folder(tmp_path, tmp_path / start) == (tmp_path / expected).resolve()
+
+
+def test_a_lock_file_makes_a_project_folder_and_a_path_outside_the_root_gets_the_root(
+    tmp_path: Path,
+) -> None:
+    lock = '[[package]]\nname = "sqlalchemy"\nversion = "1.4.52"\n'
+    _write(tmp_path, {"repo/svc/uv.lock": lock, "repo/svc/app/db.py": "", "other/x.py": ""})
+    root = tmp_path / "repo"
+    assert project_folder(root, root / "svc/app/db.py") == (root / "svc").resolve()
+    assert project_folder(root, tmp_path / "other/x.py") == root.resolve()
+
+
+def test_a_subproject_is_read_from_its_own_files_named_from_the_root(tmp_path: Path) -> None:
+    """Its pins, its virtualenv; each source named relative to the repository's root."""
+    _write(tmp_path, MONOREPO)
+    _write(tmp_path, {"requirements.txt": "sqlalchemy==2.0.30\n"})  # another project's pins
+    _fake_venv(tmp_path, "jobs/.venv", {"Flask-SQLAlchemy": "2.5.1"})
+    svc = find_versions(tmp_path, environ=NO_ENV, folder=tmp_path / "svc")["sqlalchemy"]
+    assert (svc.version, svc.source) == (Version("1.4.22"), "svc/pyproject.toml")
+    jobs = find_versions(tmp_path, environ=NO_ENV, folder=tmp_path / "jobs")
+    assert jobs["flask-sqlalchemy"].source == "jobs/.venv/"
+    assert jobs["sqlalchemy"].source == "the environment backfix runs in"  # not the root's pins
+    assert find_versions(tmp_path, environ=NO_ENV)["sqlalchemy"].source == "requirements.txt"
+
+
+def test_a_workspace_member_takes_the_lock_file_and_virtualenv_above_it(tmp_path: Path) -> None:
+    """uv and poetry lock, and install, a workspace's members at its root."""
+    _write(
+        tmp_path,
+        {
+            "uv.lock": '[[package]]\nname = "sqlalchemy"\nversion = "1.4.52"\n',
+            "packages/api/pyproject.toml": (
+                '[project]\nname = "api"\ndependencies = ["sqlalchemy>=1.3", "sqlmodel"]\n'
+            ),
+        },
+    )
+    _fake_venv(tmp_path, ".venv", {"SQLModel": "0.0.8"})
+    found = find_versions(tmp_path, environ=NO_ENV, folder=tmp_path / "packages/api")
+    assert (found["sqlalchemy"].version, found["sqlalchemy"].source) == (
+        Version("1.4.52"),
+        "uv.lock",
+    )
+    assert (found["sqlmodel"].version, found["sqlmodel"].source) == (Version("0.0.8"), ".venv/")
