@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -416,9 +417,17 @@ def _method_spec(
     )
 
 
+def _reads(code: str, name: str) -> bool:
+    """Whether ``code`` mentions ``name`` other than as an attribute (``x.name``)."""
+    return re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", code) is not None
+
+
 def _with_type_needs(extraction: Extraction, sig: Signature) -> list[ImportNeed]:
-    """The imports of the moved code, then those the annotations and moved definitions need."""
-    needs = list(extraction.imports)
+    """The imports of the moved code, then those the annotations and moved definitions need.
+
+    An import the service body does not read is left out: the handlers of a ``try`` that stay in
+    the route (``except IntegrityError:``) read names the moved ``try`` body does not."""
+    needs = [need for need in extraction.imports if _reads(extraction.body_code, need.name)]
     names = {need.name for need in needs}
     moved = [need for d in sig.definitions for need in d.needs]
     for need in [*sig.needs, *moved]:

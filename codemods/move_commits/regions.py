@@ -139,13 +139,27 @@ class RegionClassifier:
                 R.RESPONSE_IN_UNIT,
                 f"builds the response (`{code_of(func)}()`) inside the unit of work",
             )
-        if (
-            isinstance(func, cst.Attribute)
-            and func.attr.value in SESSION_WRITES
-            and self.index.is_session(func.value)
+        if isinstance(func, cst.Attribute) and (
+            (func.attr.value in SESSION_WRITES and self.index.is_session(func.value))
+            or (func.attr.value in QUERY_WRITES and self._legacy_query(func.value))
         ):
             region.writes = True
         return NO_REASON
+
+    def _legacy_query(self, node: cst.BaseExpression) -> bool:
+        """Whether ``node`` is a legacy query: ``session.query(...)`` or ``Model.query``, followed
+        by any of its methods (``.filter_by(...)``)."""
+        while True:
+            if isinstance(node, cst.Call):
+                node = node.func
+            elif isinstance(node, cst.Attribute):
+                if node.attr.value == "query":
+                    if isinstance(self.index.parent(node), cst.Call):
+                        return self.index.is_session(node.value)
+                    return last_name(node.value)[:1].isupper()  # `Job.query`
+                node = node.value
+            else:
+                return False
 
     def _hoist_form_field(self, node: cst.Name, stmt: cst.CSTNode, region: Region) -> bool:
         """``form.title.data``: the route reads the submitted value and passes it."""
@@ -440,6 +454,10 @@ class RegionClassifier:
         return function is not None and any(
             "login_required" in code_of(d.decorator) for d in function.decorators
         )
+
+
+#: legacy ``Query`` methods that write (``session.query(Job).filter_by(...).delete()``)
+QUERY_WRITES = frozenset({"delete", "update"})
 
 
 def _writes_attribute(node: cst.Assign | cst.AugAssign | cst.AnnAssign | cst.Del) -> bool:

@@ -122,6 +122,8 @@ class UnitFlow:
             for assignment in scope.assignments:
                 if not isinstance(assignment, Assignment) or id(assignment.node) not in moved_ids:
                     continue
+                if self._handler_binding(assignment.node):
+                    continue  # `except ... as e`: the route's handler binds its own `e`
                 if assignment.name in names:
                     continue
                 for access in assignment.references:
@@ -142,6 +144,13 @@ class UnitFlow:
                 if isinstance(node, cst.Name) and node.value in names and node.value not in order:
                     order[node.value] = len(order)
         return sorted(names, key=lambda n: order.get(n, len(order)))
+
+    def _handler_binding(self, node: cst.CSTNode) -> bool:
+        """Whether ``node`` is the name an ``except ... as name`` binds."""
+        as_name = self.index.parent(node)
+        return isinstance(as_name, cst.AsName) and isinstance(
+            self.index.parent(as_name), cst.ExceptHandler
+        )
 
     def check_definite(
         self, flow: DataFlow, stmts: list[cst.BaseStatement], returns: list[str], params: set[str]
