@@ -56,10 +56,8 @@ def _cst_statement(stmt: cst.CSTNode) -> str:
     if isinstance(stmt, (cst.Pass, cst.Continue)):
         return _SILENT
     if isinstance(stmt, cst.Return):
-        silent = stmt.value is None or (
-            isinstance(stmt.value, cst.Name) and stmt.value.value == "None"
-        )
-        return _SILENT if silent else _OTHER
+        # `return None` is a result, as `return False` is; a bare `return` only leaves
+        return _SILENT if stmt.value is None else _OTHER
     if isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Ellipsis):
         return _SILENT
     return _OTHER
@@ -104,10 +102,7 @@ def _ast_statement(stmt: ast.stmt) -> str:
     if isinstance(stmt, (ast.Pass, ast.Continue)):
         return _SILENT
     if isinstance(stmt, ast.Return):
-        silent = stmt.value is None or (
-            isinstance(stmt.value, ast.Constant) and stmt.value.value is None
-        )
-        return _SILENT if silent else _OTHER
+        return _SILENT if stmt.value is None else _OTHER
     if (
         isinstance(stmt, ast.Expr)
         and isinstance(stmt.value, ast.Constant)

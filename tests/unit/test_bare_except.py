@@ -30,7 +30,7 @@ SAMPLE = textwrap.dedent(
         try:
             return open(path).read()
         except:
-            return None
+            return
 
 
     class Store:
@@ -165,3 +165,33 @@ def test_scan_and_apply_agree_on_counts(tmp_path: Path) -> None:
     assert scan_errors == apply_errors == ["pkg/broken.py:syntax-error"]
     assert _run(tmp_path, apply=False)[0] == 0
     assert _run(tmp_path, apply=True)[:3] == (0, 0, 0)
+
+
+def test_a_handler_returning_none_answers_the_caller() -> None:
+    """``return None`` is a result, as ``return False`` is: no log call, whose traceback would
+    print on every expected failure; a bare ``return`` only leaves, as ``pass`` does."""
+    source = textwrap.dedent(
+        """\
+        def verify(token):
+            try:
+                return decode(token)
+            except:
+                return None
+
+
+        def check(token):
+            try:
+                return decode(token) is not None
+            except:
+                return False
+
+
+        def forget(cache):
+            try:
+                cache.clear()
+            except:
+                return
+        """
+    )
+    kinds = [v.message for v in analyze(source)]
+    assert kinds == [MESSAGES[CATCH], MESSAGES[CATCH], MESSAGES[SWALLOW]]

@@ -1,8 +1,4 @@
-import logging
-
 from app.db import SessionLocal
-
-logger = logging.getLogger(__name__)
 
 
 def get_db():
@@ -29,5 +25,4 @@ def export(db, query):
     try:
         return list(lines())
     except Exception:
-        logger.exception("Suppressed exception")
         return None

@@ -16,7 +16,7 @@ def fetch(url):
         return json.loads(requests.get(url, timeout=5).text)
     except Exception:
         logger.exception("Suppressed exception")
-        return None
+        pass
 
 
 def argv0():

@@ -12,7 +12,7 @@ def fetch(url):
     try:
         return json.loads(requests.get(url, timeout=5).text)
     except:
-        return None
+        pass
 
 
 def argv0():

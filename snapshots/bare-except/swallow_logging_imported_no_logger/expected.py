@@ -8,7 +8,6 @@ def ping(host):
     try:
         return time.monotonic() - host.ping()
     except Exception:
-        logger.exception("Suppressed exception")
         return None
 
 
