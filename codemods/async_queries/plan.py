@@ -16,6 +16,7 @@ from typing import Any
 from backfix.codemod import Plan as CodemodPlan
 from backfix.project import ProjectContext, module_name
 from backfix.results import REVIEW, FileFacts, Violation
+from backfix.versions import RUNNING, Found
 
 from . import lazy
 from . import reasons as R
@@ -897,7 +898,7 @@ def plan_project(
         )
         for f in outcome.findings
     ]
-    assumed = ", ".join(found.describe() for found in versions.values())
+    assumed = ", ".join(_assumed_versions(versions, modules + extras))
     return CodemodPlan(
         violations=violations,
         edits=dict(outcome.edits),
@@ -921,6 +922,17 @@ def mode_notes(files_by_mode: Mapping[str, Sequence[str]]) -> list[str]:
             where = f"{len(paths)} files (each finding names its mode)"
         notes.append(f"async-queries: {mode} mode: {where}")
     return notes
+
+
+def _assumed_versions(versions: Mapping[str, Found], modules: Sequence[ModuleFacts]) -> list[str]:
+    """What the run assumed of each library; Flask-SQLAlchemy only where it matters: the project
+    declares it, or one of its queries goes through it (a FastAPI project does not use it)."""
+    uses_fsa = any(chain.kind == KIND_FSA for module in modules for chain in module.chains)
+    return [
+        found.describe()
+        for name, found in versions.items()
+        if uses_fsa or name != "flask-sqlalchemy" or found.source not in {RUNNING, "not found"}
+    ]
 
 
 def converts_plumbing(mode: str, convert_engine: bool) -> bool:

@@ -235,3 +235,21 @@ def test_a_dynamic_relationship_query_suggests_only_what_the_version_has(
     assert dynamic.reason_id == reason_id
     assert says in dynamic.reason
     assert not not_said or not_said not in dynamic.reason
+
+
+def test_flask_sqlalchemy_is_not_assumed_for_a_project_that_does_not_use_it(tmp_path: Path) -> None:
+    """A plain-SQLAlchemy project's line names no Flask-SQLAlchemy from backfix's own environment."""
+    files = {
+        "app/models.py": "class Post:\n    __tablename__ = 'posts'\n",
+        "app/views.py": (
+            "from sqlalchemy.orm import Session\n\nfrom app.models import Post\n\n\n"
+            "def every(session: Session):\n    return session.query(Post).all()\n"
+        ),
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    spec = CodemodSpec(AsyncQueries, "async-queries", (("mode", "sync"),))
+    result = run(Workspace(root=tmp_path), RunOptions(specs=[spec], paths=[tmp_path], jobs=1))
+    assert result.violations
+    assert not any("Flask-SQLAlchemy" in a for a in result.assumptions), result.assumptions
