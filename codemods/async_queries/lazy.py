@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from backfix.ast_utils import child_fields
+from backfix.ast_utils import child_fields, last_name
 
 from .chains import BUILDERS, TERMINALS
 
@@ -146,19 +146,39 @@ def _instance_access(node: ast.AST, names: set[str] | None) -> ast.Attribute | N
     return None
 
 
-def lazy_loads(tree: ast.Module, quals: set[str], relationships: set[str]) -> list[Site]:
-    """Instance relationship reads inside the given (async) functions."""
+def lazy_loads(
+    tree: ast.Module, quals: set[str], relationships: set[str], plain: frozenset[str] = frozenset()
+) -> list[Site]:
+    """Instance relationship reads inside the given (async) functions; not on a parameter
+    annotated with one of the ``plain`` classes (the project's classes that are not mapped: a
+    Pydantic schema's ``data.books`` is a list, not a relationship)."""
     found: list[Site] = []
     for qual, func in _functions(tree):
         if qual not in quals:
             continue
+        unmapped = _plain_parameters(func, plain)
         for node in _own_nodes(func):
             access = _instance_access(node, relationships)
             if access is not None:
                 owner = access.value.id if isinstance(access.value, ast.Name) else ""
+                if owner in unmapped:
+                    continue
                 source = _binding(func, owner) if owner else None
                 found.append(Site(access.lineno, access.col_offset, qual, access.attr, "", source))
     return sorted(found, key=lambda s: (s.line, s.col))
+
+
+def _plain_parameters(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, plain: frozenset[str]
+) -> set[str]:
+    """The parameters annotated with one of the ``plain`` classes (``data: ShelfIn``)."""
+    params = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
+    return {
+        param.arg
+        for param in params
+        if param.annotation is not None
+        and last_name(param.annotation, through_subscript=False) in plain
+    }
 
 
 def _binding(

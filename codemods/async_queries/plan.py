@@ -737,7 +737,7 @@ class Planner:
             return []
         quiet = lazy.silenced(raw.decode("utf-8", "replace"))
         sites: list[tuple[lazy.Site, str, tuple[str, str]]] = []
-        for site in lazy.lazy_loads(tree, quals, names - quiet):
+        for site in lazy.lazy_loads(tree, quals, names - quiet, self.plain):
             loaded = self._eager_load(path, site)
             message = f"possible lazy load of relationship `{site.attr}` in async code"
             reason = (

@@ -1,0 +1,6 @@
+from pydantic import BaseModel
+
+
+class UserIn(BaseModel):
+    name: str
+    addresses: list[str]
