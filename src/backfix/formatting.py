@@ -7,8 +7,8 @@ When it runs (``format`` in ``[tool.backfix]``, ``--no-format`` on the command l
 * not set (the default): when the project declares a formatter (a ``[tool.black]`` table, a ruff
   ``format`` table, or a ``ruff-format``/``black`` pre-commit hook), or else when the file passed
   ``ruff format --check`` before the fix. A file that follows no formatter keeps its own style,
-  except that a changed statement with a line longer than the project's line length is wrapped (see
-  :func:`wrap_long_statements`).
+  except that a changed statement with a line longer than the project's line length is formatted
+  alone (quotes kept), and a changed line still too long is named in a note.
 
 Only the changed lines are formatted (``ruff format --range``, with the project's own ruff settings, or
 its black settings translated), so every byte outside the fix stays as it was. Formatted output is kept
@@ -318,7 +318,7 @@ def _formatted(change: FileChange, mode: bool | None, ruff: str) -> FormatOutcom
     try:
         formatted = _format_changed(ruff, before, text, change.abs_path, settings, spans, mode)
     except _NotFormatted:
-        return _wrapped(change, ruff, settings, (before, text), crlf)
+        return _wrapped(change, ruff, settings, (before, text), spans, crlf)
     line = outside_changes(text, formatted, spans)
     if line is not None:
         raise FormatError(f"formatting would also change line {line}, outside the fix")
@@ -374,17 +374,23 @@ def _wrapped(
     ruff: str,
     settings: FormatterSettings,
     texts: tuple[str, str],
+    spans: Sequence[Span],
     crlf: bool,
 ) -> FormatOutcome:
     """For a file that followed no formatter, the fix with only its long statements formatted, and a
-    note for the changed lines still too long. ``texts`` are the file before and after the fix."""
+    note for the changed lines still too long. ``texts`` are the file before and after the fix, and
+    ``spans`` the lines the fix changed."""
     before, text = texts
-    wrapped, error = wrap_long_statements(ruff, text, before, change.abs_path, settings)
+    long = _long_lines(text, spans, settings.line_length)
+    if not long:
+        return FormatOutcome(change, skipped=True)
+    wrapped, error = _wrap_statements(ruff, text, long, change.abs_path, settings)
     try:
         kept = _accepted(change, text, wrapped, crlf)
     except FormatError as exc:
         kept, wrapped, error = change, text, str(exc)
-    long = long_changed_lines(before, wrapped, settings.line_length)
+    if wrapped != text:
+        long = _long_lines(wrapped, changed_spans(before, wrapped), settings.line_length)
     return FormatOutcome(
         kept,
         skipped=kept is change,
@@ -393,17 +399,14 @@ def _wrapped(
     )
 
 
-def wrap_long_statements(
-    ruff: str, text: str, before: str, path: str, settings: FormatterSettings
+def _wrap_statements(
+    ruff: str, text: str, lines: Sequence[int], path: str, settings: FormatterSettings
 ) -> tuple[str, str]:
-    """``text`` (``before`` once fixed) with each changed statement that has a line longer than the
-    project's line length formatted alone, quotes kept; every other line keeps its bytes.
-
-    Also returns why a statement could not be formatted ("" when none failed); it is then left as is.
-    """
-    units = _long_units(text, long_changed_lines(before, text, settings.line_length))
+    """``text`` with each statement holding one of ``lines`` formatted alone, quotes kept; every
+    other line keeps its bytes. Also returns why a statement could not be formatted ("" when none
+    failed); it is then left as is."""
     error = ""
-    for unit in reversed(units):  # from the bottom up: the line numbers of the units above hold
+    for unit in reversed(_long_units(text, lines)):  # bottom up: the line numbers above hold
         try:
             text = _format_unit(ruff, text, path, _keeping_quotes(settings), unit)
         except FormatError as exc:
@@ -411,13 +414,13 @@ def wrap_long_statements(
     return text, error
 
 
-def long_changed_lines(before: str, after: str, line_length: int) -> list[int]:
-    """The lines of ``after`` (1-based) not in ``before`` that are longer than ``line_length``, not
+def _long_lines(text: str, spans: Sequence[Span], line_length: int) -> list[int]:
+    """The lines of ``text`` (1-based) in ``spans`` that are longer than ``line_length``, not
     counting a pragma comment (``# noqa``...), which ruff leaves out of the width too."""
-    lines = after.splitlines()
+    lines = text.splitlines()
     return [
         number
-        for first, last in changed_spans(before, after)
+        for first, last in spans
         for number in range(first, last + 1)
         if len(_without_pragma(lines[number - 1])) > line_length
     ]
