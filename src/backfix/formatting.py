@@ -449,9 +449,18 @@ def _format_unit(ruff: str, text: str, path: str, settings: FormatterSettings, u
     formatted = format_text(ruff, text, path, settings, unit)
     old, new = text.splitlines(keepends=True), formatted.splitlines(keepends=True)
     head, tail = old[: unit[0] - 1], old[unit[1] :]
-    if new[: len(head)] != head or new[len(new) - len(tail) :] != tail or len(new) <= len(head):
+    end = len(new) - len(tail)
+    # ruff also strips the whitespace of blank lines next to the statement: those keep their bytes.
+    if end <= len(head) or _blanked(new[: len(head)]) != _blanked(head):
         raise FormatError("formatting would also change lines outside the statement")
-    return formatted
+    if _blanked(new[end:]) != _blanked(tail):
+        raise FormatError("formatting would also change lines outside the statement")
+    return "".join(head + new[len(head) : end] + tail)
+
+
+def _blanked(lines: Sequence[str]) -> list[str]:
+    """``lines`` with each line of nothing but whitespace as an empty one."""
+    return [line if line.strip() else "" for line in lines]
 
 
 def _too_long_note(path: str, lines: Sequence[int], line_length: int, error: str) -> str:

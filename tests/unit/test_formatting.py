@@ -267,6 +267,19 @@ def test_only_the_long_statements_of_a_fix_are_wrapped(tmp_path: Path) -> None:
     )  # the header alone: its body and the short changed statement keep their style
 
 
+def test_blank_lines_next_to_a_wrapped_statement_keep_their_whitespace(tmp_path: Path) -> None:
+    write(tmp_path / "setup.cfg", "[flake8]\nmax-line-length = 79\n")
+    before = YAPF_BEFORE + "    \n    \nKIND_TWO = 'x'\n"
+    after = before.replace(YAPF_BEFORE.splitlines(keepends=True)[-1], YAPF_LONG)
+    text, _ = formatted(tmp_path / "a.py", before, after)
+    assert text == after.replace(
+        YAPF_LONG,
+        "    return db.session.scalars(\n"
+        "        db.select(Account).filter_by(email=address, kind='plain')\n"
+        "    ).first()\n",
+    )  # ruff strips the whitespace of the blank lines after the statement: they keep it
+
+
 def test_a_long_line_formatting_cannot_wrap_is_left_with_a_note(tmp_path: Path) -> None:
     write(tmp_path / "setup.cfg", "[flake8]\nmax-line-length = 79\n")
     long_string = (
