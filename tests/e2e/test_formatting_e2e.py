@@ -150,19 +150,26 @@ def _longest_line(app: Path) -> int:
     return max(len(line) for text in _sources(app).values() for line in text.decode().splitlines())
 
 
-@pytest.mark.skipif(RUFF is None, reason="ruff not installed")
-def test_a_single_quoted_79_column_project_gets_the_long_fixed_statement_wrapped(
-    tmp_path: Path,
-) -> None:
+def _async_queries_on_a_flake8_app(
+    tmp_path: Path, models: str
+) -> tuple[Path, subprocess.CompletedProcess[bytes]]:
+    """``codemod apply async-queries`` on an app checked by flake8 at 79 columns."""
     app = _write_app(
         tmp_path / "app",
         {
             "setup.cfg": "[flake8]\nmax-line-length = 79\n",
             "requirements.txt": "Flask-SQLAlchemy==2.5.1\nSQLAlchemy==1.4.46\n",
-            "app/models.py": MODELS,
+            "app/models.py": models,
         },
     )
-    applied = _run(app, sys.executable, "-m", "backfix", "apply", "async-queries")
+    return app, _run(app, sys.executable, "-m", "backfix", "apply", "async-queries")
+
+
+@pytest.mark.skipif(RUFF is None, reason="ruff not installed")
+def test_a_single_quoted_79_column_project_gets_the_long_fixed_statement_wrapped(
+    tmp_path: Path,
+) -> None:
+    app, applied = _async_queries_on_a_flake8_app(tmp_path, MODELS)
     assert applied.returncode == 0, applied.stderr.decode()
     assert (app / "app/models.py").read_text(encoding="utf-8") == MODELS.replace(
         "    return Account.query.filter_by(email=address).first()\n",
@@ -220,15 +227,7 @@ def rename_account():
 def test_a_fixed_line_that_cannot_be_wrapped_enough_is_named_in_a_note(tmp_path: Path) -> None:
     address = "someone.with.a.rather.long.address@accounts.example-company-domain.com"
     models = MODELS.replace("email=address", f"email='{address}'")
-    app = _write_app(
-        tmp_path / "app",
-        {
-            "setup.cfg": "[flake8]\nmax-line-length = 79\n",
-            "requirements.txt": "Flask-SQLAlchemy==2.5.1\nSQLAlchemy==1.4.46\n",
-            "app/models.py": models,
-        },
-    )
-    applied = _run(app, sys.executable, "-m", "backfix", "apply", "async-queries")
+    app, applied = _async_queries_on_a_flake8_app(tmp_path, models)
     assert applied.returncode == 0, applied.stderr.decode()
     text = (app / "app/models.py").read_text(encoding="utf-8")
     long = [n for n, line in enumerate(text.splitlines(), 1) if len(line) > 79]

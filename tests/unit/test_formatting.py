@@ -229,21 +229,28 @@ def find(address,
          kind=KIND):
     return Account.query.filter_by(email=address).first()
 """
+YAPF_WRAPPED = (
+    "    return db.session.scalars(\n"
+    "        db.select(Account).filter_by(email=address, kind='plain')\n"
+    "    ).first()\n"
+)
 YAPF_LONG = "    return db.session.scalars(db.select(Account).filter_by(email=address, kind='plain')).first()\n"
+
+
+def fixed_at_79(tmp_path: Path, last_line: str) -> tuple[str, str, list[str]]:
+    """``YAPF_BEFORE`` with its last line replaced by ``last_line``, in a project checked by flake8
+    at 79 columns: that text, the text formatted, and the notes."""
+    write(tmp_path / "setup.cfg", "[flake8]\nmax-line-length = 79\n")
+    after = YAPF_BEFORE.replace(YAPF_BEFORE.splitlines(keepends=True)[-1], last_line)
+    return (after, *formatted(tmp_path / "a.py", YAPF_BEFORE, after))
 
 
 def test_a_file_that_followed_no_formatter_gets_its_long_changed_statements_wrapped(
     tmp_path: Path,
 ) -> None:
-    write(tmp_path / "setup.cfg", "[flake8]\nmax-line-length = 79\n")
-    after = YAPF_BEFORE.replace(YAPF_BEFORE.splitlines(keepends=True)[-1], YAPF_LONG)
-    text, notes = formatted(tmp_path / "a.py", YAPF_BEFORE, after)
-    assert text == after.replace(
-        YAPF_LONG,
-        "    return db.session.scalars(\n"
-        "        db.select(Account).filter_by(email=address, kind='plain')\n"
-        "    ).first()\n",
-    )  # only the changed statement: quotes, spacing and the wrapped signature above stay
+    after, text, notes = fixed_at_79(tmp_path, YAPF_LONG)
+    # only the changed statement: quotes, spacing and the wrapped signature above stay
+    assert text == after.replace(YAPF_LONG, YAPF_WRAPPED)
     assert notes == [
         "only the changed statements longer than the line length were formatted, since the files "
         "did not pass `ruff format --check` before the fix (format = true in [tool.backfix] "
@@ -273,20 +280,15 @@ def test_blank_lines_next_to_a_wrapped_statement_keep_their_whitespace(tmp_path:
     after = before.replace(YAPF_BEFORE.splitlines(keepends=True)[-1], YAPF_LONG)
     text, _ = formatted(tmp_path / "a.py", before, after)
     assert text == after.replace(
-        YAPF_LONG,
-        "    return db.session.scalars(\n"
-        "        db.select(Account).filter_by(email=address, kind='plain')\n"
-        "    ).first()\n",
+        YAPF_LONG, YAPF_WRAPPED
     )  # ruff strips the whitespace of the blank lines after the statement: they keep it
 
 
 def test_a_long_line_formatting_cannot_wrap_is_left_with_a_note(tmp_path: Path) -> None:
-    write(tmp_path / "setup.cfg", "[flake8]\nmax-line-length = 79\n")
     long_string = (
         "    return 'a string far too long to fit in seventy-nine columns, which ruff keeps'\n"
     )
-    after = YAPF_BEFORE.replace(YAPF_BEFORE.splitlines(keepends=True)[-1], long_string)
-    text, notes = formatted(tmp_path / "a.py", YAPF_BEFORE, after)
+    after, text, notes = fixed_at_79(tmp_path, long_string)
     assert text == after
     assert notes[-1] == (
         "a.py: line 7 is longer than 79 columns after the fix (ruff found no shorter form); "
@@ -309,12 +311,10 @@ def test_a_long_statement_whose_formatting_would_touch_other_lines_is_left_with_
 
 
 def test_a_pragma_comment_does_not_count_towards_the_line_length(tmp_path: Path) -> None:
-    write(tmp_path / "setup.cfg", "[flake8]\nmax-line-length = 79\n")
     line = (
         "    return db.session.scalars(db.select(Account)).first()  # type: ignore[no-any-return]\n"
     )
-    after = YAPF_BEFORE.replace(YAPF_BEFORE.splitlines(keepends=True)[-1], line)
-    text, notes = formatted(tmp_path / "a.py", YAPF_BEFORE, after)
+    after, text, notes = fixed_at_79(tmp_path, line)
     assert text == after
     assert len(notes) == 1 and notes[0].startswith("not formatted, since")
 
