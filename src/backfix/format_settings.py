@@ -23,6 +23,8 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 #: ruff's option that keeps each string's quotes as written
 PRESERVE_QUOTES = ("--config", "format.quote-style = 'preserve'")
+#: comments that govern their line rather than describe it; ruff leaves them out of the width.
+PRAGMA_COMMENT = re.compile(r"#\s*(noqa\b|type:|pyright:|pylint:|mypy:|nosec\b|ruff:|isort:)")
 _PRECOMMIT_HOOK = re.compile(r"^\s*-?\s*id:\s*['\"]?(ruff-format|black)\b", re.MULTILINE)
 
 

@@ -6,7 +6,9 @@ When it runs (``format`` in ``[tool.backfix]``, ``--no-format`` on the command l
 * ``format = true``: on the changed lines of every changed file;
 * not set (the default): when the project declares a formatter (a ``[tool.black]`` table, a ruff
   ``format`` table, or a ``ruff-format``/``black`` pre-commit hook), or else when the file passed
-  ``ruff format --check`` before the fix. A file that follows no formatter keeps its own style.
+  ``ruff format --check`` before the fix. A file that follows no formatter keeps its own style,
+  except that a changed statement with a line longer than the project's line length is formatted
+  alone (quotes kept), and a changed line still too long is named in a note.
 
 Only the changed lines are formatted (``ruff format --range``, with the project's own ruff settings, or
 its black settings translated), so every byte outside the fix stays as it was. Formatted output is kept
@@ -26,12 +28,17 @@ import re
 import shutil
 import subprocess
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from backfix.format_settings import PRESERVE_QUOTES, FormatterSettings, settings_for
+from backfix.format_settings import (
+    PRAGMA_COMMENT,
+    PRESERVE_QUOTES,
+    FormatterSettings,
+    settings_for,
+)
 from backfix.results import FileChange
 from backfix.source import SourceError, declared_encoding, decode_source, verify_output
 
@@ -169,6 +176,12 @@ def _parse(text: str) -> ast.Module:
         return ast.parse(text)
 
 
+def _smallest_unit(units: Sequence[Span], line: int) -> Span | None:
+    """The smallest of ``units`` that holds ``line``, if any."""
+    around = [u for u in units if u[0] <= line <= u[1]]
+    return min(around, key=lambda u: u[1] - u[0]) if around else None
+
+
 def _allowed_lines(text: str, spans: Sequence[Span]) -> set[int] | None:
     """0-based indices of the lines of ``text`` formatting may change: every line of the smallest
     unit around each changed line, and blank lines next to them. None when ``text`` does not parse."""
@@ -181,8 +194,7 @@ def _allowed_lines(text: str, spans: Sequence[Span]) -> set[int] | None:
     allowed: set[int] = set()
     for first, last in spans:
         for line in range(first, last + 1):
-            around = [u for u in units if u[0] <= line <= u[1]]
-            lo, hi = min(around, key=lambda u: u[1] - u[0]) if around else (line, line)
+            lo, hi = _smallest_unit(units, line) or (line, line)
             allowed.update(range(lo - 1, hi))
     for index in sorted(allowed):
         for step in (-1, 1):
@@ -251,11 +263,15 @@ class FormatRequest:
 
 @dataclass(frozen=True)
 class FormatOutcome:
-    """The change to keep, and why it was not formatted (``skipped``: it followed no formatter)."""
+    """The change to keep, and why it was not formatted (``skipped``: it followed no formatter;
+    ``wrapped``: it followed none, and only its long changed statements were formatted).
+    ``too_long`` tells the user about changed lines left longer than the line length."""
 
     change: FileChange
     problem: str = ""
     skipped: bool = False
+    wrapped: bool = False
+    too_long: str = ""
 
 
 def _to_lf(text: str) -> tuple[str, bool]:
@@ -284,27 +300,33 @@ def format_change(request: FormatRequest) -> FormatOutcome:
     """``request.change`` with its changed lines formatted, or unchanged with the reason."""
     change = request.change
     try:
-        return FormatOutcome(_formatted(change, request.mode, request.ruff))
-    except _NotFormatted:
-        return FormatOutcome(change, skipped=True)
+        return _formatted(change, request.mode, request.ruff)
     except (FormatError, SourceError, UnicodeError) as exc:
         return FormatOutcome(change, problem=str(exc))
 
 
-def _formatted(change: FileChange, mode: bool | None, ruff: str) -> FileChange:
+def _formatted(change: FileChange, mode: bool | None, ruff: str) -> FormatOutcome:
     settings = settings_for(change.abs_path)
     text, crlf = _to_lf(decode_source(change.after))
     if change.before is None:
-        formatted = format_text(ruff, text, change.abs_path, _for_new_file(settings))
-    else:
-        before, _ = _to_lf(decode_source(change.before))
-        spans = changed_spans(before, text)
-        if not spans:
-            return change
+        formatted = format_text(ruff, text, change.abs_path, _keeping_quotes(settings))
+        return FormatOutcome(_accepted(change, text, formatted, crlf))
+    before, _ = _to_lf(decode_source(change.before))
+    spans = changed_spans(before, text)
+    if not spans:
+        return FormatOutcome(change)
+    try:
         formatted = _format_changed(ruff, before, text, change.abs_path, settings, spans, mode)
-        line = outside_changes(text, formatted, spans)
-        if line is not None:
-            raise FormatError(f"formatting would also change line {line}, outside the fix")
+    except _NotFormatted:
+        return _wrapped(change, ruff, settings, (before, text), spans, crlf)
+    line = outside_changes(text, formatted, spans)
+    if line is not None:
+        raise FormatError(f"formatting would also change line {line}, outside the fix")
+    return FormatOutcome(_accepted(change, text, formatted, crlf))
+
+
+def _accepted(change: FileChange, text: str, formatted: str, crlf: bool) -> FileChange:
+    """``change`` with ``formatted`` (``text`` as ruff formatted it) as its new content, once checked."""
     if formatted == text:
         return change
     if not same_meaning(text, formatted):
@@ -318,9 +340,9 @@ def _formatted(change: FileChange, mode: bool | None, ruff: str) -> FileChange:
     return replace(change, after=after)
 
 
-def _for_new_file(settings: FormatterSettings) -> FormatterSettings:
-    """The settings a new file is formatted with: in a project that declares no formatter, the
-    code moved into it keeps its quotes (a single-quoted project stays single-quoted)."""
+def _keeping_quotes(settings: FormatterSettings) -> FormatterSettings:
+    """The settings for code formatted in a project that declares no formatter (a new file, or a
+    long statement of a fix): it keeps its quotes, so a single-quoted project stays single-quoted."""
     if settings.formatter:
         return settings
     return replace(settings, ruff_args=(*settings.ruff_args, *PRESERVE_QUOTES))
@@ -342,6 +364,110 @@ def _format_changed(
     if only_if_clean and not clean:
         raise _NotFormatted
     return _format_spans(ruff, text, path, settings, spans, clean)
+
+
+# --- long statements in a file that follows no formatter ------------------------------------------------
+
+
+def _wrapped(
+    change: FileChange,
+    ruff: str,
+    settings: FormatterSettings,
+    texts: tuple[str, str],
+    spans: Sequence[Span],
+    crlf: bool,
+) -> FormatOutcome:
+    """For a file that followed no formatter, the fix with only its long statements formatted, and a
+    note for the changed lines still too long. ``texts`` are the file before and after the fix, and
+    ``spans`` the lines the fix changed."""
+    before, text = texts
+    long = _long_lines(text, spans, settings.line_length)
+    if not long:
+        return FormatOutcome(change, skipped=True)
+    wrapped, error = _wrap_statements(ruff, text, long, change.abs_path, settings)
+    try:
+        kept = _accepted(change, text, wrapped, crlf)
+    except FormatError as exc:
+        kept, wrapped, error = change, text, str(exc)
+    if wrapped != text:
+        long = _long_lines(wrapped, changed_spans(before, wrapped), settings.line_length)
+    return FormatOutcome(
+        kept,
+        skipped=kept is change,
+        wrapped=kept is not change,
+        too_long=_too_long_note(change.path, long, settings.line_length, error) if long else "",
+    )
+
+
+def _wrap_statements(
+    ruff: str, text: str, lines: Sequence[int], path: str, settings: FormatterSettings
+) -> tuple[str, str]:
+    """``text`` with each statement holding one of ``lines`` formatted alone, quotes kept; every
+    other line keeps its bytes. Also returns why a statement could not be formatted ("" when none
+    failed); it is then left as is."""
+    error = ""
+    for unit in reversed(_long_units(text, lines)):  # bottom up: the line numbers above hold
+        try:
+            text = _format_unit(ruff, text, path, _keeping_quotes(settings), unit)
+        except FormatError as exc:
+            error = str(exc)
+    return text, error
+
+
+def _long_lines(text: str, spans: Sequence[Span], line_length: int) -> list[int]:
+    """The lines of ``text`` (1-based) in ``spans`` that are longer than ``line_length``, not
+    counting a pragma comment (``# noqa``...), which ruff leaves out of the width too."""
+    lines = text.splitlines()
+    return [
+        number
+        for first, last in spans
+        for number in range(first, last + 1)
+        if len(_without_pragma(lines[number - 1])) > line_length
+    ]
+
+
+def _without_pragma(line: str) -> str:
+    for match in re.finditer("#", line):
+        if PRAGMA_COMMENT.match(line, match.start()):
+            return line[: match.start()].rstrip()
+    return line
+
+
+def _long_units(text: str, lines: Sequence[int]) -> list[Span]:
+    """The statements (as :func:`_units` splits them) that hold ``lines``, top to bottom."""
+    if not lines:
+        return []
+    try:
+        units = _units(_parse(text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    return sorted({unit for line in lines if (unit := _smallest_unit(units, line)) is not None})
+
+
+def _format_unit(ruff: str, text: str, path: str, settings: FormatterSettings, unit: Span) -> str:
+    """``text`` with the statement on lines ``unit`` formatted, and every other line as it was."""
+    formatted = format_text(ruff, text, path, settings, unit)
+    old, new = text.splitlines(keepends=True), formatted.splitlines(keepends=True)
+    head, tail = old[: unit[0] - 1], old[unit[1] :]
+    end = len(new) - len(tail)
+    # ruff also strips the whitespace of blank lines next to the statement: those keep their bytes.
+    if end <= len(head) or _blanked(new[: len(head)]) != _blanked(head):
+        raise FormatError("formatting would also change lines outside the statement")
+    if _blanked(new[end:]) != _blanked(tail):
+        raise FormatError("formatting would also change lines outside the statement")
+    return "".join(head + new[len(head) : end] + tail)
+
+
+def _blanked(lines: Sequence[str]) -> list[str]:
+    """``lines`` with each line of nothing but whitespace as an empty one."""
+    return [line if line.strip() else "" for line in lines]
+
+
+def _too_long_note(path: str, lines: Sequence[int], line_length: int, error: str) -> str:
+    numbers = ", ".join(map(str, lines))
+    which = f"line {numbers} is" if len(lines) == 1 else f"lines {numbers} are"
+    why = error or "ruff found no shorter form"
+    return f"{path}: {which} longer than {line_length} columns after the fix ({why}); wrap by hand"
 
 
 # --- a run ----------------------------------------------------------------------------------------------
@@ -383,15 +509,25 @@ def format_changes(
     return [o.change for o in outcomes], _notes(outcomes)
 
 
-def _notes(outcomes: Iterable[FormatOutcome]) -> list[str]:
+def _notes(outcomes: Sequence[FormatOutcome]) -> list[str]:
     notes = [f"{o.change.path}: not formatted: {o.problem}" for o in outcomes if o.problem]
     skipped = [o.change.path for o in outcomes if o.skipped]
     if skipped:
-        shown = ", ".join(skipped[:5]) + (
-            f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
-        )
         notes.append(
             f"not formatted, since they did not pass `ruff format --check` before the fix "
-            f"(format = true in [tool.backfix] formats the changed lines anyway): {shown}"
+            f"(format = true in [tool.backfix] formats the changed lines anyway): {_listed(skipped)}"
         )
-    return notes
+    wrapped = [o.change.path for o in outcomes if o.wrapped]
+    if wrapped:
+        notes.append(
+            "only the changed statements longer than the line length were formatted, since the "
+            "files did not pass `ruff format --check` before the fix (format = true in "
+            f"[tool.backfix] formats all the changed lines): {_listed(wrapped)}"
+        )
+    return notes + [o.too_long for o in outcomes if o.too_long]
+
+
+def _listed(paths: Sequence[str]) -> str:
+    """The first five ``paths``, and how many more."""
+    more = f" and {len(paths) - 5} more" if len(paths) > 5 else ""
+    return ", ".join(paths[:5]) + more

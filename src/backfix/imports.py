@@ -19,7 +19,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from backfix.cst_utils import single_assignment, split_blank_lines
-from backfix.format_settings import line_length_for
+from backfix.format_settings import PRAGMA_COMMENT, line_length_for
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -430,7 +430,7 @@ def _with_names(
     comment = line.trailing_whitespace.comment
     # Like ruff's isort, a pragma comment (noqa, type: ignore) does not count towards the width.
     measured = line.with_changes(body=[new])
-    if comment is not None and _PRAGMA.match(comment.value):
+    if comment is not None and PRAGMA_COMMENT.match(comment.value):
         measured = measured.with_changes(trailing_whitespace=cst.TrailingWhitespace())
     if len(cst.Module([]).code_for_node(measured).rstrip("\n")) <= line_length:
         return line.with_changes(body=[new])
@@ -441,10 +441,6 @@ def _with_names(
         body=[_keep_comment(wrapped, comment, _only_name(node))],
         trailing_whitespace=cst.TrailingWhitespace(),
     )
-
-
-#: comments that govern their line rather than describe it; ruff leaves them out of the width.
-_PRAGMA = re.compile(r"#\s*(noqa\b|type:|pyright:|pylint:|mypy:|nosec\b|ruff:|isort:)")
 
 
 def _only_name(node: cst.ImportFrom) -> str | None:

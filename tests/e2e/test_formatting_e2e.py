@@ -6,7 +6,11 @@ with the CLI, as a user would. Two projects per app:
 * with the ``ruff.toml`` the repository formats these apps with (100 columns): every file is clean
   before, so every changed file must be clean after;
 * without configuration (ruff's default, 88 columns): the files clean before must be clean after,
-  and the others are left as the codemod wrote them (the run says so in a note).
+  and the others are left as the codemod wrote them but for changed statements longer than the
+  line length (the run says so in a note).
+
+And a project that follows no formatter (single quotes, flake8 at 79 columns): only the changed
+statements longer than 79 columns are wrapped, and a line that cannot be is named in a note.
 """
 
 from __future__ import annotations
@@ -112,3 +116,120 @@ def test_changed_files_pass_the_formatter_when_they_did_before(
     assert unformatted == [], applied.stderr.decode()
     if not configured and set(changed) - clean_before - (set(after) - set(before)):
         assert "did not pass `ruff format --check` before the fix" in applied.stderr.decode()
+
+
+# --- a project that follows no formatter: only the long statements of a fix are wrapped --------------
+
+MODELS = """\
+from app import db
+
+KIND = 'plain'
+
+
+class Account(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    email = db.Column(db.String(64), unique=True, index=True)
+
+
+def find_account(address):
+    return Account.query.filter_by(email=address).first()
+"""
+
+
+def _write_app(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in {
+        "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        **files,
+    }.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def _longest_line(app: Path) -> int:
+    return max(len(line) for text in _sources(app).values() for line in text.decode().splitlines())
+
+
+def _async_queries_on_a_flake8_app(
+    tmp_path: Path, models: str
+) -> tuple[Path, subprocess.CompletedProcess[bytes]]:
+    """``codemod apply async-queries`` on an app checked by flake8 at 79 columns."""
+    app = _write_app(
+        tmp_path / "app",
+        {
+            "setup.cfg": "[flake8]\nmax-line-length = 79\n",
+            "requirements.txt": "Flask-SQLAlchemy==2.5.1\nSQLAlchemy==1.4.46\n",
+            "app/models.py": models,
+        },
+    )
+    return app, _run(app, sys.executable, "-m", "backfix", "apply", "async-queries")
+
+
+@pytest.mark.skipif(RUFF is None, reason="ruff not installed")
+def test_a_single_quoted_79_column_project_gets_the_long_fixed_statement_wrapped(
+    tmp_path: Path,
+) -> None:
+    app, applied = _async_queries_on_a_flake8_app(tmp_path, MODELS)
+    assert applied.returncode == 0, applied.stderr.decode()
+    assert (app / "app/models.py").read_text(encoding="utf-8") == MODELS.replace(
+        "    return Account.query.filter_by(email=address).first()\n",
+        "    return db.session.scalars(\n"
+        "        db.select(Account).filter_by(email=address).limit(1)\n"
+        "    ).first()\n",
+    )  # every other byte as it was, the single quotes too
+    assert "only the changed statements longer than the line length" in applied.stderr.decode()
+
+
+@pytest.mark.skipif(RUFF is None, reason="ruff not installed")
+def test_move_commits_after_async_queries_keeps_to_the_79_columns_the_project_keeps_to(
+    tmp_path: Path,
+) -> None:
+    # No configuration: the project keeps to 79 columns (ten lines close to it, none longer), so
+    # both codemods must write at 79; async-queries' output must not make move-commits pick 88.
+    message = "MESSAGE_{} = 'account {} could not be found or was removed by an administrator'\n"
+    route = """\
+from flask import Blueprint, jsonify, request
+
+from app import db
+from app.models import Account
+
+bp = Blueprint('accounts', __name__, url_prefix='/accounts')
+
+
+@bp.post('/rename')
+def rename_account():
+    payload = request.get_json()
+    account = Account.query.filter_by(email=payload['email_address']).first()
+    account.display_name = payload['display_name_requested_by_user']
+    db.session.commit()
+    return jsonify(id=account.id, display_name=account.display_name)
+"""
+    app = _write_app(
+        tmp_path / "app",
+        {
+            "pyproject.toml": "[project]\nname = 'accounts'\n",  # marks the project's root
+            "requirements.txt": "Flask==3.0.0\nFlask-SQLAlchemy==3.1.1\nSQLAlchemy==2.0.25\n",
+            "app/models.py": MODELS.replace("KIND = 'plain'\n", ""),
+            "app/messages.py": "".join(message.format(i, i) for i in range(10)),
+            "app/routes/accounts.py": route,
+        },
+    )
+    assert 72 <= _longest_line(app) <= 79
+    for codemod in ("async-queries", "move-commits"):
+        applied = _run(app, sys.executable, "-m", "backfix", "apply", codemod)
+        assert applied.returncode == 0, applied.stderr.decode()
+        assert _longest_line(app) <= 79, codemod
+    service = (app / "app/services/account_service.py").read_text(encoding="utf-8")
+    assert "            .filter_by(email=payload['email_address'])\n" in service
+
+
+@pytest.mark.skipif(RUFF is None, reason="ruff not installed")
+def test_a_fixed_line_that_cannot_be_wrapped_enough_is_named_in_a_note(tmp_path: Path) -> None:
+    address = "someone.with.a.rather.long.address@accounts.example-company-domain.com"
+    models = MODELS.replace("email=address", f"email='{address}'")
+    app, applied = _async_queries_on_a_flake8_app(tmp_path, models)
+    assert applied.returncode == 0, applied.stderr.decode()
+    text = (app / "app/models.py").read_text(encoding="utf-8")
+    long = [n for n, line in enumerate(text.splitlines(), 1) if len(line) > 79]
+    assert long and f"'{address}'" in text.splitlines()[long[0] - 1]
+    assert f"app/models.py: line {long[0]} is longer than 79 columns" in applied.stderr.decode()

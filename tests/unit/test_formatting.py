@@ -213,9 +213,110 @@ def test_the_project_line_length_applies(tmp_path: Path) -> None:
 
 def test_a_file_that_followed_no_formatter_keeps_its_style(tmp_path: Path) -> None:
     before = BEFORE + "x = {  'a':1 }\n"
-    text, notes = formatted(tmp_path / "a.py", before, AFTER + "x = {  'a':1 }\n")
-    assert text == AFTER + "x = {  'a':1 }\n"
+    after = before.replace("return 1", "return session.get(User,  name)")
+    text, notes = formatted(tmp_path / "a.py", before, after)
+    assert text == after
     assert len(notes) == 1 and "ruff format --check" in notes[0] and "a.py" in notes[0]
+
+
+# A yapf-style module, checked by flake8 at 79 columns: not clean under ruff (quotes, spacing).
+YAPF_BEFORE = """\
+KIND = 'plain'
+LIMITS = {'low':1,   'high':   2}
+
+
+def find(address,
+         kind=KIND):
+    return Account.query.filter_by(email=address).first()
+"""
+YAPF_WRAPPED = (
+    "    return db.session.scalars(\n"
+    "        db.select(Account).filter_by(email=address, kind='plain')\n"
+    "    ).first()\n"
+)
+YAPF_LONG = "    return db.session.scalars(db.select(Account).filter_by(email=address, kind='plain')).first()\n"
+
+
+def fixed_at_79(tmp_path: Path, last_line: str) -> tuple[str, str, list[str]]:
+    """``YAPF_BEFORE`` with its last line replaced by ``last_line``, in a project checked by flake8
+    at 79 columns: that text, the text formatted, and the notes."""
+    write(tmp_path / "setup.cfg", "[flake8]\nmax-line-length = 79\n")
+    after = YAPF_BEFORE.replace(YAPF_BEFORE.splitlines(keepends=True)[-1], last_line)
+    return (after, *formatted(tmp_path / "a.py", YAPF_BEFORE, after))
+
+
+def test_a_file_that_followed_no_formatter_gets_its_long_changed_statements_wrapped(
+    tmp_path: Path,
+) -> None:
+    after, text, notes = fixed_at_79(tmp_path, YAPF_LONG)
+    # only the changed statement: quotes, spacing and the wrapped signature above stay
+    assert text == after.replace(YAPF_LONG, YAPF_WRAPPED)
+    assert notes == [
+        "only the changed statements longer than the line length were formatted, since the files "
+        "did not pass `ruff format --check` before the fix (format = true in [tool.backfix] "
+        "formats all the changed lines): a.py"
+    ]
+
+
+def test_only_the_long_statements_of_a_fix_are_wrapped(tmp_path: Path) -> None:
+    write(tmp_path / "setup.cfg", "[flake8]\nmax-line-length = 79\n")
+    before = "def find(field):\n    if field:\n        raise ValueError('taken')\n    return 1\n"
+    header = "    if db.session.execute(db.select(User).filter_by(email=field.data)).scalars().first():\n"
+    after = before.replace("    if field:\n", header).replace("return 1", "return {  'a':1 }")
+    text, _ = formatted(tmp_path / "a.py", before, after)
+    assert text == after.replace(
+        header,
+        "    if (\n"
+        "        db.session.execute(db.select(User).filter_by(email=field.data))\n"
+        "        .scalars()\n"
+        "        .first()\n"
+        "    ):\n",
+    )  # the header alone: its body and the short changed statement keep their style
+
+
+def test_blank_lines_next_to_a_wrapped_statement_keep_their_whitespace(tmp_path: Path) -> None:
+    write(tmp_path / "setup.cfg", "[flake8]\nmax-line-length = 79\n")
+    before = YAPF_BEFORE + "    \n    \nKIND_TWO = 'x'\n"
+    after = before.replace(YAPF_BEFORE.splitlines(keepends=True)[-1], YAPF_LONG)
+    text, _ = formatted(tmp_path / "a.py", before, after)
+    assert text == after.replace(
+        YAPF_LONG, YAPF_WRAPPED
+    )  # ruff strips the whitespace of the blank lines after the statement: they keep it
+
+
+def test_a_long_line_formatting_cannot_wrap_is_left_with_a_note(tmp_path: Path) -> None:
+    long_string = (
+        "    return 'a string far too long to fit in seventy-nine columns, which ruff keeps'\n"
+    )
+    after, text, notes = fixed_at_79(tmp_path, long_string)
+    assert text == after
+    assert notes[-1] == (
+        "a.py: line 7 is longer than 79 columns after the fix (ruff found no shorter form); "
+        "wrap by hand"
+    )
+
+
+def test_a_long_statement_whose_formatting_would_touch_other_lines_is_left_with_a_note(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path / "setup.cfg", "[flake8]\nmax-line-length = 79\n")
+    before = "def run(session, name):\n\tif name:\n\t\treturn 1\n\treturn 'x'\n"
+    after = before.replace("\t\treturn 1\n", "\t" + LONG_CALL)
+    text, notes = formatted(tmp_path / "a.py", before, after)
+    assert text == after  # ruff would re-indent the whole tab-indented block
+    assert notes[-1] == (
+        "a.py: line 3 is longer than 79 columns after the fix (formatting would also change "
+        "lines outside the statement); wrap by hand"
+    )
+
+
+def test_a_pragma_comment_does_not_count_towards_the_line_length(tmp_path: Path) -> None:
+    line = (
+        "    return db.session.scalars(db.select(Account)).first()  # type: ignore[no-any-return]\n"
+    )
+    after, text, notes = fixed_at_79(tmp_path, line)
+    assert text == after
+    assert len(notes) == 1 and notes[0].startswith("not formatted, since")
 
 
 @pytest.mark.parametrize("declare", ["config", "option"])
