@@ -132,8 +132,16 @@ def url_fact(node: cst.BaseExpression, key_of: Callable[[cst.CSTNode], Key]) -> 
             default = url_fact(node.args[1].value, key_of) if len(node.args) > 1 else UrlFact("")
             return UrlFact("env", default.scheme, default.key, str(var or "?"), _code(node))
     if isinstance(node, cst.Subscript) and dotted(node.value) in {"os.environ", "environ"}:
-        return UrlFact("env", name="?", code=_code(node))
+        return UrlFact("env", name=_environ_key(node), code=_code(node))
     return UrlFact("unknown", code=_code(node))
+
+
+def _environ_key(node: cst.Subscript) -> str:
+    """The variable ``os.environ["NAME"]`` reads ("?" when it is not a plain string)."""
+    index = node.slice[0].slice if len(node.slice) == 1 else None
+    key = index.value if isinstance(index, cst.Index) else None
+    value = key.evaluated_value if isinstance(key, cst.SimpleString) else None
+    return value if isinstance(value, str) else "?"
 
 
 class PlumbingScanner(TrackingVisitor):

@@ -233,3 +233,9 @@ def test_a_retried_check_script_converts_with_its_engine_annotation(tmp_path: Pa
     assert "async with AsyncSession(db_engine, expire_on_commit=False) as session:" in after
     assert "asyncio.run(ping(engine))" in after
     assert "from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession" in after
+
+
+def test_a_url_from_an_environ_subscript_names_the_variable(tmp_path: Path) -> None:
+    result = _run(tmp_path, _db('os.environ["DATABASE_URL"]'))
+    engine = next(v for v in result.violations if "sync engine" in v.message)
+    assert "the environment variable `DATABASE_URL`, whose scheme" in engine.reason
