@@ -239,3 +239,31 @@ def test_a_url_from_an_environ_subscript_names_the_variable(tmp_path: Path) -> N
     result = _run(tmp_path, _db('os.environ["DATABASE_URL"]'))
     engine = next(v for v in result.violations if "sync engine" in v.message)
     assert "the environment variable `DATABASE_URL`, whose scheme" in engine.reason
+
+
+CRUD = (
+    "from sqlalchemy.orm import Session\n\n\n"
+    "def add_item(db: Session, name: str) -> None:\n"
+    "    db.add(User(name=name))\n"
+    "    db.commit()\n\n\n"
+    "class User:\n"
+    '    __tablename__ = "users"\n'
+)
+
+
+def test_a_sync_session_call_says_it_needs_await_once_the_session_is_async(
+    tmp_path: Path,
+) -> None:
+    already = (
+        "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
+        "async def save(db: AsyncSession) -> None:\n"
+        "    db.commit()\n"
+    )
+    extra = {"app/crud.py": CRUD, "app/already.py": already}
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra=extra, apply=False)
+    sync = next(v for v in result.violations if v.path == "app/crud.py" and v.line == 6)
+    assert sync.message.startswith(
+        "`commit()` needs `await` once the session becomes an AsyncSession"
+    )
+    today = next(v for v in result.violations if v.path == "app/already.py")
+    assert today.message.startswith("`commit()` on an AsyncSession is not awaited")
