@@ -267,3 +267,29 @@ def test_a_sync_session_call_says_it_needs_await_once_the_session_is_async(
     )
     today = next(v for v in result.violations if v.path == "app/already.py")
     assert today.message.startswith("`commit()` on an AsyncSession is not awaited")
+
+
+def test_a_file_that_only_passes_its_session_on_converts_with_the_unit(tmp_path: Path) -> None:
+    seed = (
+        "from app.crud import add_item\n"
+        "from app.db import SessionLocal\n\n\n"
+        "def init() -> None:\n"
+        "    with SessionLocal() as db:\n"
+        '        add_item(db, "x")\n\n\n'
+        "def init_plain() -> None:\n"
+        "    db = SessionLocal()\n"
+        '    add_item(db, "y")\n\n\n'
+        'if __name__ == "__main__":\n'
+        "    init()\n"
+    )
+    extra = {"app/crud.py": CRUD, "app/seed.py": seed}
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra=extra)
+    assert not result.manual, [v.reason for v in result.manual]
+    after = _after(result, "app/seed.py")
+    assert "async def init() -> None:\n    async with SessionLocal() as db:\n" in after
+    assert 'await add_item(db, "x")' in after
+    assert (
+        'async def init_plain() -> None:\n    db = SessionLocal()\n    await add_item(db, "y")'
+        in after
+    )
+    assert "asyncio.run(init())" in after
