@@ -349,7 +349,21 @@ class PlumbingScanner(TrackingVisitor):
                     extra=("with",),
                 )
                 return
-        self.add(P_SESSION, node, target=target, name=_bind(node), keywords=_keywords(node))
+        stored = _stored_on(parent)
+        blocker = ""
+        if stored:
+            blocker = (
+                f"`{stored} = {_code(node)}` keeps the session in `{stored}`, whose `close()`, "
+                "commits and queries the tool cannot follow to await them: convert it by hand"
+            )
+        self.add(
+            P_SESSION,
+            node,
+            target=target,
+            name=_bind(node),
+            keywords=_keywords(node),
+            blocker=blocker,
+        )
 
     def _member_call(self, node: cst.Call, func: cst.Attribute) -> None:
         method = func.attr.value
@@ -464,6 +478,26 @@ def _bind(call: cst.Call) -> str:
         if (arg.keyword is None and not arg.star) or (arg.keyword and arg.keyword.value == "bind"):
             return _code(arg.value)
     return ""
+
+
+def _stored_on(parent: cst.CSTNode | None) -> str:
+    """The attribute or item an assignment keeps a session in (``request.state.db``, ``g.db``);
+    "" for a plain name or ``self.<name>``, whose uses the analysis follows."""
+    if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+        target: cst.BaseExpression = parent.targets[0].target
+    elif isinstance(parent, cst.AnnAssign):
+        target = parent.target
+    else:
+        return ""
+    if isinstance(target, cst.Name):
+        return ""
+    if (
+        isinstance(target, cst.Attribute)
+        and isinstance(target.value, cst.Name)
+        and target.value.value in {"self", "cls"}
+    ):
+        return ""
+    return _code(target)
 
 
 def _keywords(call: cst.Call) -> tuple[tuple[str, str], ...]:

@@ -293,3 +293,23 @@ def test_a_file_that_only_passes_its_session_on_converts_with_the_unit(tmp_path:
         in after
     )
     assert "asyncio.run(init())" in after
+
+
+def test_a_session_kept_on_an_attribute_makes_the_unit_manual(tmp_path: Path) -> None:
+    main = (
+        "from fastapi import FastAPI, Request\n\n"
+        "from app.db import SessionLocal\n\n"
+        "app = FastAPI()\n\n\n"
+        '@app.middleware("http")\n'
+        "async def attach_session(request: Request, call_next):\n"
+        "    request.state.db = SessionLocal()\n"
+        "    response = await call_next(request)\n"
+        "    request.state.db.close()\n"
+        "    return response\n"
+    )
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"app/main.py": main})
+    assert not result.changes
+    session = next(v for v in result.violations if v.path == "app/main.py" and v.line == 10)
+    assert "`request.state.db`" in session.reason
+    engine = next(v for v in result.violations if "sync engine" in v.message)
+    assert "at app/main.py:10" in engine.reason
