@@ -335,23 +335,14 @@ class PlumbingScanner(TrackingVisitor):
     def _session(self, node: cst.Call, target: str) -> None:
         """``Session(engine)`` / ``SessionLocal()``: in a ``with``, assigned, or anything else."""
         parent = self.parent(node)
-        if isinstance(parent, cst.WithItem):
-            statement = self.parent(parent)
-            if isinstance(statement, cst.With):
-                others = tuple(_code(i.item) for i in statement.items if i is not parent)
-                self.add(P_WITH, statement, target=target, name=_asname(parent), extra=others)
-                self.add(
-                    P_SESSION,
-                    node,
-                    target=target,
-                    name=_bind(node),
-                    keywords=_keywords(node),
-                    extra=("with",),
-                )
-                return
-        stored = _stored_on(parent)
+        statement = self.parent(parent) if isinstance(parent, cst.WithItem) else None
+        extra: tuple[str, ...] = ()
         blocker = ""
-        if stored:
+        if isinstance(parent, cst.WithItem) and isinstance(statement, cst.With):
+            others = tuple(_code(i.item) for i in statement.items if i is not parent)
+            self.add(P_WITH, statement, target=target, name=_asname(parent), extra=others)
+            extra = ("with",)  # the `with` statement is the finding
+        elif stored := _stored_on(parent):
             blocker = (
                 f"`{stored} = {_code(node)}` keeps the session in `{stored}`, whose `close()`, "
                 "commits and queries the tool cannot follow to await them: convert it by hand"
@@ -362,6 +353,7 @@ class PlumbingScanner(TrackingVisitor):
             target=target,
             name=_bind(node),
             keywords=_keywords(node),
+            extra=extra,
             blocker=blocker,
         )
 
