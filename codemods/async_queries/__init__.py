@@ -86,7 +86,9 @@ class AsyncQueries(Codemod[ModuleFacts | TreeFacts, FileEdits]):
     PREFILTER: ClassVar[re.Pattern[bytes] | None] = re.compile(
         # `.query(` / `.query.` (and a Query kept in a variable at line end), not `url.query` reads.
         rb"(?m)\.query\s*[(.]|\.query[ \t]*$|AsyncSession|async_sessionmaker|"
-        rb"create_engine\(|sessionmaker\(|\bSession\b|\.(?:create|drop)_all\(|"
+        # `SessionLocal()` too: a file that opens a session only to pass it on belongs to the
+        # session plumbing a `--mode async` run converts.
+        rb"create_engine\(|sessionmaker\(|\bSession\b|Session\w*\s*\(|\.(?:create|drop)_all\(|"
         rb"\.(?:execute|scalars?|commit|flush|refresh|delete|get|get_one|merge|rollback|close"
         rb"|stream|stream_scalars|run_sync|exec)\s*\("
         rb"|\.\w+\.(?:filter|filter_by|order_by|all|count|first|paginate|limit|offset)\("

@@ -263,6 +263,10 @@ class Planner:
             return ASYNC, "--mode async"
         if self.mode == SYNC:
             return SYNC, "--mode sync"
+        return self._kind_mode(facts, kind)
+
+    def _kind_mode(self, facts: ModuleFacts, kind: str) -> tuple[str, str]:
+        """(mode, why) the session's own kind and the project give: what it is today."""
         if kind == KIND_ASYNC:
             return ASYNC, "AsyncSession"
         if kind == KIND_SYNC:
@@ -435,10 +439,13 @@ class Planner:
             reason = ("", "")
         if self.plumbing.refuse:
             reason = (self.plumbing.refuse, R.PLUMBING_UNIT)
-        message = (
-            f"`{item.method}()` on an AsyncSession is not awaited: it silently does "
-            f"nothing [{mode}: {why}]"
-        )
+        if self._kind_mode(facts, item.kind)[0] == ASYNC:
+            message = (
+                f"`{item.method}()` on an AsyncSession is not awaited: it silently does nothing"
+            )
+        else:  # a sync session today: `--mode async` (or convert_engine) makes it an AsyncSession
+            message = f"`{item.method}()` needs `await` once the session becomes an AsyncSession"
+        message += f" [{mode}: {why}]"
         self._finding(facts.path, item.line, item.col, message, reason, item.scope, item.snippet)
         if reason[0]:
             return ""

@@ -132,8 +132,16 @@ def url_fact(node: cst.BaseExpression, key_of: Callable[[cst.CSTNode], Key]) -> 
             default = url_fact(node.args[1].value, key_of) if len(node.args) > 1 else UrlFact("")
             return UrlFact("env", default.scheme, default.key, str(var or "?"), _code(node))
     if isinstance(node, cst.Subscript) and dotted(node.value) in {"os.environ", "environ"}:
-        return UrlFact("env", name="?", code=_code(node))
+        return UrlFact("env", name=_environ_key(node), code=_code(node))
     return UrlFact("unknown", code=_code(node))
+
+
+def _environ_key(node: cst.Subscript) -> str:
+    """The variable ``os.environ["NAME"]`` reads ("?" when it is not a plain string)."""
+    index = node.slice[0].slice if len(node.slice) == 1 else None
+    key = index.value if isinstance(index, cst.Index) else None
+    value = key.evaluated_value if isinstance(key, cst.SimpleString) else None
+    return value if isinstance(value, str) else "?"
 
 
 class PlumbingScanner(TrackingVisitor):
@@ -327,21 +335,27 @@ class PlumbingScanner(TrackingVisitor):
     def _session(self, node: cst.Call, target: str) -> None:
         """``Session(engine)`` / ``SessionLocal()``: in a ``with``, assigned, or anything else."""
         parent = self.parent(node)
-        if isinstance(parent, cst.WithItem):
-            statement = self.parent(parent)
-            if isinstance(statement, cst.With):
-                others = tuple(_code(i.item) for i in statement.items if i is not parent)
-                self.add(P_WITH, statement, target=target, name=_asname(parent), extra=others)
-                self.add(
-                    P_SESSION,
-                    node,
-                    target=target,
-                    name=_bind(node),
-                    keywords=_keywords(node),
-                    extra=("with",),
-                )
-                return
-        self.add(P_SESSION, node, target=target, name=_bind(node), keywords=_keywords(node))
+        statement = self.parent(parent) if isinstance(parent, cst.WithItem) else None
+        extra: tuple[str, ...] = ()
+        blocker = ""
+        if isinstance(parent, cst.WithItem) and isinstance(statement, cst.With):
+            others = tuple(_code(i.item) for i in statement.items if i is not parent)
+            self.add(P_WITH, statement, target=target, name=_asname(parent), extra=others)
+            extra = ("with",)  # the `with` statement is the finding
+        elif stored := _stored_on(parent):
+            blocker = (
+                f"`{stored} = {_code(node)}` keeps the session in `{stored}`, whose `close()`, "
+                "commits and queries the tool cannot follow to await them: convert it by hand"
+            )
+        self.add(
+            P_SESSION,
+            node,
+            target=target,
+            name=_bind(node),
+            keywords=_keywords(node),
+            extra=extra,
+            blocker=blocker,
+        )
 
     def _member_call(self, node: cst.Call, func: cst.Attribute) -> None:
         method = func.attr.value
@@ -456,6 +470,26 @@ def _bind(call: cst.Call) -> str:
         if (arg.keyword is None and not arg.star) or (arg.keyword and arg.keyword.value == "bind"):
             return _code(arg.value)
     return ""
+
+
+def _stored_on(parent: cst.CSTNode | None) -> str:
+    """The attribute or item an assignment keeps a session in (``request.state.db``, ``g.db``);
+    "" for a plain name or ``self.<name>``, whose uses the analysis follows."""
+    if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+        target: cst.BaseExpression = parent.targets[0].target
+    elif isinstance(parent, cst.AnnAssign):
+        target = parent.target
+    else:
+        return ""
+    if isinstance(target, cst.Name):
+        return ""
+    if (
+        isinstance(target, cst.Attribute)
+        and isinstance(target.value, cst.Name)
+        and target.value.value in {"self", "cls"}
+    ):
+        return ""
+    return _code(target)
 
 
 def _keywords(call: cst.Call) -> tuple[tuple[str, str], ...]:

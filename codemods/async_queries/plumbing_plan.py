@@ -472,6 +472,9 @@ class PlumbingPlanner:
             if self.sync_symbol(facts, site.target, "Session"):
                 self.add_expire(facts, site)
             return ""
+        if site.blocker:
+            self.problem(facts, site, R.PLUMBING_NOT_CONVERTIBLE, site.blocker)
+            return f"sync session: `{site.target}(...)`"
         if site.func is not None and (facts.module, site.func) in self.deps:
             pass
         elif not self.seed(facts, site, f"`{site.target}(...)`"):

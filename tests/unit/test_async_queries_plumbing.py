@@ -257,3 +257,83 @@ def test_a_retried_check_script_converts_with_its_engine_annotation(tmp_path: Pa
     assert "async with AsyncSession(db_engine, expire_on_commit=False) as session:" in after
     assert "asyncio.run(ping(engine))" in after
     assert "from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession" in after
+
+
+def test_a_url_from_an_environ_subscript_names_the_variable(tmp_path: Path) -> None:
+    result = _run(tmp_path, _db('os.environ["DATABASE_URL"]'))
+    engine = next(v for v in result.violations if "sync engine" in v.message)
+    assert "the environment variable `DATABASE_URL`, whose scheme" in engine.reason
+
+
+CRUD = (
+    "from sqlalchemy.orm import Session\n\n\n"
+    "def add_item(db: Session, name: str) -> None:\n"
+    "    db.add(User(name=name))\n"
+    "    db.commit()\n\n\n"
+    "class User:\n"
+    '    __tablename__ = "users"\n'
+)
+
+
+def test_a_sync_session_call_says_it_needs_await_once_the_session_is_async(
+    tmp_path: Path,
+) -> None:
+    already = (
+        "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
+        "async def save(db: AsyncSession) -> None:\n"
+        "    db.commit()\n"
+    )
+    extra = {"app/crud.py": CRUD, "app/already.py": already}
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra=extra, apply=False)
+    sync = next(v for v in result.violations if v.path == "app/crud.py" and v.line == 6)
+    assert sync.message.startswith(
+        "`commit()` needs `await` once the session becomes an AsyncSession"
+    )
+    today = next(v for v in result.violations if v.path == "app/already.py")
+    assert today.message.startswith("`commit()` on an AsyncSession is not awaited")
+
+
+def test_a_file_that_only_passes_its_session_on_converts_with_the_unit(tmp_path: Path) -> None:
+    seed = (
+        "from app.crud import add_item\n"
+        "from app.db import SessionLocal\n\n\n"
+        "def init() -> None:\n"
+        "    with SessionLocal() as db:\n"
+        '        add_item(db, "x")\n\n\n'
+        "def init_plain() -> None:\n"
+        "    db = SessionLocal()\n"
+        '    add_item(db, "y")\n\n\n'
+        'if __name__ == "__main__":\n'
+        "    init()\n"
+    )
+    extra = {"app/crud.py": CRUD, "app/seed.py": seed}
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra=extra)
+    assert not result.manual, [v.reason for v in result.manual]
+    after = _after(result, "app/seed.py")
+    assert "async def init() -> None:\n    async with SessionLocal() as db:\n" in after
+    assert 'await add_item(db, "x")' in after
+    assert (
+        'async def init_plain() -> None:\n    db = SessionLocal()\n    await add_item(db, "y")'
+        in after
+    )
+    assert "asyncio.run(init())" in after
+
+
+def test_a_session_kept_on_an_attribute_makes_the_unit_manual(tmp_path: Path) -> None:
+    main = (
+        "from fastapi import FastAPI, Request\n\n"
+        "from app.db import SessionLocal\n\n"
+        "app = FastAPI()\n\n\n"
+        '@app.middleware("http")\n'
+        "async def attach_session(request: Request, call_next):\n"
+        "    request.state.db = SessionLocal()\n"
+        "    response = await call_next(request)\n"
+        "    request.state.db.close()\n"
+        "    return response\n"
+    )
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"app/main.py": main})
+    assert not result.changes
+    session = next(v for v in result.violations if v.path == "app/main.py" and v.line == 10)
+    assert "`request.state.db`" in session.reason
+    engine = next(v for v in result.violations if "sync engine" in v.message)
+    assert "at app/main.py:10" in engine.reason
