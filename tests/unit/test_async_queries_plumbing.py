@@ -31,6 +31,7 @@ def _run(
     options: tuple[tuple[str, object], ...] = (("mode", "async"),),
     extra: dict[str, str] | None = None,
     apply: bool = True,
+    sqlalchemy: str = "2.0.30",
 ) -> RunResult:
     files = {"app/__init__.py": "", "app/db.py": db, **(extra or {})}
     for rel, text in files.items():
@@ -45,7 +46,7 @@ def _run(
             paths=[tmp_path / "app"],
             apply=apply,
             jobs=1,
-            config={"versions": {"sqlalchemy": "2.0.30"}},
+            config={"versions": {"sqlalchemy": sqlalchemy}},
         ),
     )
     assert not result.errors, result.errors
@@ -136,21 +137,7 @@ def test_auto_mode_converts_only_when_asked(tmp_path: Path) -> None:
 
 
 def test_sqlalchemy_1_4_gets_sessionmaker_with_class(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.backfix.versions]\nsqlalchemy = "1.4.52"\n')
-    spec = CodemodSpec(AsyncQueries, "async-queries", (("mode", "async"),))
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app/db.py").write_text(_db('"sqlite:///x.db"'))
-    result = run(
-        Workspace(root=tmp_path),
-        RunOptions(
-            specs=[spec],
-            paths=[tmp_path / "app"],
-            apply=True,
-            jobs=1,
-            config={"versions": {"sqlalchemy": "1.4.52"}},
-        ),
-    )
-    after = _after(result)
+    after = _after(_run(tmp_path, _db('"sqlite:///x.db"'), sqlalchemy="1.4.52"))
     assert "sessionmaker(bind=engine, expire_on_commit=False, class_=AsyncSession)" in after
     assert "async_sessionmaker" not in after
     assert "from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine" in after
@@ -160,19 +147,7 @@ def test_an_async_dialect_newer_than_the_project_sqlalchemy_keeps_the_unit_manua
     tmp_path: Path,
 ) -> None:
     """`sqlite+aiosqlite` arrived in SQLAlchemy 1.4.3: on 1.4.0 the converted app would not start."""
-    spec = CodemodSpec(AsyncQueries, "async-queries", (("mode", "async"),))
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app/db.py").write_text(_db('"sqlite:///x.db"'))
-    result = run(
-        Workspace(root=tmp_path),
-        RunOptions(
-            specs=[spec],
-            paths=[tmp_path / "app"],
-            apply=True,
-            jobs=1,
-            config={"versions": {"sqlalchemy": "1.4.0"}},
-        ),
-    )
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), sqlalchemy="1.4.0")
     assert result.changes == []
     assert any(
         "`sqlite+aiosqlite://`, which needs SQLAlchemy 1.4.3 or later" in v.reason
