@@ -467,7 +467,14 @@ class Planner:
         return any(self.models.is_mapped(name) for name in chain.entities)
 
     def _verdict(self, chain: ChainFact) -> tuple[str, str]:
-        """Why the chain stays for manual review in this project, with the reason's id."""
+        """Why the chain stays for manual review in this project, with the reason's id; a fix it
+        suggests is written in a form the project's SQLAlchemy has."""
+        text, reason_id = self._reason(chain)
+        if not self.target.session_scalars:
+            text = _SUGGESTED_SCALARS.sub(r"`db.session.execute(\1...).scalars()`", text)
+        return text, reason_id
+
+    def _reason(self, chain: ChainFact) -> tuple[str, str]:
         if self.target.refuse:
             return self.target.refuse, R.SQLALCHEMY_TOO_OLD
         if not self.target.session_get and not chain.manual and _runs_get(chain, self.target):
@@ -994,6 +1001,10 @@ class _Mentions:
         if rel not in self.words:
             self.words[rel] = frozenset(_WORD.findall(self.text(rel)))
         return self.words[rel]
+
+
+#: a suggested rewrite with ``session.scalars()``, which a ``scoped_session`` lacks before 1.4.26
+_SUGGESTED_SCALARS = re.compile(r"`db\.session\.scalars\((db\.select\([^`]*\))\.\.\.\)`")
 
 
 def _runs_get(chain: ChainFact, target: Target) -> bool:

@@ -253,3 +253,13 @@ def test_flask_sqlalchemy_is_not_assumed_for_a_project_that_does_not_use_it(tmp_
     result = run(Workspace(root=tmp_path), RunOptions(specs=[spec], paths=[tmp_path], jobs=1))
     assert result.violations
     assert not any("Flask-SQLAlchemy" in a for a in result.assumptions), result.assumptions
+
+
+def test_a_suggested_rewrite_uses_the_forms_of_the_pinned_version(tmp_path: Path) -> None:
+    """Before 1.4.26 a scoped session has no `scalars()`: the hint says `execute(...).scalars()`."""
+    models = MODELS + "\n    def siblings(self):\n        return self.query.all()\n"
+    result = _run(tmp_path, {"flask-sqlalchemy": "2.5.1", "sqlalchemy": "1.4.24"}, models=models)
+    reasons = [v.reason for v in result.violations if v.reason_id == "unknown-model-class"]
+    assert reasons and all(
+        "`db.session.execute(db.select(type(self))...).scalars()`" in r for r in reasons
+    ), reasons
