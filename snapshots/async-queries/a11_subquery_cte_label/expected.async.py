@@ -6,9 +6,17 @@ from app.models import Address, User
 
 async def sub(session: Session):
     ids = select(Address.user_id).where(Address.email.like("%@x")).subquery()
-    return (await session.scalars(select(User).join(ids, User.id == ids.c.user_id))).unique().all()
+    return (
+        (await session.scalars(select(User).join(ids, User.id == ids.c.user_id)))
+        .unique()
+        .all()
+    )
 
 
 async def counted(session: Session):
-    n = select(func.count(Address.id)).where(Address.user_id == User.id).scalar_subquery()
+    n = (
+        select(func.count(Address.id))
+        .where(Address.user_id == User.id)
+        .scalar_subquery()
+    )
     return (await session.execute(select(User.name, n.label("n")))).all()

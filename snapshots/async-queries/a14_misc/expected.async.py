@@ -6,7 +6,11 @@ from app.models import Address, User
 
 
 async def locked(session: Session, uid):
-    return (await session.execute(select(User).where(User.id == uid).with_for_update(nowait=True))).scalar_one()
+    return (
+        await session.execute(
+            select(User).where(User.id == uid).with_for_update(nowait=True)
+        )
+    ).scalar_one()
 
 
 def with_params(session: Session):
@@ -18,4 +22,12 @@ def children(session: Session, user):
 
 
 async def textual(session: Session):
-    return (await session.scalars(select(User).from_statement(text("SELECT * FROM users ORDER BY id")))).unique().first()
+    return (
+        (
+            await session.scalars(
+                select(User).from_statement(text("SELECT * FROM users ORDER BY id"))
+            )
+        )
+        .unique()
+        .first()
+    )

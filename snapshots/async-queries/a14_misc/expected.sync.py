@@ -6,7 +6,9 @@ from app.models import Address, User
 
 
 def locked(session: Session, uid):
-    return session.execute(select(User).where(User.id == uid).with_for_update(nowait=True)).scalar_one()
+    return session.execute(
+        select(User).where(User.id == uid).with_for_update(nowait=True)
+    ).scalar_one()
 
 
 def with_params(session: Session):
@@ -18,4 +20,10 @@ def children(session: Session, user):
 
 
 def textual(session: Session):
-    return session.scalars(select(User).from_statement(text("SELECT * FROM users ORDER BY id"))).unique().first()
+    return (
+        session.scalars(
+            select(User).from_statement(text("SELECT * FROM users ORDER BY id"))
+        )
+        .unique()
+        .first()
+    )

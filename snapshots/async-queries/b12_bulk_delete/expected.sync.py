@@ -5,7 +5,11 @@ from app.models import Address, User
 
 
 def purge(session: Session):
-    return session.execute(delete(Address).where(Address.email.like("%@x")).execution_options(synchronize_session="fetch")).rowcount
+    return session.execute(
+        delete(Address)
+        .where(Address.email.like("%@x"))
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
 
 
 def purge_all(session: Session):

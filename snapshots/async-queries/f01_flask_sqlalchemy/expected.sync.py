@@ -8,7 +8,9 @@ bp = Blueprint("users", __name__)
 
 @bp.route("/users")
 def index():
-    return db.session.scalars(db.select(User).filter_by(active=True).order_by(User.name)).all()
+    return db.session.scalars(
+        db.select(User).filter_by(active=True).order_by(User.name)
+    ).all()
 
 
 @bp.route("/users/<int:uid>")
@@ -21,7 +23,9 @@ def get(uid):
 
 
 def first(name):
-    return db.first_or_404(db.select(User).filter_by(name=name).limit(1), description="missing")
+    return db.first_or_404(
+        db.select(User).filter_by(name=name).limit(1), description="missing"
+    )
 
 
 def one(name):
@@ -33,7 +37,9 @@ def one_joined(name):
 
 
 def page(number):
-    return db.paginate(db.select(User).order_by(User.id), page=number, per_page=20, error_out=False)
+    return db.paginate(
+        db.select(User).order_by(User.id), page=number, per_page=20, error_out=False
+    )
 
 
 def page_positional(number):
@@ -45,7 +51,9 @@ def page_of_rows():
 
 
 def count():
-    return db.session.scalar(db.select(db.func.count()).select_from(User).where(User.active))
+    return db.session.scalar(
+        db.select(db.func.count()).select_from(User).where(User.active)
+    )
 
 
 def plain_session():

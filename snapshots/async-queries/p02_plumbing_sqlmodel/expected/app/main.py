@@ -12,7 +12,9 @@ class Hero(SQLModel, table=True):
     name: str
 
 
-engine = create_async_engine(f"sqlite+aiosqlite:///{'heroes'}.db", connect_args={"check_same_thread": False})
+engine = create_async_engine(
+    f"sqlite+aiosqlite:///{'heroes'}.db", connect_args={"check_same_thread": False}
+)
 
 
 async def get_session() -> AsyncIterator[AsyncSession]:
