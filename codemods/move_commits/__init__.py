@@ -169,7 +169,9 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
         module, tree = (source.module, source.ast_module()) if analysed is None else analysed
         if not lines_match(source.raw):  # (the analysed text has the lines of the file)
             tree = None  # the positions come from the whole module's code, LibCST's lines
-        analyzer = Analyzer(module, source.path, self._session_names(), in_route_path, tree)
+        analyzer = Analyzer(
+            module, source.path, self._session_names(), in_route_path, tree, source.text
+        )
         analyzer.run()
         attach_output(analyzer)
         return analyzer

@@ -98,8 +98,9 @@ class Analyzer:
         session_names: Collection[str],
         in_route_path: bool,
         tree: ast.Module | None = None,
+        text: str | None = None,
     ) -> None:
-        self.index = ModuleIndex(module, session_names, tree)
+        self.index = ModuleIndex(module, session_names, tree, text)
         self.nodes = self.index.nodes
         self.module = module
         self.path = path

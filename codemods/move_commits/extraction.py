@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 
 import libcst as cst
@@ -24,6 +25,10 @@ from .units import Hoist, SplitHandler, Unit
 #: set False to rebuild every node of a moved statement with hoisted reads (the equivalence test
 #: compares both).
 REBUILD_ONLY_ABOVE_READS = True
+#: set False to generate the code of every moved statement (the equivalence test compares both).
+ONE_LINE_SOURCE = True
+#: the line breaks of Python's tokenizer
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class ExtractionBuilder:
@@ -40,6 +45,7 @@ class ExtractionBuilder:
         self.exit_path = exit_path
         #: code of hoisted expressions (by ``id``; nodes of the module, alive as long as this)
         self._codes: dict[int, str] = {}
+        self._lines: list[str] | None = None
 
     def all_params(
         self,
@@ -184,10 +190,38 @@ class ExtractionBuilder:
             new_try = moved[-1]
             assert isinstance(new_try, cst.Try)
             moved[-1:] = _service_try(new_try, unit.split)
-        if moved:
-            first = moved[0]
-            moved[0] = first.with_changes(leading_lines=())
-        return "".join(code_of(stmt) for stmt in moved)
+        codes = [self._code(stmt, leading=index > 0) for index, stmt in enumerate(moved)]
+        if moved and codes[0] is None:
+            codes[0] = code_of(moved[0].with_changes(leading_lines=()))
+        return "".join(
+            code if code is not None else code_of(stmt)
+            for stmt, code in zip(moved, codes, strict=True)
+        )
+
+    def _code(self, stmt: cst.BaseStatement, *, leading: bool) -> str | None:
+        """``code_of(stmt)`` (without its leading lines unless ``leading``) from the line of the
+        module it is on, where it is a statement of the module all on one line (no code to
+        generate); None for any other statement."""
+        if not ONE_LINE_SOURCE or type(stmt) is not cst.SimpleStatementLine:
+            return None
+        text = self.index.text
+        start = self.index.positions.one_line(stmt) if text is not None else None
+        if text is None or start is None:
+            return None
+        if self._lines is None:
+            self._lines = _LINE_BREAK.split(text)
+        line, column = start
+        if line == 1:  # (where a byte-order mark may start the text)
+            return None
+        code = self._lines[line - 1]
+        # (a line that goes on after a backslash is not all of the statement's code)
+        if code[:column].strip(" \t") or code.endswith("\\"):
+            return None
+        newline = stmt.trailing_whitespace.newline.value
+        code = code[column:] + ("\n" if newline is None else newline)
+        if leading:
+            code = "".join(code_of(empty) for empty in stmt.leading_lines) + code
+        return code
 
     def _hoist_code(self, hoist: Hoist) -> str:
         """:func:`_hoist_code`, the expression's code generated once: units of one function

@@ -164,9 +164,16 @@ class ModuleIndex:
     """LibCST metadata of one module, with the look-ups the codemod needs."""
 
     def __init__(
-        self, module: cst.Module, session_names: Collection[str], tree: ast.Module | None = None
+        self,
+        module: cst.Module,
+        session_names: Collection[str],
+        tree: ast.Module | None = None,
+        text: str | None = None,
     ) -> None:
         self.module = module
+        #: the module's text, when ``tree`` is `ast` of it (the lines of one-line statements
+        #: are their code: see ``ExtractionBuilder``)
+        self.text = text if tree is not None else None
         self.scopes = _scopes(module)
         self._qualified: dict[int, set[str]] = {}
         self.nodes = walk_module(module)

@@ -9,18 +9,28 @@ unchanged: positions, snippets and line numbers read from the smaller module are
 The caller decides which functions its analysis reads (and must keep whatever it cannot tell);
 anything unusual about the file (not UTF-8, a byte-order mark, a result that does not parse) gives
 None, and the caller analyses the whole module.
+
+`ast` of the result is derived from the file's tree rather than parsed again: a body left out this
+way is a body whose lines hold nothing else, so the result parses whenever the file does (its one
+exception, a body that starts with a decorated definition whose decorators would stay above the
+``...``, gives None), and its tree is the file's with each such body one ``...`` statement.
 """
 
 from __future__ import annotations
 
 import ast
 import codecs
+import copy
 import re
 from collections.abc import Callable, Iterator
 
 from backfix.source import python_tree
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+#: set True to parse every reduced text again instead of deriving its tree (the equivalence test
+#: compares both).
+REPARSE = False
 
 #: the line breaks of Python's tokenizer (``bytes.splitlines`` breaks at the same three)
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
@@ -100,14 +110,88 @@ def reduce_source_tree(
     if not _readable(raw):
         return None
     lines = raw.splitlines(keepends=True)
-    changed = False
-    for function in outer_functions(tree):
-        if not keep(function) and _blank_body(lines, function):
-            changed = True
-    if not changed:
+    left_out = [
+        function
+        for function in outer_functions(tree)
+        if not keep(function) and _blank_body(lines, function)
+    ]
+    if not left_out:
         return raw, tree
     reduced = b"".join(lines)
     if len(_LINE_BREAK.findall(reduced)) != len(_LINE_BREAK.findall(raw)):
         return None
-    reduced_tree = python_tree(reduced)
-    return None if reduced_tree is None else (reduced, reduced_tree)
+    if REPARSE:
+        reduced_tree = python_tree(reduced)
+        return None if reduced_tree is None else (reduced, reduced_tree)
+    if any(_is_decorated(function.body[0]) for function in left_out):
+        return None  # `@decorator` above `...` does not parse
+    return reduced, reduced_ast(tree, left_out)
+
+
+def _is_decorated(statement: ast.stmt) -> bool:
+    """A definition with decorators: `ast` has it start at ``def``/``class``, below them."""
+    return bool(getattr(statement, "decorator_list", None))
+
+
+#: an `ast` node's end: line and column
+_End = tuple[int, int]
+
+
+def reduced_ast(tree: ast.Module, left_out: list[FunctionNode]) -> ast.Module:
+    """`ast` of the text :func:`reduce_source` makes of ``tree``'s when it leaves out the bodies
+    of ``left_out`` (each one ``...`` where its first statement was): what ``ast.parse`` of that
+    text gives, without parsing it. ``tree`` is not changed; the new tree shares its nodes but
+    for the functions left out and the statements around them."""
+    replaced: dict[int, ast.AST] = {}
+    ends: dict[_End, _End] = {}
+    for function in left_out:
+        first = function.body[0]
+        line, column = first.lineno, first.col_offset
+        value = ast.Constant(...)
+        statement = ast.Expr(value)
+        for node in (value, statement):
+            node.lineno, node.col_offset = line, column
+            node.end_lineno, node.end_col_offset = line, column + 3
+        short = copy.copy(function)
+        short.body = [statement]
+        ends[_end(function)] = (line, column + 3)
+        replaced[id(function)] = short
+    rebuilt = _rebuilt(tree, replaced, ends)
+    assert isinstance(rebuilt, ast.Module)
+    return rebuilt
+
+
+def _end(node: ast.AST) -> _End:
+    return getattr(node, "end_lineno", 0), getattr(node, "end_col_offset", 0)
+
+
+def _rebuilt(node: ast.AST, replaced: dict[int, ast.AST], ends: dict[_End, _End]) -> ast.AST:
+    """``node`` with the functions in ``replaced`` (by ``id``) replaced below it, as the walk
+    of :func:`outer_functions` finds them; a copy where something below changed, and then ending
+    where its last statement now ends (``ends``: old end to new end)."""
+    if id(node) in replaced:
+        found = replaced[id(node)]
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return node  # a function kept whole: nothing below it is left out
+    else:
+        changes: dict[str, list[ast.AST]] = {}
+        for name, value in ast.iter_fields(node):
+            if type(value) is not list:
+                continue
+            new = [
+                _rebuilt(item, replaced, ends)
+                if isinstance(item, (ast.stmt, ast.excepthandler, ast.match_case))
+                else item
+                for item in value
+            ]
+            if any(a is not b for a, b in zip(new, value, strict=True)):
+                changes[name] = new
+        if not changes:
+            return node
+        found = copy.copy(node)
+        for name, new in changes.items():
+            setattr(found, name, new)
+    end = ends.get(_end(found))
+    if end is not None:
+        found.end_lineno, found.end_col_offset = end  # type: ignore[attr-defined]
+    return found

@@ -109,6 +109,22 @@ def _add_starts(body: list[ast.stmt], found: list[Position]) -> None:
                 _add_starts([inner] if isinstance(inner, ast.stmt) else inner.body, found)
 
 
+def statement_end_lines(tree: ast.Module) -> list[int]:
+    """The line where every statement of ``tree`` ends, in the order of
+    :func:`statement_starts`."""
+    found: list[int] = []
+    _add_end_lines(tree.body, found)
+    return found
+
+
+def _add_end_lines(body: list[ast.stmt], found: list[int]) -> None:
+    for statement in body:
+        found.append(statement.end_lineno or 0)
+        for name in _AST_BODIES:
+            for inner in getattr(statement, name, ()):
+                _add_end_lines([inner] if isinstance(inner, ast.stmt) else inner.body, found)
+
+
 def statement_ordinals(module: cst.Module) -> tuple[dict[int, int], int]:
     """Per statement of a body (by ``id``), the place of its first `ast` statement in source
     order; and how many `ast` statements the module has."""
@@ -143,7 +159,7 @@ class UnitPositions:
     works with.
     """
 
-    __slots__ = ("_anchors", "_whole", "module", "parents", "spans", "starts", "tree")
+    __slots__ = ("_anchors", "_end_lines", "_whole", "module", "parents", "spans", "starts", "tree")
 
     def __init__(
         self,
@@ -159,6 +175,7 @@ class UnitPositions:
         #: where the statements generated up to their body start
         self.starts: dict[int, Position] = {}
         self._anchors: tuple[dict[int, int], list[Position]] | None = None
+        self._end_lines: list[int] | None = None
         self._whole = cached_positions(module)
         if self._whole is None and tree is None:
             self._whole = positions(module)
@@ -194,6 +211,20 @@ class UnitPositions:
         if mine is not None and theirs is not None and mine[0] is not theirs[0]:
             return mine[1] < theirs[1]
         return self.start(node) < self.start(other)
+
+    def one_line(self, line: cst.SimpleStatementLine) -> Position | None:
+        """Where a statement line of a body starts when `ast` has all of its statements on that
+        one line (its code is then the rest of the line); None when it spans more lines, or
+        when the whole table answers (no `ast` tree, or the trees may disagree)."""
+        if self._whole is not None or self.tree is None:
+            return None
+        start = self._anchor(line)
+        if start is None or self._anchors is None:
+            return None
+        if self._end_lines is None:
+            self._end_lines = statement_end_lines(self.tree)
+        last = self._anchors[0][id(line)] + len(line.body) - 1
+        return start if self._end_lines[last] == start[0] else None
 
     def _region(self, node: cst.CSTNode) -> tuple[cst.CSTNode, Position, Position | None] | None:
         """The statement whose text ``node`` starts in, where it starts and where the next

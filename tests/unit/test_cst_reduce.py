@@ -9,13 +9,18 @@ are not compared: the blank lines a left-out body leaves become leading lines of
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
+from pathlib import Path
 from typing import cast
 
 import libcst as cst
 import pytest
+from backfix.builtin_codemods.move_commits.reduce import kept_functions
+from testkit import repository_sources, webapp_sources
 
+from backfix import cst_reduce
 from backfix.cst_positions import positions
-from backfix.cst_reduce import FunctionNode, outer_functions, reduce_source
+from backfix.cst_reduce import FunctionNode, outer_functions, reduce_source, reduce_source_tree
 
 CASES = {
     "plain": "import os\n\ndef keep_a(x):\n    return x\n\ndef drop(y):\n    z = y\n    return z\n\nX = 1\n",
@@ -163,3 +168,64 @@ def test_outer_functions_skip_nested_ones() -> None:
     tree = ast.parse(CASES["nested classes"] + CASES["blocks"])
     names = [f.name for f in outer_functions(tree)]
     assert names == ["drop", "keep_f", "drop", "drop2", "drop3", "drop4"]
+
+
+def _reduced_both_ways(raw: bytes, keep: Callable[[FunctionNode], bool]) -> tuple[object, object]:
+    """The reduced text and a dump of its tree (positions included), derived and parsed again."""
+    tree = ast.parse(raw)
+    found: list[object] = []
+    for reparse in (False, True):
+        cst_reduce.REPARSE = reparse
+        try:
+            reduced = reduce_source_tree(raw, tree, keep)
+        finally:
+            cst_reduce.REPARSE = False
+        found.append(
+            None if reduced is None else (reduced[0], ast.dump(reduced[1], include_attributes=True))
+        )
+    return found[0], found[1]
+
+
+def _samples(tmp_path: Path) -> dict[str, str]:
+    sources = {f"case {name}": code for name, code in CASES.items()}
+    sources.update(repository_sources())
+    sources.update(webapp_sources(tmp_path, seed=0, resources=8))
+    return sources
+
+
+def test_the_derived_tree_is_the_parsed_one(tmp_path: Path) -> None:
+    # What is left out: no body, every other body, and what move-commits leaves out.
+    differ: list[str] = []
+    for name, code in _samples(tmp_path).items():
+        raw = code.encode("utf-8")
+        try:
+            tree = ast.parse(raw)
+        except SyntaxError:
+            continue
+        kept = kept_functions(tree)
+        for label, keep in (
+            ("none", lambda function: False),
+            ("odd", lambda function: function.lineno % 2 == 1),
+            ("move-commits", lambda function, kept=kept: id(function) in kept),
+        ):
+            derived, parsed = _reduced_both_ways(raw, keep)
+            if derived != parsed:
+                differ.append(f"{name} ({label})")
+    assert differ == []
+
+
+def test_a_body_that_starts_with_a_decorated_definition_is_not_reduced() -> None:
+    # Its decorators are above the line `ast` gives the definition: the result would not parse.
+    for first in ("@dec\n    def inner():\n        pass\n", "@dec\n    class C:\n        pass\n"):
+        raw = f"def drop():\n    {first}    return 1\nX = 1\n".encode()
+        derived, parsed = _reduced_both_ways(raw, _keep)
+        assert derived is None and parsed is None
+
+
+def test_the_file_tree_is_not_changed() -> None:
+    raw = (CASES["nested classes"] + CASES["blocks"]).encode()
+    tree = ast.parse(raw)
+    before = ast.dump(tree, include_attributes=True)
+    reduced = reduce_source_tree(raw, tree, _keep)
+    assert reduced is not None and reduced[1] is not tree
+    assert ast.dump(tree, include_attributes=True) == before
