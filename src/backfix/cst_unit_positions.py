@@ -96,33 +96,28 @@ class _UnitState(_PositionState):
 
 def statement_starts(tree: ast.Module) -> list[Position]:
     """Line and column of every statement of ``tree``, in source order."""
-    found: list[Position] = []
-    _add_starts(tree.body, found)
-    return found
-
-
-def _add_starts(body: list[ast.stmt], found: list[Position]) -> None:
-    for statement in body:
-        found.append((statement.lineno, statement.col_offset))
-        for name in _AST_BODIES:
-            for inner in getattr(statement, name, ()):
-                _add_starts([inner] if isinstance(inner, ast.stmt) else inner.body, found)
+    return [(statement.lineno, statement.col_offset) for statement in _statements(tree)]
 
 
 def statement_end_lines(tree: ast.Module) -> list[int]:
     """The line where every statement of ``tree`` ends, in the order of
     :func:`statement_starts`."""
-    found: list[int] = []
-    _add_end_lines(tree.body, found)
+    return [statement.end_lineno or 0 for statement in _statements(tree)]
+
+
+def _statements(tree: ast.Module) -> list[ast.stmt]:
+    """Every statement of ``tree``, in source order."""
+    found: list[ast.stmt] = []
+    _add_statements(tree.body, found)
     return found
 
 
-def _add_end_lines(body: list[ast.stmt], found: list[int]) -> None:
+def _add_statements(body: list[ast.stmt], found: list[ast.stmt]) -> None:
     for statement in body:
-        found.append(statement.end_lineno or 0)
+        found.append(statement)
         for name in _AST_BODIES:
             for inner in getattr(statement, name, ()):
-                _add_end_lines([inner] if isinstance(inner, ast.stmt) else inner.body, found)
+                _add_statements([inner] if isinstance(inner, ast.stmt) else inner.body, found)
 
 
 def statement_ordinals(module: cst.Module) -> tuple[dict[int, int], int]:

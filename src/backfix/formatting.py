@@ -427,10 +427,8 @@ def _long_lines(text: str, spans: Sequence[Span], line_length: int) -> list[int]
 
 
 def _without_pragma(line: str) -> str:
-    for match in re.finditer("#", line):
-        if PRAGMA_COMMENT.match(line, match.start()):
-            return line[: match.start()].rstrip()
-    return line
+    pragma = PRAGMA_COMMENT.search(line)  # (the pattern starts at a `#`)
+    return line if pragma is None else line[: pragma.start()].rstrip()
 
 
 def _long_units(text: str, lines: Sequence[int]) -> list[Span]:

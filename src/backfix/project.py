@@ -97,6 +97,8 @@ class ProjectContext:
     )
     #: per file, its bytes (None: no such file), read once for the same reason
     _texts: dict[str, bytes | None] = field(default_factory=dict, compare=False, repr=False)
+    #: the project folder (under the key ""), found once: codemods read versions more than once
+    _folder: dict[str, Path] = field(default_factory=dict, compare=False, repr=False)
 
     def abs_path(self, path: str) -> str:
         """Absolute path of a repository-relative path."""
@@ -190,10 +192,13 @@ class ProjectContext:
         different projects get the first path's, as the run's workspace and ``[tool.backfix]``
         configuration are the first path's.
         """
-        from backfix.versions import project_folder  # a plan that reads no versions never needs it
+        if "" not in self._folder:
+            from backfix.versions import project_folder  # a plan reading no versions never needs it
 
-        root = Path(self.root)
-        return project_folder(root, root / self.paths[0]) if self.paths else root.resolve()
+            root = Path(self.root)
+            found = project_folder(root, root / self.paths[0]) if self.paths else root.resolve()
+            self._folder[""] = found
+        return self._folder[""]
 
     def _engine(self) -> ProjectEngine:
         if self.engine is None:
