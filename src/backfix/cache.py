@@ -56,7 +56,6 @@ class FactsCache:
     def __init__(self, root: Path, module_files: tuple[str, ...]) -> None:
         self.folder = cache_home() / hashlib.sha256(str(root).encode()).hexdigest()[:16]
         self.code = _code_fingerprint(module_files)
-        self.hits = 0
 
     def key(self, codemod_id: str, options: str, path: str, raw: bytes) -> str:
         """The entry's name: everything the facts depend on, hashed."""
@@ -78,7 +77,6 @@ class FactsCache:
             return None
         if not isinstance(facts, FileFacts):
             return None
-        self.hits += 1
         return facts
 
     def put(self, key: str, facts: FileFacts) -> None:

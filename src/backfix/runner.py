@@ -309,6 +309,7 @@ def _collect(
             state.result.errors.append(_error(rel, exc))
             continue
         wanted: list[CodemodSpec] = []
+        answered = False
         for spec in state.specs:
             if not spec.cls.wants(raw):
                 continue
@@ -316,8 +317,11 @@ def _collect(
             local_fix = state.options.apply and spec.cls.LOCAL
             if facts is not None and not (local_fix and any(v.fixable for v in facts.violations)):
                 cached.append((spec.codemod_id, facts))
+                answered = True
             else:
                 wanted.append(spec)
+        if answered and not wanted:
+            state.result.files_cached += 1
         if wanted:
             task = _AnalyzeTask(rel, str(abs_path), tuple(wanted), state.options.apply)
             tasks.append((len(raw), task))
@@ -361,7 +365,6 @@ def _merge(
             local_changes[codemod_id].append(change)
     for found in facts_by_codemod.values():
         found.sort(key=lambda fact: fact.path)
-    state.result.files_cached = state.facts_cache.hits if state.facts_cache is not None else 0
     return facts_by_codemod, local_changes
 
 
