@@ -100,6 +100,8 @@ ALREADY_ASYNC = frozenset(
 )
 #: SQLAlchemy's asyncio layer runs on greenlet (the `sqlalchemy[asyncio]` extra).
 GREENLET = "greenlet"
+#: how many of a refused unit's problems its reason names (each with its place)
+LISTED_PROBLEMS = 3
 DRIVER_PACKAGES = (*sorted({package for package, _ in DRIVERS.values()}), GREENLET)
 #: create_engine keywords that mean the same on create_async_engine.
 ENGINE_KEYWORDS = frozenset(
@@ -225,6 +227,14 @@ class PlumbingPlanner:
 
     # -- the unit ---------------------------------------------------------------------------------------
 
+    def problem_list(self) -> str:
+        """The first problems, each with where it is, and how many more there are."""
+        named = [
+            f"{why}, at {path}:{line}" for path, line, why, _ in self.problems[:LISTED_PROBLEMS]
+        ]
+        more = len(self.problems) - len(named)
+        return "; ".join(named) + (f"; and {more} more" if more else "")
+
     def run(
         self,
         calls: Iterable[tuple[ModuleFacts, str | None, int, tuple[str, ...], bool]],
@@ -246,12 +256,9 @@ class PlumbingPlanner:
         if self.options.refuse is not None:
             self.problems.append((*self.options.refuse, R.CALLER_CANNOT_AWAIT))
         if self.problems:
-            path, line, why, _ = self.problems[0]
-            more = len(self.problems) - 1
             self.plan.refuse = (
-                f"the session plumbing cannot all move to AsyncSession ({why}, at {path}:{line}"
-                + (f"; {more} more problem{'s' * (more > 1)}" if more else "")
-                + "), and converting only part of it would break the app"
+                f"the session plumbing cannot all move to AsyncSession ({self.problem_list()}), "
+                "and converting only part of it would break the app"
             )
             for facts, site, message in converting:
                 own = next(
