@@ -2,7 +2,7 @@
 
 flake8 and pycodestyle read ``max-line-length`` from ``.flake8``, ``setup.cfg`` or ``tox.ini``; a
 project that configures neither is checked at PEP 8's 79 columns by both. Such a project whose lines
-fit in 79 columns, many of them coming close to it, gets 79 (shorter lines never break a longer
+fit in 79 columns (but for a rare one no tool can split), many of them coming close to it, gets 79 (shorter lines never break a longer
 limit); any other gets 88, ruff's and black's default. Migrations are not counted: Alembic writes them in its own style.
 """
 
@@ -34,6 +34,9 @@ _MOST_FILES = 2000
 #: longer keeps to 79 on purpose (a small or sparse one could as well follow 88)
 _NEAR = 72
 _NEAR_THE_LIMIT = 10
+#: a project kept to 79 may have one longer line per this many lines close to 79; one that
+#: follows 88 has about as many lines of 80 to 88 columns as of 72 to 79
+_NEAR_PER_LONGER = 20
 
 
 def _configured_length(path: Path) -> int | None:
@@ -75,14 +78,18 @@ def _line_lengths(path: Path) -> list[int]:
 @functools.lru_cache(maxsize=64)
 def observed_line_length(root: Path) -> int:
     """79 when the Python files of the project under ``root`` keep to 79 columns and come close
-    to it (``_NEAR_THE_LIMIT`` lines of 72 to 79 columns), else 88."""
-    near = 0
+    to it (``_NEAR_THE_LIMIT`` lines of 72 to 79 columns), else 88. A few longer lines do not
+    count against 79 (at most one per ``_NEAR_PER_LONGER`` lines close to it): a URL or a string
+    no tool can split, which a project checked at 79 marks ``# noqa`` rather than re-wrap."""
+    near = longer = 0
     for path in _project_files(root):
-        lengths = _line_lengths(path)
-        if any(length > PEP8_LINE_LENGTH for length in lengths):
-            return DEFAULT_LINE_LENGTH
-        near += sum(1 for length in lengths if length >= _NEAR)
-    return PEP8_LINE_LENGTH if near >= _NEAR_THE_LIMIT else DEFAULT_LINE_LENGTH
+        for length in _line_lengths(path):
+            if length > PEP8_LINE_LENGTH:
+                longer += 1
+            elif length >= _NEAR:
+                near += 1
+    kept = near >= _NEAR_THE_LIMIT and longer * _NEAR_PER_LONGER <= near
+    return PEP8_LINE_LENGTH if kept else DEFAULT_LINE_LENGTH
 
 
 def lint_line_length(folder: Path) -> int:

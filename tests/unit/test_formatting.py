@@ -162,6 +162,16 @@ def test_code_kept_to_79_columns_without_configuration_gets_79(tmp_path: Path) -
     assert line_length_for(sparse / "app" / "a.py") == 88
 
 
+def test_a_rare_line_no_tool_can_split_does_not_turn_79_into_88(tmp_path: Path) -> None:
+    url = '"https://example.com/' + "a" * 80 + '"  # noqa: E501\n'
+    many = NEAR_79 * 4  # 48 lines close to 79
+    kept = _project(tmp_path / "kept", {"app/a.py": many, "app/b.py": url})
+    assert line_length_for(kept / "app" / "a.py") == 79
+    wider = "".join(f"value_{n:02} = {'x' * 75}\n" for n in range(3))  # 85 columns each
+    followed_88 = _project(tmp_path / "at88", {"app/a.py": many, "app/b.py": wider})
+    assert line_length_for(followed_88 / "app" / "a.py") == 88
+
+
 def test_without_git_the_project_root_is_where_it_is_configured(tmp_path: Path) -> None:
     files = {"pyproject.toml": "[project]\nname = 'x'\n", "app/a.py": NEAR_79, "app/api/b.py": ""}
     for name, text in files.items():
