@@ -118,7 +118,11 @@ class AsyncQueries(Codemod[ModuleFacts | TreeFacts, FileEdits]):
         Also what the plan reads from the file's `ast` tree (models, relationship accesses), so
         that it is computed here, in the pool, and cached rather than parsed again by the plan.
         """
-        if not self.session_names and not _RELEVANT.search(source.raw):
+        if (
+            not self.session_names
+            and not _RELEVANT.search(source.raw)
+            and not self._plumbing(source)
+        ):
             # No query, no async session in sight: the plan scans it lazily if propagation needs it.
             return FileFacts(source.path, (), _tree_facts(source))
         tree = source_tree(source)
@@ -134,18 +138,19 @@ class AsyncQueries(Codemod[ModuleFacts | TreeFacts, FileEdits]):
         """
         return FileFacts(source.path, (), self._module_facts(source, source_tree(source)))
 
+    def _plumbing(self, source: SourceFile) -> bool:
+        """Whether the run converts the session plumbing and the file may hold some of it."""
+        converts = converts_plumbing(self.options.mode, self.options.convert_engine)
+        return converts and needs_plumbing(source.text)
+
     def _module_facts(self, source: SourceFile, tree: ast.Module | ParseFailure) -> ModuleFacts:
         """The LibCST scan's facts, read from the `ast` tree (``quick_chains``) where the run does
         not convert the session plumbing; the LibCST scan where that cannot be sure."""
-        plumbing = converts_plumbing(self.options.mode, self.options.convert_engine)
-        if (
-            isinstance(tree, ast.Module)
-            and plain_utf8(source.raw)
-            and not (plumbing and needs_plumbing(source.text))
-        ):
+        if isinstance(tree, ast.Module) and plain_utf8(source.raw) and not self._plumbing(source):
             found = chain_facts(source.path, source.text, tree, self.session_names)
             if found is not None:
                 return found
+        plumbing = converts_plumbing(self.options.mode, self.options.convert_engine)
         result, _ = scan(
             source.path, source.module, source.text, self.session_names, plumbing=plumbing
         )

@@ -1655,8 +1655,9 @@ def scan(
     return ScanResult(facts, scanner.sites), wrapper
 
 
-#: what makes a module worth the plumbing pass.
-_PLUMBING = re.compile(r"create_engine|sessionmaker|scoped_session|Session|create_all|drop_all")
+#: what makes a module worth the plumbing pass: a session factory may have any name
+#: (``session_factory``, ``make_session``), an engine is mostly named ``engine``.
+_PLUMBING = re.compile(r"create_engine|(?i:session)|create_all|drop_all|\bengine\b")
 
 
 def needs_plumbing(text: str) -> bool:

@@ -296,6 +296,29 @@ class Planner:
         found = self.index.funcs.get((module, qual))
         return found[1] if found else None
 
+    def _unread_factory_uses(self) -> list[tuple[str, int, str]]:
+        """(path, line, name) of the files that mention a session factory of the unit by name
+        but were not read for session plumbing (their text named no session or engine)."""
+        names = {
+            site.name
+            for facts in self.analysed
+            if facts.plumbing is not None
+            for site in facts.plumbing.sites
+            if site.kind == P_FACTORY and site.name
+        }
+        if not names:
+            return []
+        pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
+        unread: list[tuple[str, int, str]] = []
+        for facts in self.index.modules.values():
+            found = (
+                None if facts.plumbing is not None else pattern.search(self.read(facts.path) or b"")
+            )
+            if found is not None:
+                line = found.string.count(b"\n", 0, found.start()) + 1
+                unread.append((facts.path, line, found.group().decode()))
+        return unread
+
     def _plumbing(self) -> list[tuple[str, FuncRef]]:
         """Settle the session plumbing unit first: its verdict decides the async rewrite."""
         if self.plumbing_options is None:
@@ -320,7 +343,7 @@ class Planner:
         planner = PlumbingPlanner(
             self.analysed, self.index.find_module, self._func_at, self.plumbing_options
         )
-        self.plumbing = planner.run(calls, outside)
+        self.plumbing = planner.run(calls, outside, self._unread_factory_uses())
         for path, site, message, reason in self.plumbing.findings:
             self._finding(path, site.line, site.col, message, reason, site.scope, site.snippet)
         self.dependencies = set(self.plumbing.dependencies)

@@ -158,6 +158,9 @@ class PlumbingScanner(TrackingVisitor):
         self.fastapi = False
         self.ordinals: dict[str, int] = {}
         self.handled: set[int] = set()
+        #: plain names a call of which may make a session: the plan checks each against the
+        #: unit's factories (``make_db = sessionmaker(...)`` here, or imported from its module)
+        self.maybe_factories: set[str] = set()
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -172,6 +175,19 @@ class PlumbingScanner(TrackingVisitor):
         func = self.quals[-1] if self.quals else None
         site = Plumb(kind, key, key[0], key[1], self.scope(), func, f"{text}#{count}", **fields)  # type: ignore[arg-type]
         self.sites.append(site)
+
+    def may_make_session(self, name: str) -> bool:
+        """Whether calling ``name`` may make a session (the plan decides whether it does)."""
+        return "Session" in name or name in self.maybe_factories
+
+    def makes_session(self, node: cst.BaseExpression) -> bool:
+        """``Session(...)``, ``SessionLocal()`` or a call of another name that may make one."""
+        if not isinstance(node, cst.Call):
+            return False
+        func = node.func
+        return "Session" in dotted(func) or (
+            isinstance(func, cst.Name) and func.value in self.maybe_factories
+        )
 
     def role(self, node: cst.BaseExpression) -> str:
         """The sync role a callee or annotation name plays here ("" for none)."""
@@ -189,13 +205,14 @@ class PlumbingScanner(TrackingVisitor):
             self.fastapi = True
         for alias in node.names:
             name = _code(alias.name)
-            role = SYNC_SOURCES.get((source, name))
-            if role is None:
-                continue
             local = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
-            self.symbols[local] = (role, source)
+            role = SYNC_SOURCES.get((source, name))
+            if role is None:
+                self.maybe_factories.add(local)
+            else:
+                self.symbols[local] = (role, source)
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
@@ -226,11 +243,13 @@ class PlumbingScanner(TrackingVisitor):
             qual = ".".join([*self.classes, name])
         self.quals.append(qual)
         returns = node.returns.annotation if node.returns else None
-        if node.asynchronous is None and _yields_session(node) is not None:
+        maker = _yields_session(node, self.makes_session) if node.asynchronous is None else None
+        if maker is not None:
             self.add(
                 P_DEP,
                 node.name,
                 name=qual,
+                target=maker,
                 extra=(_code(returns) if returns is not None else "",),
             )
 
@@ -277,7 +296,7 @@ class PlumbingScanner(TrackingVisitor):
         elif role == "Session":
             self.handled.add(id(node.func))
             self._session(node, _code(node.func))
-        elif isinstance(node.func, cst.Name) and "Session" in node.func.value:
+        elif isinstance(node.func, cst.Name) and self.may_make_session(node.func.value):
             self._session(node, node.func.value)  # `SessionLocal()`: the plan checks the name
         elif isinstance(node.func, cst.Attribute):
             self._member_call(node, node.func)
@@ -326,6 +345,8 @@ class PlumbingScanner(TrackingVisitor):
             for arg in node.args
         )
         blocker = "" if bound else "the session factory is not assigned to a module-level name"
+        if bound:
+            self.maybe_factories.add(bound)
         for name, value in keywords:
             if name == "class_" and self.role(cst.parse_expression(value)) != "Session":
                 blocker = f"`sessionmaker(class_={value})` makes a custom session class: give it "
@@ -514,8 +535,11 @@ def _dict_keys(node: cst.BaseExpression) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def _yields_session(node: cst.FunctionDef) -> str | None:
-    """The name a session dependency yields: ``with X() as s: yield s`` or ``s = X(); ... yield s``."""
+def _yields_session(
+    node: cst.FunctionDef, makes_session: Callable[[cst.BaseExpression], bool]
+) -> str | None:
+    """What makes the session a dependency yields: ``X`` of ``with X() as s: yield s`` or
+    ``s = X(); ... yield s``."""
     found: list[str] = []
 
     class Finder(WalkVisitor):
@@ -539,24 +563,26 @@ def _yields_session(node: cst.FunctionDef) -> str | None:
 
     class Binder(WalkVisitor):
         def visit_WithItem(self, item: cst.WithItem) -> None:
-            if _asname(item) == name and _session_call(item.item):
-                made.append(name)
+            if _asname(item) == name and makes_session(item.item):
+                made.append(_callee(item.item))
 
         def visit_Assign(self, assign: cst.Assign) -> None:
             target = assign.targets[0].target if len(assign.targets) == 1 else None
             if (
                 isinstance(target, cst.Name)
                 and target.value == name
-                and _session_call(assign.value)
+                and makes_session(assign.value)
             ):
-                made.append(name)
+                made.append(_callee(assign.value))
 
     walk(node.body, Binder())
-    return name if made else None
+    return made[0] if made else None
 
 
-def _session_call(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Call) and "Session" in dotted(node.func)
+def _callee(node: cst.BaseExpression) -> str:
+    """The dotted name ``node``, a call, calls."""
+    assert isinstance(node, cst.Call)
+    return dotted(node.func)
 
 
 def scan_plumbing(module: cst.Module, positions: Positions) -> PlumbingFacts:

@@ -312,3 +312,73 @@ def test_a_session_kept_on_an_attribute_makes_the_unit_manual(tmp_path: Path) ->
     assert "`request.state.db`" in session.reason
     engine = next(v for v in result.violations if "sync engine" in v.message)
     assert "at app/main.py:10" in engine.reason
+
+
+MAKE_DB = (
+    "from sqlalchemy import create_engine, text\n"
+    "from sqlalchemy.orm import sessionmaker\n\n"
+    'engine = create_engine("sqlite:///x.db")\n'
+    "make_db = sessionmaker(bind=engine)\n\n\n"
+    "def get_db():\n"
+    "    db = make_db()\n"
+    "    try:\n"
+    "        yield db\n"
+    "    finally:\n"
+    "        db.close()\n\n\n"
+    "def count():\n"
+    "    with make_db() as db:\n"
+    '        return db.execute(text("select 1")).scalar()\n'
+)
+
+
+def test_a_factory_named_without_session_converts_where_it_is_defined(tmp_path: Path) -> None:
+    result = _run(tmp_path, MAKE_DB)
+    after = _after(result)
+    assert "make_db = async_sessionmaker(bind=engine, expire_on_commit=False)" in after
+    assert "async def get_db():\n    db = make_db()" in after
+    assert "        await db.close()" in after
+    assert "async def count():\n    async with make_db() as db:" in after
+    assert '        return (await db.execute(text("select 1"))).scalar()' in after
+    assert not result.manual
+
+
+def test_a_generator_yielding_something_else_is_not_a_session_dependency(tmp_path: Path) -> None:
+    views = (
+        "from app.forms import LoginForm\n\n\n"
+        "def login_form(session_id):\n    form = LoginForm()\n    yield form\n    form.close()\n"
+    )
+    extra = {"app/forms.py": "class LoginForm: ...\n", "app/views.py": views}
+    result = _run(tmp_path, MAKE_DB, extra=extra)
+    assert "make_db = async_sessionmaker(" in _after(result)
+    assert not any(c.path == "app/views.py" for c in result.changes)
+    assert not any("login_form" in v.message for v in result.violations)
+
+
+def test_an_imported_factory_the_queries_cannot_follow_keeps_the_unit_manual(
+    tmp_path: Path,
+) -> None:
+    # Under a name with `Session` the module is read for sessions, but the session `make_db()`
+    # makes would not be followed to await its calls.
+    aliased = (
+        "from sqlalchemy import text\n\nfrom app.db import make_db as make_session\n\n\n"
+        "def count():\n    with make_session() as db:\n"
+        '        return db.execute(text("select 1")).scalar()\n'
+    )
+    result = _run(tmp_path, MAKE_DB, extra={"app/stats.py": aliased})
+    assert not result.changes
+    engine = next(v for v in result.violations if "sync engine" in v.message)
+    assert "`make_session()` makes the unit's sessions" in engine.reason
+    assert "app/stats.py:7" in engine.reason
+
+
+def test_a_file_naming_a_factory_but_no_session_keeps_the_unit_manual(tmp_path: Path) -> None:
+    plain = (
+        "from sqlalchemy import text\n\nfrom app.db import make_db\n\n\n"
+        "def count():\n    with make_db() as db:\n"
+        '        return db.execute(text("select 1")).scalar()\n'
+    )
+    result = _run(tmp_path, MAKE_DB, extra={"app/stats.py": plain})
+    assert not result.changes
+    engine = next(v for v in result.violations if "sync engine" in v.message)
+    assert "app/stats.py names the session factory `make_db`" in engine.reason
+    assert "app/stats.py:3" in engine.reason
