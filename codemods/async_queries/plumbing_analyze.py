@@ -568,12 +568,19 @@ def _yields_session(
 
         def visit_Assign(self, assign: cst.Assign) -> None:
             target = assign.targets[0].target if len(assign.targets) == 1 else None
+            self.bind(target, assign.value)
+
+        def visit_AnnAssign(self, assign: cst.AnnAssign) -> None:
+            self.bind(assign.target, assign.value)  # `db: Session = SessionLocal()`
+
+        def bind(self, target: cst.BaseExpression | None, value: cst.BaseExpression | None) -> None:
             if (
                 isinstance(target, cst.Name)
                 and target.value == name
-                and makes_session(assign.value)
+                and value is not None
+                and makes_session(value)
             ):
-                made.append(_callee(assign.value))
+                made.append(_callee(value))
 
     walk(node.body, Binder())
     return made[0] if made else None

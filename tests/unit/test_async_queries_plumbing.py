@@ -382,3 +382,28 @@ def test_a_file_naming_a_factory_but_no_session_keeps_the_unit_manual(tmp_path: 
     engine = next(v for v in result.violations if "sync engine" in v.message)
     assert "app/stats.py names the session factory `make_db`" in engine.reason
     assert "app/stats.py:3" in engine.reason
+
+
+def test_an_annotated_session_in_a_dependency_converts(tmp_path: Path) -> None:
+    db = _db('"sqlite:///x.db"').replace(
+        "def get_db():\n    with SessionLocal() as db:\n        yield db\n",
+        "def get_db():\n    db: Session = SessionLocal()\n    try:\n        yield db\n"
+        "    finally:\n        db.close()\n",
+    )
+    result = _run(tmp_path, db)
+    after = _after(result)
+    assert "async def get_db():\n    db: AsyncSession = SessionLocal()" in after
+    assert "        await db.close()" in after
+    assert not result.manual
+
+
+def test_a_file_beyond_the_paths_disposing_the_engine_blocks_the_unit(tmp_path: Path) -> None:
+    # Its text names no session: it was not read for plumbing, and `dispose()` stayed unawaited.
+    main = (
+        "from app.db import engine\n\n\nasync def lifespan(app):\n    yield\n    engine.dispose()\n"
+    )
+    (tmp_path / "main.py").write_text(main)
+    result = _run(tmp_path, _db('"sqlite:///x.db"'))
+    assert not result.changes
+    engine = next(v for v in result.violations if "sync engine" in v.message)
+    assert "main.py uses the engine or session factory that becomes async" in engine.reason
