@@ -86,11 +86,14 @@ class Index:
         self._suffixes: dict[str, list[str]] = {}
         #: per module, each imported local name → (source module, attribute or "")
         self._imports: dict[str, dict[str, tuple[str, str]]] = {}
+        #: each project class → the project classes that name it as a base (built when asked)
+        self._children: dict[tuple[str, str], list[tuple[str, str]]] | None = None
         for facts in modules:
             self.add(facts)
 
     def add(self, facts: ModuleFacts) -> None:
         """Index one module."""
+        self._children = None
         if facts.module not in self.modules:
             for dot, char in enumerate(facts.module):
                 if char == ".":
@@ -177,6 +180,56 @@ class Index:
                 if found is not None and found[0] == "func":
                     return (found[1], found[2])
         return None
+
+    def overrides(self, ref: FuncRef) -> list[FuncRef]:
+        """The other methods a call of method ``ref`` may reach or stand for: the definition it
+        overrides in a project base class, and every override of that one in project subclasses
+        (an abstract repository method and its implementations)."""
+        module, qual = ref
+        cls, _, name = qual.rpartition(".")
+        if not cls or (module, cls) not in self.classes:
+            return []
+        top = (module, cls)
+        seen = {top}
+        while (above := self._base_defining(top, name)) is not None and above not in seen:
+            top = above
+            seen.add(top)
+        family = [
+            (m, f"{c}.{name}")
+            for m, c in [top, *self._subclasses(top)]
+            if name in self.classes[(m, c)].methods
+        ]
+        return [member for member in family if member != ref and member in self.funcs]
+
+    def _base_defining(self, cls: tuple[str, str], name: str) -> tuple[str, str] | None:
+        """The nearest project base class of ``cls`` that defines (or inherits) ``name``."""
+        found = None
+        for base in self.classes[cls].bases:
+            resolved = self.resolve(cls[0], base)
+            if resolved is not None and resolved[0] == "class":
+                defined = self.method(resolved[1], resolved[2], name)
+                if defined is not None:
+                    found = (defined[0], defined[1].rpartition(".")[0])
+        return found if found is not None and found in self.classes else None
+
+    def _subclasses(self, cls: tuple[str, str]) -> list[tuple[str, str]]:
+        """Every project class that derives from ``cls``, directly or not."""
+        children = self._children
+        if children is None:
+            children = self._children = {}
+            for key, facts in self.classes.items():
+                for base in facts.bases:
+                    resolved = self.resolve(key[0], base)
+                    if resolved is not None and resolved[0] == "class":
+                        children.setdefault((resolved[1], resolved[2]), []).append(key)
+        found: list[tuple[str, str]] = []
+        pending = [cls]
+        while pending:
+            for child in children.get(pending.pop(), []):
+                if child not in found and child != cls:
+                    found.append(child)
+                    pending.append(child)
+        return found
 
     def _typed(self, module: str, symbol: str, method: str) -> FuncRef | None:
         resolved = self.resolve(module, symbol)
@@ -597,6 +650,7 @@ class Planner:
                 made.add(ref)
                 work.append((ref, ref[1]))
                 self.make_async.setdefault(path, set()).add(ref[1])
+                self._with_overrides(ref, ref[1], made, work)
         for _, ref in existing:
             if ref not in made:
                 made.add(ref)
@@ -660,6 +714,45 @@ class Planner:
             made.add(caller_ref)
             self.make_async.setdefault(facts.path, set()).add(call.caller)
             work.append((caller_ref, f"{trail} ← {call.caller}"))
+            self._with_overrides(caller_ref, f"{trail} ← {call.caller}", made, work)
+
+    def _with_overrides(
+        self, ref: FuncRef, trail: str, made: set[FuncRef], work: list[tuple[FuncRef, str]]
+    ) -> None:
+        """A method that becomes async takes the methods it overrides or is overridden by with
+        it: a call through the base class (``repo: ItemRepo``) reaches it, and must be awaited."""
+        for member in self.index.overrides(ref):
+            if member in made:
+                continue
+            path, func = self.index.funcs[member]
+            member_trail = f"{trail} ~ {member[1]}"
+            if func.blocker and not func.is_async:
+                self._override_stop(path, func, member_trail)
+                continue
+            made.add(member)
+            work.append((member, member_trail))
+            if not func.is_async:
+                self.make_async.setdefault(path, set()).add(member[1])
+
+    def _override_stop(self, path: str, func: FuncFact, trail: str) -> None:
+        """A method that would have to become async with the one it overrides, but cannot."""
+        origin = trail.split(" ← ")[0].split(" ~ ")[0]
+        if origin in {qual for _, (_, qual) in self.plumbing.seeds}:
+            self.plumbing_stops.append((path, func.line, trail))
+        self._finding(
+            path,
+            func.line,
+            0,
+            "async propagation stops at a method that cannot become async",
+            (
+                f"`{func.qual}` overrides (or is overridden by) a method that becomes async, so "
+                f"calls through the base class would await it, but it cannot become async: "
+                f"{func.blocker}. Chain: {trail}",
+                R.CALLER_CANNOT_AWAIT,
+            ),
+            func.qual,
+            f"override:{func.qual}",
+        )
 
     def _boundary(
         self,

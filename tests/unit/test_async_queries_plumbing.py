@@ -407,3 +407,48 @@ def test_a_file_beyond_the_paths_disposing_the_engine_blocks_the_unit(tmp_path: 
     assert not result.changes
     engine = next(v for v in result.violations if "sync engine" in v.message)
     assert "main.py uses the engine or session factory that becomes async" in engine.reason
+
+
+REPO = (
+    "from abc import ABC, abstractmethod\n\n"
+    "from sqlalchemy.orm import Session\n\n"
+    "from app.db import User\n\n\n"
+    "class UserRepo(ABC):\n"
+    "    @abstractmethod\n"
+    "    def count(self) -> int: ...\n\n\n"
+    "class SqlUserRepo(UserRepo):\n"
+    "    def __init__(self, db: Session) -> None:\n"
+    "        self.db = db\n\n"
+    "    def count(self) -> int:\n"
+    "        return self.db.query(User).count()\n\n\n"
+    "class MemoryUserRepo(UserRepo):\n"
+    "    {decorator}def count(self) -> int:\n"
+    "        return 0\n"
+)
+ROUTES = (
+    "from app.repo import UserRepo\n\n\n"
+    "def total(repo: UserRepo) -> int:\n"
+    "    return repo.count()\n"
+)
+
+
+def test_a_method_that_becomes_async_takes_its_base_and_sibling_overrides(tmp_path: Path) -> None:
+    # A call typed with the abstract base reaches the implementation: it must be awaited, so the
+    # base method and every other implementation become async with it.
+    extra = {"app/repo.py": REPO.format(decorator=""), "app/routes.py": ROUTES}
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra=extra)
+    repo = _after(result, "app/repo.py")
+    assert "    @abstractmethod\n    async def count(self) -> int: ..." in repo
+    assert repo.count("async def count(self) -> int:") == 3
+    assert "async def total(repo: UserRepo) -> int:\n    return await repo.count()" in _after(
+        result, "app/routes.py"
+    )
+    assert not result.manual
+
+
+def test_an_override_that_cannot_become_async_is_reported(tmp_path: Path) -> None:
+    extra = {"app/repo.py": REPO.format(decorator="@traced\n    "), "app/routes.py": ROUTES}
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra=extra, apply=False)
+    stop = next(v for v in result.violations if v.scope == "MemoryUserRepo.count")
+    assert not stop.fixable
+    assert "cannot become async: decorated with @traced" in stop.reason
