@@ -74,7 +74,11 @@ class Found:
         """``SQLAlchemy 1.4.52 (uv.lock)`` / ``SQLModel not found``."""
         if self.version is None:
             if self.specifier is not None:
-                return f"{self.name} {self.specifier} ({self.source}; no lower bound)"
+                return (
+                    f"{self.name} {self.specifier} ({self.source}; no lower bound, so no version "
+                    "is assumed: declare one, or set it in [tool.backfix.versions], for forms "
+                    "that depend on it)"
+                )
             return f"{self.name} not found"
         if self.specifier is not None:
             return (
