@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -65,18 +66,43 @@ def progress_bar(enabled: bool) -> Iterator[object]:
         yield update
 
 
-def violation_line(violation: Violation) -> str:
+#: a reason this many manual findings share is printed once, after them, and they refer to it
+SHARED_REASON = 3
+
+
+def shared_reasons(violations: Sequence[Violation]) -> dict[str, int]:
+    """The reasons ``SHARED_REASON`` or more manual violations share, numbered in order."""
+    counts = Counter(v.reason for v in violations if not v.fixable and v.reason)
+    numbers: dict[str, int] = {}
+    for violation in violations:
+        reason = violation.reason
+        if counts[reason] >= SHARED_REASON and reason not in numbers and not violation.fixable:
+            numbers[reason] = len(numbers) + 1
+    return numbers
+
+
+def reason_lines(violations: Sequence[Violation], shared: Mapping[str, int]) -> list[str]:
+    """``reason N (K findings): <reason>`` for each shared reason."""
+    counts = Counter(v.reason for v in violations if not v.fixable)
+    return [f"reason {n} ({counts[reason]} findings): {reason}" for reason, n in shared.items()]
+
+
+def violation_line(violation: Violation, shared: Mapping[str, int] | None = None) -> str:
     """``path:line:col: [codemod] message (fixable | manual: reason)``.
 
     A manual violation with a reason id reads ``[manual: <reason-id>] reason``, so the id can be
-    looked up in the codemod's docs page.
+    looked up in the codemod's docs page. A reason in ``shared`` (see :func:`shared_reasons`) is
+    named by its number, ``(reason N, below)``.
     """
+    reason = violation.reason or "not auto-fixable"
+    if shared and violation.reason in shared:
+        reason = f"(reason {shared[violation.reason]}, below)"
     if violation.fixable:
         status = "(fixable)"
     elif violation.reason_id:
-        status = f"[manual: {violation.reason_id}] {violation.reason or 'not auto-fixable'}"
+        status = f"[manual: {violation.reason_id}] {reason}"
     else:
-        status = f"(manual: {violation.reason or 'not auto-fixable'})"
+        status = f"(manual: {reason})"
     return (
         f"{violation.path}:{violation.line}:{violation.col}: [{violation.codemod}] "
         f"{violation.message} {status}"
@@ -99,8 +125,11 @@ def print_errors(errors: list[FileError], verbose: bool) -> None:
 
 def print_scan(result: RunResult) -> None:
     """The violation list on stdout and the totals on stderr."""
+    shared = shared_reasons(result.violations)
     for violation in result.violations:
-        _console("stdout").print(violation_line(violation), markup=False)
+        _console("stdout").print(violation_line(violation, shared), markup=False)
+    for line in reason_lines(result.violations, shared):
+        _console("stdout").print(line, markup=False)
     totals = ", ".join(f"{cid}: {count}" for cid, count in result.totals().items())
     fixable = sum(v.fixable for v in result.violations)
     _console("stderr").print(
@@ -125,10 +154,13 @@ def print_apply_summary(codemod_id: str, result: RunResult, written: str) -> Non
         style="bold",
         markup=False,
     )
+    shared = shared_reasons(result.manual)
     for violation in result.manual:
         _console("stderr").print(
-            "  manual: " + violation_line(violation), style="yellow", markup=False
+            "  manual: " + violation_line(violation, shared), style="yellow", markup=False
         )
+    for line in reason_lines(result.manual, shared):
+        _console("stderr").print(f"  {line}", style="yellow", markup=False)
     for note in result.notes:
         _console("stderr").print(f"  note: {note}", markup=False)
     for assumption in result.assumptions:
