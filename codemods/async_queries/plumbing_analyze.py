@@ -186,7 +186,7 @@ class PlumbingScanner(TrackingVisitor):
             return False
         func = node.func
         return "Session" in dotted(func) or (
-            isinstance(func, cst.Name) and func.value in self.maybe_factories
+            isinstance(func, cst.Name) and self.may_make_session(func.value)
         )
 
     def role(self, node: cst.BaseExpression) -> str:
