@@ -34,7 +34,7 @@ from .model import CommitSite, Param
 from .module_nodes import exact_types
 from .naming import BUILTINS, unique
 from .reasons import NO_REASON, Reason
-from .regions import RegionClassifier
+from .regions import RegionClassifier, is_config_read
 from .routes import RouteLayer
 from .syntax import (
     code_of,
@@ -1103,6 +1103,7 @@ class Analyzer:
                 if (
                     effect is not None
                     and self.regions.may_fail(hoist)
+                    and not is_config_read(hoist)
                     and _contains(stmt, hoist.expr)
                 ):
                     raise Unmovable(
