@@ -34,7 +34,7 @@ from .model import CommitSite, Param
 from .module_nodes import exact_types
 from .naming import BUILTINS, unique
 from .reasons import NO_REASON, Reason
-from .regions import RegionClassifier
+from .regions import RegionClassifier, is_config_read
 from .routes import RouteLayer
 from .syntax import (
     code_of,
@@ -271,6 +271,8 @@ class Analyzer:
                 self._site(call, None, placed)
                 continue
             block, end, lifted_try = placed
+            if not lifted_try:
+                end = self._refreshes_after(block, end, call)
             start = self._naive_start(block, end)
             try_node = block.body[end]
             if (
@@ -282,6 +284,27 @@ class Analyzer:
                 start = end
             chosen.setdefault(id(block), (block, []))[1].append((start, end, call, lifted_try))
         return chosen
+
+    def _refreshes_after(self, block: cst.IndentedBlock, end: int, call: cst.Call) -> int:
+        """``end``, or the index of the last ``session.refresh(x)`` right after the commit
+        statement ``block.body[end]`` (on the session committed): reloading what was committed
+        belongs to the unit of work, as in hand-written services."""
+        assert isinstance(call.func, cst.Attribute)
+        stmt = block.body[end]
+        if not (isinstance(stmt, cst.SimpleStatementLine) and _expression_call(stmt) is call):
+            return end
+        session = code_of(call.func.value)
+        while end + 1 < len(block.body):
+            refresh = _expression_call(block.body[end + 1])
+            if not (
+                refresh is not None
+                and isinstance(refresh.func, cst.Attribute)
+                and refresh.func.attr.value == "refresh"
+                and code_of(refresh.func.value) == session
+            ):
+                break
+            end += 1
+        return end
 
     def _record_units(self, units: list[Unit]) -> None:
         """Keep the units of one function and record a site per commit."""
@@ -1103,6 +1126,7 @@ class Analyzer:
                 if (
                     effect is not None
                     and self.regions.may_fail(hoist)
+                    and not is_config_read(hoist)
                     and _contains(stmt, hoist.expr)
                 ):
                     raise Unmovable(
@@ -1192,6 +1216,17 @@ def _condition_body(
         body.append(new)
     body[0] = body[0].with_changes(leading_lines=())
     return code_of(early) + "".join(code_of(stmt) for stmt in body)
+
+
+def _expression_call(stmt: cst.BaseStatement) -> cst.Call | None:
+    """The call of a statement that is exactly one call (``db.commit()``), awaited or not."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    expr = stmt.body[0]
+    if not isinstance(expr, cst.Expr):
+        return None
+    value = expr.value.expression if isinstance(expr.value, cst.Await) else expr.value
+    return value if isinstance(value, cst.Call) else None
 
 
 def _merged_ranges(entries: list[_Range]) -> list[tuple[int, int, list[cst.Call], bool]]:

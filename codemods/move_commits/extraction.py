@@ -142,10 +142,14 @@ class ExtractionBuilder:
         by_code: dict[str, str] = {}
         params: list[Param] = []
         taken = set(used) - set(preferred.values())
-        for hoist in sorted(hoists, key=lambda h: len(self._hoist_code(h))):
-            code = self._hoist_code(hoist)
-            if code in by_code:
-                hoist.param = by_code[code]
+        # Keyed by the expression's code: `current_user.picture` is read from the user passed for
+        # `current_user` (as `current_user._get_current_object()`).
+        by_value: dict[str, str] = {}
+        for hoist in sorted(hoists, key=lambda h: len(self._expr_code(h))):
+            code = self._expr_code(hoist)
+            value = self._hoist_code(hoist)
+            if code in by_code or value in by_value:
+                hoist.param = by_code.get(code) or by_value[value]
                 continue
             prefix = next(
                 (c for c in by_code if code.startswith(c) and code[len(c) : len(c) + 1] in ".["),
@@ -157,9 +161,9 @@ class ExtractionBuilder:
                 continue
             name = preferred.get(id(hoist.expr)) or unique(_unclashed(hoist, taken), taken)
             taken.add(name)
-            by_code[code] = name
+            by_code[code] = by_value[value] = name
             hoist.param = name
-            params.append(Param(name, code))
+            params.append(Param(name, value))
         order = {id(h.expr): i for i, h in enumerate(hoists)}
         first_use = {
             p.name: min(order[id(h.expr)] for h in hoists if h.param == p.name) for p in params
@@ -224,13 +228,17 @@ class ExtractionBuilder:
         return code
 
     def _hoist_code(self, hoist: Hoist) -> str:
-        """:func:`_hoist_code`, the expression's code generated once: units of one function
-        share their statements' reads, and each is asked about several times."""
+        """:func:`_hoist_code` of the read."""
+        return _hoist_code(hoist, self._expr_code(hoist))
+
+    def _expr_code(self, hoist: Hoist) -> str:
+        """The code of the read's expression, generated once: units of one function share their
+        statements' reads, and each is asked about several times."""
         key = id(hoist.expr)
         code = self._codes.get(key)
         if code is None:
             code = self._codes[key] = code_of(hoist.expr)
-        return _hoist_code(hoist, code)
+        return code
 
     def _ancestors(self, nodes: Iterable[cst.CSTNode]) -> set[int]:
         """``nodes`` and every node above them (by ``id``)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -145,6 +145,8 @@ LIBRARY_METHODS = frozenset(
         "get",
     }
 )
+#: methods of a model's collection (a relationship) that add or remove one of its rows.
+COLLECTION_VERBS = {"append": "add", "add": "add", "remove": "remove", "discard": "remove"}
 _NOT_VERBS = ("get_", "to_", "is_", "has_", "as_", "_")
 _STRIP_PREFIXES = ("new_", "db_", "existing_", "old_", "updated_", "current_")
 _STRONG = ("create", "delete")
@@ -193,6 +195,8 @@ class _Event:
     subject: str
     strong: bool
     attribute: str = ""
+    #: made only on some paths (``if hidden: item.hide()``)
+    conditional: bool = False
 
 
 class WriteNamer:
@@ -205,13 +209,21 @@ class WriteNamer:
         self._resource = ""
 
     def hint(
-        self, stmts: Sequence[cst.BaseStatement], route_name: str, resource: str = ""
+        self,
+        stmts: Sequence[cst.BaseStatement],
+        route_name: str,
+        resource: str = "",
+        claimed: Collection[str] = (),
     ) -> NameHint | None:
         """The name the writes in ``stmts`` suggest, or the route's name, or None; with
         alternatives for when that name is taken. ``resource`` (``job`` for a ``JobList``
-        view) is the subject of a row added whose class the code does not show."""
+        view) is the subject of a row added whose class the code does not show. ``claimed``
+        are the names another unit of the same route takes from its own writes: the route's
+        name is not kept when it is one of them (``delete_label`` for the unit that deletes the
+        label, not for the one that removes it from an item)."""
         self._resource = resource
-        found = self._hint(stmts, route_name)
+        route = route_name if route_name.strip("_") not in claimed else ""
+        found = self._hint(stmts, route)
         if found is None or not self._events:
             return found
         alternatives: list[str] = []
@@ -222,6 +234,13 @@ class WriteNamer:
         alternatives.append(_join(first.verb, first.subject))
         kept = tuple(a for a in dict.fromkeys(alternatives) if a != found.name and valid(a))
         return NameHint(found.name, found.verb, found.subject, kept)
+
+    def written_name(self, stmts: Sequence[cst.BaseStatement], resource: str = "") -> str:
+        """The name the writes in ``stmts`` alone suggest ("" when they suggest none)."""
+        self._resource = resource
+        events, _calls = self._collect(stmts)
+        found = _choose(events, [], "")
+        return found.name if found is not None else ""
 
     def _hint(self, stmts: Sequence[cst.BaseStatement], route_name: str) -> NameHint | None:
         events, calls = self._collect(stmts)
@@ -240,6 +259,7 @@ class WriteNamer:
                 if event is not None:
                     if self._in_loop(node, stmts):
                         event.subject = plural(event.subject)
+                    event.conditional = self._in_branch(node, stmts)
                     events.append(event)
                 elif type(node) in _CALLS:
                     called = last_name(cast(cst.Call, node).func)
@@ -271,6 +291,8 @@ class WriteNamer:
             return _Event("update", subject, False) if subject else None
         if self.index.is_session(receiver):
             return self._session_event(method, node, created)
+        if isinstance(receiver, cst.Attribute) and method in COLLECTION_VERBS:
+            return self._collection_event(node, receiver, COLLECTION_VERBS[method])
         if isinstance(receiver, cst.Name) and self._is_entity(receiver):
             subject = self._subject(receiver)
             if (
@@ -281,6 +303,19 @@ class WriteNamer:
             ):
                 return _Event(method, subject, True)
         return None
+
+    def _collection_event(
+        self, call: cst.Call, collection: cst.Attribute, verb: str
+    ) -> _Event | None:
+        """``item.labels.remove(label)`` as a statement: removes an item's label (a
+        relationship's row, not the label itself)."""
+        owner = collection.value
+        if not isinstance(owner, cst.Name) or not self._is_entity(owner):
+            return None
+        subject = self._subject(owner)
+        if not subject or not _is_statement_call(self.index, call):
+            return None
+        return _Event(verb, f"{subject}_{singular(collection.attr.value)}", False)
 
     def _assign_event(self, node: cst.Assign | cst.AugAssign, created: set[str]) -> _Event | None:
         """``job.status = ...`` on a row the code did not create: an update of its attribute."""
@@ -388,6 +423,21 @@ class WriteNamer:
                         created.add(target.target.value)
         return created
 
+    def _in_branch(self, node: cst.CSTNode, stmts: Sequence[cst.BaseStatement]) -> bool:
+        """Whether ``node`` runs only on some paths through ``stmts``: in a branch of an ``if``
+        (not its test) or in an ``except`` handler."""
+        roots = {id(s) for s in stmts}
+        child, current = node, self.index.parent(node)
+        while current is not None:
+            if isinstance(current, cst.If) and child is not current.test:
+                return True
+            if isinstance(current, cst.ExceptHandler):
+                return True
+            if id(current) in roots:
+                return False
+            child, current = current, self.index.parent(current)
+        return False
+
     def _in_loop(self, node: cst.CSTNode, stmts: Sequence[cst.BaseStatement]) -> bool:
         roots = {id(s) for s in stmts}
         current = self.index.parent(node)
@@ -449,6 +499,9 @@ def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint
     function's name that is a write verb."""
     route = route_name.strip("_")
     meaningful = is_meaningful(route) and valid(route)
+    # Writes made on only some paths (`if hidden: item.hide()`) do not name the unit when others
+    # are made on every path.
+    events = [e for e in events if not e.conditional] or events
     words = set(route.split("_"))
     named = next((e for e in events if _mentions(words, e.subject)), None)
     if meaningful and named is not None:

@@ -38,11 +38,12 @@ def suggest_name(expr: cst.BaseExpression, root_name: str) -> str:
 
 
 def _identifier_string(node: cst.BaseExpression) -> str:
-    """The value of a string literal that is a valid identifier, else ""."""
+    """The value of a string literal that is a valid identifier, else ""; a constant's name in
+    lower case (``config["UPLOAD_DIR"]`` → ``upload_dir``), as a parameter is named."""
     if isinstance(node, cst.SimpleString):
         text = node.evaluated_value
         if isinstance(text, str) and _IDENTIFIER.match(text):
-            return text
+            return text.lower() if text.isupper() else text
     return ""
 
 

@@ -32,10 +32,11 @@ def attach_output(analyzer: Analyzer) -> None:
     namer = WriteNamer(analyzer.index, inference)
     definitions = Definitions(analyzer.index, analyzer.module, inference)
     inference.movable = definitions.movable
+    claimed = _claimed_names(units, namer)
     for unit in units:
         assert unit.extraction is not None
         moved = _take_definitions(unit, definitions)
-        facts = _facts(analyzer, unit, inference, namer)
+        facts = _facts(analyzer, unit, inference, namer, claimed.get(id(unit), set()))
         # Classes the annotations name (a request schema defined next to the route) move too
         # when the method is annotated.
         for_types = sorted(
@@ -45,6 +46,32 @@ def attach_output(analyzer: Analyzer) -> None:
             unit.extraction,
             output=replace(facts, definitions=moved, type_definitions=tuple(for_types)),
         )
+
+
+def _claimed_names(units: list[Unit], namer: WriteNamer) -> dict[int, set[str]]:
+    """For each unit (by ``id``) of a route with several, the names the other units of that
+    route take from their writes."""
+    by_function: dict[int, list[Unit]] = {}
+    for unit in units:
+        by_function.setdefault(id(unit.function), []).append(unit)
+    claimed: dict[int, set[str]] = {}
+    for group in by_function.values():
+        if len(group) < 2:
+            continue
+        names = [namer.written_name(_statements(u), _resource(_class_name(u))) for u in group]
+        for unit, own in zip(group, names, strict=True):
+            claimed[id(unit)] = {name for name in names if name and name != own}
+    return claimed
+
+
+def _statements(unit: Unit) -> list[cst.BaseStatement]:
+    """The moved statements of ``unit``."""
+    return list(unit.block.body[unit.start : unit.end + 1])
+
+
+def _class_name(unit: Unit) -> str | None:
+    assert unit.extraction is not None
+    return unit.extraction.class_name
 
 
 def _take_definitions(unit: Unit, definitions: Definitions) -> tuple[Definition, ...]:
@@ -66,17 +93,23 @@ def _take_definitions(unit: Unit, definitions: Definitions) -> tuple[Definition,
 
 
 def _facts(
-    analyzer: Analyzer, unit: Unit, inference: TypeInference, namer: WriteNamer
+    analyzer: Analyzer,
+    unit: Unit,
+    inference: TypeInference,
+    namer: WriteNamer,
+    claimed: set[str],
 ) -> OutputFacts:
     assert unit.extraction is not None
     inference.used = []
-    stmts = list(unit.block.body[unit.start : unit.end + 1])
+    stmts = _statements(unit)
     first = stmts[0]
     unknown: list[str] = []
     param_types = _param_types(analyzer, unit, inference, first, unknown)
     return_type = _method_return_type(analyzer, unit, inference, stmts[-1], unknown)
     used = tuple(inference.used)
-    hint = namer.hint(stmts, unit.function.name.value, _resource(unit.extraction.class_name))
+    hint = namer.hint(
+        stmts, unit.function.name.value, _resource(unit.extraction.class_name), claimed
+    )
     return OutputFacts(
         param_types=tuple(param_types),
         return_type=return_type,

@@ -66,6 +66,7 @@ def service_location(
     module_pattern: str,
     service_folders: Callable[[], Collection[str]] = frozenset,
     holds_models: Callable[[str], bool] = lambda folder: False,
+    siblings: Collection[str] = (),
 ) -> ServiceLocation:
     """``app/routes/jobs.py`` → ``app/services/job_service.py`` with class ``JobService``.
 
@@ -79,6 +80,12 @@ def service_location(
     ``service_dir`` containing ``/`` is taken from the repository root. The module stem comes from ``module_pattern`` (``{name}_service``) where
     ``name`` is the singular of the route module's stem without layer suffixes (``jobs_routes`` →
     ``job``).
+
+    ``siblings`` are the stems of the other route modules of the run in the same folder: beside
+    them, ``main.py`` is one blueprint among others (``blueprints/main.py`` beside
+    ``blueprints/admin.py``) and names itself, and a module beside a generic one
+    (``app/main/errors.py`` beside ``app/main/views.py``) goes where that one's service goes, so
+    the route modules of one folder share one ``service_dir``.
     """
     pure = PurePosixPath(route_path)
     folders = list(pure.parts[:-1])
@@ -92,18 +99,18 @@ def service_location(
             layer_index = 1
     base = folders[:layer_index] if layer_index is not None else folders
     stem = pure.stem
-    generic = stem in layer_names or stem in GENERIC_STEMS
-    if generic:
-        name = base[-1] if base else "app"
-        if len(base) >= 2 and not keeps_services_per_package(base, service_dir, service_folders()):
-            # `app/auth/routes.py` (a blueprint package): `app/services/auth_service.py`.
-            base = base[:-1]
-    else:
-        name = stem
-        for suffix in (*layer_names, *LAYER_SUFFIXES):
-            if name.endswith("_" + suffix) and len(name) > len(suffix) + 1:
-                name = name[: -len(suffix) - 1]
-                break
+    generic = _is_generic(stem, layer_names, siblings)
+    beside_generic = layer_index is None and any(
+        _is_generic(other, layer_names, (stem,)) for other in siblings
+    )
+    name = (base[-1] if base else "app") if generic else _without_layer_suffix(stem, layer_names)
+    if (
+        (generic or beside_generic)
+        and len(base) >= 2
+        and not keeps_services_per_package(base, service_dir, service_folders())
+    ):
+        # `app/auth/routes.py` (a blueprint package): `app/services/auth_service.py`.
+        base = base[:-1]
     original = name
     name = _identifier(singular(snake(name)))
     folder = service_dir.strip("/") if "/" in service_dir else "/".join([*base, service_dir])
@@ -111,6 +118,22 @@ def service_location(
     path = f"{folder}/{module_stem}.py" if folder else f"{module_stem}.py"
     class_name = _keep_acronyms(camel(module_stem), original)
     return ServiceLocation(path, class_name, "" if generic else name)
+
+
+def _without_layer_suffix(stem: str, layer_names: Collection[str]) -> str:
+    """``jobs_routes`` → ``jobs``."""
+    for suffix in (*layer_names, *LAYER_SUFFIXES):
+        if stem.endswith("_" + suffix) and len(stem) > len(suffix) + 1:
+            return stem[: -len(suffix) - 1]
+    return stem
+
+
+def _is_generic(stem: str, layer_names: Collection[str], siblings: Collection[str]) -> bool:
+    """Whether a route module's stem says nothing about what it serves (``routes``, ``views``,
+    ``__init__``; ``main``, ``app``... unless other route modules sit beside it)."""
+    if stem in layer_names or stem == "__init__":
+        return True
+    return stem in GENERIC_STEMS and not siblings
 
 
 def keeps_services_per_package(

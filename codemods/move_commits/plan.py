@@ -134,9 +134,14 @@ class Planner:
     def place(self) -> None:
         """Decide service module, class and method of every movable unit."""
         groups: dict[str, list[tuple[RouteFacts, Extraction, ServiceLocation]]] = {}
+        stems: dict[PurePosixPath, set[str]] = {}
+        for facts, _imports in self.routes:
+            route = PurePosixPath(facts.path)
+            stems.setdefault(route.parent, set()).add(route.stem)
         for facts, _imports in self.routes:
             if self.project.batch is not None and facts.path not in self.project.batch:
                 continue  # left for a later batch (`apply --max-files`)
+            route = PurePosixPath(facts.path)
             for extraction in facts.extractions:
                 location = service_location(
                     facts.path,
@@ -145,6 +150,7 @@ class Planner:
                     self.options.service_module,
                     lambda: self.existing_service_folders,
                     self.holds_models,
+                    stems[route.parent] - {route.stem},
                 )
                 groups.setdefault(location.path, []).append((facts, extraction, location))
                 self._plan_init(facts.path, location.path)

@@ -324,7 +324,7 @@ class RegionClassifier:
             and parent.func is expr
             and isinstance(expr, cst.Attribute)
             and expr.attr.value in READER_METHODS
-            and only_literals(parent.args)
+            and self._early_args(parent.args)
         ):
             return parent
         if isinstance(parent, cst.Await) and parent.expression is expr:
@@ -335,12 +335,11 @@ class RegionClassifier:
         self, root: cst.CSTNode, expr: cst.CSTNode, parent: cst.Attribute, use: FrameworkUse
     ) -> cst.CSTNode | Reason | None:
         grand = self.index.parent(parent)
-        if (
-            isinstance(grand, cst.Call)
-            and grand.func is parent
-            and (parent.attr.value not in READER_METHODS or not only_literals(grand.args))
-        ):
-            return None
+        if isinstance(grand, cst.Call) and grand.func is parent:
+            if parent.attr.value not in READER_METHODS:
+                return None
+            if not self._early_args(grand.args):
+                return self._converter_reason(grand)
         if is_store(self.index, parent):
             # `current_user` is the user model behind a proxy: writing its attributes is
             # a model write, done in the service on the value the route passes.
@@ -348,6 +347,27 @@ class RegionClassifier:
                 return Reason(R.FRAMEWORK_OBJECT_WRITTEN, f"writes to `{code_of(parent)}`")
             return None
         return parent
+
+    def _early_args(self, args: Sequence[cst.Arg]) -> bool:
+        """Whether a reader method's arguments can be evaluated in the route: constants, and
+        builtin conversions (werkzeug's ``request.form.get("id", type=int)``)."""
+        return all(
+            only_literals([arg])
+            or (isinstance(arg.value, cst.Name) and self.index.is_builtin(arg.value, CONVERTERS))
+            for arg in args
+        )
+
+    def _converter_reason(self, call: cst.Call) -> Reason | None:
+        """Why ``request.form.get("x", type=parse)`` cannot move: the route would pass
+        ``request.form`` itself for the service to read. None (the read ends before the call, as
+        for ``data.get(key)``) for other computed arguments."""
+        if not any(arg.keyword is not None and arg.keyword.value == "type" for arg in call.args):
+            return None
+        return Reason(
+            R.REQUEST_CALL,
+            f"reads `{code_of(call.func)}()` with the converter `type=` that is not a builtin: "
+            "read it into a variable before the unit of work",
+        )
 
     def _failure_key(self, hoist: Hoist) -> str | None:
         """``None`` when the read cannot fail; else what an earlier read must have read for
@@ -456,6 +476,8 @@ class RegionClassifier:
         )
 
 
+#: builtins a reader method may convert with (``type=int``): the route evaluates the read whole.
+CONVERTERS = frozenset({"int", "float", "str", "bool"})
 #: legacy ``Query`` methods that write (``session.query(Job).filter_by(...).delete()``)
 QUERY_WRITES = frozenset({"delete", "update"})
 
@@ -466,6 +488,28 @@ def _writes_attribute(node: cst.Assign | cst.AugAssign | cst.AnnAssign | cst.Del
     return any(
         isinstance(part, cst.Attribute) for target in targets for part in target_parts(target)
     )
+
+
+def is_config_read(hoist: Hoist) -> bool:
+    """``current_app.config["UPLOAD_DIR"]``: the application's configuration, the same for every
+    request (a missing key fails whatever the request, before or after another call)."""
+    return hoist.use.name == "current_app" and _first_attribute(hoist.expr, hoist.root) == "config"
+
+
+def _first_attribute(node: cst.CSTNode, root: cst.CSTNode) -> str:
+    """The attribute read right after ``root`` in the read ``node`` ("" if none)."""
+    current: cst.CSTNode = node
+    while True:
+        if isinstance(current, cst.Attribute):
+            if current.value is root:
+                return current.attr.value
+            current = current.value
+        elif isinstance(current, cst.Subscript):
+            current = current.value
+        elif isinstance(current, cst.Call):
+            current = current.func
+        else:
+            return ""
 
 
 def is_current_user(use: FrameworkUse) -> bool:

@@ -908,3 +908,36 @@ def test_definition_imported_elsewhere_stays(
     assert not violation.fixable
     assert violation.reason_id == "moved-definition-imported-elsewhere"
     assert f"is imported from there by {importer}" in violation.reason
+
+
+def test_a_refresh_right_after_the_commit_moves_with_it(tmp_path: Path) -> None:
+    """``db.session.refresh(job)`` after the commit reloads what the unit committed; a refresh on
+    another session, or after another statement, stays in the route."""
+    root = _project(
+        tmp_path,
+        {
+            "app/routes/jobs.py": HEADER
+            + textwrap.dedent(
+                """
+                from app.extensions import other_session
+
+
+                @bp.post("/jobs")
+                def create_job():
+                    job = Job(title="x")
+                    db.session.add(job)
+                    db.session.commit()
+                    db.session.refresh(job)
+                    other_session.refresh(job)
+                    return jsonify(job.to_dict())
+                """
+            )
+        },
+    )
+    result = _run(root, apply=True)
+    after = {c.path: c.after.decode() for c in result.changes}
+    route = after["app/routes/jobs.py"]
+    assert "    job = JobService.create_job()\n    other_session.refresh(job)\n" in route
+    assert "db.session.refresh" not in route
+    service = after["app/services/job_service.py"]
+    assert "        db.session.commit()\n        db.session.refresh(job)\n" in service

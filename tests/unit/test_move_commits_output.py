@@ -175,6 +175,45 @@ def test_attribute_writes_keep_a_specific_route_name(route: str, name: str) -> N
     assert facts.name == name
 
 
+def test_a_write_made_only_in_a_branch_does_not_name_the_unit() -> None:
+    """``if hidden: job.hide()`` beside ``job.title = ...``: not ``hide_job``."""
+    [facts] = _facts(
+        """
+        @router.post("/x")
+        def edit_details(hidden: bool, db: SessionDep) -> None:
+            job = db.get(Job, 1)
+            if job is None:
+                raise HTTPException(404)
+            job.title = "x"
+            if hidden:
+                job.hide()
+            db.commit()
+        """
+    )
+    assert facts.name == "edit_details"
+
+
+def test_two_units_of_one_route_share_no_name() -> None:
+    """The unit that deletes the tag is ``delete_tag``; the one that removes it from the job is
+    named for that, not ``delete_tag`` with a numbered clash after it."""
+    first, second = _facts(
+        """
+        @router.post("/x")
+        def delete_tag(db: SessionDep) -> None:
+            job = db.get(Job, 1)
+            tag = db.get(Tag, 2)
+            if job is None or tag is None:
+                raise HTTPException(404)
+            job.tags.remove(tag)
+            db.commit()
+            if not tag.jobs:
+                db.delete(tag)
+                db.commit()
+        """
+    )
+    assert (first.name, second.name) == ("remove_job_tag", "delete_tag")
+
+
 def _project(tmp_path: Path, files: dict[str, str]) -> Path:
     for rel, text in files.items():
         path = tmp_path / rel

@@ -14,5 +14,4 @@ async def pay_order(order_id: int, session: AsyncSession = Depends(get_session))
     if order is None:
         raise HTTPException(404)
     await OrderService.pay_order(order, session)
-    await session.refresh(order)
     return {"id": order.id, "status": order.status}

@@ -13,3 +13,4 @@ class OrderService:
         order.status = "paid"
         session.add(order)
         await session.commit()
+        await session.refresh(order)

@@ -12,7 +12,6 @@ router = APIRouter(prefix="/items")
 @router.post("/", status_code=201)
 def create_item(item_in: ItemIn, db: Session = Depends(get_db)):
     item = ItemService.create_item(item_in, db)
-    db.refresh(item)
     return item
 
 

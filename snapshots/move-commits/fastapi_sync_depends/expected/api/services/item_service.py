@@ -14,6 +14,7 @@ class ItemService:
         item = Item(name=item_in.name, price=item_in.price)
         db.add(item)
         db.commit()
+        db.refresh(item)
         return item
 
     @staticmethod

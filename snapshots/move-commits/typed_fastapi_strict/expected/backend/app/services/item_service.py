@@ -19,6 +19,7 @@ class ItemService:
         item = Item(title=title, owner_id=current_user.id)
         session.add(item)
         session.commit()
+        session.refresh(item)
         return item
 
     @staticmethod

@@ -12,7 +12,6 @@ router = APIRouter(prefix="/items")
 @router.post("/")
 def create_item(session: SessionDep, current_user: CurrentUser, title: str) -> Any:
     item = ItemService.create_item(title, current_user, session)
-    session.refresh(item)
     return item
 
 

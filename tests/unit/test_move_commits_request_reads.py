@@ -1,0 +1,187 @@
+"""move-commits: what the route evaluates and passes for reads of the request."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from backfix.discovery import Workspace
+from backfix.registry import get_codemod
+from backfix.results import RunResult
+from backfix.runner import CodemodSpec, RunOptions, run
+
+MoveCommits = get_codemod("move-commits")
+
+HEADER = """\
+from flask import Blueprint, current_app, request
+
+from app.extensions import db
+from app.models import Item, Label
+from app.parsing import parse_day
+
+bp = Blueprint("items", __name__)
+"""
+
+
+def _apply(tmp_path: Path, body: str) -> tuple[RunResult, dict[str, str]]:
+    """Runs move-commits on ``app/routes/items.py`` (HEADER + ``body``); the changed files' text."""
+    files = {
+        "app/__init__.py": "",
+        "app/routes/__init__.py": "",
+        "app/routes/items.py": HEADER + textwrap.dedent(body),
+    }
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    spec = CodemodSpec(MoveCommits, "move-commits", ())
+    result = run(
+        Workspace(root=tmp_path),
+        RunOptions(specs=[spec], paths=[tmp_path / "app/routes"], apply=True, jobs=1),
+    )
+    return result, {c.path: c.after.decode() for c in result.changes}
+
+
+def test_a_reader_call_converting_with_a_builtin_is_evaluated_whole_in_the_route(
+    tmp_path: Path,
+) -> None:
+    """``request.form.get("label_id", type=int)`` is a value: the service never gets
+    ``request.form``."""
+    result, after = _apply(
+        tmp_path,
+        """
+
+        @bp.post("/items/<int:item_id>/labels")
+        def attach_label(item_id):
+            item = Item.query.get_or_404(item_id)
+            label = Label.query.filter_by(id=request.form.get("label_id", type=int)).first()
+            item.labels.append(label)
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    route = after["app/routes/items.py"]
+    assert 'label_id=request.form.get("label_id", type=int)' in route
+    service = after["app/services/item_service.py"]
+    assert "def attach_label(item, label_id):" in service
+    assert "Label.query.filter_by(id=label_id).first()" in service
+    assert "form" not in service
+
+
+def test_a_reader_call_with_another_converter_is_manual(tmp_path: Path) -> None:
+    """``type=parse_day`` would run in the service on ``request.form``, or in the route ahead of
+    the moved code: neither is the route's order, so the commit is reported."""
+    result, after = _apply(
+        tmp_path,
+        """
+
+        @bp.post("/items/<int:item_id>/due")
+        def set_due(item_id):
+            item = Item.query.get_or_404(item_id)
+            item.due = request.form.get("due", type=parse_day)
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert after == {}
+    assert [v.fixable for v in result.violations] == [False]
+    assert (
+        "reads `request.form.get()` with the converter `type=` that is not a builtin"
+        in result.violations[0].reason
+    )
+
+
+def test_a_computed_key_still_passes_the_mapping(tmp_path: Path) -> None:
+    """``data.get(key)`` of a loop: the route passes ``request.form`` (a mapping of values)."""
+    result, after = _apply(
+        tmp_path,
+        """
+
+        @bp.post("/items/<int:item_id>")
+        def edit_item(item_id):
+            item = Item.query.get_or_404(item_id)
+            for key in ("title", "note"):
+                setattr(item, key, request.form.get(key))
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    assert "form=request.form" in after["app/routes/items.py"]
+
+
+def test_an_attribute_of_the_user_passed_is_read_in_the_service(tmp_path: Path) -> None:
+    """``current_user`` moves as the user object: ``current_user.picture`` is read from it, not
+    passed again as a value of its own."""
+    result, after = _apply(
+        tmp_path,
+        """
+        from flask_login import current_user, login_required
+
+        from app.storage import make_thumbnail
+
+
+        @bp.post("/profile/thumbnail")
+        @login_required
+        def make_user_thumbnail():
+            current_user.thumbnail = make_thumbnail(current_user.picture, 64)
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    assert (
+        "ItemService.make_user_thumbnail(current_user=current_user._get_current_object())"
+        in after["app/routes/items.py"]
+    )
+    service = after["app/services/item_service.py"]
+    assert "def make_user_thumbnail(current_user):" in service
+    assert "make_thumbnail(current_user.picture, 64)" in service
+
+
+def test_a_config_read_after_a_call_is_evaluated_in_the_route(tmp_path: Path) -> None:
+    """``current_app.config["UPLOAD_DIR"]`` is the same for every request: reading it before
+    ``unique_name()`` ran changes nothing a request could see, so the unit moves."""
+    result, after = _apply(
+        tmp_path,
+        """
+        import os
+
+        from app.files import unique_name
+
+
+        @bp.post("/items/<int:item_id>/upload")
+        def upload(item_id):
+            f = request.files.get("file")
+            name = unique_name(f.filename)
+            f.save(os.path.join(current_app.config["UPLOAD_DIR"], name))
+            db.session.add(Item(file=name))
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    route = after["app/routes/items.py"]
+    assert 'upload_dir=current_app.config["UPLOAD_DIR"]' in route
+    assert "os.path.join(upload_dir, name)" in after["app/services/item_service.py"]
+
+
+def test_a_request_read_after_a_call_still_says_why(tmp_path: Path) -> None:
+    result, after = _apply(
+        tmp_path,
+        """
+        from app.files import unique_name
+
+
+        @bp.post("/items/<int:item_id>/note")
+        def note(item_id):
+            item = Item.query.get_or_404(item_id)
+            unique_name(item.title)
+            item.note = request.json["note"]
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert after == {}
+    assert [v.reason_id for v in result.violations] == ["read-after-effect"]
