@@ -349,28 +349,33 @@ class Planner:
         found = self.index.funcs.get((module, qual))
         return found[1] if found else None
 
-    def _unread_factory_uses(self) -> list[tuple[str, int, str]]:
-        """(path, line, name) of the files that mention a session factory of the unit by name
-        but were not read for session plumbing (their text named no session or engine)."""
-        names = {
-            site.name
-            for facts in self.analysed
-            if facts.plumbing is not None
-            for site in facts.plumbing.sites
-            if site.kind == P_FACTORY and site.name
-        }
-        if not names:
-            return []
-        pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
-        unread: list[tuple[str, int, str]] = []
+    def _renamed_imports(self) -> list[tuple[str, int, str, str]]:
+        """(path, line, local name, what it is) where a module imports a session factory or a
+        session type alias of the unit under a name without ``Session``: only through such
+        names does the query analysis follow the sessions of another module's plumbing."""
+        made: dict[tuple[str, str], str] = {}
+        for facts in self.analysed:
+            if facts.plumbing is None:
+                continue
+            for site in facts.plumbing.sites:
+                if site.kind == P_FACTORY and site.name:
+                    made[(facts.module, site.name)] = "session factory"
+            for alias in facts.plumbing.aliases:
+                made[(facts.module, alias)] = "session type alias"
+        found: list[tuple[str, int, str, str]] = []
         for facts in self.index.modules.values():
-            found = (
-                None if facts.plumbing is not None else pattern.search(self.read(facts.path) or b"")
-            )
-            if found is not None:
-                line = found.string.count(b"\n", 0, found.start()) + 1
-                unread.append((facts.path, line, found.group().decode()))
-        return unread
+            for local, source, attr in facts.imports:
+                kind = made.get((self.index.find_module(source) or source, attr))
+                if kind is not None and "Session" not in local:
+                    what = f"{kind} `{attr}`" + (f" as `{local}`" if local != attr else "")
+                    found.append((facts.path, self._first_line(facts.path, local), local, what))
+        return found
+
+    def _first_line(self, path: str, name: str) -> int:
+        """The line of the first mention of ``name`` in the file (1 when it cannot be read)."""
+        raw = self.read(path) or b""
+        found = re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw)
+        return raw.count(b"\n", 0, found.start()) + 1 if found else 1
 
     def _plumbing(self) -> list[tuple[str, FuncRef]]:
         """Settle the session plumbing unit first: its verdict decides the async rewrite."""
@@ -383,7 +388,7 @@ class Planner:
             if facts.plumbing is not None
             for site in facts.plumbing.sites
             if site.kind in {P_DEP, P_ENGINE, P_FACTORY} and site.name
-        }
+        } | {alias for facts in self.analysed if facts.plumbing for alias in facts.plumbing.aliases}
         for facts in self.load_extra(names):
             self.index.add(facts)
         analysed = {facts.path for facts in self.analysed}
@@ -396,7 +401,7 @@ class Planner:
         planner = PlumbingPlanner(
             self.analysed, self.index.find_module, self._func_at, self.plumbing_options
         )
-        self.plumbing = planner.run(calls, outside, self._unread_factory_uses())
+        self.plumbing = planner.run(calls, outside, self._renamed_imports())
         for path, site, message, reason in self.plumbing.findings:
             self._finding(path, site.line, site.col, message, reason, site.scope, site.snippet)
         self.dependencies = set(self.plumbing.dependencies)

@@ -225,26 +225,6 @@ class PlumbingPlanner:
         ref = self.resolve(facts, name)
         return ref is not None and ref in self.factories
 
-    def followed(self, facts: ModuleFacts, site: Plumb, name: str) -> bool:
-        """Whether the query analysis follows the sessions ``name(...)`` makes in this module
-        (to await their calls): a name with ``Session`` in it, or a factory the module defines.
-        A problem of the unit when it does not."""
-        assert facts.plumbing is not None
-        if "Session" in name or any(
-            s.kind == P_FACTORY and s.name == name for s in facts.plumbing.sites
-        ):
-            return True
-        self.problem(
-            facts,
-            site,
-            R.PLUMBING_NOT_CONVERTIBLE,
-            f"`{name}()` makes the unit's sessions, but calls on a session are found only when "
-            "the factory that makes it is defined in the same module or named with `Session`: "
-            f"import it under such a name (`import ... as SessionLocal`) and run again, or "
-            "convert by hand",
-        )
-        return False
-
     # -- the unit ---------------------------------------------------------------------------------------
 
     def problem_list(self) -> str:
@@ -259,11 +239,12 @@ class PlumbingPlanner:
         self,
         calls: Iterable[tuple[ModuleFacts, str | None, int, tuple[str, ...], bool]],
         outside: Iterable[ModuleFacts] = (),
-        unread: Iterable[tuple[str, int, str]] = (),
+        renamed: Iterable[tuple[str, int, str, str]] = (),
     ) -> PlumbingPlan:
         """Check everything; ``calls`` are (module, caller, line, target, is_value) of the project,
         ``outside`` the project files beyond the unit that mention its engines or factories,
-        ``unread`` (path, line, name) where a file not read for plumbing names a factory."""
+        ``renamed`` (path, line, local name, what) where a module imports a factory or session
+        alias of the unit under a name without ``Session``."""
         converting: list[tuple[ModuleFacts, Plumb, str]] = []
         for facts in self.modules:
             assert facts.plumbing is not None
@@ -275,7 +256,7 @@ class PlumbingPlanner:
             return self.plan
         self.check_direct_calls(calls)
         self.check_outside(outside)
-        self.check_unread(unread)
+        self.check_renamed(renamed)
         if self.options.refuse is not None:
             self.problems.append((*self.options.refuse, R.CALLER_CANNOT_AWAIT))
         if self.problems:
@@ -505,8 +486,6 @@ class PlumbingPlanner:
         if site.blocker:
             self.problem(facts, site, R.PLUMBING_NOT_CONVERTIBLE, site.blocker)
             return f"sync session: `{site.target}(...)`"
-        if not self.followed(facts, site, site.target):
-            return f"sync session: `{site.target}(...)`"
         if site.func is not None and (facts.module, site.func) in self.deps:
             pass
         elif not self.seed(facts, site, f"`{site.target}(...)`"):
@@ -540,8 +519,6 @@ class PlumbingPlanner:
             return f"`with {site.name}.{site.target}()` → `async with`"
         if not self.makes_session(facts, site.target):
             return ""
-        if not self.followed(facts, site, site.target):
-            return f"`with {site.target}(...)`"
         for other in site.extra:
             if not other.endswith((".begin()", ".begin_nested()")):
                 self.problem(
@@ -557,8 +534,6 @@ class PlumbingPlanner:
     def check_dependency(self, facts: ModuleFacts, site: Plumb) -> str:
         if "Session" not in site.target and not self.makes_session(facts, site.target):
             return ""  # it yields what another function makes (`form = LoginForm()`)
-        if not self.followed(facts, site, site.target):
-            return f"session dependency: `def {site.name}()`"
         func = self.func(facts.module, site.name)
         blocker = func.blocker if func is not None else ""
         if blocker and "generator function" not in blocker:
@@ -626,17 +601,19 @@ class PlumbingPlanner:
                 )
             )
 
-    def check_unread(self, unread: Iterable[tuple[str, int, str]]) -> None:
-        """A file that names a factory of the unit where no session or engine is named: the
-        sessions it makes would become AsyncSession behind calls nobody awaits."""
-        for path, line, name in unread:
+    def check_renamed(self, renamed: Iterable[tuple[str, int, str, str]]) -> None:
+        """A module that imports a factory or session alias of the unit under a name without
+        ``Session``: the sessions it makes or types are not followed there, so their calls would
+        stay unawaited."""
+        for path, line, local, what in renamed:
             self.problems.append(
                 (
                     path,
                     line,
-                    f"{path} names the session factory `{name}` but nothing the "
-                    "tool reads as a session there: convert its sessions by hand, or import the "
-                    "factory under a name with `Session` and run again",
+                    f"{path} imports the {what}, a name without `Session`: the "
+                    "calls on its sessions are not found there and would not be awaited; import "
+                    "it under a name with `Session` (`... as SessionLocal`, `... as SessionDep`) "
+                    "and run again, or convert that module by hand",
                     R.PLUMBING_NOT_CONVERTIBLE,
                 )
             )

@@ -367,8 +367,8 @@ def test_an_imported_factory_the_queries_cannot_follow_keeps_the_unit_manual(
     result = _run(tmp_path, MAKE_DB, extra={"app/stats.py": aliased})
     assert not result.changes
     engine = next(v for v in result.violations if "sync engine" in v.message)
-    assert "`make_session()` makes the unit's sessions" in engine.reason
-    assert "app/stats.py:7" in engine.reason
+    assert "app/stats.py imports the session factory `make_db` as `make_session`" in engine.reason
+    assert "app/stats.py:3" in engine.reason
 
 
 def test_a_file_naming_a_factory_but_no_session_keeps_the_unit_manual(tmp_path: Path) -> None:
@@ -380,7 +380,7 @@ def test_a_file_naming_a_factory_but_no_session_keeps_the_unit_manual(tmp_path: 
     result = _run(tmp_path, MAKE_DB, extra={"app/stats.py": plain})
     assert not result.changes
     engine = next(v for v in result.violations if "sync engine" in v.message)
-    assert "app/stats.py names the session factory `make_db`" in engine.reason
+    assert "app/stats.py imports the session factory `make_db`, a name without" in engine.reason
     assert "app/stats.py:3" in engine.reason
 
 
@@ -452,3 +452,20 @@ def test_an_override_that_cannot_become_async_is_reported(tmp_path: Path) -> Non
     stop = next(v for v in result.violations if v.scope == "MemoryUserRepo.count")
     assert not stop.fixable
     assert "cannot become async: decorated with @traced" in stop.reason
+
+
+def test_a_session_alias_imported_under_another_name_keeps_the_unit_manual(tmp_path: Path) -> None:
+    # `db: DbDep` in another module: its calls would not be awaited (the alias is followed
+    # through names with `Session` only).
+    db = _db('"sqlite:///x.db"') + (
+        "\n\nfrom typing import Annotated\n\nfrom fastapi import Depends\n\n"
+        "DbDep = Annotated[Session, Depends(get_db)]\n"
+    )
+    routes = (
+        "from app.db import DbDep, User\n\n\n"
+        "def one(user_id: int, db: DbDep):\n    return db.get(User, user_id)\n"
+    )
+    result = _run(tmp_path, db, extra={"app/routes.py": routes})
+    assert not result.changes
+    engine = next(v for v in result.violations if "sync engine" in v.message)
+    assert "app/routes.py imports the session type alias `DbDep`" in engine.reason
