@@ -349,8 +349,8 @@ class Planner:
         found = self.index.funcs.get((module, qual))
         return found[1] if found else None
 
-    def _renamed_imports(self) -> list[tuple[str, int, str, str]]:
-        """(path, line, local name, what it is) where a module imports a session factory or a
+    def _renamed_imports(self) -> list[tuple[str, int, str]]:
+        """(path, line, what is imported) where a module imports a session factory or a
         session type alias of the unit under a name without ``Session``: only through such
         names does the query analysis follow the sessions of another module's plumbing."""
         made: dict[tuple[str, str], str] = {}
@@ -362,13 +362,13 @@ class Planner:
                     made[(facts.module, site.name)] = "session factory"
             for alias in facts.plumbing.aliases:
                 made[(facts.module, alias)] = "session type alias"
-        found: list[tuple[str, int, str, str]] = []
+        found: list[tuple[str, int, str]] = []
         for facts in self.index.modules.values():
             for local, source, attr in facts.imports:
                 kind = made.get((self.index.find_module(source) or source, attr))
                 if kind is not None and "Session" not in local:
                     what = f"{kind} `{attr}`" + (f" as `{local}`" if local != attr else "")
-                    found.append((facts.path, self._first_line(facts.path, local), local, what))
+                    found.append((facts.path, self._first_line(facts.path, local), what))
         return found
 
     def _first_line(self, path: str, name: str) -> int:

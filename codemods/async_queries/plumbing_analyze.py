@@ -382,15 +382,12 @@ class PlumbingScanner(TrackingVisitor):
         method = func.attr.value
         owner = func.value
         parent = self.parent(node)
-        if (
-            method in {"begin", "begin_nested"}
-            and isinstance(owner, cst.Name)
-            and isinstance(parent, cst.WithItem)
-        ):
+        holder = _session_holder(owner)
+        if method in {"begin", "begin_nested"} and holder and isinstance(parent, cst.WithItem):
             statement = self.parent(parent)
             if isinstance(statement, cst.With) and len(statement.items) == 1:
                 # `with session.begin():` on a session of the unit becomes `async with`.
-                self.add(P_WITH, statement, target=method, name=owner.value)
+                self.add(P_WITH, statement, target=method, name=holder)
                 return
         if (
             method in {"create_all", "drop_all"}
@@ -584,6 +581,19 @@ def _yields_session(
 
     walk(node.body, Binder())
     return made[0] if made else None
+
+
+def _session_holder(owner: cst.BaseExpression) -> str:
+    """The name that may hold a session: ``db`` of ``db.begin()`` and of ``self.db.begin()``."""
+    if isinstance(owner, cst.Name):
+        return owner.value
+    if (
+        isinstance(owner, cst.Attribute)
+        and isinstance(owner.value, cst.Name)
+        and owner.value.value == "self"
+    ):
+        return owner.attr.value
+    return ""
 
 
 def _callee(node: cst.BaseExpression) -> str:

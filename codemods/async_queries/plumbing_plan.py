@@ -239,11 +239,11 @@ class PlumbingPlanner:
         self,
         calls: Iterable[tuple[ModuleFacts, str | None, int, tuple[str, ...], bool]],
         outside: Iterable[ModuleFacts] = (),
-        renamed: Iterable[tuple[str, int, str, str]] = (),
+        renamed: Iterable[tuple[str, int, str]] = (),
     ) -> PlumbingPlan:
         """Check everything; ``calls`` are (module, caller, line, target, is_value) of the project,
         ``outside`` the project files beyond the unit that mention its engines or factories,
-        ``renamed`` (path, line, local name, what) where a module imports a factory or session
+        ``renamed`` (path, line, what) where a module imports a factory or session
         alias of the unit under a name without ``Session``."""
         converting: list[tuple[ModuleFacts, Plumb, str]] = []
         for facts in self.modules:
@@ -601,11 +601,11 @@ class PlumbingPlanner:
                 )
             )
 
-    def check_renamed(self, renamed: Iterable[tuple[str, int, str, str]]) -> None:
+    def check_renamed(self, renamed: Iterable[tuple[str, int, str]]) -> None:
         """A module that imports a factory or session alias of the unit under a name without
         ``Session``: the sessions it makes or types are not followed there, so their calls would
         stay unawaited."""
-        for path, line, local, what in renamed:
+        for path, line, what in renamed:
             self.problems.append(
                 (
                     path,

@@ -469,3 +469,20 @@ def test_a_session_alias_imported_under_another_name_keeps_the_unit_manual(tmp_p
     assert not result.changes
     engine = next(v for v in result.violations if "sync engine" in v.message)
     assert "app/routes.py imports the session type alias `DbDep`" in engine.reason
+
+
+def test_a_transaction_on_a_session_kept_on_self_becomes_async_with(tmp_path: Path) -> None:
+    store = (
+        "from sqlalchemy.orm import Session\n\nfrom app.db import User\n\n\n"
+        "class Store:\n"
+        "    def __init__(self, db: Session) -> None:\n        self.db = db\n\n"
+        "    def add(self) -> User:\n"
+        "        with self.db.begin():\n            user = User()\n            self.db.add(user)\n"
+        "        return user\n\n\n"
+        "def create(db: Session) -> int:\n    return Store(db).add().id\n"
+    )
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"app/store.py": store})
+    after = _after(result, "app/store.py")
+    assert "    async def add(self) -> User:\n        async with self.db.begin():" in after
+    assert "    return (await Store(db).add()).id" in after
+    assert not result.manual
