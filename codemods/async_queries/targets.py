@@ -8,7 +8,7 @@ from typing import Any
 
 from backfix.codemod import ConfigError
 from backfix.project import ProjectContext
-from backfix.versions import RUNNING, Found, VersionError, find_versions
+from backfix.versions import Found, VersionError, find_versions
 
 from .model import Target
 from .plumbing_plan import DIALECT_SINCE, DRIVER_PACKAGES, PlumbingOptions
@@ -28,14 +28,18 @@ def project_versions(project: ProjectContext) -> dict[str, Found]:
 def plumbing_options(
     project: ProjectContext, versions: dict[str, Found], options: Mapping[str, Any]
 ) -> PlumbingOptions:
-    """What the plumbing conversion may emit, and which async drivers the project already has."""
+    """What the plumbing conversion may emit, and which async drivers the project already
+    declares (one only installed in a virtualenv would be missing from an image built from the
+    project's requirements)."""
     try:
-        found = find_versions(
-            Path(project.root), packages=DRIVER_PACKAGES, folder=project.project_folder()
+        drivers = find_versions(
+            Path(project.root),
+            packages=DRIVER_PACKAGES,
+            folder=project.project_folder(),
+            installed=False,
         )
     except VersionError:
-        found = {}
-    drivers = {name: f for name, f in found.items() if f.source != RUNNING}
+        drivers = {}
     sqlalchemy = versions["sqlalchemy"]
     return PlumbingOptions(
         async_url=bool(options["async_url"]),

@@ -99,11 +99,14 @@ def find_versions(
     environ: Mapping[str, str] | None = None,
     packages: Iterable[str] = PACKAGES,
     folder: Path | None = None,
+    installed: bool = True,
 ) -> dict[str, Found]:
     """The version of each package (canonical name) the project runs on.
 
     ``folder`` is the project's folder (:func:`project_folder`), ``root`` or a folder under it
-    (default ``root``); sources are named relative to ``root`` (``svc/pyproject.toml``).
+    (default ``root``); sources are named relative to ``root`` (``svc/pyproject.toml``). Without
+    ``installed``, only what the project declares counts (overrides, lock files, requirements),
+    not what a virtualenv or backfix's own environment happens to have.
     """
     wanted = [canonicalize_name(p) for p in packages]
     env = os.environ if environ is None else environ
@@ -115,9 +118,9 @@ def find_versions(
         _overrides(overrides or {}),
         _nearest_locked(root, folders),
         pins,
-        _virtualenvs(root, folders, env),
+        _virtualenvs(root, folders, env) if installed else {},
         ranges,
-        _running(wanted),
+        _running(wanted) if installed else {},
     ]
     for package in wanted:
         for source in sources:

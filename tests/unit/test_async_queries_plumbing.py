@@ -486,3 +486,15 @@ def test_a_transaction_on_a_session_kept_on_self_becomes_async_with(tmp_path: Pa
     assert "    async def add(self) -> User:\n        async with self.db.begin():" in after
     assert "    return (await Store(db).add()).id" in after
     assert not result.manual
+
+
+def test_a_driver_only_installed_in_a_virtualenv_is_still_to_be_declared(tmp_path: Path) -> None:
+    # An image built from the requirements would not have it.
+    (tmp_path / "requirements.txt").write_text("sqlalchemy==2.0.30\n")
+    for name, version in (("aiosqlite", "0.20.0"), ("greenlet", "3.1.1")):
+        info = tmp_path / f".venv/lib/python3.11/site-packages/{name}-{version}.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    result = _run(tmp_path, _db('"sqlite:///x.db"'))
+    assert any("add aiosqlite to your dependencies" in n for n in result.notes)
+    assert any("sqlalchemy[asyncio]" in n for n in result.notes)
