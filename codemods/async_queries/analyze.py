@@ -68,6 +68,8 @@ MISSING_ON_ASYNC = frozenset({"bulk_save_objects", "bulk_insert_mappings", "bulk
 SYNC_SESSION_TYPES = frozenset({"Session", "scoped_session"})
 ASYNC_SESSION_TYPES = frozenset({"AsyncSession", "async_scoped_session"})
 DEPENDS = frozenset({"Depends", "Security"})
+#: FastAPI's mapping of a dependency to its replacement (tests): its keys are never called
+DEPENDENCY_OVERRIDES = "dependency_overrides"
 
 #: decorators whose function cannot become `async def`, with the reason.
 BLOCKING_DECORATORS = {
@@ -941,9 +943,20 @@ class _Scanner(TrackingVisitor):
                 return  # `FastAPI(lifespan=lifespan)`: the framework enters it with `async with`
         if isinstance(parent, (cst.ImportFrom, cst.Import)):
             return
+        if isinstance(parent, cst.Index) and self._overridden_dependency(parent):
+            return  # `app.dependency_overrides[get_db] = ...`: a key, FastAPI never calls it
         key = self.key(node)
         self.calls.append(
             CallFact(key, key[0], key[1], self._caller(), ("sym", name), False, is_value=True)
+        )
+
+    def _overridden_dependency(self, index: cst.Index) -> bool:
+        """Whether ``index`` is the key of ``<app>.dependency_overrides[...]``."""
+        subscript = self.parent(self.parent(index) or index)
+        return (
+            isinstance(subscript, cst.Subscript)
+            and isinstance(subscript.value, cst.Attribute)
+            and subscript.value.attr.value == DEPENDENCY_OVERRIDES
         )
 
     def _caller(self) -> str | None:

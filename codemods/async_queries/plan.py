@@ -364,6 +364,8 @@ class Planner:
                 made[(facts.module, alias)] = "session type alias"
         found: list[tuple[str, int, str]] = []
         for facts in self.index.modules.values():
+            if is_test(facts.path):
+                continue  # tests keep their sync sessions: see `PlumbingPlanner.check_outside`
             for local, source, attr in facts.imports:
                 kind = made.get((self.index.find_module(source) or source, attr))
                 if kind is not None and "Session" not in local:

@@ -180,7 +180,11 @@ class PlumbingPlanner:
         func: Callable[[str, str], FuncFact | None],
         options: PlumbingOptions,
     ) -> None:
-        self.modules = [m for m in modules if m.plumbing is not None]
+        with_plumbing = [m for m in modules if m.plumbing is not None]
+        # Test code keeps its sync sessions and engines: it is told what to change, and does not
+        # hold up the app's conversion.
+        self.tests = [m for m in with_plumbing if is_test(m.path)]
+        self.modules = [m for m in with_plumbing if not is_test(m.path)]
         self.by_module = {m.module: m for m in self.modules}
         self.find_module = find_module
         self.func = func
@@ -255,8 +259,10 @@ class PlumbingPlanner:
         if not converting:
             return self.plan
         self.check_direct_calls(calls)
-        self.check_outside(outside)
+        outside = list(outside)
+        self.check_outside([*outside, *self.tests])
         self.check_renamed(renamed)
+        self.note_test_plumbing([*self.tests, *(m for m in outside if is_test(m.path))])
         if self.options.refuse is not None:
             self.problems.append((*self.options.refuse, R.CALLER_CANNOT_AWAIT))
         if self.problems:
@@ -600,6 +606,21 @@ class PlumbingPlanner:
                     R.PLUMBING_OUTSIDE_PATHS,
                 )
             )
+
+    def note_test_plumbing(self, tests: Iterable[ModuleFacts]) -> None:
+        """Test modules that make sync engines or sessions of their own (an override of the
+        session dependency on a test engine) need async ones once the app's sessions are."""
+        own = {P_ENGINE, P_FACTORY, P_SESSION, P_WITH}
+        for facts in tests:
+            if facts.plumbing is None:
+                continue
+            site = next((s for s in facts.plumbing.sites if s.kind in own), None)
+            if site is not None and not self.uses_unit(facts, site):
+                self.plan.notes.append(
+                    f"async-queries: {facts.path}:{site.line} makes sync sessions of its own: once "
+                    "the app's sessions are AsyncSession, the tests' session override and fixtures "
+                    "need async ones (an async engine, `async_sessionmaker`, pytest-asyncio or anyio)"
+                )
 
     def check_renamed(self, renamed: Iterable[tuple[str, int, str]]) -> None:
         """A module that imports a factory or session alias of the unit under a name without

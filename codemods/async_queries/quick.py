@@ -39,6 +39,7 @@ from .analyze import (
     ASYNC_CAPABLE,
     ASYNC_SESSION_METHODS,
     BLOCKING_DECORATORS,
+    DEPENDENCY_OVERRIDES,
     DEPENDS,
     FLASK_METHOD_DECORATORS,
     LOOP_ENTRIES,
@@ -421,6 +422,13 @@ class _Walker:
                 return  # FastAPI awaits async dependencies itself
             if role == "keyword=lifespan":
                 return  # `FastAPI(lifespan=lifespan)`: the framework enters it with `async with`
+        if (
+            role == "slice"
+            and isinstance(parent, ast.Subscript)
+            and isinstance(parent.value, ast.Attribute)
+            and parent.value.attr == DEPENDENCY_OVERRIDES
+        ):
+            return  # `app.dependency_overrides[get_db] = ...`: a key, FastAPI never calls it
         key = self.key(node)
         fact = CallFact(key, key[0], key[1], self.caller(), ("sym", name), False, is_value=True)
         self.found.calls.append((_order(node), fact))

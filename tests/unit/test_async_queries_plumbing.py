@@ -32,6 +32,7 @@ def _run(
     extra: dict[str, str] | None = None,
     apply: bool = True,
     sqlalchemy: str = "2.0.30",
+    paths: str = "app",
 ) -> RunResult:
     files = {"app/__init__.py": "", "app/db.py": db, **(extra or {})}
     for rel, text in files.items():
@@ -43,7 +44,7 @@ def _run(
         Workspace(root=tmp_path),
         RunOptions(
             specs=[spec],
-            paths=[tmp_path / "app"],
+            paths=[tmp_path / paths],
             apply=apply,
             jobs=1,
             config={"versions": {"sqlalchemy": sqlalchemy}},
@@ -498,3 +499,25 @@ def test_a_driver_only_installed_in_a_virtualenv_is_still_to_be_declared(tmp_pat
     result = _run(tmp_path, _db('"sqlite:///x.db"'))
     assert any("add aiosqlite to your dependencies" in n for n in result.notes)
     assert any("sqlalchemy[asyncio]" in n for n in result.notes)
+
+
+def test_tests_with_their_own_sync_engine_get_a_note_and_do_not_block_the_unit(
+    tmp_path: Path,
+) -> None:
+    test = (
+        "from sqlalchemy import create_engine\nfrom sqlalchemy.orm import Session\n\n"
+        "from app.db import get_db\n\n"
+        'test_engine = create_engine("sqlite://")\n\n\n'
+        "def override():\n    with Session(test_engine) as session:\n        yield session\n\n\n"
+        "app = FastAPI()\napp.dependency_overrides[get_db] = override\n"
+    )
+    test = "from fastapi import FastAPI\n" + test
+    for where in ("app", "."):  # the tests beyond the paths, or among them
+        root = tmp_path / where.strip(".") if where == "app" else tmp_path / "all"
+        root.mkdir()
+        result = _run(root, _db('"sqlite:///x.db"'), extra={"tests/test_api.py": test}, paths=where)
+        assert 'create_async_engine("sqlite+aiosqlite:///x.db")' in _after(result)
+        assert not result.manual
+        assert any("tests/test_api.py:7 makes sync sessions of its own" in n for n in result.notes)
+        # an override's key is not a call of the dependency that would need `await`
+        assert not any("used here as a value" in v.reason for v in result.violations)

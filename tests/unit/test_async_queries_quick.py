@@ -123,6 +123,12 @@ EDGES: dict[str, str] = {
         "async def r(db=Depends(get_db), key=Security(get_db), x=fastapi.Depends(get_db),\n"
         "            y=Depends(dependency=get_db)):\n    pass\n"
     ),
+    "dependency overrides": (
+        "from fastapi import FastAPI\n\nfrom app.db import get_db\n\napp = FastAPI()\n\n"
+        "def override():\n    yield None\n\n"
+        "app.dependency_overrides[get_db] = override\n"
+        "other.overrides[get_db] = override\nhandlers[get_db] = 1\n"
+    ),
     "lifespan": (
         "from fastapi import FastAPI\n\nasync def lifespan(app):\n    yield\n\n"
         "app = FastAPI(lifespan=lifespan)\nother = FastAPI(on_startup=[lifespan])\n"
@@ -1053,3 +1059,14 @@ def test_assembled_modules_match_the_scan(module: str, names: tuple[str, ...]) -
     if not _parses(module):
         reject()
     assert _mismatch(EDGE_PATH, module, names) == []
+
+
+def test_a_dependency_overridden_by_key_is_not_a_value_use() -> None:
+    """``app.dependency_overrides[get_db] = ...``: FastAPI never calls the key, so a `get_db`
+    that becomes async needs no `await` there (both readings agree, see the edge cases)."""
+    text = EDGES["dependency overrides"]
+    facts = scan("app/tests.py", cst.parse_module(text), text, [])[0].facts
+    values = [
+        call.line for call in facts.calls if call.is_value and call.target == ("sym", "get_db")
+    ]
+    assert values == [11, 12]  # `other.overrides[get_db]`, `handlers[get_db]`: not FastAPI's
