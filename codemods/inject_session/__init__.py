@@ -31,24 +31,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import ClassVar
-
-import libcst as cst
+from typing import TYPE_CHECKING, ClassVar
 
 from backfix.codemod import Codemod, Plan, ProjectContext
 from backfix.imports import project_root
 from backfix.results import FileFacts
 from backfix.source import SourceFile
 
-from .analyze import analyze_forms, analyze_module
-from .closure import FORMS
-from .model import FileData, FileEdits
-from .plan import plan_project
 from .quick import may_hold_singleton
-from .rewrite import rewrite_module
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from .model import FileData, FileEdits
+
+# The analysis, the planner and the rewrite are imported where they are first needed: most files,
+# and most projects, hold no singleton, and a scan of those needs none of them.
 
 
-class InjectSession(Codemod[FileData, FileEdits]):
+class InjectSession(Codemod["FileData", "FileEdits"]):
     """Module-level service singletons with ``self.db = None`` → built per request with the session."""
 
     SUMMARY = "Give module-level service singletons (`self.db = None`) the route's session"
@@ -91,6 +92,8 @@ class InjectSession(Codemod[FileData, FileEdits]):
 
     def analyze_for_plan(self, source: SourceFile) -> FileFacts[FileData]:
         """The full facts of a file, for the plan (it reads files without a singleton too)."""
+        from .analyze import analyze_module
+
         return FileFacts(source.path, (), analyze_module(source.module))
 
     def analyze_part(self, source: SourceFile, part: str) -> FileFacts[FileData]:
@@ -99,6 +102,9 @@ class InjectSession(Codemod[FileData, FileEdits]):
         ``forms``: a file the plan reads only for its routes' session parameters and the imports
         and aliases behind them (see analyze.analyze_forms and closure.py).
         """
+        from .analyze import analyze_forms
+        from .closure import FORMS
+
         if part != FORMS:
             raise ValueError(f"inject-session has no part {part!r}")
         return FileFacts(source.path, (), analyze_forms(source.module))
@@ -107,8 +113,14 @@ class InjectSession(Codemod[FileData, FileEdits]):
         self, facts: Sequence[FileFacts[FileData]], project: ProjectContext
     ) -> Plan[FileEdits]:
         """Decide per singleton, across the project: fixed everywhere, or manual with a reason."""
+        if all(fact.data is None for fact in facts):
+            return Plan()  # no file holds a singleton (what ``plan_project`` finds too)
+        from .plan import plan_project
+
         return plan_project(self.ID, facts, project)
 
     def rewrite(self, source: SourceFile, edits: FileEdits) -> cst.Module:
         """Apply one file's planned edits."""
+        from .rewrite import rewrite_module
+
         return rewrite_module(source.module, edits, project_root(source.abs_path, source.path))

@@ -38,20 +38,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import ClassVar
-
-import libcst as cst
+from typing import TYPE_CHECKING, ClassVar
 
 from backfix.codemod import Codemod, Plan, ProjectContext
 from backfix.imports import project_root
 from backfix.results import REVIEW, FileFacts
 from backfix.source import SourceFile
 
-from .analyze import analyze_module
-from .model import Client, FileEdits, ModuleFacts
-from .plan import plan_clients
 from .quick import may_build_a_client
-from .rewrite import rewrite_module
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from .model import Client, FileEdits, ModuleFacts
+
+# The analysis, the planner and the rewrite are imported where they are first needed: most files,
+# and most projects, build no client at import time, and a scan of those needs none of them.
 
 #: ``name = something(`` (or ``name: T = something(``, or ``name = (`` then ``something(`` on the
 #: next line), after the indentation when indented.
@@ -67,7 +69,7 @@ _ASSIGNS_CALL = re.compile(
 )
 
 
-class LazyClients(Codemod[ModuleFacts, FileEdits]):
+class LazyClients(Codemod["ModuleFacts", "FileEdits"]):
     """Module-level clients built at import time → cached getters built at first use."""
 
     SUMMARY = "Replace clients built at import time (Redis, httpx, boto3... from settings) with cached getters"
@@ -86,6 +88,8 @@ class LazyClients(Codemod[ModuleFacts, FileEdits]):
         tree = source.ast_module()
         if tree is not None and not may_build_a_client(tree):
             return FileFacts(source.path)  # spares the LibCST parse of most files
+        from .analyze import analyze_module
+
         facts = analyze_module(source.module, with_uses=False, wrapper=source.metadata)
         if not facts.clients:
             return FileFacts(source.path)
@@ -93,6 +97,8 @@ class LazyClients(Codemod[ModuleFacts, FileEdits]):
 
     def analyze_for_plan(self, source: SourceFile) -> FileFacts[ModuleFacts]:
         """Full facts of a module: its clients and how it uses what it imports."""
+        from .analyze import analyze_module
+
         facts = analyze_module(source.module, with_uses=True, wrapper=source.metadata)
         violations = tuple(
             self.violation(
@@ -111,10 +117,17 @@ class LazyClients(Codemod[ModuleFacts, FileEdits]):
         self, facts: Sequence[FileFacts[ModuleFacts]], project: ProjectContext
     ) -> Plan[FileEdits]:
         """Follow each client across the project; fix it everywhere or report why not."""
+        if all(fact.data is None for fact in facts):
+            # no file builds a client: what ``plan_clients`` returns then
+            return Plan(violations=[v for fact in facts for v in fact.violations])
+        from .plan import plan_clients
+
         return plan_clients(self.ID, facts, project)
 
     def rewrite(self, source: SourceFile, edits: FileEdits) -> cst.Module:
         """Turn this file's clients into getters and its uses into calls."""
+        from .rewrite import rewrite_module
+
         root = project_root(source.abs_path, source.path)
         return rewrite_module(source.module, edits, source.abs_path, root)
 

@@ -63,7 +63,6 @@ from .output import attach_output
 from .plan import Planner
 from .quick import may_have_route_commits
 from .reduce import reduced_source_tree
-from .rewrite import rewrite_route, rewrite_service
 
 #: what analysis hands to the plan per route file: its facts and its single-name imports
 MoveCommitsFacts = tuple[RouteFacts, dict[str, str]]
@@ -240,6 +239,8 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
 
     def rewrite(self, source: SourceFile, edits: MoveCommitsEdits) -> cst.Module:
         """Apply one file's edits: a route module, a service module or a new package ``__init__``."""
+        from .rewrite import rewrite_route, rewrite_service  # a scan never rewrites: not loaded
+
         if isinstance(edits, RouteEdits):
             analyzer = self._analyzer(source)
             return rewrite_route(

@@ -37,21 +37,23 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
-
-import libcst as cst
+from typing import TYPE_CHECKING, ClassVar
 
 from backfix.codemod import Codemod, CodemodOptions, Plan, ProjectContext
 from backfix.options import option
 from backfix.results import FileFacts
 from backfix.source import SourceFile
 
-from .analyze import analyze_module
-from .model import FileData, FileEdits
-from .names import BINDINGS, Bindings, module_names
-from .plan import plan_project
 from .quick import may_hand_off
-from .rewrite import rewrite_module
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from .model import FileData, FileEdits
+    from .names import Bindings
+
+# The analysis, the planner and the rewrite are imported where they are first needed: most files,
+# and most projects, hand no session to later work, and a scan of those needs none of them.
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class TaskSessionsOptions(CodemodOptions):
     )
 
 
-class TaskSessions(Codemod[FileData, FileEdits]):
+class TaskSessions(Codemod["FileData", "FileEdits"]):
     """A request-scoped session handed to a background task → the task opens its own session."""
 
     SUMMARY = "Background tasks open their own database session instead of the request's closed one"
@@ -112,6 +114,8 @@ class TaskSessions(Codemod[FileData, FileEdits]):
 
     def analyze_for_plan(self, source: SourceFile) -> FileFacts[FileData]:
         """The full facts of a file: also files without a hand-off define tasks and factories."""
+        from .analyze import analyze_module
+
         return FileFacts(source.path, (), analyze_module(source.module))
 
     def analyze_part(self, source: SourceFile, part: str) -> FileFacts[Bindings]:
@@ -121,6 +125,8 @@ class TaskSessions(Codemod[FileData, FileEdits]):
         an import chain only passes through (parsed as for the full facts: a file that cannot be
         parsed fails here as it would there).
         """
+        from .names import BINDINGS, module_names
+
         if part != BINDINGS:
             raise ValueError(f"task-sessions has no part {part!r}")
         return FileFacts(source.path, (), module_names(source.module))
@@ -129,9 +135,15 @@ class TaskSessions(Codemod[FileData, FileEdits]):
         self, facts: Sequence[FileFacts[FileData]], project: ProjectContext
     ) -> Plan[FileEdits]:
         """Follow each hand-off to its task function and its session factory, across files."""
+        if all(fact.data is None for fact in facts):
+            return Plan()  # no file hands a session off (what ``plan_project`` finds too)
+        from .plan import plan_project
+
         return plan_project(self.ID, facts, project)
 
     def rewrite(self, source: SourceFile, edits: FileEdits) -> cst.Module:
         """Drop session arguments and let the planned tasks open their own sessions."""
+        from .rewrite import rewrite_module
+
         overrides = [self.options.templates] if self.options.templates else []
         return rewrite_module(source, edits, overrides)

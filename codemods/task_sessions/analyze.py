@@ -36,13 +36,10 @@ from .model import (
     SessionParam,
 )
 from .names import ModuleNames, names_in
+from .quick import ASYNCIO_CALLS, EXECUTOR_CALLS, THREAD_CALLS
 from .shapes import Shape, shape_of
 
 DEPENDS = frozenset({"Depends", "Security"})
-#: calls that run their arguments after the request: reported when the session is among them
-ASYNCIO_CALLS = frozenset({"create_task", "ensure_future", "run_coroutine_threadsafe"})
-THREAD_CALLS = frozenset({"Thread", "Timer", "Process"})
-EXECUTOR_CALLS = frozenset({"submit", "run_in_executor", "apply_async"})
 #: session methods that make no change a task would have to see
 DISCARDS = frozenset({"rollback", "close"})
 #: what a route may do with a thread, task or future it keeps without waiting for it

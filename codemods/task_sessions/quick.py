@@ -18,8 +18,10 @@ from collections.abc import Iterator
 
 from backfix.ast_utils import last_name
 
-from .analyze import ASYNCIO_CALLS, EXECUTOR_CALLS, THREAD_CALLS
-
+#: calls that run their arguments after the request: reported when the session is among them
+ASYNCIO_CALLS = frozenset({"create_task", "ensure_future", "run_coroutine_threadsafe"})
+THREAD_CALLS = frozenset({"Thread", "Timer", "Process"})
+EXECUTOR_CALLS = frozenset({"submit", "run_in_executor", "apply_async"})
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 #: callees whose work runs after the call returns (``analyze.Analyzer._kind``)
 _LATER = frozenset({"add_task", "BackgroundTask", *THREAD_CALLS, *ASYNCIO_CALLS, *EXECUTOR_CALLS})

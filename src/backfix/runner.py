@@ -252,6 +252,9 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
     state = _RunState(
         workspace, options, result, options.jobs or default_jobs(), _cache(options, workspace)
     )
+    if _whole_project(workspace, options.paths):
+        # The plan's project model discovers the root as this run did: the same files.
+        state.project_files = list(discovery.files)
     cached, outcomes = _collect(state, discovery.files)
     facts_by_codemod, local_changes = _merge(state, cached, outcomes)
     for spec in specs:
@@ -265,6 +268,11 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
     result.errors.sort()
     result.changes.sort(key=lambda c: c.path)
     return result
+
+
+def _whole_project(workspace: Workspace, paths: Sequence[Path]) -> bool:
+    """Whether ``paths`` (default: the current folder) name the workspace's root alone."""
+    return [p.resolve() for p in (paths or [Path.cwd()])] == [workspace.root.resolve()]
 
 
 @dataclass

@@ -149,3 +149,23 @@ def test_scan_with_async_queries_does_not_import_its_rewrite(tmp_path: Path) -> 
     assert "backfix.builtin_codemods.async_queries.quick_chains" in modules
     assert "backfix.builtin_codemods.async_queries.rewrite" not in modules
     assert "backfix.cst_metadata" not in modules
+
+
+#: codemods whose analysis, planner and rewrite load only for a file or a plan that needs them
+_ON_DEMAND = ("inject_session", "lazy_clients", "task_sessions")
+
+
+def test_scan_without_candidates_does_not_import_their_analyses(tmp_path: Path) -> None:
+    # Each file passes one of the three text prefilters but not the `ast` pre-check after it.
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "service.py").write_text(
+        "class Jobs:\n    def all(self):\n        return self.db.query(Job).all()\n"
+    )
+    (project / "tasks.py").write_text("def later(tasks):\n    tasks.add_task(print, 1)\n")
+    (project / "clients.py").write_text("client = dict(a=1)\n")
+    modules = imported_by(tmp_path, "--no-cache", "scan", "--no-ledger", "--path", str(project))
+    for codemod in _ON_DEMAND:
+        assert f"backfix.builtin_codemods.{codemod}.quick" in modules
+        for part in ("analyze", "model", "plan", "rewrite"):
+            assert f"backfix.builtin_codemods.{codemod}.{part}" not in modules
