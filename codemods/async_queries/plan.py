@@ -437,6 +437,8 @@ class Planner:
         ]
         if self.seeds or (existing and self.mode != SYNC):
             self._propagate(self.seeds, existing)
+        if any(self.make_async.values()):
+            self.outcome.notes.append(BY_HAND_IN_ASYNC)
         self._relationship_findings()
         self._edits()
         return self.outcome
@@ -1046,6 +1048,17 @@ def plan_project(
 
 #: a mode note names its files up to this many; more are counted (each finding names its mode)
 LISTED_FILES = 5
+
+
+#: what a conversion to async cannot see, said once when it makes functions async
+BY_HAND_IN_ASYNC = (
+    "async-queries: check by hand what becomes async: blocking calls in it (`requests`, "
+    "`time.sleep`, password hashing, file I/O) now stall the event loop, so move them to a "
+    "thread (`await run_in_threadpool(...)`, `asyncio.to_thread`); relationships read outside "
+    "the function (a response model, a template) and attributes a flush expires (`onupdate`, "
+    "server defaults) would load lazily and fail (`MissingGreenlet`): load them eagerly "
+    "(`selectinload`) or `await session.refresh(obj)` first"
+)
 
 
 def mode_notes(files_by_mode: Mapping[str, Sequence[str]]) -> list[str]:

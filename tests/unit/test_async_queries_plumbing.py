@@ -521,3 +521,10 @@ def test_tests_with_their_own_sync_engine_get_a_note_and_do_not_block_the_unit(
         assert any("tests/test_api.py:7 makes sync sessions of its own" in n for n in result.notes)
         # an override's key is not a call of the dependency that would need `await`
         assert not any("used here as a value" in v.reason for v in result.violations)
+
+
+def test_a_conversion_that_makes_functions_async_says_what_to_check_by_hand(
+    tmp_path: Path,
+) -> None:
+    result = _run(tmp_path, _db('"sqlite:///x.db"'))
+    assert sum("check by hand what becomes async" in n for n in result.notes) == 1
