@@ -117,6 +117,8 @@ SAFE_DECORATORS = frozenset(
     }
 )
 FLASK_METHOD_DECORATORS = frozenset({"get", "post", "put", "patch", "delete"})
+#: decorators that register a FastAPI route (``@app.get(...)``, ``@router.api_route(...)``)
+ROUTE_DECORATORS = FLASK_METHOD_DECORATORS | {"api_route"}
 
 _SYNC_MARKERS = re.compile(r"(?<![\w.])(?:create_engine|sessionmaker)\s*\(")
 
@@ -850,8 +852,11 @@ class _Scanner(TrackingVisitor):
 
     def _blocker(self, node: cst.FunctionDef, nested: bool) -> str:
         name = node.name.value
-        if nested:
-            return "a nested function"
+        if nested and not (
+            self.info.fastapi
+            and any(_last_name(d.decorator) in ROUTE_DECORATORS for d in node.decorators)
+        ):
+            return "a nested function"  # a route registered inside a function is the framework's
         if name.startswith("__") and name.endswith("__"):
             return f"`{name}` is a synchronous protocol method"
         if name.startswith("test_"):

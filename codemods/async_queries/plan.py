@@ -270,8 +270,11 @@ class Planner:
         plumbing: PlumbingOptions | None = None,
         report_error: ReportError | None = None,
         trees: Mapping[str, TreeFacts] | None = None,
+        run_paths: Sequence[str] = (),
     ) -> None:
         self.dynamic_paths = set(dynamic_paths) | {m.path for m in modules}
+        #: the paths the run was given (root-relative; none: the whole project)
+        self.run_paths = tuple(run_paths)
         #: what the analysis read from the `ast` tree of the run's files (the others are parsed here)
         self.trees = trees or {}
         self.models = models
@@ -296,7 +299,7 @@ class Planner:
         self.dependencies: set[FuncRef] = set()
         self.loads: dict[str, dict[Key, list[tuple[str, str]]]] = {}
         self.runs: dict[str, set[Key]] = {}  # module-level `main()` calls to run on an event loop
-        #: (path, line, chain) of calls that cannot await a function the plumbing made async
+        #: (path, line, why) of what cannot await (or become) what the plumbing makes async
         self.plumbing_stops: list[tuple[str, int, str]] = []
         #: functions that gain an `await` (propagation starts there), and async ones that have one
         self.seeds: list[tuple[str, FuncRef]] = []
@@ -349,6 +352,13 @@ class Planner:
         found = self.index.funcs.get((module, qual))
         return found[1] if found else None
 
+    def _in_run(self, path: str) -> bool:
+        """Whether ``path`` lies in the paths the run was given."""
+        return not self.run_paths or any(
+            run in {".", ""} or path == run or path.startswith(run.rstrip("/") + "/")
+            for run in self.run_paths
+        )
+
     def _renamed_imports(self) -> list[tuple[str, int, str]]:
         """(path, line, what is imported) where a module imports a session factory or a
         session type alias of the unit under a name without ``Session``: only through such
@@ -391,17 +401,22 @@ class Planner:
             for site in facts.plumbing.sites
             if site.kind in {P_DEP, P_ENGINE, P_FACTORY} and site.name
         } | {alias for facts in self.analysed if facts.plumbing for alias in facts.plumbing.aliases}
+        # A file of the run that no prefilter let through (`engine.dispose()` alone) is read now,
+        # and belongs to the unit like the others.
+        unit = list(self.analysed)
         for facts in self.load_extra(names):
             self.index.add(facts)
-        analysed = {facts.path for facts in self.analysed}
-        outside = [f for f in self.index.modules.values() if f.path not in analysed]
+            if self._in_run(facts.path):
+                unit.append(facts)
+        converted = {facts.path for facts in unit}
+        outside = [f for f in self.index.modules.values() if f.path not in converted]
         calls = [
             (facts, call.caller, call.line, call.target, call.is_value)
             for facts in self.index.modules.values()
             for call in facts.calls
         ]
         planner = PlumbingPlanner(
-            self.analysed, self.index.find_module, self._func_at, self.plumbing_options
+            unit, self.index.find_module, self._func_at, self.plumbing_options
         )
         self.plumbing = planner.run(calls, outside, self._renamed_imports())
         for path, site, message, reason in self.plumbing.findings:
@@ -638,11 +653,21 @@ class Planner:
             del self.outcome.findings[base_findings:]
             self._walk(seeds, existing)
             names = {part for _, qual in self.async_funcs for part in qual.split(".")}
-            new = self.load_extra(names - {"<locals>"})
+            new = self.load_extra((names | self._base_names()) - {"<locals>"})
             if not new:
                 return
             for facts in new:
                 self.index.add(facts)
+
+    def _base_names(self) -> set[str]:
+        """The names of the base classes of the classes whose methods become async: the files
+        that define them (and re-export them) are where the methods they override live."""
+        names: set[str] = set()
+        for module, qual in self.async_funcs:
+            cls = self.index.classes.get((module, qual.rpartition(".")[0]))
+            if cls is not None:
+                names.update(base.rpartition(".")[2] for base in cls.bases)
+        return names
 
     def _walk(self, seeds: list[tuple[str, FuncRef]], existing: list[tuple[str, FuncRef]]) -> None:
         """One fixed point over the call graph of the modules indexed so far."""
@@ -745,9 +770,15 @@ class Planner:
 
     def _override_stop(self, path: str, func: FuncFact, trail: str) -> None:
         """A method that would have to become async with the one it overrides, but cannot."""
-        origin = trail.split(" ← ")[0].split(" ~ ")[0]
-        if origin in {qual for _, (_, qual) in self.plumbing.seeds}:
-            self.plumbing_stops.append((path, func.line, trail))
+        if self.plumbing.edits:
+            self.plumbing_stops.append(
+                (
+                    path,
+                    func.line,
+                    f"`{func.qual}` would become async with the method it overrides or is "
+                    f"overridden by, but cannot: {func.blocker} (chain: {trail})",
+                )
+            )
         self._finding(
             path,
             func.line,
@@ -773,9 +804,18 @@ class Planner:
     ) -> None:
         if (facts.path, call.key) in reported:
             return
-        origin = trail.split(" ← ")[0]
-        if origin in {qual for _, (_, qual) in self.plumbing.seeds}:
-            self.plumbing_stops.append((facts.path, call.line, trail))
+        if self.plumbing.edits:
+            # Whatever the chain started from, its session is one the unit makes async: a call
+            # left unawaited would break the converted app.
+            name = re.split(" ← | ~ ", trail)[-1]
+            self.plumbing_stops.append(
+                (
+                    facts.path,
+                    call.line,
+                    f"a caller cannot await `{name}`, which the conversion makes async "
+                    f"(chain: {trail})",
+                )
+            )
         reported.add((facts.path, call.key))
         label = f"boundary:{':'.join(call.target)}"
         count = self.boundary_ordinals.get((facts.path, label), 0) + 1
@@ -1008,6 +1048,7 @@ def plan_project(
             mappings,
             project.read,
             dynamic_paths=sorted({f.path for f in facts}),
+            run_paths=project.paths,
             target=target_of(versions),
             plumbing=plumbing,
             report_error=project.report_error,
@@ -1057,7 +1098,9 @@ BY_HAND_IN_ASYNC = (
     "thread (`await run_in_threadpool(...)`, `asyncio.to_thread`); relationships read outside "
     "the function (a response model, a template) and attributes a flush expires (`onupdate`, "
     "server defaults) would load lazily and fail (`MissingGreenlet`): load them eagerly "
-    "(`selectinload`) or `await session.refresh(obj)` first"
+    "(`selectinload`) or `await session.refresh(obj)` first; tests that call it through "
+    "fixtures or mocks the tool cannot follow need `await` and an async runner (pytest-asyncio, "
+    "anyio)"
 )
 
 
@@ -1154,12 +1197,8 @@ def _plumbing_stop(planner: Planner) -> tuple[str, int, str] | None:
 
     Tests are reported where they stop, like any propagation boundary; they do not block the app.
     """
-    for path, line, trail in planner.plumbing_stops:
+    for path, line, why in planner.plumbing_stops:
         if not is_test(path):
-            name = trail.split(" ← ")[-1]
-            why = (
-                f"a caller cannot await `{name}`, which the conversion makes async (chain: {trail})"
-            )
             return path, line, why
     return None
 

@@ -44,6 +44,7 @@ from .analyze import (
     FLASK_METHOD_DECORATORS,
     LOOP_ENTRIES,
     MISSING_ON_ASYNC,
+    ROUTE_DECORATORS,
     SAFE_DECORATORS,
     ClassInfo,
     ModuleInfo,
@@ -349,8 +350,10 @@ class _Walker:
     def blocker(self, node: FunctionNode, nested: bool) -> str:
         """``analyze._Scanner._blocker``: why the function cannot become ``async def``."""
         name = node.name
-        if nested:
-            return "a nested function"
+        if nested and not (
+            self.info.fastapi and any(_last(d) in ROUTE_DECORATORS for d in node.decorator_list)
+        ):
+            return "a nested function"  # a route registered inside a function is the framework's
         if name.startswith("__") and name.endswith("__"):
             return f"`{name}` is a synchronous protocol method"
         if name.startswith("test_"):

@@ -449,10 +449,12 @@ def test_a_method_that_becomes_async_takes_its_base_and_sibling_overrides(tmp_pa
 
 def test_an_override_that_cannot_become_async_is_reported(tmp_path: Path) -> None:
     extra = {"app/repo.py": REPO.format(decorator="@traced\n    "), "app/routes.py": ROUTES}
-    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra=extra, apply=False)
-    stop = next(v for v in result.violations if v.scope == "MemoryUserRepo.count")
-    assert not stop.fixable
-    assert "cannot become async: decorated with @traced" in stop.reason
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra=extra)
+    # the converting unit stays manual: a call through the base would not be awaited
+    assert not result.changes
+    engine = next(v for v in result.violations if "sync engine" in v.message)
+    assert "`MemoryUserRepo.count` would become async with the method it overrides" in engine.reason
+    assert "cannot: decorated with @traced" in engine.reason
 
 
 def test_a_session_alias_imported_under_another_name_keeps_the_unit_manual(tmp_path: Path) -> None:
@@ -528,3 +530,55 @@ def test_a_conversion_that_makes_functions_async_says_what_to_check_by_hand(
 ) -> None:
     result = _run(tmp_path, _db('"sqlite:///x.db"'))
     assert sum("check by hand what becomes async" in n for n in result.notes) == 1
+
+
+def test_a_route_registered_inside_a_function_becomes_async(tmp_path: Path) -> None:
+    routes = (
+        "from fastapi import APIRouter, Depends\nfrom sqlalchemy.orm import Session\n\n"
+        "from app.db import User, get_db\n\n\n"
+        "def register(router: APIRouter) -> None:\n"
+        '    @router.get("/count")\n'
+        "    def count_users(db: Session = Depends(get_db)) -> int:\n"
+        "        return db.query(User).count()\n"
+    )
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"app/routes.py": routes})
+    assert "    async def count_users(db: AsyncSession = Depends(get_db)) -> int:" in _after(
+        result, "app/routes.py"
+    )
+    assert not result.manual
+
+
+def test_a_caller_that_cannot_await_keeps_the_converting_unit_manual(tmp_path: Path) -> None:
+    # `count` becomes async because its session does; a property cannot await it: converting
+    # the rest would leave that call unawaited.
+    report = (
+        "from sqlalchemy.orm import Session\n\nfrom app.db import count\n\n\n"
+        "class Report:\n    db: Session\n\n    @property\n"
+        "    def total(self) -> int:\n        return count(self.db)\n"
+    )
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"app/report.py": report})
+    assert not result.changes
+    engine = next(v for v in result.violations if "sync engine" in v.message)
+    assert "a caller cannot await `count`" in engine.reason
+
+
+def test_an_abstract_method_re_exported_by_its_package_becomes_async(tmp_path: Path) -> None:
+    extra = {
+        "app/domain/__init__.py": "from .repo import UserRepo\n",
+        "app/domain/repo.py": (
+            "from abc import ABC, abstractmethod\n\n\n"
+            "class UserRepo(ABC):\n    @abstractmethod\n    def count(self) -> int: ...\n"
+        ),
+        "app/infra.py": (
+            "from sqlalchemy.orm import Session\n\nfrom app.db import User\n"
+            "from app.domain import UserRepo\n\n\n"
+            "class SqlUserRepo(UserRepo):\n"
+            "    def __init__(self, db: Session) -> None:\n        self.db = db\n\n"
+            "    def count(self) -> int:\n        return self.db.query(User).count()\n"
+        ),
+        "app/routes.py": ROUTES.replace("from app.repo import", "from app.domain import"),
+    }
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra=extra)
+    assert "    async def count(self) -> int: ..." in _after(result, "app/domain/repo.py")
+    assert "return await repo.count()" in _after(result, "app/routes.py")
+    assert not result.manual
