@@ -11,7 +11,7 @@ from libcst.metadata import ParentNodeProvider, PositionProvider
 
 from backfix.bindings import import_aliases
 from backfix.cst_metadata import transform
-from backfix.imports import ImportSpec, add_imports
+from backfix.imports import ImportSpec, add_imports, keep_docstring_gap
 from backfix.project import module_name
 
 from . import chains as ch
@@ -236,7 +236,7 @@ def rewrite_module(
     if items:
         new = add_imports(new, items, root=root, first_party=ours)
     if plumbing is not None:
-        new = plumbing.fix_imports(new, root, ours)
+        new = keep_docstring_gap(module, plumbing.fix_imports(new, root, ours))
     return new
 
 

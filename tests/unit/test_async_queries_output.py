@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from backfix.builtin_codemods.async_queries import AsyncQueries
 
 from backfix.discovery import Workspace
@@ -234,3 +235,57 @@ def test_db_import_follows_the_module_relative_style(tmp_path: Path) -> None:
     result = _run(tmp_path, files)
     assert "from .. import db\n" in _after(result, "app/api/users.py")
     assert "from app import db\n" in _after(result, "app/views.py")
+
+
+DOCUMENTED_DB = (
+    '"""Database setup."""\n\n'
+    "{imports}\n"
+    'engine = create_engine("sqlite:///./app.db")\n'
+    "SessionLocal = sessionmaker(bind=engine)\n\n\n"
+    "def get_db():\n"
+    "    with SessionLocal() as db:\n"
+    "        yield db\n\n\n"
+    "class Base(DeclarativeBase):\n    pass\n"
+)
+DOCUMENTED_DB_USER = (
+    "from sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n"
+    "def first(db: Session):\n    return db.query(Config).first()\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("imports", "head"),
+    [
+        pytest.param(
+            "from sqlalchemy import create_engine\n"
+            "from sqlalchemy.orm import DeclarativeBase, sessionmaker\n",
+            "from sqlalchemy.ext.asyncio import",
+            id="old-import-removed",
+        ),
+        pytest.param(
+            "from sqlalchemy import Integer, create_engine\n"
+            "from sqlalchemy.orm import DeclarativeBase, sessionmaker\n\nWIDTH = Integer\n",
+            "from sqlalchemy import Integer\nfrom sqlalchemy.ext.asyncio import",
+            id="old-import-kept",
+        ),
+    ],
+)
+def test_the_blank_line_below_the_module_docstring_stays(
+    tmp_path: Path, imports: str, head: str
+) -> None:
+    """ruff format wants a blank line after a module docstring: the new imports keep it."""
+    db = DOCUMENTED_DB.format(imports=imports)
+    files = {"app/db.py": db, "app/queries.py": DOCUMENTED_DB_USER}
+    after = _after(_run(tmp_path, files, mode="async"), "app/db.py")
+    assert after.startswith('"""Database setup."""\n\n' + head), after
+
+
+def test_a_new_first_import_below_the_module_docstring_keeps_the_blank_line(
+    tmp_path: Path,
+) -> None:
+    repo = (
+        '"""Queries."""\n\nfrom sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n'
+        "def f(session: Session):\n    return session.query(Config).all()\n"
+    )
+    after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
+    assert after.startswith('"""Queries."""\n\nfrom sqlalchemy import select\n'), after
