@@ -221,7 +221,9 @@ def rewrite_module(
     """Apply one file's planned edits; ``root`` (the project's) and ``first_party`` (top-level
     packages ruff counts as the project's for this file) tell first-party imports apart."""
     result, wrapper = scan(path, module, text, session_names, plumbing=False)
-    aliases = import_aliases(module, IMPORTABLE, text)
+    planned = dict(edits.chains)
+    uses = {site.key[0] for site in result.sites if site.group in planned}
+    aliases = import_aliases(module, IMPORTABLE, text, uses)
     plumbing = PlumbingRewrite(module, edits.plumbing) if edits.plumbing else None
     rewriter = _Rewriter(result.sites, edits, aliases, plumbing)
     new = transform(wrapper.module, rewriter)

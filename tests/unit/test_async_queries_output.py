@@ -135,6 +135,35 @@ def test_imported_names_never_clash_with_the_module(tmp_path: Path) -> None:
     compile(after, "repo.py", "exec")
 
 
+def test_a_method_named_like_an_import_does_not_clash(tmp_path: Path) -> None:
+    """A method `delete` binds the name in its class body, which its methods do not see."""
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n"
+        "class Repo:\n"
+        "    def __init__(self, session: Session):\n"
+        "        self.session = session\n\n"
+        "    def delete(self, config_id: int) -> None:\n"
+        "        self.session.query(Config).filter_by(id=config_id).delete()\n"
+    )
+    after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
+    assert "from sqlalchemy import delete\n" in after
+    assert "self.session.execute(delete(Config).filter_by(id=config_id))" in after
+    compile(after, "repo.py", "exec")
+
+
+def test_a_local_name_clashes_only_in_its_function(tmp_path: Path) -> None:
+    """`delete` bound in the function that uses the new `delete(...)`: aliased for the module."""
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n"
+        "def purge(session: Session, ids):\n"
+        "    for delete in ids:\n"
+        "        session.query(Config).filter_by(id=delete).delete()\n"
+    )
+    after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
+    assert "from sqlalchemy import delete as sa_delete\n" in after
+    assert _flat("session.execute(sa_delete(Config).filter_by(id=delete))") in _flat(after)
+
+
 def test_an_existing_alias_is_reused(tmp_path: Path) -> None:
     """`from sqlalchemy import select as sa_select` already there: used, not imported again."""
     repo = (
