@@ -15,6 +15,7 @@ from backfix.templating import render
 
 from ..bare_except.rewrite import add_logger, logger_site
 from .model import DropArgument, FileEdits, TaskFix
+from .settled import needs_commit
 
 TEMPLATE = "task-sessions/own_session.py.j2"
 
@@ -151,23 +152,6 @@ def _is_docstring(statement: cst.BaseStatement) -> bool:
     )
 
 
-def _commits(statement: cst.BaseStatement, session: str) -> bool:
-    """Is ``statement`` ``<session>.commit()`` (awaited or not)?"""
-    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
-        return False
-    small = statement.body[0]
-    value = small.value if isinstance(small, cst.Expr) else None
-    if isinstance(value, cst.Await):
-        value = value.expression
-    return (
-        isinstance(value, cst.Call)
-        and isinstance(value.func, cst.Attribute)
-        and value.func.attr.value == "commit"
-        and isinstance(value.func.value, cst.Name)
-        and value.func.value.value == session
-    )
-
-
 def own_session_body(
     function: cst.FunctionDef, fix: TaskFix, logger: str, overrides: Sequence[str]
 ) -> cst.FunctionDef:
@@ -181,7 +165,7 @@ def own_session_body(
         is_async=fix.is_async,
         factory=fix.factory,
         session=fix.param,
-        commit=not (rest and _commits(rest[-1], fix.param)),
+        commit=needs_commit(rest, fix.param, logger),
         logger=logger,
         task=fix.function,
     )

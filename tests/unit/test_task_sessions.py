@@ -228,6 +228,63 @@ def test_own_session_keeps_the_docstring_first_and_does_not_commit_twice() -> No
     )
 
 
+GUARDED = "    item = db.get(Item, item_id)\n    if item is not None:\n        item.name = name\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "appended"),
+    [
+        pytest.param(GUARDED + "        db.commit()\n", False, id="if-commits-other-path-reads"),
+        pytest.param(
+            GUARDED + "        db.commit()\n    else:\n        log.warning('gone')\n",
+            False,
+            id="else-only-logs",
+        ),
+        pytest.param(
+            "    item = db.scalars(select(Item).where(Item.id == item_id)).first()\n"
+            "    if item is None:\n        return\n    item.name = name\n    db.commit()\n",
+            False,
+            id="early-return",
+        ),
+        pytest.param(
+            "    db.add(Item())\n" + GUARDED + "        db.commit()\n",
+            True,
+            id="write-before-the-if",
+        ),
+        pytest.param(
+            GUARDED + "        db.commit()\n    else:\n        db.add(Item())\n",
+            True,
+            id="else-writes",
+        ),
+        pytest.param(
+            "    item = load(db, item_id)\n    if item:\n        item.name = name\n        db.commit()\n",
+            True,
+            id="a-call-the-tool-cannot-read",
+        ),
+        pytest.param(
+            "    for item in db.query(Item):\n        item.name = name\n        db.commit()\n",
+            True,
+            id="a-loop",
+        ),
+        pytest.param(GUARDED, True, id="no-commit-at-all"),
+        pytest.param(
+            GUARDED + "        db.commit()\n    elif fallback:\n        db.commit()\n",
+            False,
+            id="every-branch-commits",
+        ),
+    ],
+)
+def test_a_commit_is_appended_only_when_a_path_may_leave_writes_uncommitted(
+    body: str, appended: bool
+) -> None:
+    source = "def rename(item_id, name, db):\n" + body
+    new = own_session_body(_function(source), _fix(), "log", [])
+    code = cst.Module([new]).code
+    compile(code, "<test>", "exec")
+    added = code.count("db.commit()") - source.count("db.commit()")
+    assert added == (1 if appended else 0), code
+
+
 def test_own_session_of_a_one_line_body() -> None:
     new = own_session_body(_function("def work(db): db.add(x)\n"), _fix(), "log", [])
     code = cst.Module([new]).code
