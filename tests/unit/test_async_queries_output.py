@@ -80,6 +80,37 @@ def test_unique_only_for_classes_that_joined_load_a_collection(tmp_path: Path) -
     assert _flat("session.scalars(select(Config)).all()") in _flat(after)
 
 
+def test_first_of_a_join_reads_one_row_and_needs_no_unique(tmp_path: Path) -> None:
+    """A join repeats rows, which legacy de-duplicated: all() and one() keep unique(); first()
+    reads one row (LIMIT 1), so unique() is left out unless a collection is joined-eager-loaded."""
+    repo = (
+        "from sqlalchemy.orm import Session, joinedload\n\n"
+        "from app.models import Config, Post, User\n\n\n"
+        "def f(session: Session):\n"
+        "    return (\n"
+        "        session.query(Config).join(Post).filter(Post.id == 1).first(),\n"
+        "        session.query(Config).join(Post).all(),\n"
+        "        session.query(Config).join(Post).one(),\n"
+        "        session.query(User).join(Post).first(),\n"
+        "        session.query(Config).options(joinedload(Config.items)).first(),\n"
+        "    )\n"
+    )
+    after = _flat(_after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py"))
+    assert (
+        _flat("session.scalars(select(Config).join(Post).where(Post.id == 1).limit(1)).first()")
+        in after
+    )
+    assert _flat("session.scalars(select(Config).join(Post)).unique().all()") in after
+    assert _flat("session.execute(select(Config).join(Post)).unique().scalar_one()") in after
+    assert _flat("session.scalars(select(User).join(Post).limit(1)).unique().first()") in after
+    assert (
+        _flat(
+            "session.scalars(select(Config).options(joinedload(Config.items)).limit(1)).unique().first()"
+        )
+        in after
+    )
+
+
 def test_a_joined_backref_counts_on_the_class_it_is_created_on(tmp_path: Path) -> None:
     """`backref("posts", lazy="joined")` on Post.author makes User's queries load a collection."""
     models = MODELS.replace('    posts = relationship("Post", lazy="joined")\n', "").replace(
