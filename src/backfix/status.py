@@ -182,7 +182,7 @@ def merged(records: Iterable[Record], codemod: str) -> dict[str, tuple[Entry, ..
     return state
 
 
-def _rewritten_by_others(record: Record, codemod: str) -> set[str]:
+def rewritten_by_others(record: Record, codemod: str) -> set[str]:
     """Files whose violations another codemod's apply in ``record`` fixed (so it rewrote them)."""
     return {
         entry.path
@@ -190,6 +190,16 @@ def _rewritten_by_others(record: Record, codemod: str) -> set[str]:
         if cid != codemod
         for entry in other.fixed
     }
+
+
+def rewritten_since(records: Sequence[Record], codemod: str) -> set[str]:
+    """Files other codemods' applies rewrote after the latest record that holds ``codemod``."""
+    rewritten: set[str] = set()
+    for record in reversed(records):
+        if codemod in record.codemods:
+            break
+        rewritten |= rewritten_by_others(record, codemod)
+    return rewritten
 
 
 def _carried(
@@ -253,7 +263,7 @@ def codemod_status(
     keys = _Keys()
     rewritten: set[str] = set()
     for position, record in enumerate(records):
-        rewritten |= _rewritten_by_others(record, codemod)
+        rewritten |= rewritten_by_others(record, codemod)
         if codemod not in record.codemods:
             continue
         before = dict(state)

@@ -424,7 +424,7 @@ def list_items(db: Session = Depends(get_db)):
 }
 
 
-def test_a_query_move_commits_carries_into_a_service_is_moved_not_fixed(
+def test_a_query_move_commits_carries_into_a_service_is_moved_not_fixed_nor_new(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     repo = init_repo(tmp_path / "repo", MOVED_APP)
@@ -434,6 +434,9 @@ def test_a_query_move_commits_carries_into_a_service_is_moved_not_fixed(
     git(repo, "commit", "-qm", "baseline")
     assert invoke("apply", "move-commits")[0] == 0
     assert list((repo / "app" / "services").glob("*.py"))
+    code, out, _ = invoke("check", "--codemod", "async-queries")
+    assert code == 0, out
+    assert "none new" in out and "moved: app/routes.py -> app/services/" in out
     invoke("scan", "--codemod", "async-queries")
     code, out, _ = invoke("status", "--codemod", "async-queries", "--format", "json")
     assert code == 0
