@@ -15,7 +15,7 @@ from backfix.templating import render
 
 from ..bare_except.rewrite import add_logger, logger_site
 from .model import DropArgument, FileEdits, TaskFix
-from .settled import needs_commit
+from .settled import APPEND, commit_state, statements
 
 TEMPLATE = "task-sessions/own_session.py.j2"
 
@@ -136,13 +136,6 @@ def _is_last(params: cst.Parameters, key: str) -> bool:
     return not later[key]
 
 
-def _statements(body: cst.BaseSuite) -> list[cst.BaseStatement]:
-    if isinstance(body, cst.IndentedBlock):
-        return list(body.body)
-    assert isinstance(body, cst.SimpleStatementSuite)
-    return [cst.SimpleStatementLine(body=body.body)]
-
-
 def _is_docstring(statement: cst.BaseStatement) -> bool:
     return (
         isinstance(statement, cst.SimpleStatementLine)
@@ -156,16 +149,16 @@ def own_session_body(
     function: cst.FunctionDef, fix: TaskFix, logger: str, overrides: Sequence[str]
 ) -> cst.FunctionDef:
     """The task opening its own session around its original body (docstring kept first)."""
-    statements = _statements(function.body)
-    head = statements[:1] if statements and _is_docstring(statements[0]) else []
-    rest = statements[len(head) :]
+    body = statements(function.body)
+    head = body[:1] if body and _is_docstring(body[0]) else []
+    rest = body[len(head) :]
     code = render(
         TEMPLATE,
         overrides,
         is_async=fix.is_async,
         factory=fix.factory,
         session=fix.param,
-        commit=needs_commit(rest, fix.param, logger),
+        commit=commit_state(rest, fix.param) == APPEND,
         logger=logger,
         task=fix.function,
     )

@@ -1,12 +1,15 @@
 """Does a task body leave nothing uncommitted on every path that reaches its end?
 
-The rewrite appends ``<session>.commit()`` to a task body unless the body already commits what it
-writes. A body's own commit settles it when every path falling off its end has committed after its
-last write, or wrote nothing: ``if item is not None: item.name = name; db.commit()`` after a
-``db.get(...)`` needs no second commit. The reading is deliberately narrow: a statement counts as
-writing nothing only when it is an assignment to a plain name, a bare call or ``pass`` whose every
-call reads (a query chain on the session or on ``select(...)``, the logger); anything else (a loop,
-a ``with``, a ``try``, an attribute assigned, any other call) may write, and the commit is added.
+The rewrite appends ``<session>.commit()`` to a task body that never commits (it relied on the
+request's session being committed). A body that commits itself is its author's to settle: the
+commit is left out, since appending one would also commit writes the author chose not to commit
+(``item.name = name`` then ``if valid(item): db.commit()``). Where the tool can tell that every path
+falling off the end has committed after its last write, or wrote nothing (``if item is not None:
+item.name = name; db.commit()`` after a ``db.get(...)``), that is all; otherwise the finding says
+that writes on some path may stay uncommitted. The reading is deliberately narrow: a statement
+counts as writing nothing only when it is an assignment to a plain name, a bare call or ``pass``
+whose every call reads (a query chain on the session or on ``select(...)``, logging); anything else
+(a loop, a ``with``, a ``try``, an attribute assigned, any other call) may write.
 """
 
 from __future__ import annotations
@@ -47,20 +50,61 @@ READS = frozenset(
 
 #: functions that neither write nor reach the session.
 PURE = frozenset({"select", "print", "len", "str", "int", "float", "bool", "repr"})
+#: the usual names of a module's logger, and ``logging`` itself: their calls only log.
+LOGGERS = frozenset({"log", "logger", "_log", "_logger", "LOG", "LOGGER", "logging"})
+
+#: the body never commits: a commit is appended
+APPEND = "append"
+#: the body commits, and every path reaching its end left nothing uncommitted
+SETTLED = "settled"
+#: the body commits, but some path may reach its end with writes uncommitted
+PARTIAL = "partial"
 
 
-def needs_commit(body: Sequence[cst.BaseStatement], session: str, logger: str) -> bool:
-    """True unless ``body`` commits and every path reaching its end left nothing uncommitted."""
-    reading = _Reading(session, logger)
-    return not (reading.clean_after(body, clean=True) and reading.committed)
+def commit_state(body: Sequence[cst.BaseStatement], session: str) -> str:
+    """:data:`APPEND`, :data:`SETTLED` or :data:`PARTIAL` for a task body and its session name."""
+    reading = _Reading(session)
+    if reading.clean_after(body, clean=True) and reading.committed:
+        return SETTLED
+    finder = _Commits(session)
+    for statement in body:
+        statement.visit(finder)
+    return PARTIAL if finder.found else APPEND
+
+
+class _Commits(cst.CSTVisitor):
+    """Whether ``<session>.commit()`` is called anywhere outside nested functions and classes."""
+
+    def __init__(self, session: str) -> None:
+        super().__init__()
+        self.session = session
+        self.found = False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "commit"
+            and isinstance(func.value, cst.Name)
+            and func.value.value == self.session
+        ):
+            self.found = True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
 
 
 class _Reading:
     """Follows the paths through a body: ``committed`` once a commit statement is seen."""
 
-    def __init__(self, session: str, logger: str) -> None:
+    def __init__(self, session: str) -> None:
         self.session = session
-        self.logger = logger
         self.committed = False
 
     def clean_after(self, body: Sequence[cst.BaseStatement], clean: bool) -> bool:
@@ -82,13 +126,13 @@ class _Reading:
     def _after_if(self, statement: cst.If, clean: bool) -> bool:
         if not self._reads(statement.test):
             clean = False
-        settled = self.clean_after(_statements(statement.body), clean)
+        settled = self.clean_after(statements(statement.body), clean)
         rest = statement.orelse
         if rest is None:
             return settled and clean
         if isinstance(rest, cst.If):
             return self._after_if(rest, clean) and settled
-        return self.clean_after(_statements(rest.body), clean) and settled
+        return self.clean_after(statements(rest.body), clean) and settled
 
     def _reads_only(self, statement: cst.BaseStatement) -> bool:
         """A line of assignments to plain names, bare calls and ``pass`` that only read."""
@@ -129,7 +173,7 @@ class _Reading:
         if not isinstance(func, cst.Name):
             return False
         root = func.value
-        if root == self.logger or root == "logging":
+        if root in LOGGERS:
             return True
         if root == self.session or root == "select":
             return all(method in READS for method in methods)
@@ -162,7 +206,8 @@ def _leaves(statement: cst.BaseStatement) -> bool:
     )
 
 
-def _statements(body: cst.BaseSuite) -> list[cst.BaseStatement]:
+def statements(body: cst.BaseSuite) -> list[cst.BaseStatement]:
+    """The statements of a block, a one-line suite as one statement line."""
     if isinstance(body, cst.IndentedBlock):
         return list(body.body)
     assert isinstance(body, cst.SimpleStatementSuite)
