@@ -174,14 +174,19 @@ def ast_bound_names(tree: ast.AST) -> Bindings:
     """
     bound: Bindings = {}
     for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            _import_bindings(node, bound)
-            continue
-        for target in _targets_of(node):
-            _bind_targets(target, bound)
-        for name in _named(node):
-            bound.setdefault(name, set()).add(None)
+        _bind_node(node, bound)
     return bound
+
+
+def _bind_node(node: ast.AST, bound: Bindings) -> None:
+    """Add the names ``node`` binds by itself (not those of its children) to ``bound``."""
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        _import_bindings(node, bound)
+        return
+    for target in _targets_of(node):
+        _bind_targets(target, bound)
+    for name in _named(node):
+        bound.setdefault(name, set()).add(None)
 
 
 def module_bound_names(module: cst.Module, text: str) -> Bindings:
@@ -241,14 +246,8 @@ def _direct_bindings(nodes: Iterable[ast.AST]) -> Bindings:
     stack = list(nodes)
     while stack:
         node = stack.pop()
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            _import_bindings(node, bound)
-            continue
-        for target in _targets_of(node):
-            _bind_targets(target, bound)
-        for name in _named(node):
-            bound.setdefault(name, set()).add(None)
-        if not isinstance(node, _SCOPE_NODES):
+        _bind_node(node, bound)
+        if not isinstance(node, (*_SCOPE_NODES, ast.Import, ast.ImportFrom)):
             stack.extend(ast.iter_child_nodes(node))
     return bound
 
