@@ -553,25 +553,27 @@ def root_columns(chain: Chain) -> list[cst.BaseExpression]:
     return _columns_after(columns, chain.builders)
 
 
-def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> bool:
-    """Legacy de-duplicated entity results; keep that wherever rows could repeat."""
+def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> tuple[bool, bool]:
+    """(unique() needed, because of joined eager loading): legacy de-duplicated entity results,
+    so keep that wherever rows could repeat; a joined eager load of a collection needs it in 2.0
+    whatever the terminal, rows repeated by a join only where more than one row is read."""
     if not shape.has_entity:
-        return False
+        return False, False
     selected = [c for c, k in zip(shape.columns, shape.kinds, strict=True) if k == "entity"]
     for column in selected if ctx.eager else ():  # (nothing eager-loads: no column can need it)
         names = _scan([column]).names
         # `self.model` may be any model: it needs unique() when some model eager-loads.
         if (names & ctx.eager) or (ctx.eager and not names):
-            return True
-    names = {step.name for step in steps}
-    if names & JOINS or "from_statement" in names:  # textual SQL may repeat rows: keep legacy dedup
-        return True
+            return True, True
     scan = _scan([s.call for s in steps if s.call is not None] + list(shape.columns))
     if scan.eager:
-        return True
+        return True, True
+    names = {step.name for step in steps}
+    if names & JOINS or "from_statement" in names:  # textual SQL may repeat rows: keep legacy dedup
+        return True, False
     entities = _scan(selected).names
     # Criteria on another class (`filter(User.id == Address.user_id)`) join implicitly.
-    return bool(scan.names - entities - ctx.plain)
+    return bool(scan.names - entities - ctx.plain), False
 
 
 def _check_distinct_order(shape: Shape, steps: Sequence[Step]) -> None:
@@ -628,7 +630,7 @@ def _build(chain: Chain, base: Base, ctx: Context) -> tuple[_Builder, cst.BaseEx
             stmt = _apply_builder(b, stmt, step)
     if ctx.loads:
         stmt = _eager_loads(b, stmt, ctx)
-    unique = _needs_unique(shape, all_steps, ctx)
+    unique, eager = _needs_unique(shape, all_steps, ctx)
     term = chain.terminal
     if chain.subscript is not None:
         if term is not None:
@@ -637,7 +639,7 @@ def _build(chain: Chain, base: Base, ctx: Context) -> tuple[_Builder, cst.BaseEx
     elif term is None:
         node = _no_terminal(b, stmt, shape, unique)
     else:
-        node = _terminal(_Ending(b, chain, stmt, term, shape, unique, builders))
+        node = _terminal(_Ending(b, chain, stmt, term, shape, unique, builders, eager))
     return b, node
 
 
@@ -776,12 +778,21 @@ class _Ending:
     shape: Shape
     unique: bool
     builders: Sequence[Step]
+    #: unique() is needed for a joined eager load of a collection, not only for repeated rows
+    eager: bool = False
 
     def parts(
         self,
     ) -> tuple[_Builder, Chain, cst.BaseExpression, Step, Shape, bool, Sequence[Step]]:
         """The fields, in order."""
         return (self.b, self.chain, self.stmt, self.term, self.shape, self.unique, self.builders)
+
+    def first(self) -> tuple[cst.BaseExpression, bool]:
+        """The statement ``first()`` runs (``LIMIT 1`` added as legacy did) and whether its result
+        needs unique(): rows a join repeats cannot repeat in one row, a joined eager load still
+        needs it."""
+        limited = _limit_one(self.stmt, [*self.b.base.prior_steps, *self.builders])
+        return limited, self.unique and (self.eager or limited is self.stmt)
 
 
 def _terminal(end: _Ending) -> cst.BaseExpression:
@@ -821,7 +832,7 @@ def _run_terminal(end: _Ending) -> cst.BaseExpression:
     if name == "all":
         return _method(_results(b, stmt, shape, unique), "all", like=term)
     if name == "first":  # first() applied LIMIT 1, except to a from_statement() query
-        limited = _limit_one(stmt, [*b.base.prior_steps, *builders])
+        limited, unique = end.first()
         return _method(_results(b, limited, shape, unique), "first", like=term)
     if name in {"one", "one_or_none"}:
         method = f"scalar_{name}" if shape.single_entity else name
@@ -1041,7 +1052,7 @@ def _fsa2(end: _Ending) -> cst.BaseExpression:
     ``get_or_404``/``first_or_404`` become the lookup followed by ``or abort(404)``, which is what
     2.x's own methods do; ``paginate`` and ``one_or_404`` have no 2.x form and are reported.
     """
-    b, chain, stmt, term, shape, unique, builders = end.parts()
+    b, chain, _, term, shape, _, builders = end.parts()
     assert term.call is not None
     if term.name == "paginate":
         raise Unsupported(
@@ -1074,7 +1085,7 @@ def _fsa2(end: _Ending) -> cst.BaseExpression:
                 R.UNKNOWN_RESULT_SHAPE,
                 "`first_or_404()` on a query that does not select one entity",
             )
-        limited = _limit_one(stmt, [*b.base.prior_steps, *builders])
+        limited, unique = end.first()
         found = _method(_results(b, limited, shape, unique), "first")
     abort_args = [cst.Arg(cst.Integer("404"))]
     if description is not None:

@@ -11,7 +11,7 @@ from libcst.metadata import ParentNodeProvider, PositionProvider
 
 from backfix.bindings import import_aliases
 from backfix.cst_metadata import transform
-from backfix.imports import ImportSpec, add_imports
+from backfix.imports import ImportSpec, add_imports, keep_docstring_gap
 from backfix.project import module_name
 
 from . import chains as ch
@@ -221,7 +221,9 @@ def rewrite_module(
     """Apply one file's planned edits; ``root`` (the project's) and ``first_party`` (top-level
     packages ruff counts as the project's for this file) tell first-party imports apart."""
     result, wrapper = scan(path, module, text, session_names, plumbing=False)
-    aliases = import_aliases(module, IMPORTABLE, text)
+    planned = dict(edits.chains)
+    uses = {site.key[0] for site in result.sites if site.group in planned}
+    aliases = import_aliases(module, IMPORTABLE, text, uses)
     plumbing = PlumbingRewrite(module, edits.plumbing) if edits.plumbing else None
     rewriter = _Rewriter(result.sites, edits, aliases, plumbing)
     new = transform(wrapper.module, rewriter)
@@ -236,7 +238,7 @@ def rewrite_module(
     if items:
         new = add_imports(new, items, root=root, first_party=ours)
     if plumbing is not None:
-        new = plumbing.fix_imports(new, root, ours)
+        new = keep_docstring_gap(module, plumbing.fix_imports(new, root, ours))
     return new
 
 

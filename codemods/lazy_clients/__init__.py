@@ -22,8 +22,9 @@ What:
 
 Why:
     ``redis_client = redis.Redis.from_url(settings.REDIS_URL)`` runs when the module is imported: an
-    empty setting, or a service that is down, crashes the import of every module that imports it,
-    and with it the whole app, also the endpoints that never need the client.
+    empty or malformed setting fails the import of every module that imports it, and with it the
+    whole app, also the endpoints that never need the client; a client that connects in its
+    constructor connects at import; tests cannot swap the client before it is built.
 
 Safety:
     The getter builds the client once, at its first use, and returns that same object afterwards.
@@ -142,8 +143,13 @@ def _message(client: Client) -> str:
             "on any error the handlers do not catch"
         )
     if client.block:
-        return (
-            f"{built}, in the module-level `{client.block}` block on line {client.block_line}; "
-            "a missing setting or an unreachable service crashes the import"
-        )
-    return f"{built}; a missing setting or an unreachable service crashes the import"
+        return f"{built}, in the module-level `{client.block}` block on line {client.block_line}; {_AT_IMPORT}"
+    return f"{built}; {_AT_IMPORT}"
+
+
+#: what building a client at import time does, for the message; many clients (redis-py, httpx)
+#: do not connect in their constructor, so an unreachable service alone does not fail the import.
+_AT_IMPORT = (
+    "a configuration error (a missing or malformed setting) fails the import, a client that "
+    "connects when built connects at import, and tests cannot swap it before it is built"
+)

@@ -12,9 +12,9 @@ from backfix.cst_utils import dotted, last_name, single_assignment
 
 from . import reasons
 from .blocks import BlockCandidate, block_candidates
-from .detect import Verdict, classify, import_table
+from .detect import Verdict, classify, import_table, qualify
 from .model import DELETE, STORE, Blocker, Client, ImportedName, ModuleFacts, Origin, Use
-from .naming import getter_name
+from .naming import client_kind, getter_name
 from .references import ModuleIndex, Ref, import_origin
 
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
@@ -114,6 +114,7 @@ def _clients(index: ModuleIndex) -> list[Client]:
             )
         )
         annotation = annotation if typed else ""
+        kind = client_kind(qualify(verdict.constructor, imports))
         pos = index.positions[stmt]
         clients.append(
             Client(
@@ -124,7 +125,8 @@ def _clients(index: ModuleIndex) -> list[Client]:
                 why=verdict.why,
                 annotation=annotation,
                 snippet=f"{name} = {verdict.constructor}(...)",
-                blockers=tuple(local_blockers(index, name, stmt)),
+                blockers=tuple(local_blockers(index, name, stmt, kind=kind)),
+                kind=kind,
             )
         )
     for candidate in block_candidates(index.module):
@@ -145,7 +147,8 @@ def _block_client(
     line, verdict = first
     name = candidate.name
     block_line = index.line(candidate.block)
-    blockers = local_blockers(index, name, candidate.block, block=True)
+    kind = client_kind(qualify(verdict.constructor, imports))
+    blockers = local_blockers(index, name, candidate.block, block=True, kind=kind)
     if candidate.others:
         listed = ", ".join(f"`{other}`" for other in candidate.others)
         blockers.insert(
@@ -173,6 +176,7 @@ def _block_client(
         blockers=tuple(blockers),
         block=candidate.keyword,
         block_line=block_line,
+        kind=kind,
     )
 
 
@@ -191,7 +195,7 @@ def _annotation(
 
 
 def local_blockers(
-    index: ModuleIndex, name: str, definition: cst.CSTNode, block: bool = False
+    index: ModuleIndex, name: str, definition: cst.CSTNode, block: bool = False, kind: str = ""
 ) -> list[Blocker]:
     """What keeps a client of this module from becoming a getter, found in the module itself.
 
@@ -219,15 +223,14 @@ def local_blockers(
         )
         if blocker is not None:
             blockers.append(blocker)
+    getter = getter_name(name, kind)
     if name in exported_names(index.module):
         blockers.append(
             Blocker(
                 reasons.IN_ALL,
-                f"`{name}` is listed in `__all__`: replace it there with `{getter_name(name)}` "
-                "and run again",
+                f"`{name}` is listed in `__all__`: replace it there with `{getter}` and run again",
             )
         )
-    getter = getter_name(name)
     if any(getter in scope.assignments for scope in index.scopes):
         blockers.append(
             Blocker(reasons.GETTER_NAME_TAKEN, f"the module already defines `{getter}`")

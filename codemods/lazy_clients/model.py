@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .naming import getter_name
+
 #: what an import binding refers to: (dots of a relative import, module as written, names after it).
 #: ``from .clients import redis`` binding ``redis`` is ``(1, "clients", ("redis",))``; a use
 #: ``redis.get`` of it has the attributes ``("redis", "get")``.
@@ -40,6 +42,13 @@ class Client:
     #: (``""``, 0: a plain assignment)
     block: str = ""
     block_line: int = 0
+    #: what the client is, for a getter name when ``name`` is too short (``redis_client``)
+    kind: str = ""
+
+    @property
+    def getter(self) -> str:
+        """The getter that replaces the variable (``get_redis_client``)."""
+        return getter_name(self.name, self.kind)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from backfix.results import FileFacts, Violation
 from . import reasons
 from .analyze import use_blocker
 from .model import LOAD, Blocker, Client, FileEdits, Getter, ModuleFacts, Origin
-from .naming import getter_name
+from .naming import local_getter
 
 _STAR = re.compile(rb"import[ \t]+\*")
 
@@ -87,7 +87,7 @@ class Planner:
                         )
                     )
                 continue
-            getter = getter_name(imported.local)
+            getter = local_getter(imported.local, found.client.getter)
             if getter in facts.bound:
                 found.blockers.append(
                     Blocker(reasons.GETTER_NAME_TAKEN, f"{path} already defines `{getter}`")
@@ -99,7 +99,7 @@ class Planner:
                         f"{path} lists `{imported.local}` in `__all__`: replace it with `{getter}`",
                     )
                 )
-            found.uses.setdefault(path, {})[(imported.origin, ())] = getter_name(found.client.name)
+            found.uses.setdefault(path, {})[(imported.origin, ())] = found.client.getter
         for level, star, line in facts.star_imports:
             module = self.resolve(path, (level, star, ()))
             if any(module == name.rsplit(".", 1)[0] for name in found.names):
@@ -130,7 +130,7 @@ class Planner:
                 continue
             keep = len(name.split(".")) - len(self.resolve(path, use.origin).split("."))
             key = (use.origin, use.attrs[:keep])
-            found.uses.setdefault(path, {})[key] = getter_name(found.client.name)
+            found.uses.setdefault(path, {})[key] = found.client.getter
 
     def _by_name(self, found: Found, path: str, facts: ModuleFacts, aliases: set[str]) -> None:
         names = {*found.names, *aliases}
@@ -154,7 +154,7 @@ def _patched(found: Found, where: str, spelled: str) -> Blocker:
     return Blocker(
         reasons.PATCHED_BY_NAME,
         f"{where} names `{found.client.name}` by string ({spelled}), e.g. to patch it in a test: "
-        f"patch `{getter_name(found.client.name)}` instead",
+        f"patch `{found.client.getter}` instead",
     )
 
 
@@ -252,7 +252,7 @@ def _settle(
         reason = "; ".join(dict.fromkeys(b.message for b in found.blockers))
         return replace(mine, fixable=False, reason=reason, reason_id=first.reason_id)
     client = found.client
-    getter = Getter(client.name, getter_name(client.name), client.annotation, decorator)
+    getter = Getter(client.name, client.getter, client.annotation, decorator)
     edits.setdefault(found.path, FileEdits()).getters.append(getter)
     for path, uses in found.uses.items():
         edits.setdefault(path, FileEdits()).uses.update(uses)

@@ -13,7 +13,7 @@ from backfix.imports import add_import, first_party_packages, is_imported
 from .analyze import candidate_statements
 from .blocks import Block, block_candidates
 from .model import FileEdits, Getter, Origin
-from .naming import getter_name
+from .naming import local_getter
 from .references import ModuleIndex
 
 Replace = Callable[[cst.CSTNode], cst.CSTNode]
@@ -120,7 +120,7 @@ def _use_imports(
             if attrs:
                 replacements[id(ref.chain[len(attrs)])] = _attribute_call(getter)
             else:
-                replacements[id(ref.chain[0])] = _call_of(getter_name(ref.local))
+                replacements[id(ref.chain[0])] = _call_of(local_getter(ref.local, getter))
     renames = {origin: getter for (origin, attrs), getter in uses.items() if not attrs}
     for node in _import_froms(index.module):
         for alias in node.names if isinstance(node.names, tuple | list) else ():
@@ -150,7 +150,8 @@ def _renamed_alias(getter: str) -> Replace:
         assert isinstance(node, cst.ImportAlias)
         asname = node.asname
         if asname is not None and isinstance(asname.name, cst.Name):
-            asname = asname.with_changes(name=cst.Name(getter_name(asname.name.value)))
+            local = local_getter(asname.name.value, getter)
+            asname = None if local == getter else asname.with_changes(name=cst.Name(local))
         return node.with_changes(name=cst.Name(getter), asname=asname)
 
     return replace

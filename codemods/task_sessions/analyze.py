@@ -37,6 +37,7 @@ from .model import (
 )
 from .names import ModuleNames, names_in
 from .quick import ASYNCIO_CALLS, EXECUTOR_CALLS, THREAD_CALLS
+from .settled import PARTIAL, commit_state, statements
 from .shapes import Shape, shape_of
 
 DEPENDS = frozenset({"Depends", "Security"})
@@ -239,6 +240,8 @@ class _Body:
     inside: bool = False
     #: how many nested functions the walk is in
     nested: int = 0
+    #: the names whose ``.commit()`` the body calls
+    commits: set[str] = field(default_factory=set)
 
     def collecting(self) -> bool:
         """Whether the node being visited is one the separate walks would visit."""
@@ -385,12 +388,25 @@ class Analyzer(WalkVisitor):
         self.depth -= 1
         if self.depth == 0 and self.body is not None:
             self._factory(self.body)
+            self._partly_committed(self.body)
             self.body = None
         elif self.body is not None:
             self.body.nested -= 1
         if self.depth == 0 and self.scope is not None:
             self._settle(self.scope)
             self.scope = None
+
+    def _partly_committed(self, body: _Body) -> None:
+        """Note the parameters the function commits without settling every path (``settled``)."""
+        info = self.functions[body.node.name.value]
+        body_statements = statements(body.node.body)
+        partial = tuple(
+            param.name
+            for param in info.params
+            if param.name in body.commits and commit_state(body_statements, param.name) == PARTIAL
+        )
+        if partial:
+            self.functions[info.name] = replace(info, partly_committed=partial)
 
     def _factory(self, body: _Body) -> None:
         """The factory of a top-level function, from what the walk of its body collected."""
@@ -498,6 +514,8 @@ class Analyzer(WalkVisitor):
     # -- calls -----------------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         callee = dotted(node.func)
+        if self.body is not None and self.body.collecting() and callee.endswith(".commit"):
+            self.body.commits.add(callee[: -len(".commit")])
         if id(node) in self.handed:
             return  # the coroutine of a `create_task(...)`: recorded with the hand-off
         kind = self._kind(node, last_name(node.func))

@@ -44,6 +44,9 @@ class FunctionInfo:
     params: tuple[Param, ...]
     #: ``*args`` or ``**kwargs``: the mapping from arguments to parameters is not exact
     variadic: bool
+    #: parameters the body commits (``db.commit()``) without the tool seeing that every path
+    #: reaching its end commits what it writes (see ``settled``)
+    partly_committed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -237,7 +237,13 @@ class _Planner:
         return Target(definition[0], function, param)
 
     def _report(
-        self, path: str, hand_off: HandOff, manual: ManualReview, *, fixable: bool = False
+        self,
+        path: str,
+        hand_off: HandOff,
+        manual: ManualReview,
+        *,
+        fixable: bool = False,
+        note: str = "",
     ) -> None:
         self.violations.append(
             Violation(
@@ -245,7 +251,7 @@ class _Planner:
                 line=hand_off.line,
                 col=hand_off.col + 1,
                 codemod=self.codemod_id,
-                message=message(hand_off, hand_off in self.function_scoped, self.fastapi),
+                message=message(hand_off, hand_off in self.function_scoped, self.fastapi) + note,
                 fixable=fixable,
                 reason="" if fixable else manual.reason,
                 reason_id="" if fixable else manual.reason_id,
@@ -284,8 +290,9 @@ class _Planner:
         for path, drop in drops:
             self.drops[path].append(drop)
         self.tasks[group.target.path].append(fix)
+        note = _partial_commit_note(group.target)
         for path, hand_off, source in group.members:
-            self._report(path, hand_off, ManualReview("", ""), fixable=True)
+            self._report(path, hand_off, ManualReview("", ""), fixable=True, note=note)
             self.fixed[(path, hand_off.scope, hand_off.session)].append(source.factory.plain)
 
     def _caller_drops(self, group: Group) -> list[tuple[str, DropArgument]]:
@@ -356,6 +363,18 @@ class _Planner:
             f"the task's module already uses the name `{name}` for something else, so "
             f"`{source.factory.code}` cannot be opened there under that name",
         )
+
+
+def _partial_commit_note(target: Target) -> str:
+    """What the finding says when the task commits but maybe not on every path that writes."""
+    function, session = target.function, target.param.name
+    if session not in function.partly_committed:
+        return ""
+    return (
+        f"; `{function.name}` commits `{session}` itself but maybe not on every path that writes: "
+        "the fix adds no commit at its end (it would also commit what the task leaves "
+        "uncommitted on purpose), so writes on such a path are discarded when its session closes"
+    )
 
 
 def _supplied(function: FunctionInfo, call: CallSite, session: str) -> Param | None:

@@ -15,6 +15,7 @@ from backfix.templating import render
 
 from ..bare_except.rewrite import add_logger, logger_site
 from .model import DropArgument, FileEdits, TaskFix
+from .settled import APPEND, commit_state, statements
 
 TEMPLATE = "task-sessions/own_session.py.j2"
 
@@ -135,13 +136,6 @@ def _is_last(params: cst.Parameters, key: str) -> bool:
     return not later[key]
 
 
-def _statements(body: cst.BaseSuite) -> list[cst.BaseStatement]:
-    if isinstance(body, cst.IndentedBlock):
-        return list(body.body)
-    assert isinstance(body, cst.SimpleStatementSuite)
-    return [cst.SimpleStatementLine(body=body.body)]
-
-
 def _is_docstring(statement: cst.BaseStatement) -> bool:
     return (
         isinstance(statement, cst.SimpleStatementLine)
@@ -151,37 +145,20 @@ def _is_docstring(statement: cst.BaseStatement) -> bool:
     )
 
 
-def _commits(statement: cst.BaseStatement, session: str) -> bool:
-    """Is ``statement`` ``<session>.commit()`` (awaited or not)?"""
-    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
-        return False
-    small = statement.body[0]
-    value = small.value if isinstance(small, cst.Expr) else None
-    if isinstance(value, cst.Await):
-        value = value.expression
-    return (
-        isinstance(value, cst.Call)
-        and isinstance(value.func, cst.Attribute)
-        and value.func.attr.value == "commit"
-        and isinstance(value.func.value, cst.Name)
-        and value.func.value.value == session
-    )
-
-
 def own_session_body(
     function: cst.FunctionDef, fix: TaskFix, logger: str, overrides: Sequence[str]
 ) -> cst.FunctionDef:
     """The task opening its own session around its original body (docstring kept first)."""
-    statements = _statements(function.body)
-    head = statements[:1] if statements and _is_docstring(statements[0]) else []
-    rest = statements[len(head) :]
+    body = statements(function.body)
+    head = body[:1] if body and _is_docstring(body[0]) else []
+    rest = body[len(head) :]
     code = render(
         TEMPLATE,
         overrides,
         is_async=fix.is_async,
         factory=fix.factory,
         session=fix.param,
-        commit=not (rest and _commits(rest[-1], fix.param)),
+        commit=commit_state(rest, fix.param) == APPEND,
         logger=logger,
         task=fix.function,
     )

@@ -148,7 +148,8 @@ def refuse_targets(setup: Setup, changes: Sequence[FileChange], request: ApplyRe
     workspace = setup.workspace
     try:
         if request.branch is not None or not request.allow_dirty:
-            refuse_dirty(workspace.repo, workspace.root, changes)
+            branch = request.branch is not None
+            refuse_dirty(workspace.repo, workspace.root, changes, branch=branch)
         if request.branch is None and not request.allow_readonly:
             refuse_read_only(changes)
     except SinkError as exc:

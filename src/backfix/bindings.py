@@ -1,16 +1,20 @@
 """Names a module binds, so the names a rewrite adds never clash with the module's own.
 
-Shared by every codemod that brings a name into a module (an import, a logger). A module that defines ``def delete(...)`` (or imports another ``select``, or has a parameter called
-``func``) would have its name shadowed by ``from sqlalchemy import delete``, or shadow it: the
-rewrite then imports ``delete as sa_delete`` instead. Names are collected from the whole module,
-every scope included, which can only make the tool alias more often than strictly needed.
+Shared by every codemod that brings a name into a module (an import, a logger). A module that
+defines ``def delete(...)`` (or imports another ``select``, or has a parameter called ``func``)
+would have its name shadowed by ``from sqlalchemy import delete``, or shadow it: the rewrite then
+imports ``delete as sa_delete`` instead. Without the places the new names are used, names are
+collected from the whole module, every scope included, which can only make the tool alias more
+often than strictly needed; with them (:func:`import_aliases` ``uses``), a name bound only in a
+class body (a method called ``delete``) or a function counts only where it is visible.
 """
 
 from __future__ import annotations
 
 import ast
 import warnings
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -170,14 +174,19 @@ def ast_bound_names(tree: ast.AST) -> Bindings:
     """
     bound: Bindings = {}
     for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            _import_bindings(node, bound)
-            continue
-        for target in _targets_of(node):
-            _bind_targets(target, bound)
-        for name in _named(node):
-            bound.setdefault(name, set()).add(None)
+        _bind_node(node, bound)
     return bound
+
+
+def _bind_node(node: ast.AST, bound: Bindings) -> None:
+    """Add the names ``node`` binds by itself (not those of its children) to ``bound``."""
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        _import_bindings(node, bound)
+        return
+    for target in _targets_of(node):
+        _bind_targets(target, bound)
+    for name in _named(node):
+        bound.setdefault(name, set()).add(None)
 
 
 def module_bound_names(module: cst.Module, text: str) -> Bindings:
@@ -193,29 +202,138 @@ def module_bound_names(module: cst.Module, text: str) -> Bindings:
     return bound_names(module)
 
 
+@dataclass(frozen=True)
+class Scope:
+    """A function (or lambda) or class body: its lines and the names bound directly in it."""
+
+    first: int
+    last: int
+    is_class: bool
+    names: frozenset[str]
+
+    def holds(self, line: int) -> bool:
+        """True when ``line`` is inside the definition."""
+        return self.first <= line <= self.last
+
+
+@dataclass(frozen=True)
+class ScopedBindings:
+    """What the module itself binds, and what each function and class body binds."""
+
+    module: Bindings
+    scopes: tuple[Scope, ...]
+
+    def visible_at(self, line: int) -> set[str]:
+        """Local names that would shadow a module-level name used on ``line``: those of every
+        enclosing function, and of the class body when the line is directly in it (a class body's
+        names are not visible inside its methods)."""
+        enclosing = sorted(
+            (scope for scope in self.scopes if scope.holds(line)), key=lambda s: s.first
+        )
+        names: set[str] = set()
+        for index, scope in enumerate(enclosing):
+            if not scope.is_class or index == len(enclosing) - 1:
+                names |= scope.names
+        return names
+
+
+_SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _direct_bindings(nodes: Iterable[ast.AST]) -> Bindings:
+    """Names bound by ``nodes`` and what they hold, not looking inside nested definitions."""
+    bound: Bindings = {}
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        _bind_node(node, bound)
+        if not isinstance(node, (*_SCOPE_NODES, ast.Import, ast.ImportFrom)):
+            stack.extend(ast.iter_child_nodes(node))
+    return bound
+
+
+def _scope_of(node: ast.AST) -> Scope:
+    """The lines and direct bindings of a function, lambda or class."""
+    inner: list[ast.AST] = []
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        inner.append(node.args)
+    body = node.body  # type: ignore[attr-defined]
+    inner.extend(body if isinstance(body, list) else [body])
+    names = frozenset(_direct_bindings(inner))
+    last = node.end_lineno or node.lineno  # type: ignore[attr-defined]
+    return Scope(node.lineno, last, isinstance(node, ast.ClassDef), names)  # type: ignore[attr-defined]
+
+
+def scoped_bindings(tree: ast.Module) -> ScopedBindings:
+    """The module's own bindings (``global`` declarations included) and every scope's."""
+    module = _direct_bindings(tree.body)
+    scopes: list[Scope] = []
+    for node in ast.walk(tree):
+        if isinstance(node, _SCOPE_NODES):
+            scopes.append(_scope_of(node))
+        elif isinstance(node, ast.Global):
+            for name in node.names:
+                module.setdefault(name, set()).add(None)
+    return ScopedBindings(module, tuple(scopes))
+
+
+def _scoped(text: str) -> ScopedBindings | None:
+    """:func:`scoped_bindings` of ``text`` when `ast` reads its names as LibCST does."""
+    if normalized_identifiers(text):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarnings of the user's code are not ours
+        try:
+            return scoped_bindings(ast.parse(text))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+
+
 def import_aliases(
-    module: cst.Module, wanted: Mapping[str, str], text: str | None = None
+    module: cst.Module,
+    wanted: Mapping[str, str],
+    text: str | None = None,
+    uses: Collection[int] | None = None,
 ) -> dict[str, str]:
     """Imported name → the local name to use for it in ``module`` (whose code is ``text``, when
     given: the names are then read the cheap way, :func:`module_bound_names`).
 
     A name the module already imports from the same place keeps that local name (``delete as
-    sa_delete`` included); a name the module binds to anything else gets a prefixed alias.
+    sa_delete`` included); a name the module binds to anything else gets a prefixed alias. With
+    ``text`` and ``uses`` (the lines where the imported names will be used), a name bound only
+    in functions and class bodies clashes only when it is visible on one of those lines.
     """
+    scoped = _scoped(text) if text is not None and uses is not None else None
     bound = bound_names(module) if text is None else module_bound_names(module, text)
+    if scoped is None:
+        return _aliases(wanted, bound, set(), bound)
+    shadowing = {name for line in uses or () for name in scoped.visible_at(line)}
+    return _aliases(wanted, scoped.module, shadowing, bound)
+
+
+def _aliases(
+    wanted: Mapping[str, str], module: Bindings, shadowing: set[str], everywhere: Bindings
+) -> dict[str, str]:
+    """The local name of each wanted name: ``module`` holds the module-level bindings,
+    ``shadowing`` the local names visible where the names are used, ``everywhere`` every name a
+    new alias must avoid."""
     aliases: dict[str, str] = {}
     for name, source in wanted.items():
-        existing = [local for local, how in bound.items() if (source, name) in how]
-        clean = [local for local in existing if bound[local] == {(source, name)}]
+        origin = (source, name)
+
+        def taken(local: str, origin: tuple[str, str] = origin) -> bool:
+            return local in shadowing or not module.get(local, {origin}) <= {origin}
+
+        clean = [local for local, how in module.items() if origin in how and not taken(local)]
         if clean:
             aliases[name] = name if name in clean else sorted(clean)[0]
             continue
-        if bound.get(name, {(source, name)}) <= {(source, name)}:
+        if not taken(name):
             aliases[name] = name
             continue
         alias = PREFIXES.get(source, "_") + name
         counter = 2
-        while alias in bound:
+        while alias in everywhere or alias in module:
             alias = f"{PREFIXES.get(source, '_')}{name}_{counter}"
             counter += 1
         aliases[name] = alias

@@ -582,6 +582,25 @@ def detach_leading_comments(module: cst.Module) -> cst.Module:
     return module.with_changes(header=header[:split], body=[moved, *module.body[1:]])
 
 
+def keep_docstring_gap(before: cst.Module, after: cst.Module) -> cst.Module:
+    """``after`` with the blank lines that ``before`` had between its docstring and the next statement.
+
+    Removing the import right after a module docstring drops the blank lines above it; ruff's
+    formatter wants one there, so a file that was formatted would fail ``ruff format --check``.
+    """
+    if len(before.body) < 2 or len(after.body) < 2:
+        return after
+    if not (_is_docstring(before.body[0]) and _is_docstring(after.body[0])):
+        return after
+    wanted, _ = split_blank_lines(before.body[1].leading_lines)
+    second = after.body[1]
+    blanks, rest = split_blank_lines(second.leading_lines)
+    if blanks or not wanted:
+        return after
+    body = [after.body[0], second.with_changes(leading_lines=[*wanted, *rest]), *after.body[2:]]
+    return after.with_changes(body=body)
+
+
 def space_after_imports(
     stmt: cst.SimpleStatementLine | cst.BaseCompoundStatement,
 ) -> cst.SimpleStatementLine | cst.BaseCompoundStatement:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,12 +118,18 @@ class CheckOutcome:
 
 
 def compare(
-    codemod: str, recorded: CodemodRecord, current: Sequence[Violation], root: Path
+    codemod: str,
+    recorded: CodemodRecord,
+    current: Sequence[Violation],
+    root: Path,
+    rewritten: Collection[str] = (),
 ) -> CheckOutcome:
     """Match current violations against a record by fingerprint.
 
     A violation whose fingerprint is unknown but whose path-independent key belongs to a recorded
-    entry in a file that no longer exists counts as moved with its file (a rename), not as new.
+    entry in a file that no longer exists counts as moved with its file (a rename), not as new. So
+    does one with the message of a recorded entry gone from a file another codemod's apply has
+    rewritten since (``rewritten``; move-commits carrying a query into a service module).
     """
     known = Counter(entry.fingerprint for entry in recorded.entries())
     unmatched: list[Violation] = []
@@ -137,17 +143,34 @@ def compare(
         for entry in recorded.entries()
         if known[entry.fingerprint] > 0 and not (root / entry.path).exists()
     ]
+    carried = [
+        entry
+        for entry in recorded.entries()
+        if known[entry.fingerprint] > 0 and entry.path in rewritten and entry not in orphans
+    ]
     new: list[Violation] = []
     moved: list[tuple[Violation, Entry]] = []
     for violation in unmatched:
         key = Entry.from_violation(violation).key
         match = next((entry for entry in orphans if entry.key == key), None)
+        if match is not None:
+            orphans.remove(match)
+        else:
+            match = _carried_from(violation, carried)
         if match is None:
             new.append(violation)
         else:
-            orphans.remove(match)
             moved.append((violation, match))
     return CheckOutcome(codemod, recorded.count, len(current), new, moved)
+
+
+def _carried_from(violation: Violation, carried: list[Entry]) -> Entry | None:
+    """The recorded entry of another file with ``violation``'s message (removed from ``carried``)."""
+    for entry in carried:
+        if entry.message == violation.message and entry.path != violation.path:
+            carried.remove(entry)
+            return entry
+    return None
 
 
 def _rescan(
@@ -218,7 +241,8 @@ def check_command(codemod_ids: tuple[str, ...], jobs: int | None, since_ref: str
         changed = since.changed_files(setup.workspace, since_ref)
     except ConfigError as exc:
         raise Failure(str(exc)) from None
-    latest = _latest_records(read_ledger(setup), codemod_ids)
+    contents = read_ledger(setup)
+    latest = _latest_records(contents, codemod_ids)
     codemods = _known_codemods(latest)
     scope = {cid: _record_scope(setup.workspace, latest[cid]) for cid in codemods}
     results = _rescan(setup, codemods, scope, jobs, apply=False)
@@ -228,7 +252,8 @@ def check_command(codemod_ids: tuple[str, ...], jobs: int | None, since_ref: str
         if changed is not None:
             current = [v for v in current if v.path in changed]
         recorded = since.narrow_record(latest[cid].codemods[cid], changed)
-        outcome = compare(cid, recorded, current, setup.workspace.root)
+        rewritten = status.rewritten_since(contents.records, cid)
+        outcome = compare(cid, recorded, current, setup.workspace.root, rewritten)
         failed |= outcome.failed
         _print_check(outcome)
     errors = any(results[cid].errors for cid in codemods)

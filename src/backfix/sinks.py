@@ -17,18 +17,35 @@ class SinkError(Exception):
     """The changes cannot be delivered; nothing was written."""
 
 
-def refuse_dirty(repo: git.Repo | None, root: Path, changes: Sequence[FileChange]) -> None:
-    """Refuse when a file the run would touch has uncommitted (or untracked) content."""
+def refuse_dirty(
+    repo: git.Repo | None, root: Path, changes: Sequence[FileChange], *, branch: bool = False
+) -> None:
+    """Refuse when a file the run would touch has uncommitted (or untracked) content.
+
+    ``--allow-dirty`` lifts the guard for in-place writes only (a branch would carry the
+    uncommitted work in its commit), so with ``branch`` the message does not offer it.
+    """
     if repo is None:
         return
     rel_paths = [_rel(root, change) for change in changes]
     dirty = gitops.dirty_paths(repo, rel_paths)
     if dirty:
         listing = "\n".join(f"  {path}" for path in dirty)
-        raise SinkError(
-            "refusing to touch files with uncommitted changes (commit or stash them first, "
-            "or pass --allow-dirty to write over them):\n" + listing
+        raise SinkError(_dirty_message(branch) + listing)
+
+
+def _dirty_message(branch: bool) -> str:
+    """The refusal's first line: the ways out that work in this mode."""
+    if branch:
+        return (
+            "refusing to commit files with uncommitted changes on a branch (commit or stash them "
+            "first, or run without --branch and pass --allow-dirty to write over them in place; "
+            "--allow-dirty does not apply to --branch):\n"
         )
+    return (
+        "refusing to touch files with uncommitted changes (commit or stash them first, "
+        "or pass --allow-dirty to write over them):\n"
+    )
 
 
 def refuse_read_only(changes: Sequence[FileChange]) -> None:

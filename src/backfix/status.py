@@ -9,6 +9,10 @@ Numbers per codemod:
     * ``fixed``: recorded violations that have since disappeared, counted by their path-independent key,
       so a renamed file moves its violations instead of fixing them, and a violation that appeared
       after the baseline and was then fixed counts too;
+    * ``moved``: violations another codemod carried into another file (move-commits moving a
+      route's query into a service module): between two records of this codemod, a violation
+      vanished from a file another codemod's apply rewrote while one with the same message appeared
+      in another file; it counts as the same violation, moved, not as fixed plus a new one;
     * ``percent``: ``fixed / (fixed + current)``;
     * ``manual``: current violations a person must handle (not auto-fixable).
 
@@ -94,6 +98,7 @@ class CodemodStatus:
     next: list[FileRow] = field(default_factory=list)
     history: list[HistoryPoint] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
+    moved: int = 0
 
     @property
     def tiers(self) -> dict[str, int]:
@@ -117,6 +122,7 @@ class CodemodStatus:
             "fixed": self.fixed,
             "percent": self.percent,
             "manual": self.manual,
+            "moved": self.moved,
             "tiers": self.tiers,
             "files": [row.to_json() for row in self.files],
             "next": [row.to_json() for row in self.next],
@@ -176,6 +182,73 @@ def merged(records: Iterable[Record], codemod: str) -> dict[str, tuple[Entry, ..
     return state
 
 
+def rewritten_by_others(record: Record, codemod: str) -> set[str]:
+    """Files whose violations another codemod's apply in ``record`` fixed (so it rewrote them)."""
+    return {
+        entry.path
+        for cid, other in record.codemods.items()
+        if cid != codemod
+        for entry in other.fixed
+    }
+
+
+def rewritten_since(records: Sequence[Record], codemod: str) -> set[str]:
+    """Files other codemods' applies rewrote after the latest record that holds ``codemod``."""
+    rewritten: set[str] = set()
+    for record in reversed(records):
+        if codemod in record.codemods:
+            break
+        rewritten |= rewritten_by_others(record, codemod)
+    return rewritten
+
+
+def _carried(
+    before: dict[str, tuple[Entry, ...]],
+    after: dict[str, tuple[Entry, ...]],
+    rewritten: set[str],
+) -> list[tuple[str, str]]:
+    """(new key, old key) of each violation carried out of a ``rewritten`` file into another one:
+    its key vanished there as a key with the same message appeared in another file."""
+    old_keys = {entry.key for entries in before.values() for entry in entries}
+    new_keys = {entry.key for entries in after.values() for entry in entries}
+    gone = [
+        entry
+        for path in sorted(rewritten & set(before))
+        for entry in before[path]
+        if entry.key not in new_keys
+    ]
+    came = [entry for _, entries in sorted(after.items()) for entry in entries]
+    pairs: list[tuple[str, str]] = []
+    for entry in (e for e in came if e.key not in old_keys):
+        match = next((g for g in gone if g.message == entry.message and g.path != entry.path), None)
+        if match is not None:
+            gone.remove(match)
+            pairs.append((entry.key, match.key))
+    return pairs
+
+
+class _Keys:
+    """Keys of violations that moved, each mapped to the key it was first recorded under."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, str] = {}
+        self.moved = 0
+
+    def of(self, key: str) -> str:
+        """The key ``key`` was first recorded under."""
+        return self.first.get(key, key)
+
+    def carry(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Record (new key, old key) pairs of carried violations."""
+        for new, old in pairs:
+            self.first[new] = self.of(old)
+            self.moved += 1
+
+    def count(self, entries: Iterable[Entry]) -> Counter[str]:
+        """How many entries hold each first-recorded key."""
+        return Counter(self.of(entry.key) for entry in entries)
+
+
 def codemod_status(
     records: Sequence[Record],
     codemod: str,
@@ -187,13 +260,19 @@ def codemod_status(
     ever: Counter[str] = Counter()
     history: list[HistoryPoint] = []
     baseline: int | None = None
+    keys = _Keys()
+    rewritten: set[str] = set()
     for position, record in enumerate(records):
+        rewritten |= rewritten_by_others(record, codemod)
         if codemod not in record.codemods:
             continue
+        before = dict(state)
         _merge_step(state, record, codemod)
-        keys = Counter(entry.key for entries in state.values() for entry in entries)
-        ever |= keys  # per key, the most ever seen at once
-        count = sum(keys.values())
+        keys.carry(_carried(before, state, rewritten))
+        rewritten = set()
+        now = keys.count(entry for entries in state.values() for entry in entries)
+        ever |= now  # per key, the most ever seen at once
+        count = sum(now.values())
         if baseline is None:
             baseline = count
         history.append(
@@ -207,8 +286,7 @@ def codemod_status(
             )
         )
     entries = sorted(entry for items in state.values() for entry in items)
-    now = Counter(entry.key for entry in entries)
-    fixed = sum((ever - now).values())
+    fixed = sum((ever - keys.count(entries)).values())
     file_rows = rows(entries)
     return CodemodStatus(
         codemod=codemod,
@@ -220,6 +298,7 @@ def codemod_status(
         next=rank(file_rows, strategy)[:limit],
         history=history,
         entries=entries,
+        moved=keys.moved,
     )
 
 
@@ -237,9 +316,10 @@ def compute(
 
 def progress_line(status: CodemodStatus) -> str:
     """``bare-except: 44 → 28 remaining, 16 fixed (36% complete), 2 for manual review``."""
+    moved = f", {status.moved} moved to another file" if status.moved else ""
     return (
         f"{status.codemod}: {status.baseline} → {status.current} remaining, {status.fixed} fixed "
-        f"({status.percent}% complete), {status.manual} for manual review"
+        f"({status.percent}% complete){moved}, {status.manual} for manual review"
     )
 
 

@@ -366,3 +366,86 @@ def test_burndown_page_renders_in_headless_chromium(repo: Path, tmp_path: Path) 
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(data) > 10_000  # a blank 1200x900 page compresses to a few hundred bytes
     assert "<polyline" in dom and "app/routes/reports.py" in dom
+
+
+MOVED_APP = {
+    "pyproject.toml": '[project]\nname = "shop"\nversion = "0"\ndependencies = ["sqlalchemy==2.0.48", '
+    '"fastapi==0.135.3"]\n',
+    "app/__init__.py": "",
+    "app/db.py": """\
+from sqlalchemy import create_engine
+from sqlalchemy.orm import DeclarativeBase, sessionmaker
+
+engine = create_engine("sqlite://")
+SessionLocal = sessionmaker(bind=engine)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def get_db():
+    with SessionLocal() as db:
+        yield db
+""",
+    "app/models.py": """\
+from sqlalchemy import Column, Integer, String
+
+from app.db import Base
+
+
+class Item(Base):
+    __tablename__ = "items"
+    id = Column(Integer, primary_key=True)
+    name = Column(String)
+""",
+    "app/routes.py": """\
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from app.db import get_db
+from app.models import Item
+
+router = APIRouter()
+
+
+@router.post("/items/{item_id}/rename")
+def rename(item_id: int, name: str, db: Session = Depends(get_db)):
+    item = db.query(Item).filter(Item.id == item_id).first()
+    item.name = name
+    db.commit()
+    return {"ok": True}
+
+
+@router.get("/items")
+def list_items(db: Session = Depends(get_db)):
+    return db.query(Item).all()
+""",
+}
+
+
+def test_a_query_move_commits_carries_into_a_service_is_moved_not_fixed_nor_new(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = init_repo(tmp_path / "repo", MOVED_APP)
+    monkeypatch.chdir(repo)
+    assert invoke("scan", "--codemod", "async-queries", "--codemod", "move-commits")[0] == 1
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "baseline")
+    assert invoke("apply", "move-commits")[0] == 0
+    assert list((repo / "app" / "services").glob("*.py"))
+    code, out, _ = invoke("check", "--codemod", "async-queries")
+    assert code == 0, out
+    assert "none new" in out and "moved: app/routes.py -> app/services/" in out
+    invoke("scan", "--codemod", "async-queries")
+    code, out, _ = invoke("status", "--codemod", "async-queries", "--format", "json")
+    assert code == 0
+    status = json.loads(out)["codemods"]["async-queries"]
+    figures = ("baseline", "current", "fixed", "moved", "percent")
+    assert {key: status[key] for key in figures} == {
+        "baseline": 2,
+        "current": 2,
+        "fixed": 0,
+        "moved": 1,
+        "percent": 0,
+    }

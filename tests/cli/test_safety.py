@@ -473,3 +473,16 @@ def test_the_dirty_file_refusal_names_the_way_out(repo: Path) -> None:
     code, _out, err = invoke("apply", "bare-except")
     assert code == 2
     assert "uncommitted changes" in err and "--allow-dirty" in err
+
+
+@pytest.mark.parametrize("extra", [(), ("--allow-dirty",)], ids=["plain", "allow-dirty"])
+def test_the_dirty_file_refusal_on_a_branch_offers_only_what_works(
+    repo: Path, extra: tuple[str, ...]
+) -> None:
+    """--allow-dirty does not lift the guard for --branch: the message must not offer it."""
+    (repo / "a.py").write_text(RERAISE)
+    code, _out, err = invoke("apply", "bare-except", "--branch", "fix", *extra)
+    assert code == 2
+    assert "uncommitted changes" in err and "commit or stash" in err
+    assert "run without --branch" in err
+    assert "pass --allow-dirty to write over them)" not in err

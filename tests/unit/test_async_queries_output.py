@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from backfix.builtin_codemods.async_queries import AsyncQueries
 
 from backfix.discovery import Workspace
@@ -79,6 +80,37 @@ def test_unique_only_for_classes_that_joined_load_a_collection(tmp_path: Path) -
     assert _flat("session.scalars(select(Config)).all()") in _flat(after)
 
 
+def test_first_of_a_join_reads_one_row_and_needs_no_unique(tmp_path: Path) -> None:
+    """A join repeats rows, which legacy de-duplicated: all() and one() keep unique(); first()
+    reads one row (LIMIT 1), so unique() is left out unless a collection is joined-eager-loaded."""
+    repo = (
+        "from sqlalchemy.orm import Session, joinedload\n\n"
+        "from app.models import Config, Post, User\n\n\n"
+        "def f(session: Session):\n"
+        "    return (\n"
+        "        session.query(Config).join(Post).filter(Post.id == 1).first(),\n"
+        "        session.query(Config).join(Post).all(),\n"
+        "        session.query(Config).join(Post).one(),\n"
+        "        session.query(User).join(Post).first(),\n"
+        "        session.query(Config).options(joinedload(Config.items)).first(),\n"
+        "    )\n"
+    )
+    after = _flat(_after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py"))
+    assert (
+        _flat("session.scalars(select(Config).join(Post).where(Post.id == 1).limit(1)).first()")
+        in after
+    )
+    assert _flat("session.scalars(select(Config).join(Post)).unique().all()") in after
+    assert _flat("session.execute(select(Config).join(Post)).unique().scalar_one()") in after
+    assert _flat("session.scalars(select(User).join(Post).limit(1)).unique().first()") in after
+    assert (
+        _flat(
+            "session.scalars(select(Config).options(joinedload(Config.items)).limit(1)).unique().first()"
+        )
+        in after
+    )
+
+
 def test_a_joined_backref_counts_on_the_class_it_is_created_on(tmp_path: Path) -> None:
     """`backref("posts", lazy="joined")` on Post.author makes User's queries load a collection."""
     models = MODELS.replace('    posts = relationship("Post", lazy="joined")\n', "").replace(
@@ -132,6 +164,35 @@ def test_imported_names_never_clash_with_the_module(tmp_path: Path) -> None:
     assert _flat("session.execute(sa_delete(Config).where(Config.id == select))") in _flat(after)
     assert _flat("session.scalars(sa_select(Config)).all()") in _flat(after)
     compile(after, "repo.py", "exec")
+
+
+def test_a_method_named_like_an_import_does_not_clash(tmp_path: Path) -> None:
+    """A method `delete` binds the name in its class body, which its methods do not see."""
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n"
+        "class Repo:\n"
+        "    def __init__(self, session: Session):\n"
+        "        self.session = session\n\n"
+        "    def delete(self, config_id: int) -> None:\n"
+        "        self.session.query(Config).filter_by(id=config_id).delete()\n"
+    )
+    after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
+    assert "from sqlalchemy import delete\n" in after
+    assert "self.session.execute(delete(Config).filter_by(id=config_id))" in after
+    compile(after, "repo.py", "exec")
+
+
+def test_a_local_name_clashes_only_in_its_function(tmp_path: Path) -> None:
+    """`delete` bound in the function that uses the new `delete(...)`: aliased for the module."""
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n"
+        "def purge(session: Session, ids):\n"
+        "    for delete in ids:\n"
+        "        session.query(Config).filter_by(id=delete).delete()\n"
+    )
+    after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
+    assert "from sqlalchemy import delete as sa_delete\n" in after
+    assert _flat("session.execute(sa_delete(Config).filter_by(id=delete))") in _flat(after)
 
 
 def test_an_existing_alias_is_reused(tmp_path: Path) -> None:
@@ -234,3 +295,57 @@ def test_db_import_follows_the_module_relative_style(tmp_path: Path) -> None:
     result = _run(tmp_path, files)
     assert "from .. import db\n" in _after(result, "app/api/users.py")
     assert "from app import db\n" in _after(result, "app/views.py")
+
+
+DOCUMENTED_DB = (
+    '"""Database setup."""\n\n'
+    "{imports}\n"
+    'engine = create_engine("sqlite:///./app.db")\n'
+    "SessionLocal = sessionmaker(bind=engine)\n\n\n"
+    "def get_db():\n"
+    "    with SessionLocal() as db:\n"
+    "        yield db\n\n\n"
+    "class Base(DeclarativeBase):\n    pass\n"
+)
+DOCUMENTED_DB_USER = (
+    "from sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n"
+    "def first(db: Session):\n    return db.query(Config).first()\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("imports", "head"),
+    [
+        pytest.param(
+            "from sqlalchemy import create_engine\n"
+            "from sqlalchemy.orm import DeclarativeBase, sessionmaker\n",
+            "from sqlalchemy.ext.asyncio import",
+            id="old-import-removed",
+        ),
+        pytest.param(
+            "from sqlalchemy import Integer, create_engine\n"
+            "from sqlalchemy.orm import DeclarativeBase, sessionmaker\n\nWIDTH = Integer\n",
+            "from sqlalchemy import Integer\nfrom sqlalchemy.ext.asyncio import",
+            id="old-import-kept",
+        ),
+    ],
+)
+def test_the_blank_line_below_the_module_docstring_stays(
+    tmp_path: Path, imports: str, head: str
+) -> None:
+    """ruff format wants a blank line after a module docstring: the new imports keep it."""
+    db = DOCUMENTED_DB.format(imports=imports)
+    files = {"app/db.py": db, "app/queries.py": DOCUMENTED_DB_USER}
+    after = _after(_run(tmp_path, files, mode="async"), "app/db.py")
+    assert after.startswith('"""Database setup."""\n\n' + head), after
+
+
+def test_a_new_first_import_below_the_module_docstring_keeps_the_blank_line(
+    tmp_path: Path,
+) -> None:
+    repo = (
+        '"""Queries."""\n\nfrom sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n'
+        "def f(session: Session):\n    return session.query(Config).all()\n"
+    )
+    after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
+    assert after.startswith('"""Queries."""\n\nfrom sqlalchemy import select\n'), after

@@ -181,3 +181,57 @@ def test_import_aliases_read_alike() -> None:
         "select": "sa_select",
         "update": "sa_update",
     }
+
+
+SCOPED = (
+    "from sqlalchemy import select as sa_select\n"  # 1
+    "class Repo:\n"  # 2
+    "    def delete(self, update):\n"  # 3
+    "        return 1\n"  # 4
+    "    exists = 2\n"  # 5
+    "def helper():\n"  # 6
+    "    func = 3\n"  # 7
+    "    def inner():\n"  # 8
+    "        return 4\n"  # 9
+    "    return inner\n"  # 10
+    "x = 5\n"  # 11
+)
+WANTED = {name: "sqlalchemy" for name in ("select", "delete", "update", "exists", "func")}
+
+
+@pytest.mark.parametrize(
+    ("uses", "aliased"),
+    [
+        pytest.param({11}, set(), id="module-level"),
+        pytest.param({4}, {"update"}, id="in-a-method-only-its-locals"),
+        pytest.param({5}, {"delete", "exists"}, id="directly-in-the-class-body"),
+        pytest.param({9}, {"func"}, id="enclosing-function-locals-are-visible"),
+        pytest.param({4, 9}, {"update", "func"}, id="every-use-counts"),
+    ],
+)
+def test_names_bound_in_functions_and_classes_clash_only_where_visible(
+    uses: set[int], aliased: set[str]
+) -> None:
+    module = cst.parse_module(SCOPED)
+    aliases = import_aliases(module, WANTED, SCOPED, uses)
+    assert aliases["select"] == "sa_select"  # an existing import is reused
+    assert {name for name in WANTED if name != "select" and aliases[name] != name} == aliased
+    assert all(aliases[name] == f"sa_{name}" for name in aliased)
+
+
+def test_a_module_level_binding_clashes_everywhere() -> None:
+    code = "def delete():\n    pass\nclass A:\n    def f(self):\n        return 1\n\n"
+    code += "def g():\n    global update\n    update = 1\n"
+    module = cst.parse_module(code)
+    wanted = {"delete": "sqlalchemy", "update": "sqlalchemy"}
+    assert import_aliases(module, wanted, code, {5}) == {
+        "delete": "sa_delete",
+        "update": "sa_update",
+    }
+
+
+def test_without_uses_every_scope_counts() -> None:
+    """No lines given (or no text): the whole module's names, as before."""
+    module = cst.parse_module(SCOPED)
+    assert import_aliases(module, WANTED, SCOPED)["delete"] == "sa_delete"
+    assert import_aliases(module, WANTED, None, {11})["delete"] == "sa_delete"

@@ -19,6 +19,7 @@ from backfix.imports import (
     format_imports,
     import_block_end,
     is_imported,
+    keep_docstring_gap,
     parse_imports,
     project_root,
     section_of,
@@ -174,6 +175,37 @@ def test_first_import_after_docstring_future_and_dunders() -> None:
         '"""Doc."""\n\nfrom __future__ import annotations\n\n__all__ = ["f"]\n\n'
         "import logging\n\n\ndef f():\n    pass\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        pytest.param(
+            '"""Doc."""\n\nimport os\nimport sys\n',
+            '"""Doc."""\nimport sys\n',
+            '"""Doc."""\n\nimport sys\n',
+            id="first-import-removed",
+        ),
+        pytest.param(
+            '"""Doc."""\n\n# sys\nimport os\nimport sys\n',
+            '"""Doc."""\n# sys\nimport sys\n',
+            '"""Doc."""\n\n# sys\nimport sys\n',
+            id="comment-stays-below-the-gap",
+        ),
+        pytest.param(
+            '"""Doc."""\nimport os\n',
+            '"""Doc."""\nimport sys\n',
+            '"""Doc."""\nimport sys\n',
+            id="no-gap",
+        ),
+        pytest.param("import os\n\nx = 1\n", "x = 1\n", "x = 1\n", id="no-docstring"),
+    ],
+)
+def test_the_gap_below_the_docstring_survives_a_removed_import(
+    before: str, after: str, expected: str
+) -> None:
+    kept = keep_docstring_gap(cst.parse_module(before), cst.parse_module(after))
+    assert kept.code == expected
 
 
 def test_first_import_of_a_bare_module_spaces_the_code_after_it() -> None:

@@ -16,7 +16,7 @@ import libcst as cst
 import pytest
 from backfix.builtin_codemods.lazy_clients.blocks import block_candidates
 from backfix.builtin_codemods.lazy_clients.detect import classify, import_table
-from backfix.builtin_codemods.lazy_clients.naming import getter_name
+from backfix.builtin_codemods.lazy_clients.naming import client_kind, getter_name
 from backfix.builtin_codemods.lazy_clients.target import CACHE, LRU_CACHE, cache_decorator
 from testkit import invoke_in
 
@@ -72,6 +72,74 @@ def test_other_calls_are_not_clients(code: str) -> None:
 )
 def test_getter_names(name: str, getter: str) -> None:
     assert getter_name(name) == getter
+    assert getter_name(name, "redis_client") == getter  # long enough: the kind is not needed
+
+
+@pytest.mark.parametrize(
+    ("qualified", "kind"),
+    [
+        ("redis.Redis", "redis_client"),
+        ("redis.Redis.from_url", "redis_client"),
+        ("redis.asyncio.from_url", "redis_client"),
+        ("redis.StrictRedis", "strict_redis_client"),
+        ("redis.ConnectionPool", "connection_pool"),
+        ("httpx.Client", "httpx_client"),
+        ("httpx.AsyncClient", "httpx_async_client"),
+        ("requests.Session", "requests_session"),
+        ("boto3.client", "boto3_client"),
+        ("openai.AsyncOpenAI", "async_openai_client"),
+        ("pymongo.MongoClient", "mongo_client"),
+        ("google.cloud.storage.Client", "storage_client"),
+        ("PaymentsClient", "payments_client"),
+        ('boto3.resource("s3").Bucket', "bucket_client"),
+    ],
+)
+def test_client_kinds(qualified: str, kind: str) -> None:
+    assert client_kind(qualified) == kind
+
+
+@pytest.mark.parametrize(
+    ("name", "getter"),
+    [("r", "get_redis_client"), ("_r", "_get_redis_client"), ("rc", "get_redis_client")],
+)
+def test_a_name_too_short_to_read_is_named_after_the_client(name: str, getter: str) -> None:
+    assert getter_name(name, "redis_client") == getter
+    assert getter_name(name) == "_" * name.startswith("_") + f"get_{name.lstrip('_')}"
+
+
+def test_a_short_name_with_a_digit_names_a_service() -> None:
+    assert getter_name("s3", "boto3_client") == "get_s3"
+
+
+def test_a_short_client_name_gives_a_readable_getter_everywhere(tmp_path: Path) -> None:
+    """`r = redis.Redis(**cfg())` → `get_redis_client`, in its module and where it is imported."""
+    files = {
+        "app/__init__.py": "",
+        "app/clients.py": (
+            "import redis\n\n\ndef cfg():\n    return {}\n\n\nr = redis.Redis(**cfg())\n\n\n"
+            "def cached(key):\n    return r.get(key)\n"
+        ),
+        "app/use.py": (
+            "from app import clients\nfrom app.clients import r\nfrom app.clients import r as cache\n\n\n"
+            "def f():\n    return r.get('a'), clients.r.get('b'), cache.get('c')\n"
+        ),
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    _, out, _ = invoke_in(tmp_path, "scan", "--codemod", "lazy-clients", "--format", "json")
+    (violation,) = json.loads(out)["violations"]
+    assert "crashes" not in violation["message"]
+    assert "a client that connects when built connects at import" in violation["message"]
+    assert invoke_in(tmp_path, "apply", "lazy-clients", "--path", ".")[0] == 0
+    clients = (tmp_path / "app/clients.py").read_text()
+    assert "def get_redis_client() -> redis.Redis:" in clients
+    assert "return get_redis_client().get(key)" in clients
+    use = (tmp_path / "app/use.py").read_text()
+    assert "from app.clients import get_redis_client\n" in use
+    assert "from app.clients import get_redis_client as get_cache\n" in use
+    calls = "get_redis_client().get('a'),clients.get_redis_client().get('b'),get_cache().get('c')"
+    assert calls in "".join(use.split())
 
 
 @pytest.mark.parametrize(

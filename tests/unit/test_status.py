@@ -7,7 +7,16 @@ import pytest
 from backfix.ledger import CodemodRecord, Record
 from backfix.reports.sparkline import sparkline
 from backfix.results import Violation
-from backfix.status import FileRow, codemod_status, compute, merged, rank, rows, select_batch
+from backfix.status import (
+    FileRow,
+    codemod_status,
+    compute,
+    merged,
+    progress_line,
+    rank,
+    rows,
+    select_batch,
+)
 
 
 def v(path: str, n: int, fixable: bool = True, codemod: str = "bare-except") -> Violation:
@@ -99,6 +108,62 @@ def test_codemods_are_merged_independently() -> None:
     assert {cid: s.current for cid, s in statuses.items()} == {"bare-except": 1, "move-commits": 0}
     assert statuses["move-commits"].percent == 100
     assert list(compute([scan, apply], ["bare-except"])) == ["bare-except"]
+
+
+def _query(
+    path: str, scope: str, message: str = "legacy Query API: db.query(Item).first()"
+) -> Violation:
+    return Violation(
+        path, 10, 5, "async-queries", message, True, "", scope, "db.query(Item).first()"
+    )
+
+
+def _moving(
+    fixed_in: str = "app/routes.py", message: str = "legacy Query API: db.query(Item).first()"
+) -> list[Record]:
+    """Scan, move-commits carries `rename`'s query into a service function, scan again."""
+    scan = rec(
+        (".",),
+        _query("app/routes.py", "rename"),
+        _query("app/routes.py", "other", "m2"),
+        codemod="async-queries",
+    )
+    moved = rec((".",), fixed=(v(fixed_in, 1, codemod="move-commits"),), codemod="move-commits")
+    rescan = rec(
+        (".",),
+        _query("app/routes.py", "other", "m2"),
+        _query("app/services/items.py", "rename_item", message),
+        codemod="async-queries",
+    )
+    return [scan, moved, rescan]
+
+
+def test_a_violation_another_codemod_carried_into_another_file_is_moved_not_fixed() -> None:
+    status = codemod_status(_moving(), "async-queries")
+    assert (status.baseline, status.current, status.fixed, status.moved) == (2, 2, 0, 1)
+    assert status.percent == 0
+    assert "0 fixed (0% complete), 1 moved to another file" in progress_line(status)
+    fixed_later = rec((".",), _query("app/routes.py", "other", "m2"), codemod="async-queries")
+    status = codemod_status([*_moving(), fixed_later], "async-queries")
+    assert (status.current, status.fixed, status.moved, status.percent) == (1, 1, 1, 50)
+
+
+@pytest.mark.parametrize(
+    ("fixed_in", "message"),
+    [
+        pytest.param(
+            "app/other.py", "legacy Query API: db.query(Item).first()", id="file-not-rewritten"
+        ),
+        pytest.param(
+            "app/routes.py", "legacy Query API: db.query(Other).first()", id="other-message"
+        ),
+    ],
+)
+def test_a_violation_gone_while_another_appears_is_not_moved_without_evidence(
+    fixed_in: str, message: str
+) -> None:
+    status = codemod_status(_moving(fixed_in, message), "async-queries")
+    assert (status.current, status.fixed, status.moved) == (2, 1, 0)
 
 
 def test_empty_history_is_zero() -> None:

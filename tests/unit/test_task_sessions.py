@@ -18,7 +18,15 @@ from backfix.builtin_codemods.task_sessions.rewrite import (
     own_session_body,
     without_argument,
 )
+from backfix.builtin_codemods.task_sessions.settled import (
+    APPEND,
+    PARTIAL,
+    SETTLED,
+    commit_state,
+    statements,
+)
 from backfix.builtin_codemods.task_sessions.timing import closes_first
+from testkit import write_files
 
 from backfix.discovery import Workspace
 from backfix.results import RunResult
@@ -228,6 +236,72 @@ def test_own_session_keeps_the_docstring_first_and_does_not_commit_twice() -> No
     )
 
 
+GUARDED = "    item = db.get(Item, item_id)\n    if item is not None:\n        item.name = name\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "state"),
+    [
+        pytest.param(GUARDED + "        db.commit()\n", SETTLED, id="if-commits-other-path-reads"),
+        pytest.param(
+            GUARDED + "        db.commit()\n    else:\n        log.warning('gone')\n",
+            SETTLED,
+            id="else-only-logs",
+        ),
+        pytest.param(
+            "    item = db.scalars(select(Item).where(Item.id == item_id)).first()\n"
+            "    if item is None:\n        return\n    item.name = name\n    db.commit()\n",
+            SETTLED,
+            id="early-return",
+        ),
+        pytest.param(
+            GUARDED + "        db.commit()\n    elif fallback:\n        db.commit()\n",
+            SETTLED,
+            id="every-branch-commits",
+        ),
+        pytest.param(
+            "    db.add(Item())\n" + GUARDED + "        db.commit()\n",
+            PARTIAL,
+            id="write-before-the-if",
+        ),
+        pytest.param(
+            GUARDED + "        db.commit()\n    else:\n        db.add(Item())\n",
+            PARTIAL,
+            id="else-writes",
+        ),
+        pytest.param(
+            "    item = load(db, item_id)\n    if item:\n        item.name = name\n        db.commit()\n",
+            PARTIAL,
+            id="a-call-the-tool-cannot-read",
+        ),
+        pytest.param(
+            "    for item in db.query(Item):\n        item.name = name\n        db.commit()\n",
+            PARTIAL,
+            id="a-loop",
+        ),
+        pytest.param(GUARDED, APPEND, id="no-commit-at-all"),
+        pytest.param(
+            "    def later():\n        db.commit()\n    db.add(Item())\n",
+            APPEND,
+            id="nested-commit",
+        ),
+    ],
+)
+def test_a_commit_is_appended_only_to_a_body_that_never_commits(body: str, state: str) -> None:
+    """A body that commits is its author's to settle: an appended commit would also commit what a
+    path leaves uncommitted on purpose; the finding says so where the tool cannot tell."""
+    source = "def rename(item_id, name, db):\n" + body
+    function = _function(source)
+    assert commit_state(statements(function.body), "db") == state
+    new = own_session_body(function, _fix(), "log", [])
+    code = cst.Module([new]).code
+    compile(code, "<test>", "exec")
+    added = code.count("db.commit()") - source.count("db.commit()")
+    assert added == (1 if state == APPEND else 0), code
+    info = analyze_module(cst.parse_module(source)).functions["rename"]
+    assert info.partly_committed == (("db",) if state == PARTIAL else ())
+
+
 def test_own_session_of_a_one_line_body() -> None:
     new = own_session_body(_function("def work(db): db.add(x)\n"), _fix(), "log", [])
     code = cst.Module([new]).code
@@ -404,3 +478,41 @@ def test_reads_after_a_hand_off(body: str, used_after: bool) -> None:
     code = "def route(ids, tasks, db=Depends(get_db)):\n" + body
     hand_offs = analyze_module(cst.parse_module(code)).hand_offs
     assert hand_offs[0].used_after is used_after
+
+
+PARTIAL_APP = {
+    "app/__init__.py": "",
+    "app/db.py": (
+        "from sqlalchemy import create_engine\nfrom sqlalchemy.orm import Session, sessionmaker\n\n"
+        'engine = create_engine("sqlite://")\nSessionLocal = sessionmaker(bind=engine)\n\n\n'
+        "def get_db():\n    db = SessionLocal()\n    try:\n        yield db\n    finally:\n"
+        "        db.close()\n"
+    ),
+    "app/routes.py": (
+        "from fastapi import APIRouter, BackgroundTasks, Depends\nfrom sqlalchemy.orm import Session\n\n"
+        "from app.db import get_db\n\nrouter = APIRouter()\n\n\n"
+        "def settled(item_id: int, db: Session) -> None:\n"
+        "    item = db.get(Item, item_id)\n    if item is not None:\n"
+        "        item.name = 'x'\n        db.commit()\n\n\n"
+        "def partial(item_id: int, db: Session) -> None:\n"
+        "    item = db.get(Item, item_id)\n    item.name = 'x'\n    if valid(item):\n"
+        "        db.commit()\n\n\n"
+        '@router.post("/a")\n'
+        "def a(tasks: BackgroundTasks, db: Session = Depends(get_db)):\n"
+        "    tasks.add_task(settled, 1, db)\n\n\n"
+        '@router.post("/b")\n'
+        "def b(tasks: BackgroundTasks, db: Session = Depends(get_db)):\n"
+        "    tasks.add_task(partial, 1, db)\n"
+    ),
+}
+
+
+def test_a_task_that_commits_on_some_paths_is_fixed_without_a_commit_and_the_finding_says_so(
+    tmp_path: Path,
+) -> None:
+    write_files(tmp_path, PARTIAL_APP)
+    result = _scan(tmp_path)
+    messages = {v.snippet.split("(")[1].split(",")[0]: v.message for v in result.violations}
+    assert all(v.fixable for v in result.violations), result.violations
+    assert "commits `db` itself but maybe not" not in messages["settled"]
+    assert "`partial` commits `db` itself but maybe not on every path" in messages["partial"]

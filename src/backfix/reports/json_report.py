@@ -11,7 +11,7 @@ from backfix.status import CodemodStatus
 
 
 def status_document(statuses: Mapping[str, CodemodStatus]) -> dict[str, Any]:
-    """``{"codemods": {"<id>": {"baseline", "current", "fixed", "manual", "files", "next", ...}}}``."""
+    """``{"codemods": {"<id>": {"baseline", "current", "fixed", "manual", "moved", "files", "next", ...}}}``."""
     return {"codemods": {cid: status.to_json() for cid, status in statuses.items()}}
 
 
