@@ -422,6 +422,8 @@ class Planner:
         for path, site, message, reason in self.plumbing.findings:
             self._finding(path, site.line, site.col, message, reason, site.scope, site.snippet)
         self.dependencies = set(self.plumbing.dependencies)
+        for path, key in self.plumbing.awaits:
+            self.awaits.setdefault(path, set()).add(key)
         self.outcome.notes.extend(self.plumbing.notes)
         return list(self.plumbing.seeds)
 

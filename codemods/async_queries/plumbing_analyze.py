@@ -396,7 +396,10 @@ class PlumbingScanner(TrackingVisitor):
         ):
             self._tables(node, method, _code(owner))
         elif method in ENGINE_MEMBERS and isinstance(owner, cst.Name):
-            self.add(P_USE, node, target=owner.value, name=method)
+            alone = isinstance(parent, cst.Expr)  # `engine.dispose()` as a statement
+            self.add(
+                P_USE, node, target=owner.value, name=method, extra=("alone",) if alone else ()
+            )
 
     def _tables(self, node: cst.Call, method: str, metadata: str) -> None:
         bind = ""

@@ -155,6 +155,8 @@ class PlumbingPlan:
     findings: list[tuple[str, Plumb, str, tuple[str, str]]] = field(default_factory=list)
     edits: dict[str, PlumbEdits] = field(default_factory=dict)
     seeds: list[tuple[str, FuncRef]] = field(default_factory=list)
+    #: (path, key) of calls that get an `await` (`engine.dispose()` on the async engine)
+    awaits: list[tuple[str, Key]] = field(default_factory=list)
     dependencies: set[FuncRef] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
 
@@ -278,6 +280,7 @@ class PlumbingPlanner:
                 reason = own if own[0] else (self.plan.refuse, R.PLUMBING_UNIT)
                 self.plan.findings.append((facts.path, site, message, reason))
             self.plan.seeds.clear()
+            self.plan.awaits.clear()
             self.plan.dependencies.clear()
             return self.plan
         for facts, site, message in converting:
@@ -689,6 +692,11 @@ class PlumbingPlanner:
         ref = self.resolve(facts, site.target)
         if ref not in self.engines:
             return ""
+        if site.name == "dispose" and "alone" in site.extra:
+            # `AsyncEngine.dispose()` is a coroutine: awaited where it stands.
+            if self.seed(facts, site, f"`{site.target}.dispose()`"):
+                self.plan.awaits.append((facts.path, site.key))
+            return f"engine use: `{site.target}.dispose()` → `await {site.target}.dispose()`"
         self.problem(
             facts,
             site,

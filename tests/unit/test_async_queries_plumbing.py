@@ -582,3 +582,20 @@ def test_an_abstract_method_re_exported_by_its_package_becomes_async(tmp_path: P
     assert "    async def count(self) -> int: ..." in _after(result, "app/domain/repo.py")
     assert "return await repo.count()" in _after(result, "app/routes.py")
     assert not result.manual
+
+
+def test_disposing_the_engine_gets_its_await(tmp_path: Path) -> None:
+    main = (
+        "from app.db import engine\n\n\nasync def lifespan(app):\n    yield\n    engine.dispose()\n"
+    )
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"app/main.py": main})
+    assert "    yield\n    await engine.dispose()\n" in _after(result, "app/main.py")
+    assert not result.manual
+
+
+def test_disposing_the_engine_at_import_time_keeps_the_unit_manual(tmp_path: Path) -> None:
+    main = "import atexit\n\nfrom app.db import engine\n\nengine.dispose()\n"
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"app/main.py": main})
+    assert not result.changes
+    engine = next(v for v in result.violations if "sync engine" in v.message)
+    assert "`engine.dispose()` runs at import time" in engine.reason
