@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from backfix.codemod import Plan as CodemodPlan
+from backfix.discovery import is_under
 from backfix.project import ProjectContext, module_name
 from backfix.results import REVIEW, FileFacts, Violation
 from backfix.versions import RUNNING, Found
@@ -354,10 +355,7 @@ class Planner:
 
     def _in_run(self, path: str) -> bool:
         """Whether ``path`` lies in the paths the run was given."""
-        return not self.run_paths or any(
-            run in {".", ""} or path == run or path.startswith(run.rstrip("/") + "/")
-            for run in self.run_paths
-        )
+        return not self.run_paths or any(is_under(path, run) for run in self.run_paths)
 
     def _renamed_imports(self) -> list[tuple[str, int, str]]:
         """(path, line, what is imported) where a module imports a session factory or a

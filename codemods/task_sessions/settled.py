@@ -81,13 +81,7 @@ class _Commits(cst.CSTVisitor):
         self.found = False
 
     def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if (
-            isinstance(func, cst.Attribute)
-            and func.attr.value == "commit"
-            and isinstance(func.value, cst.Name)
-            and func.value.value == self.session
-        ):
+        if _commits(node, self.session):
             self.found = True
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
@@ -222,10 +216,15 @@ def is_commit(statement: cst.BaseStatement, session: str) -> bool:
     value = small.value if isinstance(small, cst.Expr) else None
     if isinstance(value, cst.Await):
         value = value.expression
+    return isinstance(value, cst.Call) and _commits(value, session)
+
+
+def _commits(call: cst.Call, session: str) -> bool:
+    """Is ``call`` ``<session>.commit()``?"""
+    func = call.func
     return (
-        isinstance(value, cst.Call)
-        and isinstance(value.func, cst.Attribute)
-        and value.func.attr.value == "commit"
-        and isinstance(value.func.value, cst.Name)
-        and value.func.value.value == session
+        isinstance(func, cst.Attribute)
+        and func.attr.value == "commit"
+        and isinstance(func.value, cst.Name)
+        and func.value.value == session
     )

@@ -124,6 +124,11 @@ def _may_be_in_repo(path: Path) -> bool:
     return any((d / ".git").exists() or (d / "HEAD").exists() for d in (folder, *folder.parents))
 
 
+def is_under(rel: str, root: str) -> bool:
+    """Whether ``rel`` (root-relative) is ``root`` or lies in it; ``""``/``"."`` hold everything."""
+    return root in ("", ".") or rel == root or rel.startswith(root.rstrip("/") + "/")
+
+
 def is_excluded(rel: str, globs: Sequence[str]) -> bool:
     """A glob matches the whole path, a folder prefix of it, or (without '/') any single part."""
     parts = PurePosixPath(rel).parts

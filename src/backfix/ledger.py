@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from backfix import gitcli
-from backfix.discovery import is_excluded
+from backfix.discovery import is_excluded, is_under
 from backfix.results import MANUAL, REVIEW, Violation, stable_hash
 
 try:  # pragma: no cover - the import fails on Windows only
@@ -208,7 +208,7 @@ class Record:
         for root in self.paths:
             if path == root:
                 return True  # named explicitly: discovery takes it even when excluded
-            if root in ("", ".") or path.startswith(root.rstrip("/") + "/"):
+            if is_under(path, root):
                 return not is_excluded(path, self.exclude)
         return False
 
