@@ -13,6 +13,7 @@ import re
 import sys
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import libcst as cst
@@ -630,10 +631,10 @@ def _insert(
     }
     if not candidates:
         return _insert_alone(module, new, end)
-    run = next(
-        (r for r in reversed(candidates) if keys[r[0]] <= key),
-        candidates[0],
-    )
+    beside = _beside_package(candidates, keys, key)
+    if beside is not None:
+        return _insert_beside(module, new, *beside)
+    run = next((r for r in reversed(candidates) if keys[r[0]] <= key), candidates[0])
     at = next((i for i in run if keys[i] > key), run[-1] + 1)
     if at == 0:
         module = detach_leading_comments(module)
@@ -659,6 +660,44 @@ def _insert(
                 body[at] = following.with_changes(leading_lines=[cst.EmptyLine(), *rest])
     body.insert(at, new)
     return module.with_changes(body=body)
+
+
+def _beside_package(
+    runs: list[list[int]], keys: dict[int, StatementKey], key: StatementKey
+) -> tuple[int, bool] | None:
+    """In a block isort would reorder anyway, where a new statement sorting at ``key`` goes
+    beside the block's imports of its package (a sorted position means little to a reader
+    there), and whether it goes before one of them; None when the block is sorted or does not
+    import that package."""
+    package = _package_of(key)
+    if not package or all(keys[a] <= keys[b] for run in runs for a, b in pairwise(run)):
+        return None
+    same = [i for run in runs for i in run if _package_of(keys[i]) == package]
+    if not same:
+        return None
+    return next(((i, True) for i in same if keys[i] > key), (same[-1] + 1, False))
+
+
+def _insert_beside(
+    module: cst.Module, new: cst.SimpleStatementLine, at: int, before_same: bool
+) -> cst.Module:
+    """``module`` with ``new`` at ``at``, next to an import of the same package. Going before
+    one, it takes that statement's blank lines (its comments stay on it), as in a sorted run."""
+    if at == 0:
+        module = detach_leading_comments(module)
+    body = list(module.body)
+    if before_same:
+        blanks, rest = split_blank_lines(body[at].leading_lines)
+        new = new.with_changes(leading_lines=blanks)
+        body[at] = body[at].with_changes(leading_lines=rest)
+    body.insert(at, new)
+    return module.with_changes(body=body)
+
+
+def _package_of(key: StatementKey) -> str:
+    """The top-level package a statement sorting at ``key`` imports; "" for a relative import."""
+    _section, _kind, minus_level, _natural_module, bare, _first = key
+    return "" if minus_level else bare.split(".")[0]
 
 
 def _insert_alone(module: cst.Module, new: cst.SimpleStatementLine, end: int) -> cst.Module:

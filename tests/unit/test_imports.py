@@ -352,3 +352,37 @@ def test_a_comment_on_a_name_of_a_wrapped_import_stays_on_it() -> None:
     assert added(source, "from mod import beta") == (
         "from mod import (\n    alpha,  # noqa: F401\n    beta,\n    gamma,\n)\n"
     )
+
+
+# --- blocks isort would reorder ---------------------------------------------------------------------------
+
+
+def test_in_an_unsorted_block_a_new_import_goes_beside_its_package(project: Path) -> None:
+    source = (
+        "from fastapi import APIRouter\n"
+        "from sqlalchemy import select\n"
+        "from typing import List\n"
+        "from app import crud\n"
+    )
+    assert added(source, "from sqlalchemy.ext.asyncio import AsyncSession", root=project) == (
+        "from fastapi import APIRouter\n"
+        "from sqlalchemy import select\n"
+        "from sqlalchemy.ext.asyncio import AsyncSession\n"
+        "from typing import List\n"
+        "from app import crud\n"
+    )
+
+
+def test_in_an_unsorted_block_the_package_keeps_its_own_order(project: Path) -> None:
+    source = "from typing import List\nimport os\nfrom sqlalchemy import select\nfrom sqlalchemy.orm import Session\n"
+    assert added(source, "from sqlalchemy.ext.asyncio import AsyncSession", root=project) == (
+        "from typing import List\nimport os\nfrom sqlalchemy import select\n"
+        "from sqlalchemy.ext.asyncio import AsyncSession\nfrom sqlalchemy.orm import Session\n"
+    )
+
+
+def test_in_an_unsorted_block_a_new_package_still_sorts_into_its_section(project: Path) -> None:
+    source = "from typing import List\nimport os\n\nfrom app import crud\n"
+    assert added(source, "from sqlalchemy import select", root=project) == (
+        "from typing import List\nimport os\n\nfrom sqlalchemy import select\n\nfrom app import crud\n"
+    )
