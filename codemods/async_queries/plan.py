@@ -454,6 +454,8 @@ class Planner:
             self._propagate(self.seeds, existing)
         if any(self.make_async.values()):
             self.outcome.notes.append(BY_HAND_IN_ASYNC)
+        if self.runs:
+            self.outcome.notes.append(dispose_note(sorted(self.runs)))
         self._relationship_findings()
         self._edits()
         return self.outcome
@@ -1102,6 +1104,16 @@ BY_HAND_IN_ASYNC = (
     "fixtures or mocks the tool cannot follow need `await` and an async runner (pytest-asyncio, "
     "anyio)"
 )
+
+
+def dispose_note(paths: Sequence[str]) -> str:
+    """What to add by hand where a script's entry point now runs under ``asyncio.run``."""
+    return (
+        f"async-queries: {', '.join(paths)}: the script's entry point now runs under "
+        "`asyncio.run(...)`; add `await engine.dispose()` before its coroutine returns, as "
+        "SQLAlchemy advises: pooled connections left open are closed after the event loop is "
+        "gone, and with aiosqlite the process may not exit"
+    )
 
 
 def mode_notes(files_by_mode: Mapping[str, Sequence[str]]) -> list[str]:

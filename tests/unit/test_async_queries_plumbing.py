@@ -293,6 +293,13 @@ def test_a_file_that_only_passes_its_session_on_converts_with_the_unit(tmp_path:
         in after
     )
     assert "asyncio.run(init())" in after
+    notes = [note for note in result.notes if "asyncio.run" in note]
+    assert notes == [
+        "async-queries: app/seed.py: the script's entry point now runs under `asyncio.run(...)`; "
+        "add `await engine.dispose()` before its coroutine returns, as SQLAlchemy advises: pooled "
+        "connections left open are closed after the event loop is gone, and with aiosqlite the "
+        "process may not exit"
+    ]
 
 
 def test_a_session_kept_on_an_attribute_makes_the_unit_manual(tmp_path: Path) -> None:
