@@ -22,6 +22,11 @@ _SILENCED = re.compile(
     r"(?:selectinload|joinedload|subqueryload|immediateload|contains_eager)\(\s*[\w.]*\.(\w+)"
     r"|awaitable_attrs\.(\w+)"
 )
+#: ``refresh(obj, ["rel", ...])`` (or ``attribute_names=[...]``) loads the names it lists
+_REFRESHED = re.compile(
+    r"\brefresh\(\s*[\w.]+\s*,\s*(?:attribute_names\s*=\s*)?[\[(]([^\])]*)[\])]"
+)
+_QUOTED = re.compile(r"[\"'](\w+)[\"']")
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,10 @@ def lazy_mode(call: ast.Call) -> str:
 
 def silenced(text: str) -> set[str]:
     """Relationships the module already loads eagerly or awaits explicitly."""
-    return {a or b for a, b in _SILENCED.findall(text)}
+    loaded = {a or b for a, b in _SILENCED.findall(text)}
+    for listed in _REFRESHED.findall(text):
+        loaded.update(_QUOTED.findall(listed))
+    return loaded
 
 
 def _functions(tree: ast.Module) -> Iterator[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
@@ -210,6 +218,137 @@ def _binding(
         return None
     return (value.lineno, value.col_offset, value.end_lineno, value.end_col_offset)
 
+
+@dataclass(frozen=True)
+class ResponseModel:
+    """What a route hands to FastAPI to serialize: the classes its ``response_model=`` names (or,
+    without one, its return annotation), read after the function returns."""
+
+    qual: str
+    line: int
+    col: int
+    names: frozenset[str]
+    #: the span of the one value bound to the one variable the function returns, when it is so
+    source: tuple[int, int, int, int] | None = None
+    #: the function's first and last line
+    lines: tuple[int, int] = (0, 0)
+    #: the names the function's body reads (the classes it queries among them)
+    mentions: frozenset[str] = frozenset()
+
+
+def response_models(
+    tree: ast.Module, quals: set[str], route_decorators: frozenset[str], plain: frozenset[str]
+) -> list[ResponseModel]:
+    """The response models of the routes among the functions ``quals`` that may return an ORM
+    object (not only dicts or instances of the ``plain`` classes), in source order."""
+    found: list[ResponseModel] = []
+    for qual, func in _functions(tree):
+        if qual not in quals:
+            continue
+        model = _response_model(func, route_decorators)
+        if model is not None and _may_return_objects(func, plain):
+            names = annotation_names(model)
+            source = _returned_source(func)
+            lines = (func.lineno, func.end_lineno or func.lineno)
+            mentions = frozenset(n.id for n in _own_nodes(func) if isinstance(n, ast.Name))
+            found.append(
+                ResponseModel(qual, model.lineno, model.col_offset, names, source, lines, mentions)
+            )
+    return sorted(found, key=lambda m: (m.line, m.col))
+
+
+def _response_model(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, route_decorators: frozenset[str]
+) -> ast.expr | None:
+    """A route's ``response_model=`` value, or its return annotation when it has none; None
+    for a function that is not a route or a ``response_model=None``."""
+    routes = [
+        d for d in func.decorator_list if isinstance(d, ast.Call) and _callee(d) in route_decorators
+    ]
+    for decorator in routes:
+        for keyword in decorator.keywords:
+            if keyword.arg == "response_model":
+                none = isinstance(keyword.value, ast.Constant) and keyword.value.value is None
+                return None if none else keyword.value
+    return func.returns if routes else None
+
+
+def _may_return_objects(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, plain: frozenset[str]
+) -> bool:
+    """Whether a ``return`` of ``func`` may hand FastAPI an ORM object to serialize: not when
+    each returns a dict, a constant or a new instance of a class that is not mapped (a schema
+    built in the route, ``ItemList(items=..., total=...)``), directly or through a variable
+    bound once."""
+    for node in _own_nodes(func):
+        if isinstance(node, ast.Return) and node.value is not None:
+            value: ast.expr | None = node.value
+            if isinstance(value, ast.Name):
+                value = _bound_value(func, value.id)
+            if value is None or not _built_here(value, plain):
+                return True
+    return False
+
+
+def _built_here(value: ast.expr, plain: frozenset[str]) -> bool:
+    """A value that cannot be an ORM object: a dict, a constant, ``Schema(...)``."""
+    if isinstance(value, (ast.Dict, ast.DictComp, ast.Constant, ast.JoinedStr)):
+        return True
+    return (
+        isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in plain
+    )
+
+
+def _bound_value(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> ast.expr | None:
+    """The one value ``name`` is bound to in ``func``, when there is one."""
+    span = _binding(func, name)
+    if span is None:
+        return None
+    for node in _own_nodes(func):
+        if isinstance(node, ast.Assign) and (node.value.lineno, node.value.col_offset) == span[:2]:
+            return node.value
+    return None
+
+
+def _returned_source(
+    func: ast.FunctionDef | ast.AsyncFunctionDef,
+) -> tuple[int, int, int, int] | None:
+    """The span of the value bound to the variable ``func`` returns, when it returns one
+    variable, bound once."""
+    returned = {
+        node.value.id if isinstance(node.value, ast.Name) else ""
+        for node in _own_nodes(func)
+        if isinstance(node, ast.Return)
+    }
+    if len(returned) != 1 or "" in returned:
+        return None
+    return _binding(func, returned.pop())
+
+
+def function_lines(tree: ast.Module, qual: str) -> tuple[int, int] | None:
+    """The first and last line of the function ``qual`` of ``tree``, when it has one."""
+    for found, func in _functions(tree):
+        if found == qual:
+            return func.lineno, func.end_lineno or func.lineno
+    return None
+
+
+def annotation_names(annotation: ast.expr) -> frozenset[str]:
+    """The names an annotation spells, in quoted forward references too
+    (``list["ItemOut"] | None`` → list, ItemOut, None)."""
+    names: set[str] = set()
+    for node in ast.walk(annotation):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            names.add(node.attr)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            names.update(_IDENTIFIER.findall(node.value))
+    return frozenset(names)
+
+
+#: an identifier in a quoted forward reference
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 #: the methods of a relationship's AppenderQuery that run or build a legacy query
 _QUERY_METHODS = BUILDERS | TERMINALS

@@ -55,6 +55,8 @@ class MappedClass:
     truthiness: bool = False  # defines __bool__ or __len__
     joined: list[tuple[str, bool]] = field(default_factory=list)  # (target class, collection?)
     lazy: set[str] = field(default_factory=set)  # relationships that load on attribute access
+    #: annotated attributes → the names their annotation spells (a schema's ``owner: UserOut``)
+    fields: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -138,6 +140,15 @@ class Mappings:
         """Class ``name`` (or a base) declares ``attr`` as a relationship that loads lazily."""
         return any(attr in c.lazy for c in self._lineage(name))
 
+    def fields(self, name: str) -> dict[str, frozenset[str]]:
+        """The annotated attributes of class ``name`` and its bases → the names each annotation
+        spells (a Pydantic schema's fields); a subclass's own annotation wins."""
+        found: dict[str, frozenset[str]] = {}
+        for cls in self._lineage(name):
+            for attr, names in cls.fields.items():
+                found.setdefault(attr, names)
+        return found
+
     def defines_truthiness(self, name: str) -> bool:
         """The class (or a base) defines ``__bool__``/``__len__``: ``obj or abort(404)`` would misfire."""
         return any(c.truthiness for c in self._lineage(name))
@@ -169,7 +180,7 @@ class Mappings:
 
 
 def _copy(cls: MappedClass) -> MappedClass:
-    return replace(cls, joined=list(cls.joined), lazy=set(cls.lazy))
+    return replace(cls, joined=list(cls.joined), lazy=set(cls.lazy), fields=dict(cls.fields))
 
 
 def _last(node: ast.expr) -> str:
@@ -236,6 +247,8 @@ def _class_body(cls: ast.ClassDef, info: MappedClass, mappings: Mappings, settin
         for target in targets:
             if isinstance(target, ast.Name):
                 _class_attribute(target.id, value, annotation, info, mappings)
+                if annotation is not None and not _is_relationship(value):
+                    info.fields[target.id] = lazy.annotation_names(annotation)
 
 
 def _class_attribute(
@@ -260,6 +273,10 @@ def _class_attribute(
         _relationship(info, value, annotation, mappings)
         if lazy.lazy_mode(value) in lazy.LAZY_LOADING:
             info.lazy.add(name)
+
+
+def _is_relationship(value: ast.expr | None) -> bool:
+    return isinstance(value, ast.Call) and _last(value) in {"relationship", "Relationship"}
 
 
 def _method_query_class(method: ast.FunctionDef | ast.AsyncFunctionDef, info: MappedClass) -> None:

@@ -8,6 +8,7 @@ reported with the chain that led there.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,8 +22,8 @@ from backfix.versions import RUNNING, Found
 
 from . import lazy
 from . import reasons as R
-from .analyze import ROOT_UNTYPED
-from .mappings import CUSTOM_FIX, Mappings, ReportError, parse_or_report, read_mappings
+from .analyze import ROOT_UNTYPED, ROUTE_DECORATORS
+from .mappings import CUSTOM_FIX, Mappings, ReportError, parse, parse_or_report, read_mappings
 from .model import (
     ASYNC,
     DEP_PREFIX,
@@ -843,6 +844,7 @@ class Planner:
             if facts is not None:
                 quals.setdefault(facts.path, set()).add(qual)
         paths = sorted(self.dynamic_paths | set(quals)) if rels else []
+        response_fields = self._response_fields(lazy_names - dynamic) if quals else set()
         for path in paths:
             tree = self._tree_facts(path)
             if tree is None:
@@ -861,6 +863,8 @@ class Planner:
                 and lazy.may_load(tree.instance_reads, quals[path], names)
             ):
                 sites += self._lazy_loads(path, quals[path], names)
+            if path in quals and response_fields:
+                sites += self._response_loads(path, quals[path], response_fields)
             for site, message, reason in sorted(sites, key=lambda x: (x[0].line, x[0].col)):
                 label = f"rel:{site.attr}:{site.method}"
                 ordinals[(site.qual, label)] = ordinals.get((site.qual, label), 0) + 1
@@ -933,6 +937,122 @@ class Planner:
             sites.append((site, message, reason))
         return sites
 
+    def _response_fields(self, names: set[str]) -> set[str]:
+        """The lazily loading relationships ``names`` that a class of the project declares as
+        an annotated field of a project class (a schema's ``owner: UserOut``)."""
+        classes = self.models.classes
+        return {
+            attr
+            for found in classes.values()
+            for cls in found
+            for attr, spelled in cls.fields.items()
+            if attr in names and not spelled.isdisjoint(classes.keys())
+        }
+
+    def _response_loads(
+        self, path: str, quals: set[str], fields: set[str]
+    ) -> list[tuple[lazy.Site, str, tuple[str, str]]]:
+        """Relationships ``fields`` that the response models of the async routes ``quals`` of
+        one file read: FastAPI serializes the returned object after the route returns. Not
+        those the route, or a project function it calls, loads eagerly by name."""
+        raw = self.read(path)
+        if raw is None or (b"response_model" not in raw and b"->" not in raw):
+            return []
+        tree = parse_or_report(raw, path, self.report_error, _UNCHECKED_RELATIONSHIPS)
+        if tree is None:
+            return []
+        lines = raw.decode("utf-8", "replace").splitlines()
+        sites: list[tuple[lazy.Site, str, tuple[str, str]]] = []
+        for model in lazy.response_models(tree, quals, ROUTE_DECORATORS, self.plain):
+            first, last = model.lines
+            quiet = lazy.silenced("\n".join(lines[first - 1 : last]))
+            quiet |= self._callees_silenced(path, model.qual)
+            for attr, schema in self._read_by_response(model, fields, quiet):
+                site = lazy.Site(model.line, model.col, model.qual, attr, "response", model.source)
+                sites.append(self._response_load(path, site, schema))
+        return sites
+
+    def _response_load(
+        self, path: str, site: lazy.Site, schema: str
+    ) -> tuple[lazy.Site, str, tuple[str, str]]:
+        """The finding for one relationship a response model reads (``author``, or nested
+        ``author.books``), fixed where it can be."""
+        attr = site.attr
+        options = ".".join(f"selectinload(...{part})" for part in attr.split("."))
+        message = (
+            f"possible lazy load of relationship `{attr}` by the response model `{schema}` in "
+            "async code"
+        )
+        reason = (
+            f"FastAPI reads `.{attr}` for `{schema}` after the route returns, and lazy loading "
+            f"raises MissingGreenlet under AsyncSession: load it eagerly (`{options}` on the "
+            'query that produced the object) or declare the relationship `lazy="selectin"`',
+            R.LAZY_LOAD,
+        )
+        loaded = "" if "." in attr else self._eager_load(path, site)
+        if loaded:
+            return site, f"{message}: `{loaded}` is added to the query that loads it", ("", "")
+        return site, message, reason
+
+    def _callees_silenced(self, path: str, qual: str) -> set[str]:
+        """The relationships that the project functions the function ``qual`` of ``path``
+        calls load eagerly by name (``return await find_book(db, id)``)."""
+        facts = self.index.by_path.get(path)
+        if facts is None:
+            return set()
+        quiet: set[str] = set()
+        for call in facts.calls:
+            target = self.index.target(facts.module, call) if call.caller == qual else None
+            found = self.index.funcs.get(target) if target is not None else None
+            if found is not None and target is not None:
+                quiet |= self._silenced_in(found[0], target[1])
+        return quiet
+
+    def _silenced_in(self, path: str, qual: str) -> set[str]:
+        """The relationships the function ``qual`` of ``path`` loads eagerly by name."""
+        raw = self.read(path)
+        tree = parse(raw) if raw is not None else None
+        if raw is None or not isinstance(tree, ast.Module):
+            return set()
+        span = lazy.function_lines(tree, qual)
+        if span is None:
+            return set()
+        lines = raw.decode("utf-8", "replace").splitlines()[span[0] - 1 : span[1]]
+        return lazy.silenced("\n".join(lines))
+
+    def _read_by_response(
+        self, model: lazy.ResponseModel, fields: set[str], loaded: set[str]
+    ) -> list[tuple[str, str]]:
+        """(relationship, schema) for each field of the response model's schemas that is one of
+        the relationships ``fields`` and is annotated with a project class, and through those the
+        nested ones (``author.books``); not those ``loaded`` eagerly. When the route names mapped
+        classes, a first relationship one of them declares (a backref: any)."""
+        mapped = [name for name in sorted(model.mentions) if self.models.is_mapped(name)]
+        read: list[tuple[str, str]] = []
+        todo: list[tuple[tuple[str, ...], str, str]] = [((), n, n) for n in sorted(model.names)]
+        while todo:
+            prefix, name, root = todo.pop(0)
+            for attr, spelled in sorted(self.models.fields(name).items()):
+                schemas = sorted(spelled & self.models.classes.keys())
+                if attr not in fields or not schemas:
+                    continue
+                if not prefix and not self._may_declare(mapped, attr):
+                    continue
+                chain = ".".join((*prefix, attr))
+                if attr not in loaded and all(chain != seen for seen, _ in read):
+                    read.append((chain, root))
+                if len(prefix) + 1 < _NESTED_READS:
+                    todo.extend(((*prefix, attr), schema, root) for schema in schemas)
+        return read
+
+    def _may_declare(self, mapped: list[str], attr: str) -> bool:
+        """Whether one of the classes ``mapped`` may have the relationship ``attr`` (any class
+        may, when there are none, or when ``attr`` is only known as a backref)."""
+        if not mapped or any(self.models.lazy_relationship(name, attr) for name in mapped):
+            return True
+        declared = (cls for found in self.models.classes.values() for cls in found)
+        return not any(attr in cls.lazy for cls in declared)
+
     def _eager_load(self, path: str, site: lazy.Site) -> str:
         """Add ``selectinload(Model.rel)`` to the query of the same function that made the object.
 
@@ -974,6 +1094,9 @@ class Planner:
                 ),
             )
 
+
+#: how deep response models are followed through relationships (``author.books.tags``)
+_NESTED_READS = 3
 
 #: terminals after which the loaded objects come from the statement (not `get()`, `count()`...).
 _LOADS_ON = frozenset({"", "first", "one", "one_or_none", "all"})
