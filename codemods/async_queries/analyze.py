@@ -17,7 +17,7 @@ from libcst.metadata import MetadataWrapper
 
 from backfix.cst_positions import Positions, positions
 from backfix.cst_utils import last_name
-from backfix.cst_walk import TrackingVisitor, WalkVisitor, walk
+from backfix.cst_walk import OwnScopeVisitor, TrackingVisitor, WalkVisitor, walk, yields
 from backfix.project import module_name, resolve_import
 
 from . import chains as ch
@@ -323,7 +323,7 @@ def module_info(module: cst.Module, path: str) -> ModuleInfo:
     return info
 
 
-class _Imports(WalkVisitor):
+class _Imports(OwnScopeVisitor):
     """The module's imports (nested ones included, not those inside functions and classes)."""
 
     def __init__(self, info: ModuleInfo, path: str) -> None:
@@ -363,12 +363,6 @@ class _Imports(WalkVisitor):
     def on_visit(self, node: cst.CSTNode) -> bool:
         """Enter statements only: no expression holds an import."""
         return not isinstance(node, cst.BaseExpression) and super().on_visit(node)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
 
 
 def _module_assignment(small: cst.BaseSmallStatement, info: ModuleInfo) -> None:
@@ -467,21 +461,12 @@ class _StatementVisitor(WalkVisitor):
         return not expression and super().on_visit(node)
 
 
-class _BodyLocals(_StatementVisitor):
+class _BodyLocals(_StatementVisitor, OwnScopeVisitor):
     """Assignments in one function body (not in nested functions)."""
 
     def __init__(self, info: ModuleInfo, frame: Frame) -> None:
         self.info = info
         self.frame = frame
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
 
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
         if not isinstance(target, cst.Name):
@@ -877,7 +862,7 @@ class _Scanner(TrackingVisitor):
                     f"decorated with @{_code(dec)}, which may call it synchronously (a cache, "
                     "retry or auth wrapper would get a coroutine); make sure it supports async"
                 )
-        if node.asynchronous is None and self._may_yield(node) and _has_yield(node):
+        if node.asynchronous is None and self._may_yield(node) and yields(node.body):
             return "a generator function (its consumers would need `async for`)"
         return ""
 
@@ -1557,24 +1542,6 @@ def _lines_with(text: str, word: str) -> list[int]:
 
 #: a line break as LibCST's positions count them
 _LINE = re.compile(r"\r\n?|\n")
-
-
-def _has_yield(node: cst.FunctionDef) -> bool:
-    class Finder(WalkVisitor):
-        found = False
-
-        def visit_Yield(self, yield_node: cst.Yield) -> None:
-            self.found = True
-
-        def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
-            return False
-
-        def visit_Lambda(self, inner: cst.Lambda) -> bool:
-            return False
-
-    finder = Finder()
-    walk(node.body, finder)
-    return finder.found
 
 
 def _check(

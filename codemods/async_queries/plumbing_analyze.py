@@ -17,7 +17,7 @@ import libcst as cst
 
 from backfix.cst_positions import Positions
 from backfix.cst_utils import dotted
-from backfix.cst_walk import TrackingVisitor, WalkVisitor, walk
+from backfix.cst_walk import OwnScopeVisitor, TrackingVisitor, WalkVisitor, walk
 
 from .model import Key
 
@@ -542,18 +542,12 @@ def _yields_session(
     ``s = X(); ... yield s``."""
     found: list[str] = []
 
-    class Finder(WalkVisitor):
+    class Finder(OwnScopeVisitor):
         def visit_Yield(self, inner: cst.Yield) -> None:
             if isinstance(inner.value, cst.Name):
                 found.append(inner.value.value)
             else:
                 found.append("")
-
-        def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
-            return False
-
-        def visit_Lambda(self, inner: cst.Lambda) -> bool:
-            return False
 
     walk(node.body, Finder())
     if len(found) != 1 or not found[0]:

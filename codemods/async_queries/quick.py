@@ -32,7 +32,7 @@ import ast
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from backfix.ast_utils import child_fields, normalized_identifiers
+from backfix.ast_utils import child_fields, normalized_identifiers, yields
 
 from . import chains as ch
 from .analyze import (
@@ -363,7 +363,7 @@ class _Walker:
             found = self._decorator_blocker(decorator, is_async)
             if found is not None:
                 return found
-        if not is_async and self.source.may_yield(node) and _has_yield(node.body):
+        if not is_async and self.source.may_yield(node) and yields(node.body):
             return "a generator function (its consumers would need `async for`)"
         return ""
 
@@ -706,19 +706,6 @@ def _role(kind: type[ast.AST], field_name: str) -> str:
 def _type_parameters(node: ast.AST) -> bool:
     """Python 3.12's ``def f[T]()`` / ``class C[T]``."""
     return bool(getattr(node, "type_params", None))
-
-
-def _has_yield(body: list[ast.stmt]) -> bool:
-    """A ``yield`` in ``body``, not in a nested function or lambda."""
-    work: list[ast.AST] = list(body)
-    while work:
-        node = work.pop()
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
-            return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            continue
-        work.extend(ast.iter_child_nodes(node))
-    return False
 
 
 def _async_capable(decorator: ast.expr, info: ModuleInfo) -> bool:

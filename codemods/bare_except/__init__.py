@@ -33,7 +33,9 @@ from typing import ClassVar
 
 import libcst as cst
 
+from backfix.ast_utils import yields as ast_yields
 from backfix.codemod import CodemodOptions
+from backfix.cst_walk import yields
 from backfix.imports import import_block_end, project_root
 from backfix.local import LocalCodemod
 from backfix.options import option
@@ -41,7 +43,7 @@ from backfix.results import REVIEW, SAFE
 from backfix.source import SourceFile
 from backfix.templating import render
 
-from .analyze import CATCH, RERAISE, SWALLOW, ast_handler_kind, ast_yields, handler_kind, yields
+from .analyze import CATCH, RERAISE, SWALLOW, ast_handler_kind, handler_kind
 from .rewrite import LoggerSite, add_logger, function_bindings, logger_site, prepend
 
 __all__ = ["CATCH", "MESSAGES", "RERAISE", "SWALLOW", "YIELDS_REASON", "BareExcept"]

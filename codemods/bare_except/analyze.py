@@ -1,4 +1,5 @@
-"""What a bare handler does: re-raise, swallow silently, or catch; and whether its ``try`` yields.
+"""What a bare handler does: re-raise, swallow silently, or catch (whether its ``try`` yields:
+``backfix.cst_walk.yields`` and ``backfix.ast_utils.yields``).
 
 Each question is asked of both trees: of LibCST's, which the rewrite visits, and of `ast`'s, which
 the analysis reads because it is about ten times cheaper to build. The decision itself
@@ -63,31 +64,6 @@ def _cst_statement(stmt: cst.CSTNode) -> str:
     return _OTHER
 
 
-class _YieldFinder(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found = False
-
-    def visit_Yield(self, node: cst.Yield) -> None:
-        self.found = True
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-
-def yields(body: cst.BaseSuite) -> bool:
-    """True when ``body`` suspends at a ``yield`` of its own function (not of a nested one)."""
-    finder = _YieldFinder()
-    body.visit(finder)
-    return finder.found
-
-
 # --- ast ---------------------------------------------------------------------------------------------
 
 
@@ -110,19 +86,3 @@ def _ast_statement(stmt: ast.stmt) -> str:
     ):
         return _SILENT
     return _OTHER
-
-
-#: where a ``yield`` belongs to another function: the visit of :func:`yields` skips them whole
-_AST_OTHER_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-
-
-def ast_yields(body: Sequence[ast.stmt]) -> bool:
-    """:func:`yields` of an `ast` body (LibCST's ``Yield`` is also ``yield from``)."""
-    pending: list[ast.AST] = list(body)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
-            return True
-        if not isinstance(node, _AST_OTHER_FUNCTIONS):
-            pending.extend(ast.iter_child_nodes(node))
-    return False

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from backfix.cst_walk import OwnScopeVisitor
+
 #: methods of the session and of query chains that only read.
 READS = frozenset(
     {
@@ -72,7 +74,7 @@ def commit_state(body: Sequence[cst.BaseStatement], session: str) -> str:
     return PARTIAL if finder.found else APPEND
 
 
-class _Commits(cst.CSTVisitor):
+class _Commits(OwnScopeVisitor):
     """Whether ``<session>.commit()`` is called anywhere outside nested functions and classes."""
 
     def __init__(self, session: str) -> None:
@@ -83,15 +85,6 @@ class _Commits(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         if _commits(node, self.session):
             self.found = True
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
 
 
 class _Reading:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
+from collections.abc import Sequence
 
 
 def last_name(node: ast.expr, *, through_subscript: bool = True) -> str:
@@ -64,3 +65,20 @@ def child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
     if fields is None:
         fields = _CHILD_FIELDS[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
     return fields
+
+
+#: where a ``yield`` belongs to another function (or to none): :func:`yields` skips them whole
+_OTHER_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def yields(body: Sequence[ast.stmt]) -> bool:
+    """Whether a function ``body`` suspends at a ``yield`` (or ``yield from``) of its own, not of
+    a nested function, lambda or class (:func:`backfix.cst_walk.yields` of an `ast` body)."""
+    pending: list[ast.AST] = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(node, _OTHER_SCOPES):
+            pending.extend(ast.iter_child_nodes(node))
+    return False

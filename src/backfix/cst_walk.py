@@ -553,6 +553,36 @@ class WalkVisitor(cst.CSTVisitor):
             leave(self, original_node)
 
 
+class OwnScopeVisitor(WalkVisitor):
+    """A :class:`WalkVisitor` that stays in the scope it starts in: nested functions, classes
+    and lambdas are not entered (what they hold belongs to another scope)."""
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+class _YieldFinder(OwnScopeVisitor):
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        self.found = True
+
+
+def yields(body: cst.CSTNode) -> bool:
+    """Whether a function ``body`` suspends at a ``yield`` of its own (LibCST's ``Yield`` is
+    also ``yield from``), not of a nested function, lambda or class."""
+    finder = _YieldFinder()
+    walk(body, finder)
+    return finder.found
+
+
 class TrackingVisitor(WalkVisitor):
     """A visitor for :func:`walk` that records the parent of every node it enters and reads
     positions from a table (:func:`backfix.cst_positions.positions`).

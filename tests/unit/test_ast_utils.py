@@ -1,6 +1,7 @@
 """ast_utils.last_name reads an `ast` expression as cst_utils.last_name reads the LibCST one;
 ast_utils.child_fields reach the children ``ast.iter_child_nodes`` yields;
-ast_utils.normalized_identifiers answers as its word pattern alone does."""
+ast_utils.normalized_identifiers answers as its word pattern alone does;
+ast_utils.yields answers as cst_walk.yields for the same function body."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import libcst as cst
 import pytest
 from testkit import repository_sources, write_webapp_corpus
 
-from backfix import ast_utils, cst_utils
+from backfix import ast_utils, cst_utils, cst_walk
 
 EXPRESSIONS = [
     "name",
@@ -106,3 +107,24 @@ def test_normalized_identifiers_answer_as_the_word_pattern() -> None:
     assert any(ast_utils.normalized_identifiers(text) for text in NON_ASCII)
     for text in texts:
         assert ast_utils.normalized_identifiers(text) == _words_normalized(text), text[:200]
+
+
+BODIES = {
+    "def f():\n    yield 1\n": True,
+    "def f():\n    x = yield from g()\n": True,
+    "def f():\n    if x:\n        return [(yield)]\n": True,
+    "def f():\n    def g():\n        yield 1\n    return g\n": False,
+    "def f():\n    return lambda: (yield)\n": False,
+    "def f():\n    class C:\n        def m(self):\n            yield 1\n": False,
+    "def f():\n    return [x for x in y]\n": False,
+}
+
+
+@pytest.mark.parametrize(("code", "expected"), BODIES.items())
+def test_yields_of_a_function_body_own_its_yields_only(code: str, expected: bool) -> None:
+    function = ast.parse(code).body[0]
+    assert isinstance(function, ast.FunctionDef)
+    assert ast_utils.yields(function.body) is expected
+    node = cst.parse_module(code).body[0]
+    assert isinstance(node, cst.FunctionDef)
+    assert cst_walk.yields(node.body) is expected
