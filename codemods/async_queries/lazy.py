@@ -230,10 +230,12 @@ class ResponseModel:
     names: frozenset[str]
     #: the span of the one value bound to the one variable the function returns, when it is so
     source: tuple[int, int, int, int] | None = None
-    #: the function's first and last line
-    lines: tuple[int, int] = (0, 0)
     #: the names the function's body reads (the classes it queries among them)
     mentions: frozenset[str] = frozenset()
+    #: a returned value holds a query or session call (``db.query(...).first()``, ``db.get(...)``)
+    queries: bool = False
+    #: the functions whose results are returned (``find_book``, ``crud.get_item``)
+    callees: tuple[str, ...] = ()
 
 
 def response_models(
@@ -246,13 +248,19 @@ def response_models(
         if qual not in quals:
             continue
         model = _response_model(func, route_decorators)
-        if model is not None and _may_return_objects(func, plain):
-            names = annotation_names(model)
-            source = _returned_source(func)
-            lines = (func.lineno, func.end_lineno or func.lineno)
-            mentions = frozenset(n.id for n in _own_nodes(func) if isinstance(n, ast.Name))
+        returned = _returned_values(func, plain) if model is not None else []
+        if model is not None and returned:
             found.append(
-                ResponseModel(qual, model.lineno, model.col_offset, names, source, lines, mentions)
+                ResponseModel(
+                    qual,
+                    model.lineno,
+                    model.col_offset,
+                    annotation_names(model),
+                    _returned_source(func),
+                    frozenset(n.id for n in _own_nodes(func) if isinstance(n, ast.Name)),
+                    any(_queries(value) for value in returned),
+                    tuple(name for value in returned if (name := _callee_name(value))),
+                )
             )
     return sorted(found, key=lambda m: (m.line, m.col))
 
@@ -273,21 +281,57 @@ def _response_model(
     return func.returns if routes else None
 
 
-def _may_return_objects(
+def _returned_values(
     func: ast.FunctionDef | ast.AsyncFunctionDef, plain: frozenset[str]
-) -> bool:
-    """Whether a ``return`` of ``func`` may hand FastAPI an ORM object to serialize: not when
-    each returns a dict, a constant or a new instance of a class that is not mapped (a schema
-    built in the route, ``ItemList(items=..., total=...)``), directly or through a variable
-    bound once."""
+) -> list[ast.expr]:
+    """The values ``func`` returns that may be ORM objects for FastAPI to serialize (a variable
+    bound once stands for its value): not dicts, constants or new instances of a class that
+    is not mapped (a schema built in the route, ``ItemList(items=..., total=...)``)."""
+    found: list[ast.expr] = []
     for node in _own_nodes(func):
         if isinstance(node, ast.Return) and node.value is not None:
-            value: ast.expr | None = node.value
+            value: ast.expr = node.value
             if isinstance(value, ast.Name):
-                value = _bound_value(func, value.id)
-            if value is None or not _built_here(value, plain):
+                value = _bound_value(func, value.id) or value
+            if not _built_here(value, plain):
+                found.append(value)
+    return found
+
+
+#: methods whose result is a query's: ORM objects (``execute()`` gives rows, and the name is
+#: common outside sessions: ``use_case.execute()``)
+_QUERYING = frozenset(
+    {"query", "scalars", "scalar", "first", "one", "one_or_none", "all", "unique"}
+    | {"scalar_one", "scalar_one_or_none", "get_or_404", "first_or_404", "one_or_404"}
+)
+
+
+def _queries(value: ast.expr) -> bool:
+    """Whether ``value`` holds a query or session call (``db.query(...).first()``,
+    ``session.get(Model, key)``)."""
+    for node in ast.walk(value):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            method = node.func.attr
+            first = node.args[0] if node.args else None
+            if method in _QUERYING or (
+                method == "get" and isinstance(first, ast.Name) and first.id[:1].isupper()
+            ):
                 return True
     return False
+
+
+def _callee_name(value: ast.expr) -> str:
+    """``f`` or ``a.f`` for a returned ``f(...)``/``await a.f(...)``; "" for anything else."""
+    if isinstance(value, ast.Await):
+        value = value.value
+    if not isinstance(value, ast.Call):
+        return ""
+    func = value.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        return f"{func.value.id}.{func.attr}"
+    return ""
 
 
 def _built_here(value: ast.expr, plain: frozenset[str]) -> bool:
@@ -325,12 +369,13 @@ def _returned_source(
     return _binding(func, returned.pop())
 
 
-def function_lines(tree: ast.Module, qual: str) -> tuple[int, int] | None:
-    """The first and last line of the function ``qual`` of ``tree``, when it has one."""
+def silenced_in(tree: ast.Module, text: str, qual: str) -> set[str]:
+    """:func:`silenced` of the lines of the function ``qual`` of ``tree`` (``text``'s)."""
     for found, func in _functions(tree):
         if found == qual:
-            return func.lineno, func.end_lineno or func.lineno
-    return None
+            lines = text.splitlines()[func.lineno - 1 : func.end_lineno or func.lineno]
+            return silenced("\n".join(lines))
+    return set()
 
 
 def annotation_names(annotation: ast.expr) -> frozenset[str]:

@@ -920,9 +920,21 @@ class Planner:
         tree = parse_or_report(raw, path, self.report_error, _UNCHECKED_RELATIONSHIPS)
         if tree is None:
             return []
-        quiet = lazy.silenced(raw.decode("utf-8", "replace"))
+        text = raw.decode("utf-8", "replace")
+        in_file = lazy.silenced(text)
+        in_function: dict[str, set[str]] = {}
         sites: list[tuple[lazy.Site, str, tuple[str, str]]] = []
-        for site in lazy.lazy_loads(tree, quals, names - quiet, self.plain):
+        for site in lazy.lazy_loads(tree, quals, names, self.plain):
+            # An object the function binds is loaded there or by what it calls; one handed in
+            # (a parameter) may have been loaded anywhere, so any eager load in the file counts.
+            if site.source is None:
+                quiet = in_file
+            else:
+                if site.qual not in in_function:
+                    in_function[site.qual] = self._loaded_in(path, tree, text, site.qual)
+                quiet = in_function[site.qual]
+            if site.attr in quiet:
+                continue
             loaded = self._eager_load(path, site)
             message = f"possible lazy load of relationship `{site.attr}` in async code"
             reason = (
@@ -961,12 +973,12 @@ class Planner:
         tree = parse_or_report(raw, path, self.report_error, _UNCHECKED_RELATIONSHIPS)
         if tree is None:
             return []
-        lines = raw.decode("utf-8", "replace").splitlines()
+        text = raw.decode("utf-8", "replace")
         sites: list[tuple[lazy.Site, str, tuple[str, str]]] = []
         for model in lazy.response_models(tree, quals, ROUTE_DECORATORS, self.plain):
-            first, last = model.lines
-            quiet = lazy.silenced("\n".join(lines[first - 1 : last]))
-            quiet |= self._callees_silenced(path, model.qual)
+            if not model.queries and not any(self._queries(path, c) for c in model.callees):
+                continue  # nothing says the route returns ORM objects (a use case's schema...)
+            quiet = self._loaded_in(path, tree, text, model.qual)
             for attr, schema in self._read_by_response(model, fields, quiet):
                 site = lazy.Site(model.line, model.col, model.qual, attr, "response", model.source)
                 sites.append(self._response_load(path, site, schema))
@@ -994,6 +1006,33 @@ class Planner:
             return site, f"{message}: `{loaded}` is added to the query that loads it", ("", "")
         return site, message, reason
 
+    def _queries(self, path: str, callee: str) -> bool:
+        """Whether the project function ``callee`` (``find_book``, ``crud.get_item``,
+        ``Book.read``) called in ``path`` runs queries: legacy chains or session calls."""
+        facts = self.index.by_path.get(path)
+        owner, _, name = callee.rpartition(".")
+        resolved = self.index.resolve(facts.module, owner or name) if facts is not None else None
+        if resolved is None:
+            return False
+        kind, module, symbol = resolved
+        if kind == "module" and owner:
+            ref = (module, name)
+        elif kind == "class" and owner:
+            ref = (module, f"{symbol}.{name}")
+        elif kind == "func" and not owner:
+            ref = (module, symbol)
+        else:
+            return False
+        found = self.index.funcs.get(ref)
+        callee_facts = self.index.modules.get(module)
+        if found is None or callee_facts is None:
+            return False
+        return (
+            found[1].awaits_session
+            or any(chain.func == ref[1] for chain in callee_facts.chains)
+            or any(call.func == ref[1] for call in callee_facts.awaits)
+        )
+
     def _callees_silenced(self, path: str, qual: str) -> set[str]:
         """The relationships that the project functions the function ``qual`` of ``path``
         calls load eagerly by name (``return await find_book(db, id)``)."""
@@ -1014,11 +1053,12 @@ class Planner:
         tree = parse(raw) if raw is not None else None
         if raw is None or not isinstance(tree, ast.Module):
             return set()
-        span = lazy.function_lines(tree, qual)
-        if span is None:
-            return set()
-        lines = raw.decode("utf-8", "replace").splitlines()[span[0] - 1 : span[1]]
-        return lazy.silenced("\n".join(lines))
+        return lazy.silenced_in(tree, raw.decode("utf-8", "replace"), qual)
+
+    def _loaded_in(self, path: str, tree: ast.Module, text: str, qual: str) -> set[str]:
+        """The relationships the function ``qual`` of ``path``, or a project function it
+        calls, loads eagerly by name."""
+        return lazy.silenced_in(tree, text, qual) | self._callees_silenced(path, qual)
 
     def _read_by_response(
         self, model: lazy.ResponseModel, fields: set[str], loaded: set[str]

@@ -47,3 +47,15 @@ async def read_detail(book_id: int, db: AsyncSession = Depends(get_db)):
         )
     ).scalar_one()
     return book
+
+
+@router.get("/books/{book_id}/author-name")
+async def read_author_name(book_id: int, db: AsyncSession = Depends(get_db)) -> str:
+    book = await find_book_with_author(db, book_id)
+    return book.author.name
+
+
+@router.get("/books/{book_id}/author-name-again")
+async def read_author_name_again(book_id: int, db: AsyncSession = Depends(get_db)) -> str:
+    book = await find_book(db, book_id)
+    return book.author.name
