@@ -1042,6 +1042,11 @@ class Analyzer:
                     f"{kept}; move the commit into the branch that writes "
                     "(or the early exit out of the statement) to let it move"
                 )
+            elif reason.id == R.GUARD_CALL:
+                message += (
+                    ": make that check before the first write (a unit of work starts after the "
+                    "route's checks) to let it move"
+                )
             raise Unmovable(R.WRITE_SPLIT_FROM_COMMIT, message)
         if stop == index:
             raise Unmovable(
