@@ -186,7 +186,10 @@ class ExtractionBuilder:
         receiver = call.func.value
         if isinstance(receiver, cst.Attribute) and receiver.attr.value == "query":
             return len(call.args) == 1  # `Job.query.get(key)`
-        return len(call.args) == 2  # `session.get(Job, key)`, `db.get_or_404(Job, key)`
+        # `session.get(Job, key)`, `db.get_or_404(Job, key)`; not `mapping.get(key, default)`
+        model = call.args[0].value if len(call.args) == 2 else None
+        name = model.attr.value if isinstance(model, cst.Attribute) else getattr(model, "value", "")
+        return isinstance(model, (cst.Name, cst.Attribute)) and name[:1].isupper()
 
     def service_body(
         self,

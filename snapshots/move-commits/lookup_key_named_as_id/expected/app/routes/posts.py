@@ -26,3 +26,10 @@ def edit_post(post_id):
     )
     flash("saved")
     return redirect("/")
+
+
+@bp.route("/<int:post_id>/label", methods=["POST"])
+def label_post(post_id):
+    post = Post.query.get_or_404(post_id)
+    PostService.label_post(post, label=request.form["label"])
+    return redirect("/")

@@ -3,6 +3,8 @@
 from app.extensions import db
 from app.models import Category, Post
 
+LABELS = {"news": "News"}
+
 
 class PostService:
     """Units of work for post: each method writes and commits."""
@@ -18,4 +20,9 @@ class PostService:
     def edit_post(post, category_id, title):
         post.category = db.session.get(Category, category_id)
         post.title = title
+        db.session.commit()
+
+    @staticmethod
+    def label_post(post, label):
+        post.label = LABELS.get(post.kind, label)
         db.session.commit()

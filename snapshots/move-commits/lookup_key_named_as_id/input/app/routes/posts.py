@@ -5,6 +5,7 @@ from app.forms import PostForm
 from app.models import Category, Post
 
 bp = Blueprint("posts", __name__)
+LABELS = {"news": "News"}
 
 
 @bp.route("/new", methods=["POST"])
@@ -26,4 +27,12 @@ def edit_post(post_id):
     post.title = request.form["title"]
     db.session.commit()
     flash("saved")
+    return redirect("/")
+
+
+@bp.route("/<int:post_id>/label", methods=["POST"])
+def label_post(post_id):
+    post = Post.query.get_or_404(post_id)
+    post.label = LABELS.get(post.kind, request.form["label"])
+    db.session.commit()
     return redirect("/")
