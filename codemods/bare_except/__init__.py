@@ -44,7 +44,15 @@ from backfix.source import SourceFile
 from backfix.templating import render
 
 from .analyze import CATCH, RERAISE, SWALLOW, ast_handler_kind, handler_kind
-from .rewrite import LoggerSite, add_logger, function_bindings, logger_site, prepend
+from .rewrite import (
+    LoggerSite,
+    add_logger,
+    find_logger,
+    function_bindings,
+    logger_site,
+    prepend,
+    silent_handler_locals,
+)
 
 __all__ = ["CATCH", "MESSAGES", "RERAISE", "SWALLOW", "YIELDS_REASON", "BareExcept"]
 
@@ -199,7 +207,10 @@ class BareExcept(LocalCodemod):
 
     def _site_of_logger(self) -> LoggerSite:
         if self._site is None:
-            self._site = logger_site(self.source.module, self.options.logger_name)
+            module, name = self.source.module, self.options.logger_name
+            self._site = find_logger(module, name) or logger_site(
+                module, name, shadowed=silent_handler_locals(module)
+            )
         return self._site
 
     def _log_statement(self) -> cst.BaseStatement:

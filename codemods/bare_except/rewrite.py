@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from backfix.imports import (
     space_after_imports,
 )
 from backfix.templating import render
+
+from .analyze import SWALLOW, handler_kind
 
 LOGGER_FACTORIES = frozenset({"getLogger", "get_logger"})
 
@@ -57,13 +60,14 @@ def find_logger(module: cst.Module, configured: str) -> LoggerSite | None:
     return None
 
 
-def logger_site(module: cst.Module, configured: str) -> LoggerSite:
-    """The module's logger, or the free name (``logger``, else ``_logger``...) of one to add."""
+def logger_site(module: cst.Module, configured: str, shadowed: Collection[str] = ()) -> LoggerSite:
+    """The module's logger, or the free name (``logger``, else ``_logger``...) of one to add: free
+    in the module and not among the ``shadowed`` names (bound locally where it is called)."""
     existing = find_logger(module, configured)
     if existing is not None:
         return existing
     name = configured
-    taken = module_names(module)
+    taken = module_names(module) | set(shadowed)
     while name in taken:
         name = f"_{name}"
     return LoggerSite(name, None)
@@ -83,6 +87,34 @@ def module_names(module: cst.Module) -> set[str]:
 def function_bindings(node: cst.FunctionDef) -> set[str]:
     """Names a function binds itself (parameters and assignments in its body)."""
     return set(bound_names(node.params)) | set(bound_names(node.body))
+
+
+class _SilentHandlerScopes(cst.CSTVisitor):
+    """The names bound by the functions that hold a bare handler that swallows."""
+
+    def __init__(self) -> None:
+        self.functions: list[cst.FunctionDef] = []
+        self.names: set[str] = set()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.functions.append(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.functions.pop()
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.type is None and handler_kind(node.body) == SWALLOW:
+            for function in self.functions:
+                self.names |= function_bindings(function)
+
+
+def silent_handler_locals(module: cst.Module) -> set[str]:
+    """Names a logger added for the swallowing bare handlers of ``module`` must not take: those the
+    functions around them bind (``logger = logging.getLogger("werkzeug")`` later in the same
+    function makes ``logger`` local there)."""
+    visitor = _SilentHandlerScopes()
+    module.visit(visitor)
+    return visitor.names
 
 
 def _logging_import(module: cst.Module) -> str | None:

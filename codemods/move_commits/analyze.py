@@ -1036,9 +1036,16 @@ class Analyzer:
                 f"{stop_line} that holds it also {why}"
             )
             if reason.id in {R.RETURNS_EARLY, R.FRAMEWORK_CALL, R.RAISES_HTTP_ERROR}:
+                # The call a framework reason names is what the user has to find in the branch.
+                kept = message if reason.id == R.FRAMEWORK_CALL else message.split(" (")[0]
                 message = (
-                    f"{message.split(' (')[0]}; move the commit into the branch that writes "
+                    f"{kept}; move the commit into the branch that writes "
                     "(or the early exit out of the statement) to let it move"
+                )
+            elif reason.id == R.GUARD_CALL:
+                message += (
+                    ": make that check before the first write (a unit of work starts after the "
+                    "route's checks) to let it move"
                 )
             raise Unmovable(R.WRITE_SPLIT_FROM_COMMIT, message)
         if stop == index:

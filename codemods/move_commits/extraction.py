@@ -27,6 +27,8 @@ from .units import Hoist, SplitHandler, Unit
 REBUILD_ONLY_ABOVE_READS = True
 #: set False to generate the code of every moved statement (the equivalence test compares both).
 ONE_LINE_SOURCE = True
+#: methods that load one row by its key: ``Job.query.get(key)``, ``session.get(Job, key)``
+_LOOKUPS = frozenset({"get", "get_or_404", "get_one"})
 #: the line breaks of Python's tokenizer
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -159,7 +161,8 @@ class ExtractionBuilder:
                 # `g.tenant.id` next to `g.tenant`: read it from the value already passed.
                 hoist.param = by_code[prefix] + code[len(prefix) :]
                 continue
-            name = preferred.get(id(hoist.expr)) or unique(_unclashed(hoist, taken), taken)
+            suggested = _unclashed(hoist, taken, self._is_lookup_key(hoist.expr))
+            name = preferred.get(id(hoist.expr)) or unique(suggested, taken)
             taken.add(name)
             by_code[code] = by_value[value] = name
             hoist.param = name
@@ -169,6 +172,24 @@ class ExtractionBuilder:
             p.name: min(order[id(h.expr)] for h in hoists if h.param == p.name) for p in params
         }
         return sorted(params, key=lambda p: first_use[p.name])
+
+    def _is_lookup_key(self, expr: cst.BaseExpression) -> bool:
+        """Whether the moved code reads ``expr`` only as the key of a row lookup:
+        ``Job.query.get(form.job.data)``, ``db.session.get(Job, form.job.data)``: it holds the
+        row's id, not the row."""
+        arg = self.index.parent(expr)
+        call = self.index.parent(arg) if isinstance(arg, cst.Arg) else None
+        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
+            return False
+        if arg is not call.args[-1] or call.func.attr.value not in _LOOKUPS or arg.keyword:
+            return False
+        receiver = call.func.value
+        if isinstance(receiver, cst.Attribute) and receiver.attr.value == "query":
+            return len(call.args) == 1  # `Job.query.get(key)`
+        # `session.get(Job, key)`, `db.get_or_404(Job, key)`; not `mapping.get(key, default)`
+        model = call.args[0].value if len(call.args) == 2 else None
+        name = model.attr.value if isinstance(model, cst.Attribute) else getattr(model, "value", "")
+        return isinstance(model, (cst.Name, cst.Attribute)) and name[:1].isupper()
 
     def service_body(
         self,
@@ -332,11 +353,14 @@ def _suggest(hoist: Hoist) -> str:
     return name.removeprefix("get_") or name
 
 
-def _unclashed(hoist: Hoist, taken: set[str]) -> str:
+def _unclashed(hoist: Hoist, taken: set[str], lookup_key: bool = False) -> str:
     """The suggested name, or when the moved code already uses it, one that says where the
     value comes from (``form.post.data`` → ``post_data``; ``request.form.get("count")`` next to
-    a local ``count`` → ``raw_count``)."""
+    a local ``count`` → ``raw_count``). A value the moved code looks a row up by is its id
+    (``Category.query.get(form.category.data)`` → ``category_id``)."""
     name = _suggest(hoist)
+    if lookup_key and not name.endswith("id"):
+        name = f"{name}_id"
     if name not in taken:
         return name
     if hoist.use.kind == "form":

@@ -267,6 +267,35 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
         ),
         (
             """
+            def f(job_id):
+                job = Job.query.get_or_404(job_id)
+                if job.open:
+                    job.open = False
+                    flash("closed")
+                else:
+                    job.open = True
+                    flash("opened")
+                db.session.commit()
+            """,
+            "that holds it also calls the framework (`flash()`); move the commit",
+            "write-split-from-commit",
+        ),
+        (
+            """
+            def f(job_id):
+                job = Job(title=request.form["title"])
+                parent_id = request.args.get("parent")
+                if parent_id:
+                    parent = Job.query.get_or_404(parent_id)
+                    job.parent = parent
+                db.session.add(job)
+                db.session.commit()
+            """,
+            "a check that may stop the request: make that check before the first write",
+            "write-split-from-commit",
+        ),
+        (
+            """
             def f():
                 def inner():
                     db.session.commit()

@@ -1,0 +1,3 @@
+class PostForm:
+    def validate_on_submit(self):
+        return True
