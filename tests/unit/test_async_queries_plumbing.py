@@ -525,6 +525,23 @@ def test_tests_with_their_own_sync_engine_get_a_note_and_do_not_block_the_unit(
         assert not any("used here as a value" in v.reason for v in result.violations)
 
 
+def test_calls_on_a_test_modules_own_sync_session_are_not_findings(tmp_path: Path) -> None:
+    """The tests' own factory stays sync, so its ``close()`` needs no ``await``: a note, no manual
+    item (an override is a generator, which would also have made it 'cannot-await-here')."""
+    test = (
+        "from sqlalchemy import create_engine\nfrom sqlalchemy.orm import sessionmaker\n\n"
+        "from app.db import get_db\nfrom app.main import app\n\n"
+        'engine = create_engine("sqlite://")\nTestingSession = sessionmaker(bind=engine)\n\n\n'
+        "def override_get_db():\n    db = TestingSession()\n    try:\n        yield db\n"
+        "    finally:\n        db.close()\n\n\n"
+        "app.dependency_overrides[get_db] = override_get_db\n"
+    )
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"tests/conftest.py": test}, paths=".")
+    assert 'create_async_engine("sqlite+aiosqlite:///x.db")' in _after(result)
+    assert not [v for v in result.violations if v.path.startswith("tests/")]
+    assert any("tests/conftest.py:7 makes sync sessions of its own" in n for n in result.notes)
+
+
 def test_a_conversion_that_makes_functions_async_says_what_to_check_by_hand(
     tmp_path: Path,
 ) -> None:
