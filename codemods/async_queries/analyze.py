@@ -423,6 +423,7 @@ class Frame:
     line: int = 0
     blocker: str = ""
     awaits_session: bool = False
+    async_generator: bool = False
 
 
 def _param_kind(
@@ -848,6 +849,9 @@ class _Scanner(TrackingVisitor):
         walk(node.body, _BodyLocals(self.info, frame))
         frame.line = self.key(node)[0]
         frame.blocker = self._blocker(node, nested=bool(self.frames))
+        frame.async_generator = (
+            node.asynchronous is not None and self._may_yield(node) and _has_yield(node)
+        )
         self.frames.append(frame)
 
     def _blocker(self, node: cst.FunctionDef, nested: bool) -> str:
@@ -891,7 +895,14 @@ class _Scanner(TrackingVisitor):
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         frame = self.frames.pop()
         self.functions.append(
-            FuncFact(frame.qual, frame.line, frame.is_async, frame.blocker, frame.awaits_session)
+            FuncFact(
+                frame.qual,
+                frame.line,
+                frame.is_async,
+                frame.blocker,
+                frame.awaits_session,
+                frame.async_generator,
+            )
         )
         for candidate in frame.candidates:
             self._finish_variable(frame, candidate)

@@ -689,7 +689,7 @@ class Planner:
                 self.make_async.setdefault(path, set()).add(ref[1])
                 self._with_overrides(ref, ref[1], made, work)
         for _, ref in existing:
-            if ref not in made:
+            if ref not in made and not self._async_generator(ref):
                 made.add(ref)
                 work.append((ref, ref[1]))
         self.async_funcs = made
@@ -723,6 +723,8 @@ class Planner:
         caller = self._func(facts, call.caller)
         if call.awaited:
             if caller is not None and caller.is_async and call.caller is not None:
+                if caller.async_generator:
+                    return  # iterated by its callers, not awaited
                 caller_ref = (facts.module, call.caller)
                 if caller_ref not in made:
                     made.add(caller_ref)
@@ -752,6 +754,12 @@ class Planner:
             self.make_async.setdefault(facts.path, set()).add(call.caller)
             work.append((caller_ref, f"{trail} ← {call.caller}"))
             self._with_overrides(caller_ref, f"{trail} ← {call.caller}", made, work)
+
+    def _async_generator(self, ref: FuncRef) -> bool:
+        """An async generator is iterated (``async for``), never awaited: its callers need no
+        ``await`` and do not become async for it."""
+        found = self.index.funcs.get(ref)
+        return found is not None and found[1].async_generator
 
     def _with_overrides(
         self, ref: FuncRef, trail: str, made: set[FuncRef], work: list[tuple[FuncRef, str]]

@@ -344,7 +344,8 @@ class _Walker:
         self.leave_function(node, frame)
         assert node.end_lineno is not None and node.end_col_offset is not None
         order = (node.end_lineno, node.end_col_offset, -node.lineno, -node.col_offset)
-        fact = FuncFact(qual, node.lineno, is_async, blocker, frame.awaits_session)
+        generator = is_async and self.source.may_yield(node) and _has_yield(node.body)
+        fact = FuncFact(qual, node.lineno, is_async, blocker, frame.awaits_session, generator)
         self.found.functions.append((order, fact))
 
     def blocker(self, node: FunctionNode, nested: bool) -> str:

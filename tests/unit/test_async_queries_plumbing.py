@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from backfix.builtin_codemods.async_queries import AsyncQueries
 
 from backfix.discovery import Workspace
@@ -616,3 +617,29 @@ def test_disposing_the_engine_at_import_time_keeps_the_unit_manual(tmp_path: Pat
     assert not result.changes
     engine = next(v for v in result.violations if "sync engine" in v.message)
     assert "`engine.dispose()` runs at import time" in engine.reason
+
+
+ASYNC_APP_DB = (
+    "from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine\n\n"
+    'engine = create_async_engine("sqlite+aiosqlite:///x.db")\n'
+    "Factory = async_sessionmaker(bind=engine)\n\n\n"
+    "async def stream(session: AsyncSession, stmt):\n"
+    "    rows = await session.stream_scalars(stmt)\n"
+    "    async for row in rows:\n        yield row\n\n\n"
+    "async def ids(stmt) -> list[int]:\n"
+    "    async with Factory() as session:\n"
+    "        return [row.id async for row in stream(session, stmt)]\n\n\n"
+    "async def first_id(session: AsyncSession, stmt) -> int:\n"
+    "    async with session.begin():\n"
+    "        async for row in stream(session, stmt):\n            return row.id\n"
+    "    return 0\n"
+)
+
+
+@pytest.mark.parametrize("mode", ["async", "auto"])
+def test_an_async_app_is_left_as_it_is(tmp_path: Path, mode: str) -> None:
+    """An async generator is iterated, never awaited (`await stream(...)` is a TypeError), and an
+    `async with session.begin()` is async already: nothing to fix, nothing to report."""
+    result = _run(tmp_path, ASYNC_APP_DB, options=(("mode", mode),))
+    assert not result.changes
+    assert not result.violations
