@@ -718,6 +718,7 @@ class Planner:
                 f"its calls cannot be found. Chain: {trail}",
                 reported,
                 trail,
+                why="it is used there as a value (a callback, a dispatch table)",
             )
             return
         caller = self._func(facts, call.caller)
@@ -744,6 +745,7 @@ class Planner:
                 f"stops here. Chain: {trail}",
                 reported,
                 trail,
+                why=f"the call stands {_phrase(blocker)}",
             )
             return
         assert caller is not None and call.caller is not None
@@ -812,6 +814,7 @@ class Planner:
         reason: str,
         reported: set[tuple[str, Key]],
         trail: str = "",
+        why: str = "",
     ) -> None:
         if (facts.path, call.key) in reported:
             return
@@ -824,7 +827,7 @@ class Planner:
                     facts.path,
                     call.line,
                     f"a caller cannot await `{name}`, which the conversion makes async "
-                    f"(chain: {trail})",
+                    f"({why}; chain: {trail})",
                 )
             )
         reported.add((facts.path, call.key))

@@ -190,6 +190,10 @@ def test_a_script_that_cannot_await_keeps_the_whole_unit_manual(tmp_path: Path) 
     assert not result.changes
     engine = next(v for v in result.violations if "sync engine" in v.message)
     assert "a caller cannot await `init`" in engine.reason
+    assert (
+        "(the call stands at module or class level, where `await` is not possible; "
+        in engine.reason
+    )
     assert "app/initial_data.py:11" in engine.reason
 
 
@@ -578,6 +582,7 @@ def test_a_caller_that_cannot_await_keeps_the_converting_unit_manual(tmp_path: P
     assert not result.changes
     engine = next(v for v in result.violations if "sync engine" in v.message)
     assert "a caller cannot await `count`" in engine.reason
+    assert "(the call stands in a function that cannot become async: " in engine.reason
 
 
 def test_an_abstract_method_re_exported_by_its_package_becomes_async(tmp_path: Path) -> None:
