@@ -68,6 +68,8 @@ MISSING_ON_ASYNC = frozenset({"bulk_save_objects", "bulk_insert_mappings", "bulk
 SYNC_SESSION_TYPES = frozenset({"Session", "scoped_session"})
 ASYNC_SESSION_TYPES = frozenset({"AsyncSession", "async_scoped_session"})
 DEPENDS = frozenset({"Depends", "Security"})
+#: ``BackgroundTasks.add_task``: its first argument may be a coroutine function
+ADD_TASK = "add_task"
 #: FastAPI's mapping of a dependency to its replacement (tests): its keys are never called
 DEPENDENCY_OVERRIDES = "dependency_overrides"
 
@@ -955,6 +957,8 @@ class _Scanner(TrackingVisitor):
             grand = self.parent(parent)
             if isinstance(grand, cst.Call) and _last_name(grand.func) in DEPENDS:
                 return  # FastAPI awaits async dependencies itself
+            if isinstance(grand, cst.Call) and self._background_task(grand, parent):
+                return  # Starlette awaits a coroutine function handed to `add_task`
             if parent.keyword is not None and parent.keyword.value == "lifespan":
                 return  # `FastAPI(lifespan=lifespan)`: the framework enters it with `async with`
         if isinstance(parent, (cst.ImportFrom, cst.Import)):
@@ -964,6 +968,18 @@ class _Scanner(TrackingVisitor):
         key = self.key(node)
         self.calls.append(
             CallFact(key, key[0], key[1], self._caller(), ("sym", name), False, is_value=True)
+        )
+
+    def _background_task(self, call: cst.Call, arg: cst.Arg) -> bool:
+        """Whether ``arg`` is the task of ``background_tasks.add_task(task, ...)`` in a FastAPI
+        project: Starlette runs an ``async def`` task by awaiting it."""
+        return (
+            self.info.fastapi
+            and _last_name(call.func) == ADD_TASK
+            and bool(call.args)
+            and call.args[0] is arg
+            and arg.keyword is None
+            and not arg.star
         )
 
     def _overridden_dependency(self, index: cst.Index) -> bool:

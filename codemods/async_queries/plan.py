@@ -718,7 +718,7 @@ class Planner:
                 f"its calls cannot be found. Chain: {trail}",
                 reported,
                 trail,
-                why="it is used there as a value (a callback, a dispatch table)",
+                why="it is used there as a value: a callback, a dispatch table",
             )
             return
         caller = self._func(facts, call.caller)

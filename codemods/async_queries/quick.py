@@ -36,6 +36,7 @@ from backfix.ast_utils import child_fields, normalized_identifiers
 
 from . import chains as ch
 from .analyze import (
+    ADD_TASK,
     ASYNC_CAPABLE,
     ASYNC_SESSION_METHODS,
     BLOCKING_DECORATORS,
@@ -424,6 +425,14 @@ class _Walker:
         if role == _ARGUMENT or role.startswith("keyword="):
             if isinstance(parent, ast.Call) and _last(parent.func) in DEPENDS:
                 return  # FastAPI awaits async dependencies itself
+            if (
+                self.info.fastapi
+                and isinstance(parent, ast.Call)
+                and _last(parent.func) == ADD_TASK
+                and parent.args
+                and parent.args[0] is node
+            ):
+                return  # Starlette awaits a coroutine function handed to `add_task`
             if role == "keyword=lifespan":
                 return  # `FastAPI(lifespan=lifespan)`: the framework enters it with `async with`
         if (

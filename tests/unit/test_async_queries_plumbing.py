@@ -648,3 +648,27 @@ def test_an_async_app_is_left_as_it_is(tmp_path: Path, mode: str) -> None:
     result = _run(tmp_path, ASYNC_APP_DB, options=(("mode", mode),))
     assert not result.changes
     assert not result.violations
+
+
+def test_a_background_task_of_fastapi_may_become_async(tmp_path: Path) -> None:
+    """Starlette awaits an ``async def`` handed to ``add_task``: the task is no callback that
+    stops the conversion; anything else (a thread's target) still is."""
+    main = (
+        "from fastapi import BackgroundTasks, FastAPI\n\n"
+        "from app.db import SessionLocal, count\n\napp = FastAPI()\n\n\n"
+        "def report() -> None:\n    with SessionLocal() as db:\n        print(count(db))\n\n\n"
+        '@app.post("/report")\ndef queue(tasks: BackgroundTasks):\n'
+        "    tasks.add_task(report)\n    return {}\n"
+    )
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"app/main.py": main})
+    after = _after(result, "app/main.py")
+    assert "async def report() -> None:\n    async with SessionLocal() as db:" in after
+    assert "print(await count(db))" in after
+    assert "    tasks.add_task(report)\n" in after
+    assert not result.manual
+    threaded = main.replace("tasks.add_task(report)", "Thread(target=report).start()")
+    result = _run(tmp_path / "thread", _db('"sqlite:///x.db"'), extra={"app/main.py": threaded})
+    assert not result.changes
+    engine = next(v for v in result.violations if "sync engine" in v.message)
+    assert "a caller cannot await `report`" in engine.reason
+    assert "(it is used there as a value: a callback, a dispatch table; " in engine.reason
