@@ -68,6 +68,8 @@ MISSING_ON_ASYNC = frozenset({"bulk_save_objects", "bulk_insert_mappings", "bulk
 SYNC_SESSION_TYPES = frozenset({"Session", "scoped_session"})
 ASYNC_SESSION_TYPES = frozenset({"AsyncSession", "async_scoped_session"})
 DEPENDS = frozenset({"Depends", "Security"})
+#: ``BackgroundTasks.add_task``: its first argument may be a coroutine function
+ADD_TASK = "add_task"
 #: FastAPI's mapping of a dependency to its replacement (tests): its keys are never called
 DEPENDENCY_OVERRIDES = "dependency_overrides"
 
@@ -417,6 +419,7 @@ class Frame:
     line: int = 0
     blocker: str = ""
     awaits_session: bool = False
+    async_generator: bool = False
 
 
 def _param_kind(
@@ -833,6 +836,9 @@ class _Scanner(TrackingVisitor):
         walk(node.body, _BodyLocals(self.info, frame))
         frame.line = self.key(node)[0]
         frame.blocker = self._blocker(node, nested=bool(self.frames))
+        frame.async_generator = (
+            node.asynchronous is not None and self._may_yield(node) and _has_yield(node)
+        )
         self.frames.append(frame)
 
     def _blocker(self, node: cst.FunctionDef, nested: bool) -> str:
@@ -876,7 +882,14 @@ class _Scanner(TrackingVisitor):
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         frame = self.frames.pop()
         self.functions.append(
-            FuncFact(frame.qual, frame.line, frame.is_async, frame.blocker, frame.awaits_session)
+            FuncFact(
+                frame.qual,
+                frame.line,
+                frame.is_async,
+                frame.blocker,
+                frame.awaits_session,
+                frame.async_generator,
+            )
         )
         for candidate in frame.candidates:
             self._finish_variable(frame, candidate)
@@ -929,6 +942,8 @@ class _Scanner(TrackingVisitor):
             grand = self.parent(parent)
             if isinstance(grand, cst.Call) and _last_name(grand.func) in DEPENDS:
                 return  # FastAPI awaits async dependencies itself
+            if isinstance(grand, cst.Call) and self._background_task(grand, parent):
+                return  # Starlette awaits a coroutine function handed to `add_task`
             if parent.keyword is not None and parent.keyword.value == "lifespan":
                 return  # `FastAPI(lifespan=lifespan)`: the framework enters it with `async with`
         if isinstance(parent, (cst.ImportFrom, cst.Import)):
@@ -938,6 +953,18 @@ class _Scanner(TrackingVisitor):
         key = self.key(node)
         self.calls.append(
             CallFact(key, key[0], key[1], self._caller(), ("sym", name), False, is_value=True)
+        )
+
+    def _background_task(self, call: cst.Call, arg: cst.Arg) -> bool:
+        """Whether ``arg`` is the task of ``background_tasks.add_task(task, ...)`` in a FastAPI
+        project: Starlette runs an ``async def`` task by awaiting it."""
+        return (
+            self.info.fastapi
+            and _last_name(call.func) == ADD_TASK
+            and bool(call.args)
+            and call.args[0] is arg
+            and arg.keyword is None
+            and not arg.star
         )
 
     def _overridden_dependency(self, index: cst.Index) -> bool:

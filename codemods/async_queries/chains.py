@@ -593,8 +593,49 @@ def _check_distinct_order(shape: Shape, steps: Sequence[Step]) -> None:
 def convert(chain: Chain, base: Base, ctx: Context) -> Result:
     """The 2.0 form of ``chain`` in ``ctx``; raises Unsupported with the reason when there is none."""
     b, node = _build(chain, base, ctx)
+    node = _keep_terminal_comment(chain, node)
     used = _names_in(node)
     return Result(node, {i for i in b.imports if ctx.aliases.get(i[1], i[1]) in used})
+
+
+def _keep_terminal_comment(chain: Chain, node: cst.BaseExpression) -> cst.BaseExpression:
+    """``node`` keeping the comment that stood before the terminal's dot (``.filter(x)  # noqa``
+    on the line before ``.scalar()``) when the rewrite dropped that dot (``db.scalar(stmt)``): it
+    follows the last argument of the outermost call, so it stays beside the code it was written on."""
+    term = chain.terminal
+    space = term.attr.dot.whitespace_before if term is not None else None
+    if not isinstance(space, cst.ParenthesizedWhitespace) or not _has_comment(space):
+        return node
+    assert term is not None
+    if _holds(node, term.attr.dot):
+        return node
+    return _after_last_argument(node, space)
+
+
+def _has_comment(space: cst.ParenthesizedWhitespace) -> bool:
+    return space.first_line.comment is not None or any(
+        line.comment is not None for line in space.empty_lines
+    )
+
+
+def _holds(node: cst.CSTNode, part: cst.CSTNode) -> bool:
+    """Is ``part`` (this very node) inside ``node``?"""
+    return node is part or any(_holds(child, part) for child in node.children)
+
+
+def _after_last_argument(
+    node: cst.BaseExpression, space: cst.ParenthesizedWhitespace
+) -> cst.BaseExpression:
+    """``node`` with ``space`` after the last argument of its outermost call (reached through an
+    ``await`` or an attribute read such as ``.rowcount``); ``node`` itself when it has none."""
+    if isinstance(node, cst.Await):
+        return node.with_changes(expression=_after_last_argument(node.expression, space))
+    if isinstance(node, cst.Attribute):
+        return node.with_changes(value=_after_last_argument(node.value, space))
+    if isinstance(node, cst.Call) and node.args:
+        last = node.args[-1].with_changes(whitespace_after_arg=space)
+        return node.with_changes(args=[*node.args[:-1], last])
+    return node
 
 
 def check(chain: Chain, base: Base, ctx: Context) -> None:

@@ -70,6 +70,8 @@ class FuncFact:
     is_async: bool
     blocker: str = ""  # why it cannot become `async def`
     awaits_session: bool = False  # awaits an AsyncSession method itself
+    #: ``async def`` with ``yield``: iterated with ``async for``, never awaited
+    async_generator: bool = False
 
 
 @dataclass(frozen=True)

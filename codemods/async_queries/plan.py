@@ -523,6 +523,9 @@ class Planner:
         mode, why = self.resolve_mode(facts, item.kind)
         if mode != ASYNC:
             return ""
+        already_async = self._kind_mode(facts, item.kind)[0] == ASYNC
+        if not already_async and is_test(facts.path):
+            return ""  # tests keep their sync sessions: the plumbing notes them instead
         if item.missing_on_async:
             message = f"`{item.method}()` does not exist on AsyncSession [{mode}: {why}]"
             reason = (
@@ -542,7 +545,7 @@ class Planner:
             reason = ("", "")
         if self.plumbing.refuse:
             reason = (self.plumbing.refuse, R.PLUMBING_UNIT)
-        if self._kind_mode(facts, item.kind)[0] == ASYNC:
+        if already_async:
             message = (
                 f"`{item.method}()` on an AsyncSession is not awaited: it silently does nothing"
             )
@@ -689,7 +692,7 @@ class Planner:
                 self.make_async.setdefault(path, set()).add(ref[1])
                 self._with_overrides(ref, ref[1], made, work)
         for _, ref in existing:
-            if ref not in made:
+            if ref not in made and not self._async_generator(ref):
                 made.add(ref)
                 work.append((ref, ref[1]))
         self.async_funcs = made
@@ -718,11 +721,14 @@ class Planner:
                 f"its calls cannot be found. Chain: {trail}",
                 reported,
                 trail,
+                why="it is used there as a value: a callback, a dispatch table",
             )
             return
         caller = self._func(facts, call.caller)
         if call.awaited:
             if caller is not None and caller.is_async and call.caller is not None:
+                if caller.async_generator:
+                    return  # iterated by its callers, not awaited
                 caller_ref = (facts.module, call.caller)
                 if caller_ref not in made:
                     made.add(caller_ref)
@@ -742,6 +748,7 @@ class Planner:
                 f"stops here. Chain: {trail}",
                 reported,
                 trail,
+                why=f"the call stands {_phrase(blocker)}",
             )
             return
         assert caller is not None and call.caller is not None
@@ -752,6 +759,12 @@ class Planner:
             self.make_async.setdefault(facts.path, set()).add(call.caller)
             work.append((caller_ref, f"{trail} ← {call.caller}"))
             self._with_overrides(caller_ref, f"{trail} ← {call.caller}", made, work)
+
+    def _async_generator(self, ref: FuncRef) -> bool:
+        """An async generator is iterated (``async for``), never awaited: its callers need no
+        ``await`` and do not become async for it."""
+        found = self.index.funcs.get(ref)
+        return found is not None and found[1].async_generator
 
     def _with_overrides(
         self, ref: FuncRef, trail: str, made: set[FuncRef], work: list[tuple[FuncRef, str]]
@@ -804,6 +817,7 @@ class Planner:
         reason: str,
         reported: set[tuple[str, Key]],
         trail: str = "",
+        why: str = "",
     ) -> None:
         if (facts.path, call.key) in reported:
             return
@@ -816,7 +830,7 @@ class Planner:
                     facts.path,
                     call.line,
                     f"a caller cannot await `{name}`, which the conversion makes async "
-                    f"(chain: {trail})",
+                    f"({why}; chain: {trail})",
                 )
             )
         reported.add((facts.path, call.key))

@@ -386,8 +386,10 @@ class PlumbingScanner(TrackingVisitor):
         if method in {"begin", "begin_nested"} and holder and isinstance(parent, cst.WithItem):
             statement = self.parent(parent)
             if isinstance(statement, cst.With) and len(statement.items) == 1:
-                # `with session.begin():` on a session of the unit becomes `async with`.
-                self.add(P_WITH, statement, target=method, name=holder)
+                # `with session.begin():` on a session of the unit becomes `async with`; an
+                # `async with` is one already.
+                if statement.asynchronous is None:
+                    self.add(P_WITH, statement, target=method, name=holder)
                 return
         if (
             method in {"create_all", "drop_all"}

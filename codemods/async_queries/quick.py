@@ -36,6 +36,7 @@ from backfix.ast_utils import child_fields, normalized_identifiers, yields
 
 from . import chains as ch
 from .analyze import (
+    ADD_TASK,
     ASYNC_CAPABLE,
     ASYNC_SESSION_METHODS,
     BLOCKING_DECORATORS,
@@ -344,7 +345,8 @@ class _Walker:
         self.leave_function(node, frame)
         assert node.end_lineno is not None and node.end_col_offset is not None
         order = (node.end_lineno, node.end_col_offset, -node.lineno, -node.col_offset)
-        fact = FuncFact(qual, node.lineno, is_async, blocker, frame.awaits_session)
+        generator = is_async and self.source.may_yield(node) and _has_yield(node.body)
+        fact = FuncFact(qual, node.lineno, is_async, blocker, frame.awaits_session, generator)
         self.found.functions.append((order, fact))
 
     def blocker(self, node: FunctionNode, nested: bool) -> str:
@@ -423,6 +425,14 @@ class _Walker:
         if role == _ARGUMENT or role.startswith("keyword="):
             if isinstance(parent, ast.Call) and _last(parent.func) in DEPENDS:
                 return  # FastAPI awaits async dependencies itself
+            if (
+                self.info.fastapi
+                and isinstance(parent, ast.Call)
+                and _last(parent.func) == ADD_TASK
+                and parent.args
+                and parent.args[0] is node
+            ):
+                return  # Starlette awaits a coroutine function handed to `add_task`
             if role == "keyword=lifespan":
                 return  # `FastAPI(lifespan=lifespan)`: the framework enters it with `async with`
         if (

@@ -309,6 +309,7 @@ class Analyzer(WalkVisitor):
         self.top_names: set[str] = self.names.top_names
         self.requests: dict[str, tuple[SessionParam, ...]] = {}
         self.hand_offs: list[HandOff] = []
+        self.nested: set[tuple[str, str]] = set()
         self.calls: list[CallSite] = []
         self.values: list[tuple[str, int]] = []
         self.scope: _Scope | None = None
@@ -382,6 +383,8 @@ class Analyzer(WalkVisitor):
             self.scope = _Scope(name, {p.name: p for p in found})
         elif self.body is not None:
             self.body.nested += 1
+        if self.depth and self.scope is not None:
+            self.nested.add((self.scope.name, node.name.value))
         self.depth += 1
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
@@ -697,6 +700,7 @@ class Analyzer(WalkVisitor):
             hand_offs=tuple(self.hand_offs),
             calls=calls,
             values=values,
+            nested=frozenset(self.nested),
         )
 
 

@@ -143,6 +143,8 @@ class FileData:
     calls: tuple[CallSite, ...] = ()
     #: names of functions read as values (not called): ``(name, line)``
     values: tuple[tuple[str, int], ...] = ()
+    #: ``(top-level function, function defined inside it)``: that name there is the nested one
+    nested: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -212,6 +212,13 @@ class _Planner:
     def _target(self, path: str, hand_off: HandOff) -> Target:
         call = hand_off.call
         assert call is not None
+        if _nested(self.index.data[path], hand_off.scope, call.callee):
+            raise ManualReview(
+                reasons.TASK_NOT_FOUND,
+                f"the task `{call.callee}` is defined inside `{hand_off.scope}`, so it cannot be "
+                "changed to open its own session: move it to module level (passing what it reads "
+                f"of `{hand_off.scope}` as arguments), then run again",
+            )
         definition = self.index.resolve(path, call.callee)
         if definition is None or definition[1] not in self.index.data[definition[0]].functions:
             raise ManualReview(
@@ -306,6 +313,8 @@ class _Planner:
                 if self._is_target(path, name, target):
                     raise _as_value(target, path, line)
             for call in data.calls:
+                if _nested(data, call.scope, call.callee):
+                    continue  # a function of that name defined where it is called
                 if not self._is_target(path, call.callee, target):
                     continue
                 drop = _drop_for(call, target.param)
@@ -363,6 +372,12 @@ class _Planner:
             f"the task's module already uses the name `{name}` for something else, so "
             f"`{source.factory.code}` cannot be opened there under that name",
         )
+
+
+def _nested(data: FileData, scope: str, callee: str) -> bool:
+    """Does ``callee``, called in the top-level function ``scope``, name a function defined inside
+    it (which shadows any module-level one)?"""
+    return (scope, callee.split(".")[0]) in data.nested
 
 
 def _partial_commit_note(target: Target) -> str:

@@ -26,6 +26,10 @@ PRESERVE_QUOTES = ("--config", "format.quote-style = 'preserve'")
 #: comments that govern their line rather than describe it; ruff leaves them out of the width.
 PRAGMA_COMMENT = re.compile(r"#\s*(noqa\b|type:|pyright:|pylint:|mypy:|nosec\b|ruff:|isort:)")
 _PRECOMMIT_HOOK = re.compile(r"^\s*-?\s*id:\s*['\"]?(ruff-format|black)\b", re.MULTILINE)
+#: where the next hook or repository of a pre-commit configuration starts
+_NEXT_HOOK = re.compile(r"^\s*-\s*(?:id|repo):", re.MULTILINE)
+#: a line length among a hook's ``args`` (``--line-length=120``, ``--line-length 120``, ``-l 120``)
+_HOOK_LINE_LENGTH = re.compile(r"(?:--line-length|(?<![\w-])-l)['\"]?\s*[=,]?\s*['\"]?(\d+)")
 
 
 @dataclass(frozen=True)
@@ -67,15 +71,20 @@ def _settings_in(folder: Path) -> FormatterSettings:
         settings = _settings_of_folder(directory)
         if settings is not None:
             break
-    hook = "" if settings is not None and settings.formatter else _precommit_formatter(folder)
+    hook, hook_length = (
+        ("", None) if settings is not None and settings.formatter else _precommit_formatter(folder)
+    )
     if settings is None and not hook:
         # No formatter configured: the line length the project's linter checks, or its code keeps.
         length = lint_line_length(folder)
         args = ("--line-length", str(length)) if length != DEFAULT_LINE_LENGTH else ()
         return FormatterSettings(length, ruff_args=args)
     settings = settings or FormatterSettings()
+    if hook_length is not None:
+        settings = replace(settings, line_length=hook_length)
     if hook:
-        args = ("--line-length", str(settings.line_length)) if hook == "black" else ()
+        explicit = hook == "black" or hook_length is not None
+        args = ("--line-length", str(settings.line_length)) if explicit else ()
         settings = replace(settings, formatter=hook, ruff_args=args)
     return settings
 
@@ -141,16 +150,23 @@ def _black_settings(black: dict[str, Any], pyproject: Path) -> FormatterSettings
     return FormatterSettings(length, "black", str(pyproject), tuple(args))
 
 
-def _precommit_formatter(folder: Path) -> str:
-    """``ruff-format``→``"ruff"`` or ``black`` when the repository's pre-commit hooks run one."""
+def _precommit_formatter(folder: Path) -> tuple[str, int | None]:
+    """``ruff-format``→``"ruff"`` or ``black`` when the repository's pre-commit hooks run one, with
+    the line length the hook's ``args`` give (``--line-length=120``), if any."""
     for directory in (folder, *folder.parents):
         config = directory / ".pre-commit-config.yaml"
         if config.is_file():
             try:
-                match = _PRECOMMIT_HOOK.search(config.read_text(encoding="utf-8"))
+                text = config.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
-                return ""
-            return ("ruff" if match.group(1) == "ruff-format" else "black") if match else ""
+                return "", None
+            match = _PRECOMMIT_HOOK.search(text)
+            if match is None:
+                return "", None
+            hook = _NEXT_HOOK.split(text[match.end() :], maxsplit=1)[0]
+            length = _HOOK_LINE_LENGTH.search(hook)
+            name = "ruff" if match.group(1) == "ruff-format" else "black"
+            return name, int(length.group(1)) if length else None
         if (directory / ".git").exists():
-            return ""
-    return ""
+            return "", None
+    return "", None

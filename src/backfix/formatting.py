@@ -24,10 +24,12 @@ import contextlib
 import difflib
 import functools
 import importlib
+import io
 import re
 import shutil
 import subprocess
 import threading
+import tokenize
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -205,6 +207,33 @@ def _allowed_lines(text: str, spans: Sequence[Span]) -> set[int] | None:
     return allowed
 
 
+def _whole_statements(text: str, spans: Sequence[Span]) -> list[Span]:
+    """``spans`` grown to the smallest units around their lines: ruff's ``--range`` starting inside
+    a statement can drop a comment of it (``.where(x)  # noqa`` in a wrapped chain)."""
+    try:
+        units = _units(_parse(text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return list(spans)
+    grown: list[Span] = []
+    for first, last in spans:
+        around = [_smallest_unit(units, line) or (line, line) for line in range(first, last + 1)]
+        first, last = min(first, *(u[0] for u in around)), max(last, *(u[1] for u in around))
+        if grown and grown[-1][1] >= first - 1:
+            first, last = grown[-1][0], max(last, grown[-1][1])
+            grown.pop()
+        grown.append((first, last))
+    return grown
+
+
+def _comments(text: str) -> list[str]:
+    """The comments of ``text``, in order; formatting moves them but must keep each one."""
+    try:
+        tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+        return [token.string.rstrip() for token in tokens if token.type == tokenize.COMMENT]
+    except (tokenize.TokenError, SyntaxError):
+        return []
+
+
 def outside_changes(unformatted: str, formatted: str, spans: Sequence[Span]) -> int | None:
     """The first line (1-based) of ``unformatted`` that formatting changed outside the fix, or None."""
     allowed = _allowed_lines(unformatted, spans)
@@ -316,7 +345,9 @@ def _formatted(change: FileChange, mode: bool | None, ruff: str) -> FormatOutcom
     if not spans:
         return FormatOutcome(change)
     try:
-        formatted = _format_changed(ruff, before, text, change.abs_path, settings, spans, mode)
+        formatted = _format_changed(
+            ruff, before, text, change.abs_path, settings, _whole_statements(text, spans), mode
+        )
     except _NotFormatted:
         return _wrapped(change, ruff, settings, (before, text), spans, crlf)
     line = outside_changes(text, formatted, spans)
@@ -331,6 +362,8 @@ def _accepted(change: FileChange, text: str, formatted: str, crlf: bool) -> File
         return change
     if not same_meaning(text, formatted):
         raise FormatError("the formatted code would not mean the same")
+    if _comments(text) != _comments(formatted):
+        raise FormatError("formatting would drop or change a comment")
     if crlf:
         formatted = formatted.replace("\n", "\r\n")
     after = formatted.encode(declared_encoding(change.after))

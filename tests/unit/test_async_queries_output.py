@@ -349,3 +349,31 @@ def test_a_new_first_import_below_the_module_docstring_keeps_the_blank_line(
     )
     after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
     assert after.startswith('"""Queries."""\n\nfrom sqlalchemy import select\n'), after
+
+
+def test_a_comment_before_a_dropped_terminal_stays_beside_its_code(tmp_path: Path) -> None:
+    """``.where(...)  # noqa`` on the line before ``.scalar()``/``.count()``: the terminal's dot,
+    which held the comment, is gone from ``session.scalar(stmt)``, the comment is not."""
+    code = (
+        "from sqlalchemy import func\n"
+        "from sqlalchemy.orm import Session\n\n"
+        "from app.models import User\n\n\n"
+        "def total(db: Session):\n"
+        "    return (\n"
+        "        db.query(func.max(User.id))\n"
+        "        .filter(User.id != None)  # noqa: E711\n"
+        "        .scalar()\n"
+        "    )\n\n\n"
+        "def how_many(db: Session):\n"
+        "    return (\n"
+        "        db.query(User)\n"
+        "        .filter(User.id > 3)\n"
+        "        # users past the seed rows\n"
+        "        .count()\n"
+        "    )\n"
+    )
+    after = _after(_run(tmp_path, {"app/q.py": code}), "app/q.py")
+    assert ".where(User.id != None)  # noqa: E711\n" in after
+    assert "# users past the seed rows\n" in after
+    assert "db.scalar(" in after and "  .scalar()" not in after and "  .count()" not in after
+    compile(after, "q.py", "exec")

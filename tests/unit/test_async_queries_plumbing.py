@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from backfix.builtin_codemods.async_queries import AsyncQueries
 
 from backfix.discovery import Workspace
@@ -189,6 +190,10 @@ def test_a_script_that_cannot_await_keeps_the_whole_unit_manual(tmp_path: Path) 
     assert not result.changes
     engine = next(v for v in result.violations if "sync engine" in v.message)
     assert "a caller cannot await `init`" in engine.reason
+    assert (
+        "(the call stands at module or class level, where `await` is not possible; "
+        in engine.reason
+    )
     assert "app/initial_data.py:11" in engine.reason
 
 
@@ -532,6 +537,23 @@ def test_tests_with_their_own_sync_engine_get_a_note_and_do_not_block_the_unit(
         assert not any("used here as a value" in v.reason for v in result.violations)
 
 
+def test_calls_on_a_test_modules_own_sync_session_are_not_findings(tmp_path: Path) -> None:
+    """The tests' own factory stays sync, so its ``close()`` needs no ``await``: a note, no manual
+    item (an override is a generator, which would also have made it 'cannot-await-here')."""
+    test = (
+        "from sqlalchemy import create_engine\nfrom sqlalchemy.orm import sessionmaker\n\n"
+        "from app.db import get_db\nfrom app.main import app\n\n"
+        'engine = create_engine("sqlite://")\nTestingSession = sessionmaker(bind=engine)\n\n\n'
+        "def override_get_db():\n    db = TestingSession()\n    try:\n        yield db\n"
+        "    finally:\n        db.close()\n\n\n"
+        "app.dependency_overrides[get_db] = override_get_db\n"
+    )
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"tests/conftest.py": test}, paths=".")
+    assert 'create_async_engine("sqlite+aiosqlite:///x.db")' in _after(result)
+    assert not [v for v in result.violations if v.path.startswith("tests/")]
+    assert any("tests/conftest.py:7 makes sync sessions of its own" in n for n in result.notes)
+
+
 def test_a_conversion_that_makes_functions_async_says_what_to_check_by_hand(
     tmp_path: Path,
 ) -> None:
@@ -567,6 +589,7 @@ def test_a_caller_that_cannot_await_keeps_the_converting_unit_manual(tmp_path: P
     assert not result.changes
     engine = next(v for v in result.violations if "sync engine" in v.message)
     assert "a caller cannot await `count`" in engine.reason
+    assert "(the call stands in a function that cannot become async: " in engine.reason
 
 
 def test_an_abstract_method_re_exported_by_its_package_becomes_async(tmp_path: Path) -> None:
@@ -606,3 +629,53 @@ def test_disposing_the_engine_at_import_time_keeps_the_unit_manual(tmp_path: Pat
     assert not result.changes
     engine = next(v for v in result.violations if "sync engine" in v.message)
     assert "`engine.dispose()` runs at import time" in engine.reason
+
+
+ASYNC_APP_DB = (
+    "from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine\n\n"
+    'engine = create_async_engine("sqlite+aiosqlite:///x.db")\n'
+    "Factory = async_sessionmaker(bind=engine)\n\n\n"
+    "async def stream(session: AsyncSession, stmt):\n"
+    "    rows = await session.stream_scalars(stmt)\n"
+    "    async for row in rows:\n        yield row\n\n\n"
+    "async def ids(stmt) -> list[int]:\n"
+    "    async with Factory() as session:\n"
+    "        return [row.id async for row in stream(session, stmt)]\n\n\n"
+    "async def first_id(session: AsyncSession, stmt) -> int:\n"
+    "    async with session.begin():\n"
+    "        async for row in stream(session, stmt):\n            return row.id\n"
+    "    return 0\n"
+)
+
+
+@pytest.mark.parametrize("mode", ["async", "auto"])
+def test_an_async_app_is_left_as_it_is(tmp_path: Path, mode: str) -> None:
+    """An async generator is iterated, never awaited (`await stream(...)` is a TypeError), and an
+    `async with session.begin()` is async already: nothing to fix, nothing to report."""
+    result = _run(tmp_path, ASYNC_APP_DB, options=(("mode", mode),))
+    assert not result.changes
+    assert not result.violations
+
+
+def test_a_background_task_of_fastapi_may_become_async(tmp_path: Path) -> None:
+    """Starlette awaits an ``async def`` handed to ``add_task``: the task is no callback that
+    stops the conversion; anything else (a thread's target) still is."""
+    main = (
+        "from fastapi import BackgroundTasks, FastAPI\n\n"
+        "from app.db import SessionLocal, count\n\napp = FastAPI()\n\n\n"
+        "def report() -> None:\n    with SessionLocal() as db:\n        print(count(db))\n\n\n"
+        '@app.post("/report")\ndef queue(tasks: BackgroundTasks):\n'
+        "    tasks.add_task(report)\n    return {}\n"
+    )
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"app/main.py": main})
+    after = _after(result, "app/main.py")
+    assert "async def report() -> None:\n    async with SessionLocal() as db:" in after
+    assert "print(await count(db))" in after
+    assert "    tasks.add_task(report)\n" in after
+    assert not result.manual
+    threaded = main.replace("tasks.add_task(report)", "Thread(target=report).start()")
+    result = _run(tmp_path / "thread", _db('"sqlite:///x.db"'), extra={"app/main.py": threaded})
+    assert not result.changes
+    engine = next(v for v in result.violations if "sync engine" in v.message)
+    assert "a caller cannot await `report`" in engine.reason
+    assert "(it is used there as a value: a callback, a dispatch table; " in engine.reason

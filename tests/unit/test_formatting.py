@@ -420,3 +420,55 @@ def test_without_ruff_the_run_says_how_to_get_it(
 
 def test_the_bundled_ruff_is_found() -> None:
     assert find_ruff(None) is not None
+
+
+def test_a_changed_line_inside_a_statement_keeps_the_comments_of_that_statement(
+    tmp_path: Path,
+) -> None:
+    """ruff's --range starting inside a statement can drop its comment: the whole statement is
+    formatted instead, and a formatting that loses a comment is never kept."""
+    write(tmp_path / "pyproject.toml", "[tool.ruff.format]\n")
+    before = (
+        "def f(s):\n    return (\n        s.q(T)\n        .where(T.c != True)  # noqa: E712\n"
+        "        .rows()\n    )\n"
+    )
+    after = (
+        "def f(s):\n    return (\n        s.run(sel(T)\n        .where(T.c != True))  # noqa: E712\n"
+        "        .rows()\n    )\n"
+    )
+    text, notes = formatted(tmp_path / "a.py", before, after)
+    assert text == "def f(s):\n    return s.run(sel(T).where(T.c != True)).rows()  # noqa: E712\n"
+    assert notes == []
+
+
+def test_formatting_that_loses_a_comment_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(formatting.FormatError, match="comment"):
+        formatting._accepted(
+            change(tmp_path / "a.py", "", "x = 1  # keep\n"), "x = 1  # keep\n", "x = 1\n", False
+        )
+
+
+@pytest.mark.parametrize("args", ["[--line-length=120]", "['--line-length', '120']", "[-l, '120']"])
+def test_a_pre_commit_hook_gives_its_line_length(tmp_path: Path, args: str) -> None:
+    (tmp_path / ".git").mkdir()
+    write(
+        tmp_path / ".pre-commit-config.yaml",
+        "repos:\n  - repo: https://github.com/psf/black\n    rev: 24.1.1\n    hooks:\n"
+        f"      - id: black\n        args: {args}\n"
+        "  - repo: https://github.com/PyCQA/flake8\n    hooks:\n"
+        "      - id: flake8\n        args: ['--max-line-length=79']\n",
+    )
+    settings = settings_for(tmp_path / "app" / "a.py")
+    assert (settings.formatter, settings.line_length) == ("black", 120)
+    assert settings.ruff_args == ("--line-length", "120")
+
+
+def test_a_pre_commit_hook_without_a_line_length_keeps_the_default(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write(
+        tmp_path / ".pre-commit-config.yaml",
+        "repos:\n  - repo: https://github.com/psf/black\n    hooks:\n      - id: black\n"
+        "  - repo: https://github.com/PyCQA/flake8\n    hooks:\n"
+        "      - id: flake8\n        args: ['-l 79']\n",
+    )
+    assert settings_for(tmp_path / "app" / "a.py").line_length == 88

@@ -516,3 +516,49 @@ def test_a_task_that_commits_on_some_paths_is_fixed_without_a_commit_and_the_fin
     assert all(v.fixable for v in result.violations), result.violations
     assert "commits `db` itself but maybe not" not in messages["settled"]
     assert "`partial` commits `db` itself but maybe not on every path" in messages["partial"]
+
+
+NESTED_APP = {
+    "app/__init__.py": "",
+    "app/db.py": PARTIAL_APP["app/db.py"],
+    "app/routes.py": (
+        "from fastapi import APIRouter, BackgroundTasks, Depends\nfrom sqlalchemy.orm import Session\n\n"
+        "from app.db import get_db\n\nrouter = APIRouter()\n\n\n"
+        "def tidy(db: Session, n: int) -> None:\n    db.add(n)\n    db.commit()\n\n\n"
+        '@router.post("/a")\n'
+        "def a(n: int, tasks: BackgroundTasks, db: Session = Depends(get_db)):\n"
+        "    def tidy(db: Session, n: int) -> None:\n        db.delete(n)\n        db.commit()\n\n"
+        "    tasks.add_task(tidy, db, n)\n\n\n"
+        '@router.post("/b")\n'
+        "def b(n: int, tasks: BackgroundTasks, db: Session = Depends(get_db)):\n"
+        "    def fill(db: Session, n: int) -> None:\n        db.add(n)\n\n"
+        "    tasks.add_task(fill, db, n)\n\n\n"
+        '@router.post("/c")\n'
+        "def c(n: int, tasks: BackgroundTasks, db: Session = Depends(get_db)):\n"
+        "    tasks.add_task(tidy, db, n)\n"
+    ),
+}
+
+
+def test_a_task_defined_inside_the_route_is_reported_as_such_and_shadows_a_module_function(
+    tmp_path: Path,
+) -> None:
+    """`a` hands its own nested `tidy`, not the module's: the module's `tidy` is fixed for `c`
+    alone, and `a`'s call keeps its session; the nested tasks are reported with what to do."""
+    write_files(tmp_path, NESTED_APP)
+    spec = CodemodSpec(TaskSessions, "task-sessions", ())
+    options = RunOptions(
+        specs=[spec], paths=[tmp_path], jobs=1, config={"format": False}, apply=True
+    )
+    result = run(Workspace(root=tmp_path), options)
+    manual = {v.line: v.reason for v in result.violations if not v.fixable}
+    assert manual[20] == (
+        "the task `tidy` is defined inside `a`, so it cannot be changed to open its own session: "
+        "move it to module level (passing what it reads of `a` as arguments), then run again"
+    )
+    assert "`fill` is defined inside `b`" in manual[28]
+    assert [v.line for v in result.fixed] == [33]
+    (after,) = [c.after.decode() for c in result.changes]
+    assert "    tasks.add_task(tidy, db, n)\n\n\n" in after  # a's call, unchanged
+    assert "    tasks.add_task(fill, db, n)\n" in after
+    assert "def c(n: int, tasks: BackgroundTasks):\n    tasks.add_task(tidy, n)\n" in after
