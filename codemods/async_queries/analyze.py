@@ -837,7 +837,7 @@ class _Scanner(TrackingVisitor):
         frame.line = self.key(node)[0]
         frame.blocker = self._blocker(node, nested=bool(self.frames))
         frame.async_generator = (
-            node.asynchronous is not None and self._may_yield(node) and _has_yield(node)
+            node.asynchronous is not None and self._may_yield(node) and yields(node.body)
         )
         self.frames.append(frame)
 

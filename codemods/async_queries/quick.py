@@ -345,7 +345,7 @@ class _Walker:
         self.leave_function(node, frame)
         assert node.end_lineno is not None and node.end_col_offset is not None
         order = (node.end_lineno, node.end_col_offset, -node.lineno, -node.col_offset)
-        generator = is_async and self.source.may_yield(node) and _has_yield(node.body)
+        generator = is_async and self.source.may_yield(node) and yields(node.body)
         fact = FuncFact(qual, node.lineno, is_async, blocker, frame.awaits_session, generator)
         self.found.functions.append((order, fact))
 
