@@ -331,7 +331,7 @@ class _CamelNames(WalkVisitor):
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         if node.attr.value in EAGER_LOADERS:
             self.eager = True
-        walk(node.value, self)
+        _scan_node(node.value, self)
         return False  # the attribute name itself is not a reference to a class
 
 
@@ -343,8 +343,68 @@ def class_names(nodes: Sequence[cst.CSTNode]) -> set[str]:
 def _scan(nodes: Sequence[cst.CSTNode]) -> _CamelNames:
     visitor = _CamelNames()
     for node in nodes:
-        walk(node, visitor)
+        _scan_node(node, visitor)
     return visitor
+
+
+#: per node type chains are usually made of, its fields that can hold a node other than a token
+#: (whitespace, punctuation, operators), which hold no name or string
+_SCANNED_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {
+    cst.Call: ("func", "args"),
+    cst.Arg: ("value", "keyword"),
+    cst.Integer: (),
+    cst.Float: (),
+    cst.Imaginary: (),
+    cst.Ellipsis: (),
+    cst.Comparison: ("left", "comparisons"),
+    cst.ComparisonTarget: ("comparator",),
+    cst.UnaryOperation: ("expression",),
+    cst.BinaryOperation: ("left", "right"),
+    cst.BooleanOperation: ("left", "right"),
+    cst.Subscript: ("value", "slice"),
+    cst.SubscriptElement: ("slice",),
+    cst.Index: ("value",),
+    cst.Slice: ("lower", "upper", "step"),
+    cst.Tuple: ("elements",),
+    cst.List: ("elements",),
+    cst.Set: ("elements",),
+    cst.Element: ("value",),
+    cst.StarredElement: ("value",),
+    cst.Dict: ("elements",),
+    cst.DictElement: ("key", "value"),
+    cst.StarredDictElement: ("value",),
+    cst.Await: ("expression",),
+    cst.IfExp: ("test", "body", "orelse"),
+    cst.ConcatenatedString: ("left", "right"),
+    cst.FormattedString: ("parts",),
+    cst.FormattedStringText: (),
+    cst.FormattedStringExpression: ("expression", "format_spec"),
+}
+
+
+def _scan_node(node: cst.CSTNode, visitor: _CamelNames) -> None:
+    """``walk(node, visitor)``, with the usual nodes of chains read through their fields
+    (:data:`_SCANNED_FIELDS`); the visitor collects a set and flags, so the order of its visits
+    does not matter. Other nodes (a lambda, a comprehension) are walked: a walk relies on LibCST
+    internals it checks once per process (``cst_walk.trusted``), which costs more than the chains
+    of a small project."""
+    kind = type(node)
+    if kind is cst.Name:
+        visitor.visit_Name(node)  # type: ignore[arg-type]
+    elif kind is cst.SimpleString:
+        visitor.visit_SimpleString(node)  # type: ignore[arg-type]
+    elif kind is cst.Attribute:
+        visitor.visit_Attribute(node)  # type: ignore[arg-type]
+    elif kind in _SCANNED_FIELDS:
+        for name in _SCANNED_FIELDS[kind]:
+            value = getattr(node, name)
+            if type(value) is tuple or type(value) is list:
+                for item in value:
+                    _scan_node(item, visitor)
+            elif value is not None and value is not cst.MaybeSentinel.DEFAULT:
+                _scan_node(value, visitor)
+    else:
+        walk(node, visitor)
 
 
 # --- conversion -----------------------------------------------------------------------------------------
