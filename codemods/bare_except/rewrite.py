@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,12 +171,32 @@ def add_logger(
 
 
 def prepend(body: cst.BaseSuite, statement: cst.BaseStatement) -> cst.BaseSuite:
-    """``body`` with ``statement`` first."""
+    """``body`` with ``statement`` first; a lone ``pass`` (or ``...``) with no comment of its own
+    gives way to it, since the handler is no longer empty."""
     if isinstance(body, cst.SimpleStatementSuite):
         # `except: pass  # why` becomes an indented block; the comment stays on the header line.
-        return cst.IndentedBlock(
-            header=body.trailing_whitespace,
-            body=[statement, cst.SimpleStatementLine(body=body.body)],
-        )
+        kept = [] if _placeholders(body.body) else [cst.SimpleStatementLine(body=body.body)]
+        return cst.IndentedBlock(header=body.trailing_whitespace, body=[statement, *kept])
     assert isinstance(body, cst.IndentedBlock)
+    if len(body.body) == 1 and _bare_placeholder(body.body[0]):
+        return body.with_changes(body=[statement])
     return body.with_changes(body=[statement, *body.body])
+
+
+def _bare_placeholder(statement: cst.BaseStatement) -> bool:
+    """A ``pass``/``...`` line with no comment above or beside it."""
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and _placeholders(statement.body)
+        and statement.trailing_whitespace.comment is None
+        and all(line.comment is None for line in statement.leading_lines)
+    )
+
+
+def _placeholders(small: Sequence[cst.BaseSmallStatement]) -> bool:
+    """Only ``pass`` or ``...`` statements."""
+    return all(
+        isinstance(node, cst.Pass)
+        or (isinstance(node, cst.Expr) and isinstance(node.value, cst.Ellipsis))
+        for node in small
+    )

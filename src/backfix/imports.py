@@ -633,9 +633,11 @@ def _insert(
         return _insert_alone(module, new, end)
     beside = _beside_package(candidates, keys, key)
     if beside is not None:
-        return _insert_beside(module, new, *beside)
+        return _insert_unspaced(module, new, *beside)
     run = next((r for r in reversed(candidates) if keys[r[0]] <= key), candidates[0])
     at = next((i for i in run if keys[i] > key), run[-1] + 1)
+    if not _separates_sections(module, candidates, keys):
+        return _insert_unspaced(module, new, at, at <= run[-1])
     if at == 0:
         module = detach_leading_comments(module)
     body = list(module.body)
@@ -678,15 +680,29 @@ def _beside_package(
     return next(((i, True) for i in same if keys[i] > key), (same[-1] + 1, False))
 
 
-def _insert_beside(
-    module: cst.Module, new: cst.SimpleStatementLine, at: int, before_same: bool
+def _separates_sections(
+    module: cst.Module, runs: list[list[int]], keys: dict[int, StatementKey]
+) -> bool:
+    """Whether the block puts a blank line wherever two sections meet, as isort does; a block
+    that runs them together gets no blank line from a new import either."""
+    for run in runs:
+        for above, below in pairwise(run):
+            if keys[above][0] != keys[below][0]:
+                blanks, _ = split_blank_lines(module.body[below].leading_lines)
+                if not blanks:
+                    return False
+    return True
+
+
+def _insert_unspaced(
+    module: cst.Module, new: cst.SimpleStatementLine, at: int, before_import: bool
 ) -> cst.Module:
-    """``module`` with ``new`` at ``at``, next to an import of the same package. Going before
-    one, it takes that statement's blank lines (its comments stay on it), as in a sorted run."""
+    """``module`` with ``new`` at ``at`` and no blank line added. Going before an import, it
+    takes that statement's blank lines (its comments stay on it), as in a sorted run."""
     if at == 0:
         module = detach_leading_comments(module)
     body = list(module.body)
-    if before_same:
+    if before_import:
         blanks, rest = split_blank_lines(body[at].leading_lines)
         new = new.with_changes(leading_lines=blanks)
         body[at] = body[at].with_changes(leading_lines=rest)

@@ -131,7 +131,7 @@ def test_sections_and_order_inside_a_full_block(project: Path) -> None:
 
 
 def test_a_new_section_gets_a_blank_line_on_each_side(project: Path) -> None:
-    source = "import os\nfrom app import db\n"
+    source = "import os\n\nfrom app import db\n"
     assert added(source, "from flask import Flask", root=project) == (
         "import os\n\nfrom flask import Flask\n\nfrom app import db\n"
     )
@@ -385,4 +385,27 @@ def test_in_an_unsorted_block_a_new_package_still_sorts_into_its_section(project
     source = "from typing import List\nimport os\n\nfrom app import crud\n"
     assert added(source, "from sqlalchemy import select", root=project) == (
         "from typing import List\nimport os\n\nfrom sqlalchemy import select\n\nfrom app import crud\n"
+    )
+
+
+def test_a_block_that_runs_its_sections_together_gets_no_blank_line(project: Path) -> None:
+    source = (
+        "from flask import redirect\n"
+        "from flask_login import login_required\n"
+        "from . import auth\n\n\n"
+        "x = 1\n"
+    )
+    assert added(source, "from ..services.auth_service import AuthService", root=project) == (
+        "from flask import redirect\n"
+        "from flask_login import login_required\n"
+        "from ..services.auth_service import AuthService\n"
+        "from . import auth\n\n\n"
+        "x = 1\n"
+    )
+    assert added(source, "from app.services import AuthService", root=project) == (
+        "from flask import redirect\n"
+        "from flask_login import login_required\n"
+        "from app.services import AuthService\n"
+        "from . import auth\n\n\n"
+        "x = 1\n"
     )

@@ -8,4 +8,3 @@ def stop(server) -> None:
         server.stop()
     except Exception:
         logger.exception("Suppressed exception")
-        pass

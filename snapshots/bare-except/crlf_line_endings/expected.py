@@ -11,7 +11,6 @@ def remove(path):
         os.remove(path)
     except Exception:
         logger.exception("Suppressed exception")
-        pass
 
 
 def size(path):

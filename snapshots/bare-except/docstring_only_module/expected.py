@@ -10,4 +10,3 @@ def noop_close(resource):
         resource.close()
     except Exception:
         logger.exception("Suppressed exception")
-        pass

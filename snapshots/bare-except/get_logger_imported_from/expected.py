@@ -10,4 +10,3 @@ def deactivate(user: User) -> None:
         user.deactivate()
     except Exception:
         log.exception("Suppressed exception")
-        pass

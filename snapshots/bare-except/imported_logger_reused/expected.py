@@ -8,4 +8,3 @@ def close_session():
         session.close()
     except Exception:
         logger.exception("Suppressed exception")
-        pass

@@ -13,5 +13,4 @@ def lire(chemin):
             return f.read()
     except Exception:
         logger.exception("Suppressed exception")
-        pass
     return "aucun réglage"

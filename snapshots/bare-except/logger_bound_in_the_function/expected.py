@@ -12,7 +12,6 @@ class Harness:
             cls.client = factory()
         except Exception:
             _logger.exception("Suppressed exception")
-            pass
         if cls.client:
             logger = logging.getLogger("server")
             logger.setLevel("ERROR")

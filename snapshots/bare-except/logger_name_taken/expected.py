@@ -15,4 +15,3 @@ def record(event):
         logger(event)
     except Exception:
         _logger.exception("Suppressed exception")
-        pass

@@ -15,4 +15,3 @@ def flush(stream):
         stream.flush()
     except Exception:
         log.exception("Suppressed exception")
-        pass

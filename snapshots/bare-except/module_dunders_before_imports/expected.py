@@ -17,7 +17,6 @@ def parse_count(text):
         return int(json.loads(text)["count"])
     except Exception:
         logger.exception("Suppressed exception")
-        pass
 
 
 def data_dir():

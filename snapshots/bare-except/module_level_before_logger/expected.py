@@ -16,7 +16,6 @@ try:
     from local_settings import EXTRA
 except Exception:
     logger.exception("Suppressed exception")
-    pass
 
 
 def dumps(data):
@@ -24,4 +23,3 @@ def dumps(data):
         return json.dumps(data)
     except Exception:
         logger.exception("Suppressed exception")
-        pass

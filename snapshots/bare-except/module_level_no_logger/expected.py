@@ -11,7 +11,6 @@ try:
     from local_settings import *  # noqa: F403
 except Exception:
     logger.exception("Suppressed exception")
-    pass
 
 
 def port():
@@ -19,4 +18,3 @@ def port():
         return int(os.environ["PORT"])
     except Exception:
         logger.exception("Suppressed exception")
-        pass

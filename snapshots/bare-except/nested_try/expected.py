@@ -13,7 +13,6 @@ def migrate(conn, steps):
                     step.revert(conn)
                 except Exception:
                     logger.exception("Suppressed exception")
-                    pass
                 raise
     except BaseException:
         conn.rollback()

@@ -8,11 +8,9 @@ def remove_pidfile(path):
         path.unlink()
     except Exception:  # already gone
         logger.exception("Suppressed exception")
-        pass
 
 
 def release(lock):
     try: lock.release()
     except Exception:
         logger.exception("Suppressed exception")
-        pass

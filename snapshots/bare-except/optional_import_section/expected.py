@@ -16,7 +16,6 @@ def fetch(url):
         return json.loads(requests.get(url, timeout=5).text)
     except Exception:
         logger.exception("Suppressed exception")
-        pass
 
 
 def argv0():

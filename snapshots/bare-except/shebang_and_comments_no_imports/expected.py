@@ -13,4 +13,3 @@ def tick(jobs):
             job()
         except Exception:
             logger.exception("Suppressed exception")
-            pass

@@ -16,4 +16,3 @@ def close(conn):
         conn.close()
     except Exception:
         logger.exception("Suppressed exception")
-        pass

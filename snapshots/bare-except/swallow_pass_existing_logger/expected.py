@@ -12,4 +12,3 @@ def invalidate(client: redis.Redis, key: str) -> None:
         client.delete(key)
     except Exception:
         logger.exception("Suppressed exception")
-        pass

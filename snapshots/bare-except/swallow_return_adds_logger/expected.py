@@ -26,5 +26,4 @@ def send_all(messages: list[EmailMessage]) -> int:
             sent += 1
         except Exception:
             logger.exception("Suppressed exception")
-            ...
     return sent

@@ -9,7 +9,6 @@ def read_first_line(path):
 			return handle.readline()
 	except Exception:
 		logger.exception("Suppressed exception")
-		pass
 
 
 class Reader:

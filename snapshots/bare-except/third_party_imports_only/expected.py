@@ -14,5 +14,4 @@ def health():
         requests.head("http://db:5432", timeout=1)
     except Exception:
         logger.exception("Suppressed exception")
-        pass
     return "ok"

@@ -14,4 +14,3 @@ def rotate(handler: logging.handlers.RotatingFileHandler, job: Job) -> None:
         handler.doRollover()
     except Exception:
         logger.exception("Suppressed exception")
-        pass
