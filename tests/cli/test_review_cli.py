@@ -57,7 +57,7 @@ def test_dry_run_hunk_headers_name_the_tier(repo: Path) -> None:
     assert out.startswith("--- a/mixed.py\n+++ b/mixed.py\n")
     headers = [line for line in out.splitlines() if line.startswith("@@")]
     # One diff hunk holds both fixes (they are 7 lines apart): its header names both.
-    assert headers == ["@@ -1,14 +1,20 @@ [review] bare-except line 4; [safe] bare-except line 11"]
+    assert headers == ["@@ -1,14 +1,19 @@ [review] bare-except line 4; [safe] bare-except line 11"]
     patch = PatchSet(out)  # still a patch other tools read
     assert [f.path for f in patch] == ["mixed.py"]
     assert "tiers: fixed 1 safe, 1 review; remaining 0 safe, 0 review, 1 manual" in err
