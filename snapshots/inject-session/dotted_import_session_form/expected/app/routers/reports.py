@@ -1,7 +1,6 @@
 import app.db
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
-
 from ..services import ReportService
 
 router = APIRouter()
