@@ -638,17 +638,16 @@ def _insert(
     at = next((i for i in run if keys[i] > key), run[-1] + 1)
     if not _separates_sections(module, candidates, keys):
         return _insert_unspaced(module, new, at, at <= run[-1])
+    if at == run[0] and keys[at][0] == section:
+        return _insert_unspaced(module, new, at, True)
     if at == 0:
         module = detach_leading_comments(module)
     body = list(module.body)
-    if at == run[0]:
+    if at == run[0]:  # before the first import of another section: a blank line between them
         following = body[at]
         blanks, rest = split_blank_lines(following.leading_lines)
         new = new.with_changes(leading_lines=blanks)
-        if keys[at][0] == section:
-            body[at] = following.with_changes(leading_lines=rest)
-        else:
-            body[at] = following.with_changes(leading_lines=[cst.EmptyLine(), *rest])
+        body[at] = following.with_changes(leading_lines=[cst.EmptyLine(), *rest])
     else:
         previous = keys[at - 1][0]
         if previous != section:
