@@ -615,7 +615,7 @@ class PlumbingPlanner:
         session dependency on a test engine) need async ones once the app's sessions are."""
         own = {P_ENGINE, P_FACTORY, P_SESSION, P_WITH}
         for facts in tests:
-            if facts.plumbing is None:
+            if facts.plumbing is None or not self._makes_sync_sessions(facts):
                 continue
             site = next((s for s in facts.plumbing.sites if s.kind in own), None)
             if site is not None and not self.uses_unit(facts, site):
@@ -624,6 +624,18 @@ class PlumbingPlanner:
                     "the app's sessions are AsyncSession, the tests' session override and fixtures "
                     "need async ones (an async engine, `async_sessionmaker`, pytest-asyncio or anyio)"
                 )
+
+    def _makes_sync_sessions(self, facts: ModuleFacts) -> bool:
+        """Whether a module makes sync sessions: a ``sessionmaker``, or ``Session(...)``. An
+        engine alone (tables made for the tests, async sessions) keeps working as it is."""
+        assert facts.plumbing is not None
+        return any(
+            site.kind == P_FACTORY
+            or (
+                site.kind in {P_SESSION, P_WITH} and self.sync_symbol(facts, site.target, "Session")
+            )
+            for site in facts.plumbing.sites
+        )
 
     def check_renamed(self, renamed: Iterable[tuple[str, int, str]]) -> None:
         """A module that imports a factory or session alias of the unit under a name without

@@ -537,6 +537,29 @@ def test_tests_with_their_own_sync_engine_get_a_note_and_do_not_block_the_unit(
         assert not any("used here as a value" in v.reason for v in result.violations)
 
 
+def test_a_test_module_with_only_a_sync_engine_for_its_tables_gets_no_note(
+    tmp_path: Path,
+) -> None:
+    """A conftest that makes the tables with a sync engine and its sessions async makes no sync
+    session: nothing to tell."""
+    test = (
+        "from sqlalchemy import create_engine\n"
+        "from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine\n\n"
+        "from app.db import Base\n\n\n"
+        "def tables():\n"
+        '    engine = create_engine("sqlite:///test.db")\n'
+        "    Base.metadata.create_all(engine)\n"
+        "    engine.dispose()\n\n\n"
+        "async def session():\n"
+        '    factory = async_sessionmaker(create_async_engine("sqlite+aiosqlite:///test.db"))\n'
+        "    async with factory() as db:\n"
+        "        yield db\n"
+    )
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"tests/conftest.py": test}, paths=".")
+    assert 'create_async_engine("sqlite+aiosqlite:///x.db")' in _after(result)
+    assert not any("tests/conftest.py" in n for n in result.notes), result.notes
+
+
 def test_calls_on_a_test_modules_own_sync_session_are_not_findings(tmp_path: Path) -> None:
     """The tests' own factory stays sync, so its ``close()`` needs no ``await``: a note, no manual
     item (an override is a generator, which would also have made it 'cannot-await-here')."""
