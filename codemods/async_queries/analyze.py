@@ -18,7 +18,7 @@ from libcst.metadata import MetadataWrapper
 from backfix.cst_positions import Positions, positions
 from backfix.cst_utils import last_name
 from backfix.cst_walk import OwnScopeVisitor, TrackingVisitor, WalkVisitor, walk, yields
-from backfix.project import module_name, resolve_import
+from backfix.project import from_import_module, module_name
 
 from . import chains as ch
 from . import reasons as R
@@ -246,9 +246,7 @@ class ModuleInfo:
         """The module a ``from`` import of ``path`` names (``level`` dots, then ``base``), resolved
         from paths alone (package information would make facts depend on other files); notes
         whether it is FastAPI's or Flask's."""
-        if level:
-            target = resolve_import(path, level, base)
-            base = target.module if target is not None else ""
+        base = from_import_module(path, level, base)
         top = base.split(".")[0]
         if top in {"fastapi", "starlette"}:
             self.fastapi = True

@@ -11,10 +11,12 @@ import ast
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from backfix.ast_utils import child_fields, last_name
+from backfix.project import from_import_module
 
-from .chains import BUILDERS, TERMINALS
+from .chains import BUILDERS, TERMINALS, is_camel
 
 #: `lazy=` values that load on attribute access (the default is "select").
 LAZY_LOADING = frozenset({"", "select", "True"})
@@ -55,11 +57,7 @@ def add_relationships(cls: ast.ClassDef, found: dict[str, set[str]]) -> None:
         elif isinstance(stmt, ast.AnnAssign):
             target = stmt.target
         value = getattr(stmt, "value", None)
-        if not (
-            isinstance(target, ast.Name)
-            and isinstance(value, ast.Call)
-            and _callee(value) == "relationship"
-        ):
+        if not (isinstance(target, ast.Name) and is_relationship(value)):
             continue
         found.setdefault(target.id, set()).add(lazy_mode(value))
         for keyword in value.keywords:
@@ -72,6 +70,15 @@ def add_relationships(cls: ast.ClassDef, found: dict[str, set[str]]) -> None:
                 and isinstance(backref.args[0].value, str)
             ):
                 found.setdefault(backref.args[0].value, set()).add(lazy_mode(backref))
+
+
+def is_relationship(value: ast.expr | None, sqlmodel: bool = False) -> TypeGuard[ast.Call]:
+    """A ``relationship(...)`` call (``orm.relationship(...)`` too); with ``sqlmodel``, SQLModel's
+    ``Relationship(...)`` as well."""
+    if not isinstance(value, ast.Call):
+        return False
+    name = _callee(value)
+    return name == "relationship" or (sqlmodel and name == "Relationship")
 
 
 def _callee(call: ast.Call) -> str:
@@ -189,14 +196,13 @@ def _plain_parameters(
     }
 
 
-def _binding(
-    func: ast.FunctionDef | ast.AsyncFunctionDef, name: str
-) -> tuple[int, int, int, int] | None:
-    """The span of the only value ``name`` is bound to in ``func`` (assignment or ``for``)."""
+def _bound(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> tuple[ast.expr, bool] | None:
+    """The only value ``name`` is bound to in ``func`` (an assignment's value or a ``for``'s
+    iterable), and whether an assignment binds it."""
     params = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
     if any(a.arg == name for a in params):
         return None
-    values: list[ast.expr] = []
+    values: list[tuple[ast.expr, bool]] = []
     stores = 0
     for node in _own_nodes(func):
         if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
@@ -204,16 +210,24 @@ def _binding(
         elif isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
             if isinstance(target, ast.Name) and target.id == name:
-                values.append(node.value)
+                values.append((node.value, True))
         elif (
             isinstance(node, (ast.For, ast.AsyncFor))
             and isinstance(node.target, ast.Name)
             and node.target.id == name
         ):
-            values.append(node.iter)
-    if stores != 1 or len(values) != 1:
+            values.append((node.iter, False))
+    return values[0] if stores == 1 and len(values) == 1 else None
+
+
+def _binding(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, name: str
+) -> tuple[int, int, int, int] | None:
+    """The span of the only value ``name`` is bound to in ``func`` (assignment or ``for``)."""
+    bound = _bound(func, name)
+    if bound is None:
         return None
-    value = values[0]
+    value = bound[0]
     if value.end_lineno is None or value.end_col_offset is None:
         return None
     return (value.lineno, value.col_offset, value.end_lineno, value.end_col_offset)
@@ -344,14 +358,9 @@ def _built_here(value: ast.expr, plain: frozenset[str]) -> bool:
 
 
 def _bound_value(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> ast.expr | None:
-    """The one value ``name`` is bound to in ``func``, when there is one."""
-    span = _binding(func, name)
-    if span is None:
-        return None
-    for node in _own_nodes(func):
-        if isinstance(node, ast.Assign) and (node.value.lineno, node.value.col_offset) == span[:2]:
-            return node.value
-    return None
+    """The one value an assignment binds ``name`` to in ``func``, when there is one."""
+    bound = _bound(func, name)
+    return bound[0] if bound is not None and bound[1] else None
 
 
 def _returned_source(
@@ -376,6 +385,57 @@ def silenced_in(tree: ast.Module, text: str, qual: str) -> set[str]:
             lines = text.splitlines()[func.lineno - 1 : func.end_lineno or func.lineno]
             return silenced("\n".join(lines))
     return set()
+
+
+#: the names a function imports in its own body, each to (source module, attribute or "")
+LocalImports = dict[str, tuple[str, str]]
+
+
+def local_calls(
+    tree: ast.Module, path: str, qual: str
+) -> tuple[LocalImports, list[tuple[str, ...]]]:
+    """The names the function ``qual`` of ``tree`` (the file ``path``) imports in its own body (a
+    test's ``from app.models import Book``), and its calls through them as the scan's symbolic
+    call targets (``("typed", "Book", "read")``): the scan follows module-level imports only."""
+    imports: LocalImports = {}
+    calls: list[ast.expr] = []
+    for found, func in _functions(tree):
+        if found != qual:
+            continue
+        for node in _own_nodes(func):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                imports.update(_imported(node, path))
+            elif isinstance(node, ast.Call):
+                calls.append(node.func)
+    targets = [target for func in calls if (target := _call_target(func, imports)) is not None]
+    return imports, targets
+
+
+def _imported(node: ast.Import | ast.ImportFrom, path: str) -> LocalImports:
+    """What one import statement binds, as the scan records a module's imports."""
+    if isinstance(node, ast.ImportFrom):
+        source = from_import_module(path, node.level, node.module or "")
+        return {alias.asname or alias.name: (source, alias.name) for alias in node.names}
+    return {
+        alias.asname or alias.name.split(".")[0]: (
+            alias.name if alias.asname else alias.name.split(".")[0],
+            "",
+        )
+        for alias in node.names
+    }
+
+
+def _call_target(func: ast.expr, imports: LocalImports) -> tuple[str, ...] | None:
+    """``Name(...)`` or ``Name.method(...)`` through a name of ``imports``, as a call target."""
+    if isinstance(func, ast.Name) and func.id in imports:
+        return ("sym", func.id)
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+        return None
+    name = func.value.id
+    if name not in imports:
+        return None
+    typed = imports[name][1] and is_camel(name)
+    return ("typed" if typed else "modattr", name, func.attr)
 
 
 def annotation_names(annotation: ast.expr) -> frozenset[str]:

@@ -247,7 +247,7 @@ def _class_body(cls: ast.ClassDef, info: MappedClass, mappings: Mappings, settin
         for target in targets:
             if isinstance(target, ast.Name):
                 _class_attribute(target.id, value, annotation, info, mappings)
-                if annotation is not None and not _is_relationship(value):
+                if annotation is not None and not lazy.is_relationship(value, sqlmodel=True):
                     info.fields[target.id] = lazy.annotation_names(annotation)
 
 
@@ -269,14 +269,10 @@ def _class_attribute(
         chosen = value.args[0] if value.args else _keyword(value, "query_cls")
         if chosen is not None and _last(chosen) not in DEFAULT_QUERY_CLASSES:
             info.query_property = _last(chosen)
-    elif isinstance(value, ast.Call) and _last(value) == "relationship":
+    elif lazy.is_relationship(value):
         _relationship(info, value, annotation, mappings)
         if lazy.lazy_mode(value) in lazy.LAZY_LOADING:
             info.lazy.add(name)
-
-
-def _is_relationship(value: ast.expr | None) -> bool:
-    return isinstance(value, ast.Call) and _last(value) in {"relationship", "Relationship"}
 
 
 def _method_query_class(method: ast.FunctionDef | ast.AsyncFunctionDef, info: MappedClass) -> None:

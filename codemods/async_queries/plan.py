@@ -12,6 +12,7 @@ import ast
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 from backfix.codemod import Plan as CodemodPlan
@@ -76,6 +77,10 @@ class PlanOutcome:
     notes: list[str] = field(default_factory=list)
 
 
+#: a function that imports nothing itself
+_NO_LOCAL: Mapping[str, tuple[str, str]] = MappingProxyType({})
+
+
 class Index:
     """Modules, functions and classes of the project, with symbol resolution across imports."""
 
@@ -118,16 +123,25 @@ class Index:
         matches = self._suffixes.get(name, ())
         return matches[0] if len(matches) == 1 else None
 
-    def resolve(self, module: str, name: str, depth: int = 0) -> tuple[str, str, str] | None:
-        """("func" | "class" | "module", module, name) that ``name`` means inside ``module``."""
+    def resolve(
+        self,
+        module: str,
+        name: str,
+        depth: int = 0,
+        local: Mapping[str, tuple[str, str]] = _NO_LOCAL,
+    ) -> tuple[str, str, str] | None:
+        """("func" | "class" | "module", module, name) that ``name`` means inside ``module``
+        (in a function of it that imports ``local`` names of its own)."""
         facts = self.modules.get(module)
         if facts is None or depth > 8:
             return None
-        if (module, name) in self.funcs:
-            return ("func", module, name)
-        if (module, name) in self.classes:
-            return ("class", module, name)
-        imported = self._imports[module].get(name)
+        imported = local.get(name)
+        if imported is None:
+            if (module, name) in self.funcs:
+                return ("func", module, name)
+            if (module, name) in self.classes:
+                return ("class", module, name)
+            imported = self._imports[module].get(name)
         if imported is None:
             return None
         source, attr = imported
@@ -157,11 +171,17 @@ class Index:
                     return found
         return None
 
-    def target(self, module: str, call: CallFact) -> FuncRef | None:
-        """The function a call reaches, when the graph can tell."""
-        kind, *rest = call.target
+    def target(
+        self,
+        module: str,
+        call: tuple[str, ...],
+        local: Mapping[str, tuple[str, str]] = _NO_LOCAL,
+    ) -> FuncRef | None:
+        """The function a call (its symbolic target, ``CallFact.target``) reaches, when the graph
+        can tell (``local``: the names the calling function imports itself)."""
+        kind, *rest = call
         if kind == "sym":
-            resolved = self.resolve(module, rest[0])
+            resolved = self.resolve(module, rest[0], local=local)
             if resolved is not None and resolved[0] == "func":
                 return (resolved[1], resolved[2])
             return None
@@ -174,9 +194,9 @@ class Index:
                 return None
             return self._typed(module, types[rest[1]], rest[2])
         if kind == "typed":
-            return self._typed(module, rest[0], rest[1])
+            return self._typed(module, rest[0], rest[1], local)
         if kind == "modattr":
-            resolved = self.resolve(module, rest[0])
+            resolved = self.resolve(module, rest[0], local=local)
             if resolved is not None and resolved[0] == "module":
                 found = self.resolve(resolved[1], rest[1])
                 if found is not None and found[0] == "func":
@@ -233,8 +253,14 @@ class Index:
                     pending.append(child)
         return found
 
-    def _typed(self, module: str, symbol: str, method: str) -> FuncRef | None:
-        resolved = self.resolve(module, symbol)
+    def _typed(
+        self,
+        module: str,
+        symbol: str,
+        method: str,
+        local: Mapping[str, tuple[str, str]] = _NO_LOCAL,
+    ) -> FuncRef | None:
+        resolved = self.resolve(module, symbol, local=local)
         if resolved is None or resolved[0] != "class":
             return None
         return self.method(resolved[1], resolved[2], method)
@@ -307,6 +333,10 @@ class Planner:
         self.seeds: list[tuple[str, FuncRef]] = []
         self.awaiting: list[tuple[str, FuncRef]] = []
         self.refused_fsa = False
+        #: each file's `ast` tree and text, parsed once per plan (None: unreadable or unparsable)
+        self._parsed: dict[str, tuple[ast.Module, str] | None] = {}
+        #: per (path, function), the relationships the function loads eagerly by name
+        self._silenced: dict[tuple[str, str], set[str]] = {}
         any_async = any(m.async_markers for m in modules)
         any_sync = any(m.sync_markers for m in modules)
         self.default_mode = ASYNC if any_async and not any_sync else SYNC
@@ -680,7 +710,7 @@ class Planner:
         callers: dict[FuncRef, list[tuple[ModuleFacts, CallFact]]] = {}
         for facts in self.index.modules.values():
             for call in facts.calls:
-                target = self.index.target(facts.module, call)
+                target = self.index.target(facts.module, call.target)
                 if target is not None:
                     callers.setdefault(target, []).append((facts, call))
         made: set[FuncRef] = set()
@@ -928,13 +958,10 @@ class Planner:
         self, path: str, quals: set[str], names: set[str]
     ) -> list[tuple[lazy.Site, str, tuple[str, str]]]:
         """Lazy relationship reads in the async functions ``quals`` of one file."""
-        raw = self.read(path)
-        if raw is None:
+        parsed = self._parsed_or_report(path)
+        if parsed is None:
             return []
-        tree = parse_or_report(raw, path, self.report_error, _UNCHECKED_RELATIONSHIPS)
-        if tree is None:
-            return []
-        text = raw.decode("utf-8", "replace")
+        tree, text = parsed
         in_file = lazy.silenced(text)
         in_function: dict[str, set[str]] = {}
         sites: list[tuple[lazy.Site, str, tuple[str, str]]] = []
@@ -984,10 +1011,10 @@ class Planner:
         raw = self.read(path)
         if raw is None or (b"response_model" not in raw and b"->" not in raw):
             return []
-        tree = parse_or_report(raw, path, self.report_error, _UNCHECKED_RELATIONSHIPS)
-        if tree is None:
+        parsed = self._parsed_or_report(path)
+        if parsed is None:
             return []
-        text = raw.decode("utf-8", "replace")
+        tree, text = parsed
         sites: list[tuple[lazy.Site, str, tuple[str, str]]] = []
         for model in lazy.response_models(tree, quals, ROUTE_DECORATORS, self.plain):
             if not model.queries and not any(self._queries(path, c) for c in model.callees):
@@ -1047,32 +1074,55 @@ class Planner:
             or any(call.func == ref[1] for call in callee_facts.awaits)
         )
 
-    def _callees_silenced(self, path: str, qual: str) -> set[str]:
+    def _callees_silenced(self, path: str, tree: ast.Module, qual: str) -> set[str]:
         """The relationships that the project functions the function ``qual`` of ``path``
-        calls load eagerly by name (``return await find_book(db, id)``)."""
+        (``tree``) calls load eagerly by name (``return await find_book(db, id)``), through
+        the names it imports itself too (a test's ``from app.models import Book``)."""
         facts = self.index.by_path.get(path)
         if facts is None:
             return set()
+        local, through_local = lazy.local_calls(tree, path, qual)
+        called = [call.target for call in facts.calls if call.caller == qual]
         quiet: set[str] = set()
-        for call in facts.calls:
-            target = self.index.target(facts.module, call) if call.caller == qual else None
-            found = self.index.funcs.get(target) if target is not None else None
-            if found is not None and target is not None:
-                quiet |= self._silenced_in(found[0], target[1])
+        for target in [*called, *through_local]:
+            ref = self.index.target(facts.module, target, local)
+            found = self.index.funcs.get(ref) if ref is not None else None
+            if found is not None and ref is not None:
+                quiet |= self._silenced_in(found[0], ref[1])
         return quiet
 
     def _silenced_in(self, path: str, qual: str) -> set[str]:
         """The relationships the function ``qual`` of ``path`` loads eagerly by name."""
-        raw = self.read(path)
-        tree = parse(raw) if raw is not None else None
-        if raw is None or not isinstance(tree, ast.Module):
-            return set()
-        return lazy.silenced_in(tree, raw.decode("utf-8", "replace"), qual)
+        key = (path, qual)
+        if key not in self._silenced:
+            parsed = self._parsed_tree(path)
+            self._silenced[key] = lazy.silenced_in(*parsed, qual) if parsed else set()
+        return self._silenced[key]
+
+    def _parsed_tree(self, path: str) -> tuple[ast.Module, str] | None:
+        """``path``'s `ast` tree and text; None when it cannot be read or parsed."""
+        if path not in self._parsed:
+            raw = self.read(path)
+            tree = parse(raw) if raw is not None else None
+            self._parsed[path] = (
+                (tree, raw.decode("utf-8", "replace"))
+                if raw is not None and isinstance(tree, ast.Module)
+                else None
+            )
+        return self._parsed[path]
+
+    def _parsed_or_report(self, path: str) -> tuple[ast.Module, str] | None:
+        """:meth:`_parsed_tree`, with a per-file error when the file cannot be parsed."""
+        parsed = self._parsed_tree(path)
+        raw = self.read(path) if parsed is None else None
+        if raw is not None:
+            parse_or_report(raw, path, self.report_error, _UNCHECKED_RELATIONSHIPS)
+        return parsed
 
     def _loaded_in(self, path: str, tree: ast.Module, text: str, qual: str) -> set[str]:
         """The relationships the function ``qual`` of ``path``, or a project function it
         calls, loads eagerly by name."""
-        return lazy.silenced_in(tree, text, qual) | self._callees_silenced(path, qual)
+        return lazy.silenced_in(tree, text, qual) | self._callees_silenced(path, tree, qual)
 
     def _read_by_response(
         self, model: lazy.ResponseModel, fields: set[str], loaded: set[str]

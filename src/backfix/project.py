@@ -240,6 +240,15 @@ def module_name(path: str, is_package: Callable[[str], bool] | None = None) -> s
     return ".".join(parts[top:])
 
 
+def from_import_module(from_path: str, level: int, module: str) -> str:
+    """The dotted module ``from <level dots><module> import`` in ``from_path`` names, resolved
+    from paths alone; ``""`` when a relative import climbs above the project root."""
+    if not level:
+        return module
+    target = resolve_import(from_path, level, module)
+    return target.module if target is not None else ""
+
+
 def resolve_import(
     from_path: str,
     level: int,

@@ -1,0 +1,96 @@
+"""async-queries: an object a function loads through a class it imports in its own body (a test's
+``from app.models import Notebook``) is loaded eagerly when that class's method says so."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+from backfix.builtin_codemods.async_queries import lazy
+from testkit import invoke_in, write_files
+
+MODELS = (
+    "from sqlalchemy import ForeignKey, select\n"
+    "from sqlalchemy.ext.asyncio import AsyncSession\n"
+    "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, selectinload\n"
+    "\n\nclass Base(DeclarativeBase):\n    pass\n\n\n"
+    "class Shelf(Base):\n"
+    "    __tablename__ = 'shelves'\n"
+    "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    "    books: Mapped[list['Book']] = relationship(back_populates='shelf')\n\n"
+    "    @classmethod\n"
+    "    async def read_all(cls, session: AsyncSession, with_books: bool):\n"
+    "        stmt = select(cls)\n"
+    "        if with_books:\n"
+    "            stmt = stmt.options(selectinload(cls.books))\n"
+    "        return (await session.scalars(stmt)).all()\n\n"
+    "    @classmethod\n"
+    "    async def read_plain(cls, session: AsyncSession):\n"
+    "        return (await session.scalars(select(cls))).all()\n\n\n"
+    "class Book(Base):\n"
+    "    __tablename__ = 'books'\n"
+    "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    "    shelf_id: Mapped[int] = mapped_column(ForeignKey('shelves.id'))\n"
+    "    shelf: Mapped[Shelf] = relationship(back_populates='books')\n"
+)
+
+TESTS = (
+    "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
+    "async def test_loaded(session: AsyncSession) -> None:\n"
+    "    from app.models import Shelf\n\n"
+    "    await session.flush()\n"
+    "    shelf = (await Shelf.read_all(session, with_books=True))[0]\n"
+    "    assert len(shelf.books) == 2\n\n\n"
+    "async def test_not_loaded(session: AsyncSession) -> None:\n"
+    "    from app import models as m\n\n"
+    "    await session.flush()\n"
+    "    shelf = (await m.Shelf.read_plain(session))[0]\n"
+    "    assert len(shelf.books) == 2\n\n\n"
+    "async def test_plain_import(session: AsyncSession) -> None:\n"
+    "    from app.models import Shelf\n\n"
+    "    await session.flush()\n"
+    "    shelf = (await Shelf.read_plain(session))[0]\n"
+    "    assert len(shelf.books) == 2\n"
+)
+
+#: the line numbers of the three reads of `shelf.books`, one per test
+READS = [n for n, line in enumerate(TESTS.splitlines(), 1) if "shelf.books" in line]
+
+
+def test_calls_through_names_the_function_imports_itself() -> None:
+    code = (
+        "import app.models\n\n"
+        "async def f(db):\n"
+        "    from .models import Shelf as Shelves, find\n"
+        "    import app.crud as crud\n"
+        "    Shelves.read(db)\n    find(db)\n    crud.get(db)\n    other(db)\n"
+        "    app.models.thing(db)\n"
+    )
+    imports, targets = lazy.local_calls(ast.parse(code), "app/routes.py", "f")
+    assert imports == {
+        "Shelves": ("app.models", "Shelf"),
+        "find": ("app.models", "find"),
+        "crud": ("app.crud", ""),
+    }
+    assert set(targets) == {
+        ("typed", "Shelves", "read"),
+        ("sym", "find"),
+        ("modattr", "crud", "get"),
+    }
+
+
+def test_a_local_import_of_a_class_that_loads_eagerly_silences_the_read(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {"app/__init__.py": "", "app/models.py": MODELS, "tests/test_shelves.py": TESTS},
+    )
+    code, out, _ = invoke_in(
+        tmp_path, "--no-cache", "scan", "--no-ledger", "--codemod", "async-queries",
+        "--format", "json", "--path", ".",
+    )  # fmt: skip
+    assert code in (0, 1), out
+    lines = [v["line"] for v in json.loads(out)["violations"] if "lazy load" in v["message"]]
+    # read_all names `books` in a selectinload (the rule is by name); read_plain does not, and a
+    # module imported as a whole (`m.Shelf`) is not followed
+    assert lines == READS[1:]
