@@ -2,8 +2,10 @@
 
 flake8 and pycodestyle read ``max-line-length`` from ``.flake8``, ``setup.cfg`` or ``tox.ini``; a
 project that configures neither is checked at PEP 8's 79 columns by both. Such a project whose lines
-fit in 79 columns (but for a rare one no tool can split), many of them coming close to it, gets 79 (shorter lines never break a longer
-limit); any other gets 88, ruff's and black's default. Migrations are not counted: Alembic writes them in its own style.
+fit in 79 columns (but for a rare one no tool can split), many of them coming close to it, gets 79
+(shorter lines never break a longer limit); one with many lines past 88 columns that keep to 100,
+110 or 120 gets that; any other gets 88, ruff's and black's default. Migrations are not counted:
+Alembic writes them in its own style.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ _NEAR_THE_LIMIT = 10
 #: a project kept to 79 may have one longer line per this many lines close to 79; one that
 #: follows 88 has about as many lines of 80 to 88 columns as of 72 to 79
 _NEAR_PER_LONGER = 20
+#: the limits a project without a formatter that writes lines past 88 columns may keep to (its
+#: editor's or linter's); generated code wraps where the project's own lines do
+_WIDER_LIMITS = (100, 110, 120)
 
 
 def _configured_length(path: Path) -> int | None:
@@ -78,18 +83,25 @@ def _line_lengths(path: Path) -> list[int]:
 @functools.lru_cache(maxsize=64)
 def observed_line_length(root: Path) -> int:
     """79 when the Python files of the project under ``root`` keep to 79 columns and come close
-    to it (``_NEAR_THE_LIMIT`` lines of 72 to 79 columns), else 88. A few longer lines do not
-    count against 79 (at most one per ``_NEAR_PER_LONGER`` lines close to it): a URL or a string
-    no tool can split, which a project checked at 79 marks ``# noqa`` rather than re-wrap."""
-    near = longer = 0
-    for path in _project_files(root):
-        for length in _line_lengths(path):
-            if length > PEP8_LINE_LENGTH:
-                longer += 1
-            elif length >= _NEAR:
-                near += 1
-    kept = near >= _NEAR_THE_LIMIT and longer * _NEAR_PER_LONGER <= near
-    return PEP8_LINE_LENGTH if kept else DEFAULT_LINE_LENGTH
+    to it (``_NEAR_THE_LIMIT`` lines of 72 to 79 columns); the wider limit of ``_WIDER_LIMITS``
+    that its many lines past 88 columns keep to; else 88. A few longer lines do not count against
+    a limit (at most one per ``_NEAR_PER_LONGER`` lines that come close to it): a URL or a string
+    no tool can split, which a project checked at that limit marks ``# noqa`` rather than re-wrap."""
+    lengths = [length for path in _project_files(root) for length in _line_lengths(path)]
+    if _kept_to(lengths, _NEAR, PEP8_LINE_LENGTH):
+        return PEP8_LINE_LENGTH
+    for limit in _WIDER_LIMITS:
+        if _kept_to(lengths, DEFAULT_LINE_LENGTH + 1, limit):
+            return limit
+    return DEFAULT_LINE_LENGTH
+
+
+def _kept_to(lengths: list[int], near: int, limit: int) -> bool:
+    """Whether ``_NEAR_THE_LIMIT`` lines or more are ``near`` to ``limit`` columns long, and few
+    are longer."""
+    close = sum(1 for length in lengths if near <= length <= limit)
+    longer = sum(1 for length in lengths if length > limit)
+    return close >= _NEAR_THE_LIMIT and longer * _NEAR_PER_LONGER <= close
 
 
 def lint_line_length(folder: Path) -> int:
