@@ -62,7 +62,9 @@ class UrlFact:
 
     ``form``: ``literal`` / ``fstring`` (scheme visible, ``key`` is the string to rewrite),
     ``name`` (a constant, ``name`` says which), ``env`` (``os.environ``/``getenv``: ``name`` is the
-    variable, ``key``/``scheme`` the default when there is one) or ``unknown`` (``code`` shows it).
+    variable, ``key``/``scheme`` the default when there is one), ``replaced`` (``url.replace(
+    "postgres://", "postgresql://")``: ``key``/``scheme`` the scheme the replacement writes,
+    ``code`` the URL it is applied to) or ``unknown`` (``code`` shows it).
     """
 
     form: str
@@ -133,7 +135,29 @@ def url_fact(node: cst.BaseExpression, key_of: Callable[[cst.CSTNode], Key]) -> 
             return UrlFact("env", default.scheme, default.key, str(var or "?"), _code(node))
     if isinstance(node, cst.Subscript) and dotted(node.value) in {"os.environ", "environ"}:
         return UrlFact("env", name=_environ_key(node), code=_code(node))
+    if isinstance(node, cst.Call):
+        replaced = _scheme_replacement(node, key_of)
+        if replaced is not None:
+            return replaced
     return UrlFact("unknown", code=_code(node))
+
+
+def _scheme_replacement(node: cst.Call, key_of: Callable[[cst.CSTNode], Key]) -> UrlFact | None:
+    """``url.replace("postgres://", "postgresql://", 1)``: a URL whose scheme the code rewrites
+    (Heroku's ``postgres://``), to the scheme of the replacement string."""
+    func = node.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value == "replace"):
+        return None
+    if len(node.args) < 2 or any(arg.keyword or arg.star for arg in node.args[:2]):
+        return None
+    new = node.args[1].value
+    if not isinstance(new, cst.SimpleString) or new.prefix.lower().startswith(("b", "r")):
+        return None
+    value = new.evaluated_value
+    found = SCHEME.match(value) if isinstance(value, str) else None
+    if found is None:
+        return None
+    return UrlFact("replaced", found.group(1), key_of(new), code=_code(func.value))
 
 
 def _environ_key(node: cst.Subscript) -> str:
@@ -266,7 +290,7 @@ class PlumbingScanner(TrackingVisitor):
             return
         value = node.value
         fact = url_fact(value, self.key)
-        if fact.form in {"literal", "fstring", "env"}:
+        if fact.form in {"literal", "fstring", "env", "replaced"}:
             self.constants.append((target.value, fact))
         if (
             isinstance(value, cst.Subscript)

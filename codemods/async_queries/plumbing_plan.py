@@ -374,6 +374,10 @@ class PlumbingPlanner:
             if url.scheme and url.key is not None:
                 return url.scheme, (owner.path, url.key)
             return scheme, None
+        if url.form == "replaced" and url.key is not None:
+            # whatever the URL held, the replacement's scheme is what the engine gets
+            self.unseen(facts, site, f"`{url.code}`")
+            return url.scheme, (owner.path, url.key)
         return self.unseen(facts, site, f"`{url.code}`")
 
     def unseen(self, facts: ModuleFacts, site: Plumb, what: str) -> tuple[str, None]:

@@ -99,6 +99,23 @@ def test_async_url_option_trusts_what_the_tool_cannot_read(tmp_path: Path) -> No
     assert "engine = create_async_engine(settings.DATABASE_URL)" in after
 
 
+def test_a_scheme_the_code_writes_with_replace_gets_the_async_driver(tmp_path: Path) -> None:
+    """Heroku's ``postgres://`` rewritten to ``postgresql://`` in the code: whatever the variable
+    holds, the engine gets the replacement's scheme, which must name an async driver."""
+    options = (("mode", "async"), ("async_url", True))
+    url = 'os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1)'
+    db = "import os\n" + _db("URL").replace("engine =", f"URL = {url}\nengine =")
+    after = _after(_run(tmp_path / "named", db, options))
+    assert '.replace("postgres://", "postgresql+asyncpg://", 1)' in after
+    assert "engine = create_async_engine(URL)" in after
+    inline = "import os\n" + _db(url)
+    after = _after(_run(tmp_path / "inline", inline, options))
+    assert '.replace("postgres://", "postgresql+asyncpg://", 1)' in after
+    result = _run(tmp_path / "untrusted", db)  # without `async_url`: the unit stays manual
+    assert not result.changes
+    assert any('`os.environ["DATABASE_URL"]`' in v.reason for v in result.violations)
+
+
 def test_connect_args_the_async_driver_does_not_take_are_reported(tmp_path: Path) -> None:
     result = _run(tmp_path, _db('"postgresql://h/app"', ', connect_args={"sslmode": "require"}'))
     assert not result.changes
