@@ -47,11 +47,17 @@ def _template(template: str, overrides: Sequence[str], **context: object) -> str
 # --- route side -------------------------------------------------------------------------------------------
 
 
-def wrapped(items: Sequence[str], prefix_width: int, suffix: str, line_length: int) -> str:
-    """``a, b`` when ``prefix(a, b)suffix`` fits the line, else one item per line, trailing comma."""
+def wrapped(
+    items: Sequence[str], prefix_width: int, suffix: str, line_length: int, indent: int = 0
+) -> str:
+    """``a, b`` when ``prefix(a, b)suffix`` fits the line; else, as black and ruff format it, the
+    items together on a line of their own when that line fits (the statement starts at column
+    ``indent``), else one item per line with a trailing comma."""
     flat = ", ".join(items)
     if not items or prefix_width + len(flat) + len(suffix) <= line_length:
         return flat
+    if indent + 4 + len(flat) <= line_length:
+        return f"\n    {flat}\n"
     return "\n" + "".join(f"    {item},\n" for item in items)
 
 
@@ -89,7 +95,7 @@ def call_statement(
         service_class=plan.service_class,
         method=plan.method,
         args=args,
-        arguments=wrapped(args, width + len(head), ")", site.line_length),
+        arguments=wrapped(args, width + len(head), ")", site.line_length, width - prefix_width),
     )
     return cst.parse_statement(text.strip() + "\n", config=site.config)
 
@@ -452,7 +458,7 @@ def method_node(
         typed_params=typed,
         annotations=list(spec.annotations),
         return_annotation=spec.return_annotation,
-        parameters=wrapped(typed, len(head), tail, line_length),
+        parameters=wrapped(typed, len(head), tail, line_length, indent=4),
         is_async=spec.is_async,
         origin=spec.origin,
         body=PLACEHOLDER,

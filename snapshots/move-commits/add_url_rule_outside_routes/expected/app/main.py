@@ -5,8 +5,7 @@ from app.services.app_service import AppService
 
 def save_setting():
     setting = AppService.save_setting(
-        key=request.form["key"],
-        value=request.form["value"],
+        key=request.form["key"], value=request.form["value"]
     )
     return jsonify(setting.to_dict())
 

@@ -11,8 +11,7 @@ bp = Blueprint("tickets", __name__)
 def create_ticket():
     title = request.form.get("title", "untitled")
     priority, ticket = TicketService.create_ticket(
-        title,
-        urgent=request.form.get("urgent"),
+        title, urgent=request.form.get("urgent")
     )
     return jsonify(id=ticket.id, priority=priority)
 

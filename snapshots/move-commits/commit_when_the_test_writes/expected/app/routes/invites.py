@@ -10,8 +10,7 @@ bp = Blueprint("invites", __name__)
 @login_required
 def accept_invite(token):
     if InviteService.accept_invite(
-        token,
-        current_user=current_user._get_current_object(),
+        token, current_user=current_user._get_current_object()
     ):
         flash("Welcome to the team.")
     else:

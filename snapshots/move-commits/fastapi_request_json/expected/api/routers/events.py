@@ -10,8 +10,6 @@ router = APIRouter()
 @router.post("/events")
 async def record_event(request: Request, db: AsyncSession = Depends(get_db)):
     event = await EventService.record_event(
-        db,
-        client_host=request.client.host,
-        payload=await request.json(),
+        db, client_host=request.client.host, payload=await request.json()
     )
     return {"id": event.id}

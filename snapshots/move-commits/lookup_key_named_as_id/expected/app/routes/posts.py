@@ -20,9 +20,7 @@ def new_post():
 def edit_post(post_id):
     post = Post.query.get_or_404(post_id)
     PostService.edit_post(
-        post,
-        category_id=request.form["category"],
-        title=request.form["title"],
+        post, category_id=request.form["category"], title=request.form["title"]
     )
     flash("saved")
     return redirect("/")

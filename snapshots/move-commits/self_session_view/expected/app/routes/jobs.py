@@ -10,7 +10,6 @@ class JobView(MethodView):
 
     def post(self):
         job = JobService.create_job(
-            title=request.get_json()["title"],
-            session=self.session,
+            title=request.get_json()["title"], session=self.session
         )
         return jsonify(job.to_dict()), 201

@@ -18,8 +18,7 @@ def new_job():
     form = JobForm()
     if form.validate_on_submit():
         JobService.new_job(
-            title=form.title.data,
-            current_user=current_user._get_current_object(),
+            title=form.title.data, current_user=current_user._get_current_object()
         )
         flash("Job created")
         return redirect(url_for("jobs.new_job"))
@@ -31,8 +30,7 @@ def profile():
     form = ProfileForm()
     if form.validate_on_submit():
         JobService.profile(
-            current_user=current_user._get_current_object(),
-            about_me=form.about_me.data,
+            current_user=current_user._get_current_object(), about_me=form.about_me.data
         )
         return redirect(url_for("jobs.profile"))
     # Shown pre-filled: this store runs on the other path, not in the moved code.
