@@ -91,7 +91,7 @@ class LazyClients(Codemod["ModuleFacts", "FileEdits"]):
             return FileFacts(source.path)  # spares the LibCST parse of most files
         from .analyze import analyze_module
 
-        facts = analyze_module(source.module, with_uses=False, wrapper=source.metadata)
+        facts = analyze_module(source.module, with_uses=False)
         if not facts.clients:
             return FileFacts(source.path)
         return self.analyze_for_plan(source)
@@ -100,7 +100,7 @@ class LazyClients(Codemod["ModuleFacts", "FileEdits"]):
         """Full facts of a module: its clients and how it uses what it imports."""
         from .analyze import analyze_module
 
-        facts = analyze_module(source.module, with_uses=True, wrapper=source.metadata)
+        facts = analyze_module(source.module, with_uses=True)
         violations = tuple(
             self.violation(
                 source,

@@ -6,16 +6,17 @@ import ast
 import re
 
 import libcst as cst
-from libcst.metadata import Assignment, ImportAssignment, MetadataWrapper
+from libcst.metadata import Assignment, ImportAssignment
 
 from backfix.cst_utils import dotted, last_name, single_assignment
+from backfix.cst_walk import WalkVisitor, walk
 
 from . import reasons
 from .blocks import BlockCandidate, block_candidates
 from .detect import Verdict, classify, import_table, qualify
 from .model import DELETE, STORE, Blocker, Client, ImportedName, ModuleFacts, Origin, Use
 from .naming import client_kind, getter_name
-from .references import ModuleIndex, Ref, import_origin
+from .references import ModuleIndex, Ref, import_origin, module_index
 
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 #: calls that name an attribute of an object by string: ``setattr(mod, "client", fake)``.
@@ -50,18 +51,15 @@ def _calls_in(value: cst.BaseExpression | None) -> tuple[cst.Call, ...]:
     return ()
 
 
-def analyze_module(
-    module: cst.Module, with_uses: bool, wrapper: MetadataWrapper | None = None
-) -> ModuleFacts:
+def analyze_module(module: cst.Module, with_uses: bool) -> ModuleFacts:
     """The facts of one module; ``with_uses`` False keeps only its clients (None when it has none).
 
-    ``wrapper``: a metadata wrapper over ``module`` itself to resolve the scopes, parents and
-    positions with (``SourceFile.metadata``: resolved once however often the module is analysed);
-    without one, a wrapper over a copy of the module.
+    ``module`` comes from the parser (no node appears twice in it): its scopes, parents and
+    positions are resolved over its own nodes, once however often it is analysed.
     """
     if not with_uses and not builds_a_client(module):
         return ModuleFacts(clients=())
-    index = ModuleIndex(wrapper if wrapper is not None else MetadataWrapper(module))
+    index = module_index(module)
     clients = tuple(_clients(index))
     if not with_uses:
         return ModuleFacts(clients=clients)
@@ -346,7 +344,7 @@ def _strings(
 ) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[Origin, str, int], ...]]:
     """Dotted names spelled as strings, and attributes named by string on imported objects."""
     strings = _StringFinder(index)
-    index.module.visit(strings)
+    walk(index.module, strings)
     patched = []
     for origin, _, ref in index.import_refs():
         attribute = _named_attribute(index, ref)
@@ -369,7 +367,7 @@ def _named_attribute(index: ModuleIndex, ref: Ref) -> str:
     return ""
 
 
-class _StringFinder(cst.CSTVisitor):
+class _StringFinder(WalkVisitor):
     def __init__(self, index: ModuleIndex) -> None:
         self.index = index
         self.found: list[tuple[str, int]] = []

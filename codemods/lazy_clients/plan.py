@@ -231,7 +231,8 @@ def plan_clients(
 
 def _modules(project: ProjectContext, names: set[str]) -> dict[str, ModuleFacts]:
     """Facts (with uses) of every project file that mentions a client's name or star-imports."""
-    wanted = [path for path in project.files() if _mentions(project.read(path) or b"", names)]
+    spelled = _spelled(names)
+    wanted = [path for path in project.files() if _mentions(project.read(path) or b"", spelled)]
     return {
         path: fact.data
         for path, fact in project.facts_for_all(wanted).items()
@@ -239,8 +240,16 @@ def _modules(project: ProjectContext, names: set[str]) -> dict[str, ModuleFacts]
     }
 
 
-def _mentions(raw: bytes, names: set[str]) -> bool:
-    return _STAR.search(raw) is not None or any(name.encode() in raw for name in names)
+def _spelled(names: set[str]) -> re.Pattern[bytes]:
+    """Any of ``names`` as a whole identifier: a use spells the name (``cache.get``, ``"app.cache"``),
+    not a longer identifier that contains it (``cached``); any byte of a non-ASCII character counts
+    as part of an identifier."""
+    alternatives = b"|".join(re.escape(name.encode()) for name in sorted(names))
+    return re.compile(rb"(?<![\w\x80-\xff])(?:" + alternatives + rb")(?![\w\x80-\xff])")
+
+
+def _mentions(raw: bytes, spelled: re.Pattern[bytes]) -> bool:
+    return _STAR.search(raw) is not None or spelled.search(raw) is not None
 
 
 def _settle(

@@ -10,18 +10,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import (
-    Access,
-    GlobalScope,
-    ImportAssignment,
-    MetadataWrapper,
-    ParentNodeProvider,
-    PositionProvider,
-    ScopeProvider,
-)
+from libcst.metadata import Access, GlobalScope, ImportAssignment
 
+from backfix.cst_positions import CodeRanges
+from backfix.cst_scopes import resolve_inner_scopes
 from backfix.cst_utils import dotted
-from backfix.cst_walk import is_within
+from backfix.cst_walk import Parents, is_within
 
 from .model import DELETE, LOAD, STORE, Origin
 
@@ -42,15 +36,33 @@ class Ref:
     line: int
 
 
-class ModuleIndex:
-    """The scopes, parents and positions of one module, and the references they give."""
+#: the index :func:`module_index` built last (a one-item list), and so the module it is for
+_LAST: list[ModuleIndex] = []
 
-    def __init__(self, wrapper: MetadataWrapper) -> None:
-        self.wrapper = wrapper
-        self.module = wrapper.module
-        self.parents = wrapper.resolve(ParentNodeProvider)
-        self.positions = wrapper.resolve(PositionProvider)
-        scopes = wrapper.resolve(ScopeProvider)
+
+def module_index(module: cst.Module) -> ModuleIndex:
+    """The index of ``module``, built once for the file a worker is on (nodes are immutable, so
+    an index never goes stale)."""
+    if not (_LAST and _LAST[0].module is module):
+        _LAST[:] = [ModuleIndex(module)]
+    return _LAST[0]
+
+
+class ModuleIndex:
+    """The scopes, parents and positions of one module, and the references they give.
+
+    What ``ScopeProvider``, ``ParentNodeProvider`` and ``PositionProvider`` resolve, from the
+    engine's cheaper equivalents (:mod:`backfix.cst_metadata`): on a project of large modules the
+    metadata wrapper's batched visits were most of a scan. Use :func:`module_index`, which keeps
+    the last index: a file's scan and its facts for the plan ask for the same one.
+    """
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        # No token (whitespace, punctuation) is ever looked up: the tables leave them out.
+        self.parents = Parents(module, tokens=False)
+        self.positions = CodeRanges(module)
+        scopes = resolve_inner_scopes(module)
         self.scopes = {scope for scope in scopes.values() if scope is not None}
         self.global_scope = next(s for s in self.scopes if isinstance(s, GlobalScope))
 

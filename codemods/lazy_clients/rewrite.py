@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
 
 from backfix.imports import add_import, first_party_packages, is_imported
 
@@ -21,7 +20,9 @@ Replace = Callable[[cst.CSTNode], cst.CSTNode]
 
 def rewrite_module(module: cst.Module, edits: FileEdits, abs_path: str, root: Path) -> cst.Module:
     """Apply one file's edits (see :class:`FileEdits`)."""
-    index = ModuleIndex(MetadataWrapper(module))
+    # A copy, as a metadata wrapper would make: a tree an earlier rewrite built may hold a node
+    # twice, and the replacements are found by node.
+    index = ModuleIndex(module.deep_clone())
     replacements: dict[int, Replace] = {}
     for getter in edits.getters:
         _define(index, getter, replacements)

@@ -1,9 +1,6 @@
-"""lazy-clients resolves its metadata over the file's own tree, once: the facts are the same.
-
-The analysis used to wrap a copy of the module (LibCST's ``MetadataWrapper`` deep-copies it) and,
-for a file that builds a client, to resolve the scopes, parents and positions twice (clients first,
-then uses). It now takes the file's shared wrapper (``SourceFile.metadata``), which wraps the tree
-itself and resolves each provider once. Both must give the same facts.
+"""lazy-clients reads scopes, parents and positions from the engine's cheaper equivalents of
+LibCST's metadata providers (``backfix.cst_metadata``): the facts must be those LibCST's own
+``MetadataWrapper`` gives, and the same whether the file's scan or its plan asks first.
 """
 
 from __future__ import annotations
@@ -12,16 +9,25 @@ from dataclasses import replace
 from pathlib import Path
 
 import libcst as cst
+import pytest
+from backfix.builtin_codemods.lazy_clients import analyze
 from backfix.builtin_codemods.lazy_clients.analyze import analyze_module
 from backfix.builtin_codemods.lazy_clients.model import ModuleFacts
-from libcst.metadata import MetadataWrapper
+from backfix.builtin_codemods.lazy_clients.references import ModuleIndex
+from libcst.metadata import (
+    GlobalScope,
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+    ScopeProvider,
+)
 from test_lazy_clients_quick import EDGES
 from testkit import repository_sources, write_webapp_corpus
 
 
 def _ordered(facts: ModuleFacts) -> ModuleFacts:
     """The facts with the uses and imported names in one order (the analysis gathers them scope
-    by scope, from a set of scopes: their order is not the same from one tree to another)."""
+    by scope, from a set of scopes: their order is not the same from one resolution to another)."""
     return replace(
         facts,
         uses=tuple(sorted(facts.uses, key=repr)),
@@ -29,7 +35,22 @@ def _ordered(facts: ModuleFacts) -> ModuleFacts:
     )
 
 
-def test_the_shared_wrapper_gives_the_facts_of_a_copy(tmp_path: Path) -> None:
+def _wrapper_index(module: cst.Module) -> ModuleIndex:
+    """The index as it was built before: every table from LibCST's metadata wrapper."""
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    index = object.__new__(ModuleIndex)
+    index.module = module
+    index.parents = wrapper.resolve(ParentNodeProvider)  # type: ignore[assignment]
+    index.positions = wrapper.resolve(PositionProvider)  # type: ignore[assignment]
+    scopes = wrapper.resolve(ScopeProvider)
+    index.scopes = {scope for scope in scopes.values() if scope is not None}
+    index.global_scope = next(s for s in index.scopes if isinstance(s, GlobalScope))
+    return index
+
+
+def test_the_cheap_metadata_gives_the_facts_of_libcsts_wrapper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_webapp_corpus(tmp_path, seed=3, resources=4)
     corpus = {str(p): p.read_text(encoding="utf-8") for p in sorted(tmp_path.rglob("*.py"))}
     sources = {**{f"edge: {n}": c for n, c in EDGES.items()}, **repository_sources(), **corpus}
@@ -39,10 +60,22 @@ def test_the_shared_wrapper_gives_the_facts_of_a_copy(tmp_path: Path) -> None:
             module = cst.parse_module(code)
         except cst.ParserSyntaxError:
             continue
-        shared = MetadataWrapper(module, unsafe_skip_copy=True)
-        clients = analyze_module(module, with_uses=False, wrapper=shared)
-        assert clients == analyze_module(module, with_uses=False), name
-        full = analyze_module(module, with_uses=True, wrapper=shared)
-        assert _ordered(full) == _ordered(analyze_module(module, with_uses=True)), name
+        clients = analyze_module(module, with_uses=False)
+        full = analyze_module(module, with_uses=True)
+        assert _ordered(analyze_module(cst.parse_module(code), with_uses=True)) == _ordered(full)
+        with monkeypatch.context() as patch:
+            patch.setattr(analyze, "module_index", _wrapper_index)
+            assert analyze_module(module, with_uses=False) == clients, name
+            assert _ordered(analyze_module(module, with_uses=True)) == _ordered(full), name
         with_clients += bool(clients.clients)
     assert with_clients > 10
+
+
+def test_the_plan_reads_the_files_that_spell_a_clients_name() -> None:
+    from backfix.builtin_codemods.lazy_clients.plan import _mentions, _spelled
+
+    spelled = _spelled({"cache", "ñame"})
+    for raw in (b"cache.get(k)", b'patch("app.cache")', "x = ñame\n".encode(), b"from m import *"):
+        assert _mentions(raw, spelled), raw
+    for raw in (b"cached = 1", b"redis_cache.get()", "cacheé = 1".encode(), "xñame".encode()):
+        assert not _mentions(raw, spelled), raw
