@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
+from backfix.bindings import ScopedBindings, scoped_bindings
 from backfix.codemod import Plan as CodemodPlan
 from backfix.discovery import is_under
 from backfix.project import ProjectContext, module_name
@@ -24,6 +25,7 @@ from backfix.versions import RUNNING, Found
 from . import lazy
 from . import reasons as R
 from .analyze import ROOT_UNTYPED, ROUTE_DECORATORS
+from .chains import ROOT_MODEL
 from .mappings import CUSTOM_FIX, Mappings, ReportError, parse, parse_or_report, read_mappings
 from .model import (
     ASYNC,
@@ -337,6 +339,8 @@ class Planner:
         self._parsed: dict[str, tuple[ast.Module, str] | None] = {}
         #: per (path, function), the relationships the function loads eagerly by name
         self._silenced: dict[tuple[str, str], set[str]] = {}
+        #: per path, the names each of its functions and classes binds
+        self._scoped: dict[str, ScopedBindings | None] = {}
         any_async = any(m.async_markers for m in modules)
         any_sync = any(m.sync_markers for m in modules)
         self.default_mode = ASYNC if any_async and not any_sync else SYNC
@@ -509,6 +513,8 @@ class Planner:
                     "the project): rewrite by hand with the session behind the query property",
                     R.QUERY_PROPERTY,
                 )
+        if not reason[0]:
+            reason = self._db_bound_locally(facts, chain)
         label = "legacy query variable" if chain.is_variable else "legacy Query API"
         message = f"{label}: {chain.summary} [{mode}: {why}]"
         self._finding(
@@ -522,6 +528,31 @@ class Planner:
         if mode == ASYNC and chain.func:
             self._schedule(facts, chain.func, func)
         return mode
+
+    def _db_bound_locally(self, facts: ModuleFacts, chain: ChainFact) -> tuple[str, str]:
+        """A ``Model.query`` chain becomes ``db.session...``: not where the function (or one it
+        is nested in) binds that ``db`` name itself, which Python then reads as the local one."""
+        if chain.kind != KIND_FSA or chain.root != ROOT_MODEL or chain.func is None:
+            return "", ""
+        scopes = self._scopes(facts.path)
+        names = {"db", *(local for local, _, attr in facts.imports if attr == "db")}
+        bound = sorted(names & scopes.visible_at(chain.line)) if scopes is not None else []
+        if not bound:
+            return "", ""
+        return (
+            f"the rewrite reads `{bound[0]}.session`, but `{chain.func}` binds `{bound[0]}` "
+            "itself (an import or assignment in the function), so Python would read that local "
+            "name, which may not be bound yet where the query runs: bind it at the top of the "
+            "function (or import it at module level only) and run again",
+            R.DB_NAME_BOUND_LOCALLY,
+        )
+
+    def _scopes(self, path: str) -> ScopedBindings | None:
+        """The names each function and class of ``path`` binds (None: it cannot be parsed)."""
+        if path not in self._scoped:
+            parsed = self._parsed_tree(path)
+            self._scoped[path] = scoped_bindings(parsed[0]) if parsed is not None else None
+        return self._scoped[path]
 
     def _chain_reason(self, chain: ChainFact, mode: str, func: FuncFact | None) -> tuple[str, str]:
         """Why a chain stays for manual review in ``mode``, with the id (``("", "")`` if not)."""

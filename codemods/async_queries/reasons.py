@@ -27,6 +27,7 @@ UNKNOWN_MODEL = "unknown-model-class"
 ALREADY_AWAITED = "already-awaited"
 CUSTOM_QUERY_CLASS = "custom-query-class"
 QUERY_PROPERTY = "query-property-not-flask-sqlalchemy"
+DB_NAME_BOUND_LOCALLY = "db-name-bound-locally"
 SQLALCHEMY_TOO_OLD = "sqlalchemy-too-old"
 
 # -- async mode ----------------------------------------------------------------------------------------
@@ -74,6 +75,7 @@ ALL = (
     ALREADY_AWAITED,
     CUSTOM_QUERY_CLASS,
     QUERY_PROPERTY,
+    DB_NAME_BOUND_LOCALLY,
     SQLALCHEMY_TOO_OLD,
     FLASK_SQLALCHEMY_ASYNC,
     ASYNC_SESSION_IN_SYNC_MODE,

@@ -94,3 +94,44 @@ def test_a_local_import_of_a_class_that_loads_eagerly_silences_the_read(tmp_path
     # read_all names `books` in a selectinload (the rule is by name); read_plain does not, and a
     # module imported as a whole (`m.Shelf`) is not followed
     assert lines == READS[1:]
+
+
+def test_model_query_in_a_function_that_binds_db_itself_is_reported(tmp_path: Path) -> None:
+    """``Model.query`` becomes ``db.session...``; in a function that imports ``db`` itself
+    (further down, to avoid an import cycle) that name is the function's local, unbound there."""
+    services = (
+        "from app.models import Item\n\n\n"
+        "def cycle_safe():\n"
+        "    items = Item.query.all()\n"
+        "    from app import db\n\n"
+        "    db.session.commit()\n"
+        "    return items\n\n\n"
+        "def outer():\n"
+        "    db = None\n\n"
+        "    def inner():\n"
+        "        return Item.query.all()\n\n"
+        "    return inner, db\n\n\n"
+        "def fine():\n"
+        "    return Item.query.all()\n"
+    )
+    write_files(
+        tmp_path,
+        {
+            "requirements.txt": "sqlalchemy==2.0.30\nflask-sqlalchemy==3.1.1\n",
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+            "app/models.py": (
+                "from app import db\n\n\nclass Item(db.Model):\n"
+                "    id = db.Column(db.Integer, primary_key=True)\n"
+            ),
+            "app/services.py": services,
+        },
+    )
+    code, out, _ = invoke_in(
+        tmp_path, "--no-cache", "scan", "--no-ledger", "--codemod", "async-queries",
+        "--format", "json", "--path", "app/services.py",
+    )  # fmt: skip
+    assert code in (0, 1), out
+    found = {v["line"]: v.get("reason_id", "") for v in json.loads(out)["violations"]}
+    queries = [n for n, line in enumerate(services.splitlines(), 1) if "Item.query" in line]
+    reasons = ["db-name-bound-locally", "db-name-bound-locally", ""]
+    assert found == dict(zip(queries, reasons, strict=True))
