@@ -157,7 +157,7 @@ def displaced(
         if not is_pragma(comment.text):
             continue
         moved = [c for c in after if new_first <= c.row <= new_last and c.text == comment.text]
-        if len(moved) == 1:
+        if len(moved) == 1 and all(item.row != first for item in found):
             found.append(Displaced(first, moved[0], (new_first, new_last)))
     return found
 
