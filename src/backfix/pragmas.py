@@ -149,7 +149,7 @@ def displaced(
     if before is None or after is None:
         return []
     by_row = {c.row: c for c in before}
-    found = []
+    found: list[Displaced] = []
     for (first, last), (new_first, new_last) in pairs:
         comment = by_row.get(first)
         if first != last or first not in rows or new_first == new_last or comment is None:
