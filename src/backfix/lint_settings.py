@@ -54,7 +54,7 @@ def _configured_length(path: Path) -> int | None:
     return None
 
 
-def _project_files(root: Path) -> list[Path]:
+def project_files(root: Path) -> list[Path]:
     """Up to ``_MOST_FILES`` Python files under ``root``, outside hidden and tool folders."""
     found: list[Path] = []
     for folder, subfolders, files in os.walk(root):
@@ -82,7 +82,7 @@ def observed_line_length(root: Path) -> int:
     count against 79 (at most one per ``_NEAR_PER_LONGER`` lines close to it): a URL or a string
     no tool can split, which a project checked at 79 marks ``# noqa`` rather than re-wrap."""
     near = longer = 0
-    for path in _project_files(root):
+    for path in project_files(root):
         for length in _line_lengths(path):
             if length > PEP8_LINE_LENGTH:
                 longer += 1
