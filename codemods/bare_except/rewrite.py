@@ -17,11 +17,20 @@ from backfix.imports import (
     import_block_end,
     space_after_imports,
 )
+from backfix.logger_style import (
+    STDLIB,
+    STRUCTLOG,
+    LoggerStyle,
+    project_logger_style,
+    structlog_style,
+)
 from backfix.templating import render
 
 from .analyze import SWALLOW, handler_kind
 
 LOGGER_FACTORIES = frozenset({"getLogger", "get_logger"})
+#: the modules ``get_logger`` is imported from in a structlog project
+_STRUCTLOG_MODULES = frozenset({"structlog", "structlog.stdlib"})
 
 
 @dataclass(frozen=True)
@@ -117,8 +126,8 @@ def silent_handler_locals(module: cst.Module) -> set[str]:
     return visitor.names
 
 
-def _logging_import(module: cst.Module) -> str | None:
-    """The name the module imports the standard ``logging`` module under, if it does."""
+def _imported_as(module: cst.Module, library: str) -> str | None:
+    """The name the module imports ``library`` (``logging``, ``structlog``) under, if it does."""
     for stmt in module.body:
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue
@@ -128,22 +137,76 @@ def _logging_import(module: cst.Module) -> str | None:
             for alias in small.names:
                 dotted = get_full_name_for_node(alias.name) or ""
                 asname = alias.asname.name if alias.asname is not None else None
-                if dotted == "logging" and isinstance(asname, cst.Name):
+                if dotted == library and isinstance(asname, cst.Name):
                     return asname.value
-                if asname is None and (dotted == "logging" or dotted.startswith("logging.")):
-                    return "logging"  # `import logging.handlers` binds `logging` too
+                if asname is None and (dotted == library or dotted.startswith(f"{library}.")):
+                    return library  # `import logging.handlers` binds `logging` too
     return None
+
+
+def _structlog_factory(module: cst.Module) -> str | None:
+    """How the module spells structlog's ``get_logger``, if it imports structlog at top level:
+    ``structlog.get_logger`` (``import structlog``), or ``get_logger`` (``from structlog import
+    get_logger``, also from ``structlog.stdlib``)."""
+    imported = _imported_as(module, STRUCTLOG)
+    if imported is not None:
+        return f"{imported}.get_logger"
+    for stmt in module.body:
+        small = _single_small(stmt)
+        if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+            continue
+        source = get_full_name_for_node(small.module) if small.module is not None else ""
+        if source not in _STRUCTLOG_MODULES:
+            continue
+        for alias in small.names:
+            if get_full_name_for_node(alias.name) == "get_logger":
+                bound = alias.asname.name if alias.asname is not None else alias.name
+                return bound.value if isinstance(bound, cst.Name) else None
+    return None
+
+
+def _logger_style(module: cst.Module, root: Path | None) -> LoggerStyle:
+    """How to define a logger added to ``module``: with structlog when the module imports it, or
+    when the project logs with it and the name the import binds is free; else with the standard
+    library."""
+    if _structlog_factory(module) is not None:
+        return structlog_style(root)
+    style = STDLIB if root is None else project_logger_style(root)
+    bound = "get_logger" if style.from_import else STRUCTLOG
+    if style.library == STRUCTLOG and bound in module_names(module):
+        return STDLIB
+    return style
 
 
 def add_logger(
     module: cst.Module, name: str, overrides: list[str], root: Path | None
 ) -> cst.Module:
-    """Insert ``import logging`` (if missing) and the logger definition after the module's imports.
+    """Insert the logger definition after the module's imports, and the import it needs.
 
-    When the module already binds ``logging`` to something else (``from mylib import logging``),
-    the standard module is imported under a free name (``import logging as _logging``).
+    The logger follows the module, then the project (see :mod:`backfix.logger_style`):
+    structlog's ``get_logger()`` where they log with structlog, else
+    ``logging.getLogger(__name__)``. When the module already binds ``logging`` to something else
+    (``from mylib import logging``), the standard module is imported under a free name (``import
+    logging as _logging``).
     """
-    logging_name = _logging_import(module)
+    style = _logger_style(module, root)
+    if style.library == STRUCTLOG:
+        factory = _structlog_factory(module)
+        if factory is None and style.from_import:
+            factory = "get_logger"
+            module = add_import(module, STRUCTLOG, "get_logger", root=root)
+        elif factory is None:
+            factory = "structlog.get_logger"
+            module = add_import(module, STRUCTLOG, root=root)
+        code = render(
+            "bare-except/structlog_logger_definition.py.j2",
+            overrides,
+            logger=name,
+            factory=factory,
+            argument=style.argument,
+        )
+        return _with_definition(module, code)
+    logging_name = _imported_as(module, "logging")
     if logging_name is None:
         taken = module_names(module)
         logging_name = "logging"
@@ -151,18 +214,23 @@ def add_logger(
             logging_name = f"_{logging_name}"
         asname = None if logging_name == "logging" else logging_name
         module = add_import(module, "logging", asname=asname, root=root)
-    header_end = import_block_end(module)
-    if header_end == 0:
-        module = detach_leading_comments(module)
-    body = list(module.body)
-    if header_end < len(body):
-        body[header_end] = space_after_imports(body[header_end])
     code = render(
         "bare-except/logger_definition.py.j2",
         overrides,
         logger=name,
         logging_module=logging_name,
     )
+    return _with_definition(module, code)
+
+
+def _with_definition(module: cst.Module, code: str) -> cst.Module:
+    """``module`` with the statement ``code`` right after its imports."""
+    header_end = import_block_end(module)
+    if header_end == 0:
+        module = detach_leading_comments(module)
+    body = list(module.body)
+    if header_end < len(body):
+        body[header_end] = space_after_imports(body[header_end])
     definition = cst.parse_statement(code).with_changes(
         leading_lines=[cst.EmptyLine()] if header_end else []
     )

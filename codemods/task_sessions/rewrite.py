@@ -293,9 +293,9 @@ def drop_unused_import(module: cst.Module, name: str) -> cst.Module:
     position = next(i for i, alias in enumerate(names) if _bound(alias) == name)
     removed = names.pop(position)
     if not names:
-        if line.leading_lines and holders[0] + 1 < len(body):
+        if (line.leading_lines or holders[0] == 0) and holders[0] + 1 < len(body):
             following = body[holders[0] + 1]
-            # the gap before the removed import now separates what comes next
+            # the gap before the removed import now separates what comes next (none at the top)
             comments = [empty for empty in following.leading_lines if empty.comment is not None]
             body[holders[0] + 1] = following.with_changes(
                 leading_lines=[*line.leading_lines, *comments]

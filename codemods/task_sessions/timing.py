@@ -27,6 +27,15 @@ _OTHER_WORK = {
 }
 
 
+#: what a task finds when the dependency closed the session first: a closed session can be used
+#: again (it opens a new transaction), so the task's own commits still land, but nothing else
+#: commits after it, and closing detached every object loaded before
+_CLOSED = (
+    "so what the task writes is lost unless it commits it itself, and the objects loaded before "
+    "the close are detached from the session"
+)
+
+
 def project_fastapi(project: ProjectContext) -> Found | None:
     """The FastAPI version the project pins or declares; None when the project does not say."""
     overrides = project.config.get("versions", {})
@@ -62,20 +71,16 @@ def message(hand_off: HandOff, function_scope: bool, fastapi: Found | None) -> s
     head = f"{head} work that runs after the response"
     if function_scope:
         return (
-            f'{head}: `Depends(..., scope="function")` closes it when the route returns, so the '
-            "work is lost or fails"
+            f'{head}: `Depends(..., scope="function")` closes it when the route returns, {_CLOSED}'
         )
     early = closes_first(fastapi) if fastapi is not None else None
     if fastapi is None or early is None:
         return (
             f"{head}: the dependency may close it first (FastAPI 0.106 to 0.117, "
-            '`Depends(..., scope="function")`), so the work is lost or fails'
+            f'`Depends(..., scope="function")`), {_CLOSED}'
         )
     if early:
-        return (
-            f"{head}: {fastapi.describe()} closes it before background tasks run, so the work is "
-            "lost or fails"
-        )
+        return f"{head}: {fastapi.describe()} closes it before background tasks run, {_CLOSED}"
     return (
         f"{head}: {fastapi.describe()} keeps it open until the work ends, so the work runs but "
         "holds the request's connection and transaction all that time (and it breaks with "

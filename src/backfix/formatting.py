@@ -15,6 +15,9 @@ its black settings translated), so every byte outside the fix stays as it was. F
 only when it compiles, means the same as the unformatted output (same `ast`), and touched nothing
 outside the statements the fix changed; otherwise the file keeps the unformatted fix and the run says
 why in a note. New files (the service modules move-commits creates) are formatted whole.
+
+A pragma comment that ended a wrapped one-line statement is kept on the code it governs (see
+:mod:`backfix.pragmas`), and in a black project pragma comments count towards the line width.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import difflib
 import functools
 import importlib
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -41,6 +45,7 @@ from backfix.format_settings import (
     FormatterSettings,
     settings_for,
 )
+from backfix.pragmas import Masked, Placement, displaced, mask_pragmas, place_pragmas
 from backfix.results import FileChange
 from backfix.source import SourceError, declared_encoding, decode_source, verify_output
 
@@ -108,9 +113,16 @@ def _ruff_format(
         raise FormatError(f"ruff did not run: {exc}") from None
 
 
+def _for_ruff(text: str, settings: FormatterSettings) -> Masked:
+    """``text`` as ruff should see it: in a black project, with its pragma comments disguised so
+    that they count towards the line width, as black counts them (ruff leaves them out)."""
+    return mask_pragmas(text) if settings.formatter == "black" else Masked(text)
+
+
 def is_formatted(ruff: str, text: str, path: str, settings: FormatterSettings) -> bool:
     """True when ``text`` (the content of ``path``) passes ``ruff format --check``."""
-    return _ruff_format(ruff, text, path, settings, "--check").returncode == 0
+    masked = _for_ruff(text, settings).text
+    return _ruff_format(ruff, masked, path, settings, "--check").returncode == 0
 
 
 def format_text(
@@ -122,11 +134,40 @@ def format_text(
 ) -> str:
     """``text`` formatted by ruff: whole, or only the statements on lines ``span`` (1-based, inclusive)."""
     extra = () if span is None else (f"--range={span[0]}-{span[1] + 1}",)
-    done = _ruff_format(ruff, text, path, settings, *extra)
+    masked = _for_ruff(text, settings)
+    done = _ruff_format(ruff, masked.text, path, settings, *extra)
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise FormatError(f"ruff format failed: {message[-1] if message else done.returncode}")
-    return done.stdout.decode("utf-8")
+    formatted = masked.restore(done.stdout.decode("utf-8"))
+    if formatted is None:
+        raise FormatError("formatting would drop or change a comment")
+    return formatted
+
+
+def ruff_reports(
+    ruff: str, path: str, line_length: int, text: str, codes: Sequence[str]
+) -> dict[str, set[int]] | None:
+    """The rows (1-based) of ``text`` where ``ruff check`` reports each of ``codes``, ``# noqa``
+    comments ignored; None when ruff does not know one of the codes (a flake8 plugin's, say)."""
+    command = [ruff, "check", "--isolated", "--no-cache", "--ignore-noqa", "--exit-zero"]
+    command += ["--output-format=json", f"--line-length={line_length}", "--select", ",".join(codes)]
+    try:
+        done = subprocess.run(
+            [*command, "--stdin-filename", path, "-"],
+            input=text.encode("utf-8"),
+            capture_output=True,
+            timeout=RUFF_TIMEOUT,
+        )
+        found = json.loads(done.stdout) if done.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+    if not isinstance(found, list):
+        return None
+    rows: dict[str, set[int]] = {}
+    for report in found:
+        rows.setdefault(str(report.get("code")), set()).add(int(report["location"]["row"]))
+    return rows
 
 
 # --- which lines changed, and what formatting may touch ----------------------------------------------
@@ -205,6 +246,16 @@ def _allowed_lines(text: str, spans: Sequence[Span]) -> set[int] | None:
                 allowed.add(near)
                 near += step
     return allowed
+
+
+def _statement_pairs(unformatted: str, formatted: str) -> list[tuple[Span, Span]]:
+    """The line spans of each statement (as :func:`_units` splits them) in ``unformatted`` and in
+    ``formatted``, paired; none when the two do not have the same statements."""
+    try:
+        old, new = _units(_parse(unformatted)), _units(_parse(formatted))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    return list(zip(old, new, strict=True)) if len(old) == len(new) else []
 
 
 def _whole_statements(text: str, spans: Sequence[Span]) -> list[Span]:
@@ -294,13 +345,15 @@ class FormatRequest:
 class FormatOutcome:
     """The change to keep, and why it was not formatted (``skipped``: it followed no formatter;
     ``wrapped``: it followed none, and only its long changed statements were formatted).
-    ``too_long`` tells the user about changed lines left longer than the line length."""
+    ``too_long`` tells the user about changed lines left longer than the line length, and
+    ``pragma_kept`` about those kept on one line for their pragma comment."""
 
     change: FileChange
     problem: str = ""
     skipped: bool = False
     wrapped: bool = False
     too_long: str = ""
+    pragma_kept: str = ""
 
 
 def _to_lf(text: str) -> tuple[str, bool]:
@@ -338,8 +391,15 @@ def _formatted(change: FileChange, mode: bool | None, ruff: str) -> FormatOutcom
     settings = settings_for(change.abs_path)
     text, crlf = _to_lf(decode_source(change.after))
     if change.before is None:
-        formatted = format_text(ruff, text, change.abs_path, _keeping_quotes(settings))
-        return FormatOutcome(_accepted(change, text, formatted, crlf))
+        whole = _keeping_quotes(settings)
+        formatted = format_text(ruff, text, change.abs_path, whole)
+        placement = _placed(
+            ruff, text, formatted, change.abs_path, whole, [(1, text.count("\n") + 1)]
+        )
+        return FormatOutcome(
+            _accepted(change, text, placement.text, crlf),
+            pragma_kept=_pragma_note(change.path, placement, settings.line_length),
+        )
     before, _ = _to_lf(decode_source(change.before))
     spans = changed_spans(before, text)
     if not spans:
@@ -350,10 +410,58 @@ def _formatted(change: FileChange, mode: bool | None, ruff: str) -> FormatOutcom
         )
     except _NotFormatted:
         return _wrapped(change, ruff, settings, (before, text), spans, crlf)
-    line = outside_changes(text, formatted, spans)
+    placement = _placed(ruff, text, formatted, change.abs_path, settings, spans)
+    line = outside_changes(text, placement.text, spans)
     if line is not None:
         raise FormatError(f"formatting would also change line {line}, outside the fix")
-    return FormatOutcome(_accepted(change, text, formatted, crlf))
+    return FormatOutcome(
+        _accepted(change, text, placement.text, crlf),
+        pragma_kept=_pragma_note(change.path, placement, settings.line_length),
+    )
+
+
+def _placed(
+    ruff: str,
+    unformatted: str,
+    formatted: str,
+    path: str,
+    settings: FormatterSettings,
+    spans: Sequence[Span],
+) -> Placement:
+    """``formatted`` with the pragma comments that ended a changed one-line statement of
+    ``unformatted`` kept on the code they govern (see :mod:`backfix.pragmas`)."""
+    lines = unformatted.splitlines()
+    rows = {row for first, last in spans for row in range(first, min(last, len(lines)) + 1)}
+    if not any(PRAGMA_COMMENT.search(lines[row - 1]) for row in rows):
+        return Placement(formatted, [])
+    moved = displaced(unformatted, formatted, _statement_pairs(unformatted, formatted), rows)
+    if not moved:
+        return Placement(formatted, [])
+
+    def check(text: str, codes: Sequence[str]) -> dict[str, set[int]] | None:
+        return ruff_reports(ruff, path, settings.line_length, text, codes)
+
+    def reformat(text: str, span: Span) -> str:
+        try:
+            return _format_unit(ruff, text, path, settings, span)
+        except FormatError:
+            return ""
+
+    return place_pragmas(unformatted, formatted, moved, check, reformat)
+
+
+def _pragma_note(path: str, placement: Placement, line_length: int) -> str:
+    """The note naming the statements kept on one line for their pragma comment, if any."""
+    if not placement.kept:
+        return ""
+    numbers = ", ".join(str(row) for row, _ in placement.kept)
+    pragmas = ", ".join(sorted({f"`{comment}`" for _, comment in placement.kept}))
+    which = f"line {numbers} is" if len(placement.kept) == 1 else f"lines {numbers} are"
+    return (
+        f"{path}: {which} kept on one line, longer than {line_length} columns, since wrapping "
+        f"would carry {pragmas} off the code it governs; wrap by hand and put the comment on the "
+        "line it applies to"
+    )
 
 
 def _accepted(change: FileChange, text: str, formatted: str, crlf: bool) -> FileChange:
@@ -418,17 +526,22 @@ def _wrapped(
     if not long:
         return FormatOutcome(change, skipped=True)
     wrapped, error = _wrap_statements(ruff, text, long, change.abs_path, settings)
+    placement = _placed(ruff, text, wrapped, change.abs_path, _keeping_quotes(settings), spans)
+    wrapped = placement.text
     try:
         kept = _accepted(change, text, wrapped, crlf)
     except FormatError as exc:
         kept, wrapped, error = change, text, str(exc)
+        placement = Placement(text, [])
     if wrapped != text:
         long = _long_lines(wrapped, changed_spans(before, wrapped), settings.line_length)
+    long = [line for line in long if line not in {row for row, _ in placement.kept}]
     return FormatOutcome(
         kept,
         skipped=kept is change,
         wrapped=kept is not change,
         too_long=_too_long_note(change.path, long, settings.line_length, error) if long else "",
+        pragma_kept=_pragma_note(change.path, placement, settings.line_length),
     )
 
 
@@ -555,7 +668,7 @@ def _notes(outcomes: Sequence[FormatOutcome]) -> list[str]:
             "files did not pass `ruff format --check` before the fix (format = true in "
             f"[tool.backfix] formats all the changed lines): {_listed(wrapped)}"
         )
-    return notes + [o.too_long for o in outcomes if o.too_long]
+    return notes + [note for o in outcomes for note in (o.too_long, o.pragma_kept) if note]
 
 
 def _listed(paths: Sequence[str]) -> str:

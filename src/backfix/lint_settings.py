@@ -59,7 +59,7 @@ def _configured_length(path: Path) -> int | None:
     return None
 
 
-def _project_files(root: Path) -> list[Path]:
+def project_files(root: Path) -> list[Path]:
     """Up to ``_MOST_FILES`` Python files under ``root``, outside hidden and tool folders."""
     found: list[Path] = []
     for folder, subfolders, files in os.walk(root):
@@ -87,7 +87,7 @@ def observed_line_length(root: Path) -> int:
     that its many lines past 88 columns keep to; else 88. A few longer lines do not count against
     a limit (at most one per ``_NEAR_PER_LONGER`` lines that come close to it): a URL or a string
     no tool can split, which a project checked at that limit marks ``# noqa`` rather than re-wrap."""
-    lengths = [length for path in _project_files(root) for length in _line_lengths(path)]
+    lengths = [length for path in project_files(root) for length in _line_lengths(path)]
     if _kept_to(lengths, _NEAR, PEP8_LINE_LENGTH):
         return PEP8_LINE_LENGTH
     for limit in _WIDER_LIMITS:

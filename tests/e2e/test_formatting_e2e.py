@@ -15,6 +15,7 @@ statements longer than 79 columns are wrapped, and a line that cannot be is name
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -233,3 +234,71 @@ def test_a_fixed_line_that_cannot_be_wrapped_enough_is_named_in_a_note(tmp_path:
     long = [n for n, line in enumerate(text.splitlines(), 1) if len(line) > 79]
     assert long and f"'{address}'" in text.splitlines()[long[0] - 1]
     assert f"app/models.py: line {long[0]} is longer than 79 columns" in applied.stderr.decode()
+
+
+# --- pragma comments: a black project checked by flake8 stays clean under both -------------------------
+
+TICKETS = """\
+from sqlalchemy import Boolean, Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    id = Column(Integer, primary_key=True)
+    closed = Column(Boolean)
+"""
+OPEN_COUNT = """\
+from sqlalchemy.orm import Session
+
+from app.models import Ticket
+
+
+def open_count(db: Session):
+    open_tickets_in_queue = db.query(Ticket).filter(Ticket.closed == False).count()  # noqa: E712
+    return open_tickets_in_queue
+"""
+
+
+def _tool_passes(app: Path, tool: str, *args: str) -> bool:
+    done = _run(app, sys.executable, "-m", tool, *args, "app")
+    assert done.returncode in (0, 1), done.stderr.decode()
+    return done.returncode == 0
+
+
+@pytest.mark.skipif(RUFF is None, reason="ruff not installed")
+@pytest.mark.skipif(
+    not (importlib.util.find_spec("black") and importlib.util.find_spec("flake8")),
+    reason="black and flake8 are test dependencies",
+)
+@pytest.mark.parametrize("line_length", [100, 110])
+def test_a_noqa_on_a_fixed_query_keeps_a_black_project_clean_under_flake8_and_black(
+    tmp_path: Path, line_length: int
+) -> None:
+    """At 100 columns the fixed statement must wrap: its noqa goes with the comparison it silences
+    (not after the closing bracket, where flake8 would not apply it). At 110 its code fits but not
+    its comment, which black counts (ruff alone would leave the line as is)."""
+    hook = f"      - id: black\n        args: [--line-length={line_length}]\n"
+    app = _write_app(
+        tmp_path / "app",
+        {
+            ".pre-commit-config.yaml": "repos:\n  - repo: https://github.com/psf/black\n"
+            "    rev: 24.1.1\n    hooks:\n" + hook,
+            "app/__init__.py": "",
+            "app/models.py": TICKETS,
+            "app/q.py": OPEN_COUNT,
+        },
+    )
+    (app / ".git").mkdir()
+    flake8 = ("flake8", f"--max-line-length={line_length}")
+    black = ("black", "--check", "-q", f"--line-length={line_length}")
+    assert _tool_passes(app, *flake8) and _tool_passes(app, *black)
+    applied = _run(app, sys.executable, "-m", "backfix", "apply", "async-queries", "--path", ".")
+    assert applied.returncode == 0, applied.stderr.decode()
+    fixed = (app / "app/q.py").read_text(encoding="utf-8")
+    assert "select(func.count())" in fixed, "the codemod changed nothing: the case tests nothing"
+    assert _tool_passes(app, *flake8), fixed
+    assert _tool_passes(app, *black), fixed
+    assert "\n    )\n" in fixed and "noqa" not in applied.stderr.decode()

@@ -10,6 +10,7 @@ import pytest
 
 from backfix.codemod import ConfigError
 from backfix.discovery import Workspace
+from backfix.logger_style import project_logger_style
 from backfix.registry import get_codemod
 from backfix.results import Violation
 from backfix.runner import CodemodSpec, RunOptions, run
@@ -195,3 +196,86 @@ def test_a_handler_returning_none_answers_the_caller() -> None:
     )
     kinds = [v.message for v in analyze(source)]
     assert kinds == [MESSAGES[CATCH], MESSAGES[CATCH], MESSAGES[SWALLOW]]
+
+
+# --- the logger added follows the project's logging library -------------------------------------------
+
+SWALLOWING = (
+    "def load(path):\n    try:\n        return open(path).read()\n    except:\n        pass\n"
+)
+
+
+def _applied(root: Path, files: dict[str, str]) -> str:
+    """``mod.py`` after ``apply bare-except`` in a project of ``files`` (and ``mod.py``)."""
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    project_logger_style.cache_clear()
+    spec = CodemodSpec(BareExcept, "bare-except")
+    options = RunOptions(specs=[spec], paths=[root], jobs=1, apply=True, config={"format": False})
+    result = run(Workspace(root=root), options)
+    return next(c.after.decode() for c in result.changes if c.path == "mod.py")
+
+
+STRUCTLOG_MODULE = (
+    "import structlog\n\nlog = structlog.get_logger({})\n\n\ndef f():\n    log.info('x')\n"
+)
+#: a project that asks structlog for a logger where it logs, with no module-level logger
+INLINE_GET_LOGGER = "from structlog import get_logger\n\n\ndef f():\n    get_logger().info('x')\n"
+
+
+@pytest.mark.parametrize("argument", ["", "__name__"])
+def test_in_a_structlog_project_the_added_logger_is_structlogs_spelled_as_the_project_does(
+    tmp_path: Path, argument: str
+) -> None:
+    text = _applied(
+        tmp_path,
+        {
+            "app/a.py": STRUCTLOG_MODULE.format(argument),
+            "app/b.py": STRUCTLOG_MODULE.format(argument),
+            "app/c.py": "import logging\n\nlogger = logging.getLogger(__name__)\n",
+            "mod.py": SWALLOWING,
+        },
+    )
+    assert text.startswith(f"import structlog\n\nlogger = structlog.get_logger({argument})\n\n\n")
+    assert "logger.exception(" in text and "logging" not in text
+
+
+def test_a_project_that_imports_get_logger_from_structlog_gets_it_imported_so(
+    tmp_path: Path,
+) -> None:
+    files = {f"app/{name}.py": INLINE_GET_LOGGER for name in "ab"}
+    text = _applied(tmp_path, {**files, "mod.py": SWALLOWING})
+    assert text.startswith("from structlog import get_logger\n\nlogger = get_logger()\n\n\n")
+
+
+@pytest.mark.parametrize(
+    ("imports", "definition"),
+    [
+        ("import structlog as sl", "logger = sl.get_logger()"),
+        ("from structlog.stdlib import get_logger as new_logger", "logger = new_logger()"),
+    ],
+)
+def test_a_module_that_imports_structlog_gets_a_structlog_logger(
+    tmp_path: Path, imports: str, definition: str
+) -> None:
+    text = _applied(tmp_path, {"mod.py": f"{imports}\n\n\n{SWALLOWING}"})
+    assert text.startswith(f"{imports}\n\n{definition}\n")
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {
+            "app/a.py": STRUCTLOG_MODULE.format(""),
+            "app/c.py": "import logging\n\nlog = logging.getLogger()\n",
+        },
+        {"app/a.py": STRUCTLOG_MODULE.format(""), "mod.py": "structlog = None\n\n\n" + SWALLOWING},
+    ],
+    ids=["as-many-stdlib-loggers", "name-taken"],
+)
+def test_otherwise_the_added_logger_is_the_standard_librarys(
+    tmp_path: Path, files: dict[str, str]
+) -> None:
+    text = _applied(tmp_path, {"mod.py": SWALLOWING, **files})
+    assert "logger = logging.getLogger(__name__)\n" in text and "get_logger" not in text

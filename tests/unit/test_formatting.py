@@ -16,6 +16,7 @@ from backfix.formatting import (
     outside_changes,
     same_meaning,
 )
+from backfix.pragmas import mask_pragmas
 from backfix.results import FileChange
 
 LONG_CALL = "    return session.scalars(select(User).where(User.name == name, User.active, User.shown)).all()\n"
@@ -472,3 +473,136 @@ def test_a_pre_commit_hook_without_a_line_length_keeps_the_default(tmp_path: Pat
         "      - id: flake8\n        args: ['-l 79']\n",
     )
     assert settings_for(tmp_path / "app" / "a.py").line_length == 88
+
+
+# --- pragma comments: they govern their line, and black counts them -------------------------------------
+
+QUERY_BEFORE = (
+    "def open_count(db):\n"
+    "    tickets = db.query(Ticket).filter(Ticket.closed == False).count()  # {}\n"
+    "    return tickets\n"
+)
+QUERY_AFTER = (
+    "def open_count(db):\n"
+    "    tickets = db.scalar(select(func.count()).select_from(Ticket).where(Ticket.closed == False))  # {}\n"
+    "    return tickets\n"
+)
+QUERY_WRAPPED = (
+    "def open_count(db):\n"
+    "    tickets = db.scalar(\n"
+    "        select(func.count()).select_from(Ticket).where(Ticket.closed == False)  # {}\n"
+    "    )\n"
+    "    return tickets\n"
+)
+
+
+def _black_hook(root: Path, line_length: int) -> None:
+    (root / ".git").mkdir(parents=True)
+    write(
+        root / ".pre-commit-config.yaml",
+        "repos:\n  - repo: https://github.com/psf/black\n    rev: 24.1.1\n    hooks:\n"
+        f"      - id: black\n        args: [--line-length={line_length}]\n",
+    )
+
+
+@pytest.mark.parametrize(
+    "project", ["black-hook", "ruff-format", "flake8-only"], ids=lambda p: str(p)
+)
+def test_a_noqa_goes_to_the_line_of_the_wrapped_statement_ruff_reports_its_code_on(
+    tmp_path: Path, project: str
+) -> None:
+    if project == "black-hook":
+        _black_hook(tmp_path, 88)
+    elif project == "ruff-format":
+        write(tmp_path / "ruff.toml", "line-length = 88\n[format]\n")
+    else:
+        write(tmp_path / "setup.cfg", "[flake8]\nmax-line-length = 88\n")
+    pragma = "noqa: E712"
+    text, notes = formatted(
+        tmp_path / "a.py", QUERY_BEFORE.format(pragma), QUERY_AFTER.format(pragma)
+    )
+    if project == "black-hook":  # black counts the comment: 92 columns, so the chain splits
+        assert text == QUERY_WRAPPED.format(pragma).replace(
+            "        select(func.count()).select_from(Ticket).where(",
+            "        select(func.count())\n        .select_from(Ticket)\n        .where(",
+        )
+    else:
+        assert text == QUERY_WRAPPED.format(pragma)
+    assert not [note for note in notes if "noqa" in note]
+
+
+def test_a_moved_noqa_that_makes_its_line_too_long_for_black_is_wrapped_again(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.black]\nline-length = 70\n")
+    after = QUERY_AFTER.replace("== False)", "== False, Ticket.other_column)")
+    text, notes = formatted(
+        tmp_path / "a.py", QUERY_BEFORE.format("noqa: E712"), after.format("noqa: E712")
+    )
+    assert notes == []
+    assert text == (
+        "def open_count(db):\n"
+        "    tickets = db.scalar(\n"
+        "        select(func.count())\n"
+        "        .select_from(Ticket)\n"
+        "        .where(\n"
+        "            Ticket.closed == False,  # noqa: E712\n"
+        "            Ticket.other_column,\n"
+        "        )\n"
+        "    )\n"
+        "    return tickets\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "pragma", ["type: ignore[arg-type]", "noqa", "noqa: XYZ123", "pyright: ignore"]
+)
+def test_a_pragma_that_cannot_be_placed_keeps_its_statement_on_one_line_with_a_note(
+    tmp_path: Path, pragma: str
+) -> None:
+    write(tmp_path / "ruff.toml", "line-length = 88\n[format]\n")
+    after = QUERY_AFTER.format(pragma)
+    text, notes = formatted(tmp_path / "a.py", QUERY_BEFORE.format(pragma), after)
+    assert text == after
+    assert notes == [
+        f"a.py: line 2 is kept on one line, longer than 88 columns, since wrapping would carry "
+        f"`# {pragma}` off the code it governs; wrap by hand and put the comment on the line it "
+        "applies to"
+    ]
+
+
+def test_a_noqa_for_a_long_line_stays_where_the_formatter_puts_it(tmp_path: Path) -> None:
+    write(tmp_path / "ruff.toml", "line-length = 88\n[format]\n")
+    text, notes = formatted(
+        tmp_path / "a.py", QUERY_BEFORE.format("noqa: E501"), QUERY_AFTER.format("noqa: E501")
+    )
+    assert notes == []
+    assert text == QUERY_WRAPPED.format("noqa: E501").replace(
+        "False)  # noqa: E501\n    )\n", "False)\n    )  # noqa: E501\n"
+    )
+
+
+def test_in_a_black_project_a_pragma_comment_counts_towards_the_line_width(
+    tmp_path: Path,
+) -> None:
+    # 95 columns of code and a 14-column noqa: ruff alone leaves it at 100 columns, black does not.
+    _black_hook(tmp_path / "black", 100)
+    write(tmp_path / "ruff" / "ruff.toml", "line-length = 100\n[format]\n")
+    before, after = QUERY_BEFORE.format("noqa: E712"), QUERY_AFTER.format("noqa: E712")
+    assert len(after.splitlines()[1].split("  #")[0]) <= 100 < len(after.splitlines()[1])
+    text, notes = formatted(tmp_path / "black" / "a.py", before, after)
+    assert (text, notes) == (QUERY_WRAPPED.format("noqa: E712"), [])
+    assert formatted(tmp_path / "ruff" / "a.py", before, after) == (after, [])
+
+
+def test_masked_pragma_comments_keep_their_width_and_come_back() -> None:
+    text = "x = f(a)  # noqa: E712\ny = g(b)  # type: ignore[misc]\nz = 1  # plain\n"
+    masked = mask_pragmas(text)
+    assert [len(line) for line in masked.text.splitlines()] == [
+        len(line) for line in text.splitlines()
+    ]
+    assert "noqa" not in masked.text and "type:" not in masked.text
+    assert "# plain" in masked.text
+    assert masked.restore(masked.text) == text
+    assert masked.restore(masked.text.replace("  # plain", "")) == text.replace("  # plain", "")
+    assert masked.restore("x = f(a)\n") is None  # a disguised comment lost: refused
