@@ -23,13 +23,21 @@ a child as a target (``Assign``, ``For``, ``AsName``...), it marks the names tha
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import cast
 
 import libcst as cst
-from libcst.metadata import ExpressionContext, ExpressionContextProvider, Scope, ScopeProvider
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import (
+    Assignment,
+    BuiltinAssignment,
+    ExpressionContext,
+    ExpressionContextProvider,
+    Scope,
+    ScopeProvider,
+)
 from libcst.metadata.expression_context_provider import ExpressionContextVisitor
-from libcst.metadata.scope_provider import _ASSIGNMENT_LIKE_NODES, ScopeVisitor
+from libcst.metadata.scope_provider import _ASSIGNMENT_LIKE_NODES, LocalScope, ScopeVisitor
 
 from backfix.cst_walk import inner_children, with_subclasses
 
@@ -152,7 +160,6 @@ _COMPREHENSIONS = frozenset({cst.ListComp, cst.SetComp, cst.DictComp, cst.Genera
 _STORE_STOPS = frozenset({cst.Attribute, cst.Subscript, cst.Del})
 #: ``ExpressionContextVisitor`` never visits the type parameters of these.
 _UNVISITED_TYPE_PARAMETERS = frozenset({cst.ClassDef, cst.FunctionDef})
-_MARKED = frozenset(_STORE_FIELDS) | _COMPREHENSIONS | {cst.Module, cst.TypeParameters}
 
 
 def _store_targets(node: cst.CSTNode) -> list[cst.CSTNode]:
@@ -182,6 +189,48 @@ def _mark_stores(target: cst.CSTNode, stores: dict[cst.CSTNode, ExpressionContex
             stack.extend(found)
 
 
+#: where a name that makes a qualified name start with ``typing`` can be bound (see
+#: :func:`_binds_typing`)
+_BINDINGS = frozenset({cst.Import, cst.ImportFrom, cst.ClassDef, cst.FunctionDef})
+#: the node types ``_ScopeVisitor._mark`` looks at
+_MARKED = frozenset(_STORE_FIELDS) | _COMPREHENSIONS | _BINDINGS | {cst.Module, cst.TypeParameters}
+
+
+def _binds_typing(node: cst.CSTNode) -> bool:
+    """Whether a qualified name of a name ``node`` binds may start with ``typing`` (or the names
+    it qualifies, for a class or function): an import of or from a module or name with
+    ``typing`` in it, a class or function with ``typing`` in its name."""
+    if type(node) is cst.ClassDef or type(node) is cst.FunctionDef:
+        return "typing" in cast("cst.ClassDef", node).name.value
+    statement = cast("cst.Import | cst.ImportFrom", node)
+    module = getattr(statement, "module", None)
+    if module is not None and "typing" in (get_full_name_for_node(module) or "typing"):
+        return True
+    names = statement.names
+    if type(names) is cst.ImportStar:
+        return False
+    return any(
+        "typing" in (get_full_name_for_node(alias.name) or "typing")
+        for alias in cast("Sequence[cst.ImportAlias]", names)
+    )
+
+
+def _starts_with_typing(call: cst.Call) -> bool:
+    """Whether the full name LibCST gives ``call`` (``get_full_name_for_node``) may start with
+    ``typing``: its first name has ``typing`` in it."""
+    current: cst.CSTNode = call.func
+    while True:
+        kind = type(current)
+        if kind is cst.Name:
+            return "typing" in cast("cst.Name", current).value
+        if kind is cst.Attribute or kind is cst.Subscript:
+            current = cast("cst.Attribute", current).value
+        elif kind is cst.Call:
+            current = cast("cst.Call", current).func
+        else:
+            return False  # no full name, or one that starts with `None`
+
+
 class _ScopeVisitor(_CachedCallbacks, ScopeVisitor):
     """``ScopeProvider``'s visitor with cached callbacks, marking the names stored to as it goes
     (``stores``: what its ``ExpressionContextProvider`` metadata is asked for)."""
@@ -199,14 +248,33 @@ class _ScopeVisitor(_CachedCallbacks, ScopeVisitor):
         #: the walk is in
         self._unvisited: set[int] = set()
         self._in_unvisited = 0
+        #: whether a name bound so far may have a qualified name starting with ``typing``
+        self._typing_bound = False
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if type(node) in _MARKED:
             self._mark(node)
         return _CachedCallbacks.on_visit(self, node)
 
+    def visit_Call(self, node: cst.Call) -> bool | None:
+        """``ScopeVisitor.visit_Call``, which looks up the call's qualified names to find
+        ``typing.cast``, ``typing.NewType`` and ``typing.TypeVar``, without the look-up where no
+        qualified name of the call can start with ``typing``: a local name's is its own (below
+        the names of the classes and functions around it), an import's starts with the module
+        or name imported, a builtin's with ``builtins``."""
+        if self._typing_bound or _starts_with_typing(node):
+            return ScopeVisitor.visit_Call(self, node)
+        # (LibCST's private stacks, by their mangled names)
+        self._ScopeVisitor__top_level_attribute_stack.append(None)  # type: ignore[attr-defined]
+        self._ScopeVisitor__in_type_hint_stack.append(False)  # type: ignore[attr-defined]
+        return True
+
     def _mark(self, node: cst.CSTNode) -> None:
         kind = type(node)
+        if kind in _BINDINGS:
+            self._typing_bound = self._typing_bound or _binds_typing(node)
+            if kind is cst.Import or kind is cst.ImportFrom:
+                return
         if kind is cst.Module:
             self._modules += 1
             return
@@ -277,6 +345,22 @@ _EXPECTED_NAMES: list[tuple[type, str, frozenset[str]]] = [
         ),
     ),
     (ScopeProvider, "visit_Module", frozenset({"ScopeVisitor", "visit", "infer_accesses"})),
+    # how the qualified names `_ScopeVisitor.visit_Call` does not look up are made
+    (
+        Assignment,
+        "get_qualified_names_for",
+        frozenset({"LOCAL", "QualifiedName", "QualifiedNameSource", "_name_prefix", "scope"}),
+    ),
+    (
+        BuiltinAssignment,
+        "get_qualified_names_for",
+        frozenset({"BUILTIN", "QualifiedName", "QualifiedNameSource", "name"}),
+    ),
+    (
+        LocalScope,
+        "_make_name_prefix",
+        frozenset({"_name_prefix", "filter", "join", "name", "parent"}),
+    ),
     (
         ExpressionContextProvider,
         "visit_Module",
@@ -334,6 +418,13 @@ _SCOPE_VISITS = frozenset(
 )
 
 
+#: what ``ScopeVisitor.visit_Call`` uses (``_ScopeVisitor.visit_Call`` does the same)
+_VISIT_CALL_NAMES = frozenset(
+    {"_ScopeVisitor__in_type_hint_stack", "_ScopeVisitor__top_level_attribute_stack"}
+    | {"append", "args", "func", "get_qualified_names_for", "len", "pop", "scope", "visit"}
+)
+
+
 def _context_visitor_matches() -> bool:
     """Whether ``ExpressionContextVisitor`` and the scope visitor's use of it are the ones the
     marking of stored names in ``_ScopeVisitor`` mirrors."""
@@ -352,7 +443,12 @@ def _context_visitor_matches() -> bool:
         for name, value in vars(ScopeVisitor).items()
         if "visit" in getattr(getattr(value, "__code__", None), "co_names", ())
     }
-    return visits == _SCOPE_VISITS and "get_metadata" in _names(ScopeVisitor, "visit_Name")
+    # (Python 3.12 inlines `visit_Call`'s set comprehension: its `name` joins the names)
+    return (
+        visits == _SCOPE_VISITS
+        and "get_metadata" in _names(ScopeVisitor, "visit_Name")
+        and _names(ScopeVisitor, "visit_Call") - {"name"} == _VISIT_CALL_NAMES
+    )
 
 
 def matches_libcst() -> bool:

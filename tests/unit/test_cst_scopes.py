@@ -94,9 +94,24 @@ match err:
 """
 
 
+#: calls whose string arguments are type hints (``typing.cast``, ``NewType``, ``TypeVar``) under
+#: every kind of name a qualified name can start with ``typing`` from: each module binds one.
+TYPING_CALLS = [
+    'first = cast("Job", 1)\nfrom typing import cast\nsecond = cast("Job", 2)\n',
+    'import typing as t\nT = t.TypeVar("T", bound="Job")\nU = t.NewType("U", "int")\n',
+    'from typing_extensions import cast as convert\nvalue = convert("Job", raw)\n',
+    'import typing.re\nvalue = typing.cast("Job", 1)\n',
+    'typing = load()\nvalue = typing.cast("Job", 1)\nother = typing()\n',
+    'class typing:\n    cast = make()\n    value = cast("Job", 1)\n',
+    'def typing_helper():\n    return cast("Job", 1)\n',
+    'from . import typing\nvalue = typing.cast("Job", 1)\n',
+    'value = "".join(cast("Job", x) for x in ()).cast("Job")\n',
+]
+
+
 def _sources() -> list[str]:
     inputs = sorted((ROOT / "snapshots").glob("move-commits/*/input/**/*.py"))
-    return [SHAPES, STORES, *(p.read_text(encoding="utf-8") for p in inputs)]
+    return [SHAPES, STORES, *TYPING_CALLS, *(p.read_text(encoding="utf-8") for p in inputs)]
 
 
 def _wrapper_differences(module: cst.Module) -> list[object]:
