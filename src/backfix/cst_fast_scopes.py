@@ -23,7 +23,7 @@ a child as a target (``Assign``, ``For``, ``AsName``...), it marks the names tha
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from typing import cast
 
 import libcst as cst
@@ -36,6 +36,7 @@ from libcst.metadata import (
     Scope,
     ScopeProvider,
 )
+from libcst.metadata.base_provider import BaseMetadataProvider
 from libcst.metadata.expression_context_provider import ExpressionContextVisitor
 from libcst.metadata.scope_provider import _ASSIGNMENT_LIKE_NODES, LocalScope, ScopeVisitor
 
@@ -240,6 +241,8 @@ class _ScopeVisitor(_CachedCallbacks, ScopeVisitor):
     ) -> None:
         ScopeVisitor.__init__(self, provider)
         self._start_callbacks()
+        #: what the provider's `set_metadata` records in
+        self._computed: MutableMapping[cst.CSTNode, object] = provider._computed
         self._stores = stores
         #: modules entered: the scope visitor parses and visits string annotations, which
         #: ``ExpressionContextVisitor`` never sees (their names have no context)
@@ -252,9 +255,15 @@ class _ScopeVisitor(_CachedCallbacks, ScopeVisitor):
         self._typing_bound = False
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if type(node) in _MARKED:
+        # `_CachedCallbacks.on_visit` inline (it runs for every node).
+        kind = type(node)
+        if kind in _MARKED:
             self._mark(node)
-        return _CachedCallbacks.on_visit(self, node)
+        try:
+            callback = self._visits[kind]
+        except KeyError:
+            callback = self._visits[kind] = _live(getattr(self, f"visit_{kind.__name__}", None))
+        return callback is None or callback(node) is not False
 
     def visit_Call(self, node: cst.Call) -> bool | None:
         """``ScopeVisitor.visit_Call``, which looks up the call's qualified names to find
@@ -291,16 +300,23 @@ class _ScopeVisitor(_CachedCallbacks, ScopeVisitor):
             _mark_stores(target, self._stores)
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        # `ScopeVisitor.on_leave`, with an exact-type test for its `isinstance`.
-        self.provider.set_metadata(original_node, self.scope)
+        # `ScopeVisitor.on_leave`, with an exact-type test for its `isinstance`, the provider's
+        # `set_metadata` and `_CachedCallbacks.on_leave` inline (it runs for every node).
+        scope = self.scope
+        self._computed[original_node] = scope
         kind = type(original_node)
         if kind in _ASSIGNMENT_LIKE:
-            self.scope._assignment_count += 1
+            scope._assignment_count += 1
         elif kind is cst.Module:
             self._modules -= 1
         elif kind is cst.TypeParameters:
             self._in_unvisited -= id(original_node) in self._unvisited
-        _CachedCallbacks.on_leave(self, original_node)
+        try:
+            callback = self._leaves[kind]
+        except KeyError:
+            callback = self._leaves[kind] = _live(getattr(self, f"leave_{kind.__name__}", None))
+        if callback is not None:
+            callback(original_node)
 
 
 def resolve_contexts(module: cst.Module) -> Mapping[cst.CSTNode, ExpressionContext]:
@@ -366,6 +382,7 @@ _EXPECTED_NAMES: list[tuple[type, str, frozenset[str]]] = [
         "visit_Module",
         frozenset({"visit", "ExpressionContextVisitor", "ExpressionContext", "LOAD"}),
     ),
+    (BaseMetadataProvider, "set_metadata", frozenset({"_computed"})),
     (cst.CSTVisitor, "on_visit", _CALLBACK_NAMES),
     (cst.CSTVisitor, "on_leave", _CALLBACK_NAMES),
     (cst.CSTVisitor, "on_visit_attribute", _CALLBACK_NAMES),
