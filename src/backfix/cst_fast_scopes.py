@@ -190,46 +190,57 @@ def _mark_stores(target: cst.CSTNode, stores: dict[cst.CSTNode, ExpressionContex
             stack.extend(found)
 
 
-#: where a name that makes a qualified name start with ``typing`` can be bound (see
-#: :func:`_binds_typing`)
+#: where a name whose qualified names may start with ``typing`` can be bound (see
+#: :meth:`_ScopeVisitor.visit_Call`)
 _BINDINGS = frozenset({cst.Import, cst.ImportFrom, cst.ClassDef, cst.FunctionDef})
 #: the node types ``_ScopeVisitor._mark`` looks at
 _MARKED = frozenset(_STORE_FIELDS) | _COMPREHENSIONS | _BINDINGS | {cst.Module, cst.TypeParameters}
 
 
-def _binds_typing(node: cst.CSTNode) -> bool:
-    """Whether a qualified name of a name ``node`` binds may start with ``typing`` (or the names
-    it qualifies, for a class or function): an import of or from a module or name with
-    ``typing`` in it, a class or function with ``typing`` in its name."""
-    if type(node) is cst.ClassDef or type(node) is cst.FunctionDef:
-        return "typing" in cast("cst.ClassDef", node).name.value
-    statement = cast("cst.Import | cst.ImportFrom", node)
+def _typing_definition(node: cst.ClassDef | cst.FunctionDef) -> bool:
+    """A class or function with ``typing`` in its name: the qualified names of the names bound in
+    it start with its name."""
+    return "typing" in node.name.value
+
+
+def _typing_imports(statement: cst.Import | cst.ImportFrom) -> set[str]:
+    """The first parts of the names an import binds whose qualified names may start with
+    ``typing``: all it binds when its module or an imported name has ``typing`` in it."""
     module = getattr(statement, "module", None)
-    if module is not None and "typing" in (get_full_name_for_node(module) or "typing"):
-        return True
     names = statement.names
     if type(names) is cst.ImportStar:
-        return False
-    return any(
-        "typing" in (get_full_name_for_node(alias.name) or "typing")
-        for alias in cast("Sequence[cst.ImportAlias]", names)
-    )
+        return set()  # (LibCST records no assignment for it)
+    aliases = cast("Sequence[cst.ImportAlias]", names)
+    imported = [get_full_name_for_node(alias.name) for alias in aliases]
+    if not any("typing" in (name or "typing") for name in imported) and not (
+        module is not None and "typing" in (get_full_name_for_node(module) or "typing")
+    ):
+        return set()
+    bound: set[str] = set()
+    for alias, name in zip(aliases, imported, strict=True):
+        asname = alias.asname
+        if asname is not None and type(asname.name) is cst.Name:
+            bound.add(asname.name.value)
+        else:
+            bound.add((name or "").split(".")[0])
+    return bound
 
 
-def _starts_with_typing(call: cst.Call) -> bool:
-    """Whether the full name LibCST gives ``call`` (``get_full_name_for_node``) may start with
-    ``typing``: its first name has ``typing`` in it."""
+def _first_name(call: cst.Call) -> str | None:
+    """The first part of the full name LibCST gives ``call`` (``get_full_name_for_node``): the
+    name its chain of attributes, calls and subscripts starts with; None when it has no full
+    name or one that starts with ``None`` (an attribute of another expression)."""
     current: cst.CSTNode = call.func
     while True:
         kind = type(current)
         if kind is cst.Name:
-            return "typing" in cast("cst.Name", current).value
+            return cast("cst.Name", current).value
         if kind is cst.Attribute or kind is cst.Subscript:
             current = cast("cst.Attribute", current).value
         elif kind is cst.Call:
             current = cast("cst.Call", current).func
         else:
-            return False  # no full name, or one that starts with `None`
+            return None
 
 
 class _ScopeVisitor(_CachedCallbacks, ScopeVisitor):
@@ -251,8 +262,12 @@ class _ScopeVisitor(_CachedCallbacks, ScopeVisitor):
         #: the walk is in
         self._unvisited: set[int] = set()
         self._in_unvisited = 0
-        #: whether a name bound so far may have a qualified name starting with ``typing``
+        #: whether a class or function seen so far has ``typing`` in its name (see
+        #: :meth:`visit_Call`)
         self._typing_bound = False
+        #: the first parts of the names imports seen so far bind that may have a qualified name
+        #: starting with ``typing``
+        self._typing_names: set[str] = set()
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         # `_CachedCallbacks.on_visit` inline (it runs for every node).
@@ -268,10 +283,14 @@ class _ScopeVisitor(_CachedCallbacks, ScopeVisitor):
     def visit_Call(self, node: cst.Call) -> bool | None:
         """``ScopeVisitor.visit_Call``, which looks up the call's qualified names to find
         ``typing.cast``, ``typing.NewType`` and ``typing.TypeVar``, without the look-up where no
-        qualified name of the call can start with ``typing``: a local name's is its own (below
-        the names of the classes and functions around it), an import's starts with the module
-        or name imported, a builtin's with ``builtins``."""
-        if self._typing_bound or _starts_with_typing(node):
+        qualified name of the call can start with ``typing``. The look-up goes through the
+        assignments of names starting with the call's first name: a local name's qualified name
+        is its own (below the names of the classes and functions around it), an import's starts
+        with the module or name imported, a builtin's with ``builtins``."""
+        first = _first_name(node)
+        if first is not None and (
+            self._typing_bound or first in self._typing_names or "typing" in first
+        ):
             return ScopeVisitor.visit_Call(self, node)
         # (LibCST's private stacks, by their mangled names)
         self._ScopeVisitor__top_level_attribute_stack.append(None)  # type: ignore[attr-defined]
@@ -280,10 +299,12 @@ class _ScopeVisitor(_CachedCallbacks, ScopeVisitor):
 
     def _mark(self, node: cst.CSTNode) -> None:
         kind = type(node)
+        if kind is cst.Import or kind is cst.ImportFrom:
+            self._typing_names |= _typing_imports(cast("cst.Import | cst.ImportFrom", node))
+            return
         if kind in _BINDINGS:
-            self._typing_bound = self._typing_bound or _binds_typing(node)
-            if kind is cst.Import or kind is cst.ImportFrom:
-                return
+            definition = cast("cst.ClassDef | cst.FunctionDef", node)
+            self._typing_bound = self._typing_bound or _typing_definition(definition)
         if kind is cst.Module:
             self._modules += 1
             return

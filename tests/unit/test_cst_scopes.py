@@ -106,6 +106,10 @@ TYPING_CALLS = [
     'def typing_helper():\n    return cast("Job", 1)\n',
     'from . import typing\nvalue = typing.cast("Job", 1)\n',
     'value = "".join(cast("Job", x) for x in ()).cast("Job")\n',
+    'from typing import List, cast as c\nfrom app import cast\nx = List()\ny = c("Job", 1)\n'
+    'z = cast("Job", 2)\n',
+    'import os, typing as t\nx = os.path.join("a")\ny = t.cast("Job", 1)\n',
+    'from typing import NewType as N\nclass C:\n    def m(self):\n        return N("U", "int")\n',
 ]
 
 
