@@ -74,6 +74,8 @@ _PLAIN_METHODS = frozenset(
 
 
 _YIELDS = exact_types(cst.Yield)
+_CALLS = exact_types(cst.Call)
+_ATTRIBUTES = exact_types(cst.Attribute)
 _DECLARATIONS = exact_types(cst.Global, cst.Nonlocal)
 
 
@@ -1151,7 +1153,7 @@ class Analyzer:
         for root in roots:
             for node in self.index.subtree(root):
                 if (
-                    isinstance(node, cst.Attribute)
+                    type(node) in _ATTRIBUTES
                     and is_store(self.index, node)
                     and code_of(node).split(".")[0] in forms
                 ):
@@ -1166,9 +1168,12 @@ class Analyzer:
         """A call in ``stmt`` whose effects are unknown: a function of the project or a library,
         or a method of ``self`` or of an imported module (not the session, a model class, a
         builtin or a method of a local object)."""
-        for node in self.index.subtree(stmt, into_scopes=False):
-            if not isinstance(node, cst.Call) or id(node) in hoisted:
+        for found in self.index.subtree(stmt, into_scopes=False):
+            # (exact types: most nodes are no call, and `isinstance` against LibCST's classes
+            # costs more than the rest of the loop)
+            if type(found) not in _CALLS or id(found) in hoisted:
                 continue
+            node = cast(cst.Call, found)
             func = node.func
             root = func
             while isinstance(root, (cst.Attribute, cst.Call, cst.Subscript)):

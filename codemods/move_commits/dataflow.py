@@ -20,11 +20,14 @@ from libcst.metadata import Assignment
 from backfix.cst_utils import dotted
 
 from .frameworks import ModuleIndex
-from .module_nodes import NAME_TYPES
+from .module_nodes import NAME_TYPES, exact_types
 from .syntax import target_parts
 
 #: a set of names, or ``None`` where no path arrives (after ``return``/``raise``).
 Bound = set[str] | None
+
+
+_NAMED_EXPRESSIONS = exact_types(cst.NamedExpr)
 
 
 def _meet(left: Bound, right: Bound) -> Bound:
@@ -276,8 +279,8 @@ class DataFlow:
         elif isinstance(small, cst.Expr) and self._aborts(small.value):
             return None
         for node in self.index.subtree(small, into_scopes=False):
-            if isinstance(node, cst.NamedExpr):
-                bound = bound | _names(node.target)
+            if type(node) in _NAMED_EXPRESSIONS:  # (exact types: see `exact_types`)
+                bound = bound | _names(cast(cst.NamedExpr, node).target)
         return bound
 
     def _aborts(self, value: cst.BaseExpression) -> bool:

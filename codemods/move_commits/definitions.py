@@ -56,6 +56,9 @@ class Definitions:
         self.module = module
         self.inference = inference
         self.global_scope = index.scope_of(module.body[0]) if module.body else None
+        #: what :meth:`movable` found per name: every unit asks about the names it reads, and
+        #: the annotations about the names they use
+        self._movable: dict[str, list[Definition] | None] = {}
 
     def position(self, definition: Definition) -> int:
         """Where ``definition`` is in the module (moved definitions keep their order)."""
@@ -77,10 +80,11 @@ class Definitions:
     def movable(self, name: str) -> list[Definition] | None:
         """The definitions to move for module-level ``name`` (itself first, then what it reads),
         or None when it cannot move."""
-        found: list[Definition] = []
-        if not self._collect(name, found, depth=0):
-            return None
-        return found
+        if name not in self._movable:
+            found: list[Definition] = []
+            self._movable[name] = found if self._collect(name, found, depth=0) else None
+        known = self._movable[name]
+        return None if known is None else list(known)
 
     def _collect(self, name: str, found: list[Definition], depth: int) -> bool:
         if any(d.name == name for d in found):
@@ -148,8 +152,10 @@ class Definitions:
         ):
             return False
         needs: list[ImportNeed] = []
+        # Until the function is known to move, its place in `found` only stops the walk from
+        # coming back to it (its code is what the definition ends with: a failure drops `found`).
         placeholder = len(found)
-        found.append(Definition(name, _code(function), ()))
+        found.append(Definition(name, "", ()))
         for node in self.index.subtree(function):
             if not isinstance(node, cst.Name) or id(node) not in self.index.accesses:
                 continue

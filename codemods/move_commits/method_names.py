@@ -152,6 +152,7 @@ _STRIP_PREFIXES = ("new_", "db_", "existing_", "old_", "updated_", "current_")
 _STRONG = ("create", "delete")
 _CALLS = exact_types(cst.Call)
 _ASSIGNMENTS = exact_types(cst.Assign, cst.AugAssign)
+_ASSIGNS = exact_types(cst.Assign)
 
 
 @dataclass(frozen=True)
@@ -412,8 +413,9 @@ class WriteNamer:
         """Names the moved code binds to a newly built object (``job = Job(...)``)."""
         created: set[str] = set()
         for stmt in stmts:
-            for node in self.index.subtree(stmt, into_scopes=False):
-                if not isinstance(node, cst.Assign) or not isinstance(node.value, cst.Call):
+            for found in self.index.subtree(stmt, into_scopes=False):
+                node = cast(cst.Assign, found)
+                if type(found) not in _ASSIGNS or not isinstance(node.value, cst.Call):
                     continue
                 info = self.inference.of_expr(node.value)
                 if info is None or info.nullable:

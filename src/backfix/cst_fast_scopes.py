@@ -14,19 +14,33 @@ field of it, ``CSTVisitor`` formats a method name and looks it up (almost always
 below look each name up once per visitor and test the node's exact type against the same classes
 (and their subclasses): the callbacks that run, and their order, are LibCST's own, so the scopes,
 assignments and accesses are the ones the wrapper gives.
+
+The scope visitor reads one thing of the expression contexts: whether a ``Name`` it visits is
+stored to. So instead of a walk of its own, ``ExpressionContextProvider``'s visitor runs only where
+it stores: when the scope visitor reaches a node whose ``ExpressionContextVisitor`` callback visits
+a child as a target (``Assign``, ``For``, ``AsName``...), it marks the names that visit stores to.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from typing import cast
 
 import libcst as cst
-from libcst.metadata import ExpressionContext, ExpressionContextProvider, Scope, ScopeProvider
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import (
+    Assignment,
+    BuiltinAssignment,
+    ExpressionContext,
+    ExpressionContextProvider,
+    Scope,
+    ScopeProvider,
+)
+from libcst.metadata.base_provider import BaseMetadataProvider
 from libcst.metadata.expression_context_provider import ExpressionContextVisitor
-from libcst.metadata.scope_provider import _ASSIGNMENT_LIKE_NODES, ScopeVisitor
+from libcst.metadata.scope_provider import _ASSIGNMENT_LIKE_NODES, LocalScope, ScopeVisitor
 
-from backfix.cst_walk import with_subclasses
+from backfix.cst_walk import inner_children, with_subclasses
 
 _Callback = Callable[[cst.CSTNode], object]
 
@@ -125,19 +139,205 @@ class _ContextVisitor(_CachedCallbacks, ExpressionContextVisitor):
         self._start_callbacks()
 
 
-class _ScopeVisitor(_CachedCallbacks, ScopeVisitor):
-    """``ScopeProvider``'s visitor with cached callbacks."""
+#: per node type, the fields ``ExpressionContextVisitor`` visits in the store context (its
+#: ``visit_<Type>`` callbacks); an ``Assign``'s targets are ``AssignTarget`` nodes around them.
+_STORE_FIELDS: dict[type[cst.CSTNode], str] = {
+    cst.Assign: "targets",
+    cst.AnnAssign: "target",
+    cst.AugAssign: "target",
+    cst.NamedExpr: "target",
+    cst.AsName: "name",
+    cst.CompFor: "target",
+    cst.For: "target",
+    cst.ClassDef: "name",
+    cst.FunctionDef: "name",
+    cst.Param: "name",
+}
+#: the scope visitor enters the first ``CompFor`` of a comprehension without its ``on_visit``:
+#: its target is marked from the comprehension.
+_COMPREHENSIONS = frozenset({cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp})
+#: in the store context, these visit their parts as loads (``Attribute``, ``Subscript``) or
+#: deletions (``Del``): no name below them is stored to by that visit.
+_STORE_STOPS = frozenset({cst.Attribute, cst.Subscript, cst.Del})
+#: ``ExpressionContextVisitor`` never visits the type parameters of these.
+_UNVISITED_TYPE_PARAMETERS = frozenset({cst.ClassDef, cst.FunctionDef})
 
-    def __init__(self, provider: ScopeProvider) -> None:
+
+def _store_targets(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The children of ``node`` that ``ExpressionContextVisitor`` visits as store targets."""
+    kind = type(node)
+    if kind in _COMPREHENSIONS:
+        return [cast("cst.ListComp", node).for_in.target]
+    value = getattr(node, _STORE_FIELDS[kind])
+    return list(value) if type(value) is tuple or type(value) is list else [value]
+
+
+def _mark_stores(target: cst.CSTNode, stores: dict[cst.CSTNode, ExpressionContext]) -> None:
+    """Record the names an ``ExpressionContextVisitor`` in the store context stores to in
+    ``target``: all its names but those below a node that visits its parts in another context.
+    (Only the scope visitor's own walk reaches the callbacks of nodes below those.)"""
+    stack = [target]
+    while stack:
+        current = stack.pop()
+        kind = type(current)
+        if kind is cst.Name:
+            stores[current] = ExpressionContext.STORE
+        elif kind not in _STORE_STOPS:
+            found = inner_children(current)
+            if kind in _UNVISITED_TYPE_PARAMETERS:
+                skipped = cast("cst.FunctionDef", current).type_parameters
+                found = [child for child in found if child is not skipped]
+            stack.extend(found)
+
+
+#: where a name whose qualified names may start with ``typing`` can be bound (see
+#: :meth:`_ScopeVisitor.visit_Call`)
+_BINDINGS = frozenset({cst.Import, cst.ImportFrom, cst.ClassDef, cst.FunctionDef})
+#: the node types ``_ScopeVisitor._mark`` looks at
+_MARKED = frozenset(_STORE_FIELDS) | _COMPREHENSIONS | _BINDINGS | {cst.Module, cst.TypeParameters}
+
+
+def _typing_definition(node: cst.ClassDef | cst.FunctionDef) -> bool:
+    """A class or function with ``typing`` in its name: the qualified names of the names bound in
+    it start with its name."""
+    return "typing" in node.name.value
+
+
+def _typing_imports(statement: cst.Import | cst.ImportFrom) -> set[str]:
+    """The first parts of the names an import binds whose qualified names may start with
+    ``typing``: all it binds when its module or an imported name has ``typing`` in it."""
+    module = getattr(statement, "module", None)
+    names = statement.names
+    if type(names) is cst.ImportStar:
+        return set()  # (LibCST records no assignment for it)
+    aliases = cast("Sequence[cst.ImportAlias]", names)
+    imported = [get_full_name_for_node(alias.name) for alias in aliases]
+    if not any("typing" in (name or "typing") for name in imported) and not (
+        module is not None and "typing" in (get_full_name_for_node(module) or "typing")
+    ):
+        return set()
+    bound: set[str] = set()
+    for alias, name in zip(aliases, imported, strict=True):
+        asname = alias.asname
+        if asname is not None and type(asname.name) is cst.Name:
+            bound.add(asname.name.value)
+        else:
+            bound.add((name or "").split(".")[0])
+    return bound
+
+
+def _first_name(call: cst.Call) -> str | None:
+    """The first part of the full name LibCST gives ``call`` (``get_full_name_for_node``): the
+    name its chain of attributes, calls and subscripts starts with; None when it has no full
+    name or one that starts with ``None`` (an attribute of another expression)."""
+    current: cst.CSTNode = call.func
+    while True:
+        kind = type(current)
+        if kind is cst.Name:
+            return cast("cst.Name", current).value
+        if kind is cst.Attribute or kind is cst.Subscript:
+            current = cast("cst.Attribute", current).value
+        elif kind is cst.Call:
+            current = cast("cst.Call", current).func
+        else:
+            return None
+
+
+class _ScopeVisitor(_CachedCallbacks, ScopeVisitor):
+    """``ScopeProvider``'s visitor with cached callbacks, marking the names stored to as it goes
+    (``stores``: what its ``ExpressionContextProvider`` metadata is asked for)."""
+
+    def __init__(
+        self, provider: ScopeProvider, stores: dict[cst.CSTNode, ExpressionContext]
+    ) -> None:
         ScopeVisitor.__init__(self, provider)
         self._start_callbacks()
+        #: what the provider's `set_metadata` records in
+        self._computed: MutableMapping[cst.CSTNode, object] = provider._computed
+        self._stores = stores
+        #: modules entered: the scope visitor parses and visits string annotations, which
+        #: ``ExpressionContextVisitor`` never sees (their names have no context)
+        self._modules = 0
+        #: the type parameters ``ExpressionContextVisitor`` does not visit, and how many of them
+        #: the walk is in
+        self._unvisited: set[int] = set()
+        self._in_unvisited = 0
+        #: whether a class or function seen so far has ``typing`` in its name (see
+        #: :meth:`visit_Call`)
+        self._typing_bound = False
+        #: the first parts of the names imports seen so far bind that may have a qualified name
+        #: starting with ``typing``
+        self._typing_names: set[str] = set()
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # `_CachedCallbacks.on_visit` inline (it runs for every node).
+        kind = type(node)
+        if kind in _MARKED:
+            self._mark(node)
+        try:
+            callback = self._visits[kind]
+        except KeyError:
+            callback = self._visits[kind] = _live(getattr(self, f"visit_{kind.__name__}", None))
+        return callback is None or callback(node) is not False
+
+    def visit_Call(self, node: cst.Call) -> bool | None:
+        """``ScopeVisitor.visit_Call``, which looks up the call's qualified names to find
+        ``typing.cast``, ``typing.NewType`` and ``typing.TypeVar``, without the look-up where no
+        qualified name of the call can start with ``typing``. The look-up goes through the
+        assignments of names starting with the call's first name: a local name's qualified name
+        is its own (below the names of the classes and functions around it), an import's starts
+        with the module or name imported, a builtin's with ``builtins``."""
+        first = _first_name(node)
+        if first is not None and (
+            self._typing_bound or first in self._typing_names or "typing" in first
+        ):
+            return ScopeVisitor.visit_Call(self, node)
+        # (LibCST's private stacks, by their mangled names)
+        self._ScopeVisitor__top_level_attribute_stack.append(None)  # type: ignore[attr-defined]
+        self._ScopeVisitor__in_type_hint_stack.append(False)  # type: ignore[attr-defined]
+        return True
+
+    def _mark(self, node: cst.CSTNode) -> None:
+        kind = type(node)
+        if kind is cst.Import or kind is cst.ImportFrom:
+            self._typing_names |= _typing_imports(cast("cst.Import | cst.ImportFrom", node))
+            return
+        if kind in _BINDINGS:
+            definition = cast("cst.ClassDef | cst.FunctionDef", node)
+            self._typing_bound = self._typing_bound or _typing_definition(definition)
+        if kind is cst.Module:
+            self._modules += 1
+            return
+        if kind is cst.TypeParameters:
+            self._in_unvisited += id(node) in self._unvisited
+            return
+        if kind in _UNVISITED_TYPE_PARAMETERS:
+            parameters = cast("cst.FunctionDef", node).type_parameters
+            if parameters is not None:
+                self._unvisited.add(id(parameters))
+        if self._modules > 1 or self._in_unvisited:
+            return
+        for target in _store_targets(node):
+            _mark_stores(target, self._stores)
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        # `ScopeVisitor.on_leave`, with an exact-type test for its `isinstance`.
-        self.provider.set_metadata(original_node, self.scope)
-        if type(original_node) in _ASSIGNMENT_LIKE:
-            self.scope._assignment_count += 1
-        _CachedCallbacks.on_leave(self, original_node)
+        # `ScopeVisitor.on_leave`, with an exact-type test for its `isinstance`, the provider's
+        # `set_metadata` and `_CachedCallbacks.on_leave` inline (it runs for every node).
+        scope = self.scope
+        self._computed[original_node] = scope
+        kind = type(original_node)
+        if kind in _ASSIGNMENT_LIKE:
+            scope._assignment_count += 1
+        elif kind is cst.Module:
+            self._modules -= 1
+        elif kind is cst.TypeParameters:
+            self._in_unvisited -= id(original_node) in self._unvisited
+        try:
+            callback = self._leaves[kind]
+        except KeyError:
+            callback = self._leaves[kind] = _live(getattr(self, f"leave_{kind.__name__}", None))
+        if callback is not None:
+            callback(original_node)
 
 
 def resolve_contexts(module: cst.Module) -> Mapping[cst.CSTNode, ExpressionContext]:
@@ -152,9 +352,11 @@ def resolve_contexts(module: cst.Module) -> Mapping[cst.CSTNode, ExpressionConte
 def resolve(module: cst.Module) -> Mapping[cst.CSTNode, Scope | None]:
     """The scope of every node of ``module``: what ``ScopeProvider`` resolves."""
     scopes = ScopeProvider()
-    # What `MetadataDependent.resolve` hands a provider: its dependency's metadata.
-    scopes.metadata = {ExpressionContextProvider: resolve_contexts(module)}
-    visitor = _ScopeVisitor(scopes)  # `ScopeProvider.visit_Module`
+    # What `MetadataDependent.resolve` hands a provider: its dependency's metadata, here the
+    # only contexts the scope visitor tells apart (a name without one is read).
+    stores: dict[cst.CSTNode, ExpressionContext] = {}
+    scopes.metadata = {ExpressionContextProvider: stores}
+    visitor = _ScopeVisitor(scopes, stores)  # `ScopeProvider.visit_Module`
     module.visit(visitor)
     visitor.infer_accesses()
     # ScopeProvider records plain scopes, never lazy values.
@@ -180,16 +382,111 @@ _EXPECTED_NAMES: list[tuple[type, str, frozenset[str]]] = [
         ),
     ),
     (ScopeProvider, "visit_Module", frozenset({"ScopeVisitor", "visit", "infer_accesses"})),
+    # how the qualified names `_ScopeVisitor.visit_Call` does not look up are made
+    (
+        Assignment,
+        "get_qualified_names_for",
+        frozenset({"LOCAL", "QualifiedName", "QualifiedNameSource", "_name_prefix", "scope"}),
+    ),
+    (
+        BuiltinAssignment,
+        "get_qualified_names_for",
+        frozenset({"BUILTIN", "QualifiedName", "QualifiedNameSource", "name"}),
+    ),
+    (
+        LocalScope,
+        "_make_name_prefix",
+        frozenset({"_name_prefix", "filter", "join", "name", "parent"}),
+    ),
     (
         ExpressionContextProvider,
         "visit_Module",
         frozenset({"visit", "ExpressionContextVisitor", "ExpressionContext", "LOAD"}),
     ),
+    (BaseMetadataProvider, "set_metadata", frozenset({"_computed"})),
     (cst.CSTVisitor, "on_visit", _CALLBACK_NAMES),
     (cst.CSTVisitor, "on_leave", _CALLBACK_NAMES),
     (cst.CSTVisitor, "on_visit_attribute", _CALLBACK_NAMES),
     (cst.CSTVisitor, "on_leave_attribute", _CALLBACK_NAMES),
 ]
+
+
+#: what ``ExpressionContextVisitor``'s callbacks use: the store targets above, the contexts
+#: they switch to, and nothing else (no other callbacks)
+_CONTEXT_CALLBACKS: dict[str, frozenset[str]] = {
+    "visit_Assign": frozenset({"targets", "value"}),
+    "visit_AnnAssign": frozenset({"target", "annotation", "value"}),
+    "visit_AugAssign": frozenset({"target", "value"}),
+    "visit_NamedExpr": frozenset({"target", "value"}),
+    "visit_Name": frozenset({"context", "provider", "set_metadata"}),
+    "visit_AsName": frozenset({"name"}),
+    "visit_CompFor": frozenset({"target", "iter", "ifs", "inner_for_in"}),
+    "visit_For": frozenset({"target", "iter", "body", "orelse"}),
+    "visit_Del": frozenset({"target"}),
+    "visit_Attribute": frozenset({"context", "set_metadata", "value", "LOAD"}),
+    "visit_Subscript": frozenset(
+        {"context", "set_metadata", "value", "slice", "LOAD", "Sequence", "isinstance"}
+    ),
+    "visit_Tuple": frozenset({"context", "provider", "set_metadata"}),
+    "visit_List": frozenset({"context", "provider", "set_metadata"}),
+    "visit_StarredElement": frozenset({"context", "provider", "set_metadata"}),
+    "visit_ClassDef": frozenset({"name", "body", "bases", "keywords", "decorators"}),
+    "visit_FunctionDef": frozenset({"name", "params", "body", "decorators", "returns"}),
+    "visit_Param": frozenset({"name", "annotation", "default"}),
+}
+#: what the callbacks that visit a store target build around it
+_CONTEXT_VISITS = frozenset({"ExpressionContext", "ExpressionContextVisitor", "provider", "visit"})
+#: the scope visitor's callbacks that visit parts of a node themselves (the marking relies on
+#: each of them entering a node's ``on_visit`` before its targets, but comprehensions)
+_SCOPE_VISITS = frozenset(
+    {
+        "_handle_string_annotation",
+        "_visit_comp_alike",
+        "visit_Arg",
+        "visit_Attribute",
+        "visit_Call",
+        "visit_ClassDef",
+        "visit_For",
+        "visit_FunctionDef",
+        "visit_Lambda",
+        "visit_Param",
+        "visit_TypeAlias",
+        "visit_TypeVar",
+    }
+)
+
+
+#: what ``ScopeVisitor.visit_Call`` uses (``_ScopeVisitor.visit_Call`` does the same)
+_VISIT_CALL_NAMES = frozenset(
+    {"_ScopeVisitor__in_type_hint_stack", "_ScopeVisitor__top_level_attribute_stack"}
+    | {"append", "args", "func", "get_qualified_names_for", "len", "pop", "scope", "visit"}
+)
+
+
+def _context_visitor_matches() -> bool:
+    """Whether ``ExpressionContextVisitor`` and the scope visitor's use of it are the ones the
+    marking of stored names in ``_ScopeVisitor`` mirrors."""
+    callbacks = {
+        name: _names(ExpressionContextVisitor, name)
+        for name in vars(ExpressionContextVisitor)
+        if name.startswith(("visit", "leave", "on_"))
+    }
+    if set(callbacks) != set(_CONTEXT_CALLBACKS):
+        return False
+    for name, used in callbacks.items():
+        if used - _CONTEXT_VISITS - {"STORE", "DEL"} != _CONTEXT_CALLBACKS[name] - _CONTEXT_VISITS:
+            return False
+    visits = {
+        name
+        for name, value in vars(ScopeVisitor).items()
+        if "visit" in getattr(getattr(value, "__code__", None), "co_names", ())
+    }
+    # (Python 3.12 inlines `visit_Call`'s set comprehension: its `name` joins the names)
+    return (
+        visits == _SCOPE_VISITS
+        and "get_metadata" in _names(ScopeVisitor, "visit_Name")
+        and _names(ScopeVisitor, "visit_Call") - {"name"} == _VISIT_CALL_NAMES
+    )
 
 
 def matches_libcst() -> bool:
@@ -211,5 +508,7 @@ def matches_libcst() -> bool:
     if dependencies != ((ExpressionContextProvider,), ()):
         return False
     if not hasattr(ScopeProvider(), "_computed"):
+        return False
+    if not _context_visitor_matches():
         return False
     return all(_names(owner, name) == names for owner, name, names in _EXPECTED_NAMES)

@@ -267,6 +267,10 @@ class UnitPositions:
         unit, below = around
         if below is None and start_only:  # where a statement starts: `ast` has it
             return self._anchor(unit)
+        if start_only and isinstance(node, cst.Call):
+            call_start = self._call_start(unit, below, node)
+            if call_start is not None:
+                return call_start
         stop = getattr(unit, "body", None) if type(unit) in _COMPOUND else None
         key = id(node)
         if stop is not None and below is not stop:
@@ -277,6 +281,36 @@ class UnitPositions:
         if self._whole is None:
             self._generate(unit, None)
         return self.spans.get(key)
+
+    def _call_start(
+        self, unit: cst.CSTNode, below: cst.CSTNode | None, call: cst.Call
+    ) -> Position | None:
+        """Where ``call`` starts when it is what the first statement of a line evaluates
+        (``db.commit()``, ``await db.commit()``): where `ast` has the statement, after the
+        ``await``. None for any other call."""
+        if (
+            type(unit) is not cst.SimpleStatementLine
+            or type(below) is not cst.Expr
+            or unit.body[0] is not below
+            or call.lpar
+        ):
+            return None
+        value = below.value
+        if value is call:
+            return self._anchor(unit)
+        if (
+            type(value) is cst.Await
+            and value.expression is call
+            and not value.lpar
+            and type(value.whitespace_after_await) is cst.SimpleWhitespace
+            # spaces and tabs on the statement's line (not a line continuation)
+            and not value.whitespace_after_await.value.strip(" \t")
+        ):
+            anchor = self._anchor(unit)
+            if anchor is not None:
+                # `await` and that whitespace (ASCII: as many bytes as `ast` counts)
+                return anchor[0], anchor[1] + 5 + len(value.whitespace_after_await.value)
+        return None
 
     def _statement(self, node: cst.CSTNode) -> tuple[cst.CSTNode, cst.CSTNode | None] | None:
         """The innermost statement of a body around ``node`` (or ``node`` itself), and its child

@@ -66,9 +66,65 @@ class View(Base, metaclass=Meta):
 """
 
 
+#: stores the expression contexts tell apart from reads: targets inside targets, names below
+#: attributes and subscripts of targets, comprehension targets, and the places the contexts are
+#: never resolved (string annotations, type parameters of definitions).
+STORES = """\
+a[(b := 1)], c.d[e] = f.g = [h for h in range(3) for i in h if (j := i)]
+(k, [m, *n]), o.p = q = {r: s for r, s in {}.items()}, {t for (t, u) in ()}
+for v.w, x[y] in z:
+    with open(v) as (aa, bb.cc), open(x) as dd[(ee := 1)]:
+        del aa, bb[(ff := 2)], dd.gg
+gen = (hh for hh in (ii for ii in ()) if (jj := hh))
+lam = lambda kk, *ll, mm=(nn := 3): [kk for oo in ll]
+def typed(p: "lambda q: (r := q)", s: "[t for t in u]") -> "v := w":
+    x: "y" = [z for z in "a"]
+def generic[T: (lambda t: t), *Ts, **P](a: T) -> T:
+    return a
+class Box[U: [u for u in ()]](Base[U]):
+    item: U
+type Alias[V: (lambda v: v)] = list[V]
+try:
+    pass
+except Exception as err:
+    pass
+match err:
+    case Point(x=px) as found if (guard := px):
+        pass
+"""
+
+
+#: calls whose string arguments are type hints (``typing.cast``, ``NewType``, ``TypeVar``) under
+#: every kind of name a qualified name can start with ``typing`` from: each module binds one.
+TYPING_CALLS = [
+    'first = cast("Job", 1)\nfrom typing import cast\nsecond = cast("Job", 2)\n',
+    'import typing as t\nT = t.TypeVar("T", bound="Job")\nU = t.NewType("U", "int")\n',
+    'from typing_extensions import cast as convert\nvalue = convert("Job", raw)\n',
+    'import typing.re\nvalue = typing.cast("Job", 1)\n',
+    'typing = load()\nvalue = typing.cast("Job", 1)\nother = typing()\n',
+    'class typing:\n    cast = make()\n    value = cast("Job", 1)\n',
+    'def typing_helper():\n    return cast("Job", 1)\n',
+    'from . import typing\nvalue = typing.cast("Job", 1)\n',
+    'value = "".join(cast("Job", x) for x in ()).cast("Job")\n',
+    'from typing import List, cast as c\nfrom app import cast\nx = List()\ny = c("Job", 1)\n'
+    'z = cast("Job", 2)\n',
+    'import os, typing as t\nx = os.path.join("a")\ny = t.cast("Job", 1)\n',
+    'from typing import NewType as N\nclass C:\n    def m(self):\n        return N("U", "int")\n',
+]
+
+
 def _sources() -> list[str]:
     inputs = sorted((ROOT / "snapshots").glob("move-commits/*/input/**/*.py"))
-    return [SHAPES, *(p.read_text(encoding="utf-8") for p in inputs)]
+    return [SHAPES, STORES, *TYPING_CALLS, *(p.read_text(encoding="utf-8") for p in inputs)]
+
+
+def _wrapper_differences(module: cst.Module) -> list[object]:
+    """What the fast resolution of ``module`` differs in from the wrapper's ([] when nothing)."""
+    found = _facts(module, fast_scopes.resolve(module))
+    wanted = _facts(module, MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider))
+    return [pair for pair in zip(found, wanted, strict=False) if pair[0] != pair[1]] or (
+        [len(found), len(wanted)] if len(found) != len(wanted) else []
+    )
 
 
 class _Ids:
@@ -84,6 +140,16 @@ class _Ids:
             self.own.add(id(node))
             stack.extend(node.children)
         self.parsed: dict[int, int] = {}
+
+    def nodes(self) -> list[cst.CSTNode]:
+        """Every node of the module."""
+        found: list[cst.CSTNode] = []
+        stack: list[cst.CSTNode] = [self.module]
+        while stack:
+            node = stack.pop()
+            found.append(node)
+            stack.extend(node.children)
+        return found
 
     def of(self, node: object) -> object:
         if node is None or id(node) in self.own:
@@ -176,6 +242,29 @@ def test_scopes_without_tokens_of_a_generated_corpus(tmp_path: Path) -> None:
     write_webapp_corpus(tmp_path, seed=5, resources=6)
     for path in sorted(tmp_path.rglob("*.py")):
         assert _without_tokens(cst.parse_module(path.read_text(encoding="utf-8"))) == [], path
+
+
+def test_resolve_scopes_of_repository_sources_is_the_wrappers() -> None:
+    for name, code in sorted(repository_sources().items()):
+        try:
+            module = cst.parse_module(code)
+        except cst.ParserSyntaxError:
+            continue
+        assert _wrapper_differences(module) == [], name
+
+
+def test_resolve_scopes_of_a_generated_corpus_is_the_wrappers(tmp_path: Path) -> None:
+    write_webapp_corpus(tmp_path, seed=5, resources=6)
+    for path in sorted(tmp_path.rglob("*.py")):
+        module = cst.parse_module(path.read_text(encoding="utf-8"))
+        assert _wrapper_differences(module) == [], path
+
+
+def test_the_store_shapes_parse_as_intended() -> None:
+    # The shapes the store marking has to get right are in the module LibCST parses.
+    module = cst.parse_module(STORES)
+    kinds = {type(node).__name__ for node in _Ids(module).nodes()}
+    assert {"TypeParameters", "TypeAlias", "NamedExpr", "MatchAs", "GeneratorExp"} <= kinds
 
 
 @pytest.fixture

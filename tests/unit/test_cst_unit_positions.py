@@ -211,3 +211,26 @@ def test_a_node_of_another_tree_is_not_found() -> None:
     table = unit_positions(module, ast.parse("x = 1\n"), walk_module(module).parents)
     with pytest.raises(KeyError):
         table.start(cst.Name("y"))
+
+
+def test_a_call_that_starts_its_line_comes_from_ast() -> None:
+    code = (
+        "async def f():\n"
+        "    db.commit()\n"
+        "    await  db.commit()\n"
+        "    x = db.commit()\n"
+        "    (db.commit())\n"
+        "    await (db.commit())\n"
+        "    db.commit(); db.commit()\n"
+        "    await \\\n        db.commit()\n"
+        "    await\tdb.commit()\n"
+    )
+    module = cst.parse_module(code)
+    whole = Positions(module)
+    lazy = UnitPositions(module, ast.parse(code), _parents(module))
+    calls = [node for node in _nodes(module) if isinstance(node, cst.Call)]
+    calls.sort(key=lambda node: whole[node])
+    starts = [lazy.start(node) for node in calls[:2]]
+    assert not lazy.spans  # nothing generated for them
+    starts += [lazy.start(node) for node in calls[2:]]
+    assert starts == [whole[node][:2] for node in calls]

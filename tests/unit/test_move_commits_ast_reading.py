@@ -253,3 +253,18 @@ def test_generated_corpus_decides_the_same(tmp_path: Path, seed: int, resources:
         for p in sorted(tmp_path.rglob("*.py"))
     }
     assert _differences(sources) == []
+
+
+def test_the_walk_skips_only_fields_that_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from backfix.builtin_codemods.move_commits import ast_reading
+
+    trees: list[ast.Module] = []
+    for code in [*EDGES.values(), *repository_sources().values()]:
+        try:
+            trees.append(ast.parse(code))
+        except SyntaxError:
+            continue
+    skipping = [repr(ast_reading._Walk().run(tree)) for tree in trees]
+    monkeypatch.setattr(ast_reading, "SKIPPED_FIELDS", frozenset())
+    monkeypatch.setattr(ast_reading, "_WALKED", {})
+    assert [repr(ast_reading._Walk().run(tree)) for tree in trees] == skipping

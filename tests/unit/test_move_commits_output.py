@@ -358,3 +358,51 @@ def test_dropped_definitions_are_imported_back_when_read_or_exported() -> None:
     new, still_read = drop_definitions(module, frozenset({"EVENTS", "LIMIT", "UNUSED"}))
     assert still_read == {"EVENTS", "LIMIT"}
     assert new.code == '__all__ = ["LIMIT"]\n\n\ndef view():\n    return EVENTS\n'
+
+
+MOVABLE = """\
+import os
+
+from app.db import db
+
+LIMIT = 10
+
+
+# formats a title
+def clean(title):
+    return title.strip()[:LIMIT] + suffix()
+
+
+def suffix():
+    return clean("") if os.sep else ""
+
+
+@decorated
+def wrapped():
+    return 1
+
+
+def stays():
+    db.session.commit()
+"""
+
+
+def test_movable_definitions_asked_again_are_the_first_answer() -> None:
+    from backfix.builtin_codemods.move_commits.definitions import Definitions
+    from backfix.builtin_codemods.move_commits.types import TypeInference, optional_style
+
+    module = cst.parse_module(MOVABLE)
+    analyzer = Analyzer(module, "app/routes/jobs.py", DEFAULT_SESSION_NAMES, True)
+    inference = TypeInference(analyzer.index, module, optional_style(module))
+    asked = Definitions(analyzer.index, module, inference)
+    for name in ["clean", "suffix", "LIMIT", "wrapped", "stays", "os", "missing", "clean"]:
+        first = asked.movable(name)
+        fresh = Definitions(analyzer.index, module, inference).movable(name)
+        assert first == asked.movable(name) == fresh, name
+        if first:
+            first.clear()  # the caller's list is its own
+            assert asked.movable(name) == fresh
+    clean = asked.movable("clean")
+    assert clean is not None
+    assert [d.name for d in clean] == ["clean", "LIMIT", "suffix"]
+    assert clean[0].code.startswith("# formats a title\ndef clean(title):")
