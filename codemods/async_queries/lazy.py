@@ -105,7 +105,7 @@ def silenced(text: str) -> set[str]:
     return loaded
 
 
-def _functions(tree: ast.Module) -> Iterator[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
+def functions(tree: ast.Module) -> Iterator[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
     """(qualified name, node) with the same naming as the scan: ``Class.method``, ``f.<locals>.g``."""
 
     def walk(
@@ -168,7 +168,7 @@ def lazy_loads(
     annotated with one of the ``plain`` classes (the project's classes that are not mapped: a
     Pydantic schema's ``data.books`` is a list, not a relationship)."""
     found: list[Site] = []
-    for qual, func in _functions(tree):
+    for qual, func in functions(tree):
         if qual not in quals:
             continue
         unmapped = _plain_parameters(func, plain)
@@ -258,7 +258,7 @@ def response_models(
     """The response models of the routes among the functions ``quals`` that may return an ORM
     object (not only dicts or instances of the ``plain`` classes), in source order."""
     found: list[ResponseModel] = []
-    for qual, func in _functions(tree):
+    for qual, func in functions(tree):
         if qual not in quals:
             continue
         model = _response_model(func, route_decorators)
@@ -380,7 +380,7 @@ def _returned_source(
 
 def silenced_in(tree: ast.Module, text: str, qual: str) -> set[str]:
     """:func:`silenced` of the lines of the function ``qual`` of ``tree`` (``text``'s)."""
-    for found, func in _functions(tree):
+    for found, func in functions(tree):
         if found == qual:
             lines = text.splitlines()[func.lineno - 1 : func.end_lineno or func.lineno]
             return silenced("\n".join(lines))
@@ -399,7 +399,7 @@ def local_calls(
     call targets (``("typed", "Book", "read")``): the scan follows module-level imports only."""
     imports: LocalImports = {}
     calls: list[ast.expr] = []
-    for found, func in _functions(tree):
+    for found, func in functions(tree):
         if found != qual:
             continue
         for node in _own_nodes(func):
@@ -477,7 +477,7 @@ def read_accesses(tree: ast.Module) -> tuple[list[Site], InstanceReads]:
     there, whatever the relationships are (``obj.attr`` read on an instance), in one walk."""
     found: list[Site] = []
     reads: dict[str, set[str]] = {}
-    for qual, func in _functions(tree):
+    for qual, func in functions(tree):
         attrs = reads.setdefault(qual, set())
         for node in _own_nodes(func):
             if not isinstance(node, ast.Attribute):

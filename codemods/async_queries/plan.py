@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
-from backfix.bindings import ScopedBindings, scoped_bindings
+from backfix.bindings import function_bindings
 from backfix.codemod import Plan as CodemodPlan
 from backfix.discovery import is_under
 from backfix.project import ProjectContext, module_name
@@ -271,6 +271,23 @@ class Index:
 _DB_DEFINITION = re.compile(rb"^db\s*(?::[^=\n]*)?=\s*(?:[\w.]+\.)?SQLAlchemy\(", re.MULTILINE)
 
 
+def _may_bind_locally(raw: bytes, names: set[str]) -> bool:
+    """Whether a function of the file may bind one of ``names``: the name alone (not read as
+    ``db.session``) on an indented line or a ``def`` line, before any comment. A cheap test
+    before the file's scopes are read: a module-level import or assignment, and the reads, do
+    not count."""
+    alone = b"|".join(re.escape(name.encode()) for name in sorted(names))
+    for found in re.finditer(rb"(?<![\w.])(?:" + alone + rb")(?![\w.])", raw):
+        line = raw[raw.rfind(b"\n", 0, found.start()) + 1 : found.start()]
+        if b"#" not in line and (line[:1] in (b" ", b"\t") or line.lstrip().startswith(_DEFS)):
+            return True
+    return False
+
+
+#: how a function's first line starts
+_DEFS = (b"def ", b"async ")
+
+
 def find_db_module(project: ProjectContext, files: Iterable[str]) -> str:
     """The module defining Flask-SQLAlchemy's ``db = SQLAlchemy(...)``, by a cheap text search."""
     for rel in files:
@@ -339,8 +356,12 @@ class Planner:
         self._parsed: dict[str, tuple[ast.Module, str] | None] = {}
         #: per (path, function), the relationships the function loads eagerly by name
         self._silenced: dict[tuple[str, str], set[str]] = {}
-        #: per path, the names each of its functions and classes binds
-        self._scoped: dict[str, ScopedBindings | None] = {}
+        #: per path, its functions by qualified name
+        self._functions: dict[str, dict[str, ast.FunctionDef | ast.AsyncFunctionDef]] = {}
+        #: per (path, function), the names it and the functions it is nested in bind
+        self._bound: dict[tuple[str, str], frozenset[str]] = {}
+        #: per (path, *names): whether a function of the file may bind one of the names
+        self._binds_locally: dict[tuple[str, ...], bool] = {}
         any_async = any(m.async_markers for m in modules)
         any_sync = any(m.sync_markers for m in modules)
         self.default_mode = ASYNC if any_async and not any_sync else SYNC
@@ -534,9 +555,10 @@ class Planner:
         is nested in) binds that ``db`` name itself, which Python then reads as the local one."""
         if chain.kind != KIND_FSA or chain.root != ROOT_MODEL or chain.func is None:
             return "", ""
-        scopes = self._scopes(facts.path)
         names = {"db", *(local for local, _, attr in facts.imports if attr == "db")}
-        bound = sorted(names & scopes.visible_at(chain.line)) if scopes is not None else []
+        if not self._may_bind_locally(facts.path, names):
+            return "", ""
+        bound = sorted(names & self._bound_around(facts.path, chain.func))
         if not bound:
             return "", ""
         return (
@@ -547,12 +569,30 @@ class Planner:
             R.DB_NAME_BOUND_LOCALLY,
         )
 
-    def _scopes(self, path: str) -> ScopedBindings | None:
-        """The names each function and class of ``path`` binds (None: it cannot be parsed)."""
-        if path not in self._scoped:
+    def _may_bind_locally(self, path: str, names: set[str]) -> bool:
+        """:func:`_may_bind_locally` of the file ``path``, tested once per plan."""
+        key = (path, *sorted(names))
+        if key not in self._binds_locally:
+            self._binds_locally[key] = _may_bind_locally(self.read(path) or b"", names)
+        return self._binds_locally[key]
+
+    def _bound_around(self, path: str, qual: str) -> frozenset[str]:
+        """The names the function ``qual`` of ``path`` binds, and those of the functions it is
+        nested in (``f.<locals>.g``): what its code reads as local names."""
+        key = (path, qual)
+        if key in self._bound:
+            return self._bound[key]
+        if path not in self._functions:
             parsed = self._parsed_tree(path)
-            self._scoped[path] = scoped_bindings(parsed[0]) if parsed is not None else None
-        return self._scoped[path]
+            self._functions[path] = dict(lazy.functions(parsed[0])) if parsed else {}
+        parts = qual.split(".<locals>.")
+        bound: set[str] = set()
+        for depth in range(1, len(parts) + 1):
+            found = self._functions[path].get(".<locals>.".join(parts[:depth]))
+            if found is not None:
+                bound |= function_bindings(found)
+        self._bound[key] = frozenset(bound)
+        return self._bound[key]
 
     def _chain_reason(self, chain: ChainFact, mode: str, func: FuncFact | None) -> tuple[str, str]:
         """Why a chain stays for manual review in ``mode``, with the id (``("", "")`` if not)."""

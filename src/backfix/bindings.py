@@ -264,6 +264,12 @@ def _scope_of(node: ast.AST) -> Scope:
     return Scope(node.lineno, last, isinstance(node, ast.ClassDef), names)  # type: ignore[attr-defined]
 
 
+def function_bindings(node: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+    """The names a function binds directly: its parameters and what its body binds outside
+    nested definitions (``global`` names included)."""
+    return _scope_of(node).names
+
+
 def scoped_bindings(tree: ast.Module) -> ScopedBindings:
     """The module's own bindings (``global`` declarations included) and every scope's."""
     module = _direct_bindings(tree.body)

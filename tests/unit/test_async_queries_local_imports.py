@@ -135,3 +135,22 @@ def test_model_query_in_a_function_that_binds_db_itself_is_reported(tmp_path: Pa
     queries = [n for n, line in enumerate(services.splitlines(), 1) if "Item.query" in line]
     reasons = ["db-name-bound-locally", "db-name-bound-locally", ""]
     assert found == dict(zip(queries, reasons, strict=True))
+
+
+def test_only_files_where_a_function_may_bind_db_have_their_scopes_read() -> None:
+    from backfix.builtin_codemods.async_queries.plan import _may_bind_locally
+
+    binds = [
+        b"def f():\n    from app import db\n",
+        b"def f(db):\n    pass\n",
+        b"async def f(x, db: Session):\n    pass\n",
+        b"def f(\n    db,\n):\n    pass\n",
+        b"def f():\n    for db in dbs:\n        pass\n",
+    ]
+    reads = [
+        b"from app import db\n\n\ndef f():\n    return db.session.query(X).all()\n",
+        b"db = SQLAlchemy()\n",
+        b"def f():\n    x = db.session  # db\n",
+    ]
+    assert all(_may_bind_locally(raw, {"db"}) for raw in binds)
+    assert not any(_may_bind_locally(raw, {"db"}) for raw in reads)

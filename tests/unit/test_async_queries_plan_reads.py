@@ -81,7 +81,7 @@ def test_word_sets_find_the_files_the_pattern_finds(tmp_path: Path) -> None:
 def _old_method_accesses(tree: ast.Module) -> list[lazy.Site]:
     """``lazy.method_accesses`` as it was before it also read the instance attributes."""
     found: list[lazy.Site] = []
-    for qual, func in lazy._functions(tree):
+    for qual, func in lazy.functions(tree):
         for node in lazy._own_nodes(func):
             if not (isinstance(node, ast.Attribute) and node.attr in lazy._QUERY_METHODS):
                 continue
@@ -142,7 +142,7 @@ def test_lazy_loads_are_looked_for_exactly_where_they_can_be_found(tmp_path: Pat
     rng = random.Random(5)
     checked = found = 0
     for tree in _trees(tmp_path):
-        quals = [qual for qual, _ in lazy._functions(tree)]
+        quals = [qual for qual, _ in lazy.functions(tree)]
         attrs = sorted({n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)})
         reads = lazy.read_accesses(tree)[1]
         name_sets = [set(attrs), {"posts", "tags", "owner"}, {"nothing_here"}]
