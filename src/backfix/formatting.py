@@ -27,13 +27,11 @@ import contextlib
 import difflib
 import functools
 import importlib
-import io
 import json
 import re
 import shutil
 import subprocess
 import threading
-import tokenize
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -45,7 +43,7 @@ from backfix.format_settings import (
     FormatterSettings,
     settings_for,
 )
-from backfix.pragmas import Masked, Placement, displaced, mask_pragmas, place_pragmas
+from backfix.pragmas import Masked, Placement, comments, displaced, mask_pragmas, place_pragmas
 from backfix.results import FileChange
 from backfix.source import SourceError, declared_encoding, decode_source, verify_output
 
@@ -278,11 +276,7 @@ def _whole_statements(text: str, spans: Sequence[Span]) -> list[Span]:
 
 def _comments(text: str) -> list[str]:
     """The comments of ``text``, in order; formatting moves them but must keep each one."""
-    try:
-        tokens = tokenize.generate_tokens(io.StringIO(text).readline)
-        return [token.string.rstrip() for token in tokens if token.type == tokenize.COMMENT]
-    except (tokenize.TokenError, SyntaxError):
-        return []
+    return [comment.text for comment in comments(text) or []]
 
 
 def outside_changes(unformatted: str, formatted: str, spans: Sequence[Span]) -> int | None:
