@@ -323,6 +323,12 @@ def module_info(module: cst.Module, path: str) -> ModuleInfo:
     return info
 
 
+def binds_fsa_db(module: str, imported: str) -> bool:
+    """Whether ``from module import imported`` binds the project's Flask-SQLAlchemy extension
+    object (``from app import db``), not a name of Flask's own (``from flask import g as db``)."""
+    return imported == "db" and module.split(".")[0] not in {"flask", "flask_sqlalchemy"}
+
+
 class _Imports(OwnScopeVisitor):
     """The module's imports (nested ones included, not those inside functions and classes)."""
 
@@ -357,7 +363,7 @@ class _Imports(OwnScopeVisitor):
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
             info.imports[local] = (base, imported)
-            if imported == "db" and base.split(".")[0] not in {"flask", "flask_sqlalchemy"}:
+            if binds_fsa_db(base, imported):
                 info.db_names.add(local)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -411,6 +417,7 @@ class Frame:
     types: dict[str, str] = field(default_factory=dict)
     aliased: set[str] = field(default_factory=set)
     locals: set[str] = field(default_factory=set)
+    db_names: set[str] = field(default_factory=set)  # `from app import db` in the function
     names: dict[str, list[cst.Name]] = field(default_factory=dict)
     nested_names: set[str] = field(default_factory=set)
     candidates: list[_VarCandidate] = field(default_factory=list)
@@ -511,6 +518,16 @@ class _BodyLocals(_StatementVisitor, OwnScopeVisitor):
     def visit_For(self, node: cst.For) -> None:
         if isinstance(node.target, cst.Name):
             self.frame.locals.add(node.target.value)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        # a relative import is the project's own, never Flask's: its module name is not needed
+        module = "" if node.relative or node.module is None else _dotted(node.module)
+        for alias in node.names:
+            imported = _dotted(alias.name)
+            if binds_fsa_db(module, imported):
+                self.frame.db_names.add(alias.evaluated_alias or imported)
 
 
 class _SelfAssigns(_StatementVisitor):
@@ -787,7 +804,12 @@ class _Scanner(TrackingVisitor):
             return name_session_kind(expr.value, self.frames, self.info, self.session_names)
         if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
             return attribute_session_kind(
-                expr.value.value, expr.attr.value, self.class_stack, self.classes, self.info
+                expr.value.value,
+                expr.attr.value,
+                self.class_stack,
+                self.classes,
+                self.info,
+                self.frames,
             )
         if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name):
             return self.info.factories.get(expr.func.value)
@@ -1494,6 +1516,10 @@ class Scope(Protocol):
     def locals(self) -> set[str]:
         """Every name the function binds."""
 
+    @property
+    def db_names(self) -> set[str]:
+        """Names the function imports its Flask-SQLAlchemy extension object as."""
+
 
 def name_session_kind(
     name: str, frames: Sequence[Scope], info: ModuleInfo, session_names: frozenset[str]
@@ -1515,13 +1541,16 @@ def attribute_session_kind(
     class_stack: Sequence[str],
     classes: Mapping[str, ClassInfo],
     info: ModuleInfo,
+    frames: Sequence[Scope] = (),
 ) -> str | None:
     """The session kind of ``owner.attr``: a session attribute of ``self``/``cls``, or
-    Flask-SQLAlchemy's ``db.session``."""
+    Flask-SQLAlchemy's ``db.session`` (``db`` imported by the module or by a function around)."""
     if owner in {"self", "cls"} and class_stack:
         cls = classes.get(class_stack[0])
         return cls.sessions[attr] if cls is not None and attr in cls.sessions else None
-    if attr == "session" and owner in info.db_names:
+    if attr != "session":
+        return None
+    if owner in info.db_names or any(owner in frame.db_names for frame in frames):
         return KIND_FSA
     return None
 

@@ -361,7 +361,7 @@ class Planner:
         #: per (path, function), the names it and the functions it is nested in bind
         self._bound: dict[tuple[str, str], frozenset[str]] = {}
         #: per (path, *names): whether a function of the file may bind one of the names
-        self._binds_locally: dict[tuple[str, ...], bool] = {}
+        self._binds_locally: dict[str, bool] = {}
         any_async = any(m.async_markers for m in modules)
         any_sync = any(m.sync_markers for m in modules)
         self.default_mode = ASYNC if any_async and not any_sync else SYNC
@@ -570,11 +570,11 @@ class Planner:
         )
 
     def _may_bind_locally(self, path: str, names: set[str]) -> bool:
-        """:func:`_may_bind_locally` of the file ``path``, tested once per plan."""
-        key = (path, *sorted(names))
-        if key not in self._binds_locally:
-            self._binds_locally[key] = _may_bind_locally(self.read(path) or b"", names)
-        return self._binds_locally[key]
+        """:func:`_may_bind_locally` of the file ``path``, tested once per plan (``names`` follow
+        from the file's imports, so the path alone keys the answer)."""
+        if path not in self._binds_locally:
+            self._binds_locally[path] = _may_bind_locally(self.read(path) or b"", names)
+        return self._binds_locally[path]
 
     def _bound_around(self, path: str, qual: str) -> frozenset[str]:
         """The names the function ``qual`` of ``path`` binds, and those of the functions it is

@@ -14,7 +14,15 @@ from backfix.ast_utils import last_name
 from backfix.project import module_name
 
 from . import chains as ch
-from .analyze import _LIBRARIES, DEPENDS, ClassInfo, ModuleInfo, _type_kind, session_like
+from .analyze import (
+    _LIBRARIES,
+    DEPENDS,
+    ClassInfo,
+    ModuleInfo,
+    _type_kind,
+    binds_fsa_db,
+    session_like,
+)
 from .model import DEP_PREFIX, KIND_UNKNOWN
 from .quick_source import Unsure, _blocks, _Source, _statements
 
@@ -86,7 +94,7 @@ def _import_from(node: ast.ImportFrom, info: ModuleInfo, path: str, source: _Sou
     for alias in node.names:
         local = alias.asname or alias.name
         info.imports[local] = (base, alias.name)
-        if alias.name == "db" and base.split(".")[0] not in {"flask", "flask_sqlalchemy"}:
+        if binds_fsa_db(base, alias.name):
             info.db_names.add(local)
 
 
@@ -328,6 +336,7 @@ class _Frame:
     types: dict[str, str] = field(default_factory=dict)
     locals: set[str] = field(default_factory=set)
     aliased: set[str] = field(default_factory=set)  # `aliased(...)` locals
+    db_names: set[str] = field(default_factory=set)  # `from app import db` in the function
     awaits_session: bool = False
 
 
@@ -349,6 +358,16 @@ def _body_locals(frame: _Frame, body: list[ast.stmt], info: ModuleInfo, source: 
                 _with_item(frame, item, info)
         elif isinstance(stmt, (ast.For, ast.AsyncFor)) and isinstance(stmt.target, ast.Name):
             frame.locals.add(stmt.target.id)
+        elif isinstance(stmt, ast.ImportFrom):
+            _local_import_from(frame, stmt)
+
+
+def _local_import_from(frame: _Frame, stmt: ast.ImportFrom) -> None:
+    """``analyze._BodyLocals.visit_ImportFrom``: the function's own ``from app import db``."""
+    module = "" if stmt.level or stmt.module is None else stmt.module
+    for alias in stmt.names:
+        if alias.name != "*" and binds_fsa_db(module, alias.name):
+            frame.db_names.add(alias.asname or alias.name)
 
 
 def _bind(frame: _Frame, target: ast.expr, value: ast.expr | None, info: ModuleInfo) -> None:

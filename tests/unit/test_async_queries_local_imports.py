@@ -154,3 +154,48 @@ def test_only_files_where_a_function_may_bind_db_have_their_scopes_read() -> Non
     ]
     assert all(_may_bind_locally(raw, {"db"}) for raw in binds)
     assert not any(_may_bind_locally(raw, {"db"}) for raw in reads)
+
+
+def test_db_session_through_a_function_import_is_flask_sqlalchemys(tmp_path: Path) -> None:
+    """``db`` imported inside the function (to avoid an import cycle) is the project's
+    Flask-SQLAlchemy object: its ``db.session.query(...)`` is rewritten, in that function and in
+    one nested in it; ``from flask import g as db`` stays an unknown session."""
+    services = (
+        "from app.models import Item\n\n\n"
+        "def count_items():\n"
+        "    from app import db\n\n"
+        "    return db.session.query(Item).count()\n\n\n"
+        "def outer():\n"
+        "    from app import db as database\n\n"
+        "    def inner():\n"
+        "        return database.session.query(Item).all()\n\n"
+        "    return inner\n\n\n"
+        "def flask_g():\n"
+        "    from flask import g as db\n\n"
+        "    return db.session.query(Item).all()\n"
+    )
+    write_files(
+        tmp_path,
+        {
+            "requirements.txt": "sqlalchemy==2.0.30\nflask-sqlalchemy==3.1.1\n",
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+            "app/models.py": (
+                "from app import db\n\n\nclass Item(db.Model):\n"
+                "    id = db.Column(db.Integer, primary_key=True)\n"
+            ),
+            "app/services.py": services,
+        },
+    )
+    code, out, _ = invoke_in(
+        tmp_path, "--no-cache", "scan", "--no-ledger", "--codemod", "async-queries",
+        "--format", "json", "--path", "app/services.py",
+    )  # fmt: skip
+    assert code in (0, 1), out
+    found = {v["line"]: v.get("reason_id", "") for v in json.loads(out)["violations"]}
+    queries = [n for n, line in enumerate(services.splitlines(), 1) if "session.query" in line]
+    assert found == dict(zip(queries, ["", "", "unknown-session"], strict=True))
+    code, out, _ = invoke_in(
+        tmp_path, "apply", "async-queries", "--path", "app/services.py", "--dry-run"
+    )  # fmt: skip
+    assert "+    return db.session.scalar(db.select(db.func.count()).select_from(Item))" in out
+    assert "+        return database.session.scalars(database.select(Item)).all()" in out

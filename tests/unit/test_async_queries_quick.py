@@ -606,6 +606,15 @@ CHAIN_EDGES: dict[str, str] = {
         "class User(db.Model):\n    @classmethod\n    def first(cls):\n"
         "        return cls.query.first()\n"
     ),
+    "db imported by the function": (
+        "from flask import g\n\n"
+        "def f():\n    from app import db\n    from . import db as rel\n"
+        "    from flask import g as fg\n    if db:\n        from app.ext import db as other\n"
+        "    a = db.session.query(User).all()\n    b = rel.session.query(User).first()\n"
+        "    def inner():\n        return other.session.query(User).count()\n"
+        "    return fg.session.query(User).all()\n\n"
+        "def g():\n    return db.session.query(User).all()\n"
+    ),
     "query variables": (
         "def f(db: Session, flag):\n    q = db.query(User)\n    if flag:\n"
         "        q = q.filter(User.active)\n    return q.all()\n\n"
