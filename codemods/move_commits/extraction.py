@@ -82,7 +82,7 @@ class ExtractionBuilder:
     ) -> Extraction:
         """The plan-phase facts of a movable unit."""
         function = unit.function
-        class_node = self.routes.route_class(function)
+        class_node = self.routes.view_class(function)
         return Extraction(
             unit_id=unit.unit_id,
             func_name=function.name.value,

@@ -21,11 +21,11 @@ from backfix.cst_utils import last_name
 
 from .frameworks import ModuleIndex
 from .module_nodes import exact_types
-from .placement import singular, snake
+from .placement import WRITE_VERBS, singular, snake
+from .routes import HTTP_METHODS
 from .syntax import target_parts
 from .types import TypeInference
 
-HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 GENERIC_NAMES = frozenset(
     {
         *HTTP_METHODS,
@@ -62,36 +62,6 @@ GENERIC_NAMES = frozenset(
 )
 READ_VERBS = frozenset(
     {"get", "list", "show", "read", "view", "fetch", "render", "display", "search", "find", "index"}
-)
-#: first words of a called helper's name that make it a write (`crud.create_user(...)`).
-WRITE_VERBS = frozenset(
-    {
-        "create",
-        "add",
-        "update",
-        "delete",
-        "remove",
-        "register",
-        "set",
-        "save",
-        "publish",
-        "reset",
-        "mark",
-        "assign",
-        "approve",
-        "reject",
-        "cancel",
-        "close",
-        "archive",
-        "enable",
-        "disable",
-        "activate",
-        "deactivate",
-        "invite",
-        "insert",
-        "upsert",
-        "record",
-    }
 )
 #: classes whose methods act on something else (a form fills a model, a schema loads data).
 HELPER_CLASS_SUFFIXES = (
@@ -325,6 +295,8 @@ class WriteNamer:
         )
         for target in targets:
             for part in target_parts(target):
+                while isinstance(part, cst.Subscript):  # `job.options["muted"] = True`
+                    part = part.value
                 if isinstance(part, cst.Attribute) and isinstance(part.value, cst.Name):
                     if part.value.value in {"self", "cls"} or part.value.value in created:
                         continue
@@ -355,7 +327,8 @@ class WriteNamer:
         """``session.add(Job(...))`` creates a job; ``session.add(job)`` creates or updates it."""
         if isinstance(arg, cst.Call):
             info = self.inference.of_expr(arg)
-            subject = snake(info.code) if info is not None and info.code.isidentifier() else ""
+            built = info.code if info is not None else _module_class(arg)
+            subject = snake(built) if built.isidentifier() else ""
             return _Event("create", subject, True) if subject else None
         if isinstance(arg, cst.Name):
             subject = self._subject(arg)
@@ -418,7 +391,7 @@ class WriteNamer:
                 if type(found) not in _ASSIGNS or not isinstance(node.value, cst.Call):
                     continue
                 info = self.inference.of_expr(node.value)
-                if info is None or info.nullable:
+                if (info is None or info.nullable) and not _module_class(node.value):
                     continue
                 for target in node.targets:
                     if isinstance(target.target, cst.Name) and _builds(node.value):
@@ -475,9 +448,21 @@ def _builds(call: cst.Call) -> bool:
     func = call.func
     if isinstance(func, cst.Name):
         return func.value[:1].isupper()
-    return isinstance(func, cst.Attribute) and func.attr.value.startswith(
-        ("model_validate", "model_construct", "parse_obj", "from_orm")
+    return isinstance(func, cst.Attribute) and (
+        bool(_module_class(call))
+        or func.attr.value.startswith(
+            ("model_validate", "model_construct", "parse_obj", "from_orm")
+        )
     )
+
+
+def _module_class(call: cst.Call) -> str:
+    """``Job`` for ``models.Job(...)``: a class built through the module that holds it (the
+    type inference reads only plain names, but a name needs no import)."""
+    func = call.func
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+        return func.attr.value if func.attr.value[:1].isupper() else ""
+    return ""
 
 
 def _is_statement_call(index: ModuleIndex, call: cst.Call) -> bool:

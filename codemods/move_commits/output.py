@@ -16,7 +16,7 @@ from .analyze import Analyzer
 from .definitions import Definitions
 from .method_names import WriteNamer
 from .model import Definition, OutputFacts, Param, TypeInfo
-from .placement import CLASS_SUFFIXES, singular, snake
+from .placement import view_subject
 from .types import TypeInference, optional_style
 from .units import Unit
 
@@ -58,7 +58,7 @@ def _claimed_names(units: list[Unit], namer: WriteNamer) -> dict[int, set[str]]:
     for group in by_function.values():
         if len(group) < 2:
             continue
-        names = [namer.written_name(_statements(u), _resource(_class_name(u))) for u in group]
+        names = [namer.written_name(_statements(u), view_subject(_class_name(u))) for u in group]
         for unit, own in zip(group, names, strict=True):
             claimed[id(unit)] = {name for name in names if name and name != own}
     return claimed
@@ -108,7 +108,7 @@ def _facts(
     return_type = _method_return_type(analyzer, unit, inference, stmts[-1], unknown)
     used = tuple(inference.used)
     hint = namer.hint(
-        stmts, unit.function.name.value, _resource(unit.extraction.class_name), claimed
+        stmts, unit.function.name.value, view_subject(unit.extraction.class_name), claimed
     )
     return OutputFacts(
         param_types=tuple(param_types),
@@ -228,17 +228,6 @@ def _return_type(returned: list[TypeInfo], count: int, inference: TypeInference)
         return TypeInfo(rendered[0][0], rendered[0][1])
     needs = tuple(need for _, infos in rendered for need in infos)
     return TypeInfo(f"tuple[{', '.join(code for code, _ in rendered)}]", needs)
-
-
-def _resource(class_name: str | None) -> str:
-    """``JobList``/``JobListView``/``JobResource`` → ``job``: what a class-based view serves."""
-    if not class_name:
-        return ""
-    name = class_name
-    for suffix in (*CLASS_SUFFIXES, "List", "Detail", "Collection", "Item"):
-        if name.endswith(suffix) and len(name) > len(suffix):
-            name = name[: -len(suffix)]
-    return singular(snake(name))
 
 
 def _is_typed(function: cst.FunctionDef) -> bool:

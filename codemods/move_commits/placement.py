@@ -171,6 +171,64 @@ def _keep_acronyms(class_name: str, original: str) -> str:
     return class_name
 
 
+#: first words of a called helper's name that make it a write (`crud.create_user(...)`).
+WRITE_VERBS = frozenset(
+    {
+        "create",
+        "add",
+        "update",
+        "delete",
+        "remove",
+        "register",
+        "set",
+        "save",
+        "publish",
+        "reset",
+        "mark",
+        "assign",
+        "approve",
+        "reject",
+        "cancel",
+        "close",
+        "archive",
+        "enable",
+        "disable",
+        "activate",
+        "deactivate",
+        "invite",
+        "insert",
+        "upsert",
+        "record",
+    }
+)
+#: first words of a view class's name that say what it does (``UninstallPlugin``, ``MarkRead``)
+ACTION_VERBS = WRITE_VERBS | {
+    "install",
+    "uninstall",
+    "ban",
+    "unban",
+    "lock",
+    "unlock",
+    "move",
+    "hide",
+    "unhide",
+    "follow",
+    "unfollow",
+    "subscribe",
+    "unsubscribe",
+    "mute",
+    "unmute",
+    "confirm",
+    "verify",
+    "send",
+    "fork",
+    "grant",
+    "revoke",
+    "toggle",
+    "restore",
+}
+
+
 #: route names that say only which kind of write a request makes (``put`` updates)
 WRITE_KINDS = {
     "post": "create",
@@ -187,7 +245,9 @@ WRITE_KINDS = {
 
 def method_base_name(extraction: Extraction, subject: str = "") -> str:
     """The route function's name; ``put`` in ``posts.py`` (``subject`` ``post``) →
-    ``update_post``; for a view/resource method, ``post`` → ``post_job_list``."""
+    ``update_post``; for a view/resource method, the view's name when it says what it does
+    (``UninstallPlugin`` → ``uninstall_plugin``), else ``post`` of ``JobList`` → ``create_job`` and
+    ``get`` → ``get_job_list``."""
     name = extraction.func_name.lstrip("_") or "unit_of_work"
     if not extraction.class_name and subject and name in WRITE_KINDS:
         return f"{WRITE_KINDS[name]}_{subject}"
@@ -197,8 +257,28 @@ def method_base_name(extraction: Extraction, subject: str = "") -> str:
             if owner.endswith(suffix) and len(owner) > len(suffix):
                 owner = owner[: -len(suffix)]
                 break
-        name = f"{name}_{snake(owner)}"
+        action = snake(owner)
+        if action.split("_")[0] in ACTION_VERBS and not owner.endswith(_COLLECTION_SUFFIXES):
+            return action
+        if name in WRITE_KINDS and (served := view_subject(extraction.class_name)):
+            return f"{WRITE_KINDS[name]}_{served}"
+        name = f"{name}_{action}"
     return name
+
+
+#: ends of a view class's name that make it a noun (``UnlockList`` serves unlocks)
+_COLLECTION_SUFFIXES = ("List", "Detail", "Collection", "Item")
+
+
+def view_subject(class_name: str | None) -> str:
+    """``JobList``/``JobListView``/``JobResource`` → ``job``: what a class-based view serves."""
+    if not class_name:
+        return ""
+    name = class_name
+    for suffix in (*CLASS_SUFFIXES, *_COLLECTION_SUFFIXES):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+    return singular(snake(name))
 
 
 def free_name(base: str, taken: Collection[str]) -> str:

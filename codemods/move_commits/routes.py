@@ -12,6 +12,8 @@ from .module_nodes import ModuleNodes
 #: decorators of command-line commands (``@app.cli.command()``, ``@click.command()``, click and
 #: Typer groups' ``@cli.command()``): they are entry points, but serve no request
 CLI_DECORATORS = frozenset({"command", "group"})
+#: names of a class-based view's request handlers
+HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 #: bases of mapped model classes (Flask-SQLAlchemy's ``db.Model``, a declarative ``Base``, SQLModel)
 MODEL_BASES = frozenset({"Model", "Base", "DeclarativeBase", "SQLModel"})
 
@@ -78,6 +80,17 @@ class RouteLayer:
             if isinstance(func, cst.Attribute) and func.attr.value == "route":
                 return owner
         return None
+
+    def view_class(self, function: cst.FunctionDef) -> cst.ClassDef | None:
+        """The view class a route method belongs to: :meth:`route_class`, or the class of a
+        method named after an HTTP method (``post``) whose base the module does not show
+        (``class JobResource(BaseResource)``, with ``BaseResource`` the project's own)."""
+        found = self.route_class(function)
+        if found is not None or function.name.value not in HTTP_METHODS:
+            return found
+        block = self.index.parent(function)
+        owner = self.index.parent(block) if block is not None else None
+        return owner if isinstance(owner, cst.ClassDef) else None
 
     def enclosing(self, node: cst.CSTNode) -> list[cst.CSTNode]:
         """Enclosing functions, lambdas and classes, innermost first."""

@@ -138,6 +138,9 @@ def choose_method_name(
     if extraction.class_name is None and route not in GENERIC_NAMES and valid(route):
         candidates.append(route)
     candidates.extend(out.alternatives)
+    if extraction.class_name is not None:
+        # `delete_alert_mute` (the view's method and class) beats `update_alert_2`.
+        candidates.append(fallback)
     for candidate in candidates:
         if candidate not in taken:
             return candidate

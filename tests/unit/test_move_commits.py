@@ -584,7 +584,14 @@ def test_a_top_level_route_folder_holding_the_models_keeps_its_services(
         ("delete", None, "post", "delete_post"),
         ("put", None, "", "put"),  # `routes.py`: no resource to name
         ("follow", None, "user", "follow"),  # not a generic action
-        ("post", "JobListView", "job", "post_job_list"),  # a view class names itself
+        # a view class names what it serves: `post` of a list of jobs creates a job
+        ("post", "JobListView", "report", "create_job"),
+        ("delete", "AlertMuteResource", "", "delete_alert_mute"),
+        ("get", "JobListView", "job", "get_job_list"),  # not a write: the class names itself
+        # a view named for what it does keeps that name
+        ("post", "UninstallPlugin", "plugin", "uninstall_plugin"),
+        ("post", "MarkReadView", "", "mark_read"),
+        ("post", "UnlockList", "", "create_unlock"),  # a list of unlocks: a noun
     ],
 )
 def test_generic_route_names_fall_back_to_the_kind_of_write_and_the_module_resource(

@@ -7,6 +7,7 @@ rendered code is pinned by the snapshot cases (``typed_fastapi_strict``, ``namin
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import models
 from app.db import get_db
 from app.models import Job, Tag
 
@@ -149,6 +151,11 @@ def test_untyped_route_is_not_a_typed_context() -> None:
         ("job = db.get(Job, 1)\n    job.set_owner('x')\n    db.commit()", "set_job_owner"),
         ("u = db.get(Job, 1)\n    db.delete(u)\n    db.commit()", "delete_job"),
         ("db.add_all([Tag(name='a'), Tag(name='b')])\n    db.commit()", "create_tag"),
+        # a class built through its module creates a row, as a class imported by name does
+        ("job = models.Job(title='x')\n    db.add(job)\n    db.commit()", "create_job"),
+        ("db.add(models.Job(title='x'))\n    db.commit()", "create_job"),
+        # an item of an attribute written: the attribute is updated
+        ("job = db.get(Job, 1)\n    job.options['muted'] = True\n    db.commit()", "update_job"),
     ],
 )
 def test_names_come_from_the_writes(body: str, name: str) -> None:
@@ -259,6 +266,74 @@ def test_method_name_template_overrides_the_name(tmp_path: Path) -> None:
     assert not result.manual
     service = next(c for c in result.changes if c.path.endswith("job_service.py"))
     assert "def create_job_now():" in service.after.decode()
+
+
+RESOURCES = """\
+from app import models
+from app.handlers.base import BaseResource, get_alert
+
+
+class AlertEvaluateResource(BaseResource):
+    def post(self, alert_id):
+        alert = get_alert(alert_id)
+        alert.state = "triggered"
+        models.db.session.commit()
+
+
+class AlertMuteResource(BaseResource):
+    def post(self, alert_id):
+        alert = get_alert(alert_id)
+        alert.options["muted"] = True
+        models.db.session.commit()
+
+    def delete(self, alert_id):
+        alert = get_alert(alert_id)
+        alert.options["muted"] = False
+        models.db.session.commit()
+
+
+class AlertListResource(BaseResource):
+    def post(self):
+        alert = models.Alert(name="x")
+        models.db.session.add(alert)
+        models.db.session.commit()
+        return alert.id
+
+
+class AlertSubscriptionResource(BaseResource):
+    def delete(self, alert_id):
+        models.db.session.execute(models.clear_subscriptions(alert_id))
+        models.db.session.commit()
+"""
+
+
+def test_resource_classes_on_a_project_base_are_named_for_what_they_serve(
+    tmp_path: Path,
+) -> None:
+    """``class AlertMuteResource(BaseResource)``, with ``BaseResource`` the project's own: its
+    methods are view methods, so a clash or a unit whose writes say nothing falls back to the
+    kind of write and what the view serves, never to the module's resource with the wrong verb
+    (``create_alert`` for muting)."""
+    root = _project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/handlers/__init__.py": "",
+            "app/handlers/base.py": "class BaseResource:\n    pass\n",
+            "app/handlers/alerts.py": RESOURCES,
+        },
+    )
+    result = _apply(root, "app/handlers/alerts.py")
+    assert not result.manual, result.manual
+    service = next(c for c in result.changes if c.path.endswith("alert_service.py"))
+    names = re.findall(r"def (\w+)\(", service.after.decode())
+    assert names == [
+        "update_alert",
+        "update_alert_options",
+        "delete_alert_mute",
+        "create_alert",
+        "delete_alert_subscription",
+    ]
 
 
 @pytest.mark.parametrize("suggested", ["create_job", "  padded_name  ", "x"])
