@@ -7,7 +7,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from backfix.imports import add_import, first_party_packages, is_imported
+from backfix.imports import add_import, first_party_packages, is_imported, names_sorted, sort_names
 
 from .analyze import candidate_statements
 from .blocks import Block, block_candidates
@@ -128,6 +128,8 @@ def _use_imports(
             origin = _alias_origin(node, alias)
             if origin in renames:
                 replacements[id(alias)] = _renamed_alias(renames[origin])
+                if names_sorted(node):
+                    replacements[id(node)] = _sorted_names
 
 
 def _import_froms(module: cst.Module) -> list[cst.ImportFrom]:
@@ -144,6 +146,13 @@ def _import_froms(module: cst.Module) -> list[cst.ImportFrom]:
 def _alias_origin(node: cst.ImportFrom, alias: cst.ImportAlias) -> Origin:
     module = cst.Module(body=[]).code_for_node(node.module) if node.module is not None else ""
     return (len(node.relative), module, (cst.Module(body=[]).code_for_node(alias.name),))
+
+
+def _sorted_names(node: cst.CSTNode) -> cst.CSTNode:
+    """An import whose names were in isort's order stays so after a rename (``statsd_client``
+    → ``get_statsd_client`` moves to the front)."""
+    assert isinstance(node, cst.ImportFrom)
+    return sort_names(node)
 
 
 def _renamed_alias(getter: str) -> Replace:

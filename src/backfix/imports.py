@@ -344,6 +344,30 @@ def _name_key(name: str) -> tuple[int, tuple[str | int, ...], str]:
     return kind, _natural(name.lower()), name
 
 
+def sort_names(node: cst.ImportFrom) -> cst.ImportFrom:
+    """``node`` with its names in isort's order (what ruff's ``I001`` checks); each separator, and
+    a trailing comma, stays in its place. Unchanged when a separator holds a comment, which
+    belongs to the name before it."""
+    names = node.names
+    if isinstance(names, cst.ImportStar):
+        return node
+    empty = cst.Module(body=[])
+    if any("#" in empty.code_for_node(alias) for alias in names):
+        return node
+    ordered = sorted(names, key=lambda alias: _name_key(_dotted(alias.name)))
+    return node.with_changes(
+        names=[new.with_changes(comma=old.comma) for new, old in zip(ordered, names, strict=True)]
+    )
+
+
+def names_sorted(node: cst.ImportFrom) -> bool:
+    """Whether ``node``'s names are in isort's order."""
+    if isinstance(node.names, cst.ImportStar):
+        return True
+    keys = [_name_key(_dotted(alias.name)) for alias in node.names]
+    return keys == sorted(keys)
+
+
 StatementKey = tuple[int, int, int, tuple[str | int, ...], str, tuple[object, ...]]
 
 

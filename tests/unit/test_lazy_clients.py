@@ -142,6 +142,38 @@ def test_a_short_client_name_gives_a_readable_getter_everywhere(tmp_path: Path) 
     assert calls in "".join(use.split())
 
 
+def test_a_renamed_import_keeps_a_sorted_import_sorted(tmp_path: Path) -> None:
+    """``from app import cache, db, settings`` → ``get_cache`` goes where isort (ruff's I001)
+    puts it; names that were not sorted, or that carry a comment, keep their places."""
+    uses = {
+        "sorted_use.py": "from app import cache, db, settings",
+        "unsorted_use.py": "from app import settings, db, cache",
+        "commented_use.py": "from app import (\n    cache,\n    db,  # the database\n    settings,\n)",
+    }
+    files = {
+        "app/__init__.py": (
+            "import redis\n\n\ndef cfg():\n    return {}\n\n\n"
+            "cache = redis.Redis(**cfg())\ndb = None\nsettings = None\n"
+        ),
+        **{
+            f"app/{name}": f"{line}\n\n\ndef f():\n    return db, settings, cache\n"
+            for name, line in uses.items()
+        },
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    assert invoke_in(tmp_path, "apply", "lazy-clients", "--path", ".")[0] == 0
+    first_lines = {name: (tmp_path / "app" / name).read_text().split("\n\n\n")[0] for name in uses}
+    assert first_lines == {
+        "sorted_use.py": "from app import db, get_cache, settings",
+        "unsorted_use.py": "from app import settings, db, get_cache",
+        "commented_use.py": (
+            "from app import (\n    get_cache,\n    db,  # the database\n    settings,\n)"
+        ),
+    }
+
+
 @pytest.mark.parametrize(
     ("pyproject", "decorator", "assumed"),
     [
