@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import cast
 
 import libcst as cst
 
@@ -12,6 +13,7 @@ from .frameworks import (
     ModuleIndex,
 )
 from .model import Extraction, ImportNeed, Param
+from .module_nodes import NAME_TYPES
 from .naming import suggest_name, unique
 from .regions import is_current_user
 from .routes import RouteLayer
@@ -60,10 +62,12 @@ class ExtractionBuilder:
         services (``update_job(job, data, db)``)."""
         hoisted_ids = {id(n) for h in hoists for n in self.index.subtree(h.expr)}
         used = {
-            n.value
+            cast(cst.Name, n).value
             for root in roots
             for n in self.index.subtree(root)
-            if isinstance(n, cst.Name) and not is_label(self.index, n) and id(n) not in hoisted_ids
+            if type(n) in NAME_TYPES
+            and not is_label(self.index, cast(cst.Name, n))
+            and id(n) not in hoisted_ids
         }
         used |= {p.name for p in params}
         hoisted_params = self._name_hoists(hoists, used, preferred)
@@ -121,9 +125,9 @@ class ExtractionBuilder:
                     preferred[id(found.expr)] = name
                     dropped.add(id(stmt))
             stored |= {
-                node.value
+                cast(cst.Name, node).value
                 for node in self.index.subtree(stmt)
-                if isinstance(node, cst.Name) and is_store(self.index, node)
+                if type(node) in NAME_TYPES and is_store(self.index, node)
             }
         return preferred, dropped
 
