@@ -660,6 +660,8 @@ class Analyzer:
     def _check_declared(self, unit: Unit, moved_roots: list[cst.CSTNode]) -> None:
         """The moved code must not use a name the route declares ``global``/``nonlocal``."""
         declared = self._declared[id(unit.function)]  # see `_function_reason`
+        if not declared:
+            return
         for root in moved_roots:
             for node in self.index.subtree(root):
                 if (

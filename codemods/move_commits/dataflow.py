@@ -28,6 +28,12 @@ Bound = set[str] | None
 
 
 _NAMED_EXPRESSIONS = exact_types(cst.NamedExpr)
+#: small statements by exact type, as liveness asks of every statement of a route
+_ENDS = exact_types(cst.Return, cst.Raise)
+_ASSIGNS = exact_types(cst.Assign)
+_ANNOTATED_ASSIGNS = exact_types(cst.AnnAssign)
+_AUGMENTED_ASSIGNS = exact_types(cst.AugAssign)
+_IMPORTS = exact_types(cst.Import, cst.ImportFrom)
 
 
 def _meet(left: Bound, right: Bound) -> Bound:
@@ -173,24 +179,35 @@ class DataFlow:
         return set(out) | self.reads(stmt)
 
     def _small(self, small: cst.BaseSmallStatement, live: set[str]) -> set[str]:
-        if isinstance(small, (cst.Return, cst.Raise)):
+        kind = type(small)  # (exact types: see `exact_types`)
+        if kind in _ENDS:
             return self.reads(small)
-        if isinstance(small, cst.Assign):
+        if kind in _ASSIGNS:
+            assign = cast(cst.Assign, small)
             kills: set[str] = set()
             extra: set[str] = set()
-            for target in small.targets:
+            for target in assign.targets:
                 kills |= _names(target.target)
                 extra |= self._reads_all(_non_name_parts(target.target))
-            return (live - kills) | extra | self.reads(small.value)
-        if isinstance(small, cst.AnnAssign):
-            if small.value is None:
+            return (live - kills) | extra | self.reads(assign.value)
+        if kind in _ANNOTATED_ASSIGNS:
+            annotated = cast(cst.AnnAssign, small)
+            if annotated.value is None:
                 return live
-            kills = _names(small.target)
-            return (live - kills) | self._reads_all([*_non_name_parts(small.target), small.value])
-        if isinstance(small, cst.AugAssign):
-            return live | self.reads(small.target) | _names(small.target) | self.reads(small.value)
-        if isinstance(small, (cst.Import, cst.ImportFrom)):
-            return live - _import_names(small)
+            kills = _names(annotated.target)
+            return (live - kills) | self._reads_all(
+                [*_non_name_parts(annotated.target), annotated.value]
+            )
+        if kind in _AUGMENTED_ASSIGNS:
+            augmented = cast(cst.AugAssign, small)
+            return (
+                live
+                | self.reads(augmented.target)
+                | _names(augmented.target)
+                | self.reads(augmented.value)
+            )
+        if kind in _IMPORTS:
+            return live - _import_names(cast("cst.Import | cst.ImportFrom", small))
         return live | self.reads(small)
 
     def _loop(self, stmt: cst.For | cst.While, out: set[str]) -> set[str]:

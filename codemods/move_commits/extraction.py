@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import cast
 
 import libcst as cst
 
@@ -12,6 +13,7 @@ from .frameworks import (
     ModuleIndex,
 )
 from .model import Extraction, ImportNeed, Param
+from .module_nodes import NAME_TYPES
 from .naming import suggest_name, unique
 from .regions import is_current_user
 from .routes import RouteLayer
@@ -27,6 +29,9 @@ from .units import Hoist, SplitHandler, Unit
 REBUILD_ONLY_ABOVE_READS = True
 #: set False to generate the code of every moved statement (the equivalence test compares both).
 ONE_LINE_SOURCE = True
+#: set False to rebuild a moved one-line statement with hoisted reads and generate its code,
+#: rather than replace the reads in its line (the equivalence test compares both).
+SPLICE_READS = True
 #: methods that load one row by its key: ``Job.query.get(key)``, ``session.get(Job, key)``
 _LOOKUPS = frozenset({"get", "get_or_404", "get_one"})
 #: the line breaks of Python's tokenizer
@@ -60,10 +65,12 @@ class ExtractionBuilder:
         services (``update_job(job, data, db)``)."""
         hoisted_ids = {id(n) for h in hoists for n in self.index.subtree(h.expr)}
         used = {
-            n.value
+            cast(cst.Name, n).value
             for root in roots
             for n in self.index.subtree(root)
-            if isinstance(n, cst.Name) and not is_label(self.index, n) and id(n) not in hoisted_ids
+            if type(n) in NAME_TYPES
+            and not is_label(self.index, cast(cst.Name, n))
+            and id(n) not in hoisted_ids
         }
         used |= {p.name for p in params}
         hoisted_params = self._name_hoists(hoists, used, preferred)
@@ -121,9 +128,9 @@ class ExtractionBuilder:
                     preferred[id(found.expr)] = name
                     dropped.add(id(stmt))
             stored |= {
-                node.value
+                cast(cst.Name, node).value
                 for node in self.index.subtree(stmt)
-                if isinstance(node, cst.Name) and is_store(self.index, node)
+                if type(node) in NAME_TYPES and is_store(self.index, node)
             }
         return preferred, dropped
 
@@ -201,27 +208,77 @@ class ExtractionBuilder:
         within = self._ancestors(h.expr for h in hoists) if REBUILD_ONLY_ABOVE_READS else None
         replacer = ReplaceReads({id(h.expr): h.param for h in hoists}, within)
         moved: list[cst.BaseStatement] = []
+        #: by position in ``moved``: the code of a statement whose reads were replaced in its
+        #: line, without its leading lines
+        spliced: dict[int, str] = {}
         carried: Sequence[cst.EmptyLine] = ()
         for stmt in stmts:
             if id(stmt) in dropped:
                 carried = carried or getattr(stmt, "leading_lines", ())
                 continue
-            new = self._service_statement(unit, stmt, replacer)
+            line = self._spliced(stmt, replacer.replacements) if SPLICE_READS else None
+            new = (
+                self._service_statement(unit, stmt, replacer)
+                if line is None
+                else cast(cst.SimpleStatementLine, stmt)  # (only these are spliced)
+            )
             if carried and not new.leading_lines:
                 new = new.with_changes(leading_lines=carried)
             carried = ()
+            if line is not None:
+                spliced[len(moved)] = line
             moved.append(new)
         if unit.try_node is not None and unit.split is not None:
             new_try = moved[-1]
             assert isinstance(new_try, cst.Try)
             moved[-1:] = _service_try(new_try, unit.split)
-        codes = [self._code(stmt, leading=index > 0) for index, stmt in enumerate(moved)]
+        codes = [
+            self._code(stmt, leading=index > 0)
+            if index not in spliced
+            else _leading_code(stmt, leading=index > 0) + spliced[index]
+            for index, stmt in enumerate(moved)
+        ]
         if moved and codes[0] is None:
             codes[0] = code_of(moved[0].with_changes(leading_lines=()))
         return "".join(
             code if code is not None else code_of(stmt)
             for stmt, code in zip(moved, codes, strict=True)
         )
+
+    def _spliced(self, stmt: cst.BaseStatement, replacements: dict[int, str]) -> str | None:
+        """The code of a moved one-line statement with its hoisted reads replaced by their
+        parameters, from its line of the module (without its leading lines): what generating
+        the rebuilt statement gives, since only the reads change. None when that is not plain:
+        no read to replace, not a statement of the module all on one line (see :meth:`_code`),
+        a read in parentheses or inside another, a parameter that is not a name, or the code of
+        a read found elsewhere in the line too (then where the read is is not known)."""
+        if type(stmt) is not cst.SimpleStatementLine:
+            return None
+        reads = [node for node in self.index.subtree(stmt) if id(node) in replacements]
+        if not reads:
+            return None
+        line = self._code(stmt, leading=False)
+        if line is None:
+            return None
+        spans: list[tuple[int, int, str]] = []
+        for node in reads:
+            param = replacements[id(node)]
+            if (
+                not param.isidentifier()
+                or getattr(node, "lpar", None)
+                or getattr(node, "rpar", None)
+            ):
+                return None
+            if any(self.index.is_within(node, other) for other in reads if other is not node):
+                return None
+            code = self._node_code(node)
+            start = line.find(code)
+            if start < 0 or line.find(code, start + 1) >= 0:
+                return None
+            spans.append((start, start + len(code), param))
+        for start, end, param in sorted(spans, reverse=True):
+            line = line[:start] + param + line[end:]
+        return line
 
     def _code(self, stmt: cst.BaseStatement, *, leading: bool) -> str | None:
         """``code_of(stmt)`` (without its leading lines unless ``leading``) from the line of the
@@ -244,9 +301,7 @@ class ExtractionBuilder:
             return None
         newline = stmt.trailing_whitespace.newline.value
         code = code[column:] + ("\n" if newline is None else newline)
-        if leading:
-            code = "".join(code_of(empty) for empty in stmt.leading_lines) + code
-        return code
+        return _leading_code(stmt, leading=leading) + code
 
     def _hoist_code(self, hoist: Hoist) -> str:
         """:func:`_hoist_code` of the read."""
@@ -255,10 +310,14 @@ class ExtractionBuilder:
     def _expr_code(self, hoist: Hoist) -> str:
         """The code of the read's expression, generated once: units of one function share their
         statements' reads, and each is asked about several times."""
-        key = id(hoist.expr)
+        return self._node_code(hoist.expr)
+
+    def _node_code(self, node: cst.CSTNode) -> str:
+        """``code_of(node)``, generated once per node of the module."""
+        key = id(node)
         code = self._codes.get(key)
         if code is None:
-            code = self._codes[key] = code_of(hoist.expr)
+            code = self._codes[key] = code_of(node)
         return code
 
     def _ancestors(self, nodes: Iterable[cst.CSTNode]) -> set[int]:
@@ -290,6 +349,15 @@ class ExtractionBuilder:
             new = replace_branch(new, self.exit_path(stmt), early)
         assert isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
         return new
+
+
+def _leading_code(stmt: cst.BaseStatement, *, leading: bool) -> str:
+    """The code of the lines above ``stmt`` that are part of it (blank lines, comments), when
+    ``leading``; else nothing."""
+    if not leading:
+        return ""
+    lines: Sequence[cst.EmptyLine] = getattr(stmt, "leading_lines", ())
+    return "".join(code_of(empty) for empty in lines)
 
 
 def _service_try(new_try: cst.Try, splits: list[SplitHandler]) -> list[cst.BaseStatement]:

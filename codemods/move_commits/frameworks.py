@@ -28,7 +28,7 @@ from backfix.cst_utils import last_name
 from backfix.cst_walk import children, read_only_visits
 
 from . import module_nodes
-from .module_nodes import SCOPE_TYPES, Subtrees, walk_module
+from .module_nodes import SCOPE_TYPES, walk_module
 
 #: set False to look up every name's qualified names (the equivalence test compares both).
 FRAMEWORK_NAMES_SHORTCUT = True
@@ -178,7 +178,7 @@ class ModuleIndex:
         self._qualified: dict[int, set[str]] = {}
         self.nodes = walk_module(module)
         self.parents = self.nodes.parents
-        self.subtrees = Subtrees()
+        self.subtrees = self.nodes.subtrees
         #: ``tree`` is `ast` of the module's text: with it, positions come from the statements
         #: asked about instead of the whole module's code
         self.positions = unit_positions(module, tree, self.parents)

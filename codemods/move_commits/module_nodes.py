@@ -43,7 +43,8 @@ NAME_TYPES = exact_types(cst.Name)
 @dataclass
 class ModuleNodes:
     """Every node's parent; every function definition and call in lexical (pre-)order; how many
-    packages up the module's relative imports reach (0: it has none)."""
+    packages up the module's relative imports reach (0: it has none); the subtrees of its nodes,
+    from the same walk."""
 
     #: by ``id()`` of the child (a node's own ``__hash__`` is a Python call); every key is the id
     #: of a node of the module, alive as long as the module is.
@@ -51,6 +52,7 @@ class ModuleNodes:
     functions: list[cst.FunctionDef] = field(default_factory=list)
     calls: list[cst.Call] = field(default_factory=list)
     relative_level: int = 0
+    subtrees: Subtrees = field(default_factory=lambda: Subtrees())
 
 
 def walk_module(module: cst.Module) -> ModuleNodes:
@@ -58,9 +60,22 @@ def walk_module(module: cst.Module) -> ModuleNodes:
     step = children if TOKENS else inner_children
     found = ModuleNodes()
     parents = found.parents
-    stack: list[cst.CSTNode] = [module]
+    # The module's walk is the first of its `Subtrees` (see `Subtrees._walk`): the analysis
+    # asks for the subtrees of most of a route module, which took a second walk over it.
+    subtrees = found.subtrees
+    order, ends, positions = subtrees.order, subtrees.ends, subtrees.positions
+    # A node, or the position of a node whose subtree ends here (pushed below its children).
+    stack: list[cst.CSTNode | int] = [module]
     while stack:
         node = stack.pop()
+        if isinstance(node, int):  # `int` is no ABC: a cheap check
+            ends[node] = len(order)
+            continue
+        position = len(order)
+        positions[id(node)] = position
+        order.append(node)
+        ends.append(0)
+        stack.append(position)
         # Exact types: LibCST's node classes have no subclasses, and `isinstance` against them
         # (abstract classes) costs more than the rest of the loop.
         kind = type(node)
@@ -71,6 +86,8 @@ def walk_module(module: cst.Module) -> ModuleNodes:
         elif kind is cst.ImportFrom and node.relative:  # type: ignore[attr-defined]
             level = len(node.relative)  # type: ignore[attr-defined]
             found.relative_level = max(found.relative_level, level)
+        if kind in SCOPE_TYPES:
+            subtrees.scope_positions.append(position)
         below = step(node)
         for child in below:
             parents[id(child)] = node

@@ -7,6 +7,7 @@ attaches an ``OutputFacts`` to every extraction.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 import libcst as cst
@@ -19,6 +20,10 @@ from .model import Definition, OutputFacts, Param, TypeInfo
 from .placement import view_subject
 from .types import TypeInference, optional_style
 from .units import Unit
+
+#: set False to find the bindings after the moved code from where it ends rather than where it
+#: starts (the equivalence test compares both)
+END_FROM_START = True
 
 _TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore")
 
@@ -143,7 +148,13 @@ def _param_types(
     for param in unit.extraction.params:
         info = None
         if param.positional and scope is not None:
-            info = _binding_type(analyzer, inference, scope, param.name, start)
+            info = _binding_type(
+                analyzer,
+                inference,
+                scope,
+                param.name,
+                lambda node: analyzer.index.starts_at_or_after(node, start),
+            )
             if (
                 info is not None
                 and info.nullable
@@ -171,11 +182,13 @@ def _method_return_type(
     assert unit.extraction is not None
     scope = analyzer.index.scope_of(unit.block.body[unit.start])
     returned: list[TypeInfo] = []
-    if unit.extraction.returns:  # (where `last` ends costs the code of the whole statement)
-        end = analyzer.index.end_of(last)
+    if unit.extraction.returns:
+        after = _after(analyzer, last)
         for name in unit.extraction.returns:
             info = (
-                _binding_type(analyzer, inference, scope, name, end) if scope is not None else None
+                _binding_type(analyzer, inference, scope, name, after)
+                if scope is not None
+                else None
             )
             if info is None:
                 unknown.append(f"returned `{name}`")
@@ -192,14 +205,28 @@ def _method_return_type(
     return return_type
 
 
+def _after(analyzer: Analyzer, last: cst.BaseStatement) -> Callable[[cst.CSTNode], bool]:
+    """Whether a node of the route function starts where ``last`` (a statement of one of its
+    blocks) ends or later."""
+    index = analyzer.index
+    if not END_FROM_START:
+        end = index.end_of(last)
+        return lambda node: index.starts_at_or_after(node, end)
+    # Where `last` ends costs the code of the whole statement; where it starts, none. A node
+    # starts at its end or later when it is not in it and does not start before it.
+    start = index.line_col(last)
+    return lambda node: not index.is_within(node, last) and index.starts_at_or_after(node, start)
+
+
 def _binding_type(
     analyzer: Analyzer,
     inference: TypeInference,
     scope: object,
     name: str,
-    before: tuple[int, int],
+    later: Callable[[cst.CSTNode], bool],
 ) -> TypeInfo | None:
-    """The type every binding of ``name`` in the route function before ``before`` agrees on."""
+    """The type every binding of ``name`` in the route function agrees on, but those that
+    ``later`` says come after the point of interest."""
     assignments = getattr(scope, "assignments", None)
     if assignments is None or name not in assignments:
         return None
@@ -208,7 +235,7 @@ def _binding_type(
         if not isinstance(assignment, Assignment) or isinstance(assignment, ImportAssignment):
             return None
         node = assignment.node
-        if analyzer.index.starts_at_or_after(node, before):
+        if later(node):
             continue
         found.append(inference.of_binding(node, 0))
     if not found or any(info is None for info in found):

@@ -7,7 +7,9 @@ import libcst as cst
 from backfix.cst_utils import last_name
 
 from .frameworks import ROUTE_BASES, ROUTE_DECORATORS, ModuleIndex
-from .module_nodes import ModuleNodes
+from .module_nodes import ModuleNodes, exact_types
+
+_ENCLOSING = exact_types(cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 #: decorators of command-line commands (``@app.cli.command()``, ``@click.command()``, click and
 #: Typer groups' ``@cli.command()``): they are entry points, but serve no request
@@ -97,7 +99,7 @@ class RouteLayer:
         found: list[cst.CSTNode] = []
         current = self.index.parent(node)
         while current is not None:
-            if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            if type(current) in _ENCLOSING:  # (exact types: see `exact_types`)
                 found.append(current)
             current = self.index.parent(current)
         return found

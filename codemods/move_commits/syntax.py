@@ -14,6 +14,20 @@ from .frameworks import ModuleIndex, iter_nodes
 from .module_nodes import exact_types
 
 _EMPTY = cst.Module([])
+_ATTRIBUTES = exact_types(cst.Attribute)
+_ARGS = exact_types(cst.Arg)
+_SEQUENCES = exact_types(cst.Tuple, cst.List)
+_STARRED = exact_types(cst.StarredElement)
+#: what runs only on some paths through the node around it: all of it, all but its test or
+#: iterable, or the right operand
+_ALWAYS_CONDITIONAL = exact_types(
+    *(cst.While, cst.ExceptHandler, cst.Else, cst.Finally, cst.Lambda),
+    *(cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp),
+    *(cst.Match, cst.MatchCase),
+)
+_TESTED = exact_types(cst.IfExp, cst.If)
+_FORS = exact_types(cst.For)
+_BOOLEAN_OPERATIONS = exact_types(cst.BooleanOperation)
 
 
 def code_of(node: cst.CSTNode) -> str:
@@ -113,11 +127,12 @@ def index_in(block: cst.IndentedBlock, node: cst.CSTNode) -> int:
 
 def target_parts(target: cst.CSTNode) -> Iterable[cst.CSTNode]:
     """The single targets of an assignment target (tuples and lists unpacked)."""
-    if isinstance(target, (cst.Tuple, cst.List)):
-        for element in target.elements:
+    kind = type(target)  # (exact types: see `exact_types`)
+    if kind in _SEQUENCES:
+        for element in cast("cst.Tuple | cst.List", target).elements:
             yield from target_parts(element.value)
-    elif isinstance(target, cst.StarredElement):
-        yield from target_parts(target.value)
+    elif kind in _STARRED:
+        yield from target_parts(cast(cst.StarredElement, target).value)
     else:
         yield target
 
@@ -172,19 +187,14 @@ def is_conditional(index: ModuleIndex, node: cst.CSTNode, stmt: cst.CSTNode) -> 
     child = node
     parent = index.parent(child)
     while parent is not None and child is not stmt:
-        if isinstance(parent, cst.IfExp) and child is not parent.test:
+        kind = type(parent)  # (exact types: see `exact_types`)
+        if kind in _ALWAYS_CONDITIONAL:
             return True
-        if isinstance(parent, cst.BooleanOperation) and child is parent.right:
+        if kind in _TESTED and child is not cast("cst.If | cst.IfExp", parent).test:
             return True
-        if isinstance(parent, cst.If) and child is not parent.test:
+        if kind in _BOOLEAN_OPERATIONS and child is cast(cst.BooleanOperation, parent).right:
             return True
-        if isinstance(parent, cst.For) and child is not parent.iter:
-            return True
-        if isinstance(parent, (cst.While, cst.ExceptHandler, cst.Else, cst.Finally, cst.Lambda)):
-            return True
-        if isinstance(parent, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
-            return True
-        if isinstance(parent, (cst.Match, cst.MatchCase)):
+        if kind in _FORS and child is not cast(cst.For, parent).iter:
             return True
         child, parent = parent, index.parent(parent)
     return False
@@ -201,6 +211,7 @@ def is_bare_raise(stmts: Sequence[cst.BaseStatement]) -> bool:
 def is_label(index: ModuleIndex, name: cst.Name) -> bool:
     """An attribute name or keyword-argument name rather than a variable."""
     parent = index.parent(name)
-    return (isinstance(parent, cst.Attribute) and parent.attr is name) or (
-        isinstance(parent, cst.Arg) and parent.keyword is name
+    kind = type(parent)  # (exact types: see `exact_types`; asked of every name that moves)
+    return (kind in _ATTRIBUTES and cast(cst.Attribute, parent).attr is name) or (
+        kind in _ARGS and cast(cst.Arg, parent).keyword is name
     )

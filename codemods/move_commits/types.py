@@ -19,6 +19,7 @@ from backfix.cst_utils import dotted, last_name
 
 from .frameworks import ModuleIndex, iter_nodes
 from .model import Definition, ImportNeed, TypeInfo
+from .module_nodes import exact_types
 from .naming import BUILTINS
 from .syntax import code_of
 
@@ -34,12 +35,16 @@ CONSTRUCTORS = frozenset(
         "construct",
     }
 )
-_LITERAL_TYPES = {
+_LITERAL_TYPES: dict[type[cst.CSTNode], str] = {
     cst.Integer: "int",
     cst.Float: "float",
     cst.SimpleString: "str",
     cst.ConcatenatedString: "str",
     cst.FormattedString: "str",
+}
+#: the same by exact type (see ``module_nodes.exact_types``)
+_LITERAL_TYPE_NAMES = {
+    exact: name for kind, name in _LITERAL_TYPES.items() for exact in exact_types(kind)
 }
 _BUILTIN_CASTS = frozenset({"int", "str", "float", "bool"})
 #: query terminals: the entity, or the entity or None.
@@ -194,9 +199,9 @@ class TypeInference:
             return None
         if isinstance(expr, cst.Await):
             return self.of_expr(expr.expression, depth + 1)
-        for kind, type_name in _LITERAL_TYPES.items():
-            if isinstance(expr, kind):
-                return TypeInfo(type_name)
+        type_name = _LITERAL_TYPE_NAMES.get(type(expr))
+        if type_name is not None:
+            return TypeInfo(type_name)
         if isinstance(expr, cst.Name):
             if expr.value in {"True", "False"}:
                 return TypeInfo("bool")

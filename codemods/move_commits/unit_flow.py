@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import libcst as cst
 from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
@@ -11,6 +12,7 @@ from . import reasons as R
 from .dataflow import DataFlow
 from .frameworks import ModuleIndex
 from .model import ImportNeed, Param
+from .module_nodes import NAME_TYPES
 from .naming import BUILTINS
 from .syntax import (
     is_bare_raise,
@@ -46,8 +48,9 @@ class UnitFlow:
         seen: set[str] = set()
         for root in roots:
             for node in self.index.subtree(root):
-                if not isinstance(node, cst.Name) or id(node) in hoisted_ids:
+                if type(node) not in NAME_TYPES or id(node) in hoisted_ids:
                     continue
+                node = cast(cst.Name, node)
                 access = self.index.accesses.get(id(node))
                 if access is None or node.value in seen:
                     continue

@@ -102,3 +102,15 @@ def test_subtrees_of_a_node_from_another_tree() -> None:
     other = cst.parse_module("class C:\n    def m(self):\n        x = 1\n")
     for node in _walked(other):
         assert subtrees.subtree(node, into_scopes=False) == _walked(node, into_scopes=False)
+
+
+@pytest.mark.parametrize("source", _sources())
+def test_the_module_walk_lists_every_subtree(source: str) -> None:
+    module = cst.parse_module(source)
+    subtrees = walk_module(module).subtrees
+    walked = len(subtrees.order)
+    for node in _walked(module):
+        for into_scopes in (True, False):
+            expected = _walked(node, into_scopes=into_scopes)
+            assert subtrees.subtree(node, into_scopes=into_scopes) == expected
+    assert len(subtrees.order) == walked  # (read from the module's walk, none walked again)
