@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import replace
 from pathlib import Path
@@ -31,6 +32,10 @@ IMPORTABLE = {
 }
 
 
+#: an annotation that names the list type (``list[User]``, ``List[User]``, ``list[User] | None``)
+_LIST_TYPE = re.compile(r"(?<![\w.])(?:typing\.)?(?:list|List)\b")
+
+
 class _Rewriter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
 
@@ -40,6 +45,7 @@ class _Rewriter(cst.CSTTransformer):
         edits: FileEdits,
         aliases: dict[str, str],
         plumbing: PlumbingRewrite | None = None,
+        functions: dict[str, cst.FunctionDef] | None = None,
     ) -> None:
         super().__init__()
         self.plumbing = plumbing
@@ -53,6 +59,10 @@ class _Rewriter(cst.CSTTransformer):
         self.imports: set[tuple[str, str]] = set()
         self.quals: list[str] = []
         self.classes: list[str] = []
+        #: the return annotation of each function around the node visited, innermost last
+        self.returns: list[cst.Annotation | None] = []
+        #: the module's top-level functions by name (the last definition wins, as at run time)
+        self.functions = functions or {}
         #: the first lines of every node an edit replaces, sorted (see visit_SimpleStatementLine)
         self.edit_lines = sorted(
             {key[0] for key in self.sites} | {key[0] for key in (*edits.awaits, *edits.runs)}
@@ -91,9 +101,53 @@ class _Rewriter(cst.CSTTransformer):
         result = ch.convert(chain, base, context)
         self.imports |= result.imports
         node = result.node
+        if (
+            chain.terminal is not None
+            and chain.terminal.name == "all"
+            and self._typed_list(original)
+        ):
+            # `Query.all()` is typed `list[T]`, `Result.all()` `Sequence[T]`: a type checker
+            # would reject the new value where the code says it is a list.
+            node = cst.Call(cst.Name("list"), [cst.Arg(node)])
         if updated.lpar:
             node = node.with_changes(lpar=updated.lpar, rpar=updated.rpar)
         return node
+
+    def _typed_list(self, original: cst.BaseExpression) -> bool:
+        """Whether the code annotates ``original``'s value as a list: it is returned from a
+        function annotated ``-> list[...]``, or assigned to a name annotated ``list[...]``."""
+        parent = self.get_metadata(ParentNodeProvider, original, None)
+        annotation: cst.Annotation | None = None
+        if isinstance(parent, cst.Return) and parent.value is original and self.returns:
+            annotation = self.returns[-1]
+        elif isinstance(parent, cst.AnnAssign) and parent.value is original:
+            annotation = parent.annotation
+        elif isinstance(parent, cst.Arg) and parent.value is original:
+            annotation = self._parameter_annotation(parent)
+        if annotation is None:
+            return False
+        code = cst.Module(body=[]).code_for_node(annotation.annotation)
+        return _LIST_TYPE.search(code) is not None
+
+    def _parameter_annotation(self, arg: cst.Arg) -> cst.Annotation | None:
+        """The annotation of the parameter ``arg`` is passed to, when it calls a function the
+        module defines at its top level (``keep(users)`` for ``def keep(users: list[User])``)."""
+        call = self.get_metadata(ParentNodeProvider, arg, None)
+        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Name):
+            return None
+        function = self.functions.get(call.func.value)
+        if function is None or arg.star:
+            return None
+        params = function.params
+        if arg.keyword is not None:
+            every = [*params.posonly_params, *params.params, *params.kwonly_params]
+            found = [p for p in every if p.name.value == arg.keyword.value]
+            return found[0].annotation if found else None
+        index = next(i for i, a in enumerate(call.args) if a is arg)
+        positional = [*params.posonly_params, *params.params]
+        if any(a.star or a.keyword is not None for a in call.args[:index]):
+            return None
+        return positional[index].annotation if index < len(positional) else None
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if self.plumbing is not None:
@@ -190,6 +244,7 @@ class _Rewriter(cst.CSTTransformer):
         return updated_node
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.returns.append(node.returns)
         name = node.name.value
         if self.quals:
             self.quals.append(f"{self.quals[-1]}.<locals>.{name}")
@@ -202,6 +257,7 @@ class _Rewriter(cst.CSTTransformer):
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
         qual = self.quals.pop()
+        self.returns.pop()
         if self.plumbing is not None:
             updated_node = self.plumbing.function(qual, updated_node)
         if qual in self.edits.make_async and updated_node.asynchronous is None:
@@ -225,7 +281,10 @@ def rewrite_module(
     uses = {site.key[0] for site in result.sites if site.group in planned}
     aliases = import_aliases(module, IMPORTABLE, text, uses)
     plumbing = PlumbingRewrite(module, edits.plumbing) if edits.plumbing else None
-    rewriter = _Rewriter(result.sites, edits, aliases, plumbing)
+    functions = {
+        stmt.name.value: stmt for stmt in wrapper.module.body if isinstance(stmt, cst.FunctionDef)
+    }
+    rewriter = _Rewriter(result.sites, edits, aliases, plumbing, functions)
     new = transform(wrapper.module, rewriter)
     items = [
         ImportSpec(source, name or None, None if aliases.get(name, name) == name else aliases[name])

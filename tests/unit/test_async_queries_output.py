@@ -377,3 +377,36 @@ def test_a_comment_before_a_dropped_terminal_stays_beside_its_code(tmp_path: Pat
     assert "# users past the seed rows\n" in after
     assert "db.scalar(" in after and "  .scalar()" not in after and "  .count()" not in after
     compile(after, "q.py", "exec")
+
+
+def test_all_stays_a_list_where_the_code_says_it_is_one(tmp_path: Path) -> None:
+    """``Query.all()`` is typed ``list[T]`` and ``Result.all()`` ``Sequence[T]``: a value the
+    code annotates as a list (a return, an annotated name, a parameter of a function of the
+    module) is wrapped in ``list()`` so that a type checker accepts it; elsewhere it is not."""
+    repo = (
+        "from typing import List, Optional, Sequence\n\n"
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n"
+        "def returned(session: Session) -> list[Config]:\n"
+        "    return session.query(Config).all()\n\n\n"
+        "def optional(session: Session) -> Optional[List[Config]]:\n"
+        "    return session.query(Config).all()\n\n\n"
+        "def annotated(session: Session) -> int:\n"
+        "    rows: list[Config] = session.query(Config).all()\n"
+        "    return len(rows)\n\n\n"
+        "def passed(session: Session) -> None:\n"
+        "    keep(session.query(Config).all())\n"
+        "    keep(rows=session.query(Config).all())\n"
+        "    other(session.query(Config).all())\n\n\n"
+        "def keep(rows: list[Config]) -> None:\n    rows.append(Config())\n\n\n"
+        "def other(rows: Sequence[Config]) -> None:\n    print(rows)\n\n\n"
+        "def untyped(session: Session):\n"
+        "    return session.query(Config).all()\n\n\n"
+        "def sequence(session: Session) -> Sequence[Config]:\n"
+        "    return session.query(Config).all()\n\n\n"
+        "def listed(session: Session) -> list[int]:\n"
+        "    return [c.id for c in session.query(Config).all()]\n"
+    )
+    after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
+    wrapped = _flat("list(session.scalars(select(Config)).all())")
+    assert _flat(after).count(wrapped) == 5, after
+    assert _flat(after).count(_flat("session.scalars(select(Config)).all()")) == 9, after
