@@ -457,10 +457,17 @@ def _builds(call: cst.Call) -> bool:
 
 
 def _module_class(call: cst.Call) -> str:
-    """``Job`` for ``models.Job(...)``: a class built through the module that holds it (the
-    type inference reads only plain names, but a name needs no import)."""
+    """``Job`` for ``models.Job(...)``, ``Job.create(...)`` or ``models.Job.create(...)``: a row
+    built through the module that holds its class, or by the class's ``create`` (the type
+    inference reads only plain names, but a name needs no import)."""
     func = call.func
-    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+    if not isinstance(func, cst.Attribute):
+        return ""
+    if func.attr.value == "create":
+        owner = func.value
+        name = owner.attr.value if isinstance(owner, cst.Attribute) else last_name(owner)
+        return name if name[:1].isupper() else ""
+    if isinstance(func.value, cst.Name):
         return func.attr.value if func.attr.value[:1].isupper() else ""
     return ""
 

@@ -154,6 +154,12 @@ def test_untyped_route_is_not_a_typed_context() -> None:
         # a class built through its module creates a row, as a class imported by name does
         ("job = models.Job(title='x')\n    db.add(job)\n    db.commit()", "create_job"),
         ("db.add(models.Job(title='x'))\n    db.commit()", "create_job"),
+        # a classmethod named create builds a row too, and says more than a later method call
+        (
+            "job = models.Job.create(title='x')\n    db.add(job)\n    job.refresh_cache()\n    db.commit()",
+            "create_job",
+        ),
+        ("job = Job.create(title='x')\n    db.add(job)\n    db.commit()", "create_job"),
         # an item of an attribute written: the attribute is updated
         ("job = db.get(Job, 1)\n    job.options['muted'] = True\n    db.commit()", "update_job"),
     ],
