@@ -105,10 +105,11 @@ def without_rows(spans: Sequence[Span], rows: Sequence[int]) -> list[Span]:
 def confined(text: str, blacked: str, ranges: Sequence[Span]) -> str | None:
     """``blacked`` (``text`` after black over ``ranges``) with black's blank lines outside
     ``ranges`` undone: with ``--line-ranges``, black can add or drop blank lines next to a range
-    (before the next ``def``, after a docstring) that formatting the whole file would keep. None
-    when black changed a line of code outside ``ranges``."""
+    (before the next ``def``, after a docstring) that formatting the whole file would keep. Blank
+    lines before a statement outside ``ranges`` count as outside. None when black changed a line
+    of code outside ``ranges``."""
     old, new = text.splitlines(keepends=True), blacked.splitlines(keepends=True)
-    inside = {row - 1 for first, last in ranges for row in range(first, last + 1)}
+    inside = _inside(old, ranges)
     kept: list[str] = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -120,6 +121,19 @@ def confined(text: str, blacked: str, ranges: Sequence[Span]) -> str | None:
         else:
             return None
     return "".join(kept)
+
+
+def _inside(lines: Sequence[str], ranges: Sequence[Span]) -> set[int]:
+    """The 0-based indices of ``lines`` in ``ranges``, less the blank lines before a statement
+    outside them: those blank lines are the next statement's, which black does not format."""
+    inside = {row - 1 for first, last in ranges for row in range(first, last + 1)}
+    following = False  # whether the next non-blank line (below) is inside
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].strip():
+            following = index in inside
+        elif not following:
+            inside.discard(index)
+    return inside
 
 
 def _within(inside: set[int], i1: int, i2: int, strict: bool) -> bool:

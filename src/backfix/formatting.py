@@ -52,6 +52,7 @@ from backfix.format_settings import (
     PRAGMA_COMMENT,
     PRESERVE_QUOTES,
     FormatterSettings,
+    runs_black,
     settings_for,
 )
 from backfix.pragmas import Masked, Placement, comments, displaced, mask_pragmas, place_pragmas
@@ -483,7 +484,7 @@ def _with_black(
     ``texts`` are the file before the fix (None for a new file) and the fix unformatted, and
     ``spans`` the lines the fix changed; statements kept on one line for a pragma stay so."""
     formatted = placement.text
-    if request.black is None or settings.formatter != "black":
+    if request.black is None or not runs_black(request.change.abs_path):
         return formatted, ""
     before, text = texts
     kept = [row for row, _ in placement.kept]
@@ -726,7 +727,7 @@ def _black_for(
 ) -> tuple[Command | None, list[str]]:
     """The black to run after ruff when one of ``changes`` is in a black project, and a note when
     none is found (ruff alone formats those files then, in black's style)."""
-    if not any(settings_for(change.abs_path).formatter == "black" for change in changes):
+    if not any(runs_black(change.abs_path) for change in changes):
         return None, []
     black = find_black(root)
     if black is not None:

@@ -86,14 +86,29 @@ def test_without_black_ruff_formats_alone_and_the_run_says_so(
     assert len(notes) == 1 and "black (23.11 or later) was not found" in notes[0]
 
 
-def test_a_project_without_black_never_looks_for_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+RUFF_FORMAT_HOOK = (
+    "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.7.0\n"
+    "    hooks:\n      - id: ruff-format\n"
+)
+
+
+@pytest.mark.parametrize("project", ["ruff", "black-table-ruff-hook"])
+def test_a_project_black_does_not_format_never_looks_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: str
 ) -> None:
+    """A ruff project, and one with a ``[tool.black]`` table whose pre-commit hook runs ruff's
+    formatter (not black): ruff alone formats them, as before."""
+
     def fail(root: Path | None = None) -> None:
-        raise AssertionError("black looked for in a ruff project")
+        raise AssertionError("black looked for in a project black does not format")
 
     monkeypatch.setattr(formatting, "find_black", fail)
-    (tmp_path / "ruff.toml").write_text("line-length = 79\n[format]\n", encoding="utf-8")
+    if project == "ruff":
+        (tmp_path / "ruff.toml").write_text("line-length = 79\n[format]\n", encoding="utf-8")
+    else:
+        _project(tmp_path)
+        (tmp_path / ".pre-commit-config.yaml").write_text(RUFF_FORMAT_HOOK, encoding="utf-8")
+        (tmp_path / ".git").mkdir()
     text, notes = _formatted(tmp_path / "loops.py", LOOP_BEFORE, LOOP_FIXED)
     assert (text, notes) == (LOOP_FIXED, [])
 
@@ -179,6 +194,16 @@ def test_blank_lines_black_changes_next_to_a_fixed_import_keep_their_bytes(
     path = _project(tmp_path)
     after = IMPORTS_BEFORE.replace("import config\n", "import config, db\n")
     text, notes = _formatted(path, IMPORTS_BEFORE, after)
+    assert (text, notes) == (after, [])
+    assert _passes_black(path, text)
+
+
+def test_blank_lines_after_an_import_added_at_the_top_keep_their_bytes(tmp_path: Path) -> None:
+    # The import and the blank lines after it are all new: black would drop one of those too.
+    path = _project(tmp_path)
+    before = IMPORTS_BEFORE.split("\n\n\n")[1]
+    after = "from sqlalchemy import select\n\n\n" + before
+    text, notes = _formatted(path, before, after)
     assert (text, notes) == (after, [])
     assert _passes_black(path, text)
 
