@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
 import shutil
 import subprocess
@@ -63,29 +64,49 @@ def find_black(root: Path | None = None) -> Command | None:
     return next((c for c in candidates if (tool_version(c) or (0, 0)) >= MIN_BLACK), None)
 
 
+def black_args(path: str, line_length: int, ranges: Sequence[Span]) -> list[str]:
+    """black's arguments to format the statements on lines ``ranges`` (1-based, inclusive) of the
+    content of ``path``, read from stdin; black reads the project's configuration from ``path``."""
+    args = ["--quiet", "--fast", "--line-length", str(line_length)]
+    args += [f"--line-ranges={first}-{last}" for first, last in ranges]
+    return [*args, "--stdin-filename", os.path.abspath(path), "-"]
+
+
+def black_output(code: int, stdout: bytes, stderr: bytes, encoding: str) -> str:
+    """The formatted text black printed, or :class:`BlackError` with black's last word."""
+    if code != 0:  # black prints the input back when it cannot parse it
+        message = stderr.decode("utf-8", "replace").strip().splitlines()
+        raise BlackError(f"black failed: {message[-1] if message else code}")
+    try:
+        return stdout.decode(encoding)
+    except (UnicodeError, LookupError) as exc:
+        raise BlackError(f"black did not run: {exc}") from None
+
+
+def encoded(text: str, encoding: str) -> bytes:
+    """``text`` in the file's ``encoding``, as black reads it (by its coding cookie)."""
+    try:
+        return text.encode(encoding)
+    except (UnicodeError, LookupError) as exc:
+        raise BlackError(f"black did not run: {exc}") from None
+
+
 def run_black(
     black: Command, text: str, path: str, line_length: int, ranges: Sequence[Span], encoding: str
 ) -> str:
     """``text`` (the content of ``path``) with the statements on lines ``ranges`` (1-based,
-    inclusive) formatted by black; black reads the project's own configuration from ``path``."""
-    command = [*black, "--quiet", "--fast", "--line-length", str(line_length)]
-    command += [f"--line-ranges={first}-{last}" for first, last in ranges]
-    command += ["--stdin-filename", path, "-"]
+    inclusive) formatted by one black process."""
     try:
         done = subprocess.run(
-            command,
-            input=text.encode(encoding),
+            [*black, *black_args(path, line_length, ranges)],
+            input=encoded(text, encoding),
             capture_output=True,
             cwd=Path(path).parent if Path(path).parent.is_dir() else None,
             timeout=BLACK_TIMEOUT,
         )
-        output = done.stdout.decode(encoding)
-    except (OSError, subprocess.SubprocessError, UnicodeError, LookupError) as exc:
+    except (OSError, subprocess.SubprocessError) as exc:
         raise BlackError(f"black did not run: {exc}") from None
-    if done.returncode != 0:  # black prints the input back when it cannot parse it
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise BlackError(f"black failed: {message[-1] if message else done.returncode}")
-    return output
+    return black_output(done.returncode, done.stdout, done.stderr, encoding)
 
 
 def without_rows(spans: Sequence[Span], rows: Sequence[int]) -> list[Span]:

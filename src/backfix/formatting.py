@@ -39,15 +39,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from backfix.black_pass import (
-    BlackError,
-    Command,
-    confined,
-    find_black,
-    run_black,
-    tool_version,
-    without_rows,
-)
+from backfix.black_pass import BlackError, confined, find_black, tool_version, without_rows
+from backfix.black_worker import BlackRunner
 from backfix.format_settings import (
     PRAGMA_COMMENT,
     PRESERVE_QUOTES,
@@ -338,7 +331,7 @@ class FormatRequest:
     change: FileChange
     mode: bool | None
     ruff: str
-    black: Command | None = None
+    black: BlackRunner | None = None
 
 
 @dataclass(frozen=True)
@@ -494,7 +487,7 @@ def _with_black(
     path = request.change.abs_path
     encoding = declared_encoding(request.change.after)
     try:
-        blacked = run_black(request.black, formatted, path, settings.line_length, ranges, encoding)
+        blacked = request.black.format(formatted, path, settings.line_length, ranges, encoding)
     except BlackError as exc:
         return formatted, _black_note(request.change.path, str(exc))
     repaired = confined(formatted, blacked, ranges)
@@ -719,19 +712,21 @@ def format_changes(
     finally:
         # On Ctrl-C, files not started yet are dropped instead of formatted before the run stops.
         pool.shutdown(wait=True, cancel_futures=True)
+        if black is not None:
+            black.close()
     return [o.change for o in outcomes], notes + _notes(outcomes)
 
 
 def _black_for(
     changes: Sequence[FileChange], root: Path | None
-) -> tuple[Command | None, list[str]]:
+) -> tuple[BlackRunner | None, list[str]]:
     """The black to run after ruff when one of ``changes`` is in a black project, and a note when
     none is found (ruff alone formats those files then, in black's style)."""
     if not any(runs_black(change.abs_path) for change in changes):
         return None, []
     black = find_black(root)
     if black is not None:
-        return black, []
+        return BlackRunner(black), []
     note = (
         "black (23.11 or later) was not found, so the changed lines of black projects were "
         "formatted by ruff with black's settings, where ruff's known deviations from black remain; "

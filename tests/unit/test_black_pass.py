@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from backfix import formatting
-from backfix.black_pass import confined, find_black, without_rows
+from backfix.black_pass import BlackError, confined, find_black, run_black, without_rows
+from backfix.black_worker import BlackRunner, script_interpreter
 from backfix.formatting import format_changes
 from backfix.results import FileChange
 
@@ -214,3 +215,56 @@ def test_confined_undoes_blank_lines_outside_the_ranges_and_refuses_code() -> No
     assert confined(text, "a = 2\n\n\ndef f():\n    pass\n", [(1, 1)]) == text.replace("1", "2")
     assert confined(text, "a = 1\n\n\ndef f():\n    return\n", [(1, 1)]) is None
     assert without_rows([(1, 5), (8, 9)], [3, 8]) == [(1, 2), (4, 5), (9, 9)]
+
+
+# --- the workers: black imported once per worker, run as its command line would run -----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "ranges"),
+    [(LOOP_FIXED, [(3, 6)]), ("import os\nx = [1,\n 2]\n\n\ndef f():\n    pass\n", [(2, 3)])],
+    ids=["loop", "import"],
+)
+def test_a_worker_formats_as_a_black_process_does(
+    tmp_path: Path, text: str, ranges: list[tuple[int, int]]
+) -> None:
+    path = str(_project(tmp_path))
+    command = find_black(None)
+    assert command is not None and script_interpreter(command) is not None
+    runner = BlackRunner(command)
+    try:
+        for _ in range(2):  # the second run reuses the worker
+            assert runner.format(text, path, 79, ranges, "utf-8") == run_black(
+                command, text, path, 79, ranges, "utf-8"
+            )
+        with pytest.raises(BlackError, match=r"^black failed: "):
+            runner.format("x = (\n", path, 79, [(1, 1)], "utf-8")
+    finally:
+        runner.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a shell script stands in for python")
+def test_a_worker_that_cannot_start_falls_back_to_one_black_process_per_file(
+    tmp_path: Path,
+) -> None:
+    # This "python" runs scripts (black's) but no worker (`-c`): the runner must notice and go on.
+    python = tmp_path / "bin" / "python"
+    python.parent.mkdir()
+    python.write_text(
+        f'#!/bin/sh\nif [ "$1" = -c ]; then exit 1; fi\nexec {sys.executable} "$@"\n',
+        encoding="utf-8",
+    )
+    black = tmp_path / "bin" / "black"
+    black.write_text(
+        f"#!{python}\nimport sys\nfrom black import patched_main\nsys.exit(patched_main())\n",
+        encoding="utf-8",
+    )
+    for script in (python, black):
+        script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    runner = BlackRunner((str(black),))
+    try:
+        path = str(_project(tmp_path / "project"))
+        assert runner.format(LOOP_FIXED, path, 79, [(3, 6)], "utf-8") == LOOP_BLACK
+        assert runner.format(LOOP_FIXED, path, 79, [(3, 6)], "utf-8") == LOOP_BLACK
+    finally:
+        runner.close()
