@@ -52,10 +52,15 @@ def settings_for(path: str | Path) -> FormatterSettings:
     Like ruff, the nearest folder with a ``.ruff.toml``, ``ruff.toml`` or a ``pyproject.toml`` with a
     ``[tool.ruff]`` or ``[tool.black]`` table decides; ruff's ``extend`` is followed.
     """
+    return _settings_in(_folder_of(path))
+
+
+def _folder_of(path: str | Path) -> Path:
+    """``path``'s folder (``path`` itself when it is one), resolved."""
     folder = Path(path)
     if folder.suffix in (".py", ".pyi") or folder.is_file():
         folder = folder.parent
-    return _settings_in(folder.resolve())
+    return folder.resolve()
 
 
 def line_length_for(path: str | Path | None) -> int:
@@ -153,20 +158,41 @@ def _black_settings(black: dict[str, Any], pyproject: Path) -> FormatterSettings
 def _precommit_formatter(folder: Path) -> tuple[str, int | None]:
     """``ruff-format``→``"ruff"`` or ``black`` when the repository's pre-commit hooks run one, with
     the line length the hook's ``args`` give (``--line-length=120``), if any."""
+    text = _precommit_config(folder)
+    match = _PRECOMMIT_HOOK.search(text)
+    if match is None:
+        return "", None
+    hook = _NEXT_HOOK.split(text[match.end() :], maxsplit=1)[0]
+    length = _HOOK_LINE_LENGTH.search(hook)
+    name = "ruff" if match.group(1) == "ruff-format" else "black"
+    return name, int(length.group(1)) if length else None
+
+
+def _precommit_config(folder: Path) -> str:
+    """The nearest ``.pre-commit-config.yaml`` at or above ``folder``, within its repository ("" when
+    there is none, or it cannot be read)."""
     for directory in (folder, *folder.parents):
         config = directory / ".pre-commit-config.yaml"
         if config.is_file():
             try:
-                text = config.read_text(encoding="utf-8")
+                return config.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
-                return "", None
-            match = _PRECOMMIT_HOOK.search(text)
-            if match is None:
-                return "", None
-            hook = _NEXT_HOOK.split(text[match.end() :], maxsplit=1)[0]
-            length = _HOOK_LINE_LENGTH.search(hook)
-            name = "ruff" if match.group(1) == "ruff-format" else "black"
-            return name, int(length.group(1)) if length else None
+                return ""
         if (directory / ".git").exists():
-            return "", None
-    return "", None
+            return ""
+    return ""
+
+
+def runs_black(path: str | Path) -> bool:
+    """True when the project formats ``path`` with black: its settings declare black, and its
+    pre-commit hooks do not run ``ruff-format`` instead (a ``[tool.black]`` table left beside a
+    ``ruff-format`` hook and no ``black`` hook is not what formats the code)."""
+    return _runs_black_in(_folder_of(path))
+
+
+@functools.lru_cache(maxsize=512)
+def _runs_black_in(folder: Path) -> bool:
+    if _settings_in(folder).formatter != "black":
+        return False
+    hooks = {match.group(1) for match in _PRECOMMIT_HOOK.finditer(_precommit_config(folder))}
+    return "ruff-format" not in hooks or "black" in hooks

@@ -17,7 +17,10 @@ outside the statements the fix changed; otherwise the file keeps the unformatted
 why in a note. New files (the service modules move-commits creates) are formatted whole.
 
 A pragma comment that ended a wrapped one-line statement is kept on the code it governs (see
-:mod:`backfix.pragmas`), and in a black project pragma comments count towards the line width.
+:mod:`backfix.pragmas`), and in a black project pragma comments count towards the line width. In a
+black project, black (when found) formats the changed statements again after ruff, where the two
+styles differ (see :mod:`backfix.black_pass`); its output is held to the same checks, and the file
+keeps ruff's formatting when it fails one.
 """
 
 from __future__ import annotations
@@ -28,7 +31,6 @@ import difflib
 import functools
 import importlib
 import json
-import re
 import shutil
 import subprocess
 import threading
@@ -37,10 +39,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from backfix.black_pass import BlackError, confined, find_black, tool_version, without_rows
+from backfix.black_worker import BlackRunner
 from backfix.format_settings import (
     PRAGMA_COMMENT,
     PRESERVE_QUOTES,
     FormatterSettings,
+    runs_black,
     settings_for,
 )
 from backfix.pragmas import Masked, Placement, comments, displaced, mask_pragmas, place_pragmas
@@ -50,7 +55,6 @@ from backfix.source import SourceError, declared_encoding, decode_source, verify
 #: ``--range`` and ``--config KEY=VALUE`` work from this ruff on.
 MIN_RUFF = (0, 5)
 RUFF_TIMEOUT = 60
-_VERSION = re.compile(rb"(\d+)\.(\d+)")
 
 ProgressFn = Callable[[str, int, int], None]
 Span = tuple[int, int]
@@ -82,14 +86,7 @@ def find_ruff(root: Path | None = None) -> str | None:
 
 
 def _recent_enough(ruff: str) -> bool:
-    try:
-        done = subprocess.run([ruff, "--version"], capture_output=True, timeout=RUFF_TIMEOUT)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    match = _VERSION.search(done.stdout)
-    return (
-        done.returncode == 0 and match is not None and tuple(map(int, match.groups())) >= MIN_RUFF
-    )
+    return (tool_version((ruff,), RUFF_TIMEOUT) or (0, 0)) >= MIN_RUFF
 
 
 def _ruff_format(
@@ -328,19 +325,22 @@ def same_meaning(before: str, after: str) -> bool:
 
 @dataclass(frozen=True)
 class FormatRequest:
-    """One changed file and how to treat it: ``mode`` is the ``format`` setting (None: default)."""
+    """One changed file and how to treat it: ``mode`` is the ``format`` setting (None: default);
+    ``black`` runs black after ruff in a black project (None: black was not found)."""
 
     change: FileChange
     mode: bool | None
     ruff: str
+    black: BlackRunner | None = None
 
 
 @dataclass(frozen=True)
 class FormatOutcome:
     """The change to keep, and why it was not formatted (``skipped``: it followed no formatter;
     ``wrapped``: it followed none, and only its long changed statements were formatted).
-    ``too_long`` tells the user about changed lines left longer than the line length, and
-    ``pragma_kept`` about those kept on one line for their pragma comment."""
+    ``too_long`` tells the user about changed lines left longer than the line length,
+    ``pragma_kept`` about those kept on one line for their pragma comment, and ``black`` why black's
+    formatting was not used (ruff's is kept)."""
 
     change: FileChange
     problem: str = ""
@@ -348,6 +348,7 @@ class FormatOutcome:
     wrapped: bool = False
     too_long: str = ""
     pragma_kept: str = ""
+    black: str = ""
 
 
 def _to_lf(text: str) -> tuple[str, bool]:
@@ -374,25 +375,26 @@ class _NotFormatted(Exception):
 
 def format_change(request: FormatRequest) -> FormatOutcome:
     """``request.change`` with its changed lines formatted, or unchanged with the reason."""
-    change = request.change
     try:
-        return _formatted(change, request.mode, request.ruff)
+        return _formatted(request)
     except (FormatError, SourceError, UnicodeError) as exc:
-        return FormatOutcome(change, problem=str(exc))
+        return FormatOutcome(request.change, problem=str(exc))
 
 
-def _formatted(change: FileChange, mode: bool | None, ruff: str) -> FormatOutcome:
+def _formatted(request: FormatRequest) -> FormatOutcome:
+    change, mode, ruff = request.change, request.mode, request.ruff
     settings = settings_for(change.abs_path)
     text, crlf = _to_lf(decode_source(change.after))
     if change.before is None:
         whole = _keeping_quotes(settings)
         formatted = format_text(ruff, text, change.abs_path, whole)
-        placement = _placed(
-            ruff, text, formatted, change.abs_path, whole, [(1, text.count("\n") + 1)]
-        )
+        everything = [(1, text.count("\n") + 1)]
+        placement = _placed(ruff, text, formatted, change.abs_path, whole, everything)
+        final, black_note = _with_black(request, settings, (None, text), placement, everything)
         return FormatOutcome(
-            _accepted(change, text, placement.text, crlf),
+            _accepted(change, text, final, crlf),
             pragma_kept=_pragma_note(change.path, placement, settings.line_length),
+            black=black_note,
         )
     before, _ = _to_lf(decode_source(change.before))
     spans = changed_spans(before, text)
@@ -405,12 +407,14 @@ def _formatted(change: FileChange, mode: bool | None, ruff: str) -> FormatOutcom
     except _NotFormatted:
         return _wrapped(change, ruff, settings, (before, text), spans, crlf)
     placement = _placed(ruff, text, formatted, change.abs_path, settings, spans)
-    line = outside_changes(text, placement.text, spans)
+    final, black_note = _with_black(request, settings, (before, text), placement, spans)
+    line = outside_changes(text, final, spans)
     if line is not None:
         raise FormatError(f"formatting would also change line {line}, outside the fix")
     return FormatOutcome(
-        _accepted(change, text, placement.text, crlf),
+        _accepted(change, text, final, crlf),
         pragma_kept=_pragma_note(change.path, placement, settings.line_length),
+        black=black_note,
     )
 
 
@@ -456,6 +460,69 @@ def _pragma_note(path: str, placement: Placement, line_length: int) -> str:
         f"would carry {pragmas} off the code it governs; wrap by hand and put the comment on the "
         "line it applies to"
     )
+
+
+# --- black, after ruff, in a black project -------------------------------------------------------------
+
+
+def _with_black(
+    request: FormatRequest,
+    settings: FormatterSettings,
+    texts: tuple[str | None, str],
+    placement: Placement,
+    spans: Sequence[Span],
+) -> tuple[str, str]:
+    """``placement``'s text with black run over the statements the fix changed, in a black project
+    where black was found, and a note when black's output is not used (ruff's is kept then).
+    ``texts`` are the file before the fix (None for a new file) and the fix unformatted, and
+    ``spans`` the lines the fix changed; statements kept on one line for a pragma stay so."""
+    formatted = placement.text
+    if request.black is None or not runs_black(request.change.abs_path):
+        return formatted, ""
+    before, text = texts
+    kept = [row for row, _ in placement.kept]
+    ranges = without_rows(_whole_statements(formatted, _new_lines(before, formatted)), kept)
+    if not ranges:
+        return formatted, ""
+    path = request.change.abs_path
+    encoding = declared_encoding(request.change.after)
+    try:
+        blacked = request.black.format(formatted, path, settings.line_length, ranges, encoding)
+    except BlackError as exc:
+        return formatted, _black_note(request.change.path, str(exc))
+    repaired = confined(formatted, blacked, ranges)
+    problem = (
+        "it would also change lines outside the changed statements"
+        if repaired is None
+        else _black_problem(text, formatted, repaired, spans)
+    )
+    if repaired is None or problem:
+        return formatted, _black_note(request.change.path, problem)
+    return repaired, ""
+
+
+def _new_lines(before: str | None, text: str) -> list[Span]:
+    """The lines of ``text`` not in ``before``: all of them in a new file (``before`` None)."""
+    if before is None:
+        return [(1, max(1, len(text.splitlines())))]
+    return changed_spans(before, text)
+
+
+def _black_problem(text: str, formatted: str, blacked: str, spans: Sequence[Span]) -> str:
+    """Why ``blacked`` (``formatted`` after black) must not be kept, or "" when it may: the checks
+    ruff's output passed, against ``text``, the unformatted fix that changed lines ``spans``."""
+    if blacked == formatted:
+        return ""
+    if not same_meaning(formatted, blacked):
+        return "the formatted code would not mean the same"
+    if _comments(formatted) != _comments(blacked):
+        return "formatting would drop or change a comment"
+    line = outside_changes(text, blacked, spans)
+    return "" if line is None else f"formatting would also change line {line}, outside the fix"
+
+
+def _black_note(path: str, why: str) -> str:
+    return f"{path}: black's formatting was not used ({why}); the changed lines are as ruff formats them"
 
 
 def _accepted(change: FileChange, text: str, formatted: str, crlf: bool) -> FileChange:
@@ -633,7 +700,8 @@ def format_changes(
             "install it (pip install ruff) or set format = false in [tool.backfix]"
         )
         return list(changes), [note]
-    requests = [FormatRequest(change, mode, ruff) for change in changes]
+    black, notes = _black_for(changes, root)
+    requests = [FormatRequest(change, mode, ruff, black) for change in changes]
     outcomes: list[FormatOutcome] = []
     pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(requests))))
     try:
@@ -644,7 +712,27 @@ def format_changes(
     finally:
         # On Ctrl-C, files not started yet are dropped instead of formatted before the run stops.
         pool.shutdown(wait=True, cancel_futures=True)
-    return [o.change for o in outcomes], _notes(outcomes)
+        if black is not None:
+            black.close()
+    return [o.change for o in outcomes], notes + _notes(outcomes)
+
+
+def _black_for(
+    changes: Sequence[FileChange], root: Path | None
+) -> tuple[BlackRunner | None, list[str]]:
+    """The black to run after ruff when one of ``changes`` is in a black project, and a note when
+    none is found (ruff alone formats those files then, in black's style)."""
+    if not any(runs_black(change.abs_path) for change in changes):
+        return None, []
+    black = find_black(root)
+    if black is not None:
+        return BlackRunner(black), []
+    note = (
+        "black (23.11 or later) was not found, so the changed lines of black projects were "
+        "formatted by ruff with black's settings, where ruff's known deviations from black remain; "
+        "install black next to backfix or in the project's .venv to format them as black does"
+    )
+    return None, [note]
 
 
 def _notes(outcomes: Sequence[FormatOutcome]) -> list[str]:
@@ -662,7 +750,7 @@ def _notes(outcomes: Sequence[FormatOutcome]) -> list[str]:
             "files did not pass `ruff format --check` before the fix (format = true in "
             f"[tool.backfix] formats all the changed lines): {_listed(wrapped)}"
         )
-    return notes + [note for o in outcomes for note in (o.too_long, o.pragma_kept) if note]
+    return notes + [note for o in outcomes for note in (o.too_long, o.pragma_kept, o.black) if note]
 
 
 def _listed(paths: Sequence[str]) -> str:

@@ -302,3 +302,57 @@ def test_a_noqa_on_a_fixed_query_keeps_a_black_project_clean_under_flake8_and_bl
     assert _tool_passes(app, *flake8), fixed
     assert _tool_passes(app, *black), fixed
     assert "\n    )\n" in fixed and "noqa" not in applied.stderr.decode()
+
+
+# --- a black project: black runs after ruff, where the two disagree -----------------------------------
+
+SHELVES = """\
+from sqlalchemy.orm import joinedload
+
+from app import db
+
+
+class Shelf(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    label = db.Column(db.String(16))
+
+
+class Bin(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    shelf_id = db.Column(db.Integer, db.ForeignKey("shelf.id"))
+    shelf = db.relationship(Shelf)
+    parts = db.Column(db.Integer)
+
+
+def parts_per_shelf():
+    totals = {}
+    query = Bin.query.options(joinedload(Bin.shelf)).with_entities(Bin, Shelf)
+    for (
+        bin_row,
+        shelf_row,
+    ) in query.all():
+        totals[shelf_row.label] = bin_row.parts
+    return totals
+"""
+
+
+@pytest.mark.skipif(RUFF is None, reason="ruff not installed")
+@pytest.mark.skipif(not importlib.util.find_spec("black"), reason="black is a test dependency")
+def test_a_fixed_for_header_passes_black_where_ruff_alone_would_not(tmp_path: Path) -> None:
+    """The fixed loop's iterable, a chain of calls, fits after ``) in``: ruff leaves it there,
+    black puts it in parentheses of its own."""
+    app = _write_app(
+        tmp_path / "app",
+        {
+            "pyproject.toml": "[tool.black]\nline-length = 79\n",
+            "requirements.txt": "Flask-SQLAlchemy==3.1.1\nSQLAlchemy==2.0.25\n",
+            "app/shelves.py": SHELVES,
+        },
+    )
+    assert _tool_passes(app, "black", "--check", "-q")
+    applied = _run(app, sys.executable, "-m", "backfix", "apply", "async-queries", "--path", ".")
+    assert applied.returncode == 0, applied.stderr.decode()
+    fixed = (app / "app/shelves.py").read_text(encoding="utf-8")
+    assert "    ) in (\n        db.session.execute(query).unique().all()\n    ):\n" in fixed
+    assert _tool_passes(app, "black", "--check", "-q"), fixed
+    assert "black" not in applied.stderr.decode()
