@@ -1541,7 +1541,7 @@ def attribute_session_kind(
     class_stack: Sequence[str],
     classes: Mapping[str, ClassInfo],
     info: ModuleInfo,
-    frames: Sequence[Scope] = (),
+    frames: Sequence[Scope],
 ) -> str | None:
     """The session kind of ``owner.attr``: a session attribute of ``self``/``cls``, or
     Flask-SQLAlchemy's ``db.session`` (``db`` imported by the module or by a function around)."""

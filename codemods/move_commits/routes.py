@@ -60,10 +60,15 @@ class RouteLayer:
                 return isinstance(expr, cst.Call)
         return function.name.value in self.view_funcs
 
-    def route_class(self, function: cst.FunctionDef) -> cst.ClassDef | None:
+    def _class_of(self, function: cst.FunctionDef) -> cst.ClassDef | None:
+        """The class ``function`` is a method of (directly in its body), or None."""
         block = self.index.parent(function)
         owner = self.index.parent(block) if block is not None else None
-        if not isinstance(owner, cst.ClassDef):
+        return owner if isinstance(owner, cst.ClassDef) else None
+
+    def route_class(self, function: cst.FunctionDef) -> cst.ClassDef | None:
+        owner = self._class_of(function)
+        if owner is None:
             return None
         if owner.name.value in self.view_funcs:
             return owner
@@ -90,9 +95,7 @@ class RouteLayer:
         found = self.route_class(function)
         if found is not None or function.name.value not in HTTP_METHODS:
             return found
-        block = self.index.parent(function)
-        owner = self.index.parent(block) if block is not None else None
-        return owner if isinstance(owner, cst.ClassDef) else None
+        return self._class_of(function)
 
     def enclosing(self, node: cst.CSTNode) -> list[cst.CSTNode]:
         """Enclosing functions, lambdas and classes, innermost first."""
