@@ -360,7 +360,7 @@ class Planner:
         self._functions: dict[str, dict[str, ast.FunctionDef | ast.AsyncFunctionDef]] = {}
         #: per (path, function), the names it and the functions it is nested in bind
         self._bound: dict[tuple[str, str], frozenset[str]] = {}
-        #: per (path, *names): whether a function of the file may bind one of the names
+        #: per path: whether a function of the file may bind one of its `db` names
         self._binds_locally: dict[str, bool] = {}
         any_async = any(m.async_markers for m in modules)
         any_sync = any(m.sync_markers for m in modules)

@@ -407,10 +407,11 @@ def _formatted(request: FormatRequest) -> FormatOutcome:
     except _NotFormatted:
         return _wrapped(change, ruff, settings, (before, text), spans, crlf)
     placement = _placed(ruff, text, formatted, change.abs_path, settings, spans)
-    final, black_note = _with_black(request, settings, (before, text), placement, spans)
-    line = outside_changes(text, final, spans)
+    line = outside_changes(text, placement.text, spans)
     if line is not None:
         raise FormatError(f"formatting would also change line {line}, outside the fix")
+    # black's output is kept only when it passes the same check (see _black_problem).
+    final, black_note = _with_black(request, settings, (before, text), placement, spans)
     return FormatOutcome(
         _accepted(change, text, final, crlf),
         pragma_kept=_pragma_note(change.path, placement, settings.line_length),
