@@ -378,13 +378,10 @@ def _returned_source(
     return _binding(func, returned.pop())
 
 
-def silenced_in(tree: ast.Module, text: str, qual: str) -> set[str]:
-    """:func:`silenced` of the lines of the function ``qual`` of ``tree`` (``text``'s)."""
-    for found, func in functions(tree):
-        if found == qual:
-            lines = text.splitlines()[func.lineno - 1 : func.end_lineno or func.lineno]
-            return silenced("\n".join(lines))
-    return set()
+def silenced_in(func: ast.FunctionDef | ast.AsyncFunctionDef, text: str) -> set[str]:
+    """:func:`silenced` of the lines of the function ``func`` (of the module whose text is
+    ``text``)."""
+    return silenced("\n".join(text.splitlines()[func.lineno - 1 : func.end_lineno or func.lineno]))
 
 
 #: the names a function imports in its own body, each to (source module, attribute or "")
@@ -392,21 +389,18 @@ LocalImports = dict[str, tuple[str, str]]
 
 
 def local_calls(
-    tree: ast.Module, path: str, qual: str
+    func: ast.FunctionDef | ast.AsyncFunctionDef, path: str
 ) -> tuple[LocalImports, list[tuple[str, ...]]]:
-    """The names the function ``qual`` of ``tree`` (the file ``path``) imports in its own body (a
-    test's ``from app.models import Book``), and its calls through them as the scan's symbolic
-    call targets (``("typed", "Book", "read")``): the scan follows module-level imports only."""
+    """The names the function ``func`` (of the file ``path``) imports in its own body (a test's
+    ``from app.models import Book``), and its calls through them as the scan's symbolic call
+    targets (``("typed", "Book", "read")``): the scan follows module-level imports only."""
     imports: LocalImports = {}
     calls: list[ast.expr] = []
-    for found, func in functions(tree):
-        if found != qual:
-            continue
-        for node in _own_nodes(func):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                imports.update(_imported(node, path))
-            elif isinstance(node, ast.Call):
-                calls.append(node.func)
+    for node in _own_nodes(func):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.update(_imported(node, path))
+        elif isinstance(node, ast.Call):
+            calls.append(node.func)
     targets = [target for func in calls if (target := _call_target(func, imports)) is not None]
     return imports, targets
 

@@ -456,21 +456,6 @@ def parse(raw: bytes) -> ast.Module | ParseFailure:
         return _parse_failure(exc)
 
 
-def parse_or_report(
-    raw: bytes, path: str, report: ReportError | None, unknown: str
-) -> ast.Module | None:
-    """``raw``'s `ast` tree; None, with a per-file error through ``report``, when it cannot parse.
-
-    ``unknown`` says what the plan then does not know about the file: the run says so rather than
-    planning as if the file were not there.
-    """
-    tree = parse(raw)
-    if isinstance(tree, ParseFailure):
-        tree.report(path, report, unknown)
-        return None
-    return tree
-
-
 def _parse_failure(exc: Exception) -> ParseFailure:
     """Kind, message, line and 1-based column of a failed `ast.parse`."""
     python = f"Python {sys.version_info.major}.{sys.version_info.minor}"
@@ -510,7 +495,7 @@ def read_mappings(
 
     ``known`` holds what the analysis already read from some files (see ``read_file``); the others
     are read from disk. A file that cannot be parsed is reported through ``report`` (see
-    :func:`parse_or_report`).
+    :meth:`ParseFailure.report`).
     """
     known = known or {}
     mappings = Mappings()

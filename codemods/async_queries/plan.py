@@ -26,7 +26,14 @@ from . import lazy
 from . import reasons as R
 from .analyze import ROOT_UNTYPED, ROUTE_DECORATORS
 from .chains import ROOT_MODEL
-from .mappings import CUSTOM_FIX, Mappings, ReportError, parse, parse_or_report, read_mappings
+from .mappings import (
+    CUSTOM_FIX,
+    Mappings,
+    ParseFailure,
+    ReportError,
+    parse,
+    read_mappings,
+)
 from .model import (
     ASYNC,
     DEP_PREFIX,
@@ -353,7 +360,8 @@ class Planner:
         self.awaiting: list[tuple[str, FuncRef]] = []
         self.refused_fsa = False
         #: each file's `ast` tree and text, parsed once per plan (None: unreadable or unparsable)
-        self._parsed: dict[str, tuple[ast.Module, str] | None] = {}
+        #: per path: its `ast` tree and text, why it cannot be parsed, or None when unreadable
+        self._parsed: dict[str, tuple[ast.Module, str] | ParseFailure | None] = {}
         #: per (path, function), the relationships the function loads eagerly by name
         self._silenced: dict[tuple[str, str], set[str]] = {}
         #: per path, its functions by qualified name
@@ -582,17 +590,22 @@ class Planner:
         key = (path, qual)
         if key in self._bound:
             return self._bound[key]
-        if path not in self._functions:
-            parsed = self._parsed_tree(path)
-            self._functions[path] = dict(lazy.functions(parsed[0])) if parsed else {}
         parts = qual.split(".<locals>.")
         bound: set[str] = set()
         for depth in range(1, len(parts) + 1):
-            found = self._functions[path].get(".<locals>.".join(parts[:depth]))
+            found = self._function(path, ".<locals>.".join(parts[:depth]))
             if found is not None:
                 bound |= function_bindings(found)
         self._bound[key] = frozenset(bound)
         return self._bound[key]
+
+    def _function(self, path: str, qual: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The function ``qual`` of ``path`` (the last definition of that name, the one Python
+        binds), or None."""
+        if path not in self._functions:
+            parsed = self._parsed_tree(path)
+            self._functions[path] = dict(lazy.functions(parsed[0])) if parsed else {}
+        return self._functions[path].get(qual)
 
     def _chain_reason(self, chain: ChainFact, mode: str, func: FuncFact | None) -> tuple[str, str]:
         """Why a chain stays for manual review in ``mode``, with the id (``("", "")`` if not)."""
@@ -1043,7 +1056,7 @@ class Planner:
                 quiet = in_file
             else:
                 if site.qual not in in_function:
-                    in_function[site.qual] = self._loaded_in(path, tree, text, site.qual)
+                    in_function[site.qual] = self._loaded_in(path, text, site.qual)
                 quiet = in_function[site.qual]
             if site.attr in quiet:
                 continue
@@ -1090,7 +1103,7 @@ class Planner:
         for model in lazy.response_models(tree, quals, ROUTE_DECORATORS, self.plain):
             if not model.queries and not any(self._queries(path, c) for c in model.callees):
                 continue  # nothing says the route returns ORM objects (a use case's schema...)
-            quiet = self._loaded_in(path, tree, text, model.qual)
+            quiet = self._loaded_in(path, text, model.qual)
             for attr, schema in self._read_by_response(model, fields, quiet):
                 site = lazy.Site(model.line, model.col, model.qual, attr, "response", model.source)
                 sites.append(self._response_load(path, site, schema))
@@ -1145,14 +1158,16 @@ class Planner:
             or any(call.func == ref[1] for call in callee_facts.awaits)
         )
 
-    def _callees_silenced(self, path: str, tree: ast.Module, qual: str) -> set[str]:
+    def _callees_silenced(
+        self, path: str, func: ast.FunctionDef | ast.AsyncFunctionDef | None, qual: str
+    ) -> set[str]:
         """The relationships that the project functions the function ``qual`` of ``path``
-        (``tree``) calls load eagerly by name (``return await find_book(db, id)``), through
+        (``func``) calls load eagerly by name (``return await find_book(db, id)``), through
         the names it imports itself too (a test's ``from app.models import Book``)."""
         facts = self.index.by_path.get(path)
         if facts is None:
             return set()
-        local, through_local = lazy.local_calls(tree, path, qual)
+        local, through_local = lazy.local_calls(func, path) if func is not None else ({}, [])
         called = [call.target for call in facts.calls if call.caller == qual]
         quiet: set[str] = set()
         for target in [*called, *through_local]:
@@ -1167,33 +1182,43 @@ class Planner:
         key = (path, qual)
         if key not in self._silenced:
             parsed = self._parsed_tree(path)
-            self._silenced[key] = lazy.silenced_in(*parsed, qual) if parsed else set()
+            func = self._function(path, qual)
+            self._silenced[key] = lazy.silenced_in(func, parsed[1]) if parsed and func else set()
         return self._silenced[key]
 
     def _parsed_tree(self, path: str) -> tuple[ast.Module, str] | None:
         """``path``'s `ast` tree and text; None when it cannot be read or parsed."""
+        parsed = self._parsed_or_failure(path)
+        return None if isinstance(parsed, ParseFailure) else parsed
+
+    def _parsed_or_failure(self, path: str) -> tuple[ast.Module, str] | ParseFailure | None:
+        """``path``'s `ast` tree and text, why it cannot be parsed, or None when unreadable
+        (each file parsed once)."""
         if path not in self._parsed:
             raw = self.read(path)
             tree = parse(raw) if raw is not None else None
-            self._parsed[path] = (
-                (tree, raw.decode("utf-8", "replace"))
-                if raw is not None and isinstance(tree, ast.Module)
-                else None
-            )
+            if raw is None or tree is None:
+                self._parsed[path] = None
+            elif isinstance(tree, ParseFailure):
+                self._parsed[path] = tree
+            else:
+                self._parsed[path] = (tree, raw.decode("utf-8", "replace"))
         return self._parsed[path]
 
     def _parsed_or_report(self, path: str) -> tuple[ast.Module, str] | None:
         """:meth:`_parsed_tree`, with a per-file error when the file cannot be parsed."""
-        parsed = self._parsed_tree(path)
-        raw = self.read(path) if parsed is None else None
-        if raw is not None:
-            parse_or_report(raw, path, self.report_error, _UNCHECKED_RELATIONSHIPS)
+        parsed = self._parsed_or_failure(path)
+        if isinstance(parsed, ParseFailure):
+            parsed.report(path, self.report_error, _UNCHECKED_RELATIONSHIPS)
+            return None
         return parsed
 
-    def _loaded_in(self, path: str, tree: ast.Module, text: str, qual: str) -> set[str]:
-        """The relationships the function ``qual`` of ``path``, or a project function it
-        calls, loads eagerly by name."""
-        return lazy.silenced_in(tree, text, qual) | self._callees_silenced(path, tree, qual)
+    def _loaded_in(self, path: str, text: str, qual: str) -> set[str]:
+        """The relationships the function ``qual`` of ``path`` (whose text is ``text``), or a
+        project function it calls, loads eagerly by name."""
+        func = self._function(path, qual)
+        own = lazy.silenced_in(func, text) if func is not None else set()
+        return own | self._callees_silenced(path, func, qual)
 
     def _read_by_response(
         self, model: lazy.ResponseModel, fields: set[str], loaded: set[str]

@@ -67,7 +67,9 @@ def test_calls_through_names_the_function_imports_itself() -> None:
         "    Shelves.read(db)\n    find(db)\n    crud.get(db)\n    other(db)\n"
         "    app.models.thing(db)\n"
     )
-    imports, targets = lazy.local_calls(ast.parse(code), "app/routes.py", "f")
+    func = ast.parse(code).body[1]
+    assert isinstance(func, ast.AsyncFunctionDef)
+    imports, targets = lazy.local_calls(func, "app/routes.py")
     assert imports == {
         "Shelves": ("app.models", "Shelf"),
         "find": ("app.models", "find"),
@@ -94,6 +96,29 @@ def test_a_local_import_of_a_class_that_loads_eagerly_silences_the_read(tmp_path
     # read_all names `books` in a selectinload (the rule is by name); read_plain does not, and a
     # module imported as a whole (`m.Shelf`) is not followed
     assert lines == READS[1:]
+
+
+def test_a_redefined_method_is_read_as_its_last_definition(tmp_path: Path) -> None:
+    """Python binds the last ``def`` of a name: a ``read_all`` redefined without the eager load
+    no longer silences the read (each look-up of a function takes that same definition)."""
+    redefined = MODELS.replace(
+        "\n\n\nclass Book(Base):",
+        "\n\n    @classmethod\n"
+        "    async def read_all(cls, session: AsyncSession, with_books: bool):\n"
+        "        return (await session.scalars(select(cls))).all()\n\n\nclass Book(Base):",
+    )
+    assert redefined.count("async def read_all") == 2
+    write_files(
+        tmp_path,
+        {"app/__init__.py": "", "app/models.py": redefined, "tests/test_shelves.py": TESTS},
+    )
+    code, out, _ = invoke_in(
+        tmp_path, "--no-cache", "scan", "--no-ledger", "--codemod", "async-queries",
+        "--format", "json", "--path", ".",
+    )  # fmt: skip
+    assert code in (0, 1), out
+    lines = [v["line"] for v in json.loads(out)["violations"] if "lazy load" in v["message"]]
+    assert lines == READS
 
 
 def test_model_query_in_a_function_that_binds_db_itself_is_reported(tmp_path: Path) -> None:
