@@ -9,8 +9,9 @@ from typing import cast
 import libcst as cst
 
 from .frameworks import (
-    READER_CALLABLES,
+    TRANSLATION_CALLABLES,
     ModuleIndex,
+    iter_nodes,
 )
 from .model import Extraction, ImportNeed, Param
 from .module_nodes import NAME_TYPES
@@ -369,10 +370,23 @@ def _service_try(new_try: cst.Try, splits: list[SplitHandler]) -> list[cst.BaseS
         kept_moved = list(handler.body.body[: len(split.moved)])
         if split.kept:
             kept_moved.append(cst.SimpleStatementLine([cst.Raise()]))
-        handlers.append(handler.with_changes(body=handler.body.with_changes(body=kept_moved)))
+        moved = handler.with_changes(body=handler.body.with_changes(body=kept_moved))
+        handlers.append(_without_unread_name(moved) if split.kept else moved)
     if all(not s.moved for s in splits):
         return [s for s in new_try.body.body if isinstance(s, cst.BaseStatement)]
     return [new_try.with_changes(handlers=handlers)]
+
+
+def _without_unread_name(handler: cst.ExceptHandler) -> cst.ExceptHandler:
+    """``handler`` without its ``as error`` when its body does not read ``error``: the bare
+    ``raise`` re-raises without it, the route's handler reads it, and linters flag an unused
+    name in the service."""
+    if handler.name is None or not isinstance(handler.name.name, cst.Name):
+        return handler
+    bound = handler.name.name.value
+    if any(isinstance(node, cst.Name) and node.value == bound for node in iter_nodes(handler.body)):
+        return handler
+    return handler.with_changes(name=None)
 
 
 class ReplaceReads(cst.CSTTransformer):
@@ -414,7 +428,7 @@ def _suggest(hoist: Hoist) -> str:
     if hoist.use.kind != "reader":
         return suggest_name(hoist.expr, hoist.use.name)
     name = hoist.use.name
-    if name in READER_CALLABLES:
+    if name in TRANSLATION_CALLABLES:
         return "locale" if name == "get_locale" else "message"
     if name == "current_user":
         return "auth_user"

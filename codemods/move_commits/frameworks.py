@@ -39,6 +39,8 @@ FRAMEWORK_ROOTS = frozenset(
     {
         "flask",
         "flask_login",
+        "flask_security",  # Flask-Security(-Too) re-exports `current_user`, `login_user`...
+        "flask_jwt_extended",
         "quart",
         "werkzeug",
         "flask_restx",
@@ -70,11 +72,17 @@ RESPONSE_CALLABLES = frozenset(
         "logout_user",
     }
 )
-#: framework functions whose result depends on the request (its locale): called with constant
-#: arguments, the route evaluates the call and passes the value.
-READER_CALLABLES = frozenset(
+#: framework functions whose result depends on the request's locale.
+TRANSLATION_CALLABLES = frozenset(
     {"_", "gettext", "ngettext", "pgettext", "lazy_gettext", "lazy_ngettext", "get_locale"}
 )
+#: framework functions that read the request's credentials (Flask-JWT-Extended's token).
+CREDENTIAL_CALLABLES = frozenset(
+    {"get_jwt_identity", "get_jwt", "get_jwt_header", "get_current_user"}
+)
+#: framework functions whose result depends on the request: called with constant arguments, the
+#: route evaluates the call and passes the value.
+READER_CALLABLES = TRANSLATION_CALLABLES | CREDENTIAL_CALLABLES
 #: methods of auth extension objects that read the request (Flask-HTTPAuth ``auth.current_user()``).
 AUTH_READER_METHODS = frozenset({"current_user", "username"})
 #: callables that build the response body from model objects (presentation).

@@ -185,3 +185,35 @@ def test_a_request_read_after_a_call_still_says_why(tmp_path: Path) -> None:
     )
     assert after == {}
     assert [v.reason_id for v in result.violations] == ["read-after-effect"]
+
+
+def test_flask_security_and_jwt_users_are_passed_from_the_route(tmp_path: Path) -> None:
+    """Flask-Security re-exports Flask-Login's ``current_user`` proxy, and Flask-JWT-Extended has
+    its own and reads the token with ``get_jwt_identity()``: the route evaluates them and passes
+    the values, so the service never reads the request."""
+    result, after = _apply(
+        tmp_path,
+        """
+        from flask_jwt_extended import get_jwt_identity
+        from flask_jwt_extended import current_user as token_user
+        from flask_security import current_user
+
+
+        @bp.post("/items")
+        def create_item():
+            item = Item(owner_id=current_user.id, author=token_user.name)
+            item.creator = get_jwt_identity()
+            db.session.add(item)
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    route = after["app/routes/items.py"]
+    assert "user_id=current_user.id," in route
+    assert "user_name=token_user.name," in route
+    assert "jwt_identity=get_jwt_identity()," in route
+    service = after["app/services/item_service.py"]
+    assert "current_user" not in service
+    assert "get_jwt_identity" not in service
+    assert "token_user" not in service
