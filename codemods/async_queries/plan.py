@@ -18,7 +18,7 @@ from typing import Any
 from backfix.bindings import function_bindings
 from backfix.codemod import Plan as CodemodPlan
 from backfix.discovery import is_under
-from backfix.project import ProjectContext, module_name
+from backfix.project import ProjectContext
 from backfix.results import REVIEW, FileFacts, Violation
 from backfix.versions import RUNNING, Found
 
@@ -296,10 +296,11 @@ _DEFS = (b"def ", b"async ")
 
 
 def find_db_module(project: ProjectContext, files: Iterable[str]) -> str:
-    """The module defining Flask-SQLAlchemy's ``db = SQLAlchemy(...)``, by a cheap text search."""
+    """The module defining Flask-SQLAlchemy's ``db = SQLAlchemy(...)``, by a cheap text search
+    (the name it is imported under: ``pgadmin.model`` for ``web/pgadmin/model/__init__.py``)."""
     for rel in files:
         if _DB_DEFINITION.search(project.read(rel) or b""):
-            return module_name(rel)
+            return project.module_name(rel)
     return ""
 
 
@@ -1344,8 +1345,8 @@ def plan_project(
 
     def db_module() -> str:
         for module in modules:
-            if module.defines_db:
-                return module.module
+            if module.defines_db:  # (its scan names modules by path: not an import's name)
+                return project.module_name(module.path)
         return find_db_module(project, others)
 
     versions = project_versions(project)

@@ -292,7 +292,7 @@ def rewrite_module(
     ]
     ours = set(first_party)
     if edits.db_import:
-        items.append(ImportSpec(_db_module(path, module, edits.db_import), "db"))
+        items.append(ImportSpec(_db_module(path, module, edits.db_import, root), "db"))
         ours.add(edits.db_import.split(".")[0])
     if items:
         new = add_imports(new, items, root=root, first_party=ours)
@@ -301,16 +301,20 @@ def rewrite_module(
     return new
 
 
-def _db_module(path: str, module: cst.Module, target: str) -> str:
+def _db_module(path: str, module: cst.Module, target: str, root: Path | None) -> str:
     """Where to import ``db`` from: relatively (``from .. import db``) in a module that imports its
-    own package relatively, else by its absolute name."""
+    own package relatively, else by its absolute name (``target``, the name it is imported
+    under; ``path``'s own is read with the packages under ``root``)."""
     uses_relative = any(
         isinstance(small, cst.ImportFrom) and small.relative
         for stmt in module.body
         if isinstance(stmt, cst.SimpleStatementLine)
         for small in stmt.body
     )
-    own = module_name(path).split(".")
+    is_package = (
+        None if root is None else (lambda folder: Path(root, folder, "__init__.py").is_file())
+    )
+    own = module_name(path, is_package).split(".")
     package = own if path.endswith("__init__.py") else own[:-1]
     parts = target.split(".")
     common = 0

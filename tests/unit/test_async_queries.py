@@ -110,6 +110,29 @@ def test_model_query_needs_flask_sqlalchemy(tmp_path: Path) -> None:
     assert "db.session.scalars(db.select(User)).all()" in text
 
 
+def test_db_is_imported_under_its_package_name_not_its_path(tmp_path: Path) -> None:
+    """The package sits in a folder that is not one (``web/pgadmin``, no ``web/__init__.py``):
+    ``db`` is imported as the file's other imports name its module (``pgadmin.model``), joining
+    the import already there; relatively in a module that imports relatively."""
+    fsa = {
+        "web/pgadmin/__init__.py": "",
+        "web/pgadmin/model/__init__.py": (
+            "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n\n"
+            "class User(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+        ),
+        "web/pgadmin/about/__init__.py": (
+            "from pgadmin.model import User\n\n\ndef f():\n    return User.query.all()\n"
+        ),
+        "web/pgadmin/about/relative.py": (
+            "from ..model import User\n\n\ndef f():\n    return User.query.all()\n"
+        ),
+    }
+    result = _run(tmp_path, fsa, apply=True, mode="sync")
+    assert "from pgadmin.model import User, db\n" in _after(result, "web/pgadmin/about/__init__.py")
+    relative = _after(result, "web/pgadmin/about/relative.py")
+    assert relative.startswith("from ..model import User, db\n")
+
+
 def test_one_violation_per_chain_and_per_query_variable(tmp_path: Path) -> None:
     """A chain is one violation however long; a query variable is one violation."""
     source = (
