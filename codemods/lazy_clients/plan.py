@@ -17,6 +17,7 @@ from backfix.results import FileFacts, Violation
 
 from . import reasons
 from .analyze import use_blocker
+from .bases import FrameworkBases
 from .model import LOAD, Blocker, Client, FileEdits, Getter, ModuleFacts, Origin
 from .naming import local_getter
 
@@ -200,6 +201,10 @@ def plan_clients(
         if isinstance(fact.data, ModuleFacts)
         for client in fact.data.clients
     ]
+    framework = _framework_objects(project, clients)
+    if framework:
+        clients = [item for item in clients if (item[0], item[1].line) not in framework]
+        violations = [v for v in violations if (v.path, v.line) not in framework]
     if not clients:
         return Plan(violations=violations)
     # Imported here: target parses version specifiers with packaging, which only such a plan needs.
@@ -227,6 +232,19 @@ def plan_clients(
     if assumption and edits:
         plan.assumptions.append(assumption)
     return plan
+
+
+def _framework_objects(
+    project: ProjectContext, clients: list[tuple[str, Client]]
+) -> set[tuple[str, int]]:
+    """(path, line) of the clients whose constructor is a project class deriving from a framework
+    object (``HelpModule(PgAdminModule)``, ``PgAdminModule(Blueprint)``): not clients at all."""
+    bases = FrameworkBases(project)
+    return {
+        (path, client.line)
+        for path, client in clients
+        if client.constructor.isidentifier() and bases.derives(path, client.constructor)
+    }
 
 
 def _modules(project: ProjectContext, names: set[str]) -> dict[str, ModuleFacts]:

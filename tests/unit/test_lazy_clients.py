@@ -142,6 +142,39 @@ def test_a_short_client_name_gives_a_readable_getter_everywhere(tmp_path: Path) 
     assert calls in "".join(use.split())
 
 
+def test_a_project_subclass_of_a_framework_object_is_not_a_client(tmp_path: Path) -> None:
+    """``HelpModule(...)`` reads settings at import, but derives (through the project's own
+    ``AppModule``, imported absolutely and relatively) from Flask's ``Blueprint``: not a client.
+    A project class that derives from nothing the framework builds still is one."""
+    files = {
+        "app/__init__.py": "",
+        "app/config.py": "HELP_PATH = 'help'\nSMTP_HOST = 'localhost'\n",
+        "app/base.py": (
+            "from flask import Blueprint as FlaskBlueprint\n\n\n"
+            "class AppModule(FlaskBlueprint):\n    pass\n"
+        ),
+        "app/help.py": (
+            "from app import config\nfrom app.base import AppModule\n\n\n"
+            "class HelpModule(AppModule):\n    pass\n\n\n"
+            "blueprint = HelpModule('help', __name__, static_folder=config.HELP_PATH)\n"
+        ),
+        "app/docs.py": (
+            "from . import config\nfrom .help import HelpModule as Module\n\n\n"
+            "docs = Module('docs', __name__, static_folder=config.HELP_PATH)\n"
+        ),
+        "app/mail.py": (
+            "from app import config\nfrom app.base import Missing\n\n\n"
+            "class Mailer(Missing):\n    pass\n\n\n"
+            "mailer = Mailer(config.SMTP_HOST)\n"
+        ),
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    _, out, _ = invoke_in(tmp_path, "scan", "--codemod", "lazy-clients", "--format", "json")
+    assert [v["path"] for v in json.loads(out)["violations"]] == ["app/mail.py"]
+
+
 def test_a_renamed_import_keeps_a_sorted_import_sorted(tmp_path: Path) -> None:
     """``from app import cache, db, settings`` → ``get_cache`` goes where isort (ruff's I001)
     puts it; names that were not sorted, or that carry a comment, keep their places."""
