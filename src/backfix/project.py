@@ -119,9 +119,10 @@ class ProjectContext:
 
         Found as the runner finds files (git's list, so ``.gitignore`` applies, or a walk outside
         git; the run's excludes), whatever paths the run was given; build output (``build/``,
-        ``dist/``, ``htmlcov/``, ``*.egg-info/``) is left out, since it only holds copies.
+        ``dist/``, ``htmlcov/``, ``*.egg-info/``) is left out, since it only holds copies, and so
+        are project templates (see :func:`is_template`).
         """
-        return [p for p in self._engine().files() if not is_build_output(p)]
+        return [p for p in self._engine().files() if not is_build_output(p) and not is_template(p)]
 
     def facts_for(self, path: str) -> FileFacts | None:
         """The facts of one project file for this codemod, analysed on demand (see facts_for_all)."""
@@ -210,6 +211,13 @@ def is_build_output(path: str) -> bool:
     """Whether a root-relative path lies in build output (``build/``, ``*.egg-info/``...)."""
     folders = PurePosixPath(path).parts[:-1]
     return any(part in BUILD_DIRS or part.endswith(".egg-info") for part in folders)
+
+
+def is_template(path: str) -> bool:
+    """Whether a root-relative path lies in a project template (a cookiecutter or copier folder
+    named ``{{cookiecutter.project}}``): its files are Jinja templates, not modules the project
+    imports, and often not Python a parser reads."""
+    return any("{{" in part or "{%" in part for part in PurePosixPath(path).parts[:-1])
 
 
 def module_name(path: str, is_package: Callable[[str], bool] | None = None) -> str:

@@ -153,6 +153,8 @@ def test_files_follow_gitignore_and_excludes_whatever_the_paths(tmp_path: Path) 
             "generated/copy.py": "x = 1\n",
             "legacy/old.py": "z = 3\n",
             "build/lib/app/jobs.py": "x = 1\n",
+            # a cookiecutter template: Jinja, not a module the project imports
+            "template/{{cookiecutter.name}}/plugin.py": "import {{ cookiecutter.name }}\n",
         },
     )
     git.Repo.init(tmp_path)
