@@ -849,20 +849,23 @@ def _subscript(
     if piece.step is not None:
         raise Unsupported(R.QUERY_INDEX, "slice with a step")
     lower = _int_literal(piece.lower)
-    upper = _int_literal(piece.upper)
-    if lower is None or upper is None or upper < lower:
+    # `q[2:]` and `q[:]` have no upper bound: every row from the lower one on, not `limit(0)`
+    upper = None if piece.upper is None else _int_literal(piece.upper)
+    if lower is None or (piece.upper is not None and (upper is None or upper < lower)):
         raise Unsupported(
             R.QUERY_INDEX, "only slices with non-negative integer literal bounds are rewritten"
         )
     if lower:
         stmt = _method(stmt, "offset", [cst.Arg(cst.Integer(str(lower)))])
-    stmt = _method(stmt, "limit", [cst.Arg(cst.Integer(str(upper - lower)))])
+    if upper is not None:
+        stmt = _method(stmt, "limit", [cst.Arg(cst.Integer(str(upper - lower)))])
     return _method(_results(b, stmt, shape, unique), "all")
 
 
-def _int_literal(node: cst.BaseExpression | None, default: int = 0) -> int | None:
+def _int_literal(node: cst.BaseExpression | None) -> int | None:
+    """The value of a non-negative integer literal bound, 0 for a missing one, else None."""
     if node is None:
-        return default
+        return 0
     if isinstance(node, cst.Integer):
         return int(node.value)
     return None

@@ -251,6 +251,18 @@ def a5_slice(session: Session):
     return session.query(User).order_by(User.id)[1:3]
 
 
+def a5_slice_from(session: Session):
+    return session.query(User).order_by(User.id)[1:]
+
+
+def a5_slice_whole(session: Session):
+    return session.query(User).order_by(User.id)[:]
+
+
+def a5_slice_to(session: Session):
+    return session.query(User).order_by(User.id)[:2]
+
+
 def a5_offset_limit(session: Session):
     return session.query(User).order_by(User.id).offset(1).limit(2).all()
 
