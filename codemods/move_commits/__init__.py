@@ -74,10 +74,13 @@ MoveCommitsEdits = RouteEdits | ServiceEdits | PackageInitEdits
 class MoveCommitsOptions(CodemodOptions):
     """Options of move-commits (``[tool.backfix.move-commits]``, ``-o key=value``)."""
 
-    session_names: tuple[str, ...] = option((), help="Extra session receiver names.")
+    session_names: tuple[str, ...] = option(
+        (), help="Extra session receiver names.", comma_list=True
+    )
     route_paths: tuple[str, ...] = option(
         tuple(DEFAULT_ROUTE_PATHS),
         help="Folder/module names or path globs of the route layer.",
+        comma_list=True,
     )
     service_dir: str = option("services", help="Where service modules go.")
     service_module: str = option("{name}_service", help="Service module name pattern.")

@@ -144,6 +144,9 @@ def test_session_names_option_adds_receivers(tmp_path: Path) -> None:
     root = _project(tmp_path, {"app/routes/jobs.py": HEADER + textwrap.dedent(body)})
     assert _run(root).violations == []
     assert len(_run(root, session_names=["uow"]).violations) == 1
+    # `-o session_names=uow,repo`, as every codemod's list options read it
+    assert len(_run(root, session_names="uow,repo").violations) == 1
+    assert MoveCommits({"route_paths": "views, api"}).options.route_paths == ("views", "api")
 
 
 def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
