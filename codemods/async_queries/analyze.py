@@ -810,6 +810,7 @@ class _Scanner(TrackingVisitor):
                 self.classes,
                 self.info,
                 self.frames,
+                self.session_names,
             )
         if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name):
             return self.info.factories.get(expr.func.value)
@@ -1542,12 +1543,16 @@ def attribute_session_kind(
     classes: Mapping[str, ClassInfo],
     info: ModuleInfo,
     frames: Sequence[Scope],
+    session_names: frozenset[str] = frozenset(),
 ) -> str | None:
-    """The session kind of ``owner.attr``: a session attribute of ``self``/``cls``, or
-    Flask-SQLAlchemy's ``db.session`` (``db`` imported by the module or by a function around)."""
+    """The session kind of ``owner.attr``: a session attribute of ``self``/``cls``,
+    Flask-SQLAlchemy's ``db.session`` (``db`` imported by the module or by a function around),
+    or a name of ``session_names`` read from an imported module (``model.Session``)."""
     if owner in {"self", "cls"} and class_stack:
         cls = classes.get(class_stack[0])
         return cls.sessions[attr] if cls is not None and attr in cls.sessions else None
+    if attr in session_names and owner in info.imports:
+        return None if any(owner in frame.locals for frame in frames) else KIND_UNKNOWN
     if attr != "session":
         return None
     if owner in info.db_names or any(owner in frame.db_names for frame in frames):
@@ -1653,10 +1658,11 @@ def untyped_query_reason(is_cls: bool, code: str) -> str:
 
 
 def _unknown_session(receiver: cst.BaseExpression) -> str:
+    name = _last_name(receiver)
+    listed = f"`-o session_names={name}`" if name else "the `session_names` option"
     return (
         f"`{_code(receiver)}` is not known to be a SQLAlchemy session (no annotation, no "
-        "session factory, no session-like name): rewrite it by hand, or list the name in the "
-        "`session_names` option"
+        f"session factory, no session-like name): rewrite it by hand, or list its name ({listed})"
     )
 
 

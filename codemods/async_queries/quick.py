@@ -471,7 +471,13 @@ class _Walker:
             return name_session_kind(expr.id, self.frames, self.info, self.session_names)
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
             return attribute_session_kind(
-                expr.value.id, expr.attr, self.class_stack, self.classes, self.info, self.frames
+                expr.value.id,
+                expr.attr,
+                self.class_stack,
+                self.classes,
+                self.info,
+                self.frames,
+                self.session_names,
             )
         if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
             return self.info.factories.get(expr.func.id)

@@ -133,6 +133,40 @@ def test_db_is_imported_under_its_package_name_not_its_path(tmp_path: Path) -> N
     assert relative.startswith("from ..model import User, db\n")
 
 
+def test_a_session_read_from_an_imported_module_counts_when_its_name_is_listed(
+    tmp_path: Path,
+) -> None:
+    """``model.Session.query(...)`` (a scoped session the module ``model`` re-exports): the
+    reason names the option that makes it known; listed, it is rewritten, but not where a
+    parameter or local of the function is called like the module."""
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": (
+            "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+            "class Base(DeclarativeBase):\n    pass\n\n\n"
+            "class User(Base):\n    __tablename__ = 'users'\n"
+            "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        ),
+        "app/model.py": (
+            "from sqlalchemy.orm import scoped_session, sessionmaker\n\n"
+            "from app.models import User\n\nSession = scoped_session(sessionmaker())\n"
+        ),
+        "app/views.py": (
+            "import app.model as model\n\n\n"
+            "def users():\n    return model.Session.query(model.User).all()\n\n\n"
+            "def shadowed(model):\n    return model.Session.query(model.User).all()\n"
+        ),
+    }
+    unlisted = _run(tmp_path / "unlisted", files, mode="sync").violations
+    assert [v.reason_id for v in unlisted] == ["unknown-session", "unknown-session"]
+    assert "or list its name (`-o session_names=Session`)" in unlisted[0].reason
+    listed = _run(tmp_path / "listed", files, apply=True, mode="sync", session_names=("Session",))
+    assert [(v.line, v.reason_id) for v in listed.violations] == [(9, "unknown-session")]
+    after = _after(listed, "app/views.py")
+    assert "return model.Session.scalars(select(model.User)).all()" in after
+    assert "return model.Session.query(model.User).all()" in after
+
+
 def test_one_violation_per_chain_and_per_query_variable(tmp_path: Path) -> None:
     """A chain is one violation however long; a query variable is one violation."""
     source = (
