@@ -161,7 +161,10 @@ class PlumbingRewrite:
             if new is not None:
                 self.used.add(self._canonical(new))
                 elements = list(annotation.slice)
-                if RETURN_TYPES.get(self._role(annotation.value.value)) == "AsyncGenerator":
+                generator = RETURN_TYPES.get(self._role(annotation.value.value)) == "AsyncGenerator"
+                # `Generator[Session]` leans on the type parameters' defaults (Python 3.13), and so
+                # may `AsyncGenerator[AsyncSession]`: its `, None` is what ruff's UP043 removes.
+                if generator and len(elements) > 1:
                     none = cst.SubscriptElement(cst.Index(cst.Name("None")))
                     first = elements[0].with_changes(
                         comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))

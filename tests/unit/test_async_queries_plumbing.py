@@ -286,6 +286,32 @@ def test_an_import_group_keeps_its_blank_line_when_its_first_import_goes(tmp_pat
     ), after
 
 
+@pytest.mark.parametrize(
+    ("returns", "expected"),
+    [
+        ("Generator[Session, None, None]", "AsyncGenerator[AsyncSession, None]"),
+        # the type parameters' defaults (Python 3.13): no `, None` for ruff's UP043 to remove
+        ("Generator[Session]", "AsyncGenerator[AsyncSession]"),
+        ("Iterator[Session]", "AsyncIterator[AsyncSession]"),
+    ],
+)
+def test_a_dependency_s_return_annotation_becomes_async_in_the_same_shape(
+    tmp_path: Path, returns: str, expected: str
+) -> None:
+    db = (
+        "from collections.abc import Generator, Iterator\n\n"
+        "from sqlalchemy import create_engine\n"
+        "from sqlalchemy.orm import Session, sessionmaker\n\n"
+        'engine = create_engine("sqlite:///x.db")\n'
+        "SessionLocal = sessionmaker(bind=engine)\n\n\n"
+        f"def get_db() -> {returns}:\n"
+        "    with SessionLocal() as db:\n"
+        "        yield db\n"
+    )
+    after = _after(_run(tmp_path, db))
+    assert f"async def get_db() -> {expected}:\n" in after, after
+
+
 def test_a_url_from_an_environ_subscript_names_the_variable(tmp_path: Path) -> None:
     result = _run(tmp_path, _db('os.environ["DATABASE_URL"]'))
     engine = next(v for v in result.violations if "sync engine" in v.message)
