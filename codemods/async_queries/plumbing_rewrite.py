@@ -7,12 +7,13 @@ at the end, dropping an old name only when nothing uses it any more).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import libcst as cst
 
 from backfix.bindings import bound_names, import_aliases
+from backfix.cst_utils import split_blank_lines
 from backfix.imports import ImportSpec, add_imports
 
 from .model import Key, PlumbEdits
@@ -160,7 +161,10 @@ class PlumbingRewrite:
             if new is not None:
                 self.used.add(self._canonical(new))
                 elements = list(annotation.slice)
-                if RETURN_TYPES.get(self._role(annotation.value.value)) == "AsyncGenerator":
+                generator = RETURN_TYPES.get(self._role(annotation.value.value)) == "AsyncGenerator"
+                # `Generator[Session]` leans on the type parameters' defaults (Python 3.13), and so
+                # may `AsyncGenerator[AsyncSession]`: its `, None` is what ruff's UP043 removes.
+                if generator and len(elements) > 1:
                     none = cst.SubscriptElement(cst.Index(cst.Name("None")))
                     first = elements[0].with_changes(
                         comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
@@ -217,11 +221,61 @@ def _referenced(module: cst.Module) -> set[str]:
 
 
 class _DropImports(cst.CSTTransformer):
-    """Remove ``from source import name`` aliases (the statement too when it becomes empty)."""
+    """Remove ``from source import name`` aliases (the statement too when it becomes empty).
+
+    A removed statement's leading blank lines and comments go to the statement after it, as when
+    move-commits drops an import: the blank line that separated an import group from the one
+    before is kept when the group's first import goes (``from sqlalchemy import Engine`` after
+    ``import logging``)."""
 
     def __init__(self, dropped: set[tuple[str, str]]) -> None:
         super().__init__()
         self.dropped = dropped
+        #: the statement lines this run emptied, kept as `pass` until their block is rebuilt.
+        self.emptied: list[cst.SimpleStatementLine] = []
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        if updated_node.body:
+            return updated_node
+        marker = updated_node.with_changes(body=[cst.Pass()])
+        self.emptied.append(marker)
+        return marker
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        return updated_node.with_changes(body=self._without_emptied(updated_node.body, top=True))
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        body = self._without_emptied(updated_node.body, top=False)
+        return updated_node.with_changes(body=body or updated_node.body[-1:])
+
+    def _without_emptied(
+        self, body: Sequence[cst.BaseStatement], top: bool
+    ) -> list[cst.BaseStatement]:
+        emptied = {id(marker) for marker in self.emptied}
+        kept: list[cst.BaseStatement] = []
+        carried: Sequence[cst.EmptyLine] = ()
+        removed_first = False
+        for stmt in body:
+            if id(stmt) in emptied:
+                assert isinstance(stmt, cst.SimpleStatementLine)
+                carried = carried or stmt.leading_lines
+                removed_first = removed_first or not kept
+                continue
+            if not isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                pass  # (every statement is one of these; the check is for the type checker)
+            elif top and removed_first and not kept:
+                # The new first statement must not open the file with the blank line that followed.
+                _blanks, rest = split_blank_lines(stmt.leading_lines)
+                stmt = stmt.with_changes(leading_lines=[*carried, *rest])
+            elif carried and not stmt.leading_lines:
+                stmt = stmt.with_changes(leading_lines=carried)
+            carried = ()
+            kept.append(stmt)
+        return kept
 
     def leave_ImportFrom(
         self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom

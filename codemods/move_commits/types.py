@@ -50,6 +50,9 @@ _BUILTIN_CASTS = frozenset({"int", "str", "float", "bool"})
 #: query terminals: the entity, or the entity or None.
 _ONE = frozenset({"one", "scalar_one", "first_or_404", "one_or_404", "get_or_404", "get_one"})
 _MAYBE_ONE = frozenset({"first", "one_or_none", "scalar_one_or_none", "scalar"})
+#: terminals that give a row, not its entity, on a ``Result`` (``session.execute(select(Job))``):
+#: ``Row[tuple[Job]]``, which is no ``Job``; ``.scalars()``, ``scalar_one()``... give the entity.
+_ROW_TERMINALS = frozenset({"one", "first", "one_or_none"})
 _EXIT_CALLS = frozenset({"abort"})
 _MAX_DEPTH = 6
 
@@ -232,9 +235,12 @@ class TypeInference:
         if method in {"merge"} and self.index.is_session(func.value) and call.args:
             return self.of_expr(call.args[0].value, depth + 1)
         if method in _ONE or method in _MAYBE_ONE or method == "get":
-            entity = self._queried_entity(func.value)
-            if entity is None:
+            queried = self._queried_entity(func.value)
+            if queried is None:
                 return None
+            entity, rows = queried
+            if rows and method in _ROW_TERMINALS:
+                return None  # a Row of the entity: unknown, never the entity itself
             return entity if method in _ONE else self._maybe(entity)
         return None
 
@@ -245,27 +251,67 @@ class TypeInference:
             return self._maybe(entity)
         return entity
 
-    def _queried_entity(self, chain: cst.BaseExpression) -> TypeInfo | None:
+    def _queried_entity(
+        self, chain: cst.BaseExpression, depth: int = 0
+    ) -> tuple[TypeInfo, bool] | None:
         """``Job`` for ``session.scalars(select(Job).where(...))``, ``Job.query.filter_by(...)``,
-        ``session.query(Job)``, ``session.exec(select(Job))``."""
+        ``session.query(Job)``, ``session.exec(select(Job))`` (SQLModel's, awaited or not:
+        ``(await session.exec(select(Job))).first()``), through a name bound once to a statement
+        or a result (``statement = select(Job)...; session.exec(statement).first()``), and whether
+        ``chain`` gives rows of it (``session.execute(select(Job))`` without ``.scalars()``) rather
+        than the entity."""
         node: cst.BaseExpression | None = chain
+        scalars = False  # a `.scalars()` between the terminal and the statement
         while node is not None:
+            if depth > _MAX_DEPTH:
+                return None
+            if isinstance(node, cst.Await):
+                node = node.expression
+                continue
+            if isinstance(node, cst.Name):
+                node, depth = self._single_value(node), depth + 1
+                continue
             if isinstance(node, cst.Attribute):
                 if node.attr.value == "query" and isinstance(node.value, cst.Name):
-                    return self._class(node.value)
+                    entity = self._class(node.value)
+                    return None if entity is None else (entity, False)
                 node = node.value
                 continue
             if not isinstance(node, cst.Call):
                 return None
             name = last_name(node.func)
             if name in {"select", "query"} and len(node.args) == 1:
-                return self._class(node.args[0].value)
+                entity = self._class(node.args[0].value)
+                return None if entity is None else (entity, False)
             if name in {"scalars", "exec", "execute", "scalar"} and node.args:
                 inner = node.args[0].value
-                if isinstance(inner, cst.Call):
-                    return self._queried_entity(inner)
+                if not isinstance(inner, (cst.Call, cst.Name)):
+                    return None
+                found = self._queried_entity(inner, depth + 1)
+                if found is None:
+                    return None
+                return found[0], name == "execute" and not scalars
+            if name == "scalars":
+                scalars = True
             node = node.func
         return None
+
+    def _single_value(self, name: cst.Name) -> cst.BaseExpression | None:
+        """The value of the one plain assignment ``name`` can refer to, if it has only that one."""
+        referents = list(self.index.referents(name))
+        if len(referents) != 1:
+            return None
+        [referent] = referents
+        if not isinstance(referent, Assignment) or isinstance(referent, ImportAssignment):
+            return None
+        target = referent.node
+        parent = self.index.parent(target)
+        if not isinstance(parent, cst.AssignTarget) or parent.target is not target:
+            return None
+        assign = self.index.parent(parent)
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+            return None
+        return assign.value
 
     def _class(self, node: cst.BaseExpression) -> TypeInfo | None:
         """``node`` as a class the service can import (an imported, capitalised name)."""

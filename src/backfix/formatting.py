@@ -33,6 +33,7 @@ import importlib
 import json
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -271,6 +272,24 @@ def _whole_statements(text: str, spans: Sequence[Span]) -> list[Span]:
     return grown
 
 
+def readable(text: str) -> None:
+    """Raise FormatError, saying why, when this interpreter's parser rejects ``text``: the checks
+    of formatted code (same meaning, nothing changed outside the fix) read it with `ast`, so code of a
+    newer Python (3.14's ``except A, B:`` with backfix on 3.11) cannot be checked and stays as the
+    codemod wrote it."""
+    try:
+        _parse(text)
+    except SyntaxError as exc:
+        where = f"line {exc.lineno}: " if exc.lineno else ""
+        running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        raise FormatError(
+            f"Python {running}, which backfix runs on, cannot parse this file ({where}{exc.msg}), "
+            "so formatting it could not be checked: run backfix on the project's Python to format it"
+        ) from None
+    except (ValueError, RecursionError, MemoryError):
+        return  # not a grammar question: the checks themselves report it
+
+
 def _comments(text: str) -> list[str]:
     """The comments of ``text``, in order; formatting moves them but must keep each one."""
     return [comment.text for comment in comments(text) or []]
@@ -278,6 +297,8 @@ def _comments(text: str) -> list[str]:
 
 def outside_changes(unformatted: str, formatted: str, spans: Sequence[Span]) -> int | None:
     """The first line (1-based) of ``unformatted`` that formatting changed outside the fix, or None."""
+    if formatted == unformatted:
+        return None
     allowed = _allowed_lines(unformatted, spans)
     if allowed is None:
         return 1
@@ -407,6 +428,8 @@ def _formatted(request: FormatRequest) -> FormatOutcome:
     except _NotFormatted:
         return _wrapped(change, ruff, settings, (before, text), spans, crlf)
     placement = _placed(ruff, text, formatted, change.abs_path, settings, spans)
+    if placement.text != text:
+        readable(text)
     line = outside_changes(text, placement.text, spans)
     if line is not None:
         raise FormatError(f"formatting would also change line {line}, outside the fix")
@@ -530,6 +553,7 @@ def _accepted(change: FileChange, text: str, formatted: str, crlf: bool) -> File
     """``change`` with ``formatted`` (``text`` as ruff formatted it) as its new content, once checked."""
     if formatted == text:
         return change
+    readable(text)
     if not same_meaning(text, formatted):
         raise FormatError("the formatted code would not mean the same")
     if _comments(text) != _comments(formatted):

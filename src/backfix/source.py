@@ -12,6 +12,7 @@ import ast
 import codecs
 import os
 import re
+import sys
 import warnings
 from dataclasses import dataclass, field
 
@@ -221,7 +222,11 @@ def verify_output(path: str, before: bytes, after: bytes) -> OutputProblem | Non
 
     ``compile`` parses with CPython's own parser and compiles, about ten times faster than a LibCST
     re-parse. When the original does not compile under this interpreter because its grammar is newer,
-    the output is re-parsed with LibCST instead, so such code is not reported as broken by us. When
+    the output is re-parsed with LibCST instead, so such code is not reported as broken by us. A new
+    file (a service module, no original) holds code moved from files of the project: when this
+    interpreter's parser rejects it and LibCST knows a newer grammar than this interpreter
+    (`except A, B:` of Python 3.14 moved by a backfix running on 3.11), LibCST is the judge too;
+    errors only the compiler finds (`return` outside a function) are still reported. When
     the original hits one of CPython's limits (nesting depth), no interpreter can run the output
     either, so nothing is written.
     """
@@ -237,12 +242,25 @@ def verify_output(path: str, before: bytes, after: bytes) -> OutputProblem | Non
                     f"CPython cannot compile this file ({limit}), so a rewrite could not be "
                     "checked and was not written",
                 )
-            if before and not _compiles(before):
+            if (before and not _compiles(before)) or (not before and _newer_grammar(after)):
                 # Newer grammar than this interpreter's: LibCST is the judge.
                 problem = _libcst_problem(after)
                 return OutputProblem("codemod-bug", problem) if problem else None
             return OutputProblem("codemod-bug", f"output does not compile: {_describe(exc)}")
     return None
+
+
+def _newer_grammar(raw: bytes) -> bool:
+    """True when this interpreter's parser rejects ``raw`` and LibCST knows a newer grammar."""
+    return _LIBCST_GRAMMAR_IS_NEWER and not python_parses(raw)
+
+
+def _libcst_newest() -> tuple[int, ...]:
+    return max(tuple(int(part) for part in v.split(".")) for v in cst.KNOWN_PYTHON_VERSION_STRINGS)
+
+
+#: LibCST parses grammar this interpreter does not (Python 3.14's `except A, B:` on 3.11).
+_LIBCST_GRAMMAR_IS_NEWER = _libcst_newest() > sys.version_info[:2]
 
 
 def _describe(exc: BaseException) -> str:

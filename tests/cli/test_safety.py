@@ -94,6 +94,52 @@ def test_output_cpython_cannot_compile_is_never_written(repo: Path) -> None:
     assert "deep.py" in err and "too many nested parentheses" in err
 
 
+#: A route module of a Python 3.14 project: its helper's unparenthesized exception list (PEP 758) is
+#: valid there, and moves into the new service module with the route's unit of work.
+NEWER_GRAMMAR_ROUTES = """\
+from flask import Flask
+
+from shop.models import Order, db
+
+app = Flask(__name__)
+
+
+def quantity(raw):
+    try:
+        return int(raw)
+    except ValueError, TypeError:
+        return 0
+
+
+@app.post("/orders/<int:order_id>")
+def set_quantity(order_id, raw):
+    order = db.session.get(Order, order_id)
+    order.quantity = quantity(raw)
+    db.session.commit()
+    return "", 204
+"""
+
+
+def test_a_new_file_in_a_grammar_newer_than_this_python_is_judged_by_libcst(repo: Path) -> None:
+    """Below Python 3.14 CPython rejects `except A, B:`; the service module holding the moved helper
+    is new, so there is no original to tell it is the project's grammar, not a codemod bug."""
+    write_files(
+        repo,
+        {
+            "shop/__init__.py": "",
+            "shop/models.py": "db = None\nOrder = None\n",
+            "shop/views.py": NEWER_GRAMMAR_ROUTES,
+        },
+    )
+    commit_all(repo)
+    code, _out, err = invoke("apply", "move-commits", "--path", "shop", "--no-ledger")
+    assert code == 0, err
+    assert "codemod-bug" not in err and "produced invalid code" not in err
+    service = (repo / "shop/services/shop_service.py").read_text()
+    assert "    except ValueError, TypeError:\n" in service
+    assert "ShopService.set_quantity(" in (repo / "shop/views.py").read_text()
+
+
 def test_a_file_that_crashes_the_parser_alone_is_a_per_file_error(repo: Path) -> None:
     """2,000 nested parentheses segfault LibCST's native parser: the CLI itself must survive."""
     (repo / "deep.py").write_text(nested(2000))

@@ -257,6 +257,61 @@ def test_a_retried_check_script_converts_with_its_engine_annotation(tmp_path: Pa
     assert "from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession" in after
 
 
+def test_an_import_group_keeps_its_blank_line_when_its_first_import_goes(tmp_path: Path) -> None:
+    """``from sqlalchemy import Engine`` opened the third-party group: dropping it kept the blank
+    line above it, so the new imports joined the standard library's group (ruff I001)."""
+    script = (
+        "import logging\n\n"
+        "from sqlalchemy import Engine\n"
+        "from sqlalchemy.orm import Session\n"
+        "from tenacity import retry\n\n"
+        "from app.db import engine\n\n"
+        "logger = logging.getLogger(__name__)\n\n\n"
+        "@retry\n"
+        "def ping(db_engine: Engine) -> None:\n"
+        "    with Session(db_engine) as session:\n"
+        "        session.commit()\n\n\n"
+        'if __name__ == "__main__":\n'
+        "    ping(engine)\n"
+    )
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"app/prestart.py": script})
+    after = _after(result, "app/prestart.py")
+    assert after.startswith(
+        "import asyncio\n"
+        "import logging\n\n"
+        "from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession\n"
+        "from tenacity import retry\n\n"
+        "from app.db import engine\n\n"
+        "logger = logging.getLogger(__name__)\n"
+    ), after
+
+
+@pytest.mark.parametrize(
+    ("returns", "expected"),
+    [
+        ("Generator[Session, None, None]", "AsyncGenerator[AsyncSession, None]"),
+        # the type parameters' defaults (Python 3.13): no `, None` for ruff's UP043 to remove
+        ("Generator[Session]", "AsyncGenerator[AsyncSession]"),
+        ("Iterator[Session]", "AsyncIterator[AsyncSession]"),
+    ],
+)
+def test_a_dependency_s_return_annotation_becomes_async_in_the_same_shape(
+    tmp_path: Path, returns: str, expected: str
+) -> None:
+    db = (
+        "from collections.abc import Generator, Iterator\n\n"
+        "from sqlalchemy import create_engine\n"
+        "from sqlalchemy.orm import Session, sessionmaker\n\n"
+        'engine = create_engine("sqlite:///x.db")\n'
+        "SessionLocal = sessionmaker(bind=engine)\n\n\n"
+        f"def get_db() -> {returns}:\n"
+        "    with SessionLocal() as db:\n"
+        "        yield db\n"
+    )
+    after = _after(_run(tmp_path, db))
+    assert f"async def get_db() -> {expected}:\n" in after, after
+
+
 def test_a_url_from_an_environ_subscript_names_the_variable(tmp_path: Path) -> None:
     result = _run(tmp_path, _db('os.environ["DATABASE_URL"]'))
     engine = next(v for v in result.violations if "sync engine" in v.message)

@@ -3,6 +3,7 @@ just the lines a fix changed."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -408,6 +409,47 @@ def test_formatting_that_would_touch_other_lines_is_refused_with_a_note(tmp_path
     text, notes = formatted(tmp_path / "a.py", before, after, True)
     assert text == after
     assert notes == ["a.py: not formatted: formatting would also change line 2, outside the fix"]
+
+
+#: Python 3.14's unparenthesized exception list (PEP 758): LibCST and ruff read it, `ast` before 3.14
+#: does not.
+NEWER_SYNTAX = "\n\ntry:\n    pass\nexcept ValueError, TypeError:\n    pass\n"
+OLDER_PYTHON = pytest.mark.skipif(
+    sys.version_info >= (3, 14), reason="this Python parses `except A, B:`"
+)
+
+
+@OLDER_PYTHON
+def test_a_file_in_newer_syntax_than_this_python_is_left_with_a_note_saying_why(
+    tmp_path: Path,
+) -> None:
+    # The checks of the formatted code read it with `ast`: the note says this Python cannot parse
+    # the file, not that formatting would change line 1.
+    text, notes = formatted(tmp_path / "a.py", BEFORE + NEWER_SYNTAX, AFTER + NEWER_SYNTAX, True)
+    assert text == AFTER + NEWER_SYNTAX
+    assert len(notes) == 1
+    assert "a.py: not formatted: Python 3." in notes[0]
+    assert "cannot parse this file (line 10: multiple exception types" in notes[0]
+    assert "outside the fix" not in notes[0]
+
+
+@OLDER_PYTHON
+def test_a_new_file_in_newer_syntax_than_this_python_is_left_with_a_note_saying_why(
+    tmp_path: Path,
+) -> None:
+    code = "class S:\n    def m(self, a,b):\n        pass\n" + NEWER_SYNTAX
+    text, notes = formatted(tmp_path / "svc.py", None, code)
+    assert text == code
+    assert len(notes) == 1 and "cannot parse this file (line 8:" in notes[0]
+    assert "would not mean the same" not in notes[0]
+
+
+def test_a_fix_formatting_leaves_as_it_is_gets_no_note_in_newer_syntax_either(
+    tmp_path: Path,
+) -> None:
+    before = BEFORE + NEWER_SYNTAX
+    after = before.replace("return 1", "return 2")
+    assert formatted(tmp_path / "a.py", before, after, True) == (after, [])
 
 
 def test_without_ruff_the_run_says_how_to_get_it(

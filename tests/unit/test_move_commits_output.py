@@ -95,6 +95,69 @@ def test_loaded_model_is_optional_until_a_guard_rules_out_none(
     assert facts.return_type is not None and facts.return_type.code == "None"
 
 
+@pytest.mark.parametrize(
+    ("load", "expected"),
+    [
+        ("db.scalars(select(Job).where(Job.id == job_id)).first()", "Job | None"),
+        ("db.execute(select(Job).where(Job.id == job_id)).scalars().first()", "Job | None"),
+        ("db.execute(select(Job).where(Job.id == job_id)).scalar_one()", "Job"),
+        ("db.execute(select(Job)).scalar_one_or_none()", "Job | None"),
+        ("db.exec(select(Job).where(Job.id == job_id)).one()", "Job"),
+        # SQLModel's AsyncSession, as `async-queries --mode async` writes it
+        ("(await db.exec(select(Job).where(Job.id == job_id))).first()", "Job | None"),
+        ("(await db.execute(select(Job))).scalars().one()", "Job"),
+        # a Result's own one()/first()/one_or_none() give a Row[tuple[Job]], which is no Job
+        ("db.execute(select(Job).where(Job.id == job_id)).first()", None),
+        ("db.execute(select(Job).where(Job.id == job_id)).one()", None),
+        ("(await db.execute(select(Job))).one_or_none()", None),
+    ],
+)
+def test_the_type_of_a_loaded_row_follows_what_the_query_returns(
+    load: str, expected: str | None
+) -> None:
+    # The load follows a write, so it moves and the route reads it back: the return type is its type.
+    [facts] = _facts(
+        f"""
+        @router.put("/jobs/{{job_id}}")
+        async def tag(job_id: int, db: SessionDep) -> dict[str, str]:
+            db.add(Tag(name="seen"))
+            job = {load}
+            await db.commit()
+            return {{"job": str(job)}}
+        """
+    )
+    assert (facts.return_type.code if facts.return_type else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (
+            ["statement = select(Job).where(Job.id == job_id)", "job = db.exec(statement).first()"],
+            "Job | None",
+        ),
+        (["result = await db.exec(select(Job))", "job = result.one()"], "Job"),
+        (["result = db.execute(select(Job))", "job = result.scalars().first()"], "Job | None"),
+        (["result = db.execute(select(Job))", "job = result.first()"], None),
+        # bound twice: which statement is not known
+        (["stmt = select(Job)", "stmt = select(Tag)", "job = db.scalars(stmt).one()"], None),
+    ],
+)
+def test_a_query_bound_to_a_name_is_followed_to_its_statement(
+    lines: list[str], expected: str | None
+) -> None:
+    body = "".join(f"    {line}\n" for line in lines)
+    [facts] = _facts(
+        '\n@router.put("/jobs/{job_id}")\n'
+        "async def tag(job_id: int, db: SessionDep) -> dict[str, str]:\n"
+        '    db.add(Tag(name="seen"))\n'
+        f"{body}"
+        "    await db.commit()\n"
+        '    return {"job": str(job)}\n'
+    )
+    assert (facts.return_type.code if facts.return_type else None) == expected
+
+
 def test_optional_is_spelled_as_the_module_spells_it() -> None:
     [facts] = _facts(
         """
