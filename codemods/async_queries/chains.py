@@ -487,7 +487,9 @@ class _Builder:
         return self.base.session
 
     def run(self, method: str, args: Sequence[cst.Arg], parens: bool) -> cst.BaseExpression:
-        call = cst.Call(cst.Attribute(self.session(), cst.Name(method)), args=list(args))
+        call = _sole_argument_unwrapped(
+            cst.Call(cst.Attribute(self.session(), cst.Name(method)), args=list(args))
+        )
         return self.awaited(call, parens)
 
     def awaited(self, call: cst.BaseExpression, parens: bool) -> cst.BaseExpression:
@@ -496,6 +498,24 @@ class _Builder:
         if parens:
             return cst.Await(call, lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         return cst.Await(call)
+
+
+def _sole_argument_unwrapped(call: cst.Call) -> cst.Call:
+    """``session.scalar(stmt)`` for a statement the query had in parentheses
+    (``(db.session.query(...).filter(...)).scalar()``): the call's parentheses take the place of
+    the statement's outer pair and of its line breaks, instead of ``session.scalar((...))``."""
+    if len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
+        return call
+    arg = call.args[0]
+    value = arg.value
+    if not value.lpar or not isinstance(value, (cst.Call, cst.Attribute, cst.Subscript)):
+        return call
+    lpar, rpar = value.lpar[0], value.rpar[-1]
+    unwrapped = value.with_changes(lpar=value.lpar[1:], rpar=value.rpar[:-1])
+    return call.with_changes(
+        whitespace_before_args=lpar.whitespace_after,
+        args=[arg.with_changes(value=unwrapped, whitespace_after_arg=rpar.whitespace_before)],
+    )
 
 
 def _method(
