@@ -121,6 +121,8 @@ LIBRARY_METHODS = frozenset(
 #: methods of a model's collection (a relationship) that add or remove one of its rows.
 COLLECTION_VERBS = {"append": "add", "add": "add", "remove": "remove", "discard": "remove"}
 _NOT_VERBS = ("get_", "to_", "is_", "has_", "as_", "_")
+#: first words of a call that looks a row up (`get_alert(alert_id)`, `load_job(...)`)
+_LOOKUP_VERBS = READ_VERBS | {"load", "lookup", "query", "one", "first"}
 _STRIP_PREFIXES = ("new_", "db_", "existing_", "old_", "updated_", "current_")
 _STRONG = ("create", "delete")
 _CALLS = exact_types(cst.Call)
@@ -419,7 +421,8 @@ class WriteNamer:
     def _obtained_names(self, stmts: Sequence[cst.BaseStatement]) -> set[str]:
         """Names the moved code binds to what a call of unknown type returns (``project =
         form.save()``): in a route that says it creates (``post``), the row it adds is a new one;
-        a row a query or ``session.get`` loaded has a known type and is not among them."""
+        a row a query or ``session.get`` loaded has a known type and is not among them, nor is
+        what a look-up returns (``get_alert(alert_id)``)."""
         obtained: set[str] = set()
         for stmt in stmts:
             for found in self.index.subtree(stmt, into_scopes=False):
@@ -428,6 +431,8 @@ class WriteNamer:
                     continue
                 if self.inference.of_expr(node.value) is not None:
                     continue
+                if last_name(node.value.func).split("_")[0] in _LOOKUP_VERBS:
+                    continue  # `alert = get_alert(alert_id)`: a row looked up, not made
                 for target in node.targets:
                     if isinstance(target.target, cst.Name):
                         obtained.add(target.target.value)

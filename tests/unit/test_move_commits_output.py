@@ -165,6 +165,11 @@ def test_untyped_route_is_not_a_typed_context() -> None:
         # what a call of unknown type returned, added in a route that creates (`post`): a new row
         ("job = models.job_form().save()\n    db.add(job)\n    db.commit()", "create_job"),
         ("job = models.build_job(1)\n    db.add(job)\n    db.commit()", "create_job"),
+        # ... but not what a look-up returned: the row exists
+        (
+            "job = models.get_job(1)\n    job.title = 'x'\n    db.add(job)\n    db.commit()",
+            "update_job",
+        ),
     ],
 )
 def test_names_come_from_the_writes(body: str, name: str) -> None:
