@@ -235,6 +235,8 @@ class ModuleInfo:
     factories: dict[str, str] = field(default_factory=dict)  # SessionLocal → kind
     sessions: dict[str, str] = field(default_factory=dict)  # module-level session objects
     db_names: set[str] = field(default_factory=set)  # Flask-SQLAlchemy extension objects
+    #: module-level names bound to a `Table(...)` / `db.Table(...)`: selecting one gives rows
+    tables: set[str] = field(default_factory=set)
     #: annotations that stand for a session: `SessionDep = Annotated[Session, Depends(get_db)]`
     #: here, or an imported name with `Session` in it (`from app.deps import SessionDep`).
     session_aliases: dict[str, str] = field(default_factory=dict)
@@ -383,6 +385,8 @@ def _module_assignment(small: cst.BaseSmallStatement, info: ModuleInfo) -> None:
     names = [t.value for t in targets if isinstance(t, cst.Name)]
     made = _factory_kind(value, info) if isinstance(value, cst.Call) else None
     info.define(names, _alias_kind(value), made)
+    if isinstance(value, cst.Call) and _last_name(value.func) == "Table":
+        info.tables.update(names)
 
 
 def _alias_kind(value: cst.BaseExpression | None) -> str | None:
@@ -1166,7 +1170,7 @@ class _Scanner(TrackingVisitor):
                 )
             )
             return
-        base = ch.Base(session, fsa_db, aliased=self._aliased())
+        base = ch.Base(session, fsa_db, aliased=self._aliased(), tables=self._tables())
         standalone = self._standalone(outer)
         (manual, manual_id), (manual_fsa2, manual_fsa2_id) = _check(chain, base, use, standalone)
         if untyped and untyped.reason:
@@ -1245,11 +1249,17 @@ class _Scanner(TrackingVisitor):
             names |= frame.aliased
         return frozenset(names)
 
+    def _tables(self) -> frozenset[str]:
+        """The module's tables no enclosing function binds a name of its own for."""
+        return frozenset(ch.unshadowed(self.info.tables, [f.locals for f in self.frames]))
+
     def _finish_variable(self, frame: Frame, cand: _VarCandidate) -> None:
         """Validate a query variable (the safe case of a query variable) and record it as one violation."""
         key = self.key(cand.outer)
         spec = ch.RootSpec(ch.ROOT_VAR, cand.name)
-        root_base = ch.Base(cand.session, cand.fsa_db, aliased=frozenset(frame.aliased))
+        root_base = ch.Base(
+            cand.session, cand.fsa_db, aliased=frozenset(frame.aliased), tables=self._tables()
+        )
         shape_reason = _variable_shape_reason(frame, cand)
         reason, reason_id, root_columns = variable_start(cand.chain, root_base, shape_reason)
         uses: list[_VarUse] = []
@@ -1263,6 +1273,7 @@ class _Scanner(TrackingVisitor):
             prior_steps=tuple(cand.chain.builders) + tuple(rebuild_steps),
             var=cand.name,
             aliased=frozenset(frame.aliased),
+            tables=self._tables(),
         )
         verdict = _VarVerdict(reason, reason_id, reason, reason_id)
         if not reason:

@@ -7,7 +7,7 @@ phases can never disagree. docs/async-queries.md describes each rewrite and each
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -230,9 +230,20 @@ def split_chain(node: cst.BaseExpression, spec: RootSpec) -> Chain | None:
 # --- columns and result shape ----------------------------------------------------------------------
 
 
-def column_kind(expr: cst.BaseExpression, aliased: frozenset[str]) -> str | None:
-    """``"entity"``, ``"column"`` or None when it cannot be told statically."""
+def unshadowed(tables: Collection[str], frame_locals: Sequence[Collection[str]]) -> set[str]:
+    """The module's ``tables`` that none of the enclosing functions binds a name of its own for."""
+    return {t for t in tables if not any(t in names for names in frame_locals)}
+
+
+def column_kind(
+    expr: cst.BaseExpression, aliased: frozenset[str], tables: frozenset[str] = frozenset()
+) -> str | None:
+    """``"entity"``, ``"column"`` or None when it cannot be told statically. A ``Table`` of the
+    module (``tags = db.Table(...)``) and its columns (``tags.c.tag_id``) select rows, as columns
+    do."""
     if isinstance(expr, cst.Name):
+        if expr.value in tables:
+            return "column"
         if expr.value in aliased or is_camel(expr.value) or expr.value in MODEL_NAMES:
             return "entity"
         return None
@@ -246,8 +257,10 @@ def column_kind(expr: cst.BaseExpression, aliased: frozenset[str]) -> str | None
             if is_camel(owner.attr.value):
                 return "column"  # models.User.name
             owner = owner.value
-        if isinstance(owner, cst.Name) and (is_camel(owner.value) or owner.value in aliased):
-            return "column"  # User.name, ua.id
+        if isinstance(owner, cst.Name) and (
+            is_camel(owner.value) or owner.value in aliased or owner.value in tables
+        ):
+            return "column"  # User.name, ua.id, tags.c.tag_id
         return None  # `obj.attr`: an entity or a column, nobody can tell
     if isinstance(expr, cst.Call):
         name = _callee_name(expr)
@@ -288,11 +301,15 @@ class Shape:
         return "entity" in self.kinds
 
 
-def shape_of(columns: Sequence[cst.BaseExpression], aliased: frozenset[str]) -> Shape:
+def shape_of(
+    columns: Sequence[cst.BaseExpression],
+    aliased: frozenset[str],
+    tables: frozenset[str] = frozenset(),
+) -> Shape:
     """Classify a columns clause; raises Unsupported when an item cannot be classified."""
     kinds: list[str] = []
     for column in columns:
-        kind = column_kind(column, aliased)
+        kind = column_kind(column, aliased, tables)
         if kind is None:
             code = cst.Module([]).code_for_node(column)
             raise Unsupported(
@@ -425,6 +442,8 @@ class Base:
     prior_steps: tuple[Step, ...] = ()
     var: str = ""
     aliased: frozenset[str] = frozenset()
+    #: the module's `Table(...)` names (no local binds one of its own)
+    tables: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -487,7 +506,9 @@ class _Builder:
         return self.base.session
 
     def run(self, method: str, args: Sequence[cst.Arg], parens: bool) -> cst.BaseExpression:
-        call = cst.Call(cst.Attribute(self.session(), cst.Name(method)), args=list(args))
+        call = _sole_argument_unwrapped(
+            cst.Call(cst.Attribute(self.session(), cst.Name(method)), args=list(args))
+        )
         return self.awaited(call, parens)
 
     def awaited(self, call: cst.BaseExpression, parens: bool) -> cst.BaseExpression:
@@ -496,6 +517,24 @@ class _Builder:
         if parens:
             return cst.Await(call, lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         return cst.Await(call)
+
+
+def _sole_argument_unwrapped(call: cst.Call) -> cst.Call:
+    """``session.scalar(stmt)`` for a statement the query had in parentheses
+    (``(db.session.query(...).filter(...)).scalar()``): the call's parentheses take the place of
+    the statement's outer pair and of its line breaks, instead of ``session.scalar((...))``."""
+    if len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
+        return call
+    arg = call.args[0]
+    value = arg.value
+    if not value.lpar or not isinstance(value, (cst.Call, cst.Attribute, cst.Subscript)):
+        return call
+    lpar, rpar = value.lpar[0], value.rpar[-1]
+    unwrapped = value.with_changes(lpar=value.lpar[1:], rpar=value.rpar[:-1])
+    return call.with_changes(
+        whitespace_before_args=lpar.whitespace_after,
+        args=[arg.with_changes(value=unwrapped, whitespace_after_arg=rpar.whitespace_before)],
+    )
 
 
 def _method(
@@ -716,7 +755,7 @@ def _build(chain: Chain, base: Base, ctx: Context) -> tuple[_Builder, cst.BaseEx
             R.QUERY_VARIABLE, "the columns of a query variable change after its first assignment"
         )
     columns = _columns_after(columns, builders)
-    shape = shape_of(columns, base.aliased)
+    shape = shape_of(columns, base.aliased, base.tables)
     all_steps = [*base.prior_steps, *builders]
     _check_distinct_order(shape, all_steps)
     direct = None if base.var else _direct_columns(chain, builders)

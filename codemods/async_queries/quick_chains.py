@@ -367,7 +367,7 @@ class _ChainWalker(_Walker):
                 )
             )
             return
-        base = ch.Base(session, found.fsa_db, aliased=self._aliased())
+        base = ch.Base(session, found.fsa_db, aliased=self._aliased(), tables=self._tables())
         standalone = self.standalone(outer)
         (manual, manual_id), (manual_fsa2, manual_fsa2_id) = _checked(chain, base, use, standalone)
         if untyped:
@@ -454,6 +454,10 @@ class _ChainWalker(_Walker):
             names |= frame.aliased
         return frozenset(names)
 
+    def _tables(self) -> frozenset[str]:
+        """``analyze._Scanner._tables``."""
+        return frozenset(ch.unshadowed(self.info.tables, [f.locals for f in self.frames]))
+
     # -- query variables -----------------------------------------------------------------------
 
     def _finish_variable(self, node: FunctionNode, frame: _ChainFrame, cand: _Candidate) -> None:
@@ -461,7 +465,9 @@ class _ChainWalker(_Walker):
         if cand.name in frame.hidden:
             raise Unsure("a query variable named like a parameter, alias or nested definition")
         spec = ch.RootSpec(ch.ROOT_VAR, cand.name)
-        root_base = ch.Base(cand.session, cand.fsa_db, aliased=frozenset(frame.aliased))
+        root_base = ch.Base(
+            cand.session, cand.fsa_db, aliased=frozenset(frame.aliased), tables=self._tables()
+        )
         assignments = sum(1 for c in frame.candidates if c.name == cand.name)
         shape_reason = variable_shape_reason(
             cand.name, assignments, cand.name in frame.nested_names
@@ -478,6 +484,7 @@ class _ChainWalker(_Walker):
             prior_steps=tuple(cand.chain.builders) + tuple(rebuild),
             var=cand.name,
             aliased=frozenset(frame.aliased),
+            tables=self._tables(),
         )
         verdict = _VarVerdict(reason, reason_id, reason, reason_id)
         if not reason:

@@ -438,7 +438,8 @@ def _suggest(hoist: Hoist) -> str:
 def _unclashed(hoist: Hoist, taken: set[str], lookup_key: bool = False) -> str:
     """The suggested name, or when the moved code already uses it, one that says where the
     value comes from (``form.post.data`` → ``post_data``; ``request.form.get("count")`` next to
-    a local ``count`` → ``raw_count``). A value the moved code looks a row up by is its id
+    a local ``count`` → ``raw_count``; ``g.project`` next to a local ``project`` →
+    ``current_project``). A value the moved code looks a row up by is its id
     (``Category.query.get(form.category.data)`` → ``category_id``)."""
     name = _suggest(hoist)
     if lookup_key and not name.endswith("id"):
@@ -449,6 +450,8 @@ def _unclashed(hoist: Hoist, taken: set[str], lookup_key: bool = False) -> str:
         return f"{name}_data"
     if hoist.use.name == "request":
         return f"raw_{name}"
+    if hoist.use.name == "g" and hoist.use.kind != "reader":
+        return f"current_{name}"  # Flask's `g.project` next to a local `project`
     return name
 
 

@@ -21,7 +21,7 @@ from backfix.cst_utils import last_name
 
 from .frameworks import ModuleIndex
 from .module_nodes import exact_types
-from .placement import WRITE_VERBS, singular, snake
+from .placement import WRITE_KINDS, WRITE_VERBS, singular, snake
 from .routes import HTTP_METHODS
 from .syntax import target_parts
 from .types import TypeInference
@@ -76,6 +76,9 @@ HELPER_CLASS_SUFFIXES = (
     "Logger",
     "Request",
 )
+#: the same, as the last word of a variable's name (``form``, ``edit_form``), for a variable whose
+#: type the code does not show (``form = get_form_for(project)``, a form class of the module)
+HELPER_NOUNS = frozenset(s.lower() for s in HELPER_CLASS_SUFFIXES)
 #: methods of containers, pydantic/SQLModel and sessions: calling one says nothing about the intent.
 LIBRARY_METHODS = frozenset(
     {
@@ -118,6 +121,8 @@ LIBRARY_METHODS = frozenset(
 #: methods of a model's collection (a relationship) that add or remove one of its rows.
 COLLECTION_VERBS = {"append": "add", "add": "add", "remove": "remove", "discard": "remove"}
 _NOT_VERBS = ("get_", "to_", "is_", "has_", "as_", "_")
+#: first words of a call that looks a row up (`get_alert(alert_id)`, `load_job(...)`)
+_LOOKUP_VERBS = READ_VERBS | {"load", "lookup", "query", "one", "first"}
 _STRIP_PREFIXES = ("new_", "db_", "existing_", "old_", "updated_", "current_")
 _STRONG = ("create", "delete")
 _CALLS = exact_types(cst.Call)
@@ -178,6 +183,10 @@ class WriteNamer:
         self.inference = inference
         self._events: list[_Event] = []
         self._resource = ""
+        #: the route says it creates (``post`` of a class-based view)
+        self._creates = False
+        #: in such a route, names bound to what a call of unknown type returned
+        self._obtained: set[str] = set()
 
     def hint(
         self,
@@ -193,8 +202,12 @@ class WriteNamer:
         name is not kept when it is one of them (``delete_label`` for the unit that deletes the
         label, not for the one that removes it from an item)."""
         self._resource = resource
+        self._creates = WRITE_KINDS.get(route_name.strip("_")) == "create"
         route = route_name if route_name.strip("_") not in claimed else ""
-        found = self._hint(stmts, route)
+        try:
+            found = self._hint(stmts, route)
+        finally:
+            self._creates = False
         if found is None or not self._events:
             return found
         alternatives: list[str] = []
@@ -222,6 +235,7 @@ class WriteNamer:
         """The writes in ``stmts`` (plural subjects inside a loop), and the names of the other
         calls that could name a write (``archive_job``)."""
         created = self._created_names(stmts)
+        self._obtained = self._obtained_names(stmts) if self._creates else set()
         events: list[_Event] = []
         calls: list[str] = []
         for stmt in stmts:
@@ -336,7 +350,10 @@ class WriteNamer:
                 return None
             if method == "add_all":
                 return _Event("create", subject, True)
-            verb = "create" if arg.value in created else "update"
+            # In a route that creates (`post`), a row the moved code obtained from a call of
+            # unknown type (`job = form.save()`) and adds is the new row.
+            new = arg.value in created or arg.value in self._obtained
+            verb = "create" if new else "update"
             return _Event(verb, subject, verb == "create")
         if method == "add" and self._resource:
             # `session.add(result.data)` in `JobList.post`: the row the view creates.
@@ -361,11 +378,14 @@ class WriteNamer:
         return None
 
     def _is_entity(self, name: cst.Name) -> bool:
-        """A variable that may hold a model (not ``self``, a form, a schema, a client...)."""
+        """A variable that may hold a model (not ``self``, a form, a schema, a client...): by its
+        class, or by its name when the code does not show its class (``form.save(bill)``)."""
         if name.value in {"self", "cls"}:
             return False
         info = self.inference.of_name(name.value, name)
-        return info is None or not info.code.endswith(HELPER_CLASS_SUFFIXES)
+        if info is None:
+            return name.value.lower().rsplit("_", 1)[-1] not in HELPER_NOUNS
+        return not info.code.endswith(HELPER_CLASS_SUFFIXES)
 
     def _subject(self, name: cst.Name) -> str:
         """What a variable holds: its class, or its name when that says more (``admin_user``)."""
@@ -397,6 +417,26 @@ class WriteNamer:
                     if isinstance(target.target, cst.Name) and _builds(node.value):
                         created.add(target.target.value)
         return created
+
+    def _obtained_names(self, stmts: Sequence[cst.BaseStatement]) -> set[str]:
+        """Names the moved code binds to what a call of unknown type returns (``project =
+        form.save()``): in a route that says it creates (``post``), the row it adds is a new one;
+        a row a query or ``session.get`` loaded has a known type and is not among them, nor is
+        what a look-up returns (``get_alert(alert_id)``)."""
+        obtained: set[str] = set()
+        for stmt in stmts:
+            for found in self.index.subtree(stmt, into_scopes=False):
+                node = cast(cst.Assign, found)
+                if type(found) not in _ASSIGNS or not isinstance(node.value, cst.Call):
+                    continue
+                if self.inference.of_expr(node.value) is not None:
+                    continue
+                if last_name(node.value.func).split("_")[0] in _LOOKUP_VERBS:
+                    continue  # `alert = get_alert(alert_id)`: a row looked up, not made
+                for target in node.targets:
+                    if isinstance(target.target, cst.Name):
+                        obtained.add(target.target.value)
+        return obtained
 
     def _in_branch(self, node: cst.CSTNode, stmts: Sequence[cst.BaseStatement]) -> bool:
         """Whether ``node`` runs only on some paths through ``stmts``: in a branch of an ``if``

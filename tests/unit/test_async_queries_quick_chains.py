@@ -649,6 +649,14 @@ VARIABLES = {
     "aliased in a chain": body(
         "a = aliased(User)\nreturn db.query(User, a).join(a, a.id == User.pid).all()"
     ),
+    "module Table": "from sqlalchemy import Table\n\ntags = Table('tags', md)\n\n\n"
+    + body("return db.query(tags).filter(tags.c.a == 1).count()"),
+    "Flask-SQLAlchemy db.Table": FSA
+    + "tags = db.Table('tags')\n\n\ndef f():\n    return db.session.query(tags.c.a).first()\n",
+    "Table shadowed by a parameter": "from sqlalchemy import Table\n\ntags = Table('t', md)\n\n\n"
+    + body("return db.query(tags).all()", signature="db: Session, tags"),
+    "Table shadowed by a local": "from sqlalchemy import Table\n\ntags = Table('t', md)\n\n\n"
+    + body("tags = pick()\nreturn db.query(tags).all()"),
     "Model.query variable": FSA
     + "def f():\n    q = User.query\n    q = q.filter_by(a=1)\n    return q.paginate(page=1)\n",
     "Model.query variable first_or_404": FSA

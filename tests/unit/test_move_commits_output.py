@@ -225,6 +225,14 @@ def test_untyped_route_is_not_a_typed_context() -> None:
         ("job = Job.create(title='x')\n    db.add(job)\n    db.commit()", "create_job"),
         # an item of an attribute written: the attribute is updated
         ("job = db.get(Job, 1)\n    job.options['muted'] = True\n    db.commit()", "update_job"),
+        # what a call of unknown type returned, added in a route that creates (`post`): a new row
+        ("job = models.job_form().save()\n    db.add(job)\n    db.commit()", "create_job"),
+        ("job = models.build_job(1)\n    db.add(job)\n    db.commit()", "create_job"),
+        # ... but not what a look-up returned: the row exists
+        (
+            "job = models.get_job(1)\n    job.title = 'x'\n    db.add(job)\n    db.commit()",
+            "update_job",
+        ),
     ],
 )
 def test_names_come_from_the_writes(body: str, name: str) -> None:
@@ -249,6 +257,56 @@ def test_attribute_writes_keep_a_specific_route_name(route: str, name: str) -> N
         """
     )
     assert facts.name == name
+
+
+@pytest.mark.parametrize(
+    ("route", "name"),
+    [("put", "update_job"), ("edit_job", "edit_job"), ("new_job", "new_job")],
+)
+def test_a_row_added_elsewhere_than_in_a_create_route_is_updated(route: str, name: str) -> None:
+    """``job = form.save()`` then ``db.add(job)``: only a route that says it creates (``post``)
+    makes it ``create_job``; ``put`` keeps ``update_job``, a specific route name its own."""
+    [facts] = _facts(
+        f"""
+        @router.post("/x")
+        def {route}(db: SessionDep) -> None:
+            job = models.job_form().save()
+            db.add(job)
+            db.commit()
+        """
+    )
+    assert facts.name == name
+
+
+@pytest.mark.parametrize(
+    ("var", "value"),
+    [
+        ("form", "models.form_for(1)"),
+        ("edit_form", "models.form_for(1)"),
+        ("job_schema", "models.schema_for(1)"),
+        ("form", "JobForm()"),
+    ],
+)
+def test_a_form_of_unknown_class_names_no_write(var: str, value: str) -> None:
+    """``form.save(job)`` where the code does not show the form's class (a factory, a form class
+    of the route module): the variable's name says it is a form, not a row, so the unit is not
+    ``save_form``; the row's update names it."""
+    [facts] = _facts(
+        f"""
+        class JobForm:
+            pass
+
+
+        @router.post("/x")
+        def put(db: SessionDep) -> None:
+            {var} = {value}
+            job = db.get(Job, 1)
+            {var}.save(job)
+            db.add(job)
+            db.commit()
+        """
+    )
+    assert facts.name == "update_job"
 
 
 def test_a_write_made_only_in_a_branch_does_not_name_the_unit() -> None:

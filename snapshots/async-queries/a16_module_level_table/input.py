@@ -1,0 +1,37 @@
+from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table
+from sqlalchemy.orm import Session
+
+metadata = MetaData()
+
+# an association table: selecting it gives rows, as columns do
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("team_id", Integer, ForeignKey("team.id"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("user.id"), primary_key=True),
+)
+
+
+def team_size(session: Session, team_id):
+    return (
+        session.query(memberships)
+        .filter(memberships.columns.get("team_id") == team_id)
+        .count()
+    )
+
+
+def team_rows(session: Session, team_id):
+    return session.query(memberships).filter(memberships.c.team_id == team_id).all()
+
+
+def first_member(session: Session, team_id):
+    return (
+        session.query(memberships.c.user_id)
+        .filter(memberships.c.team_id == team_id)
+        .first()
+    )
+
+
+def shadowed(session: Session, memberships):
+    # a parameter of the same name: nobody can tell what it holds
+    return session.query(memberships).all()
