@@ -26,9 +26,33 @@ from . import lazy
 
 _MAX_BYTES = 1_000_000
 #: a file is parsed only when it mentions one of these (any class may be a model).
-_MARKERS = (b"class ", b"query_class", b"query_cls", b"SQLAlchemy(")
+_MARKERS = (b"class ", b"query_class", b"query_cls", b"SQLAlchemy(", b"listen")
 #: the library's own query classes: setting one of these changes nothing.
 DEFAULT_QUERY_CLASSES = frozenset({"Query", "BaseQuery"})
+#: the public names of SQLAlchemy's legacy ``Query`` (1.3 to 2.x) and Flask-SQLAlchemy's
+#: ``BaseQuery``: a query class defining one of them changes what a query does, not only adds to it
+QUERY_API_NAMES = frozenset(
+    {
+        *("add_column", "add_columns", "add_entity", "all", "allows_lambda", "apply_labels"),
+        *("as_scalar", "autoflush", "column_descriptions", "correlate", "count", "cte"),
+        *("delete", "dispatch", "distinct", "enable_assertions", "enable_eagerloads"),
+        *("except_", "except_all", "execution_options", "exists", "ext", "filter", "filter_by"),
+        *("first", "first_or_404", "from_self", "from_statement", "get", "get_children"),
+        *("get_execution_options", "get_label_style", "get_or_404", "group_by", "having"),
+        *("instances", "intersect", "intersect_all", "is_delete", "is_dml", "is_from_statement"),
+        *("is_insert", "is_select", "is_single_entity", "is_text", "is_update", "join"),
+        *("label", "lazy_loaded_from", "limit", "load_options", "logger", "logging_name"),
+        *("memoized_attribute", "memoized_instancemethod", "merge_result", "offset", "one"),
+        *("one_or_404", "one_or_none", "only_return_tuples", "options", "order_by", "outerjoin"),
+        *("paginate", "params", "populate_existing", "prefix_with", "reset_joinpoint"),
+        *("scalar", "scalar_subquery", "select_entity_from", "select_from", "selectable"),
+        *("session", "set_label_style", "slice", "statement", "subquery", "suffix_with"),
+        *("supports_execution", "tuples", "union", "union_all", "update", "uses_inspection"),
+        *("value", "values", "where", "whereclause", "with_entities", "with_for_update"),
+        *("with_hint", "with_labels", "with_lockmode", "with_parent", "with_polymorphic"),
+        *("with_session", "with_statement_hint", "with_transformation", "yield_per"),
+    }
+)
 #: base classes that make a class a mapped model (Flask-SQLAlchemy's `db.Model`).
 MODEL_BASES = frozenset({"Model"})
 EAGER_JOINED = frozenset({"joined"})
@@ -52,6 +76,9 @@ class MappedClass:
     query_class: str = ""  # the value of `query_class = X` (X's name)
     query_property: str = ""  # `query = ...query_property(X)` → X, or "" when none / default
     is_query: bool = False  # a Query subclass
+    #: the methods the body adds when it does nothing else (no override of the query API, no
+    #: dunder or private method, no class attribute, no decorator or metaclass); None otherwise
+    added: tuple[str, ...] | None = None
     truthiness: bool = False  # defines __bool__ or __len__
     joined: list[tuple[str, bool]] = field(default_factory=list)  # (target class, collection?)
     lazy: set[str] = field(default_factory=set)  # relationships that load on attribute access
@@ -73,6 +100,10 @@ class Mappings:
     session_query_class: list[str] = field(default_factory=list)
     #: backref target class → (joined, collection?) created on it by another class's relationship
     backref_joined: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
+    #: query classes a ``before_compile`` listener is registered on (``event.listens_for(
+    #: HiddenQuery, "before_compile", retval=True)``) → where: it may change every query through
+    #: the class (``Query``: every legacy query), which a ``select()`` never runs
+    listened: dict[str, str] = field(default_factory=dict)
 
     def add(self, file: FileMappings) -> None:
         """Merge one module's mappings, read after the modules already added."""
@@ -86,6 +117,8 @@ class Mappings:
             self.backref_joined.setdefault(name, []).extend(joined)
         self.fsa_query_class += found.fsa_query_class
         self.model_query_class += found.model_query_class
+        for name, where in found.listened.items():
+            self.listened.setdefault(name, where)
         self.session_query_class += found.session_query_class
         for owner, query_class in file.late:
             for cls in self.classes.get(owner, []):
@@ -119,22 +152,68 @@ class Mappings:
         """A ``Query`` subclass defined in the project."""
         return any(c.is_query for c in self._lineage(name))
 
+    def query_class_additions(self, name: str) -> frozenset[str] | None:
+        """The methods the query class of ``Model.query`` of class ``name`` adds, when it set by
+        the model (``query_class = X``, ``query_property(X)``) and only adds methods to the
+        default query class; None when it may change what a query does, or is not known."""
+        chosen = ""
+        for cls in self._lineage(name):
+            chosen = cls.query_property or (
+                cls.query_class if cls.query_class not in DEFAULT_QUERY_CLASSES else ""
+            )
+            if chosen:
+                break
+        if not chosen or chosen not in self.classes or self._default_listened():
+            return None
+        added: set[str] = set()
+        for cls in self._lineage(chosen):
+            if (
+                cls.added is None
+                or cls.name in self.listened
+                or any(b not in DEFAULT_QUERY_CLASSES and b not in self.classes for b in cls.bases)
+            ):
+                return None
+            added.update(cls.added)
+        return frozenset(added)
+
     def custom_query(self, name: str) -> str:
         """Why queries through ``Model.query`` of class ``name`` are not plain: "" when they are."""
         for cls in self._lineage(name):
             if cls.query_class and cls.query_class not in DEFAULT_QUERY_CLASSES:
                 via = "" if cls.name == name else f", inherited by `{name}`"
-                return f"`query_class = {cls.query_class}` in `{cls.name}` at {cls.where}{via}"
+                return (
+                    f"`query_class = {cls.query_class}` in `{cls.name}` at {cls.where}{via}"
+                    + self._listener_of(cls.query_class)
+                )
             if cls.query_property:
-                return f"`query = ...query_property({cls.query_property})` in `{cls.name}` at {cls.where}"
-        settings = [*self.model_query_class, *self.fsa_query_class]
+                return (
+                    f"`query = ...query_property({cls.query_property})` in `{cls.name}` at "
+                    f"{cls.where}" + self._listener_of(cls.query_property)
+                )
+        settings = [*self.model_query_class, *self.fsa_query_class, *self._default_listened()]
         return settings[0] if settings else ""
 
     def custom_session(self, fsa: bool) -> str:
         """Why ``session.query()`` may not be plain: a session factory with a ``query_cls``."""
         settings = [*self.fsa_query_class] if fsa else []
-        settings += self.session_query_class
+        settings += [*self.session_query_class, *self._default_listened()]
         return settings[0] if settings else ""
+
+    def _listener_of(self, query_class: str) -> str:
+        """``"; <listener>"`` for a ``before_compile`` listener on ``query_class``, a class it
+        derives from or the library's own query class; ``""`` for none."""
+        for cls in self._lineage(query_class):
+            if cls.name in self.listened:
+                return f"; {self.listened[cls.name]}"
+        default = self._default_listened()
+        return f"; {default[0]}" if default else ""
+
+    def _default_listened(self) -> list[str]:
+        """The ``before_compile`` listeners on the library's own query classes: they run for
+        every legacy query, and for no ``select()``."""
+        return [
+            self.listened[name] for name in sorted(DEFAULT_QUERY_CLASSES & self.listened.keys())
+        ]
 
     def lazy_relationship(self, name: str, attr: str) -> bool:
         """Class ``name`` (or a base) declares ``attr`` as a relationship that loads lazily."""
@@ -251,6 +330,26 @@ def _class_body(cls: ast.ClassDef, info: MappedClass, mappings: Mappings, settin
                     info.fields[target.id] = lazy.annotation_names(annotation)
 
 
+def _added_methods(cls: ast.ClassDef) -> tuple[str, ...] | None:
+    """The public methods a class body adds when that is all it does (a docstring and ``pass``
+    aside); None when it defines a name of the query API, a dunder or private name, a class
+    attribute, or has a decorator or keywords (a metaclass)."""
+    if cls.decorator_list or cls.keywords:
+        return None
+    added: list[str] = []
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Pass) or (
+            isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+        ):
+            continue
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        if stmt.name.startswith("_") or stmt.name in QUERY_API_NAMES:
+            return None
+        added.append(stmt.name)
+    return tuple(added)
+
+
 def _class_attribute(
     name: str,
     value: ast.expr | None,
@@ -329,6 +428,11 @@ def _module_call(call: ast.Call, path: str, mappings: Mappings) -> None:
                         f"`SQLAlchemy(session_options={{'query_cls': {_last(value)}}})` at "
                         f"{_where(path, call)}"
                     )
+    elif callee in {"listens_for", "listen"} and len(call.args) > 1:
+        event = call.args[1]
+        if isinstance(event, ast.Constant) and str(event.value).startswith("before_compile"):
+            listener = f"`{callee}({_last(call.args[0])}, {event.value!r})` at {_where(path, call)}"
+            mappings.listened.setdefault(_last(call.args[0]), listener)
     elif callee in {"sessionmaker", "Session", "scoped_session", "create_session"}:
         chosen = _keyword(call, "query_cls")
         if chosen is not None and _last(chosen) not in DEFAULT_QUERY_CLASSES:
@@ -373,7 +477,7 @@ class FileMappings:
 
 #: outside class attributes, a module changes the mappings only through keyword arguments and
 #: attributes of these names (``SQLAlchemy(query_class=...)``, ``cls.query_class = ...``)
-_SETTINGS = (b"query_class", b"query_cls", b"model_class", b"session_options")
+_SETTINGS = (b"query_class", b"query_cls", b"model_class", b"session_options", b"listen")
 #: the nodes whose lists hold statements
 _BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case)
 
@@ -415,6 +519,7 @@ def file_mappings(tree: ast.Module, path: str, raw: bytes) -> FileMappings:
                 is_query=bool(DEFAULT_QUERY_CLASSES & set(bases)),
             )
             _class_body(node, info, mappings, settings)
+            info.added = _added_methods(node)
             mappings.classes.setdefault(node.name, []).append(info)
         elif isinstance(node, ast.Call):
             _module_call(node, path, mappings)

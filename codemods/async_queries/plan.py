@@ -727,13 +727,21 @@ class Planner:
         if chain.root == "model":
             for name in chain.entities:
                 setting = self.models.custom_query(name)
-                if setting:
+                if setting and not self._adds_only_unused(name, chain):
                     return f"`{name}.query` uses a custom query class ({setting}): {CUSTOM_FIX}"
             return ""
         setting = self.models.custom_session(fsa=chain.kind == KIND_FSA)
         if setting:
             return f"the session may create a custom query class ({setting}): {CUSTOM_FIX}"
         return ""
+
+    def _adds_only_unused(self, name: str, chain: ChainFact) -> bool:
+        """Whether ``name``'s query class only adds methods (``get_by_name``) and the chain calls
+        none of them: the default query it extends is what a plain ``select()`` replaces."""
+        added = self.models.query_class_additions(name)
+        if added is None or chain.is_variable:  # (a variable's later calls are not in its code)
+            return False
+        return not any(f".{method}(" in chain.snippet for method in added)
 
     def _finding(
         self,

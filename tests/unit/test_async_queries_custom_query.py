@@ -22,6 +22,14 @@ DB = "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n"
 QUERY = (
     "from flask_sqlalchemy import BaseQuery\n\n\n"
     "class HiddenQuery(BaseQuery):\n"
+    "    def __iter__(self):\n"
+    "        return BaseQuery.__iter__(self.filter_by(hidden=False))\n"
+)
+#: a query class that only adds a method of its own: queries that do not call it lose nothing
+HELPER_QUERY = (
+    "from flask_sqlalchemy import BaseQuery\n\n\n"
+    "class HelperQuery(BaseQuery):\n"
+    '    """Shortcuts."""\n\n'
     "    def visible(self):\n"
     "        return self.filter_by(hidden=False)\n"
 )
@@ -164,3 +172,90 @@ def test_query_subclass_methods_stay_reported(tmp_path: Path) -> None:
     files = {"app/__init__.py": DB, "app/models.py": models, "app/views.py": views}
     (violation,) = _run(tmp_path, files).violations
     assert not violation.fixable and "custom Query" in violation.reason
+
+
+HELPER_VIEWS = (
+    "from app.models import Post\n\n\n"
+    "def posts():\n"
+    "    return Post.query.filter_by(id=1).all()\n\n\n"
+    "def visible():\n"
+    "    return Post.query.visible().all()\n"
+)
+
+
+@pytest.mark.parametrize(
+    "setting", ["query_class = HelperQuery", "query = db.session.query_property(HelperQuery)"]
+)
+def test_a_query_class_that_only_adds_methods_keeps_other_queries_fixable(
+    tmp_path: Path, setting: str
+) -> None:
+    """``HelperQuery`` only adds ``visible()``: a query that does not call it is the default query
+    a ``select()`` replaces; one that calls it stays reported."""
+    models = (
+        "from app import db\nfrom app.query import HelperQuery\n\n\n"
+        f"class Post(db.Model):\n    {setting}\n    id = db.Column(db.Integer, primary_key=True)\n"
+    )
+    files = {"app/__init__.py": DB, "app/query.py": HELPER_QUERY, "app/models.py": models}
+    result = _run(tmp_path, {**files, "app/views.py": HELPER_VIEWS})
+    lines = _by_line(result, "app/views.py")
+    assert lines[5].fixable
+    assert not lines[9].fixable and "HelperQuery" in lines[9].reason
+    (change,) = result.changes
+    assert "db.session.scalars(db.select(Post).filter_by(id=1)).all()" in _flat(
+        change.after.decode()
+    ).replace(",", ", ")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "listener"),
+    [
+        ("    def get(self, ident):\n        return None\n", ""),
+        ("    _hidden = True\n", ""),
+        ("", "@event.listens_for(HelperQuery, 'before_compile', retval=True)\n"),
+        ("", "@event.listens_for(BaseQuery, 'before_compile', retval=True)\n"),
+    ],
+)
+def test_a_query_class_that_changes_queries_stays_reported(
+    tmp_path: Path, overrides: str, listener: str
+) -> None:
+    """An override of the query API, a class attribute, or a ``before_compile`` listener on the
+    class (or on the library's own ``Query``, which every legacy query runs) may change every
+    query: reported as before."""
+    query = HELPER_QUERY + overrides
+    events = (
+        "from flask_sqlalchemy import BaseQuery\nfrom sqlalchemy import event\n\n"
+        "from app.query import HelperQuery\n\n\n"
+        + listener
+        + "def hide(query):\n    return query\n"
+    )
+    models = (
+        "from app import db\nfrom app.query import HelperQuery\n\n\n"
+        "class Post(db.Model):\n    query_class = HelperQuery\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n"
+    )
+    files = {
+        "app/__init__.py": DB,
+        "app/query.py": query,
+        "app/events.py": events,
+        "app/models.py": models,
+    }
+    result = _run(tmp_path, {**files, "app/views.py": HELPER_VIEWS}, apply=False)
+    lines = _by_line(result, "app/views.py")
+    assert not lines[5].fixable
+    assert "listens_for(" in lines[5].reason if listener else "HelperQuery" in lines[5].reason
+
+
+def test_a_before_compile_listener_on_query_reports_every_legacy_query(tmp_path: Path) -> None:
+    """SQLAlchemy's soft-delete recipe: a ``before_compile`` listener on ``Query`` filters every
+    legacy query, and no ``select()``: every query is reported, the listener named."""
+    events = (
+        "from sqlalchemy import event\nfrom sqlalchemy.orm import Query\n\n\n"
+        "@event.listens_for(Query, 'before_compile', retval=True)\n"
+        "def hide(query):\n    return query\n"
+    )
+    models = "from app import db\n\n\nclass Post(db.Model):\n    id = db.Column(db.Integer)\n" + TAG
+    files = {"app/__init__.py": DB, "app/events.py": events, "app/models.py": models}
+    result = _run(tmp_path, {**files, "app/views.py": VIEWS}, apply=False)
+    lines = _by_line(result, "app/views.py")
+    assert [lines[n].fixable for n in (6, 10, 14)] == [False, False, False]
+    assert all("listens_for(Query, 'before_compile')" in lines[n].reason for n in (6, 10, 14))
