@@ -13,7 +13,7 @@ from pathlib import Path
 import libcst as cst
 
 from backfix.bindings import bound_names, import_aliases
-from backfix.cst_utils import split_blank_lines
+from backfix.cst_utils import kept_statements
 from backfix.imports import ImportSpec, add_imports
 
 from .model import Key, PlumbEdits
@@ -256,26 +256,7 @@ class _DropImports(cst.CSTTransformer):
         self, body: Sequence[cst.BaseStatement], top: bool
     ) -> list[cst.BaseStatement]:
         emptied = {id(marker) for marker in self.emptied}
-        kept: list[cst.BaseStatement] = []
-        carried: Sequence[cst.EmptyLine] = ()
-        removed_first = False
-        for stmt in body:
-            if id(stmt) in emptied:
-                assert isinstance(stmt, cst.SimpleStatementLine)
-                carried = carried or stmt.leading_lines
-                removed_first = removed_first or not kept
-                continue
-            if not isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-                pass  # (every statement is one of these; the check is for the type checker)
-            elif top and removed_first and not kept:
-                # The new first statement must not open the file with the blank line that followed.
-                _blanks, rest = split_blank_lines(stmt.leading_lines)
-                stmt = stmt.with_changes(leading_lines=[*carried, *rest])
-            elif carried and not stmt.leading_lines:
-                stmt = stmt.with_changes(leading_lines=carried)
-            carried = ()
-            kept.append(stmt)
-        return kept
+        return kept_statements(((s, None if id(s) in emptied else s) for s in body), top)
 
     def leave_ImportFrom(
         self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom

@@ -11,7 +11,7 @@ import libcst as cst
 from libcst.metadata import FunctionScope, ImportAssignment, Scope
 
 from backfix.cst_scopes import resolve_scopes
-from backfix.cst_utils import dotted, split_blank_lines
+from backfix.cst_utils import dotted, kept_statements, split_blank_lines
 from backfix.cst_walk import Parents, read_only_visits
 from backfix.imports import (
     add_imports,
@@ -316,26 +316,11 @@ def _drop_module_imports(module: cst.Module, dead: set[int]) -> cst.Module:
     if not dead:
         return module
     dropper = _DropAliases(dead)
-    body: list[cst.BaseStatement] = []
-    carried: Sequence[cst.EmptyLine] = ()
-    removed_first = False
-    for stmt in module.body:
-        new = dropper.statement(stmt) if isinstance(stmt, cst.SimpleStatementLine) else stmt
-        if new is None:
-            # Keep the blank lines/comments that separated the removed import from what precedes.
-            carried = carried or stmt.leading_lines
-            removed_first = removed_first or not body
-            continue
-        if removed_first and not body:
-            # The new first statement must not open the file with the blank line that followed
-            # the removed one.
-            _blanks, rest = split_blank_lines(new.leading_lines)
-            new = new.with_changes(leading_lines=[*carried, *rest])
-        elif carried and not new.leading_lines:
-            new = new.with_changes(leading_lines=carried)
-        carried = ()
-        body.append(new)
-    return module.with_changes(body=body)
+    pairs = [
+        (stmt, dropper.statement(stmt) if isinstance(stmt, cst.SimpleStatementLine) else stmt)
+        for stmt in module.body
+    ]
+    return module.with_changes(body=kept_statements(pairs, top=True))
 
 
 def _dead_import_names(scope: Scope, name: str) -> set[int]:

@@ -5,7 +5,7 @@ One copy here, so codemods cannot drift apart on what ``a.b.c`` or "the last nam
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import libcst as cst
 
@@ -62,3 +62,35 @@ def split_blank_lines(
     while count < len(lines) and lines[count].comment is None:
         count += 1
     return list(lines[:count]), list(lines[count:])
+
+
+def kept_statements(
+    pairs: Iterable[tuple[cst.BaseStatement, cst.BaseStatement | None]], top: bool
+) -> list[cst.BaseStatement]:
+    """The statements of a block after some were removed (each original with its replacement,
+    None when removed), losing none of the removed ones' leading blank lines and comments: they
+    go to the next kept statement that has none of its own. In a module (``top``), the statement
+    that becomes the first does not open the file with the blank line that followed a removed
+    first one."""
+    kept: list[cst.BaseStatement] = []
+    carried: Sequence[cst.EmptyLine] = ()
+    removed_first = False
+    for original, new in pairs:
+        if new is None:
+            carried = carried or _leading_lines(original)
+            removed_first = removed_first or not kept
+            continue
+        if top and removed_first and not kept:
+            _blanks, rest = split_blank_lines(_leading_lines(new))
+            new = new.with_changes(leading_lines=[*carried, *rest])
+        elif carried and not _leading_lines(new):
+            new = new.with_changes(leading_lines=carried)
+        carried = ()
+        kept.append(new)
+    return kept
+
+
+def _leading_lines(stmt: cst.BaseStatement) -> Sequence[cst.EmptyLine]:
+    """A statement's own leading blank lines and comments (every statement has them)."""
+    lines: Sequence[cst.EmptyLine] = getattr(stmt, "leading_lines", ())
+    return lines
