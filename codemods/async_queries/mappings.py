@@ -153,8 +153,8 @@ class Mappings:
         return any(c.is_query for c in self._lineage(name))
 
     def query_class_additions(self, name: str) -> frozenset[str] | None:
-        """The methods the query class of ``Model.query`` of class ``name`` adds, when it set by
-        the model (``query_class = X``, ``query_property(X)``) and only adds methods to the
+        """The methods the query class of ``Model.query`` of class ``name`` adds, when the model
+        sets it (``query_class = X``, ``query_property(X)``) and it only adds methods to the
         default query class; None when it may change what a query does, or is not known."""
         chosen = ""
         for cls in self._lineage(name):
