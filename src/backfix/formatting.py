@@ -318,8 +318,12 @@ def outside_changes(unformatted: str, formatted: str, spans: Sequence[Span]) -> 
 
 
 def _without_docstring_indentation(tree: ast.Module) -> ast.Module:
-    """``tree`` with docstrings reduced to their stripped lines: the formatter may reindent them."""
+    """``tree`` with docstrings reduced to their stripped lines: the formatter may reindent them;
+    and without the ``u`` prefix of strings (``Constant.kind``), which it drops: ``u"a"`` is
+    ``"a"`` in Python 3."""
     for node in ast.walk(tree):
+        if isinstance(node, ast.Constant):
+            node.kind = None
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             first = node.body[0] if node.body else None
             if (
@@ -333,7 +337,8 @@ def _without_docstring_indentation(tree: ast.Module) -> ast.Module:
 
 
 def same_meaning(before: str, after: str) -> bool:
-    """True when both texts parse to the same `ast` (docstring indentation aside)."""
+    """True when both texts parse to the same `ast` (docstring indentation and ``u`` prefixes
+    aside)."""
     try:
         trees = [_without_docstring_indentation(_parse(text)) for text in (before, after)]
     except (SyntaxError, ValueError, RecursionError, MemoryError):

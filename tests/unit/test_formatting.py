@@ -205,6 +205,13 @@ def test_same_meaning_ignores_docstring_indentation_only() -> None:
     assert not same_meaning("x = (1, 2)\n", "x = [1, 2]\n")
 
 
+def test_same_meaning_ignores_the_u_prefix_the_formatter_drops() -> None:
+    """ruff format writes ``u'count'`` as ``'count'``: the same string in Python 3 (a long
+    statement holding one was left unwrapped as "would not mean the same", seen on ckan)."""
+    assert same_meaning("x = u'a' % b\n", "x = 'a' % b\n")
+    assert not same_meaning("x = u'a'\n", "x = b'a'\n")
+
+
 # --- formatting changes ------------------------------------------------------------------------------------
 
 BEFORE = "from app import select\n\n\ndef run(session, name):\n    return 1\n"
