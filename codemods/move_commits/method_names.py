@@ -79,6 +79,10 @@ HELPER_CLASS_SUFFIXES = (
 #: the same, as the last word of a variable's name (``form``, ``edit_form``), for a variable whose
 #: type the code does not show (``form = get_form_for(project)``, a form class of the module)
 HELPER_NOUNS = frozenset(s.lower() for s in HELPER_CLASS_SUFFIXES)
+#: variable names that say nothing of the row they hold (nor does a one- or two-letter name)
+_GENERIC_NAMES = frozenset(
+    {"obj", "item", "entry", "row", "instance", "record", "result", "data", "model", "entity"}
+)
 #: methods of containers, pydantic/SQLModel and sessions: calling one says nothing about the intent.
 LIBRARY_METHODS = frozenset(
     {
@@ -400,6 +404,8 @@ class WriteNamer:
             # A class named in the plural (`Users`) holds one row: `user` names it.
             if not var.endswith((cls, singular(cls))):
                 return singular(cls)
+        if (len(var) <= 2 or var in _GENERIC_NAMES) and self._resource:
+            return self._resource  # `m = CommentModel(**req)` in `CommentList.post`: a comment
         return var if var.isidentifier() else ""
 
     def _created_names(self, stmts: Sequence[cst.BaseStatement]) -> set[str]:

@@ -463,6 +463,51 @@ def test_resource_classes_on_a_project_base_are_named_for_what_they_serve(
     ]
 
 
+GENERIC_ROWS = """\
+from flask_restx import Namespace, Resource
+
+from app import db
+from app.models import models_for
+
+ns = Namespace("notes")
+
+
+@ns.route("")
+class NoteList(Resource):
+    def post(self):
+        NoteModel = models_for("note")
+        m = NoteModel(text="x")
+        db.session.add(m)
+        db.session.commit()
+        return m.id
+
+
+@ns.route("/<int:note_id>")
+class NoteDetail(Resource):
+    def put(self, note_id):
+        NoteModel = models_for("note")
+        obj = NoteModel(id=note_id)
+        obj.text = "y"
+        db.session.add(obj)
+        db.session.commit()
+"""
+
+
+def test_a_row_in_a_variable_that_says_nothing_is_named_for_the_views_resource(
+    tmp_path: Path,
+) -> None:
+    """``m = NoteModel(...)`` of a class the code does not show, in ``NoteList.post``: ``m`` (or
+    ``obj``) names nothing, the view's resource does (``create_note``, not ``create_m``)."""
+    root = _project(
+        tmp_path,
+        {"app/__init__.py": "", "app/api/__init__.py": "", "app/api/notes.py": GENERIC_ROWS},
+    )
+    result = _apply(root, "app/api/notes.py")
+    assert not result.manual, result.manual
+    service = next(c for c in result.changes if c.path.endswith("note_service.py"))
+    assert re.findall(r"def (\w+)\(", service.after.decode()) == ["create_note", "update_note"]
+
+
 @pytest.mark.parametrize("suggested", ["create_job", "  padded_name  ", "x"])
 def test_the_bundled_method_name_template_needs_no_rendering(suggested: str) -> None:
     # A scan skips jinja2 for the bundled name template; it must give what rendering gives.
