@@ -1326,7 +1326,7 @@ class _Scanner(TrackingVisitor):
                 if assign is cand.assign or _is_rebuild(assign, spec):
                     continue  # a rebuild is checked from its value below
                 return (
-                    f"query variable `{cand.name}` is reassigned to something else",
+                    f"query variable `{cand.name}` is also assigned something else in the function",
                     R.QUERY_VARIABLE,
                 )
             outer = self._climb(name_node)

@@ -539,7 +539,7 @@ class _ChainWalker(_Walker):
                 if parent is cand.assign or self._is_rebuild(parent, spec):
                     continue
                 return (
-                    f"query variable `{cand.name}` is reassigned to something else",
+                    f"query variable `{cand.name}` is also assigned something else in the function",
                     R.QUERY_VARIABLE,
                 )
             outer = self.climb(name_node)

@@ -734,9 +734,10 @@ def _insert_unspaced(
 
 
 def _package_of(key: StatementKey) -> str:
-    """The top-level package a statement sorting at ``key`` imports; "" for a relative import."""
+    """The top-level package a statement sorting at ``key`` imports; for a relative import, its
+    dots: ``from ..models import X`` and ``from .. import db`` both import the parent package's."""
     _section, _kind, minus_level, _natural_module, bare, _first = key
-    return "" if minus_level else bare.split(".")[0]
+    return "." * -minus_level if minus_level else bare.split(".")[0]
 
 
 def _insert_alone(module: cst.Module, new: cst.SimpleStatementLine, end: int) -> cst.Module:

@@ -535,6 +535,9 @@ VARIABLES = {
     "never executed": body("q = db.query(User)\nq = q.filter(x)"),
     "reassigned to a result": body("q = db.query(User)\nq = q.all()\nreturn q"),
     "reassigned to something else": body("q = db.query(User)\nq = 3\nreturn q.all()"),
+    "assigned something else in another branch": body(
+        "if x:\n    q = x.users\nelse:\n    q = db.query(User)\nreturn q.all()"
+    ),
     "returned": body("q = db.query(User)\nreturn q"),
     "passed on": body("q = db.query(User)\nreturn paginate(q)"),
     "used in a nested function": body(
@@ -843,6 +846,16 @@ def test_the_fast_path_finds_chains() -> None:
     found = fast(DUPLICATES["in one scope"], [])
     assert found is not None
     assert [c.snippet for c in found.chains] == ["db.query(User).all()#1", "db.query(User).all()#2"]
+
+
+def test_a_variable_assigned_something_else_in_another_branch_is_not_called_reassigned() -> None:
+    # an if/else that binds the variable to two things reassigns nothing: the reason says "also"
+    code = VARIABLES["assigned something else in another branch"]
+    for facts in (fast(code, []), reference(code, [])):
+        assert facts is not None
+        assert [c.manual for c in facts.chains] == [
+            "query variable `q` is also assigned something else in the function"
+        ]
 
 
 def test_repository_sources_match() -> None:

@@ -388,6 +388,44 @@ def test_in_an_unsorted_block_a_new_package_still_sorts_into_its_section(project
     )
 
 
+def test_in_an_unsorted_block_a_relative_import_goes_beside_those_of_its_level(
+    project: Path,
+) -> None:
+    # `from . import bp` before `from .. import db`: isort would reorder the block, so the sorted
+    # position (before `from . import bp`, away from every `..` import) means nothing to a reader.
+    source = (
+        "from flask import redirect\n"
+        "from . import bp\n"
+        "from .. import db\n"
+        "from ..models import Item\n"
+        "from .forms import ItemForm\n"
+    )
+    assert added(source, "from ..services.item_service import ItemService", root=project) == (
+        "from flask import redirect\n"
+        "from . import bp\n"
+        "from .. import db\n"
+        "from ..models import Item\n"
+        "from ..services.item_service import ItemService\n"
+        "from .forms import ItemForm\n"
+    )
+    assert added(source, "from ..auth import login", root=project) == (
+        "from flask import redirect\n"
+        "from . import bp\n"
+        "from .. import db\n"
+        "from ..auth import login\n"
+        "from ..models import Item\n"
+        "from .forms import ItemForm\n"
+    )
+    assert added(source, "from .views import index", root=project) == (
+        "from flask import redirect\n"
+        "from . import bp\n"
+        "from .. import db\n"
+        "from ..models import Item\n"
+        "from .forms import ItemForm\n"
+        "from .views import index\n"
+    )
+
+
 def test_a_block_that_runs_its_sections_together_gets_no_blank_line(project: Path) -> None:
     source = (
         "from flask import redirect\n"
