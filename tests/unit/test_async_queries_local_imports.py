@@ -82,20 +82,24 @@ def test_calls_through_names_the_function_imports_itself() -> None:
     }
 
 
-def test_a_local_import_of_a_class_that_loads_eagerly_silences_the_read(tmp_path: Path) -> None:
+def _lazy_load_lines(root: Path, models: str) -> list[int]:
+    """The lines of ``tests/test_shelves.py`` (TESTS) that a scan reports as possible lazy loads,
+    with ``models`` as ``app/models.py``."""
     write_files(
-        tmp_path,
-        {"app/__init__.py": "", "app/models.py": MODELS, "tests/test_shelves.py": TESTS},
+        root, {"app/__init__.py": "", "app/models.py": models, "tests/test_shelves.py": TESTS}
     )
     code, out, _ = invoke_in(
-        tmp_path, "--no-cache", "scan", "--no-ledger", "--codemod", "async-queries",
+        root, "--no-cache", "scan", "--no-ledger", "--codemod", "async-queries",
         "--format", "json", "--path", ".",
     )  # fmt: skip
     assert code in (0, 1), out
-    lines = [v["line"] for v in json.loads(out)["violations"] if "lazy load" in v["message"]]
+    return [v["line"] for v in json.loads(out)["violations"] if "lazy load" in v["message"]]
+
+
+def test_a_local_import_of_a_class_that_loads_eagerly_silences_the_read(tmp_path: Path) -> None:
     # read_all names `books` in a selectinload (the rule is by name); read_plain does not, and a
     # module imported as a whole (`m.Shelf`) is not followed
-    assert lines == READS[1:]
+    assert _lazy_load_lines(tmp_path, MODELS) == READS[1:]
 
 
 def test_a_redefined_method_is_read_as_its_last_definition(tmp_path: Path) -> None:
@@ -108,17 +112,7 @@ def test_a_redefined_method_is_read_as_its_last_definition(tmp_path: Path) -> No
         "        return (await session.scalars(select(cls))).all()\n\n\nclass Book(Base):",
     )
     assert redefined.count("async def read_all") == 2
-    write_files(
-        tmp_path,
-        {"app/__init__.py": "", "app/models.py": redefined, "tests/test_shelves.py": TESTS},
-    )
-    code, out, _ = invoke_in(
-        tmp_path, "--no-cache", "scan", "--no-ledger", "--codemod", "async-queries",
-        "--format", "json", "--path", ".",
-    )  # fmt: skip
-    assert code in (0, 1), out
-    lines = [v["line"] for v in json.loads(out)["violations"] if "lazy load" in v["message"]]
-    assert lines == READS
+    assert _lazy_load_lines(tmp_path, redefined) == READS
 
 
 def test_model_query_in_a_function_that_binds_db_itself_is_reported(tmp_path: Path) -> None:
