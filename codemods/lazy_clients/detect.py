@@ -205,6 +205,11 @@ class _ConfigReads(cst.CSTVisitor):
             self._take(node)
         return True
 
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        # A lambda's body runs when it is called, not at import: `LocalProxy(lambda:
+        # Serializer(current_app.config["SECRET_KEY"]))` is already built on first use.
+        return False
+
     def visit_Subscript(self, node: cst.Subscript) -> bool:
         base = dotted(node.value)
         if base == "os.environ" or base.rsplit(".", 1)[-1] in SETTINGS_NAMES:

@@ -60,6 +60,9 @@ def test_clients_are_recognised(code: str, expected: tuple[str, str]) -> None:
         "from pathlib import Path\ndata = Path(os.environ['DATA'])\n",
         "c = Search(url='http://localhost:9200')\n",
         "settings = AppSettings(_env_file=os.environ['ENV'])\n",
+        # a lambda's body reads the settings when called, not at import: already built lazily
+        "s = LocalProxy(lambda: Serializer(current_app.config['SECRET_KEY']))\n",
+        "r = LocalProxy(functools.cache(lambda: make_limiter(config.RATE)))\n",
     ],
 )
 def test_other_calls_are_not_clients(code: str) -> None:
