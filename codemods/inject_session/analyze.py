@@ -63,6 +63,9 @@ MUTATORS = frozenset(
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "options", "head", "api_route", "route", "websocket"}
 )
+#: library classes that set ``self.session`` in their own ``__init__`` (Flask-SQLAlchemy's
+#: extension): a subclass that calls ``self.session.flush()`` has one
+SESSION_SETTING_BASES = frozenset({"SQLAlchemy"})
 SESSION_TYPE = re.compile(r"Session")
 SESSION_DEPENDENCY = re.compile(r"(?:^|\.)get_(?:async_)?(?:db|session|db_session)$")
 
@@ -209,6 +212,8 @@ class _ClassScan:
 
 def scan_service(node: cst.ClassDef) -> Service | None:
     """The class as a sessionless service, or None when no session attribute is left unset."""
+    if any(last_name(base.value) in SESSION_SETTING_BASES for base in node.bases):
+        return None
     scan = _ClassScan(node)
     unset = tuple(attr for attr in scan.calls if scan.unset(attr))
     if not unset:

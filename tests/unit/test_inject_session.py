@@ -52,6 +52,21 @@ def test_no_violation_without_the_whole_pattern(source: str) -> None:
     assert not (data.services and data.singletons)
 
 
+def test_a_flask_sqlalchemy_subclass_has_its_session_from_its_base() -> None:
+    """``class AppSQLAlchemy(SQLAlchemy)`` calling ``self.session.flush()``: Flask-SQLAlchemy's
+    ``__init__`` sets ``self.session``, so the module-level ``db`` is no sessionless singleton."""
+    source = (
+        "from flask_sqlalchemy import SQLAlchemy\n\n\n"
+        "class AppSQLAlchemy(SQLAlchemy):\n"
+        "    def enforce_constraints(self):\n"
+        "        self.session.flush()\n\n\n"
+        "db = AppSQLAlchemy()\n"
+    )
+    assert analyze_module(cst.parse_module(source)).services == ()
+    flask_sqlalchemy = source.replace("(SQLAlchemy)", "(flask_sqlalchemy.SQLAlchemy)")
+    assert analyze_module(cst.parse_module(flask_sqlalchemy)).services == ()
+
+
 def test_a_method_that_builds_the_session_itself_is_not_sessionless() -> None:
     source = SERVICE.replace(
         "    def run(self):",
