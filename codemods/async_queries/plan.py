@@ -1065,7 +1065,7 @@ class Planner:
                 quiet = in_file
             else:
                 if site.qual not in in_function:
-                    in_function[site.qual] = self._loaded_in(path, text, site.qual)
+                    in_function[site.qual] = self._loaded_in(path, site.qual)
                 quiet = in_function[site.qual]
             if site.attr in quiet:
                 continue
@@ -1107,12 +1107,12 @@ class Planner:
         parsed = self._parsed_or_report(path)
         if parsed is None:
             return []
-        tree, text = parsed
+        tree = parsed[0]
         sites: list[tuple[lazy.Site, str, tuple[str, str]]] = []
         for model in lazy.response_models(tree, quals, ROUTE_DECORATORS, self.plain):
             if not model.queries and not any(self._queries(path, c) for c in model.callees):
                 continue  # nothing says the route returns ORM objects (a use case's schema...)
-            quiet = self._loaded_in(path, text, model.qual)
+            quiet = self._loaded_in(path, model.qual)
             for attr, schema in self._read_by_response(model, fields, quiet):
                 site = lazy.Site(model.line, model.col, model.qual, attr, "response", model.source)
                 sites.append(self._response_load(path, site, schema))
@@ -1205,13 +1205,15 @@ class Planner:
         (each file parsed once)."""
         if path not in self._parsed:
             raw = self.read(path)
-            tree = parse(raw) if raw is not None else None
-            if raw is None or tree is None:
+            if raw is None:
                 self._parsed[path] = None
-            elif isinstance(tree, ParseFailure):
-                self._parsed[path] = tree
             else:
-                self._parsed[path] = (tree, raw.decode("utf-8", "replace"))
+                tree = parse(raw)
+                self._parsed[path] = (
+                    tree
+                    if isinstance(tree, ParseFailure)
+                    else (tree, raw.decode("utf-8", "replace"))
+                )
         return self._parsed[path]
 
     def _parsed_or_report(self, path: str) -> tuple[ast.Module, str] | None:
@@ -1222,12 +1224,12 @@ class Planner:
             return None
         return parsed
 
-    def _loaded_in(self, path: str, text: str, qual: str) -> set[str]:
-        """The relationships the function ``qual`` of ``path`` (whose text is ``text``), or a
-        project function it calls, loads eagerly by name."""
-        func = self._function(path, qual)
-        own = lazy.silenced_in(func, text) if func is not None else set()
-        return own | self._callees_silenced(path, func, qual)
+    def _loaded_in(self, path: str, qual: str) -> set[str]:
+        """The relationships the function ``qual`` of ``path``, or a project function it calls,
+        loads eagerly by name."""
+        return self._silenced_in(path, qual) | self._callees_silenced(
+            path, self._function(path, qual), qual
+        )
 
     def _read_by_response(
         self, model: lazy.ResponseModel, fields: set[str], loaded: set[str]
