@@ -1257,8 +1257,9 @@ class _Scanner(TrackingVisitor):
         """Validate a query variable (the safe case of a query variable) and record it as one violation."""
         key = self.key(cand.outer)
         spec = ch.RootSpec(ch.ROOT_VAR, cand.name)
+        tables = self._tables()
         root_base = ch.Base(
-            cand.session, cand.fsa_db, aliased=frozenset(frame.aliased), tables=self._tables()
+            cand.session, cand.fsa_db, aliased=frozenset(frame.aliased), tables=tables
         )
         shape_reason = _variable_shape_reason(frame, cand)
         reason, reason_id, root_columns = variable_start(cand.chain, root_base, shape_reason)
@@ -1273,7 +1274,7 @@ class _Scanner(TrackingVisitor):
             prior_steps=tuple(cand.chain.builders) + tuple(rebuild_steps),
             var=cand.name,
             aliased=frozenset(frame.aliased),
-            tables=self._tables(),
+            tables=tables,
         )
         verdict = _VarVerdict(reason, reason_id, reason, reason_id)
         if not reason:
@@ -1554,7 +1555,7 @@ def attribute_session_kind(
     classes: Mapping[str, ClassInfo],
     info: ModuleInfo,
     frames: Sequence[Scope],
-    session_names: frozenset[str] = frozenset(),
+    session_names: frozenset[str],
 ) -> str | None:
     """The session kind of ``owner.attr``: a session attribute of ``self``/``cls``,
     Flask-SQLAlchemy's ``db.session`` (``db`` imported by the module or by a function around),

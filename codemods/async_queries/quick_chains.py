@@ -465,8 +465,9 @@ class _ChainWalker(_Walker):
         if cand.name in frame.hidden:
             raise Unsure("a query variable named like a parameter, alias or nested definition")
         spec = ch.RootSpec(ch.ROOT_VAR, cand.name)
+        tables = self._tables()
         root_base = ch.Base(
-            cand.session, cand.fsa_db, aliased=frozenset(frame.aliased), tables=self._tables()
+            cand.session, cand.fsa_db, aliased=frozenset(frame.aliased), tables=tables
         )
         assignments = sum(1 for c in frame.candidates if c.name == cand.name)
         shape_reason = variable_shape_reason(
@@ -484,7 +485,7 @@ class _ChainWalker(_Walker):
             prior_steps=tuple(cand.chain.builders) + tuple(rebuild),
             var=cand.name,
             aliased=frozenset(frame.aliased),
-            tables=self._tables(),
+            tables=tables,
         )
         verdict = _VarVerdict(reason, reason_id, reason, reason_id)
         if not reason:
