@@ -187,9 +187,8 @@ class WriteNamer:
         self.inference = inference
         self._events: list[_Event] = []
         self._resource = ""
-        #: the route says it creates (``post`` of a class-based view)
-        self._creates = False
-        #: in such a route, names bound to what a call of unknown type returned
+        #: in a route that says it creates (``post``), names bound to what a call of unknown
+        #: type returned
         self._obtained: set[str] = set()
 
     def hint(
@@ -206,12 +205,9 @@ class WriteNamer:
         name is not kept when it is one of them (``delete_label`` for the unit that deletes the
         label, not for the one that removes it from an item)."""
         self._resource = resource
-        self._creates = WRITE_KINDS.get(route_name.strip("_")) == "create"
+        creates = WRITE_KINDS.get(route_name.strip("_")) == "create"
         route = route_name if route_name.strip("_") not in claimed else ""
-        try:
-            found = self._hint(stmts, route)
-        finally:
-            self._creates = False
+        found = self._hint(stmts, route, creates)
         if found is None or not self._events:
             return found
         alternatives: list[str] = []
@@ -230,16 +226,21 @@ class WriteNamer:
         found = _choose(events, [], "")
         return found.name if found is not None else ""
 
-    def _hint(self, stmts: Sequence[cst.BaseStatement], route_name: str) -> NameHint | None:
-        events, calls = self._collect(stmts)
+    def _hint(
+        self, stmts: Sequence[cst.BaseStatement], route_name: str, creates: bool
+    ) -> NameHint | None:
+        events, calls = self._collect(stmts, creates)
         self._events = events
         return _choose(events, calls, route_name)
 
-    def _collect(self, stmts: Sequence[cst.BaseStatement]) -> tuple[list[_Event], list[str]]:
+    def _collect(
+        self, stmts: Sequence[cst.BaseStatement], creates: bool = False
+    ) -> tuple[list[_Event], list[str]]:
         """The writes in ``stmts`` (plural subjects inside a loop), and the names of the other
-        calls that could name a write (``archive_job``)."""
+        calls that could name a write (``archive_job``); ``creates``: the route says it creates
+        (``post``)."""
         created = self._created_names(stmts)
-        self._obtained = self._obtained_names(stmts) if self._creates else set()
+        self._obtained = self._obtained_names(stmts) if creates else set()
         events: list[_Event] = []
         calls: list[str] = []
         for stmt in stmts:
