@@ -523,11 +523,13 @@ def rewrite_service(
             class_name=edits.class_name,
             title=title,
             title_lower=_lower_title(title),
+            line_length=line_length,
         )
         text = _template(
             "service_module.py.j2",
             overrides,
             title=title,
+            line_length=line_length,
             imports=format_imports(
                 edits.imports, root=root, first_party=first_party, line_length=line_length
             ),
@@ -552,6 +554,7 @@ def rewrite_service(
         class_name=edits.class_name,
         title=title,
         title_lower=_lower_title(title),
+        line_length=line_length,
     )
     class_node = cst.parse_statement(class_text, config=config)
     assert isinstance(class_node, cst.ClassDef)

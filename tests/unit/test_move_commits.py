@@ -980,3 +980,17 @@ def test_a_refresh_right_after_the_commit_moves_with_it(tmp_path: Path) -> None:
     assert "db.session.refresh" not in route
     service = after["app/services/job_service.py"]
     assert "        db.session.commit()\n        db.session.refresh(job)\n" in service
+
+
+def test_a_new_service_modules_docstrings_fit_the_line_length() -> None:
+    import libcst as cst
+    from backfix.builtin_codemods.move_commits.model import ServiceEdits
+    from backfix.builtin_codemods.move_commits.rewrite import rewrite_service
+
+    edits = ServiceEdits("UserManagementService", (), (), is_new=True)
+    narrow = rewrite_service(cst.Module([]), False, edits, (), line_length=79).code
+    assert '"""User Management service: units of work."""' in narrow
+    assert '"""Units of work for user management: each method writes and commits."""' in narrow
+    assert max(len(line) for line in narrow.splitlines()) <= 79
+    wide = rewrite_service(cst.Module([]), False, edits, (), line_length=88).code
+    assert "units of work (database writes and their commits)." in wide
