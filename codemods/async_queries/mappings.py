@@ -152,21 +152,29 @@ class Mappings:
         """A ``Query`` subclass defined in the project."""
         return any(c.is_query for c in self._lineage(name))
 
+    def _model_query_class(self, name: str) -> tuple[MappedClass, str] | None:
+        """The class that decides the query class of ``Model.query`` of class ``name``, and that
+        query class: the nearest ``query = ...query_property(X)`` (it replaces the ``query``
+        attribute, whatever ``query_class`` says), else the nearest ``query_class = X`` that is not
+        the library's own; None when neither is set."""
+        lineage = list(self._lineage(name))
+        for cls in lineage:
+            if cls.query_property:
+                return cls, cls.query_property
+        for cls in lineage:
+            if cls.query_class and cls.query_class not in DEFAULT_QUERY_CLASSES:
+                return cls, cls.query_class
+        return None
+
     def query_class_additions(self, name: str) -> frozenset[str] | None:
         """The methods the query class of ``Model.query`` of class ``name`` adds, when the model
         sets it (``query_class = X``, ``query_property(X)``) and it only adds methods to the
         default query class; None when it may change what a query does, or is not known."""
-        chosen = ""
-        for cls in self._lineage(name):
-            chosen = cls.query_property or (
-                cls.query_class if cls.query_class not in DEFAULT_QUERY_CLASSES else ""
-            )
-            if chosen:
-                break
-        if not chosen or chosen not in self.classes or self._default_listened():
+        setting = self._model_query_class(name)
+        if setting is None or setting[1] not in self.classes or self._default_listened():
             return None
         added: set[str] = set()
-        for cls in self._lineage(chosen):
+        for cls in self._lineage(setting[1]):
             if (
                 cls.added is None
                 or cls.name in self.listened
@@ -178,18 +186,16 @@ class Mappings:
 
     def custom_query(self, name: str) -> str:
         """Why queries through ``Model.query`` of class ``name`` are not plain: "" when they are."""
-        for cls in self._lineage(name):
-            if cls.query_class and cls.query_class not in DEFAULT_QUERY_CLASSES:
-                via = "" if cls.name == name else f", inherited by `{name}`"
-                return (
-                    f"`query_class = {cls.query_class}` in `{cls.name}` at {cls.where}{via}"
-                    + self._listener_of(cls.query_class)
-                )
-            if cls.query_property:
-                return (
-                    f"`query = ...query_property({cls.query_property})` in `{cls.name}` at "
-                    f"{cls.where}" + self._listener_of(cls.query_property)
-                )
+        setting = self._model_query_class(name)
+        if setting is not None:
+            cls, query_class = setting
+            via = "" if cls.name == name else f", inherited by `{name}`"
+            spelled = (
+                f"`query = ...query_property({query_class})`"
+                if cls.query_property
+                else f"`query_class = {query_class}`"
+            )
+            return f"{spelled} in `{cls.name}` at {cls.where}{via}" + self._listener_of(query_class)
         settings = [*self.model_query_class, *self.fsa_query_class, *self._default_listened()]
         return settings[0] if settings else ""
 

@@ -268,3 +268,32 @@ def test_the_query_api_names_cover_the_installed_sqlalchemy() -> None:
     from sqlalchemy.orm import Query
 
     assert {name for name in dir(Query) if not name.startswith("_")} <= QUERY_API_NAMES
+
+
+@pytest.mark.parametrize(
+    ("base", "model"),
+    [
+        # one class sets both: its `query` attribute is the property, whatever `query_class` says
+        ("", "    query_class = HelperQuery\n    query = db.session.query_property(HiddenQuery)\n"),
+        # a base's property is still the `query` attribute of a model that sets `query_class`
+        ("    query = db.session.query_property(HiddenQuery)\n", "    query_class = HelperQuery\n"),
+    ],
+)
+def test_a_query_property_decides_over_a_query_class(tmp_path: Path, base: str, model: str) -> None:
+    """Flask-SQLAlchemy's ``query_class`` only sets the class of its own ``query`` attribute, which
+    ``query = ...query_property(X)`` replaces: ``HiddenQuery`` (which filters) decides, so the
+    query is reported, and the reason names the property, not the helper query class."""
+    query = "from flask_sqlalchemy import BaseQuery\n\n\n" + HELPER_QUERY.split("\n\n\n", 1)[1]
+    query += "\n\n" + QUERY.split("\n\n\n", 1)[1]
+    models = (
+        "from app import db\nfrom app.query import HelperQuery, HiddenQuery\n\n\n"
+        f"class Base(db.Model):\n    __abstract__ = True\n{base}\n\n"
+        f"class Post(Base):\n{model}    id = db.Column(db.Integer, primary_key=True)\n"
+    )
+    views = "from app.models import Post\n\n\ndef posts():\n    return Post.query.filter_by(id=1).all()\n"
+    files = {"app/__init__.py": DB, "app/query.py": query, "app/models.py": models}
+    (violation,) = _run(tmp_path, {**files, "app/views.py": views}).violations
+    assert not violation.fixable
+    assert (
+        "query_property(HiddenQuery)" in violation.reason and "HelperQuery" not in violation.reason
+    )
