@@ -1,12 +1,14 @@
 """Terminal output: colour and progress on a terminal, plain text when piped. Only the CLI prints.
 
-``stdout`` and ``stderr`` are rich consoles, created (and rich imported) when first used, so that a run
-that prints nothing through them (``scan --format json`` without errors) does not load rich.
+``stdout`` and ``stderr`` print through rich only to a terminal (or where ``FORCE_COLOR`` asks for
+colour); piped output (CI, scripts, a benchmark) is the plain text written as is, so such a run
+never loads rich, whose import costs about as much as a third of LibCST's.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -16,21 +18,64 @@ from typing import TYPE_CHECKING
 from backfix.results import FileError, RunResult, Violation
 
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from rich.console import Console
 
-    stderr: Console
-    stdout: Console
+    stderr: Output
+    stdout: Output
+
+#: environment variables that make rich write colour to a stream that is not a terminal
+_COLOUR_FORCED = ("FORCE_COLOR", "TTY_COMPATIBLE")
 
 
 @functools.cache
-def _console(name: str) -> Console:
+def _rich(name: str) -> Console:
     from rich.console import Console  # rich costs start-up: see the module docstring
 
     return Console(stderr=name == "stderr", highlight=False, soft_wrap=True, emoji=False)
 
 
-def __getattr__(name: str) -> Console:
-    """The module's ``stdout`` and ``stderr`` consoles, created on first use."""
+class Output:
+    """``sys.stdout`` or ``sys.stderr`` (whichever it is when printing): plain text unless rich
+    would colour it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @property
+    def file(self) -> TextIO:
+        """The stream, looked up on each use (a test runner swaps it)."""
+        return sys.stderr if self.name == "stderr" else sys.stdout
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether rich prints this stream (a terminal, or colour forced)."""
+        return any(os.environ.get(name) for name in _COLOUR_FORCED) or self.file.isatty()
+
+    def print(
+        self, text: str, *, style: str | None = None, markup: bool = False, end: str = "\n"
+    ) -> None:
+        """Print ``text`` (rich markup only with ``markup``); ``style`` colours it on a terminal."""
+        if markup or self.is_terminal:
+            _rich(self.name).print(text, style=style, markup=markup, end=end)
+            return
+        stream = self.file
+        try:
+            stream.write(text + end)
+        except UnicodeEncodeError:
+            encoding = stream.encoding or "utf-8"
+            stream.write((text + end).encode(encoding, "replace").decode(encoding))
+        stream.flush()
+
+
+@functools.cache
+def _console(name: str) -> Output:
+    return Output(name)
+
+
+def __getattr__(name: str) -> Output:
+    """The module's ``stdout`` and ``stderr`` outputs."""
     if name in ("stdout", "stderr"):
         return _console(name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -50,7 +95,7 @@ def progress_bar(enabled: bool) -> Iterator[object]:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=_console("stderr"),
+        console=_rich("stderr"),
         transient=True,
         auto_refresh=False,  # no refresh thread: worker processes are forked
     )
