@@ -18,10 +18,18 @@ import sysconfig
 from collections.abc import Sequence
 from pathlib import Path
 
+from backfix.format_settings import precommit_config
+from backfix.versions import find_versions
+
 #: ``--line-ranges`` works from this black on.
 MIN_BLACK = (23, 11)
 BLACK_TIMEOUT = 60
 _VERSION = re.compile(rb"(\d+)\.(\d+)")
+
+#: the ``rev:`` of a pre-commit repository of black (``psf/black``, ``psf/black-pre-commit-mirror``)
+_PRECOMMIT_BLACK_REV = re.compile(
+    r"^\s*-?\s*repo:\s*['\"]?\S*/black[\w-]*['\"]?\s*$\s*rev:\s*['\"]?v?([\w.]+)", re.MULTILINE
+)
 
 Span = tuple[int, int]
 Command = tuple[str, ...]
@@ -31,6 +39,7 @@ class BlackError(Exception):
     """black did not run, or refused the file (a parse error, a ``required-version`` mismatch)."""
 
 
+@functools.lru_cache(maxsize=32)
 def tool_version(command: Sequence[str], timeout: int = BLACK_TIMEOUT) -> tuple[int, int] | None:
     """The major and minor version ``command --version`` prints, None when it does not run."""
     try:
@@ -62,6 +71,38 @@ def find_black(root: Path | None = None) -> Command | None:
         if found:
             candidates.append((found,))
     return next((c for c in candidates if (tool_version(c) or (0, 0)) >= MIN_BLACK), None)
+
+
+def pinned_black(folder: Path, root: Path) -> tuple[str, str] | None:
+    """The black version the project at ``folder`` pins, and where: the ``rev`` of its pre-commit
+    hook, else an exact pin or lock file entry (the lowest a range allows); None when it pins
+    none."""
+    match = _PRECOMMIT_BLACK_REV.search(precommit_config(folder))
+    if match is not None:
+        return match.group(1), ".pre-commit-config.yaml"
+    found = find_versions(root, packages=("black",), folder=folder, installed=False)["black"]
+    if found.version is None:
+        return None
+    return str(found.version), found.source
+
+
+def pin_note(command: Command, folder: Path, root: Path) -> str:
+    """A note when the black that ``command`` runs has another stable style (another year, its
+    major version) than the black the project pins; "" when they agree or nothing is pinned."""
+    running = tool_version(command)
+    pinned = pinned_black(folder, root)
+    if running is None or pinned is None:
+        return ""
+    version, source = pinned
+    major = re.match(r"\d+", version)
+    if major is None or int(major.group()) == running[0]:
+        return ""
+    return (
+        f"black {running[0]}.{running[1]} formatted the changed lines of black projects, and "
+        f"{source} pins black {version}, whose stable style may differ (black changes it each "
+        f"year); run the project's black over the changed files, or install black {version} in "
+        "the project's .venv, where backfix looks for black first"
+    )
 
 
 def black_args(path: str, line_length: int, ranges: Sequence[Span]) -> list[str]:

@@ -158,7 +158,7 @@ def _black_settings(black: dict[str, Any], pyproject: Path) -> FormatterSettings
 def _precommit_formatter(folder: Path) -> tuple[str, int | None]:
     """``ruff-format``→``"ruff"`` or ``black`` when the repository's pre-commit hooks run one, with
     the line length the hook's ``args`` give (``--line-length=120``), if any."""
-    text = _precommit_config(folder)
+    text = precommit_config(folder)
     match = _PRECOMMIT_HOOK.search(text)
     if match is None:
         return "", None
@@ -168,7 +168,7 @@ def _precommit_formatter(folder: Path) -> tuple[str, int | None]:
     return name, int(length.group(1)) if length else None
 
 
-def _precommit_config(folder: Path) -> str:
+def precommit_config(folder: Path) -> str:
     """The nearest ``.pre-commit-config.yaml`` at or above ``folder``, within its repository ("" when
     there is none, or it cannot be read)."""
     for directory in (folder, *folder.parents):
@@ -194,5 +194,5 @@ def runs_black(path: str | Path) -> bool:
 def _runs_black_in(folder: Path) -> bool:
     if _settings_in(folder).formatter != "black":
         return False
-    hooks = {match.group(1) for match in _PRECOMMIT_HOOK.finditer(_precommit_config(folder))}
+    hooks = {match.group(1) for match in _PRECOMMIT_HOOK.finditer(precommit_config(folder))}
     return "ruff-format" not in hooks or "black" in hooks

@@ -7,8 +7,9 @@ When it runs (``format`` in ``[tool.backfix]``, ``--no-format`` on the command l
 * not set (the default): when the project declares a formatter (a ``[tool.black]`` table, a ruff
   ``format`` table, or a ``ruff-format``/``black`` pre-commit hook), or else when the file passed
   ``ruff format --check`` before the fix. A file that follows no formatter keeps its own style,
-  except that a changed statement with a line longer than the project's line length is formatted
-  alone (quotes kept), and a changed line still too long is named in a note.
+  except that a changed statement with a line longer than the project's line length, or with
+  continuation lines the project's linter would newly report (:mod:`backfix.layout_checks`), is
+  formatted alone (quotes kept), and a changed line still too long is named in a note.
 
 Only the changed lines are formatted (``ruff format --range``, with the project's own ruff settings, or
 its black settings translated), so every byte outside the fix stays as it was. Formatted output is kept
@@ -35,12 +36,20 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from backfix.black_pass import BlackError, confined, find_black, tool_version, without_rows
+from backfix.black_pass import (
+    BlackError,
+    confined,
+    find_black,
+    pin_note,
+    tool_version,
+    without_rows,
+)
 from backfix.black_worker import BlackRunner
 from backfix.format_settings import (
     PRAGMA_COMMENT,
@@ -49,6 +58,7 @@ from backfix.format_settings import (
     runs_black,
     settings_for,
 )
+from backfix.layout_checks import LayoutChecks, layout_checks, operators_to_line_ends
 from backfix.pragmas import Masked, Placement, comments, displaced, mask_pragmas, place_pragmas
 from backfix.results import FileChange
 from backfix.source import SourceError, declared_encoding, decode_source, verify_output
@@ -363,7 +373,8 @@ class FormatRequest:
 @dataclass(frozen=True)
 class FormatOutcome:
     """The change to keep, and why it was not formatted (``skipped``: it followed no formatter;
-    ``wrapped``: it followed none, and only its long changed statements were formatted).
+    ``wrapped``: it followed none, and only its changed statements that were too long or had
+    newly broken continuation lines were formatted).
     ``too_long`` tells the user about changed lines left longer than the line length,
     ``pragma_kept`` about those kept on one line for their pragma comment, and ``black`` why black's
     formatting was not used (ruff's is kept)."""
@@ -609,14 +620,15 @@ def _wrapped(
     spans: Sequence[Span],
     crlf: bool,
 ) -> FormatOutcome:
-    """For a file that followed no formatter, the fix with only its long statements formatted, and a
-    note for the changed lines still too long. ``texts`` are the file before and after the fix, and
+    """For a file that followed no formatter, the fix with only its long statements and those with
+    newly broken continuation lines formatted, and a note for the changed lines still too long. ``texts`` are the file before and after the fix, and
     ``spans`` the lines the fix changed."""
     before, text = texts
     long = _long_lines(text, spans, settings.line_length)
-    if not long:
-        return FormatOutcome(change, skipped=True)
     wrapped, error = _wrap_statements(ruff, text, long, change.abs_path, settings)
+    wrapped = _relaid(ruff, before, wrapped, change.abs_path, settings)
+    if not long and wrapped == text:
+        return FormatOutcome(change, skipped=True)
     placement = _placed(ruff, text, wrapped, change.abs_path, _keeping_quotes(settings), spans)
     wrapped = placement.text
     try:
@@ -649,6 +661,59 @@ def _wrap_statements(
         except FormatError as exc:
             error = str(exc)
     return text, error
+
+
+def _relaid(ruff: str, before: str, text: str, path: str, settings: FormatterSettings) -> str:
+    """``text`` with each changed statement that the fix left with continuation lines the project's
+    linter newly reports (see :mod:`backfix.layout_checks`) formatted alone, quotes kept, where
+    that leaves fewer such warnings. Statements whose layout the linter accepts keep it."""
+    checks = layout_checks(Path(path).parent)
+    if not checks.codes:
+        return text
+    found = checks.warnings(text)
+    before_counts = checks.counts(before)
+    risen = {
+        code for code, count in Counter(c for _, c in found).items() if count > before_counts[code]
+    }
+    if not risen:
+        return text
+    try:
+        units = _units(_parse(text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return text
+    changed = {row for first, last in changed_spans(before, text) for row in range(first, last + 1)}
+    broken = {_smallest_unit(units, line) for line, code in found if code in risen}
+    for unit in sorted(
+        (u for u in broken if u and changed & set(range(u[0], u[1] + 1))), reverse=True
+    ):
+        text = _relaid_unit(ruff, text, path, settings, unit, checks)
+    return text
+
+
+def _relaid_unit(
+    ruff: str, text: str, path: str, settings: FormatterSettings, unit: Span, checks: LayoutChecks
+) -> str:
+    """``text`` with the statement on lines ``unit`` formatted alone when that leaves the file
+    fewer layout warnings (its operators at line ends where the project wants them there)."""
+    try:
+        formatted = _format_unit(ruff, text, path, _keeping_quotes(settings), unit)
+    except FormatError:
+        return text
+    if checks.breaks_after_operators:
+        formatted = _within(
+            formatted, unit[0], len(text.splitlines()) - unit[1], operators_to_line_ends
+        )
+    if sum(checks.counts(formatted).values()) < sum(checks.counts(text).values()):
+        return formatted
+    return text
+
+
+def _within(text: str, first: int, tail: int, change: Callable[[str], str]) -> str:
+    """``text`` with ``change`` applied to its lines from line ``first`` on, but for the last
+    ``tail`` lines."""
+    lines = text.splitlines(keepends=True)
+    end = len(lines) - tail
+    return "".join([*lines[: first - 1], change("".join(lines[first - 1 : end])), *lines[end:]])
 
 
 def _long_lines(text: str, spans: Sequence[Span], line_length: int) -> list[int]:
@@ -752,11 +817,14 @@ def _black_for(
 ) -> tuple[BlackRunner | None, list[str]]:
     """The black to run after ruff when one of ``changes`` is in a black project, and a note when
     none is found (ruff alone formats those files then, in black's style)."""
-    if not any(runs_black(change.abs_path) for change in changes):
+    in_black = [change for change in changes if runs_black(change.abs_path)]
+    if not in_black:
         return None, []
     black = find_black(root)
     if black is not None:
-        return BlackRunner(black), []
+        folder = Path(in_black[0].abs_path).parent
+        note = pin_note(black, folder, root or folder)
+        return BlackRunner(black), [note] if note else []
     note = (
         "black (23.11 or later) was not found, so the changed lines of black projects were "
         "formatted by ruff with black's settings, where ruff's known deviations from black remain; "
@@ -776,9 +844,10 @@ def _notes(outcomes: Sequence[FormatOutcome]) -> list[str]:
     wrapped = [o.change.path for o in outcomes if o.wrapped]
     if wrapped:
         notes.append(
-            "only the changed statements longer than the line length were formatted, since the "
-            "files did not pass `ruff format --check` before the fix (format = true in "
-            f"[tool.backfix] formats all the changed lines): {_listed(wrapped)}"
+            "only the changed statements longer than the line length, or whose continuation "
+            "lines the project's linter would newly report, were formatted, since the files did "
+            "not pass `ruff format --check` before the fix (format = true in [tool.backfix] "
+            f"formats all the changed lines): {_listed(wrapped)}"
         )
     return notes + [note for o in outcomes for note in (o.too_long, o.pragma_kept, o.black) if note]
 

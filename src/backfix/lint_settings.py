@@ -1,6 +1,7 @@
 """The line length of a project that configures no formatter: what its linter checks, or its code keeps.
 
-flake8 and pycodestyle read ``max-line-length`` from ``.flake8``, ``setup.cfg`` or ``tox.ini``; a
+flake8 and pycodestyle read ``max-line-length`` from ``.flake8``, ``setup.cfg``, ``tox.ini`` (or a
+``.pycodestyle`` passed with ``--config``); a
 project that configures neither is checked at PEP 8's 79 columns by both. Such a project whose lines
 fit in 79 columns (but for a rare one no tool can split), many of them coming close to it, gets 79
 (shorter lines never break a longer limit); one with many lines past 88 columns that keep to 100,
@@ -18,9 +19,10 @@ from pathlib import Path
 PEP8_LINE_LENGTH = 79
 DEFAULT_LINE_LENGTH = 88
 
-#: files flake8 and pycodestyle read their options from, and the sections they read
-_LINT_FILES = (".flake8", "setup.cfg", "tox.ini")
-_LINT_SECTIONS = ("flake8", "pycodestyle")
+#: files flake8 and pycodestyle read their options from (``.pycodestyle`` by ``--config``), and
+#: the sections they read
+LINT_FILES = (".flake8", "setup.cfg", "tox.ini", ".pycodestyle")
+LINT_SECTIONS = ("flake8", "pycodestyle", "pep8")
 _OPTION_NAMES = ("max-line-length", "max_line_length")
 
 #: folders that hold no code of the project's own, or code a tool wrote (Alembic's migrations)
@@ -44,14 +46,23 @@ _NEAR_PER_LONGER = 20
 _WIDER_LIMITS = (100, 110, 120)
 
 
-def _configured_length(path: Path) -> int | None:
-    """``max-line-length`` of the flake8 or pycodestyle section of ``path``, if set and valid."""
+def lint_config(path: Path) -> configparser.RawConfigParser | None:
+    """The configuration file at ``path`` as flake8 and pycodestyle read it; None when it cannot
+    be read."""
     parser = configparser.RawConfigParser()
     try:
         parser.read(path, encoding="utf-8")
     except (configparser.Error, OSError, UnicodeDecodeError):
         return None
-    for section in _LINT_SECTIONS:
+    return parser
+
+
+def _configured_length(path: Path) -> int | None:
+    """``max-line-length`` of the flake8 or pycodestyle section of ``path``, if set and valid."""
+    parser = lint_config(path)
+    if parser is None:
+        return None
+    for section in LINT_SECTIONS:
         for name in _OPTION_NAMES:
             value = parser.get(section, name, fallback="").strip()
             if value.isdigit() and int(value) > 0:
@@ -108,7 +119,7 @@ def lint_line_length(folder: Path) -> int:
     """The line length the project at ``folder`` keeps without a formatter: the nearest flake8 or
     pycodestyle ``max-line-length`` up to the project's root, else what its code keeps."""
     for directory in (folder, *folder.parents):
-        for name in _LINT_FILES:
+        for name in LINT_FILES:
             if (directory / name).is_file():
                 length = _configured_length(directory / name)
                 if length is not None:

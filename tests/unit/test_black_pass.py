@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 from backfix import formatting
-from backfix.black_pass import BlackError, confined, find_black, run_black, without_rows
+from backfix.black_pass import (
+    BlackError,
+    confined,
+    find_black,
+    run_black,
+    tool_version,
+    without_rows,
+)
 from backfix.black_worker import BlackRunner, script_interpreter
 from backfix.formatting import format_changes
 from backfix.results import FileChange
@@ -268,3 +275,37 @@ def test_a_worker_that_cannot_start_falls_back_to_one_black_process_per_file(
         assert runner.format(LOOP_FIXED, path, 79, [(3, 6)], "utf-8") == LOOP_BLACK
     finally:
         runner.close()
+
+
+def _running_major() -> int:
+    command = find_black(None)
+    assert command is not None
+    version = tool_version(command)
+    assert version is not None
+    return version[0]
+
+
+@pytest.mark.parametrize("where", ["pre-commit", "requirements"])
+def test_a_black_of_another_year_than_the_pinned_one_is_named_in_a_note(
+    tmp_path: Path, where: str
+) -> None:
+    (tmp_path / ".git").mkdir()
+    path = _project(tmp_path)
+    pinned = f"{_running_major() - 2}.3.0"
+    if where == "pre-commit":
+        hook = f"repos:\n- repo: https://github.com/psf/black-pre-commit-mirror\n  rev: {pinned}\n"
+        (tmp_path / ".pre-commit-config.yaml").write_text(hook + "  hooks:\n  - id: black\n")
+        source = ".pre-commit-config.yaml"
+    else:
+        (tmp_path / "requirements-dev.txt").write_text(f"black=={pinned}\n")
+        source = "requirements-dev.txt"
+    _, notes = _formatted(path, LOOP_BEFORE, LOOP_FIXED, root=tmp_path)
+    (note,) = notes
+    assert f"{source} pins black {pinned}, whose stable style may differ" in note
+
+
+def test_a_pin_of_the_running_blacks_year_gets_no_note(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    path = _project(tmp_path)
+    (tmp_path / "requirements-dev.txt").write_text(f"black=={_running_major()}.1.0\n")
+    assert _formatted(path, LOOP_BEFORE, LOOP_FIXED, root=tmp_path)[1] == []

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from backfix import formatting
+from backfix.black_pass import find_black, tool_version
 from backfix.format_settings import line_length_for, settings_for
 from backfix.formatting import (
     changed_spans,
@@ -271,9 +272,10 @@ def test_a_file_that_followed_no_formatter_gets_its_long_changed_statements_wrap
     # only the changed statement: quotes, spacing and the wrapped signature above stay
     assert text == after.replace(YAPF_LONG, YAPF_WRAPPED)
     assert notes == [
-        "only the changed statements longer than the line length were formatted, since the files "
-        "did not pass `ruff format --check` before the fix (format = true in [tool.backfix] "
-        "formats all the changed lines): a.py"
+        "only the changed statements longer than the line length, or whose continuation lines "
+        "the project's linter would newly report, were formatted, since the files did not pass "
+        "`ruff format --check` before the fix (format = true in [tool.backfix] formats all the "
+        "changed lines): a.py"
     ]
 
 
@@ -547,9 +549,13 @@ QUERY_WRAPPED = (
 
 def _black_hook(root: Path, line_length: int) -> None:
     (root / ".git").mkdir(parents=True)
+    # the black found here: a hook of another year's black would add a note about that
+    black = find_black(None)
+    version = tool_version(black) if black else None
+    rev = f"{version[0]}.{version[1]}.0" if version else "24.1.1"
     write(
         root / ".pre-commit-config.yaml",
-        "repos:\n  - repo: https://github.com/psf/black\n    rev: 24.1.1\n    hooks:\n"
+        f"repos:\n  - repo: https://github.com/psf/black\n    rev: {rev}\n    hooks:\n"
         f"      - id: black\n        args: [--line-length={line_length}]\n",
     )
 
