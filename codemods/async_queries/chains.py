@@ -964,7 +964,7 @@ def _terminal(end: _Ending) -> cst.BaseExpression:
     if name == "count":
         if args:
             raise Unsupported(R.UNSUPPORTED_ARGUMENTS, "`.count()` with arguments")
-        return _count(b, chain, stmt, shape, builders)
+        return _count(b, stmt, term, shape, builders)
     return _run_terminal(end)
 
 
@@ -1022,12 +1022,14 @@ def _is_aggregate(column: cst.BaseExpression) -> bool:
 
 def _count(
     b: _Builder,
-    chain: Chain,
     stmt: cst.BaseExpression,
+    term: Step,
     shape: Shape,
     builders: Sequence[Step],
 ) -> cst.BaseExpression:
-    """The short form only for a plain filtered single-entity query, else the subquery form."""
+    """The short form only for a plain filtered single-entity query, else the subquery form; run
+    for its one row with ``scalar_one()``, an ``int`` as ``count()`` was (``session.scalar()``
+    is typed ``int | None``, which a type-checked ``count() > 0`` would no longer pass)."""
     count = cst.Call(b.sa("select"), args=[cst.Arg(_method(b.sa("func"), "count"))])
     # Counting the filtered (or joined) rows directly counts what the legacy subquery counted.
     simple = (
@@ -1042,7 +1044,7 @@ def _count(
             inner = _apply_builder(b, inner, step)
     else:
         inner = _method(count, "select_from", [cst.Arg(_method(stmt, "subquery"))])
-    return b.run("scalar", [cst.Arg(inner)], parens=b.ctx.parens)
+    return _method(b.run("execute", [cst.Arg(inner)], parens=True), "scalar_one", like=term)
 
 
 def _entity(chain: Chain, shape: Shape, what: str) -> cst.BaseExpression:

@@ -144,7 +144,7 @@ def test_direct_forms(tmp_path: Path) -> None:
     )
     assert _flat("session.execute(select(Config.id)).all()") in _flat(after)
     assert _flat(
-        "session.scalar(select(func.count()).select_from(Config).filter_by(id=2))"
+        "session.execute(select(func.count()).select_from(Config).filter_by(id=2)).scalar_one()"
     ) in _flat(after)
 
 

@@ -10,5 +10,7 @@ async def search(session: Session, name=None, active=None):
         q = q.where(User.name == name)
     if active is not None:
         q = q.where(User.active == active)
-    total = await session.scalar(select(func.count()).select_from(q.subquery()))
+    total = (
+        await session.execute(select(func.count()).select_from(q.subquery()))
+    ).scalar_one()
     return total, (await session.scalars(q.order_by(User.id))).all()

@@ -22,7 +22,9 @@ class JobRepository:
         return await self.db.get(Job, job_id)
 
     async def count(self):
-        return await self.db.scalar(select(func.count()).select_from(Job))
+        return (
+            await self.db.execute(select(func.count()).select_from(Job))
+        ).scalar_one()
 
     async def save(self, job):
         self.db.add(job)
