@@ -2,7 +2,7 @@
 
 ``stdout`` and ``stderr`` print through rich only to a terminal (or where ``FORCE_COLOR`` asks for
 colour); piped output (CI, scripts, a benchmark) is the plain text written as is, so such a run
-never loads rich, whose import costs about as much as a third of LibCST's.
+never loads rich, whose import costs about a quarter of LibCST's.
 """
 
 from __future__ import annotations
