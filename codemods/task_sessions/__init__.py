@@ -26,7 +26,8 @@ Safety:
     session or used as a value; the route uses the session after the hand-off; different hand-offs
     pass different sessions; an async factory for a sync task; the factory's name is taken in the
     task's module; the route keeps the thread, task or future (it may wait for it); the session
-    reaches the work inside an expression.
+    reaches the work inside an expression, or inside an object built with it in the route
+    (``importer = Importer(db)``, then ``add_task(importer.run)``).
 
 Options:
     ``templates``: a folder whose ``task-sessions/own_session.py.j2`` replaces the bundled one.

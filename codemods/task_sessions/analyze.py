@@ -288,6 +288,9 @@ class _Scope:
     pending: list[_Pending] = field(default_factory=list)
     #: names holding a thread, task or future the route started → read other than to start it
     kept: dict[str, bool] = field(default_factory=dict)
+    #: local names whose last assignment so far built an object with a session (``importer =
+    #: Importer(db)``) → the constructor call on one line, and the sessions it received
+    objects: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
 
 
 class Analyzer(WalkVisitor):
@@ -352,6 +355,43 @@ class Analyzer(WalkVisitor):
                     self.aliases[target.target.value] = dependency
                     if function_scoped(node.value):
                         self.scoped_aliases.add(target.target.value)
+
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        # after its targets were visited (a rebinding forgets the name): the name now holds this
+        for target in original_node.targets:
+            self._bind_object(target.target, original_node.value)
+
+    def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
+        if original_node.value is not None:
+            self._bind_object(original_node.target, original_node.value)
+
+    def _bind_object(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        """``name = Importer(db)`` in a route's own body: ``name`` holds an object built with the
+        session."""
+        if not isinstance(target, cst.Name) or self.scope is None:
+            return
+        if self.body is None or not self.body.collecting():
+            return
+        built = self._built_with(value)
+        if built is not None:
+            self.scope.objects[target.value] = built
+
+    def _built_with(self, node: cst.BaseExpression) -> tuple[str, frozenset[str]] | None:
+        """For a constructor call handed a session as a plain argument (``Importer(db)``,
+        ``Importer(session=db)``: a callee whose name starts with a capital letter), its code on
+        one line and the sessions it receives; None for anything else (``crud.get_user(db, 1)``)."""
+        if self.scope is None or not isinstance(node, cst.Call):
+            return None
+        if not last_name(node.func)[:1].isupper():
+            return None
+        sessions = frozenset(
+            arg.value.value
+            for arg in node.args
+            if not arg.star
+            and isinstance(arg.value, cst.Name)
+            and arg.value.value in self.scope.sessions
+        )
+        return (self._statement_text(node), sessions) if sessions else None
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self.names.add_ann_assign(node, top=self.depth == 0)
@@ -481,6 +521,8 @@ class Analyzer(WalkVisitor):
     def visit_Name(self, node: cst.Name) -> None:
         context = self.get_metadata(ExpressionContextProvider, node, None)
         if context is not ExpressionContext.LOAD:
+            if self.scope is not None:
+                self.scope.objects.pop(node.value, None)  # rebound (or deleted)
             return
         parent = self.parent(node)
         if isinstance(parent, cst.Attribute) and parent.attr is node:
@@ -528,10 +570,37 @@ class Analyzer(WalkVisitor):
             self.calls.append(site)
         elif callee and kind != ADD_TASK:
             self.calls.append(self._call_site(node, callee, node.args))
+        carriers = self._carriers(node, shape) if kind is not None else {}
         if kind == ADD_TASK:
-            self._task_hand_off(node, site)
+            self._task_hand_off(node, site, carriers)
         elif kind is not None:
-            self._other_hand_off(node, kind, site)
+            self._other_hand_off(node, kind, site, carriers)
+
+    def _carriers(self, node: cst.Call, shape: Shape | None) -> dict[str, tuple[str, str]]:
+        """The sessions a hand-off passes inside objects built with them: session → (the object
+        as spelled, the constructor call). The task or one of its arguments is such an object
+        (``importer``, ``Importer(db)``) or an attribute of one (``importer.run``)."""
+        if self.scope is None:
+            return {}
+        if shape is not None:
+            values = [shape.head, *shape.positional, *(value for _, value in shape.keywords)]
+        else:
+            values = [arg.value for arg in node.args]
+        found: dict[str, tuple[str, str]] = {}
+        for value in values:
+            held = value.value if isinstance(value, cst.Attribute) else value
+            if isinstance(held, cst.Name) and held.value in self.scope.objects:
+                built, sessions = self.scope.objects[held.value]
+                carrier = held.value
+            else:
+                direct = self._built_with(held)
+                if direct is None:
+                    continue
+                built, sessions = direct
+                carrier = built
+            for session in sorted(sessions):
+                found.setdefault(session, (carrier, built))
+        return found
 
     def _statement_text(self, node: cst.Call) -> str:
         """The call's code on one line (its text in the module has the same words as its code)."""
@@ -586,22 +655,34 @@ class Analyzer(WalkVisitor):
             packed=shape.packed,
         )
 
-    def _task_hand_off(self, node: cst.Call, site: CallSite | None) -> None:
-        """``<tasks>.add_task(fn, ...)``: each session parameter passed as a plain argument."""
-        if self.scope is None or site is None:
+    def _task_hand_off(
+        self, node: cst.Call, site: CallSite | None, carriers: dict[str, tuple[str, str]]
+    ) -> None:
+        """``<tasks>.add_task(fn, ...)``: each session parameter passed as a plain argument, or
+        inside an object built with it."""
+        if self.scope is None:
             return
-        passed = {name for name in site.positional + tuple(v for _, v in site.keywords)}
+        passed = set() if site is None else {*site.positional, *(v for _, v in site.keywords)}
         # every candidate: the plan tells the dependency's sessions from other parameters
-        for session in sorted(passed & set(self.scope.sessions)):
-            self._pend(node, ADD_TASK, session, site)
+        for session in sorted((passed & set(self.scope.sessions)) | set(carriers)):
+            self._pend(node, ADD_TASK, session, site, carrier=carriers.get(session))
 
     def _pend(
-        self, node: cst.Call, kind: str, session: str, site: CallSite | None, kept: str = ""
+        self,
+        node: cst.Call,
+        kind: str,
+        session: str,
+        site: CallSite | None,
+        kept: str = "",
+        carrier: tuple[str, str] | None = None,
     ) -> None:
         assert self.scope is not None
         key = self.key(node)
         text = self._statement_text(node)
         hand_off = HandOff(kind, key[0], key[1], self.scope.name, session, site, False, text, kept)
+        if carrier is not None:
+            # never rewritten: dropping an argument would not take the session out of the object
+            hand_off = replace(hand_off, call=None, carrier=carrier[0], built=carrier[1])
         # the outermost loop: each of its rounds may run any code in it after the hand-off
         loop = self.loop_stack[0] if self.loop_stack else None
         self.scope.pending.append(_Pending(hand_off, key, loop, self._other_branches(node, loop)))
@@ -621,8 +702,15 @@ class Analyzer(WalkVisitor):
             child, parent = parent, self.parent(parent)
         return tuple(found)
 
-    def _other_hand_off(self, node: cst.Call, kind: str, site: CallSite | None) -> None:
-        """Starlette tasks, asyncio tasks, threads, executors: any read of a session counts."""
+    def _other_hand_off(
+        self,
+        node: cst.Call,
+        kind: str,
+        site: CallSite | None,
+        carriers: dict[str, tuple[str, str]],
+    ) -> None:
+        """Starlette tasks, asyncio tasks, threads, executors: any read of a session counts, and
+        a session inside an object built with it."""
         read = [name for arg in node.args for name in names_in(arg.value)]
         if self.scope is not None:
             sessions = sorted(set(read) & set(self.scope.sessions))
@@ -632,8 +720,12 @@ class Analyzer(WalkVisitor):
                     *site.positional,
                     *dict(site.keywords).values(),
                 }
-                self._pend(node, kind, session, site if plain else None, kept)
-            if sessions:
+                self._pend(
+                    node, kind, session, site if plain else None, kept, carriers.get(session)
+                )
+            for session in sorted(set(carriers) - set(sessions)):
+                self._pend(node, kind, session, None, carrier=carriers[session])
+            if sessions or carriers:
                 return
         if kind in (THREAD, EXECUTOR, ASYNCIO) and self._flask_session(node):
             line, col = self.key(node)[:2]

@@ -119,6 +119,11 @@ class HandOff:
     snippet: str
     #: the route keeps the task, thread or future object (it may wait for it): the name it keeps
     kept: str = ""
+    #: the session reaches the work inside an object built with it: the object as the hand-off
+    #: spells it (``importer``, ``Importer(db)``), "" for a session handed as itself
+    carrier: str = ""
+    #: the constructor call that built ``carrier`` (``Importer(db)``), on one line
+    built: str = ""
 
 
 @dataclass(frozen=True)

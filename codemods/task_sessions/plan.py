@@ -145,9 +145,12 @@ class _Planner:
             source = self._source(path, param)
         except ManualReview as manual:
             if self._is_session(param, None):
-                self._report(path, hand_off, manual)
+                self._report(path, hand_off, _in_object(hand_off) if hand_off.carrier else manual)
             return
         if source is None or not self._is_session(param, source):
+            return
+        if hand_off.carrier:
+            self._report(path, hand_off, _in_object(hand_off))
             return
         refused = _not_rewritable(hand_off)
         if refused is not None:
@@ -431,6 +434,31 @@ def _not_rewritable(hand_off: HandOff) -> ManualReview | None:
             f"session is still open; if it does not wait, {fix}",
         )
     return None
+
+
+#: per kind of hand-off: what runs later, and what opens its own session instead
+_OBJECT_WORK: dict[str, tuple[str, str]] = {
+    ADD_TASK: ("the background task", "the task"),
+    STARLETTE_TASK: ("the Starlette `BackgroundTask`", "the task"),
+    ASYNCIO: ("the asyncio task", "the coroutine"),
+    THREAD: ("the thread", "the thread's function"),
+    EXECUTOR: ("the submitted function", "the submitted function"),
+}
+
+
+def _in_object(hand_off: HandOff) -> ManualReview:
+    """The session reaches the work inside an object built with it (``Importer(db)``)."""
+    work, opener = _OBJECT_WORK[hand_off.kind]
+    if hand_off.carrier == hand_off.built:
+        where = f"inside the object `{hand_off.built}` built for it in this route"
+    else:
+        where = f"inside `{hand_off.carrier}` (built by `{hand_off.built}` in this route)"
+    return ManualReview(
+        reasons.SESSION_IN_OBJECT,
+        f"the session reaches {work} {where}: let {opener} open its own session and build its "
+        "own object with it (hand it ids and plain values, not the object or what was loaded "
+        "through it)",
+    )
 
 
 def _check_other_caller(call: CallSite, target: Target, path: str) -> None:

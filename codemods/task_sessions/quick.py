@@ -4,8 +4,10 @@ Most files the text prefilter lets through start threads, submit work or create 
 take no request session, and the LibCST analysis costs several times an `ast` parse. A hand-off
 (``analyze.Analyzer``) needs a call of a hand-off kind (``add_task``, ``BackgroundTask``, a thread,
 an asyncio task, an executor) whose arguments read a parameter of the enclosing top-level function
-that may receive a session (annotated, or defaulting to a call such as ``Depends(get_db)``), or, for
-threads, tasks and executors, spell ``<name>.session``. This check asks those questions on the `ast`
+that may receive a session (annotated, or defaulting to a call such as ``Depends(get_db)``), or a
+name the function assigns from a call handed such a parameter (``importer = Importer(db)``, then
+``add_task(importer.run)``), or, for threads, tasks and executors, spell ``<name>.session``. This
+check asks those questions on the `ast`
 tree and errs towards yes (a call that is awaited, a parameter annotated ``int``, a name read
 anywhere inside the arguments count), so a ``False`` here implies that the analysis finds no
 hand-off in the file.
@@ -45,8 +47,12 @@ def _scoped_calls(tree: ast.Module) -> Iterator[tuple[ast.Call, frozenset[str]]]
         node = stack.pop()
         for child in ast.iter_child_nodes(node):
             if isinstance(child, _FUNCTIONS):
+                nodes = list(ast.walk(child))
+                calls = [c for c in nodes if isinstance(c, ast.Call)]
                 sessions = _session_candidates(child.args)
-                yield from ((c, sessions) for c in ast.walk(child) if isinstance(c, ast.Call))
+                if sessions and any(last_name(c.func) in _LATER for c in calls):
+                    sessions = _with_carriers(nodes, sessions)
+                yield from ((c, sessions) for c in calls)
             elif isinstance(child, ast.ClassDef):
                 yield from ((c, frozenset()) for c in ast.walk(child) if isinstance(c, ast.Call))
             else:
@@ -67,6 +73,22 @@ def _session_candidates(args: ast.arguments) -> frozenset[str]:
         for param, default in pairs
         if param.annotation is not None or isinstance(default, ast.Call)
     )
+
+
+def _with_carriers(nodes: list[ast.AST], sessions: frozenset[str]) -> frozenset[str]:
+    """``sessions`` and the names a function (whose nodes are ``nodes``) assigns anywhere from a
+    call reading one of them (wider than ``analyze.Analyzer._bind_object``: any callee, any
+    assignment)."""
+    carriers = {
+        target.id
+        for node in nodes
+        if isinstance(node, (ast.Assign, ast.AnnAssign))
+        and isinstance(node.value, ast.Call)
+        and _reads(node.value, sessions)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name)
+    }
+    return sessions | carriers
 
 
 def _hands_off(call: ast.Call, sessions: frozenset[str]) -> bool:

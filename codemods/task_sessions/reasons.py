@@ -23,6 +23,7 @@ ASYNCIO_TASK = "asyncio-task-with-session"
 THREAD = "thread-with-session"
 EXECUTOR = "executor-with-session"
 FLASK_SESSION_THREAD = "flask-session-in-thread"
+SESSION_IN_OBJECT = "session-in-object"
 
 #: every id, in the order the docs list them.
 ALL = (
@@ -40,4 +41,5 @@ ALL = (
     THREAD,
     EXECUTOR,
     FLASK_SESSION_THREAD,
+    SESSION_IN_OBJECT,
 )

@@ -13,6 +13,7 @@ from backfix.builtin_codemods.task_sessions import TaskSessions
 from backfix.builtin_codemods.task_sessions import reasons as R
 from backfix.builtin_codemods.task_sessions.analyze import analyze_module
 from backfix.builtin_codemods.task_sessions.model import DropArgument, TaskFix
+from backfix.builtin_codemods.task_sessions.quick import may_hand_off as ast_may_hand_off
 from backfix.builtin_codemods.task_sessions.rewrite import (
     drop_unused_import,
     own_session_body,
@@ -120,8 +121,36 @@ def _hand_offs(path: Path, aliases: set[str]) -> int:
             passed = [*call.args, *(k.value for k in call.keywords)]
             read = {n.id for arg in passed for n in ast.walk(arg) if isinstance(n, ast.Name)}
             flask = any(ast.unparse(arg) == "db.session" for p in passed for arg in ast.walk(p))
-            count += bool(read & sessions) or flask
+            carried = read & _built_with_session(function, sessions, call.lineno)
+            count += bool(read & sessions) or flask or bool(carried)
     return count
+
+
+def _built_with_session(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, sessions: set[str], line: int
+) -> set[str]:
+    """The names whose last assignment before ``line`` is ``Name(..., <session>, ...)`` with a
+    capitalised callee (an object holding the session)."""
+    last: dict[str, ast.expr] = {}
+    assigns = sorted(
+        (node for node in ast.walk(function) if isinstance(node, ast.Assign)),
+        key=lambda node: node.lineno,
+    )
+    for node in assigns:
+        if node.lineno < line:
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    last[target.id] = node.value
+    found: set[str] = set()
+    for name, value in last.items():
+        if not isinstance(value, ast.Call):
+            continue
+        callee = ast.unparse(value.func).rsplit(".", 1)[-1]
+        given = [*value.args, *(k.value for k in value.keywords)]
+        plain = {arg.id for arg in given if isinstance(arg, ast.Name)}
+        if callee[:1].isupper() and plain & sessions:
+            found.add(name)
+    return found
 
 
 def test_every_hand_off_of_the_snapshot_corpus_is_fixed_or_reported(tmp_path: Path) -> None:
@@ -562,3 +591,95 @@ def test_a_task_defined_inside_the_route_is_reported_as_such_and_shadows_a_modul
     assert "    tasks.add_task(tidy, db, n)\n\n\n" in after  # a's call, unchanged
     assert "    tasks.add_task(fill, db, n)\n" in after
     assert "def c(n: int, tasks: BackgroundTasks):\n    tasks.add_task(tidy, n)\n" in after
+
+
+_OBJECT_ROUTE = (
+    "from fastapi import BackgroundTasks, Depends\nfrom sqlalchemy.orm import Session\n\n"
+    "def route(tasks: BackgroundTasks, db: Session = Depends(get_db)):\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "carriers"),
+    [
+        ("importer = Importer(db)\ntasks.add_task(importer.run)", [("importer", "Importer(db)")]),
+        ("importer = Importer(db)\ntasks.add_task(work, importer)", [("importer", "Importer(db)")]),
+        ("i = jobs.Importer(x=db)\ntasks.add_task(work, i=i)", [("i", "jobs.Importer(x=db)")]),
+        ("tasks.add_task(Importer(db).run)", [("Importer(db)", "Importer(db)")]),
+        ("tasks.add_task(work, 1, Importer(db, 2))", [("Importer(db, 2)", "Importer(db, 2)")]),
+        ("i = Importer(db)\ntasks.add_task(work, i, db)", [("i", "Importer(db)")]),
+        ("i = Importer(db)\nThread(target=i.run).start()", [("i", "Importer(db)")]),
+        ("i = Importer(db)\nasyncio.create_task(i.run())", [("i", "Importer(db)")]),
+        ("if a:\n    i = Importer(db)\ntasks.add_task(i.run)", [("i", "Importer(db)")]),
+        # a value a function returns, not an object built with the session
+        ("user = crud.get_user(db, 1)\ntasks.add_task(work, user.email)", []),
+        ("user = get_user(db)\ntasks.add_task(user.notify)", []),
+        # rebound before the hand-off: the last assignment decides
+        ("i = Importer(db)\ni = make()\ntasks.add_task(i.run)", []),
+        ("i = Importer(db)\nfor i in items:\n    pass\ntasks.add_task(i.run)", []),
+        ("tasks.add_task(i.run)\ni = Importer(db)", []),
+        # the session not a plain argument of the constructor, or the object not handed as such
+        ("i = Importer(db.bind)\ntasks.add_task(i.run)", []),
+        ("i = Importer(*[db])\ntasks.add_task(i.run)", []),
+        ("i = Importer(db)\ntasks.add_task(work, i.a.b)", []),
+        ("i = Importer(db)\ntasks.add_task(work, len(i))", []),
+        ("i = Importer(1)\ntasks.add_task(i.run)", []),
+    ],
+)
+def test_a_session_inside_an_object_built_in_the_route(
+    body: str, carriers: list[tuple[str, str]]
+) -> None:
+    code = _OBJECT_ROUTE + "".join(f"    {line}\n" for line in body.splitlines())
+    data = analyze_module(cst.parse_module(code))
+    assert [(h.carrier, h.built) for h in data.hand_offs if h.carrier] == carriers
+    assert all(h.call is None for h in data.hand_offs if h.carrier)
+    assert ast_may_hand_off(ast.parse(code)) or not data.hand_offs
+
+
+OBJECT_APP = {
+    "app/__init__.py": "",
+    "app/db.py": (
+        "from sqlalchemy.orm import sessionmaker\n\nSessionLocal = sessionmaker()\n\n\n"
+        "def get_db():\n    db = SessionLocal()\n    try:\n        yield db\n    finally:\n"
+        "        db.close()\n"
+    ),
+    "app/imports.py": (
+        "from sqlalchemy.orm import Session\n\n\nclass Importer:\n"
+        "    def __init__(self, db: Session) -> None:\n        self.db = db\n\n"
+        "    def run(self) -> None:\n        self.db.commit()\n\n\n"
+        "def run_import(importer: Importer, db: Session) -> None:\n    importer.run()\n"
+        "    db.commit()\n"
+    ),
+    "app/routes.py": (
+        "from fastapi import APIRouter, BackgroundTasks, Depends\nfrom sqlalchemy.orm import Session\n\n"
+        "from app.db import get_db\nfrom app.imports import Importer, run_import\n\n"
+        "router = APIRouter()\n\n\n"
+        '@router.post("/a")\n'
+        "def a(tasks: BackgroundTasks, db: Session = Depends(get_db)):\n"
+        "    importer = Importer(db)\n    tasks.add_task(run_import, importer, db)\n\n\n"
+        '@router.post("/b")\n'
+        "def b(tasks: BackgroundTasks, db: Session = Depends(get_db)):\n"
+        "    user = find_user(db)\n    tasks.add_task(notify, user.email)\n"
+    ),
+}
+
+
+def test_a_session_inside_an_object_is_reported_and_nothing_is_rewritten(tmp_path: Path) -> None:
+    """`a` also passes `db` itself, which alone would be fixed: the object keeps the session all
+    the same, so the hand-off is reported and `run_import` keeps its parameter."""
+    write_files(tmp_path, OBJECT_APP)
+    spec = CodemodSpec(TaskSessions, "task-sessions", ())
+    options = RunOptions(
+        specs=[spec], paths=[tmp_path], jobs=1, config={"format": False}, apply=True
+    )
+    result = run(Workspace(root=tmp_path), options)
+    assert [(v.path, v.line, v.reason_id, v.fixable) for v in result.violations] == [
+        ("app/routes.py", 13, R.SESSION_IN_OBJECT, False)
+    ]
+    (violation,) = result.violations
+    assert violation.reason == (
+        "the session reaches the background task inside `importer` (built by `Importer(db)` in "
+        "this route): let the task open its own session and build its own object with it (hand "
+        "it ids and plain values, not the object or what was loaded through it)"
+    )
+    assert not result.changes

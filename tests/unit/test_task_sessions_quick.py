@@ -54,6 +54,9 @@ EDGES = {
     "no hand-off kind": "def r(db: Session):\n    form.validate(work, db)\n",
     "add_task of a name": "def r(db: Session):\n    add_task(work, db)\n",
     "starlette without session": "def r(db: Session):\n    return BackgroundTask(work, 1)\n",
+    "object": "def r(tasks, db: Session):\n    job = Job(db)\n    tasks.add_task(job.run)\n",
+    "object argument": "def r(pool, db: Session):\n    job = Job(s=db)\n    pool.submit(go, job)\n",
+    "annotated object": "def r(tasks, db: Session):\n    j: Job = Job(db)\n    tasks.add_task(j.run)\n",
 }
 
 
