@@ -666,46 +666,68 @@ def _wrap_statements(
 def _relaid(ruff: str, before: str, text: str, path: str, settings: FormatterSettings) -> str:
     """``text`` with each changed statement that the fix left with continuation lines the project's
     linter newly reports (see :mod:`backfix.layout_checks`) formatted alone, quotes kept, where
-    that leaves fewer such warnings. Statements whose layout the linter accepts keep it."""
+    that leaves it fewer such warnings. Statements whose layout the linter accepts keep it.
+
+    Only the changed statements are checked (a statement's continuation lines are checked on
+    their own), and a code counts as newly reported when the changed statements have more of it
+    after the fix than the statements it replaced had before."""
     checks = layout_checks(Path(path).parent)
     if not checks.codes:
         return text
-    found = checks.warnings(text)
-    before_counts = checks.counts(before)
-    risen = {
-        code for code, count in Counter(c for _, c in found).items() if count > before_counts[code]
+    found = {
+        unit: _unit_warnings(checks, text, unit)
+        for unit in _changed_units(text, changed_spans(before, text))
     }
-    if not risen:
+    if not any(found.values()):  # most fixes: nothing to compare with the text before the fix
         return text
-    try:
-        units = _units(_parse(text))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return text
-    changed = {row for first, last in changed_spans(before, text) for row in range(first, last + 1)}
-    broken = {_smallest_unit(units, line) for line, code in found if code in risen}
-    for unit in sorted(
-        (u for u in broken if u and changed & set(range(u[0], u[1] + 1))), reverse=True
-    ):
-        text = _relaid_unit(ruff, text, path, settings, unit, checks)
+    replaced = _changed_units(before, changed_spans(text, before))
+    before_counts = Counter(
+        code for unit in replaced for _, code in _unit_warnings(checks, before, unit)
+    )
+    after_counts = Counter(code for warnings in found.values() for _, code in warnings)
+    risen = {code for code, count in after_counts.items() if count > before_counts[code]}
+    broken = [unit for unit, warnings in found.items() if any(c in risen for _, c in warnings)]
+    for unit in sorted(broken, reverse=True):  # bottom up: the line numbers above hold
+        text = _relaid_unit(ruff, text, path, settings, unit, (checks, len(found[unit])))
     return text
 
 
+def _changed_units(text: str, spans: Sequence[Span]) -> list[Span]:
+    """The statements (as :func:`_units` splits them) that hold a line of ``spans``."""
+    try:
+        units = _units(_parse(text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    lines = (line for first, last in spans for line in range(first, last + 1))
+    return sorted({unit for line in lines if (unit := _smallest_unit(units, line)) is not None})
+
+
+def _unit_warnings(checks: LayoutChecks, text: str, unit: Span) -> list[tuple[int, str]]:
+    """The layout warnings of the statement on lines ``unit`` of ``text``, checked alone."""
+    return checks.warnings("".join(text.splitlines(keepends=True)[unit[0] - 1 : unit[1]]))
+
+
 def _relaid_unit(
-    ruff: str, text: str, path: str, settings: FormatterSettings, unit: Span, checks: LayoutChecks
+    ruff: str,
+    text: str,
+    path: str,
+    settings: FormatterSettings,
+    unit: Span,
+    checked: tuple[LayoutChecks, int],
 ) -> str:
-    """``text`` with the statement on lines ``unit`` formatted alone when that leaves the file
-    fewer layout warnings (its operators at line ends where the project wants them there)."""
+    """``text`` with the statement on lines ``unit`` formatted alone when that leaves it fewer
+    layout warnings than the ``checked`` count (its operators at line ends where the project
+    wants them there)."""
+    checks, warned = checked
     try:
         formatted = _format_unit(ruff, text, path, _keeping_quotes(settings), unit)
     except FormatError:
         return text
+    tail = len(text.splitlines()) - unit[1]
     if checks.breaks_after_operators:
-        formatted = _within(
-            formatted, unit[0], len(text.splitlines()) - unit[1], operators_to_line_ends
-        )
-    if sum(checks.counts(formatted).values()) < sum(checks.counts(text).values()):
-        return formatted
-    return text
+        formatted = _within(formatted, unit[0], tail, operators_to_line_ends)
+    relaid = (unit[0], len(formatted.splitlines()) - tail)
+    return formatted if len(_unit_warnings(checks, formatted, relaid)) < warned else text
 
 
 def _within(text: str, first: int, tail: int, change: Callable[[str], str]) -> str:
