@@ -75,13 +75,13 @@ def find_black(root: Path | None = None) -> Command | None:
 
 def pinned_black(folder: Path, root: Path) -> tuple[str, str] | None:
     """The black version the project at ``folder`` pins, and where: the ``rev`` of its pre-commit
-    hook, else an exact pin or lock file entry (the lowest a range allows); None when it pins
-    none."""
+    hook, else an exact pin or lock file entry; None when it pins none (a range such as
+    ``black>=23`` lets the project run the latest black, as backfix may)."""
     match = _PRECOMMIT_BLACK_REV.search(precommit_config(folder))
     if match is not None:
         return match.group(1), ".pre-commit-config.yaml"
     found = find_versions(root, packages=("black",), folder=folder, installed=False)["black"]
-    if found.version is None:
+    if found.version is None or found.specifier is not None:
         return None
     return str(found.version), found.source
 

@@ -304,8 +304,13 @@ def test_a_black_of_another_year_than_the_pinned_one_is_named_in_a_note(
     assert f"{source} pins black {pinned}, whose stable style may differ" in note
 
 
-def test_a_pin_of_the_running_blacks_year_gets_no_note(tmp_path: Path) -> None:
+@pytest.mark.parametrize("requirement", ["black=={major}.1.0", "black>={older}.1"])
+def test_a_pin_of_the_running_blacks_year_or_a_range_gets_no_note(
+    tmp_path: Path, requirement: str
+) -> None:
     (tmp_path / ".git").mkdir()
     path = _project(tmp_path)
-    (tmp_path / "requirements-dev.txt").write_text(f"black=={_running_major()}.1.0\n")
+    major = _running_major()
+    line = requirement.format(major=major, older=major - 2)
+    (tmp_path / "requirements-dev.txt").write_text(line + "\n")
     assert _formatted(path, LOOP_BEFORE, LOOP_FIXED, root=tmp_path)[1] == []
