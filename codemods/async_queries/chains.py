@@ -465,6 +465,8 @@ class Context:
     session_scalars: bool = True
     #: names the module already binds otherwise: imported name → alias to use instead
     aliases: Mapping[str, str] = field(default_factory=dict)
+    #: the module's name for ``sqlalchemy`` when it spells its names through it (``sa.select``)
+    sa_module: str = ""
     #: (class, relationship) pairs to load eagerly: read later, where a lazy load cannot run
     loads: tuple[tuple[str, str], ...] = ()
 
@@ -489,9 +491,12 @@ class _Builder:
         return cst.Name(self.ctx.aliases.get(name, name))
 
     def sa(self, name: str) -> cst.BaseExpression:
-        """``select`` / ``func`` / ``update`` / ``delete``: ``db.<name>`` for Flask-SQLAlchemy."""
-        if self.base.fsa_db:
-            return cst.Attribute(cst.Name(self.base.fsa_db), cst.Name(name))
+        """``select`` / ``func`` / ``update`` / ``delete``: ``db.<name>`` for Flask-SQLAlchemy,
+        ``sa.<name>`` in a module that spells SQLAlchemy's names through ``import sqlalchemy as
+        sa``."""
+        owner = self.base.fsa_db or self.ctx.sa_module
+        if owner:
+            return cst.Attribute(cst.Name(owner), cst.Name(name))
         return self.imported("sqlalchemy", name)
 
     def scalars(self, stmt: cst.BaseExpression, parens: bool) -> cst.BaseExpression:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ParentNodeProvider, PositionProvider
 
 from backfix.bindings import import_aliases
@@ -46,10 +48,12 @@ class _Rewriter(cst.CSTTransformer):
         aliases: dict[str, str],
         plumbing: PlumbingRewrite | None = None,
         functions: dict[str, cst.FunctionDef] | None = None,
+        sa_module: str = "",
     ) -> None:
         super().__init__()
         self.plumbing = plumbing
         self.aliases = aliases
+        self.sa_module = sa_module
         modes = dict(edits.chains)
         self.sites: dict[Key, tuple[Site, str]] = {
             site.key: (site, modes[site.group]) for site in sites if site.group in modes
@@ -96,6 +100,7 @@ class _Rewriter(cst.CSTTransformer):
             fsa3=self.edits.fsa3,
             session_scalars=self.edits.session_scalars,
             aliases=self.aliases,
+            sa_module=self.sa_module,
             loads=self.loads.get(site.group, ()),
         )
         result = ch.convert(chain, base, context)
@@ -265,6 +270,26 @@ class _Rewriter(cst.CSTTransformer):
         return updated_node
 
 
+def sa_module(module: cst.Module) -> str:
+    """The name ``module`` binds ``sqlalchemy`` to at its top level (``import sqlalchemy as sa``
+    → ``sa``) when it imports no name from ``sqlalchemy`` itself: such a module spells them
+    ``sa.select``, and the names a rewrite adds follow it. "" otherwise (they are imported)."""
+    bound = ""
+    for stmt in module.body:
+        for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.ImportFrom) and _is_sqlalchemy(small.module, small.relative):
+                return ""
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    if _is_sqlalchemy(alias.name, ()):
+                        bound = alias.evaluated_alias or "sqlalchemy"
+    return bound
+
+
+def _is_sqlalchemy(name: cst.BaseExpression | None, relative: Sequence[cst.Dot]) -> bool:
+    return not relative and name is not None and get_full_name_for_node(name) == "sqlalchemy"
+
+
 def rewrite_module(
     path: str,
     module: cst.Module,
@@ -284,7 +309,7 @@ def rewrite_module(
     functions = {
         stmt.name.value: stmt for stmt in wrapper.module.body if isinstance(stmt, cst.FunctionDef)
     }
-    rewriter = _Rewriter(result.sites, edits, aliases, plumbing, functions)
+    rewriter = _Rewriter(result.sites, edits, aliases, plumbing, functions, sa_module(module))
     new = transform(wrapper.module, rewriter)
     items = [
         ImportSpec(source, name or None, None if aliases.get(name, name) == name else aliases[name])

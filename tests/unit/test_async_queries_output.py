@@ -410,3 +410,29 @@ def test_all_stays_a_list_where_the_code_says_it_is_one(tmp_path: Path) -> None:
     wrapped = _flat("list(session.scalars(select(Config)).all())")
     assert _flat(after).count(wrapped) == 5, after
     assert _flat(after).count(_flat("session.scalars(select(Config)).all()")) == 9, after
+
+
+@pytest.mark.parametrize(
+    ("imports", "spelled"),
+    [
+        ("import sqlalchemy as sa\n", "sa."),
+        ("import sqlalchemy\n", "sqlalchemy."),
+        # a module that imports names from sqlalchemy gets the new ones imported beside them
+        ("import sqlalchemy as sa\nfrom sqlalchemy import event\n", ""),
+    ],
+)
+def test_added_names_follow_a_module_that_spells_them_through_sqlalchemy(
+    tmp_path: Path, imports: str, spelled: str
+) -> None:
+    repo = (
+        f"{imports}from sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n"
+        "def f(session: Session):\n"
+        "    return session.query(Config).filter(Config.id > 1).count()\n"
+    )
+    after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
+    assert _flat(
+        f"session.execute({spelled}select({spelled}func.count()).select_from(Config)"
+        ".where(Config.id > 1)).scalar_one()"
+    ) in _flat(after)
+    added = "from sqlalchemy import event, func, select\n" if not spelled else ""
+    assert after.startswith(imports.replace("from sqlalchemy import event\n", added))
