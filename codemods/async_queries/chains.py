@@ -467,6 +467,8 @@ class Context:
     aliases: Mapping[str, str] = field(default_factory=dict)
     #: the module's name for ``sqlalchemy`` when it spells its names through it (``sa.select``)
     sa_module: str = ""
+    #: the names the module imports from ``sqlalchemy`` (``func``): used as they are
+    sa_imported: frozenset[str] = frozenset()
     #: (class, relationship) pairs to load eagerly: read later, where a lazy load cannot run
     loads: tuple[tuple[str, str], ...] = ()
 
@@ -491,11 +493,11 @@ class _Builder:
         return cst.Name(self.ctx.aliases.get(name, name))
 
     def sa(self, name: str) -> cst.BaseExpression:
-        """``select`` / ``func`` / ``update`` / ``delete``: ``db.<name>`` for Flask-SQLAlchemy,
-        ``sa.<name>`` in a module that spells SQLAlchemy's names through ``import sqlalchemy as
-        sa``."""
+        """``select`` / ``func`` / ``update`` / ``delete``: as the module already imports it from
+        ``sqlalchemy``, else ``db.<name>`` for Flask-SQLAlchemy, ``sa.<name>`` in a module that
+        spells SQLAlchemy's names through ``import sqlalchemy as sa``, else imported."""
         owner = self.base.fsa_db or self.ctx.sa_module
-        if owner:
+        if owner and name not in self.ctx.sa_imported:
             return cst.Attribute(cst.Name(owner), cst.Name(name))
         return self.imported("sqlalchemy", name)
 

@@ -48,12 +48,12 @@ class _Rewriter(cst.CSTTransformer):
         aliases: dict[str, str],
         plumbing: PlumbingRewrite | None = None,
         functions: dict[str, cst.FunctionDef] | None = None,
-        sa_module: str = "",
+        spelling: tuple[str, frozenset[str]] = ("", frozenset()),
     ) -> None:
         super().__init__()
         self.plumbing = plumbing
         self.aliases = aliases
-        self.sa_module = sa_module
+        self.spelling = spelling
         modes = dict(edits.chains)
         self.sites: dict[Key, tuple[Site, str]] = {
             site.key: (site, modes[site.group]) for site in sites if site.group in modes
@@ -100,7 +100,8 @@ class _Rewriter(cst.CSTTransformer):
             fsa3=self.edits.fsa3,
             session_scalars=self.edits.session_scalars,
             aliases=self.aliases,
-            sa_module=self.sa_module,
+            sa_module=self.spelling[0],
+            sa_imported=self.spelling[1],
             loads=self.loads.get(site.group, ()),
         )
         result = ch.convert(chain, base, context)
@@ -270,20 +271,22 @@ class _Rewriter(cst.CSTTransformer):
         return updated_node
 
 
-def sa_module(module: cst.Module) -> str:
-    """The name ``module`` binds ``sqlalchemy`` to at its top level (``import sqlalchemy as sa``
-    → ``sa``) when it imports no name from ``sqlalchemy`` itself: such a module spells them
-    ``sa.select``, and the names a rewrite adds follow it. "" otherwise (they are imported)."""
+def sqlalchemy_spelling(module: cst.Module) -> tuple[str, frozenset[str]]:
+    """How ``module`` spells SQLAlchemy's names at its top level: the name it binds
+    ``sqlalchemy`` to (``import sqlalchemy as sa`` → ``sa``) when it imports no name from
+    ``sqlalchemy`` itself ("" otherwise), and the names it does import from it."""
     bound = ""
+    imported: set[str] = set()
     for stmt in module.body:
         for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
             if isinstance(small, cst.ImportFrom) and _is_sqlalchemy(small.module, small.relative):
-                return ""
+                names = small.names if isinstance(small.names, Sequence) else ()
+                imported.update(get_full_name_for_node(alias.name) or "" for alias in names)
             if isinstance(small, cst.Import):
                 for alias in small.names:
                     if _is_sqlalchemy(alias.name, ()):
                         bound = alias.evaluated_alias or "sqlalchemy"
-    return bound
+    return ("" if imported else bound), frozenset(imported)
 
 
 def _is_sqlalchemy(name: cst.BaseExpression | None, relative: Sequence[cst.Dot]) -> bool:
@@ -309,7 +312,9 @@ def rewrite_module(
     functions = {
         stmt.name.value: stmt for stmt in wrapper.module.body if isinstance(stmt, cst.FunctionDef)
     }
-    rewriter = _Rewriter(result.sites, edits, aliases, plumbing, functions, sa_module(module))
+    rewriter = _Rewriter(
+        result.sites, edits, aliases, plumbing, functions, sqlalchemy_spelling(module)
+    )
     new = transform(wrapper.module, rewriter)
     items = [
         ImportSpec(source, name or None, None if aliases.get(name, name) == name else aliases[name])

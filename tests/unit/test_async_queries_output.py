@@ -436,3 +436,28 @@ def test_added_names_follow_a_module_that_spells_them_through_sqlalchemy(
     ) in _flat(after)
     added = "from sqlalchemy import event, func, select\n" if not spelled else ""
     assert after.startswith(imports.replace("from sqlalchemy import event\n", added))
+
+
+def test_flask_sqlalchemy_code_keeps_the_names_it_imports_from_sqlalchemy(tmp_path: Path) -> None:
+    """The module writes ``func.sum`` (imported from sqlalchemy) beside ``db.session``: the count
+    uses the same ``func``, not ``db.func``; ``select`` it does not import stays ``db.select``."""
+    db = "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n"
+    bills = (
+        "from sqlalchemy import func\n\nfrom app import db\n\n\n"
+        "class Bill(db.Model):\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n"
+        "    amount = db.Column(db.Integer)\n\n"
+        "    @classmethod\n"
+        "    def total(cls):\n"
+        "        return db.session.query(func.sum(Bill.amount)).scalar()\n\n"
+        "    @classmethod\n"
+        "    def how_many(cls):\n"
+        "        return Bill.query.filter(Bill.amount > 0).count()\n"
+    )
+    after = _after(_run(tmp_path, {"app/__init__.py": db, "app/bills.py": bills}), "app/bills.py")
+    assert _flat("db.session.scalar(db.select(func.sum(Bill.amount)))") in _flat(after)
+    assert _flat(
+        "db.session.execute(db.select(func.count()).select_from(Bill).where(Bill.amount > 0))"
+        ".scalar_one()"
+    ) in _flat(after)
+    assert after.startswith("from sqlalchemy import func\n\nfrom app import db\n")
