@@ -655,7 +655,7 @@ def _wrap_statements(
     other line keeps its bytes. Also returns why a statement could not be formatted ("" when none
     failed); it is then left as is."""
     error = ""
-    for unit in reversed(_long_units(text, lines)):  # bottom up: the line numbers above hold
+    for unit in reversed(_units_holding(text, lines)):  # bottom up: the line numbers above hold
         try:
             text = _format_unit(ruff, text, path, _keeping_quotes(settings), unit)
         except FormatError as exc:
@@ -694,12 +694,7 @@ def _relaid(ruff: str, before: str, text: str, path: str, settings: FormatterSet
 
 def _changed_units(text: str, spans: Sequence[Span]) -> list[Span]:
     """The statements (as :func:`_units` splits them) that hold a line of ``spans``."""
-    try:
-        units = _units(_parse(text))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return []
-    lines = (line for first, last in spans for line in range(first, last + 1))
-    return sorted({unit for line in lines if (unit := _smallest_unit(units, line)) is not None})
+    return _units_holding(text, [line for first, last in spans for line in range(first, last + 1)])
 
 
 def _unit_warnings(checks: LayoutChecks, text: str, unit: Span) -> list[tuple[int, str]]:
@@ -755,7 +750,7 @@ def _without_pragma(line: str) -> str:
     return line if pragma is None else line[: pragma.start()].rstrip()
 
 
-def _long_units(text: str, lines: Sequence[int]) -> list[Span]:
+def _units_holding(text: str, lines: Sequence[int]) -> list[Span]:
     """The statements (as :func:`_units` splits them) that hold ``lines``, top to bottom."""
     if not lines:
         return []

@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import io
 import tokenize
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,10 +126,6 @@ class LayoutChecks:
         if not self.codes:
             return []
         return _check(text, self.codes)
-
-    def counts(self, text: str) -> Counter[str]:
-        """How many warnings of each code ``text`` has."""
-        return Counter(code for _, code in self.warnings(text))
 
     @property
     def breaks_after_operators(self) -> bool:
