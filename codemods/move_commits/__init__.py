@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import ClassVar
@@ -58,6 +58,7 @@ from .frameworks import (
     is_test_or_migration,
     route_path_match,
 )
+from .layers import within_top_package
 from .model import PackageInitEdits, RouteEdits, RouteFacts, ServiceEdits
 from .output import attach_output
 from .plan import Planner
@@ -111,6 +112,12 @@ def _analysed_module(source: SourceFile) -> tuple[cst.Module, ast.Module | None]
     return source.module, source.ast_module()
 
 
+def _is_pattern(route_path: str) -> bool:
+    """A ``route_paths`` entry matched against whole paths (``app/api``, ``*/views.py``), not a
+    folder or module name."""
+    return "/" in route_path or any(ch in route_path for ch in "*?[")
+
+
 class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
     """Route-layer commits → service methods that own the unit of work."""
 
@@ -152,17 +159,28 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
         return not self._in_service_layer(path) and route_path_match(path, self.options.route_paths)
 
     def _explicitly_listed(self, path: str) -> bool:
-        explicit = [
-            entry
-            for entry in self.options.route_paths
-            if "/" in entry or any(ch in entry for ch in "*?[")
-        ]
+        explicit = [entry for entry in self.options.route_paths if _is_pattern(entry)]
         return bool(explicit) and route_path_match(path, explicit)
 
     def _never_routes(self, path: str) -> bool:
         # Tests and migrations call `commit()` to set up or change data, not to serve requests:
         # only a `route_paths` entry naming their path (not a folder name like `api`) includes them.
         return is_test_or_migration(path) and not self._explicitly_listed(path)
+
+    def _route_layer_import(self, source: SourceFile) -> Callable[[str], bool]:
+        """Whether a module the file ``source`` imports from (a repository path) is route layer:
+        as ``route_paths`` says, but a bare folder name counts only inside the application's
+        top-level package, so a package named ``api`` is not route layer as a whole."""
+        root = project_root(source.abs_path, source.path)
+        folder_names = [e for e in self.options.route_paths if not _is_pattern(e)]
+
+        def route_layer(path: str) -> bool:
+            if self._in_service_layer(path) or is_test_or_migration(path):
+                return False
+            inner = within_top_package(root, path)
+            return self._explicitly_listed(path) or route_path_match(inner, folder_names)
+
+        return route_layer
 
     def _analyzer(
         self, source: SourceFile, analysed: tuple[cst.Module, ast.Module | None] | None = None
@@ -172,7 +190,13 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
         if not lines_match(source.raw):  # (the analysed text has the lines of the file)
             tree = None  # the positions come from the whole module's code, LibCST's lines
         analyzer = Analyzer(
-            module, source.path, self._session_names(), in_route_path, tree, source.text
+            module,
+            source.path,
+            self._session_names(),
+            in_route_path,
+            tree,
+            source.text,
+            self._route_layer_import(source),
         )
         analyzer.run()
         attach_output(analyzer)

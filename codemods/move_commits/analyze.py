@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 import sys
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -101,6 +101,7 @@ class Analyzer:
         in_route_path: bool,
         tree: ast.Module | None = None,
         text: str | None = None,
+        route_module: Callable[[str], bool] | None = None,
     ) -> None:
         self.index = ModuleIndex(module, session_names, tree, text)
         self.nodes = self.index.nodes
@@ -111,7 +112,7 @@ class Analyzer:
         self.sites: list[CommitSite] = []
         self.routes = RouteLayer(self.index, module, in_route_path, self.nodes)
         self.functions = self.routes.functions
-        self.regions = RegionClassifier(self.index, module, self.routes)
+        self.regions = RegionClassifier(self.index, module, self.routes, path, route_module)
         self.flow = UnitFlow(self.index, module)
         self.extract = ExtractionBuilder(self.index, self.routes, self._exit_path)
         self._owned: set[int] = set()
@@ -1013,6 +1014,8 @@ class Analyzer:
         why = self.regions.region([stmt]).reason
         if not why or not isinstance(stmt, cst.SimpleStatementLine):
             return
+        if why.id == R.ROUTE_LAYER_CALL:
+            return  # the route layer's own helper: it stays where it is, as it did
         call = self._effect_call(stmt, set())
         if call is not None and not is_guard_name(last_name(call.func)):
             raise Unmovable(

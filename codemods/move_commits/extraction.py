@@ -35,6 +35,8 @@ ONE_LINE_SOURCE = True
 SPLICE_READS = True
 #: methods that load one row by its key: ``Job.query.get(key)``, ``session.get(Job, key)``
 _LOOKUPS = frozenset({"get", "get_or_404", "get_one"})
+#: request-dependent calls whose parameter is named by what they return, whatever it is passed as
+_NAMED_READERS = TRANSLATION_CALLABLES | {"current_user"}
 #: the line breaks of Python's tokenizer
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -169,7 +171,9 @@ class ExtractionBuilder:
                 # `g.tenant.id` next to `g.tenant`: read it from the value already passed.
                 hoist.param = by_code[prefix] + code[len(prefix) :]
                 continue
-            suggested = _unclashed(hoist, taken, self._is_lookup_key(hoist.expr))
+            suggested = _unclashed(
+                hoist, taken, self._is_lookup_key(hoist.expr), self._keyword_of(hoist)
+            )
             name = preferred.get(id(hoist.expr)) or unique(suggested, taken)
             taken.add(name)
             by_code[code] = by_value[value] = name
@@ -180,6 +184,16 @@ class ExtractionBuilder:
             p.name: min(order[id(h.expr)] for h in hoists if h.param == p.name) for p in params
         }
         return sorted(params, key=lambda p: first_use[p.name])
+
+    def _keyword_of(self, hoist: Hoist) -> str:
+        """The keyword a hoisted request-dependent call is passed as (``sign=get_flag("sign")``
+        → ``sign``), else "": the parameter the callee names it by."""
+        if hoist.use.kind != "reader" or hoist.use.name in _NAMED_READERS:
+            return ""
+        arg = self.index.parent(hoist.expr)
+        if isinstance(arg, cst.Arg) and arg.keyword is not None and arg.value is hoist.expr:
+            return arg.keyword.value
+        return ""
 
     def _is_lookup_key(self, expr: cst.BaseExpression) -> bool:
         """Whether the moved code reads ``expr`` only as the key of a row lookup:
@@ -435,13 +449,14 @@ def _suggest(hoist: Hoist) -> str:
     return name.removeprefix("get_") or name
 
 
-def _unclashed(hoist: Hoist, taken: set[str], lookup_key: bool = False) -> str:
+def _unclashed(hoist: Hoist, taken: set[str], lookup_key: bool = False, keyword: str = "") -> str:
     """The suggested name, or when the moved code already uses it, one that says where the
     value comes from (``form.post.data`` → ``post_data``; ``request.form.get("count")`` next to
     a local ``count`` → ``raw_count``; ``g.project`` next to a local ``project`` →
     ``current_project``). A value the moved code looks a row up by is its id
-    (``Category.query.get(form.category.data)`` → ``category_id``)."""
-    name = _suggest(hoist)
+    (``Category.query.get(form.category.data)`` → ``category_id``). A request-dependent call
+    passed as a keyword argument is named by it."""
+    name = keyword or _suggest(hoist)
     if lookup_key and not name.endswith("id"):
         name = f"{name}_id"
     if name not in taken:

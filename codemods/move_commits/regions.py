@@ -7,7 +7,7 @@ form fields) the route evaluates and passes to the service as plain values.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import cast
 
 import libcst as cst
@@ -26,6 +26,7 @@ from .frameworks import (
     ModuleIndex,
     is_guard_name,
 )
+from .layers import imported_module_path
 from .module_nodes import NAME_TYPES, SCOPE_TYPES, exact_types
 from .reasons import NO_REASON, Reason
 from .routes import RouteLayer
@@ -37,6 +38,7 @@ from .syntax import (
     only_literals,
     target_parts,
 )
+from .types import import_need
 from .units import Hoist, Region
 
 _REFERENCES = exact_types(cst.Name, cst.Attribute)
@@ -51,10 +53,20 @@ _DECLARATIONS = exact_types(cst.Global, cst.Nonlocal)
 class RegionClassifier:
     """Classifies statements of one module; single statements are classified once."""
 
-    def __init__(self, index: ModuleIndex, module: cst.Module, routes: RouteLayer) -> None:
+    def __init__(
+        self,
+        index: ModuleIndex,
+        module: cst.Module,
+        routes: RouteLayer,
+        path: str = "",
+        route_module: Callable[[str], bool] | None = None,
+    ) -> None:
         self.index = index
         self.module = module
         self.routes = routes
+        #: the module's repository path, and whether a repository path is in the route layer
+        self.path = path
+        self.route_module = route_module
         self._regions: dict[int, Region] = {}
         self._helpers: set[str] | None = None
 
@@ -144,6 +156,53 @@ class RegionClassifier:
             or (func.attr.value in QUERY_WRITES and self._legacy_query(func.value))
         ):
             region.writes = True
+            return NO_REASON
+        if isinstance(func, cst.Attribute) and self.index.is_session(func.value):
+            return NO_REASON  # `db.session.commit()`, where `db` comes from the route layer
+        layer_module = self._route_layer_module(func)
+        if layer_module is not None:
+            return self._route_layer_call(node, layer_module, stmt, region)
+        return NO_REASON
+
+    def _route_layer_module(self, func: cst.BaseExpression) -> str | None:
+        """The route-layer module (repository path) ``func`` is imported from: ``require`` of
+        ``from app.views.util import require``, ``util.require`` of ``from app.views import
+        util``; None for anything else."""
+        if self.route_module is None:
+            return None
+        root = func
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if not isinstance(root, cst.Name):
+            return None
+        referents = self.index.referents(root)
+        if len(referents) != 1:
+            return None
+        (referent,) = referents
+        if not isinstance(referent, ImportAssignment):
+            return None
+        need = import_need(root.value, referent.node)
+        path = None if need is None else imported_module_path(self.path, need)
+        return path if path is not None and self.route_module(path) else None
+
+    def _route_layer_call(
+        self, call: cst.Call, layer_module: str, stmt: cst.CSTNode, region: Region
+    ) -> Reason:
+        """A call of a helper the route layer defines: the route evaluates it and passes its
+        value (``parse_request("JobCreate")``), or it stays in the route (a check such as
+        ``require(...)``, computed arguments): a service that imported it would import the
+        route layer."""
+        if (
+            isinstance(self.index.parent(call), (cst.Expr, cst.Await))
+            or not only_literals(call.args)
+            or is_conditional(self.index, call, stmt)
+        ):
+            return Reason(
+                R.ROUTE_LAYER_CALL,
+                f"calls `{code_of(call.func)}()`, which the route layer defines "
+                f"({layer_module}): a service must not import the route layer",
+            )
+        region.hoists.append(Hoist(call.func, call, FrameworkUse("reader", last_name(call.func))))
         return NO_REASON
 
     def _legacy_query(self, node: cst.BaseExpression) -> bool:

@@ -1,0 +1,41 @@
+"""Which module an import reaches, and whether it is route layer (move-commits' ``layers``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from backfix.builtin_codemods.move_commits.layers import imported_module_path, within_top_package
+from backfix.builtin_codemods.move_commits.model import ImportNeed
+
+
+def _need(module: str, imported: str, level: int = 0) -> ImportNeed:
+    return ImportNeed(imported, module, imported, None, level)
+
+
+@pytest.mark.parametrize(
+    ("importer", "need", "expected"),
+    [
+        ("app/views/notes.py", _need("app.views.util", "parse_body"), "app/views/util.py"),
+        ("src/app/views/notes.py", _need("app.views.util", "x"), "src/app/views/util.py"),
+        ("app/views/notes.py", _need("util", "x", level=1), "app/views/util.py"),
+        ("app/views/notes.py", _need("", "util", level=1), "app/views/__init__.py"),
+        ("app/views/notes.py", _need("models", "Note", level=2), "app/models.py"),
+        ("app/views/notes.py", _need("flask.views", "MethodView"), None),
+        ("app/notes.py", _need("models", "Note", level=3), None),
+        ("app/views/notes.py", _need("", "app.views.util"), "app/views/util.py"),
+    ],
+)
+def test_imported_module_path(importer: str, need: ImportNeed, expected: str | None) -> None:
+    assert imported_module_path(importer, need) == expected
+
+
+def test_within_top_package_strips_the_application_package(tmp_path: Path) -> None:
+    for folder in ("api", "api/views", "src/app", "src/app/views"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "__init__.py").write_text("")
+    assert within_top_package(tmp_path, "api/models.py") == "models.py"
+    assert within_top_package(tmp_path, "api/views/util.py") == "views/util.py"
+    assert within_top_package(tmp_path, "src/app/views/util.py") == "views/util.py"
+    assert within_top_package(tmp_path, "api.py") == "__init__.py"  # `from api import db`
+    assert within_top_package(tmp_path, "routes.py") == "routes.py"  # no package
