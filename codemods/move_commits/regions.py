@@ -69,6 +69,7 @@ class RegionClassifier:
         self.route_module = route_module
         self._regions: dict[int, Region] = {}
         self._helpers: set[str] | None = None
+        self._answering: set[str] | None = None
 
     def region(self, stmts: Sequence[cst.CSTNode]) -> Region:
         """Classify statements: why they must stay in the route, whether they write, what they read
@@ -162,7 +163,21 @@ class RegionClassifier:
         layer_module = self._route_layer_module(func)
         if layer_module is not None:
             return self._route_layer_call(node, layer_module, stmt, region)
+        if self._calls_answering_helper(func):
+            return Reason(
+                R.ROUTE_LAYER_CALL,
+                f"calls `{code_of(func)}()`, a helper of this route module that answers the "
+                "request (an HTTP error, `abort()`...): a service must not import the route layer",
+            )
         return NO_REASON
+
+    def _calls_answering_helper(self, func: cst.BaseExpression) -> bool:
+        if not isinstance(func, cst.Name) or func.value not in self._answering_helpers():
+            return False
+        referents = self.index.referents(func)
+        return bool(referents) and all(
+            isinstance(getattr(r, "node", None), cst.FunctionDef) for r in referents
+        )
 
     def _route_layer_module(self, func: cst.BaseExpression) -> str | None:
         """The route-layer module (repository path) ``func`` is imported from: ``require`` of
@@ -275,20 +290,35 @@ class RegionClassifier:
         """Module-level functions (not routes) whose bodies read the request, ``g`` or the
         session: calling one is a framework read."""
         if self._helpers is None:
-            self._helpers = set()
-            for stmt in self.module.body:
-                if not isinstance(stmt, cst.FunctionDef) or self.routes.is_route_function(stmt):
-                    continue
-                for node in self.index.subtree(stmt.body):
-                    use = (
-                        self.index.framework_use(node)
-                        if isinstance(node, (cst.Name, cst.Attribute))
-                        else None
-                    )
-                    if use is not None and use.kind in {"value", "reader"}:
-                        self._helpers.add(stmt.name.value)
-                        break
+            self._read_helpers()
+        assert self._helpers is not None
         return self._helpers
+
+    def _answering_helpers(self) -> set[str]:
+        """Module-level functions (not routes) that read no request but answer it: they
+        ``abort()``, raise an HTTP error, flash or render (``get_mapping()`` that raises
+        ``NotFound``). They belong to the route layer, like the route-layer modules' helpers."""
+        if self._answering is None:
+            self._read_helpers()
+        assert self._answering is not None
+        return self._answering
+
+    def _read_helpers(self) -> None:
+        self._helpers, self._answering = set(), set()
+        for stmt in self.module.body:
+            if not isinstance(stmt, cst.FunctionDef) or self.routes.is_route_function(stmt):
+                continue
+            kinds = {
+                use.kind
+                for node in self.index.subtree(stmt.body)
+                if isinstance(node, (cst.Name, cst.Attribute))
+                for use in [self.index.framework_use(node)]
+                if use is not None
+            }
+            if kinds & {"value", "reader"}:
+                self._helpers.add(stmt.name.value)
+            elif kinds & {"callable", "http"}:
+                self._answering.add(stmt.name.value)
 
     def _is_presentation(self, call: cst.Call) -> bool:
         """``schema.dump(job)``, ``marshal(job, fields)``: building the response body."""

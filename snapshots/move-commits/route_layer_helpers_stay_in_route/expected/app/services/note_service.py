@@ -18,3 +18,8 @@ class NoteService:
     def archive_note(note):
         note.archived = True
         db.session.commit()
+
+    @staticmethod
+    def delete_note(note):
+        db.session.delete(note)
+        db.session.commit()

@@ -1,4 +1,5 @@
 from flask import Blueprint, request
+from werkzeug.exceptions import NotFound
 
 from app.extensions import db
 from app.models import Note
@@ -6,6 +7,13 @@ from app.services.note_service import NoteService
 from app.views.util import audit, get_flag, load_note, parse_body, permit
 
 bp = Blueprint("notes", __name__)
+
+
+def find_note(note_id):
+    note = Note.query.get(note_id)
+    if note is None:
+        raise NotFound()
+    return note
 
 
 @bp.post("/notes")
@@ -30,3 +38,10 @@ def pin_note(note_id):
     audit(note)
     db.session.commit()
     return {"id": note.id}
+
+
+@bp.delete("/notes/<int:note_id>")
+def delete_note(note_id):
+    note = find_note(note_id)
+    NoteService.delete_note(note)
+    return "", 204

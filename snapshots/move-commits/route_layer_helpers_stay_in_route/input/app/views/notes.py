@@ -1,10 +1,18 @@
 from flask import Blueprint, request
+from werkzeug.exceptions import NotFound
 
 from app.extensions import db
 from app.models import Note
 from app.views.util import audit, get_flag, load_note, parse_body, permit
 
 bp = Blueprint("notes", __name__)
+
+
+def find_note(note_id):
+    note = Note.query.get(note_id)
+    if note is None:
+        raise NotFound()
+    return note
 
 
 @bp.post("/notes")
@@ -32,3 +40,11 @@ def pin_note(note_id):
     audit(note)
     db.session.commit()
     return {"id": note.id}
+
+
+@bp.delete("/notes/<int:note_id>")
+def delete_note(note_id):
+    note = find_note(note_id)
+    db.session.delete(note)
+    db.session.commit()
+    return "", 204
