@@ -450,6 +450,20 @@ def _param_kind(
     return None, type_name if ch.is_camel(type_name) else ""
 
 
+def _is_classmethod(node: cst.FunctionDef) -> bool:
+    return any(
+        isinstance(d.decorator, cst.Name) and d.decorator.value == "classmethod"
+        for d in node.decorators
+    )
+
+
+def _class_parameter(node: cst.FunctionDef) -> list[str]:
+    """The first parameter of a classmethod (``cls``): the class, which ``session.query(cls)``
+    selects as an entity (the method of a mapped class or of a model mixin)."""
+    params = [*node.params.posonly_params, *node.params.params]
+    return [params[0].name.value] if params else []
+
+
 def _all_params(params: cst.Parameters) -> list[cst.Param]:
     out = [*params.posonly_params, *params.params, *params.kwonly_params]
     if isinstance(params.star_arg, cst.Param):
@@ -858,6 +872,8 @@ class _Scanner(TrackingVisitor):
                 frame.sessions[param.name.value] = kind
             elif type_name:
                 frame.types[param.name.value] = type_name
+        if in_class and _is_classmethod(node):
+            frame.aliased.update(_class_parameter(node))
         walk(node.body, _BodyLocals(self.info, frame))
         frame.line = self.key(node)[0]
         frame.blocker = self._blocker(node, nested=bool(self.frames))

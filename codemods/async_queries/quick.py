@@ -337,6 +337,8 @@ class _Walker:
                 frame.sessions[param.name] = kind
             elif type_name:
                 frame.types[param.name] = type_name
+        if self.class_stack and not self.frames and _is_classmethod(node):
+            frame.aliased.update(_class_parameter(node))
         _body_locals(frame, node.body, self.info, self.source)
         blocker = self.blocker(node, nested=bool(self.frames))
         self.frames.append(frame)
@@ -763,3 +765,14 @@ def _is_main_test(test: ast.expr, source: _Source) -> bool:
         and test.comparators[0].value == "__main__"
         and _one_literal(source.text(test.comparators[0]))
     )
+
+
+def _is_classmethod(node: FunctionNode) -> bool:
+    """``analyze._is_classmethod``."""
+    return any(isinstance(d, ast.Name) and d.id == "classmethod" for d in node.decorator_list)
+
+
+def _class_parameter(node: FunctionNode) -> list[str]:
+    """``analyze._class_parameter``: the first parameter of a classmethod (``cls``)."""
+    params = [*node.args.posonlyargs, *node.args.args]
+    return [params[0].arg] if params else []
