@@ -6,7 +6,9 @@ take no request session, and the LibCST analysis costs several times an `ast` pa
 an asyncio task, an executor) whose arguments read a parameter of the enclosing top-level function
 that may receive a session (annotated, or defaulting to a call such as ``Depends(get_db)``), or a
 name the function assigns from a call handed such a parameter (``importer = Importer(db)``, then
-``add_task(importer.run)``), or, for threads, tasks and executors, spell ``<name>.session``. This
+``add_task(importer.run)``), or, in a method, read its ``self`` (a class-based controller's
+session is an attribute of it) or such a name, or, for threads, tasks and executors, spell
+``<name>.session``. This
 check asks those questions on the `ast`
 tree and errs towards yes (a call that is awaited, a parameter annotated ``int``, a name read
 anywhere inside the arguments count), so a ``False`` here implies that the analysis finds no
@@ -54,11 +56,24 @@ def _scoped_calls(tree: ast.Module) -> Iterator[tuple[ast.Call, frozenset[str]]]
                     sessions = _with_carriers(nodes, sessions)
                 yield from ((c, sessions) for c in calls)
             elif isinstance(child, ast.ClassDef):
-                yield from ((c, frozenset()) for c in ast.walk(child) if isinstance(c, ast.Call))
+                yield from _class_calls(child)
             else:
                 if isinstance(child, ast.Call):
                     yield child, frozenset()
                 stack.append(child)
+
+
+def _class_calls(node: ast.ClassDef) -> Iterator[tuple[ast.Call, frozenset[str]]]:
+    """The calls of a class, those of its methods with the method's ``self`` (a controller's
+    session is an attribute of it) and the names assigned from calls reading it."""
+    for child in node.body:
+        nodes = list(ast.walk(child))
+        calls = [c for c in nodes if isinstance(c, ast.Call)]
+        me: frozenset[str] = frozenset()
+        if isinstance(child, _FUNCTIONS) and [*child.args.posonlyargs, *child.args.args]:
+            first = [*child.args.posonlyargs, *child.args.args][0].arg
+            me = _with_carriers(nodes, frozenset({first}))
+        yield from ((c, me) for c in calls)
 
 
 def _session_candidates(args: ast.arguments) -> frozenset[str]:
