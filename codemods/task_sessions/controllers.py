@@ -29,25 +29,8 @@ from .model import (
     Reach,
     SessionParam,
 )
+from .quick import CONTROLLER_DECORATORS, ROUTE_DECORATORS
 
-#: route decorators on a method: ``@router.post("/x")``, ``@app.route("/x")``
-ROUTE_DECORATORS = frozenset(
-    {
-        "get",
-        "post",
-        "put",
-        "patch",
-        "delete",
-        "head",
-        "options",
-        "trace",
-        "route",
-        "api_route",
-        "websocket",
-    }
-)
-#: class decorators that make a class a controller: fastapi-utils' ``cbv``, ``controller``
-CONTROLLER_DECORATORS = frozenset({"cbv", "controller"})
 PROPERTIES = frozenset({"property", "cached_property"})
 UNBOUND = frozenset({"staticmethod", "classmethod"})
 
