@@ -123,9 +123,6 @@ class _Body(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False  # a nested function's `self` and returns are its own
 
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return True
-
 
 def derivation(
     attr: str, value: cst.BaseExpression, me: str, method: str, text: Text
