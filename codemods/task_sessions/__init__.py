@@ -14,7 +14,12 @@ What:
     * every other hand-off of the same function, in any file, stops passing a session;
     * the route's session parameter goes when nothing reads it any more, its dependency only opens
       and closes the session, and nothing calls the route function directly;
-    * Flask-SQLAlchemy's ``db.session`` handed to a thread is reported for manual review.
+    * Flask-SQLAlchemy's ``db.session`` handed to a thread is reported for manual review;
+    * routes written as methods of class-based controllers (``@cbv(router)``,
+      ``@controller(router)``, ``@router.post(...)`` on methods) are read too: a session attribute
+      (``session: Session = Depends(get_db)``, also declared in a base class of the project), or an
+      attribute, object, lambda or method built from it or reading it (``self.repos``,
+      ``BulkService(self.repos)``), handed to work is reported, never rewritten.
 
 Why:
     The dependency closes the session when the response is sent; the task runs afterwards, so its

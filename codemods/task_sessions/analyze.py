@@ -18,6 +18,7 @@ from backfix.cst_positions import positions
 from backfix.cst_utils import dotted, last_name
 from backfix.cst_walk import WalkVisitor
 
+from .controllers import built_with_self, class_info, reaches
 from .dependency import is_plain
 from .model import (
     ADD_TASK,
@@ -27,11 +28,13 @@ from .model import (
     STARLETTE_TASK,
     THREAD,
     CallSite,
+    ClassInfo,
     Factory,
     FileData,
     FunctionInfo,
     HandOff,
     ImportRef,
+    MethodHandOff,
     Param,
     SessionParam,
 )
@@ -99,22 +102,32 @@ def function_scoped(*nodes: cst.CSTNode | None) -> bool:
 
 def session_param(param: cst.Param, module: cst.Module) -> SessionParam | None:
     """The parameter as a dependency parameter, or None when it receives no dependency."""
-    annotation = param.annotation.annotation if param.annotation else None
+    return dependency_of(param.name.value, param.annotation, param.default, module)
+
+
+def dependency_of(
+    name: str,
+    annotated: cst.Annotation | None,
+    default: cst.BaseExpression | None,
+    module: cst.Module,
+) -> SessionParam | None:
+    """A parameter, or a controller's class attribute, ``name: annotated = default`` as one that
+    receives a dependency; None when it receives none."""
+    annotation = annotated.annotation if annotated else None
     text = module.code_for_node(annotation) if annotation is not None else ""
     looks = "Session" in text
-    dependency = _depends_target(param.default)
+    dependency = _depends_target(default)
     if dependency is None and annotation is not None:
         dependency = _annotated_dependency(annotation)
     spelled = tuple(
-        dict.fromkeys(
-            name for part in (annotation, param.default) if part for name in names_in(part)
-        )
+        dict.fromkeys(name for part in (annotation, default) if part for name in names_in(part))
     )
     if dependency is not None:
-        scoped = function_scoped(param.default, annotation)
-        return SessionParam(param.name.value, dependency, "", looks, scoped, spelled)
-    if isinstance(annotation, (cst.Name, cst.Attribute)) and param.default is None:
-        return SessionParam(param.name.value, "", dotted(annotation), looks, False, spelled)
+        scoped = function_scoped(default, annotation)
+        typed = annotation is not None and dependency == _depends_target(default)
+        return SessionParam(name, dependency, "", looks, scoped, spelled, typed)
+    if isinstance(annotation, (cst.Name, cst.Attribute)) and default is None:
+        return SessionParam(name, "", dotted(annotation), looks, False, spelled)
     return None
 
 
@@ -293,6 +306,19 @@ class _Scope:
     objects: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
 
 
+@dataclass
+class _Method:
+    """A method of a class-based controller being visited (functions nested in it included)."""
+
+    cls: str
+    name: str
+    #: the name of its ``self`` parameter
+    me: str
+    #: local names whose last assignment so far built an object from attributes of ``self``
+    #: (``worker = BulkService(self.repos)``) → the constructor call on one line, those attributes
+    objects: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+
+
 class Analyzer(WalkVisitor):
     """Collects a file's :class:`FileData`."""
 
@@ -323,6 +349,11 @@ class Analyzer(WalkVisitor):
         self.loop_stack: list[tuple[int, int]] = []
         #: the top-level function being visited, for its factory
         self.body: _Body | None = None
+        self.classes: dict[str, ClassInfo] = {}
+        self.method_hand_offs: list[MethodHandOff] = []
+        #: the controller class being visited, and its method
+        self.controller = ""
+        self.method: _Method | None = None
 
     def key(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
         """The node's source range: start line, start column, end line, end column."""
@@ -360,10 +391,20 @@ class Analyzer(WalkVisitor):
         # after its targets were visited (a rebinding forgets the name): the name now holds this
         for target in original_node.targets:
             self._bind_object(target.target, original_node.value)
+            self._bind_method_object(target.target, original_node.value)
 
     def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
         if original_node.value is not None:
             self._bind_object(original_node.target, original_node.value)
+            self._bind_method_object(original_node.target, original_node.value)
+
+    def _bind_method_object(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        """``worker = BulkService(self.repos)`` in a controller's method."""
+        if self.method is None or not isinstance(target, cst.Name):
+            return
+        built = built_with_self(value, self.method.me, self._text)
+        if built is not None:
+            self.method.objects[target.value] = built
 
     def _bind_object(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         """``name = Importer(db)`` in a route's own body: ``name`` holds an object built with the
@@ -404,10 +445,37 @@ class Analyzer(WalkVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.names.add_definition(node, top=self.depth == 0)
+        if self.depth == 0:
+            info = class_info(node, self.key(node)[0], self._text, self._dependency)
+            self.classes[info.name] = info
+            self.controller = info.name if info.controller else ""
         self.depth += 1
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self.depth -= 1
+        if self.depth == 0:
+            self.controller = ""
+
+    def _text(self, node: cst.BaseExpression) -> str:
+        """A node's code on one line."""
+        return " ".join(positions(self.module).text(node).split())
+
+    def _dependency(
+        self, name: str, annotation: cst.Annotation | None, default: cst.BaseExpression | None
+    ) -> SessionParam | None:
+        return dependency_of(name, annotation, default, self.module)
+
+    def _enter_method(self, node: cst.FunctionDef) -> None:
+        """A method of the controller being visited: its hand-offs are recorded."""
+        if self.depth != 1 or not self.controller:
+            return
+        params = [*node.params.posonly_params, *node.params.params]
+        unbound = {last_name(d.decorator) for d in node.decorators} & {
+            "staticmethod",
+            "classmethod",
+        }
+        if params and not unbound:
+            self.method = _Method(self.controller, node.name.value, params[0].name.value)
 
     # -- functions -------------------------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -425,10 +493,13 @@ class Analyzer(WalkVisitor):
             self.body.nested += 1
         if self.depth and self.scope is not None:
             self.nested.add((self.scope.name, node.name.value))
+        self._enter_method(node)
         self.depth += 1
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.depth -= 1
+        if self.depth == 1 and self.method is not None:
+            self.method = None
         if self.depth == 0 and self.body is not None:
             self._factory(self.body)
             self._partly_committed(self.body)
@@ -456,6 +527,10 @@ class Analyzer(WalkVisitor):
         factory = factory_of(body.node, body.yields, body.openers, self.module)
         if factory is not None:
             self.providers[body.node.name.value] = factory
+        calls, names = body.yields.calls, body.yields.names
+        if calls and not names and all(last_name(c.func)[:1].isupper() for c in calls):
+            info = self.functions[body.node.name.value]
+            self.functions[info.name] = replace(info, builds_object=True)
 
     # -- a top-level function's body, for its factory (see provider_factory) -----------------------
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
@@ -523,6 +598,8 @@ class Analyzer(WalkVisitor):
         if context is not ExpressionContext.LOAD:
             if self.scope is not None:
                 self.scope.objects.pop(node.value, None)  # rebound (or deleted)
+            if self.method is not None:
+                self.method.objects.pop(node.value, None)
             return
         parent = self.parent(node)
         if isinstance(parent, cst.Attribute) and parent.attr is node:
@@ -571,10 +648,28 @@ class Analyzer(WalkVisitor):
         elif callee and kind != ADD_TASK:
             self.calls.append(self._call_site(node, callee, node.args))
         carriers = self._carriers(node, shape) if kind is not None else {}
+        if kind is not None and self.method is not None:
+            self._method_hand_off(node, kind, shape)
         if kind == ADD_TASK:
             self._task_hand_off(node, site, carriers)
         elif kind is not None:
             self._other_hand_off(node, kind, site, carriers)
+
+    def _method_hand_off(self, node: cst.Call, kind: str, shape: Shape | None) -> None:
+        """Work handed off in a controller's method: the attributes of ``self`` that reach it."""
+        method = self.method
+        assert method is not None
+        if shape is not None:
+            values = [shape.head, *shape.positional, *(value for _, value in shape.keywords)]
+        else:
+            values = [arg.value for arg in node.args]
+        found = reaches(values, method.me, method.objects, self._text)
+        if found:
+            line, col = self.key(node)[:2]
+            text = self._statement_text(node)
+            self.method_hand_offs.append(
+                MethodHandOff(kind, line, col, method.cls, method.name, text, found)
+            )
 
     def _carriers(self, node: cst.Call, shape: Shape | None) -> dict[str, tuple[str, str]]:
         """The sessions a hand-off passes inside objects built with them: session → (the object
@@ -769,8 +864,9 @@ class Analyzer(WalkVisitor):
         return None
 
     def _flask_session(self, node: cst.Call) -> bool:
-        """Does a Flask-SQLAlchemy ``<db>.session`` cross into the thread or task?"""
-        finder = _SessionAttributes()
+        """Does a Flask-SQLAlchemy ``<db>.session`` cross into the thread or task? A controller's
+        ``self.session`` is its attribute, read by :meth:`_method_hand_off`."""
+        finder = _SessionAttributes(self.method.me if self.method is not None else "")
         for arg in node.args:
             arg.value.visit(finder)
         return finder.found
@@ -793,17 +889,23 @@ class Analyzer(WalkVisitor):
             calls=calls,
             values=values,
             nested=frozenset(self.nested),
+            stars=tuple(self.names.stars),
+            classes=self.classes,
+            method_hand_offs=tuple(self.method_hand_offs),
         )
 
 
 class _SessionAttributes(cst.CSTVisitor):
     """Finds ``<name>.session`` read as a value (not ``db.session.get(...)`` called for a result)."""
 
-    def __init__(self) -> None:
+    def __init__(self, me: str = "") -> None:
         self.found = False
+        #: the ``self`` of the controller method being read, whose ``session`` is no Flask one
+        self.me = me
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        if node.attr.value == "session" and isinstance(node.value, cst.Name):
+        value = node.value
+        if node.attr.value == "session" and isinstance(value, cst.Name) and value.value != self.me:
             self.found = True
         return True
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+#: names that tell a dependency (``get_db``, ``SessionDep``) or a factory yields a session
+SESSION_WORDS = re.compile(r"(?i)session|(^|[._])db($|[._])|database")
 
 #: kinds of hand-off: the one rewritten, and those only reported
 ADD_TASK = "add_task"
@@ -47,6 +51,9 @@ class FunctionInfo:
     #: parameters the body commits (``db.commit()``) without the tool seeing that every path
     #: reaching its end commits what it writes (see ``settled``)
     partly_committed: tuple[str, ...] = ()
+    #: every ``return`` gives an object the function builds (``return Repos(session)``): a
+    #: controller attribute built by calling it holds what it was given
+    builds_object: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,9 @@ class SessionParam:
     function_scope: bool = False
     #: the names the parameter's annotation and default spell (imports that may become unused)
     spelled: tuple[str, ...] = ()
+    #: ``Depends(...)`` with an annotation of its own (``user: User = Depends(get_user)``): the
+    #: annotation, not the dependency's name, tells what it receives
+    annotated: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,6 +137,82 @@ class HandOff:
 
 
 @dataclass(frozen=True)
+class Derived:
+    """A controller attribute built from other attributes of the same object (``self.repos`` from
+    ``AllRepositories(self.session)``, in a property, a cached property or any method's ``self.repos
+    = ...``)."""
+
+    attr: str
+    #: the attributes of ``self`` the value is built with (handed as plain arguments, or read as
+    #: ``self.repos.users``)
+    sources: tuple[str, ...]
+    #: the value's code on one line
+    built: str
+    #: where: the property or method
+    method: str
+    #: a function (not a constructor) the value is the result of: the attribute holds what it
+    #: was given only when that function builds an object (``FunctionInfo.builds_object``); ""
+    #: for a constructor or an attribute read
+    callee: str = ""
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    """A top-level class, as a class-based controller (or a base of one) may use it."""
+
+    name: str
+    line: int
+    #: the base classes as spelled (``BaseController``, ``_base.BaseController``)
+    bases: tuple[str, ...]
+    #: decorated as a controller (``@cbv(router)``, ``@controller(router)``) or with routes
+    #: among its methods (``@router.post(...)``)
+    controller: bool
+    #: attributes declared as dependencies or sessions (``session: Session = Depends(get_db)``,
+    #: ``db: AsyncSession``, ``self.db = db`` from such an ``__init__`` parameter); each
+    #: ``SessionParam.name`` is the attribute
+    sessions: tuple[SessionParam, ...] = ()
+    derived: tuple[Derived, ...] = ()
+    #: plain methods (not properties) → the attributes of ``self`` they read
+    methods: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+#: how an attribute of ``self`` reaches the work a controller method hands off (``Reach.how``)
+AS_ITSELF = "itself"  # ``self.repos`` as the task or an argument
+WITHIN = "within"  # ``self.repos.users`` (an attribute of it)
+IN_OBJECT = "object"  # inside an object built with it in the method (``BulkService(self.repos)``)
+IN_LAMBDA = "lambda"  # read inside a lambda handed off
+
+
+@dataclass(frozen=True)
+class Reach:
+    """An attribute of ``self`` that reaches work a controller method hands off."""
+
+    attr: str
+    how: str
+    #: ``self.<attr>`` (or what holds it) is the task itself, not one of its arguments
+    head: bool = False
+    #: the object as the hand-off spells it (``worker``, ``BulkService(self.repos)``), for
+    #: ``IN_OBJECT``
+    carrier: str = ""
+    #: the constructor call that built ``carrier``, on one line
+    built: str = ""
+
+
+@dataclass(frozen=True)
+class MethodHandOff:
+    """Work handed off in a method of a class-based controller, with what of ``self`` reaches it;
+    the plan tells which of those attributes hold the request's session."""
+
+    kind: str
+    line: int
+    col: int
+    cls: str
+    method: str
+    snippet: str
+    reaches: tuple[Reach, ...]
+
+
+@dataclass(frozen=True)
 class FileData:
     """Everything the plan needs from one file."""
 
@@ -150,6 +236,12 @@ class FileData:
     values: tuple[tuple[str, int], ...] = ()
     #: ``(top-level function, function defined inside it)``: that name there is the nested one
     nested: frozenset[tuple[str, str]] = frozenset()
+    #: ``from <module> import *`` at module level (``name`` "*")
+    stars: tuple[ImportRef, ...] = ()
+    #: top-level classes
+    classes: dict[str, ClassInfo] = field(default_factory=dict)
+    #: work handed off in methods of class-based controllers
+    method_hand_offs: tuple[MethodHandOff, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ class Bindings:
 
     imports: dict[str, ImportRef]
     top_names: frozenset[str]
+    #: ``from <module> import *`` at module level (``name`` "*")
+    stars: tuple[ImportRef, ...] = ()
 
 
 class ModuleNames:
@@ -44,6 +46,7 @@ class ModuleNames:
     def __init__(self) -> None:
         self.imports: dict[str, ImportRef] = {}
         self.top_names: set[str] = set()
+        self.stars: list[ImportRef] = []
 
     def add_import(self, node: cst.Import, *, top: bool) -> None:
         """``import a.b`` (binds ``a``), ``import a.b as c``."""
@@ -59,9 +62,11 @@ class ModuleNames:
 
     def add_import_from(self, node: cst.ImportFrom, *, top: bool) -> None:
         """``from <level dots><module> import name as bound`` (not ``*``)."""
-        if isinstance(node.names, cst.ImportStar):
-            return
         module = dotted(node.module) if node.module else ""
+        if isinstance(node.names, cst.ImportStar):
+            if top:
+                self.stars.append(ImportRef(module, len(node.relative), "*"))
+            return
         for alias in node.names:
             name = dotted(alias.name)
             bound = alias.asname.name if alias.asname else None
@@ -88,7 +93,7 @@ class ModuleNames:
 
     def bindings(self) -> Bindings:
         """What was collected."""
-        return Bindings(self.imports, frozenset(self.top_names))
+        return Bindings(self.imports, frozenset(self.top_names), tuple(self.stars))
 
 
 class _Names(cst.CSTVisitor):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -13,12 +12,14 @@ from backfix.versions import Found
 
 from . import reasons
 from .analyze import KEPT_AS_VALUE
+from .controller_plan import OBJECT_WORK, Controllers
 from .facts import ProjectFacts
 from .model import (
     ADD_TASK,
     ASYNCIO,
     EXECUTOR,
     FLASK_THREAD,
+    SESSION_WORDS,
     STARLETTE_TASK,
     THREAD,
     CallSite,
@@ -28,6 +29,7 @@ from .model import (
     FileEdits,
     FunctionInfo,
     HandOff,
+    MethodHandOff,
     Param,
     SessionParam,
     TaskFix,
@@ -35,8 +37,6 @@ from .model import (
 from .resolve import Definition, ImportNeed, Index, same_binding
 from .timing import message, project_fastapi
 from .unused import unused_params
-
-_SESSION_WORDS = re.compile(r"(?i)session|(^|[._])db($|[._])|database")
 
 #: per kind of hand-off: its reason id, what runs later, and how the user fixes it by hand
 REPORTED: dict[str, tuple[str, str, str]] = {
@@ -103,7 +103,7 @@ def plan_project(
 ) -> Plan[FileEdits]:
     """Decide every hand-off across the project."""
     data = {fact.path: fact.data for fact in facts if fact.data is not None}
-    if not any(d.hand_offs for d in data.values()):
+    if not any(d.hand_offs or d.method_hand_offs for d in data.values()):
         return Plan()
     # files the scan's pre-check skipped (no hand-off): analysed in full when a name leads there
     skipped = {fact.path for fact in facts if fact.data is None}
@@ -112,6 +112,8 @@ def plan_project(
     for path in sorted(data):
         for hand_off in data[path].hand_offs:
             planner.add(path, hand_off)
+        for method_hand_off in data[path].method_hand_offs:
+            planner.add_method(path, method_hand_off)
     return planner.finish()
 
 
@@ -130,6 +132,7 @@ class _Planner:
         self.fixed: dict[tuple[str, str, str], list[bool]] = defaultdict(list)
         #: hand-offs of a ``Depends(..., scope="function")`` session
         self.function_scoped: set[HandOff] = set()
+        self.controllers = Controllers(index)
 
     # -- one hand-off ------------------------------------------------------------------------------
     def add(self, path: str, hand_off: HandOff) -> None:
@@ -157,6 +160,16 @@ class _Planner:
             self._report(path, hand_off, refused)
             return
         self._add_task(path, hand_off, source)
+
+    def add_method(self, path: str, hand_off: MethodHandOff) -> None:
+        """A hand-off in a class-based controller's method: reported when the session reaches it."""
+        found = self.controllers.finding(path, hand_off)
+        if found is None:
+            return
+        reported, root, manual = found
+        if self._function_scope(root.path, root.param):
+            self.function_scoped.add(reported)
+        self._report(path, reported, manual)
 
     def _add_task(self, path: str, hand_off: HandOff, source: Source) -> None:
         assert hand_off.call is not None
@@ -210,7 +223,7 @@ class _Planner:
         spelled = [param.dependency, param.alias]
         if source is not None:
             spelled.append(source.factory.code)
-        return any(_SESSION_WORDS.search(text) for text in spelled if text)
+        return any(SESSION_WORDS.search(text) for text in spelled if text)
 
     def _target(self, path: str, hand_off: HandOff) -> Target:
         call = hand_off.call
@@ -436,19 +449,9 @@ def _not_rewritable(hand_off: HandOff) -> ManualReview | None:
     return None
 
 
-#: per kind of hand-off: what runs later, and what opens its own session instead
-_OBJECT_WORK: dict[str, tuple[str, str]] = {
-    ADD_TASK: ("the background task", "the task"),
-    STARLETTE_TASK: ("the Starlette `BackgroundTask`", "the task"),
-    ASYNCIO: ("the asyncio task", "the coroutine"),
-    THREAD: ("the thread", "the thread's function"),
-    EXECUTOR: ("the submitted function", "the submitted function"),
-}
-
-
 def _in_object(hand_off: HandOff) -> ManualReview:
     """The session reaches the work inside an object built with it (``Importer(db)``)."""
-    work, opener = _OBJECT_WORK[hand_off.kind]
+    work, opener = OBJECT_WORK[hand_off.kind]
     if hand_off.carrier == hand_off.built:
         where = f"inside the object `{hand_off.built}` built for it in this route"
     else:

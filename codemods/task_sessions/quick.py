@@ -6,7 +6,9 @@ take no request session, and the LibCST analysis costs several times an `ast` pa
 an asyncio task, an executor) whose arguments read a parameter of the enclosing top-level function
 that may receive a session (annotated, or defaulting to a call such as ``Depends(get_db)``), or a
 name the function assigns from a call handed such a parameter (``importer = Importer(db)``, then
-``add_task(importer.run)``), or, for threads, tasks and executors, spell ``<name>.session``. This
+``add_task(importer.run)``), or, in a method of a class-based controller, read its ``self``
+(the session is an attribute of it) or such a name, or, for threads, tasks and executors, spell
+``<name>.session``. This
 check asks those questions on the `ast`
 tree and errs towards yes (a call that is awaited, a parameter annotated ``int``, a name read
 anywhere inside the arguments count), so a ``False`` here implies that the analysis finds no
@@ -25,6 +27,24 @@ ASYNCIO_CALLS = frozenset({"create_task", "ensure_future", "run_coroutine_thread
 THREAD_CALLS = frozenset({"Thread", "Timer", "Process"})
 EXECUTOR_CALLS = frozenset({"submit", "run_in_executor", "apply_async"})
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+#: route decorators on a method: ``@router.post("/x")``, ``@app.route("/x")``
+ROUTE_DECORATORS = frozenset(
+    {
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
+        "head",
+        "options",
+        "trace",
+        "route",
+        "api_route",
+        "websocket",
+    }
+)
+#: class decorators that make a class a controller: fastapi-utils' ``cbv``, ``controller``
+CONTROLLER_DECORATORS = frozenset({"cbv", "controller"})
 #: callees whose work runs after the call returns (``analyze.Analyzer._kind``)
 _LATER = frozenset({"add_task", "BackgroundTask", *THREAD_CALLS, *ASYNCIO_CALLS, *EXECUTOR_CALLS})
 #: the kinds whose arguments are also searched for Flask-SQLAlchemy's ``db.session``
@@ -54,11 +74,40 @@ def _scoped_calls(tree: ast.Module) -> Iterator[tuple[ast.Call, frozenset[str]]]
                     sessions = _with_carriers(nodes, sessions)
                 yield from ((c, sessions) for c in calls)
             elif isinstance(child, ast.ClassDef):
-                yield from ((c, frozenset()) for c in ast.walk(child) if isinstance(c, ast.Call))
+                yield from _class_calls(child)
             else:
                 if isinstance(child, ast.Call):
                     yield child, frozenset()
                 stack.append(child)
+
+
+def _is_controller(node: ast.ClassDef) -> bool:
+    """``controllers.is_controller`` on the `ast` tree."""
+    names = {last_name(d).lower() for d in node.decorator_list}
+    return bool(names & CONTROLLER_DECORATORS) or any(
+        isinstance(d, ast.Call)
+        and isinstance(d.func, ast.Attribute)
+        and d.func.attr in ROUTE_DECORATORS
+        for method in node.body
+        if isinstance(method, _FUNCTIONS)
+        for d in method.decorator_list
+    )
+
+
+def _class_calls(node: ast.ClassDef) -> Iterator[tuple[ast.Call, frozenset[str]]]:
+    """The calls of a class; in a controller, those of its methods with the method's ``self``
+    (its session is an attribute of it) and the names assigned from calls reading it."""
+    controller = _is_controller(node)
+    for child in node.body:
+        nodes = list(ast.walk(child))
+        calls = [c for c in nodes if isinstance(c, ast.Call)]
+        me: frozenset[str] = frozenset()
+        params = (
+            [*child.args.posonlyargs, *child.args.args] if isinstance(child, _FUNCTIONS) else []
+        )
+        if controller and params:
+            me = _with_carriers(nodes, frozenset({params[0].arg}))
+        yield from ((c, me) for c in calls)
 
 
 def _session_candidates(args: ast.arguments) -> frozenset[str]:

@@ -24,6 +24,7 @@ THREAD = "thread-with-session"
 EXECUTOR = "executor-with-session"
 FLASK_SESSION_THREAD = "flask-session-in-thread"
 SESSION_IN_OBJECT = "session-in-object"
+CONTROLLER_SESSION = "controller-session"
 
 #: every id, in the order the docs list them.
 ALL = (
@@ -42,4 +43,5 @@ ALL = (
     EXECUTOR,
     FLASK_SESSION_THREAD,
     SESSION_IN_OBJECT,
+    CONTROLLER_SESSION,
 )

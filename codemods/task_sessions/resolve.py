@@ -59,6 +59,37 @@ class Index:
                 return self.resolve(candidate, name, hops + 1)
         return None
 
+    def resolve_starred(self, path: str, name: str, hops: int = 0) -> Definition | None:
+        """:meth:`resolve`, also through ``from module import *`` (a package's ``__init__.py``
+        re-exporting its modules' classes). Used for controllers' base classes only: task
+        functions and dependencies keep what :meth:`resolve` finds."""
+        found = self.resolve(path, name)
+        data = self.data.get(path) if found is None and hops <= MAX_HOPS else None
+        if found is not None or data is None:
+            return found
+        head, *rest = name.split(".")
+        ref = data.imports.get(head)
+        if ref is not None and not rest and ref.name:
+            return self._starred_in(path, ref.level, ref.module, ref.name, hops)
+        if ref is not None and rest:
+            base = [ref.module, ref.name] if ref.name else [ref.module]
+            module = ".".join(part for part in [*base, *rest[:-1]] if part)
+            return self._starred_in(path, ref.level, module, rest[-1], hops)
+        for star in data.stars if ref is None and not rest else ():
+            found = self._starred_in(path, star.level, star.module, name, hops)
+            if found is not None:
+                return found
+        return None
+
+    def _starred_in(
+        self, path: str, level: int, module: str, name: str, hops: int
+    ) -> Definition | None:
+        target = self.project.resolve_import(path, level, module)
+        for candidate in target.candidates if target is not None else ():
+            if self.data.get(candidate) is not None:
+                return self.resolve_starred(candidate, name, hops + 1)
+        return None
+
     def users(self, definition: Definition) -> list[str]:
         """The files that may call or read ``definition``: their text spells its name, or a name
         another file imports it under (``from app.jobs import work as run``), found until no new

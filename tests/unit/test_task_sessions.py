@@ -49,6 +49,10 @@ HAND_OFF_CALLS = {
 }
 
 
+#: the comment marking, in the snapshot inputs, a controller method's hand-off of the session
+CONTROLLER_MARK = "# hands off the session"
+
+
 def _documented() -> list[str]:
     text = DOC.read_text(encoding="utf-8")
     section = text.split("\n## Manual-review reasons\n", 1)[1].split("\n## ", 1)[0]
@@ -103,8 +107,11 @@ def _session_params(
 def _hand_offs(path: Path, aliases: set[str]) -> int:
     """An independent count with `ast`: calls that hand a session parameter (or Flask's
     ``db.session``) to work that runs later."""
-    count = 0
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    # which attributes of a class-based controller hold the session depends on its bases, across
+    # files: those cases mark each hand-off that passes one
+    count = text.count(CONTROLLER_MARK)
+    tree = ast.parse(text)
     # an awaited call runs within the request: `await loop.run_in_executor(None, fn, db)`
     awaited = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Await)}
     for function in ast.walk(tree):
@@ -683,3 +690,103 @@ def test_a_session_inside_an_object_is_reported_and_nothing_is_rewritten(tmp_pat
         "it ids and plain values, not the object or what was loaded through it)"
     )
     assert not result.changes
+
+
+_CONTROLLER_APP = (
+    "from functools import cached_property\n\n"
+    "from typing import Annotated\n\n"
+    "from fastapi import APIRouter, BackgroundTasks, Depends\n"
+    "from sqlalchemy.orm import Session, sessionmaker\n\n"
+    "SessionLocal = sessionmaker()\nrouter = APIRouter()\n\n\n"
+    "def get_db():\n    db = SessionLocal()\n    try:\n        yield db\n    finally:\n"
+    "        db.close()\n\n\n"
+    "def get_current_user(db: Session = Depends(get_db)):\n    return db.get(User, 1)\n\n\n"
+    "SessionDep = Annotated[Session, Depends(get_db)]\n"
+    "Db = Annotated[object, Depends(get_db)]\n"
+    "UserDep = Annotated[User, Depends(get_current_user)]\n\n\n"
+    "def make_repos(db: Session):\n    return Repos(db)\n\n\n"
+    "def load_user(db: Session, user_id: int):\n    return db.get(User, user_id)\n\n\n"
+    "class Base:\n    session: Session = Depends(get_db)\n    user_id: int = 1\n"
+    "    current: User = Depends(get_current_user)\n    other: UserDep\n"
+    "    raw = Depends(get_db)\n    aliased: SessionDep\n    short: Db\n    typed: Session\n\n"
+    "    @property\n    def repos(self):\n        return Repos(self.session)\n\n"
+    "    @cached_property\n    def made(self):\n        return make_repos(self.session)\n\n"
+    "    @property\n    def user(self):\n        return load_user(self.session, self.user_id)\n\n"
+    "    def touch(self, n: int) -> None:\n        self.session.add(n)\n\n"
+    "    def shout(self, n: int) -> None:\n        print(n, self.user_id)\n\n\n"
+    "class Things(Base):\n"
+    "    @router.post('/x')\n"
+    "    def run(self, n: int, tasks: BackgroundTasks):\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "reason_id"),
+    [
+        ("tasks.add_task(work, self.session)", R.CONTROLLER_SESSION),
+        ("tasks.add_task(work, n, session=self.session)", R.CONTROLLER_SESSION),
+        ("tasks.add_task(work, self.repos)", R.SESSION_IN_OBJECT),
+        ("tasks.add_task(self.repos.things.create, n)", R.SESSION_IN_OBJECT),
+        ("tasks.add_task(work, self.made)", R.SESSION_IN_OBJECT),
+        ("w = Worker(self.repos, n)\n        tasks.add_task(w.run)", R.SESSION_IN_OBJECT),
+        ("tasks.add_task(Worker(self.session).run)", R.SESSION_IN_OBJECT),
+        ("tasks.add_task(self.touch, n)", R.SESSION_IN_OBJECT),
+        ("tasks.add_task(lambda: self.touch(n))", R.SESSION_IN_OBJECT),
+        ("tasks.add_task(partial(work, self.session))", R.CONTROLLER_SESSION),
+        ("tasks.add_task(self.session.commit)", R.CONTROLLER_SESSION),
+        ("tasks.add_task(work, self.raw)", R.CONTROLLER_SESSION),
+        ("tasks.add_task(work, self.aliased)", R.CONTROLLER_SESSION),
+        ("tasks.add_task(work, self.short)", R.CONTROLLER_SESSION),
+        ("tasks.add_task(work, self.typed)", R.CONTROLLER_SESSION),
+        ("asyncio.create_task(work(self.session))", R.CONTROLLER_SESSION),
+        ("executor.submit(self.touch, n)", R.SESSION_IN_OBJECT),
+        # plain values: nothing holding the session reaches the task
+        ("tasks.add_task(work, n, self.user_id)", None),
+        ("tasks.add_task(work, self.user)", None),
+        ("tasks.add_task(work, self.repos.things.get(n))", None),
+        ("tasks.add_task(work, self.session.bind)", None),
+        ("tasks.add_task(self.shout, n)", None),
+        # dependencies that give something else, whatever their own dependencies do
+        ("tasks.add_task(work, self.current)", None),
+        ("tasks.add_task(work, self.other)", None),
+        ("w = Worker(self.user_id)\n        tasks.add_task(w.run)", None),
+        ("w = Worker(self.repos)\n        w = other()\n        tasks.add_task(w.run)", None),
+        ("await_me = self.repos\n        tasks.add_task(work, n)", None),
+    ],
+)
+def test_a_controller_method_handing_off_its_session(
+    tmp_path: Path, body: str, reason_id: str | None
+) -> None:
+    """Session attributes of a class-based controller, declared in its base, and what is built
+    from them: reported when they reach the task, silent for plain values."""
+    write_files(tmp_path, {"app.py": _CONTROLLER_APP + f"        {body}\n"})
+    result = _scan(tmp_path)
+    assert [v.reason_id for v in result.violations] == ([reason_id] if reason_id else [])
+    assert all(not v.fixable and "session `self." in v.message for v in result.violations)
+
+
+def test_a_class_that_is_no_controller_is_not_read(tmp_path: Path) -> None:
+    """Without a route or a controller decorator, a class's `Depends` attribute is no request's
+    session."""
+    code = _CONTROLLER_APP.replace("    @router.post('/x')\n", "")
+    write_files(tmp_path, {"app.py": code + "        tasks.add_task(work, self.session)\n"})
+    assert not _scan(tmp_path).violations
+
+
+def test_a_session_an_init_parameter_receives_and_a_cbv_class(tmp_path: Path) -> None:
+    """``self.db = db`` from ``__init__(self, db = Depends(get_db))``, in a ``@cbv`` class whose
+    helper method (no route decorator) hands off an object built from it."""
+    code = _CONTROLLER_APP.split("class Base:")[0] + (
+        "class Init:\n"
+        "    def __init__(self, db: Session = Depends(get_db), n: int = 1):\n"
+        "        self.db = db\n        self.n = n\n        self.repos = Repos(self.db)\n\n\n"
+        "@cbv(router)\nclass Things(Init):\n"
+        "    def later(self, tasks: BackgroundTasks):\n"
+        "        tasks.add_task(work, self.repos)\n        tasks.add_task(work, self.n)\n"
+    )
+    write_files(tmp_path, {"app.py": code})
+    result = _scan(tmp_path)
+    assert [(v.line, v.reason_id) for v in result.violations] == [(47, R.SESSION_IN_OBJECT)]
+    assert (
+        "inside `self.repos` (`Repos(self.db)` in `Init.__init__`)" in result.violations[0].reason
+    )

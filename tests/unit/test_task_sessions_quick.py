@@ -57,6 +57,16 @@ EDGES = {
     "object": "def r(tasks, db: Session):\n    job = Job(db)\n    tasks.add_task(job.run)\n",
     "object argument": "def r(pool, db: Session):\n    job = Job(s=db)\n    pool.submit(go, job)\n",
     "annotated object": "def r(tasks, db: Session):\n    j: Job = Job(db)\n    tasks.add_task(j.run)\n",
+    "controller": "@cbv(router)\nclass C:\n    def r(self, tasks):\n        tasks.add_task(w, self.db)\n",
+    "controller route": (
+        "class C:\n    @router.post('/')\n    def r(me, tasks):\n"
+        "        job = Job(me.repos)\n        tasks.add_task(job.run)\n"
+    ),
+    "controller lambda": (
+        "@controller(router)\nclass C:\n    def r(self, tasks):\n"
+        "        tasks.add_task(lambda: self.go())\n"
+    ),
+    "no controller": "class C:\n    def r(self, tasks):\n        tasks.add_task(w, self.db)\n",
 }
 
 
@@ -83,7 +93,8 @@ def _disagreements(sources: dict[str, str]) -> tuple[list[str], list[str]]:
             module = cst.parse_module(code)
         except (SyntaxError, cst.ParserSyntaxError):
             continue
-        libcst_says = bool(analyze_module(module).hand_offs)
+        data = analyze_module(module)
+        libcst_says = bool(data.hand_offs or data.method_hand_offs)
         quick_says = may_hand_off(tree)
         if libcst_says and not quick_says:
             hidden.append(name)
@@ -102,7 +113,7 @@ def test_the_pre_check_errs_only_where_it_is_wider() -> None:
     assert extra == ["edge: awaited", "edge: flask in a call", "edge: add_task of a name"]
 
 
-@pytest.mark.parametrize("name", ["no session read", "plain parameter", "method"])
+@pytest.mark.parametrize("name", ["no session read", "plain parameter", "method", "no controller"])
 def test_files_without_a_hand_off_are_skipped(name: str) -> None:
     assert not may_hand_off(ast.parse(EDGES[name]))
 
