@@ -61,6 +61,7 @@ from .frameworks import (
 from .layers import within_top_package
 from .model import PackageInitEdits, RouteEdits, RouteFacts, ServiceEdits
 from .output import attach_output
+from .placement import PLACEMENT_LAYER_FOLDERS
 from .plan import Planner
 from .quick import may_have_route_commits
 from .reduce import reduced_source_tree
@@ -173,6 +174,7 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
         top-level package, so a package named ``api`` is not route layer as a whole."""
         root = project_root(source.abs_path, source.path)
         folder_names = [e for e in self.options.route_paths if not _is_pattern(e)]
+        folder_names += PLACEMENT_LAYER_FOLDERS
 
         def route_layer(path: str) -> bool:
             if self._in_service_layer(path) or is_test_or_migration(path):

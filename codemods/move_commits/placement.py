@@ -15,6 +15,10 @@ GENERIC_STEMS = frozenset(
     {"main", "app", "__init__", "server", "urls", "resources", "wsgi", "asgi", "application"}
 )
 LAYER_SUFFIXES = ("route", "router", "view", "resource", "resources", "endpoint", "handler")
+#: folders that hold the route layer by convention without being route paths (Flask-RESTful's
+#: ``resources/``: its modules are found as routes by their ``Resource`` classes): services go
+#: beside them, not inside
+PLACEMENT_LAYER_FOLDERS = ("resources",)
 CLASS_SUFFIXES = ("View", "Resource", "API", "Api", "Endpoint", "Handler", "Controller")
 
 

@@ -28,6 +28,7 @@ from .model import (
     UnitPlan,
 )
 from .placement import (
+    PLACEMENT_LAYER_FOLDERS,
     ServiceLocation,
     method_base_name,
     relative_import,
@@ -79,7 +80,7 @@ class Planner:
             entry
             for entry in self.options.route_paths
             if "/" not in entry and not any(ch in entry for ch in "*?[")
-        ]
+        ] + [folder for folder in PLACEMENT_LAYER_FOLDERS if folder not in self.options.route_paths]
         self.read = project.read
         self.typing = TypingContext(self.read, self.is_package)
         # Units of one route file ask the same import questions (the files and packages do not

@@ -41,6 +41,8 @@ from .syntax import (
 from .types import import_need
 from .units import Hoist, Region
 
+#: module-level loggers, whose calls are not the route layer's helpers wherever they come from
+LOGGER_NAMES = frozenset({"log", "logger"})
 _REFERENCES = exact_types(cst.Name, cst.Attribute)
 _CALLS = exact_types(cst.Call)
 _ASSIGNMENTS = exact_types(cst.Assign, cst.AugAssign, cst.AnnAssign, cst.Del)
@@ -188,8 +190,10 @@ class RegionClassifier:
         root = func
         while isinstance(root, cst.Attribute):
             root = root.value
-        if not isinstance(root, cst.Name):
-            return None
+        if not isinstance(root, cst.Name) or (
+            root is not func and root.value.strip("_").lower() in LOGGER_NAMES
+        ):
+            return None  # `logger.info(...)`: logging moves with the unit, as before
         referents = self.index.referents(root)
         if len(referents) != 1:
             return None

@@ -1,0 +1,23 @@
+"""Item service: units of work (database writes and their commits)."""
+
+from inventory.extensions import db
+from inventory.models import Item
+
+from ..resources import logger
+
+
+class ItemService:
+    """Units of work for item: each method writes and commits."""
+
+    @staticmethod
+    def create_item(data):
+        item = Item(name=data["name"])
+        db.session.add(item)
+        db.session.commit()
+        return item
+
+    @staticmethod
+    def delete_item(item):
+        db.session.delete(item)
+        logger.info("item deleted")
+        db.session.commit()
