@@ -33,6 +33,7 @@ Options:
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -176,6 +177,7 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
         folder_names = [e for e in self.options.route_paths if not _is_pattern(e)]
         folder_names += PLACEMENT_LAYER_FOLDERS
 
+        @functools.cache
         def route_layer(path: str) -> bool:
             if self._in_service_layer(path) or is_test_or_migration(path):
                 return False

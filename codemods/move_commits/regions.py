@@ -72,6 +72,8 @@ class RegionClassifier:
         self._regions: dict[int, Region] = {}
         self._helpers: set[str] | None = None
         self._answering: set[str] | None = None
+        #: per imported name and import statement: the route-layer module it comes from, or None
+        self._import_layers: dict[tuple[str, int], str | None] = {}
 
     def region(self, stmts: Sequence[cst.CSTNode]) -> Region:
         """Classify statements: why they must stay in the route, whether they write, what they read
@@ -200,9 +202,13 @@ class RegionClassifier:
         (referent,) = referents
         if not isinstance(referent, ImportAssignment):
             return None
-        need = import_need(root.value, referent.node)
-        path = None if need is None else imported_module_path(self.path, need)
-        return path if path is not None and self.route_module(path) else None
+        key = (root.value, id(referent.node))
+        if key not in self._import_layers:
+            need = import_need(root.value, referent.node)
+            path = None if need is None else imported_module_path(self.path, need)
+            in_layer = path is not None and self.route_module(path)
+            self._import_layers[key] = path if in_layer else None
+        return self._import_layers[key]
 
     def _route_layer_call(
         self, call: cst.Call, layer_module: str, stmt: cst.CSTNode, region: Region
