@@ -64,6 +64,8 @@ class _PlacedMethod:
 
     location: ServiceLocation
     name: str
+    #: the name its unit asks for, before a clash in its class numbers it (see ``_same_subject``).
+    preferred: str
     #: the import statements its names need in its service module (what they mean there).
     imports: frozenset[str]
     leading_comments: tuple[str, ...]
@@ -290,7 +292,8 @@ class Planner:
         )
         if not sig.definitions:
             imports = self._method_imports(facts.path, extraction, sig, path)
-            placed = _PlacedMethod(location, method, imports, spec.leading_comments)
+            preferred = self._preferred_name(extraction, location)
+            placed = _PlacedMethod(location, method, preferred, imports, spec.leading_comments)
             self.placed_methods.setdefault(_identity(spec), []).append(placed)
         for definition in sig.definitions:
             service.defined[definition.name] = definition.code
@@ -309,7 +312,11 @@ class Planner:
         if sig.definitions:
             return None
         identity = _identity(_method_spec("", facts, extraction, sig))
-        for placed in self.placed_methods.get(identity, []):
+        candidates = self.placed_methods.get(identity, [])
+        preferred = self._preferred_name(extraction, own) if candidates else ""
+        for placed in candidates:
+            if not _same_subject(preferred, placed.preferred):
+                continue
             # The same code reads the same names: they must mean the same there as for the first.
             imports = self._method_imports(facts.path, extraction, sig, placed.location.path)
             if imports != placed.imports:
@@ -318,6 +325,15 @@ class Planner:
             if self._can_import_service(facts, own, placed.location, route_import):
                 return placed, route_import
         return None
+
+    def _preferred_name(self, extraction: Extraction, location: ServiceLocation) -> str:
+        """The method name the unit asks for in a class where no name is taken yet."""
+        return choose_method_name(
+            extraction,
+            (),
+            self.codemod.template_overrides(),
+            method_base_name(extraction, location.subject),
+        )
 
     def _can_import_service(
         self,
@@ -527,6 +543,15 @@ def _identity(spec: MethodSpec) -> MethodSpec:
     """What a method is apart from its name, where it came from and the comments above its code:
     units whose methods have the same identity (and whose names mean the same) share one method."""
     return replace(spec, name="", origin="", leading_comments=())
+
+
+def _same_subject(name: str, other: str) -> bool:
+    """Whether two method names say the same about what is written: equal, or differing only in
+    their first word (``edit_project``, ``update_project``). The same code gets its name from the
+    route where the writes say little (``db.session.delete(item)`` in ``delete_coupon`` and in
+    ``delete_account``): one method named for one route's rows would mislead the other's reader."""
+    rest = name.partition("_")[2]
+    return name == other or (rest != "" and rest == other.partition("_")[2])
 
 
 def _removable_names(extraction: Extraction, sig: Signature) -> frozenset[str]:

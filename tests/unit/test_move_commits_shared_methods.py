@@ -113,3 +113,37 @@ def test_a_unit_outside_the_batch_is_not_shared(tmp_path: Path) -> None:
         "app/services/__init__.py",
         "app/services/public_service.py",
     ]
+
+
+DELETE = """\
+from flask import Blueprint, abort
+
+from app.models import {model}, db
+
+bp = Blueprint("{name}", __name__)
+
+
+@bp.post("/{name}/<int:row_id>/delete")
+def delete_{name}(row_id):
+    item = db.session.get({model}, row_id)
+    if item is None:
+        abort(404)
+    db.session.delete(item)
+    db.session.commit()
+    return "", 204
+"""
+
+
+def test_the_same_code_named_for_other_rows_is_not_shared(tmp_path: Path) -> None:
+    """``db.session.delete(item)`` takes its name from the route: ``delete_coupon`` must not be
+    the method that deletes accounts."""
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": MODELS + "\n\nclass Coupon:\n    pass\n\n\nclass Account:\n    pass\n",
+        "app/routes/__init__.py": "",
+        "app/routes/accounts.py": DELETE.format(model="Account", name="account"),
+        "app/routes/coupons.py": DELETE.format(model="Coupon", name="coupon"),
+    }
+    result = _run(tmp_path, files)
+    assert "AccountService.delete_account(item)" in _text(result, "app/routes/accounts.py")
+    assert "CouponService.delete_coupon(item)" in _text(result, "app/routes/coupons.py")
