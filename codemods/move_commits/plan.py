@@ -64,11 +64,9 @@ class _PlacedMethod:
 
     location: ServiceLocation
     name: str
-    #: the name its unit asks for, before a clash in its class numbers it (see ``_same_subject``).
-    preferred: str
+    extraction: Extraction
     #: the import statements its names need in its service module (what they mean there).
     imports: frozenset[str]
-    leading_comments: tuple[str, ...]
 
 
 #: where an application package keeps its models
@@ -292,8 +290,7 @@ class Planner:
         )
         if not sig.definitions:
             imports = self._method_imports(facts.path, extraction, sig, path)
-            preferred = self._preferred_name(extraction, location)
-            placed = _PlacedMethod(location, method, preferred, imports, spec.leading_comments)
+            placed = _PlacedMethod(location, method, extraction, imports)
             self.placed_methods.setdefault(_identity(spec), []).append(placed)
         for definition in sig.definitions:
             service.defined[definition.name] = definition.code
@@ -315,7 +312,8 @@ class Planner:
         candidates = self.placed_methods.get(identity, [])
         preferred = self._preferred_name(extraction, own) if candidates else ""
         for placed in candidates:
-            if not _same_subject(preferred, placed.preferred):
+            asked = self._preferred_name(placed.extraction, placed.location)
+            if not _same_subject(preferred, asked):
                 continue
             # The same code reads the same names: they must mean the same there as for the first.
             imports = self._method_imports(facts.path, extraction, sig, placed.location.path)
@@ -369,13 +367,9 @@ class Planner:
         unless the method carries the same ones."""
         class_name = placed.location.class_name
         comments = extraction.output.leading_comments
+        stay = bool(comments) and comments != placed.extraction.output.leading_comments
         self.planned[key] = (
-            UnitPlan(
-                class_name,
-                placed.name,
-                extraction.body_code,
-                comments_stay=bool(comments) and comments != placed.leading_comments,
-            ),
+            UnitPlan(class_name, placed.name, extraction.body_code, comments_stay=stay),
             route_import,
             _removable_names(extraction, sig),
         )
@@ -384,11 +378,13 @@ class Planner:
     def _method_imports(
         self, route_path: str, extraction: Extraction, sig: Signature, service_path: str
     ) -> frozenset[str]:
-        """The import statements the method's names need in ``service_path`` (local ones too),
-        normalized: two units whose code is the same mean the same by it when these are equal."""
+        """The import statements the method's names need in ``service_path``, normalized: two
+        units whose code is the same mean the same by it when these are equal. (Local imports move
+        into the method as they are written: the method's text holds them.)"""
         return frozenset(
             " ".join(self._service_import(need, route_path, service_path).split())
             for need in _with_type_needs(extraction, sig)
+            if not need.local
         )
 
     def _service_imports(
