@@ -78,10 +78,14 @@ def second():
 
 def example_routes(*names: str) -> dict[str, str]:
     """An ``app`` package with ``app/routes/<name>.py`` for each name: the move-commits example with
-    ``jobs`` renamed to the name (applying it writes ``app/services/<name>_service.py`` too)."""
+    ``jobs`` renamed to the name (applying it writes ``app/services/<name>_service.py`` too). Each
+    route also sets ``queue`` to its name: identical units of work would share one method."""
     example = get_codemod("move-commits").EXAMPLE
     files = {"app/__init__.py": "", "app/routes/__init__.py": ""}
-    files.update({f"app/routes/{name}.py": example.replace("jobs", name) for name in names})
+    for name in names:
+        route = example.replace("jobs", name)
+        route = route.replace("tenant_id=g.tenant_id", f'tenant_id=g.tenant_id, queue="{name}"')
+        files[f"app/routes/{name}.py"] = route
     return files
 
 

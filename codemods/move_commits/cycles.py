@@ -95,6 +95,12 @@ class ImportGraph:
         return found
 
 
+def modules_run_by_import(path: str) -> Iterator[str]:
+    """The files importing the module at ``path`` runs: the packages around it, then itself."""
+    yield from reversed(list(_packages_around(path)))
+    yield path
+
+
 def _module_level_imports(body: Sequence[ast.stmt]) -> Iterator[ast.Import | ast.ImportFrom]:
     """The import statements that run when the module is imported (in ``if``/``try``/``with``
     blocks too, but not under ``if TYPE_CHECKING:``)."""

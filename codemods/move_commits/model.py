@@ -140,6 +140,9 @@ class UnitPlan:
     service_class: str
     method: str
     body_code: str
+    #: the comments above the moved code stay above the call: the method the unit calls is
+    #: another unit's, and carries other comments (or none).
+    comments_stay: bool = False
 
 
 @dataclass(frozen=True)

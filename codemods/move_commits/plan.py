@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +15,7 @@ from backfix.source import SourceError, SourceFile
 
 from . import reasons as R
 from .bindings import service_bindings
-from .cycles import ImportGraph
+from .cycles import ImportGraph, modules_run_by_import
 from .definitions import Importers
 from .model import (
     Extraction,
@@ -59,6 +59,17 @@ class _ServiceState:
     defined: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class _PlacedMethod:
+    """A method placed in this run, which units that would generate the same method call instead."""
+
+    location: ServiceLocation
+    name: str
+    extraction: Extraction
+    #: the import statements its names need in its service module (what they mean there).
+    imports: frozenset[str]
+
+
 #: where an application package keeps its models
 MODEL_MODULES = ("models.py", "models/__init__.py")
 
@@ -92,6 +103,10 @@ class Planner:
         self.route_definitions: dict[str, dict[str, str]] = {}
         self.importers = Importers(Path(project.root))
         self.import_graph = ImportGraph(project)
+        #: methods placed so far, by what they are apart from their name (see ``_identity``).
+        self.placed_methods: dict[MethodSpec, list[_PlacedMethod]] = {}
+        #: service classes each route module imports from another route's service module.
+        self.shared_imports: dict[str, dict[str, str]] = {}
 
     @functools.cached_property
     def existing_service_folders(self) -> frozenset[str]:
@@ -247,6 +262,10 @@ class Planner:
         if moved_reason:
             self.reasons[key] = moved_reason
             return
+        shared = self._shared_method(facts, extraction, sig, location)
+        if shared is not None:
+            self._plan_shared(key, facts, extraction, sig, *shared)
+            return
         codes, clash = self._service_imports(extraction, sig, facts.path, path, service)
         if clash or class_name in {n.name for n in extraction.imports}:
             self.reasons[key] = Reason(
@@ -263,18 +282,111 @@ class Planner:
             method_base_name(extraction, location.subject),
         )
         service.methods_taken.add(method)
-        service.methods.append(_method_spec(method, facts, extraction, sig))
+        spec = _method_spec(method, facts, extraction, sig)
+        service.methods.append(spec)
         self.planned[key] = (
             UnitPlan(class_name, method, extraction.body_code),
             route_import,
-            extraction.route_names
-            | {n.name for n in extraction.imports if n.local}
-            | {n.name for d in sig.definitions for n in d.needs if not n.local},
+            _removable_names(extraction, sig),
         )
+        if not sig.definitions:
+            imports = self._method_imports(facts.path, extraction, sig, path)
+            placed = _PlacedMethod(location, method, extraction, imports)
+            self.placed_methods.setdefault(_identity(spec), []).append(placed)
         for definition in sig.definitions:
             service.defined[definition.name] = definition.code
             back = route_import.rsplit(" import ", 1)[0] + f" import {definition.name}"
             self.route_definitions.setdefault(facts.path, {})[definition.name] = back
+
+    def _shared_method(
+        self, facts: RouteFacts, extraction: Extraction, sig: Signature, own: ServiceLocation
+    ) -> tuple[_PlacedMethod, str] | None:
+        """A method placed earlier in this run that this unit would generate again (apart from
+        its name), with the route module's import of its class; None when there is none, or when
+        the route module cannot import it safely (the unit then gets a method of its own).
+
+        A unit that moves route-module definitions along is never shared: they would move from
+        its route module into the other service module."""
+        if sig.definitions:
+            return None
+        identity = _identity(_method_spec("", facts, extraction, sig))
+        candidates = self.placed_methods.get(identity, [])
+        preferred = self._preferred_name(extraction, own) if candidates else ""
+        for placed in candidates:
+            asked = self._preferred_name(placed.extraction, placed.location)
+            if not _same_subject(preferred, asked):
+                continue
+            # The same code reads the same names: they must mean the same there as for the first.
+            imports = self._method_imports(facts.path, extraction, sig, placed.location.path)
+            if imports != placed.imports:
+                continue
+            route_import = self._route_import(facts, placed.location)
+            if self._can_import_service(facts, own, placed.location, route_import):
+                return placed, route_import
+        return None
+
+    def _preferred_name(self, extraction: Extraction, location: ServiceLocation) -> str:
+        """The method name the unit asks for in a class where no name is taken yet."""
+        return choose_method_name(
+            extraction,
+            (),
+            self.codemod.template_overrides(),
+            method_base_name(extraction, location.subject),
+        )
+
+    def _can_import_service(
+        self,
+        facts: RouteFacts,
+        own: ServiceLocation,
+        other: ServiceLocation,
+        route_import: str,
+    ) -> bool:
+        """Whether the route module can import another route's service class ``other``: its name
+        means nothing else there (its own service class, a name it binds, another shared class),
+        and importing that service module does not lead back to the route module."""
+        name = other.class_name
+        if name == own.class_name:
+            return other.path == own.path
+        statement = " ".join(route_import.split())
+        if name in facts.module_names and self.routes_imports(facts.path).get(name) != statement:
+            return False
+        if self.shared_imports.get(facts.path, {}).get(name, route_import) != route_import:
+            return False
+        starts = list(modules_run_by_import(other.path))
+        return self.import_graph.chain_to(starts, facts.path) is None
+
+    def _plan_shared(
+        self,
+        key: tuple[str, str],
+        facts: RouteFacts,
+        extraction: Extraction,
+        sig: Signature,
+        placed: _PlacedMethod,
+        route_import: str,
+    ) -> None:
+        """Plan a unit as a call of the identical method ``placed``. Its comments stay in the route
+        unless the method carries the same ones."""
+        class_name = placed.location.class_name
+        comments = extraction.output.leading_comments
+        stay = bool(comments) and comments != placed.extraction.output.leading_comments
+        self.planned[key] = (
+            UnitPlan(class_name, placed.name, extraction.body_code, comments_stay=stay),
+            route_import,
+            _removable_names(extraction, sig),
+        )
+        self.shared_imports.setdefault(facts.path, {})[class_name] = route_import
+
+    def _method_imports(
+        self, route_path: str, extraction: Extraction, sig: Signature, service_path: str
+    ) -> frozenset[str]:
+        """The import statements the method's names need in ``service_path``, normalized: two
+        units whose code is the same mean the same by it when these are equal. (Local imports move
+        into the method as they are written: the method's text holds them.)"""
+        return frozenset(
+            " ".join(self._service_import(need, route_path, service_path).split())
+            for need in _with_type_needs(extraction, sig)
+            if not need.local
+        )
 
     def _service_imports(
         self,
@@ -421,6 +533,30 @@ def _method_spec(
         leading_comments=extraction.output.leading_comments,
         origin=f"{facts.path}:{extraction.func_name}",
         status=extraction.status,
+    )
+
+
+def _identity(spec: MethodSpec) -> MethodSpec:
+    """What a method is apart from its name, where it came from and the comments above its code:
+    units whose methods have the same identity (and whose names mean the same) share one method."""
+    return replace(spec, name="", origin="", leading_comments=())
+
+
+def _same_subject(name: str, other: str) -> bool:
+    """Whether two method names say the same about what is written: equal, or differing only in
+    their first word (``edit_project``, ``update_project``). The same code gets its name from the
+    route where the writes say little (``db.session.delete(item)`` in ``delete_coupon`` and in
+    ``delete_account``): one method named for one route's rows would mislead the other's reader."""
+    rest = name.partition("_")[2]
+    return name == other or (rest != "" and rest == other.partition("_")[2])
+
+
+def _removable_names(extraction: Extraction, sig: Signature) -> frozenset[str]:
+    """The names whose imports the route module may lose once the unit moved."""
+    return (
+        extraction.route_names
+        | {n.name for n in extraction.imports if n.local}
+        | {n.name for d in sig.definitions for n in d.needs if not n.local}
     )
 
 

@@ -115,7 +115,7 @@ def route_replacement(
     assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
     assert isinstance(call, cst.SimpleStatementLine)
     if unit.try_node is None or unit.split is None:
-        return [call.with_changes(leading_lines=_route_lines(unit, first.leading_lines))]
+        return [call.with_changes(leading_lines=_route_lines(unit, plan, first.leading_lines))]
     handlers = []
     for split in unit.split:
         if not split.kept or is_bare_raise(split.kept):
@@ -140,7 +140,7 @@ def _exit_replacement(
     itself when it returns nothing else): the route answers the request as before."""
     first = unit.block.body[unit.start]
     assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
-    lines = _route_lines(unit, first.leading_lines)
+    lines = _route_lines(unit, plan, first.leading_lines)
     # The branch that answers the request, alone under the new test.
     check = unit.exits[0].with_changes(body=unit.exit_block, orelse=None)
     if unit.status:
@@ -172,9 +172,11 @@ def _condition_replacement(
     return [check.with_changes(test=call.body[0].value, body=body)]
 
 
-def _route_lines(unit: Unit, lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
+def _route_lines(unit: Unit, plan: UnitPlan, lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
     """The lines above the call: those above the moved code, minus the comments that moved with it."""
-    moved = len(unit.extraction.output.leading_comments) if unit.extraction is not None else 0
+    if unit.extraction is None or plan.comments_stay:
+        return list(lines)
+    moved = len(unit.extraction.output.leading_comments)
     return list(lines[: len(lines) - moved]) if moved else list(lines)
 
 

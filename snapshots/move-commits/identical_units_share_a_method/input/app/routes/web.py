@@ -1,0 +1,37 @@
+"""The HTML pages."""
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from ..extensions import db
+from ..models import Member, Project
+
+bp = Blueprint("web", __name__)
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+def new_project():
+    if request.method == "GET":
+        return render_template("new_project.html")
+    payload = request.form
+    # save the project
+    project = Project(name=payload["name"])
+    db.session.add(project)
+    db.session.commit()
+    return redirect(url_for("web.show_project", project_id=project.id))
+
+
+@bp.post("/projects/<int:project_id>/archive")
+def archive_project(project_id):
+    project = db.get_or_404(Project, project_id)
+    project.closed = True
+    db.session.commit()
+    return redirect(url_for("web.show_project", project_id=project.id))
+
+
+@bp.post("/projects/<int:project_id>/members")
+def add_member(project_id):
+    project = db.get_or_404(Project, project_id)
+    member = Member(name=request.form["name"], project_id=project_id)
+    db.session.add(member)
+    db.session.commit()
+    return redirect(url_for("web.show_member", member_id=member.id))

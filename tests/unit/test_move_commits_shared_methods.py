@@ -1,0 +1,149 @@
+"""move-commits: units that would generate the same method share one, unless sharing is unsafe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backfix.discovery import Workspace
+from backfix.registry import get_codemod
+from backfix.results import RunResult
+from backfix.runner import CodemodSpec, RunOptions, run
+
+ROUTE = """\
+from flask import Blueprint
+
+from {models} import Item, db
+
+bp = Blueprint("{name}", __name__)
+
+
+@bp.post("/{name}/<int:item_id>/flag")
+def flag_item(item_id):
+    item = db.get_or_404(Item, item_id)
+    item.flagged = True
+    db.session.commit()
+    return "ok"
+"""
+
+MODELS = "db = None\n\n\nclass Item:\n    pass\n"
+
+
+def _run(tmp_path: Path, files: dict[str, str], batch: set[str] | None = None) -> RunResult:
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    spec = CodemodSpec(get_codemod("move-commits"), "move-commits", ())
+    return run(
+        Workspace(root=tmp_path),
+        RunOptions(
+            specs=[spec],
+            paths=[tmp_path],
+            apply=True,
+            jobs=1,
+            only_files=None if batch is None else lambda _violations: batch,
+        ),
+    )
+
+
+def _two_blueprints(**extra: str) -> dict[str, str]:
+    return {
+        "app/__init__.py": "",
+        "app/models.py": MODELS,
+        "app/routes/__init__.py": "",
+        "app/routes/admin.py": ROUTE.format(models="app.models", name="admin"),
+        "app/routes/public.py": ROUTE.format(models="app.models", name="public"),
+        **extra,
+    }
+
+
+def _paths(result: RunResult) -> list[str]:
+    return sorted(change.path for change in result.changes)
+
+
+def _text(result: RunResult, path: str) -> str:
+    return next(c.after for c in result.changes if c.path == path).decode()
+
+
+def test_the_second_route_calls_the_method_of_the_first(tmp_path: Path) -> None:
+    result = _run(tmp_path, _two_blueprints())
+    assert "app/services/public_service.py" not in _paths(result)
+    public = _text(result, "app/routes/public.py")
+    assert "from app.services.admin_service import AdminService" in public
+    assert "AdminService.flag_item(item)" in public
+
+
+def test_the_same_name_imported_from_elsewhere_is_another_method(tmp_path: Path) -> None:
+    files = _two_blueprints(
+        **{
+            "app/legacy.py": MODELS,
+            "app/routes/public.py": ROUTE.format(models="app.legacy", name="public"),
+        }
+    )
+    result = _run(tmp_path, files)
+    assert "PublicService.flag_item(item)" in _text(result, "app/routes/public.py")
+
+
+def test_a_route_module_that_binds_the_class_name_otherwise_keeps_its_own(tmp_path: Path) -> None:
+    public = ROUTE.format(models="app.models", name="public") + "\n\nAdminService = None\n"
+    result = _run(tmp_path, _two_blueprints(**{"app/routes/public.py": public}))
+    assert "PublicService.flag_item(item)" in _text(result, "app/routes/public.py")
+
+
+def test_a_service_whose_package_imports_the_route_module_is_not_shared(tmp_path: Path) -> None:
+    """``a/__init__.py`` imports ``b.routes``: ``b/routes.py`` importing ``a.services...`` at its
+    top would be a circular import."""
+    files = {
+        "models.py": MODELS,
+        "a/__init__.py": "",
+        "a/routes.py": ROUTE.format(models="models", name="a"),
+        "b/__init__.py": "",
+        "b/routes.py": ROUTE.format(models="models", name="b"),
+    }
+    shared = _run(tmp_path / "shared", files)
+    assert "AService.flag_item(item)" in _text(shared, "b/routes.py")
+    files["a/__init__.py"] = "from b import routes\n"
+    result = _run(tmp_path / "cycle", files)
+    assert "BService.flag_item(item)" in _text(result, "b/routes.py")
+
+
+def test_a_unit_outside_the_batch_is_not_shared(tmp_path: Path) -> None:
+    result = _run(tmp_path, _two_blueprints(), batch={"app/routes/public.py"})
+    assert _paths(result) == [
+        "app/routes/public.py",
+        "app/services/__init__.py",
+        "app/services/public_service.py",
+    ]
+
+
+DELETE = """\
+from flask import Blueprint, abort
+
+from app.models import {model}, db
+
+bp = Blueprint("{name}", __name__)
+
+
+@bp.post("/{name}/<int:row_id>/delete")
+def delete_{name}(row_id):
+    item = db.session.get({model}, row_id)
+    if item is None:
+        abort(404)
+    db.session.delete(item)
+    db.session.commit()
+    return "", 204
+"""
+
+
+def test_the_same_code_named_for_other_rows_is_not_shared(tmp_path: Path) -> None:
+    """``db.session.delete(item)`` takes its name from the route: ``delete_coupon`` must not be
+    the method that deletes accounts."""
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": MODELS + "\n\nclass Coupon:\n    pass\n\n\nclass Account:\n    pass\n",
+        "app/routes/__init__.py": "",
+        "app/routes/accounts.py": DELETE.format(model="Account", name="account"),
+        "app/routes/coupons.py": DELETE.format(model="Coupon", name="coupon"),
+    }
+    result = _run(tmp_path, files)
+    assert "AccountService.delete_account(item)" in _text(result, "app/routes/accounts.py")
+    assert "CouponService.delete_coupon(item)" in _text(result, "app/routes/coupons.py")
