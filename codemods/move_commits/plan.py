@@ -312,9 +312,13 @@ class Planner:
         identity = _identity(_method_spec("", facts, extraction, sig))
         candidates = self.placed_methods.get(identity, [])
         preferred = self._preferred_name(extraction, own) if candidates else ""
+        route_name = method_base_name(extraction, own.subject) if candidates else ""
         for placed in candidates:
             asked = self._preferred_name(placed.extraction, placed.location)
-            if not _same_subject(preferred, asked):
+            # The routes must also mean the same: `add(response.data)` in a POST and in a PATCH
+            # handler is a create and an update.
+            placed_route = method_base_name(placed.extraction, placed.location.subject)
+            if not (_same_subject(preferred, asked) and _same_subject(route_name, placed_route)):
                 continue
             # The same code reads the same names: they must mean the same there as for the first.
             imports = self._method_imports(facts.path, extraction, sig, placed.location.path)
@@ -544,11 +548,26 @@ def _identity(spec: MethodSpec) -> MethodSpec:
 
 def _same_subject(name: str, other: str) -> bool:
     """Whether two method names say the same about what is written: equal, or differing only in
-    their first word (``edit_project``, ``update_project``). The same code gets its name from the
-    route where the writes say little (``db.session.delete(item)`` in ``delete_coupon`` and in
-    ``delete_account``): one method named for one route's rows would mislead the other's reader."""
-    rest = name.partition("_")[2]
-    return name == other or (rest != "" and rest == other.partition("_")[2])
+    a first word of the same meaning (``edit_project``, ``update_project``; not ``create_config``
+    and ``update_config``). The same code gets its name from the route where the writes say little
+    (``db.session.delete(item)`` in ``delete_coupon`` and in ``delete_account``; ``add(x)`` in a
+    create and in an update route): one method named for one route would mislead the other's
+    reader."""
+    verb, _, rest = name.partition("_")
+    other_verb, _, other_rest = other.partition("_")
+    return name == other or (
+        rest != ""
+        and rest == other_rest
+        and _VERB_MEANINGS.get(verb, verb) == _VERB_MEANINGS.get(other_verb, other_verb)
+    )
+
+
+#: first words of method names that say the same thing about a write
+_VERB_MEANINGS = {
+    **dict.fromkeys(("edit", "update", "modify", "change", "patch"), "update"),
+    **dict.fromkeys(("create", "add", "new", "insert", "register"), "create"),
+    **dict.fromkeys(("delete", "remove", "destroy", "drop"), "delete"),
+}
 
 
 def _removable_names(extraction: Extraction, sig: Signature) -> frozenset[str]:

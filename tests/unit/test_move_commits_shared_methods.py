@@ -147,3 +147,35 @@ def test_the_same_code_named_for_other_rows_is_not_shared(tmp_path: Path) -> Non
     result = _run(tmp_path, files)
     assert "AccountService.delete_account(item)" in _text(result, "app/routes/accounts.py")
     assert "CouponService.delete_coupon(item)" in _text(result, "app/routes/coupons.py")
+
+
+RESOURCE = """\
+from flask_restful import Resource
+
+from app.models import db, load
+
+
+class {name}(Resource):
+    def {method}(self):
+        response = load()
+        db.session.add(response.data)
+        db.session.commit()
+        return "ok"
+"""
+
+
+def test_the_same_code_in_a_create_and_an_update_handler_is_not_shared(tmp_path: Path) -> None:
+    """``add(response.data)`` in a POST and in a PATCH handler: an update route must not call a
+    method named ``create_...``."""
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": MODELS + "\n\ndef load():\n    pass\n",
+        "app/resources/__init__.py": "",
+        "app/resources/configs.py": RESOURCE.format(name="ConfigList", method="post")
+        + "\n\n"
+        + RESOURCE.format(name="Config", method="patch"),
+    }
+    result = _run(tmp_path, files)
+    service = _text(result, "app/services/config_service.py")
+    assert "def create_config(" in service
+    assert "def update_config(" in service
