@@ -130,9 +130,6 @@ def is_guard_name(name: str) -> bool:
     return lowered.startswith(GUARD_PREFIXES) or lowered.endswith(GUARD_SUFFIXES)
 
 
-ROUTE_DECORATORS = frozenset(
-    {"route", "get", "post", "put", "patch", "delete", "head", "options", "api_route", "websocket"}
-)
 ROUTE_BASES = frozenset({"MethodView", "View", "Resource"})
 DYNAMIC_BUILTINS = frozenset({"locals", "vars", "globals", "eval", "exec"})
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import ast
 
 from backfix.ast_utils import last_name
+from backfix.web_routes import ROUTE_DECORATORS
 
 from .ast_reading import Definition, read_tree
-from .frameworks import ROUTE_BASES, ROUTE_DECORATORS
+from .frameworks import ROUTE_BASES
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 

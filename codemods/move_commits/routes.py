@@ -5,8 +5,9 @@ from __future__ import annotations
 import libcst as cst
 
 from backfix.cst_utils import last_name
+from backfix.web_routes import ROUTE_DECORATORS
 
-from .frameworks import ROUTE_BASES, ROUTE_DECORATORS, ModuleIndex
+from .frameworks import ROUTE_BASES, ModuleIndex
 from .module_nodes import ModuleNodes, exact_types
 
 _ENCLOSING = exact_types(cst.FunctionDef, cst.ClassDef, cst.Lambda)

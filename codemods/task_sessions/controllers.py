@@ -18,6 +18,7 @@ from dataclasses import replace
 import libcst as cst
 
 from backfix.cst_utils import dotted, last_name
+from backfix.web_routes import ROUTE_DECORATORS
 
 from .model import (
     AS_ITSELF,
@@ -29,7 +30,7 @@ from .model import (
     Reach,
     SessionParam,
 )
-from .quick import CONTROLLER_DECORATORS, ROUTE_DECORATORS
+from .quick import CONTROLLER_DECORATORS
 
 PROPERTIES = frozenset({"property", "cached_property"})
 UNBOUND = frozenset({"staticmethod", "classmethod"})

@@ -21,28 +21,13 @@ import ast
 from collections.abc import Iterator
 
 from backfix.ast_utils import last_name
+from backfix.web_routes import ROUTE_DECORATORS
 
 #: calls that run their arguments after the request: reported when the session is among them
 ASYNCIO_CALLS = frozenset({"create_task", "ensure_future", "run_coroutine_threadsafe"})
 THREAD_CALLS = frozenset({"Thread", "Timer", "Process"})
 EXECUTOR_CALLS = frozenset({"submit", "run_in_executor", "apply_async"})
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-#: route decorators on a method: ``@router.post("/x")``, ``@app.route("/x")``
-ROUTE_DECORATORS = frozenset(
-    {
-        "get",
-        "post",
-        "put",
-        "patch",
-        "delete",
-        "head",
-        "options",
-        "trace",
-        "route",
-        "api_route",
-        "websocket",
-    }
-)
 #: class decorators that make a class a controller: fastapi-utils' ``cbv``, ``controller``
 CONTROLLER_DECORATORS = frozenset({"cbv", "controller"})
 #: callees whose work runs after the call returns (``analyze.Analyzer._kind``)

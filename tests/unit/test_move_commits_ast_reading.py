@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 from backfix.builtin_codemods.move_commits import quick, reduce
-from backfix.builtin_codemods.move_commits.frameworks import ROUTE_BASES, ROUTE_DECORATORS
+from backfix.builtin_codemods.move_commits.frameworks import ROUTE_BASES
 from testkit import repository_sources, write_webapp_corpus
 
 from backfix.ast_utils import last_name
+from backfix.web_routes import ROUTE_DECORATORS
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _VIEW_REGISTRARS = {"add_url_rule": 2, "add_api_route": 1, "add_resource": 0}
