@@ -66,8 +66,10 @@ class _PlacedMethod:
     location: ServiceLocation
     name: str
     extraction: Extraction
-    #: the import statements its names need in its service module (what they mean there).
-    imports: frozenset[str]
+    #: its route module and signature, from which the import statements its names need in its
+    #: service module (what they mean there) are worked out when another unit asks
+    route_path: str
+    sig: Signature
 
 
 #: where an application package keeps its models
@@ -105,6 +107,8 @@ class Planner:
         self.import_graph = ImportGraph(project)
         #: methods placed so far, by what they are apart from their name (see ``_identity``).
         self.placed_methods: dict[MethodSpec, list[_PlacedMethod]] = {}
+        #: per extraction (by ``id``; each lives as long as the plan): see `_asked_names`
+        self._names_asked: dict[int, tuple[str, str]] = {}
         #: service classes each route module imports from another route's service module.
         self.shared_imports: dict[str, dict[str, str]] = {}
 
@@ -290,8 +294,7 @@ class Planner:
             _removable_names(extraction, sig),
         )
         if not sig.definitions:
-            imports = self._method_imports(facts.path, extraction, sig, path)
-            placed = _PlacedMethod(location, method, extraction, imports)
+            placed = _PlacedMethod(location, method, extraction, facts.path, sig)
             self.placed_methods.setdefault(_identity(spec), []).append(placed)
         for definition in sig.definitions:
             service.defined[definition.name] = definition.code
@@ -311,23 +314,37 @@ class Planner:
             return None
         identity = _identity(_method_spec("", facts, extraction, sig))
         candidates = self.placed_methods.get(identity, [])
-        preferred = self._preferred_name(extraction, own) if candidates else ""
-        route_name = method_base_name(extraction, own.subject) if candidates else ""
+        if not candidates:
+            return None
+        preferred, route_name = self._asked_names(extraction, own)
         for placed in candidates:
-            asked = self._preferred_name(placed.extraction, placed.location)
+            asked, placed_route = self._asked_names(placed.extraction, placed.location)
             # The routes must also mean the same: `add(response.data)` in a POST and in a PATCH
             # handler is a create and an update.
-            placed_route = method_base_name(placed.extraction, placed.location.subject)
             if not (_same_subject(preferred, asked) and _same_subject(route_name, placed_route)):
                 continue
             # The same code reads the same names: they must mean the same there as for the first.
-            imports = self._method_imports(facts.path, extraction, sig, placed.location.path)
-            if imports != placed.imports:
+            service_path = placed.location.path
+            imports = self._method_imports(facts.path, extraction, sig, service_path)
+            if imports != self._method_imports(
+                placed.route_path, placed.extraction, placed.sig, service_path
+            ):
                 continue
             route_import = self._route_import(facts, placed.location)
             if self._can_import_service(facts, own, placed.location, route_import):
                 return placed, route_import
         return None
+
+    def _asked_names(self, extraction: Extraction, location: ServiceLocation) -> tuple[str, str]:
+        """The method name a unit asks for where no name is taken yet, and the name its route
+        gives (``create_config`` for a view's ``post``); worked out once per unit."""
+        names = self._names_asked.get(id(extraction))
+        if names is None:
+            names = self._names_asked[id(extraction)] = (
+                self._preferred_name(extraction, location),
+                method_base_name(extraction, location.subject),
+            )
+        return names
 
     def _preferred_name(self, extraction: Extraction, location: ServiceLocation) -> str:
         """The method name the unit asks for in a class where no name is taken yet."""
