@@ -9,12 +9,14 @@ and module dunders (``__all__ = ...``) belong to it but are never split or reord
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -83,7 +85,7 @@ def section_of(module: str, root: Root = None, first_party: Collection[str] = ()
         return STDLIB
     if top in first_party:
         return FIRST_PARTY
-    if root is not None:
+    if root is not None and top not in _known_third_party(str(root)):
         for base in (Path(root), Path(root, "src")):
             if (base / top).is_dir() or (base / f"{top}.py").is_file():
                 return FIRST_PARTY
@@ -762,7 +764,9 @@ def first_party_packages(abs_path: str | Path, root: str | Path) -> frozenset[st
     As ruff does: the package the file is in (``detect-same-package``), every module or folder in
     the ``src`` folders of the nearest configuration (default ``.`` and ``src`` next to the nearest
     ``pyproject.toml``/``ruff.toml``, so ``backend/app`` is first party in ``backend/``), and
-    ``known-first-party``. The search stops at ``root``.
+    ``known-first-party``, but not what it lists as ``known-third-party`` (a project's own
+    ``sqlmodel/`` folder that its files import as the installed library). The search stops at
+    ``root``.
     """
     file = Path(abs_path)
     stop = Path(root).resolve()
@@ -776,32 +780,55 @@ def first_party_packages(abs_path: str | Path, root: str | Path) -> frozenset[st
     for folder in [file.parent, *file.parent.parents]:
         config = next((folder / n for n in _CONFIG_FILES if (folder / n).is_file()), None)
         if config is not None:
-            names |= _configured_first_party(config)
-            break
+            first, third = _configured_parties(config)
+            # ruff's `known-third-party` wins over a folder of the same name beside the config
+            return frozenset((names | first) - third)
         if folder.resolve() == stop:
             names |= _modules_in(folder)
             break
     return frozenset(names)
 
 
-def _configured_first_party(config: Path) -> set[str]:
+def _configured_parties(config: Path) -> tuple[set[str], set[str]]:
+    """The top-level names ``config`` makes first party (``known-first-party`` and the modules of
+    its ``src`` folders) and those it declares third party (``known-third-party``)."""
     try:
         data = tomllib.loads(config.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return _modules_in(config.parent)
+        return _modules_in(config.parent), set()
     ruff = data if config.name != "pyproject.toml" else data.get("tool", {}).get("ruff", {})
     isort_tables = [
         ruff.get("lint", {}).get("isort", {}),
         ruff.get("isort", {}),
         data.get("tool", {}).get("isort", {}),
     ]
-    names: set[str] = set()
-    for table in isort_tables:
-        known = table.get("known-first-party", table.get("known_first_party", []))
-        names |= {str(name).split(".")[0] for name in known if isinstance(name, str)}
+    first = _known(isort_tables, "known-first-party")
     sources = ruff.get("src", [".", "src"])
     for source in sources if isinstance(sources, list) else []:
-        names |= _modules_in(config.parent / str(source))
+        first |= _modules_in(config.parent / str(source))
+    return first, _known(isort_tables, "known-third-party") - _known(
+        isort_tables, "known-first-party"
+    )
+
+
+@functools.cache
+def _known_third_party(root: str) -> frozenset[str]:
+    """What the configuration at ``root`` lists as ``known-third-party``: a folder of that name
+    there is not the project's own package to its import sorter."""
+    config = next((Path(root, n) for n in _CONFIG_FILES if Path(root, n).is_file()), None)
+    return frozenset(_configured_parties(config)[1]) if config is not None else frozenset()
+
+
+def _known(tables: list[Any], key: str) -> set[str]:
+    """The top-level names an isort setting (``known-first-party``, or its isort spelling
+    ``known_first_party``) lists in any of ``tables``."""
+    names: set[str] = set()
+    for table in tables:
+        known = (
+            table.get(key, table.get(key.replace("-", "_"))) if isinstance(table, dict) else None
+        )
+        if isinstance(known, list):
+            names |= {name.split(".")[0] for name in known if isinstance(name, str)}
     return names
 
 

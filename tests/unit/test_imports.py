@@ -16,6 +16,7 @@ from backfix.imports import (
     ImportSpec,
     add_import,
     add_imports,
+    first_party_packages,
     format_imports,
     import_block_end,
     is_imported,
@@ -446,4 +447,28 @@ def test_a_block_that_runs_its_sections_together_gets_no_blank_line(project: Pat
         "from app.services import AuthService\n"
         "from . import auth\n\n\n"
         "x = 1\n"
+    )
+
+
+def test_known_third_party_wins_over_a_folder_of_that_name(tmp_path: Path) -> None:
+    """A library's repository holds its own package (``sqlmodel/``) beside the examples that
+    import it as the installed library, and says so with ``known-third-party``."""
+    (tmp_path / "sqlmodel").mkdir()
+    (tmp_path / "docs_src/app").mkdir(parents=True)
+    for folder in ("docs_src", "docs_src/app"):
+        (tmp_path / folder / "__init__.py").write_text("")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ruff.lint.isort]\nknown-third-party = ["sqlmodel", "fastapi"]\n'
+    )
+    route = tmp_path / "docs_src/app/main.py"
+    first_party = first_party_packages(route, tmp_path)
+    assert "sqlmodel" not in first_party and "docs_src" in first_party
+    assert section_of("sqlmodel", tmp_path, first_party) == THIRD_PARTY
+    assert section_of("docs_src.app.services", tmp_path, first_party) == FIRST_PARTY
+    source = "from fastapi import FastAPI\nfrom sqlmodel import Session\n"
+    assert added(
+        source, "from docs_src.app.services.hero_service import HeroService", root=tmp_path
+    ) == (
+        "from fastapi import FastAPI\nfrom sqlmodel import Session\n\n"
+        "from docs_src.app.services.hero_service import HeroService\n"
     )
