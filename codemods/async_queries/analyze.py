@@ -425,6 +425,8 @@ class Frame:
     names: dict[str, list[cst.Name]] = field(default_factory=dict)
     nested_names: set[str] = field(default_factory=set)
     candidates: list[_VarCandidate] = field(default_factory=list)
+    #: per query variable, what the uses of its queries decide (see `_finish_variable`)
+    verdicts: dict[str, _VarVerdict] = field(default_factory=dict)
     line: int = 0
     blocker: str = ""
     awaits_session: bool = False
@@ -665,20 +667,51 @@ class _VarVerdict:
             self.reason2, self.reason2_id = reason2, reason2_id
 
 
-def _variable_shape_reason(frame: Frame, cand: _VarCandidate) -> str:
-    """Why a query variable cannot be followed at all ("" when it can)."""
-    assignments = sum(1 for c in frame.candidates if c.name == cand.name)
-    return variable_shape_reason(cand.name, assignments, cand.name in frame.nested_names)
+def variable_shape_reason(
+    name: str, roots: Sequence[tuple[ch.Chain, cst.BaseExpression]], nested: bool
+) -> str:
+    """Why query variable ``name`` cannot be followed at all, given the queries assigned to it
+    (each chain with its session) and whether a nested function uses it ("" when it can).
 
-
-def variable_shape_reason(name: str, assignments: int, nested: bool) -> str:
-    """Why query variable ``name`` cannot be followed at all, given how many queries are assigned
-    to it and whether a nested function uses it ("" when it can)."""
-    if assignments > 1:
-        return f"query variable `{name}` is assigned from more than one query"
+    Several queries may be assigned to it (``q = ...`` in each branch of an ``if``) when they
+    select the same columns from the same session: its uses then read the same shape whichever
+    ran."""
+    signatures = [_root_signature(chain, session) for chain, session in roots]
+    if len(roots) > 1 and (None in signatures or len(set(signatures)) > 1):
+        return (
+            f"query variable `{name}` is assigned queries that select other columns or use "
+            "another session"
+        )
     if nested:
         return f"query variable `{name}` is used in a nested function"
     return ""
+
+
+def _root_signature(chain: ch.Chain, session: cst.BaseExpression) -> tuple[str, ...] | None:
+    """What the uses of a query variable read from the query assigned to it: the session, the
+    kind of root (``session.query()`` or ``Model.query``) and the columns; None when unknown
+    (never the same as another's)."""
+    try:
+        columns = ch.root_columns(chain)
+    except ch.Unsupported:
+        return None
+    code = cst.Module([]).code_for_node
+    kind = ch.ROOT_SESSION if isinstance(chain.root, cst.Call) else ch.ROOT_MODEL
+    return (code(session), kind, *(code(column) for column in columns))
+
+
+def group_start(
+    group: Sequence[tuple[ch.Chain, ch.Base]], shape_reason: str
+) -> tuple[str, str, list[cst.BaseExpression]]:
+    """:func:`variable_start` for every query assigned to one variable (the first's columns): the
+    first reason any of them stays manual for holds for all, since their uses are shared."""
+    first_chain, first_base = group[0]
+    reason, reason_id, columns = variable_start(first_chain, first_base, shape_reason)
+    for chain, base in group[1:]:
+        if reason:
+            break
+        reason, reason_id, _ = variable_start(chain, base, "")
+    return reason, reason_id, columns
 
 
 def variable_start(
@@ -1270,33 +1303,22 @@ class _Scanner(TrackingVisitor):
         return frozenset(ch.unshadowed(self.info.tables, [f.locals for f in self.frames]))
 
     def _finish_variable(self, frame: Frame, cand: _VarCandidate) -> None:
-        """Validate a query variable (the safe case of a query variable) and record it as one violation."""
+        """Validate a query variable (the safe case of a query variable) and record it as one violation.
+
+        Of several queries assigned to one variable, the first follows the uses for all; the
+        others share its verdict and rewrite only their own assignment."""
         key = self.key(cand.outer)
         spec = ch.RootSpec(ch.ROOT_VAR, cand.name)
         tables = self._tables()
+        group = [c for c in frame.candidates if c.name == cand.name]
+        if cand is not group[0]:
+            verdict = replace(frame.verdicts[cand.name], sites=[])
+        else:
+            verdict = self._group_verdict(frame, group, spec, key, tables)
+            frame.verdicts[cand.name] = verdict
         root_base = ch.Base(
             cand.session, cand.fsa_db, aliased=frozenset(frame.aliased), tables=tables
         )
-        shape_reason = _variable_shape_reason(frame, cand)
-        reason, reason_id, root_columns = variable_start(cand.chain, root_base, shape_reason)
-        uses: list[_VarUse] = []
-        rebuild_steps: list[ch.Step] = []
-        if not reason:
-            reason, reason_id = self._variable_uses(frame, cand, spec, uses, rebuild_steps)
-        base = ch.Base(
-            cand.session,
-            cand.fsa_db,
-            columns=tuple(root_columns),
-            prior_steps=tuple(cand.chain.builders) + tuple(rebuild_steps),
-            var=cand.name,
-            aliased=frozenset(frame.aliased),
-            tables=tables,
-        )
-        verdict = _VarVerdict(reason, reason_id, reason, reason_id)
-        if not reason:
-            self._variable_sites(uses, base, spec, key, verdict)
-        if not any(use.executes for use in uses):
-            settle_never_executed(verdict, cand.name)
         self.frames.append(frame)
         start = self.key(cand.chain.root)
         self.chains.append(
@@ -1327,20 +1349,60 @@ class _Scanner(TrackingVisitor):
             self.sites.append(Site(key, cand.spec, ch.USE_STMT_ONLY, False, root_base, key))
             self.sites.extend(verdict.sites)
 
+    def _group_verdict(
+        self,
+        frame: Frame,
+        group: list[_VarCandidate],
+        spec: ch.RootSpec,
+        key: Key,
+        tables: frozenset[str],
+    ) -> _VarVerdict:
+        """What the uses of the query variable the queries of ``group`` are assigned to decide,
+        with the sites of those uses (the first query's)."""
+        cand = group[0]
+        aliased = frozenset(frame.aliased)
+        roots = [
+            (c.chain, ch.Base(c.session, c.fsa_db, aliased=aliased, tables=tables)) for c in group
+        ]
+        shape_reason = variable_shape_reason(
+            cand.name, [(c.chain, c.session) for c in group], cand.name in frame.nested_names
+        )
+        reason, reason_id, root_columns = group_start(roots, shape_reason)
+        uses: list[_VarUse] = []
+        rebuild_steps: list[ch.Step] = []
+        if not reason:
+            reason, reason_id = self._variable_uses(frame, group, spec, uses, rebuild_steps)
+        base = ch.Base(
+            cand.session,
+            cand.fsa_db,
+            columns=tuple(root_columns),
+            prior_steps=tuple(s for c in group for s in c.chain.builders) + tuple(rebuild_steps),
+            var=cand.name,
+            aliased=aliased,
+            tables=tables,
+        )
+        verdict = _VarVerdict(reason, reason_id, reason, reason_id)
+        if not reason:
+            self._variable_sites(uses, base, spec, key, verdict)
+        if not any(use.executes for use in uses):
+            settle_never_executed(verdict, cand.name)
+        return verdict
+
     def _variable_uses(
         self,
         frame: Frame,
-        cand: _VarCandidate,
+        group: list[_VarCandidate],
         spec: ch.RootSpec,
         uses: list[_VarUse],
         rebuild_steps: list[ch.Step],
     ) -> tuple[str, str]:
         """Collect the uses and rebuilds of a query variable; why it stays manual, with the id."""
+        cand = group[0]
         for name_node in frame.names.get(cand.name, []):
             parent = self.parent(name_node)
             if isinstance(parent, cst.AssignTarget):
                 assign = self.parent(parent)
-                if assign is cand.assign or _is_rebuild(assign, spec):
+                if any(assign is c.assign for c in group) or _is_rebuild(assign, spec):
                     continue  # a rebuild is checked from its value below
                 return (
                     f"query variable `{cand.name}` is also assigned something else in the function",

@@ -39,11 +39,11 @@ from .analyze import (
     _executes,
     _unknown_session,
     _VarVerdict,
+    group_start,
     session_like,
     settle_never_executed,
     untyped_query_reason,
     variable_shape_reason,
-    variable_start,
 )
 from .model import KIND_FSA, KIND_UNKNOWN, ChainFact, ModuleFacts
 from .quick import _QUIET, _STRING_NAMES, _string_names, _Walker, facts_or_reason
@@ -106,6 +106,8 @@ class _ChainFrame(_Frame):
     own: set[str] = field(default_factory=set)
     nested_names: set[str] = field(default_factory=set)
     candidates: list[_Candidate] = field(default_factory=list)
+    #: per query variable, what the uses of its queries decide (see `_finish_variable`)
+    verdicts: dict[str, _VarVerdict] = field(default_factory=dict)
 
 
 @dataclass
@@ -465,33 +467,11 @@ class _ChainWalker(_Walker):
         if cand.name in frame.hidden:
             raise Unsure("a query variable named like a parameter, alias or nested definition")
         spec = ch.RootSpec(ch.ROOT_VAR, cand.name)
-        tables = self._tables()
-        root_base = ch.Base(
-            cand.session, cand.fsa_db, aliased=frozenset(frame.aliased), tables=tables
-        )
-        assignments = sum(1 for c in frame.candidates if c.name == cand.name)
-        shape_reason = variable_shape_reason(
-            cand.name, assignments, cand.name in frame.nested_names
-        )
-        reason, reason_id, root_columns = variable_start(cand.chain, root_base, shape_reason)
-        uses: list[_Use] = []
-        rebuild: list[ch.Step] = []
-        if not reason:
-            reason, reason_id = self._variable_uses(frame, cand, spec, uses, rebuild)
-        base = ch.Base(
-            cand.session,
-            cand.fsa_db,
-            columns=tuple(root_columns),
-            prior_steps=tuple(cand.chain.builders) + tuple(rebuild),
-            var=cand.name,
-            aliased=frozenset(frame.aliased),
-            tables=tables,
-        )
-        verdict = _VarVerdict(reason, reason_id, reason, reason_id)
-        if not reason:
-            self._variable_sites(uses, base, verdict)
-        if not any(use.executes for use in uses):
-            settle_never_executed(verdict, cand.name)
+        group = [c for c in frame.candidates if c.name == cand.name]
+        if cand is not group[0]:
+            verdict = frame.verdicts[cand.name]
+        else:
+            verdict = frame.verdicts[cand.name] = self._group_verdict(frame, group, spec)
         text = self.wrapped_text(cand.outer)
         start = self.source.key(cand.root)
         fact = ChainFact(
@@ -518,15 +498,51 @@ class _ChainWalker(_Walker):
         snippet = f"{cand.name}=" + "".join(text.split())
         self.chains.append((_leave(node), fact, snippet))
 
+    def _group_verdict(
+        self, frame: _ChainFrame, group: list[_Candidate], spec: ch.RootSpec
+    ) -> _VarVerdict:
+        """``analyze._Scanner._group_verdict``: what the uses of a query variable decide for
+        every query assigned to it."""
+        cand = group[0]
+        tables = self._tables()
+        aliased = frozenset(frame.aliased)
+        roots = [
+            (c.chain, ch.Base(c.session, c.fsa_db, aliased=aliased, tables=tables)) for c in group
+        ]
+        shape_reason = variable_shape_reason(
+            cand.name, [(c.chain, c.session) for c in group], cand.name in frame.nested_names
+        )
+        reason, reason_id, root_columns = group_start(roots, shape_reason)
+        uses: list[_Use] = []
+        rebuild: list[ch.Step] = []
+        if not reason:
+            reason, reason_id = self._variable_uses(frame, group, spec, uses, rebuild)
+        base = ch.Base(
+            cand.session,
+            cand.fsa_db,
+            columns=tuple(root_columns),
+            prior_steps=tuple(s for c in group for s in c.chain.builders) + tuple(rebuild),
+            var=cand.name,
+            aliased=aliased,
+            tables=tables,
+        )
+        verdict = _VarVerdict(reason, reason_id, reason, reason_id)
+        if not reason:
+            self._variable_sites(uses, base, verdict)
+        if not any(use.executes for use in uses):
+            settle_never_executed(verdict, cand.name)
+        return verdict
+
     def _variable_uses(
         self,
         frame: _ChainFrame,
-        cand: _Candidate,
+        group: list[_Candidate],
         spec: ch.RootSpec,
         uses: list[_Use],
         rebuild: list[ch.Step],
     ) -> tuple[str, str]:
         """Collect the uses and rebuilds of a query variable; why it stays manual, with the id."""
+        cand = group[0]
         if cand.name in frame.own:
             # LibCST meets the function's name or parameter first: a use as a value, as the
             # names before it (decorators) cannot be assignment targets.
@@ -537,7 +553,7 @@ class _ChainWalker(_Walker):
         for name_node in names:
             parent = self.parent(name_node)
             if isinstance(parent, ast.Assign) and name_node in parent.targets:
-                if parent is cand.assign or self._is_rebuild(parent, spec):
+                if any(parent is c.assign for c in group) or self._is_rebuild(parent, spec):
                     continue
                 return (
                     f"query variable `{cand.name}` is also assigned something else in the function",
