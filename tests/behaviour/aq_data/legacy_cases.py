@@ -298,3 +298,27 @@ def a14_from_statement(session: Session):
 
 def a14_from_statement_first(session: Session):
     return session.query(User).from_statement(text("SELECT * FROM users ORDER BY id DESC")).first()
+
+
+def m6_branch_variable_joined(session: Session, joined=True):
+    if joined:
+        q = session.query(User).join(User.addresses)
+    else:
+        q = session.query(User)
+    return q.order_by(User.id).all()
+
+
+def m6_branch_variable_plain(session: Session, joined=False):
+    if joined:
+        q = session.query(User).join(User.addresses)
+    else:
+        q = session.query(User)
+    return q.order_by(User.id).all()
+
+
+def m6_branch_variable_first(session: Session, user_id=None):
+    if user_id:
+        q = session.query(User).filter(User.id == user_id)
+    else:
+        q = session.query(User).filter_by(active=True)
+    return q.order_by(User.id).first()
