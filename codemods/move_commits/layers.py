@@ -3,6 +3,7 @@ layer, so code that calls the route layer's own helpers stays in the route."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path, PurePosixPath
 
 from .model import ImportNeed
@@ -30,6 +31,7 @@ def imported_module_path(importer: str, need: ImportNeed) -> str | None:
     return str(base.joinpath(*parts)) + ".py"
 
 
+@functools.lru_cache(maxsize=4096)  # every route module asks about the same few modules
 def within_top_package(root: Path, path: str) -> str:
     """``path`` (a repository path) from inside its top-level package: ``views/util.py`` for
     ``aleph/views/util.py`` and for ``src/aleph/views/util.py`` (``aleph/`` and ``aleph/views/``

@@ -162,10 +162,10 @@ class RegionClassifier:
         ):
             region.writes = True
             return NO_REASON
-        if isinstance(func, cst.Attribute) and self.index.is_session(func.value):
-            return NO_REASON  # `db.session.commit()`, where `db` comes from the route layer
         layer_module = self._route_layer_module(func)
-        if layer_module is not None:
+        if layer_module is not None and not (
+            isinstance(func, cst.Attribute) and self.index.is_session(func.value)
+        ):  # (`db.session.commit()`, where `db` comes from the route layer, is the session's)
             return self._route_layer_call(node, layer_module, stmt, region)
         if self._calls_answering_helper(func):
             return Reason(
