@@ -169,6 +169,19 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
         # only a `route_paths` entry naming their path (not a folder name like `api`) includes them.
         return is_test_or_migration(path) and not self._explicitly_listed(path)
 
+    def _route_folder_only(self, path: str) -> str:
+        """The route folder (``api``) above the module at ``path`` that alone puts it in the route
+        layer, from a folder of another name (``api/helpers/db.py``); "" when the module sits
+        right in a route folder (``app/routes/jobs.py``), its own name or an explicit
+        ``route_paths`` entry says it is route layer, or its path does not."""
+        if not self._in_route_path(path) or self._explicitly_listed(path):
+            return ""
+        pure = PurePosixPath(path)
+        names = [e for e in self.options.route_paths if not _is_pattern(e)]
+        if pure.parent.name in names or route_path_match(pure.name, names):
+            return ""
+        return next((part for part in reversed(pure.parts[:-1]) if part in names), "")
+
     def _route_layer_import(self, source: SourceFile) -> Callable[[str], bool]:
         """Whether a module the file ``source`` imports from (a repository path) is route layer:
         as ``route_paths`` says, but a bare folder name counts only inside the application's
@@ -201,6 +214,7 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
             tree,
             source.text,
             self._route_layer_import(source),
+            self._route_folder_only(source.path),
         )
         analyzer.run()
         attach_output(analyzer)

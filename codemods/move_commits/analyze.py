@@ -102,12 +102,15 @@ class Analyzer:
         tree: ast.Module | None = None,
         text: str | None = None,
         route_module: Callable[[str], bool] | None = None,
+        route_folder_only: str = "",
     ) -> None:
         self.index = ModuleIndex(module, session_names, tree, text)
         self.nodes = self.index.nodes
         self.module = module
         self.path = path
         self.in_route_path = in_route_path
+        #: the route folder the module is in when only its folder makes it route layer
+        self.route_folder_only = route_folder_only
         self.units: list[Unit] = []
         self.sites: list[CommitSite] = []
         self.routes = RouteLayer(self.index, module, in_route_path, self.nodes)
@@ -165,6 +168,9 @@ class Analyzer:
             assert isinstance(inner, cst.FunctionDef)
             if not self.routes.in_route_layer(inner):
                 continue
+            if self.route_folder_only and self.routes.in_helper_module(inner):
+                found.append(_Commit(node, inner, self._helper_module_reason()))
+                continue
             nested = any(isinstance(n, cst.FunctionDef) for n in enclosing[1:])
             if nested and not self.routes.is_route_function(inner):
                 found.append(
@@ -177,6 +183,15 @@ class Analyzer:
                 continue
             found.append(_Commit(node, inner))
         return found
+
+    def _helper_module_reason(self) -> Reason:
+        return Reason(
+            R.HELPER_MODULE_IN_ROUTE_FOLDER,
+            f"{self.path} defines no route or view; it is route layer only because it sits in "
+            f"the route folder `{self.route_folder_only}/`: a helper that commits is the "
+            "project's own service code. Move it into the service layer by hand, or list the "
+            "module in `route_paths` if its functions serve requests",
+        )
 
     def run(self) -> None:
         """Find every commit, build the units, record one site per commit."""

@@ -128,6 +128,19 @@ class RouteLayer:
             last_name(base.value) in MODEL_BASES for base in owner.bases
         )
 
+    def in_helper_module(self, function: cst.FunctionDef) -> bool:
+        """Whether ``function`` is route layer only because its module sits in a route folder:
+        the module defines no route or view, and ``function`` is none and is in none."""
+        return (
+            self.in_route_path
+            and not self._module_has_routes()
+            and self.route_class(function) is None
+            and not any(
+                isinstance(outer, cst.FunctionDef) and self.is_route_function(outer)
+                for outer in [function, *self.enclosing(function)]
+            )
+        )
+
     def in_route_layer(self, function: cst.FunctionDef) -> bool:
         """Whether ``function`` serves requests: a route, a view method, or any other function of
         a route module (its helpers), except what :meth:`serves_no_request`."""
