@@ -8,7 +8,7 @@ same chains with the same verdicts.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -700,6 +700,66 @@ def _root_signature(chain: ch.Chain, session: cst.BaseExpression) -> tuple[str, 
     return (code(session), kind, *(code(column) for column in columns))
 
 
+class QueryVariable(Protocol):
+    """A query assigned to a variable, as both scans record it."""
+
+    name: str
+    chain: ch.Chain
+    session: cst.BaseExpression
+    fsa_db: str
+
+
+@dataclass(frozen=True)
+class QueryScope:
+    """What the function around a query variable says about its names."""
+
+    aliased: frozenset[str]
+    tables: frozenset[str]
+    #: a nested function uses the variable
+    nested: bool
+
+
+def group_verdict(
+    group: Sequence[QueryVariable],
+    scope: QueryScope,
+    follow_uses: Callable[[list[ch.Step]], tuple[str, str]],
+    check_uses: Callable[[ch.Base, _VarVerdict], None],
+    executed: Callable[[], bool],
+) -> _VarVerdict:
+    """What the uses of one query variable decide for every query of ``group`` assigned to it.
+
+    ``follow_uses`` collects the uses (and the steps of its rebuilds, into the list it is given)
+    and says why it stays manual; ``check_uses`` checks them against the base they share;
+    ``executed`` says whether any use runs the query."""
+    first = group[0]
+    roots = [
+        (c.chain, ch.Base(c.session, c.fsa_db, aliased=scope.aliased, tables=scope.tables))
+        for c in group
+    ]
+    shape_reason = variable_shape_reason(
+        first.name, [(c.chain, c.session) for c in group], scope.nested
+    )
+    reason, reason_id, root_columns = group_start(roots, shape_reason)
+    rebuild: list[ch.Step] = []
+    if not reason:
+        reason, reason_id = follow_uses(rebuild)
+    base = ch.Base(
+        first.session,
+        first.fsa_db,
+        columns=tuple(root_columns),
+        prior_steps=tuple(s for c in group for s in c.chain.builders) + tuple(rebuild),
+        var=first.name,
+        aliased=scope.aliased,
+        tables=scope.tables,
+    )
+    verdict = _VarVerdict(reason, reason_id, reason, reason_id)
+    if not reason:
+        check_uses(base, verdict)
+    if not executed():
+        settle_never_executed(verdict, first.name)
+    return verdict
+
+
 def group_start(
     group: Sequence[tuple[ch.Chain, ch.Base]], shape_reason: str
 ) -> tuple[str, str, list[cst.BaseExpression]]:
@@ -1359,34 +1419,14 @@ class _Scanner(TrackingVisitor):
     ) -> _VarVerdict:
         """What the uses of the query variable the queries of ``group`` are assigned to decide,
         with the sites of those uses (the first query's)."""
-        cand = group[0]
-        aliased = frozenset(frame.aliased)
-        roots = [
-            (c.chain, ch.Base(c.session, c.fsa_db, aliased=aliased, tables=tables)) for c in group
-        ]
-        shape_reason = variable_shape_reason(
-            cand.name, [(c.chain, c.session) for c in group], cand.name in frame.nested_names
-        )
-        reason, reason_id, root_columns = group_start(roots, shape_reason)
         uses: list[_VarUse] = []
-        rebuild_steps: list[ch.Step] = []
-        if not reason:
-            reason, reason_id = self._variable_uses(frame, group, spec, uses, rebuild_steps)
-        base = ch.Base(
-            cand.session,
-            cand.fsa_db,
-            columns=tuple(root_columns),
-            prior_steps=tuple(s for c in group for s in c.chain.builders) + tuple(rebuild_steps),
-            var=cand.name,
-            aliased=aliased,
-            tables=tables,
+        return group_verdict(
+            group,
+            QueryScope(frozenset(frame.aliased), tables, group[0].name in frame.nested_names),
+            lambda rebuild: self._variable_uses(frame, group, spec, uses, rebuild),
+            lambda base, verdict: self._variable_sites(uses, base, spec, key, verdict),
+            lambda: any(use.executes for use in uses),
         )
-        verdict = _VarVerdict(reason, reason_id, reason, reason_id)
-        if not reason:
-            self._variable_sites(uses, base, spec, key, verdict)
-        if not any(use.executes for use in uses):
-            settle_never_executed(verdict, cand.name)
-        return verdict
 
     def _variable_uses(
         self,

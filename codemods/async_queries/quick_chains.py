@@ -34,16 +34,15 @@ from . import chains as ch
 from . import reasons as R
 from .analyze import (
     ROOT_UNTYPED,
+    QueryScope,
     _check,
     _entities,
     _executes,
     _unknown_session,
     _VarVerdict,
-    group_start,
+    group_verdict,
     session_like,
-    settle_never_executed,
     untyped_query_reason,
-    variable_shape_reason,
 )
 from .model import KIND_FSA, KIND_UNKNOWN, ChainFact, ModuleFacts
 from .quick import _QUIET, _STRING_NAMES, _string_names, _Walker, facts_or_reason
@@ -503,35 +502,17 @@ class _ChainWalker(_Walker):
     ) -> _VarVerdict:
         """``analyze._Scanner._group_verdict``: what the uses of a query variable decide for
         every query assigned to it."""
-        cand = group[0]
-        tables = self._tables()
-        aliased = frozenset(frame.aliased)
-        roots = [
-            (c.chain, ch.Base(c.session, c.fsa_db, aliased=aliased, tables=tables)) for c in group
-        ]
-        shape_reason = variable_shape_reason(
-            cand.name, [(c.chain, c.session) for c in group], cand.name in frame.nested_names
-        )
-        reason, reason_id, root_columns = group_start(roots, shape_reason)
         uses: list[_Use] = []
-        rebuild: list[ch.Step] = []
-        if not reason:
-            reason, reason_id = self._variable_uses(frame, group, spec, uses, rebuild)
-        base = ch.Base(
-            cand.session,
-            cand.fsa_db,
-            columns=tuple(root_columns),
-            prior_steps=tuple(s for c in group for s in c.chain.builders) + tuple(rebuild),
-            var=cand.name,
-            aliased=aliased,
-            tables=tables,
+        scope = QueryScope(
+            frozenset(frame.aliased), self._tables(), group[0].name in frame.nested_names
         )
-        verdict = _VarVerdict(reason, reason_id, reason, reason_id)
-        if not reason:
-            self._variable_sites(uses, base, verdict)
-        if not any(use.executes for use in uses):
-            settle_never_executed(verdict, cand.name)
-        return verdict
+        return group_verdict(
+            group,
+            scope,
+            lambda rebuild: self._variable_uses(frame, group, spec, uses, rebuild),
+            lambda base, verdict: self._variable_sites(uses, base, verdict),
+            lambda: any(use.executes for use in uses),
+        )
 
     def _variable_uses(
         self,
