@@ -16,9 +16,9 @@ GENERIC_STEMS = frozenset(
 )
 LAYER_SUFFIXES = ("route", "router", "view", "resource", "resources", "endpoint", "handler")
 #: folders that hold the route layer by convention without being route paths (Flask-RESTful's
-#: ``resources/``: its modules are found as routes by their ``Resource`` classes): services go
-#: beside them, not inside
-PLACEMENT_LAYER_FOLDERS = ("resources",)
+#: ``resources/``, Flask's ``blueprints/``: their modules are found as routes by their ``Resource``
+#: classes and route decorators): services go beside them, not inside
+PLACEMENT_LAYER_FOLDERS = ("resources", "blueprints")
 CLASS_SUFFIXES = ("View", "Resource", "API", "Api", "Endpoint", "Handler", "Controller")
 
 
@@ -107,7 +107,11 @@ def service_location(
     beside_generic = layer_index is None and any(
         _is_generic(other, layer_names, (stem,)) for other in siblings
     )
-    name = (base[-1] if base else "app") if generic else _without_layer_suffix(stem, layer_names)
+    name = _without_layer_suffix(stem, layer_names)
+    if generic:
+        # `app/api/auth/routes.py`: the blueprint package below the layer folder names it.
+        owner = folders if layer_index is None else folders[: layer_index + 2]
+        name = owner[-1] if len(owner) > len(base) + 1 else (base[-1] if base else "app")
     if (
         (generic or beside_generic)
         and len(base) >= 2
@@ -346,7 +350,7 @@ def service_import(
     ):
         common += 1
     root_top = _package_top(service_package, is_package)
-    if common >= root_top and common > 0:
+    if common >= root_top and (common > 0 or root_top == 0):
         level = len(service_package) - common + 1
         return need.code(".".join(target[common:]), level)
     absolute = package_module_name("/".join(target) + ".py", is_package)
@@ -357,4 +361,6 @@ def _package_top(folders: Sequence[str], is_package: Callable[[str], bool]) -> i
     top = len(folders)
     while top > 0 and is_package("/".join(folders[:top])):
         top -= 1
+    if top == 0 and is_package(""):
+        return 0  # the project root is a package itself: its modules reach each other relatively
     return top + 1 if top < len(folders) else len(folders) + 1

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from backfix.codemod import ProjectContext
-from backfix.project import module_name
+from backfix.project import module_name, root_package_name
 from backfix.results import Violation
 from backfix.source import SourceError, SourceFile
 
@@ -95,6 +95,9 @@ class Planner:
             if "/" not in entry and not any(ch in entry for ch in "*?[")
         ] + [folder for folder in PLACEMENT_LAYER_FOLDERS if folder not in self.options.route_paths]
         self.read = project.read
+        #: the dotted name of the project root when it is a package itself (``webapp`` for a run
+        #: rooted in ``webapp/`` holding an ``__init__.py``), else ""
+        self.root_package = root_package_name(Path(project.root))
         self.typing = TypingContext(self.read, self.is_package)
         # Units of one route file ask the same import questions (the files and packages do not
         # change once the units are grouped, before any is placed).
@@ -135,7 +138,10 @@ class Planner:
         folder = "" if folder == "." else folder
         if folder and not self.is_package(folder):
             return ".".join(PurePosixPath(path).with_suffix("").parts)
-        return module_name(path, self.is_package)
+        name = module_name(path, self.is_package)
+        if self.root_package and len(name.split(".")) == len(PurePosixPath(path).parts):
+            return f"{self.root_package}.{name}"  # its chain of packages reaches the root
+        return name
 
     def _route_import(self, facts: RouteFacts, location: ServiceLocation) -> str:
         return self._route_imports(facts.path, facts.relative_level, location)
@@ -147,7 +153,7 @@ class Planner:
         if reach and route_folder != "." and self.is_package(route_folder):
             level, module = relative_import(path, location.path)
             common = PurePosixPath(path).parents[level - 1].as_posix()
-            if level <= reach and common != "." and self.is_package(common):
+            if level <= reach and self.is_package("" if common == "." else common):
                 return f"from {'.' * level}{module} import {location.class_name}"
         return f"from {self._import_name(location.path)} import {location.class_name}"
 

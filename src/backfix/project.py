@@ -248,6 +248,17 @@ def module_name(path: str, is_package: Callable[[str], bool] | None = None) -> s
     return ".".join(parts[top:])
 
 
+def root_package_name(root: Path) -> str:
+    """The dotted name the project ``root`` folder is imported under when it is a regular package
+    itself (``shop.webapp`` for ``shop/webapp/`` when both hold an ``__init__.py``), else ""."""
+    names: list[str] = []
+    folder = root.resolve()
+    while (folder / "__init__.py").is_file() and folder.name:
+        names.insert(0, folder.name)
+        folder = folder.parent
+    return ".".join(names)
+
+
 def from_import_module(from_path: str, level: int, module: str) -> str:
     """The dotted module ``from <level dots><module> import`` in ``from_path`` names, resolved
     from paths alone; ``""`` when a relative import climbs above the project root."""

@@ -72,8 +72,9 @@ def flag_{name}(item_id):
 
 
 def test_one_run_places_the_blueprints_of_one_folder_together(tmp_path: Path) -> None:
-    """``app/blueprints/{main,admin}.py``: one ``services/`` folder, ``MainService`` (not a
-    ``BlueprintService`` in another folder). Their writes differ: identical ones share a method."""
+    """``app/blueprints/{main,admin}.py``: one ``services/`` folder beside ``blueprints/``, as beside
+    ``routes/``, and ``MainService`` (not a ``BlueprintService``). Their writes differ: identical
+    ones share a method."""
     for rel, text in {
         "app/__init__.py": "",
         "app/blueprints/__init__.py": "",
@@ -90,7 +91,88 @@ def test_one_run_places_the_blueprints_of_one_folder_together(tmp_path: Path) ->
     assert sorted(c.path for c in result.changes) == [
         "app/blueprints/admin.py",
         "app/blueprints/main.py",
-        "app/blueprints/services/__init__.py",
-        "app/blueprints/services/admin_service.py",
-        "app/blueprints/services/main_service.py",
+        "app/services/__init__.py",
+        "app/services/admin_service.py",
+        "app/services/main_service.py",
     ]
+
+
+@pytest.mark.parametrize(
+    ("route", "expected"),
+    [
+        # a generic module in a blueprint package below a layer folder: named after that package
+        ("app/api/auth/routes.py", ("app/services/auth_service.py", "AuthService")),
+        ("app/blueprints/auth/views.py", ("app/services/auth_service.py", "AuthService")),
+        # straight in the layer folder, it still names the application package
+        ("app/api/routes.py", ("app/services/app_service.py", "AppService")),
+        ("app/blueprints/orders.py", ("app/services/order_service.py", "OrderService")),
+    ],
+)
+def test_a_blueprint_package_below_a_layer_folder_names_its_service(
+    route: str, expected: tuple[str, str]
+) -> None:
+    location = service_location(
+        route, ["routes", "views", "api", "blueprints"], "services", "{name}_service"
+    )
+    assert (location.path, location.class_name) == expected
+
+
+ROUTER = """\
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from ..database import get_db
+from ..models import Station
+
+router = APIRouter()
+
+
+@router.post("/stations")
+def create_station(payload: dict, db: Session = Depends(get_db)):
+    item = Station(**payload)
+    db.add(item)
+    db.commit()
+    return {"id": item.id}
+"""
+
+EXISTING_SERVICE = """\
+from ..models import Station
+
+
+class StationService:
+    def __init__(self, session):
+        self.session = session
+
+    def count(self):
+        return self.session.query(Station).count()
+"""
+
+
+def test_a_project_root_that_is_a_package_keeps_relative_imports(tmp_path: Path) -> None:
+    """Run on the package folder itself (``webapp/`` holding an ``__init__.py``): ``..models``
+    from ``routers/`` is the ``..models`` the existing service imports, not a top-level
+    ``models``, and the route imports its service relatively too."""
+    for rel, text in {
+        "__init__.py": "",
+        "database.py": "def get_db():\n    yield None\n",
+        "models.py": "class Station:\n    id = 0\n",
+        "routers/__init__.py": "",
+        "routers/stations.py": ROUTER,
+        "services/__init__.py": "",
+        "services/station_service.py": EXISTING_SERVICE,
+    }.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    spec = CodemodSpec(get_codemod("move-commits"), "move-commits", ())
+    result = run(
+        Workspace(root=tmp_path),
+        RunOptions(specs=[spec], paths=[tmp_path], apply=True, jobs=1),
+    )
+    assert [v.line for v in result.fixed] == [14]
+    assert not result.violations
+    changed = {c.path: c.after.decode() for c in result.changes}
+    assert sorted(changed) == ["routers/stations.py", "services/station_service.py"]
+    assert "from ..services.station_service import StationService" in changed["routers/stations.py"]
+    service = changed["services/station_service.py"]
+    assert service.count("from ..models import Station") == 1
+    assert "from models import" not in service
