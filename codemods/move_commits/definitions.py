@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
 import libcst as cst
-from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
+from libcst.metadata import Assignment, BaseAssignment, BuiltinAssignment, ImportAssignment
 
 from backfix.cst_walk import BRACKETS, WHITESPACE
 
@@ -51,10 +51,18 @@ _LITERALS: tuple[type[cst.CSTNode], ...] = (
 class Definitions:
     """Finds the movable module-level definitions a unit reads."""
 
-    def __init__(self, index: ModuleIndex, module: cst.Module, inference: TypeInference) -> None:
+    def __init__(
+        self,
+        index: ModuleIndex,
+        module: cst.Module,
+        inference: TypeInference,
+        route_layer_import: Callable[[str, cst.CSTNode], str | None] = lambda name, node: None,
+    ) -> None:
         self.index = index
         self.module = module
         self.inference = inference
+        #: the route-layer module an import binds a name from (see RegionClassifier)
+        self.route_layer_import = route_layer_import
         self.global_scope = index.scope_of(module.body[0]) if module.body else None
         #: what :meth:`movable` found per name: every unit asks about the names it reads, and
         #: the annotations about the names they use
@@ -169,8 +177,8 @@ class Definitions:
                 continue  # the function's own parameters and locals
             if all(isinstance(r, ImportAssignment) for r in outer):
                 need = self.inference.import_of(node)
-                if need is None:
-                    return False
+                if need is None or self._from_route_layer(node.value, outer):
+                    return False  # (a service must not import the route layer)
                 if need not in needs:
                     needs.append(need)
                 continue
@@ -178,6 +186,12 @@ class Definitions:
                 return False
         found[placeholder] = Definition(name, _code(function), tuple(needs))
         return True
+
+    def _from_route_layer(self, name: str, referents: list[Assignment | BaseAssignment]) -> bool:
+        return any(
+            isinstance(r, ImportAssignment) and self.route_layer_import(name, r.node) is not None
+            for r in referents
+        )
 
 
 def _code(statement: cst.SimpleStatementLine | cst.BaseCompoundStatement) -> str:

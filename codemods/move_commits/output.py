@@ -35,7 +35,9 @@ def attach_output(analyzer: Analyzer) -> None:
         return
     inference = TypeInference(analyzer.index, analyzer.module, optional_style(analyzer.module))
     namer = WriteNamer(analyzer.index, inference)
-    definitions = Definitions(analyzer.index, analyzer.module, inference)
+    definitions = Definitions(
+        analyzer.index, analyzer.module, inference, analyzer.regions.route_layer_import
+    )
     inference.movable = definitions.movable
     claimed = _claimed_names(units, namer)
     for unit in units:

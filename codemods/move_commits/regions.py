@@ -202,9 +202,16 @@ class RegionClassifier:
         (referent,) = referents
         if not isinstance(referent, ImportAssignment):
             return None
-        key = (root.value, id(referent.node))
+        return self.route_layer_import(root.value, referent.node)
+
+    def route_layer_import(self, name: str, statement: cst.CSTNode) -> str | None:
+        """The route-layer module (repository path) the import ``statement`` binds ``name``
+        from; None when it imports from elsewhere."""
+        if self.route_module is None:
+            return None
+        key = (name, id(statement))
         if key not in self._import_layers:
-            need = import_need(root.value, referent.node)
+            need = import_need(name, statement)
             path = None if need is None else imported_module_path(self.path, need)
             in_layer = path is not None and self.route_module(path)
             self._import_layers[key] = path if in_layer else None

@@ -17,5 +17,5 @@ class ItemList(Resource):
 class ItemDetail(Resource):
     def delete(self, item_id):
         item = Item.query.get_or_404(item_id)
-        ItemService.delete_item(item)
+        ItemService.delete_item(item, logger)
         return "", 204

@@ -3,8 +3,6 @@
 from inventory.extensions import db
 from inventory.models import Item
 
-from ..resources import logger
-
 
 class ItemService:
     """Units of work for item: each method writes and commits."""
@@ -17,7 +15,7 @@ class ItemService:
         return item
 
     @staticmethod
-    def delete_item(item):
+    def delete_item(item, logger):
         db.session.delete(item)
         logger.info("item deleted")
         db.session.commit()

@@ -1,0 +1,1 @@
+"""Service layer: units of work moved out of the route layer."""

@@ -1,0 +1,27 @@
+from flask import Blueprint, request
+
+from app.extensions import db
+from app.models import Note
+from app.services.note_service import NoteService
+
+from . import logger
+
+bp = Blueprint("notes", __name__)
+
+
+def archive(note):
+    logger.debug("archiving note %s", note.id)
+    note.archived = True
+
+
+@bp.post("/notes")
+def create_note():
+    note = NoteService.create_note(logger, text=request.form["text"])
+    return {"id": note.id}, 201
+
+
+@bp.post("/notes/<int:note_id>/archive")
+def archive_note(note_id):
+    note = db.get_or_404(Note, note_id)
+    NoteService.archive_note(archive, note)
+    return {"id": note.id}
