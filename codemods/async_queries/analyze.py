@@ -658,6 +658,8 @@ class _VarVerdict:
     blocker: str = ""
     terminal: str = ""
     sites: list[Site] = field(default_factory=list)
+    #: ``delete``/``update`` when every run of the variable is that bulk statement (`Base.dml`)
+    dml: str = ""
 
     def settle(self, reason: str, reason_id: str, reason2: str, reason2_id: str) -> None:
         """Keep the first reason found for each target."""
@@ -724,13 +726,13 @@ def group_verdict(
     scope: QueryScope,
     follow_uses: Callable[[list[ch.Step]], tuple[str, str]],
     check_uses: Callable[[ch.Base, _VarVerdict], None],
-    executed: Callable[[], bool],
+    runs: Callable[[], list[ch.Chain]],
 ) -> _VarVerdict:
     """What the uses of one query variable decide for every query of ``group`` assigned to it.
 
     ``follow_uses`` collects the uses (and the steps of its rebuilds, into the list it is given)
     and says why it stays manual; ``check_uses`` checks them against the base they share;
-    ``executed`` says whether any use runs the query."""
+    ``runs`` gives the chains of the uses that run the query."""
     first = group[0]
     roots = [
         (c.chain, ch.Base(c.session, c.fsa_db, aliased=scope.aliased, tables=scope.tables))
@@ -743,6 +745,8 @@ def group_verdict(
     rebuild: list[ch.Step] = []
     if not reason:
         reason, reason_id = follow_uses(rebuild)
+    run_chains = runs()
+    dml = bulk_kind(run_chains)
     base = ch.Base(
         first.session,
         first.fsa_db,
@@ -751,13 +755,24 @@ def group_verdict(
         var=first.name,
         aliased=scope.aliased,
         tables=scope.tables,
+        dml=dml,
     )
-    verdict = _VarVerdict(reason, reason_id, reason, reason_id)
+    verdict = _VarVerdict(reason, reason_id, reason, reason_id, dml=dml)
     if not reason:
         check_uses(base, verdict)
-    if not executed():
+    if not run_chains:
         settle_never_executed(verdict, first.name)
     return verdict
+
+
+def bulk_kind(runs: Sequence[ch.Chain]) -> str:
+    """``delete``/``update`` when every run of a query variable is that bulk statement
+    (``q.delete()``), so that the variable can hold that statement; else ""."""
+    kinds = {run.terminal.name if run.terminal is not None else "" for run in runs}
+    kind = kinds.pop() if len(kinds) == 1 else ""
+    if kind not in {"delete", "update"} or any(run.subscript is not None for run in runs):
+        return ""
+    return kind
 
 
 def group_start(
@@ -1377,7 +1392,11 @@ class _Scanner(TrackingVisitor):
             verdict = self._group_verdict(frame, group, spec, key, tables)
             frame.verdicts[cand.name] = verdict
         root_base = ch.Base(
-            cand.session, cand.fsa_db, aliased=frozenset(frame.aliased), tables=tables
+            cand.session,
+            cand.fsa_db,
+            aliased=frozenset(frame.aliased),
+            tables=tables,
+            dml=verdict.dml,
         )
         self.frames.append(frame)
         start = self.key(cand.chain.root)
@@ -1425,7 +1444,7 @@ class _Scanner(TrackingVisitor):
             QueryScope(frozenset(frame.aliased), tables, group[0].name in frame.nested_names),
             lambda rebuild: self._variable_uses(frame, group, spec, uses, rebuild),
             lambda base, verdict: self._variable_sites(uses, base, spec, key, verdict),
-            lambda: any(use.executes for use in uses),
+            lambda: [use.chain for use in uses if use.executes],
         )
 
     def _variable_uses(

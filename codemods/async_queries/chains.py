@@ -444,6 +444,9 @@ class Base:
     aliased: frozenset[str] = frozenset()
     #: the module's `Table(...)` names (no local binds one of its own)
     tables: frozenset[str] = frozenset()
+    #: ``delete``/``update`` for a query variable whose every run is that bulk statement: it is
+    #: built as that statement (``delete(Job).where(...)``) instead of a ``select()``
+    dml: str = ""
 
 
 @dataclass(frozen=True)
@@ -798,13 +801,14 @@ def _select_of(
     root = chain.root
     if base.var:
         return root, list(base.columns)
+    kind = base.dml or "select"
     if isinstance(root, cst.Call):
         columns = _args_values(root.args, "`query()`")
         if not columns:
             raise Unsupported(R.UNKNOWN_RESULT_SHAPE, "`query()` without entities")
-        return root.with_changes(func=b.sa("select")), columns
+        return root.with_changes(func=b.sa(kind)), columns
     assert isinstance(root, cst.Attribute)
-    return cst.Call(b.sa("select"), args=[cst.Arg(root.value)]), [root.value]
+    return cst.Call(b.sa(kind), args=[cst.Arg(root.value)]), [root.value]
 
 
 def _eager_loads(b: _Builder, stmt: cst.BaseExpression, ctx: Context) -> cst.BaseExpression:
@@ -1066,21 +1070,16 @@ def _by_entity(
     b: _Builder, chain: Chain, term: Step, shape: Shape, builders: Sequence[Step]
 ) -> cst.BaseExpression:
     assert term.call is not None
-    if b.base.var:
+    if b.base.var and term.name != b.base.dml:
+        also = "" if term.name == "get" else " that the function also runs otherwise"
         raise Unsupported(
             R.QUERY_VARIABLE,
-            f"`.{term.name}()` on a query variable: rewrite the whole query by hand",
+            f"`.{term.name}()` on a query variable{also}: rewrite the whole query by hand",
         )
     entity = _entity(chain, shape, f".{term.name}()")
     if term.name == "get":
         return _get(b, entity, term, builders)
-    allowed = {"filter", "where", "filter_by"}
-    bad = [s.name for s in builders if s.name not in allowed]
-    if bad:
-        raise Unsupported(
-            R.BULK_ON_JOINED_QUERY,
-            f"bulk `.{term.name}()` after `.{bad[0]}()`: only filtered queries convert",
-        )
+    _check_bulk_builders(term, [*b.base.prior_steps, *builders])
     positional = (
         ("values", "synchronize_session") if term.name == "update" else ("synchronize_session",)
     )
@@ -1100,7 +1099,10 @@ def _by_entity(
                 R.UNSUPPORTED_ARGUMENTS, f"`.{term.name}({key}=...)` needs a manual rewrite"
             )
         given[key] = arg.value
-    dml: cst.BaseExpression = cst.Call(b.sa(term.name), args=[cst.Arg(entity)])
+    if b.base.var:  # the variable holds the statement already (see `Base.dml`)
+        dml: cst.BaseExpression = chain.root
+    else:
+        dml = cst.Call(b.sa(term.name), args=[cst.Arg(entity)])
     for step in builders:
         dml = _apply_builder(b, dml, step)
     if term.name == "update":
@@ -1116,6 +1118,16 @@ def _by_entity(
     if b.ctx.use == USE_STATEMENT:
         return b.run("execute", [cst.Arg(dml)], parens=False)
     return cst.Attribute(b.run("execute", [cst.Arg(dml)], parens=True), cst.Name("rowcount"))
+
+
+def _check_bulk_builders(term: Step, steps: Sequence[Step]) -> None:
+    """A bulk ``.delete()``/``.update()`` converts after filters only."""
+    bad = [s.name for s in steps if s.name not in {"filter", "where", "filter_by"}]
+    if bad:
+        raise Unsupported(
+            R.BULK_ON_JOINED_QUERY,
+            f"bulk `.{term.name}()` after `.{bad[0]}()`: only filtered queries convert",
+        )
 
 
 def _get(

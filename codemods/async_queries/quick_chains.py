@@ -511,7 +511,7 @@ class _ChainWalker(_Walker):
             scope,
             lambda rebuild: self._variable_uses(frame, group, spec, uses, rebuild),
             lambda base, verdict: self._variable_sites(uses, base, verdict),
-            lambda: any(use.executes for use in uses),
+            lambda: [use.chain for use in uses if use.executes],
         )
 
     def _variable_uses(

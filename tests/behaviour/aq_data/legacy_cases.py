@@ -322,3 +322,21 @@ def m6_branch_variable_first(session: Session, user_id=None):
     else:
         q = session.query(User).filter_by(active=True)
     return q.order_by(User.id).first()
+
+
+def m7_variable_delete(session: Session, only_x=True):
+    q = session.query(Address).filter(Address.user_id > 0)
+    if only_x:
+        q = q.filter(Address.email.like("%@x"))
+    return q.delete(synchronize_session=False)
+
+
+def m7_variable_delete_statement(session: Session):
+    q = session.query(Address).filter_by(user_id=1)
+    q.delete()
+
+
+def m7_variable_update(session: Session):
+    q = session.query(User)
+    q = q.filter(User.id > 1)
+    return q.update({User.name: User.name + "?"}, synchronize_session="fetch")

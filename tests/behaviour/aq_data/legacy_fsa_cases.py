@@ -78,3 +78,14 @@ def f6_paginate_keywords():
     # what `paginate(1, 3)` meant before Flask-SQLAlchemy 3.0 made the arguments keyword-only
     page = User.query.order_by(User.id.desc()).paginate(page=1, per_page=3)
     return page.items, page.total
+
+
+def f8_variable_bulk_delete(author_id=1):
+    q = Post.query
+    q = q.filter_by(author_id=author_id)
+    return q.delete()
+
+
+def f8_variable_bulk_update():
+    q = db.session.query(User).filter(User.name != "ann")
+    return q.update({"active": False}, synchronize_session=False)
