@@ -14,7 +14,7 @@ from backfix.results import Violation
 from backfix.source import SourceError, SourceFile
 
 from . import reasons as R
-from .bindings import service_bindings
+from .bindings import service_bindings, service_bindings_from_ast
 from .cycles import ImportGraph, modules_run_by_import
 from .definitions import Importers
 from .model import (
@@ -224,15 +224,22 @@ class Planner:
         cannot be parsed or ``class_name`` there is not a class this codemod can extend."""
         if raw is None:
             return _ServiceState()
+        source = SourceFile(path, self.project.abs_path(path), raw)
+        tree = source.ast_module()
         try:
-            module = SourceFile(path, self.project.abs_path(path), raw).module
+            # `ast` where it parses the file: this plan reads names only, and the rewrite that
+            # needs LibCST's tree parses it then, only in `apply`.
+            bound, methods_taken, class_ok = (
+                service_bindings(source.module, class_name)
+                if tree is None
+                else service_bindings_from_ast(tree, source.text, class_name)
+            )
         except SourceError as exc:
             for facts, extraction, _ in items:
                 self.reasons[(facts.path, extraction.unit_id)] = Reason(
                     R.SERVICE_UNPARSABLE, f"service module {path} cannot be parsed ({exc.message})"
                 )
             return None
-        bound, methods_taken, class_ok = service_bindings(module, class_name)
         if not class_ok:
             for facts, extraction, _ in items:
                 self.reasons[(facts.path, extraction.unit_id)] = Reason(
