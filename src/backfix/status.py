@@ -271,10 +271,13 @@ def codemod_status(
         keys.carry(_carried(before, state, rewritten))
         rewritten = set()
         now = keys.count(entry for entries in state.values() for entry in entries)
-        ever |= now  # per key, the most ever seen at once
+        # What this record fixed and no earlier one counted (an apply with no scan before it)
+        # was there before it too.
+        unseen = keys.count(record.codemods[codemod].fixed) - ever
+        ever |= now + unseen  # per key, the most ever seen at once
         count = sum(now.values())
         if baseline is None:
-            baseline = count
+            baseline = count + sum(unseen.values())
         history.append(
             HistoryPoint(
                 position,

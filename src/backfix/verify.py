@@ -219,6 +219,28 @@ class Judge:
         return None
 
 
+#: the shell's exit statuses for a command it found but could not run, and one it did not find
+SHELL_CANNOT_RUN = {126: "is not executable", 127: "was not found"}
+
+
+def check_runnable(run: TestRun, tree: TrialTree) -> None:
+    """Stop with the real cause when the shell could not start the test command at all, which
+    is no test failure (``--verify-baseline-failing`` would not help)."""
+    why = SHELL_CANNOT_RUN.get(run.returncode)
+    if why is None:
+        return
+    hint = (
+        ""
+        if tree.in_place
+        else "; it runs in a temporary worktree of HEAD, where untracked files (a virtualenv such "
+        "as .venv) do not exist: give the command by its absolute path"
+    )
+    raise VerifyFailed(
+        f"the test command `{run.command}` {why} (exit status {run.returncode}) in {tree.cwd}"
+        f"{hint}; nothing was written. Last lines of its output:\n{run.tail()}"
+    )
+
+
 def check_baseline(run: TestRun, allow_failures: bool) -> None:
     """Stop (nothing written) when the tests fail before any rewrite, unless that is accepted."""
     if run.passed:
@@ -301,6 +323,7 @@ def verified(
         where = "in the working tree" if tree.in_place else "in a temporary worktree of HEAD"
         say(f"running `{command}` {where}, before the rewrite")
         baseline = verifier.run()
+        check_runnable(baseline, tree)
         check_baseline(baseline, request.baseline_failing)
         say(f"baseline done in {baseline.seconds:.1f}s; running it on the rewritten tree")
         verifier.judge = Judge(baseline, request.baseline_failing)

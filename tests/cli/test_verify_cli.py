@@ -63,6 +63,19 @@ def test_bisect_on_a_branch(repo: Path) -> None:
     assert "broke the tests" in git(repo, "log", "-1", "--format=%B", "b1")
 
 
+def test_a_command_that_is_not_there_in_the_temporary_worktree(repo: Path) -> None:
+    """An untracked virtualenv is not in the worktree of HEAD a branch run tests in: the user
+    learns that, not that the tests fail."""
+    (repo / ".venv/bin").mkdir(parents=True)
+    code, _, err = invoke_in(
+        repo, "apply", "bare-except", "--branch", "b1", "--verify", ".venv/bin/pytest -q"
+    )
+    assert code == 2
+    assert "`.venv/bin/pytest -q` was not found (exit status 127)" in err
+    assert "absolute path" in err and "--verify-baseline-failing" not in err
+    assert git(repo, "branch", "--list", "b1") == ""
+
+
 def test_everything_breaks(repo: Path) -> None:
     code, _, err = invoke_in(repo, "apply", "bare-except", "--verify", "exit 1", "--bisect")
     assert code == 2

@@ -85,6 +85,15 @@ def test_baseline_current_fixed_percent_manual() -> None:
     ]
 
 
+def test_a_first_apply_with_no_scan_before_counts_what_it_fixed() -> None:
+    """No earlier record: the violations the apply fixed were there before it."""
+    first = rec((".",), v("b.py", 1, fixable=False), fixed=(v("a.py", 1), v("a.py", 2)))
+    status = codemod_status([first], "bare-except")
+    assert (status.baseline, status.current, status.fixed, status.percent) == (3, 1, 2, 66)
+    again = rec((".",), v("b.py", 1, fixable=False))
+    assert codemod_status([first, again], "bare-except").fixed == 2
+
+
 def test_a_violation_added_then_fixed_counts_as_fixed() -> None:
     base = rec((".",), v("a.py", 1))
     grown = rec((".",), v("a.py", 1), v("a.py", 2))
