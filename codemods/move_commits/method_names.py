@@ -21,7 +21,7 @@ from backfix.cst_utils import last_name
 
 from .frameworks import ModuleIndex
 from .module_nodes import exact_types
-from .placement import WRITE_KINDS, WRITE_VERBS, singular, snake
+from .placement import ACTION_VERBS, WRITE_KINDS, WRITE_VERBS, singular, snake
 from .routes import HTTP_METHODS
 from .syntax import target_parts
 from .types import TypeInference
@@ -556,7 +556,9 @@ def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint
         # `reset_password`) says more.
         chosen = events[0]
         if meaningful:
-            return NameHint(route, "", chosen.subject)
+            # A bare verb (`refresh`, `archive`) says what is done, not to what: `refresh_token`.
+            name = _join(route, chosen.subject) if route in ACTION_VERBS else route
+            return NameHint(name, "", chosen.subject)
     if chosen is not None:
         return NameHint(_join(chosen.verb, chosen.subject), chosen.verb, chosen.subject)
     if meaningful:

@@ -135,7 +135,13 @@ def choose_method_name(
     route = extraction.func_name.strip("_")
     # On a clash the route's own name beats a number, even a read verb's (`show_widget` that
     # sets `shown`), but never an HTTP method's or a generic view's.
-    if extraction.class_name is None and route not in GENERIC_NAMES and valid(route):
+    # (Not a bare verb the name completes: `retry` beside `retry_job` would say less.)
+    if (
+        extraction.class_name is None
+        and route not in GENERIC_NAMES
+        and valid(route)
+        and not base.startswith(f"{route}_")
+    ):
         candidates.append(route)
     candidates.extend(out.alternatives)
     if extraction.class_name is not None:

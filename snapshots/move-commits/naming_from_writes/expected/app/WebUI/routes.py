@@ -54,7 +54,7 @@ def signup(name, email, team, role):
 @bp.post("/jobs/<int:job_id>/retry")
 def retry(job_id):
     job = db.get_or_404(Job, job_id)
-    WebUIService.retry(job)
+    WebUIService.retry_job(job)
     flash("retry scheduled")
     WebUIService.update_job_status(job)
     return "", 202

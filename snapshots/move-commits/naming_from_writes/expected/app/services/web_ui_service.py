@@ -47,7 +47,7 @@ class WebUIService:
         db.session.commit()
 
     @staticmethod
-    def retry(job):
+    def retry_job(job):
         job.attempts += 1
         db.session.commit()
 

@@ -8,7 +8,7 @@ class VisService:
     """Units of work for vis: each method writes and commits."""
 
     @staticmethod
-    def share(vis_id, view_only):
+    def share_vis(vis_id, view_only):
         vis = db.session.get(Vis, vis_id)
         if view_only is None:
             view_only = vis.default_view_only
