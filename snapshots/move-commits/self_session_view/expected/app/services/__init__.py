@@ -1,1 +1,1 @@
-"""Service layer: units of work moved out of the route layer."""
+"""Service layer: units of work (database writes and their commits)."""
