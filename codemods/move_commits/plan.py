@@ -17,6 +17,7 @@ from . import reasons as R
 from .bindings import service_bindings, service_bindings_from_ast
 from .cycles import ImportGraph, modules_run_by_import
 from .definitions import Importers
+from .existing_methods import ExistingMethod, Shape, existing_methods, spec_shape
 from .model import (
     Extraction,
     ImportNeed,
@@ -281,7 +282,13 @@ class Planner:
             return
         shared = self._shared_method(facts, extraction, sig, location)
         if shared is not None:
-            self._plan_shared(key, facts, extraction, sig, *shared)
+            placed, route_import = shared
+            comments = placed.extraction.output.leading_comments
+            self._plan_shared(key, facts, extraction, sig, placed.location, placed.name, comments)
+            return
+        existing = self._existing_method(facts, extraction, sig, location)
+        if existing is not None:
+            self._plan_shared(key, facts, extraction, sig, existing.location, existing.name, None)
             return
         codes, clash = self._service_imports(extraction, sig, facts.path, path, service)
         if clash or class_name in {n.name for n in extraction.imports}:
@@ -395,20 +402,62 @@ class Planner:
         facts: RouteFacts,
         extraction: Extraction,
         sig: Signature,
-        placed: _PlacedMethod,
-        route_import: str,
+        location: ServiceLocation,
+        method: str,
+        method_comments: tuple[str, ...] | None,
     ) -> None:
-        """Plan a unit as a call of the identical method ``placed``. Its comments stay in the route
-        unless the method carries the same ones."""
-        class_name = placed.location.class_name
+        """Plan a unit as a call of the identical ``method`` of the class at ``location``. Its
+        comments stay in the route unless the method carries the same ones (None: unknown)."""
+        route_import = self._route_import(facts, location)
+        class_name = location.class_name
         comments = extraction.output.leading_comments
-        stay = bool(comments) and comments != placed.extraction.output.leading_comments
+        stay = bool(comments) and comments != method_comments
         self.planned[key] = (
-            UnitPlan(class_name, placed.name, extraction.body_code, comments_stay=stay),
+            UnitPlan(class_name, method, extraction.body_code, comments_stay=stay),
             route_import,
             _removable_names(extraction, sig),
         )
         self.shared_imports.setdefault(facts.path, {})[class_name] = route_import
+
+    @functools.cached_property
+    def existing_methods(self) -> dict[Shape, list[ExistingMethod]]:
+        """The static methods of the service classes in the project's service folders."""
+        folders = self.existing_service_folders
+        paths = [
+            path
+            for path in self.project.files()
+            if str(PurePosixPath(path).parent) in folders and path.endswith(".py")
+        ]
+        return existing_methods(paths, self.read)
+
+    def _existing_method(
+        self, facts: RouteFacts, extraction: Extraction, sig: Signature, own: ServiceLocation
+    ) -> ExistingMethod | None:
+        """A method of a service module the project already has (an earlier batch wrote it) that
+        this unit would write again, named for the same write, reading its names from the same
+        imports; None when there is none or the route module cannot import its class safely."""
+        if sig.definitions or not self.existing_service_folders:
+            return None
+        shape = spec_shape(_method_spec("", facts, extraction, sig))
+        preferred, _route_name = self._asked_names(extraction, own)
+        for method in self.existing_methods.get(shape, []) if shape is not None else []:
+            if not _same_subject(preferred, method.name):
+                continue
+            if not self._imports_alike(facts.path, extraction, sig, method):
+                continue
+            route_import = self._route_import(facts, method.location)
+            if self._can_import_service(facts, own, method.location, route_import):
+                return method
+        return None
+
+    def _imports_alike(
+        self, route_path: str, extraction: Extraction, sig: Signature, method: ExistingMethod
+    ) -> bool:
+        """Whether the existing method's module imports every name the unit's code reads as
+        the unit's method would."""
+        needed = self._method_imports(route_path, extraction, sig, method.location.path)
+        bound = {" ".join(code.split()) for code in method.bound.values() if code is not None}
+        return needed <= bound
 
     def _method_imports(
         self, route_path: str, extraction: Extraction, sig: Signature, service_path: str

@@ -179,3 +179,46 @@ def test_the_same_code_in_a_create_and_an_update_handler_is_not_shared(tmp_path:
     service = _text(result, "app/services/config_service.py")
     assert "def create_config(" in service
     assert "def update_config(" in service
+
+
+def _write(tmp_path: Path, result: RunResult) -> RunResult:
+    for change in result.changes:
+        (tmp_path / change.path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / change.path).write_bytes(change.after)
+    return result
+
+
+def _run_on(tmp_path: Path, paths: list[str]) -> RunResult:
+    spec = CodemodSpec(get_codemod("move-commits"), "move-commits", ())
+    return _write(
+        tmp_path,
+        run(
+            Workspace(root=tmp_path),
+            RunOptions(specs=[spec], paths=[tmp_path / p for p in paths], apply=True, jobs=1),
+        ),
+    )
+
+
+def test_a_later_batch_calls_the_method_an_earlier_one_wrote(tmp_path: Path) -> None:
+    """``admin.py`` in one batch, ``public.py`` in the next: the second calls the first's method
+    instead of writing the same one again, even after the first was formatted otherwise."""
+    _write(tmp_path, _run(tmp_path, _two_blueprints(), batch={"app/routes/admin.py"}))
+    service = tmp_path / "app/services/admin_service.py"
+    formatted = service.read_text().replace("(item):", "(\n        item,\n    ):")
+    assert formatted != service.read_text()
+    service.write_text(formatted)
+    second = _run_on(tmp_path, ["app/routes/public.py"])
+    assert _paths(second) == ["app/routes/public.py"]
+    public = (tmp_path / "app/routes/public.py").read_text()
+    assert "from app.services.admin_service import AdminService" in public
+    assert "AdminService.flag_item(item)" in public
+    assert not (tmp_path / "app/services/public_service.py").exists()
+
+
+def test_a_method_an_earlier_batch_wrote_otherwise_is_not_called(tmp_path: Path) -> None:
+    """Changed by hand since (another write), it is no longer the unit's method."""
+    _write(tmp_path, _run(tmp_path, _two_blueprints(), batch={"app/routes/admin.py"}))
+    service = tmp_path / "app/services/admin_service.py"
+    service.write_text(service.read_text().replace("item.flagged = True", "item.flagged = 1"))
+    second = _run_on(tmp_path, ["app/routes/public.py"])
+    assert "app/services/public_service.py" in _paths(second)
