@@ -21,7 +21,7 @@ from backfix.cst_utils import last_name
 
 from .frameworks import ModuleIndex
 from .module_nodes import exact_types
-from .placement import ACTION_VERBS, WRITE_KINDS, WRITE_VERBS, singular, snake
+from .placement import WRITE_KINDS, WRITE_VERBS, singular, snake
 from .routes import HTTP_METHODS
 from .syntax import target_parts
 from .types import TypeInference
@@ -143,6 +143,18 @@ class NameHint:
     subject: str
     #: names to try, before a numbered suffix, when ``name`` is taken (``update_job_status``).
     alternatives: tuple[str, ...] = ()
+
+
+#: verbs whose object is the row they write (`archive` sets `note.archived`: `archive_note`);
+#: not those whose object is another (`join` sets `user.team_id`: not `join_user`)
+OBJECT_VERBS = frozenset(
+    {
+        "refresh", "renew", "retry", "share", "rename", "reopen", "pin", "unpin", "archive",
+        "publish", "approve", "reject", "cancel", "close", "enable", "disable", "activate",
+        "deactivate", "lock", "unlock", "hide", "unhide", "restore", "confirm", "verify",
+        "revoke", "reset", "toggle", "ban", "unban", "mute", "unmute",
+    }
+)  # fmt: skip
 
 
 def plural(word: str) -> str:
@@ -557,7 +569,7 @@ def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint
         chosen = events[0]
         if meaningful:
             # A bare verb (`refresh`, `archive`) says what is done, not to what: `refresh_token`.
-            name = _join(route, chosen.subject) if route in ACTION_VERBS else route
+            name = _join(route, chosen.subject) if route in OBJECT_VERBS else route
             return NameHint(name, "", chosen.subject)
     if chosen is not None:
         return NameHint(_join(chosen.verb, chosen.subject), chosen.verb, chosen.subject)

@@ -234,18 +234,6 @@ ACTION_VERBS = WRITE_VERBS | {
     "revoke",
     "toggle",
     "restore",
-    "refresh",
-    "renew",
-    "retry",
-    "share",
-    "rename",
-    "reopen",
-    "pin",
-    "unpin",
-    "like",
-    "unlike",
-    "join",
-    "leave",
 }
 
 
