@@ -461,6 +461,8 @@ def _unclashed(hoist: Hoist, taken: set[str], lookup_key: bool = False, keyword:
         name = f"{name}_id"
     if name not in taken:
         return name
+    if is_current_user(hoist.use) and hoist.expr is hoist.root:
+        return "current_user"  # beside a `user` of the moved code's own
     if hoist.use.kind == "form":
         return f"{name}_data"
     if hoist.use.name == "request":

@@ -33,7 +33,7 @@ def suggest_name(expr: cst.BaseExpression, root_name: str) -> str:
     if isinstance(expr, cst.Attribute):
         return _attribute_name(expr, root_name)
     if root_name == "current_user":
-        return "current_user"
+        return "user"  # the service gets the user object, not the request's proxy
     return "value"
 
 

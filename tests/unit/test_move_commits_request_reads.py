@@ -132,12 +132,34 @@ def test_an_attribute_of_the_user_passed_is_read_in_the_service(tmp_path: Path) 
     )
     assert [v.reason for v in result.violations] == []
     assert (
-        "ItemService.make_user_thumbnail(current_user=current_user._get_current_object())"
+        "ItemService.make_user_thumbnail(user=current_user._get_current_object())"
         in after["app/routes/items.py"]
     )
     service = after["app/services/item_service.py"]
-    assert "def make_user_thumbnail(current_user):" in service
-    assert "make_thumbnail(current_user.picture, 64)" in service
+    assert "def make_user_thumbnail(user):" in service
+    assert "make_thumbnail(user.picture, 64)" in service
+
+
+def test_the_user_passed_keeps_its_proxy_name_beside_a_user_of_the_moved_code(
+    tmp_path: Path,
+) -> None:
+    result, after = _apply(
+        tmp_path,
+        """
+        from flask_login import current_user, login_required
+
+
+        @bp.post("/items/<int:item_id>/adopt")
+        @login_required
+        def adopt(item_id):
+            user = db.session.get(Item, item_id)
+            user.owner = current_user
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    assert "user.owner = current_user" in after["app/services/item_service.py"]
 
 
 def test_a_config_read_after_a_call_is_evaluated_in_the_route(tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ class InviteService:
     """Units of work for invite: each method writes and commits."""
 
     @staticmethod
-    def accept_invite(token, current_user):
-        if not current_user.accept_invite(token):
+    def accept_invite(token, user):
+        if not user.accept_invite(token):
             return False
         db.session.commit()
         return True

@@ -8,9 +8,9 @@ class JobService:
     """Units of work for job: each method writes and commits."""
 
     @staticmethod
-    def create_job(current_user, title, message, ip, auth_user):
-        job = Job(owner=current_user, title=title)
-        job.created_by = current_user
+    def create_job(user, title, message, ip, auth_user):
+        job = Job(owner=user, title=title)
+        job.created_by = user
         job.note = message
         db.session.add(job)
         db.session.add(Visit(ip=ip, user=auth_user))

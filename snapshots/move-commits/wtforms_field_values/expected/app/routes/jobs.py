@@ -10,7 +10,7 @@ bp = Blueprint("jobs", __name__)
 @bp.before_app_request
 def before_request():
     if current_user.is_authenticated:
-        JobService.update_user(current_user=current_user._get_current_object())
+        JobService.update_user(user=current_user._get_current_object())
 
 
 @bp.route("/jobs/new", methods=["GET", "POST"])
@@ -18,7 +18,7 @@ def new_job():
     form = JobForm()
     if form.validate_on_submit():
         JobService.new_job(
-            title=form.title.data, current_user=current_user._get_current_object()
+            title=form.title.data, user=current_user._get_current_object()
         )
         flash("Job created")
         return redirect(url_for("jobs.new_job"))
@@ -30,7 +30,7 @@ def profile():
     form = ProfileForm()
     if form.validate_on_submit():
         JobService.profile(
-            current_user=current_user._get_current_object(), about_me=form.about_me.data
+            user=current_user._get_current_object(), about_me=form.about_me.data
         )
         return redirect(url_for("jobs.profile"))
     # Shown pre-filled: this store runs on the other path, not in the moved code.

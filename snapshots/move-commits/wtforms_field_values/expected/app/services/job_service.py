@@ -10,17 +10,17 @@ class JobService:
     """Units of work for job: each method writes and commits."""
 
     @staticmethod
-    def update_user(current_user):
-        current_user.last_seen = datetime.now(timezone.utc)
+    def update_user(user):
+        user.last_seen = datetime.now(timezone.utc)
         db.session.commit()
 
     @staticmethod
-    def new_job(title, current_user):
-        job = Job(title=title, owner=current_user)
+    def new_job(title, user):
+        job = Job(title=title, owner=user)
         db.session.add(job)
         db.session.commit()
 
     @staticmethod
-    def profile(current_user, about_me):
-        current_user.about_me = about_me
+    def profile(user, about_me):
+        user.about_me = about_me
         db.session.commit()
