@@ -559,8 +559,9 @@ def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint
     named = next((e for e in events if _mentions(words, e.subject)), None)
     if meaningful and named is not None:
         # A specific route name that names what is written (`close_job`, `add_comment`) is
-        # what a person would call it.
-        return NameHint(route, "", named.subject)
+        # what a person would call it; `new_user` (a form's page) says it as `create_user`.
+        name = f"create_{route[4:]}" if route.startswith("new_") else route
+        return NameHint(name, "", named.subject)
     strong = [e for e in events if e.verb in _STRONG]
     chosen = strong[0] if strong else next((e for e in events if e.strong), None)
     if chosen is None and events:

@@ -261,11 +261,12 @@ def test_attribute_writes_keep_a_specific_route_name(route: str, name: str) -> N
 
 @pytest.mark.parametrize(
     ("route", "name"),
-    [("put", "update_job"), ("edit_job", "edit_job"), ("new_job", "new_job")],
+    [("put", "update_job"), ("edit_job", "edit_job"), ("new_job", "create_job")],
 )
 def test_a_row_added_elsewhere_than_in_a_create_route_is_updated(route: str, name: str) -> None:
     """``job = form.save()`` then ``db.add(job)``: only a route that says it creates (``post``)
-    makes it ``create_job``; ``put`` keeps ``update_job``, a specific route name its own."""
+    makes it ``create_job``; ``put`` keeps ``update_job``, a specific route name its own
+    (``new_job``, a form's page, says it as ``create_job``)."""
     [facts] = _facts(
         f"""
         @router.post("/x")

@@ -7,5 +7,5 @@ tokens = Blueprint("tokens", __name__)
 
 @tokens.route("/tokens", methods=["POST"])
 def new_token():
-    token = TokenService.new_token()
+    token = TokenService.create_token()
     return {"id": token.id}, 201

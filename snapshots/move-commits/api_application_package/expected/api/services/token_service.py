@@ -8,7 +8,7 @@ class TokenService:
     """Units of work for token: each method writes and commits."""
 
     @staticmethod
-    def new_token():
+    def create_token():
         token = Token()
         db.session.add(token)
         db.session.commit()

@@ -11,7 +11,7 @@ bp = Blueprint("posts", __name__)
 def new_post():
     form = PostForm()
     if form.validate_on_submit():
-        PostService.new_post(category_id=form.category.data, title=form.title.data)
+        PostService.create_post(category_id=form.category.data, title=form.title.data)
         return redirect("/")
     return "", 400
 

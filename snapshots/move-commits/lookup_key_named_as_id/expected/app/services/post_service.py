@@ -10,7 +10,7 @@ class PostService:
     """Units of work for post: each method writes and commits."""
 
     @staticmethod
-    def new_post(category_id, title):
+    def create_post(category_id, title):
         category = Category.query.get(category_id)
         post = Post(title=title, category=category)
         db.session.add(post)

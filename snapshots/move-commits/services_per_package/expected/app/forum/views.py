@@ -7,5 +7,5 @@ forum = Blueprint("forum", __name__)
 
 @forum.post("/topics")
 def new_topic():
-    topic = ForumService.new_topic(title=request.get_json()["title"])
+    topic = ForumService.create_topic(title=request.get_json()["title"])
     return jsonify(id=topic.id), 201

@@ -17,7 +17,7 @@ def before_request():
 def new_job():
     form = JobForm()
     if form.validate_on_submit():
-        JobService.new_job(
+        JobService.create_job(
             title=form.title.data, user=current_user._get_current_object()
         )
         flash("Job created")

@@ -15,7 +15,7 @@ class JobService:
         db.session.commit()
 
     @staticmethod
-    def new_job(title, user):
+    def create_job(title, user):
         job = Job(title=title, owner=user)
         db.session.add(job)
         db.session.commit()

@@ -9,7 +9,7 @@ class ForumService:
     """Units of work for forum: each method writes and commits."""
 
     @staticmethod
-    def new_topic(title):
+    def create_topic(title):
         topic = Topic(title=title)
         db.session.add(topic)
         db.session.commit()
