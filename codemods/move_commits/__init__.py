@@ -284,6 +284,8 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
 
     def rewrite(self, source: SourceFile, edits: MoveCommitsEdits) -> cst.Module:
         """Apply one file's edits: a route module, a service module or a new package ``__init__``."""
+        from backfix.layout_checks import closing_brackets_dangle  # (nor pycodestyle)
+
         from .rewrite import rewrite_route, rewrite_service  # a scan never rewrites: not loaded
 
         if isinstance(edits, RouteEdits):
@@ -296,6 +298,7 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
                 self._line_length(source),
                 project_root(source.abs_path, source.path),
                 first_party_packages(source.abs_path, project_root(source.abs_path, source.path)),
+                closing_brackets_dangle(source.text),
             )
         if isinstance(edits, ServiceEdits):
             module = source.module if source.exists else cst.Module([])

@@ -48,16 +48,26 @@ def _template(template: str, overrides: Sequence[str], **context: object) -> str
 
 
 def wrapped(
-    items: Sequence[str], prefix_width: int, suffix: str, line_length: int, indent: int = 0
+    items: Sequence[str],
+    prefix_width: int,
+    suffix: str,
+    line_length: int,
+    indent: int = 0,
+    dangling: bool = True,
 ) -> str:
     """``a, b`` when ``prefix(a, b)suffix`` fits the line; else, as black and ruff format it, the
     items together on a line of their own when that line fits (the statement starts at column
-    ``indent``), else one item per line with a trailing comma."""
+    ``indent``), else one item per line with a trailing comma. Unless ``dangling``, the closing
+    bracket ends the last line of items instead, without a trailing comma, as in a file that
+    writes its brackets so (see :func:`backfix.layout_checks.closing_brackets_dangle`)."""
     flat = ", ".join(items)
     if not items or prefix_width + len(flat) + len(suffix) <= line_length:
         return flat
-    if indent + 4 + len(flat) <= line_length:
-        return f"\n    {flat}\n"
+    end = "\n" if dangling else ""
+    if indent + 4 + len(flat) + (0 if dangling else len(suffix)) <= line_length:
+        return f"\n    {flat}{end}"
+    if not dangling:
+        return "\n" + ",\n".join(f"    {item}" for item in items)
     return "\n" + "".join(f"    {item},\n" for item in items)
 
 
@@ -68,6 +78,8 @@ class CallSite:
     overrides: Sequence[str]
     config: cst.PartialParserConfig
     line_length: int
+    #: closing brackets of wrapped calls on a line of their own (else after the last argument)
+    dangling: bool = True
 
 
 def call_statement(
@@ -95,7 +107,9 @@ def call_statement(
         service_class=plan.service_class,
         method=plan.method,
         args=args,
-        arguments=wrapped(args, width + len(head), ")", site.line_length, width - prefix_width),
+        arguments=wrapped(
+            args, width + len(head), ")", site.line_length, width - prefix_width, site.dangling
+        ),
     )
     return cst.parse_statement(text.strip() + "\n", config=site.config)
 
@@ -205,10 +219,12 @@ def rewrite_route(
     line_length: int = 88,
     root: Path | None = None,
     project_first_party: Collection[str] = (),
+    dangling: bool = True,
 ) -> cst.Module:
-    """Replace every planned unit with its service call, import the services, drop dead imports."""
+    """Replace every planned unit with its service call, import the services, drop dead imports.
+    ``dangling``: how the module closes brackets that span lines (see ``wrapped``)."""
     by_id = {unit.unit_id: unit for unit in units}
-    site = CallSite(overrides, module.config_for_parsing, line_length)
+    site = CallSite(overrides, module.config_for_parsing, line_length, dangling)
     replacements: dict[int, list[tuple[int, int, list[cst.BaseStatement]]]] = {}
     for unit_id, plan in edits.units:
         unit = by_id.get(unit_id)

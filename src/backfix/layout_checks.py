@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import io
 import tokenize
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -218,3 +219,36 @@ def operators_to_line_ends(text: str) -> str:
         lines[row - 1] = line[:col] + line[operator.end[1] :].lstrip(" ")
         lines[previous_row - 1] = lines[previous_row - 1][:end] + " " + operator.string + rest
     return "".join(lines)
+
+
+def closing_brackets_dangle(text: str) -> bool:
+    """Whether the file puts the closing bracket of a bracket that spans lines on a line of its
+    own (``)`` under the statement, as black and ruff format do) at least as often as at the end
+    of the last item (``...data)``), as a file that follows no formatter may. True for a file
+    with no such bracket, or one that does not tokenize."""
+    try:
+        closings = list(_multiline_closings(text))
+    except (tokenize.TokenError, SyntaxError):
+        return True
+    dangling = sum(closings)
+    return dangling >= len(closings) - dangling
+
+
+def _multiline_closings(text: str) -> Iterator[bool]:
+    """For each closing bracket whose opening one is on an earlier line: whether it starts its
+    line."""
+    opened: list[int] = []  # the line of each open bracket
+    line_start = True
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        if token.type in (tokenize.NL, tokenize.NEWLINE):
+            line_start = True
+            continue
+        if token.type in (tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+            continue
+        if token.type == tokenize.OP and token.string in "([{":
+            opened.append(token.start[0])
+        elif token.type == tokenize.OP and token.string in ")]}" and opened:
+            spans_lines = opened.pop() < token.start[0]
+            if spans_lines:
+                yield line_start
+        line_start = False

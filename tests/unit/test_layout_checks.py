@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from backfix.formatting import format_changes
-from backfix.layout_checks import LintOptions, layout_checks, lint_options, operators_to_line_ends
+from backfix.layout_checks import (
+    LintOptions,
+    closing_brackets_dangle,
+    layout_checks,
+    lint_options,
+    operators_to_line_ends,
+)
 from backfix.results import FileChange
 
 
@@ -173,3 +181,18 @@ def test_operators_end_their_lines_where_the_project_checks_w503(tmp_path: Path)
         "    )\n"
     )
     assert layout_checks(tmp_path).warnings(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "dangle"),
+    [
+        ("x = f(\n    a,\n)\n", True),  # black's and ruff's
+        ("x = f(a,\n      b)\ny = g(\n    c)\n", False),
+        ("x = f(a, b)\n", True),  # nothing to go by: the formatters' way
+        ("x = f(a,\n      b)\ny = g(\n    c\n)\nz = [\n    1,\n]\n", True),  # a tie
+        ('s = """(\n"""\nx = f(a,\n      b)\n', False),  # a bracket in a string is no bracket
+        ("x = f(\n", True),  # does not tokenize
+    ],
+)
+def test_how_a_file_closes_brackets_that_span_lines(text: str, dangle: bool) -> None:
+    assert closing_brackets_dangle(text) is dangle
