@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from backfix.codemod import ProjectContext
-from backfix.project import module_name, root_package_name
+from backfix.project import module_name
 from backfix.results import Violation
 from backfix.source import SourceError, SourceFile
 
@@ -98,7 +98,7 @@ class Planner:
         self.read = project.read
         #: the dotted name of the project root when it is a package itself (``webapp`` for a run
         #: rooted in ``webapp/`` holding an ``__init__.py``), else ""
-        self.root_package = root_package_name(Path(project.root))
+        self.root_package = project.root_package
         self.typing = TypingContext(self.read, self.is_package)
         # Units of one route file ask the same import questions (the files and packages do not
         # change once the units are grouped, before any is placed).

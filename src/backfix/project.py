@@ -99,6 +99,7 @@ class ProjectContext:
     _texts: dict[str, bytes | None] = field(default_factory=dict, compare=False, repr=False)
     #: the project folder (under the key ""), found once: codemods read versions more than once
     _folder: dict[str, Path] = field(default_factory=dict, compare=False, repr=False)
+    _names: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def abs_path(self, path: str) -> str:
         """Absolute path of a repository-relative path."""
@@ -174,15 +175,48 @@ class ProjectContext:
         return known
 
     def module_name(self, path: str) -> str:
-        """The dotted name a file is imported under; see :func:`module_name`."""
-        return module_name(path, self.is_package)
+        """The dotted name a file is imported under; see :func:`module_name`. In a project whose
+        root folder is a package itself, the root's own name comes first (``webapp.models`` for
+        ``models.py`` in ``webapp/``) where the file's chain of packages reaches the root."""
+        name = module_name(path, self.is_package)
+        prefix = self.root_package
+        if not prefix or not self._reaches_root(path):
+            return name
+        return f"{prefix}.{name}" if name else prefix
+
+    @property
+    def root_package(self) -> str:
+        """The dotted name of the root folder when it is a package itself, else ""."""
+        if "root_package" not in self._names:
+            self._names["root_package"] = root_package_name(Path(self.root))
+        return self._names["root_package"]
+
+    def _reaches_root(self, path: str) -> bool:
+        folders = PurePosixPath(path).parts[:-1]
+        return all(self.is_package("/".join(folders[:end])) for end in range(len(folders) + 1))
 
     def resolve_import(self, from_path: str, level: int, module: str) -> ImportTarget | None:
-        """What ``from <level dots><module> import ...`` in ``from_path`` means; see resolve_import."""
+        """What ``from <level dots><module> import ...`` in ``from_path`` means; see resolve_import.
+        An absolute import of the root package's own modules (``webapp.models`` in a project rooted
+        in ``webapp/``) is one of the project's."""
         key = (from_path, level, module)
         if key not in self._imports:
-            self._imports[key] = resolve_import(from_path, level, module, self.is_package)
+            self._imports[key] = self._resolve(from_path, level, module)
         return self._imports[key]
+
+    def _resolve(self, from_path: str, level: int, module: str) -> ImportTarget | None:
+        prefix = self.root_package
+        if not prefix:
+            return resolve_import(from_path, level, module, self.is_package)
+        inside = module == prefix or module.startswith(f"{prefix}.")
+        if not level:
+            if not inside or not self._reaches_root(from_path):
+                return resolve_import(from_path, level, module, self.is_package)
+            module = module[len(prefix) + 1 :]  # from the root, which is that package
+        target = resolve_import(from_path, level, module, self.is_package)
+        if target is None:
+            return None
+        return ImportTarget(self.module_name(target.candidates[0]), target.candidates)
 
     def project_folder(self) -> Path:
         """The folder of the project the run is on, where its library versions are read.

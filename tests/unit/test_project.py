@@ -330,3 +330,34 @@ def test_the_runner_gives_the_plan_the_runs_paths(tmp_path: Path) -> None:
     )
     result = run(Workspace(root=tmp_path), options)
     assert result.notes == ["svc/app jobs/run.py", "svc"]
+
+
+def test_a_root_that_is_a_package_names_its_modules_from_its_own_name(tmp_path: Path) -> None:
+    """A run rooted in ``webapp/`` (it holds an ``__init__.py``): its modules are
+    ``webapp.*``, and ``from webapp.models import X`` is one of the project's imports."""
+    root = tmp_path / "shop" / "webapp"
+    for rel in ("__init__.py", "models.py", "routes/__init__.py", "routes/jobs.py", "loose/x.py"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("")
+    project = ProjectContext(root=str(root))
+    assert project.root_package == "webapp"
+    assert project.module_name("routes/jobs.py") == "webapp.routes.jobs"
+    assert project.module_name("__init__.py") == "webapp"
+    assert project.module_name("loose/x.py") == "loose.x"  # a folder that is no package
+    assert project.resolve_import("routes/jobs.py", 0, "webapp.models") == ImportTarget(
+        "webapp.models", ("models.py", "models/__init__.py")
+    )
+    assert project.resolve_import("routes/jobs.py", 2, "models") == ImportTarget(
+        "webapp.models", ("models.py", "models/__init__.py")
+    )
+    assert project.resolve_import("routes/jobs.py", 0, "flask") == ImportTarget(
+        "flask", ("flask.py", "flask/__init__.py")
+    )
+
+
+def test_a_root_that_is_no_package_changes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    project = ProjectContext(root=str(tmp_path))
+    assert project.root_package == ""
+    assert project.module_name("app/jobs.py") == "app.jobs"
