@@ -53,6 +53,7 @@ from .rewrite import (
     prepend,
     silent_handler_locals,
 )
+from .suppressions import handler_without_stale_codes
 
 __all__ = ["CATCH", "MESSAGES", "RERAISE", "SWALLOW", "YIELDS_REASON", "BareExcept"]
 
@@ -196,11 +197,12 @@ class BareExcept(LocalCodemod):
         log_where: tuple[cst.CSTNode, tuple[cst.FunctionDef, ...]] | None,
         handler: cst.ExceptHandler,
     ) -> cst.ExceptHandler:
-        new = handler.with_changes(
+        logged = log_where is not None and self._may_log(*log_where)
+        new = handler_without_stale_codes(handler, logged).with_changes(
             type=cst.Name("BaseException" if kind == RERAISE else "Exception"),
             whitespace_after_except=cst.SimpleWhitespace(" "),
         )
-        if log_where is not None and self._may_log(*log_where):
+        if logged:
             new = new.with_changes(body=prepend(new.body, self._log_statement()))
             self._logged += 1
         return new

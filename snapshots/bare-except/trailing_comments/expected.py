@@ -1,7 +1,7 @@
 def parse_port(value):
     try:
         return int(value)
-    except Exception:  # noqa: E722 - anything invalid means "use the default"
+    except Exception:  # anything invalid means "use the default"
         # the default port of the dev server
         return 8000
 
