@@ -181,8 +181,14 @@ def _real(workspace: Workspace, rel: str, notes: list[str]) -> str | None:
     return real.relative_to(workspace.root).as_posix()
 
 
-def discover(workspace: Workspace, paths: Sequence[Path], exclude: Sequence[str]) -> Discovery:
-    """Root-relative ``.py`` files under ``paths``, sorted, without excluded ones.
+def discover(
+    workspace: Workspace,
+    paths: Sequence[Path],
+    exclude: Sequence[str],
+    migrations: bool = False,
+) -> Discovery:
+    """Root-relative ``.py`` files under ``paths``, sorted, without excluded ones (nor, unless
+    ``migrations``, Alembic's migration scripts: see :func:`_without_migrations`).
 
     Every file is taken under its real path, so a symbolic link is analysed (and written) once,
     as the file it points to, and never replaced; links out of the repository are skipped, and a
@@ -190,6 +196,7 @@ def discover(workspace: Workspace, paths: Sequence[Path], exclude: Sequence[str]
     """
     targets = [_check_target(workspace, p) for p in list(paths or [Path.cwd()])]
     explicit = {workspace.rel(t) for t in targets if t.is_file()}
+    named = [workspace.rel(t) for t in targets]
     found: set[str] = set()
     notes: list[str] = []
     if workspace.in_git:
@@ -204,7 +211,42 @@ def discover(workspace: Workspace, paths: Sequence[Path], exclude: Sequence[str]
             found.add(workspace.rel(target))
         else:
             found.update(_walk(workspace, target, notes))
-    return Discovery(_kept(found, explicit, exclude), sorted(set(notes)))
+    kept = _kept(found, explicit, exclude)
+    if not migrations:
+        kept = _without_migrations(workspace, kept, named, notes)
+    return Discovery(kept, sorted(set(notes)))
+
+
+def _without_migrations(
+    workspace: Workspace, files: list[str], named: Sequence[str], notes: list[str]
+) -> list[str]:
+    """``files`` without the scripts of Alembic's ``versions/`` folders (each a step of the
+    database's history, run once and left as it was written), unless a ``--path`` names that
+    folder or a file in it; a note says what was skipped."""
+    skipped: dict[str, int] = {}
+    versions: dict[str, bool] = {}
+    kept: list[str] = []
+    for rel in files:
+        folder = str(PurePosixPath(rel).parent)
+        if folder not in versions:
+            versions[folder] = _is_alembic_versions(workspace.root / folder)
+        if versions[folder] and not any(is_under(target, folder) for target in named):
+            skipped[folder] = skipped.get(folder, 0) + 1
+        else:
+            kept.append(rel)
+    for folder, count in sorted(skipped.items()):
+        notes.append(
+            f"{folder}: {count} Alembic migration script(s) skipped (history, run once as "
+            "written); name the folder with --path to include them"
+        )
+    return kept
+
+
+def _is_alembic_versions(folder: Path) -> bool:
+    """An Alembic ``versions/`` folder: beside the environment's ``env.py`` and template."""
+    return folder.name == "versions" and (
+        (folder.parent / "env.py").is_file() and (folder.parent / "script.py.mako").is_file()
+    )
 
 
 def _git_targets(workspace: Workspace, targets: Sequence[Path]) -> list[Path]:

@@ -444,7 +444,10 @@ class _ProjectEngine:
         state = self.state
         if state.project_files is None:
             root = state.workspace.root
-            state.project_files = discover(state.workspace, [root], state.options.exclude).files
+            # Every file a plan may read: migration scripts import the project's modules too.
+            state.project_files = discover(
+                state.workspace, [root], state.options.exclude, migrations=True
+            ).files
         return list(state.project_files)
 
     def facts_for(self, paths: Sequence[str], part: str = "") -> dict[str, FileFacts]:

@@ -216,6 +216,28 @@ def test_gitignored_files_are_skipped_and_excludes_apply(repo: Path) -> None:
     assert [v["path"] for v in json.loads(out)["violations"]] == ["legacy.py"]
 
 
+def test_alembic_migration_scripts_are_skipped_unless_named(repo: Path) -> None:
+    """Each script of an Alembic ``versions/`` folder is a step of the database's history: a
+    run skips them, says so, and takes them when a ``--path`` names the folder."""
+    versions = repo / "migrations" / "versions"
+    versions.mkdir(parents=True)
+    (repo / "migrations" / "env.py").write_text(CLEAN)
+    (repo / "migrations" / "script.py.mako").write_text("")
+    (versions / "0001_init.py").write_text(LEGACY)
+    (repo / "versions").mkdir()  # a folder of that name elsewhere is no migration history
+    (repo / "versions" / "v1.py").write_text(LEGACY)
+    code, out, _ = invoke("scan", "--path", str(repo), "--format", "json")
+    assert code == 1
+    found = sorted(v["path"] for v in json.loads(out)["violations"])
+    assert found == ["legacy.py", "versions/v1.py"]
+    code, out, err = invoke("scan", "--path", str(repo))
+    assert "migrations/versions: 1 Alembic migration script(s) skipped" in out + err
+    code, out, _ = invoke("scan", "--path", str(versions), "--format", "json")
+    assert [v["path"] for v in json.loads(out)["violations"]] == [
+        "migrations/versions/0001_init.py"
+    ]
+
+
 def test_pyproject_exclude_and_options(repo: Path) -> None:
     (repo / "pyproject.toml").write_text(
         '[tool.backfix]\nexclude = ["pkg/*"]\n[tool.backfix.bare-except]\nlog-swallowed = false\n'
