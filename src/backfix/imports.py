@@ -1,7 +1,8 @@
 """Add imports to a LibCST module where isort/ruff's ``I`` rules (default profile) would put them.
 
 A ``from m import a`` joins an existing ``from m import ...`` (names kept in isort's order: constants,
-classes, then the rest, case-insensitively); anything else becomes a new statement, sorted into its
+classes, then the rest, case-insensitively; or by name alone where the existing names follow that
+order and not the other, as ruff's ``order-by-type = false`` writes them); anything else becomes a new statement, sorted into its
 section (future, standard library, third party, first party, local folder) inside the module's
 leading import block. The block starts after the docstring; optional-import ``try``/``if`` blocks
 and module dunders (``__all__ = ...``) belong to it but are never split or reordered.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -346,6 +347,22 @@ def _name_key(name: str) -> tuple[int, tuple[str | int, ...], str]:
     return kind, _natural(name.lower()), name
 
 
+def _plain_key(name: str) -> tuple[int, tuple[str | int, ...], str]:
+    """isort without ``order_by_type`` (ruff's ``order-by-type = false``): by name alone."""
+    return 0, _natural(name.lower()), name
+
+
+def _order_of(names: Sequence[str]) -> Callable[[str], tuple[int, tuple[str | int, ...], str]]:
+    """The order the names of an existing import follow: isort's default (by type, then name),
+    or, where they follow that and not this, by name alone, as a project configured so writes
+    them."""
+    if [_name_key(n) for n in names] != sorted(map(_name_key, names)) and [
+        _plain_key(n) for n in names
+    ] == sorted(map(_plain_key, names)):
+        return _plain_key
+    return _name_key
+
+
 def sort_names(node: cst.ImportFrom) -> cst.ImportFrom:
     """``node`` with its names in isort's order (what ruff's ``I001`` checks); each separator, and
     a trailing comma, stays in its place. Unchanged when a separator holds a comment, which
@@ -418,11 +435,12 @@ def _merge(module: cst.Module, specs: Sequence[ImportSpec], line_length: int) ->
         ):
             continue
         names = list(node.names)
+        order = _order_of([_dotted(alias.name) for alias in names])
         for new in specs:
             assert new.name is not None
-            key = _name_key(new.name)
+            key = order(new.name)
             at = next(
-                (i for i, alias in enumerate(names) if _name_key(_dotted(alias.name)) > key),
+                (i for i, alias in enumerate(names) if order(_dotted(alias.name)) > key),
                 len(names),
             )
             names.insert(at, cst.ImportAlias(name=cst.Name(new.name)))

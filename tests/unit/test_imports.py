@@ -472,3 +472,17 @@ def test_known_third_party_wins_over_a_folder_of_that_name(tmp_path: Path) -> No
         "from fastapi import FastAPI\nfrom sqlmodel import Session\n\n"
         "from docs_src.app.services.hero_service import HeroService\n"
     )
+
+
+def test_a_name_joins_an_import_sorted_by_name_alone_where_it_sorts() -> None:
+    """A project whose isort does not order by type (ruff's ``order-by-type = false``) writes
+    ``and_, Column, or_``: a new name goes where that order puts it, not after the classes."""
+    module = cst.parse_module("from sqlalchemy import (\n    and_,\n    Column,\n    or_,\n)\n")
+    added = add_imports(module, ["from sqlalchemy import select", "from sqlalchemy import Table"])
+    assert added.code == (
+        "from sqlalchemy import (\n    and_,\n    Column,\n    or_,\n    select,\n    Table,\n)\n"
+    )
+    default = cst.parse_module("from sqlalchemy import Column, and_\n")
+    assert add_imports(default, ["from sqlalchemy import Table"]).code == (
+        "from sqlalchemy import Column, Table, and_\n"
+    )
