@@ -315,6 +315,6 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
             if source.exists:
                 return source.module
             return cst.parse_module(
-                render("move-commits/package_init.py.j2", self.template_overrides())
+                edits.header + render("move-commits/package_init.py.j2", self.template_overrides())
             )
         return source.module

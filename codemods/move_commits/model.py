@@ -183,6 +183,8 @@ class ServiceEdits:
     imports: tuple[str, ...]
     is_new: bool
     definitions: tuple[str, ...] = ()
+    #: the comment block a new module starts with: the route module's licence header, if any
+    header: str = ""
 
 
 @dataclass(frozen=True)
@@ -190,3 +192,5 @@ class PackageInitEdits:
     """A new ``__init__.py`` for a new service package."""
 
     package: str
+    #: the comment block it starts with: the route module's licence header, if any
+    header: str = ""

@@ -364,3 +364,26 @@ def _package_top(folders: Sequence[str], is_package: Callable[[str], bool]) -> i
     if top == 0 and is_package(""):
         return 0  # the project root is a package itself: its modules reach each other relatively
     return top + 1 if top < len(folders) else len(folders) + 1
+
+
+#: what a licence header says (``Licensed to the Apache Software Foundation``, ``Copyright (c)``,
+#: ``SPDX-License-Identifier``)
+_LICENCE = re.compile(r"licen[cs]e|copyright|spdx", re.IGNORECASE)
+
+
+def licence_header(text: str) -> str:
+    """The comment lines a module starts with (after a shebang or encoding line), when they hold a
+    licence or copyright notice, ending with a line break; else "". A new module the codemod
+    writes beside a project's modules starts with the same notice, as their own checks want."""
+    lines = text.splitlines(keepends=True)
+    start = 0
+    while start < len(lines) and re.match(r"#!|#.*coding[:=]", lines[start]):
+        start += 1
+    end = start
+    while end < len(lines) and lines[end].lstrip().startswith("#"):
+        end += 1
+    if not _LICENCE.search("".join(lines[start:end])):
+        return ""
+    if end < len(lines) and not lines[end].strip():
+        end += 1  # the blank line that sets it apart, where the module has one
+    return "".join(line.rstrip("\r\n") + "\n" for line in lines[start:end])

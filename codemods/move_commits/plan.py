@@ -31,6 +31,7 @@ from .model import (
 from .placement import (
     PLACEMENT_LAYER_FOLDERS,
     ServiceLocation,
+    licence_header,
     method_base_name,
     relative_import,
     service_folders,
@@ -193,7 +194,7 @@ class Planner:
             return
         init = f"{service_folder}/__init__.py"
         if self.read(init) is None:
-            self.inits[init] = PackageInitEdits(service_folder)
+            self.inits[init] = PackageInitEdits(service_folder, self._header_of(route_path))
 
     def _place_service(
         self, path: str, items: list[tuple[RouteFacts, Extraction, ServiceLocation]]
@@ -212,7 +213,13 @@ class Planner:
                 tuple(dict.fromkeys(service.imports)),
                 raw is None,
                 definitions=tuple(service.defined.values()),
+                header=self._header_of(items[0][0].path) if raw is None else "",
             )
+
+    def _header_of(self, route_path: str) -> str:
+        """The licence header a new module copies from the route module it serves."""
+        raw = self.read(route_path)
+        return licence_header(raw.decode("utf-8", "replace")) if raw is not None else ""
 
     def _service_state(
         self,

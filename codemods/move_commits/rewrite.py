@@ -553,7 +553,7 @@ def rewrite_service(
             ),
             class_code=class_code.rstrip("\n"),
         )
-        module = cst.parse_module(text.rstrip("\n") + "\n")
+        module = cst.parse_module(edits.header + text.rstrip("\n") + "\n")
     else:
         module = add_imports(
             module, edits.imports, root=root, first_party=first_party, line_length=line_length

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from backfix.builtin_codemods.move_commits.placement import service_location
+from backfix.builtin_codemods.move_commits.placement import licence_header, service_location
 
 from backfix.discovery import Workspace
 from backfix.registry import get_codemod
@@ -176,3 +176,18 @@ def test_a_project_root_that_is_a_package_keeps_relative_imports(tmp_path: Path)
     service = changed["services/station_service.py"]
     assert service.count("from ..models import Station") == 1
     assert "from models import" not in service
+
+
+@pytest.mark.parametrize(
+    ("text", "header"),
+    [
+        ("# Copyright 2026 A.\n\nimport os\n", "# Copyright 2026 A.\n\n"),
+        ("#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n# Licensed under MIT\nx = 1\n",
+         "# Licensed under MIT\n"),
+        ("# SPDX-License-Identifier: MIT\r\n# more\r\n", "# SPDX-License-Identifier: MIT\n# more\n"),
+        ("# routes for notes\nimport os\n", ""),  # a comment, no notice
+        ('"""Docstring."""\n# Copyright later\n', ""),  # not at the top
+    ],
+)  # fmt: skip
+def test_the_licence_header_a_new_module_copies(text: str, header: str) -> None:
+    assert licence_header(text) == header

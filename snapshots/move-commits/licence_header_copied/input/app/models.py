@@ -1,0 +1,6 @@
+from app.extensions import db
+
+
+class Note(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    text = db.Column(db.String(200))
