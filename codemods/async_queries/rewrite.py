@@ -113,8 +113,10 @@ class _Rewriter(cst.CSTTransformer):
             and self._typed_list(original)
         ):
             # `Query.all()` is typed `list[T]`, `Result.all()` `Sequence[T]`: a type checker
-            # would reject the new value where the code says it is a list.
-            node = cst.Call(cst.Name("list"), [cst.Arg(node)])
+            # would reject the new value where the code says it is a list. The call's own
+            # brackets do what parentheses around the query did (no `list((...))`).
+            bare = node.with_changes(lpar=[], rpar=[])
+            return cst.Call(cst.Name("list"), [cst.Arg(bare)])
         if updated.lpar:
             node = node.with_changes(lpar=updated.lpar, rpar=updated.rpar)
         return node
