@@ -154,7 +154,13 @@ def add_imports(
         missing = [spec for spec in group if not is_imported(module, *_spec_tuple(spec))]
         if not missing:
             continue
-        merged = _merge(module, missing, line_length)
+        merged = _merge(
+            module,
+            missing,
+            line_length,
+            _isort_setting(root, "order-by-type", True),
+            _isort_setting(root, "combine-as-imports", False),
+        )
         module = merged if merged is not None else _insert(module, missing, sections, line_length)
     return module
 
@@ -352,15 +358,31 @@ def _plain_key(name: str) -> tuple[int, tuple[str | int, ...], str]:
     return 0, _natural(name.lower()), name
 
 
-def _order_of(names: Sequence[str]) -> Callable[[str], tuple[int, tuple[str | int, ...], str]]:
-    """The order the names of an existing import follow: isort's default (by type, then name),
-    or, where they follow that and not this, by name alone, as a project configured so writes
-    them."""
-    if [_name_key(n) for n in names] != sorted(map(_name_key, names)) and [
-        _plain_key(n) for n in names
-    ] == sorted(map(_plain_key, names)):
-        return _plain_key
-    return _name_key
+def _order_of(
+    names: Sequence[str], by_type: bool = True
+) -> Callable[[str], tuple[int, tuple[str | int, ...], str]]:
+    """The order the names of an existing import follow: by type, then name (isort's default),
+    or by name alone (``order-by-type = false``); where the names fit both or neither, the
+    project's setting (``by_type``) decides."""
+    typed = [_name_key(n) for n in names] == sorted(map(_name_key, names))
+    plain = [_plain_key(n) for n in names] == sorted(map(_plain_key, names))
+    if typed != plain:
+        return _name_key if typed else _plain_key
+    return _name_key if by_type else _plain_key
+
+
+@functools.cache
+def _isort_setting(root: Root, key: str, default: bool) -> bool:
+    """A yes/no isort setting (``order-by-type``, ``combine-as-imports``) of the ruff or isort
+    configuration at ``root``."""
+    if root is None:
+        return default
+    config = next((Path(root, n) for n in _CONFIG_FILES if Path(root, n).is_file()), None)
+    for table in _isort_tables(config) if config is not None else []:
+        value = table.get(key, table.get(key.replace("-", "_")))
+        if isinstance(value, bool):
+            return value
+    return default
 
 
 def sort_names(node: cst.ImportFrom) -> cst.ImportFrom:
@@ -418,8 +440,16 @@ def _key(spec: ImportSpec, sections: _Sections) -> StatementKey:
 # --- merging into an existing `from m import ...` -----------------------------------------------------
 
 
-def _merge(module: cst.Module, specs: Sequence[ImportSpec], line_length: int) -> cst.Module | None:
-    """``module`` with ``specs`` (plain names of one module) added to an import of that module."""
+def _merge(
+    module: cst.Module,
+    specs: Sequence[ImportSpec],
+    line_length: int,
+    by_type: bool = True,
+    combine_as: bool = False,
+) -> cst.Module | None:
+    """``module`` with ``specs`` (plain names of one module) added to an import of that module
+    (``by_type``: the project's isort orders names by type, as by default; ``combine_as``: it
+    keeps ``as`` names in the same statement, ruff's ``combine-as-imports``)."""
     spec = specs[0]
     if spec.name is None or spec.asname is not None or spec.name == "*":
         return None
@@ -431,11 +461,11 @@ def _merge(module: cst.Module, specs: Sequence[ImportSpec], line_length: int) ->
             not isinstance(node, cst.ImportFrom)
             or isinstance(node.names, cst.ImportStar)
             or _from_module(node) != spec.module
-            or any(alias.asname is not None for alias in node.names)
+            or (not combine_as and any(alias.asname is not None for alias in node.names))
         ):
             continue
         names = list(node.names)
-        order = _order_of([_dotted(alias.name) for alias in names])
+        order = _order_of([_dotted(alias.name) for alias in names], by_type)
         for new in specs:
             assert new.name is not None
             key = order(new.name)
@@ -815,11 +845,7 @@ def _configured_parties(config: Path) -> tuple[set[str], set[str]]:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return _modules_in(config.parent), set()
     ruff = data if config.name != "pyproject.toml" else data.get("tool", {}).get("ruff", {})
-    isort_tables = [
-        ruff.get("lint", {}).get("isort", {}),
-        ruff.get("isort", {}),
-        data.get("tool", {}).get("isort", {}),
-    ]
+    isort_tables = _tables_of(data, ruff)
     first = _known(isort_tables, "known-first-party")
     sources = ruff.get("src", [".", "src"])
     for source in sources if isinstance(sources, list) else []:
@@ -827,6 +853,25 @@ def _configured_parties(config: Path) -> tuple[set[str], set[str]]:
     return first, _known(isort_tables, "known-third-party") - _known(
         isort_tables, "known-first-party"
     )
+
+
+def _tables_of(data: dict[str, Any], ruff: dict[str, Any]) -> list[Any]:
+    """The isort settings of a configuration: ruff's (``lint.isort``, ``isort``), then isort's."""
+    return [
+        ruff.get("lint", {}).get("isort", {}),
+        ruff.get("isort", {}),
+        data.get("tool", {}).get("isort", {}),
+    ]
+
+
+def _isort_tables(config: Path) -> list[Any]:
+    """:func:`_tables_of` the configuration file ``config`` (none when it does not parse)."""
+    try:
+        data = tomllib.loads(config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return []
+    ruff = data if config.name != "pyproject.toml" else data.get("tool", {}).get("ruff", {})
+    return _tables_of(data, ruff)
 
 
 @functools.cache

@@ -486,3 +486,30 @@ def test_a_name_joins_an_import_sorted_by_name_alone_where_it_sorts() -> None:
     assert add_imports(default, ["from sqlalchemy import Table"]).code == (
         "from sqlalchemy import Column, Table, and_\n"
     )
+
+
+def test_where_the_names_fit_both_orders_the_projects_isort_setting_decides(
+    tmp_path: Path,
+) -> None:
+    module = cst.parse_module("from sqlalchemy import Column, Table\n")
+    assert add_imports(module, ["from sqlalchemy import and_"], root=tmp_path).code == (
+        "from sqlalchemy import Column, Table, and_\n"
+    )
+    configured = tmp_path / "configured"
+    configured.mkdir()
+    (configured / "pyproject.toml").write_text("[tool.ruff.lint.isort]\norder-by-type = false\n")
+    assert add_imports(module, ["from sqlalchemy import and_"], root=configured).code == (
+        "from sqlalchemy import and_, Column, Table\n"
+    )
+
+
+def test_a_project_that_combines_as_imports_gets_the_name_in_that_statement(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "ruff.toml").write_text("[lint.isort]\ncombine-as-imports = true\n")
+    module = cst.parse_module("from sqlalchemy import Column, Table as DBTable\n")
+    assert add_imports(module, ["from sqlalchemy import Integer"], root=tmp_path).code == (
+        "from sqlalchemy import Column, Integer, Table as DBTable\n"
+    )
+    default = add_imports(module, ["from sqlalchemy import Integer"], root=tmp_path / "x")
+    assert default.code.count("from sqlalchemy import") == 2
