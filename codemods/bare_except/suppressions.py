@@ -34,7 +34,7 @@ def without_bare_except_codes(comment: str, logged: bool = False) -> str | None:
     if text == comment:
         return comment
     text = re.sub(r"#\s*(?=#|$)", "", text).strip()  # directives left empty
-    text = re.sub(r"#\s*[-:;,]?\s+", "# ", text)  # `
+    text = re.sub(r"#\s*[-:;,]?\s+", "# ", text)  # the prose after an emptied list: `# why`
     return text if text.strip("# ") else None
 
 

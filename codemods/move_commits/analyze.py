@@ -116,7 +116,7 @@ class Analyzer:
         self.routes = RouteLayer(self.index, module, in_route_path, self.nodes)
         self.functions = self.routes.functions
         self.regions = RegionClassifier(self.index, module, self.routes, path, route_module)
-        self.flow = UnitFlow(self.index, module, self.regions.route_layer_import)
+        self.flow = UnitFlow(self.index, module, self.regions.reads_route_layer)
         self.extract = ExtractionBuilder(self.index, self.routes, self._exit_path)
         self._owned: set[int] = set()
         self._exit_cache: dict[int, tuple[tuple[str, ...], cst.IndentedBlock] | None] = {}

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
 import libcst as cst
-from libcst.metadata import Assignment, BaseAssignment, BuiltinAssignment, ImportAssignment
+from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
 
 from backfix.cst_walk import BRACKETS, WHITESPACE
 
@@ -56,13 +56,13 @@ class Definitions:
         index: ModuleIndex,
         module: cst.Module,
         inference: TypeInference,
-        route_layer_import: Callable[[str, cst.CSTNode], str | None] = lambda name, node: None,
+        reads_route_layer: Callable[[str, Sequence[object]], bool] = lambda name, referents: False,
     ) -> None:
         self.index = index
         self.module = module
         self.inference = inference
-        #: the route-layer module an import binds a name from (see RegionClassifier)
-        self.route_layer_import = route_layer_import
+        #: whether a name's referents import it from the route layer (see RegionClassifier)
+        self.reads_route_layer = reads_route_layer
         self.global_scope = index.scope_of(module.body[0]) if module.body else None
         #: what :meth:`movable` found per name: every unit asks about the names it reads, and
         #: the annotations about the names they use
@@ -177,7 +177,7 @@ class Definitions:
                 continue  # the function's own parameters and locals
             if all(isinstance(r, ImportAssignment) for r in outer):
                 need = self.inference.import_of(node)
-                if need is None or self._from_route_layer(node.value, outer):
+                if need is None or self.reads_route_layer(node.value, outer):
                     return False  # (a service must not import the route layer)
                 if need not in needs:
                     needs.append(need)
@@ -186,12 +186,6 @@ class Definitions:
                 return False
         found[placeholder] = Definition(name, _code(function), tuple(needs))
         return True
-
-    def _from_route_layer(self, name: str, referents: list[Assignment | BaseAssignment]) -> bool:
-        return any(
-            isinstance(r, ImportAssignment) and self.route_layer_import(name, r.node) is not None
-            for r in referents
-        )
 
 
 def _code(statement: cst.SimpleStatementLine | cst.BaseCompoundStatement) -> str:

@@ -461,7 +461,7 @@ def _unclashed(hoist: Hoist, taken: set[str], lookup_key: bool = False, keyword:
         name = f"{name}_id"
     if name not in taken:
         return name
-    if is_current_user(hoist.use) and hoist.expr is hoist.root:
+    if _passes_the_user(hoist):
         return "current_user"  # beside a `user` of the moved code's own
     if hoist.use.kind == "form":
         return f"{name}_data"
@@ -472,11 +472,16 @@ def _unclashed(hoist: Hoist, taken: set[str], lookup_key: bool = False, keyword:
     return name
 
 
+def _passes_the_user(hoist: Hoist) -> bool:
+    """Whether the hoisted read is Flask-Login's ``current_user`` itself, passed as the user."""
+    return is_current_user(hoist.use) and hoist.expr is hoist.root
+
+
 def _hoist_code(hoist: Hoist, code: str) -> str:
     """What the route passes for a hoisted read (``code``, its expression's code): Flask-Login's
     ``current_user`` proxy is passed as the user object behind it, so the service never touches
     the proxy."""
-    if is_current_user(hoist.use) and hoist.expr is hoist.root:
+    if _passes_the_user(hoist):
         return f"{code}._get_current_object()"
     return code
 

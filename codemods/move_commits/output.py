@@ -36,7 +36,7 @@ def attach_output(analyzer: Analyzer) -> None:
     inference = TypeInference(analyzer.index, analyzer.module, optional_style(analyzer.module))
     namer = WriteNamer(analyzer.index, inference)
     definitions = Definitions(
-        analyzer.index, analyzer.module, inference, analyzer.regions.route_layer_import
+        analyzer.index, analyzer.module, inference, analyzer.regions.reads_route_layer
     )
     inference.movable = definitions.movable
     claimed = _claimed_names(units, namer)

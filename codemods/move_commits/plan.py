@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from backfix.codemod import ProjectContext
-from backfix.project import module_name
+from backfix.project import rooted_module_name
 from backfix.results import Violation
 from backfix.source import SourceError, SourceFile
 
@@ -140,10 +140,7 @@ class Planner:
         folder = "" if folder == "." else folder
         if folder and not self.is_package(folder):
             return ".".join(PurePosixPath(path).with_suffix("").parts)
-        name = module_name(path, self.is_package)
-        if self.root_package and len(name.split(".")) == len(PurePosixPath(path).parts):
-            return f"{self.root_package}.{name}"  # its chain of packages reaches the root
-        return name
+        return rooted_module_name(path, self.is_package, self.root_package)
 
     def _route_import(self, facts: RouteFacts, location: ServiceLocation) -> str:
         return self._route_imports(facts.path, facts.relative_level, location)
@@ -287,9 +284,8 @@ class Planner:
         if moved_reason:
             self.reasons[key] = moved_reason
             return
-        shared = self._shared_method(facts, extraction, sig, location)
-        if shared is not None:
-            placed, route_import = shared
+        placed = self._shared_method(facts, extraction, sig, location)
+        if placed is not None:
             comments = placed.extraction.output.leading_comments
             self._plan_shared(key, facts, extraction, sig, placed.location, placed.name, comments)
             return
@@ -330,10 +326,10 @@ class Planner:
 
     def _shared_method(
         self, facts: RouteFacts, extraction: Extraction, sig: Signature, own: ServiceLocation
-    ) -> tuple[_PlacedMethod, str] | None:
+    ) -> _PlacedMethod | None:
         """A method placed earlier in this run that this unit would generate again (apart from
-        its name), with the route module's import of its class; None when there is none, or when
-        the route module cannot import it safely (the unit then gets a method of its own).
+        its name); None when there is none, or when the route module cannot import it safely (the
+        unit then gets a method of its own).
 
         A unit that moves route-module definitions along is never shared: they would move from
         its route module into the other service module."""
@@ -359,7 +355,7 @@ class Planner:
                 continue
             route_import = self._route_import(facts, placed.location)
             if self._can_import_service(facts, own, placed.location, route_import):
-                return placed, route_import
+                return placed
         return None
 
     def _asked_names(self, extraction: Extraction, location: ServiceLocation) -> tuple[str, str]:
@@ -443,7 +439,7 @@ class Planner:
         """A method of a service module the project already has (an earlier batch wrote it) that
         this unit would write again, named for the same write, reading its names from the same
         imports; None when there is none or the route module cannot import its class safely."""
-        if sig.definitions or not self.existing_service_folders:
+        if sig.definitions or not self.existing_methods:
             return None
         shape = spec_shape(_method_spec("", facts, extraction, sig))
         preferred, _route_name = self._asked_names(extraction, own)

@@ -204,6 +204,13 @@ class RegionClassifier:
             return None
         return self.route_layer_import(root.value, referent.node)
 
+    def reads_route_layer(self, name: str, referents: Sequence[object]) -> bool:
+        """Whether one of ``referents`` (of a read of ``name``) imports it from the route layer."""
+        return any(
+            isinstance(r, ImportAssignment) and self.route_layer_import(name, r.node) is not None
+            for r in referents
+        )
+
     def route_layer_import(self, name: str, statement: cst.CSTNode) -> str | None:
         """The route-layer module (repository path) the import ``statement`` binds ``name``
         from; None when it imports from elsewhere."""

@@ -28,12 +28,12 @@ class UnitFlow:
         self,
         index: ModuleIndex,
         module: cst.Module,
-        route_layer_import: Callable[[str, cst.CSTNode], str | None] = lambda name, node: None,
+        reads_route_layer: Callable[[str, Sequence[object]], bool] = lambda name, referents: False,
     ) -> None:
         self.index = index
         self.module = module
-        #: the route-layer module an import binds a name from (see RegionClassifier)
-        self.route_layer_import = route_layer_import
+        #: whether a name's referents import it from the route layer (see RegionClassifier)
+        self.reads_route_layer = reads_route_layer
         self._route_flows: dict[int, DataFlow] = {}
 
     def free_names(
@@ -67,7 +67,11 @@ class UnitFlow:
                 seen.add(node.value)
                 if all(isinstance(r, ImportAssignment) for r in outside):
                     need = self._import_need(node.value, outside, function_scope)
-                    if need is not None and self._from_route_layer(need, node.value, outside):
+                    if (
+                        need is not None
+                        and not need.local
+                        and self.reads_route_layer(node.value, outside)
+                    ):
                         # `logger` of `from ..views import logger`: a service must not import
                         # the route layer, so the route passes it, as it passes its own globals
                         params.append(Param(node.value, node.value))
@@ -88,13 +92,6 @@ class UnitFlow:
                         raise Unmovable(R.MAYBE_UNBOUND, self._unbound_reason(unit, node.value))
                 params.append(Param(node.value, node.value))
         return params, list(imports.values()), route_names
-
-    def _from_route_layer(self, need: ImportNeed, name: str, referents: Sequence[object]) -> bool:
-        if need.local:
-            return False
-        assignment = referents[-1]
-        assert isinstance(assignment, ImportAssignment)
-        return self.route_layer_import(name, assignment.node) is not None
 
     def _unbound_reason(self, unit: Unit, name: str) -> str:
         line = self.index.line_col(unit.block.body[unit.start])[0]

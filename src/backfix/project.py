@@ -178,11 +178,7 @@ class ProjectContext:
         """The dotted name a file is imported under; see :func:`module_name`. In a project whose
         root folder is a package itself, the root's own name comes first (``webapp.models`` for
         ``models.py`` in ``webapp/``) where the file's chain of packages reaches the root."""
-        name = module_name(path, self.is_package)
-        prefix = self.root_package
-        if not prefix or not self._reaches_root(path):
-            return name
-        return f"{prefix}.{name}" if name else prefix
+        return rooted_module_name(path, self.is_package, self.root_package)
 
     @property
     def root_package(self) -> str:
@@ -190,10 +186,6 @@ class ProjectContext:
         if "root_package" not in self._names:
             self._names["root_package"] = root_package_name(Path(self.root))
         return self._names["root_package"]
-
-    def _reaches_root(self, path: str) -> bool:
-        folders = PurePosixPath(path).parts[:-1]
-        return all(self.is_package("/".join(folders[:end])) for end in range(len(folders) + 1))
 
     def resolve_import(self, from_path: str, level: int, module: str) -> ImportTarget | None:
         """What ``from <level dots><module> import ...`` in ``from_path`` means; see resolve_import.
@@ -210,7 +202,7 @@ class ProjectContext:
             return resolve_import(from_path, level, module, self.is_package)
         inside = module == prefix or module.startswith(f"{prefix}.")
         if not level:
-            if not inside or not self._reaches_root(from_path):
+            if not inside or not reaches_root(from_path, self.is_package):
                 return resolve_import(from_path, level, module, self.is_package)
             module = module[len(prefix) + 1 :]  # from the root, which is that package
         target = resolve_import(from_path, level, module, self.is_package)
@@ -280,6 +272,21 @@ def module_name(path: str, is_package: Callable[[str], bool] | None = None) -> s
     if parts[-1] == "__init__":
         parts = parts[:-1]
     return ".".join(parts[top:])
+
+
+def reaches_root(path: str, is_package: Callable[[str], bool]) -> bool:
+    """Whether every folder from ``path``'s own up to the root (``""``) is a regular package."""
+    folders = PurePosixPath(path).parts[:-1]
+    return all(is_package("/".join(folders[:end])) for end in range(len(folders) + 1))
+
+
+def rooted_module_name(path: str, is_package: Callable[[str], bool], root_package: str) -> str:
+    """:func:`module_name`, with ``root_package`` (the root folder's own name when it is a
+    package: see :func:`root_package_name`) first where ``path``'s packages reach the root."""
+    name = module_name(path, is_package)
+    if not root_package or not reaches_root(path, is_package):
+        return name
+    return f"{root_package}.{name}" if name else root_package
 
 
 def root_package_name(root: Path) -> str:

@@ -9,6 +9,7 @@ from backfix.builtin_codemods.move_commits.placement import licence_header, serv
 
 from backfix.discovery import Workspace
 from backfix.registry import get_codemod
+from backfix.results import RunResult
 from backfix.runner import CodemodSpec, RunOptions, run
 
 
@@ -71,23 +72,26 @@ def flag_{name}(item_id):
 """
 
 
+def _apply(root: Path, files: dict[str, str], path: Path) -> RunResult:
+    """move-commits applied (not written) to ``path`` of a project of ``files`` at ``root``."""
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    spec = CodemodSpec(get_codemod("move-commits"), "move-commits", ())
+    return run(Workspace(root=root), RunOptions(specs=[spec], paths=[path], apply=True, jobs=1))
+
+
 def test_one_run_places_the_blueprints_of_one_folder_together(tmp_path: Path) -> None:
     """``app/blueprints/{main,admin}.py``: one ``services/`` folder beside ``blueprints/``, as beside
     ``routes/``, and ``MainService`` (not a ``BlueprintService``). Their writes differ: identical
     ones share a method."""
-    for rel, text in {
+    files = {
         "app/__init__.py": "",
         "app/blueprints/__init__.py": "",
         "app/blueprints/main.py": BLUEPRINT.replace("{name}", "main"),
         "app/blueprints/admin.py": BLUEPRINT.replace("{name}", "admin"),
-    }.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(text)
-    spec = CodemodSpec(get_codemod("move-commits"), "move-commits", ())
-    result = run(
-        Workspace(root=tmp_path),
-        RunOptions(specs=[spec], paths=[tmp_path / "app"], apply=True, jobs=1),
-    )
+    }
+    result = _apply(tmp_path, files, tmp_path / "app")
     assert sorted(c.path for c in result.changes) == [
         "app/blueprints/admin.py",
         "app/blueprints/main.py",
@@ -152,7 +156,7 @@ def test_a_project_root_that_is_a_package_keeps_relative_imports(tmp_path: Path)
     """Run on the package folder itself (``webapp/`` holding an ``__init__.py``): ``..models``
     from ``routers/`` is the ``..models`` the existing service imports, not a top-level
     ``models``, and the route imports its service relatively too."""
-    for rel, text in {
+    files = {
         "__init__.py": "",
         "database.py": "def get_db():\n    yield None\n",
         "models.py": "class Station:\n    id = 0\n",
@@ -160,14 +164,8 @@ def test_a_project_root_that_is_a_package_keeps_relative_imports(tmp_path: Path)
         "routers/stations.py": ROUTER,
         "services/__init__.py": "",
         "services/station_service.py": EXISTING_SERVICE,
-    }.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(text)
-    spec = CodemodSpec(get_codemod("move-commits"), "move-commits", ())
-    result = run(
-        Workspace(root=tmp_path),
-        RunOptions(specs=[spec], paths=[tmp_path], apply=True, jobs=1),
-    )
+    }
+    result = _apply(tmp_path, files, tmp_path)
     assert [v.line for v in result.fixed] == [14]
     assert not result.violations
     changed = {c.path: c.after.decode() for c in result.changes}
