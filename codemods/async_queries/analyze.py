@@ -1203,11 +1203,7 @@ class _Scanner(TrackingVisitor):
         """``cls.query``, ``self.model.query``, ``model.query``: a query on a class nobody can name."""
         owner = node.value
         is_cls = isinstance(owner, cst.Name) and owner.value == "cls"
-        parent = self.parent(node)
-        queried = isinstance(parent, cst.Attribute) and parent.attr.value in (
-            ch.BUILDERS | ch.TERMINALS
-        )
-        if not (is_cls or queried):
+        if not (is_cls or self._queried(owner, self.parent(node))):
             return  # `url.query`, `request.query`: not a Query
         reason = untyped_query_reason(is_cls, _code(owner))
         self.chains.append(
@@ -1222,6 +1218,17 @@ class _Scanner(TrackingVisitor):
                 manual_fsa2_id=R.UNKNOWN_MODEL,
             )
         )
+
+    def _queried(self, owner: cst.BaseExpression, method: cst.CSTNode | None) -> bool:
+        """``<owner>.query.<method>`` reads as a legacy query (``chains.queries_untyped``)."""
+        if not isinstance(method, cst.Attribute):
+            return False
+        call = self.parent(method)
+        arity = None
+        if isinstance(call, cst.Call) and call.func is method:
+            positional = sum(arg.keyword is None and arg.star != "**" for arg in call.args)
+            arity = (positional, len(call.args) - positional)
+        return ch.queries_untyped(_last_name(owner), method.attr.value, arity)
 
     def _climb(self, root: cst.BaseExpression) -> cst.BaseExpression:
         """The outermost node of the chain starting at ``root``."""

@@ -7,6 +7,7 @@ phases can never disagree. docs/async-queries.md describes each rewrite and each
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -177,6 +178,30 @@ class RootSpec:
 def is_camel(name: str) -> bool:
     """A class-like name: ``User``, ``JobPosting`` (not ``MAX``, not ``user``)."""
     return bool(name) and name[0].isupper() and any(c.islower() for c in name)
+
+
+#: the last name of a ``.query`` owner whose ``query`` is a query string, not a legacy Query: a URL
+#: (SQLAlchemy's ``URL.query``, ``engine.url``, ``url_object``) or a request (aiohttp's
+#: ``request.query``)
+_QUERY_STRING_OWNER = re.compile(r"(?:^|_)(?:urls?|uri|request|req)(?:_|$)", re.IGNORECASE)
+
+
+def queries_untyped(owner: str, method: str, call: tuple[int, int] | None) -> bool:
+    """Whether ``<owner>.query.<method>`` reads as a legacy query on a class nobody can name.
+
+    ``owner`` is the owner's last name (``url`` of ``engine.url``), ``call`` the numbers of
+    positional and keyword arguments of the call of ``method``, None when it is not called. A
+    query's methods are called (``statement`` is its one property here), and ``Query.get`` takes
+    one positional argument: ``url.query.get("ssl", "false")`` and ``ctx.query.limit = 10`` are a
+    mapping's ``get`` and an attribute of something else.
+    """
+    if method not in BUILDERS | TERMINALS or _QUERY_STRING_OWNER.search(owner):
+        return False
+    if method == "statement":
+        return True
+    if call is None:
+        return False
+    return method != "get" or call == (1, 0)
 
 
 def is_session_query_call(node: cst.CSTNode) -> bool:

@@ -53,6 +53,8 @@ QUERY_API_NAMES = frozenset(
         *("with_session", "with_statement_hint", "with_transformation", "yield_per"),
     }
 )
+#: the standard library's enum classes: a subclass's attributes are its members
+ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum"})
 #: base classes that make a class a mapped model (Flask-SQLAlchemy's `db.Model`).
 MODEL_BASES = frozenset({"Model"})
 EAGER_JOINED = frozenset({"joined"})
@@ -80,6 +82,8 @@ class MappedClass:
     #: dunder or private method, no class attribute, no decorator or metaclass); None otherwise
     added: tuple[str, ...] | None = None
     truthiness: bool = False  # defines __bool__ or __len__
+    #: an enum, or a body that binds ``query`` to a constant: ``Cls.query`` is a member or a value
+    query_member: bool = False
     joined: list[tuple[str, bool]] = field(default_factory=list)  # (target class, collection?)
     lazy: set[str] = field(default_factory=set)  # relationships that load on attribute access
     #: annotated attributes → the names their annotation spells (a schema's ``owner: UserOut``)
@@ -147,6 +151,12 @@ class Mappings:
     def plain_classes(self) -> frozenset[str]:
         """Classes of the project that are not mapped (enums, schemas): no query joins them."""
         return frozenset(name for name in self.classes if not self.is_mapped(name))
+
+    def query_is_member(self, name: str) -> bool:
+        """``name.query`` is an enum member or a constant of every class called ``name``, not a
+        query (``ObjectType.query`` of ``class ObjectType(Enum): query = 1``)."""
+        own = self.classes.get(name, [])
+        return bool(own) and all(c.query_member for c in own)
 
     def is_query_class(self, name: str) -> bool:
         """A ``Query`` subclass defined in the project."""
@@ -370,6 +380,8 @@ def _class_attribute(
         info.abstract = _is_true(value)
     elif name == "query_class" and value is not None:
         info.query_class = _last(value)
+    elif name == "query" and isinstance(value, ast.Constant):
+        info.query_member = True
     elif name == "query" and isinstance(value, ast.Call) and _last(value) == "query_property":
         chosen = value.args[0] if value.args else _keyword(value, "query_cls")
         if chosen is not None and _last(chosen) not in DEFAULT_QUERY_CLASSES:
@@ -523,6 +535,7 @@ def file_mappings(tree: ast.Module, path: str, raw: bytes) -> FileMappings:
                 bases,
                 table=table,
                 is_query=bool(DEFAULT_QUERY_CLASSES & set(bases)),
+                query_member=bool(ENUM_BASES & set(bases)),
             )
             _class_body(node, info, mappings, settings)
             info.added = _added_methods(node)

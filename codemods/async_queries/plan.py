@@ -529,6 +529,8 @@ class Planner:
         """Report one legacy chain and plan its rewrite; the mode it is rewritten in, or ""."""
         if chain.needs_mapped and not self._mapped(chain):
             return ""  # `client.query(Thing)`: not a query on a mapped class
+        if chain.root == ROOT_MODEL and self._members(chain):
+            return ""  # `ObjectType.query` of an enum
         mode, why = self.resolve_mode(facts, chain.kind)
         func = self._func(facts, chain.func)
         reason = self._chain_reason(chain, mode, func)
@@ -686,6 +688,10 @@ class Planner:
         if not chain.entities:
             return True
         return any(self.models.is_mapped(name) for name in chain.entities)
+
+    def _members(self, chain: ChainFact) -> bool:
+        """``Cls.query`` is an enum member or a constant of each class the chain names."""
+        return bool(chain.entities) and all(map(self.models.query_is_member, chain.entities))
 
     def _verdict(self, chain: ChainFact) -> tuple[str, str]:
         """Why the chain stays for manual review in this project, with the reason's id; a fix it

@@ -303,8 +303,7 @@ class _ChainWalker(_Walker):
         """``cls.query``, ``self.model.query``: a query on a class nobody can name."""
         owner = node.value
         is_cls = isinstance(owner, ast.Name) and owner.id == "cls"
-        queried = isinstance(parent, ast.Attribute) and parent.attr in (ch.BUILDERS | ch.TERMINALS)
-        if not (is_cls or queried):
+        if not (is_cls or self._queried(owner, parent)):
             return
         self._outside_fstring()
         reason = untyped_query_reason(is_cls, self.owner_code(node))
@@ -320,6 +319,16 @@ class _ChainWalker(_Walker):
             manual_id=R.UNKNOWN_MODEL,
             manual_fsa2_id=R.UNKNOWN_MODEL,
         )
+
+    def _queried(self, owner: ast.expr, method: ast.AST) -> bool:
+        """``analyze._Scanner._queried``: ``<owner>.query.<method>`` reads as a legacy query."""
+        if not isinstance(method, ast.Attribute):
+            return False
+        call = self.parent(method)
+        arity = None
+        if isinstance(call, ast.Call) and call.func is method:
+            arity = (len(call.args), len(call.keywords))
+        return ch.queries_untyped(_last(owner), method.attr, arity)
 
     def root(self, found: _Root) -> None:
         """``analyze._Scanner._root``: one chain, or the start of a query variable."""

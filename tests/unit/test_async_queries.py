@@ -56,6 +56,45 @@ def test_only_known_sessions_count(tmp_path: Path) -> None:
     assert _run(tmp_path, {"app.py": source}).violations == []
 
 
+NOT_QUERIES_MODELS = (
+    "import enum\n\nfrom flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n\n"
+    "class ObjectType(enum.Enum):\n    query = 1\n    chart = 2\n\n\n"
+    "class Names:\n    query = 'query'\n\n\n"
+    "class User(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+)
+NOT_QUERIES_VIEWS = (
+    "from app.models import Names, ObjectType, User\n\n\n"
+    "def tags(tag, url, engine, database, ctx, request, repo):\n"
+    "    a = ObjectType.query.name\n"
+    "    b = tag.kind == ObjectType.query\n"
+    "    c = Names.query.upper()\n"
+    "    d = url.query.get('ssl', 'false')\n"
+    "    e = engine.url.query.get('database')\n"
+    "    f = database.url_object.query.get('catalog')\n"
+    "    g = request.query.get('page')\n"
+    "    h = ctx.query.limit\n"
+    "    ctx.query.limit = 10\n"
+    "    i = ctx.query.get(tag, default=None)\n"
+    "    j = repo.query.get(tag)\n"
+    "    k = repo.query.statement\n"
+    "    m = User.query.get(tag)\n"
+    "    return a, b, c, d, e, f, g, h, i, j, k, m\n"
+)
+
+
+def test_query_attributes_that_are_no_query(tmp_path: Path) -> None:
+    """A ``.query`` that is an enum member or a class constant, a URL's or a request's query
+    string, or an attribute read from it (not a called query method) is no finding; a model's
+    query and an unknown owner's query call still are."""
+    files = {"app/__init__.py": "", "app/models.py": NOT_QUERIES_MODELS}
+    files["app/views.py"] = NOT_QUERIES_VIEWS
+    found = {v.line: v for v in _run(tmp_path, files, mode="sync").violations}
+    assert sorted(found) == [15, 16, 17]
+    assert not found[15].fixable and found[15].reason_id == "unknown-model-class"
+    assert not found[16].fixable and found[16].reason_id == "unknown-model-class"
+    assert found[17].fixable
+
+
 def test_configured_session_names(tmp_path: Path) -> None:
     """``session_names`` turns plain names and ``self.<name>`` into sessions."""
     source = (
