@@ -117,9 +117,27 @@ class _Rewriter(cst.CSTTransformer):
             # brackets do what parentheses around the query did (no `list((...))`).
             bare = node.with_changes(lpar=[], rpar=[])
             return cst.Call(cst.Name("list"), [cst.Arg(bare)])
-        if updated.lpar:
+        if updated.lpar and not self._parens_redundant(original, updated, node):
             node = node.with_changes(lpar=updated.lpar, rpar=updated.rpar)
         return node
+
+    def _parens_redundant(
+        self, original: cst.BaseExpression, updated: cst.BaseExpression, node: cst.BaseExpression
+    ) -> bool:
+        """Whether the parentheses around a whole expression statement (a bulk ``delete()`` over
+        several lines) can go with the legacy chain: the new value ``node`` breaks lines only
+        inside its own brackets, and no comment sits in the parentheses."""
+        parent = self.get_metadata(ParentNodeProvider, original, None)
+        if not (isinstance(parent, cst.Expr) and parent.value is original) or node.lpar:
+            return False
+        empty = cst.Module([])
+        if any("#" in empty.code_for_node(paren) for paren in (*updated.lpar, *updated.rpar)):
+            return False
+        try:
+            cst.parse_expression(empty.code_for_node(node))
+        except cst.ParserSyntaxError:
+            return False
+        return True
 
     def _typed_list(self, original: cst.BaseExpression) -> bool:
         """Whether the code annotates ``original``'s value as a list: it is returned from a

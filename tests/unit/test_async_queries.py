@@ -277,6 +277,40 @@ def test_async_parenthesises_await_where_precedence_needs_it(tmp_path: Path) -> 
     assert "return (await s.get(User, uid)).name" in text
 
 
+def test_parentheses_around_a_rewritten_statement_go_unless_they_hold_a_comment(
+    tmp_path: Path,
+) -> None:
+    """A bulk ``delete()`` over several lines in parentheses becomes a call whose own brackets
+    hold its line breaks: the statement's parentheses go, except where a comment sits in them."""
+    source = (
+        "from sqlalchemy.orm import Session\n\n\n"
+        "def f(s: Session, uid):\n"
+        "    (\n"
+        "        s.query(User)\n"
+        "        .filter(User.id == uid)\n"
+        "        .delete()\n"
+        "    )\n"
+        "    (s.query(Post)\n"
+        "        .filter(Post.id == uid).delete())\n"
+        "    (\n"
+        "        # and the tags\n"
+        "        s.query(Tag).filter(Tag.id == uid).delete()\n"
+        "    )\n"
+    )
+    text = _after(_run(tmp_path, {"app.py": source}, apply=True, mode="sync"), "app.py")
+    assert text.endswith(
+        "def f(s: Session, uid):\n"
+        "    s.execute(delete(User)\n"
+        "        .where(User.id == uid))\n"
+        "    s.execute(delete(Post)\n"
+        "        .where(Post.id == uid))\n"
+        "    (\n"
+        "        # and the tags\n"
+        "        s.execute(delete(Tag).where(Tag.id == uid))\n"
+        "    )\n"
+    ), text
+
+
 def test_already_awaited_legacy_query_is_reported(tmp_path: Path) -> None:
     """``await s.query(...).all()`` was never valid; it needs a person."""
     source = (
