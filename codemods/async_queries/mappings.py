@@ -53,6 +53,13 @@ QUERY_API_NAMES = frozenset(
         *("with_session", "with_statement_hint", "with_transformation", "yield_per"),
     }
 )
+#: Flask-SQLAlchemy's extension class (``db = SQLAlchemy(...)``)
+FSA_EXTENSION = "SQLAlchemy"
+#: its keywords that set the query class or the model class
+_EXTENSION_SETTINGS = frozenset({"query_class", "model_class", "session_options"})
+#: words in the names of its methods that make sessions, queries or models (``create_session``,
+#: ``_make_session_factory``, ``make_declarative_base``)
+_SESSION_HOOK_WORDS = ("session", "query", "declarative", "model")
 #: the standard library's enum classes: a subclass's attributes are its members
 ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum"})
 #: base classes that make a class a mapped model (Flask-SQLAlchemy's `db.Model`).
@@ -82,6 +89,8 @@ class MappedClass:
     #: dunder or private method, no class attribute, no decorator or metaclass); None otherwise
     added: tuple[str, ...] | None = None
     truthiness: bool = False  # defines __bool__ or __len__
+    #: the methods of a ``SQLAlchemy`` subclass that make its sessions, queries or models
+    session_hooks: tuple[str, ...] = ()
     #: an enum, or a body that binds ``query`` to a constant: ``Cls.query`` is a member or a value
     query_member: bool = False
     joined: list[tuple[str, bool]] = field(default_factory=list)  # (target class, collection?)
@@ -108,6 +117,10 @@ class Mappings:
     #: HiddenQuery, "before_compile", retval=True)``) → where: it may change every query through
     #: the class (``Query``: every legacy query), which a ``select()`` never runs
     listened: dict[str, str] = field(default_factory=dict)
+    #: what calls of another class than ``SQLAlchemy`` with its settings' keywords would set
+    #: (``IndicoSQLAlchemy(query_class=X)``): applied when the class derives from ``SQLAlchemy``,
+    #: which is known once every module is read (see :meth:`resolve_extensions`)
+    extension_calls: list[tuple[str, Mappings]] = field(default_factory=list)
 
     def add(self, file: FileMappings) -> None:
         """Merge one module's mappings, read after the modules already added."""
@@ -124,6 +137,7 @@ class Mappings:
         for name, where in found.listened.items():
             self.listened.setdefault(name, where)
         self.session_query_class += found.session_query_class
+        self.extension_calls += found.extension_calls
         for owner, query_class in file.late:
             for cls in self.classes.get(owner, []):
                 cls.query_class = query_class
@@ -140,6 +154,26 @@ class Mappings:
             for cls in self.classes.get(current, []):
                 yield cls
                 todo.extend(cls.bases)
+
+    def extends_fsa(self, name: str) -> bool:
+        """Class ``name`` of the project derives from Flask-SQLAlchemy's ``SQLAlchemy``."""
+        return any(FSA_EXTENSION in c.bases for c in self._lineage(name))
+
+    def resolve_extensions(self) -> None:
+        """Apply what the calls of the project's ``SQLAlchemy`` subclasses set, and count a
+        subclass that overrides how sessions, queries or models are made as a setting of its own:
+        its queries may not be the plain ones either."""
+        calls, self.extension_calls = self.extension_calls, []
+        for callee, settings in calls:
+            if self.extends_fsa(callee):
+                self.add(FileMappings(settings))
+        for classes in self.classes.values():
+            for cls in classes:
+                if cls.session_hooks and self.extends_fsa(cls.name):
+                    self.fsa_query_class.append(
+                        f"`{cls.name}` at {cls.where}, whose `{cls.session_hooks[0]}()` "
+                        f"overrides how Flask-SQLAlchemy makes sessions, queries or models"
+                    )
 
     def is_mapped(self, name: str) -> bool:
         """A mapped class of the project (or a subclass of one, or of Flask-SQLAlchemy's Model)."""
@@ -428,24 +462,12 @@ def _where(path: str, node: ast.AST) -> str:
 def _module_call(call: ast.Call, path: str, mappings: Mappings) -> None:
     """Project-wide query classes: ``SQLAlchemy(query_class=X)``, ``sessionmaker(query_cls=X)``."""
     callee = _last(call.func)
-    if callee == "SQLAlchemy":
-        model_class = _keyword(call, "model_class")
-        if model_class is not None:  # `db.Model` derives from it: link the lineage by name
-            base = MappedClass("Model", _where(path, call), (_last(model_class),))
-            mappings.classes.setdefault("Model", []).append(base)
-        chosen = _keyword(call, "query_class")
-        if chosen is not None and _last(chosen) not in DEFAULT_QUERY_CLASSES:
-            mappings.fsa_query_class.append(
-                f"`SQLAlchemy(query_class={_last(chosen)})` at {_where(path, call)}"
-            )
-        options = _keyword(call, "session_options")
-        if isinstance(options, ast.Dict):
-            for key, value in zip(options.keys, options.values, strict=True):
-                if isinstance(key, ast.Constant) and key.value == "query_cls":
-                    mappings.session_query_class.append(
-                        f"`SQLAlchemy(session_options={{'query_cls': {_last(value)}}})` at "
-                        f"{_where(path, call)}"
-                    )
+    if callee == FSA_EXTENSION:
+        _extension_settings(call, callee, path, mappings)
+    elif any(keyword.arg in _EXTENSION_SETTINGS for keyword in call.keywords):
+        settings = Mappings()
+        _extension_settings(call, callee, path, settings)
+        mappings.extension_calls.append((callee, settings))
     elif callee in {"listens_for", "listen"} and len(call.args) > 1:
         event = call.args[1]
         if isinstance(event, ast.Constant) and str(event.value).startswith("before_compile"):
@@ -457,6 +479,41 @@ def _module_call(call: ast.Call, path: str, mappings: Mappings) -> None:
             mappings.session_query_class.append(
                 f"`{callee}(query_cls={_last(chosen)})` at {_where(path, call)}"
             )
+
+
+def _extension_settings(call: ast.Call, callee: str, path: str, mappings: Mappings) -> None:
+    """What ``SQLAlchemy(...)`` (or a call of its subclass ``callee``) sets: the base of
+    ``db.Model`` and the query class of its models and sessions."""
+    model_class = _keyword(call, "model_class")
+    if isinstance(model_class, ast.Call):  # `declarative_base(cls=IndicoModel, ...)`
+        model_class = _keyword(model_class, "cls") or model_class
+    if model_class is not None:  # `db.Model` derives from it: link the lineage by name
+        base = MappedClass("Model", _where(path, call), (_last(model_class),))
+        mappings.classes.setdefault("Model", []).append(base)
+    chosen = _keyword(call, "query_class")
+    if chosen is not None and _last(chosen) not in DEFAULT_QUERY_CLASSES:
+        mappings.fsa_query_class.append(
+            f"`{callee}(query_class={_last(chosen)})` at {_where(path, call)}"
+        )
+    options = _keyword(call, "session_options")
+    if isinstance(options, ast.Dict):
+        for key, value in zip(options.keys, options.values, strict=True):
+            if isinstance(key, ast.Constant) and key.value == "query_cls":
+                mappings.session_query_class.append(
+                    f"`{callee}(session_options={{'query_cls': {_last(value)}}})` at "
+                    f"{_where(path, call)}"
+                )
+
+
+def _session_hooks(cls: ast.ClassDef) -> tuple[str, ...]:
+    """The methods a class body defines that make sessions, queries or models (see
+    ``_SESSION_HOOK_WORDS``)."""
+    return tuple(
+        stmt.name
+        for stmt in cls.body
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and any(word in stmt.name.lower() for word in _SESSION_HOOK_WORDS)
+    )
 
 
 def _attribute_assign(stmt: ast.Assign, path: str, mappings: Mappings) -> list[tuple[str, str]]:
@@ -536,6 +593,7 @@ def file_mappings(tree: ast.Module, path: str, raw: bytes) -> FileMappings:
                 table=table,
                 is_query=bool(DEFAULT_QUERY_CLASSES & set(bases)),
                 query_member=bool(ENUM_BASES & set(bases)),
+                session_hooks=_session_hooks(node) if FSA_EXTENSION in bases else (),
             )
             _class_body(node, info, mappings, settings)
             info.added = _added_methods(node)
@@ -636,4 +694,5 @@ def read_mappings(
             found.report(rel, report, _UNKNOWN_MAPPINGS)
         elif found is not None:
             mappings.add(found)
+    mappings.resolve_extensions()
     return mappings

@@ -9,6 +9,7 @@ reported with the chain that led there.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -275,7 +276,8 @@ class Index:
         return self.method(resolved[1], resolved[2], method)
 
 
-_DB_DEFINITION = re.compile(rb"^db\s*(?::[^=\n]*)?=\s*(?:[\w.]+\.)?SQLAlchemy\(", re.MULTILINE)
+#: ``db = SQLAlchemy(...)``, or a call of another class whose name ends so (its subclass?)
+_DB_DEFINITION = re.compile(rb"^db\s*(?::[^=\n]*)?=\s*(?:[\w.]+\.)?(\w*SQLAlchemy)\(", re.MULTILINE)
 
 
 def _may_bind_locally(raw: bytes, names: set[str]) -> bool:
@@ -295,12 +297,17 @@ def _may_bind_locally(raw: bytes, names: set[str]) -> bool:
 _DEFS = (b"def ", b"async ")
 
 
-def find_db_module(project: ProjectContext, files: Iterable[str]) -> str:
-    """The module defining Flask-SQLAlchemy's ``db = SQLAlchemy(...)``, by a cheap text search
-    (the name it is imported under: ``pgadmin.model`` for ``web/pgadmin/model/__init__.py``)."""
+def find_db_module(
+    project: ProjectContext, files: Iterable[str], extends_fsa: Callable[[str], bool]
+) -> str:
+    """The module defining Flask-SQLAlchemy's ``db = SQLAlchemy(...)`` (or a call of a class for
+    which ``extends_fsa`` holds: the project's subclass), by a cheap text search (the name it is
+    imported under: ``pgadmin.model`` for ``web/pgadmin/model/__init__.py``)."""
     for rel in files:
-        if _DB_DEFINITION.search(project.read(rel) or b""):
-            return project.module_name(rel)
+        for found in _DB_DEFINITION.finditer(project.read(rel) or b""):
+            callee = found.group(1).decode()
+            if callee == "SQLAlchemy" or extends_fsa(callee):
+                return project.module_name(rel)
     return ""
 
 
@@ -1359,11 +1366,13 @@ def plan_project(
         found = project.facts_for_all(wanted)
         return _module_facts(found[p] for p in wanted if p in found)
 
+    @functools.cache
     def db_module() -> str:
         for module in modules:
             if module.defines_db:  # (its scan names modules by path: not an import's name)
                 return project.module_name(module.path)
-        return find_db_module(project, others)
+        # The analysis knows `SQLAlchemy(...)` only: a subclass's module is found by its text.
+        return find_db_module(project, [*others, *sorted(known)], mappings.extends_fsa)
 
     versions = project_versions(project)
     extras: list[ModuleFacts] = []

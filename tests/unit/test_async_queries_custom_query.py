@@ -145,6 +145,61 @@ def test_project_wide_query_class_reports_every_model(tmp_path: Path, setting: s
     assert lines[14].fixable is ("query_class=" not in setting)
 
 
+#: a project's own subclass of ``SQLAlchemy`` (no override), and what ``db`` is made with
+SUBCLASS = (
+    "from flask_sqlalchemy import SQLAlchemy\n"
+    "from flask_sqlalchemy.model import Model\n"
+    "from sqlalchemy.orm import declarative_base\n\n"
+    "from app.query import HiddenQuery\n\n\n"
+    "class BaseModel(Model):\n    query_class = HiddenQuery\n\n\n"
+    "class AppSQLAlchemy(SQLAlchemy):\n{body}\n\n\n"
+    "db = AppSQLAlchemy({arguments})\n"
+)
+PLAIN_BODY = "    def enforce(self):\n        self.session.flush()\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "arguments", "session_fixable"),
+    [
+        (PLAIN_BODY, "query_class=HiddenQuery", False),
+        (PLAIN_BODY, "model_class=declarative_base(cls=BaseModel, name='Model')", True),
+        (
+            "    def create_session(self, options):\n        return super().create_session(options)\n",
+            "",
+            False,
+        ),
+    ],
+)
+def test_a_subclass_of_sqlalchemy_sets_what_sqlalchemy_would(
+    tmp_path: Path, body: str, arguments: str, session_fixable: bool
+) -> None:
+    """``db = AppSQLAlchemy(query_class=...)`` of a project's subclass sets the query class as
+    ``SQLAlchemy(...)`` would, ``model_class=declarative_base(cls=X)`` makes ``X`` the base of
+    every model, and a subclass that overrides how sessions are made may change every query."""
+    init = SUBCLASS.format(body=body, arguments=arguments)
+    models = "from app import db\n\n\nclass Post(db.Model):\n    id = db.Column(db.Integer)\n" + TAG
+    files = {"app/__init__.py": init, "app/query.py": QUERY, "app/models.py": models}
+    result = _run(tmp_path, {**files, "app/views.py": VIEWS}, apply=False)
+    lines = _by_line(result, "app/views.py")
+    assert not lines[6].fixable and not lines[10].fixable
+    assert lines[14].fixable is session_fixable
+    if "create_session" in body:
+        assert "`AppSQLAlchemy` at app/__init__.py:12, whose `create_session()`" in lines[6].reason
+
+
+def test_a_model_query_finds_db_made_by_a_subclass_of_sqlalchemy(tmp_path: Path) -> None:
+    """``Model.query`` in a module without ``db``: the ``db`` a project's subclass of
+    ``SQLAlchemy`` makes is imported, as ``db = SQLAlchemy()``'s would be."""
+    init = SUBCLASS.format(body=PLAIN_BODY, arguments="")
+    models = "from app import db\n\n\nclass Post(db.Model):\n    id = db.Column(db.Integer)\n"
+    views = "from app.models import Post\n\n\ndef posts():\n    return Post.query.all()\n"
+    files = {"app/__init__.py": init, "app/query.py": QUERY, "app/models.py": models}
+    result = _run(tmp_path, {**files, "app/views.py": views})
+    (change,) = result.changes
+    assert "from app import db\n" in change.after.decode()
+    assert "db.session.scalars(db.select(Post)).all()" in _flat(change.after.decode())
+
+
 def test_sessionmaker_query_cls_reports_session_queries(tmp_path: Path) -> None:
     """``sessionmaker(query_cls=...)``: every ``session.query()`` may build the custom class."""
     files = {
