@@ -975,22 +975,44 @@ class Analyzer:
         names = {n.value for n in self.index.subtree(function_node) if isinstance(n, cst.Name)}
         return names
 
-    def _uncommitted_write(self, node: cst.CSTNode) -> cst.CSTNode | None:
+    def _uncommitted_write(self, node: cst.CSTNode, shielded: bool = False) -> cst.CSTNode | None:
         """The first statement in ``node`` that writes and is not part of a unit of work of its
-        own (those writes are committed by that unit's commit, moved or not)."""
+        own (those writes are committed by that unit's commit, moved or not), and may reach the
+        statements after ``node``: not in a branch that returns (see ``_returns_from``).
+        ``shielded``: a ``try`` or ``with`` inside ``node`` holds it, whose handler (or context
+        manager) may carry a write past a ``return`` to what follows."""
         if id(node) in self._owned:
             return None
         if isinstance(node, cst.SimpleStatementLine):
             return node if self.regions.region([node]).writes else None
+        shielded = shielded or isinstance(node, (cst.Try, cst.TryStar, cst.With))
+        branches = not shielded and isinstance(node, (cst.If, cst.Else))
         for child in children(node):
             if isinstance(child, (cst.BaseExpression, cst.BaseSmallStatement)):
                 if self.regions.region([child]).writes:
                     return node
                 continue
-            found = self._uncommitted_write(child)
+            if branches and self._returns_from(child):
+                continue
+            found = self._uncommitted_write(child, shielded)
             if found is not None:
                 return found
         return None
+
+    def _returns_from(self, block: cst.CSTNode) -> bool:
+        """Whether the branch ``block`` always returns from the function (it ends with
+        ``return`` and has no ``break`` or ``continue``): what it writes never reaches a
+        statement after the ``if``."""
+        if not isinstance(block, cst.IndentedBlock) or not block.body:
+            return False
+        last = block.body[-1]
+        if not (
+            isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Return)
+        ):
+            return False
+        return not any(
+            isinstance(node, (cst.Break, cst.Continue)) for node in self.index.subtree(block)
+        )
 
     def _only_commit_reason(self, body: Sequence[cst.BaseStatement], start: int) -> Reason:
         """Why nothing but the commit could move, naming the statement that stops the unit."""

@@ -386,6 +386,10 @@ class RegionClassifier:
         expr = self._read_extent(root, use)
         if isinstance(expr, str):
             return expr
+        if expr is not root and is_current_user(use) and self._may_fail_here(root, expr, use, stmt):
+            # The user object itself cannot fail to be read: the service reads its attribute on
+            # the paths the route did.
+            expr = root
         if expr is root and not is_current_user(use):
             if use.kind == "self":
                 return Reason(R.FRAMEWORK_OBJECT, f"uses `{use.name}` beyond reading attributes")
@@ -404,6 +408,16 @@ class RegionClassifier:
                 )
         region.hoists.append(hoist)
         return NO_REASON
+
+    def _may_fail_here(
+        self, root: cst.CSTNode, expr: cst.BaseExpression, use: FrameworkUse, stmt: cst.CSTNode
+    ) -> bool:
+        """Whether the read ``expr`` is made only on some paths through ``stmt`` and evaluating
+        it on every path could fail where the route did not read it."""
+        if not is_conditional(self.index, expr, stmt):
+            return False
+        key = self._failure_key(Hoist(root, expr, use))
+        return key is not None and not self._read_before(key, stmt)
 
     def _read_extent(self, root: cst.CSTNode, use: FrameworkUse) -> cst.CSTNode | Reason:
         """The whole read that starts at the framework object ``root`` (``request.json.get("x")``

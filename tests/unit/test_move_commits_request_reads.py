@@ -239,3 +239,60 @@ def test_flask_security_and_jwt_users_are_passed_from_the_route(tmp_path: Path) 
     assert "current_user" not in service
     assert "get_jwt_identity" not in service
     assert "token_user" not in service
+
+
+def test_an_attribute_of_the_user_read_on_some_paths_is_read_in_the_service(
+    tmp_path: Path,
+) -> None:
+    """``current_user.id`` read in a loop (not on the path with no rows) cannot be evaluated by
+    the route on every path: the user object is passed, whose reading cannot fail, and the
+    service reads ``user.id`` where the route did."""
+    result, after = _apply(
+        tmp_path,
+        """
+        from flask_login import current_user
+
+
+        @bp.post("/items/claim")
+        def claim_items():
+            items = Item.query.filter_by(owner_id=None).all()
+            for item in items:
+                item.owner_id = current_user.id
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    route = after["app/routes/items.py"]
+    assert "ItemService.claim_items(user=current_user._get_current_object())" in route
+    service = after["app/services/item_service.py"]
+    assert "def claim_items(user):" in service
+    assert "        item.owner_id = user.id\n" in service
+
+
+def test_a_write_in_a_branch_that_returns_does_not_split_a_later_unit(tmp_path: Path) -> None:
+    """The branch's write never reaches the commit after the ``if`` (the branch returns): the
+    unit after it moves. A branch that may go on (it returns only on some paths) still splits it."""
+    body = """
+
+        @bp.post("/items/done")
+        def mark_done():
+            ids = request.get_json(silent=True)
+            if ids is not None:
+                for item in Item.query.filter(Item.id.in_(ids)):
+                    item.note = "picked"
+                {exit}
+            items = Item.query.filter_by(done=False).all()
+            for item in items:
+                item.done = True
+            db.session.commit()
+            return "ok"
+        """
+    result, after = _apply(tmp_path, body.replace("{exit}", 'return "picked"'))
+    assert [v.reason for v in result.violations] == []
+    assert "ItemService.mark_done()" in after["app/routes/items.py"]
+    assert 'item.note = "picked"' in after["app/routes/items.py"]
+    goes_on = 'if not ids:\n                    return "none"'
+    result, _ = _apply(tmp_path / "goes-on", body.replace("{exit}", goes_on))
+    (violation,) = result.violations
+    assert violation.reason_id == "write-split-from-commit"
