@@ -386,7 +386,12 @@ class RegionClassifier:
         expr = self._read_extent(root, use)
         if isinstance(expr, str):
             return expr
-        if expr is not root and is_current_user(use) and self._may_fail_here(root, expr, use, stmt):
+        if (
+            expr is not root
+            and is_current_user(use)
+            and isinstance(expr, cst.BaseExpression)
+            and self._may_fail_here(root, expr, use, stmt)
+        ):
             # The user object itself cannot fail to be read: the service reads its attribute on
             # the paths the route did.
             expr = root
