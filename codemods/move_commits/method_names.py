@@ -176,6 +176,26 @@ def is_meaningful(route_name: str) -> bool:
     return name.split("_")[0] not in READ_VERBS
 
 
+#: a comment that is a short title: words and spaces, perhaps a final full stop
+_TITLE = re.compile(r"#+\s*([A-Za-z]+(?: [A-Za-z]+){1,7})\.?\s*")
+#: words a title reads with that a name leaves out
+_TITLE_FILLERS = frozenset({"a", "an", "the", "as", "to", "be"})
+
+
+def titled_name(heading: str, name: str) -> str:
+    """The name the comment ``heading`` above a unit gives it (``# Mark all forums as read`` →
+    ``mark_all_forums_read``) when it is a short title that starts with the verb of ``name``
+    (``mark_read``): it tells apart two units of one route. "" otherwise."""
+    found = _TITLE.fullmatch(heading)
+    if found is None:
+        return ""
+    words = [w for w in found.group(1).lower().split() if w not in _TITLE_FILLERS]
+    titled = "_".join(words)
+    if len(words) < 2 or words[0] != name.split("_")[0] or titled == name or not valid(titled):
+        return ""
+    return titled
+
+
 def valid(name: str) -> bool:
     """A usable method name."""
     return bool(re.fullmatch(r"[a-z_][a-z0-9_]*", name)) and not keyword.iskeyword(name)
@@ -202,6 +222,10 @@ class WriteNamer:
         #: in a route that says it creates (``post``), names bound to what a call of unknown
         #: type returned
         self._obtained: set[str] = set()
+        #: names of lists the moved code fills with rows it builds (see ``_built_lists``)
+        self._built: set[str] = set()
+        #: names the moved code binds to a list it fills or rows a query loads
+        self._loaded: set[str] = set()
 
     def hint(
         self,
@@ -252,6 +276,8 @@ class WriteNamer:
         calls that could name a write (``archive_job``); ``creates``: the route says it creates
         (``post``)."""
         created = self._created_names(stmts)
+        self._built = self._built_lists(stmts, created)
+        self._loaded = self._loaded_lists(stmts)
         self._obtained = self._obtained_names(stmts) if creates else set()
         events: list[_Event] = []
         calls: list[str] = []
@@ -366,7 +392,9 @@ class WriteNamer:
             if not subject:
                 return None
             if method == "add_all":
-                return _Event("create", subject, True)
+                # `add_all(reports)` of rows the unit loaded saves changes; it creates nothing.
+                new = arg.value not in self._loaded or arg.value in self._built
+                return _Event("create" if new else "update", subject, new)
             # In a route that creates (`post`), a row the moved code obtained from a call of
             # unknown type (`job = form.save()`) and adds is the new row.
             new = arg.value in created or arg.value in self._obtained
@@ -437,6 +465,44 @@ class WriteNamer:
                         created.add(target.target.value)
         return created
 
+    def _built_lists(self, stmts: Sequence[cst.BaseStatement], created: set[str]) -> set[str]:
+        """Names of lists the moved code fills with rows it builds: ``tags = [Tag(name=n) for n
+        in names]``, or ``tags.append(tag)`` of a row in ``created`` (or built in place)."""
+        built: set[str] = set()
+        for stmt in stmts:
+            for node in self.index.subtree(stmt, into_scopes=False):
+                if type(node) in _ASSIGNS:
+                    assign = cast(cst.Assign, node)
+                    if _holds_built_rows(assign.value):
+                        built.update(
+                            t.target.value for t in assign.targets if isinstance(t.target, cst.Name)
+                        )
+                elif type(node) in _CALLS:
+                    call = cast(cst.Call, node)
+                    func = call.func
+                    if (
+                        isinstance(func, cst.Attribute)
+                        and func.attr.value in {"append", "extend"}
+                        and isinstance(func.value, cst.Name)
+                        and call.args
+                        and _is_built(call.args[0].value, created)
+                    ):
+                        built.add(func.value.value)
+        return built
+
+    def _loaded_lists(self, stmts: Sequence[cst.BaseStatement]) -> set[str]:
+        """The names the moved code binds to a list it fills (``report_list = []``) or to the rows
+        a query loads (``reports = Report.query.all()``): what it adds is new only when it built
+        the rows (see ``_built_lists``)."""
+        return {
+            target.target.value
+            for stmt in stmts
+            for node in self.index.subtree(stmt, into_scopes=False)
+            if type(node) in _ASSIGNS and _lists_or_loads(cast(cst.Assign, node).value)
+            for target in cast(cst.Assign, node).targets
+            if isinstance(target.target, cst.Name)
+        }
+
     def _obtained_names(self, stmts: Sequence[cst.BaseStatement]) -> set[str]:
         """Names the moved code binds to what a call of unknown type returns (``project =
         form.save()``): in a route that says it creates (``post``), the row it adds is a new one;
@@ -501,6 +567,33 @@ def _mentions(words: set[str], subject: str) -> bool:
     last = subject.split("_")[-1]
     named = {subject, last, singular(last)} & words
     return bool(named) and bool(words - named - set(subject.split("_")))
+
+
+#: calls that return the rows a query loaded
+_LOADING_CALLS = frozenset({"all", "scalars", "fetchall", "get_all"})
+
+
+def _lists_or_loads(value: cst.BaseExpression) -> bool:
+    """A list display or comprehension, or a call that returns the rows a query loaded."""
+    if isinstance(value, (cst.List, cst.ListComp)):
+        return True
+    return isinstance(value, cst.Call) and last_name(value.func) in _LOADING_CALLS
+
+
+def _holds_built_rows(value: cst.BaseExpression) -> bool:
+    """``[Tag(...), ...]`` or ``[Tag(name=n) for n in names]``: rows built in place."""
+    if isinstance(value, (cst.List, cst.Tuple)):
+        return any(_is_built(e.value, set()) for e in value.elements)
+    if isinstance(value, (cst.ListComp, cst.GeneratorExp)):
+        return _is_built(value.elt, set())
+    return False
+
+
+def _is_built(value: cst.BaseExpression, created: set[str]) -> bool:
+    """A row built in place (``Tag(...)``) or a name bound to one (in ``created``)."""
+    if isinstance(value, cst.Name):
+        return value.value in created
+    return isinstance(value, cst.Call) and _builds(value)
 
 
 def _builds(call: cst.Call) -> bool:

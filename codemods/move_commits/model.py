@@ -84,6 +84,8 @@ class OutputFacts:
     subject: str = ""
     alternatives: tuple[str, ...] = ()
     leading_comments: tuple[str, ...] = ()
+    #: the comment line nearest above the unit (``# Mark all forums as read``), "" for none
+    heading: str = ""
     definitions: tuple[Definition, ...] = ()
     type_definitions: tuple[Definition, ...] = ()
 

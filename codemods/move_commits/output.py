@@ -17,7 +17,7 @@ from .analyze import Analyzer
 from .definitions import Definitions
 from .method_names import WriteNamer
 from .model import Definition, OutputFacts, Param, TypeInfo
-from .placement import view_subject
+from .placement import view_action, view_subject
 from .types import TypeInference, optional_style
 from .units import Unit
 
@@ -114,9 +114,10 @@ def _facts(
     param_types = _param_types(analyzer, unit, inference, first, unknown)
     return_type = _method_return_type(analyzer, unit, inference, stmts[-1], unknown)
     used = tuple(inference.used)
-    hint = namer.hint(
-        stmts, unit.function.name.value, view_subject(unit.extraction.class_name), claimed
-    )
+    # A view class named for what it does (`MarkReportRead.post`) names the unit as a route
+    # function of that name would.
+    route_name = view_action(unit.extraction.class_name) or unit.function.name.value
+    hint = namer.hint(stmts, route_name, view_subject(unit.extraction.class_name), claimed)
     return OutputFacts(
         param_types=tuple(param_types),
         return_type=return_type,
@@ -130,6 +131,7 @@ def _facts(
         leading_comments=(
             _leading_comments(first) if unit.split is None and unit.branch_test is None else ()
         ),
+        heading=_heading(first),
         type_definitions=used,
     )
 
@@ -274,6 +276,15 @@ def _leading_comments(stmt: cst.BaseStatement) -> tuple[str, ...]:
             break
         comments.append(code_of_comment(line))
     return tuple(reversed(comments))
+
+
+def _heading(stmt: cst.BaseStatement) -> str:
+    """The comment line nearest above ``stmt``, blank lines between or not: the title the
+    route's author gave the block that starts there."""
+    for line in reversed(getattr(stmt, "leading_lines", ())):
+        if line.comment is not None:
+            return code_of_comment(line)
+    return ""
 
 
 def code_of_comment(line: cst.EmptyLine) -> str:

@@ -260,18 +260,33 @@ def method_base_name(extraction: Extraction, subject: str = "") -> str:
     if not extraction.class_name and subject and name in WRITE_KINDS:
         return f"{WRITE_KINDS[name]}_{subject}"
     if extraction.class_name:
-        owner = extraction.class_name
-        for suffix in CLASS_SUFFIXES:
-            if owner.endswith(suffix) and len(owner) > len(suffix):
-                owner = owner[: -len(suffix)]
-                break
-        action = snake(owner)
-        if action.split("_")[0] in ACTION_VERBS and not owner.endswith(_COLLECTION_SUFFIXES):
+        action = view_action(extraction.class_name)
+        if action:
             return action
         if name in WRITE_KINDS and (served := view_subject(extraction.class_name)):
             return f"{WRITE_KINDS[name]}_{served}"
-        name = f"{name}_{action}"
+        name = f"{name}_{snake(_without_class_suffix(extraction.class_name))}"
     return name
+
+
+def _without_class_suffix(class_name: str) -> str:
+    """``UninstallPluginView`` → ``UninstallPlugin``."""
+    for suffix in CLASS_SUFFIXES:
+        if class_name.endswith(suffix) and len(class_name) > len(suffix):
+            return class_name[: -len(suffix)]
+    return class_name
+
+
+def view_action(class_name: str | None) -> str:
+    """``UninstallPlugin`` → ``uninstall_plugin``: what a view class whose name is an action
+    does; "" for a view named after what it serves (``JobList``, ``UserResource``)."""
+    if not class_name:
+        return ""
+    owner = _without_class_suffix(class_name)
+    action = snake(owner)
+    if action.split("_")[0] in ACTION_VERBS and not owner.endswith(_COLLECTION_SUFFIXES):
+        return action
+    return ""
 
 
 #: ends of a view class's name that make it a noun (``UnlockList`` serves unlocks)

@@ -12,7 +12,7 @@ from backfix.resources import templates_dir
 from backfix.templating import render
 
 from . import reasons as R
-from .method_names import GENERIC_NAMES, valid
+from .method_names import GENERIC_NAMES, titled_name, valid
 from .model import Definition, Extraction, ImportNeed
 from .placement import free_name
 from .reasons import Reason
@@ -132,6 +132,11 @@ def choose_method_name(
     rendered = _rendered_name(extraction, overrides, suggested, fallback)
     base = rendered if valid(rendered) else suggested
     candidates = [base]
+    # Two units of one route (`mark_read` in both branches): the comment above the second
+    # (`# Mark all forums as read`) says what sets it apart, better than a number.
+    titled = titled_name(out.heading, base)
+    if titled:
+        candidates.append(titled)
     route = extraction.func_name.strip("_")
     # On a clash the route's own name beats a number, even a read verb's (`show_widget` that
     # sets `shown`), but never an HTTP method's or a generic view's.

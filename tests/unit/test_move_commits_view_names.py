@@ -1,0 +1,169 @@
+"""move-commits: the names of service methods for class-based views and for two units of one
+route."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from backfix.builtin_codemods.move_commits.method_names import titled_name
+
+from backfix.discovery import Workspace
+from backfix.registry import get_codemod
+from backfix.runner import CodemodSpec, RunOptions, run
+
+MoveCommits = get_codemod("move-commits")
+
+MODELS = """\
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class Report(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    zapped_by = db.Column(db.Integer)
+
+
+class Seen(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    report_id = db.Column(db.Integer)
+"""
+HEADER = """\
+from flask import redirect, request
+from flask.views import MethodView
+from flask_login import current_user
+
+from app.models import Report, Seen, db
+"""
+
+
+def _methods(tmp_path: Path, views: str) -> list[str]:
+    """The service methods move-commits writes for ``app/views/admin.py`` (HEADER + ``views``)."""
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": MODELS,
+        "app/views/__init__.py": "",
+        "app/views/admin.py": HEADER + textwrap.dedent(views),
+    }
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    spec = CodemodSpec(MoveCommits, "move-commits", ())
+    result = run(
+        Workspace(root=tmp_path),
+        RunOptions(specs=[spec], paths=[tmp_path / "app/views"], apply=True, jobs=1),
+    )
+    assert [v.reason for v in result.violations] == []
+    (service,) = [c.after.decode() for c in result.changes if c.path.endswith("_service.py")]
+    return re.findall(r"def (\w+)\(", service)
+
+
+def test_a_view_named_for_what_it_does_names_its_unit(tmp_path: Path) -> None:
+    """``MarkReportRead.post`` marks reports read: its unit is ``mark_report_read``, not the
+    ``update_reports`` its attribute writes alone would say. Adding the rows a query loaded
+    (``add_all(reports)``) creates nothing."""
+    methods = _methods(
+        tmp_path,
+        """
+
+        class MarkReportRead(MethodView):
+            def post(self):
+                reports = Report.query.filter(Report.zapped_by == None).all()
+                report_list = []
+                for report in reports:
+                    report.zapped_by = current_user.id
+                    report_list.append(report)
+                db.session.add_all(report_list)
+                db.session.commit()
+                return redirect("/")
+
+
+        class ReportList(MethodView):
+            def post(self):
+                reports = Report.query.filter(Report.zapped_by == None).all()
+                for report in reports:
+                    report.zapped_by = 1
+                db.session.add_all(reports)
+                db.session.commit()
+                return redirect("/")
+        """,
+    )
+    assert methods == ["mark_report_read", "update_reports"]
+
+
+BUILT_LISTS = {
+    "a comprehension": (
+        "    seen = [Seen(report_id=report.id) for report in Report.query.all()]\n"
+    ),
+    "appended in a loop": (
+        "    seen = []\n"
+        "    for report in Report.query.all():\n"
+        "        mark = Seen(report_id=report.id)\n"
+        "        seen.append(mark)\n"
+    ),
+    "given to the unit": "    seen = build_seen()\n",  # (a function of another module)
+}
+
+
+@pytest.mark.parametrize("body", sorted(BUILT_LISTS))
+def test_rows_built_into_a_list_and_added_are_created(tmp_path: Path, body: str) -> None:
+    """``add_all`` of a list the unit fills with new rows creates them, and so does ``add_all``
+    of a list whose rows the code does not show."""
+    views = (
+        "from flask import Blueprint\n\nfrom app.building import build_seen\n\n"
+        "bp = Blueprint('seen', __name__)\n\n\n"
+        "@bp.post('/seen')\ndef index():\n"
+        + BUILT_LISTS[body]
+        + "    db.session.add_all(seen)\n    db.session.commit()\n    return redirect('/')\n"
+    )
+    assert _methods(tmp_path, views) == ["create_seen"]
+
+
+def test_the_comment_above_a_second_unit_names_it(tmp_path: Path) -> None:
+    """Two units of one view would be ``mark_read`` and ``mark_read_2``: the comment above the
+    second says what sets it apart."""
+    methods = _methods(
+        tmp_path,
+        """
+
+        class MarkRead(MethodView):
+            def post(self, report_id=None):
+                # Mark one report as read
+                if report_id is not None:
+                    report = Report.query.get_or_404(report_id)
+                    report.zapped_by = current_user.id
+                    db.session.commit()
+                    return redirect("/")
+
+                # Mark all reports as read
+                for report in Report.query.all():
+                    report.zapped_by = current_user.id
+                db.session.commit()
+                return redirect("/")
+        """,
+    )
+    assert methods == ["mark_read", "mark_all_reports_read"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "name", "expected"),
+    [
+        ("# Mark all forums as read", "mark_read", "mark_all_forums_read"),
+        ("# mark all as read.", "mark_read", "mark_all_read"),
+        ("# Mark it", "mark_read", "mark_it"),
+        ("# Delete the old rows", "mark_read", ""),
+        ("# Mark read", "mark_read", ""),
+        ("# TODO: mark all read", "mark_read", ""),
+        ("# Mark all forums as read, then flash a message to the user", "mark_read", ""),
+        ("# mark", "mark_read", ""),
+        ("", "mark_read", ""),
+    ],
+)
+def test_a_short_title_starting_with_the_verb_is_a_name(
+    heading: str, name: str, expected: str
+) -> None:
+    assert titled_name(heading, name) == expected
