@@ -41,6 +41,7 @@ from .model import (
     KIND_ASYNC,
     KIND_FSA,
     KIND_SYNC,
+    KIND_UNKNOWN,
     SYNC,
     AwaitFact,
     CallFact,
@@ -634,6 +635,15 @@ class Planner:
                 "the session is an AsyncSession: a sync rewrite cannot run on it",
                 R.ASYNC_SESSION_IN_SYNC_MODE,
             )
+        if mode == ASYNC and self._guessed_async(chain, func):
+            where = f"`{func.qual}`" if func is not None else "module-level code"
+            return (
+                "the session's kind is not known here (no annotation, no session factory the "
+                f"tool can follow); the project creates async sessions only, but {where} is "
+                "synchronous, so it may well run on a sync session: annotate the session "
+                "(`Session` or `AsyncSession`), or run with `--mode sync` (or `--mode async`) "
+                "and `--path` naming this file"
+            ), R.UNKNOWN_SESSION_KIND
         if mode == ASYNC and self.plumbing.refuse:
             return self.plumbing.refuse, R.PLUMBING_UNIT
         if mode == ASYNC:
@@ -641,6 +651,15 @@ class Planner:
             if blocker and not (func and func.is_async and not chain.async_blocker):
                 return f"needs `await` but stands {_phrase(blocker)}", R.CANNOT_AWAIT_HERE
         return reason
+
+    def _guessed_async(self, chain: ChainFact, func: FuncFact | None) -> bool:
+        """Async only by the project's guess (no ``--mode``), for a session of unknown kind in
+        code that is synchronous today: converting it would make that code async on a guess."""
+        return (
+            self.mode not in (ASYNC, SYNC)
+            and chain.kind == KIND_UNKNOWN
+            and not (func is not None and func.is_async)
+        )
 
     def _await(self, facts: ModuleFacts, item: AwaitFact) -> str:
         """Report one unawaited AsyncSession call and plan its `await`; ``ASYNC`` when planned."""

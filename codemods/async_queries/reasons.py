@@ -23,6 +23,7 @@ ONE_OR_404_REPEATED_ROWS = "one-or-404-repeated-rows"
 FLASK_SQLALCHEMY_2 = "flask-sqlalchemy-2-form"
 FLASK_SQLALCHEMY_2_TRUTHINESS = "flask-sqlalchemy-2-truthiness"
 UNKNOWN_SESSION = "unknown-session"
+UNKNOWN_SESSION_KIND = "unknown-session-kind"
 UNKNOWN_MODEL = "unknown-model-class"
 ALREADY_AWAITED = "already-awaited"
 CUSTOM_QUERY_CLASS = "custom-query-class"
@@ -71,6 +72,7 @@ ALL = (
     FLASK_SQLALCHEMY_2,
     FLASK_SQLALCHEMY_2_TRUTHINESS,
     UNKNOWN_SESSION,
+    UNKNOWN_SESSION_KIND,
     UNKNOWN_MODEL,
     ALREADY_AWAITED,
     CUSTOM_QUERY_CLASS,

@@ -95,6 +95,45 @@ def test_query_attributes_that_are_no_query(tmp_path: Path) -> None:
     assert found[17].fixable
 
 
+def test_a_session_of_unknown_kind_in_sync_code_is_not_made_async_on_a_guess(
+    tmp_path: Path,
+) -> None:
+    """The project creates async sessions only, but ``session = self.make_session()`` says
+    nothing of its kind: in a plain ``def`` it stays manual; in an ``async def`` the guess stands."""
+    files = {
+        "app/__init__.py": "",
+        "app/db.py": (
+            "from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine\n\n"
+            "engine = create_async_engine('sqlite+aiosqlite://')\n"
+            "SessionLocal = async_sessionmaker(engine)\n"
+        ),
+        "app/models.py": (
+            "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+            "class Base(DeclarativeBase):\n    pass\n\n\n"
+            "class Job(Base):\n"
+            "    __tablename__ = 'job'\n"
+            "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+            "    key: Mapped[str]\n"
+        ),
+        "app/store.py": (
+            "from app.models import Job\n\n\n"
+            "class Store:\n"
+            "    def find(self, key):\n"
+            "        session = self.make_session()\n"
+            "        return session.query(Job).filter(Job.key == key).first()\n\n"
+            "    async def find_async(self, key):\n"
+            "        session = self.make_session()\n"
+            "        return session.query(Job).filter(Job.key == key).first()\n"
+        ),
+    }
+    found = {v.line: v for v in _run(tmp_path, files).violations}
+    assert sorted(found) == [7, 11]
+    assert not found[7].fixable and found[7].reason_id == "unknown-session-kind"
+    assert "`Store.find` is synchronous" in found[7].reason
+    assert found[11].fixable
+    assert all(v.fixable for v in _run(tmp_path, files, mode="async").violations)
+
+
 def test_configured_session_names(tmp_path: Path) -> None:
     """``session_names`` turns plain names and ``self.<name>`` into sessions."""
     source = (
