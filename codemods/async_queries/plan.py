@@ -13,6 +13,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -27,6 +28,7 @@ from . import lazy
 from . import reasons as R
 from .analyze import ROOT_UNTYPED, ROUTE_DECORATORS
 from .chains import ROOT_MODEL
+from .external_bases import ExternalBases, Locate
 from .mappings import (
     CUSTOM_FIX,
     Mappings,
@@ -334,6 +336,7 @@ class Planner:
         report_error: ReportError | None = None,
         trees: Mapping[str, TreeFacts] | None = None,
         run_paths: Sequence[str] = (),
+        locate: Locate | None = None,
     ) -> None:
         self.dynamic_paths = set(dynamic_paths) | {m.path for m in modules}
         #: the paths the run was given (root-relative; none: the whole project)
@@ -345,6 +348,9 @@ class Planner:
         self.report_error = report_error
         self.eager = models.eager_collections()
         self.plain = models.plain_classes()
+        #: the bases outside the project of the project's classes (``locate``: where an import
+        #: leads, see ``external_bases.Locate``)
+        self.external = ExternalBases(self._parsed_module, locate or (lambda _p, _l, _m: ""))
         self.target = target or Target()
         self.async_funcs: set[FuncRef] = set()
         self.boundary_ordinals: dict[tuple[str, str], int] = {}
@@ -420,11 +426,30 @@ class Planner:
         if found is not None and (facts.module, qual) in self.dependencies:
             # A session dependency the plumbing makes `async def` (FastAPI calls it, not us).
             return FuncFact(qual, found[1].line, True)
-        return found[1] if found else None
+        return self._blocked_outside(facts.module, found[1]) if found else None
+
+    def _blocked_outside(self, module: str, func: FuncFact) -> FuncFact:
+        """``func`` with a blocker when it is a method that may override one of a class outside
+        the project (``logging.Handler.emit``), whose callers would not await it."""
+        if func.is_async or func.blocker or ASYNC not in (self.mode, self.default_mode):
+            return func
+        facts = self.index.modules.get(module)
+        base = self.external.of_method(facts.path, func.qual) if facts is not None else ""
+        if not base:
+            return func
+        return replace(
+            func,
+            blocker=f"it may override a method of `{base}`, a class outside the project whose "
+            "callers would not await it",
+        )
+
+    def _parsed_module(self, path: str) -> ast.Module | None:
+        parsed = self._parsed_tree(path)
+        return parsed[0] if parsed is not None else None
 
     def _func_at(self, module: str, qual: str) -> FuncFact | None:
         found = self.index.funcs.get((module, qual))
-        return found[1] if found else None
+        return self._blocked_outside(module, found[1]) if found else None
 
     def _in_run(self, path: str) -> bool:
         """Whether ``path`` lies in the paths the run was given."""
@@ -1345,6 +1370,20 @@ _NESTED_READS = 3
 _LOADS_ON = frozenset({"", "first", "one", "one_or_none", "all"})
 
 
+def _project_file(project: ProjectContext, path: str, level: int, module: str) -> str | None:
+    """The project file the import of ``module`` (``level`` dots) in ``path`` reaches; "" for the
+    project's all the same (a namespace folder, a relative import), None outside the project."""
+    target = project.resolve_import(path, level, module)
+    if target is None:
+        return "" if level else None
+    root = Path(project.root)
+    found = next((c for c in target.candidates if (root / c).is_file()), None)
+    if found is not None:
+        return found
+    stem = target.candidates[0].removesuffix(".py")
+    return "" if level or (root / stem).is_dir() else None
+
+
 def _phrase(blocker: str) -> str:
     if blocker.startswith(("inside", "at ")):
         return blocker
@@ -1423,6 +1462,7 @@ def plan_project(
             plumbing=plumbing,
             report_error=project.report_error,
             trees=trees,
+            locate=functools.partial(_project_file, project),
         )
         for extra in list(extras):
             planner.index.add(extra)

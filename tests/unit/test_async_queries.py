@@ -134,6 +134,47 @@ def test_a_session_of_unknown_kind_in_sync_code_is_not_made_async_on_a_guess(
     assert all(v.fixable for v in _run(tmp_path, files, mode="async").violations)
 
 
+EXTERNAL_BASE_FILES = {
+    "app/__init__.py": "",
+    "app/db.py": (
+        "from sqlalchemy import create_engine\n"
+        "from sqlalchemy.orm import sessionmaker\n\n"
+        "engine = create_engine('sqlite://')\n"
+        "SessionLocal = sessionmaker(engine)\n"
+    ),
+    "app/models.py": (
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+        "class Base(DeclarativeBase):\n    pass\n\n\n"
+        "class Job(Base):\n"
+        "    __tablename__ = 'job'\n"
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        "    key: Mapped[str]\n"
+    ),
+    "app/base.py": "import logging\n\n\nclass AppHandler(logging.Handler):\n    pass\n",
+    "app/handlers.py": (
+        "from app.base import AppHandler\n"
+        "from app.db import SessionLocal\n"
+        "from app.models import Job\n\n\n"
+        "class JobCountHandler(AppHandler):\n"
+        "    def emit(self, record):\n"
+        "        session = SessionLocal()\n"
+        "        print(session.query(Job).filter(Job.key == record.msg).count())\n"
+    ),
+}
+
+
+def test_a_method_that_may_override_a_library_class_does_not_become_async(
+    tmp_path: Path,
+) -> None:
+    """``emit`` of a subclass (through a project base) of ``logging.Handler``: logging calls it
+    without ``await``, so ``--mode async`` reports it, and the session plumbing stays whole."""
+    result = _run(tmp_path, EXTERNAL_BASE_FILES, mode="async")
+    (query,) = [v for v in result.violations if "legacy Query API" in v.message]
+    assert not query.fixable
+    assert "a method of `logging.Handler`" in query.reason
+    assert all(not v.fixable for v in result.violations)
+
+
 def test_configured_session_names(tmp_path: Path) -> None:
     """``session_names`` turns plain names and ``self.<name>`` into sessions."""
     source = (
