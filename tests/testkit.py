@@ -22,7 +22,11 @@ import pytest
 from click.testing import CliRunner
 
 from backfix.cli import main
+from backfix.discovery import Workspace
 from backfix.registry import get_codemod
+from backfix.results import RunResult
+from backfix.runner import CodemodSpec, RunOptions
+from backfix.runner import run as run_codemods
 from backfix.source import SourceError, SourceFile
 
 #: the repository's root folder.
@@ -100,6 +104,17 @@ def write_files(root: Path, files: Mapping[str, str]) -> None:
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text)
+
+
+def apply_in_process(
+    root: Path, codemod_id: str, files: Mapping[str, str], path: str = ""
+) -> RunResult:
+    """Write ``files`` under ``root`` and apply the codemod ``codemod_id`` (default options) to
+    ``root / path`` in this process, one job."""
+    write_files(root, files)
+    spec = CodemodSpec(get_codemod(codemod_id), codemod_id, ())
+    options = RunOptions(specs=[spec], paths=[root / path], apply=True, jobs=1)
+    return run_codemods(Workspace(root=root), options)
 
 
 def commit_all(repo: Path, message: str = "state") -> None:

@@ -95,6 +95,17 @@ def test_query_attributes_that_are_no_query(tmp_path: Path) -> None:
     assert found[17].fixable
 
 
+#: a declarative model ``Job`` with a ``key``
+JOB_MODELS = (
+    "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+    "class Base(DeclarativeBase):\n    pass\n\n\n"
+    "class Job(Base):\n"
+    "    __tablename__ = 'job'\n"
+    "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    "    key: Mapped[str]\n"
+)
+
+
 def test_a_session_of_unknown_kind_in_sync_code_is_not_made_async_on_a_guess(
     tmp_path: Path,
 ) -> None:
@@ -107,14 +118,7 @@ def test_a_session_of_unknown_kind_in_sync_code_is_not_made_async_on_a_guess(
             "engine = create_async_engine('sqlite+aiosqlite://')\n"
             "SessionLocal = async_sessionmaker(engine)\n"
         ),
-        "app/models.py": (
-            "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
-            "class Base(DeclarativeBase):\n    pass\n\n\n"
-            "class Job(Base):\n"
-            "    __tablename__ = 'job'\n"
-            "    id: Mapped[int] = mapped_column(primary_key=True)\n"
-            "    key: Mapped[str]\n"
-        ),
+        "app/models.py": JOB_MODELS,
         "app/store.py": (
             "from app.models import Job\n\n\n"
             "class Store:\n"
@@ -142,14 +146,7 @@ EXTERNAL_BASE_FILES = {
         "engine = create_engine('sqlite://')\n"
         "SessionLocal = sessionmaker(engine)\n"
     ),
-    "app/models.py": (
-        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
-        "class Base(DeclarativeBase):\n    pass\n\n\n"
-        "class Job(Base):\n"
-        "    __tablename__ = 'job'\n"
-        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
-        "    key: Mapped[str]\n"
-    ),
+    "app/models.py": JOB_MODELS,
     "app/base.py": "import logging\n\n\nclass AppHandler(logging.Handler):\n    pass\n",
     "app/handlers.py": (
         "from app.base import AppHandler\n"

@@ -5,12 +5,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from backfix.discovery import Workspace
-from backfix.registry import get_codemod
-from backfix.results import RunResult
-from backfix.runner import CodemodSpec, RunOptions, run
+from testkit import apply_in_process
 
-MoveCommits = get_codemod("move-commits")
+from backfix.results import RunResult
 
 HEADER = """\
 from flask import Blueprint, current_app, request
@@ -30,15 +27,7 @@ def _apply(tmp_path: Path, body: str) -> tuple[RunResult, dict[str, str]]:
         "app/routes/__init__.py": "",
         "app/routes/items.py": HEADER + textwrap.dedent(body),
     }
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    spec = CodemodSpec(MoveCommits, "move-commits", ())
-    result = run(
-        Workspace(root=tmp_path),
-        RunOptions(specs=[spec], paths=[tmp_path / "app/routes"], apply=True, jobs=1),
-    )
+    result = apply_in_process(tmp_path, "move-commits", files, "app/routes")
     return result, {c.path: c.after.decode() for c in result.changes}
 
 

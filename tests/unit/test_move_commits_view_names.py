@@ -9,12 +9,7 @@ from pathlib import Path
 
 import pytest
 from backfix.builtin_codemods.move_commits.method_names import titled_name
-
-from backfix.discovery import Workspace
-from backfix.registry import get_codemod
-from backfix.runner import CodemodSpec, RunOptions, run
-
-MoveCommits = get_codemod("move-commits")
+from testkit import apply_in_process
 
 MODELS = """\
 from flask_sqlalchemy import SQLAlchemy
@@ -48,15 +43,7 @@ def _methods(tmp_path: Path, views: str) -> list[str]:
         "app/views/__init__.py": "",
         "app/views/admin.py": HEADER + textwrap.dedent(views),
     }
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    spec = CodemodSpec(MoveCommits, "move-commits", ())
-    result = run(
-        Workspace(root=tmp_path),
-        RunOptions(specs=[spec], paths=[tmp_path / "app/views"], apply=True, jobs=1),
-    )
+    result = apply_in_process(tmp_path, "move-commits", files, "app/views")
     assert [v.reason for v in result.violations] == []
     (service,) = [c.after.decode() for c in result.changes if c.path.endswith("_service.py")]
     return re.findall(r"def (\w+)\(", service)
