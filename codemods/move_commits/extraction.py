@@ -117,7 +117,7 @@ class ExtractionBuilder:
         and nothing before the statement binds it, so the value passed is the one first read."""
         codes: dict[str, int] = {}
         for hoist in hoists:
-            code = self._hoist_code(hoist)
+            code = self._expr_code(hoist)
             codes[code] = codes.get(code, 0) + 1
         by_expr = {id(h.expr): h for h in hoists}
         preferred: dict[int, str] = {}
@@ -127,7 +127,7 @@ class ExtractionBuilder:
             name = self._folded_name(stmt, by_expr)
             if name is not None and name not in stored:
                 found = by_expr[id(_assigned_value(stmt))]
-                if codes[self._hoist_code(found)] == 1:
+                if codes[self._expr_code(found)] == 1:
                     preferred[id(found.expr)] = name
                     dropped.add(id(stmt))
             stored |= {
@@ -154,14 +154,10 @@ class ExtractionBuilder:
         by_code: dict[str, str] = {}
         params: list[Param] = []
         taken = set(used) - set(preferred.values())
-        # Keyed by the expression's code: `current_user.picture` is read from the user passed for
-        # `current_user` (as `current_user._get_current_object()`).
-        by_value: dict[str, str] = {}
         for hoist in sorted(hoists, key=lambda h: len(self._expr_code(h))):
             code = self._expr_code(hoist)
-            value = self._hoist_code(hoist)
-            if code in by_code or value in by_value:
-                hoist.param = by_code.get(code) or by_value[value]
+            if code in by_code:
+                hoist.param = by_code[code]
                 continue
             prefix = next(
                 (c for c in by_code if code.startswith(c) and code[len(c) : len(c) + 1] in ".["),
@@ -176,9 +172,9 @@ class ExtractionBuilder:
             )
             name = preferred.get(id(hoist.expr)) or unique(suggested, taken)
             taken.add(name)
-            by_code[code] = by_value[value] = name
+            by_code[code] = name
             hoist.param = name
-            params.append(Param(name, value))
+            params.append(Param(name, code))
         order = {id(h.expr): i for i, h in enumerate(hoists)}
         first_use = {
             p.name: min(order[id(h.expr)] for h in hoists if h.param == p.name) for p in params
@@ -317,10 +313,6 @@ class ExtractionBuilder:
         newline = stmt.trailing_whitespace.newline.value
         code = code[column:] + ("\n" if newline is None else newline)
         return _leading_code(stmt, leading=leading) + code
-
-    def _hoist_code(self, hoist: Hoist) -> str:
-        """:func:`_hoist_code` of the read."""
-        return _hoist_code(hoist, self._expr_code(hoist))
 
     def _expr_code(self, hoist: Hoist) -> str:
         """The code of the read's expression, generated once: units of one function share their
@@ -475,15 +467,6 @@ def _unclashed(hoist: Hoist, taken: set[str], lookup_key: bool = False, keyword:
 def _passes_the_user(hoist: Hoist) -> bool:
     """Whether the hoisted read is Flask-Login's ``current_user`` itself, passed as the user."""
     return is_current_user(hoist.use) and hoist.expr is hoist.root
-
-
-def _hoist_code(hoist: Hoist, code: str) -> str:
-    """What the route passes for a hoisted read (``code``, its expression's code): Flask-Login's
-    ``current_user`` proxy is passed as the user object behind it, so the service never touches
-    the proxy."""
-    if _passes_the_user(hoist):
-        return f"{code}._get_current_object()"
-    return code
 
 
 def replace_branch(node: cst.CSTNode, path: Sequence[str], stmt: cst.BaseStatement) -> cst.CSTNode:

@@ -120,10 +120,7 @@ def test_an_attribute_of_the_user_passed_is_read_in_the_service(tmp_path: Path) 
         """,
     )
     assert [v.reason for v in result.violations] == []
-    assert (
-        "ItemService.make_user_thumbnail(user=current_user._get_current_object())"
-        in after["app/routes/items.py"]
-    )
+    assert "ItemService.make_user_thumbnail(user=current_user)" in after["app/routes/items.py"]
     service = after["app/services/item_service.py"]
     assert "def make_user_thumbnail(user):" in service
     assert "make_thumbnail(user.picture, 64)" in service
@@ -253,7 +250,7 @@ def test_an_attribute_of_the_user_read_on_some_paths_is_read_in_the_service(
     )
     assert [v.reason for v in result.violations] == []
     route = after["app/routes/items.py"]
-    assert "ItemService.claim_items(user=current_user._get_current_object())" in route
+    assert "ItemService.claim_items(user=current_user)" in route
     service = after["app/services/item_service.py"]
     assert "def claim_items(user):" in service
     assert "        item.owner_id = user.id\n" in service

@@ -9,7 +9,7 @@ bp = Blueprint("invites", __name__)
 @bp.route("/invites/<token>/accept")
 @login_required
 def accept_invite(token):
-    if InviteService.accept_invite(token, user=current_user._get_current_object()):
+    if InviteService.accept_invite(token, user=current_user):
         flash("Welcome to the team.")
     else:
         flash("The invitation is invalid or has expired.")

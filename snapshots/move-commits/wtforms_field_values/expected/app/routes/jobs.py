@@ -10,16 +10,14 @@ bp = Blueprint("jobs", __name__)
 @bp.before_app_request
 def before_request():
     if current_user.is_authenticated:
-        JobService.update_user(user=current_user._get_current_object())
+        JobService.update_user(user=current_user)
 
 
 @bp.route("/jobs/new", methods=["GET", "POST"])
 def new_job():
     form = JobForm()
     if form.validate_on_submit():
-        JobService.create_job(
-            title=form.title.data, user=current_user._get_current_object()
-        )
+        JobService.create_job(title=form.title.data, user=current_user)
         flash("Job created")
         return redirect(url_for("jobs.new_job"))
     return render_template("new_job.html", form=form)
@@ -29,9 +27,7 @@ def new_job():
 def profile():
     form = ProfileForm()
     if form.validate_on_submit():
-        JobService.profile(
-            user=current_user._get_current_object(), about_me=form.about_me.data
-        )
+        JobService.profile(user=current_user, about_me=form.about_me.data)
         return redirect(url_for("jobs.profile"))
     # Shown pre-filled: this store runs on the other path, not in the moved code.
     form.about_me.data = current_user.about_me
