@@ -1489,10 +1489,11 @@ def plan_project(
         for f in outcome.findings
     ]
     assumed = ", ".join(_assumed_versions(versions, modules + extras))
+    raised = _raised_minimum(versions["sqlalchemy"]) if any(v.fixable for v in violations) else ""
     return CodemodPlan(
         violations=violations,
         edits=dict(outcome.edits),
-        notes=outcome.notes,
+        notes=[*outcome.notes, raised] if raised else outcome.notes,
         assumptions=[f"{request.codemod_id}: {assumed}"],
     )
 
@@ -1535,6 +1536,21 @@ def mode_notes(files_by_mode: Mapping[str, Sequence[str]]) -> list[str]:
             where = f"{len(paths)} files (each finding names its mode)"
         notes.append(f"async-queries: {mode} mode: {where}")
     return notes
+
+
+def _raised_minimum(sqlalchemy: Found) -> str:
+    """The note for a rewrite that targets the installed SQLAlchemy while the project declares a
+    range that allows older ones, where the new code may not run; "" when it does not."""
+    declared = sqlalchemy.declared
+    if declared is None:
+        return ""
+    return (
+        f"async-queries: the rewrite targets SQLAlchemy {sqlalchemy.version} (installed in "
+        f"{sqlalchemy.source}), but {declared.source} declares `SQLAlchemy{declared.specifier}`, "
+        f"which allows {declared.version}, where the new code may not run: raise that lower "
+        f'bound with this change, or set `sqlalchemy = "{declared.version}"` in '
+        "[tool.backfix.versions] to target the lowest version"
+    )
 
 
 def _assumed_versions(versions: Mapping[str, Found], modules: Sequence[ModuleFacts]) -> list[str]:

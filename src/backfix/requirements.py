@@ -68,21 +68,39 @@ def _requirements(root: Path, files: Sequence[Path]) -> Iterator[tuple[str, str]
     """(file, requirement string) from every place a project declares its dependencies; each file
     named relative to ``root``."""
     readers = {"pyproject.toml": _pyproject, "setup.cfg": _setup_cfg, "setup.py": _setup_py}
+    seen: set[Path] = set()
     for path in files:
-        label = path.relative_to(root).as_posix()
-        reader = readers.get(path.name, _requirement_lines)
-        yield from ((label, text) for text in reader(path))
+        reader = readers.get(path.name)
+        if reader is None:
+            yield from _requirement_file(root, path, seen)
+        else:
+            label = path.relative_to(root).as_posix()
+            yield from ((label, text) for text in reader(path))
 
 
-def _requirement_lines(path: Path) -> Iterator[str]:
+#: ``-r other.txt`` / ``--requirement=other.txt`` / ``-c constraints.txt``: another file pip reads
+_INCLUDE = re.compile(r"(?:-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?=\S))(\S+)")
+
+
+def _requirement_file(root: Path, path: Path, seen: set[Path]) -> Iterator[tuple[str, str]]:
+    """(file, requirement string) of a requirements file and of the files it includes (``-r``,
+    ``-c``, relative to its folder, as pip reads them), each file once."""
+    resolved = path.resolve()
+    if resolved in seen:
+        return
+    seen.add(resolved)
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+        label = path.relative_to(root).as_posix()
+    except (OSError, ValueError):  # unreadable, or included from outside the repository
         return
     for line in lines:
         text = re.sub(r"(^|\s)#.*", "", line).strip()
-        if text and not text.startswith(("-", "git+", "http:", "https:", "file:")):
-            yield text
+        included = _INCLUDE.fullmatch(text)
+        if included is not None:
+            yield from _requirement_file(root, path.parent / included.group(1), seen)
+        elif text and not text.startswith(("-", "git+", "http:", "https:", "file:")):
+            yield label, text
 
 
 def _pyproject(path: Path) -> Iterator[str]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,6 +64,9 @@ class Found:
     version: Version | None
     source: str  # where it came from, for the user: "uv.lock", ".venv", "requirements.txt"...
     specifier: SpecifierSet | None = None  # the declared range, when the version came from one
+    #: the range the project declares, when the version came from an installed environment and
+    #: the range allows lower versions (the installed one is not all the project runs on)
+    declared: Found | None = None
 
     @property
     def name(self) -> str:
@@ -114,22 +117,33 @@ def find_versions(
     folders = _up_to(root, root if folder is None else folder)
     found: dict[str, Found] = {}
     pins, ranges = _declared(root, folders[0])
+    virtualenv = _virtualenvs(root, folders, env) if installed else {}
+    running = _running(wanted) if installed else {}
     sources: list[Mapping[str, Found]] = [
         _overrides(overrides or {}),
         _nearest_locked(root, folders),
         pins,
-        _virtualenvs(root, folders, env) if installed else {},
+        virtualenv,
         ranges,
-        _running(wanted) if installed else {},
+        running,
     ]
     for package in wanted:
-        for source in sources:
-            if package in source:
-                found[package] = source[package]
-                break
-        else:
+        source = next((s for s in sources if package in s), None)
+        if source is None:
             found[package] = Found(package, None, "not found")
+        elif source is virtualenv or source is running:
+            found[package] = _with_declared(source[package], ranges.get(package))
+        else:
+            found[package] = source[package]
     return found
+
+
+def _with_declared(found: Found, declared: Found | None) -> Found:
+    """``found`` (an installed version) with the range the project declares, when that range
+    allows a lower version."""
+    if declared is None or declared.version is None or found.version is None:
+        return found
+    return replace(found, declared=declared) if declared.version < found.version else found
 
 
 def project_folder(root: Path, start: Path) -> Path:

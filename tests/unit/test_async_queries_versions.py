@@ -264,3 +264,22 @@ def test_a_suggested_rewrite_uses_the_forms_of_the_pinned_version(tmp_path: Path
     assert reasons and all(
         "`db.session.execute(db.select(type(self))...).scalars()`" in r for r in reasons
     ), reasons
+
+
+def test_a_rewrite_above_the_declared_range_says_so(tmp_path: Path) -> None:
+    """The virtualenv runs SQLAlchemy 1.4.54, but requirements.txt allows 1.3: the rewrite
+    targets 1.4.54 and says the project's lower bound must go up with it."""
+    (tmp_path / "requirements.txt").write_text("SQLAlchemy>=1.3.0,<2\nFlask-SQLAlchemy==2.5.1\n")
+    site = tmp_path / ".venv" / "lib" / "python3.11" / "site-packages"
+    info = site / "SQLAlchemy-1.4.54.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: SQLAlchemy\nVersion: 1.4.54\n")
+    result = _run(
+        tmp_path,
+        {},
+        views="from app.models import Post\n\n\ndef every():\n    return Post.query.all()\n",
+    )
+    assert result.changes
+    (note,) = [n for n in result.notes if "lower bound" in n]
+    assert "targets SQLAlchemy 1.4.54 (installed in .venv/)" in note
+    assert "requirements.txt declares `SQLAlchemy<2,>=1.3.0`, which allows 1.3.0" in note

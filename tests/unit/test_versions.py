@@ -99,6 +99,37 @@ def test_each_source(tmp_path: Path, files: dict[str, str], expected: str, sourc
     assert (found.version, found.source) == (Version(expected), source)
 
 
+def test_included_requirement_files_are_read(tmp_path: Path) -> None:
+    """``-r app/requirements.txt`` and ``-c constraints.txt`` are read as pip reads them: relative
+    to the including file, each file once (a cycle ends)."""
+    _write(
+        tmp_path,
+        {
+            "requirements.txt": "-r app/requirements.txt\n--constraint=constraints.txt\n",
+            "app/requirements.txt": "flask\nSQLAlchemy>=1.3.0,<2\n-r ../requirements.txt\n",
+            "constraints.txt": "flask-sqlalchemy==2.5.1\n",
+        },
+    )
+    found = find_versions(tmp_path, environ=NO_ENV, installed=False)
+    assert (found["sqlalchemy"].version, found["sqlalchemy"].source) == (
+        Version("1.3.0"),
+        "app/requirements.txt",
+    )
+    assert found["flask-sqlalchemy"].source == "constraints.txt"
+
+
+def test_an_installed_version_above_the_declared_range_keeps_the_range(tmp_path: Path) -> None:
+    """The virtualenv's 1.4 is what runs here, but the project declares it runs on 1.3 too: the
+    range is kept with the version, for the codemods to say so."""
+    _write(tmp_path, {"requirements.txt": "SQLAlchemy>=1.3.0,<2\n"})
+    _fake_venv(tmp_path, ".venv", {"SQLAlchemy": "1.4.54"})
+    found = find_versions(tmp_path, environ=NO_ENV)["sqlalchemy"]
+    assert (found.version, found.source) == (Version("1.4.54"), ".venv/")
+    assert found.declared is not None and found.declared.version == Version("1.3.0")
+    _write(tmp_path, {"requirements.txt": "SQLAlchemy>=1.4.54,<2\n"})
+    assert find_versions(tmp_path, environ=NO_ENV)["sqlalchemy"].declared is None
+
+
 def test_virtual_env_variable_and_override(tmp_path: Path) -> None:
     """$VIRTUAL_ENV is the project's virtualenv; [tool.backfix.versions] beats everything."""
     _fake_venv(tmp_path, "elsewhere", {"Flask-SQLAlchemy": "2.5.1"})
