@@ -605,6 +605,15 @@ class Planner:
         bound = sorted(names & self._bound_around(facts.path, chain.func))
         if not bound:
             return "", ""
+        function = self._function(facts.path, chain.func)
+        if function is not None and bound[0] in _parameter_names(function):
+            return (
+                f"the rewrite reads `{bound[0]}.session`, but `{bound[0]}` is a parameter of "
+                f"`{chain.func}` (a pytest fixture?), and the tool cannot tell it is "
+                f"Flask-SQLAlchemy's `db`: if it is, rewrite by hand with `{bound[0]}.session`; "
+                "else rename the parameter and run again",
+                R.DB_NAME_BOUND_LOCALLY,
+            )
         return (
             f"the rewrite reads `{bound[0]}.session`, but `{chain.func}` binds `{bound[0]}` "
             "itself (an import or assignment in the function), so Python would read that local "
@@ -1382,6 +1391,13 @@ def _project_file(project: ProjectContext, path: str, level: int, module: str) -
         return found
     stem = target.candidates[0].removesuffix(".py")
     return "" if level or (root / stem).is_dir() else None
+
+
+def _parameter_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """The names of ``function``'s parameters."""
+    args = function.args
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+    return {arg.arg for arg in every if arg is not None}
 
 
 def _phrase(blocker: str) -> str:

@@ -139,6 +139,19 @@ def test_model_query_in_a_function_that_binds_db_itself_is_reported(tmp_path: Pa
     assert found == dict(zip(queries, reasons, strict=True))
 
 
+def test_a_db_parameter_is_named_as_a_parameter(tmp_path: Path) -> None:
+    """``def test_items(db)``: a pytest fixture may hand Flask-SQLAlchemy's ``db`` in, which the
+    tool cannot tell; the reason says it is a parameter and how to go on."""
+    services = "from app.models import Item\n\n\ndef test_items(db):\n    return Item.query.all()\n"
+    assert _reasons_in_services(tmp_path, services) == {5: "db-name-bound-locally"}
+    _, out, _ = invoke_in(
+        tmp_path, "--no-cache", "scan", "--no-ledger", "--codemod", "async-queries",
+        "--format", "json", "--path", "app/services.py",
+    )  # fmt: skip
+    (violation,) = json.loads(out)["violations"]
+    assert "`db` is a parameter of `test_items` (a pytest fixture?)" in violation["reason"]
+
+
 def test_only_files_where_a_function_may_bind_db_have_their_scopes_read() -> None:
     from backfix.builtin_codemods.async_queries.plan import _may_bind_locally
 
