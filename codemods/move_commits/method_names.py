@@ -251,7 +251,9 @@ class WriteNamer:
         if updates and len({(e.subject, e.attribute) for e in updates}) == 1:
             alternatives.append(f"update_{updates[0].subject}_{updates[0].attribute}")
         first = self._events[0]
-        alternatives.append(_join(first.verb, first.subject))
+        if found.name not in alternatives:
+            # (`update_alert` says less than the name of one attribute already taken)
+            alternatives.append(_join(first.verb, first.subject))
         kept = tuple(a for a in dict.fromkeys(alternatives) if a != found.name and valid(a))
         return NameHint(found.name, found.verb, found.subject, kept)
 
@@ -561,6 +563,11 @@ def _loaded_instance(call: cst.Call) -> cst.Name | None:
     return None
 
 
+def _one_attribute(events: list[_Event]) -> bool:
+    """Whether the writes are all updates of one attribute of one row (``user.last_seen``)."""
+    return all(e.attribute for e in events) and len({(e.subject, e.attribute) for e in events}) == 1
+
+
 def _mentions(words: set[str], subject: str) -> bool:
     """Whether a route name's words name ``subject`` and say something else too (``close_job``
     names ``jobs``; ``signup`` for a ``Signup`` is only the noun)."""
@@ -665,6 +672,10 @@ def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint
             # A bare verb (`refresh`, `archive`) says what is done, not to what: `refresh_token`.
             name = _join(route, chosen.subject) if route in OBJECT_VERBS else route
             return NameHint(name, "", chosen.subject)
+    if chosen is not None and not chosen.strong and _one_attribute(events):
+        # Only `user.last_seen = ...`: `update_user_last_seen` says what `update_user` would not.
+        name = _join(chosen.verb, f"{chosen.subject}_{chosen.attribute}")
+        return NameHint(name, chosen.verb, chosen.subject)
     if chosen is not None:
         return NameHint(_join(chosen.verb, chosen.subject), chosen.verb, chosen.subject)
     if meaningful:

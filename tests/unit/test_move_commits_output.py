@@ -223,8 +223,15 @@ def test_untyped_route_is_not_a_typed_context() -> None:
             "create_job",
         ),
         ("job = Job.create(title='x')\n    db.add(job)\n    db.commit()", "create_job"),
-        # an item of an attribute written: the attribute is updated
-        ("job = db.get(Job, 1)\n    job.options['muted'] = True\n    db.commit()", "update_job"),
+        # an item of an attribute written: the attribute is updated, and it is all that is
+        (
+            "job = db.get(Job, 1)\n    job.options['muted'] = True\n    db.commit()",
+            "update_job_options",
+        ),
+        (
+            "job = db.get(Job, 1)\n    job.options['muted'] = True\n    job.title = 'x'\n    db.commit()",
+            "update_job",
+        ),
         # what a call of unknown type returned, added in a route that creates (`post`): a new row
         ("job = models.job_form().save()\n    db.add(job)\n    db.commit()", "create_job"),
         ("job = models.build_job(1)\n    db.add(job)\n    db.commit()", "create_job"),
@@ -242,7 +249,11 @@ def test_names_come_from_the_writes(body: str, name: str) -> None:
 
 @pytest.mark.parametrize(
     ("route", "name"),
-    [("reset_password", "reset_password"), ("edit", "update_job"), ("get_job", "update_job")],
+    [
+        ("reset_password", "reset_password"),
+        ("edit", "update_job_title"),
+        ("get_job", "update_job_title"),
+    ],
 )
 def test_attribute_writes_keep_a_specific_route_name(route: str, name: str) -> None:
     [facts] = _facts(
@@ -456,7 +467,7 @@ def test_resource_classes_on_a_project_base_are_named_for_what_they_serve(
     service = next(c for c in result.changes if c.path.endswith("alert_service.py"))
     names = re.findall(r"def (\w+)\(", service.after.decode())
     assert names == [
-        "update_alert",
+        "update_alert_state",
         "update_alert_options",
         "delete_alert_mute",
         "create_alert",

@@ -21,5 +21,5 @@ class TagItem(Resource):
         tag = db.session.get(Tag, tag_id)
         if tag is None:
             ns.abort(404)
-        TagService.update_tag(tag, name=request.get_json()["name"])
+        TagService.update_tag_name(tag, name=request.get_json()["name"])
         return tag.to_dict()

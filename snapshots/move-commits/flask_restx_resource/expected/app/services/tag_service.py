@@ -15,6 +15,6 @@ class TagService:
         return tag
 
     @staticmethod
-    def update_tag(tag, name):
+    def update_tag_name(tag, name):
         tag.name = name
         db.session.commit()

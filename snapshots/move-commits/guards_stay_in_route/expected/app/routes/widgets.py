@@ -21,5 +21,5 @@ def update_widget(widget_id):
 @bp.post("/widgets/<int:widget_id>/show")
 def show_widget(widget_id):
     widget = Widget.query.get_or_404(widget_id)
-    WidgetService.show_widget(widget)
+    WidgetService.update_widget_shown(widget)
     return jsonify(ok=True)

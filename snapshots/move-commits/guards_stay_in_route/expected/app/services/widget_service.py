@@ -12,6 +12,6 @@ class WidgetService:
         db.session.commit()
 
     @staticmethod
-    def show_widget(widget):
+    def update_widget_shown(widget):
         widget.shown = True
         db.session.commit()

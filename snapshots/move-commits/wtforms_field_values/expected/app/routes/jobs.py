@@ -10,7 +10,7 @@ bp = Blueprint("jobs", __name__)
 @bp.before_app_request
 def before_request():
     if current_user.is_authenticated:
-        JobService.update_user(user=current_user)
+        JobService.update_user_last_seen(user=current_user)
 
 
 @bp.route("/jobs/new", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ class JobService:
     """Units of work for job: each method writes and commits."""
 
     @staticmethod
-    def update_user(user):
+    def update_user_last_seen(user):
         user.last_seen = datetime.now(timezone.utc)
         db.session.commit()
 
