@@ -404,8 +404,7 @@ class RegionClassifier:
         if use.kind != "self" and is_conditional(index, expr, stmt):
             # Evaluated by the route on every path: right only when it cannot fail there.
             hoist.conditional = True
-            key = self._failure_key(hoist)
-            if key is not None and not self._read_before(key, stmt):
+            if self._may_fail_here(root, expr, use, stmt):
                 return Reason(
                     R.CONDITIONAL_READ_MAY_FAIL,
                     f"reads `{code_of(expr)}` only on some paths, and reading it on every path "
