@@ -73,6 +73,8 @@ class ExternalBases:
     def __init__(self, parse: Callable[[str], ast.Module | None], locate: Locate) -> None:
         self.parse = parse
         self.locate = locate
+        #: (path, class name) → its base outside the project ("" for none), each class once
+        self._found: dict[tuple[str, str], str] = {}
 
     def of_method(self, path: str, qual: str) -> str:
         """The base class outside the project (its code, ``logging.Handler``) of the class that
@@ -85,6 +87,13 @@ class ExternalBases:
         return self._of_class(path, class_name, 0)
 
     def _of_class(self, path: str, name: str, depth: int) -> str:
+        key = (path, name)
+        if key not in self._found:
+            self._found[key] = ""  # (a class that names itself as a base ends here)
+            self._found[key] = self._bases_outside(path, name, depth)
+        return self._found[key]
+
+    def _bases_outside(self, path: str, name: str, depth: int) -> str:
         tree = self.parse(path) if depth <= _MAX_DEPTH else None
         node = class_def(tree, name) if tree is not None else None
         if tree is None or node is None:
