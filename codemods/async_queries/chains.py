@@ -183,7 +183,7 @@ def is_camel(name: str) -> bool:
 #: the last name of a ``.query`` owner whose ``query`` is a query string, not a legacy Query: a URL
 #: (SQLAlchemy's ``URL.query``, ``engine.url``, ``url_object``) or a request (aiohttp's
 #: ``request.query``)
-_QUERY_STRING_OWNER = re.compile(r"(?:^|_)(?:urls?|uri|request|req)(?:_|$)", re.IGNORECASE)
+_QUERY_STRING_OWNER = re.compile(r"(?:^|_)(?:urls?|uri|request|req)(?:_object)?$", re.IGNORECASE)
 
 
 def queries_untyped(owner: str, method: str, call: tuple[int, int] | None) -> bool:

@@ -78,7 +78,8 @@ NOT_QUERIES_VIEWS = (
     "    j = repo.query.get(tag)\n"
     "    k = repo.query.statement\n"
     "    m = User.query.get(tag)\n"
-    "    return a, b, c, d, e, f, g, h, i, j, k, m\n"
+    "    n = repo.request_model.query.get(tag)\n"
+    "    return a, b, c, d, e, f, g, h, i, j, k, m, n\n"
 )
 
 
@@ -89,7 +90,8 @@ def test_query_attributes_that_are_no_query(tmp_path: Path) -> None:
     files = {"app/__init__.py": "", "app/models.py": NOT_QUERIES_MODELS}
     files["app/views.py"] = NOT_QUERIES_VIEWS
     found = {v.line: v for v in _run(tmp_path, files, mode="sync").violations}
-    assert sorted(found) == [15, 16, 17]
+    assert sorted(found) == [15, 16, 17, 18]
+    assert not found[18].fixable and found[18].reason_id == "unknown-model-class"
     assert not found[15].fixable and found[15].reason_id == "unknown-model-class"
     assert not found[16].fixable and found[16].reason_id == "unknown-model-class"
     assert found[17].fixable

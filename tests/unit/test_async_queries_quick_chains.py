@@ -204,6 +204,7 @@ SESSIONS = {
     "ctx.query.limit set": "def f(ctx):\n    ctx.query.limit = 1\n",
     "ctx.query.statement": "def f(ctx):\n    return ctx.query.statement\n",
     "ctx.query.filter(...)": "def f(ctx):\n    return ctx.query.filter(x).all()\n",
+    "request_model.query.get(k)": "def f(self, k):\n    return self.request_model.query.get(k)\n",
     "url.query in an f-string": FSA
     + "def f(url):\n    return f'{url}?{url.query}', User.query.count()\n",
     "self.query in an f-string": "class A:\n    def f(self):\n        return f'{self.query}'\n",
