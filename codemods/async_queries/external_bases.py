@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from backfix.ast_utils import last_name
+
 #: top-level packages whose classes call none of a subclass's methods behind its back (typing
 #: helpers, enums, dataclasses, Pydantic and SQLModel models: their hooks are decorated, and a
 #: decorator already keeps a function from becoming async)
@@ -58,14 +60,6 @@ def _head(base: ast.expr) -> str:
     return base.id if isinstance(base, ast.Name) else ""
 
 
-def _last(base: ast.expr) -> str:
-    while isinstance(base, ast.Subscript):
-        base = base.value
-    if isinstance(base, ast.Attribute):
-        return base.attr
-    return base.id if isinstance(base, ast.Name) else ""
-
-
 class ExternalBases:
     """Finds the bases outside the project of the project's classes: ``parse(path)`` gives a
     project file's `ast` tree (None: unreadable), ``locate`` where an import leads."""
@@ -108,7 +102,7 @@ class ExternalBases:
     def _outside(self, path: str, imports: Imports, base: ast.expr, depth: int) -> str:
         """``base``'s code when it is a class outside the project (or has one among its own
         bases); "" when it is the project's, harmless or unknown (a builtin, a call)."""
-        head, last = _head(base), _last(base)
+        head, last = _head(base), last_name(base)
         if not head or last in SAFE_CLASSES:
             return ""
         found = imports.get(head)
