@@ -247,9 +247,9 @@ class WriteNamer:
         if found is None or not self._events:
             return found
         alternatives: list[str] = []
-        updates = [e for e in self._events if e.attribute]
-        if updates and len({(e.subject, e.attribute) for e in updates}) == 1:
-            alternatives.append(f"update_{updates[0].subject}_{updates[0].attribute}")
+        attribute_name = _attribute_name([e for e in self._events if e.attribute])
+        if attribute_name:
+            alternatives.append(attribute_name)
         first = self._events[0]
         if found.name not in alternatives:
             # (`update_alert` says less than the name of one attribute already taken)
@@ -563,9 +563,14 @@ def _loaded_instance(call: cst.Call) -> cst.Name | None:
     return None
 
 
-def _one_attribute(events: list[_Event]) -> bool:
-    """Whether the writes are all updates of one attribute of one row (``user.last_seen``)."""
-    return all(e.attribute for e in events) and len({(e.subject, e.attribute) for e in events}) == 1
+def _attribute_name(events: list[_Event]) -> str:
+    """``update_user_last_seen`` when ``events`` are all updates of one attribute of one row
+    (``user.last_seen = ...``); "" otherwise."""
+    pairs = {(e.subject, e.attribute) for e in events}
+    if len(pairs) != 1 or not all(e.attribute for e in events):
+        return ""
+    ((subject, attribute),) = pairs
+    return f"update_{subject}_{attribute}"
 
 
 def _mentions(words: set[str], subject: str) -> bool:
@@ -672,10 +677,10 @@ def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint
             # A bare verb (`refresh`, `archive`) says what is done, not to what: `refresh_token`.
             name = _join(route, chosen.subject) if route in OBJECT_VERBS else route
             return NameHint(name, "", chosen.subject)
-    if chosen is not None and not chosen.strong and _one_attribute(events):
+    attribute_name = _attribute_name(events)
+    if chosen is not None and not chosen.strong and attribute_name:
         # Only `user.last_seen = ...`: `update_user_last_seen` says what `update_user` would not.
-        name = _join(chosen.verb, f"{chosen.subject}_{chosen.attribute}")
-        return NameHint(name, chosen.verb, chosen.subject)
+        return NameHint(attribute_name, chosen.verb, chosen.subject)
     if chosen is not None:
         return NameHint(_join(chosen.verb, chosen.subject), chosen.verb, chosen.subject)
     if meaningful:
