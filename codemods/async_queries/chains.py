@@ -54,7 +54,7 @@ BUILDERS = SAME | frozenset(RENAMED) | OPTION_BUILDERS
 
 #: terminals whose result is a statement or a subquery, not rows: nothing is executed.
 STATEMENT_TERMINALS = frozenset(
-    {"subquery", "cte", "scalar_subquery", "as_scalar", "label", "statement"}
+    {"subquery", "cte", "scalar_subquery", "as_scalar", "label", "statement", "exists"}
 )
 #: methods that end a chain: those that run it, Flask-SQLAlchemy's, and the statement-valued ones.
 TERMINALS = frozenset(
@@ -103,7 +103,6 @@ REPORTED = {
     "with_session": "`Query.with_session()` has no `select()` analogue",
     "merge_result": "no direct `select()` analogue",
     "instances": "no direct `select()` analogue",
-    "exists": "`.exists()` needs `select(stmt.exists())` or `exists().where(...)`; rewrite by hand",
     "value": "`Query.value()` is deprecated and has no exact equivalent",
     "values": "`Query.values()` is deprecated and has no exact equivalent",
 }
@@ -984,8 +983,10 @@ def _terminal(end: _Ending) -> cst.BaseExpression:
             return stmt  # `.statement` is the select() itself
         raise Unsupported(R.NO_SELECT_EQUIVALENT, f"`.{name}` without a call")
     args = term.call.args
-    if b.ctx.use == USE_STMT_ONLY and name not in {"subquery", "cte", "scalar_subquery"}:
+    if b.ctx.use == USE_STMT_ONLY and name not in {"subquery", "cte", "scalar_subquery", "exists"}:
         raise Unsupported(R.QUERY_VARIABLE, f"`.{name}()` in a query variable's assignment")
+    if name == "exists":
+        return _exists(stmt, term, builders)
     if name in {"subquery", "cte", "scalar_subquery", "as_scalar"}:
         new = "scalar_subquery" if name == "as_scalar" else name
         return _method(stmt, new, args, like=term)
@@ -1002,6 +1003,22 @@ def _terminal(end: _Ending) -> cst.BaseExpression:
             raise Unsupported(R.UNSUPPORTED_ARGUMENTS, "`.count()` with arguments")
         return _count(b, stmt, term, shape, builders)
     return _run_terminal(end)
+
+
+def _exists(stmt: cst.BaseExpression, term: Step, builders: Sequence[Step]) -> cst.Call:
+    """``select(...).exists()``: an EXISTS of the same rows, run by the query it is put in.
+
+    ``Query.exists()`` turned eager loading off, so a query with loader options is left to the
+    user rather than trusting how each option behaves inside a subquery."""
+    if term.call is not None and term.call.args:
+        raise Unsupported(R.UNSUPPORTED_ARGUMENTS, "`.exists()` with arguments")
+    if any(step.name == "options" for step in builders):
+        raise Unsupported(
+            R.NO_SELECT_EQUIVALENT,
+            "`.exists()` of a query with loader options: rewrite it as "
+            "`select(...).where(...).exists()` without them",
+        )
+    return _method(stmt, "exists", like=term)
 
 
 def _run_terminal(end: _Ending) -> cst.BaseExpression:

@@ -5,5 +5,24 @@ from app.models import Address, User
 
 
 async def run(session: Session, name):
-    q = session.query(User).filter(User.name == name)
+    q = select(User).where(User.name == name)
     return (await session.execute(select(q.exists()))).scalar_one_or_none()
+
+
+async def taken(session: Session, name):
+    return (
+        await session.execute(select(select(User).where(User.name == name).exists()))
+    ).scalar_one_or_none()
+
+
+async def with_addresses(session: Session):
+    has_address = select(Address).where(Address.user_id == User.id).exists()
+    return (await session.scalars(select(User).where(has_address))).all()
+
+
+async def eager_exists(session: Session):
+    return (
+        await session.execute(
+            select(session.query(User).options(joinedload(User.addresses)).exists())
+        )
+    ).scalar_one_or_none()

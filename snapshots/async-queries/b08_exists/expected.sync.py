@@ -5,5 +5,22 @@ from app.models import Address, User
 
 
 def run(session: Session, name):
-    q = session.query(User).filter(User.name == name)
+    q = select(User).where(User.name == name)
     return session.execute(select(q.exists())).scalar_one_or_none()
+
+
+def taken(session: Session, name):
+    return session.execute(
+        select(select(User).where(User.name == name).exists())
+    ).scalar_one_or_none()
+
+
+def with_addresses(session: Session):
+    has_address = select(Address).where(Address.user_id == User.id).exists()
+    return session.scalars(select(User).where(has_address)).all()
+
+
+def eager_exists(session: Session):
+    return session.execute(
+        select(session.query(User).options(joinedload(User.addresses)).exists())
+    ).scalar_one_or_none()
