@@ -1228,8 +1228,12 @@ class Analyzer:
                 continue
             if self.index.framework_use(root) is not None and root.value != "self":
                 continue
+            if self.index.framework_use(func) is not None:  # `flask.abort()`
+                continue
             referents = self.index.referents(root)
             imported = any(isinstance(r, ImportAssignment) for r in referents)
+            if imported and _class_of_module(func, root):
+                continue  # `models.Alias.query.get()`, as `Alias.query.get()` above
             if imported and _from_stdlib(referents):
                 continue
             local_object = not imported and root.value not in {"self", "cls"}
@@ -1247,6 +1251,18 @@ class Analyzer:
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
+
+
+def _class_of_module(func: cst.BaseExpression, root: cst.Name) -> bool:
+    """Whether the call ``func`` goes through a class named on the imported module ``root``
+    (``models.Alias`` of ``models.Alias.query.get``)."""
+    node = func
+    while isinstance(node, (cst.Attribute, cst.Call, cst.Subscript)):
+        inner = node.func if isinstance(node, cst.Call) else node.value
+        if inner is root:
+            return isinstance(node, cst.Attribute) and node.attr.value[:1].isupper()
+        node = inner
+    return False
 
 
 def _condition_body(

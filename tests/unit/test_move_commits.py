@@ -797,6 +797,27 @@ def test_a_call_that_may_write_is_not_split_from_its_commit(tmp_path: Path) -> N
     )
 
 
+def test_a_lookup_through_a_module_or_abort_stays_before_the_unit(tmp_path: Path) -> None:
+    # neither a model class reached through its module nor Flask's own `flask.abort()` writes
+    result = _routes(
+        tmp_path,
+        """
+        import flask
+
+        from app import models
+
+
+        @bp.post("/jobs/<int:job_id>/delete")
+        def delete_job(job_id):
+            job = models.Job.query.get(job_id) or flask.abort(404)
+            db.session.delete(job)
+            db.session.commit()
+            return "", 204
+        """,
+    )
+    assert [v.fixable for v in result.violations] == [True]
+
+
 def test_test_modules_and_migrations_are_not_the_route_layer(tmp_path: Path) -> None:
     body = """\
     import unittest
