@@ -34,12 +34,14 @@ class ServiceLocation:
 
 
 def singular(word: str) -> str:
-    """A naive English singular: ``jobs`` → ``job``, ``categories`` → ``category``."""
+    """A naive English singular: ``jobs`` → ``job``, ``categories`` → ``category``,
+    ``aliases`` → ``alias``, ``statuses`` → ``status``; a word already singular in ``ss``,
+    ``us``, ``is`` or ``ias`` (``alias``) stays as it is."""
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "ches", "shes")):
+    if word.endswith(("sses", "xes", "ches", "shes", "iases", "tuses")):
         return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "ias")) and len(word) > 3:
         return word[:-1]
     return word
 

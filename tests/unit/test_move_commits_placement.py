@@ -5,12 +5,39 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from backfix.builtin_codemods.move_commits.placement import licence_header, service_location
+from backfix.builtin_codemods.move_commits.placement import (
+    licence_header,
+    service_location,
+    singular,
+)
 
 from backfix.discovery import Workspace
 from backfix.registry import get_codemod
 from backfix.results import RunResult
 from backfix.runner import CodemodSpec, RunOptions, run
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("jobs", "job"),
+        ("categories", "category"),
+        ("addresses", "address"),
+        ("mailboxes", "mailbox"),
+        ("fetches", "fetch"),
+        ("databases", "database"),
+        ("aliases", "alias"),
+        ("statuses", "status"),
+        # already singular
+        ("alias", "alias"),
+        ("status", "status"),
+        ("access", "access"),
+        ("analysis", "analysis"),
+        ("dns", "dns"),
+    ],
+)
+def test_the_singular_a_service_is_named_by(word: str, expected: str) -> None:
+    assert singular(word) == expected
 
 
 @pytest.mark.parametrize(
