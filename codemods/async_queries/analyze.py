@@ -256,6 +256,13 @@ class ModuleInfo:
             self.flask = True
         return base
 
+    def alias_db(self, names: list[str], owner: str, attribute: str) -> None:
+        """``db = models.db``: module-level ``names`` for the ``db`` of a module the file
+        imports (not Flask-SQLAlchemy's own), which the rewrite then reads instead of importing
+        ``db`` a second time."""
+        if owner in self.imports and binds_fsa_db(self.imports[owner][0], attribute):
+            self.db_names.update(names)
+
     def define(self, names: list[str], alias: str | None, made: tuple[str, str] | None) -> None:
         """Record module-level ``names`` assigned a session alias (``alias``, a session kind)
         and/or what a call makes (``made``: ``_factory_kind``'s answer)."""
@@ -385,6 +392,8 @@ def _module_assignment(small: cst.BaseSmallStatement, info: ModuleInfo) -> None:
     names = [t.value for t in targets if isinstance(t, cst.Name)]
     made = _factory_kind(value, info) if isinstance(value, cst.Call) else None
     info.define(names, _alias_kind(value), made)
+    if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name):
+        info.alias_db(names, value.value.value, value.attr.value)
     if isinstance(value, cst.Call) and _last_name(value.func) == "Table":
         info.tables.update(names)
 

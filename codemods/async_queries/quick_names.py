@@ -110,6 +110,8 @@ def _module_assignment(stmt: ast.Assign | ast.AnnAssign, info: ModuleInfo, sourc
     names = [t.id for t in targets if isinstance(t, ast.Name)]
     made = _factory_kind(value, info) if isinstance(value, ast.Call) else None
     info.define(names, _alias_kind(value, source), made)
+    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+        info.alias_db(names, value.value.id, value.attr)
     if isinstance(value, ast.Call) and _last(value.func) == "Table":
         info.tables.update(names)
 
