@@ -58,6 +58,7 @@ from .model import (
 from .plumbing_analyze import P_DEP, P_ENGINE, P_FACTORY
 from .plumbing_plan import PlumbingOptions, PlumbingPlan, PlumbingPlanner, is_test
 from .targets import plumbing_options, project_versions, target_of
+from .test_mocks import query_mock_note
 from .tree_facts import TreeFacts, read_tree_facts
 
 FuncRef = tuple[str, str]  # (module, qualified name)
@@ -1505,11 +1506,14 @@ def plan_project(
         for f in outcome.findings
     ]
     assumed = ", ".join(_assumed_versions(versions, modules + extras))
-    raised = _raised_minimum(versions["sqlalchemy"]) if any(v.fixable for v in violations) else ""
+    notes = list(outcome.notes)
+    if any(v.fixable for v in violations):
+        notes.append(_raised_minimum(versions["sqlalchemy"]))
+        notes.append(query_mock_note(sorted({*known, *others}), project.read))
     return CodemodPlan(
         violations=violations,
         edits=dict(outcome.edits),
-        notes=[*outcome.notes, raised] if raised else outcome.notes,
+        notes=[note for note in notes if note],
         assumptions=[f"{request.codemod_id}: {assumed}"],
     )
 

@@ -1,0 +1,34 @@
+"""async-queries: the note naming tests that mock the legacy Query API."""
+
+from __future__ import annotations
+
+from backfix.builtin_codemods.async_queries.test_mocks import query_mock_note
+
+FILES = {
+    "tests/test_users.py": (
+        b"from unittest import mock\n\n"
+        b"def test_missing(client):\n"
+        b'    with mock.patch("app.views.User.query") as query:\n'
+        b"        query.get.return_value = None\n"
+    ),
+    "tests/unit/test_zone.py": (
+        b"def test_zone(user_cls):\n"
+        b"    user_cls.query.filter.return_value.first.return_value = None\n"
+        b'@mock.patch.object(Domain, "query")\n'
+        b"def test_domain(query):\n"
+        b"    pass\n"
+    ),
+    # the same text outside the tests is no test's stand-in
+    "app/fixtures.py": b'patch("app.views.User.query")\n',
+    "tests/test_plain.py": b"def test_users(db):\n    assert User.query.count() == 0\n",
+}
+
+
+def test_the_note_names_every_mock_of_a_query_in_the_tests() -> None:
+    note = query_mock_note(sorted(FILES), FILES.get)
+    assert "tests/test_users.py:4, tests/unit/test_zone.py:2, tests/unit/test_zone.py:3;" in note
+    assert "app/fixtures.py" not in note and "test_plain" not in note
+
+
+def test_no_note_without_a_mock() -> None:
+    assert query_mock_note(["tests/test_plain.py"], FILES.get) == ""
