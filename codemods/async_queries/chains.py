@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 
 from backfix.codemod import ManualReview
 from backfix.cst_walk import WalkVisitor, walk
@@ -856,15 +857,47 @@ def _direct_columns(chain: Chain, builders: Sequence[Step]) -> Step | None:
         return None
     root = chain.root
     if isinstance(root, cst.Call):
-        started = _scan(list(root.args)).names
+        started = _class_refs(list(root.args))
     elif isinstance(root, cst.Attribute):
-        started = _scan([root.value]).names
+        started = _class_refs([root.value])
     else:
         return None
-    wanted = _scan(list(changes[0].call.args))
-    if not started or not wanted.names or not wanted.names <= started:
+    wanted = _class_refs(list(changes[0].call.args))
+    if not started or not wanted or not wanted <= started:
         return None
     return changes[0]
+
+
+class _ClassRefs(WalkVisitor):
+    """The classes nodes name, as written up to the class: ``User`` of ``User.id``,
+    ``models.User`` of ``models.User.email``."""
+
+    def __init__(self) -> None:
+        self.refs: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self._add([node.value])
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        dotted = get_full_name_for_node(node)
+        if dotted is None:
+            return True  # `f(x).y`: the names inside
+        self._add(dotted.split("."))
+        return False
+
+    def _add(self, parts: list[str]) -> None:
+        for index, part in enumerate(parts):
+            if is_camel(part) and part not in {"True", "False", "None"}:
+                self.refs.add(".".join(parts[: index + 1]))
+                return
+
+
+def _class_refs(nodes: Sequence[cst.CSTNode]) -> set[str]:
+    """:class:`_ClassRefs` of ``nodes``."""
+    visitor = _ClassRefs()
+    for node in nodes:
+        walk(node, visitor)
+    return visitor.refs
 
 
 def _names_in(node: cst.CSTNode) -> set[str]:

@@ -1,6 +1,7 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from app import models
 from app.models import Address, User
 
 
@@ -16,3 +17,12 @@ def both(session: Session):
         .unique()
         .all()
     )
+
+
+def emails(session: Session):
+    # the class named through its module: its columns are still the columns of select() itself
+    return session.execute(select(models.User.email).where(models.User.active)).all()
+
+
+def other_class(session: Session):
+    return session.execute(select(User).with_only_columns(models.User.email)).all()
