@@ -947,6 +947,11 @@ class _Scanner(TrackingVisitor):
                 self.frames,
                 self.session_names,
             )
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Attribute):
+            owner = expr.value.value
+            if isinstance(owner, cst.Name):
+                names = (owner.value, expr.value.attr.value, expr.attr.value)
+                return module_db_session_kind(names, self.info, self.frames)
         if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name):
             return self.info.factories.get(expr.func.value)
         return None
@@ -1214,7 +1219,10 @@ class _Scanner(TrackingVisitor):
         is_cls = isinstance(owner, cst.Name) and owner.value == "cls"
         if not (is_cls or self._queried(owner, self.parent(node))):
             return  # `url.query`, `request.query`: not a Query
-        reason = untyped_query_reason(is_cls, _code(owner))
+        method = self.parent(node)
+        reason = untyped_query_reason(
+            is_cls, _code(owner), method.attr.value if isinstance(method, cst.Attribute) else ""
+        )
         self.chains.append(
             self._chain_fact(
                 self._climb(node),
@@ -1725,6 +1733,17 @@ def attribute_session_kind(
     return None
 
 
+def module_db_session_kind(
+    names: tuple[str, str, str], info: ModuleInfo, frames: Sequence[Scope]
+) -> str | None:
+    """The session kind of ``models.db.session`` (``names``): Flask-SQLAlchemy's session, read
+    through the imported module that holds the project's ``db``."""
+    owner, db, attr = names
+    if attr != "session" or owner not in info.imports or any(owner in f.locals for f in frames):
+        return None
+    return KIND_FSA if binds_fsa_db(info.imports[owner][0], db) else None
+
+
 def name_call_target(
     name: str, method: str, frames: Sequence[Scope], info: ModuleInfo, class_stack: Sequence[str]
 ) -> tuple[str, ...] | None:
@@ -1752,8 +1771,13 @@ def _async_capable(decorator: cst.BaseExpression, info: ModuleInfo) -> bool:
 
 
 def _fsa_db(receiver: cst.BaseExpression) -> str:
-    if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name):
-        return receiver.value.value
+    """``db`` of ``db.session``, ``models.db`` of ``models.db.session``."""
+    if isinstance(receiver, cst.Attribute):
+        owner = receiver.value
+        if isinstance(owner, cst.Name):
+            return owner.value
+        if isinstance(owner, cst.Attribute) and isinstance(owner.value, cst.Name):
+            return f"{owner.value.value}.{owner.attr.value}"
     return "db"
 
 
@@ -1801,25 +1825,33 @@ def _entities(root: cst.BaseExpression) -> tuple[str, ...]:
     return ()
 
 
-def untyped_query_reason(is_cls: bool, code: str) -> str:
-    """Why ``<code>.query`` on a class nobody can name stays manual (``cls.query`` when ``is_cls``)."""
+def untyped_query_reason(is_cls: bool, code: str, method: str = "") -> str:
+    """Why ``<code>.query.<method>`` on a class nobody can name stays manual (``cls.query`` when
+    ``is_cls``)."""
     if is_cls:
         return (
             "`cls.query` in a classmethod: the model is whatever class the method is called "
             "on, and subclasses may set their own query class; rewrite by hand as "
-            "`db.session.scalars(db.select(cls)...)` once you know every caller's class"
+            f"{_by_hand('cls', method)} once you know every caller's class"
         )
     if code == "self":
         return (
             "`self.query` on a model instance: the query is that of whatever class `self` "
             "is, and subclasses may set their own query class; rewrite by hand as "
-            "`db.session.scalars(db.select(type(self))...)` or name the model"
+            f"{_by_hand('type(self)', method)} or name the model"
         )
     return (
         f"cannot tell which model `{code}` holds (an attribute, a parameter or a "
         f"variable), nor whether its query class is the default one; rewrite by hand as "
-        f"`db.session.scalars(db.select({code})...)`"
+        f"{_by_hand(code, method)}"
     )
+
+
+def _by_hand(model: str, method: str) -> str:
+    """The 2.0 form a manual rewrite of ``<model>.query.<method>`` takes."""
+    if method == "get":
+        return f"`db.session.get({model}, ...)`"
+    return f"`db.session.scalars(db.select({model})...)`"
 
 
 def _unknown_session(receiver: cst.BaseExpression) -> str:

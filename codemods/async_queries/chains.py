@@ -175,6 +175,14 @@ class RootSpec:
     var: str = ""
 
 
+def dotted(name: str) -> cst.Name | cst.Attribute:
+    """The expression of a dotted name: ``db``, ``models.db``."""
+    *owners, last = name.split(".")
+    if not owners:
+        return cst.Name(last)
+    return cst.Attribute(dotted(".".join(owners)), cst.Name(last))
+
+
 def is_camel(name: str) -> bool:
     """A class-like name: ``User``, ``JobPosting`` (not ``MAX``, not ``user``)."""
     return bool(name) and name[0].isupper() and any(c.islower() for c in name)
@@ -526,7 +534,7 @@ class _Builder:
         spells SQLAlchemy's names through ``import sqlalchemy as sa``, else imported."""
         owner = self.base.fsa_db or self.ctx.sa_module
         if owner and name not in self.ctx.sa_imported:
-            return cst.Attribute(cst.Name(owner), cst.Name(name))
+            return cst.Attribute(dotted(owner), cst.Name(name))
         return self.imported("sqlalchemy", name)
 
     def scalars(self, stmt: cst.BaseExpression, parens: bool) -> cst.BaseExpression:
@@ -585,7 +593,7 @@ def _method(
     return cst.Call(cst.Attribute(value, cst.Name(name)), args=list(args))
 
 
-def _db_call(db: cst.Name, name: str, args: Sequence[cst.Arg], term: Step) -> cst.Call:
+def _db_call(db: cst.BaseExpression, name: str, args: Sequence[cst.Arg], term: Step) -> cst.Call:
     """``db.name(args)``: the call keeps the step's parentheses, but the dot starts the statement,
     so the line break a chain had before ``.paginate(`` must not follow ``db``."""
     call = _method(db, name, args, like=term)
@@ -1246,7 +1254,7 @@ def _fsa(end: _Ending) -> cst.BaseExpression:
             R.NOT_FLASK_SQLALCHEMY_QUERY,
             f"`.{term.name}()` on a query that is not Flask-SQLAlchemy's",
         )
-    db = cst.Name(b.base.fsa_db)
+    db = dotted(b.base.fsa_db)
     args = _strip_comma(term.call.args)
     if not b.ctx.fsa3:
         return _fsa2(end)

@@ -51,6 +51,7 @@ from .analyze import (
     ModuleInfo,
     async_markers,
     attribute_session_kind,
+    module_db_session_kind,
     name_call_target,
     name_session_kind,
     sync_markers,
@@ -481,6 +482,11 @@ class _Walker:
                 self.frames,
                 self.session_names,
             )
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Attribute):
+            owner = expr.value.value
+            if isinstance(owner, ast.Name):
+                names = (owner.id, expr.value.attr, expr.attr)
+                return module_db_session_kind(names, self.info, self.frames)
         if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
             return self.info.factories.get(expr.func.id)
         return None

@@ -306,7 +306,8 @@ class _ChainWalker(_Walker):
         if not (is_cls or self._queried(owner, parent)):
             return
         self._outside_fstring()
-        reason = untyped_query_reason(is_cls, self.owner_code(node))
+        method = parent.attr if isinstance(parent, ast.Attribute) else ""
+        reason = untyped_query_reason(is_cls, self.owner_code(node), method)
         outer = self.climb(node)
         self.add_chain(
             self.enter(node),
@@ -856,8 +857,13 @@ def _is_model_query(node: ast.Attribute) -> bool:
 
 
 def _fsa_db(receiver: ast.expr) -> str:
-    if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name):
-        return receiver.value.id
+    """``analyze._fsa_db``: ``db`` of ``db.session``, ``models.db`` of ``models.db.session``."""
+    if isinstance(receiver, ast.Attribute):
+        owner = receiver.value
+        if isinstance(owner, ast.Name):
+            return owner.id
+        if isinstance(owner, ast.Attribute) and isinstance(owner.value, ast.Name):
+            return f"{owner.value.id}.{owner.attr}"
     return "db"
 
 

@@ -15,7 +15,7 @@ from libcst.metadata import ParentNodeProvider, PositionProvider
 from backfix.bindings import import_aliases
 from backfix.cst_metadata import transform
 from backfix.imports import ImportSpec, add_imports, keep_docstring_gap
-from backfix.project import module_name
+from backfix.project import from_import_module, module_name
 
 from . import chains as ch
 from .analyze import Site, scan
@@ -49,11 +49,15 @@ class _Rewriter(cst.CSTTransformer):
         plumbing: PlumbingRewrite | None = None,
         functions: dict[str, cst.FunctionDef] | None = None,
         spelling: tuple[str, frozenset[str]] = ("", frozenset()),
+        db_owner: str = "",
     ) -> None:
         super().__init__()
         self.plumbing = plumbing
         self.aliases = aliases
         self.spelling = spelling
+        #: the module's name for the module that defines `db` (``models``), which a
+        #: ``Model.query`` chain reads ``db`` through: see :func:`_db_owner`
+        self.db_owner = db_owner
         modes = dict(edits.chains)
         self.sites: dict[Key, tuple[Site, str]] = {
             site.key: (site, modes[site.group]) for site in sites if site.group in modes
@@ -90,6 +94,9 @@ class _Rewriter(cst.CSTTransformer):
         if site.spec.kind == ch.ROOT_SESSION and isinstance(chain.root, cst.Call):
             assert isinstance(chain.root.func, cst.Attribute)
             base = replace(base, session=chain.root.func.value)
+        if self.db_owner and site.spec.kind == ch.ROOT_MODEL and base.fsa_db == "db":
+            db = f"{self.db_owner}.db"
+            base = replace(base, session=ch.dotted(f"{db}.session"), fsa_db=db)
         context = ch.Context(
             mode,
             site.use,
@@ -332,8 +339,9 @@ def rewrite_module(
     functions = {
         stmt.name.value: stmt for stmt in wrapper.module.body if isinstance(stmt, cst.FunctionDef)
     }
+    db_owner = _db_owner(path, module, text, edits.db_import) if edits.db_import else ""
     rewriter = _Rewriter(
-        result.sites, edits, aliases, plumbing, functions, sqlalchemy_spelling(module)
+        result.sites, edits, aliases, plumbing, functions, sqlalchemy_spelling(module), db_owner
     )
     new = transform(wrapper.module, rewriter)
     items = [
@@ -341,7 +349,7 @@ def rewrite_module(
         for source, name in sorted(rewriter.imports)
     ]
     ours = set(first_party)
-    if edits.db_import:
+    if edits.db_import and not db_owner:
         items.append(ImportSpec(_db_module(path, module, edits.db_import, root), "db"))
         ours.add(edits.db_import.split(".")[0])
     if items:
@@ -349,6 +357,45 @@ def rewrite_module(
     if plumbing is not None:
         new = keep_docstring_gap(module, plumbing.fix_imports(new, root, ours))
     return new
+
+
+def _db_owner(path: str, module: cst.Module, text: str, target: str) -> str:
+    """The name ``module`` binds the module ``target`` (which defines ``db``) to at its top
+    level (``models`` of ``from app import models``), when the module reads nothing but that
+    module's attributes through it: the rewrite then reads ``models.db`` as the module's own
+    code does, rather than importing ``db`` beside it. "" when there is no such name, or it may
+    stand for something else somewhere (assigned, a parameter, a word in a string)."""
+    for stmt in module.body:
+        for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+            for name, bound in _bound_modules(path, small):
+                if (bound == target or bound.endswith(f".{target}")) and _read_as_module(
+                    text, name
+                ):
+                    return name
+    return ""
+
+
+def _bound_modules(path: str, small: cst.BaseSmallStatement) -> list[tuple[str, str]]:
+    """(name, module) for each module name a top-level import binds by a name of its own:
+    ``from app import models``, ``import app.models as models`` (not ``import app.models``)."""
+    found: list[tuple[str, str]] = []
+    if isinstance(small, cst.ImportFrom) and isinstance(small.names, Sequence):
+        base = get_full_name_for_node(small.module) if small.module is not None else ""
+        package = from_import_module(path, len(small.relative), base or "")
+        for alias in small.names:
+            imported = get_full_name_for_node(alias.name) or ""
+            found.append((alias.evaluated_alias or imported, f"{package}.{imported}"))
+    elif isinstance(small, cst.Import):
+        for alias in small.names:
+            if alias.evaluated_alias is not None:
+                found.append((alias.evaluated_alias, get_full_name_for_node(alias.name) or ""))
+    return found
+
+
+def _read_as_module(text: str, name: str) -> bool:
+    """Whether ``name`` appears in ``text`` only once not followed by a dot (its import)."""
+    bare = re.findall(rf"(?<![\w.]){re.escape(name)}\b(?!\s*\.)", text)
+    return len(bare) == 1
 
 
 def _db_module(path: str, module: cst.Module, target: str, root: Path | None) -> str:
