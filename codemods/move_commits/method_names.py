@@ -128,6 +128,8 @@ _NOT_VERBS = ("get_", "to_", "is_", "has_", "as_", "_")
 #: first words of a call that looks a row up (`get_alert(alert_id)`, `load_job(...)`)
 _LOOKUP_VERBS = READ_VERBS | {"load", "lookup", "query", "one", "first"}
 _STRIP_PREFIXES = ("new_", "db_", "existing_", "old_", "updated_", "current_")
+#: the end of a variable's name that says how it was obtained, not what it holds
+_STRIP_SUFFIXES = ("_found", "_obj")
 _STRONG = ("create", "delete")
 _CALLS = exact_types(cst.Call)
 _ASSIGNMENTS = exact_types(cst.Assign, cst.AugAssign)
@@ -386,7 +388,7 @@ class WriteNamer:
         """``session.add(Job(...))`` creates a job; ``session.add(job)`` creates or updates it."""
         if isinstance(arg, cst.Call):
             info = self.inference.of_expr(arg)
-            built = info.code if info is not None else _module_class(arg)
+            built = info.code.rpartition(".")[2] if info is not None else _module_class(arg)
             subject = snake(built) if built.isidentifier() else ""
             return _Event("create", subject, True) if subject else None
         if isinstance(arg, cst.Name):
@@ -440,10 +442,14 @@ class WriteNamer:
         for prefix in _STRIP_PREFIXES:
             if var.startswith(prefix) and len(var) > len(prefix):
                 var = var[len(prefix) :]
+        for suffix in _STRIP_SUFFIXES:
+            if var.endswith(suffix) and len(var) > len(suffix):
+                var = var[: -len(suffix)]
         info = self.inference.of_name(name.value, name)
-        if info is not None and info.code.isidentifier() and info.code[:1].isupper():
+        class_name = info.code.rpartition(".")[2] if info is not None else ""  # `models.User`
+        if class_name.isidentifier() and class_name[:1].isupper():
             # `admin_user` says more than `User`; `u`, `obj` or `entry` say less than `AuditLog`.
-            cls = snake(info.code)
+            cls = snake(class_name)
             # A class named in the plural (`Users`) holds one row: `user` names it.
             if not var.endswith((cls, singular(cls))):
                 return singular(cls)
@@ -622,8 +628,8 @@ def _builds(call: cst.Call) -> bool:
 
 def _module_class(call: cst.Call) -> str:
     """``Job`` for ``models.Job(...)``, ``Job.create(...)`` or ``models.Job.create(...)``: a row
-    built through the module that holds its class, or by the class's ``create`` (the type
-    inference reads only plain names, but a name needs no import)."""
+    built through the module that holds its class, or by the class's ``create``, where the type
+    inference knows no class (it needs an import the service can copy; a name needs none)."""
     func = call.func
     if not isinstance(func, cst.Attribute):
         return ""

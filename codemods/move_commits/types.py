@@ -225,6 +225,9 @@ class TypeInference:
             return self._class(func)
         if not isinstance(func, cst.Attribute):
             return None
+        built = self._class(func)  # `models.Job(...)`
+        if built is not None:
+            return built
         method = func.attr.value
         if method in CONSTRUCTORS and isinstance(func.value, cst.Name):
             return self._class(func.value)
@@ -314,13 +317,20 @@ class TypeInference:
         return assign.value
 
     def _class(self, node: cst.BaseExpression) -> TypeInfo | None:
-        """``node`` as a class the service can import (an imported, capitalised name)."""
-        if not isinstance(node, cst.Name) or not node.value[:1].isupper():
+        """``node`` as a class the service can import: an imported, capitalised name, or one
+        read from an imported module (``models.User``, the service importing ``models``)."""
+        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+            owner, name = node.value, node.attr.value
+        elif isinstance(node, cst.Name):
+            owner, name = node, node.value
+        else:
             return None
-        need = self.import_of(node)
+        if not name[:1].isupper() or (owner is not node and owner.value[:1].isupper()):
+            return None  # (`Job.Status` is a class's attribute, not a module's class)
+        need = self.import_of(owner)
         if need is None:
             return None
-        return TypeInfo(node.value, (need,))
+        return TypeInfo(name if owner is node else f"{owner.value}.{name}", (need,))
 
     def _maybe(self, info: TypeInfo) -> TypeInfo:
         return TypeInfo(info.code, info.needs, nullable=True)

@@ -154,3 +154,30 @@ def test_a_short_title_starting_with_the_verb_is_a_name(
     heading: str, name: str, expected: str
 ) -> None:
     assert titled_name(heading, name) == expected
+
+
+def test_a_row_built_through_its_module_or_found_names_its_entity(tmp_path: Path) -> None:
+    """``models.Report(...)`` builds a report, whatever the variable is called; ``seen_found``
+    is a ``seen`` row found by a query."""
+    methods = _methods(
+        tmp_path,
+        """
+
+        from app import models
+
+
+        def index():
+            rp = models.Report(zapped_by=request.form["by"])
+            db.session.add(rp)
+            db.session.commit()
+            return redirect("/")
+
+
+        def remove(seen_id):
+            seen_found = db.session.get(Seen, seen_id)
+            db.session.delete(seen_found)
+            db.session.commit()
+            return redirect("/")
+        """,
+    )
+    assert methods == ["create_report", "delete_seen"]
