@@ -710,6 +710,8 @@ def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> tuple[bo
     scan = _scan([s.call for s in steps if s.call is not None] + list(shape.columns))
     if scan.eager:
         return True, True
+    if _distinct(steps):
+        return False, False  # SELECT DISTINCT of the entities' columns: no row repeats
     names = {step.name for step in steps}
     if names & JOINS or "from_statement" in names:  # textual SQL may repeat rows: keep legacy dedup
         return True, False
@@ -718,8 +720,13 @@ def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> tuple[bo
     return bool(scan.names - entities - ctx.plain), False
 
 
+def _distinct(steps: Sequence[Step]) -> bool:
+    """``.distinct()`` (of every selected column, not ``distinct(X.col)``) is among ``steps``."""
+    return any(s.name == "distinct" and s.call is not None and not s.call.args for s in steps)
+
+
 def _check_distinct_order(shape: Shape, steps: Sequence[Step]) -> None:
-    distinct = any(s.name == "distinct" and s.call is not None and not s.call.args for s in steps)
+    distinct = _distinct(steps)
     orders = [s.call for s in steps if s.name == "order_by" and s.call is not None]
     if not (distinct and orders):
         return

@@ -10,3 +10,13 @@ def names(session: Session):
 
 def ordered_by_unselected(session: Session):
     return session.query(User).join(User.addresses).distinct().order_by(Address.email).all()
+
+
+def with_an_address(session: Session):
+    # DISTINCT already returns each user once: no unique() beside it
+    return session.query(User).join(User.addresses).filter(Address.email.like("%@x")).distinct().all()
+
+
+def with_loaded_addresses(session: Session):
+    # a joined eager load of a collection still needs unique(), whatever the SQL
+    return session.query(User).options(joinedload(User.addresses)).distinct().all()
