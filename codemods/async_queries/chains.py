@@ -499,6 +499,8 @@ class Context:
     fsa3: bool = True
     #: `scalars()` exists on every session (SQLAlchemy 1.4.26+); before, `execute(...).scalars()`
     session_scalars: bool = True
+    #: the project runs a type checker: a count stays an `int` (`execute(...).scalar_one()`)
+    typed: bool = True
     #: names the module already binds otherwise: imported name → alias to use instead
     aliases: Mapping[str, str] = field(default_factory=dict)
     #: the module's name for ``sqlalchemy`` when it spells its names through it (``sa.select``)
@@ -1129,8 +1131,9 @@ def _count(
     builders: Sequence[Step],
 ) -> cst.BaseExpression:
     """The short form only for a plain filtered single-entity query, else the subquery form; run
-    for its one row with ``scalar_one()``, an ``int`` as ``count()`` was (``session.scalar()``
-    is typed ``int | None``, which a type-checked ``count() > 0`` would no longer pass)."""
+    by ``session.scalar()``, or in a project that checks types for its one row with
+    ``scalar_one()``, an ``int`` as ``count()`` was (``session.scalar()`` is typed
+    ``int | None``, which a type-checked ``count() > 0`` would no longer pass)."""
     count = cst.Call(b.sa("select"), args=[cst.Arg(_method(b.sa("func"), "count"))])
     # Counting the filtered (or joined) rows directly counts what the legacy subquery counted.
     simple = (
@@ -1145,6 +1148,8 @@ def _count(
             inner = _apply_builder(b, inner, step)
     else:
         inner = _method(count, "select_from", [cst.Arg(_method(stmt, "subquery"))])
+    if not b.ctx.typed:
+        return b.run("scalar", [cst.Arg(inner)], parens=b.ctx.parens)
     return _method(b.run("execute", [cst.Arg(inner)], parens=True), "scalar_one", like=term)
 
 

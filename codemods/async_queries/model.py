@@ -136,6 +136,7 @@ class FileEdits:
     plain: frozenset[str] = field(default_factory=frozenset)  # project classes never mapped
     fsa3: bool = True  # Flask-SQLAlchemy 3.x helpers exist
     session_scalars: bool = True  # `scalars()` exists on every session (SQLAlchemy 1.4.26+)
+    typed: bool = True  # the project runs a type checker: see `backfix.type_checkers`
     plumbing: PlumbEdits | None = None  # the sync session plumbing to convert
     #: chain → (class, relationship) pairs to load with `selectinload` (read later, in async code)
     loads: tuple[tuple[Key, tuple[tuple[str, str], ...]], ...] = ()
@@ -166,6 +167,8 @@ class Target:
     #: `db.session`, has it from 1.4.26; a plain `Session` from 1.4.24)
     session_scalars: bool = True
     #: SQLAlchemy 1.4.4+: `get()` on every session (a `scoped_session` has it from 1.4.4)
+    #: the project runs a type checker (``backfix.type_checkers``): forms typed as before
+    typed: bool = True
     session_get: bool = True
     write_only: bool = True  # SQLAlchemy 2.0+: `lazy="write_only"` relationships
     #: the project's SQLAlchemy, as the reasons name it

@@ -22,6 +22,7 @@ from backfix.codemod import Plan as CodemodPlan
 from backfix.discovery import is_under
 from backfix.project import ProjectContext
 from backfix.results import REVIEW, FileFacts, Violation
+from backfix.type_checkers import type_checked
 from backfix.versions import RUNNING, Found
 
 from . import lazy
@@ -1365,6 +1366,7 @@ class Planner:
                 plain=self.plain,
                 fsa3=self.target.fsa3,
                 session_scalars=self.target.session_scalars,
+                typed=self.target.typed,
                 plumbing=plumbing.get(path),
                 runs=frozenset(self.runs.get(path, set())),
                 loads=tuple(
@@ -1378,6 +1380,11 @@ _NESTED_READS = 3
 
 #: terminals after which the loaded objects come from the statement (not `get()`, `count()`...).
 _LOADS_ON = frozenset({"", "first", "one", "one_or_none", "all"})
+
+
+def _project_folders(project: ProjectContext) -> list[Path]:
+    """The project's root, and the folder that declares its dependencies (a monorepo's part)."""
+    return [Path(project.root), project.project_folder()]
 
 
 def _project_file(project: ProjectContext, path: str, level: int, module: str) -> str | None:
@@ -1475,7 +1482,7 @@ def plan_project(
             project.read,
             dynamic_paths=sorted({f.path for f in facts}),
             run_paths=project.paths,
-            target=target_of(versions),
+            target=replace(target_of(versions), typed=type_checked(_project_folders(project))),
             plumbing=plumbing,
             report_error=project.report_error,
             trees=trees,

@@ -106,6 +106,7 @@ class _Rewriter(cst.CSTTransformer):
             standalone=site.standalone,
             fsa3=self.edits.fsa3,
             session_scalars=self.edits.session_scalars,
+            typed=self.edits.typed,
             aliases=self.aliases,
             sa_module=self.spelling[0],
             sa_imported=self.spelling[1],

@@ -301,7 +301,7 @@ def test_a_noqa_on_a_fixed_query_keeps_a_black_project_clean_under_flake8_and_bl
     assert "select(func.count())" in fixed, "the codemod changed nothing: the case tests nothing"
     assert _tool_passes(app, *flake8), fixed
     assert _tool_passes(app, *black), fixed
-    assert "\n    ).scalar_one()\n" in fixed and "noqa" not in applied.stderr.decode()
+    assert "  # noqa: E712\n    )\n" in fixed and "noqa" not in applied.stderr.decode()
 
 
 # --- a black project: black runs after ruff, where the two disagree -----------------------------------

@@ -196,10 +196,7 @@ def test_db_session_through_a_function_import_is_flask_sqlalchemys(tmp_path: Pat
         tmp_path, "apply", "async-queries", "--path", "app/services.py", "--dry-run"
     )  # fmt: skip
     assert code in (0, 1), out  # 1: the `flask.g` query is left for review
-    assert (
-        "+    return db.session.execute(db.select(db.func.count()).select_from(Item)).scalar_one()"
-        in out
-    )
+    assert "+    return db.session.scalar(db.select(db.func.count()).select_from(Item))" in out
     assert "+        return database.session.scalars(database.select(Item)).all()" in out
 
 

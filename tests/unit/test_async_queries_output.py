@@ -144,6 +144,26 @@ def test_direct_forms(tmp_path: Path) -> None:
     )
     assert _flat("session.execute(select(Config.id)).all()") in _flat(after)
     assert _flat(
+        "session.scalar(select(func.count()).select_from(Config).filter_by(id=2))"
+    ) in _flat(after)
+
+
+@pytest.mark.parametrize("config", ["mypy.ini", "pyproject.toml", ".pre-commit-config.yaml"])
+def test_a_count_stays_an_int_in_a_project_that_checks_types(tmp_path: Path, config: str) -> None:
+    """``session.scalar()`` is typed ``int | None``: a project that runs mypy or pyright gets
+    ``execute(...).scalar_one()``, an ``int`` as ``count()`` was."""
+    text = {
+        "mypy.ini": "[mypy]\nstrict = True\n",
+        "pyproject.toml": "[tool.pyright]\ntypeCheckingMode = 'basic'\n",
+        ".pre-commit-config.yaml": "repos:\n  - repo: https://github.com/pre-commit/mirrors-mypy\n",
+    }[config]
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n"
+        "def f(session: Session) -> bool:\n"
+        "    return session.query(Config).filter_by(id=2).count() > 0\n"
+    )
+    after = _after(_run(tmp_path, {"app/repo.py": repo, config: text}), "app/repo.py")
+    assert _flat(
         "session.execute(select(func.count()).select_from(Config).filter_by(id=2)).scalar_one()"
     ) in _flat(after)
 
@@ -431,8 +451,8 @@ def test_added_names_follow_a_module_that_spells_them_through_sqlalchemy(
     )
     after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
     assert _flat(
-        f"session.execute({spelled}select({spelled}func.count()).select_from(Config)"
-        ".where(Config.id > 1)).scalar_one()"
+        f"session.scalar({spelled}select({spelled}func.count()).select_from(Config)"
+        ".where(Config.id > 1))"
     ) in _flat(after)
     added = "from sqlalchemy import event, func, select\n" if not spelled else ""
     assert after.startswith(imports.replace("from sqlalchemy import event\n", added))
@@ -457,7 +477,6 @@ def test_flask_sqlalchemy_code_keeps_the_names_it_imports_from_sqlalchemy(tmp_pa
     after = _after(_run(tmp_path, {"app/__init__.py": db, "app/bills.py": bills}), "app/bills.py")
     assert _flat("db.session.scalar(db.select(func.sum(Bill.amount)))") in _flat(after)
     assert _flat(
-        "db.session.execute(db.select(func.count()).select_from(Bill).where(Bill.amount > 0))"
-        ".scalar_one()"
+        "db.session.scalar(db.select(func.count()).select_from(Bill).where(Bill.amount > 0))"
     ) in _flat(after)
     assert after.startswith("from sqlalchemy import func\n\nfrom app import db\n")

@@ -152,7 +152,7 @@ def test_auto_mode_converts_only_when_asked(tmp_path: Path) -> None:
     )
     after = _after(asked)
     assert 'create_async_engine("sqlite+aiosqlite:///x.db")' in after
-    assert "(await db.execute(" in after
+    assert "await db.scalar(select(func.count())" in after
 
 
 def test_sqlalchemy_1_4_gets_sessionmaker_with_class(tmp_path: Path) -> None:

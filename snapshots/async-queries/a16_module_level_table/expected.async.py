@@ -13,15 +13,13 @@ memberships = Table(
 
 
 async def team_size(session: Session, team_id):
-    return (
-        await session.execute(
-            select(func.count()).select_from(
-                select(memberships)
-                .where(memberships.columns.get("team_id") == team_id)
-                .subquery()
-            )
+    return await session.scalar(
+        select(func.count()).select_from(
+            select(memberships)
+            .where(memberships.columns.get("team_id") == team_id)
+            .subquery()
         )
-    ).scalar_one()
+    )
 
 
 async def team_rows(session: Session, team_id):

@@ -13,13 +13,13 @@ memberships = Table(
 
 
 def team_size(session: Session, team_id):
-    return session.execute(
+    return session.scalar(
         select(func.count()).select_from(
             select(memberships)
             .where(memberships.columns.get("team_id") == team_id)
             .subquery()
         )
-    ).scalar_one()
+    )
 
 
 def team_rows(session: Session, team_id):

@@ -5,26 +5,22 @@ from app.models import Address, User
 
 
 async def simple(session: Session):
-    return (
-        await session.execute(select(func.count()).select_from(User).where(User.active))
-    ).scalar_one()
+    return await session.scalar(
+        select(func.count()).select_from(User).where(User.active)
+    )
 
 
 async def distinct_join(session: Session):
-    return (
-        await session.execute(
-            select(func.count()).select_from(
-                select(User.id).join(User.addresses).distinct().subquery()
-            )
+    return await session.scalar(
+        select(func.count()).select_from(
+            select(User.id).join(User.addresses).distinct().subquery()
         )
-    ).scalar_one()
+    )
 
 
 async def grouped(session: Session):
-    return (
-        await session.execute(
-            select(func.count()).select_from(
-                select(Address.user_id).group_by(Address.user_id).subquery()
-            )
+    return await session.scalar(
+        select(func.count()).select_from(
+            select(Address.user_id).group_by(Address.user_id).subquery()
         )
-    ).scalar_one()
+    )

@@ -5,22 +5,20 @@ from app.models import Address, User
 
 
 def simple(session: Session):
-    return session.execute(
-        select(func.count()).select_from(User).where(User.active)
-    ).scalar_one()
+    return session.scalar(select(func.count()).select_from(User).where(User.active))
 
 
 def distinct_join(session: Session):
-    return session.execute(
+    return session.scalar(
         select(func.count()).select_from(
             select(User.id).join(User.addresses).distinct().subquery()
         )
-    ).scalar_one()
+    )
 
 
 def grouped(session: Session):
-    return session.execute(
+    return session.scalar(
         select(func.count()).select_from(
             select(Address.user_id).group_by(Address.user_id).subquery()
         )
-    ).scalar_one()
+    )

@@ -51,9 +51,9 @@ def page_of_rows():
 
 
 def count():
-    return db.session.execute(
+    return db.session.scalar(
         db.select(db.func.count()).select_from(User).where(User.active)
-    ).scalar_one()
+    )
 
 
 def plain_session():

@@ -10,7 +10,5 @@ async def search(session: Session, name=None, active=None):
         q = q.where(User.name == name)
     if active is not None:
         q = q.where(User.active == active)
-    total = (
-        await session.execute(select(func.count()).select_from(q.subquery()))
-    ).scalar_one()
+    total = await session.scalar(select(func.count()).select_from(q.subquery()))
     return total, (await session.scalars(q.order_by(User.id))).all()

@@ -10,5 +10,5 @@ def search(session: Session, name=None, active=None):
         q = q.where(User.name == name)
     if active is not None:
         q = q.where(User.active == active)
-    total = session.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+    total = session.scalar(select(func.count()).select_from(q.subquery()))
     return total, session.scalars(q.order_by(User.id)).all()

@@ -5,4 +5,4 @@ from app.models import User
 
 def count(extensions=None):
     # `extensions` is also a parameter here: `extensions.db` would not be the module's
-    return db.session.execute(db.select(db.func.count()).select_from(User)).scalar_one()
+    return db.session.scalar(db.select(db.func.count()).select_from(User))

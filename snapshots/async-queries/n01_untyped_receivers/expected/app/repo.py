@@ -15,7 +15,7 @@ def annotated(db: SessionLocal):
 
 def with_block(session):
     with session as db:
-        return db.execute(select(func.count()).select_from(Tag)).scalar_one()
+        return db.scalar(select(func.count()).select_from(Tag))
 
 
 def sibling_tags(target):

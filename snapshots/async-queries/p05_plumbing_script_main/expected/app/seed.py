@@ -10,7 +10,7 @@ from app.models import Item
 
 async def seed():
     async with SessionLocal() as db:
-        if (await db.execute(select(func.count()).select_from(Item))).scalar_one() == 0:
+        if await db.scalar(select(func.count()).select_from(Item)) == 0:
             db.add(Item(name="first"))
             await db.commit()
 

@@ -22,9 +22,7 @@ class JobRepository:
         return await self.db.get(Job, job_id)
 
     async def count(self):
-        return (
-            await self.db.execute(select(func.count()).select_from(Job))
-        ).scalar_one()
+        return await self.db.scalar(select(func.count()).select_from(Job))
 
     async def save(self, job):
         self.db.add(job)
