@@ -178,6 +178,9 @@ def is_meaningful(route_name: str) -> bool:
     return name.split("_")[0] not in READ_VERBS
 
 
+#: the API version a route's name ends with (``create_rollover_v2``): the service method
+#: does the same work whatever the version that calls it
+_VERSION_SUFFIX = re.compile(r"_v\d+$")
 #: a comment that is a short title: words and spaces, perhaps a final full stop
 _TITLE = re.compile(r"#+\s*([A-Za-z]+(?: [A-Za-z]+){1,7})\.?\s*")
 #: words a title reads with that a name leaves out
@@ -243,6 +246,7 @@ class WriteNamer:
         name is not kept when it is one of them (``delete_label`` for the unit that deletes the
         label, not for the one that removes it from an item)."""
         self._resource = resource
+        route_name = _VERSION_SUFFIX.sub("", route_name)
         creates = WRITE_KINDS.get(route_name.strip("_")) == "create"
         route = route_name if route_name.strip("_") not in claimed else ""
         found = self._hint(stmts, route, creates)
