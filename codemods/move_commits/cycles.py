@@ -84,15 +84,18 @@ class ImportGraph:
         found = []
         dotted = [module] + [f"{module}.{name}" if module else name for name in names]
         for target in dotted:
-            resolved = self.project.resolve_import(path, level, target)
-            if resolved is None:
-                continue
-            existing = next(
-                (c for c in resolved.candidates if self.project.read(c) is not None), None
-            )
+            existing = self.module_file(path, level, target)
             if existing is not None and existing != path:
                 found.append(existing)
         return found
+
+    def module_file(self, path: str, level: int, module: str) -> str | None:
+        """The project file of the module ``<level dots><module>`` imported in ``path``; None
+        when it is no module of the project."""
+        resolved = self.project.resolve_import(path, level, module)
+        if resolved is None:
+            return None
+        return next((c for c in resolved.candidates if self.project.read(c) is not None), None)
 
 
 def modules_run_by_import(path: str) -> Iterator[str]:

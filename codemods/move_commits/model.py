@@ -10,7 +10,10 @@ class ImportNeed:
     """A name the moved code reads that the route module (or the route function) imports.
 
     ``module`` is the ``from`` part (``""`` for ``import x.y``), ``level`` the number of leading dots,
-    ``imported`` the imported name (dotted for ``import a.b``), ``asname`` its alias.
+    ``imported`` the imported name (dotted for ``import a.b``), ``asname`` its alias. ``via`` is
+    how the route module reads it instead when it imports no such name: ``models.db`` of a
+    module-level ``db = models.db``, which ``from app.models import db`` (``module`` being a module
+    the plan checks) binds as well.
     """
 
     name: str
@@ -19,6 +22,7 @@ class ImportNeed:
     asname: str | None
     level: int
     local: bool = False
+    via: str = ""
 
     def code(self, module_override: str | None = None, level_override: int | None = None) -> str:
         """The import statement binding ``name``."""

@@ -278,9 +278,11 @@ class Planner:
         if isinstance(sig, str):
             self.reasons[key] = sig
             return
-        moved_reason = self._definitions_reason(
-            facts.path, sig, path, service.bound, service.defined
-        ) or self._cycle_reason(facts.path, extraction, sig)
+        moved_reason = (
+            self._definitions_reason(facts.path, sig, path, service.bound, service.defined)
+            or self._cycle_reason(facts.path, extraction, sig)
+            or self._alias_reason(facts.path, extraction)
+        )
         if moved_reason:
             self.reasons[key] = moved_reason
             return
@@ -539,6 +541,24 @@ class Planner:
             f"a circular import. Move what {chain[-2]} imports from {route_path} (such as the "
             "database object) into a module of its own, then run again",
         )
+
+    def _alias_reason(self, route_path: str, extraction: Extraction) -> Reason:
+        """Why the service cannot import a name the route module reads through a module
+        (``db = models.db``): ``models`` is no module of the project, so the service has no
+        ``from app.models import db`` to write."""
+        for need in extraction.imports:
+            if (
+                need.via
+                and self.import_graph.module_file(route_path, need.level, need.module) is None
+            ):
+                return Reason(
+                    R.ALIAS_OF_NO_MODULE,
+                    f"the moved code reads `{need.name}`, which {route_path} sets to "
+                    f"`{need.via}` at its top, and `{need.via.rpartition('.')[0]}` is no module "
+                    "of the project the service could import it from: import it in the "
+                    "service by hand",
+                )
+        return NO_REASON
 
     def routes_imports(self, path: str) -> dict[str, str]:
         """Module-level imports of a route file (bound name → normalized statement)."""

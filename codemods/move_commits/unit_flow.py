@@ -14,9 +14,7 @@ from .frameworks import ModuleIndex
 from .model import ImportNeed, Param
 from .module_nodes import NAME_TYPES
 from .naming import BUILTINS
-from .syntax import (
-    is_bare_raise,
-)
+from .syntax import code_of, is_bare_raise
 from .types import import_need
 from .units import Hoist, Unit, Unmovable
 
@@ -90,6 +88,10 @@ class UnitFlow:
                         )
                     if node.value not in route_bound:
                         raise Unmovable(R.MAYBE_UNBOUND, self._unbound_reason(unit, node.value))
+                alias = self._module_alias(node.value, outside)
+                if alias is not None:
+                    imports[node.value] = alias
+                    continue
                 params.append(Param(node.value, node.value))
         return params, list(imports.values()), route_names
 
@@ -123,6 +125,36 @@ class UnitFlow:
         if len({id(r.node) for r in referents if isinstance(r, Assignment)}) != 1:
             return None
         return import_need(name, statement, local)
+
+    def _module_alias(self, name: str, referents: Sequence[object]) -> ImportNeed | None:
+        """``db`` of the route module's ``db = models.db`` (``models`` imported at the top, not
+        from the route layer): the service imports it as ``from app.models import db`` rather
+        than taking it as a parameter. The plan checks that ``app.models`` is a module."""
+        global_scope = self.index.scope_of(self.module.body[0]) if self.module.body else None
+        assignment = referents[0] if len(referents) == 1 else None
+        if not isinstance(assignment, Assignment) or assignment.scope is not global_scope:
+            return None
+        holder = self.index.parent(assignment.node)
+        assign = self.index.parent(holder) if isinstance(holder, cst.AssignTarget) else None
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+            return None
+        value = assign.value
+        if not (isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name)):
+            return None
+        owner = list(self.index.referents(value.value))
+        if len(owner) != 1 or not isinstance(owner[0], ImportAssignment):
+            return None
+        need = import_need(value.value.value, owner[0].node)
+        if (
+            need is None
+            or owner[0].scope is not global_scope
+            or self.reads_route_layer(need.name, owner)
+        ):
+            return None
+        module = f"{need.module}.{need.imported}" if need.module else need.imported
+        attribute = value.attr.value
+        asname = name if name != attribute else None
+        return ImportNeed(name, module, attribute, asname, need.level, via=code_of(value))
 
     def returns(self, unit: Unit, moved_ids: set[int]) -> list[str]:
         """Names the moved code assigns that the route may read afterwards."""

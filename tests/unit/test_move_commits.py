@@ -818,6 +818,55 @@ def test_a_lookup_through_a_module_or_abort_stays_before_the_unit(tmp_path: Path
     assert [v.fixable for v in result.violations] == [True]
 
 
+ALIASED_DB = """\
+from flask import Blueprint
+
+from app import {owner}
+
+db = {owner}.db
+bp = Blueprint("jobs", __name__)
+
+
+@bp.post("/jobs/<int:job_id>/delete")
+def delete_job(job_id):
+    job = db.session.get({owner}.Job, job_id)
+    db.session.delete(job)
+    db.session.commit()
+    return "", 204
+"""
+
+
+def test_a_module_level_alias_of_an_imported_modules_db_is_imported_by_the_service(
+    tmp_path: Path,
+) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "app/extensions.py": "db = None\n",
+            "app/routes/jobs.py": ALIASED_DB.format(owner="extensions"),
+        },
+    )
+    result = _run(root, apply=True)
+    assert len(result.fixed) == 1 and result.violations == []
+    (service,) = [c.after.decode() for c in result.changes if c.path.endswith("job_service.py")]
+    assert "from app.extensions import db\n" in service
+    assert "def delete_job(job_id):" in service  # not `(job_id, db)`
+
+
+def test_an_alias_of_an_object_that_is_no_module_is_reported(tmp_path: Path) -> None:
+    # `registry` is a name of the package, not a module: no `from app.registry import db`
+    root = _project(
+        tmp_path,
+        {
+            "app/__init__.py": "registry = None\n",
+            "app/routes/jobs.py": ALIASED_DB.format(owner="registry"),
+        },
+    )
+    (violation,) = _run(root).violations
+    assert violation.reason_id == reasons.ALIAS_OF_NO_MODULE
+    assert "`registry` is no module of the project" in violation.reason
+
+
 def test_test_modules_and_migrations_are_not_the_route_layer(tmp_path: Path) -> None:
     body = """\
     import unittest
