@@ -772,7 +772,29 @@ def _format_unit(ruff: str, text: str, path: str, settings: FormatterSettings, u
         raise FormatError("formatting would also change lines outside the statement")
     if _blanked(new[end:]) != _blanked(tail):
         raise FormatError("formatting would also change lines outside the statement")
-    return "".join(head + new[len(head) : end] + tail)
+    body = _blank_edges_kept(old[unit[0] - 1 : unit[1]], new[len(head) : end])
+    return "".join(head + body + tail)
+
+
+def _blank_edges_kept(original: Sequence[str], body: Sequence[str]) -> list[str]:
+    """``body`` (a formatted statement) without the blank lines ruff put before or after it
+    beyond those of the ``original`` statement: the one it adds after a function's own imports
+    (``import json``) is a line outside the fix."""
+    lead = _blank_run(original) - _blank_run(body)
+    trail = _blank_run(original[::-1]) - _blank_run(body[::-1])
+    start = -lead if lead < 0 else 0
+    stop = len(body) + trail if trail < 0 else len(body)
+    return list(body[start:stop])
+
+
+def _blank_run(lines: Sequence[str]) -> int:
+    """How many of ``lines`` are blank, from the first on."""
+    count = 0
+    for line in lines:
+        if line.strip():
+            break
+        count += 1
+    return count
 
 
 def _blanked(lines: Sequence[str]) -> list[str]:

@@ -295,6 +295,21 @@ def test_only_the_long_statements_of_a_fix_are_wrapped(tmp_path: Path) -> None:
     )  # the header alone: its body and the short changed statement keep their style
 
 
+def test_a_wrapped_statement_after_a_local_import_gets_no_blank_line(tmp_path: Path) -> None:
+    """ruff puts a blank line after the imports of a function: that line is outside the fix."""
+    write(tmp_path / "setup.cfg", "[flake8]\nmax-line-length = 79\n")
+    before = "def find(name):\n    import json\n    row = 1\n    return json.dumps(row)\n"
+    long = "    row = db.session.scalars(db.select(User).filter_by(name=name).limit(1)).first()\n"
+    after = before.replace("    row = 1\n", long)
+    text, _ = formatted(tmp_path / "a.py", before, after)
+    assert text == after.replace(
+        long,
+        "    row = db.session.scalars(\n"
+        "        db.select(User).filter_by(name=name).limit(1)\n"
+        "    ).first()\n",
+    )
+
+
 def test_blank_lines_next_to_a_wrapped_statement_keep_their_whitespace(tmp_path: Path) -> None:
     write(tmp_path / "setup.cfg", "[flake8]\nmax-line-length = 79\n")
     before = YAPF_BEFORE + "    \n    \nKIND_TWO = 'x'\n"
