@@ -198,7 +198,7 @@ class BareExcept(LocalCodemod):
         handler: cst.ExceptHandler,
     ) -> cst.ExceptHandler:
         logged = log_where is not None and self._may_log(*log_where)
-        new = handler_without_stale_codes(handler, logged).with_changes(
+        new = handler_without_stale_codes(handler, logged, broad=kind != RERAISE).with_changes(
             type=cst.Name("BaseException" if kind == RERAISE else "Exception"),
             whitespace_after_except=cst.SimpleWhitespace(" "),
         )

@@ -7,6 +7,10 @@ import pytest
 from backfix.builtin_codemods.bare_except.suppressions import without_bare_except_codes
 
 
+def test_a_handler_that_re_raises_is_no_broad_except_to_pylint() -> None:
+    assert without_bare_except_codes("# pylint: disable=bare-except", broad=False) is None
+
+
 @pytest.mark.parametrize(
     ("comment", "logged", "expected"),
     [
@@ -17,7 +21,11 @@ from backfix.builtin_codemods.bare_except.suppressions import without_bare_excep
         ("# noqa: E722 - catch all", False, "# catch all"),
         ("# noqa: E722  # pylint: disable=bare-except,broad-except", False,
          "# pylint: disable=broad-except"),
-        ("# pylint: disable=W0702", False, None),
+        # pylint reports `except Exception:` as broad-except: the project that runs it silences that
+        ("# pylint: disable=W0702", False, "# pylint: disable=broad-except"),
+        ("# pylint: disable=bare-except", True, "# pylint: disable=broad-except"),
+        ("# pylint: disable=bare-except,broad-exception-caught", False,
+         "# pylint: disable=broad-exception-caught"),
         ("# noqa", False, "# noqa"),  # a blanket noqa may silence anything
         ("# noqa: S110", False, "# noqa: S110"),
         ("# the E722 check", False, "# the E722 check"),
