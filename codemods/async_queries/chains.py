@@ -933,13 +933,28 @@ def _unique(node: cst.BaseExpression, unique: bool) -> cst.BaseExpression:
     return _method(node, "unique") if unique else node
 
 
+def _unique_rows(node: cst.BaseExpression, shape: Shape, unique: bool) -> cst.BaseExpression:
+    """``node.unique()`` for rows of entities (compared by identity); refused for rows that also
+    hold columns, whose values ``Result.unique()`` hashes: it raises for a value that cannot be
+    hashed (JSON, arrays), where the legacy Query compared such values by identity."""
+    if unique and not shape.single_entity and any(k != "entity" for k in shape.kinds):
+        raise Unsupported(
+            R.UNIQUE_ROWS_WITH_COLUMNS,
+            "the legacy query de-duplicated its rows of an entity and columns; 2.0's "
+            "`.unique()` does that by hashing every value, and raises for a column whose "
+            "values cannot be hashed (JSON, arrays): rewrite by hand with `.unique()` if no "
+            "selected column is of such a type",
+        )
+    return _unique(node, unique)
+
+
 def _results(
     b: _Builder, stmt: cst.BaseExpression, shape: Shape, unique: bool
 ) -> cst.BaseExpression:
     """``sess.scalars(stmt)`` for shape S, ``sess.execute(stmt)`` for rows, then unique()."""
     if shape.single_entity:
         return _unique(b.scalars(stmt, parens=True), unique)
-    return _unique(b.run("execute", [cst.Arg(stmt)], parens=True), unique)
+    return _unique_rows(b.run("execute", [cst.Arg(stmt)], parens=True), shape, unique)
 
 
 def _no_terminal(
@@ -952,7 +967,7 @@ def _no_terminal(
         parens = unique or b.ctx.parens
         if shape.single_entity:
             return _unique(b.scalars(stmt, parens), unique)
-        return _unique(b.run("execute", [cst.Arg(stmt)], parens=parens), unique)
+        return _unique_rows(b.run("execute", [cst.Arg(stmt)], parens=parens), shape, unique)
     raise Unsupported(
         R.QUERY_USED_AS_VALUE,
         "the query is used as a value (returned, stored or passed on); its consumers may call "
@@ -1082,7 +1097,7 @@ def _run_terminal(end: _Ending) -> cst.BaseExpression:
         return _method(_results(b, limited, shape, unique), "first", like=term)
     if name in {"one", "one_or_none"}:
         method = f"scalar_{name}" if shape.single_entity else name
-        executed = _unique(b.run("execute", [cst.Arg(stmt)], parens=True), unique)
+        executed = _unique_rows(b.run("execute", [cst.Arg(stmt)], parens=True), shape, unique)
         return _method(executed, method, like=term)
     if name == "scalar":
         aggregate = (
@@ -1092,7 +1107,7 @@ def _run_terminal(end: _Ending) -> cst.BaseExpression:
         )
         if aggregate:
             return b.run("scalar", [cst.Arg(stmt)], parens=b.ctx.parens)
-        executed = _unique(b.run("execute", [cst.Arg(stmt)], parens=True), unique)
+        executed = _unique_rows(b.run("execute", [cst.Arg(stmt)], parens=True), shape, unique)
         return _method(executed, "scalar_one_or_none", like=term)
     raise Unsupported(
         R.UNKNOWN_QUERY_METHOD,

@@ -17,6 +17,7 @@ QUERY_USED_AS_VALUE = "query-used-as-value"
 QUERY_VARIABLE = "query-variable-not-followed"
 QUERY_INDEX = "query-index-or-slice"
 BULK_ON_JOINED_QUERY = "bulk-on-joined-query"
+UNIQUE_ROWS_WITH_COLUMNS = "unique-rows-with-columns"
 GET_AFTER_QUERY_METHODS = "get-after-query-methods"
 NOT_FLASK_SQLALCHEMY_QUERY = "not-flask-sqlalchemy-query"
 ONE_OR_404_REPEATED_ROWS = "one-or-404-repeated-rows"
@@ -66,6 +67,7 @@ ALL = (
     QUERY_VARIABLE,
     QUERY_INDEX,
     BULK_ON_JOINED_QUERY,
+    UNIQUE_ROWS_WITH_COLUMNS,
     GET_AFTER_QUERY_METHODS,
     NOT_FLASK_SQLALCHEMY_QUERY,
     ONE_OR_404_REPEATED_ROWS,

@@ -480,3 +480,19 @@ def test_flask_sqlalchemy_code_keeps_the_names_it_imports_from_sqlalchemy(tmp_pa
         "db.session.scalar(db.select(func.count()).select_from(Bill).where(Bill.amount > 0))"
     ) in _flat(after)
     assert after.startswith("from sqlalchemy import func\n\nfrom app import db\n")
+
+
+def test_rows_of_an_entity_and_a_column_that_need_unique_are_reported(tmp_path: Path) -> None:
+    """2.0's ``Result.unique()`` hashes each value of such a row: it raises for a JSON or array
+    column, which the legacy query compared by identity. Rows of entities alone are rewritten."""
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config, Post\n\n\n"
+        "def rows(session: Session):\n"
+        "    return session.query(Config, Post.user_id).join(Post).all()\n\n\n"
+        "def pairs(session: Session):\n"
+        "    return session.query(Config, Post).join(Post).all()\n"
+    )
+    result = _run(tmp_path, {"app/repo.py": repo})
+    assert [v.reason_id for v in result.violations] == ["unique-rows-with-columns"]
+    after = _after(result, "app/repo.py")
+    assert _flat("session.execute(select(Config, Post).join(Post)).unique().all()") in _flat(after)

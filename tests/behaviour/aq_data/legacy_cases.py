@@ -29,7 +29,9 @@ def r3_join_dedup(session: Session):
 
 
 def r3_join_rows_dedup(session: Session):
-    return session.query(User, Address.user_id).join(User.addresses).order_by(User.id).all()
+    # rows of entities only: a row of an entity and a column is reported (unique-rows-with-columns)
+    rows = session.query(User, Address).join(User.addresses).order_by(User.id, Address.id).all()
+    return [(user.id, address.id) for user, address in rows]
 
 
 def r3_implicit_join(session: Session):
