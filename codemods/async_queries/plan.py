@@ -19,7 +19,7 @@ from typing import Any
 
 from backfix.bindings import function_bindings
 from backfix.codemod import Plan as CodemodPlan
-from backfix.discovery import is_under
+from backfix.discovery import in_alembic_versions, is_under
 from backfix.project import ProjectContext
 from backfix.results import REVIEW, FileFacts, Violation
 from backfix.type_checkers import type_checked
@@ -1470,7 +1470,9 @@ def plan_project(
         mode = "async"  # the sessions are about to become AsyncSession
     trees = _tree_facts(facts)
     reads = {path: tree.mappings_read() for path, tree in trees.items()}
-    mappings = read_mappings(project.root, sorted(known) + others, project.report_error, reads)
+    # A migration script's classes are snapshots of old models: the run's own files only count.
+    current = [p for p in others if not in_alembic_versions(Path(project.root), p)]
+    mappings = read_mappings(project.root, sorted(known) + current, project.report_error, reads)
     options = plumbing_options(project, versions, request.options) if convert else None
 
     def plan_once(plumbing: PlumbingOptions | None) -> tuple[Planner, PlanOutcome]:

@@ -224,13 +224,14 @@ def _without_migrations(
     database's history, run once and left as it was written), unless a ``--path`` names that
     folder or a file in it; a note says what was skipped."""
     skipped: dict[str, int] = {}
-    versions: dict[str, bool] = {}
     kept: list[str] = []
     for rel in files:
         folder = str(PurePosixPath(rel).parent)
-        if folder not in versions:
-            versions[folder] = _is_alembic_versions(workspace.root / folder)
-        if versions[folder] and not any(is_under(target, folder) for target in named):
+        history = alembic_versions_folder(workspace.root, rel)
+        # (a --path that names the folder, one below it or the script itself takes it)
+        if history and not any(
+            is_under(target, history) and is_under(rel, target) for target in named
+        ):
             skipped[folder] = skipped.get(folder, 0) + 1
         else:
             kept.append(rel)
@@ -240,6 +241,20 @@ def _without_migrations(
             "written); name the folder with --path to include them"
         )
     return kept
+
+
+def in_alembic_versions(root: Path, rel: str) -> bool:
+    """Whether the file ``rel`` is a migration script: see :func:`alembic_versions_folder`."""
+    return bool(alembic_versions_folder(root, rel))
+
+
+def alembic_versions_folder(root: Path, rel: str) -> str:
+    """The Alembic ``versions/`` folder the file ``rel`` is in, directly or in a folder below it
+    (``versions/legacy/``, listed in ``version_locations``); "" for a file outside one."""
+    for folder in PurePosixPath(rel).parents:
+        if _is_alembic_versions(root / folder):
+            return str(folder)
+    return ""
 
 
 def _is_alembic_versions(folder: Path) -> bool:

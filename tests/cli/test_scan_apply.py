@@ -224,6 +224,9 @@ def test_alembic_migration_scripts_are_skipped_unless_named(repo: Path) -> None:
     (repo / "migrations" / "env.py").write_text(CLEAN)
     (repo / "migrations" / "script.py.mako").write_text("")
     (versions / "0001_init.py").write_text(LEGACY)
+    # a folder below it, listed in Alembic's `version_locations`, holds history too
+    (versions / "legacy").mkdir()
+    (versions / "legacy" / "0000_old.py").write_text(LEGACY)
     (repo / "versions").mkdir()  # a folder of that name elsewhere is no migration history
     (repo / "versions" / "v1.py").write_text(LEGACY)
     code, out, _ = invoke("scan", "--path", str(repo), "--format", "json")
@@ -232,9 +235,11 @@ def test_alembic_migration_scripts_are_skipped_unless_named(repo: Path) -> None:
     assert found == ["legacy.py", "versions/v1.py"]
     code, out, err = invoke("scan", "--path", str(repo))
     assert "migrations/versions: 1 Alembic migration script(s) skipped" in out + err
+    assert "migrations/versions/legacy: 1 Alembic migration script(s) skipped" in out + err
     code, out, _ = invoke("scan", "--path", str(versions), "--format", "json")
     assert [v["path"] for v in json.loads(out)["violations"]] == [
-        "migrations/versions/0001_init.py"
+        "migrations/versions/0001_init.py",
+        "migrations/versions/legacy/0000_old.py",
     ]
 
 

@@ -496,3 +496,41 @@ def test_rows_of_an_entity_and_a_column_that_need_unique_are_reported(tmp_path: 
     assert [v.reason_id for v in result.violations] == ["unique-rows-with-columns"]
     after = _after(result, "app/repo.py")
     assert _flat("session.execute(select(Config, Post).join(Post)).unique().all()") in _flat(after)
+
+
+def test_a_class_of_a_migration_script_does_not_stand_for_the_model(tmp_path: Path) -> None:
+    """An Alembic script's ``Config`` is a snapshot of an old model: its joined eager load does
+    not make the project's ``Config`` results need ``.unique()``."""
+    old_model = (
+        "from sqlalchemy.orm import DeclarativeBase, relationship\n\n\n"
+        "class Base(DeclarativeBase):\n    pass\n\n\n"
+        "class Config(Base):\n"
+        '    __tablename__ = "config"\n'
+        '    items = relationship("Item", lazy="joined", uselist=True)\n'
+    )
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n"
+        "def configs(session: Session):\n"
+        "    return session.query(Config).all()\n"
+    )
+    model = (
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+        "class Base(DeclarativeBase):\n    pass\n\n\n"
+        "class Config(Base):\n"
+        '    __tablename__ = "config"\n'
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    )
+    files = {
+        "app/models.py": model,
+        "app/repo.py": repo,
+        "migrations/env.py": "",
+        "migrations/script.py.mako": "",
+        "migrations/versions/legacy/0001_old.py": old_model,
+    }
+    _run(tmp_path, files)  # (writes the project)
+    spec = CodemodSpec(AsyncQueries, "async-queries", (("mode", "sync"),))
+    # a run on `app/` alone: the plan reads the rest of the project, migrations included
+    options = RunOptions(specs=[spec], paths=[tmp_path / "app"], apply=True, jobs=1)
+    result = run(Workspace(root=tmp_path), options)
+    after = _after(result, "app/repo.py")
+    assert _flat("session.scalars(select(Config)).all()") in _flat(after)
