@@ -94,7 +94,8 @@ def _settings_in(folder: Path) -> FormatterSettings:
     return settings
 
 
-def _load(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """The TOML file at ``path``; empty when it is missing, unreadable or not TOML."""
     try:
         data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -104,7 +105,7 @@ def _load(path: Path) -> dict[str, Any]:
 
 def _ruff_table(path: Path) -> dict[str, Any]:
     """Ruff's settings in ``path`` (a ruff.toml or pyproject.toml), over those it ``extend``s."""
-    data = _load(path)
+    data = read_toml(path)
     table = data if path.name != "pyproject.toml" else data.get("tool", {}).get("ruff", {})
     if not isinstance(table, dict):
         return {}
@@ -124,7 +125,7 @@ def _ruff_table(path: Path) -> dict[str, Any]:
 
 def _settings_of_folder(directory: Path) -> FormatterSettings | None:
     pyproject = directory / "pyproject.toml"
-    tool = _load(pyproject).get("tool", {}) if pyproject.is_file() else {}
+    tool = read_toml(pyproject).get("tool", {}) if pyproject.is_file() else {}
     black = tool.get("black")
     ruff_file = next(
         (directory / name for name in (".ruff.toml", "ruff.toml") if (directory / name).is_file()),

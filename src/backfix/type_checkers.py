@@ -7,10 +7,10 @@ the form its checker accepts, one that does not the shorter, idiomatic one.
 
 from __future__ import annotations
 
-import configparser
 from pathlib import Path
 
-from backfix.config import tomllib
+from backfix.format_settings import read_toml
+from backfix.lint_settings import lint_config
 
 #: files whose presence alone configures a checker
 _CHECKER_FILES = ("mypy.ini", ".mypy.ini", "pyrightconfig.json")
@@ -36,20 +36,14 @@ def _configures(folder: Path) -> bool:
 
 
 def _pyproject_tools(path: Path) -> bool:
-    try:
-        tools = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
+    tools = read_toml(path).get("tool", {})
     return isinstance(tools, dict) and any(name in tools for name in _PYPROJECT_TOOLS)
 
 
 def _mypy_section(path: Path) -> bool:
-    parser = configparser.RawConfigParser()
-    try:
-        parser.read(path, encoding="utf-8")
-    except (configparser.Error, OSError, UnicodeDecodeError):
-        return False
-    return any(section == "mypy" or section.startswith("mypy-") for section in parser.sections())
+    parser = lint_config(path)
+    sections = parser.sections() if parser is not None else []
+    return any(section == "mypy" or section.startswith("mypy-") for section in sections)
 
 
 def _mentions_checker(path: Path) -> bool:
