@@ -63,7 +63,7 @@ class Definitions:
         self.inference = inference
         #: whether a name's referents import it from the route layer (see RegionClassifier)
         self.reads_route_layer = reads_route_layer
-        self.global_scope = index.scope_of(module.body[0]) if module.body else None
+        self.global_scope = index.module_scope
         #: what :meth:`movable` found per name: every unit asks about the names it reads, and
         #: the annotations about the names they use
         self._movable: dict[str, list[Definition] | None] = {}

@@ -240,6 +240,11 @@ class ModuleIndex:
         """The scope ``node`` is in."""
         return self.scopes.get(node)
 
+    @property
+    def module_scope(self) -> Scope | None:
+        """The module's own scope (None for an empty module)."""
+        return self.scope_of(self.module.body[0]) if self.module.body else None
+
     def referents(self, node: cst.CSTNode) -> Collection[BaseAssignment]:
         """The assignments a Name access may refer to (empty when ``node`` is not an access)."""
         access = self.accesses.get(id(node))

@@ -64,7 +64,7 @@ class TypeInference:
         self.index = index
         self.module = module
         self.optional_style = optional_style
-        self.global_scope = index.scope_of(module.body[0]) if module.body else None
+        self.global_scope = index.module_scope
         #: finds module-level classes that can move to the service (see ``definitions``).
         self.movable: Callable[[str], list[Definition] | None] | None = None
         #: such definitions the annotations inferred since the last reset use.

@@ -119,7 +119,7 @@ class UnitFlow:
         assert isinstance(assignment, ImportAssignment)
         statement = assignment.node
         local = assignment.scope is function_scope
-        global_scope = self.index.scope_of(self.module.body[0]) if self.module.body else None
+        global_scope = self.index.module_scope
         if not local and assignment.scope is not global_scope:
             return None
         if len({id(r.node) for r in referents if isinstance(r, Assignment)}) != 1:
@@ -130,7 +130,7 @@ class UnitFlow:
         """``db`` of the route module's ``db = models.db`` (``models`` imported at the top, not
         from the route layer): the service imports it as ``from app.models import db`` rather
         than taking it as a parameter. The plan checks that ``app.models`` is a module."""
-        global_scope = self.index.scope_of(self.module.body[0]) if self.module.body else None
+        global_scope = self.index.module_scope
         assignment = referents[0] if len(referents) == 1 else None
         if not isinstance(assignment, Assignment) or assignment.scope is not global_scope:
             return None
