@@ -101,6 +101,8 @@ class Getter:
     annotation: str
     #: ``functools.cache`` or ``functools.lru_cache(maxsize=None)``
     cache_call: str
+    #: the getter's docstring ("": none, where the project's linters require none)
+    docstring: str = ""
 
 
 @dataclass

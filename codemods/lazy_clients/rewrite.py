@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import libcst as cst
 
+from backfix.docstring_rules import requires_docstring
 from backfix.imports import add_import, first_party_packages, is_imported, names_sorted, sort_names
 
 from .analyze import candidate_statements
@@ -24,7 +26,10 @@ def rewrite_module(module: cst.Module, edits: FileEdits, abs_path: str, root: Pa
     # twice, and the replacements are found by node.
     index = ModuleIndex(module.deep_clone())
     replacements: dict[int, Replace] = {}
+    documented = requires_docstring(Path(abs_path).parent, root, "function")
     for getter in edits.getters:
+        if documented:
+            getter = dataclasses.replace(getter, docstring=getter_docstring(getter))
         _define(index, getter, replacements)
     _use_imports(index, edits.uses, replacements)
     new = index.module.visit(_Replacer(replacements))
@@ -84,6 +89,11 @@ def _getter_def(
 ) -> cst.FunctionDef:
     decorator = cst.Decorator(decorator=cst.parse_expression(getter.cache_call))
     returns = cst.Annotation(cst.parse_expression(getter.annotation)) if getter.annotation else None
+    if getter.docstring:
+        docstring = cst.SimpleStatementLine(
+            [cst.Expr(cst.SimpleString(f'"""{getter.docstring}"""'))]
+        )
+        body = [docstring, *body]
     return cst.FunctionDef(
         name=cst.Name(getter.getter),
         params=cst.Parameters(),
@@ -92,6 +102,11 @@ def _getter_def(
         returns=returns,
         leading_lines=leading_lines,
     )
+
+
+def getter_docstring(getter: Getter) -> str:
+    """What the getter of ``redis_client`` says it does."""
+    return f"Return ``{getter.name}``, built at its first use and cached."
 
 
 def _call_of(getter: str) -> Replace:

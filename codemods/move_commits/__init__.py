@@ -37,13 +37,14 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
 import libcst as cst
 
 from backfix.codemod import Codemod, CodemodOptions, Plan, ProjectContext
 from backfix.cst_unit_positions import lines_match
+from backfix.docstring_rules import requires_docstring
 from backfix.format_settings import line_length_for
 from backfix.imports import first_party_packages, project_root
 from backfix.options import option
@@ -302,14 +303,16 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
             )
         if isinstance(edits, ServiceEdits):
             module = source.module if source.exists else cst.Module([])
+            root = project_root(source.abs_path, source.path)
             return rewrite_service(
                 module,
                 source.exists,
                 edits,
                 self.template_overrides(),
                 self._line_length(source),
-                project_root(source.abs_path, source.path),
-                first_party_packages(source.abs_path, project_root(source.abs_path, source.path)),
+                root,
+                first_party_packages(source.abs_path, root),
+                requires_docstring(Path(source.abs_path).parent, root, "method"),
             )
         if isinstance(edits, PackageInitEdits):
             if source.exists:

@@ -21,6 +21,7 @@ from backfix.imports import (
 )
 from backfix.templating import render
 
+from .docstrings import method_docstring
 from .model import (
     MethodSpec,
     RouteEdits,
@@ -443,8 +444,10 @@ def method_node(
     overrides: Sequence[str],
     config: cst.PartialParserConfig,
     line_length: int = 88,
+    docstring: str = "",
 ) -> cst.FunctionDef:
-    """A service method from the method template, with the moved statements as its body."""
+    """A service method from the method template, with the moved statements as its body (and
+    ``docstring`` above them, when not empty)."""
     head = f"    {'async ' if spec.is_async else ''}def {spec.name}("
     typed = [
         f"{name}: {annotation}" if annotation else name
@@ -464,6 +467,7 @@ def method_node(
         parameters=wrapped(typed, len(head), tail, line_length, indent=4),
         is_async=spec.is_async,
         origin=spec.origin,
+        docstring=docstring,
         body=PLACEHOLDER,
     )
     node = cst.parse_statement(text, config=config)
@@ -531,8 +535,11 @@ def rewrite_service(
     line_length: int = 88,
     root: Path | None = None,
     first_party: Collection[str] = (),
+    docstrings: bool = False,
 ) -> cst.Module:
-    """Create or extend a service module: imports, the class, the new methods."""
+    """Create or extend a service module: imports, the class, the new methods (with a docstring
+    each where ``docstrings`` says the project's linters require one, or the class they join
+    documents every method it has)."""
     title = _title(edits.class_name)
     if not exists:
         class_code = _template(
@@ -560,12 +567,32 @@ def rewrite_service(
         )
     config = module.config_for_parsing
     module = add_definitions(module, edits.definitions, config)
-    methods = [method_node(spec, overrides, config, line_length) for spec in edits.methods]
     body = list(module.body)
-    for index, stmt in enumerate(body):
-        if isinstance(stmt, cst.ClassDef) and stmt.name.value == edits.class_name:
-            body[index] = _extend_class(stmt, methods)
-            return module.with_changes(body=body)
+    existing = next(
+        (
+            index
+            for index, stmt in enumerate(body)
+            if isinstance(stmt, cst.ClassDef) and stmt.name.value == edits.class_name
+        ),
+        None,
+    )
+    if existing is not None:
+        docstrings = docstrings or _documents_methods(body[existing])
+    methods = [
+        method_node(
+            spec,
+            overrides,
+            config,
+            line_length,
+            method_docstring(spec.name) if docstrings else "",
+        )
+        for spec in edits.methods
+    ]
+    if existing is not None:
+        class_def = body[existing]
+        assert isinstance(class_def, cst.ClassDef)
+        body[existing] = _extend_class(class_def, methods)
+        return module.with_changes(body=body)
     class_text = _template(
         "service_class.py.j2",
         overrides,
@@ -609,6 +636,18 @@ def add_definitions(
         assert isinstance(following, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
         body[at] = space_after_imports(following)
     return module.with_changes(body=[*body[:at], *new, *body[at:]])
+
+
+def _documents_methods(node: cst.BaseStatement) -> bool:
+    """Whether the class ``node`` has public methods, each with a docstring."""
+    if not isinstance(node, cst.ClassDef) or not isinstance(node.body, cst.IndentedBlock):
+        return False
+    public = [
+        stmt
+        for stmt in node.body.body
+        if isinstance(stmt, cst.FunctionDef) and not stmt.name.value.startswith("_")
+    ]
+    return bool(public) and all(stmt.get_docstring() is not None for stmt in public)
 
 
 def _extend_class(node: cst.ClassDef, methods: list[cst.FunctionDef]) -> cst.ClassDef:

@@ -103,7 +103,7 @@ def read_toml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _ruff_table(path: Path) -> dict[str, Any]:
+def ruff_table(path: Path) -> dict[str, Any]:
     """Ruff's settings in ``path`` (a ruff.toml or pyproject.toml), over those it ``extend``s."""
     data = read_toml(path)
     table = data if path.name != "pyproject.toml" else data.get("tool", {}).get("ruff", {})
@@ -115,7 +115,7 @@ def _ruff_table(path: Path) -> dict[str, Any]:
     base_path = (path.parent / Path(parent).expanduser()).resolve()
     if base_path == path.resolve() or not base_path.is_file():
         return table
-    merged = dict(_ruff_table(base_path))
+    merged = dict(ruff_table(base_path))
     for key, value in table.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
             value = {**merged[key], **value}
@@ -123,17 +123,25 @@ def _ruff_table(path: Path) -> dict[str, Any]:
     return merged
 
 
+def ruff_config_file(directory: Path) -> Path | None:
+    """The file in ``directory`` that configures ruff (``.ruff.toml``, ``ruff.toml``, or a
+    ``pyproject.toml`` with a ``[tool.ruff]`` table, in ruff's order), if any."""
+    for name in (".ruff.toml", "ruff.toml"):
+        if (directory / name).is_file():
+            return directory / name
+    pyproject = directory / "pyproject.toml"
+    tool = read_toml(pyproject).get("tool", {}) if pyproject.is_file() else {}
+    return pyproject if isinstance(tool, dict) and isinstance(tool.get("ruff"), dict) else None
+
+
 def _settings_of_folder(directory: Path) -> FormatterSettings | None:
     pyproject = directory / "pyproject.toml"
     tool = read_toml(pyproject).get("tool", {}) if pyproject.is_file() else {}
     black = tool.get("black")
-    ruff_file = next(
-        (directory / name for name in (".ruff.toml", "ruff.toml") if (directory / name).is_file()),
-        pyproject if isinstance(tool.get("ruff"), dict) else None,
-    )
+    ruff_file = ruff_config_file(directory)
     if ruff_file is None and not isinstance(black, dict):
         return None
-    ruff = _ruff_table(ruff_file) if ruff_file is not None else {}
+    ruff = ruff_table(ruff_file) if ruff_file is not None else {}
     if isinstance(black, dict) and not isinstance(ruff.get("format"), dict):
         return _black_settings(black, pyproject)
     length = ruff.get("line-length", DEFAULT_LINE_LENGTH)

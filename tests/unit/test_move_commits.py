@@ -1064,3 +1064,51 @@ def test_a_new_service_modules_docstrings_fit_the_line_length() -> None:
     assert max(len(line) for line in narrow.splitlines()) <= 79
     wide = rewrite_service(cst.Module([]), False, edits, (), line_length=88).code
     assert "units of work (database writes and their commits)." in wide
+
+
+@pytest.mark.parametrize(
+    ("name", "docstring"),
+    [
+        ("create_job", "Create a job and commit the session."),
+        ("create_api_key", "Create an api key and commit the session."),
+        ("create_jobs", "Create jobs and commit the session."),
+        ("delete_relay", "Delete the relay and commit the session."),
+        ("update_job_status", "Update the job status and commit the session."),
+        ("update_settings", "Update settings and commit the session."),
+        ("update_timeline_2", "Update the timeline and commit the session."),
+        ("mark_read", "Mark read and commit the session."),
+        ("reset", "Reset and commit the session."),
+    ],
+)
+def test_a_service_methods_docstring_reads_its_name(name: str, docstring: str) -> None:
+    from backfix.builtin_codemods.move_commits.docstrings import method_docstring
+
+    assert method_docstring(name) == docstring
+
+
+def _extended_service(existing: str, docstrings: bool) -> str:
+    import libcst as cst
+    from backfix.builtin_codemods.move_commits.model import MethodSpec, ServiceEdits
+    from backfix.builtin_codemods.move_commits.rewrite import rewrite_service
+
+    spec = MethodSpec("delete_job", ("job",), False, "db.session.delete(job)\n", (), (), "")
+    edits = ServiceEdits("JobService", (spec,), (), is_new=False)
+    module = cst.parse_module(textwrap.dedent(existing))
+    return rewrite_service(module, True, edits, (), docstrings=docstrings).code
+
+
+def test_a_method_joining_a_documented_class_gets_a_docstring() -> None:
+    documented = '''\
+        class JobService:
+            @staticmethod
+            def close_job(job):
+                """Close the job."""
+                job.closed = True
+
+            def _helper(self):
+                pass
+        '''
+    assert '"""Delete the job and commit the session."""' in _extended_service(documented, False)
+    undocumented = documented.replace('"""Close the job."""\n', "")
+    assert '"""' not in _extended_service(undocumented, False)
+    assert '"""Delete the job' in _extended_service(undocumented, True)
