@@ -15,6 +15,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from backfix.codemod import ManualReview
+from backfix.cst_utils import last_name
 from backfix.cst_walk import WalkVisitor, walk
 
 from . import reasons as R
@@ -383,6 +384,29 @@ class _CamelNames(WalkVisitor):
             self.eager = True
         _scan_node(node.value, self)
         return False  # the attribute name itself is not a reference to a class
+
+
+#: builder steps whose arguments are what the query selects from
+_FROM_STEPS = frozenset({"join", "outerjoin", "select_from"})
+
+
+def joined_instance_attributes(chain: Chain) -> tuple[str, ...]:
+    """Attributes read off an instance (``user.follows``, not ``User.follows``) that ``chain``
+    joins or selects from. A ``lazy="dynamic"`` relationship there is a query, which the legacy
+    ``Query`` joined as a subquery and ``select()`` refuses."""
+    names: list[str] = []
+    for step in chain.builders:
+        if step.name not in _FROM_STEPS or step.call is None:
+            continue
+        for arg in step.call.args:
+            value = arg.value
+            if (
+                arg.keyword is None
+                and isinstance(value, cst.Attribute)
+                and last_name(value.value) not in class_names([value.value])
+            ):
+                names.append(value.attr.value)
+    return tuple(dict.fromkeys(names))
 
 
 def class_names(nodes: Sequence[cst.CSTNode]) -> set[str]:

@@ -43,6 +43,9 @@ class ChainFact:
     terminal: str = ""  # the method that runs the query (`first`, `all`...), "" when none
     manual_id: str = ""  # the stable id of ``manual`` (reasons.py)
     manual_fsa2_id: str = ""  # the stable id of ``manual_fsa2``
+    #: attributes of instances it joins (``.join(user.follows)``): dynamic relationships there
+    #: cannot be joined by ``select()``
+    joined_attributes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

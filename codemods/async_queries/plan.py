@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -776,6 +777,9 @@ class Planner:
         custom = self._custom_query(chain)
         if custom:
             return custom, R.CUSTOM_QUERY_CLASS
+        joined = self._joined_dynamic(chain)
+        if joined:
+            return joined, R.JOINED_DYNAMIC_RELATIONSHIP
         if chain.kind != KIND_FSA or self.target.fsa3 or not chain.fsa_terminal:
             return chain.manual, chain.manual_id
         if chain.fsa_terminal in {"get_or_404", "first_or_404"} and not chain.manual_fsa2:
@@ -788,6 +792,19 @@ class Planner:
                         R.FLASK_SQLALCHEMY_2_TRUTHINESS,
                     )
         return chain.manual_fsa2, chain.manual_fsa2_id
+
+    def _joined_dynamic(self, chain: ChainFact) -> str:
+        """Why a chain that joins an instance's ``lazy="dynamic"`` relationship stays manual."""
+        relationships = self.models.relationships
+        dynamic = [a for a in chain.joined_attributes if "dynamic" in relationships.get(a, ())]
+        if not dynamic:
+            return ""
+        return (
+            f'the query joins `.{dynamic[0]}` of an instance, a `lazy="dynamic"` relationship: '
+            "that is a query, which the legacy `Query` joined as a subquery and `select()` "
+            "refuses (`ArgumentError`); join the related class with its condition, or that "
+            "query's `.subquery()`, by hand"
+        )
 
     def _custom_query(self, chain: ChainFact) -> str:
         if chain.root == ROOT_UNTYPED:
@@ -1450,6 +1467,9 @@ def plan_project(
 
     @functools.cache
     def db_module() -> str:
+        return _imported_as(modules, defining_db_module())
+
+    def defining_db_module() -> str:
         for module in modules:
             if module.defines_db:  # (its scan names modules by path: not an import's name)
                 return project.module_name(module.path)
@@ -1596,6 +1616,23 @@ def _assumed_versions(versions: Mapping[str, Found], modules: Sequence[ModuleFac
 def converts_plumbing(mode: str, convert_engine: bool) -> bool:
     """Whether a run with these options converts the session plumbing (and reads its facts)."""
     return mode == "async" or (mode == "auto" and convert_engine)
+
+
+def _imported_as(modules: Iterable[ModuleFacts], defining: str) -> str:
+    """The module the analysed files (those with queries or sessions) import ``db`` from most
+    often: ``defining``, or a module of the same package that re-exports it (``from app.database
+    import db``); on a tie, ``defining``."""
+    if not defining:
+        return defining
+    package = defining.split(".")[0]
+    counts = Counter(
+        source
+        for facts in modules
+        for local, source, imported in facts.imports
+        if local == imported == "db" and source.split(".")[0] == package
+    )
+    counts[defining] += 0
+    return max(counts, key=lambda source: (counts[source], source == defining))
 
 
 def _module_facts(facts: Iterable[FileFacts]) -> list[ModuleFacts]:

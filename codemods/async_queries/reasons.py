@@ -40,6 +40,7 @@ CALLER_CANNOT_AWAIT = "caller-cannot-await"
 BULK_METHOD_NOT_ON_ASYNC = "bulk-method-not-on-async-session"
 LAZY_LOAD = "lazy-load-in-async"
 DYNAMIC_RELATIONSHIP = "dynamic-relationship-query"
+JOINED_DYNAMIC_RELATIONSHIP = "joined-dynamic-relationship"
 
 # -- the session plumbing --------------------------------------------------------------------------------
 PLUMBING_UNIT = "plumbing-unit-manual"
@@ -88,6 +89,7 @@ ALL = (
     BULK_METHOD_NOT_ON_ASYNC,
     LAZY_LOAD,
     DYNAMIC_RELATIONSHIP,
+    JOINED_DYNAMIC_RELATIONSHIP,
     PLUMBING_UNIT,
     PLUMBING_AT_IMPORT,
     PLUMBING_NOT_CONVERTIBLE,

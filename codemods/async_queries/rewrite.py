@@ -14,6 +14,7 @@ from libcst.metadata import ParentNodeProvider, PositionProvider
 
 from backfix.bindings import import_aliases
 from backfix.cst_metadata import transform
+from backfix.cst_utils import dotted
 from backfix.imports import ImportSpec, add_imports, keep_docstring_gap
 from backfix.project import from_import_module, module_name
 
@@ -401,14 +402,16 @@ def _read_as_module(text: str, name: str) -> bool:
 
 def _db_module(path: str, module: cst.Module, target: str, root: Path | None) -> str:
     """Where to import ``db`` from: relatively (``from .. import db``) in a module that imports its
-    own package relatively, else by its absolute name (``target``, the name it is imported
-    under; ``path``'s own is read with the packages under ``root``)."""
-    uses_relative = any(
-        isinstance(small, cst.ImportFrom) and small.relative
+    own package relatively, as far up as ``db`` is or with no absolute import of the package;
+    else by its absolute name (``target``, the name it is imported under; ``path``'s own is read
+    with the packages under ``root``)."""
+    imports = [
+        small
         for stmt in module.body
         if isinstance(stmt, cst.SimpleStatementLine)
         for small in stmt.body
-    )
+        if isinstance(small, cst.ImportFrom)
+    ]
     is_package = (
         None if root is None else (lambda folder: Path(root, folder, "__init__.py").is_file())
     )
@@ -418,6 +421,13 @@ def _db_module(path: str, module: cst.Module, target: str, root: Path | None) ->
     common = 0
     while common < min(len(package), len(parts)) and package[common] == parts[common]:
         common += 1
-    if not uses_relative or common == 0:
+    level = len(package) - common + 1
+    deepest = max((len(small.relative) for small in imports), default=0)
+    # A module that reaches its package absolutely (`from app.errors import ...`) and goes up
+    # relatively less far than `db` is keeps to absolute imports beyond its own folder.
+    absolute = any(
+        not small.relative and dotted(small.module).split(".")[0] == parts[0] for small in imports
+    )
+    if common == 0 or not deepest or (deepest < level and absolute):
         return target
-    return "." * (len(package) - common + 1) + ".".join(parts[common:])
+    return "." * level + ".".join(parts[common:])

@@ -317,6 +317,41 @@ def test_db_import_follows_the_module_relative_style(tmp_path: Path) -> None:
     assert "from app import db\n" in _after(result, "app/views.py")
 
 
+def test_db_import_does_not_go_further_up_than_the_module_does(tmp_path: Path) -> None:
+    """A module importing only its own folder relatively (`from .models`) and the rest of its
+    package absolutely gets the absolute name, not a first `from ..` import."""
+    files = {
+        "app/__init__.py": "",
+        "app/extensions.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "app/api/__init__.py": "",
+        "app/api/models.py": "from app.extensions import db\n\n\nclass Config(db.Model):\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n",
+        "app/api/users.py": (
+            "from app.errors import NotFound\n"
+            "from .models import Config\n\n\ndef f():\n    return Config.query.all()\n"
+        ),
+        "app/errors.py": "class NotFound(Exception):\n    pass\n",
+    }
+    assert "from app.extensions import db\n" in _after(_run(tmp_path, files), "app/api/users.py")
+
+
+def test_db_is_imported_from_where_the_project_imports_it(tmp_path: Path) -> None:
+    """`db` defined in `app/extensions.py` and re-exported by `app/database.py`, which the
+    project's modules import it from: a new import takes it from there too."""
+    files = {
+        "app/__init__.py": "",
+        "app/extensions.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "app/database.py": "from app.extensions import db\n\nColumn = db.Column\n",
+        "app/models.py": "from app.database import Column, db\n\n\nclass Config(db.Model):\n"
+        "    id = Column(db.Integer, primary_key=True)\n\n    def save(self):\n"
+        "        db.session.add(self)\n        db.session.commit()\n",
+        "app/tasks.py": "from app.database import db\nfrom app.models import Config\n\n\n"
+        "def count():\n    return db.session.query(Config).count()\n",
+        "app/views.py": "from app.models import Config\n\n\ndef f():\n    return Config.query.all()\n",
+    }
+    assert "from app.database import db\n" in _after(_run(tmp_path, files), "app/views.py")
+
+
 DOCUMENTED_DB = (
     '"""Database setup."""\n\n'
     "{imports}\n"
