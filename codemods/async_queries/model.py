@@ -135,6 +135,9 @@ class FileEdits:
     runs: frozenset[Key] = field(default_factory=frozenset)  # calls to wrap in `asyncio.run()`
     make_async: frozenset[str] = field(default_factory=frozenset)
     db_import: str = ""  # module to import `db` from, when a rewritten chain needs it
+    #: (module, name) of the session behind `Model.query` from `query_property()`, when rewritten
+    #: chains read it instead of `db.session`
+    session_import: tuple[str, str] = ("", "")
     eager: frozenset[str] = field(default_factory=frozenset)  # classes that need unique()
     plain: frozenset[str] = field(default_factory=frozenset)  # project classes never mapped
     fsa3: bool = True  # Flask-SQLAlchemy 3.x helpers exist

@@ -59,6 +59,7 @@ from .model import (
 )
 from .plumbing_analyze import P_DEP, P_ENGINE, P_FACTORY
 from .plumbing_plan import PlumbingOptions, PlumbingPlan, PlumbingPlanner, is_test
+from .query_property import QuerySession, find_query_session
 from .targets import plumbing_options, project_versions, target_of
 from .test_mocks import query_mock_note
 from .tree_facts import TreeFacts, read_tree_facts
@@ -366,6 +367,9 @@ class Planner:
         self.awaits: dict[str, set[Key]] = {}
         self.make_async: dict[str, set[str]] = {}
         self.db_imports: dict[str, str] = {}
+        #: files whose ``Model.query`` chains read the session behind a query property
+        self.session_imports: dict[str, tuple[str, str]] = {}
+        self.query_session: Callable[[], QuerySession | None] = lambda: None
         self.plumbing_options = plumbing
         self.plumbing = PlumbingPlan()
         self.dependencies: set[FuncRef] = set()
@@ -526,9 +530,14 @@ class Planner:
         self.outcome.notes.extend(self.plumbing.notes)
         return list(self.plumbing.seeds)
 
-    def run(self, db_module: Callable[[], str]) -> PlanOutcome:
+    def run(
+        self,
+        db_module: Callable[[], str],
+        query_session: Callable[[], QuerySession | None] = lambda: None,
+    ) -> PlanOutcome:
         """Decide everything; returns findings, edits and notes."""
         self.seeds = self._plumbing()
+        self.query_session = query_session
         files_by_mode: dict[str, list[str]] = {}
         for facts in self.analysed:
             file_modes = {
@@ -571,17 +580,19 @@ class Planner:
         func = self._func(facts, chain.func)
         reason = self._chain_reason(chain, mode, func)
         db = db_module() if chain.needs_db_import else ""
+        session: QuerySession | None = None
         if chain.needs_db_import and not db:
             if not self._mapped(chain):
                 return ""  # `Thing.query` in a project without Flask-SQLAlchemy's `db`
             # `Model.query` from `scoped_session.query_property()`, no Flask-SQLAlchemy.
-            if not reason[0]:
-                reason = (
-                    "`Model.query` here is not Flask-SQLAlchemy's (no `db = SQLAlchemy()` in "
-                    "the project): rewrite by hand with the session behind the query property",
-                    R.QUERY_PROPERTY,
-                )
-        if not reason[0]:
+            session = self.query_session() if chain.root == ROOT_MODEL else None
+            if session is not None:
+                why = f"`{session.name}.query_property()`"
+            # (what the Flask-SQLAlchemy checks said of `db` does not apply to this session)
+            if not reason[0] or chain.fsa_terminal or reason[1] == R.FLASK_SQLALCHEMY_ASYNC:
+                found = self._query_property_reason(facts, chain, session)
+                reason = found if found[0] or not reason[0] else reason
+        elif not reason[0]:
             reason = self._db_bound_locally(facts, chain)
         label = "legacy query variable" if chain.is_variable else "legacy Query API"
         message = f"{label}: {chain.summary} [{mode}: {why}]"
@@ -593,9 +604,68 @@ class Planner:
         self.chain_modes.setdefault(facts.path, {})[chain.key] = mode
         if db:
             self.db_imports[facts.path] = db
+        if session is not None:
+            self.session_imports[facts.path] = (session.module, session.name)
         if mode == ASYNC and chain.func:
             self._schedule(facts, chain.func, func)
         return mode
+
+    def _query_property_reason(
+        self, facts: ModuleFacts, chain: ChainFact, session: QuerySession | None
+    ) -> tuple[str, str]:
+        """Why a ``Model.query`` chain of a project without Flask-SQLAlchemy's ``db`` stays for
+        review; ``("", "")`` when it becomes a query on the session behind the query property."""
+        if session is None:
+            return (
+                "`Model.query` here is not Flask-SQLAlchemy's (no `db = SQLAlchemy()` in the "
+                "project), and no `query_property()` of a session was found: rewrite by hand "
+                "with the session behind it",
+                R.QUERY_PROPERTY,
+            )
+        name = session.name
+        if session.refuse:
+            return session.refuse, R.QUERY_PROPERTY
+        if self.mode == ASYNC:
+            return (
+                f"`Model.query` comes from `{name}.query_property()`, a sync `scoped_session`: "
+                "an async rewrite needs an AsyncSession; run with `--mode sync` for these "
+                "queries",
+                R.QUERY_PROPERTY,
+            )
+        if chain.fsa_terminal:
+            return (
+                f"`{chain.fsa_terminal}()` is a method of the session's query class, and "
+                f"`Model.query` comes from `{name}.query_property()`, not Flask-SQLAlchemy's "
+                f"`db`, so there is no `db.{chain.fsa_terminal}()` to call instead: rewrite by hand",
+                R.QUERY_PROPERTY,
+            )
+        return self._session_name_taken(facts, chain, session)
+
+    def _session_name_taken(
+        self, facts: ModuleFacts, chain: ChainFact, session: QuerySession
+    ) -> tuple[str, str]:
+        """Why ``session.name`` cannot stand for the session in this chain's code: the module or
+        the function binds that name to something else."""
+        name = session.name
+        own = facts.module == session.module
+        imported = next((i[1:] for i in facts.imports if i[0] == name), None)
+        elsewhere = imported is not None and imported != (session.module, session.name)
+        if elsewhere or (
+            not own and imported is None and _assigns_at_module_level(self.read(facts.path), name)
+        ):
+            return (
+                f"the rewrite reads `{name}`, the session behind `Model.query`, but this module "
+                f"binds `{name}` to something else: rewrite by hand",
+                R.QUERY_PROPERTY,
+            )
+        if chain.func is not None and name in self._bound_around(facts.path, chain.func):
+            return (
+                f"the rewrite reads `{name}`, the session behind `Model.query`, but "
+                f"`{chain.func}` binds `{name}` itself, so Python would read that local name: "
+                "rewrite by hand",
+                R.QUERY_PROPERTY,
+            )
+        return "", ""
 
     def _db_bound_locally(self, facts: ModuleFacts, chain: ChainFact) -> tuple[str, str]:
         """A ``Model.query`` chain becomes ``db.session...``: not where the function (or one it
@@ -1379,6 +1449,7 @@ class Planner:
                 awaits=frozenset(self.awaits.get(path, set())),
                 make_async=frozenset(self.make_async.get(path, set())),
                 db_import=self.db_imports.get(path, ""),
+                session_import=self.session_imports.get(path, ("", "")),
                 eager=self.eager,
                 plain=self.plain,
                 fsa3=self.target.fsa3,
@@ -1469,6 +1540,10 @@ def plan_project(
     def db_module() -> str:
         return _imported_as(modules, defining_db_module())
 
+    @functools.cache
+    def query_session() -> QuerySession | None:
+        return find_query_session([*sorted(known), *others], project.read, project.module_name)
+
     def defining_db_module() -> str:
         for module in modules:
             if module.defines_db:  # (its scan names modules by path: not an import's name)
@@ -1512,7 +1587,7 @@ def plan_project(
         )
         for extra in list(extras):
             planner.index.add(extra)
-        return planner, planner.run(db_module)
+        return planner, planner.run(db_module, query_session)
 
     planner, outcome = plan_once(options)
     stop = _plumbing_stop(planner)
@@ -1616,6 +1691,12 @@ def _assumed_versions(versions: Mapping[str, Found], modules: Sequence[ModuleFac
 def converts_plumbing(mode: str, convert_engine: bool) -> bool:
     """Whether a run with these options converts the session plumbing (and reads its facts)."""
     return mode == "async" or (mode == "auto" and convert_engine)
+
+
+def _assigns_at_module_level(raw: bytes | None, name: str) -> bool:
+    """Whether the module text ``raw`` assigns ``name`` at its top level (``name = ...``)."""
+    pattern = rb"(?m)^" + re.escape(name.encode()) + rb"\s*(?::[^=\n]*)?=[^=]"
+    return raw is not None and re.search(pattern, raw) is not None
 
 
 def _imported_as(modules: Iterable[ModuleFacts], defining: str) -> str:

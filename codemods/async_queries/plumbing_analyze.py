@@ -495,7 +495,9 @@ class PlumbingScanner(TrackingVisitor):
             parent = self.parent(current)
             if isinstance(parent, cst.Annotation):
                 return True
-            if isinstance(parent, cst.SubscriptElement | cst.Index | cst.Subscript):
+            if isinstance(parent, cst.SubscriptElement | cst.Index | cst.Subscript) or (
+                isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.BitOr)
+            ):  # `Optional[Session]`, `Session | None`
                 current = parent
                 continue
             if isinstance(parent, cst.Assign) and isinstance(current, cst.Subscript):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -95,7 +95,12 @@ class _Rewriter(cst.CSTTransformer):
         if site.spec.kind == ch.ROOT_SESSION and isinstance(chain.root, cst.Call):
             assert isinstance(chain.root.func, cst.Attribute)
             base = replace(base, session=chain.root.func.value)
-        if self.db_owner and site.spec.kind == ch.ROOT_MODEL and base.fsa_db == "db":
+        session_name = self.edits.session_import[1]
+        if session_name and base.fsa_db:
+            # `Model.query` (or a variable holding one) from `session.query_property()`: the
+            # project has no Flask-SQLAlchemy `db`, so plain SQLAlchemy on that session
+            base = replace(base, session=cst.Name(session_name), fsa_db="")
+        elif self.db_owner and site.spec.kind == ch.ROOT_MODEL and base.fsa_db == "db":
             db = f"{self.db_owner}.db"
             base = replace(base, session=ch.dotted(f"{db}.session"), fsa_db=db)
         context = ch.Context(
@@ -303,7 +308,8 @@ class _Rewriter(cst.CSTTransformer):
 def sqlalchemy_spelling(module: cst.Module) -> tuple[str, frozenset[str]]:
     """How ``module`` spells SQLAlchemy's names at its top level: the name it binds
     ``sqlalchemy`` to (``import sqlalchemy as sa`` → ``sa``) when it imports no name from
-    ``sqlalchemy`` itself ("" otherwise), and the names it does import from it."""
+    ``sqlalchemy`` itself, or reads more through that name than through those it imports
+    ("" otherwise), and the names it does import from it."""
     bound = ""
     imported: set[str] = set()
     for stmt in module.body:
@@ -315,7 +321,20 @@ def sqlalchemy_spelling(module: cst.Module) -> tuple[str, frozenset[str]]:
                 for alias in small.names:
                     if _is_sqlalchemy(alias.name, ()):
                         bound = alias.evaluated_alias or "sqlalchemy"
+    if imported and bound and _reads_through(module.code, bound) > _reads_of(module.code, imported):
+        return bound, frozenset(imported)  # `sa.select(...)` beside `from sqlalchemy import event`
     return ("" if imported else bound), frozenset(imported)
+
+
+def _reads_through(code: str, name: str) -> int:
+    """How often ``code`` reads an attribute of ``name`` (``sa.func``)."""
+    return len(re.findall(rf"(?<![\w.]){re.escape(name)}\.\w", code))
+
+
+def _reads_of(code: str, names: Collection[str]) -> int:
+    """How often ``code`` names one of ``names``, their imports left out."""
+    found = sum(len(re.findall(rf"(?<![\w.]){re.escape(n)}\b", code)) for n in names)
+    return found - len(names)
 
 
 def _is_sqlalchemy(name: cst.BaseExpression | None, relative: Sequence[cst.Dot]) -> bool:
@@ -354,11 +373,39 @@ def rewrite_module(
     if edits.db_import and not db_owner:
         items.append(ImportSpec(_db_module(path, module, edits.db_import, root), "db"))
         ours.add(edits.db_import.split(".")[0])
+    source, session_name = edits.session_import
+    own_module = module_name(path, _package_test(root)) == source
+    if session_name and not own_module and not _binds_at_top(module, session_name):
+        items.append(ImportSpec(_db_module(path, module, source, root), session_name))
+        ours.add(source.split(".")[0])
     if items:
         new = add_imports(new, items, root=root, first_party=ours)
     if plumbing is not None:
         new = keep_docstring_gap(module, plumbing.fix_imports(new, root, ours))
     return new
+
+
+def _package_test(root: Path | None) -> Callable[[str], bool] | None:
+    """Whether a folder (relative to ``root``) is a package, for :func:`module_name`."""
+    if root is None:
+        return None
+    return lambda folder: Path(root, folder, "__init__.py").is_file()
+
+
+def _binds_at_top(module: cst.Module, name: str) -> bool:
+    """Whether ``module`` imports or assigns ``name`` at its top level."""
+    for stmt in module.body:
+        for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                for alias in small.names:
+                    bound = alias.asname.name if alias.asname is not None else alias.name
+                    if dotted(bound) == name:
+                        return True
+            if isinstance(small, cst.Assign | cst.AnnAssign):
+                targets = small.targets if isinstance(small, cst.Assign) else [small]
+                if any(dotted(t.target) == name for t in targets):
+                    return True
+    return False
 
 
 def _db_owner(path: str, module: cst.Module, text: str, target: str) -> str:
@@ -412,10 +459,7 @@ def _db_module(path: str, module: cst.Module, target: str, root: Path | None) ->
         for small in stmt.body
         if isinstance(small, cst.ImportFrom)
     ]
-    is_package = (
-        None if root is None else (lambda folder: Path(root, folder, "__init__.py").is_file())
-    )
-    own = module_name(path, is_package).split(".")
+    own = module_name(path, _package_test(root)).split(".")
     package = own if path.endswith("__init__.py") else own[:-1]
     parts = target.split(".")
     common = 0

@@ -150,9 +150,14 @@ def add_imports(
     sections = _Sections(root, first_party)
     if line_length is None:
         line_length = line_length_for(root)
+    single = _isort_setting(root, "force-single-line", False) or one_name_per_line(module)
     for group in _groups(_flatten(imports)):
         missing = [spec for spec in group if not is_imported(module, *_spec_tuple(spec))]
         if not missing:
+            continue
+        if single:
+            for spec in missing:
+                module = _insert(module, [spec], sections, line_length)
             continue
         merged = _merge(
             module,
@@ -163,6 +168,21 @@ def add_imports(
         )
         module = merged if merged is not None else _insert(module, missing, sections, line_length)
     return module
+
+
+def one_name_per_line(module: cst.Module) -> bool:
+    """Whether ``module`` imports one name per ``from`` statement, as isort's
+    ``force_single_line`` writes them: no statement imports several names, and some module's
+    names come in several statements (``from sqlalchemy import Column`` and, on the next line,
+    ``from sqlalchemy import Integer``)."""
+    modules: list[str] = []
+    for node in _top_level_imports(module):
+        if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
+            continue
+        if len(node.names) > 1:
+            return False
+        modules.append(_from_module(node))
+    return len(modules) != len(set(modules))
 
 
 def format_imports(

@@ -493,6 +493,21 @@ def test_added_names_follow_a_module_that_spells_them_through_sqlalchemy(
     assert after.startswith(imports.replace("from sqlalchemy import event\n", added))
 
 
+def test_a_module_reading_mostly_through_its_alias_keeps_to_it(tmp_path: Path) -> None:
+    """``import sqlalchemy as sa`` read three times beside ``from sqlalchemy import event`` read
+    once: new names are spelled ``sa.select``, as the module spells most of them."""
+    repo = (
+        "import sqlalchemy as sa\nfrom sqlalchemy import event\nfrom sqlalchemy.orm import Session"
+        "\n\nfrom app.models import Config\n\nCOLUMNS = (sa.Integer, sa.String, sa.Text)\n\n\n"
+        "def f(session: Session):\n"
+        "    return session.query(Config).count()\n\n\n"
+        "event.listen(Config, 'load', print)\n"
+    )
+    after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
+    assert "session.scalar(sa.select(sa.func.count()).select_from(Config))" in after
+    assert "from sqlalchemy import event\n" in after
+
+
 def test_flask_sqlalchemy_code_keeps_the_names_it_imports_from_sqlalchemy(tmp_path: Path) -> None:
     """The module writes ``func.sum`` (imported from sqlalchemy) beside ``db.session``: the count
     uses the same ``func``, not ``db.func``; ``select`` it does not import stays ``db.select``."""

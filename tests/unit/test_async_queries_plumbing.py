@@ -142,6 +142,19 @@ def test_engine_used_directly_blocks_the_unit(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("annotation", ["Session | None", "Optional[Session]"])
+def test_an_optional_session_annotation_becomes_an_async_one(
+    tmp_path: Path, annotation: str
+) -> None:
+    holder = (
+        "from typing import Optional\n\nfrom sqlalchemy.orm import Session\n\n\n"
+        f"class Holder:\n    def __init__(self, session: {annotation} = None) -> None:\n"
+        "        self.session = session\n"
+    )
+    result = _run(tmp_path, _db('"sqlite:///x.db"'), extra={"app/holder.py": holder})
+    assert annotation.replace("Session", "AsyncSession") in _after(result, "app/holder.py")
+
+
 def test_auto_mode_converts_only_when_asked(tmp_path: Path) -> None:
     plain = _run(tmp_path, _db('"sqlite:///x.db"'), options=(("mode", "auto"),), apply=False)
     assert not any("sync engine" in v.message for v in plain.violations)

@@ -49,6 +49,31 @@ def test_merges_into_a_single_line_import_in_sorted_position() -> None:
     )
 
 
+def test_a_module_importing_one_name_per_line_gets_lines_of_their_own() -> None:
+    source = (
+        "from flask import request\n"
+        "from sqlalchemy import Column\n"
+        "from sqlalchemy import Integer\n"
+        "from sqlalchemy import not_\n"
+    )
+    assert added(source, "from sqlalchemy import select", "from sqlalchemy import func") == (
+        "from flask import request\n"
+        "from sqlalchemy import Column\n"
+        "from sqlalchemy import Integer\n"
+        "from sqlalchemy import func\n"
+        "from sqlalchemy import not_\n"
+        "from sqlalchemy import select\n"
+    )
+
+
+def test_force_single_line_in_the_isort_settings_applies_to_every_module(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.ruff.lint.isort]\nforce-single-line = true\n")
+    source = "from sqlalchemy import select\n"
+    assert added(source, "from sqlalchemy import func", root=tmp_path) == (
+        "from sqlalchemy import func\nfrom sqlalchemy import select\n"
+    )
+
+
 def test_names_sort_constants_then_classes_then_the_rest() -> None:
     source = "from sqlalchemy import select\n"
     result = added(source, "from sqlalchemy import Column", "from sqlalchemy import CHAR, and_")

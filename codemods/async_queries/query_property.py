@@ -1,0 +1,151 @@
+"""``Model.query`` from ``scoped_session.query_property()``: the session behind it.
+
+``Base.query = db_session.query_property()`` (the pattern of Flask's own SQLAlchemy docs, with no
+Flask-SQLAlchemy) gives every model a legacy ``Model.query`` bound to ``db_session``, a
+``scoped_session`` of the project. Its chains become ``db_session.scalars(select(Model)...)``, with
+``db_session`` imported from the module that defines it. They stay for review where that would not
+mean the same: several query properties, a session the module rebinds at run time (``global``), or
+a query class of the project's own (``query_cls=``), whose methods the rewrite would drop.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+#: modules whose ``Query`` class adds only the helpers a rewrite never emits (``get_or_404``...),
+#: which the plan reports by name; SQLAlchemy's own is the plain legacy ``Query``
+_KNOWN_QUERY_MODULES = ("sqlalchemy.orm", "sqlalchemy.orm.query", "flask_sqlalchemy")
+
+
+@dataclass(frozen=True)
+class QuerySession:
+    """The ``scoped_session`` behind the project's ``Model.query``."""
+
+    #: the module that binds it (dotted), and its name there
+    module: str
+    name: str
+    #: why chains on it stay for review ("" when they convert)
+    refuse: str = ""
+
+
+def find_query_session(
+    files: Iterable[str], read: Callable[[str], bytes | None], module_name: Callable[[str], str]
+) -> QuerySession | None:
+    """The session of the project's ``X.query = session.query_property()``; None when no module
+    sets one."""
+    found: list[QuerySession] = []
+    for path in files:
+        raw = read(path) or b""
+        if b"query_property(" not in raw:
+            continue
+        try:
+            tree = ast.parse(raw)
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        found += _sessions_in(tree, module_name(path))
+    distinct = list(dict.fromkeys(found))
+    if not distinct:
+        return None
+    if len({(s.module, s.name) for s in distinct}) > 1:
+        names = ", ".join(f"`{s.module}.{s.name}`" for s in distinct)
+        return QuerySession(
+            distinct[0].module,
+            distinct[0].name,
+            f"the project sets `Model.query` from several sessions ({names}): which one a model's "
+            "query uses depends on its base class; rewrite by hand with that session",
+        )
+    return distinct[0]
+
+
+def _sessions_in(tree: ast.Module, module: str) -> list[QuerySession]:
+    imports = _module_imports(tree, module)
+    sessions: list[QuerySession] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assign) or not _is_query_target(node.targets):
+            continue
+        call = node.value
+        if not (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "query_property"
+            and isinstance(call.func.value, ast.Name)
+        ):
+            continue
+        name = call.func.value.id
+        home = imports.get(name, (module, name))
+        classes = [*call.args[:1], *_query_cls_arguments(tree)]
+        refuse = _rebound(tree, name) or _custom_query_class(classes, imports)
+        sessions.append(QuerySession(home[0], home[1], refuse))
+    return sessions
+
+
+def _is_query_target(targets: list[ast.expr]) -> bool:
+    """``Base.query = ...`` or, in a class body, ``query = ...``."""
+    return len(targets) == 1 and (
+        (isinstance(targets[0], ast.Attribute) and targets[0].attr == "query")
+        or (isinstance(targets[0], ast.Name) and targets[0].id == "query")
+    )
+
+
+def _module_imports(tree: ast.Module, module: str) -> dict[str, tuple[str, str]]:
+    """Local name → (absolute module, imported name) of the module's ``from`` imports."""
+    package = module.split(".")
+    imports: dict[str, tuple[str, str]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        source = node.module or ""
+        if node.level:
+            base = package[: len(package) - node.level] if len(package) >= node.level else []
+            source = ".".join([*base, *([source] if source else [])])
+        for alias in node.names:
+            imports[alias.asname or alias.name] = (source, alias.name)
+    return imports
+
+
+def _rebound(tree: ast.Module, name: str) -> str:
+    """Why ``name`` cannot be imported by name: a function rebinds it through ``global``."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        declared = any(
+            isinstance(stmt, ast.Global) and name in stmt.names for stmt in ast.walk(node)
+        )
+        assigned = any(
+            isinstance(target, ast.Name) and target.id == name
+            for stmt in ast.walk(node)
+            if isinstance(stmt, ast.Assign)
+            for target in stmt.targets
+        )
+        if declared and assigned:
+            return (
+                f"`{node.name}()` rebinds the session `{name}` (`global`): a module that imports "
+                "it by name would keep the first one; rewrite by hand with the current session"
+            )
+    return ""
+
+
+def _query_cls_arguments(tree: ast.Module) -> list[ast.expr]:
+    """The ``query_cls=`` arguments in ``tree`` (of ``sessionmaker``, ``configure``...)."""
+    return [
+        keyword.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        for keyword in node.keywords
+        if keyword.arg == "query_cls"
+    ]
+
+
+def _custom_query_class(classes: list[ast.expr], imports: dict[str, tuple[str, str]]) -> str:
+    """Why a query class the session uses may hold behaviour of the project's own."""
+    for value in classes:
+        name = value.id if isinstance(value, ast.Name) else ast.unparse(value)
+        source = imports.get(name, ("", ""))[0]
+        if not source.startswith(_KNOWN_QUERY_MODULES):
+            return (
+                f"the session's query class is `{name}`, whose methods may filter or change "
+                "what a query returns; `select()` would drop that: rewrite by hand"
+            )
+    return ""

@@ -1,0 +1,145 @@
+"""`Model.query` from `scoped_session.query_property()`: rewritten on that session, or reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backfix.builtin_codemods.async_queries import AsyncQueries
+
+from backfix.discovery import Workspace
+from backfix.results import RunResult
+from backfix.runner import CodemodSpec, RunOptions, run
+
+DATABASE = (
+    "from sqlalchemy import create_engine\n"
+    "from sqlalchemy.orm import declarative_base, scoped_session, sessionmaker\n\n"
+    'engine = create_engine("sqlite://")\n'
+    "db_session = scoped_session(sessionmaker(bind=engine{query_cls}))\n"
+    "Base = declarative_base()\n"
+    "Base.query = db_session.query_property()\n"
+    "{extra}"
+)
+MODELS = (
+    "from sqlalchemy import Column, Integer, String\n\n"
+    "from app.database import Base\n\n\n"
+    "class User(Base):\n"
+    '    __tablename__ = "users"\n'
+    "    id = Column(Integer, primary_key=True)\n"
+    "    name = Column(String(50))\n"
+)
+QUERIES = (
+    "from app.models import User\n\n\n"
+    "def by_name(name):\n"
+    "    return User.query.filter_by(name=name).first()\n"
+)
+
+
+def _run(tmp_path: Path, files: dict[str, str] | None = None, mode: str = "sync") -> RunResult:
+    defaults = {
+        "app/__init__.py": "",
+        "app/database.py": DATABASE.format(query_cls="", extra=""),
+        "app/models.py": MODELS,
+        "app/queries.py": QUERIES,
+    }
+    for rel, text in {**defaults, **(files or {})}.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    spec = CodemodSpec(AsyncQueries, "async-queries", (("mode", mode),))
+    options = RunOptions(specs=[spec], paths=[tmp_path / "app"], apply=True, jobs=1)
+    result = run(Workspace(root=tmp_path), options)
+    assert not result.errors, result.errors
+    return result
+
+
+def _queries_finding(result: RunResult) -> tuple[bool, str]:
+    (found,) = [v for v in result.violations if v.path == "app/queries.py"]
+    return found.fixable, found.reason or ""
+
+
+def test_chains_read_the_session_behind_the_query_property(tmp_path: Path) -> None:
+    result = _run(tmp_path)
+    (change,) = [c for c in result.changes if c.path == "app/queries.py"]
+    after = change.after.decode()
+    assert "from app.database import db_session\n" in after
+    assert "db_session.scalars(select(User).filter_by(name=name).limit(1)).first()" in after
+
+
+def test_a_query_variable_runs_on_the_session_too(tmp_path: Path) -> None:
+    queries = (
+        "from app.models import User\n\n\n"
+        "def names():\n"
+        "    users = User.query.filter_by(name='a')\n"
+        "    return [user.name for user in users]\n"
+    )
+    result = _run(tmp_path, {"app/queries.py": queries})
+    (change,) = [c for c in result.changes if c.path == "app/queries.py"]
+    after = change.after.decode()
+    assert "for user in db_session.scalars(users)" in after and "db." not in after
+
+
+def test_the_module_that_defines_the_session_imports_nothing(tmp_path: Path) -> None:
+    extra = (
+        "\n\ndef count_users():\n    from app.models import User\n\n    return User.query.count()\n"
+    )
+    result = _run(tmp_path, {"app/database.py": DATABASE.format(query_cls="", extra=extra)})
+    (change,) = [c for c in result.changes if c.path == "app/database.py"]
+    after = change.after.decode()
+    assert "db_session.scalar(select(func.count()).select_from(User))" in after
+    assert "import db_session" not in after
+
+
+def test_a_query_class_of_the_projects_own_is_reported(tmp_path: Path) -> None:
+    database = DATABASE.format(query_cls=", query_cls=TenantQuery", extra="")
+    database = "from app.tenancy import TenantQuery\n" + database
+    files = {"app/database.py": database, "app/tenancy.py": "class TenantQuery:\n    pass\n"}
+    fixable, reason = _queries_finding(_run(tmp_path, files))
+    assert not fixable and "query class is `TenantQuery`" in reason
+
+
+def test_flask_sqlalchemys_query_class_converts_but_its_helpers_are_reported(
+    tmp_path: Path,
+) -> None:
+    database = DATABASE.format(query_cls=", query_cls=Query", extra="")
+    database = "from flask_sqlalchemy.query import Query\n" + database
+    queries = QUERIES + "\n\ndef one(user_id):\n    return User.query.get_or_404(user_id)\n"
+    result = _run(tmp_path, {"app/database.py": database, "app/queries.py": queries})
+    (left,) = result.violations  # what an apply leaves: the converted chain is not listed
+    assert left.line == 9 and "`get_or_404()` is a method of the session's" in (left.reason or "")
+    (change,) = result.changes
+    assert "db_session.scalars(select(User).filter_by(name=name)" in change.after.decode()
+
+
+def test_a_query_class_given_to_the_property_is_reported(tmp_path: Path) -> None:
+    database = DATABASE.format(query_cls="", extra="").replace(
+        "query_property()", "query_property(TenantQuery)"
+    )
+    database = "from app.tenancy import TenantQuery\n" + database
+    files = {"app/database.py": database, "app/tenancy.py": "class TenantQuery:\n    pass\n"}
+    fixable, reason = _queries_finding(_run(tmp_path, files))
+    assert not fixable and "query class is `TenantQuery`" in reason
+
+
+def test_a_session_rebound_at_run_time_is_reported(tmp_path: Path) -> None:
+    extra = (
+        "\n\ndef configure(url):\n    global db_session\n"
+        "    db_session = scoped_session(sessionmaker(bind=create_engine(url)))\n"
+    )
+    files = {"app/database.py": DATABASE.format(query_cls="", extra=extra)}
+    fixable, reason = _queries_finding(_run(tmp_path, files))
+    assert not fixable and "`configure()` rebinds the session `db_session`" in reason
+
+
+def test_a_function_binding_the_sessions_name_is_reported(tmp_path: Path) -> None:
+    queries = (
+        "from app.models import User\n\n\n"
+        "def by_name(name, db_session=None):\n"
+        "    return User.query.filter_by(name=name).first()\n"
+    )
+    fixable, reason = _queries_finding(_run(tmp_path, {"app/queries.py": queries}))
+    assert not fixable and "`by_name` binds `db_session` itself" in reason
+
+
+def test_async_mode_reports_the_sync_session(tmp_path: Path) -> None:
+    fixable, reason = _queries_finding(_run(tmp_path, {}, mode="async"))
+    assert not fixable and "a sync `scoped_session`" in reason
