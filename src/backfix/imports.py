@@ -172,17 +172,27 @@ def add_imports(
 
 def one_name_per_line(module: cst.Module) -> bool:
     """Whether ``module`` imports one name per ``from`` statement, as isort's
-    ``force_single_line`` writes them: no statement imports several names, and some module's
-    names come in several statements (``from sqlalchemy import Column`` and, on the next line,
-    ``from sqlalchemy import Integer``)."""
-    modules: list[str] = []
-    for node in _top_level_imports(module):
+    ``force_single_line`` writes them: most statements import one name, and two of them, one
+    right below the other, import from the same module (``from sqlalchemy import Column``, then
+    ``from sqlalchemy import Integer``), which isort's default would have joined."""
+    single = several = 0
+    adjacent = False
+    previous = ""
+    for stmt in module.body:
+        node = _single_import(stmt)
         if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
+            previous = ""
             continue
+        source = _from_module(node)
         if len(node.names) > 1:
-            return False
-        modules.append(_from_module(node))
-    return len(modules) != len(set(modules))
+            several += 1
+            previous = ""
+            continue
+        single += 1
+        assert isinstance(stmt, cst.SimpleStatementLine)
+        adjacent = adjacent or (source == previous and not stmt.leading_lines)
+        previous = source
+    return adjacent and single > several
 
 
 def format_imports(

@@ -66,6 +66,21 @@ def test_a_module_importing_one_name_per_line_gets_lines_of_their_own() -> None:
     )
 
 
+def test_one_name_per_line_is_the_style_of_most_statements() -> None:
+    source = (
+        "from sqlalchemy import Column\n"
+        "from sqlalchemy import Integer\n"
+        "from sqlalchemy.orm import Session, relationship\n"
+    )
+    assert added(source, "from sqlalchemy import select").splitlines()[2] == (
+        "from sqlalchemy import select"
+    )
+    # one name per statement, but no module's names apart: isort's default would write the same
+    assert added(
+        "from flask import g\nfrom sqlalchemy import Column\n", "from flask import abort"
+    ) == ("from flask import abort, g\nfrom sqlalchemy import Column\n")
+
+
 def test_force_single_line_in_the_isort_settings_applies_to_every_module(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.ruff.lint.isort]\nforce-single-line = true\n")
     source = "from sqlalchemy import select\n"
