@@ -1237,9 +1237,10 @@ class _Scanner(TrackingVisitor):
         )
 
     def _queried(self, owner: cst.BaseExpression, method: cst.CSTNode | None) -> bool:
-        """``<owner>.query.<method>`` reads as a legacy query (``chains.queries_untyped``)."""
+        """``<owner>.query.<method>`` reads as a legacy query (``chains.queries_untyped``), and so
+        does ``q = self.model.query`` (kept to be built on later)."""
         if not isinstance(method, cst.Attribute):
-            return False
+            return isinstance(method, cst.Assign | cst.Return) and ch.holds_model(_last_name(owner))
         call = self.parent(method)
         arity = None
         if isinstance(call, cst.Call) and call.func is method:

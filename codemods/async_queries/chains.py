@@ -213,6 +213,12 @@ def queries_untyped(owner: str, method: str, call: tuple[int, int] | None) -> bo
     return method != "get" or call == (1, 0)
 
 
+def holds_model(owner: str) -> bool:
+    """Whether an attribute named ``owner`` holds a model class by convention (``self.model``):
+    its ``query``, assigned or returned as it is, is a legacy query kept to be built on later."""
+    return owner in MODEL_NAMES
+
+
 def is_session_query_call(node: cst.CSTNode) -> bool:
     """``<receiver>.query(...)``."""
     return (
@@ -222,14 +228,23 @@ def is_session_query_call(node: cst.CSTNode) -> bool:
     )
 
 
+#: names whose attributes are set per instance or subclass: ``self.Entry`` names no one class
+INSTANCE_NAMES = frozenset({"self", "cls"})
+
+
 def is_model_query(node: cst.CSTNode) -> bool:
-    """``Model.query`` (Flask-SQLAlchemy) or ``models.Model.query``."""
+    """``Model.query`` (Flask-SQLAlchemy) or ``models.Model.query``; not ``self.Entry.query``,
+    whose class an instance or subclass may set."""
     if not (isinstance(node, cst.Attribute) and node.attr.value == "query"):
         return False
     value = node.value
     if isinstance(value, cst.Name):
         return is_camel(value.value)
-    return isinstance(value, cst.Attribute) and is_camel(value.attr.value)
+    return (
+        isinstance(value, cst.Attribute)
+        and is_camel(value.attr.value)
+        and not (isinstance(value.value, cst.Name) and value.value.value in INSTANCE_NAMES)
+    )
 
 
 def _matches_root(node: cst.BaseExpression, spec: RootSpec) -> bool:

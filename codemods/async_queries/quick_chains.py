@@ -324,7 +324,7 @@ class _ChainWalker(_Walker):
     def _queried(self, owner: ast.expr, method: ast.AST) -> bool:
         """``analyze._Scanner._queried``: ``<owner>.query.<method>`` reads as a legacy query."""
         if not isinstance(method, ast.Attribute):
-            return False
+            return isinstance(method, ast.Assign | ast.Return) and ch.holds_model(_last(owner))
         call = self.parent(method)
         arity = None
         if isinstance(call, ast.Call) and call.func is method:
@@ -851,11 +851,16 @@ def _parameter_names(arguments: ast.arguments) -> set[str]:
 
 
 def _is_model_query(node: ast.Attribute) -> bool:
-    """``chains.is_model_query``: ``Model.query`` or ``models.Model.query``."""
+    """``chains.is_model_query``: ``Model.query`` or ``models.Model.query``, not
+    ``self.Entry.query``."""
     value = node.value
     if isinstance(value, ast.Name):
         return ch.is_camel(value.id)
-    return isinstance(value, ast.Attribute) and ch.is_camel(value.attr)
+    return (
+        isinstance(value, ast.Attribute)
+        and ch.is_camel(value.attr)
+        and not (isinstance(value.value, ast.Name) and value.value.id in ch.INSTANCE_NAMES)
+    )
 
 
 def _fsa_db(receiver: ast.expr) -> str:

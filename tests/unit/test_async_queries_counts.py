@@ -4,7 +4,8 @@ The count does not reuse the codemod: it walks each file's `ast` and takes as a 
 
 * ``<anything>.query(<args>)`` with arguments (these inputs call no other ``query()`` method);
 * ``<Class>.query`` (Flask-SQLAlchemy's query property) read anywhere;
-* ``cls.query``, and ``<anything>.query`` followed by a Query method (``self.model.query.all()``).
+* ``cls.query``, and ``<anything>.query`` followed by a Query method (``self.model.query.all()``);
+* ``self.model.query`` (``model``, ``model_class``, ``__model__``) assigned or returned as it is.
 
 Inputs: the async-queries snapshot cases and the e2e apps. For each, ``fixed + reported`` from an
 in-process ``apply`` (nothing is written) must equal that count, file by file and line by line.
@@ -82,7 +83,12 @@ def legacy_lines(tree: ast.Module) -> list[int]:
         followed = isinstance(parent, ast.Attribute) and parent.attr in QUERY_METHODS
         owner = node.value
         is_cls = isinstance(owner, ast.Name) and owner.id == "cls"
-        if _is_class_name(owner) or is_cls or followed:
+        kept = isinstance(parent, ast.Assign | ast.Return) and getattr(owner, "attr", "") in {
+            "model",
+            "model_class",
+            "__model__",
+        }
+        if _is_class_name(owner) or is_cls or followed or kept:
             lines.append(node.lineno)
     return lines
 
