@@ -14,6 +14,8 @@ import ast
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from backfix.project import from_import_module
+
 #: modules whose ``Query`` class adds only the helpers a rewrite never emits (``get_or_404``...),
 #: which the plan reports by name; SQLAlchemy's own is the plain legacy ``Query``
 _KNOWN_QUERY_MODULES = ("sqlalchemy.orm", "sqlalchemy.orm.query", "flask_sqlalchemy")
@@ -44,7 +46,7 @@ def find_query_session(
             tree = ast.parse(raw)
         except (SyntaxError, ValueError, RecursionError):
             continue
-        found += _sessions_in(tree, module_name(path))
+        found += _sessions_in(tree, path, module_name(path))
     distinct = list(dict.fromkeys(found))
     if not distinct:
         return None
@@ -59,8 +61,8 @@ def find_query_session(
     return distinct[0]
 
 
-def _sessions_in(tree: ast.Module, module: str) -> list[QuerySession]:
-    imports = _module_imports(tree, module)
+def _sessions_in(tree: ast.Module, path: str, module: str) -> list[QuerySession]:
+    imports = _module_imports(tree, path)
     sessions: list[QuerySession] = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Assign) or not _is_query_target(node.targets):
@@ -89,19 +91,15 @@ def _is_query_target(targets: list[ast.expr]) -> bool:
     )
 
 
-def _module_imports(tree: ast.Module, module: str) -> dict[str, tuple[str, str]]:
-    """Local name → (absolute module, imported name) of the module's ``from`` imports."""
-    package = module.split(".")
+def _module_imports(tree: ast.Module, path: str) -> dict[str, tuple[str, str]]:
+    """Local name → (absolute module, imported name) of the ``from`` imports of the module at
+    ``path``."""
     imports: dict[str, tuple[str, str]] = {}
     for node in tree.body:
-        if not isinstance(node, ast.ImportFrom):
-            continue
-        source = node.module or ""
-        if node.level:
-            base = package[: len(package) - node.level] if len(package) >= node.level else []
-            source = ".".join([*base, *([source] if source else [])])
-        for alias in node.names:
-            imports[alias.asname or alias.name] = (source, alias.name)
+        if isinstance(node, ast.ImportFrom):
+            source = from_import_module(path, node.level, node.module or "")
+            for alias in node.names:
+                imports[alias.asname or alias.name] = (source, alias.name)
     return imports
 
 

@@ -89,6 +89,24 @@ def test_the_module_that_defines_the_session_imports_nothing(tmp_path: Path) -> 
     assert "import db_session" not in after
 
 
+def test_a_session_imported_where_the_property_is_set_comes_from_its_module(
+    tmp_path: Path,
+) -> None:
+    session = (
+        "from sqlalchemy import create_engine\n"
+        "from sqlalchemy.orm import scoped_session, sessionmaker\n\n"
+        'db_session = scoped_session(sessionmaker(bind=create_engine("sqlite://")))\n'
+    )
+    database = (
+        "from sqlalchemy.orm import declarative_base\n\n"
+        "from .session import db_session\n\n"
+        "Base = declarative_base()\nBase.query = db_session.query_property()\n"
+    )
+    result = _run(tmp_path, {"app/session.py": session, "app/database.py": database})
+    (change,) = [c for c in result.changes if c.path == "app/queries.py"]
+    assert "from app.session import db_session\n" in change.after.decode()
+
+
 def test_a_query_class_of_the_projects_own_is_reported(tmp_path: Path) -> None:
     database = DATABASE.format(query_cls=", query_cls=TenantQuery", extra="")
     database = "from app.tenancy import TenantQuery\n" + database
