@@ -97,7 +97,8 @@ def _pylint_options(folder: Path) -> dict[str, str] | None:
         if (folder / name).is_file():
             if name.endswith(".toml"):
                 return _toml_options(read_toml(folder / name).get("tool", {}).get("pylint"))
-            return _ini_options(folder / name, lambda section: True)
+            # (a file pylint reads but this parser cannot still says pylint runs)
+            return _ini_options(folder / name, lambda section: True) or {}
     tools = read_toml(folder / "pyproject.toml").get("tool", {})
     if isinstance(tools, dict) and isinstance(tools.get("pylint"), dict):
         return _toml_options(tools["pylint"])

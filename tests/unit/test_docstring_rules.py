@@ -48,6 +48,8 @@ def test_no_linter_configured_requires_none(tmp_path: Path) -> None:
             False,
         ),
         ({"setup.cfg": "[pylint.MESSAGES CONTROL]\ndisable = W0511\n"}, True),
+        # a pylintrc this parser cannot read still says pylint runs, with its defaults
+        ({".pylintrc": "disable = C0116\n[MESSAGES CONTROL\n"}, True),
         # run without a configuration of its own: pylint's defaults check docstrings
         ({".pre-commit-config.yaml": "repos:\n- repo: local\n  hooks:\n  - id: pylint\n"}, True),
         ({".github/workflows/lint.yml": "steps:\n  - run: pylint app\n"}, True),
