@@ -369,7 +369,6 @@ class Planner:
         self.db_imports: dict[str, str] = {}
         #: files whose ``Model.query`` chains read the session behind a query property
         self.session_imports: dict[str, tuple[str, str]] = {}
-        self.query_session: Callable[[], QuerySession | None] = lambda: None
         self.plumbing_options = plumbing
         self.plumbing = PlumbingPlan()
         self.dependencies: set[FuncRef] = set()
@@ -537,11 +536,12 @@ class Planner:
     ) -> PlanOutcome:
         """Decide everything; returns findings, edits and notes."""
         self.seeds = self._plumbing()
-        self.query_session = query_session
         files_by_mode: dict[str, list[str]] = {}
         for facts in self.analysed:
             file_modes = {
-                mode for chain in facts.chains if (mode := self._chain(facts, chain, db_module))
+                mode
+                for chain in facts.chains
+                if (mode := self._chain(facts, chain, db_module, query_session))
             }
             file_modes |= {mode for item in facts.awaits if (mode := self._await(facts, item))}
             if file_modes:
@@ -570,7 +570,13 @@ class Planner:
         self._edits()
         return self.outcome
 
-    def _chain(self, facts: ModuleFacts, chain: ChainFact, db_module: Callable[[], str]) -> str:
+    def _chain(
+        self,
+        facts: ModuleFacts,
+        chain: ChainFact,
+        db_module: Callable[[], str],
+        query_session: Callable[[], QuerySession | None],
+    ) -> str:
         """Report one legacy chain and plan its rewrite; the mode it is rewritten in, or ""."""
         if chain.needs_mapped and not self._mapped(chain):
             return ""  # `client.query(Thing)`: not a query on a mapped class
@@ -585,13 +591,13 @@ class Planner:
             if not self._mapped(chain):
                 return ""  # `Thing.query` in a project without Flask-SQLAlchemy's `db`
             # `Model.query` from `scoped_session.query_property()`, no Flask-SQLAlchemy.
-            session = self.query_session() if chain.root == ROOT_MODEL else None
+            session = query_session() if chain.root == ROOT_MODEL else None
             if session is not None:
                 why = f"`{session.name}.query_property()`"
-            # (what the Flask-SQLAlchemy checks said of `db` does not apply to this session)
+            # What the Flask-SQLAlchemy checks said of `db` (its async refusal, its helpers) does
+            # not apply to this session; its own reason is never empty where they said anything.
             if not reason[0] or chain.fsa_terminal or reason[1] == R.FLASK_SQLALCHEMY_ASYNC:
-                found = self._query_property_reason(facts, chain, session)
-                reason = found if found[0] or not reason[0] else reason
+                reason = self._query_property_reason(facts, chain, session)
         elif not reason[0]:
             reason = self._db_bound_locally(facts, chain)
         label = "legacy query variable" if chain.is_variable else "legacy Query API"
@@ -1712,7 +1718,7 @@ def _imported_as(modules: Iterable[ModuleFacts], defining: str) -> str:
         for local, source, imported in facts.imports
         if local == imported == "db" and source.split(".")[0] == package
     )
-    counts[defining] += 0
+    counts.setdefault(defining, 0)
     return max(counts, key=lambda source: (counts[source], source == defining))
 
 

@@ -305,8 +305,8 @@ class _Rewriter(cst.CSTTransformer):
         return updated_node
 
 
-def sqlalchemy_spelling(module: cst.Module) -> tuple[str, frozenset[str]]:
-    """How ``module`` spells SQLAlchemy's names at its top level: the name it binds
+def sqlalchemy_spelling(module: cst.Module, text: str) -> tuple[str, frozenset[str]]:
+    """How ``module`` (whose code is ``text``) spells SQLAlchemy's names at its top level: the name it binds
     ``sqlalchemy`` to (``import sqlalchemy as sa`` → ``sa``) when it imports no name from
     ``sqlalchemy`` itself, or reads more through that name than through those it imports
     ("" otherwise), and the names it does import from it."""
@@ -321,7 +321,7 @@ def sqlalchemy_spelling(module: cst.Module) -> tuple[str, frozenset[str]]:
                 for alias in small.names:
                     if _is_sqlalchemy(alias.name, ()):
                         bound = alias.evaluated_alias or "sqlalchemy"
-    if imported and bound and _reads_through(module.code, bound) > _reads_of(module.code, imported):
+    if imported and bound and _reads_through(text, bound) > _reads_of(text, imported):
         return bound, frozenset(imported)  # `sa.select(...)` beside `from sqlalchemy import event`
     return ("" if imported else bound), frozenset(imported)
 
@@ -362,7 +362,13 @@ def rewrite_module(
     }
     db_owner = _db_owner(path, module, text, edits.db_import) if edits.db_import else ""
     rewriter = _Rewriter(
-        result.sites, edits, aliases, plumbing, functions, sqlalchemy_spelling(module), db_owner
+        result.sites,
+        edits,
+        aliases,
+        plumbing,
+        functions,
+        sqlalchemy_spelling(module, text),
+        db_owner,
     )
     new = transform(wrapper.module, rewriter)
     items = [
@@ -371,12 +377,15 @@ def rewrite_module(
     ]
     ours = set(first_party)
     if edits.db_import and not db_owner:
-        items.append(ImportSpec(_db_module(path, module, edits.db_import, root), "db"))
+        items.append(ImportSpec(_import_source(path, module, edits.db_import, root), "db"))
         ours.add(edits.db_import.split(".")[0])
     source, session_name = edits.session_import
-    own_module = module_name(path, _package_test(root)) == source
-    if session_name and not own_module and not _binds_at_top(module, session_name):
-        items.append(ImportSpec(_db_module(path, module, source, root), session_name))
+    if (
+        session_name
+        and module_name(path, _package_test(root)) != source
+        and not _binds_at_top(module, session_name)
+    ):
+        items.append(ImportSpec(_import_source(path, module, source, root), session_name))
         ours.add(source.split(".")[0])
     if items:
         new = add_imports(new, items, root=root, first_party=ours)
@@ -447,10 +456,10 @@ def _read_as_module(text: str, name: str) -> bool:
     return len(bare) == 1
 
 
-def _db_module(path: str, module: cst.Module, target: str, root: Path | None) -> str:
-    """Where to import ``db`` from: relatively (``from .. import db``) in a module that imports its
-    own package relatively, as far up as ``db`` is or with no absolute import of the package;
-    else by its absolute name (``target``, the name it is imported under; ``path``'s own is read
+def _import_source(path: str, module: cst.Module, target: str, root: Path | None) -> str:
+    """Where to import a name of the module ``target`` from (``db``, a query property's session):
+    relatively (``from .. import db``) in a module that imports its own package relatively, as far
+    up as ``target`` is or with no absolute import of the package; else by its absolute name (``target``, the name it is imported under; ``path``'s own is read
     with the packages under ``root``)."""
     imports = [
         small

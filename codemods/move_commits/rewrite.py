@@ -569,15 +569,11 @@ def rewrite_service(
     module = add_definitions(module, edits.definitions, config)
     body = list(module.body)
     existing = next(
-        (
-            index
-            for index, stmt in enumerate(body)
-            if isinstance(stmt, cst.ClassDef) and stmt.name.value == edits.class_name
-        ),
+        (s for s in body if isinstance(s, cst.ClassDef) and s.name.value == edits.class_name),
         None,
     )
     if existing is not None:
-        docstrings = docstrings or _documents_methods(body[existing])
+        docstrings = docstrings or _documents_methods(existing)
     methods = [
         method_node(
             spec,
@@ -589,9 +585,7 @@ def rewrite_service(
         for spec in edits.methods
     ]
     if existing is not None:
-        class_def = body[existing]
-        assert isinstance(class_def, cst.ClassDef)
-        body[existing] = _extend_class(class_def, methods)
+        body[body.index(existing)] = _extend_class(existing, methods)  # (nodes equal by identity)
         return module.with_changes(body=body)
     class_text = _template(
         "service_class.py.j2",
@@ -638,9 +632,9 @@ def add_definitions(
     return module.with_changes(body=[*body[:at], *new, *body[at:]])
 
 
-def _documents_methods(node: cst.BaseStatement) -> bool:
+def _documents_methods(node: cst.ClassDef) -> bool:
     """Whether the class ``node`` has public methods, each with a docstring."""
-    if not isinstance(node, cst.ClassDef) or not isinstance(node.body, cst.IndentedBlock):
+    if not isinstance(node.body, cst.IndentedBlock):
         return False
     public = [
         stmt
