@@ -17,7 +17,9 @@ since timings on a shared machine drift.
 
 Both commands run as an installed tool runs: with byte-compiled modules. A warm-up run fills a private
 bytecode cache first (``PYTHONPYCACHEPREFIX``), also where the environment sets
-``PYTHONDONTWRITEBYTECODE``, so that compiling backfix's own sources is not counted as scan time.
+``PYTHONDONTWRITEBYTECODE``, so that compiling backfix's own sources is not counted as scan time. It
+also records, in a private cache folder (``BACKFIX_CACHE_DIR``), the answers of backfix's checks of
+LibCST's internals, kept per LibCST install; ``--no-cache`` keeps the analysis cache off.
 
 ``--baseline PYTHON`` measures a second backfix in the same run, for a paired before/after: PYTHON
 is the interpreter of another checkout's environment (e.g. ``git worktree add ../base <rev>`` and
@@ -94,10 +96,12 @@ def scan_command(corpus: Path, codemods: Sequence[str], python: str = sys.execut
     return command
 
 
-def child_env(pycache: str) -> dict[str, str]:
-    """The environment of measured commands: byte-compiled modules cached in ``pycache``."""
+def child_env(scratch: Path) -> dict[str, str]:
+    """The environment of measured commands: byte-compiled modules and backfix's cache folder in
+    ``scratch``, so that the warm-up run leaves what an installed tool has after its first run."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = pycache
+    env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
+    env["BACKFIX_CACHE_DIR"] = str(scratch / "backfix-cache")
     return env
 
 
@@ -138,7 +142,7 @@ def table(
     with tempfile.TemporaryDirectory() as scratch:
         listing = Path(scratch) / "files.txt"
         listing.write_text("".join(f"{path}\n" for path in files), encoding="utf-8")
-        env = child_env(str(Path(scratch) / "pycache"))
+        env = child_env(Path(scratch))
         parse_command = [sys.executable, "-c", PARSE_SCRIPT, str(listing)]
         measure(parse_command, env)  # warm-up: byte-compile what the commands import
         for python in pythons:

@@ -22,3 +22,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test gets its own analysis cache; the user's ~/.cache is never touched."""
     monkeypatch.setenv("BACKFIX_CACHE_DIR", str(tmp_path / "backfix-cache"))
+
+
+@pytest.fixture
+def libcst_checks_unrecorded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checks of LibCST's internals answered anew, never from or into the record: for a test
+    that changes those internals, whose answer must not outlive it."""
+    from backfix import libcst_verdicts
+
+    monkeypatch.setattr(libcst_verdicts, "_recorded", dict)
+    monkeypatch.setattr(libcst_verdicts, "_record", lambda name, answer: None)

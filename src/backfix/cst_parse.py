@@ -16,10 +16,11 @@ override it), checked once per process by :func:`skips_validation`; where the ch
 from __future__ import annotations
 
 import threading
-from functools import cache
 
 import libcst as cst
 from libcst._nodes.base import CSTNode
+
+from backfix.libcst_verdicts import remembered
 
 #: a few lines of what the check parses both ways (besides the positions' sample of most node
 #: types): decorators, f-strings, a walrus, parenthesised with, comments, type hints
@@ -66,7 +67,7 @@ def _post_init_only_validates() -> bool:
     )
 
 
-@cache
+@remembered
 def skips_validation() -> bool:
     """Whether :func:`parse_module` can skip the validation of parsed nodes in this LibCST, checked
     once per process: the internals it relies on are the expected ones, and samples of most node

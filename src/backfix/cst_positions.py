@@ -11,13 +11,14 @@ it hooks into ``CodegenState``, which LibCST does not export: tests compare the 
 from __future__ import annotations
 
 import re
-from functools import cache
 from types import TracebackType
 from typing import Any
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
+
+from backfix.libcst_verdicts import remembered
 
 #: a source range: start line (1-based), start column (0-based), end line, end column.
 Span = tuple[int, int, int, int]
@@ -228,7 +229,7 @@ class C(Base, metaclass=Meta):
 '''
 
 
-@cache
+@remembered
 def exact() -> bool:
     """Whether :class:`Positions` computes what ``PositionProvider`` does in this LibCST, checked
     once per process on :data:`SAMPLE`. It hooks into LibCST's code generation (``CodegenState``,

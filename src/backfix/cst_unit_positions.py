@@ -19,7 +19,6 @@ from __future__ import annotations
 import ast
 import contextlib
 from collections.abc import Mapping
-from functools import cache
 
 import libcst as cst
 
@@ -34,6 +33,7 @@ from backfix.cst_positions import (
     positions,
 )
 from backfix.cst_walk import children, is_token, with_subclasses
+from backfix.libcst_verdicts import remembered
 
 #: the nodes with a line of their own in a body: where a statement's code can start
 _COMPOUND = with_subclasses(cst.BaseCompoundStatement)
@@ -443,7 +443,7 @@ class E(Base, metaclass=M):
 """
 
 
-@cache
+@remembered
 def trusted() -> bool:
     """Whether :class:`UnitPositions` gives every range of the sample as the whole table does
     in this LibCST (checked once per process)."""

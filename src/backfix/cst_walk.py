@@ -29,6 +29,7 @@ from typing import Any, ClassVar
 import libcst as cst
 
 from backfix.cst_positions import SAMPLE, Positions, Span
+from backfix.libcst_verdicts import remembered
 
 _ABSENT = cst.MaybeSentinel.DEFAULT
 
@@ -656,7 +657,7 @@ class _Calls(cst.CSTVisitor):
             self.calls.append((False, id(original_node)))
 
 
-@cache
+@remembered
 def trusted() -> bool:
     """Whether this LibCST behaves as the cheap walks assume, checked once per process.
 

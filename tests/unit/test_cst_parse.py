@@ -71,7 +71,7 @@ BROKEN = {
 
 
 @pytest.fixture(autouse=True)
-def fresh_check() -> Iterator[None]:
+def fresh_check(libcst_checks_unrecorded: None) -> Iterator[None]:
     """The once-per-process check made anew: a test elsewhere in the process may have made it
     while ``libcst.parse_module`` was replaced."""
     cst_parse.skips_validation.cache_clear()
