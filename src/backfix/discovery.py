@@ -169,10 +169,22 @@ def _check_target(workspace: Workspace, given: Path) -> Path:
     )
 
 
-def _real(workspace: Workspace, rel: str, notes: list[str]) -> str | None:
-    """``rel`` under its real path; None (with a note) for a link that leads out of the root."""
+def _real(
+    workspace: Workspace, rel: str, notes: list[str], real_folders: dict[Path, Path]
+) -> str | None:
+    """``rel`` under its real path; None (with a note) for a link that leads out of the root.
+
+    ``real_folders`` keeps the real path of each folder already resolved: a file that is not a
+    link itself is its real folder's entry, so a folder's links are followed once, not per file.
+    """
     path = workspace.root / rel
-    real = path.resolve()
+    if path.is_symlink():
+        real = path.resolve()
+    else:
+        folder = real_folders.get(path.parent)
+        if folder is None:
+            folder = real_folders[path.parent] = path.parent.resolve()
+        real = folder / path.name
     if real == path:
         return rel
     if not _is_within(real, workspace.root):
@@ -251,6 +263,8 @@ def in_alembic_versions(root: Path, rel: str) -> bool:
 def alembic_versions_folder(root: Path, rel: str) -> str:
     """The Alembic ``versions/`` folder the file ``rel`` is in, directly or in a folder below it
     (``versions/legacy/``, listed in ``version_locations``); "" for a file outside one."""
+    if "versions/" not in rel:  # (most files: no folder to look at)
+        return ""
     for folder in PurePosixPath(rel).parents:
         if _is_alembic_versions(root / folder):
             return str(folder)
@@ -302,8 +316,9 @@ def _kept(found: set[str], explicit: set[str], exclude: Sequence[str]) -> list[s
 
 def _real_paths(workspace: Workspace, rels: Sequence[str], notes: list[str]) -> Iterator[str]:
     """Each of ``rels`` under its real path; links out of the root are left out (with a note)."""
+    real_folders: dict[Path, Path] = {}
     for rel in rels:
-        real = _real(workspace, rel, notes)
+        real = _real(workspace, rel, notes, real_folders)
         if real is not None:
             yield real
 

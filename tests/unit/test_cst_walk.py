@@ -488,7 +488,9 @@ def test_walk_refuses_hooks_it_would_not_call() -> None:
 # --- a LibCST whose internals changed ----------------------------------------------------------------
 
 
-def test_walks_fall_back_to_libcsts_own_when_its_internals_change(libcst_checks_unrecorded: None) -> None:
+def test_walks_fall_back_to_libcsts_own_when_its_internals_change(
+    libcst_checks_unrecorded: None,
+) -> None:
     module = cst.parse_module(SOURCES["every shape"])
     library_visit = cst.CSTNode.visit
     with pytest.MonkeyPatch.context() as patch:
@@ -512,7 +514,9 @@ def test_walks_fall_back_to_libcsts_own_when_its_internals_change(libcst_checks_
     assert cst_walk.trusted()
 
 
-def test_positions_fall_back_to_libcsts_provider_when_its_internals_change(libcst_checks_unrecorded: None) -> None:
+def test_positions_fall_back_to_libcsts_provider_when_its_internals_change(
+    libcst_checks_unrecorded: None,
+) -> None:
     module = cst.parse_module(SOURCES["decorated and nested"])
     with pytest.MonkeyPatch.context() as patch:
         # a LibCST whose code generation no longer calls the hooks the table relies on
