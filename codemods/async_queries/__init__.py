@@ -54,10 +54,13 @@ from .quick_chains import chain_facts
 from .tree_facts import TreeFacts, plain_utf8, read_tree_facts, source_tree
 
 MODES = ("auto", "sync", "async")
+#: `.query(` / `.query.`, also continued after a backslash (``Model.query \``), and a Query kept
+#: in a variable at line end; not `url.query` reads.
+_QUERY_USE = rb"(?m)\.query(?:\s|\\)*[(.]|\.query[ \t]*$"
+
 #: what makes a file worth a full scan: a query, an async session, a dependency, an engine.
 _RELEVANT = re.compile(
-    # `.query(` / `.query.` (and a Query kept in a variable at line end), not `url.query` reads.
-    rb"(?m)\.query\s*[(.]|\.query[ \t]*$|AsyncSession|async_sessionmaker|async_scoped_session|create_async_engine"
+    _QUERY_USE + rb"|AsyncSession|async_sessionmaker|async_scoped_session|create_async_engine"
     rb"|Depends\(|Security\(|sessionmaker\(|create_engine\(|SQLAlchemy\(|Session|create_all\("
 )
 
@@ -84,8 +87,7 @@ class AsyncQueries(Codemod[ModuleFacts | TreeFacts, FileEdits]):
 
     SUMMARY = "Rewrite legacy SQLAlchemy Query calls to 2.0 select(), sync or async (with await propagation)"
     PREFILTER: ClassVar[re.Pattern[bytes] | None] = re.compile(
-        # `.query(` / `.query.` (and a Query kept in a variable at line end), not `url.query` reads.
-        rb"(?m)\.query\s*[(.]|\.query[ \t]*$|AsyncSession|async_sessionmaker|"
+        _QUERY_USE + rb"|AsyncSession|async_sessionmaker|"
         # `SessionLocal()` too: a file that opens a session only to pass it on belongs to the
         # session plumbing a `--mode async` run converts.
         rb"create_engine\(|sessionmaker\(|\bSession\b|Session\w*\s*\(|\.(?:create|drop)_all\(|"

@@ -31,11 +31,13 @@ import contextlib
 import difflib
 import functools
 import importlib
+import io
 import json
 import shutil
 import subprocess
 import sys
 import threading
+import tokenize
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -591,6 +593,33 @@ def _keeping_quotes(settings: FormatterSettings) -> FormatterSettings:
     return replace(settings, ruff_args=(*settings.ruff_args, *PRESERVE_QUOTES))
 
 
+#: the indentation width ruff (like black) formats with unless configured otherwise
+DEFAULT_INDENT_WIDTH = 4
+
+
+def _in_file_indentation(settings: FormatterSettings, text: str) -> FormatterSettings:
+    """The settings for statements formatted alone in ``text``, a file of a project that declares
+    no formatter: indented by the file's own width (ruff's default of 4 would also reindent the
+    blocks around a statement of a file indented by 2, so the statement could not be formatted)."""
+    width = _indent_width(text)
+    if settings.formatter or width is None or width == DEFAULT_INDENT_WIDTH:
+        return settings
+    return replace(settings, ruff_args=(*settings.ruff_args, "--config", f"indent-width={width}"))
+
+
+def _indent_width(text: str) -> int | None:
+    """How many spaces ``text`` indents its first indented block by; None for none, for tabs, or
+    for text that does not tokenize."""
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.INDENT:
+                indent = token.string
+                return len(indent) if indent.strip(" ") == "" else None
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    return None
+
+
 def _format_changed(
     ruff: str,
     before: str,
@@ -624,6 +653,7 @@ def _wrapped(
     newly broken continuation lines formatted, and a note for the changed lines still too long. ``texts`` are the file before and after the fix, and
     ``spans`` the lines the fix changed."""
     before, text = texts
+    settings = _in_file_indentation(settings, before)
     long = _long_lines(text, spans, settings.line_length)
     wrapped, error = _wrap_statements(ruff, text, long, change.abs_path, settings)
     wrapped = _relaid(ruff, before, wrapped, change.abs_path, settings)

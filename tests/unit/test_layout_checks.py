@@ -135,6 +135,56 @@ def test_backslashes_left_inside_brackets_are_formatted_away(tmp_path: Path) -> 
     )
 
 
+TWO_SPACES_BEFORE = """\
+class Key:
+  def update(self, names):
+    if names:
+      found = Domain.query \\
+                    .filter(Domain.name.in_(names)) \\
+                    .all()
+      return found
+"""
+TWO_SPACES_AFTER = """\
+class Key:
+  def update(self, names):
+    if names:
+      found = db.session.scalars(db.select(Domain) \\
+                    .where(Domain.name.in_(names))) \\
+                    .all()
+      return found
+"""
+
+
+def test_a_file_indented_by_two_spaces_gets_its_statement_formatted_in_two(tmp_path: Path) -> None:
+    """ruff's default width would also reindent the blocks around the statement: refused before."""
+    (tmp_path / ".git").mkdir()
+    text, _ = formatted(tmp_path / "a.py", TWO_SPACES_BEFORE, TWO_SPACES_AFTER)
+    assert text == (
+        "class Key:\n"
+        "  def update(self, names):\n"
+        "    if names:\n"
+        "      found = db.session.scalars(db.select(Domain).where(Domain.name.in_(names))).all()\n"
+        "      return found\n"
+    )
+
+
+def test_a_long_statement_of_a_file_indented_by_two_spaces_wraps_by_two(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    before = "def find(name):\n  if name:\n    return User.query.filter_by(name=name, active=True).first()\n"
+    after = before.replace(
+        "User.query.filter_by(name=name, active=True).first()",
+        "db.session.scalars(db.select(User).filter_by(name=name, active=True).limit(1)).first()",
+    )
+    text, _ = formatted(tmp_path / "a.py", before, after)
+    assert text == (
+        "def find(name):\n"
+        "  if name:\n"
+        "    return db.session.scalars(\n"
+        "      db.select(User).filter_by(name=name, active=True).limit(1)\n"
+        "    ).first()\n"
+    )
+
+
 def test_a_layout_the_checks_accept_is_kept(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     before = "def find(name):\n    user = User.query.filter_by(\n        name=name).first()\n"
