@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from backfix.builtin_codemods.async_queries import AsyncQueries
+from backfix.builtin_codemods.async_queries import _RELEVANT, AsyncQueries
 
 from backfix.config import tomllib
 from backfix.discovery import Workspace
@@ -146,3 +146,24 @@ def test_fixed_plus_reported_equals_found(
         f"missed: {sorted((expected - accounted).elements())}; "
         f"extra: {sorted((accounted - expected).elements())}"
     )
+
+
+def _files(source: Path) -> list[Path]:
+    return sorted(source.rglob("*.py")) if source.is_dir() else [source]
+
+
+@pytest.mark.parametrize(("name", "source", "options"), CASES, ids=[c[0] for c in CASES])
+def test_every_legacy_query_passes_the_byte_filters_on_its_own(
+    name: str, source: Path, options: dict[str, object]
+) -> None:
+    """The pre-filters decide on bytes alone which files are read at all. The count above holds
+    only while some part of each file matches them; here each query's own line and the next
+    must, so that a file holding just that query is read too."""
+    assert AsyncQueries.PREFILTER is not None
+    for path in _files(source):
+        raw = path.read_bytes()
+        rows = raw.splitlines()
+        for line in legacy_lines(ast.parse(raw)):
+            own = b"\n".join(rows[line - 1 : line + 1])
+            assert AsyncQueries.PREFILTER.search(own), (path, line)
+            assert _RELEVANT.search(own), (path, line)

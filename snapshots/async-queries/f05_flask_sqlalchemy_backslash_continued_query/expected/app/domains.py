@@ -1,4 +1,5 @@
-"""Nothing here but queries continued with backslashes: the file is still read."""
+"""Nothing here but queries continued on the next line, after a backslash or a comment: the
+file is still read."""
 
 from app.extensions import db
 from app.models import Domain
@@ -13,3 +14,11 @@ def active_domains(names):
 
 def first_domain():
     return db.session.scalars(db.select(Domain).order_by(Domain.name).limit(1)).first()
+
+
+def newest_domain():
+    return db.session.scalars(
+        db.select(Domain)  # newest first
+        .order_by(Domain.id.desc())
+        .limit(1)
+    ).first()

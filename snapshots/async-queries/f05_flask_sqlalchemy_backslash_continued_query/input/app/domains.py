@@ -1,4 +1,5 @@
-"""Nothing here but queries continued with backslashes: the file is still read."""
+"""Nothing here but queries continued on the next line, after a backslash or a comment: the
+file is still read."""
 
 from app.models import Domain
 
@@ -15,3 +16,11 @@ def first_domain():
     return Domain.query \
         .order_by(Domain.name) \
         .first()
+
+
+def newest_domain():
+    return (
+        Domain.query  # newest first
+        .order_by(Domain.id.desc())
+        .first()
+    )
