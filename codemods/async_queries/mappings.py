@@ -26,7 +26,7 @@ from . import lazy
 
 _MAX_BYTES = 1_000_000
 #: a file is parsed only when it mentions one of these (any class may be a model).
-_MARKERS = (b"class ", b"query_class", b"query_cls", b"SQLAlchemy(", b"listen")
+_MARKERS = (b"class ", b"query_class", b"query_cls", b"SQLAlchemy(", b"listen", b"Table(")
 #: the library's own query classes: setting one of these changes nothing.
 DEFAULT_QUERY_CLASSES = frozenset({"Query", "BaseQuery"})
 #: the public names of SQLAlchemy's legacy ``Query`` (1.3 to 2.x) and Flask-SQLAlchemy's
@@ -121,6 +121,9 @@ class Mappings:
     #: (``IndicoSQLAlchemy(query_class=X)``): applied when the class derives from ``SQLAlchemy``,
     #: which is known once every module is read (see :meth:`resolve_extensions`)
     extension_calls: list[tuple[str, Mappings]] = field(default_factory=list)
+    #: names bound to a ``Table(...)`` (``db.Table``, ``sa.Table``) → where (``path:line``): a
+    #: query of one gives rows, not objects, whatever its name looks like
+    tables: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, file: FileMappings) -> None:
         """Merge one module's mappings, read after the modules already added."""
@@ -138,6 +141,8 @@ class Mappings:
             self.listened.setdefault(name, where)
         self.session_query_class += found.session_query_class
         self.extension_calls += found.extension_calls
+        for name, places in found.tables.items():
+            self.tables.setdefault(name, []).extend(places)
         for owner, query_class in file.late:
             for cls in self.classes.get(owner, []):
                 cls.query_class = query_class
@@ -181,6 +186,11 @@ class Mappings:
         if not own or all(c.abstract for c in own):
             return False
         return any(c.table or MODEL_BASES & set(c.bases) for c in self._lineage(name))
+
+    def table_at(self, name: str) -> list[str]:
+        """Where the project binds ``name`` to a ``Table`` (``path:line``), where it defines no
+        mapped class of that name."""
+        return [] if self.is_mapped(name) else self.tables.get(name, [])
 
     def plain_classes(self) -> frozenset[str]:
         """Classes of the project that are not mapped (enums, schemas): no query joins them."""
@@ -539,6 +549,14 @@ def _attribute_assign(stmt: ast.Assign, path: str, mappings: Mappings) -> list[t
     return late
 
 
+def _table_assign(stmt: ast.Assign, path: str, mappings: Mappings) -> None:
+    """``Name = db.Table("name", ...)`` (``Table(...)``, ``sa.Table(...)``)."""
+    if isinstance(stmt.value, ast.Call) and _last(stmt.value.func) == "Table":
+        for target in stmt.targets:
+            if isinstance(target, ast.Name):
+                mappings.tables.setdefault(target.id, []).append(_where(path, stmt))
+
+
 @dataclass
 class FileMappings:
     """What one module adds to the project's mappings, kept per file so the worker that analyses
@@ -602,6 +620,7 @@ def file_mappings(tree: ast.Module, path: str, raw: bytes) -> FileMappings:
             _module_call(node, path, mappings)
         elif isinstance(node, ast.Assign):
             late += _attribute_assign(node, path, mappings)
+            _table_assign(node, path, mappings)
     return FileMappings(mappings, tuple(late))
 
 

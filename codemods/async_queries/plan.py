@@ -578,13 +578,15 @@ class Planner:
         query_session: Callable[[], QuerySession | None],
     ) -> str:
         """Report one legacy chain and plan its rewrite; the mode it is rewritten in, or ""."""
-        if chain.needs_mapped and not self._mapped(chain):
+        if chain.needs_mapped and not (self._mapped(chain) or self._table(facts, chain)):
             return ""  # `client.query(Thing)`: not a query on a mapped class
         if chain.root == ROOT_MODEL and self._members(chain):
             return ""  # `ObjectType.query` of an enum
         mode, why = self.resolve_mode(facts, chain.kind)
         func = self._func(facts, chain.func)
         reason = self._chain_reason(chain, mode, func)
+        if not reason[0]:
+            reason = self._table_reason(facts, chain)
         db = db_module() if chain.needs_db_import else ""
         session: QuerySession | None = None
         if chain.needs_db_import and not db:
@@ -827,6 +829,29 @@ class Planner:
         if not chain.entities:
             return True
         return any(self.models.is_mapped(name) for name in chain.entities)
+
+    def _table(self, facts: ModuleFacts, chain: ChainFact) -> str:
+        """The first entity of the chain that another module binds to a ``Table``: the chain's
+        own module read it as a class (a ``Table`` it binds itself gives rows already; see
+        ``unknown-result-shape``); "" for none."""
+        for name in chain.entities:
+            places = self.models.table_at(name)
+            if places and not any(p.startswith(f"{facts.path}:") for p in places):
+                return name
+        return ""
+
+    def _table_reason(self, facts: ModuleFacts, chain: ChainFact) -> tuple[str, str]:
+        """Why a chain on a ``Table`` another module binds stays for review (``("", "")`` when
+        it is on none)."""
+        table = self._table(facts, chain)
+        if not table:
+            return ("", "")
+        return (
+            f"`{table}` is a `Table` ({self.models.table_at(table)[0]}), not a mapped class: a "
+            "query of it gives rows, of which `session.scalars()` would keep only the first "
+            f"column; rewrite by hand with `session.execute(select({table})...)`",
+            R.UNKNOWN_RESULT_SHAPE,
+        )
 
     def _members(self, chain: ChainFact) -> bool:
         """``Cls.query`` is an enum member or a constant of each class the chain names."""
