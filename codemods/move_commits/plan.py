@@ -28,6 +28,7 @@ from .model import (
     ServiceEdits,
     UnitPlan,
 )
+from .patched_names import patch_of, patched_targets
 from .placement import (
     PLACEMENT_LAYER_FOLDERS,
     ServiceLocation,
@@ -282,6 +283,7 @@ class Planner:
             self._definitions_reason(facts.path, sig, path, service.bound, service.defined)
             or self._cycle_reason(facts.path, extraction, sig)
             or self._alias_reason(facts.path, extraction)
+            or self._patched_reason(facts.path, extraction, sig)
         )
         if moved_reason:
             self.reasons[key] = moved_reason
@@ -524,6 +526,31 @@ class Planner:
                     f"`{name}`, defined in {route_path} and read by the moved code, is imported "
                     f"from there by {importers[0]}: move it to a module both can "
                     "import, then run again",
+                )
+        return NO_REASON
+
+    @functools.cached_property
+    def patched(self) -> dict[str, str]:
+        """What the project's tests patch by module path (see :mod:`.patched_names`)."""
+        return patched_targets(self.project.files(), self.project.read)
+
+    def _patched_reason(self, route_path: str, extraction: Extraction, sig: Signature) -> Reason:
+        """Why the unit stays: a test patches, in the route module, a name the moved code would
+        read from the service module instead (an import of the route module, or a definition
+        that moves with the unit)."""
+        names = extraction.route_names | {d.name for d in sig.definitions}
+        if not names:
+            return NO_REASON
+        module = self.project.module_name(route_path)
+        for name in sorted(names):
+            place = patch_of(self.patched, module, name)
+            if place:
+                return Reason(
+                    R.PATCHED_IN_TESTS,
+                    f"a test patches `{name}` in {route_path} ({place}); moved into a service, "
+                    f"the code would read the service module's own `{name}`, which that patch "
+                    f"does not replace: move this unit by hand and patch `{name}` in the service "
+                    "module instead",
                 )
         return NO_REASON
 

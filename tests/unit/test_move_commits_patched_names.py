@@ -1,0 +1,39 @@
+"""The test patches move-commits reads: a unit that calls a name a test replaces in the route module
+is reported, since the service would read its own import of it."""
+
+from __future__ import annotations
+
+from backfix.builtin_codemods.move_commits.patched_names import patch_of, patched_targets
+
+TEST = b"""\
+from unittest import mock
+from app.routes import members
+
+
+def test_one(mocker, monkeypatch):
+    mocker.patch("app.routes.members.send_welcome")
+    monkeypatch.setattr("app.routes.members.audit", lambda *a: None)
+    with mock.patch(target="app.routes.members.notify"):
+        pass
+    with mock.patch.object(members, "charge"):
+        pass
+"""
+
+
+def _targets(files: dict[str, bytes]) -> dict[str, str]:
+    return patched_targets(files, files.get)
+
+
+def test_dotted_paths_and_patch_object_are_read_from_test_files() -> None:
+    targets = _targets({"tests/test_members.py": TEST})
+    module = "app.routes.members"
+    assert patch_of(targets, module, "send_welcome") == "tests/test_members.py:6"
+    assert patch_of(targets, module, "audit") == "tests/test_members.py:7"
+    assert patch_of(targets, module, "notify") == "tests/test_members.py:8"
+    assert patch_of(targets, module, "charge") == "tests/test_members.py:10"
+    assert patch_of(targets, module, "db") == ""
+    assert patch_of(targets, "app.routes.other", "send_welcome") == ""
+
+
+def test_patches_outside_test_files_do_not_count() -> None:
+    assert _targets({"app/tools/mocking.py": TEST}) == {}
