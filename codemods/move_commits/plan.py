@@ -8,8 +8,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from packaging.version import Version
+
 from backfix.codemod import ProjectContext
 from backfix.project import rooted_module_name
+from backfix.python_target import lowest_python
 from backfix.results import Violation
 from backfix.source import SourceError, SourceFile
 
@@ -47,6 +50,10 @@ if TYPE_CHECKING:
     from . import MoveCommits
 
 
+#: what makes ``X | None`` in a signature a string, not evaluated, before Python 3.10
+FUTURE_ANNOTATIONS = "from __future__ import annotations"
+
+
 @dataclass
 class _ServiceState:
     """One service module while units are placed in it: what it binds and what is added."""
@@ -60,6 +67,8 @@ class _ServiceState:
     methods: list[MethodSpec] = field(default_factory=list)
     #: route-module definitions moved along (name → code).
     defined: dict[str, str] = field(default_factory=dict)
+    #: the module exists already (it is extended, not created)
+    exists: bool = False
 
 
 @dataclass(frozen=True)
@@ -253,7 +262,7 @@ class Planner:
                     f"`{class_name}` in {path} is not a class this codemod can extend",
                 )
             return None
-        return _ServiceState(bound=bound, methods_taken=methods_taken)
+        return _ServiceState(bound=bound, methods_taken=methods_taken, exists=True)
 
     def _place_unit(
         self,
@@ -296,6 +305,10 @@ class Planner:
         existing = self._existing_method(facts, extraction, sig, location)
         if existing is not None:
             self._plan_shared(key, facts, extraction, sig, existing.location, existing.name, None)
+            return
+        union_reason = self._union_reason(sig, path, service)
+        if union_reason:
+            self.reasons[key] = union_reason
             return
         codes, clash = self._service_imports(extraction, sig, facts.path, path, service)
         if clash or class_name in {n.name for n in extraction.imports}:
@@ -528,6 +541,39 @@ class Planner:
                     "import, then run again",
                 )
         return NO_REASON
+
+    @functools.cached_property
+    def union_syntax(self) -> bool:
+        """Whether the project's Python evaluates ``X | None`` in an annotation (3.10 or later,
+        or a project that does not say which Python it runs on)."""
+        lowest, _ = lowest_python(Path(self.project.root))
+        return lowest is None or lowest >= Version("3.10")
+
+    def _union_reason(self, sig: Signature, path: str, service: _ServiceState) -> Reason:
+        """Where the signature spells a union (``User | None``) and the project runs on Python
+        before 3.10, which evaluates it when the method is defined (a ``TypeError``): a new service
+        module gets ``from __future__ import annotations``; an existing one without it is
+        left as it is (the import would change how its other annotations are read) and the unit
+        reported."""
+        if self.union_syntax or not any(
+            "|" in a for a in (*sig.annotations, sig.return_annotation)
+        ):
+            return NO_REASON
+        if (
+            "__future__" in (service.bound.get("annotations") or "")
+            or "annotations" in service.added
+        ):
+            return NO_REASON
+        if not service.exists:
+            service.added["annotations"] = FUTURE_ANNOTATIONS
+            service.imports.append(FUTURE_ANNOTATIONS)
+            return NO_REASON
+        return Reason(
+            R.UNION_ON_OLD_PYTHON,
+            f"the service method's signature spells a union (`X | None`), which the project's "
+            f"Python (before 3.10) cannot evaluate, and {path} has no `from __future__ import "
+            "annotations`: add it there (or annotate with `Optional[...]`) and run again",
+        )
 
     @functools.cached_property
     def patched(self) -> dict[str, str]:

@@ -90,6 +90,7 @@ ALIAS_OF_NO_MODULE = "alias-of-no-module"
 PATCHED_IN_TESTS = "patched-in-tests"
 TYPE_IGNORE_UNTYPED = "type-ignore-without-types"
 TYPE_UNKNOWN = "type-required-but-unknown"
+UNION_ON_OLD_PYTHON = "union-annotation-on-old-python"
 NO_PLACEMENT = "no-service-placement"
 
 NO_REASON = Reason("", "")
