@@ -39,6 +39,21 @@ IMPORTABLE = {
 _LIST_TYPE = re.compile(r"(?<![\w.])(?:typing\.)?(?:list|List)\b")
 
 
+def _names_given_lists(function: cst.FunctionDef) -> frozenset[str]:
+    """The names ``function`` assigns a list display or comprehension (``items = []``),
+    outside the functions and classes it defines."""
+    found: set[str] = set()
+    todo: list[cst.CSTNode] = list(function.body.children)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(node, cst.Assign) and isinstance(node.value, (cst.List, cst.ListComp)):
+            found.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
+        todo.extend(node.children)
+    return frozenset(found)
+
+
 class _Rewriter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
 
@@ -70,6 +85,8 @@ class _Rewriter(cst.CSTTransformer):
         self.classes: list[str] = []
         #: the return annotation of each function around the node visited, innermost last
         self.returns: list[cst.Annotation | None] = []
+        #: per function around the node visited, the names it also assigns a list display
+        self.list_names: list[frozenset[str]] = []
         #: the module's top-level functions by name (the last definition wins, as at run time)
         self.functions = functions or {}
         #: the first lines of every node an edit replaces, sorted (see visit_SimpleStatementLine)
@@ -164,6 +181,11 @@ class _Rewriter(cst.CSTTransformer):
             annotation = parent.annotation
         elif isinstance(parent, cst.Arg) and parent.value is original:
             annotation = self._parameter_annotation(parent)
+        elif isinstance(parent, cst.Assign) and parent.value is original and self.list_names:
+            # `items = []` in one branch, `items = Model.query...all()` in another: a type
+            # checker takes the name for a list, which `Sequence` is not.
+            targets = [t.target for t in parent.targets]
+            return any(isinstance(t, cst.Name) and t.value in self.list_names[-1] for t in targets)
         if annotation is None:
             return False
         code = cst.Module(body=[]).code_for_node(annotation.annotation)
@@ -285,6 +307,7 @@ class _Rewriter(cst.CSTTransformer):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.returns.append(node.returns)
+        self.list_names.append(_names_given_lists(node))
         name = node.name.value
         if self.quals:
             self.quals.append(f"{self.quals[-1]}.<locals>.{name}")
@@ -298,6 +321,7 @@ class _Rewriter(cst.CSTTransformer):
     ) -> cst.FunctionDef:
         qual = self.quals.pop()
         self.returns.pop()
+        self.list_names.pop()
         if self.plumbing is not None:
             updated_node = self.plumbing.function(qual, updated_node)
         if qual in self.edits.make_async and updated_node.asynchronous is None:

@@ -14,3 +14,14 @@ def reports(session: Session, owner: int) -> list[Report]:
 
 def reports2(session: Session, owner: int) -> list[Report]:
     return list(session.scalars(select(Report).where(Report.owner_id == owner)).all())
+
+
+def visible_reports(session: Session, owner: int | None):
+    if owner is None:
+        found = []
+    else:
+        found = list(
+            session.scalars(select(Report).where(Report.owner_id == owner)).all()
+        )
+    shown = session.scalars(select(Report).where(Report.owner_id == 0)).all()
+    return found, shown

@@ -14,3 +14,12 @@ def reports(session: Session, owner: int) -> list[Report]:
 
 def reports2(session: Session, owner: int) -> list[Report]:
     return session.query(Report).filter(Report.owner_id == owner).all()
+
+
+def visible_reports(session: Session, owner: int | None):
+    if owner is None:
+        found = []
+    else:
+        found = session.query(Report).filter(Report.owner_id == owner).all()
+    shown = session.query(Report).filter(Report.owner_id == 0).all()
+    return found, shown
