@@ -8,11 +8,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from packaging.version import Version
-
 from backfix.codemod import ProjectContext
 from backfix.project import rooted_module_name
-from backfix.python_target import lowest_python
+from backfix.python_target import runs_before
 from backfix.results import Violation
 from backfix.source import SourceError, SourceFile
 
@@ -546,8 +544,7 @@ class Planner:
     def union_syntax(self) -> bool:
         """Whether the project's Python evaluates ``X | None`` in an annotation (3.10 or later,
         or a project that does not say which Python it runs on)."""
-        lowest, _ = lowest_python(Path(self.project.root))
-        return lowest is None or lowest >= Version("3.10")
+        return not runs_before(Path(self.project.root), (3, 10))
 
     def _union_reason(self, sig: Signature, path: str, service: _ServiceState) -> Reason:
         """Where the signature spells a union (``User | None``) and the project runs on Python
@@ -555,9 +552,9 @@ class Planner:
         module gets ``from __future__ import annotations``; an existing one without it is
         left as it is (the import would change how its other annotations are read) and the unit
         reported."""
-        if self.union_syntax or not any(
-            "|" in a for a in (*sig.annotations, sig.return_annotation)
-        ):
+        if not any("|" in a for a in (*sig.annotations, sig.return_annotation)):
+            return NO_REASON
+        if self.union_syntax:
             return NO_REASON
         if (
             "__future__" in (service.bound.get("annotations") or "")
@@ -585,7 +582,7 @@ class Planner:
         read from the service module instead (an import of the route module, or a definition
         that moves with the unit)."""
         names = extraction.route_names | {d.name for d in sig.definitions}
-        if not names:
+        if not names or not self.patched:
             return NO_REASON
         module = self.project.module_name(route_path)
         for name in sorted(names):

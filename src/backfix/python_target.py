@@ -7,12 +7,12 @@ from __future__ import annotations
 import configparser
 import re
 from pathlib import Path
-from typing import Any
-
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import Version
+from typing import TYPE_CHECKING, Any
 
 from backfix.config import tomllib
+
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 _RUFF_TARGET = re.compile(r"py3(\d+)")
 
@@ -26,7 +26,7 @@ def lowest_python(root: Path) -> tuple[Version | None, str]:
     tool = _table(data, "tool")
     match = _RUFF_TARGET.fullmatch(str(_table(tool, "ruff").get("target-version", "")))
     if match:
-        return Version(f"3.{match.group(1)}"), "ruff's target-version"
+        return _lower(f"==3.{match.group(1)}"), "ruff's target-version"
     poetry = _table(_table(tool, "poetry"), "dependencies").get("python")
     if isinstance(poetry, str):
         return _lower(poetry.replace("^", ">=").replace("~", "~=")), "Poetry's python dependency"
@@ -56,7 +56,18 @@ def _setup_cfg(root: Path) -> tuple[Version | None, str]:
     return (_lower(value), "python_requires in setup.cfg") if value else (None, "")
 
 
+def runs_before(root: Path, version: tuple[int, int]) -> bool:
+    """Whether the project says it supports a Python older than ``version`` (False when it does
+    not say which Python it runs on)."""
+    lowest, _ = lowest_python(root)
+    return lowest is not None and lowest.release[:2] < version
+
+
 def _lower(text: str) -> Version | None:
+    # (packaging is imported here: most runs never ask, and its import costs a scan's start-up)
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import Version
+
     try:
         specifier = SpecifierSet(text.replace(" ", ""))
     except InvalidSpecifier:
