@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Sequence
@@ -39,9 +40,11 @@ IMPORTABLE = {
 _LIST_TYPE = re.compile(r"(?<![\w.])(?:typing\.)?(?:list|List)\b")
 
 
+@functools.lru_cache(maxsize=8)
 def _names_given_lists(function: cst.FunctionDef) -> frozenset[str]:
     """The names ``function`` assigns a list display or comprehension (``items = []``),
-    outside the functions and classes it defines."""
+    outside the functions and classes it defines (read when a rewritten ``.all()`` is assigned
+    in it, once per function: LibCST nodes hash by identity)."""
     found: set[str] = set()
     todo: list[cst.CSTNode] = list(function.body.children)
     while todo:
@@ -83,10 +86,8 @@ class _Rewriter(cst.CSTTransformer):
         self.imports: set[tuple[str, str]] = set()
         self.quals: list[str] = []
         self.classes: list[str] = []
-        #: the return annotation of each function around the node visited, innermost last
-        self.returns: list[cst.Annotation | None] = []
-        #: per function around the node visited, the names it also assigns a list display
-        self.list_names: list[frozenset[str]] = []
+        #: the functions around the node visited, innermost last
+        self.around: list[cst.FunctionDef] = []
         #: the module's top-level functions by name (the last definition wins, as at run time)
         self.functions = functions or {}
         #: the first lines of every node an edit replaces, sorted (see visit_SimpleStatementLine)
@@ -175,17 +176,19 @@ class _Rewriter(cst.CSTTransformer):
         function annotated ``-> list[...]``, or assigned to a name annotated ``list[...]``."""
         parent = self.get_metadata(ParentNodeProvider, original, None)
         annotation: cst.Annotation | None = None
-        if isinstance(parent, cst.Return) and parent.value is original and self.returns:
-            annotation = self.returns[-1]
+        if isinstance(parent, cst.Return) and parent.value is original and self.around:
+            annotation = self.around[-1].returns
         elif isinstance(parent, cst.AnnAssign) and parent.value is original:
             annotation = parent.annotation
         elif isinstance(parent, cst.Arg) and parent.value is original:
             annotation = self._parameter_annotation(parent)
-        elif isinstance(parent, cst.Assign) and parent.value is original and self.list_names:
+        elif isinstance(parent, cst.Assign) and parent.value is original and self.around:
             # `items = []` in one branch, `items = Model.query...all()` in another: a type
             # checker takes the name for a list, which `Sequence` is not.
-            targets = [t.target for t in parent.targets]
-            return any(isinstance(t, cst.Name) and t.value in self.list_names[-1] for t in targets)
+            listed = _names_given_lists(self.around[-1])
+            return any(
+                isinstance(t.target, cst.Name) and t.target.value in listed for t in parent.targets
+            )
         if annotation is None:
             return False
         code = cst.Module(body=[]).code_for_node(annotation.annotation)
@@ -306,8 +309,7 @@ class _Rewriter(cst.CSTTransformer):
         return updated_node
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.returns.append(node.returns)
-        self.list_names.append(_names_given_lists(node))
+        self.around.append(node)
         name = node.name.value
         if self.quals:
             self.quals.append(f"{self.quals[-1]}.<locals>.{name}")
@@ -320,8 +322,7 @@ class _Rewriter(cst.CSTTransformer):
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
         qual = self.quals.pop()
-        self.returns.pop()
-        self.list_names.pop()
+        self.around.pop()
         if self.plumbing is not None:
             updated_node = self.plumbing.function(qual, updated_node)
         if qual in self.edits.make_async and updated_node.asynchronous is None:
@@ -330,10 +331,10 @@ class _Rewriter(cst.CSTTransformer):
 
 
 def sqlalchemy_spelling(module: cst.Module, text: str) -> tuple[str, frozenset[str]]:
-    """How ``module`` (whose code is ``text``) spells SQLAlchemy's names at its top level: the name it binds
-    ``sqlalchemy`` to (``import sqlalchemy as sa`` → ``sa``) when it imports no name from
-    ``sqlalchemy`` itself, or reads more through that name than through those it imports
-    ("" otherwise), and the names it does import from it."""
+    """How ``module`` (whose code is ``text``) spells SQLAlchemy's names at its top level: the
+    name it binds ``sqlalchemy`` to (``import sqlalchemy as sa`` → ``sa``) when it imports no
+    name from ``sqlalchemy`` itself, or reads more through that name than through those it
+    imports ("" otherwise), and the names it does import from it."""
     bound = ""
     imported: set[str] = set()
     for stmt in module.body:
@@ -483,8 +484,9 @@ def _read_as_module(text: str, name: str) -> bool:
 def _import_source(path: str, module: cst.Module, target: str, root: Path | None) -> str:
     """Where to import a name of the module ``target`` from (``db``, a query property's session):
     relatively (``from .. import db``) in a module that imports its own package relatively, as far
-    up as ``target`` is or with no absolute import of the package; else by its absolute name (``target``, the name it is imported under; ``path``'s own is read
-    with the packages under ``root``)."""
+    up as ``target`` is or with no absolute import of the package; else by its absolute name
+    (``target``, the name it is imported under; ``path``'s own is read with the packages under
+    ``root``)."""
     imports = [
         small
         for stmt in module.body
