@@ -6,8 +6,9 @@ Two things live here:
 
 * *Placement*: when formatting wraps a one-line statement that ends in a pragma comment (the
   formatter leaves it after the closing bracket), a ``# noqa: CODES`` goes to the line where ruff
-  reports those codes; any other pragma, or a noqa ruff cannot place, keeps its statement on one
-  line as the codemod wrote it, and the caller names the line.
+  reports those codes, and a bare ``# noqa`` to the line where ruff reports everything it reported
+  on the one-line statement; any other pragma, or a noqa ruff cannot place, keeps its statement on
+  one line as the codemod wrote it, and the caller names the line.
 * *Masking*: black counts a pragma comment towards the line width and ruff does not. To format like
   black, each pragma comment is disguised as an ordinary comment of the same width while ruff runs.
 """
@@ -26,6 +27,11 @@ Span = tuple[int, int]
 #: a noqa comment with codes (``E712, E711`` or ``E712 E711`` after the colon): the codes it silences
 _NOQA_CODES = re.compile(r"#\s*noqa\s*:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+#: a noqa comment that names no codes: it silences everything reported on its line
+_BARE_NOQA = re.compile(r"#\s*noqa\s*", re.IGNORECASE)
+#: reports on a bare noqa's line that are not what it silences: the line's length, which wrapping
+#: changes, and ruff's own remark on the bare noqa itself
+_NOT_CODE = frozenset({"E501", "W505", "PGH004"})
 
 #: ``(text, codes)`` → the rows (1-based) where ruff reports each code, or None when ruff does not
 #: know one of the codes
@@ -175,16 +181,15 @@ def place_pragmas(
     check: CheckFn,
     reformat: FormatFn,
 ) -> Placement:
-    """``formatted`` with each of ``moved`` put back on the code it governs: a ``# noqa: CODES`` at
-    the end of the one line of its statement where ruff (``check``) reports those codes, with the
-    statement formatted again around it (``reformat``) if the comment made that line too long;
+    """``formatted`` with each of ``moved`` put back on the code it governs: a ``# noqa`` at the
+    end of the one line of its statement where ruff (``check``) reports the codes it silences, with
+    the statement formatted again around it (``reformat``) if the comment made that line too long;
     otherwise the statement is kept on one line, as in ``unformatted``."""
-    codes = sorted({code for item in moved for code in noqa_codes(item.comment.text)})
-    confirmed = check(unformatted, codes) if codes else None
+    silenced = _silenced(unformatted, moved, check)
     text = formatted
     kept: list[tuple[int, str]] = []
     for item in sorted(moved, key=lambda m: m.span, reverse=True):  # bottom up: rows above hold
-        placed = _placed(text, item, confirmed, check, reformat)
+        placed = _placed(text, item, silenced.get(item.row, []), check, reformat)
         one_line = placed is None
         if placed is None:
             placed = _one_line(text, item.span, unformatted.splitlines(keepends=True)[item.row - 1])
@@ -196,24 +201,40 @@ def place_pragmas(
     return Placement(text, sorted(kept))
 
 
+def _silenced(unformatted: str, moved: Sequence[Displaced], check: CheckFn) -> dict[int, list[str]]:
+    """The codes each noqa comment of ``moved`` silences on its one-line statement (by its row of
+    ``unformatted``), as ruff reports them there; a comment whose codes ruff does not all report
+    there, or that silences none ruff knows, has none."""
+    codes = sorted({code for item in moved for code in noqa_codes(item.comment.text)})
+    confirmed = check(unformatted, codes) if codes else None
+    bare = any(_BARE_NOQA.fullmatch(item.comment.text) for item in moved)
+    # A bare noqa silences whatever is reported on its line: every rule ruff has is asked, and the
+    # comment can move only where all of them are then reported together.
+    reported = check(unformatted, ["ALL"]) if bare else None
+    silenced: dict[int, list[str]] = {}
+    for item in moved:
+        own = noqa_codes(item.comment.text)
+        if own and confirmed is not None:
+            if all(item.row in confirmed.get(code, set()) for code in own):
+                silenced[item.row] = own
+        elif _BARE_NOQA.fullmatch(item.comment.text) and reported is not None:
+            found = [c for c, rows in reported.items() if item.row in rows and c not in _NOT_CODE]
+            if found:
+                silenced[item.row] = sorted(found)
+    return silenced
+
+
 #: how many times a statement is formatted again around a moved comment before giving up
 _ROUNDS = 3
 
 
 def _placed(
-    text: str,
-    item: Displaced,
-    confirmed: dict[str, set[int]] | None,
-    check: CheckFn,
-    reformat: FormatFn,
+    text: str, item: Displaced, codes: list[str], check: CheckFn, reformat: FormatFn
 ) -> str | None:
-    """``text`` with ``item``'s ``# noqa: CODES`` on the line of its statement where ruff reports
-    the codes (reported on the one-line statement too, per ``confirmed``), and the statement
-    formatted; None when it cannot be placed so."""
-    codes = noqa_codes(item.comment.text)
-    if not codes or confirmed is None:
-        return None
-    if not all(item.row in confirmed.get(code, set()) for code in codes):
+    """``text`` with ``item``'s noqa comment on the line of its statement where ruff reports
+    ``codes`` (what it silences on the one-line statement), and the statement formatted; None
+    when it cannot be placed so."""
+    if not codes:
         return None  # ruff does not see what the comment silences: it cannot place it
     for _ in range(_ROUNDS):
         reports = check(text, codes)
