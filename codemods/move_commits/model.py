@@ -92,6 +92,9 @@ class OutputFacts:
     heading: str = ""
     definitions: tuple[Definition, ...] = ()
     type_definitions: tuple[Definition, ...] = ()
+    #: attributes of parameters the moved code reads and the route rules out being None before
+    #: it (``user.picture`` after ``if not user.picture: return ...``)
+    narrowed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from libcst.metadata import Assignment, ImportAssignment
 
 from .analyze import Analyzer
 from .definitions import Definitions
+from .frameworks import iter_nodes
 from .method_names import WriteNamer
 from .model import Definition, OutputFacts, Param, TypeInfo
 from .placement import view_action, view_subject
@@ -133,7 +134,58 @@ def _facts(
         ),
         heading=_heading(first),
         type_definitions=used,
+        narrowed=_narrowed_reads(analyzer, unit, inference, first),
     )
+
+
+def _narrowed_reads(
+    analyzer: Analyzer, unit: Unit, inference: TypeInference, first: cst.BaseStatement
+) -> tuple[str, ...]:
+    """The attributes of parameters (``user.picture``) the moved code reads and the route rules
+    out being None before it: a type checker knows that in the route, not in the service method."""
+    assert unit.extraction is not None
+    params = {param.name for param in unit.extraction.params if param.positional}
+    tested = {
+        text
+        for test in inference.tests_before(first, unit.function)
+        for text in _param_attributes(test, params)
+    }
+    if not tested:
+        return ()
+    found: list[str] = []
+    for stmt in _statements(unit):
+        for node in iter_nodes(stmt):
+            text = _param_attribute(node, tested)
+            if not text or text in found or _assigned(analyzer, node):
+                continue
+            if inference.narrowed(text, first, unit.function):
+                found.append(text)
+    return tuple(found)
+
+
+def _param_attributes(root: cst.CSTNode, params: set[str]) -> set[str]:
+    """The attributes of ``params`` (``user.picture``) read under ``root``."""
+    return {
+        f"{node.value.value}.{node.attr.value}"
+        for node in iter_nodes(root)
+        if isinstance(node, cst.Attribute)
+        and isinstance(node.value, cst.Name)
+        and node.value.value in params
+    }
+
+
+def _param_attribute(node: cst.CSTNode, wanted: set[str]) -> str:
+    """``user.picture`` when ``node`` is that attribute and one of ``wanted``, else ""."""
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+        text = f"{node.value.value}.{node.attr.value}"
+        return text if text in wanted else ""
+    return ""
+
+
+def _assigned(analyzer: Analyzer, node: cst.CSTNode) -> bool:
+    """Whether ``node`` is what an assignment writes (``user.picture = None``), not a read."""
+    parent = analyzer.index.parent(node)
+    return isinstance(parent, (cst.AssignTarget, cst.AnnAssign)) and parent.target is node
 
 
 def _param_types(

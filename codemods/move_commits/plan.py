@@ -13,6 +13,7 @@ from backfix.project import rooted_module_name
 from backfix.python_target import runs_before
 from backfix.results import Violation
 from backfix.source import SourceError, SourceFile
+from backfix.type_checkers import type_checked
 
 from . import reasons as R
 from .bindings import service_bindings, service_bindings_from_ast
@@ -291,6 +292,7 @@ class Planner:
             or self._cycle_reason(facts.path, extraction, sig)
             or self._alias_reason(facts.path, extraction)
             or self._patched_reason(facts.path, extraction, sig)
+            or self._narrowed_reason(extraction, sig)
         )
         if moved_reason:
             self.reasons[key] = moved_reason
@@ -570,6 +572,30 @@ class Planner:
             f"the service method's signature spells a union (`X | None`), which the project's "
             f"Python (before 3.10) cannot evaluate, and {path} has no `from __future__ import "
             "annotations`: add it there (or annotate with `Optional[...]`) and run again",
+        )
+
+    @functools.cached_property
+    def type_checked(self) -> bool:
+        """Whether the project runs a type checker (see :mod:`backfix.type_checkers`)."""
+        return type_checked([Path(self.project.root), self.project.project_folder()])
+
+    def _narrowed_reason(self, extraction: Extraction, sig: Signature) -> Reason:
+        """Why the unit stays: the moved code reads an attribute of a typed parameter that the
+        route rules out being None before it; the service method's type checker does not know
+        that, and would check the read against the attribute's declared type."""
+        out = extraction.output
+        if not out.narrowed:
+            return NO_REASON
+        typed = {p.name for p, a in zip(extraction.params, sig.annotations, strict=True) if a}
+        attribute = next((a for a in out.narrowed if a.split(".")[0] in typed), None)
+        if attribute is None or not self.type_checked:
+            return NO_REASON
+        return Reason(
+            R.NARROWED_IN_ROUTE,
+            f"the route rules out `{attribute}` being None before this code, which reads it; in a "
+            "service method the project's type checker would no longer know that and could "
+            "report the read: move this unit by hand, checking the value again in the service "
+            "method (or passing it as an argument)",
         )
 
     @functools.cached_property

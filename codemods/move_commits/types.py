@@ -338,8 +338,9 @@ class TypeInference:
     # --- narrowing -----------------------------------------------------------------------------------
 
     def narrowed(self, name: str, at: cst.BaseStatement, function: cst.FunctionDef) -> bool:
-        """Whether ``name`` is known not to be None at statement ``at``: an earlier guard exits
-        when it is (``if not job: abort(404)``, ``assert job``), or ``at`` is inside ``if job:``."""
+        """Whether ``name`` (or a dotted attribute, ``job.owner``) is known not to be None at
+        statement ``at``: an earlier guard exits when it is (``if not job: abort(404)``,
+        ``assert job``), or ``at`` is inside ``if job:``."""
         child: cst.CSTNode = at
         parent = self.index.parent(child)
         while parent is not None and child is not function:
@@ -362,6 +363,28 @@ class TypeInference:
                         return True
             child, parent = parent, self.index.parent(parent)
         return False
+
+    def tests_before(
+        self, at: cst.BaseStatement, function: cst.FunctionDef
+    ) -> list[cst.BaseExpression]:
+        """The tests that can narrow a value at ``at`` (see :meth:`narrowed`): those of the
+        ``if`` and ``assert`` statements before it in its blocks, and of the ``if`` around it."""
+        found: list[cst.BaseExpression] = []
+        child: cst.CSTNode = at
+        parent = self.index.parent(child)
+        while parent is not None and child is not function:
+            if isinstance(parent, cst.IndentedBlock):
+                for stmt in parent.body:
+                    if stmt is child:
+                        break
+                    found.extend(_own_tests(stmt))
+                owner = self.index.parent(parent)
+                if isinstance(owner, cst.Else):
+                    owner = self.index.parent(owner)
+                if isinstance(owner, cst.If):
+                    found.append(owner.test)
+            child, parent = parent, self.index.parent(parent)
+        return found
 
     def _guards(self, stmt: cst.BaseStatement, name: str) -> bool:
         if isinstance(stmt, cst.If) and stmt.orelse is None:
@@ -416,8 +439,18 @@ def optional_style(module: cst.Module) -> str:
     return "|"
 
 
+def _own_tests(stmt: cst.BaseStatement) -> list[cst.BaseExpression]:
+    """The test of an ``if`` statement, or those of the ``assert`` statements of a line."""
+    if isinstance(stmt, cst.If):
+        return [stmt.test]
+    if isinstance(stmt, cst.SimpleStatementLine):
+        return [small.test for small in stmt.body if isinstance(small, cst.Assert)]
+    return []
+
+
 def _tests(test: cst.BaseExpression, name: str, *, positive: bool) -> bool:
-    """Whether ``test`` being true (``positive``) or false rules out ``name`` being None."""
+    """Whether ``test`` being true (``positive``) or false rules out ``name`` (a name or a
+    dotted attribute, ``user.picture``) being None."""
     if isinstance(test, cst.BooleanOperation):
         # `if a is None or b: raise` guards `a`; `if a and b:` narrows `a` in its body.
         joins = (
@@ -430,11 +463,11 @@ def _tests(test: cst.BaseExpression, name: str, *, positive: bool) -> bool:
         return False
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
         return _tests(test.expression, name, positive=not positive)
-    if isinstance(test, cst.Name):
-        return positive and test.value == name
+    if isinstance(test, (cst.Name, cst.Attribute)):
+        return positive and dotted(test) == name
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
         target = test.comparisons[0]
-        if not (isinstance(test.left, cst.Name) and test.left.value == name):
+        if dotted(test.left) != name:
             return False
         if not (isinstance(target.comparator, cst.Name) and target.comparator.value == "None"):
             return False

@@ -667,3 +667,93 @@ def test_movable_definitions_asked_again_are_the_first_answer() -> None:
     assert clean is not None
     assert [d.name for d in clean] == ["clean", "LIMIT", "suffix"]
     assert clean[0].code.startswith("# formats a title\ndef clean(title):")
+
+
+@pytest.mark.parametrize(
+    ("guard", "narrowed"),
+    [
+        (["if not job.owner:", "    raise HTTPException(409)"], ("job.owner",)),
+        (["if job.owner is None or job.locked:", "    raise HTTPException(409)"], ("job.owner",)),
+        # the assert moves with the statements after it, and narrows in the service method too
+        (["assert job.owner is not None"], ()),
+        (["if job.owner is not None:", "    pass"], ()),
+        ([], ()),
+    ],
+)
+def test_attributes_the_route_rules_out_being_none_before_the_moved_reads_are_noted(
+    guard: list[str], narrowed: tuple[str, ...]
+) -> None:
+    lines = [
+        '@router.put("/jobs/{job_id}")',
+        "def hand_over(job_id: int, db: SessionDep) -> None:",
+        "    job = db.get(Job, job_id)",
+        "    if job is None:",
+        "        raise HTTPException(404)",
+        *(f"    {line}" for line in guard),
+        "    job.previous_owner = job.owner.name",
+        "    job.owner = None",
+        "    db.commit()",
+    ]
+    [facts] = _facts("\n" + "\n".join(lines) + "\n")
+    assert facts.narrowed == narrowed
+
+
+def test_an_attribute_the_moved_code_only_assigns_is_not_noted() -> None:
+    [facts] = _facts(
+        """
+        @router.delete("/jobs/{job_id}/owner")
+        def release(job_id: int, db: SessionDep) -> None:
+            job = db.get(Job, job_id)
+            if job is None or not job.owner:
+                raise HTTPException(404)
+            job.owner = None
+            db.commit()
+        """
+    )
+    assert facts.narrowed == ()
+
+
+NARROWED_ROUTE = """\
+from flask import Blueprint
+
+from app.extensions import db
+from app.models import Job
+from app.storage import remove_upload
+
+bp = Blueprint("jobs", __name__)
+
+
+@bp.delete("/jobs/<int:job_id>/logo")
+def delete_logo(job_id: int) -> tuple[str, int]:
+    job = db.get_or_404(Job, job_id)
+    if not job.logo:
+        return "", 204
+    remove_upload(job.logo)
+    job.logo = None
+    db.session.commit()
+    return "", 204
+"""
+
+
+@pytest.mark.parametrize("checked", [True, False])
+def test_a_narrowed_read_is_reported_only_where_the_project_runs_a_type_checker(
+    tmp_path: Path, checked: bool
+) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/routes/__init__.py": "",
+        "app/extensions.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "app/models.py": "from app.extensions import db\n\n\nclass Job(db.Model):\n    pass\n",
+        "app/storage.py": "def remove_upload(name: str) -> None:\n    pass\n",
+        "app/routes/jobs.py": NARROWED_ROUTE,
+    }
+    if checked:
+        files["mypy.ini"] = "[mypy]\n"
+    result = _apply(_project(tmp_path, files), "app/routes")
+    if checked:
+        [kept] = result.manual
+        assert (kept.reason_id, result.changes) == ("narrowed-in-route", [])
+    else:
+        assert not result.manual
+        route = next(c for c in result.changes if c.path.endswith("jobs.py"))
+        assert "JobService.delete_logo(job)" in route.after.decode()
