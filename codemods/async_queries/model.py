@@ -135,6 +135,8 @@ class FileEdits:
     runs: frozenset[Key] = field(default_factory=frozenset)  # calls to wrap in `asyncio.run()`
     make_async: frozenset[str] = field(default_factory=frozenset)
     db_import: str = ""  # module to import `db` from, when a rewritten chain needs it
+    #: modules the file binds by a name of its own that re-export that `db` (read as `models.db`)
+    db_owners: tuple[str, ...] = ()
     #: (module, name) of the session behind `Model.query` from `query_property()`, when rewritten
     #: chains read it instead of `db.session`
     session_import: tuple[str, str] = ("", "")

@@ -14,14 +14,14 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
 from backfix.bindings import function_bindings
 from backfix.codemod import Plan as CodemodPlan
 from backfix.discovery import in_alembic_versions, is_under
-from backfix.project import ProjectContext
+from backfix.project import ProjectContext, from_import_module
 from backfix.results import REVIEW, FileFacts, Violation
 from backfix.type_checkers import type_checked
 from backfix.versions import RUNNING, Found
@@ -367,6 +367,8 @@ class Planner:
         self.awaits: dict[str, set[Key]] = {}
         self.make_async: dict[str, set[str]] = {}
         self.db_imports: dict[str, str] = {}
+        #: per file, the modules it binds by a name of its own that re-export that ``db``
+        self.db_owners: dict[str, tuple[str, ...]] = {}
         #: files whose ``Model.query`` chains read the session behind a query property
         self.session_imports: dict[str, tuple[str, str]] = {}
         self.plumbing_options = plumbing
@@ -610,8 +612,9 @@ class Planner:
         if reason[0]:
             return ""
         self.chain_modes.setdefault(facts.path, {})[chain.key] = mode
-        if db:
-            self.db_imports[facts.path] = db
+        if db and facts.path not in self.db_imports:
+            self.db_imports[facts.path] = self._db_source(facts, db)
+            self.db_owners[facts.path] = self._db_owners(facts, db)
         if session is not None:
             self.session_imports[facts.path] = (session.module, session.name)
         if mode == ASYNC and chain.func:
@@ -674,6 +677,37 @@ class Planner:
                 R.QUERY_PROPERTY,
             )
         return "", ""
+
+    def _db_owners(self, facts: ModuleFacts, db_module: str) -> tuple[str, ...]:
+        """The modules ``facts``' file binds by a name of its own (``from app import models``)
+        that import ``db`` from ``db_module`` at their top (``from .base import db`` in
+        ``app/models/__init__.py``): its rewritten queries read ``models.db``, as its own code
+        does, instead of importing ``db`` beside ``models``."""
+        owners: list[str] = []
+        for _local, module, attribute in facts.imports:
+            bound = f"{module}.{attribute}" if attribute else module
+            if self._reexports_db(facts.path, bound, db_module):
+                owners.append(bound)
+        return tuple(owners)
+
+    def _db_source(self, facts: ModuleFacts, db_module: str) -> str:
+        """Where ``facts``' file imports ``db`` from: a module it already imports names from
+        that re-exports it (``from app.models import Visitor, db``), else ``db_module``."""
+        for _local, module, attribute in facts.imports:
+            if attribute and self._reexports_db(facts.path, module, db_module):
+                return module
+        return db_module
+
+    def _reexports_db(self, path: str, module: str, db_module: str) -> bool:
+        """Whether the project module ``module`` (imported in ``path``) imports ``db`` from
+        ``db_module`` at its top."""
+        if not module or module == db_module:
+            return False
+        found = self.external.locate(path, 0, module)
+        parsed = self._parsed_tree(found) if found else None
+        return parsed is not None and _imports_db_from(
+            parsed[0], found or "", db_module, typed=self.target.typed
+        )
 
     def _db_bound_locally(self, facts: ModuleFacts, chain: ChainFact) -> tuple[str, str]:
         """A ``Model.query`` chain becomes ``db.session...``: not where the function (or one it
@@ -1480,6 +1514,7 @@ class Planner:
                 awaits=frozenset(self.awaits.get(path, set())),
                 make_async=frozenset(self.make_async.get(path, set())),
                 db_import=self.db_imports.get(path, ""),
+                db_owners=self.db_owners.get(path, ()),
                 session_import=self.session_imports.get(path, ("", "")),
                 eager=self.eager,
                 plain=self.plain,
@@ -1728,6 +1763,43 @@ def _assigns_at_module_level(raw: bytes | None, name: str) -> bool:
     """Whether the module text ``raw`` assigns ``name`` at its top level (``name = ...``)."""
     pattern = rb"(?m)^" + re.escape(name.encode()) + rb"\s*(?::[^=\n]*)?=[^=]"
     return raw is not None and re.search(pattern, raw) is not None
+
+
+def _imports_db_from(tree: ast.Module, path: str, db_module: str, *, typed: bool) -> bool:
+    """Whether the module ``tree`` (the file ``path``) re-exports the ``db`` of ``db_module``: it
+    imports it at its top and either lists it in ``__all__`` or imports it ``as db``, or, in a
+    project that runs no type checker, is a package's ``__init__.py`` (a facade). A module that
+    merely uses ``db`` does not count: a type checker may not let others import it from there."""
+    imports = [
+        alias
+        for stmt in tree.body
+        if isinstance(stmt, ast.ImportFrom)
+        and from_import_module(path, stmt.level, stmt.module or "") == db_module
+        for alias in stmt.names
+        if alias.name == "db" and alias.asname in (None, "db")
+    ]
+    if not imports:
+        return False
+    if any(alias.asname == "db" for alias in imports) or "db" in _exported(tree):
+        return True
+    return not typed and PurePosixPath(path).name == "__init__.py"
+
+
+def _exported(tree: ast.Module) -> set[str]:
+    """The names a module's top-level ``__all__ = [...]`` (or tuple) lists."""
+    names: set[str] = set()
+    for stmt in tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "__all__" for t in stmt.targets)
+            and isinstance(stmt.value, (ast.List, ast.Tuple))
+        ):
+            names |= {
+                e.value
+                for e in stmt.value.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            }
+    return names
 
 
 def _imported_as(modules: Iterable[ModuleFacts], defining: str) -> str:

@@ -385,7 +385,11 @@ def rewrite_module(
     functions = {
         stmt.name.value: stmt for stmt in wrapper.module.body if isinstance(stmt, cst.FunctionDef)
     }
-    db_owner = _db_owner(path, module, text, edits.db_import) if edits.db_import else ""
+    db_owner = (
+        _db_owner(path, module, text, (edits.db_import, *edits.db_owners))
+        if edits.db_import
+        else ""
+    )
     rewriter = _Rewriter(
         result.sites,
         edits,
@@ -442,18 +446,19 @@ def _binds_at_top(module: cst.Module, name: str) -> bool:
     return False
 
 
-def _db_owner(path: str, module: cst.Module, text: str, target: str) -> str:
-    """The name ``module`` binds the module ``target`` (which defines ``db``) to at its top
-    level (``models`` of ``from app import models``), when the module reads nothing but that
-    module's attributes through it: the rewrite then reads ``models.db`` as the module's own
-    code does, rather than importing ``db`` beside it. "" when there is no such name, or it may
-    stand for something else somewhere (assigned, a parameter, a word in a string)."""
+def _db_owner(path: str, module: cst.Module, text: str, targets: Sequence[str]) -> str:
+    """The name ``module`` binds one of the modules ``targets`` (which define or re-export
+    ``db``) to at its top level (``models`` of ``from app import models``), when the module reads
+    nothing but that module's attributes through it: the rewrite then reads ``models.db`` as the
+    module's own code does, rather than importing ``db`` beside it. "" when there is no such
+    name, or it may stand for something else somewhere (assigned, a parameter, a word in a
+    string)."""
     for stmt in module.body:
         for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
             for name, bound in _bound_modules(path, small):
-                if (bound == target or bound.endswith(f".{target}")) and _read_as_module(
-                    text, name
-                ):
+                if any(
+                    bound == target or bound.endswith(f".{target}") for target in targets
+                ) and _read_as_module(text, name):
                     return name
     return ""
 
