@@ -54,10 +54,11 @@ from .quick_chains import chain_facts
 from .tree_facts import TreeFacts, plain_utf8, read_tree_facts, source_tree
 
 MODES = ("auto", "sync", "async")
-#: `.query(` / `.query.`, also continued after a backslash (``Model.query \``), and `.query` at
+#: `.query(` / `.query.`, also continued after a backslash (``Model.query \``), `.query` at
 #: a line's end or before its comment (a Query kept in a variable, a chain continued in
-#: brackets); not `url.query` reads.
-_QUERY_USE = rb"(?m)\.query(?:\s|\\)*[(.]|\.query[ \t]*(?:#.*)?$"
+#: brackets), and a class's `.query` anywhere (``narrow(Officer.query)``, passed on as a value);
+#: not `url.query` reads.
+_QUERY_USE = rb"(?m)\.query(?:\s|\\)*[(.]|\.query[ \t]*(?:#.*)?$|\b[A-Z]\w*\.query\b"
 
 #: what makes a file worth a full scan: a query, an async session, a dependency, an engine.
 _RELEVANT = re.compile(
