@@ -340,7 +340,8 @@ class TypeInference:
     def narrowed(self, name: str, at: cst.BaseStatement, function: cst.FunctionDef) -> bool:
         """Whether ``name`` (or a dotted attribute, ``job.owner``) is known not to be None at
         statement ``at``: an earlier guard exits when it is (``if not job: abort(404)``,
-        ``assert job``), or ``at`` is inside ``if job:``."""
+        ``assert job``), an earlier statement reads one of its attributes, which would have
+        raised (``if job.locked:``, ``job.seen = True``), or ``at`` is inside ``if job:``."""
         child: cst.CSTNode = at
         parent = self.index.parent(child)
         while parent is not None and child is not function:
@@ -348,7 +349,7 @@ class TypeInference:
                 for stmt in parent.body:
                     if stmt is child:
                         break
-                    if self._guards(stmt, name):
+                    if self._guards(stmt, name) or dereferences(stmt, name):
                         return True
                 owner = self.index.parent(parent)
                 if (
@@ -361,6 +362,9 @@ class TypeInference:
                     branch = self.index.parent(owner)
                     if isinstance(branch, cst.If) and _tests(branch.test, name, positive=False):
                         return True
+                    owner = branch
+                if isinstance(owner, cst.If) and dereferences(owner.test, name):
+                    return True
             child, parent = parent, self.index.parent(parent)
         return False
 
@@ -437,6 +441,51 @@ def optional_style(module: cst.Module) -> str:
                 ):
                     return "Optional"
     return "|"
+
+
+#: the parts of a compound statement that always run when it does (``if`` bodies may not)
+_ALWAYS_RUN = {
+    cst.If: ("test",),
+    cst.While: ("test",),
+    cst.For: ("iter",),
+    cst.With: ("items",),
+}
+#: expressions whose parts run only sometimes: ``a and b`` (b), ``x if t else y``, lambdas,
+#: comprehensions (lazy, or over what may be empty), and nested definitions
+_PARTLY_RUN = (
+    cst.Lambda,
+    cst.ListComp,
+    cst.SetComp,
+    cst.DictComp,
+    cst.GeneratorExp,
+    cst.FunctionDef,
+    cst.ClassDef,
+)
+
+
+def dereferences(node: cst.CSTNode, name: str) -> bool:
+    """Whether running ``node`` (a statement, or an expression) always reads an attribute of
+    ``name`` (``job.locked``, ``job.seen = True``): code after it never sees ``name`` None, or
+    that read would have raised."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Attribute) and dotted(current.value) == name:
+            return True
+        if isinstance(current, _PARTLY_RUN):
+            continue
+        if isinstance(current, cst.BooleanOperation):
+            stack.append(current.left)
+        elif isinstance(current, cst.IfExp):
+            stack.append(current.test)
+        elif isinstance(current, cst.BaseCompoundStatement):
+            fields = _ALWAYS_RUN.get(type(current), ())
+            for field_name in fields:
+                part = getattr(current, field_name)
+                stack.extend(part if isinstance(part, tuple | list) else [part])
+        else:
+            stack.extend(current.children)
+    return False
 
 
 def _own_tests(stmt: cst.BaseStatement) -> list[cst.BaseExpression]:

@@ -19,6 +19,7 @@ from backfix.builtin_codemods.move_commits.frameworks import DEFAULT_SESSION_NAM
 from backfix.builtin_codemods.move_commits.model import OutputFacts
 from backfix.builtin_codemods.move_commits.output import attach_output
 from backfix.builtin_codemods.move_commits.rewrite import drop_definitions
+from backfix.builtin_codemods.move_commits.types import dereferences
 
 from backfix.discovery import Workspace
 from backfix.imports import first_party_packages
@@ -77,6 +78,9 @@ def test_parameter_types_from_annotations_aliases_and_built_models() -> None:
         (["if not job or job.locked:", "    raise HTTPException(404)"], "Job"),
         (["assert job is not None", "if job_id < 0:", "    raise HTTPException(400)"], "Job"),
         (["if job_id < 0:", "    raise HTTPException(400)"], "Job | None"),
+        # reading an attribute would have raised: past it, `job` is no None
+        (["if job.locked:", "    raise HTTPException(409)"], "Job"),
+        (["if job_id < 0 or job.locked:", "    raise HTTPException(409)"], "Job | None"),
     ],
 )
 def test_loaded_model_is_optional_until_a_guard_rules_out_none(
@@ -757,3 +761,25 @@ def test_a_narrowed_read_is_reported_only_where_the_project_runs_a_type_checker(
         assert not result.manual
         route = next(c for c in result.changes if c.path.endswith("jobs.py"))
         assert "JobService.delete_logo(job)" in route.after.decode()
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("job.seen = True", True),
+        ("log(job.owner)", True),
+        ("if job.locked:\n    pass", True),
+        ("for tag in job.tags:\n    pass", True),
+        ("with job.lock:\n    pass", True),
+        ("x = a or job.locked", False),
+        ("x = job.owner if a else None", False),
+        ("x = [j.owner for j in [job]]", False),
+        ("f = lambda: job.owner", False),
+        ("if a:\n    job.seen = True", False),
+        ("try:\n    job.seen = True\nexcept E:\n    pass", False),
+        ("x = jobs.owner", False),
+    ],
+)
+def test_what_dereferences_a_name_on_every_run(code: str, expected: bool) -> None:
+    [stmt] = cst.parse_module(code + "\n").body
+    assert dereferences(stmt, "job") is expected
