@@ -15,6 +15,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from backfix.codemod import ManualReview
+from backfix.cst_utils import dotted as dotted_code
 from backfix.cst_utils import last_name
 from backfix.cst_walk import WalkVisitor, walk
 
@@ -736,6 +737,17 @@ def root_columns(chain: Chain) -> list[cst.BaseExpression]:
     return _columns_after(columns, chain.builders)
 
 
+def _module_class(column: cst.BaseExpression) -> set[str]:
+    """``{"Tag"}`` for a class read through its module (``models.Tag``), else nothing."""
+    if (
+        isinstance(column, cst.Attribute)
+        and is_camel(column.attr.value)
+        and dotted_code(column.value)
+    ):
+        return {column.attr.value}
+    return set()
+
+
 def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> tuple[bool, bool]:
     """(unique() needed, because of joined eager loading): legacy de-duplicated entity results,
     so keep that wherever rows could repeat; a joined eager load of a collection needs it in 2.0
@@ -744,7 +756,7 @@ def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> tuple[bo
         return False, False
     selected = [c for c, k in zip(shape.columns, shape.kinds, strict=True) if k == "entity"]
     for column in selected if ctx.eager else ():  # (nothing eager-loads: no column can need it)
-        names = _scan([column]).names
+        names = _scan([column]).names or _module_class(column)
         # `self.model` may be any model: it needs unique() when some model eager-loads.
         if (names & ctx.eager) or (ctx.eager and not names):
             return True, True

@@ -80,6 +80,19 @@ def test_unique_only_for_classes_that_joined_load_a_collection(tmp_path: Path) -
     assert _flat("session.scalars(select(Config)).all()") in _flat(after)
 
 
+def test_a_class_read_through_its_module_is_known_by_its_name(tmp_path: Path) -> None:
+    """``models.Config`` is Config, which loads nothing: no unique(), as for ``Config``."""
+    repo = (
+        "from sqlalchemy.orm import Session\n\n"
+        "from app import models\n\n\n"
+        "def f(session: Session):\n"
+        "    return session.query(models.Config).all(), session.query(models.User).all()\n"
+    )
+    after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
+    assert _flat("session.scalars(select(models.Config)).all()") in _flat(after)
+    assert _flat("session.scalars(select(models.User)).unique().all()") in _flat(after)
+
+
 def test_first_of_a_join_reads_one_row_and_needs_no_unique(tmp_path: Path) -> None:
     """A join repeats rows, which legacy de-duplicated: all() and one() keep unique(); first()
     reads one row (LIMIT 1), so unique() is left out unless a collection is joined-eager-loaded."""
