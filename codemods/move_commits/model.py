@@ -95,6 +95,9 @@ class OutputFacts:
     #: attributes of parameters the moved code reads and the route rules out being None before
     #: it (``user.picture`` after ``if not user.picture: return ...``)
     narrowed: tuple[str, ...] = ()
+    #: the ``# pragma: no cover`` of the route code around the unit (its def line, a decorator's,
+    #: its class's, an ``if`` around it), "" for none: coverage.py does not measure that code
+    no_cover: str = ""
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,8 @@ class MethodSpec:
     leading_comments: tuple[str, ...] = ()
     #: returns ``True`` (it committed) before the values; its early exit returns ``False``.
     status: bool = False
+    #: a comment for the def line (the route's ``# pragma: no cover``), "" for none
+    header_comment: str = ""
 
 
 @dataclass(frozen=True)

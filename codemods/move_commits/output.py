@@ -135,7 +135,41 @@ def _facts(
         heading=_heading(first),
         type_definitions=used,
         narrowed=_narrowed_reads(analyzer, unit, inference, first),
+        no_cover=_no_cover(analyzer, unit),
     )
+
+
+#: coverage.py's default exclusion pattern
+_NO_COVER = re.compile(r"#\s*(pragma|PRAGMA)[:\s]?\s*(no|NO)\s*(cover|COVER)")
+
+
+def _no_cover(analyzer: Analyzer, unit: Unit) -> str:
+    """The ``# pragma: no cover`` comment of the code around ``unit`` that keeps coverage.py
+    from measuring it: on the line of a statement whose body holds the unit (the route's def,
+    its class, an ``if``) or of one of its decorators; "" for none."""
+    node: cst.CSTNode | None = unit.block
+    while node is not None:
+        for comment in _header_comments(node):
+            if _NO_COVER.search(comment):
+                return comment
+        node = analyzer.index.parent(node)
+    return ""
+
+
+def _header_comments(node: cst.CSTNode) -> list[str]:
+    """The comments ending the header line of a compound statement and its decorators."""
+    found: list[str] = []
+    body = getattr(node, "body", None)
+    if (
+        isinstance(node, cst.BaseCompoundStatement)
+        and isinstance(body, cst.IndentedBlock)
+        and body.header.comment is not None
+    ):
+        found.append(body.header.comment.value)
+    for decorator in getattr(node, "decorators", ()):
+        if decorator.trailing_whitespace.comment is not None:
+            found.append(decorator.trailing_whitespace.comment.value)
+    return found
 
 
 def _narrowed_reads(

@@ -735,6 +735,7 @@ def _method_spec(
         leading_comments=extraction.output.leading_comments,
         origin=f"{facts.path}:{extraction.func_name}",
         status=extraction.status,
+        header_comment=extraction.output.no_cover,
     )
 
 
