@@ -452,7 +452,7 @@ class Analyzer:
                 reason = self._end_reason(stmt_node)
             if not reason:
                 if lifted_reason and not any(
-                    self.regions.region([before]).writes for before in block.body[:index]
+                    self._joins_commit(before) for before in block.body[:index]
                 ):
                     # Only the commit would move out of the `try`: the outer reason is the
                     # one that explains why its writes cannot move.
@@ -460,6 +460,16 @@ class Analyzer:
                 return block, index, was_lifted
             reasons.append(reason)
         return reasons[-1]
+
+    def _joins_commit(self, stmt: cst.BaseStatement) -> bool:
+        """Whether ``stmt`` does database work a commit after it commits: it writes, or hands
+        the session to a call (``helpers.tag(db.session, name=name)``)."""
+        if self.regions.region([stmt]).writes:
+            return True
+        return any(
+            isinstance(node, cst.Arg) and self.index.is_session(node.value)
+            for node in self.index.subtree(stmt, into_scopes=False)
+        )
 
     def _end_reason(self, stmt: cst.BaseStatement) -> Reason:
         region = self.regions.region([stmt])
