@@ -33,10 +33,36 @@ class ServiceLocation:
     subject: str = ""
 
 
+#: plurals the rules below get wrong (``shelves`` is no ``shelve``), by their last word part
+_IRREGULAR = {
+    "shelves": "shelf",
+    "leaves": "leaf",
+    "halves": "half",
+    "wolves": "wolf",
+    "knives": "knife",
+    "lives": "life",
+    "wives": "wife",
+    "thieves": "thief",
+    "selves": "self",
+    "people": "person",
+    "children": "child",
+    "men": "man",
+    "women": "woman",
+    "mice": "mouse",
+    "geese": "goose",
+    "feet": "foot",
+    "teeth": "tooth",
+}
+
+
 def singular(word: str) -> str:
     """A naive English singular: ``jobs`` → ``job``, ``categories`` → ``category``,
-    ``aliases`` → ``alias``, ``statuses`` → ``status``; a word already singular in ``ss``,
-    ``us``, ``is`` or ``ias`` (``alias``) stays as it is."""
+    ``aliases`` → ``alias``, ``statuses`` → ``status``, ``book_shelves`` → ``book_shelf`` (a short
+    table of irregular ones); a word already singular in ``ss``, ``us``, ``is`` or ``ias``
+    (``alias``) stays as it is."""
+    for plural, one in _IRREGULAR.items():
+        if word.endswith(plural) and (word == plural or word[-len(plural) - 1] == "_"):
+            return word[: -len(plural)] + one
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if word.endswith(("sses", "xes", "ches", "shes", "iases", "tuses")):

@@ -28,6 +28,13 @@ from backfix.runner import CodemodSpec, RunOptions, run
         ("databases", "database"),
         ("aliases", "alias"),
         ("statuses", "status"),
+        ("shelves", "shelf"),
+        ("book_shelves", "book_shelf"),
+        ("people", "person"),
+        ("archives", "archive"),
+        ("moves", "move"),
+        ("specimen", "specimen"),
+        ("olives", "olive"),
         # already singular
         ("alias", "alias"),
         ("status", "status"),
