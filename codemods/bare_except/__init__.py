@@ -3,7 +3,9 @@
 What:
     * ``except:`` becomes ``except Exception:``;
     * a handler whose body ends in a bare ``raise`` becomes ``except BaseException:``, the exact
-      equivalent, so cleanup-then-re-raise keeps running on Ctrl-C;
+      equivalent, so cleanup-then-re-raise keeps running on Ctrl-C; so does one that ends the
+      process (``sys.exit(1)``, ``os._exit(1)``, ``raise SystemExit``), which must go on ending
+      it whatever was raised;
     * a handler that silently swallows (its body is only ``pass``, ``continue``, ``return``, ``...``)
       also gets a log call through the module's logger (``logger``/``log = logging.getLogger(...)``,
       or a ``logger`` imported from elsewhere, e.g. loguru's). When the module has none, one is added
@@ -43,7 +45,7 @@ from backfix.results import REVIEW, SAFE
 from backfix.source import SourceFile
 from backfix.templating import render
 
-from .analyze import CATCH, RERAISE, SWALLOW, ast_handler_kind, handler_kind
+from .analyze import CATCH, EXIT, RERAISE, SWALLOW, ast_handler_kind, handler_kind
 from .rewrite import (
     LoggerSite,
     add_logger,
@@ -55,10 +57,11 @@ from .rewrite import (
 )
 from .suppressions import handler_without_stale_codes
 
-__all__ = ["CATCH", "MESSAGES", "RERAISE", "SWALLOW", "YIELDS_REASON", "BareExcept"]
+__all__ = ["CATCH", "EXIT", "MESSAGES", "RERAISE", "SWALLOW", "YIELDS_REASON", "BareExcept"]
 
 MESSAGES = {
     RERAISE: "bare `except:` re-raises; `except BaseException:` says the same explicitly",
+    EXIT: "bare `except:` ends the process; `except BaseException:` says the same explicitly",
     SWALLOW: "bare `except:` silently swallows every exception, KeyboardInterrupt and SystemExit too",
     CATCH: "bare `except:` also catches KeyboardInterrupt and SystemExit",
 }
@@ -86,7 +89,13 @@ _MAY_HOLD_HANDLERS = (
 def _tier(kind: str) -> str:
     """Re-raising through ``except BaseException:`` is the exact equivalent; the others change
     what is caught."""
-    return SAFE if kind == RERAISE else REVIEW
+    return SAFE if _exact(kind) else REVIEW
+
+
+def _exact(kind: str) -> bool:
+    """Whether ``except BaseException:`` is the exact equivalent of the bare handler: it
+    re-raises, or ends the process, whatever it caught."""
+    return kind in (RERAISE, EXIT)
 
 
 def _key(kind: str) -> str:
@@ -120,7 +129,7 @@ class BareExceptOptions(CodemodOptions):
 class BareExcept(LocalCodemod):
     """Bare ``except:`` → ``except Exception:`` (or ``BaseException`` when it re-raises)."""
 
-    SUMMARY = "Replace bare `except:` with `except Exception:` (BaseException when it re-raises)"
+    SUMMARY = "Replace bare `except:` with `except Exception:` (BaseException when it re-raises or exits)"
     PREFILTER: ClassVar[re.Pattern[bytes] | None] = re.compile(rb"except[ \t]*:")
     DESCEND_INTO = _MAY_HOLD_HANDLERS
     AST_DETECTION = True
@@ -155,7 +164,7 @@ class BareExcept(LocalCodemod):
         kind = handler_kind(node.body)
         parent = self.ancestors[-1]
         assert isinstance(parent, cst.Try)
-        if kind != RERAISE and yields(parent.body):
+        if not _exact(kind) and yields(parent.body):
             self.report(
                 node,
                 MESSAGES[kind],
@@ -180,7 +189,7 @@ class BareExcept(LocalCodemod):
         kind = ast_handler_kind(node.body)
         parent = self.ast_ancestors[-1]
         assert isinstance(parent, ast.Try)
-        manual = kind != RERAISE and ast_yields(parent.body)
+        manual = not _exact(kind) and ast_yields(parent.body)
         self.report_ast(
             node,
             MESSAGES[kind],
@@ -198,8 +207,8 @@ class BareExcept(LocalCodemod):
         handler: cst.ExceptHandler,
     ) -> cst.ExceptHandler:
         logged = log_where is not None and self._may_log(*log_where)
-        new = handler_without_stale_codes(handler, logged, broad=kind != RERAISE).with_changes(
-            type=cst.Name("BaseException" if kind == RERAISE else "Exception"),
+        new = handler_without_stale_codes(handler, logged, broad=not _exact(kind)).with_changes(
+            type=cst.Name("BaseException" if _exact(kind) else "Exception"),
             whitespace_after_except=cst.SimpleWhitespace(" "),
         )
         if logged:

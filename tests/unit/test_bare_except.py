@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import sys
 import textwrap
 from pathlib import Path
 
+import libcst as cst
 import pytest
+from backfix.builtin_codemods.bare_except.analyze import ast_handler_kind, handler_kind
 
 from backfix.codemod import ConfigError
 from backfix.discovery import Workspace
@@ -279,3 +282,25 @@ def test_otherwise_the_added_logger_is_the_standard_librarys(
 ) -> None:
     text = _applied(tmp_path, {"mod.py": SWALLOWING, **files})
     assert "logger = logging.getLogger(__name__)\n" in text and "get_logger" not in text
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("os._exit(1)", "exit"),
+        ("log()\nsys.exit('worker died')", "exit"),
+        ("raise SystemExit", "exit"),
+        ("raise SystemExit(2)", "exit"),
+        ("quit()", "exit"),
+        ("sys.exit(1)\ncleanup()", "catch"),  # (the last statement decides)
+        ("raise ValueError", "catch"),
+        ("raise", "reraise"),
+    ],
+)
+def test_a_handler_that_ends_the_process_is_told_apart(body: str, kind: str) -> None:
+    code = "try:\n    a()\nexcept:\n" + textwrap.indent(body, "    ") + "\n"
+    [cst_try] = cst.parse_module(code).body
+    [ast_try] = ast.parse(code).body
+    assert isinstance(cst_try, cst.Try) and isinstance(ast_try, ast.Try)
+    assert handler_kind(cst_try.handlers[0].body) == kind
+    assert ast_handler_kind(ast_try.handlers[0].body) == kind

@@ -59,6 +59,15 @@ CORNER_CASES = {
     "same_key_twice": "try:\n    a()\nexcept:\n    pass\ntry:\n    b()\nexcept:\n    pass\n",
     "yield_from": "def f():\n    try:\n        yield from g()\n    except:\n        pass\n",
     "yield_reraise": "def f():\n    try:\n        yield 1\n    except:\n        raise\n",
+    "exits": (
+        "try:\n    a()\nexcept:\n    os._exit(1)\n"
+        "try:\n    a()\nexcept:\n    log()\n    sys.exit('no')\n"
+        "try:\n    a()\nexcept:\n    raise SystemExit\n"
+        "try:\n    a()\nexcept:\n    raise SystemExit(2)\n"
+        "try:\n    a()\nexcept:\n    sys.exit(1)\n    cleanup()\n"
+        "try:\n    a()\nexcept:\n    raise ValueError\n"
+    ),
+    "yield_exit": "def f():\n    try:\n        yield 1\n    except:\n        sys.exit(1)\n",
     "yield_in_nested_def_lambda_class": (
         "def f():\n"
         "    try:\n"
