@@ -71,7 +71,8 @@ class RegionClassifier:
         self.route_module = route_module
         self._regions: dict[int, Region] = {}
         self._helpers: set[str] | None = None
-        self._answering: set[str] | None = None
+        #: helper name → the framework call it answers the request with (``abort()``)
+        self._answering: dict[str, str] | None = None
         #: per imported name and import statement: the route-layer module it comes from, or None
         self._import_layers: dict[tuple[str, int], str | None] = {}
 
@@ -168,10 +169,12 @@ class RegionClassifier:
         ):  # (`db.session.commit()`, where `db` comes from the route layer, is the session's)
             return self._route_layer_call(node, layer_module, stmt, region)
         if self._calls_answering_helper(func):
+            assert isinstance(func, cst.Name)
             return Reason(
                 R.ROUTE_LAYER_CALL,
-                f"calls `{code_of(func)}()`, a helper of this route module that answers the "
-                "request (an HTTP error, `abort()`...): a service must not import the route layer",
+                f"calls `{code_of(func)}()`, a helper of this route module that uses the "
+                f"framework (`{self._answering_helpers()[func.value]}`): a service must not "
+                "import the route layer",
             )
         return NO_REASON
 
@@ -318,7 +321,7 @@ class RegionClassifier:
         assert self._helpers is not None
         return self._helpers
 
-    def _answering_helpers(self) -> set[str]:
+    def _answering_helpers(self) -> dict[str, str]:
         """Module-level functions (not routes) that read no request but answer it: they
         ``abort()``, raise an HTTP error, flash or render (``get_mapping()`` that raises
         ``NotFound``). They belong to the route layer, like the route-layer modules' helpers."""
@@ -328,21 +331,23 @@ class RegionClassifier:
         return self._answering
 
     def _read_helpers(self) -> None:
-        self._helpers, self._answering = set(), set()
+        self._helpers, self._answering = set(), {}
         for stmt in self.module.body:
             if not isinstance(stmt, cst.FunctionDef) or self.routes.is_route_function(stmt):
                 continue
-            kinds = {
-                use.kind
+            uses = [
+                (use.kind, node)
                 for node in self.index.subtree(stmt.body)
                 if isinstance(node, (cst.Name, cst.Attribute))
                 for use in [self.index.framework_use(node)]
                 if use is not None
-            }
+            ]
+            kinds = {kind for kind, _ in uses}
             if kinds & {"value", "reader"}:
                 self._helpers.add(stmt.name.value)
             elif kinds & {"callable", "http"}:
-                self._answering.add(stmt.name.value)
+                first = next(node for kind, node in uses if kind in {"callable", "http"})
+                self._answering[stmt.name.value] = f"{code_of(first)}()"
 
     def _is_presentation(self, call: cst.Call) -> bool:
         """``schema.dump(job)``, ``marshal(job, fields)``: building the response body."""
