@@ -19,7 +19,7 @@ from .frameworks import iter_nodes
 from .method_names import WriteNamer
 from .model import Definition, OutputFacts, Param, TypeInfo
 from .placement import view_action, view_subject
-from .types import TypeInference, optional_style
+from .types import TypeInference, dereferences, optional_style
 from .units import Unit
 
 #: set False to find the bindings after the moved code from where it ends rather than where it
@@ -172,6 +172,18 @@ def _header_comments(node: cst.CSTNode) -> list[str]:
     return found
 
 
+def _dereferenced_first(statements: list[cst.BaseStatement], name: str) -> bool:
+    """Whether the first of ``statements`` that mentions ``name`` reads one of its attributes
+    whenever it runs (``job.seen = True``): had it been None, that line would raise in the route
+    as in the service, so the method may take it as not None."""
+    for stmt in statements:
+        if dereferences(stmt, name):
+            return True
+        if any(isinstance(n, cst.Name) and n.value == name for n in iter_nodes(stmt)):
+            return False
+    return False
+
+
 def _narrowed_reads(
     analyzer: Analyzer, unit: Unit, inference: TypeInference, first: cst.BaseStatement
 ) -> tuple[str, ...]:
@@ -248,7 +260,10 @@ def _param_types(
             if (
                 info is not None
                 and info.nullable
-                and inference.narrowed(param.name, first, unit.function)
+                and (
+                    inference.narrowed(param.name, first, unit.function)
+                    or _dereferenced_first(_statements(unit), param.name)
+                )
             ):
                 info = replace(info, nullable=False)
         if info is None:

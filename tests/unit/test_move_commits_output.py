@@ -91,6 +91,7 @@ def test_loaded_model_is_optional_until_a_guard_rules_out_none(
         "def rename(job_id: int, title: str, db: SessionDep) -> None:",
         "    job = db.get(Job, job_id)",
         *(f"    {line}" for line in guard),
+        "    db.add(job)",  # (a moved `job.title = ...` first would rule out None itself)
         "    job.title = title",
         "    db.commit()",
     ]
@@ -700,6 +701,36 @@ def test_attributes_the_route_rules_out_being_none_before_the_moved_reads_are_no
     ]
     [facts] = _facts("\n" + "\n".join(lines) + "\n")
     assert facts.narrowed == narrowed
+
+
+@pytest.mark.parametrize(
+    ("moved", "expected"),
+    [
+        (["job.title = title"], "Job"),
+        (["title = title.strip()", "job.title = title"], "Job"),
+        (["db.add(job)", "job.title = title"], "Job | None"),
+        (["if title:", "    job.title = title"], "Job | None"),
+    ],
+)
+def test_moved_code_that_first_reads_an_attribute_takes_the_row_as_not_none(
+    moved: list[str], expected: str
+) -> None:
+    lines = [
+        '@router.put("/jobs/{job_id}")',
+        "def rename(job_id: int, title: str, db: SessionDep) -> None:",
+        "    job = db.get(Job, job_id)",
+        "    if job_id < 0:",  # (stays: the load and the unit are apart)
+        "        raise HTTPException(400)",
+        *(f"    {line}" for line in moved),
+        "    db.commit()",
+    ]
+    module = cst.parse_module(FASTAPI_HEADER + "\n" + "\n".join(lines) + "\n")
+    analyzer = Analyzer(module, "app/routes/jobs.py", DEFAULT_SESSION_NAMES, True)
+    analyzer.run()
+    attach_output(analyzer)
+    [extraction] = [u.extraction for u in analyzer.units if u.extraction is not None]
+    types = dict(zip((p.name for p in extraction.params), _types(extraction.output), strict=True))
+    assert types["job"] == expected
 
 
 def test_an_attribute_the_moved_code_only_assigns_is_not_noted() -> None:
