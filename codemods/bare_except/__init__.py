@@ -129,7 +129,9 @@ class BareExceptOptions(CodemodOptions):
 class BareExcept(LocalCodemod):
     """Bare ``except:`` → ``except Exception:`` (or ``BaseException`` when it re-raises)."""
 
-    SUMMARY = "Replace bare `except:` with `except Exception:` (BaseException when it re-raises or exits)"
+    SUMMARY = (
+        "Replace bare `except:` with `except Exception:` (BaseException when it re-raises or exits)"
+    )
     PREFILTER: ClassVar[re.Pattern[bytes] | None] = re.compile(rb"except[ \t]*:")
     DESCEND_INTO = _MAY_HOLD_HANDLERS
     AST_DETECTION = True
