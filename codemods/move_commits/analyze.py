@@ -604,6 +604,7 @@ class Analyzer:
         """Settle what of ``unit`` moves, its parameters, return values and service body; raises
         ``Unmovable`` with the reason when it must stay in the route."""
         stmts = self._unit_statements(unit, previous_end, lifted, allow_exits)
+        self._check_outer_writes(unit)
         moved_roots = self._moved_roots(unit, stmts)
         region = self.regions.region(moved_roots)
         if region.reason:
@@ -661,6 +662,43 @@ class Analyzer:
             unit.exits = [s for s in stmts[:-1] if isinstance(s, cst.If) and self._is_exit(s)]
             self._check_exits(unit, stmts)
         return stmts
+
+    def _check_outer_writes(self, unit: Unit) -> None:
+        """A unit inside an ``if`` (a loop, a ``with``...) whose commit also commits writes the
+        route made before that statement: they would stay in the route, committed by a service
+        method that does not say so (``add(department)`` before ``if form.jobs.data:``)."""
+        node: cst.CSTNode = unit.block
+        while True:
+            parent = self.index.parent(node)
+            if parent is None or parent is unit.function:
+                return
+            if isinstance(parent, cst.IndentedBlock):
+                position = index_in(parent, node)
+                floor = self._floor(parent)
+                # writes before a statement that holds a unit of its own are committed by it
+                boundary = max(
+                    (i + 1 for i in range(floor, position) if self._holds_unit(parent.body[i])),
+                    default=floor,
+                )
+                for index in range(boundary, position):
+                    write = self._uncommitted_write(parent.body[index])
+                    if write is not None:
+                        raise Unmovable(
+                            R.WRITE_SPLIT_FROM_COMMIT,
+                            f"the write at line {self.index.line_col(write)[0]} is committed "
+                            f"here, but the `{type(node).__name__.lower()}` at line "
+                            f"{self.index.line_col(node)[0]} that holds this commit keeps it "
+                            "out of the unit of work, and the service method would commit it "
+                            "unseen: move the write into that statement, or the commit after "
+                            "it, to let them move together",
+                        )
+            node = parent
+
+    def _holds_unit(self, stmt: cst.BaseStatement) -> bool:
+        """Whether ``stmt`` is, or holds, a statement of a unit of work."""
+        return id(stmt) in self._owned or any(
+            id(node) in self._owned for node in self.index.subtree(stmt, into_scopes=False)
+        )
 
     def _movable_start(self, unit: Unit, lifted: bool, allow_exits: bool) -> int:
         """The first statement that moves: after input parsing and guards (and, with
