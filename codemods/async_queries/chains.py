@@ -533,6 +533,8 @@ class Context:
     eager: frozenset[str] = frozenset()
     #: classes of the project known not to be mapped (enums...): criteria on them join nothing
     plain: frozenset[str] = frozenset()
+    #: the class ``cls`` stands for in a method of a class no other class extends, else ""
+    cls_class: str = ""
     #: the value stands alone (assigned, returned, a statement or an argument): no parentheses
     standalone: bool = False
     #: Flask-SQLAlchemy 3.x helpers (`db.get_or_404`, `db.paginate`...) exist
@@ -748,6 +750,14 @@ def _module_class(column: cst.BaseExpression) -> set[str]:
     return set()
 
 
+def _cls_class(column: cst.BaseExpression, ctx: Context) -> set[str]:
+    """``{"Project"}`` for ``cls`` in a method of ``Project`` (no subclass it could be), else
+    nothing."""
+    if isinstance(column, cst.Name) and column.value == "cls" and ctx.cls_class:
+        return {ctx.cls_class}
+    return set()
+
+
 def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> tuple[bool, bool]:
     """(unique() needed, because of joined eager loading): legacy de-duplicated entity results,
     so keep that wherever rows could repeat; a joined eager load of a collection needs it in 2.0
@@ -756,7 +766,7 @@ def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> tuple[bo
         return False, False
     selected = [c for c, k in zip(shape.columns, shape.kinds, strict=True) if k == "entity"]
     for column in selected if ctx.eager else ():  # (nothing eager-loads: no column can need it)
-        names = _scan([column]).names or _module_class(column)
+        names = _scan([column]).names or _module_class(column) or _cls_class(column, ctx)
         # `self.model` may be any model: it needs unique() when some model eager-loads.
         if (names & ctx.eager) or (ctx.eager and not names):
             return True, True

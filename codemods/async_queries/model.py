@@ -142,6 +142,8 @@ class FileEdits:
     session_import: tuple[str, str] = ("", "")
     eager: frozenset[str] = field(default_factory=frozenset)  # classes that need unique()
     plain: frozenset[str] = field(default_factory=frozenset)  # project classes never mapped
+    #: project classes another class names as a base: ``cls`` in their methods may be a subclass
+    extended: frozenset[str] = field(default_factory=frozenset)
     fsa3: bool = True  # Flask-SQLAlchemy 3.x helpers exist
     session_scalars: bool = True  # `scalars()` exists on every session (SQLAlchemy 1.4.26+)
     typed: bool = True  # the project runs a type checker: see `backfix.type_checkers`

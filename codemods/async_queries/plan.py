@@ -352,6 +352,9 @@ class Planner:
         self.report_error = report_error
         self.eager = models.eager_collections()
         self.plain = models.plain_classes()
+        self.extended = frozenset(
+            base for classes in models.classes.values() for cls in classes for base in cls.bases
+        )
         #: the bases outside the project of the project's classes (``locate``: where an import
         #: leads, see ``external_bases.Locate``)
         self.external = ExternalBases(self._parsed_module, locate or (lambda _p, _l, _m: ""))
@@ -1518,6 +1521,7 @@ class Planner:
                 session_import=self.session_imports.get(path, ("", "")),
                 eager=self.eager,
                 plain=self.plain,
+                extended=self.extended,
                 fsa3=self.target.fsa3,
                 session_scalars=self.target.session_scalars,
                 typed=self.target.typed,

@@ -127,6 +127,7 @@ class _Rewriter(cst.CSTTransformer):
             site.parens,
             eager=self.edits.eager,
             plain=self.edits.plain,
+            cls_class=self._cls_class(),
             standalone=site.standalone,
             fsa3=self.edits.fsa3,
             session_scalars=self.edits.session_scalars,
@@ -152,6 +153,20 @@ class _Rewriter(cst.CSTTransformer):
         if updated.lpar and not self._parens_redundant(original, updated, node):
             node = node.with_changes(lpar=updated.lpar, rpar=updated.rpar)
         return node
+
+    def _cls_class(self) -> str:
+        """The class whose method (taking ``cls`` first) holds the node visited, when no project
+        class extends it (``cls`` is then that class); "" otherwise."""
+        if not (self.classes and self.around and self.quals):
+            return ""
+        method = self.around[-1]
+        if self.quals[-1] != ".".join([*self.classes, method.name.value]):
+            return ""  # a nested function, or a function outside the class
+        params = method.params.params
+        if not params or params[0].name.value != "cls":
+            return ""
+        owner = self.classes[-1]
+        return "" if owner in self.edits.extended else owner
 
     def _parens_redundant(
         self, original: cst.BaseExpression, updated: cst.BaseExpression, node: cst.BaseExpression

@@ -93,6 +93,33 @@ def test_a_class_read_through_its_module_is_known_by_its_name(tmp_path: Path) ->
     assert _flat("session.scalars(select(models.User)).unique().all()") in _flat(after)
 
 
+def test_cls_in_a_method_of_a_class_nothing_extends_is_that_class(tmp_path: Path) -> None:
+    """``session.query(cls)`` in a method of Setting queries Setting, which loads nothing; in
+    Shape, which Circle extends, ``cls`` may be a subclass that does: unique() stays."""
+    extra = (
+        "from sqlalchemy.orm import Mapped, mapped_column\n\n"
+        "from app.models import Base\n\n\n"
+        "class Setting(Base):\n"
+        '    __tablename__ = "settings"\n'
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n\n"
+        "    @classmethod\n"
+        "    def every(cls, session):\n"
+        "        return session.query(cls).all()\n\n\n"
+        "class Shape(Base):\n"
+        '    __tablename__ = "shapes"\n'
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n\n"
+        "    @classmethod\n"
+        "    def every(cls, session):\n"
+        "        return session.query(cls).all()\n\n\n"
+        "class Circle(Shape):\n"
+        "    pass\n"
+    )
+    after = _after(_run(tmp_path, {"app/extra.py": extra}), "app/extra.py")
+    setting, shape = after.split("class Shape")
+    assert _flat("session.scalars(select(cls)).all()") in _flat(setting)
+    assert _flat("session.scalars(select(cls)).unique().all()") in _flat(shape)
+
+
 def test_first_of_a_join_reads_one_row_and_needs_no_unique(tmp_path: Path) -> None:
     """A join repeats rows, which legacy de-duplicated: all() and one() keep unique(); first()
     reads one row (LIMIT 1), so unique() is left out unless a collection is joined-eager-loaded."""
