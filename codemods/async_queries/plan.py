@@ -61,7 +61,7 @@ from .plumbing_analyze import P_DEP, P_ENGINE, P_FACTORY
 from .plumbing_plan import PlumbingOptions, PlumbingPlan, PlumbingPlanner, is_test
 from .query_property import QuerySession, find_query_session
 from .targets import plumbing_options, project_versions, target_of
-from .test_mocks import query_mock_note
+from .test_mocks import mock_notes
 from .tree_facts import TreeFacts, read_tree_facts
 
 FuncRef = tuple[str, str]  # (module, qualified name)
@@ -1683,7 +1683,7 @@ def plan_project(
     notes = list(outcome.notes)
     if any(v.fixable for v in violations):
         notes.append(_raised_minimum(versions["sqlalchemy"]))
-        notes.append(query_mock_note(sorted({*known, *others}), project.read))
+        notes.extend(mock_notes(sorted({*known, *others}), project.read))
     return CodemodPlan(
         violations=violations,
         edits=dict(outcome.edits),

@@ -1,4 +1,5 @@
-"""Tests that stand in for the legacy Query API with mocks, which a rewrite leaves behind.
+"""Tests that stand in for the legacy Query API (or for the session) with mocks, which a rewrite
+leaves behind.
 
 ``patch("app.models.User.query")`` or ``User.query.filter.return_value.first.return_value = u``
 intercept ``User.query...`` calls; the rewritten code calls the session instead, so such a test
@@ -20,30 +21,56 @@ _QUERY_MOCK = re.compile(
     rb"|patch\(\s*['\"][\w.]+\.query['\"]"
     rb"|patch\.object\(\s*[\w.]+\s*,\s*['\"]query['\"]"
 )
+#: a mocked session method that rewritten code calls in place of a legacy query:
+#: ``patch.object(db.session, "scalars", Mock(side_effect=[...]))``, ``patch("app.db.session.execute")``
+_SESSION_MOCK = re.compile(
+    rb"patch\.object\(\s*[\w.]*session[\w.]*\s*,\s*['\"](?:scalars|scalar|execute)['\"]"
+    rb"|patch\(\s*['\"][\w.]*session[\w.]*\.(?:scalars|scalar|execute)['\"]"
+)
+_NEWLINE = b"\n"
 #: a note names this many places; more are counted
 _LISTED = 5
 
 
-def query_mock_note(paths: Iterable[str], read: Callable[[str], bytes | None]) -> str:
-    """The note naming the test files (among ``paths``) that mock the legacy Query API; "" when
-    none does."""
-    places: list[str] = []
+def mock_notes(paths: Iterable[str], read: Callable[[str], bytes | None]) -> list[str]:
+    """The notes naming the places in test files (among ``paths``) that mock the legacy Query
+    API, or the session methods the rewritten code calls instead."""
+    queries: list[str] = []
+    sessions: list[str] = []
     for path in paths:
         if not is_test(path):
             continue
         raw = read(path) or b""
-        if b".query" not in raw and b"query'" not in raw and b'query"' not in raw:
-            continue
-        for match in _QUERY_MOCK.finditer(raw):
-            line = raw.count(b"\n", 0, match.start()) + 1
-            places.append(f"{path}:{line}")
-    if not places:
-        return ""
+        if b"query" in raw:
+            queries += _places(path, raw, _QUERY_MOCK)
+        if b"session" in raw:
+            sessions += _places(path, raw, _SESSION_MOCK)
+    notes: list[str] = []
+    if queries:
+        notes.append(
+            "async-queries: tests mock the legacy Query API (a stand-in for `Model.query`), "
+            "which the rewritten code no longer calls, so they may fail after the fix: "
+            f"{_listed(queries)}; make them stand in for the session calls the code now makes "
+            "(`db.session.scalars`, `db.session.execute`, `db.session.get`), or run them "
+            "against a test database"
+        )
+    if sessions:
+        notes.append(
+            "async-queries: tests mock session methods (`scalars`, `execute`) that the rewritten "
+            "code now calls more often, in place of the legacy queries: a mock with results "
+            f"fixed in advance (`side_effect=[...]`) may run out or answer the wrong call: "
+            f"{_listed(sessions)}; check that it still stands in for every call the test makes"
+        )
+    return notes
+
+
+def _places(path: str, raw: bytes, pattern: re.Pattern[bytes]) -> list[str]:
+    """``path:line`` of each match of ``pattern`` in the file's bytes ``raw``."""
+    return [f"{path}:{raw.count(_NEWLINE, 0, m.start()) + 1}" for m in pattern.finditer(raw)]
+
+
+def _listed(places: list[str]) -> str:
+    """The first places, then how many more."""
     listed = ", ".join(places[:_LISTED])
     more = f" and {len(places) - _LISTED} more" if len(places) > _LISTED else ""
-    return (
-        "async-queries: tests mock the legacy Query API (a stand-in for `Model.query`), which "
-        f"the rewritten code no longer calls, so they may fail after the fix: {listed}{more}; "
-        "make them stand in for the session calls the code now makes (`db.session.scalars`, "
-        "`db.session.execute`, `db.session.get`), or run them against a test database"
-    )
+    return listed + more

@@ -1,8 +1,9 @@
-"""async-queries: the note naming tests that mock the legacy Query API."""
+"""async-queries: the notes naming tests that mock the legacy Query API, or the session methods
+the rewritten code calls instead."""
 
 from __future__ import annotations
 
-from backfix.builtin_codemods.async_queries.test_mocks import query_mock_note
+from backfix.builtin_codemods.async_queries.test_mocks import mock_notes
 
 FILES = {
     "tests/test_users.py": (
@@ -21,14 +22,28 @@ FILES = {
     # the same text outside the tests is no test's stand-in
     "app/fixtures.py": b'patch("app.views.User.query")\n',
     "tests/test_plain.py": b"def test_users(db):\n    assert User.query.count() == 0\n",
+    "tests/test_admin.py": (
+        b"def test_sql_error(client):\n"
+        b"    with mock.patch.object(\n"
+        b"        db.session,\n"
+        b'        "scalars",\n'
+        b"        mock.Mock(side_effect=[SQLAlchemyError('down'), None]),\n"
+        b"    ):\n"
+        b"        pass\n"
+        b'@mock.patch("app.db.session.execute")\n'
+        b'@mock.patch.object(requests, "get")\n'
+        b"def test_more(execute, get):\n"
+        b"    pass\n"
+    ),
 }
 
 
 def test_the_note_names_every_mock_of_a_query_in_the_tests() -> None:
-    note = query_mock_note(sorted(FILES), FILES.get)
+    [note, session_note] = mock_notes(sorted(FILES), FILES.get)
     assert "tests/test_users.py:4, tests/unit/test_zone.py:2, tests/unit/test_zone.py:3;" in note
     assert "app/fixtures.py" not in note and "test_plain" not in note
+    assert "tests/test_admin.py:2, tests/test_admin.py:8;" in session_note
 
 
 def test_no_note_without_a_mock() -> None:
-    assert query_mock_note(["tests/test_plain.py"], FILES.get) == ""
+    assert mock_notes(["tests/test_plain.py"], FILES.get) == []
