@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from backfix.codemod import ProjectContext
+from backfix.coverage_settings import unmeasured, unmeasured_patterns
 from backfix.project import rooted_module_name
 from backfix.python_target import runs_before
 from backfix.results import Violation
@@ -274,6 +275,10 @@ class Planner:
     ) -> None:
         """Add one unit's method to the service, or record why it cannot go there."""
         key = (facts.path, extraction.unit_id)
+        if not extraction.output.no_cover and unmeasured(facts.path, self.unmeasured_patterns):
+            # the project's coverage leaves the route module out: the moved code stays out too
+            output = replace(extraction.output, no_cover=NO_COVER)
+            extraction = replace(extraction, output=output)
         route_import = self._route_import(facts, location)
         route_imports = dict(self.routes_imports(facts.path))
         if class_name in facts.module_names and route_imports.get(class_name) != " ".join(
@@ -575,6 +580,11 @@ class Planner:
         )
 
     @functools.cached_property
+    def unmeasured_patterns(self) -> tuple[str, ...]:
+        """The files the project's coverage leaves out (see :mod:`backfix.coverage_settings`)."""
+        return unmeasured_patterns(Path(self.project.root))
+
+    @functools.cached_property
     def type_checked(self) -> bool:
         """Whether the project runs a type checker (see :mod:`backfix.type_checkers`)."""
         return type_checked([Path(self.project.root), self.project.project_folder()])
@@ -717,6 +727,10 @@ class Planner:
                 result[path] = init
         result.update(self.services)
         return result
+
+
+#: what keeps coverage.py from measuring a function (its default exclusion pattern)
+NO_COVER = "# pragma: no cover"
 
 
 def _method_spec(

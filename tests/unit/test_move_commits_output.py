@@ -814,3 +814,17 @@ def test_a_narrowed_read_is_reported_only_where_the_project_runs_a_type_checker(
 def test_what_dereferences_a_name_on_every_run(code: str, expected: bool) -> None:
     [stmt] = cst.parse_module(code + "\n").body
     assert dereferences(stmt, "job") is expected
+
+
+def test_a_route_module_the_coverage_leaves_out_gives_methods_it_leaves_out(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/routes/__init__.py": "",
+        "app/routes/jobs.py": FLASK_ROUTE,
+        "tox.ini": "[testenv:diff-cover]\ncommands = diff-cover coverage.xml --exclude jobs.py\n",
+    }
+    result = _apply(_project(tmp_path, files), "app/routes")
+    service = next(c for c in result.changes if c.path.endswith("job_service.py"))
+    assert "def create_job():  # pragma: no cover" in service.after.decode()
