@@ -681,7 +681,7 @@ class Analyzer:
                     default=floor,
                 )
                 for index in range(boundary, position):
-                    write = self._uncommitted_write(parent.body[index])
+                    write = self._uncommitted_write(parent.body[index], database=True)
                     if write is not None:
                         raise Unmovable(
                             R.WRITE_SPLIT_FROM_COMMIT,
@@ -1023,16 +1023,22 @@ class Analyzer:
         names = {n.value for n in self.index.subtree(function_node) if isinstance(n, cst.Name)}
         return names
 
-    def _uncommitted_write(self, node: cst.CSTNode, shielded: bool = False) -> cst.CSTNode | None:
+    def _uncommitted_write(
+        self, node: cst.CSTNode, shielded: bool = False, database: bool = False
+    ) -> cst.CSTNode | None:
         """The first statement in ``node`` that writes and is not part of a unit of work of its
         own (those writes are committed by that unit's commit, moved or not), and may reach the
         statements after ``node``: not in a branch that returns (see ``_returns_from``).
         ``shielded``: a ``try`` or ``with`` inside ``node`` holds it, whose handler (or context
-        manager) may carry a write past a ``return`` to what follows."""
+        manager) may carry a write past a ``return`` to what follows. ``database``: not a write
+        to a framework object (``flask.g.user = user``), which no commit commits."""
         if id(node) in self._owned:
             return None
         if isinstance(node, cst.SimpleStatementLine):
-            return node if self.regions.region([node]).writes else None
+            region = self.regions.region([node])
+            if database and region.reason.id == R.FRAMEWORK_OBJECT_WRITTEN:
+                return None
+            return node if region.writes else None
         shielded = shielded or isinstance(node, (cst.Try, cst.TryStar, cst.With))
         branches = not shielded and isinstance(node, (cst.If, cst.Else))
         for child in children(node):
@@ -1042,7 +1048,7 @@ class Analyzer:
                 continue
             if branches and self._returns_from(child):
                 continue
-            found = self._uncommitted_write(child, shielded)
+            found = self._uncommitted_write(child, shielded, database)
             if found is not None:
                 return found
         return None

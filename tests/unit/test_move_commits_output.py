@@ -828,3 +828,42 @@ def test_a_route_module_the_coverage_leaves_out_gives_methods_it_leaves_out(
     result = _apply(_project(tmp_path, files), "app/routes")
     service = next(c for c in result.changes if c.path.endswith("job_service.py"))
     assert "def create_job():  # pragma: no cover" in service.after.decode()
+
+
+OUTER_WRITE_ROUTE = """\
+from flask import Blueprint, g, redirect
+
+from app.extensions import db
+from app.models import Job
+
+bp = Blueprint("jobs", __name__)
+
+
+@bp.post("/jobs/<int:job_id>/seen")
+def seen(job_id):
+    job = db.get_or_404(Job, job_id)
+    {before}
+    if job.unseen:
+        job.unseen = False
+        db.session.commit()
+    return redirect("/")
+"""
+
+
+@pytest.mark.parametrize(
+    ("before", "fixable"),
+    [("g.job = job", True), ("job.opened = True", False), ("pass", True)],
+)
+def test_a_write_before_the_if_that_holds_the_commit_keeps_the_unit_in_the_route(
+    tmp_path: Path, before: str, fixable: bool
+) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/routes/__init__.py": "",
+        "app/extensions.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "app/models.py": "from app.extensions import db\n\n\nclass Job(db.Model):\n    pass\n",
+        "app/routes/jobs.py": OUTER_WRITE_ROUTE.format(before=before),
+    }
+    result = _apply(_project(tmp_path, files), "app/routes")
+    kept = [v.reason_id for v in result.manual]
+    assert kept == ([] if fixable else ["write-split-from-commit"])
