@@ -683,14 +683,15 @@ class Analyzer:
                 for index in range(boundary, position):
                     write = self._uncommitted_write(parent.body[index], database=True)
                     if write is not None:
+                        holder = type(node).__name__.lower()
                         raise Unmovable(
                             R.WRITE_SPLIT_FROM_COMMIT,
                             f"the write at line {self.index.line_col(write)[0]} is committed "
-                            f"here, but the `{type(node).__name__.lower()}` at line "
-                            f"{self.index.line_col(node)[0]} that holds this commit keeps it "
-                            "out of the unit of work, and the service method would commit it "
-                            "unseen: move the write into that statement, or the commit after "
-                            "it, to let them move together",
+                            f"here, but only the body of the `{holder}` at line "
+                            f"{self.index.line_col(node)[0]} could move, and its service method "
+                            f"would commit that write without showing it: move the write into "
+                            f"the `{holder}`, or the commit after the `{holder}`, to let them "
+                            "move together",
                         )
             node = parent
 
