@@ -17,6 +17,7 @@ from backfix.bindings import import_aliases
 from backfix.cst_metadata import transform
 from backfix.cst_utils import dotted
 from backfix.imports import ImportSpec, add_imports, keep_docstring_gap
+from backfix.pragmas import comments
 from backfix.project import from_import_module, module_name
 
 from . import chains as ch
@@ -496,9 +497,23 @@ def _bound_modules(path: str, small: cst.BaseSmallStatement) -> list[tuple[str, 
 
 
 def _read_as_module(text: str, name: str) -> bool:
-    """Whether ``name`` appears in ``text`` only once not followed by a dot (its import)."""
-    bare = re.findall(rf"(?<![\w.]){re.escape(name)}\b(?!\s*\.)", text)
+    """Whether ``name`` appears in ``text``'s code (its comments aside: ``# TODO: move to
+    models``) only once not followed by a dot (its import)."""
+    bare = re.findall(rf"(?<![\w.]){re.escape(name)}\b(?!\s*\.)", _without_comments(text))
     return len(bare) == 1
+
+
+def _without_comments(text: str) -> str:
+    """``text`` with each comment blanked out (as it is when it does not tokenize)."""
+    found = comments(text)
+    if not found:
+        return text
+    lines = text.splitlines(keepends=True)
+    for comment in found:
+        line = lines[comment.row - 1]
+        end = comment.col + len(comment.text)
+        lines[comment.row - 1] = line[: comment.col] + " " * len(comment.text) + line[end:]
+    return "".join(lines)
 
 
 def _import_source(path: str, module: cst.Module, target: str, root: Path | None) -> str:

@@ -8,6 +8,7 @@ import ast
 
 import pytest
 from backfix.builtin_codemods.async_queries.plan import _imports_db_from
+from backfix.builtin_codemods.async_queries.rewrite import _read_as_module
 
 
 @pytest.mark.parametrize(
@@ -30,3 +31,15 @@ def test_a_module_re_exports_db_only_as_a_facade_or_explicitly(
 ) -> None:
     tree = ast.parse(text)
     assert _imports_db_from(tree, path, "app.models.base", typed=typed) is expected
+
+
+def test_a_module_name_is_read_as_a_module_whatever_its_comments_say() -> None:
+    text = (
+        "from app import models\n\n\n"
+        "def f():\n"
+        "    # TODO: move to models\n"
+        "    return models.db.session\n"
+    )
+    assert _read_as_module(text, "models")
+    assert not _read_as_module(text + "\n\nmodels = None\n", "models")
+    assert not _read_as_module(text + "\n\nLABEL = 'models'\n", "models")
