@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from backfix.ast_utils import dotted as ast_dotted
 from backfix.cst_utils import dotted
 
 RERAISE, EXIT, SWALLOW, CATCH = "reraise", "exit", "swallow", "catch"
@@ -118,19 +119,9 @@ def _ast_exits(stmt: ast.stmt) -> bool:
     """:func:`_cst_exits` of an `ast` statement."""
     if isinstance(stmt, ast.Raise):
         raised = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
-        return _ast_dotted(raised) == "SystemExit"
+        return ast_dotted(raised) == "SystemExit"
     return (
         isinstance(stmt, ast.Expr)
         and isinstance(stmt.value, ast.Call)
-        and _ast_dotted(stmt.value.func) in _EXIT_CALLS
+        and ast_dotted(stmt.value.func) in _EXIT_CALLS
     )
-
-
-def _ast_dotted(node: ast.expr | None) -> str:
-    """``a.b.c`` for an `ast` Name/Attribute chain, else ``""``."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        head = _ast_dotted(node.value)
-        return f"{head}.{node.attr}" if head else ""
-    return ""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator, Mapping
 
-from backfix.ast_utils import last_name
+from backfix.ast_utils import dotted, last_name
 
 from .detect import (
     FACTORIES,
@@ -36,15 +36,6 @@ def may_build_a_client(tree: ast.Module) -> bool:
     """False only when no module-level statement or block of ``tree`` calls a client constructor."""
     imports = _import_table(tree)
     return any(_is_client(call, imports) for call in _candidate_calls(tree))
-
-
-def _dotted(node: ast.expr | None) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        head = _dotted(node.value)
-        return f"{head}.{node.attr}" if head else ""
-    return ""
 
 
 def _import_table(tree: ast.Module) -> dict[str, str]:
@@ -93,7 +84,7 @@ def _assigned_calls(stmt: ast.Assign | ast.AnnAssign, conditional: bool) -> Iter
 
 def _is_client(call: ast.Call, imports: Mapping[str, str]) -> bool:
     """``detect.classify(call, imports) is not None``, on the `ast` tree."""
-    spelled = _dotted(call.func)
+    spelled = dotted(call.func)
     if not spelled:
         return _is_chained_client(call, imports)
     qualified = qualify(spelled, imports)
@@ -123,9 +114,9 @@ def _reads_config(call: ast.Call) -> bool:
             if isinstance(base, ast.Call) and last_name(base.func) in SETTINGS_GETTERS:
                 return True
         elif isinstance(node, ast.Subscript):
-            base_name = _dotted(node.value)
+            base_name = dotted(node.value)
             if base_name == "os.environ" or base_name.rsplit(".", 1)[-1] in SETTINGS_NAMES:
                 return True
-        elif isinstance(node, ast.Call) and _dotted(node.func) in _ENV_GETTERS:
+        elif isinstance(node, ast.Call) and dotted(node.func) in _ENV_GETTERS:
             return True
     return False

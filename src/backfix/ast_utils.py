@@ -12,6 +12,16 @@ import unicodedata
 from collections.abc import Sequence
 
 
+def dotted(node: ast.expr | None) -> str:
+    """``a.b.c`` for an `ast` Name/Attribute chain; ``""`` for anything else (a call, None)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        head = dotted(node.value)
+        return f"{head}.{node.attr}" if head else ""
+    return ""
+
+
 def last_name(node: ast.expr, *, through_subscript: bool = True) -> str:
     """The last identifier of a Name/Attribute chain, of a call's callee or of a subscript's value.
 
