@@ -10,7 +10,7 @@ annotation is left out, never ``Any`` (the plan decides whether the project can 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import libcst as cst
 from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
@@ -342,30 +342,13 @@ class TypeInference:
         statement ``at``: an earlier guard exits when it is (``if not job: abort(404)``,
         ``assert job``), an earlier statement reads one of its attributes, which would have
         raised (``if job.locked:``, ``job.seen = True``), or ``at`` is inside ``if job:``."""
-        child: cst.CSTNode = at
-        parent = self.index.parent(child)
-        while parent is not None and child is not function:
-            if isinstance(parent, cst.IndentedBlock):
-                for stmt in parent.body:
-                    if stmt is child:
-                        break
-                    if self._guards(stmt, name) or dereferences(stmt, name):
-                        return True
-                owner = self.index.parent(parent)
-                if (
-                    isinstance(owner, cst.If)
-                    and owner.body is parent
-                    and _tests(owner.test, name, positive=True)
-                ):
-                    return True
-                if isinstance(owner, cst.Else):
-                    branch = self.index.parent(owner)
-                    if isinstance(branch, cst.If) and _tests(branch.test, name, positive=False):
-                        return True
-                    owner = branch
-                if isinstance(owner, cst.If) and dereferences(owner.test, name):
-                    return True
-            child, parent = parent, self.index.parent(parent)
+        for before, branch, in_else in self._enclosing(at, function):
+            if any(self._guards(stmt, name) or dereferences(stmt, name) for stmt in before):
+                return True
+            if branch is not None and (
+                _tests(branch.test, name, positive=not in_else) or dereferences(branch.test, name)
+            ):
+                return True
         return False
 
     def tests_before(
@@ -374,21 +357,30 @@ class TypeInference:
         """The tests that can narrow a value at ``at`` (see :meth:`narrowed`): those of the
         ``if`` and ``assert`` statements before it in its blocks, and of the ``if`` around it."""
         found: list[cst.BaseExpression] = []
+        for before, branch, _in_else in self._enclosing(at, function):
+            found.extend(test for stmt in before for test in _own_tests(stmt))
+            if branch is not None:
+                found.append(branch.test)
+        return found
+
+    def _enclosing(
+        self, at: cst.BaseStatement, function: cst.FunctionDef
+    ) -> Iterator[tuple[list[cst.BaseStatement], cst.If | None, bool]]:
+        """For each block around ``at`` in ``function``, innermost first: the statements before
+        the one that holds ``at``, the ``if`` whose body or ``else`` the block is (None for
+        another block), and whether it is the ``else``."""
         child: cst.CSTNode = at
         parent = self.index.parent(child)
         while parent is not None and child is not function:
             if isinstance(parent, cst.IndentedBlock):
-                for stmt in parent.body:
-                    if stmt is child:
-                        break
-                    found.extend(_own_tests(stmt))
+                position = next(i for i, stmt in enumerate(parent.body) if stmt is child)
+                before = list(parent.body[:position])
                 owner = self.index.parent(parent)
+                in_else = isinstance(owner, cst.Else)
                 if isinstance(owner, cst.Else):
                     owner = self.index.parent(owner)
-                if isinstance(owner, cst.If):
-                    found.append(owner.test)
+                yield before, owner if isinstance(owner, cst.If) else None, in_else
             child, parent = parent, self.index.parent(parent)
-        return found
 
     def _guards(self, stmt: cst.BaseStatement, name: str) -> bool:
         if isinstance(stmt, cst.If) and stmt.orelse is None:
