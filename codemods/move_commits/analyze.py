@@ -1037,7 +1037,9 @@ class Analyzer:
             return None
         if isinstance(node, cst.SimpleStatementLine):
             region = self.regions.region([node])
-            if database and region.reason.id == R.FRAMEWORK_OBJECT_WRITTEN:
+            if database and (
+                region.reason.id == R.FRAMEWORK_OBJECT_WRITTEN or self._sets_form_only(node)
+            ):
                 return None
             return node if region.writes else None
         shielded = shielded or isinstance(node, (cst.Try, cst.TryStar, cst.With))
@@ -1053,6 +1055,26 @@ class Analyzer:
             if found is not None:
                 return found
         return None
+
+    def _sets_form_only(self, line: cst.SimpleStatementLine) -> bool:
+        """Whether every assignment of ``line`` sets a field of a form the route built
+        (``form.name.data = request.args.get("name")``): no commit commits that."""
+        targets = [
+            target
+            for small in line.body
+            for target in (
+                [t.target for t in small.targets]
+                if isinstance(small, cst.Assign)
+                else [small.target]
+                if isinstance(small, (cst.AugAssign, cst.AnnAssign))
+                else []
+            )
+        ]
+        roots = [_root_name(target) for target in targets]
+        return bool(roots) and all(
+            root is not None and root is not target and self.regions.is_form(root)
+            for root, target in zip(roots, targets, strict=True)
+        )
 
     def _returns_from(self, block: cst.CSTNode) -> bool:
         """Whether the branch ``block`` always returns from the function (it ends with
@@ -1446,3 +1468,10 @@ def _from_stdlib(referents: Collection[object]) -> bool:
         if module.split(".")[0] not in sys.stdlib_module_names:
             return False
     return True
+
+
+def _root_name(node: cst.BaseExpression) -> cst.Name | None:
+    """``form`` of ``form.name.data``; None when the chain does not start at a name."""
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        node = node.value
+    return node if isinstance(node, cst.Name) else None

@@ -570,12 +570,17 @@ class RegionClassifier:
         outer = self.index.parent(data)
         if isinstance(outer, cst.Call) and outer.func is data:
             return None
+        return data if self.is_form(name) else None
+
+    def is_form(self, name: cst.Name) -> bool:
+        """Whether ``name`` is only ever bound to a WTForms-style form built in the route
+        (``form = JobForm()``)."""
         referents = self.index.referents(name)
         if not referents:
-            return None
+            return False
         for referent in referents:
             if not isinstance(referent, Assignment) or isinstance(referent, ImportAssignment):
-                return None
+                return False
             target = self.index.parent(referent.node)
             assign = self.index.parent(target) if target is not None else None
             if not (
@@ -585,8 +590,8 @@ class RegionClassifier:
                 and last_name(assign.value.func).endswith("Form")
                 and last_name(assign.value.func)[:1].isupper()
             ):
-                return None
-        return data
+                return False
+        return True
 
     def may_fail(self, hoist: Hoist) -> bool:
         """Whether evaluating a hoisted read may raise (a missing key or attribute, a body that

@@ -852,7 +852,12 @@ def seen(job_id):
 
 @pytest.mark.parametrize(
     ("before", "fixable"),
-    [("g.job = job", True), ("job.opened = True", False), ("pass", True)],
+    [
+        ("g.job = job", True),
+        ("form = NoteForm()\n    form.note.data = job.note", True),
+        ("job.opened = True", False),
+        ("pass", True),
+    ],
 )
 def test_a_write_before_the_if_that_holds_the_commit_keeps_the_unit_in_the_route(
     tmp_path: Path, before: str, fixable: bool
