@@ -93,7 +93,12 @@ class MappedClass:
     session_hooks: tuple[str, ...] = ()
     #: an enum, or a body that binds ``query`` to a constant: ``Cls.query`` is a member or a value
     query_member: bool = False
-    joined: list[tuple[str, bool]] = field(default_factory=list)  # (target class, collection?)
+    #: (target class, collection?): None when the relationship does not say, see ``_collection``
+    joined: list[tuple[str, bool | None]] = field(default_factory=list)
+    #: the table its ``__tablename__`` names ("" when not a plain string)
+    tablename: str = ""
+    #: the tables its columns' ``ForeignKey("table.column")`` point to
+    foreign_tables: set[str] = field(default_factory=set)
     lazy: set[str] = field(default_factory=set)  # relationships that load on attribute access
     #: annotated attributes → the names their annotation spells (a schema's ``owner: UserOut``)
     fields: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -295,9 +300,27 @@ class Mappings:
     def _joined(self, name: str) -> list[tuple[str, bool]]:
         out = list(self.backref_joined.get(name, [])) if name not in self.classes else []
         for cls in self._lineage(name):
-            out += cls.joined
+            out += [
+                (target, self._many(cls, target) if collection is None else collection)
+                for target, collection in cls.joined
+            ]
             out += self.backref_joined.get(cls.name, [])
         return out
+
+    def _many(self, cls: MappedClass, target: str) -> bool:
+        """Whether a relationship of ``cls`` to ``target`` that does not say so holds a
+        collection: not when only ``cls``'s table has a foreign key to the other's (the ORM then
+        makes it a many-to-one); unknown (a self-reference, keys both ways, a table name not
+        written down) counts as yes."""
+        targets = self.classes.get(target, [])
+        if target == cls.name or len(targets) != 1 or not cls.tablename:
+            return True
+        other = targets[0]
+        return not (
+            other.tablename
+            and other.tablename in cls.foreign_tables
+            and cls.tablename not in other.foreign_tables
+        )
 
     def eager_collections(self) -> frozenset[str]:
         """Classes whose every entity query joined-eager-loads a collection (directly or nested).
@@ -319,7 +342,13 @@ class Mappings:
 
 
 def _copy(cls: MappedClass) -> MappedClass:
-    return replace(cls, joined=list(cls.joined), lazy=set(cls.lazy), fields=dict(cls.fields))
+    return replace(
+        cls,
+        joined=list(cls.joined),
+        lazy=set(cls.lazy),
+        fields=dict(cls.fields),
+        foreign_tables=set(cls.foreign_tables),
+    )
 
 
 def _last(node: ast.expr) -> str:
@@ -347,8 +376,14 @@ def _is_true(node: ast.expr | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is True
 
 
-def _collection(call: ast.Call, annotation: ast.expr | None) -> bool:
-    """Does the relationship hold a collection? Unknown counts as yes (``.unique()`` is harmless)."""
+#: relationship() keywords that decide its direction otherwise than by the tables' foreign keys
+_DIRECTION_KEYWORDS = ("primaryjoin", "secondaryjoin", "secondary", "foreign_keys", "remote_side")
+
+
+def _collection(call: ast.Call, annotation: ast.expr | None) -> bool | None:
+    """Does the relationship hold a collection? None when it does not say (its classes' foreign
+    keys may: see ``Mappings._many``); a join condition of its own counts as yes (``.unique()``
+    is harmless)."""
     uselist = _keyword(call, "uselist")
     if isinstance(uselist, ast.Constant):
         return bool(uselist.value)
@@ -357,7 +392,25 @@ def _collection(call: ast.Call, annotation: ast.expr | None) -> bool:
         if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
             return inner.value.split("[")[0].strip().lower() in {"list", "set", "typing.list"}
         return _last(inner).lower() in {"list", "set"}
-    return True
+    if any(_keyword(call, name) is not None for name in _DIRECTION_KEYWORDS):
+        return True
+    return None
+
+
+def _foreign_tables(value: ast.expr | None) -> set[str]:
+    """The tables ``ForeignKey("table.column")`` calls in ``value`` point to."""
+    found: set[str] = set()
+    for node in ast.walk(value) if value is not None else ():
+        if (
+            isinstance(node, ast.Call)
+            and _last(node.func) == "ForeignKey"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+            and "." in node.args[0].value
+        ):
+            found.add(node.args[0].value.rsplit(".", 1)[0].rsplit(".", 1)[-1])
+    return found
 
 
 def _relationship_target(call: ast.Call) -> str:
@@ -383,6 +436,7 @@ def _class_body(cls: ast.ClassDef, info: MappedClass, mappings: Mappings, settin
         elif isinstance(stmt, ast.AnnAssign):
             targets, annotation = [stmt.target], stmt.annotation
         value = getattr(stmt, "value", None)
+        info.foreign_tables |= _foreign_tables(value)
         for target in targets:
             if isinstance(target, ast.Name):
                 _class_attribute(target.id, value, annotation, info, mappings)
@@ -420,6 +474,8 @@ def _class_attribute(
     """One ``name = value`` (or ``name: annotation = value``) of a class body."""
     if name in {"__tablename__", "__table__"}:
         info.table = True
+        if name == "__tablename__" and isinstance(value, ast.Constant):
+            info.tablename = str(value.value)
     elif name == "__abstract__":
         info.abstract = _is_true(value)
     elif name == "query_class" and value is not None:

@@ -120,6 +120,65 @@ def test_cls_in_a_method_of_a_class_nothing_extends_is_that_class(tmp_path: Path
     assert _flat("session.scalars(select(cls)).unique().all()") in _flat(shape)
 
 
+def test_a_joined_relationship_is_a_many_to_one_where_only_its_table_has_the_key(
+    tmp_path: Path,
+) -> None:
+    """A joined ``relationship()`` that does not say whether it holds a list: the foreign keys
+    tell. Badge's key to ``teams`` makes ``Badge.team`` a many-to-one (no unique()); Team has
+    no key to ``badges``, so ``Team.badges`` is a collection (unique()); a self-reference stays
+    unknown, which counts as a collection."""
+    extra = (
+        "from sqlalchemy import ForeignKey\n"
+        "from sqlalchemy.orm import Mapped, mapped_column, relationship\n\n"
+        "from app.models import Base\n\n\n"
+        "class Team(Base):\n"
+        '    __tablename__ = "teams"\n'
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        '    badges = relationship("Badge", lazy="joined")\n\n\n'
+        "class Badge(Base):\n"
+        '    __tablename__ = "badges"\n'
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        '    team_id = mapped_column(ForeignKey("teams.id"))\n'
+        '    team = relationship("Team", lazy="joined")\n\n\n'
+        "class Node(Base):\n"
+        '    __tablename__ = "nodes"\n'
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        '    parent_id = mapped_column(ForeignKey("nodes.id"))\n'
+        '    parent = relationship("Node", lazy="joined")\n\n\n'
+        "def f(session):\n"
+        "    return (\n"
+        "        session.query(Badge).all(),\n"
+        "        session.query(Team).all(),\n"
+        "        session.query(Node).all(),\n"
+        "    )\n"
+    )
+    after = _flat(_after(_run(tmp_path, {"app/extra.py": extra}), "app/extra.py"))
+    assert _flat("session.scalars(select(Team)).unique().all()") in after
+    assert _flat("session.scalars(select(Node)).unique().all()") in after
+    # Badge joins Team, whose badges are a joined collection: the ORM loads them too
+    assert _flat("session.scalars(select(Badge)).unique().all()") in after
+
+
+def test_a_joined_many_to_one_needs_no_unique(tmp_path: Path) -> None:
+    extra = (
+        "from sqlalchemy import ForeignKey\n"
+        "from sqlalchemy.orm import Mapped, mapped_column, relationship\n\n"
+        "from app.models import Base\n\n\n"
+        "class Owner(Base):\n"
+        '    __tablename__ = "owners"\n'
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n\n\n"
+        "class Token(Base):\n"
+        '    __tablename__ = "tokens"\n'
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        '    owner_id = mapped_column(ForeignKey("owners.id"))\n'
+        '    owner = relationship("Owner", lazy="joined")\n\n\n'
+        "def f(session):\n"
+        "    return session.query(Token).all()\n"
+    )
+    after = _flat(_after(_run(tmp_path, {"app/extra.py": extra}), "app/extra.py"))
+    assert _flat("session.scalars(select(Token)).all()") in after
+
+
 def test_first_of_a_join_reads_one_row_and_needs_no_unique(tmp_path: Path) -> None:
     """A join repeats rows, which legacy de-duplicated: all() and one() keep unique(); first()
     reads one row (LIMIT 1), so unique() is left out unless a collection is joined-eager-loaded."""
