@@ -37,6 +37,7 @@ from .reasons import NO_REASON, Reason
 from .regions import RegionClassifier, is_config_read
 from .routes import RouteLayer
 from .syntax import (
+    assigned_parts,
     code_of,
     index_in,
     is_bare_raise,
@@ -1060,15 +1061,10 @@ class Analyzer:
         """Whether every assignment of ``line`` sets a field of a form the route built
         (``form.name.data = request.args.get("name")``): no commit commits that."""
         targets = [
-            target
+            part
             for small in line.body
-            for target in (
-                [t.target for t in small.targets]
-                if isinstance(small, cst.Assign)
-                else [small.target]
-                if isinstance(small, (cst.AugAssign, cst.AnnAssign))
-                else []
-            )
+            if isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign))
+            for part in assigned_parts(small)
         ]
         roots = [_root_name(target) for target in targets]
         return bool(roots) and all(
@@ -1470,7 +1466,7 @@ def _from_stdlib(referents: Collection[object]) -> bool:
     return True
 
 
-def _root_name(node: cst.BaseExpression) -> cst.Name | None:
+def _root_name(node: cst.CSTNode) -> cst.Name | None:
     """``form`` of ``form.name.data``; None when the chain does not start at a name."""
     while isinstance(node, (cst.Attribute, cst.Subscript)):
         node = node.value

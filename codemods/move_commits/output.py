@@ -201,8 +201,8 @@ def _narrowed_reads(
     found: list[str] = []
     for stmt in _statements(unit):
         for node in iter_nodes(stmt):
-            text = _param_attribute(node, tested)
-            if not text or text in found or _assigned(analyzer, node):
+            text = _name_attribute(node)
+            if text not in tested or text in found or _assigned(analyzer, node):
                 continue
             if inference.narrowed(text, first, unit.function):
                 found.append(text)
@@ -211,20 +211,14 @@ def _narrowed_reads(
 
 def _param_attributes(root: cst.CSTNode, params: set[str]) -> set[str]:
     """The attributes of ``params`` (``user.picture``) read under ``root``."""
-    return {
-        f"{node.value.value}.{node.attr.value}"
-        for node in iter_nodes(root)
-        if isinstance(node, cst.Attribute)
-        and isinstance(node.value, cst.Name)
-        and node.value.value in params
-    }
+    texts = {_name_attribute(node) for node in iter_nodes(root)}
+    return {text for text in texts if text.split(".")[0] in params}
 
 
-def _param_attribute(node: cst.CSTNode, wanted: set[str]) -> str:
-    """``user.picture`` when ``node`` is that attribute and one of ``wanted``, else ""."""
+def _name_attribute(node: cst.CSTNode) -> str:
+    """``user.picture`` when ``node`` is an attribute of a name, else ""."""
     if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
-        text = f"{node.value.value}.{node.attr.value}"
-        return text if text in wanted else ""
+        return f"{node.value.value}.{node.attr.value}"
     return ""
 
 

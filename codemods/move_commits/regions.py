@@ -31,12 +31,12 @@ from .module_nodes import NAME_TYPES, SCOPE_TYPES, exact_types
 from .reasons import NO_REASON, Reason
 from .routes import RouteLayer
 from .syntax import (
+    assigned_parts,
     code_of,
     index_in,
     is_conditional,
     is_store,
     only_literals,
-    target_parts,
 )
 from .types import import_need
 from .units import Hoist, Region
@@ -625,10 +625,7 @@ QUERY_WRITES = frozenset({"delete", "update"})
 
 def _writes_attribute(node: cst.Assign | cst.AugAssign | cst.AnnAssign | cst.Del) -> bool:
     """Whether an assignment or ``del`` stores into an attribute (``job.title = ...``)."""
-    targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
-    return any(
-        isinstance(part, cst.Attribute) for target in targets for part in target_parts(target)
-    )
+    return any(isinstance(part, cst.Attribute) for part in assigned_parts(node))
 
 
 def is_config_read(hoist: Hoist) -> bool:

@@ -137,6 +137,14 @@ def target_parts(target: cst.CSTNode) -> Iterable[cst.CSTNode]:
         yield target
 
 
+def assigned_parts(
+    node: cst.Assign | cst.AugAssign | cst.AnnAssign | cst.Del,
+) -> list[cst.CSTNode]:
+    """The single targets an assignment or ``del`` stores into (tuples and lists unpacked)."""
+    targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+    return [part for target in targets for part in target_parts(target)]
+
+
 def is_docstring(stmt: cst.BaseStatement) -> bool:
     """A statement that is only a string literal."""
     return (
