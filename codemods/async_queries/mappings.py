@@ -15,6 +15,7 @@ only ever makes the tool report more, never rewrite more.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 import warnings
 from collections import deque
@@ -97,6 +98,8 @@ class MappedClass:
     joined: list[tuple[str, bool | None]] = field(default_factory=list)
     #: the table its ``__tablename__`` names ("" when not a plain string)
     tablename: str = ""
+    #: derives from ``<name>.Model`` (Flask-SQLAlchemy's ``db.Model``) directly
+    fsa_model: bool = False
     #: the tables its columns' ``ForeignKey("table.column")`` point to
     foreign_tables: set[str] = field(default_factory=set)
     lazy: set[str] = field(default_factory=set)  # relationships that load on attribute access
@@ -129,6 +132,9 @@ class Mappings:
     #: names bound to a ``Table(...)`` (``db.Table``, ``sa.Table``) → where (``path:line``): a
     #: query of one gives rows, not objects, whatever its name looks like
     tables: dict[str, list[str]] = field(default_factory=dict)
+    #: the project declares Flask-SQLAlchemy, which names the table of a ``db.Model`` that does
+    #: not (set by the plan, which knows the project's versions)
+    fsa_table_names: bool = False
 
     def add(self, file: FileMappings) -> None:
         """Merge one module's mappings, read after the modules already added."""
@@ -311,16 +317,28 @@ class Mappings:
         """Whether a relationship of ``cls`` to ``target`` that does not say so holds a
         collection: not when only ``cls``'s table has a foreign key to the other's (the ORM then
         makes it a many-to-one); unknown (a self-reference, keys both ways, a table name not
-        written down) counts as yes."""
+        known) counts as yes."""
         targets = self.classes.get(target, [])
-        if target == cls.name or len(targets) != 1 or not cls.tablename:
+        if target == cls.name or len(targets) != 1:
             return True
-        other = targets[0]
+        table, other = self._table_name(cls), self._table_name(targets[0])
         return not (
-            other.tablename
-            and other.tablename in cls.foreign_tables
-            and cls.tablename not in other.foreign_tables
+            table
+            and other
+            and other in cls.foreign_tables
+            and table not in targets[0].foreign_tables
         )
+
+    def _table_name(self, cls: MappedClass) -> str:
+        """The table of ``cls``: its ``__tablename__``, or the one Flask-SQLAlchemy names after
+        the class when the project declares Flask-SQLAlchemy, the class derives from
+        ``db.Model`` directly and neither it nor a base of the project says how its table is
+        named; "" when unknown."""
+        if cls.tablename or not (self.fsa_table_names and cls.fsa_model) or cls.table:
+            return cls.tablename
+        if any(base.table for base in self._lineage(cls.name) if base is not cls):
+            return ""
+        return fsa_table_name(cls.name)
 
     def eager_collections(self) -> frozenset[str]:
         """Classes whose every entity query joined-eager-loads a collection (directly or nested).
@@ -521,6 +539,20 @@ def _relationship(
         mappings.backref_joined.setdefault(target, []).append((info.name, collection))
 
 
+def fsa_table_name(name: str) -> str:
+    """The table Flask-SQLAlchemy names after the model class ``name``, when its 2.x and 3.x
+    rules agree (``ApiToken`` → ``api_token``); "" when they differ (``ABC``: 2.x keeps it)."""
+    older = re.sub(
+        r"([A-Z]+)(?=[a-z0-9])",
+        lambda word: (
+            f"_{word[0][:-1]}_{word[0][-1]}" if len(word[0]) > 1 else f"_{word[0]}"
+        ).lower(),
+        name,
+    ).lstrip("_")
+    newer = re.sub(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))", r"_\1", name).lower().lstrip("_")
+    return newer if older == newer else ""
+
+
 def _where(path: str, node: ast.AST) -> str:
     return f"{path}:{getattr(node, 'lineno', 0)}"
 
@@ -667,6 +699,9 @@ def file_mappings(tree: ast.Module, path: str, raw: bytes) -> FileMappings:
                 table=table,
                 is_query=bool(DEFAULT_QUERY_CLASSES & set(bases)),
                 query_member=bool(ENUM_BASES & set(bases)),
+                fsa_model=any(
+                    isinstance(b, ast.Attribute) and b.attr in MODEL_BASES for b in node.bases
+                ),
                 session_hooks=_session_hooks(node) if FSA_EXTENSION in bases else (),
             )
             _class_body(node, info, mappings, settings)

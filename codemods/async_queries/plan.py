@@ -92,6 +92,8 @@ class PlanOutcome:
     findings: list[Finding] = field(default_factory=list)
     edits: dict[str, FileEdits] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: a reported chain goes through Flask-SQLAlchemy (so its version matters to the run)
+    uses_fsa: bool = False
 
 
 #: a function that imports nothing itself
@@ -609,6 +611,7 @@ class Planner:
             reason = self._db_bound_locally(facts, chain)
         label = "legacy query variable" if chain.is_variable else "legacy Query API"
         message = f"{label}: {chain.summary} [{mode}: {why}]"
+        self.outcome.uses_fsa |= chain.kind == KIND_FSA and session is None
         self._finding(
             facts.path, chain.line, chain.col, message, reason, chain.scope, chain.snippet
         )
@@ -1638,6 +1641,7 @@ def plan_project(
     # A migration script's classes are snapshots of old models: the run's own files only count.
     current = [p for p in others if not in_alembic_versions(Path(project.root), p)]
     mappings = read_mappings(project.root, sorted(known) + current, project.report_error, reads)
+    mappings.fsa_table_names = versions["flask-sqlalchemy"].source not in {RUNNING, "not found"}
     options = plumbing_options(project, versions, request.options) if convert else None
 
     def plan_once(plumbing: PlumbingOptions | None) -> tuple[Planner, PlanOutcome]:
@@ -1679,7 +1683,7 @@ def plan_project(
         )
         for f in outcome.findings
     ]
-    assumed = ", ".join(_assumed_versions(versions, modules + extras))
+    assumed = ", ".join(_assumed_versions(versions, outcome.uses_fsa))
     notes = list(outcome.notes)
     if any(v.fixable for v in violations):
         notes.append(_raised_minimum(versions["sqlalchemy"]))
@@ -1747,10 +1751,10 @@ def _raised_minimum(sqlalchemy: Found) -> str:
     )
 
 
-def _assumed_versions(versions: Mapping[str, Found], modules: Sequence[ModuleFacts]) -> list[str]:
+def _assumed_versions(versions: Mapping[str, Found], uses_fsa: bool) -> list[str]:
     """What the run assumed of each library; Flask-SQLAlchemy only where it matters: the project
-    declares it, or one of its queries goes through it (a FastAPI project does not use it)."""
-    uses_fsa = any(chain.kind == KIND_FSA for module in modules for chain in module.chains)
+    declares it, or one of the queries it reports goes through it (a FastAPI project does not use
+    it, and an enum's ``Location.query`` is no query)."""
     return [
         found.describe()
         for name, found in versions.items()

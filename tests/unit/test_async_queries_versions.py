@@ -239,9 +239,14 @@ def test_a_dynamic_relationship_query_suggests_only_what_the_version_has(
 
 
 def test_flask_sqlalchemy_is_not_assumed_for_a_project_that_does_not_use_it(tmp_path: Path) -> None:
-    """A plain-SQLAlchemy project's line names no Flask-SQLAlchemy from backfix's own environment."""
+    """A plain-SQLAlchemy project's line names no Flask-SQLAlchemy from backfix's own environment,
+    also where an enum has a member named ``query`` (read like ``Model.query``, and no query)."""
     files = {
         "app/models.py": "class Post:\n    __tablename__ = 'posts'\n",
+        "app/params.py": (
+            "from enum import Enum\n\n\nclass Location(str, Enum):\n    query = 'query'\n\n\n"
+            "def in_query(location: Location) -> bool:\n    return location == Location.query\n"
+        ),
         "app/views.py": (
             "from sqlalchemy.orm import Session\n\nfrom app.models import Post\n\n\n"
             "def every(session: Session):\n    return session.query(Post).all()\n"
@@ -283,3 +288,40 @@ def test_a_rewrite_above_the_declared_range_says_so(tmp_path: Path) -> None:
     (note,) = [n for n in result.notes if "lower bound" in n]
     assert "targets SQLAlchemy 1.4.54 (installed in .venv/)" in note
     assert "requirements.txt declares `SQLAlchemy<2,>=1.3.0`, which allows 1.3.0" in note
+
+
+IMPLICIT_TABLES = (
+    "from app import db\n\n\n"
+    "class Owner(db.Model):\n"
+    "    id = db.Column(db.Integer, primary_key=True)\n\n\n"
+    "class ApiToken(db.Model):\n"
+    "    id = db.Column(db.Integer, primary_key=True)\n"
+    '    owner_id = db.Column(db.Integer, db.ForeignKey("owner.id"))\n'
+    '    owner = db.relationship("Owner", lazy="joined")\n\n\n'
+    "class TeamGroup(db.Model):\n"
+    "    id = db.Column(db.Integer, primary_key=True)\n"
+    '    members = db.relationship("Member", lazy="joined")\n\n\n'
+    "class Member(db.Model):\n"
+    "    id = db.Column(db.Integer, primary_key=True)\n"
+    '    group_id = db.Column(db.Integer, db.ForeignKey("team_group.id"))\n'
+)
+IMPLICIT_VIEWS = (
+    "from app.models import ApiToken, TeamGroup\n\n\n"
+    "def tokens():\n    return ApiToken.query.all()\n\n\n"
+    "def groups():\n    return TeamGroup.query.all()\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("versions", "token_unique"), [({"flask-sqlalchemy": "3.1.1"}, False), ({}, True)]
+)
+def test_flask_sqlalchemy_table_names_tell_a_many_to_one(
+    tmp_path: Path, versions: dict[str, str], token_unique: bool
+) -> None:
+    """A model without ``__tablename__`` gets its table named by Flask-SQLAlchemy (``ApiToken`` →
+    ``api_token``) where the project declares it: the foreign keys then tell that ``ApiToken.owner``
+    is a many-to-one (no unique()), while ``TeamGroup.members`` is a collection. Where backfix
+    cannot tell Flask-SQLAlchemy names the tables, the relationship counts as a collection."""
+    after = _flat(_after(_run(tmp_path, versions, IMPLICIT_VIEWS, IMPLICIT_TABLES)))
+    assert ("select(ApiToken)).unique().all()" in after) is token_unique, after
+    assert "select(TeamGroup)).unique().all()" in after
