@@ -59,13 +59,20 @@ def target_of(versions: dict[str, Found]) -> Target:
     An unknown Flask-SQLAlchemy version gets the forms that work on 2.x and 3.x alike; an unknown
     SQLAlchemy is taken to be recent enough for every form (as every Flask-SQLAlchemy 3 requires).
     """
-    sqlalchemy = versions["sqlalchemy"]
+    sqlalchemy, fsa = versions["sqlalchemy"], versions["flask-sqlalchemy"]
     refuse = ""
     if sqlalchemy.at_least("1.4") is False:
+        # Flask-SQLAlchemy 2.5 was the first to support SQLAlchemy 1.4
+        with_fsa = (
+            f", and Flask-SQLAlchemy to 2.5 or later with it, since {fsa.describe()} does not "
+            "support SQLAlchemy 1.4"
+            if fsa.at_least("2.5") is False
+            else ""
+        )
         refuse = (
             f"the project runs on {sqlalchemy.describe()}, which has no 2.0-style `select()` "
-            "API: upgrade to SQLAlchemy 1.4 first (or set `[tool.backfix.versions] sqlalchemy` "
-            "if that version is wrong)"
+            f"API: upgrade to SQLAlchemy 1.4 first{with_fsa} (or set "
+            "`[tool.backfix.versions] sqlalchemy` if that version is wrong)"
         )
     return Target(
         fsa3=versions["flask-sqlalchemy"].at_least("3.0") is True,

@@ -325,3 +325,15 @@ def test_flask_sqlalchemy_table_names_tell_a_many_to_one(
     after = _flat(_after(_run(tmp_path, versions, IMPLICIT_VIEWS, IMPLICIT_TABLES)))
     assert ("select(ApiToken)).unique().all()" in after) is token_unique, after
     assert "select(TeamGroup)).unique().all()" in after
+
+
+@pytest.mark.parametrize(("fsa", "says_fsa"), [("2.4.1", True), ("2.5.1", False)])
+def test_too_old_sqlalchemy_names_the_flask_sqlalchemy_that_supports_1_4(
+    tmp_path: Path, fsa: str, says_fsa: bool
+) -> None:
+    """Flask-SQLAlchemy before 2.5 does not run on SQLAlchemy 1.4: the upgrade advice says so."""
+    result = _run(tmp_path, {"sqlalchemy": "1.3.15", "flask-sqlalchemy": fsa})
+    reasons = {v.reason for v in result.violations}
+    assert all("upgrade to SQLAlchemy 1.4 first" in reason for reason in reasons), reasons
+    advice = f"Flask-SQLAlchemy to 2.5 or later with it, since Flask-SQLAlchemy {fsa}"
+    assert all((advice in reason) is says_fsa for reason in reasons), reasons
