@@ -428,11 +428,13 @@ class Analyzer:
         """The outermost candidate whose statement may end a unit, or why none may."""
         reasons: list[Reason] = []
         lifted_reason = NO_REASON
-        for block, index, was_lifted in reversed(candidates):
+        for position in reversed(range(len(candidates))):
+            block, index, was_lifted = candidates[position]
             stmt_node = block.body[index]
             if was_lifted:
                 assert isinstance(stmt_node, cst.Try)
-                reason = self._try_reason(stmt_node)
+                # the candidate before it is the statement of the `try` body that holds the commit
+                reason = self._try_reason(stmt_node, candidates[position - 1][1])
                 start = self._naive_start(block, index)
                 problem = self._pre_try_problem(block, start, index)
                 if not reason and self._route_keeps_handlers(stmt_node) and problem:
@@ -484,11 +486,17 @@ class Analyzer:
             return Reason(R.LOOP_WITH_BREAK, "commit inside a loop with `break`")
         return NO_REASON
 
-    def _try_reason(self, node: cst.Try) -> Reason:
-        if node.orelse is not None or node.finalbody is not None:
+    def _try_reason(self, node: cst.Try, commit_index: int) -> Reason:
+        """Why the ``try`` around a commit (in the statement ``commit_index`` of its body) cannot
+        move into the service, with the route keeping its handlers' other statements."""
+        stays = self._stays_after_commit(node, commit_index)
+        if node.finalbody is not None or (node.orelse is not None and not stays):
             return Reason(R.TRY_ELSE_FINALLY, "`try` with `else`/`finally` around the commit")
-        region = self.regions.region(list(node.body.body))
-        if region.reason:
+        body = list(node.body.body)
+        region = self.regions.region(body)
+        if region.reason and not (
+            stays and not self.regions.region(body[: commit_index + 1]).reason
+        ):
             return region.reason
         for handler in node.handlers:
             moved, _ = self._split_handler(handler)
@@ -499,6 +507,56 @@ class Analyzer:
                     "the rollback part of an `except` handler uses the framework",
                 )
         return NO_REASON
+
+    def _stays_after_commit(self, node: cst.Try, commit_index: int) -> bool:
+        """Whether what of the ``try`` runs after its commit (the body's statements after the one
+        at ``commit_index``, the ``else``) may stay in the route's ``try``, after the service
+        call: the route keeps a handler, and they neither write nor use the session. Statements
+        after the commit in the body need handlers whose moved part only rolls back: after a
+        commit, a rollback the route then skips would have done nothing."""
+        if not isinstance(node.body, cst.IndentedBlock) or (
+            node.orelse is not None and not isinstance(node.orelse.body, cst.IndentedBlock)
+        ):
+            return False  # (`else: flash("saved")` on one line: not worth its own rewrite)
+        tail = list(node.body.body[commit_index + 1 :])
+        orelse = node.orelse.body if node.orelse is not None else None
+        after = tail + (list(orelse.body) if isinstance(orelse, cst.IndentedBlock) else [])
+        if not after or not self._route_keeps_handlers(node):
+            return False
+        if tail and not all(self._rollback_only(self._split_handler(h)[0]) for h in node.handlers):
+            return False
+        return not any(
+            self.regions.region([stmt]).writes or self._uses_session(stmt) for stmt in after
+        )
+
+    def _try_tail(self, node: cst.Try, commits: Sequence[cst.Call]) -> int:
+        """How many statements at the end of the body of ``node`` (a moved ``try`` around
+        ``commits``) stay in the route: those after the last commit, when they must (they use
+        the framework) and may (see :meth:`_stays_after_commit`); else none."""
+        body = list(node.body.body)
+        last = max(
+            i for i, stmt in enumerate(body) if any(self.index.is_within(c, stmt) for c in commits)
+        )
+        if last + 1 == len(body) or not self._stays_after_commit(node, last):
+            return 0
+        return len(body) - last - 1 if self.regions.region(body).reason else 0
+
+    def _rollback_only(self, stmts: Sequence[cst.BaseStatement]) -> bool:
+        """Whether ``stmts`` (the moved part of a handler) only call ``session.rollback()``."""
+        for stmt in stmts:
+            call = _expression_call(stmt)
+            if call is None or not (
+                isinstance(call.func, cst.Attribute) and call.func.attr.value == "rollback"
+            ):
+                return False
+        return True
+
+    def _uses_session(self, stmt: cst.BaseStatement) -> bool:
+        """Whether ``stmt`` reads the session anywhere (a call on it, or hands it on)."""
+        return any(
+            isinstance(node, (cst.Name, cst.Attribute)) and self.index.is_session(node)
+            for node in self.index.subtree(stmt, into_scopes=False)
+        )
 
     def _pre_try_movable(self, block: cst.IndentedBlock, start: int, end: int) -> bool:
         """Whether the statements before a moved ``try`` may move with it."""
@@ -544,6 +602,10 @@ class Analyzer:
             return False
         if self.index.is_session(func.value):
             return func.attr.value in {"add", "add_all", "delete", "expunge"}
+        if func.attr.value[:1].isupper() and isinstance(func.value, cst.Name):
+            # a class of an imported module (`models.Host()`), like `Host()` above
+            referents = self.index.referents(func.value)
+            return bool(referents) and all(isinstance(r, ImportAssignment) for r in referents)
         return func.attr.value in _PLAIN_METHODS
 
     def _route_keeps_handlers(self, node: cst.Try) -> bool:
@@ -624,7 +686,9 @@ class Analyzer:
         if unit.exits:
             returns = self._exit_returns(unit, flow, stmts, returns, params, moved_ids)
             self._check_exit_reads(unit, stmts, region.hoists)
-        self.flow.check_handlers_end(unit, returns)
+        # (a value only what stays in the route's `try` after the call reads is read only when
+        # the call returned)
+        self.flow.check_handlers_end(unit, [n for n in returns if n in self.flow.live_after(unit)])
         preferred, dropped = self.extract.foldable(stmts, region.hoists, live)
         unit.params = self.extract.all_params(moved_roots, params, region.hoists, preferred)
         unit.returns = returns
@@ -656,6 +720,7 @@ class Analyzer:
         if isinstance(try_node, cst.Try):
             unit.try_node = try_node
             unit.split = [SplitHandler(h, *self._split_handler(h)) for h in try_node.handlers]
+            unit.try_tail = self._try_tail(try_node, unit.commits)
         if len(stmts) == 1 and try_node is None and self._only_commit(stmts[0]):
             reason = self._only_commit_reason(body, start)
             raise Unmovable(reason.id, reason)
@@ -1152,11 +1217,14 @@ class Analyzer:
                 f"the write at line {write_line} is committed here, but the `{holder}` at line "
                 f"{stop_line} that holds it also {why}"
             )
-            if reason.id in {R.RETURNS_EARLY, R.FRAMEWORK_CALL, R.RAISES_HTTP_ERROR}:
+            if reason.id == R.FRAMEWORK_CALL:
                 # The call a framework reason names is what the user has to find in the branch.
-                kept = message if reason.id == R.FRAMEWORK_CALL else message.split(" (")[0]
+                message += (
+                    "; commit in each branch that writes, before that call, to let the writes move"
+                )
+            elif reason.id in {R.RETURNS_EARLY, R.RAISES_HTTP_ERROR}:
                 message = (
-                    f"{kept}; move the commit into the branch that writes "
+                    f"{message.split(' (')[0]}; move the commit into the branch that writes "
                     "(or the early exit out of the statement) to let it move"
                 )
             elif reason.id == R.GUARD_CALL:
@@ -1217,7 +1285,8 @@ class Analyzer:
             return parts
         if unit.try_node is None or unit.split is None:
             return list(stmts)
-        roots: list[cst.CSTNode] = list(stmts[:-1]) + list(unit.try_node.body.body)
+        body = unit.try_node.body.body
+        roots: list[cst.CSTNode] = list(stmts[:-1]) + list(body[: len(body) - unit.try_tail])
         for split in unit.split:
             if split.handler.type is not None:
                 roots.append(split.handler.type)

@@ -242,7 +242,7 @@ class ExtractionBuilder:
         if unit.try_node is not None and unit.split is not None:
             new_try = moved[-1]
             assert isinstance(new_try, cst.Try)
-            moved[-1:] = _service_try(new_try, unit.split)
+            moved[-1:] = _service_try(new_try, unit.split, unit.try_tail)
         codes = [
             self._code(stmt, leading=index > 0)
             if index not in spliced
@@ -367,9 +367,16 @@ def _leading_code(stmt: cst.BaseStatement, *, leading: bool) -> str:
     return "".join(code_of(empty) for empty in lines)
 
 
-def _service_try(new_try: cst.Try, splits: list[SplitHandler]) -> list[cst.BaseStatement]:
+def _service_try(
+    new_try: cst.Try, splits: list[SplitHandler], tail: int
+) -> list[cst.BaseStatement]:
     """The moved ``try``: each handler keeps its rollback part and re-raises to the route's
-    handler; without any rollback part, just the ``try`` body."""
+    handler; without any rollback part, just the ``try`` body. The last ``tail`` statements of
+    the body and the ``else`` stay in the route (see ``Unit.kept_after``)."""
+    statements = list(new_try.body.body)
+    new_try = new_try.with_changes(
+        body=new_try.body.with_changes(body=statements[: len(statements) - tail]), orelse=None
+    )
     handlers: list[cst.ExceptHandler] = []
     for split, handler in zip(splits, new_try.handlers, strict=False):
         assert isinstance(handler.body, cst.IndentedBlock)

@@ -141,7 +141,8 @@ def route_replacement(
         handlers.append(split.handler.with_changes(body=body.with_changes(body=kept)))
     if not handlers:
         return [call.with_changes(leading_lines=first.leading_lines)]
-    inner = unit.try_node.body.with_changes(body=[call])
+    tail = list(unit.try_node.body.body[len(unit.try_node.body.body) - unit.try_tail :])
+    inner = unit.try_node.body.with_changes(body=[call, *tail] if unit.try_tail else [call])
     route_try = unit.try_node.with_changes(body=inner, handlers=handlers)
     return [route_try.with_changes(leading_lines=first.leading_lines)]
 

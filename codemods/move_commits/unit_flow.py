@@ -165,6 +165,8 @@ class UnitFlow:
             for stmt in split.kept
             for n in self.index.subtree(stmt)
         }
+        # what stays in the route's `try` after the call reads what the call returns
+        after_ids = {id(n) for stmt in unit.kept_after() for n in self.index.subtree(stmt)}
         names: list[str] = []
         for scope_owner in [unit.function.body.body[0]]:
             scope = self.index.scope_of(scope_owner)
@@ -177,6 +179,7 @@ class UnitFlow:
                     continue  # `except ... as e`: the route's handler binds its own `e`
                 if assignment.name in names:
                     continue
+                read_after = False
                 for access in assignment.references:
                     if not self.index.is_within(access.node, unit.function):
                         continue
@@ -185,7 +188,8 @@ class UnitFlow:
                             R.HANDLER_READS_MOVED_VALUE,
                             f"the `except` handler that stays in the route reads `{assignment.name}`",
                         )
-                if assignment.name in live_after:
+                    read_after = read_after or id(access.node) in after_ids
+                if assignment.name in live_after or read_after:
                     names.append(assignment.name)
         if not names:
             return names

@@ -61,6 +61,9 @@ class Unit:
     returns: list[str] = field(default_factory=list)
     split: list[SplitHandler] | None = None
     try_node: cst.Try | None = None
+    #: statements at the end of ``try_node``'s body (after the commit) that stay in the route's
+    #: ``try``, after the call; its ``else`` always stays
+    try_tail: int = 0
     column: int = 0
     #: early exits inside the unit (``if response.errors: return ...``): the service returns
     #: whether it committed, and the route runs the exit's body when it did not.
@@ -73,6 +76,18 @@ class Unit:
     #: test and body up to ``inner_end`` move, the route tests what the service returns.
     branch_test: cst.If | None = None
     inner_end: int = 0
+
+    def kept_after(self) -> list[cst.BaseStatement]:
+        """The statements of the moved ``try`` that stay in the route's ``try``, after the
+        call: the last ``try_tail`` of its body, then its ``else``."""
+        node = self.try_node
+        if node is None or not isinstance(node.body, cst.IndentedBlock):
+            return []
+        body = list(node.body.body)
+        kept = body[len(body) - self.try_tail :] if self.try_tail else []
+        if node.orelse is not None and isinstance(node.orelse.body, cst.IndentedBlock):
+            kept.extend(node.orelse.body.body)
+        return kept
 
 
 @dataclass

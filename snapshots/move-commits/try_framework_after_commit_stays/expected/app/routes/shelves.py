@@ -1,0 +1,58 @@
+from flask import Blueprint, current_app, flash, redirect, url_for
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.extensions import db
+from app.models import Shelf
+from app.services.shelf_service import ShelfService
+
+bp = Blueprint("shelves", __name__)
+
+
+@bp.post("/shelves/<int:shelf_id>/drop")
+def drop_shelf(shelf_id):
+    shelf = db.get_or_404(Shelf, shelf_id)
+    try:
+        ShelfService.drop_shelf(shelf)
+        flash("Shelf dropped")
+        return redirect(url_for("shelves.index"))
+    except SQLAlchemyError as error:
+        flash("Could not drop the shelf", "error")
+        current_app.logger.exception(error)
+    return redirect(url_for("shelves.show", shelf_id=shelf_id))
+
+
+@bp.post("/shelves/<int:shelf_id>/clear")
+def clear_shelf(shelf_id):
+    shelf = db.get_or_404(Shelf, shelf_id)
+    try:
+        ShelfService.clear_shelf(shelf)
+    except SQLAlchemyError as error:
+        flash("Could not clear the shelf", "error")
+        current_app.logger.exception(error)
+    else:
+        flash(f"Shelf {shelf_id} cleared")
+    return redirect(url_for("shelves.index"))
+
+
+@bp.post("/shelves/<label>")
+def add_shelf(label):
+    try:
+        shelf = ShelfService.add_shelf(label)
+        flash(f"Shelf {shelf.id} added")
+    except SQLAlchemyError:
+        flash("Could not add the shelf", "error")
+    return redirect(url_for("shelves.index"))
+
+
+@bp.post("/shelves/<int:shelf_id>/rename/<label>")
+def rename_shelf(shelf_id, label):
+    shelf = db.get_or_404(Shelf, shelf_id)
+    shelf.label = label
+    try:
+        db.session.commit()
+        flash("Shelf renamed")
+    except SQLAlchemyError:
+        db.session.rollback()
+        db.session.add(shelf)
+        flash("Could not rename the shelf", "error")
+    return redirect(url_for("shelves.index"))
