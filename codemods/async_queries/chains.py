@@ -383,6 +383,8 @@ def _args_values(args: Sequence[cst.Arg], what: str) -> list[cst.BaseExpression]
 class _CamelNames(WalkVisitor):
     def __init__(self) -> None:
         self.names: set[str] = set()
+        #: classes read through their module (``Tag`` of ``models.Tag``)
+        self.module_classes: set[str] = set()
         self.eager = False
         self.strings = False
 
@@ -398,6 +400,8 @@ class _CamelNames(WalkVisitor):
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         if node.attr.value in EAGER_LOADERS:
             self.eager = True
+        if _module_class(node):
+            self.module_classes.add(node.attr.value)
         _scan_node(node.value, self)
         return False  # the attribute name itself is not a reference to a class
 
@@ -744,7 +748,9 @@ def _module_class(column: cst.BaseExpression) -> set[str]:
     if (
         isinstance(column, cst.Attribute)
         and is_camel(column.attr.value)
-        and dotted_code(column.value)
+        and (module := dotted_code(column.value))
+        and not any(is_camel(part) for part in module.split("."))
+        and module.split(".")[0] not in {"self", "cls"}
     ):
         return {column.attr.value}
     return set()
@@ -778,9 +784,11 @@ def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> tuple[bo
     names = {step.name for step in steps}
     if names & JOINS or "from_statement" in names:  # textual SQL may repeat rows: keep legacy dedup
         return True, False
-    entities = _scan(selected).names
-    # Criteria on another class (`filter(User.id == Address.user_id)`) join implicitly.
-    return bool(scan.names - entities - ctx.plain), False
+    picked = _scan(selected)
+    entities = picked.names | picked.module_classes
+    # Criteria on another class (`filter(User.id == Address.user_id)`, `models.Address.user_id`)
+    # join implicitly.
+    return bool((scan.names | scan.module_classes) - entities - ctx.plain), False
 
 
 def _distinct(steps: Sequence[Step]) -> bool:

@@ -13,7 +13,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ParentNodeProvider, PositionProvider
 
-from backfix.bindings import import_aliases
+from backfix.bindings import import_aliases, shadowed_lines
 from backfix.cst_metadata import transform
 from backfix.cst_utils import dotted
 from backfix.imports import ImportSpec, add_imports, keep_docstring_gap
@@ -70,11 +70,15 @@ class _Rewriter(cst.CSTTransformer):
         functions: dict[str, cst.FunctionDef] | None = None,
         spelling: tuple[str, frozenset[str]] = ("", frozenset()),
         db_owner: str = "",
+        module_shadowed: Collection[int] = (),
     ) -> None:
         super().__init__()
         self.plumbing = plumbing
         self.aliases = aliases
         self.spelling = spelling
+        #: the lines where a function binds the name of ``spelling``'s module (``sa = ...``):
+        #: there `sa.select` would read the local, so the names are imported instead
+        self.module_shadowed = module_shadowed
         #: the module's name for the module that defines `db` (``models``), which a
         #: ``Model.query`` chain reads ``db`` through: see :func:`_db_owner`
         self.db_owner = db_owner
@@ -134,7 +138,7 @@ class _Rewriter(cst.CSTTransformer):
             session_scalars=self.edits.session_scalars,
             typed=self.edits.typed,
             aliases=self.aliases,
-            sa_module=self.spelling[0],
+            sa_module="" if site.key[0] in self.module_shadowed else self.spelling[0],
             sa_imported=self.spelling[1],
             loads=self.loads.get(site.group, ()),
         )
@@ -406,14 +410,16 @@ def rewrite_module(
         if edits.db_import
         else ""
     )
+    spelling = sqlalchemy_spelling(module, text)
     rewriter = _Rewriter(
         result.sites,
         edits,
         aliases,
         plumbing,
         functions,
-        sqlalchemy_spelling(module, text),
+        spelling,
         db_owner,
+        shadowed_lines(text, spelling[0], uses) if spelling[0] else (),
     )
     new = transform(wrapper.module, rewriter)
     items = [

@@ -295,6 +295,16 @@ def _scoped(text: str) -> ScopedBindings | None:
             return None
 
 
+def shadowed_lines(text: str, name: str, lines: Collection[int]) -> set[int]:
+    """The ``lines`` of the module ``text`` where a local binding of ``name`` (a parameter, an
+    assignment anywhere in an enclosing function) hides the module's ``name``: all of them when
+    the module's names cannot be read the cheap way."""
+    scoped = _scoped(text)
+    if scoped is None:
+        return set(lines)
+    return {line for line in lines if name in scoped.visible_at(line)}
+
+
 def import_aliases(
     module: cst.Module,
     wanted: Mapping[str, str],

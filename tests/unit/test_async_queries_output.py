@@ -683,3 +683,40 @@ def test_a_class_of_a_migration_script_does_not_stand_for_the_model(tmp_path: Pa
     result = run(Workspace(root=tmp_path), options)
     after = _after(result, "app/repo.py")
     assert _flat("session.scalars(select(Config)).all()") in _flat(after)
+
+
+def test_a_module_alias_a_function_binds_is_not_used_there(tmp_path: Path) -> None:
+    """``sa = ...`` anywhere in a function makes ``sa`` local to all of it: ``sa.select(...)``
+    there would raise UnboundLocalError, so that function gets ``select`` imported; the others
+    keep the module's spelling."""
+    repo = (
+        "import sqlalchemy as sa\n\n"
+        "from app.models import Config\n\n\n"
+        "def add(session, uid):\n"
+        "    found = session.query(Config).filter(Config.id == uid).all()\n"
+        "    sa = Config(id=uid)\n"
+        "    session.add(sa)\n"
+        "    return found\n\n\n"
+        "def count(session):\n"
+        "    return session.query(sa.func.count(Config.id)).scalar()\n"
+    )
+    after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
+    add, count = after.split("def count")
+    assert _flat("from sqlalchemy import select") in _flat(after)
+    assert _flat("session.scalars(select(Config).where(Config.id == uid)).all()") in _flat(add)
+    assert _flat("session.scalar(sa.select(sa.func.count(Config.id)))") in _flat(count)
+    compile(after, "repo.py", "exec")
+
+
+def test_criteria_on_a_class_read_through_its_module_join_implicitly(tmp_path: Path) -> None:
+    """``filter(models.User.id == models.Post.user_id)`` joins ``Post``: legacy de-duplicated
+    the users it repeats, so the rewrite keeps that with unique()."""
+    repo = (
+        "from app import models\n\n\n"
+        "def authors(session):\n"
+        "    return session.query(models.Config).filter(models.Config.id == models.Post.id).all()\n"
+    )
+    after = _flat(_after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py"))
+    assert (
+        _flat("select(models.Config).where(models.Config.id == models.Post.id)).unique()") in after
+    )
