@@ -91,7 +91,9 @@ def annotated_diffs(plan: review.Review) -> str:
                 start = int(match.group(1))
                 length = 1 if match.group(2) is None else int(match.group(2))
                 low, high = (start, start) if length == 0 else (start - 1, start - 1 + length)
-                labels = [_label(c, path) for c in changes if _touches(c, path, low, high)]
+                labels = [
+                    _label(c, path, low, high) for c in changes if _touches(c, path, low, high)
+                ]
                 line = line.rstrip("\n") + " " + "; ".join(dict.fromkeys(labels)) + "\n"
             out.append(line)
     return "".join(out)
@@ -106,10 +108,17 @@ def _touches(change: review.Change, path: str, low: int, high: int) -> bool:
     )
 
 
-def _label(change: review.Change, path: str) -> str:
-    lines = [str(v.line) for v in change.violations if v.path == path]
-    where = f"line {', '.join(lines)}" if lines else f"with {change.files[0]}"
-    return f"[{change.tier}] {change.codemod} {where}"
+def _label(change: review.Change, path: str, low: int, high: int) -> str:
+    """``[review] move-commits line 12, 30``: the lines of the change's violations in the hunk
+    (old lines ``low`` + 1 to ``high``); none for a hunk of the change that holds none of them
+    (its imports), the file the change comes from for a file it adds."""
+    here = [v.line for v in change.violations if v.path == path]
+    lines = [str(line) for line in here if low < line <= high]
+    if lines:
+        return f"[{change.tier}] {change.codemod} line {', '.join(lines)}"
+    if here:
+        return f"[{change.tier}] {change.codemod}"
+    return f"[{change.tier}] {change.codemod} with {change.files[0]}"
 
 
 def summary(spec: CodemodSpec, result: RunResult, outcome: str, fmt: str, written: str) -> None:

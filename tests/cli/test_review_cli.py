@@ -182,3 +182,28 @@ def test_verify_runs_on_the_safe_changes_only(repo: Path) -> None:
     code, _out, err = invoke("apply", "bare-except", "--only", "safe", "--verify", probe)
     assert code == 0, err
     assert "except BaseException" in (repo / "mixed.py").read_text()
+
+
+def test_a_hunk_header_names_the_lines_of_its_own_violations(repo: Path) -> None:
+    """A cross-file change fixes several violations of a file: each hunk names those in it, and
+    its import hunk none."""
+    files = example_routes("jobs")
+    filler = "".join(f"\n\ndef helper_{i}():\n    return {i}\n" for i in range(4))
+    files["app/routes/jobs.py"] += filler + (
+        '\n\n@bp.post("/jobs/<int:job_id>/close")\n'
+        "def close_job(job_id):\n"
+        "    job = db.session.get(Job, job_id)\n"
+        "    job.closed = True\n"
+        "    db.session.commit()\n"
+        '    return "", 204\n'
+    )
+    write_files(repo, files)
+    code, out, err = invoke("apply", "move-commits", "--dry-run", "--path", "app/routes/jobs.py")
+    assert code == 1, err
+    route = out.split("+++ b/app/routes/jobs.py\n")[1].split("\n--- ")[0]
+    headers = [line.split(" @@ ")[1] for line in route.splitlines() if line.startswith("@@")]
+    assert headers == [
+        "[review] move-commits",
+        "[review] move-commits line 16",
+        "[review] move-commits line 40",
+    ], out
