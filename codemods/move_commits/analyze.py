@@ -783,10 +783,39 @@ class Analyzer:
             start = unit.end
         while start < unit.end and (
             self._is_preparation(body[start])
+            or self._unneeded_read(body, start, unit.end)
             or (allow_exits and self._is_exit(body[start]) and not self._exit_writes(body[start]))
         ):
             start += 1
         return start
+
+    def _unneeded_read(self, body: Sequence[cst.BaseStatement], index: int, end: int) -> bool:
+        """Whether ``body[index]`` is a plain read into names (``site_name = site.name``) that
+        the unit's statements after it, up to ``end``, do not use: it stays in the route, before
+        the call, instead of moving into the service only to be returned."""
+        stmt = body[index]
+        if not (
+            type(stmt) is cst.SimpleStatementLine
+            and len(stmt.body) == 1
+            and type(stmt.body[0]) is cst.Assign
+        ):
+            return False
+        assign = stmt.body[0]
+        names = {
+            target.target.value for target in assign.targets if type(target.target) is cst.Name
+        }
+        if len(names) != len(assign.targets) or not all(
+            type(node) in _PLAIN_READS for node in self.index.subtree(assign.value)
+        ):
+            return False
+        region = self.regions.region([stmt])
+        if region.writes or region.reason or region.hoists:
+            return False
+        return not any(
+            type(node) is cst.Name and node.value in names
+            for later in body[index + 1 : end + 1]
+            for node in self.index.subtree(later)
+        )
 
     def _check_declared(self, unit: Unit, moved_roots: list[cst.CSTNode]) -> None:
         """The moved code must not use a name the route declares ``global``/``nonlocal``."""
@@ -1428,6 +1457,21 @@ def _condition_body(
         body.append(new)
     body[0] = body[0].with_changes(leading_lines=())
     return code_of(early) + "".join(code_of(stmt) for stmt in body)
+
+
+#: the nodes of a plain read (``site.owner.name``, ``row["key"]``): no call, nothing that writes
+_PLAIN_READS = frozenset(
+    {
+        cst.Name,
+        cst.Attribute,
+        cst.Subscript,
+        cst.SubscriptElement,
+        cst.Index,
+        cst.SimpleString,
+        cst.Integer,
+        cst.Float,
+    }
+)
 
 
 def _expression_call(stmt: cst.BaseStatement) -> cst.Call | None:

@@ -280,7 +280,7 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
                     flash("opened")
                 db.session.commit()
             """,
-            "that holds it also calls the framework (`flash()`); move the commit",
+            "that holds it also calls the framework (`flash()`); commit in each branch that writes, before that call",
             "write-split-from-commit",
         ),
         (
@@ -413,6 +413,33 @@ def test_apply_moves_and_second_run_changes_nothing(tmp_path: Path) -> None:
     assert 'JobService.create_job(title=request.json["title"], tenant_id=g.tenant_id)' in route
     again = _run(root, apply=True)
     assert again.changes == [] and again.violations == []
+
+
+def test_a_plain_read_the_unit_does_not_use_stays_in_the_route(tmp_path: Path) -> None:
+    """``title = job.title`` before the first write, read only after the unit: it stays before
+    the call rather than move into the service to be returned. A read the unit uses moves."""
+    body = textwrap.dedent(
+        """
+
+        @bp.post("/jobs/<int:job_id>/close")
+        def close_job(job_id):
+            job = db.session.get(Job, job_id)
+            if job is None:
+                abort(404)
+            title = job.title
+            owner = job.owner
+            job.open = False
+            owner.closed_jobs += 1
+            db.session.commit()
+            return jsonify(title=title)
+        """
+    )
+    result = _run(_project(tmp_path, {"app/routes/jobs.py": HEADER + body}), apply=True)
+    assert result.violations == [] and len(result.fixed) == 1
+    route = next(c for c in result.changes if c.path == "app/routes/jobs.py").after.decode()
+    assert "    title = job.title\n    JobService.close_job(job)\n" in route
+    service = next(c for c in result.changes if c.path.endswith("_service.py")).after.decode()
+    assert "owner = job.owner" in service and "title" not in service
 
 
 def test_service_class_name_taken_by_something_else_is_manual(tmp_path: Path) -> None:
