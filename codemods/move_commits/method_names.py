@@ -129,7 +129,7 @@ _NOT_VERBS = ("get_", "to_", "is_", "has_", "as_", "_")
 _LOOKUP_VERBS = READ_VERBS | {"load", "lookup", "query", "one", "first"}
 _STRIP_PREFIXES = ("new_", "db_", "existing_", "old_", "updated_", "current_")
 #: the end of a variable's name that says how it was obtained, not what it holds
-_STRIP_SUFFIXES = ("_found", "_obj")
+_STRIP_SUFFIXES = ("_found", "_obj", "obj")
 _STRONG = ("create", "delete")
 _CALLS = exact_types(cst.Call)
 _ASSIGNMENTS = exact_types(cst.Assign, cst.AugAssign)

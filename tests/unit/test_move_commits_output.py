@@ -872,3 +872,32 @@ def test_a_write_before_the_if_that_holds_the_commit_keeps_the_unit_in_the_route
     result = _apply(_project(tmp_path, files), "app/routes")
     kept = [v.reason_id for v in result.manual]
     assert kept == ([] if fixable else ["write-split-from-commit"])
+
+
+OBJ_SUFFIX = """\
+from flask import Blueprint
+
+from app.extensions import db
+from app.lib import find_site
+
+bp = Blueprint("sites", __name__)
+
+
+@bp.post("/sites/<int:site_id>/drop")
+def drop(site_id):
+    siteobj = find_site(site_id)
+    db.session.delete(siteobj)
+    db.session.commit()
+    return "", 204
+"""
+
+
+def test_an_obj_suffix_is_no_part_of_the_row_a_method_is_named_for(tmp_path: Path) -> None:
+    """``siteobj`` (like ``site_obj``) holds a site: ``delete_site``, not ``delete_siteobj``."""
+    root = _project(
+        tmp_path,
+        {"app/__init__.py": "", "app/routes/__init__.py": "", "app/routes/sites.py": OBJ_SUFFIX},
+    )
+    result = _apply(root, "app/routes/sites.py")
+    service = next(c for c in result.changes if c.path.endswith("_service.py"))
+    assert re.findall(r"def (\w+)\(", service.after.decode()) == ["delete_site"]
