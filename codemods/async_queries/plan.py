@@ -1754,11 +1754,13 @@ def _raised_minimum(sqlalchemy: Found) -> str:
 def _assumed_versions(versions: Mapping[str, Found], uses_fsa: bool) -> list[str]:
     """What the run assumed of each library; Flask-SQLAlchemy only where it matters: the project
     declares it, or one of the queries it reports goes through it (a FastAPI project does not use
-    it, and an enum's ``Location.query`` is no query)."""
+    it, and an enum's ``Location.query`` is no query). A library nothing says the project has
+    (SQLModel, mostly) is left out: nothing was assumed of it."""
     return [
         found.describe()
         for name, found in versions.items()
-        if uses_fsa or name != "flask-sqlalchemy" or found.source not in {RUNNING, "not found"}
+        if not (name == "flask-sqlalchemy" and not uses_fsa and found.source == RUNNING)
+        and not (name != "sqlalchemy" and found.source == "not found")
     ]
 
 

@@ -337,3 +337,10 @@ def test_too_old_sqlalchemy_names_the_flask_sqlalchemy_that_supports_1_4(
     assert all("upgrade to SQLAlchemy 1.4 first" in reason for reason in reasons), reasons
     advice = f"Flask-SQLAlchemy to 2.5 or later with it, since Flask-SQLAlchemy {fsa}"
     assert all((advice in reason) is says_fsa for reason in reasons), reasons
+
+
+def test_a_library_nothing_says_the_project_has_is_not_listed(tmp_path: Path) -> None:
+    """``SQLModel not found`` read like a missing dependency in projects that never used it."""
+    result = _run(tmp_path, {"flask-sqlalchemy": "3.1.1"})
+    (line,) = result.assumptions
+    assert "SQLModel" not in line and "Flask-SQLAlchemy 3.1.1" in line and "SQLAlchemy" in line
