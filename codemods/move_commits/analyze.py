@@ -604,9 +604,24 @@ class Analyzer:
             return func.attr.value in {"add", "add_all", "delete", "expunge"}
         if func.attr.value[:1].isupper() and isinstance(func.value, cst.Name):
             # a class of an imported module (`models.Host()`), like `Host()` above
-            referents = self.index.referents(func.value)
-            return bool(referents) and all(isinstance(r, ImportAssignment) for r in referents)
-        return func.attr.value in _PLAIN_METHODS
+            return self._imported(func.value)
+        return func.attr.value in _PLAIN_METHODS or self._standard_library(func)
+
+    def _imported(self, name: cst.Name) -> bool:
+        """Whether ``name`` is bound by imports only."""
+        referents = self.index.referents(name)
+        return bool(referents) and all(isinstance(r, ImportAssignment) for r in referents)
+
+    def _standard_library(self, func: cst.Attribute) -> bool:
+        """Whether ``func`` is read off a standard library module, or off what one of its calls
+        returned (``hashlib.sha512(data).hexdigest``): none of them raises a database error."""
+        root: cst.BaseExpression = func
+        while isinstance(root, (cst.Attribute, cst.Call)):
+            root = root.value if isinstance(root, cst.Attribute) else root.func
+        if not isinstance(root, cst.Name) or not self._imported(root):
+            return False
+        names = self.index.qualified_names(root)
+        return bool(names) and all(q.split(".")[0] in sys.stdlib_module_names for q in names)
 
     def _route_keeps_handlers(self, node: cst.Try) -> bool:
         """Whether some handler keeps statements in the route (beyond a bare ``raise``)."""
@@ -1246,15 +1261,17 @@ class Analyzer:
                 f"the write at line {write_line} is committed here, but the `{holder}` at line "
                 f"{stop_line} that holds it also {why}"
             )
-            if reason.id == R.FRAMEWORK_CALL:
+            exits = self._is_exit(body[index])  # (`if x is None: abort(404)` `else:` writes)
+            if reason.id == R.FRAMEWORK_CALL and not exits:
                 # The call a framework reason names is what the user has to find in the branch.
                 message += (
                     "; commit in each branch that writes, before that call, to let the writes move"
                 )
-            elif reason.id in {R.RETURNS_EARLY, R.RAISES_HTTP_ERROR}:
+            elif reason.id in {R.RETURNS_EARLY, R.RAISES_HTTP_ERROR, R.FRAMEWORK_CALL}:
+                kept = message if reason.id == R.FRAMEWORK_CALL else message.split(" (")[0]
                 message = (
-                    f"{message.split(' (')[0]}; move the commit into the branch that writes "
-                    "(or the early exit out of the statement) to let it move"
+                    f"{kept}; move the commit into the branch that writes (or the early exit "
+                    "out of the statement) to let it move"
                 )
             elif reason.id == R.GUARD_CALL:
                 message += (

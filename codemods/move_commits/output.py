@@ -77,6 +77,18 @@ def _statements(unit: Unit) -> list[cst.BaseStatement]:
     return list(unit.block.body[unit.start : unit.end + 1])
 
 
+def _named_statements(unit: Unit) -> list[cst.BaseStatement]:
+    """The statements that move into the method, which name it: those of a moved ``try``'s body
+    and its handlers' rollback parts, not what stays in the route's ``try``."""
+    stmts = _statements(unit)
+    node = unit.try_node
+    if node is None or unit.split is None or not isinstance(node.body, cst.IndentedBlock):
+        return stmts
+    body = list(node.body.body)
+    rollbacks = [stmt for split in unit.split for stmt in split.moved]
+    return stmts[:-1] + body[: len(body) - unit.try_tail] + rollbacks
+
+
 def _class_name(unit: Unit) -> str | None:
     assert unit.extraction is not None
     return unit.extraction.class_name
@@ -118,7 +130,9 @@ def _facts(
     # A view class named for what it does (`MarkReportRead.post`) names the unit as a route
     # function of that name would.
     route_name = view_action(unit.extraction.class_name) or unit.function.name.value
-    hint = namer.hint(stmts, route_name, view_subject(unit.extraction.class_name), claimed)
+    hint = namer.hint(
+        _named_statements(unit), route_name, view_subject(unit.extraction.class_name), claimed
+    )
     return OutputFacts(
         param_types=tuple(param_types),
         return_type=return_type,

@@ -350,6 +350,26 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
             "`Tag` is not defined where it is read",
             "name-not-defined",
         ),
+        (
+            """
+            from sqlalchemy.exc import SQLAlchemyError
+            def f(job_id):
+                job = Job.query.get(job_id)
+                if job is None:
+                    abort(404)
+                else:
+                    db.session.delete(job)
+                try:
+                    db.session.commit()
+                    flash("deleted")
+                except SQLAlchemyError:
+                    db.session.rollback()
+                    flash("failed")
+            """,
+            "also calls the framework (`abort()`); move the commit into the branch that writes "
+            "(or the early exit out of the statement)",
+            "write-split-from-commit",
+        ),
     ],
 )
 def test_manual_review_reasons(tmp_path: Path, body: str, reason: str, reason_id: str) -> None:

@@ -901,3 +901,47 @@ def test_an_obj_suffix_is_no_part_of_the_row_a_method_is_named_for(tmp_path: Pat
     result = _apply(root, "app/routes/sites.py")
     service = next(c for c in result.changes if c.path.endswith("_service.py"))
     assert re.findall(r"def (\w+)\(", service.after.decode()) == ["delete_site"]
+
+
+FLASH_AFTER_COMMIT = """\
+import flask
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.extensions import db
+from app.lib import get_user
+
+bp = flask.Blueprint("auth", __name__)
+
+
+@bp.post("/reset/<token>")
+def reset_password(token):
+    user = get_user(token)
+    if user is None:
+        flask.abort(404)
+    user.token = None
+    db.session.add(user)
+    try:
+        db.session.commit()
+        flask.flash("Password changed")
+    except SQLAlchemyError as err:
+        db.session.rollback()
+        flask.flash("Could not set the new password.", "error")
+        flask.current_app.logger.exception(err)
+    return flask.redirect(flask.url_for("auth.login"))
+"""
+
+
+def test_what_stays_in_the_routes_try_does_not_name_the_method(tmp_path: Path) -> None:
+    """``flask.flash(...)`` after the commit stays in the route: it named the method
+    ``flash_flask`` instead of the route's ``reset_password``."""
+    root = _project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/routes/__init__.py": "",
+            "app/routes/auth.py": FLASH_AFTER_COMMIT,
+        },
+    )
+    result = _apply(root, "app/routes/auth.py")
+    service = next(c for c in result.changes if c.path.endswith("_service.py"))
+    assert re.findall(r"def (\w+)\(", service.after.decode()) == ["reset_password"]

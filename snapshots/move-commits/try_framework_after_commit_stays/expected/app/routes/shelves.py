@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, flash, redirect, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
@@ -55,4 +55,23 @@ def rename_shelf(shelf_id, label):
         db.session.rollback()
         db.session.add(shelf)
         flash("Could not rename the shelf", "error")
+    return redirect(url_for("shelves.index"))
+
+
+@bp.post("/shelves/<int:shelf_id>/seal")
+def seal_shelf(shelf_id):
+    shelf = db.get_or_404(Shelf, shelf_id)
+    try:
+        ShelfService.seal_shelf(shelf)
+        flash("Shelf sealed")
+    except SQLAlchemyError as error:
+        flash("Could not seal the shelf", "error")
+        current_app.logger.exception(error)
+    return redirect(url_for("shelves.index"))
+
+
+@bp.post("/shelves/<int:shelf_id>/empty")
+def empty_shelf(shelf_id):
+    if not ShelfService.empty_shelf(shelf_id):
+        abort(404)
     return redirect(url_for("shelves.index"))

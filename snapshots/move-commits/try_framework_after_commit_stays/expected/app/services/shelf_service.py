@@ -1,5 +1,7 @@
 """Shelf service: units of work (database writes and their commits)."""
 
+import hashlib
+
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
@@ -37,3 +39,23 @@ class ShelfService:
             db.session.rollback()
             raise
         return shelf
+
+    @staticmethod
+    def seal_shelf(shelf):
+        shelf.label = hashlib.sha256(shelf.label.encode()).hexdigest()
+        db.session.add(shelf)
+        try:
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+            raise
+
+    @staticmethod
+    def empty_shelf(shelf_id):
+        shelf = db.session.get(Shelf, shelf_id)
+        if shelf is None:
+            return False
+        else:
+            db.session.delete(shelf)
+        db.session.commit()
+        return True

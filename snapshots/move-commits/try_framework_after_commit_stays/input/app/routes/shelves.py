@@ -1,4 +1,6 @@
-from flask import Blueprint, current_app, flash, redirect, url_for
+import hashlib
+
+from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
@@ -61,4 +63,30 @@ def rename_shelf(shelf_id, label):
         db.session.rollback()
         db.session.add(shelf)
         flash("Could not rename the shelf", "error")
+    return redirect(url_for("shelves.index"))
+
+
+@bp.post("/shelves/<int:shelf_id>/seal")
+def seal_shelf(shelf_id):
+    shelf = db.get_or_404(Shelf, shelf_id)
+    shelf.label = hashlib.sha256(shelf.label.encode()).hexdigest()
+    db.session.add(shelf)
+    try:
+        db.session.commit()
+        flash("Shelf sealed")
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        flash("Could not seal the shelf", "error")
+        current_app.logger.exception(error)
+    return redirect(url_for("shelves.index"))
+
+
+@bp.post("/shelves/<int:shelf_id>/empty")
+def empty_shelf(shelf_id):
+    shelf = db.session.get(Shelf, shelf_id)
+    if shelf is None:
+        abort(404)
+    else:
+        db.session.delete(shelf)
+    db.session.commit()
     return redirect(url_for("shelves.index"))
