@@ -1286,8 +1286,23 @@ class Analyzer:
         raise Unmovable(
             R.WRITE_SPLIT_FROM_COMMIT,
             f"the write at line {write_line} is committed here, but the statement at line "
-            f"{stop_line} between them {why}",
+            f"{stop_line} between them {why}{self._other_blockers(body, index, stop)}",
         )
+
+    def _other_blockers(self, body: Sequence[cst.BaseStatement], index: int, stop: int) -> str:
+        """The other statements between a write (``body[index]``) and the last one that stays
+        (``body[stop]``) that stay too, for the message: all of them must go for the unit to
+        move, and a user told of one at a time finds the next only on the next scan."""
+        others = [
+            str(self.index.line_col(body[i])[0])
+            for i in range(index + 1, stop)
+            if self.regions.region([body[i]]).reason
+        ]
+        if len(others) == 1:
+            return f" (the statement at line {others[0]} stays in the route too)"
+        if others:
+            return f" (the statements at lines {', '.join(others)} stay in the route too)"
+        return ""
 
     def _is_preparation(self, stmt: cst.BaseStatement) -> bool:
         """Input parsing (``data = request.get_json()``) or a guard that raises before any write:

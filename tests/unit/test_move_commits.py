@@ -370,6 +370,20 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
             "(or the early exit out of the statement)",
             "write-split-from-commit",
         ),
+        (
+            """
+            def f(job_id):
+                job = Job.query.get(job_id)
+                job.open = False
+                flash("closing")
+                count = 1
+                flash(f"closed {count}")
+                db.session.commit()
+            """,
+            "but the statement at line 14 between them calls the framework (`flash()`) (the "
+            "statement at line 12 stays in the route too)",
+            "write-split-from-commit",
+        ),
     ],
 )
 def test_manual_review_reasons(tmp_path: Path, body: str, reason: str, reason_id: str) -> None:
