@@ -597,7 +597,11 @@ class Analyzer:
     def _cannot_raise_db_error(self, call: cst.Call) -> bool:
         func = call.func
         if isinstance(func, cst.Name):
-            return func.value[:1].isupper() or self.index.is_builtin(func, BUILTINS)
+            return (
+                func.value[:1].isupper()
+                or self.index.is_builtin(func, BUILTINS)
+                or self._standard_library(func)
+            )
         if not isinstance(func, cst.Attribute):
             return False
         if self.index.is_session(func.value):
@@ -612,9 +616,10 @@ class Analyzer:
         referents = self.index.referents(name)
         return bool(referents) and all(isinstance(r, ImportAssignment) for r in referents)
 
-    def _standard_library(self, func: cst.Attribute) -> bool:
-        """Whether ``func`` is read off a standard library module, or off what one of its calls
-        returned (``hashlib.sha512(data).hexdigest``): none of them raises a database error."""
+    def _standard_library(self, func: cst.Name | cst.Attribute) -> bool:
+        """Whether ``func`` is imported from the standard library or read off such a module, or
+        off what one of its calls returned (``sha512``, ``hashlib.sha512(data).hexdigest``): none
+        of them raises a database error."""
         root: cst.BaseExpression = func
         while isinstance(root, (cst.Attribute, cst.Call)):
             root = root.value if isinstance(root, cst.Attribute) else root.func

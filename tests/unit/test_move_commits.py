@@ -1173,3 +1173,31 @@ def test_a_method_joining_a_documented_class_gets_a_docstring() -> None:
     undocumented = documented.replace('"""Close the job."""\n', "")
     assert '"""' not in _extended_service(undocumented, False)
     assert '"""Delete the job' in _extended_service(undocumented, True)
+
+
+@pytest.mark.parametrize(
+    ("imports", "call"),
+    [("import hashlib", "hashlib.sha256(key).hexdigest()"), ("from uuid import uuid4", "uuid4()")],
+)
+def test_standard_library_calls_move_under_the_routes_try(
+    tmp_path: Path, imports: str, call: str
+) -> None:
+    """A standard library call cannot raise a database error: the statements before a moved
+    ``try`` that make one move under the route's ``try`` with the rest of the unit."""
+    body = f"""
+    {imports}
+    from sqlalchemy.exc import SQLAlchemyError
+
+
+    @bp.post("/jobs/<key>")
+    def stamp(key):
+        job = Job(key=key, stamp={call})
+        db.session.add(job)
+        try:
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+            flash("failed")
+    """
+    result = _routes(tmp_path, body)
+    assert [v.fixable for v in result.violations] == [True], result.violations
