@@ -511,9 +511,10 @@ class Analyzer:
     def _stays_after_commit(self, node: cst.Try, commit_index: int) -> bool:
         """Whether what of the ``try`` runs after its commit (the body's statements after the one
         at ``commit_index``, the ``else``) may stay in the route's ``try``, after the service
-        call: the route keeps a handler, and they neither write nor use the session. Statements
-        after the commit in the body need handlers whose moved part only rolls back: after a
-        commit, a rollback the route then skips would have done nothing."""
+        call: the route keeps a handler, and they neither write to the database nor use the
+        session (``flask.g.user = user`` is fine). Statements after the commit in the body need
+        handlers whose moved part only rolls back: after a commit, a rollback the route then
+        skips would have done nothing."""
         if not isinstance(node.body, cst.IndentedBlock) or (
             node.orelse is not None and not isinstance(node.orelse.body, cst.IndentedBlock)
         ):
@@ -525,8 +526,10 @@ class Analyzer:
             return False
         if tail and not all(self._rollback_only(self._split_handler(h)[0]) for h in node.handlers):
             return False
+        # (writes to `flask.g` or a form's fields are no database writes)
         return not any(
-            self.regions.region([stmt]).writes or self._uses_session(stmt) for stmt in after
+            self._uncommitted_write(stmt, database=True) is not None or self._uses_session(stmt)
+            for stmt in after
         )
 
     def _try_tail(self, node: cst.Try, commits: Sequence[cst.Call]) -> int:
@@ -605,7 +608,8 @@ class Analyzer:
         if not isinstance(func, cst.Attribute):
             return False
         if self.index.is_session(func.value):
-            return func.attr.value in {"add", "add_all", "delete", "expunge"}
+            # (not `delete()`: it loads what its cascades delete, which may fail)
+            return func.attr.value in {"add", "add_all", "expunge"}
         if func.attr.value[:1].isupper() and isinstance(func.value, cst.Name):
             # a class of an imported module (`models.Host()`), like `Host()` above
             return self._imported(func.value)
@@ -801,18 +805,34 @@ class Analyzer:
             and not self._pre_try_movable(unit.block, start, unit.end)
         ):
             start = unit.end
+        staying = self._staying_nodes(unit) if lifted else set()
         while start < unit.end and (
             self._is_preparation(body[start])
-            or self._unneeded_read(body, start, unit.end)
+            or self._unneeded_read(body, start, unit.end, staying)
             or (allow_exits and self._is_exit(body[start]) and not self._exit_writes(body[start]))
         ):
             start += 1
         return start
 
-    def _unneeded_read(self, body: Sequence[cst.BaseStatement], index: int, end: int) -> bool:
+    def _staying_nodes(self, unit: Unit) -> set[int]:
+        """The nodes (by ``id``) of the ``try`` that ends ``unit`` that stay in the route's
+        ``try``: its handlers' kept parts, its body's statements after the commit, its ``else``."""
+        node = unit.block.body[unit.end]
+        if not isinstance(node, cst.Try) or not isinstance(node.body, cst.IndentedBlock):
+            return set()
+        tail = self._try_tail(node, unit.commits)
+        staying: list[cst.CSTNode] = [s for h in node.handlers for s in self._split_handler(h)[1]]
+        staying += node.body.body[len(node.body.body) - tail :] if tail else []
+        staying += [node.orelse] if node.orelse is not None else []
+        return {id(n) for root in staying for n in self.index.subtree(root)}
+
+    def _unneeded_read(
+        self, body: Sequence[cst.BaseStatement], index: int, end: int, staying: set[int]
+    ) -> bool:
         """Whether ``body[index]`` is a plain read into names (``site_name = site.name``) that
-        the unit's statements after it, up to ``end``, do not use: it stays in the route, before
-        the call, instead of moving into the service only to be returned."""
+        the unit's statements after it, up to ``end``, do not use (but for what stays in the
+        route, ``staying``): it stays in the route, before the call, instead of moving into the
+        service only to be returned."""
         stmt = body[index]
         if not (
             type(stmt) is cst.SimpleStatementLine
@@ -832,7 +852,7 @@ class Analyzer:
         if region.writes or region.reason or region.hoists:
             return False
         return not any(
-            type(node) is cst.Name and node.value in names
+            type(node) is cst.Name and node.value in names and id(node) not in staying
             for later in body[index + 1 : end + 1]
             for node in self.index.subtree(later)
         )

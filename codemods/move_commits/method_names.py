@@ -19,7 +19,7 @@ import libcst as cst
 
 from backfix.cst_utils import last_name
 
-from .frameworks import ModuleIndex
+from .frameworks import ModuleIndex, is_guard_name
 from .module_nodes import exact_types
 from .placement import WRITE_KINDS, WRITE_VERBS, singular, snake
 from .routes import HTTP_METHODS
@@ -248,7 +248,9 @@ class WriteNamer:
         self._resource = resource
         route_name = _VERSION_SUFFIX.sub("", route_name)
         creates = WRITE_KINDS.get(route_name.strip("_")) == "create"
-        route = route_name if route_name.strip("_") not in claimed else ""
+        # (a `check_session_cookie` hook that writes: a `check_` method would read as a guard)
+        named = route_name.strip("_") not in claimed and not is_guard_name(route_name.strip("_"))
+        route = route_name if named else ""
         found = self._hint(stmts, route, creates)
         if found is None or not self._events:
             return found

@@ -945,3 +945,37 @@ def test_what_stays_in_the_routes_try_does_not_name_the_method(tmp_path: Path) -
     result = _apply(root, "app/routes/auth.py")
     service = next(c for c in result.changes if c.path.endswith("_service.py"))
     assert re.findall(r"def (\w+)\(", service.after.decode()) == ["reset_password"]
+
+
+GUARD_NAMED_HOOK = """\
+from flask import Blueprint
+
+from app.extensions import db
+from app.lib import visit_of
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.before_app_request
+def check_session_cookie():
+    visit = visit_of()
+    if visit is not None:
+        visit.expiry = None
+        db.session.commit()
+"""
+
+
+def test_a_route_named_as_a_check_does_not_name_a_method_that_writes(tmp_path: Path) -> None:
+    """``check_*`` says a guard that may stop the request: a service method of that name that
+    writes and commits would mislead, so the writes name it."""
+    root = _project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/routes/__init__.py": "",
+            "app/routes/auth.py": GUARD_NAMED_HOOK,
+        },
+    )
+    result = _apply(root, "app/routes/auth.py")
+    service = next(c for c in result.changes if c.path.endswith("_service.py"))
+    assert re.findall(r"def (\w+)\(", service.after.decode()) == ["update_visit_expiry"]

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, current_app, flash, redirect, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
@@ -74,4 +74,30 @@ def seal_shelf(shelf_id):
 def empty_shelf(shelf_id):
     if not ShelfService.empty_shelf(shelf_id):
         abort(404)
+    return redirect(url_for("shelves.index"))
+
+
+@bp.post("/shelves/<int:shelf_id>/discard")
+def discard_shelf(shelf_id):
+    shelf = db.get_or_404(Shelf, shelf_id)
+    db.session.delete(shelf)
+    try:
+        db.session.commit()
+        flash("Shelf discarded")
+    except SQLAlchemyError:
+        db.session.rollback()
+        flash("Could not discard the shelf", "error")
+    return redirect(url_for("shelves.index"))
+
+
+@bp.post("/shelves/<int:shelf_id>/open")
+def open_shelf(shelf_id):
+    shelf = db.get_or_404(Shelf, shelf_id)
+    label = shelf.label
+    try:
+        ShelfService.open_shelf(shelf)
+        g.shelf = shelf
+        flash(f"Shelf {label} opened")
+    except SQLAlchemyError:
+        flash(f"Could not open {label}", "error")
     return redirect(url_for("shelves.index"))

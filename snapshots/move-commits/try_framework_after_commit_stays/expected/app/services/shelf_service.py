@@ -13,8 +13,8 @@ class ShelfService:
 
     @staticmethod
     def drop_shelf(shelf):
-        db.session.delete(shelf)
         try:
+            db.session.delete(shelf)
             db.session.commit()
         except SQLAlchemyError:
             db.session.rollback()
@@ -22,7 +22,7 @@ class ShelfService:
 
     @staticmethod
     def clear_shelf(shelf):
-        db.session.delete(shelf)
+        shelf.label = None
         try:
             db.session.commit()
         except SQLAlchemyError:
@@ -59,3 +59,12 @@ class ShelfService:
             db.session.delete(shelf)
         db.session.commit()
         return True
+
+    @staticmethod
+    def open_shelf(shelf):
+        shelf.opened = True
+        try:
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+            raise

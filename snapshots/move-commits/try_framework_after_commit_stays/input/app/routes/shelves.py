@@ -1,6 +1,6 @@
 import hashlib
 
-from flask import Blueprint, abort, current_app, flash, redirect, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
@@ -12,8 +12,8 @@ bp = Blueprint("shelves", __name__)
 @bp.post("/shelves/<int:shelf_id>/drop")
 def drop_shelf(shelf_id):
     shelf = db.get_or_404(Shelf, shelf_id)
-    db.session.delete(shelf)
     try:
+        db.session.delete(shelf)
         db.session.commit()
         flash("Shelf dropped")
         return redirect(url_for("shelves.index"))
@@ -27,7 +27,7 @@ def drop_shelf(shelf_id):
 @bp.post("/shelves/<int:shelf_id>/clear")
 def clear_shelf(shelf_id):
     shelf = db.get_or_404(Shelf, shelf_id)
-    db.session.delete(shelf)
+    shelf.label = None
     try:
         db.session.commit()
     except SQLAlchemyError as error:
@@ -89,4 +89,32 @@ def empty_shelf(shelf_id):
     else:
         db.session.delete(shelf)
     db.session.commit()
+    return redirect(url_for("shelves.index"))
+
+
+@bp.post("/shelves/<int:shelf_id>/discard")
+def discard_shelf(shelf_id):
+    shelf = db.get_or_404(Shelf, shelf_id)
+    db.session.delete(shelf)
+    try:
+        db.session.commit()
+        flash("Shelf discarded")
+    except SQLAlchemyError:
+        db.session.rollback()
+        flash("Could not discard the shelf", "error")
+    return redirect(url_for("shelves.index"))
+
+
+@bp.post("/shelves/<int:shelf_id>/open")
+def open_shelf(shelf_id):
+    shelf = db.get_or_404(Shelf, shelf_id)
+    label = shelf.label
+    shelf.opened = True
+    try:
+        db.session.commit()
+        g.shelf = shelf
+        flash(f"Shelf {label} opened")
+    except SQLAlchemyError:
+        db.session.rollback()
+        flash(f"Could not open {label}", "error")
     return redirect(url_for("shelves.index"))
