@@ -15,7 +15,8 @@ Only the changed lines are formatted (``ruff format --range``, with the project'
 its black settings translated), so every byte outside the fix stays as it was. Formatted output is kept
 only when it compiles, means the same as the unformatted output (same `ast`), and touched nothing
 outside the statements the fix changed; otherwise the file keeps the unformatted fix and the run says
-why in a note. New files (the service modules move-commits creates) are formatted whole.
+why in a note. New files (the service modules move-commits creates) are formatted whole, after the
+safe fixes of the project's own ruff rules (see :func:`lint_fixed`).
 
 A pragma comment that ended a wrapped one-line statement is kept on the code it governs (see
 :mod:`backfix.pragmas`), and in a black project pragma comments count towards the line width. In a
@@ -57,6 +58,7 @@ from backfix.format_settings import (
     PRAGMA_COMMENT,
     PRESERVE_QUOTES,
     FormatterSettings,
+    ruff_config_file,
     runs_black,
     settings_for,
 )
@@ -426,6 +428,10 @@ def _formatted(request: FormatRequest) -> FormatOutcome:
     text, crlf = _to_lf(decode_source(change.after))
     if change.before is None:
         whole = _keeping_quotes(settings)
+        fixed = lint_fixed(ruff, text, change.abs_path)
+        if fixed != text:
+            text = fixed
+            change = replace(change, after=_encoded(change, fixed, crlf))
         formatted = format_text(ruff, text, change.abs_path, whole)
         everything = [(1, text.count("\n") + 1)]
         placement = _placed(ruff, text, formatted, change.abs_path, whole, everything)
@@ -565,6 +571,40 @@ def _black_problem(text: str, formatted: str, blacked: str, spans: Sequence[Span
 
 def _black_note(path: str, why: str) -> str:
     return f"{path}: black's formatting was not used ({why}); the changed lines are as ruff formats them"
+
+
+def lint_fixed(ruff: str, text: str, path: str) -> str:
+    """The new module ``text`` (to be written at ``path``) with the safe fixes of the project's
+    own ruff rules applied, where the project configures ruff: code that moved can break a rule
+    it kept where it was (``"{}{}".format(form.a.data, config.get("B"))`` became
+    ``"{}{}".format(a, b)``, an f-string to ruff's ``UP032``). ``text`` itself when the project
+    does not configure ruff, ruff fails, or a fix would change a comment or not parse."""
+    folder = Path(path).parent
+    if not any(ruff_config_file(directory) for directory in (folder, *folder.parents)):
+        return text
+    command = [ruff, "check", "--fix", "--exit-zero", "--no-cache", "--quiet", "--force-exclude"]
+    try:
+        done = subprocess.run(
+            [*command, "--stdin-filename", path, "-"],
+            input=text.encode("utf-8"),
+            capture_output=True,
+            timeout=RUFF_TIMEOUT,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return text
+    fixed = done.stdout.decode("utf-8", "replace")
+    if done.returncode != 0 or not fixed or _comments(fixed) != _comments(text):
+        return text
+    try:
+        compile(fixed, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return text
+    return fixed
+
+
+def _encoded(change: FileChange, text: str, crlf: bool) -> bytes:
+    """``text`` as the bytes of ``change``'s file (its encoding, CRLF line ends when ``crlf``)."""
+    return (text.replace("\n", "\r\n") if crlf else text).encode(declared_encoding(change.after))
 
 
 def _accepted(change: FileChange, text: str, formatted: str, crlf: bool) -> FileChange:

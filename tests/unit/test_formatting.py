@@ -689,3 +689,26 @@ def test_masked_pragma_comments_keep_their_width_and_come_back() -> None:
     assert masked.restore(masked.text) == text
     assert masked.restore(masked.text.replace("  # plain", "")) == text.replace("  # plain", "")
     assert masked.restore("x = f(a)\n") is None  # a disguised comment lost: refused
+
+
+NEW_SERVICE = (
+    "class JobService:\n"
+    "    @staticmethod\n"
+    "    def rename(job, first, last):\n"
+    "        # one name, as the form had it\n"
+    '        job.name = "{} {}".format(first, last)\n'
+)
+
+
+def test_a_new_module_gets_the_safe_fixes_of_the_projects_ruff_rules(tmp_path: Path) -> None:
+    """Moved code can break a rule it kept where it was (arguments that became plain names make
+    ``str.format`` an f-string to ``UP032``): a new module follows the project's ruff rules."""
+    write(tmp_path / "pyproject.toml", '[tool.ruff.lint]\nselect = ["UP"]\n')
+    text, notes = formatted(tmp_path / "app" / "job_service.py", None, NEW_SERVICE)
+    assert 'job.name = f"{first} {last}"\n' in text
+    assert "# one name, as the form had it\n" in text and notes == []
+
+
+def test_without_ruff_configured_a_new_module_keeps_its_code(tmp_path: Path) -> None:
+    text, _notes = formatted(tmp_path / "app" / "job_service.py", None, NEW_SERVICE)
+    assert '"{} {}".format(first, last)' in text
