@@ -566,35 +566,49 @@ class Analyzer:
         return not self._pre_try_problem(block, start, end)
 
     def _pre_try_problem(self, block: cst.IndentedBlock, start: int, end: int) -> str:
-        """Whether the statements before a moved ``try`` may move with it although the route's
-        ``try`` then wraps them: its handlers catch only SQLAlchemy errors, and the statements
-        call nothing that can raise one (only model constructors, ``session.add``/``delete``,
-        builtins, framework reads and methods of plain values)."""
+        """Why the statements before a moved ``try`` may not move with it, the route's ``try``
+        then wrapping them ("" when they may): its handlers must catch only SQLAlchemy errors,
+        and the statements call nothing that can raise one (only model constructors,
+        ``session.add``, builtins, the standard library, framework reads and methods of plain
+        values). Every problem is named, so that one fix does not just reveal the next."""
         try_node = block.body[end]
         assert isinstance(try_node, cst.Try)
+        problems = self._handler_problems(try_node)
+        problems += [p for stmt in block.body[start:end] if (p := self._raising(stmt))]
+        return "; ".join(problems)
+
+    def _handler_problems(self, try_node: cst.Try) -> list[str]:
+        """The handlers of ``try_node`` that catch more than SQLAlchemy's errors."""
+        problems: list[str] = []
         for handler in try_node.handlers:
             kinds = handler.type
             if kinds is None:
-                return "a bare `except:`"
+                problems.append("a bare `except:`")
+                continue
             elements = (
                 [e.value for e in kinds.elements] if isinstance(kinds, cst.Tuple) else [kinds]
             )
             for kind in elements:
                 names = self.index.qualified_names(kind)
                 if not names or not all(q.startswith("sqlalchemy.") for q in names):
-                    return f"`except {code_of(kind)}`, which catches more than database errors"
-        for stmt in block.body[start:end]:
-            region = self.regions.region([stmt])
-            if region.reason:
-                return region.reason
-            hoisted = {id(n) for h in region.hoists for n in self.index.subtree(h.expr)}
-            for node in self.index.subtree(stmt, into_scopes=False):
-                if (
-                    isinstance(node, cst.Call)
-                    and id(node) not in hoisted
-                    and not self._cannot_raise_db_error(node)
-                ):
-                    return f"`{code_of(node.func)}()`, which may raise a database error"
+                    problems.append(
+                        f"`except {code_of(kind)}`, which catches more than database errors"
+                    )
+        return problems
+
+    def _raising(self, stmt: cst.BaseStatement) -> str:
+        """What in ``stmt`` must stay in the route, or may raise a database error ("" if none)."""
+        region = self.regions.region([stmt])
+        if region.reason:
+            return str(region.reason)
+        hoisted = {id(n) for h in region.hoists for n in self.index.subtree(h.expr)}
+        for node in self.index.subtree(stmt, into_scopes=False):
+            if (
+                isinstance(node, cst.Call)
+                and id(node) not in hoisted
+                and not self._cannot_raise_db_error(node)
+            ):
+                return f"`{code_of(node.func)}()`, which may raise a database error"
         return ""
 
     def _cannot_raise_db_error(self, call: cst.Call) -> bool:

@@ -616,9 +616,7 @@ def _accepted(change: FileChange, text: str, formatted: str, crlf: bool) -> File
         raise FormatError("the formatted code would not mean the same")
     if _comments(text) != _comments(formatted):
         raise FormatError("formatting would drop or change a comment")
-    if crlf:
-        formatted = formatted.replace("\n", "\r\n")
-    after = formatted.encode(declared_encoding(change.after))
+    after = _encoded(change, formatted, crlf)
     problem = verify_output(change.path, change.before or b"", after)
     if problem is not None:
         raise FormatError(problem)

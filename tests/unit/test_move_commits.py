@@ -384,6 +384,24 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
             "statement at line 12 stays in the route too)",
             "write-split-from-commit",
         ),
+        (
+            """
+            def f(job_id):
+                job = db.session.get(Job, job_id)
+                if job is None:
+                    abort(404)
+                for other in Job.query.filter_by(owner_id=job.owner_id).all():
+                    other.starred = False
+                job.starred = True
+                try:
+                    db.session.commit()
+                except:
+                    flash("failed")
+            """,
+            "not safe here (a bare `except:`; `Job.query.filter_by(owner_id=job.owner_id).all()`, "
+            "which may raise a database error)",
+            "writes-before-try",
+        ),
     ],
 )
 def test_manual_review_reasons(tmp_path: Path, body: str, reason: str, reason_id: str) -> None:
