@@ -143,9 +143,7 @@ def _facts(
         verb=hint.verb if hint is not None else "",
         subject=hint.subject if hint is not None else "",
         alternatives=hint.alternatives if hint is not None else (),
-        leading_comments=(
-            _leading_comments(first) if unit.split is None and unit.branch_test is None else ()
-        ),
+        leading_comments=_method_comments(unit, first),
         heading=_heading(first),
         type_definitions=used,
         narrowed=_narrowed_reads(analyzer, unit, inference, first),
@@ -374,6 +372,22 @@ def _is_typed(function: cst.FunctionDef) -> bool:
     params = function.params
     every = [*params.posonly_params, *params.params, *params.kwonly_params]
     return function.returns is not None or any(p.annotation is not None for p in every)
+
+
+def _method_comments(unit: Unit, first: cst.BaseStatement) -> tuple[str, ...]:
+    """The comments the method's first statement carries: those right above the unit's first
+    statement, or, for a unit that is a ``try`` the method holds without it (no handler rolls
+    back), every comment above the first statement of its body, which nothing else keeps."""
+    if unit.branch_test is not None:
+        return ()
+    if unit.split is None:
+        return _leading_comments(first)
+    node = unit.try_node
+    if first is not node or node is None or any(split.moved for split in unit.split):
+        return ()
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    lines = getattr(body[0], "leading_lines", ()) if body else ()
+    return tuple(code_of_comment(line) for line in lines if line.comment is not None)
 
 
 def _leading_comments(stmt: cst.BaseStatement) -> tuple[str, ...]:

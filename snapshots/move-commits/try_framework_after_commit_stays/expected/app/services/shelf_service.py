@@ -14,6 +14,7 @@ class ShelfService:
     @staticmethod
     def drop_shelf(shelf):
         try:
+            # its books go with it (cascade)
             db.session.delete(shelf)
             db.session.commit()
         except SQLAlchemyError:

@@ -13,6 +13,7 @@ bp = Blueprint("shelves", __name__)
 def drop_shelf(shelf_id):
     shelf = db.get_or_404(Shelf, shelf_id)
     try:
+        # its books go with it (cascade)
         db.session.delete(shelf)
         db.session.commit()
         flash("Shelf dropped")

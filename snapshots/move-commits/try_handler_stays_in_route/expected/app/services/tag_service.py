@@ -14,5 +14,6 @@ class TagService:
 
     @staticmethod
     def remove_tag(tag_id):
+        # a bulk delete: no ORM events run
         Tag.query.filter_by(id=tag_id).delete()
         db.session.commit()
