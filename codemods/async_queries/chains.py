@@ -383,8 +383,6 @@ def _args_values(args: Sequence[cst.Arg], what: str) -> list[cst.BaseExpression]
 class _CamelNames(WalkVisitor):
     def __init__(self) -> None:
         self.names: set[str] = set()
-        #: classes read through their module (``Tag`` of ``models.Tag``)
-        self.module_classes: set[str] = set()
         self.eager = False
         self.strings = False
 
@@ -400,10 +398,34 @@ class _CamelNames(WalkVisitor):
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         if node.attr.value in EAGER_LOADERS:
             self.eager = True
-        if _module_class(node):
-            self.module_classes.add(node.attr.value)
         _scan_node(node.value, self)
         return False  # the attribute name itself is not a reference to a class
+
+
+class _ModuleClasses(WalkVisitor):
+    """The classes read through their module (``Tag`` of ``models.Tag``): only the unique()
+    decision asks, so the scan's :class:`_CamelNames` does not look for them."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        pass
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        pass
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        self.names |= _module_class(node)
+        _scan_node(node.value, self)
+        return False
+
+
+def _module_classes(nodes: Sequence[cst.CSTNode]) -> set[str]:
+    visitor = _ModuleClasses()
+    for node in nodes:
+        _scan_node(node, visitor)
+    return visitor.names
 
 
 #: builder steps whose arguments are what the query selects from
@@ -476,7 +498,7 @@ _SCANNED_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {
 }
 
 
-def _scan_node(node: cst.CSTNode, visitor: _CamelNames) -> None:
+def _scan_node(node: cst.CSTNode, visitor: _CamelNames | _ModuleClasses) -> None:
     """``walk(node, visitor)``, with the usual nodes of chains read through their fields
     (:data:`_SCANNED_FIELDS`); the visitor collects a set and flags, so the order of its visits
     does not matter. Other nodes (a lambda, a comprehension) are walked: a walk relies on LibCST
@@ -784,11 +806,12 @@ def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> tuple[bo
     names = {step.name for step in steps}
     if names & JOINS or "from_statement" in names:  # textual SQL may repeat rows: keep legacy dedup
         return True, False
-    picked = _scan(selected)
-    entities = picked.names | picked.module_classes
+    entities = _scan(selected).names | _module_classes(selected)
+    criteria = [s.call for s in steps if s.call is not None]
     # Criteria on another class (`filter(User.id == Address.user_id)`, `models.Address.user_id`)
     # join implicitly.
-    return bool((scan.names | scan.module_classes) - entities - ctx.plain), False
+    joined = scan.names | _module_classes([*criteria, *shape.columns])
+    return bool(joined - entities - ctx.plain), False
 
 
 def _distinct(steps: Sequence[Step]) -> bool:
