@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
+import textwrap
+import tokenize
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +23,7 @@ from backfix.imports import (
     import_block_end,
     space_after_imports,
 )
+from backfix.source import SourceError
 from backfix.templating import render
 
 from .docstrings import method_docstring
@@ -228,12 +233,14 @@ def rewrite_route(
     by_id = {unit.unit_id: unit for unit in units}
     site = CallSite(overrides, module.config_for_parsing, line_length, dangling)
     replacements: dict[int, list[tuple[int, int, list[cst.BaseStatement]]]] = {}
+    planned: list[tuple[Unit, UnitPlan]] = []
     for unit_id, plan in edits.units:
         unit = by_id.get(unit_id)
         if unit is None or unit.extraction is None or unit.extraction.body_code != plan.body_code:
             raise PlanMismatch(f"unit {unit_id} changed since it was planned")
         new = route_replacement(unit, plan, site)
         replacements.setdefault(id(unit.block), []).append((unit.start, unit.end, new))
+        planned.append((unit, plan))
     module = module.visit(_ReplaceUnits(replacements))
     moved = dict(edits.moved_definitions)
     module, still_read = drop_definitions(module, frozenset(moved))
@@ -244,7 +251,39 @@ def rewrite_route(
     module = add_imports(
         module, imports, root=root, first_party=first_party, line_length=line_length
     )
-    return remove_unused_imports(module, edits.removable_names)
+    module = remove_unused_imports(module, edits.removable_names)
+    _check_comments_kept(planned, module.code)
+    return module
+
+
+def _check_comments_kept(planned: Sequence[tuple[Unit, UnitPlan]], route_code: str) -> None:
+    """Refuse a rewrite that would lose a comment: each comment in the statements of a unit must
+    be in the new route module (what stays: handlers, the `try`'s tail, comments above the call)
+    or go with the code into the service method (its body, or the comments above it)."""
+    kept = _comment_texts(route_code)
+    for unit, plan in planned:
+        assert unit.extraction is not None
+        moved = _comment_texts(plan.body_code)
+        if not plan.comments_stay:
+            moved |= {c.strip() for c in unit.extraction.output.leading_comments}
+        for stmt in unit.block.body[unit.start : unit.end + 1]:
+            lost = sorted(_comment_texts(code_of(stmt)) - kept - moved)
+            if lost:
+                raise SourceError(
+                    "comment-would-be-lost",
+                    f"move-commits would lose the comment {lost[0]!r} of a unit of work in "
+                    f"`{unit.function.name.value}`; the file was left alone (please report this)",
+                )
+
+
+def _comment_texts(code: str) -> set[str]:
+    """The comments of ``code`` (stripped), as the tokenizer reads them."""
+    found: set[str] = set()
+    with contextlib.suppress(tokenize.TokenError, IndentationError, SyntaxError):
+        for token in tokenize.generate_tokens(io.StringIO(textwrap.dedent(code)).readline):
+            if token.type == tokenize.COMMENT:
+                found.add(token.string.strip())
+    return found
 
 
 def drop_definitions(module: cst.Module, names: frozenset[str]) -> tuple[cst.Module, set[str]]:

@@ -979,3 +979,48 @@ def test_a_route_named_as_a_check_does_not_name_a_method_that_writes(tmp_path: P
     result = _apply(root, "app/routes/auth.py")
     service = next(c for c in result.changes if c.path.endswith("_service.py"))
     assert re.findall(r"def (\w+)\(", service.after.decode()) == ["update_visit_expiry"]
+
+
+COMMENTED_TRY = """\
+from flask import Blueprint, jsonify
+from sqlalchemy import exc
+
+from app.extensions import db
+from app.models import Item
+
+bp = Blueprint("items", __name__)
+
+
+@bp.delete("/items/<int:item_id>")
+def delete_item(item_id):
+    item = db.get_or_404(Item, item_id)
+    try:
+        # clear the tags first
+        item.tags = []
+        db.session.delete(item)
+        db.session.commit()
+        return jsonify(status="gone"), 204
+    except exc.IntegrityError as error:
+        return jsonify(error=str(error)), 500
+"""
+
+
+def test_a_rewrite_that_would_lose_a_comment_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The route rewrite checks that every comment of a unit ends in the route or the method:
+    with the method's own comments dropped (the bug of 1aff1fc), nothing is written."""
+    from backfix.builtin_codemods.move_commits import output
+
+    files = {
+        "app/__init__.py": "",
+        "app/routes/__init__.py": "",
+        "app/routes/items.py": COMMENTED_TRY,
+    }
+    kept = _apply(_project(tmp_path / "kept", files), "app/routes/items.py")
+    service = next(c for c in kept.changes if c.path.endswith("_service.py")).after.decode()
+    assert "# clear the tags first" in service
+    monkeypatch.setattr(output, "_method_comments", lambda unit, first: ())
+    refused = _apply(_project(tmp_path / "refused", files), "app/routes/items.py")
+    assert refused.changes == []
+    assert [e.kind for e in refused.errors] == ["comment-would-be-lost"], refused.errors
