@@ -1642,7 +1642,16 @@ def _from_stdlib(referents: Collection[object]) -> bool:
                 return False
             module = dotted(statement.module)
         elif isinstance(statement, cst.Import):
-            module = dotted(statement.names[0].name)
+            # the module of the alias that binds the name (`import os, helpers` binds two)
+            bound = str(getattr(referent, "name", "")).split(".")[0]
+            module = next(
+                (
+                    dotted(alias.name)
+                    for alias in statement.names
+                    if (alias.evaluated_alias or dotted(alias.name)).split(".")[0] == bound
+                ),
+                "",
+            )
         else:
             return False
         if module.split(".")[0] not in sys.stdlib_module_names:

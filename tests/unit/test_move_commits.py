@@ -1219,3 +1219,22 @@ def test_standard_library_calls_move_under_the_routes_try(
     """
     result = _routes(tmp_path, body)
     assert [v.fixable for v in result.violations] == [True], result.violations
+
+
+def test_a_module_imported_beside_a_standard_one_is_no_standard_library(tmp_path: Path) -> None:
+    """``import os, helpers`` binds two names: ``helpers.stamp(job)`` is the project's code,
+    which may write what the commit commits, not a standard library call."""
+    body = """
+    import os, helpers
+
+
+    @bp.post("/jobs/<int:job_id>")
+    def stamp(job_id):
+        job = db.session.get(Job, job_id)
+        flash(helpers.stamp(job))
+        job.title = "stamped"
+        db.session.commit()
+    """
+    result = _routes(tmp_path, body)
+    (violation,) = result.violations
+    assert violation.reason_id == "kept-call-may-write", violation.reason
