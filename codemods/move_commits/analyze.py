@@ -48,7 +48,7 @@ from .syntax import (
     target_parts,
 )
 from .unit_flow import UnitFlow
-from .units import ExitUnmovable, Hoist, SplitHandler, Unit, Unmovable
+from .units import ExitUnmovable, Hoist, SplitHandler, Unit, Unmovable, split_try_body
 
 #: methods of plain values (strings, dicts, lists) that never touch the database.
 _PLAIN_METHODS = frozenset(
@@ -638,13 +638,9 @@ class Analyzer:
         """Whether ``func`` is imported from the standard library or read off such a module, or
         off what one of its calls returned (``sha512``, ``hashlib.sha512(data).hexdigest``): none
         of them raises a database error."""
-        root: cst.BaseExpression = func
-        while isinstance(root, (cst.Attribute, cst.Call)):
-            root = root.value if isinstance(root, cst.Attribute) else root.func
-        if not isinstance(root, cst.Name) or not self._imported(root):
-            return False
-        names = self.index.qualified_names(root)
-        return bool(names) and all(q.split(".")[0] in sys.stdlib_module_names for q in names)
+        root = _call_root(func, subscripts=False)
+        referents = self.index.referents(root) if root is not None else []
+        return bool(referents) and _from_stdlib(referents)
 
     def _route_keeps_handlers(self, node: cst.Try) -> bool:
         """Whether some handler keeps statements in the route (beyond a bare ``raise``)."""
@@ -832,11 +828,10 @@ class Analyzer:
         """The nodes (by ``id``) of the ``try`` that ends ``unit`` that stay in the route's
         ``try``: its handlers' kept parts, its body's statements after the commit, its ``else``."""
         node = unit.block.body[unit.end]
-        if not isinstance(node, cst.Try) or not isinstance(node.body, cst.IndentedBlock):
+        if not isinstance(node, cst.Try):
             return set()
-        tail = self._try_tail(node, unit.commits)
         staying: list[cst.CSTNode] = [s for h in node.handlers for s in self._split_handler(h)[1]]
-        staying += node.body.body[len(node.body.body) - tail :] if tail else []
+        staying += split_try_body(node, self._try_tail(node, unit.commits))[1]
         staying += [node.orelse] if node.orelse is not None else []
         return {id(n) for root in staying for n in self.index.subtree(root)}
 
@@ -1385,8 +1380,7 @@ class Analyzer:
             return parts
         if unit.try_node is None or unit.split is None:
             return list(stmts)
-        body = unit.try_node.body.body
-        roots: list[cst.CSTNode] = list(stmts[:-1]) + list(body[: len(body) - unit.try_tail])
+        roots: list[cst.CSTNode] = [*stmts[:-1], *split_try_body(unit.try_node, unit.try_tail)[0]]
         for split in unit.split:
             if split.handler.type is not None:
                 roots.append(split.handler.type)
@@ -1459,10 +1453,8 @@ class Analyzer:
                 continue
             node = cast(cst.Call, found)
             func = node.func
-            root = func
-            while isinstance(root, (cst.Attribute, cst.Call, cst.Subscript)):
-                root = root.value if not isinstance(root, cst.Call) else root.func
-            if not isinstance(root, cst.Name) or root.value[:1].isupper():
+            root = _call_root(func)
+            if root is None or root.value[:1].isupper():
                 continue
             if self.index.is_builtin(root, BUILTINS) or self.index.is_session(root):
                 continue
@@ -1493,6 +1485,16 @@ class Analyzer:
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
+
+
+def _call_root(func: cst.BaseExpression, *, subscripts: bool = True) -> cst.Name | None:
+    """The name a callee's chain starts at (``hashlib`` of ``hashlib.sha512(data).hexdigest``),
+    or None when it starts at something else (a literal, a lambda), or, without ``subscripts``,
+    goes through one (``config["key"].get``)."""
+    chain = (cst.Attribute, cst.Call, cst.Subscript) if subscripts else (cst.Attribute, cst.Call)
+    while isinstance(func, chain):
+        func = func.value if not isinstance(func, cst.Call) else func.func
+    return func if isinstance(func, cst.Name) else None
 
 
 def _class_of_module(func: cst.BaseExpression, root: cst.Name) -> bool:

@@ -23,7 +23,7 @@ from .syntax import (
     is_label,
     is_store,
 )
-from .units import Hoist, SplitHandler, Unit
+from .units import Hoist, SplitHandler, Unit, holds_try, split_try_body
 
 #: set False to rebuild every node of a moved statement with hoisted reads (the equivalence test
 #: compares both).
@@ -373,10 +373,10 @@ def _service_try(
     """The moved ``try``: each handler keeps its rollback part and re-raises to the route's
     handler; without any rollback part, just the ``try`` body. The last ``tail`` statements of
     the body and the ``else`` stay in the route (see ``Unit.kept_after``)."""
-    statements = list(new_try.body.body)
-    new_try = new_try.with_changes(
-        body=new_try.body.with_changes(body=statements[: len(statements) - tail]), orelse=None
-    )
+    if isinstance(new_try.body, cst.IndentedBlock):
+        body = split_try_body(new_try, tail)[0]
+        new_try = new_try.with_changes(body=new_try.body.with_changes(body=body))
+    new_try = new_try.with_changes(orelse=None)
     handlers: list[cst.ExceptHandler] = []
     for split, handler in zip(splits, new_try.handlers, strict=False):
         assert isinstance(handler.body, cst.IndentedBlock)
@@ -385,7 +385,7 @@ def _service_try(
             kept_moved.append(cst.SimpleStatementLine([cst.Raise()]))
         moved = handler.with_changes(body=handler.body.with_changes(body=kept_moved))
         handlers.append(_without_unread_name(moved) if split.kept else moved)
-    if all(not s.moved for s in splits):
+    if not holds_try(splits):
         return [s for s in new_try.body.body if isinstance(s, cst.BaseStatement)]
     return [new_try.with_changes(handlers=handlers)]
 

@@ -20,7 +20,7 @@ from .method_names import WriteNamer
 from .model import Definition, OutputFacts, Param, TypeInfo
 from .placement import view_action, view_subject
 from .types import TypeInference, dereferences, optional_style
-from .units import Unit
+from .units import Unit, split_try_body
 
 #: set False to find the bindings after the moved code from where it ends rather than where it
 #: starts (the equivalence test compares both)
@@ -81,12 +81,10 @@ def _named_statements(unit: Unit) -> list[cst.BaseStatement]:
     """The statements that move into the method, which name it: those of a moved ``try``'s body
     and its handlers' rollback parts, not what stays in the route's ``try``."""
     stmts = _statements(unit)
-    node = unit.try_node
-    if node is None or unit.split is None or not isinstance(node.body, cst.IndentedBlock):
+    if unit.try_node is None or unit.split is None:
         return stmts
-    body = list(node.body.body)
     rollbacks = [stmt for split in unit.split for stmt in split.moved]
-    return stmts[:-1] + body[: len(body) - unit.try_tail] + rollbacks
+    return stmts[:-1] + split_try_body(unit.try_node, unit.try_tail)[0] + rollbacks
 
 
 def _class_name(unit: Unit) -> str | None:
@@ -383,9 +381,9 @@ def _method_comments(unit: Unit, first: cst.BaseStatement) -> tuple[str, ...]:
     if unit.split is None:
         return _leading_comments(first)
     node = unit.try_node
-    if first is not node or node is None or any(split.moved for split in unit.split):
+    if first is not node or node is None or unit.service_holds_try():
         return ()
-    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    body = split_try_body(node, unit.try_tail)[0]
     lines = getattr(body[0], "leading_lines", ()) if body else ()
     return tuple(code_of_comment(line) for line in lines if line.comment is not None)
 

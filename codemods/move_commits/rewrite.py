@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 import textwrap
-import tokenize
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +20,7 @@ from backfix.imports import (
     import_block_end,
     space_after_imports,
 )
+from backfix.pragmas import comments
 from backfix.source import SourceError
 from backfix.templating import render
 
@@ -34,7 +32,7 @@ from .model import (
     UnitPlan,
 )
 from .syntax import code_of, is_bare_raise
-from .units import Unit
+from .units import Unit, split_try_body
 
 PLACEHOLDER = "__backfix_body__"
 #: calls with more arguments than this pass them all by keyword.
@@ -146,8 +144,8 @@ def route_replacement(
         handlers.append(split.handler.with_changes(body=body.with_changes(body=kept)))
     if not handlers:
         return [call.with_changes(leading_lines=first.leading_lines)]
-    tail = list(unit.try_node.body.body[len(unit.try_node.body.body) - unit.try_tail :])
-    inner = unit.try_node.body.with_changes(body=[call, *tail] if unit.try_tail else [call])
+    tail = split_try_body(unit.try_node, unit.try_tail)[1]
+    inner = unit.try_node.body.with_changes(body=[call, *tail])
     route_try = unit.try_node.with_changes(body=inner, handlers=handlers)
     return [route_try.with_changes(leading_lines=first.leading_lines)]
 
@@ -278,12 +276,7 @@ def _check_comments_kept(planned: Sequence[tuple[Unit, UnitPlan]], route_code: s
 
 def _comment_texts(code: str) -> set[str]:
     """The comments of ``code`` (stripped), as the tokenizer reads them."""
-    found: set[str] = set()
-    with contextlib.suppress(tokenize.TokenError, IndentationError, SyntaxError):
-        for token in tokenize.generate_tokens(io.StringIO(textwrap.dedent(code)).readline):
-            if token.type == tokenize.COMMENT:
-                found.add(token.string.strip())
-    return found
+    return {comment.text.strip() for comment in comments(textwrap.dedent(code)) or ()}
 
 
 def drop_definitions(module: cst.Module, names: frozenset[str]) -> tuple[cst.Module, set[str]]:

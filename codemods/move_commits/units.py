@@ -81,13 +81,34 @@ class Unit:
         """The statements of the moved ``try`` that stay in the route's ``try``, after the
         call: the last ``try_tail`` of its body, then its ``else``."""
         node = self.try_node
-        if node is None or not isinstance(node.body, cst.IndentedBlock):
+        if node is None:
             return []
-        body = list(node.body.body)
-        kept = body[len(body) - self.try_tail :] if self.try_tail else []
+        kept = split_try_body(node, self.try_tail)[1]
         if node.orelse is not None and isinstance(node.orelse.body, cst.IndentedBlock):
             kept.extend(node.orelse.body.body)
         return kept
+
+    def service_holds_try(self) -> bool:
+        """Whether the service method keeps the moved ``try`` (some handler rolls back); without
+        one it holds just the ``try``'s body."""
+        return holds_try(self.split or [])
+
+
+def split_try_body(
+    node: cst.Try, tail: int
+) -> tuple[list[cst.BaseStatement], list[cst.BaseStatement]]:
+    """The statements of ``node``'s body that move, and the last ``tail`` that stay in the
+    route's ``try`` (none of either for a one-line body)."""
+    if not isinstance(node.body, cst.IndentedBlock):
+        return [], []
+    body = list(node.body.body)
+    return body[: len(body) - tail], body[len(body) - tail :] if tail else []
+
+
+def holds_try(splits: list[SplitHandler]) -> bool:
+    """Whether a handler of a moved ``try`` has a part that moves (a rollback): the service
+    method then keeps the ``try``."""
+    return any(split.moved for split in splits)
 
 
 @dataclass

@@ -162,15 +162,10 @@ def ruff_reports(
     comments ignored; None when ruff does not know one of the codes (a flake8 plugin's, say)."""
     command = [ruff, "check", "--isolated", "--no-cache", "--ignore-noqa", "--exit-zero"]
     command += ["--output-format=json", f"--line-length={line_length}", "--select", ",".join(codes)]
+    done = _ruff_check(command, text, path)
     try:
-        done = subprocess.run(
-            [*command, "--stdin-filename", path, "-"],
-            input=text.encode("utf-8"),
-            capture_output=True,
-            timeout=RUFF_TIMEOUT,
-        )
-        found = json.loads(done.stdout) if done.returncode == 0 else None
-    except (OSError, subprocess.SubprocessError, ValueError):
+        found = json.loads(done.stdout) if done is not None and done.returncode == 0 else None
+    except ValueError:
         return None
     if not isinstance(found, list):
         return None
@@ -178,6 +173,43 @@ def ruff_reports(
     for report in found:
         rows.setdefault(str(report.get("code")), set()).add(int(report["location"]["row"]))
     return rows
+
+
+def _ruff_check(
+    command: list[str], text: str, path: str
+) -> subprocess.CompletedProcess[bytes] | None:
+    """``command`` (a ``ruff check``) run on ``text`` as the file ``path``; None when it did not
+    run."""
+    try:
+        return subprocess.run(
+            [*command, "--stdin-filename", path, "-"],
+            input=text.encode("utf-8"),
+            capture_output=True,
+            timeout=RUFF_TIMEOUT,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def lint_fixed(ruff: str, text: str, path: str) -> str:
+    """The new module ``text`` (to be written at ``path``) with the safe fixes of the project's
+    own ruff rules applied, where the project configures ruff: code that moved can break a rule
+    it kept where it was (``"{}{}".format(form.a.data, config.get("B"))`` became
+    ``"{}{}".format(a, b)``, an f-string to ruff's ``UP032``). ``text`` itself when the project
+    does not configure ruff, ruff fails, or a fix would change a comment or not parse."""
+    folder = Path(path).parent
+    if not any(ruff_config_file(directory) for directory in (folder, *folder.parents)):
+        return text
+    command = [ruff, "check", "--fix", "--exit-zero", "--no-cache", "--quiet", "--force-exclude"]
+    done = _ruff_check(command, text, path)
+    fixed = done.stdout.decode("utf-8", "replace") if done is not None else ""
+    if done is None or done.returncode != 0 or not fixed or _comments(fixed) != _comments(text):
+        return text
+    try:
+        compile(fixed, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return text
+    return fixed
 
 
 # --- which lines changed, and what formatting may touch ----------------------------------------------
@@ -571,35 +603,6 @@ def _black_problem(text: str, formatted: str, blacked: str, spans: Sequence[Span
 
 def _black_note(path: str, why: str) -> str:
     return f"{path}: black's formatting was not used ({why}); the changed lines are as ruff formats them"
-
-
-def lint_fixed(ruff: str, text: str, path: str) -> str:
-    """The new module ``text`` (to be written at ``path``) with the safe fixes of the project's
-    own ruff rules applied, where the project configures ruff: code that moved can break a rule
-    it kept where it was (``"{}{}".format(form.a.data, config.get("B"))`` became
-    ``"{}{}".format(a, b)``, an f-string to ruff's ``UP032``). ``text`` itself when the project
-    does not configure ruff, ruff fails, or a fix would change a comment or not parse."""
-    folder = Path(path).parent
-    if not any(ruff_config_file(directory) for directory in (folder, *folder.parents)):
-        return text
-    command = [ruff, "check", "--fix", "--exit-zero", "--no-cache", "--quiet", "--force-exclude"]
-    try:
-        done = subprocess.run(
-            [*command, "--stdin-filename", path, "-"],
-            input=text.encode("utf-8"),
-            capture_output=True,
-            timeout=RUFF_TIMEOUT,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return text
-    fixed = done.stdout.decode("utf-8", "replace")
-    if done.returncode != 0 or not fixed or _comments(fixed) != _comments(text):
-        return text
-    try:
-        compile(fixed, path, "exec", dont_inherit=True)
-    except (SyntaxError, ValueError):
-        return text
-    return fixed
 
 
 def _encoded(change: FileChange, text: str, crlf: bool) -> bytes:
