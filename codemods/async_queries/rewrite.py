@@ -41,21 +41,76 @@ IMPORTABLE = {
 _LIST_TYPE = re.compile(r"(?<![\w.])(?:typing\.)?(?:list|List)\b")
 
 
+#: the methods of ``list`` that ``Sequence`` lacks, called on a name the code then treats as a list
+_LIST_ONLY_METHODS = frozenset(
+    {"append", "clear", "extend", "insert", "pop", "remove", "reverse", "sort"}
+)
+
+
+def _is_list_annotation(annotation: cst.Annotation | None) -> bool:
+    """Whether ``annotation`` names the list type (``list[User]``, ``List[User] | None``)."""
+    if annotation is None:
+        return False
+    return _LIST_TYPE.search(cst.Module(body=[]).code_for_node(annotation.annotation)) is not None
+
+
+def _is_annotated(function: cst.FunctionDef) -> bool:
+    """Whether a type checker reads ``function``'s body: it annotates a parameter or its return."""
+    params = function.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            every.append(star)
+    return function.returns is not None or any(p.annotation is not None for p in every)
+
+
 @functools.lru_cache(maxsize=8)
-def _names_given_lists(function: cst.FunctionDef) -> frozenset[str]:
-    """The names ``function`` assigns a list display or comprehension (``items = []``),
-    outside the functions and classes it defines (read when a rewritten ``.all()`` is assigned
-    in it, once per function: LibCST nodes hash by identity)."""
+def _names_used_as_lists(function: cst.FunctionDef) -> frozenset[str]:
+    """The plain names ``function`` gives or uses as lists, outside the functions and classes
+    it defines: assigned a list display or comprehension (``items = []``) or declared one
+    (``items: list[User] = ...``), returned where the function returns ``list[...]``, or,
+    where a type checker reads the function, changed by a method ``Sequence`` lacks
+    (``items.sort()``), an item assignment or deletion, or ``+=``. A rewritten ``.all()``
+    assigned to such a name must stay a list for the checker: it is typed ``Sequence``.
+    (Read once per function: LibCST nodes hash by identity.)"""
+    returns_list = _is_list_annotation(function.returns)
+    checked = _is_annotated(function)
     found: set[str] = set()
     todo: list[cst.CSTNode] = list(function.body.children)
     while todo:
         node = todo.pop()
         if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             continue
-        if isinstance(node, cst.Assign) and isinstance(node.value, (cst.List, cst.ListComp)):
-            found.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
+        found.update(_list_names(node, returns_list, checked))
         todo.extend(node.children)
     return frozenset(found)
+
+
+def _list_names(node: cst.CSTNode, returns_list: bool, checked: bool) -> list[str]:
+    """The names one node of a function gives or uses as lists (see ``_names_used_as_lists``)."""
+    if isinstance(node, cst.Assign) and isinstance(node.value, (cst.List, cst.ListComp)):
+        return [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
+    if isinstance(node, cst.AnnAssign) and _is_list_annotation(node.annotation):
+        return [node.target.value] if isinstance(node.target, cst.Name) else []
+    if isinstance(node, cst.Return) and returns_list and isinstance(node.value, cst.Name):
+        return [node.value.value]
+    if not checked:
+        return []
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        owner, method = node.func.value, node.func.attr.value
+        return [owner.value] if isinstance(owner, cst.Name) and method in _LIST_ONLY_METHODS else []
+    if isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name):
+        return [node.target.value]
+    targets: list[cst.BaseExpression] = []
+    if isinstance(node, cst.Assign):
+        targets = [t.target for t in node.targets]
+    elif isinstance(node, cst.Del):
+        targets = [node.target]
+    return [
+        t.value.value
+        for t in targets
+        if isinstance(t, cst.Subscript) and isinstance(t.value, cst.Name)
+    ]
 
 
 class _Rewriter(cst.CSTTransformer):
@@ -203,16 +258,14 @@ class _Rewriter(cst.CSTTransformer):
         elif isinstance(parent, cst.Arg) and parent.value is original:
             annotation = self._parameter_annotation(parent)
         elif isinstance(parent, cst.Assign) and parent.value is original and self.around:
-            # `items = []` in one branch, `items = Model.query...all()` in another: a type
-            # checker takes the name for a list, which `Sequence` is not.
-            listed = _names_given_lists(self.around[-1])
+            # `items = []` in one branch, `items = Model.query...all()` in another, or
+            # `items.sort()` after it: a type checker takes the name for a list, which
+            # `Sequence` is not.
+            listed = _names_used_as_lists(self.around[-1])
             return any(
                 isinstance(t.target, cst.Name) and t.target.value in listed for t in parent.targets
             )
-        if annotation is None:
-            return False
-        code = cst.Module(body=[]).code_for_node(annotation.annotation)
-        return _LIST_TYPE.search(code) is not None
+        return _is_list_annotation(annotation)
 
     def _parameter_annotation(self, arg: cst.Arg) -> cst.Annotation | None:
         """The annotation of the parameter ``arg`` is passed to, when it calls a function the

@@ -1,0 +1,52 @@
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import db
+from app.models import Report
+
+
+def owned_reports(session: Session, owner: int) -> list[Report]:
+    found = list(session.scalars(select(Report).where(Report.owner_id == owner)).all())
+    return found
+
+
+def newest_first(session: Session, owner: int) -> list[int]:
+    reports = list(
+        session.scalars(select(Report).where(Report.owner_id == owner)).all()
+    )
+    reports.sort(key=lambda report: report.id, reverse=True)
+    return [report.id for report in reports]
+
+
+def with_draft(session: Session, draft: Report) -> int:
+    reports = list(session.scalars(select(Report)).all())
+    reports += [draft]
+    reports[0] = draft
+    return len(reports)
+
+
+def declared(session: Session, owner: int | None) -> int:
+    kept: list[Report] = []
+    if owner is not None:
+        kept = list(
+            session.scalars(select(Report).where(Report.owner_id == owner)).all()
+        )
+    return len(kept)
+
+
+def only_read(session: Session) -> int:
+    reports = session.scalars(select(Report)).all()
+    return sum(report.id for report in reports)
+
+
+def as_sequence(session: Session) -> Sequence[Report]:
+    reports = session.scalars(select(Report)).all()
+    return reports
+
+
+def untyped():
+    reports = db.session.scalars(db.select(Report)).all()
+    reports.sort(key=lambda report: report.id)
+    return reports
