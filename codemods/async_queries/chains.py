@@ -569,6 +569,9 @@ class Context:
     session_scalars: bool = True
     #: the project runs a type checker: a count stays an `int` (`execute(...).scalar_one()`)
     typed: bool = True
+    #: a bulk write's row count is read through ``cast(CursorResult[Any], ...)``: a type
+    #: checker takes ``Session.execute()`` for a ``Result``, which has no ``rowcount``
+    rowcount_cast: bool = False
     #: names the module already binds otherwise: imported name → alias to use instead
     aliases: Mapping[str, str] = field(default_factory=dict)
     #: the module's name for ``sqlalchemy`` when it spells its names through it (``sa.select``)
@@ -1319,7 +1322,21 @@ def _by_entity(
         )
     if b.ctx.use == USE_STATEMENT:
         return b.run("execute", [cst.Arg(dml)], parens=False)
-    return cst.Attribute(b.run("execute", [cst.Arg(dml)], parens=True), cst.Name("rowcount"))
+    return cst.Attribute(_cursor_result(b, dml), cst.Name("rowcount"))
+
+
+def _cursor_result(b: _Builder, dml: cst.BaseExpression) -> cst.BaseExpression:
+    """``session.execute(dml)``, in parentheses where ``await`` precedes it; in a type-checked
+    project ``cast(CursorResult[Any], session.execute(dml))``: the ``CursorResult`` it returns
+    at run time, whose ``rowcount`` the legacy ``Query.delete()``/``update()`` returned."""
+    if not b.ctx.rowcount_cast:
+        return b.run("execute", [cst.Arg(dml)], parens=True)
+    cursor_type = cst.Subscript(
+        b.imported("sqlalchemy.engine", "CursorResult"),
+        [cst.SubscriptElement(cst.Index(b.imported("typing", "Any")))],
+    )
+    executed = b.run("execute", [cst.Arg(dml)], parens=False)
+    return cst.Call(b.imported("typing", "cast"), [cst.Arg(cursor_type), cst.Arg(executed)])
 
 
 def _check_bulk_builders(term: Step, steps: Sequence[Step]) -> None:

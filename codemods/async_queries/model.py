@@ -147,6 +147,9 @@ class FileEdits:
     fsa3: bool = True  # Flask-SQLAlchemy 3.x helpers exist
     session_scalars: bool = True  # `scalars()` exists on every session (SQLAlchemy 1.4.26+)
     typed: bool = True  # the project runs a type checker: see `backfix.type_checkers`
+    #: the project runs a type checker on SQLAlchemy 2.0+: a bulk write's row count is read
+    #: through ``cast(CursorResult[Any], ...)``, as SQLAlchemy's typing documents
+    rowcount_cast: bool = False
     plumbing: PlumbEdits | None = None  # the sync session plumbing to convert
     #: chain → (class, relationship) pairs to load with `selectinload` (read later, in async code)
     loads: tuple[tuple[Key, tuple[tuple[str, str], ...]], ...] = ()
@@ -176,9 +179,9 @@ class Target:
     #: SQLAlchemy 1.4.26+: `scalars()` on every session (a `scoped_session`, Flask-SQLAlchemy's
     #: `db.session`, has it from 1.4.26; a plain `Session` from 1.4.24)
     session_scalars: bool = True
-    #: SQLAlchemy 1.4.4+: `get()` on every session (a `scoped_session` has it from 1.4.4)
     #: the project runs a type checker (``backfix.type_checkers``): forms typed as before
     typed: bool = True
+    #: SQLAlchemy 1.4.4+: `get()` on every session (a `scoped_session` has it from 1.4.4)
     session_get: bool = True
     write_only: bool = True  # SQLAlchemy 2.0+: `lazy="write_only"` relationships
     #: the project's SQLAlchemy, as the reasons name it

@@ -1528,6 +1528,7 @@ class Planner:
                 fsa3=self.target.fsa3,
                 session_scalars=self.target.session_scalars,
                 typed=self.target.typed,
+                rowcount_cast=self.target.typed and self.target.write_only,
                 plumbing=plumbing.get(path),
                 runs=frozenset(self.runs.get(path, set())),
                 loads=tuple(

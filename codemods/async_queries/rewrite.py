@@ -34,6 +34,9 @@ IMPORTABLE = {
     "exists": "sqlalchemy",
     "abort": "flask",
     "selectinload": "sqlalchemy.orm",
+    "CursorResult": "sqlalchemy.engine",
+    "Any": "typing",
+    "cast": "typing",
 }
 
 
@@ -192,6 +195,7 @@ class _Rewriter(cst.CSTTransformer):
             fsa3=self.edits.fsa3,
             session_scalars=self.edits.session_scalars,
             typed=self.edits.typed,
+            rowcount_cast=self.edits.rowcount_cast,
             aliases=self.aliases,
             sa_module="" if site.key[0] in self.module_shadowed else self.spelling[0],
             sa_imported=self.spelling[1],

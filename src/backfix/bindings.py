@@ -22,7 +22,7 @@ from backfix.ast_utils import normalized_identifiers
 from backfix.cst_walk import WalkVisitor, walk
 
 #: the prefix an aliased import gets, per module it comes from.
-PREFIXES = {"sqlalchemy": "sa_", "flask": "flask_"}
+PREFIXES = {"sqlalchemy": "sa_", "sqlalchemy.engine": "sa_", "flask": "flask_", "typing": "typing_"}
 
 #: name → how each binding of it came: ``(module, name)`` for a ``from`` import, None otherwise.
 Bindings = dict[str, set[tuple[str, str] | None]]

@@ -720,3 +720,51 @@ def test_criteria_on_a_class_read_through_its_module_join_implicitly(tmp_path: P
     assert (
         _flat("select(models.Config).where(models.Config.id == models.Post.id)).unique()") in after
     )
+
+
+TYPED_REPO = (
+    "from sqlalchemy import cast\n"
+    "from sqlalchemy.orm import Session\n\n"
+    "from app.models import Config\n\n\n"
+    "def purge(session: Session) -> int:\n"
+    "    return session.query(Config).filter(Config.id > 2).delete()\n\n\n"
+    "def renumber(session: Session) -> bool:\n"
+    "    changed = session.query(Config).filter(Config.id > 2).update({'id': Config.id + 1})\n"
+    "    return changed > 0\n\n\n"
+    "def newest(session: Session) -> list[Config]:\n"
+    "    found = session.query(Config).all()\n"
+    "    found.sort(key=lambda config: config.id, reverse=True)\n"
+    "    return found\n\n\n"
+    "def as_text(session: Session) -> object:\n"
+    "    return session.query(cast(Config.id, Config.id.type)).all()\n"
+)
+
+
+def test_bulk_writes_and_lists_type_check_in_a_project_that_checks_types(tmp_path: Path) -> None:
+    """``Session.execute()`` is typed ``Result``, which has no ``rowcount``, and ``Result.all()``
+    ``Sequence``: a project that runs mypy gets ``cast(CursorResult[Any], ...)`` (the module's
+    own ``cast`` is SQLAlchemy's, so ``typing.cast`` comes in under an alias) and ``list(...)``,
+    and mypy --strict passes on the output as it did on the input."""
+    files = {"app/repo.py": TYPED_REPO, "mypy.ini": "[mypy]\nstrict = True\n"}
+    after = _after(_run(tmp_path, files), "app/repo.py")
+    assert "from typing import Any\nfrom typing import cast as typing_cast\n" in after
+    assert "from sqlalchemy.engine import CursorResult\n" in after
+    assert _flat(
+        "typing_cast(CursorResult[Any], session.execute(delete(Config).where(Config.id > 2)))"
+        ".rowcount"
+    ) in _flat(after)
+    assert _flat("found = list(session.scalars(select(Config)).all())") in _flat(after)
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "app/repo.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout + after
+
+
+def test_a_bulk_write_count_is_read_as_before_where_no_type_checker_runs(tmp_path: Path) -> None:
+    """Without a type checker the row count is read off ``session.execute()`` as it is."""
+    after = _after(_run(tmp_path, {"app/repo.py": TYPED_REPO}), "app/repo.py")
+    assert "CursorResult" not in after and "from typing" not in after
+    assert _flat("session.execute(delete(Config).where(Config.id > 2)).rowcount") in _flat(after)
