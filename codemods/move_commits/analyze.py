@@ -1454,7 +1454,7 @@ class Analyzer:
             node = cast(cst.Call, found)
             func = node.func
             root = _call_root(func)
-            if root is None or root.value[:1].isupper():
+            if root is None or (root.value[:1].isupper() and not _class_function(func, root)):
                 continue
             if self.index.is_builtin(root, BUILTINS) or self.index.is_session(root):
                 continue
@@ -1495,6 +1495,13 @@ def _call_root(func: cst.BaseExpression, *, subscripts: bool = True) -> cst.Name
     while isinstance(func, chain):
         func = func.value if not isinstance(func, cst.Call) else func.func
     return func if isinstance(func, cst.Name) else None
+
+
+def _class_function(func: cst.BaseExpression, root: cst.Name) -> bool:
+    """Whether the callee is a function read off the class ``root`` itself
+    (``Comment.from_json``): project code of unknown effect, where the class's constructor and
+    its query (``Comment(...)``, ``Comment.query.get(...)``) are not."""
+    return isinstance(func, cst.Attribute) and func.value is root
 
 
 def _class_of_module(func: cst.BaseExpression, root: cst.Name) -> bool:

@@ -154,6 +154,7 @@ class ExtractionBuilder:
         by_code: dict[str, str] = {}
         params: list[Param] = []
         taken = set(used) - set(preferred.values())
+        codes = {self._expr_code(h) for h in hoists}
         for hoist in sorted(hoists, key=lambda h: len(self._expr_code(h))):
             code = self._expr_code(hoist)
             if code in by_code:
@@ -174,6 +175,12 @@ class ExtractionBuilder:
             taken.add(name)
             by_code[code] = name
             hoist.param = name
+            unwrapped = code + _UNWRAP
+            if _passes_the_user(hoist) and unwrapped in codes:
+                # The route unwraps the proxy itself: it passes the user object, which the
+                # service then reads and adds as it is (any caller can hand it a plain user).
+                by_code[unwrapped] = name
+                code = unwrapped
             params.append(Param(name, code))
         order = {id(h.expr): i for i, h in enumerate(hoists)}
         first_use = {
@@ -469,6 +476,10 @@ def _unclashed(hoist: Hoist, taken: set[str], lookup_key: bool = False, keyword:
     if hoist.use.name == "g" and hoist.use.kind != "reader":
         return f"current_{name}"  # Flask's `g.project` next to a local `project`
     return name
+
+
+#: what unwraps Werkzeug's proxy (Flask-Login's ``current_user``) into the object behind it
+_UNWRAP = "._get_current_object()"
 
 
 def _passes_the_user(hoist: Hoist) -> bool:

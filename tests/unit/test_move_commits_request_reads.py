@@ -126,6 +126,36 @@ def test_an_attribute_of_the_user_passed_is_read_in_the_service(tmp_path: Path) 
     assert "make_thumbnail(user.picture, 64)" in service
 
 
+def test_a_route_that_unwraps_the_user_passes_the_object_and_the_service_never_unwraps(
+    tmp_path: Path,
+) -> None:
+    """The route calls ``current_user._get_current_object()`` itself: it passes that object, and
+    the service reads and adds ``user``, so another caller can hand it a plain user (a service
+    calling ``user._get_current_object()`` fails on one)."""
+    result, after = _apply(
+        tmp_path,
+        """
+        from flask_login import current_user, login_required
+
+
+        @bp.post("/profile")
+        @login_required
+        def edit_profile():
+            current_user.about = request.form["about"]
+            db.session.add(current_user._get_current_object())
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    route = after["app/routes/items.py"]
+    assert "user=current_user._get_current_object()" in route
+    service = after["app/services/item_service.py"]
+    assert "user.about = about" in service
+    assert "db.session.add(user)" in service
+    assert "_get_current_object" not in service
+
+
 def test_the_user_passed_keeps_its_proxy_name_beside_a_user_of_the_moved_code(
     tmp_path: Path,
 ) -> None:
@@ -282,3 +312,37 @@ def test_a_write_in_a_branch_that_returns_does_not_split_a_later_unit(tmp_path: 
     result, _ = _apply(tmp_path / "goes-on", body.replace("{exit}", goes_on))
     (violation,) = result.violations
     assert violation.reason_id == "write-split-from-commit"
+
+
+def test_a_read_after_a_function_of_a_model_class_says_why(tmp_path: Path) -> None:
+    """``Item.from_json(...)`` is project code that may raise (a validation error): ``g.owner``,
+    which the route would read before the call, stays after it. A constructor or a query of the
+    class is not such a call."""
+    result, after = _apply(
+        tmp_path,
+        """
+        from flask import g
+
+
+        @bp.post("/items")
+        def create_item():
+            item = Item.from_json(request.get_json())
+            item.owner = g.owner
+            db.session.add(item)
+            db.session.commit()
+            return "ok"
+
+
+        @bp.post("/labels")
+        def create_label():
+            label = Label(name=request.form["name"], item=Item.query.get(1))
+            label.owner = g.owner
+            db.session.add(label)
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    (item,) = result.violations
+    assert item.reason_id == "read-after-effect"
+    assert "reads `g.owner` after calling `Item.from_json()`" in item.reason
+    assert "def create_label(" in after["app/services/item_service.py"]

@@ -18,7 +18,7 @@ def get_ip():
 @bp.post("/jobs")
 def create_job():
     job = JobService.create_job(
-        user=current_user,
+        user=current_user._get_current_object(),
         title=request.form.get("title"),
         message=_("Created from the web"),
         ip=get_ip(),

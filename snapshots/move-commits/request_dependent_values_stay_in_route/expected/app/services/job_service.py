@@ -10,7 +10,7 @@ class JobService:
     @staticmethod
     def create_job(user, title, message, ip, auth_user):
         job = Job(owner=user, title=title)
-        job.created_by = user._get_current_object()
+        job.created_by = user
         job.note = message
         db.session.add(job)
         db.session.add(Visit(ip=ip, user=auth_user))
