@@ -455,9 +455,7 @@ class _DropAliases:
                 if not kept:
                     continue
                 if len(kept) != len(small.names):
-                    # The last alias keeps the original trailing comma (and its line break).
-                    kept[-1] = kept[-1].with_changes(comma=small.names[-1].comma)
-                    small = small.with_changes(names=kept)
+                    small = _with_aliases(small, kept)
             body.append(small)
         if not body:
             return None
@@ -467,6 +465,27 @@ class _DropAliases:
             return stmt
         body[-1] = body[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
         return stmt.with_changes(body=body)
+
+
+def _with_aliases(
+    small: cst.Import | cst.ImportFrom, kept: list[cst.ImportAlias]
+) -> cst.Import | cst.ImportFrom:
+    """``small`` importing only ``kept``. One name left of a parenthesized ``from`` import
+    without comments goes on one line (``from app.models import UserPublic``), as it would be
+    written; otherwise the last alias keeps the original trailing comma (and its line break)."""
+    if (
+        len(kept) == 1
+        and isinstance(small, cst.ImportFrom)
+        and small.lpar is not None
+        and "#" not in code_of(small)
+    ):
+        return small.with_changes(
+            names=[kept[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)], lpar=None, rpar=None
+        )
+    names = small.names
+    assert not isinstance(names, cst.ImportStar)  # (the caller keeps star imports whole)
+    kept[-1] = kept[-1].with_changes(comma=names[-1].comma)
+    return small.with_changes(names=kept)
 
 
 # --- service side -----------------------------------------------------------------------------------------
