@@ -943,21 +943,28 @@ def _black_for(
     return None, [note]
 
 
+#: why a file's changed lines were left in its own layout: said in the note that lists it
+_NO_FORMATTER = (
+    "the project declares no formatter and these files did not pass `ruff format --check` "
+    "before the fix"
+)
+
+
 def _notes(outcomes: Sequence[FormatOutcome]) -> list[str]:
     notes = [f"{o.change.path}: not formatted: {o.problem}" for o in outcomes if o.problem]
     skipped = [o.change.path for o in outcomes if o.skipped]
     if skipped:
         notes.append(
-            f"not formatted, since they did not pass `ruff format --check` before the fix "
-            f"(format = true in [tool.backfix] formats the changed lines anyway): {_listed(skipped)}"
+            f"{_NO_FORMATTER}, so they keep their own layout (format = true in [tool.backfix] "
+            f"formats the changed lines anyway): {_listed(skipped)}"
         )
     wrapped = [o.change.path for o in outcomes if o.wrapped]
     if wrapped:
         notes.append(
-            "only the changed statements longer than the line length, or whose continuation "
-            "lines the project's linter would newly report, were formatted, since the files did "
-            "not pass `ruff format --check` before the fix (format = true in [tool.backfix] "
-            f"formats all the changed lines): {_listed(wrapped)}"
+            f"{_NO_FORMATTER}, so only the changed statements longer than the line length, or "
+            "whose continuation lines the project's linter would newly report, were formatted "
+            "(format = true in [tool.backfix] formats all the changed lines): "
+            f"{_listed(wrapped)}"
         )
     return notes + [note for o in outcomes for note in (o.too_long, o.pragma_kept, o.black) if note]
 

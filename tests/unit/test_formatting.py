@@ -272,10 +272,10 @@ def test_a_file_that_followed_no_formatter_gets_its_long_changed_statements_wrap
     # only the changed statement: quotes, spacing and the wrapped signature above stay
     assert text == after.replace(YAPF_LONG, YAPF_WRAPPED)
     assert notes == [
-        "only the changed statements longer than the line length, or whose continuation lines "
-        "the project's linter would newly report, were formatted, since the files did not pass "
-        "`ruff format --check` before the fix (format = true in [tool.backfix] formats all the "
-        "changed lines): a.py"
+        "the project declares no formatter and these files did not pass `ruff format --check` "
+        "before the fix, so only the changed statements longer than the line length, or whose "
+        "continuation lines the project's linter would newly report, were formatted (format = "
+        "true in [tool.backfix] formats all the changed lines): a.py"
     ]
 
 
@@ -352,7 +352,10 @@ def test_a_pragma_comment_does_not_count_towards_the_line_length(tmp_path: Path)
     )
     after, text, notes = fixed_at_79(tmp_path, line)
     assert text == after
-    assert len(notes) == 1 and notes[0].startswith("not formatted, since")
+    assert len(notes) == 1 and notes[0].endswith(
+        "so they keep their own layout (format = true in [tool.backfix] formats the changed "
+        "lines anyway): a.py"
+    )
 
 
 @pytest.mark.parametrize("declare", ["config", "option"])
