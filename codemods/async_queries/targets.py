@@ -62,9 +62,10 @@ def target_of(versions: dict[str, Found]) -> Target:
     sqlalchemy, fsa = versions["sqlalchemy"], versions["flask-sqlalchemy"]
     refuse = ""
     if sqlalchemy.at_least("1.4") is False:
-        # Flask-SQLAlchemy 2.5 was the first to support SQLAlchemy 1.4
+        # Flask-SQLAlchemy 2.5 was the first to support SQLAlchemy 1.4; 2.5.1 is the last 2.x,
+        # the smallest step (3.x needs Flask 2.2 and changes APIs)
         with_fsa = (
-            f", and Flask-SQLAlchemy to 2.5 or later with it, since {fsa.describe()} does not "
+            f", and Flask-SQLAlchemy to 2.5.1 with it, since {fsa.describe()} does not "
             "support SQLAlchemy 1.4"
             if fsa.at_least("2.5") is False
             else ""

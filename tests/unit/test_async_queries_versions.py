@@ -335,7 +335,7 @@ def test_too_old_sqlalchemy_names_the_flask_sqlalchemy_that_supports_1_4(
     result = _run(tmp_path, {"sqlalchemy": "1.3.15", "flask-sqlalchemy": fsa})
     reasons = {v.reason for v in result.violations}
     assert all("upgrade to SQLAlchemy 1.4 first" in reason for reason in reasons), reasons
-    advice = f"Flask-SQLAlchemy to 2.5 or later with it, since Flask-SQLAlchemy {fsa}"
+    advice = f"Flask-SQLAlchemy to 2.5.1 with it, since Flask-SQLAlchemy {fsa}"
     assert all((advice in reason) is says_fsa for reason in reasons), reasons
 
 
