@@ -669,6 +669,17 @@ class _VarVerdict:
     sites: list[Site] = field(default_factory=list)
     #: ``delete``/``update`` when every run of the variable is that bulk statement (`Base.dml`)
     dml: str = ""
+    #: see ``ChainFact.eager_rows``: of every use
+    eager_rows: tuple[str, ...] | None = None
+
+    def add_eager_rows(self, classes: tuple[str, ...] | None) -> None:
+        """Count in the ``eager_rows`` of one use."""
+        if classes is None or self.eager_rows == ():
+            return
+        if classes == ():
+            self.eager_rows = ()
+        else:
+            self.eager_rows = tuple(sorted({*(self.eager_rows or ()), *classes}))
 
     def settle(self, reason: str, reason_id: str, reason2: str, reason2_id: str) -> None:
         """Keep the first reason found for each target."""
@@ -1331,6 +1342,7 @@ class _Scanner(TrackingVisitor):
         key = self.key(outer)
         blocker = self.context_blocker() if _executes(chain, use) else ""
         term = chain.terminal
+        rows = None if manual and manual_fsa2 else _eager_rows(chain, base, use, standalone)
         self.chains.append(
             self._chain_fact(
                 outer,
@@ -1348,6 +1360,7 @@ class _Scanner(TrackingVisitor):
                 terminal=term.name if term else "",
                 manual_id=manual_id,
                 manual_fsa2_id=manual_fsa2_id,
+                eager_rows=rows,
             )
         )
         if not manual or not manual_fsa2:
@@ -1448,6 +1461,7 @@ class _Scanner(TrackingVisitor):
                 manual_fsa2=verdict.reason2,
                 manual_id=verdict.reason_id,
                 manual_fsa2_id=verdict.reason2_id,
+                eager_rows=verdict.eager_rows,
             )
         )
         self.frames.pop()
@@ -1527,6 +1541,7 @@ class _Scanner(TrackingVisitor):
             verdict.settle(found, found_id, found2, found2_id)
             if verdict.reason and verdict.reason2:
                 break
+            verdict.add_eager_rows(_eager_rows(use.chain, base, use.use, standalone))
             terminal = use.chain.terminal
             if terminal is not None and terminal.name in ch.FSA_TERMINALS:
                 verdict.terminal = terminal.name
@@ -1808,6 +1823,13 @@ def _check(
         # `convert` reads `fsa3` only for Flask-SQLAlchemy's own terminals: the same answer.
         return fsa3, fsa3
     return fsa3, _reason(chain, base, ch.Context(SYNC, use, standalone=standalone, fsa3=False))
+
+
+def _eager_rows(
+    chain: ch.Chain, base: ch.Base, use: str, standalone: bool
+) -> tuple[str, ...] | None:
+    """:func:`chains.eager_rows` of a chain that converts."""
+    return ch.eager_rows(chain, base, ch.Context(SYNC, use, standalone=standalone))
 
 
 def _reason(chain: ch.Chain, base: ch.Base, context: ch.Context) -> tuple[str, str]:

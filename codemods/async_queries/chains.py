@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -132,6 +132,15 @@ USE_VALUE, USE_ITER, USE_IN_ARG, USE_STATEMENT, USE_STMT_ONLY = (
 
 class Unsupported(ManualReview):
     """The chain cannot be rewritten faithfully; the message is the reason shown to the user."""
+
+
+class UniqueRows(Unsupported):
+    """Rows of an entity and columns that would need ``.unique()``: ``classes`` are the selected
+    entities' class names (empty when a selected entity is not a known class)."""
+
+    def __init__(self, reason_id: str, message: str, classes: tuple[str, ...]) -> None:
+        super().__init__(reason_id, message)
+        self.classes = classes
 
 
 @dataclass(frozen=True)
@@ -557,6 +566,9 @@ class Context:
     parens: bool = False
     #: mapped classes whose entity results joined-eager-load a collection: they need unique()
     eager: frozenset[str] = frozenset()
+    #: every class eager-loads a collection (the per-file check, which cannot know the models,
+    #: asks what would change if one did: see ``eager_rows``)
+    eager_every: bool = False
     #: classes of the project known not to be mapped (enums...): criteria on them join nothing
     plain: frozenset[str] = frozenset()
     #: the class ``cls`` stands for in a method of a class no other class extends, else ""
@@ -796,10 +808,11 @@ def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> tuple[bo
     if not shape.has_entity:
         return False, False
     selected = [c for c, k in zip(shape.columns, shape.kinds, strict=True) if k == "entity"]
-    for column in selected if ctx.eager else ():  # (nothing eager-loads: no column can need it)
+    eager = ctx.eager or ctx.eager_every
+    for column in selected if eager else ():  # (nothing eager-loads: no column can need it)
         names = _scan([column]).names or _module_class(column) or _cls_class(column, ctx)
         # `self.model` may be any model: it needs unique() when some model eager-loads.
-        if (names & ctx.eager) or (ctx.eager and not names):
+        if ctx.eager_every or (names & ctx.eager) or (ctx.eager and not names):
             return True, True
     scan = _scan([s.call for s in steps if s.call is not None] + list(shape.columns))
     if scan.eager:
@@ -1033,14 +1046,54 @@ def _unique_rows(node: cst.BaseExpression, shape: Shape, unique: bool) -> cst.Ba
     hold columns, whose values ``Result.unique()`` hashes: it raises for a value that cannot be
     hashed (JSON, arrays), where the legacy Query compared such values by identity."""
     if unique and not shape.single_entity and any(k != "entity" for k in shape.kinds):
-        raise Unsupported(
-            R.UNIQUE_ROWS_WITH_COLUMNS,
-            "the legacy query de-duplicated its rows of an entity and columns; 2.0's "
-            "`.unique()` does that by hashing every value, and raises for a column whose "
-            "values cannot be hashed (JSON, arrays): rewrite by hand with `.unique()` if no "
-            "selected column is of such a type",
-        )
+        raise UniqueRows(R.UNIQUE_ROWS_WITH_COLUMNS, UNIQUE_ROWS_REASON, _entity_classes(shape))
     return _unique(node, unique)
+
+
+#: why rows of an entity and columns that need ``.unique()`` stay for review
+UNIQUE_ROWS_REASON = (
+    "the legacy query de-duplicated its rows of an entity and columns; 2.0's `.unique()` does "
+    "that by hashing every value, and raises for a column whose values cannot be hashed (JSON, "
+    "arrays): rewrite by hand with `.unique()` if no selected column is of such a type"
+)
+
+
+def _entity_classes(shape: Shape) -> tuple[str, ...]:
+    """The class names of the entities ``shape`` selects; () when one of them is not a known
+    class (``self.model``)."""
+    found: set[str] = set()
+    for column, kind in zip(shape.columns, shape.kinds, strict=True):
+        if kind != "entity":
+            continue
+        names = _scan([column]).names or _module_class(column)
+        if not names:
+            return ()
+        found |= names
+    return tuple(sorted(found))
+
+
+def eager_rows(chain: Chain, base: Base, ctx: Context) -> tuple[str, ...] | None:
+    """The classes whose eager loading of a collection would make ``chain``, which converts in
+    ``ctx``, need ``.unique()`` on rows that also hold columns, which is not rewritten
+    (``UNIQUE_ROWS_WITH_COLUMNS``); () for any class; None when none would. The plan knows
+    which classes do; a file's scan does not."""
+    if not _may_select_rows(chain):
+        return None
+    try:
+        _build(chain, base, replace(ctx, eager_every=True))
+    except UniqueRows as exc:
+        return exc.classes
+    except Unsupported:
+        return None
+    return None
+
+
+def _may_select_rows(chain: Chain) -> bool:
+    """Whether ``chain`` may select more than one column: ``query(A, B)``, ``add_columns``..."""
+    root = chain.root
+    if isinstance(root, cst.Call) and len(root.args) > 1:
+        return True
+    return any(s.name in {"add_columns", "add_entity", "with_entities"} for s in chain.builders)
 
 
 def _results(

@@ -46,6 +46,9 @@ class ChainFact:
     #: attributes of instances it joins (``.join(user.follows)``): dynamic relationships there
     #: cannot be joined by ``select()``
     joined_attributes: tuple[str, ...] = ()
+    #: the classes whose eager loading of a collection would leave it for review (its rows
+    #: also hold columns, which `.unique()` hashes); () for any class, None for none
+    eager_rows: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from backfix.versions import RUNNING, Found
 from . import lazy
 from . import reasons as R
 from .analyze import ROOT_UNTYPED, ROUTE_DECORATORS
-from .chains import ROOT_MODEL
+from .chains import ROOT_MODEL, UNIQUE_ROWS_REASON
 from .external_bases import ExternalBases, Locate
 from .mappings import (
     CUSTOM_FIX,
@@ -921,6 +921,8 @@ class Planner:
         joined = self._joined_dynamic(chain)
         if joined:
             return joined, R.JOINED_DYNAMIC_RELATIONSHIP
+        if self._eager_rows(chain):
+            return UNIQUE_ROWS_REASON, R.UNIQUE_ROWS_WITH_COLUMNS
         if chain.kind != KIND_FSA or self.target.fsa3 or not chain.fsa_terminal:
             return chain.manual, chain.manual_id
         if chain.fsa_terminal in {"get_or_404", "first_or_404"} and not chain.manual_fsa2:
@@ -933,6 +935,13 @@ class Planner:
                         R.FLASK_SQLALCHEMY_2_TRUTHINESS,
                     )
         return chain.manual_fsa2, chain.manual_fsa2_id
+
+    def _eager_rows(self, chain: ChainFact) -> bool:
+        """Whether the chain's rows hold an entity the project eager-loads a collection of, and
+        columns: they would need ``.unique()``, which the rewrite refuses there."""
+        if chain.manual or chain.eager_rows is None or not self.eager:
+            return False
+        return chain.eager_rows == () or bool(self.eager & set(chain.eager_rows))
 
     def _joined_dynamic(self, chain: ChainFact) -> str:
         """Why a chain that joins an instance's ``lazy="dynamic"`` relationship stays manual."""

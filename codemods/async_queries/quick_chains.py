@@ -36,6 +36,7 @@ from .analyze import (
     ROOT_UNTYPED,
     QueryScope,
     _check,
+    _eager_rows,
     _entities,
     _executes,
     _unknown_session,
@@ -389,6 +390,7 @@ class _ChainWalker(_Walker):
             manual_id = R.ALREADY_AWAITED
         blocker = self.context_blocker() if _executes(chain, use) else ""
         term = chain.terminal
+        rows = None if manual and manual_fsa2 else _eager_rows(chain, base, use, standalone)
         self.add_chain(
             self.enter(found.node),
             outer,
@@ -406,6 +408,7 @@ class _ChainWalker(_Walker):
             terminal=term.name if term else "",
             manual_id=manual_id,
             manual_fsa2_id=manual_fsa2_id,
+            eager_rows=rows,
         )
 
     def _outside_fstring(self) -> None:
@@ -505,6 +508,7 @@ class _ChainWalker(_Walker):
             manual_fsa2=verdict.reason2,
             manual_id=verdict.reason_id,
             manual_fsa2_id=verdict.reason2_id,
+            eager_rows=verdict.eager_rows,
         )
         snippet = f"{cand.name}=" + "".join(text.split())
         self.chains.append((_leave(node), fact, snippet))
@@ -580,6 +584,7 @@ class _ChainWalker(_Walker):
             verdict.settle(found, found_id, found2, found2_id)
             if verdict.reason and verdict.reason2:
                 break
+            verdict.add_eager_rows(_eager_rows(use.chain, base, use.use, standalone))
             terminal = use.chain.terminal
             if terminal is not None and terminal.name in ch.FSA_TERMINALS:
                 verdict.terminal = terminal.name

@@ -768,3 +768,25 @@ def test_a_bulk_write_count_is_read_as_before_where_no_type_checker_runs(tmp_pat
     after = _after(_run(tmp_path, {"app/repo.py": TYPED_REPO}), "app/repo.py")
     assert "CursorResult" not in after and "from typing" not in after
     assert _flat("session.execute(delete(Config).where(Config.id > 2)).rowcount") in _flat(after)
+
+
+def test_rows_of_an_eager_loading_entity_and_columns_are_reported_by_the_scan(
+    tmp_path: Path,
+) -> None:
+    """``User`` joined-loads a collection, so rows of a ``User`` and columns would need
+    ``.unique()``, which is not rewritten there. Only the plan knows which classes eager-load:
+    the scan said fixable and the rewrite refused it, which left every file of the run
+    unchanged. Now the scan reports it, and the other queries are rewritten."""
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config, User\n\n\n"
+        "def named(session: Session, name: str):\n"
+        "    return session.query(User).add_columns(User.id).filter_by(id=1).first()\n\n\n"
+        "def configs(session: Session):\n"
+        "    return session.query(Config).add_columns(Config.id).all()\n"
+    )
+    result = _run(tmp_path, {"app/repo.py": repo})
+    (left,) = result.violations
+    assert left.reason_id == "unique-rows-with-columns", left.reason
+    assert "add_columns(User.id)" in left.message
+    after = _after(result, "app/repo.py")
+    assert "session.execute(select(Config).add_columns(Config.id)).all()" in after
