@@ -141,6 +141,13 @@ def route_replacement(
         body = split.handler.body
         assert isinstance(body, cst.IndentedBlock)
         kept = list(split.kept)
+        if kept[0] is not body.body[0] and isinstance(
+            kept[0], (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+        ):
+            # The handler's new first statement does not open with the blank line that
+            # separated it from the rollback that moved (formatters remove such a line).
+            lines = split_blank_lines(kept[0].leading_lines)[1]
+            kept[0] = kept[0].with_changes(leading_lines=lines)
         handlers.append(split.handler.with_changes(body=body.with_changes(body=kept)))
     if not handlers:
         return [call.with_changes(leading_lines=first.leading_lines)]

@@ -12,5 +12,6 @@ def create_user():
     try:
         user = UserService.create_user(data)
     except IntegrityError:
+        # the address is taken
         return jsonify(error="email already registered"), 409
     return jsonify(user.to_dict()), 201

@@ -16,5 +16,7 @@ def create_user():
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
+
+        # the address is taken
         return jsonify(error="email already registered"), 409
     return jsonify(user.to_dict()), 201
