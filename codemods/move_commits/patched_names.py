@@ -1,7 +1,8 @@
 """What the project's tests patch by module path, which a moved unit would no longer read.
 
 ``patch("app.routes.jobs.send_mail")`` (also ``mocker.patch``, ``monkeypatch.setattr`` with a dotted
-string) and ``patch.object(jobs, "send_mail")`` replace the name ``send_mail`` in the route module
+string), ``patch.object(jobs, "send_mail")`` and a plain assignment in a test
+(``app.routes.jobs.SESSION = self.session``) replace the name in the route module
 ``app.routes.jobs``. Once the unit of work that calls it moves into a service, the service reads
 its own import of ``send_mail``, so the test no longer replaces what the moved code calls, and
 fails or, worse, reaches the real thing. Such a unit is reported instead of moved.
@@ -20,6 +21,10 @@ _PATCHED_PATH = re.compile(
 )
 #: ``patch.object(<module expression>, "<name>")``
 _PATCHED_OBJECT = re.compile(rb"""patch\.object\(\s*([A-Za-z_][\w.]*)\s*,\s*['"](\w+)['"]""")
+#: ``<module expression>.<name> = ...`` at the start of a line (not ``==``, not ``self.x = ...``)
+_ASSIGNED = re.compile(
+    rb"^[ \t]*(?!self\.|cls\.)([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)[ \t]*=(?!=)", re.M
+)
 
 
 def patched_targets(paths: Iterable[str], read: Callable[[str], bytes | None]) -> dict[str, str]:
@@ -31,6 +36,8 @@ def patched_targets(paths: Iterable[str], read: Callable[[str], bytes | None]) -
         if not is_test_or_migration(path):
             continue
         raw = read(path) or b""
+        for match in _ASSIGNED.finditer(raw):
+            _record(found, "." + match.group(1).decode(), path, raw, match.start(1))
         if b"patch" not in raw and b"setattr" not in raw:
             continue
         for match in _PATCHED_PATH.finditer(raw):

@@ -37,3 +37,28 @@ def test_dotted_paths_and_patch_object_are_read_from_test_files() -> None:
 
 def test_patches_outside_test_files_do_not_count() -> None:
     assert _targets({"app/tools/mocking.py": TEST}) == {}
+
+
+def test_a_name_a_test_assigns_on_the_route_module_counts_as_patched() -> None:
+    """``app.routes.members.SESSION = self.session`` in a test's setup swaps the session the
+    route module reads; a service importing ``SESSION`` itself would write through the real one."""
+    test = b"""\
+import app.routes.members
+from app.routes import members
+
+
+class MembersTest:
+    def setUp(self):
+        self.session = make_session()
+        app.routes.members.SESSION = self.session
+        members.mailer = FakeMailer()
+        self.members = members
+        if members.limit == 2:
+            pass
+"""
+    targets = _targets({"tests/test_members.py": test})
+    module = "app.routes.members"
+    assert patch_of(targets, module, "SESSION") == "tests/test_members.py:8"
+    assert patch_of(targets, module, "mailer") == "tests/test_members.py:9"
+    assert patch_of(targets, module, "limit") == ""
+    assert patch_of(targets, module, "session") == ""
