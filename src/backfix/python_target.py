@@ -1,6 +1,7 @@
 """The lowest Python a project supports, from what it declares (``requires-python``, ruff's
-``target-version``, Poetry's ``python`` dependency, ``python_requires`` in ``setup.cfg``): what the
-code a codemod writes into it must run on."""
+``target-version``, Poetry's ``python`` dependency, ``python_requires`` in ``setup.cfg`` or
+``setup.py``, the ``pyXY`` environments of tox's ``envlist``): what the code a codemod writes into
+it must run on."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ if TYPE_CHECKING:
     from packaging.version import Version
 
 _RUFF_TARGET = re.compile(r"py3(\d+)")
+#: ``python_requires=">=3.8"`` in a ``setup.py``
+_SETUP_PY_REQUIRES = re.compile(r"""python_requires\s*=\s*['"]([^'"]+)['"]""")
+#: a tox environment named for a CPython version (``py38``, ``py310-django``)
+_TOX_PYTHON = re.compile(r"(?<![\w.])py3(\d+)(?![\d.])")
 
 
 def lowest_python(root: Path) -> tuple[Version | None, str]:
@@ -53,7 +58,49 @@ def _setup_cfg(root: Path) -> tuple[Version | None, str]:
     except (OSError, configparser.Error):
         return None, ""
     value = parser.get("options", "python_requires", fallback="")
-    return (_lower(value), "python_requires in setup.cfg") if value else (None, "")
+    if value:
+        return _lower(value), "python_requires in setup.cfg"
+    return _setup_py(root)
+
+
+def _setup_py(root: Path) -> tuple[Version | None, str]:
+    try:
+        text = (root / "setup.py").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return _tox(root)
+    match = _SETUP_PY_REQUIRES.search(text)
+    return (_lower(match.group(1)), "python_requires in setup.py") if match else _tox(root)
+
+
+def _tox(root: Path) -> tuple[Version | None, str]:
+    """The oldest ``pyXY`` environment of ``envlist`` in ``tox.ini``: the Pythons it tests on."""
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(root / "tox.ini", encoding="utf-8")
+    except (OSError, configparser.Error):
+        return None, ""
+    envlist = _expanded(parser.get("tox", "envlist", fallback=""))
+    minors = [int(minor) for minor in _TOX_PYTHON.findall(envlist)]
+    if not minors:
+        return None, ""
+    return _lower(f"==3.{min(minors)}"), "the envlist of tox.ini"
+
+
+#: the innermost ``{a,b}`` of a tox environment name
+_BRACES = re.compile(r"([^\s,{}]*)\{([^{}]*)\}([^\s,{}]*)")
+
+
+def _expanded(envlist: str) -> str:
+    """``envlist`` with tox's braces expanded: ``py3{8,9}-lint`` → ``py38-lint,py39-lint``."""
+    for _ in range(8):  # (nested braces, each pass the innermost)
+        expanded = _BRACES.sub(
+            lambda m: ",".join(m.group(1) + part + m.group(3) for part in m.group(2).split(",")),
+            envlist,
+        )
+        if expanded == envlist:
+            break
+        envlist = expanded
+    return envlist
 
 
 def runs_before(root: Path, version: tuple[int, int]) -> bool:

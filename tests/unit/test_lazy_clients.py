@@ -229,6 +229,27 @@ def test_cache_decorator_follows_the_projects_python(
     assert bool(assumption) == assumed
 
 
+@pytest.mark.parametrize(
+    ("files", "decorator"),
+    [
+        ({"setup.py": 'setup(name="x", python_requires=">=3.7")\n'}, LRU_CACHE),
+        ({"tox.ini": "[tox]\nenvlist = py36,py37,py38,lint\n"}, LRU_CACHE),
+        ({"tox.ini": "[tox]\nenvlist = py3{8,9,10}-django{3,4}, docs\n"}, LRU_CACHE),
+        ({"tox.ini": "[tox]\nenvlist =\n    py310\n    py311\n"}, CACHE),
+        ({"setup.py": "setup()\n", "tox.ini": "[tox]\nenvlist = py38\n"}, LRU_CACHE),
+    ],
+)
+def test_cache_decorator_reads_setup_py_and_the_tox_envlist(
+    tmp_path: Path, files: dict[str, str], decorator: str
+) -> None:
+    """fedora elections states its Pythons only in tox.ini (py36-py38): ``functools.cache``
+    broke its import there."""
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    chosen, assumption = cache_decorator(tmp_path)
+    assert (chosen, assumption) == (decorator, "")
+
+
 def _blocks(code: str) -> list[tuple[str, int, tuple[str, ...]]]:
     found = block_candidates(cst.parse_module(code))
     return [(c.name, len(c.assignments.calls), c.others) for c in found]
