@@ -30,6 +30,16 @@ _PRECOMMIT_HOOK = re.compile(r"^\s*-?\s*id:\s*['\"]?(ruff-format|black)\b", re.M
 _NEXT_HOOK = re.compile(r"^\s*-\s*(?:id|repo):", re.MULTILINE)
 #: a line length among a hook's ``args`` (``--line-length=120``, ``--line-length 120``, ``-l 120``)
 _HOOK_LINE_LENGTH = re.compile(r"(?:--line-length|(?<![\w-])-l)['\"]?\s*[=,]?\s*['\"]?(\d+)")
+#: a command line of tox or make that runs a formatter (``black --check .``, ``python -m black``,
+#: ``ruff format``), or nox's ``session.run("black", ...)``; the rest of the line follows
+_RUNNER_COMMAND = re.compile(
+    r"""^[ \t]*(?:[-@][ \t]*)?(?:\S*python3?[ \t]+-m[ \t]+|(?:poetry|uv|pdm)[ \t]+run[ \t]+)?"""
+    r"""(black|ruff[ \t]+format)\b(?![-.])(.*)$"""
+    r"""|session\.run\(\s*['"](black|ruff['"],\s*['"]format)['"](.*)$""",
+    re.MULTILINE,
+)
+#: files whose commands a project runs its checks with, when no pre-commit hook formats
+_RUNNERS = ("tox.ini", "noxfile.py", "Makefile")
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,8 @@ def _settings_in(folder: Path) -> FormatterSettings:
     hook, hook_length = (
         ("", None) if settings is not None and settings.formatter else _precommit_formatter(folder)
     )
+    if not hook and not (settings is not None and settings.formatter):
+        hook, hook_length = _runner_formatter(folder)
     if settings is None and not hook:
         # No formatter configured: the line length the project's linter checks, or its code keeps.
         length = lint_line_length(folder)
@@ -175,6 +187,27 @@ def _precommit_formatter(folder: Path) -> tuple[str, int | None]:
     length = _HOOK_LINE_LENGTH.search(hook)
     name = "ruff" if match.group(1) == "ruff-format" else "black"
     return name, int(length.group(1)) if length else None
+
+
+def _runner_formatter(folder: Path) -> tuple[str, int | None]:
+    """``black`` or ``"ruff"`` when the nearest ``tox.ini``, ``noxfile.py`` or ``Makefile`` (at or
+    above ``folder``, within its repository) runs that formatter, with the line length its
+    command gives (``black -l 100 .``), if any."""
+    for directory in (folder, *folder.parents):
+        for name in _RUNNERS:
+            try:
+                text = (directory / name).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            match = _RUNNER_COMMAND.search(text)
+            if match is not None:
+                tool = match.group(1) or match.group(3)
+                length = _HOOK_LINE_LENGTH.search(match.group(2) or match.group(4) or "")
+                name = "black" if tool == "black" else "ruff"
+                return name, int(length.group(1)) if length else None
+        if (directory / ".git").exists():
+            break
+    return "", None
 
 
 def precommit_config(folder: Path) -> str:

@@ -5,7 +5,8 @@ When it runs (``format`` in ``[tool.backfix]``, ``--no-format`` on the command l
 * ``format = false`` (or ``--no-format``): never;
 * ``format = true``: on the changed lines of every changed file;
 * not set (the default): when the project declares a formatter (a ``[tool.black]`` table, a ruff
-  ``format`` table, or a ``ruff-format``/``black`` pre-commit hook), or else when the file passed
+  ``format`` table, a ``ruff-format``/``black`` pre-commit hook, or a ``black``/``ruff format``
+  command in ``tox.ini``, ``noxfile.py`` or a ``Makefile``), or else when the file passed
   ``ruff format --check`` before the fix. A file that follows no formatter keeps its own style,
   except that a changed statement with a line longer than the project's line length, or with
   continuation lines the project's linter would newly report (:mod:`backfix.layout_checks`), is

@@ -544,6 +544,32 @@ def test_a_pre_commit_hook_without_a_line_length_keeps_the_default(tmp_path: Pat
     assert settings_for(tmp_path / "app" / "a.py").line_length == 88
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        (
+            "tox.ini",
+            "[tox]\nenvlist = py38,format\n\n[testenv:format]\ncommands =\n    black --check .\n"
+            "\n[flake8]\nmax-line-length = 100\n",
+            ("black", 88),
+        ),
+        ("Makefile", "format:\n\t@python -m black -l 100 app tests\n", ("black", 100)),
+        ("noxfile.py", 'def fmt(session):\n    session.run("ruff", "format", ".")\n', ("ruff", 88)),
+        ("tox.ini", "[testenv]\ndeps = black\ncommands = pytest  # then blacken-docs\n", ("", 100)),
+    ],
+)
+def test_a_formatter_that_tox_nox_or_make_runs_is_the_projects(
+    tmp_path: Path, name: str, text: str, expected: tuple[str, int]
+) -> None:
+    """fedora elections runs black only from tox.ini: its lines were wrapped at flake8's 100
+    columns instead of black's 88, and black --check failed on the output."""
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / name, text)
+    write(tmp_path / "setup.cfg", "[flake8]\nmax-line-length = 100\n")
+    settings = settings_for(tmp_path / "app" / "a.py")
+    assert (settings.formatter, settings.line_length) == expected
+
+
 # --- pragma comments: they govern their line, and black counts them -------------------------------------
 
 QUERY_BEFORE = (
