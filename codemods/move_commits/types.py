@@ -79,6 +79,12 @@ class TypeInference:
         if isinstance(expr, cst.Subscript) and self._is_annotated(expr.value) and expr.slice:
             first = expr.slice[0].slice
             return self.annotation(first.value, depth + 1) if isinstance(first, cst.Index) else None
+        optional = self._optional_of(expr)
+        if optional is not None:
+            # `Cart | None`: a guard in the route (`if cart is None: raise ...`) can rule the
+            # None out, which the service's annotation must then do too.
+            inner = self.annotation(optional, depth + 1)
+            return None if inner is None else self._maybe(inner)
         if isinstance(expr, cst.Name):
             alias = self._local_alias(expr)
             if alias is not None:
@@ -92,6 +98,24 @@ class TypeInference:
         if needs is None:
             return None
         return TypeInfo(code_of(expr), tuple(needs))
+
+    def _optional_of(self, expr: cst.BaseExpression) -> cst.BaseExpression | None:
+        """``X`` of ``X | None``, ``None | X`` or ``Optional[X]``; None for any other type."""
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
+            sides = (expr.left, expr.right)
+            nones = [s for s in sides if isinstance(s, cst.Name) and s.value == "None"]
+            others = [s for s in sides if s not in nones]
+            return others[0] if len(nones) == 1 and len(others) == 1 else None
+        if (
+            isinstance(expr, cst.Subscript)
+            and last_name(expr.value) == "Optional"
+            and len(expr.slice) == 1
+            and isinstance(expr.slice[0].slice, cst.Index)
+        ):
+            names = self.index.qualified_names(expr.value)
+            if not names or any(q.endswith("typing.Optional") for q in names):
+                return expr.slice[0].slice.value
+        return None
 
     def _is_annotated(self, node: cst.BaseExpression) -> bool:
         names = self.index.qualified_names(node)
@@ -239,6 +263,8 @@ class TypeInference:
             return self.of_expr(call.args[0].value, depth + 1)
         if method in _ONE or method in _MAYBE_ONE or method == "get":
             queried = self._queried_entity(func.value)
+            if queried is None and method == "scalar" and call.args:
+                queried = self._queried_entity(call)  # `session.scalar(select(Cart)...)`
             if queried is None:
                 return None
             entity, rows = queried

@@ -101,6 +101,28 @@ def test_loaded_model_is_optional_until_a_guard_rules_out_none(
 
 
 @pytest.mark.parametrize(
+    "annotation", ["Job | None", "None | Job", "Optional[Job]", "typing.Optional[Job]"]
+)
+def test_an_optional_annotation_is_narrowed_by_the_routes_guard(annotation: str) -> None:
+    """``job: Job | None = ...`` then ``if job is None: raise ...``: the service takes a ``Job``
+    (minimal-fastapi-postgres-template: mypy --strict reported union-attr in the service)."""
+    header = "import typing\nfrom typing import Optional\n\n" + FASTAPI_HEADER
+    [facts] = _facts(
+        f"""
+        @router.put("/jobs/{{job_id}}")
+        def rename(job_id: int, title: str, db: SessionDep) -> None:
+            job: {annotation} = db.get(Job, job_id)
+            if job is None:
+                raise HTTPException(404)
+            db.add(Tag(name=job.title))
+            db.commit()
+        """,
+        header,
+    )
+    assert _types(facts)[0] == "Job"
+
+
+@pytest.mark.parametrize(
     ("load", "expected"),
     [
         ("db.scalars(select(Job).where(Job.id == job_id)).first()", "Job | None"),
@@ -115,6 +137,9 @@ def test_loaded_model_is_optional_until_a_guard_rules_out_none(
         ("db.execute(select(Job).where(Job.id == job_id)).first()", None),
         ("db.execute(select(Job).where(Job.id == job_id)).one()", None),
         ("(await db.execute(select(Job))).one_or_none()", None),
+        # the session's own scalar(): the first column of the first row, or None
+        ("await db.scalar(select(Job).where(Job.id == job_id))", "Job | None"),
+        ("db.scalar(select(Job))", "Job | None"),
     ],
 )
 def test_the_type_of_a_loaded_row_follows_what_the_query_returns(
