@@ -113,7 +113,10 @@ def _interrupted(what: str) -> NoReturn:
 @click.option(
     "--no-cache",
     is_flag=True,
-    help="Analyse every file again instead of reusing facts from .backfix/cache.",
+    help=(
+        "Analyse every file again instead of reusing facts from the analysis cache "
+        "($BACKFIX_CACHE_DIR, else ~/.cache/backfix)."
+    ),
 )
 @click.version_option(package_name="backfix")
 @click.pass_context

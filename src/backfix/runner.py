@@ -88,7 +88,7 @@ class RunOptions:
     only_files: Callable[[list[Violation]], set[str]] | None = None
     progress: ProgressFn | None = None
     config: dict[str, Any] = field(default_factory=dict)
-    #: reuse analysis facts of unchanged files from ``<root>/.backfix/cache`` (see backfix.cache).
+    #: reuse analysis facts of unchanged files from the cache folder (see backfix.cache).
     cache: bool = False
 
 
