@@ -35,6 +35,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -113,6 +114,22 @@ def _analysed_module(source: SourceFile) -> tuple[cst.Module, ast.Module | None]
         except SourceError:  # the whole module reports it as before (too deep, syntax)
             pass
     return source.module, source.ast_module()
+
+
+def _unknown_receivers_note(receivers: Sequence[str]) -> list[str]:
+    """The run's note on ``x.commit()`` calls in routes on receivers that are no known session:
+    they are left alone, so a session under a name of the project's own goes uncounted."""
+    if not receivers:
+        return []
+    counts = Counter(receivers)
+    listed = ", ".join(f"`{name}` ({count})" for name, count in sorted(counts.items())[:5])
+    more = f" and {len(counts) - 5} more" if len(counts) > 5 else ""
+    example = sorted(counts)[0]
+    return [
+        f"{len(receivers)} `.commit()` call(s) in routes are on receivers not known as database "
+        f"sessions, and were left alone: {listed}{more}; if one is a SQLAlchemy session, name it "
+        f"with `-o session_names={example}` (or `session_names` in [tool.backfix.move-commits])"
+    ]
 
 
 def _is_pattern(route_path: str) -> bool:
@@ -245,7 +262,12 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
             )
             for site in analyzer.sites
         )
+        unknown = tuple(analyzer.unknown_receivers)
         if not violations:
+            if unknown:  # (only for the run's note: no commit of this file moves)
+                return FileFacts(
+                    source.path, (), (RouteFacts(source.path, (), (), frozenset(), 0, unknown), {})
+                )
             return FileFacts(source.path)
         names, imports = module_bindings(module, analyzer)
         facts = RouteFacts(
@@ -254,6 +276,7 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
             extractions=tuple(u.extraction for u in analyzer.units if u.extraction is not None),
             module_names=frozenset(names),
             relative_level=analyzer.relative_level,
+            unknown_receivers=unknown,
         )
         return FileFacts(source.path, violations, (facts, imports))
 
@@ -264,16 +287,20 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
     ) -> Plan[MoveCommitsEdits]:
         """Place every movable unit in a service module; settle names, imports and clashes."""
         planner = Planner(self, project)
+        unknown: list[str] = []
         for fact in facts:
             if fact.data is not None:
                 route_facts, imports = fact.data
-                planner.add_route(route_facts, imports)
+                unknown.extend(route_facts.unknown_receivers)
+                if route_facts.commits:
+                    planner.add_route(route_facts, imports)
         planner.place()
         violations: list[Violation] = []
         for fact in facts:
             for violation in fact.violations:
                 violations.append(planner.settle(violation))
-        return Plan(violations=violations, edits=planner.edits(), notes=planner.notes)
+        notes = [*planner.notes, *_unknown_receivers_note(unknown)]
+        return Plan(violations=violations, edits=planner.edits(), notes=notes)
 
     # --- rewrite -------------------------------------------------------------------------------------------
 

@@ -114,6 +114,9 @@ class Analyzer:
         self.route_folder_only = route_folder_only
         self.units: list[Unit] = []
         self.sites: list[CommitSite] = []
+        #: the receivers of ``x.commit()`` calls in route functions that are not known sessions
+        #: (``SESSION`` imported from the app package): the run names them, in case one is
+        self.unknown_receivers: list[str] = []
         self.routes = RouteLayer(self.index, module, in_route_path, self.nodes)
         self.functions = self.routes.functions
         self.regions = RegionClassifier(self.index, module, self.routes, path, route_module)
@@ -140,8 +143,10 @@ class Analyzer:
                 isinstance(node.func, cst.Attribute)
                 and node.func.attr.value == "commit"
                 and not node.args
-                and self.index.is_session(node.func.value)
             ):
+                continue
+            if not self.index.is_session(node.func.value):
+                self._note_unknown_receiver(node.func.value)
                 continue
             enclosing = self.routes.enclosing(node)
             if not enclosing:
@@ -184,6 +189,13 @@ class Analyzer:
                 continue
             found.append(_Commit(node, inner))
         return found
+
+    def _note_unknown_receiver(self, receiver: cst.BaseExpression) -> None:
+        """Keep the receiver of a ``commit()`` in a route function that is no known session."""
+        enclosing = self.routes.enclosing(receiver)
+        inner = enclosing[0] if enclosing else None
+        if isinstance(inner, cst.FunctionDef) and self.routes.is_route_function(inner):
+            self.unknown_receivers.append(code_of(receiver))
 
     def _helper_module_reason(self) -> Reason:
         return Reason(

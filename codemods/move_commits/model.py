@@ -143,6 +143,8 @@ class RouteFacts:
     module_names: frozenset[str]
     #: how many packages up the file's relative imports reach (0: it imports absolutely)
     relative_level: int
+    #: receivers of ``x.commit()`` calls in its routes that are no known session (``SESSION``)
+    unknown_receivers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

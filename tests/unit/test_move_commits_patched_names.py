@@ -3,7 +3,10 @@ is reported, since the service would read its own import of it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from backfix.builtin_codemods.move_commits.patched_names import patch_of, patched_targets
+from testkit import apply_in_process
 
 TEST = b"""\
 from unittest import mock
@@ -62,3 +65,29 @@ class MembersTest:
     assert patch_of(targets, module, "mailer") == "tests/test_members.py:9"
     assert patch_of(targets, module, "limit") == ""
     assert patch_of(targets, module, "session") == ""
+
+
+def test_commits_on_a_receiver_that_is_no_known_session_are_named_in_a_note(
+    tmp_path: Path,
+) -> None:
+    """``SESSION`` imported from the app package is no session move-commits knows: the run
+    counted nothing and said nothing (fedora elections: 0 of 7 commits). Its note names the
+    receiver and the option that makes it one; ``conn.commit(message)`` (with arguments) and a
+    commit in a helper that is no route are not counted."""
+    files = {
+        "shop/__init__.py": "SESSION = make_session()\n",
+        "shop/views.py": (
+            "import flask\n\nfrom shop import SESSION, conn\n\nAPP = flask.Flask(__name__)\n\n\n"
+            '@APP.route("/items", methods=["POST"])\n'
+            "def add_item():\n    SESSION.add(object())\n    SESSION.commit()\n"
+            '    conn.commit("saved")\n    return "ok"\n\n\n'
+            "def helper():\n    SESSION.commit()\n"
+        ),
+    }
+    result = apply_in_process(tmp_path, "move-commits", files)
+    assert result.violations == []
+    assert [n for n in result.notes if "not known as database sessions" in n] == [
+        "1 `.commit()` call(s) in routes are on receivers not known as database sessions, and "
+        "were left alone: `SESSION` (1); if one is a SQLAlchemy session, name it with "
+        "`-o session_names=SESSION` (or `session_names` in [tool.backfix.move-commits])"
+    ]
