@@ -1351,10 +1351,14 @@ class Analyzer:
         return ""
 
     def _is_preparation(self, stmt: cst.BaseStatement) -> bool:
-        """Input parsing (``data = request.get_json()``) or a guard that raises before any write:
-        such leading statements stay in the route."""
+        """Input parsing (``data = request.get_json()``, ``form.size.data = int(form.size.data)``)
+        or a guard that raises before any write: such leading statements stay in the route."""
         region = self.regions.region([stmt])
-        if region.writes or region.reason:
+        if region.reason:
+            return False
+        if self._sets_form_fields(stmt, region.hoists):
+            return True
+        if region.writes:
             return False
         if region.raises:
             return True
@@ -1366,6 +1370,28 @@ class Analyzer:
             if value is None or id(value) not in hoisted:
                 return False
         return True
+
+    def _sets_form_fields(self, stmt: cst.BaseStatement, hoists: list[Hoist]) -> bool:
+        """Whether ``stmt`` only sets fields of a form the route built (``form.size.data =
+        int(form.size.data or 0)``) from values that call nothing of unknown effect: input
+        parsing, which stays in the route, before the call that reads the fields."""
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            return False
+        for small in stmt.body:
+            if not isinstance(small, cst.Assign):
+                return False
+            for target in small.targets:
+                field = target.target
+                if not (
+                    isinstance(field, cst.Attribute)
+                    and field.attr.value == "data"
+                    and isinstance(field.value, cst.Attribute)
+                    and isinstance(field.value.value, cst.Name)
+                    and self.regions.is_form(field.value.value)
+                ):
+                    return False
+        hoisted = {id(n) for h in hoists for n in self.index.subtree(h.expr)}
+        return self._effect_call(stmt, hoisted) is None
 
     def _only_commit(self, stmt: cst.BaseStatement) -> bool:
         if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:

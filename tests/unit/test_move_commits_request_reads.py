@@ -346,3 +346,42 @@ def test_a_read_after_a_function_of_a_model_class_says_why(tmp_path: Path) -> No
     assert item.reason_id == "read-after-effect"
     assert "reads `g.owner` after calling `Item.from_json()`" in item.reason
     assert "def create_label(" in after["app/services/item_service.py"]
+
+
+def test_setting_a_form_field_before_the_writes_is_input_parsing(tmp_path: Path) -> None:
+    """``form.size.data = int(form.size.data or 0)`` before the first write stays in the route,
+    which then passes the field it set (fedora elections: reported as form-field-set, whose
+    advice, set it outside the unit of work, it already was). Set from a project function of
+    unknown effect, the field is still reported."""
+    result, after = _apply(
+        tmp_path,
+        """
+        from app.forms import ItemForm
+        from app.parsing import normalize
+
+
+        @bp.post("/items")
+        def create_item():
+            form = ItemForm()
+            if form.validate_on_submit():
+                form.size.data = int(form.size.data or 0)
+                item = Item(name=form.name.data, size=form.size.data)
+                db.session.add(item)
+                db.session.commit()
+            return "ok"
+
+
+        @bp.post("/labels")
+        def create_label():
+            form = ItemForm()
+            form.name.data = normalize(form.name.data)
+            db.session.add(Label(name=form.name.data))
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    (label,) = result.violations
+    assert label.reason_id == "form-field-set"
+    route = after["app/routes/items.py"]
+    assert "form.size.data = int(form.size.data or 0)\n" in route
+    assert "ItemService.create_item(name=form.name.data, size=form.size.data)" in route
