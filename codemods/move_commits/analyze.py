@@ -1308,7 +1308,14 @@ class Analyzer:
                 f"{stop_line} that holds it also {why}"
             )
             exits = self._is_exit(body[index])  # (`if x is None: abort(404)` `else:` writes)
-            if reason.id == R.FRAMEWORK_CALL and not exits:
+            if reason.id == R.FRAMEWORK_CALL and isinstance(body[index], (cst.For, cst.While)):
+                # A commit per pass would end the unit of work early: a later pass that fails
+                # could no longer roll the earlier ones back.
+                message += (
+                    "; make that call in a loop of its own before the first write (collect what "
+                    "the writes need), then write and commit in the next, to let the writes move"
+                )
+            elif reason.id == R.FRAMEWORK_CALL and not exits:
                 # The call a framework reason names is what the user has to find in the branch.
                 message += (
                     "; commit in each branch that writes, before that call, to let the writes move"

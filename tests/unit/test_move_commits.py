@@ -284,6 +284,21 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
             "write-split-from-commit",
         ),
         (
+            # A commit per pass would let a later failed pass keep the earlier ones.
+            """
+            def f(names):
+                for name in names:
+                    if not name:
+                        flash("empty name")
+                        continue
+                    db.session.add(Job(title=name))
+                db.session.commit()
+            """,
+            "that holds it also calls the framework (`flash()`); make that call in a loop of its "
+            "own before the first write (collect what the writes need), then write and commit",
+            "write-split-from-commit",
+        ),
+        (
             """
             def f(job_id):
                 job = Job(title=request.form["title"])
