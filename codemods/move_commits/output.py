@@ -294,8 +294,15 @@ def _method_return_type(
     if unit.extraction.returns:
         after = _after(analyzer, last)
         for name in unit.extraction.returns:
+            skipped = after
+            assigned = _last_plain_assignment(unit, name)
+            if assigned is not None:
+                # The unit assigns the name on every path: what the route bound before (a
+                # lookup, `user = ...` then `user = User(...)`) is not what it returns.
+                start = analyzer.index.line_col(assigned)
+                skipped = _outside(analyzer, after, start)
             info = (
-                _binding_type(analyzer, inference, scope, name, after)
+                _binding_type(analyzer, inference, scope, name, skipped)
                 if scope is not None
                 else None
             )
@@ -312,6 +319,32 @@ def _method_return_type(
         inner = inner if len(unit.extraction.returns) > 1 else return_type.code
         return TypeInfo(f"tuple[bool, {inner}]", return_type.needs)
     return return_type
+
+
+def _last_plain_assignment(unit: Unit, name: str) -> cst.SimpleStatementLine | None:
+    """The last statement of the unit's own block that assigns ``name`` plainly (``user =
+    User(...)``, ``user: User = ...``): every path through the unit runs it."""
+    found = None
+    for stmt in unit.block.body[unit.start : unit.end + 1]:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            targets: list[cst.BaseExpression] = []
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                targets = [small.target]
+            if any(isinstance(t, cst.Name) and t.value == name for t in targets):
+                found = stmt
+    return found
+
+
+def _outside(
+    analyzer: Analyzer, after: Callable[[cst.CSTNode], bool], start: tuple[int, int]
+) -> Callable[[cst.CSTNode], bool]:
+    """Whether a node comes after the point of interest (``after``) or starts before ``start``."""
+    index = analyzer.index
+    return lambda node: after(node) or not index.starts_at_or_after(node, start)
 
 
 def _after(analyzer: Analyzer, last: cst.BaseStatement) -> Callable[[cst.CSTNode], bool]:

@@ -1049,3 +1049,24 @@ def test_a_rewrite_that_would_lose_a_comment_is_refused(
     refused = _apply(_project(tmp_path / "refused", files), "app/routes/items.py")
     assert refused.changes == []
     assert [e.kind for e in refused.errors] == ["comment-would-be-lost"], refused.errors
+
+
+def test_a_name_the_unit_assigns_again_returns_the_type_of_that_assignment() -> None:
+    """``job`` is a lookup's ``Job | None`` before the unit, then ``Job(...)`` in it: the service
+    returns the new ``Job`` (minimal-fastapi-postgres-template's register route was reported
+    type-required-but-unknown, with no annotation that could settle it)."""
+    [facts] = _facts(
+        """
+        @router.post("/jobs")
+        def create(title: str, db: SessionDep) -> dict[str, int]:
+            job = db.scalars(select(Job).where(Job.title == title)).first()
+            if job is not None:
+                raise HTTPException(409)
+            job = Job(title=title)
+            db.add(job)
+            db.commit()
+            return {"id": job.id}
+        """
+    )
+    assert facts.return_type is not None and facts.return_type.code == "Job"
+    assert facts.unknown == ()
