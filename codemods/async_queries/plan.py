@@ -698,11 +698,29 @@ class Planner:
 
     def _db_source(self, facts: ModuleFacts, db_module: str) -> str:
         """Where ``facts``' file imports ``db`` from: a module it already imports names from
-        that re-exports it (``from app.models import Visitor, db``), else ``db_module``."""
+        that re-exports it (``from app.models import Visitor, db``), else ``db_module``; always
+        ``db_module`` where the file imports names from it already. Not a package the file is
+        in: its ``__init__`` may import the file before it binds ``db`` (CTFd's
+        ``admin/__init__.py`` imports ``admin/challenges.py`` first), and ``from CTFd.admin
+        import db`` would then fail as a circular import."""
+        if any(module == db_module for _local, module, attribute in facts.imports if attribute):
+            return db_module
         for _local, module, attribute in facts.imports:
-            if attribute and self._reexports_db(facts.path, module, db_module):
+            if (
+                attribute
+                and not self._encloses(module, facts.path)
+                and self._reexports_db(facts.path, module, db_module)
+            ):
                 return module
         return db_module
+
+    def _encloses(self, module: str, path: str) -> bool:
+        """Whether the project module ``module`` (imported in ``path``) is a package that holds
+        the file ``path``."""
+        found = self.external.locate(path, 0, module)
+        if not found or PurePosixPath(found).name != "__init__.py":
+            return False
+        return PurePosixPath(path).is_relative_to(PurePosixPath(found).parent)
 
     def _reexports_db(self, path: str, module: str, db_module: str) -> bool:
         """Whether the project module ``module`` (imported in ``path``) imports ``db`` from
