@@ -873,7 +873,10 @@ class Analyzer:
         if region.writes or region.reason or region.hoists:
             return False
         return not any(
-            type(node) is cst.Name and node.value in names and id(node) not in staying
+            type(node) is cst.Name
+            and node.value in names
+            and id(node) not in staying
+            and not is_label(self.index, node)  # (`member.team_id` reads no `team_id`)
             for later in body[index + 1 : end + 1]
             for node in self.index.subtree(later)
         )

@@ -509,6 +509,33 @@ def test_a_plain_read_the_unit_does_not_use_stays_in_the_route(tmp_path: Path) -
     assert "owner = job.owner" in service and "title" not in service
 
 
+def test_a_plain_read_named_like_an_attribute_the_unit_sets_stays_in_the_route(
+    tmp_path: Path,
+) -> None:
+    """``team_id = team.id`` then ``member.team_id = None``: the attribute reads no name
+    ``team_id``, so the read stays before the call (CTFd's team deletion returned it)."""
+    body = textwrap.dedent(
+        """
+
+        @bp.delete("/teams/<int:team_id>")
+        def delete_team(team_id):
+            team = db.session.get(Job, team_id)
+            if team is None:
+                abort(404)
+            deleted_id = team.id
+            for member in team.members:
+                member.deleted_id = None
+            db.session.delete(team)
+            db.session.commit()
+            return jsonify(deleted=deleted_id)
+        """
+    )
+    result = _run(_project(tmp_path, {"app/routes/jobs.py": HEADER + body}), apply=True)
+    assert result.violations == [] and len(result.fixed) == 1
+    route = next(c for c in result.changes if c.path == "app/routes/jobs.py").after.decode()
+    assert "    deleted_id = team.id\n    JobService.delete_job(team)\n" in route
+
+
 def test_service_class_name_taken_by_something_else_is_manual(tmp_path: Path) -> None:
     root = _project(
         tmp_path,
