@@ -366,7 +366,13 @@ class Planner:
             asked, placed_route = self._asked_names(placed.extraction, placed.location)
             # The routes must also mean the same: `add(response.data)` in a POST and in a PATCH
             # handler is a create and an update.
-            if not (_same_subject(preferred, asked) and _same_subject(route_name, placed_route)):
+            if not (
+                _same_subject(preferred, asked)
+                and (
+                    _same_subject(route_name, placed_route)
+                    or _variants_of(preferred, route_name, placed_route)
+                )
+            ):
                 continue
             # The same code reads the same names: they must mean the same there as for the first.
             service_path = placed.location.path
@@ -773,6 +779,14 @@ def _same_subject(name: str, other: str) -> bool:
         and rest == other_rest
         and _VERB_MEANINGS.get(verb, verb) == _VERB_MEANINGS.get(other_verb, other_verb)
     )
+
+
+def _variants_of(name: str, route: str, other_route: str) -> bool:
+    """Whether two routes are variants of the write ``name`` says (``delete_team_public`` and
+    ``delete_team_private`` of ``delete_team``, CTFd's two views that delete a team): their
+    names extend it alike."""
+    prefix = name + "_"
+    return route.startswith(prefix) and other_route.startswith(prefix)
 
 
 #: first words of method names that say the same thing about a write

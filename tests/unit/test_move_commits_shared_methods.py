@@ -181,6 +181,40 @@ def test_the_same_code_in_a_create_and_an_update_handler_is_not_shared(tmp_path:
     assert "def update_config(" in service
 
 
+TEAM_DELETE = """\
+from flask_restful import Resource
+
+from app.models import db
+
+
+class {name}(Resource):
+    def delete(self, team):
+        for member in team.members:
+            member.team_id = None
+        db.session.delete(team)
+        db.session.commit()
+        return "ok"
+"""
+
+
+def test_two_views_that_delete_the_same_row_alike_share_one_method(tmp_path: Path) -> None:
+    """``TeamPublic.delete`` and ``TeamPrivate.delete`` run the same code, and both routes'
+    names extend ``delete_team``: one method, not a second one named for a lesser write
+    (CTFd got ``delete_team`` and an identical ``update_members_team_id``)."""
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": MODELS,
+        "app/resources/__init__.py": "",
+        "app/resources/teams.py": TEAM_DELETE.format(name="TeamPublic")
+        + "\n\n"
+        + TEAM_DELETE.format(name="TeamPrivate"),
+    }
+    result = _run(tmp_path, files)
+    assert _text(result, "app/resources/teams.py").count("TeamService.delete_team(team") == 2
+    service = _text(result, "app/services/team_service.py")
+    assert service.count("def ") == 1
+
+
 def _write(tmp_path: Path, result: RunResult) -> RunResult:
     for change in result.changes:
         (tmp_path / change.path).parent.mkdir(parents=True, exist_ok=True)
