@@ -148,12 +148,22 @@ def service_location(
         # `app/auth/routes.py` (a blueprint package): `app/services/auth_service.py`.
         base = base[:-1]
     original = name
-    name = _identifier(singular(snake(name)))
+    brand = generic and _is_brand(original)
+    # (a package named like `CTFd` is one word: `ctfd_service.py` and `CTFdService`, not `ct_fd`)
+    name = original.lower() if brand else _identifier(singular(snake(name)))
     folder = service_dir.strip("/") if "/" in service_dir else "/".join([*base, service_dir])
     module_stem = _identifier(module_pattern.format(name=name))
     path = f"{folder}/{module_stem}.py" if folder else f"{module_stem}.py"
     class_name = _keep_acronyms(camel(module_stem), original)
+    if brand:
+        class_name = class_name.replace(camel(name), original[:1].upper() + original[1:], 1)
     return ServiceLocation(path, class_name, "" if generic else name)
+
+
+def _is_brand(name: str) -> bool:
+    """Whether a package's name is one word that starts with capitals and ends in lower case
+    (``CTFd``): a name, which snake case would cut (``ct_fd``); ``ShopKit`` is two words."""
+    return re.fullmatch(r"[A-Z]{2,}[a-z]+", name) is not None
 
 
 def _without_layer_suffix(stem: str, layer_names: Collection[str]) -> str:

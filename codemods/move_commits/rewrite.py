@@ -583,14 +583,16 @@ def _is_placeholder(stmt: cst.BaseStatement) -> bool:
 
 
 def _title(class_name: str) -> str:
-    """``WebUIService`` → ``Web UI``: the words of a class name, acronyms kept whole."""
+    """``WebUIService`` → ``Web UI``: the words of a class name, acronyms kept whole (also one
+    that ends in a lower-case letter: ``CTFdService`` → ``CTFd``)."""
     stem = class_name.removesuffix("Service") or class_name
-    return " ".join(re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+|[A-Z]", stem)) or stem
+    words = re.findall(r"[A-Z]{2,}[a-z](?![a-z0-9])|[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+|[A-Z]", stem)
+    return " ".join(words) or stem
 
 
 def _lower_title(title: str) -> str:
-    """``Web UI`` → ``web UI``: lower case except acronyms."""
-    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in title.split())
+    """``Web UI`` → ``web UI``: lower case except acronyms (``UI``, ``CTFd``)."""
+    return " ".join(w if sum(c.isupper() for c in w) > 1 else w.lower() for w in title.split())
 
 
 def rewrite_service(

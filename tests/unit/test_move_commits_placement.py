@@ -10,6 +10,7 @@ from backfix.builtin_codemods.move_commits.placement import (
     service_location,
     singular,
 )
+from backfix.builtin_codemods.move_commits.rewrite import _lower_title, _title
 
 from backfix.discovery import Workspace
 from backfix.registry import get_codemod
@@ -71,6 +72,10 @@ def test_the_singular_a_service_is_named_by(word: str, expected: str) -> None:
         # a module beside a blueprint package's `views.py` goes where that one's service goes
         ("app/main/views.py", {"errors"}, ("app/services/main_service.py", "MainService")),
         ("app/main/errors.py", {"views"}, ("app/services/error_service.py", "ErrorService")),
+        # a package named like a brand is one word (CTFd got `ct_fd_service.py`, "CT Fd")
+        ("CTFd/views.py", set(), ("CTFd/services/ctfd_service.py", "CTFdService")),
+        ("ShopKit/views.py", set(), ("ShopKit/services/shop_kit_service.py", "ShopKitService")),
+        ("WebUI/views.py", set(), ("WebUI/services/web_ui_service.py", "WebUIService")),
         # ...but not out of a route layer folder
         (
             "backend/app/api/routes/items.py",
@@ -223,3 +228,16 @@ def test_a_project_root_that_is_a_package_keeps_relative_imports(tmp_path: Path)
 )  # fmt: skip
 def test_the_licence_header_a_new_module_copies(text: str, header: str) -> None:
     assert licence_header(text) == header
+
+
+@pytest.mark.parametrize(
+    ("class_name", "title"),
+    [
+        ("CTFdService", "CTFd"),
+        ("WebUIService", "web UI"),
+        ("ShopKitService", "shop kit"),
+        ("HTTPServerService", "HTTP server"),
+    ],
+)
+def test_a_service_class_reads_as_words_in_its_docstrings(class_name: str, title: str) -> None:
+    assert _lower_title(_title(class_name)) == title
