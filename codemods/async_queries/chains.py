@@ -309,6 +309,8 @@ def column_kind(
     if isinstance(expr, cst.Attribute):
         if expr.attr.value in MODEL_NAMES:
             return "entity"  # `self.model` of the generic CRUD-repository convention
+        if isinstance(expr.value, cst.Attribute) and expr.value.attr.value in {"c", "columns"}:
+            return "column"  # `solves_sub.columns.challenge_id`: a subquery's (or table's) column
         if is_camel(expr.attr.value) and isinstance(expr.value, cst.Name):
             return None if is_camel(expr.value.value) else "entity"  # models.User
         owner: cst.BaseExpression = expr.value

@@ -790,3 +790,24 @@ def test_rows_of_an_eager_loading_entity_and_columns_are_reported_by_the_scan(
     assert "add_columns(User.id)" in left.message
     after = _after(result, "app/repo.py")
     assert "session.execute(select(Config).add_columns(Config.id)).all()" in after
+
+
+def test_the_columns_of_a_subquery_are_columns(tmp_path: Path) -> None:
+    """``counts.c.user_id`` / ``counts.columns.total``: a subquery's (or table's) column
+    collection holds columns, so the rows' shape is known (CTFd's statistics were reported
+    unknown-result-shape)."""
+    repo = (
+        "from sqlalchemy import func\nfrom sqlalchemy.orm import Session\n\n"
+        "from app.models import Post\n\n\n"
+        "def totals(session: Session):\n"
+        "    counts = (\n"
+        "        session.query(Post.user_id, func.count(Post.id).label('total'))\n"
+        "        .group_by(Post.user_id)\n"
+        "        .subquery()\n"
+        "    )\n"
+        "    return session.query(counts.c.user_id, counts.columns.total).all()\n"
+    )
+    result = _run(tmp_path, {"app/repo.py": repo})
+    assert result.violations == []
+    after = _flat(_after(result, "app/repo.py"))
+    assert _flat("session.execute(select(counts.c.user_id, counts.columns.total)).all()") in after
