@@ -207,6 +207,7 @@ class _Rewriter(cst.CSTTransformer):
         if (
             chain.terminal is not None
             and chain.terminal.name == "all"
+            and self.edits.typed
             and self._typed_list(original)
         ):
             # `Query.all()` is typed `list[T]`, `Result.all()` `Sequence[T]`: a type checker

@@ -534,9 +534,10 @@ def test_a_comment_before_a_dropped_terminal_stays_beside_its_code(tmp_path: Pat
 
 
 def test_all_stays_a_list_where_the_code_says_it_is_one(tmp_path: Path) -> None:
-    """``Query.all()`` is typed ``list[T]`` and ``Result.all()`` ``Sequence[T]``: a value the
-    code annotates as a list (a return, an annotated name, a parameter of a function of the
-    module) is wrapped in ``list()`` so that a type checker accepts it; elsewhere it is not."""
+    """``Query.all()`` is typed ``list[T]`` and ``Result.all()`` ``Sequence[T]``: in a project
+    that runs a type checker, a value the code annotates as a list (a return, an annotated
+    name, a parameter of a function of the module) is wrapped in ``list()`` so that the checker
+    accepts it; elsewhere it is not."""
     repo = (
         "from typing import List, Optional, Sequence\n\n"
         "from sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n"
@@ -560,7 +561,8 @@ def test_all_stays_a_list_where_the_code_says_it_is_one(tmp_path: Path) -> None:
         "def listed(session: Session) -> list[int]:\n"
         "    return [c.id for c in session.query(Config).all()]\n"
     )
-    after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
+    files = {"app/repo.py": repo, "mypy.ini": "[mypy]\n"}
+    after = _after(_run(tmp_path, files), "app/repo.py")
     wrapped = _flat("list(session.scalars(select(Config)).all())")
     assert _flat(after).count(wrapped) == 5, after
     assert _flat(after).count(_flat("session.scalars(select(Config)).all()")) == 9, after
@@ -764,9 +766,12 @@ def test_bulk_writes_and_lists_type_check_in_a_project_that_checks_types(tmp_pat
 
 
 def test_a_bulk_write_count_is_read_as_before_where_no_type_checker_runs(tmp_path: Path) -> None:
-    """Without a type checker the row count is read off ``session.execute()`` as it is."""
+    """Without a type checker the row count is read off ``session.execute()`` as it is, and
+    ``.all()`` stays the list it is when it runs, without a ``list(...)`` only a checker needs
+    (CTFd, which runs none, got one such wrap)."""
     after = _after(_run(tmp_path, {"app/repo.py": TYPED_REPO}), "app/repo.py")
     assert "CursorResult" not in after and "from typing" not in after
+    assert _flat("found = session.scalars(select(Config)).all()") in _flat(after)
     assert _flat("session.execute(delete(Config).where(Config.id > 2)).rowcount") in _flat(after)
 
 
