@@ -15,7 +15,7 @@ from libcst.metadata import ParentNodeProvider, PositionProvider
 
 from backfix.bindings import import_aliases, shadowed_lines
 from backfix.cst_metadata import transform
-from backfix.cst_utils import dotted
+from backfix.cst_utils import dotted, is_annotated
 from backfix.imports import ImportSpec, add_imports, keep_docstring_gap
 from backfix.pragmas import comments
 from backfix.project import from_import_module, module_name
@@ -57,16 +57,6 @@ def _is_list_annotation(annotation: cst.Annotation | None) -> bool:
     return _LIST_TYPE.search(cst.Module(body=[]).code_for_node(annotation.annotation)) is not None
 
 
-def _is_annotated(function: cst.FunctionDef) -> bool:
-    """Whether a type checker reads ``function``'s body: it annotates a parameter or its return."""
-    params = function.params
-    every = [*params.posonly_params, *params.params, *params.kwonly_params]
-    for star in (params.star_arg, params.star_kwarg):
-        if isinstance(star, cst.Param):
-            every.append(star)
-    return function.returns is not None or any(p.annotation is not None for p in every)
-
-
 @functools.lru_cache(maxsize=8)
 def _names_used_as_lists(function: cst.FunctionDef) -> frozenset[str]:
     """The plain names ``function`` gives or uses as lists, outside the functions and classes
@@ -77,7 +67,7 @@ def _names_used_as_lists(function: cst.FunctionDef) -> frozenset[str]:
     assigned to such a name must stay a list for the checker: it is typed ``Sequence``.
     (Read once per function: LibCST nodes hash by identity.)"""
     returns_list = _is_list_annotation(function.returns)
-    checked = _is_annotated(function)
+    checked = is_annotated(function)
     found: set[str] = set()
     todo: list[cst.CSTNode] = list(function.body.children)
     while todo:

@@ -13,6 +13,8 @@ from dataclasses import replace
 import libcst as cst
 from libcst.metadata import Assignment, ImportAssignment
 
+from backfix.cst_utils import is_annotated
+
 from .analyze import Analyzer
 from .definitions import Definitions
 from .frameworks import iter_nodes
@@ -134,7 +136,7 @@ def _facts(
     return OutputFacts(
         param_types=tuple(param_types),
         return_type=return_type,
-        typed_route=_is_typed(unit.function),
+        typed_route=is_annotated(unit.function),
         unknown=tuple(unknown),
         type_ignores=bool(_TYPE_IGNORE.search(unit.extraction.body_code)),
         name=hint.name if hint is not None else "",
@@ -397,12 +399,6 @@ def _return_type(returned: list[TypeInfo], count: int, inference: TypeInference)
         return TypeInfo(rendered[0][0], rendered[0][1])
     needs = tuple(need for _, infos in rendered for need in infos)
     return TypeInfo(f"tuple[{', '.join(code for code, _ in rendered)}]", needs)
-
-
-def _is_typed(function: cst.FunctionDef) -> bool:
-    params = function.params
-    every = [*params.posonly_params, *params.params, *params.kwonly_params]
-    return function.returns is not None or any(p.annotation is not None for p in every)
 
 
 def _method_comments(unit: Unit, first: cst.BaseStatement) -> tuple[str, ...]:

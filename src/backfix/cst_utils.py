@@ -53,6 +53,15 @@ def single_assignment(
     return None
 
 
+def is_annotated(function: cst.FunctionDef) -> bool:
+    """Whether ``function`` annotates a parameter or its return: a type checker reads its body
+    (mypy skips the body of a function with no annotation at all)."""
+    params = function.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    every += [star for star in (params.star_arg, params.star_kwarg) if isinstance(star, cst.Param)]
+    return function.returns is not None or any(p.annotation is not None for p in every)
+
+
 def split_blank_lines(
     lines: Sequence[cst.EmptyLine],
 ) -> tuple[list[cst.EmptyLine], list[cst.EmptyLine]]:
