@@ -1383,8 +1383,28 @@ class Analyzer:
 
     def _sets_form_fields(self, stmt: cst.BaseStatement, hoists: list[Hoist]) -> bool:
         """Whether ``stmt`` only sets fields of a form the route built (``form.size.data =
-        int(form.size.data or 0)``) from values that call nothing of unknown effect: input
-        parsing, which stays in the route, before the call that reads the fields."""
+        int(form.size.data or 0)``, also in the branches of an ``if`` or a ``try``) from values
+        that call nothing of unknown effect: input parsing, which stays in the route, before the
+        call that reads the fields."""
+        if not self._only_form_field_sets(stmt):
+            return False
+        hoisted = {id(n) for h in hoists for n in self.index.subtree(h.expr)}
+        return self._effect_call(stmt, hoisted) is None
+
+    def _only_form_field_sets(self, stmt: cst.CSTNode) -> bool:
+        """Whether every statement in ``stmt`` (an ``if``/``try`` tree of them) sets form fields."""
+        if isinstance(stmt, cst.If):
+            return self._only_form_field_sets(stmt.body) and (
+                stmt.orelse is None or self._only_form_field_sets(stmt.orelse)
+            )
+        if isinstance(stmt, cst.Try):
+            parts: list[cst.CSTNode] = [stmt.body, *(h.body for h in stmt.handlers)]
+            parts += [stmt.orelse] if stmt.orelse is not None else []
+            return stmt.finalbody is None and all(map(self._only_form_field_sets, parts))
+        if isinstance(stmt, cst.Else):
+            return self._only_form_field_sets(stmt.body)
+        if isinstance(stmt, cst.IndentedBlock):
+            return all(map(self._only_form_field_sets, stmt.body))
         if not isinstance(stmt, cst.SimpleStatementLine):
             return False
         for small in stmt.body:
@@ -1400,8 +1420,7 @@ class Analyzer:
                     and self.regions.is_form(field.value.value)
                 ):
                     return False
-        hoisted = {id(n) for h in hoists for n in self.index.subtree(h.expr)}
-        return self._effect_call(stmt, hoisted) is None
+        return True
 
     def _only_commit(self, stmt: cst.BaseStatement) -> bool:
         if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:

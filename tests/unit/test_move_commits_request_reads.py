@@ -371,6 +371,23 @@ def test_setting_a_form_field_before_the_writes_is_input_parsing(tmp_path: Path)
             return "ok"
 
 
+        @bp.post("/items/<int:item_id>")
+        def update_item(item_id):
+            item = db.get_or_404(Item, item_id)
+            form = ItemForm()
+            if form.validate_on_submit():
+                if form.size.data:
+                    try:
+                        form.size.data = int(form.size.data)
+                    except ValueError:
+                        form.size.data = None
+                else:
+                    form.size.data = None
+                item.size = form.size.data
+                db.session.commit()
+            return "ok"
+
+
         @bp.post("/labels")
         def create_label():
             form = ItemForm()
@@ -385,3 +402,8 @@ def test_setting_a_form_field_before_the_writes_is_input_parsing(tmp_path: Path)
     route = after["app/routes/items.py"]
     assert "form.size.data = int(form.size.data or 0)\n" in route
     assert "ItemService.create_item(name=form.name.data, size=form.size.data)" in route
+    # (fedora elections sets its fields in the branches of an `if` and a `try`)
+    assert (
+        "form.size.data = None\n        ItemService.update_item(item, size=form.size.data)\n"
+        in route
+    )
