@@ -458,7 +458,7 @@ class Analyzer:
                                 R.WRITES_BEFORE_TRY,
                                 "the writes before the `try` at line "
                                 f"{self.index.line_col(stmt_node)[0]} would move under its "
-                                f"handlers, and that is not safe here ({problem})",
+                                f"handlers, and that is not safe here {problem}",
                             )
                             break
                 if reason:
@@ -582,12 +582,22 @@ class Analyzer:
         then wrapping them ("" when they may): its handlers must catch only SQLAlchemy errors,
         and the statements call nothing that can raise one (only model constructors,
         ``session.add``, builtins, the standard library, framework reads and methods of plain
-        values). Every problem is named, so that one fix does not just reveal the next."""
+        values). Every problem is named, so that one fix does not just reveal the next, and the
+        fix that settles them follows."""
         try_node = block.body[end]
         assert isinstance(try_node, cst.Try)
-        problems = self._handler_problems(try_node)
-        problems += [p for stmt in block.body[start:end] if (p := self._raising(stmt))]
-        return "; ".join(problems)
+        handlers = self._handler_problems(try_node)
+        raising = [p for stmt in block.body[start:end] if (p := self._raising(stmt))]
+        if not handlers and not raising:
+            return ""
+        # What the user can do: a handler that catches more can be narrowed; statements that
+        # may raise a database error can only go under the handlers, into the `try`.
+        advice = (
+            "move those statements into the `try`, whose handlers then also catch what they raise"
+            if raising
+            else "narrow the handler to the database error, or move those statements into the `try`"
+        )
+        return f"({'; '.join([*handlers, *raising])}): {advice}"
 
     def _handler_problems(self, try_node: cst.Try) -> list[str]:
         """The handlers of ``try_node`` that catch more than SQLAlchemy's errors."""
