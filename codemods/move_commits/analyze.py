@@ -48,7 +48,15 @@ from .syntax import (
     target_parts,
 )
 from .unit_flow import UnitFlow
-from .units import ExitUnmovable, Hoist, SplitHandler, Unit, Unmovable, split_try_body
+from .units import (
+    ExitUnmovable,
+    Hoist,
+    SplitHandler,
+    Unit,
+    Unmovable,
+    hoisted_nodes,
+    split_try_body,
+)
 
 #: methods of plain values (strings, dicts, lists) that never touch the database.
 _PLAIN_METHODS = frozenset(
@@ -623,7 +631,7 @@ class Analyzer:
         region = self.regions.region([stmt])
         if region.reason:
             return str(region.reason)
-        hoisted = {id(n) for h in region.hoists for n in self.index.subtree(h.expr)}
+        hoisted = hoisted_nodes(self.index, region.hoists)
         for node in self.index.subtree(stmt, into_scopes=False):
             if (
                 isinstance(node, cst.Call)
@@ -731,7 +739,7 @@ class Analyzer:
         self._check_declared(unit, moved_roots)
         moved_ids = {id(n) for root in moved_roots for n in self.index.subtree(root)}
         self._check_moved_reads(stmts, moved_roots, moved_ids, region.hoists)
-        hoisted_ids = {id(n) for h in region.hoists for n in self.index.subtree(h.expr)}
+        hoisted_ids = hoisted_nodes(self.index, region.hoists)
         flow = self._unit_flow(unit, hoisted_ids)
         live = flow.live_in(stmts, self.flow.live_after(unit))
         params, imports, route_names = self.flow.free_names(
@@ -1009,7 +1017,7 @@ class Analyzer:
                     R.READ_ONLY_WHEN_TEST_HOLDS,
                     f"reads `{code_of(hoist.expr)}` only when the test holds",
                 )
-        hoisted_ids = {id(n) for h in region.hoists for n in self.index.subtree(h.expr)}
+        hoisted_ids = hoisted_nodes(self.index, region.hoists)
         flow = self._unit_flow(unit, hoisted_ids)
         live = flow.live_in([check], self.flow.live_after(unit))
         params, imports, route_names = self.flow.free_names(
@@ -1398,7 +1406,7 @@ class Analyzer:
         call that reads the fields."""
         if not self._only_form_field_sets(stmt):
             return False
-        hoisted = {id(n) for h in hoists for n in self.index.subtree(h.expr)}
+        hoisted = hoisted_nodes(self.index, hoists)
         return self._effect_call(stmt, hoisted) is None
 
     def _only_form_field_sets(self, stmt: cst.CSTNode) -> bool:
@@ -1483,7 +1491,7 @@ class Analyzer:
     def _check_read_order(self, stmts: Sequence[cst.CSTNode], hoists: list[Hoist]) -> None:
         """The route evaluates hoisted reads before the service call: a read that may fail
         (a malformed body, a missing key) must not come after a call that may have effects."""
-        hoisted = {id(n) for h in hoists for n in self.index.subtree(h.expr)}
+        hoisted = hoisted_nodes(self.index, hoists)
         effect: cst.Call | None = None
         for stmt in stmts:
             for hoist in hoists:

@@ -23,7 +23,7 @@ from .syntax import (
     is_label,
     is_store,
 )
-from .units import Hoist, SplitHandler, Unit, holds_try, split_try_body
+from .units import Hoist, SplitHandler, Unit, hoisted_nodes, holds_try, split_try_body
 
 #: set False to rebuild every node of a moved statement with hoisted reads (the equivalence test
 #: compares both).
@@ -66,7 +66,7 @@ class ExtractionBuilder:
     ) -> list[Param]:
         """The free names and the named framework reads, the session last, as in hand-written
         services (``update_job(job, data, db)``)."""
-        hoisted_ids = {id(n) for h in hoists for n in self.index.subtree(h.expr)}
+        hoisted_ids = hoisted_nodes(self.index, hoists)
         used = {
             cast(cst.Name, n).value
             for root in roots

@@ -16,7 +16,7 @@ from .module_nodes import NAME_TYPES
 from .naming import BUILTINS
 from .syntax import code_of, is_bare_raise
 from .types import import_need
-from .units import Hoist, Unit, Unmovable
+from .units import Hoist, Unit, Unmovable, hoisted_nodes
 
 
 class UnitFlow:
@@ -44,7 +44,7 @@ class UnitFlow:
     ) -> tuple[list[Param], list[ImportNeed], set[str]]:
         """Parameters (names the moved code may read before assigning them, which the route
         has bound), imports it needs, and the route's imports it uses."""
-        hoisted_ids = {id(n) for h in hoists for n in self.index.subtree(h.expr)}
+        hoisted_ids = hoisted_nodes(self.index, hoists)
         function_scope = self.index.scope_of(unit.function.body.body[0])
         route_bound: set[str] | None = None
         params: list[Param] = []

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import libcst as cst
 
-from .frameworks import FrameworkUse
+from .frameworks import FrameworkUse, ModuleIndex
 from .model import Extraction, Param
 from .reasons import NO_REASON, Reason
 
@@ -33,6 +34,12 @@ class Hoist:
     use: FrameworkUse
     param: str = ""
     conditional: bool = False
+
+
+def hoisted_nodes(index: ModuleIndex, hoists: Iterable[Hoist]) -> set[int]:
+    """The ids of the nodes of the framework reads ``hoists``: the route evaluates them, so
+    nothing in them runs in the service."""
+    return {id(n) for h in hoists for n in index.subtree(h.expr)}
 
 
 @dataclass
