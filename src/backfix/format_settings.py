@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -193,7 +194,7 @@ def _runner_formatter(folder: Path) -> tuple[str, int | None]:
     """``black`` or ``"ruff"`` when the nearest ``tox.ini``, ``noxfile.py`` or ``Makefile`` (at or
     above ``folder``, within its repository) runs that formatter, with the line length its
     command gives (``black -l 100 .``), if any."""
-    for directory in (folder, *folder.parents):
+    for directory in _within_repository(folder):
         for name in _RUNNERS:
             try:
                 text = (directory / name).read_text(encoding="utf-8")
@@ -205,23 +206,28 @@ def _runner_formatter(folder: Path) -> tuple[str, int | None]:
                 length = _HOOK_LINE_LENGTH.search(match.group(2) or match.group(4) or "")
                 name = "black" if tool == "black" else "ruff"
                 return name, int(length.group(1)) if length else None
-        if (directory / ".git").exists():
-            break
     return "", None
+
+
+def _within_repository(folder: Path) -> Iterator[Path]:
+    """``folder`` and the folders above it, up to the root of its repository (the folder that
+    holds ``.git``), or to the file system's root outside one."""
+    for directory in (folder, *folder.parents):
+        yield directory
+        if (directory / ".git").exists():
+            return
 
 
 def precommit_config(folder: Path) -> str:
     """The nearest ``.pre-commit-config.yaml`` at or above ``folder``, within its repository ("" when
     there is none, or it cannot be read)."""
-    for directory in (folder, *folder.parents):
+    for directory in _within_repository(folder):
         config = directory / ".pre-commit-config.yaml"
         if config.is_file():
             try:
                 return config.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 return ""
-        if (directory / ".git").exists():
-            return ""
     return ""
 
 
