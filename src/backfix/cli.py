@@ -88,6 +88,10 @@ class _Commands(click.Group):
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Parse, taking the group's own flags also after the command name (``scan -v``)."""
+        return super().parse_args(ctx, _group_flags_first(args))
+
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command with SIGTERM treated like Ctrl-C."""
         with interrupts.terminate_interrupts():
@@ -101,6 +105,25 @@ class _Commands(click.Group):
             except Failure as exc:
                 console.print_error(str(exc))
                 sys.exit(EXIT_ERROR)
+
+
+#: the group's options that take no value; no command has an option of these names
+_GROUP_FLAGS = frozenset({"-v", "--verbose", "--no-cache"})
+
+
+def _group_flags_first(args: list[str]) -> list[str]:
+    """``args`` with the group's flags given after the command name moved before it, so that
+    ``codemod scan -v`` means ``codemod -v scan`` (up to a ``--``, after which all is operands)."""
+    command = next((i for i, arg in enumerate(args) if not arg.startswith("-")), None)
+    if command is None:
+        return args
+    rest = args[command + 1 :]
+    end = rest.index("--") if "--" in rest else len(rest)
+    moved = [arg for arg in rest[:end] if arg in _GROUP_FLAGS]
+    if not moved:
+        return args
+    kept = [arg for arg in rest[:end] if arg not in _GROUP_FLAGS] + rest[end:]
+    return [*args[:command], *moved, args[command], *kept]
 
 
 def _interrupted(what: str) -> NoReturn:

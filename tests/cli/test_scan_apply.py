@@ -62,6 +62,24 @@ def test_scan_exit_codes_and_json(repo: Path) -> None:
     assert code == 0 and out == ""
 
 
+def test_group_flags_may_follow_the_command(repo: Path) -> None:
+    before = invoke("-v", "--no-cache", "scan", "--path", str(repo), "--format", "json")
+    after = invoke("scan", "--path", str(repo), "-v", "--format", "json", "--no-cache")
+    assert before[0] == after[0] == 1 and json.loads(before[1]) == json.loads(after[1])
+
+
+def test_group_flags_after_a_double_dash_stay_operands() -> None:
+    from backfix.cli import _group_flags_first
+
+    assert _group_flags_first(["scan", "-v", "--", "--no-cache"]) == [
+        "-v",
+        "scan",
+        "--",
+        "--no-cache",
+    ]
+    assert _group_flags_first(["--version"]) == ["--version"]
+
+
 def test_dry_run_prints_diff_and_writes_nothing(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
