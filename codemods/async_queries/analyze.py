@@ -16,7 +16,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from backfix.cst_positions import Positions, positions
-from backfix.cst_utils import last_name
+from backfix.cst_utils import dotted, last_name
 from backfix.cst_walk import OwnScopeVisitor, TrackingVisitor, WalkVisitor, walk, yields
 from backfix.project import from_import_module, module_name
 
@@ -430,6 +430,10 @@ class Frame:
     types: dict[str, str] = field(default_factory=dict)
     aliased: set[str] = field(default_factory=set)
     locals: set[str] = field(default_factory=set)
+    #: locals assigned a column expression (``score = func.sum(...).label("score")``), and those
+    #: bound to anything else (a name in both may hold either)
+    columns: set[str] = field(default_factory=set)
+    not_columns: set[str] = field(default_factory=set)
     db_names: set[str] = field(default_factory=set)  # `from app import db` in the function
     names: dict[str, list[cst.Name]] = field(default_factory=dict)
     nested_names: set[str] = field(default_factory=set)
@@ -510,6 +514,11 @@ class _BodyLocals(_StatementVisitor, OwnScopeVisitor):
             return
         name = target.value
         self.frame.locals.add(name)
+        column = isinstance(value, cst.Call) and ch.makes_column(
+            value.func.attr.value if isinstance(value.func, cst.Attribute) else "",
+            dotted(value.func),
+        )
+        (self.frame.columns if column else self.frame.not_columns).add(name)
         if not isinstance(value, cst.Call):
             return
         made = _factory_kind(value, self.info)
@@ -530,6 +539,7 @@ class _BodyLocals(_StatementVisitor, OwnScopeVisitor):
         if kind is not None and isinstance(node.target, cst.Name):
             self.frame.sessions[node.target.value] = kind
             self.frame.locals.add(node.target.value)
+            self.frame.not_columns.add(node.target.value)
         else:
             self._bind(node.target, node.value)
 
@@ -547,6 +557,7 @@ class _BodyLocals(_StatementVisitor, OwnScopeVisitor):
     def visit_For(self, node: cst.For) -> None:
         if isinstance(node.target, cst.Name):
             self.frame.locals.add(node.target.value)
+            self.frame.not_columns.add(node.target.value)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar):
@@ -1000,6 +1011,7 @@ class _Scanner(TrackingVisitor):
         )
         for param in _all_params(node.params):
             frame.locals.add(param.name.value)
+            frame.not_columns.add(param.name.value)
             kind, type_name = _param_kind(param, self.session_names, self.info.session_aliases)
             if kind is not None:
                 frame.sessions[param.name.value] = kind
@@ -1413,8 +1425,11 @@ class _Scanner(TrackingVisitor):
         return frozenset(names)
 
     def _tables(self) -> frozenset[str]:
-        """The module's tables no enclosing function binds a name of its own for."""
-        return frozenset(ch.unshadowed(self.info.tables, [f.locals for f in self.frames]))
+        """The names that select rows: the module's tables no enclosing function binds a name of
+        its own for, and the locals that hold a column expression."""
+        tables = ch.unshadowed(self.info.tables, [f.locals for f in self.frames])
+        columns = [(f.columns - f.not_columns, f.locals) for f in self.frames]
+        return frozenset(tables | ch.local_columns(columns))
 
     def _finish_variable(self, frame: Frame, cand: _VarCandidate) -> None:
         """Validate a query variable (the safe case of a query variable) and record it as one violation.

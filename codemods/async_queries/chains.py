@@ -294,6 +294,31 @@ def unshadowed(tables: Collection[str], frame_locals: Sequence[Collection[str]])
     return {t for t in tables if not any(t in names for names in frame_locals)}
 
 
+#: methods whose result is a column expression whatever they are called on
+COLUMN_METHODS = frozenset({"label", "scalar_subquery"})
+
+
+def makes_column(method: str, callee: str) -> bool:
+    """Whether a call evaluates to a column expression, from the name of the method it calls
+    (``""`` for a plain function) and its callee as a dotted name (``""`` when it is not one):
+    ``.label()`` or ``.scalar_subquery()`` of anything, a function of ``func`` (``func.sum()``,
+    ``sa.func.count()``) and ``literal_column()``."""
+    if method in COLUMN_METHODS:
+        return True
+    parts = callee.split(".")
+    return "func" in parts[:-1] or parts[-1] == "literal_column"
+
+
+def local_columns(frames: Sequence[tuple[Collection[str], Collection[str]]]) -> set[str]:
+    """The names that hold a column expression where a query reads them, from the enclosing
+    functions outermost first, each as (its locals only ever assigned a column expression, every
+    name it binds): a function's own binding of a name hides the outer ones."""
+    found: set[str] = set()
+    for columns, bound in frames:
+        found = (found - set(bound)) | set(columns)
+    return found
+
+
 def column_kind(
     expr: cst.BaseExpression, aliased: frozenset[str], tables: frozenset[str] = frozenset()
 ) -> str | None:

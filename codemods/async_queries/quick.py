@@ -331,6 +331,7 @@ class _Walker:
         frame = self.new_frame(qual, is_async)
         for param in _parameters(node.args):
             frame.locals.add(param.name)
+            frame.not_columns.add(param.name)
             kind, type_name = _param_kind(
                 param, self.session_names, self.info.session_aliases, self.source
             )

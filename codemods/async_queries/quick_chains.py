@@ -471,7 +471,9 @@ class _ChainWalker(_Walker):
 
     def _tables(self) -> frozenset[str]:
         """``analyze._Scanner._tables``."""
-        return frozenset(ch.unshadowed(self.info.tables, [f.locals for f in self.frames]))
+        tables = ch.unshadowed(self.info.tables, [f.locals for f in self.frames])
+        columns = [(f.columns - f.not_columns, f.locals) for f in self.frames]
+        return frozenset(tables | ch.local_columns(columns))
 
     # -- query variables -----------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from backfix.ast_utils import last_name
+from backfix.ast_utils import dotted, last_name
 from backfix.project import module_name
 
 from . import chains as ch
@@ -340,6 +340,8 @@ class _Frame:
     types: dict[str, str] = field(default_factory=dict)
     locals: set[str] = field(default_factory=set)
     aliased: set[str] = field(default_factory=set)  # `aliased(...)` locals
+    columns: set[str] = field(default_factory=set)  # ``analyze.Frame.columns``
+    not_columns: set[str] = field(default_factory=set)
     db_names: set[str] = field(default_factory=set)  # `from app import db` in the function
     awaits_session: bool = False
 
@@ -355,6 +357,7 @@ def _body_locals(frame: _Frame, body: list[ast.stmt], info: ModuleInfo, source: 
             if kind is not None and isinstance(stmt.target, ast.Name):
                 frame.sessions[stmt.target.id] = kind
                 frame.locals.add(stmt.target.id)
+                frame.not_columns.add(stmt.target.id)
             else:
                 _bind(frame, stmt.target, stmt.value, info)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
@@ -362,6 +365,7 @@ def _body_locals(frame: _Frame, body: list[ast.stmt], info: ModuleInfo, source: 
                 _with_item(frame, item, info)
         elif isinstance(stmt, (ast.For, ast.AsyncFor)) and isinstance(stmt.target, ast.Name):
             frame.locals.add(stmt.target.id)
+            frame.not_columns.add(stmt.target.id)
         elif isinstance(stmt, ast.ImportFrom):
             _local_import_from(frame, stmt)
 
@@ -379,6 +383,10 @@ def _bind(frame: _Frame, target: ast.expr, value: ast.expr | None, info: ModuleI
         return
     name = target.id
     frame.locals.add(name)
+    column = isinstance(value, ast.Call) and ch.makes_column(
+        value.func.attr if isinstance(value.func, ast.Attribute) else "", dotted(value.func)
+    )
+    (frame.columns if column else frame.not_columns).add(name)
     if not isinstance(value, ast.Call):
         return
     made = _factory_kind(value, info)
