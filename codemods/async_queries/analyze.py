@@ -1424,11 +1424,13 @@ class _Scanner(TrackingVisitor):
             names |= frame.aliased
         return frozenset(names)
 
-    def _tables(self) -> frozenset[str]:
+    def _tables(self, own: Frame | None = None) -> frozenset[str]:
         """The names that select rows: the module's tables no enclosing function binds a name of
-        its own for, and the locals that hold a column expression."""
-        tables = ch.unshadowed(self.info.tables, [f.locals for f in self.frames])
-        columns = [(f.columns - f.not_columns, f.locals) for f in self.frames]
+        its own for, and the locals that hold a column expression. ``own``: the function being
+        left, no longer among the enclosing ones."""
+        frames = self.frames if own is None else [*self.frames, own]
+        tables = ch.unshadowed(self.info.tables, [f.locals for f in frames])
+        columns = [(f.columns - f.not_columns, f.locals) for f in frames]
         return frozenset(tables | ch.local_columns(columns))
 
     def _finish_variable(self, frame: Frame, cand: _VarCandidate) -> None:
@@ -1438,7 +1440,7 @@ class _Scanner(TrackingVisitor):
         others share its verdict and rewrite only their own assignment."""
         key = self.key(cand.outer)
         spec = ch.RootSpec(ch.ROOT_VAR, cand.name)
-        tables = self._tables()
+        tables = self._tables(frame)
         group = [c for c in frame.candidates if c.name == cand.name]
         if cand is not group[0]:
             verdict = replace(frame.verdicts[cand.name], sites=[])

@@ -469,10 +469,11 @@ class _ChainWalker(_Walker):
             names |= frame.aliased
         return frozenset(names)
 
-    def _tables(self) -> frozenset[str]:
+    def _tables(self, own: _Frame | None = None) -> frozenset[str]:
         """``analyze._Scanner._tables``."""
-        tables = ch.unshadowed(self.info.tables, [f.locals for f in self.frames])
-        columns = [(f.columns - f.not_columns, f.locals) for f in self.frames]
+        frames = self.frames if own is None else [*self.frames, own]
+        tables = ch.unshadowed(self.info.tables, [f.locals for f in frames])
+        columns = [(f.columns - f.not_columns, f.locals) for f in frames]
         return frozenset(tables | ch.local_columns(columns))
 
     # -- query variables -----------------------------------------------------------------------
@@ -522,7 +523,7 @@ class _ChainWalker(_Walker):
         every query assigned to it."""
         uses: list[_Use] = []
         scope = QueryScope(
-            frozenset(frame.aliased), self._tables(), group[0].name in frame.nested_names
+            frozenset(frame.aliased), self._tables(frame), group[0].name in frame.nested_names
         )
         return group_verdict(
             group,

@@ -37,3 +37,9 @@ def first_member(session: Session, team_id):
 def shadowed(session: Session, memberships):
     # a parameter of the same name: nobody can tell what it holds
     return session.query(memberships).all()
+
+
+def shadowed_variable(session: Session, memberships):
+    # the same through a query variable
+    query = session.query(memberships)
+    return query.all()

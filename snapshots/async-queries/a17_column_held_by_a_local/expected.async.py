@@ -47,3 +47,12 @@ async def inner_rebinds(session: Session):
         return session.query(total).all()
 
     return pick(User), (await session.execute(select(total))).all()
+
+
+async def paid_totals(session: Session, paid_only: bool):
+    # a query variable reads the column too
+    total = func.sum(Order.amount).label("total")
+    query = select(Order.user_id, total).group_by(Order.user_id)
+    if paid_only:
+        query = query.where(Order.paid)
+    return (await session.execute(query)).all()

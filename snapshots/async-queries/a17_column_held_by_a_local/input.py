@@ -46,3 +46,12 @@ def inner_rebinds(session: Session):
         return session.query(total).all()
 
     return pick(User), session.query(total).all()
+
+
+def paid_totals(session: Session, paid_only: bool):
+    # a query variable reads the column too
+    total = func.sum(Order.amount).label("total")
+    query = session.query(Order.user_id, total).group_by(Order.user_id)
+    if paid_only:
+        query = query.filter(Order.paid)
+    return query.all()
