@@ -1384,7 +1384,7 @@ class Analyzer:
         region = self.regions.region([stmt])
         if region.reason:
             return False
-        if self._sets_form_fields(stmt, region.hoists):
+        if self._sets_form_fields(stmt, region.hoists) or self._builds_form(stmt):
             return True
         if region.writes:
             return False
@@ -1398,6 +1398,22 @@ class Analyzer:
             if value is None or id(value) not in hoisted:
                 return False
         return True
+
+    def _builds_form(self, stmt: cst.BaseStatement) -> bool:
+        """Whether ``stmt`` is ``form = JobForm(...)`` (see ``Regions.is_form``) calling nothing
+        of unknown effect: the form reads the request, input parsing that stays in the route,
+        which then reads the form's fields before the call."""
+        if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+            return False
+        small = stmt.body[0]
+        if not (isinstance(small, cst.Assign) and len(small.targets) == 1):
+            return False
+        target = small.targets[0].target
+        return (
+            isinstance(target, cst.Name)
+            and self.regions.binds_form(target)
+            and self._effect_call(stmt, set()) is None
+        )
 
     def _sets_form_fields(self, stmt: cst.BaseStatement, hoists: list[Hoist]) -> bool:
         """Whether ``stmt`` only sets fields of a form the route built (``form.size.data =
@@ -1477,7 +1493,11 @@ class Analyzer:
     def _check_hoists(self, hoists: list[Hoist], moved_ids: set[int]) -> None:
         for hoist in hoists:
             for node in self.index.subtree(hoist.expr):
-                if node is hoist.root or not isinstance(node, cst.Name):
+                # (a form's fields are read through the local that holds it, which the unit
+                # may bind; the other roots are the framework's)
+                if (node is hoist.root and hoist.use.kind != "form") or not isinstance(
+                    node, cst.Name
+                ):
                     continue
                 for assignment in self.index.referents(node):
                     target = getattr(assignment, "node", None)

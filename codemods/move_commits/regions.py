@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import cast
 
 import libcst as cst
-from libcst.metadata import Assignment, ImportAssignment
+from libcst.metadata import Assignment, BaseAssignment, ImportAssignment
 
 from backfix.cst_utils import dotted, last_name
 
@@ -576,22 +576,28 @@ class RegionClassifier:
         """Whether ``name`` is only ever bound to a WTForms-style form built in the route
         (``form = JobForm()``)."""
         referents = self.index.referents(name)
-        if not referents:
+        return bool(referents) and all(map(self._builds_form, referents))
+
+    def binds_form(self, target: cst.Name) -> bool:
+        """Whether ``target``, a name an assignment binds, is only ever bound to a form built in
+        the route (:meth:`is_form` of its reads)."""
+        scope = self.index.scopes.get(target)
+        bindings = scope.assignments[target.value] if scope is not None else ()
+        return bool(bindings) and all(map(self._builds_form, bindings))
+
+    def _builds_form(self, binding: BaseAssignment) -> bool:
+        """Whether ``binding`` is ``form = JobForm(...)``."""
+        if not isinstance(binding, Assignment) or isinstance(binding, ImportAssignment):
             return False
-        for referent in referents:
-            if not isinstance(referent, Assignment) or isinstance(referent, ImportAssignment):
-                return False
-            target = self.index.parent(referent.node)
-            assign = self.index.parent(target) if target is not None else None
-            if not (
-                isinstance(target, cst.AssignTarget)
-                and isinstance(assign, cst.Assign)
-                and isinstance(assign.value, cst.Call)
-                and last_name(assign.value.func).endswith("Form")
-                and last_name(assign.value.func)[:1].isupper()
-            ):
-                return False
-        return True
+        target = self.index.parent(binding.node)
+        assign = self.index.parent(target) if target is not None else None
+        return (
+            isinstance(target, cst.AssignTarget)
+            and isinstance(assign, cst.Assign)
+            and isinstance(assign.value, cst.Call)
+            and last_name(assign.value.func).endswith("Form")
+            and last_name(assign.value.func)[:1].isupper()
+        )
 
     def may_fail(self, hoist: Hoist) -> bool:
         """Whether evaluating a hoisted read may raise (a missing key or attribute, a body that

@@ -1,7 +1,9 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.extensions import db
 from app.forms import JobForm, ProfileForm
+from app.models import Job
 from app.services.job_service import JobService
 
 bp = Blueprint("jobs", __name__)
@@ -32,3 +34,24 @@ def profile():
     # Shown pre-filled: this store runs on the other path, not in the moved code.
     form.about_me.data = current_user.about_me
     return render_template("profile.html", form=form)
+
+
+@bp.route("/jobs/quick", methods=["POST"])
+def quick_job():
+    # The form is built in the same block as the writes: it reads the request, so it stays
+    # here with the reads of its fields.
+    form = JobForm()
+    title = form.title.data
+    JobService.quick_job(title, user=current_user)
+    return redirect(url_for("jobs.new_job"))
+
+
+@bp.route("/jobs/copy", methods=["POST"])
+def copy_job():
+    job = Job(title="copy", owner=current_user)
+    db.session.add(job)
+    # Built after a write: the route cannot read its fields before the call.
+    form = JobForm(obj=job)
+    job.title = form.title.data
+    db.session.commit()
+    return redirect(url_for("jobs.new_job"))

@@ -24,3 +24,9 @@ class JobService:
     def profile(user, about_me):
         user.about_me = about_me
         db.session.commit()
+
+    @staticmethod
+    def quick_job(title, user):
+        job = Job(title=title, owner=user)
+        db.session.add(job)
+        db.session.commit()

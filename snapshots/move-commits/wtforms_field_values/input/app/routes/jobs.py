@@ -39,3 +39,26 @@ def profile():
     # Shown pre-filled: this store runs on the other path, not in the moved code.
     form.about_me.data = current_user.about_me
     return render_template("profile.html", form=form)
+
+
+@bp.route("/jobs/quick", methods=["POST"])
+def quick_job():
+    # The form is built in the same block as the writes: it reads the request, so it stays
+    # here with the reads of its fields.
+    form = JobForm()
+    title = form.title.data
+    job = Job(title=title, owner=current_user)
+    db.session.add(job)
+    db.session.commit()
+    return redirect(url_for("jobs.new_job"))
+
+
+@bp.route("/jobs/copy", methods=["POST"])
+def copy_job():
+    job = Job(title="copy", owner=current_user)
+    db.session.add(job)
+    # Built after a write: the route cannot read its fields before the call.
+    form = JobForm(obj=job)
+    job.title = form.title.data
+    db.session.commit()
+    return redirect(url_for("jobs.new_job"))
