@@ -13,7 +13,7 @@ from backfix.coverage_settings import unmeasured, unmeasured_patterns
 from backfix.project import rooted_module_name
 from backfix.python_target import runs_before
 from backfix.results import Violation
-from backfix.source import SourceError, SourceFile
+from backfix.source import SourceError, SourceFile, python_tree
 from backfix.type_checkers import type_checked
 
 from . import reasons as R
@@ -33,6 +33,7 @@ from .model import (
 )
 from .patched_names import patch_of, patched_targets
 from .placement import (
+    GENERIC_STEMS,
     PLACEMENT_LAYER_FOLDERS,
     ServiceLocation,
     licence_header,
@@ -42,6 +43,7 @@ from .placement import (
     service_import,
     service_location,
 )
+from .quick import defines_routes
 from .reasons import NO_REASON, Reason
 from .signature import Signature, choose_method_name, signature
 from .typing_plan import TypingContext
@@ -173,6 +175,8 @@ class Planner:
         for facts, _imports in self.routes:
             route = PurePosixPath(facts.path)
             stems.setdefault(route.parent, set()).add(route.stem)
+        for folder, found in stems.items():
+            found |= self._route_module_stems(folder)
         for facts, _imports in self.routes:
             if self.project.batch is not None and facts.path not in self.project.batch:
                 continue  # left for a later batch (`apply --max-files`)
@@ -191,6 +195,30 @@ class Planner:
                 self._plan_init(facts.path, location.path)
         for path, items in sorted(groups.items()):
             self._place_service(path, items)
+
+    def _route_module_stems(self, folder: PurePosixPath) -> set[str]:
+        """The stems of the project's modules in ``folder`` that define routes, whatever the
+        run's paths and violations, where one of them has a generic name: whether ``main.py``
+        is one blueprint among others (and names its own service), or ``errors.py`` is beside
+        a ``views.py`` (and shares its service), must not change with the files a run or batch
+        takes in. (``__init__.py`` counts only with violations of its own.)"""
+        generic = (GENERIC_STEMS | set(self.layer_names)) - {"__init__"}
+        paths = [
+            path
+            for path in self.project.files()
+            if (pure := PurePosixPath(path)).parent == folder
+            and pure.suffix == ".py"
+            and pure.stem != "__init__"
+        ]
+        if not any(PurePosixPath(path).stem in generic for path in paths):
+            return set()
+        found: set[str] = set()
+        for path in paths:
+            raw = self.read(path)
+            tree = python_tree(raw) if raw is not None else None
+            if tree is not None and defines_routes(tree):
+                found.add(PurePosixPath(path).stem)
+        return found
 
     def _plan_init(self, route_path: str, service_path: str) -> None:
         route_folder = str(PurePosixPath(route_path).parent)

@@ -41,6 +41,12 @@ def _is_route(node: Definition, views: set[str]) -> bool:
     return node.name in views or _is_route_decorated(node, ROUTE_DECORATORS)
 
 
+def defines_routes(tree: ast.Module) -> bool:
+    """Whether ``tree`` defines a route function, view class or resource."""
+    facts = read_tree(tree)
+    return any(_is_route(node, facts.views) for node in facts.definitions)
+
+
 def may_have_route_commits(tree: ast.Module | None, in_route_path: bool) -> bool:
     """False only when no ``x.commit()`` call can be in the route layer of this module."""
     if tree is None:
@@ -50,4 +56,4 @@ def may_have_route_commits(tree: ast.Module | None, in_route_path: bool) -> bool
         return facts.commits > 0
     # A commit in a route is in a module that defines one; and the helpers of a module that
     # defines routes are route layer too.
-    return any(_is_route(node, facts.views) for node in facts.definitions)
+    return defines_routes(tree)
