@@ -63,20 +63,73 @@ def _names_used_as_lists(function: cst.FunctionDef) -> frozenset[str]:
     it defines: assigned a list display or comprehension (``items = []``) or declared one
     (``items: list[User] = ...``), returned where the function returns ``list[...]``, or,
     where a type checker reads the function, changed by a method ``Sequence`` lacks
-    (``items.sort()``), an item assignment or deletion, or ``+=``. A rewritten ``.all()``
-    assigned to such a name must stay a list for the checker: it is typed ``Sequence``.
-    (Read once per function: LibCST nodes hash by identity.)"""
+    (``items.sort()``), an item assignment or deletion, ``+=``, or taken from or stored into a
+    mapping of lists the function declares (``by_group: dict[int, list[User]]``: ``users =
+    by_group.get(key)``, ``by_group[key] = users``). A rewritten ``.all()`` assigned to such a
+    name must stay a list for the checker: it is typed ``Sequence``. (Read once per function:
+    LibCST nodes hash by identity.)"""
     returns_list = _is_list_annotation(function.returns)
     checked = is_annotated(function)
-    found: set[str] = set()
+    nodes: list[cst.CSTNode] = []
     todo: list[cst.CSTNode] = list(function.body.children)
     while todo:
         node = todo.pop()
         if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             continue
-        found.update(_list_names(node, returns_list, checked))
+        nodes.append(node)
         todo.extend(node.children)
+    found: set[str] = set()
+    holders = _list_mappings(function, nodes) if checked else frozenset()
+    for node in nodes:
+        found.update(_list_names(node, returns_list, checked))
+        found.update(_mapped_lists(node, holders))
     return frozenset(found)
+
+
+def _list_mappings(function: cst.FunctionDef, nodes: list[cst.CSTNode]) -> frozenset[str]:
+    """The names ``function`` declares (its parameters, annotated assignments) as mappings whose
+    values are lists (``dict[int, list[User]]``, ``defaultdict[str, List[Job]]``)."""
+    declared = [(p.name.value, p.annotation) for p in function.params.params]
+    declared += [
+        (node.target.value, node.annotation)
+        for node in nodes
+        if isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name)
+    ]
+    return frozenset(name for name, annotation in declared if _maps_to_lists(annotation))
+
+
+def _maps_to_lists(annotation: cst.Annotation | None) -> bool:
+    """Whether ``annotation`` is a generic type of two or more arguments whose last is a list."""
+    if annotation is None or not isinstance(annotation.annotation, cst.Subscript):
+        return False
+    elements = annotation.annotation.slice
+    if len(elements) < 2 or not isinstance(elements[-1].slice, cst.Index):
+        return False
+    return _is_list_annotation(cst.Annotation(elements[-1].slice.value))
+
+
+def _mapped_lists(node: cst.CSTNode, holders: frozenset[str]) -> list[str]:
+    """The names one node takes from, or stores into, a mapping of lists in ``holders``."""
+    if not holders or not isinstance(node, cst.Assign):
+        return []
+    value = node.value
+    stored = [
+        t.target
+        for t in node.targets
+        if isinstance(t.target, cst.Subscript)
+        and isinstance(t.target.value, cst.Name)
+        and t.target.value.value in holders
+    ]
+    if stored:
+        return [value.value] if isinstance(value, cst.Name) else []
+    owner: cst.BaseExpression | None = None
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute):
+        owner = value.func.value if value.func.attr.value == "get" else None
+    elif isinstance(value, cst.Subscript):
+        owner = value.value
+    if not (isinstance(owner, cst.Name) and owner.value in holders):
+        return []
+    return [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
 
 
 def _list_names(node: cst.CSTNode, returns_list: bool, checked: bool) -> list[str]:

@@ -45,3 +45,25 @@ def untyped():
     reports = db.session.query(Report).all()
     reports.sort(key=lambda report: report.id)
     return reports
+
+
+def by_owner(session: Session, owners: list[int]) -> dict[int, list[Report]]:
+    # a mapping of lists: what is taken from it and stored into it is a list
+    cache: dict[int, list[Report]] = {}
+    for owner in owners:
+        reports = cache.get(owner)
+        if reports is None:
+            reports = session.query(Report).filter(Report.owner_id == owner).all()
+            cache[owner] = reports
+    return cache
+
+
+def stored(session: Session, seen: dict[int, list[Report]], owner: int) -> None:
+    reports = session.query(Report).filter(Report.owner_id == owner).all()
+    seen[owner] = reports
+
+
+def counted(session: Session, sizes: dict[int, int], owner: int) -> None:
+    # a mapping of counts: the result is only measured, never stored
+    reports = session.query(Report).filter(Report.owner_id == owner).all()
+    sizes[owner] = len(reports)
