@@ -1715,6 +1715,7 @@ def plan_project(
     notes = list(outcome.notes)
     if any(v.fixable for v in violations):
         notes.append(_raised_minimum(versions["sqlalchemy"]))
+        notes.append(_unsupported_pair(versions) if outcome.uses_fsa else "")
         notes.extend(mock_notes(sorted({*known, *others}), project.read))
     return CodemodPlan(
         violations=violations,
@@ -1776,6 +1777,21 @@ def _raised_minimum(sqlalchemy: Found) -> str:
         f"which allows {declared.version}, where the new code may not run: raise that lower "
         f'bound with this change, or set `sqlalchemy = "{declared.version}"` in '
         "[tool.backfix.versions] to target the lowest version"
+    )
+
+
+def _unsupported_pair(versions: Mapping[str, Found]) -> str:
+    """The note for a rewrite that targets SQLAlchemy 1.4 or later where the project's
+    Flask-SQLAlchemy is older than 2.5, the first to support it (a version set by hand in
+    ``[tool.backfix.versions]`` for one library but not the other); "" when the pair works."""
+    sqlalchemy, fsa = versions["sqlalchemy"], versions["flask-sqlalchemy"]
+    if not (sqlalchemy.at_least("1.4") is True and fsa.at_least("2.5") is False):
+        return ""
+    return (
+        f"async-queries: the rewrite targets {sqlalchemy.describe()}, which "
+        f"{fsa.describe()} does not support (Flask-SQLAlchemy 2.5 was the first to): upgrade "
+        'Flask-SQLAlchemy to 2.5.1 with it, or set `flask-sqlalchemy = "..."` in '
+        "[tool.backfix.versions] if that version is wrong"
     )
 
 

@@ -344,3 +344,17 @@ def test_a_library_nothing_says_the_project_has_is_not_listed(tmp_path: Path) ->
     result = _run(tmp_path, {"flask-sqlalchemy": "3.1.1"})
     (line,) = result.assumptions
     assert "SQLModel" not in line and "Flask-SQLAlchemy 3.1.1" in line and "SQLAlchemy" in line
+
+
+@pytest.mark.parametrize(("fsa", "warned"), [("2.4.1", True), ("2.5.1", False), ("3.1.1", False)])
+def test_a_sqlalchemy_its_flask_sqlalchemy_does_not_support_is_noted(
+    tmp_path: Path, fsa: str, warned: bool
+) -> None:
+    """Setting only `sqlalchemy` by hand to 1.4 left a Flask-SQLAlchemy 2.4 that does not run on
+    it, and the rewrite went on without a word."""
+    result = _run(tmp_path, {"sqlalchemy": "1.4.54", "flask-sqlalchemy": fsa})
+    assert result.changes
+    found = [n for n in result.notes if "does not support" in n]
+    assert bool(found) is warned, result.notes
+    if warned:
+        assert "upgrade Flask-SQLAlchemy to 2.5.1 with it" in found[0]
