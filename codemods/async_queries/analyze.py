@@ -1281,7 +1281,7 @@ class _Scanner(TrackingVisitor):
                 name = parent.attr.value
                 if isinstance(grand, cst.Call) and grand.func is parent:
                     current = grand
-                    if name in ch.BUILDERS:
+                    if name in ch.CHAIN_THROUGH:
                         continue
                     return current
                 return parent  # attribute access (`.statement`) ends the chain

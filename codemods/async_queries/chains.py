@@ -93,7 +93,8 @@ REPORTED = {
     "yield_per": "`yield_per()` needs streaming (`stream_scalars`) and is incompatible with "
     "`unique()`",
     "params": "`params()` must move to the `execute()` call",
-    "with_parent": "`with_parent()` becomes `.where(with_parent(...))`; rewrite by hand",
+    "with_parent": "`query.with_parent(obj)` becomes `.where(with_parent(obj, Parent.items))`, "
+    "which names the relationship; rewrite by hand",
     "from_self": "`from_self()` was removed in 2.0; needs `aliased(Entity, subquery)`",
     "select_entity_from": "`select_entity_from()` was removed in 2.0",
     "reset_joinpoint": "`reset_joinpoint()` has no 2.0 equivalent",
@@ -109,6 +110,11 @@ REPORTED = {
     "value": "`Query.value()` is deprecated and has no exact equivalent",
     "values": "`Query.values()` is deprecated and has no exact equivalent",
 }
+#: the methods of ``REPORTED`` that give a query to build on: a chain goes on through them (its
+#: finding then shows the whole query, and a ``paginate()`` after them is reported first)
+REPORTED_BUILDERS = frozenset(REPORTED) - {"value", "values", "instances", "merge_result"}
+#: the methods a chain goes on through
+CHAIN_THROUGH = BUILDERS | REPORTED_BUILDERS
 
 #: names that hold a mapped class by convention (generic CRUD repositories: `self.model`).
 MODEL_NAMES = frozenset({"model", "model_class", "__model__"})
@@ -935,6 +941,7 @@ def _build(chain: Chain, base: Base, ctx: Context) -> tuple[_Builder, cst.BaseEx
     root = chain.root
     stmt, columns = _select_of(b, chain, base)
     builders = chain.builders
+    _check_fsa2_paginate(chain, base, ctx)
     for step in builders:
         _check_builder(step)
     if base.var and any(s.name in {"with_entities", "add_columns", "add_entity"} for s in builders):
@@ -968,6 +975,23 @@ def _build(chain: Chain, base: Base, ctx: Context) -> tuple[_Builder, cst.BaseEx
     else:
         node = _terminal(_Ending(b, chain, stmt, term, shape, unique, builders, eager))
     return b, node
+
+
+#: why a ``paginate()`` stays a legacy query on Flask-SQLAlchemy 2.x
+FSA2_PAGINATE = (
+    "Flask-SQLAlchemy 2.x has no `db.paginate()` for a `select()`: keep "
+    "`Model.query...paginate()` (still supported) until the project moves to "
+    "Flask-SQLAlchemy 3.x, or paginate by hand with `limit()`/`offset()` and a count"
+)
+
+
+def _check_fsa2_paginate(chain: Chain, base: Base, ctx: Context) -> None:
+    """A ``paginate()`` on Flask-SQLAlchemy 2.x is reported first, before what its builders
+    lack: rewriting those by hand (``with_parent()``) would still leave it a legacy query."""
+    term = chain.terminal
+    paginates = term is not None and term.name == "paginate" and term.call is not None
+    if paginates and base.fsa_db and not ctx.fsa3:
+        raise Unsupported(R.FLASK_SQLALCHEMY_2, FSA2_PAGINATE)
 
 
 def _select_of(
@@ -1518,12 +1542,7 @@ def _fsa2(end: _Ending) -> cst.BaseExpression:
     b, chain, _, term, shape, _, builders = end.parts()
     assert term.call is not None
     if term.name == "paginate":
-        raise Unsupported(
-            R.FLASK_SQLALCHEMY_2,
-            "Flask-SQLAlchemy 2.x has no `db.paginate()` for a `select()`: keep "
-            "`Model.query...paginate()` (still supported) until the project moves to "
-            "Flask-SQLAlchemy 3.x, or paginate by hand with `limit()`/`offset()` and a count",
-        )
+        raise Unsupported(R.FLASK_SQLALCHEMY_2, FSA2_PAGINATE)
     if term.name == "one_or_404":
         raise Unsupported(
             R.FLASK_SQLALCHEMY_2,

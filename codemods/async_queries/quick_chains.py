@@ -622,7 +622,7 @@ class _ChainWalker(_Walker):
                 grand = self.parent(parent)
                 if isinstance(grand, ast.Call) and grand.func is parent:
                     current = grand
-                    if parent.attr in ch.BUILDERS:
+                    if parent.attr in ch.CHAIN_THROUGH:
                         continue
                     return current
                 return parent

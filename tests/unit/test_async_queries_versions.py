@@ -358,3 +358,16 @@ def test_a_sqlalchemy_its_flask_sqlalchemy_does_not_support_is_noted(
     assert bool(found) is warned, result.notes
     if warned:
         assert "upgrade Flask-SQLAlchemy to 2.5.1 with it" in found[0]
+
+
+def test_paginate_on_flask_sqlalchemy_2_is_reported_before_with_parent(tmp_path: Path) -> None:
+    """Rewriting `with_parent()` by hand, as its reason said, only led to the paginate reason."""
+    views = (
+        "from app.models import Post\n\n\n"
+        "def page(parent, number):\n"
+        "    return Post.query.with_parent(parent).order_by(Post.id).paginate(number, 20)\n"
+    )
+    result = _run(tmp_path, {"sqlalchemy": "1.4.54", "flask-sqlalchemy": "2.5.1"}, views)
+    (violation,) = result.violations
+    assert violation.reason_id == "flask-sqlalchemy-2-form", violation
+    assert ".paginate(" in violation.message
