@@ -21,7 +21,7 @@ from backfix.cst_utils import last_name
 
 from .frameworks import ModuleIndex, is_guard_name
 from .module_nodes import exact_types
-from .placement import WRITE_KINDS, WRITE_VERBS, singular, snake
+from .placement import ACTION_VERBS, WRITE_KINDS, WRITE_VERBS, singular, snake
 from .routes import HTTP_METHODS
 from .syntax import target_parts
 from .types import TypeInference
@@ -214,6 +214,8 @@ class _Event:
     attribute: str = ""
     #: made only on some paths (``if hidden: item.hide()``)
     conditional: bool = False
+    #: the verb says the state the attribute is set to (``book.pinned = False``: ``unpin``)
+    state: bool = False
 
 
 class WriteNamer:
@@ -368,8 +370,12 @@ class WriteNamer:
                     if part.value.value in {"self", "cls"} or part.value.value in created:
                         continue
                     subject = self._subject(part.value)
-                    if subject:
-                        return _Event("update", subject, False, part.attr.value)
+                    if not subject:
+                        continue
+                    verb = _state_verb(part.attr.value, node.value) if len(targets) == 1 else ""
+                    if verb:
+                        return _Event(verb, subject, False, part.attr.value, state=True)
+                    return _Event("update", subject, False, part.attr.value)
         return None
 
     def _session_event(self, method: str, call: cst.Call, created: set[str]) -> _Event | None:
@@ -575,6 +581,80 @@ def _loaded_instance(call: cst.Call) -> cst.Name | None:
     return None
 
 
+#: participles that are not the verb with ``-ed`` (``hidden``)
+_PARTICIPLES = {"hidden": "hide"}
+#: the verbs that undo a verb and have no ``un-`` form
+_OPPOSITES = {"enable": "disable", "activate": "deactivate"}
+
+
+def _state_verb(attribute: str, value: cst.BaseExpression) -> str:
+    """The verb of setting a flag named for a state (``pinned``, ``is_locked``, ``archived``) to
+    ``True`` (``pin``) or ``False`` (``unpin``); "" when the attribute names no known verb's
+    state or the value is no ``True``/``False``."""
+    if not (isinstance(value, cst.Name) and value.value in {"True", "False"}):
+        return ""
+    state = attribute.removeprefix("is_")
+    verb = _PARTICIPLES.get(state, "")
+    if not verb and state.endswith("ed"):
+        stem = state[:-2]
+        doubled = stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem
+        verb = next((v for v in (doubled, stem, stem + "e") if v in _STATE_VERBS), "")
+    if not verb or value.value == "True":
+        return verb
+    undone = _OPPOSITES.get(verb, f"un{verb}")
+    return undone if undone in _STATE_VERBS else ""
+
+
+#: the verbs a flag's state may be named for
+_STATE_VERBS = ACTION_VERBS | OBJECT_VERBS
+
+
+def _state_name(events: list[_Event], route: str, meaningful: bool) -> NameHint | None:
+    """``unpin_book`` for a unit that only sets ``book.pinned = False``, where the route's name
+    says nothing specific, toggles, or names the same verb or its opposite (the branch of a
+    ``pin`` route that unpins); None otherwise (``archive_project`` setting ``closed`` keeps
+    the route's name)."""
+    states = {(e.verb, e.subject) for e in events if e.state}
+    if len(states) != 1 or not all(e.state for e in events):
+        return None
+    ((verb, subject),) = states
+    first = route.split("_")[0]
+    if meaningful and first != "toggle" and _undone(first) != _undone(verb):
+        return None
+    return NameHint(_join(verb, subject), verb, subject)
+
+
+def _undone(verb: str) -> str:
+    """The verb ``verb`` undoes, or ``verb`` itself (``unpin`` → ``pin``)."""
+    for done, undone in _OPPOSITES.items():
+        if verb == undone:
+            return done
+    return verb[2:] if verb.startswith("un") and verb[2:] in _STATE_VERBS else verb
+
+
+#: the last words of a route named for the page of settings it saves (``notification_setting``)
+_SETTINGS_NOUNS = frozenset(
+    {
+        "settings", "setting", "preferences", "preference", "profile", "account", "config",
+        "configuration", "options", "option",
+    }
+)  # fmt: skip
+
+
+def _with_verb(route: str) -> str:
+    """``update_preferences`` for a route named for a page of settings (``preferences``,
+    ``privacy_setting``) whose unit only updates attributes: the bare noun would read as a
+    getter; a name that starts with a verb stays as it is."""
+    words = route.split("_")
+    if words[-1] not in _SETTINGS_NOUNS or words[0] in ACTION_VERBS | READ_VERBS | _EDIT_VERBS:
+        return route
+    return f"update_{route}"
+
+
+#: verbs of a route that edits a page of settings (``edit_profile``, ``manage_account``)
+_EDIT_VERBS = frozenset({"edit", "change", "manage", "configure", "save", "update", "set"})
+
+
 def _attribute_name(events: list[_Event]) -> str:
     """``update_user_last_seen`` when ``events`` are all updates of one attribute of one row
     (``user.last_seen = ...``); "" otherwise."""
@@ -672,6 +752,9 @@ def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint
     # Writes made on only some paths (`if hidden: item.hide()`) do not name the unit when others
     # are made on every path.
     events = [e for e in events if not e.conditional] or events
+    stated = _state_name(events, route, meaningful)
+    if stated is not None:
+        return stated
     words = set(route.split("_"))
     named = next((e for e in events if _mentions(words, e.subject)), None)
     if meaningful and named is not None:
@@ -688,7 +771,7 @@ def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint
         if meaningful:
             # A bare verb (`refresh`, `archive`) says what is done, not to what: `refresh_token`.
             name = _join(route, chosen.subject) if route in OBJECT_VERBS else route
-            return NameHint(name, "", chosen.subject)
+            return NameHint(_with_verb(name), "", chosen.subject)
     attribute_name = _attribute_name(events)
     if chosen is not None and not chosen.strong and attribute_name:
         # Only `user.last_seen = ...`: `update_user_last_seen` says what `update_user` would not.

@@ -29,7 +29,7 @@ def new_job():
 def profile():
     form = ProfileForm()
     if form.validate_on_submit():
-        JobService.profile(user=current_user, about_me=form.about_me.data)
+        JobService.update_profile(user=current_user, about_me=form.about_me.data)
         return redirect(url_for("jobs.profile"))
     # Shown pre-filled: this store runs on the other path, not in the moved code.
     form.about_me.data = current_user.about_me

@@ -21,7 +21,7 @@ class JobService:
         db.session.commit()
 
     @staticmethod
-    def profile(user, about_me):
+    def update_profile(user, about_me):
         user.about_me = about_me
         db.session.commit()
 
