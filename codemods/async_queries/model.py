@@ -148,6 +148,8 @@ class FileEdits:
     #: project classes another class names as a base: ``cls`` in their methods may be a subclass
     extended: frozenset[str] = field(default_factory=frozenset)
     fsa3: bool = True  # Flask-SQLAlchemy 3.x helpers exist
+    #: the project's `db` is no Flask-SQLAlchemy extension (see ``Target.plain_db``)
+    plain_db: bool = False
     session_scalars: bool = True  # `scalars()` exists on every session (SQLAlchemy 1.4.26+)
     typed: bool = True  # the project runs a type checker: see `backfix.type_checkers`
     #: the project runs a type checker on SQLAlchemy 2.0+: a bulk write's row count is read
@@ -190,3 +192,6 @@ class Target:
     #: the project's SQLAlchemy, as the reasons name it
     sqlalchemy: str = ""
     refuse: str = ""  # why nothing can be rewritten (SQLAlchemy older than 1.4)
+    #: what makes the project's ``db`` where it is no Flask-SQLAlchemy extension (``Alchemical``):
+    #: a rewrite spells SQLAlchemy's names itself, not through ``db``; "" for Flask-SQLAlchemy
+    plain_db: str = ""

@@ -320,6 +320,26 @@ def find_db_module(
     return ""
 
 
+#: ``db = <callee>(...)`` at the top of a module, whatever makes it
+_ANY_DB_DEFINITION = re.compile(rb"^db\s*(?::[^=\n]*)?=\s*(?:[\w.]+\.)?(\w+)\(", re.MULTILINE)
+
+
+def find_plain_db(
+    project: ProjectContext, files: Iterable[str], extends_fsa: Callable[[str], bool]
+) -> str:
+    """What makes the project's ``db`` where no module defines Flask-SQLAlchemy's (see
+    :func:`find_db_module`) and one defines it otherwise (``db = Alchemical()``): that callee's
+    name; "" when no module defines a ``db`` or one is Flask-SQLAlchemy's."""
+    found = ""
+    for rel in files:
+        for match in _ANY_DB_DEFINITION.finditer(project.read(rel) or b""):
+            callee = match.group(1).decode()
+            if callee.endswith("SQLAlchemy") or extends_fsa(callee):
+                return ""
+            found = found or callee
+    return found
+
+
 #: what an unparseable file leaves unchecked (see ``_relationship_findings``)
 _UNCHECKED_RELATIONSHIPS = (
     "async-queries cannot check it for queries on dynamic relationships or lazy loads in async code"
@@ -1553,6 +1573,7 @@ class Planner:
                 plain=self.plain,
                 extended=self.extended,
                 fsa3=self.target.fsa3,
+                plain_db=bool(self.target.plain_db),
                 session_scalars=self.target.session_scalars,
                 typed=self.target.typed,
                 rowcount_cast=self.target.typed and self.target.write_only,
@@ -1669,6 +1690,10 @@ def plan_project(
     # A migration script's classes are snapshots of old models: the run's own files only count.
     current = [p for p in others if not in_alembic_versions(Path(project.root), p)]
     mappings = read_mappings(project.root, sorted(known) + current, project.report_error, reads)
+    defines = any(module.defines_db for module in modules)
+    plain_db = (
+        "" if defines else find_plain_db(project, [*others, *sorted(known)], mappings.extends_fsa)
+    )
     mappings.fsa_table_names = versions["flask-sqlalchemy"].source not in {RUNNING, "not found"}
     options = plumbing_options(project, versions, request.options) if convert else None
 
@@ -1681,7 +1706,11 @@ def plan_project(
             project.read,
             dynamic_paths=sorted({f.path for f in facts}),
             run_paths=project.paths,
-            target=replace(target_of(versions), typed=type_checked(_project_folders(project))),
+            target=replace(
+                target_of(versions),
+                typed=type_checked(_project_folders(project)),
+                plain_db=plain_db,
+            ),
             plumbing=plumbing,
             report_error=project.report_error,
             trees=trees,
@@ -1711,11 +1740,12 @@ def plan_project(
         )
         for f in outcome.findings
     ]
-    assumed = ", ".join(_assumed_versions(versions, outcome.uses_fsa))
+    assumed = ", ".join(_assumed_versions(versions, outcome.uses_fsa, plain_db))
     notes = list(outcome.notes)
     if any(v.fixable for v in violations):
         notes.append(_raised_minimum(versions["sqlalchemy"]))
-        notes.append(_unsupported_pair(versions) if outcome.uses_fsa else "")
+        notes.append(_unsupported_pair(versions) if outcome.uses_fsa and not plain_db else "")
+        notes.append(_plain_db_note(plain_db))
         notes.extend(mock_notes(sorted({*known, *others}), project.read))
     return CodemodPlan(
         violations=violations,
@@ -1795,17 +1825,32 @@ def _unsupported_pair(versions: Mapping[str, Found]) -> str:
     )
 
 
-def _assumed_versions(versions: Mapping[str, Found], uses_fsa: bool) -> list[str]:
+def _assumed_versions(
+    versions: Mapping[str, Found], uses_fsa: bool, plain_db: str = ""
+) -> list[str]:
     """What the run assumed of each library; Flask-SQLAlchemy only where it matters: the project
     declares it, or one of the queries it reports goes through it (a FastAPI project does not use
-    it, and an enum's ``Location.query`` is no query). A library nothing says the project has
-    (SQLModel, mostly) is left out: nothing was assumed of it."""
+    it, and an enum's ``Location.query`` is no query), and its ``db`` is Flask-SQLAlchemy's (not
+    ``plain_db``). A library nothing says the project has (SQLModel, mostly) is left out: nothing
+    was assumed of it."""
     return [
         found.describe()
         for name, found in versions.items()
         if not (name == "flask-sqlalchemy" and not uses_fsa and found.source == RUNNING)
+        and not (name == "flask-sqlalchemy" and plain_db)
         and not (name != "sqlalchemy" and found.source == "not found")
     ]
+
+
+def _plain_db_note(plain_db: str) -> str:
+    """The note for a project whose ``db`` is made by ``plain_db`` (not Flask-SQLAlchemy)."""
+    if not plain_db:
+        return ""
+    return (
+        f"async-queries: the project's `db` is made by `{plain_db}()`, not Flask-SQLAlchemy's "
+        "`SQLAlchemy()`: the rewrite imports SQLAlchemy's names (`select`) instead of reading "
+        "them through `db`, and uses its `db.session` as a plain session"
+    )
 
 
 def converts_plumbing(mode: str, convert_engine: bool) -> bool:

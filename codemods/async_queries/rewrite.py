@@ -224,6 +224,9 @@ class _Rewriter(cst.CSTTransformer):
             # `Model.query` (or a variable holding one) from `session.query_property()`: the
             # project has no Flask-SQLAlchemy `db`, so plain SQLAlchemy on that session
             base = replace(base, session=cst.Name(session_name), fsa_db="")
+        elif self.edits.plain_db and base.fsa_db:
+            # `db = Alchemical()`: its `db.session` is a session, but `db.select` is no name
+            base = replace(base, fsa_db="")
         elif self.db_owner and site.spec.kind == ch.ROOT_MODEL and base.fsa_db == "db":
             db = f"{self.db_owner}.db"
             base = replace(base, session=ch.dotted(f"{db}.session"), fsa_db=db)
