@@ -155,7 +155,9 @@ class ExtractionBuilder:
         params: list[Param] = []
         taken = set(used) - set(preferred.values())
         codes = {self._expr_code(h) for h in hoists}
-        for hoist in sorted(hoists, key=lambda h: len(self._expr_code(h))):
+        # A read named after another it extends (`g.tenant.id` after `g.tenant`), the rest in
+        # the order the code reads them: `message`, `message_2`... as they come.
+        for hoist in sorted(hoists, key=lambda h: _extended(self._expr_code(h), codes)):
             code = self._expr_code(hoist)
             if code in by_code:
                 hoist.param = by_code[code]
@@ -429,6 +431,13 @@ class ReplaceReads(cst.CSTTransformer):
         assert isinstance(original_node, cst.BaseExpression)
         replacement = cst.parse_expression(text)
         return replacement.with_changes(lpar=original_node.lpar, rpar=original_node.rpar)
+
+
+def _extended(code: str, codes: set[str]) -> int:
+    """How many of ``codes`` the read ``code`` extends (``g.tenant.id`` extends ``g.tenant``)."""
+    return sum(
+        1 for other in codes if code.startswith(other) and code[len(other) : len(other) + 1] in ".["
+    )
 
 
 def _assigned_value(stmt: cst.BaseStatement) -> cst.BaseExpression | None:

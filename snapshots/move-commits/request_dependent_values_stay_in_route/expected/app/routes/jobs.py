@@ -34,3 +34,11 @@ def dump_job(job_id):
     data = job_schema.dump(job)
     db.session.commit()
     return jsonify(data)
+
+
+@bp.post("/jobs/samples")
+def create_samples():
+    JobService.create_samples(
+        user=current_user, message=_("Alpha"), message_2=_("Beta"), message_3=_("Gamma")
+    )
+    return jsonify(ok=True)

@@ -16,3 +16,12 @@ class JobService:
         db.session.add(Visit(ip=ip, user=auth_user))
         db.session.commit()
         return job
+
+    @staticmethod
+    def create_samples(user, message, message_2, message_3):
+        # Translated titles: their parameters are numbered in the order they are read.
+        first = Job(owner=user, title=message)
+        second = Job(owner=user, title=message_2)
+        third = Job(owner=user, title=message_3)
+        db.session.add_all([first, second, third])
+        db.session.commit()

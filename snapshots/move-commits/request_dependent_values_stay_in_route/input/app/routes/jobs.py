@@ -32,3 +32,14 @@ def dump_job(job_id):
     data = job_schema.dump(job)
     db.session.commit()
     return jsonify(data)
+
+
+@bp.post("/jobs/samples")
+def create_samples():
+    # Translated titles: their parameters are numbered in the order they are read.
+    first = Job(owner=current_user, title=_("Alpha"))
+    second = Job(owner=current_user, title=_("Beta"))
+    third = Job(owner=current_user, title=_("Gamma"))
+    db.session.add_all([first, second, third])
+    db.session.commit()
+    return jsonify(ok=True)
