@@ -18,7 +18,9 @@ LAYER_SUFFIXES = ("route", "router", "view", "resource", "resources", "endpoint"
 #: folders that hold the route layer by convention without being route paths (Flask-RESTful's
 #: ``resources/``, Flask's ``blueprints/``: their modules are found as routes by their ``Resource``
 #: classes and route decorators): services go beside them, not inside
-PLACEMENT_LAYER_FOLDERS = ("resources", "blueprints")
+PLACEMENT_LAYER_FOLDERS = ("resources", "blueprints", "apis")
+#: a folder named for a version of an API (``v1``, ``v2_1``): it names no part of the app
+_VERSION_FOLDER = re.compile(r"v\d+(?:_\d+)*")
 CLASS_SUFFIXES = ("View", "Resource", "API", "Api", "Endpoint", "Handler", "Controller")
 
 
@@ -52,6 +54,7 @@ _IRREGULAR = {
     "geese": "goose",
     "feet": "foot",
     "teeth": "tooth",
+    "apis": "api",
 }
 
 
@@ -140,6 +143,9 @@ def service_location(
         # `app/api/auth/routes.py`: the blueprint package below the layer folder names it.
         owner = folders if layer_index is None else folders[: layer_index + 2]
         name = owner[-1] if len(owner) > len(base) + 1 else (base[-1] if base else "app")
+        if _VERSION_FOLDER.fullmatch(name) and len(owner) > 1:
+            # `apis/v1/resources.py`: the API, whatever its version (`api_service.py`).
+            name = singular(owner[-2])
     if (
         (generic or beside_generic)
         and len(base) >= 2
