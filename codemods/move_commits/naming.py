@@ -67,6 +67,10 @@ def _attribute_name(expr: cst.Attribute, root_name: str) -> str:
         return f"user_{attr}" if attr != "id" else "user_id"
     if attr in _READ_NAMES:
         return _READ_NAMES[attr]
+    if attr == "current_user":
+        return (
+            "user"  # `g.current_user`: a user; in a service the name reads as Flask-Login's proxy
+        )
     return attr.lstrip("_") or "value"
 
 

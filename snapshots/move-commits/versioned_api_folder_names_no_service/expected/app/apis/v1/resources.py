@@ -1,3 +1,4 @@
+from flask import g
 from flask.views import MethodView
 
 from app.models import Note
@@ -11,3 +12,9 @@ class NoteAPI(MethodView):
         note = Note.query.get_or_404(note_id)
         ApiService.delete_note(note)
         return "", 204
+
+
+class NotesAPI(MethodView):
+    def post(self):
+        ApiService.create_note(user=g.current_user)
+        return "", 201

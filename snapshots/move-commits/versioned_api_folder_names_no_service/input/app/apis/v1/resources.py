@@ -1,3 +1,4 @@
+from flask import g
 from flask.views import MethodView
 
 from app.extensions import db
@@ -12,3 +13,13 @@ class NoteAPI(MethodView):
         db.session.delete(note)
         db.session.commit()
         return "", 204
+
+
+class NotesAPI(MethodView):
+    def post(self):
+        # `g.current_user` (set by an auth decorator) is passed as `user`: named
+        # `current_user` in the service, it would read as Flask-Login's proxy.
+        note = Note(author=g.current_user)
+        db.session.add(note)
+        db.session.commit()
+        return "", 201
