@@ -68,9 +68,8 @@ def _attribute_name(expr: cst.Attribute, root_name: str) -> str:
     if attr in _READ_NAMES:
         return _READ_NAMES[attr]
     if attr == "current_user":
-        return (
-            "user"  # `g.current_user`: a user; in a service the name reads as Flask-Login's proxy
-        )
+        # `g.current_user` holds a user; in a service the name would read as Flask-Login's proxy
+        return "user"
     return attr.lstrip("_") or "value"
 
 
