@@ -99,6 +99,14 @@ class _Commit:
 _Range = tuple[int, int, cst.Call, bool]
 
 
+#: methods of ``str`` that normalize a value read from the request
+_STRING_NORMALIZERS = frozenset(
+    {"lower", "upper", "strip", "lstrip", "rstrip", "title", "casefold", "capitalize"}
+)
+#: builtins that convert a value read from the request
+_CONVERSIONS = frozenset({"int", "float", "str", "bool"})
+
+
 class Analyzer:
     """Runs over one module; ``units`` and ``sites`` are the results."""
 
@@ -1395,9 +1403,32 @@ class Analyzer:
         hoisted = {id(h.expr) for h in region.hoists}
         for small in stmt.body:
             value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign)) else None
-            if value is None or id(value) not in hoisted:
+            if value is None or not self._normalized_read(value, hoisted):
                 return False
         return True
+
+    def _normalized_read(self, value: cst.BaseExpression, hoisted: set[int]) -> bool:
+        """Whether ``value`` is a framework read the route evaluates (``form.email.data``), or
+        one a string method or a builtin conversion normalizes (``form.email.data.lower()``,
+        ``int(request.args["page"])``): input parsing, which stays in the route."""
+        if id(value) in hoisted:
+            return True
+        if not isinstance(value, cst.Call):
+            return False
+        func = value.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _STRING_NORMALIZERS:
+            plain = all(isinstance(arg.value, cst.SimpleString) for arg in value.args)
+            return plain and self._normalized_read(func.value, hoisted)
+        if (
+            isinstance(func, cst.Name)
+            and func.value in _CONVERSIONS
+            and self.index.is_builtin(func, BUILTINS)
+            and len(value.args) == 1
+            and value.args[0].keyword is None
+            and not value.args[0].star
+        ):
+            return self._normalized_read(value.args[0].value, hoisted)
+        return False
 
     def _builds_form(self, stmt: cst.BaseStatement) -> bool:
         """Whether ``stmt`` is ``form = JobForm(...)`` (see ``Regions.is_form``) calling nothing

@@ -55,3 +55,12 @@ def copy_job():
     job.title = form.title.data
     db.session.commit()
     return redirect(url_for("jobs.new_job"))
+
+
+@bp.route("/jobs/titled", methods=["POST"])
+def titled_job():
+    # Input parsing, normalized: it stays in the route, which passes plain values.
+    form = JobForm()
+    title = form.title.data.strip().lower()
+    JobService.titled_job(title, user=current_user)
+    return redirect(url_for("jobs.new_job"))

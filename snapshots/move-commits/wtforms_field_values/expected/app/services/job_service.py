@@ -30,3 +30,9 @@ class JobService:
         job = Job(title=title, owner=user)
         db.session.add(job)
         db.session.commit()
+
+    @staticmethod
+    def titled_job(title, user):
+        job = Job(title=title, owner=user)
+        db.session.add(job)
+        db.session.commit()

@@ -62,3 +62,14 @@ def copy_job():
     job.title = form.title.data
     db.session.commit()
     return redirect(url_for("jobs.new_job"))
+
+
+@bp.route("/jobs/titled", methods=["POST"])
+def titled_job():
+    # Input parsing, normalized: it stays in the route, which passes plain values.
+    form = JobForm()
+    title = form.title.data.strip().lower()
+    job = Job(title=title, owner=current_user)
+    db.session.add(job)
+    db.session.commit()
+    return redirect(url_for("jobs.new_job"))
