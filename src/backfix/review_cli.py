@@ -118,7 +118,21 @@ def _label(change: review.Change, path: str, low: int, high: int) -> str:
         return f"[{change.tier}] {change.codemod} line {', '.join(lines)}"
     if here:
         return f"[{change.tier}] {change.codemod}"
-    return f"[{change.tier}] {change.codemod} with {change.files[0]}"
+    return f"[{change.tier}] {change.codemod} with {_sources(change, path)}"
+
+
+def _sources(change: review.Change, path: str) -> str:
+    """The files of ``change`` whose violations it fixes, for a file it only adds or edits as a
+    consequence (``app/routes/a.py, app/routes/b.py``; ``a.py and 3 more``): a service module
+    written for several route modules is headed with all of them, not the first."""
+    fixed = sorted({v.path for v in change.violations if v.path != path}) or [change.files[0]]
+    if len(fixed) <= _LISTED_SOURCES:
+        return ", ".join(fixed)
+    return f"{', '.join(fixed[: _LISTED_SOURCES - 1])} and {len(fixed) - _LISTED_SOURCES + 1} more"
+
+
+#: how many files the header of a hunk lists before it counts the rest
+_LISTED_SOURCES = 3
 
 
 def summary(spec: CodemodSpec, result: RunResult, outcome: str, fmt: str, written: str) -> None:
