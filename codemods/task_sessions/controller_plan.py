@@ -285,7 +285,8 @@ def _holding(attr: str, attributes: _Attributes) -> str:
         return ""
     _, derived = attributes.derived[attr]
     root = attributes.root(attr)
-    through = attributes.through(attr)
+    # (the attribute the property builds is named already: `(`self._repos` in `Base.repos`)`)
+    through = [a for a in attributes.through(attr) if f"self.{a}" != derived.built]
     via = f", through {', '.join(f'`self.{a}`' for a in through)}" if through else ""
     return (
         f" (`{derived.built}` in `{derived.method}`), built from the request's session "

@@ -29,10 +29,11 @@ _OTHER_WORK = {
 
 #: what a task finds when the dependency closed the session first: a closed session can be used
 #: again (it opens a new transaction), so the task's own commits still land, but nothing else
-#: commits after it, and closing detached every object loaded before
+#: commits or closes after it, and closing detached every object loaded before
 _CLOSED = (
-    "so what the task writes is lost unless it commits it itself, and the objects loaded before "
-    "the close are detached from the session"
+    "so the task may work on a closed session: what it writes is lost unless it commits it "
+    "itself, a transaction it leaves open keeps its connection until the session is garbage-"
+    "collected, and the objects loaded before the close are detached from the session"
 )
 
 
