@@ -608,7 +608,10 @@ class RegionClassifier:
         if any(isinstance(n, cst.Subscript) for n in nodes):
             return True
         attrs = [n.attr.value for n in nodes if isinstance(n, cst.Attribute)]
-        if is_current_user(hoist.use) and (not attrs or self._login_required(hoist.root)):
+        unwrapped = attrs == [UNWRAP_METHOD]  # `current_user._get_current_object()`: the user
+        if is_current_user(hoist.use) and (
+            not attrs or unwrapped or self._login_required(hoist.root)
+        ):
             return False  # the proxy itself, or a user that `@login_required` ensures
         if hoist.use.name == "request":
             return "json" in attrs or "get_json" in attrs
@@ -623,6 +626,8 @@ class RegionClassifier:
         )
 
 
+#: the method of Werkzeug's local proxies that returns the object behind them
+UNWRAP_METHOD = "_get_current_object"
 #: builtins a reader method may convert with (``type=int``): the route evaluates the read whole.
 CONVERTERS = frozenset({"int", "float", "str", "bool"})
 #: legacy ``Query`` methods that write (``session.query(Job).filter_by(...).delete()``)

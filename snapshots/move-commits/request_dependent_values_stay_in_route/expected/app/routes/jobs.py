@@ -42,3 +42,11 @@ def create_samples():
         user=current_user, message=_("Alpha"), message_2=_("Beta"), message_3=_("Gamma")
     )
     return jsonify(ok=True)
+
+
+@bp.post("/jobs/tidy")
+def create_tidy_job():
+    job = JobService.create_tidy_job(
+        raw_title=request.form.get("title", ""), user=current_user._get_current_object()
+    )
+    return jsonify(id=job.id)

@@ -4,6 +4,10 @@ from app.extensions import db
 from app.models import Job, Visit
 
 
+def tidy(text):
+    return text.strip()
+
+
 class JobService:
     """Units of work for job: each method writes and commits."""
 
@@ -25,3 +29,12 @@ class JobService:
         third = Job(owner=user, title=message_3)
         db.session.add_all([first, second, third])
         db.session.commit()
+
+    @staticmethod
+    def create_tidy_job(raw_title, user):
+        # Unwrapping the proxy cannot fail, so reading it before `tidy()` runs changes nothing.
+        title = tidy(raw_title)
+        job = Job(owner=user, title=title)
+        db.session.add(job)
+        db.session.commit()
+        return job
