@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 
 from backfix.ast_utils import last_name
-from backfix.web_routes import ROUTE_DECORATORS
+from backfix.web_routes import ROUTE_DECORATORS, SOCKET_DECORATORS, is_socketio_name
 
 from .ast_reading import Definition, read_tree
 from .frameworks import ROUTE_BASES
@@ -30,6 +30,19 @@ def _is_route_decorated(node: FunctionNode | ast.ClassDef, attrs: frozenset[str]
     return False
 
 
+def _is_socket_handler(node: FunctionNode) -> bool:
+    """``@socketio.on("chat")`` / ``@socketio.event`` (see ``backfix.web_routes``)."""
+    for decorator in node.decorator_list:
+        func = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in SOCKET_DECORATORS
+            and is_socketio_name(last_name(func.value))
+        ):
+            return True
+    return False
+
+
 def _is_route(node: Definition, views: set[str]) -> bool:
     """A route function, view class or resource (by its decorators, bases or registration)."""
     if isinstance(node, ast.ClassDef):
@@ -38,7 +51,11 @@ def _is_route(node: Definition, views: set[str]) -> bool:
             or any(last_name(base, through_subscript=False) in ROUTE_BASES for base in node.bases)
             or _is_route_decorated(node, frozenset({"route"}))
         )
-    return node.name in views or _is_route_decorated(node, ROUTE_DECORATORS)
+    return (
+        node.name in views
+        or _is_route_decorated(node, ROUTE_DECORATORS)
+        or _is_socket_handler(node)
+    )
 
 
 def defines_routes(tree: ast.Module) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from backfix.cst_utils import last_name
-from backfix.web_routes import ROUTE_DECORATORS
+from backfix.web_routes import ROUTE_DECORATORS, SOCKET_DECORATORS, is_socketio_name
 
 from .frameworks import ROUTE_BASES, ModuleIndex
 from .module_nodes import ModuleNodes, exact_types
@@ -59,6 +59,12 @@ class RouteLayer:
             func = expr.func if isinstance(expr, cst.Call) else expr
             if isinstance(func, cst.Attribute) and func.attr.value in ROUTE_DECORATORS:
                 return isinstance(expr, cst.Call)
+            if (
+                isinstance(func, cst.Attribute)
+                and func.attr.value in SOCKET_DECORATORS
+                and is_socketio_name(last_name(func.value))
+            ):
+                return True
         return function.name.value in self.view_funcs
 
     def _class_of(self, function: cst.FunctionDef) -> cst.ClassDef | None:

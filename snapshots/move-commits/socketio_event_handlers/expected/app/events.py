@@ -1,0 +1,21 @@
+from flask_login import current_user
+from flask_socketio import emit
+
+from app.extensions import socketio
+from app.models import Message
+from app.services.event_service import EventService
+
+
+# A Socket.IO handler answers a client as a route does: its commits are route layer, in a
+# module without a single Flask route.
+@socketio.on("new message")
+def new_message(body):
+    message = EventService.create_message(body, user=current_user._get_current_object())
+    emit("message added", {"id": message.id}, broadcast=True)
+
+
+@socketio.event
+def delete_message(message_id):
+    message = Message.query.get_or_404(message_id)
+    EventService.delete_message(message)
+    emit("message deleted", {"id": message_id}, broadcast=True)

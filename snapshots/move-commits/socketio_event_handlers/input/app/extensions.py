@@ -1,0 +1,5 @@
+from flask_socketio import SocketIO
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+socketio = SocketIO()
