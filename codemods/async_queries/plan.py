@@ -1743,8 +1743,7 @@ def plan_project(
     assumed = ", ".join(_assumed_versions(versions, outcome.uses_fsa, plain_db))
     notes = list(outcome.notes)
     if any(v.fixable for v in violations):
-        notes.append(_raised_minimum(versions["sqlalchemy"]))
-        notes.append(_unsupported_pair(versions) if outcome.uses_fsa and not plain_db else "")
+        notes.extend(_version_notes(versions, outcome.uses_fsa and not plain_db))
         notes.append(_plain_db_note(plain_db))
         notes.extend(mock_notes(sorted({*known, *others}), project.read))
     return CodemodPlan(
@@ -1807,6 +1806,29 @@ def _raised_minimum(sqlalchemy: Found) -> str:
         f"which allows {declared.version}, where the new code may not run: raise that lower "
         f'bound with this change, or set `sqlalchemy = "{declared.version}"` in '
         "[tool.backfix.versions] to target the lowest version"
+    )
+
+
+def _version_notes(versions: Mapping[str, Found], uses_fsa: bool) -> list[str]:
+    """The notes of a run that rewrites, on the versions it targets ("" for none): a lower bound
+    or pin to raise with the change, a Flask-SQLAlchemy that does not support that SQLAlchemy."""
+    sqlalchemy, fsa = versions["sqlalchemy"], versions["flask-sqlalchemy"]
+    notes = [_raised_minimum(sqlalchemy), _overridden(sqlalchemy)]
+    if uses_fsa:
+        notes += [_overridden(fsa), _unsupported_pair(versions)]
+    return notes
+
+
+def _overridden(found: Found) -> str:
+    """The note for a rewrite that targets the version ``[tool.backfix.versions]`` sets where
+    the project's own files say a lower one; "" when they do not."""
+    own = found.overridden
+    if own is None:
+        return ""
+    return (
+        f"async-queries: the rewrite targets {found.name} {found.version} ({found.source}), but "
+        f"the project's files say {own.describe()}, where the new code may not run: raise it "
+        "there with this change"
     )
 
 

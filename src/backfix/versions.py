@@ -67,6 +67,10 @@ class Found:
     #: the range the project declares, when the version came from an installed environment and
     #: the range allows lower versions (the installed one is not all the project runs on)
     declared: Found | None = None
+    #: what the project's own files say (a lock file, a pin, a range's lowest version) when
+    #: ``[tool.backfix.versions]`` sets a higher version: code written for that one may not run
+    #: on what the project installs
+    overridden: Found | None = None
 
     @property
     def name(self) -> str:
@@ -133,9 +137,20 @@ def find_versions(
             found[package] = Found(package, None, "not found")
         elif source is virtualenv or source is running:
             found[package] = _with_declared(source[package], ranges.get(package))
+        elif source is sources[0]:
+            own = next((s[package] for s in [*sources[1:3], ranges] if package in s), None)
+            found[package] = _with_overridden(source[package], own)
         else:
             found[package] = source[package]
     return found
+
+
+def _with_overridden(found: Found, own: Found | None) -> Found:
+    """``found`` (set in ``[tool.backfix.versions]``) with what the project's files say, when
+    that is a lower version."""
+    if own is None or own.version is None or found.version is None:
+        return found
+    return replace(found, overridden=own) if own.version < found.version else found
 
 
 def _with_declared(found: Found, declared: Found | None) -> Found:

@@ -371,3 +371,18 @@ def test_paginate_on_flask_sqlalchemy_2_is_reported_before_with_parent(tmp_path:
     (violation,) = result.violations
     assert violation.reason_id == "flask-sqlalchemy-2-form", violation
     assert ".paginate(" in violation.message
+
+
+@pytest.mark.parametrize(("pinned", "noted"), [("1.3.8", True), ("1.4.54", False)])
+def test_a_version_set_above_the_projects_pin_says_to_raise_it(
+    tmp_path: Path, pinned: str, noted: bool
+) -> None:
+    """`[tool.backfix.versions]` set to 1.4 over a requirements.txt that pins 1.3: the rewrite
+    broke the project's own install, and only the assumed line hinted at it."""
+    (tmp_path / "requirements.txt").write_text(f"SQLAlchemy=={pinned}\nFlask-SQLAlchemy==2.5.1\n")
+    result = _run(tmp_path, {"sqlalchemy": "1.4.54"})
+    assert result.changes
+    found = [n for n in result.notes if "raise it there" in n]
+    assert bool(found) is noted, result.notes
+    if noted:
+        assert "the project's files say SQLAlchemy 1.3.8 (requirements.txt)" in found[0]
