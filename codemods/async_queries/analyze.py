@@ -1539,6 +1539,7 @@ class _Scanner(TrackingVisitor):
                 return (
                     f"query variable `{cand.name}` is used as a value (returned, stored or "
                     "passed on); its consumers may call Query-only methods on a Select"
+                    + ch.USED_AS_VALUE_ADVICE
                 ), R.QUERY_USED_AS_VALUE
             uses.append(_VarUse(outer, chain, use, parens, True))
         return "", ""

@@ -1170,8 +1170,15 @@ def _no_terminal(
     raise Unsupported(
         R.QUERY_USED_AS_VALUE,
         "the query is used as a value (returned, stored or passed on); its consumers may call "
-        "Query-only methods on a Select",
+        "Query-only methods on a Select" + USED_AS_VALUE_ADVICE,
     )
+
+
+#: what to do with a query used as a value
+USED_AS_VALUE_ADVICE = (
+    ": where every consumer only iterates it, hand them the rows instead "
+    "(`session.scalars(select(...)).all()`), else change them to take a `select()`"
+)
 
 
 def _subscript(
@@ -1189,15 +1196,29 @@ def _subscript(
     lower = _int_literal(piece.lower)
     # `q[2:]` and `q[:]` have no upper bound: every row from the lower one on, not `limit(0)`
     upper = None if piece.upper is None else _int_literal(piece.upper)
+    if _negative(piece.lower) or _negative(piece.upper):
+        raise Unsupported(
+            R.QUERY_INDEX,
+            "a negative bound (`q[-n:]`) makes the legacy query load every row to keep the last "
+            "ones: order the other way and take `.limit(n)` (reversing the list if the order "
+            "matters), then run again",
+        )
     if lower is None or (piece.upper is not None and (upper is None or upper < lower)):
         raise Unsupported(
-            R.QUERY_INDEX, "only slices with non-negative integer literal bounds are rewritten"
+            R.QUERY_INDEX,
+            "only slices with non-negative integer literal bounds are rewritten; `q[a:b]` is "
+            "`.offset(a).limit(b - a)`",
         )
     if lower:
         stmt = _method(stmt, "offset", [cst.Arg(cst.Integer(str(lower)))])
     if upper is not None:
         stmt = _method(stmt, "limit", [cst.Arg(cst.Integer(str(upper - lower)))])
     return _method(_results(b, stmt, shape, unique), "all")
+
+
+def _negative(bound: cst.BaseExpression | None) -> bool:
+    """Whether a slice bound is a negative number (``-n``, ``-20``)."""
+    return isinstance(bound, cst.UnaryOperation) and isinstance(bound.operator, cst.Minus)
 
 
 def _int_literal(node: cst.BaseExpression | None) -> int | None:

@@ -806,7 +806,7 @@ def _used_as_value(name: str) -> tuple[str, str]:
     """Why a query variable used as a value stays manual, with the reason's id."""
     return (
         f"query variable `{name}` is used as a value (returned, stored or passed on); its "
-        "consumers may call Query-only methods on a Select"
+        "consumers may call Query-only methods on a Select" + ch.USED_AS_VALUE_ADVICE
     ), R.QUERY_USED_AS_VALUE
 
 

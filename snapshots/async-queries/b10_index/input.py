@@ -6,3 +6,12 @@ from app.models import Address, User
 
 def third(session: Session):
     return session.query(User).order_by(User.id)[2]
+
+
+def last_ten(session: Session):
+    # a negative bound: the legacy query loaded every row to keep the last ten
+    return session.query(User).order_by(User.id)[-10:]
+
+
+def from_a_variable(session: Session, start: int):
+    return session.query(User).order_by(User.id)[start : start + 10]
