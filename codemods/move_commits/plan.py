@@ -195,6 +195,26 @@ class Planner:
                 self._plan_init(facts.path, location.path)
         for path, items in sorted(groups.items()):
             self._place_service(path, items)
+        self.notes.extend(self._duplicate_notes())
+
+    def _duplicate_notes(self) -> list[str]:
+        """A note per set of planned methods with the same code that were not shared (their
+        routes' names say different things: ``change_password``, ``join_from_invite``): the
+        reviewer decides whether they mean the same. Code that only adds and commits is the
+        same in any two routes that save what they built, and gets none."""
+        planned = {(plan.service_class, plan.method) for plan, _, _ in self.planned.values()}
+        notes: list[str] = []
+        for placed in self.placed_methods.values():
+            kept = [p for p in placed if (p.location.class_name, p.name) in planned]
+            if len(kept) < 2 or _only_session_calls(kept[0].extraction.body_code):
+                continue
+            names = " and ".join(f"`{p.location.class_name}.{p.name}`" for p in kept)
+            notes.append(
+                f"move-commits: {names} have the same code, each its own method (their routes' "
+                "names say different things, or a route module cannot import the other's service "
+                "safely): if they mean the same, keep one and call it from each route"
+            )
+        return notes
 
     def _route_module_stems(self, folder: PurePosixPath) -> set[str]:
         """The stems of the project's modules in ``folder`` that define routes, whatever the
@@ -785,6 +805,18 @@ def _method_spec(
         status=extraction.status,
         header_comment=extraction.output.no_cover,
     )
+
+
+#: a line of a unit that only hands a row to the session or commits (``db.session.add(job)``)
+_SESSION_CALL = re.compile(r"[\w.]*session\.(?:add|add_all|delete|merge|flush|commit)\(.*\)")
+
+
+def _only_session_calls(body_code: str) -> bool:
+    """Whether a unit's code only hands rows to the session and commits: the same in any two
+    routes that save what they built, which says nothing about whether they mean the same."""
+    lines = [line.strip() for line in body_code.splitlines()]
+    code = [line for line in lines if line and not line.startswith("#")]
+    return all(_SESSION_CALL.fullmatch(line) for line in code)
 
 
 def _identity(spec: MethodSpec) -> MethodSpec:

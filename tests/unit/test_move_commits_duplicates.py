@@ -1,0 +1,46 @@
+"""Methods with the same code that move-commits keeps apart are named in a note."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from testkit import apply_in_process
+
+ROUTES = """\
+from flask import Blueprint, request
+
+from shop.extensions import db
+from shop.models import Member
+
+bp = Blueprint("members", __name__)
+
+
+@bp.post("/members/<int:mid>/pin")
+def change_pin(mid):
+    member = db.session.get(Member, mid)
+    member.pin = request.form["pin"]
+    db.session.commit()
+    return "ok"
+
+
+@bp.post("/invites/<int:mid>")
+def activate_from_invite(mid):
+    member = db.session.get(Member, mid)
+    member.pin = request.form["pin"]
+    db.session.commit()
+    return "ok"
+"""
+
+
+def test_identical_units_of_differently_named_routes_get_a_note(tmp_path: Path) -> None:
+    """flask-base's change_password and join_from_invite got two methods of the same body, and
+    nothing said so: whether the routes mean the same is the reviewer's call."""
+    files = {
+        "shop/__init__.py": "",
+        "shop/extensions.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "shop/routes.py": ROUTES,
+    }
+    result = apply_in_process(tmp_path, "move-commits", files)
+    assert len(result.fixed) == 2 and not result.violations
+    (note,) = [n for n in result.notes if "have the same code" in n]
+    assert "`ShopService.change_pin` and `ShopService.activate_from_invite`" in note
