@@ -90,7 +90,7 @@ class _Commands(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """Parse, taking the group's own flags also after the command name (``scan -v``)."""
-        return super().parse_args(ctx, _group_flags_first(args))
+        return super().parse_args(ctx, _codemod_as_id(_group_flags_first(args)))
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command with SIGTERM treated like Ctrl-C."""
@@ -124,6 +124,30 @@ def _group_flags_first(args: list[str]) -> list[str]:
         return args
     kept = [arg for arg in rest[:end] if arg not in _GROUP_FLAGS] + rest[end:]
     return [*args[:command], *moved, args[command], *kept]
+
+
+#: the commands that take one codemod as their ID argument
+_ONE_CODEMOD = frozenset({"apply", "describe"})
+
+
+def _codemod_as_id(args: list[str]) -> list[str]:
+    """``apply --codemod ID ...`` as ``apply ID ...``: ``scan`` and ``status`` name codemods with
+    ``--codemod``, and users carry it over (click suggested ``--mode`` for it)."""
+    command = next((i for i, arg in enumerate(args) if not arg.startswith("-")), None)
+    if command is None or args[command] not in _ONE_CODEMOD:
+        return args
+    rest = args[command + 1 :]
+    end = rest.index("--") if "--" in rest else len(rest)
+    for index, arg in enumerate(rest[:end]):
+        if arg.startswith("--codemod="):
+            value, taken = arg.split("=", 1)[1], 1
+        elif arg == "--codemod" and index + 1 < end:
+            value, taken = rest[index + 1], 2
+        else:
+            continue
+        kept = rest[:index] + rest[index + taken :]
+        return [*args[: command + 1], value, *kept]
+    return args
 
 
 def _interrupted(what: str) -> NoReturn:

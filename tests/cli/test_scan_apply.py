@@ -80,6 +80,14 @@ def test_group_flags_after_a_double_dash_stay_operands() -> None:
     assert _group_flags_first(["--version"]) == ["--version"]
 
 
+def test_apply_takes_the_codemod_as_scan_names_it(repo: Path) -> None:
+    positional = invoke("apply", "bare-except", "--path", str(repo), "--dry-run")
+    optional = invoke("apply", "--path", str(repo), "--codemod", "bare-except", "--dry-run")
+    joined = invoke("apply", "--codemod=bare-except", "--path", str(repo), "--dry-run")
+    assert positional[0] == 1 and "+    except BaseException:" in positional[1]
+    assert positional[:2] == optional[:2] == joined[:2]
+
+
 def test_dry_run_prints_diff_and_writes_nothing(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
