@@ -1281,6 +1281,8 @@ def _terminal(end: _Ending) -> cst.BaseExpression:
         return _fsa(end)
     if name in {"get", "update", "delete"}:
         return _by_entity(b, chain, term, shape, builders)
+    if name not in TERMINALS:
+        raise Unsupported(R.UNKNOWN_QUERY_METHOD, _unknown_method(name))
     if args and name != "count":
         raise Unsupported(R.UNSUPPORTED_ARGUMENTS, f"`.{name}()` with arguments")
     if name == "count":
@@ -1329,10 +1331,14 @@ def _run_terminal(end: _Ending) -> cst.BaseExpression:
             return b.run("scalar", [cst.Arg(stmt)], parens=b.ctx.parens)
         executed = _unique_rows(b.run("execute", [cst.Arg(stmt)], parens=True), shape, unique)
         return _method(executed, "scalar_one_or_none", like=term)
-    raise Unsupported(
-        R.UNKNOWN_QUERY_METHOD,
+    raise Unsupported(R.UNKNOWN_QUERY_METHOD, _unknown_method(name))
+
+
+def _unknown_method(name: str) -> str:
+    """Why a chain that ends in ``.name()``, no method of SQLAlchemy's ``Query``, stays."""
+    return (
         f"`.{name}()` is not a legacy Query method with a select() equivalent (a custom Query "
-        "subclass method?)",
+        "subclass method, or an extension's such as Flask-Whooshee's search?)"
     )
 
 

@@ -31,3 +31,8 @@ async def textual(session: Session):
         .unique()
         .first()
     )
+
+
+def searched(session: Session):
+    # an extension's query method (Flask-Whooshee): no select() form, whatever its arguments
+    return session.query(User).whooshee_search("ann")

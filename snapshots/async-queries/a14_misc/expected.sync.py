@@ -27,3 +27,8 @@ def textual(session: Session):
         .unique()
         .first()
     )
+
+
+def searched(session: Session):
+    # an extension's query method (Flask-Whooshee): no select() form, whatever its arguments
+    return session.query(User).whooshee_search("ann")

@@ -19,3 +19,8 @@ def children(session: Session, user):
 
 def textual(session: Session):
     return session.query(User).from_statement(text("SELECT * FROM users ORDER BY id")).first()
+
+
+def searched(session: Session):
+    # an extension's query method (Flask-Whooshee): no select() form, whatever its arguments
+    return session.query(User).whooshee_search("ann")
