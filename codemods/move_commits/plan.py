@@ -411,6 +411,8 @@ class Planner:
             return None
         preferred, route_name = self._asked_names(extraction, own)
         for placed in candidates:
+            if _gates_off(placed.location, own):
+                continue
             asked, placed_route = self._asked_names(placed.extraction, placed.location)
             # The routes must also mean the same: `add(response.data)` in a POST and in a PATCH
             # handler is a create and an update.
@@ -520,7 +522,7 @@ class Planner:
         shape = spec_shape(_method_spec("", facts, extraction, sig))
         preferred, _route_name = self._asked_names(extraction, own)
         for method in self.existing_methods.get(shape, []) if shape is not None else []:
-            if not _same_subject(preferred, method.name):
+            if not _same_subject(preferred, method.name) or _gates_off(method.location, own):
                 continue
             if not self._imports_alike(facts.path, extraction, sig, method):
                 continue
@@ -817,6 +819,19 @@ def _only_session_calls(body_code: str) -> bool:
     lines = [line.strip() for line in body_code.splitlines()]
     code = [line for line in lines if line and not line.startswith("#")]
     return all(_SESSION_CALL.fullmatch(line) for line in code)
+
+
+#: the first words of services named for a part of the app that others must not depend on
+_GATED_SERVICES = ("admin", "api", "moderation", "internal")
+
+
+def _gates_off(service: ServiceLocation, own: ServiceLocation) -> bool:
+    """Whether ``service`` is named for the admin pages or the API (``AdminService``,
+    ``ApiService``) and is not the unit's ``own``: a route of another part calling a method of it
+    would depend on that part (albumy's public ``delete_tag`` calling
+    ``AdminService.delete_tag``), so the unit gets a method of its own."""
+    stem = PurePosixPath(service.path).stem
+    return stem.split("_")[0] in _GATED_SERVICES and service.path != own.path
 
 
 def _identity(spec: MethodSpec) -> MethodSpec:

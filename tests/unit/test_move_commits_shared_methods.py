@@ -50,7 +50,7 @@ def _two_blueprints(**extra: str) -> dict[str, str]:
         "app/__init__.py": "",
         "app/models.py": MODELS,
         "app/routes/__init__.py": "",
-        "app/routes/admin.py": ROUTE.format(models="app.models", name="admin"),
+        "app/routes/catalog.py": ROUTE.format(models="app.models", name="catalog"),
         "app/routes/public.py": ROUTE.format(models="app.models", name="public"),
         **extra,
     }
@@ -68,8 +68,8 @@ def test_the_second_route_calls_the_method_of_the_first(tmp_path: Path) -> None:
     result = _run(tmp_path, _two_blueprints())
     assert "app/services/public_service.py" not in _paths(result)
     public = _text(result, "app/routes/public.py")
-    assert "from app.services.admin_service import AdminService" in public
-    assert "AdminService.flag_item(item)" in public
+    assert "from app.services.catalog_service import CatalogService" in public
+    assert "CatalogService.flag_item(item)" in public
 
 
 def test_the_same_name_imported_from_elsewhere_is_another_method(tmp_path: Path) -> None:
@@ -84,7 +84,7 @@ def test_the_same_name_imported_from_elsewhere_is_another_method(tmp_path: Path)
 
 
 def test_a_route_module_that_binds_the_class_name_otherwise_keeps_its_own(tmp_path: Path) -> None:
-    public = ROUTE.format(models="app.models", name="public") + "\n\nAdminService = None\n"
+    public = ROUTE.format(models="app.models", name="public") + "\n\nCatalogService = None\n"
     result = _run(tmp_path, _two_blueprints(**{"app/routes/public.py": public}))
     assert "PublicService.flag_item(item)" in _text(result, "app/routes/public.py")
 
@@ -234,25 +234,42 @@ def _run_on(tmp_path: Path, paths: list[str]) -> RunResult:
 
 
 def test_a_later_batch_calls_the_method_an_earlier_one_wrote(tmp_path: Path) -> None:
-    """``admin.py`` in one batch, ``public.py`` in the next: the second calls the first's method
+    """``catalog.py`` in one batch, ``public.py`` in the next: the second calls the first's method
     instead of writing the same one again, even after the first was formatted otherwise."""
-    _write(tmp_path, _run(tmp_path, _two_blueprints(), batch={"app/routes/admin.py"}))
-    service = tmp_path / "app/services/admin_service.py"
+    _write(tmp_path, _run(tmp_path, _two_blueprints(), batch={"app/routes/catalog.py"}))
+    service = tmp_path / "app/services/catalog_service.py"
     formatted = service.read_text().replace("(item):", "(\n        item,\n    ):")
     assert formatted != service.read_text()
     service.write_text(formatted)
     second = _run_on(tmp_path, ["app/routes/public.py"])
     assert _paths(second) == ["app/routes/public.py"]
     public = (tmp_path / "app/routes/public.py").read_text()
-    assert "from app.services.admin_service import AdminService" in public
-    assert "AdminService.flag_item(item)" in public
+    assert "from app.services.catalog_service import CatalogService" in public
+    assert "CatalogService.flag_item(item)" in public
     assert not (tmp_path / "app/services/public_service.py").exists()
 
 
 def test_a_method_an_earlier_batch_wrote_otherwise_is_not_called(tmp_path: Path) -> None:
     """Changed by hand since (another write), it is no longer the unit's method."""
-    _write(tmp_path, _run(tmp_path, _two_blueprints(), batch={"app/routes/admin.py"}))
-    service = tmp_path / "app/services/admin_service.py"
+    _write(tmp_path, _run(tmp_path, _two_blueprints(), batch={"app/routes/catalog.py"}))
+    service = tmp_path / "app/services/catalog_service.py"
     service.write_text(service.read_text().replace("item.flagged = True", "item.flagged = 1"))
     second = _run_on(tmp_path, ["app/routes/public.py"])
     assert "app/services/public_service.py" in _paths(second)
+
+
+def test_a_public_route_does_not_call_the_admin_service(tmp_path: Path) -> None:
+    """albumy's public ``delete_tag`` called ``AdminService.delete_tag``: the public pages then
+    depend on the admin's service. It gets a method of its own."""
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": MODELS,
+        "app/routes/__init__.py": "",
+        "app/routes/admin.py": ROUTE.format(models="app.models", name="admin"),
+        "app/routes/public.py": ROUTE.format(models="app.models", name="public"),
+    }
+    result = _run(tmp_path, files)
+    public = _text(result, "app/routes/public.py")
+    assert "AdminService" not in public
+    assert "PublicService.flag_item(item)" in public
+    assert "AdminService.flag_item(item)" in _text(result, "app/routes/admin.py")
