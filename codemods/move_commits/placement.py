@@ -217,10 +217,18 @@ def service_folders(files: Iterable[str], service_dir: str) -> frozenset[str]:
 
 
 def _keep_acronyms(class_name: str, original: str) -> str:
-    """``WebUiService`` → ``WebUIService`` when the route module or package was ``WebUI``."""
+    """``WebUiService`` → ``WebUIService`` when the route module or package was ``WebUI``; the
+    acronyms of the web spelled as they are whatever the module's case (``oauth.py`` →
+    ``OAuthService``, ``api.py`` → ``APIService``)."""
     for acronym in re.findall(r"[A-Z]{2,}(?![a-z])", original):
         class_name = re.sub(acronym.capitalize() + r"(?![a-z])", acronym, class_name)
+    for word, spelled in _WEB_ACRONYMS.items():
+        class_name = re.sub(rf"(?<![A-Za-z]){word}(?![a-z])", spelled, class_name)
     return class_name
+
+
+#: acronyms a module name writes in lower case (``oauth.py``), as a class name spells them
+_WEB_ACRONYMS = {"Oauth": "OAuth", "Api": "API", "Jwt": "JWT", "Sso": "SSO", "Http": "HTTP"}
 
 
 #: first words of a called helper's name that make it a write (`crud.create_user(...)`).

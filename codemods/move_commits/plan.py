@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import functools
 import re
 from dataclasses import dataclass, field, replace
@@ -126,6 +127,8 @@ class Planner:
         self.placed_methods: dict[MethodSpec, list[_PlacedMethod]] = {}
         #: per extraction (by ``id``; each lives as long as the plan): see `_asked_names`
         self._names_asked: dict[int, tuple[str, str]] = {}
+        #: the top-level class names of existing service modules, by path (see `_as_spelled`)
+        self._class_names: dict[str, list[str]] = {}
         #: service classes each route module imports from another route's service module.
         self.shared_imports: dict[str, dict[str, str]] = {}
 
@@ -191,6 +194,7 @@ class Planner:
                     self.holds_models,
                     stems[route.parent] - {route.stem},
                 )
+                location = self._as_spelled(location)
                 groups.setdefault(location.path, []).append((facts, extraction, location))
                 self._plan_init(facts.path, location.path)
         for path, items in sorted(groups.items()):
@@ -215,6 +219,22 @@ class Planner:
                 "safely): if they mean the same, keep one and call it from each route"
             )
         return notes
+
+    def _as_spelled(self, location: ServiceLocation) -> ServiceLocation:
+        """``location`` with the class name its module already spells otherwise in case
+        (``ApiService`` where this version says ``APIService``), so that a later run extends
+        the class an earlier one wrote instead of adding a second."""
+        names = self._class_names.get(location.path)
+        if names is None:
+            raw = self.read(location.path)
+            tree = python_tree(raw) if raw is not None else None
+            body = tree.body if tree is not None else []
+            names = self._class_names[location.path] = [
+                node.name for node in body if isinstance(node, ast.ClassDef)
+            ]
+        wanted = location.class_name.lower()
+        spelled = next((n for n in names if n.lower() == wanted), location.class_name)
+        return replace(location, class_name=spelled)
 
     def _route_module_stems(self, folder: PurePosixPath) -> set[str]:
         """The stems of the project's modules in ``folder`` that define routes, whatever the

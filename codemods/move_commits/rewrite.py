@@ -586,7 +586,9 @@ def _title(class_name: str) -> str:
     """``WebUIService`` → ``Web UI``: the words of a class name, acronyms kept whole (also one
     that ends in a lower-case letter: ``CTFdService`` → ``CTFd``)."""
     stem = class_name.removesuffix("Service") or class_name
-    words = re.findall(r"[A-Z]{2,}[a-z](?![a-z0-9])|[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+|[A-Z]", stem)
+    words = re.findall(
+        r"OAuth\d*|[A-Z]{2,}[a-z](?![a-z0-9])|[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+|[A-Z]", stem
+    )
     return " ".join(words) or stem
 
 

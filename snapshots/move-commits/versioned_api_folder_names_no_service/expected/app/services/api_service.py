@@ -1,11 +1,11 @@
-"""Api service: units of work (database writes and their commits)."""
+"""API service: units of work (database writes and their commits)."""
 
 from app.extensions import db
 from app.models import Note
 
 
-class ApiService:
-    """Units of work for api: each method writes and commits."""
+class APIService:
+    """Units of work for API: each method writes and commits."""
 
     @staticmethod
     def delete_note(note):

@@ -2,7 +2,7 @@ from flask import g
 from flask.views import MethodView
 
 from app.models import Note
-from app.services.api_service import ApiService
+from app.services.api_service import APIService
 
 
 class NoteAPI(MethodView):
@@ -10,11 +10,11 @@ class NoteAPI(MethodView):
     # for its version.
     def delete(self, note_id):
         note = Note.query.get_or_404(note_id)
-        ApiService.delete_note(note)
+        APIService.delete_note(note)
         return "", 204
 
 
 class NotesAPI(MethodView):
     def post(self):
-        ApiService.create_note(user=g.current_user)
+        APIService.create_note(user=g.current_user)
         return "", 201
