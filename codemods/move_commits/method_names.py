@@ -644,13 +644,23 @@ _SETTINGS_NOUNS = frozenset(
 def _with_verb(route: str) -> str:
     """``update_preferences`` for a route named for a page of settings (``preferences``,
     ``privacy_setting``) whose unit only updates attributes: the bare noun would read as a
-    getter; a name that starts with a verb stays as it is."""
+    getter; ``reset_password`` for one named verb last (``password_reset``); a name that starts
+    with a verb stays as it is."""
     words = route.split("_")
-    if words[-1] not in _SETTINGS_NOUNS or words[0] in ACTION_VERBS | READ_VERBS | _EDIT_VERBS:
+    verbs = ACTION_VERBS | OBJECT_VERBS | READ_VERBS | _EDIT_VERBS
+    if len(words) > 1 and words[-1] in _LAST_VERBS and words[0] not in verbs:
+        # `password_reset`, `email_confirm`: the verb goes first, as a method's does
+        return "_".join([words[-1], *words[:-1]])
+    if words[-1] not in _SETTINGS_NOUNS or words[0] in verbs:
         return route
     return f"update_{route}"
 
 
+#: verbs a route's name may end with after what they act on (``password_reset``), and that are
+#: rarely nouns there (not ``invite`` of ``accept_invite``, ``close`` of ``bulk_close``)
+_LAST_VERBS = frozenset(
+    {"reset", "confirm", "verify", "update", "delete", "create", "change", "toggle", "remove"}
+)
 #: verbs of a route that edits a page of settings (``edit_profile``, ``manage_account``)
 _EDIT_VERBS = frozenset({"edit", "change", "manage", "configure", "save", "update", "set"})
 
@@ -779,7 +789,7 @@ def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint
     if chosen is not None:
         return NameHint(_join(chosen.verb, chosen.subject), chosen.verb, chosen.subject)
     if meaningful:
-        return NameHint(route, "", "")
+        return NameHint(_with_verb(route), "", "")
     written = [c for c in calls if c.split("_")[0] in WRITE_VERBS and valid(c)]
     if written:
         return NameHint(written[0], written[0].split("_")[0], "")

@@ -45,3 +45,9 @@ def shelve_book(book_id):
 def preferences():
     LibraryService.update_preferences(user=current_user)
     return redirect("/")
+
+
+@bp.post("/password")
+def password_reset():
+    LibraryService.reset_password(user=current_user)
+    return redirect("/")
