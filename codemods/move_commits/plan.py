@@ -183,20 +183,23 @@ class Planner:
         for facts, _imports in self.routes:
             if self.project.batch is not None and facts.path not in self.project.batch:
                 continue  # left for a later batch (`apply --max-files`)
+            if not facts.extractions:
+                continue
             route = PurePosixPath(facts.path)
+            # (one service per route module: where it goes depends on the module's path only)
+            location = service_location(
+                facts.path,
+                self.layer_names,
+                self.options.service_dir,
+                self.options.service_module,
+                lambda: self.existing_service_folders,
+                self.holds_models,
+                stems[route.parent] - {route.stem},
+            )
+            location = self._as_spelled(location)
+            self._plan_init(facts.path, location.path)
             for extraction in facts.extractions:
-                location = service_location(
-                    facts.path,
-                    self.layer_names,
-                    self.options.service_dir,
-                    self.options.service_module,
-                    lambda: self.existing_service_folders,
-                    self.holds_models,
-                    stems[route.parent] - {route.stem},
-                )
-                location = self._as_spelled(location)
                 groups.setdefault(location.path, []).append((facts, extraction, location))
-                self._plan_init(facts.path, location.path)
         for path, items in sorted(groups.items()):
             self._place_service(path, items)
         self.notes.extend(self._duplicate_notes())
@@ -234,7 +237,7 @@ class Planner:
             ]
         wanted = location.class_name.lower()
         spelled = next((n for n in names if n.lower() == wanted), location.class_name)
-        return replace(location, class_name=spelled)
+        return location if spelled == location.class_name else replace(location, class_name=spelled)
 
     def _route_module_stems(self, folder: PurePosixPath) -> set[str]:
         """The stems of the project's modules in ``folder`` that define routes, whatever the
@@ -243,21 +246,25 @@ class Planner:
         a ``views.py`` (and shares its service), must not change with the files a run or batch
         takes in. (``__init__.py`` counts only with violations of its own.)"""
         generic = (GENERIC_STEMS | set(self.layer_names)) - {"__init__"}
-        paths = [
-            path
-            for path in self.project.files()
-            if (pure := PurePosixPath(path)).parent == folder
-            and pure.suffix == ".py"
-            and pure.stem != "__init__"
-        ]
-        if not any(PurePosixPath(path).stem in generic for path in paths):
+        stems = self._modules_by_folder.get(str(folder), {})
+        if not generic & stems.keys():
             return set()
         found: set[str] = set()
-        for path in paths:
+        for stem, path in stems.items():
             raw = self.read(path)
             tree = python_tree(raw) if raw is not None else None
             if tree is not None and defines_routes(tree):
-                found.add(PurePosixPath(path).stem)
+                found.add(stem)
+        return found
+
+    @functools.cached_property
+    def _modules_by_folder(self) -> dict[str, dict[str, str]]:
+        """The project's modules (``__init__.py`` aside) by folder, then by stem."""
+        found: dict[str, dict[str, str]] = {}
+        for path in self.project.files():
+            folder, _, name = path.rpartition("/")
+            if name.endswith(".py") and name != "__init__.py":
+                found.setdefault(folder or ".", {})[name[:-3]] = path
         return found
 
     def _plan_init(self, route_path: str, service_path: str) -> None:
