@@ -582,9 +582,9 @@ def _loaded_instance(call: cst.Call) -> cst.Name | None:
 
 
 #: participles that are not the verb with ``-ed`` (``hidden``)
-_PARTICIPLES = {"hidden": "hide"}
+_PARTICIPLES = {"hidden": "hide", "read": "mark_read", "seen": "mark_seen"}
 #: the verbs that undo a verb and have no ``un-`` form
-_OPPOSITES = {"enable": "disable", "activate": "deactivate"}
+_OPPOSITES = {"enable": "disable", "activate": "deactivate", "mark_read": "mark_unread"}
 
 
 def _state_verb(attribute: str, value: cst.BaseExpression) -> str:
@@ -606,7 +606,7 @@ def _state_verb(attribute: str, value: cst.BaseExpression) -> str:
 
 
 #: the verbs a flag's state may be named for
-_STATE_VERBS = ACTION_VERBS | OBJECT_VERBS
+_STATE_VERBS = ACTION_VERBS | OBJECT_VERBS | {"mark_read", "mark_unread", "mark_seen"}
 
 
 def _state_name(events: list[_Event], route: str, meaningful: bool) -> NameHint | None:

@@ -1,7 +1,7 @@
 from flask import Blueprint, flash, redirect
 from flask_login import current_user
 
-from app.models import Book
+from app.models import Book, Notice
 from app.services.library_service import LibraryService
 
 bp = Blueprint("library", __name__)
@@ -50,4 +50,12 @@ def preferences():
 @bp.post("/password")
 def password_reset():
     LibraryService.reset_password(user=current_user)
+    return redirect("/")
+
+
+@bp.post("/notices/<int:notice_id>/read")
+def read_notice(notice_id):
+    # `is_read = True`: the notice is marked read.
+    notice = Notice.query.get_or_404(notice_id)
+    LibraryService.mark_notice_read(notice)
     return redirect("/")

@@ -43,3 +43,8 @@ class LibraryService:
         # Named verb last: the method says it verb first.
         user.password = "changed"
         db.session.commit()
+
+    @staticmethod
+    def mark_notice_read(notice):
+        notice.is_read = True
+        db.session.commit()

@@ -2,7 +2,7 @@ from flask import Blueprint, flash, redirect
 from flask_login import current_user
 
 from app.extensions import db
-from app.models import Book
+from app.models import Book, Notice
 
 bp = Blueprint("library", __name__)
 
@@ -59,5 +59,14 @@ def preferences():
 def password_reset():
     # Named verb last: the method says it verb first.
     current_user.password = "changed"
+    db.session.commit()
+    return redirect("/")
+
+
+@bp.post("/notices/<int:notice_id>/read")
+def read_notice(notice_id):
+    # `is_read = True`: the notice is marked read.
+    notice = Notice.query.get_or_404(notice_id)
+    notice.is_read = True
     db.session.commit()
     return redirect("/")
