@@ -210,10 +210,21 @@ class Planner:
         reviewer decides whether they mean the same. Code that only adds and commits is the
         same in any two routes that save what they built, and gets none."""
         planned = {(plan.service_class, plan.method) for plan, _, _ in self.planned.values()}
+        # Alike as the plan compares them, or with their parameters renamed by position.
+        alike: dict[object, list[_PlacedMethod]] = {}
+        for identity, placed in self.placed_methods.items():
+            for method in placed:
+                if (method.location.class_name, method.name) in planned:
+                    alike.setdefault(identity, []).append(method)
+                    alike.setdefault(_code_shape(method.extraction), []).append(method)
+        groups = {frozenset(map(id, kept)): kept for kept in alike.values() if len(kept) > 1}
         notes: list[str] = []
-        for placed in self.placed_methods.values():
-            kept = [p for p in placed if (p.location.class_name, p.name) in planned]
-            if len(kept) < 2 or _only_session_calls(kept[0].extraction.body_code):
+        for members, kept in groups.items():
+            if (
+                any(members < other for other in groups)
+                or _only_session_calls(kept[0].extraction.body_code)
+                or not _types_agree(kept)
+            ):
                 continue
             names = " and ".join(f"`{p.location.class_name}.{p.name}`" for p in kept)
             notes.append(
@@ -838,6 +849,26 @@ def _method_spec(
 
 #: a line of a unit that only hands a row to the session or commits (``db.session.add(job)``)
 _SESSION_CALL = re.compile(r"[\w.]*session\.(?:add|add_all|delete|merge|flush|commit)\(.*\)")
+
+
+def _code_shape(extraction: Extraction) -> str:
+    """A unit's code with its parameters named by position (``user.password = new_password`` of
+    ``(user, new_password)`` and ``new_user.password = password`` of ``(new_user, password)`` read
+    alike), and what it returns."""
+    code = extraction.body_code
+    for index, param in enumerate(extraction.params):
+        code = re.sub(rf"(?<![\w.]){re.escape(param.name)}\b", f"_p{index}_", code)
+    return f"{code}\n-> {', '.join(extraction.returns)}"
+
+
+def _types_agree(methods: list[_PlacedMethod]) -> bool:
+    """Whether no parameter has two different known types among ``methods`` (a report of a
+    ``Comment`` and of a ``Photo`` is no duplicate, whatever their code)."""
+    typed = [
+        [t.code if t is not None else "" for t in m.extraction.output.param_types] for m in methods
+    ]
+    width = max(map(len, typed), default=0)
+    return all(len({t[i] for t in typed if i < len(t) and t[i]}) <= 1 for i in range(width))
 
 
 def _only_session_calls(body_code: str) -> bool:

@@ -44,3 +44,25 @@ def test_identical_units_of_differently_named_routes_get_a_note(tmp_path: Path) 
     assert len(result.fixed) == 2 and not result.violations
     (note,) = [n for n in result.notes if "have the same code" in n]
     assert "`ShopService.change_pin` and `ShopService.activate_from_invite`" in note
+
+
+def test_units_alike_but_for_their_parameter_names_get_a_note(tmp_path: Path) -> None:
+    """flask-base's two routes set a user's password through differently named rows, which the
+    route looks up (``get_or_404``) and passes."""
+    renamed = ROUTES.replace("db.session.get(Member, mid)", "Member.query.get_or_404(mid)")
+    renamed = renamed.replace(
+        "def activate_from_invite(mid):\n    member = Member.query.get_or_404(mid)\n"
+        '    member.pin = request.form["pin"]',
+        "def activate_from_invite(mid):\n    invited = Member.query.get_or_404(mid)\n"
+        '    invited.pin = request.form["pin"]',
+    )
+    assert "invited.pin" in renamed
+    files = {
+        "shop/__init__.py": "",
+        "shop/extensions.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "shop/routes.py": renamed,
+    }
+    result = apply_in_process(tmp_path, "move-commits", files)
+    assert len(result.fixed) == 2
+    (note,) = [n for n in result.notes if "have the same code" in n]
+    assert "`ShopService.change_pin` and `ShopService.activate_from_invite`" in note
