@@ -1564,12 +1564,11 @@ def _fsa2(end: _Ending) -> cst.BaseExpression:
     """Flask-SQLAlchemy 2.x has no ``db.get_or_404``/``db.first_or_404``/``db.paginate``.
 
     ``get_or_404``/``first_or_404`` become the lookup followed by ``or abort(404)``, which is what
-    2.x's own methods do; ``paginate`` and ``one_or_404`` have no 2.x form and are reported.
+    2.x's own methods do; ``one_or_404`` has no 2.x form and is reported (``paginate`` neither:
+    :func:`_check_fsa2_paginate` reports it before the chain's builders are read).
     """
     b, chain, _, term, shape, _, builders = end.parts()
     assert term.call is not None
-    if term.name == "paginate":
-        raise Unsupported(R.FLASK_SQLALCHEMY_2, FSA2_PAGINATE)
     if term.name == "one_or_404":
         raise Unsupported(
             R.FLASK_SQLALCHEMY_2,

@@ -12,7 +12,7 @@ import ast
 import functools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -285,8 +285,16 @@ class Index:
         return self.method(resolved[1], resolved[2], method)
 
 
-#: ``db = SQLAlchemy(...)``, or a call of another class whose name ends so (its subclass?)
-_DB_DEFINITION = re.compile(rb"^db\s*(?::[^=\n]*)?=\s*(?:[\w.]+\.)?(\w*SQLAlchemy)\(", re.MULTILINE)
+#: ``db = <callee>(...)`` at the top of a module: ``SQLAlchemy(...)``, a subclass of it, or another
+#: extension's (``Alchemical()``)
+_DB_DEFINITION = re.compile(rb"^db\s*(?::[^=\n]*)?=\s*(?:[\w.]+\.)?(\w+)\(", re.MULTILINE)
+
+
+def _db_definitions(project: ProjectContext, files: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """(file, callee) of every ``db = <callee>(...)`` in ``files``, by a cheap text search."""
+    for rel in files:
+        for found in _DB_DEFINITION.finditer(project.read(rel) or b""):
+            yield rel, found.group(1).decode()
 
 
 def _may_bind_locally(raw: bytes, names: set[str]) -> bool:
@@ -311,17 +319,12 @@ def find_db_module(
 ) -> str:
     """The module defining Flask-SQLAlchemy's ``db = SQLAlchemy(...)`` (or a call of a class for
     which ``extends_fsa`` holds: the project's subclass), by a cheap text search (the name it is
-    imported under: ``pgadmin.model`` for ``web/pgadmin/model/__init__.py``)."""
-    for rel in files:
-        for found in _DB_DEFINITION.finditer(project.read(rel) or b""):
-            callee = found.group(1).decode()
-            if callee == "SQLAlchemy" or extends_fsa(callee):
-                return project.module_name(rel)
+    imported under: ``pgadmin.model`` for ``web/pgadmin/model/__init__.py``); a subclass is
+    looked for only where its name ends in ``SQLAlchemy``."""
+    for rel, callee in _db_definitions(project, files):
+        if callee == "SQLAlchemy" or (callee.endswith("SQLAlchemy") and extends_fsa(callee)):
+            return project.module_name(rel)
     return ""
-
-
-#: ``db = <callee>(...)`` at the top of a module, whatever makes it
-_ANY_DB_DEFINITION = re.compile(rb"^db\s*(?::[^=\n]*)?=\s*(?:[\w.]+\.)?(\w+)\(", re.MULTILINE)
 
 
 def find_plain_db(
@@ -331,12 +334,10 @@ def find_plain_db(
     :func:`find_db_module`) and one defines it otherwise (``db = Alchemical()``): that callee's
     name; "" when no module defines a ``db`` or one is Flask-SQLAlchemy's."""
     found = ""
-    for rel in files:
-        for match in _ANY_DB_DEFINITION.finditer(project.read(rel) or b""):
-            callee = match.group(1).decode()
-            if callee.endswith("SQLAlchemy") or extends_fsa(callee):
-                return ""
-            found = found or callee
+    for _rel, callee in _db_definitions(project, files):
+        if callee.endswith("SQLAlchemy") or extends_fsa(callee):
+            return ""
+        found = found or callee
     return found
 
 

@@ -34,7 +34,7 @@ from .model import CommitSite, Param
 from .module_nodes import exact_types
 from .naming import BUILTINS, unique
 from .reasons import NO_REASON, Reason
-from .regions import RegionClassifier, is_config_read
+from .regions import CONVERTERS, RegionClassifier, is_config_read
 from .routes import RouteLayer
 from .syntax import (
     assigned_parts,
@@ -103,8 +103,6 @@ _Range = tuple[int, int, cst.Call, bool]
 _STRING_NORMALIZERS = frozenset(
     {"lower", "upper", "strip", "lstrip", "rstrip", "title", "casefold", "capitalize"}
 )
-#: builtins that convert a value read from the request
-_CONVERSIONS = frozenset({"int", "float", "str", "bool"})
 
 
 class Analyzer:
@@ -1421,7 +1419,7 @@ class Analyzer:
             return plain and self._normalized_read(func.value, hoisted)
         if (
             isinstance(func, cst.Name)
-            and func.value in _CONVERSIONS
+            and func.value in CONVERTERS
             and self.index.is_builtin(func, BUILTINS)
             and len(value.args) == 1
             and value.args[0].keyword is None

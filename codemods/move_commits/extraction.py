@@ -16,7 +16,7 @@ from .frameworks import (
 from .model import Extraction, ImportNeed, Param
 from .module_nodes import NAME_TYPES
 from .naming import suggest_name, unique
-from .regions import is_current_user
+from .regions import UNWRAP_METHOD, is_current_user
 from .routes import RouteLayer
 from .syntax import (
     code_of,
@@ -162,10 +162,7 @@ class ExtractionBuilder:
             if code in by_code:
                 hoist.param = by_code[code]
                 continue
-            prefix = next(
-                (c for c in by_code if code.startswith(c) and code[len(c) : len(c) + 1] in ".["),
-                None,
-            )
+            prefix = next((c for c in by_code if _extends(code, c)), None)
             if prefix is not None and id(hoist.expr) not in preferred:
                 # `g.tenant.id` next to `g.tenant`: read it from the value already passed.
                 hoist.param = by_code[prefix] + code[len(prefix) :]
@@ -433,11 +430,14 @@ class ReplaceReads(cst.CSTTransformer):
         return replacement.with_changes(lpar=original_node.lpar, rpar=original_node.rpar)
 
 
+def _extends(code: str, other: str) -> bool:
+    """Whether the read ``code`` reads on from ``other`` (``g.tenant.id`` from ``g.tenant``)."""
+    return code.startswith(other) and code[len(other) : len(other) + 1] in ".["
+
+
 def _extended(code: str, codes: set[str]) -> int:
-    """How many of ``codes`` the read ``code`` extends (``g.tenant.id`` extends ``g.tenant``)."""
-    return sum(
-        1 for other in codes if code.startswith(other) and code[len(other) : len(other) + 1] in ".["
-    )
+    """How many of ``codes`` the read ``code`` extends."""
+    return sum(1 for other in codes if _extends(code, other))
 
 
 def _assigned_value(stmt: cst.BaseStatement) -> cst.BaseExpression | None:
@@ -488,7 +488,7 @@ def _unclashed(hoist: Hoist, taken: set[str], lookup_key: bool = False, keyword:
 
 
 #: what unwraps Werkzeug's proxy (Flask-Login's ``current_user``) into the object behind it
-_UNWRAP = "._get_current_object()"
+_UNWRAP = f".{UNWRAP_METHOD}()"
 
 
 def _passes_the_user(hoist: Hoist) -> bool:

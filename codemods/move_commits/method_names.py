@@ -647,11 +647,10 @@ def _with_verb(route: str) -> str:
     getter; ``reset_password`` for one named verb last (``password_reset``); a name that starts
     with a verb stays as it is."""
     words = route.split("_")
-    verbs = ACTION_VERBS | OBJECT_VERBS | READ_VERBS | _EDIT_VERBS
-    if len(words) > 1 and words[-1] in _LAST_VERBS and words[0] not in verbs:
+    if len(words) > 1 and words[-1] in _LAST_VERBS and words[0] not in _ROUTE_VERBS:
         # `password_reset`, `email_confirm`: the verb goes first, as a method's does
         return "_".join([words[-1], *words[:-1]])
-    if words[-1] not in _SETTINGS_NOUNS or words[0] in verbs:
+    if words[-1] not in _SETTINGS_NOUNS or words[0] in _ROUTE_VERBS:
         return route
     return f"update_{route}"
 
@@ -663,6 +662,8 @@ _LAST_VERBS = frozenset(
 )
 #: verbs of a route that edits a page of settings (``edit_profile``, ``manage_account``)
 _EDIT_VERBS = frozenset({"edit", "change", "manage", "configure", "save", "update", "set"})
+#: the verbs a route's name may start with
+_ROUTE_VERBS = ACTION_VERBS | OBJECT_VERBS | READ_VERBS | _EDIT_VERBS
 
 
 def _attribute_name(events: list[_Event]) -> str:
