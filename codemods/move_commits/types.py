@@ -16,6 +16,7 @@ import libcst as cst
 from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
 
 from backfix.cst_utils import dotted, last_name
+from backfix.cst_walk import inner_children, with_subclasses
 
 from .frameworks import ModuleIndex, iter_nodes
 from .model import Definition, ImportNeed, TypeInfo
@@ -470,7 +471,7 @@ _ALWAYS_RUN = {
 }
 #: expressions whose parts run only sometimes: ``a and b`` (b), ``x if t else y``, lambdas,
 #: comprehensions (lazy, or over what may be empty), and nested definitions
-_PARTLY_RUN = (
+_PARTLY_RUN = exact_types(
     cst.Lambda,
     cst.ListComp,
     cst.SetComp,
@@ -479,30 +480,36 @@ _PARTLY_RUN = (
     cst.FunctionDef,
     cst.ClassDef,
 )
+_COMPOUND = with_subclasses(cst.BaseCompoundStatement)
 
 
 def dereferences(node: cst.CSTNode, name: str) -> bool:
     """Whether running ``node`` (a statement, or an expression) always reads an attribute of
     ``name`` (``job.locked``, ``job.seen = True``): code after it never sees ``name`` None, or
     that read would have raised."""
+    # Exact types and the children that are not tokens (tokens hold no attribute read): this
+    # runs over the statements before a unit once per parameter the unit is typed for.
     stack = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, cst.Attribute) and dotted(current.value) == name:
-            return True
-        if isinstance(current, _PARTLY_RUN):
+        kind = type(current)
+        if kind is cst.Attribute:
+            if dotted(current.value) == name:  # type: ignore[attr-defined]
+                return True
+        elif kind in _PARTLY_RUN:
             continue
-        if isinstance(current, cst.BooleanOperation):
-            stack.append(current.left)
-        elif isinstance(current, cst.IfExp):
-            stack.append(current.test)
-        elif isinstance(current, cst.BaseCompoundStatement):
-            fields = _ALWAYS_RUN.get(type(current), ())
-            for field_name in fields:
+        elif kind is cst.BooleanOperation:
+            stack.append(current.left)  # type: ignore[attr-defined]
+            continue
+        elif kind is cst.IfExp:
+            stack.append(current.test)  # type: ignore[attr-defined]
+            continue
+        elif kind in _COMPOUND:
+            for field_name in _ALWAYS_RUN.get(kind, ()):
                 part = getattr(current, field_name)
                 stack.extend(part if isinstance(part, tuple | list) else [part])
-        else:
-            stack.extend(current.children)
+            continue
+        stack.extend(inner_children(current))
     return False
 
 
