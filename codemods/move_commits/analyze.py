@@ -31,7 +31,7 @@ from .dataflow import DataFlow
 from .extraction import ExtractionBuilder, ReplaceReads
 from .frameworks import ModuleIndex, is_guard_name, iter_nodes
 from .model import CommitSite, Param
-from .module_nodes import exact_types
+from .module_nodes import NAME_TYPES, exact_types
 from .naming import BUILTINS, unique
 from .reasons import NO_REASON, Reason
 from .regions import CONVERTERS, RegionClassifier, is_config_read
@@ -743,30 +743,31 @@ class Analyzer:
         if region.reason:
             raise Unmovable(region.reason.id, region.reason)
         self._check_declared(unit, moved_roots)
+        hoists = self._without_passed_forms(region.hoists, moved_roots)
         moved_ids = {id(n) for root in moved_roots for n in self.index.subtree(root)}
-        self._check_moved_reads(stmts, moved_roots, moved_ids, region.hoists)
-        hoisted_ids = hoisted_nodes(self.index, region.hoists)
+        self._check_moved_reads(stmts, moved_roots, moved_ids, hoists)
+        hoisted_ids = hoisted_nodes(self.index, hoists)
         flow = self._unit_flow(unit, hoisted_ids)
         live = flow.live_in(stmts, self.flow.live_after(unit))
         params, imports, route_names = self.flow.free_names(
-            unit, moved_roots, moved_ids, region.hoists, live
+            unit, moved_roots, moved_ids, hoists, live
         )
         returns = self.flow.returns(unit, moved_ids)
         self.flow.check_definite(flow, stmts, returns, {p.name for p in params})
         if unit.exits:
             returns = self._exit_returns(unit, flow, stmts, returns, params, moved_ids)
-            self._check_exit_reads(unit, stmts, region.hoists)
+            self._check_exit_reads(unit, stmts, hoists)
         # (a value only what stays in the route's `try` after the call reads is read only when
         # the call returned)
         self.flow.check_handlers_end(unit, [n for n in returns if n in self.flow.live_after(unit)])
-        preferred, dropped = self.extract.foldable(stmts, region.hoists, live)
-        unit.params = self.extract.all_params(moved_roots, params, region.hoists, preferred)
+        preferred, dropped = self.extract.foldable(stmts, hoists, live)
+        unit.params = self.extract.all_params(moved_roots, params, hoists, preferred)
         unit.returns = returns
         if unit.exits:
             unit.exit_block = self._exit_block(unit.exits[0])
         if unit.exits and returns:
             unit.status = unique("committed", self._function_names(function_node=unit.function))
-        body_code = self.extract.service_body(unit, stmts, region.hoists, dropped)
+        body_code = self.extract.service_body(unit, stmts, hoists, dropped)
         unit.extraction = self.extract.extraction(
             unit, body_code, imports, route_names, status=bool(unit.exits)
         )
@@ -852,13 +853,49 @@ class Analyzer:
         ):
             start = unit.end
         staying = self._staying_nodes(unit) if lifted else set()
-        while start < unit.end and (
-            self._is_preparation(body[start])
-            or self._unneeded_read(body, start, unit.end, staying)
-            or (allow_exits and self._is_exit(body[start]) and not self._exit_writes(body[start]))
-        ):
-            start += 1
+        while True:
+            while start < unit.end and (
+                self._is_preparation(body[start])
+                or self._unneeded_read(body, start, unit.end, staying)
+                or (
+                    allow_exits
+                    and self._is_exit(body[start])
+                    and not self._exit_writes(body[start])
+                )
+            ):
+                start += 1
+            after_form = self._past_form(body, start, unit.end)
+            if after_form == start:
+                return start
+            start = after_form
+
+    def _past_form(self, body: Sequence[cst.BaseStatement], start: int, end: int) -> int:
+        """Past the form the route builds after looking rows up (``job = db.session.get(Job,
+        job_id)``, then ``form = JobForm()``): the form is input parsing that stays in the
+        route, and so do the look-ups before it, which the service then takes as values;
+        ``start`` when no form follows look-ups only."""
+        for index in range(start, end):
+            stmt = body[index]
+            if index > start and self._builds_form(stmt):
+                return index + 1
+            if not self._plain_lookup(stmt):
+                return start
         return start
+
+    def _plain_lookup(self, stmt: cst.BaseStatement) -> bool:
+        """Whether ``stmt`` only reads into names (``job = db.session.get(Job, job_id)``): it
+        writes nothing, reads nothing of the request and calls nothing of unknown effect."""
+        if not (
+            type(stmt) is cst.SimpleStatementLine
+            and len(stmt.body) == 1
+            and type(stmt.body[0]) is cst.Assign
+            and all(type(t.target) is cst.Name for t in stmt.body[0].targets)
+        ):
+            return False
+        region = self.regions.region([stmt])
+        if region.writes or region.reason or region.raises or region.hoists:
+            return False
+        return self._effect_call(stmt, set()) is None
 
     def _staying_nodes(self, unit: Unit) -> set[int]:
         """The nodes (by ``id``) of the ``try`` that ends ``unit`` that stay in the route's
@@ -1559,6 +1596,37 @@ class Analyzer:
             if effect is None:
                 effect = self._effect_call(stmt, hoisted)
 
+    def _without_passed_forms(self, hoists: list[Hoist], roots: list[cst.CSTNode]) -> list[Hoist]:
+        """``hoists`` but the field reads of a form the moved code uses as a whole
+        (``form.populate_obj(job)``): the service gets that form anyway, and reads its fields
+        where the route did, instead of taking them beside it."""
+        forms = {h.use.name for h in hoists if h.use.kind == "form"}
+        if not forms:
+            return hoists
+        fields = hoisted_nodes(self.index, [h for h in hoists if h.use.kind == "form"])
+        whole: set[str] = set()
+        for root in roots:
+            for node in self.index.subtree(root):
+                if type(node) not in NAME_TYPES or id(node) in fields:
+                    continue
+                name = cast(cst.Name, node)
+                if name.value not in forms or is_label(self.index, name):
+                    continue
+                if is_store(self.index, name):
+                    return hoists  # (a form the unit builds stays a reason to keep it)
+                if self._uses_whole_form(name):
+                    whole.add(name.value)
+        return [h for h in hoists if not (h.use.kind == "form" and h.use.name in whole)]
+
+    def _uses_whole_form(self, name: cst.CSTNode) -> bool:
+        """Whether the form ``name`` is handed on (``fill(form)``) or has a method called
+        (``form.populate_obj(job)``), not only its fields read or set."""
+        parent = self.index.parent(name)
+        if not (isinstance(parent, cst.Attribute) and parent.value is name):
+            return True
+        call = self.index.parent(parent)
+        return isinstance(call, cst.Call) and call.func is parent
+
     def _check_form_stores(self, hoists: list[Hoist], roots: list[cst.CSTNode]) -> None:
         """The route reads a form's fields before the call: the moved code must not set them."""
         forms = {code_of(h.root) for h in hoists if h.use.kind == "form"}
@@ -1673,7 +1741,8 @@ def _condition_body(
     return code_of(early) + "".join(code_of(stmt) for stmt in body)
 
 
-#: the nodes of a plain read (``site.owner.name``, ``row["key"]``): no call, nothing that writes
+#: the nodes of a plain read (``site.owner.name``, ``row["key"]``, ``job.done_at is not
+#: None``): no call, nothing that writes (operators are tokens, which a subtree leaves out)
 _PLAIN_READS = frozenset(
     {
         cst.Name,
@@ -1684,6 +1753,10 @@ _PLAIN_READS = frozenset(
         cst.SimpleString,
         cst.Integer,
         cst.Float,
+        cst.Comparison,
+        cst.ComparisonTarget,
+        cst.UnaryOperation,
+        cst.BooleanOperation,
     }
 )
 

@@ -468,12 +468,17 @@ def _unclashed(hoist: Hoist, taken: set[str], lookup_key: bool = False, keyword:
     """The suggested name, or when the moved code already uses it, one that says where the
     value comes from (``form.post.data`` → ``post_data``; ``request.form.get("count")`` next to
     a local ``count`` → ``raw_count``; ``g.project`` next to a local ``project`` →
-    ``current_project``). A value the moved code looks a row up by is its id
+    ``current_project``; ``current_user.id`` next to a ``user_id`` or a ``user`` →
+    ``current_user_id``). A value the moved code looks a row up by is its id
     (``Category.query.get(form.category.data)`` → ``category_id``). A request-dependent call
     passed as a keyword argument is named by it."""
     name = keyword or _suggest(hoist)
     if lookup_key and not name.endswith("id"):
         name = f"{name}_id"
+    if _signed_in_users(hoist, name) and (name in taken or "user" in taken):
+        # `current_user.id` beside a `user_id` (or a `user`) of the moved code's own: the
+        # signed-in user's, not the one the route works on
+        return f"current_{name}"
     if name not in taken:
         return name
     if _passes_the_user(hoist):
@@ -489,6 +494,12 @@ def _unclashed(hoist: Hoist, taken: set[str], lookup_key: bool = False, keyword:
 
 #: what unwraps Werkzeug's proxy (Flask-Login's ``current_user``) into the object behind it
 _UNWRAP = f".{UNWRAP_METHOD}()"
+
+
+def _signed_in_users(hoist: Hoist, name: str) -> bool:
+    """Whether ``name`` is a parameter for an attribute of Flask-Login's ``current_user``
+    (``current_user.id`` → ``user_id``)."""
+    return is_current_user(hoist.use) and not _passes_the_user(hoist) and name.startswith("user_")
 
 
 def _passes_the_user(hoist: Hoist) -> bool:

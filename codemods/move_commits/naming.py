@@ -38,12 +38,18 @@ def suggest_name(expr: cst.BaseExpression, root_name: str) -> str:
 
 
 def _identifier_string(node: cst.BaseExpression) -> str:
-    """The value of a string literal that is a valid identifier, else ""; a constant's name in
-    lower case (``config["UPLOAD_DIR"]`` → ``upload_dir``), as a parameter is named."""
+    """The value of a string literal that is a valid identifier, or a constant's name, else "";
+    in lower case when upper case (``config["UPLOAD_DIR"]``, ``config[UPLOAD_DIR]`` →
+    ``upload_dir``), as a parameter is named."""
     if isinstance(node, cst.SimpleString):
         text = node.evaluated_value
         if isinstance(text, str) and _IDENTIFIER.match(text):
             return text.lower() if text.isupper() else text
+    if isinstance(node, cst.Name) and node.value.isupper():
+        # `config[UPLOAD_DIR]`: a module's constant; `config[KEY_UPLOAD_DIR]` holds the key of
+        # the upload folder, not the folder
+        name = node.value.lower()
+        return name.removeprefix("key_").removesuffix("_key") or name
     return ""
 
 

@@ -391,6 +391,10 @@ class RegionClassifier:
         expr = self._read_extent(root, use)
         if isinstance(expr, str):
             return expr
+        if isinstance(expr, cst.Attribute) and expr.value is not root and self._mutated(expr):
+            # `self.account.notes.append(note)`: the service gets the account and adds to its
+            # notes, instead of a list it is handed to change
+            expr = expr.value
         if (
             expr is not root
             and is_current_user(use)
@@ -417,6 +421,18 @@ class RegionClassifier:
                 )
         region.hoists.append(hoist)
         return NO_REASON
+
+    def _mutated(self, expr: cst.Attribute) -> bool:
+        """Whether the moved code changes the collection ``expr`` reads in place
+        (``expr.append(x)``)."""
+        method = self.index.parent(expr)
+        call = self.index.parent(method) if isinstance(method, cst.Attribute) else None
+        return (
+            isinstance(call, cst.Call)
+            and isinstance(method, cst.Attribute)
+            and call.func is method
+            and method.attr.value in _MUTATORS
+        )
 
     def _may_fail_here(
         self, root: cst.CSTNode, expr: cst.BaseExpression, use: FrameworkUse, stmt: cst.CSTNode
@@ -454,7 +470,7 @@ class RegionClassifier:
                 if expr is root:
                     return Reason(R.FRAMEWORK_OBJECT_WRITTEN, f"writes to `{code_of(parent)}`")
                 return None
-            return parent if only_literals(parent.slice) else None
+            return parent if self._constant_key(parent.slice) else None
         if (
             isinstance(parent, cst.Call)
             and parent.func is expr
@@ -466,6 +482,20 @@ class RegionClassifier:
         if isinstance(parent, cst.Await) and parent.expression is expr:
             return parent
         return None
+
+    def _constant_key(self, elements: Sequence[cst.SubscriptElement]) -> bool:
+        """Whether a subscript's key can be evaluated in the route: literals, or a module's
+        constant (``config[UPLOAD_DIR]``: an upper-case name bound only at module level, by an
+        import or an assignment), which nothing in the unit of work can change."""
+        if only_literals(elements):
+            return True
+        key = elements[0].slice if len(elements) == 1 else None
+        name = key.value if isinstance(key, cst.Index) else None
+        if not isinstance(name, cst.Name) or not name.value.isupper():
+            return False
+        referents = self.index.referents(name)
+        module_scope = self.index.module_scope
+        return bool(referents) and all(r.scope is module_scope for r in referents)
 
     def _attribute_step(
         self, root: cst.CSTNode, expr: cst.CSTNode, parent: cst.Attribute, use: FrameworkUse
@@ -659,6 +689,12 @@ def _first_attribute(node: cst.CSTNode, root: cst.CSTNode) -> str:
             current = current.func
         else:
             return ""
+
+
+#: the methods that change a list, set or dict in place
+_MUTATORS = frozenset(
+    {"append", "extend", "insert", "remove", "discard", "add", "update", "pop", "clear"}
+)
 
 
 def is_current_user(use: FrameworkUse) -> bool:
