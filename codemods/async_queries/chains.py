@@ -1093,12 +1093,34 @@ def _unique(node: cst.BaseExpression, unique: bool) -> cst.BaseExpression:
 
 
 def _unique_rows(node: cst.BaseExpression, shape: Shape, unique: bool) -> cst.BaseExpression:
-    """``node.unique()`` for rows of entities (compared by identity); refused for rows that also
-    hold columns, whose values ``Result.unique()`` hashes: it raises for a value that cannot be
-    hashed (JSON, arrays), where the legacy Query compared such values by identity."""
-    if unique and not shape.single_entity and any(k != "entity" for k in shape.kinds):
+    """``node.unique()`` for rows of entities (compared by identity) and counts; refused for rows
+    that also hold other columns, whose values ``Result.unique()`` hashes: it raises for a value
+    that cannot be hashed (JSON, arrays), where the legacy Query compared such values by
+    identity."""
+    if (
+        unique
+        and not shape.single_entity
+        and not all(
+            kind == "entity" or _counts(column)
+            for column, kind in zip(shape.columns, shape.kinds, strict=True)
+        )
+    ):
         raise UniqueRows(R.UNIQUE_ROWS_WITH_COLUMNS, UNIQUE_ROWS_REASON, _entity_classes(shape))
     return _unique(node, unique)
+
+
+def _counts(column: cst.BaseExpression) -> bool:
+    """Whether ``column`` is ``func.count(...)`` (labelled or not): its values are integers,
+    which ``.unique()`` can hash."""
+    if (
+        isinstance(column, cst.Call)
+        and isinstance(column.func, cst.Attribute)
+        and column.func.attr.value == "label"
+    ):
+        column = column.func.value
+    return isinstance(column, cst.Call) and (
+        dotted_code(column.func) == "func.count" or dotted_code(column.func).endswith(".func.count")
+    )
 
 
 #: why rows of an entity and columns that need ``.unique()`` stay for review

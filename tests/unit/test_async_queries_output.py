@@ -649,6 +649,24 @@ def test_rows_of_an_entity_and_a_column_that_need_unique_are_reported(tmp_path: 
     assert _flat("session.execute(select(Config, Post).join(Post)).unique().all()") in _flat(after)
 
 
+def test_rows_of_an_entity_and_a_count_are_rewritten_with_unique(tmp_path: Path) -> None:
+    """A count's values are integers, which ``Result.unique()`` hashes: a leaderboard of
+    entities and their counts is rewritten, not reported."""
+    repo = (
+        "from sqlalchemy import func\nfrom sqlalchemy.orm import Session\n\n"
+        "from app.models import Config, Post\n\n\n"
+        "def board(session: Session):\n"
+        "    return session.query(Config, func.count(Post.id)).join(Post).group_by(Config).all()\n"
+    )
+    result = _run(tmp_path, {"app/repo.py": repo})
+    assert [v.reason_id for v in result.violations] == []
+    after = _after(result, "app/repo.py")
+    assert _flat(
+        "session.execute(select(Config, func.count(Post.id)).join(Post).group_by(Config))"
+        ".unique().all()"
+    ) in _flat(after)
+
+
 def test_a_class_of_a_migration_script_does_not_stand_for_the_model(tmp_path: Path) -> None:
     """An Alembic script's ``Config`` is a snapshot of an old model: its joined eager load does
     not make the project's ``Config`` results need ``.unique()``."""

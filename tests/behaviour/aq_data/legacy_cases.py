@@ -34,6 +34,17 @@ def r3_join_rows_dedup(session: Session):
     return [(user.id, address.id) for user, address in rows]
 
 
+def r3_join_rows_with_a_count(session: Session):
+    # a count is an integer: rows of an entity and a count are de-duplicated with `.unique()`
+    return (
+        session.query(User, func.count(Address.id).label("addresses"))
+        .join(User.addresses)
+        .group_by(User)
+        .order_by(User.id)
+        .all()
+    )
+
+
 def r3_implicit_join(session: Session):
     return session.query(User).filter(User.id == Address.user_id).order_by(User.id).all()
 
