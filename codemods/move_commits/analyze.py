@@ -762,6 +762,7 @@ class Analyzer:
         self.flow.check_handlers_end(unit, [n for n in returns if n in self.flow.live_after(unit)])
         preferred, dropped = self.extract.foldable(stmts, hoists, live)
         unit.params = self.extract.all_params(moved_roots, params, hoists, preferred)
+        unit.hoists = hoists
         unit.returns = returns
         if unit.exits:
             unit.exit_block = self._exit_block(unit.exits[0])

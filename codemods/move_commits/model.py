@@ -49,12 +49,18 @@ class Param:
 
 @dataclass(frozen=True)
 class TypeInfo:
-    """A type the service method can spell: annotation code, the imports its names need, and
-    whether the value may also be None (``X | None``)."""
+    """A type the service method can spell: annotation code, the imports its names need,
+    whether the value may also be None (``X | None``), and whether it is ``Any``."""
 
     code: str
     needs: tuple[ImportNeed, ...] = ()
     nullable: bool = False
+    #: ``Any``: what the framework types so (``request.get_json()``), which a project's linters
+    #: may not accept in a signature
+    dynamic: bool = False
+    #: a type checker reads the route's value as ``Any`` (Flask-SQLAlchemy's ``Job.query``
+    #: results): in a project that runs one, the service says so too (see ``signature``)
+    seen_as_any: bool = False
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ import libcst as cst
 
 BUILTINS = frozenset(dir(builtins))
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: a capital letter that starts a word of a camel-case name (`firstName`)
+_CAPITAL = re.compile(r"(?<=[a-z0-9])([A-Z])")
 _GENERIC_ATTRS = frozenset({"id", "type", "name", "value", "data", "key", "host"})
 _READ_NAMES = {"get_json": "payload", "json": "payload", "get_data": "raw_body", "body": "raw_body"}
 
@@ -39,12 +41,14 @@ def suggest_name(expr: cst.BaseExpression, root_name: str) -> str:
 
 def _identifier_string(node: cst.BaseExpression) -> str:
     """The value of a string literal that is a valid identifier, or a constant's name, else "";
-    in lower case when upper case (``config["UPLOAD_DIR"]``, ``config[UPLOAD_DIR]`` →
-    ``upload_dir``), as a parameter is named."""
+    in snake case, as a parameter is named (``config["UPLOAD_DIR"]``, ``config[UPLOAD_DIR]`` →
+    ``upload_dir``, ``headers["Authorization"]`` → ``authorization``, ``json["firstName"]`` →
+    ``first_name``)."""
     if isinstance(node, cst.SimpleString):
         text = node.evaluated_value
         if isinstance(text, str) and _IDENTIFIER.match(text):
-            return text.lower() if text.isupper() else text
+            # (`"Authorization"`, `"firstName"`: a parameter is named in snake case)
+            return text.lower() if text.isupper() else _CAPITAL.sub(r"_\1", text).lower()
     if isinstance(node, cst.Name) and node.value.isupper():
         # `config[UPLOAD_DIR]`: a module's constant; `config[KEY_UPLOAD_DIR]` holds the key of
         # the upload folder, not the folder

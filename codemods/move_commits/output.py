@@ -21,6 +21,7 @@ from .frameworks import iter_nodes
 from .method_names import WriteNamer
 from .model import Definition, OutputFacts, Param, TypeInfo
 from .placement import view_action, view_subject
+from .read_types import read_type
 from .types import TypeInference, dereferences, optional_style
 from .units import Unit, split_try_body
 
@@ -273,12 +274,20 @@ def _param_types(
             ):
                 info = replace(info, nullable=False)
         if info is None:
+            info = _passed_read_type(analyzer, unit, param.name)
+        if info is None:
             unknown.append(f"parameter `{param.name}`")
             param_types.append(None)
         else:
             code, needs = inference.render(info)
-            param_types.append(TypeInfo(code, needs))
+            param_types.append(replace(info, code=code, needs=needs, nullable=False))
     return param_types
+
+
+def _passed_read_type(analyzer: Analyzer, unit: Unit, param: str) -> TypeInfo | None:
+    """The type of the framework read the route passes as ``param``, if it is one."""
+    hoist = next((h for h in unit.hoists if h.param == param), None)
+    return None if hoist is None else read_type(analyzer.index, hoist)
 
 
 def _method_return_type(
@@ -395,10 +404,12 @@ def _return_type(returned: list[TypeInfo], count: int, inference: TypeInference)
     if len(returned) != count:
         return None
     rendered = [inference.render(info) for info in returned]
+    dynamic = any(info.dynamic for info in returned)
     if count == 1:
-        return TypeInfo(rendered[0][0], rendered[0][1])
+        code, needs = rendered[0]
+        return replace(returned[0], code=code, needs=needs, nullable=False)
     needs = tuple(need for _, infos in rendered for need in infos)
-    return TypeInfo(f"tuple[{', '.join(code for code, _ in rendered)}]", needs)
+    return TypeInfo(f"tuple[{', '.join(code for code, _ in rendered)}]", needs, dynamic=dynamic)
 
 
 def _method_comments(unit: Unit, first: cst.BaseStatement) -> tuple[str, ...]:

@@ -113,7 +113,9 @@ class Planner:
         #: the dotted name of the project root when it is a package itself (``webapp`` for a run
         #: rooted in ``webapp/`` holding an ``__init__.py``), else ""
         self.root_package = project.root_package
-        self.typing = TypingContext(self.read, self.is_package)
+        self.typing = TypingContext(
+            self.read, self.is_package, Path(project.root), lambda: self.type_checked
+        )
         # Units of one route file ask the same import questions (the files and packages do not
         # change once the units are grouped, before any is placed).
         self._route_imports = functools.cache(self._new_route_import)

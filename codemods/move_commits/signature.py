@@ -15,6 +15,7 @@ from . import reasons as R
 from .method_names import GENERIC_NAMES, titled_name, valid
 from .model import Definition, Extraction, ImportNeed
 from .placement import free_name
+from .read_types import ANY
 from .reasons import Reason
 from .typing_plan import TypingContext
 
@@ -56,8 +57,28 @@ def signature(extraction: Extraction, route_path: str, typing: TypingContext) ->
             )
     if not annotated or len(out.param_types) != count:
         return Signature(("",) * count, "", (), out.definitions)
-    if demanded and out.unknown:
-        what = out.unknown[0]
+    param_types = list(out.param_types)
+    return_type = out.return_type
+    unknown = list(out.unknown)
+    if any(i is not None and i.seen_as_any for i in (*param_types, return_type)) and (
+        typing.checked() and typing.accepts_any(route_path)
+    ):
+        # The project's checker read these values as `Any` in the route: so does the service,
+        # which it would otherwise check against a model it never checked that code against.
+        param_types = [ANY if i is not None and i.seen_as_any else i for i in param_types]
+        if return_type is not None and return_type.seen_as_any:
+            return_type = ANY
+    if not typing.accepts_any(route_path):
+        # (what the framework types `Any` is unknown to a project that does not write `Any`)
+        for position, info in enumerate(param_types):
+            if info is not None and info.dynamic:
+                param_types[position] = None
+                unknown.append(f"parameter `{extraction.params[position].name}`")
+        if return_type is not None and return_type.dynamic:
+            return_type = None
+            unknown.append("return value")
+    if demanded and unknown:
+        what = unknown[0]
         return Reason(
             R.TYPE_UNKNOWN,
             f"the project's mypy settings require typed functions, and the type of the service "
@@ -66,7 +87,7 @@ def signature(extraction: Extraction, route_path: str, typing: TypingContext) ->
         )
     annotations: list[str] = []
     needs: list[ImportNeed] = []
-    for info in out.param_types:
+    for info in param_types:
         if info is None:
             annotations.append("")
             continue
@@ -74,8 +95,8 @@ def signature(extraction: Extraction, route_path: str, typing: TypingContext) ->
         annotations.append(expanded.code)
         needs.extend(n for n in expanded.needs if n not in needs)
     return_annotation = ""
-    if out.return_type is not None:
-        expanded = typing.expand(out.return_type, route_path)
+    if return_type is not None:
+        expanded = typing.expand(return_type, route_path)
         return_annotation = expanded.code
         needs.extend(n for n in expanded.needs if n not in needs)
     return Signature(

@@ -11,6 +11,7 @@ annotation is left out, never ``Any`` (the plan decides whether the project can 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
 import libcst as cst
 from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
@@ -22,6 +23,7 @@ from .frameworks import ModuleIndex, iter_nodes
 from .model import Definition, ImportNeed, TypeInfo
 from .module_nodes import exact_types
 from .naming import BUILTINS
+from .read_types import ANY, expression_type
 from .syntax import code_of
 
 #: class methods that return an instance of their class (pydantic, SQLModel, dataclass-likes).
@@ -239,8 +241,24 @@ class TypeInference:
         ):
             return TypeInfo("bool")
         if isinstance(expr, cst.Call):
-            return self._of_call(expr, depth)
+            found = self._of_call(expr, depth)
+            if found is not None:
+                return found
+        if isinstance(expr, cst.Call | cst.Attribute | cst.Subscript):
+            found = expression_type(self.index, expr)  # `payload = request.get_json()`
+            return found if found is not None else self._read_off_any(expr, depth)
         return None
+
+    def _read_off_any(self, expr: cst.BaseExpression, depth: int) -> TypeInfo | None:
+        """``ANY`` for what is read off a value typed ``Any`` (``payload.get("name")``,
+        ``payload["tags"][0]``): a type checker types it ``Any`` too."""
+        root = expr
+        while isinstance(root, cst.Attribute | cst.Subscript | cst.Call):
+            root = root.func if isinstance(root, cst.Call) else root.value
+        if not isinstance(root, cst.Name) or root is expr:
+            return None
+        found = self.of_name(root.value, root, depth + 1)
+        return ANY if found is not None and found.dynamic and not found.nullable else None
 
     def _of_call(self, call: cst.Call, depth: int) -> TypeInfo | None:
         func = call.func
@@ -304,7 +322,8 @@ class TypeInference:
             if isinstance(node, cst.Attribute):
                 if node.attr.value == "query" and isinstance(node.value, cst.Name):
                     entity = self._class(node.value)
-                    return None if entity is None else (entity, False)
+                    # (Flask-SQLAlchemy types the query property's results `Any`)
+                    return None if entity is None else (replace(entity, seen_as_any=True), False)
                 node = node.value
                 continue
             if not isinstance(node, cst.Call):
@@ -360,7 +379,7 @@ class TypeInference:
         return TypeInfo(name if owner is node else f"{owner.value}.{name}", (need,))
 
     def _maybe(self, info: TypeInfo) -> TypeInfo:
-        return TypeInfo(info.code, info.needs, nullable=True)
+        return replace(info, nullable=True)
 
     # --- narrowing -----------------------------------------------------------------------------------
 

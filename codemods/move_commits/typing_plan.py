@@ -12,13 +12,14 @@ from __future__ import annotations
 import configparser
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
 from backfix.config import tomllib
 from backfix.cst_utils import last_name
+from backfix.docstring_rules import ruff_reports
 
 from .frameworks import DEFAULT_SESSION_NAMES, ModuleIndex
 from .model import ImportNeed, TypeInfo
@@ -32,7 +33,7 @@ STRICT_OPTIONS = (
     "disallow_incomplete_defs",
     "disallow_untyped_calls",
 )
-OPTIONS = (*STRICT_OPTIONS, "warn_unused_ignores")
+OPTIONS = (*STRICT_OPTIONS, "warn_unused_ignores", "disallow_any_explicit")
 _MYPY_FILES = ("mypy.ini", ".mypy.ini", "pyproject.toml", "setup.cfg")
 
 
@@ -43,6 +44,11 @@ class TypingContext:
     #: a project file's bytes (None when it does not exist)
     read: Callable[[str], bytes | None]
     is_package: Callable[[str], bool]
+    #: the project's root folder, where its linters' settings are looked up (None: nowhere)
+    root: Path | None = None
+    #: whether the project runs a type checker (see ``backfix.type_checkers``), asked only
+    #: when a signature needs it
+    runs_checker: Callable[[], bool] | None = None
     _modules: dict[str, tuple[cst.Module, ModuleIndex] | None] = field(default_factory=dict)
     _flags: dict[str, frozenset[str]] = field(default_factory=dict)
     #: what :meth:`_alias` found (units of one route file read the same imported names)
@@ -61,7 +67,7 @@ class TypingContext:
                 continue
             code = re.sub(rf"\b{re.escape(need.name)}\b", resolved.code, code)
             needs.extend(n for n in resolved.needs if n not in needs)
-        return TypeInfo(code, tuple(needs), info.nullable)
+        return replace(info, code=code, needs=tuple(needs))
 
     def _alias(self, need: ImportNeed, route_path: str) -> TypeInfo | None:
         key = (need, route_path)
@@ -125,6 +131,20 @@ class TypingContext:
     def demands_types(self, route_path: str) -> bool:
         """Whether the nearest mypy configuration above ``route_path`` requires typed functions."""
         return bool(self._options(route_path) & set(STRICT_OPTIONS))
+
+    def checked(self) -> bool:
+        """Whether the project runs a type checker."""
+        return self.runs_checker is not None and self.runs_checker()
+
+    def accepts_any(self, route_path: str) -> bool:
+        """Whether a signature may say ``Any``: mypy's ``disallow_any_explicit`` is off, and so is
+        ruff's ``ANN401`` where the service module goes (next to ``route_path``)."""
+        if "disallow_any_explicit" in self._options(route_path):
+            return False
+        if self.root is None:
+            return True
+        folder = self.root / PurePosixPath(route_path).parent
+        return not ruff_reports(folder, self.root, "ANN401")
 
     def reports_unused_ignores(self, route_path: str) -> bool:
         """Whether that configuration reports unused ``# type: ignore`` comments."""

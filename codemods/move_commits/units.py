@@ -83,6 +83,8 @@ class Unit:
     #: test and body up to ``inner_end`` move, the route tests what the service returns.
     branch_test: cst.If | None = None
     inner_end: int = 0
+    #: the framework reads the route evaluates and passes, each with its parameter's name
+    hoists: list[Hoist] = field(default_factory=list)
 
     def kept_after(self) -> list[cst.BaseStatement]:
         """The statements of the moved ``try`` that stay in the route's ``try``, after the

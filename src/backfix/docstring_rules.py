@@ -150,6 +150,13 @@ def _names(value: str) -> set[str]:
 # --- ruff --------------------------------------------------------------------------------------------
 
 
+def ruff_reports(folder: Path, root: Path, code: str) -> bool:
+    """Whether the ruff settings nearest above ``folder`` (inside the project at ``root``) turn
+    the rule ``code`` on (``ANN401``, a signature's ``Any``): the same reading as for the
+    docstring rules."""
+    return _ruff_requires(list(_up_to(folder.resolve(), root.resolve())), code)
+
+
 def _ruff_requires(folders: list[Path], code: str) -> bool:
     for folder in folders:
         config = ruff_config_file(folder)
@@ -183,9 +190,23 @@ def _specificity(selectors: Iterable[str], code: str) -> int | None:
     lengths = [
         0 if selector == "ALL" else len(selector)
         for selector in selectors
-        if selector == "ALL" or code.startswith(selector)
+        if selector == "ALL" or _selects(selector, code)
     ]
     return max(lengths, default=None)
+
+
+_RULE_CODE = re.compile(r"([A-Z]+)(\d*)")
+
+
+def _selects(selector: str, code: str) -> bool:
+    """Whether a ruff selector names ``code``: the same linter (``A`` is flake8-builtins, not
+    ``ANN``; ``PL`` holds ``PLC``, ``PLE``, ``PLR``, ``PLW``) and a prefix of its number."""
+    wanted, found = _RULE_CODE.fullmatch(selector), _RULE_CODE.fullmatch(code)
+    if wanted is None or found is None:
+        return False
+    linter, number = wanted.groups()
+    same = linter == found[1] or (linter == "PL" and found[1].startswith("PL"))
+    return same and found[2].startswith(number)
 
 
 # --- flake8-docstrings and pydocstyle ---------------------------------------------------------------

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from backfix.docstring_rules import requires_docstring
+from backfix.docstring_rules import requires_docstring, ruff_reports
 
 
 def _project(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -118,3 +118,12 @@ def test_configuration_above_the_project_root_is_not_read(tmp_path: Path) -> Non
     root = tmp_path / "project"
     root.mkdir()
     assert not _requires(root, {"pyproject.toml": "[project]\nname = 'x'\n"})
+
+
+def test_a_ruff_selector_names_its_own_linter_only(tmp_path: Path) -> None:
+    """``A`` is flake8-builtins, not flake8-annotations (``ANN``); ``PL`` holds pylint's
+    ``PLR``."""
+    (tmp_path / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["A", "PL"]\n')
+    assert not ruff_reports(tmp_path, tmp_path, "ANN401")
+    assert ruff_reports(tmp_path, tmp_path, "PLR0913")
+    assert ruff_reports(tmp_path, tmp_path, "A001")

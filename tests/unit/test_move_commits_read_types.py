@@ -1,0 +1,176 @@
+"""move-commits: the types of the framework reads a route passes, as the project's type checker
+reads them, in projects whose mypy settings require typed functions."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from testkit import apply_in_process
+
+from backfix.results import RunResult
+
+MODELS = """\
+from typing import Optional
+
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app import db
+
+
+class Lamp(db.Model):  # type: ignore[name-defined]
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room: Mapped[str] = mapped_column()
+    label: Mapped[Optional[str]] = mapped_column()
+    watts: Mapped[int] = mapped_column()
+"""
+
+HEADER = """\
+from flask import Blueprint, request
+
+from app import db
+from app.models import Lamp
+
+bp = Blueprint("lamps", __name__)
+"""
+
+STRICT = "[tool.mypy]\ndisallow_untyped_defs = true\n"
+
+
+def _apply(tmp_path: Path, body: str, config: str = STRICT) -> tuple[RunResult, dict[str, str]]:
+    """Runs move-commits on ``app/routes/lamps.py`` (HEADER + ``body``) in a project with the
+    ``pyproject.toml`` ``config``; the changed files' text."""
+    files = {
+        "pyproject.toml": config,
+        "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "app/models.py": MODELS,
+        "app/routes/__init__.py": "",
+        "app/routes/lamps.py": HEADER + textwrap.dedent(body),
+    }
+    result = apply_in_process(tmp_path, "move-commits", files, "app/routes")
+    return result, {c.path: c.after.decode() for c in result.changes}
+
+
+def test_request_reads_werkzeug_types_get_their_types(tmp_path: Path) -> None:
+    """``request.form[...]`` is ``str``, ``request.args.get(...)`` ``str | None``, with a text
+    default ``str``, with ``type=int`` and an ``int`` default ``int``; a header key names its
+    parameter in snake case."""
+    result, after = _apply(
+        tmp_path,
+        """
+
+        @bp.post("/lamps")
+        def create_lamp() -> str:
+            lamp = Lamp(
+                room=request.form["room"],
+                label=request.args.get("label"),
+                watts=request.args.get("watts", 40, type=int),
+            )
+            lamp.room += request.headers.get("X-Floor", "") + request.headers.get("Building", "")
+            db.session.add(lamp)
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    service = after["app/services/lamp_service.py"]
+    assert "room: str" in service
+    assert "label: str | None" in service
+    assert "watts: int" in service
+    assert "building: str" in service
+    assert "Building" not in service.split("def create_lamp")[1].split(")")[0]
+
+
+def test_the_json_body_is_any_as_flask_types_it(tmp_path: Path) -> None:
+    """``payload = request.get_json()`` is ``Any`` to the checker: the service says so, and the
+    unit moves instead of being reported for an unknown type."""
+    result, after = _apply(
+        tmp_path,
+        """
+
+        @bp.patch("/lamps/<int:lamp_id>")
+        def rename_lamp(lamp_id: int) -> str:
+            payload = request.get_json()
+            lamp = db.session.get(Lamp, lamp_id)
+            if lamp is None:
+                return "missing"
+            lamp.label = payload["label"]
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    service = after["app/services/lamp_service.py"]
+    assert "from typing import Any\n" in service
+    assert "payload: Any" in service
+    assert "lamp: Lamp" in service
+
+
+def test_what_is_read_off_the_json_body_is_any_too(tmp_path: Path) -> None:
+    """``label = payload.get("label")`` after ``payload = request.get_json()`` is ``Any`` to the
+    checker as well; a linter that selects flake8-builtins (``A``) does not report ``Any``."""
+    config = STRICT + '\n[tool.ruff.lint]\nselect = ["E", "F", "A"]\n'
+    result, after = _apply(
+        tmp_path,
+        """
+
+        @bp.post("/lamps")
+        def create_lamp() -> str:
+            payload = request.get_json()
+            label = payload.get("label")
+            if not label:
+                return "missing"
+            db.session.add(Lamp(room="hall", label=label, watts=10))
+            db.session.commit()
+            return "ok"
+        """,
+        config,
+    )
+    assert [v.reason for v in result.violations] == []
+    assert "label: Any" in after["app/services/lamp_service.py"]
+
+
+def test_any_is_not_written_where_ruff_reports_it(tmp_path: Path) -> None:
+    """With ruff's ``ANN401`` on, the JSON body's type is unknown: the unit is reported."""
+    config = STRICT + '\n[tool.ruff.lint]\nselect = ["E", "F", "ANN"]\n'
+    result, _after = _apply(
+        tmp_path,
+        """
+
+        @bp.patch("/lamps/<int:lamp_id>")
+        def rename_lamp(lamp_id: int) -> str:
+            payload = request.get_json()
+            lamp = db.session.get(Lamp, lamp_id)
+            if lamp is None:
+                return "missing"
+            lamp.label = payload["label"]
+            db.session.commit()
+            return "ok"
+        """,
+        config,
+    )
+    [manual] = [v for v in result.violations if not v.fixable]
+    assert manual.reason_id == "type-required-but-unknown"
+    assert "parameter `payload`" in manual.reason
+
+
+def test_a_query_property_result_is_any_where_the_project_checks_types(tmp_path: Path) -> None:
+    """Flask-SQLAlchemy types ``Lamp.query`` results ``Any``: in a project that runs mypy the
+    service's parameter is ``Any`` too, so mypy does not check moved code it never checked in
+    the route (``lamp.room = lamp.label`` assigns an optional to a plain column)."""
+    body = """
+
+        @bp.post("/lamps/<int:lamp_id>/reset")
+        def reset_lamp(lamp_id: int) -> str:
+            lamp = Lamp.query.filter_by(id=lamp_id).first()
+            if not lamp:
+                return "missing"
+            lamp.room = lamp.label
+            db.session.commit()
+            return "ok"
+        """
+    result, after = _apply(tmp_path / "checked", body)
+    assert [v.reason for v in result.violations] == []
+    assert "def reset_lamp(lamp: Any) -> None:" in after["app/services/lamp_service.py"]
+    _result, unchecked = _apply(tmp_path / "unchecked", body, config="[project]\nname = 'x'\n")
+    assert "def reset_lamp(lamp: Lamp) -> None:" in unchecked["app/services/lamp_service.py"]
