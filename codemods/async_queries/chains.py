@@ -784,8 +784,18 @@ def _apply_builder(b: _Builder, stmt: cst.BaseExpression, step: Step) -> cst.Bas
                 )
             value = args[0]
         return _method(stmt, "execution_options", [_kwarg(step.name, value)], like=step)
+    if step.name in {"filter", "where"} and not step.call.args and not _commented(step):
+        return stmt  # `.filter()` with no criteria filters nothing: no empty `.where()`
     name = RENAMED.get(step.name, step.name)
     return _method(stmt, name, step.call.args, like=step)
+
+
+def _commented(step: Step) -> bool:
+    """Whether the dot, name or parentheses of ``step`` carry a comment."""
+    assert step.call is not None
+    empty = cst.Module([])
+    own = step.call.with_changes(func=step.attr.with_changes(value=cst.Name("_")))
+    return "#" in empty.code_for_node(own)
 
 
 def _columns_after(

@@ -649,6 +649,21 @@ def test_rows_of_an_entity_and_a_column_that_need_unique_are_reported(tmp_path: 
     assert _flat("session.execute(select(Config, Post).join(Post)).unique().all()") in _flat(after)
 
 
+def test_a_filter_without_criteria_leaves_no_empty_where(tmp_path: Path) -> None:
+    """``.filter()`` filters nothing: the statement has no ``.where()``, unless a comment sits in
+    its parentheses, which stays with it."""
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n"
+        "def every(session: Session):\n"
+        "    return session.query(Config).filter().all()\n\n\n"
+        "def noted(session: Session):\n"
+        "    return session.query(Config).filter(  # every row\n    ).all()\n"
+    )
+    after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
+    assert "return session.scalars(select(Config)).all()\n" in after
+    assert "# every row" in after
+
+
 def test_rows_of_an_entity_and_a_count_are_rewritten_with_unique(tmp_path: Path) -> None:
     """A count's values are integers, which ``Result.unique()`` hashes: a leaderboard of
     entities and their counts is rewritten, not reported."""

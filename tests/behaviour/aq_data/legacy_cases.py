@@ -12,6 +12,11 @@ def b1_all_filter(session: Session):
     return session.query(User).filter(User.active).order_by(User.id).all()
 
 
+def b1_empty_filter(session: Session):
+    # no criteria: the rewrite has no empty `.where()`
+    return session.query(User).filter().order_by(User.id).all()
+
+
 def a3_filter_by(session: Session):
     return session.query(User).filter_by(name="ann").order_by(User.id.desc()).all()
 
