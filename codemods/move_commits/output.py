@@ -273,6 +273,9 @@ def _param_types(
                 )
             ):
                 info = replace(info, nullable=False)
+            if info is not None and info.seen_as_any and _session_only(analyzer, unit, param.name):
+                # (handed to the session alone, the model type cannot fail a checker)
+                info = replace(info, seen_as_any=False)
         if info is None:
             info = _passed_read_type(analyzer, unit, param.name)
         if info is None:
@@ -282,6 +285,30 @@ def _param_types(
             code, needs = inference.render(info)
             param_types.append(replace(info, code=code, needs=needs, nullable=False))
     return param_types
+
+
+#: the session's methods that take any mapped object
+_SESSION_TAKES = frozenset({"add", "delete", "merge", "refresh", "expunge", "expire"})
+
+
+def _session_only(analyzer: Analyzer, unit: Unit, name: str) -> bool:
+    """Whether the moved code uses ``name`` only as the object of a session call
+    (``db.session.delete(job)``)."""
+    index = analyzer.index
+    for stmt in _statements(unit):
+        for node in index.subtree(stmt):
+            if not (isinstance(node, cst.Name) and node.value == name):
+                continue
+            arg = index.parent(node)
+            call = index.parent(arg) if isinstance(arg, cst.Arg) else None
+            if not (
+                isinstance(call, cst.Call)
+                and isinstance(call.func, cst.Attribute)
+                and call.func.attr.value in _SESSION_TAKES
+                and index.is_session(call.func.value)
+            ):
+                return False
+    return True
 
 
 def _passed_read_type(analyzer: Analyzer, unit: Unit, param: str) -> TypeInfo | None:

@@ -466,7 +466,8 @@ class TypeInference:
 
 
 def optional_style(module: cst.Module) -> str:
-    """``Optional`` when the module imports ``typing.Optional`` (it writes ``Optional[X]``)."""
+    """``Optional`` when the module imports ``typing.Optional`` or ``typing.Union`` (it writes
+    ``Optional[X]``, or unions the old way, not ``X | None``)."""
     for stmt in module.body:
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
@@ -475,7 +476,7 @@ def optional_style(module: cst.Module) -> str:
                     and small.module is not None
                     and dotted(small.module) == "typing"
                     and not isinstance(small.names, cst.ImportStar)
-                    and any(dotted(a.name) == "Optional" for a in small.names)
+                    and any(dotted(a.name) in {"Optional", "Union"} for a in small.names)
                 ):
                     return "Optional"
     return "|"

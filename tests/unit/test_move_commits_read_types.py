@@ -174,3 +174,26 @@ def test_a_query_property_result_is_any_where_the_project_checks_types(tmp_path:
     assert "def reset_lamp(lamp: Any) -> None:" in after["app/services/lamp_service.py"]
     _result, unchecked = _apply(tmp_path / "unchecked", body, config="[project]\nname = 'x'\n")
     assert "def reset_lamp(lamp: Lamp) -> None:" in unchecked["app/services/lamp_service.py"]
+
+
+def test_a_query_property_result_only_handed_to_the_session_keeps_its_model(
+    tmp_path: Path,
+) -> None:
+    """``db.session.delete(lamp)`` cannot fail a checker whatever ``lamp`` is: the parameter
+    keeps the model's type."""
+    result, after = _apply(
+        tmp_path,
+        """
+
+        @bp.delete("/lamps/<int:lamp_id>")
+        def delete_lamp(lamp_id: int) -> str:
+            lamp = Lamp.query.filter_by(id=lamp_id).first()
+            if not lamp:
+                return "missing"
+            db.session.delete(lamp)
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    assert "def delete_lamp(lamp: Lamp) -> None:" in after["app/services/lamp_service.py"]
