@@ -22,6 +22,7 @@ from .bindings import service_bindings, service_bindings_from_ast
 from .cycles import ImportGraph, modules_run_by_import
 from .definitions import Importers
 from .existing_methods import ExistingMethod, Shape, existing_methods, spec_shape
+from .layers import imported_module_path
 from .model import (
     Extraction,
     ImportNeed,
@@ -119,6 +120,8 @@ class Planner:
         # Units of one route file ask the same import questions (the files and packages do not
         # change once the units are grouped, before any is placed).
         self._route_imports = functools.cache(self._new_route_import)
+        #: (route module, service module) → the route module's own import of that service
+        self._kept_imports: dict[tuple[str, str], str] = {}
         self._service_import = functools.cache(
             functools.partial(service_import, is_package=self.is_package)
         )
@@ -160,7 +163,29 @@ class Planner:
         return rooted_module_name(path, self.is_package, self.root_package)
 
     def _route_import(self, facts: RouteFacts, location: ServiceLocation) -> str:
+        kept = self._kept_imports.get((facts.path, location.path))
+        if kept is not None:
+            return kept  # the route module's own import of the service it already uses
         return self._route_imports(facts.path, facts.relative_level, location)
+
+    def _imported_service(
+        self, facts: RouteFacts, imports: dict[str, str], default: ServiceLocation
+    ) -> ServiceLocation | None:
+        """The service class the route module already imports (``from .reports_service import
+        ReportService``), where the new methods go instead of a new module: a class of static
+        methods in a module of the project, outside the route layer."""
+        for name, code in sorted(imports.items()):
+            if not (name.endswith("Service") and name[:1].isupper()):
+                continue
+            need = _single_import_need(code)
+            path = None if need is None else imported_module_path(facts.path, need)
+            if path is None or path == facts.path:
+                continue
+            if not _static_service(self.read(path), name):
+                continue
+            self._kept_imports[(facts.path, path)] = code
+            return replace(default, path=path, class_name=name)
+        return None
 
     def _new_route_import(self, path: str, reach: int, location: ServiceLocation) -> str:
         """Relative where the route module's own relative imports reach as far up (``from
@@ -198,7 +223,9 @@ class Planner:
                 self.holds_models,
                 stems[route.parent] - {route.stem},
             )
-            location = self._as_spelled(location)
+            location = self._imported_service(facts, _imports, location) or self._as_spelled(
+                location
+            )
             self._plan_init(facts.path, location.path)
             for extraction in facts.extractions:
                 groups.setdefault(location.path, []).append((facts, extraction, location))
@@ -959,3 +986,41 @@ def _with_type_needs(extraction: Extraction, sig: Signature) -> list[ImportNeed]
             names.add(need.name)
             needs.append(need)
     return needs
+
+
+def _single_import_need(code: str) -> ImportNeed | None:
+    """``from .reports_service import ReportService`` as an import need (None for another
+    shape)."""
+    try:
+        stmt = ast.parse(code).body[0]
+    except (SyntaxError, IndexError):
+        return None
+    if not isinstance(stmt, ast.ImportFrom) or len(stmt.names) != 1 or stmt.names[0].asname:
+        return None
+    name = stmt.names[0].name
+    return ImportNeed(name, stmt.module or "", name, None, stmt.level)
+
+
+def _static_service(raw: bytes | None, class_name: str) -> bool:
+    """Whether the module ``raw`` defines ``class_name`` at its top level as a class of static
+    and class methods only (no ``__init__``), as the methods this codemod adds are, and no route
+    (a module of the route layer is no service)."""
+    try:
+        tree = ast.parse(raw) if raw is not None else None
+    except (SyntaxError, ValueError):
+        return False
+    if tree is None or defines_routes(tree):
+        return False
+    found = [
+        node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == class_name
+    ]
+    if len(found) != 1:
+        return False
+    methods = [n for n in found[0].body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    return bool(methods) and all(
+        any(
+            isinstance(d, ast.Name) and d.id in {"staticmethod", "classmethod"}
+            for d in method.decorator_list
+        )
+        for method in methods
+    )
