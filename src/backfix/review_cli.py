@@ -100,9 +100,11 @@ def annotated_diffs(plan: review.Review) -> str:
 
 
 def _touches(change: review.Change, path: str, low: int, high: int) -> bool:
+    # (lines inserted right after the hunk's last line, as methods added at the end of an
+    # existing service module, belong to it too)
     return any(
         h.path == path
-        and (h.start < high or (low == high == h.start))
+        and (h.start < high or (low == high == h.start) or (h.start == h.end == high))
         and max(h.end, h.start + 1) > low
         for h in change.all_hunks
     )
