@@ -1515,7 +1515,10 @@ class _Scanner(TrackingVisitor):
     ) -> tuple[str, str]:
         """Collect the uses and rebuilds of a query variable; why it stays manual, with the id."""
         cand = group[0]
+        ran = False  # the variable now holds the query's result (`q = q.all()`)
         for name_node in frame.names.get(cand.name, []):
+            if ran:
+                continue  # (a read of the result, or a later assignment: no query)
             parent = self.parent(name_node)
             if isinstance(parent, cst.AssignTarget):
                 assign = self.parent(parent)
@@ -1529,6 +1532,11 @@ class _Scanner(TrackingVisitor):
             chain = ch.split_chain(outer, spec)
             assert chain is not None
             if _assigns_to(self.parent(outer), outer, cand.name):
+                if chain.subscript is None and self._runs_into_itself(group, outer, chain):
+                    use, parens = self._use(outer)
+                    uses.append(_VarUse(outer, chain, use, parens, True))
+                    ran = True
+                    continue
                 if chain.terminal is not None or chain.subscript is not None:
                     return f"`{cand.name}` is reassigned to a result, not a query", R.QUERY_VARIABLE
                 rebuild_steps.extend(chain.builders)
@@ -1543,6 +1551,21 @@ class _Scanner(TrackingVisitor):
                 ), R.QUERY_USED_AS_VALUE
             uses.append(_VarUse(outer, chain, use, parens, True))
         return "", ""
+
+    def _runs_into_itself(
+        self, group: list[_VarCandidate], outer: cst.BaseExpression, chain: ch.Chain
+    ) -> bool:
+        """``q = q.order_by(...).all()`` in the block that assigned the query: the variable holds
+        the result from there on (the statement runs after the query's assignments, and every
+        later read of the name reads the result)."""
+        if chain.terminal is None:
+            return False
+        return all(self._block(c.assign) is self._block(self.parent(outer)) for c in group)
+
+    def _block(self, assign: cst.CSTNode | None) -> cst.CSTNode | None:
+        """The statement list an assignment's line is in."""
+        line = self.parent(assign) if assign is not None else None
+        return self.parent(line) if line is not None else None
 
     def _variable_sites(
         self,

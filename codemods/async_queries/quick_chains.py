@@ -550,7 +550,10 @@ class _ChainWalker(_Walker):
         names = sorted(
             (n for n in frame.names if n.id == cand.name), key=lambda n: (n.lineno, n.col_offset)
         )
+        ran = False  # the variable now holds the query's result (`q = q.all()`)
         for name_node in names:
+            if ran:
+                continue  # (a read of the result, or a later assignment: no query)
             parent = self.parent(name_node)
             if isinstance(parent, ast.Assign) and name_node in parent.targets:
                 if any(parent is c.assign for c in group) or self._is_rebuild(parent, spec):
@@ -564,6 +567,11 @@ class _ChainWalker(_Walker):
             if chain is None:  # `ast` normalizes identifiers (NFKC), LibCST keeps them as written
                 raise Unsure("a name LibCST reads apart from `ast`")
             if _assigns_to(self.parent(outer), outer, cand.name):
+                if chain.subscript is None and self._runs_into_itself(group, outer, chain):
+                    use, _ = self.use(outer)
+                    uses.append(_Use(outer, chain, use, True))
+                    ran = True
+                    continue
                 if chain.terminal is not None or chain.subscript is not None:
                     return f"`{cand.name}` is reassigned to a result, not a query", R.QUERY_VARIABLE
                 rebuild.extend(chain.builders)
@@ -574,6 +582,14 @@ class _ChainWalker(_Walker):
                 return _used_as_value(cand.name)
             uses.append(_Use(outer, chain, use, True))
         return "", ""
+
+    def _runs_into_itself(self, group: list[_Candidate], outer: ast.expr, chain: ch.Chain) -> bool:
+        """``q = q.order_by(...).all()`` in the block that assigned the query (see
+        ``analyze._Scanner._runs_into_itself``)."""
+        if chain.terminal is None:
+            return False
+        assign = self.parent(outer)
+        return all(_same_block(self.parent(c.assign), c.assign, assign) for c in group)
 
     def _is_rebuild(self, assign: ast.Assign, spec: ch.RootSpec) -> bool:
         """``q = q.filter(...)``: one target, a value that is the variable's own chain."""
@@ -904,3 +920,15 @@ def _ends_at_variable(node: ast.expr, var: str) -> bool:
         else:
             return False
     return True
+
+
+def _same_block(holder: ast.AST | None, first: ast.AST, other: ast.AST | None) -> bool:
+    """Whether ``other`` is a statement of the same list of ``holder``'s statements as
+    ``first`` (the same body, ``else`` or handler)."""
+    if holder is None or other is None:
+        return False
+    for field_name in ("body", "orelse", "finalbody"):
+        statements = getattr(holder, field_name, None)
+        if isinstance(statements, list) and any(s is first for s in statements):
+            return any(s is other for s in statements)
+    return False

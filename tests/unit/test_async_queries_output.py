@@ -649,6 +649,30 @@ def test_rows_of_an_entity_and_a_column_that_need_unique_are_reported(tmp_path: 
     assert _flat("session.execute(select(Config, Post).join(Post)).unique().all()") in _flat(after)
 
 
+def test_a_query_variable_reassigned_to_its_result_is_followed(tmp_path: Path) -> None:
+    """``q = q.order_by(...).all()`` in the block that built ``q``: it runs the statement there
+    and later reads are the rows; assigned so in a branch it stays for review."""
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n"
+        "def names(session: Session, active: bool):\n"
+        "    configs = session.query(Config)\n"
+        "    if active:\n"
+        "        configs = configs.filter(Config.active)\n"
+        "    configs = configs.order_by(Config.name).all()\n"
+        "    return [c.name for c in configs]\n\n\n"
+        "def maybe(session: Session, flag: bool):\n"
+        "    q = session.query(Config)\n"
+        "    if flag:\n"
+        "        q = q.all()\n"
+        "    return q\n"
+    )
+    result = _run(tmp_path, {"app/repo.py": repo})
+    assert [v.reason_id for v in result.violations] == ["query-variable-not-followed"]
+    after = _after(result, "app/repo.py")
+    assert "configs = session.scalars(configs.order_by(Config.name)).all()\n" in after
+    assert "configs = select(Config)\n" in after
+
+
 def test_a_filter_without_criteria_leaves_no_empty_where(tmp_path: Path) -> None:
     """``.filter()`` filters nothing: the statement has no ``.where()``, unless a comment sits in
     its parentheses, which stays with it."""

@@ -546,6 +546,19 @@ VARIABLES = {
     ),
     "never executed": body("q = db.query(User)\nq = q.filter(x)"),
     "reassigned to a result": body("q = db.query(User)\nq = q.all()\nreturn q"),
+    "reassigned to its result in a branch": body(
+        "q = db.query(User)\nif x:\n    q = q.all()\nreturn q"
+    ),
+    "reassigned to its result after a branch": body(
+        "q = db.query(User)\nif x:\n    q = q.filter(x)\nq = q.order_by(User.id).all()\n"
+        "q.sort()\nreturn [u.id for u in q]"
+    ),
+    "reassigned to its result in a loop": body(
+        "for x in xs:\n    q = db.query(User)\n    q = q.filter(x).all()\n    print(q)"
+    ),
+    "reassigned to its result then assigned": body(
+        "q = db.query(User)\nq = q.first()\nq = 3\nreturn q"
+    ),
     "reassigned to something else": body("q = db.query(User)\nq = 3\nreturn q.all()"),
     "assigned something else in another branch": body(
         "if x:\n    q = x.users\nelse:\n    q = db.query(User)\nreturn q.all()"

@@ -12,6 +12,13 @@ def b1_all_filter(session: Session):
     return session.query(User).filter(User.active).order_by(User.id).all()
 
 
+def q1_variable_into_its_result(session: Session):
+    # the variable is built, then holds its own result: later reads see the rows
+    users = session.query(User).filter(User.active)
+    users = users.order_by(User.id.desc()).all()
+    return [user.id for user in users]
+
+
 def b1_empty_filter(session: Session):
     # no criteria: the rewrite has no empty `.where()`
     return session.query(User).filter().order_by(User.id).all()
