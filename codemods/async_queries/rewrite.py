@@ -58,16 +58,19 @@ def _is_list_annotation(annotation: cst.Annotation | None) -> bool:
 
 
 @functools.lru_cache(maxsize=8)
-def _names_used_as_lists(function: cst.FunctionDef) -> frozenset[str]:
+def _names_used_as_lists(
+    function: cst.FunctionDef, project_callables: frozenset[str] = frozenset()
+) -> frozenset[str]:
     """The plain names ``function`` gives or uses as lists, outside the functions and classes
     it defines: assigned a list display or comprehension (``items = []``) or declared one
     (``items: list[User] = ...``), returned where the function returns ``list[...]``, or,
     where a type checker reads the function, changed by a method ``Sequence`` lacks
     (``items.sort()``), an item assignment or deletion, ``+=``, or taken from or stored into a
     mapping of lists the function declares (``by_group: dict[int, list[User]]``: ``users =
-    by_group.get(key)``, ``by_group[key] = users``). A rewritten ``.all()`` assigned to such a
-    name must stay a list for the checker: it is typed ``Sequence``. (Read once per function:
-    LibCST nodes hash by identity.)"""
+    by_group.get(key)``, ``by_group[key] = users``), or passed to a function the module imports
+    from the project (``project_callables``: backfix does not read its annotations, which may say
+    ``list``). A rewritten ``.all()`` assigned to such a name must stay a list for the checker: it
+    is typed ``Sequence``. (Read once per function: LibCST nodes hash by identity.)"""
     returns_list = _is_list_annotation(function.returns)
     checked = is_annotated(function)
     nodes: list[cst.CSTNode] = []
@@ -83,6 +86,33 @@ def _names_used_as_lists(function: cst.FunctionDef) -> frozenset[str]:
     for node in nodes:
         found.update(_list_names(node, returns_list, checked))
         found.update(_mapped_lists(node, holders))
+        if checked:
+            found.update(_passed_names(node, project_callables))
+    return frozenset(found)
+
+
+def _passed_names(node: cst.CSTNode, callables: frozenset[str]) -> list[str]:
+    """The plain names one node passes to a function of ``callables`` (``show(users)``)."""
+    if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Name)):
+        return []
+    if node.func.value not in callables:
+        return []
+    return [a.value.value for a in node.args if isinstance(a.value, cst.Name) and not a.star]
+
+
+def project_imports(module: cst.Module, first_party: frozenset[str]) -> frozenset[str]:
+    """The names the module imports at its top from its own project: a relative import, or one
+    from a package of ``first_party`` (``from app.utils import show`` → ``show``)."""
+    found: set[str] = set()
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+                continue
+            source = dotted(small.module) if small.module is not None else ""
+            if small.relative or source.split(".")[0] in first_party:
+                found.update(alias.evaluated_alias or dotted(alias.name) for alias in small.names)
     return frozenset(found)
 
 
@@ -172,8 +202,11 @@ class _Rewriter(cst.CSTTransformer):
         spelling: tuple[str, frozenset[str]] = ("", frozenset()),
         db_owner: str = "",
         module_shadowed: Collection[int] = (),
+        project_callables: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__()
+        #: the names the module imports from its own project (see ``project_imports``)
+        self.project_callables = project_callables
         self.plumbing = plumbing
         self.aliases = aliases
         self.spelling = spelling
@@ -307,16 +340,30 @@ class _Rewriter(cst.CSTTransformer):
         elif isinstance(parent, cst.AnnAssign) and parent.value is original:
             annotation = parent.annotation
         elif isinstance(parent, cst.Arg) and parent.value is original:
+            if self._to_project_callable(parent):
+                return True
             annotation = self._parameter_annotation(parent)
         elif isinstance(parent, cst.Assign) and parent.value is original and self.around:
             # `items = []` in one branch, `items = Model.query...all()` in another, or
             # `items.sort()` after it: a type checker takes the name for a list, which
             # `Sequence` is not.
-            listed = _names_used_as_lists(self.around[-1])
+            listed = _names_used_as_lists(self.around[-1], self.project_callables)
             return any(
                 isinstance(t.target, cst.Name) and t.target.value in listed for t in parent.targets
             )
         return _is_list_annotation(annotation)
+
+    def _to_project_callable(self, arg: cst.Arg) -> bool:
+        """Whether ``arg`` is passed to a function the module imports from its own project, in a
+        function a type checker reads."""
+        call = self.get_metadata(ParentNodeProvider, arg, None)
+        return (
+            bool(self.around)
+            and is_annotated(self.around[-1])
+            and isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Name)
+            and call.func.value in self.project_callables
+        )
 
     def _parameter_annotation(self, arg: cst.Arg) -> cst.Annotation | None:
         """The annotation of the parameter ``arg`` is passed to, when it calls a function the
@@ -524,6 +571,7 @@ def rewrite_module(
         spelling,
         db_owner,
         shadowed_lines(text, spelling[0], uses) if spelling[0] else (),
+        project_imports(module, first_party) if edits.typed else frozenset(),
     )
     new = transform(wrapper.module, rewriter)
     items = [

@@ -649,6 +649,33 @@ def test_rows_of_an_entity_and_a_column_that_need_unique_are_reported(tmp_path: 
     assert _flat("session.execute(select(Config, Post).join(Post)).unique().all()") in _flat(after)
 
 
+def test_rows_passed_to_a_function_of_the_project_stay_a_list_where_types_are_checked(
+    tmp_path: Path,
+) -> None:
+    """``labels(configs)`` of ``from app.labels import labels``: backfix does not read that
+    function's annotations, which may say ``list[Config]`` where 2.0's ``.all()`` is a
+    ``Sequence``; in a project that runs mypy the rows stay a list. A project without a type
+    checker keeps the shorter form."""
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.labels import labels\n"
+        "from app.models import Config\n\n\n"
+        "def names(session: Session) -> list[str]:\n"
+        "    configs = session.query(Config).all()\n"
+        "    return labels(configs)\n\n\n"
+        "def direct(session: Session) -> list[str]:\n"
+        "    return labels(session.query(Config).all())\n"
+    )
+    files = {
+        "app/repo.py": repo,
+        "app/labels.py": "def labels(configs):\n    return [c.name for c in configs]\n",
+    }
+    checked = _after(_run(tmp_path / "checked", {**files, "mypy.ini": "[mypy]\n"}), "app/repo.py")
+    assert "configs = list(session.scalars(select(Config)).all())\n" in checked
+    assert "return labels(list(session.scalars(select(Config)).all()))\n" in checked
+    plain = _after(_run(tmp_path / "plain", files), "app/repo.py")
+    assert "list(" not in plain
+
+
 def test_a_query_variable_reassigned_to_its_result_is_followed(tmp_path: Path) -> None:
     """``q = q.order_by(...).all()`` in the block that built ``q``: it runs the statement there
     and later reads are the rows; assigned so in a branch it stays for review."""
