@@ -13,7 +13,7 @@ from backfix.templating import render
 
 from . import reasons as R
 from .method_names import GENERIC_NAMES, titled_name, valid
-from .model import Definition, Extraction, ImportNeed
+from .model import Definition, Extraction, ImportNeed, TypeInfo
 from .placement import free_name
 from .read_types import ANY
 from .reasons import Reason
@@ -57,26 +57,7 @@ def signature(extraction: Extraction, route_path: str, typing: TypingContext) ->
             )
     if not annotated or len(out.param_types) != count:
         return Signature(("",) * count, "", (), out.definitions)
-    param_types = list(out.param_types)
-    return_type = out.return_type
-    unknown = list(out.unknown)
-    if any(i is not None and i.seen_as_any for i in (*param_types, return_type)) and (
-        typing.checked() and typing.accepts_any(route_path)
-    ):
-        # The project's checker read these values as `Any` in the route: so does the service,
-        # which it would otherwise check against a model it never checked that code against.
-        param_types = [ANY if i is not None and i.seen_as_any else i for i in param_types]
-        if return_type is not None and return_type.seen_as_any:
-            return_type = ANY
-    if not typing.accepts_any(route_path):
-        # (what the framework types `Any` is unknown to a project that does not write `Any`)
-        for position, info in enumerate(param_types):
-            if info is not None and info.dynamic:
-                param_types[position] = None
-                unknown.append(f"parameter `{extraction.params[position].name}`")
-        if return_type is not None and return_type.dynamic:
-            return_type = None
-            unknown.append("return value")
+    param_types, return_type, unknown = _checker_types(extraction, route_path, typing)
     if demanded and unknown:
         what = unknown[0]
         return Reason(
@@ -105,6 +86,34 @@ def signature(extraction: Extraction, route_path: str, typing: TypingContext) ->
         tuple(needs),
         (*out.definitions, *out.type_definitions),
     )
+
+
+def _checker_types(
+    extraction: Extraction, route_path: str, typing: TypingContext
+) -> tuple[list[TypeInfo | None], TypeInfo | None, list[str]]:
+    """The parameter and return types as the project's checker reads them, and what is unknown:
+    a value the checker read as ``Any`` in the route is ``Any`` (where the project runs one and
+    writes ``Any``); what the framework types ``Any`` is unknown where the project does not."""
+    out = extraction.output
+    param_types = list(out.param_types)
+    return_type = out.return_type
+    unknown = list(out.unknown)
+    accepts_any = typing.accepts_any(route_path)
+    seen_as_any = any(i is not None and i.seen_as_any for i in (*param_types, return_type))
+    if accepts_any and seen_as_any and typing.checked():
+        # The checker never checked the route's code that uses these against their model.
+        param_types = [ANY if i is not None and i.seen_as_any else i for i in param_types]
+        if return_type is not None and return_type.seen_as_any:
+            return_type = ANY
+    if not accepts_any:
+        for position, info in enumerate(param_types):
+            if info is not None and info.dynamic:
+                param_types[position] = None
+                unknown.append(f"parameter `{extraction.params[position].name}`")
+        if return_type is not None and return_type.dynamic:
+            return_type = None
+            unknown.append("return value")
+    return param_types, return_type, unknown
 
 
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
