@@ -886,12 +886,7 @@ class Analyzer:
     def _plain_lookup(self, stmt: cst.BaseStatement) -> bool:
         """Whether ``stmt`` only reads into names (``job = db.session.get(Job, job_id)``): it
         writes nothing, reads nothing of the request and calls nothing of unknown effect."""
-        if not (
-            type(stmt) is cst.SimpleStatementLine
-            and len(stmt.body) == 1
-            and type(stmt.body[0]) is cst.Assign
-            and all(type(t.target) is cst.Name for t in stmt.body[0].targets)
-        ):
+        if _assignment_to_names(stmt) is None:
             return False
         region = self.regions.region([stmt])
         if region.writes or region.reason or region.raises or region.hoists:
@@ -917,16 +912,10 @@ class Analyzer:
         route, ``staying``): it stays in the route, before the call, instead of moving into the
         service only to be returned."""
         stmt = body[index]
-        if not (
-            type(stmt) is cst.SimpleStatementLine
-            and len(stmt.body) == 1
-            and type(stmt.body[0]) is cst.Assign
-        ):
+        assign = _assignment_to_names(stmt)
+        if assign is None:
             return False
-        assign = stmt.body[0]
-        names = {
-            target.target.value for target in assign.targets if type(target.target) is cst.Name
-        }
+        names = {cast(cst.Name, target.target).value for target in assign.targets}
         if len(names) != len(assign.targets) or not all(
             type(node) in _PLAIN_READS for node in self.index.subtree(assign.value)
         ):
@@ -1874,6 +1863,17 @@ def _from_stdlib(referents: Collection[object]) -> bool:
         if module.split(".")[0] not in sys.stdlib_module_names:
             return False
     return True
+
+
+def _assignment_to_names(stmt: cst.BaseStatement) -> cst.Assign | None:
+    """The assignment of a line that is one assignment to plain names (``job = ...``, ``a = b =
+    ...``); None for anything else."""
+    if not (type(stmt) is cst.SimpleStatementLine and len(stmt.body) == 1):
+        return None
+    assign = stmt.body[0]
+    if type(assign) is not cst.Assign:
+        return None
+    return assign if all(type(t.target) is cst.Name for t in assign.targets) else None
 
 
 def _root_name(node: cst.CSTNode) -> cst.Name | None:

@@ -431,11 +431,11 @@ def _return_type(returned: list[TypeInfo], count: int, inference: TypeInference)
     if len(returned) != count:
         return None
     rendered = [inference.render(info) for info in returned]
-    dynamic = any(info.dynamic for info in returned)
     if count == 1:
         code, needs = rendered[0]
         return replace(returned[0], code=code, needs=needs, nullable=False)
     needs = tuple(need for _, infos in rendered for need in infos)
+    dynamic = any(info.dynamic for info in returned)
     return TypeInfo(f"tuple[{', '.join(code for code, _ in rendered)}]", needs, dynamic=dynamic)
 
 

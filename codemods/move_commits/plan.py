@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from backfix.codemod import ProjectContext
 from backfix.coverage_settings import unmeasured, unmeasured_patterns
+from backfix.imports import parse_imports
 from backfix.project import rooted_module_name
 from backfix.python_target import runs_before
 from backfix.results import Violation
@@ -991,24 +992,18 @@ def _with_type_needs(extraction: Extraction, sig: Signature) -> list[ImportNeed]
 def _single_import_need(code: str) -> ImportNeed | None:
     """``from .reports_service import ReportService`` as an import need (None for another
     shape)."""
-    try:
-        stmt = ast.parse(code).body[0]
-    except (SyntaxError, IndexError):
+    specs = parse_imports(code)
+    name = specs[0].name if len(specs) == 1 and not specs[0].asname else None
+    if name is None:
         return None
-    if not isinstance(stmt, ast.ImportFrom) or len(stmt.names) != 1 or stmt.names[0].asname:
-        return None
-    name = stmt.names[0].name
-    return ImportNeed(name, stmt.module or "", name, None, stmt.level)
+    return ImportNeed(name, specs[0].module.lstrip("."), name, None, specs[0].level)
 
 
 def _static_service(raw: bytes | None, class_name: str) -> bool:
     """Whether the module ``raw`` defines ``class_name`` at its top level as a class of static
     and class methods only (no ``__init__``), as the methods this codemod adds are, and no route
     (a module of the route layer is no service)."""
-    try:
-        tree = ast.parse(raw) if raw is not None else None
-    except (SyntaxError, ValueError):
-        return False
+    tree = python_tree(raw) if raw is not None else None
     if tree is None or defines_routes(tree):
         return False
     found = [

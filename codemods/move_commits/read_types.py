@@ -57,20 +57,22 @@ def read_type(index: ModuleIndex, hoist: Hoist) -> TypeInfo | None:
 def expression_type(index: ModuleIndex, expr: cst.BaseExpression) -> TypeInfo | None:
     """:func:`read_type` of an expression the route assigns (``payload = request.get_json()``);
     None when it is no framework read."""
-    root: cst.BaseExpression = expr
-    while True:
-        if isinstance(root, cst.Attribute | cst.Subscript):
-            root = root.value
-        elif isinstance(root, cst.Call):
-            root = root.func
-        else:
-            break
-    if not isinstance(root, cst.Name) or root is expr:
+    root = read_root(expr)
+    if root is None:
         return None
     use = index.framework_use(root)
     if use is None:
         return None
     return read_type(index, Hoist(root, expr, use))
+
+
+def read_root(expr: cst.BaseExpression) -> cst.Name | None:
+    """The name a chain of reads and calls starts at (``payload`` of ``payload.get("x")[0]``);
+    None for a plain name or a chain that starts elsewhere."""
+    root = expr
+    while isinstance(root, cst.Attribute | cst.Subscript | cst.Call):
+        root = root.func if isinstance(root, cst.Call) else root.value
+    return root if isinstance(root, cst.Name) and root is not expr else None
 
 
 def _from_flask(index: ModuleIndex, root: cst.CSTNode) -> bool:

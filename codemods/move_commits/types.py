@@ -23,7 +23,7 @@ from .frameworks import ModuleIndex, iter_nodes
 from .model import Definition, ImportNeed, TypeInfo
 from .module_nodes import exact_types
 from .naming import BUILTINS
-from .read_types import ANY, expression_type
+from .read_types import ANY, expression_type, read_root
 from .syntax import code_of
 
 #: class methods that return an instance of their class (pydantic, SQLModel, dataclass-likes).
@@ -252,10 +252,8 @@ class TypeInference:
     def _read_off_any(self, expr: cst.BaseExpression, depth: int) -> TypeInfo | None:
         """``ANY`` for what is read off a value typed ``Any`` (``payload.get("name")``,
         ``payload["tags"][0]``): a type checker types it ``Any`` too."""
-        root = expr
-        while isinstance(root, cst.Attribute | cst.Subscript | cst.Call):
-            root = root.func if isinstance(root, cst.Call) else root.value
-        if not isinstance(root, cst.Name) or root is expr:
+        root = read_root(expr)
+        if root is None:
             return None
         found = self.of_name(root.value, root, depth + 1)
         return ANY if found is not None and found.dynamic and not found.nullable else None
