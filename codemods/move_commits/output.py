@@ -406,10 +406,17 @@ def _binding_type(
     later: Callable[[cst.CSTNode], bool],
 ) -> TypeInfo | None:
     """The type every binding of ``name`` in the route function agrees on, but those that
-    ``later`` says come after the point of interest."""
+    ``later`` says come after the point of interest; for a name the function does not bind, what
+    every module-level binding agrees on (``report_service = ReportService()``, an instance
+    the module's routes share: bound at import, before any request)."""
     assignments = getattr(scope, "assignments", None)
-    if assignments is None or name not in assignments:
+    if assignments is None:
         return None
+    if name not in assignments:
+        module_scope = analyzer.index.module_scope
+        if scope is module_scope or module_scope is None:
+            return None
+        return _binding_type(analyzer, inference, module_scope, name, lambda node: False)
     found: list[TypeInfo | None] = []
     for assignment in assignments[name]:
         if not isinstance(assignment, Assignment) or isinstance(assignment, ImportAssignment):

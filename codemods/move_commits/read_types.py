@@ -38,6 +38,24 @@ _CONVERSIONS: dict[str, type[cst.BaseExpression]] = {
 }
 #: the framework objects whose reads the framework types ``Any``
 _DYNAMIC_OBJECTS = frozenset({"g", "session", "current_app"})
+#: ``str`` methods that give text, and those that give a list of text
+_TEXT_METHODS = frozenset(
+    {
+        "strip",
+        "lstrip",
+        "rstrip",
+        "lower",
+        "upper",
+        "casefold",
+        "title",
+        "capitalize",
+        "replace",
+        "removeprefix",
+        "removesuffix",
+    }
+)
+_TEXT_LIST_METHODS = frozenset({"split", "rsplit", "splitlines"})
+_TEXT_LIST = TypeInfo("list[str]")
 
 
 def read_type(index: ModuleIndex, hoist: Hoist) -> TypeInfo | None:
@@ -86,6 +104,9 @@ def _is_field_data(expr: cst.BaseExpression) -> bool:
 
 
 def _request_read(expr: cst.BaseExpression) -> TypeInfo | None:
+    owner = _owner(expr)
+    if owner is not None and _request_read(owner) == ANY:
+        return ANY  # read off the JSON body: `request.get_json().get("text")`
     if isinstance(expr, cst.Attribute):
         attribute = expr.attr.value
         if attribute == "json":
@@ -96,7 +117,7 @@ def _request_read(expr: cst.BaseExpression) -> TypeInfo | None:
             return TypeInfo("str", nullable=True)
         return None
     if isinstance(expr, cst.Subscript):
-        return _STR if _request_mapping(expr.value) else None
+        return _STR if _request_mapping(expr.value) else _item_type(expr)
     if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute):
         method = expr.func.attr.value
         if method == "get_json":
@@ -104,8 +125,31 @@ def _request_read(expr: cst.BaseExpression) -> TypeInfo | None:
         if method == "get" and _request_mapping(expr.func.value):
             return _get_type(expr.args)
         if method == "getlist" and _request_mapping(expr.func.value) and len(expr.args) == 1:
-            return TypeInfo("list[str]")
+            return _TEXT_LIST
+        if method in _TEXT_METHODS | _TEXT_LIST_METHODS and _request_read(expr.func.value) == _STR:
+            # `request.form["email"].strip().lower()`, `headers.get("Authorization", "").split()`
+            return _STR if method in _TEXT_METHODS else _TEXT_LIST
     return None
+
+
+def _owner(expr: cst.BaseExpression) -> cst.BaseExpression | None:
+    """What ``expr`` reads from: the value of an attribute or an item, the object of a method
+    call; None for another expression."""
+    if isinstance(expr, cst.Attribute | cst.Subscript):
+        return expr.value
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute):
+        return expr.func.value
+    return None
+
+
+def _item_type(expr: cst.Subscript) -> TypeInfo | None:
+    """An item or a slice of a read that is text or a list of text (``...split(" ")[1]``)."""
+    read = _request_read(expr.value)
+    if read not in (_STR, _TEXT_LIST) or len(expr.slice) != 1:
+        return None
+    if isinstance(expr.slice[0].slice, cst.Slice):
+        return read
+    return _STR
 
 
 def _request_mapping(node: cst.BaseExpression) -> bool:

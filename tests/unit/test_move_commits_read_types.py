@@ -197,3 +197,114 @@ def test_a_query_property_result_only_handed_to_the_session_keeps_its_model(
     )
     assert [v.reason for v in result.violations] == []
     assert "def delete_lamp(lamp: Lamp) -> None:" in after["app/services/lamp_service.py"]
+
+
+def test_text_methods_on_request_text_keep_it_text(tmp_path: Path) -> None:
+    """``request.headers.get(..., "").split(" ")[1]`` and ``request.form[...].strip().lower()``
+    are ``str`` to the checker (werkzeug's ``str``, then ``str``'s own methods): the service's
+    parameters say so, and the unit moves instead of being reported for an unknown type."""
+    result, after = _apply(
+        tmp_path,
+        """
+
+        @bp.post("/lamps")
+        def create_lamp() -> str:
+            token = request.headers.get("Authorization", "").split(" ")[1]
+            room = request.form["room"].strip().lower()
+            parts = request.form["label"].split(",")[:2]
+            try:
+                db.session.add(Lamp(room=room + token, label=parts[0], watts=1))
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                return "failed"
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    service = after["app/services/lamp_service.py"]
+    assert "token: str" in service
+    assert "room: str" in service
+    assert "parts: list[str]" in service
+
+
+def test_text_methods_on_a_read_that_may_be_none_stay_unknown(tmp_path: Path) -> None:
+    """``request.args.get("q")`` may be None, so ``.strip()`` on it is no plain ``str`` read: the
+    parameter's type is unknown and the unit is reported, not typed wrong."""
+    result, _ = _apply(
+        tmp_path,
+        """
+
+        @bp.post("/lamps")
+        def create_lamp() -> str:
+            room = request.args.get("room").strip()
+            try:
+                db.session.add(Lamp(room=room, watts=1))
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                return "failed"
+            return "ok"
+        """,
+    )
+    assert [v.reason_id for v in result.violations] == ["type-required-but-unknown"]
+
+
+def test_a_module_level_instance_the_routes_share_gets_its_class(tmp_path: Path) -> None:
+    """``lamp_index = LampIndex()`` at module level, passed to the service: typed ``LampIndex``,
+    imported where the route module imports it."""
+    files = {
+        "pyproject.toml": STRICT,
+        "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "app/models.py": MODELS,
+        "app/index.py": (
+            "from app.models import Lamp\n\n\nclass LampIndex:\n"
+            "    def add(self, lamp: Lamp) -> None:\n        pass\n"
+        ),
+        "app/routes/__init__.py": "",
+        "app/routes/lamps.py": HEADER
+        + textwrap.dedent(
+            """\
+            from app.index import LampIndex
+
+            lamp_index = LampIndex()
+
+
+            @bp.post("/lamps")
+            def create_lamp() -> str:
+                lamp = Lamp(room=request.form["room"], watts=1)
+                db.session.add(lamp)
+                lamp_index.add(lamp)
+                db.session.commit()
+                return "ok"
+            """
+        ),
+    }
+    result = apply_in_process(tmp_path, "move-commits", files, "app/routes")
+    assert [v.reason for v in result.violations] == []
+    service = {c.path: c.after.decode() for c in result.changes}["app/services/lamp_service.py"]
+    assert "from app.index import LampIndex\n" in service
+    assert "lamp_index: LampIndex" in service
+
+
+def test_what_is_read_off_the_json_body_in_one_chain_is_any(tmp_path: Path) -> None:
+    """``request.get_json().get("label")``, with no name for the body in between, is ``Any``
+    to the checker as ``payload.get("label")`` is."""
+    result, after = _apply(
+        tmp_path,
+        """
+
+        @bp.post("/lamps")
+        def create_lamp() -> str:
+            label = request.get_json().get("label")
+            try:
+                db.session.add(Lamp(room="hall", label=label, watts=1))
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                return "failed"
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    assert "label: Any" in after["app/services/lamp_service.py"]
