@@ -61,6 +61,9 @@ class TypeInfo:
     #: a type checker reads the route's value as ``Any`` (Flask-SQLAlchemy's ``Job.query``
     #: results): in a project that runs one, the service says so too (see ``signature``)
     seen_as_any: bool = False
+    #: not a type yet: the return type of the project function ``code`` names, which
+    #: ``needs[0]`` imports, read from its module by the plan (``TypingContext.returned``)
+    call_result: bool = False
 
 
 @dataclass(frozen=True)

@@ -276,6 +276,15 @@ def _param_types(
             if info is not None and info.seen_as_any and _session_only(analyzer, unit, param.name):
                 # (handed to the session alone, the model type cannot fail a checker)
                 info = replace(info, seen_as_any=False)
+            if info is None:
+                info = _binding_type(
+                    analyzer,
+                    inference,
+                    scope,
+                    param.name,
+                    lambda node: analyzer.index.starts_at_or_after(node, start),
+                    inference.helper_result,
+                )
         if info is None:
             info = _passed_read_type(analyzer, unit, param.name)
         if info is None:
@@ -404,11 +413,13 @@ def _binding_type(
     scope: object,
     name: str,
     later: Callable[[cst.CSTNode], bool],
+    of_binding: Callable[[cst.CSTNode], TypeInfo | None] | None = None,
 ) -> TypeInfo | None:
-    """The type every binding of ``name`` in the route function agrees on, but those that
-    ``later`` says come after the point of interest; for a name the function does not bind, what
-    every module-level binding agrees on (``report_service = ReportService()``, an instance
-    the module's routes share: bound at import, before any request)."""
+    """The type every binding of ``name`` in the route function agrees on (each read by
+    ``of_binding``, by default ``inference.of_binding``), but those that ``later`` says come
+    after the point of interest; for a name the function does not bind, what every module-level
+    binding agrees on (``report_service = ReportService()``, an instance the module's routes
+    share: bound at import, before any request)."""
     assignments = getattr(scope, "assignments", None)
     if assignments is None:
         return None
@@ -416,7 +427,10 @@ def _binding_type(
         module_scope = analyzer.index.module_scope
         if scope is module_scope or module_scope is None:
             return None
-        return _binding_type(analyzer, inference, module_scope, name, lambda node: False)
+        return _binding_type(
+            analyzer, inference, module_scope, name, lambda node: False, of_binding
+        )
+    read = of_binding or (lambda node: inference.of_binding(node, 0))
     found: list[TypeInfo | None] = []
     for assignment in assignments[name]:
         if not isinstance(assignment, Assignment) or isinstance(assignment, ImportAssignment):
@@ -424,7 +438,7 @@ def _binding_type(
         node = assignment.node
         if later(node):
             continue
-        found.append(inference.of_binding(node, 0))
+        found.append(read(node))
     if not found or any(info is None for info in found):
         return None
     if any(info != found[0] for info in found):

@@ -95,9 +95,8 @@ def _checker_types(
     a value the checker read as ``Any`` in the route is ``Any`` (where the project runs one and
     writes ``Any``); what the framework types ``Any`` is unknown where the project does not."""
     out = extraction.output
-    param_types = list(out.param_types)
+    param_types, unknown = _helper_results(extraction, route_path, typing)
     return_type = out.return_type
-    unknown = list(out.unknown)
     accepts_any = typing.accepts_any(route_path)
     seen_as_any = any(i is not None and i.seen_as_any for i in (*param_types, return_type))
     if accepts_any and seen_as_any and typing.checked():
@@ -114,6 +113,23 @@ def _checker_types(
             return_type = None
             unknown.append("return value")
     return param_types, return_type, unknown
+
+
+def _helper_results(
+    extraction: Extraction, route_path: str, typing: TypingContext
+) -> tuple[list[TypeInfo | None], list[str]]:
+    """The parameter types with each project helper's result (``user = create_user(...)``)
+    read from the helper's return annotation, and what is unknown (one that cannot be read)."""
+    out = extraction.output
+    unknown = list(out.unknown)
+    param_types: list[TypeInfo | None] = []
+    for param, info in zip(extraction.params, out.param_types, strict=True):
+        if info is not None and info.call_result:
+            info = typing.returned(info, route_path)
+            if info is None:
+                unknown.append(f"parameter `{param.name}`")
+        param_types.append(info)
+    return param_types, unknown
 
 
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)

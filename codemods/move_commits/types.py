@@ -223,6 +223,21 @@ class TypeInference:
                 return self.of_expr(assign.value, depth + 1)
         return None
 
+    def helper_result(self, node: cst.CSTNode) -> TypeInfo | None:
+        """For a binding ``name = helper(...)`` of a function the module imports from another
+        module by name, what the plan reads the type from (a :attr:`TypeInfo.call_result`)."""
+        parent = self.index.parent(node)
+        assign = self.index.parent(parent) if isinstance(parent, cst.AssignTarget) else None
+        if not isinstance(assign, cst.Assign) or not isinstance(assign.value, cst.Call):
+            return None
+        func = assign.value.func
+        if not isinstance(func, cst.Name) or not func.value[:1].islower():
+            return None
+        need = self.import_of(func)
+        if need is None or not need.module:
+            return None
+        return TypeInfo(func.value, (need,), call_result=True)
+
     def of_expr(self, expr: cst.BaseExpression, depth: int = 0) -> TypeInfo | None:
         """The type of an expression, for the few shapes that say it plainly."""
         if depth > _MAX_DEPTH:

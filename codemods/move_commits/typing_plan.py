@@ -96,6 +96,27 @@ class TypingContext:
             return None
         return TypeInfo(resolved.code, tuple(self._absolute(n, path) for n in resolved.needs))
 
+    def returned(self, info: TypeInfo, route_path: str) -> TypeInfo | None:
+        """The type a project function returns (``info``, a :attr:`TypeInfo.call_result`), as its
+        own return annotation spells it, with the imports it needs; None when the function is not
+        a plain module-level one (async, decorated: a decorator may change what a call returns),
+        is not annotated, or may return None (the route may have ruled that out)."""
+        need = info.needs[0]
+        path = self._module_path(need, route_path)
+        loaded = self._load(path) if path is not None else None
+        if path is None or loaded is None:
+            return None
+        module, index = loaded
+        function = _plain_function(module, need.imported)
+        if function is None or function.returns is None:
+            return None
+        resolved = TypeInference(index, module, optional_style(module)).annotation(
+            function.returns.annotation
+        )
+        if resolved is None or resolved.nullable or resolved.code == "None":
+            return None
+        return TypeInfo(resolved.code, tuple(self._absolute(n, path) for n in resolved.needs))
+
     def _module_path(self, need: ImportNeed, route_path: str) -> str | None:
         if need.level:
             parts = resolve_relative(route_path, need.level, need.module)
@@ -209,3 +230,11 @@ def _alias_value(module: cst.Module, name: str) -> cst.BaseExpression | None:
         ):
             return small.value
     return None
+
+
+def _plain_function(module: cst.Module, name: str) -> cst.FunctionDef | None:
+    """The module-level, undecorated, synchronous ``def name``, if the module defines it once."""
+    found = [s for s in module.body if isinstance(s, cst.FunctionDef) and s.name.value == name]
+    if len(found) != 1 or found[0].decorators or found[0].asynchronous is not None:
+        return None
+    return found[0]

@@ -308,3 +308,123 @@ def test_what_is_read_off_the_json_body_in_one_chain_is_any(tmp_path: Path) -> N
     )
     assert [v.reason for v in result.violations] == []
     assert "label: Any" in after["app/services/lamp_service.py"]
+
+
+HELPERS = """\
+from typing import Optional
+
+from app.models import Lamp
+from app.rooms import Room
+
+
+def make_lamp(room: str) -> Lamp:
+    return Lamp(room=room, watts=40)
+
+
+def find_room(name: str) -> Optional[Room]:
+    return None
+
+
+def cached_room(name: str) -> Room:
+    return Room()
+"""
+
+
+def _apply_with_helpers(tmp_path: Path, body: str) -> tuple[RunResult, dict[str, str]]:
+    """:func:`_apply` with ``app/helpers.py`` (annotated helpers) and ``app/rooms.py``."""
+    files = {
+        "pyproject.toml": STRICT,
+        "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "app/models.py": MODELS,
+        "app/rooms.py": "class Room:\n    pass\n",
+        "app/helpers.py": HELPERS,
+        "app/routes/__init__.py": "",
+        "app/routes/lamps.py": HEADER + textwrap.dedent(body),
+    }
+    result = apply_in_process(tmp_path, "move-commits", files, "app/routes")
+    return result, {c.path: c.after.decode() for c in result.changes}
+
+
+def test_a_project_helpers_result_gets_its_return_annotation(tmp_path: Path) -> None:
+    """``lamp = make_lamp(...)`` with ``make_lamp`` imported from the project and annotated
+    ``-> Lamp``: the service's parameter is ``Lamp``, imported where the helper's module
+    imports it."""
+    result, after = _apply_with_helpers(
+        tmp_path,
+        """\
+        from app.helpers import make_lamp
+
+
+        @bp.post("/lamps")
+        def create_lamp() -> str:
+            lamp = make_lamp(request.form["room"])
+            try:
+                db.session.add(lamp)
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                return "failed"
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    service = after["app/services/lamp_service.py"]
+    assert "lamp: Lamp" in service
+    assert "from app.models import Lamp\n" in service
+
+
+def test_a_helper_that_may_return_none_or_is_decorated_stays_unknown(tmp_path: Path) -> None:
+    """``-> Optional[Room]`` (the route may have ruled None out, which the service could not
+    show) and a decorated helper (a decorator may change what a call returns) are unknown: the
+    units are reported, not typed wrong."""
+    helpers = HELPERS.replace("def cached_room", "@staticmethod\ndef cached_room")
+    files = {
+        "pyproject.toml": STRICT,
+        "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "app/models.py": MODELS,
+        "app/rooms.py": "class Room:\n    pass\n",
+        "app/helpers.py": helpers,
+        "app/routes/__init__.py": "",
+        "app/routes/lamps.py": HEADER
+        + textwrap.dedent(
+            """\
+            from app.helpers import cached_room, find_room
+
+
+            def _place(room: object, lamp: Lamp) -> None:
+                pass
+
+
+            @bp.post("/lamps/a")
+            def add_lamp_a() -> str:
+                room = find_room(request.form["room"])
+                try:
+                    lamp = Lamp(room="a", watts=1)
+                    _place(room, lamp)
+                    db.session.add(lamp)
+                    db.session.commit()
+                except Exception:
+                    db.session.rollback()
+                    return "failed"
+                return "ok"
+
+
+            @bp.post("/lamps/b")
+            def add_lamp_b() -> str:
+                room = cached_room(request.form["room"])
+                try:
+                    lamp = Lamp(room="b", watts=1)
+                    _place(room, lamp)
+                    db.session.add(lamp)
+                    db.session.commit()
+                except Exception:
+                    db.session.rollback()
+                    return "failed"
+                return "ok"
+            """
+        ),
+    }
+    result = apply_in_process(tmp_path, "move-commits", files, "app/routes")
+    reasons = [v.reason for v in result.violations]
+    assert [v.reason_id for v in result.violations] == ["type-required-but-unknown"] * 2
+    assert all("parameter `room`" in reason for reason in reasons)
