@@ -152,6 +152,9 @@ class FileEdits:
     plain_db: bool = False
     session_scalars: bool = True  # `scalars()` exists on every session (SQLAlchemy 1.4.26+)
     typed: bool = True  # the project runs a type checker: see `backfix.type_checkers`
+    #: that checker also reads functions without annotations (pyright; mypy's
+    #: ``check_untyped_defs``): see ``backfix.type_checkers.checks_unannotated``
+    checks_unannotated: bool = False
     #: the project runs a type checker on SQLAlchemy 2.0+: a bulk write's row count is read
     #: through ``cast(CursorResult[Any], ...)``, as SQLAlchemy's typing documents
     rowcount_cast: bool = False
@@ -186,6 +189,8 @@ class Target:
     session_scalars: bool = True
     #: the project runs a type checker (``backfix.type_checkers``): forms typed as before
     typed: bool = True
+    #: ... which also reads functions without annotations (pyright, ``check_untyped_defs``)
+    checks_unannotated: bool = False
     #: SQLAlchemy 1.4.4+: `get()` on every session (a `scoped_session` has it from 1.4.4)
     session_get: bool = True
     write_only: bool = True  # SQLAlchemy 2.0+: `lazy="write_only"` relationships

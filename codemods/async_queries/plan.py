@@ -23,7 +23,7 @@ from backfix.codemod import Plan as CodemodPlan
 from backfix.discovery import in_alembic_versions, is_under
 from backfix.project import ProjectContext, from_import_module
 from backfix.results import REVIEW, FileFacts, Violation
-from backfix.type_checkers import type_checked
+from backfix.type_checkers import checks_unannotated, type_checked
 from backfix.versions import RUNNING, Found
 
 from . import lazy
@@ -1577,6 +1577,7 @@ class Planner:
                 plain_db=bool(self.target.plain_db),
                 session_scalars=self.target.session_scalars,
                 typed=self.target.typed,
+                checks_unannotated=self.target.checks_unannotated,
                 rowcount_cast=self.target.typed and self.target.write_only,
                 plumbing=plumbing.get(path),
                 runs=frozenset(self.runs.get(path, set())),
@@ -1710,6 +1711,7 @@ def plan_project(
             target=replace(
                 target_of(versions),
                 typed=type_checked(_project_folders(project)),
+                checks_unannotated=checks_unannotated(_project_folders(project)),
                 plain_db=plain_db,
             ),
             plumbing=plumbing,

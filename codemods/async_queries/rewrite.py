@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import builtins
 import functools
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import libcst as cst
@@ -59,7 +60,7 @@ def _is_list_annotation(annotation: cst.Annotation | None) -> bool:
 
 @functools.lru_cache(maxsize=8)
 def _names_used_as_lists(
-    function: cst.FunctionDef, project_callables: frozenset[str] = frozenset()
+    function: cst.FunctionDef, callees: ProjectCallees | None = None
 ) -> frozenset[str]:
     """The plain names ``function`` gives or uses as lists, outside the functions and classes
     it defines: assigned a list display or comprehension (``items = []``) or declared one
@@ -67,12 +68,12 @@ def _names_used_as_lists(
     where a type checker reads the function, changed by a method ``Sequence`` lacks
     (``items.sort()``), an item assignment or deletion, ``+=``, or taken from or stored into a
     mapping of lists the function declares (``by_group: dict[int, list[User]]``: ``users =
-    by_group.get(key)``, ``by_group[key] = users``), or passed to a function the module imports
-    from the project (``project_callables``: backfix does not read its annotations, which may say
-    ``list``). A rewritten ``.all()`` assigned to such a name must stay a list for the checker: it
-    is typed ``Sequence``. (Read once per function: LibCST nodes hash by identity.)"""
+    by_group.get(key)``, ``by_group[key] = users``), or passed to the project's own code
+    (``callees``: backfix does not read its annotations, which may say ``list``). A rewritten
+    ``.all()`` assigned to such a name must stay a list for the checker: it is typed
+    ``Sequence``. (Read once per function: LibCST nodes hash by identity.)"""
     returns_list = _is_list_annotation(function.returns)
-    checked = is_annotated(function)
+    checked = is_annotated(function) or (callees is not None and callees.unannotated_checked)
     nodes: list[cst.CSTNode] = []
     todo: list[cst.CSTNode] = list(function.body.children)
     while todo:
@@ -86,34 +87,72 @@ def _names_used_as_lists(
     for node in nodes:
         found.update(_list_names(node, returns_list, checked))
         found.update(_mapped_lists(node, holders))
-        if checked:
-            found.update(_passed_names(node, project_callables))
+        if checked and callees is not None:
+            found.update(_passed_names(node, callees))
     return frozenset(found)
 
 
-def _passed_names(node: cst.CSTNode, callables: frozenset[str]) -> list[str]:
-    """The plain names one node passes to a function of ``callables`` (``show(users)``)."""
-    if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Name)):
-        return []
-    if node.func.value not in callables:
+def _passed_names(node: cst.CSTNode, callees: ProjectCallees) -> list[str]:
+    """The plain names one node passes to the project's own code (``show(users)``,
+    ``category.delete(users)``)."""
+    if not (isinstance(node, cst.Call) and callees.calls_project(node)):
         return []
     return [a.value.value for a in node.args if isinstance(a.value, cst.Name) and not a.star]
 
 
-def project_imports(module: cst.Module, first_party: frozenset[str]) -> frozenset[str]:
-    """The names the module imports at its top from its own project: a relative import, or one
-    from a package of ``first_party`` (``from app.utils import show`` → ``show``)."""
-    found: set[str] = set()
+_BUILTINS = frozenset(dir(builtins))
+
+
+@dataclass(frozen=True)
+class ProjectCallees:
+    """What tells a call of the project's own code, whose annotations backfix does not read (they
+    may say ``list`` where a rewritten ``.all()`` gives a ``Sequence``): a function the module
+    imports from its project (``show(users)``), or a method of a value that is no library's
+    (``category.delete(users)``, ``self.keep(users)``: not ``json.dumps(users)``)."""
+
+    #: the names the module imports at its top from its own project
+    project: frozenset[str]
+    #: the names it imports from anywhere else
+    library: frozenset[str]
+    #: the project's checker reads functions without annotations too (pyright)
+    unannotated_checked: bool = False
+
+    def calls_project(self, call: cst.Call) -> bool:
+        """Whether ``call`` calls the project's own code, as the class says."""
+        func = call.func
+        if isinstance(func, cst.Name):
+            return func.value in self.project
+        return (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value not in self.library
+            and func.value.value not in _BUILTINS
+        )
+
+
+def project_callees(
+    module: cst.Module, first_party: frozenset[str], unannotated_checked: bool
+) -> ProjectCallees:
+    """:class:`ProjectCallees` of the module: the names it imports at its top from its own
+    project (a relative import, or one from a package of ``first_party``: ``from app.utils
+    import show`` → ``show``) and from elsewhere."""
+    project: set[str] = set()
+    library: set[str] = set()
     for stmt in module.body:
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue
         for small in stmt.body:
+            if isinstance(small, cst.Import):
+                library.update(
+                    a.evaluated_alias or dotted(a.name).split(".")[0] for a in small.names
+                )
             if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
                 continue
             source = dotted(small.module) if small.module is not None else ""
-            if small.relative or source.split(".")[0] in first_party:
-                found.update(alias.evaluated_alias or dotted(alias.name) for alias in small.names)
-    return frozenset(found)
+            ours = small.relative or source.split(".")[0] in first_party
+            names = {alias.evaluated_alias or dotted(alias.name) for alias in small.names}
+            (project if ours else library).update(names)
+    return ProjectCallees(frozenset(project), frozenset(library), unannotated_checked)
 
 
 def _list_mappings(function: cst.FunctionDef, nodes: list[cst.CSTNode]) -> frozenset[str]:
@@ -202,11 +241,12 @@ class _Rewriter(cst.CSTTransformer):
         spelling: tuple[str, frozenset[str]] = ("", frozenset()),
         db_owner: str = "",
         module_shadowed: Collection[int] = (),
-        project_callables: frozenset[str] = frozenset(),
+        callees: ProjectCallees | None = None,
     ) -> None:
         super().__init__()
-        #: the names the module imports from its own project (see ``project_imports``)
-        self.project_callables = project_callables
+        #: what tells a call of the project's own code (see ``ProjectCallees``); None where
+        #: the project runs no type checker
+        self.callees = callees
         self.plumbing = plumbing
         self.aliases = aliases
         self.spelling = spelling
@@ -340,29 +380,30 @@ class _Rewriter(cst.CSTTransformer):
         elif isinstance(parent, cst.AnnAssign) and parent.value is original:
             annotation = parent.annotation
         elif isinstance(parent, cst.Arg) and parent.value is original:
-            if self._to_project_callable(parent):
+            if self._to_project_code(parent):
                 return True
             annotation = self._parameter_annotation(parent)
         elif isinstance(parent, cst.Assign) and parent.value is original and self.around:
             # `items = []` in one branch, `items = Model.query...all()` in another, or
             # `items.sort()` after it: a type checker takes the name for a list, which
             # `Sequence` is not.
-            listed = _names_used_as_lists(self.around[-1], self.project_callables)
+            listed = _names_used_as_lists(self.around[-1], self.callees)
             return any(
                 isinstance(t.target, cst.Name) and t.target.value in listed for t in parent.targets
             )
         return _is_list_annotation(annotation)
 
-    def _to_project_callable(self, arg: cst.Arg) -> bool:
-        """Whether ``arg`` is passed to a function the module imports from its own project, in a
+    def _to_project_code(self, arg: cst.Arg) -> bool:
+        """Whether ``arg`` is passed to the project's own code (see ``ProjectCallees``), in a
         function a type checker reads."""
         call = self.get_metadata(ParentNodeProvider, arg, None)
+        callees = self.callees
         return (
-            bool(self.around)
-            and is_annotated(self.around[-1])
+            callees is not None
+            and bool(self.around)
+            and (callees.unannotated_checked or is_annotated(self.around[-1]))
             and isinstance(call, cst.Call)
-            and isinstance(call.func, cst.Name)
-            and call.func.value in self.project_callables
+            and callees.calls_project(call)
         )
 
     def _parameter_annotation(self, arg: cst.Arg) -> cst.Annotation | None:
@@ -571,7 +612,7 @@ def rewrite_module(
         spelling,
         db_owner,
         shadowed_lines(text, spelling[0], uses) if spelling[0] else (),
-        project_imports(module, first_party) if edits.typed else frozenset(),
+        project_callees(module, first_party, edits.checks_unannotated) if edits.typed else None,
     )
     new = transform(wrapper.module, rewriter)
     items = [

@@ -19,12 +19,45 @@ _PYPROJECT_TOOLS = ("mypy", "pyright", "basedpyright")
 #: files that run a checker when it has no configuration of its own
 _RUNNERS = (".pre-commit-config.yaml", "tox.ini", "noxfile.py", "Makefile")
 _CHECKER_WORDS = (b"mypy", b"pyright")
+#: mypy options under which it checks the bodies of functions without annotations
+_MYPY_CHECKS_ALL = ("check_untyped_defs", "strict")
 
 
 def type_checked(folders: list[Path]) -> bool:
     """Whether one of ``folders`` (a project's root and the folder its dependencies are
     declared in) configures or runs a type checker."""
     return any(_configures(folder) for folder in dict.fromkeys(folders))
+
+
+def checks_unannotated(folders: list[Path]) -> bool:
+    """Whether one of ``folders`` configures a checker that also checks functions without
+    annotations: pyright and basedpyright always do, mypy under ``check_untyped_defs`` or
+    ``strict``."""
+    return any(_checks_unannotated(folder) for folder in dict.fromkeys(folders))
+
+
+def _checks_unannotated(folder: Path) -> bool:
+    if (folder / "pyrightconfig.json").is_file():
+        return True
+    tools = read_toml(folder / "pyproject.toml").get("tool", {})
+    if not isinstance(tools, dict):
+        return False
+    if any(name in tools for name in ("pyright", "basedpyright")):
+        return True
+    mypy = tools.get("mypy")
+    if isinstance(mypy, dict) and any(mypy.get(o) is True for o in _MYPY_CHECKS_ALL):
+        return True
+    return any(
+        _mypy_ini_checks_all(folder / name) for name in ("mypy.ini", ".mypy.ini", "setup.cfg")
+    )
+
+
+def _mypy_ini_checks_all(path: Path) -> bool:
+    """Whether the ``[mypy]`` section of an ini-style file turns on ``check_untyped_defs``."""
+    parser = lint_config(path)
+    if parser is None or not parser.has_section("mypy"):
+        return False
+    return any(parser.getboolean("mypy", o, fallback=False) for o in _MYPY_CHECKS_ALL)
 
 
 def _configures(folder: Path) -> bool:

@@ -676,6 +676,37 @@ def test_rows_passed_to_a_function_of_the_project_stay_a_list_where_types_are_ch
     assert "list(" not in plain
 
 
+def test_rows_passed_to_a_method_of_a_project_value_stay_a_list_under_pyright(
+    tmp_path: Path,
+) -> None:
+    """``shelf.archive(configs)`` in a function without annotations: pyright (unlike mypy by
+    default) checks it, and ``archive`` may take ``list[Config]``, so the rows stay a list.
+    A library's method (``json.dumps(...)``) and a project whose mypy skips functions without
+    annotations keep the shorter form."""
+    repo = (
+        "import json\n\nfrom app.models import Config\n\n\n"
+        "def archive(session, shelf):\n"
+        "    configs = session.query(Config).all()\n"
+        "    shelf.archive(configs)\n\n\n"
+        "def dump(session):\n"
+        "    rows = session.query(Config).all()\n"
+        "    return json.dumps(rows)\n"
+    )
+    pyright = _after(
+        _run(tmp_path / "pyright", {"app/repo.py": repo, "pyrightconfig.json": "{}\n"}),
+        "app/repo.py",
+    )
+    assert "configs = list(session.scalars(select(Config)).all())\n" in pyright
+    assert "rows = session.scalars(select(Config)).all()\n" in pyright
+    mypy = _after(
+        _run(tmp_path / "mypy", {"app/repo.py": repo, "mypy.ini": "[mypy]\n"}), "app/repo.py"
+    )
+    assert "list(" not in mypy
+    untyped_defs = {"app/repo.py": repo, "mypy.ini": "[mypy]\ncheck_untyped_defs = True\n"}
+    checked = _after(_run(tmp_path / "untyped_defs", untyped_defs), "app/repo.py")
+    assert "configs = list(session.scalars(select(Config)).all())\n" in checked
+
+
 def test_a_query_variable_reassigned_to_its_result_is_followed(tmp_path: Path) -> None:
     """``q = q.order_by(...).all()`` in the block that built ``q``: it runs the statement there
     and later reads are the rows; assigned so in a branch it stays for review."""

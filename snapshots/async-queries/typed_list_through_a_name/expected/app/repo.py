@@ -47,7 +47,7 @@ def as_sequence(session: Session) -> Sequence[Report]:
 
 
 def untyped():
-    reports = db.session.scalars(db.select(Report)).all()
+    reports = list(db.session.scalars(db.select(Report)).all())
     reports.sort(key=lambda report: report.id)
     return reports
 
