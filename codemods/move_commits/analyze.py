@@ -874,14 +874,32 @@ class Analyzer:
         """Past the form the route builds after looking rows up (``job = db.session.get(Job,
         job_id)``, then ``form = JobForm()``): the form is input parsing that stays in the
         route, and so do the look-ups before it, which the service then takes as values;
-        ``start`` when no form follows look-ups only."""
+        likewise past a request read that may fail after a look-up that may raise (``group =
+        Group.get_by_id(...)``, then ``view_only = request.json["view_only"]``): the route
+        evaluates the service's arguments first, so moving the look-up would let a bad request
+        fail with the read's error before the look-up raised its own. ``start`` when neither
+        follows look-ups only."""
         for index in range(start, end):
             stmt = body[index]
-            if index > start and self._builds_form(stmt):
+            if index > start and (
+                self._builds_form(stmt) or self._failing_read_after(stmt, body[start:index])
+            ):
                 return index + 1
             if not self._plain_lookup(stmt):
                 return start
         return start
+
+    def _failing_read_after(
+        self, stmt: cst.BaseStatement, lookups: Sequence[cst.BaseStatement]
+    ) -> bool:
+        """Whether ``stmt`` is input parsing with a read that may fail, and one of ``lookups``
+        may raise (its value is no ``get``, ``first``... that gives None instead)."""
+        if not self._is_preparation(stmt):
+            return False
+        hoists = self.regions.region([stmt]).hoists
+        if not any(self.regions.may_fail(h) for h in hoists):
+            return False
+        return any(_may_raise(lookup) for lookup in lookups)
 
     def _plain_lookup(self, stmt: cst.BaseStatement) -> bool:
         """Whether ``stmt`` only reads into names (``job = db.session.get(Job, job_id)``): it
@@ -1580,8 +1598,9 @@ class Analyzer:
                     raise Unmovable(
                         R.READ_AFTER_EFFECT,
                         f"reads `{code_of(hoist.expr)}` after calling `{code_of(effect.func)}()`; "
-                        "the route would read it first, so a bad request would fail before that "
-                        "call ran: read it into a variable before the call",
+                        "passed to the service, it would be read first, so if reading it fails "
+                        "(a bad request, a missing key or attribute) it would fail before that "
+                        "call ran, not after: read it into a variable before the call",
                     )
             if effect is None:
                 effect = self._effect_call(stmt, hoisted)
@@ -1698,12 +1717,15 @@ def _class_function(func: cst.BaseExpression, root: cst.Name) -> bool:
 
 def _class_of_module(func: cst.BaseExpression, root: cst.Name) -> bool:
     """Whether the call ``func`` goes through a class named on the imported module ``root``
-    (``models.Alias`` of ``models.Alias.query.get``)."""
+    (``models.Alias`` of ``models.Alias.query.get``, ``models.Alias(...)``), but is no function
+    read off that class itself (``models.Alias.from_json``: project code of unknown effect, as
+    ``Alias.from_json`` is for ``_class_function``)."""
     node = func
     while isinstance(node, (cst.Attribute, cst.Call, cst.Subscript)):
         inner = node.func if isinstance(node, cst.Call) else node.value
         if inner is root:
-            return isinstance(node, cst.Attribute) and node.attr.value[:1].isupper()
+            named_class = isinstance(node, cst.Attribute) and node.attr.value[:1].isupper()
+            return named_class and not (isinstance(func, cst.Attribute) and func.value is node)
         node = inner
     return False
 
@@ -1863,6 +1885,20 @@ def _from_stdlib(referents: Collection[object]) -> bool:
         if module.split(".")[0] not in sys.stdlib_module_names:
             return False
     return True
+
+
+#: look-ups that give None (or a list) for a missing row instead of raising
+_QUIET_LOOKUPS = frozenset(
+    {"get", "first", "one_or_none", "scalar", "scalar_one_or_none", "all", "scalars", "filter_by"}
+)
+
+
+def _may_raise(lookup: cst.BaseStatement) -> bool:
+    """Whether a plain look-up's value (``Group.get_by_id_and_org(...)``, ``.one()``,
+    ``get_or_404``) may raise for a missing row: any call but one of ``_QUIET_LOOKUPS``."""
+    assign = _assignment_to_names(lookup)
+    value = assign.value if assign is not None else None
+    return isinstance(value, cst.Call) and last_name(value.func) not in _QUIET_LOOKUPS
 
 
 def _assignment_to_names(stmt: cst.BaseStatement) -> cst.Assign | None:

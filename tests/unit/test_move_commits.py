@@ -887,9 +887,9 @@ def test_reads_and_guards_keep_their_order(tmp_path: Path) -> None:
     )
     reasons = [v.reason for v in result.violations]
     assert reasons == [
-        'reads `request.json["note"]` after calling `send_notice()`; the route would read it '
-        "first, so a bad request would fail before that call ran: read it into a variable before "
-        "the call",
+        'reads `request.json["note"]` after calling `send_notice()`; passed to the service, it '
+        "would be read first, so if reading it fails (a bad request, a missing key or attribute) "
+        "it would fail before that call ran, not after: read it into a variable before the call",
         "the write at line 24 is committed here, but the statement at line 25 between them calls "
         "`require_permission()`, a check that may stop the request",
     ]

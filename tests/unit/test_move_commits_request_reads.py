@@ -407,3 +407,72 @@ def test_setting_a_form_field_before_the_writes_is_input_parsing(tmp_path: Path)
         "form.size.data = None\n        ItemService.update_item(item, size=form.size.data)\n"
         in route
     )
+
+
+def test_a_function_of_a_class_named_on_a_module_is_project_code_too(tmp_path: Path) -> None:
+    """``models.Item.get_by_id(...)``, read off a class named on an imported module, is project
+    code of unknown effect as ``Item.get_by_id(...)`` is: the request read after it, which the
+    route would read first, stays for review. The module's class queried or built is not."""
+    result, after = _apply(
+        tmp_path,
+        """
+        from app import models
+
+
+        @bp.post("/items/<int:item_id>/flag")
+        def flag_item(item_id):
+            item = models.Item.get_by_id(item_id)
+            item.flag = request.json["flag"]
+            db.session.commit()
+            return "ok"
+
+
+        @bp.post("/items/<int:item_id>/label")
+        def label_item(item_id):
+            item = models.Item.query.get(item_id)
+            item.label = request.json["label"]
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    (flagged,) = result.violations
+    assert flagged.reason_id == "read-after-effect"
+    assert 'reads `request.json["flag"]` after calling `models.Item.get_by_id()`' in flagged.reason
+    assert "def label_item(" in after["app/services/item_service.py"]
+
+
+def test_look_ups_that_may_raise_stay_before_a_read_that_may_fail(tmp_path: Path) -> None:
+    """``.one()`` then ``note = request.json["note"]``: passed to the service, the read would
+    run before the look-up, and a bad request for a missing row would get the read's error
+    instead of the look-up's. The look-up stays in the route with the read, which passes the
+    row; a look-up that gives None instead of raising (``.first()``) still moves."""
+    result, after = _apply(
+        tmp_path,
+        """
+
+        @bp.post("/items/<int:item_id>/note")
+        def note(item_id):
+            item = Item.query.filter_by(id=item_id).one()
+            note = request.json["note"]
+            item.note = note
+            db.session.commit()
+            return "ok"
+
+
+        @bp.post("/items/<int:item_id>/title")
+        def title(item_id):
+            item = Item.query.filter_by(id=item_id).first()
+            title = request.json["title"]
+            item.title = title
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    route = after["app/routes/items.py"]
+    kept = route.split("def note(")[1].split("def title(")[0]
+    assert "item = Item.query.filter_by(id=item_id).one()" in kept
+    assert 'note = request.json["note"]' in kept
+    assert "ItemService.note(item, note)" in kept
+    moved = route.split("def title(")[1]
+    assert "first()" not in moved
