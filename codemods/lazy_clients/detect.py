@@ -75,6 +75,13 @@ NOT_CLIENTS = frozenset(
         "OAuth2PasswordBearer",
         "HTTPBearer",
         "CryptContext",
+        # itsdangerous's signers and serializers: computation over a key, no connection
+        "Signer",
+        "TimestampSigner",
+        "Serializer",
+        "TimedSerializer",
+        "URLSafeSerializer",
+        "URLSafeTimedSerializer",
         "SecretStr",
         "HttpUrl",
         "AnyUrl",

@@ -63,6 +63,9 @@ def test_clients_are_recognised(code: str, expected: tuple[str, str]) -> None:
         # a lambda's body reads the settings when called, not at import: already built lazily
         "s = LocalProxy(lambda: Serializer(current_app.config['SECRET_KEY']))\n",
         "r = LocalProxy(functools.cache(lambda: make_limiter(config.RATE)))\n",
+        # computation over a key: it connects to nothing
+        "from itsdangerous import URLSafeTimedSerializer\n"
+        "serializer = URLSafeTimedSerializer(settings.SECRET_KEY)\n",
     ],
 )
 def test_other_calls_are_not_clients(code: str) -> None:
