@@ -1232,23 +1232,36 @@ class _Scanner(TrackingVisitor):
         if not ch.is_model_query(node):
             self._untyped_query(node)
             return
+        if isinstance(node.value, cst.Name) and any(
+            node.value.value in f.locals for f in self.frames
+        ):
+            # `Model = class_for(kind)`: a variable, whatever class it holds at run time
+            self._untyped_query(node, variable=True)
+            return
         db = sorted(self.info.db_names)[0] if self.info.db_names else "db"
         session = cst.Attribute(cst.Name(db), cst.Name("session"))
         self._root(node, ch.RootSpec(ch.ROOT_MODEL), KIND_FSA, session, db, not self.info.db_names)
 
-    def _untyped_query(self, node: cst.Attribute) -> None:
-        """``cls.query``, ``self.model.query``, ``model.query``: a query on a class nobody can name."""
+    def _untyped_query(self, node: cst.Attribute, *, variable: bool = False) -> None:
+        """``cls.query``, ``self.model.query``, ``model.query``: a query on a class nobody can
+        name; ``variable``: the owner is a local named like a class (``Model.query``), whose
+        query is one whatever is done with it."""
         owner = node.value
         is_cls = isinstance(owner, cst.Name) and owner.value == "cls"
-        if not (is_cls or self._queried(owner, self.parent(node))):
+        if not (is_cls or variable or self._queried(owner, self.parent(node))):
             return  # `url.query`, `request.query`: not a Query
         method = self.parent(node)
+        outer = self._climb(node)
+        terminal = outer.func if isinstance(outer, cst.Call) else None
         reason = untyped_query_reason(
-            is_cls, _code(owner), method.attr.value if isinstance(method, cst.Attribute) else ""
+            is_cls,
+            _code(owner),
+            method.attr.value if isinstance(method, cst.Attribute) else "",
+            terminal.attr.value if isinstance(terminal, cst.Attribute) else "",
         )
         self.chains.append(
             self._chain_fact(
-                self._climb(node),
+                outer,
                 node.value,
                 KIND_FSA,
                 manual=reason,
@@ -1544,13 +1557,20 @@ class _Scanner(TrackingVisitor):
                 continue
             use, parens = self._use(outer)
             if chain.terminal is None and chain.subscript is None and use != ch.USE_ITER:
-                return (
-                    f"query variable `{cand.name}` is used as a value (returned, stored or "
-                    "passed on); its consumers may call Query-only methods on a Select"
-                    + ch.USED_AS_VALUE_ADVICE
-                ), R.QUERY_USED_AS_VALUE
+                return ch.used_as_value(cand.name, self._set_operation(outer))
             uses.append(_VarUse(outer, chain, use, parens, True))
         return "", ""
+
+    def _set_operation(self, outer: cst.BaseExpression) -> str:
+        """The set operation (``union_all``) ``outer`` is a positional argument of, or ""."""
+        arg = self.parent(outer)
+        if not isinstance(arg, cst.Arg) or arg.keyword is not None or arg.star:
+            return ""
+        call = self.parent(arg)
+        if not isinstance(call, cst.Call):
+            return ""
+        name = _last_name(call.func)
+        return name if name in ch.SET_OPERATIONS else ""
 
     def _runs_into_itself(
         self, group: list[_VarCandidate], outer: cst.BaseExpression, chain: ch.Chain
@@ -1891,32 +1911,37 @@ def _entities(root: cst.BaseExpression) -> tuple[str, ...]:
     return ()
 
 
-def untyped_query_reason(is_cls: bool, code: str, method: str = "") -> str:
-    """Why ``<code>.query.<method>`` on a class nobody can name stays manual (``cls.query`` when
-    ``is_cls``)."""
+def untyped_query_reason(is_cls: bool, code: str, method: str = "", terminal: str = "") -> str:
+    """Why ``<code>.query.<method>...<terminal>()`` on a class nobody can name stays manual
+    (``cls.query`` when ``is_cls``)."""
     if is_cls:
         return (
             "`cls.query` in a classmethod: the model is whatever class the method is called "
             "on, and subclasses may set their own query class; rewrite by hand as "
-            f"{_by_hand('cls', method)} once you know every caller's class"
+            f"{_by_hand('cls', method, terminal)} once you know every caller's class"
         )
     if code == "self":
         return (
             "`self.query` on a model instance: the query is that of whatever class `self` "
             "is, and subclasses may set their own query class; rewrite by hand as "
-            f"{_by_hand('type(self)', method)} or name the model"
+            f"{_by_hand('type(self)', method, terminal)} or name the model"
         )
     return (
         f"cannot tell which model `{code}` holds (an attribute, a parameter or a "
         f"variable), nor whether its query class is the default one; rewrite by hand as "
-        f"{_by_hand(code, method)}"
+        f"{_by_hand(code, method, terminal)}"
     )
 
 
-def _by_hand(model: str, method: str) -> str:
-    """The 2.0 form a manual rewrite of ``<model>.query.<method>`` takes."""
+def _by_hand(model: str, method: str, terminal: str) -> str:
+    """The 2.0 form a manual rewrite of ``<model>.query.<method>...<terminal>()`` takes: a bulk
+    ``delete()``/``update()`` is a statement the session executes, not rows to read."""
     if method == "get":
         return f"`db.session.get({model}, ...)`"
+    if terminal == "delete":
+        return f"`db.session.execute(db.delete({model}).where(...))`"
+    if terminal == "update":
+        return f"`db.session.execute(db.update({model}).where(...).values(...))`"
     return f"`db.session.scalars(db.select({model})...)`"
 
 

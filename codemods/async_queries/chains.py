@@ -1206,6 +1206,27 @@ def _no_terminal(
     )
 
 
+#: SQLAlchemy's set operations, which combine statements (``union_all(q1, q2)``)
+SET_OPERATIONS = frozenset(
+    {"union", "union_all", "intersect", "intersect_all", "except_", "except_all"}
+)
+
+
+def used_as_value(name: str, set_operation: str = "") -> tuple[str, str]:
+    """Why a query variable used as a value stays manual, with the reason's id; passed to one
+    of ``SET_OPERATIONS`` (``set_operation``), which takes statements, not rows."""
+    if set_operation:
+        return (
+            f"query variable `{name}` is passed to `{set_operation}()`, which combines "
+            "statements: build it as a `select(...)`, without the session, and pass that; "
+            "rows would not do"
+        ), R.QUERY_USED_AS_VALUE
+    return (
+        f"query variable `{name}` is used as a value (returned, stored or passed on); its "
+        "consumers may call Query-only methods on a Select" + USED_AS_VALUE_ADVICE
+    ), R.QUERY_USED_AS_VALUE
+
+
 #: what to do with a query used as a value
 USED_AS_VALUE_ADVICE = (
     ": where every consumer only iterates it, hand them the rows instead "

@@ -295,21 +295,33 @@ class _ChainWalker(_Walker):
         if not _is_model_query(node):
             self.untyped_query(node, parent)
             return
+        if isinstance(node.value, ast.Name) and any(node.value.id in f.locals for f in self.frames):
+            self.untyped_query(node, parent, variable=True)  # `Model = class_for(kind)`
+            return
         db_names = self.info.db_names
         db = sorted(db_names)[0] if db_names else "db"
         session = _db_session(db)
         self.root(_Root(node, ch.RootSpec(ch.ROOT_MODEL), KIND_FSA, session, db, not db_names))
 
-    def untyped_query(self, node: ast.Attribute, parent: ast.AST) -> None:
-        """``cls.query``, ``self.model.query``: a query on a class nobody can name."""
+    def untyped_query(
+        self, node: ast.Attribute, parent: ast.AST, *, variable: bool = False
+    ) -> None:
+        """``cls.query``, ``self.model.query``: a query on a class nobody can name (``analyze.
+        _Scanner._untyped_query``, ``variable`` as there)."""
         owner = node.value
         is_cls = isinstance(owner, ast.Name) and owner.id == "cls"
-        if not (is_cls or self._queried(owner, parent)):
+        if not (is_cls or variable or self._queried(owner, parent)):
             return
         self._outside_fstring()
         method = parent.attr if isinstance(parent, ast.Attribute) else ""
-        reason = untyped_query_reason(is_cls, self.owner_code(node), method)
         outer = self.climb(node)
+        terminal = outer.func if isinstance(outer, ast.Call) else None
+        reason = untyped_query_reason(
+            is_cls,
+            self.owner_code(node),
+            method,
+            terminal.attr if isinstance(terminal, ast.Attribute) else "",
+        )
         self.add_chain(
             self.enter(node),
             outer,
@@ -546,7 +558,7 @@ class _ChainWalker(_Walker):
         if cand.name in frame.own:
             # LibCST meets the function's name or parameter first: a use as a value, as the
             # names before it (decorators) cannot be assignment targets.
-            return _used_as_value(cand.name)
+            return ch.used_as_value(cand.name)
         names = sorted(
             (n for n in frame.names if n.id == cand.name), key=lambda n: (n.lineno, n.col_offset)
         )
@@ -579,9 +591,18 @@ class _ChainWalker(_Walker):
                 continue
             use, _ = self.use(outer)
             if chain.terminal is None and chain.subscript is None and use != ch.USE_ITER:
-                return _used_as_value(cand.name)
+                return ch.used_as_value(cand.name, self._set_operation(outer))
             uses.append(_Use(outer, chain, use, True))
         return "", ""
+
+    def _set_operation(self, outer: ast.expr) -> str:
+        """``analyze._Scanner._set_operation``: the set operation ``outer`` is a positional
+        argument of, or ""."""
+        call = self.parent(outer)
+        if not isinstance(call, ast.Call) or not any(a is outer for a in call.args):
+            return ""
+        name = _last(call.func)
+        return name if name in ch.SET_OPERATIONS else ""
 
     def _runs_into_itself(self, group: list[_Candidate], outer: ast.expr, chain: ch.Chain) -> bool:
         """``q = q.order_by(...).all()`` in the block that assigned the query (see
@@ -816,14 +837,6 @@ def _db_session(db: str) -> cst.Attribute:
     """``<db>.session``, Flask-SQLAlchemy's session: one node per name, so its chains' checks are
     kept (:func:`_checked`)."""
     return cst.Attribute(cst.Name(db), cst.Name("session"))
-
-
-def _used_as_value(name: str) -> tuple[str, str]:
-    """Why a query variable used as a value stays manual, with the reason's id."""
-    return (
-        f"query variable `{name}` is used as a value (returned, stored or passed on); its "
-        "consumers may call Query-only methods on a Select" + ch.USED_AS_VALUE_ADVICE
-    ), R.QUERY_USED_AS_VALUE
 
 
 def _newlines(text: str) -> frozenset[str]:

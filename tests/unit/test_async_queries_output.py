@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from backfix.builtin_codemods.async_queries import AsyncQueries
+from backfix.builtin_codemods.async_queries.analyze import untyped_query_reason
 
 from backfix.discovery import Workspace
 from backfix.results import RunResult
@@ -931,3 +932,58 @@ def test_the_columns_of_a_subquery_are_columns(tmp_path: Path) -> None:
     assert result.violations == []
     after = _flat(_after(result, "app/repo.py"))
     assert _flat("session.execute(select(counts.c.user_id, counts.columns.total)).all()") in after
+
+
+def test_a_model_class_held_in_a_variable_is_reported_not_rewritten(tmp_path: Path) -> None:
+    """``Model = class_for(kind)``: whichever class the variable holds at run time may joined-load
+    a collection (``.all()`` then needs ``.unique()``) or have its own query class, so its query
+    is reported and left as it is; the class named in the code is rewritten."""
+    models = (
+        "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n\n"
+        "class Team(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+        '    members = db.relationship("Member", lazy="joined")\n\n\n'
+        "class Member(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+        '    team_id = db.Column(db.Integer, db.ForeignKey("team.id"))\n\n\n'
+        "def class_for(name):\n"
+        '    return {"team": Team, "member": Member}.get(name)\n'
+    )
+    views = (
+        "from app.models import Team, class_for\n\n\n"
+        "def list_all(kind):\n    Model = class_for(kind)\n    return Model.query.all()\n\n\n"
+        "def teams():\n    return Team.query.all()\n"
+    )
+    result = _run(tmp_path, {"app/models.py": models, "app/views.py": views})
+    manual = [v for v in result.violations if not v.fixable]
+    assert [(v.line, v.reason_id) for v in manual] == [(6, "unknown-model-class")]
+    after = _after(result, "app/views.py")
+    assert "    return Model.query.all()\n" in after
+    assert "db.session.scalars(db.select(Team)).unique().all()" in _flat(after)
+
+
+def test_a_bulk_write_on_a_class_nobody_can_name_is_advised_as_a_statement() -> None:
+    """The by-hand form of ``<model>.query...delete()`` is a delete statement the session
+    executes, not rows to read."""
+    delete = untyped_query_reason(False, "cls.challenge_model", "filter_by", "delete")
+    assert "`db.session.execute(db.delete(cls.challenge_model).where(...))`" in delete
+    update = untyped_query_reason(True, "cls", "filter", "update")
+    assert "`db.session.execute(db.update(cls).where(...).values(...))`" in update
+    assert "db.select(cls)" in untyped_query_reason(True, "cls", "filter", "all")
+
+
+def test_query_variables_passed_to_a_set_operation_are_advised_as_statements(
+    tmp_path: Path,
+) -> None:
+    """``union_all(a, b)`` combines statements: the advice is to build each as a ``select()``,
+    not to hand over rows (which would not do)."""
+    repo = (
+        "from sqlalchemy import union_all\nfrom sqlalchemy.orm import Session\n\n"
+        "from app.models import Config, Post\n\n\n"
+        "def both(session: Session):\n"
+        "    a = session.query(Config.id)\n    b = session.query(Post.id)\n"
+        "    return union_all(a, b)\n"
+    )
+    result = _run(tmp_path, {"app/repo.py": repo})
+    reasons = [v.reason for v in result.violations]
+    assert len(reasons) == 2
+    assert all("is passed to `union_all()`, which combines statements" in r for r in reasons)
+    assert not any("hand them the rows" in r for r in reasons)

@@ -667,6 +667,25 @@ CHAIN_EDGES: dict[str, str] = {
         "def f(conn, self_model):\n    a = conn.query(User).all()\n"
         "    b = self_model.query.filter(x).all()\n    return conn.query('text')\n"
     ),
+    "query variables combined by a set operation": (
+        "from sqlalchemy import union_all\n\n"
+        "def standings(db):\n"
+        "    scores = db.session.query(Solves.account_id).group_by(Solves.account_id)\n"
+        "    awards = db.session.query(Awards.account_id).group_by(Awards.account_id)\n"
+        "    results = union_all(scores, awards).alias('results')\n"
+        "    kept = db.session.query(Awards.id)\n"
+        "    return results, keep(kept)\n"
+    ),
+    "bulk writes on a class nobody can name": (
+        "class Repo:\n    @classmethod\n    def purge(cls, key):\n"
+        "        cls.query.filter_by(key=key).delete()\n"
+        "        cls.challenge_model.query.filter_by(id=key).update({'state': 'x'})\n"
+    ),
+    "a class held in a variable": (
+        "def f(kind, Chosen):\n    Model = class_for(kind)\n    a = Model.query.all()\n"
+        "    q = Model.query\n    b = Chosen.query.filter_by(id=1).first()\n"
+        "    return a, b, q.all(), Team.query.all()\n"
+    ),
 }
 
 #: edge cases run with the ``session_names`` option: (code, names)
