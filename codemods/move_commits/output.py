@@ -254,16 +254,14 @@ def _param_types(
     start = analyzer.index.line_col(first)
     scope = analyzer.index.scope_of(first)
     param_types: list[TypeInfo | None] = []
+
+    def later(node: cst.CSTNode) -> bool:
+        return analyzer.index.starts_at_or_after(node, start)
+
     for param in unit.extraction.params:
         info = None
         if param.positional and scope is not None:
-            info = _binding_type(
-                analyzer,
-                inference,
-                scope,
-                param.name,
-                lambda node: analyzer.index.starts_at_or_after(node, start),
-            )
+            info = _binding_type(analyzer, inference, scope, param.name, later)
             if (
                 info is not None
                 and info.nullable
@@ -276,14 +274,9 @@ def _param_types(
             if info is not None and info.seen_as_any and _session_only(analyzer, unit, param.name):
                 # (handed to the session alone, the model type cannot fail a checker)
                 info = replace(info, seen_as_any=False)
-            if info is None:
+            if info is None:  # `client = create_client(...)`: what the helper says it returns
                 info = _binding_type(
-                    analyzer,
-                    inference,
-                    scope,
-                    param.name,
-                    lambda node: analyzer.index.starts_at_or_after(node, start),
-                    inference.helper_result,
+                    analyzer, inference, scope, param.name, later, inference.helper_result
                 )
         if info is None:
             info = _passed_read_type(analyzer, unit, param.name)
