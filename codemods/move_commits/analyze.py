@@ -47,6 +47,7 @@ from .syntax import (
     is_store,
     target_parts,
 )
+from .types import MAYBE_ONE
 from .unit_flow import UnitFlow
 from .units import (
     ExitUnmovable,
@@ -1888,9 +1889,7 @@ def _from_stdlib(referents: Collection[object]) -> bool:
 
 
 #: look-ups that give None (or a list) for a missing row instead of raising
-_QUIET_LOOKUPS = frozenset(
-    {"get", "first", "one_or_none", "scalar", "scalar_one_or_none", "all", "scalars", "filter_by"}
-)
+_QUIET_LOOKUPS = MAYBE_ONE | {"get", "all", "scalars", "filter_by"}
 
 
 def _may_raise(lookup: cst.BaseStatement) -> bool:

@@ -52,7 +52,7 @@ _LITERAL_TYPE_NAMES = {
 _BUILTIN_CASTS = frozenset({"int", "str", "float", "bool"})
 #: query terminals: the entity, or the entity or None.
 _ONE = frozenset({"one", "scalar_one", "first_or_404", "one_or_404", "get_or_404", "get_one"})
-_MAYBE_ONE = frozenset({"first", "one_or_none", "scalar_one_or_none", "scalar"})
+MAYBE_ONE = frozenset({"first", "one_or_none", "scalar_one_or_none", "scalar"})
 #: terminals that give a row, not its entity, on a ``Result`` (``session.execute(select(Job))``):
 #: ``Row[tuple[Job]]``, which is no ``Job``; ``.scalars()``, ``scalar_one()``... give the entity.
 _ROW_TERMINALS = frozenset({"one", "first", "one_or_none"})
@@ -293,7 +293,7 @@ class TypeInference:
                 return self._session_get(call, method)
         if method in {"merge"} and self.index.is_session(func.value) and call.args:
             return self.of_expr(call.args[0].value, depth + 1)
-        if method in _ONE or method in _MAYBE_ONE or method == "get":
+        if method in _ONE or method in MAYBE_ONE or method == "get":
             queried = self._queried_entity(func.value)
             if queried is None and method == "scalar" and call.args:
                 queried = self._queried_entity(call)  # `session.scalar(select(Cart)...)`

@@ -9,7 +9,6 @@ unit is reported instead, naming what could not be typed.
 
 from __future__ import annotations
 
-import configparser
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -17,9 +16,9 @@ from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
-from backfix.config import tomllib
 from backfix.cst_utils import last_name
 from backfix.docstring_rules import ruff_reports
+from backfix.type_checkers import MYPY_FILES, mypy_options
 
 from .frameworks import DEFAULT_SESSION_NAMES, ModuleIndex
 from .model import ImportNeed, TypeInfo
@@ -34,7 +33,6 @@ STRICT_OPTIONS = (
     "disallow_untyped_calls",
 )
 OPTIONS = (*STRICT_OPTIONS, "warn_unused_ignores", "disallow_any_explicit")
-_MYPY_FILES = ("mypy.ini", ".mypy.ini", "pyproject.toml", "setup.cfg")
 
 
 @dataclass
@@ -181,36 +179,15 @@ class TypingContext:
         parts = [] if folder == "." else list(PurePosixPath(folder).parts)
         for depth in range(len(parts), -1, -1):
             prefix = "/".join(parts[:depth])
-            for name in _MYPY_FILES:
+            for name in MYPY_FILES:
                 path = f"{prefix}/{name}" if prefix else name
                 raw = self.read(path)
                 if raw is None:
                     continue
-                found = _options_in(name, raw)
+                found = mypy_options(name, raw, OPTIONS)
                 if found is not None:
                     return found
         return frozenset()
-
-
-def _options_in(name: str, raw: bytes) -> frozenset[str] | None:
-    """The options of ``OPTIONS`` a mypy config file turns on; None when it configures no mypy."""
-    text = raw.decode("utf-8", errors="replace")
-    if name == "pyproject.toml":
-        try:
-            section = tomllib.loads(text).get("tool", {}).get("mypy")
-        except tomllib.TOMLDecodeError:
-            return None
-        if not isinstance(section, dict):
-            return None
-        return frozenset(option for option in OPTIONS if section.get(option) is True)
-    parser = configparser.ConfigParser()
-    try:
-        parser.read_string(text)
-    except configparser.Error:
-        return None
-    if not parser.has_section("mypy"):
-        return None
-    return frozenset(o for o in OPTIONS if parser.getboolean("mypy", o, fallback=False))
 
 
 def _alias_value(module: cst.Module, name: str) -> cst.BaseExpression | None:

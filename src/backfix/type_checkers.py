@@ -7,8 +7,11 @@ the form its checker accepts, one that does not the shorter, idiomatic one.
 
 from __future__ import annotations
 
+import configparser
+from collections.abc import Iterable
 from pathlib import Path
 
+from backfix.config import tomllib
 from backfix.format_settings import read_toml
 from backfix.lint_settings import lint_config
 
@@ -21,6 +24,8 @@ _RUNNERS = (".pre-commit-config.yaml", "tox.ini", "noxfile.py", "Makefile")
 _CHECKER_WORDS = (b"mypy", b"pyright")
 #: mypy options under which it checks the bodies of functions without annotations
 _MYPY_CHECKS_ALL = ("check_untyped_defs", "strict")
+#: the files mypy reads its configuration from, in the order it looks for them
+MYPY_FILES = ("mypy.ini", ".mypy.ini", "pyproject.toml", "setup.cfg")
 
 
 def type_checked(folders: list[Path]) -> bool:
@@ -44,20 +49,38 @@ def _checks_unannotated(folder: Path) -> bool:
         return False
     if any(name in tools for name in ("pyright", "basedpyright")):
         return True
-    mypy = tools.get("mypy")
-    if isinstance(mypy, dict) and any(mypy.get(o) is True for o in _MYPY_CHECKS_ALL):
-        return True
-    return any(
-        _mypy_ini_checks_all(folder / name) for name in ("mypy.ini", ".mypy.ini", "setup.cfg")
-    )
+    return any(mypy_options(name, raw, _MYPY_CHECKS_ALL) for name, raw in _mypy_files(folder))
 
 
-def _mypy_ini_checks_all(path: Path) -> bool:
-    """Whether the ``[mypy]`` section of an ini-style file turns on ``check_untyped_defs``."""
-    parser = lint_config(path)
-    if parser is None or not parser.has_section("mypy"):
-        return False
-    return any(parser.getboolean("mypy", o, fallback=False) for o in _MYPY_CHECKS_ALL)
+def _mypy_files(folder: Path) -> Iterable[tuple[str, bytes]]:
+    """Name and bytes of each of mypy's configuration files in ``folder``."""
+    for name in MYPY_FILES:
+        try:
+            yield name, (folder / name).read_bytes()
+        except OSError:
+            continue
+
+
+def mypy_options(name: str, raw: bytes, options: Iterable[str]) -> frozenset[str] | None:
+    """The ``options`` a mypy configuration file (``name``, one of ``MYPY_FILES``, whose bytes
+    are ``raw``) turns on; None when it configures no mypy."""
+    text = raw.decode("utf-8", errors="replace")
+    if name == "pyproject.toml":
+        try:
+            section = tomllib.loads(text).get("tool", {}).get("mypy")
+        except tomllib.TOMLDecodeError:
+            return None
+        if not isinstance(section, dict):
+            return None
+        return frozenset(option for option in options if section.get(option) is True)
+    parser = configparser.ConfigParser()
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return None
+    if not parser.has_section("mypy"):
+        return None
+    return frozenset(o for o in options if parser.getboolean("mypy", o, fallback=False))
 
 
 def _configures(folder: Path) -> bool:
