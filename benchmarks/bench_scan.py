@@ -1,7 +1,7 @@
 """CPU and peak memory of `codemod scan`, as ratios to a LibCST parse of the same files in the same run.
 
 Usage: python benchmarks/bench_scan.py [--corpus webapp|stdlib|DIR] [--codemod ID ...] [--repeat K]
-       [--seed N] [--resources K] [--baseline PYTHON] [--throughput [--jobs N]]
+       [--seed N] [--resources K] [--baseline PYTHON] [--instructions] [--throughput [--jobs N]]
 
 The corpus is ``webapp`` (default; ``--webapp`` is an alias): a Flask + FastAPI web-app corpus that
 ``benchmarks/webapp_corpus.py`` generates, deterministic by ``--seed``, ``--resources`` resources of
@@ -27,6 +27,14 @@ is the interpreter of another checkout's environment (e.g. ``git worktree add ..
 baseline and with this checkout one after the other, so drift on a shared machine hits both alike;
 each row prints both CPU figures and both ratios to the one parse.
 
+``--instructions`` counts instructions instead of CPU seconds (valgrind's callgrind, every process
+of the command, ``PYTHONHASHSEED=0``): slower to measure, but a shared machine's load does not move
+them, so a paired run shows changes of a percent. A forked worker starts with a copy of its parent's
+counters; they are zeroed where the child's Python resumes after the fork, so that the parent's
+work before the fork is not counted twice. Instructions are not time: LibCST's native parser runs
+more instructions per cycle than Python code does, so a ratio in instructions is lower than the same
+ratio in CPU seconds.
+
 ``--throughput`` prints the older wall-clock report instead: files/s and lines/s of a scan with
 ``--jobs`` workers, a warm rescan from the analysis cache, and LibCST parse times of the kept files.
 """
@@ -35,13 +43,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import sysconfig
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +75,8 @@ for path in open(sys.argv[1], encoding='utf-8').read().splitlines():
 
 @dataclass(frozen=True)
 class Usage:
-    """What one child process used: CPU seconds (user + system) and peak resident memory in MB."""
+    """What one child process used: CPU seconds (user + system; counting instructions, billions of
+    them instead) and peak resident memory in MB (0: not measured)."""
 
     cpu: float
     peak_mb: float
@@ -86,6 +96,39 @@ def measure(command: Sequence[str], env: dict[str, str]) -> Usage:
     return Usage(usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
+#: callgrind over the command and every process it starts; a forked child's counters (copied from
+#: its parent) are zeroed when its Python resumes after the fork
+CALLGRIND = [
+    "valgrind",
+    "--tool=callgrind",
+    "--trace-children=yes",
+    "--zero-before=PyOS_AfterFork_Child",
+]
+
+
+def count_instructions(command: Sequence[str], env: dict[str, str]) -> Usage:
+    """The instructions ``command`` and its workers execute, in billions (as ``Usage.cpu``)."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (callgrind) on PATH")
+    with tempfile.TemporaryDirectory() as out:
+        counted = [*CALLGRIND, f"--callgrind-out-file={out}/callgrind.%p", *command]
+        done = subprocess.run(counted, capture_output=True, env={**env, "PYTHONHASHSEED": "0"})
+        if done.returncode not in (0, 1, 2):
+            message = done.stderr.decode(errors="replace")[-2000:]
+            raise SystemExit(f"{' '.join(command[:4])} failed: {message}")
+        total = sum(_summary(path) for path in Path(out).glob("callgrind.*"))
+    return Usage(total / 1e9, 0.0)
+
+
+def _summary(profile: Path) -> int:
+    """The ``summary:`` total of one callgrind output file."""
+    with profile.open(encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            if line.startswith("summary:"):
+                return int(line.split()[1])
+    return 0
+
+
 def scan_command(corpus: Path, codemods: Sequence[str], python: str = sys.executable) -> list[str]:
     """A cold one-worker `codemod scan` of ``corpus`` (no analysis cache, no ledger) by the backfix
     that ``python`` imports."""
@@ -103,6 +146,14 @@ def child_env(scratch: Path) -> dict[str, str]:
     env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
     env["BACKFIX_CACHE_DIR"] = str(scratch / "backfix-cache")
     return env
+
+
+@dataclass(frozen=True)
+class Meter:
+    """What a table counts: its unit, and the function that runs one command and counts it."""
+
+    unit: str
+    run: Callable[[Sequence[str], dict[str, str]], Usage]
 
 
 @dataclass
@@ -128,9 +179,12 @@ def table(
     classes: list[type[Codemod]],
     repeat: int,
     baseline: str | None = None,
+    meter: Meter | None = None,
 ) -> None:
     """Print CPU, scan/parse ratio and peak memory per codemod and for all together (and the same
-    for the ``baseline`` interpreter's backfix, paired run by run)."""
+    for the ``baseline`` interpreter's backfix, paired run by run); with ``meter``, what it
+    counts instead of CPU seconds."""
+    meter = meter or Meter("CPU s", measure)
     lines = sum(path.read_bytes().count(b"\n") for path in files)
     print(f"corpus: {corpus} ({len(files)} files, {lines} lines)")
     pythons = [baseline, sys.executable] if baseline else [sys.executable]
@@ -152,49 +206,56 @@ def table(
         (empty / "empty.py").write_bytes(b"")
         parse_runs: list[Usage] = []
         for _ in range(repeat):
-            parse_runs.append(measure(parse_command, env))
+            parse_runs.append(meter.run(parse_command, env))
             for row in [*rows, startup]:
                 folder = empty if row is startup else corpus
                 for python in pythons:
                     row.by_python[python].append(
-                        measure(scan_command(folder, row.codemods, python), env)
+                        meter.run(scan_command(folder, row.codemods, python), env)
                     )
     parse = statistics.median(run.cpu for run in parse_runs)
     parse_peak = max(run.peak_mb for run in parse_runs)
-    print(
-        f"libcst parse, one process: {parse:.2f} CPU s, peak {parse_peak:.0f} MB (median of {repeat})"
-    )
+    peak_text = f", peak {parse_peak:.0f} MB" if parse_peak else ""
+    print(f"libcst parse, one process: {parse:.2f} {meter.unit}{peak_text} (median of {repeat})")
     if baseline:
-        print_paired(rows, startup, parse, baseline)
+        print_paired(rows, startup, parse, baseline, meter.unit)
     else:
-        print_single(rows, startup, parse)
+        print_single(rows, startup, parse, meter.unit)
 
 
-def print_single(rows: list[Runs], startup: Runs, parse: float) -> None:
+def print_single(rows: list[Runs], startup: Runs, parse: float, unit: str = "CPU s") -> None:
     """One backfix: CPU, ratio to the parse, peak memory and the issue's target per row."""
     python = sys.executable
-    print(f"{'codemods':40} {'scan CPU s':>10} {'scan/parse':>10} {'peak MB':>8}  target")
+    print(f"{'codemods':40} {'scan ' + unit:>10} {'scan/parse':>10} {'peak MB':>8}  target")
     for row in rows:
         cpu = row.cpu(python)
         target = "<= 1.5" if len(row.codemods) > 1 else "<= 1.0"
-        print(f"{row.label:40} {cpu:10.2f} {cpu / parse:9.2f}x {row.peak(python):8.0f}  {target}")
+        print(f"{row.label:40} {cpu:10.2f} {cpu / parse:9.2f}x {_peak(row.peak(python))}  {target}")
     cpu = startup.cpu(python)
     print(f"{startup.label:40} {cpu:10.2f} {cpu / parse:9.2f}x {'':8}  (in every row)")
 
 
-def print_paired(rows: list[Runs], startup: Runs, parse: float, baseline: str) -> None:
+def print_paired(
+    rows: list[Runs], startup: Runs, parse: float, baseline: str, unit: str = "CPU s"
+) -> None:
     """Baseline and this checkout side by side: CPU, ratio to the one parse, peak memory."""
     print(f"before: {baseline}; after: {sys.executable}")
     print(
-        f"{'codemods':40} {'CPU s before → after':>22} {'scan/parse before → after':>27} {'peak MB':>10}"
+        f"{'codemods':40} {unit + ' before → after':>22} {'scan/parse before → after':>27}"
+        f" {'peak MB':>10}"
     )
     for row in [*rows, startup]:
         before, after = row.cpu(baseline), row.cpu(sys.executable)
         peak = max(row.peak(baseline), row.peak(sys.executable))
         print(
             f"{row.label:40} {before:9.2f} → {after:9.2f}"
-            f" {before / parse:12.2f}x → {after / parse:9.2f}x {peak:10.0f}"
+            f" {before / parse:12.2f}x → {after / parse:9.2f}x {_peak(peak):>10}"
         )
+
+
+def _peak(megabytes: float) -> str:
+    """A peak-memory cell: ``-`` where it was not measured (counting instructions)."""
+    return f"{megabytes:8.0f}" if megabytes else f"{'-':>8}"
 
 
 def corpus_files(corpus: Path) -> list[Path]:
@@ -289,6 +350,9 @@ def main() -> None:
     parser.add_argument(
         "--baseline", default=None, help="interpreter of a second backfix to pair with (before)"
     )
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions (callgrind), not CPU s"
+    )
     parser.add_argument("--throughput", action="store_true", help="the wall-clock report")
     parser.add_argument("--jobs", type=int, default=None, help="workers (--throughput)")
     args = parser.parse_args()
@@ -305,7 +369,8 @@ def main() -> None:
         if args.throughput:
             throughput(corpus, classes, args)
         else:
-            table(corpus, files, classes, args.repeat, args.baseline)
+            meter = Meter("G instr", count_instructions) if args.instructions else None
+            table(corpus, files, classes, args.repeat, args.baseline, meter)
 
 
 if __name__ == "__main__":
