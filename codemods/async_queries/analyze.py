@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
@@ -711,26 +711,54 @@ def variable_shape_reason(
     ran."""
     signatures = [_root_signature(chain, session) for chain, session in roots]
     if len(roots) > 1 and (None in signatures or len(set(signatures)) > 1):
-        return (
-            f"query variable `{name}` is assigned queries that select other columns or use "
-            "another session"
-        )
+        return _unlike_roots_reason(name, signatures)
     if nested:
         return f"query variable `{name}` is used in a nested function"
     return ""
 
 
-def _root_signature(chain: ch.Chain, session: cst.BaseExpression) -> tuple[str, ...] | None:
-    """What the uses of a query variable read from the query assigned to it: the session, the
-    kind of root (``session.query()`` or ``Model.query``) and the columns; None when unknown
-    (never the same as another's)."""
+class _RootSignature(NamedTuple):
+    """What the uses of a query variable read from a query assigned to it."""
+
+    session: str
+    #: ``session.query()`` (ROOT_SESSION) or ``Model.query`` (ROOT_MODEL)
+    kind: str
+    columns: tuple[str, ...]
+
+
+def _root_signature(chain: ch.Chain, session: cst.BaseExpression) -> _RootSignature | None:
+    """The session, the kind of root and the columns of the query assigned to a query variable;
+    None when its columns cannot be read (never the same as another's)."""
     try:
         columns = ch.root_columns(chain)
     except ch.Unsupported:
         return None
     code = cst.Module([]).code_for_node
     kind = ch.ROOT_SESSION if isinstance(chain.root, cst.Call) else ch.ROOT_MODEL
-    return (code(session), kind, *(code(column) for column in columns))
+    return _RootSignature(code(session), kind, tuple(code(column) for column in columns))
+
+
+def _unlike_roots_reason(name: str, signatures: Sequence[_RootSignature | None]) -> str:
+    """What differs between the queries assigned to query variable ``name``: the first of the
+    columns that cannot be read, the sessions, the columns, and how the query is started."""
+    variable = f"query variable `{name}`"
+    known = [s for s in signatures if s is not None]
+    if len(known) < len(signatures):
+        return f"{variable} is also assigned a query whose selected columns the tool cannot read"
+    sessions = list(dict.fromkeys(s.session for s in known))
+    if len(sessions) > 1:
+        listed = ", ".join(f"`{session}`" for session in sessions)
+        return f"{variable} is assigned queries on different sessions ({listed})"
+    selections = list(dict.fromkeys(s.columns for s in known))
+    if len(selections) > 1:
+        listed = " and ".join(f"`{', '.join(columns)}`" for columns in selections)
+        return f"{variable} is assigned queries that select different columns ({listed})"
+    model = ", ".join(known[0].columns)
+    return (
+        f"{variable} is assigned both `{model}.query` and `{sessions[0]}.query({model})`: a "
+        "model's own `query_class` applies to `Model.query` only, so the two may not run the "
+        f"same query class; write both alike (`{sessions[0]}.query({model})`) and run again"
+    )
 
 
 class QueryVariable(Protocol):

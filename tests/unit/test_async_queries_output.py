@@ -708,6 +708,35 @@ def test_rows_passed_to_a_method_of_a_project_value_stay_a_list_under_pyright(
     assert "configs = list(session.scalars(select(Config)).all())\n" in checked
 
 
+def test_a_query_variable_assigned_unlike_queries_says_what_differs(tmp_path: Path) -> None:
+    """Queries assigned to one variable in different branches stay for review; the reason names
+    what differs: ``Model.query`` against ``db.session.query(Model)`` (a model's own query class
+    applies to the first only), the columns, the sessions."""
+    views = (
+        "from app import db\nfrom app.models import Config, Post\n\n\n"
+        "def started(admin: bool):\n"
+        "    if admin:\n        q = Config.query\n"
+        "    else:\n        q = db.session.query(Config).filter(Config.id > 1)\n"
+        "    return q.all()\n\n\n"
+        "def selected(admin: bool):\n"
+        "    if admin:\n        q = Config.query\n"
+        "    else:\n        q = Post.query\n"
+        "    return q.all()\n"
+    )
+    files = {
+        "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "app/views.py": views,
+    }
+    reasons = {v.reason for v in _run(tmp_path, files).violations}
+    assert reasons == {
+        "query variable `q` is assigned both `Config.query` and `db.session.query(Config)`: a "
+        "model's own `query_class` applies to `Model.query` only, so the two may not run the "
+        "same query class; write both alike (`db.session.query(Config)`) and run again",
+        "query variable `q` is assigned queries that select different columns (`Config` and "
+        "`Post`)",
+    }
+
+
 def test_a_query_variable_reassigned_to_its_result_is_followed(tmp_path: Path) -> None:
     """``q = q.order_by(...).all()`` in the block that built ``q``: it runs the statement there
     and later reads are the rows; assigned so in a branch it stays for review."""
