@@ -180,7 +180,7 @@ def is_meaningful(route_name: str) -> bool:
 
 #: the API version a route's name ends with (``create_rollover_v2``): the service method
 #: does the same work whatever the version that calls it
-_VERSION_SUFFIX = re.compile(r"_v\d+$")
+VERSION_SUFFIX = re.compile(r"_v\d+$")
 #: a comment that is a short title: words and spaces, perhaps a final full stop
 _TITLE = re.compile(r"#+\s*([A-Za-z]+(?: [A-Za-z]+){1,7})\.?\s*")
 #: words a title reads with that a name leaves out
@@ -216,6 +216,8 @@ class _Event:
     conditional: bool = False
     #: the verb says the state the attribute is set to (``book.pinned = False``: ``unpin``)
     state: bool = False
+    #: the word a status attribute is set to (``rollover.state = "failed"``: ``failed``)
+    status: str = ""
 
 
 class WriteNamer:
@@ -248,7 +250,7 @@ class WriteNamer:
         name is not kept when it is one of them (``delete_label`` for the unit that deletes the
         label, not for the one that removes it from an item)."""
         self._resource = resource
-        route_name = _VERSION_SUFFIX.sub("", route_name)
+        route_name = VERSION_SUFFIX.sub("", route_name)
         creates = WRITE_KINDS.get(route_name.strip("_")) == "create"
         # (a `check_session_cookie` hook that writes: a `check_` method would read as a guard)
         named = route_name.strip("_") not in claimed and not is_guard_name(route_name.strip("_"))
@@ -375,7 +377,8 @@ class WriteNamer:
                     verb = _state_verb(part.attr.value, node.value) if len(targets) == 1 else ""
                     if verb:
                         return _Event(verb, subject, False, part.attr.value, state=True)
-                    return _Event("update", subject, False, part.attr.value)
+                    status = _status_word(part.attr.value, node.value) if len(targets) == 1 else ""
+                    return _Event("update", subject, False, part.attr.value, status=status)
         return None
 
     def _session_event(self, method: str, call: cst.Call, created: set[str]) -> _Event | None:
@@ -624,6 +627,41 @@ def _state_name(events: list[_Event], route: str, meaningful: bool) -> NameHint 
     return NameHint(_join(verb, subject), verb, subject)
 
 
+#: attributes that hold a row's status as a word (``order.status = "shipped"``)
+_STATUS_ATTRIBUTES = frozenset({"status", "state"})
+#: a status word that reads in a method name
+_STATUS_WORD = re.compile(r"[a-z][a-z_]{1,23}")
+
+
+def _status_word(attribute: str, value: cst.BaseExpression) -> str:
+    """``failed`` for ``status``/``state`` set to the string ``"failed"``; "" otherwise."""
+    if attribute not in _STATUS_ATTRIBUTES or not isinstance(value, cst.SimpleString):
+        return ""
+    word = value.evaluated_value
+    return word if isinstance(word, str) and _STATUS_WORD.fullmatch(word) else ""
+
+
+def _status_name(events: list[_Event]) -> NameHint | None:
+    """``mark_rollover_failed`` for a unit that only updates rows and sets one row's status to
+    one word on every path; None otherwise."""
+    statuses = {(e.subject, e.status) for e in events if e.status and not e.conditional}
+    if len(statuses) != 1 or any(e.verb != "update" for e in events):
+        return None
+    ((subject, status),) = statuses
+    name = f"mark_{subject}_{status}"
+    return NameHint(name, "mark", subject) if valid(name) else None
+
+
+def _claims_create(route: str, events: list[_Event]) -> bool:
+    """Whether the route's name says it creates (``rollover_create``, ``new_post``) while the
+    unit only sets attributes of rows: the failure branch of a create route (``rollover.state =
+    "failed"``) would read as the creation itself. (``session.add(client)`` of a row a call
+    built may be the creation.)"""
+    words = route.split("_")
+    says_create = "create" in words or words[0] in {"new", "add"}
+    return says_create and bool(events) and all(e.verb == "update" and e.attribute for e in events)
+
+
 def _undone(verb: str) -> str:
     """The verb ``verb`` undoes, or ``verb`` itself (``unpin`` → ``pin``)."""
     for done, undone in _OPPOSITES.items():
@@ -658,8 +696,11 @@ def _with_verb(route: str) -> str:
 #: verbs a route's name may end with after what they act on (``password_reset``), and that are
 #: rarely nouns there (not ``invite`` of ``accept_invite``, ``close`` of ``bulk_close``)
 _LAST_VERBS = frozenset(
-    {"reset", "confirm", "verify", "update", "delete", "create", "change", "toggle", "remove"}
-)
+    {
+        "reset", "confirm", "verify", "update", "delete", "create", "change", "toggle", "remove",
+        "cancel",
+    }
+)  # fmt: skip
 #: verbs of a route that edits a page of settings (``edit_profile``, ``manage_account``)
 _EDIT_VERBS = frozenset({"edit", "change", "manage", "configure", "save", "update", "set"})
 #: the verbs a route's name may start with
@@ -766,12 +807,17 @@ def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint
     stated = _state_name(events, route, meaningful)
     if stated is not None:
         return stated
+    meaningful = meaningful and not _claims_create(route, events)
+    status = None if meaningful else _status_name(events)
+    if status is not None:
+        return status
     words = set(route.split("_"))
     named = next((e for e in events if _mentions(words, e.subject)), None)
     if meaningful and named is not None:
         # A specific route name that names what is written (`close_job`, `add_comment`) is
-        # what a person would call it; `new_user` (a form's page) says it as `create_user`.
-        name = f"create_{route[4:]}" if route.startswith("new_") else route
+        # what a person would call it; `new_user` (a form's page) says it as `create_user`,
+        # `rollover_create` as `create_rollover`.
+        name = f"create_{route[4:]}" if route.startswith("new_") else _with_verb(route)
         return NameHint(name, "", named.subject)
     strong = [e for e in events if e.verb in _STRONG]
     chosen = strong[0] if strong else next((e for e in events if e.strong), None)

@@ -12,7 +12,7 @@ from backfix.resources import templates_dir
 from backfix.templating import render
 
 from . import reasons as R
-from .method_names import GENERIC_NAMES, titled_name, valid
+from .method_names import GENERIC_NAMES, VERSION_SUFFIX, titled_name, valid
 from .model import Definition, Extraction, ImportNeed, TypeInfo
 from .placement import free_name
 from .read_types import ANY
@@ -183,7 +183,7 @@ def choose_method_name(
     titled = titled_name(out.heading, base)
     if titled:
         candidates.append(titled)
-    route = extraction.func_name.strip("_")
+    route = VERSION_SUFFIX.sub("", extraction.func_name).strip("_")
     # On a clash the route's own name beats a number, even a read verb's (`show_widget` that
     # sets `shown`), but never an HTTP method's or a generic view's.
     # (Not a bare verb the name completes: `retry` beside `retry_job` would say less.)

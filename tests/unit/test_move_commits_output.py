@@ -486,7 +486,8 @@ def test_resource_classes_on_a_project_base_are_named_for_what_they_serve(
     """``class AlertMuteResource(BaseResource)``, with ``BaseResource`` the project's own: its
     methods are view methods, so a clash or a unit whose writes say nothing falls back to the
     kind of write and what the view serves, never to the module's resource with the wrong verb
-    (``create_alert`` for muting)."""
+    (``create_alert`` for muting). A unit that sets a status word is named for it
+    (``alert.state = "triggered"``: ``mark_alert_triggered``)."""
     root = _project(
         tmp_path,
         {
@@ -501,7 +502,7 @@ def test_resource_classes_on_a_project_base_are_named_for_what_they_serve(
     service = next(c for c in result.changes if c.path.endswith("alert_service.py"))
     names = re.findall(r"def (\w+)\(", service.after.decode())
     assert names == [
-        "update_alert_state",
+        "mark_alert_triggered",
         "update_alert_options",
         "delete_alert_mute",
         "create_alert",

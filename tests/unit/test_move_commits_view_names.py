@@ -20,6 +20,7 @@ db = SQLAlchemy()
 class Report(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     zapped_by = db.Column(db.Integer)
+    state = db.Column(db.String(20))
 
 
 class Seen(db.Model):
@@ -47,6 +48,42 @@ def _methods(tmp_path: Path, views: str) -> list[str]:
     assert [v.reason for v in result.violations] == []
     (service,) = [c.after.decode() for c in result.changes if c.path.endswith("_service.py")]
     return re.findall(r"def (\w+)\(", service)
+
+
+def test_a_create_routes_failure_branch_is_named_for_the_status_it_sets(tmp_path: Path) -> None:
+    """``report_create_v2`` creates a report, then marks it failed when a check fails: the
+    first unit is ``create_report`` (the verb first, the API version dropped), the second
+    ``mark_report_failed``, not the create route's name again (``report_create_v2``). A route
+    named for what it does keeps its name, verb first (``report_cancel``: ``cancel_report``)."""
+    methods = _methods(
+        tmp_path,
+        """
+
+        def start_check(payload):
+            return {"status": "ok"}
+
+
+        def report_create_v2():
+            report = Report(state="planned")
+            db.session.add(report)
+            db.session.commit()
+            result = start_check(request.form)
+            if result["status"] != "ok":
+                report.state = "failed"
+                report.zapped_by = None
+                db.session.commit()
+                return redirect("/")
+            return redirect("/reports")
+
+
+        def report_cancel(report_id):
+            report = db.session.get(Report, report_id)
+            report.state = "cancelled"
+            db.session.commit()
+            return redirect("/reports")
+        """,
+    )
+    assert methods == ["create_report", "mark_report_failed", "cancel_report"]
 
 
 def test_a_view_named_for_what_it_does_names_its_unit(tmp_path: Path) -> None:
