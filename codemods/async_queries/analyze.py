@@ -738,21 +738,30 @@ def _root_signature(chain: ch.Chain, session: cst.BaseExpression) -> _RootSignat
     return _RootSignature(code(session), kind, tuple(code(column) for column in columns))
 
 
+#: the longest selection the reason for unlike queries spells out
+_LISTED_COLUMNS = 40
+
+
 def _unlike_roots_reason(name: str, signatures: Sequence[_RootSignature | None]) -> str:
     """What differs between the queries assigned to query variable ``name``: the first of the
     columns that cannot be read, the sessions, the columns, and how the query is started."""
     variable = f"query variable `{name}`"
     known = [s for s in signatures if s is not None]
+    if not known:
+        return f"{variable} is assigned queries whose selected columns the tool cannot read"
     if len(known) < len(signatures):
         return f"{variable} is also assigned a query whose selected columns the tool cannot read"
     sessions = list(dict.fromkeys(s.session for s in known))
     if len(sessions) > 1:
         listed = ", ".join(f"`{session}`" for session in sessions)
         return f"{variable} is assigned queries on different sessions ({listed})"
-    selections = list(dict.fromkeys(s.columns for s in known))
+    selections = list(dict.fromkeys(", ".join(s.columns) for s in known))
     if len(selections) > 1:
-        listed = " and ".join(f"`{', '.join(columns)}`" for columns in selections)
-        return f"{variable} is assigned queries that select different columns ({listed})"
+        texts = [" ".join(selection.split()) for selection in selections]
+        listed = " and ".join(f"`{text}`" for text in texts)
+        # (columns of a long expression would drown the reason)
+        shown = f" ({listed})" if max(map(len, texts)) <= _LISTED_COLUMNS else ""
+        return f"{variable} is assigned queries that select different columns{shown}"
     model = ", ".join(known[0].columns)
     return (
         f"{variable} is assigned both `{model}.query` and `{sessions[0]}.query({model})`: a "

@@ -1227,10 +1227,14 @@ def used_as_value(name: str, set_operation: str = "") -> tuple[str, str]:
     ), R.QUERY_USED_AS_VALUE
 
 
+#: the rows of a query, as a manual reason suggests them; before SQLAlchemy 1.4.26 a session
+#: has no ``scalars()``, and the plan suggests the second form instead
+ROWS_ADVICE = "`session.scalars(select(...)).all()`"
+ROWS_ADVICE_BEFORE_SCALARS = "`session.execute(select(...)).scalars().all()`"
 #: what to do with a query used as a value
 USED_AS_VALUE_ADVICE = (
-    ": where every consumer only iterates it, hand them the rows instead "
-    "(`session.scalars(select(...)).all()`), else change them to take a `select()`"
+    f": where every consumer only iterates it, hand them the rows instead ({ROWS_ADVICE}), "
+    "else change them to take a `select()`"
 )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeGuard
 
 from backfix.ast_utils import child_fields, last_name
@@ -43,6 +43,8 @@ class Site:
     #: where the object comes from: the span of the one value bound to it in the function
     #: (`obj = <value>` or `for obj in <value>`), or None when that is not clear.
     source: tuple[int, int, int, int] | None = None
+    #: the query it starts ends in Flask-SQLAlchemy's ``.paginate()``
+    paginates: bool = False
 
 
 def add_relationships(cls: ast.ClassDef, found: dict[str, set[str]]) -> None:
@@ -471,6 +473,7 @@ def read_accesses(tree: ast.Module) -> tuple[list[Site], InstanceReads]:
     there, whatever the relationships are (``obj.attr`` read on an instance), in one walk."""
     found: list[Site] = []
     reads: dict[str, set[str]] = {}
+    paginated: set[tuple[int, int]] = set()
     for qual, func in functions(tree):
         attrs = reads.setdefault(qual, set())
         for node in _own_nodes(func):
@@ -478,14 +481,32 @@ def read_accesses(tree: ast.Module) -> tuple[list[Site], InstanceReads]:
                 continue
             if _instance_access(node, None) is not None:
                 attrs.add(node.attr)
+            if node.attr == "paginate":
+                paginated.update(_chain_starts(node.value))
             if node.attr in _QUERY_METHODS:
                 access = _instance_access(node.value, None)
                 if access is not None:
                     found.append(
                         Site(access.lineno, access.col_offset, qual, access.attr, node.attr)
                     )
+    found = [
+        replace(site, paginates=True) if (site.line, site.col) in paginated else site
+        for site in found
+    ]
     instance_reads = tuple((qual, frozenset(attrs)) for qual, attrs in reads.items() if attrs)
     return sorted(found, key=lambda s: (s.line, s.col)), instance_reads
+
+
+def _chain_starts(node: ast.expr) -> Iterator[tuple[int, int]]:
+    """The positions of the instance reads a call chain below ``node`` starts from
+    (``author.books`` of ``author.books.order_by(Book.id)``)."""
+    while isinstance(node, (ast.Call, ast.Attribute)):
+        if isinstance(node, ast.Call):
+            node = node.func
+            continue
+        if _instance_access(node, None) is not None:
+            yield node.lineno, node.col_offset
+        node = node.value
 
 
 def may_load(reads: InstanceReads, quals: set[str], relationships: set[str]) -> bool:

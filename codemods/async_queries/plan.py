@@ -29,7 +29,7 @@ from backfix.versions import RUNNING, Found
 from . import lazy
 from . import reasons as R
 from .analyze import ROOT_UNTYPED, ROUTE_DECORATORS
-from .chains import ROOT_MODEL, UNIQUE_ROWS_REASON
+from .chains import ROOT_MODEL, ROWS_ADVICE, ROWS_ADVICE_BEFORE_SCALARS, UNIQUE_ROWS_REASON
 from .external_bases import ExternalBases, Locate
 from .mappings import (
     CUSTOM_FIX,
@@ -942,6 +942,7 @@ class Planner:
         text, reason_id = self._reason(chain)
         if not self.target.session_scalars:
             text = _SUGGESTED_SCALARS.sub(r"`db.session.execute(\1...).scalars()`", text)
+            text = text.replace(ROWS_ADVICE, ROWS_ADVICE_BEFORE_SCALARS)
         return text, reason_id
 
     def _reason(self, chain: ChainFact) -> tuple[str, str]:
@@ -1294,6 +1295,8 @@ class Planner:
         before SQLAlchemy 1.4 neither suggested form exists, so upgrade first."""
         if self.target.refuse:
             return self.target.refuse, R.SQLALCHEMY_TOO_OLD
+        if site.paginates:
+            return _dynamic_pagination(site, self.target.fsa3), R.DYNAMIC_RELATIONSHIP
         fix = (
             '`select(...).where(with_parent(...))` or move to `lazy="write_only"`'
             if self.target.write_only
@@ -1772,6 +1775,22 @@ BY_HAND_IN_ASYNC = (
     "fixtures or mocks the tool cannot follow need `await` and an async runner (pytest-asyncio, "
     "anyio)"
 )
+
+
+def _dynamic_pagination(site: lazy.Site, fsa3: bool) -> str:
+    """What to do about ``obj.rel...paginate()`` on a dynamic relationship: Flask-SQLAlchemy 3
+    paginates a ``select()``; 2.x has no ``db.paginate()``, so the query stays as it is."""
+    start = (
+        f'`.{site.attr}` is `lazy="dynamic"`: `.{site.method}()` runs a legacy AppenderQuery, '
+        "paginated with Flask-SQLAlchemy's `.paginate()`"
+    )
+    if fsa3:
+        return f"{start}; rewrite with `db.paginate(select(...).where(with_parent(...)))`"
+    return (
+        f"{start}, and Flask-SQLAlchemy 2.x has no `db.paginate()` for a `select()`: keep it "
+        "until the project moves to Flask-SQLAlchemy 3.x, or paginate by hand with "
+        "`limit()`/`offset()` and a count"
+    )
 
 
 def dispose_note(paths: Sequence[str]) -> str:

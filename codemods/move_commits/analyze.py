@@ -1601,7 +1601,9 @@ class Analyzer:
                         f"reads `{code_of(hoist.expr)}` after calling `{code_of(effect.func)}()`; "
                         "passed to the service, it would be read first, so if reading it fails "
                         "(a bad request, a missing key or attribute) it would fail before that "
-                        "call ran, not after: read it into a variable before the call",
+                        "call ran, not after: if reading it first is right here (it cannot fail "
+                        "there, or failing first is fine), read it into a variable before the "
+                        "call and run again",
                     )
             if effect is None:
                 effect = self._effect_call(stmt, hoisted)

@@ -721,7 +721,11 @@ def test_a_query_variable_assigned_unlike_queries_says_what_differs(tmp_path: Pa
         "def selected(admin: bool):\n"
         "    if admin:\n        q = Config.query\n"
         "    else:\n        q = Post.query\n"
-        "    return q.all()\n"
+        "    return q.all()\n\n\n"
+        "def unread(admin: bool, *columns):\n"
+        "    if admin:\n        p = db.session.query(*columns)\n"
+        "    else:\n        p = db.session.query(Config.id, *columns)\n"
+        "    return p.all()\n"
     )
     files = {
         "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
@@ -734,6 +738,7 @@ def test_a_query_variable_assigned_unlike_queries_says_what_differs(tmp_path: Pa
         "same query class; write both alike (`db.session.query(Config)`) and run again",
         "query variable `q` is assigned queries that select different columns (`Config` and "
         "`Post`)",
+        "query variable `p` is assigned queries whose selected columns the tool cannot read",
     }
 
 

@@ -238,6 +238,46 @@ def test_a_dynamic_relationship_query_suggests_only_what_the_version_has(
     assert not not_said or not_said not in dynamic.reason
 
 
+@pytest.mark.parametrize(
+    ("versions", "says"),
+    [
+        (
+            {"flask-sqlalchemy": "2.5.1", "sqlalchemy": "1.4.52"},
+            "Flask-SQLAlchemy 2.x has no `db.paginate()` for a `select()`: keep it until",
+        ),
+        (
+            {"flask-sqlalchemy": "3.1.1", "sqlalchemy": "2.0.30"},
+            "rewrite with `db.paginate(select(...).where(with_parent(...)))`",
+        ),
+    ],
+)
+def test_a_paginated_dynamic_relationship_query_is_not_advised_to_lose_its_pages(
+    tmp_path: Path, versions: dict[str, str], says: str
+) -> None:
+    """``post.comments.order_by(...).paginate(...)``: a plain ``select()`` cannot be paginated
+    before Flask-SQLAlchemy 3, so the advice is not the ``with_parent`` select alone."""
+    models = DYNAMIC_MODELS + (
+        "\n\ndef comment_page(post, number):\n"
+        "    return post.comments.order_by(Comment.id).paginate(page=number, per_page=5)\n"
+    )
+    result = _run(tmp_path, versions, models=models)
+    reasons = {v.line: v.reason for v in result.violations if "dynamic relationship" in v.message}
+    paginated = max(reasons)
+    assert says in reasons.pop(paginated)
+    assert reasons and not any("paginate" in r for r in reasons.values())
+
+
+def test_the_rows_advice_uses_the_forms_of_the_pinned_version(tmp_path: Path) -> None:
+    """A query returned as a value is advised to hand over its rows: before SQLAlchemy 1.4.26
+    as `session.execute(select(...)).scalars().all()`, a session having no `scalars()`."""
+    views = "from app.models import Post\n\n\ndef listed():\n    return Post.query.filter(Post.id > 1)\n"
+    old = _run(tmp_path / "old", {"flask-sqlalchemy": "2.5.1", "sqlalchemy": "1.4.15"}, views=views)
+    new = _run(tmp_path / "new", {"flask-sqlalchemy": "2.5.1", "sqlalchemy": "1.4.52"}, views=views)
+    ((old_reason,), (new_reason,)) = ([v.reason for v in r.violations] for r in (old, new))
+    assert "(`session.execute(select(...)).scalars().all()`)" in old_reason
+    assert "(`session.scalars(select(...)).all()`)" in new_reason
+
+
 def test_flask_sqlalchemy_is_not_assumed_for_a_project_that_does_not_use_it(tmp_path: Path) -> None:
     """A plain-SQLAlchemy project's line names no Flask-SQLAlchemy from backfix's own environment,
     also where an enum has a member named ``query`` (read like ``Model.query``, and no query)."""

@@ -889,7 +889,9 @@ def test_reads_and_guards_keep_their_order(tmp_path: Path) -> None:
     assert reasons == [
         'reads `request.json["note"]` after calling `send_notice()`; passed to the service, it '
         "would be read first, so if reading it fails (a bad request, a missing key or attribute) "
-        "it would fail before that call ran, not after: read it into a variable before the call",
+        "it would fail before that call ran, not after: if reading it first is right here (it "
+        "cannot fail there, or failing first is fine), read it into a variable before the call "
+        "and run again",
         "the write at line 24 is committed here, but the statement at line 25 between them calls "
         "`require_permission()`, a check that may stop the request",
     ]
