@@ -1379,6 +1379,12 @@ def _run_terminal(end: _Ending) -> cst.BaseExpression:
         executed = _unique_rows(b.run("execute", [cst.Arg(stmt)], parens=True), shape, unique)
         return _method(executed, method, like=term)
     if name == "scalar":
+        if _selects_exists(shape, [*b.base.prior_steps, *builders]):
+            # `SELECT EXISTS (...)` gives one row: its value as `scalar()` gave it, typed `bool`
+            if not b.ctx.typed:
+                return b.run("scalar", [cst.Arg(stmt)], parens=b.ctx.parens)
+            executed = b.run("execute", [cst.Arg(stmt)], parens=True)
+            return _method(executed, "scalar_one", like=term)
         aggregate = (
             not shape.has_entity
             and all(_is_aggregate(c) for c in shape.columns)
@@ -1409,6 +1415,15 @@ def _limit_one(stmt: cst.BaseExpression, steps: Sequence[Step]) -> cst.BaseExpre
             if isinstance(value, cst.Integer) and value.value == "1":
                 return stmt
     return _method(stmt, "limit", [cst.Arg(cst.Integer("1"))])
+
+
+def _selects_exists(shape: Shape, steps: Sequence[Step]) -> bool:
+    """Whether the query selects one ``EXISTS`` and nothing else is done to it
+    (``session.query(q.exists())``): exactly one row, whatever the rows of ``q``."""
+    if shape.has_entity or len(shape.columns) != 1 or steps:
+        return False
+    (column,) = shape.columns
+    return isinstance(column, cst.Call) and last_name(column.func) == "exists"
 
 
 def _is_aggregate(column: cst.BaseExpression) -> bool:

@@ -708,6 +708,23 @@ def test_rows_passed_to_a_method_of_a_project_value_stay_a_list_under_pyright(
     assert "configs = list(session.scalars(select(Config)).all())\n" in checked
 
 
+def test_scalar_of_an_exists_reads_its_one_row(tmp_path: Path) -> None:
+    """``session.query(q.exists()).scalar()`` gives one row: ``session.scalar(...)``, or under a
+    type checker ``execute(...).scalar_one()``, typed ``bool`` where ``scalar_one_or_none()``
+    would add ``None`` to a function declared ``-> bool``."""
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n"
+        "def any_config(session: Session) -> bool:\n"
+        "    return session.query(session.query(Config).filter(Config.id > 1).exists()).scalar()\n"
+    )
+    exists = "select(select(Config).where(Config.id > 1).exists())"
+    plain = _after(_run(tmp_path / "plain", {"app/repo.py": repo}), "app/repo.py")
+    assert _flat(f"return session.scalar({exists})") in _flat(plain)
+    typed = {"app/repo.py": repo, "mypy.ini": "[mypy]\nstrict = True\n"}
+    checked = _after(_run(tmp_path / "typed", typed), "app/repo.py")
+    assert _flat(f"return session.execute({exists}).scalar_one()") in _flat(checked)
+
+
 def test_a_query_variable_assigned_unlike_queries_says_what_differs(tmp_path: Path) -> None:
     """Queries assigned to one variable in different branches stay for review; the reason names
     what differs: ``Model.query`` against ``db.session.query(Model)`` (a model's own query class

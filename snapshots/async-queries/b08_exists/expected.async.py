@@ -6,13 +6,11 @@ from app.models import Address, User
 
 async def run(session: Session, name):
     q = select(User).where(User.name == name)
-    return (await session.execute(select(q.exists()))).scalar_one_or_none()
+    return await session.scalar(select(q.exists()))
 
 
 async def taken(session: Session, name):
-    return (
-        await session.execute(select(select(User).where(User.name == name).exists()))
-    ).scalar_one_or_none()
+    return await session.scalar(select(select(User).where(User.name == name).exists()))
 
 
 async def with_addresses(session: Session):
@@ -21,8 +19,6 @@ async def with_addresses(session: Session):
 
 
 async def eager_exists(session: Session):
-    return (
-        await session.execute(
-            select(session.query(User).options(joinedload(User.addresses)).exists())
-        )
-    ).scalar_one_or_none()
+    return await session.scalar(
+        select(session.query(User).options(joinedload(User.addresses)).exists())
+    )

@@ -6,13 +6,11 @@ from app.models import Address, User
 
 def run(session: Session, name):
     q = select(User).where(User.name == name)
-    return session.execute(select(q.exists())).scalar_one_or_none()
+    return session.scalar(select(q.exists()))
 
 
 def taken(session: Session, name):
-    return session.execute(
-        select(select(User).where(User.name == name).exists())
-    ).scalar_one_or_none()
+    return session.scalar(select(select(User).where(User.name == name).exists()))
 
 
 def with_addresses(session: Session):
@@ -21,6 +19,6 @@ def with_addresses(session: Session):
 
 
 def eager_exists(session: Session):
-    return session.execute(
+    return session.scalar(
         select(session.query(User).options(joinedload(User.addresses)).exists())
-    ).scalar_one_or_none()
+    )
