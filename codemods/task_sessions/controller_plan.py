@@ -205,8 +205,9 @@ class Controllers:
         ]
         if not found:
             return None
-        # the attribute closest to the session makes the shortest message
+        # the attribute closest to the session makes the shortest message; the others are named
         held, manual = min(found, key=lambda item: len(attributes.through(item[0])))
+        manual = _also_held(manual, [attr for attr, _ in found if attr != held])
         root = attributes.sessions[attributes.root(held)]
         reported = HandOff(
             hand_off.kind,
@@ -248,6 +249,19 @@ def _explain(
             )
             return read, ManualReview(reasons.SESSION_IN_OBJECT, text)
     return None
+
+
+def _also_held(manual: ManualReview, others: list[str]) -> ManualReview:
+    """``manual`` naming the other attributes through which the session reaches the work too
+    (``self.service`` built on ``self.repos``): rebuilding only the one named would still hand
+    the session over."""
+    names = list(dict.fromkeys(f"`self.{attr}`" for attr in others))
+    if not names:
+        return manual
+    listed = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return ManualReview(
+        manual.reason_id, f"{manual.reason}; the session reaches it through {listed} too"
+    )
 
 
 def _handed_itself(

@@ -9,6 +9,11 @@ from shop.stores import find_owner, open_stores
 __all__ = ["ShopController"]
 
 
+class Service:
+    def __init__(self, stores):
+        self.stores = stores
+
+
 class _Controller:
     db: Session = Depends(get_db)
     settings: dict = Depends(get_settings)
@@ -27,6 +32,10 @@ class _Controller:
     @property
     def orders(self):
         return self.stores.orders
+
+    @property
+    def service(self):
+        return Service(self.stores)
 
 
 class ShopController(_Controller):

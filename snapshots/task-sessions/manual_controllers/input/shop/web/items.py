@@ -68,3 +68,20 @@ class ItemController(ShopController):
     def log_later(self, item_id: int, tasks: BackgroundTasks):
         tasks.add_task(self.log, f"item {item_id}")
         tasks.add_task(Exporter(self.settings, "EUR").run)
+
+
+class Scraper:
+    def __init__(self, service, stores) -> None:
+        self.service = service
+        self.stores = stores
+
+    def run(self) -> None:
+        print(self.service, self.stores)
+
+
+@controller(router)
+class ScrapeController(ShopController):
+    @router.post("/scrape")
+    def scrape(self, tasks: BackgroundTasks):
+        scraper = Scraper(self.service, self.stores)
+        tasks.add_task(scraper.run)  # hands off the session
