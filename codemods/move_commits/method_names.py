@@ -588,6 +588,8 @@ def _loaded_instance(call: cst.Call) -> cst.Name | None:
 _PARTICIPLES = {"hidden": "hide", "read": "mark_read", "seen": "mark_seen"}
 #: the verbs that undo a verb and have no ``un-`` form
 _OPPOSITES = {"enable": "disable", "activate": "deactivate", "mark_read": "mark_unread"}
+#: the verbs those undo, from the other side (``comment.disabled = False``: ``enable``)
+_REDONE = {undone: done for done, undone in _OPPOSITES.items()}
 
 
 def _state_verb(attribute: str, value: cst.BaseExpression) -> str:
@@ -604,7 +606,7 @@ def _state_verb(attribute: str, value: cst.BaseExpression) -> str:
         verb = next((v for v in (doubled, stem, stem + "e") if v in _STATE_VERBS), "")
     if not verb or value.value == "True":
         return verb
-    undone = _OPPOSITES.get(verb, f"un{verb}")
+    undone = _OPPOSITES.get(verb) or _REDONE.get(verb) or f"un{verb}"
     return undone if undone in _STATE_VERBS else ""
 
 
@@ -614,15 +616,22 @@ _STATE_VERBS = ACTION_VERBS | OBJECT_VERBS | {"mark_read", "mark_unread", "mark_
 
 def _state_name(events: list[_Event], route: str, meaningful: bool) -> NameHint | None:
     """``unpin_book`` for a unit that only sets ``book.pinned = False``, where the route's name
-    says nothing specific, toggles, or names the same verb or its opposite (the branch of a
-    ``pin`` route that unpins); None otherwise (``archive_project`` setting ``closed`` keeps
+    says nothing specific, toggles, or names the same verb or its opposite first or last (the
+    branch of a ``pin`` route that unpins; ``moderate_enable``); None otherwise (``archive_project`` setting ``closed`` keeps
     the route's name)."""
     states = {(e.verb, e.subject) for e in events if e.state}
-    if len(states) != 1 or not all(e.state for e in events):
+    if len(states) != 1:
         return None
     ((verb, subject),) = states
-    first = route.split("_")[0]
-    if meaningful and first != "toggle" and _undone(first) != _undone(verb):
+    # (`session.add(comment)` of the row whose flag is set writes nothing else)
+    if any(
+        not e.state and (e.verb != "update" or e.attribute or e.subject != subject) for e in events
+    ):
+        return None
+    words = route.split("_")
+    # (`moderate_enable` names the verb last, after how the route is reached)
+    named_for_it = _undone(verb) in {_undone(words[0]), _undone(words[-1])}
+    if meaningful and words[0] != "toggle" and not named_for_it:
         return None
     return NameHint(_join(verb, subject), verb, subject)
 

@@ -21,6 +21,7 @@ class Report(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     zapped_by = db.Column(db.Integer)
     state = db.Column(db.String(20))
+    disabled = db.Column(db.Boolean)
 
 
 class Seen(db.Model):
@@ -84,6 +85,33 @@ def test_a_create_routes_failure_branch_is_named_for_the_status_it_sets(tmp_path
         """,
     )
     assert methods == ["create_report", "mark_report_failed", "cancel_report"]
+
+
+def test_a_route_naming_its_state_verb_last_names_the_unit_for_it(tmp_path: Path) -> None:
+    """``moderate_enable`` sets ``report.disabled = False`` (and adds the report again): the
+    verb is the route's last word, so the unit is ``enable_report``; ``moderate_disable`` the
+    opposite, ``disable_report``."""
+    methods = _methods(
+        tmp_path,
+        """
+
+        def moderate_enable(report_id):
+            report = db.session.get(Report, report_id)
+            report.disabled = False
+            db.session.add(report)
+            db.session.commit()
+            return redirect("/reports")
+
+
+        def moderate_disable(report_id):
+            report = db.session.get(Report, report_id)
+            report.disabled = True
+            db.session.add(report)
+            db.session.commit()
+            return redirect("/reports")
+        """,
+    )
+    assert methods == ["enable_report", "disable_report"]
 
 
 def test_a_view_named_for_what_it_does_names_its_unit(tmp_path: Path) -> None:
