@@ -67,6 +67,13 @@ ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEn
 MODEL_BASES = frozenset({"Model"})
 EAGER_JOINED = frozenset({"joined"})
 #: what a custom query class breaks, and how to fix it; shown with every report.
+#: entry points of the query API that no other method of ``Query`` or Flask-SQLAlchemy's
+#: ``BaseQuery`` calls, but the ``*_or_404`` helper beside each (:data:`CALLED_BY`): a query
+#: class overriding them changes only the queries that call them
+LOCAL_OVERRIDES = frozenset({"get", "get_or_404", "first_or_404", "one_or_404", "delete", "update"})
+#: the overridable methods a query method runs itself (Flask-SQLAlchemy's ``get_or_404`` runs
+#: ``get``)
+CALLED_BY = {"get_or_404": frozenset({"get"})}
 CUSTOM_FIX = (
     "a plain `select()` would silently drop what the query class adds (hidden rows, default "
     "filters). Rewrite it by hand: a helper that returns a `Select` with the same criteria, or "
@@ -86,9 +93,11 @@ class MappedClass:
     query_class: str = ""  # the value of `query_class = X` (X's name)
     query_property: str = ""  # `query = ...query_property(X)` → X, or "" when none / default
     is_query: bool = False  # a Query subclass
-    #: the methods the body adds when it does nothing else (no override of the query API, no
-    #: dunder or private method, no class attribute, no decorator or metaclass); None otherwise
-    added: tuple[str, ...] | None = None
+    #: the public methods the body defines when it does nothing else: methods it adds, and
+    #: overrides of the query API's entry points no other query method calls
+    #: (:data:`LOCAL_OVERRIDES`); None for anything else (another override, a dunder or private
+    #: method, a class attribute, a decorator or metaclass)
+    methods: tuple[str, ...] | None = None
     truthiness: bool = False  # defines __bool__ or __len__
     #: the methods of a ``SQLAlchemy`` subclass that make its sessions, queries or models
     session_hooks: tuple[str, ...] = ()
@@ -231,23 +240,25 @@ class Mappings:
                 return cls, cls.query_class
         return None
 
-    def query_class_additions(self, name: str) -> frozenset[str] | None:
-        """The methods the query class of ``Model.query`` of class ``name`` adds, when the model
-        sets it (``query_class = X``, ``query_property(X)``) and it only adds methods to the
-        default query class; None when it may change what a query does, or is not known."""
+    def query_class_methods(self, name: str) -> frozenset[str] | None:
+        """The methods the query class of ``Model.query`` of class ``name`` defines, when the
+        model sets it (``query_class = X``, ``query_property(X)``) and it only adds methods to
+        the default query class or overrides :data:`LOCAL_OVERRIDES`: a query that calls none of
+        them runs as the default one does. None when it may change what any query does, or is
+        not known."""
         setting = self._model_query_class(name)
         if setting is None or setting[1] not in self.classes or self._default_listened():
             return None
-        added: set[str] = set()
+        defined: set[str] = set()
         for cls in self._lineage(setting[1]):
             if (
-                cls.added is None
+                cls.methods is None
                 or cls.name in self.listened
                 or any(b not in DEFAULT_QUERY_CLASSES and b not in self.classes for b in cls.bases)
             ):
                 return None
-            added.update(cls.added)
-        return frozenset(added)
+            defined.update(cls.methods)
+        return frozenset(defined)
 
     def custom_query(self, name: str) -> str:
         """Why queries through ``Model.query`` of class ``name`` are not plain: "" when they are."""
@@ -462,10 +473,11 @@ def _class_body(cls: ast.ClassDef, info: MappedClass, mappings: Mappings, settin
                     info.fields[target.id] = lazy.annotation_names(annotation)
 
 
-def _added_methods(cls: ast.ClassDef) -> tuple[str, ...] | None:
-    """The public methods a class body adds when that is all it does (a docstring and ``pass``
-    aside); None when it defines a name of the query API, a dunder or private name, a class
-    attribute, or has a decorator or keywords (a metaclass)."""
+def _defined_methods(cls: ast.ClassDef) -> tuple[str, ...] | None:
+    """The public methods a class body defines when that is all it does (a docstring and
+    ``pass`` aside), none of them a name of the query API but :data:`LOCAL_OVERRIDES`; None when
+    it defines another name of the query API, a dunder or private name, a class attribute, or
+    has a decorator or keywords (a metaclass)."""
     if cls.decorator_list or cls.keywords:
         return None
     added: list[str] = []
@@ -476,7 +488,7 @@ def _added_methods(cls: ast.ClassDef) -> tuple[str, ...] | None:
             continue
         if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return None
-        if stmt.name.startswith("_") or stmt.name in QUERY_API_NAMES:
+        if stmt.name.startswith("_") or stmt.name in QUERY_API_NAMES - LOCAL_OVERRIDES:
             return None
         added.append(stmt.name)
     return tuple(added)
@@ -705,7 +717,7 @@ def file_mappings(tree: ast.Module, path: str, raw: bytes) -> FileMappings:
                 session_hooks=_session_hooks(node) if FSA_EXTENSION in bases else (),
             )
             _class_body(node, info, mappings, settings)
-            info.added = _added_methods(node)
+            info.methods = _defined_methods(node)
             mappings.classes.setdefault(node.name, []).append(info)
         elif isinstance(node, ast.Call):
             _module_call(node, path, mappings)

@@ -32,7 +32,9 @@ from .analyze import ROOT_UNTYPED, ROUTE_DECORATORS
 from .chains import ROOT_MODEL, ROWS_ADVICE, ROWS_ADVICE_BEFORE_SCALARS, UNIQUE_ROWS_REASON
 from .external_bases import ExternalBases, Locate
 from .mappings import (
+    CALLED_BY,
     CUSTOM_FIX,
+    QUERY_API_NAMES,
     Mappings,
     ParseFailure,
     ReportError,
@@ -1002,21 +1004,30 @@ class Planner:
         if chain.root == "model":
             for name in chain.entities:
                 setting = self.models.custom_query(name)
-                if setting and not self._adds_only_unused(name, chain):
-                    return f"`{name}.query` uses a custom query class ({setting}): {CUSTOM_FIX}"
+                if setting and not self._methods_unused(name, chain):
+                    return _custom_query_reason(name, setting, self._methods_called(name, chain))
             return ""
         setting = self.models.custom_session(fsa=chain.kind == KIND_FSA)
         if setting:
             return f"the session may create a custom query class ({setting}): {CUSTOM_FIX}"
         return ""
 
-    def _adds_only_unused(self, name: str, chain: ChainFact) -> bool:
-        """Whether ``name``'s query class only adds methods (``get_by_name``) and the chain calls
-        none of them: the default query it extends is what a plain ``select()`` replaces."""
-        added = self.models.query_class_additions(name)
-        if added is None or chain.is_variable:  # (a variable's later calls are not in its code)
+    def _methods_unused(self, name: str, chain: ChainFact) -> bool:
+        """Whether ``name``'s query class only adds methods (``get_by_name``) or overrides entry
+        points such as ``get``, and the chain calls none of them: the default query it extends
+        is what a plain ``select()`` replaces."""
+        defined = self.models.query_class_methods(name)
+        if defined is None or chain.is_variable:  # (a variable's later calls are not in its code)
             return False
-        return not any(f".{method}(" in chain.snippet for method in added)
+        return not self._methods_called(name, chain)
+
+    def _methods_called(self, name: str, chain: ChainFact) -> list[str]:
+        """The methods of ``name``'s query class that the chain calls, itself or through the
+        query method it calls (``get_or_404`` runs an overridden ``get``)."""
+        defined = self.models.query_class_methods(name) or frozenset()
+        called = {m for m in QUERY_API_NAMES | defined if f".{m}(" in chain.snippet}
+        reached = called | {m for c in called for m in CALLED_BY.get(c, ())}
+        return sorted(reached & defined)
 
     def _finding(
         self,
@@ -1775,6 +1786,19 @@ BY_HAND_IN_ASYNC = (
     "fixtures or mocks the tool cannot follow need `await` and an async runner (pytest-asyncio, "
     "anyio)"
 )
+
+
+def _custom_query_reason(name: str, setting: str, overridden: Sequence[str]) -> str:
+    """Why ``name.query...`` stays: its query class changes what it does; where the chain calls
+    the methods the class defines, which ones."""
+    if not overridden:
+        return f"`{name}.query` uses a custom query class ({setting}): {CUSTOM_FIX}"
+    listed = ", ".join(f"`{method}()`" for method in overridden)
+    return (
+        f"`{name}.query` uses a custom query class ({setting}) whose {listed} this query calls: "
+        "a plain `select()` would not run it; rewrite by hand what that method does, as a "
+        "`select()`, or keep the call"
+    )
 
 
 def _dynamic_pagination(site: lazy.Site, fsa3: bool) -> str:

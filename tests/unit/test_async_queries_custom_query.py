@@ -264,7 +264,8 @@ def test_a_query_class_that_only_adds_methods_keeps_other_queries_fixable(
 @pytest.mark.parametrize(
     ("overrides", "listener"),
     [
-        ("    def get(self, ident):\n        return None\n", ""),
+        ("    def first(self):\n        return None\n", ""),
+        ("    def _hidden(self):\n        return None\n", ""),
         ("    _hidden = True\n", ""),
         ("", "@event.listens_for(HelperQuery, 'before_compile', retval=True)\n"),
         ("", "@event.listens_for(BaseQuery, 'before_compile', retval=True)\n"),
@@ -273,8 +274,9 @@ def test_a_query_class_that_only_adds_methods_keeps_other_queries_fixable(
 def test_a_query_class_that_changes_queries_stays_reported(
     tmp_path: Path, overrides: str, listener: str
 ) -> None:
-    """An override of the query API, a class attribute, or a ``before_compile`` listener on the
-    class (or on the library's own ``Query``, which every legacy query runs) may change every
+    """An override of a query method that other methods run (``first()``, run by
+    ``first_or_404()``), a private method, a class attribute, or a ``before_compile`` listener on
+    the class (or on the library's own ``Query``, which every legacy query runs) may change every
     query: reported as before."""
     query = HELPER_QUERY + overrides
     events = (
@@ -352,3 +354,38 @@ def test_a_query_property_decides_over_a_query_class(tmp_path: Path, base: str, 
     assert (
         "query_property(HiddenQuery)" in violation.reason and "HelperQuery" not in violation.reason
     )
+
+
+def test_a_query_class_that_overrides_get_changes_only_the_queries_that_call_it(
+    tmp_path: Path,
+) -> None:
+    """``ScopedQuery.get(owner, ident)`` replaces ``get()``, which no other query method runs
+    but ``get_or_404()``: ``filter_by(...).all()`` is the default query, a ``select()`` replaces
+    it; ``get()`` and ``get_or_404()`` stay reported, naming the method."""
+    query = (
+        "from flask_sqlalchemy import BaseQuery\n\n\n"
+        "class ScopedQuery(BaseQuery):\n"
+        "    def get(self, owner, ident):\n"
+        "        return self.filter_by(owner=owner, id=ident).one_or_none()\n"
+    )
+    models = (
+        "from app import db\nfrom app.query import ScopedQuery\n\n\n"
+        "class Post(db.Model):\n    query_class = ScopedQuery\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n"
+        "    owner = db.Column(db.String)\n"
+    )
+    views = (
+        "from app.models import Post\n\n\n"
+        "def posts():\n"
+        "    return Post.query.filter_by(owner='a').all()\n\n\n"
+        "def one(owner, ident):\n"
+        "    return Post.query.get(owner, ident)\n\n\n"
+        "def found(ident):\n"
+        "    return Post.query.get_or_404(ident)\n"
+    )
+    files = {"app/__init__.py": DB, "app/query.py": query, "app/models.py": models}
+    result = _run(tmp_path, {**files, "app/views.py": views}, apply=False)
+    lines = _by_line(result, "app/views.py")
+    assert lines[5].fixable
+    assert not lines[9].fixable and "whose `get()` this query calls" in lines[9].reason
+    assert not lines[13].fixable and "whose `get()` this query calls" in lines[13].reason
