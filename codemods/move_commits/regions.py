@@ -616,18 +616,20 @@ class RegionClassifier:
         return bool(bindings) and all(map(self._builds_form, bindings))
 
     def _builds_form(self, binding: BaseAssignment) -> bool:
-        """Whether ``binding`` is ``form = JobForm(...)``."""
+        """Whether ``binding`` is ``form = JobForm(...)``, or ``form = get_job_form(...)`` (a
+        function named for the form it returns)."""
         if not isinstance(binding, Assignment) or isinstance(binding, ImportAssignment):
             return False
         target = self.index.parent(binding.node)
         assign = self.index.parent(target) if target is not None else None
-        return (
+        if not (
             isinstance(target, cst.AssignTarget)
             and isinstance(assign, cst.Assign)
             and isinstance(assign.value, cst.Call)
-            and last_name(assign.value.func).endswith("Form")
-            and last_name(assign.value.func)[:1].isupper()
-        )
+        ):
+            return False
+        called = last_name(assign.value.func)
+        return (called.endswith("Form") and called[:1].isupper()) or called.endswith("_form")
 
     def may_fail(self, hoist: Hoist) -> bool:
         """Whether evaluating a hoisted read may raise (a missing key or attribute, a body that

@@ -409,6 +409,35 @@ def test_setting_a_form_field_before_the_writes_is_input_parsing(tmp_path: Path)
     )
 
 
+def test_a_form_a_factory_returns_is_a_form_too(tmp_path: Path) -> None:
+    """``form = get_item_form()`` (a function named for the form it returns): setting
+    ``form.slug.data`` before the ``if form.validate():`` that holds the unit is input parsing,
+    not a database write the unit's commit would commit (ihatemoney's ``create_project``)."""
+    result, after = _apply(
+        tmp_path,
+        """
+        from app.forms import get_item_form
+
+
+        @bp.post("/items")
+        def create_item():
+            form = get_item_form()
+            if not form.slug.data:
+                form.slug.data = form.name.data
+            if form.validate():
+                item = Item(name=form.name.data, slug=form.slug.data)
+                db.session.add(item)
+                db.session.commit()
+                return "created"
+            return "invalid"
+        """,
+    )
+    assert result.violations == []
+    route = after["app/routes/items.py"]
+    assert "form.slug.data = form.name.data\n" in route
+    assert "ItemService.create_item(name=form.name.data, slug=form.slug.data)" in route
+
+
 def test_a_function_of_a_class_named_on_a_module_is_project_code_too(tmp_path: Path) -> None:
     """``models.Item.get_by_id(...)``, read off a class named on an imported module, is project
     code of unknown effect as ``Item.get_by_id(...)`` is: the request read after it, which the
