@@ -131,6 +131,8 @@ _STRIP_PREFIXES = ("new_", "db_", "existing_", "old_", "updated_", "current_")
 #: the end of a variable's name that says how it was obtained, not what it holds
 _STRIP_SUFFIXES = ("_found", "_obj", "obj")
 _STRONG = ("create", "delete")
+#: types that say nothing of what a value is (``g.person`` read as ``Any``)
+_NO_CLASS = frozenset({"Any", "Optional", "Union"})
 _CALLS = exact_types(cst.Call)
 _ASSIGNMENTS = exact_types(cst.Assign, cst.AugAssign)
 _ASSIGNS = exact_types(cst.Assign)
@@ -462,7 +464,7 @@ class WriteNamer:
                 var = var[: -len(suffix)]
         info = self.inference.of_name(name.value, name)
         class_name = info.code.rpartition(".")[2] if info is not None else ""  # `models.User`
-        if class_name.isidentifier() and class_name[:1].isupper():
+        if class_name.isidentifier() and class_name[:1].isupper() and class_name not in _NO_CLASS:
             # `admin_user` says more than `User`; `u`, `obj` or `entry` say less than `AuditLog`.
             cls = snake(class_name)
             # A class named in the plural (`Users`) holds one row: `user` names it.

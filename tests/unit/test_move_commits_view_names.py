@@ -114,6 +114,26 @@ def test_a_route_naming_its_state_verb_last_names_the_unit_for_it(tmp_path: Path
     assert methods == ["enable_report", "disable_report"]
 
 
+def test_a_value_read_as_any_is_named_by_its_variable(tmp_path: Path) -> None:
+    """``report = g.report`` is typed ``Any``: the bare verb ``rename`` is completed with the
+    variable's name (``rename_report``), not with the type's (``rename_any``)."""
+    methods = _methods(
+        tmp_path,
+        """
+        from flask import g
+
+
+        def rename():
+            report = g.report
+            report.state = request.form["state"]
+            db.session.add(report)
+            db.session.commit()
+            return redirect("/reports")
+        """,
+    )
+    assert methods == ["rename_report"]
+
+
 def test_a_view_named_for_what_it_does_names_its_unit(tmp_path: Path) -> None:
     """``MarkReportRead.post`` marks reports read: its unit is ``mark_report_read``, not the
     ``update_reports`` its attribute writes alone would say. Adding the rows a query loaded
