@@ -28,15 +28,13 @@ _SESSION_MOCK = re.compile(
     rb"|patch\(\s*['\"][\w.]*session[\w.]*\.(?:scalars|scalar|execute)['\"]"
 )
 _NEWLINE = b"\n"
-#: a note names this many places; more are counted
-_LISTED = 5
 
 
 def mock_notes(paths: Iterable[str], read: Callable[[str], bytes | None]) -> list[str]:
     """The notes naming the places in test files (among ``paths``) that mock the legacy Query
     API, or the session methods the rewritten code calls instead."""
-    queries: list[str] = []
-    sessions: list[str] = []
+    queries: list[tuple[str, int]] = []
+    sessions: list[tuple[str, int]] = []
     for path in paths:
         if not is_test(path):
             continue
@@ -64,13 +62,15 @@ def mock_notes(paths: Iterable[str], read: Callable[[str], bytes | None]) -> lis
     return notes
 
 
-def _places(path: str, raw: bytes, pattern: re.Pattern[bytes]) -> list[str]:
-    """``path:line`` of each match of ``pattern`` in the file's bytes ``raw``."""
-    return [f"{path}:{raw.count(_NEWLINE, 0, m.start()) + 1}" for m in pattern.finditer(raw)]
+def _places(path: str, raw: bytes, pattern: re.Pattern[bytes]) -> list[tuple[str, int]]:
+    """``(path, line)`` of each match of ``pattern`` in the file's bytes ``raw``."""
+    return [(path, raw.count(_NEWLINE, 0, m.start()) + 1) for m in pattern.finditer(raw)]
 
 
-def _listed(places: list[str]) -> str:
-    """The first places, then how many more."""
-    listed = ", ".join(places[:_LISTED])
-    more = f" and {len(places) - _LISTED} more" if len(places) > _LISTED else ""
-    return listed + more
+def _listed(places: list[tuple[str, int]]) -> str:
+    """Every place, a file's lines together (``tests/test_a.py:4, 9; tests/test_b.py:12``): the
+    tests to change before the fix is merged, none left out."""
+    lines: dict[str, list[str]] = {}
+    for path, line in places:
+        lines.setdefault(path, []).append(str(line))
+    return "; ".join(f"{path}:{', '.join(numbers)}" for path, numbers in lines.items())
