@@ -1966,7 +1966,9 @@ def untyped_query_reason(is_cls: bool, code: str, method: str = "", terminal: st
     return (
         f"cannot tell which model `{code}` holds (an attribute, a parameter or a "
         f"variable), nor whether its query class is the default one; rewrite by hand as "
-        f"{_by_hand(code, method, terminal)}"
+        f"{_by_hand(code, method, terminal)} where it holds a model class, or "
+        f"{_by_hand(f'type({code})', method, terminal)} where it holds an instance "
+        "(the statement needs the class: `select()` of an instance raises `ArgumentError`)"
     )
 
 
