@@ -1593,10 +1593,22 @@ class _Scanner(TrackingVisitor):
                 uses.append(_VarUse(outer, chain, ch.USE_STMT_ONLY, False, False))
                 continue
             use, parens = self._use(outer)
+            if chain.terminal is None and chain.subscript is None and self._tested(outer):
+                return ch.truth_tested(cand.name)
             if chain.terminal is None and chain.subscript is None and use != ch.USE_ITER:
                 return ch.used_as_value(cand.name, self._set_operation(outer))
             uses.append(_VarUse(outer, chain, use, parens, True))
         return "", ""
+
+    def _tested(self, outer: cst.BaseExpression) -> bool:
+        """Whether ``outer`` is tested for truth: ``if q:``, ``while q:``, ``not q``, an operand
+        of ``and``/``or``, the condition of ``a if q else b``."""
+        parent = self.parent(outer)
+        if isinstance(parent, (cst.If, cst.While, cst.IfExp)):
+            return parent.test is outer
+        if isinstance(parent, cst.UnaryOperation):
+            return isinstance(parent.operator, cst.Not)
+        return isinstance(parent, cst.BooleanOperation)
 
     def _set_operation(self, outer: cst.BaseExpression) -> str:
         """The set operation (``union_all``) ``outer`` is a positional argument of, or ""."""

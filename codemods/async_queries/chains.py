@@ -1227,6 +1227,15 @@ def used_as_value(name: str, set_operation: str = "") -> tuple[str, str]:
     ), R.QUERY_USED_AS_VALUE
 
 
+def truth_tested(name: str) -> tuple[str, str]:
+    """Why a query variable tested for truth (``if q:``) stays manual, with the reason's id."""
+    return (
+        f"query variable `{name}` is tested for truth (`if {name}:`), which a legacy query "
+        "always passes and a `select()` refuses (`TypeError`): the test never fails as written; "
+        "drop it, or test the rows (`.first()`), and run again"
+    ), R.QUERY_VARIABLE
+
+
 #: the rows of a query, as a manual reason suggests them; before SQLAlchemy 1.4.26 a session
 #: has no ``scalars()``, and the plan suggests the second form instead
 ROWS_ADVICE = "`session.scalars(select(...)).all()`"

@@ -590,10 +590,21 @@ class _ChainWalker(_Walker):
                 uses.append(_Use(outer, chain, ch.USE_STMT_ONLY, False))
                 continue
             use, _ = self.use(outer)
+            if chain.terminal is None and chain.subscript is None and self._tested(outer):
+                return ch.truth_tested(cand.name)
             if chain.terminal is None and chain.subscript is None and use != ch.USE_ITER:
                 return ch.used_as_value(cand.name, self._set_operation(outer))
             uses.append(_Use(outer, chain, use, True))
         return "", ""
+
+    def _tested(self, outer: ast.expr) -> bool:
+        """``analyze._Scanner._tested``: ``outer`` is tested for truth."""
+        parent = self.parent(outer)
+        if isinstance(parent, (ast.If, ast.While, ast.IfExp)):
+            return parent.test is outer
+        if isinstance(parent, ast.UnaryOp):
+            return isinstance(parent.op, ast.Not)
+        return isinstance(parent, ast.BoolOp)
 
     def _set_operation(self, outer: ast.expr) -> str:
         """``analyze._Scanner._set_operation``: the set operation ``outer`` is a positional

@@ -725,6 +725,29 @@ def test_scalar_of_an_exists_reads_its_one_row(tmp_path: Path) -> None:
     assert _flat(f"return session.execute({exists}).scalar_one()") in _flat(checked)
 
 
+def test_a_query_variable_tested_for_truth_says_so(tmp_path: Path) -> None:
+    """``if rows: rows.delete()``: a legacy query is always true and a ``select()`` refuses a
+    truth test, so the reason says that, not that the query is handed on as a value; without
+    the test the bulk delete is rewritten."""
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n"
+        "def purge(session: Session, key: int):\n"
+        "    rows = session.query(Config).filter(Config.id == key)\n"
+        "    if rows:\n        rows.delete()\n\n\n"
+        "def purge_all(session: Session, key: int):\n"
+        "    rows = session.query(Config).filter(Config.id == key)\n"
+        "    rows.delete()\n"
+    )
+    result = _run(tmp_path, {"app/repo.py": repo})
+    (tested,) = [v for v in result.violations if not v.fixable]
+    assert tested.line == 7 and tested.reason.startswith(
+        "query variable `rows` is tested for truth (`if rows:`), which a legacy query always "
+        "passes and a `select()` refuses (`TypeError`)"
+    )
+    after = _after(result, "app/repo.py")
+    assert "rows = delete(Config).where(Config.id == key)\n    session.execute(rows)\n" in after
+
+
 def test_a_query_variable_assigned_unlike_queries_says_what_differs(tmp_path: Path) -> None:
     """Queries assigned to one variable in different branches stay for review; the reason names
     what differs: ``Model.query`` against ``db.session.query(Model)`` (a model's own query class

@@ -681,6 +681,15 @@ CHAIN_EDGES: dict[str, str] = {
         "        cls.query.filter_by(key=key).delete()\n"
         "        cls.challenge_model.query.filter_by(id=key).update({'state': 'x'})\n"
     ),
+    "query variables tested for truth": (
+        "def purge(db, name, flag):\n"
+        "    rows = db.session.query(Thing).filter(Thing.name == name)\n"
+        "    if rows:\n        rows.delete()\n"
+        "    kept = db.session.query(Thing)\n"
+        "    while not kept and flag:\n        flag = False\n"
+        "    other = db.session.query(Thing)\n"
+        "    return (other and flag), kept.all()\n"
+    ),
     "a class held in a variable": (
         "def f(kind, Chosen):\n    Model = class_for(kind)\n    a = Model.query.all()\n"
         "    q = Model.query\n    b = Chosen.query.filter_by(id=1).first()\n"
