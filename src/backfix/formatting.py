@@ -423,6 +423,8 @@ class FormatOutcome:
     too_long: str = ""
     pragma_kept: str = ""
     black: str = ""
+    #: changed statements the project's linter newly reports, left as they are
+    layout: str = ""
 
 
 def _to_lf(text: str) -> tuple[str, bool]:
@@ -700,7 +702,8 @@ def _wrapped(
     wrapped, error = _wrap_statements(ruff, text, long, change.abs_path, settings)
     wrapped = _relaid(ruff, before, wrapped, change.abs_path, settings)
     if not long and wrapped == text:
-        return FormatOutcome(change, skipped=True)
+        layout = _layout_note(change.path, before, text)
+        return FormatOutcome(change, skipped=True, layout=layout)
     placement = _placed(ruff, text, wrapped, change.abs_path, _keeping_quotes(settings), spans)
     wrapped = placement.text
     try:
@@ -717,6 +720,7 @@ def _wrapped(
         wrapped=kept is not change,
         too_long=_too_long_note(change.path, long, settings.line_length, error) if long else "",
         pragma_kept=_pragma_note(change.path, placement, settings.line_length),
+        layout=_layout_note(change.path, before, wrapped),
     )
 
 
@@ -744,24 +748,52 @@ def _relaid(ruff: str, before: str, text: str, path: str, settings: FormatterSet
     their own), and a code counts as newly reported when the changed statements have more of it
     after the fix than the statements it replaced had before."""
     checks = layout_checks(Path(path).parent)
+    broken = _newly_reported(checks, before, text)
+    for unit in sorted(broken, reverse=True):  # bottom up: the line numbers above hold
+        text = _relaid_unit(ruff, text, path, settings, unit, (checks, len(broken[unit])))
+    return text
+
+
+def _newly_reported(
+    checks: LayoutChecks, before: str, text: str
+) -> dict[Span, list[tuple[int, str]]]:
+    """The changed statements of ``text`` with a layout warning of a code the changed statements
+    have more of than the statements they replaced in ``before``, with their warnings."""
     if not checks.codes:
-        return text
+        return {}
     found = {
         unit: _unit_warnings(checks, text, unit)
         for unit in _changed_units(text, changed_spans(before, text))
     }
     if not any(found.values()):  # most fixes: nothing to compare with the text before the fix
-        return text
+        return {}
     replaced = _changed_units(before, changed_spans(text, before))
     before_counts = Counter(
         code for unit in replaced for _, code in _unit_warnings(checks, before, unit)
     )
     after_counts = Counter(code for warnings in found.values() for _, code in warnings)
     risen = {code for code, count in after_counts.items() if count > before_counts[code]}
-    broken = [unit for unit, warnings in found.items() if any(c in risen for _, c in warnings)]
-    for unit in sorted(broken, reverse=True):  # bottom up: the line numbers above hold
-        text = _relaid_unit(ruff, text, path, settings, unit, (checks, len(found[unit])))
-    return text
+    return {
+        unit: warnings
+        for unit, warnings in found.items()
+        if any(code in risen for _, code in warnings)
+    }
+
+
+def _layout_note(path: str, before: str, text: str) -> str:
+    """The note for changed statements the project's linter newly reports that formatting could
+    not lay out (it would change other lines, or leave more warnings): "" when none is left."""
+    broken = _newly_reported(layout_checks(Path(path).parent), before, text)
+    if not broken:
+        return ""
+    lines = sorted({line + unit[0] - 1 for unit, found in broken.items() for line, _ in found})
+    codes = sorted({code for found in broken.values() for _, code in found})
+    which = f"line {lines[0]}" if len(lines) == 1 else "lines " + ", ".join(map(str, lines))
+    return (
+        f"{path}: {which}: the fix leaves continuation lines the project's linter reports "
+        f"({', '.join(codes)}), which formatting the statement alone did not resolve (it would "
+        "change other lines, or leave more); lay them out by hand"
+    )
 
 
 def _changed_units(text: str, spans: Sequence[Span]) -> list[Span]:
@@ -967,7 +999,8 @@ def _notes(outcomes: Sequence[FormatOutcome]) -> list[str]:
             "(format = true in [tool.backfix] formats all the changed lines): "
             f"{_listed(wrapped)}"
         )
-    return notes + [note for o in outcomes for note in (o.too_long, o.pragma_kept, o.black) if note]
+    extras = [(o.too_long, o.pragma_kept, o.black, o.layout) for o in outcomes]
+    return notes + [note for extra in extras for note in extra if note]
 
 
 def _listed(paths: Sequence[str]) -> str:

@@ -168,6 +168,34 @@ def test_a_file_indented_by_two_spaces_gets_its_statement_formatted_in_two(tmp_p
     )
 
 
+def test_continuation_lines_formatting_cannot_lay_out_are_named_in_a_note(tmp_path: Path) -> None:
+    """Blocks indented by four spaces and then two: formatting the statement alone would change
+    the lines around it, so it keeps the fix's layout, and a note names the lines the linter now
+    reports instead of leaving them unsaid."""
+    (tmp_path / ".git").mkdir()
+    before = (
+        "def pick(names):\n"
+        "    try:\n"
+        "      found = Domain.query \\\n"
+        "                    .filter(Domain.name.in_(names)) \\\n"
+        "                    .all()\n"
+        "      return found\n"
+        "    except Exception:\n"
+        "      return []\n"
+    )
+    after = before.replace(
+        "Domain.query \\\n                    .filter(Domain.name.in_(names)) \\",
+        "db.session.scalars(db.select(Domain) \\\n"
+        "                    .where(Domain.name.in_(names))) \\",
+    )
+    text, notes = formatted(tmp_path / "a.py", before, after)
+    assert text == after
+    assert (
+        "a.py: lines 3, 4: the fix leaves continuation lines the project's linter reports "
+        "(E128, E502)"
+    ) in notes[-1]
+
+
 def test_a_long_statement_of_a_file_indented_by_two_spaces_wraps_by_two(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     before = "def find(name):\n  if name:\n    return User.query.filter_by(name=name, active=True).first()\n"
