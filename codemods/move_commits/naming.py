@@ -74,7 +74,8 @@ def _attribute_name(expr: cst.Attribute, root_name: str) -> str:
     if attr in _GENERIC_ATTRS and isinstance(expr.value, cst.Attribute):
         return f"{expr.value.attr.value}_{attr}"
     if root_name == "current_user":
-        return f"user_{attr}" if attr != "id" else "user_id"
+        # (`current_user.username` is the user's `username`, not `user_username`)
+        return attr if attr.startswith("user") else f"user_{attr}"
     if attr in _READ_NAMES:
         return _READ_NAMES[attr]
     if attr == "current_user":

@@ -126,6 +126,28 @@ def test_an_attribute_of_the_user_passed_is_read_in_the_service(tmp_path: Path) 
     assert "make_thumbnail(user.picture, 64)" in service
 
 
+def test_an_attribute_of_the_user_named_for_the_user_keeps_its_name(tmp_path: Path) -> None:
+    """``current_user.username`` passed alone is ``username``, not ``user_username``;
+    ``current_user.id`` stays ``user_id``."""
+    result, after = _apply(
+        tmp_path,
+        """
+        from flask_login import current_user
+
+
+        @bp.post("/items")
+        def create_item():
+            item = Item(name="x", owner=current_user.username, owner_id=current_user.id)
+            db.session.add(item)
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    service = after["app/services/item_service.py"]
+    assert "def create_item(username, user_id):" in service
+
+
 def test_a_route_that_unwraps_the_user_passes_the_object_and_the_service_never_unwraps(
     tmp_path: Path,
 ) -> None:
