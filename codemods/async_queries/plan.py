@@ -1004,30 +1004,20 @@ class Planner:
         if chain.root == "model":
             for name in chain.entities:
                 setting = self.models.custom_query(name)
-                if setting and not self._methods_unused(name, chain):
-                    return _custom_query_reason(name, setting, self._methods_called(name, chain))
+                if not setting:
+                    continue
+                # A class that only adds methods or overrides entry points such as `get` leaves
+                # a chain calling none of them the default query a plain `select()` replaces (a
+                # variable's later calls are not in its code).
+                defined = self.models.query_class_methods(name)
+                called = _methods_called(defined or frozenset(), chain.snippet)
+                if defined is None or chain.is_variable or called:
+                    return _custom_query_reason(name, setting, called)
             return ""
         setting = self.models.custom_session(fsa=chain.kind == KIND_FSA)
         if setting:
             return f"the session may create a custom query class ({setting}): {CUSTOM_FIX}"
         return ""
-
-    def _methods_unused(self, name: str, chain: ChainFact) -> bool:
-        """Whether ``name``'s query class only adds methods (``get_by_name``) or overrides entry
-        points such as ``get``, and the chain calls none of them: the default query it extends
-        is what a plain ``select()`` replaces."""
-        defined = self.models.query_class_methods(name)
-        if defined is None or chain.is_variable:  # (a variable's later calls are not in its code)
-            return False
-        return not self._methods_called(name, chain)
-
-    def _methods_called(self, name: str, chain: ChainFact) -> list[str]:
-        """The methods of ``name``'s query class that the chain calls, itself or through the
-        query method it calls (``get_or_404`` runs an overridden ``get``)."""
-        defined = self.models.query_class_methods(name) or frozenset()
-        called = {m for m in QUERY_API_NAMES | defined if f".{m}(" in chain.snippet}
-        reached = called | {m for c in called for m in CALLED_BY.get(c, ())}
-        return sorted(reached & defined)
 
     def _finding(
         self,
@@ -1786,6 +1776,14 @@ BY_HAND_IN_ASYNC = (
     "fixtures or mocks the tool cannot follow need `await` and an async runner (pytest-asyncio, "
     "anyio)"
 )
+
+
+def _methods_called(defined: frozenset[str], snippet: str) -> list[str]:
+    """The methods of ``defined`` (a query class's) that the chain ``snippet`` calls, itself or
+    through the query method it calls (``get_or_404`` runs an overridden ``get``)."""
+    called = {m for m in QUERY_API_NAMES | defined if f".{m}(" in snippet}
+    reached = called | {m for c in called for m in CALLED_BY.get(c, ())}
+    return sorted(reached & defined)
 
 
 def _custom_query_reason(name: str, setting: str, overridden: Sequence[str]) -> str:

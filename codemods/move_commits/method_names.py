@@ -619,8 +619,8 @@ _STATE_VERBS = ACTION_VERBS | OBJECT_VERBS | {"mark_read", "mark_unread", "mark_
 def _state_name(events: list[_Event], route: str, meaningful: bool) -> NameHint | None:
     """``unpin_book`` for a unit that only sets ``book.pinned = False``, where the route's name
     says nothing specific, toggles, or names the same verb or its opposite first or last (the
-    branch of a ``pin`` route that unpins; ``moderate_enable``); None otherwise (``archive_project`` setting ``closed`` keeps
-    the route's name)."""
+    branch of a ``pin`` route that unpins; ``moderate_enable``); None otherwise
+    (``archive_project`` setting ``closed`` keeps the route's name)."""
     states = {(e.verb, e.subject) for e in events if e.state}
     if len(states) != 1:
         return None
