@@ -13,7 +13,6 @@ import ast
 from collections.abc import Iterable, Iterator, Sequence
 
 from backfix.project import ProjectContext
-from backfix.source import python_tree
 
 from .model import ImportNeed
 
@@ -29,8 +28,7 @@ class ImportGraph:
         """The project files ``path`` imports when it runs (not inside functions or classes, nor
         under ``if TYPE_CHECKING:``)."""
         if path not in self._edges:
-            raw = self.project.read(path)
-            tree = python_tree(raw) if raw is not None else None
+            tree = self.project.tree(path)
             found = [] if tree is None else self._imported_files(path, tree)
             self._edges[path] = tuple(dict.fromkeys(found))
         return self._edges[path]

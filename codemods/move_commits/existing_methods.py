@@ -10,10 +10,11 @@ methods this codemod writes are.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from backfix.source import decode_source, python_tree
+from backfix.project import ProjectContext
+from backfix.source import decode_source
 
 from .bindings import service_bindings_from_ast
 from .model import MethodSpec
@@ -65,13 +66,13 @@ def _shape(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Shape:
 
 
 def existing_methods(
-    paths: Iterable[str], read: Callable[[str], bytes | None]
+    paths: Iterable[str], project: ProjectContext
 ) -> dict[Shape, list[ExistingMethod]]:
     """The static methods of the top-level classes of the modules at ``paths``, by shape."""
     found: dict[Shape, list[ExistingMethod]] = {}
     for path in paths:
-        raw = read(path)
-        tree = python_tree(raw) if raw is not None else None
+        raw = project.read(path)
+        tree = project.tree(path)
         if tree is None:
             continue
         classes = [node for node in tree.body if isinstance(node, ast.ClassDef)]

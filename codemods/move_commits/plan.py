@@ -15,7 +15,7 @@ from backfix.imports import parse_imports
 from backfix.project import rooted_module_name
 from backfix.python_target import runs_before
 from backfix.results import Violation
-from backfix.source import SourceError, SourceFile, python_tree
+from backfix.source import SourceError, SourceFile
 from backfix.type_checkers import type_checked
 
 from . import reasons as R
@@ -182,7 +182,7 @@ class Planner:
             path = None if need is None else imported_module_path(facts.path, need)
             if path is None or path == facts.path:
                 continue
-            if not _static_service(self.read(path), name):
+            if not _static_service(self.project.tree(path), name):
                 continue
             self._kept_imports[(facts.path, path)] = code
             return replace(default, path=path, class_name=name)
@@ -270,8 +270,7 @@ class Planner:
         the class an earlier one wrote instead of adding a second."""
         names = self._class_names.get(location.path)
         if names is None:
-            raw = self.read(location.path)
-            tree = python_tree(raw) if raw is not None else None
+            tree = self.project.tree(location.path)
             body = tree.body if tree is not None else []
             names = self._class_names[location.path] = [
                 node.name for node in body if isinstance(node, ast.ClassDef)
@@ -292,8 +291,7 @@ class Planner:
             return set()
         found: set[str] = set()
         for stem, path in stems.items():
-            raw = self.read(path)
-            tree = python_tree(raw) if raw is not None else None
+            tree = self.project.tree(path)
             if tree is not None and defines_routes(tree):
                 found.add(stem)
         return found
@@ -577,7 +575,7 @@ class Planner:
             for path in self.project.files()
             if str(PurePosixPath(path).parent) in folders and path.endswith(".py")
         ]
-        return existing_methods(paths, self.read)
+        return existing_methods(paths, self.project)
 
     def _existing_method(
         self, facts: RouteFacts, extraction: Extraction, sig: Signature, own: ServiceLocation
@@ -918,8 +916,10 @@ def _gates_off(service: ServiceLocation, own: ServiceLocation) -> bool:
     ``ApiService``) and is not the unit's ``own``: a route of another part calling a method of it
     would depend on that part (albumy's public ``delete_tag`` calling
     ``AdminService.delete_tag``), so the unit gets a method of its own."""
-    stem = PurePosixPath(service.path).stem
-    return stem.split("_")[0] in _GATED_SERVICES and service.path != own.path
+    if service.path == own.path:
+        return False
+    stem = service.path.rpartition("/")[2].rpartition(".")[0]
+    return stem.split("_")[0] in _GATED_SERVICES
 
 
 def _identity(spec: MethodSpec) -> MethodSpec:
@@ -999,11 +999,10 @@ def _single_import_need(code: str) -> ImportNeed | None:
     return ImportNeed(name, specs[0].module.lstrip("."), name, None, specs[0].level)
 
 
-def _static_service(raw: bytes | None, class_name: str) -> bool:
-    """Whether the module ``raw`` defines ``class_name`` at its top level as a class of static
+def _static_service(tree: ast.Module | None, class_name: str) -> bool:
+    """Whether the module ``tree`` defines ``class_name`` at its top level as a class of static
     and class methods only (no ``__init__``), as the methods this codemod adds are, and no route
     (a module of the route layer is no service)."""
-    tree = python_tree(raw) if raw is not None else None
     if tree is None or defines_routes(tree):
         return False
     found = [

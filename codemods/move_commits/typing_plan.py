@@ -49,6 +49,8 @@ class TypingContext:
     runs_checker: Callable[[], bool] | None = None
     _modules: dict[str, tuple[cst.Module, ModuleIndex] | None] = field(default_factory=dict)
     _flags: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: per route folder, whether a signature there may say ``Any`` (every unit asks)
+    _any: dict[str, bool] = field(default_factory=dict)
     #: what :meth:`_alias` found (units of one route file read the same imported names)
     _aliases: dict[tuple[ImportNeed, str], TypeInfo | None] = field(default_factory=dict)
 
@@ -158,12 +160,12 @@ class TypingContext:
     def accepts_any(self, route_path: str) -> bool:
         """Whether a signature may say ``Any``: mypy's ``disallow_any_explicit`` is off, and so is
         ruff's ``ANN401`` where the service module goes (next to ``route_path``)."""
-        if "disallow_any_explicit" in self._options(route_path):
-            return False
-        if self.root is None:
-            return True
-        folder = self.root / PurePosixPath(route_path).parent
-        return not ruff_reports(folder, self.root, "ANN401")
+        folder = str(PurePosixPath(route_path).parent)
+        if folder not in self._any:
+            self._any[folder] = "disallow_any_explicit" not in self._options(route_path) and (
+                self.root is None or not ruff_reports(self.root / folder, self.root, "ANN401")
+            )
+        return self._any[folder]
 
     def reports_unused_ignores(self, route_path: str) -> bool:
         """Whether that configuration reports unused ``# type: ignore`` comments."""

@@ -9,13 +9,14 @@ an import statement refers to.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol, runtime_checkable
 
 from backfix.results import FileError, FileFacts
-from backfix.source import SourceFile
+from backfix.source import SourceFile, python_tree
 
 #: folders holding build output: copies of the sources, never the project itself.
 BUILD_DIRS = frozenset({"build", "dist", "htmlcov"})
@@ -97,6 +98,8 @@ class ProjectContext:
     )
     #: per file, its bytes (None: no such file), read once for the same reason
     _texts: dict[str, bytes | None] = field(default_factory=dict, compare=False, repr=False)
+    #: per file, `ast` of its bytes (None: no such file, or this interpreter cannot parse it)
+    _trees: dict[str, ast.Module | None] = field(default_factory=dict, compare=False, repr=False)
     #: the project folder (under the key ""), found once: codemods read versions more than once
     _folder: dict[str, Path] = field(default_factory=dict, compare=False, repr=False)
     _names: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -114,6 +117,15 @@ class ProjectContext:
             except FileNotFoundError:
                 self._texts[path] = None
         return self._texts[path]
+
+    def tree(self, path: str) -> ast.Module | None:
+        """`ast` of :meth:`read`'s bytes, parsed once (plans ask about the same service modules
+        from several places); None when there is no such file or it does not parse. Callers
+        must not change the tree."""
+        if path not in self._trees:
+            raw = self.read(path)
+            self._trees[path] = python_tree(raw) if raw is not None else None
+        return self._trees[path]
 
     def files(self) -> list[str]:
         """Every Python file of the project, root-relative and sorted.
