@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
@@ -37,7 +38,7 @@ import libcst as cst
 
 from backfix.ast_utils import yields as ast_yields
 from backfix.codemod import CodemodOptions
-from backfix.cst_walk import yields
+from backfix.cst_walk import OwnScopeVisitor, walk, yields
 from backfix.imports import import_block_end, project_root
 from backfix.local import LocalCodemod
 from backfix.options import option
@@ -176,7 +177,7 @@ class BareExcept(LocalCodemod):
                 key=_key(kind),
             )
             return
-        log = kind == SWALLOW and self.options.log_swallowed
+        log = kind == SWALLOW and self.options.log_swallowed and not _answers_next(self.ancestors)
         where = (
             self.ancestors[1],
             tuple(a for a in self.ancestors if isinstance(a, cst.FunctionDef)),
@@ -267,3 +268,36 @@ class BareExcept(LocalCodemod):
             root = project_root(source.abs_path, source.path)
             module = add_logger(module, self._site_of_logger().name, self._overrides(), root)
         return module
+
+
+def _answers_next(ancestors: Sequence[cst.CSTNode]) -> bool:
+    """Whether the ``try`` (the last of ``ancestors``) tries for the caller's answer and its
+    handler falls through to a default one: the ``try`` returns a value, and the statement after
+    it is ``return <value>`` (``return None, None``). That is a handler that returns its default
+    itself, written another way, and gets no log call either. A ``try`` that only does something
+    (sends a notification) before the function goes on is still logged."""
+    statement, block = ancestors[-1], ancestors[-2]
+    assert isinstance(statement, cst.Try)
+    body: Sequence[cst.CSTNode] = getattr(block, "body", ())
+    index = next((i for i, s in enumerate(body) if s is statement), len(body))
+    following = body[index + 1] if index + 1 < len(body) else None
+    return (
+        isinstance(following, cst.SimpleStatementLine)
+        and _returns_value(following)
+        and _returns_value(statement.body)
+    )
+
+
+class _ValueReturnFinder(OwnScopeVisitor):
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.found = self.found or node.value is not None
+
+
+def _returns_value(node: cst.CSTNode) -> bool:
+    """Whether ``node`` holds a ``return <value>`` of its own (not of a nested function)."""
+    finder = _ValueReturnFinder()
+    walk(node, finder)
+    return finder.found

@@ -8,9 +8,10 @@ logger = logging.getLogger(__name__)
 
 def lire(chemin):
     # défaut: dictionnaire vide
+    contenu = "aucun réglage"
     try:
         with open(chemin, encoding="latin-1") as f:
-            return f.read()
+            contenu = f.read()
     except Exception:
         logger.exception("Suppressed exception")
-    return "aucun réglage"
+    return contenu

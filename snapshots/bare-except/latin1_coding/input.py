@@ -4,9 +4,10 @@
 
 def lire(chemin):
     # défaut: dictionnaire vide
+    contenu = "aucun réglage"
     try:
         with open(chemin, encoding="latin-1") as f:
-            return f.read()
+            contenu = f.read()
     except:
         pass
-    return "aucun réglage"
+    return contenu
