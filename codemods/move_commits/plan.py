@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from backfix.codemod import ProjectContext
 from backfix.coverage_settings import unmeasured, unmeasured_patterns
 from backfix.imports import parse_imports
-from backfix.project import rooted_module_name
+from backfix.project import module_name, rooted_module_name
 from backfix.python_target import runs_before
 from backfix.results import Violation
 from backfix.source import SourceError, SourceFile
@@ -160,7 +160,7 @@ class Planner:
         folder = str(PurePosixPath(path).parent)
         folder = "" if folder == "." else folder
         if folder and not self.is_package(folder):
-            return ".".join(PurePosixPath(path).with_suffix("").parts)
+            return module_name(path, self.is_package)
         return rooted_module_name(path, self.is_package, self.root_package)
 
     def _route_import(self, facts: RouteFacts, location: ServiceLocation) -> str:

@@ -264,6 +264,9 @@ def module_name(path: str, is_package: Callable[[str], bool] | None = None) -> s
     * In a regular package (its folder has an ``__init__.py``) the name starts at the outermost
       folder of the chain of packages: ``backend/app/jobs.py`` with ``app/__init__.py`` only is
       ``app.jobs``.
+    * In a namespace folder inside a regular package, the same: Python imports
+      ``src/app/plugins/chat/views.py`` as ``app.plugins.chat.views`` when only ``app/`` and
+      ``app/plugins/`` hold an ``__init__.py``.
     * Otherwise (a namespace package, a top-level module, or no package information given:
       ``is_package=None``) the name is the path from the project root: ``app/repos/jobs.py`` is
       ``app.repos.jobs``.
@@ -275,8 +278,9 @@ def module_name(path: str, is_package: Callable[[str], bool] | None = None) -> s
     parts = list(PurePosixPath(path).with_suffix("").parts)
     folders = parts[:-1]
     top = 0
-    if is_package is not None and folders and is_package("/".join(folders)):
-        top = len(folders)
+    nearest = _nearest_package(folders, is_package) if is_package is not None else 0
+    if is_package is not None and nearest:
+        top = nearest
         while top > 0 and is_package("/".join(folders[:top])):
             top -= 1
     elif folders and folders[0] == "src":
@@ -284,6 +288,13 @@ def module_name(path: str, is_package: Callable[[str], bool] | None = None) -> s
     if parts[-1] == "__init__":
         parts = parts[:-1]
     return ".".join(parts[top:])
+
+
+def _nearest_package(folders: list[str], is_package: Callable[[str], bool]) -> int:
+    """How many of ``folders`` lead to the deepest one that is a regular package (0: none)."""
+    return next(
+        (end for end in range(len(folders), 0, -1) if is_package("/".join(folders[:end]))), 0
+    )
 
 
 def reaches_root(path: str, is_package: Callable[[str], bool]) -> bool:

@@ -39,6 +39,10 @@ def _packages(*folders: str) -> Any:
         ("src/app/jobs.py", ("src/app",), "app.jobs"),
         ("scripts/tool.py", ("app",), "scripts.tool"),  # a namespace package: from the root
         ("backend/app/__init__.py", ("backend/app",), "app"),
+        # a namespace folder inside a regular package is imported through that package
+        ("src/app/plugins/chat/views.py", ("src/app", "src/app/plugins"), "app.plugins.chat.views"),
+        ("backend/app/chat/views.py", ("backend/app",), "app.chat.views"),
+        ("app/repos/jobs.py", ("app",), "app.repos.jobs"),
     ],
 )
 def test_module_name(path: str, packages: tuple[str, ...] | None, expected: str) -> None:
