@@ -909,9 +909,74 @@ def _keep_terminal_comment(chain: Chain, node: cst.BaseExpression) -> cst.BaseEx
     if not isinstance(space, cst.ParenthesizedWhitespace) or not _has_comment(space):
         return node
     assert term is not None
+    placed = _after_last_builder(chain, node, space, term.attr.dot)
+    if placed is not None:
+        return placed
     if _holds(node, term.attr.dot):
         return node
     return _after_last_argument(node, space)
+
+
+def _after_last_builder(
+    chain: Chain, node: cst.BaseExpression, space: cst.ParenthesizedWhitespace, dot: cst.Dot
+) -> cst.BaseExpression | None:
+    """``node`` with ``space`` before the dot of the call that follows the last builder's (its
+    ``.where(x)  # noqa`` then ``.limit(1)``), so that a suppression stays on the line of the code
+    it was written for, and taken from before the terminal's ``dot`` where ``node`` keeps it;
+    None when that call is last, or the builder is not found in ``node``."""
+    last = chain.builders[-1] if chain.builders else None
+    if last is None or last.call is None or not last.call.args:
+        return None
+    placer = _CommentAfterCall(last.call.args[-1], space, dot)
+    placed = node.visit(placer)
+    return placed if placer.done and isinstance(placed, cst.BaseExpression) else None
+
+
+class _CommentAfterCall(cst.CSTTransformer):
+    """Puts ``space`` before the dot of the attribute read off the call whose last argument is
+    ``arg`` (this very node), where that call is inside another call's brackets, and takes its
+    comments out of the space before ``dot`` (keeping the line break)."""
+
+    def __init__(self, arg: cst.Arg, space: cst.ParenthesizedWhitespace, dot: cst.Dot) -> None:
+        super().__init__()
+        self.arg, self.space, self.dot = arg, space, dot
+        self.depth = 0
+        self.done = False
+
+    def leave_Dot(self, original_node: cst.Dot, updated_node: cst.Dot) -> cst.Dot:
+        space = original_node.whitespace_before
+        if original_node is not self.dot or not isinstance(space, cst.ParenthesizedWhitespace):
+            return updated_node
+        bare = space.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
+        return updated_node.with_changes(whitespace_before=bare)
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        self.depth += 1
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        self.depth -= 1
+        if (
+            self.done
+            or not self._is_target(original_node.value)
+            or isinstance(updated_node.comma, cst.Comma)
+        ):
+            return updated_node
+        # `session.scalars(select(X).where(y)  <comment>\n).all()`: the builder ends the argument
+        self.done = True
+        return updated_node.with_changes(whitespace_after_arg=self.space)
+
+    def _is_target(self, node: cst.CSTNode) -> bool:
+        return isinstance(node, cst.Call) and bool(node.args) and node.args[-1] is self.arg
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.Attribute:
+        if self.done or not self.depth or not self._is_target(original_node.value):
+            return updated_node
+        self.done = True
+        return updated_node.with_changes(
+            dot=updated_node.dot.with_changes(whitespace_before=self.space)
+        )
 
 
 def _has_comment(space: cst.ParenthesizedWhitespace) -> bool:
@@ -937,6 +1002,10 @@ def _after_last_argument(
     if isinstance(node, cst.Call) and node.args:
         last = node.args[-1].with_changes(whitespace_after_arg=space)
         return node.with_changes(args=[*node.args[:-1], last])
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        # `db.scalars(stmt).first()`: after `stmt`, inside the brackets of the call read from
+        func = node.func.with_changes(value=_after_last_argument(node.func.value, space))
+        return node.with_changes(func=func)
     return node
 
 

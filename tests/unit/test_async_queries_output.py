@@ -534,6 +534,38 @@ def test_a_comment_before_a_dropped_terminal_stays_beside_its_code(tmp_path: Pat
     compile(after, "q.py", "exec")
 
 
+def test_a_comment_before_a_kept_terminal_stays_on_the_line_of_its_builder(
+    tmp_path: Path,
+) -> None:
+    """``.filter(x == True)  # noqa: E712`` before ``.first()``/``.all()``: the comment stays
+    after the ``.where(...)`` it was written for, not after the ``)`` the rewrite adds before the
+    terminal, where formatting would move it to a line the suppression does not cover."""
+    code = (
+        "from sqlalchemy.orm import Session\n\n"
+        "from app.models import User\n\n\n"
+        "def first_active(db: Session):\n"
+        "    return (\n"
+        "        db.query(User)\n"
+        "        .filter(User.id > 3)\n"
+        "        .filter(User.active == True)  # noqa: E712\n"
+        "        .first()\n"
+        "    )\n\n\n"
+        "def all_active(db: Session):\n"
+        "    return (\n"
+        "        db.query(User)\n"
+        "        .filter(User.active == True)  # noqa: E712\n"
+        "        .all()\n"
+        "    )\n"
+    )
+    after = _after(_run(tmp_path, {"app/q.py": code}), "app/q.py")
+    lines = after.splitlines()
+    marked = [line for line in lines if "# noqa: E712" in line]
+    assert len(marked) == 2, after
+    assert all("User.active == True" in line for line in marked), after
+    assert ".first()" in after and ".all()" in after
+    compile(after, "q.py", "exec")
+
+
 def test_all_stays_a_list_where_the_code_says_it_is_one(tmp_path: Path) -> None:
     """``Query.all()`` is typed ``list[T]`` and ``Result.all()`` ``Sequence[T]``: in a project
     that runs a type checker, a value the code annotates as a list (a return, an annotated
