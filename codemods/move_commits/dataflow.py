@@ -72,6 +72,22 @@ def _handler_name(handler: cst.ExceptHandler) -> set[str]:
     return set()
 
 
+def _test_bound(test: cst.BaseExpression) -> set[str]:
+    """The names an ``if`` test certainly binds before either branch runs: ``bot`` of ``if bot
+    := ctx.get("bot"):``, ``not (x := f())``, ``(x := f()) is None``, ``(x := f()) and y``; not
+    one a short circuit may skip (``y and (x := f())``)."""
+    if isinstance(test, cst.NamedExpr):
+        return _names(test.target) | _test_bound(test.value)
+    if isinstance(test, cst.UnaryOperation):
+        return _test_bound(test.expression)
+    if isinstance(test, cst.BooleanOperation):
+        return _test_bound(test.left)
+    if isinstance(test, cst.Comparison):
+        first = test.comparisons[0].comparator if test.comparisons else None
+        return _test_bound(test.left) | (_test_bound(first) if first is not None else set())
+    return set()
+
+
 def _orelse_body(node: cst.If | cst.Else | None) -> Sequence[cst.BaseStatement] | None:
     if node is None:
         return None
@@ -167,7 +183,8 @@ class DataFlow:
         if isinstance(stmt, cst.If):
             orelse = _orelse_body(stmt.orelse)
             other = self.live_in(orelse, out) if orelse is not None else set(out)
-            return self.reads(stmt.test) | self.live_in(_body(stmt), out) | other
+            branches = (self.live_in(_body(stmt), out) | other) - _test_bound(stmt.test)
+            return self.reads(stmt.test) | branches
         if isinstance(stmt, (cst.For, cst.While)):
             return self._loop(stmt, out)
         if isinstance(stmt, cst.Try):
@@ -269,6 +286,7 @@ class DataFlow:
                 result = self._bound_small(small, result)
             return result
         if isinstance(stmt, cst.If):
+            bound = bound | _test_bound(stmt.test)
             orelse = _orelse_body(stmt.orelse)
             other = self.bound_after(orelse, bound) if orelse is not None else set(bound)
             return _meet(self.bound_after(_body(stmt), bound), other)

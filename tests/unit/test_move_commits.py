@@ -832,6 +832,44 @@ def test_a_name_the_route_may_leave_unbound_is_not_passed(tmp_path: Path) -> Non
     assert violation.reason.startswith("the moved code may read `last` before assigning it")
 
 
+def test_a_name_an_if_test_binds_is_bound_in_its_branches(tmp_path: Path) -> None:
+    """``if owner := ...:`` binds ``owner`` before the branch reads it: the second branch's unit,
+    which binds and reads its own ``owner``, is not "may read `owner` before assigning it"
+    because the first branch binds the same name. A name bound only where a short circuit may
+    skip it (``kind and (x := ...)``) is still not certain."""
+    result = _routes(
+        tmp_path,
+        """
+
+        @bp.post("/jobs/<int:job_id>/tag")
+        def tag_job(job_id, kind):
+            label = "none"
+            if kind == "a":
+                job = db.session.get(Job, job_id)
+                if owner := request.args.get("owner"):
+                    label = owner
+                job.label = label
+                db.session.commit()
+            elif kind == "b":
+                job = db.session.get(Job, job_id)
+                if not (owner := request.args.get("owner")) is None:
+                    label = owner
+                job.label = label
+                db.session.commit()
+            elif kind == "c":
+                job = db.session.get(Job, job_id)
+                if kind and (owner := request.args.get("owner")):
+                    label = owner
+                job.tag = owner
+                db.session.commit()
+            return jsonify(ok=True)
+        """,
+    )
+    reasons = [v.reason for v in result.violations]
+    assert reasons[:2] == ["", ""], reasons
+    assert reasons[2].startswith("the moved code may read `owner` before assigning it"), reasons
+
+
 def test_names_assigned_on_every_path_are_returned(tmp_path: Path) -> None:
     result = _routes(
         tmp_path,
