@@ -204,7 +204,11 @@ class _Planner:
             raise _no_factory(dependency, "it is not defined in this project")
         factory = self.index.data[definition[0]].providers.get(definition[1])
         if factory is None:
-            raise _no_factory(dependency, "it neither yields nor returns a session it opens")
+            raise OpenedElsewhere(
+                reasons.FACTORY_NOT_FOUND,
+                _no_factory(dependency, "it neither yields nor returns a session it opens").reason,
+                dependency,
+            )
         return Source(dependency, definition[0], definition[1], factory)
 
     def _function_scope(self, path: str, param: SessionParam) -> bool:
@@ -274,7 +278,13 @@ class _Planner:
                 line=hand_off.line,
                 col=hand_off.col + 1,
                 codemod=self.codemod_id,
-                message=message(hand_off, hand_off in self.function_scoped, self.fastapi) + note,
+                message=message(
+                    hand_off,
+                    hand_off in self.function_scoped,
+                    self.fastapi,
+                    manual.dependency if isinstance(manual, OpenedElsewhere) else "",
+                )
+                + note,
                 fixable=fixable,
                 reason="" if fixable else manual.reason,
                 reason_id="" if fixable else manual.reason_id,
@@ -484,6 +494,15 @@ def _check_other_caller(call: CallSite, target: Target, path: str) -> None:
             reasons.TASK_SIGNATURE,
             f"`{name}` is also handed a session at {where} in a form the tool cannot drop",
         )
+
+
+class OpenedElsewhere(ManualReview):
+    """The session dependency ``dependency`` neither yields nor returns a session it opens: the
+    message then cannot say that FastAPI closes it (something else opens and closes it)."""
+
+    def __init__(self, reason_id: str, reason: str, dependency: str) -> None:
+        super().__init__(reason_id, reason)
+        self.dependency = dependency
 
 
 def _no_factory(dependency: str, why: str) -> ManualReview:

@@ -61,8 +61,12 @@ def closes_first(fastapi: Found) -> bool | None:
     return after_start and not after_end
 
 
-def message(hand_off: HandOff, function_scope: bool, fastapi: Found | None) -> str:
-    """What the user reads for a hand-off: what goes wrong, for the FastAPI the project runs."""
+def message(
+    hand_off: HandOff, function_scope: bool, fastapi: Found | None, opened_elsewhere: str = ""
+) -> str:
+    """What the user reads for a hand-off: what goes wrong, for the FastAPI the project runs;
+    ``opened_elsewhere`` names a session dependency that does not open the session itself (no
+    ``yield``), which FastAPI then does not close either."""
     if hand_off.kind == FLASK_THREAD:
         return "Flask-SQLAlchemy's `db.session` is handed to work that runs in another thread"
     head = f"the request's session `{hand_off.session}` is handed to"
@@ -70,6 +74,11 @@ def message(hand_off: HandOff, function_scope: bool, fastapi: Found | None) -> s
         return f"{head} {_OTHER_WORK[hand_off.kind]}"
     assert hand_off.kind in (ADD_TASK, STARLETTE_TASK)
     head = f"{head} work that runs after the response"
+    if opened_elsewhere:
+        return (
+            f"{head}: `{opened_elsewhere}` does not open it, and what does (a middleware, say) "
+            f"may close it when the request ends, before the task runs, {_CLOSED}"
+        )
     if function_scope:
         return (
             f'{head}: `Depends(..., scope="function")` closes it when the route returns, {_CLOSED}'

@@ -790,3 +790,28 @@ def test_a_session_an_init_parameter_receives_and_a_cbv_class(tmp_path: Path) ->
     assert (
         "inside `self.repos` (`Repos(self.db)` in `Init.__init__`)" in result.violations[0].reason
     )
+
+
+def test_a_dependency_that_does_not_open_the_session_is_not_said_to_be_closed_by_fastapi(
+    tmp_path: Path,
+) -> None:
+    """``get_db`` returns a session a middleware opened (and closes): FastAPI's handling of
+    ``yield`` dependencies has nothing to do with it, whatever version the project pins."""
+    (tmp_path / "requirements.txt").write_text("fastapi==0.115.12\n", encoding="utf-8")
+    (tmp_path / "main.py").write_text(
+        "from fastapi import BackgroundTasks, Depends, FastAPI, Request\n"
+        "from sqlalchemy.orm import Session\n\n"
+        "app = FastAPI()\n\n\n"
+        "def get_db(request: Request) -> Session:\n"
+        "    return request.state.db\n\n\n"
+        "def report(db: Session, n: int) -> None:\n"
+        "    db.add(n)\n\n\n"
+        "@app.post('/items')\n"
+        "def create(n: int, tasks: BackgroundTasks, db: Session = Depends(get_db)):\n"
+        "    tasks.add_task(report, db, n)\n",
+        encoding="utf-8",
+    )
+    (violation,) = _scan(tmp_path).violations
+    assert violation.reason_id == R.FACTORY_NOT_FOUND
+    assert "`get_db` does not open it" in violation.message
+    assert "FastAPI" not in violation.message
