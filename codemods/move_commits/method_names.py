@@ -122,9 +122,11 @@ LIBRARY_METHODS = frozenset(
         "get",
     }
 )
+#: first words of a call that says what is not done (``dont_change_updated_at()``): never a verb
+NEGATIONS = ("dont_", "do_not_", "not_", "no_", "never_", "skip_", "without_")
 #: methods of a model's collection (a relationship) that add or remove one of its rows.
 COLLECTION_VERBS = {"append": "add", "add": "add", "remove": "remove", "discard": "remove"}
-_NOT_VERBS = ("get_", "to_", "is_", "has_", "as_", "_")
+_NOT_VERBS = ("get_", "to_", "is_", "has_", "as_", "_", *NEGATIONS)
 #: first words of a call that looks a row up (`get_alert(alert_id)`, `load_job(...)`)
 _LOOKUP_VERBS = READ_VERBS | {"load", "lookup", "query", "one", "first"}
 _STRIP_PREFIXES = ("new_", "db_", "existing_", "old_", "updated_", "current_")
@@ -690,6 +692,20 @@ _SETTINGS_NOUNS = frozenset(
 )  # fmt: skip
 
 
+def _names_page(route: str, subject: str, subjects: set[str]) -> bool:
+    """Whether a route's name is its subject's and a page of it (``domain_genkeys``,
+    ``user_reply``) rather than what it does (``close_job``, ``domain_delete`` put verb first,
+    ``tag_job`` where ``tag`` is done to another row written, ``job``)."""
+    words = route.split("_")
+    rest = set(words[1:])
+    return (
+        len(words) > 1
+        and words[0] == subject
+        and not any(w in _ROUTE_VERBS for w in words)
+        and not any(rest & set(other.split("_")) for other in subjects - {subject})
+    )
+
+
 def _with_verb(route: str) -> str:
     """``update_preferences`` for a route named for a page of settings (``preferences``,
     ``privacy_setting``) whose unit only updates attributes: the bare noun would read as a
@@ -709,7 +725,7 @@ def _with_verb(route: str) -> str:
 _LAST_VERBS = frozenset(
     {
         "reset", "confirm", "verify", "update", "delete", "create", "change", "toggle", "remove",
-        "cancel",
+        "cancel", "edit", "add", "rename", "enable", "disable", "approve", "reject", "publish",
     }
 )  # fmt: skip
 #: verbs of a route that edits a page of settings (``edit_profile``, ``manage_account``)
@@ -829,7 +845,12 @@ def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint
         # what a person would call it; `new_user` (a form's page) says it as `create_user`,
         # `rollover_create` as `create_rollover`.
         name = f"create_{route[4:]}" if route.startswith("new_") else _with_verb(route)
-        return NameHint(name, "", named.subject)
+        if not _names_page(name, named.subject, {e.subject for e in events}):
+            return NameHint(name, "", named.subject)
+        if all(e.verb == "update" for e in events):
+            # `user_reply` names a page of the user's settings: `update_user_reply`.
+            return NameHint(f"update_{name}", "", named.subject)
+        # `domain_genkeys` says less than the write it makes: `generate_domain_dkim_key`.
     strong = [e for e in events if e.verb in _STRONG]
     chosen = strong[0] if strong else next((e for e in events if e.strong), None)
     if chosen is None and events:

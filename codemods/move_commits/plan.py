@@ -131,6 +131,10 @@ class Planner:
         self.import_graph = ImportGraph(project)
         #: methods placed so far, by what they are apart from their name (see ``_identity``).
         self.placed_methods: dict[MethodSpec, list[_PlacedMethod]] = {}
+        #: the same, for the methods that return values, by their identity without the values: a
+        #: unit that needs none of them calls such a method too (`create_grant(owner)` after
+        #: `grant = create_grant(owner)` in the route's other branch)
+        self.placed_returning: dict[MethodSpec, list[_PlacedMethod]] = {}
         #: per extraction (by ``id``; each lives as long as the plan): see `_asked_names`
         self._names_asked: dict[int, tuple[str, str]] = {}
         #: the top-level class names of existing service modules, by path (see `_as_spelled`)
@@ -455,6 +459,8 @@ class Planner:
         if not sig.definitions:
             placed = _PlacedMethod(location, method, extraction, facts.path, sig)
             self.placed_methods.setdefault(_identity(spec), []).append(placed)
+            if spec.returns and not spec.status:
+                self.placed_returning.setdefault(_unreturned(spec), []).append(placed)
         for definition in sig.definitions:
             service.defined[definition.name] = definition.code
             back = route_import.rsplit(" import ", 1)[0] + f" import {definition.name}"
@@ -473,6 +479,8 @@ class Planner:
             return None
         identity = _identity(_method_spec("", facts, extraction, sig))
         candidates = self.placed_methods.get(identity, [])
+        if not identity.returns and not identity.status:
+            candidates = candidates + self.placed_returning.get(_unreturned(identity), [])
         if not candidates:
             return None
         preferred, route_name = self._asked_names(extraction, own)
@@ -920,6 +928,12 @@ def _gates_off(service: ServiceLocation, own: ServiceLocation) -> bool:
         return False
     stem = service.path.rpartition("/")[2].rpartition(".")[0]
     return stem.split("_")[0] in _GATED_SERVICES
+
+
+def _unreturned(spec: MethodSpec) -> MethodSpec:
+    """``spec``'s identity as if it returned nothing: a unit that needs no value from the same
+    code may call the method that returns some."""
+    return replace(_identity(spec), returns=(), return_annotation="")
 
 
 def _identity(spec: MethodSpec) -> MethodSpec:

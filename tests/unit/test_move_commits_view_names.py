@@ -266,3 +266,75 @@ def test_a_row_built_through_its_module_or_found_names_its_entity(tmp_path: Path
         """,
     )
     assert methods == ["create_report", "delete_seen"]
+
+
+def test_a_route_named_for_a_page_of_its_row_names_the_unit_for_its_write(
+    tmp_path: Path,
+) -> None:
+    """``report_genkeys`` calls ``report.generate_keys()``: the route's name is its row's page,
+    so the method says what it does (``generate_report_keys``); ``report_edit`` puts its verb
+    first; a call that says what is not done (``dont_touch_updated_at()``) is no verb."""
+    methods = _methods(
+        tmp_path,
+        """
+
+        def report_genkeys(report_id):
+            report = db.session.get(Report, report_id)
+            report.generate_keys()
+            db.session.commit()
+            return redirect("/reports")
+
+
+        def report_edit(report_id):
+            report = db.session.get(Report, report_id)
+            report.state = request.form["state"]
+            report.disabled = False
+            db.session.commit()
+            return redirect("/reports")
+
+
+        def stats_quota(report_id):
+            report = db.session.get(Report, report_id)
+            report.zapped_by = request.json["by"]
+            report.dont_touch_updated_at()
+            db.session.commit()
+            return ""
+        """,
+    )
+    assert methods == ["generate_report_keys", "edit_report", "stats_quota"]
+
+
+def test_a_branch_that_needs_nothing_back_calls_the_method_that_returns_a_row(
+    tmp_path: Path,
+) -> None:
+    """The JSON branch reads the new row's id, the form branch nothing: both call one method,
+    the second ignoring what it returns."""
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": MODELS,
+        "app/views/__init__.py": "",
+        "app/views/admin.py": HEADER
+        + textwrap.dedent(
+            """
+
+            def add_seen(report_id):
+                if request.is_json:
+                    seen = Seen(report_id=report_id)
+                    db.session.add(seen)
+                    db.session.commit()
+                    return {"id": seen.id}, 201
+                seen = Seen(report_id=report_id)
+                db.session.add(seen)
+                db.session.commit()
+                return redirect("/reports")
+            """
+        ),
+    }
+    result = apply_in_process(tmp_path, "move-commits", files, "app/views")
+    assert [v.reason for v in result.violations] == []
+    after = {c.path: c.after.decode() for c in result.changes}
+    service = next(text for path, text in after.items() if path.endswith("_service.py"))
+    assert re.findall(r"def (\w+)\(", service) == ["add_seen"]
+    route = after["app/views/admin.py"]
+    assert "        seen = AdminService.add_seen(report_id)\n" in route
+    assert "\n    AdminService.add_seen(report_id)\n" in route
