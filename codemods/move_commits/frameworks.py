@@ -131,6 +131,8 @@ def is_guard_name(name: str) -> bool:
 
 
 ROUTE_BASES = frozenset({"MethodView", "View", "Resource"})
+#: names a module's logger goes by (``_log``, ``LOGGER`` too): calls on it log, never write
+LOGGER_NAMES = frozenset({"log", "logger"})
 DYNAMIC_BUILTINS = frozenset({"locals", "vars", "globals", "eval", "exec"})
 
 

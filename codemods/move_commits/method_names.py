@@ -19,7 +19,7 @@ import libcst as cst
 
 from backfix.cst_utils import last_name
 
-from .frameworks import ModuleIndex, is_guard_name
+from .frameworks import LOGGER_NAMES, ModuleIndex, is_guard_name
 from .module_nodes import exact_types
 from .placement import ACTION_VERBS, WRITE_KINDS, WRITE_VERBS, singular, snake
 from .routes import HTTP_METHODS
@@ -448,7 +448,7 @@ class WriteNamer:
     def _is_entity(self, name: cst.Name) -> bool:
         """A variable that may hold a model (not ``self``, a form, a schema, a client...): by its
         class, or by its name when the code does not show its class (``form.save(bill)``)."""
-        if name.value in {"self", "cls"}:
+        if name.value in {"self", "cls"} or name.value.strip("_").lower() in LOGGER_NAMES:
             return False
         info = self.inference.of_name(name.value, name)
         if info is None:

@@ -19,6 +19,7 @@ from . import reasons as R
 from .frameworks import (
     AUTH_READER_METHODS,
     DYNAMIC_BUILTINS,
+    LOGGER_NAMES,
     PRESENTATION_METHODS,
     READER_METHODS,
     SESSION_WRITES,
@@ -42,7 +43,6 @@ from .types import import_need
 from .units import Hoist, Region
 
 #: module-level loggers, whose calls are not the route layer's helpers wherever they come from
-LOGGER_NAMES = frozenset({"log", "logger"})
 _REFERENCES = exact_types(cst.Name, cst.Attribute)
 _CALLS = exact_types(cst.Call)
 _ASSIGNMENTS = exact_types(cst.Assign, cst.AugAssign, cst.AnnAssign, cst.Del)

@@ -338,3 +338,25 @@ def test_a_branch_that_needs_nothing_back_calls_the_method_that_returns_a_row(
     route = after["app/views/admin.py"]
     assert "        seen = AdminService.add_seen(report_id)\n" in route
     assert "\n    AdminService.add_seen(report_id)\n" in route
+
+
+def test_a_call_on_the_modules_logger_names_nothing(tmp_path: Path) -> None:
+    """``log.info(...)`` in the unit is logging, not a write of a row called ``log``
+    (``info_log``): the route's name is kept, as for attribute writes alone."""
+    methods = _methods(
+        tmp_path,
+        """
+        import logging
+
+        log = logging.getLogger(__name__)
+
+
+        def receive(report_id):
+            report = db.session.get(Report, report_id)
+            report.zapped_by = int(request.form["by"])
+            log.info("zapped")
+            db.session.commit()
+            return ""
+        """,
+    )
+    assert methods == ["receive"]
