@@ -427,6 +427,8 @@ class _CamelNames(WalkVisitor):
         self.names: set[str] = set()
         self.eager = False
         self.strings = False
+        #: a ``.has(``/``.any(`` was read: criteria in an EXISTS subquery (see `_without_exists`)
+        self.exists = False
 
     def visit_Name(self, node: cst.Name) -> None:
         if is_camel(node.value) and node.value not in {"True", "False", "None"}:
@@ -440,6 +442,8 @@ class _CamelNames(WalkVisitor):
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         if node.attr.value in EAGER_LOADERS:
             self.eager = True
+        elif node.attr.value in _EXISTS_METHODS:
+            self.exists = True
         _scan_node(node.value, self)
         return False  # the attribute name itself is not a reference to a class
 
@@ -866,11 +870,36 @@ def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> tuple[bo
     if names & JOINS or "from_statement" in names:  # textual SQL may repeat rows: keep legacy dedup
         return True, False
     entities = _scan(selected).names | _module_classes(selected)
-    criteria = [s.call for s in steps if s.call is not None]
+    criteria: list[cst.BaseExpression] = [s.call for s in steps if s.call is not None]
+    names = scan.names
+    if scan.exists:
+        criteria = [_without_exists(call) for call in criteria]
+        names = _scan([*criteria, *shape.columns]).names
     # Criteria on another class (`filter(User.id == Address.user_id)`, `models.Address.user_id`)
     # join implicitly.
-    joined = scan.names | _module_classes([*criteria, *shape.columns])
+    joined = names | _module_classes([*criteria, *shape.columns])
     return bool(joined - entities - ctx.plain), False
+
+
+def _without_exists(call: cst.BaseExpression) -> cst.BaseExpression:
+    """``call`` with the criteria of its ``.has(...)``/``.any(...)`` left out: a class named there
+    (``Tag.kind.has(Kind.name == "x")``) is read in an EXISTS subquery, which joins nothing to the
+    rows selected, so it cannot repeat them."""
+    stripped = call.visit(_ExistsCriteriaDropped())
+    assert isinstance(stripped, cst.BaseExpression)
+    return stripped
+
+
+#: relationship comparators that test in an EXISTS subquery
+_EXISTS_METHODS = frozenset({"has", "any"})
+
+
+class _ExistsCriteriaDropped(cst.CSTTransformer):
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        func = updated_node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _EXISTS_METHODS:
+            return updated_node.with_changes(args=[])
+        return updated_node
 
 
 def _distinct(steps: Sequence[Step]) -> bool:

@@ -180,6 +180,35 @@ def test_a_joined_many_to_one_needs_no_unique(tmp_path: Path) -> None:
     assert _flat("session.scalars(select(Token)).all()") in after
 
 
+def test_a_class_tested_in_has_or_any_joins_nothing_and_needs_no_unique(tmp_path: Path) -> None:
+    """``Token.owner.has(Owner.name == x)`` reads ``Owner`` in an EXISTS subquery: no row of
+    ``Token`` repeats, unlike criteria that join ``Owner`` to the rows."""
+    extra = (
+        "from sqlalchemy import ForeignKey\n"
+        "from sqlalchemy.orm import Mapped, mapped_column, relationship\n\n"
+        "from app.models import Base\n\n\n"
+        "class Owner(Base):\n"
+        '    __tablename__ = "owners"\n'
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        "    name: Mapped[str]\n\n\n"
+        "class Token(Base):\n"
+        '    __tablename__ = "tokens"\n'
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        '    owner_id = mapped_column(ForeignKey("owners.id"))\n'
+        '    owner = relationship("Owner")\n\n\n'
+        "def f(session, name):\n"
+        "    return (\n"
+        "        session.query(Token).filter(Token.owner.has(Owner.name == name)).all(),\n"
+        "        session.query(Token).filter(Token.owner_id == Owner.id, Owner.name == name).all(),\n"
+        "    )\n"
+    )
+    after = _flat(_after(_run(tmp_path, {"app/extra.py": extra}), "app/extra.py"))
+    has = "session.scalars(select(Token).where(Token.owner.has(Owner.name == name))).all()"
+    assert _flat(has) in after
+    joined = "select(Token).where(Token.owner_id == Owner.id, Owner.name == name)).unique().all()"
+    assert _flat(joined) in after
+
+
 def test_first_of_a_join_reads_one_row_and_needs_no_unique(tmp_path: Path) -> None:
     """A join repeats rows, which legacy de-duplicated: all() and one() keep unique(); first()
     reads one row (LIMIT 1), so unique() is left out unless a collection is joined-eager-loaded."""
