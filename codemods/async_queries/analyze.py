@@ -1296,6 +1296,14 @@ class _Scanner(TrackingVisitor):
             method.attr.value if isinstance(method, cst.Attribute) else "",
             terminal.attr.value if isinstance(terminal, cst.Attribute) else "",
         )
+        cls_owner = self._cls_owner() if is_cls else ""
+        if cls_owner and not self._cls_starts_variable(outer):
+            db = sorted(self.info.db_names)[0] if self.info.db_names else "db"
+            session = cst.Attribute(cst.Name(db), cst.Name("session"))
+            spec = ch.RootSpec(ch.ROOT_MODEL)
+            needs_db = not self.info.db_names
+            self._root(node, spec, KIND_FSA, session, db, needs_db, cls=(cls_owner, reason))
+            return
         self.chains.append(
             self._chain_fact(
                 outer,
@@ -1367,7 +1375,10 @@ class _Scanner(TrackingVisitor):
         fsa_db: str,
         needs_db_import: bool,
         untyped: Untyped | None = None,
+        cls: tuple[str, str] = ("", ""),
     ) -> None:
+        """One chain, or the start of a query variable; ``cls``: the class and the reason of
+        ``cls.query`` (see ``ChainFact.cls_owner``)."""
         outer = self._climb(root)
         chain = ch.split_chain(outer, spec)
         if chain is None:
@@ -1414,7 +1425,7 @@ class _Scanner(TrackingVisitor):
                 async_blocker=blocker,
                 needs_db_import=needs_db_import,
                 root=spec.kind,
-                entities=_entities(chain.root),
+                entities=(cls[0],) if cls[0] else _entities(chain.root),
                 joined_attributes=ch.joined_instance_attributes(chain),
                 needs_mapped=untyped is not None,
                 fsa_terminal=term.name if term and term.name in ch.FSA_TERMINALS else "",
@@ -1423,10 +1434,29 @@ class _Scanner(TrackingVisitor):
                 manual_id=manual_id,
                 manual_fsa2_id=manual_fsa2_id,
                 eager_rows=rows,
+                cls_owner=cls[0],
+                cls_reason=cls[1],
             )
         )
         if not manual or not manual_fsa2:
             self.sites.append(Site(key, spec, use, parens, base, key, standalone))
+
+    def _cls_owner(self) -> str:
+        """The class whose classmethod (taking ``cls`` first) the scan is in, not nested in
+        another function; "" elsewhere."""
+        frame = self.frames[-1] if len(self.frames) == 1 else None
+        if frame is None or "cls" not in frame.aliased:
+            return ""
+        return frame.cls or ""
+
+    def _cls_starts_variable(self, outer: cst.BaseExpression) -> bool:
+        """``q = cls.query...``: a query variable, which stays reported as before."""
+        chain = ch.split_chain(outer, ch.RootSpec(ch.ROOT_MODEL))
+        parent = self.parent(outer)
+        return chain is None or (
+            isinstance(parent, cst.Assign)
+            and self._starts_variable(chain, self._use(outer)[0], parent, None)
+        )
 
     def _chain_fact(
         self, outer: cst.BaseExpression, start: cst.CSTNode, kind: str, **details: Any

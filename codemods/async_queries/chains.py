@@ -263,11 +263,21 @@ def is_model_query(node: cst.CSTNode) -> bool:
     )
 
 
+def is_cls_query(node: cst.CSTNode) -> bool:
+    """``cls.query``: a model query where the scanner found ``cls`` to be one class."""
+    return (
+        isinstance(node, cst.Attribute)
+        and node.attr.value == "query"
+        and isinstance(node.value, cst.Name)
+        and node.value.value == "cls"
+    )
+
+
 def _matches_root(node: cst.BaseExpression, spec: RootSpec) -> bool:
     if spec.kind == ROOT_SESSION:
         return is_session_query_call(node)
     if spec.kind == ROOT_MODEL:
-        return is_model_query(node)
+        return is_model_query(node) or is_cls_query(node)
     return isinstance(node, cst.Name) and node.value == spec.var
 
 

@@ -49,6 +49,10 @@ class ChainFact:
     #: the classes whose eager loading of a collection would leave it for review (its rows
     #: also hold columns, which `.unique()` hashes); () for any class, None for none
     eager_rows: tuple[str, ...] | None = None
+    #: ``cls.query`` in a classmethod of this class: rewritten with ``cls`` when no class of the
+    #: project extends it, else left with ``cls_reason``
+    cls_owner: str = ""
+    cls_reason: str = ""
 
 
 @dataclass(frozen=True)

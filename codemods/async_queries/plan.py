@@ -906,8 +906,9 @@ class Planner:
             (self.awaiting if func.is_async else self.seeds).append((facts.path, ref))
 
     def _mapped(self, chain: ChainFact) -> bool:
-        """The query starts from a mapped class of the project (``self.model`` counts as one)."""
-        if not chain.entities:
+        """The query starts from a mapped class of the project (``self.model`` counts as one, and
+        so does ``cls``: its class is checked with the reason the chain carries)."""
+        if not chain.entities or chain.cls_owner:
             return True
         return any(self.models.is_mapped(name) for name in chain.entities)
 
@@ -957,6 +958,12 @@ class Planner:
                 f"{self.target.sqlalchemy}: upgrade SQLAlchemy first (or set `[tool.backfix."
                 "versions] sqlalchemy` if that version is wrong)"
             ), R.SQLALCHEMY_TOO_OLD
+        if chain.cls_owner and (
+            chain.cls_owner in self.extended or not self.models.is_mapped(chain.cls_owner)
+        ):
+            # another class of the project extends it (`cls` may be that class), or it is no
+            # model whose `query` the rewrite knows
+            return chain.cls_reason, R.UNKNOWN_MODEL
         custom = self._custom_query(chain)
         if custom:
             return custom, R.CUSTOM_QUERY_CLASS

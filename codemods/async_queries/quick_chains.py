@@ -148,6 +148,7 @@ class _Root:
     fsa_db: str
     needs_db_import: bool
     untyped: str | None = None  # why the receiver is not known to be a session ("" when it is)
+    cls: tuple[str, str] = ("", "")  # ``analyze._Scanner._root``'s ``cls``
 
 
 class _ChainWalker(_Walker):
@@ -322,6 +323,16 @@ class _ChainWalker(_Walker):
             method,
             terminal.attr if isinstance(terminal, ast.Attribute) else "",
         )
+        cls_owner = self._cls_owner() if is_cls else ""
+        if cls_owner and not self._cls_starts_variable(outer):
+            db_names = self.info.db_names
+            db = sorted(db_names)[0] if db_names else "db"
+            spec = ch.RootSpec(ch.ROOT_MODEL)
+            session = _db_session(db)
+            self.root(
+                _Root(node, spec, KIND_FSA, session, db, not db_names, cls=(cls_owner, reason))
+            )
+            return
         self.add_chain(
             self.enter(node),
             outer,
@@ -332,6 +343,22 @@ class _ChainWalker(_Walker):
             manual_fsa2=reason,
             manual_id=R.UNKNOWN_MODEL,
             manual_fsa2_id=R.UNKNOWN_MODEL,
+        )
+
+    def _cls_owner(self) -> str:
+        """``analyze._Scanner._cls_owner``."""
+        if len(self.frames) != 1 or not self.class_stack or "cls" not in self.frames[0].aliased:
+            return ""
+        return self.class_stack[-1]
+
+    def _cls_starts_variable(self, outer: ast.expr) -> bool:
+        """``analyze._Scanner._cls_starts_variable``."""
+        chain = ch.split_chain(self.parse(outer), ch.RootSpec(ch.ROOT_MODEL))
+        parent = self.parent(outer)
+        return chain is None or (
+            isinstance(parent, ast.Assign)
+            and parent.value is outer
+            and self._starts_variable(chain, self.use(outer)[0], parent, None)
         )
 
     def _queried(self, owner: ast.expr, method: ast.AST) -> bool:
@@ -412,7 +439,7 @@ class _ChainWalker(_Walker):
             async_blocker=blocker,
             needs_db_import=found.needs_db_import,
             root=found.spec.kind,
-            entities=_entities(chain.root),
+            entities=(found.cls[0],) if found.cls[0] else _entities(chain.root),
             joined_attributes=ch.joined_instance_attributes(chain),
             needs_mapped=untyped is not None,
             fsa_terminal=term.name if term and term.name in ch.FSA_TERMINALS else "",
@@ -421,6 +448,8 @@ class _ChainWalker(_Walker):
             manual_id=manual_id,
             manual_fsa2_id=manual_fsa2_id,
             eager_rows=rows,
+            cls_owner=found.cls[0],
+            cls_reason=found.cls[1],
         )
 
     def _outside_fstring(self) -> None:
