@@ -15,9 +15,12 @@ from collections.abc import Callable, Iterable
 from .plumbing_plan import is_test
 
 #: a mocked query: ``X.query.filter.return_value``, ``patch("a.X.query")``,
-#: ``patch.object(X, "query")``
+#: ``patch.object(X, "query")``; a mocked session's: ``db.query.return_value.filter...``,
+#: ``db.query(X).filter_by(...).first.return_value`` (on one line)
 _QUERY_MOCK = re.compile(
     rb"\.query\.\w+\.(?:return_value|side_effect)\b"
+    rb"|\.query\.(?:return_value|side_effect)\b"
+    rb"|\.query\([^\n]*?\)[^\n]*?\.(?:return_value|side_effect)\b"
     rb"|patch\(\s*['\"][\w.]+\.query['\"]"
     rb"|patch\.object\(\s*[\w.]+\s*,\s*['\"]query['\"]"
 )
@@ -46,7 +49,8 @@ def mock_notes(paths: Iterable[str], read: Callable[[str], bytes | None]) -> lis
     notes: list[str] = []
     if queries:
         notes.append(
-            "async-queries: tests mock the legacy Query API (a stand-in for `Model.query`), "
+            "async-queries: tests mock the legacy Query API (a stand-in for `Model.query` or "
+            "`session.query(...)`), "
             "which the rewritten code no longer calls, so they may fail after the fix: "
             f"{_listed(queries)}; make them stand in for the session calls the code now makes "
             "(`db.session.scalars`, `db.session.execute`, `db.session.get`), or run them "

@@ -61,3 +61,21 @@ def test_the_note_leaves_no_mock_out() -> None:
 
 def test_no_note_without_a_mock() -> None:
     assert mock_notes(["tests/test_plain.py"], FILES.get) == []
+
+
+def test_mocks_of_a_sessions_query_are_named_too() -> None:
+    """FastAPI services take the session as a parameter, and their tests mock its ``query``:
+    ``db.query.return_value.filter...`` or ``db.query(Item).filter_by(...).first.return_value``."""
+    files = {
+        "tests/test_items.py": (
+            b"def test_find():\n"
+            b"    db = MagicMock()\n"
+            b"    db.query.return_value.filter.return_value.first.return_value = None\n"
+            b"    db.query(Item).filter_by(owner=1).first.return_value = None\n"
+            b"    db.query.side_effect = RuntimeError\n"
+            b"    assert find(db, 1) is None\n"
+        ),
+    }
+    [note] = mock_notes(sorted(files), files.get)
+    assert ": tests/test_items.py:3, 4, 5; make them" in note
+    assert "`session.query(...)`" in note
