@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from backfix.codemod import Plan, ProjectContext
+from backfix.project import module_name
 from backfix.results import FileFacts, Violation
 
 from . import reasons
@@ -168,17 +169,29 @@ class ModuleSuffixes:
     """
 
     def __init__(self, project: ProjectContext) -> None:
+        self.project = project
         self.paths: dict[str, set[str]] = {}
         for path in project.files():
-            parts = project.module_name(path).split(".")
-            for start in range(len(parts)):
-                self.paths.setdefault(".".join(parts[start:]), set()).add(path)
+            for name in self._full_names(path):
+                parts = name.split(".")
+                for start in range(len(parts)):
+                    self.paths.setdefault(".".join(parts[start:]), set()).add(path)
 
-    def unique_names(self, module: str, path: str) -> list[str]:
-        """``module`` and each of its dotted tails that names only ``path``."""
-        parts = module.split(".")
-        tails = [".".join(parts[start:]) for start in range(1, len(parts))]
-        return [module, *(tail for tail in tails if self.paths.get(tail) == {path})]
+    def _full_names(self, path: str) -> list[str]:
+        """The module's name, and its path from the root where that differs: a folder without
+        ``__init__.py`` above its packages is a namespace package when the root is on
+        ``sys.path`` (``app.v1.sms`` beside ``v1.sms``)."""
+        return list(dict.fromkeys([self.project.module_name(path), module_name(path)]))
+
+    def names(self, path: str) -> list[str]:
+        """Every dotted name the module at ``path`` may be imported under: its full names and
+        each of their tails that names only ``path``."""
+        found: list[str] = []
+        for module in self._full_names(path):
+            parts = module.split(".")
+            tails = [".".join(parts[start:]) for start in range(1, len(parts))]
+            found += [module, *(tail for tail in tails if self.paths.get(tail) == {path})]
+        return list(dict.fromkeys(found))
 
 
 def _looks_alike(full: str, qualified: str) -> bool:
@@ -223,7 +236,7 @@ def plan_clients(
             client,
             f"{module}.{client.name}",
             blockers=list(client.blockers),
-            names=tuple(f"{m}.{client.name}" for m in suffixes.unique_names(module, path)),
+            names=tuple(f"{m}.{client.name}" for m in suffixes.names(path)),
         )
         planner.follow(found)
         settled[(path, client.line)] = _settle(found, violations, edits, decorator)

@@ -1,0 +1,3 @@
+import os
+
+PAGER_TOKEN = os.environ.get("PAGER_TOKEN", "")
