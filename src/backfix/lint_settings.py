@@ -84,11 +84,28 @@ def project_files(root: Path) -> list[Path]:
 
 
 def _line_lengths(path: Path) -> list[int]:
+    """The lengths of the lines of ``path``; none for a file that is mostly data (see
+    :func:`_is_data`)."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return []
-    return [len(line) for line in text.splitlines()]
+    lines = text.splitlines()
+    return [] if _is_data(lines) else [len(line) for line in lines]
+
+
+#: a file of more lines than this that are mostly one token each holds data, not code
+_DATA_LINES = 1000
+
+
+def _is_data(lines: list[str]) -> bool:
+    """Whether ``lines`` are mostly one token each, a vendored script's embedded archive
+    (``get-pip.py``): its thousands of lines cut at 79 columns say nothing of how the project
+    lays out its code."""
+    if len(lines) <= _DATA_LINES:
+        return False
+    single = sum(1 for line in lines if line.strip() and " " not in line.strip())
+    return single * 2 > len(lines)
 
 
 @functools.lru_cache(maxsize=64)

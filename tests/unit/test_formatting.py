@@ -175,6 +175,15 @@ def test_a_rare_line_no_tool_can_split_does_not_turn_79_into_88(tmp_path: Path) 
     assert line_length_for(followed_88 / "app" / "a.py") == 88
 
 
+def test_a_vendored_file_of_data_lines_does_not_decide_the_line_length(tmp_path: Path) -> None:
+    """A vendored ``get-pip.py`` holds thousands of base85 lines cut at 79 columns: they are no
+    code the project laid out, and its own lines past 79 columns decide."""
+    data = 'DATA = b"""\n' + ("A" * 79 + "\n") * 3000 + '"""\n'
+    wider = "".join(f"value_{n:02} = {'x' * 75}\n" for n in range(40))  # 85 columns each
+    root = _project(tmp_path, {"scripts/get-pip.py": data, "app/a.py": wider + NEAR_79})
+    assert line_length_for(root / "app" / "a.py") == 88
+
+
 def test_without_git_the_project_root_is_where_it_is_configured(tmp_path: Path) -> None:
     files = {"pyproject.toml": "[project]\nname = 'x'\n", "app/a.py": NEAR_79, "app/api/b.py": ""}
     for name, text in files.items():
