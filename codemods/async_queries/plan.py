@@ -339,8 +339,14 @@ def find_plain_db(
     for _rel, callee in _db_definitions(project, files):
         if callee.endswith("SQLAlchemy") or extends_fsa(callee):
             return ""
-        found = found or callee
+        if callee not in _NO_DB_FACTORIES:
+            found = found or callee
     return found
+
+
+#: builtins a module-level ``db = ...()`` may call that make no database object of their own
+#: (a script's ``db = next(get_db())`` takes a session from the app's dependency)
+_NO_DB_FACTORIES = frozenset({"next", "getattr", "iter", "dict", "list"})
 
 
 #: what an unparseable file leaves unchecked (see ``_relationship_findings``)
@@ -1758,7 +1764,7 @@ def plan_project(
     notes = list(outcome.notes)
     if any(v.fixable for v in violations):
         notes.extend(_version_notes(versions, outcome.uses_fsa and not plain_db))
-        notes.append(_plain_db_note(plain_db))
+        notes.append(_plain_db_note(plain_db if outcome.uses_fsa else ""))
         notes.extend(mock_notes(sorted({*known, *others}), project.read))
     return CodemodPlan(
         violations=violations,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from backfix.builtin_codemods.async_queries import AsyncQueries
+from testkit import apply_in_process
 
 from backfix.discovery import Workspace
 from backfix.results import RunResult
@@ -787,3 +788,25 @@ def test_a_background_task_of_fastapi_may_become_async(tmp_path: Path) -> None:
     engine = next(v for v in result.violations if "sync engine" in v.message)
     assert "a caller cannot await `report`" in engine.reason
     assert "(it is used there as a value: a callback, a dispatch table; " in engine.reason
+
+
+def test_a_script_taking_a_session_from_the_dependency_makes_no_plain_db(tmp_path: Path) -> None:
+    """``db = next(get_db())`` in a script outside the run is a session from the app's
+    dependency, not a ``db`` object of another library than Flask-SQLAlchemy: no note says so."""
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": (
+            "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+            "class Base(DeclarativeBase):\n    pass\n\n\n"
+            "class Item(Base):\n    __tablename__ = 'items'\n"
+            "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        ),
+        "app/items.py": (
+            "from sqlalchemy.orm import Session\n\nfrom app.models import Item\n\n\n"
+            "def everything(db: Session):\n    return db.query(Item).all()\n"
+        ),
+        "scripts/seed.py": "from app.db import get_db\n\ndb = next(get_db())\n",
+    }
+    result = apply_in_process(tmp_path, "async-queries", files, "app")
+    assert [v.path for v in result.fixed] == ["app/items.py"]
+    assert not any("is made by" in note for note in result.notes)
