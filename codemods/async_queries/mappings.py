@@ -617,13 +617,53 @@ def _extension_settings(call: ast.Call, callee: str, path: str, mappings: Mappin
 
 def _session_hooks(cls: ast.ClassDef) -> tuple[str, ...]:
     """The methods a class body defines that make sessions, queries or models (see
-    ``_SESSION_HOOK_WORDS``)."""
+    ``_SESSION_HOOK_WORDS``), but for one that makes models with the default query (see
+    :func:`_default_model_hook`)."""
     return tuple(
         stmt.name
         for stmt in cls.body
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
         and any(word in stmt.name.lower() for word in _SESSION_HOOK_WORDS)
+        and not _default_model_hook(stmt)
     )
+
+
+def _default_model_hook(hook: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether ``hook`` makes the model base (``_make_declarative_base``, say, to give it a
+    metaclass of its own) and sets its query the way Flask-SQLAlchemy does: ``query_class``
+    only to ``self.Query`` (the constructor's, checked as a setting of its own) or another
+    default class, ``query`` only to Flask-SQLAlchemy's ``_QueryProperty()``, no ``query_cls``."""
+    name = hook.name.lower()
+    if "session" in name or not ("declarative" in name or "model" in name):
+        return False
+    for node in ast.walk(hook):
+        if isinstance(node, ast.Assign) and not all(
+            _default_query_setting(target, node.value) for target in node.targets
+        ):
+            return False
+        if (
+            isinstance(node, ast.keyword)
+            and node.arg in {"query_class", "query_cls"}
+            and _last(node.value) not in DEFAULT_QUERY_CLASSES
+        ):
+            return False
+    return True
+
+
+def _default_query_setting(target: ast.expr, value: ast.expr) -> bool:
+    """``model.query_class = self.Query`` and ``model.query = _QueryProperty()`` set what
+    Flask-SQLAlchemy sets; any other assignment to an attribute named ``query...`` may not."""
+    if not isinstance(target, ast.Attribute) or not target.attr.startswith("query"):
+        return True
+    if target.attr == "query_class":
+        return _last(value) in DEFAULT_QUERY_CLASSES
+    if target.attr == "query":
+        return isinstance(value, ast.Call) and _last(value.func) in _FSA_QUERY_PROPERTIES
+    return False
+
+
+#: Flask-SQLAlchemy's descriptor that makes ``Model.query`` (2.x and 3.x)
+_FSA_QUERY_PROPERTIES = frozenset({"_QueryProperty", "QueryProperty"})
 
 
 def _attribute_assign(stmt: ast.Assign, path: str, mappings: Mappings) -> list[tuple[str, str]]:

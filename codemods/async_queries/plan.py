@@ -321,10 +321,10 @@ def find_db_module(
 ) -> str:
     """The module defining Flask-SQLAlchemy's ``db = SQLAlchemy(...)`` (or a call of a class for
     which ``extends_fsa`` holds: the project's subclass), by a cheap text search (the name it is
-    imported under: ``pgadmin.model`` for ``web/pgadmin/model/__init__.py``); a subclass is
-    looked for only where its name ends in ``SQLAlchemy``."""
+    imported under: ``pgadmin.model`` for ``web/pgadmin/model/__init__.py``), whatever the
+    subclass is called (``UnLockedAlchemy``)."""
     for rel, callee in _db_definitions(project, files):
-        if callee == "SQLAlchemy" or (callee.endswith("SQLAlchemy") and extends_fsa(callee)):
+        if callee == "SQLAlchemy" or extends_fsa(callee):
             return project.module_name(rel)
     return ""
 

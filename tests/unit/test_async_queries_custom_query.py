@@ -200,6 +200,40 @@ def test_a_model_query_finds_db_made_by_a_subclass_of_sqlalchemy(tmp_path: Path)
     assert "db.session.scalars(db.select(Post)).all()" in _flat(change.after.decode())
 
 
+MODEL_HOOK = (
+    "    def _make_declarative_base(self, model_class, disable_autonaming=False):\n"
+    "        model = super()._make_declarative_base(model_class, disable_autonaming)\n"
+    "        model.query_class = {query_class}\n"
+    "        model.query = _QueryProperty()\n"
+    "        return model\n"
+)
+
+
+@pytest.mark.parametrize(("query_class", "fixable"), [("self.Query", True), ("HiddenQuery", False)])
+def test_a_subclass_that_makes_models_with_the_default_query_changes_no_query(
+    tmp_path: Path, query_class: str, fixable: bool
+) -> None:
+    """A subclass whose ``_make_declarative_base()`` gives the model base a metaclass of its own
+    and sets ``query_class = self.Query`` and ``query = _QueryProperty()`` as Flask-SQLAlchemy
+    does changes no query (flask-shop's ``UnLockedAlchemy``); one that sets another query class
+    stays reported. Its ``db`` is found whatever the subclass is called."""
+    init = (
+        "from flask_sqlalchemy import SQLAlchemy\n"
+        "from flask_sqlalchemy.model import _QueryProperty\n\n"
+        "from app.query import HiddenQuery\n\n\n"
+        f"class UnlockedAlchemy(SQLAlchemy):\n{MODEL_HOOK.format(query_class=query_class)}\n\n"
+        "db = UnlockedAlchemy()\n"
+    )
+    models = "from app import db\n\n\nclass Post(db.Model):\n    id = db.Column(db.Integer)\n"
+    views = "from app.models import Post\n\n\ndef posts():\n    return Post.query.all()\n"
+    files = {"app/__init__.py": init, "app/query.py": QUERY, "app/models.py": models}
+    result = _run(tmp_path, {**files, "app/views.py": views}, apply=False)
+    (violation,) = result.violations
+    assert violation.fixable is fixable, violation.reason
+    if not fixable:
+        assert "whose `_make_declarative_base()` overrides" in violation.reason
+
+
 def test_sessionmaker_query_cls_reports_session_queries(tmp_path: Path) -> None:
     """``sessionmaker(query_cls=...)``: every ``session.query()`` may build the custom class."""
     files = {
