@@ -315,7 +315,8 @@ class TypeInference:
     def _queried_entity(
         self, chain: cst.BaseExpression, depth: int = 0
     ) -> tuple[TypeInfo, bool] | None:
-        """``Job`` for ``session.scalars(select(Job).where(...))``, ``Job.query.filter_by(...)``,
+        """``Job`` for ``session.scalars(select(Job).where(...))``, ``Job.query.filter_by(...)``
+        (``models.Job.query`` too),
         ``session.query(Job)``, ``session.exec(select(Job))`` (SQLModel's, awaited or not:
         ``(await session.exec(select(Job))).first()``), through a name bound once to a statement
         or a result (``statement = select(Job)...; session.exec(statement).first()``), and whether
@@ -333,7 +334,7 @@ class TypeInference:
                 node, depth = self._single_value(node), depth + 1
                 continue
             if isinstance(node, cst.Attribute):
-                if node.attr.value == "query" and isinstance(node.value, cst.Name):
+                if node.attr.value == "query" and isinstance(node.value, (cst.Name, cst.Attribute)):
                     entity = self._class(node.value)
                     # (Flask-SQLAlchemy types the query property's results `Any`)
                     return None if entity is None else (replace(entity, seen_as_any=True), False)

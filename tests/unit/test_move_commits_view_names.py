@@ -360,3 +360,24 @@ def test_a_call_on_the_modules_logger_names_nothing(tmp_path: Path) -> None:
         """,
     )
     assert methods == ["receive"]
+
+
+def test_a_row_looked_up_through_its_module_is_named_for_its_class(tmp_path: Path) -> None:
+    """``found = models.Report.query.filter_by(...).first()``: the row deleted is a report,
+    whatever the variable says (``email_found`` is no ``email``)."""
+    methods = _methods(
+        tmp_path,
+        """
+        from app import models
+
+
+        def remove(state):
+            email_found = models.Report.query.filter_by(state=state).first()
+            if email_found is None:
+                return "no", 404
+            db.session.delete(email_found)
+            db.session.commit()
+            return ""
+        """,
+    )
+    assert methods == ["delete_report"]
