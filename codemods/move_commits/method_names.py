@@ -231,6 +231,7 @@ class WriteNamer:
         self.index = index
         self.inference = inference
         self._events: list[_Event] = []
+        self._calls: list[str] = []
         self._resource = ""
         #: in a route that says it creates (``post``), names bound to what a call of unknown
         #: type returned
@@ -260,8 +261,13 @@ class WriteNamer:
         named = route_name.strip("_") not in claimed and not is_guard_name(route_name.strip("_"))
         route = route_name if named else ""
         found = self._hint(stmts, route, creates)
-        if found is None or not self._events:
+        if found is None:
             return found
+        if not self._events:
+            # Writes through helpers: a clash is better settled by the helper's name
+            # (`log_incident_event` beside `log_case_event`) than by a number.
+            kept = tuple(c for c in dict.fromkeys(self._calls) if c != found.name and valid(c))
+            return NameHint(found.name, found.verb, found.subject, kept)
         alternatives: list[str] = []
         attribute_name = _attribute_name([e for e in self._events if e.attribute])
         if attribute_name:
@@ -284,7 +290,7 @@ class WriteNamer:
         self, stmts: Sequence[cst.BaseStatement], route_name: str, creates: bool
     ) -> NameHint | None:
         events, calls = self._collect(stmts, creates)
-        self._events = events
+        self._events, self._calls = events, calls
         return _choose(events, calls, route_name)
 
     def _collect(

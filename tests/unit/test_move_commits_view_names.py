@@ -381,3 +381,26 @@ def test_a_row_looked_up_through_its_module_is_named_for_its_class(tmp_path: Pat
         """,
     )
     assert methods == ["delete_report"]
+
+
+def test_a_second_unit_writing_through_a_helper_takes_the_helpers_name(tmp_path: Path) -> None:
+    """Both branches of ``timeline`` write through a helper of the project and commit: the
+    first takes the route's name, the second its helper's (``log_seen_event``), not
+    ``timeline_2``."""
+    methods = _methods(
+        tmp_path,
+        """
+        from app.events import log_report_event, log_seen_event
+
+
+        def timeline(report_id, kind):
+            if kind == "report":
+                log_report_event(report_id)
+                db.session.commit()
+            else:
+                log_seen_event(report_id)
+                db.session.commit()
+            return ""
+        """,
+    )
+    assert methods == ["timeline", "log_seen_event"]
