@@ -880,6 +880,7 @@ def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> tuple[bo
     if names & JOINS or "from_statement" in names:  # textual SQL may repeat rows: keep legacy dedup
         return True, False
     entities = _scan(selected).names | _module_classes(selected)
+    entities |= {name for column in selected for name in _cls_class(column, ctx)}  # `cls`
     criteria: list[cst.BaseExpression] = [s.call for s in steps if s.call is not None]
     names = scan.names
     if scan.exists:

@@ -19,6 +19,11 @@ class Member(db.Model):
         return db.session.get(cls, member_id)
 
     @classmethod
+    def newest_first(cls):
+        # ordered by its own class's column: no join, no unique()
+        return db.session.scalars(db.select(cls).order_by(Member.id.desc())).all()
+
+    @classmethod
     def everyone(cls):
         found = cls.query.filter(cls.id > 0)
         return found.all()

@@ -17,6 +17,11 @@ class Member(db.Model):
         return cls.query.get(member_id)
 
     @classmethod
+    def newest_first(cls):
+        # ordered by its own class's column: no join, no unique()
+        return cls.query.order_by(Member.id.desc()).all()
+
+    @classmethod
     def everyone(cls):
         found = cls.query.filter(cls.id > 0)
         return found.all()
