@@ -281,6 +281,10 @@ def _answers_next(ancestors: Sequence[cst.CSTNode]) -> bool:
     body: Sequence[cst.CSTNode] = getattr(block, "body", ())
     index = next((i for i, s in enumerate(body) if s is statement), len(body))
     following = body[index + 1] if index + 1 < len(body) else None
+    if following is None and len(ancestors) > 2 and isinstance(ancestors[-3], cst.FunctionDef):
+        # the last statement of a predicate (`return True` when the check passes): falling off
+        # its end answers `None`, a no, as `return False` in the handler would
+        return _answers_yes_or_no(ancestors[-3])
     return (
         isinstance(following, cst.SimpleStatementLine)
         and _returns_value(following)
@@ -288,12 +292,25 @@ def _answers_next(ancestors: Sequence[cst.CSTNode]) -> bool:
     )
 
 
+def _answers_yes_or_no(function: cst.FunctionDef) -> bool:
+    """Whether every ``return`` of ``function``'s own that gives a value gives ``True`` or
+    ``False``, and one does."""
+    finder = _ValueReturnFinder()
+    walk(function.body, finder)
+    return bool(finder.values) and all(
+        isinstance(value, cst.Name) and value.value in {"True", "False"} for value in finder.values
+    )
+
+
 class _ValueReturnFinder(OwnScopeVisitor):
     def __init__(self) -> None:
         self.found = False
+        self.values: list[cst.BaseExpression] = []
 
     def visit_Return(self, node: cst.Return) -> None:
-        self.found = self.found or node.value is not None
+        if node.value is not None:
+            self.found = True
+            self.values.append(node.value)
 
 
 def _returns_value(node: cst.CSTNode) -> bool:

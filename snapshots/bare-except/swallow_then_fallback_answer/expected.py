@@ -32,3 +32,11 @@ def save_device(store: dict[str, str], cookie: str, notify) -> str:
         logger.exception("Suppressed exception")
         pass  # a failed notification must not fail the save
     return cookie
+
+
+def is_trusted_device(store: dict[str, str], cookie: str):
+    try:
+        if store[cookie] == "seen":
+            return True
+    except Exception:
+        pass
