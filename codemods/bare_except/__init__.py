@@ -304,12 +304,10 @@ def _answers_yes_or_no(function: cst.FunctionDef) -> bool:
 
 class _ValueReturnFinder(OwnScopeVisitor):
     def __init__(self) -> None:
-        self.found = False
         self.values: list[cst.BaseExpression] = []
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None:
-            self.found = True
             self.values.append(node.value)
 
 
@@ -317,4 +315,4 @@ def _returns_value(node: cst.CSTNode) -> bool:
     """Whether ``node`` holds a ``return <value>`` of its own (not of a nested function)."""
     finder = _ValueReturnFinder()
     walk(node, finder)
-    return finder.found
+    return bool(finder.values)

@@ -204,11 +204,7 @@ class _Planner:
             raise _no_factory(dependency, "it is not defined in this project")
         factory = self.index.data[definition[0]].providers.get(definition[1])
         if factory is None:
-            raise OpenedElsewhere(
-                reasons.FACTORY_NOT_FOUND,
-                _no_factory(dependency, "it neither yields nor returns a session it opens").reason,
-                dependency,
-            )
+            raise OpenedElsewhere(dependency)
         return Source(dependency, definition[0], definition[1], factory)
 
     def _function_scope(self, path: str, param: SessionParam) -> bool:
@@ -500,16 +496,18 @@ class OpenedElsewhere(ManualReview):
     """The session dependency ``dependency`` neither yields nor returns a session it opens: the
     message then cannot say that FastAPI closes it (something else opens and closes it)."""
 
-    def __init__(self, reason_id: str, reason: str, dependency: str) -> None:
-        super().__init__(reason_id, reason)
+    def __init__(self, dependency: str) -> None:
+        why = "it neither yields nor returns a session it opens"
+        super().__init__(reasons.FACTORY_NOT_FOUND, _factory_reason(dependency, why))
         self.dependency = dependency
 
 
 def _no_factory(dependency: str, why: str) -> ManualReview:
-    return ManualReview(
-        reasons.FACTORY_NOT_FOUND,
-        f"cannot tell how the session dependency `{dependency}` opens its session: {why}",
-    )
+    return ManualReview(reasons.FACTORY_NOT_FOUND, _factory_reason(dependency, why))
+
+
+def _factory_reason(dependency: str, why: str) -> str:
+    return f"cannot tell how the session dependency `{dependency}` opens its session: {why}"
 
 
 def _used_after(hand_off: HandOff) -> ManualReview:
