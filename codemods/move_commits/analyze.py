@@ -1588,13 +1588,17 @@ class Analyzer:
         (a malformed body, a missing key) must not come after a call that may have effects."""
         hoisted = hoisted_nodes(self.index, hoists)
         effect: cst.Call | None = None
+        read_first: set[str] = set()  # what a read before any effect shows can be read
         for stmt in stmts:
             for hoist in hoists:
-                if (
-                    effect is not None
-                    and self.regions.may_fail(hoist)
+                if not _contains(stmt, hoist.expr):
+                    continue
+                if effect is None:
+                    read_first.add(code_of(hoist.expr))
+                elif (
+                    self.regions.may_fail(hoist)
                     and not is_config_read(hoist)
-                    and _contains(stmt, hoist.expr)
+                    and code_of(hoist.expr) not in read_first
                 ):
                     raise Unmovable(
                         R.READ_AFTER_EFFECT,

@@ -200,6 +200,10 @@ class ModuleIndex:
             self._scope_list.append(scope)
             for access in scope.accesses:
                 self.accesses[id(access.node)] = access
+                if type(access.node) is cst.Attribute:
+                    # `a.b.f()` of `import a.b`: LibCST records the access on `a.b`; the name
+                    # read is `a`, which the analysis looks up
+                    self.accesses[id(_root(access.node))] = access
         self._framework_bound: frozenset[str] | None = None
 
     # --- generic look-ups ------------------------------------------------------------------------------
@@ -363,6 +367,8 @@ class ModuleIndex:
         ``db: Session = Depends(get_db)``, ``session`` from ``with Session() as session``...)."""
         if depth > 4:
             return False
+        if isinstance(expr, cst.Attribute) and get_full_name_for_node(expr) in self.session_names:
+            return True  # a dotted name the user listed (`flask.g.session`), framework or not
         if any(q.split(".")[0] in FRAMEWORK_ROOTS for q in self.framework_names(expr)):
             return False
         if isinstance(expr, cst.Attribute):
@@ -408,6 +414,14 @@ class ModuleIndex:
             callee = last_name(value.func)
             return "session" in callee.lower() or callee == "sessionmaker"
         return self.is_session(value, depth + 1)
+
+
+def _root(node: cst.Attribute) -> cst.BaseExpression:
+    """The expression a chain of attributes starts from (``a`` of ``a.b.c``)."""
+    current: cst.BaseExpression = node
+    while isinstance(current, cst.Attribute):
+        current = current.value
+    return current
 
 
 def _first_name(node: cst.CSTNode) -> str | None:

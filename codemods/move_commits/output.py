@@ -348,6 +348,8 @@ def _method_return_type(
             )
             if info is None:
                 unknown.append(f"returned `{name}`")
+            elif info.nullable and _rules_out_none(inference, unit, assigned, name):
+                returned.append(replace(info, nullable=False))
             else:
                 returned.append(info)
     return_type = _return_type(returned, len(unit.extraction.returns), inference)
@@ -359,6 +361,19 @@ def _method_return_type(
         inner = inner if len(unit.extraction.returns) > 1 else return_type.code
         return TypeInfo(f"tuple[bool, {inner}]", return_type.needs)
     return return_type
+
+
+def _rules_out_none(
+    inference: TypeInference, unit: Unit, assigned: cst.BaseStatement | None, name: str
+) -> bool:
+    """Whether the unit's statements after ``assigned``, the last that binds ``name`` on every
+    path, rule out its being None (``if job is None: raise ...``, ``job.title = title``), as a
+    type checker reads them: the method then returns ``Job``, not ``Job | None``."""
+    if assigned is None:
+        return False
+    body = list(unit.block.body[unit.start : unit.end + 1])
+    after = body[next(i for i, stmt in enumerate(body) if stmt is assigned) + 1 :]
+    return inference.rules_out_none(after, name)
 
 
 def _last_plain_assignment(unit: Unit, name: str) -> cst.SimpleStatementLine | None:

@@ -10,7 +10,7 @@ annotation is left out, never ``Any`` (the plan decides whether the project can 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 
 import libcst as cst
@@ -410,6 +410,11 @@ class TypeInference:
             ):
                 return True
         return False
+
+    def rules_out_none(self, stmts: Sequence[cst.BaseStatement], name: str) -> bool:
+        """Whether running ``stmts`` in order leaves ``name`` not None: one of them exits when it
+        is (``if job is None: raise ...``, ``assert job``) or reads one of its attributes."""
+        return any(self._guards(stmt, name) or dereferences(stmt, name) for stmt in stmts)
 
     def tests_before(
         self, at: cst.BaseStatement, function: cst.FunctionDef

@@ -57,12 +57,14 @@ class UnitFlow:
                     continue
                 node = cast(cst.Name, node)
                 access = self.index.accesses.get(id(node))
-                if access is None or node.value in seen:
+                # `a.b` of `import a.b` and `a.c` of `import a.c` are two imports of one name
+                key = node.value if access is None else code_of(access.node)
+                if access is None or key in seen:
                     continue
                 outside = _outside_referents(node, list(access.referents), moved_ids)
                 if not outside:
                     continue
-                seen.add(node.value)
+                seen.add(key)
                 if all(isinstance(r, ImportAssignment) for r in outside):
                     need = self._import_need(node.value, outside, function_scope)
                     if (
@@ -75,7 +77,7 @@ class UnitFlow:
                         params.append(Param(node.value, node.value))
                         continue
                     if need is not None:
-                        imports[node.value] = need
+                        imports[key] = need
                         if not need.local:
                             route_names.add(node.value)
                         continue
@@ -124,6 +126,8 @@ class UnitFlow:
             return None
         if len({id(r.node) for r in referents if isinstance(r, Assignment)}) != 1:
             return None
+        if assignment.name.startswith(f"{name}."):  # `import a.b` for a read of `a.b.f`
+            return ImportNeed(name, "", assignment.name, None, 0, local)
         return import_need(name, statement, local)
 
     def _module_alias(self, name: str, referents: Sequence[object]) -> ImportNeed | None:

@@ -1,0 +1,2 @@
+def record(session, action, name):
+    return f"{action} {name}"
