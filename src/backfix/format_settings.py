@@ -32,10 +32,13 @@ _NEXT_HOOK = re.compile(r"^\s*-\s*(?:id|repo):", re.MULTILINE)
 #: a line length among a hook's ``args`` (``--line-length=120``, ``--line-length 120``, ``-l 120``)
 _HOOK_LINE_LENGTH = re.compile(r"(?:--line-length|(?<![\w-])-l)['\"]?\s*[=,]?\s*['\"]?(\d+)")
 #: a command line of tox or make that runs a formatter (``black --check .``, ``python -m black``,
-#: ``ruff format``), or nox's ``session.run("black", ...)``; the rest of the line follows
+#: ``ruff format``, through a runner: ``uv run``, ``uv tool run``, ``uvx``, ``pipx run``...), or
+#: nox's ``session.run("black", ...)``; the rest of the line follows
 _RUNNER_COMMAND = re.compile(
-    r"""^[ \t]*(?:[-@][ \t]*)?(?:\S*python3?[ \t]+-m[ \t]+|(?:poetry|uv|pdm)[ \t]+run[ \t]+)?"""
-    r"""(black|ruff[ \t]+format)\b(?![-.])(.*)$"""
+    r"""^[ \t]*(?:[-@][ \t]*)?"""
+    r"""(?:(?:(?:poetry|uv|pdm|hatch|rye|pipenv)[ \t]+run|uv[ \t]+tool[ \t]+run|uvx|pipx[ \t]+run)"""
+    r"""[ \t]+)?(?:\S*python3?[ \t]+-m[ \t]+)?"""
+    r"""(black|ruff(?:@\S+)?[ \t]+format)\b(?![-.])(.*)$"""
     r"""|session\.run\(\s*['"](black|ruff['"],\s*['"]format)['"](.*)$""",
     re.MULTILINE,
 )
