@@ -423,3 +423,39 @@ def test_a_query_class_that_overrides_get_changes_only_the_queries_that_call_it(
     assert lines[5].fixable
     assert not lines[9].fixable and "whose `get()` this query calls" in lines[9].reason
     assert not lines[13].fixable and "whose `get()` this query calls" in lines[13].reason
+
+
+@pytest.mark.parametrize(
+    ("method", "fixable"),
+    [("visible", True), ("get", False)],
+)
+def test_a_query_variable_stays_only_where_the_query_class_overrides_a_query_method(
+    tmp_path: Path, method: str, fixable: bool
+) -> None:
+    """A query variable's later calls are not in its code. One of a method the class adds
+    (``q.visible()``) is left for review by the variable's own check, so a variable that only
+    runs ``.all()`` is the default query; where the class overrides ``get()``, a later ``q.get()``
+    would run the override, and the variable stays, naming it (ihatemoney's ``BillQuery``)."""
+    query = (
+        "from flask_sqlalchemy import BaseQuery\n\n\n"
+        "class RowQuery(BaseQuery):\n"
+        f"    def {method}(self, *args):\n"
+        "        return self.filter_by(hidden=False)\n"
+    )
+    models = (
+        "from app import db\nfrom app.query import RowQuery\n\n\n"
+        "class Post(db.Model):\n    query_class = RowQuery\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n"
+    )
+    views = (
+        "from app.models import Post\n\n\n"
+        "def posts(owner):\n"
+        "    query = Post.query.filter_by(id=owner)\n"
+        "    return query.all()\n"
+    )
+    files = {"app/__init__.py": DB, "app/query.py": query, "app/models.py": models}
+    result = _run(tmp_path, {**files, "app/views.py": views}, apply=False)
+    (violation,) = _by_line(result, "app/views.py").values()
+    assert violation.fixable is fixable
+    if not fixable:
+        assert "overrides `get()`, which this query variable may call" in violation.reason
