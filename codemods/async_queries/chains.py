@@ -1361,11 +1361,11 @@ def _subscript(
 ) -> cst.BaseExpression:
     if b.ctx.use == USE_STMT_ONLY:
         raise Unsupported(R.QUERY_VARIABLE, "subscript of a query variable")
-    if len(sub.slice) != 1 or not isinstance(sub.slice[0].slice, cst.Slice):
-        raise Unsupported(
-            R.QUERY_INDEX, "`q[i]` raises IndexError in legacy and has no exact equivalent"
-        )
+    if len(sub.slice) != 1:
+        raise Unsupported(R.QUERY_INDEX, "a subscript with several indexes")
     piece = sub.slice[0].slice
+    if isinstance(piece, cst.Index):
+        return _index(b, stmt, piece.value, shape, unique)
     if piece.step is not None:
         raise Unsupported(R.QUERY_INDEX, "slice with a step")
     lower = _int_literal(piece.lower)
@@ -1391,6 +1391,26 @@ def _subscript(
     return _method(_results(b, stmt, shape, unique), "all")
 
 
+def _index(
+    b: _Builder, stmt: cst.BaseExpression, index: cst.BaseExpression, shape: Shape, unique: bool
+) -> cst.BaseExpression:
+    """``q[i]`` for a literal ``i >= 0``: the legacy query ran ``list(q[i:i + 1])[0]``, one row
+    from offset ``i``, and raised IndexError when there was none; so does the list's ``[0]``."""
+    position = _int_literal(index)
+    if position is None:
+        raise Unsupported(
+            R.QUERY_INDEX,
+            "`q[i]` with an index that is no non-negative integer literal: a negative one made "
+            "the legacy query load every row; for `i >= 0`, `q[i]` is "
+            "`session.scalars(stmt.offset(i).limit(1)).all()[0]`",
+        )
+    if position:
+        stmt = _method(stmt, "offset", [cst.Arg(cst.Integer(str(position)))])
+    stmt = _method(stmt, "limit", [cst.Arg(cst.Integer("1"))])
+    rows = _method(_results(b, stmt, shape, unique), "all")
+    return cst.Subscript(rows, [cst.SubscriptElement(cst.Index(cst.Integer("0")))])
+
+
 def _negative(bound: cst.BaseExpression | None) -> bool:
     """Whether a slice bound is a negative number (``-n``, ``-20``)."""
     return isinstance(bound, cst.UnaryOperation) and isinstance(bound.operator, cst.Minus)
@@ -1401,7 +1421,7 @@ def _int_literal(node: cst.BaseExpression | None) -> int | None:
     if node is None:
         return 0
     if isinstance(node, cst.Integer):
-        return int(node.value)
+        return int(node.evaluated_value)
     return None
 
 

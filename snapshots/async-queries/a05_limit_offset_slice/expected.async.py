@@ -16,5 +16,7 @@ async def sliced(session: Session):
     ).all()
 
 
-def indexed(session: Session):
-    return session.query(User).order_by(User.id)[2]
+async def indexed(session: Session):
+    return (
+        await session.scalars(select(User).order_by(User.id).offset(2).limit(1))
+    ).all()[0]

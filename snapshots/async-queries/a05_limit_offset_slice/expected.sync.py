@@ -13,4 +13,4 @@ def sliced(session: Session):
 
 
 def indexed(session: Session):
-    return session.query(User).order_by(User.id)[2]
+    return session.scalars(select(User).order_by(User.id).offset(2).limit(1)).all()[0]

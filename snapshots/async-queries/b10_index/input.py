@@ -15,3 +15,11 @@ def last_ten(session: Session):
 
 def from_a_variable(session: Session, start: int):
     return session.query(User).order_by(User.id)[start : start + 10]
+
+
+def first_address(session: Session):
+    return session.query(Address).order_by(Address.id)[0]
+
+
+def at(session: Session, position: int):
+    return session.query(User).order_by(User.id)[position]
