@@ -1366,6 +1366,7 @@ def _subscript(
     piece = sub.slice[0].slice
     if isinstance(piece, cst.Index):
         return _index(b, stmt, piece.value, shape, unique)
+    assert isinstance(piece, cst.Slice)  # (the only other kind)
     if piece.step is not None:
         raise Unsupported(R.QUERY_INDEX, "slice with a step")
     lower = _int_literal(piece.lower)
