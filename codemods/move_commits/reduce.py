@@ -26,7 +26,8 @@ REDUCE = True
 def kept_functions(tree: ast.Module) -> set[int]:
     """The outer functions (by ``id``) whose bodies the analysis of ``tree`` may read: those it
     reads whatever they are called, then until nothing changes the functions outside classes
-    named in kept code, and every method of a class named in it."""
+    named in kept code, and every method of a class named in it; and the ``__init__`` of a class
+    one of whose methods is kept."""
     facts = read_tree(tree)
     kept = {key for key, reads in facts.reads.items() if reads.must}
     names: set[str] = set()
@@ -52,6 +53,13 @@ def kept_functions(tree: ast.Module) -> set[int]:
                 kept.add(id(function))
                 names |= facts.reads[id(function)].names
                 changed = True
+    # What a kept method reads off `self` may be an attribute `__init__` sets, which makes the
+    # read a plain one (see `RegionClassifier._plain_attribute`).
+    owners = {id(facts.owners[key][-1]) for key in kept if facts.owners.get(key)}
+    for function in facts.functions:
+        around = facts.owners[id(function)]
+        if function.name == "__init__" and around and id(around[-1]) in owners:
+            kept.add(id(function))
     return kept
 
 

@@ -410,7 +410,7 @@ class RegionClassifier:
             return Reason(R.FRAMEWORK_OBJECT, f"passes the framework object `{code_of(root)}` on")
         assert isinstance(expr, cst.BaseExpression)
         hoist = Hoist(root, expr, use)
-        if use.kind != "self" and is_conditional(index, expr, stmt):
+        if is_conditional(index, expr, stmt) and not self._plain_attribute(root, expr, use):
             # Evaluated by the route on every path: right only when it cannot fail there.
             hoist.conditional = True
             if self._may_fail_here(root, expr, use, stmt):
@@ -421,6 +421,33 @@ class RegionClassifier:
                 )
         region.hoists.append(hoist)
         return NO_REASON
+
+    def _plain_attribute(
+        self, root: cst.CSTNode, expr: cst.BaseExpression, use: FrameworkUse
+    ) -> bool:
+        """Whether ``expr`` is ``self.x`` of an attribute the class assigns (``self.x = ...``, or
+        ``x = ...`` in its body) and defines no method or property for: reading it runs no code.
+        Another read of ``self`` (a property of a base class, such as a client built on each
+        access) may fail or cost where the route did not make it."""
+        if use.kind != "self" or not isinstance(expr, cst.Attribute) or expr.value is not root:
+            return False
+        owner = next((n for n in self.routes.enclosing(root) if isinstance(n, cst.ClassDef)), None)
+        if owner is None:
+            return False
+        name = expr.attr.value
+        assigned = False
+        for node in self.index.subtree(owner):
+            if isinstance(node, cst.FunctionDef) and node.name.value == name:
+                return False
+            if (
+                isinstance(node, cst.Attribute)
+                and node.attr.value == name
+                and isinstance(node.value, cst.Name)
+                and node.value.value in {"self", "cls"}
+                and is_store(self.index, node)
+            ):
+                assigned = True
+        return assigned or name in _class_level_names(owner)
 
     def _mutated(self, expr: cst.Attribute) -> bool:
         """Whether the moved code changes the collection ``expr`` reads in place
@@ -702,3 +729,17 @@ _MUTATORS = frozenset(
 def is_current_user(use: FrameworkUse) -> bool:
     """Flask-Login's ``current_user`` proxy."""
     return use.kind == "value" and use.name == "current_user"
+
+
+def _class_level_names(owner: cst.ClassDef) -> set[str]:
+    """The names the body of class ``owner`` assigns (``model = Job``, ``per_page: int = 20``)."""
+    names: set[str] = set()
+    for stmt in owner.body.body if isinstance(owner.body, cst.IndentedBlock) else ():
+        for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+            targets: list[cst.BaseExpression] = []
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, cst.AnnAssign):
+                targets = [small.target]
+            names |= {t.value for t in targets if isinstance(t, cst.Name)}
+    return names

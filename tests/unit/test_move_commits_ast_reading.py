@@ -174,6 +174,13 @@ def _old_kept_functions(tree: ast.Module) -> set[int]:
                 kept.add(id(function))
                 names |= found[id(function)][1]
                 changed = True
+    # and the `__init__` of a class one of whose methods is kept
+    holders = {id(owners[key][-1]) for key in kept if owners[key]}
+    kept |= {
+        id(f)
+        for f in functions
+        if f.name == "__init__" and owners[id(f)] and id(owners[id(f)][-1]) in holders
+    }
     return kept
 
 

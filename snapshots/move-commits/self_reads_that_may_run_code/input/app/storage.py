@@ -1,0 +1,3 @@
+class Storage:
+    def close(self, page):
+        return page
