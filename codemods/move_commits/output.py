@@ -367,13 +367,13 @@ def _rules_out_none(
     inference: TypeInference, unit: Unit, assigned: cst.BaseStatement | None, name: str
 ) -> bool:
     """Whether the unit's statements after ``assigned``, the last that binds ``name`` on every
-    path, rule out its being None (``if job is None: raise ...``, ``job.title = title``), as a
-    type checker reads them: the method then returns ``Job``, not ``Job | None``."""
+    path, rule out its being None as a type checker reads them (``if job is None: raise ...``,
+    ``assert job``): the method then returns ``Job``, not ``Job | None``."""
     if assigned is None:
         return False
     body = list(unit.block.body[unit.start : unit.end + 1])
     after = body[next(i for i, stmt in enumerate(body) if stmt is assigned) + 1 :]
-    return inference.rules_out_none(after, name)
+    return inference.guards_none(after, name)
 
 
 def _last_plain_assignment(unit: Unit, name: str) -> cst.SimpleStatementLine | None:

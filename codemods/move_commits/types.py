@@ -411,10 +411,11 @@ class TypeInference:
                 return True
         return False
 
-    def rules_out_none(self, stmts: Sequence[cst.BaseStatement], name: str) -> bool:
-        """Whether running ``stmts`` in order leaves ``name`` not None: one of them exits when it
-        is (``if job is None: raise ...``, ``assert job``) or reads one of its attributes."""
-        return any(self._guards(stmt, name) or dereferences(stmt, name) for stmt in stmts)
+    def guards_none(self, stmts: Sequence[cst.BaseStatement], name: str) -> bool:
+        """Whether one of ``stmts`` exits when ``name`` is None (``if job is None: raise ...``,
+        ``assert job``): a type checker reads it as not None after them. (A read of one of its
+        attributes would have raised too, but a type checker does not narrow on that.)"""
+        return any(self._guards(stmt, name) for stmt in stmts)
 
     def tests_before(
         self, at: cst.BaseStatement, function: cst.FunctionDef
