@@ -44,6 +44,13 @@ _RUNNER_COMMAND = re.compile(
 )
 #: files whose commands a project runs its checks with, when no pre-commit hook formats
 _RUNNERS = ("tox.ini", "noxfile.py", "Makefile")
+#: a GitHub workflow's step that runs a formatter: black's own action (``uses: psf/black@stable``),
+#: or a ``run:`` line (``run: black --check .``; a ``run: |`` block's lines are plain commands)
+_WORKFLOW_STEP = re.compile(
+    r"^[ \t]*-?[ \t]*(?:uses:[ \t]*psf/black@\S*|run:[ \t]*)(.*)$", re.MULTILINE
+)
+#: where the next step of a workflow's job starts (``- name:``, ``- uses:``)
+_NEXT_STEP = re.compile(r"^[ \t]*-[ \t]+\w+:", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -198,18 +205,51 @@ def _runner_formatter(folder: Path) -> tuple[str, int | None]:
     above ``folder``, within its repository) runs that formatter, with the line length its
     command gives (``black -l 100 .``), if any."""
     for directory in _within_repository(folder):
-        for name in _RUNNERS:
+        for runner in _runner_files(directory):
             try:
-                text = (directory / name).read_text(encoding="utf-8")
+                text = runner.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-            match = _RUNNER_COMMAND.search(text)
-            if match is not None:
-                tool = match.group(1) or match.group(3)
-                length = _HOOK_LINE_LENGTH.search(match.group(2) or match.group(4) or "")
-                name = "black" if tool == "black" else "ruff"
-                return name, int(length.group(1)) if length else None
+            found = _runner_command(text) if runner.suffix not in {".yml", ".yaml"} else None
+            found = found or _workflow_formatter(text)
+            if found is not None:
+                return found
     return "", None
+
+
+def _runner_files(directory: Path) -> list[Path]:
+    """The files of ``directory`` that may run a formatter: tox, nox, make, GitHub workflows."""
+    files = [directory / name for name in _RUNNERS]
+    workflows = directory / ".github" / "workflows"
+    if workflows.is_dir():
+        files += sorted(workflows.glob("*.y*ml"))
+    return files
+
+
+def _runner_command(text: str) -> tuple[str, int | None] | None:
+    """The formatter a command line of ``text`` runs, with the line length it gives, if any."""
+    match = _RUNNER_COMMAND.search(text)
+    if match is None:
+        return None
+    tool = match.group(1) or match.group(3)
+    length = _HOOK_LINE_LENGTH.search(match.group(2) or match.group(4) or "")
+    return "black" if tool == "black" else "ruff", int(length.group(1)) if length else None
+
+
+def _workflow_formatter(text: str) -> tuple[str, int | None] | None:
+    """The formatter a GitHub workflow runs: black's action (its ``options`` may give a line
+    length), or a formatter command in a ``run:`` step."""
+    for match in _WORKFLOW_STEP.finditer(text):
+        rest = text[match.end() :]
+        following = _NEXT_STEP.search(rest)
+        body = match.group(1) + (rest[: following.start()] if following else rest)
+        if "psf/black@" in match.group(0):
+            length = _HOOK_LINE_LENGTH.search(body)
+            return "black", int(length.group(1)) if length else None
+        found = _runner_command(body)
+        if found is not None:
+            return found
+    return None
 
 
 def _within_repository(folder: Path) -> Iterator[Path]:

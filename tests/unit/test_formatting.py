@@ -567,6 +567,29 @@ def test_a_pre_commit_hook_without_a_line_length_keeps_the_default(tmp_path: Pat
         ("Makefile", "format:\n\tuvx ruff@0.6.9 format src\n", ("ruff", 88)),
         ("Makefile", "fmt:\n\tpoetry run python -m black -l 100 .\n", ("black", 100)),
         ("Makefile", "fmt:\n\tpipx run black .\n", ("black", 88)),
+        (
+            ".github/workflows/lint.yml",
+            "jobs:\n  lint:\n    steps:\n      - uses: actions/checkout@v4\n"
+            "      - uses: psf/black@stable\n",
+            ("black", 88),
+        ),
+        (
+            ".github/workflows/lint.yml",
+            "jobs:\n  lint:\n    steps:\n      - uses: psf/black@stable\n        with:\n"
+            '          options: "--check -l 100"\n      - run: pytest\n',
+            ("black", 100),
+        ),
+        (
+            ".github/workflows/ci.yaml",
+            "jobs:\n  lint:\n    steps:\n      - name: format\n        run: |\n"
+            "          pip install ruff\n          ruff format --check .\n",
+            ("ruff", 88),
+        ),
+        (
+            ".github/workflows/ci.yml",
+            "jobs:\n  t:\n    steps:\n      - run: pip install black\n      - run: pytest\n",
+            ("", 100),
+        ),
         ("noxfile.py", 'def fmt(session):\n    session.run("ruff", "format", ".")\n', ("ruff", 88)),
         ("tox.ini", "[testenv]\ndeps = black\ncommands = pytest  # then blacken-docs\n", ("", 100)),
     ],
