@@ -11,7 +11,7 @@ import ast
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import TypeGuard
+from typing import TypeGuard, cast
 
 from backfix.ast_utils import child_fields, last_name
 from backfix.project import from_import_module
@@ -474,16 +474,19 @@ def read_accesses(tree: ast.Module) -> tuple[list[Site], InstanceReads]:
     found: list[Site] = []
     reads: dict[str, set[str]] = {}
     paginated: set[tuple[int, int]] = set()
+    mapping_gets: set[int] = set()
     for qual, func in functions(tree):
         attrs = reads.setdefault(qual, set())
-        for node in _own_nodes(func):
+        for node in _own_nodes(func):  # (a call before its callee)
+            if _mapping_get(node):
+                mapping_gets.add(id(cast(ast.Call, node).func))
             if not isinstance(node, ast.Attribute):
                 continue
             if _instance_access(node, None) is not None:
                 attrs.add(node.attr)
             if node.attr == "paginate":
                 paginated.update(_chain_starts(node.value))
-            if node.attr in _QUERY_METHODS:
+            if node.attr in _QUERY_METHODS and id(node) not in mapping_gets:
                 access = _instance_access(node.value, None)
                 if access is not None:
                     found.append(
@@ -495,6 +498,17 @@ def read_accesses(tree: ast.Module) -> tuple[list[Site], InstanceReads]:
     ]
     instance_reads = tuple((qual, frozenset(attrs)) for qual, attrs in reads.items() if attrs)
     return sorted(found, key=lambda s: (s.line, s.col)), instance_reads
+
+
+def _mapping_get(node: ast.AST) -> bool:
+    """``obj.attrs.get("key", default)``: a mapping's ``get``, since a query's ``get(ident)``
+    takes the one primary key (a plain ``attrs`` dict named like a dynamic relationship)."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and len(node.args) + len(node.keywords) > 1
+    )
 
 
 def _chain_starts(node: ast.expr) -> Iterator[tuple[int, int]]:

@@ -79,11 +79,16 @@ def test_word_sets_find_the_files_the_pattern_finds(tmp_path: Path) -> None:
 
 
 def _old_method_accesses(tree: ast.Module) -> list[lazy.Site]:
-    """``lazy.method_accesses`` as it was before it also read the instance attributes."""
+    """``lazy.method_accesses`` as it was before it also read the instance attributes (and
+    with a mapping's ``get(key, default)`` left out, as it is now)."""
     found: list[lazy.Site] = []
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    mapping_gets = {id(call.func) for call in calls if lazy._mapping_get(call)}
     for qual, func in lazy.functions(tree):
         for node in lazy._own_nodes(func):
             if not (isinstance(node, ast.Attribute) and node.attr in lazy._QUERY_METHODS):
+                continue
+            if id(node) in mapping_gets:
                 continue
             access = lazy._instance_access(node.value, None)
             if access is not None:

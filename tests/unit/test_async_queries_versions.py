@@ -426,3 +426,26 @@ def test_a_version_set_above_the_projects_pin_says_to_raise_it(
     assert bool(found) is noted, result.notes
     if noted:
         assert "the project's files say SQLAlchemy 1.3.8 (requirements.txt)" in found[0]
+
+
+def test_a_mapping_get_on_an_attribute_named_like_a_dynamic_relationship_is_no_query(
+    tmp_path: Path,
+) -> None:
+    """timesketch's graph nodes keep a plain ``attributes`` dict while a model has a dynamic
+    ``attributes`` relationship: ``self.comments.get("id", default)`` takes a key and a default,
+    which a query's ``get(ident)`` does not, so it is not reported; ``post.comments.get(3)``
+    still is."""
+    views = (
+        "class Node:\n"
+        "    def __init__(self, comments):\n"
+        "        self.comments = comments\n\n"
+        "    def label(self):\n"
+        '        return self.comments.get("id", "none")\n\n\n'
+        "def third(post):\n"
+        "    return post.comments.get(3)\n"
+    )
+    result = _run(tmp_path, {"sqlalchemy": "2.0.30"}, views=views, models=DYNAMIC_MODELS)
+    reported = [
+        v.line for v in result.violations if v.path == "app/views.py" and "dynamic" in v.message
+    ]
+    assert reported == [10]
