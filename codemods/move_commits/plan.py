@@ -237,6 +237,23 @@ class Planner:
         for path, items in sorted(groups.items()):
             self._place_service(path, items)
         self.notes.extend(self._duplicate_notes())
+        self.notes.extend(self._moved_definition_notes())
+
+    def _moved_definition_notes(self) -> list[str]:
+        """A note per route module some of whose definitions move into a service with the code
+        that reads them: a reviewer may want a request schema in a module of its own."""
+        notes: list[str] = []
+        for path, moved in sorted(self.route_definitions.items()):
+            modules = sorted({back.split()[1] for back in moved.values()})
+            names = ", ".join(f"`{name}`" for name in moved)
+            them = "them" if len(moved) > 1 else "it"
+            notes.append(
+                f"move-commits: {names} moved from {path} into {', '.join(modules)} with the "
+                f"code that reads {them}, and the route imports {them} from there; to keep a "
+                "definition elsewhere (a request schema in a schemas module), move it there "
+                "first and run again"
+            )
+        return notes
 
     def _duplicate_notes(self) -> list[str]:
         """A note per set of planned methods with the same code that were not shared (their
