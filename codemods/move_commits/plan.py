@@ -375,7 +375,8 @@ class Planner:
         if raw is None:
             return _ServiceState()
         source = SourceFile(path, self.project.abs_path(path), raw)
-        tree = source.ast_module()
+        # (the plan's other steps parsed the same bytes: `ast` decodes them as the reader does)
+        tree = self.project.tree(path) or source.ast_module()
         try:
             # `ast` where it parses the file: this plan reads names only, and the rewrite that
             # needs LibCST's tree parses it then, only in `apply`.

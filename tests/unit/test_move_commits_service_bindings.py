@@ -135,3 +135,31 @@ def test_standard_library_modules() -> None:
         if _parsed_by_both(code) and (differences := _differences(code)):
             found[path.name] = differences
     assert found == {}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'"""Jobs."""\nimport os\n\n\nclass JobService:\n    def close(self):\n        return os.sep\n',
+        b"\xef\xbb\xbfimport os\n\n\nclass JobService:\n    def close(self):\n        pass\n",
+        b"# -*- coding: latin-1 -*-\nNAME = '\xe9t\xe9'  # \xe9\n\n\nclass JobService:\n"
+        b"    def close(self):\n        return NAME\n",
+        "from app.models import Caf\u00e9\n\n\nclass JobService:\n    def caf\u00e9(self):\n"
+        "        return Caf\u00e9\n".encode(),
+        b"import os\r\n\r\n\r\nclass JobService:\r\n    def close(self):\r\n        pass\r\n",
+    ],
+    ids=["utf-8", "bom", "latin-1 cookie", "non-ascii names", "crlf"],
+)
+def test_the_tree_of_the_bytes_reads_as_the_tree_of_the_text(raw: bytes) -> None:
+    """The plan reads an existing service module from `ast` of its bytes (parsed once for all
+    its steps) with the text the reader decoded: the bindings are those of the text's tree."""
+    from backfix.source import SourceFile, python_tree
+
+    source = SourceFile("app/services/job_service.py", "/nowhere/job_service.py", raw)
+    from_bytes = python_tree(raw)
+    from_text = source.ast_module()
+    assert from_bytes is not None and from_text is not None
+    for class_name in ["JobService", "NoSuchService"]:
+        assert service_bindings_from_ast(
+            from_bytes, source.text, class_name
+        ) == service_bindings_from_ast(from_text, source.text, class_name)
