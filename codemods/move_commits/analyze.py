@@ -1350,7 +1350,11 @@ class Analyzer:
         """A call of unknown effect that must stay in the route (``self.update_model(...)``)
         may make the writes this commit commits: the unit of work would be split."""
         why = self.regions.region([stmt]).reason
-        if not why or not isinstance(stmt, cst.SimpleStatementLine):
+        # A compound statement stays when it reads something only on some paths (a property of
+        # `self` in a loop): its calls would have moved with the unit but for that read.
+        if not why or not (
+            isinstance(stmt, cst.SimpleStatementLine) or why.id == R.CONDITIONAL_READ_MAY_FAIL
+        ):
             return
         if why.id == R.ROUTE_LAYER_CALL:
             return  # the route layer's own helper: it stays where it is, as it did

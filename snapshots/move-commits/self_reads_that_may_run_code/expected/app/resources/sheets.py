@@ -39,3 +39,16 @@ class ArchiveResource(Resource):
             sheet, storage=self.storage, archive_status=self.archive_status
         )
         return "", 204
+
+
+class SheetSettingsResource(Resource):
+    @property
+    def current_sheet(self):
+        return Storage().current()
+
+    def post(self, values):
+        for key, value in values.items():
+            self.current_sheet.set_option(key, value)
+        db.session.add(self.current_sheet)
+        db.session.commit()
+        return "", 204
