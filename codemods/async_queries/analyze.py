@@ -682,6 +682,8 @@ class _VarVerdict:
     dml: str = ""
     #: see ``ChainFact.eager_rows``: of every use
     eager_rows: tuple[str, ...] | None = None
+    #: see ``ChainFact.variable_methods``
+    methods: tuple[str, ...] = ()
 
     def add_eager_rows(self, classes: tuple[str, ...] | None) -> None:
         """Count in the ``eager_rows`` of one use."""
@@ -825,7 +827,10 @@ def group_verdict(
         tables=scope.tables,
         dml=dml,
     )
-    verdict = _VarVerdict(reason, reason_id, reason, reason_id, dml=dml)
+    called = {step.name for chain in run_chains for step in chain.steps} | {s.name for s in rebuild}
+    verdict = _VarVerdict(
+        reason, reason_id, reason, reason_id, dml=dml, methods=tuple(sorted(called))
+    )
     if not reason:
         check_uses(base, verdict)
     if not run_chains:
@@ -1547,6 +1552,7 @@ class _Scanner(TrackingVisitor):
                 f"query variable `{cand.name}` = {self.summary(cand.outer)}",
                 cand.kind,
                 is_variable=True,
+                variable_methods=verdict.methods,
                 manual=verdict.reason,
                 async_blocker=verdict.blocker,
                 needs_db_import=cand.needs_db_import,
@@ -1604,10 +1610,7 @@ class _Scanner(TrackingVisitor):
                 assign = self.parent(parent)
                 if any(assign is c.assign for c in group) or _is_rebuild(assign, spec):
                     continue  # a rebuild is checked from its value below
-                return (
-                    f"query variable `{cand.name}` is also assigned something else in the function",
-                    R.QUERY_VARIABLE,
-                )
+                return ch.reassigned(cand.name, self.key(parent)[0])
             outer = self._climb(name_node)
             chain = ch.split_chain(outer, spec)
             assert chain is not None

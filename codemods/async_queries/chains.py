@@ -1321,6 +1321,17 @@ SET_OPERATIONS = frozenset(
 )
 
 
+def reassigned(name: str, line: int) -> tuple[str, str]:
+    """Why a query variable that is also assigned a value other than a query built on it
+    (``q = paginate(q, page)``) stays manual, with the reason's id."""
+    return (
+        f"query variable `{name}` is also assigned something else in the function (line "
+        f"{line}): backfix follows a query variable only through its own builder calls "
+        f"(`{name} = {name}.filter(...)`); rewrite it by hand, or give the other value a name "
+        "of its own, and run again"
+    ), R.QUERY_VARIABLE
+
+
 def used_as_value(name: str, set_operation: str = "") -> tuple[str, str]:
     """Why a query variable used as a value stays manual, with the reason's id; passed to one
     of ``SET_OPERATIONS`` (``set_operation``), which takes statements, not rows."""

@@ -32,6 +32,8 @@ class ChainFact:
     summary: str
     kind: str  # receiver kind (KIND_* or DEP_PREFIX + dependency name)
     is_variable: bool = False
+    #: of a query variable: the methods its uses and rebuilds call (``filter``, ``get``...)
+    variable_methods: tuple[str, ...] = ()
     manual: str = ""  # why it cannot be rewritten in any mode ("" when convertible)
     async_blocker: str = ""  # why it cannot be awaited where it stands ("" when it can)
     needs_db_import: bool = False  # Flask-SQLAlchemy chain in a module that does not bind `db`

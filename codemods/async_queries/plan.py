@@ -1023,14 +1023,11 @@ class Planner:
                 # a chain calling none of them the default query a plain `select()` replaces (a
                 # variable's later calls are not in its code).
                 defined = self.models.query_class_methods(name)
-                called = _methods_called(defined or frozenset(), chain.snippet)
+                # (a variable's later calls are not in its code: its uses name them)
+                calls = f"{chain.snippet} {''.join(f'.{m}(' for m in chain.variable_methods)}"
+                called = _methods_called(defined or frozenset(), calls)
                 if defined is None or called:
                     return _custom_query_reason(name, setting, called)
-                # A variable's later calls are not in its code; one of a method the class adds
-                # is left for review by the variable's own check, not one it overrides.
-                overridden = defined & QUERY_API_NAMES
-                if chain.is_variable and overridden:
-                    return _variable_of_custom_query(name, setting, overridden)
             return ""
         setting = self.models.custom_session(fsa=chain.kind == KIND_FSA)
         if setting:
@@ -1814,17 +1811,6 @@ def _custom_query_reason(name: str, setting: str, overridden: Sequence[str]) -> 
         f"`{name}.query` uses a custom query class ({setting}) whose {listed} this query calls: "
         "a plain `select()` would not run it; rewrite by hand what that method does, as a "
         "`select()`, or keep the call"
-    )
-
-
-def _variable_of_custom_query(name: str, setting: str, overridden: frozenset[str]) -> str:
-    """Why a query variable over ``name.query`` stays when its query class overrides query
-    methods (``get``): where the variable is used, it may call them."""
-    listed = ", ".join(f"`{method}()`" for method in sorted(overridden))
-    return (
-        f"`{name}.query` uses a custom query class ({setting}) that overrides {listed}, which "
-        "this query variable may call where it is used: a plain `select()` would not run the "
-        "override; rewrite by hand what it does, as a `select()`, or keep the query"
     )
 
 

@@ -541,6 +541,7 @@ class _ChainWalker(_Walker):
             f"query variable `{cand.name}` = {_summary(text)}",
             cand.kind,
             is_variable=True,
+            variable_methods=verdict.methods,
             manual=verdict.reason,
             async_blocker=verdict.blocker,
             needs_db_import=cand.needs_db_import,
@@ -599,10 +600,7 @@ class _ChainWalker(_Walker):
             if isinstance(parent, ast.Assign) and name_node in parent.targets:
                 if any(parent is c.assign for c in group) or self._is_rebuild(parent, spec):
                     continue
-                return (
-                    f"query variable `{cand.name}` is also assigned something else in the function",
-                    R.QUERY_VARIABLE,
-                )
+                return ch.reassigned(cand.name, parent.lineno)
             outer = self.climb(name_node)
             chain = ch.split_chain(self.parse(outer), spec)
             if chain is None:  # `ast` normalizes identifiers (NFKC), LibCST keeps them as written

@@ -426,21 +426,21 @@ def test_a_query_class_that_overrides_get_changes_only_the_queries_that_call_it(
 
 
 @pytest.mark.parametrize(
-    ("method", "fixable"),
-    [("visible", True), ("get", False)],
+    ("use", "fixable"),
+    [("query.all()", True), ("query.get(owner)", False)],
 )
-def test_a_query_variable_stays_only_where_the_query_class_overrides_a_query_method(
-    tmp_path: Path, method: str, fixable: bool
+def test_a_query_variable_stays_only_where_its_uses_call_what_the_query_class_overrides(
+    tmp_path: Path, use: str, fixable: bool
 ) -> None:
-    """A query variable's later calls are not in its code. One of a method the class adds
-    (``q.visible()``) is left for review by the variable's own check, so a variable that only
-    runs ``.all()`` is the default query; where the class overrides ``get()``, a later ``q.get()``
-    would run the override, and the variable stays, naming it (ihatemoney's ``BillQuery``)."""
+    """A query variable's later calls are not in its code: its uses name them. ihatemoney's
+    ``BillQuery`` overrides ``get()`` and ``delete()``; a variable whose only use runs
+    ``.all()`` is the default query a ``select()`` replaces, one whose use calls ``get()``
+    stays, naming it."""
     query = (
         "from flask_sqlalchemy import BaseQuery\n\n\n"
         "class RowQuery(BaseQuery):\n"
-        f"    def {method}(self, *args):\n"
-        "        return self.filter_by(hidden=False)\n"
+        "    def get(self, *args):\n"
+        "        return self.filter_by(hidden=False).first()\n"
     )
     models = (
         "from app import db\nfrom app.query import RowQuery\n\n\n"
@@ -451,11 +451,11 @@ def test_a_query_variable_stays_only_where_the_query_class_overrides_a_query_met
         "from app.models import Post\n\n\n"
         "def posts(owner):\n"
         "    query = Post.query.filter_by(id=owner)\n"
-        "    return query.all()\n"
+        f"    return {use}\n"
     )
     files = {"app/__init__.py": DB, "app/query.py": query, "app/models.py": models}
     result = _run(tmp_path, {**files, "app/views.py": views}, apply=False)
     (violation,) = _by_line(result, "app/views.py").values()
     assert violation.fixable is fixable
     if not fixable:
-        assert "overrides `get()`, which this query variable may call" in violation.reason
+        assert "whose `get()` this query calls" in violation.reason
