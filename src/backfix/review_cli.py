@@ -15,6 +15,7 @@ import click
 from backfix import console, interactive, review
 from backfix.diff import unified_diff
 from backfix.exits import Failure
+from backfix.line_map import moved_violations
 from backfix.reports.apply_json import apply_document
 from backfix.results import RunResult, Violation
 from backfix.runner import CodemodSpec
@@ -138,7 +139,10 @@ _LISTED_SOURCES = 3
 
 
 def summary(spec: CodemodSpec, result: RunResult, outcome: str, fmt: str, written: str) -> None:
-    """The text summary (with counts per tier) on stderr; with ``json``, the document on stdout."""
+    """The text summary (with counts per tier) on stderr; with ``json``, the document on stdout.
+    After writing in place, what remains is reported at its lines in the files as written."""
+    if written == "in-place":
+        result = moved_violations(result)
     console.print_apply_summary(spec.codemod_id, result, outcome)
     fixed = review.tier_counts(result.fixed)
     left = review.tier_counts(result.violations)
