@@ -741,7 +741,11 @@ def _insert(
     run = next((r for r in reversed(candidates) if keys[r[0]] <= key), candidates[0])
     at = next((i for i in run if keys[i] > key), run[-1] + 1)
     if not _separates_sections(module, candidates, keys):
-        return _insert_unspaced(module, new, at, at <= run[-1])
+        # Before an import of another section that a blank line sets apart, the new one ends
+        # the group above instead of taking that blank line (`import yaml` among the standard
+        # library's imports is what runs two sections together there).
+        takes_blanks = at == run[0] or (at <= run[-1] and keys[at][0] == section)
+        return _insert_unspaced(module, new, at, at <= run[-1] and takes_blanks)
     if at == run[0] and keys[at][0] == section:
         return _insert_unspaced(module, new, at, True)
     if at == 0:

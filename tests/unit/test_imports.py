@@ -490,6 +490,28 @@ def test_a_block_that_runs_its_sections_together_gets_no_blank_line(project: Pat
     )
 
 
+def test_a_third_party_import_among_the_standard_librarys_keeps_the_groups_apart(
+    project: Path,
+) -> None:
+    """timesketch keeps ``import yaml`` with ``import json``, and a blank line before each other
+    group: ``from sqlalchemy import select`` ends the third-party group, not the first-party one."""
+    source = (
+        "import json\n"
+        "import yaml\n\n"
+        "from flask import request\n\n"
+        "from app.models import db_session\n\n\n"
+        "x = 1\n"
+    )
+    assert added(source, "from sqlalchemy import select", root=project) == (
+        "import json\n"
+        "import yaml\n\n"
+        "from flask import request\n"
+        "from sqlalchemy import select\n\n"
+        "from app.models import db_session\n\n\n"
+        "x = 1\n"
+    )
+
+
 def test_known_third_party_wins_over_a_folder_of_that_name(tmp_path: Path) -> None:
     """A library's repository holds its own package (``sqlmodel/``) beside the examples that
     import it as the installed library, and says so with ``known-third-party``."""
