@@ -1592,17 +1592,15 @@ class Analyzer:
         (a malformed body, a missing key) must not come after a call that may have effects."""
         hoisted = hoisted_nodes(self.index, hoists)
         effect: cst.Call | None = None
-        read_first: set[str] = set()  # what a read before any effect shows can be read
-        for stmt in stmts:
+        before_effect: Sequence[cst.CSTNode] = ()
+        for position, stmt in enumerate(stmts):
             for hoist in hoists:
-                if not _contains(stmt, hoist.expr):
-                    continue
-                if effect is None:
-                    read_first.add(code_of(hoist.expr))
-                elif (
-                    self.regions.may_fail(hoist)
+                if (
+                    effect is not None
+                    and self.regions.may_fail(hoist)
                     and not is_config_read(hoist)
-                    and code_of(hoist.expr) not in read_first
+                    and _contains(stmt, hoist.expr)
+                    and not _read_in(before_effect, hoists, code_of(hoist.expr))
                 ):
                     raise Unmovable(
                         R.READ_AFTER_EFFECT,
@@ -1615,6 +1613,7 @@ class Analyzer:
                     )
             if effect is None:
                 effect = self._effect_call(stmt, hoisted)
+                before_effect = stmts[: position + 1]
 
     def _without_passed_forms(self, hoists: list[Hoist], roots: list[cst.CSTNode]) -> list[Hoist]:
         """``hoists`` but the field reads of a form the moved code uses as a whole
@@ -1865,6 +1864,15 @@ def exit_moved_parts(stmt: cst.If, exit_block: cst.IndentedBlock) -> list[cst.CS
             parts.extend(node.body.body)
         node = node.orelse if isinstance(node, cst.If) else None
     return parts
+
+
+def _read_in(stmts: Sequence[cst.CSTNode], hoists: list[Hoist], code: str) -> bool:
+    """Whether ``stmts`` make the hoisted read ``code``: reading it again after them cannot
+    fail where they did not."""
+    return any(
+        code_of(hoist.expr) == code and any(_contains(stmt, hoist.expr) for stmt in stmts)
+        for hoist in hoists
+    )
 
 
 def _contains(stmt: cst.CSTNode, node: cst.CSTNode) -> bool:
