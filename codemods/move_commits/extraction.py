@@ -167,8 +167,9 @@ class ExtractionBuilder:
                 # `g.tenant.id` next to `g.tenant`: read it from the value already passed.
                 hoist.param = by_code[prefix] + code[len(prefix) :]
                 continue
-            suggested = _unclashed(
-                hoist, taken, self._is_lookup_key(hoist.expr), self._keyword_of(hoist)
+            suggested = self._not_another_keyword(
+                hoist,
+                _unclashed(hoist, taken, self._is_lookup_key(hoist.expr), self._keyword_of(hoist)),
             )
             name = preferred.get(id(hoist.expr)) or unique(suggested, taken)
             taken.add(name)
@@ -186,6 +187,17 @@ class ExtractionBuilder:
             p.name: min(order[id(h.expr)] for h in hoists if h.param == p.name) for p in params
         }
         return sorted(params, key=lambda p: first_use[p.name])
+
+    def _not_another_keyword(self, hoist: Hoist, suggested: str) -> str:
+        """``suggested``, or the keyword the read is passed as where ``suggested`` is another
+        keyword of the same call: ``add_member(username=form["user"],
+        user=g.user.username)`` takes ``username`` and ``user``, not the names swapped."""
+        arg = self.index.parent(hoist.expr)
+        call = self.index.parent(arg) if isinstance(arg, cst.Arg) else None
+        if not isinstance(arg, cst.Arg) or arg.keyword is None or not isinstance(call, cst.Call):
+            return suggested
+        others = {a.keyword.value for a in call.args if a.keyword is not None and a is not arg}
+        return arg.keyword.value if suggested in others else suggested
 
     def _keyword_of(self, hoist: Hoist) -> str:
         """The keyword a hoisted request-dependent call is passed as (``sign=get_flag("sign")``

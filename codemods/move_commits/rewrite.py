@@ -383,19 +383,24 @@ def _drop_module_imports(module: cst.Module, dead: set[int]) -> cst.Module:
 
 
 def _dead_import_names(scope: Scope, name: str) -> set[int]:
-    """Ids of the name nodes ``scope``'s imports bind ``name`` with that nothing reads there
-    (of ``import a.b`` and ``import a.c``, the one whose ``a.b`` is no longer read)."""
+    """Ids of the name nodes ``scope``'s imports bind ``name`` with, when nothing reads it there:
+    a package ``a`` that no statement binding it is read through, or the ``a.b`` of
+    ``import a.b`` (given as ``name``) that the moved code read and nothing reads now."""
     assignments = list(scope.assignments[name])
     if not assignments or not all(isinstance(a, ImportAssignment) for a in assignments):
         return set()
+    if any(a.references for a in assignments):
+        return set()
     aliases = {id(a.as_name) for a in assignments if isinstance(a, ImportAssignment)}
-    # `import a.b` binds `a` and `a.b`, and a read of `a.b.f` references the second
-    read = {
-        id(a.as_name)
+    if "." in name:  # `import a.b` whose `a.b` the moved code read and nothing reads now
+        return aliases
+    # `import a.b` binds `a` and `a.b`, and a read of `a.b.f` references the second: the name
+    # `a` is still read while any statement binding it is
+    read = any(
+        isinstance(a, ImportAssignment) and id(a.as_name) in aliases and a.references
         for a in scope.assignments
-        if isinstance(a, ImportAssignment) and id(a.as_name) in aliases and a.references
-    }
-    return set() if any(a.references for a in assignments) else aliases - read
+    )
+    return set() if read else aliases
 
 
 class _DropLocalImports(cst.CSTTransformer):

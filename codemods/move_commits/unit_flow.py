@@ -79,7 +79,7 @@ class UnitFlow:
                     if need is not None:
                         imports[key] = need
                         if not need.local:
-                            route_names.add(node.value)
+                            route_names |= _imported_names(need)
                         continue
                 if any(isinstance(r, Assignment) and r.scope is function_scope for r in outside):
                     if node.value not in live:
@@ -125,7 +125,7 @@ class UnitFlow:
         if not local and assignment.scope is not global_scope:
             return None
         if len({id(r.node) for r in referents if isinstance(r, Assignment)}) != 1:
-            return None
+            return _package_import(name, referents, local)
         if assignment.name.startswith(f"{name}."):  # `import a.b` for a read of `a.b.f`
             return ImportNeed(name, "", assignment.name, None, 0, local)
         return import_need(name, statement, local)
@@ -245,6 +245,29 @@ class UnitFlow:
         assert isinstance(function.body, cst.IndentedBlock)
         scope = self.index.scope_of(function.body.body[0])
         return list(scope.assignments) if scope is not None else []
+
+
+def _imported_names(need: ImportNeed) -> set[str]:
+    """The names the route module's import of ``need`` binds that the moved code read: its
+    name, and the ``a.b`` of ``import a.b`` (the rewrite drops that statement when nothing reads
+    ``a.b`` any more, whatever else reads ``a``)."""
+    if not need.module and "." in need.imported:
+        return {need.name, need.imported}
+    return {need.name}
+
+
+def _package_import(name: str, referents: Sequence[object], local: bool) -> ImportNeed | None:
+    """The import that binds package ``name`` for a read of ``name.x`` where several statements
+    bind it (``import app`` and ``import app.db``, each binding ``app``): the plain ``import app``
+    where there is one, else the first; None where one of them is no plain module import."""
+    needs = [
+        import_need(name, r.node, local) if isinstance(r, ImportAssignment) else None
+        for r in referents
+    ]
+    if not needs or any(n is None or n.module or n.asname or n.level for n in needs):
+        return None
+    found = [n for n in needs if n is not None]
+    return next((n for n in found if n.imported == name), found[0])
 
 
 def _outside_referents(

@@ -1,5 +1,6 @@
 import flask
 
+import app
 import app.lib.audit
 from app.services.label_service import LabelService
 

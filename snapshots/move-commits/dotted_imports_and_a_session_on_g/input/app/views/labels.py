@@ -1,5 +1,6 @@
 import flask
 
+import app
 import app.lib.audit
 import app.lib.labels
 
