@@ -528,7 +528,9 @@ class Analyzer:
         for handler in node.handlers:
             moved, _ = self._split_handler(handler)
             moved_region = self.regions.region(moved)
-            if moved_region.reason or moved_region.hoists:
+            # (the session the user named, read from the framework, is the service's session)
+            reads = [h for h in moved_region.hoists if not self.index.is_listed_session(h.expr)]
+            if moved_region.reason or reads:
                 return Reason(
                     R.ROLLBACK_USES_FRAMEWORK,
                     "the rollback part of an `except` handler uses the framework",

@@ -367,8 +367,8 @@ class ModuleIndex:
         ``db: Session = Depends(get_db)``, ``session`` from ``with Session() as session``...)."""
         if depth > 4:
             return False
-        if isinstance(expr, cst.Attribute) and get_full_name_for_node(expr) in self.session_names:
-            return True  # a dotted name the user listed (`flask.g.session`), framework or not
+        if self.is_listed_session(expr):
+            return True
         if any(q.split(".")[0] in FRAMEWORK_ROOTS for q in self.framework_names(expr)):
             return False
         if isinstance(expr, cst.Attribute):
@@ -384,6 +384,13 @@ class ModuleIndex:
             if isinstance(target, cst.Name) and self._is_session_binding(target, depth):
                 return True
         return False
+
+    def is_listed_session(self, expr: cst.BaseExpression) -> bool:
+        """A dotted receiver the user listed in ``session_names`` (``flask.g.session``): a
+        session, framework object or not, that every request has (reading it cannot fail)."""
+        return (
+            isinstance(expr, cst.Attribute) and get_full_name_for_node(expr) in self.session_names
+        )
 
     def _is_session_param(self, param: cst.Param) -> bool:
         annotation = param.annotation.annotation if param.annotation else None

@@ -662,7 +662,7 @@ class Planner:
             existing = service.bound.get(need.name, service.added.get(need.name))
             if need.name in service.bound and service.bound[need.name] is None:
                 return codes, need.name
-            if existing is None:
+            if existing is None or _imports_of_one_package(existing, code, need.name):
                 codes.append((need.name, code))
             elif " ".join(existing.split()) != " ".join(code.split()):
                 return codes, need.name
@@ -999,6 +999,17 @@ def _removable_names(extraction: Extraction, sig: Signature) -> frozenset[str]:
         | {n.name for n in extraction.imports if n.local}
         | {n.name for d in sig.definitions for n in d.needs if not n.local}
     )
+
+
+def _imports_of_one_package(existing: str, code: str, name: str) -> bool:
+    """``import app`` and ``import app.lib.audit``: both bind the package ``name``, and one
+    module may hold both."""
+    found = [_PLAIN_IMPORT.fullmatch(" ".join(c.split())) for c in (existing, code)]
+    return all(m is not None and m.group(1).split(".")[0] == name for m in found)
+
+
+#: ``import a.b.c``, with no alias
+_PLAIN_IMPORT = re.compile(r"import ([\w.]+)")
 
 
 def _reads(code: str, name: str) -> bool:

@@ -661,8 +661,8 @@ class RegionClassifier:
     def may_fail(self, hoist: Hoist) -> bool:
         """Whether evaluating a hoisted read may raise (a missing key or attribute, a body that
         is not JSON); ``request.args.get("x")`` and ``g.get("x")`` cannot."""
-        if hoist.use.kind == "form":
-            return False  # a declared field's value
+        if hoist.use.kind == "form" or self.index.is_listed_session(hoist.expr):
+            return False  # a declared field's value; the session the user named
         nodes = list(self.index.subtree(hoist.expr))
         if any(isinstance(n, cst.Subscript) for n in nodes):
             return True

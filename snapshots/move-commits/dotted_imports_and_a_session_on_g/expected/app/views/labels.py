@@ -18,3 +18,9 @@ def create_label():
 def count_labels():
     app.lib.audit.record(flask.g.session, "count", "")
     return "0"
+
+
+@bp.route("/labels/<int:label_id>", methods=["DELETE"])
+def delete_label(label_id):
+    LabelService.delete_label(label_id, session=flask.g.session)
+    return "", 204

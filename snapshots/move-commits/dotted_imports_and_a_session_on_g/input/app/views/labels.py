@@ -20,3 +20,15 @@ def create_label():
 def count_labels():
     app.lib.audit.record(flask.g.session, "count", "")
     return "0"
+
+
+@bp.route("/labels/<int:label_id>", methods=["DELETE"])
+def delete_label(label_id):
+    label = flask.g.session.get(app.models.Label, label_id)
+    try:
+        flask.g.session.delete(label)
+        flask.g.session.commit()
+    except Exception:
+        flask.g.session.rollback()
+        raise
+    return "", 204
