@@ -58,7 +58,7 @@ class UnitFlow:
                 node = cast(cst.Name, node)
                 access = self.index.accesses.get(id(node))
                 # `a.b` of `import a.b` and `a.c` of `import a.c` are two imports of one name
-                key = node.value if access is None else code_of(access.node)
+                key = node.value if access is None or access.node is node else code_of(access.node)
                 if access is None or key in seen:
                     continue
                 outside = _outside_referents(node, list(access.referents), moved_ids)
