@@ -210,8 +210,8 @@ def _runner_formatter(folder: Path) -> tuple[str, int | None]:
                 text = runner.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-            found = _runner_command(text) if runner.suffix not in {".yml", ".yaml"} else None
-            found = found or _workflow_formatter(text)
+            workflow = runner.suffix in {".yml", ".yaml"}
+            found = _workflow_formatter(text) if workflow else _runner_command(text)
             if found is not None:
                 return found
     return "", None
