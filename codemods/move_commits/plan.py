@@ -662,9 +662,13 @@ class Planner:
             existing = service.bound.get(need.name, service.added.get(need.name))
             if need.name in service.bound and service.bound[need.name] is None:
                 return codes, need.name
-            if existing is None or _imports_of_one_package(existing, code, need.name):
+            if existing is None:
                 codes.append((need.name, code))
-            elif " ".join(existing.split()) != " ".join(code.split()):
+            elif " ".join(existing.split()) == " ".join(code.split()):
+                continue
+            elif _imports_of_one_package(existing, code, need.name):
+                codes.append((need.name, code))
+            else:
                 return codes, need.name
         return codes, ""
 
@@ -1004,12 +1008,14 @@ def _removable_names(extraction: Extraction, sig: Signature) -> frozenset[str]:
 def _imports_of_one_package(existing: str, code: str, name: str) -> bool:
     """``import app`` and ``import app.lib.audit``: both bind the package ``name``, and one
     module may hold both."""
-    found = [_PLAIN_IMPORT.fullmatch(" ".join(c.split())) for c in (existing, code)]
-    return all(m is not None and m.group(1).split(".")[0] == name for m in found)
-
-
-#: ``import a.b.c``, with no alias
-_PLAIN_IMPORT = re.compile(r"import ([\w.]+)")
+    try:
+        specs = [*parse_imports(existing), *parse_imports(code)]
+    except ValueError:
+        return False
+    return all(
+        spec.name is None and spec.asname is None and spec.module.split(".")[0] == name
+        for spec in specs
+    )
 
 
 def _reads(code: str, name: str) -> bool:
