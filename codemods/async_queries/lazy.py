@@ -11,7 +11,7 @@ import ast
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import TypeGuard, cast
+from typing import TypeGuard
 
 from backfix.ast_utils import child_fields, last_name
 from backfix.project import from_import_module
@@ -479,7 +479,7 @@ def read_accesses(tree: ast.Module) -> tuple[list[Site], InstanceReads]:
         attrs = reads.setdefault(qual, set())
         for node in _own_nodes(func):  # (a call before its callee)
             if _mapping_get(node):
-                mapping_gets.add(id(cast(ast.Call, node).func))
+                mapping_gets.add(id(node.func))
             if not isinstance(node, ast.Attribute):
                 continue
             if _instance_access(node, None) is not None:
@@ -500,7 +500,7 @@ def read_accesses(tree: ast.Module) -> tuple[list[Site], InstanceReads]:
     return sorted(found, key=lambda s: (s.line, s.col)), instance_reads
 
 
-def _mapping_get(node: ast.AST) -> bool:
+def _mapping_get(node: ast.AST) -> TypeGuard[ast.Call]:
     """``obj.attrs.get("key", default)``: a mapping's ``get``, since a query's ``get(ident)``
     takes the one primary key (a plain ``attrs`` dict named like a dynamic relationship)."""
     return (
