@@ -44,12 +44,15 @@ def _parsed(raw: bytes) -> ast.Module | None:
 
 def _blankable(raw: bytes, line: re.Match[bytes], starts: set[tuple[int, int]]) -> bool:
     """Whether the backslash-only ``line`` comes right before (or in a run of such lines before)
-    a line whose first token starts a statement, at the indentation Python reads it with."""
+    a line whose first token starts a statement, at the indentation Python reads it with, or
+    ends the file."""
     offset = line.end()
     following = LEADING_CONTINUATION.match(raw, offset)
     while following is not None:
         offset = following.end()
         following = LEADING_CONTINUATION.match(raw, offset)
+    if not raw[offset:].strip():
+        return True  # the file's end: CPython joins the line to nothing (with a CRLF break)
     indent = _INDENT.match(raw, offset)
     column = indent.end() - offset if indent else 0
     own_column = line.end() - line.start() - len(line.group(1)) - 1

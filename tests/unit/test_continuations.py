@@ -165,3 +165,11 @@ def test_scan_reports_the_files_lines_and_apply_leaves_the_file_alone(
     assert code == 2
     assert "app/routes/jobs.py:7:1: error formatting-loss" in err
     assert (root / "app/routes/jobs.py").read_text() == route
+
+
+def test_a_backslash_line_ending_the_file_is_blanked() -> None:
+    """CPython reads a last line holding only a backslash when a CRLF ends it, and LibCST refuses
+    the file: the bare-except property test generated one and got `unsupported-syntax`."""
+    source = b"x = 1\n\\\r\n"
+    assert blank_continuations(source) == b"x = 1\n\r\n"
+    assert parse_cst(source).code == "x = 1\n\r\n"
