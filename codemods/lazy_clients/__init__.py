@@ -37,11 +37,13 @@ Safety:
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from backfix.codemod import Codemod, Plan, ProjectContext
+from backfix.cst_unit_positions import lines_match
 from backfix.imports import project_root
 from backfix.results import REVIEW, FileFacts
 from backfix.source import SourceFile
@@ -91,7 +93,7 @@ class LazyClients(Codemod["ModuleFacts", "FileEdits"]):
             return FileFacts(source.path)  # spares the LibCST parse of most files
         from .analyze import analyze_module
 
-        facts = analyze_module(source.module, with_uses=False)
+        facts = analyze_module(source.module, with_uses=False, tree=_line_tree(source))
         if not facts.clients:
             return FileFacts(source.path)
         return self.analyze_for_plan(source)
@@ -100,7 +102,7 @@ class LazyClients(Codemod["ModuleFacts", "FileEdits"]):
         """Full facts of a module: its clients and how it uses what it imports."""
         from .analyze import analyze_module
 
-        facts = analyze_module(source.module, with_uses=True)
+        facts = analyze_module(source.module, with_uses=True, tree=_line_tree(source))
         violations = tuple(
             self.violation(
                 source,
@@ -131,6 +133,12 @@ class LazyClients(Codemod["ModuleFacts", "FileEdits"]):
 
         root = project_root(source.abs_path, source.path)
         return rewrite_module(source.module, edits, source.abs_path, root)
+
+
+def _line_tree(source: SourceFile) -> ast.Module | None:
+    """`ast` of the file, whose statements are where LibCST has them (positions are then worked
+    out from it), or None."""
+    return source.ast_module() if lines_match(source.raw) else None
 
 
 def _message(client: Client) -> str:

@@ -51,15 +51,18 @@ def _calls_in(value: cst.BaseExpression | None) -> tuple[cst.Call, ...]:
     return ()
 
 
-def analyze_module(module: cst.Module, with_uses: bool) -> ModuleFacts:
+def analyze_module(
+    module: cst.Module, with_uses: bool, tree: ast.Module | None = None
+) -> ModuleFacts:
     """The facts of one module; ``with_uses`` False keeps only its clients (None when it has none).
 
     ``module`` comes from the parser (no node appears twice in it): its scopes, parents and
-    positions are resolved over its own nodes, once however often it is analysed.
+    positions are resolved over its own nodes, once however often it is analysed. ``tree`` is
+    `ast` of its text at the same lines, if there is one (see :class:`ModuleIndex`).
     """
     if not with_uses and not builds_a_client(module):
         return ModuleFacts(clients=())
-    index = module_index(module)
+    index = module_index(module, tree)
     clients = tuple(_clients(index))
     if not with_uses:
         return ModuleFacts(clients=clients)
@@ -113,12 +116,12 @@ def _clients(index: ModuleIndex) -> list[Client]:
         )
         annotation = annotation if typed else ""
         kind = client_kind(qualify(verdict.constructor, imports))
-        pos = index.positions[stmt]
+        line, col = index.start(stmt)
         clients.append(
             Client(
                 name=name,
-                line=pos.start.line,
-                col=pos.start.column,
+                line=line,
+                col=col,
                 constructor=verdict.constructor,
                 why=verdict.why,
                 annotation=annotation,
@@ -162,11 +165,11 @@ def _block_client(
     same = len(candidate.assignments.values) == len(verdicts) and all(
         v is not None and v.returns == verdict.returns for _, v in verdicts
     )
-    pos = index.positions[line]
+    start = index.start(line)
     return Client(
         name=name,
-        line=pos.start.line,
-        col=pos.start.column,
+        line=start[0],
+        col=start[1],
         constructor=verdict.constructor,
         why=verdict.why,
         annotation=_annotation(line.body[0], verdict, imports, classes) if same else "",

@@ -6,14 +6,15 @@ taken for it. Shared by the analysis (facts for the plan) and the rewrite (the n
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import libcst as cst
 from libcst.metadata import Access, GlobalScope, ImportAssignment
 
-from backfix.cst_positions import CodeRanges
 from backfix.cst_scopes import resolve_inner_scopes
+from backfix.cst_unit_positions import unit_positions
 from backfix.cst_utils import dotted
 from backfix.cst_walk import Parents, is_within
 
@@ -40,11 +41,11 @@ class Ref:
 _LAST: list[ModuleIndex] = []
 
 
-def module_index(module: cst.Module) -> ModuleIndex:
+def module_index(module: cst.Module, tree: ast.Module | None = None) -> ModuleIndex:
     """The index of ``module``, built once for the file a worker is on (nodes are immutable, so
-    an index never goes stale)."""
+    an index never goes stale); ``tree`` as :class:`ModuleIndex` takes it."""
     if not (_LAST and _LAST[0].module is module):
-        _LAST[:] = [ModuleIndex(module)]
+        _LAST[:] = [ModuleIndex(module, tree)]
     return _LAST[0]
 
 
@@ -55,20 +56,30 @@ class ModuleIndex:
     engine's cheaper equivalents (:mod:`backfix.cst_metadata`): on a project of large modules the
     metadata wrapper's batched visits were most of a scan. Use :func:`module_index`, which keeps
     the last index: a file's scan and its facts for the plan ask for the same one.
+
+    ``tree`` is `ast` of the module's text, at the same lines (None: the positions come from the
+    whole module's code). With it, a position is worked out from the statement around the node,
+    and a use's line from `ast` alone where its statement is on one line: a module's facts list
+    the line of every use of every import, and generating the whole module for them was most of
+    the cost of reading the modules that use a client.
     """
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, tree: ast.Module | None = None) -> None:
         self.module = module
         # No token (whitespace, punctuation) is ever looked up: the tables leave them out.
         self.parents = Parents(module, tokens=False)
-        self.positions = CodeRanges(module)
+        self.positions = unit_positions(module, tree, self.parents.by_id)
         scopes = resolve_inner_scopes(module)
         self.scopes = {scope for scope in scopes.values() if scope is not None}
         self.global_scope = next(s for s in self.scopes if isinstance(s, GlobalScope))
 
     def line(self, node: cst.CSTNode) -> int:
         """The 1-based line a node starts on."""
-        return self.positions[node].start.line
+        return self.positions.line(node)
+
+    def start(self, node: cst.CSTNode) -> tuple[int, int]:
+        """The 1-based line and 0-based column where a node starts."""
+        return self.positions.start(node)
 
     def within(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
         """Whether ``node`` is ``ancestor`` or inside it."""

@@ -186,6 +186,16 @@ class UnitPositions:
         found = self.spans.get(id(node)) or self._find(node, start_only=False)
         return found[2], found[3]
 
+    def line(self, node: cst.CSTNode) -> int:
+        """The line ``node`` starts on: without generating any code when it is in a statement
+        line that `ast` has on one line (every node of it is on that line)."""
+        region = self._region(node)
+        if region is not None and isinstance(region[0], cst.SimpleStatementLine):
+            start = self.one_line(region[0])
+            if start is not None:
+                return start[0]
+        return self.start(node)[0]
+
     def starts_at_or_after(self, node: cst.CSTNode, position: Position) -> bool:
         """``self.start(node) >= position``, without generating any code where the lines `ast`
         gives settle it (see :meth:`_region`)."""

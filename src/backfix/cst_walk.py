@@ -167,6 +167,12 @@ class Parents(Mapping[cst.CSTNode, cst.CSTNode]):
         """The node's parent, or ``default`` for the root and for nodes of other trees."""
         return self._parents.get(id(node), default)
 
+    @property
+    def by_id(self) -> Mapping[int, cst.CSTNode]:
+        """The same table keyed by ``id`` of the child (what :mod:`backfix.cst_unit_positions`
+        looks parents up by)."""
+        return self._parents
+
     def __iter__(self) -> Iterator[cst.CSTNode]:
         return iter(self._nodes)
 

@@ -5,6 +5,8 @@ LibCST's metadata providers (``backfix.cst_metadata``): the facts must be those 
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from backfix.builtin_codemods.lazy_clients.analyze import analyze_module
 from backfix.builtin_codemods.lazy_clients.model import ModuleFacts
 from backfix.builtin_codemods.lazy_clients.references import ModuleIndex
 from libcst.metadata import (
+    CodeRange,
     GlobalScope,
     MetadataWrapper,
     ParentNodeProvider,
@@ -23,6 +26,8 @@ from libcst.metadata import (
 )
 from test_lazy_clients_quick import EDGES
 from testkit import repository_sources, write_webapp_corpus
+
+from backfix.cst_unit_positions import lines_match
 
 
 def _ordered(facts: ModuleFacts) -> ModuleFacts:
@@ -35,17 +40,39 @@ def _ordered(facts: ModuleFacts) -> ModuleFacts:
     )
 
 
-def _wrapper_index(module: cst.Module) -> ModuleIndex:
+class _WrapperPositions:
+    """``PositionProvider``'s ranges, asked as the index asks its positions."""
+
+    def __init__(self, ranges: Mapping[cst.CSTNode, CodeRange]) -> None:
+        self.ranges = ranges
+
+    def line(self, node: cst.CSTNode) -> int:
+        return self.ranges[node].start.line
+
+    def start(self, node: cst.CSTNode) -> tuple[int, int]:
+        start = self.ranges[node].start
+        return start.line, start.column
+
+
+def _wrapper_index(module: cst.Module, tree: ast.Module | None = None) -> ModuleIndex:
     """The index as it was built before: every table from LibCST's metadata wrapper."""
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     index = object.__new__(ModuleIndex)
     index.module = module
     index.parents = wrapper.resolve(ParentNodeProvider)  # type: ignore[assignment]
-    index.positions = wrapper.resolve(PositionProvider)  # type: ignore[assignment]
+    index.positions = _WrapperPositions(wrapper.resolve(PositionProvider))  # type: ignore[assignment]
     scopes = wrapper.resolve(ScopeProvider)
     index.scopes = {scope for scope in scopes.values() if scope is not None}
     index.global_scope = next(s for s in index.scopes if isinstance(s, GlobalScope))
     return index
+
+
+def _line_tree(code: str) -> ast.Module | None:
+    """`ast` of ``code`` where the scan would use it for positions."""
+    try:
+        return ast.parse(code) if lines_match(code.encode()) else None
+    except SyntaxError:
+        return None
 
 
 def test_the_cheap_metadata_gives_the_facts_of_libcsts_wrapper(
@@ -63,6 +90,10 @@ def test_the_cheap_metadata_gives_the_facts_of_libcsts_wrapper(
         clients = analyze_module(module, with_uses=False)
         full = analyze_module(module, with_uses=True)
         assert _ordered(analyze_module(cst.parse_module(code), with_uses=True)) == _ordered(full)
+        # positions from `ast` of the text, at the statements asked about (as a scan has them)
+        tree = _line_tree(code)
+        assert analyze_module(cst.parse_module(code), False, tree) == clients, name
+        assert _ordered(analyze_module(cst.parse_module(code), True, tree)) == _ordered(full), name
         with monkeypatch.context() as patch:
             patch.setattr(analyze, "module_index", _wrapper_index)
             assert analyze_module(module, with_uses=False) == clients, name
