@@ -115,6 +115,11 @@ class MappedClass:
     #: annotated attributes → the names their annotation spells (a schema's ``owner: UserOut``)
     fields: dict[str, frozenset[str]] = field(default_factory=dict)
 
+    @property
+    def path(self) -> str:
+        """The file that defines the class."""
+        return self.where.rpartition(":")[0]
+
 
 @dataclass
 class Mappings:

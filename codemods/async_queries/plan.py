@@ -144,6 +144,13 @@ class Index:
         matches = self._suffixes.get(name, ())
         return matches[0] if len(matches) == 1 else None
 
+    def imported(
+        self, module: str, name: str, local: Mapping[str, tuple[str, str]] = _NO_LOCAL
+    ) -> tuple[str, str] | None:
+        """(source module, attribute or "") that ``name`` is imported as inside ``module`` (in a
+        function of it that imports ``local`` names of its own), or None."""
+        return local.get(name) or self._imports.get(module, {}).get(name)
+
     def resolve(
         self,
         module: str,
@@ -1353,13 +1360,11 @@ class Planner:
         sites: list[tuple[lazy.Site, str, tuple[str, str]]] = []
         for site in lazy.lazy_loads(tree, quals, names, self.plain):
             # An object the function binds is loaded there or by what it calls; one handed in
-            # (a parameter) may have been loaded anywhere, so any eager load in the file counts.
-            if site.source is None:
-                quiet = in_file
-            else:
-                if site.qual not in in_function:
-                    in_function[site.qual] = self._loaded_in(path, site.qual)
-                quiet = in_function[site.qual]
+            # (a parameter) or bound more than once may also have been loaded anywhere, so any
+            # eager load in the file counts too.
+            if site.qual not in in_function:
+                in_function[site.qual] = self._loaded_in(path, site.qual)
+            quiet = in_function[site.qual] | (in_file if site.source is None else set())
             if site.attr in quiet:
                 continue
             loaded = self._eager_load(path, site)
@@ -1477,7 +1482,29 @@ class Planner:
             found = self.index.funcs.get(ref) if ref is not None else None
             if found is not None and ref is not None:
                 quiet |= self._silenced_in(found[0], ref[1])
+            elif target[0] == "typed":
+                imported = self.index.imported(facts.module, target[1], local)
+                quiet |= self._class_method_silenced(imported, target[2])
         return quiet
+
+    def _class_method_silenced(self, imported: tuple[str, str] | None, method: str) -> set[str]:
+        """The relationships that the method ``method`` of an imported class (``imported``:
+        source module and name) loads eagerly by name: ``Rule.with_owner()``, a classmethod of
+        a model that builds the route's query with its ``selectinload`` options. A models module
+        holds no query, so the call graph of the scanned modules may not have it; the class is
+        found among the project's classes of its name by the module it is imported from (a
+        schema of the same name elsewhere is another class), and each one found must load it."""
+        if imported is None or not imported[1]:
+            return set()
+        source, name = imported
+        within = "/" + source.replace(".", "/")
+        classes = [
+            cls
+            for cls in self.models.classes.get(name, [])
+            if f"/{cls.path}".startswith(f"{within}/") or f"/{cls.path}" == f"{within}.py"
+        ]
+        loaded = [self._silenced_in(cls.path, f"{name}.{method}") for cls in classes]
+        return set.intersection(*loaded) if loaded else set()
 
     def _silenced_in(self, path: str, qual: str) -> set[str]:
         """The relationships the function ``qual`` of ``path`` loads eagerly by name."""
