@@ -122,6 +122,17 @@ LIBRARY_METHODS = frozenset(
         "get",
     }
 )
+#: SQLAlchemy's query and column methods whose names hold an underscore (operators such as
+#: ``in_`` end with one): calling one says nothing about what a unit does
+_QUERY_METHODS = frozenset(
+    {
+        "filter_by", "order_by", "group_by", "with_entities", "select_from", "join_from",
+        "with_for_update", "with_only_columns", "execution_options", "add_columns",
+        "add_entity", "from_statement", "yield_per", "with_parent", "one_or_none",
+        "first_or_404", "one_or_404", "scalar_one", "scalar_one_or_none", "scalar_subquery",
+        "is_not", "not_in", "not_like", "not_ilike", "nulls_first", "nulls_last", "in_transaction",
+    }
+)  # fmt: skip
 #: first words of a call that says what is not done (``dont_change_updated_at()``): never a verb
 NEGATIONS = ("dont_", "do_not_", "not_", "no_", "never_", "skip_", "without_")
 #: methods of a model's collection (a relationship) that add or remove one of its rows.
@@ -131,7 +142,7 @@ _NOT_VERBS = ("get_", "to_", "is_", "has_", "as_", "_", *NEGATIONS)
 _LOOKUP_VERBS = READ_VERBS | {"load", "lookup", "query", "one", "first"}
 _STRIP_PREFIXES = ("new_", "db_", "existing_", "old_", "updated_", "current_")
 #: the end of a variable's name that says how it was obtained, not what it holds
-_STRIP_SUFFIXES = ("_found", "_obj", "obj")
+_STRIP_SUFFIXES = ("_found", "_obj", "obj", "_db")
 _STRONG = ("create", "delete")
 #: types that say nothing of what a value is (``g.person`` read as ``Any``)
 _NO_CLASS = frozenset({"Any", "Optional", "Union"})
@@ -315,7 +326,7 @@ class WriteNamer:
                     events.append(event)
                 elif type(node) in _CALLS:
                     called = last_name(cast(cst.Call, node).func)
-                    if "_" in called and not called.startswith(_NOT_VERBS):
+                    if _may_name_a_write(called):
                         calls.append(called)
         return events, calls
 
@@ -579,6 +590,18 @@ class WriteNamer:
                 return True
             current = self.index.parent(current)
         return current is not None and isinstance(current, (cst.For, cst.While))
+
+
+def _may_name_a_write(called: str) -> bool:
+    """Whether a called function's name could name a unit (``archive_job``): not one word, a
+    negation or a getter (``get_job``), nor a method of SQLAlchemy's query API (``filter_by``,
+    ``in_``)."""
+    return (
+        "_" in called
+        and not called.startswith(_NOT_VERBS)
+        and not called.endswith("_")
+        and called not in _QUERY_METHODS
+    )
 
 
 def _loaded_instance(call: cst.Call) -> cst.Name | None:

@@ -272,6 +272,12 @@ def test_untyped_route_is_not_a_typed_context() -> None:
             "job = models.get_job(1)\n    job.title = 'x'\n    db.add(job)\n    db.commit()",
             "update_job",
         ),
+        # `_db` says where the row came from (a query of unknown type), not what it is
+        (
+            "job_db = models.find(1)\n    job_db.title = 'x'\n    job_db.state = 'y'\n"
+            "    db.commit()",
+            "update_job",
+        ),
     ],
 )
 def test_names_come_from_the_writes(body: str, name: str) -> None:
@@ -371,6 +377,21 @@ def test_a_write_made_only_in_a_branch_does_not_name_the_unit() -> None:
         """
     )
     assert facts.name == "edit_details"
+
+
+def test_query_methods_do_not_name_a_unit() -> None:
+    """Where two units of a route clash, a unit is named for its writes or for a helper it
+    calls, never for a method of SQLAlchemy's query API (the ``in_`` operator, ``filter_by``)."""
+    [facts] = _facts(
+        """
+        @router.post("/x")
+        def reorder(db: SessionDep, orders: dict[int, list[int]]) -> None:
+            for order, ids in orders.items():
+                db.query(Job).filter_by(state="x").filter(Job.id.in_(ids)).update({Job.rank: order})
+            db.commit()
+        """
+    )
+    assert (facts.name, facts.alternatives) == ("reorder", ())
 
 
 def test_two_units_of_one_route_share_no_name() -> None:
