@@ -29,11 +29,21 @@ from backfix.cst_walk import children, read_only_visits
 
 from . import module_nodes
 from .module_nodes import SCOPE_TYPES, walk_module
+from .placement import VERSION_FOLDER
 
 #: set False to look up every name's qualified names (the equivalence test compares both).
 FRAMEWORK_NAMES_SHORTCUT = True
 DEFAULT_SESSION_NAMES = ("session", "db", "db_session", "dbsession", "sess", "async_session")
 DEFAULT_ROUTE_PATHS = ("routes", "routers", "views", "api", "endpoints", "handlers")
+#: folders that hold another layer of an application: a route folder's name above one of them
+#: (``fides/api/models/``) names the application's package, not its route layer
+APPLICATION_LAYERS = frozenset(
+    {
+        "models", "model", "db", "database", "schemas", "services", "service", "repositories",
+        "repository", "crud", "tasks", "task", "worker", "workers", "util", "utils", "core",
+        "migrations", "alembic",
+    }
+)  # fmt: skip
 
 FRAMEWORK_ROOTS = frozenset(
     {
@@ -507,6 +517,17 @@ def route_path_match(path: str, route_paths: Collection[str]) -> bool:
             if path == clean or path.startswith(clean + "/") or pure.match(clean):
                 return True
             continue
-        if entry in pure.parts[:-1] or stem == entry or stem.endswith("_" + entry):
+        if _in_route_folder(pure.parts[:-1], entry) or stem == entry or stem.endswith("_" + entry):
             return True
     return False
+
+
+def _in_route_folder(folders: tuple[str, ...], name: str) -> bool:
+    """Whether a module in ``folders`` is in a folder called ``name``, and not in a folder of
+    another layer below it (``api/models/``: a package named ``api`` holding the application)."""
+    if name not in folders:
+        return False
+    below = list(folders[len(folders) - folders[::-1].index(name) :])
+    while below and VERSION_FOLDER.fullmatch(below[0]):  # (`api/v1/models/`)
+        below.pop(0)
+    return not below or below[0] not in APPLICATION_LAYERS

@@ -20,7 +20,7 @@ LAYER_SUFFIXES = ("route", "router", "view", "resource", "resources", "endpoint"
 #: classes and route decorators): services go beside them, not inside
 PLACEMENT_LAYER_FOLDERS = ("resources", "blueprints", "apis")
 #: a folder named for a version of an API (``v1``, ``v2_1``): it names no part of the app
-_VERSION_FOLDER = re.compile(r"v\d+(?:_\d+)*")
+VERSION_FOLDER = re.compile(r"v\d+(?:_\d+)*")
 CLASS_SUFFIXES = ("View", "Resource", "API", "Api", "Endpoint", "Handler", "Controller")
 
 
@@ -143,7 +143,7 @@ def service_location(
         # `app/api/auth/routes.py`: the blueprint package below the layer folder names it.
         owner = folders if layer_index is None else folders[: layer_index + 2]
         name = owner[-1] if len(owner) > len(base) + 1 else (base[-1] if base else "app")
-        if _VERSION_FOLDER.fullmatch(name) and len(owner) > 1:
+        if VERSION_FOLDER.fullmatch(name) and len(owner) > 1:
             # `apis/v1/resources.py`: the API, whatever its version (`api_service.py`).
             name = singular(owner[-2])
     if (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from backfix.builtin_codemods.move_commits.frameworks import DEFAULT_ROUTE_PATHS, route_path_match
 from backfix.builtin_codemods.move_commits.layers import imported_module_path, within_top_package
 from backfix.builtin_codemods.move_commits.model import ImportNeed
 
@@ -39,3 +40,29 @@ def test_within_top_package_strips_the_application_package(tmp_path: Path) -> No
     assert within_top_package(tmp_path, "src/app/views/util.py") == "views/util.py"
     assert within_top_package(tmp_path, "api.py") == "__init__.py"  # `from api import db`
     assert within_top_package(tmp_path, "routes.py") == "routes.py"  # no package
+
+
+@pytest.mark.parametrize(
+    ("path", "route_layer"),
+    [
+        ("app/api/jobs.py", True),
+        ("app/api/v1/endpoints/jobs.py", True),
+        ("app/api/helpers/db.py", True),
+        ("app/views/jobs.py", True),
+        # a package named like a route folder that holds the application's other layers
+        ("src/shop/api/models/order.py", False),
+        ("src/shop/api/service/orders.py", False),
+        ("src/shop/api/db/base_class.py", False),
+        ("src/shop/api/util/encryption.py", False),
+        ("shop/api/v1/models/order.py", False),
+        ("shop/api/v1/routes/orders.py", True),
+        ("shop/api/v1/orders.py", True),
+        # ... whose route layer is a route folder deeper in it
+        ("src/shop/api/v1/endpoints/orders.py", True),
+        ("src/shop/api/models/routes/x.py", True),
+    ],
+)
+def test_a_route_folder_above_another_layer_names_the_application(
+    path: str, route_layer: bool
+) -> None:
+    assert route_path_match(path, DEFAULT_ROUTE_PATHS) is route_layer
