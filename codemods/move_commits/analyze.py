@@ -796,7 +796,9 @@ class Analyzer:
             unit.try_node = try_node
             unit.split = [SplitHandler(h, *self._split_handler(h)) for h in try_node.handlers]
             unit.try_tail = self._try_tail(try_node, unit.commits)
-        if len(stmts) == 1 and try_node is None and self._only_commit(stmts[0]):
+        # (a `session.refresh(x)` after the commit moves with it, but moves no write)
+        committing = [s for s in stmts if not _is_refresh(s)]
+        if len(committing) == 1 and try_node is None and self._only_commit(committing[0]):
             reason = self._only_commit_reason(body, start)
             raise Unmovable(reason.id, reason)
         if allow_exits:
@@ -1794,6 +1796,16 @@ def _expression_call(stmt: cst.BaseStatement) -> cst.Call | None:
         return None
     value = expr.value.expression if isinstance(expr.value, cst.Await) else expr.value
     return value if isinstance(value, cst.Call) else None
+
+
+def _is_refresh(stmt: cst.BaseStatement) -> bool:
+    """Whether a statement is only a ``refresh(x)`` call (``session.refresh(job)``)."""
+    call = _expression_call(stmt)
+    return (
+        call is not None
+        and isinstance(call.func, cst.Attribute)
+        and call.func.attr.value == "refresh"
+    )
 
 
 def _merged_ranges(entries: list[_Range]) -> list[tuple[int, int, list[cst.Call], bool]]:

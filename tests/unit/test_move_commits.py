@@ -354,6 +354,16 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
             "only the commit itself could move",
             "only-commit-could-move",
         ),
+        # a refresh after the commit moves with it, but is no write to move
+        (
+            """
+            def f(job):
+                db.session.commit()
+                db.session.refresh(job)
+            """,
+            "only the commit itself could move",
+            "only-commit-could-move",
+        ),
         (
             """
             from app.models import *
