@@ -791,10 +791,20 @@ class QueryScope:
     nested: bool
 
 
+@dataclass
+class Rebuilds:
+    """The builder steps of a query variable's rebuilds (``q = q.filter(...)``), and those of
+    the rebuilds made in the block that assigned it, which every path through that block
+    applies."""
+
+    steps: list[ch.Step] = field(default_factory=list)
+    in_block: list[ch.Step] = field(default_factory=list)
+
+
 def group_verdict(
     group: Sequence[QueryVariable],
     scope: QueryScope,
-    follow_uses: Callable[[list[ch.Step]], tuple[str, str]],
+    follow_uses: Callable[[Rebuilds], tuple[str, str]],
     check_uses: Callable[[ch.Base, _VarVerdict], None],
     runs: Callable[[], list[ch.Chain]],
 ) -> _VarVerdict:
@@ -812,7 +822,7 @@ def group_verdict(
         first.name, [(c.chain, c.session) for c in group], scope.nested
     )
     reason, reason_id, root_columns = group_start(roots, shape_reason)
-    rebuild: list[ch.Step] = []
+    rebuild = Rebuilds()
     if not reason:
         reason, reason_id = follow_uses(rebuild)
     run_chains = runs()
@@ -821,13 +831,17 @@ def group_verdict(
         first.session,
         first.fsa_db,
         columns=tuple(root_columns),
-        prior_steps=tuple(s for c in group for s in c.chain.builders) + tuple(rebuild),
+        prior_steps=tuple(s for c in group for s in c.chain.builders) + tuple(rebuild.steps),
         var=first.name,
         aliased=scope.aliased,
         tables=scope.tables,
         dml=dml,
+        # (not a rebuild made on some paths only: `if genre: q = q.filter(...).distinct()`)
+        distinct=all(ch.is_distinct(c.chain.builders) for c in group)
+        or ch.is_distinct(rebuild.in_block),
     )
-    called = {step.name for chain in run_chains for step in chain.steps} | {s.name for s in rebuild}
+    called = {step.name for chain in run_chains for step in chain.steps}
+    called |= {s.name for s in rebuild.steps}
     verdict = _VarVerdict(
         reason, reason_id, reason, reason_id, dml=dml, methods=tuple(sorted(called))
     )
@@ -1597,7 +1611,7 @@ class _Scanner(TrackingVisitor):
         group: list[_VarCandidate],
         spec: ch.RootSpec,
         uses: list[_VarUse],
-        rebuild_steps: list[ch.Step],
+        rebuild: Rebuilds,
     ) -> tuple[str, str]:
         """Collect the uses and rebuilds of a query variable; why it stays manual, with the id."""
         cand = group[0]
@@ -1622,7 +1636,9 @@ class _Scanner(TrackingVisitor):
                     continue
                 if chain.terminal is not None or chain.subscript is not None:
                     return f"`{cand.name}` is reassigned to a result, not a query", R.QUERY_VARIABLE
-                rebuild_steps.extend(chain.builders)
+                rebuild.steps.extend(chain.builders)
+                if self._in_assigning_block(group, outer):
+                    rebuild.in_block.extend(chain.builders)
                 uses.append(_VarUse(outer, chain, ch.USE_STMT_ONLY, False, False))
                 continue
             use, parens = self._use(outer)
@@ -1660,8 +1676,10 @@ class _Scanner(TrackingVisitor):
         """``q = q.order_by(...).all()`` in the block that assigned the query: the variable holds
         the result from there on (the statement runs after the query's assignments, and every
         later read of the name reads the result)."""
-        if chain.terminal is None:
-            return False
+        return chain.terminal is not None and self._in_assigning_block(group, outer)
+
+    def _in_assigning_block(self, group: list[_VarCandidate], outer: cst.BaseExpression) -> bool:
+        """Whether the assignment of ``outer`` is in the block of every assignment of ``group``."""
         return all(self._block(c.assign) is self._block(self.parent(outer)) for c in group)
 
     def _block(self, assign: cst.CSTNode | None) -> cst.CSTNode | None:

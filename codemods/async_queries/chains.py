@@ -602,6 +602,9 @@ class Base:
     #: ``delete``/``update`` for a query variable whose every run is that bulk statement: it is
     #: built as that statement (``delete(Job).where(...)``) instead of a ``select()``
     dml: str = ""
+    #: every assignment of the query variable applies ``.distinct()``: one made only on some
+    #: paths (``if genre: q = q.filter(...).distinct()``) leaves the others' rows repeating
+    distinct: bool = False
 
 
 @dataclass(frozen=True)
@@ -858,10 +861,13 @@ def _cls_class(column: cst.BaseExpression, ctx: Context) -> set[str]:
     return set()
 
 
-def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> tuple[bool, bool]:
+def _needs_unique(
+    shape: Shape, steps: Sequence[Step], ctx: Context, distinct: bool
+) -> tuple[bool, bool]:
     """(unique() needed, because of joined eager loading): legacy de-duplicated entity results,
     so keep that wherever rows could repeat; a joined eager load of a collection needs it in 2.0
-    whatever the terminal, rows repeated by a join only where more than one row is read."""
+    whatever the terminal, rows repeated by a join only where more than one row is read.
+    ``distinct``: the statement is SELECT DISTINCT on every path that reaches it."""
     if not shape.has_entity:
         return False, False
     selected = [c for c, k in zip(shape.columns, shape.kinds, strict=True) if k == "entity"]
@@ -874,7 +880,7 @@ def _needs_unique(shape: Shape, steps: Sequence[Step], ctx: Context) -> tuple[bo
     scan = _scan([s.call for s in steps if s.call is not None] + list(shape.columns))
     if scan.eager:
         return True, True
-    if _distinct(steps):
+    if distinct:
         return False, False  # SELECT DISTINCT of the entities' columns: no row repeats
     names = {step.name for step in steps}
     if names & JOINS or "from_statement" in names:  # textual SQL may repeat rows: keep legacy dedup
@@ -913,13 +919,13 @@ class _ExistsCriteriaDropped(cst.CSTTransformer):
         return updated_node
 
 
-def _distinct(steps: Sequence[Step]) -> bool:
+def is_distinct(steps: Sequence[Step]) -> bool:
     """``.distinct()`` (of every selected column, not ``distinct(X.col)``) is among ``steps``."""
     return any(s.name == "distinct" and s.call is not None and not s.call.args for s in steps)
 
 
 def _check_distinct_order(shape: Shape, steps: Sequence[Step]) -> None:
-    distinct = _distinct(steps)
+    distinct = is_distinct(steps)
     orders = [s.call for s in steps if s.name == "order_by" and s.call is not None]
     if not (distinct and orders):
         return
@@ -1083,7 +1089,7 @@ def _build(chain: Chain, base: Base, ctx: Context) -> tuple[_Builder, cst.BaseEx
             stmt = _apply_builder(b, stmt, step)
     if ctx.loads:
         stmt = _eager_loads(b, stmt, ctx)
-    unique, eager = _needs_unique(shape, all_steps, ctx)
+    unique, eager = _needs_unique(shape, all_steps, ctx, base.distinct or is_distinct(builders))
     term = chain.terminal
     if chain.subscript is not None:
         if term is not None:

@@ -35,6 +35,7 @@ from . import reasons as R
 from .analyze import (
     ROOT_UNTYPED,
     QueryScope,
+    Rebuilds,
     _check,
     _eager_rows,
     _entities,
@@ -581,7 +582,7 @@ class _ChainWalker(_Walker):
         group: list[_Candidate],
         spec: ch.RootSpec,
         uses: list[_Use],
-        rebuild: list[ch.Step],
+        rebuild: Rebuilds,
     ) -> tuple[str, str]:
         """Collect the uses and rebuilds of a query variable; why it stays manual, with the id."""
         cand = group[0]
@@ -613,7 +614,9 @@ class _ChainWalker(_Walker):
                     continue
                 if chain.terminal is not None or chain.subscript is not None:
                     return f"`{cand.name}` is reassigned to a result, not a query", R.QUERY_VARIABLE
-                rebuild.extend(chain.builders)
+                rebuild.steps.extend(chain.builders)
+                if self._in_assigning_block(group, outer):
+                    rebuild.in_block.extend(chain.builders)
                 uses.append(_Use(outer, chain, ch.USE_STMT_ONLY, False))
                 continue
             use, _ = self.use(outer)
@@ -645,8 +648,11 @@ class _ChainWalker(_Walker):
     def _runs_into_itself(self, group: list[_Candidate], outer: ast.expr, chain: ch.Chain) -> bool:
         """``q = q.order_by(...).all()`` in the block that assigned the query (see
         ``analyze._Scanner._runs_into_itself``)."""
-        if chain.terminal is None:
-            return False
+        return chain.terminal is not None and self._in_assigning_block(group, outer)
+
+    def _in_assigning_block(self, group: list[_Candidate], outer: ast.expr) -> bool:
+        """``analyze._Scanner._in_assigning_block``: ``outer``'s assignment is in the block of
+        every assignment of ``group``."""
         assign = self.parent(outer)
         return all(_same_block(self.parent(c.assign), c.assign, assign) for c in group)
 

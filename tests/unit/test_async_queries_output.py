@@ -160,6 +160,27 @@ def test_a_joined_relationship_is_a_many_to_one_where_only_its_table_has_the_key
     assert _flat("session.scalars(select(Badge)).unique().all()") in after
 
 
+def test_a_distinct_made_on_some_paths_only_keeps_unique(tmp_path: Path) -> None:
+    """SELECT DISTINCT repeats no row, but a rebuild that applies it in a branch leaves the other
+    path's joined rows repeating, which the legacy query de-duplicated."""
+    code = (
+        "from app.models import Config, Post\n\n\n"
+        "def some(session, only):\n"
+        "    q = session.query(Config).join(Post, Post.id == Config.id)\n"
+        "    if only:\n"
+        "        q = q.filter(Post.id > 1).distinct()\n"
+        "    return q.all()\n\n\n"
+        "def every(session):\n"
+        "    q = session.query(Config).join(Post, Post.id == Config.id)\n"
+        "    q = q.distinct()\n"
+        "    return q.all()\n"
+    )
+    after = _after(_run(tmp_path, {"app/queries.py": code}), "app/queries.py")
+    some, every = after.split("def every")
+    assert ".unique().all()" in some
+    assert ".unique()" not in every
+
+
 def test_a_joined_many_to_one_needs_no_unique(tmp_path: Path) -> None:
     extra = (
         "from sqlalchemy import ForeignKey\n"
