@@ -717,10 +717,12 @@ def _without_comments(text: str) -> str:
 
 def _import_source(path: str, module: cst.Module, target: str, root: Path | None) -> str:
     """Where to import a name of the module ``target`` from (``db``, a query property's session):
-    relatively (``from .. import db``) in a module that imports its own package relatively, as far
-    up as ``target`` is or with no absolute import of the package; else by its absolute name
-    (``target``, the name it is imported under; ``path``'s own is read with the packages under
-    ``root``)."""
+    relatively (``from .. import db``) in a module that already imports relatively as far up as
+    ``target`` is; else by its absolute name (``target``, the name it is imported under; ``path``'s
+    own is read with the packages under ``root``). A module that imports only its own folder
+    relatively (``from .models import X``) gets no import that climbs further: such a module may
+    be copied elsewhere as a package of its own (a plugin template), and the project spells the
+    rest absolutely."""
     imports = [
         small
         for stmt in module.body
@@ -736,11 +738,6 @@ def _import_source(path: str, module: cst.Module, target: str, root: Path | None
         common += 1
     level = len(package) - common + 1
     deepest = max((len(small.relative) for small in imports), default=0)
-    # A module that reaches its package absolutely (`from app.errors import ...`) and goes up
-    # relatively less far than `db` is keeps to absolute imports beyond its own folder.
-    absolute = any(
-        not small.relative and dotted(small.module).split(".")[0] == parts[0] for small in imports
-    )
-    if common == 0 or not deepest or (deepest < level and absolute):
+    if common == 0 or deepest < level:
         return target
     return "." * level + ".".join(parts[common:])

@@ -31,6 +31,7 @@ class RouteLayer:
         self.module = module
         self.in_route_path = in_route_path
         self._has_routes: bool | None = None
+        self._view_bases: set[str] | None = None
         self.functions: list[cst.FunctionDef] = nodes.functions
         self.view_funcs = self._view_function_names(nodes.calls)
 
@@ -121,6 +122,14 @@ class RouteLayer:
             )
         return self._has_routes
 
+    def _bases_of_views(self) -> set[str]:
+        """The names of the classes the module's view classes derive from: a mixin
+        (``class ItemResource(Resource, UploadMixin)``) whose methods serve their requests."""
+        if self._view_bases is None:
+            views = {id(c): c for f in self.functions if (c := self.route_class(f)) is not None}
+            self._view_bases = {last_name(b.value) for c in views.values() for b in c.bases}
+        return self._view_bases
+
     def serves_no_request(self, function: cst.FunctionDef) -> bool:
         """A command-line command, or a method of a mapped model class: not route layer, even in
         a route module (an application package named ``api/`` holds its models and commands too)."""
@@ -158,6 +167,9 @@ class RouteLayer:
             return True
         if isinstance(self.index.parent(function), cst.Module) and self._module_has_routes():
             return True  # a helper of a route module
+        owner = self._class_of(function)
+        if owner is not None and owner.name.value in self._bases_of_views():
+            return True  # a method of a mixin of the module's views, run by their requests
         return any(
             isinstance(outer, cst.FunctionDef) and self.is_route_function(outer)
             for outer in self.enclosing(function)

@@ -485,6 +485,26 @@ def test_db_import_does_not_go_further_up_than_the_module_does(tmp_path: Path) -
     assert "from app.extensions import db\n" in _after(_run(tmp_path, files), "app/api/users.py")
 
 
+def test_a_module_importing_only_its_own_folder_relatively_gets_the_absolute_name(
+    tmp_path: Path,
+) -> None:
+    """``from .models import Count`` alone (a plugin template copied out of the package as a
+    package of its own) gets ``from app import db``, not ``from .. import db``, which would
+    climb out of the copy."""
+    files = {
+        "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "app/plugin/__init__.py": "",
+        "app/plugin/models.py": "from app import db\n\n\nclass Count(db.Model):\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n",
+        "app/plugin/resources.py": (
+            "from .models import Count\n\n\ndef f():\n    return Count.query.first()\n"
+        ),
+    }
+    after = _after(_run(tmp_path, files), "app/plugin/resources.py")
+    assert "from app import db\n" in after
+    assert "from .. import db" not in after
+
+
 def test_db_is_imported_from_where_the_project_imports_it(tmp_path: Path) -> None:
     """`db` defined in `app/extensions.py` and re-exported by `app/database.py`, which the
     project's modules import it from: a new import takes it from there too."""

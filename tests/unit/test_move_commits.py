@@ -181,6 +181,41 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
     assert [v.scope for v in result.violations] == ["create_job", "helper_of_a_route_module"]
 
 
+def test_a_mixin_of_a_view_class_is_route_layer(tmp_path: Path) -> None:
+    """A class a view of the module derives from runs in the view's requests: its commits are
+    counted, outside route_paths too; a class no view derives from is not route layer."""
+    root = _project(
+        tmp_path,
+        {
+            "app/main.py": HEADER
+            + textwrap.dedent(
+                """
+                from flask_restful import Resource
+
+
+                class UploadMixin:
+                    def store(self, job):
+                        db.session.add(job)
+                        db.session.commit()
+
+
+                class Unrelated:
+                    def store(self, job):
+                        db.session.add(job)
+                        db.session.commit()
+
+
+                class JobResource(Resource, UploadMixin):
+                    def post(self):
+                        return self.store(Job())
+                """
+            ),
+        },
+    )
+    result = _run(root, path="app")
+    assert [v.scope for v in result.violations] == ["UploadMixin.store"]
+
+
 @pytest.mark.parametrize(
     ("body", "reason", "reason_id"),
     [
