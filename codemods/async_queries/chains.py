@@ -90,8 +90,10 @@ FSA_TERMINALS = frozenset({"paginate", "first_or_404", "one_or_404", "get_or_404
 
 #: methods with no faithful mechanical rewrite: §9 of the spec.
 REPORTED = {
-    "yield_per": "`yield_per()` needs streaming (`stream_scalars`) and is incompatible with "
-    "`unique()`",
+    "yield_per": "`yield_per(n)` becomes an execution option run as a stream: "
+    "`session.scalars(select(...).execution_options(yield_per=n))` (SQLAlchemy 1.4.40 and "
+    "later; `await session.stream_scalars(...)` on an AsyncSession), and cannot be combined "
+    "with `unique()`",
     "params": "`params()` must move to the `execute()` call",
     "with_parent": "`query.with_parent(obj)` becomes `.where(with_parent(obj, Parent.items))`, "
     "which names the relationship; rewrite by hand",
@@ -1479,6 +1481,13 @@ def _terminal(end: _Ending) -> cst.BaseExpression:
     if term.call is None:
         if name == "statement":
             return stmt  # `.statement` is the select() itself
+        if name == "session":
+            session = dotted_code(b.base.session) or "the session"
+            raise Unsupported(
+                R.NO_SELECT_EQUIVALENT,
+                f"`.session` of a legacy query is the session it runs in: use `{session}` "
+                "itself (`Model.query.session.commit()` → `db.session.commit()`)",
+            )
         raise Unsupported(R.NO_SELECT_EQUIVALENT, f"`.{name}` without a call")
     args = term.call.args
     if b.ctx.use == USE_STMT_ONLY and name not in {"subquery", "cte", "scalar_subquery", "exists"}:
@@ -1579,7 +1588,18 @@ def _selects_exists(shape: Shape, steps: Sequence[Step]) -> bool:
     if shape.has_entity or len(shape.columns) != 1 or steps:
         return False
     (column,) = shape.columns
+    # `exists().where(...)`: the methods of an EXISTS that give an EXISTS
+    while (
+        isinstance(column, cst.Call)
+        and isinstance(column.func, cst.Attribute)
+        and column.func.attr.value in _EXISTS_REFINED
+    ):
+        column = column.func.value
     return isinstance(column, cst.Call) and last_name(column.func) == "exists"
+
+
+#: methods of ``exists()`` that return an EXISTS still: one row, ``True`` or ``False``
+_EXISTS_REFINED = frozenset({"where", "select_from", "correlate", "correlate_except"})
 
 
 def _is_aggregate(column: cst.BaseExpression) -> bool:

@@ -827,6 +827,27 @@ def test_scalar_of_an_exists_reads_its_one_row(tmp_path: Path) -> None:
     assert _flat(f"return session.execute({exists}).scalar_one()") in _flat(checked)
 
 
+def test_scalar_of_a_refined_exists_reads_its_one_row(tmp_path: Path) -> None:
+    """``exists().where(...)`` is an EXISTS too: one row, read with ``session.scalar()``."""
+    repo = (
+        "from sqlalchemy import exists\nfrom sqlalchemy.orm import Session\n\n"
+        "from app.models import Config\n\n\n"
+        "def taken(session: Session, key: int):\n"
+        "    return session.query(exists().where(Config.id == key)).scalar()\n"
+    )
+    after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
+    assert _flat("return session.scalar(select(exists().where(Config.id == key)))") in _flat(after)
+
+
+def test_the_session_of_a_legacy_query_is_named(tmp_path: Path) -> None:
+    """``Config.query.session`` stays, and the reason names the session to read instead."""
+    ops = "from app.models import Config\n\n\ndef save():\n    Config.query.session.commit()\n"
+    result = _run(tmp_path, {"app/ops.py": ops}, mode="async")
+    (found,) = [v for v in result.violations if v.path == "app/ops.py"]
+    assert not found.fixable
+    assert "`.session` of a legacy query is the session it runs in" in found.reason
+
+
 def test_a_query_variable_tested_for_truth_says_so(tmp_path: Path) -> None:
     """``if rows: rows.delete()``: a legacy query is always true and a ``select()`` refuses a
     truth test, so the reason says that, not that the query is handed on as a value; without
