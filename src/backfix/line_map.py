@@ -1,11 +1,13 @@
 """Where the lines of a file are after a change: what an in-place ``apply`` reports points at.
 
 The violations a codemod leaves are found in the files as they were; once ``apply`` has written
-its changes, a report of ``app/models.py:20`` should name the line the reader finds there now.
+its changes, a report of ``app/models.py:20`` should name the line the reader finds there now, and
+so should the lines of that file its reason mentions (``the write at line 18``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from difflib import SequenceMatcher
 
@@ -21,6 +23,20 @@ def _mapped(matcher: SequenceMatcher[bytes], line: int) -> int:
         if i1 <= index < i2:
             return j1 + min(index - i1, max(j2 - j1 - 1, 0)) + 1
     return line
+
+
+#: a reason's mention of lines of its own file: ``line 573``, ``lines 12, 14``
+_LINE_MENTIONS = re.compile(r"\b(lines? )(\d+(?:, \d+)*)\b")
+
+
+def _mapped_mentions(matcher: SequenceMatcher[bytes], text: str) -> str:
+    """``text`` with the lines it mentions (``the write at line 573``) where they are now."""
+
+    def mapped(found: re.Match[str]) -> str:
+        lines = (str(_mapped(matcher, int(n))) for n in found.group(2).split(", "))
+        return found.group(1) + ", ".join(lines)
+
+    return _LINE_MENTIONS.sub(mapped, text)
 
 
 def moved_violations(result: RunResult) -> RunResult:
@@ -41,5 +57,11 @@ def moved_violations(result: RunResult) -> RunResult:
                 None, change.before.splitlines(), change.after.splitlines(), autojunk=False
             )
             matchers[violation.path] = matcher
-        moved.append(replace(violation, line=_mapped(matcher, violation.line)))
+        moved.append(
+            replace(
+                violation,
+                line=_mapped(matcher, violation.line),
+                reason=_mapped_mentions(matcher, violation.reason),
+            )
+        )
     return replace(result, violations=moved)

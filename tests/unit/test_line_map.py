@@ -37,3 +37,25 @@ def test_a_rewritten_line_maps_into_what_replaced_it() -> None:
     )
     (violation,) = moved_violations(result).violations
     assert 7 <= violation.line <= 9
+
+
+def test_the_lines_a_reason_mentions_move_too() -> None:
+    """mwdb: after an in-place apply, a manual finding at its new line said "the write at line
+    573" of the file as it was; every mention of a line of that file moves with it."""
+    violation = Violation(
+        "app/models.py",
+        9,
+        12,
+        "move-commits",
+        "commit",
+        fixable=False,
+        reason="the write at line 9 is committed here, but lines 5, 9 stay (line length 88)",
+    )
+    result = RunResult(
+        ["move-commits"],
+        violations=[violation],
+        changes=[FileChange("app/models.py", "/x/app/models.py", BEFORE, AFTER)],
+    )
+    (moved,) = moved_violations(result).violations
+    assert moved.reason.startswith("the write at line 13 is committed here, but lines ")
+    assert moved.reason.endswith(", 13 stay (line length 88)")
