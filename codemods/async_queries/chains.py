@@ -642,6 +642,7 @@ class Context:
     sa_module: str = ""
     #: the names the module imports from ``sqlalchemy`` (``func``): used as they are
     sa_imported: frozenset[str] = frozenset()
+    fsa_names: bool = True  # see ``FileEdits.fsa_names``
     #: (class, relationship) pairs to load eagerly: read later, where a lazy load cannot run
     loads: tuple[tuple[str, str], ...] = ()
 
@@ -652,6 +653,13 @@ class Result:
 
     node: cst.BaseExpression
     imports: set[tuple[str, str]] = field(default_factory=set)
+
+
+#: SQLAlchemy's modules (``from sqlalchemy import exc``): importing one spells no name of the
+#: query language
+_SUBMODULES = frozenset(
+    {"dialects", "engine", "event", "exc", "ext", "orm", "pool", "schema", "sql", "types", "util"}
+)
 
 
 class _Builder:
@@ -667,9 +675,13 @@ class _Builder:
 
     def sa(self, name: str) -> cst.BaseExpression:
         """``select`` / ``func`` / ``update`` / ``delete``: as the module already imports it from
-        ``sqlalchemy``, else ``db.<name>`` for Flask-SQLAlchemy, ``sa.<name>`` in a module that
-        spells SQLAlchemy's names through ``import sqlalchemy as sa``, else imported."""
+        ``sqlalchemy``, else ``db.<name>`` for Flask-SQLAlchemy (unless the module imports other
+        names from ``sqlalchemy`` and no module of the project spells any through ``db``),
+        ``sa.<name>`` in a module that spells SQLAlchemy's names through ``import sqlalchemy as
+        sa``, else imported."""
         owner = self.base.fsa_db or self.ctx.sa_module
+        if self.base.fsa_db and self.ctx.sa_imported - _SUBMODULES and not self.ctx.fsa_names:
+            owner = self.ctx.sa_module  # (`select` beside `from sqlalchemy import func`)
         if owner and name not in self.ctx.sa_imported:
             return cst.Attribute(dotted(owner), cst.Name(name))
         return self.imported("sqlalchemy", name)

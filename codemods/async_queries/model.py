@@ -154,6 +154,10 @@ class FileEdits:
     #: project classes another class names as a base: ``cls`` in their methods may be a subclass
     extended: frozenset[str] = field(default_factory=frozenset)
     fsa3: bool = True  # Flask-SQLAlchemy 3.x helpers exist
+    #: a module of the project spells SQLAlchemy's names through Flask-SQLAlchemy's ``db``
+    #: (``db.select``, ``db.func``): where none does, a module that imports names from
+    #: ``sqlalchemy`` imports a new one from there too, beside them
+    fsa_names: bool = True
     #: the project's `db` is no Flask-SQLAlchemy extension (see ``Target.plain_db``)
     plain_db: bool = False
     session_scalars: bool = True  # `scalars()` exists on every session (SQLAlchemy 1.4.26+)

@@ -1604,8 +1604,14 @@ class Planner:
             loads.append((entity, site.attr))
         return f"selectinload({entity}.{site.attr})"
 
+    def _spells_fsa_names(self) -> bool:
+        """Whether a module of the run spells SQLAlchemy's names through Flask-SQLAlchemy's
+        ``db`` (``db.select(...)``, ``db.func.count()``); see ``FileEdits.fsa_names``."""
+        return any(_FSA_NAMES.search(self.read(path) or b"") for path in self.dynamic_paths)
+
     def _edits(self) -> None:
         plumbing = self.plumbing.edits
+        fsa_names = self._spells_fsa_names()
         paths = set(self.chain_modes) | set(self.awaits) | set(self.make_async) | set(plumbing)
         paths |= set(self.runs)
         for path in sorted(paths):
@@ -1620,6 +1626,7 @@ class Planner:
                 plain=self.plain,
                 extended=self.extended,
                 fsa3=self.target.fsa3,
+                fsa_names=fsa_names,
                 plain_db=bool(self.target.plain_db),
                 session_scalars=self.target.session_scalars,
                 typed=self.target.typed,
@@ -1632,6 +1639,9 @@ class Planner:
                 ),
             )
 
+
+#: a read of one of SQLAlchemy's names through Flask-SQLAlchemy's ``db``
+_FSA_NAMES = re.compile(rb"\bdb\.(?:select|func|and_|or_|update|delete|insert)\b")
 
 #: how deep response models are followed through relationships (``author.books.tags``)
 _NESTED_READS = 3

@@ -318,6 +318,7 @@ class _Rewriter(cst.CSTTransformer):
             aliases=self.aliases,
             sa_module="" if site.key[0] in self.module_shadowed else self.spelling[0],
             sa_imported=self.spelling[1],
+            fsa_names=self.edits.fsa_names,
             loads=self.loads.get(site.group, ()),
         )
         result = ch.convert(chain, base, context)

@@ -712,27 +712,45 @@ def test_a_module_reading_mostly_through_its_alias_keeps_to_it(tmp_path: Path) -
     assert "from sqlalchemy import event\n" in after
 
 
+BILLS = (
+    "from sqlalchemy import func\n\nfrom app import db\n\n\n"
+    "class Bill(db.Model):\n"
+    "    id = db.Column(db.Integer, primary_key=True)\n"
+    "    amount = db.Column(db.Integer)\n\n"
+    "    @classmethod\n"
+    "    def total(cls):\n"
+    "        return db.session.query(func.sum(Bill.amount)).scalar()\n\n"
+    "    @classmethod\n"
+    "    def how_many(cls):\n"
+    "        return Bill.query.filter(Bill.amount > 0).count()\n"
+)
+FSA_DB = "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n"
+
+
 def test_flask_sqlalchemy_code_keeps_the_names_it_imports_from_sqlalchemy(tmp_path: Path) -> None:
     """The module writes ``func.sum`` (imported from sqlalchemy) beside ``db.session``: the count
-    uses the same ``func``, not ``db.func``; ``select`` it does not import stays ``db.select``."""
-    db = "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n"
-    bills = (
-        "from sqlalchemy import func\n\nfrom app import db\n\n\n"
-        "class Bill(db.Model):\n"
-        "    id = db.Column(db.Integer, primary_key=True)\n"
-        "    amount = db.Column(db.Integer)\n\n"
-        "    @classmethod\n"
-        "    def total(cls):\n"
-        "        return db.session.query(func.sum(Bill.amount)).scalar()\n\n"
-        "    @classmethod\n"
-        "    def how_many(cls):\n"
-        "        return Bill.query.filter(Bill.amount > 0).count()\n"
+    uses the same ``func``, not ``db.func``; ``select``, which it does not import, joins that
+    import where no module of the project spells a name through ``db`` (``db.select``)."""
+    after = _after(
+        _run(tmp_path, {"app/__init__.py": FSA_DB, "app/bills.py": BILLS}), "app/bills.py"
     )
-    after = _after(_run(tmp_path, {"app/__init__.py": db, "app/bills.py": bills}), "app/bills.py")
-    assert _flat("db.session.scalar(db.select(func.sum(Bill.amount)))") in _flat(after)
+    assert _flat("db.session.scalar(select(func.sum(Bill.amount)))") in _flat(after)
     assert _flat(
-        "db.session.scalar(db.select(func.count()).select_from(Bill).where(Bill.amount > 0))"
+        "db.session.scalar(select(func.count()).select_from(Bill).where(Bill.amount > 0))"
     ) in _flat(after)
+    assert after.startswith("from sqlalchemy import func, select\n\nfrom app import db\n")
+
+
+def test_a_project_that_spells_db_select_gets_it_beside_imported_names(tmp_path: Path) -> None:
+    """Where a module of the project reads ``db.select``, the new ``select`` is ``db.select``
+    too, also in a module that imports ``func`` from sqlalchemy."""
+    users = (
+        "from app import db\nfrom app.bills import Bill\n\n\n"
+        "def every_bill():\n    return db.session.scalars(db.select(Bill)).all()\n"
+    )
+    files = {"app/__init__.py": FSA_DB, "app/bills.py": BILLS, "app/users.py": users}
+    after = _after(_run(tmp_path, files), "app/bills.py")
+    assert _flat("db.session.scalar(db.select(func.sum(Bill.amount)))") in _flat(after)
     assert after.startswith("from sqlalchemy import func\n\nfrom app import db\n")
 
 
