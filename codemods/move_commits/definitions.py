@@ -21,7 +21,7 @@ from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
 
 from backfix.cst_walk import BRACKETS, WHITESPACE
 
-from .frameworks import ModuleIndex, iter_nodes
+from .frameworks import LOGGER_NAMES, ModuleIndex, iter_nodes
 from .model import Definition, ImportNeed
 from .syntax import code_of
 from .types import TypeInference
@@ -109,7 +109,38 @@ class Definitions:
             return False
         if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             return self._function(name, statement, found, depth)
-        return self._constant(name, statement, found)
+        return self._constant(name, statement, found) or self._logger(name, statement, found)
+
+    def _logger(
+        self,
+        name: str,
+        statement: cst.SimpleStatementLine | cst.BaseCompoundStatement,
+        found: list[Definition],
+    ) -> bool:
+        """The module's logger (``logger = logging.getLogger(__name__)``, or of a literal name):
+        the service module makes its own the same way, and the route keeps its own."""
+        if name.strip("_").lower() not in LOGGER_NAMES:
+            return False
+        if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+            return False
+        small = statement.body[0]
+        if not isinstance(small, cst.Assign):
+            return False
+        call = small.value
+        if not (
+            isinstance(call, cst.Call)
+            and len(call.args) == 1
+            and call.args[0].keyword is None
+            and code_of(call.func) in {"logging.getLogger", "getLogger"}
+            and _logger_name(call.args[0].value)
+        ):
+            return False
+        root = call.func.value if isinstance(call.func, cst.Attribute) else call.func
+        need = self.inference.import_of(root) if isinstance(root, cst.Name) else None
+        if need is None or (need.module or need.imported).split(".")[0] != "logging":
+            return False
+        found.append(Definition(name, _code(statement), (need,), copied=True))
+        return True
 
     def _statement(
         self, node: cst.CSTNode
@@ -186,6 +217,13 @@ class Definitions:
                 return False
         found[placeholder] = Definition(name, _code(function), tuple(needs))
         return True
+
+
+def _logger_name(value: cst.BaseExpression) -> bool:
+    """``__name__``, or a string literal: what names a logger the same in any module."""
+    return (isinstance(value, cst.Name) and value.value == "__name__") or isinstance(
+        value, cst.SimpleString
+    )
 
 
 def _code(statement: cst.SimpleStatementLine | cst.BaseCompoundStatement) -> str:

@@ -74,6 +74,9 @@ class Definition:
     name: str
     code: str
     needs: tuple[ImportNeed, ...] = ()
+    #: the service defines its own the same way and the route keeps its own: the module logger
+    #: (``logger = logging.getLogger(__name__)``)
+    copied: bool = False
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from .definitions import Importers
 from .existing_methods import ExistingMethod, Shape, existing_methods, spec_shape
 from .layers import imported_module_path
 from .model import (
+    Definition,
     Extraction,
     ImportNeed,
     MethodSpec,
@@ -127,6 +128,8 @@ class Planner:
             functools.partial(service_import, is_package=self.is_package)
         )
         self.route_definitions: dict[str, dict[str, str]] = {}
+        #: route modules whose moved code now logs through a service module's own logger
+        self.renamed_loggers: set[str] = set()
         self.importers = Importers(Path(project.root))
         self.import_graph = ImportGraph(project)
         #: methods placed so far, by what they are apart from their name (see ``_identity``).
@@ -238,6 +241,14 @@ class Planner:
             self._place_service(path, items)
         self.notes.extend(self._duplicate_notes())
         self.notes.extend(self._moved_definition_notes())
+        if self.renamed_loggers:
+            routes = ", ".join(sorted(self.renamed_loggers))
+            self.notes.append(
+                "move-commits: the service modules log through loggers of their own "
+                "(`logging.getLogger(__name__)`, as the route modules do), so what the moved code "
+                f"logs is recorded under the service module's name, not that of {routes}: a "
+                "logging configuration that filters by logger name may need it added"
+            )
 
     def _moved_definition_notes(self) -> list[str]:
         """A note per route module some of whose definitions move into a service with the code
@@ -480,9 +491,21 @@ class Planner:
             if spec.returns and not spec.status:
                 self.placed_returning.setdefault(_unreturned(spec), []).append(placed)
         for definition in sig.definitions:
+            if definition.copied:
+                self._copy_logger(facts.path, definition, service)
+                continue
             service.defined[definition.name] = definition.code
             back = route_import.rsplit(" import ", 1)[0] + f" import {definition.name}"
             self.route_definitions.setdefault(facts.path, {})[definition.name] = back
+
+    def _copy_logger(self, route_path: str, logger: Definition, service: _ServiceState) -> None:
+        """The service makes a logger of its own as the route module does (which keeps its
+        own), unless it binds that name already (its own logger)."""
+        if logger.name in service.bound:
+            return
+        service.defined[logger.name] = logger.code
+        if "__name__" in logger.code:
+            self.renamed_loggers.add(route_path)
 
     def _shared_method(
         self, facts: RouteFacts, extraction: Extraction, sig: Signature, own: ServiceLocation
@@ -683,6 +706,8 @@ class Planner:
         """Why the route module's constants/helpers the unit reads cannot move to the service."""
         for definition in sig.definitions:
             name = definition.name
+            if definition.copied:
+                continue  # (the service's own logger, or the one it has)
             if name in bound or defined.get(name, definition.code) != definition.code:
                 return Reason(
                     R.DEFINITION_CLASH,
