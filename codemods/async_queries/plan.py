@@ -1497,11 +1497,11 @@ class Planner:
         if imported is None or not imported[1]:
             return set()
         source, name = imported
-        within = "/" + source.replace(".", "/")
+        within = "/" + source.replace(".", "/")  # (`/src/app/models/...` for `app.models` too)
         classes = [
             cls
             for cls in self.models.classes.get(name, [])
-            if f"/{cls.path}".startswith(f"{within}/") or f"/{cls.path}" == f"{within}.py"
+            if f"{within}/" in f"/{cls.path}" or f"/{cls.path}".endswith(f"{within}.py")
         ]
         loaded = [self._silenced_in(cls.path, f"{name}.{method}") for cls in classes]
         return set.intersection(*loaded) if loaded else set()

@@ -796,8 +796,10 @@ class Analyzer:
             unit.try_node = try_node
             unit.split = [SplitHandler(h, *self._split_handler(h)) for h in try_node.handlers]
             unit.try_tail = self._try_tail(try_node, unit.commits)
-        # (a `session.refresh(x)` after the commit moves with it, but moves no write)
-        committing = [s for s in stmts if not _is_refresh(s)]
+        # (the `session.refresh(x)` calls after the commit move with it, but move no write)
+        committing = list(stmts)
+        while len(committing) > 1 and _is_refresh(committing[-1]):
+            committing.pop()
         if len(committing) == 1 and try_node is None and self._only_commit(committing[0]):
             reason = self._only_commit_reason(body, start)
             raise Unmovable(reason.id, reason)

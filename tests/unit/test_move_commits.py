@@ -181,6 +181,36 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
     assert [v.scope for v in result.violations] == ["create_job", "helper_of_a_route_module"]
 
 
+def test_a_models_own_refresh_before_the_commit_is_a_write_that_moves(tmp_path: Path) -> None:
+    """Only the session's refreshes after the commit are no writes: ``token.refresh()`` on a
+    model, before it, moves with the commit."""
+    root = _project(
+        tmp_path,
+        {
+            "app/routes/jobs.py": HEADER
+            + textwrap.dedent(
+                """
+
+                @bp.post("/jobs/token")
+                def renew():
+                    job = g.job
+                    job.refresh()
+                    db.session.commit()
+                    db.session.refresh(job)
+                    return jsonify(id=job.id)
+                """
+            ),
+        },
+    )
+    result = _run(root, apply=True)
+    assert [v.fixable for v in [*result.fixed, *result.violations]] == [True]
+    service = {c.path: c.after.decode() for c in result.changes}["app/services/job_service.py"]
+    assert (
+        "        job.refresh()\n        db.session.commit()\n        db.session.refresh(job)\n"
+        in (service)
+    )
+
+
 def test_a_mixin_of_a_view_class_is_route_layer(tmp_path: Path) -> None:
     """A class a view of the module derives from runs in the view's requests: its commits are
     counted, outside route_paths too; a class no view derives from is not route layer."""
