@@ -954,7 +954,7 @@ def _check_distinct_order(shape: Shape, steps: Sequence[Step]) -> None:
 
 def convert(chain: Chain, base: Base, ctx: Context) -> Result:
     """The 2.0 form of ``chain`` in ``ctx``; raises Unsupported with the reason when there is none."""
-    b, node = _build(chain, base, ctx)
+    b, node = _build(chain, base, ctx, layout=True)
     node = _keep_terminal_comment(chain, node)
     used = _names_in(node)
     return Result(node, {i for i in b.imports if ctx.aliases.get(i[1], i[1]) in used})
@@ -1069,13 +1069,27 @@ def _after_last_argument(
     return node
 
 
+def _without_redundant_parens(stmt: cst.BaseExpression) -> cst.BaseExpression:
+    """``stmt`` without the brackets around it that held the legacy query on one line
+    (``(session.query(X).filter(...)).first()``): the statement is an argument or the receiver of
+    ``.limit(1)`` now, where they say nothing. Brackets around lines stay: they hold the layout."""
+    if not (isinstance(stmt, (cst.Call, cst.Attribute)) and stmt.lpar):
+        return stmt
+    if "\n" in cst.Module([]).code_for_node(stmt):
+        return stmt
+    return stmt.with_changes(lpar=[], rpar=[])
+
+
 def check(chain: Chain, base: Base, ctx: Context) -> None:
     """Raise Unsupported where :func:`convert` does, without working out the imports it needs."""
     _build(chain, base, ctx)
 
 
-def _build(chain: Chain, base: Base, ctx: Context) -> tuple[_Builder, cst.BaseExpression]:
-    """The 2.0 expression of ``chain``, with the builder that noted its imports."""
+def _build(
+    chain: Chain, base: Base, ctx: Context, layout: bool = False
+) -> tuple[_Builder, cst.BaseExpression]:
+    """The 2.0 expression of ``chain``, with the builder that noted its imports; ``layout``:
+    with the layout the rewrite writes (a scan's check needs none)."""
     b = _Builder(base, ctx)
     root = chain.root
     stmt, columns = _select_of(b, chain, base)
@@ -1101,6 +1115,8 @@ def _build(chain: Chain, base: Base, ctx: Context) -> tuple[_Builder, cst.BaseEx
     for step in builders:
         if step is not direct:
             stmt = _apply_builder(b, stmt, step)
+    if layout:
+        stmt = _without_redundant_parens(stmt)
     if ctx.loads:
         stmt = _eager_loads(b, stmt, ctx)
     unique, eager = _needs_unique(shape, all_steps, ctx, base.distinct or is_distinct(builders))

@@ -866,6 +866,23 @@ def test_the_session_of_a_legacy_query_is_named(tmp_path: Path) -> None:
     assert "`.session` of a legacy query is the session it runs in" in found.reason
 
 
+def test_brackets_around_a_one_line_query_go(tmp_path: Path) -> None:
+    """``(session.query(X).filter(...)).first()``: the brackets held the query; around the
+    statement passed to ``scalars()`` they say nothing. Brackets around lines stay."""
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n"
+        "def first(session: Session):\n"
+        "    return (session.query(Config).filter(Config.id > 1)).first()\n\n\n"
+        "def laid_out(session: Session):\n"
+        "    return (\n        session.query(Config)\n        .filter(Config.id > 1)\n"
+        "    ).first()\n"
+    )
+    after = _after(_run(tmp_path, {"app/repo.py": repo}), "app/repo.py")
+    one_line, laid_out = after.split("def laid_out")
+    assert "session.scalars(select(Config).where(Config.id > 1).limit(1)).first()" in one_line
+    assert "(\n" in laid_out
+
+
 def test_a_query_variable_tested_for_truth_says_so(tmp_path: Path) -> None:
     """``if rows: rows.delete()``: a legacy query is always true and a ``select()`` refuses a
     truth test, so the reason says that, not that the query is handed on as a value; without
