@@ -530,12 +530,15 @@ class Planner:
                 continue
             asked, placed_route = self._asked_names(placed.extraction, placed.location)
             # The routes must also mean the same: `add(response.data)` in a POST and in a PATCH
-            # handler is a create and an update.
+            # handler is a create and an update. Not where both units are named by what they
+            # write (`update_account_seen_on` in a login view and a token refresh view).
+            named_by_writes = preferred == asked and route_name != preferred != placed_route
             if not (
                 _same_subject(preferred, asked)
                 and (
                     _same_subject(route_name, placed_route)
                     or _variants_of(preferred, route_name, placed_route)
+                    or named_by_writes
                 )
             ):
                 continue

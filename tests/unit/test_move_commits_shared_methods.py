@@ -273,3 +273,48 @@ def test_a_public_route_does_not_call_the_admin_service(tmp_path: Path) -> None:
     assert "AdminService" not in public
     assert "PublicService.flag_item(item)" in public
     assert "AdminService.flag_item(item)" in _text(result, "app/routes/admin.py")
+
+
+VIEWS = """\
+import datetime
+
+from flask import abort, g, request
+from flask.views import MethodView
+
+from app.models import Account, db
+
+
+class LoginView(MethodView):
+    def post(self):
+        account = db.session.get(Account, request.json["id"])
+        if account is None:
+            abort(403)
+        account.seen_on = datetime.datetime.now()
+        db.session.commit()
+        return {"id": account.id}
+
+
+class TokenView(MethodView):
+    def post(self):
+        account = g.account
+        account.seen_on = datetime.datetime.now()
+        db.session.commit()
+        return {"id": account.id}
+"""
+
+
+def test_units_named_alike_by_their_writes_share_a_method(tmp_path: Path) -> None:
+    """mwdb: two views' units that only set ``account.seen_on`` are both named for that write;
+    the second got a method of its own, ``create_token`` (what a view's ``post`` creates), which
+    it does not do. Named by their writes, not their routes, they share one."""
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": "db = None\n\n\nclass Account:\n    pass\n",
+        "app/views/__init__.py": "",
+        "app/views/auth.py": VIEWS,
+    }
+    result = _run(tmp_path, files)
+    after = {c.path: c.after.decode() for c in result.changes if c.after is not None}
+    route = after["app/views/auth.py"]
+    assert route.count("AuthService.update_account_seen_on(account)") == 2
+    assert after["app/services/auth_service.py"].count("    def ") == 1
