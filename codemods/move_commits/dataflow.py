@@ -192,8 +192,22 @@ class DataFlow:
         if isinstance(stmt, cst.With):
             items = self._reads_all([item.item for item in stmt.items])
             return items | (self.live_in(_body(stmt), out) - _with_names(stmt))
-        # `match`, nested definitions, anything else: every name it reads, nothing killed.
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            return self._definition(stmt, out)
+        # `match`, anything else: every name it reads, nothing killed.
         return set(out) | self.reads(stmt)
+
+    def _definition(self, stmt: cst.FunctionDef | cst.ClassDef, out: set[str]) -> set[str]:
+        """A nested ``def`` or ``class`` binds its name. Every name it reads counts as read where
+        it stands, also the reads of a function's body (they run later, when it is called), except
+        a function's reads of its own name, which it has bound by then."""
+        name = stmt.name.value
+        reads = self.reads(stmt)
+        if isinstance(stmt, cst.FunctionDef):
+            reads -= {name}
+            reads |= self._reads_all([d.decorator for d in stmt.decorators])
+            reads |= self._reads_all([stmt.params, stmt.returns])
+        return (out - {name}) | reads
 
     def _small(self, small: cst.BaseSmallStatement, live: set[str]) -> set[str]:
         kind = type(small)  # (exact types: see `exact_types`)
@@ -294,6 +308,8 @@ class DataFlow:
             return self._bound_try(stmt, bound)
         if isinstance(stmt, cst.With):
             return self.bound_after(_body(stmt), bound | _with_names(stmt))
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            return bound | {stmt.name.value}
         # Loops may run zero times; `match` and the rest bind nothing for certain.
         return set(bound)
 

@@ -50,6 +50,7 @@ _RAISES = exact_types(cst.Raise)
 _RETURNS = exact_types(cst.Return)
 _YIELDS = exact_types(cst.Yield)
 _DECLARATIONS = exact_types(cst.Global, cst.Nonlocal)
+_NESTED = Reason(R.NESTED_DEFINITION, "defines a nested function or class")
 
 
 class RegionClassifier:
@@ -103,6 +104,10 @@ class RegionClassifier:
 
     def _classify(self, stmt: cst.CSTNode) -> Region:
         region = Region()
+        if type(stmt) in SCOPE_TYPES:
+            # Its body runs when it is called, not here: its `return` is not the route's.
+            region.reason = _NESTED
+            return region
         for node in self.index.subtree(stmt, into_scopes=False):
             reason = self._node_reason(node, stmt, region)
             if reason and not region.reason:
@@ -135,8 +140,8 @@ class RegionClassifier:
             return Reason(R.USES_YIELD, "uses `yield`")
         if kind in _DECLARATIONS:
             return Reason(R.GLOBAL_NONLOCAL, "uses `global`/`nonlocal`")
-        if node is not stmt and kind in SCOPE_TYPES:
-            return Reason(R.NESTED_DEFINITION, "defines a nested function or class")
+        if kind in SCOPE_TYPES:
+            return _NESTED
         return NO_REASON
 
     def _call_reason(self, node: cst.Call, stmt: cst.CSTNode, region: Region) -> Reason:

@@ -277,6 +277,21 @@ def test_a_mixin_of_a_view_class_is_route_layer(tmp_path: Path) -> None:
             def f():
                 job = Job()
                 db.session.add(job)
+
+                def describe():
+                    return f"job {job.id}"
+
+                db.session.commit()
+                return describe()
+            """,
+            "the statement at line 13 between them defines a nested function or class",
+            "write-split-from-commit",
+        ),
+        (
+            """
+            def f():
+                job = Job()
+                db.session.add(job)
                 yield job.id
                 db.session.commit()
             """,
@@ -905,6 +920,42 @@ def test_a_name_the_route_may_leave_unbound_is_not_passed(tmp_path: Path) -> Non
     (violation,) = result.violations
     assert not violation.fixable
     assert violation.reason.startswith("the moved code may read `last` before assigning it")
+
+
+def test_a_nested_function_of_the_route_is_bound_where_it_is_defined(tmp_path: Path) -> None:
+    """A ``def`` in the route binds its name: the unit that passes the nested function on moves,
+    taking it as a parameter (not "may read `only_mine` before assigning it"); the route keeps the
+    nested function and the ``owner`` its body reads."""
+    root = _project(
+        tmp_path,
+        {
+            "app/routes/jobs.py": HEADER
+            + textwrap.dedent(
+                """
+
+        @bp.post("/jobs/seen")
+        def mark_seen():
+            if not request.args:
+                return jsonify(ok=False)
+            owner = request.args["owner"]
+
+            def only_mine(query):
+                return query.filter_by(owner=owner)
+
+            job = Job.mark_all_seen(filter_func=only_mine)
+            db.session.commit()
+            return jsonify(ok=job.id)
+        """
+            ),
+        },
+    )
+    result = _run(root, apply=True)
+    assert result.violations == [] and len(result.fixed) == 1
+    after = {c.path: c.after.decode() for c in result.changes}
+    assert "def mark_seen(only_mine):" in after["app/services/job_service.py"]
+    route = after["app/routes/jobs.py"]
+    assert "owner = request.args" in route and "def only_mine(query):" in route
+    assert "job = JobService.mark_seen(only_mine)" in route
 
 
 def test_a_name_an_if_test_binds_is_bound_in_its_branches(tmp_path: Path) -> None:
