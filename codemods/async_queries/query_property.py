@@ -63,6 +63,8 @@ def find_query_session(
 
 def _sessions_in(tree: ast.Module, path: str, module: str) -> list[QuerySession]:
     imports = _module_imports(tree, path)
+    module_names = _module_level_names(tree)
+    owners = _enclosing_functions(tree)
     sessions: list[QuerySession] = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Assign) or not _is_query_target(node.targets):
@@ -78,9 +80,61 @@ def _sessions_in(tree: ast.Module, path: str, module: str) -> list[QuerySession]
         name = call.func.value.id
         home = imports.get(name, (module, name))
         classes = [*call.args[:1], *_query_cls_arguments(tree)]
-        refuse = _rebound(tree, name) or _custom_query_class(classes, imports)
+        refuse = (
+            _local_session(name, owners.get(id(node)), path, module_names)
+            or _rebound(tree, name)
+            or _custom_query_class(classes, imports)
+        )
         sessions.append(QuerySession(home[0], home[1], refuse))
     return sessions
+
+
+def _module_level_names(tree: ast.Module) -> set[str]:
+    """The names the module itself binds (not those of its functions, classes and
+    comprehensions): what another module can import from it."""
+    names: set[str] = set()
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif not isinstance(node, _OWN_SCOPES):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            stack.extend(ast.iter_child_nodes(node))
+    return names
+
+
+#: expressions whose names are their own, not the module's
+_OWN_SCOPES = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _enclosing_functions(tree: ast.Module) -> dict[int, str]:
+    """The name of the innermost function around each node (by ``id``) inside one."""
+    owners: dict[int, str] = {}
+    for function in ast.walk(tree):
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            # (ast.walk is breadth-first: an inner function, met later, overwrites its nodes)
+            for inner in ast.walk(function):
+                if inner is not function:
+                    owners[id(inner)] = function.name
+    return owners
+
+
+def _local_session(name: str, function: str | None, path: str, module_names: set[str]) -> str:
+    """Why ``name`` is no session another module can import: a local variable of the function
+    that sets the query property (``db_session = scoped_session(...)`` inside
+    ``create_session()``)."""
+    if function is None or name in module_names:
+        return ""
+    return (
+        f"`Model.query` comes from `{name}.query_property()` in `{function}()` of {path}, where "
+        f"`{name}` is a local variable: no module holds that session for the rewritten code to "
+        "import; rewrite by hand with the session the code has at hand (the one "
+        f"`{function}()` returns, or one the function is given)"
+    )
 
 
 def _is_query_target(targets: list[ast.expr]) -> bool:

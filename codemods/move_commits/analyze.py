@@ -800,7 +800,7 @@ class Analyzer:
         committing = list(stmts)
         while len(committing) > 1 and _is_refresh(committing[-1]):
             committing.pop()
-        if len(committing) == 1 and try_node is None and self._only_commit(committing[0]):
+        if len(committing) == 1 and self._only_commit(self._committed_part(unit, committing[0])):
             reason = self._only_commit_reason(body, start)
             raise Unmovable(reason.id, reason)
         if allow_exits:
@@ -1540,6 +1540,15 @@ class Analyzer:
                 ):
                     return False
         return True
+
+    def _committed_part(self, unit: Unit, stmt: cst.BaseStatement) -> cst.BaseStatement:
+        """What of ``stmt`` would move and commit: the part of a lifted ``try`` body up to its
+        commit, when that is a single statement (``try: db.session.commit()``, whose writes stay
+        in the route before it); else ``stmt`` itself."""
+        if unit.try_node is not stmt:
+            return stmt
+        moved = split_try_body(unit.try_node, unit.try_tail)[0]
+        return moved[0] if len(moved) == 1 else stmt
 
     def _only_commit(self, stmt: cst.BaseStatement) -> bool:
         if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:

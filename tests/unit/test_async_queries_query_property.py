@@ -148,6 +148,35 @@ def test_a_session_rebound_at_run_time_is_reported(tmp_path: Path) -> None:
     assert not fixable and "`configure()` rebinds the session `db_session`" in reason
 
 
+def test_a_session_local_to_the_function_that_sets_the_property_is_reported(
+    tmp_path: Path,
+) -> None:
+    """``db_session`` is a local variable of ``create_session()``: there is no module-level
+    session to import, so the chains stay for review instead of importing a name that does not
+    exist. A session the module binds too (at module level) still converts."""
+    local = (
+        "from sqlalchemy import create_engine\n"
+        "from sqlalchemy.orm import declarative_base, scoped_session, sessionmaker\n\n"
+        "Base = declarative_base()\n\n\n"
+        "def create_session(url):\n"
+        "    db_session = scoped_session(sessionmaker(bind=create_engine(url)))\n"
+        "    Base.query = db_session.query_property()\n"
+        "    return db_session\n"
+    )
+    result = _run(tmp_path, {"app/database.py": local})
+    fixable, reason = _queries_finding(result)
+    assert not fixable and not result.changes
+    assert "in `create_session()` of app/database.py, where `db_session` is a local" in reason
+    module_level = local.replace(
+        "Base = declarative_base()\n", "Base = declarative_base()\ndb_session = None\n"
+    )
+    module_level = module_level.replace(
+        "def create_session(url):\n", "def create_session(url):\n    global db_session\n"
+    )
+    fixable, reason = _queries_finding(_run(tmp_path / "b", {"app/database.py": module_level}))
+    assert not fixable and "`create_session()` rebinds the session `db_session`" in reason
+
+
 def test_a_function_binding_the_sessions_name_is_reported(tmp_path: Path) -> None:
     queries = (
         "from app.models import User\n\n\n"

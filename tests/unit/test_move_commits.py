@@ -434,6 +434,22 @@ def test_a_mixin_of_a_view_class_is_route_layer(tmp_path: Path) -> None:
             "only the commit itself could move",
             "only-commit-could-move",
         ),
+        # the `try` around the commit holds no write: the form's write before it stays in the
+        # route (its handler catches more than database errors), so only the commit would move
+        (
+            """
+            def f(job_id, form):
+                job = db.session.get(Job, job_id)
+                form.populate_obj(job)
+                try:
+                    db.session.commit()
+                except ValueError:
+                    db.session.rollback()
+                    flash("duplicate")
+            """,
+            "only the commit itself could move",
+            "only-commit-could-move",
+        ),
         # a refresh after the commit moves with it, but is no write to move
         (
             """
