@@ -12,7 +12,7 @@ pull request fails the project's own checks:
   not take them out again;
 - flake8 reports them where the flake8-docstrings plugin is configured
   (``docstring-convention``) or installed by the pre-commit hooks, and ``ignore`` does not name
-  them; pydocstyle where it is configured.
+  them; pydocstyle where it is configured (also in its own ``.pydocstyle``/``.pydocstylerc`` files).
 
 Each tool's nearest configuration above the new file counts, as the tool itself reads it.
 """
@@ -41,7 +41,16 @@ _PYLINT_FILES = ("pylintrc", ".pylintrc", "pylintrc.toml", ".pylintrc.toml")
 _INI_FILES = ("setup.cfg", "tox.ini")
 #: files that run a linter when it has no configuration of its own
 _RUNNERS = (".pre-commit-config.yaml", "tox.ini", "noxfile.py", "Makefile")
-_FLAKE8_FILES = (".flake8", "setup.cfg", "tox.ini")
+#: the INI files flake8 (with flake8-docstrings) or pydocstyle read; pydocstyle's own names too
+_DOCSTRING_LINT_FILES = (
+    ".flake8",
+    "setup.cfg",
+    "tox.ini",
+    ".pydocstyle",
+    ".pydocstyle.ini",
+    ".pydocstylerc",
+    ".pydocstylerc.ini",
+)
 _LIST_SPLIT = re.compile(r"[\s,]+")
 
 
@@ -214,7 +223,7 @@ def _selects(selector: str, code: str) -> bool:
 
 def _flake8_requires(folders: list[Path], code: str) -> bool:
     for folder in folders:
-        for name in _FLAKE8_FILES:
+        for name in _DOCSTRING_LINT_FILES:
             parser = lint_config(folder / name) if (folder / name).is_file() else None
             if parser is None:
                 continue

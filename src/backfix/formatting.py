@@ -63,6 +63,7 @@ from backfix.format_settings import (
     runs_black,
     settings_for,
 )
+from backfix.isort_pass import sort_imports
 from backfix.layout_checks import LayoutChecks, layout_checks, operators_to_line_ends
 from backfix.pragmas import Masked, Placement, comments, displaced, mask_pragmas, place_pragmas
 from backfix.results import FileChange
@@ -405,6 +406,8 @@ class FormatRequest:
     mode: bool | None
     ruff: str
     black: BlackRunner | None = None
+    #: the project's root (where isort, if the project runs it, resolves first-party modules)
+    root: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -425,6 +428,8 @@ class FormatOutcome:
     black: str = ""
     #: changed statements the project's linter newly reports, left as they are
     layout: str = ""
+    #: why the project's isort did not sort the file's imports
+    isort: str = ""
 
 
 def _to_lf(text: str) -> tuple[str, bool]:
@@ -450,11 +455,14 @@ class _NotFormatted(Exception):
 
 
 def format_change(request: FormatRequest) -> FormatOutcome:
-    """``request.change`` with its changed lines formatted, or unchanged with the reason."""
+    """``request.change`` with its changed lines formatted, or unchanged with the reason; then
+    with its imports sorted where the project runs isort (see :mod:`backfix.isort_pass`)."""
     try:
-        return _formatted(request)
+        outcome = _formatted(request)
     except (FormatError, SourceError, UnicodeError) as exc:
-        return FormatOutcome(request.change, problem=str(exc))
+        outcome = FormatOutcome(request.change, problem=str(exc))
+    change, problem = sort_imports(outcome.change, request.root)
+    return replace(outcome, change=change, isort=f"{change.path}: {problem}" if problem else "")
 
 
 def _formatted(request: FormatRequest) -> FormatOutcome:
@@ -939,7 +947,7 @@ def format_changes(
         )
         return list(changes), [note]
     black, notes = _black_for(changes, root)
-    requests = [FormatRequest(change, mode, ruff, black) for change in changes]
+    requests = [FormatRequest(change, mode, ruff, black, root) for change in changes]
     outcomes: list[FormatOutcome] = []
     pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(requests))))
     try:
@@ -999,7 +1007,7 @@ def _notes(outcomes: Sequence[FormatOutcome]) -> list[str]:
             "(format = true in [tool.backfix] formats all the changed lines): "
             f"{_listed(wrapped)}"
         )
-    extras = [(o.too_long, o.pragma_kept, o.black, o.layout) for o in outcomes]
+    extras = [(o.too_long, o.pragma_kept, o.black, o.layout, o.isort) for o in outcomes]
     return notes + [note for extra in extras for note in extra if note]
 
 

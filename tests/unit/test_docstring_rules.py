@@ -104,6 +104,8 @@ def test_ruff_extends_a_shared_configuration(tmp_path: Path) -> None:
             True,
         ),
         ({"setup.cfg": "[pydocstyle]\nconvention = google\n"}, True),
+        ({".pydocstylerc": "[pydocstyle]\nconvention = numpy\nadd-ignore=D100\n"}, True),
+        ({".pydocstyle": "[pydocstyle]\nconvention = numpy\nadd-ignore=D102\n"}, False),
         ({"pyproject.toml": '[tool.pydocstyle]\nignore = ["D102"]\n'}, False),
     ],
 )

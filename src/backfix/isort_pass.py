@@ -1,0 +1,200 @@
+"""Imports sorted by the project's own isort, where the project runs isort.
+
+backfix places the imports it adds as isort's default profile would (:mod:`backfix.imports`), but a
+project that runs isort in its checks sorts and wraps them by its own settings: a line length, a
+profile, a wrap mode (isort's default wraps a long ``from`` import in a grid, and joins one that
+fits on a line again once a fix took names out of it). There isort itself sorts the changed files,
+with the project's configuration (isort finds it as it does when the project runs it): every new
+file, and every changed file that isort would have left as it was before the fix. A file isort
+would have changed before is left as the fix wrote it, since sorting it would also change lines
+the fix did not touch.
+
+isort is used as a library rather than reimplemented: its wrap modes and section rules are many,
+and a project that runs it expects exactly its output.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from backfix.format_settings import read_toml
+from backfix.lint_settings import lint_config
+from backfix.results import FileChange
+from backfix.source import declared_encoding, decode_source, verify_output
+
+if TYPE_CHECKING:
+    import isort
+
+#: files that may run isort: hooks, tox, nox, make (and GitHub workflows, found by folder)
+_RUNNERS = (".pre-commit-config.yaml", "tox.ini", "noxfile.py", "Makefile")
+#: isort as a command or a hook (``isort . --check-only``, ``python -m isort``, ``id: isort``)
+_ISORT_COMMAND = re.compile(r"(?:^|[\s'\"`;&|(/=:])isort(?=$|[\s'\"`;&|)@])", re.MULTILINE)
+#: the sections an INI file configures isort in
+_INI_SECTIONS = ("isort", "tool:isort")
+
+
+def runs_isort(folder: Path) -> bool:
+    """Whether the project around ``folder`` configures isort or runs it in its checks (within
+    its repository)."""
+    return _runs_isort_in(folder.resolve())
+
+
+@functools.lru_cache(maxsize=256)
+def _runs_isort_in(folder: Path) -> bool:
+    for directory in _within_repository(folder):
+        if _configures_isort(directory) or any(
+            _ISORT_COMMAND.search(_read(path)) for path in _runner_files(directory)
+        ):
+            return True
+    return False
+
+
+def _within_repository(folder: Path) -> list[Path]:
+    """``folder`` and the folders above it, up to the one that holds ``.git``."""
+    found: list[Path] = []
+    for directory in (folder, *folder.parents):
+        found.append(directory)
+        if (directory / ".git").exists():
+            break
+    return found
+
+
+def _configures_isort(directory: Path) -> bool:
+    if (directory / ".isort.cfg").is_file():
+        return True
+    tools = read_toml(directory / "pyproject.toml").get("tool", {})
+    if isinstance(tools, dict) and isinstance(tools.get("isort"), dict):
+        return True
+    for name in ("setup.cfg", "tox.ini"):
+        parser = lint_config(directory / name) if (directory / name).is_file() else None
+        if parser is not None and any(parser.has_section(s) for s in _INI_SECTIONS):
+            return True
+    return False
+
+
+def _runner_files(directory: Path) -> list[Path]:
+    files = [directory / name for name in _RUNNERS]
+    workflows = directory / ".github" / "workflows"
+    if workflows.is_dir():
+        files += sorted(workflows.glob("*.y*ml"))
+    return files
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def sort_imports(change: FileChange, root: Path | None) -> tuple[FileChange, str]:
+    """``change`` with its imports as the project's isort sorts them, where the project runs
+    isort and the file was sorted before the fix (or is new); and why they were left as they
+    are, if something went wrong ("" otherwise)."""
+    folder = Path(change.abs_path).parent
+    if not runs_isort(folder):
+        return change, ""
+    import isort  # only a project that runs isort loads it
+
+    # (a new file is not passed by path: isort skips a path that does not exist yet)
+    path = Path(change.abs_path) if change.before is not None else None
+    try:
+        config = _config(_existing(folder), root)
+        if change.before is not None and not isort.check_code(
+            decode_source(change.before), config=config, file_path=path
+        ):
+            return change, ""
+        text = decode_source(change.after)
+        sorted_text = isort.code(text, config=config, file_path=path)
+    except isort.exceptions.FileSkipped:  # the project's isort settings skip this file
+        return change, ""
+    except Exception as exc:  # isort's own errors (a file it cannot parse, a bad setting)
+        return change, f"isort could not sort its imports ({exc})"
+    if sorted_text == text:
+        return change, ""
+    problem = _changed_meaning(text, sorted_text)
+    after = sorted_text.encode(declared_encoding(change.after))
+    output = verify_output(change.path, change.before or b"", after)
+    problem = problem or (output.message if output is not None else "")
+    if problem:
+        return change, f"isort's sorting was not used ({problem})"
+    return replace(change, after=after), ""
+
+
+def _existing(folder: Path) -> Path:
+    """``folder``, or the nearest folder above it that exists (a new file's folder may not)."""
+    return next((d for d in (folder, *folder.parents) if d.is_dir()), folder)
+
+
+@functools.lru_cache(maxsize=64)
+def _config(folder: Path, root: Path | None) -> isort.Config:
+    """The project's isort settings for files in ``folder``. isort resolves first-party modules
+    from its ``src_paths``, which default to the folder isort runs in: where the project sets
+    none, they are the project's root and its ``src`` folder, as when it runs isort there."""
+    import isort
+
+    config = isort.Config(settings_path=str(folder))
+    configured = any(
+        "src_paths" in source and source.get("source") != "defaults" for source in config.sources
+    )
+    if configured or root is None:
+        return config
+    return isort.Config(settings_path=str(folder), src_paths=(root / "src", root))
+
+
+def _changed_meaning(before: str, after: str) -> str:
+    """Why ``after`` (``before`` with its imports sorted) is not the same program with its
+    imports in another order: what it imports, its other statements or its comments differ."""
+    try:
+        old, new = ast.parse(before), ast.parse(after)
+    except SyntaxError:
+        return "the sorted code does not parse"
+    if _imports(old) != _imports(new) or _rest(old) != _rest(new):
+        return "the sorted code would not mean the same"
+    if sorted(_comments(before)) != sorted(_comments(after)):
+        return "sorting would drop or change a comment"
+    return ""
+
+
+def _imports(tree: ast.Module) -> list[str]:
+    """Every import of one name, anywhere in ``tree``, in sorted order."""
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found += [ast.dump(single) for single in _one_name_each(node)]
+    return sorted(found)
+
+
+def _one_name_each(node: ast.Import | ast.ImportFrom) -> list[ast.stmt]:
+    """``from m import a, b`` as ``from m import a`` and ``from m import b`` (isort may join or
+    split them)."""
+    if isinstance(node, ast.Import):
+        return [ast.Import(names=[alias]) for alias in node.names]
+    return [ast.ImportFrom(module=node.module, names=[a], level=node.level) for a in node.names]
+
+
+def _rest(tree: ast.Module) -> str:
+    """``tree`` without its imports (isort sorts them in every block, not only at the top)."""
+    return ast.dump(_WithoutImports().visit(tree))
+
+
+class _WithoutImports(ast.NodeTransformer):
+    """Drops every import statement."""
+
+    def visit_Import(self, node: ast.Import) -> None:
+        """An import: dropped."""
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        """A ``from`` import: dropped."""
+
+
+_COMMENT = re.compile(r"#.*$", re.MULTILINE)
+
+
+def _comments(text: str) -> list[str]:
+    return [match.group(0).rstrip() for match in _COMMENT.finditer(text)]

@@ -1,0 +1,124 @@
+"""Imports sorted by the project's own isort, where the project runs isort (backfix.isort_pass)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import isort
+import pytest
+
+from backfix.formatting import format_changes
+from backfix.isort_pass import runs_isort, sort_imports
+from backfix.results import FileChange
+
+#: a route module isort leaves as it is (its defaults: 79 columns, grid wrapping)
+ROUTE = """\
+from flask import Blueprint, jsonify
+
+from app.models import (Account, Invoice, InvoiceLine, Payment, Refund,
+                        Subscription)
+
+bp = Blueprint("billing", __name__)
+"""
+#: the same module after a fix took names out and added an import at the end of the block
+FIXED = """\
+from flask import Blueprint, jsonify
+
+from app.models import (Account, Invoice,
+                        Subscription)
+from app.services.billing_service import BillingService
+
+bp = Blueprint("billing", __name__)
+"""
+
+
+def _project(tmp_path: Path, files: dict[str, str]) -> Path:
+    (tmp_path / ".git").mkdir()
+    for rel, text in {"app/__init__.py": "", "app/models.py": "", **files}.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({".isort.cfg": "[settings]\nline_length = 100\n"}, True),
+        ({"pyproject.toml": "[tool.isort]\nprofile = 'black'\n"}, True),
+        ({"setup.cfg": "[tool:isort]\nmulti_line_output = 3\n"}, True),
+        ({".github/workflows/lint.yml": "    - run: |\n        isort . --check-only\n"}, True),
+        ({".pre-commit-config.yaml": "-   repo: https://github.com/pycqa/isort\n"}, True),
+        ({"Makefile": "lint:\n\tpython -m isort --check app\n"}, True),
+        ({"pyproject.toml": "[tool.ruff.lint]\nselect = ['I']\n"}, False),
+        ({"requirements.txt": "isort==5.13.2\n"}, False),
+        ({}, False),
+    ],
+)
+def test_a_project_runs_isort_where_it_configures_or_runs_it(
+    tmp_path: Path, files: dict[str, str], expected: bool
+) -> None:
+    root = _project(tmp_path, files)
+    assert runs_isort(root / "app") is expected
+
+
+def test_a_changed_file_isort_left_alone_before_is_sorted_as_isort_sorts_it(
+    tmp_path: Path,
+) -> None:
+    """The import the fix shortened fits on one line again and is joined, as isort joins it."""
+    root = _project(tmp_path, {".isort.cfg": "[settings]\n", "app/routes.py": ROUTE})
+    path = root / "app/routes.py"
+    change = FileChange("app/routes.py", str(path), ROUTE.encode(), FIXED.encode())
+    sorted_change, problem = sort_imports(change, root)
+    assert problem == ""
+    text = sorted_change.after.decode()
+    assert "from app.models import Account, Invoice, Subscription\n" in text
+    assert isort.check_code(text, config=isort.Config(settings_path=str(root), src_paths=(root,)))
+
+
+def test_a_file_isort_would_have_changed_before_is_left_as_the_fix_wrote_it(
+    tmp_path: Path,
+) -> None:
+    unsorted = ROUTE.replace("from flask import Blueprint, jsonify\n", "import sys\nimport os\n")
+    fixed = FIXED.replace("from flask import Blueprint, jsonify\n", "import sys\nimport os\n")
+    root = _project(tmp_path, {".isort.cfg": "[settings]\n", "app/routes.py": unsorted})
+    change = FileChange(
+        "app/routes.py", str(root / "app/routes.py"), unsorted.encode(), fixed.encode()
+    )
+    assert sort_imports(change, root) == (change, "")
+
+
+def test_a_new_file_is_sorted_with_the_projects_settings(tmp_path: Path) -> None:
+    """A new service module in a folder that does not exist yet: isort's settings come from the
+    project, and its own package is first-party (a section of its own)."""
+    root = _project(tmp_path, {"setup.cfg": "[isort]\nforce_single_line = true\n"})
+    new = '"""Billing service."""\n\nfrom app.models import Account, Invoice\nimport logging\n'
+    path = root / "app/services/billing_service.py"
+    change = FileChange("app/services/billing_service.py", str(path), None, new.encode())
+    sorted_change, problem = sort_imports(change, root)
+    assert problem == ""
+    assert sorted_change.after.decode() == (
+        '"""Billing service."""\n\n'
+        "import logging\n\n"
+        "from app.models import Account\n"
+        "from app.models import Invoice\n"
+    )
+
+
+def test_a_project_without_isort_keeps_the_fixs_imports(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"app/routes.py": ROUTE})
+    change = FileChange(
+        "app/routes.py", str(root / "app/routes.py"), ROUTE.encode(), FIXED.encode()
+    )
+    assert sort_imports(change, root) == (change, "")
+
+
+def test_the_format_pass_sorts_imports_and_keeps_format_false(tmp_path: Path) -> None:
+    root = _project(tmp_path, {".isort.cfg": "[settings]\n", "app/routes.py": ROUTE})
+    change = FileChange(
+        "app/routes.py", str(root / "app/routes.py"), ROUTE.encode(), FIXED.encode()
+    )
+    (formatted,), _ = format_changes([change], None, root=root)
+    assert b"from app.models import Account, Invoice, Subscription\n" in formatted.after
+    (kept,), _ = format_changes([change], False, root=root)
+    assert kept is change
