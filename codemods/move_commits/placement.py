@@ -15,6 +15,11 @@ GENERIC_STEMS = frozenset(
     {"main", "app", "__init__", "server", "urls", "resources", "wsgi", "asgi", "application"}
 )
 LAYER_SUFFIXES = ("route", "router", "view", "resource", "resources", "endpoint", "handler")
+#: route module stems that name the layer, not what it serves, beside others or not
+#: (``mod_auth/controllers.py``, the layout of Flask's "large applications" pattern)
+LAYER_STEMS = frozenset({"controllers", "controller"})
+#: the prefix that pattern gives its blueprint packages (``mod_auth``): the rest names them
+_MODULE_PREFIX = "mod_"
 #: folders that hold the route layer by convention without being route paths (Flask-RESTful's
 #: ``resources/``, Flask's ``blueprints/``: their modules are found as routes by their ``Resource``
 #: classes and route decorators): services go beside them, not inside
@@ -146,6 +151,8 @@ def service_location(
         if VERSION_FOLDER.fullmatch(name) and len(owner) > 1:
             # `apis/v1/resources.py`: the API, whatever its version (`api_service.py`).
             name = singular(owner[-2])
+        if name.startswith(_MODULE_PREFIX) and len(name) > len(_MODULE_PREFIX):
+            name = name[len(_MODULE_PREFIX) :]
     if (
         (generic or beside_generic)
         and len(base) >= 2
@@ -159,11 +166,20 @@ def service_location(
     name = original.lower() if brand else _identifier(singular(snake(name)))
     folder = service_dir.strip("/") if "/" in service_dir else "/".join([*base, service_dir])
     module_stem = _identifier(module_pattern.format(name=name))
+    if _collected_as_tests(module_stem):
+        # `mod_test/controllers.py`: `tests_service.py`, which pytest and nose2 do not collect
+        module_stem = _identifier(module_pattern.format(name=f"{name}s"))
     path = f"{folder}/{module_stem}.py" if folder else f"{module_stem}.py"
     class_name = _keep_acronyms(camel(module_stem), original)
     if brand:
         class_name = class_name.replace(camel(name), original[:1].upper() + original[1:], 1)
     return ServiceLocation(path, class_name, "" if generic else name)
+
+
+def _collected_as_tests(module_stem: str) -> bool:
+    """Whether test runners take a module of this name for a test module (pytest's and nose2's
+    default patterns: ``test_*.py``, ``*_test.py``)."""
+    return module_stem.startswith("test_") or module_stem.endswith("_test")
 
 
 def _is_brand(name: str) -> bool:
@@ -183,7 +199,7 @@ def _without_layer_suffix(stem: str, layer_names: Collection[str]) -> str:
 def _is_generic(stem: str, layer_names: Collection[str], siblings: Collection[str]) -> bool:
     """Whether a route module's stem says nothing about what it serves (``routes``, ``views``,
     ``__init__``; ``main``, ``app``... unless other route modules sit beside it)."""
-    if stem in layer_names or stem == "__init__":
+    if stem in layer_names or stem in LAYER_STEMS or stem == "__init__":
         return True
     return stem in GENERIC_STEMS and not siblings
 

@@ -16,13 +16,17 @@ and a project that runs it expects exactly its output.
 from __future__ import annotations
 
 import ast
+import contextlib
+import dataclasses
 import functools
+import io
 import re
+import shlex
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from backfix.format_settings import read_toml
+from backfix.format_settings import precommit_config, read_toml
 from backfix.lint_settings import lint_config
 from backfix.results import FileChange
 from backfix.source import declared_encoding, decode_source, verify_output
@@ -36,6 +40,16 @@ _RUNNERS = (".pre-commit-config.yaml", "tox.ini", "noxfile.py", "Makefile")
 _ISORT_COMMAND = re.compile(r"(?:^|[\s'\"`;&|(/=:])isort(?=$|[\s'\"`;&|)@])", re.MULTILINE)
 #: the sections an INI file configures isort in
 _INI_SECTIONS = ("isort", "tool:isort")
+#: the isort hook of a pre-commit configuration, and where the next hook or repository starts
+_ISORT_HOOK = re.compile(r"^\s*-?\s*id:\s*['\"]?isort\b.*$", re.MULTILINE)
+_NEXT_HOOK = re.compile(r"^\s*-\s*(?:id|repo):", re.MULTILINE)
+#: a hook's ``args``: an inline list, or the block list below it
+_INLINE_ARGS = re.compile(r"^\s*args:\s*\[(.*?)\]", re.MULTILINE | re.DOTALL)
+_BLOCK_ARGS = re.compile(r"^\s*args:\s*\n((?:\s*-\s*.*\n?)+)", re.MULTILINE)
+#: the rest of a command line that runs isort (``isort --profile black --check .``)
+_ISORT_COMMAND_LINE = re.compile(
+    r"(?:^|[\s;&|(])(?:python3?\s+-m\s+)?isort[ \t]+(.*)$", re.MULTILINE
+)
 
 
 def runs_isort(folder: Path) -> bool:
@@ -105,10 +119,11 @@ def sort_imports(change: FileChange, root: Path | None) -> tuple[FileChange, str
     path = Path(change.abs_path) if change.before is not None else None
     try:
         config = _config(_existing(folder), root)
-        if change.before is not None and not isort.check_code(
-            decode_source(change.before), config=config, file_path=path
-        ):
-            return change, ""
+        if change.before is not None:
+            # (`isort.code`, not `check_code`, which prints to the terminal what it finds)
+            before = decode_source(change.before)
+            if isort.code(before, config=config, file_path=path) != before:
+                return change, ""
         text = decode_source(change.after)
         sorted_text = isort.code(text, config=config, file_path=path)
     except isort.exceptions.FileSkipped:  # the project's isort settings skip this file
@@ -133,18 +148,70 @@ def _existing(folder: Path) -> Path:
 
 @functools.lru_cache(maxsize=64)
 def _config(folder: Path, root: Path | None) -> isort.Config:
-    """The project's isort settings for files in ``folder``. isort resolves first-party modules
-    from its ``src_paths``, which default to the folder isort runs in: where the project sets
-    none, they are the project's root and its ``src`` folder, as when it runs isort there."""
+    """The project's isort settings for files in ``folder``: its configuration, and the options
+    its pre-commit hook or command line gives (``--profile=black``). isort resolves first-party
+    modules from its ``src_paths``, which default to the folder isort runs in: where the project
+    sets none, they are the project's root and its ``src`` folder, as when it runs isort there."""
     import isort
 
-    config = isort.Config(settings_path=str(folder))
-    configured = any(
+    options = {**command_options(folder), "quiet": True}
+    config = isort.Config(settings_path=str(folder), **options)
+    configured = "src_paths" in options or any(
         "src_paths" in source and source.get("source") != "defaults" for source in config.sources
     )
     if configured or root is None:
         return config
-    return isort.Config(settings_path=str(folder), src_paths=(root / "src", root))
+    return isort.Config(settings_path=str(folder), src_paths=(root / "src", root), **options)
+
+
+def command_options(folder: Path) -> dict[str, Any]:
+    """The isort settings the project gives on isort's command line: the ``args`` of its
+    pre-commit hook, else the options of the first command that runs isort (read with isort's own
+    argument parser; ones it rejects are ignored)."""
+    from isort.main import parse_args
+    from isort.settings import _Config
+
+    arguments = _hook_arguments(precommit_config(folder))
+    if arguments is None:
+        arguments = _command_arguments(folder)
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            parsed = parse_args(arguments)
+    except SystemExit:  # an option this isort does not know
+        return {}
+    settings = {field.name for field in dataclasses.fields(_Config)} - {"settings_path"}
+    return {key: value for key, value in parsed.items() if key in settings}
+
+
+def _hook_arguments(text: str) -> list[str] | None:
+    """The ``args`` of the isort hook in a pre-commit configuration; None without the hook."""
+    match = _ISORT_HOOK.search(text)
+    if match is None:
+        return None
+    hook = _NEXT_HOOK.split(text[match.end() :], maxsplit=1)[0]
+    inline = _INLINE_ARGS.search(hook)
+    if inline is not None:
+        items = inline.group(1).split(",")
+    else:
+        block = _BLOCK_ARGS.search(hook)
+        items = [line.strip()[1:] for line in block.group(1).splitlines()] if block else []
+    return [_unquoted(item.strip()) for item in items if item.strip()]
+
+
+def _unquoted(item: str) -> str:
+    return item[1:-1] if len(item) > 1 and item[0] == item[-1] and item[0] in "'\"" else item
+
+
+def _command_arguments(folder: Path) -> list[str]:
+    """The words after the first command that runs isort in the project's runner files (its
+    paths among them, which isort's parser reads as the files to sort)."""
+    for directory in _within_repository(folder):
+        for path in _runner_files(directory):
+            match = _ISORT_COMMAND_LINE.search(_read(path))
+            if match is not None:
+                with contextlib.suppress(ValueError):  # unbalanced quotes: try the next one
+                    return shlex.split(match.group(1), comments=True)
+    return []
 
 
 def _changed_meaning(before: str, after: str) -> str:

@@ -122,3 +122,79 @@ def test_the_format_pass_sorts_imports_and_keeps_format_false(tmp_path: Path) ->
     assert b"from app.models import Account, Invoice, Subscription\n" in formatted.after
     (kept,), _ = format_changes([change], False, root=root)
     assert kept is change
+
+
+PRECOMMIT = """\
+repos:
+  - repo: https://github.com/PyCQA/isort
+    rev: 5.13.2
+    hooks:
+      - id: isort
+        args:
+          - --profile=black
+          - --lines-after-imports=2
+  - repo: https://github.com/psf/black
+    rev: 24.1.0
+    hooks:
+      - id: black
+"""
+
+
+def test_the_options_of_the_projects_isort_hook_count(tmp_path: Path) -> None:
+    """``--profile=black`` given to the pre-commit hook wraps as black does, not in isort's
+    default grid (which black would then reformat)."""
+    root = _project(tmp_path, {".pre-commit-config.yaml": PRECOMMIT})
+    new = (
+        "from app.models import Account, Invoice, InvoiceLine, Payment, Refund, Subscription, TaxRate\n"
+        "class BillingService:\n    pass\n"
+    )
+    path = root / "app/services/billing_service.py"
+    change = FileChange("app/services/billing_service.py", str(path), None, new.encode())
+    sorted_change, problem = sort_imports(change, root)
+    assert problem == ""
+    assert sorted_change.after.decode() == (
+        "from app.models import (\n"
+        "    Account,\n    Invoice,\n    InvoiceLine,\n    Payment,\n    Refund,\n"
+        "    Subscription,\n    TaxRate,\n)\n\n\n"
+        "class BillingService:\n    pass\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({".pre-commit-config.yaml": PRECOMMIT}, {"profile": "black", "lines_after_imports": 2}),
+        (
+            {".pre-commit-config.yaml": "  - id: isort\n    args: ['--line-length', '100']\n"},
+            {"line_length": 100},
+        ),
+        (
+            {"Makefile": "lint:\n\tisort --check-only --profile google src tests\n"},
+            {"profile": "google"},
+        ),
+        ({"tox.ini": "[testenv:lint]\ncommands = isort --no-such-option .\n"}, {}),
+        ({}, {}),
+    ],
+)
+def test_command_line_options(
+    tmp_path: Path, files: dict[str, str], expected: dict[str, object]
+) -> None:
+    from backfix.isort_pass import command_options
+
+    root = _project(tmp_path, files)
+    assert command_options(root / "app") == expected
+
+
+def test_nothing_is_printed_for_a_file_isort_would_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unsorted = "import sys\nimport os\n"
+    root = _project(tmp_path, {".isort.cfg": "[settings]\n", "app/routes.py": unsorted})
+    change = FileChange(
+        "app/routes.py",
+        str(root / "app/routes.py"),
+        unsorted.encode(),
+        b"import sys\nimport os\nx = 1\n",
+    )
+    assert sort_imports(change, root) == (change, "")
+    assert capsys.readouterr() == ("", "")

@@ -747,6 +747,11 @@ def test_describe_example_rewrites_the_route() -> None:
             ("backend/app/services/item_service.py", "ItemService"),
         ),
         ("api/routers/items.py", ("api/services/item_service.py", "ItemService")),
+        # Flask's "large applications" layout: the package names it, without its `mod_`
+        ("mod_auth/controllers.py", ("mod_auth/services/auth_service.py", "AuthService")),
+        # a name test runners would collect as a test module (`test_service.py`) is plural
+        ("app/mod_test/controllers.py", ("app/services/tests_service.py", "TestsService")),
+        ("app/routes/tests.py", ("app/services/tests_service.py", "TestsService")),
     ],
 )
 def test_service_location(route: str, expected: tuple[str, str]) -> None:
