@@ -1598,6 +1598,11 @@ def _unknown_method(name: str) -> str:
     )
 
 
+def unknown_method_name(reason: str) -> str:
+    """The method an :func:`_unknown_method` reason names (``notempty``)."""
+    return reason[2 : reason.index("()`")] if reason.startswith("`.") else reason
+
+
 def _limit_one(stmt: cst.BaseExpression, steps: Sequence[Step]) -> cst.BaseExpression:
     """``stmt.limit(1)`` as ``first()`` applied it, unless the query is textual or already limited to 1."""
     for step in steps:

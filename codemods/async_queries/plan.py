@@ -29,7 +29,13 @@ from backfix.versions import RUNNING, Found
 from . import lazy
 from . import reasons as R
 from .analyze import ROOT_UNTYPED, ROUTE_DECORATORS
-from .chains import ROOT_MODEL, ROWS_ADVICE, ROWS_ADVICE_BEFORE_SCALARS, UNIQUE_ROWS_REASON
+from .chains import (
+    ROOT_MODEL,
+    ROWS_ADVICE,
+    ROWS_ADVICE_BEFORE_SCALARS,
+    UNIQUE_ROWS_REASON,
+    unknown_method_name,
+)
 from .external_bases import ExternalBases, Locate
 from .mappings import (
     CALLED_BY,
@@ -423,6 +429,9 @@ class Planner:
         self.seeds: list[tuple[str, FuncRef]] = []
         self.awaiting: list[tuple[str, FuncRef]] = []
         self.refused_fsa = False
+        #: methods no `Query` has that `Model.query` chains call, and the chains rewritten
+        self.unknown_model_methods: set[str] = set()
+        self.rewritten_model_chains = 0
         #: each file's `ast` tree and text, parsed once per plan (None: unreadable or unparsable)
         #: per path: its `ast` tree and text, why it cannot be parsed, or None when unreadable
         self._parsed: dict[str, tuple[ast.Module, str] | ParseFailure | None] = {}
@@ -590,6 +599,9 @@ class Planner:
             if file_modes:
                 files_by_mode.setdefault("/".join(sorted(file_modes)), []).append(facts.path)
         self.outcome.notes.extend(mode_notes(files_by_mode))
+        note = custom_query_note(sorted(self.unknown_model_methods), self.rewritten_model_chains)
+        if note:
+            self.outcome.notes.append(note)
         if self.refused_fsa:
             self.outcome.notes.append(
                 "async-queries: Flask-SQLAlchemy queries were refused in async mode (no "
@@ -645,6 +657,7 @@ class Planner:
                 reason = self._query_property_reason(facts, chain, session)
         elif not reason[0]:
             reason = self._db_bound_locally(facts, chain)
+        self._count_model_chain(chain, reason)
         label = "legacy query variable" if chain.is_variable else "legacy Query API"
         message = f"{label}: {chain.summary} [{mode}: {why}]"
         self.outcome.uses_fsa |= chain.kind == KIND_FSA and session is None
@@ -662,6 +675,15 @@ class Planner:
         if mode == ASYNC and chain.func:
             self._schedule(facts, chain.func, func)
         return mode
+
+    def _count_model_chain(self, chain: ChainFact, reason: tuple[str, str]) -> None:
+        """Count a ``Model.query`` chain for :func:`custom_query_note`."""
+        if chain.root != ROOT_MODEL:
+            return
+        if not reason[0]:
+            self.rewritten_model_chains += 1
+        elif reason[1] == R.UNKNOWN_QUERY_METHOD:
+            self.unknown_model_methods.add(unknown_method_name(reason[0]))
 
     def _query_property_reason(
         self, facts: ModuleFacts, chain: ChainFact, session: QuerySession | None
@@ -2111,4 +2133,22 @@ def _sync_plumbing(module: ModuleFacts) -> bool:
     return module.plumbing is not None and any(
         role in {"create_engine", "sessionmaker", "Session"}
         for _, role, _ in module.plumbing.symbols
+    )
+
+
+def custom_query_note(methods: Sequence[str], rewritten: int) -> str:
+    """The run's note when ``Model.query`` chains call methods no ``Query`` has (``.notempty()``):
+    those models' query class is not SQLAlchemy's, set where backfix cannot see it (a base class
+    from a library), and the ``rewritten`` chains assume it adds no criteria of its own."""
+    if not methods or not rewritten:
+        return ""
+    listed = ", ".join(f"`.{name}()`" for name in methods[:5])
+    more = f" and {len(methods) - 5} more" if len(methods) > 5 else ""
+    return (
+        f"async-queries: `Model.query` chains call {listed}{more}, which SQLAlchemy's `Query` "
+        "does not have: some models' query class is another one, set where backfix cannot see "
+        "it (a base class from a library, such as a mixin package's model base); "
+        f"{rewritten} other `Model.query` chain(s) become plain `select()` statements, which "
+        "is right only if that query class adds methods and no criteria of its own (a "
+        "soft-delete or tenant filter on every query): check it before merging them"
     )

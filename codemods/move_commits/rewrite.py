@@ -31,7 +31,7 @@ from .model import (
     ServiceEdits,
     UnitPlan,
 )
-from .syntax import code_of, is_bare_raise
+from .syntax import code_of, is_bare_raise, is_docstring
 from .units import Unit, split_try_body
 
 PLACEHOLDER = "__backfix_body__"
@@ -416,21 +416,25 @@ class _DropLocalImports(cst.CSTTransformer):
         body: list[cst.BaseStatement] = []
         # Alias ids belong to the original tree; a simple statement has no nested block, so its
         # original is what the transformer would have produced.
+        dropped = False
         for original, updated in zip(original_node.body, updated_node.body, strict=True):
             new: cst.BaseStatement | None = updated
             if isinstance(original, cst.SimpleStatementLine):
                 new = self.dropper.statement(original)
             if new is None:
+                dropped = True
                 continue
-            if (
-                not body
-                and original is not original_node.body[0]
-                and isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+            first = not body and original is not original_node.body[0]
+            # (a function's docstring followed by the removed import: no blank line after it)
+            after_docstring = len(body) == 1 and is_docstring(body[0]) and dropped
+            if (first or after_docstring) and isinstance(
+                new, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
             ):
                 # The block's new first statement does not open with the blank line that
                 # separated it from the removed import.
                 new = new.with_changes(leading_lines=split_blank_lines(new.leading_lines)[1])
             body.append(new)
+            dropped = False
         if len(body) == len(updated_node.body) or not body:
             return updated_node
         return updated_node.with_changes(body=body)

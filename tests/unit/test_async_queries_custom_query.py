@@ -459,3 +459,33 @@ def test_a_query_variable_stays_only_where_its_uses_call_what_the_query_class_ov
     assert violation.fixable is fixable
     if not fixable:
         assert "whose `get()` this query calls" in violation.reason
+
+
+def test_a_method_no_query_has_tells_the_run_its_query_class_is_unseen(tmp_path: Path) -> None:
+    """``Post.query.notempty()``: the models' query class comes from somewhere backfix cannot
+    read (a library's model base). That chain is reported; the run's note says the plain chains
+    that were rewritten assume the class adds no criteria of its own."""
+    models = (
+        "from library_mixins import ModelBase\n\n"
+        "from app import db\n\n\n"
+        "class Post(ModelBase, db.Model):\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n"
+        "    hidden = db.Column(db.Boolean)\n"
+    )
+    views = (
+        "from app.models import Post\n\n\n"
+        "def any_posts():\n"
+        "    return Post.query.filter_by(hidden=False).notempty()\n\n\n"
+        "def posts():\n"
+        "    return Post.query.filter_by(id=1).all()\n"
+    )
+    files = {"app/__init__.py": DB, "app/models.py": models, "app/views.py": views}
+    result = _run(tmp_path, files, apply=False)
+    found = _by_line(result, "app/views.py")
+    assert not found[5].fixable and "`.notempty()`" in (found[5].reason or "")
+    assert found[9].fixable
+    (note,) = [n for n in result.notes if "SQLAlchemy's `Query` does not have" in n]
+    assert "call `.notempty()`" in note and "1 other `Model.query` chain(s)" in note
+    plain = {**files, "app/views.py": views.replace(".notempty()", ".first()")}
+    quiet = _run(tmp_path / "plain", plain, apply=False)
+    assert not [n for n in quiet.notes if "SQLAlchemy's `Query` does not have" in n]

@@ -979,6 +979,38 @@ def test_a_nested_function_of_the_route_is_bound_where_it_is_defined(tmp_path: P
     assert "job = JobService.mark_seen(only_mine)" in route
 
 
+def test_a_removed_local_import_after_the_docstring_leaves_no_blank_line(tmp_path: Path) -> None:
+    """The route imported inside the function, right after its docstring, for the moved code
+    only: without the import, no blank line follows the docstring (pydocstyle's D202)."""
+    root = _project(
+        tmp_path,
+        {
+            "app/routes/jobs.py": HEADER
+            + textwrap.dedent(
+                """
+
+                @bp.post("/jobs/<int:job_id>/archive")
+                def archive(job_id):
+                    \"\"\"Archive a job.\"\"\"
+                    from app.archive import archive_path
+
+                    # the job, if there is one
+                    job = db.session.get(Job, job_id)
+                    if job is None:
+                        abort(404)
+                    job.path = archive_path(job_id)
+                    db.session.commit()
+                    return jsonify(ok=True)
+                """
+            ),
+        },
+    )
+    result = _run(root, apply=True)
+    assert len(result.fixed) == 1
+    route = next(c for c in result.changes if c.path == "app/routes/jobs.py").after.decode()
+    assert '    """Archive a job."""\n    # the job, if there is one\n    job = db' in route
+
+
 def test_a_name_an_if_test_binds_is_bound_in_its_branches(tmp_path: Path) -> None:
     """``if owner := ...:`` binds ``owner`` before the branch reads it: the second branch's unit,
     which binds and reads its own ``owner``, is not "may read `owner` before assigning it"
