@@ -498,7 +498,8 @@ def _unclashed(hoist: Hoist, taken: set[str], lookup_key: bool = False, keyword:
     if hoist.use.kind == "form":
         return f"{name}_data"
     if hoist.use.name == "request":
-        return f"raw_{name}"
+        # a submitted value, as it came (`raw_count`); the request's own (`request_user_id`)
+        return f"raw_{name}" if _submitted(hoist) else f"request_{name}"
     if hoist.use.name == "g" and hoist.use.kind != "reader":
         return f"current_{name}"  # Flask's `g.project` next to a local `project`
     return name
@@ -506,6 +507,29 @@ def _unclashed(hoist: Hoist, taken: set[str], lookup_key: bool = False, keyword:
 
 #: what unwraps Werkzeug's proxy (Flask-Login's ``current_user``) into the object behind it
 _UNWRAP = f".{UNWRAP_METHOD}()"
+
+
+#: what of Flask's request holds what the client submitted (its form, query string, body...)
+_SUBMITTED = frozenset(
+    {"form", "args", "values", "json", "get_json", "files", "data", "get_data", "cookies"}
+)
+
+
+def _submitted(hoist: Hoist) -> bool:
+    """Whether a read of ``request`` reads what the client submitted (``request.form.get(...)``),
+    not something of the request itself (``request.remote_addr``, ``request.user_id``)."""
+    node: cst.CSTNode = hoist.expr
+    while True:
+        if isinstance(node, cst.Call):
+            node = node.func
+        elif isinstance(node, cst.Subscript):
+            node = node.value
+        elif isinstance(node, cst.Attribute):
+            if node.value is hoist.root:
+                return node.attr.value in _SUBMITTED
+            node = node.value
+        else:
+            return True
 
 
 def _signed_in_users(hoist: Hoist, name: str) -> bool:

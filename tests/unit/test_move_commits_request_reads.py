@@ -527,3 +527,28 @@ def test_look_ups_that_may_raise_stay_before_a_read_that_may_fail(tmp_path: Path
     assert "ItemService.note(item, note)" in kept
     moved = route.split("def title(")[1]
     assert "first()" not in moved
+
+
+def test_a_read_of_the_request_itself_beside_a_local_of_its_name_says_so(tmp_path: Path) -> None:
+    """Beside the moved code's own ``remote_addr``, ``request.remote_addr`` (the request's own,
+    not a submitted value) is ``request_remote_addr``; a submitted ``request.form["note"]``
+    beside a ``note`` is still ``raw_note``."""
+    result, after = _apply(
+        tmp_path,
+        """
+
+        @bp.post("/items/<int:item_id>/seen")
+        def mark_seen(item_id, remote_addr, note):
+            item = Item.query.get_or_404(item_id)
+            item.seen_from = remote_addr
+            item.last_ip = request.remote_addr
+            item.comment = note
+            item.raw_comment = request.form["note"]
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    route = after["app/routes/items.py"]
+    assert "request_remote_addr=request.remote_addr" in route
+    assert 'raw_note=request.form["note"]' in route
