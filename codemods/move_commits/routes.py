@@ -13,8 +13,9 @@ from .module_nodes import ModuleNodes, exact_types
 _ENCLOSING = exact_types(cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 #: decorators of command-line commands (``@app.cli.command()``, ``@click.command()``, click and
-#: Typer groups' ``@cli.command()``): they are entry points, but serve no request
-CLI_DECORATORS = frozenset({"command", "group"})
+#: Typer groups' ``@cli.command()``, Flask-Script's ``@manager.command`` and ``@manager.option``,
+#: which alone makes a command): they are entry points, but serve no request
+CLI_DECORATORS = frozenset({"command", "group", "option"})
 #: names of a class-based view's request handlers
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 #: bases of mapped model classes (Flask-SQLAlchemy's ``db.Model``, a declarative ``Base``, SQLModel)

@@ -181,6 +181,55 @@ def test_route_decorators_outside_route_paths(tmp_path: Path) -> None:
     assert [v.scope for v in result.violations] == ["create_job", "helper_of_a_route_module"]
 
 
+def test_command_line_commands_in_a_module_named_like_the_route_layer_are_not_routes(
+    tmp_path: Path,
+) -> None:
+    """``manage_api.py`` matches the ``api`` route path by its name, but its functions are
+    Flask-Script and click commands (``@manager.option`` alone makes one): they serve no request."""
+    root = _project(
+        tmp_path,
+        {
+            "manage_api.py": textwrap.dedent(
+                """\
+                import click
+                from flask_script import Manager
+
+                from app.extensions import db
+                from app.models import Job
+
+                manager = Manager()
+
+
+                @manager.option("-n", "--name", dest="name")
+                def add_job(name):
+                    db.session.add(Job(name=name))
+                    db.session.commit()
+
+
+                @manager.command
+                def clear_jobs():
+                    Job.query.delete()
+                    db.session.commit()
+
+
+                @click.command()
+                @click.option("--name")
+                def add_job_click(name):
+                    db.session.add(Job(name=name))
+                    db.session.commit()
+
+
+                def helper(job):
+                    db.session.delete(job)
+                    db.session.commit()
+                """
+            ),
+        },
+    )
+    result = _run(root, path="manage_api.py")
+    assert [v.scope for v in result.violations] == ["helper"]
+
+
 def test_a_models_own_refresh_before_the_commit_is_a_write_that_moves(tmp_path: Path) -> None:
     """Only the session's refreshes after the commit are no writes: ``token.refresh()`` on a
     model, before it, moves with the commit."""
