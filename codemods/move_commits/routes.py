@@ -16,6 +16,9 @@ _ENCLOSING = exact_types(cst.FunctionDef, cst.ClassDef, cst.Lambda)
 #: Typer groups' ``@cli.command()``, Flask-Script's ``@manager.command`` and ``@manager.option``,
 #: which alone makes a command): they are entry points, but serve no request
 CLI_DECORATORS = frozenset({"command", "group", "option"})
+#: decorators of background jobs (Flask-RQ2's ``@rq.job``, Celery's ``@celery.task`` and
+#: ``@shared_task``, Dramatiq's ``@actor``, Huey's ``@huey.periodic_task``): a worker runs them
+TASK_DECORATORS = frozenset({"job", "task", "shared_task", "actor", "periodic_task"})
 #: names of a class-based view's request handlers
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 #: bases of mapped model classes (Flask-SQLAlchemy's ``db.Model``, a declarative ``Base``, SQLModel)
@@ -132,11 +135,13 @@ class RouteLayer:
         return self._view_bases
 
     def serves_no_request(self, function: cst.FunctionDef) -> bool:
-        """A command-line command, or a method of a mapped model class: not route layer, even in
-        a route module (an application package named ``api/`` holds its models and commands too)."""
+        """A command-line command, a background job, or a method of a mapped model class: not
+        route layer, even in a route module (an application package named ``api/`` holds its
+        models and commands too; a views module may define the jobs its routes enqueue)."""
         for decorator in function.decorators:
             expr = decorator.decorator
-            if last_name(expr.func if isinstance(expr, cst.Call) else expr) in CLI_DECORATORS:
+            name = last_name(expr.func if isinstance(expr, cst.Call) else expr)
+            if name in CLI_DECORATORS or name in TASK_DECORATORS:
                 return True
         block = self.index.parent(function)
         owner = self.index.parent(block) if block is not None else None

@@ -230,6 +230,34 @@ def test_command_line_commands_in_a_module_named_like_the_route_layer_are_not_ro
     assert [v.scope for v in result.violations] == ["helper"]
 
 
+def test_background_jobs_defined_in_a_route_module_are_not_routes(tmp_path: Path) -> None:
+    """A views module that defines the jobs its routes enqueue (Flask-RQ2's ``@rq.job``,
+    Celery's ``@shared_task``): a worker runs them, no request."""
+    result = _routes(
+        tmp_path,
+        """
+
+        @rq.job("default")
+        def save_view(job_id):
+            db.session.add(Job(id=job_id))
+            db.session.commit()
+
+
+        @shared_task
+        def purge():
+            Job.query.delete()
+            db.session.commit()
+
+
+        @bp.post("/jobs")
+        def create_job():
+            db.session.add(Job())
+            db.session.commit()
+        """,
+    )
+    assert [v.scope for v in result.violations] == ["create_job"]
+
+
 def test_a_models_own_refresh_before_the_commit_is_a_write_that_moves(tmp_path: Path) -> None:
     """Only the session's refreshes after the commit are no writes: ``token.refresh()`` on a
     model, before it, moves with the commit."""
