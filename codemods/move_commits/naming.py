@@ -13,6 +13,9 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: a capital letter that starts a word of a camel-case name (`firstName`)
 _CAPITAL = re.compile(r"(?<=[a-z0-9])([A-Z])")
 _GENERIC_ATTRS = frozenset({"id", "type", "name", "value", "data", "key", "host"})
+#: attributes that give their owner as a string: the owner names the value
+#: (``request.user_agent.string`` → ``user_agent``)
+_AS_STRING_ATTRS = frozenset({"string"})
 _READ_NAMES = {"get_json": "payload", "json": "payload", "get_data": "raw_body", "body": "raw_body"}
 
 
@@ -71,6 +74,8 @@ def _attribute_name(expr: cst.Attribute, root_name: str) -> str:
     attr = expr.attr.value
     if attr == "data" and isinstance(expr.value, cst.Attribute) and root_name.endswith("form"):
         return expr.value.attr.value  # `form.title.data` → `title`
+    if attr in _AS_STRING_ATTRS and isinstance(expr.value, cst.Attribute):
+        return expr.value.attr.value
     if attr in _GENERIC_ATTRS and isinstance(expr.value, cst.Attribute):
         return f"{expr.value.attr.value}_{attr}"
     if root_name == "current_user":

@@ -552,3 +552,21 @@ def test_a_read_of_the_request_itself_beside_a_local_of_its_name_says_so(tmp_pat
     route = after["app/routes/items.py"]
     assert "request_remote_addr=request.remote_addr" in route
     assert 'raw_note=request.form["note"]' in route
+
+
+def test_the_user_agents_string_is_named_for_the_user_agent(tmp_path: Path) -> None:
+    """``request.user_agent.string`` is the user agent, as text: ``user_agent``, not ``string``."""
+    result, after = _apply(
+        tmp_path,
+        """
+
+        @bp.post("/items/<int:item_id>/report")
+        def report_item(item_id):
+            item = Item.query.get_or_404(item_id)
+            item.reported_by_agent = request.user_agent.string
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    assert "user_agent=request.user_agent.string" in after["app/routes/items.py"]
