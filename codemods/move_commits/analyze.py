@@ -1448,6 +1448,8 @@ class Analyzer:
             return False
         if self._sets_form_fields(stmt, region.hoists) or self._builds_form(stmt):
             return True
+        if _configures_request_parser(stmt):
+            return True
         if region.writes:
             return False
         if region.raises:
@@ -1959,3 +1961,26 @@ def _root_name(node: cst.CSTNode) -> cst.Name | None:
     while isinstance(node, (cst.Attribute, cst.Subscript)):
         node = node.value
     return node if isinstance(node, cst.Name) else None
+
+
+#: the methods that declare what a request parser reads (Flask-RESTful's ``RequestParser``)
+_PARSER_ARGUMENTS = frozenset({"add_argument", "replace_argument", "remove_argument"})
+
+
+def _configures_request_parser(stmt: cst.BaseStatement) -> bool:
+    """Whether ``stmt`` builds a request parser (``parser = reqparse.RequestParser()``) or
+    declares what it reads (``self.reqparse.add_argument("name", location="json")``): input
+    parsing, which stays in the route with the ``parse_args()`` that follows."""
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+        return False
+    small = stmt.body[0]
+    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+        func = small.value.func
+        return isinstance(func, cst.Attribute) and func.attr.value in _PARSER_ARGUMENTS
+    return (
+        isinstance(small, cst.Assign)
+        and len(small.targets) == 1
+        and isinstance(small.targets[0].target, cst.Name)
+        and isinstance(small.value, cst.Call)
+        and last_name(small.value.func) == "RequestParser"
+    )

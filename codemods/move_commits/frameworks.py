@@ -95,6 +95,9 @@ CREDENTIAL_CALLABLES = frozenset(
 READER_CALLABLES = TRANSLATION_CALLABLES | CREDENTIAL_CALLABLES
 #: methods of auth extension objects that read the request (Flask-HTTPAuth ``auth.current_user()``).
 AUTH_READER_METHODS = frozenset({"current_user", "username"})
+#: methods that parse the request into values: Flask-RESTful's and Flask-RESTX's
+#: ``RequestParser.parse_args()`` (``args = self.reqparse.parse_args()``)
+PARSER_READER_METHODS = frozenset({"parse_args"})
 #: callables that build the response body from model objects (presentation).
 PRESENTATION_METHODS = frozenset({"dump", "dumps", "marshal", "marshal_with"})
 #: FastAPI/Starlette parameter types: readable values vs. objects whose use is a side effect.

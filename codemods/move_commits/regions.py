@@ -20,6 +20,7 @@ from .frameworks import (
     AUTH_READER_METHODS,
     DYNAMIC_BUILTINS,
     LOGGER_NAMES,
+    PARSER_READER_METHODS,
     PRESENTATION_METHODS,
     READER_METHODS,
     SESSION_WRITES,
@@ -309,6 +310,8 @@ class RegionClassifier:
             and not call.args
             and self.index.framework_use(func.value) is None
         ):
+            return FrameworkUse("reader", func.attr.value)
+        if isinstance(func, cst.Attribute) and func.attr.value in PARSER_READER_METHODS:
             return FrameworkUse("reader", func.attr.value)
         if isinstance(func, cst.Name) and func.value in self._request_helpers():
             referents = self.index.referents(func)

@@ -570,3 +570,47 @@ def test_the_user_agents_string_is_named_for_the_user_agent(tmp_path: Path) -> N
     )
     assert [v.reason for v in result.violations] == []
     assert "user_agent=request.user_agent.string" in after["app/routes/items.py"]
+
+
+def test_a_request_parser_is_built_and_read_in_the_route(tmp_path: Path) -> None:
+    """Flask-RESTful's ``RequestParser``: building it, declaring its arguments and
+    ``parse_args()`` read the request, input parsing that stays in the route; the service gets
+    the parsed values, never the parser."""
+    result, after = _apply(
+        tmp_path,
+        """
+        from flask_restful import Resource, reqparse
+
+
+        class ItemPut(Resource):
+            def __init__(self):
+                self.reqparse = reqparse.RequestParser()
+                super().__init__()
+
+            def put(self, item_id):
+                self.reqparse.add_argument("title", required=True, location="json")
+                args = self.reqparse.parse_args()
+                item = Item.query.get(item_id)
+                item.title = args["title"]
+                db.session.commit()
+                return {}, 200
+
+
+        class ItemDelete(Resource):
+            def delete(self, item_id):
+                parser = reqparse.RequestParser()
+                parser.add_argument("reason", location="args")
+                args = parser.parse_args()
+                item = Item.query.get(item_id)
+                item.reason = args["reason"]
+                db.session.delete(item)
+                db.session.commit()
+                return {}, 204
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    route = after["app/routes/items.py"]
+    assert "args = self.reqparse.parse_args()" in route and "args = parser.parse_args()" in route
+    assert 'parser.add_argument("reason", location="args")' in route
+    service = after["app/services/item_service.py"]
+    assert "parse" not in service and "reqparse" not in service
