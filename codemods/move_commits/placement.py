@@ -361,14 +361,24 @@ def view_action(class_name: str | None) -> str:
 _COLLECTION_SUFFIXES = ("List", "Detail", "Collection", "Item")
 
 
+#: HTTP methods a view class's name may list after what it serves (``ItemGetPutDelete``);
+#: not ``Post``, which is as often a noun (``BlogPost``)
+_METHOD_WORDS = ("Get", "Put", "Patch", "Delete", "Gets", "Puts")
+
+
 def view_subject(class_name: str | None) -> str:
-    """``JobList``/``JobListView``/``JobResource`` → ``job``: what a class-based view serves."""
+    """``JobList``/``JobListView``/``JobResource``/``JobGetPutDelete`` → ``job``: what a
+    class-based view serves."""
     if not class_name:
         return ""
     name = class_name
     for suffix in (*CLASS_SUFFIXES, *_COLLECTION_SUFFIXES):
         if name.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
+    while (word := next((w for w in _METHOD_WORDS if name.endswith(w)), "")) and len(name) > len(
+        word
+    ):
+        name = name[: -len(word)]
     return singular(snake(name))
 
 

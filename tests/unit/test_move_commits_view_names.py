@@ -404,3 +404,23 @@ def test_a_second_unit_writing_through_a_helper_takes_the_helpers_name(tmp_path:
         """,
     )
     assert methods == ["timeline", "log_seen_event"]
+
+
+@pytest.mark.parametrize(
+    ("view", "subject"),
+    [
+        ("ItemCommentDelete", "item_comment"),
+        ("AccountPatternAuditScoreGetPutDelete", "account_pattern_audit_score"),
+        ("WatcherConfigPuts", "watcher_config"),
+        ("BlogPost", "blog_post"),  # `Post` is as often a noun: kept
+        ("BlogPostDelete", "blog_post"),
+        ("JobListView", "job"),
+    ],
+)
+def test_a_views_http_methods_are_not_what_it_serves(view: str, subject: str) -> None:
+    """A view class named with the HTTP methods it answers (Flask-RESTful's
+    ``ItemGetPutDelete``) serves an item: its service methods are ``delete_item``, not
+    ``delete_item_get_put_delete``."""
+    from backfix.builtin_codemods.move_commits.placement import view_subject
+
+    assert view_subject(view) == subject
