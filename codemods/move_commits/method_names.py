@@ -79,6 +79,8 @@ HELPER_CLASS_SUFFIXES = (
 #: the same, as the last word of a variable's name (``form``, ``edit_form``), for a variable whose
 #: type the code does not show (``form = get_form_for(project)``, a form class of the module)
 HELPER_NOUNS = frozenset(s.lower() for s in HELPER_CLASS_SUFFIXES)
+#: the writes of a legacy query on every row it selects (``query.delete()``)
+_BULK_QUERY_WRITES = frozenset({"delete", "update"})
 #: variable names that say nothing of the row they hold (nor does a one- or two-letter name)
 _GENERIC_NAMES = frozenset(
     {"obj", "item", "entry", "row", "instance", "record", "result", "data", "model", "entity"}
@@ -356,6 +358,11 @@ class WriteNamer:
             return self._session_event(method, node, created)
         if isinstance(receiver, cst.Attribute) and method in COLLECTION_VERBS:
             return self._collection_event(node, receiver, COLLECTION_VERBS[method])
+        if isinstance(receiver, cst.Name) and method in _BULK_QUERY_WRITES:
+            # `query.delete()` of `query = Job.query.filter(...)`: a bulk write of jobs
+            entity = self.inference.query_of_name(receiver)
+            if entity is not None:
+                return _Event(method, plural(snake(entity.code.rpartition(".")[2])), True)
         if isinstance(receiver, cst.Name) and self._is_entity(receiver):
             subject = self._subject(receiver)
             if (

@@ -359,6 +359,36 @@ class TypeInference:
             node = node.func
         return None
 
+    def query_of_name(self, name: cst.Name) -> TypeInfo | None:
+        """The entity a variable holding a legacy query queries (``Job`` for ``query`` of
+        ``query = Job.query.filter(...)``, also refined by ``query = query.filter(...)``): every
+        assignment it may refer to builds a query, and one of them names the entity. None for a
+        row the query gave (``job = Job.query.get(id)``) or anything else."""
+        values: list[cst.BaseExpression] = []
+        for referent in self.index.referents(name):
+            value = self._assigned_value(referent)
+            if value is None or not _builds_query(value):
+                return None
+            values.append(value)
+        for value in values:
+            found = self._queried_entity(value)
+            if found is not None and not found[1]:
+                return found[0]
+        return None
+
+    def _assigned_value(self, referent: object) -> cst.BaseExpression | None:
+        """The value of a plain one-target assignment ``referent`` stands for."""
+        if not isinstance(referent, Assignment) or isinstance(referent, ImportAssignment):
+            return None
+        target = referent.node
+        parent = self.index.parent(target)
+        if not isinstance(parent, cst.AssignTarget) or parent.target is not target:
+            return None
+        assign = self.index.parent(parent)
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+            return None
+        return assign.value
+
     def _single_value(self, name: cst.Name) -> cst.BaseExpression | None:
         """The value of the one plain assignment ``name`` can refer to, if it has only that one."""
         referents = list(self.index.referents(name))
@@ -620,3 +650,23 @@ def reads_of(roots: Iterable[cst.CSTNode], name: str) -> cst.Name | None:
             if isinstance(node, cst.Name) and node.value == name:
                 return node
     return None
+
+
+#: legacy ``Query`` methods that return a query (not rows)
+_QUERY_BUILDERS = frozenset(
+    {
+        "filter", "filter_by", "order_by", "join", "outerjoin", "options", "limit", "offset",
+        "distinct", "with_entities", "group_by", "having", "where", "execution_options",
+    }
+)  # fmt: skip
+
+
+def _builds_query(value: cst.BaseExpression) -> bool:
+    """Whether ``value`` is a legacy query (not its rows): ``Job.query``, ``session.query(Job)``
+    or a builder method called on one (``.filter(...)``)."""
+    if isinstance(value, cst.Attribute):
+        return value.attr.value == "query"
+    if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
+        return False
+    method = value.func.attr.value
+    return method == "query" or method in _QUERY_BUILDERS

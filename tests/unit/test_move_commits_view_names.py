@@ -424,3 +424,36 @@ def test_a_views_http_methods_are_not_what_it_serves(view: str, subject: str) ->
     from backfix.builtin_codemods.move_commits.placement import view_subject
 
     assert view_subject(view) == subject
+
+
+def test_a_query_variables_bulk_delete_is_named_for_the_rows_it_deletes(tmp_path: Path) -> None:
+    """``query.delete()`` of ``query = Comment.query.filter(...)``, refined by ``query =
+    query.filter(...)``: a bulk delete of comments, not ``delete_query``."""
+    files = {
+        "app/__init__.py": "",
+        "app/extensions.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "app/models.py": "",
+        "app/views/__init__.py": "",
+        "app/views/comments.py": textwrap.dedent(
+            """\
+            from flask_restful import Resource
+
+            from app.extensions import db
+            from app.models import Comment
+
+
+            class CommentDelete(Resource):
+                def delete(self, post_id, comment_id):
+                    query = Comment.query.filter(Comment.id == comment_id)
+                    query = query.filter(Comment.post_id == post_id)
+                    if query.first() is None:
+                        return {}, 404
+                    query.delete()
+                    db.session.commit()
+                    return {}, 202
+            """
+        ),
+    }
+    result = apply_in_process(tmp_path, "move-commits", files, "app/views")
+    route = next(c for c in result.changes if c.path == "app/views/comments.py").after.decode()
+    assert "CommentService.delete_comments(query)" in route
