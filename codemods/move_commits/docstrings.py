@@ -7,23 +7,39 @@ pydocstyle's conventions ask for, and says that the method commits, which is why
 
 from __future__ import annotations
 
-from .placement import singular
+from .method_names import COLLECTION_VERBS, OBJECT_VERBS, READ_VERBS
+from .placement import ACTION_VERBS, WRITE_VERBS, singular
 
 #: first words whose subject is a new row: "Create a job"
 _CREATING = frozenset({"create", "add", "insert", "register"})
 #: first words whose subject is a row that exists: "Delete the relay"
 _EXISTING = frozenset({"delete", "remove", "update", "edit", "modify"})
+#: first words of a method's name known as verbs: its name reads as a sentence
+_KNOWN_VERBS = (
+    (ACTION_VERBS | WRITE_VERBS | OBJECT_VERBS | READ_VERBS | set(COLLECTION_VERBS))
+    | _CREATING
+    | _EXISTING
+)
 
 
-def method_docstring(name: str) -> str:
-    """``create_job`` → ``Create a job and commit the session.``"""
+def method_docstring(name: str, verb: str = "", subject: str = "") -> str:
+    """``create_job`` → ``Create a job and commit the session.``; a one-word name that is no
+    known verb (a route's, ``role``) reads as what the writes do instead, where they say it
+    (``verb`` ``update``, ``subject`` ``user``: ``Update the user and commit the session.``)."""
     words = [word for word in name.split("_") if word]
+    if (
+        len(words) == 1
+        and words[0].lower() not in _KNOWN_VERBS
+        and (verb in _CREATING or verb in _EXISTING)
+        and subject
+    ):
+        words = [verb, *subject.split("_")]
     if not words:
         return "Write and commit the session."
     # (a numbered name, `update_job_2`, is numbered only to differ from another method's)
-    verb, subject = words[0].lower(), [word for word in words[1:] if not word.isdigit()]
-    article = _article(verb, subject)
-    phrase = " ".join([verb.capitalize(), *([article] if article else []), *subject])
+    first, rest = words[0].lower(), [word for word in words[1:] if not word.isdigit()]
+    article = _article(first, rest)
+    phrase = " ".join([first.capitalize(), *([article] if article else []), *rest])
     return f"{phrase} and commit the session."
 
 
@@ -34,5 +50,10 @@ def _article(verb: str, subject: list[str]) -> str:
     if verb in _EXISTING:
         return "the"
     if verb in _CREATING:
-        return "an" if subject[0][0] in "aeiou" else "a"
+        vowel = subject[0][0] in "aeiou" and not subject[0].startswith(_SAID_WITH_Y)
+        return "an" if vowel else "a"
     return ""
+
+
+#: vowels that start with the sound of a consonant ("a user", "a unit", "a one-off")
+_SAID_WITH_Y = ("use", "usu", "uni", "uti", "one", "euro")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import keyword
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 import libcst as cst
@@ -162,6 +162,8 @@ class NameHint:
     subject: str
     #: names to try, before a numbered suffix, when ``name`` is taken (``update_job_status``).
     alternatives: tuple[str, ...] = ()
+    #: the verb of the writes where ``name`` is the route's own (``update`` for ``role``)
+    writes_verb: str = ""
 
 
 #: verbs whose object is the row they write (`archive` sets `note.archived`: `archive_note`);
@@ -280,7 +282,7 @@ class WriteNamer:
             # Writes through helpers: a clash is better settled by the helper's name
             # (`log_incident_event` beside `log_case_event`) than by a number.
             kept = tuple(c for c in dict.fromkeys(self._calls) if c != found.name and valid(c))
-            return NameHint(found.name, found.verb, found.subject, kept)
+            return replace(found, alternatives=kept)
         alternatives: list[str] = []
         attribute_name = _attribute_name([e for e in self._events if e.attribute])
         if attribute_name:
@@ -290,7 +292,7 @@ class WriteNamer:
             # (`update_alert` says less than the name of one attribute already taken)
             alternatives.append(_join(first.verb, first.subject))
         kept = tuple(a for a in dict.fromkeys(alternatives) if a != found.name and valid(a))
-        return NameHint(found.name, found.verb, found.subject, kept)
+        return replace(found, alternatives=kept)
 
     def written_name(self, stmts: Sequence[cst.BaseStatement], resource: str = "") -> str:
         """The name the writes in ``stmts`` alone suggest ("" when they suggest none)."""
@@ -896,7 +898,7 @@ def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint
         if meaningful:
             # A bare verb (`refresh`, `archive`) says what is done, not to what: `refresh_token`.
             name = _join(route, chosen.subject) if route in OBJECT_VERBS else route
-            return NameHint(_with_verb(name), "", chosen.subject)
+            return NameHint(_with_verb(name), "", chosen.subject, writes_verb=chosen.verb)
     attribute_name = _attribute_name(events)
     if chosen is not None and not chosen.strong and attribute_name:
         # Only `user.last_seen = ...`: `update_user_last_seen` says what `update_user` would not.

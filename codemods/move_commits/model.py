@@ -99,6 +99,8 @@ class OutputFacts:
     verb: str = ""
     subject: str = ""
     alternatives: tuple[str, ...] = ()
+    #: the verb of the writes where ``name`` is the route's own (``update`` for ``role``)
+    writes_verb: str = ""
     leading_comments: tuple[str, ...] = ()
     #: the comment line nearest above the unit (``# Mark all forums as read``), "" for none
     heading: str = ""
@@ -200,6 +202,9 @@ class MethodSpec:
     status: bool = False
     #: a comment for the def line (the route's ``# pragma: no cover``), "" for none
     header_comment: str = ""
+    #: what the writes do (``update``, ``user``), for a docstring when the name does not say it
+    verb: str = ""
+    subject: str = ""
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,7 @@ def _facts(
         verb=hint.verb if hint is not None else "",
         subject=hint.subject if hint is not None else "",
         alternatives=hint.alternatives if hint is not None else (),
+        writes_verb=hint.writes_verb if hint is not None else "",
         leading_comments=_method_comments(unit, first),
         heading=_heading(first),
         type_definitions=used,

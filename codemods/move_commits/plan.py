@@ -930,6 +930,8 @@ def _method_spec(
         origin=f"{facts.path}:{extraction.func_name}",
         status=extraction.status,
         header_comment=extraction.output.no_cover,
+        verb=extraction.output.writes_verb or extraction.output.verb,
+        subject=extraction.output.subject,
     )
 
 
@@ -987,9 +989,10 @@ def _unreturned(spec: MethodSpec) -> MethodSpec:
 
 
 def _identity(spec: MethodSpec) -> MethodSpec:
-    """What a method is apart from its name, where it came from and the comments above its code:
-    units whose methods have the same identity (and whose names mean the same) share one method."""
-    return replace(spec, name="", origin="", leading_comments=())
+    """What a method is apart from its name (and the words its docstring takes from its
+    writes), where it came from and the comments above its code: units whose methods have the
+    same identity (and whose names mean the same) share one method."""
+    return replace(spec, name="", origin="", leading_comments=(), verb="", subject="")
 
 
 def _same_subject(name: str, other: str) -> bool:

@@ -665,7 +665,7 @@ def rewrite_service(
             overrides,
             config,
             line_length,
-            method_docstring(spec.name) if docstrings else "",
+            method_docstring(spec.name, spec.verb, spec.subject) if docstrings else "",
         )
         for spec in edits.methods
     ]

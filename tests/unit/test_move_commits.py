@@ -1495,12 +1495,35 @@ def test_a_new_service_modules_docstrings_fit_the_line_length() -> None:
         ("update_timeline_2", "Update the timeline and commit the session."),
         ("mark_read", "Mark read and commit the session."),
         ("reset", "Reset and commit the session."),
+        ("create_user_token", "Create a user token and commit the session."),
     ],
 )
 def test_a_service_methods_docstring_reads_its_name(name: str, docstring: str) -> None:
     from backfix.builtin_codemods.move_commits.docstrings import method_docstring
 
     assert method_docstring(name) == docstring
+
+
+@pytest.mark.parametrize(
+    ("name", "verb", "subject", "docstring"),
+    [
+        # a route's name that is no verb: what the writes do
+        ("role", "update", "user", "Update the user and commit the session."),
+        ("revealjob", "create", "job_view", "Create a job view and commit the session."),
+        # a name that starts with a verb keeps reading as itself
+        ("archive_note", "update", "note", "Archive note and commit the session."),
+        ("reset_password", "update", "user", "Reset password and commit the session."),
+        # a name of several words keeps reading as itself; so do writes that say nothing simple
+        ("unlink_github", "update", "user", "Unlink github and commit the session."),
+        ("pinnedjob", "publish", "job", "Pinnedjob and commit the session."),
+    ],
+)
+def test_a_name_that_is_no_verb_gets_the_docstring_of_its_writes(
+    name: str, verb: str, subject: str, docstring: str
+) -> None:
+    from backfix.builtin_codemods.move_commits.docstrings import method_docstring
+
+    assert method_docstring(name, verb, subject) == docstring
 
 
 def _extended_service(existing: str, docstrings: bool) -> str:
