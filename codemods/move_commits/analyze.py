@@ -30,6 +30,7 @@ from . import reasons as R
 from .dataflow import DataFlow
 from .extraction import ExtractionBuilder, ReplaceReads
 from .frameworks import ModuleIndex, is_guard_name, iter_nodes
+from .input_reads import assigns_input_keys, input_reads
 from .model import CommitSite, Param
 from .module_nodes import NAME_TYPES, exact_types
 from .naming import BUILTINS, unique
@@ -749,6 +750,9 @@ class Analyzer:
         hoists = self._without_passed_forms(region.hoists, moved_roots)
         moved_ids = {id(n) for root in moved_roots for n in self.index.subtree(root)}
         self._check_moved_reads(stmts, moved_roots, moved_ids, hoists)
+        keys = input_reads(self.index, unit, stmts, moved_roots, hoists, self._effect_call)
+        if keys:  # (the parameters follow the order the code reads them in)
+            hoists = sorted([*hoists, *keys], key=lambda h: self.index.line_col(h.expr))
         hoisted_ids = hoisted_nodes(self.index, hoists)
         flow = self._unit_flow(unit, hoisted_ids)
         live = flow.live_in(stmts, self.flow.live_after(unit))
@@ -1448,7 +1452,7 @@ class Analyzer:
             return False
         if self._sets_form_fields(stmt, region.hoists) or self._builds_form(stmt):
             return True
-        if _configures_request_parser(stmt):
+        if _configures_request_parser(stmt) or assigns_input_keys(self.index, stmt):
             return True
         if region.writes:
             return False

@@ -13,6 +13,7 @@ from .frameworks import (
     ModuleIndex,
     iter_nodes,
 )
+from .input_reads import INPUT_KIND
 from .model import Extraction, ImportNeed, Param
 from .module_nodes import NAME_TYPES
 from .naming import suggest_name, unique
@@ -502,6 +503,8 @@ def _unclashed(hoist: Hoist, taken: set[str], lookup_key: bool = False, keyword:
         return f"raw_{name}" if _submitted(hoist) else f"request_{name}"
     if hoist.use.name == "g" and hoist.use.kind != "reader":
         return f"current_{name}"  # Flask's `g.project` next to a local `project`
+    if hoist.use.kind == INPUT_KIND:
+        return f"{hoist.use.name}_{name}"  # `data["role"]` next to a local `role`
     return name
 
 

@@ -89,7 +89,8 @@ class CallSite:
 def call_statement(
     unit: Unit, plan: UnitPlan, site: CallSite, prefix_width: int = 0
 ) -> cst.BaseStatement:
-    """``job = JobService.create_job(data, tenant_id=g.tenant_id)`` from the call-site template."""
+    """``job = JobService.create_job(title=title, tenant_id=g.tenant_id)`` from the call-site
+    template."""
     # Arguments follow the signature's order; after the first keyword argument all are keywords,
     # and a call with more than three arguments names every one of them.
     args: list[str] = []

@@ -802,7 +802,10 @@ def test_fingerprint_survives_line_shifts(tmp_path: Path) -> None:
 def test_describe_example_rewrites_the_route() -> None:
     result = CliRunner().invoke(main, ["describe", "move-commits"])
     assert result.exit_code == 0, result.output
-    assert "+    job = ExampleService.create_job(data, tenant_id=g.tenant_id)" in result.stdout
+    assert (
+        '+    job = ExampleService.create_job(title=data["title"], tenant_id=g.tenant_id)'
+        in result.stdout
+    )
     assert "+++ b/services/example_service.py" in result.stdout  # the synthesized service
 
 

@@ -9,7 +9,7 @@ bp = Blueprint("jobs", __name__)
 @bp.post("/jobs")
 def create_job():
     data = request.get_json()
-    job = JobService.create_job(data)
+    job = JobService.create_job(title=data["title"])
     return jsonify(id=job.id), 201
 
 

@@ -8,9 +8,9 @@ class JobService:
     """Units of work for job: each method writes and commits."""
 
     @staticmethod
-    def create_job(data):
+    def create_job(title):
         """Create a job and commit the session."""
-        job = Job(title=data["title"])
+        job = Job(title=title)
         db.session.add(job)
         db.session.commit()
         return job

@@ -10,5 +10,5 @@ def create_job():
     data = request.get_json()
     if not data.get("title"):
         return jsonify(error="title is required"), 400
-    job = JobService.create_job(data, tenant_id=g.tenant_id)
+    job = JobService.create_job(title=data["title"], tenant_id=g.tenant_id)
     return jsonify(job.to_dict()), 201

@@ -12,7 +12,7 @@ class NoteAPI(MethodView):
 
     def post(self):
         payload = request.get_json()
-        note = NoteService.create_note(payload)
+        note = NoteService.create_note(body=payload["body"])
         return jsonify(note.to_dict()), 201
 
     def delete(self, note_id):

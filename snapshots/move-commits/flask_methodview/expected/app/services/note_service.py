@@ -8,8 +8,8 @@ class NoteService:
     """Units of work for note: each method writes and commits."""
 
     @staticmethod
-    def create_note(payload):
-        note = Note(body=payload["body"])
+    def create_note(body):
+        note = Note(body=body)
         db.session.add(note)
         db.session.commit()
         return note

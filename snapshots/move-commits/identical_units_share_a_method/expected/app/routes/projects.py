@@ -12,7 +12,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.post("/projects")
 def create_project():
     payload = request.get_json()
-    project = ProjectService.create_project(payload)
+    project = ProjectService.create_project(name=payload["name"])
     return jsonify(id=project.id), 201
 
 

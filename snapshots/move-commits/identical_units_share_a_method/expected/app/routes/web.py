@@ -16,7 +16,7 @@ def new_project():
         return render_template("new_project.html")
     payload = request.form
     # save the project
-    project = ProjectService.create_project(payload)
+    project = ProjectService.create_project(name=payload["name"])
     return redirect(url_for("web.show_project", project_id=project.id))
 
 

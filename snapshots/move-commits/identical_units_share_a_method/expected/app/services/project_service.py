@@ -8,8 +8,8 @@ class ProjectService:
     """Units of work for project: each method writes and commits."""
 
     @staticmethod
-    def create_project(payload):
-        project = Project(name=payload["name"])
+    def create_project(name):
+        project = Project(name=name)
         db.session.add(project)
         db.session.commit()
         return project

@@ -12,7 +12,7 @@ bp = Blueprint("users", __name__)
 def create_user():
     data = request.get_json()
     try:
-        user = UserService.create_user(data)
+        user = UserService.create_user(email=data["email"])
     except IntegrityError:
         return jsonify(error="email already registered"), 409
     return jsonify(user.to_dict()), 201

@@ -10,8 +10,8 @@ class UserService:
     """Units of work for user: each method writes and commits."""
 
     @staticmethod
-    def create_user(data):
-        user = User(email=data["email"].strip().lower())
+    def create_user(email):
+        user = User(email=email.strip().lower())
         db.session.add(user)
         try:
             db.session.commit()

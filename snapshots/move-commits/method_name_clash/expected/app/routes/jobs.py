@@ -8,5 +8,5 @@ bp = Blueprint("jobs", __name__)
 @bp.post("/jobs")
 def create_job():
     data = request.get_json()
-    job = JobService.create_job_2(data)
+    job = JobService.create_job_2(title=data["title"])
     return jsonify(job.to_dict()), 201

@@ -11,8 +11,8 @@ class JobService:
         return job
 
     @staticmethod
-    def create_job_2(data):
-        job = Job(title=data["title"])
+    def create_job_2(title):
+        job = Job(title=title.strip())
         db.session.add(job)
         db.session.commit()
         return job

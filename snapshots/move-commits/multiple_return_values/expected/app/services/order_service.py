@@ -8,9 +8,9 @@ class OrderService:
     """Units of work for order: each method writes and commits."""
 
     @staticmethod
-    def create_order(data):
-        order = Order(customer_id=data["customer_id"])
-        invoice = Invoice(order=order, total=data["total"])
+    def create_order(customer_id, total):
+        order = Order(customer_id=customer_id)
+        invoice = Invoice(order=order, total=total)
         db.session.add_all([order, invoice])
         db.session.commit()
         return order, invoice

@@ -9,7 +9,7 @@ from . import load_body, logger
 class ItemList(Resource):
     def post(self):
         data = load_body("name")
-        item = ItemService.create_item(data)
+        item = ItemService.create_item(name=data["name"])
         logger.info("item created")
         return {"id": item.id}, 201
 

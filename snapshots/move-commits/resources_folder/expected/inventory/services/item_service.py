@@ -8,8 +8,8 @@ class ItemService:
     """Units of work for item: each method writes and commits."""
 
     @staticmethod
-    def create_item(data):
-        item = Item(name=data["name"])
+    def create_item(name):
+        item = Item(name=name)
         db.session.add(item)
         db.session.commit()
         return item

@@ -8,8 +8,8 @@ class TagService:
     """Units of work for tag: each method writes and commits."""
 
     @staticmethod
-    def create_tag(data):
-        tag = Tag(label=data["label"])
+    def create_tag(label):
+        tag = Tag(label=label)
         db.session.add(tag)
         db.session.commit()
         return tag

@@ -10,7 +10,7 @@ bp = Blueprint("tags", __name__)
 @bp.post("/tags")
 def create_tag():
     data = parse_body("TagCreate")
-    tag = TagService.create_tag(data)
+    tag = TagService.create_tag(label=data["label"])
     return {"id": tag.id}, 201
 
 

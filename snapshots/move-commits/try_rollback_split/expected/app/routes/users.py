@@ -10,7 +10,7 @@ bp = Blueprint("users", __name__)
 def create_user():
     data = request.get_json()
     try:
-        user = UserService.create_user(data)
+        user = UserService.create_user(email=data["email"])
     except IntegrityError:
         # the address is taken
         return jsonify(error="email already registered"), 409

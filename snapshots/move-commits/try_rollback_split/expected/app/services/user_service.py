@@ -10,8 +10,8 @@ class UserService:
     """Units of work for user: each method writes and commits."""
 
     @staticmethod
-    def create_user(data):
-        user = User(email=data["email"])
+    def create_user(email):
+        user = User(email=email)
         try:
             db.session.add(user)
             db.session.commit()
