@@ -11,7 +11,10 @@ instead. Reading a key earlier than the code did is only the same where nothing 
 - every read of the name in the moved code is ``name["key"]`` or ``name.get("key"[, literal])``
   with a constant key, so the moved code neither changes the dict nor hands it on, and a
   ``get`` reads it whenever it runs, without raising;
-- the name is bound in the route before the unit, and nowhere in the moved code;
+- the name is bound in the route before the unit, and nowhere in the moved code, and the route
+  never hands the dict on (assigns it to another name, passes it to a call, puts it in a
+  container or calls a method of it but ``get``), so nothing could change it through another
+  name between the route's read and the moved code's;
 - each ``name["key"]`` is in a simple statement of the unit itself (not inside an ``if``, a loop,
   a ``try`` whose handlers could catch its ``KeyError``, or a short circuit), and no call of
   unknown effect runs before it in the unit (its effects would be skipped by a ``KeyError``
@@ -75,7 +78,7 @@ def input_reads(
         if any(expr is None for expr in exprs):
             continue
         keyed = cast(list[cst.BaseExpression], exprs)
-        if len({code_of(e) for e in keyed}) > MAX_KEYS:
+        if len({code_of(e) for e in keyed}) > MAX_KEYS or _handed_on(index, unit, nodes[0]):
             continue
         if all(_early_read_is_safe(index, e, stmts, effect_call) for e in keyed):
             use = FrameworkUse(INPUT_KIND, name)
@@ -161,6 +164,44 @@ def _local_reads(
                 excluded.add(name.value)
             found.setdefault(name.value, []).append(name)
     return {name: nodes for name, nodes in found.items() if name not in excluded}
+
+
+#: where a read of the dict hands it on: to another name, a call or a container
+_HANDING_ON = (
+    cst.Assign,
+    cst.AnnAssign,
+    cst.AugAssign,
+    cst.Arg,
+    cst.Element,
+    cst.DictElement,
+    cst.StarredElement,
+    cst.StarredDictElement,
+    cst.Return,
+    cst.Yield,
+    cst.NamedExpr,
+)
+
+
+def _handed_on(index: ModuleIndex, unit: Unit, read: cst.Name) -> bool:
+    """Whether the route hands on the dict ``read`` reads anywhere in its function, or calls a
+    method of it other than ``get``: another name could then change it."""
+    access = index.accesses.get(id(read))
+    if access is None:
+        return True
+    bindings = {id(r) for r in access.referents}
+    for node in index.subtree(unit.function):
+        if type(node) not in NAME_TYPES or cast(cst.Name, node).value != read.value:
+            continue
+        other = index.accesses.get(id(node))
+        if other is None or not {id(r) for r in other.referents} & bindings:
+            continue
+        parent = index.parent(node)
+        if isinstance(parent, _HANDING_ON) and getattr(parent, "value", node) is node:
+            return True
+        method = parent.attr.value if isinstance(parent, cst.Attribute) else "get"
+        if method != "get":
+            return True
+    return False
 
 
 def _key_read(index: ModuleIndex, name: cst.Name) -> cst.BaseExpression | None:

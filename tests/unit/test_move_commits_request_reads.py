@@ -10,7 +10,7 @@ from testkit import apply_in_process
 from backfix.results import RunResult
 
 HEADER = """\
-from flask import Blueprint, current_app, request
+from flask import Blueprint, abort, current_app, request
 
 from app.extensions import db
 from app.models import Item, Label
@@ -686,3 +686,28 @@ def test_keys_of_the_parsed_input_are_passed_as_values(tmp_path: Path) -> None:
     service = after["app/services/item_service.py"]
     assert "def retitle(item_id, title, note):" in service
     assert "item.title = title.strip()" in service
+
+
+def test_a_dict_the_route_hands_on_is_passed_whole(tmp_path: Path) -> None:
+    """``extra = data`` (or ``audit(data)``) in the route: another name could change the dict
+    between the route's read and the moved code's, so the dict is passed as it was."""
+    result, after = _apply(
+        tmp_path,
+        """
+
+        @bp.post("/items/<int:item_id>/title")
+        def retitle(item_id):
+            data = request.get_json()
+            extra = data
+            if not item_id:
+                abort(400)
+            item = Item.query.get(item_id)
+            extra.pop("title", None)
+            item.title = data.get("title")
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    route = " ".join(after["app/routes/items.py"].split())
+    assert "retitle(item_id, extra, data)" in route
