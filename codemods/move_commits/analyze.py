@@ -750,7 +750,9 @@ class Analyzer:
         hoists = self._without_passed_forms(region.hoists, moved_roots)
         moved_ids = {id(n) for root in moved_roots for n in self.index.subtree(root)}
         self._check_moved_reads(stmts, moved_roots, moved_ids, hoists)
-        keys = input_reads(self.index, unit, stmts, moved_roots, hoists, self._effect_call)
+        keys = input_reads(
+            self.index, unit, stmts, moved_roots, moved_ids, hoists, self._effect_call
+        )
         if keys:  # (the parameters follow the order the code reads them in)
             hoists = sorted([*hoists, *keys], key=lambda h: self.index.line_col(h.expr))
         hoisted_ids = hoisted_nodes(self.index, hoists)

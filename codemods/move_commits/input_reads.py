@@ -61,14 +61,15 @@ def input_reads(
     unit: Unit,
     stmts: Sequence[cst.BaseStatement],
     roots: Sequence[cst.CSTNode],
+    moved: set[int],
     hoists: Sequence[Hoist],
     effect_call: EffectCall,
 ) -> list[Hoist]:
-    """The key reads of route-local dicts in ``roots`` (the moved code) the route may evaluate
-    and pass: one :class:`Hoist` per read, none for a name any read of which does not qualify."""
+    """The key reads of route-local dicts in ``roots`` (the moved code, whose nodes' ids are
+    ``moved``) the route may evaluate and pass: one :class:`Hoist` per read, none for a name any
+    read of which does not qualify."""
     if is_annotated(unit.function):
         return []
-    moved = {id(n) for root in roots for n in index.subtree(root)}
     reads = _local_reads(index, unit, roots, hoisted_nodes(index, hoists), moved)
     found: list[Hoist] = []
     for name, nodes in reads.items():

@@ -392,19 +392,7 @@ class TypeInference:
     def _single_value(self, name: cst.Name) -> cst.BaseExpression | None:
         """The value of the one plain assignment ``name`` can refer to, if it has only that one."""
         referents = list(self.index.referents(name))
-        if len(referents) != 1:
-            return None
-        [referent] = referents
-        if not isinstance(referent, Assignment) or isinstance(referent, ImportAssignment):
-            return None
-        target = referent.node
-        parent = self.index.parent(target)
-        if not isinstance(parent, cst.AssignTarget) or parent.target is not target:
-            return None
-        assign = self.index.parent(parent)
-        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
-            return None
-        return assign.value
+        return self._assigned_value(referents[0]) if len(referents) == 1 else None
 
     def _class(self, node: cst.BaseExpression) -> TypeInfo | None:
         """``node`` as a class the service can import: an imported, capitalised name, or one

@@ -204,8 +204,8 @@ def _runner_formatter(folder: Path) -> tuple[str, int | None]:
     """``black`` or ``"ruff"`` when the nearest ``tox.ini``, ``noxfile.py`` or ``Makefile`` (at or
     above ``folder``, within its repository) runs that formatter, with the line length its
     command gives (``black -l 100 .``), if any."""
-    for directory in _within_repository(folder):
-        for runner in _runner_files(directory):
+    for directory in within_repository(folder):
+        for runner in runner_files(directory):
             try:
                 text = runner.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
@@ -217,8 +217,9 @@ def _runner_formatter(folder: Path) -> tuple[str, int | None]:
     return "", None
 
 
-def _runner_files(directory: Path) -> list[Path]:
-    """The files of ``directory`` that may run a formatter: tox, nox, make, GitHub workflows."""
+def runner_files(directory: Path) -> list[Path]:
+    """The files of ``directory`` that may run a formatter or a linter: tox, nox, make, GitHub
+    workflows."""
     files = [directory / name for name in _RUNNERS]
     workflows = directory / ".github" / "workflows"
     if workflows.is_dir():
@@ -252,7 +253,7 @@ def _workflow_formatter(text: str) -> tuple[str, int | None] | None:
     return None
 
 
-def _within_repository(folder: Path) -> Iterator[Path]:
+def within_repository(folder: Path) -> Iterator[Path]:
     """``folder`` and the folders above it, up to the root of its repository (the folder that
     holds ``.git``), or to the file system's root outside one."""
     for directory in (folder, *folder.parents):
@@ -264,7 +265,7 @@ def _within_repository(folder: Path) -> Iterator[Path]:
 def precommit_config(folder: Path) -> str:
     """The nearest ``.pre-commit-config.yaml`` at or above ``folder``, within its repository ("" when
     there is none, or it cannot be read)."""
-    for directory in _within_repository(folder):
+    for directory in within_repository(folder):
         config = directory / ".pre-commit-config.yaml"
         if config.is_file():
             try:

@@ -26,7 +26,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from backfix.format_settings import precommit_config, read_toml
+from backfix.format_settings import (
+    precommit_config,
+    read_toml,
+    runner_files,
+    within_repository,
+)
 from backfix.lint_settings import lint_config
 from backfix.results import FileChange
 from backfix.source import declared_encoding, decode_source, verify_output
@@ -34,8 +39,6 @@ from backfix.source import declared_encoding, decode_source, verify_output
 if TYPE_CHECKING:
     import isort
 
-#: files that may run isort: hooks, tox, nox, make (and GitHub workflows, found by folder)
-_RUNNERS = (".pre-commit-config.yaml", "tox.ini", "noxfile.py", "Makefile")
 #: isort as a command or a hook (``isort . --check-only``, ``python -m isort``, ``id: isort``)
 _ISORT_COMMAND = re.compile(r"(?:^|[\s'\"`;&|(/=:])isort(?=$|[\s'\"`;&|)@])", re.MULTILINE)
 #: the sections an INI file configures isort in
@@ -60,22 +63,12 @@ def runs_isort(folder: Path) -> bool:
 
 @functools.lru_cache(maxsize=256)
 def _runs_isort_in(folder: Path) -> bool:
-    for directory in _within_repository(folder):
+    for directory in within_repository(folder):
         if _configures_isort(directory) or any(
             _ISORT_COMMAND.search(_read(path)) for path in _runner_files(directory)
         ):
             return True
     return False
-
-
-def _within_repository(folder: Path) -> list[Path]:
-    """``folder`` and the folders above it, up to the one that holds ``.git``."""
-    found: list[Path] = []
-    for directory in (folder, *folder.parents):
-        found.append(directory)
-        if (directory / ".git").exists():
-            break
-    return found
 
 
 def _configures_isort(directory: Path) -> bool:
@@ -92,11 +85,9 @@ def _configures_isort(directory: Path) -> bool:
 
 
 def _runner_files(directory: Path) -> list[Path]:
-    files = [directory / name for name in _RUNNERS]
-    workflows = directory / ".github" / "workflows"
-    if workflows.is_dir():
-        files += sorted(workflows.glob("*.y*ml"))
-    return files
+    """The files of ``directory`` that may run isort: its pre-commit hooks, and the runners
+    :func:`backfix.format_settings.runner_files` lists."""
+    return [directory / ".pre-commit-config.yaml", *runner_files(directory)]
 
 
 def _read(path: Path) -> str:
@@ -205,7 +196,7 @@ def _unquoted(item: str) -> str:
 def _command_arguments(folder: Path) -> list[str]:
     """The words after the first command that runs isort in the project's runner files (its
     paths among them, which isort's parser reads as the files to sort)."""
-    for directory in _within_repository(folder):
+    for directory in within_repository(folder):
         for path in _runner_files(directory):
             match = _ISORT_COMMAND_LINE.search(_read(path))
             if match is not None:
