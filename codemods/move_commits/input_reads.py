@@ -73,8 +73,6 @@ def input_reads(
     reads = _local_reads(index, unit, roots, hoisted_nodes(index, hoists), moved)
     found: list[Hoist] = []
     for name, nodes in reads.items():
-        if not _names_input(name):
-            continue
         exprs = [_key_read(index, node) for node in nodes]
         if any(expr is None for expr in exprs):
             continue
@@ -142,8 +140,8 @@ def _local_reads(
     hoisted: set[int],
     moved: set[int],
 ) -> dict[str, list[cst.Name]]:
-    """The reads in ``roots`` of names the route function binds before the unit, by name (a name
-    the moved code also binds is left out)."""
+    """The reads in ``roots`` of input-named names the route function binds before the unit, by
+    name (a name the moved code also binds is left out)."""
     scope = index.scope_of(unit.function.body.body[0])
     found: dict[str, list[cst.Name]] = {}
     excluded: set[str] = set()
@@ -152,6 +150,8 @@ def _local_reads(
             if type(node) not in NAME_TYPES or id(node) in hoisted:
                 continue
             name = cast(cst.Name, node)
+            if not _names_input(name.value):  # (before the look-ups: most names are not)
+                continue
             access = index.accesses.get(id(name))
             if access is None:
                 continue
