@@ -13,7 +13,7 @@ from .placement import ACTION_VERBS, WRITE_VERBS, singular
 #: first words whose subject is a new row: "Create a job"
 _CREATING = frozenset({"create", "add", "insert", "register"})
 #: first words whose subject is a row that exists: "Delete the relay"
-_EXISTING = frozenset({"delete", "remove", "update", "edit", "modify"})
+_EXISTING = frozenset({"delete", "remove", "update", "edit", "modify", "save"})
 #: first words of a method's name known as verbs: its name reads as a sentence
 _KNOWN_VERBS = (
     (ACTION_VERBS | WRITE_VERBS | OBJECT_VERBS | READ_VERBS | set(COLLECTION_VERBS))

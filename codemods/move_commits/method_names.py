@@ -24,7 +24,7 @@ from .module_nodes import exact_types
 from .placement import ACTION_VERBS, WRITE_KINDS, WRITE_VERBS, singular, snake
 from .routes import HTTP_METHODS
 from .syntax import target_parts
-from .types import TypeInference
+from .types import TypeInference, tests_none
 
 GENERIC_NAMES = frozenset(
     {
@@ -255,6 +255,8 @@ class WriteNamer:
         self._built: set[str] = set()
         #: names the moved code binds to a list it fills or rows a query loads
         self._loaded: set[str] = set()
+        #: names of rows the moved code builds only where none was found (got or created)
+        self._filled: set[str] = set()
 
     def hint(
         self,
@@ -447,6 +449,8 @@ class WriteNamer:
             # In a route that creates (`post`), a row the moved code obtained from a call of
             # unknown type (`job = form.save()`) and adds is the new row.
             new = arg.value in created or arg.value in self._obtained
+            if not new and arg.value in self._filled:
+                return _Event("save", subject, False)  # got or created: see `_saved_alone`
             verb = "create" if new else "update"
             return _Event(verb, subject, verb == "create")
         if method == "add" and self._resource:
@@ -503,7 +507,9 @@ class WriteNamer:
         return var if var.isidentifier() else ""
 
     def _created_names(self, stmts: Sequence[cst.BaseStatement]) -> set[str]:
-        """Names the moved code binds to a newly built object (``job = Job(...)``)."""
+        """Names the moved code binds to a newly built object (``job = Job(...)``); those it
+        builds only where none was found go to ``_filled``."""
+        self._filled.clear()
         created: set[str] = set()
         for stmt in stmts:
             for found in self.index.subtree(stmt, into_scopes=False):
@@ -514,9 +520,32 @@ class WriteNamer:
                 if (info is None or info.nullable) and not _module_class(node.value):
                     continue
                 for target in node.targets:
-                    if isinstance(target.target, cst.Name) and _builds(node.value):
-                        created.add(target.target.value)
+                    name = target.target
+                    if not isinstance(name, cst.Name) or not _builds(node.value):
+                        continue
+                    if self._fills_in(node, name.value, stmts):
+                        self._filled.add(name.value)
+                    else:
+                        created.add(name.value)
         return created
+
+    def _fills_in(self, node: cst.CSTNode, name: str, stmts: Sequence[cst.BaseStatement]) -> bool:
+        """Whether ``node`` (which binds ``name``) runs only where ``name`` was None, so that
+        the row is got or created (``if tag is None: tag = Tag(...)``), not new on every run."""
+        tops = {id(stmt) for stmt in stmts}
+        current = node
+        while id(current) not in tops:
+            parent = self.index.parent(current)
+            if parent is None:
+                return False
+            if (
+                isinstance(parent, cst.If)
+                and current is parent.body
+                and tests_none(parent.test, name)
+            ):
+                return True
+            current = parent
+        return False
 
     def _built_lists(self, stmts: Sequence[cst.BaseStatement], created: set[str]) -> set[str]:
         """Names of lists the moved code fills with rows it builds: ``tags = [Tag(name=n) for n
@@ -701,6 +730,16 @@ def _status_name(events: list[_Event]) -> NameHint | None:
     ((subject, status),) = statuses
     name = f"mark_{subject}_{status}"
     return NameHint(name, "mark", subject) if valid(name) else None
+
+
+def _saved_alone(events: list[_Event]) -> list[_Event]:
+    """The event of a row got or created (``if report is None: report = Report(...)``, then
+    ``session.add(report)``) where it is the only row written: the unit saves it
+    (``save_report``). Beside other rows it names nothing: it is their update's detail."""
+    saved = [e for e in events if e.verb == "save"]
+    if not saved or any(e.subject != saved[0].subject for e in events):
+        return []
+    return [replace(saved[0], strong=True)]
 
 
 def _claims_create(route: str, events: list[_Event]) -> bool:
@@ -889,7 +928,7 @@ def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint
             # `user_reply` names a page of the user's settings: `update_user_reply`.
             return NameHint(f"update_{name}", "", named.subject)
         # `domain_genkeys` says less than the write it makes: `generate_domain_dkim_key`.
-    strong = [e for e in events if e.verb in _STRONG]
+    strong = [e for e in events if e.verb in _STRONG] or _saved_alone(events)
     chosen = strong[0] if strong else next((e for e in events if e.strong), None)
     if chosen is None and events:
         # Attribute writes only say "update": a specific route name (`publish_job`,

@@ -266,10 +266,7 @@ def _param_types(
             if (
                 info is not None
                 and info.nullable
-                and (
-                    inference.narrowed(param.name, first, unit.function)
-                    or _dereferenced_first(_statements(unit), param.name)
-                )
+                and _none_ruled_out(inference, unit, param.name, first)
             ):
                 info = replace(info, nullable=False)
             if info is not None and info.seen_as_any and _session_only(analyzer, unit, param.name):
@@ -279,6 +276,8 @@ def _param_types(
                 info = _binding_type(
                     analyzer, inference, scope, param.name, later, inference.helper_result
                 )
+                if info is not None and _none_ruled_out(inference, unit, param.name, first):
+                    info = replace(info, not_none=True)
         if info is None:
             info = _passed_read_type(analyzer, unit, param.name)
         if info is None:
@@ -288,6 +287,16 @@ def _param_types(
             code, needs = inference.render(info)
             param_types.append(replace(info, code=code, needs=needs, nullable=False))
     return param_types
+
+
+def _none_ruled_out(
+    inference: TypeInference, unit: Unit, name: str, first: cst.BaseStatement
+) -> bool:
+    """Whether ``name`` is known not to be None where the unit starts (``first``): the route
+    rules it out, or the moved code reads an attribute of it first."""
+    return inference.narrowed(name, first, unit.function) or _dereferenced_first(
+        _statements(unit), name
+    )
 
 
 #: the session's methods that take any mapped object
@@ -441,18 +450,27 @@ def _binding_type(
         )
     read = of_binding or (lambda node: inference.of_binding(node, 0))
     found: list[TypeInfo | None] = []
+    maybe_none = False  # `label = None` before `label = request.form["label"]`
     for assignment in assignments[name]:
         if not isinstance(assignment, Assignment) or isinstance(assignment, ImportAssignment):
             return None
         node = assignment.node
         if later(node):
             continue
+        if inference.binds_none(node):
+            maybe_none = True
+            continue
         found.append(read(node))
     if not found or any(info is None for info in found):
         return None
     if any(info != found[0] for info in found):
         return None
-    return found[0]
+    first = found[0]
+    assert first is not None
+    if not maybe_none or first.dynamic:
+        return first
+    # (a helper's result is read by the plan, which cannot add None to it)
+    return None if first.call_result else replace(first, nullable=True)
 
 
 def _return_type(returned: list[TypeInfo], count: int, inference: TypeInference) -> TypeInfo | None:

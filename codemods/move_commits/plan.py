@@ -58,6 +58,8 @@ if TYPE_CHECKING:
 
 #: what makes ``X | None`` in a signature a string, not evaluated, before Python 3.10
 FUTURE_ANNOTATIONS = "from __future__ import annotations"
+#: a built-in class subscripted in an annotation (``list[Job]``): Python 3.9 or later
+_BUILTIN_GENERIC = re.compile(r"\b(?:list|dict|set|frozenset|tuple|type)\[")
 
 
 @dataclass
@@ -733,15 +735,30 @@ class Planner:
         or a project that does not say which Python it runs on)."""
         return not runs_before(Path(self.project.root), (3, 10))
 
+    @functools.cached_property
+    def builtin_generics(self) -> bool:
+        """Whether the project's Python evaluates ``list[X]`` in an annotation (3.9 or later,
+        or a project that does not say which Python it runs on)."""
+        return not runs_before(Path(self.project.root), (3, 9))
+
+    def _late_syntax(self, sig: Signature) -> tuple[str, str]:
+        """What the signature spells that the project's Python cannot evaluate when the method
+        is defined (a ``TypeError``), and how ``typing`` spells it; ("", "") for nothing."""
+        annotations = (*sig.annotations, sig.return_annotation)
+        if not self.union_syntax and any("|" in a for a in annotations):
+            return "a union (`X | None`), which the project's Python (before 3.10)", "Optional"
+        if not self.builtin_generics and any(_BUILTIN_GENERIC.search(a) for a in annotations):
+            return "a built-in generic (`list[X]`), which the project's Python (before 3.9)", "List"
+        return "", ""
+
     def _union_reason(self, sig: Signature, path: str, service: _ServiceState) -> Reason:
-        """Where the signature spells a union (``User | None``) and the project runs on Python
-        before 3.10, which evaluates it when the method is defined (a ``TypeError``): a new service
-        module gets ``from __future__ import annotations``; an existing one without it is
-        left as it is (the import would change how its other annotations are read) and the unit
-        reported."""
-        if not any("|" in a for a in (*sig.annotations, sig.return_annotation)):
-            return NO_REASON
-        if self.union_syntax:
+        """Where the signature spells a union (``User | None``) or a built-in generic
+        (``list[User]``, ``tuple[bool, User]``) and the project runs on a Python that evaluates
+        neither when the method is defined (a ``TypeError``): a new service module gets ``from
+        __future__ import annotations``; an existing one without it is left as it is (the import
+        would change how its other annotations are read) and the unit reported."""
+        late, spelled = self._late_syntax(sig)
+        if not late:
             return NO_REASON
         if (
             "__future__" in (service.bound.get("annotations") or "")
@@ -754,9 +771,9 @@ class Planner:
             return NO_REASON
         return Reason(
             R.UNION_ON_OLD_PYTHON,
-            f"the service method's signature spells a union (`X | None`), which the project's "
-            f"Python (before 3.10) cannot evaluate, and {path} has no `from __future__ import "
-            "annotations`: add it there (or annotate with `Optional[...]`) and run again",
+            f"the service method's signature spells {late} cannot evaluate, and {path} has no "
+            f"`from __future__ import annotations`: add it there (or annotate with "
+            f"`{spelled}[...]`) and run again",
         )
 
     @functools.cached_property
@@ -953,7 +970,12 @@ def _types_agree(methods: list[_PlacedMethod]) -> bool:
     """Whether no parameter has two different known types among ``methods`` (a report of a
     ``Comment`` and of a ``Photo`` is no duplicate, whatever their code)."""
     typed = [
-        [t.code if t is not None else "" for t in m.extraction.output.param_types] for m in methods
+        # (a helper's result is named by the helper until the plan reads its type: unknown here)
+        [
+            t.code if t is not None and not t.call_result else ""
+            for t in m.extraction.output.param_types
+        ]
+        for m in methods
     ]
     width = max(map(len, typed), default=0)
     return all(len({t[i] for t in typed if i < len(t) and t[i]}) <= 1 for i in range(width))

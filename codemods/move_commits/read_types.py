@@ -161,8 +161,12 @@ def _request_mapping(node: cst.BaseExpression) -> bool:
     )
 
 
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
 def _get_type(args: Sequence[cst.Arg]) -> TypeInfo | None:
-    """``get(key)``: ``str | None``; with a default of text: ``str``; ``type=int``: ``int | None``,
+    """``get(key)`` and ``get(key, None)``: ``str | None``; with a default of text: ``str``; ``type=int``: ``int | None``,
     or ``int`` with a default that is an ``int`` literal."""
     positional = [a for a in args if a.keyword is None and not a.star]
     keywords = {a.keyword.value: a.value for a in args if a.keyword is not None}
@@ -175,7 +179,7 @@ def _get_type(args: Sequence[cst.Arg]) -> TypeInfo | None:
         if not isinstance(converter, cst.Name) or converter.value not in _CONVERSIONS:
             return None
         name = converter.value
-    if default is None:
+    if default is None or _is_none(default):
         return TypeInfo(name, nullable=True)
     if type(default) is _CONVERSIONS[name]:
         return TypeInfo(name)

@@ -223,14 +223,32 @@ class TypeInference:
                 return self.of_expr(assign.value, depth + 1)
         return None
 
+    def binds_none(self, node: cst.CSTNode) -> bool:
+        """Whether the binding ``node`` is a plain ``name = None``."""
+        parent = self.index.parent(node)
+        assign = self.index.parent(parent) if isinstance(parent, cst.AssignTarget) else None
+        return (
+            isinstance(assign, cst.Assign)
+            and isinstance(assign.value, cst.Name)
+            and assign.value.value == "None"
+        )
+
     def helper_result(self, node: cst.CSTNode) -> TypeInfo | None:
         """For a binding ``name = helper(...)`` of a function the module imports from another
-        module by name, what the plan reads the type from (a :attr:`TypeInfo.call_result`)."""
+        module by name, or ``name = Journalist.login(...)`` of a method of a class it imports so,
+        what the plan reads the type from (a :attr:`TypeInfo.call_result`, whose code is the
+        function's name or ``Class.method``)."""
         parent = self.index.parent(node)
         assign = self.index.parent(parent) if isinstance(parent, cst.AssignTarget) else None
         if not isinstance(assign, cst.Assign) or not isinstance(assign.value, cst.Call):
             return None
         func = assign.value.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            owner = func.value
+            need = self.import_of(owner) if owner.value[:1].isupper() else None
+            if need is None or not need.module:
+                return None
+            return TypeInfo(f"{owner.value}.{func.attr.value}", (need,), call_result=True)
         if not isinstance(func, cst.Name) or not func.value[:1].islower():
             return None
         need = self.import_of(func)
@@ -278,7 +296,7 @@ class TypeInference:
         if isinstance(func, cst.Name):
             if func.value in _BUILTIN_CASTS and self.index.is_builtin(func, _BUILTIN_CASTS):
                 return TypeInfo(func.value)
-            return self._class(func)
+            return self._class(func) or self._local_result(func, depth)
         if not isinstance(func, cst.Attribute):
             return None
         built = self._class(func)  # `models.Job(...)`
@@ -293,6 +311,8 @@ class TypeInference:
                 return self._session_get(call, method)
         if method in {"merge"} and self.index.is_session(func.value) and call.args:
             return self.of_expr(call.args[0].value, depth + 1)
+        if method == "all" and not call.args and _legacy_query(func.value):
+            return self._all_rows(func.value)
         if method in _ONE or method in MAYBE_ONE or method == "get":
             queried = self._queried_entity(func.value)
             if queried is None and method == "scalar" and call.args:
@@ -304,6 +324,36 @@ class TypeInference:
                 return None  # a Row of the entity: unknown, never the entity itself
             return entity if method in _ONE else self._maybe(entity)
         return None
+
+    def _all_rows(self, chain: cst.BaseExpression) -> TypeInfo | None:
+        """``list[Job]`` for ``Job.query.filter(...).all()`` or ``session.query(Job).all()``:
+        the legacy ``Query.all()`` gives a list of the entity."""
+        queried = self._queried_entity(chain)
+        if queried is None or queried[1]:
+            return None
+        entity = queried[0]
+        return replace(entity, code=f"list[{entity.code}]")
+
+    def _local_result(self, func: cst.Name, depth: int) -> TypeInfo | None:
+        """What a function of this module returns, as its return annotation says
+        (``def get_or_404(...) -> Job``); None for one that is decorated (a decorator may change
+        what a call returns), async or not annotated."""
+        referents = list(self.index.referents(func))
+        if len(referents) != 1:
+            return None
+        found = referents[0]
+        if not isinstance(found, Assignment) or isinstance(found, ImportAssignment):
+            return None
+        node = found.node
+        if (
+            found.scope is not self.global_scope
+            or not isinstance(node, cst.FunctionDef)
+            or node.decorators
+            or node.asynchronous is not None
+            or node.returns is None
+        ):
+            return None
+        return self.annotation(node.returns.annotation, depth + 1)
 
     def _session_get(self, call: cst.Call, method: str) -> TypeInfo | None:
         """``session.get(Job, id)`` (maybe None), ``get_one``/``get_or_404`` (a ``Job``)."""
@@ -580,6 +630,11 @@ def _own_tests(stmt: cst.BaseStatement) -> list[cst.BaseExpression]:
     return []
 
 
+def tests_none(test: cst.BaseExpression, name: str) -> bool:
+    """Whether ``test`` is true wherever ``name`` is None (``job is None``, ``not job``)."""
+    return _tests(test, name, positive=False)
+
+
 def _tests(test: cst.BaseExpression, name: str, *, positive: bool) -> bool:
     """Whether ``test`` being true (``positive``) or false rules out ``name`` (a name or a
     dotted attribute, ``user.picture``) being None."""
@@ -647,6 +702,27 @@ _QUERY_BUILDERS = frozenset(
         "distinct", "with_entities", "group_by", "having", "where", "execution_options",
     }
 )  # fmt: skip
+
+
+def _legacy_query(chain: cst.BaseExpression) -> bool:
+    """Whether ``chain`` builds a legacy ``Query`` (``Job.query...``, ``session.query(Job)...``)
+    and none of 2.0's statements or results (``select()``, ``scalars()``), whose ``all()``
+    gives a ``Sequence``."""
+    node: cst.BaseExpression = chain
+    while True:
+        if isinstance(node, cst.Call):
+            name = last_name(node.func)
+            if name == "query":
+                return True
+            if name in {"select", "scalars", "execute", "exec", "scalar"}:
+                return False
+            node = node.func
+        elif isinstance(node, cst.Attribute):
+            if node.attr.value == "query":
+                return True
+            node = node.value
+        else:
+            return False
 
 
 def _builds_query(value: cst.BaseExpression) -> bool:

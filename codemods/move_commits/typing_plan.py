@@ -100,20 +100,28 @@ class TypingContext:
         """The type a project function returns (``info``, a :attr:`TypeInfo.call_result`), as its
         own return annotation spells it, with the imports it needs; None when the function is not
         a plain module-level one (async, decorated: a decorator may change what a call returns),
-        is not annotated, or may return None (the route may have ruled that out)."""
+        is not annotated, or may return None where the route does not rule that out
+        (:attr:`TypeInfo.not_none`)."""
         need = info.needs[0]
         path = self._module_path(need, route_path)
         loaded = self._load(path) if path is not None else None
         if path is None or loaded is None:
             return None
         module, index = loaded
-        function = _plain_function(module, need.imported)
+        class_name, _, method = info.code.rpartition(".")
+        if class_name:
+            function = _class_method(module, need.imported, method)
+        else:
+            function = _plain_function(module, need.imported)
         if function is None or function.returns is None:
             return None
-        resolved = TypeInference(index, module, optional_style(module)).annotation(
-            function.returns.annotation
-        )
-        if resolved is None or resolved.nullable or resolved.code == "None":
+        returned = function.returns.annotation
+        if class_name and _names_class(returned, need.imported):
+            # `-> "Journalist"` of a method of `Journalist`: the class the route imports
+            own = TypeInfo(class_name, (replace(need, name=class_name),))
+            return own if not _optional(returned) or info.not_none else None
+        resolved = TypeInference(index, module, optional_style(module)).annotation(returned)
+        if resolved is None or resolved.code == "None" or (resolved.nullable and not info.not_none):
             return None
         return TypeInfo(resolved.code, tuple(self._absolute(n, path) for n in resolved.needs))
 
@@ -209,6 +217,47 @@ def _alias_value(module: cst.Module, name: str) -> cst.BaseExpression | None:
         ):
             return small.value
     return None
+
+
+def _class_method(module: cst.Module, class_name: str, name: str) -> cst.FunctionDef | None:
+    """The ``@classmethod`` or ``@staticmethod`` ``name`` of the module-level class
+    ``class_name`` (defined once, and the method once in its body), with no other decorator."""
+    classes = [s for s in module.body if isinstance(s, cst.ClassDef) and s.name.value == class_name]
+    if len(classes) != 1 or not isinstance(classes[0].body, cst.IndentedBlock):
+        return None
+    found = [
+        s for s in classes[0].body.body if isinstance(s, cst.FunctionDef) and s.name.value == name
+    ]
+    if len(found) != 1 or found[0].asynchronous is not None or len(found[0].decorators) != 1:
+        return None
+    decorator = found[0].decorators[0].decorator
+    if not (isinstance(decorator, cst.Name) and decorator.value in {"classmethod", "staticmethod"}):
+        return None
+    return found[0]
+
+
+def _optional(annotation: cst.BaseExpression) -> bool:
+    """Whether ``annotation`` is ``Optional[...]`` or a union with ``None``, in a string or not."""
+    text = _unquoted(annotation)
+    return text.startswith("Optional[") or bool(re.search(r"\|\s*None\b|\bNone\s*\|", text))
+
+
+def _names_class(annotation: cst.BaseExpression, class_name: str) -> bool:
+    """Whether ``annotation`` is the class ``class_name`` itself (``"Journalist"``,
+    ``Journalist``, ``Self``), or it or None."""
+    text = _unquoted(annotation).replace(" ", "")
+    for inner in (text, text.removeprefix("Optional[").removesuffix("]")):
+        for part in (inner, inner.removesuffix("|None"), inner.removeprefix("None|")):
+            if part.strip("'\"") in {class_name, "Self"}:
+                return True
+    return False
+
+
+def _unquoted(annotation: cst.BaseExpression) -> str:
+    """The annotation's code, or the text of a string annotation."""
+    if isinstance(annotation, cst.SimpleString):
+        return str(annotation.evaluated_value)
+    return cst.Module([]).code_for_node(annotation)
 
 
 def _plain_function(module: cst.Module, name: str) -> cst.FunctionDef | None:

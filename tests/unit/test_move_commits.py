@@ -1499,6 +1499,7 @@ def test_a_new_service_modules_docstrings_fit_the_line_length() -> None:
         ("mark_read", "Mark read and commit the session."),
         ("reset", "Reset and commit the session."),
         ("create_user_token", "Create a user token and commit the session."),
+        ("save_report", "Save the report and commit the session."),
     ],
 )
 def test_a_service_methods_docstring_reads_its_name(name: str, docstring: str) -> None:

@@ -66,3 +66,29 @@ def test_units_alike_but_for_their_parameter_names_get_a_note(tmp_path: Path) ->
     assert len(result.fixed) == 2
     (note,) = [n for n in result.notes if "have the same code" in n]
     assert "`ShopService.change_pin` and `ShopService.activate_from_invite`" in note
+
+
+def test_a_helpers_result_is_no_type_that_tells_units_apart(tmp_path: Path) -> None:
+    """CTFd's ``invite`` loads its team with ``Teams.load_invite_code(code)``, ``join`` with a
+    query: until the plan reads what the helper returns, its result has no type to compare."""
+    routes = ROUTES.replace(
+        "def change_pin(mid):\n    member = db.session.get(Member, mid)\n",
+        "def change_pin(mid):\n    member = db.session.get(Member, mid)\n"
+        '    if member is None:\n        return "missing"\n',
+    ).replace(
+        "def activate_from_invite(mid):\n    member = db.session.get(Member, mid)\n",
+        "def activate_from_invite(mid):\n    member = Member.from_invite(mid)\n"
+        '    if member is None:\n        return "missing"\n',
+    )
+    assert "Member.from_invite" in routes
+    files = {
+        "shop/__init__.py": "",
+        "shop/extensions.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "shop/models.py": "class Member:\n    @classmethod\n    def from_invite(cls, mid):\n"
+        "        return cls()\n",
+        "shop/routes.py": routes,
+    }
+    result = apply_in_process(tmp_path, "move-commits", files)
+    assert len(result.fixed) == 2 and not result.violations
+    (note,) = [n for n in result.notes if "have the same code" in n]
+    assert "`ShopService.change_pin` and `ShopService.activate_from_invite`" in note

@@ -272,6 +272,19 @@ def test_untyped_route_is_not_a_typed_context() -> None:
             "job = models.get_job(1)\n    job.title = 'x'\n    db.add(job)\n    db.commit()",
             "update_job",
         ),
+        # a row built only where none was found is got or created: the unit updates it
+        (
+            "tag = db.scalars(select(Tag)).first()\n    if tag is None:\n"
+            "        tag = Tag(name='x')\n        db.add(tag)\n    job = db.get(Job, 1)\n"
+            "    job.title = 'x'\n    db.add(job)\n    db.add(tag)\n    db.commit()",
+            "update_job",
+        ),
+        # ... and where it is the only row written, the unit saves it
+        (
+            "tag = db.scalars(select(Tag)).first()\n    if tag is None:\n"
+            "        tag = Tag(name='x')\n    tag.seen = True\n    db.add(tag)\n    db.commit()",
+            "save_tag",
+        ),
         # `_db` says where the row came from (a query of unknown type), not what it is
         (
             "job_db = models.find(1)\n    job_db.title = 'x'\n    job_db.state = 'y'\n"

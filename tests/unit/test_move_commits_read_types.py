@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
 from testkit import apply_in_process
 
 from backfix.results import RunResult
@@ -428,3 +429,218 @@ def test_a_helper_that_may_return_none_or_is_decorated_stays_unknown(tmp_path: P
     reasons = [v.reason for v in result.violations]
     assert [v.reason_id for v in result.violations] == ["type-required-but-unknown"] * 2
     assert all("parameter `room`" in reason for reason in reasons)
+
+
+def test_a_get_with_a_none_default_is_optional_text(tmp_path: Path) -> None:
+    """``request.form.get("label", None)`` is what ``get("label")`` is, ``str | None``, and
+    plain ``str`` inside ``if label:``."""
+    result, after = _apply(
+        tmp_path,
+        """
+
+        @bp.post("/lamps/<int:lamp_id>/label")
+        def label_lamp(lamp_id: int) -> str:
+            label = request.form.get("label", None)
+            room = request.args.get("room", default=None)
+            if label:
+                lamp = Lamp(room=room or "hall", label=label, watts=10)
+                lamp.room = label
+                db.session.add(lamp)
+                db.session.commit()
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    service = after["app/services/lamp_service.py"]
+    assert "label: str," in service or "label: str)" in service
+    assert "room: str | None" in service
+
+
+def test_a_name_set_to_none_then_to_a_typed_value_is_optional(tmp_path: Path) -> None:
+    """``label = None`` and, on some paths, ``label = request.form["label"]``: the checker reads
+    ``str | None``, and so does the service."""
+    result, after = _apply(
+        tmp_path,
+        """
+
+        @bp.post("/lamps")
+        def create_lamp() -> str:
+            label = None
+            if request.form.get("labelled"):
+                label = request.form["label"]
+            db.session.add(Lamp(room="hall", label=label, watts=10))
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    assert "label: str | None" in after["app/services/lamp_service.py"]
+
+
+@pytest.mark.parametrize(
+    "guarded",
+    [
+        "    if room is None:\n        return 'missing'\n    _hang(room)\n    db.session.commit()\n",
+        "    if room:\n        _hang(room)\n        db.session.commit()\n",
+    ],
+)
+def test_a_helper_that_may_return_none_is_typed_where_the_route_rules_none_out(
+    tmp_path: Path, guarded: str
+) -> None:
+    """``room = find_room(...)`` (``-> Optional[Room]``) after ``if room is None: return``,
+    or inside ``if room:``: mypy reads ``Room`` there, and so does the service."""
+    body = (
+        "from app.helpers import find_room\n\n\n"
+        "def _hang(room: object) -> None:\n    pass\n\n\n"
+        '@bp.post("/lamps")\n'
+        "def add_lamp() -> str:\n"
+        '    room = find_room(request.form["room"])\n' + guarded + '    return "ok"\n'
+    )
+    result, after = _apply_with_helpers(tmp_path, body)
+    assert [v.reason for v in result.violations] == []
+    service = after["app/services/lamp_service.py"]
+    assert "room: Room" in service
+    assert "Optional" not in service
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("db.session.query(Lamp).filter_by(room=room).all()", "lamps: list[Lamp]"),
+        # 2.0's `scalars(...).all()` is a `Sequence`, not a list: not guessed
+        ("db.session.scalars(select(Lamp).filter_by(room=room)).all()", None),
+    ],
+)
+def test_the_rows_of_a_legacy_query_are_a_list_of_its_entity(
+    tmp_path: Path, query: str, expected: str | None
+) -> None:
+    """``lamps = session.query(Lamp)....all()`` is ``list[Lamp]``; under Python 3.8 the new
+    service module postpones its annotations, which 3.8 could not evaluate."""
+    config = STRICT + '\n[project]\nname = "x"\nrequires-python = ">=3.8"\n'
+    result, after = _apply(
+        tmp_path,
+        f"""\
+        from sqlalchemy import select
+
+
+        @bp.post("/rooms/<room>/off")
+        def switch_off(room: str) -> str:
+            lamps = {query}
+            if not lamps:
+                return "none"
+            for lamp in lamps:
+                lamp.watts = 0
+            db.session.commit()
+            return "ok"
+        """,
+        config,
+    )
+    if expected is None:
+        [manual] = result.violations
+        assert "parameter `lamps`" in manual.reason
+        return
+    assert [v.reason for v in result.violations] == []
+    service = after["app/services/lamp_service.py"]
+    assert expected in service
+    assert service.startswith('"""') and "from __future__ import annotations\n" in service
+
+
+ROOMS = """\
+from typing import Optional
+
+
+class Room:
+    @classmethod
+    def find(cls, name: str) -> "Room":
+        return cls()
+
+    @classmethod
+    def lookup(cls, name: str) -> Optional["Room"]:
+        return None
+
+    def describe(self) -> "Room":
+        return self
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "guard", "expected"),
+    [
+        ("Room.find(request.form['room'])", "", "room: Room"),
+        (
+            "Room.lookup(request.form['room'])",
+            "    if room is None:\n        return 'no'\n",
+            "room: Room",
+        ),
+        # may be None where the unit runs: unknown
+        ("Room.lookup(request.form['room'])", "", None),
+        # not a class or static method: unknown
+        ("Room.describe(Room())", "", None),
+    ],
+)
+def test_a_class_method_that_returns_its_class_gives_that_class(
+    tmp_path: Path, call: str, guard: str, expected: str | None
+) -> None:
+    """``room = Room.find(...)``, a ``@classmethod`` of a class the route imports from the
+    project, annotated ``-> "Room"`` (or ``Optional["Room"]`` where the route rules None out):
+    the service's parameter is ``Room``, imported as the route imports it."""
+    files = {
+        "pyproject.toml": STRICT,
+        "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "app/models.py": MODELS,
+        "app/rooms.py": ROOMS,
+        "app/routes/__init__.py": "",
+        "app/routes/lamps.py": HEADER
+        + "from app.rooms import Room\n\n\n"
+        + "def _hang(room: object) -> None:\n    pass\n\n\n"
+        + '@bp.post("/lamps")\n'
+        + "def add_lamp() -> str:\n"
+        + f"    room = {call}\n"
+        + (guard or "    if request.args.get('dry'):\n        return 'dry'\n")
+        + "    _hang(room)\n    db.session.commit()\n    return 'ok'\n",
+    }
+    result = apply_in_process(tmp_path, "move-commits", files, "app/routes")
+    after = {c.path: c.after.decode() for c in result.changes}
+    if expected is None:
+        [manual] = result.violations
+        assert "parameter `room`" in manual.reason
+        return
+    assert [v.reason for v in result.violations] == []
+    service = after["app/services/lamp_service.py"]
+    assert expected in service
+    assert "from app.rooms import Room\n" in service
+
+
+@pytest.mark.parametrize(
+    ("helper", "expected"),
+    [
+        ("def _find(room: str) -> Lamp:\n    return Lamp()\n", "lamp: Lamp"),
+        # may be None where the unit runs: optional, spelled as the module spells it
+        ("def _find(room: str) -> Optional[Lamp]:\n    return None\n", "lamp: Optional[Lamp]"),
+        # a decorator may change what a call returns: unknown
+        ("@cache\ndef _find(room: str) -> Lamp:\n    return Lamp()\n", None),
+    ],
+)
+def test_a_function_of_the_route_module_gives_its_return_annotation(
+    tmp_path: Path, helper: str, expected: str | None
+) -> None:
+    """securedrop's ``source = get_or_404(Source, ...)``, a function of the route module
+    annotated ``-> db.Model``: the service's parameter takes that annotation."""
+    result, after = _apply(
+        tmp_path,
+        "from functools import cache\nfrom typing import Optional\n\n\n"
+        + helper
+        + "\n\n"
+        + '@bp.post("/lamps/<room>")\n'
+        + "def dim_lamp(room: str) -> str:\n"
+        + "    lamp = _find(room)\n"
+        + "    if request.args.get('dry'):\n        return 'dry'\n"
+        + "    db.session.add(Lamp(room=room, label=str(lamp), watts=1))\n"
+        + "    db.session.commit()\n    return 'ok'\n",
+    )
+    if expected is None:
+        [manual] = result.violations
+        assert "parameter `lamp`" in manual.reason
+        return
+    assert [v.reason for v in result.violations] == []
+    assert expected in after["app/services/lamp_service.py"]
