@@ -2043,8 +2043,10 @@ def _exported(tree: ast.Module) -> set[str]:
 
 def _imported_as(modules: Iterable[ModuleFacts], defining: str) -> str:
     """The module the analysed files (those with queries or sessions) import ``db`` from most
-    often: ``defining``, or a module of the same package that re-exports it (``from app.database
-    import db``); on a tie, ``defining``."""
+    often: ``defining``, a module of the same package that re-exports it (``from app.database
+    import db``), or ``defining`` under a shorter name, where its folders are on the path
+    (``from db import db`` of ``securedrop/db.py``, whose folder is no package); on a tie,
+    ``defining``."""
     if not defining:
         return defining
     package = defining.split(".")[0]
@@ -2052,7 +2054,8 @@ def _imported_as(modules: Iterable[ModuleFacts], defining: str) -> str:
         source
         for facts in modules
         for local, source, imported in facts.imports
-        if local == imported == "db" and source.split(".")[0] == package
+        if local == imported == "db"
+        and (source.split(".")[0] == package or defining.endswith(f".{source}"))
     )
     counts.setdefault(defining, 0)
     return max(counts, key=lambda source: (counts[source], source == defining))

@@ -623,7 +623,6 @@ def rewrite_module(
     ours = set(first_party)
     if edits.db_import and not db_owner:
         items.append(ImportSpec(_import_source(path, module, edits.db_import, root), "db"))
-        ours.add(edits.db_import.split(".")[0])
     source, session_name = edits.session_import
     if (
         session_name
@@ -631,7 +630,6 @@ def rewrite_module(
         and not _binds_at_top(module, session_name)
     ):
         items.append(ImportSpec(_import_source(path, module, source, root), session_name))
-        ours.add(source.split(".")[0])
     if items:
         new = add_imports(new, items, root=root, first_party=ours)
     if plumbing is not None:

@@ -35,7 +35,7 @@ from .model import CommitSite, Param
 from .module_nodes import NAME_TYPES, exact_types
 from .naming import BUILTINS, unique
 from .reasons import NO_REASON, Reason
-from .regions import CONVERTERS, RegionClassifier, is_config_read
+from .regions import CONVERTERS, RegionClassifier, form_class_method, is_config_read
 from .routes import RouteLayer
 from .syntax import (
     assigned_parts,
@@ -742,6 +742,7 @@ class Analyzer:
         ``Unmovable`` with the reason when it must stay in the route."""
         stmts = self._unit_statements(unit, previous_end, lifted, allow_exits)
         self._check_outer_writes(unit)
+        self._check_readds_only(unit, stmts)
         moved_roots = self._moved_roots(unit, stmts)
         region = self.regions.region(moved_roots)
         if region.reason:
@@ -1558,6 +1559,34 @@ class Analyzer:
         moved = split_try_body(unit.try_node, unit.try_tail)[0]
         return moved[0] if len(moved) == 1 else stmt
 
+    def _check_readds_only(self, unit: Unit, stmts: list[cst.BaseStatement]) -> None:
+        """A unit that only adds rows the route loaded (``session.add(timeline)`` of
+        ``timeline = Timeline.get_by_id(...)``) before its commit writes nothing itself: its
+        commit commits what the route wrote before (``self._add_label(timeline, ...)``), as a
+        unit that is only the commit does."""
+        committing = list(stmts)
+        while len(committing) > 1 and _is_refresh(committing[-1]):
+            committing.pop()
+        if len(committing) < 2 or not self._only_commit(committing[-1]):
+            return
+        if all(self._adds_loaded_row(stmt) for stmt in committing[:-1]):
+            reason = self._only_commit_reason(unit.block.body, unit.start)
+            raise Unmovable(reason.id, reason)
+
+    def _adds_loaded_row(self, stmt: cst.BaseStatement) -> bool:
+        """Whether ``stmt`` is ``session.add(row)`` of a name the route binds only to rows it
+        loads (``Job.query.get(...)``, ``session.get(Job, ...)``, ``Job.get_by_id(...)``)."""
+        call = _expression_call(stmt)
+        if call is None or not isinstance(call.func, cst.Attribute) or len(call.args) != 1:
+            return False
+        row = call.args[0].value
+        if call.func.attr.value != "add" or not isinstance(row, cst.Name):
+            return False
+        if not self.index.is_session(call.func.value):
+            return False
+        referents = list(self.index.referents(row))
+        return bool(referents) and all(_loads_a_row(self.index, r) for r in referents)
+
     def _only_commit(self, stmt: cst.BaseStatement) -> bool:
         if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
             return False
@@ -1700,6 +1729,8 @@ class Analyzer:
             root = _call_root(func)
             if root is None or (root.value[:1].isupper() and not _class_function(func, root)):
                 continue
+            if form_class_method(func):  # `forms.ExploreForm.build(request)`
+                continue
             if self.index.is_builtin(root, BUILTINS) or self.index.is_session(root):
                 continue
             if isinstance(func, cst.Attribute) and self.index.is_session(func.value):
@@ -1815,6 +1846,29 @@ def _expression_call(stmt: cst.BaseStatement) -> cst.Call | None:
         return None
     value = expr.value.expression if isinstance(expr.value, cst.Await) else expr.value
     return value if isinstance(value, cst.Call) else None
+
+
+#: calls that give a row the database holds (a query's terminals, look-ups)
+_ROW_LOADS = frozenset(
+    {"get", "get_one", "first", "one", "one_or_none", "scalar_one", "scalar_one_or_none",
+     "get_or_404", "first_or_404", "one_or_404"}
+)  # fmt: skip
+_LOOKUP_PREFIXES = ("get_", "find_", "load_", "lookup_", "fetch_")
+
+
+def _loads_a_row(index: ModuleIndex, referent: object) -> bool:
+    """Whether ``referent`` (a binding) is ``name = <a call that loads a row>``."""
+    if not isinstance(referent, Assignment) or isinstance(referent, ImportAssignment):
+        return False
+    target = index.parent(referent.node)
+    assign = index.parent(target) if isinstance(target, cst.AssignTarget) else None
+    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+        return False
+    value = assign.value.expression if isinstance(assign.value, cst.Await) else assign.value
+    if not isinstance(value, cst.Call):
+        return False
+    called = last_name(value.func)
+    return called in _ROW_LOADS or (called.startswith(_LOOKUP_PREFIXES) and "create" not in called)
 
 
 def _is_refresh(stmt: cst.BaseStatement) -> bool:

@@ -783,7 +783,7 @@ def _names_page(route: str, subject: str, subjects: set[str]) -> bool:
     )
 
 
-def _with_verb(route: str) -> str:
+def with_verb(route: str) -> str:
     """``update_preferences`` for a route named for a page of settings (``preferences``,
     ``privacy_setting``) whose unit only updates attributes: the bare noun would read as a
     getter; ``reset_password`` for one named verb last (``password_reset``); a name that starts
@@ -921,7 +921,7 @@ def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint
         # A specific route name that names what is written (`close_job`, `add_comment`) is
         # what a person would call it; `new_user` (a form's page) says it as `create_user`,
         # `rollover_create` as `create_rollover`.
-        name = f"create_{route[4:]}" if route.startswith("new_") else _with_verb(route)
+        name = f"create_{route[4:]}" if route.startswith("new_") else with_verb(route)
         if not _names_page(name, named.subject, {e.subject for e in events}):
             return NameHint(name, "", named.subject)
         if all(e.verb == "update" for e in events):
@@ -937,7 +937,7 @@ def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint
         if meaningful:
             # A bare verb (`refresh`, `archive`) says what is done, not to what: `refresh_token`.
             name = _join(route, chosen.subject) if route in OBJECT_VERBS else route
-            return NameHint(_with_verb(name), "", chosen.subject, writes_verb=chosen.verb)
+            return NameHint(with_verb(name), "", chosen.subject, writes_verb=chosen.verb)
     attribute_name = _attribute_name(events)
     if chosen is not None and not chosen.strong and attribute_name:
         # Only `user.last_seen = ...`: `update_user_last_seen` says what `update_user` would not.
@@ -945,7 +945,7 @@ def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint
     if chosen is not None:
         return NameHint(_join(chosen.verb, chosen.subject), chosen.verb, chosen.subject)
     if meaningful:
-        return NameHint(_with_verb(route), "", "")
+        return NameHint(with_verb(route), "", "")
     written = [c for c in calls if c.split("_")[0] in WRITE_VERBS and valid(c)]
     if written:
         return NameHint(written[0], written[0].split("_")[0], "")

@@ -664,7 +664,11 @@ class RegionClassifier:
         ):
             return False
         called = last_name(assign.value.func)
-        return (called.endswith("Form") and called[:1].isupper()) or called.endswith("_form")
+        return (
+            _is_form_class(called)
+            or called.endswith("_form")
+            or form_class_method(assign.value.func)
+        )
 
     def may_fail(self, hoist: Hoist) -> bool:
         """Whether evaluating a hoisted read may raise (a missing key or attribute, a body that
@@ -751,3 +755,14 @@ def _class_level_names(owner: cst.ClassDef) -> set[str]:
                 targets = [small.target]
             names |= {t.value for t in targets if isinstance(t, cst.Name)}
     return names
+
+
+def _is_form_class(name: str) -> bool:
+    """Whether ``name`` names a WTForms-style form class (``JobForm``)."""
+    return name.endswith("Form") and name[:1].isupper()
+
+
+def form_class_method(func: cst.BaseExpression) -> bool:
+    """Whether ``func`` is a method read off a form class (``forms.ExploreForm.build``, a
+    classmethod that builds the form from the request): it builds a form and writes nothing."""
+    return isinstance(func, cst.Attribute) and _is_form_class(last_name(func.value))

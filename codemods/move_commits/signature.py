@@ -12,7 +12,7 @@ from backfix.resources import templates_dir
 from backfix.templating import render
 
 from . import reasons as R
-from .method_names import GENERIC_NAMES, VERSION_SUFFIX, titled_name, valid
+from .method_names import GENERIC_NAMES, VERSION_SUFFIX, titled_name, valid, with_verb
 from .model import Definition, Extraction, ImportNeed, TypeInfo
 from .placement import free_name
 from .read_types import ANY
@@ -193,7 +193,7 @@ def choose_method_name(
         and valid(route)
         and not base.startswith(f"{route}_")
     ):
-        candidates.append(route)
+        candidates.append(with_verb(route))  # (`anonalias_delete`: `delete_anonalias`)
     candidates.extend(out.alternatives)
     if extraction.class_name is not None:
         # `delete_alert_mute` (the view's method and class) beats `update_alert_2`.

@@ -82,6 +82,23 @@ def _requirements(root: Path, files: Sequence[Path]) -> Iterator[tuple[str, str]
 _INCLUDE = re.compile(r"(?:-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?=\S))(\S+)")
 
 
+#: a requirement's own options, after it on its line: ``--hash=...``, ``--config-settings ...``
+_OPTIONS = re.compile(r"(?<=\S)\s+--\S.*$")
+
+
+def _logical_lines(lines: Sequence[str]) -> Iterator[str]:
+    """The lines as pip reads them: one ending in a backslash continues on the next."""
+    pending = ""
+    for line in lines:
+        if line.endswith("\\") and not line.lstrip().startswith("#"):
+            pending += line[:-1] + " "
+            continue
+        yield pending + line
+        pending = ""
+    if pending:
+        yield pending
+
+
 def _requirement_file(root: Path, path: Path, seen: set[Path]) -> Iterator[tuple[str, str]]:
     """(file, requirement string) of a requirements file and of the files it includes (``-r``,
     ``-c``, relative to its folder, as pip reads them), each file once."""
@@ -94,8 +111,9 @@ def _requirement_file(root: Path, path: Path, seen: set[Path]) -> Iterator[tuple
         label = path.relative_to(root).as_posix()
     except (OSError, ValueError):  # unreadable, or included from outside the repository
         return
-    for line in lines:
+    for line in _logical_lines(lines):
         text = re.sub(r"(^|\s)#.*", "", line).strip()
+        text = _OPTIONS.sub("", text)  # `flask==2.3.3 --hash=sha256:...` (pip-compile's hashes)
         included = _INCLUDE.fullmatch(text)
         if included is not None:
             yield from _requirement_file(root, path.parent / included.group(1), seen)

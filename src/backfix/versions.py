@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from importlib import metadata
@@ -179,6 +180,39 @@ def project_folder(root: Path, start: Path) -> Path:
     return root
 
 
+def folder_of_most(root: Path, files: Iterable[str]) -> Path:
+    """The project folder (:func:`project_folder`) most of ``files`` (root-relative) belong to:
+    for a run over a repository whose root declares nothing and whose code and requirements sit
+    in a folder below it (``securedrop/requirements/python3/requirements.txt``); ``root`` (resolved)
+    where most belong to none, or on a tie."""
+    root = root.resolve()
+    declaring: dict[Path, bool] = {}
+
+    def declares(folder: Path) -> bool:
+        if folder not in declaring:
+            declaring[folder] = bool(_locked(root, folder)) or _declares(folder)
+        return declaring[folder]
+
+    nearest: dict[Path, Path] = {}
+    counts: Counter[Path] = Counter()
+    for rel in files:
+        parent = (root / rel).parent
+        if parent not in nearest:
+            chain = _up_to(root, parent)[:-1]
+            nearest[parent] = next((f for f in chain if declares(f)), root)
+        counts[nearest[parent]] += 1
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+        return root
+    return ranked[0][0]
+
+
+def declares_dependencies(root: Path) -> bool:
+    """Whether ``root`` itself has a lock file or declares a dependency."""
+    root = root.resolve()
+    return bool(_locked(root, root)) or _declares(root)
+
+
 def _up_to(root: Path, folder: Path) -> list[Path]:
     """``folder`` and the folders above it, up to ``root`` (only ``root`` when it is not under it);
     ``root`` resolved."""
@@ -279,7 +313,8 @@ def keep_lowest(found: dict[str, Found], candidate: Found) -> None:
 
 def declaring_files(root: Path) -> list[Path]:
     """The files where the project at ``root`` may declare its dependencies, in reading order."""
-    files = sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt"))
+    # (`requirements/python3/requirements.txt`: a folder per Python, or per purpose, below it)
+    files = sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/**/*.txt"))
     fixed = (root / name for name in ("pyproject.toml", "setup.cfg", "setup.py"))
     return files + [path for path in fixed if path.is_file()]
 

@@ -1219,3 +1219,40 @@ def test_query_variables_passed_to_a_set_operation_are_advised_as_statements(
     assert len(reasons) == 2
     assert all("is passed to `union_all()`, which combines statements" in r for r in reasons)
     assert not any("hand them the rows" in r for r in reasons)
+
+
+def test_db_is_imported_under_the_name_the_project_imports_its_module_by(
+    tmp_path: Path,
+) -> None:
+    """securedrop's code lives in ``securedrop/``, no package, run with that folder on the path:
+    its modules import ``from db import db``. A new import does too, never ``from securedrop.db
+    import db``, which names no module the app can import (or another copy of it)."""
+    files = {
+        "securedrop/db.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "securedrop/models.py": "from db import db\n\n\nclass Source(db.Model):\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n",
+        "securedrop/store.py": "from db import db\nfrom models import Source\n\n\n"
+        "def count():\n    return db.session.query(Source).count()\n",
+        "securedrop/journalist.py": "from models import Source\n\n\n"
+        "def f():\n    return Source.query.all()\n",
+    }
+    after = _after(_run(tmp_path, files), "securedrop/journalist.py")
+    assert "from db import db\n" in after
+    assert "securedrop.db" not in after
+
+
+def test_a_new_db_import_goes_where_ruffs_isort_puts_that_module(tmp_path: Path) -> None:
+    """In that layout ruff's isort counts ``db`` as third party (no ``src`` folder holds it),
+    like the ``models`` import beside it: the new import joins that block, sorted."""
+    files = {
+        "pyproject.toml": '[tool.ruff.lint]\nselect = ["E", "F", "I"]\n',
+        "securedrop/db.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "securedrop/models.py": "from db import db\n\n\nclass Source(db.Model):\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n",
+        "securedrop/store.py": "from db import db\nfrom models import Source\n\n\n"
+        "def count():\n    return db.session.query(Source).count()\n",
+        "securedrop/journalist.py": "import sys\n\nfrom models import Source\n\n\n"
+        "def f():\n    return Source.query.all(), sys.argv\n",
+    }
+    after = _after(_run(tmp_path, files), "securedrop/journalist.py")
+    assert after.startswith("import sys\n\nfrom db import db\nfrom models import Source\n\n\n")

@@ -449,3 +449,27 @@ def test_a_mapping_get_on_an_attribute_named_like_a_dynamic_relationship_is_no_q
         v.line for v in result.violations if v.path == "app/views.py" and "dynamic" in v.message
     ]
     assert reported == [10]
+
+
+def test_the_pins_of_the_folder_holding_the_code_count_when_the_root_declares_none(
+    tmp_path: Path,
+) -> None:
+    """securedrop: the repository's root declares nothing; its app pins SQLAlchemy 1.3 in
+    ``app/requirements/python3/requirements.txt`` (pip-compile's hashes and all). A run over
+    the whole repository reads those pins and leaves every query alone, instead of rewriting
+    for the SQLAlchemy backfix itself runs on."""
+    pins = (
+        "app/requirements/python3/requirements.txt",
+        "flask-sqlalchemy==2.5.1 \\\n    --hash=sha256:2bda44b4\nsqlalchemy==1.3.3 \\\n"
+        "    --hash=sha256:0e2a2f4a\n",
+    )
+    path = tmp_path / pins[0]
+    path.parent.mkdir(parents=True)
+    path.write_text(pins[1])
+    (tmp_path / "pyproject.toml").write_text("[tool.ruff]\nline-length = 100\n")
+    result = _run(tmp_path, {})
+    assert result.changes == []
+    assert result.violations and all(
+        "SQLAlchemy 1.3.3 (app/requirements/python3/requirements.txt)" in v.reason
+        for v in result.violations
+    )

@@ -537,6 +537,22 @@ def test_a_mixin_of_a_view_class_is_route_layer(tmp_path: Path) -> None:
             "only the commit itself could move",
             "only-commit-could-move",
         ),
+        # adding a row the route loaded writes nothing: the commit commits what the helper
+        # wrote before the early exit (timesketch's `self._add_label(...)`), which stays
+        (
+            """
+            from flask.views import MethodView
+            class JobLabels(MethodView):
+                def post(self, job_id):
+                    job = Job.get_by_id(job_id)
+                    if not self.label(job, request.json["label"]):
+                        abort(400)
+                    db.session.add(job)
+                    db.session.commit()
+            """,
+            "only the commit itself could move: the statement at line",
+            "only-commit-could-move",
+        ),
         (
             """
             from app.models import *
@@ -1603,3 +1619,33 @@ def test_a_module_imported_beside_a_standard_one_is_no_standard_library(tmp_path
     result = _routes(tmp_path, body)
     (violation,) = result.violations
     assert violation.reason_id == "kept-call-may-write", violation.reason
+
+
+def test_a_form_built_by_its_classs_method_is_input_parsing(tmp_path: Path) -> None:
+    """timesketch builds its forms with ``forms.StoryForm.build(request)``, a classmethod of
+    the form class: it parses input and writes nothing, so the unit after it moves, passed the
+    fields' values, as it does after ``StoryForm()``."""
+    body = """
+    from app import forms
+
+
+    @bp.post("/jobs")
+    def create_job():
+        form = forms.JobForm.build(request)
+        if not form.validate_on_submit():
+            abort(400)
+        job = Job(title=form.title.data)
+        db.session.add(job)
+        db.session.commit()
+        return "ok"
+    """
+    root = _project(
+        tmp_path,
+        {
+            "app/routes/jobs.py": HEADER + textwrap.dedent(body),
+            "app/forms.py": "class JobForm:\n    @classmethod\n    def build(cls, request):\n"
+            "        return cls()\n",
+        },
+    )
+    result = _run(root)
+    assert [v.fixable for v in result.violations] == [True], result.violations

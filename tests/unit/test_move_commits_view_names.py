@@ -457,3 +457,37 @@ def test_a_query_variables_bulk_delete_is_named_for_the_rows_it_deletes(tmp_path
     result = apply_in_process(tmp_path, "move-commits", files, "app/views")
     route = next(c for c in result.changes if c.path == "app/views/comments.py").after.decode()
     assert "CommentService.delete_comments(query)" in route
+
+
+def test_a_route_named_verb_last_gives_its_name_verb_first_on_a_clash(tmp_path: Path) -> None:
+    """Mailu's ``alias_delete`` and ``anonalias_delete`` both delete an alias: the second
+    method, whose writes' name is taken, is named for its route verb first
+    (``delete_anonalias``), as a method is, not ``anonalias_delete``."""
+    methods = _methods(
+        tmp_path,
+        """
+        from flask import Blueprint
+
+        bp = Blueprint("reports", __name__)
+
+
+        @bp.route("/reports/<int:report_id>/delete")
+        def report_delete(report_id):
+            report = Report.query.get(report_id)
+            db.session.delete(report)
+            db.session.commit()
+            return redirect("/")
+
+
+        @bp.route("/anon/<int:report_id>/delete")
+        def anonreport_delete(report_id):
+            found = Report.query.get(report_id)
+            if found is None:
+                return redirect("/")
+            found.state = "gone"
+            db.session.delete(found)
+            db.session.commit()
+            return redirect("/")
+        """,
+    )
+    assert methods == ["delete_report", "delete_anonreport"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from backfix.versions import VersionError, find_versions, project_folder
+from backfix.versions import VersionError, find_versions, folder_of_most, project_folder
 
 NO_ENV: dict[str, str] = {}
 
@@ -228,3 +228,46 @@ def test_a_workspace_member_takes_the_lock_file_and_virtualenv_above_it(tmp_path
         "uv.lock",
     )
     assert (found["sqlmodel"].version, found["sqlmodel"].source) == (Version("0.0.8"), ".venv/")
+
+
+def test_pip_compile_hashes_and_a_folder_per_python_are_read(tmp_path: Path) -> None:
+    """securedrop pins its app in ``securedrop/requirements/python3/requirements.txt``, written
+    by pip-compile: each pin continues over lines with its hashes (``\\``)."""
+    _write(
+        tmp_path,
+        {
+            "app/requirements/python3/requirements.txt": (
+                "flask-sqlalchemy==2.5.1 \\\n"
+                "    --hash=sha256:2bda44b4 \\\n"
+                "    --hash=sha256:f12c3d4c\n"
+                "    # via -r requirements/python3/requirements.in\n"
+                "sqlalchemy==1.3.3 --hash=sha256:0e2a2f4a\n"
+            ),
+        },
+    )
+    found = find_versions(tmp_path, environ=NO_ENV, folder=tmp_path / "app", installed=False)
+    source = "app/requirements/python3/requirements.txt"
+    assert (found["flask-sqlalchemy"].version, found["flask-sqlalchemy"].source) == (
+        Version("2.5.1"),
+        source,
+    )
+    assert (found["sqlalchemy"].version, found["sqlalchemy"].source) == (Version("1.3.3"), source)
+
+
+def test_a_root_that_declares_nothing_takes_the_folder_most_files_are_in(tmp_path: Path) -> None:
+    """A run over the whole repository, whose root declares nothing, reads the versions of the
+    project most of its Python files belong to; the root on a tie."""
+    _write(
+        tmp_path,
+        {
+            "app/requirements.txt": "sqlalchemy==1.3.3\n",
+            "app/models.py": "",
+            "app/views/jobs.py": "",
+            "admin/requirements.txt": "click==8.1\n",
+            "admin/cli.py": "",
+            "setup_tools.py": "",
+        },
+    )
+    files = ["app/models.py", "app/views/jobs.py", "admin/cli.py", "setup_tools.py"]
+    assert folder_of_most(tmp_path, files) == (tmp_path / "app").resolve()
+    assert folder_of_most(tmp_path, files[1:]) == tmp_path.resolve()  # one each: a tie
