@@ -24,6 +24,7 @@ from .cycles import ImportGraph, modules_run_by_import
 from .definitions import Importers
 from .existing_methods import ExistingMethod, Shape, existing_methods, spec_shape
 from .layers import imported_module_path
+from .method_names import plural
 from .model import (
     Definition,
     Extraction,
@@ -40,6 +41,7 @@ from .placement import (
     GENERIC_STEMS,
     PLACEMENT_LAYER_FOLDERS,
     ServiceLocation,
+    camel,
     licence_header,
     method_base_name,
     relative_import,
@@ -236,6 +238,7 @@ class Planner:
             location = self._imported_service(facts, _imports, location) or self._as_spelled(
                 location
             )
+            location = self._unclashed(facts, location)
             self._plan_init(facts.path, location.path)
             for extraction in facts.extractions:
                 groups.setdefault(location.path, []).append((facts, extraction, location))
@@ -297,6 +300,32 @@ class Planner:
                 "safely): if they mean the same, keep one and call it from each route"
             )
         return notes
+
+    def _class_clashes(self, facts: RouteFacts, location: ServiceLocation) -> bool:
+        """Whether the route module binds the service class's name to something else (a model
+        ``DraftService`` beside the ``DraftService`` of ``drafts.py``)."""
+        name = location.class_name
+        if name not in facts.module_names:
+            return False
+        route_import = " ".join(self._route_import(facts, location).split())
+        return dict(self.routes_imports(facts.path)).get(name) != route_import
+
+    def _unclashed(self, facts: RouteFacts, location: ServiceLocation) -> ServiceLocation:
+        """``location``, or where the route module does not already bind the class's name: the
+        route module's own name kept plural (``drafts.py`` beside a model ``DraftService``:
+        ``drafts_service.py``, ``DraftsService``); ``location`` when that clashes too (the
+        units are reported)."""
+        subject = location.subject
+        if not subject or not self._class_clashes(facts, location):
+            return location
+        many = plural(subject)
+        stem = PurePosixPath(location.path).stem
+        if subject not in stem or many == subject:
+            return location
+        path = str(PurePosixPath(location.path).with_stem(stem.replace(subject, many, 1)))
+        name = location.class_name.replace(camel(subject), camel(many), 1)
+        other = self._as_spelled(replace(location, path=path, class_name=name, subject=many))
+        return location if self._class_clashes(facts, other) else other
 
     def _as_spelled(self, location: ServiceLocation) -> ServiceLocation:
         """``location`` with the class name its module already spells otherwise in case
@@ -428,15 +457,12 @@ class Planner:
             # the project's coverage leaves the route module out: the moved code stays out too
             output = replace(extraction.output, no_cover=NO_COVER)
             extraction = replace(extraction, output=output)
-        route_import = self._route_import(facts, location)
-        route_imports = dict(self.routes_imports(facts.path))
-        if class_name in facts.module_names and route_imports.get(class_name) != " ".join(
-            route_import.split()
-        ):
+        if self._class_clashes(facts, location):
             self.reasons[key] = Reason(
                 R.NAME_CLASH, f"`{class_name}` already means something else in {facts.path}"
             )
             return
+        route_import = self._route_import(facts, location)
         sig = signature(extraction, facts.path, self.typing)
         if isinstance(sig, str):
             self.reasons[key] = sig

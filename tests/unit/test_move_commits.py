@@ -1649,3 +1649,53 @@ def test_a_form_built_by_its_classs_method_is_input_parsing(tmp_path: Path) -> N
     )
     result = _run(root)
     assert [v.fixable for v in result.violations] == [True], result.violations
+
+
+@pytest.mark.parametrize(
+    ("imported", "expected"),
+    [
+        ("DraftService", "DraftsService"),
+        # both names taken: reported, not renamed further
+        ("DraftService, DraftsService", None),
+    ],
+)
+def test_a_service_class_named_like_a_model_the_route_imports_keeps_the_plural(
+    tmp_path: Path, imported: str, expected: str | None
+) -> None:
+    """digitalmarketplace-api's ``drafts.py`` imports its model ``DraftService`` (a draft of a
+    G-Cloud service): the service class for it is ``DraftsService`` in ``drafts_service.py``
+    rather than every unit reported as a name clash."""
+    models = "class DraftService:\n    pass\n\n\nclass DraftsService:\n    pass\n"
+    body = f"""
+    from flask import Blueprint, request
+
+    from app.extensions import db
+    from app.models import {imported}
+
+    bp = Blueprint("drafts", __name__)
+
+
+    @bp.post("/drafts")
+    def create_draft():
+        draft = DraftService()
+        draft.title = request.json["title"]
+        db.session.add(draft)
+        db.session.commit()
+        return "ok"
+    """
+    root = _project(
+        tmp_path,
+        {
+            "app/extensions.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+            "app/models.py": models,
+            "app/routes/drafts.py": body,
+        },
+    )
+    result = _run(root, apply=True)
+    if expected is None:
+        (violation,) = result.violations
+        assert violation.reason_id == "name-clash"
+        return
+    assert not result.violations
+    service = {c.path: c.after.decode() for c in result.changes}["app/services/drafts_service.py"]
+    assert f"class {expected}:" in service
