@@ -43,6 +43,7 @@ def attach_output(analyzer: Analyzer) -> None:
         analyzer.index, analyzer.module, inference, analyzer.regions.reads_route_layer
     )
     inference.movable = definitions.movable
+    inference.is_form = analyzer.regions.is_form
     claimed = _claimed_names(units, namer)
     for unit in units:
         assert unit.extraction is not None

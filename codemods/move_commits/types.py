@@ -72,6 +72,8 @@ class TypeInference:
         self.movable: Callable[[str], list[Definition] | None] | None = None
         #: such definitions the annotations inferred since the last reset use.
         self.used: list[Definition] = []
+        #: whether a name is only ever bound to a form the route builds (``form = JobForm()``)
+        self.is_form: Callable[[cst.Name], bool] | None = None
 
     # --- annotations ---------------------------------------------------------------------------------
 
@@ -277,10 +279,23 @@ class TypeInference:
             found = self._of_call(expr, depth)
             if found is not None:
                 return found
+        if self._is_field_data(expr):
+            return ANY  # `title = form.title.data`, as the hoisted read of it is
         if isinstance(expr, cst.Call | cst.Attribute | cst.Subscript):
             found = expression_type(self.index, expr)  # `payload = request.get_json()`
             return found if found is not None else self._read_off_any(expr, depth)
         return None
+
+    def _is_field_data(self, expr: cst.BaseExpression) -> bool:
+        """Whether ``expr`` is ``form.title.data`` of a form the route builds."""
+        return (
+            self.is_form is not None
+            and isinstance(expr, cst.Attribute)
+            and expr.attr.value == "data"
+            and isinstance(expr.value, cst.Attribute)
+            and isinstance(expr.value.value, cst.Name)
+            and self.is_form(expr.value.value)
+        )
 
     def _read_off_any(self, expr: cst.BaseExpression, depth: int) -> TypeInfo | None:
         """``ANY`` for what is read off a value typed ``Any`` (``payload.get("name")``,

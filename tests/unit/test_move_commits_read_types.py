@@ -644,3 +644,29 @@ def test_a_function_of_the_route_module_gives_its_return_annotation(
         return
     assert [v.reason for v in result.violations] == []
     assert expected in after["app/services/lamp_service.py"]
+
+
+def test_a_forms_field_data_assigned_in_the_route_is_any(tmp_path: Path) -> None:
+    """``label = form.label.data`` in the route is ``Any``, as WTForms types it and as the
+    service's parameter for ``form.label.data`` read in the moved code is: timesketch's
+    ``create_story(title, ..., content_data: Any, ...)`` no longer mixes the two."""
+    files = {
+        "pyproject.toml": STRICT,
+        "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "app/models.py": MODELS,
+        "app/forms.py": "class LampForm:\n    pass\n",
+        "app/routes/__init__.py": "",
+        "app/routes/lamps.py": HEADER
+        + "from app.forms import LampForm\n\n\n"
+        + '@bp.post("/lamps")\n'
+        + "def create_lamp() -> str:\n"
+        + "    form = LampForm()\n"
+        + "    label = form.label.data\n"
+        + "    if not label:\n        return 'missing'\n"
+        + "    db.session.add(Lamp(room=form.room.data, label=label, watts=1))\n"
+        + "    db.session.commit()\n    return 'ok'\n",
+    }
+    result = apply_in_process(tmp_path, "move-commits", files, "app/routes")
+    assert [v.reason for v in result.violations] == []
+    service = {c.path: c.after.decode() for c in result.changes}["app/services/lamp_service.py"]
+    assert "label: Any" in service and "room: Any" in service
