@@ -29,7 +29,7 @@ from backfix.cst_walk import children
 from . import reasons as R
 from .dataflow import DataFlow
 from .extraction import ExtractionBuilder, ReplaceReads
-from .frameworks import ModuleIndex, is_guard_name, iter_nodes
+from .frameworks import LOGGER_NAMES, ModuleIndex, is_guard_name, iter_nodes
 from .input_reads import assigns_input_keys, input_reads
 from .model import CommitSite, Param
 from .module_nodes import NAME_TYPES, exact_types
@@ -1731,6 +1731,8 @@ class Analyzer:
                 continue
             if form_class_method(func):  # `forms.ExploreForm.build(request)`
                 continue
+            if _logs(func):  # `flask.current_app.logger.error(...)`, `self.log.info(...)`
+                continue
             if self.index.is_builtin(root, BUILTINS) or self.index.is_session(root):
                 continue
             if isinstance(func, cst.Attribute) and self.index.is_session(func.value):
@@ -1760,6 +1762,15 @@ class Analyzer:
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
+
+
+def _logs(func: cst.BaseExpression) -> bool:
+    """Whether ``func`` is a method of a logger (``app.logger.error``): it writes no row."""
+    return (
+        isinstance(func, cst.Attribute)
+        and isinstance(func.value, cst.Attribute | cst.Name)
+        and last_name(func.value).strip("_").lower() in LOGGER_NAMES
+    )
 
 
 def _call_root(func: cst.BaseExpression, *, subscripts: bool = True) -> cst.Name | None:

@@ -1699,3 +1699,25 @@ def test_a_service_class_named_like_a_model_the_route_imports_keeps_the_plural(
     assert not result.violations
     service = {c.path: c.after.decode() for c in result.changes}["app/services/drafts_service.py"]
     assert f"class {expected}:" in service
+
+
+def test_a_loggers_method_writes_no_row(tmp_path: Path) -> None:
+    """Mailu's ``flask.current_app.logger.error(...)`` in a branch that stays in the route
+    (it reads the config only on some paths) is logging, which writes nothing the commit
+    commits: the unit after it moves."""
+    body = """
+    import flask
+
+
+    @bp.post("/jobs")
+    def create_job():
+        if request.args.get("proxy") not in flask.current_app.config["PROXIES"]:
+            flask.current_app.logger.error("not allowed")
+            abort(403)
+        job = Job(title=request.json["title"])
+        db.session.add(job)
+        db.session.commit()
+        return "ok"
+    """
+    result = _routes(tmp_path, body)
+    assert [v.fixable for v in result.violations] == [True], result.violations
