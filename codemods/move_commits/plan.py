@@ -219,6 +219,7 @@ class Planner:
             stems.setdefault(route.parent, set()).add(route.stem)
         for folder, found in stems.items():
             found |= self._route_module_stems(folder)
+        located: list[tuple[RouteFacts, ServiceLocation, bool]] = []
         for facts, _imports in self.routes:
             if self.project.batch is not None and facts.path not in self.project.batch:
                 continue  # left for a later batch (`apply --max-files`)
@@ -235,10 +236,11 @@ class Planner:
                 self.holds_models,
                 stems[route.parent] - {route.stem},
             )
-            location = self._imported_service(facts, _imports, location) or self._as_spelled(
-                location
-            )
-            location = self._unclashed(facts, location)
+            kept = self._imported_service(facts, _imports, location)
+            located.append((facts, kept or location, kept is not None))
+        for facts, location, kept_import in self._apart(located):
+            if not kept_import:
+                location = self._unclashed(facts, self._as_spelled(location))
             self._plan_init(facts.path, location.path)
             for extraction in facts.extractions:
                 groups.setdefault(location.path, []).append((facts, extraction, location))
@@ -301,6 +303,28 @@ class Planner:
             )
         return notes
 
+    def _apart(
+        self, located: list[tuple[RouteFacts, ServiceLocation, bool]]
+    ) -> list[tuple[RouteFacts, ServiceLocation, bool]]:
+        """``located`` with the services of route modules of different packages that a generic
+        name (``main``) would put in one module (securedrop's ``journalist_app/main.py`` and
+        ``source_app/main.py``: ``main_service.py``) named for their packages too
+        (``journalist_app_main_service.py``, ``JournalistAppMainService``)."""
+        folders: dict[str, set[str]] = {}
+        for facts, location, imported in located:
+            if not imported and location.subject in GENERIC_STEMS:
+                folders.setdefault(location.path, set()).add(str(PurePosixPath(facts.path).parent))
+        shared = {path for path, found in folders.items() if len(found) > 1}
+        if not shared:
+            return located
+        apart: list[tuple[RouteFacts, ServiceLocation, bool]] = []
+        for facts, location, imported in located:
+            if location.path in shared and not imported:
+                package = _identifier_of(PurePosixPath(facts.path).parent.name)
+                location = _renamed(location, f"{package}_{location.subject}")
+            apart.append((facts, location, imported))
+        return apart
+
     def _class_clashes(self, facts: RouteFacts, location: ServiceLocation) -> bool:
         """Whether the route module binds the service class's name to something else (a model
         ``DraftService`` beside the ``DraftService`` of ``drafts.py``)."""
@@ -316,16 +340,10 @@ class Planner:
         ``drafts_service.py``, ``DraftsService``); ``location`` when that clashes too (the
         units are reported)."""
         subject = location.subject
-        if not subject or not self._class_clashes(facts, location):
+        if not subject or not self._class_clashes(facts, location) or plural(subject) == subject:
             return location
-        many = plural(subject)
-        stem = PurePosixPath(location.path).stem
-        if subject not in stem or many == subject:
-            return location
-        path = str(PurePosixPath(location.path).with_stem(stem.replace(subject, many, 1)))
-        name = location.class_name.replace(camel(subject), camel(many), 1)
-        other = self._as_spelled(replace(location, path=path, class_name=name, subject=many))
-        return location if self._class_clashes(facts, other) else other
+        other = self._as_spelled(_renamed(location, plural(subject)))
+        return location if other == location or self._class_clashes(facts, other) else other
 
     def _as_spelled(self, location: ServiceLocation) -> ServiceLocation:
         """``location`` with the class name its module already spells otherwise in case
@@ -990,6 +1008,23 @@ def _code_shape(extraction: Extraction) -> str:
     for index, param in enumerate(extraction.params):
         code = re.sub(rf"(?<![\w.]){re.escape(param.name)}\b", f"_p{index}_", code)
     return f"{code}\n-> {', '.join(extraction.returns)}"
+
+
+def _renamed(location: ServiceLocation, subject: str) -> ServiceLocation:
+    """``location`` with its subject, and so its module and class, named ``subject`` instead
+    (``main_service.py``, ``MainService`` → ``source_app_main_service.py``,
+    ``SourceAppMainService``); ``location`` when its module's name does not hold the subject."""
+    stem = PurePosixPath(location.path).stem
+    if location.subject not in stem:
+        return location
+    path = str(PurePosixPath(location.path).with_stem(stem.replace(location.subject, subject, 1)))
+    name = location.class_name.replace(camel(location.subject), camel(subject), 1)
+    return replace(location, path=path, class_name=name, subject=subject)
+
+
+def _identifier_of(folder: str) -> str:
+    """A folder's name as a word of an identifier (``journalist-app`` → ``journalist_app``)."""
+    return re.sub(r"\W", "_", folder).strip("_").lower() or "app"
 
 
 def _types_agree(methods: list[_PlacedMethod]) -> bool:

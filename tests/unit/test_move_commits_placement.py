@@ -140,6 +140,27 @@ def test_one_run_places_the_blueprints_of_one_folder_together(tmp_path: Path) ->
     ]
 
 
+def test_main_modules_of_two_packages_get_a_service_each(tmp_path: Path) -> None:
+    """securedrop's ``journalist_app/main.py`` and ``source_app/main.py``, each beside other
+    route modules, would both go to ``securedrop/services/main_service.py``, one
+    ``MainService`` for two apps: each service is named for its package too."""
+    files = {
+        "sd/journalist_app/__init__.py": "",
+        "sd/journalist_app/main.py": BLUEPRINT.replace("{name}", "main"),
+        "sd/journalist_app/api.py": BLUEPRINT.replace("{name}", "api"),
+        "sd/source_app/__init__.py": "",
+        "sd/source_app/main.py": BLUEPRINT.replace("{name}", "main").replace(
+            'flagged_by = "main"', 'flagged_by = "source"'
+        ),
+        "sd/source_app/api.py": BLUEPRINT.replace("{name}", "api"),
+    }
+    result = _apply(tmp_path, files, tmp_path)
+    services = {c.path: c.after.decode() for c in result.changes if "/services/" in c.path}
+    assert "sd/services/journalist_app_main_service.py" in services
+    assert "class SourceAppMainService:" in services["sd/services/source_app_main_service.py"]
+    assert "sd/services/main_service.py" not in services
+
+
 @pytest.mark.parametrize(
     ("route", "expected"),
     [
