@@ -239,7 +239,11 @@ class ProjectContext:
 
             root = Path(self.root)
             found = project_folder(root, root / self.paths[0]) if self.paths else root.resolve()
-            if found == root.resolve() and not declares_dependencies(root):
+            if (
+                found == root.resolve()
+                and self.engine is not None  # (a context built for one question has no files)
+                and not declares_dependencies(root)
+            ):
                 found = folder_of_most(root, self.files())
             self._folder[""] = found
         return self._folder[""]
