@@ -16,11 +16,13 @@ from .plumbing_plan import is_test
 
 #: a mocked query: ``X.query.filter.return_value``, ``patch("a.X.query")``,
 #: ``patch.object(X, "query")``; a mocked session's: ``db.query.return_value.filter...``,
-#: ``db.query(X).filter_by(...).first.return_value`` (on one line)
+#: ``db.query(X).filter_by(...).first.return_value`` (on one line). The ``query`` is read off a
+#: name (a model class, a session, a stand-in for either), not off what a call returned: that
+#: is another client's (BigQuery's ``mock_bq().query.return_value``).
 _QUERY_MOCK = re.compile(
-    rb"\.query\.\w+\.(?:return_value|side_effect)\b"
-    rb"|\.query\.(?:return_value|side_effect)\b"
-    rb"|\.query\([^\n]*?\)[^\n]*?\.(?:return_value|side_effect)\b"
+    rb"(?<=\w)\.query\.\w+\.(?:return_value|side_effect)\b"
+    rb"|(?<=\w)\.query\.(?:return_value|side_effect)\b"
+    rb"|(?<=\w)\.query\([^\n]*?\)[^\n]*?\.(?:return_value|side_effect)\b"
     rb"|patch\(\s*['\"][\w.]+\.query['\"]"
     rb"|patch\.object\(\s*[\w.]+\s*,\s*['\"]query['\"]"
 )
