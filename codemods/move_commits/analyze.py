@@ -48,7 +48,7 @@ from .syntax import (
     is_store,
     target_parts,
 )
-from .types import MAYBE_ONE
+from .types import MAYBE_ONE, assigned_value
 from .unit_flow import UnitFlow
 from .units import (
     ExitUnmovable,
@@ -1869,13 +1869,9 @@ _LOOKUP_PREFIXES = ("get_", "find_", "load_", "lookup_", "fetch_")
 
 def _loads_a_row(index: ModuleIndex, referent: object) -> bool:
     """Whether ``referent`` (a binding) is ``name = <a call that loads a row>``."""
-    if not isinstance(referent, Assignment) or isinstance(referent, ImportAssignment):
-        return False
-    target = index.parent(referent.node)
-    assign = index.parent(target) if isinstance(target, cst.AssignTarget) else None
-    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
-        return False
-    value = assign.value.expression if isinstance(assign.value, cst.Await) else assign.value
+    value = assigned_value(index, referent)
+    if isinstance(value, cst.Await):
+        value = value.expression
     if not isinstance(value, cst.Call):
         return False
     called = last_name(value.func)

@@ -123,14 +123,19 @@ def _names_input(name: str) -> bool:
 
 def _is_local(index: ModuleIndex, name: cst.Name) -> bool:
     """Whether ``name`` reads a local of its function (a parameter or an assignment)."""
+    return _local_bindings(index, name, index.scope_of(name)) is not None
+
+
+def _local_bindings(index: ModuleIndex, name: cst.Name, scope: object) -> list[Assignment] | None:
+    """The bindings ``name`` reads, where it reads some and all are assignments in ``scope``;
+    else None."""
     access = index.accesses.get(id(name))
     if access is None:
-        return False
+        return None
     referents = list(access.referents)
-    scope = index.scope_of(name)
-    return bool(referents) and all(
-        isinstance(r, Assignment) and r.scope is scope for r in referents
-    )
+    if referents and all(isinstance(r, Assignment) and r.scope is scope for r in referents):
+        return cast(list[Assignment], referents)
+    return None
 
 
 def _local_reads(
@@ -152,16 +157,10 @@ def _local_reads(
             name = cast(cst.Name, node)
             if not _names_input(name.value):  # (before the look-ups: most names are not)
                 continue
-            access = index.accesses.get(id(name))
-            if access is None:
+            referents = _local_bindings(index, name, scope)
+            if referents is None:
                 continue
-            referents = list(access.referents)
-            local = bool(referents) and all(
-                isinstance(r, Assignment) and r.scope is scope for r in referents
-            )
-            if not local:
-                continue
-            if any(id(cast(Assignment, r).node) in moved for r in referents):
+            if any(id(r.node) in moved for r in referents):
                 excluded.add(name.value)
             found.setdefault(name.value, []).append(name)
     return {name: nodes for name, nodes in found.items() if name not in excluded}

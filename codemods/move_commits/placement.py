@@ -92,7 +92,9 @@ def snake(name: str) -> str:
     return text.lower()
 
 
-def _identifier(text: str) -> str:
+def identifier(text: str) -> str:
+    """``text`` as an identifier: runs of other characters become ``_``, a leading digit gets
+    ``m_`` (``app`` when nothing is left)."""
     clean = re.sub(r"\W+", "_", text).strip("_")
     if not clean:
         return "app"
@@ -163,12 +165,12 @@ def service_location(
     original = name
     brand = generic and _is_brand(original)
     # (a package named like `CTFd` is one word: `ctfd_service.py` and `CTFdService`, not `ct_fd`)
-    name = original.lower() if brand else _identifier(singular(snake(name)))
+    name = original.lower() if brand else identifier(singular(snake(name)))
     folder = service_dir.strip("/") if "/" in service_dir else "/".join([*base, service_dir])
-    module_stem = _identifier(module_pattern.format(name=name))
+    module_stem = identifier(module_pattern.format(name=name))
     if _collected_as_tests(module_stem):
         # `mod_test/controllers.py`: `tests_service.py`, which pytest and nose2 do not collect
-        module_stem = _identifier(module_pattern.format(name=f"{name}s"))
+        module_stem = identifier(module_pattern.format(name=f"{name}s"))
     path = f"{folder}/{module_stem}.py" if folder else f"{module_stem}.py"
     class_name = _keep_acronyms(camel(module_stem), original)
     if brand:

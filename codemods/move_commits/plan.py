@@ -42,6 +42,7 @@ from .placement import (
     PLACEMENT_LAYER_FOLDERS,
     ServiceLocation,
     camel,
+    identifier,
     licence_header,
     method_base_name,
     relative_import,
@@ -320,7 +321,7 @@ class Planner:
         apart: list[tuple[RouteFacts, ServiceLocation, bool]] = []
         for facts, location, imported in located:
             if location.path in shared and not imported:
-                package = _identifier_of(PurePosixPath(facts.path).parent.name)
+                package = identifier(PurePosixPath(facts.path).parent.name.lower())
                 location = _renamed(location, f"{package}_{location.subject}")
             apart.append((facts, location, imported))
         return apart
@@ -1020,11 +1021,6 @@ def _renamed(location: ServiceLocation, subject: str) -> ServiceLocation:
     path = str(PurePosixPath(location.path).with_stem(stem.replace(location.subject, subject, 1)))
     name = location.class_name.replace(camel(location.subject), camel(subject), 1)
     return replace(location, path=path, class_name=name, subject=subject)
-
-
-def _identifier_of(folder: str) -> str:
-    """A folder's name as a word of an identifier (``journalist-app`` → ``journalist_app``)."""
-    return re.sub(r"\W", "_", folder).strip("_").lower() or "app"
 
 
 def _types_agree(methods: list[_PlacedMethod]) -> bool:

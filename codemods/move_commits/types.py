@@ -431,7 +431,7 @@ class TypeInference:
         row the query gave (``job = Job.query.get(id)``) or anything else."""
         values: list[cst.BaseExpression] = []
         for referent in self.index.referents(name):
-            value = self._assigned_value(referent)
+            value = assigned_value(self.index, referent)
             if value is None or not _builds_query(value):
                 return None
             values.append(value)
@@ -441,23 +441,10 @@ class TypeInference:
                 return found[0]
         return None
 
-    def _assigned_value(self, referent: object) -> cst.BaseExpression | None:
-        """The value of a plain one-target assignment ``referent`` stands for."""
-        if not isinstance(referent, Assignment) or isinstance(referent, ImportAssignment):
-            return None
-        target = referent.node
-        parent = self.index.parent(target)
-        if not isinstance(parent, cst.AssignTarget) or parent.target is not target:
-            return None
-        assign = self.index.parent(parent)
-        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
-            return None
-        return assign.value
-
     def _single_value(self, name: cst.Name) -> cst.BaseExpression | None:
         """The value of the one plain assignment ``name`` can refer to, if it has only that one."""
         referents = list(self.index.referents(name))
-        return self._assigned_value(referents[0]) if len(referents) == 1 else None
+        return assigned_value(self.index, referents[0]) if len(referents) == 1 else None
 
     def _class(self, node: cst.BaseExpression) -> TypeInfo | None:
         """``node`` as a class the service can import: an imported, capitalised name, or one
@@ -643,6 +630,20 @@ def _own_tests(stmt: cst.BaseStatement) -> list[cst.BaseExpression]:
     if isinstance(stmt, cst.SimpleStatementLine):
         return [small.test for small in stmt.body if isinstance(small, cst.Assert)]
     return []
+
+
+def assigned_value(index: ModuleIndex, referent: object) -> cst.BaseExpression | None:
+    """The value of a plain one-target assignment ``referent`` (a binding) stands for."""
+    if not isinstance(referent, Assignment) or isinstance(referent, ImportAssignment):
+        return None
+    target = referent.node
+    parent = index.parent(target)
+    if not isinstance(parent, cst.AssignTarget) or parent.target is not target:
+        return None
+    assign = index.parent(parent)
+    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+        return None
+    return assign.value
 
 
 def tests_none(test: cst.BaseExpression, name: str) -> bool:

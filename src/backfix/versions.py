@@ -21,10 +21,11 @@ Versions and specifiers are parsed with ``packaging``, as pip does.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
@@ -162,20 +163,22 @@ def _with_declared(found: Found, declared: Found | None) -> Found:
     return replace(found, declared=declared) if declared.version < found.version else found
 
 
-def project_folder(root: Path, start: Path) -> Path:
+def project_folder(root: Path, start: Path, declares: Callable[[Path], bool] | None = None) -> Path:
     """The folder of the project ``start`` (a file or folder) belongs to, for its versions.
 
     The nearest folder from ``start`` up to ``root`` that declares a dependency: a lock file, or a
     requirement, pinned or not, in one of :func:`declaring_files` (a ``pyproject.toml`` that only
     configures tools does not count). ``root`` when none does, or when ``start`` is not under ``root``. A service in
     a monorepo (``svc/pyproject.toml`` in a repository that declares nothing, or only its tooling)
-    thus runs on what its own folder declares.
+    thus runs on what its own folder declares. ``declares`` answers for a folder instead of
+    :func:`_declares_at` (a cached copy of it, for many starts).
     """
     root, folder = root.resolve(), start.resolve()
     if not folder.is_dir():
         folder = folder.parent
+    declaring = declares or functools.partial(_declares_at, root)
     for candidate in _up_to(root, folder)[:-1]:
-        if _locked(root, candidate) or _declares(candidate):
+        if declaring(candidate):
             return candidate
     return root
 
@@ -186,20 +189,13 @@ def folder_of_most(root: Path, files: Iterable[str]) -> Path:
     in a folder below it (``securedrop/requirements/python3/requirements.txt``); ``root`` (resolved)
     where most belong to none, or on a tie."""
     root = root.resolve()
-    declaring: dict[Path, bool] = {}
-
-    def declares(folder: Path) -> bool:
-        if folder not in declaring:
-            declaring[folder] = bool(_locked(root, folder)) or _declares(folder)
-        return declaring[folder]
-
+    declares = functools.cache(functools.partial(_declares_at, root))
     nearest: dict[Path, Path] = {}
     counts: Counter[Path] = Counter()
     for rel in files:
         parent = (root / rel).parent
         if parent not in nearest:
-            chain = _up_to(root, parent)[:-1]
-            nearest[parent] = next((f for f in chain if declares(f)), root)
+            nearest[parent] = project_folder(root, parent, declares)
         counts[nearest[parent]] += 1
     ranked = counts.most_common(2)
     if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
@@ -210,7 +206,13 @@ def folder_of_most(root: Path, files: Iterable[str]) -> Path:
 def declares_dependencies(root: Path) -> bool:
     """Whether ``root`` itself has a lock file or declares a dependency."""
     root = root.resolve()
-    return bool(_locked(root, root)) or _declares(root)
+    return _declares_at(root, root)
+
+
+def _declares_at(root: Path, folder: Path) -> bool:
+    """Whether ``folder`` (``root`` resolved, or under it) has a lock file or declares a
+    dependency."""
+    return bool(_locked(root, folder)) or _declares(folder)
 
 
 def _up_to(root: Path, folder: Path) -> list[Path]:
