@@ -38,18 +38,36 @@ bp = Blueprint("lamps", __name__)
 STRICT = "[tool.mypy]\ndisallow_untyped_defs = true\n"
 
 
-def _apply(tmp_path: Path, body: str, config: str = STRICT) -> tuple[RunResult, dict[str, str]]:
+def _apply(
+    tmp_path: Path, body: str, config: str = STRICT, extra: dict[str, str] | None = None
+) -> tuple[RunResult, dict[str, str]]:
     """Runs move-commits on ``app/routes/lamps.py`` (HEADER + ``body``) in a project with the
-    ``pyproject.toml`` ``config``; the changed files' text."""
+    ``pyproject.toml`` ``config`` and the ``extra`` files; the changed files' text."""
     files = {
         "pyproject.toml": config,
         "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
         "app/models.py": MODELS,
         "app/routes/__init__.py": "",
+        **(extra or {}),
         "app/routes/lamps.py": HEADER + textwrap.dedent(body),
     }
     result = apply_in_process(tmp_path, "move-commits", files, "app/routes")
     return result, {c.path: c.after.decode() for c in result.changes}
+
+
+def _typed_or_reported(
+    result: RunResult, after: dict[str, str], param: str, expected: str | None
+) -> str:
+    """The service module, whose signature has ``expected``; for None, "" after checking that the
+    unit is reported instead, for the unknown type of ``param``."""
+    if expected is None:
+        [manual] = result.violations
+        assert f"parameter `{param}`" in manual.reason
+        return ""
+    assert [v.reason for v in result.violations] == []
+    service = after["app/services/lamp_service.py"]
+    assert expected in service
+    return service
 
 
 def test_request_reads_werkzeug_types_get_their_types(tmp_path: Path) -> None:
@@ -333,17 +351,8 @@ def cached_room(name: str) -> Room:
 
 def _apply_with_helpers(tmp_path: Path, body: str) -> tuple[RunResult, dict[str, str]]:
     """:func:`_apply` with ``app/helpers.py`` (annotated helpers) and ``app/rooms.py``."""
-    files = {
-        "pyproject.toml": STRICT,
-        "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
-        "app/models.py": MODELS,
-        "app/rooms.py": "class Room:\n    pass\n",
-        "app/helpers.py": HELPERS,
-        "app/routes/__init__.py": "",
-        "app/routes/lamps.py": HEADER + textwrap.dedent(body),
-    }
-    result = apply_in_process(tmp_path, "move-commits", files, "app/routes")
-    return result, {c.path: c.after.decode() for c in result.changes}
+    extra = {"app/rooms.py": "class Room:\n    pass\n", "app/helpers.py": HELPERS}
+    return _apply(tmp_path, body, extra=extra)
 
 
 def test_a_project_helpers_result_gets_its_return_annotation(tmp_path: Path) -> None:
@@ -535,14 +544,9 @@ def test_the_rows_of_a_legacy_query_are_a_list_of_its_entity(
         """,
         config,
     )
-    if expected is None:
-        [manual] = result.violations
-        assert "parameter `lamps`" in manual.reason
-        return
-    assert [v.reason for v in result.violations] == []
-    service = after["app/services/lamp_service.py"]
-    assert expected in service
-    assert service.startswith('"""') and "from __future__ import annotations\n" in service
+    service = _typed_or_reported(result, after, "lamps", expected)
+    if expected is not None:
+        assert service.startswith('"""') and "from __future__ import annotations\n" in service
 
 
 ROOMS = """\
@@ -584,31 +588,19 @@ def test_a_class_method_that_returns_its_class_gives_that_class(
     """``room = Room.find(...)``, a ``@classmethod`` of a class the route imports from the
     project, annotated ``-> "Room"`` (or ``Optional["Room"]`` where the route rules None out):
     the service's parameter is ``Room``, imported as the route imports it."""
-    files = {
-        "pyproject.toml": STRICT,
-        "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
-        "app/models.py": MODELS,
-        "app/rooms.py": ROOMS,
-        "app/routes/__init__.py": "",
-        "app/routes/lamps.py": HEADER
-        + "from app.rooms import Room\n\n\n"
-        + "def _hang(room: object) -> None:\n    pass\n\n\n"
-        + '@bp.post("/lamps")\n'
-        + "def add_lamp() -> str:\n"
-        + f"    room = {call}\n"
+    body = (
+        "from app.rooms import Room\n\n\n"
+        "def _hang(room: object) -> None:\n    pass\n\n\n"
+        '@bp.post("/lamps")\n'
+        "def add_lamp() -> str:\n"
+        f"    room = {call}\n"
         + (guard or "    if request.args.get('dry'):\n        return 'dry'\n")
-        + "    _hang(room)\n    db.session.commit()\n    return 'ok'\n",
-    }
-    result = apply_in_process(tmp_path, "move-commits", files, "app/routes")
-    after = {c.path: c.after.decode() for c in result.changes}
-    if expected is None:
-        [manual] = result.violations
-        assert "parameter `room`" in manual.reason
-        return
-    assert [v.reason for v in result.violations] == []
-    service = after["app/services/lamp_service.py"]
-    assert expected in service
-    assert "from app.rooms import Room\n" in service
+        + "    _hang(room)\n    db.session.commit()\n    return 'ok'\n"
+    )
+    result, after = _apply(tmp_path, body, extra={"app/rooms.py": ROOMS})
+    service = _typed_or_reported(result, after, "room", expected)
+    if expected is not None:
+        assert "from app.rooms import Room\n" in service
 
 
 @pytest.mark.parametrize(
@@ -638,35 +630,23 @@ def test_a_function_of_the_route_module_gives_its_return_annotation(
         + "    db.session.add(Lamp(room=room, label=str(lamp), watts=1))\n"
         + "    db.session.commit()\n    return 'ok'\n",
     )
-    if expected is None:
-        [manual] = result.violations
-        assert "parameter `lamp`" in manual.reason
-        return
-    assert [v.reason for v in result.violations] == []
-    assert expected in after["app/services/lamp_service.py"]
+    _typed_or_reported(result, after, "lamp", expected)
 
 
 def test_a_forms_field_data_assigned_in_the_route_is_any(tmp_path: Path) -> None:
     """``label = form.label.data`` in the route is ``Any``, as WTForms types it and as the
     service's parameter for ``form.label.data`` read in the moved code is: timesketch's
     ``create_story(title, ..., content_data: Any, ...)`` no longer mixes the two."""
-    files = {
-        "pyproject.toml": STRICT,
-        "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
-        "app/models.py": MODELS,
-        "app/forms.py": "class LampForm:\n    pass\n",
-        "app/routes/__init__.py": "",
-        "app/routes/lamps.py": HEADER
-        + "from app.forms import LampForm\n\n\n"
-        + '@bp.post("/lamps")\n'
-        + "def create_lamp() -> str:\n"
-        + "    form = LampForm()\n"
-        + "    label = form.label.data\n"
-        + "    if not label:\n        return 'missing'\n"
-        + "    db.session.add(Lamp(room=form.room.data, label=label, watts=1))\n"
-        + "    db.session.commit()\n    return 'ok'\n",
-    }
-    result = apply_in_process(tmp_path, "move-commits", files, "app/routes")
-    assert [v.reason for v in result.violations] == []
-    service = {c.path: c.after.decode() for c in result.changes}["app/services/lamp_service.py"]
-    assert "label: Any" in service and "room: Any" in service
+    body = (
+        "from app.forms import LampForm\n\n\n"
+        '@bp.post("/lamps")\n'
+        "def create_lamp() -> str:\n"
+        "    form = LampForm()\n"
+        "    label = form.label.data\n"
+        "    if not label:\n        return 'missing'\n"
+        "    db.session.add(Lamp(room=form.room.data, label=label, watts=1))\n"
+        "    db.session.commit()\n    return 'ok'\n"
+    )
+    result, after = _apply(tmp_path, body, extra={"app/forms.py": "class LampForm:\n    pass\n"})
+    service = _typed_or_reported(result, after, "label", "label: Any")
+    assert "room: Any" in service
