@@ -30,6 +30,8 @@ from typing import Any
 
 import libcst as cst
 
+from backfix.cst_parse import parse_expression
+
 from . import chains as ch
 from . import reasons as R
 from .analyze import (
@@ -856,11 +858,11 @@ def _parsed_expression(text: str) -> cst.BaseExpression | None:
     Kept per text: web apps repeat the same chains (``User.query.filter_by(id=user_id).first()``)
     across modules, and LibCST trees are immutable, so one tree can serve every copy."""
     try:
-        return cst.parse_expression(text)
+        return parse_expression(text)
     except cst.ParserSyntaxError:
         pass
     try:
-        wrapped = cst.parse_expression("(" + text + ")")
+        wrapped = parse_expression("(" + text + ")")
     except cst.ParserSyntaxError:
         return None
     return wrapped.with_changes(lpar=[], rpar=[])

@@ -178,3 +178,47 @@ def test_while_another_thread_runs_nodes_are_validated(monkeypatch: pytest.Monke
         release.set()
         other.join()
     assert module.code.encode() == SOURCES["decorators"]
+
+
+#: expressions whose trees are compared both ways, and text that parses only in parentheses
+EXPRESSIONS = (
+    "User.query.filter_by(id=user_id).order_by(User.created.desc()).first_or_404()",
+    "db.session.query(Item).filter(\n    Item.owner_id == owner.id,  # mine\n).all()",
+    "await session.execute(select(User).where(User.name == f'{first} {last!r}'))",
+    "[x async for x in rows if x] or {k: v for k, v in pairs}",
+)
+
+
+@pytest.mark.parametrize("text", EXPRESSIONS)
+def test_an_expression_is_libcsts(text: str) -> None:
+    expression = cst_parse.parse_expression(text)
+    assert expression.deep_equals(cst.parse_expression(text))
+    assert cst.Module([]).code_for_node(expression) == text
+
+
+def test_an_expression_that_does_not_parse_raises_libcsts_error_and_validation_stays_on() -> None:
+    with pytest.raises(cst.ParserSyntaxError) as fast:
+        cst_parse.parse_expression("a.\n  b")
+    with pytest.raises(cst.ParserSyntaxError) as library:
+        cst.parse_expression("a.\n  b")
+    assert str(fast.value) == str(library.value)
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("")
+
+
+def test_an_expression_parsed_with_another_thread_running_is_validated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse() -> None:
+        raise AssertionError("validation switched off with another thread running")
+
+    monkeypatch.setattr(cst_parse, "_unvalidated", refuse)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        expression = cst_parse.parse_expression(EXPRESSIONS[0])
+    finally:
+        release.set()
+        other.join()
+    assert expression.deep_equals(cst.parse_expression(EXPRESSIONS[0]))
