@@ -1313,6 +1313,24 @@ class Analyzer:
             for root, target in zip(roots, targets, strict=True)
         )
 
+    def _returning_nodes(self, node: cst.CSTNode, shielded: bool = False) -> set[int]:
+        """The nodes (by ``id``) of ``node``'s branches that always return (``_returns_from``):
+        what a call there writes never reaches the statements after ``node`` (``return
+        forbidden(...)`` in a guard). Not under a ``try`` or ``with``, as ``_uncommitted_write``."""
+        found: set[int] = set()
+        if isinstance(node, cst.SimpleStatementLine):
+            return found
+        shielded = shielded or isinstance(node, (cst.Try, cst.TryStar, cst.With))
+        branches = not shielded and isinstance(node, (cst.If, cst.Else))
+        for child in children(node):
+            if isinstance(child, (cst.BaseExpression, cst.BaseSmallStatement)):
+                continue
+            if branches and self._returns_from(child):
+                found.update(id(n) for n in self.index.subtree(child))
+            else:
+                found |= self._returning_nodes(child, shielded)
+        return found
+
     def _returns_from(self, block: cst.CSTNode) -> bool:
         """Whether the branch ``block`` always returns from the function (it ends with
         ``return`` and has no ``break`` or ``continue``): what it writes never reaches a
@@ -1371,7 +1389,7 @@ class Analyzer:
             return
         if why.id == R.ROUTE_LAYER_CALL:
             return  # the route layer's own helper: it stays where it is, as it did
-        call = self._effect_call(stmt, set())
+        call = self._effect_call(stmt, self._returning_nodes(stmt))
         if call is not None and not is_guard_name(last_name(call.func)):
             raise Unmovable(
                 R.KEPT_CALL_MAY_WRITE,

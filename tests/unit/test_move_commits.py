@@ -1621,6 +1621,41 @@ def test_a_module_imported_beside_a_standard_one_is_no_standard_library(tmp_path
     assert violation.reason_id == "kept-call-may-write", violation.reason
 
 
+@pytest.mark.parametrize(
+    ("branch", "moves"),
+    [
+        # the guard's call returns from the route: what it writes is never committed here
+        ('return helpers.forbidden("not yours")', True),
+        # the call's writes reach the commit
+        ("helpers.log_denied(job)", False),
+    ],
+)
+def test_a_call_in_a_guard_that_returns_writes_nothing_the_commit_commits(
+    tmp_path: Path, branch: str, moves: bool
+) -> None:
+    """flasky's ``edit_post``: ``return forbidden(...)`` in a guard that reads ``g.current_user``
+    only on some paths runs only where the route returns, so it cannot have made the writes the
+    commit after the guard commits, and the unit moves."""
+    body = f"""
+    import helpers
+
+
+    @bp.put("/jobs/<int:job_id>")
+    def edit_job(job_id):
+        job = db.session.get(Job, job_id)
+        if g.user != job.owner and not g.user.is_admin:
+            {branch}
+        job.title = request.json.get("title", job.title)
+        db.session.commit()
+        return jsonify(id=job.id)
+    """
+    result = _routes(tmp_path, body)
+    (violation,) = result.violations
+    assert violation.fixable is moves, violation.reason
+    if not moves:
+        assert violation.reason_id == "kept-call-may-write", violation.reason
+
+
 def test_a_form_built_by_its_classs_method_is_input_parsing(tmp_path: Path) -> None:
     """timesketch builds its forms with ``forms.StoryForm.build(request)``, a classmethod of
     the form class: it parses input and writes nothing, so the unit after it moves, passed the
