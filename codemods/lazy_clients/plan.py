@@ -12,13 +12,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from backfix.class_bases import FrameworkBases
 from backfix.codemod import Plan, ProjectContext
 from backfix.project import module_name
 from backfix.results import FileFacts, Violation
 
 from . import reasons
 from .analyze import use_blocker
-from .bases import FrameworkBases
+from .detect import NOT_CLIENTS
 from .model import LOAD, Blocker, Client, FileEdits, Getter, ModuleFacts, Origin
 from .naming import local_getter
 
@@ -252,7 +253,7 @@ def _framework_objects(
 ) -> set[tuple[str, int]]:
     """(path, line) of the clients whose constructor is a project class deriving from a framework
     object (``HelpModule(PgAdminModule)``, ``PgAdminModule(Blueprint)``): not clients at all."""
-    bases = FrameworkBases(project)
+    bases = FrameworkBases(project, NOT_CLIENTS)
     return {
         (path, client.line)
         for path, client in clients

@@ -62,12 +62,13 @@ from .frameworks import (
     route_path_match,
 )
 from .layers import within_top_package
-from .model import PackageInitEdits, RouteEdits, RouteFacts, ServiceEdits
+from .model import ClassCommit, PackageInitEdits, RouteEdits, RouteFacts, ServiceEdits
 from .output import attach_output
 from .placement import PLACEMENT_LAYER_FOLDERS
 from .plan import Planner
 from .quick import may_have_route_commits
 from .reduce import reduced_source_tree
+from .view_classes import class_commits, view_commit_violations
 
 #: what analysis hands to the plan per route file: its facts and its single-name imports
 MoveCommitsFacts = tuple[RouteFacts, dict[str, str]]
@@ -240,10 +241,10 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
 
     def analyze(self, source: SourceFile) -> FileFacts[MoveCommitsFacts]:
         """Find route-layer commits and the units of work that could move."""
-        if self._never_routes(source.path) or not may_have_route_commits(
-            source.ast_module(), self._in_route_path(source.path)
-        ):
+        if self._never_routes(source.path):
             return FileFacts(source.path)
+        if not may_have_route_commits(source.ast_module(), self._in_route_path(source.path)):
+            return self._class_commits(source)
         analysed = _analysed_module(source)
         module = analysed[0]
         analyzer = self._analyzer(source, analysed)
@@ -280,6 +281,16 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
         )
         return FileFacts(source.path, violations, (facts, imports))
 
+    def _class_commits(self, source: SourceFile) -> FileFacts[MoveCommitsFacts]:
+        """A module not analysed as route layer: the commits of its classes that the plan checks
+        for views (see ``view_classes``)."""
+        tree = source.ast_module()
+        commits = class_commits(tree, source.text, self._session_names()) if tree else ()
+        if not commits:
+            return FileFacts(source.path)
+        facts = RouteFacts(source.path, (), (), frozenset(), 0, class_commits=commits)
+        return FileFacts(source.path, (), (facts, {}))
+
     # --- plan ----------------------------------------------------------------------------------------------
 
     def plan(
@@ -288,10 +299,12 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
         """Place every movable unit in a service module; settle names, imports and clashes."""
         planner = Planner(self, project)
         unknown: list[str] = []
+        in_classes: list[tuple[str, ClassCommit]] = []
         for fact in facts:
             if fact.data is not None:
                 route_facts, imports = fact.data
                 unknown.extend(route_facts.unknown_receivers)
+                in_classes.extend((fact.path, commit) for commit in route_facts.class_commits)
                 if route_facts.commits:
                     planner.add_route(route_facts, imports)
         planner.place()
@@ -299,6 +312,7 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
         for fact in facts:
             for violation in fact.violations:
                 violations.append(planner.settle(violation))
+        violations.extend(view_commit_violations(self.ID, in_classes, project))
         notes = [*planner.notes, *_unknown_receivers_note(unknown)]
         return Plan(violations=violations, edits=planner.edits(), notes=notes)
 

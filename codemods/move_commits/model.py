@@ -151,6 +151,18 @@ class CommitSite:
 
 
 @dataclass(frozen=True)
+class ClassCommit:
+    """A session commit in a method of a class that the plan checks for a view (see
+    ``view_classes``): ``col`` is 0-based, ``code`` the call on one line."""
+
+    class_name: str
+    line: int
+    col: int
+    code: str
+    scope: str
+
+
+@dataclass(frozen=True)
 class RouteFacts:
     """What analysis learned about one route-layer file."""
 
@@ -162,6 +174,8 @@ class RouteFacts:
     relative_level: int
     #: receivers of ``x.commit()`` calls in its routes that are no known session (``SESSION``)
     unknown_receivers: tuple[str, ...] = ()
+    #: in a module not analysed as route layer, the commits of classes that may be views
+    class_commits: tuple[ClassCommit, ...] = ()
 
 
 @dataclass(frozen=True)

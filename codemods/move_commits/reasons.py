@@ -39,6 +39,7 @@ LOOP_WITH_BREAK = "loop-with-break"
 TRY_ELSE_FINALLY = "try-with-else-or-finally"
 ROLLBACK_USES_FRAMEWORK = "rollback-uses-framework"
 WRITES_BEFORE_TRY = "writes-before-try"
+VIEW_THROUGH_PROJECT_BASE = "view-through-project-base"
 
 # What the statements of the unit of work do.
 RETURNS_EARLY = "returns-early"
