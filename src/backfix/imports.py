@@ -523,6 +523,10 @@ def _with_names(
         node.lpar.whitespace_after, cst.ParenthesizedWhitespace
     ):
         return line.with_changes(body=[_multiline_insert(node, names)])
+    if _continued(node):
+        inserted = line.with_changes(body=[_inline_insert(node, names)])
+        if _fits(inserted, line_length):
+            return inserted
     flat = [
         alias.with_changes(
             comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
@@ -546,6 +550,45 @@ def _with_names(
         body=[_keep_comment(wrapped, comment, _only_name(node))],
         trailing_whitespace=cst.TrailingWhitespace(),
     )
+
+
+def _continued(node: cst.ImportFrom) -> bool:
+    """Parenthesized names that start on the ``from`` line and go on below it (``from x import (a,
+    b,`` then ``c)`` aligned under ``a``): the layout ruff and black do not write, kept by
+    :func:`_inline_insert`."""
+    if node.lpar is None or isinstance(node.names, cst.ImportStar):
+        return False
+    return any(
+        isinstance(alias.comma, cst.Comma)
+        and isinstance(alias.comma.whitespace_after, cst.ParenthesizedWhitespace)
+        for alias in node.names
+    )
+
+
+def _inline_insert(node: cst.ImportFrom, names: list[cst.ImportAlias]) -> cst.ImportFrom:
+    """``node`` importing ``names``: each new name after the one before it (``a, new, b``), every
+    line break where it was."""
+    assert not isinstance(node.names, cst.ImportStar)
+    originals = {id(alias) for alias in node.names}
+    old_last = node.names[-1]
+    space = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    result: list[cst.ImportAlias] = []
+    for i, alias in enumerate(names):
+        is_last = i == len(names) - 1
+        if id(alias) in originals:
+            # the old last name is followed by a new one now
+            result.append(
+                alias if alias is not old_last or is_last else alias.with_changes(comma=space)
+            )
+        else:
+            result.append(alias.with_changes(comma=old_last.comma if is_last else space))
+    return node.with_changes(names=result)
+
+
+def _fits(line: cst.SimpleStatementLine, line_length: int) -> bool:
+    """Whether every line of ``line``'s code is at most ``line_length`` long."""
+    code = cst.Module([]).code_for_node(line)
+    return all(len(text) <= line_length for text in code.splitlines())
 
 
 def _only_name(node: cst.ImportFrom) -> str | None:

@@ -128,6 +128,29 @@ def test_merges_at_the_end_of_a_parenthesized_import_without_trailing_comma() ->
     )
 
 
+def test_names_continued_under_the_parenthesis_keep_their_lines() -> None:
+    """ckan's ``from sqlalchemy import (orm, types, ...`` goes on aligned under ``orm``: a new
+    name goes in after the one before it and every line break stays, where the lines still fit
+    (this import was rewritten one name per line)."""
+    source = (
+        "from sqlalchemy import (orm, types, Column, Table, ForeignKey, Index,\n"
+        "                        CheckConstraint)\n"
+    )
+    assert added(source, "from sqlalchemy import select", line_length=88) == (
+        "from sqlalchemy import (orm, select, types, Column, Table, ForeignKey, Index,\n"
+        "                        CheckConstraint)\n"
+    )
+    last = "from app.models import (Job,\n                        Team)\n"
+    assert added(last, "from app.models import User", line_length=88) == (
+        "from app.models import (Job,\n                        Team, User)\n"
+    )
+    # a line that would not fit: wrapped like ruff, as a one-line import is
+    assert added(source, "from sqlalchemy import select", line_length=70) == (
+        "from sqlalchemy import (\n    orm,\n    select,\n    types,\n    Column,\n"
+        "    Table,\n    ForeignKey,\n    Index,\n    CheckConstraint,\n)\n"
+    )
+
+
 def test_a_merged_line_too_long_is_wrapped_like_ruff() -> None:
     source = "from sqlalchemy import and_, or_, select\n"
     assert added(source, "from sqlalchemy import func", line_length=30) == (
