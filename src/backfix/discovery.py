@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -225,71 +225,34 @@ def discover(
             found.update(_walk(workspace, target, notes))
     kept = _kept(found, explicit, exclude)
     if not migrations:
-        migrations_of = _migrations_of(workspace.root)
-        kept = _without(kept, named, notes, migrations_of, _MIGRATIONS_NOTE, per_parent=True)
-    kept = _without(kept, named, notes, template_folder, _TEMPLATES_NOTE)
+        kept = _without_migrations(workspace, kept, named, notes)
     return Discovery(kept, sorted(set(notes)))
 
 
-#: the note on skipped migration scripts (``{folder}``, ``{count}``)
-_MIGRATIONS_NOTE = (
-    "{folder}: {count} Alembic migration script(s) skipped (history, run once as written); name "
-    "the folder with --path to include them"
-)
-#: the note on skipped files of a project template (``{folder}``, ``{count}``)
-_TEMPLATES_NOTE = (
-    "{folder}: {count} file(s) of a project template skipped (Jinja templates that generate "
-    "code, not modules of this project); name the folder with --path to include them"
-)
-
-
-def _without(
-    files: list[str],
-    named: Sequence[str],
-    notes: list[str],
-    skipped_folder: Callable[[str], str],
-    note: str,
-    per_parent: bool = False,
+def _without_migrations(
+    workspace: Workspace, files: list[str], named: Sequence[str], notes: list[str]
 ) -> list[str]:
-    """``files`` without those in the folders ``skipped_folder`` names ("" for none), unless a
-    ``--path`` names that folder, one below it or the file; ``note`` says, per skipped folder (or
-    per ``per_parent`` folder of the files), what was skipped."""
+    """``files`` without the scripts of Alembic's ``versions/`` folders (each a step of the
+    database's history, run once and left as it was written), unless a ``--path`` names that
+    folder or a file in it; a note says what was skipped."""
     skipped: dict[str, int] = {}
     kept: list[str] = []
     for rel in files:
-        folder = skipped_folder(rel)
-        if folder and not any(
-            is_under(target, folder) and is_under(rel, target) for target in named
+        folder = str(PurePosixPath(rel).parent)
+        history = alembic_versions_folder(workspace.root, rel)
+        # (a --path that names the folder, one below it or the script itself takes it)
+        if history and not any(
+            is_under(target, history) and is_under(rel, target) for target in named
         ):
-            key = str(PurePosixPath(rel).parent) if per_parent else folder
-            skipped[key] = skipped.get(key, 0) + 1
+            skipped[folder] = skipped.get(folder, 0) + 1
         else:
             kept.append(rel)
-    notes.extend(note.format(folder=f, count=n) for f, n in sorted(skipped.items()))
+    for folder, count in sorted(skipped.items()):
+        notes.append(
+            f"{folder}: {count} Alembic migration script(s) skipped (history, run once as "
+            "written); name the folder with --path to include them"
+        )
     return kept
-
-
-def _migrations_of(root: Path) -> Callable[[str], str]:
-    """:func:`alembic_versions_folder` of the repository at ``root``."""
-    return lambda rel: alembic_versions_folder(root, rel)
-
-
-def template_folder(rel: str) -> str:
-    """The project template (a cookiecutter or copier folder named ``{{cookiecutter.project}}``)
-    the root-relative path ``rel`` lies in, as the path of its outermost templated folder; ""
-    for none. Its files are Jinja templates, not modules the project imports, and often not
-    Python a parser reads."""
-    parts = PurePosixPath(rel).parts[:-1]
-    for index, part in enumerate(parts):
-        if "{{" in part or "{%" in part:
-            return "/".join(parts[: index + 1])
-    return ""
-
-
-def is_template(rel: str) -> bool:
-    """Whether the root-relative path ``rel`` lies in a project template (see
-    :func:`template_folder`)."""
-    return bool(template_folder(rel))
 
 
 def in_alembic_versions(root: Path, rel: str) -> bool:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol, runtime_checkable
 
-from backfix.discovery import is_template
 from backfix.results import FileError, FileFacts
 from backfix.source import SourceFile, python_tree
 
@@ -259,6 +258,13 @@ def is_build_output(path: str) -> bool:
     """Whether a root-relative path lies in build output (``build/``, ``*.egg-info/``...)."""
     folders = PurePosixPath(path).parts[:-1]
     return any(part in BUILD_DIRS or part.endswith(".egg-info") for part in folders)
+
+
+def is_template(path: str) -> bool:
+    """Whether a root-relative path lies in a project template (a cookiecutter or copier folder
+    named ``{{cookiecutter.project}}``): its files are Jinja templates, not modules the project
+    imports, and often not Python a parser reads."""
+    return any("{{" in part or "{%" in part for part in PurePosixPath(path).parts[:-1])
 
 
 def module_name(path: str, is_package: Callable[[str], bool] | None = None) -> str:

@@ -59,26 +59,3 @@ def test_alembic_scripts_are_skipped_with_a_note(project: Path) -> None:
     assert "migrations/versions/0001_init.py" not in found.files
     assert "migrations/env.py" in found.files
     assert any(note.startswith("migrations/versions: 1 Alembic") for note in found.notes)
-
-
-def test_a_project_templates_files_are_skipped_with_a_note_unless_named(project: Path) -> None:
-    """ckan's ``contrib/cookiecutter/ckan_extension/{{cookiecutter.project}}/`` holds Jinja
-    templates of an extension (``from ckanext.{{cookiecutter.project_shortname}} import ...``):
-    no module of the project, nor Python a parser reads. A run skips them with one note per
-    template, naming the folder that brings them back with --path."""
-    template = project / "contrib" / "{{cookiecutter.project}}"
-    (template / "ckanext" / "{{cookiecutter.name}}").mkdir(parents=True)
-    (template / "setup.py").write_text("name = '{{cookiecutter.project}}'\n")
-    (template / "ckanext" / "{{cookiecutter.name}}" / "plugin.py").write_text("import {{x}}\n")
-    found = discover(Workspace(root=project), [project], [])
-    assert found.files == ["app/routes/jobs.py", "lib/util.py"]
-    assert found.notes == [
-        "contrib/{{cookiecutter.project}}: 2 file(s) of a project template skipped (Jinja "
-        "templates that generate code, not modules of this project); name the folder with "
-        "--path to include them"
-    ]
-    named = discover(Workspace(root=project), [template / "ckanext"], [])
-    assert named.files == [
-        "contrib/{{cookiecutter.project}}/ckanext/{{cookiecutter.name}}/plugin.py"
-    ]
-    assert named.notes == []
