@@ -264,7 +264,17 @@ def is_template(path: str) -> bool:
     """Whether a root-relative path lies in a project template (a cookiecutter or copier folder
     named ``{{cookiecutter.project}}``): its files are Jinja templates, not modules the project
     imports, and often not Python a parser reads."""
-    return any("{{" in part or "{%" in part for part in PurePosixPath(path).parts[:-1])
+    return bool(template_folder(path))
+
+
+def template_folder(path: str) -> str:
+    """The outermost templated folder of the project template ``path`` lies in (see
+    :func:`is_template`), "" for none."""
+    parts = PurePosixPath(path).parts[:-1]
+    for index, part in enumerate(parts):
+        if "{{" in part or "{%" in part:
+            return "/".join(parts[: index + 1])
+    return ""
 
 
 def module_name(path: str, is_package: Callable[[str], bool] | None = None) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 from backfix.cache import FactsCache
 from backfix.codemod import Codemod, Plan
 from backfix.discovery import Workspace, discover
-from backfix.project import AnalyzesForPlan, AnalyzesInParts, ProjectContext
+from backfix.project import AnalyzesForPlan, AnalyzesInParts, ProjectContext, template_folder
 from backfix.results import FileChange, FileError, FileFacts, RunResult, Violation
 from backfix.source import SourceError, SourceFile, round_trip_loss, verify_output
 from backfix.templating import TemplateError
@@ -263,11 +263,32 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
             _apply(state, spec, plan, violations, local_changes[spec.codemod_id])
         else:
             result.violations.extend(violations)
+    _unparsed_templates(result)
     result.violations.sort()
     result.fixed.sort()
     result.errors.sort()
     result.changes.sort(key=lambda c: c.path)
     return result
+
+
+def _unparsed_templates(result: RunResult) -> None:
+    """The syntax errors of a project template's files (``import {{cookiecutter.name}}``) as
+    one note per template instead: Jinja that generates code, no module of this project, which
+    a run need not read (the template's files that parse are analysed as any other)."""
+    kept: list[FileError] = []
+    skipped: dict[str, int] = {}
+    for error in result.errors:
+        folder = template_folder(error.path)
+        if folder and error.kind == "syntax-error":
+            skipped[folder] = skipped.get(folder, 0) + 1
+        else:
+            kept.append(error)
+    result.errors[:] = kept
+    result.notes.extend(
+        f"{folder}: {count} file(s) of this project template are not Python a parser reads "
+        "(Jinja that generates code), so they were skipped"
+        for folder, count in sorted(skipped.items())
+    )
 
 
 def _whole_project(workspace: Workspace, paths: Sequence[Path]) -> bool:

@@ -397,3 +397,28 @@ def test_outside_git_a_project_current_folder_stays_the_root(
     code, out, _ = invoke("scan", "--path", "pkg", "--format", "json", "--no-ledger")
     assert code == 1
     assert [v["path"] for v in json.loads(out)["violations"]] == ["pkg/views.py"]
+
+
+def test_a_project_templates_files_that_do_not_parse_are_a_note_not_errors(repo: Path) -> None:
+    """A cookiecutter template's files (ckan's ``contrib/cookiecutter/.../{{cookiecutter.project}}``)
+    are Jinja that generates code: one that is no Python a parser reads (``import
+    {{cookiecutter.name}}``) is skipped with a note on its template, not a per-file error that
+    fails the run; one that parses is scanned as any other file."""
+    template = repo / "contrib" / "{{cookiecutter.project}}" / "ext"
+    template.mkdir(parents=True)
+    # (a bare `except:` in it: the file is read)
+    (template / "plugin.py").write_text("import {{cookiecutter.name}}\n" + LEGACY)
+    (template / "views.py").write_text(LEGACY)
+    code, out, err = invoke("scan", "--path", str(repo), "--format", "json")
+    assert code == 1, out + err
+    data = json.loads(out)
+    assert data["errors"] == []
+    assert sorted({v["path"] for v in data["violations"]}) == [
+        "contrib/{{cookiecutter.project}}/ext/views.py",
+        "legacy.py",
+    ]
+    code, out, err = invoke("scan", "--path", str(repo))
+    assert (
+        "contrib/{{cookiecutter.project}}: 1 file(s) of this project template are not Python a "
+        "parser reads (Jinja that generates code), so they were skipped"
+    ) in out + err
