@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -44,9 +44,10 @@ from backfix.codemod import Codemod, CodemodOptions, Plan, ProjectContext
 from backfix.imports import first_party_packages, project_root
 from backfix.options import option
 from backfix.results import FileFacts
+from backfix.session_registries import registry_options
 from backfix.source import SourceFile
 
-from .analyze import needs_plumbing, scan
+from .analyze import needs_plumbing, scan, session_like
 from .mappings import ParseFailure
 from .model import FileEdits, ModuleFacts
 from .plan import PlanRequest, converts_plumbing, plan_project
@@ -115,6 +116,12 @@ class AsyncQueries(Codemod[ModuleFacts | TreeFacts, FileEdits]):
         """Check the options; ``session_names`` also reads ``-o session_names=db_session,db``."""
         super().__init__(options)
         self.session_names: list[str] = list(self.options.session_names)
+
+    def project_options(
+        self, files: Sequence[str], read: Callable[[str], bytes | None]
+    ) -> tuple[dict[str, Any], list[str]]:
+        """The project's ``scoped_session`` registries (``model.Session``) as session names."""
+        return registry_options(self.options.session_names, session_like, files, read)
 
     def analyze(self, source: SourceFile) -> FileFacts[ModuleFacts | TreeFacts]:
         """Find legacy chains, unawaited AsyncSession calls, functions and calls of one file.

@@ -21,7 +21,7 @@ from typing import Any
 from backfix.bindings import function_bindings
 from backfix.codemod import Plan as CodemodPlan
 from backfix.discovery import in_alembic_versions, is_under
-from backfix.project import ProjectContext, from_import_module
+from backfix.project import ProjectContext, from_import_module, is_test_module
 from backfix.results import REVIEW, FileFacts, Violation
 from backfix.type_checkers import checks_unannotated, type_checked
 from backfix.versions import RUNNING, Found
@@ -66,7 +66,7 @@ from .model import (
     Target,
 )
 from .plumbing_analyze import P_DEP, P_ENGINE, P_FACTORY
-from .plumbing_plan import PlumbingOptions, PlumbingPlan, PlumbingPlanner, is_test
+from .plumbing_plan import PlumbingOptions, PlumbingPlan, PlumbingPlanner
 from .query_property import QuerySession, find_query_session
 from .targets import plumbing_options, project_versions, target_of
 from .test_mocks import mock_notes
@@ -528,7 +528,7 @@ class Planner:
                 made[(facts.module, alias)] = "session type alias"
         found: list[tuple[str, int, str]] = []
         for facts in self.index.modules.values():
-            if is_test(facts.path):
+            if is_test_module(facts.path):
                 continue  # tests keep their sync sessions: see `PlumbingPlanner.check_outside`
             for local, source, attr in facts.imports:
                 kind = made.get((self.index.find_module(source) or source, attr))
@@ -898,7 +898,7 @@ class Planner:
         if mode != ASYNC:
             return ""
         already_async = self._kind_mode(facts, item.kind)[0] == ASYNC
-        if not already_async and is_test(facts.path):
+        if not already_async and is_test_module(facts.path):
             return ""  # tests keep their sync sessions: the plumbing notes them instead
         if item.missing_on_async:
             message = f"`{item.method}()` does not exist on AsyncSession [{mode}: {why}]"
@@ -2126,7 +2126,7 @@ def _plumbing_stop(planner: Planner) -> tuple[str, int, str] | None:
     Tests are reported where they stop, like any propagation boundary; they do not block the app.
     """
     for path, line, why in planner.plumbing_stops:
-        if not is_test(path):
+        if not is_test_module(path):
             return path, line, why
     return None
 

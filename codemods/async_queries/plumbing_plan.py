@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from backfix.project import is_test_module
 from backfix.versions import Found
 
 from . import reasons as R
@@ -30,18 +31,6 @@ from .plumbing_analyze import (
 )
 
 FuncRef = tuple[str, str]
-
-
-def is_test(path: str) -> bool:
-    """Test code: under a ``tests``/``test`` folder, ``test_*.py``, ``*_test.py``, ``conftest.py``."""
-    parts = path.split("/")
-    name = parts[-1]
-    return (
-        any(p in {"tests", "test"} for p in parts[:-1])
-        or name.startswith("test_")
-        or name.endswith("_test.py")
-        or name == "conftest.py"
-    )
 
 
 Ref = tuple[str, str]  # (module, module-level name)
@@ -185,8 +174,8 @@ class PlumbingPlanner:
         with_plumbing = [m for m in modules if m.plumbing is not None]
         # Test code keeps its sync sessions and engines: it is told what to change, and does not
         # hold up the app's conversion.
-        self.tests = [m for m in with_plumbing if is_test(m.path)]
-        self.modules = [m for m in with_plumbing if not is_test(m.path)]
+        self.tests = [m for m in with_plumbing if is_test_module(m.path)]
+        self.modules = [m for m in with_plumbing if not is_test_module(m.path)]
         self.by_module = {m.module: m for m in self.modules}
         self.find_module = find_module
         self.func = func
@@ -264,7 +253,7 @@ class PlumbingPlanner:
         outside = list(outside)
         self.check_outside([*outside, *self.tests])
         self.check_renamed(renamed)
-        self.note_test_plumbing([*self.tests, *(m for m in outside if is_test(m.path))])
+        self.note_test_plumbing([*self.tests, *(m for m in outside if is_test_module(m.path))])
         if self.options.refuse is not None:
             self.problems.append((*self.options.refuse, R.CALLER_CANNOT_AWAIT))
         if self.problems:
@@ -598,7 +587,7 @@ class PlumbingPlanner:
             site = next((s for s in facts.plumbing.sites if self.uses_unit(facts, s)), None)
             if site is None:
                 continue
-            if is_test(facts.path):
+            if is_test_module(facts.path):
                 self.plan.notes.append(
                     f"async-queries: {facts.path}:{site.line} opens a sync session on the engine "
                     "that becomes async: give the tests an async session fixture"

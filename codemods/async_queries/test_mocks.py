@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from .plumbing_plan import is_test
+from backfix.project import is_test_module
 
 #: a mocked query: ``X.query.filter.return_value``, ``patch("a.X.query")``,
 #: ``patch.object(X, "query")``; a mocked session's: ``db.query.return_value.filter...``,
@@ -41,7 +41,7 @@ def mock_notes(paths: Iterable[str], read: Callable[[str], bytes | None]) -> lis
     queries: list[tuple[str, int]] = []
     sessions: list[tuple[str, int]] = []
     for path in paths:
-        if not is_test(path):
+        if not is_test_module(path):
             continue
         raw = read(path) or b""
         if b"query" in raw:

@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import libcst as cst
 
@@ -50,6 +50,7 @@ from backfix.format_settings import line_length_for
 from backfix.imports import first_party_packages, project_root
 from backfix.options import option
 from backfix.results import REVIEW, FileFacts, Violation
+from backfix.session_registries import registry_options
 from backfix.source import SourceError, SourceFile, parse_cst
 from backfix.templating import render
 
@@ -164,6 +165,13 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
     )
 
     # --- analyze -------------------------------------------------------------------------------------------
+
+    def project_options(
+        self, files: Sequence[str], read: Callable[[str], bytes | None]
+    ) -> tuple[dict[str, Any], list[str]]:
+        """The project's ``scoped_session`` registries (``model.Session``) as session names."""
+        known = DEFAULT_SESSION_NAMES.__contains__
+        return registry_options(self.options.session_names, known, files, read)
 
     def _session_names(self) -> list[str]:
         return [*DEFAULT_SESSION_NAMES, *self.options.session_names]

@@ -26,6 +26,7 @@ from backfix.cst_scopes import resolve_inner_scopes, resolve_scopes
 from backfix.cst_unit_positions import unit_positions
 from backfix.cst_utils import last_name
 from backfix.cst_walk import children, read_only_visits
+from backfix.project import is_test_module
 
 from . import module_nodes
 from .module_nodes import SCOPE_TYPES, walk_module
@@ -497,13 +498,8 @@ def _framework_binding(assignment: BaseAssignment) -> set[str]:
 def is_test_or_migration(path: str) -> bool:
     """A test module (``tests/``, ``test_*.py``, ``*_test.py``, ``conftest.py``) or a database
     migration (``migrations/``, ``alembic/``)."""
-    pure = PurePosixPath(path)
-    folders = set(pure.parts[:-1])
-    if folders & {"tests", "test", "migrations", "alembic"}:
-        return True
-    return (
-        pure.name == "conftest.py" or pure.stem.startswith("test_") or pure.stem.endswith("_test")
-    )
+    migrations = {"migrations", "alembic"} & set(PurePosixPath(path).parts[:-1])
+    return bool(migrations) or is_test_module(path)
 
 
 def route_path_match(path: str, route_paths: Collection[str]) -> bool:

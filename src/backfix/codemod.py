@@ -25,7 +25,7 @@ and fix come from that one match. See docs/writing-codemods.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, cast
 
@@ -106,6 +106,14 @@ class Codemod(Generic[FactsT, EditsT]):
     def option_names(cls) -> list[str]:
         """The names of this codemod's options (config keys and ``-o`` keys)."""
         return list(cls.Options.specs())
+
+    def project_options(
+        self, files: Sequence[str], read: Callable[[str], bytes | None]
+    ) -> tuple[dict[str, Any], list[str]]:
+        """Options this codemod takes from the project before any file is analysed (the run's
+        ``files``, ``read`` giving their bytes), and notes that say so; none by default. The run
+        adds them to the configured ones, so the cache tells runs with and without them apart."""
+        return {}, []
 
     @classmethod
     def wants(cls, raw: bytes) -> bool:

@@ -260,6 +260,17 @@ def is_build_output(path: str) -> bool:
     return any(part in BUILD_DIRS or part.endswith(".egg-info") for part in folders)
 
 
+def is_test_module(path: str) -> bool:
+    """Test code: under a ``tests``/``test`` folder, ``test_*.py``, ``*_test.py``, ``conftest.py``."""
+    pure = PurePosixPath(path)
+    return (
+        bool({"tests", "test"} & set(pure.parts[:-1]))
+        or pure.name.startswith("test_")
+        or pure.name.endswith("_test.py")
+        or pure.name == "conftest.py"
+    )
+
+
 def is_template(path: str) -> bool:
     """Whether a root-relative path lies in a project template (a cookiecutter or copier folder
     named ``{{cookiecutter.project}}``): its files are Jinja templates, not modules the project

@@ -249,6 +249,8 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
         codemods=[s.codemod_id for s in specs], files_discovered=len(discovery.files)
     )
     result.notes.extend(discovery.notes)
+    options = _with_project_options(workspace, options, discovery.files, result.notes)
+    specs = list(options.specs)
     state = _RunState(
         workspace, options, result, options.jobs or default_jobs(), _cache(options, workspace)
     )
@@ -269,6 +271,30 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
     result.errors.sort()
     result.changes.sort(key=lambda c: c.path)
     return result
+
+
+def _with_project_options(
+    workspace: Workspace, options: RunOptions, files: Sequence[str], notes: list[str]
+) -> RunOptions:
+    """``options`` with each codemod's ``project_options`` added to its own (each note once)."""
+    texts: dict[str, bytes | None] = {}
+
+    def read(rel: str) -> bytes | None:
+        if rel not in texts:
+            try:
+                texts[rel] = workspace.abs(rel).read_bytes()
+            except OSError:
+                texts[rel] = None
+        return texts[rel]
+
+    specs: list[CodemodSpec] = []
+    for spec in options.specs:
+        extra, found = spec.create().project_options(files, read)
+        notes.extend(note for note in found if note not in notes)
+        if extra:
+            spec = replace(spec, options=tuple(sorted({**dict(spec.options), **extra}.items())))
+        specs.append(spec)
+    return replace(options, specs=specs)
 
 
 def _unparsed_templates(result: RunResult) -> None:

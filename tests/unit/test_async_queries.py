@@ -254,27 +254,10 @@ def test_db_is_imported_under_its_package_name_not_its_path(tmp_path: Path) -> N
 def test_a_session_read_from_an_imported_module_counts_when_its_name_is_listed(
     tmp_path: Path,
 ) -> None:
-    """``model.Session.query(...)`` (a scoped session the module ``model`` re-exports): the
-    reason names the option that makes it known; listed, it is rewritten, but not where a
-    parameter or local of the function is called like the module."""
-    files = {
-        "app/__init__.py": "",
-        "app/models.py": (
-            "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
-            "class Base(DeclarativeBase):\n    pass\n\n\n"
-            "class User(Base):\n    __tablename__ = 'users'\n"
-            "    id: Mapped[int] = mapped_column(primary_key=True)\n"
-        ),
-        "app/model.py": (
-            "from sqlalchemy.orm import scoped_session, sessionmaker\n\n"
-            "from app.models import User\n\nSession = scoped_session(sessionmaker())\n"
-        ),
-        "app/views.py": (
-            "import app.model as model\n\n\n"
-            "def users():\n    return model.Session.query(model.User).all()\n\n\n"
-            "def shadowed(model):\n    return model.Session.query(model.User).all()\n"
-        ),
-    }
+    """``model.Session.query(...)`` (a session the module ``model`` re-exports, made by a
+    factory of the project's): the reason names the option that makes it known; listed, it is
+    rewritten, but not where a parameter or local of the function is called like the module."""
+    files = _model_session_files("Session = make_session()\n")
     unlisted = _run(tmp_path / "unlisted", files, mode="sync").violations
     assert [v.reason_id for v in unlisted] == ["unknown-session", "unknown-session"]
     assert "or list its name (`-o session_names=Session`)" in unlisted[0].reason
@@ -283,6 +266,53 @@ def test_a_session_read_from_an_imported_module_counts_when_its_name_is_listed(
     after = _after(listed, "app/views.py")
     assert "return model.Session.scalars(select(model.User)).all()" in after
     assert "return model.Session.query(model.User).all()" in after
+
+
+@pytest.mark.parametrize(
+    "definition",
+    [
+        "Session = scoped_session(sessionmaker())\n",
+        "Session: Any = orm.scoped_session(sessionmaker())\n",
+    ],
+)
+def test_a_projects_scoped_session_is_a_session_unlisted(tmp_path: Path, definition: str) -> None:
+    """ckan's ``model.Session``, bound to ``scoped_session(...)`` at module level in another
+    module: the run finds the registry before analysing and treats the name as a session, with
+    a note, as if it were listed."""
+    result = _run(tmp_path, _model_session_files(definition), apply=True, mode="sync")
+    assert [(v.line, v.reason_id) for v in result.violations] == [(9, "unknown-session")]
+    assert (
+        "`Session` is a session (`scoped_session(...)` in app/model.py): its queries and commits "
+        "are treated as a session's, as if it were listed in `session_names`"
+    ) in result.notes
+    after = _after(result, "app/views.py")
+    assert "return model.Session.scalars(select(model.User)).all()" in after
+
+
+def _model_session_files(definition: str) -> dict[str, str]:
+    """A project whose ``app/model.py`` binds ``Session`` with ``definition`` and whose views
+    query ``model.Session`` (and a parameter named ``model``)."""
+    return {
+        "app/__init__.py": "",
+        "app/models.py": (
+            "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+            "class Base(DeclarativeBase):\n    pass\n\n\n"
+            "class User(Base):\n    __tablename__ = 'users'\n"
+            "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        ),
+        "app/model.py": (
+            "from typing import Any\n\n"
+            "from sqlalchemy import orm\n"
+            "from sqlalchemy.orm import scoped_session, sessionmaker\n\n"
+            "from app.factory import make_session\n"
+            "from app.models import User\n\n" + definition
+        ),
+        "app/views.py": (
+            "import app.model as model\n\n\n"
+            "def users():\n    return model.Session.query(model.User).all()\n\n\n"
+            "def shadowed(model):\n    return model.Session.query(model.User).all()\n"
+        ),
+    }
 
 
 def test_one_violation_per_chain_and_per_query_variable(tmp_path: Path) -> None:

@@ -1,0 +1,61 @@
+"""The run finds the session registries a project binds at module level (``Session =
+scoped_session(...)``) and hands them to the codemods as session names."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from backfix.builtin_codemods.move_commits import MoveCommits
+
+from backfix.runner import RunOptions, Workspace, run
+from backfix.runs import CodemodSpec
+from backfix.session_registries import scoped_session_names
+
+REGISTRIES = {
+    "app/meta.py": "from sqlalchemy import orm\n\nSession = orm.scoped_session(orm.sessionmaker())\n",
+    "app/db.py": "DBSession: object = scoped_session(sessionmaker())\n",
+    # bound in a function, a test, or text that only mentions it: no registry of the project's
+    "app/factory.py": "def build():\n    Local = scoped_session(sessionmaker())\n    return Local\n",
+    "tests/conftest.py": "TestSession = scoped_session(sessionmaker())\n",
+    "app/notes.py": "# Other = scoped_session(...)\nOther = make()\n",
+}
+
+
+def test_module_level_scoped_sessions_outside_tests_are_found() -> None:
+    found = scoped_session_names(sorted(REGISTRIES), lambda p: REGISTRIES[p].encode())
+    assert found == {"DBSession": "app/db.py", "Session": "app/meta.py"}
+
+
+def test_move_commits_counts_a_registrys_commit_in_a_route(tmp_path: Path) -> None:
+    """``model.Session.commit()`` in a route, ``Session`` a ``scoped_session`` of the project's:
+    a session's commit, moved like ``db.session.commit()``."""
+    files = {
+        "app/__init__.py": "",
+        "app/model.py": "from sqlalchemy.orm import scoped_session, sessionmaker\n\n"
+        "Session = scoped_session(sessionmaker())\n",
+        "app/views.py": textwrap.dedent(
+            """\
+            from flask import Blueprint, request
+
+            from app import model
+
+            bp = Blueprint("jobs", __name__)
+
+
+            @bp.post("/jobs/<int:job_id>")
+            def rename(job_id):
+                job = model.Session.get(model.Job, job_id)
+                job.title = request.form["title"]
+                model.Session.commit()
+                return "ok"
+            """
+        ),
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    spec = CodemodSpec(MoveCommits, "move-commits")
+    result = run(Workspace(root=tmp_path), RunOptions(specs=[spec], paths=[tmp_path], jobs=1))
+    assert [(v.path, v.line, v.fixable) for v in result.violations] == [("app/views.py", 12, True)]
+    assert any(note.startswith("`Session` is a session") for note in result.notes)
