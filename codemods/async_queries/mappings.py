@@ -69,8 +69,11 @@ EAGER_JOINED = frozenset({"joined"})
 #: what a custom query class breaks, and how to fix it; shown with every report.
 #: entry points of the query API that no other method of ``Query`` or Flask-SQLAlchemy's
 #: ``BaseQuery`` calls, but the ``*_or_404`` helper beside each (:data:`CALLED_BY`): a query
-#: class overriding them changes only the queries that call them
-LOCAL_OVERRIDES = frozenset({"get", "get_or_404", "first_or_404", "one_or_404", "delete", "update"})
+#: class overriding them changes only the queries that call them (``paginate``: only the
+#: ``Pagination`` it returns calls it again, for the next page)
+LOCAL_OVERRIDES = frozenset(
+    {"get", "get_or_404", "first_or_404", "one_or_404", "delete", "update", "paginate"}
+)
 #: the overridable methods a query method runs itself (Flask-SQLAlchemy's ``get_or_404`` runs
 #: ``get``)
 CALLED_BY = {"get_or_404": frozenset({"get"})}

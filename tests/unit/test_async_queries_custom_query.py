@@ -295,6 +295,31 @@ def test_a_query_class_that_only_adds_methods_keeps_other_queries_fixable(
     ).replace(",", ", ")
 
 
+def test_a_query_class_overriding_paginate_keeps_queries_that_do_not_paginate_fixable(
+    tmp_path: Path,
+) -> None:
+    """indico's ``IndicoBaseQuery`` overrides ``paginate()`` (to show all rows on one page),
+    which no other query method runs: a query that does not paginate is the default query; one
+    that does stays reported, naming the class."""
+    query = HELPER_QUERY + (
+        "\n    def paginate(self, *, page=1, per_page=25, show_all=False):\n"
+        "        return super().paginate(page=page, per_page=per_page)\n"
+    )
+    models = (
+        "from app import db\nfrom app.query import HelperQuery\n\n\n"
+        "class Post(db.Model):\n    query_class = HelperQuery\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n"
+    )
+    views = (
+        HELPER_VIEWS + "\n\ndef page():\n    return Post.query.paginate(page=2, show_all=True)\n"
+    )
+    files = {"app/__init__.py": DB, "app/query.py": query, "app/models.py": models}
+    result = _run(tmp_path, {**files, "app/views.py": views}, apply=False)
+    lines = _by_line(result, "app/views.py")
+    assert lines[5].fixable
+    assert not lines[13].fixable and "HelperQuery" in lines[13].reason
+
+
 @pytest.mark.parametrize(
     ("overrides", "listener"),
     [
