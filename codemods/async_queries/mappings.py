@@ -19,7 +19,7 @@ import re
 import sys
 import warnings
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -136,6 +136,10 @@ class Mappings:
     model_query_class: list[str] = field(default_factory=list)
     #: `sessionmaker(query_cls=X)`, `Session(query_cls=X)`, `scoped_session(..., query_cls=X)`
     session_query_class: list[str] = field(default_factory=list)
+    #: the query class each setting of :attr:`fsa_query_class` and :attr:`session_query_class`
+    #: names, in the same order ("" where a setting names none: a subclass's session hook)
+    fsa_query_names: list[str] = field(default_factory=list)
+    session_query_names: list[str] = field(default_factory=list)
     #: backref target class → (joined, collection?) created on it by another class's relationship
     backref_joined: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
     #: query classes a ``before_compile`` listener is registered on (``event.listens_for(
@@ -164,10 +168,12 @@ class Mappings:
         for name, joined in found.backref_joined.items():
             self.backref_joined.setdefault(name, []).extend(joined)
         self.fsa_query_class += found.fsa_query_class
+        self.fsa_query_names += found.fsa_query_names
         self.model_query_class += found.model_query_class
         for name, where in found.listened.items():
             self.listened.setdefault(name, where)
         self.session_query_class += found.session_query_class
+        self.session_query_names += found.session_query_names
         self.extension_calls += found.extension_calls
         for name, places in found.tables.items():
             self.tables.setdefault(name, []).extend(places)
@@ -207,6 +213,7 @@ class Mappings:
                         f"`{cls.name}` at {cls.where}, whose `{cls.session_hooks[0]}()` "
                         f"overrides how Flask-SQLAlchemy makes sessions, queries or models"
                     )
+                    self.fsa_query_names.append("")
 
     def is_mapped(self, name: str) -> bool:
         """A mapped class of the project (or a subclass of one, or of Flask-SQLAlchemy's Model)."""
@@ -255,10 +262,38 @@ class Mappings:
         them runs as the default one does. None when it may change what any query does, or is
         not known."""
         setting = self._model_query_class(name)
-        if setting is None or setting[1] not in self.classes or self._default_listened():
+        if setting is not None:
+            return self._added_methods(setting[1])
+        # `db.Model.query_class = X` names no class here; `SQLAlchemy(query_class=X)` does
+        return None if self.model_query_class else self._methods_of(self.fsa_query_names)
+
+    def session_query_methods(self, fsa: bool) -> frozenset[str] | None:
+        """:meth:`query_class_methods` for ``session.query()`` (``fsa``: ``db.session``, which
+        ``SQLAlchemy(query_class=X)`` also sets): the methods every query class the session may
+        create defines, when each only adds methods; None when one may change any query."""
+        names = [*self.fsa_query_names] if fsa else []
+        return self._methods_of([*names, *self.session_query_names])
+
+    def _methods_of(self, query_classes: Sequence[str]) -> frozenset[str] | None:
+        """The methods ``query_classes`` add together (see :meth:`_added_methods`); None when one
+        may change any query, or none is named."""
+        defined: set[str] = set()
+        for name in query_classes:
+            methods = self._added_methods(name)
+            if methods is None:
+                return None
+            defined |= methods
+        return frozenset(defined) if query_classes else None
+
+    def _added_methods(self, query_class: str) -> frozenset[str] | None:
+        """The methods ``query_class`` (a class of the project) and the project's classes it
+        derives from define, when they only add methods to the library's query class or override
+        :data:`LOCAL_OVERRIDES`, and no ``before_compile`` listener is registered on any of them
+        or on the library's class; None otherwise."""
+        if query_class not in self.classes or self._default_listened():
             return None
         defined: set[str] = set()
-        for cls in self._lineage(setting[1]):
+        for cls in self._lineage(query_class):
             if (
                 cls.methods is None
                 or cls.name in self.listened
@@ -597,6 +632,7 @@ def _module_call(call: ast.Call, path: str, mappings: Mappings) -> None:
             mappings.session_query_class.append(
                 f"`{callee}(query_cls={_last(chosen)})` at {_where(path, call)}"
             )
+            mappings.session_query_names.append(_last(chosen))
 
 
 def _extension_settings(call: ast.Call, callee: str, path: str, mappings: Mappings) -> None:
@@ -613,6 +649,7 @@ def _extension_settings(call: ast.Call, callee: str, path: str, mappings: Mappin
         mappings.fsa_query_class.append(
             f"`{callee}(query_class={_last(chosen)})` at {_where(path, call)}"
         )
+        mappings.fsa_query_names.append(_last(chosen))
     options = _keyword(call, "session_options")
     if isinstance(options, ast.Dict):
         for key, value in zip(options.keys, options.values, strict=True):
@@ -621,6 +658,7 @@ def _extension_settings(call: ast.Call, callee: str, path: str, mappings: Mappin
                     f"`{callee}(session_options={{'query_cls': {_last(value)}}})` at "
                     f"{_where(path, call)}"
                 )
+                mappings.session_query_names.append(_last(value))
 
 
 def _session_hooks(cls: ast.ClassDef) -> tuple[str, ...]:

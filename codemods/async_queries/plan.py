@@ -1052,16 +1052,24 @@ class Planner:
                 # a chain calling none of them the default query a plain `select()` replaces (a
                 # variable's later calls are not in its code).
                 defined = self.models.query_class_methods(name)
-                # (a variable's later calls are not in its code: its uses name them)
-                calls = f"{chain.snippet} {''.join(f'.{m}(' for m in chain.variable_methods)}"
-                called = _methods_called(defined or frozenset(), calls)
+                called = _methods_called(defined or frozenset(), self._calls(chain))
                 if defined is None or called:
                     return _custom_query_reason(name, setting, called)
             return ""
-        setting = self.models.custom_session(fsa=chain.kind == KIND_FSA)
-        if setting:
-            return f"the session may create a custom query class ({setting}): {CUSTOM_FIX}"
-        return ""
+        fsa = chain.kind == KIND_FSA
+        setting = self.models.custom_session(fsa=fsa)
+        if not setting:
+            return ""
+        defined = self.models.session_query_methods(fsa=fsa)
+        if defined is not None and not _methods_called(defined, self._calls(chain)):
+            return ""  # its query class only adds methods, none of which this query calls
+        return f"the session may create a custom query class ({setting}): {CUSTOM_FIX}"
+
+    @staticmethod
+    def _calls(chain: ChainFact) -> str:
+        """The chain's code and the methods its variable's later uses call (which are not in its
+        code), for :func:`_methods_called`."""
+        return f"{chain.snippet} {''.join(f'.{m}(' for m in chain.variable_methods)}"
 
     def _finding(
         self,

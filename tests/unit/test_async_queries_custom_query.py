@@ -235,11 +235,13 @@ def test_a_subclass_that_makes_models_with_the_default_query_changes_no_query(
 
 
 def test_sessionmaker_query_cls_reports_session_queries(tmp_path: Path) -> None:
-    """``sessionmaker(query_cls=...)``: every ``session.query()`` may build the custom class."""
+    """``sessionmaker(query_cls=...)``: every ``session.query()`` may build the custom class,
+    which may change any query (a class attribute here; one that only adds methods is the
+    case above)."""
     files = {
         "app/db.py": (
             "from sqlalchemy.orm import Query, sessionmaker\n\n\n"
-            "class LiveQuery(Query):\n    pass\n\n\n"
+            "class LiveQuery(Query):\n    _live = True\n\n\n"
             "SessionLocal = sessionmaker(query_cls=LiveQuery)\n"
         ),
         "app/repo.py": (
@@ -318,6 +320,40 @@ def test_a_query_class_overriding_paginate_keeps_queries_that_do_not_paginate_fi
     lines = _by_line(result, "app/views.py")
     assert lines[5].fixable
     assert not lines[13].fixable and "HelperQuery" in lines[13].reason
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "db = SQLAlchemy(query_class=HelperQuery)",
+        "db = SQLAlchemy(session_options={'query_cls': HelperQuery})",
+    ],
+)
+def test_a_session_query_class_that_only_adds_methods_keeps_other_queries_fixable(
+    tmp_path: Path, setting: str
+) -> None:
+    """The session's query class (Flask-SQLAlchemy's ``query_class=``, which ``Model.query``
+    uses as well, or ``session_options={'query_cls': ...}``) only adds ``visible()``: a query
+    that does not call it is the default query; one that calls it stays reported."""
+    db = f"from flask_sqlalchemy import SQLAlchemy\n\nfrom app.query import HelperQuery\n\n{setting}\n"
+    models = (
+        "from app import db\n\n\n"
+        "class Post(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+    )
+    views = (
+        "from app import db\nfrom app.models import Post\n\n\n"
+        "def posts():\n    return db.session.query(Post).filter_by(id=1).all()\n\n\n"
+        "def visible():\n    return db.session.query(Post).visible().all()\n\n\n"
+        "def model_posts():\n    return Post.query.filter_by(id=1).all()\n"
+    )
+    files = {"app/__init__.py": db, "app/query.py": HELPER_QUERY, "app/models.py": models}
+    result = _run(tmp_path, {**files, "app/views.py": views}, apply=False)
+    lines = _by_line(result, "app/views.py")
+    assert lines[6].fixable
+    assert not lines[10].fixable and "HelperQuery" in lines[10].reason
+    # `Model.query` runs the class Flask-SQLAlchemy's `query_class=` names (which only adds
+    # methods) or, with only the session's set, the library's own
+    assert lines[14].fixable
 
 
 @pytest.mark.parametrize(
