@@ -68,9 +68,8 @@ def registry_options(
     """A codemod's ``session_names`` option with the project's registries added (those neither
     ``listed`` in it already nor ``known`` to the codemod as session names), and a note on each;
     nothing when there are none (see ``Codemod.project_options``)."""
-    found = scoped_session_names(files, read)
-    added = {name: path for name, path in sorted(found.items()) if name not in listed}
-    added = {name: path for name, path in added.items() if not known(name)}
+    found = sorted(scoped_session_names(files, read).items())
+    added = {name: path for name, path in found if name not in listed and not known(name)}
     if not added:
         return {}, []
     notes = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import libcst as cst
 import pytest
@@ -97,6 +98,19 @@ def fallback(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         cst_parse.skips_validation.cache_clear()
 
 
+@contextmanager
+def _another_thread_running() -> Iterator[None]:
+    """Another thread runs (waiting) until the block ends."""
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        yield
+    finally:
+        release.set()
+        other.join()
+
+
 def _error(raw: bytes) -> tuple[str, str, int, int]:
     with pytest.raises(SourceError) as caught:
         parse_cst(raw)
@@ -169,14 +183,8 @@ def test_while_another_thread_runs_nodes_are_validated(monkeypatch: pytest.Monke
         raise AssertionError("validation switched off with another thread running")
 
     monkeypatch.setattr(cst_parse, "_parse_unvalidated", refuse)
-    release = threading.Event()
-    other = threading.Thread(target=release.wait)
-    other.start()
-    try:
+    with _another_thread_running():
         module = cst_parse.parse_module(SOURCES["decorators"])
-    finally:
-        release.set()
-        other.join()
     assert module.code.encode() == SOURCES["decorators"]
 
 
@@ -213,12 +221,6 @@ def test_an_expression_parsed_with_another_thread_running_is_validated(
         raise AssertionError("validation switched off with another thread running")
 
     monkeypatch.setattr(cst_parse, "_unvalidated", refuse)
-    release = threading.Event()
-    other = threading.Thread(target=release.wait)
-    other.start()
-    try:
+    with _another_thread_running():
         expression = cst_parse.parse_expression(EXPRESSIONS[0])
-    finally:
-        release.set()
-        other.join()
     assert expression.deep_equals(cst.parse_expression(EXPRESSIONS[0]))
