@@ -122,6 +122,15 @@ CHAIN_THROUGH = BUILDERS | REPORTED_BUILDERS
 MODEL_NAMES = frozenset({"model", "model_class", "__model__"})
 AGGREGATES = frozenset({"count", "sum", "max", "min", "avg"})
 EAGER_LOADERS = frozenset({"joinedload", "contains_eager"})
+#: the loader options whose call, written in a chain's ``options(...)``, says how it loads (of
+#: them, only :data:`EAGER_LOADERS` join a collection's rows into the result)
+LOADER_OPTIONS = EAGER_LOADERS | frozenset(
+    {
+        "selectinload", "subqueryload", "lazyload", "noload", "raiseload", "immediateload",
+        "defaultload", "load_only", "defer", "undefer", "undefer_group", "with_expression",
+        "selectin_polymorphic", "with_loader_criteria",
+    }
+)  # fmt: skip
 JOINS = frozenset({"join", "outerjoin", "join_from", "outerjoin_from", "select_from"})
 ITERATING_CALLS = frozenset({"list", "tuple", "set", "sorted", "enumerate"})
 PAGINATE_POSITIONAL = ("page", "per_page", "error_out", "max_per_page")
@@ -892,7 +901,7 @@ def _needs_unique(
         if ctx.eager_every or (names & ctx.eager) or (ctx.eager and not names):
             return True, True
     scan = _scan([s.call for s in steps if s.call is not None] + list(shape.columns))
-    if scan.eager:
+    if scan.eager or _options_built_elsewhere(steps):
         return True, True
     if distinct:
         return False, False  # SELECT DISTINCT of the entities' columns: no row repeats
@@ -910,6 +919,18 @@ def _needs_unique(
     # join implicitly.
     joined = names | _module_classes([*criteria, *shape.columns])
     return bool(joined - entities - ctx.plain), False
+
+
+def _options_built_elsewhere(steps: Sequence[Step]) -> bool:
+    """An ``options(...)`` argument that is no loader option written in the chain (indico's
+    ``options(revisions_strategy)`` of ``revisions_strategy = joinedload('revisions')``): it may
+    join a collection's rows, which 2.0 refuses to return without ``unique()``."""
+    return any(
+        not isinstance(arg.value, cst.Call) or last_name(arg.value.func) not in LOADER_OPTIONS
+        for step in steps
+        if step.name == "options" and step.call is not None
+        for arg in step.call.args
+    )
 
 
 def _without_exists(call: cst.BaseExpression) -> cst.BaseExpression:

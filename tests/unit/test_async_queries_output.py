@@ -201,6 +201,38 @@ def test_a_joined_many_to_one_needs_no_unique(tmp_path: Path) -> None:
     assert _flat("session.scalars(select(Token)).all()") in after
 
 
+def test_a_loader_option_built_outside_the_chain_keeps_unique(tmp_path: Path) -> None:
+    """indico's ``Editable.query.options(revisions_strategy)``, with ``revisions_strategy =
+    joinedload('revisions')`` a few lines up: the option may join a collection's rows, which 2.0
+    returns only through ``unique()`` (an ``InvalidRequestError`` otherwise); a loader option
+    written in the chain says what it does."""
+    extra = (
+        "from sqlalchemy import ForeignKey\n"
+        "from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, "
+        "selectinload\n\n"
+        "from app.models import Base\n\n\n"
+        "class Owner(Base):\n"
+        '    __tablename__ = "owners"\n'
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        '    tokens = relationship("Token")\n\n\n'
+        "class Token(Base):\n"
+        '    __tablename__ = "tokens"\n'
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        '    owner_id = mapped_column(ForeignKey("owners.id"))\n\n\n'
+        "def built(session, ids):\n"
+        "    strategy = joinedload(Owner.tokens)\n"
+        "    return session.query(Owner).options(strategy).filter(Owner.id.in_(ids)).all()\n\n\n"
+        "def written(session, ids):\n"
+        "    return session.query(Owner).options(selectinload(Owner.tokens)).all()\n"
+    )
+    after = _flat(_after(_run(tmp_path, {"app/extra.py": extra}), "app/extra.py"))
+    built = "select(Owner).options(strategy).where(Owner.id.in_(ids))).unique().all()"
+    assert _flat(built) in after
+    assert (
+        _flat("session.scalars(select(Owner).options(selectinload(Owner.tokens))).all()") in after
+    )
+
+
 def test_a_class_tested_in_has_or_any_joins_nothing_and_needs_no_unique(tmp_path: Path) -> None:
     """``Token.owner.has(Owner.name == x)`` reads ``Owner`` in an EXISTS subquery: no row of
     ``Token`` repeats, unlike criteria that join ``Owner`` to the rows."""
