@@ -186,8 +186,9 @@ def _collected_as_tests(module_stem: str) -> bool:
 
 def _is_brand(name: str) -> bool:
     """Whether a package's name is one word that starts with capitals and ends in lower case
-    (``CTFd``): a name, which snake case would cut (``ct_fd``); ``ShopKit`` is two words."""
-    return re.fullmatch(r"[A-Z]{2,}[a-z]+", name) is not None
+    (``CTFd``), or one lower-case letter before capitals (``eNMS``): a name, which snake case
+    would cut (``ct_fd``, ``e_nms``, then singular ``e_nm``); ``ShopKit`` is two words."""
+    return re.fullmatch(r"[A-Z]{2,}[a-z]+|[a-z][A-Z]{2,}", name) is not None
 
 
 def _without_layer_suffix(stem: str, layer_names: Collection[str]) -> str:

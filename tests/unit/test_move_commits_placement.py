@@ -74,6 +74,8 @@ def test_the_singular_a_service_is_named_by(word: str, expected: str) -> None:
         ("app/main/errors.py", {"views"}, ("app/services/error_service.py", "ErrorService")),
         # a package named like a brand is one word (CTFd got `ct_fd_service.py`, "CT Fd")
         ("CTFd/views.py", set(), ("CTFd/services/ctfd_service.py", "CTFdService")),
+        # (eNMS got `e_nm_service.py`, `ENmService`: cut, then made singular)
+        ("eNMS/views.py", set(), ("eNMS/services/enms_service.py", "ENMSService")),
         ("ShopKit/views.py", set(), ("ShopKit/services/shop_kit_service.py", "ShopKitService")),
         ("WebUI/views.py", set(), ("WebUI/services/web_ui_service.py", "WebUIService")),
         # ...but not out of a route layer folder
@@ -255,6 +257,7 @@ def test_the_licence_header_a_new_module_copies(text: str, header: str) -> None:
     ("class_name", "title"),
     [
         ("CTFdService", "CTFd"),
+        ("ENMSService", "ENMS"),
         ("WebUIService", "web UI"),
         ("ShopKitService", "shop kit"),
         ("HTTPServerService", "HTTP server"),
