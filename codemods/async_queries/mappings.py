@@ -124,6 +124,16 @@ class MappedClass:
         return self.where.rpartition(":")[0]
 
 
+@dataclass(frozen=True)
+class QuerySetting:
+    """A setting of the query class a project's sessions (or Flask-SQLAlchemy's models) create:
+    how a reason quotes it (``where``), and the class it names ("" for none: a subclass's
+    session hook)."""
+
+    where: str
+    query_class: str = ""
+
+
 @dataclass
 class Mappings:
     """The project's mapped classes, custom query classes and eager collections."""
@@ -131,15 +141,11 @@ class Mappings:
     relationships: dict[str, set[str]] = field(default_factory=dict)
     classes: dict[str, list[MappedClass]] = field(default_factory=dict)
     #: `SQLAlchemy(query_class=X)`: `Model.query` and `db.session.query()` both use it
-    fsa_query_class: list[str] = field(default_factory=list)
+    fsa_query_class: list[QuerySetting] = field(default_factory=list)
     #: `db.Model.query_class = X`: `Model.query` of every model
     model_query_class: list[str] = field(default_factory=list)
     #: `sessionmaker(query_cls=X)`, `Session(query_cls=X)`, `scoped_session(..., query_cls=X)`
-    session_query_class: list[str] = field(default_factory=list)
-    #: the query class each setting of :attr:`fsa_query_class` and :attr:`session_query_class`
-    #: names, in the same order ("" where a setting names none: a subclass's session hook)
-    fsa_query_names: list[str] = field(default_factory=list)
-    session_query_names: list[str] = field(default_factory=list)
+    session_query_class: list[QuerySetting] = field(default_factory=list)
     #: backref target class → (joined, collection?) created on it by another class's relationship
     backref_joined: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
     #: query classes a ``before_compile`` listener is registered on (``event.listens_for(
@@ -168,12 +174,10 @@ class Mappings:
         for name, joined in found.backref_joined.items():
             self.backref_joined.setdefault(name, []).extend(joined)
         self.fsa_query_class += found.fsa_query_class
-        self.fsa_query_names += found.fsa_query_names
         self.model_query_class += found.model_query_class
         for name, where in found.listened.items():
             self.listened.setdefault(name, where)
         self.session_query_class += found.session_query_class
-        self.session_query_names += found.session_query_names
         self.extension_calls += found.extension_calls
         for name, places in found.tables.items():
             self.tables.setdefault(name, []).extend(places)
@@ -209,11 +213,11 @@ class Mappings:
         for classes in self.classes.values():
             for cls in classes:
                 if cls.session_hooks and self.extends_fsa(cls.name):
-                    self.fsa_query_class.append(
+                    hook = (
                         f"`{cls.name}` at {cls.where}, whose `{cls.session_hooks[0]}()` "
                         f"overrides how Flask-SQLAlchemy makes sessions, queries or models"
                     )
-                    self.fsa_query_names.append("")
+                    self.fsa_query_class.append(QuerySetting(hook))
 
     def is_mapped(self, name: str) -> bool:
         """A mapped class of the project (or a subclass of one, or of Flask-SQLAlchemy's Model)."""
@@ -265,25 +269,25 @@ class Mappings:
         if setting is not None:
             return self._added_methods(setting[1])
         # `db.Model.query_class = X` names no class here; `SQLAlchemy(query_class=X)` does
-        return None if self.model_query_class else self._methods_of(self.fsa_query_names)
+        return None if self.model_query_class else self._methods_of(self.fsa_query_class)
 
     def session_query_methods(self, fsa: bool) -> frozenset[str] | None:
         """:meth:`query_class_methods` for ``session.query()`` (``fsa``: ``db.session``, which
         ``SQLAlchemy(query_class=X)`` also sets): the methods every query class the session may
         create defines, when each only adds methods; None when one may change any query."""
-        names = [*self.fsa_query_names] if fsa else []
-        return self._methods_of([*names, *self.session_query_names])
+        settings = [*self.fsa_query_class] if fsa else []
+        return self._methods_of([*settings, *self.session_query_class])
 
-    def _methods_of(self, query_classes: Sequence[str]) -> frozenset[str] | None:
-        """The methods ``query_classes`` add together (see :meth:`_added_methods`); None when one
-        may change any query, or none is named."""
+    def _methods_of(self, settings: Sequence[QuerySetting]) -> frozenset[str] | None:
+        """The methods the query classes of ``settings`` add together (see
+        :meth:`_added_methods`); None when one may change any query, or there is none."""
         defined: set[str] = set()
-        for name in query_classes:
-            methods = self._added_methods(name)
+        for setting in settings:
+            methods = self._added_methods(setting.query_class)
             if methods is None:
                 return None
             defined |= methods
-        return frozenset(defined) if query_classes else None
+        return frozenset(defined) if settings else None
 
     def _added_methods(self, query_class: str) -> frozenset[str] | None:
         """The methods ``query_class`` (a class of the project) and the project's classes it
@@ -315,13 +319,15 @@ class Mappings:
                 else f"`query_class = {query_class}`"
             )
             return f"{spelled} in `{cls.name}` at {cls.where}{via}" + self._listener_of(query_class)
-        settings = [*self.model_query_class, *self.fsa_query_class, *self._default_listened()]
+        fsa = [setting.where for setting in self.fsa_query_class]
+        settings = [*self.model_query_class, *fsa, *self._default_listened()]
         return settings[0] if settings else ""
 
     def custom_session(self, fsa: bool) -> str:
         """Why ``session.query()`` may not be plain: a session factory with a ``query_cls``."""
-        settings = [*self.fsa_query_class] if fsa else []
-        settings += [*self.session_query_class, *self._default_listened()]
+        applied = [*self.fsa_query_class] if fsa else []
+        settings = [s.where for s in [*applied, *self.session_query_class]]
+        settings += self._default_listened()
         return settings[0] if settings else ""
 
     def _listener_of(self, query_class: str) -> str:
@@ -629,10 +635,8 @@ def _module_call(call: ast.Call, path: str, mappings: Mappings) -> None:
     elif callee in {"sessionmaker", "Session", "scoped_session", "create_session"}:
         chosen = _keyword(call, "query_cls")
         if chosen is not None and _last(chosen) not in DEFAULT_QUERY_CLASSES:
-            mappings.session_query_class.append(
-                f"`{callee}(query_cls={_last(chosen)})` at {_where(path, call)}"
-            )
-            mappings.session_query_names.append(_last(chosen))
+            where = f"`{callee}(query_cls={_last(chosen)})` at {_where(path, call)}"
+            mappings.session_query_class.append(QuerySetting(where, _last(chosen)))
 
 
 def _extension_settings(call: ast.Call, callee: str, path: str, mappings: Mappings) -> None:
@@ -646,19 +650,17 @@ def _extension_settings(call: ast.Call, callee: str, path: str, mappings: Mappin
         mappings.classes.setdefault("Model", []).append(base)
     chosen = _keyword(call, "query_class")
     if chosen is not None and _last(chosen) not in DEFAULT_QUERY_CLASSES:
-        mappings.fsa_query_class.append(
-            f"`{callee}(query_class={_last(chosen)})` at {_where(path, call)}"
-        )
-        mappings.fsa_query_names.append(_last(chosen))
+        where = f"`{callee}(query_class={_last(chosen)})` at {_where(path, call)}"
+        mappings.fsa_query_class.append(QuerySetting(where, _last(chosen)))
     options = _keyword(call, "session_options")
     if isinstance(options, ast.Dict):
         for key, value in zip(options.keys, options.values, strict=True):
             if isinstance(key, ast.Constant) and key.value == "query_cls":
-                mappings.session_query_class.append(
+                where = (
                     f"`{callee}(session_options={{'query_cls': {_last(value)}}})` at "
                     f"{_where(path, call)}"
                 )
-                mappings.session_query_names.append(_last(value))
+                mappings.session_query_class.append(QuerySetting(where, _last(value)))
 
 
 def _session_hooks(cls: ast.ClassDef) -> tuple[str, ...]:

@@ -143,7 +143,9 @@ def test_statements_come_in_the_order_of_ast_walk() -> None:
 def test_a_setting_spelled_with_wide_letters_is_read() -> None:
     found = mappings.read_file(WIDE.encode(), "wide.py")
     assert isinstance(found, mappings.FileMappings)
-    assert found.found.fsa_query_class == ["`SQLAlchemy(query_class=Wide)` at wide.py:1"]
+    assert found.found.fsa_query_class == [
+        mappings.QuerySetting("`SQLAlchemy(query_class=Wide)` at wide.py:1", "Wide")
+    ]
 
 
 def test_settings_and_late_query_classes_follow_the_file_order(tmp_path: Path) -> None:
@@ -152,7 +154,11 @@ def test_settings_and_late_query_classes_follow_the_file_order(tmp_path: Path) -
     assert [c.query_class for c in read.classes["Post"]] == ["LateQuery"]
     # `Tag.query_class = ...` comes before the module defining `Tag`: it changes nothing
     assert [c.query_class for c in read.classes["Tag"]] == [""]
-    assert read.fsa_query_class == ["`SQLAlchemy(query_class=HiddenQuery)` at a_models.py:4"]
+    assert read.fsa_query_class == [
+        mappings.QuerySetting(
+            "`SQLAlchemy(query_class=HiddenQuery)` at a_models.py:4", "HiddenQuery"
+        )
+    ]
     assert read.model_query_class == ["`db.Model.query_class = ModelQuery` at a_models.py:34"]
     assert {"Local", "InHandler"} <= read.classes.keys()
     assert read.relationships["tags"] == {"dynamic", "joined"}
