@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 
 def dotted(node: ast.expr | None) -> str:
@@ -77,18 +77,22 @@ def child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
     return fields
 
 
-#: where a ``yield`` belongs to another function (or to none): :func:`yields` skips them whole
+#: where the nodes belong to another function (or to none): :func:`own_nodes` does not enter them
 _OTHER_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def own_nodes(body: Sequence[ast.stmt]) -> Iterator[ast.AST]:
+    """The nodes of a function ``body`` (any order): a nested function, lambda or class is
+    yielded, but what is inside it belongs to another scope and is not."""
+    pending: list[ast.AST] = list(body)
+    while pending:
+        node = pending.pop()
+        yield node
+        if not isinstance(node, _OTHER_SCOPES):
+            pending.extend(ast.iter_child_nodes(node))
 
 
 def yields(body: Sequence[ast.stmt]) -> bool:
     """Whether a function ``body`` suspends at a ``yield`` (or ``yield from``) of its own, not of
     a nested function, lambda or class (:func:`backfix.cst_walk.yields` of an `ast` body)."""
-    pending: list[ast.AST] = list(body)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
-            return True
-        if not isinstance(node, _OTHER_SCOPES):
-            pending.extend(ast.iter_child_nodes(node))
-    return False
+    return any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in own_nodes(body))
