@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from backfix.ast_utils import last_name
 
@@ -70,7 +71,7 @@ class TreeFacts:
     class_names: dict[int, set[str]] = field(default_factory=dict)
 
 
-def is_commit(node: ast.AST) -> bool:
+def is_commit(node: ast.AST) -> TypeGuard[ast.Call]:
     """An ``x.commit()`` call without arguments."""
     return (
         isinstance(node, ast.Call)

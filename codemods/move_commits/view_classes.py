@@ -14,9 +14,9 @@ counted: with the module in ``route_paths``, the next run analyses and moves the
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 
-from backfix.ast_utils import last_name
+from backfix.ast_utils import last_name, own_nodes
 from backfix.class_bases import FrameworkBases
 from backfix.project import ProjectContext
 from backfix.results import REVIEW, Violation
@@ -27,8 +27,6 @@ from .frameworks import ROUTE_BASES
 from .model import ClassCommit
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-#: what the walk of a method does not enter: its commits are another scope's
-_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
 def class_commits(
@@ -45,22 +43,10 @@ def class_commits(
                 scope = f"{node.name}.{method.name}"
                 found.extend(
                     ClassCommit(node.name, call.lineno, call.col_offset, _code(text, call), scope)
-                    for call in _own_calls(method)
+                    for call in own_nodes(method.body)
                     if is_commit(call) and _is_session(call, session_names)
                 )
     return tuple(sorted(found, key=lambda c: (c.line, c.col)))
-
-
-def _own_calls(method: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.Call]:
-    """The calls in ``method``'s body, not in the functions or classes it defines."""
-    stack: list[ast.AST] = list(method.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Call):
-            yield node
-        stack.extend(
-            child for child in ast.iter_child_nodes(node) if not isinstance(child, _NESTED)
-        )
 
 
 def _is_session(call: ast.Call, session_names: Collection[str]) -> bool:

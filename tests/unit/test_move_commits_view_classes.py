@@ -123,3 +123,16 @@ def test_classes_of_other_bases_and_unknown_receivers_are_not_counted(tmp_path: 
     """
     root = _project(tmp_path, {"app/browser/jobs.py": node})
     assert _run(root).violations == []
+
+
+def test_a_commit_of_a_function_a_view_method_defines_is_not_the_methods(tmp_path: Path) -> None:
+    """A function defined in the method (``def later(): db.session.commit()``) commits in a
+    scope of its own, which the analysis of route modules reports apart: it is not counted as
+    the view method's commit; the method's own still is."""
+    node = NODE.replace(
+        '        server.name = "renamed"\n',
+        '        server.name = "renamed"\n\n        def later():\n'
+        "            db.session.commit()\n\n",
+    )
+    root = _project(tmp_path, {"app/browser/servers.py": node})
+    assert [(v.line, v.scope) for v in _run(root).violations] == [(13, "ServerNode.update")]
