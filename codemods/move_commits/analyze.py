@@ -803,10 +803,7 @@ class Analyzer:
             unit.try_node = try_node
             unit.split = [SplitHandler(h, *self._split_handler(h)) for h in try_node.handlers]
             unit.try_tail = self._try_tail(try_node, unit.commits)
-        # (the `session.refresh(x)` calls after the commit move with it, but move no write)
-        committing = list(stmts)
-        while len(committing) > 1 and _is_refresh(committing[-1]):
-            committing.pop()
+        committing = _committing(stmts)
         if len(committing) == 1 and self._only_commit(self._committed_part(unit, committing[0])):
             reason = self._only_commit_reason(body, start)
             raise Unmovable(reason.id, reason)
@@ -1582,9 +1579,7 @@ class Analyzer:
         ``timeline = Timeline.get_by_id(...)``) before its commit writes nothing itself: its
         commit commits what the route wrote before (``self._add_label(timeline, ...)``), as a
         unit that is only the commit does."""
-        committing = list(stmts)
-        while len(committing) > 1 and _is_refresh(committing[-1]):
-            committing.pop()
+        committing = _committing(stmts)
         if len(committing) < 2 or not self._only_commit(committing[-1]):
             return
         if all(self._adds_loaded_row(stmt) for stmt in committing[:-1]):
@@ -1894,6 +1889,15 @@ def _loads_a_row(index: ModuleIndex, referent: object) -> bool:
         return False
     called = last_name(value.func)
     return called in _ROW_LOADS or (called.startswith(_LOOKUP_PREFIXES) and "create" not in called)
+
+
+def _committing(stmts: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """``stmts`` without the ``session.refresh(x)`` calls that end them: they move with the
+    commit before them, but move no write."""
+    committing = list(stmts)
+    while len(committing) > 1 and _is_refresh(committing[-1]):
+        committing.pop()
+    return committing
 
 
 def _is_refresh(stmt: cst.BaseStatement) -> bool:
