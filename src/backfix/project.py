@@ -229,20 +229,26 @@ class ProjectContext:
         first path up to the root that declares dependencies (see
         :func:`backfix.versions.project_folder`); the root when none does. Paths of one run in
         different projects get the first path's, as the run's workspace and ``[tool.backfix]``
-        configuration are the first path's. Where that is the root and the root declares nothing,
-        the project folder most of the project's Python files belong to (its code and
-        requirements in a folder below the root).
+        configuration are the first path's. Where that is the root and the root declares none of
+        the libraries whose versions codemods read (nothing, or only its tooling: a monorepo's
+        pre-commit and ruff), the project folder most of the project's Python files belong to
+        (its code and requirements in a folder below the root).
         """
         if "" not in self._folder:
             # (a plan reading no versions never needs these)
-            from backfix.versions import declares_dependencies, folder_of_most, project_folder
+            from backfix.versions import (
+                PACKAGES,
+                declares_dependencies,
+                folder_of_most,
+                project_folder,
+            )
 
             root = Path(self.root)
             found = project_folder(root, root / self.paths[0]) if self.paths else root.resolve()
             if (
                 found == root.resolve()
                 and self.engine is not None  # (a context built for one question has no files)
-                and not declares_dependencies(root)
+                and not declares_dependencies(root, PACKAGES)
             ):
                 found = folder_of_most(root, self.files())
             self._folder[""] = found

@@ -203,10 +203,14 @@ def folder_of_most(root: Path, files: Iterable[str]) -> Path:
     return ranked[0][0]
 
 
-def declares_dependencies(root: Path) -> bool:
-    """Whether ``root`` itself has a lock file or declares a dependency."""
+def declares_dependencies(root: Path, packages: Iterable[str] | None = None) -> bool:
+    """Whether ``root`` itself has a lock file or declares a dependency; with ``packages``
+    (canonical names), whether it locks or declares one of those."""
     root = root.resolve()
-    return _declares_at(root, root)
+    if packages is None:
+        return _declares_at(root, root)
+    pins, ranges = _declared(root, root)
+    return not set(packages).isdisjoint([*_locked(root, root), *pins, *ranges])
 
 
 def _declares_at(root: Path, folder: Path) -> bool:

@@ -336,6 +336,35 @@ def test_the_runner_gives_the_plan_the_runs_paths(tmp_path: Path) -> None:
     assert result.notes == ["svc/app jobs/run.py", "svc"]
 
 
+@pytest.mark.parametrize(
+    ("root_declares", "expected"),
+    [
+        ("pre-commit\nruff==0.6.9\n", "backend"),  # only its tooling
+        ("sqlalchemy==2.0.30\n", ""),  # a library codemods read the version of
+    ],
+)
+def test_a_root_declaring_only_its_tooling_takes_the_folder_most_files_are_in(
+    tmp_path: Path, root_declares: str, expected: str
+) -> None:
+    """A monorepo whose root declares its linters, with the application and its pins in a
+    folder below: the versions are the application's, not backfix's own environment's."""
+    _write(
+        tmp_path,
+        {
+            "requirements-dev.txt": root_declares,
+            "backend/pyproject.toml": (
+                '[project]\nname = "backend"\ndependencies = ["sqlalchemy==1.4.22"]\n'
+            ),
+            "backend/app/models.py": "x = 1\n",
+            "backend/app/views.py": "x = 1\n",
+            "tools/release.py": "x = 1\n",
+        },
+    )
+    options = RunOptions(specs=[CodemodSpec(_FolderProbe, "probe")], paths=[tmp_path], jobs=1)
+    result = run(Workspace(root=tmp_path), options)
+    assert result.notes[1:] == [expected or "."]
+
+
 def test_a_root_that_is_a_package_names_its_modules_from_its_own_name(tmp_path: Path) -> None:
     """A run rooted in ``webapp/`` (it holds an ``__init__.py``): its modules are
     ``webapp.*``, and ``from webapp.models import X`` is one of the project's imports."""
