@@ -59,6 +59,7 @@ from .bindings import module_bindings
 from .frameworks import (
     DEFAULT_ROUTE_PATHS,
     DEFAULT_SESSION_NAMES,
+    in_route_folder,
     is_test_or_migration,
     route_path_match,
 )
@@ -204,10 +205,26 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
         if not self._in_route_path(path) or self._explicitly_listed(path):
             return ""
         pure = PurePosixPath(path)
-        names = [e for e in self.options.route_paths if not _is_pattern(e)]
+        names = self._route_names()
         if pure.parent.name in names or route_path_match(pure.name, names):
             return ""
         return next((part for part in reversed(pure.parts[:-1]) if part in names), "")
+
+    def _route_name_only(self, path: str) -> str:
+        """The file name (``api.py``) of the module at ``path`` when that name alone puts it in
+        the route layer: no route folder holds it and no explicit ``route_paths`` entry names
+        it; "" otherwise."""
+        if not self._in_route_path(path) or self._explicitly_listed(path):
+            return ""
+        pure = PurePosixPath(path)
+        names = self._route_names()
+        if any(in_route_folder(pure.parts[:-1], name) for name in names):
+            return ""
+        return pure.name if route_path_match(pure.name, names) else ""
+
+    def _route_names(self) -> list[str]:
+        """The folder and module names among ``route_paths`` (not the paths and globs)."""
+        return [e for e in self.options.route_paths if not _is_pattern(e)]
 
     def _route_layer_import(self, source: SourceFile) -> Callable[[str], bool]:
         """Whether a module the file ``source`` imports from (a repository path) is route layer:
@@ -242,6 +259,7 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
             source.text,
             self._route_layer_import(source),
             self._route_folder_only(source.path),
+            self._route_name_only(source.path),
         )
         analyzer.run()
         attach_output(analyzer)

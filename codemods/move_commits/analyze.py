@@ -120,6 +120,7 @@ class Analyzer:
         text: str | None = None,
         route_module: Callable[[str], bool] | None = None,
         route_folder_only: str = "",
+        route_name_only: str = "",
     ) -> None:
         self.index = ModuleIndex(module, session_names, tree, text)
         self.nodes = self.index.nodes
@@ -128,6 +129,9 @@ class Analyzer:
         self.in_route_path = in_route_path
         #: the route folder the module is in when only its folder makes it route layer
         self.route_folder_only = route_folder_only
+        #: the module's file name when only that name makes it route layer (``api.py``) and it
+        #: imports no web framework: code that can read no request is no route's helper
+        self.route_name_only = "" if self.index.imports_framework() else route_name_only
         self.units: list[Unit] = []
         self.sites: list[CommitSite] = []
         #: the receivers of ``x.commit()`` calls in route functions that are not known sessions
@@ -190,7 +194,9 @@ class Analyzer:
             assert isinstance(inner, cst.FunctionDef)
             if not self.routes.in_route_layer(inner):
                 continue
-            if self.route_folder_only and self.routes.in_helper_module(inner):
+            if (self.route_folder_only or self.route_name_only) and self.routes.in_helper_module(
+                inner
+            ):
                 found.append(_Commit(node, inner, self._helper_module_reason()))
                 continue
             nested = any(isinstance(n, cst.FunctionDef) for n in enclosing[1:])
@@ -214,6 +220,15 @@ class Analyzer:
             self.unknown_receivers.append(code_of(receiver))
 
     def _helper_module_reason(self) -> Reason:
+        if self.route_name_only:
+            return Reason(
+                R.HELPER_MODULE_NAMED_AS_ROUTES,
+                f"{self.path} defines no route or view and imports no web framework; it is "
+                f"route layer only because of its name `{self.route_name_only}`: such a module "
+                "that commits is the project's data or service code. Move the code that "
+                "commits into the service layer by hand, or list the module in `route_paths` "
+                f"(`-o route_paths={self.path}`) if its functions serve requests",
+            )
         return Reason(
             R.HELPER_MODULE_IN_ROUTE_FOLDER,
             f"{self.path} defines no route or view; it is route layer only because it sits in "

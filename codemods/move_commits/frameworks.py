@@ -296,6 +296,15 @@ class ModuleIndex:
             return ()
         return self.qualified_names(node)
 
+    def imports_framework(self) -> bool:
+        """Whether the module imports a web framework, or from one, anywhere (``from flask import
+        request``, ``import fastapi``); also when an import's module cannot be read."""
+        return any(
+            isinstance(assignment, ImportAssignment) and _framework_binding(assignment)
+            for scope in self._scope_list
+            for assignment in scope.assignments
+        )
+
     def _framework_bound_names(self) -> frozenset[str]:
         """The first parts of names that may have a framework qualified name: the names bound by
         importing from a framework (and the framework roots themselves).
@@ -516,12 +525,12 @@ def route_path_match(path: str, route_paths: Collection[str]) -> bool:
             if path == clean or path.startswith(clean + "/") or pure.match(clean):
                 return True
             continue
-        if _in_route_folder(pure.parts[:-1], entry) or stem == entry or stem.endswith("_" + entry):
+        if in_route_folder(pure.parts[:-1], entry) or stem == entry or stem.endswith("_" + entry):
             return True
     return False
 
 
-def _in_route_folder(folders: tuple[str, ...], name: str) -> bool:
+def in_route_folder(folders: tuple[str, ...], name: str) -> bool:
     """Whether a module in ``folders`` is in a folder called ``name``, and not in a folder of
     another layer below it (``api/models/``: a package named ``api`` holding the application)."""
     if name not in folders:
