@@ -263,9 +263,14 @@ def within_repository(folder: Path) -> Iterator[Path]:
 
 
 def precommit_config(folder: Path) -> str:
-    """The nearest ``.pre-commit-config.yaml`` at or above ``folder``, within its repository ("" when
-    there is none, or it cannot be read)."""
-    for directory in within_repository(folder):
+    """The ``.pre-commit-config.yaml`` that pre-commit runs for ``folder`` ("" when there is none,
+    or it cannot be read): the one at the root of its repository, the only one pre-commit reads
+    (a subproject's own, left from before it joined a monorepo, runs nothing); outside a
+    repository, the nearest at or above ``folder``."""
+    folders = list(within_repository(folder))
+    if (folders[-1] / ".git").exists():
+        folders = folders[-1:]
+    for directory in folders:
         config = directory / ".pre-commit-config.yaml"
         if config.is_file():
             try:

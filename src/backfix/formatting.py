@@ -540,17 +540,37 @@ def _placed(
 
 
 def _pragma_note(path: str, placement: Placement, line_length: int) -> str:
-    """The note naming the statements kept on one line for their pragma comment, if any."""
-    if not placement.kept:
-        return ""
-    numbers = ", ".join(str(row) for row, _ in placement.kept)
-    pragmas = ", ".join(sorted({f"`{comment}`" for _, comment in placement.kept}))
-    which = f"line {numbers} is" if len(placement.kept) == 1 else f"lines {numbers} are"
-    return (
-        f"{path}: {which} kept on one line, longer than {line_length} columns, since wrapping "
-        f"would carry {pragmas} off the code it governs; wrap by hand and put the comment on the "
-        "line it applies to"
-    )
+    """The note naming the statements kept on one line, or as the codemod wrote them, for their
+    pragma comments, if any."""
+    notes = []
+    if placement.kept:
+        which = _rows(placement.kept, "line {} is", "lines {} are")
+        notes.append(
+            f"{path}: {which} kept on one line, longer than {line_length} columns, since "
+            f"wrapping would carry {_pragmas(placement.kept)} off the code it governs; wrap by "
+            "hand and put the comment on the line it applies to"
+        )
+    if placement.as_written:
+        which = _rows(
+            placement.as_written,
+            "the statement with line {} is",
+            "the statements with lines {} are",
+        )
+        notes.append(
+            f"{path}: {which} kept as the rewrite wrote it, not formatted, since formatting "
+            f"would carry {_pragmas(placement.as_written)} off the code it governs; format by "
+            "hand and put the comment on the line it applies to"
+        )
+    return "\n".join(notes)
+
+
+def _rows(kept: Sequence[tuple[int, str]], one: str, several: str) -> str:
+    numbers = ", ".join(str(row) for row, _ in kept)
+    return (one if len(kept) == 1 else several).format(numbers)
+
+
+def _pragmas(kept: Sequence[tuple[int, str]]) -> str:
+    return ", ".join(sorted({f"`{comment}`" for _, comment in kept}))
 
 
 # --- black, after ruff, in a black project -------------------------------------------------------------
@@ -1008,7 +1028,8 @@ def _notes(outcomes: Sequence[FormatOutcome]) -> list[str]:
             f"{_listed(wrapped)}"
         )
     extras = [(o.too_long, o.pragma_kept, o.black, o.layout, o.isort) for o in outcomes]
-    return notes + [note for extra in extras for note in extra if note]
+    # (a pragma note may hold two notes, one per line)
+    return notes + [line for extra in extras for note in extra for line in note.splitlines()]
 
 
 def _listed(paths: Sequence[str]) -> str:

@@ -24,6 +24,10 @@ from dataclasses import dataclass, field
 from backfix.format_settings import PRAGMA_COMMENT
 
 Span = tuple[int, int]
+#: a name, number or string character: code that is more than brackets and commas
+_HAS_CODE = re.compile(r"[\w'\"]")
+#: a statement's first and last rows in one text, then in another
+Span4 = tuple[int, int, int, int]
 #: a noqa comment with codes (``E712, E711`` or ``E712 E711`` after the colon): the codes it silences
 _NOQA_CODES = re.compile(r"#\s*noqa\s*:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
@@ -129,34 +133,48 @@ def mask_pragmas(text: str) -> Masked:
 @dataclass(frozen=True)
 class Displaced:
     """A pragma comment that ended a one-line statement (``row`` of the unformatted text) and that
-    formatting left at ``comment`` of the statement it spread over ``span``."""
+    formatting left at ``comment`` of the statement it spread over ``span``; or, with ``source``
+    (the rows of a statement of several lines in the unformatted text), the first pragma comment
+    of such a statement, one of whose pragma comments formatting took off the code it ended."""
 
     row: int
     comment: Comment
     span: Span
+    source: Span | None = None
 
 
 @dataclass(frozen=True)
 class Placement:
     """The formatted text with its pragma comments placed, and the rows (1-based, of that text) of
-    the statements kept on one line for their pragma, with the comment each keeps."""
+    the statements kept on one line for their pragma, with the comment each keeps; and those of
+    the statements of several lines kept as the codemod wrote them, at the row of their first
+    pragma comment."""
 
     text: str
     kept: list[tuple[int, str]]
+    as_written: list[tuple[int, str]] = field(default_factory=list)
 
 
 def displaced(
     unformatted: str, formatted: str, pairs: Sequence[tuple[Span, Span]], rows: set[int]
 ) -> list[Displaced]:
     """The pragma comments that end a one-line statement on one of ``rows`` of ``unformatted``
-    and that formatting left at the end of a statement it wrapped. ``pairs`` match the statements
-    of ``unformatted`` to those of ``formatted``."""
+    and that formatting left at the end of a statement it wrapped; and, for each statement of
+    several lines on some of ``rows`` one of whose pragma comments formatting took off the code it
+    ended, the first pragma comment of that statement. ``pairs`` match the statements of
+    ``unformatted`` to those of ``formatted``."""
     before, after = comments(unformatted), comments(formatted)
     if before is None or after is None:
         return []
     by_row = {c.row: c for c in before}
     found: list[Displaced] = []
     for (first, last), (new_first, new_last) in pairs:
+        if first != last and rows.intersection(range(first, last + 1)):
+            spans = (first, last, new_first, new_last)
+            inner = _inner_displaced(unformatted, formatted, before, after, spans)
+            if inner is not None:
+                found.append(Displaced(inner.row, inner, (new_first, new_last), (first, last)))
+            continue
         comment = by_row.get(first)
         if first != last or first not in rows or new_first == new_last or comment is None:
             continue
@@ -166,6 +184,46 @@ def displaced(
         if len(moved) == 1 and all(item.row != first for item in found):
             found.append(Displaced(first, moved[0], (new_first, new_last)))
     return found
+
+
+def _inner_displaced(
+    unformatted: str, formatted: str, before: list[Comment], after: list[Comment], spans: Span4
+) -> Comment | None:
+    """The first pragma comment of a statement of several lines (rows ``spans[:2]`` of
+    ``unformatted``, ``spans[2:]`` of ``formatted``) when formatting took one of its pragma
+    comments off the code it ended: the formatted statement's pragma comments, in order, must
+    each end a line holding that code (joined with more, when formatting joined lines); None
+    when they do, or when the statement has none."""
+    old = _governed(unformatted, before, spans[0], spans[1])
+    new = _governed(formatted, after, spans[2], spans[3])
+    if len(old) == len(new) and all(
+        o_text == n_text and _still_ends(o_code, n_code)
+        for (o_code, o_text), (n_code, n_text) in zip(old, new, strict=True)
+    ):
+        return None
+    return next(c for c in before if spans[0] <= c.row <= spans[1] and is_pragma(c.text))
+
+
+def _still_ends(code: str, formatted: str) -> bool:
+    """Whether a pragma comment that ended ``code`` (a line's code, without blanks) still ends
+    it on a line whose code is ``formatted``: that line holds all of it (formatting joined
+    lines), or its end with a name or literal in it (formatting split the line, and the comment
+    stays with the last part), not only closing brackets (the code it governs went to the lines
+    above)."""
+    if code in formatted:
+        return True
+    return code.endswith(formatted) and _HAS_CODE.search(formatted) is not None
+
+
+def _governed(text: str, found: list[Comment], first: int, last: int) -> list[tuple[str, str]]:
+    """The pragma comments of ``found`` on rows ``first`` to ``last`` of ``text``, each with the
+    code before it on its line, without blanks."""
+    lines = text.splitlines()
+    return [
+        ("".join(lines[c.row - 1][: c.col].split()), c.text)
+        for c in found
+        if first <= c.row <= last and is_pragma(c.text)
+    ]
 
 
 def noqa_codes(comment: str) -> list[str]:
@@ -185,20 +243,31 @@ def place_pragmas(
     end of the one line of its statement where ruff (``check``) reports the codes it silences, with
     the statement formatted again around it (``reformat``) if the comment made that line too long;
     otherwise the statement is kept on one line, as in ``unformatted``."""
-    silenced = _silenced(unformatted, moved, check)
+    silenced = _silenced(unformatted, [m for m in moved if m.source is None], check)
     text = formatted
     kept: list[tuple[int, str]] = []
+    as_written: list[tuple[int, str]] = []
+    source_lines = unformatted.splitlines(keepends=True)
     for item in sorted(moved, key=lambda m: m.span, reverse=True):  # bottom up: rows above hold
-        placed = _placed(text, item, silenced.get(item.row, []), check, reformat)
-        one_line = placed is None
-        if placed is None:
-            placed = _one_line(text, item.span, unformatted.splitlines(keepends=True)[item.row - 1])
+        if item.source is not None:
+            # A pragma inside a statement of several lines: the statement stays as written.
+            placed = _replaced_rows(
+                text, item.span, source_lines[item.source[0] - 1 : item.source[1]]
+            )
+        else:
+            placed = _placed(text, item, silenced.get(item.row, []), check, reformat) or ""
+        one_line = not placed
+        if one_line:
+            placed = _replaced_rows(text, item.span, source_lines[item.row - 1 : item.row])
         shift = placed.count("\n") - text.count("\n")
         kept = [(row + shift, comment) for row, comment in kept]
-        if one_line:
+        as_written = [(row + shift, comment) for row, comment in as_written]
+        if item.source is not None:
+            as_written.append((item.span[0] + item.row - item.source[0], item.comment.text))
+        elif one_line:
             kept.append((item.span[0], item.comment.text))
         text = placed
-    return Placement(text, sorted(kept))
+    return Placement(text, sorted(kept), sorted(as_written))
 
 
 def _silenced(unformatted: str, moved: Sequence[Displaced], check: CheckFn) -> dict[int, list[str]]:
@@ -285,7 +354,7 @@ def _ending(line: str) -> str:
     return line[len(line.rstrip("\r\n")) :]
 
 
-def _one_line(text: str, span: Span, line: str) -> str:
-    """``text`` with the lines ``span`` replaced by ``line``."""
+def _replaced_rows(text: str, span: Span, rows: Sequence[str]) -> str:
+    """``text`` with the lines ``span`` replaced by ``rows``."""
     lines = text.splitlines(keepends=True)
-    return "".join([*lines[: span[0] - 1], line, *lines[span[1] :]])
+    return "".join([*lines[: span[0] - 1], *rows, *lines[span[1] :]])

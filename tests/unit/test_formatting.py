@@ -117,6 +117,28 @@ def test_a_pre_commit_hook_declares_the_formatter(tmp_path: Path) -> None:
     assert settings_for(tmp_path / "app" / "a.py").formatter == "ruff"
 
 
+@pytest.mark.parametrize(("repository", "expected"), [(True, "ruff"), (False, "black")])
+def test_only_the_repository_roots_pre_commit_configuration_runs(
+    tmp_path: Path, repository: bool, expected: str
+) -> None:
+    """pre-commit reads the configuration at the repository's root: a subproject's own, left
+    from before it joined a monorepo, declares no formatter. Outside a repository, the nearest
+    configuration is all there is."""
+    if repository:
+        (tmp_path / ".git").mkdir()
+    write(
+        tmp_path / ".pre-commit-config.yaml",
+        "repos:\n  - repo: local\n    hooks:\n      - id: ruff-format\n        entry: ruff\n",
+    )
+    write(
+        tmp_path / "backend" / ".pre-commit-config.yaml",
+        "repos:\n  - repo: local\n    hooks:\n      - id: black\n        entry: black\n",
+    )
+    write(tmp_path / "backend" / "pyproject.toml", "[tool.ruff]\nline-length = 130\n")
+    settings = settings_for(tmp_path / "backend" / "src" / "a.py")
+    assert (settings.formatter, settings.line_length) == (expected, 130)
+
+
 def _project(root: Path, files: dict[str, str]) -> Path:
     (root / ".git").mkdir(parents=True)
     for name, text in files.items():
@@ -701,6 +723,46 @@ def test_a_pragma_that_cannot_be_placed_keeps_its_statement_on_one_line_with_a_n
         f"a.py: line 2 is kept on one line, longer than 88 columns, since wrapping would carry "
         f"`# {pragma}` off the code it governs; wrap by hand and put the comment on the line it "
         "applies to"
+    ]
+
+
+INNER_PRAGMA_BEFORE = (
+    "class Tasks:\n"
+    "    def of(self, ids):\n"
+    "        found = TaskDefinition.query.filter(\n"
+    "            TaskDefinition.process_definition_id.in_(ids.keys())  # type: ignore\n"
+    "        ).all()\n"
+    "        return found\n"
+)
+INNER_PRAGMA_AFTER = (
+    "class Tasks:\n"
+    "    def of(self, ids):\n"
+    "        found = db.session.scalars(\n"
+    "            db.select(TaskDefinition).where(\n"
+    "                TaskDefinition.process_definition_id.in_(ids.keys())  # type: ignore\n"
+    "            )\n"
+    "        ).all()\n"
+    "        return found\n"
+)
+
+
+@pytest.mark.parametrize("length", [60, 100])
+def test_a_pragma_inside_a_statement_formatting_would_carry_off_its_code_keeps_it_as_written(
+    tmp_path: Path, length: int
+) -> None:
+    """``# type: ignore`` ends the line of ``.in_(...)`` inside a wrapped call: where wrapping
+    that line would leave the comment after the closing bracket, a line below the error it
+    silences, the statement stays as the rewrite wrote it, and a note names it."""
+    write(tmp_path / "ruff.toml", f"line-length = {length}\n[format]\n")
+    text, notes = formatted(tmp_path / "a.py", INNER_PRAGMA_BEFORE, INNER_PRAGMA_AFTER)
+    assert text == INNER_PRAGMA_AFTER
+    if length == 100:  # the line fits: nothing to keep
+        assert notes == []
+        return
+    assert notes == [
+        "a.py: the statement with line 5 is kept as the rewrite wrote it, not formatted, since "
+        "formatting would carry `# type: ignore` off the code it governs; format by hand and put "
+        "the comment on the line it applies to"
     ]
 
 
