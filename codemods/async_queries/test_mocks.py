@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable
 from backfix.project import is_test_module
 
 #: a mocked query: ``X.query.filter.return_value``, ``patch("a.X.query")``,
-#: ``patch.object(X, "query")``; a mocked session's: ``db.query.return_value.filter...``,
+#: ``patch.object(X, "query")``, ``monkeypatch.setattr(X, "query", stub)``, ``X.query = stub``, a
+#: stand-in for a model with a ``query`` of its own (``SimpleNamespace(query=...)``,
+#: ``MagicMock(query=...)``); a mocked session's: ``db.query.return_value.filter...``,
 #: ``db.query(X).filter_by(...).first.return_value`` (on one line). The ``query`` is read off a
 #: name (a model class, a session, a stand-in for either), not off what a call returned: that
 #: is another client's (BigQuery's ``mock_bq().query.return_value``).
@@ -24,12 +26,15 @@ _QUERY_MOCK = re.compile(
     rb"|(?<=\w)\.query\.(?:return_value|side_effect)\b"
     rb"|(?<=\w)\.query\([^\n]*?\)[^\n]*?\.(?:return_value|side_effect)\b"
     rb"|patch\(\s*['\"][\w.]+\.query['\"]"
-    rb"|patch\.object\(\s*[\w.]+\s*,\s*['\"]query['\"]"
+    rb"|(?:patch\.object|setattr)\(\s*[\w.]+\s*,\s*['\"]query['\"]"
+    rb"|\b[A-Z]\w*\.query\s*=(?!=)"
+    rb"|\b(?:SimpleNamespace|Mock|MagicMock|NonCallableMock|NonCallableMagicMock)\([^()]*?\bquery\s*="
 )
 #: a mocked session method that rewritten code calls in place of a legacy query:
-#: ``patch.object(db.session, "scalars", Mock(side_effect=[...]))``, ``patch("app.db.session.execute")``
+#: ``patch.object(db.session, "scalars", Mock(side_effect=[...]))``, ``patch("app.db.session.execute")``,
+#: ``monkeypatch.setattr(db.session, "execute", fake)``
 _SESSION_MOCK = re.compile(
-    rb"patch\.object\(\s*[\w.]*session[\w.]*\s*,\s*['\"](?:scalars|scalar|execute)['\"]"
+    rb"(?:patch\.object|setattr)\(\s*[\w.]*session[\w.]*\s*,\s*['\"](?:scalars|scalar|execute)['\"]"
     rb"|patch\(\s*['\"][\w.]*session[\w.]*\.(?:scalars|scalar|execute)['\"]"
 )
 _NEWLINE = b"\n"

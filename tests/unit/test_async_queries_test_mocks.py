@@ -82,3 +82,27 @@ def test_mocks_of_a_sessions_query_are_named_too() -> None:
     [note] = mock_notes(sorted(files), files.get)
     assert ": tests/test_items.py:3, 4, 5; make them" in note
     assert "`session.query(...)`" in note
+
+
+def test_stand_ins_set_with_monkeypatch_or_built_with_a_query_attribute_are_named() -> None:
+    """pytest's ``monkeypatch.setattr(Model, "query", Stub())``, a stand-in for the model with
+    a ``query`` of its own (``SimpleNamespace(query=...)``, ``MagicMock(query=...)``) and an
+    assignment to ``Model.query`` intercept the legacy calls as ``patch`` does."""
+    files = {
+        "tests/test_tasks.py": (
+            b"def test_lookup(monkeypatch):\n"
+            b'    monkeypatch.setattr(TaskModel, "query", TaskModelQuery())\n'
+            b"    monkeypatch.setattr(\n"
+            b"        'app.services.runtime.TaskModel',\n"
+            b"        SimpleNamespace(query=query),\n"
+            b"    )\n"
+            b"    mocker.patch('app.ops.Instance', MagicMock(\n"
+            b"        query=query))\n"
+            b"    Definition.query = QueryStub()\n"
+            b"    assert Definition.query == QueryStub()\n"
+            b'    monkeypatch.setattr(db.session, "execute", execute)\n'
+        ),
+    }
+    [note, session_note] = mock_notes(sorted(files), files.get)
+    assert ": tests/test_tasks.py:2, 5, 7, 9; make them" in note
+    assert ": tests/test_tasks.py:11; check that" in session_note
