@@ -23,7 +23,7 @@ from backfix.codemod import Plan as CodemodPlan
 from backfix.discovery import in_alembic_versions, is_under
 from backfix.project import ProjectContext, from_import_module, is_test_module
 from backfix.results import REVIEW, FileFacts, Violation
-from backfix.type_checkers import checks_unannotated, type_checked
+from backfix.type_checkers import checks_unannotated, mypy_plugins, type_checked
 from backfix.versions import RUNNING, Found
 
 from . import lazy
@@ -1670,6 +1670,8 @@ class Planner:
             )
 
 
+#: the mypy plugin of sqlalchemy-stubs, stubs of SQLAlchemy 1.3
+LEGACY_STUBS_PLUGIN = "sqlmypy"
 #: a read of one of SQLAlchemy's names through Flask-SQLAlchemy's ``db``
 _FSA_NAMES = re.compile(rb"\bdb\.(?:select|func|and_|or_|update|delete|insert)\b")
 
@@ -1835,6 +1837,7 @@ def plan_project(
         notes.extend(_version_notes(versions, outcome.uses_fsa and not plain_db))
         notes.append(_plain_db_note(plain_db if outcome.uses_fsa else ""))
         notes.extend(mock_notes(sorted({*known, *others}), project.read))
+        notes.append(_legacy_stubs_note(_project_folders(project)))
     return CodemodPlan(
         violations=violations,
         edits=dict(outcome.edits),
@@ -1943,6 +1946,22 @@ def _version_notes(versions: Mapping[str, Found], uses_fsa: bool) -> list[str]:
     if uses_fsa:
         notes += [_overridden(fsa), _unsupported_pair(versions)]
     return notes
+
+
+def _legacy_stubs_note(folders: list[Path]) -> str:
+    """The note for a project whose mypy reads SQLAlchemy's types from sqlalchemy-stubs (its
+    ``sqlmypy`` plugin): stubs of SQLAlchemy 1.3, which stand in for the library's own types and
+    know none of the API the fix writes; "" for any other project."""
+    if LEGACY_STUBS_PLUGIN not in mypy_plugins(folders):
+        return ""
+    return (
+        "async-queries: mypy reads SQLAlchemy's types from sqlalchemy-stubs (the `sqlmypy` "
+        "plugin of its configuration), stubs of SQLAlchemy 1.3 that know none of the API the "
+        "fix writes (`Session.scalars`, `Session.execute(select(...))`...), so mypy will report "
+        "the rewritten queries: remove sqlalchemy-stubs and the plugin with this change "
+        "(SQLAlchemy 2.0 carries its own types; on 1.4, use sqlalchemy2-stubs and the plugin "
+        "`sqlalchemy.ext.mypy.plugin`)"
+    )
 
 
 def _overridden(found: Found) -> str:

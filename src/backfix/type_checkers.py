@@ -83,6 +83,35 @@ def mypy_options(name: str, raw: bytes, options: Iterable[str]) -> frozenset[str
     return frozenset(o for o in options if parser.getboolean("mypy", o, fallback=False))
 
 
+def mypy_plugins(folders: list[Path]) -> frozenset[str]:
+    """The plugins the mypy configuration of one of ``folders`` loads (``sqlmypy``,
+    ``pydantic.mypy``)."""
+    found: set[str] = set()
+    for folder in dict.fromkeys(folders):
+        for name, raw in _mypy_files(folder):
+            found.update(_plugins(name, raw.decode("utf-8", errors="replace")))
+    return frozenset(found)
+
+
+def _plugins(name: str, text: str) -> list[str]:
+    """The ``plugins`` of one mypy configuration file (``name``, one of ``MYPY_FILES``)."""
+    if name == "pyproject.toml":
+        try:
+            section = tomllib.loads(text).get("tool", {}).get("mypy")
+        except tomllib.TOMLDecodeError:
+            return []
+        value = section.get("plugins") if isinstance(section, dict) else None
+        listed = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    else:
+        parser = configparser.ConfigParser()
+        try:
+            parser.read_string(text)
+        except configparser.Error:
+            return []
+        listed = [parser.get("mypy", "plugins", fallback="")]
+    return [part.strip() for item in listed for part in str(item).split(",") if part.strip()]
+
+
 def _configures(folder: Path) -> bool:
     if any((folder / name).is_file() for name in _CHECKER_FILES):
         return True

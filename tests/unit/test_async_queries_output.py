@@ -350,6 +350,30 @@ def test_a_count_stays_an_int_in_a_project_that_checks_types(tmp_path: Path, con
     ) in _flat(after)
 
 
+@pytest.mark.parametrize(
+    ("config", "text"),
+    [
+        ("mypy.ini", "[mypy]\nstrict = True\nplugins = pydantic.mypy, sqlmypy\n"),
+        ("pyproject.toml", '[tool.mypy]\nplugins = ["sqlmypy"]\n'),
+        ("setup.cfg", "[mypy]\nplugins = pydantic.mypy\n"),  # not sqlalchemy-stubs'
+    ],
+)
+def test_a_run_says_when_mypy_reads_sqlalchemy_stubs(
+    tmp_path: Path, config: str, text: str
+) -> None:
+    """sqlalchemy-stubs (its mypy plugin ``sqlmypy``) types SQLAlchemy 1.3 and hides the
+    library's own types: mypy would report every rewritten query."""
+    repo = (
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config\n\n\n"
+        "def f(session: Session):\n"
+        "    return session.query(Config).filter_by(id=2).all()\n"
+    )
+    notes = _run(tmp_path, {"app/repo.py": repo, config: text}).notes
+    stubs = [note for note in notes if "sqlalchemy-stubs" in note]
+    assert len(stubs) == (config != "setup.cfg")
+    assert all("remove sqlalchemy-stubs and the plugin with this change" in n for n in stubs)
+
+
 def test_imported_names_never_clash_with_the_module(tmp_path: Path) -> None:
     """A module defining `delete` and a parameter `select` gets aliased imports."""
     repo = (
