@@ -129,8 +129,11 @@ _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 def _own_nodes(func: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
     """The nodes of a function body, not those of nested functions or classes (nor expression
-    contexts and operators, which no read here looks at)."""
-    stack: list[ast.AST] = list(func.body)
+    contexts and operators, which no read here looks at). A lambda's are: it runs where it is
+    called, most often right there (``sorted(rows, key=lambda r: r.owner.name)``)."""
+    # (a function defined at the top of the body is another function's body as much as one
+    # defined in an `if`: its reads are its own, found under its own name when it is async)
+    stack: list[ast.AST] = [stmt for stmt in func.body if not isinstance(stmt, _NESTED_SCOPES)]
     while stack:
         node = stack.pop()
         yield node
@@ -164,25 +167,77 @@ def _instance_access(node: ast.AST, names: set[str] | None) -> ast.Attribute | N
 
 
 def lazy_loads(
-    tree: ast.Module, quals: set[str], relationships: set[str], plain: frozenset[str] = frozenset()
+    tree: ast.Module,
+    quals: set[str],
+    relationships: set[str],
+    plain: frozenset[str] = frozenset(),
+    never_mapped: frozenset[str] = frozenset(),
 ) -> list[Site]:
     """Instance relationship reads inside the given (async) functions; not on a parameter
     annotated with one of the ``plain`` classes (the project's classes that are not mapped: a
-    Pydantic schema's ``data.books`` is a list, not a relationship)."""
+    Pydantic schema's ``data.books`` is a list, not a relationship), nor on ``self`` in a
+    method of one of the ``never_mapped`` classes (a service's ``self.session`` is its own
+    attribute, whatever relationship another class calls ``session``)."""
     found: list[Site] = []
+    owners = _method_owners(tree, never_mapped)
     for qual, func in functions(tree):
         if qual not in quals:
             continue
         unmapped = _plain_parameters(func, plain)
+        if qual in owners:
+            unmapped.add(owners[qual])
         for node in _own_nodes(func):
             access = _instance_access(node, relationships)
             if access is not None:
                 owner = access.value.id if isinstance(access.value, ast.Name) else ""
-                if owner in unmapped:
+                if owner in unmapped or _constructed(func, owner, never_mapped):
                     continue
                 source = _binding(func, owner) if owner else None
                 found.append(Site(access.lineno, access.col_offset, qual, access.attr, "", source))
     return sorted(found, key=lambda s: (s.line, s.col))
+
+
+def _constructed(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, name: str, classes: frozenset[str]
+) -> bool:
+    """Whether ``func`` assigns ``name`` once, an instance of one of ``classes`` it builds
+    (``svc = WorkflowService(session)``)."""
+    bound = _bound(func, name) if name and classes else None
+    if bound is None or not bound[1]:
+        return False
+    value = bound[0]
+    return isinstance(value, ast.Call) and (
+        isinstance(value.func, ast.Name) and value.func.id in classes
+    )
+
+
+def _method_owners(tree: ast.Module, classes: frozenset[str]) -> dict[str, str]:
+    """The first parameter's name (``self``, ``cls``) of each method of one of ``classes``, by
+    the method's qualified name (:func:`functions`), and of each function nested in such a method
+    that takes no parameter of that name (it reads the method's)."""
+    owners: dict[str, str] = {}
+    for qual, func in functions(tree):
+        head, _, rest = qual.partition(".")
+        method = qual if "<locals>" not in rest else qual.split(".<locals>.")[0]
+        if head not in classes or "." not in method or method.count(".") != 1:
+            continue
+        if method == qual:
+            params = [*func.args.posonlyargs, *func.args.args]
+            if params and not _is_static(func):
+                owners[qual] = params[0].arg
+        elif method in owners and owners[method] not in _parameter_names(func):
+            owners[qual] = owners[method]
+    return owners
+
+
+def _is_static(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(last_name(d) == "staticmethod" for d in func.decorator_list)
+
+
+def _parameter_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    args = func.args
+    names = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+    return {arg.arg for arg in names if arg is not None}
 
 
 def _plain_parameters(

@@ -235,6 +235,13 @@ class Mappings:
         """Classes of the project that are not mapped (enums, schemas): no query joins them."""
         return frozenset(name for name in self.classes if not self.is_mapped(name))
 
+    def never_mapped(self) -> frozenset[str]:
+        """Classes of the project none of whose instances is mapped: not mapped, and no base of
+        a mapped class of the project (a mixin's ``self`` may be a model)."""
+        mapped = [name for name in self.classes if self.is_mapped(name)]
+        bases = {cls.name for name in mapped for cls in self._lineage(name)}
+        return frozenset(name for name in self.classes if name not in bases)
+
     def query_is_member(self, name: str) -> bool:
         """``name.query`` is an enum member or a constant of every class called ``name``, not a
         query (``ObjectType.query`` of ``class ObjectType(Enum): query = 1``)."""

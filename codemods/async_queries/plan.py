@@ -396,6 +396,7 @@ class Planner:
         self.report_error = report_error
         self.eager = models.eager_collections()
         self.plain = models.plain_classes()
+        self.never_mapped = models.never_mapped()
         self.extended = frozenset(
             base for classes in models.classes.values() for cls in classes for base in cls.bases
         )
@@ -1388,7 +1389,7 @@ class Planner:
         in_file = lazy.silenced(text)
         in_function: dict[str, set[str]] = {}
         sites: list[tuple[lazy.Site, str, tuple[str, str]]] = []
-        for site in lazy.lazy_loads(tree, quals, names, self.plain):
+        for site in lazy.lazy_loads(tree, quals, names, self.plain, self.never_mapped):
             # An object the function binds is loaded there or by what it calls; one handed in
             # (a parameter) or bound more than once may also have been loaded anywhere, so any
             # eager load in the file counts too.
