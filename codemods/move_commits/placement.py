@@ -16,8 +16,10 @@ GENERIC_STEMS = frozenset(
 )
 LAYER_SUFFIXES = ("route", "router", "view", "resource", "resources", "endpoint", "handler")
 #: route module stems that name the layer, not what it serves, beside others or not
-#: (``mod_auth/controllers.py``, the layout of Flask's "large applications" pattern)
-LAYER_STEMS = frozenset({"controllers", "controller"})
+#: (``mod_auth/controllers.py``, the layout of Flask's "large applications" pattern; a FastAPI
+#: feature package's ``integrations/router.py``). Not ``view``, ``route``, ``endpoint``: an app's
+#: own nouns as often (timesketch's saved views, ``resources/view.py``)
+LAYER_STEMS = frozenset({"controllers", "controller", "router"})
 #: the prefix that pattern gives its blueprint packages (``mod_auth``): the rest names them
 _MODULE_PREFIX = "mod_"
 #: folders that hold the route layer by convention without being route paths (Flask-RESTful's

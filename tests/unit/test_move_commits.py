@@ -848,6 +848,13 @@ def test_describe_example_rewrites_the_route() -> None:
         # a name test runners would collect as a test module (`test_service.py`) is plural
         ("app/mod_test/controllers.py", ("app/services/tests_service.py", "TestsService")),
         ("app/routes/tests.py", ("app/services/tests_service.py", "TestsService")),
+        # a FastAPI feature package's router module: the package names it
+        (
+            "app/workflow/management/router.py",
+            ("app/workflow/services/management_service.py", "ManagementService"),
+        ),
+        # a singular `view` may be what the app serves (timesketch's saved views)
+        ("app/api/v1/view.py", ("app/services/view_service.py", "ViewService")),
     ],
 )
 def test_service_location(route: str, expected: tuple[str, str]) -> None:
