@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from pathlib import Path
 import pycodestyle
 
 from backfix.lint_settings import LINT_FILES, LINT_SECTIONS, lint_config
+from backfix.pragmas import Comment, comments, silences
 
 #: the checks a fix can newly fail by moving brackets, backslashes and operators between lines
 LAYOUT_CODES = (
@@ -52,6 +54,10 @@ _LAYOUT_TOKENS = frozenset(
 _OPENING = frozenset("([{,;")
 #: operator tokens pycodestyle does not count as binary operators (``%`` by convention)
 _NOT_BINARY = frozenset("()[]{},:.;@=%~") | {"..."}
+
+
+#: the start of a noqa comment's word: replaced by ``_`` to hide the comment from pycodestyle
+_NOQA = re.compile(r"(#\s*)n(?=oqa\b)", re.IGNORECASE)
 
 
 def _codes(value: str) -> tuple[str, ...]:
@@ -163,12 +169,29 @@ def _style(codes: tuple[str, ...]) -> pycodestyle.StyleGuide:
 
 
 def _check(text: str, codes: tuple[str, ...]) -> list[tuple[int, str]]:
+    lines = text.splitlines(keepends=True)
+    noqa = _noqa_comments(text)
+    for comment in noqa.values():
+        # pycodestyle drops every warning of a statement with a noqa comment on any of its lines;
+        # flake8, as the project runs it, only those its line's comment silences.
+        line = lines[comment.row - 1]
+        lines[comment.row - 1] = line[: comment.col] + _NOQA.sub(r"\1_", line[comment.col :])
     style = _style(codes)
     report = _Collected(style.options)
-    lines = text.splitlines(keepends=True)
     checker = pycodestyle.Checker(lines=lines, options=style.options, report=report)
     checker.check_all()
-    return sorted(report.found)
+    return sorted(
+        (row, code)
+        for row, code in report.found
+        if row not in noqa or not silences(noqa[row].text, code)
+    )
+
+
+def _noqa_comments(text: str) -> dict[int, Comment]:
+    """The comments of ``text`` holding a ``noqa``, by line."""
+    if "noqa" not in text.lower():
+        return {}
+    return {c.row: c for c in comments(text) or [] if _NOQA.search(c.text)}
 
 
 def _breaks_before(

@@ -33,6 +33,8 @@ _NOQA_CODES = re.compile(r"#\s*noqa\s*:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)"
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
 #: a noqa comment that names no codes: it silences everything reported on its line
 _BARE_NOQA = re.compile(r"#\s*noqa\s*", re.IGNORECASE)
+#: a noqa comment of any kind, also after another comment on its line
+_ANY_NOQA = re.compile(r"#\s*noqa\b", re.IGNORECASE)
 #: reports on a bare noqa's line that are not what it silences: the line's length, which wrapping
 #: changes, and ruff's own remark on the bare noqa itself
 _NOT_CODE = frozenset({"E501", "W505", "PGH004"})
@@ -224,6 +226,15 @@ def _governed(text: str, found: list[Comment], first: int, last: int) -> list[tu
         for c in found
         if first <= c.row <= last and is_pragma(c.text)
     ]
+
+
+def silences(comment: str, code: str) -> bool:
+    """Whether a line's ``comment`` keeps flake8 from reporting ``code`` on that line: a bare
+    ``# noqa``, or one that names the code or a prefix of it."""
+    codes = noqa_codes(comment)
+    if codes:
+        return code.upper().startswith(tuple(codes))
+    return _ANY_NOQA.search(comment) is not None
 
 
 def noqa_codes(comment: str) -> list[str]:

@@ -70,6 +70,26 @@ def test_warnings_are_pycodestyles_own() -> None:
     assert checks.warnings(text) == [(2, "E128"), (3, "E502")]
 
 
+@pytest.mark.parametrize(
+    ("comment", "expected"),
+    [
+        ("# noqa: E711", [(2, "E128"), (3, "E124")]),  # silences its own code only
+        ("# type: ignore  # noqa: E711", [(2, "E128"), (3, "E124")]),
+        ("# noqa: E12", [(3, "E124")]),  # a prefix silences its codes, on its line only
+        ("# noqa", [(3, "E124")]),  # a bare noqa silences all of its line
+    ],
+)
+def test_a_noqa_comment_silences_its_line_as_flake8_reads_it(
+    comment: str, expected: list[tuple[int, str]]
+) -> None:
+    """pycodestyle alone drops every warning of a statement with a noqa comment on any line;
+    flake8 drops those its line's comment names, and a rewritten chain with a ``noqa: E711`` on
+    one of its lines may leave the others broken."""
+    checks = layout_checks(Path("/"))
+    text = f"x = f(g(a)\n    .where(b == None)  {comment}\n    )\n"
+    assert checks.warnings(text) == expected
+
+
 # --- operators ------------------------------------------------------------------------------------------
 
 
