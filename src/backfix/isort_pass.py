@@ -26,6 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from backfix.docstring_rules import ruff_reports
 from backfix.format_settings import (
     precommit_config,
     read_toml,
@@ -56,19 +57,22 @@ _ISORT_COMMAND_LINE = re.compile(
 
 
 def runs_isort(folder: Path) -> bool:
-    """Whether the project around ``folder`` configures isort or runs it in its checks (within
-    its repository)."""
+    """Whether the project around ``folder`` runs isort in its checks, or configures it (within
+    its repository). A configuration only counts where ruff's own import sorting (``I001``) is
+    off: a ``[tool.isort]`` table beside ruff's ``I`` rules, with no hook or command running
+    isort, is a leftover of the project's move to ruff, and ruff decides the order."""
     return _runs_isort_in(folder.resolve())
 
 
 @functools.lru_cache(maxsize=256)
 def _runs_isort_in(folder: Path) -> bool:
-    for directory in within_repository(folder):
-        if _configures_isort(directory) or any(
-            _ISORT_COMMAND.search(_read(path)) for path in _runner_files(directory)
-        ):
+    directories = list(within_repository(folder))
+    for directory in directories:
+        if any(_ISORT_COMMAND.search(_read(path)) for path in _runner_files(directory)):
             return True
-    return False
+    if not any(_configures_isort(directory) for directory in directories):
+        return False
+    return not ruff_reports(folder, directories[-1], "I001")
 
 
 def _configures_isort(directory: Path) -> bool:
@@ -141,8 +145,10 @@ def _existing(folder: Path) -> Path:
 def _config(folder: Path, root: Path | None) -> isort.Config:
     """The project's isort settings for files in ``folder``: its configuration, and the options
     its pre-commit hook or command line gives (``--profile=black``). isort resolves first-party
-    modules from its ``src_paths``, which default to the folder isort runs in: where the project
-    sets none, they are the project's root and its ``src`` folder, as when it runs isort there."""
+    modules from its ``src_paths``, which default to the folder of the configuration file it
+    finds (``backend/pyproject.toml`` in a monorepo: ``backend/``), else to the folder it runs
+    in: where the project sets none and has no such file, they are the project's root and its
+    ``src`` folder, as when it runs isort there."""
     import isort
 
     options = {**command_options(folder), "quiet": True}
@@ -150,7 +156,8 @@ def _config(folder: Path, root: Path | None) -> isort.Config:
     configured = "src_paths" in options or any(
         "src_paths" in source and source.get("source") != "defaults" for source in config.sources
     )
-    if configured or root is None:
+    from_file = any(Path(str(source.get("source", ""))).is_file() for source in config.sources)
+    if configured or from_file or root is None:
         return config
     return isort.Config(settings_path=str(folder), src_paths=(root / "src", root), **options)
 

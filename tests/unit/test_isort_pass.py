@@ -51,6 +51,26 @@ def _project(tmp_path: Path, files: dict[str, str]) -> Path:
         ({".pre-commit-config.yaml": "-   repo: https://github.com/pycqa/isort\n"}, True),
         ({"Makefile": "lint:\n\tpython -m isort --check app\n"}, True),
         ({"pyproject.toml": "[tool.ruff.lint]\nselect = ['I']\n"}, False),
+        # an isort table left from before the project moved to ruff's own isort rules
+        (
+            {
+                "pyproject.toml": "[tool.isort]\nprofile = 'black'\n[tool.ruff.lint]\nselect = ['E', 'I']\n"
+            },
+            False,
+        ),
+        (
+            {
+                "pyproject.toml": "[tool.isort]\nprofile = 'black'\n[tool.ruff.lint]\nselect = ['I']\n",
+                ".pre-commit-config.yaml": "-   repo: https://github.com/pycqa/isort\n",
+            },
+            True,
+        ),
+        (
+            {
+                "pyproject.toml": "[tool.isort]\nprofile = 'black'\n[tool.ruff.lint]\nselect = ['E']\n"
+            },
+            True,
+        ),
         ({"requirements.txt": "isort==5.13.2\n"}, False),
         ({}, False),
     ],
@@ -74,6 +94,37 @@ def test_a_changed_file_isort_left_alone_before_is_sorted_as_isort_sorts_it(
     text = sorted_change.after.decode()
     assert "from app.models import Account, Invoice, Subscription\n" in text
     assert isort.check_code(text, config=isort.Config(settings_path=str(root), src_paths=(root,)))
+
+
+def test_a_subprojects_packages_are_first_party_where_its_isort_configuration_is(
+    tmp_path: Path,
+) -> None:
+    """conda-store keeps its server and its isort settings in ``conda-store-server/``: isort,
+    run there, counts ``conda_store_server`` as first party, and a new third-party import goes
+    with the third-party ones."""
+    before = (
+        "from unittest import mock\n\nimport pytest\n\n"
+        "from store_server import api\nfrom store_server._internal import orm\n"
+    )
+    after = before + "from sqlalchemy import select\n"
+    root = _project(
+        tmp_path,
+        {
+            "store-server/pyproject.toml": "[tool.isort]\nprofile = 'black'\n",
+            "store-server/store_server/__init__.py": "",
+            "store-server/tests/__init__.py": "",
+            "store-server/tests/test_orm.py": before,
+        },
+    )
+    path = root / "store-server/tests/test_orm.py"
+    change = FileChange(
+        "store-server/tests/test_orm.py", str(path), before.encode(), after.encode()
+    )
+    sorted_change, problem = sort_imports(change, root)
+    assert problem == ""
+    assert sorted_change.after.decode() == before.replace(
+        "import pytest\n", "import pytest\nfrom sqlalchemy import select\n"
+    )
 
 
 def test_a_file_isort_would_have_changed_before_is_left_as_the_fix_wrote_it(
