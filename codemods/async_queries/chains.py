@@ -1023,6 +1023,9 @@ class _CommentAfterCall(cst.CSTTransformer):
         self.arg, self.space, self.dot = arg, space, dot
         self.depth = 0
         self.done = False
+        #: the argument spans several lines: it hangs below its call's bracket (``opened``)
+        self.hanging = False
+        self.opened = False
 
     def leave_Dot(self, original_node: cst.Dot, updated_node: cst.Dot) -> cst.Dot:
         space = original_node.whitespace_before
@@ -1044,7 +1047,28 @@ class _CommentAfterCall(cst.CSTTransformer):
             return updated_node
         # `session.scalars(select(X).where(y)  <comment>\n).all()`: the builder ends the argument
         self.done = True
-        return updated_node.with_changes(whitespace_after_arg=self.space)
+        self.hanging = _spans_lines(updated_node.value)
+        if not self.hanging:
+            return updated_node.with_changes(whitespace_after_arg=self.space)
+        # An argument of several lines (the chain's own) hangs below the call's bracket, one
+        # level in, and the bracket closes on a line of its own at the chain's indentation.
+        value = updated_node.value.visit(_Shifted(self._step()))
+        assert isinstance(value, cst.BaseExpression)
+        return updated_node.with_changes(value=value, whitespace_after_arg=self.space)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if not self.hanging or self.opened or not updated_node.args:
+            return updated_node
+        if updated_node.args[-1].whitespace_after_arg is not self.space:
+            return updated_node
+        self.opened = True
+        indent = cst.SimpleWhitespace(self.space.last_line.value + self._step())
+        opening = cst.ParenthesizedWhitespace(indent=self.space.indent, last_line=indent)
+        return updated_node.with_changes(whitespace_before_args=opening)
+
+    def _step(self) -> str:
+        """One more level of indentation, in the file's own kind (tabs or spaces)."""
+        return "\t" if "\t" in self.space.last_line.value else "    "
 
     def _is_target(self, node: cst.CSTNode) -> bool:
         return isinstance(node, cst.Call) and bool(node.args) and node.args[-1] is self.arg
@@ -1058,6 +1082,35 @@ class _CommentAfterCall(cst.CSTTransformer):
         return updated_node.with_changes(
             dot=updated_node.dot.with_changes(whitespace_before=self.space)
         )
+
+
+class _Shifted(cst.CSTTransformer):
+    """Moves every continuation line and comment line of a node ``extra`` further right."""
+
+    def __init__(self, extra: str) -> None:
+        super().__init__()
+        self.extra = extra
+
+    def leave_ParenthesizedWhitespace(
+        self, original_node: cst.ParenthesizedWhitespace, updated_node: cst.ParenthesizedWhitespace
+    ) -> cst.ParenthesizedWhitespace:
+        return updated_node.with_changes(
+            last_line=cst.SimpleWhitespace(updated_node.last_line.value + self.extra)
+        )
+
+    def leave_EmptyLine(
+        self, original_node: cst.EmptyLine, updated_node: cst.EmptyLine
+    ) -> cst.EmptyLine:
+        if updated_node.comment is None:
+            return updated_node
+        return updated_node.with_changes(
+            whitespace=cst.SimpleWhitespace(updated_node.whitespace.value + self.extra)
+        )
+
+
+def _spans_lines(node: cst.CSTNode) -> bool:
+    """Whether ``node`` is written over several lines (outside its strings)."""
+    return any(isinstance(n, cst.ParenthesizedWhitespace) or _spans_lines(n) for n in node.children)
 
 
 def _has_comment(space: cst.ParenthesizedWhitespace) -> bool:

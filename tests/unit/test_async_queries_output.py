@@ -692,6 +692,36 @@ def test_a_comment_before_a_kept_terminal_stays_on_the_line_of_its_builder(
     compile(after, "q.py", "exec")
 
 
+def test_a_chain_whose_builder_keeps_its_comment_hangs_below_the_new_call(tmp_path: Path) -> None:
+    """The chain becomes the argument of ``db.scalars(...)``, whose bracket closes on a line of
+    its own after the comment: the chain hangs one level in below the bracket, as a formatter
+    would lay it out, in a file no formatter runs on (where a statement that fits is left as the
+    rewrite writes it)."""
+    code = (
+        "from sqlalchemy.orm import Session\n\n"
+        "from app.models import Config\n\n\n"
+        "def all_set(db: Session):\n"
+        "    return (\n"
+        "        db.query(Config)\n"
+        "        .filter(Config.id > 3)\n"
+        "        .filter(Config.id != None)  # noqa: E711\n"
+        "        .all()\n"
+        "    )\n"
+        "\n\nSEEDS = {  'a':1}\n"  # (not formatted: the fix is not formatted either)
+    )
+    after = _after(_run(tmp_path, {"app/q.py": code}), "app/q.py")
+    assert (
+        "    return (\n"
+        "        db.scalars(\n"
+        "            select(Config)\n"
+        "            .where(Config.id > 3)\n"
+        "            .where(Config.id != None)  # noqa: E711\n"
+        "        )\n"
+        "        .all()\n"
+        "    )\n"
+    ) in after, after
+
+
 def test_all_stays_a_list_where_the_code_says_it_is_one(tmp_path: Path) -> None:
     """``Query.all()`` is typed ``list[T]`` and ``Result.all()`` ``Sequence[T]``: in a project
     that runs a type checker, a value the code annotates as a list (a return, an annotated
