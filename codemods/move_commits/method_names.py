@@ -281,9 +281,11 @@ class WriteNamer:
         if found is None:
             return found
         if not self._events:
-            # Writes through helpers: a clash is better settled by the helper's name
-            # (`log_incident_event` beside `log_case_event`) than by a number.
-            kept = tuple(c for c in dict.fromkeys(self._calls) if c != found.name and valid(c))
+            # Writes through helpers, or bulk writes of a query: a clash is better settled by
+            # the helper's name (`log_incident_event` beside `log_case_event`), or the write's
+            # (`update_speakers` beside the route's `reorder_speakers`), than by a number.
+            names = [*self._bulk_writes(stmts), *self._calls]
+            kept = tuple(c for c in dict.fromkeys(names) if c != found.name and valid(c))
             return replace(found, alternatives=kept)
         alternatives: list[str] = []
         attribute_name = _attribute_name([e for e in self._events if e.attribute])
@@ -295,6 +297,24 @@ class WriteNamer:
             alternatives.append(_join(first.verb, first.subject))
         kept = tuple(a for a in dict.fromkeys(alternatives) if a != found.name and valid(a))
         return replace(found, alternatives=kept)
+
+    def _bulk_writes(self, stmts: Sequence[cst.BaseStatement]) -> list[str]:
+        """The names of the bulk writes of legacy queries in ``stmts``
+        (``Speaker.query.filter(...).update(...)``: ``update_speakers``)."""
+        names: list[str] = []
+        for stmt in stmts:
+            for node in self.index.subtree(stmt, into_scopes=False):
+                if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute):
+                    continue
+                method = node.func.attr.value
+                entity = (
+                    self.inference.query_entity(node.func.value)
+                    if method in _BULK_QUERY_WRITES
+                    else None
+                )
+                if entity is not None:
+                    names.append(_join(method, plural(snake(entity.code.rpartition(".")[2]))))
+        return names
 
     def written_name(self, stmts: Sequence[cst.BaseStatement], resource: str = "") -> str:
         """The name the writes in ``stmts`` alone suggest ("" when they suggest none)."""

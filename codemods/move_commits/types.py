@@ -441,6 +441,14 @@ class TypeInference:
                 return found[0]
         return None
 
+    def query_entity(self, query: cst.BaseExpression) -> TypeInfo | None:
+        """The entity a legacy query expression queries (``Job`` for ``Job.query.filter(...)``,
+        ``session.query(Job).filter_by(...)``); None for anything else."""
+        if not _builds_query(query):
+            return None
+        found = self._queried_entity(query)
+        return found[0] if found is not None and not found[1] else None
+
     def _single_value(self, name: cst.Name) -> cst.BaseExpression | None:
         """The value of the one plain assignment ``name`` can refer to, if it has only that one."""
         referents = list(self.index.referents(name))

@@ -394,7 +394,8 @@ def test_a_write_made_only_in_a_branch_does_not_name_the_unit() -> None:
 
 def test_query_methods_do_not_name_a_unit() -> None:
     """Where two units of a route clash, a unit is named for its writes or for a helper it
-    calls, never for a method of SQLAlchemy's query API (the ``in_`` operator, ``filter_by``)."""
+    calls, never for a method of SQLAlchemy's query API (the ``in_`` operator, ``filter_by``):
+    a bulk ``update()`` of a query names the rows it writes."""
     [facts] = _facts(
         """
         @router.post("/x")
@@ -404,7 +405,29 @@ def test_query_methods_do_not_name_a_unit() -> None:
             db.commit()
         """
     )
-    assert (facts.name, facts.alternatives) == ("reorder", ())
+    assert (facts.name, facts.alternatives) == ("reorder", ("update_jobs",))
+
+
+def test_a_second_unit_of_a_route_is_named_for_its_bulk_write_not_a_number() -> None:
+    """open-event-server's ``reorder_speakers`` resets the order in one branch and sets it in a
+    loop in the other: the second unit is ``update_speakers``, not ``reorder_speakers_2``."""
+    header = FASTAPI_HEADER.replace("import Job, Tag", "import Job, Speaker, Tag")
+    [reset, reorder] = _facts(
+        """
+        @router.post("/x")
+        def reorder_speakers(db: SessionDep, reset: bool, orders: dict[int, list[int]]) -> None:
+            if reset:
+                db.query(Speaker).filter(Speaker.id > 0).update({Speaker.rank: 0})
+                db.commit()
+                return
+            for order, ids in orders.items():
+                db.query(Speaker).filter(Speaker.id.in_(ids)).update({Speaker.rank: order})
+            db.commit()
+        """,
+        header,
+    )
+    assert (reset.name, reset.alternatives) == ("reorder_speakers", ("update_speakers",))
+    assert reorder.alternatives == ("update_speakers",)
 
 
 def test_two_units_of_one_route_share_no_name() -> None:
