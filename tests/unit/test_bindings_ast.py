@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from testkit import repository_sources, write_webapp_corpus
 
+from backfix.ast_utils import normalized_identifiers
 from backfix.bindings import ast_bound_names, bound_names, import_aliases, module_bound_names
 
 CASES = {
@@ -148,7 +149,9 @@ def test_standard_library_modules() -> None:
 )
 @given(program=hypothesmith.from_grammar())
 def test_generated_programs(program: str) -> None:
-    if not _parses(program):
+    # A program with an identifier Python normalizes (`Aª` is `Aa` to `ast`) is read by LibCST
+    # in the rewrite (see `test_names_python_normalizes_are_read_by_libcst`): not compared here.
+    if not _parses(program) or normalized_identifiers(program):
         reject()
     from_ast, from_cst = _both(program)
     assert from_ast == from_cst
