@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import TypeGuard
 
-from backfix.ast_utils import child_fields, last_name
+from backfix.ast_utils import child_fields, last_name, parameter_names
 from backfix.project import from_import_module
 
 from .chains import BUILDERS, TERMINALS, is_camel
@@ -206,8 +206,10 @@ def _constructed(
     if bound is None or not bound[1]:
         return False
     value = bound[0]
-    return isinstance(value, ast.Call) and (
-        isinstance(value.func, ast.Name) and value.func.id in classes
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id in classes
     )
 
 
@@ -219,25 +221,19 @@ def _method_owners(tree: ast.Module, classes: frozenset[str]) -> dict[str, str]:
     for qual, func in functions(tree):
         head, _, rest = qual.partition(".")
         method = qual if "<locals>" not in rest else qual.split(".<locals>.")[0]
-        if head not in classes or "." not in method or method.count(".") != 1:
+        if head not in classes or method.count(".") != 1:
             continue
         if method == qual:
             params = [*func.args.posonlyargs, *func.args.args]
             if params and not _is_static(func):
                 owners[qual] = params[0].arg
-        elif method in owners and owners[method] not in _parameter_names(func):
+        elif method in owners and owners[method] not in parameter_names(func.args):
             owners[qual] = owners[method]
     return owners
 
 
 def _is_static(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(last_name(d) == "staticmethod" for d in func.decorator_list)
-
-
-def _parameter_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
-    args = func.args
-    names = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
-    return {arg.arg for arg in names if arg is not None}
 
 
 def _plain_parameters(

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
+from backfix.ast_utils import parameter_names
 from backfix.bindings import function_bindings
 from backfix.codemod import Plan as CodemodPlan
 from backfix.discovery import in_alembic_versions, is_under
@@ -804,7 +805,7 @@ class Planner:
         if not bound:
             return "", ""
         function = self._function(facts.path, chain.func)
-        if function is not None and bound[0] in _parameter_names(function):
+        if function is not None and bound[0] in parameter_names(function.args):
             return (
                 f"the rewrite reads `{bound[0]}.session`, but `{bound[0]}` is a parameter of "
                 f"`{chain.func}` (a pytest fixture?), and the tool cannot tell it is "
@@ -1700,13 +1701,6 @@ def _project_file(project: ProjectContext, path: str, level: int, module: str) -
         return found
     stem = target.candidates[0].removesuffix(".py")
     return "" if level or (root / stem).is_dir() else None
-
-
-def _parameter_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
-    """The names of ``function``'s parameters."""
-    args = function.args
-    every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
-    return {arg.arg for arg in every if arg is not None}
 
 
 def _phrase(blocker: str) -> str:

@@ -30,6 +30,7 @@ from typing import Any
 
 import libcst as cst
 
+from backfix.ast_utils import parameter_names
 from backfix.cst_parse import parse_expression
 
 from . import chains as ch
@@ -231,7 +232,7 @@ class _ChainWalker(_Walker):
             return
         hidden = self._frame().hidden
         if isinstance(node, ast.Lambda):
-            hidden.update(_parameter_names(node.args))
+            hidden.update(parameter_names(node.args))
         elif isinstance(node, ast.ExceptHandler) and node.name:
             hidden.add(node.name)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -257,7 +258,7 @@ class _ChainWalker(_Walker):
 
     def function(self, node: FunctionNode) -> None:
         """Enter a function; its own name and parameters are names of its frame to LibCST."""
-        self.pending = {node.name, *_parameter_names(node.args)}
+        self.pending = {node.name, *parameter_names(node.args)}
         super().function(node)
 
     def leave_function(self, node: FunctionNode, frame: _Frame) -> None:
@@ -922,15 +923,6 @@ def _summary(text: str) -> str:
     """The code on one line, shortened to 80 characters."""
     line = " ".join(text.split())
     return line if len(line) <= 80 else line[:77] + "..."
-
-
-def _parameter_names(arguments: ast.arguments) -> set[str]:
-    """Every parameter name, ``*args`` and ``**kwargs`` included."""
-    found = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
-    for star in (arguments.vararg, arguments.kwarg):
-        if star is not None:
-            found.add(star.arg)
-    return found
 
 
 def _is_model_query(node: ast.Attribute) -> bool:

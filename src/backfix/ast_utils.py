@@ -65,6 +65,14 @@ _LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
 _CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 
 
+def parameter_names(arguments: ast.arguments) -> set[str]:
+    """Every parameter name of a function's or lambda's ``arguments``, ``*args`` and
+    ``**kwargs`` included."""
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every += [star for star in (arguments.vararg, arguments.kwarg) if star is not None]
+    return {arg.arg for arg in every}
+
+
 def child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
     """The fields of a node type that may hold expressions, statements or their parts: not the
     expression contexts and operators ``ast.iter_child_nodes`` also yields.
