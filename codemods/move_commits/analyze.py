@@ -131,7 +131,8 @@ class Analyzer:
         self.route_folder_only = route_folder_only
         #: the module's file name when only that name makes it route layer (``api.py``) and it
         #: imports no web framework: code that can read no request is no route's helper
-        self.route_name_only = "" if self.index.imports_framework() else route_name_only
+        imports_framework = bool(route_name_only) and self.index.imports_framework()
+        self.route_name_only = "" if imports_framework else route_name_only
         self.units: list[Unit] = []
         self.sites: list[CommitSite] = []
         #: the receivers of ``x.commit()`` calls in route functions that are not known sessions
