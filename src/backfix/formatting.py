@@ -416,7 +416,8 @@ class FormatOutcome:
     ``wrapped``: it followed none, and only its changed statements that were too long or had
     newly broken continuation lines were formatted).
     ``too_long`` tells the user about changed lines left longer than the line length,
-    ``pragma_kept`` about those kept on one line for their pragma comment, and ``black`` why black's
+    ``pragma_kept`` about those kept on one line, or as written, for their pragma comments (a note
+    each), and ``black`` why black's
     formatting was not used (ruff's is kept)."""
 
     change: FileChange
@@ -424,7 +425,7 @@ class FormatOutcome:
     skipped: bool = False
     wrapped: bool = False
     too_long: str = ""
-    pragma_kept: str = ""
+    pragma_kept: tuple[str, ...] = ()
     black: str = ""
     #: changed statements the project's linter newly reports, left as they are
     layout: str = ""
@@ -539,10 +540,10 @@ def _placed(
     return place_pragmas(unformatted, formatted, moved, check, reformat)
 
 
-def _pragma_note(path: str, placement: Placement, line_length: int) -> str:
-    """The note naming the statements kept on one line, or as the codemod wrote them, for their
-    pragma comments, if any."""
-    notes = []
+def _pragma_note(path: str, placement: Placement, line_length: int) -> tuple[str, ...]:
+    """The notes naming the statements kept on one line, and those kept as the codemod wrote
+    them, for their pragma comments, if any."""
+    notes: list[str] = []
     if placement.kept:
         which = _rows(placement.kept, "line {} is", "lines {} are")
         notes.append(
@@ -561,7 +562,7 @@ def _pragma_note(path: str, placement: Placement, line_length: int) -> str:
             f"would carry {_pragmas(placement.as_written)} off the code it governs; format by "
             "hand and put the comment on the line it applies to"
         )
-    return "\n".join(notes)
+    return tuple(notes)
 
 
 def _rows(kept: Sequence[tuple[int, str]], one: str, several: str) -> str:
@@ -1027,9 +1028,8 @@ def _notes(outcomes: Sequence[FormatOutcome]) -> list[str]:
             "(format = true in [tool.backfix] formats all the changed lines): "
             f"{_listed(wrapped)}"
         )
-    extras = [(o.too_long, o.pragma_kept, o.black, o.layout, o.isort) for o in outcomes]
-    # (a pragma note may hold two notes, one per line)
-    return notes + [line for extra in extras for note in extra for line in note.splitlines()]
+    extras = [(o.too_long, *o.pragma_kept, o.black, o.layout, o.isort) for o in outcomes]
+    return notes + [note for extra in extras for note in extra if note]
 
 
 def _listed(paths: Sequence[str]) -> str:
