@@ -20,6 +20,7 @@ import libcst as cst
 from backfix.cst_utils import last_name
 
 from .frameworks import LOGGER_NAMES, ModuleIndex, is_guard_name
+from .model import TypeInfo
 from .module_nodes import exact_types
 from .placement import ACTION_VERBS, WRITE_KINDS, WRITE_VERBS, singular, snake
 from .routes import HTTP_METHODS
@@ -313,7 +314,7 @@ class WriteNamer:
                     else None
                 )
                 if entity is not None:
-                    names.append(_join(method, plural(snake(entity.code.rpartition(".")[2]))))
+                    names.append(_join(method, _rows_of(entity)))
         return names
 
     def written_name(self, stmts: Sequence[cst.BaseStatement], resource: str = "") -> str:
@@ -386,7 +387,7 @@ class WriteNamer:
             # `query.delete()` of `query = Job.query.filter(...)`: a bulk write of jobs
             entity = self.inference.query_of_name(receiver)
             if entity is not None:
-                return _Event(method, plural(snake(entity.code.rpartition(".")[2])), True)
+                return _Event(method, _rows_of(entity), True)
         if isinstance(receiver, cst.Name) and self._is_entity(receiver):
             subject = self._subject(receiver)
             if (
@@ -970,3 +971,8 @@ def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint
     if written:
         return NameHint(written[0], written[0].split("_")[0], "")
     return None
+
+
+def _rows_of(entity: TypeInfo) -> str:
+    """The subject of a bulk write of a query of ``entity``: its rows (``Job`` → ``jobs``)."""
+    return plural(snake(entity.code.rpartition(".")[2]))
