@@ -45,15 +45,18 @@ class ImportGraph:
                 found += self._files(route_path, need.level, need.module, (need.imported,))
         return found
 
-    def chain_to(self, starts: Sequence[str], goal: str) -> list[str] | None:
+    def chain_to(
+        self, starts: Sequence[str], goal: str, loaded: Iterable[str] | None = None
+    ) -> list[str] | None:
         """The shortest chain of module-level imports from one of ``starts`` to ``goal`` (both ends
         included); None when there is none.
 
-        The packages around ``goal`` are imported before ``goal`` runs, so an import of one of them
-        runs nothing (``from app import db`` in a model, with ``from app import routes`` at the end
-        of ``app/__init__.py``): the chain does not go through them.
+        The chain does not go through the modules ``loaded`` before ``starts`` run, where an import
+        runs nothing. By default those are the packages around ``goal``, imported before ``goal``
+        runs (``from app import db`` in a model, with ``from app import routes`` at the end of
+        ``app/__init__.py``).
         """
-        running = set(_packages_around(goal))
+        running = set(_packages_around(goal) if loaded is None else loaded)
         came_from: dict[str, str | None] = {s: None for s in starts if s not in running}
         queue = list(came_from)
         for current in queue:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -168,12 +169,42 @@ class Planner:
         init = f"{folder}/__init__.py" if folder else "__init__.py"
         return init in self.inits or self.read(init) is not None
 
-    def _import_name(self, path: str) -> str:
+    def _import_name(self, path: str, importer: str) -> str:
+        """The dotted name ``importer`` imports the module at ``path`` under."""
         folder = str(PurePosixPath(path).parent)
         folder = "" if folder == "." else folder
         if folder and not self.is_package(folder):
             return module_name(path, self.is_package)
-        return rooted_module_name(path, self.is_package, self.root_package)
+        name = rooted_module_name(path, self.is_package, self.root_package)
+        namespace = _namespace_above(path, name)
+        if namespace and namespace in self._namespaces_imported(importer):
+            return f"{namespace}.{name}"
+        return name
+
+    def _namespaces_imported(self, importer: str) -> set[str]:
+        """The namespace packages (folders without an ``__init__.py``) whose modules ``importer``
+        imports by their full name: ``keep`` of ``from keep.api.core.db import x``, where
+        ``keep/api/core/db.py`` is a file of the project."""
+        tree = self.project.tree(importer)
+        if tree is None:
+            return set()
+        found: set[str] = set()
+        for dotted in _absolute_imports(tree):
+            parts = dotted.split(".")
+            for end in range(1, len(parts)):
+                folder = "/".join(parts[:end])
+                if self.is_package(folder) or not self._is_module("/".join(parts)):
+                    break
+                found.add(".".join(parts[:end]))
+        return found
+
+    def _is_module(self, stem: str) -> bool:
+        """Whether the project has the module ``stem`` (a path without ``.py``), in ``src/`` too."""
+        return any(
+            self.read(f"{prefix}{stem}{suffix}") is not None
+            for prefix in ("", "src/")
+            for suffix in (".py", "/__init__.py")
+        )
 
     def _route_import(self, facts: RouteFacts, location: ServiceLocation) -> str:
         kept = self._kept_imports.get((facts.path, location.path))
@@ -209,7 +240,7 @@ class Planner:
             common = PurePosixPath(path).parents[level - 1].as_posix()
             if level <= reach and self.is_package("" if common == "." else common):
                 return f"from {'.' * level}{module} import {location.class_name}"
-        return f"from {self._import_name(location.path)} import {location.class_name}"
+        return f"from {self._import_name(location.path, path)} import {location.class_name}"
 
     def place(self) -> None:
         """Decide service module, class and method of every movable unit."""
@@ -488,7 +519,7 @@ class Planner:
             return
         moved_reason = (
             self._definitions_reason(facts.path, sig, path, service.bound, service.defined)
-            or self._cycle_reason(facts.path, extraction, sig)
+            or self._cycle_reason(facts.path, extraction, sig, path)
             or self._alias_reason(facts.path, extraction)
             or self._patched_reason(facts.path, extraction, sig)
             or self._narrowed_reason(extraction, sig)
@@ -875,19 +906,37 @@ class Planner:
                 )
         return NO_REASON
 
-    def _cycle_reason(self, route_path: str, extraction: Extraction, sig: Signature) -> Reason:
+    def _cycle_reason(
+        self, route_path: str, extraction: Extraction, sig: Signature, service_path: str
+    ) -> Reason:
         """Why the service cannot be imported at the top of the route module: a module it would
-        import imports the route module back (see :mod:`.cycles`)."""
+        import imports the route module back (see :mod:`.cycles`); or why it could not be
+        imported before the route module: one of its imports loads the route module."""
         starts = self.import_graph.need_files(route_path, _with_type_needs(extraction, sig))
         chain = self.import_graph.chain_to(starts, route_path)
+        if chain is not None:
+            return Reason(
+                R.SERVICE_IMPORT_CYCLE,
+                f"the service would import {chain[0]}, which imports {route_path} back "
+                f"({' → '.join(chain)}): importing the service at the top of {route_path} would "
+                f"be a circular import. Move what {chain[-2]} imports from {route_path} (such as "
+                "the database object) into a module of its own, then run again",
+            )
+        # Imported first (by a test, a script or a worker), the service runs its imports before
+        # the route module has started: the packages around the service are all that is loaded.
+        first = [m for start in starts for m in modules_run_by_import(start)]
+        loaded = modules_run_by_import(service_path)
+        chain = self.import_graph.chain_to(first, route_path, loaded)
         if chain is None:
             return NO_REASON
+        needed = _importer_of(starts, chain[0])
         return Reason(
             R.SERVICE_IMPORT_CYCLE,
-            f"the service would import {chain[0]}, which imports {route_path} back "
-            f"({' → '.join(chain)}): importing the service at the top of {route_path} would be "
-            f"a circular import. Move what {chain[-2]} imports from {route_path} (such as the "
-            "database object) into a module of its own, then run again",
+            f"the service would import {needed}, and importing it loads {route_path} "
+            f"({' → '.join(chain)}), which imports the service: a test, script or worker that "
+            f"imports the service module first would fail with a circular import. Move what the "
+            f"service needs from {needed} into a module whose import does not load {route_path}, "
+            "then run again",
         )
 
     def _alias_reason(self, route_path: str, extraction: Extraction) -> Reason:
@@ -1131,6 +1180,32 @@ def _imports_of_one_package(existing: str, code: str, name: str) -> bool:
 def _reads(code: str, name: str) -> bool:
     """Whether ``code`` mentions ``name`` other than as an attribute (``x.name``)."""
     return re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", code) is not None
+
+
+def _namespace_above(path: str, name: str) -> str:
+    """The dotted folders between the project root (or ``src/``) and the top package of the
+    module at ``path`` imported as ``name``: ``keep`` of ``keep/services/x.py`` as ``services.x``."""
+    parts = PurePosixPath(path).with_suffix("").parts
+    above = list(parts[: len(parts) - len(name.split("."))])
+    if above[:1] == ["src"]:
+        above = above[1:]
+    return ".".join(above)
+
+
+def _absolute_imports(tree: ast.Module) -> Iterator[str]:
+    """The dotted modules of the module-level absolute imports of ``tree``."""
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module
+        elif isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+
+
+def _importer_of(imported: list[str], module: str) -> str:
+    """The file of ``imported`` whose import runs ``module``: a module rather than the package
+    around it (``app/api/schemas.py`` rather than ``app/api/__init__.py``)."""
+    running = [path for path in imported if module in modules_run_by_import(path)]
+    return next((p for p in running if not p.endswith("__init__.py")), running[0])
 
 
 def _with_type_needs(extraction: Extraction, sig: Signature) -> list[ImportNeed]:

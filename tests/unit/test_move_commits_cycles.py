@@ -81,3 +81,28 @@ def test_a_longer_chain_is_named_whole(tmp_path: Path) -> None:
     )
     starts = graph.need_files("routes.py", [ImportNeed("models", "", "models", None, 0)])
     assert graph.chain_to(starts, "routes.py") == ["models.py", "mixins.py", "routes.py"]
+
+
+def test_imported_first_the_service_loads_the_packages_around_the_route(tmp_path: Path) -> None:
+    """Imported before the routes, a service in ``app/services/`` has only its own packages loaded:
+    ``app/api/__init__.py``, which loads the routes, runs when the service imports its schemas."""
+    graph = _graph(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/api/__init__.py": "from . import main\n",
+            "app/api/main.py": "from .routes import notes\n",
+            "app/api/routes/__init__.py": "",
+            "app/api/routes/notes.py": "from .. import schemas\n",
+            "app/api/schemas.py": "",
+        },
+    )
+    route = "app/api/routes/notes.py"
+    starts = ["app/api/__init__.py", "app/api/schemas.py"]
+    assert graph.chain_to(starts, route) is None
+    loaded = ["app/services/__init__.py", "app/__init__.py", "__init__.py"]
+    assert graph.chain_to(starts, route, loaded) == [
+        "app/api/__init__.py",
+        "app/api/main.py",
+        route,
+    ]

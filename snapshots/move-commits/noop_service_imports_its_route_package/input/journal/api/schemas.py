@@ -1,0 +1,6 @@
+from pydantic import BaseModel
+
+
+class EntryIn(BaseModel):
+    title: str
+    body: str
