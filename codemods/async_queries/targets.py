@@ -70,9 +70,13 @@ def target_of(versions: dict[str, Found]) -> Target:
             if fsa.at_least("2.5") is False
             else ""
         )
+        # A range's lowest version is what the project allows, not what it is known to run on:
+        # the fix is to the range.
+        ranged = sqlalchemy.specifier is not None
+        upgrade = "require SQLAlchemy 1.4 or later there" if ranged else "upgrade to SQLAlchemy 1.4"
         refuse = (
-            f"the project runs on {sqlalchemy.describe()}, which has no 2.0-style `select()` "
-            f"API: upgrade to SQLAlchemy 1.4 first{with_fsa} (or set "
+            f"the project {'allows' if ranged else 'runs on'} {sqlalchemy.describe()}, which has "
+            f"no 2.0-style `select()` API: {upgrade} first{with_fsa} (or set "
             "`[tool.backfix.versions] sqlalchemy` if that version is wrong)"
         )
     return Target(

@@ -379,6 +379,20 @@ def test_too_old_sqlalchemy_names_the_flask_sqlalchemy_that_supports_1_4(
     assert all((advice in reason) is says_fsa for reason in reasons), reasons
 
 
+def test_a_range_that_allows_an_old_sqlalchemy_is_named_as_a_range(tmp_path: Path) -> None:
+    """``SQLAlchemy>=0.7`` with no lock file: the project may install the newest release, so the
+    reason does not say it runs on 0.7; it asks for the range to start at 1.4."""
+    (tmp_path / "requirements.txt").write_text("Flask-SQLAlchemy==3.1.1\nSQLAlchemy>=0.7\n")
+    result = _run(tmp_path, {})
+    reasons = {v.reason for v in result.violations}
+    assert reasons, result.violations
+    expected = (
+        "the project allows SQLAlchemy 0.7 (lowest allowed by >=0.7 in requirements.txt), which "
+        "has no 2.0-style `select()` API: require SQLAlchemy 1.4 or later there first"
+    )
+    assert all(reason.startswith(expected) for reason in reasons), reasons
+
+
 def test_a_library_nothing_says_the_project_has_is_not_listed(tmp_path: Path) -> None:
     """``SQLModel not found`` read like a missing dependency in projects that never used it."""
     result = _run(tmp_path, {"flask-sqlalchemy": "3.1.1"})
