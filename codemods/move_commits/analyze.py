@@ -29,7 +29,7 @@ from backfix.cst_walk import children
 from . import reasons as R
 from .dataflow import DataFlow
 from .extraction import ExtractionBuilder, ReplaceReads
-from .frameworks import LOGGER_NAMES, ModuleIndex, is_guard_name, iter_nodes
+from .frameworks import LOGGER_NAMES, SESSION_WRITES, ModuleIndex, is_guard_name, iter_nodes
 from .input_reads import assigns_input_keys, input_reads
 from .model import CommitSite, Param
 from .module_nodes import NAME_TYPES, exact_types
@@ -851,7 +851,7 @@ class Analyzer:
                         holder = type(node).__name__.lower()
                         raise Unmovable(
                             R.WRITE_SPLIT_FROM_COMMIT,
-                            f"the write at line {self.index.line_col(write)[0]} is committed "
+                            f"{self._write_at(write)} is committed "
                             f"here, but only the body of the `{holder}` at line "
                             f"{self.index.line_col(node)[0]} could move, and its service method "
                             f"would commit that write without showing it: move the write into "
@@ -1420,12 +1420,12 @@ class Analyzer:
         )
         reason = self.regions.region([body[stop]]).reason
         why = reason or "stays in the route"
-        write_line = self.index.line_col(write)[0]
+        write_at = self._write_at(write)
         stop_line = self.index.line_col(body[stop])[0]
         if stop == index and write is not body[index]:
             holder = type(body[index]).__name__.lower()
             message = (
-                f"the write at line {write_line} is committed here, but the `{holder}` at line "
+                f"{write_at} is committed here, but the `{holder}` at line "
                 f"{stop_line} that holds it also {why}"
             )
             exits = self._is_exit(body[index])  # (`if x is None: abort(404)` `else:` writes)
@@ -1454,14 +1454,45 @@ class Analyzer:
                 )
             raise Unmovable(R.WRITE_SPLIT_FROM_COMMIT, message)
         if stop == index:
-            raise Unmovable(
-                R.WRITE_SPLIT_FROM_COMMIT, f"the write at line {write_line}, committed here, {why}"
-            )
+            raise Unmovable(R.WRITE_SPLIT_FROM_COMMIT, f"{write_at}, committed here, {why}")
         raise Unmovable(
             R.WRITE_SPLIT_FROM_COMMIT,
-            f"the write at line {write_line} is committed here, but the statement at line "
+            f"{write_at} is committed here, but the statement at line "
             f"{stop_line} between them {why}{self._other_blockers(body, index, stop)}",
         )
+
+    def _write_at(self, write: cst.CSTNode) -> str:
+        """``the write at line N``; where the statement's only write is a session's
+        ``execute()``, which may only read, the message says that backfix counts it as one."""
+        line = self.index.line_col(write)[0]
+        executed = self._only_executes(write)
+        if not executed:
+            return f"the write at line {line}"
+        return (
+            f"the write at line {line} (`{executed}()`, counted as one since backfix cannot tell "
+            "that the statement it runs only reads)"
+        )
+
+    def _only_executes(self, statement: cst.CSTNode) -> str:
+        """The ``session.execute`` a statement that writes nothing else calls ("" otherwise)."""
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            return ""
+        small = statement.body[0]
+        if isinstance(small, cst.Assign):
+            if not all(isinstance(t.target, cst.Name) for t in small.targets):
+                return ""
+        elif not isinstance(small, cst.Expr):
+            return ""
+        found = ""
+        for node in self.index.subtree(small):
+            if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)):
+                continue
+            method = node.func.attr.value
+            if method in SESSION_WRITES and self.index.is_session(node.func.value):
+                if method != "execute":
+                    return ""
+                found = found or code_of(node.func)
+        return found
 
     def _other_blockers(self, body: Sequence[cst.BaseStatement], index: int, stop: int) -> str:
         """The other statements between a write (``body[index]``) and the last one that stays

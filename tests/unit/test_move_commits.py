@@ -416,6 +416,19 @@ def test_a_mixin_of_a_view_class_is_route_layer(tmp_path: Path) -> None:
         ),
         (
             """
+            def f(job_id):
+                job = db.session.execute(Job.select_by_id(job_id)).scalar_one()
+                flash(f"deleting {job.title}")
+                db.session.delete(job)
+                db.session.commit()
+            """,
+            "the write at line 10 (`db.session.execute()`, counted as one since backfix cannot "
+            "tell that the statement it runs only reads) is committed here, but the statement at "
+            "line 11 between them calls the framework (`flash()`)",
+            "write-split-from-commit",
+        ),
+        (
+            """
             def f():
                 job = Job()
                 g.last_job = job
