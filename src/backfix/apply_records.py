@@ -20,7 +20,12 @@ from backfix.console import print_warning
 from backfix.discovery import Workspace
 from backfix.exits import Failure
 from backfix.ledger import CodemodRecord, LedgerError, Record
-from backfix.records import append_record, command_line, covered_paths
+from backfix.records import (
+    append_record,
+    command_line,
+    covered_paths,
+    missing_ledger_licence,
+)
 from backfix.reports import markdown
 from backfix.results import FileChange, RunResult, Violation
 from backfix.writer import atomic_write
@@ -178,4 +183,10 @@ class ApplySession:
                 f"your copy: commit it first, or discard it (git checkout -- {ledger.LEDGER_REL}, "
                 "or delete it when untracked) before switching"
             )
-        return [*changes, FileChange(ledger.LEDGER_REL, str(path), before, after)]
+        kept = [*changes, FileChange(ledger.LEDGER_REL, str(path), before, after)]
+        licence = missing_ledger_licence(self.workspace)
+        if licence is not None:
+            licence_path, text = licence
+            rel = self.workspace.rel(licence_path)
+            kept.append(FileChange(rel, str(licence_path), None, text))
+        return kept

@@ -11,11 +11,12 @@ import shlex
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from backfix import ledger
+from backfix import ledger, reuse_licence
 from backfix.console import print_warning
-from backfix.discovery import Workspace
+from backfix.discovery import Workspace, discover
 from backfix.ledger import CodemodRecord, LedgerError, Record
 from backfix.results import RunResult
+from backfix.writer import atomic_write
 
 
 def covered_paths(workspace: Workspace, paths: Sequence[Path]) -> list[str]:
@@ -38,10 +39,32 @@ def command_line(*words: str, **options: Iterable[str] | str | int | None) -> st
 
 
 def append_record(workspace: Workspace, record: Record) -> None:
+    """Append ``record`` to the ledger in the working tree (and give the ledger the licence file
+    a REUSE project wants of it)."""
     try:
         ledger.append(ledger.ledger_path(workspace.root), record)
     except (LedgerError, OSError) as exc:
         print_warning(f"the ledger was not updated: {exc}")
+        return
+    licence = missing_ledger_licence(workspace)
+    if licence is None:
+        return
+    path, text = licence
+    try:
+        atomic_write(path, text)
+    except OSError as exc:
+        print_warning(f"cannot write {workspace.rel(path)}: {exc.strerror or exc}")
+
+
+def missing_ledger_licence(workspace: Workspace) -> tuple[Path, bytes] | None:
+    """The ledger's ``.license`` file and its text, where the project follows REUSE and the file
+    is missing (see :mod:`backfix.reuse_licence`); None otherwise."""
+    path = reuse_licence.licence_path(ledger.ledger_path(workspace.root))
+    if path.exists() or not reuse_licence.follows_reuse(workspace.root):
+        return None
+    found = discover(workspace, [workspace.root], ()).files
+    text = reuse_licence.licence_text(workspace.root, (workspace.abs(rel) for rel in found))
+    return None if text is None else (path, text)
 
 
 def record_scan(
