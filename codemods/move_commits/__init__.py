@@ -49,7 +49,7 @@ from backfix.docstring_rules import requires_docstring
 from backfix.format_settings import line_length_for
 from backfix.imports import first_party_packages, project_root
 from backfix.options import option
-from backfix.results import REVIEW, FileFacts, Violation
+from backfix.results import REVIEW, FileFacts
 from backfix.session_registries import registry_options
 from backfix.source import SourceError, SourceFile, parse_cst
 from backfix.templating import render
@@ -70,7 +70,12 @@ from .placement import PLACEMENT_LAYER_FOLDERS
 from .plan import Planner
 from .quick import may_have_route_commits
 from .reduce import reduced_source_tree
-from .view_classes import class_commits, view_commit_violations
+from .view_classes import (
+    class_commits,
+    helpers_that_are_views,
+    view_bases,
+    view_commit_violations,
+)
 
 #: what analysis hands to the plan per route file: its facts and its single-name imports
 MoveCommitsFacts = tuple[RouteFacts, dict[str, str]]
@@ -334,11 +339,10 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
                 if route_facts.commits:
                     planner.add_route(route_facts, imports)
         planner.place()
-        violations: list[Violation] = []
-        for fact in facts:
-            for violation in fact.violations:
-                violations.append(planner.settle(violation))
-        violations.extend(view_commit_violations(self.ID, in_classes, project))
+        settled = [planner.settle(v) for fact in facts for v in fact.violations]
+        bases = view_bases(project)
+        violations = helpers_that_are_views(settled, bases)
+        violations.extend(view_commit_violations(self.ID, in_classes, bases))
         notes = [*planner.notes, *_unknown_receivers_note(unknown)]
         return Plan(violations=violations, edits=planner.edits(), notes=notes)
 

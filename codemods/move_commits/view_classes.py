@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 from backfix.ast_utils import last_name, own_nodes
 from backfix.class_bases import FrameworkBases
@@ -60,11 +61,39 @@ def _code(text: str, call: ast.Call) -> str:
     return " ".join((ast.get_source_segment(text, call) or ast.unparse(call)).split())
 
 
+def view_bases(project: ProjectContext) -> FrameworkBases:
+    """What answers whether a class of the project is a view through its bases."""
+    return FrameworkBases(project, ROUTE_BASES)
+
+
+def helpers_that_are_views(
+    violations: Sequence[Violation], bases: FrameworkBases
+) -> list[Violation]:
+    """``violations`` with each ``helper-module-in-route-folder`` finding in a method of a view
+    class (through the project's own bases: ``class HookDetails(BaseHookResource)``) given the
+    reason of such views instead: its module does serve requests, and listing it in
+    ``route_paths`` has the next run analyse it as route layer."""
+    found: list[Violation] = []
+    for violation in violations:
+        class_name, _, method = violation.scope.partition(".")
+        if (
+            violation.reason_id == R.HELPER_MODULE_IN_ROUTE_FOLDER
+            and method
+            and bases.derives(violation.path, class_name)
+        ):
+            violation = replace(
+                violation,
+                reason=_reason(violation.path, class_name),
+                reason_id=R.VIEW_THROUGH_PROJECT_BASE,
+            )
+        found.append(violation)
+    return found
+
+
 def view_commit_violations(
-    codemod_id: str, commits: Sequence[tuple[str, ClassCommit]], project: ProjectContext
+    codemod_id: str, commits: Sequence[tuple[str, ClassCommit]], bases: FrameworkBases
 ) -> list[Violation]:
     """The manual-review findings for the ``(path, commit)`` pairs whose class is a view."""
-    bases = FrameworkBases(project, ROUTE_BASES)
     views: dict[tuple[str, str], bool] = {}
     counts: dict[tuple[str, str], int] = {}
     found: list[Violation] = []
