@@ -64,15 +64,15 @@ def target_of(versions: dict[str, Found]) -> Target:
     if sqlalchemy.at_least("1.4") is False:
         # Flask-SQLAlchemy 2.5 was the first to support SQLAlchemy 1.4; 2.5.1 is the last 2.x,
         # the smallest step (3.x needs Flask 2.2 and changes APIs)
-        with_fsa = (
-            f", and Flask-SQLAlchemy to 2.5.1 with it, since {fsa.describe()} does not "
-            "support SQLAlchemy 1.4"
-            if fsa.at_least("2.5") is False
-            else ""
-        )
         # A range's lowest version is what the project allows, not what it is known to run on:
         # the fix is to the range.
         ranged = sqlalchemy.specifier is not None
+        with_fsa = (
+            f", and {'upgrade ' if ranged else ''}Flask-SQLAlchemy to 2.5.1 with it, since "
+            f"{fsa.describe()} does not support SQLAlchemy 1.4"
+            if fsa.at_least("2.5") is False
+            else ""
+        )
         upgrade = "require SQLAlchemy 1.4 or later there" if ranged else "upgrade to SQLAlchemy 1.4"
         refuse = (
             f"the project {'allows' if ranged else 'runs on'} {sqlalchemy.describe()}, which has "

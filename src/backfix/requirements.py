@@ -198,7 +198,8 @@ def _setup_cfg(path: Path) -> Iterator[str]:
 
 
 def _setup_py(path: Path) -> Iterator[str]:
-    """``install_requires=[...]`` given as a literal list (nothing is executed)."""
+    """``install_requires=[...]`` given as a literal list, or as a name the module binds once to
+    one (``requirements = [...]``, then ``install_requires=requirements``); nothing is executed."""
     try:
         tree = ast.parse(path.read_bytes())
     except (OSError, SyntaxError, ValueError):
@@ -206,7 +207,38 @@ def _setup_py(path: Path) -> Iterator[str]:
     for node in ast.walk(tree):
         if not isinstance(node, ast.keyword) or node.arg != "install_requires":
             continue
-        if isinstance(node.value, (ast.List, ast.Tuple)):
-            for element in node.value.elts:
+        value: ast.expr | None = node.value
+        if isinstance(value, ast.Name):
+            value = _bound_once(tree, value.id)
+        if isinstance(value, (ast.List, ast.Tuple)):
+            for element in value.elts:
                 if isinstance(element, ast.Constant) and isinstance(element.value, str):
                     yield element.value
+
+
+def _bound_once(tree: ast.Module, name: str) -> ast.expr | None:
+    """The value of the one module-level ``name = ...`` of ``tree``; None when there is not
+    exactly one binding of ``name`` at module level (an ``+=`` or a loop may add to it)."""
+    values = [
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id == name
+    ]
+    changed = any(_changes(node, name) for node in ast.walk(tree))
+    return values[0] if len(values) == 1 and not changed else None
+
+
+def _changes(node: ast.AST, name: str) -> bool:
+    """Whether ``node`` adds to ``name`` (``name += [...]``, ``name.append(...)``) or binds it
+    in a loop."""
+    if isinstance(node, ast.AugAssign | ast.For):
+        return isinstance(node.target, ast.Name) and node.target.id == name
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == name
+    )

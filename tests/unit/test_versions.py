@@ -90,6 +90,18 @@ def test_lock_file_wins_over_pins_venv_and_ranges(tmp_path: Path) -> None:
             "1.3.24",
             "setup.py",
         ),
+        (
+            {
+                "setup.py": (
+                    "from setuptools import setup\n"
+                    "with open('version.txt') as f:\n    version = f.read()\n"
+                    "requirements = ['Flask==1.1.2', 'SQLAlchemy==1.3.5']\n"
+                    "setup(version=version, install_requires=requirements)\n"
+                )
+            },
+            "1.3.5",
+            "setup.py",
+        ),
     ],
 )
 def test_each_source(tmp_path: Path, files: dict[str, str], expected: str, source: str) -> None:
@@ -97,6 +109,19 @@ def test_each_source(tmp_path: Path, files: dict[str, str], expected: str, sourc
     _write(tmp_path, files)
     found = find_versions(tmp_path, environ=NO_ENV)["sqlalchemy"]
     assert (found.version, found.source) == (Version(expected), source)
+
+
+def test_a_requirement_list_that_setup_py_changes_is_not_read(tmp_path: Path) -> None:
+    """``install_requires=requirements`` where the list grows (``+=``, ``append``) is not what
+    the literal says: nothing is read from it."""
+    for change in ("requirements += extra\n", "requirements.append('SQLAlchemy==2.0.1')\n"):
+        setup = (
+            "from setuptools import setup\nrequirements = ['SQLAlchemy==1.3.5']\n"
+            f"{change}setup(install_requires=requirements)\n"
+        )
+        _write(tmp_path, {"setup.py": setup})
+        found = find_versions(tmp_path, environ=NO_ENV, installed=False)["sqlalchemy"]
+        assert found.version is None, change
 
 
 def test_included_requirement_files_are_read(tmp_path: Path) -> None:
