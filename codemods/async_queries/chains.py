@@ -1880,6 +1880,8 @@ def _fsa(end: _Ending) -> cst.BaseExpression:
     args = _strip_comma(term.call.args)
     if not b.ctx.fsa3:
         return _fsa2(end)
+    if term.name in ("get_or_404", "first_or_404", "one_or_404"):
+        args = _description_by_keyword(term, args)
     if term.name == "get_or_404":
         if b.base.var or builders:
             raise Unsupported(R.GET_AFTER_QUERY_METHODS, "`get_or_404()` after other query methods")
@@ -1913,6 +1915,21 @@ def _fsa(end: _Ending) -> cst.BaseExpression:
             arg = _kwarg(PAGINATE_POSITIONAL[index], arg.value).with_changes(comma=arg.comma)
         keywords.append(arg)
     return _db_call(db, "paginate", _join_args([cst.Arg(stmt), *keywords]), term)
+
+
+def _description_by_keyword(term: Step, args: Sequence[cst.Arg]) -> list[cst.Arg]:
+    """``args`` of ``get_or_404(ident, description)``/``first_or_404(description)`` with the
+    description passed by name: ``db.get_or_404()``, ``db.first_or_404()`` and
+    ``db.one_or_404()`` take it keyword-only."""
+    position = 1 if term.name == "get_or_404" else 0
+    kept: list[cst.Arg] = []
+    for index, arg in enumerate(args):
+        if arg.star:
+            raise Unsupported(R.UNSUPPORTED_ARGUMENTS, f"starred arguments to `{term.name}()`")
+        if arg.keyword is None and index == position:
+            arg = _kwarg("description", arg.value).with_changes(comma=arg.comma)
+        kept.append(arg)
+    return kept
 
 
 def _fsa2(end: _Ending) -> cst.BaseExpression:

@@ -75,10 +75,14 @@ def _after(result: RunResult) -> str:
 
 
 def test_flask_sqlalchemy_3_gets_its_helpers(tmp_path: Path) -> None:
-    """3.x: `db.get_or_404`, `db.first_or_404`, `db.paginate` (keyword arguments)."""
+    """3.x: `db.get_or_404`, `db.first_or_404`, `db.paginate` (keyword arguments: the
+    description, which the legacy methods took by position, is keyword-only in `db.*_or_404`)."""
     after = _after(_run(tmp_path, {"flask-sqlalchemy": "3.1.1", "sqlalchemy": "2.0.30"}))
     assert _flat("return db.get_or_404(Post, post_id)") in _flat(after)
-    first = 'db.first_or_404(db.select(Post).filter_by(title=title).limit(1), "no such post")'
+    first = (
+        "db.first_or_404(db.select(Post).filter_by(title=title).limit(1), "
+        'description="no such post")'
+    )
     assert _flat(first) in _flat(after)
     assert _flat(
         "db.paginate(db.select(Post).order_by(Post.id), page=number, per_page=20)"

@@ -31,6 +31,10 @@ def f3_get_or_404_missing():
     return User.query.get_or_404(99, description="gone")
 
 
+def f3_get_or_404_described_by_position():
+    return User.query.get_or_404(98, "no user 98")
+
+
 def f4_first_or_404_found():
     return User.query.filter_by(name="ann").order_by(User.id).first_or_404()
 
@@ -39,12 +43,20 @@ def f4_first_or_404_missing():
     return User.query.filter_by(name="zed").first_or_404()
 
 
+def f4_first_or_404_described_by_position():
+    return User.query.filter_by(name="zed").first_or_404("no zed")
+
+
 def f5_one_or_404_found():
     return User.query.filter_by(name="bob").one_or_404()
 
 
 def f5_one_or_404_multiple():
     return User.query.filter_by(name="ann").one_or_404()
+
+
+def f5_one_or_404_described_by_position():
+    return User.query.filter_by(name="nobody").one_or_404("nobody")
 
 
 def f6_paginate():
