@@ -352,6 +352,15 @@ def outside_changes(unformatted: str, formatted: str, spans: Sequence[Span]) -> 
         return 1
     old = unformatted.splitlines(keepends=True)
     new = formatted.splitlines(keepends=True)
+    line = _first_outside(old, new, allowed)
+    if line is not None and _kept_in_order(old, new, allowed):
+        return None  # the diff paired a repeated line (`)`) wrongly; every other line is kept
+    return line
+
+
+def _first_outside(old: list[str], new: list[str], allowed: set[int]) -> int | None:
+    """The first line (1-based) of ``old`` outside ``allowed`` that the diff of ``old`` and
+    ``new`` shows changed, deleted or with lines inserted next to it; None if there is none."""
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, _j1, _j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -362,6 +371,44 @@ def outside_changes(unformatted: str, formatted: str, spans: Sequence[Span]) -> 
                 return outside[0] + 1
         elif old and i1 - 1 not in allowed and i1 not in allowed:  # lines inserted: next to one
             return min(i1 + 1, len(old))
+    return None
+
+
+def _kept_in_order(old: list[str], new: list[str], allowed: set[int]) -> bool:
+    """Whether each run of ``old``'s lines outside ``allowed`` is in ``new`` as it was, the runs in
+    their order and the first and last at the ends: between two fixed statements, an unchanged
+    comment line can land in a replaced block of the diff when a closing bracket of one of them
+    pairs with another."""
+    runs: list[list[str]] = [[]]
+    for index, text in enumerate(old):
+        if index in allowed:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(text)
+    if not runs[-1]:
+        runs.pop()
+    if not runs:
+        return True
+    leading, trailing = 0 not in allowed, len(old) - 1 not in allowed
+    if leading and new[: len(runs[0])] != runs[0]:
+        return False
+    if trailing and new[len(new) - len(runs[-1]) :] != runs[-1]:
+        return False
+    position = 0
+    for run in runs:
+        found = _find_run(new, run, position)
+        if found is None:
+            return False
+        position = found + len(run)
+    return not trailing or position == len(new)
+
+
+def _find_run(lines: list[str], run: list[str], start: int) -> int | None:
+    """The first index from ``start`` where ``lines`` hold ``run``; None when they do not."""
+    for index in range(start, len(lines) - len(run) + 1):
+        if lines[index : index + len(run)] == run:
+            return index
     return None
 
 

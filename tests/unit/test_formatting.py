@@ -230,6 +230,51 @@ def test_outside_changes_allows_the_changed_statement_and_blank_lines_next_to_it
     assert outside_changes(text, "x = 1\ny = f(1, 2)\nz = {'a': 1}\n", [(2, 2)]) == 4
 
 
+SANDWICH = """\
+def f(db, upload):
+    with db.begin():
+        pv = (
+            db.scalars(select(ProjectVersion).filter_by(project_id=upload.project_id)
+            .order_by(desc(ProjectVersion.created)).limit(1))
+            .first()
+        )
+        # remove project version delta entries
+        db.execute(delete(ProjectVersionDelta).filter_by(
+            project_id=upload.project_id, version=pv.name
+        ))
+        db.delete(pv)
+"""
+
+SANDWICH_FORMATTED = """\
+def f(db, upload):
+    with db.begin():
+        pv = db.scalars(
+            select(ProjectVersion)
+            .filter_by(project_id=upload.project_id)
+            .order_by(desc(ProjectVersion.created))
+            .limit(1)
+        ).first()
+        # remove project version delta entries
+        db.execute(
+            delete(ProjectVersionDelta).filter_by(
+                project_id=upload.project_id, version=pv.name
+            )
+        )
+        db.delete(pv)
+"""
+
+
+def test_a_comment_between_two_formatted_statements_is_outside_no_change() -> None:
+    """Seen on MerginMaps: the diff pairs the first statement's ``)`` with one of the second's, so
+    the comment between them fell in a replaced block; every line outside the fix is kept."""
+    spans = [(3, 7), (9, 11)]
+    assert outside_changes(SANDWICH, SANDWICH_FORMATTED, spans) is None
+    changed = SANDWICH_FORMATTED.replace("# remove project", "# Remove project")
+    assert outside_changes(SANDWICH, changed, spans) == 8
+    dropped = SANDWICH_FORMATTED.replace("        db.delete(pv)\n", "")
+    assert outside_changes(SANDWICH, dropped, spans) is not None
+
+
 def test_same_meaning_ignores_docstring_indentation_only() -> None:
     assert same_meaning(
         'def f():\n    """A.\n\n      B."""\n', 'def f():\n    """A.\n\n    B."""\n'
