@@ -834,12 +834,12 @@ _ROUTE_VERBS = ACTION_VERBS | OBJECT_VERBS | READ_VERBS | _EDIT_VERBS
 
 def _attribute_name(events: list[_Event]) -> str:
     """``update_user_last_seen`` when ``events`` are all updates of one attribute of one row
-    (``user.last_seen = ...``); "" otherwise."""
+    (``user.last_seen = ...``; ``user.lastSeen``, too); "" otherwise."""
     pairs = {(e.subject, e.attribute) for e in events}
     if len(pairs) != 1 or not all(e.attribute for e in events):
         return ""
     ((subject, attribute),) = pairs
-    return f"update_{subject}_{attribute}"
+    return f"update_{subject}_{snake(attribute)}"  # (`validatedScopes` of a SQLModel model)
 
 
 def _mentions(words: set[str], subject: str) -> bool:

@@ -430,6 +430,23 @@ def test_a_second_unit_of_a_route_is_named_for_its_bulk_write_not_a_number() -> 
     assert reorder.alternatives == ("update_speakers",)
 
 
+def test_a_camel_case_attribute_names_the_alternative_in_snake_case() -> None:
+    """keep's ``provider.validatedScopes = ...`` (a SQLModel field) names the method
+    ``update_job_validated_scopes``, not ``update_job_validatedScopes``; where the route's name
+    is taken, that is the alternative tried before a number."""
+    [facts] = _facts(
+        """
+        @router.post("/x")
+        def validate_job_scopes(db: SessionDep, scopes: list[str]) -> None:
+            job = db.get(Job, 1)
+            if scopes != job.validatedScopes:
+                job.validatedScopes = scopes
+                db.commit()
+        """
+    )
+    assert facts.name == "update_job_validated_scopes"
+
+
 def test_two_units_of_one_route_share_no_name() -> None:
     """The unit that deletes the tag is ``delete_tag``; the one that removes it from the job is
     named for that, not ``delete_tag`` with a numbered clash after it."""
