@@ -11,7 +11,7 @@ order; its record still covers all of ``--path``, the skipped files with their v
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from backfix.console import print_warning
 from backfix.discovery import Workspace
 from backfix.exits import Failure
 from backfix.ledger import CodemodRecord, LedgerError, Record
+from backfix.line_map import moved_violations
 from backfix.records import (
     append_record,
     command_line,
@@ -116,6 +117,9 @@ class ApplySession:
             present = set(remaining)
             remaining += [v for v in self.planned if v.path not in self.chosen and v not in present]
             result.violations = sorted(remaining)
+        # What is left is recorded where it is in the files the run writes, as the summary
+        # reports it.
+        left = moved_violations(replace(result, violations=remaining)).violations
         self.record = ledger.make_record(
             command=command_line(
                 "apply",
@@ -126,7 +130,7 @@ class ApplySession:
             ),
             paths=covered_paths(self.workspace, self.paths),
             exclude=self.exclude,
-            codemods={self.codemod: CodemodRecord.from_violations(remaining, result.fixed)},
+            codemods={self.codemod: CodemodRecord.from_violations(left, result.fixed)},
             git_root=self.workspace.git_root,
             errors=(e.path for e in result.errors),
         )

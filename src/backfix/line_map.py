@@ -48,7 +48,7 @@ def moved_violations(result: RunResult) -> RunResult:
     moved: list[Violation] = []
     for violation in result.violations:
         change = changes.get(violation.path)
-        if change is None or change.before is None:
+        if change is None or change.before is None or violation.path in result.found_after_change:
             moved.append(violation)
             continue
         matcher = matchers.get(violation.path)

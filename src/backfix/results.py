@@ -134,6 +134,9 @@ class RunResult:
     fixed: list[Violation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
+    #: the changed files whose remaining violations were found in their changed content (a review
+    #: that kept part of a file analyses it again), so they are at their lines as written already
+    found_after_change: set[str] = field(default_factory=set)
 
     @property
     def manual(self) -> list[Violation]:

@@ -460,9 +460,11 @@ def keep(
         if content != plan.change.before:
             changes.append(FileChange(path, plan.change.abs_path, plan.change.before, content))
         mine = [c for c in chosen if path in c.files]
-        found, left = _file_fixes(plan, content, mine, result, analyze, local)
+        found, left, analysed = _file_fixes(plan, content, mine, result, analyze, local)
         fixed += found
         remaining += left
+        if analysed:
+            result.found_after_change.add(path)
     result.changes = sorted(changes, key=lambda c: c.path)
     result.fixed = sorted(fixed)
     result.violations = sorted(remaining)
@@ -475,13 +477,14 @@ def _file_fixes(
     result: RunResult,
     analyze: Analyze,
     local: bool,
-) -> tuple[list[Violation], list[Violation]]:
+) -> tuple[list[Violation], list[Violation], bool]:
     """The violations of ``plan``'s file that ``content`` (its accepted changes ``mine``) fixes,
-    and those it leaves; analysed again unless it is the run's own output."""
+    and those it leaves; analysed again unless it is the run's own output. The flag says whether
+    those left were found in ``content`` (at their lines there)."""
     wanted = [v for c in mine for v in c.violations if v.path == plan.path]
     original = [v for v in [*result.fixed, *result.violations] if v.path == plan.path]
     if content == plan.change.after and not any(c.edited for c in mine):
-        return wanted, [v for v in original if v not in wanted]
+        return wanted, [v for v in original if v not in wanted], False
     return _recount(plan, content, wanted, original, analyze, local)
 
 
@@ -512,8 +515,9 @@ def _recount(
     original: list[Violation],
     analyze: Analyze,
     local: bool,
-) -> tuple[list[Violation], list[Violation]]:
-    """(fixed, still open) for a file written in part or as a person edited it.
+) -> tuple[list[Violation], list[Violation], bool]:
+    """(fixed, still open, found in ``content``) for a file written in part or as a person
+    edited it.
 
     The file is analysed again: only as many of the accepted violations count as fixed as actually
     disappeared. For a per-file codemod, what the new analysis finds is what stays open (with its
@@ -522,14 +526,16 @@ def _recount(
     try:
         found_now = analyze(plan.path, plan.change.abs_path, content)
     except Exception:  # the content is valid Python: count nothing fixed rather than guess
-        return [], original
+        return [], original, False
     gone = max(0, len(original) - len(found_now))
     if gone >= len(wanted):
         fixed = list(wanted)
     else:
         still = {v.fingerprint for v in found_now}
         fixed = [v for v in wanted if v.fingerprint not in still][:gone]
-    return fixed, found_now if local else [v for v in original if v not in fixed]
+    if local:
+        return fixed, found_now, True
+    return fixed, [v for v in original if v not in fixed], False
 
 
 def tier_counts(violations: Iterable[Violation]) -> dict[str, int]:

@@ -449,3 +449,56 @@ def test_a_query_move_commits_carries_into_a_service_is_moved_not_fixed_nor_new(
         "moved": 1,
         "percent": 0,
     }
+
+
+SHIFTING = {
+    "app/__init__.py": "",
+    "app/extensions.py": "db = None\n",
+    "app/models.py": "class Job:\n    pass\n",
+    "app/routes/__init__.py": "",
+    "app/routes/jobs.py": """\
+from flask import Blueprint, request
+
+from app.extensions import db
+from app.models import Job
+
+bp = Blueprint("jobs", __name__)
+
+
+@bp.route("/jobs", methods=["POST"])
+def create_job():
+    title = request.json["title"]
+    job = Job(title=title)
+    job.owner = request.json["owner"]
+    job.state = "new"
+    db.session.add(job)
+    db.session.commit()
+    return {"id": job.id}
+
+
+@bp.route("/jobs/purge", methods=["POST"])
+def purge_jobs():
+    for job in Job.query.all():
+        if job.pinned:
+            break
+        db.session.delete(job)
+        db.session.commit()
+    return {}
+""",
+}
+
+
+def test_an_in_place_apply_records_what_is_left_where_it_is_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first route's unit moves to a service, so the second route's commit, left for manual
+    review, moves up the file: the ledger records it at the line the summary names."""
+    root = init_repo(tmp_path / "repo", SHIFTING)
+    monkeypatch.chdir(root)
+    code, _, err = invoke("apply", "move-commits", "--path", "app/routes", "--no-format")
+    assert code == 0, err
+    lines = (root / "app" / "routes" / "jobs.py").read_text().splitlines()
+    now = next(n for n, text in enumerate(lines, 1) if "db.session.commit()" in text)
+    assert f"app/routes/jobs.py:{now}:" in err
+    (left,) = ledger_lines(root)[-1]["codemods"]["move-commits"]["files"]["app/routes/jobs.py"]
+    assert left["line"] == now < 26
