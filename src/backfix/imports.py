@@ -174,7 +174,9 @@ def one_name_per_line(module: cst.Module) -> bool:
     """Whether ``module`` imports one name per ``from`` statement, as isort's
     ``force_single_line`` writes them: most statements import one name, and two of them, one
     right below the other, import from the same module (``from sqlalchemy import Column``, then
-    ``from sqlalchemy import Integer``), which isort's default would have joined."""
+    ``from sqlalchemy import Integer``), which isort's default would have joined. An import
+    ``as`` another name is no sign: isort's default keeps it apart (``from db import get``, then
+    ``from db import find as find_db``)."""
     single = several = 0
     adjacent = False
     previous = ""
@@ -189,6 +191,9 @@ def one_name_per_line(module: cst.Module) -> bool:
             previous = ""
             continue
         single += 1
+        if node.names[0].asname is not None:
+            previous = ""
+            continue
         assert isinstance(stmt, cst.SimpleStatementLine)
         adjacent = adjacent or (source == previous and not stmt.leading_lines)
         previous = source

@@ -81,6 +81,22 @@ def test_one_name_per_line_is_the_style_of_most_statements() -> None:
     ) == ("from flask import abort, g\nfrom sqlalchemy import Column\n")
 
 
+def test_an_import_as_another_name_is_no_sign_of_one_name_per_line() -> None:
+    """keep's ``from keep.api.core.db import get_db_preset_by_name`` right above ``from
+    keep.api.core.db import get_presets as get_presets_db``: isort's default keeps the renamed
+    import apart, so two new names from one module still go in one statement."""
+    source = (
+        "from app.db import get_one\n"
+        "from app.db import get_all as get_all_db\n"
+        "from app.models import Job\n"
+    )
+    assert added(
+        source,
+        "from app.services.job_service import JobDto",
+        "from app.services.job_service import JobService",
+    ).splitlines()[-1] == ("from app.services.job_service import JobDto, JobService")
+
+
 def test_force_single_line_in_the_isort_settings_applies_to_every_module(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.ruff.lint.isort]\nforce-single-line = true\n")
     source = "from sqlalchemy import select\n"
