@@ -113,6 +113,20 @@ def _ruff_format(
     # exclusions (--force-exclude: a file the project excludes from formatting comes back as is).
     command = [ruff, "format", *settings.ruff_args, *extra, "--force-exclude"]
     command += ["--stdin-filename", path, "-"]
+    done = _run_ruff(command, text, path)
+    if done.returncode != 0 and settings.formatter == "black" and _OTHER_RUFF in done.stderr:
+        # The project pins another ruff (`required-version`) for its own ruff runs. In a black
+        # project ruff only prepares what black formats, with black's settings (`ruff_args`):
+        # the project's ruff configuration is not needed for that.
+        done = _run_ruff([ruff, "format", "--isolated", *command[2:]], text, path)
+    return done
+
+
+#: what ruff says where the project's ``required-version`` is not the ruff that runs
+_OTHER_RUFF = b"Required version"
+
+
+def _run_ruff(command: list[str], text: str, path: str) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(
             command,

@@ -4,6 +4,7 @@ just the lines a fix changed."""
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from backfix.formatting import (
     changed_spans,
     find_ruff,
     format_changes,
+    format_text,
     outside_changes,
     same_meaning,
 )
@@ -884,3 +886,23 @@ def test_a_new_module_gets_the_safe_fixes_of_the_projects_ruff_rules(tmp_path: P
 def test_without_ruff_configured_a_new_module_keeps_its_code(tmp_path: Path) -> None:
     text, _notes = formatted(tmp_path / "app" / "job_service.py", None, NEW_SERVICE)
     assert '"{} {}".format(first, last)' in text
+
+
+def test_a_black_project_that_pins_another_ruff_is_still_formatted(tmp_path: Path) -> None:
+    """keep pins ruff 0.11.4 (``required-version``) and formats with black. The ruff that prepares
+    black's input runs without the project's ruff configuration there, with black's settings; a
+    project that formats with ruff itself gets ruff's refusal, which the run reports."""
+    ruff = find_ruff(None)
+    assert ruff is not None
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ruff]\nrequired-version = "==0.0.1"\n\n[tool.black]\nline-length = 40\n'
+    )
+    path = str(tmp_path / "jobs.py")
+    text = "result = compute(first_argument, second_argument)\n"
+    black = settings_for(path)
+    assert black.formatter == "black"
+    assert format_text(ruff, text, path, black) == (
+        "result = compute(\n    first_argument, second_argument\n)\n"
+    )
+    with pytest.raises(formatting.FormatError, match="Required version"):
+        format_text(ruff, text, path, replace(black, formatter="ruff"))
