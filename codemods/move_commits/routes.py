@@ -23,6 +23,9 @@ TASK_DECORATORS = frozenset({"job", "task", "shared_task", "actor", "periodic_ta
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 #: bases of mapped model classes (Flask-SQLAlchemy's ``db.Model``, a declarative ``Base``, SQLModel)
 MODEL_BASES = frozenset({"Model", "Base", "DeclarativeBase", "SQLModel"})
+#: standard-library modules whose classes run outside any request: a subclass of
+#: ``logging.Handler`` or ``threading.Thread`` in a route module is no view
+NO_REQUEST_MODULES = frozenset({"logging", "threading", "multiprocessing"})
 
 
 class RouteLayer:
@@ -135,9 +138,10 @@ class RouteLayer:
         return self._view_bases
 
     def serves_no_request(self, function: cst.FunctionDef) -> bool:
-        """A command-line command, a background job, or a method of a mapped model class: not
-        route layer, even in a route module (an application package named ``api/`` holds its
-        models and commands too; a views module may define the jobs its routes enqueue)."""
+        """A command-line command, a background job, a method of a mapped model class, or one of
+        a logging handler or thread (a base from :data:`NO_REQUEST_MODULES`): not route layer,
+        even in a route module (an application package named ``api/`` holds its models and
+        commands too; a views module may define the jobs its routes enqueue)."""
         for decorator in function.decorators:
             expr = decorator.decorator
             name = last_name(expr.func if isinstance(expr, cst.Call) else expr)
@@ -146,7 +150,8 @@ class RouteLayer:
         block = self.index.parent(function)
         owner = self.index.parent(block) if block is not None else None
         return isinstance(owner, cst.ClassDef) and any(
-            last_name(base.value) in MODEL_BASES for base in owner.bases
+            last_name(base.value) in MODEL_BASES or _outside_requests(base.value)
+            for base in owner.bases
         )
 
     def in_helper_module(self, function: cst.FunctionDef) -> bool:
@@ -189,3 +194,12 @@ class RouteLayer:
             if isinstance(n, (cst.FunctionDef, cst.ClassDef))
         ]
         return ".".join(reversed(names))
+
+
+def _outside_requests(base: cst.BaseExpression) -> bool:
+    """``logging.Handler``, ``logging.handlers.QueueHandler``, ``threading.Thread``: a class of
+    a standard-library module whose code runs outside requests, named through its module."""
+    root = base
+    while isinstance(root, cst.Attribute):
+        root = root.value
+    return root is not base and isinstance(root, cst.Name) and root.value in NO_REQUEST_MODULES

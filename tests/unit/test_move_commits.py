@@ -258,6 +258,38 @@ def test_background_jobs_defined_in_a_route_module_are_not_routes(tmp_path: Path
     assert [v.scope for v in result.violations] == ["create_job"]
 
 
+def test_a_logging_handler_or_thread_in_a_route_module_serves_no_request(tmp_path: Path) -> None:
+    """keep's ``ProviderDBHandler(logging.Handler).flush`` writes log records from a timer thread:
+    its commit is no route's, and it does not become a service method."""
+    result = _routes(
+        tmp_path,
+        """
+
+        import logging
+        import threading
+
+
+        class DBHandler(logging.Handler):
+            def flush(self):
+                db.session.add(Job(title="log"))
+                db.session.commit()
+
+
+        class Sweeper(threading.Thread):
+            def run(self):
+                Job.query.delete()
+                db.session.commit()
+
+
+        class Notes(SomeBase):
+            def save(self):
+                db.session.add(Job())
+                db.session.commit()
+        """,
+    )
+    assert [v.scope for v in result.violations] == ["Notes.save"]
+
+
 def test_a_models_own_refresh_before_the_commit_is_a_write_that_moves(tmp_path: Path) -> None:
     """Only the session's refreshes after the commit are no writes: ``token.refresh()`` on a
     model, before it, moves with the commit."""
