@@ -8,7 +8,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -721,7 +721,8 @@ def _import_source(path: str, module: cst.Module, target: str, root: Path | None
     own is read with the packages under ``root``). A module that imports only its own folder
     relatively (``from .models import X``) gets no import that climbs further: such a module may
     be copied elsewhere as a package of its own (a plugin template), and the project spells the
-    rest absolutely."""
+    rest absolutely; unless a module beside it imports from ``target`` relatively (MerginMaps'
+    ``from ..app import db`` in every module of ``mergin/auth/``)."""
     imports = [
         small
         for stmt in module.body
@@ -737,6 +738,25 @@ def _import_source(path: str, module: cst.Module, target: str, root: Path | None
         common += 1
     level = len(package) - common + 1
     deepest = max((len(small.relative) for small in imports), default=0)
-    if common == 0 or deepest < level:
+    relative = "." * level + ".".join(parts[common:])
+    if common == 0 or (deepest < level and not _beside(path, root, relative)):
         return target
-    return "." * level + ".".join(parts[common:])
+    return relative
+
+
+def _beside(path: str, root: Path | None, relative: str) -> bool:
+    """Whether another module in ``path``'s folder has a ``from <relative> import ...``."""
+    folder = (root / path).parent if root is not None else None
+    if folder is None or not folder.is_dir():
+        return False
+    spelled = re.compile(rf"^from {re.escape(relative)} import ", re.MULTILINE)
+    for sibling in sorted(folder.glob("*.py")):
+        if sibling.name == PurePosixPath(path).name:
+            continue
+        try:
+            text = sibling.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if spelled.search(text):
+            return True
+    return False

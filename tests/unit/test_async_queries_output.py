@@ -561,6 +561,25 @@ def test_a_module_importing_only_its_own_folder_relatively_gets_the_absolute_nam
     assert "from .. import db" not in after
 
 
+def test_a_module_whose_neighbours_climb_to_db_relatively_does_too(tmp_path: Path) -> None:
+    """MerginMaps' ``mergin/auth/app.py`` imports only its own folder relatively, but every other
+    module of ``mergin/auth/`` has ``from ..app import db``: it gets the same, not an absolute
+    ``from mergin.app import db`` among its third-party imports."""
+    files = {
+        "app/__init__.py": "",
+        "app/app.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "app/auth/__init__.py": "",
+        "app/auth/models.py": "from ..app import db\n\n\nclass User(db.Model):\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n",
+        "app/auth/login.py": (
+            "from .models import User\n\n\ndef f():\n    return User.query.first()\n"
+        ),
+    }
+    after = _after(_run(tmp_path, files), "app/auth/login.py")
+    assert "from ..app import db\n" in after
+    assert "from app.app import db" not in after
+
+
 def test_db_is_imported_from_where_the_project_imports_it(tmp_path: Path) -> None:
     """`db` defined in `app/extensions.py` and re-exported by `app/database.py`, which the
     project's modules import it from: a new import takes it from there too."""
