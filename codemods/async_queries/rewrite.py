@@ -722,7 +722,8 @@ def _import_source(path: str, module: cst.Module, target: str, root: Path | None
     relatively (``from .models import X``) gets no import that climbs further: such a module may
     be copied elsewhere as a package of its own (a plugin template), and the project spells the
     rest absolutely; unless a module beside it imports from ``target`` relatively (MerginMaps'
-    ``from ..app import db`` in every module of ``mergin/auth/``)."""
+    ``from ..app import db`` in every module of ``mergin/auth/``) and the module itself names no
+    module of ``target``'s top package absolutely."""
     imports = [
         small
         for stmt in module.body
@@ -739,9 +740,21 @@ def _import_source(path: str, module: cst.Module, target: str, root: Path | None
     level = len(package) - common + 1
     deepest = max((len(small.relative) for small in imports), default=0)
     relative = "." * level + ".".join(parts[common:])
-    if common == 0 or (deepest < level and not _beside(path, root, relative)):
+    if common == 0:
         return target
+    if deepest < level:
+        spelled_absolutely = any(
+            not small.relative and _from_top(small) == parts[0] for small in imports
+        )
+        if spelled_absolutely or not _beside(path, root, relative):
+            return target
     return relative
+
+
+def _from_top(node: cst.ImportFrom) -> str:
+    """The first name of an absolute ``from`` import's module (``pgadmin`` of ``pgadmin.model``)."""
+    name = get_full_name_for_node(node.module) if node.module else None
+    return name.split(".")[0] if name else ""
 
 
 def _beside(path: str, root: Path | None, relative: str) -> bool:
