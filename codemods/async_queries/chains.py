@@ -353,11 +353,7 @@ def column_kind(
     module (``tags = db.Table(...)``) and its columns (``tags.c.tag_id``) select rows, as columns
     do."""
     if isinstance(expr, cst.Name):
-        if expr.value in tables:
-            return "column"
-        if expr.value in aliased or is_camel(expr.value) or expr.value in MODEL_NAMES:
-            return "entity"
-        return None
+        return _name_kind(expr.value, aliased, tables)
     if isinstance(expr, cst.Attribute):
         if expr.attr.value in MODEL_NAMES:
             return "entity"  # `self.model` of the generic CRUD-repository convention
@@ -385,6 +381,22 @@ def column_kind(
     if isinstance(expr, (cst.BinaryOperation, cst.Comparison, cst.UnaryOperation)):
         return "column"
     return None
+
+
+def _name_kind(name: str, aliased: frozenset[str], tables: frozenset[str]) -> str | None:
+    """:func:`column_kind` of a name: a table's is a column, a class's (or an alias's) an entity;
+    ``True`` (``single_row=True`` of a client's ``query()``) is no class."""
+    if name in tables:
+        return "column"
+    if name in _CONSTANTS:
+        return None
+    if name in aliased or is_camel(name) or name in MODEL_NAMES:
+        return "entity"
+    return None
+
+
+#: the names that are constants, capitalised as classes are
+_CONSTANTS = frozenset({"True", "False", "None"})
 
 
 def _callee_name(call: cst.Call) -> str:

@@ -56,6 +56,17 @@ def test_only_known_sessions_count(tmp_path: Path) -> None:
     assert _run(tmp_path, {"app.py": source}).violations == []
 
 
+def test_a_clients_query_with_constant_arguments_names_no_class(tmp_path: Path) -> None:
+    """keep's ``clickhouse_provider.query(query="SELECT ...", single_row=True)``: ``True``,
+    capitalised as a class is, selects no entity, so the call is no session's query."""
+    source = (
+        "def probe(provider_factory):\n"
+        "    clickhouse = provider_factory()\n"
+        "    return clickhouse.query(query='SELECT 1', single_row=True)\n"
+    )
+    assert _run(tmp_path, {"app.py": source}).violations == []
+
+
 NOT_QUERIES_MODELS = (
     "import enum\n\nfrom flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n\n"
     "class ObjectType(enum.Enum):\n    query = 1\n    chart = 2\n\n\n"
