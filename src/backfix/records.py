@@ -8,7 +8,7 @@ the PR body) is in :mod:`backfix.apply_records`, which a scan does not import.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from backfix import ledger, reuse_licence
@@ -60,11 +60,17 @@ def missing_ledger_licence(workspace: Workspace) -> tuple[Path, bytes] | None:
     """The ledger's ``.license`` file and its text, where the project follows REUSE and the file
     is missing (see :mod:`backfix.reuse_licence`); None otherwise."""
     path = reuse_licence.licence_path(ledger.ledger_path(workspace.root))
-    if path.exists() or not reuse_licence.follows_reuse(workspace.root):
+    if path.exists():
         return None
-    found = discover(workspace, [workspace.root], ()).files
-    text = reuse_licence.licence_text(workspace.root, (workspace.abs(rel) for rel in found))
+    text = reuse_licence.licence_text(workspace.root, _python_files(workspace))
     return None if text is None else (path, text)
+
+
+def _python_files(workspace: Workspace) -> Iterator[Path]:
+    """The project's Python files, found only once the first is asked for: outside a REUSE
+    project :func:`reuse_licence.licence_text` asks for none."""
+    for rel in discover(workspace, [workspace.root], ()).files:
+        yield workspace.abs(rel)
 
 
 def record_scan(
