@@ -191,9 +191,10 @@ class Planner:
         found: set[str] = set()
         for dotted in _absolute_imports(tree):
             parts = dotted.split(".")
+            if len(parts) < 2 or not self._is_module("/".join(parts)):
+                continue
             for end in range(1, len(parts)):
-                folder = "/".join(parts[:end])
-                if self.is_package(folder) or not self._is_module("/".join(parts)):
+                if self.is_package("/".join(parts[:end])):
                     break
                 found.add(".".join(parts[:end]))
         return found
