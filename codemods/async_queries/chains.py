@@ -1933,7 +1933,7 @@ def _description_by_keyword(term: Step, args: Sequence[cst.Arg]) -> list[cst.Arg
     """``args`` of ``get_or_404(ident, description)``/``first_or_404(description)`` with the
     description passed by name: ``db.get_or_404()``, ``db.first_or_404()`` and
     ``db.one_or_404()`` take it keyword-only."""
-    position = 1 if term.name == "get_or_404" else 0
+    position = _description_index(term)
     kept: list[cst.Arg] = []
     for index, arg in enumerate(args):
         if arg.star:
@@ -1997,10 +1997,16 @@ def _keyword_value(term: Step, name: str) -> cst.BaseExpression | None:
     return None
 
 
+def _description_index(term: Step) -> int:
+    """Where the legacy ``get_or_404(ident, description)``/``first_or_404(description)`` takes
+    its description by position."""
+    return 1 if term.name == "get_or_404" else 0
+
+
 def _description(term: Step) -> cst.BaseExpression | None:
     """The ``description`` argument of ``get_or_404(ident, description)``/``first_or_404(description)``."""
     assert term.call is not None
-    position = 1 if term.name == "get_or_404" else 0
+    position = _description_index(term)
     for index, arg in enumerate(term.call.args):
         if arg.star:
             raise Unsupported(R.UNSUPPORTED_ARGUMENTS, f"starred arguments to `{term.name}()`")
