@@ -405,14 +405,10 @@ def _kept_in_order(old: list[str], new: list[str], allowed: set[int]) -> bool:
     if not runs:
         return True
     leading, trailing = 0 not in allowed, len(old) - 1 not in allowed
-    if leading and new[: len(runs[0])] != runs[0]:
-        return False
-    if trailing and new[len(new) - len(runs[-1]) :] != runs[-1]:
-        return False
     position = 0
-    for run in runs:
+    for number, run in enumerate(runs):
         found = _find_run(new, run, position)
-        if found is None:
+        if found is None or (leading and number == 0 and found != 0):
             return False
         position = found + len(run)
     return not trailing or position == len(new)
