@@ -63,7 +63,7 @@ from .frameworks import (
     is_test_or_migration,
     route_path_match,
 )
-from .layers import within_top_package
+from .layers import below_project_folder, within_top_package
 from .model import ClassCommit, PackageInitEdits, RouteEdits, RouteFacts, ServiceEdits
 from .output import attach_output
 from .placement import PLACEMENT_LAYER_FOLDERS
@@ -140,6 +140,12 @@ def _unknown_receivers_note(receivers: Sequence[str]) -> list[str]:
     ]
 
 
+def _layer_path(source: SourceFile) -> str:
+    """The path of ``source`` whose folder and module names say its layer: from below the
+    project folder of a monorepo's backend (``api/``) that holds it."""
+    return below_project_folder(project_root(source.abs_path, source.path), source.path)
+
+
 def _is_pattern(route_path: str) -> bool:
     """A ``route_paths`` entry matched against whole paths (``app/api``, ``*/views.py``), not a
     folder or module name."""
@@ -188,10 +194,14 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
             return path.startswith(service_dir + "/")
         return service_dir in PurePosixPath(path).parts[:-1]
 
-    def _in_route_path(self, path: str) -> bool:
+    def _in_route_path(self, source: SourceFile) -> bool:
         # Service modules are never the route layer, even under a folder named like one
         # (`api/services/`): that is what makes a second run a no-op.
-        return not self._in_service_layer(path) and route_path_match(path, self.options.route_paths)
+        if self._in_service_layer(source.path):
+            return False
+        return self._explicitly_listed(source.path) or route_path_match(
+            _layer_path(source), self._route_names()
+        )
 
     def _explicitly_listed(self, path: str) -> bool:
         explicit = [entry for entry in self.options.route_paths if _is_pattern(entry)]
@@ -202,26 +212,26 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
         # only a `route_paths` entry naming their path (not a folder name like `api`) includes them.
         return is_test_or_migration(path) and not self._explicitly_listed(path)
 
-    def _route_folder_only(self, path: str) -> str:
-        """The route folder (``api``) above the module at ``path`` that alone puts it in the route
+    def _route_folder_only(self, source: SourceFile) -> str:
+        """The route folder (``api``) above the module ``source`` that alone puts it in the route
         layer, from a folder of another name (``api/helpers/db.py``); "" when the module sits
         right in a route folder (``app/routes/jobs.py``), its own name or an explicit
         ``route_paths`` entry says it is route layer, or its path does not."""
-        if not self._in_route_path(path) or self._explicitly_listed(path):
+        if not self._in_route_path(source) or self._explicitly_listed(source.path):
             return ""
-        pure = PurePosixPath(path)
+        pure = PurePosixPath(_layer_path(source))
         names = self._route_names()
         if pure.parent.name in names or route_path_match(pure.name, names):
             return ""
         return next((part for part in reversed(pure.parts[:-1]) if part in names), "")
 
-    def _route_name_only(self, path: str) -> str:
-        """The file name (``api.py``) of the module at ``path`` when that name alone puts it in
+    def _route_name_only(self, source: SourceFile) -> str:
+        """The file name (``api.py``) of the module ``source`` when that name alone puts it in
         the route layer: no route folder holds it and no explicit ``route_paths`` entry names
         it; "" otherwise."""
-        if not self._in_route_path(path) or self._explicitly_listed(path):
+        if not self._in_route_path(source) or self._explicitly_listed(source.path):
             return ""
-        pure = PurePosixPath(path)
+        pure = PurePosixPath(_layer_path(source))
         names = self._route_names()
         if any(in_route_folder(pure.parts[:-1], name) for name in names):
             return ""
@@ -251,7 +261,7 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
     def _analyzer(
         self, source: SourceFile, analysed: tuple[cst.Module, ast.Module | None] | None = None
     ) -> Analyzer:
-        in_route_path = self._in_route_path(source.path)
+        in_route_path = self._in_route_path(source)
         module, tree = (source.module, source.ast_module()) if analysed is None else analysed
         if not lines_match(source.raw):  # (the analysed text has the lines of the file)
             tree = None  # the positions come from the whole module's code, LibCST's lines
@@ -263,8 +273,8 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
             tree,
             source.text,
             self._route_layer_import(source),
-            self._route_folder_only(source.path),
-            self._route_name_only(source.path),
+            self._route_folder_only(source),
+            self._route_name_only(source),
         )
         analyzer.run()
         attach_output(analyzer)
@@ -274,7 +284,7 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
         """Find route-layer commits and the units of work that could move."""
         if self._never_routes(source.path):
             return FileFacts(source.path)
-        if not may_have_route_commits(source.ast_module(), self._in_route_path(source.path)):
+        if not may_have_route_commits(source.ast_module(), self._in_route_path(source)):
             return self._class_commits(source)
         analysed = _analysed_module(source)
         module = analysed[0]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path, PurePosixPath
 
+from backfix.discovery import is_project
+
 from .model import ImportNeed
 
 
@@ -47,3 +49,18 @@ def within_top_package(root: Path, path: str) -> str:
     if top == len(parts) - 1:
         return path
     return str(PurePosixPath(*parts[top + 1 :]))
+
+
+@functools.lru_cache(maxsize=4096)
+def below_project_folder(root: Path, path: str) -> str:
+    """``path`` (a repository path) from below the innermost folder that holds a project of its
+    own and is no package, when the module sits in a folder below it: ``oss/src/dbs/dao.py`` for
+    ``api/oss/src/dbs/dao.py`` where ``api/`` holds a monorepo's backend (its ``pyproject.toml``);
+    ``path`` itself otherwise. Such a folder's name (``api``) names the project, not one of its
+    layers, for the packages in it."""
+    folders = PurePosixPath(path).parts[:-1]
+    for depth in range(len(folders) - 1, 0, -1):
+        folder = root.joinpath(*folders[:depth])
+        if is_project(folder) and not (folder / "__init__.py").is_file():
+            return str(PurePosixPath(*PurePosixPath(path).parts[depth:]))
+    return path

@@ -98,19 +98,21 @@ def open_workspace(paths: Sequence[Path]) -> Workspace:
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 
 
-def _is_project(folder: Path) -> bool:
+def is_project(folder: Path) -> bool:
+    """Whether ``folder`` holds a Python project's own file (``pyproject.toml``, ``setup.py``,
+    ``setup.cfg``)."""
     return any((folder / marker).is_file() for marker in PROJECT_MARKERS)
 
 
 def _project_folder(path: Path, cwd: Path) -> Path:
     """``cwd`` when it is a project or no folder between it and ``path`` is; else the nearest one."""
-    if _is_project(cwd):
+    if is_project(cwd):
         return cwd
     folder = path if path.is_dir() else path.parent
     for candidate in (folder, *folder.parents):
         if candidate == cwd:
             break
-        if _is_project(candidate):
+        if is_project(candidate):
             return candidate
     return cwd
 

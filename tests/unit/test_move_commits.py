@@ -935,6 +935,40 @@ def test_services_stay_inside_blueprint_packages_where_the_project_keeps_them(
     assert location.path == expected
 
 
+def test_a_monorepo_backend_named_api_is_not_route_layer_as_a_whole(tmp_path: Path) -> None:
+    """A helper that commits in ``api/app/dbs/`` (``api/`` holds the backend's project file) is
+    the project's data layer, not a route-layer commit; its routers still are route layer."""
+    commit = """
+        from app.extensions import db
+
+
+        def save(job):
+            db.session.add(job)
+            db.session.commit()
+        """
+    route = HEADER + textwrap.dedent(
+        """
+
+        @bp.post("/jobs")
+        def create_job():
+            job = Job(title=request.json["title"])
+            db.session.add(job)
+            db.session.commit()
+            return jsonify(job.to_dict())
+        """
+    )
+    files = {
+        "api/pyproject.toml": "[project]\nname = 'api'\n",
+        "api/app/__init__.py": "",
+        "api/app/dbs/__init__.py": "",
+        "api/app/dbs/jobs.py": commit,
+        "api/app/routers/__init__.py": "",
+        "api/app/routers/jobs.py": route,
+    }
+    result = _run(_project(tmp_path, files), path="api")
+    assert [v.path for v in result.violations] == ["api/app/routers/jobs.py"]
+
+
 @pytest.mark.parametrize(
     ("route", "expected"),
     [

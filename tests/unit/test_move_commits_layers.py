@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 from backfix.builtin_codemods.move_commits.frameworks import DEFAULT_ROUTE_PATHS, route_path_match
-from backfix.builtin_codemods.move_commits.layers import imported_module_path, within_top_package
+from backfix.builtin_codemods.move_commits.layers import (
+    below_project_folder,
+    imported_module_path,
+    within_top_package,
+)
 from backfix.builtin_codemods.move_commits.model import ImportNeed
 
 
@@ -66,3 +70,16 @@ def test_a_route_folder_above_another_layer_names_the_application(
     path: str, route_layer: bool
 ) -> None:
     assert route_path_match(path, DEFAULT_ROUTE_PATHS) is route_layer
+
+
+def test_a_monorepo_backend_folder_names_the_project_not_its_route_layer(tmp_path: Path) -> None:
+    """``api/`` holding the backend's ``pyproject.toml`` (and no ``__init__.py``) is a project
+    of the repository: the packages in it say their layers by their own folders."""
+    (tmp_path / "api" / "oss" / "dbs").mkdir(parents=True)
+    (tmp_path / "api" / "pyproject.toml").write_text("[project]\nname = 'api'\n")
+    (tmp_path / "api" / "oss" / "__init__.py").write_text("")
+    assert below_project_folder(tmp_path, "api/oss/dbs/dao.py") == "oss/dbs/dao.py"
+    assert below_project_folder(tmp_path, "api/main.py") == "api/main.py"  # right in it
+    (tmp_path / "api" / "__init__.py").write_text("")  # a package named `api` is a layer
+    below_project_folder.cache_clear()
+    assert below_project_folder(tmp_path, "api/oss/dbs/dao.py") == "api/oss/dbs/dao.py"
