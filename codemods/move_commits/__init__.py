@@ -68,6 +68,7 @@ from .model import ClassCommit, PackageInitEdits, RouteEdits, RouteFacts, Servic
 from .output import attach_output
 from .placement import PLACEMENT_LAYER_FOLDERS
 from .plan import Planner
+from .proxies import Proxies, project_proxies
 from .quick import may_have_route_commits
 from .reduce import reduced_source_tree
 from .view_classes import (
@@ -144,6 +145,15 @@ def _layer_path(source: SourceFile) -> str:
     """The path of ``source`` whose folder and module names say its layer: from below the
     project folder of a monorepo's backend (``api/``) that holds it."""
     return below_project_folder(project_root(source.abs_path, source.path), source.path)
+
+
+def _proxies(source: SourceFile) -> Proxies | None:
+    """The request objects ``source`` imports from the project's own modules."""
+    tree = source.ast_module()
+    if tree is None:
+        return None
+    project = ProjectContext(str(project_root(source.abs_path, source.path)))
+    return project_proxies(tree, source.path, project)
 
 
 def _is_pattern(route_path: str) -> bool:
@@ -275,6 +285,7 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
             self._route_layer_import(source),
             self._route_folder_only(source),
             self._route_name_only(source),
+            _proxies(source),
         )
         analyzer.run()
         attach_output(analyzer)

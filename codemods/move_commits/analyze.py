@@ -34,6 +34,7 @@ from .input_reads import assigns_input_keys, input_reads
 from .model import CommitSite, Param
 from .module_nodes import NAME_TYPES, exact_types
 from .naming import BUILTINS, unique
+from .proxies import Proxies
 from .reasons import NO_REASON, Reason
 from .regions import CONVERTERS, RegionClassifier, form_class_method, is_config_read
 from .routes import RouteLayer
@@ -121,8 +122,9 @@ class Analyzer:
         route_module: Callable[[str], bool] | None = None,
         route_folder_only: str = "",
         route_name_only: str = "",
+        proxies: Proxies | None = None,
     ) -> None:
-        self.index = ModuleIndex(module, session_names, tree, text)
+        self.index = ModuleIndex(module, session_names, tree, text, proxies)
         self.nodes = self.index.nodes
         self.module = module
         self.path = path

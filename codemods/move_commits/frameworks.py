@@ -10,7 +10,7 @@ import ast
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -31,6 +31,9 @@ from backfix.project import is_test_module
 from . import module_nodes
 from .module_nodes import SCOPE_TYPES, walk_module
 from .placement import VERSION_FOLDER
+
+if TYPE_CHECKING:
+    from .proxies import Proxies
 
 #: set False to look up every name's qualified names (the equivalence test compares both).
 FRAMEWORK_NAMES_SHORTCUT = True
@@ -190,8 +193,11 @@ class ModuleIndex:
         session_names: Collection[str],
         tree: ast.Module | None = None,
         text: str | None = None,
+        proxies: Proxies | None = None,
     ) -> None:
         self.module = module
+        #: the request objects the module imports from the project's own modules
+        self.proxies = proxies
         #: the module's text, when ``tree`` is `ast` of it (the lines of one-line statements
         #: are their code: see ``ExtractionBuilder``)
         self.text = text if tree is not None else None
@@ -288,13 +294,15 @@ class ModuleIndex:
     def framework_names(self, node: cst.CSTNode) -> Collection[str]:
         """The qualified names of ``node`` that may start with a framework root: all of them, or
         none when ``node`` cannot have such a name (see :meth:`_framework_bound_names`)."""
-        if not FRAMEWORK_NAMES_SHORTCUT:
-            return self.qualified_names(node)
-        first = _first_name(node)
-        bound = self._framework_bound_names()
-        if first is not None and not bound.intersection((first, "")):
-            return ()
-        return self.qualified_names(node)
+        if FRAMEWORK_NAMES_SHORTCUT:
+            first = _first_name(node)
+            bound = self._framework_bound_names()
+            if first is not None and not bound.intersection((first, "")):
+                return ()
+        names = self.qualified_names(node)
+        if self.proxies is None or not self.proxies.qualified:
+            return names
+        return {_proxied(name, self.proxies.qualified) for name in names}
 
     def imports_framework(self) -> bool:
         """Whether the module imports a web framework, or from one, anywhere (``from flask import
@@ -317,6 +325,8 @@ class ModuleIndex:
         """
         if self._framework_bound is None:
             bound = set(FRAMEWORK_ROOTS)
+            if self.proxies is not None:
+                bound |= self.proxies.local_names
             for scope in self._scope_list:
                 for assignment in scope.assignments:
                     bound |= _framework_binding(assignment)
@@ -444,6 +454,15 @@ class ModuleIndex:
             callee = last_name(value.func)
             return "session" in callee.lower() or callee == "sessionmaker"
         return self.is_session(value, depth + 1)
+
+
+def _proxied(name: str, proxies: Mapping[str, str]) -> str:
+    """``name`` with the request object it starts with spelled as the framework's own
+    (``flask_login.current_user.id`` for ``.cw_login.current_user.id``)."""
+    for imported, framework in proxies.items():
+        if name == imported or name.startswith(imported + "."):
+            return framework + name[len(imported) :]
+    return name
 
 
 def _root(node: cst.Attribute) -> cst.BaseExpression:

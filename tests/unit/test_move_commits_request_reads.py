@@ -711,3 +711,87 @@ def test_a_dict_the_route_hands_on_is_passed_whole(tmp_path: Path) -> None:
     assert [v.reason for v in result.violations] == []
     route = " ".join(after["app/routes/items.py"].split())
     assert "retitle(item_id, extra, data)" in route
+
+
+PROJECT_USER = """
+from flask_login import login_required
+
+from app.auth import current_user
+
+
+@bp.post("/profile/theme")
+@login_required
+def set_theme():
+    current_user.theme = request.form["theme"]
+    db.session.commit()
+    return "ok"
+"""
+
+
+def _apply_with_auth(tmp_path: Path, auth: dict[str, str]) -> dict[str, str]:
+    """Runs move-commits on a route that imports ``current_user`` from the project's own
+    ``app.auth`` (``auth``: its files); the changed files' text."""
+    files = {
+        "app/__init__.py": "",
+        "app/routes/__init__.py": "",
+        "app/routes/items.py": HEADER + PROJECT_USER,
+        **auth,
+    }
+    result = apply_in_process(tmp_path, "move-commits", files, "app/routes")
+    assert [v.reason for v in result.violations] == []
+    return {c.path: c.after.decode() for c in result.changes}
+
+
+def test_a_request_proxy_of_the_project_is_passed_as_flask_logins_is(tmp_path: Path) -> None:
+    """A vendored Flask-Login (``current_user = LocalProxy(...)``, re-exported by its package)
+    is the request's user: the service takes the user, and never imports ``current_user``."""
+    after = _apply_with_auth(
+        tmp_path,
+        {
+            "app/auth/__init__.py": "from .utils import current_user\n",
+            "app/auth/utils.py": (
+                "from werkzeug.local import LocalProxy\n\n"
+                "current_user = LocalProxy(lambda: _get_user())\n"
+            ),
+        },
+    )
+    assert "ItemService.set_theme(" in after["app/routes/items.py"]
+    assert "user=current_user" in after["app/routes/items.py"]
+    service = after["app/services/item_service.py"]
+    assert "current_user" not in service
+    assert "user.theme = theme" in service
+
+
+def test_a_cast_of_flask_logins_user_is_the_request_user(tmp_path: Path) -> None:
+    """``current_user = cast(User, _cu)`` of ``from flask_login import current_user as _cu``."""
+    after = _apply_with_auth(
+        tmp_path,
+        {
+            "app/auth.py": (
+                "from typing import cast\n\n"
+                "from flask_login import current_user as _cu\n\n"
+                "current_user = cast(object, _cu)\n"
+            ),
+        },
+    )
+    assert "current_user" not in after["app/services/item_service.py"]
+
+
+def test_a_project_name_that_is_no_request_object_is_not_followed(tmp_path: Path) -> None:
+    """``g`` of the project's own module bound to something else (a settings object) and
+    ``session`` (in a project's module as often its database session) are left as they are."""
+    import ast
+
+    from backfix.builtin_codemods.move_commits.proxies import project_proxies
+
+    from backfix.project import ProjectContext
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "state.py").write_text(
+        "from flask import session\n\ng = object()\ncurrent_user = LocalProxy(lambda: None)\n"
+    )
+    tree = ast.parse("from app.state import current_user, g, session\n")
+    proxies = project_proxies(tree, "app/routes.py", ProjectContext(str(tmp_path)))
+    assert proxies.qualified == {"app.state.current_user": "flask_login.current_user"}
+    assert proxies.local_names == {"current_user"}
