@@ -795,10 +795,13 @@ class Analyzer:
         if unit.exits:
             unit.exit_block = self._exit_block(unit.exits[0])
         if unit.exits and returns:
-            unit.status = unique("committed", self._function_names(function_node=unit.function))
+            unit.none_on_exit = self._tests_returned_value(unit, stmts)
+            if not unit.none_on_exit:
+                unit.status = unique("committed", self._function_names(function_node=unit.function))
         body_code = self.extract.service_body(unit, stmts, hoists, dropped)
+        status = bool(unit.exits) and not unit.none_on_exit
         unit.extraction = self.extract.extraction(
-            unit, body_code, imports, route_names, status=bool(unit.exits)
+            unit, body_code, imports, route_names, status, unit.none_on_exit
         )
 
     def _unit_statements(
@@ -1255,6 +1258,27 @@ class Analyzer:
                     "reads it after the unit of work: assign it before that check",
                 )
         return result
+
+    def _tests_returned_value(self, unit: Unit, stmts: list[cst.BaseStatement]) -> bool:
+        """Whether the early exit only tests the one value the unit returns (``if not job:``,
+        ``if job is None:``), in an ``if`` without ``else`` whose body does not read it, and
+        nothing after the exit binds that name again: the service can then return None there,
+        and the route test what it returns as before."""
+        exit_stmt = unit.exits[0]
+        if len(unit.returns) != 1 or exit_stmt.orelse is not None:
+            return False
+        name = unit.returns[0]
+        if _tested_name(exit_stmt.test) != name:
+            return False
+        if name in DataFlow(self.index, unit.function).reads(self._exit_block(exit_stmt)):
+            return False
+        after = stmts[next(i for i, s in enumerate(stmts) if s is exit_stmt) + 1 :]
+        return not any(
+            isinstance(a, Assignment)
+            and a.name == name
+            and any(self.index.is_within(a.node, stmt) for stmt in after)
+            for a in self.flow.function_assignments(unit.function)
+        )
 
     def _check_exit_reads(
         self, unit: Unit, stmts: list[cst.BaseStatement], hoists: list[Hoist]
@@ -2122,3 +2146,20 @@ def _configures_request_parser(stmt: cst.BaseStatement) -> bool:
         and isinstance(small.value, cst.Call)
         and last_name(small.value.func) == "RequestParser"
     )
+
+
+def _tested_name(test: cst.BaseExpression) -> str:
+    """The name ``test`` checks for a missing value: ``x`` of ``not x`` and ``x is None``;
+    "" for any other test."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return test.expression.value if isinstance(test.expression, cst.Name) else ""
+    if (
+        isinstance(test, cst.Comparison)
+        and isinstance(test.left, cst.Name)
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].operator, cst.Is)
+        and isinstance(test.comparisons[0].comparator, cst.Name)
+        and test.comparisons[0].comparator.value == "None"
+    ):
+        return test.left.value
+    return ""

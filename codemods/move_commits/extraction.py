@@ -90,6 +90,7 @@ class ExtractionBuilder:
         imports: list[ImportNeed],
         route_names: set[str],
         status: bool,
+        none_on_exit: bool = False,
     ) -> Extraction:
         """The plan-phase facts of a movable unit."""
         function = unit.function
@@ -105,6 +106,7 @@ class ExtractionBuilder:
             imports=tuple(imports),
             route_names=frozenset(route_names),
             status=status,
+            none_on_exit=none_on_exit,
         )
 
     def foldable(
@@ -360,7 +362,8 @@ class ExtractionBuilder:
         self, unit: Unit, stmt: cst.BaseStatement, replacer: ReplaceReads
     ) -> cst.SimpleStatementLine | cst.BaseCompoundStatement:
         """One moved statement with the hoisted reads replaced; an early exit returns ``False``
-        (and the returned values) where the route answered the request."""
+        (and the returned values), or None where it tested the one value returned, where the
+        route answered the request."""
         new: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.BaseStatement] = stmt
         replacements = replacer.replacements
         # A statement without hoisted reads would only be rebuilt as it is.
@@ -371,7 +374,8 @@ class ExtractionBuilder:
             and isinstance(new, cst.If)
             and any(stmt is e for e in unit.exits)
         ):
-            early = cst.parse_statement(f"return {', '.join(['False', *unit.returns])}\n")
+            values = ["None"] if unit.none_on_exit else ["False", *unit.returns]
+            early = cst.parse_statement(f"return {', '.join(values)}\n")
             new = replace_branch(new, self.exit_path(stmt), early)
         assert isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
         return new

@@ -133,6 +133,9 @@ class Extraction:
     output: OutputFacts = field(default_factory=OutputFacts)
     #: the method returns whether it committed (first), for an early exit the route answers.
     status: bool = False
+    #: the early exit tests the one returned value (``if not job:``): the method returns None
+    #: there, so its return type admits None.
+    none_on_exit: bool = False
 
 
 @dataclass(frozen=True)

@@ -359,6 +359,8 @@ def _method_return_type(
             )
             if info is None:
                 unknown.append(f"returned `{name}`")
+            elif unit.extraction.none_on_exit:  # (the early exit returns None)
+                returned.append(replace(info, nullable=True))
             elif info.nullable and _rules_out_none(inference, unit, assigned, name):
                 returned.append(replace(info, nullable=False))
             else:

@@ -11,6 +11,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import FunctionScope, ImportAssignment, Scope
 
+from backfix.comment_wrap import rewrap_comments
 from backfix.cst_scopes import resolve_scopes
 from backfix.cst_utils import dotted, kept_statements, split_blank_lines
 from backfix.cst_walk import Parents, read_only_visits
@@ -164,12 +165,16 @@ def _exit_replacement(
     site: CallSite,
 ) -> list[cst.BaseStatement]:
     """The call, then the early exit's body under ``if not committed:`` (or ``if not`` the call
-    itself when it returns nothing else): the route answers the request as before."""
+    itself when it returns nothing else, or the exit's own test of the one value it returns):
+    the route answers the request as before."""
     first = unit.block.body[unit.start]
     assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
     lines = _route_lines(unit, plan, first.leading_lines)
     # The branch that answers the request, alone under the new test.
     check = unit.exits[0].with_changes(body=unit.exit_block, orelse=None)
+    if unit.none_on_exit:
+        call = call_statement(unit, plan, site)
+        return [call.with_changes(leading_lines=lines), check.with_changes(leading_lines=[])]
     if unit.status:
         call = call_statement(unit, plan, site)
         test: cst.BaseExpression = cst.parse_expression(f"not {unit.status}")
@@ -514,6 +519,9 @@ def _with_aliases(
 # --- service side -----------------------------------------------------------------------------------------
 
 
+_METHOD_INDENT = "    "
+
+
 def method_node(
     spec: MethodSpec,
     overrides: Sequence[str],
@@ -523,7 +531,7 @@ def method_node(
 ) -> cst.FunctionDef:
     """A service method from the method template, with the moved statements as its body (and
     ``docstring`` above them, when not empty)."""
-    head = f"    {'async ' if spec.is_async else ''}def {spec.name}("
+    head = f"{_METHOD_INDENT}{'async ' if spec.is_async else ''}def {spec.name}("
     typed = [
         f"{name}: {annotation}" if annotation else name
         for name, annotation in zip(
@@ -558,13 +566,15 @@ def method_node(
     statements: list[cst.BaseStatement] = [
         cst.parse_statement(line + "\n", config=config) for line in spec.local_imports
     ]
+    # (the def sits in the service class, one indent in)
+    column = len(_METHOD_INDENT) + len(block.indent if block.indent is not None else _METHOD_INDENT)
     for index, moved in enumerate(cst.parse_module(spec.body_code).body):
         flushed = moved.visit(_FlushBlankLines())
         assert isinstance(flushed, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
         if index == 0 and spec.leading_comments:
             comments = [cst.EmptyLine(comment=cst.Comment(c)) for c in spec.leading_comments]
             flushed = flushed.with_changes(leading_lines=[*comments, *flushed.leading_lines])
-        statements.append(flushed)
+        statements.append(rewrap_comments(flushed, column, line_length))
     values = ["True", *spec.returns] if spec.status else list(spec.returns)
     if values:
         statements.append(cst.parse_statement(f"return {', '.join(values)}\n", config=config))

@@ -77,6 +77,10 @@ class Unit:
     exits: list[cst.If] = field(default_factory=list)
     #: the route's name for that status when the call also returns values ("" otherwise).
     status: str = ""
+    #: the exit tests the one value the unit returns (``if not job: abort(404)``): the service
+    #: returns None there, and the route tests what it returns as it tested before, with no
+    #: status (``job = JobService.update_job(...)`` then ``if not job: abort(404)``).
+    none_on_exit: bool = False
     #: the branch of the exit that stays in the route.
     exit_block: cst.IndentedBlock | None = None
     #: ``if user.confirm(token): db.session.commit(); ...``: the ``if`` whose test writes; its

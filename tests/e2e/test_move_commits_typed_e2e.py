@@ -44,7 +44,7 @@ def moved_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
     applied = run_codemod(app, "apply", "move-commits", "--path", ROUTES)
     _ok(applied)
     output = applied.stdout + applied.stderr
-    assert "5 violation(s) fixed" in output
+    assert "6 violation(s) fixed" in output
     assert "0 for manual review" in output
     return app
 
@@ -59,6 +59,12 @@ def test_typed_app_stays_clean_under_mypy_strict_and_ruff(moved_app: Path) -> No
     assert "def create_note(note_in: NoteIn, current_user: str, session: Session) -> Note:" in (
         service
     )
+    # An early exit that tests the one value returned: the route tests it as before.
+    assert "def replace_body(note_id: int, body: str, session: Session) -> Note | None:" in (
+        service
+    )
+    route = (moved_app / "notes/routers/notes.py").read_text()
+    assert "note = NoteService.replace_body(note_id, body, session)\n    if note is None:" in route
     again = run_codemod(moved_app, "apply", "move-commits", "--path", ROUTES, "--dry-run")
     _ok(again)
     assert again.stdout == ""

@@ -1440,6 +1440,45 @@ def test_standard_library_calls_and_the_user_proxy_do_not_pin_reads(tmp_path: Pa
     assert [(v.fixable, v.reason) for v in result.violations] == [(True, "")]
 
 
+@pytest.mark.parametrize(
+    ("exit_body", "call", "test"),
+    [
+        # the exit tests the one value returned: the route tests it as before
+        ("abort(404)", "job = JobService.close_job(job_id)", "if not job:"),
+        # the exit's body reads that value: the service says whether it committed
+        (
+            "return jsonify(error=str(job)), 404",
+            "committed, job = JobService.close_job(job_id)",
+            "if not committed:",
+        ),
+    ],
+)
+def test_an_early_exit_testing_the_returned_value_keeps_its_test(
+    tmp_path: Path, exit_body: str, call: str, test: str
+) -> None:
+    """``job = ...execute(...)`` (counted as a write) then ``if not job: abort(404)``: the
+    service returns None where the route answered, as a hand-written lookup does."""
+    body = textwrap.dedent(
+        f"""
+        from sqlalchemy import select
+
+
+        @bp.post("/jobs/<int:job_id>/close")
+        def close_job(job_id):
+            job = db.session.execute(select(Job).where(Job.id == job_id)).scalar_one_or_none()
+            if not job:
+                {exit_body}
+            job.status = "closed"
+            db.session.commit()
+            return jsonify(job.to_dict())
+        """
+    )
+    result = _run(_project(tmp_path, {"app/routes/jobs.py": HEADER + body}), apply=True)
+    assert result.violations == [] and len(result.fixed) == 1
+    route = next(c.after.decode() for c in result.changes if c.path == "app/routes/jobs.py")
+    assert f"    {call}\n    {test}\n" in route
+
+
 def test_early_exits_that_cannot_move_say_why(tmp_path: Path) -> None:
     result = _routes(
         tmp_path,

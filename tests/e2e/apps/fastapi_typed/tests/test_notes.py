@@ -29,6 +29,13 @@ def test_rename_and_archive(client: TestClient) -> None:
     assert client.post("/notes/99/archive").status_code == 404
 
 
+def test_replace_body(client: TestClient) -> None:
+    note_id = _create(client)
+    replaced = client.put(f"/notes/{note_id}/body", params={"body": "new"})
+    assert replaced.json()["body"] == "new"
+    assert client.put("/notes/99/body", params={"body": "x"}).status_code == 404
+
+
 def test_tags(client: TestClient) -> None:
     note_id = _create(client)
     response = client.post(f"/notes/{note_id}/tags", json={"name": "work"})
