@@ -107,6 +107,7 @@ class ExtractionBuilder:
             route_names=frozenset(route_names),
             status=status,
             none_on_exit=none_on_exit,
+            column=unit.column,
         )
 
     def foldable(

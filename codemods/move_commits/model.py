@@ -136,6 +136,8 @@ class Extraction:
     #: the early exit tests the one returned value (``if not job:``): the method returns None
     #: there, so its return type admits None.
     none_on_exit: bool = False
+    #: the column the moved code starts at in the route
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,8 @@ class MethodSpec:
     #: what the writes do (``update``, ``user``), for a docstring when the name does not say it
     verb: str = ""
     subject: str = ""
+    #: the column the moved code started at in the route
+    moved_from_column: int = 0
 
 
 @dataclass(frozen=True)

@@ -1044,6 +1044,7 @@ def _method_spec(
         header_comment=extraction.output.no_cover,
         verb=extraction.output.writes_verb or extraction.output.verb,
         subject=extraction.output.subject,
+        moved_from_column=extraction.column,
     )
 
 
@@ -1119,9 +1120,11 @@ def _unreturned(spec: MethodSpec) -> MethodSpec:
 
 def _identity(spec: MethodSpec) -> MethodSpec:
     """What a method is apart from its name (and the words its docstring takes from its
-    writes), where it came from and the comments above its code: units whose methods have the
+    writes), where it came from (and at which column) and the comments above its code: units whose methods have the
     same identity (and whose names mean the same) share one method."""
-    return replace(spec, name="", origin="", leading_comments=(), verb="", subject="")
+    return replace(
+        spec, name="", origin="", leading_comments=(), verb="", subject="", moved_from_column=0
+    )
 
 
 def _same_subject(name: str, other: str) -> bool:

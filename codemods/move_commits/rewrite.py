@@ -574,7 +574,7 @@ def method_node(
         if index == 0 and spec.leading_comments:
             comments = [cst.EmptyLine(comment=cst.Comment(c)) for c in spec.leading_comments]
             flushed = flushed.with_changes(leading_lines=[*comments, *flushed.leading_lines])
-        statements.append(rewrap_comments(flushed, column, line_length))
+        statements.append(rewrap_comments(flushed, column, line_length, spec.moved_from_column))
     values = ["True", *spec.returns] if spec.status else list(spec.returns)
     if values:
         statements.append(cst.parse_statement(f"return {', '.join(values)}\n", config=config))

@@ -4,8 +4,9 @@ A formatter lays out moved code again, but leaves comments as they are: a commen
 the project's line length in a route goes past it in a service method, where it sits deeper, and
 the project's line-length check (E501) reports it. Such a comment paragraph (consecutive ``# ``
 lines above a statement or at a block's end) is rewrapped at its words, at its new indentation;
-a paragraph that fits, a directive (``# noqa``, ``# type:``, ``# pragma``...) and a comment
-without a space after ``#`` are kept as written.
+a paragraph that fits, one that did not fit where it was either (the project lets its comments
+run long), a directive (``# noqa``, ``# type:``, ``# pragma``...) and a comment without a space
+after ``#`` are kept as written.
 """
 
 from __future__ import annotations
@@ -24,19 +25,24 @@ _DIRECTIVE = re.compile(r"#\s*(noqa|type:|pragma|fmt:|isort:|pylint:|mypy:|pyrig
 _INDENT = "    "
 
 
-def rewrap_comments(node: _Statement, column: int, line_length: int) -> _Statement:
-    """``node`` (a statement about to be placed with its first line at ``column``) with its
-    comment paragraphs that would pass ``line_length`` rewrapped."""
-    rewrapped = node.visit(_Rewrap(column, line_length))
+def rewrap_comments(
+    node: _Statement, column: int, line_length: int, old_column: int = 0
+) -> _Statement:
+    """``node`` (a statement about to be placed with its first line at ``column``, moved from
+    ``old_column``) with its comment paragraphs that would newly pass ``line_length``
+    rewrapped."""
+    shift = column - old_column
+    rewrapped = node.visit(_Rewrap(column, line_length, shift))
     assert isinstance(rewrapped, type(node))
     return rewrapped
 
 
 class _Rewrap(cst.CSTTransformer):
-    def __init__(self, column: int, line_length: int) -> None:
+    def __init__(self, column: int, line_length: int, shift: int) -> None:
         super().__init__()
         self.columns = [column]
         self.line_length = line_length
+        self.shift = shift
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> bool:
         indent = node.indent if node.indent is not None else _INDENT
@@ -46,7 +52,7 @@ class _Rewrap(cst.CSTTransformer):
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
-        footer = _rewrapped(updated_node.footer, self.columns.pop(), self.line_length)
+        footer = _rewrapped(updated_node.footer, self.columns.pop(), self.line_length, self.shift)
         return updated_node.with_changes(footer=footer)
 
     def on_leave(
@@ -54,17 +60,17 @@ class _Rewrap(cst.CSTTransformer):
     ) -> cst.CSTNodeT | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNodeT]:
         lines = getattr(updated_node, "leading_lines", None)
         if isinstance(updated_node, cst.BaseStatement) and lines:
-            rewrapped = _rewrapped(lines, self.columns[-1], self.line_length)
+            rewrapped = _rewrapped(lines, self.columns[-1], self.line_length, self.shift)
             if rewrapped is not lines:
                 updated_node = updated_node.with_changes(leading_lines=rewrapped)
         return super().on_leave(original_node, updated_node)
 
 
 def _rewrapped(
-    lines: Sequence[cst.EmptyLine], column: int, line_length: int
+    lines: Sequence[cst.EmptyLine], column: int, line_length: int, shift: int
 ) -> Sequence[cst.EmptyLine]:
-    """``lines`` with each paragraph of comments that passes ``line_length`` at ``column``
-    rewrapped; ``lines`` itself when none does."""
+    """``lines`` with each paragraph of comments that passes ``line_length`` at ``column``,
+    and fitted ``shift`` columns further left, rewrapped; ``lines`` itself when none does."""
     if not any(_too_long(line, column, line_length) for line in lines):
         return lines
     result: list[cst.EmptyLine] = []
@@ -73,7 +79,7 @@ def _rewrapped(
         if line is not None and _prose(line):
             paragraph.append(line)
             continue
-        result += _reflowed(paragraph, column, line_length)
+        result += _reflowed(paragraph, column, line_length, shift)
         paragraph = []
         if line is not None:
             result.append(line)
@@ -95,9 +101,14 @@ def _prose(line: cst.EmptyLine) -> bool:
     )
 
 
-def _reflowed(paragraph: list[cst.EmptyLine], column: int, line_length: int) -> list[cst.EmptyLine]:
-    """The comment lines of ``paragraph`` rewrapped, when one of them passes the line length."""
+def _reflowed(
+    paragraph: list[cst.EmptyLine], column: int, line_length: int, shift: int
+) -> list[cst.EmptyLine]:
+    """The comment lines of ``paragraph`` rewrapped, when one of them passes the line length
+    and all of them fitted where they were."""
     if not any(_too_long(line, column, line_length) for line in paragraph):
+        return paragraph
+    if any(_too_long(line, column - shift, line_length) for line in paragraph):
         return paragraph
     words = " ".join(line.comment.value[2:].strip() for line in paragraph if line.comment)
     width = max(line_length - column - 2, 20)

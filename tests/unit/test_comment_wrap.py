@@ -27,3 +27,15 @@ def test_comments_in_nested_blocks_count_their_own_indentation() -> None:
     statement = "if x:\n    # one two three four five six\n    y = 1\n"
     assert _code(statement, 0) == statement  # 4 + 29 columns: fits in 40
     assert _code(statement, 8) == "if x:\n    # one two three four five\n    # six\n    y = 1\n"
+
+
+def test_a_comment_that_did_not_fit_where_it_was_is_kept() -> None:
+    """A project that lets its comments run long keeps them long: only the move's overflow is
+    rewrapped."""
+    statement = "# one two three four five six seven eight nine\nx = 1\n"
+    node = cst.parse_statement(statement)
+    kept = rewrap_comments(node, 8, 40, old_column=4)
+    assert cst.Module([]).code_for_node(kept) == statement
+    fitted = cst.parse_statement("# one two three four five six seven\nx = 1\n")
+    moved = rewrap_comments(fitted, 8, 40, old_column=0)
+    assert cst.Module([]).code_for_node(moved).startswith("# one two three four five six\n")

@@ -32,8 +32,7 @@ class JobService:
 
     @staticmethod
     def create_tidy_job(raw_title, user):
-        # Unwrapping the proxy cannot fail, so reading it before `tidy()` runs changes
-        # nothing.
+        # Unwrapping the proxy cannot fail, so reading it before `tidy()` runs changes nothing.
         title = tidy(raw_title)
         job = Job(owner=user, title=title)
         db.session.add(job)
