@@ -176,10 +176,27 @@ class Planner:
         if folder and not self.is_package(folder):
             return module_name(path, self.is_package)
         name = rooted_module_name(path, self.is_package, self.root_package)
+        enclosing = self._package_around(path, name)
+        if enclosing:
+            return f"{enclosing}.{name}"
         namespace = _namespace_above(path, name)
         if namespace and namespace in self._namespaces_imported(importer):
             return f"{namespace}.{name}"
         return name
+
+    def _package_around(self, path: str, name: str) -> str:
+        """The dotted folders above the module at ``path`` imported as ``name``, from the
+        outermost package among them: ``ee.onyx.onyxbot.slack`` of
+        ``backend/ee/onyx/onyxbot/slack/services/x.py`` as ``services.x``, where ``ee/`` and
+        ``ee/onyx/`` hold an ``__init__.py`` and ``onyxbot/`` and ``slack/`` do not (Python
+        imports those as namespace packages inside ``ee.onyx``); "" when no folder above is a
+        package."""
+        parts = PurePosixPath(path).with_suffix("").parts
+        above = parts[: len(parts) - len(name.split("."))]
+        for start in range(len(above)):
+            if self.is_package("/".join(above[: start + 1])):
+                return ".".join(above[start:])
+        return ""
 
     def _namespaces_imported(self, importer: str) -> set[str]:
         """The namespace packages (folders without an ``__init__.py``) whose modules ``importer``

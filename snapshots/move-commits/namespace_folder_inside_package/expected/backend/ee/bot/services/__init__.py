@@ -1,0 +1,1 @@
+"""Service layer: units of work (database writes and their commits)."""
