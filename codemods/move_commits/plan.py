@@ -778,8 +778,8 @@ class Planner:
         means something else there ("" when none)."""
         codes: list[tuple[str, str]] = []
         for need in _with_type_needs(extraction, sig):
-            if need.local:
-                continue
+            if need.local or imported_module_path(route_path, need) == path:
+                continue  # (a name the route imports from the service module is defined there)
             code = self._service_import(need, route_path, path)
             existing = service.bound.get(need.name, service.added.get(need.name))
             if need.name in service.bound and service.bound[need.name] is None:

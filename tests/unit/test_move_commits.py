@@ -1479,6 +1479,37 @@ def test_an_early_exit_testing_the_returned_value_keeps_its_test(
     assert f"    {call}\n    {test}\n" in route
 
 
+def test_a_helper_the_route_imports_from_its_service_module_is_read_there(
+    tmp_path: Path,
+) -> None:
+    """``from app.services.job_service import next_position`` in the route, read by the moved
+    code: the new method sits in that module beside the helper, which it calls as it is (no
+    clash with itself, no import of its own module)."""
+    body = textwrap.dedent(
+        """
+        from app.services.job_service import next_position
+
+
+        @bp.post("/jobs")
+        def create_job():
+            job = Job(title=request.json["title"], position=next_position())
+            db.session.add(job)
+            db.session.commit()
+            return jsonify(job.to_dict())
+        """
+    )
+    files = {
+        "app/routes/jobs.py": HEADER + body,
+        "app/services/__init__.py": "",
+        "app/services/job_service.py": "def next_position():\n    return 1\n",
+    }
+    result = _run(_project(tmp_path, files), apply=True)
+    assert result.violations == [] and len(result.fixed) == 1
+    service = next(c.after.decode() for c in result.changes if c.path.endswith("job_service.py"))
+    assert "import next_position" not in service
+    assert "position=next_position()" in service
+
+
 def test_early_exits_that_cannot_move_say_why(tmp_path: Path) -> None:
     result = _routes(
         tmp_path,
