@@ -546,7 +546,7 @@ def _scan(nodes: Sequence[cst.CSTNode]) -> _CamelNames:
 #: (whitespace, punctuation, operators), which hold no name or string
 _SCANNED_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {
     cst.Call: ("func", "args"),
-    cst.Arg: ("value", "keyword"),
+    cst.Arg: ("value",),  # (a keyword, `Key="x"`, names no class)
     cst.Integer: (),
     cst.Float: (),
     cst.Imaginary: (),

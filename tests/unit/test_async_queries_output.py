@@ -262,6 +262,22 @@ def test_a_class_tested_in_has_or_any_joins_nothing_and_needs_no_unique(tmp_path
     assert _flat(joined) in after
 
 
+def test_a_keyword_named_like_a_class_joins_nothing(tmp_path: Path) -> None:
+    """``filter_by(Key="x")`` on a column named ``Key`` (privacyidea's ``Config``): the keyword
+    names no class, so no criteria on another class join rows and no ``unique()`` is added."""
+    extra = (
+        "from sqlalchemy.orm import Mapped, mapped_column\n\n"
+        "from app.models import Base\n\n\n"
+        "class Setting(Base):\n"
+        '    __tablename__ = "settings"\n'
+        "    Key: Mapped[str] = mapped_column(primary_key=True)\n\n\n"
+        "def f(session):\n"
+        '    return session.query(Setting).filter_by(Key="theme").all()\n'
+    )
+    after = _flat(_after(_run(tmp_path, {"app/extra.py": extra}), "app/extra.py"))
+    assert _flat('session.scalars(select(Setting).filter_by(Key="theme")).all()') in after
+
+
 def test_first_of_a_join_reads_one_row_and_needs_no_unique(tmp_path: Path) -> None:
     """A join repeats rows, which legacy de-duplicated: all() and one() keep unique(); first()
     reads one row (LIMIT 1), so unique() is left out unless a collection is joined-eager-loaded."""

@@ -15,12 +15,17 @@ from backfix.cst_walk import walk
 
 
 class _Walked(ch._CamelNames):
-    """The scan as it was: a walk of everything, attributes' values included."""
+    """The scan as it was: a walk of everything, attributes' values included, keywords left
+    out."""
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         if node.attr.value in ch.EAGER_LOADERS:
             self.eager = True
         walk(node.value, self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        walk(node.value, self)  # (a keyword, `Key=1`, names no class)
         return False
 
 
