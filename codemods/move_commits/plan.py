@@ -778,8 +778,8 @@ class Planner:
         means something else there ("" when none)."""
         codes: list[tuple[str, str]] = []
         for need in _with_type_needs(extraction, sig):
-            if need.local or imported_module_path(route_path, need) == path:
-                continue  # (a name the route imports from the service module is defined there)
+            if need.local or self._defined_there(need, extraction, route_path, path):
+                continue
             code = self._service_import(need, route_path, path)
             existing = service.bound.get(need.name, service.added.get(need.name))
             if need.name in service.bound and service.bound[need.name] is None:
@@ -793,6 +793,15 @@ class Planner:
             else:
                 return codes, need.name
         return codes, ""
+
+    @staticmethod
+    def _defined_there(
+        need: ImportNeed, extraction: Extraction, route_path: str, path: str
+    ) -> bool:
+        """Whether the moved code reads ``need`` from the service module ``path`` itself (a
+        helper the route imports from there): the method calls it in its own module. Not a name
+        only the annotations read, which Python evaluates while the class is being defined."""
+        return need in extraction.imports and imported_module_path(route_path, need) == path
 
     def _definitions_reason(
         self,
