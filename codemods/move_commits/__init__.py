@@ -144,7 +144,12 @@ def _unknown_receivers_note(receivers: Sequence[str]) -> list[str]:
 def _layer_path(source: SourceFile) -> str:
     """The path of ``source`` whose folder and module names say its layer: from below the
     project folder of a monorepo's backend (``api/``) that holds it."""
-    return below_project_folder(project_root(source.abs_path, source.path), source.path)
+    return _layer_path_of(source.abs_path, source.path)
+
+
+@functools.lru_cache(maxsize=4096)  # (asked five times per file, with the same answer)
+def _layer_path_of(abs_path: str, path: str) -> str:
+    return below_project_folder(project_root(abs_path, path), path)
 
 
 def _proxies(source: SourceFile) -> Proxies | None:
