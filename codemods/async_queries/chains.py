@@ -373,9 +373,9 @@ def column_kind(
         return None  # `obj.attr`: an entity or a column, nobody can tell
     if isinstance(expr, cst.Call):
         name = _callee_name(expr)
-        if name == "aliased":
+        if name in {"aliased", "type"}:  # (`type(parent)`: the class of a loaded row)
             return "entity"
-        if name in {"Bundle", "with_polymorphic"}:
+        if name in {"Bundle", "with_polymorphic", "getattr"}:  # (`getattr(models, name)`)
             return None
         return "column"
     if isinstance(expr, (cst.BinaryOperation, cst.Comparison, cst.UnaryOperation)):

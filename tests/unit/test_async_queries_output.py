@@ -278,6 +278,17 @@ def test_a_keyword_named_like_a_class_joins_nothing(tmp_path: Path) -> None:
     assert _flat('session.scalars(select(Setting).filter_by(Key="theme")).all()') in after
 
 
+def test_the_class_of_a_loaded_row_selects_entities(tmp_path: Path) -> None:
+    """``session.query(type(parent))`` iterated gives rows of that class, as ``scalars()``
+    does; ``execute()`` would give ``Row`` tuples, whose ``.id`` fails."""
+    extra = (
+        "def f(session, parent):\n"
+        "    return [m.id for m in session.query(type(parent)).filter_by(chat_id=1)]\n"
+    )
+    after = _flat(_after(_run(tmp_path, {"app/extra.py": extra}), "app/extra.py"))
+    assert _flat("session.scalars(select(type(parent)).filter_by(chat_id=1))") in after
+
+
 def test_first_of_a_join_reads_one_row_and_needs_no_unique(tmp_path: Path) -> None:
     """A join repeats rows, which legacy de-duplicated: all() and one() keep unique(); first()
     reads one row (LIMIT 1), so unique() is left out unless a collection is joined-eager-loaded."""
