@@ -1,7 +1,9 @@
 """What the project's tests patch by module path, which a moved unit would no longer read.
 
 ``patch("app.routes.jobs.send_mail")`` (also ``mocker.patch``, ``monkeypatch.setattr`` with a dotted
-string), ``patch.object(jobs, "send_mail")`` and a plain assignment in a test
+string, ``patch(f"{MODULE}.send_mail")`` of a ``MODULE = "app.routes.jobs"``),
+``patch.object(jobs, "send_mail")``, ``monkeypatch.setattr(jobs, "send_mail", ...)`` and a plain
+assignment in a test
 (``app.routes.jobs.SESSION = self.session``) replace the name in the route module
 ``app.routes.jobs``. Once the unit of work that calls it moves into a service, the service reads
 its own import of ``send_mail``, so the test no longer replaces what the moved code calls, and
@@ -19,8 +21,13 @@ from .frameworks import is_test_or_migration
 _PATCHED_PATH = re.compile(
     rb"""(?:patch|setattr)\(\s*(?:target\s*=\s*)?['"]([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+)['"]"""
 )
-#: ``patch.object(<module expression>, "<name>")``
-_PATCHED_OBJECT = re.compile(rb"""patch\.object\(\s*([A-Za-z_][\w.]*)\s*,\s*['"](\w+)['"]""")
+#: ``patch.object(<module expression>, "<name>")``, ``monkeypatch.setattr(<module>, "<name>", ...)``
+_PATCHED_OBJECT = re.compile(
+    rb"""(?:patch\.object|setattr)\(\s*([A-Za-z_][\w.]*)\s*,\s*['"](\w+)['"]"""
+)
+#: ``patch(f"{MODULE}.<name>")`` of a module-level ``MODULE = "app.routes.jobs"`` of the test
+_PATCHED_FORMATTED = re.compile(rb"""(?:patch|setattr)\(\s*f['"]\{(\w+)\}\.(\w+)['"]""")
+_MODULE_CONSTANT = re.compile(rb"""^([A-Za-z_]\w*)[ \t]*=[ \t]*['"]([A-Za-z_][\w.]*)['"]""", re.M)
 #: ``<module expression>.<name> = ...`` at the start of a line (not ``==``, not ``self.x = ...``)
 _ASSIGNED = re.compile(
     rb"^[ \t]*(?!self\.|cls\.)([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)[ \t]*=(?!=)", re.M
@@ -45,7 +52,21 @@ def patched_targets(paths: Iterable[str], read: Callable[[str], bytes | None]) -
         for match in _PATCHED_OBJECT.finditer(raw):
             target = "." + match.group(1).decode() + "." + match.group(2).decode()
             _record(found, target, path, raw, match.start())
+        _record_formatted(found, path, raw)
     return found
+
+
+def _record_formatted(found: dict[str, str], path: str, raw: bytes) -> None:
+    """The ``patch(f"{MODULE}.name")`` targets of a test whose ``MODULE`` is a module-level
+    string constant."""
+    if b'f"{' not in raw and b"f'{" not in raw:
+        return
+    modules = {m.group(1): m.group(2) for m in _MODULE_CONSTANT.finditer(raw)}
+    for match in _PATCHED_FORMATTED.finditer(raw):
+        module = modules.get(match.group(1))
+        if module is not None:
+            target = module.decode() + "." + match.group(2).decode()
+            _record(found, target, path, raw, match.start())
 
 
 def _record(found: dict[str, str], target: str, path: str, raw: bytes, start: int) -> None:

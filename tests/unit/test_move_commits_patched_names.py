@@ -38,6 +38,31 @@ def test_dotted_paths_and_patch_object_are_read_from_test_files() -> None:
     assert patch_of(targets, "app.routes.other", "send_welcome") == ""
 
 
+def test_a_module_object_set_with_monkeypatch_and_a_formatted_path_count() -> None:
+    """``monkeypatch.setattr(members, "charge", ...)`` on the imported route module, and
+    ``patch(f"{MODULE}.audit")`` of a module-level ``MODULE`` (onyx's tests do both)."""
+    test = b"""\
+from unittest.mock import patch
+
+from app.routes import members
+
+MODULE = "app.routes.members"
+
+
+def test_one(monkeypatch):
+    monkeypatch.setattr(members, "charge", lambda *a: None)
+    with patch(f"{MODULE}.audit"):
+        pass
+    with patch(f"{OTHER}.notify"):
+        pass
+"""
+    targets = _targets({"tests/test_members.py": test})
+    module = "app.routes.members"
+    assert patch_of(targets, module, "charge") == "tests/test_members.py:9"
+    assert patch_of(targets, module, "audit") == "tests/test_members.py:10"
+    assert patch_of(targets, module, "notify") == ""
+
+
 def test_patches_outside_test_files_do_not_count() -> None:
     assert _targets({"app/tools/mocking.py": TEST}) == {}
 
