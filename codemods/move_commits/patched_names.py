@@ -12,6 +12,7 @@ fails or, worse, reaches the real thing. Such a unit is reported instead of move
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable, Iterable
 
@@ -36,8 +37,9 @@ _ASSIGNED = re.compile(
 
 def patched_targets(paths: Iterable[str], read: Callable[[str], bytes | None]) -> dict[str, str]:
     """Every ``module.name`` the test files among ``paths`` patch → the first place
-    (``path:line``); for ``patch.object(mod, "name")``, the key is ``.mod.name`` (the module
-    as the test spells it, so that its last part can be matched)."""
+    (``path:line``); for ``patch.object(mod, "name")`` of a module the test does not import by
+    its full name, the key is ``.mod.name`` (the module as the test spells it, so that its last
+    part can be matched)."""
     found: dict[str, str] = {}
     for path in paths:
         if not is_test_or_migration(path):
@@ -49,11 +51,42 @@ def patched_targets(paths: Iterable[str], read: Callable[[str], bytes | None]) -
             continue
         for match in _PATCHED_PATH.finditer(raw):
             _record(found, match.group(1).decode(), path, raw, match.start())
-        for match in _PATCHED_OBJECT.finditer(raw):
-            target = "." + match.group(1).decode() + "." + match.group(2).decode()
-            _record(found, target, path, raw, match.start())
+        _record_objects(found, path, raw)
         _record_formatted(found, path, raw)
     return found
+
+
+def _record_objects(found: dict[str, str], path: str, raw: bytes) -> None:
+    """The ``patch.object(mod, "name")`` targets of a test: the module as the test imports it
+    (``import app.routes.jobs as jobs``, ``from app.routes import jobs``) where it does, or as
+    it spells it (``.jobs.name``, matched by its last part)."""
+    matches = list(_PATCHED_OBJECT.finditer(raw))
+    if not matches:
+        return
+    modules = _imported_modules(raw)
+    for match in matches:
+        spelt = match.group(1).decode()
+        name = match.group(2).decode()
+        module = modules.get(spelt)
+        target = f"{module}.{name}" if module else f".{spelt}.{name}"
+        _record(found, target, path, raw, match.start())
+
+
+def _imported_modules(raw: bytes) -> dict[str, str]:
+    """The names a test binds to modules by importing them: ``jobs`` → ``app.routes.jobs`` of
+    ``import app.routes.jobs as jobs`` and of ``from app.routes import jobs`` (which may also
+    import a function; a name that is no module is never patched as one)."""
+    try:
+        tree = ast.parse(raw)
+    except (SyntaxError, ValueError):
+        return {}
+    modules: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            modules.update({a.asname: a.name for a in node.names if a.asname})
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            modules.update({(a.asname or a.name): f"{node.module}.{a.name}" for a in node.names})
+    return modules
 
 
 def _record_formatted(found: dict[str, str], path: str, raw: bytes) -> None:

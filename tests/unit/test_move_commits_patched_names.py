@@ -116,3 +116,18 @@ def test_commits_on_a_receiver_that_is_no_known_session_are_named_in_a_note(
         "were left alone: `SESSION` (1); if one is a SQLAlchemy session, name it with "
         "`-o session_names=SESSION` (or `session_names` in [tool.backfix.move-commits])"
     ]
+
+
+def test_a_module_object_counts_for_the_module_the_test_imported() -> None:
+    """``import app.build.api as api`` then ``monkeypatch.setattr(api, "push", ...)`` patches
+    ``app.build.api``, not every module named ``api`` (onyx has a dozen)."""
+    test = b"""\
+import app.build.api as api
+
+
+def test_one(monkeypatch):
+    monkeypatch.setattr(api, "push", lambda *a: None)
+"""
+    targets = _targets({"tests/test_build.py": test})
+    assert patch_of(targets, "app.build.api", "push") == "tests/test_build.py:5"
+    assert patch_of(targets, "app.skills.api", "push") == ""
