@@ -9,6 +9,7 @@ rewrite a mock into the session call it should now stand in for, so the run says
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable, Iterable
 
@@ -51,6 +52,8 @@ def mock_notes(paths: Iterable[str], read: Callable[[str], bytes | None]) -> lis
         raw = read(path) or b""
         if b"query" in raw:
             queries += _places(path, raw, _QUERY_MOCK)
+        if b"def query(" in raw:
+            queries += _fake_sessions(path, raw)
         if b"session" in raw:
             sessions += _places(path, raw, _SESSION_MOCK)
     notes: list[str] = []
@@ -71,6 +74,26 @@ def mock_notes(paths: Iterable[str], read: Callable[[str], bytes | None]) -> lis
             f"{_listed(sessions)}; check that it still stands in for every call the test makes"
         )
     return notes
+
+
+def _fake_sessions(path: str, raw: bytes) -> list[tuple[str, int]]:
+    """``(path, line)`` of each class of a test that stands in for a session with a ``query``
+    method of its own (``class _FakeDbSession: def query(self, model): ...``): a class named
+    for a session or a database."""
+    try:
+        tree = ast.parse(raw)
+    except (SyntaxError, ValueError):
+        return []
+    return [
+        (path, node.lineno)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+        and ("session" in node.name.lower() or "db" in node.name.lower())
+        and any(
+            isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == "query"
+            for item in node.body
+        )
+    ]
 
 
 def _places(path: str, raw: bytes, pattern: re.Pattern[bytes]) -> list[tuple[str, int]]:

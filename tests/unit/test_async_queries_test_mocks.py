@@ -106,3 +106,21 @@ def test_stand_ins_set_with_monkeypatch_or_built_with_a_query_attribute_are_name
     [note, session_note] = mock_notes(sorted(files), files.get)
     assert ": tests/test_tasks.py:2, 5, 7, 9; make them" in note
     assert ": tests/test_tasks.py:11; check that" in session_note
+
+
+def test_a_hand_written_session_with_a_query_method_is_named() -> None:
+    """``class _FakeDbSession`` with ``def query(self, model)`` (onyx) stands in for the session;
+    the rewritten code calls its ``execute``/``scalars``, which it does not have. A fake client
+    named otherwise (a search client's ``query``) is not named."""
+    files = {
+        "tests/test_turns.py": (
+            b"class _FakeDbSession:\n"
+            b"    def query(self, model):\n"
+            b"        return self\n\n\n"
+            b"class FakeSearch:\n"
+            b"    def query(self, text):\n"
+            b"        return []\n"
+        )
+    }
+    [note] = mock_notes(sorted(files), files.get)
+    assert ": tests/test_turns.py:1; make them" in note
