@@ -14,7 +14,12 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ParentNodeProvider, PositionProvider
 
-from backfix.bindings import import_aliases, shadowed_lines
+from backfix.bindings import (
+    import_aliases,
+    imported_alike,
+    module_bound_names,
+    shadowed_lines,
+)
 from backfix.cst_metadata import transform
 from backfix.cst_utils import dotted, is_annotated
 from backfix.imports import ImportSpec, add_imports, keep_docstring_gap
@@ -616,9 +621,11 @@ def rewrite_module(
         project_callees(module, first_party, edits.checks_unannotated) if edits.typed else None,
     )
     new = transform(wrapper.module, rewriter)
+    bound = module_bound_names(module, text) if rewriter.imports else {}
     items = [
         ImportSpec(source, name or None, None if aliases.get(name, name) == name else aliases[name])
         for source, name in sorted(rewriter.imports)
+        if not imported_alike(bound, aliases.get(name, name), source, name)
     ]
     ours = set(first_party)
     if edits.db_import and not db_owner:

@@ -24,6 +24,11 @@ from backfix.cst_walk import WalkVisitor, walk
 #: the prefix an aliased import gets, per module it comes from.
 PREFIXES = {"sqlalchemy": "sa_", "sqlalchemy.engine": "sa_", "flask": "flask_", "typing": "typing_"}
 
+#: the modules that give the same objects under the same names as a module (SQLAlchemy's
+#: ``select`` is ``sqlalchemy.sql.select`` and, on 2.0, ``sqlalchemy.future.select``): a module
+#: that imports ``select`` from one of them has the ``select`` a rewrite wants.
+SAME_NAMES = {"sqlalchemy": ("sqlalchemy.sql", "sqlalchemy.sql.expression", "sqlalchemy.future")}
+
 #: name → how each binding of it came: ``(module, name)`` for a ``from`` import, None otherwise.
 Bindings = dict[str, set[tuple[str, str] | None]]
 
@@ -336,11 +341,14 @@ def _aliases(
     aliases: dict[str, str] = {}
     for name, source in wanted.items():
         origin = (source, name)
+        same = {(other, name) for other in (source, *SAME_NAMES.get(source, ()))}
 
-        def taken(local: str, origin: tuple[str, str] = origin) -> bool:
-            return local in shadowing or not module.get(local, {origin}) <= {origin}
+        def taken(
+            local: str, origin: tuple[str, str] = origin, same: set[tuple[str, str]] = same
+        ) -> bool:
+            return local in shadowing or not module.get(local, {origin}) <= same
 
-        clean = [local for local, how in module.items() if origin in how and not taken(local)]
+        clean = [local for local, how in module.items() if how & same and not taken(local)]
         if clean:
             aliases[name] = name if name in clean else sorted(clean)[0]
             continue
@@ -354,3 +362,11 @@ def _aliases(
             counter += 1
         aliases[name] = alias
     return aliases
+
+
+def imported_alike(bound: Bindings, local: str, source: str, name: str) -> bool:
+    """Whether the module (its :func:`bound_names` ``bound``) binds ``local`` only by importing
+    ``name`` from a module that gives the same object as ``source`` does (``from sqlalchemy.sql
+    import select`` for SQLAlchemy's ``select``): the rewrite needs no import of its own."""
+    how = bound.get(local, set())
+    return bool(how) and how <= {(other, name) for other in SAME_NAMES.get(source, ())}

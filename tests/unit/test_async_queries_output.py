@@ -289,6 +289,22 @@ def test_the_class_of_a_loaded_row_selects_entities(tmp_path: Path) -> None:
     assert _flat("session.scalars(select(type(parent)).filter_by(chat_id=1))") in after
 
 
+def test_select_imported_from_sqlalchemy_sql_is_the_select_the_rewrite_needs(
+    tmp_path: Path,
+) -> None:
+    """``from sqlalchemy.sql import select`` binds SQLAlchemy's own ``select``: the rewrite uses
+    it, with no second import under another name (onyx got ``select as sa_select``)."""
+    extra = (
+        "from sqlalchemy.sql import select\n\n"
+        "from app.models import Post\n\n\n"
+        "def f(session):\n"
+        "    return session.query(Post).all(), select(Post)\n"
+    )
+    after = _after(_run(tmp_path, {"app/extra.py": extra}), "app/extra.py")
+    assert "sa_select" not in after and "from sqlalchemy import" not in after
+    assert "session.scalars(select(Post))" in _flat(after)
+
+
 def test_first_of_a_join_reads_one_row_and_needs_no_unique(tmp_path: Path) -> None:
     """A join repeats rows, which legacy de-duplicated: all() and one() keep unique(); first()
     reads one row (LIMIT 1), so unique() is left out unless a collection is joined-eager-loaded."""
