@@ -51,7 +51,6 @@ def within_top_package(root: Path, path: str) -> str:
     return str(PurePosixPath(*parts[top + 1 :]))
 
 
-@functools.lru_cache(maxsize=4096)
 def below_project_folder(root: Path, path: str) -> str:
     """``path`` (a repository path) from below the innermost folder that holds a project of its
     own and is no package, when the module sits in a folder below it: ``oss/src/dbs/dao.py`` for
@@ -60,7 +59,12 @@ def below_project_folder(root: Path, path: str) -> str:
     layers, for the packages in it."""
     folders = PurePosixPath(path).parts[:-1]
     for depth in range(len(folders) - 1, 0, -1):
-        folder = root.joinpath(*folders[:depth])
-        if is_project(folder) and not (folder / "__init__.py").is_file():
+        if _holds_own_project(root.joinpath(*folders[:depth])):
             return str(PurePosixPath(*PurePosixPath(path).parts[depth:]))
     return path
+
+
+@functools.lru_cache(maxsize=4096)  # (the modules of a folder ask about the same folders)
+def _holds_own_project(folder: Path) -> bool:
+    """A folder with a project file of its own and no ``__init__.py``."""
+    return is_project(folder) and not (folder / "__init__.py").is_file()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from backfix.builtin_codemods.move_commits.frameworks import DEFAULT_ROUTE_PATHS, route_path_match
 from backfix.builtin_codemods.move_commits.layers import (
+    _holds_own_project,
     below_project_folder,
     imported_module_path,
     within_top_package,
@@ -81,5 +82,5 @@ def test_a_monorepo_backend_folder_names_the_project_not_its_route_layer(tmp_pat
     assert below_project_folder(tmp_path, "api/oss/dbs/dao.py") == "oss/dbs/dao.py"
     assert below_project_folder(tmp_path, "api/main.py") == "api/main.py"  # right in it
     (tmp_path / "api" / "__init__.py").write_text("")  # a package named `api` is a layer
-    below_project_folder.cache_clear()
+    _holds_own_project.cache_clear()
     assert below_project_folder(tmp_path, "api/oss/dbs/dao.py") == "api/oss/dbs/dao.py"
