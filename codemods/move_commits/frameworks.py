@@ -223,7 +223,7 @@ class ModuleIndex:
                 if type(access.node) is cst.Attribute:
                     # `a.b.f()` of `import a.b`: LibCST records the access on `a.b`; the name
                     # read is `a`, which the analysis looks up
-                    self.accesses[id(_root(access.node))] = access
+                    self.accesses[id(attribute_root(access.node))] = access
         self._framework_bound: frozenset[str] | None = None
 
     # --- generic look-ups ------------------------------------------------------------------------------
@@ -465,7 +465,7 @@ def _proxied(name: str, proxies: Mapping[str, str]) -> str:
     return name
 
 
-def _root(node: cst.Attribute) -> cst.BaseExpression:
+def attribute_root(node: cst.Attribute) -> cst.BaseExpression:
     """The expression a chain of attributes starts from (``a`` of ``a.b.c``)."""
     current: cst.BaseExpression = node
     while isinstance(current, cst.Attribute):

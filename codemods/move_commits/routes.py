@@ -7,7 +7,7 @@ import libcst as cst
 from backfix.cst_utils import last_name
 from backfix.web_routes import ROUTE_DECORATORS, SOCKET_DECORATORS, is_socketio_name
 
-from .frameworks import ROUTE_BASES, ModuleIndex
+from .frameworks import ROUTE_BASES, ModuleIndex, attribute_root
 from .module_nodes import ModuleNodes, exact_types
 
 _ENCLOSING = exact_types(cst.FunctionDef, cst.ClassDef, cst.Lambda)
@@ -199,7 +199,7 @@ class RouteLayer:
 def _outside_requests(base: cst.BaseExpression) -> bool:
     """``logging.Handler``, ``logging.handlers.QueueHandler``, ``threading.Thread``: a class of
     a standard-library module whose code runs outside requests, named through its module."""
-    root = base
-    while isinstance(root, cst.Attribute):
-        root = root.value
-    return root is not base and isinstance(root, cst.Name) and root.value in NO_REQUEST_MODULES
+    if not isinstance(base, cst.Attribute):
+        return False
+    root = attribute_root(base)
+    return isinstance(root, cst.Name) and root.value in NO_REQUEST_MODULES
