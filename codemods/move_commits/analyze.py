@@ -1218,7 +1218,7 @@ class Analyzer:
                 "writes and the commit: check those conditions before the first write, or keep "
                 "one check there",
             )
-        position = next(i for i, s in enumerate(stmts) if s is unit.exits[0])
+        position = _exit_position(unit, stmts)
         for stmt in stmts[:position]:
             if any(_contains(stmt, call) for call in unit.commits):
                 raise ExitUnmovable(
@@ -1247,7 +1247,7 @@ class Analyzer:
         body_reads = DataFlow(self.index, unit.function).reads(self._exit_block(exit_stmt))
         extra = sorted(body_reads & assigned - set(returns))
         result = [*returns, *extra]
-        position = next(i for i, s in enumerate(stmts) if s is exit_stmt)
+        position = _exit_position(unit, stmts)
         bound = flow.bound_after(stmts[:position], {p.name for p in params})
         line = self.index.line_col(exit_stmt)[0]
         for name in result:
@@ -1272,7 +1272,7 @@ class Analyzer:
             return False
         if name in DataFlow(self.index, unit.function).reads(self._exit_block(exit_stmt)):
             return False
-        after = stmts[next(i for i, s in enumerate(stmts) if s is exit_stmt) + 1 :]
+        after = stmts[_exit_position(unit, stmts) + 1 :]
         return not any(
             isinstance(a, Assignment)
             and a.name == name
@@ -1286,7 +1286,7 @@ class Analyzer:
         """The route evaluates hoisted reads before the call: one that may fail must not come
         after the early exit, where the original route had already answered the request."""
         exit_stmt = unit.exits[0]
-        position = next(i for i, s in enumerate(stmts) if s is exit_stmt)
+        position = _exit_position(unit, stmts)
         for hoist in hoists:
             after = any(_contains(stmt, hoist.expr) for stmt in stmts[position + 1 :]) or (
                 _contains(exit_stmt, hoist.expr)
@@ -2146,6 +2146,11 @@ def _configures_request_parser(stmt: cst.BaseStatement) -> bool:
         and isinstance(small.value, cst.Call)
         and last_name(small.value.func) == "RequestParser"
     )
+
+
+def _exit_position(unit: Unit, stmts: list[cst.BaseStatement]) -> int:
+    """Where the unit's early exit stands among its moved statements ``stmts``."""
+    return next(i for i, s in enumerate(stmts) if s is unit.exits[0])
 
 
 def _tested_name(test: cst.BaseExpression) -> str:
