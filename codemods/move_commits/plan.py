@@ -191,8 +191,7 @@ class Planner:
         ``ee/onyx/`` hold an ``__init__.py`` and ``onyxbot/`` and ``slack/`` do not (Python
         imports those as namespace packages inside ``ee.onyx``); "" when no folder above is a
         package."""
-        parts = PurePosixPath(path).with_suffix("").parts
-        above = parts[: len(parts) - len(name.split("."))]
+        above = _folders_above(path, name)
         for start in range(len(above)):
             if self.is_package("/".join(above[: start + 1])):
                 return ".".join(above[start:])
@@ -1215,11 +1214,17 @@ def _reads(code: str, name: str) -> bool:
 def _namespace_above(path: str, name: str) -> str:
     """The dotted folders between the project root (or ``src/``) and the top package of the
     module at ``path`` imported as ``name``: ``keep`` of ``keep/services/x.py`` as ``services.x``."""
-    parts = PurePosixPath(path).with_suffix("").parts
-    above = list(parts[: len(parts) - len(name.split("."))])
-    if above[:1] == ["src"]:
+    above = _folders_above(path, name)
+    if above[:1] == ("src",):
         above = above[1:]
     return ".".join(above)
+
+
+def _folders_above(path: str, name: str) -> tuple[str, ...]:
+    """The folders of ``path`` above the top package of the module there imported as ``name``:
+    ``keep`` of ``keep/services/x.py`` as ``services.x``."""
+    parts = PurePosixPath(path).with_suffix("").parts
+    return parts[: len(parts) - len(name.split("."))]
 
 
 def _absolute_imports(tree: ast.Module) -> Iterator[str]:
