@@ -598,7 +598,8 @@ def rewrite_module(
     result, wrapper = scan(path, module, text, session_names, plumbing=False)
     planned = dict(edits.chains)
     uses = {site.key[0] for site in result.sites if site.group in planned}
-    aliases = import_aliases(module, IMPORTABLE, text, uses)
+    bound = module_bound_names(module, text)
+    aliases = import_aliases(module, IMPORTABLE, text, uses, bound)
     plumbing = PlumbingRewrite(module, edits.plumbing) if edits.plumbing else None
     functions = {
         stmt.name.value: stmt for stmt in wrapper.module.body if isinstance(stmt, cst.FunctionDef)
@@ -621,7 +622,6 @@ def rewrite_module(
         project_callees(module, first_party, edits.checks_unannotated) if edits.typed else None,
     )
     new = transform(wrapper.module, rewriter)
-    bound = module_bound_names(module, text) if rewriter.imports else {}
     items = [
         ImportSpec(source, name or None, None if aliases.get(name, name) == name else aliases[name])
         for source, name in sorted(rewriter.imports)

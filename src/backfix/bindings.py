@@ -315,9 +315,11 @@ def import_aliases(
     wanted: Mapping[str, str],
     text: str | None = None,
     uses: Collection[int] | None = None,
+    bound: Bindings | None = None,
 ) -> dict[str, str]:
     """Imported name → the local name to use for it in ``module`` (whose code is ``text``, when
-    given: the names are then read the cheap way, :func:`module_bound_names`).
+    given: the names are then read the cheap way, :func:`module_bound_names`; ``bound``: those
+    names, where the caller has read them already).
 
     A name the module already imports from the same place keeps that local name (``delete as
     sa_delete`` included); a name the module binds to anything else gets a prefixed alias. With
@@ -325,7 +327,8 @@ def import_aliases(
     in functions and class bodies clashes only when it is visible on one of those lines.
     """
     scoped = _scoped(text) if text is not None and uses is not None else None
-    bound = bound_names(module) if text is None else module_bound_names(module, text)
+    if bound is None:
+        bound = bound_names(module) if text is None else module_bound_names(module, text)
     if scoped is None:
         return _aliases(wanted, bound, set(), bound)
     shadowing = {name for line in uses or () for name in scoped.visible_at(line)}
