@@ -69,12 +69,16 @@ def _names_used_as_lists(
 ) -> frozenset[str]:
     """The plain names ``function`` gives or uses as lists, outside the functions and classes
     it defines: assigned a list display or comprehension (``items = []``) or declared one
-    (``items: list[User] = ...``), returned where the function returns ``list[...]``, or,
-    where a type checker reads the function, changed by a method ``Sequence`` lacks
-    (``items.sort()``), an item assignment or deletion, ``+=``, or taken from or stored into a
-    mapping of lists the function declares (``by_group: dict[int, list[User]]``: ``users =
-    by_group.get(key)``, ``by_group[key] = users``), or passed to the project's own code
-    (``callees``: backfix does not read its annotations, which may say ``list``). A rewritten
+    (``items: list[User] = ...``), returned or yielded (also in a tuple: ``return users,
+    groups``) where the function's annotation says ``list`` (``-> list[...]``, ``-> tuple[list[...],
+    ...]``, ``-> Iterator[list[...]]``), or, where a type checker reads the function, changed by a
+    method ``Sequence`` lacks (``items.sort()``), an item assignment or deletion, ``+=``, added
+    (``items + others``), stored into an object's attribute (``persona.tools = tools or []``,
+    which a model types ``Mapped[list[...]]``), taken from or stored into a mapping of lists the
+    function declares (``by_group: dict[int, list[User]]``: ``users = by_group.get(key)``,
+    ``by_group[key] = users``), passed to a parameter annotated ``list`` of a function the module
+    defines at its top, or passed to the project's own code (``callees``: backfix does not read
+    its annotations, which may say ``list``). A rewritten
     ``.all()`` assigned to such a name must stay a list for the checker: it is typed
     ``Sequence``. (Read once per function: LibCST nodes hash by identity.)"""
     returns_list = _is_list_annotation(function.returns)
@@ -99,10 +103,52 @@ def _names_used_as_lists(
 
 def _passed_names(node: cst.CSTNode, callees: ProjectCallees) -> list[str]:
     """The plain names one node passes to the project's own code (``show(users)``,
-    ``category.delete(users)``)."""
-    if not (isinstance(node, cst.Call) and callees.calls_project(node)):
+    ``category.delete(users)``), or to a parameter annotated ``list`` of a function the module
+    defines at its top (``keep(users)`` for ``def keep(users: list[User])``)."""
+    if not isinstance(node, cst.Call):
         return []
-    return [a.value.value for a in node.args if isinstance(a.value, cst.Name) and not a.star]
+    if callees.calls_project(node):
+        return [a.value.value for a in node.args if isinstance(a.value, cst.Name) and not a.star]
+    if not isinstance(node.func, cst.Name):
+        return []
+    function = node.func.value
+    return [
+        arg.value.value
+        for arg in node.args
+        if isinstance(arg.value, cst.Name)
+        and (function, _parameter_slot(node, arg)) in callees.list_parameters
+    ]
+
+
+def _parameter_slot(call: cst.Call, arg: cst.Arg) -> str:
+    """What says which parameter ``arg`` of ``call`` is passed to: its keyword, or its position
+    (``"0"``) where no starred or keyword argument comes before it; "" where neither tells."""
+    if arg.star:
+        return ""
+    if arg.keyword is not None:
+        return arg.keyword.value
+    index = next(i for i, a in enumerate(call.args) if a is arg)
+    if any(a.star or a.keyword is not None for a in call.args[:index]):
+        return ""
+    return str(index)
+
+
+def _list_parameters(module: cst.Module) -> frozenset[tuple[str, str]]:
+    """The parameters annotated ``list`` of the functions ``module`` defines at its top, as
+    (function, position or keyword) pairs: ``("keep", "0")`` and ``("keep", "rows")`` for
+    ``def keep(rows: list[User])``. (The last definition of a name wins, as at run time.)"""
+    functions = {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
+    found: set[tuple[str, str]] = set()
+    for name, function in functions.items():
+        params = function.params
+        positional = [*params.posonly_params, *params.params]
+        for index, param in enumerate(positional):
+            if _is_list_annotation(param.annotation):
+                found.update({(name, str(index)), (name, param.name.value)})
+        for param in params.kwonly_params:
+            if _is_list_annotation(param.annotation):
+                found.add((name, param.name.value))
+    return frozenset(found)
 
 
 _BUILTINS = frozenset(dir(builtins))
@@ -121,6 +167,9 @@ class ProjectCallees:
     library: frozenset[str]
     #: the project's checker reads functions without annotations too (pyright)
     unannotated_checked: bool = False
+    #: the module's own top-level functions' parameters annotated ``list`` (see
+    #: :func:`_list_parameters`)
+    list_parameters: frozenset[tuple[str, str]] = frozenset()
 
     def calls_project(self, call: cst.Call) -> bool:
         """Whether ``call`` calls the project's own code, as the class says."""
@@ -157,7 +206,9 @@ def project_callees(
             ours = small.relative or source.split(".")[0] in first_party
             names = {alias.evaluated_alias or dotted(alias.name) for alias in small.names}
             (project if ours else library).update(names)
-    return ProjectCallees(frozenset(project), frozenset(library), unannotated_checked)
+    return ProjectCallees(
+        frozenset(project), frozenset(library), unannotated_checked, _list_parameters(module)
+    )
 
 
 def _list_mappings(function: cst.FunctionDef, nodes: list[cst.CSTNode]) -> frozenset[str]:
@@ -212,8 +263,8 @@ def _list_names(node: cst.CSTNode, returns_list: bool, checked: bool) -> list[st
         return [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
     if isinstance(node, cst.AnnAssign) and _is_list_annotation(node.annotation):
         return [node.target.value] if isinstance(node.target, cst.Name) else []
-    if isinstance(node, cst.Return) and returns_list and isinstance(node.value, cst.Name):
-        return [node.value.value]
+    if isinstance(node, (cst.Return, cst.Yield)) and returns_list:
+        return _returned_names(node.value)
     if not checked:
         return []
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
@@ -221,16 +272,43 @@ def _list_names(node: cst.CSTNode, returns_list: bool, checked: bool) -> list[st
         return [owner.value] if isinstance(owner, cst.Name) and method in _LIST_ONLY_METHODS else []
     if isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name):
         return [node.target.value]
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        return [side.value for side in (node.left, node.right) if isinstance(side, cst.Name)]
     targets: list[cst.BaseExpression] = []
+    stored: list[str] = []
     if isinstance(node, cst.Assign):
         targets = [t.target for t in node.targets]
+        if any(isinstance(t, cst.Attribute) for t in targets):
+            stored = _stored_names(node.value)
     elif isinstance(node, cst.Del):
         targets = [node.target]
-    return [
+    return stored + [
         t.value.value
         for t in targets
         if isinstance(t, cst.Subscript) and isinstance(t.value, cst.Name)
     ]
+
+
+def _returned_names(value: cst.CSTNode | None) -> list[str]:
+    """The plain names a ``return`` or ``yield`` gives: its value, or the items of its tuple
+    (none for ``yield from``)."""
+    if isinstance(value, cst.Name):
+        return [value.value]
+    if isinstance(value, cst.Tuple):
+        return [e.value.value for e in value.elements if isinstance(e.value, cst.Name)]
+    return []
+
+
+def _stored_names(value: cst.BaseExpression) -> list[str]:
+    """The plain names a value stored into an attribute may be: ``tools``, ``tools or []``,
+    ``tools if keep else []``."""
+    if isinstance(value, cst.Name):
+        return [value.value]
+    if isinstance(value, cst.BooleanOperation):
+        return [*_stored_names(value.left), *_stored_names(value.right)]
+    if isinstance(value, cst.IfExp):
+        return [*_stored_names(value.body), *_stored_names(value.orelse)]
+    return []
 
 
 class _Rewriter(cst.CSTTransformer):
@@ -242,7 +320,6 @@ class _Rewriter(cst.CSTTransformer):
         edits: FileEdits,
         aliases: dict[str, str],
         plumbing: PlumbingRewrite | None = None,
-        functions: dict[str, cst.FunctionDef] | None = None,
         spelling: tuple[str, frozenset[str]] = ("", frozenset()),
         db_owner: str = "",
         module_shadowed: Collection[int] = (),
@@ -272,8 +349,6 @@ class _Rewriter(cst.CSTTransformer):
         self.classes: list[str] = []
         #: the functions around the node visited, innermost last
         self.around: list[cst.FunctionDef] = []
-        #: the module's top-level functions by name (the last definition wins, as at run time)
-        self.functions = functions or {}
         #: the first lines of every node an edit replaces, sorted (see visit_SimpleStatementLine)
         self.edit_lines = sorted(
             {key[0] for key in self.sites} | {key[0] for key in (*edits.awaits, *edits.runs)}
@@ -377,60 +452,79 @@ class _Rewriter(cst.CSTTransformer):
         return True
 
     def _typed_list(self, original: cst.BaseExpression) -> bool:
-        """Whether the code annotates ``original``'s value as a list: it is returned from a
-        function annotated ``-> list[...]``, or assigned to a name annotated ``list[...]``."""
+        """Whether the code says ``original``'s value is a list: it is returned or yielded (also
+        in a tuple) from a function annotated ``-> list[...]`` (``tuple[list[...], ...]``,
+        ``Iterator[list[...]]``), assigned to a name annotated ``list[...]`` or one the function
+        treats as a list, passed to a parameter annotated so, or, in a function a type checker
+        reads, passed to the project's own code, added, or stored into an attribute."""
         parent = self.get_metadata(ParentNodeProvider, original, None)
         annotation: cst.Annotation | None = None
-        if isinstance(parent, cst.Return) and parent.value is original and self.around:
+        if isinstance(parent, cst.Element):
+            return self._in_returned_tuple(parent)
+        if isinstance(parent, (cst.Return, cst.Yield)) and parent.value is original and self.around:
             annotation = self.around[-1].returns
         elif isinstance(parent, cst.AnnAssign) and parent.value is original:
             annotation = parent.annotation
         elif isinstance(parent, cst.Arg) and parent.value is original:
-            if self._to_project_code(parent):
-                return True
-            annotation = self._parameter_annotation(parent)
+            return self._to_project_code(parent) or self._to_list_parameter(parent)
         elif isinstance(parent, cst.Assign) and parent.value is original and self.around:
-            # `items = []` in one branch, `items = Model.query...all()` in another, or
-            # `items.sort()` after it: a type checker takes the name for a list, which
-            # `Sequence` is not.
-            listed = _names_used_as_lists(self.around[-1], self.callees)
-            return any(
-                isinstance(t.target, cst.Name) and t.target.value in listed for t in parent.targets
-            )
+            return self._assigned_as_list(parent)
+        elif isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.Add):
+            return self._checked_here()  # `Sequence` has no `+`
         return _is_list_annotation(annotation)
 
-    def _to_project_code(self, arg: cst.Arg) -> bool:
-        """Whether ``arg`` is passed to the project's own code (see ``ProjectCallees``), in a
-        function a type checker reads."""
-        call = self.get_metadata(ParentNodeProvider, arg, None)
+    def _in_returned_tuple(self, element: cst.Element) -> bool:
+        """Whether ``element`` is an item of the tuple a function annotated ``list`` returns or
+        yields (``return users, groups`` under ``-> tuple[list[User], list[Group]]``)."""
+        held = self.get_metadata(ParentNodeProvider, element, None)
+        if not (isinstance(held, cst.Tuple) and self.around):
+            return False
+        outer = self.get_metadata(ParentNodeProvider, held, None)
+        return (
+            isinstance(outer, (cst.Return, cst.Yield))
+            and outer.value is held
+            and _is_list_annotation(self.around[-1].returns)
+        )
+
+    def _assigned_as_list(self, assign: cst.Assign) -> bool:
+        """Whether the value ``assign`` stores must stay a list: a name it assigns is one the
+        function treats as a list (``items = []`` in another branch, ``items.sort()`` after
+        it), or, in a function a type checker reads, it stores into an attribute, whose declared
+        type backfix does not read (a model's relationship is ``Mapped[list[...]]``)."""
+        targets = [t.target for t in assign.targets]
+        if any(isinstance(t, cst.Attribute) for t in targets) and self._checked_here():
+            return True
+        listed = _names_used_as_lists(self.around[-1], self.callees)
+        return any(isinstance(t, cst.Name) and t.value in listed for t in targets)
+
+    def _checked_here(self) -> bool:
+        """Whether the project runs a type checker and it reads the function visited."""
         callees = self.callees
         return (
             callees is not None
             and bool(self.around)
             and (callees.unannotated_checked or is_annotated(self.around[-1]))
-            and isinstance(call, cst.Call)
-            and callees.calls_project(call)
         )
 
-    def _parameter_annotation(self, arg: cst.Arg) -> cst.Annotation | None:
-        """The annotation of the parameter ``arg`` is passed to, when it calls a function the
-        module defines at its top level (``keep(users)`` for ``def keep(users: list[User])``)."""
+    def _to_project_code(self, arg: cst.Arg) -> bool:
+        """Whether ``arg`` is passed to the project's own code (see ``ProjectCallees``), in a
+        function a type checker reads."""
+        call = self.get_metadata(ParentNodeProvider, arg, None)
+        return (
+            self.callees is not None
+            and self._checked_here()
+            and isinstance(call, cst.Call)
+            and self.callees.calls_project(call)
+        )
+
+    def _to_list_parameter(self, arg: cst.Arg) -> bool:
+        """Whether ``arg`` is passed to a parameter annotated ``list`` of a function the module
+        defines at its top level (``keep(users)`` for ``def keep(users: list[User])``)."""
         call = self.get_metadata(ParentNodeProvider, arg, None)
         if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Name):
-            return None
-        function = self.functions.get(call.func.value)
-        if function is None or arg.star:
-            return None
-        params = function.params
-        if arg.keyword is not None:
-            every = [*params.posonly_params, *params.params, *params.kwonly_params]
-            found = [p for p in every if p.name.value == arg.keyword.value]
-            return found[0].annotation if found else None
-        index = next(i for i, a in enumerate(call.args) if a is arg)
-        positional = [*params.posonly_params, *params.params]
-        if any(a.star or a.keyword is not None for a in call.args[:index]):
-            return None
-        return positional[index].annotation if index < len(positional) else None
+            return False
+        slot = (call.func.value, _parameter_slot(call, arg))
+        return self.callees is not None and slot in self.callees.list_parameters
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if self.plumbing is not None:
@@ -601,9 +695,6 @@ def rewrite_module(
     bound = module_bound_names(module, text)
     aliases = import_aliases(module, IMPORTABLE, text, uses, bound)
     plumbing = PlumbingRewrite(module, edits.plumbing) if edits.plumbing else None
-    functions = {
-        stmt.name.value: stmt for stmt in wrapper.module.body if isinstance(stmt, cst.FunctionDef)
-    }
     db_owner = (
         _db_owner(path, module, text, (edits.db_import, *edits.db_owners))
         if edits.db_import
@@ -615,7 +706,6 @@ def rewrite_module(
         edits,
         aliases,
         plumbing,
-        functions,
         spelling,
         db_owner,
         shadowed_lines(text, spelling[0], uses) if spelling[0] else (),

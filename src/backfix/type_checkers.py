@@ -1,4 +1,4 @@
-"""Whether a project runs a static type checker (mypy, pyright, basedpyright) on its code.
+"""Whether a project runs a static type checker (mypy, pyright, basedpyright, ty) on its code.
 
 A rewrite has forms that read the same but are typed differently (``session.scalar(...)`` is
 ``int | None`` where ``execute(...).scalar_one()`` is ``int``): a project that checks types gets
@@ -8,6 +8,7 @@ the form its checker accepts, one that does not the shorter, idiomatic one.
 from __future__ import annotations
 
 import configparser
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -16,12 +17,17 @@ from backfix.format_settings import read_toml
 from backfix.lint_settings import lint_config
 
 #: files whose presence alone configures a checker
-_CHECKER_FILES = ("mypy.ini", ".mypy.ini", "pyrightconfig.json")
+_CHECKER_FILES = ("mypy.ini", ".mypy.ini", "pyrightconfig.json", "ty.toml")
 #: ``[tool.<name>]`` sections of ``pyproject.toml`` that configure one
-_PYPROJECT_TOOLS = ("mypy", "pyright", "basedpyright")
+_PYPROJECT_TOOLS = ("mypy", "pyright", "basedpyright", "ty")
+#: checkers that read every function, annotated or not, and their files and sections
+_READS_ALL_FILES = ("pyrightconfig.json", "ty.toml")
+_READS_ALL_TOOLS = ("pyright", "basedpyright", "ty")
 #: files that run a checker when it has no configuration of its own
 _RUNNERS = (".pre-commit-config.yaml", "tox.ini", "noxfile.py", "Makefile")
-_CHECKER_WORDS = (b"mypy", b"pyright")
+#: a checker run in one of them: mypy, pyright, or ty's ``ty check`` (also as the arguments
+#: ``["ty", "check"]`` of a pre-commit hook); "ty" alone is too short a word to tell
+_CHECKER_RUN = re.compile(rb"mypy|pyright|(?<![\w.-])ty(?:\s+|[\"']\s*,\s*[\"'])check\b")
 #: mypy options under which it checks the bodies of functions without annotations
 _MYPY_CHECKS_ALL = ("check_untyped_defs", "strict")
 #: the files mypy reads its configuration from, in the order it looks for them
@@ -36,18 +42,18 @@ def type_checked(folders: list[Path]) -> bool:
 
 def checks_unannotated(folders: list[Path]) -> bool:
     """Whether one of ``folders`` configures a checker that also checks functions without
-    annotations: pyright and basedpyright always do, mypy under ``check_untyped_defs`` or
+    annotations: pyright, basedpyright and ty always do, mypy under ``check_untyped_defs`` or
     ``strict``."""
     return any(_checks_unannotated(folder) for folder in dict.fromkeys(folders))
 
 
 def _checks_unannotated(folder: Path) -> bool:
-    if (folder / "pyrightconfig.json").is_file():
+    if any((folder / name).is_file() for name in _READS_ALL_FILES):
         return True
     tools = read_toml(folder / "pyproject.toml").get("tool", {})
     if not isinstance(tools, dict):
         return False
-    if any(name in tools for name in ("pyright", "basedpyright")):
+    if any(name in tools for name in _READS_ALL_TOOLS):
         return True
     return any(mypy_options(name, raw, _MYPY_CHECKS_ALL) for name, raw in _mypy_files(folder))
 
@@ -136,4 +142,4 @@ def _mentions_checker(path: Path) -> bool:
         raw = path.read_bytes()
     except OSError:
         return False
-    return any(word in raw for word in _CHECKER_WORDS)
+    return _CHECKER_RUN.search(raw) is not None

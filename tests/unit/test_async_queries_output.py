@@ -819,6 +819,57 @@ def test_all_stays_a_list_where_the_code_says_it_is_one(tmp_path: Path) -> None:
     assert _flat(after).count(_flat("session.scalars(select(Config)).all()")) == 9, after
 
 
+def test_all_stays_a_list_where_a_tuple_a_generator_a_sum_or_an_attribute_needs_one(
+    tmp_path: Path,
+) -> None:
+    """In a project that runs ty (``[tool.ty]``, which reads every function), rows returned in
+    a tuple annotated ``tuple[list[...], ...]``, yielded under ``Iterator[list[...]]``, added
+    with ``+``, stored into an attribute (a model's relationship is ``Mapped[list[...]]``), or
+    passed by name to a parameter annotated ``list`` stay lists; rows only iterated do not."""
+    repo = (
+        "from collections.abc import Iterator\n\n"
+        "from sqlalchemy.orm import Session\n\nfrom app.models import Config, Post\n\n\n"
+        "def pair(session: Session) -> tuple[list[Config], list[Post]]:\n"
+        "    configs = session.query(Config).all()\n"
+        "    if not configs:\n"
+        "        return [], []\n"
+        "    return configs, session.query(Post).all()\n\n\n"
+        "def batches(session: Session) -> Iterator[list[Config]]:\n"
+        "    while True:\n"
+        "        batch = session.query(Config).all()\n"
+        "        if not batch:\n"
+        "            break\n"
+        "        yield batch\n\n\n"
+        "def both(session):\n"
+        "    first = session.query(Config).all()\n"
+        "    second = session.query(Config).all()\n"
+        "    return first + second\n\n\n"
+        "def attach(session, owner, keep):\n"
+        "    posts = session.query(Post).all()\n"
+        "    owner.posts = posts if keep else []\n"
+        "    owner.configs = session.query(Config).all()\n\n\n"
+        "def checked(session):\n"
+        "    configs = session.query(Config).all()\n"
+        "    if configs:\n"
+        "        validate(configs)\n\n\n"
+        "def validate(configs: list[Config]) -> None:\n"
+        "    configs.sort(key=lambda c: c.id)\n\n\n"
+        "def count(session):\n"
+        "    rows = session.query(Config).all()\n"
+        "    return len([r for r in rows])\n"
+    )
+    files = {"app/repo.py": repo, "pyproject.toml": "[tool.ty.rules]\n"}
+    after = _flat(_after(_run(tmp_path, files), "app/repo.py"))
+    for name in ["configs", "batch", "first", "second"]:
+        assert _flat(f"{name} = list(session.scalars(select(Config)).all())") in after, name
+    posts = "list(session.scalars(select(Post)).unique().all())"  # `Post.author` loads joined
+    assert _flat(f"posts = {posts}") in after
+    assert _flat(f"return configs, {posts}") in after
+    assert _flat("owner.configs = list(session.scalars(select(Config)).all())") in after
+    assert _flat("rows = session.scalars(select(Config)).all()") in after
+    assert after.count("list(") == 8
+
+
 @pytest.mark.parametrize(
     ("imports", "spelled"),
     [

@@ -20,6 +20,19 @@ CASES = {
     ),
     "setup.cfg [mypy]": ({"setup.cfg": "[mypy]\nignore_missing_imports = True\n"}, True, False),
     "nothing": ({"setup.cfg": "[flake8]\nmax-line-length = 100\n"}, False, False),
+    "ty.toml": ({"ty.toml": "[rules]\n"}, True, True),
+    "[tool.ty]": ({"pyproject.toml": "[tool.ty.src]\ninclude = ['app']\n"}, True, True),
+    "pre-commit ty check": (
+        {".pre-commit-config.yaml": "      - id: ty\n        entry: uv run ty check\n"},
+        True,
+        False,
+    ),
+    "pre-commit ty arguments": (
+        {".pre-commit-config.yaml": '        args: ["ty", "check"]\n'},
+        True,
+        False,
+    ),
+    "Makefile pretty check": ({"Makefile": "lint:\n\tpretty check && tidy\n"}, False, False),
 }
 
 
