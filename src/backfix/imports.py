@@ -24,6 +24,7 @@ from libcst.helpers import get_full_name_for_node
 
 from backfix.cst_utils import single_assignment, split_blank_lines
 from backfix.format_settings import PRAGMA_COMMENT, line_length_for
+from backfix.pragmas import noqa_codes, silences
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -347,13 +348,20 @@ def _is_import_block(stmt: cst.BaseStatement) -> bool:
     )
 
 
-def _header(module: cst.Module) -> tuple[int, list[list[int]]]:
-    """The block's end index and its runs: indices of consecutive one-import lines, the unit that
-    isort sorts (anything else between imports separates runs). A trailing optional-import block
-    does not extend the end: code added after the imports goes above it."""
+def _header(module: cst.Module) -> tuple[int, list[list[int]], int]:
+    """The block's end index, its runs (indices of consecutive one-import lines, the unit that
+    isort sorts: anything else between imports separates runs), and the index new imports go at
+    or below. A trailing optional-import block does not extend the end: code added after the
+    imports goes above it.
+
+    Code between imports is set-up the imports below it wait for (``os.environ[...] = ...``,
+    ``sys.path.insert(...)``): the block goes on past it, and a new import goes below it, as the
+    module's own later imports do, never where it would run before it."""
     end = 0
     runs: list[list[int]] = []
     current: list[int] = []
+    below = 0
+    last_import = _last_import(module.body)
     for index, stmt in enumerate(module.body):
         if _single_import(stmt) is not None:
             current.append(index)
@@ -368,11 +376,25 @@ def _header(module: cst.Module) -> tuple[int, list[list[int]]]:
             or _is_dunder_assignment(stmt)
         ):
             end = index + 1
+        elif index < last_import and isinstance(stmt, cst.SimpleStatementLine):
+            below = end = index + 1
         elif isinstance(stmt, cst.SimpleStatementLine) or not _is_import_block(stmt):
             break
     if current:
         runs.append(current)
-    return end, runs
+    return end, runs, below
+
+
+def _last_import(body: Sequence[cst.BaseStatement]) -> int:
+    """The index of the last import of the module's top, above its first definition or other
+    compound statement (optional-import blocks aside); -1 where there is none."""
+    last = -1
+    for index, stmt in enumerate(body):
+        if _single_import(stmt) is not None or _is_import_line(stmt):
+            last = index
+        elif not (isinstance(stmt, cst.SimpleStatementLine) or _is_import_block(stmt)):
+            break
+    return last
 
 
 # --- ordering ------------------------------------------------------------------------------------------
@@ -488,7 +510,7 @@ def _merge(
     spec = specs[0]
     if spec.name is None or spec.asname is not None or spec.name == "*":
         return None
-    _end, runs = _header(module)
+    _end, runs, _below = _header(module)
     for index in (i for run in runs for i in run):
         stmt = module.body[index]
         node = _single_import(stmt)
@@ -771,18 +793,23 @@ def _insert(
     new = _statement(specs, line_length)
     key = _key(specs[0], sections)
     section = key[0]
-    end, runs = _header(module)
+    end, runs, below = _header(module)
     candidates = [
         run
         for run in runs
         if section == FUTURE
-        or any(section_of(_spec_of_statement(module.body[i]).module) != FUTURE for i in run)
+        or (
+            run[0] >= below
+            and any(section_of(_spec_of_statement(module.body[i]).module) != FUTURE for i in run)
+        )
     ]
     keys = {
         i: _key(_spec_of_statement(module.body[i]), sections) for run in candidates for i in run
     }
     if not candidates:
         return _insert_alone(module, new, end)
+    if below:
+        new = _with_directive(new, _e402_directive(module, candidates))
     beside = _beside_package(candidates, keys, key)
     if beside is not None:
         return _insert_unspaced(module, new, *beside)
@@ -817,6 +844,45 @@ def _insert(
                 body[at] = following.with_changes(leading_lines=[cst.EmptyLine(), *rest])
     body.insert(at, new)
     return module.with_changes(body=body)
+
+
+def _e402_directive(module: cst.Module, runs: list[list[int]]) -> str:
+    """The comment that keeps E402 (an import below code) quiet, where the imports of ``runs``,
+    below set-up code, carry one: theirs where it names only E402, else ``# noqa: E402``; ""
+    where none does."""
+    for index in (i for run in runs for i in run):
+        comment = _first_line_comment(module.body[index])
+        if comment and silences(comment, "E402"):
+            return comment if noqa_codes(comment) == ["E402"] else "# noqa: E402"
+    return ""
+
+
+def _first_line_comment(stmt: cst.BaseStatement) -> str:
+    """The comment on the first line of an import statement ("" where there is none): after
+    its ``(`` where it is wrapped, which is where a ``# noqa`` for the statement goes."""
+    assert isinstance(stmt, cst.SimpleStatementLine)
+    node = stmt.body[0]
+    if isinstance(node, cst.ImportFrom) and node.lpar is not None:
+        space = node.lpar.whitespace_after
+        if isinstance(space, cst.ParenthesizedWhitespace) and space.first_line.comment:
+            return space.first_line.comment.value
+        return ""
+    comment = stmt.trailing_whitespace.comment
+    return comment.value if comment else ""
+
+
+def _with_directive(new: cst.SimpleStatementLine, directive: str) -> cst.SimpleStatementLine:
+    """``new`` with the comment ``directive`` on its first line (none where it is "")."""
+    if not directive:
+        return new
+    comment = cst.TrailingWhitespace(cst.SimpleWhitespace("  "), cst.Comment(directive))
+    node = new.body[0]
+    if isinstance(node, cst.ImportFrom) and node.lpar is not None:
+        space = node.lpar.whitespace_after
+        assert isinstance(space, cst.ParenthesizedWhitespace)
+        lpar = node.lpar.with_changes(whitespace_after=space.with_changes(first_line=comment))
+        return new.with_changes(body=[node.with_changes(lpar=lpar)])
+    return new.with_changes(trailing_whitespace=comment)
 
 
 def _beside_package(

@@ -382,6 +382,56 @@ def test_import_block_end() -> None:
     assert import_block_end(module) == 4  # after `import sys`; the trailing `if` stays below
 
 
+SET_UP_FIRST = (
+    "import os\n\n"
+    'os.environ["OAUTHLIB_RELAX_TOKEN_SCOPE"] = "1"\n\n'
+    "import json\n\n"
+    "from app.db import session\n\n\n"
+    "def view():\n    return json.dumps(os.environ)\n"
+)
+
+
+def test_a_new_import_goes_below_the_set_up_code_the_later_imports_wait_for(project: Path) -> None:
+    """``os.environ[...] = ...`` between imports is there for the imports below it: a new import,
+    of whatever section, goes below it too, where it would not run before it."""
+    after = added(SET_UP_FIRST, "from app.services.view_service import ViewService", root=project)
+    assert after == SET_UP_FIRST.replace(
+        "from app.db import session\n",
+        "from app.db import session\nfrom app.services.view_service import ViewService\n",
+    )
+    stdlib = added(SET_UP_FIRST, "import sys", root=project)
+    assert stdlib == SET_UP_FIRST.replace("import json\n", "import json\nimport sys\n")
+    merged = added(SET_UP_FIRST, "from app.db import engine", root=project)
+    assert merged == SET_UP_FIRST.replace("import session", "import engine, session")
+
+
+def test_a_new_import_below_set_up_code_keeps_e402_quiet_as_its_neighbours_do(
+    project: Path,
+) -> None:
+    """Imports below ``sys.path.insert(...)`` that carry ``# noqa: E402`` get a new neighbour
+    with the same comment, also when it is wrapped (after its ``(``)."""
+    source = (
+        "import os\nimport sys\n\nsys.path.insert(0, os.getcwd())\n\n"
+        "import fedora  # noqa:E402\nfrom app import models  # noqa: E402, F401\n"
+    )
+    after = added(source, "from sqlalchemy import select", root=project)
+    assert "import fedora  # noqa:E402\nfrom sqlalchemy import select  # noqa:E402\n" in after
+    long_name = "from sqlalchemy.orm import " + ", ".join(f"name_{i}" for i in range(12))
+    wrapped = added(source.replace("# noqa:E402", "# noqa"), long_name, root=project)
+    assert "from sqlalchemy.orm import (  # noqa: E402\n    name_0,\n" in wrapped
+    plain = added(
+        source.replace("  # noqa:E402", "").replace("  # noqa: E402, F401", ""), "import json"
+    )
+    assert "import json\n" in plain and "noqa" not in plain
+
+
+def test_the_import_block_goes_on_past_set_up_code_to_the_last_import() -> None:
+    module = cst.parse_module(SET_UP_FIRST)
+    assert import_block_end(module) == 4  # after `from app.db import session`
+    constants = cst.parse_module("import os\n\nLIMIT = 10\n\n\ndef f():\n    import sys\n")
+    assert import_block_end(constants) == 1  # no import below the constant: it is code
+
+
 def test_project_root() -> None:
     assert project_root("/work/repo/app/routes/jobs.py", "app/routes/jobs.py") == Path("/work/repo")
 
