@@ -379,6 +379,9 @@ class WriteNamer:
         if loaded is not None:
             subject = self._subject(loaded)
             return _Event("update", subject, False) if subject else None
+        model = _class_write(node)
+        if model:
+            return _Event(method, snake(model), True)
         if self.index.is_session(receiver):
             return self._session_event(method, node, created)
         if isinstance(receiver, cst.Attribute) and method in COLLECTION_VERBS:
@@ -498,8 +501,12 @@ class WriteNamer:
 
     def _is_entity(self, name: cst.Name) -> bool:
         """A variable that may hold a model (not ``self``, a form, a schema, a client...): by its
-        class, or by its name when the code does not show its class (``form.save(bill)``)."""
+        class, or by its name when the code does not show its class (``form.save(bill)``). A
+        class (``MailService``) or a constant (``LOG``) is no such variable: a model class's own
+        writes are :func:`_class_write`'s."""
         if name.value in {"self", "cls"} or name.value.strip("_").lower() in LOGGER_NAMES:
+            return False
+        if name.value[:1].isupper():
             return False
         info = self.inference.of_name(name.value, name)
         if info is None:
@@ -903,6 +910,25 @@ def _module_class(call: cst.Call) -> str:
     if isinstance(func.value, cst.Name):
         return func.attr.value if func.attr.value[:1].isupper() else ""
     return ""
+
+
+#: what a model class's own methods write (a CRUD mixin's ``User.create(...)``,
+#: ``Contact.delete(contact_id)``)
+_CLASS_WRITES = frozenset({"create", "delete"})
+
+
+def _class_write(call: cst.Call) -> str:
+    """``Contact`` for ``Contact.delete(contact_id)`` or ``models.Contact.create(...)``: a write
+    through a model class's own ``create``/``delete`` (a CRUD mixin's); "" for any other call,
+    and for a class named as a helper (``AliasService.create(...)``) or a constant (``LOG``)."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value not in _CLASS_WRITES:
+        return ""
+    owner = func.value
+    name = owner.attr.value if isinstance(owner, cst.Attribute) else last_name(owner)
+    if not (name[:1].isupper() and not name.isupper()) or name.endswith(HELPER_CLASS_SUFFIXES):
+        return ""
+    return name
 
 
 def _is_statement_call(index: ModuleIndex, call: cst.Call) -> bool:

@@ -430,6 +430,38 @@ def test_a_second_unit_of_a_route_is_named_for_its_bulk_write_not_a_number() -> 
     assert reorder.alternatives == ("update_speakers",)
 
 
+def test_a_model_class_s_own_create_and_delete_name_the_units() -> None:
+    """A CRUD mixin's writes (``SocialAuth.create(...)``, ``Job.delete(job_id)``: SimpleLogin's
+    models) name the units ``create_social_auth`` and ``delete_job``, not the route's name and a
+    number; a helper class's ``create`` (``MailService.create(...)``) and a constant's
+    (``LOG.delete(...)``) name nothing."""
+    header = FASTAPI_HEADER.replace("import Job, Tag", "import Job, SocialAuth, Tag")
+    header += "from app.mail import MailService\nfrom app.log import LOG\n"
+    [social, deleted, helper] = _facts(
+        """
+        @router.post("/x")
+        def google_login(db: SessionDep, user_id: int, job_id: int) -> None:
+            if user_id:
+                SocialAuth.create(user_id=user_id, social="google")
+                db.commit()
+            if job_id:
+                Job.delete(job_id)
+                db.commit()
+
+
+        @router.post("/y")
+        def notify_job(db: SessionDep, job_id: int) -> None:
+            MailService.create(job_id)
+            LOG.delete(job_id)
+            db.commit()
+        """,
+        header,
+    )
+    assert social.name == "create_social_auth"
+    assert deleted.name == "delete_job"
+    assert helper.name == "notify_job"
+
+
 def test_a_camel_case_attribute_names_the_alternative_in_snake_case() -> None:
     """keep's ``provider.validatedScopes = ...`` (a SQLModel field) names the method
     ``update_job_validated_scopes``, not ``update_job_validatedScopes``; where the route's name
