@@ -328,7 +328,8 @@ def _imported_names(index: ModuleIndex) -> list[ImportedName]:
                             index.line(assignment.node),
                         )
                     )
-    return found
+    # (LibCST keeps a scope's assignments in sets: sorted, the facts are the same every run)
+    return sorted(found, key=lambda imported: (imported.line, imported.local))
 
 
 def _star_imports(index: ModuleIndex) -> list[tuple[int, str, int]]:

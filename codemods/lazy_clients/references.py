@@ -70,7 +70,8 @@ class ModuleIndex:
         self.parents = Parents(module, tokens=False)
         self.positions = unit_positions(module, tree, self.parents.by_id)
         scopes = resolve_inner_scopes(module)
-        self.scopes = {scope for scope in scopes.values() if scope is not None}
+        #: in the order the walk met them (a set's order would change from run to run)
+        self.scopes = list(dict.fromkeys(s for s in scopes.values() if s is not None))
         self.global_scope = next(s for s in self.scopes if isinstance(s, GlobalScope))
 
     def line(self, node: cst.CSTNode) -> int:
@@ -86,7 +87,9 @@ class ModuleIndex:
         return is_within(node, ancestor, self.parents)
 
     def import_refs(self) -> Iterator[tuple[Origin, ImportAssignment, Ref]]:
-        """Every use of every import binding, with what the binding imports."""
+        """Every use of every import binding, with what the binding imports, in the order of
+        the uses in the module (LibCST keeps assignments and references in sets)."""
+        found: list[tuple[tuple[int, int], Origin, ImportAssignment, Ref]] = []
         for scope in self.scopes:
             for assignment in scope.assignments:
                 if not isinstance(assignment, ImportAssignment):
@@ -97,7 +100,10 @@ class ModuleIndex:
                 for access in assignment.references:
                     ref = self.ref(access)
                     if ref is not None:
-                        yield origin, assignment, ref
+                        found.append((self.start(ref.chain[0]), origin, assignment, ref))
+        found.sort(key=lambda item: item[0])
+        for _, origin, assignment, ref in found:
+            yield origin, assignment, ref
 
     def global_refs(self, name: str) -> list[Ref]:
         """The uses of a module-level name, in the module and its functions."""
@@ -109,6 +115,7 @@ class ModuleIndex:
                 if ref is not None and id(ref.chain[0]) not in seen:
                     seen.add(id(ref.chain[0]))
                     refs.append(ref)
+        refs.sort(key=lambda ref: self.start(ref.chain[0]))
         return refs
 
     def ref(self, access: Access) -> Ref | None:

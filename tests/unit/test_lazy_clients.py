@@ -348,3 +348,17 @@ def test_every_client_ends_fixed_everywhere_or_reported_untouched(
         else:
             assert name in _module_variables(tree)
             assert violation["reason_id"]
+
+
+def test_uses_of_imports_and_module_names_are_listed_in_the_order_of_the_module() -> None:
+    """LibCST keeps a scope's assignments and their references in sets, whose order changes from
+    run to run: the uses (and so the reasons a report lists) follow the module's lines instead."""
+    from backfix.builtin_codemods.lazy_clients.references import module_index
+
+    uses = "".join(f"value_{i} = client.get({i})\nsession.get({i})\n" for i in range(12))
+    code = "from app.clients import client\nimport requests\n\nsession = requests.Session()\n"
+    index = module_index(cst.parse_module(code + uses))
+    lines = [ref.line for _, _, ref in index.import_refs()]
+    assert lines == sorted(lines) and len(lines) == 13  # `client` 12 times, `requests` once
+    module_lines = [ref.line for ref in index.global_refs("session")]
+    assert module_lines == sorted(module_lines) and len(module_lines) == 12
