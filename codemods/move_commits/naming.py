@@ -10,6 +10,8 @@ import libcst as cst
 
 BUILTINS = frozenset(dir(builtins))
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: a key whose words hyphens join (a form field's ``alias-name``, a header's ``X-Request-Id``)
+_HYPHENATED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)+$")
 #: a capital letter that starts a word of a camel-case name (`firstName`)
 _CAPITAL = re.compile(r"(?<=[a-z0-9])([A-Z])")
 _GENERIC_ATTRS = frozenset({"id", "type", "name", "value", "data", "key", "host"})
@@ -43,12 +45,15 @@ def suggest_name(expr: cst.BaseExpression, root_name: str) -> str:
 
 
 def _identifier_string(node: cst.BaseExpression) -> str:
-    """The value of a string literal that is a valid identifier, or a constant's name, else "";
-    in snake case, as a parameter is named (``config["UPLOAD_DIR"]``, ``config[UPLOAD_DIR]`` →
-    ``upload_dir``, ``headers["Authorization"]`` → ``authorization``, ``json["firstName"]`` →
-    ``first_name``)."""
+    """The value of a string literal that is a valid identifier (or words joined by hyphens),
+    or a constant's name, else ""; in snake case, as a parameter is named
+    (``config["UPLOAD_DIR"]``, ``config[UPLOAD_DIR]`` → ``upload_dir``,
+    ``headers["Authorization"]`` → ``authorization``, ``json["firstName"]`` → ``first_name``,
+    ``form.get("alias-name")`` → ``alias_name``)."""
     if isinstance(node, cst.SimpleString):
         text = node.evaluated_value
+        if isinstance(text, str) and _HYPHENATED.match(text):
+            text = text.replace("-", "_")
         if isinstance(text, str) and _IDENTIFIER.match(text):
             # (`"Authorization"`, `"firstName"`: a parameter is named in snake case)
             return text.lower() if text.isupper() else _CAPITAL.sub(r"_\1", text).lower()
