@@ -111,6 +111,7 @@ def service_location(
     service_folders: Callable[[], Collection[str]] = frozenset,
     holds_models: Callable[[str], bool] = lambda folder: False,
     siblings: Collection[str] = (),
+    route_folders: Collection[str] = (),
 ) -> ServiceLocation:
     """``app/routes/jobs.py`` → ``app/services/job_service.py`` with class ``JobService``.
 
@@ -130,14 +131,32 @@ def service_location(
     ``blueprints/admin.py``) and names itself, and a module beside a generic one
     (``app/main/errors.py`` beside ``app/main/views.py``) goes where that one's service goes, so
     the route modules of one folder share one ``service_dir``.
+
+    ``route_folders`` are the folders of the run's route modules: a layer folder inside a package
+    named like a layer is one layer (``app/api/routes/`` → ``app/services/``), unless another
+    package beside that one keeps its routes in a folder of the same name (``app/api/views/``
+    beside ``app/auth/views/``): then ``api`` is one blueprint package among others, and its
+    services go inside it as theirs do (``app/api/services/``).
     """
     pure = PurePosixPath(route_path)
     folders = list(pure.parts[:-1])
-    layer_index = max((i for i, part in enumerate(folders) if part in layer_names), default=None)
+    packages = _packages_among_others(route_folders, layer_names)
+    layer_index = max(
+        (
+            i
+            for i, part in enumerate(folders)
+            if part in layer_names and "/".join(folders[: i + 1]) not in packages
+        ),
+        default=None,
+    )
     if layer_index is not None:
         # `app/api/routes/` is one layer: go up the run of layer folders, but never out of the
         # top package (`api/routers/` keeps `api/` as the place for `services/`).
-        while layer_index > 1 and folders[layer_index - 1] in layer_names:
+        while (
+            layer_index > 1
+            and folders[layer_index - 1] in layer_names
+            and "/".join(folders[:layer_index]) not in packages
+        ):
             layer_index -= 1
         if layer_index == 0 and (len(folders) > 1 or holds_models(folders[0])):
             layer_index = 1
@@ -178,6 +197,24 @@ def service_location(
     if brand:
         class_name = class_name.replace(camel(name), original[:1].upper() + original[1:], 1)
     return ServiceLocation(path, class_name, "" if generic else name)
+
+
+def _packages_among_others(
+    route_folders: Collection[str], layer_names: Collection[str]
+) -> frozenset[str]:
+    """The packages named like a layer (``app/api``) that keep their routes in a layer folder
+    (``app/api/views``) as a package beside them does (``app/auth/views``, named like no
+    layer): blueprint packages, not layers."""
+    by_layer: dict[tuple[tuple[str, ...], str], set[str]] = {}
+    for folder in route_folders:
+        parts = PurePosixPath(folder).parts
+        if len(parts) >= 2 and parts[-1] in layer_names:
+            by_layer.setdefault((parts[:-2], parts[-1]), set()).add(parts[-2])
+    found: set[str] = set()
+    for (parent, _layer), names in by_layer.items():
+        if any(name not in layer_names for name in names):
+            found.update("/".join([*parent, name]) for name in names if name in layer_names)
+    return frozenset(found)
 
 
 def _collected_as_tests(module_stem: str) -> bool:

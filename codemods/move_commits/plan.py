@@ -268,6 +268,7 @@ class Planner:
             stems.setdefault(route.parent, set()).add(route.stem)
         for folder, found in stems.items():
             found |= self._route_module_stems(folder)
+        route_folders = frozenset(folder.as_posix() for folder in stems)
         located: list[tuple[RouteFacts, ServiceLocation, bool]] = []
         for facts, _imports in self.routes:
             if self.project.batch is not None and facts.path not in self.project.batch:
@@ -284,6 +285,7 @@ class Planner:
                 lambda: self.existing_service_folders,
                 self.holds_models,
                 stems[route.parent] - {route.stem},
+                route_folders,
             )
             kept = self._imported_service(facts, _imports, location)
             located.append((facts, kept or location, kept is not None))

@@ -935,6 +935,43 @@ def test_services_stay_inside_blueprint_packages_where_the_project_keeps_them(
     assert location.path == expected
 
 
+@pytest.mark.parametrize(
+    ("route", "route_folders", "expected"),
+    [
+        # beside blueprint packages that keep their routes in `views/`, `api` is one of them
+        ("app/api/views/alias.py", {"app/auth/views"}, "app/api/services/alias_service.py"),
+        (
+            "app/api/base.py",
+            {"app/api/views", "app/auth/views"},
+            "app/api/services/base_service.py",
+        ),
+        ("app/auth/views/login.py", {"app/api/views"}, "app/auth/services/login_service.py"),
+        # alone, or beside folders of another name or a package named like a layer, a layer
+        ("app/api/views/alias.py", (), "app/services/alias_service.py"),
+        ("app/api/views/alias.py", {"app/auth/routes"}, "app/services/alias_service.py"),
+        ("app/api/views/alias.py", {"app/routes/views"}, "app/services/alias_service.py"),
+        ("app/api/routes/items.py", {"app/core"}, "app/services/item_service.py"),
+    ],
+)
+def test_a_package_named_like_a_layer_among_blueprint_packages_keeps_its_services(
+    route: str, route_folders: set[str] | tuple[()], expected: str
+) -> None:
+    """SimpleLogin's ``app/api/views/`` beside ``app/auth/views/``, ``app/dashboard/views/``...:
+    their services go to ``app/auth/services/``..., so ``api``'s go to ``app/api/services/``, not
+    to a top-level ``app/services/`` of their own."""
+    from backfix.builtin_codemods.move_commits.placement import service_location
+
+    folders = {*route_folders, route.rpartition("/")[0]}
+    location = service_location(
+        route,
+        ["routes", "views", "api"],
+        "services",
+        "{name}_service",
+        route_folders=folders,
+    )
+    assert location.path == expected
+
+
 def test_a_monorepo_backend_named_api_is_not_route_layer_as_a_whole(tmp_path: Path) -> None:
     """A helper that commits in ``api/app/dbs/`` (``api/`` holds the backend's project file) is
     the project's data layer, not a route-layer commit; its routers still are route layer."""
