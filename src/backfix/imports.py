@@ -24,7 +24,6 @@ from libcst.helpers import get_full_name_for_node
 
 from backfix.cst_utils import single_assignment, split_blank_lines
 from backfix.format_settings import PRAGMA_COMMENT, line_length_for
-from backfix.pragmas import noqa_codes, silences
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -850,6 +849,9 @@ def _e402_directive(module: cst.Module, runs: list[list[int]]) -> str:
     """The comment that keeps E402 (an import below code) quiet, where the imports of ``runs``,
     below set-up code, carry one: theirs where it names only E402, else ``# noqa: E402``; ""
     where none does."""
+    # (a scan adds no import: it does not load the pragma module, nor `tokenize` with it)
+    from backfix.pragmas import noqa_codes, silences
+
     for index in (i for run in runs for i in run):
         comment = _first_line_comment(module.body[index])
         if comment and silences(comment, "E402"):
