@@ -849,7 +849,7 @@ def _e402_directive(module: cst.Module, runs: list[list[int]]) -> str:
     """The comment that keeps E402 (an import below code) quiet, where the imports of ``runs``,
     below set-up code, carry one: theirs where it names only E402, else ``# noqa: E402``; ""
     where none does."""
-    # (a scan adds no import: it does not load the pragma module, nor `tokenize` with it)
+    # (a scan adds no import, so it does not load the pragma module and its patterns)
     from backfix.pragmas import noqa_codes, silences
 
     for index in (i for run in runs for i in run):
