@@ -82,7 +82,7 @@ def _names_used_as_lists(
     ``.all()`` assigned to such a name must stay a list for the checker: it is typed
     ``Sequence``. (Read once per function: LibCST nodes hash by identity.)"""
     returns_list = _is_list_annotation(function.returns)
-    checked = is_annotated(function) or (callees is not None and callees.unannotated_checked)
+    checked = callees is not None and callees.reads(function)
     nodes: list[cst.CSTNode] = []
     todo: list[cst.CSTNode] = list(function.body.children)
     while todo:
@@ -109,14 +109,10 @@ def _passed_names(node: cst.CSTNode, callees: ProjectCallees) -> list[str]:
         return []
     if callees.calls_project(node):
         return [a.value.value for a in node.args if isinstance(a.value, cst.Name) and not a.star]
-    if not isinstance(node.func, cst.Name):
-        return []
-    function = node.func.value
     return [
         arg.value.value
         for arg in node.args
-        if isinstance(arg.value, cst.Name)
-        and (function, _parameter_slot(node, arg)) in callees.list_parameters
+        if isinstance(arg.value, cst.Name) and callees.takes_list(node, arg)
     ]
 
 
@@ -170,6 +166,18 @@ class ProjectCallees:
     #: the module's own top-level functions' parameters annotated ``list`` (see
     #: :func:`_list_parameters`)
     list_parameters: frozenset[tuple[str, str]] = frozenset()
+
+    def reads(self, function: cst.FunctionDef) -> bool:
+        """Whether the project's type checker reads ``function``: one with an annotation, or
+        any where it reads functions without annotations too."""
+        return self.unannotated_checked or is_annotated(function)
+
+    def takes_list(self, call: cst.Call, arg: cst.Arg) -> bool:
+        """Whether ``call`` passes ``arg`` to a parameter annotated ``list`` of a function the
+        module defines at its top (``keep(users)`` for ``def keep(users: list[User])``)."""
+        if not isinstance(call.func, cst.Name):
+            return False
+        return (call.func.value, _parameter_slot(call, arg)) in self.list_parameters
 
     def calls_project(self, call: cst.Call) -> bool:
         """Whether ``call`` calls the project's own code, as the class says."""
@@ -499,11 +507,8 @@ class _Rewriter(cst.CSTTransformer):
 
     def _checked_here(self) -> bool:
         """Whether the project runs a type checker and it reads the function visited."""
-        callees = self.callees
         return (
-            callees is not None
-            and bool(self.around)
-            and (callees.unannotated_checked or is_annotated(self.around[-1]))
+            self.callees is not None and bool(self.around) and self.callees.reads(self.around[-1])
         )
 
     def _to_project_code(self, arg: cst.Arg) -> bool:
@@ -521,10 +526,11 @@ class _Rewriter(cst.CSTTransformer):
         """Whether ``arg`` is passed to a parameter annotated ``list`` of a function the module
         defines at its top level (``keep(users)`` for ``def keep(users: list[User])``)."""
         call = self.get_metadata(ParentNodeProvider, arg, None)
-        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Name):
-            return False
-        slot = (call.func.value, _parameter_slot(call, arg))
-        return self.callees is not None and slot in self.callees.list_parameters
+        return (
+            isinstance(call, cst.Call)
+            and self.callees is not None
+            and self.callees.takes_list(call, arg)
+        )
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if self.plumbing is not None:
