@@ -111,7 +111,7 @@ def service_location(
     service_folders: Callable[[], Collection[str]] = frozenset,
     holds_models: Callable[[str], bool] = lambda folder: False,
     siblings: Collection[str] = (),
-    route_folders: Collection[str] = (),
+    packages: Collection[str] = (),
 ) -> ServiceLocation:
     """``app/routes/jobs.py`` → ``app/services/job_service.py`` with class ``JobService``.
 
@@ -132,15 +132,13 @@ def service_location(
     (``app/main/errors.py`` beside ``app/main/views.py``) goes where that one's service goes, so
     the route modules of one folder share one ``service_dir``.
 
-    ``route_folders`` are the folders of the run's route modules: a layer folder inside a package
-    named like a layer is one layer (``app/api/routes/`` → ``app/services/``), unless another
-    package beside that one keeps its routes in a folder of the same name (``app/api/views/``
-    beside ``app/auth/views/``): then ``api`` is one blueprint package among others, and its
-    services go inside it as theirs do (``app/api/services/``).
+    A layer folder inside a package named like a layer is one layer (``app/api/routes/`` →
+    ``app/services/``), unless that package is one of ``packages``, blueprint packages named like
+    a layer (:func:`blueprint_packages`: ``app/api`` with ``app/api/views/`` beside
+    ``app/auth/views/``): its services go inside it as theirs do (``app/api/services/``).
     """
     pure = PurePosixPath(route_path)
     folders = list(pure.parts[:-1])
-    packages = _packages_among_others(route_folders, layer_names)
     layer_index = max(
         (
             i
@@ -199,7 +197,7 @@ def service_location(
     return ServiceLocation(path, class_name, "" if generic else name)
 
 
-def _packages_among_others(
+def blueprint_packages(
     route_folders: Collection[str], layer_names: Collection[str]
 ) -> frozenset[str]:
     """The packages named like a layer (``app/api``) that keep their routes in a layer folder

@@ -42,6 +42,7 @@ from .placement import (
     GENERIC_STEMS,
     PLACEMENT_LAYER_FOLDERS,
     ServiceLocation,
+    blueprint_packages,
     camel,
     identifier,
     licence_header,
@@ -268,7 +269,7 @@ class Planner:
             stems.setdefault(route.parent, set()).add(route.stem)
         for folder, found in stems.items():
             found |= self._route_module_stems(folder)
-        route_folders = frozenset(folder.as_posix() for folder in stems)
+        packages = blueprint_packages([folder.as_posix() for folder in stems], self.layer_names)
         located: list[tuple[RouteFacts, ServiceLocation, bool]] = []
         for facts, _imports in self.routes:
             if self.project.batch is not None and facts.path not in self.project.batch:
@@ -285,7 +286,7 @@ class Planner:
                 lambda: self.existing_service_folders,
                 self.holds_models,
                 stems[route.parent] - {route.stem},
-                route_folders,
+                packages,
             )
             kept = self._imported_service(facts, _imports, location)
             located.append((facts, kept or location, kept is not None))

@@ -959,15 +959,15 @@ def test_a_package_named_like_a_layer_among_blueprint_packages_keeps_its_service
     """SimpleLogin's ``app/api/views/`` beside ``app/auth/views/``, ``app/dashboard/views/``...:
     their services go to ``app/auth/services/``..., so ``api``'s go to ``app/api/services/``, not
     to a top-level ``app/services/`` of their own."""
-    from backfix.builtin_codemods.move_commits.placement import service_location
+    from backfix.builtin_codemods.move_commits.placement import (
+        blueprint_packages,
+        service_location,
+    )
 
+    layers = ["routes", "views", "api"]
     folders = {*route_folders, route.rpartition("/")[0]}
     location = service_location(
-        route,
-        ["routes", "views", "api"],
-        "services",
-        "{name}_service",
-        route_folders=folders,
+        route, layers, "services", "{name}_service", packages=blueprint_packages(folders, layers)
     )
     assert location.path == expected
 
