@@ -904,8 +904,7 @@ def _module_class(call: cst.Call) -> str:
     if not isinstance(func, cst.Attribute):
         return ""
     if func.attr.value == "create":
-        owner = func.value
-        name = owner.attr.value if isinstance(owner, cst.Attribute) else last_name(owner)
+        name = _owner_name(func)
         return name if name[:1].isupper() else ""
     if isinstance(func.value, cst.Name):
         return func.attr.value if func.attr.value[:1].isupper() else ""
@@ -924,11 +923,17 @@ def _class_write(call: cst.Call) -> str:
     func = call.func
     if not isinstance(func, cst.Attribute) or func.attr.value not in _CLASS_WRITES:
         return ""
-    owner = func.value
-    name = owner.attr.value if isinstance(owner, cst.Attribute) else last_name(owner)
+    name = _owner_name(func)
     if not (name[:1].isupper() and not name.isupper()) or name.endswith(HELPER_CLASS_SUFFIXES):
         return ""
     return name
+
+
+def _owner_name(method: cst.Attribute) -> str:
+    """The last name of what a method is called on: ``Job`` of ``Job.create`` and of
+    ``models.Job.create``."""
+    owner = method.value
+    return owner.attr.value if isinstance(owner, cst.Attribute) else last_name(owner)
 
 
 def _is_statement_call(index: ModuleIndex, call: cst.Call) -> bool:
