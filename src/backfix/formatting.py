@@ -63,7 +63,7 @@ from backfix.format_settings import (
     runs_black,
     settings_for,
 )
-from backfix.isort_pass import sort_imports
+from backfix.isort_pass import load_isort, sort_imports
 from backfix.layout_checks import LayoutChecks, layout_checks, operators_to_line_ends
 from backfix.pragmas import Masked, Placement, comments, displaced, mask_pragmas, place_pragmas
 from backfix.results import FileChange
@@ -1025,6 +1025,7 @@ def format_changes(
         )
         return list(changes), [note]
     black, notes = _black_for(changes, root)
+    load_isort(changes)
     requests = [FormatRequest(change, mode, ruff, black, root) for change in changes]
     outcomes: list[FormatOutcome] = []
     pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(requests))))

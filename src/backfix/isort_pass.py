@@ -22,6 +22,7 @@ import functools
 import io
 import re
 import shlex
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,6 +100,17 @@ def _read(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return ""
+
+
+def load_isort(changes: Sequence[FileChange]) -> None:
+    """Import isort and the modules :func:`sort_imports` reads, where one of ``changes`` is in a
+    project that runs isort: in the calling thread, before threads sort files. Two threads that
+    imported it for the first time at once could find a module half initialised (``module
+    'isort.settings' has no attribute 'DEFAULT_CONFIG'``), and the file was left unsorted."""
+    if any(runs_isort(Path(change.abs_path).parent) for change in changes):
+        import isort.exceptions
+        import isort.main
+        import isort.settings  # noqa: F401
 
 
 def sort_imports(change: FileChange, root: Path | None) -> tuple[FileChange, str]:

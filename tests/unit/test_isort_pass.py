@@ -249,3 +249,33 @@ def test_nothing_is_printed_for_a_file_isort_would_change(
     )
     assert sort_imports(change, root) == (change, "")
     assert capsys.readouterr() == ("", "")
+
+
+def test_isort_is_loaded_before_threads_sort_files_and_only_where_a_project_runs_it(
+    tmp_path: Path,
+) -> None:
+    """Threads importing isort for the first time at once could find a module half initialised
+    and leave a file unsorted (``module 'isort.settings' has no attribute 'DEFAULT_CONFIG'``):
+    the format pass loads it first, in its own thread; a project without isort never loads it."""
+    import subprocess
+    import sys
+
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "sorted").mkdir()
+    plain = _project(tmp_path / "plain", {"app/routes.py": ROUTE})
+    sorted_ = _project(tmp_path / "sorted", {".isort.cfg": "[settings]\n", "app/routes.py": ROUTE})
+    script = (
+        "import sys\n"
+        "from backfix.isort_pass import load_isort\n"
+        "from backfix.results import FileChange\n"
+        "root = sys.argv[1]\n"
+        "load_isort([FileChange('app/routes.py', root + '/app/routes.py', b'', b'')])\n"
+        "print(sorted(m for m in ('isort.main', 'isort.settings') if m in sys.modules))\n"
+    )
+    loaded = {
+        name: subprocess.run(
+            [sys.executable, "-c", script, str(root)], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for name, root in (("plain", plain), ("sorted", sorted_))
+    }
+    assert loaded == {"plain": "[]", "sorted": "['isort.main', 'isort.settings']"}
