@@ -8,7 +8,7 @@ same chains with the same verdicts.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple, Protocol
 
@@ -972,6 +972,8 @@ class _Scanner(TrackingVisitor):
         self.frames: list[Frame] = []
         self.class_stack: list[str] = []
         self.blockers: list[str] = []  # lambda / genexp context
+        #: the names a comprehension's ``for`` binds, innermost last: its own, not the module's
+        self.comprehension_names: list[set[str]] = []
         self.chains: list[ChainFact] = []
         self.awaits: list[AwaitFact] = []
         self.functions: list[FuncFact] = []
@@ -1149,9 +1151,35 @@ class _Scanner(TrackingVisitor):
         self.blockers.append(
             "inside a generator expression, which `await` would turn into an async generator"
         )
+        self.comprehension_names.append(_comprehension_names(node.for_in))
 
     def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
         self.blockers.pop()
+        self.comprehension_names.pop()
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self.comprehension_names.append(_comprehension_names(node.for_in))
+
+    def leave_ListComp(self, original_node: cst.ListComp) -> None:
+        self.comprehension_names.pop()
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self.comprehension_names.append(_comprehension_names(node.for_in))
+
+    def leave_SetComp(self, original_node: cst.SetComp) -> None:
+        self.comprehension_names.pop()
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self.comprehension_names.append(_comprehension_names(node.for_in))
+
+    def leave_DictComp(self, original_node: cst.DictComp) -> None:
+        self.comprehension_names.pop()
+
+    def _local(self, name: str) -> bool:
+        """A name the function (or a comprehension around the walk) binds itself."""
+        return any(name in f.locals for f in self.frames) or any(
+            name in names for names in self.comprehension_names
+        )
 
     # -- names (query variables, functions used as values) ---------------------------------------
 
@@ -1169,7 +1197,7 @@ class _Scanner(TrackingVisitor):
         name = node.value
         if name not in self.info.functions and name not in self.info.imports:
             return
-        if any(name in f.locals for f in self.frames):
+        if self._local(name):
             return
         parent = self.parent(node)
         if isinstance(parent, cst.Call) and parent.func is node:
@@ -1805,7 +1833,7 @@ class _Scanner(TrackingVisitor):
 
     def _target(self, func: cst.BaseExpression) -> tuple[str, ...] | None:
         if isinstance(func, cst.Name):
-            if any(func.value in f.locals for f in self.frames):
+            if self._local(func.value):
                 return None
             return ("sym", func.value)
         if not isinstance(func, cst.Attribute):
@@ -2098,3 +2126,20 @@ _PLUMBING = re.compile(r"create_engine|(?i:session)|create_all|drop_all|\bengine
 def needs_plumbing(text: str) -> bool:
     """Whether the module may create engines, session factories, sessions or tables."""
     return _PLUMBING.search(text) is not None
+
+
+def _comprehension_names(for_in: cst.CompFor | None) -> set[str]:
+    """The names the ``for`` clauses of a comprehension bind."""
+    names: set[str] = set()
+    while for_in is not None:
+        names.update(_target_names(for_in.target))
+        for_in = for_in.inner_for_in
+    return names
+
+
+def _target_names(target: cst.BaseExpression) -> Iterator[str]:
+    if isinstance(target, cst.Name):
+        yield target.value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _target_names(element.value)

@@ -1166,11 +1166,12 @@ class Planner:
         reported: set[tuple[str, Key]],
     ) -> None:
         name = ref[1]
+        state = "is async" if self._async_in_input(ref) else "becomes async"
         if call.is_value:
             self._boundary(
                 facts,
                 call,
-                f"`{name}` becomes async but is used here as a value (callback, dispatch table); "
+                f"`{name}` {state} but is used here as a value (callback, dispatch table); "
                 f"its calls cannot be found. Chain: {trail}",
                 reported,
                 trail,
@@ -1197,7 +1198,7 @@ class Planner:
             self._boundary(
                 facts,
                 call,
-                f"calls `{name}`, which becomes async, but stands {_phrase(blocker)}; propagation "
+                f"calls `{name}`, which {state}, but stands {_phrase(blocker)}; propagation "
                 f"stops here. Chain: {trail}",
                 reported,
                 trail,
@@ -1205,6 +1206,8 @@ class Planner:
             )
             return
         assert caller is not None and call.caller is not None
+        if self._async_in_input(ref):
+            return  # its coroutine is handed on as the code means: `gather(*[f(x) ...])`, a task
         self.awaits.setdefault(facts.path, set()).add(call.key)
         caller_ref = (facts.module, call.caller)
         if not caller.is_async and caller_ref not in made:
@@ -1212,6 +1215,12 @@ class Planner:
             self.make_async.setdefault(facts.path, set()).add(call.caller)
             work.append((caller_ref, f"{trail} ← {call.caller}"))
             self._with_overrides(caller_ref, f"{trail} ← {call.caller}", made, work)
+
+    def _async_in_input(self, ref: FuncRef) -> bool:
+        """Whether ``ref`` is an ``async def`` already: a call of it that is not awaited hands its
+        coroutine on (to ``gather``, a task helper, a list, the caller), so it is left as written."""
+        found = self.index.funcs.get(ref)
+        return found is not None and found[1].is_async
 
     def _async_generator(self, ref: FuncRef) -> bool:
         """An async generator is iterated (``async for``), never awaited: its callers need no

@@ -185,6 +185,8 @@ class _Walker:
         self.frames: list[_Frame] = []
         self.class_stack: list[str] = []
         self.blockers: list[str] = []
+        #: the names a comprehension's ``for`` binds, innermost last: its own, not the module's
+        self.comprehension_names: list[set[str]] = []
         self.found = _Found()
         self.in_fstring = 0
         #: every node's parent (by ``id``), as the walk meets them: a node's ancestors are known
@@ -218,10 +220,16 @@ class _Walker:
         elif kind is ast.Lambda:
             self.blocked(node, "inside a lambda, which cannot contain `await`")
         elif kind is ast.GeneratorExp:
+            self.comprehension_names.append(_comprehension_names(node))  # type: ignore[arg-type]
             self.blocked(
                 node,
                 "inside a generator expression, which `await` would turn into an async generator",
             )
+            self.comprehension_names.pop()
+        elif kind is ast.ListComp or kind is ast.SetComp or kind is ast.DictComp:
+            self.comprehension_names.append(_comprehension_names(node))  # type: ignore[arg-type]
+            self.children(node)
+            self.comprehension_names.pop()
         elif kind is ast.Attribute:
             if not self.CHAINS:
                 found = _query_attribute(node)  # type: ignore[arg-type]
@@ -290,6 +298,12 @@ class _Walker:
         self.in_fstring += 1
         self.children(node)
         self.in_fstring -= 1
+
+    def local(self, name: str) -> bool:
+        """``analyze._Scanner._local``: a name the function or a comprehension binds itself."""
+        return any(name in frame.locals for frame in self.frames) or any(
+            name in names for names in self.comprehension_names
+        )
 
     def blocked(self, node: ast.AST, blocker: str) -> None:
         """Visit a lambda or generator expression, where ``await`` cannot go."""
@@ -424,7 +438,7 @@ class _Walker:
         name = node.id
         if name not in self.info.functions and name not in self.info.imports:
             return
-        if any(name in frame.locals for frame in self.frames):
+        if self.local(name):
             return
         if role == _ARGUMENT or role.startswith("keyword="):
             if isinstance(parent, ast.Call) and _last(parent.func) in DEPENDS:
@@ -563,7 +577,7 @@ class _Walker:
         """``analyze._Scanner._target``: what a call may reach, symbolically."""
         called = _identifier(func)
         if called:
-            if any(called in frame.locals for frame in self.frames):
+            if self.local(called):
                 return None
             return ("sym", called)
         if not isinstance(func, ast.Attribute):
@@ -671,9 +685,6 @@ _PLAIN: frozenset[type[ast.AST]] = frozenset(
         ast.IfExp,
         ast.Dict,
         ast.Set,
-        ast.ListComp,
-        ast.SetComp,
-        ast.DictComp,
         ast.Await,
         ast.Yield,
         ast.YieldFrom,
@@ -783,3 +794,20 @@ def _class_parameter(node: FunctionNode) -> list[str]:
     """``analyze._class_parameter``: the first parameter of a classmethod (``cls``)."""
     params = [*node.args.posonlyargs, *node.args.args]
     return [params[0].arg] if params else []
+
+
+def _comprehension_names(
+    node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp,
+) -> set[str]:
+    """``analyze._comprehension_names``: the names the ``for`` clauses of a comprehension bind."""
+    return {name for generator in node.generators for name in _target_names(generator.target)}
+
+
+def _target_names(target: ast.expr) -> Iterator[str]:
+    if isinstance(target, ast.Starred):
+        target = target.value
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from _target_names(element)

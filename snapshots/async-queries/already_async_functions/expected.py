@@ -13,9 +13,9 @@ async def save(db: AsyncSession, user):
     await db.commit()
 
 
-async def report(db: AsyncSession):
-    # calls an async function without await: a silent bug the propagation fixes too
-    return await first_user(db)
+def report(db: AsyncSession):
+    # hands on the coroutine of an async function for its callers to await: left as written
+    return first_user(db)
 
 
 async def main(db: AsyncSession):

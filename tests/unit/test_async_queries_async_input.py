@@ -1,0 +1,100 @@
+"""async-queries leaves the input's own coroutine handling alone, and follows Python's scopes.
+
+An ``async def`` of the input whose call is not awaited hands its coroutine on (to
+``asyncio.gather``, a task helper, a list, its caller): adding ``await`` there would run it in
+place and hand on its result. A name a comprehension binds is the comprehension's own, not the
+module function of the same name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backfix.builtin_codemods.async_queries import AsyncQueries
+
+from backfix.discovery import Workspace
+from backfix.results import RunResult
+from backfix.runner import CodemodSpec, RunOptions, run
+
+_MODELS = (
+    "from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine\n"
+    "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n"
+    'engine = create_async_engine("sqlite+aiosqlite://")\n'
+    "SessionLocal = async_sessionmaker(engine)\n\n\n"
+    "class Base(DeclarativeBase):\n    pass\n\n\n"
+    "class Item(Base):\n"
+    '    __tablename__ = "items"\n'
+    "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+)
+
+
+def _run(tmp_path: Path, files: dict[str, str]) -> RunResult:
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    spec = CodemodSpec(AsyncQueries, "async-queries", ())
+    result = run(
+        Workspace(root=tmp_path),
+        RunOptions(specs=[spec], paths=[tmp_path], apply=True, jobs=1, config={"format": False}),
+    )
+    assert not result.errors, result.errors
+    return result
+
+
+def test_unawaited_calls_of_an_async_def_of_the_input_are_left_as_written(
+    tmp_path: Path,
+) -> None:
+    work = (
+        "import asyncio\n\n"
+        "from sqlalchemy import delete\n\n"
+        "from app.db import Item, SessionLocal\n\n\n"
+        "async def remove(item_id: int) -> None:\n"
+        "    async with SessionLocal() as session:\n"
+        "        await session.execute(delete(Item).where(Item.id == item_id))\n"
+        "        await session.commit()\n\n\n"
+        "async def remove_all(ids: list[int]) -> None:\n"
+        "    await asyncio.gather(*[remove(i) for i in ids])\n\n\n"
+        "async def remove_later(ids: list[int]) -> list[asyncio.Task[None]]:\n"
+        "    coroutines = [remove(i) for i in ids]\n"
+        "    return [asyncio.create_task(c) for c in coroutines]\n\n\n"
+        "def remove_in_background(item_id: int) -> None:\n"
+        "    schedule(remove(item_id))\n\n\n"
+        "def as_coroutine(item_id: int):\n"
+        "    return remove(item_id)\n\n\n"
+        "async def remove_one(item_id: int) -> None:\n"
+        "    await remove(item_id)\n"
+    )
+    result = _run(
+        tmp_path,
+        {"app/__init__.py": "", "app/db.py": _MODELS, "app/work.py": work},
+    )
+    assert result.changes == []
+    assert result.violations == []
+
+
+def test_a_name_a_comprehension_binds_is_not_the_module_function(tmp_path: Path) -> None:
+    repo = (
+        "from sqlalchemy.ext.asyncio import AsyncSession\n\n"
+        "from app.db import Item\n\n\n"
+        "def load(session: AsyncSession):\n"
+        "    return session.query(Item).all()\n\n\n"
+        "def names(load_names: list[str]) -> list[str]:\n"
+        "    return [load.upper() for load in load_names]\n\n\n"
+        "def results(loaders: list) -> list:\n"
+        "    return [load() for load in loaders]\n\n\n"
+        "def pairs(rows: dict) -> dict:\n"
+        "    return {load: n for (load, n) in rows.items()}\n"
+    )
+    result = _run(
+        tmp_path,
+        {"app/__init__.py": "", "app/db.py": _MODELS, "app/repo.py": repo},
+    )
+    (change,) = result.changes
+    after = change.after.decode()
+    assert "return [load.upper() for load in load_names]" in after
+    assert "return [load() for load in loaders]" in after
+    assert "async def load(session: AsyncSession)" in after
+    assert "def names(" in after and "async def names" not in after
+    assert "def results(" in after and "async def results" not in after
+    assert [v.reason_id for v in result.violations if not v.fixable] == []
