@@ -207,6 +207,7 @@ class Target:
     #: the project's SQLAlchemy, as the reasons name it
     sqlalchemy: str = ""
     refuse: str = ""  # why nothing can be rewritten (SQLAlchemy older than 1.4)
-    #: what makes the project's ``db`` where it is no Flask-SQLAlchemy extension (``Alchemical``):
-    #: a rewrite spells SQLAlchemy's names itself, not through ``db``; "" for Flask-SQLAlchemy
+    #: what the project's ``db`` is where it is no Flask-SQLAlchemy extension (made by
+    #: ``Alchemical()``, a module of the project), in words: a rewrite spells SQLAlchemy's names
+    #: itself, not through ``db``; "" for Flask-SQLAlchemy
     plain_db: str = ""

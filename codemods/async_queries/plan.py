@@ -346,16 +346,26 @@ def find_db_module(
 def find_plain_db(
     project: ProjectContext, files: Iterable[str], extends_fsa: Callable[[str], bool]
 ) -> str:
-    """What makes the project's ``db`` where no module defines Flask-SQLAlchemy's (see
-    :func:`find_db_module`) and one defines it otherwise (``db = Alchemical()``): that callee's
-    name; "" when no module defines a ``db`` or one is Flask-SQLAlchemy's."""
+    """What the project's ``db`` is where no module defines Flask-SQLAlchemy's (see
+    :func:`find_db_module`): made by another callee (``db = Alchemical()``), or a module of the
+    project (``from app.storage import db`` for ``app/storage/db.py``, which holds a plain
+    ``session``), in words for the run's note; "" when a module defines Flask-SQLAlchemy's ``db``
+    or nothing says what ``db`` is."""
+    files = list(files)
     found = ""
     for _rel, callee in _db_definitions(project, files):
         if callee.endswith("SQLAlchemy") or extends_fsa(callee):
             return ""
         if callee not in _NO_DB_FACTORIES:
-            found = found or callee
-    return found
+            found = found or f"made by `{callee}()`"
+    modules = sorted(rel for rel in files if _is_db_module(rel))
+    return found or (f"the module `{modules[0]}`" if modules else "")
+
+
+def _is_db_module(rel: str) -> bool:
+    """Whether the file ``rel`` is a module imported as ``db`` (``db.py``, ``db/__init__.py``)."""
+    path = PurePosixPath(rel)
+    return path.name == "db.py" or (path.name == "__init__.py" and path.parent.name == "db")
 
 
 #: builtins a module-level ``db = ...()`` may call that make no database object of their own
@@ -2014,11 +2024,11 @@ def _assumed_versions(
 
 
 def _plain_db_note(plain_db: str) -> str:
-    """The note for a project whose ``db`` is made by ``plain_db`` (not Flask-SQLAlchemy)."""
+    """The note for a project whose ``db`` is ``plain_db`` (not Flask-SQLAlchemy's)."""
     if not plain_db:
         return ""
     return (
-        f"async-queries: the project's `db` is made by `{plain_db}()`, not Flask-SQLAlchemy's "
+        f"async-queries: the project's `db` is {plain_db}, not Flask-SQLAlchemy's "
         "`SQLAlchemy()`: the rewrite imports SQLAlchemy's names (`select`) instead of reading "
         "them through `db`, and uses its `db.session` as a plain session"
     )

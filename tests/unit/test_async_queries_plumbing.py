@@ -790,6 +790,39 @@ def test_a_background_task_of_fastapi_may_become_async(tmp_path: Path) -> None:
     assert "(it is used there as a value: a callback, a dispatch table; " in engine.reason
 
 
+def test_a_db_that_is_a_module_of_the_project_is_no_flask_sqlalchemy_extension(
+    tmp_path: Path,
+) -> None:
+    """``from app.storage import db`` reads the module ``app/storage/db.py``, whose ``session`` is
+    a plain ``scoped_session``: the rewrite imports ``select`` instead of reading ``db.select``,
+    which the module does not have."""
+    files = {
+        "app/__init__.py": "",
+        "app/storage/__init__.py": "",
+        "app/storage/db.py": (
+            "from sqlalchemy import Column, Integer, create_engine\n"
+            "from sqlalchemy.orm import declarative_base, scoped_session, sessionmaker\n\n"
+            "Base = declarative_base()\n"
+            "session = scoped_session(sessionmaker(bind=create_engine('sqlite://')))\n"
+            "Base.query = session.query_property()\n\n\n"
+            "class Item(Base):\n    __tablename__ = 'items'\n"
+            "    id = Column(Integer, primary_key=True)\n"
+        ),
+        "app/items.py": (
+            "from app.storage import db\n\n\n"
+            "def first(item_id):\n"
+            "    return db.session.query(db.Item).filter(db.Item.id == item_id).first()\n"
+        ),
+    }
+    result = apply_in_process(tmp_path, "async-queries", files, "app")
+    (change,) = result.changes
+    after = change.after.decode()
+    assert "db.select" not in after
+    assert "from sqlalchemy import select\n" in after
+    assert "select(db.Item).where(db.Item.id == item_id).limit(1)" in after
+    assert any("the module `app/storage/db.py`" in note for note in result.notes)
+
+
 def test_a_script_taking_a_session_from_the_dependency_makes_no_plain_db(tmp_path: Path) -> None:
     """``db = next(get_db())`` in a script outside the run is a session from the app's
     dependency, not a ``db`` object of another library than Flask-SQLAlchemy: no note says so."""
