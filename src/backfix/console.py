@@ -193,8 +193,12 @@ def print_scan(result: RunResult) -> None:
 
 def print_apply_summary(codemod_id: str, result: RunResult, written: str) -> None:
     """What was fixed, what is left for manual review and why, on stderr."""
+    created = sum(1 for change in result.changes if change.before is None)
+    files = f"{len(result.changes) - created} file(s)" + (
+        f" and {created} new file(s)" if created else ""
+    )
     _console("stderr").print(
-        f"{codemod_id}: {len(result.fixed)} violation(s) fixed in {len(result.changes)} file(s) "
+        f"{codemod_id}: {len(result.fixed)} violation(s) fixed in {files} "
         f"({written}); {len(result.violations)} remaining, {len(result.manual)} for manual review",
         style="bold",
         markup=False,
