@@ -520,7 +520,7 @@ def format_change(request: FormatRequest) -> FormatOutcome:
     except (FormatError, SourceError, UnicodeError) as exc:
         outcome = FormatOutcome(request.change, problem=str(exc))
     change, problem = sort_imports(outcome.change, request.root)
-    return replace(outcome, change=change, isort=f"{change.path}: {problem}" if problem else "")
+    return replace(outcome, change=change, isort=problem)
 
 
 def _formatted(request: FormatRequest) -> FormatOutcome:
@@ -1086,8 +1086,17 @@ def _notes(outcomes: Sequence[FormatOutcome]) -> list[str]:
             "(format = true in [tool.backfix] formats all the changed lines): "
             f"{_listed(wrapped)}"
         )
-    extras = [(o.too_long, *o.pragma_kept, o.black, o.layout, o.isort) for o in outcomes]
-    return notes + [note for extra in extras for note in extra if note]
+    extras = [(o.too_long, *o.pragma_kept, o.black, o.layout) for o in outcomes]
+    return notes + [note for extra in extras for note in extra if note] + _isort_notes(outcomes)
+
+
+def _isort_notes(outcomes: Sequence[FormatOutcome]) -> list[str]:
+    """One note per thing the project's isort said, naming the files it said it of."""
+    by_problem: dict[str, list[str]] = {}
+    for outcome in outcomes:
+        if outcome.isort:
+            by_problem.setdefault(outcome.isort, []).append(outcome.change.path)
+    return [f"{_listed(paths)}: {problem}" for problem, paths in by_problem.items()]
 
 
 def _listed(paths: Sequence[str]) -> str:

@@ -125,7 +125,7 @@ def sort_imports(change: FileChange, root: Path | None) -> tuple[FileChange, str
     # (a new file is not passed by path: isort skips a path that does not exist yet)
     path = Path(change.abs_path) if change.before is not None else None
     try:
-        config = _config(_existing(folder), root)
+        config, dropped = _config(_existing(folder), root)
         if change.before is not None:
             # (`isort.code`, not `check_code`, which prints to the terminal what it finds)
             before = decode_source(change.before)
@@ -145,7 +145,20 @@ def sort_imports(change: FileChange, root: Path | None) -> tuple[FileChange, str
     problem = problem or (output.message if output is not None else "")
     if problem:
         return change, f"isort's sorting was not used ({problem})"
-    return replace(change, after=after), ""
+    return replace(change, after=after), _dropped_note(dropped)
+
+
+def _dropped_note(dropped: tuple[str, ...]) -> str:
+    """What a file sorted without the settings isort does not know is told ("" for none)."""
+    if not dropped:
+        return ""
+    import isort
+
+    names = ", ".join(f"`{name}`" for name in dropped)
+    return (
+        f"sorted by isort {isort.__version__} without the settings of the project's isort "
+        f"configuration that it does not know ({names}: an older isort's)"
+    )
 
 
 def _existing(folder: Path) -> Path:
@@ -154,24 +167,49 @@ def _existing(folder: Path) -> Path:
 
 
 @functools.lru_cache(maxsize=64)
-def _config(folder: Path, root: Path | None) -> isort.Config:
+def _config(folder: Path, root: Path | None) -> tuple[isort.Config, tuple[str, ...]]:
     """The project's isort settings for files in ``folder``: its configuration, and the options
-    its pre-commit hook or command line gives (``--profile=black``). isort resolves first-party
-    modules from its ``src_paths``, which default to the folder of the configuration file it
-    finds (``backend/pyproject.toml`` in a monorepo: ``backend/``), else to the folder it runs
-    in: where the project sets none and has no such file, they are the project's root and its
+    its pre-commit hook or command line gives (``--profile=black``); and the names of the settings
+    this isort does not know, which are left out (isort 5 dropped isort 4's ``not_skip``, and
+    refuses a configuration that still has it). isort resolves first-party modules from its
+    ``src_paths``, which default to the folder of the configuration file it finds
+    (``backend/pyproject.toml`` in a monorepo: ``backend/``), else to the folder it runs in:
+    where the project sets none and has no such file, they are the project's root and its
     ``src`` folder, as when it runs isort there."""
     import isort
+    import isort.exceptions
 
     options = {**command_options(folder), "quiet": True}
-    config = isort.Config(settings_path=str(folder), **options)
+    try:
+        config = isort.Config(settings_path=str(folder), **options)
+    except isort.exceptions.UnsupportedSettings as unsupported:
+        return _config_without(folder, options, tuple(sorted(unsupported.unsupported_settings)))
     configured = "src_paths" in options or any(
         "src_paths" in source and source.get("source") != "defaults" for source in config.sources
     )
     from_file = any(Path(str(source.get("source", ""))).is_file() for source in config.sources)
     if configured or from_file or root is None:
-        return config
-    return isort.Config(settings_path=str(folder), src_paths=(root / "src", root), **options)
+        return config, ()
+    return isort.Config(settings_path=str(folder), src_paths=(root / "src", root), **options), ()
+
+
+def _config_without(
+    folder: Path, options: dict[str, Any], unsupported: tuple[str, ...]
+) -> tuple[isort.Config, tuple[str, ...]]:
+    """The project's isort settings without those this isort does not know, resolved from the
+    folder of its configuration file as isort resolves them (isort reads that file itself only
+    whole, so it is read as isort reads it, and the rest is passed on)."""
+    import isort
+    from isort.settings import _find_config
+
+    project_root, found = _find_config(str(folder))
+    settings = {
+        key: value
+        for key, value in {**found, **options}.items()
+        if key not in unsupported and key != "source"
+    }
+    settings.setdefault("directory", project_root)
+    return isort.Config(**settings), unsupported
 
 
 def command_options(folder: Path) -> dict[str, Any]:

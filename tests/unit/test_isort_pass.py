@@ -96,6 +96,28 @@ def test_a_changed_file_isort_left_alone_before_is_sorted_as_isort_sorts_it(
     assert isort.check_code(text, config=isort.Config(settings_path=str(root), src_paths=(root,)))
 
 
+def test_settings_an_older_isort_had_are_left_out_and_the_rest_sorts(tmp_path: Path) -> None:
+    """A ``setup.cfg`` written for isort 4 (``not_skip``, which isort 5 refuses) still sorts with
+    its other settings (a first-party package, a section of its own), and says what it left out."""
+    config = (
+        "[isort]\nline_length = 100\nnot_skip = __init__.py\nknown_first_party = app\n"
+        "known_web = flask\nsections = FUTURE,STDLIB,WEB,THIRDPARTY,FIRSTPARTY,LOCALFOLDER\n"
+    )
+    before = (
+        "import os\n\nfrom flask import Blueprint\n\nimport requests\n\nfrom app import models\n"
+    )
+    after = before + "from app.services.billing import BillingService\nimport jinja2\n"
+    root = _project(tmp_path, {"setup.cfg": config, "app/routes.py": before})
+    path = root / "app/routes.py"
+    change = FileChange("app/routes.py", str(path), before.encode(), after.encode())
+    sorted_change, problem = sort_imports(change, root)
+    assert sorted_change.after.decode() == (
+        "import os\n\nfrom flask import Blueprint\n\nimport jinja2\nimport requests\n\n"
+        "from app import models\nfrom app.services.billing import BillingService\n"
+    )
+    assert "`not_skip`" in problem and "an older isort's" in problem
+
+
 def test_a_subprojects_packages_are_first_party_where_its_isort_configuration_is(
     tmp_path: Path,
 ) -> None:
