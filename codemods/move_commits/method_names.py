@@ -147,6 +147,8 @@ _STRIP_PREFIXES = ("new_", "db_", "existing_", "old_", "updated_", "current_")
 #: the end of a variable's name that says how it was obtained, not what it holds
 _STRIP_SUFFIXES = ("_found", "_obj", "obj", "_db")
 _STRONG = ("create", "delete")
+#: the last word of a model that records what was done (``AdminLog``, ``OrderHistory``)
+_RECORD_NOUNS = frozenset({"log", "history", "audit", "journal", "trail"})
 #: types that say nothing of what a value is (``g.person`` read as ``Any``)
 _NO_CLASS = frozenset({"Any", "Optional", "Union"})
 _CALLS = exact_types(cst.Call)
@@ -981,6 +983,9 @@ def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint
             return NameHint(f"update_{name}", "", named.subject)
         # `domain_genkeys` says less than the write it makes: `generate_domain_dkim_key`.
     strong = [e for e in events if e.verb in _STRONG] or _saved_alone(events)
+    # A record of what was done (`AdminLog`, `OrderHistory`) is written beside the write that
+    # says it: unbanning adds a log entry and deletes the ban, and is `delete_ban`.
+    strong = [e for e in strong if not _is_record(e)] or strong
     chosen = strong[0] if strong else next((e for e in events if e.strong), None)
     if chosen is None and events:
         # Attribute writes only say "update": a specific route name (`publish_job`,
@@ -1002,6 +1007,11 @@ def _choose(events: list[_Event], calls: list[str], route_name: str) -> NameHint
     if written:
         return NameHint(written[0], written[0].split("_")[0], "")
     return None
+
+
+def _is_record(event: _Event) -> bool:
+    """Whether ``event`` creates a record of what was done: a log, history or audit entry."""
+    return event.verb == "create" and event.subject.rpartition("_")[2] in _RECORD_NOUNS
 
 
 def _rows_of(entity: TypeInfo) -> str:

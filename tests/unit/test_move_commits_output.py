@@ -462,6 +462,32 @@ def test_a_model_class_s_own_create_and_delete_name_the_units() -> None:
     assert helper.name == "notify_job"
 
 
+def test_a_record_of_what_was_done_does_not_name_the_unit() -> None:
+    """nyaa's unban adds an ``AdminLog`` entry and deletes the ban: the unit is ``delete_ban``, not
+    ``create_admin_log``; a log entry written alone still names it."""
+    header = FASTAPI_HEADER.replace("import Job, Tag", "import AdminLog, Ban, Job, Tag")
+    [unban, logged] = _facts(
+        """
+        @router.post("/x")
+        def view_bans(db: SessionDep, ban_id: int, admin_id: int) -> None:
+            ban = db.get(Ban, ban_id)
+            log = AdminLog(text=f"Unbanned ban #{ban_id}", admin_id=admin_id)
+            db.add(log)
+            db.delete(ban)
+            db.commit()
+
+
+        @router.post("/y")
+        def view_log(db: SessionDep, admin_id: int) -> None:
+            db.add(AdminLog(text="seen", admin_id=admin_id))
+            db.commit()
+        """,
+        header,
+    )
+    assert unban.name == "delete_ban"
+    assert logged.name == "create_admin_log"
+
+
 def test_a_camel_case_attribute_names_the_alternative_in_snake_case() -> None:
     """keep's ``provider.validatedScopes = ...`` (a SQLModel field) names the method
     ``update_job_validated_scopes``, not ``update_job_validatedScopes``; where the route's name
