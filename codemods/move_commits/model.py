@@ -64,6 +64,9 @@ class TypeInfo:
     #: not a type yet: the return type of the project function ``code`` names, which
     #: ``needs[0]`` imports, read from its module by the plan (``TypingContext.returned``)
     call_result: bool = False
+    #: a ``call_result`` read through ``await`` (``user = await get_user(...)``): the function is
+    #: an ``async def``, whose return annotation is what the ``await`` gives
+    awaited: bool = False
     #: the route rules out the value being None where the unit starts (``if user:`` around
     #: it): a ``call_result`` whose function may return None is then its type without None
     not_none: bool = False

@@ -238,25 +238,31 @@ class TypeInference:
     def helper_result(self, node: cst.CSTNode) -> TypeInfo | None:
         """For a binding ``name = helper(...)`` of a function the module imports from another
         module by name, or ``name = Journalist.login(...)`` of a method of a class it imports so,
-        what the plan reads the type from (a :attr:`TypeInfo.call_result`, whose code is the
-        function's name or ``Class.method``)."""
+        awaited or not (``name = await helper(...)``), what the plan reads the type from (a
+        :attr:`TypeInfo.call_result`, whose code is the function's name or ``Class.method``)."""
         parent = self.index.parent(node)
         assign = self.index.parent(parent) if isinstance(parent, cst.AssignTarget) else None
-        if not isinstance(assign, cst.Assign) or not isinstance(assign.value, cst.Call):
+        if not isinstance(assign, cst.Assign):
             return None
-        func = assign.value.func
+        value = assign.value
+        awaited = isinstance(value, cst.Await)
+        call = value.expression if isinstance(value, cst.Await) else value
+        if not isinstance(call, cst.Call):
+            return None
+        func = call.func
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
             owner = func.value
             need = self.import_of(owner) if owner.value[:1].isupper() else None
             if need is None or not need.module:
                 return None
-            return TypeInfo(f"{owner.value}.{func.attr.value}", (need,), call_result=True)
+            code = f"{owner.value}.{func.attr.value}"
+            return TypeInfo(code, (need,), call_result=True, awaited=awaited)
         if not isinstance(func, cst.Name) or not func.value[:1].islower():
             return None
         need = self.import_of(func)
         if need is None or not need.module:
             return None
-        return TypeInfo(func.value, (need,), call_result=True)
+        return TypeInfo(func.value, (need,), call_result=True, awaited=awaited)
 
     def of_expr(self, expr: cst.BaseExpression, depth: int = 0) -> TypeInfo | None:
         """The type of an expression, for the few shapes that say it plainly."""

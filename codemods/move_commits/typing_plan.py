@@ -99,9 +99,9 @@ class TypingContext:
     def returned(self, info: TypeInfo, route_path: str) -> TypeInfo | None:
         """The type a project function returns (``info``, a :attr:`TypeInfo.call_result`), as its
         own return annotation spells it, with the imports it needs; None when the function is not
-        a plain module-level one (async, decorated: a decorator may change what a call returns),
-        is not annotated, or may return None where the route does not rule that out
-        (:attr:`TypeInfo.not_none`)."""
+        a plain module-level one (decorated: a decorator may change what a call returns; async
+        where the route does not await the call, or sync where it does), is not annotated, or may
+        return None where the route does not rule that out (:attr:`TypeInfo.not_none`)."""
         need = info.needs[0]
         path = self._module_path(need, route_path)
         loaded = self._load(path) if path is not None else None
@@ -110,9 +110,9 @@ class TypingContext:
         module, index = loaded
         class_name, _, method = info.code.rpartition(".")
         if class_name:
-            function = _class_method(module, need.imported, method)
+            function = _class_method(module, need.imported, method, info.awaited)
         else:
-            function = _plain_function(module, need.imported)
+            function = _plain_function(module, need.imported, info.awaited)
         if function is None or function.returns is None:
             return None
         returned = function.returns.annotation
@@ -219,16 +219,19 @@ def _alias_value(module: cst.Module, name: str) -> cst.BaseExpression | None:
     return None
 
 
-def _class_method(module: cst.Module, class_name: str, name: str) -> cst.FunctionDef | None:
+def _class_method(
+    module: cst.Module, class_name: str, name: str, awaited: bool
+) -> cst.FunctionDef | None:
     """The ``@classmethod`` or ``@staticmethod`` ``name`` of the module-level class
-    ``class_name`` (defined once, and the method once in its body), with no other decorator."""
+    ``class_name`` (defined once, and the method once in its body), with no other decorator;
+    ``async`` where the call is ``awaited``, else not."""
     classes = [s for s in module.body if isinstance(s, cst.ClassDef) and s.name.value == class_name]
     if len(classes) != 1 or not isinstance(classes[0].body, cst.IndentedBlock):
         return None
     found = [
         s for s in classes[0].body.body if isinstance(s, cst.FunctionDef) and s.name.value == name
     ]
-    if len(found) != 1 or found[0].asynchronous is not None or len(found[0].decorators) != 1:
+    if len(found) != 1 or _is_async(found[0]) is not awaited or len(found[0].decorators) != 1:
         return None
     decorator = found[0].decorators[0].decorator
     if not (isinstance(decorator, cst.Name) and decorator.value in {"classmethod", "staticmethod"}):
@@ -260,9 +263,15 @@ def _unquoted(annotation: cst.BaseExpression) -> str:
     return cst.Module([]).code_for_node(annotation)
 
 
-def _plain_function(module: cst.Module, name: str) -> cst.FunctionDef | None:
-    """The module-level, undecorated, synchronous ``def name``, if the module defines it once."""
+def _plain_function(module: cst.Module, name: str, awaited: bool) -> cst.FunctionDef | None:
+    """The module-level, undecorated ``def name``, if the module defines it once: ``async`` where
+    the call is ``awaited``, else not."""
     found = [s for s in module.body if isinstance(s, cst.FunctionDef) and s.name.value == name]
-    if len(found) != 1 or found[0].decorators or found[0].asynchronous is not None:
+    if len(found) != 1 or found[0].decorators or _is_async(found[0]) is not awaited:
         return None
     return found[0]
+
+
+def _is_async(function: cst.FunctionDef) -> bool:
+    """Whether ``function`` is an ``async def``."""
+    return function.asynchronous is not None

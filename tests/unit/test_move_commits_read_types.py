@@ -383,6 +383,59 @@ def test_a_project_helpers_result_gets_its_return_annotation(tmp_path: Path) -> 
     assert "from app.models import Lamp\n" in service
 
 
+def test_an_awaited_async_helpers_result_gets_its_return_annotation(tmp_path: Path) -> None:
+    """``room = await fetch_room(...)`` of an ``async def fetch_room(...) -> Room`` of the project:
+    the ``await`` gives the annotation (Prefect's routes await their model functions); the same
+    helper not awaited gives a coroutine, and stays unknown."""
+    helpers = HELPERS + "\n\nasync def fetch_room(name: str) -> Room:\n    return Room()\n"
+    extra = {"app/rooms.py": "class Room:\n    pass\n", "app/helpers.py": helpers}
+    result, after = _apply(
+        tmp_path,
+        """\
+        from app.helpers import fetch_room
+
+
+        def _place(room: object, lamp: Lamp) -> None:
+            pass
+
+
+        @bp.post("/lamps/a")
+        async def add_lamp_a() -> str:
+            room = await fetch_room(request.form["room"])
+            try:
+                lamp = Lamp(room="a", watts=1)
+                _place(room, lamp)
+                db.session.add(lamp)
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                return "failed"
+            return "ok"
+
+
+        @bp.post("/lamps/b")
+        async def add_lamp_b() -> str:
+            room = fetch_room(request.form["room"])
+            try:
+                lamp = Lamp(room="b", watts=1)
+                _place(room, lamp)
+                db.session.add(lamp)
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                return "failed"
+            return "ok"
+        """,
+        extra=extra,
+    )
+    assert [(v.scope, v.reason_id) for v in result.violations] == [
+        ("add_lamp_b", "type-required-but-unknown")
+    ]
+    service = after["app/services/lamp_service.py"]
+    assert "room: Room" in service
+    assert "from app.rooms import Room\n" in service
+
+
 def test_a_helper_that_may_return_none_or_is_decorated_stays_unknown(tmp_path: Path) -> None:
     """``-> Optional[Room]`` (the route may have ruled None out, which the service could not
     show) and a decorated helper (a decorator may change what a call returns) are unknown: the
