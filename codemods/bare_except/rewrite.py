@@ -18,6 +18,7 @@ from backfix.imports import (
     space_after_imports,
 )
 from backfix.logger_style import (
+    LOGURU,
     STDLIB,
     STRUCTLOG,
     LoggerStyle,
@@ -184,12 +185,15 @@ def add_logger(
     """Insert the logger definition after the module's imports, and the import it needs.
 
     The logger follows the module, then the project (see :mod:`backfix.logger_style`):
-    structlog's ``get_logger()`` where they log with structlog, else
-    ``logging.getLogger(__name__)``. When the module already binds ``logging`` to something else
+    structlog's ``get_logger()`` where they log with structlog, loguru's ``logger`` imported
+    where the project imports it, else ``logging.getLogger(__name__)``. When the module already binds ``logging`` to something else
     (``from mylib import logging``), the standard module is imported under a free name (``import
     logging as _logging``).
     """
     style = _logger_style(module, root)
+    if style.library == LOGURU:
+        asname = None if name == "logger" else name
+        return add_import(module, "loguru", "logger", asname=asname, root=root)
     if style.library == STRUCTLOG:
         factory = _structlog_factory(module)
         if factory is None and style.from_import:

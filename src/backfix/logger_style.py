@@ -1,5 +1,6 @@
 """Which library a project logs with, so that a logger a codemod adds follows it:
-``logging.getLogger(__name__)``, or structlog's ``get_logger()`` in a project that uses structlog."""
+``logging.getLogger(__name__)``, structlog's ``get_logger()`` in a project that uses structlog, or
+loguru's ready-made ``logger`` in a project that imports it (``from loguru import logger``)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from backfix.lint_settings import project_files
 
 LOGGING = "logging"
 STRUCTLOG = "structlog"
+LOGURU = "loguru"
 
 #: ``import structlog``, and ``from structlog import get_logger`` (``structlog.stdlib`` too)
 _IMPORTS_STRUCTLOG = re.compile(r"^[ \t]*import structlog\b", re.MULTILINE)
 _IMPORTS_GET_LOGGER = re.compile(
     r"^[ \t]*from structlog(?:\.stdlib)? import [^\n]*\bget_logger\b", re.MULTILINE
 )
+#: ``from loguru import logger``: loguru's one logger, which a module imports rather than defines
+_IMPORTS_LOGURU = re.compile(r"^[ \t]*from loguru import [^\n]*\blogger\b", re.MULTILINE)
 #: the argument a structlog logger is asked for with (``get_logger()``, ``get_logger(__name__)``)
 _GET_LOGGER_ARGUMENT = re.compile(r"\bget_logger\(\s*(__name__)?\s*\)")
 
@@ -35,12 +39,14 @@ class LoggerStyle:
 
 
 STDLIB = LoggerStyle()
+LOGURU_STYLE = LoggerStyle(LOGURU, "")
 
 
 @functools.lru_cache(maxsize=16)
 def project_logger_style(root: Path) -> LoggerStyle:
-    """structlog's when more of the Python files under ``root`` import structlog than ask
-    ``logging.getLogger`` for a logger, spelled as most of them spell it; else the standard
+    """loguru's when more of the Python files under ``root`` import loguru's ``logger`` than ask
+    ``logging.getLogger`` for one or import structlog; structlog's when more of them import
+    structlog than ask ``logging.getLogger``, spelled as most of them spell it; else the standard
     library's."""
     files: Counter[str] = Counter()
     arguments: Counter[str] = Counter()
@@ -51,6 +57,8 @@ def project_logger_style(root: Path) -> LoggerStyle:
             continue
         if "logging.getLogger(" in text:
             files[LOGGING] += 1
+        if "loguru" in text and _IMPORTS_LOGURU.search(text):
+            files[LOGURU] += 1
         if "structlog" not in text:
             continue
         imports, from_imports = _IMPORTS_STRUCTLOG.search(text), _IMPORTS_GET_LOGGER.search(text)
@@ -58,6 +66,8 @@ def project_logger_style(root: Path) -> LoggerStyle:
             files[STRUCTLOG] += 1
             files["from"] += bool(from_imports and not imports)
             arguments.update(_GET_LOGGER_ARGUMENT.findall(text))
+    if files[LOGURU] > max(files[LOGGING], files[STRUCTLOG]):
+        return LOGURU_STYLE
     if files[STRUCTLOG] <= files[LOGGING]:
         return STDLIB
     argument = arguments.most_common(1)[0][0] if arguments else ""

@@ -266,6 +266,25 @@ def test_a_module_that_imports_structlog_gets_a_structlog_logger(
     assert text.startswith(f"{imports}\n\n{definition}\n")
 
 
+LOGURU_MODULE = "from loguru import logger\n\n\ndef f():\n    logger.info('x')\n"
+
+
+def test_in_a_loguru_project_the_logger_is_logurus_imported(tmp_path: Path) -> None:
+    """fides imports loguru's ``logger`` in 250 modules and asks ``logging`` for one in 6: the
+    handler logs through loguru's, imported, never defined; under another name where the module
+    already binds ``logger``."""
+    files = {
+        "app/a.py": LOGURU_MODULE,
+        "app/b.py": LOGURU_MODULE,
+        "app/c.py": "import logging\n\nlog = logging.getLogger(__name__)\n",
+    }
+    text = _applied(tmp_path, {**files, "mod.py": SWALLOWING})
+    assert text.startswith("from loguru import logger\n\n\ndef load(path):\n")
+    assert "logger.exception(" in text and "logging" not in text
+    taken = _applied(tmp_path, {**files, "mod.py": "logger = 'x'\n\n\n" + SWALLOWING})
+    assert "from loguru import logger as " in taken and "logging" not in taken
+
+
 @pytest.mark.parametrize(
     "files",
     [
