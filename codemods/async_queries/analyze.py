@@ -1157,23 +1157,16 @@ class _Scanner(TrackingVisitor):
         self.blockers.pop()
         self.comprehension_names.pop()
 
-    def visit_ListComp(self, node: cst.ListComp) -> None:
+    def _enter_comprehension(self, node: cst.ListComp | cst.SetComp | cst.DictComp) -> None:
         self.comprehension_names.append(_comprehension_names(node.for_in))
 
-    def leave_ListComp(self, original_node: cst.ListComp) -> None:
+    def _leave_comprehension(
+        self, original_node: cst.ListComp | cst.SetComp | cst.DictComp
+    ) -> None:
         self.comprehension_names.pop()
 
-    def visit_SetComp(self, node: cst.SetComp) -> None:
-        self.comprehension_names.append(_comprehension_names(node.for_in))
-
-    def leave_SetComp(self, original_node: cst.SetComp) -> None:
-        self.comprehension_names.pop()
-
-    def visit_DictComp(self, node: cst.DictComp) -> None:
-        self.comprehension_names.append(_comprehension_names(node.for_in))
-
-    def leave_DictComp(self, original_node: cst.DictComp) -> None:
-        self.comprehension_names.pop()
+    visit_ListComp = visit_SetComp = visit_DictComp = _enter_comprehension
+    leave_ListComp = leave_SetComp = leave_DictComp = _leave_comprehension
 
     def _local(self, name: str) -> bool:
         """A name the function (or a comprehension around the walk) binds itself."""

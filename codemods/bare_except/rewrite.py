@@ -186,9 +186,9 @@ def add_logger(
 
     The logger follows the module, then the project (see :mod:`backfix.logger_style`):
     structlog's ``get_logger()`` where they log with structlog, loguru's ``logger`` imported
-    where the project imports it, else ``logging.getLogger(__name__)``. When the module already binds ``logging`` to something else
-    (``from mylib import logging``), the standard module is imported under a free name (``import
-    logging as _logging``).
+    where the project imports it, else ``logging.getLogger(__name__)``. When the module already
+    binds ``logging`` to something else (``from mylib import logging``), the standard module is
+    imported under a free name (``import logging as _logging``).
     """
     style = _logger_style(module, root)
     if style.library == LOGURU:

@@ -589,6 +589,13 @@ EDGES: dict[str, str] = {
     "type comments and defaults": (
         "def f(a,  # type: int\n      b=None,  # type: str\n      ):\n    # type: (...) -> None\n    f(1)\n"
     ),
+    # --- names a comprehension binds are its own --------------------------------------------------
+    "comprehension names shadowing functions": (
+        "def load():\n    return 1\n\n\ndef names(loaders, rows):\n"
+        "    a = [load() for load in loaders]\n    b = {load for load in loaders}\n"
+        "    c = {load: n for (load, [n, *_]) in rows}\n    d = list(load for load in loaders)\n"
+        "    e = [load for x in rows]\n    return a, b, c, d, e, load()\n"
+    ),
 }
 
 #: modules with legacy chains, for ``chain_facts`` (``quick_facts`` declines them)
