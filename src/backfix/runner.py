@@ -19,6 +19,7 @@ from backfix.cache import FactsCache
 from backfix.codemod import Codemod, Plan
 from backfix.discovery import Workspace, discover
 from backfix.project import AnalyzesForPlan, AnalyzesInParts, ProjectContext, template_folder
+from backfix.python_target import lowest_python
 from backfix.results import FileChange, FileError, FileFacts, RunResult, Violation
 from backfix.source import SourceError, SourceFile, round_trip_loss, verify_output
 from backfix.templating import TemplateError
@@ -266,6 +267,7 @@ def run(workspace: Workspace, options: RunOptions) -> RunResult:
         else:
             result.violations.extend(violations)
     _unparsed_templates(result)
+    _newer_python_note(workspace.root, result)
     result.violations.sort()
     result.fixed.sort()
     result.errors.sort()
@@ -314,6 +316,24 @@ def _unparsed_templates(result: RunResult) -> None:
         f"{folder}: {count} file(s) of this project template are not Python a parser reads "
         "(Jinja that generates code), so they were skipped"
         for folder, count in sorted(skipped.items())
+    )
+
+
+def _newer_python_note(root: Path, result: RunResult) -> None:
+    """Where files could not be parsed and the project targets a newer Python than the one
+    backfix runs on (3.14's ``except A, B:`` read by 3.11), a note that says which to run."""
+    unparsed = {error.path for error in result.errors if error.kind == "syntax-error"}
+    if not unparsed:
+        return
+    lowest, source = lowest_python(root)
+    running = sys.version_info[:2]
+    if lowest is None or lowest.release[:2] <= running:
+        return
+    target = ".".join(str(part) for part in lowest.release[:2])
+    result.notes.append(
+        f"the project targets Python {target} ({source}), and backfix runs on Python "
+        f"{running[0]}.{running[1]}, whose parser may not read its newer syntax: "
+        f"{len(unparsed)} file(s) could not be read; run backfix on Python {target} to read them"
     )
 
 

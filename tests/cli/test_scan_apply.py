@@ -399,6 +399,24 @@ def test_outside_git_a_project_current_folder_stays_the_root(
     assert [v["path"] for v in json.loads(out)["violations"]] == ["pkg/views.py"]
 
 
+@pytest.mark.parametrize(("target", "noted"), [("py399", True), ("py38", False)])
+def test_files_of_a_newer_python_than_backfix_runs_on_are_named_with_the_python_to_run(
+    repo: Path, target: str, noted: bool
+) -> None:
+    """Warehouse targets Python 3.14 (ruff's ``target-version``), whose ``except A, B:`` an older
+    parser rejects: the run says which Python to run backfix on, beside the files' errors; a
+    project that targets an older Python gets no such note for its syntax errors."""
+    (repo / "pyproject.toml").write_text(f'[tool.ruff]\ntarget-version = "{target}"\n')
+    # (a bare `except:` in it, so that the scan reads the file)
+    (repo / "newer.py").write_text("def f(:\n    try:\n        g()\n    except:\n        pass\n")
+    _, out, err = invoke("scan", "--path", str(repo), "--no-ledger")
+    assert "newer.py:1:7: error syntax-error" in out + err
+    note = "the project targets Python 3.99 (ruff's target-version), and backfix runs on Python"
+    assert (note in out + err) is noted
+    if noted:
+        assert "1 file(s) could not be read; run backfix on Python 3.99 to read them" in out + err
+
+
 def test_a_project_templates_files_that_do_not_parse_are_a_note_not_errors(repo: Path) -> None:
     """A cookiecutter template's files (ckan's ``contrib/cookiecutter/.../{{cookiecutter.project}}``)
     are Jinja that generates code: one that is no Python a parser reads (``import
