@@ -1920,12 +1920,15 @@ def attribute_session_kind(
 ) -> str | None:
     """The session kind of ``owner.attr``: a session attribute of ``self``/``cls``,
     Flask-SQLAlchemy's ``db.session`` (``db`` imported by the module or by a function around),
-    or a name of ``session_names`` read from an imported module (``model.Session``)."""
+    or a name of ``session_names`` read from an imported module (``model.Session``) or from any
+    other object (Pyramid's ``request.db``, where ``db`` is listed)."""
     if owner in {"self", "cls"} and class_stack:
         cls = classes.get(class_stack[0])
         return cls.sessions[attr] if cls is not None and attr in cls.sessions else None
     if attr in session_names and owner in info.imports:
         return None if any(owner in frame.locals for frame in frames) else KIND_UNKNOWN
+    if attr in session_names:
+        return KIND_UNKNOWN
     if attr != "session":
         return None
     if owner in info.db_names or any(owner in frame.db_names for frame in frames):

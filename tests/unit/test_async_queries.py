@@ -200,6 +200,29 @@ def test_configured_session_names(tmp_path: Path) -> None:
     assert [v.line for v in result.violations] == [6, 10]
 
 
+def test_a_listed_session_name_read_off_any_object_is_a_session(tmp_path: Path) -> None:
+    """Pyramid hands views their session as ``request.db`` (Warehouse): with ``db`` listed, the
+    run said "list its name (`-o session_names=db`)" and, listed, still did not rewrite it."""
+    source = (
+        "from app.models import Job\n\n\n"
+        "def project(request):\n"
+        "    return request.db.query(Job).filter(Job.name == request.matchdict['name']).one()\n"
+    )
+    models = (
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+        "class Base(DeclarativeBase):\n    pass\n\n\n"
+        "class Job(Base):\n    __tablename__ = 'jobs'\n"
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n    name: Mapped[str]\n"
+    )
+    files = {"app/__init__.py": "", "app/models.py": models, "app/views.py": source}
+    listed = _run(tmp_path / "a", files, apply=True, session_names=["db"])
+    assert "request.db.execute(" in _after(listed, "app/views.py")
+    assert [v.reason_id for v in listed.violations] == []
+    unlisted = _run(tmp_path / "b", files)
+    assert [v.reason_id for v in unlisted.violations] == ["unknown-session"]
+    assert "-o session_names=db" in unlisted.violations[0].reason
+
+
 def test_session_origins(tmp_path: Path) -> None:
     """Annotations, sessionmaker() results, `with` targets, Depends(get_db), scoped sessions."""
     source = (
