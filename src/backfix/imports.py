@@ -831,15 +831,18 @@ def _insert(
         new = new.with_changes(leading_lines=blanks)
         body[at] = following.with_changes(leading_lines=[cst.EmptyLine(), *rest])
     else:
-        previous = keys[at - 1][0]
-        if previous != section:
+        previous = keys[at - 1]
+        # `import x` statements set apart from the section's `from x import y` ones (ruff's and
+        # isort's `lines-between-types`): the new one takes the blank line where the kinds meet
+        apart = previous[0] == section and _types_apart(module, candidates, keys, sections.root)
+        if previous[0] != section or (apart and previous[1] != key[1]):
             new = new.with_changes(leading_lines=[cst.EmptyLine()])
         if at <= run[-1]:
             following = body[at]
             blanks, rest = split_blank_lines(following.leading_lines)
-            if keys[at][0] == section:
+            if keys[at][0] == section and not (apart and keys[at][1] != key[1]):
                 body[at] = following.with_changes(leading_lines=rest)
-            elif not blanks:
+            elif keys[at][0] != section and not blanks:
                 body[at] = following.with_changes(leading_lines=[cst.EmptyLine(), *rest])
     body.insert(at, new)
     return module.with_changes(body=body)
@@ -915,6 +918,36 @@ def _separates_sections(
                 if not blanks:
                     return False
     return True
+
+
+def _types_apart(
+    module: cst.Module, runs: list[list[int]], keys: dict[int, StatementKey], root: Root
+) -> bool:
+    """Whether a blank line sets a section's ``import`` statements apart from its ``from`` ones:
+    as the project's ruff or isort settings say (``lines-between-types``), else as the block does
+    where the two kinds of one section meet."""
+    configured = _lines_between_types(root)
+    if configured is not None:
+        return configured > 0
+    for run in runs:
+        for above, below in pairwise(run):
+            if keys[above][0] == keys[below][0] and keys[above][1] != keys[below][1]:
+                blanks, _ = split_blank_lines(module.body[below].leading_lines)
+                return bool(blanks)
+    return False
+
+
+@functools.cache
+def _lines_between_types(root: Root) -> int | None:
+    """``lines-between-types`` of the ruff or isort configuration at ``root`` (None: not set)."""
+    if root is None:
+        return None
+    config = next((Path(root, n) for n in _CONFIG_FILES if Path(root, n).is_file()), None)
+    for table in _isort_tables(config) if config is not None else []:
+        value = table.get("lines-between-types", table.get("lines_between_types"))
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
 
 
 def _insert_unspaced(

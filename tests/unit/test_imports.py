@@ -105,6 +105,35 @@ def test_force_single_line_in_the_isort_settings_applies_to_every_module(tmp_pat
     )
 
 
+#: Warehouse's layout (ruff's `lines-between-types = 1`): a blank line between a section's kinds
+APART = "import os\n\nimport pytest\nimport requests\n\nfrom webauthn import verify\n\nfrom app import db\n"
+
+
+def test_a_blank_line_between_import_and_from_statements_stays_where_the_kinds_meet(
+    project: Path,
+) -> None:
+    """A new ``from`` statement that sorts first among the section's takes the blank line above
+    them; a new ``import`` ends the ``import`` statements and leaves it where it is."""
+    assert added(APART, "from sqlalchemy import select", root=project) == APART.replace(
+        "\nfrom webauthn", "\nfrom sqlalchemy import select\nfrom webauthn"
+    )
+    assert added(APART, "import sqlparse", root=project) == APART.replace(
+        "import requests\n", "import requests\nimport sqlparse\n"
+    )
+
+
+@pytest.mark.parametrize(("setting", "blank"), [("lines-between-types = 1", True), ("", False)])
+def test_lines_between_types_in_the_isort_settings_sets_a_first_from_statement_apart(
+    project: Path, setting: str, blank: bool
+) -> None:
+    (project / "pyproject.toml").write_text(f"[tool.ruff.lint.isort]\n{setting}\n")
+    source = "import os\n\nimport requests\n\nfrom app import db\n"
+    gap = "\n" if blank else ""
+    assert added(source, "from sqlalchemy import select", root=project) == (
+        f"import os\n\nimport requests\n{gap}from sqlalchemy import select\n\nfrom app import db\n"
+    )
+
+
 def test_names_sort_constants_then_classes_then_the_rest() -> None:
     source = "from sqlalchemy import select\n"
     result = added(source, "from sqlalchemy import Column", "from sqlalchemy import CHAR, and_")
