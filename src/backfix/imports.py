@@ -427,18 +427,25 @@ def _order_of(
     return _name_key if by_type else _plain_key
 
 
-@functools.cache
 def _isort_setting(root: Root, key: str, default: bool) -> bool:
     """A yes/no isort setting (``order-by-type``, ``combine-as-imports``) of the ruff or isort
     configuration at ``root``."""
+    value = _isort_value(root, key)
+    return value if isinstance(value, bool) else default
+
+
+@functools.cache
+def _isort_value(root: Root, key: str) -> object:
+    """The isort setting ``key`` (``lines-between-types``, or ``lines_between_types`` as isort
+    spells it) of the ruff or isort configuration at ``root``; None where it is not set."""
     if root is None:
-        return default
+        return None
     config = next((Path(root, n) for n in _CONFIG_FILES if Path(root, n).is_file()), None)
     for table in _isort_tables(config) if config is not None else []:
         value = table.get(key, table.get(key.replace("-", "_")))
-        if isinstance(value, bool):
+        if value is not None:
             return value
-    return default
+    return None
 
 
 def sort_names(node: cst.ImportFrom) -> cst.ImportFrom:
@@ -926,8 +933,8 @@ def _types_apart(
     """Whether a blank line sets a section's ``import`` statements apart from its ``from`` ones:
     as the project's ruff or isort settings say (``lines-between-types``), else as the block does
     where the two kinds of one section meet."""
-    configured = _lines_between_types(root)
-    if configured is not None:
+    configured = _isort_value(root, "lines-between-types")
+    if isinstance(configured, int) and not isinstance(configured, bool):
         return configured > 0
     for run in runs:
         for above, below in pairwise(run):
@@ -935,19 +942,6 @@ def _types_apart(
                 blanks, _ = split_blank_lines(module.body[below].leading_lines)
                 return bool(blanks)
     return False
-
-
-@functools.cache
-def _lines_between_types(root: Root) -> int | None:
-    """``lines-between-types`` of the ruff or isort configuration at ``root`` (None: not set)."""
-    if root is None:
-        return None
-    config = next((Path(root, n) for n in _CONFIG_FILES if Path(root, n).is_file()), None)
-    for table in _isort_tables(config) if config is not None else []:
-        value = table.get("lines-between-types", table.get("lines_between_types"))
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    return None
 
 
 def _insert_unspaced(
