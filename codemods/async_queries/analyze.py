@@ -1788,6 +1788,7 @@ class _Scanner(TrackingVisitor):
                 self._handled(node),
                 "" if guard else self.context_blocker(),
                 main_guard=guard,
+                statement=isinstance(self.parent(node), cst.Expr),
             )
         )
 

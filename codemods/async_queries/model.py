@@ -114,6 +114,7 @@ class CallFact:
     blocker: str = ""  # why an `await` cannot be added here (lambda, generator expression...)
     is_value: bool = False  # the function is referenced as a value, not called
     main_guard: bool = False  # a statement of its own under `if __name__ == "__main__":`
+    statement: bool = False  # a statement of its own: the value it returns is discarded
 
 
 @dataclass(frozen=True)

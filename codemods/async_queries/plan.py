@@ -1217,7 +1217,9 @@ class Planner:
             return
         assert caller is not None and call.caller is not None
         if self._async_in_input(ref):
-            return  # its coroutine is handed on as the code means: `gather(*[f(x) ...])`, a task
+            if call.statement and caller.is_async:
+                self._discarded(facts, call, name)
+            return  # else its coroutine is handed on as the code means: `gather(*[...])`, a task
         self.awaits.setdefault(facts.path, set()).add(call.key)
         caller_ref = (facts.module, call.caller)
         if not caller.is_async and caller_ref not in made:
@@ -1225,6 +1227,24 @@ class Planner:
             self.make_async.setdefault(facts.path, set()).add(call.caller)
             work.append((caller_ref, f"{trail} ← {call.caller}"))
             self._with_overrides(caller_ref, f"{trail} ← {call.caller}", made, work)
+
+    def _discarded(self, facts: ModuleFacts, call: CallFact, name: str) -> None:
+        """``remove(item_id)`` as a statement in an async function, of an ``async def`` of the
+        input: the coroutine is dropped and its body never runs; the fix awaits it."""
+        self.awaits.setdefault(facts.path, set()).add(call.key)
+        label = f"discarded:{':'.join(call.target)}"
+        count = self.boundary_ordinals.get((facts.path, label), 0) + 1
+        self.boundary_ordinals[(facts.path, label)] = count
+        self._finding(
+            facts.path,
+            call.line,
+            call.col,
+            f"`{name}` is async but this call is not awaited: its coroutine is discarded, so "
+            "its body never runs",
+            ("", ""),
+            call.caller or "",
+            f"{label}#{count}",
+        )
 
     def _async_in_input(self, ref: FuncRef) -> bool:
         """Whether ``ref`` is an ``async def`` already: a call of it that is not awaited hands its

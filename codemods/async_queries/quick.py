@@ -558,6 +558,7 @@ class _Walker:
             handled,
             "" if guard else self.context_blocker(),
             main_guard=guard,
+            statement=isinstance(parent, ast.Expr) and parent.value is node,
         )
         self.found.calls.append((_order(node), fact))
 

@@ -98,3 +98,34 @@ def test_a_name_a_comprehension_binds_is_not_the_module_function(tmp_path: Path)
     assert "def names(" in after and "async def names" not in after
     assert "def results(" in after and "async def results" not in after
     assert [v.reason_id for v in result.violations if not v.fixable] == []
+
+
+def test_a_discarded_coroutine_of_an_async_def_of_the_input_is_awaited_and_counted(
+    tmp_path: Path,
+) -> None:
+    """``remove(item_id)`` as a statement of an async function drops the coroutine, and
+    ``remove`` never runs: that call gets its ``await``, as a finding of its own; the same
+    statement in a plain ``def`` is left as it is."""
+    work = (
+        "from sqlalchemy import delete\n\n"
+        "from app.db import Item, SessionLocal\n\n\n"
+        "async def remove(item_id: int) -> None:\n"
+        "    async with SessionLocal() as session:\n"
+        "        await session.execute(delete(Item).where(Item.id == item_id))\n"
+        "        await session.commit()\n\n\n"
+        "async def forget(item_id: int) -> None:\n"
+        "    remove(item_id)\n\n\n"
+        "def forget_later(item_id: int) -> None:\n"
+        "    remove(item_id)\n"
+    )
+    result = _run(
+        tmp_path,
+        {"app/__init__.py": "", "app/db.py": _MODELS, "app/work.py": work},
+    )
+    (change,) = result.changes
+    after = change.after.decode()
+    assert "async def forget(item_id: int) -> None:\n    await remove(item_id)\n" in after
+    assert "def forget_later(item_id: int) -> None:\n    remove(item_id)\n" in after
+    assert [(f.line, f.scope) for f in result.fixed] == [(13, "forget")]
+    assert "its coroutine is discarded" in result.fixed[0].message
+    assert result.violations == []
