@@ -1176,7 +1176,8 @@ class Planner:
         reported: set[tuple[str, Key]],
     ) -> None:
         name = ref[1]
-        state = "is async" if self._async_in_input(ref) else "becomes async"
+        already_async = self._async_in_input(ref)
+        state = "is async" if already_async else "becomes async"
         if call.is_value:
             self._boundary(
                 facts,
@@ -1216,7 +1217,7 @@ class Planner:
             )
             return
         assert caller is not None and call.caller is not None
-        if self._async_in_input(ref):
+        if already_async:
             if call.statement and caller.is_async:
                 self._discarded(facts, call, name)
             return  # else its coroutine is handed on as the code means: `gather(*[...])`, a task
@@ -1232,18 +1233,13 @@ class Planner:
         """``remove(item_id)`` as a statement in an async function, of an ``async def`` of the
         input: the coroutine is dropped and its body never runs; the fix awaits it."""
         self.awaits.setdefault(facts.path, set()).add(call.key)
-        label = f"discarded:{':'.join(call.target)}"
-        count = self.boundary_ordinals.get((facts.path, label), 0) + 1
-        self.boundary_ordinals[(facts.path, label)] = count
-        self._finding(
-            facts.path,
-            call.line,
-            call.col,
+        self._call_finding(
+            facts,
+            call,
+            "discarded",
             f"`{name}` is async but this call is not awaited: its coroutine is discarded, so "
             "its body never runs",
             ("", ""),
-            call.caller or "",
-            f"{label}#{count}",
         )
 
     def _async_in_input(self, ref: FuncRef) -> bool:
@@ -1326,17 +1322,29 @@ class Planner:
                 )
             )
         reported.add((facts.path, call.key))
-        label = f"boundary:{':'.join(call.target)}"
+        self._call_finding(
+            facts,
+            call,
+            "boundary",
+            "async propagation stops at a call that cannot be awaited",
+            (reason, R.CALLER_CANNOT_AWAIT),
+        )
+
+    def _call_finding(
+        self,
+        facts: ModuleFacts,
+        call: CallFact,
+        kind: str,
+        message: str,
+        reason: tuple[str, str],
+    ) -> None:
+        """Record a finding at ``call``, its snippet the call's target numbered among the
+        findings of that ``kind`` and target in the file (so it survives line shifts)."""
+        label = f"{kind}:{':'.join(call.target)}"
         count = self.boundary_ordinals.get((facts.path, label), 0) + 1
         self.boundary_ordinals[(facts.path, label)] = count
         self._finding(
-            facts.path,
-            call.line,
-            call.col,
-            "async propagation stops at a call that cannot be awaited",
-            (reason, R.CALLER_CANNOT_AWAIT),
-            call.caller or "",
-            f"{label}#{count}",
+            facts.path, call.line, call.col, message, reason, call.caller or "", f"{label}#{count}"
         )
 
     def _relationship_findings(self) -> None:
