@@ -42,17 +42,26 @@ def _run(tmp_path: Path, files: dict[str, str]) -> RunResult:
     return result
 
 
+#: an async function of the input that deletes a row, for the modules below to call
+_REMOVE = (
+    "from sqlalchemy import delete\n\n"
+    "from app.db import Item, SessionLocal\n\n\n"
+    "async def remove(item_id: int) -> None:\n"
+    "    async with SessionLocal() as session:\n"
+    "        await session.execute(delete(Item).where(Item.id == item_id))\n"
+    "        await session.commit()\n\n\n"
+)
+
+
+def _run_module(tmp_path: Path, path: str, text: str) -> RunResult:
+    """:func:`_run` on the package ``app`` with the models and the module ``path``."""
+    return _run(tmp_path, {"app/__init__.py": "", "app/db.py": _MODELS, path: text})
+
+
 def test_unawaited_calls_of_an_async_def_of_the_input_are_left_as_written(
     tmp_path: Path,
 ) -> None:
-    work = (
-        "import asyncio\n\n"
-        "from sqlalchemy import delete\n\n"
-        "from app.db import Item, SessionLocal\n\n\n"
-        "async def remove(item_id: int) -> None:\n"
-        "    async with SessionLocal() as session:\n"
-        "        await session.execute(delete(Item).where(Item.id == item_id))\n"
-        "        await session.commit()\n\n\n"
+    callers = (
         "async def remove_all(ids: list[int]) -> None:\n"
         "    await asyncio.gather(*[remove(i) for i in ids])\n\n\n"
         "async def remove_later(ids: list[int]) -> list[asyncio.Task[None]]:\n"
@@ -65,10 +74,7 @@ def test_unawaited_calls_of_an_async_def_of_the_input_are_left_as_written(
         "async def remove_one(item_id: int) -> None:\n"
         "    await remove(item_id)\n"
     )
-    result = _run(
-        tmp_path,
-        {"app/__init__.py": "", "app/db.py": _MODELS, "app/work.py": work},
-    )
+    result = _run_module(tmp_path, "app/work.py", "import asyncio\n\n" + _REMOVE + callers)
     assert result.changes == []
     assert result.violations == []
 
@@ -86,10 +92,7 @@ def test_a_name_a_comprehension_binds_is_not_the_module_function(tmp_path: Path)
         "def pairs(rows: dict) -> dict:\n"
         "    return {load: n for (load, n) in rows.items()}\n"
     )
-    result = _run(
-        tmp_path,
-        {"app/__init__.py": "", "app/db.py": _MODELS, "app/repo.py": repo},
-    )
+    result = _run_module(tmp_path, "app/repo.py", repo)
     (change,) = result.changes
     after = change.after.decode()
     assert "return [load.upper() for load in load_names]" in after
@@ -106,22 +109,13 @@ def test_a_discarded_coroutine_of_an_async_def_of_the_input_is_awaited_and_count
     """``remove(item_id)`` as a statement of an async function drops the coroutine, and
     ``remove`` never runs: that call gets its ``await``, as a finding of its own; the same
     statement in a plain ``def`` is left as it is."""
-    work = (
-        "from sqlalchemy import delete\n\n"
-        "from app.db import Item, SessionLocal\n\n\n"
-        "async def remove(item_id: int) -> None:\n"
-        "    async with SessionLocal() as session:\n"
-        "        await session.execute(delete(Item).where(Item.id == item_id))\n"
-        "        await session.commit()\n\n\n"
+    callers = (
         "async def forget(item_id: int) -> None:\n"
         "    remove(item_id)\n\n\n"
         "def forget_later(item_id: int) -> None:\n"
         "    remove(item_id)\n"
     )
-    result = _run(
-        tmp_path,
-        {"app/__init__.py": "", "app/db.py": _MODELS, "app/work.py": work},
-    )
+    result = _run_module(tmp_path, "app/work.py", _REMOVE + callers)
     (change,) = result.changes
     after = change.after.decode()
     assert "async def forget(item_id: int) -> None:\n    await remove(item_id)\n" in after

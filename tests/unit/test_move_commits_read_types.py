@@ -355,6 +355,39 @@ def _apply_with_helpers(tmp_path: Path, body: str) -> tuple[RunResult, dict[str,
     return _apply(tmp_path, body, extra=extra)
 
 
+#: a route that hands a room it read to a helper of its own before adding a lamp: the room is a
+#: parameter of the service method
+_PLACING_ROUTE = """
+
+@bp.post("/lamps/{letter}")
+{prefix}def add_lamp_{letter}() -> str:
+    room = {room}
+    try:
+        lamp = Lamp(room="{letter}", watts=1)
+        _place(room, lamp)
+        db.session.add(lamp)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        return "failed"
+    return "ok"
+"""
+
+
+def _routes_placing_a_room(imported: str, rooms: tuple[str, str], prefix: str = "") -> str:
+    """A route module's body that imports ``imported`` from ``app.helpers`` and has the routes
+    ``add_lamp_a`` and ``add_lamp_b``, which read their room as ``rooms`` say; ``prefix`` is
+    ``"async "`` for async routes."""
+    routes = "".join(
+        _PLACING_ROUTE.format(letter=letter, prefix=prefix, room=room)
+        for letter, room in zip("ab", rooms, strict=True)
+    )
+    return (
+        f"from app.helpers import {imported}\n\n\n"
+        "def _place(room: object, lamp: Lamp) -> None:\n    pass\n" + routes
+    )
+
+
 def test_a_project_helpers_result_gets_its_return_annotation(tmp_path: Path) -> None:
     """``lamp = make_lamp(...)`` with ``make_lamp`` imported from the project and annotated
     ``-> Lamp``: the service's parameter is ``Lamp``, imported where the helper's module
@@ -391,41 +424,11 @@ def test_an_awaited_async_helpers_result_gets_its_return_annotation(tmp_path: Pa
     extra = {"app/rooms.py": "class Room:\n    pass\n", "app/helpers.py": helpers}
     result, after = _apply(
         tmp_path,
-        """\
-        from app.helpers import fetch_room
-
-
-        def _place(room: object, lamp: Lamp) -> None:
-            pass
-
-
-        @bp.post("/lamps/a")
-        async def add_lamp_a() -> str:
-            room = await fetch_room(request.form["room"])
-            try:
-                lamp = Lamp(room="a", watts=1)
-                _place(room, lamp)
-                db.session.add(lamp)
-                db.session.commit()
-            except Exception:
-                db.session.rollback()
-                return "failed"
-            return "ok"
-
-
-        @bp.post("/lamps/b")
-        async def add_lamp_b() -> str:
-            room = fetch_room(request.form["room"])
-            try:
-                lamp = Lamp(room="b", watts=1)
-                _place(room, lamp)
-                db.session.add(lamp)
-                db.session.commit()
-            except Exception:
-                db.session.rollback()
-                return "failed"
-            return "ok"
-        """,
+        _routes_placing_a_room(
+            "fetch_room",
+            ('await fetch_room(request.form["room"])', 'fetch_room(request.form["room"])'),
+            "async ",
+        ),
         extra=extra,
     )
     assert [(v.scope, v.reason_id) for v in result.violations] == [
@@ -449,42 +452,9 @@ def test_a_helper_that_may_return_none_or_is_decorated_stays_unknown(tmp_path: P
         "app/helpers.py": helpers,
         "app/routes/__init__.py": "",
         "app/routes/lamps.py": HEADER
-        + textwrap.dedent(
-            """\
-            from app.helpers import cached_room, find_room
-
-
-            def _place(room: object, lamp: Lamp) -> None:
-                pass
-
-
-            @bp.post("/lamps/a")
-            def add_lamp_a() -> str:
-                room = find_room(request.form["room"])
-                try:
-                    lamp = Lamp(room="a", watts=1)
-                    _place(room, lamp)
-                    db.session.add(lamp)
-                    db.session.commit()
-                except Exception:
-                    db.session.rollback()
-                    return "failed"
-                return "ok"
-
-
-            @bp.post("/lamps/b")
-            def add_lamp_b() -> str:
-                room = cached_room(request.form["room"])
-                try:
-                    lamp = Lamp(room="b", watts=1)
-                    _place(room, lamp)
-                    db.session.add(lamp)
-                    db.session.commit()
-                except Exception:
-                    db.session.rollback()
-                    return "failed"
-                return "ok"
-            """
+        + _routes_placing_a_room(
+            "cached_room, find_room",
+            ('find_room(request.form["room"])', 'cached_room(request.form["room"])'),
         ),
     }
     result = apply_in_process(tmp_path, "move-commits", files, "app/routes")
