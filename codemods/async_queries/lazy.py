@@ -20,6 +20,8 @@ from .chains import BUILDERS, TERMINALS, is_camel
 
 #: `lazy=` values that load on attribute access (the default is "select").
 LAZY_LOADING = frozenset({"", "select", "True"})
+#: `lazy=` values that load with the object (``False`` is joined loading)
+EAGER_LOADING = frozenset({"joined", "selectin", "subquery", "immediate", "False"})
 _SILENCED = re.compile(
     r"(?:selectinload|joinedload|subqueryload|immediateload|contains_eager)\(\s*[\w.]*\.(\w+)"
     r"|awaitable_attrs\.(\w+)"
@@ -29,6 +31,13 @@ _REFRESHED = re.compile(
     r"\brefresh\(\s*[\w.]+\s*,\s*(?:attribute_names\s*=\s*)?[\[(]([^\])]*)[\])]"
 )
 _QUOTED = re.compile(r"[\"'](\w+)[\"']")
+#: ``selectinload("*")``: every relationship of what the statement loads, and of what those
+#: load in turn, loads eagerly
+_EAGER_WILDCARD = re.compile(
+    r"(?:selectinload|joinedload|subqueryload|immediateload)\(\s*[\"']\*[\"']\s*\)"
+)
+#: the name :func:`silenced` gives for an eager wildcard: every relationship is loaded
+WILDCARD = "*"
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,15 @@ class Site:
     source: tuple[int, int, int, int] | None = None
     #: the query it starts ends in Flask-SQLAlchemy's ``.paginate()``
     paginates: bool = False
+    #: the class the object is an instance of where the function says so (its parameter's
+    #: annotation, the one entity of the statement that loads it), "" when it does not
+    owner_class: str = ""
+    #: the relationship the object is read through (``sale.seller.user``: ``seller``), "" when
+    #: it is not read through an attribute
+    through: str = ""
+    #: where the call starts whose result is the one value bound to the object (``wallet =
+    #: await get_wallet(...)``), None when it is not one: its return annotation may say the class
+    maker: tuple[int, int] | None = None
 
 
 def add_relationships(cls: ast.ClassDef, found: dict[str, set[str]]) -> None:
@@ -100,11 +118,19 @@ def lazy_mode(call: ast.Call) -> str:
 
 
 def silenced(text: str) -> set[str]:
-    """Relationships the module already loads eagerly or awaits explicitly."""
+    """Relationships the module already loads eagerly or awaits explicitly; :data:`WILDCARD`
+    among them when an eager wildcard loads them all."""
     loaded = {a or b for a, b in _SILENCED.findall(text)}
     for listed in _REFRESHED.findall(text):
         loaded.update(_QUOTED.findall(listed))
+    if _EAGER_WILDCARD.search(text):
+        loaded.add(WILDCARD)
     return loaded
+
+
+def is_loaded(attr: str, loaded: set[str]) -> bool:
+    """Whether the relationship ``attr`` is among the ``loaded`` ones of :func:`silenced`."""
+    return attr in loaded or WILDCARD in loaded
 
 
 def functions(tree: ast.Module) -> Iterator[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
@@ -193,8 +219,91 @@ def lazy_loads(
                 if owner in unmapped or _constructed(func, owner, never_mapped):
                     continue
                 source = _binding(func, owner) if owner else None
-                found.append(Site(access.lineno, access.col_offset, qual, access.attr, "", source))
+                site = Site(access.lineno, access.col_offset, qual, access.attr, "", source)
+                through = access.value.attr if isinstance(access.value, ast.Attribute) else ""
+                site = replace(site, owner_class=_owner_class(func, owner), through=through)
+                found.append(replace(site, maker=_maker(func, owner)))
     return sorted(found, key=lambda s: (s.line, s.col))
+
+
+def _owner_class(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> str:
+    """The class ``name`` holds an instance of, where ``func`` says: the annotation of the
+    parameter ``name`` (``seller: Seller | None``), or the one entity of the statement whose
+    result is the one value bound to it (``select(Seller)``, ``session.get(Seller, id)``)."""
+    if not name:
+        return ""
+    params = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
+    param = next((a for a in params if a.arg == name), None)
+    if param is not None:
+        return annotated_class(param.annotation)
+    declared = _declared_class(func, name)
+    if declared:
+        return declared
+    bound = _bound(func, name)
+    return _statement_entity(func, bound[0]) if bound is not None else ""
+
+
+def _declared_class(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> str:
+    """The class the annotated assignments of ``name`` in ``func`` name, when they agree."""
+    spelled = {
+        annotated_class(node.annotation)
+        for node in _own_nodes(func)
+        if isinstance(node, ast.AnnAssign)
+        and isinstance(node.target, ast.Name)
+        and node.target.id == name
+    }
+    return spelled.pop() if len(spelled) == 1 else ""
+
+
+def _maker(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> tuple[int, int] | None:
+    """Where the call starts that ``func`` assigns ``name`` once the result of (awaited or not)."""
+    bound = _bound(func, name) if name else None
+    if bound is None or not bound[1]:
+        return None
+    value = bound[0].value if isinstance(bound[0], ast.Await) else bound[0]
+    return (value.lineno, value.col_offset) if isinstance(value, ast.Call) else None
+
+
+def annotated_class(annotation: ast.expr | None) -> str:
+    """The class an annotation names, also optional (``X | None``, ``Optional[X]``) or quoted
+    (``"X"``); "" for anything else (``list[X]``)."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            return annotated_class(ast.parse(annotation.value.strip(), mode="eval").body)
+        except SyntaxError:
+            return ""
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [annotation.left, annotation.right]
+        real = [s for s in sides if not (isinstance(s, ast.Constant) and s.value is None)]
+        return annotated_class(real[0]) if len(real) == 1 else ""
+    if isinstance(annotation, ast.Subscript) and last_name(annotation.value) == "Optional":
+        return annotated_class(annotation.slice)
+    if isinstance(annotation, (ast.Name, ast.Attribute)):
+        return last_name(annotation)
+    return ""
+
+
+def _statement_entity(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, value: ast.expr, depth: int = 2
+) -> str:
+    """The one class a value's statements load: ``select(C)``, ``query(C)``, ``get(C, id)``,
+    also through a name ``func`` assigns once (``result.scalars()`` of ``result = await
+    db.execute(select(C))``), ``depth`` names deep; "" when they load none or several."""
+    entities: set[str] = set()
+    for node in ast.walk(value):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and depth:
+            bound = _bound(func, node.id)
+            if bound is not None and bound[1] and bound[0] is not value:
+                found = _statement_entity(func, bound[0], depth - 1)
+                entities.update([found] if found else [])
+            continue
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        callee = last_name(node.func)
+        one = callee in {"select", "query"} and len(node.args) == 1
+        if (one or callee == "get") and isinstance(node.args[0], (ast.Name, ast.Attribute)):
+            entities.add(last_name(node.args[0]))
+    return entities.pop() if len(entities) == 1 else ""
 
 
 def _constructed(
@@ -264,8 +373,11 @@ def _bound(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> tuple[ast
             target = node.targets[0]
             if isinstance(target, ast.Name) and target.id == name:
                 values.append((node.value, True))
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            if isinstance(node.target, ast.Name) and node.target.id == name:
+                values.append((node.value, True))
         elif (
-            isinstance(node, (ast.For, ast.AsyncFor))
+            isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension))
             and isinstance(node.target, ast.Name)
             and node.target.id == name
         ):

@@ -115,6 +115,10 @@ class MappedClass:
     #: the tables its columns' ``ForeignKey("table.column")`` point to
     foreign_tables: set[str] = field(default_factory=set)
     lazy: set[str] = field(default_factory=set)  # relationships that load on attribute access
+    #: relationships that load with their object (``lazy="joined"``, ``"selectin"``...)
+    eager: set[str] = field(default_factory=set)
+    #: relationships that hold one object → the name of its class ("" where it does not say)
+    scalars: dict[str, str] = field(default_factory=dict)
     #: annotated attributes → the names their annotation spells (a schema's ``owner: UserOut``)
     fields: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -357,6 +361,24 @@ class Mappings:
         """Class ``name`` (or a base) declares ``attr`` as a relationship that loads lazily."""
         return any(attr in c.lazy for c in self._lineage(name))
 
+    def eager_relationship(self, name: str, attr: str) -> bool:
+        """Class ``name`` (or a base) declares ``attr`` as a relationship that loads with its
+        object, and no class of that name or base declares it as one that loads lazily."""
+        lineage = list(self._lineage(name))
+        return any(attr in c.eager for c in lineage) and not any(attr in c.lazy for c in lineage)
+
+    def scalar_target(self, attr: str) -> str:
+        """The class of the one object every relationship called ``attr`` holds, "" when one
+        holds a collection, does not say, or they hold different classes."""
+        declared = [
+            cls
+            for found in self.classes.values()
+            for cls in found
+            if attr in cls.lazy or attr in cls.eager
+        ]
+        targets = {cls.scalars.get(attr, "") for cls in declared}
+        return targets.pop() if len(targets) == 1 else ""
+
     def fields(self, name: str) -> dict[str, frozenset[str]]:
         """The annotated attributes of class ``name`` and its bases → the names each annotation
         spells (a Pydantic schema's fields); a subclass's own annotation wins."""
@@ -431,6 +453,8 @@ def _copy(cls: MappedClass) -> MappedClass:
         cls,
         joined=list(cls.joined),
         lazy=set(cls.lazy),
+        eager=set(cls.eager),
+        scalars=dict(cls.scalars),
         fields=dict(cls.fields),
         foreign_tables=set(cls.foreign_tables),
     )
@@ -496,6 +520,13 @@ def _foreign_tables(value: ast.expr | None) -> set[str]:
         ):
             found.add(node.args[0].value.rsplit(".", 1)[0].rsplit(".", 1)[-1])
     return found
+
+
+def _mapped_class(annotation: ast.expr | None) -> str:
+    """``X`` of ``Mapped[X]`` (``Mapped["X | None"]``...), "" for anything else."""
+    if isinstance(annotation, ast.Subscript) and _last(annotation.value) == "Mapped":
+        return lazy.annotated_class(annotation.slice)
+    return ""
 
 
 def _relationship_target(call: ast.Call) -> str:
@@ -574,8 +605,13 @@ def _class_attribute(
             info.query_property = _last(chosen)
     elif lazy.is_relationship(value):
         _relationship(info, value, annotation, mappings)
-        if lazy.lazy_mode(value) in lazy.LAZY_LOADING:
+        if _collection(value, annotation) is False:
+            info.scalars[name] = _relationship_target(value) or _mapped_class(annotation)
+        mode = lazy.lazy_mode(value)
+        if mode in lazy.LAZY_LOADING:
             info.lazy.add(name)
+        elif mode in lazy.EAGER_LOADING:
+            info.eager.add(name)
 
 
 def _method_query_class(method: ast.FunctionDef | ast.AsyncFunctionDef, info: MappedClass) -> None:

@@ -1444,7 +1444,7 @@ class Planner:
             if site.qual not in in_function:
                 in_function[site.qual] = self._loaded_in(path, site.qual)
             quiet = in_function[site.qual] | (in_file if site.source is None else set())
-            if site.attr in quiet:
+            if lazy.is_loaded(site.attr, quiet) or self._eager_owner(path, site):
                 continue
             loaded = self._eager_load(path, site)
             message = f"possible lazy load of relationship `{site.attr}` in async code"
@@ -1459,6 +1459,31 @@ class Planner:
                 reason = ("", "")
             sites.append((site, message, reason))
         return sites
+
+    def _eager_owner(self, path: str, site: lazy.Site) -> bool:
+        """Whether the object read is of a class that declares the relationship eager: the
+        class the function says it is, the class the project function that returned it
+        annotates, or the one class the relationship it is read through holds
+        (``sale.seller.user``)."""
+        owner = site.owner_class or self._returned_class(path, site)
+        if not owner and site.through:
+            owner = self.models.scalar_target(site.through)
+        return bool(owner) and self.models.eager_relationship(owner, site.attr)
+
+    def _returned_class(self, path: str, site: lazy.Site) -> str:
+        """The class the return annotation of the project function names whose result the
+        object is (``-> Wallet | None``), "" when there is none to read."""
+        facts = self.index.by_path.get(path)
+        if site.maker is None or facts is None:
+            return ""
+        call = next(
+            (c for c in facts.calls if c.caller == site.qual and (c.line, c.col) == site.maker),
+            None,
+        )
+        ref = self.index.target(facts.module, call.target) if call is not None else None
+        found = self.index.funcs.get(ref) if ref is not None else None
+        func = self._function(found[0], ref[1]) if found is not None and ref is not None else None
+        return lazy.annotated_class(func.returns) if func is not None else ""
 
     def _response_fields(self, names: set[str]) -> set[str]:
         """The lazily loading relationships ``names`` that a class of the project declares as
@@ -1649,7 +1674,7 @@ class Planner:
                 if not prefix and not self._may_declare(mapped, attr):
                     continue
                 chain = ".".join((*prefix, attr))
-                if attr not in loaded and all(chain != seen for seen, _ in read):
+                if not lazy.is_loaded(attr, loaded) and all(chain != seen for seen, _ in read):
                     read.append((chain, root))
                 if len(prefix) + 1 < _NESTED_READS:
                     todo.extend(((*prefix, attr), schema, root) for schema in schemas)
