@@ -61,6 +61,7 @@ from .frameworks import (
     DEFAULT_SESSION_NAMES,
     in_route_folder,
     is_test_or_migration,
+    names_application_layer,
     route_path_match,
 )
 from .layers import below_project_folder, within_top_package
@@ -259,17 +260,23 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
     def _route_layer_import(self, source: SourceFile) -> Callable[[str], bool]:
         """Whether a module the file ``source`` imports from (a repository path) is route layer:
         as ``route_paths`` says, but a bare folder name counts only inside the application's
-        top-level package, so a package named ``api`` is not route layer as a whole."""
+        top-level package, so a package named ``api`` is not route layer as a whole, and not for
+        a module named for another layer (``api/dashboards/models.py``)."""
         root = project_root(source.abs_path, source.path)
         folder_names = [e for e in self.options.route_paths if not _is_pattern(e)]
         folder_names += PLACEMENT_LAYER_FOLDERS
 
         @functools.cache
         def route_layer(path: str) -> bool:
-            if self._in_service_layer(path) or is_test_or_migration(path):
+            if self._explicitly_listed(path):
+                return True
+            if (
+                self._in_service_layer(path)
+                or is_test_or_migration(path)
+                or names_application_layer(path)
+            ):
                 return False
-            inner = within_top_package(root, path)
-            return self._explicitly_listed(path) or route_path_match(inner, folder_names)
+            return route_path_match(within_top_package(root, path), folder_names)
 
         return route_layer
 

@@ -549,6 +549,21 @@ def route_path_match(path: str, route_paths: Collection[str]) -> bool:
     return False
 
 
+#: module names of the data layers (not helpers: a route folder's ``util.py`` is route code)
+DATA_LAYER_MODULES = frozenset(
+    {"models", "model", "schemas", "schema", "db", "database", "crud", "repositories",
+     "repository", "services", "service"}
+)  # fmt: skip
+
+
+def names_application_layer(path: str) -> bool:
+    """Whether a module is named for a data layer of the application (``models.py``,
+    ``pydantic_models.py``, ``crud.py``): it holds that layer's code, also in a route folder
+    (``api/dashboards/models.py`` beside its views)."""
+    stem = PurePosixPath(path).stem
+    return any(stem == layer or stem.endswith("_" + layer) for layer in DATA_LAYER_MODULES)
+
+
 def in_route_folder(folders: tuple[str, ...], name: str) -> bool:
     """Whether a module in ``folders`` is in a folder called ``name``, and not in a folder of
     another layer below it (``api/models/``: a package named ``api`` holding the application)."""

@@ -4,7 +4,8 @@
 → ``publish_job``, attribute writes or ``session.add(job)`` of a loaded job → ``update_job``; a write
 inside a loop names the plural (``delete_items``). A specific route name is kept when it names what
 is written (``close_job``, ``add_comment``), or when the writes say only "update" or nothing. Names of HTTP methods (``post``), generic view names (``index``, ``edit``) and
-read verbs (``get_challenge``) never name a write.
+read verbs (``get_challenge``) never name a write, nor does a resource followed by the HTTP method
+that serves it (``dashboards_post_api``).
 """
 
 from __future__ import annotations
@@ -197,7 +198,23 @@ def is_meaningful(route_name: str) -> bool:
     name = route_name.strip("_")
     if not name or name in GENERIC_NAMES:
         return False
-    return name.split("_")[0] not in READ_VERBS
+    words = name.split("_")
+    if words[0] not in _ROUTE_VERBS and _names_http_method(words[1:]):
+        return False  # `dashboards_post_api`: a resource and the HTTP method that serves it
+    return words[0] not in READ_VERBS
+
+
+#: HTTP methods a handler's name spells after its resource (`delete` is a verb as well)
+_HANDLER_METHODS = frozenset({"get", "post", "put", "patch"})
+
+
+def _names_http_method(words: list[str]) -> bool:
+    """Whether the words after a name's first spell an HTTP method: ``post_api`` of
+    ``dashboards_post_api``, ``put`` of ``panel_put``; a last ``post`` is a noun
+    (``label_post``)."""
+    if not words:
+        return False
+    return not _HANDLER_METHODS.isdisjoint(words[:-1]) or words[-1] in _HANDLER_METHODS - {"post"}
 
 
 #: the API version a route's name ends with (``create_rollover_v2``): the service method
