@@ -19,10 +19,12 @@ from pathlib import Path, PurePosixPath
 import libcst as cst
 from libcst.metadata import Assignment, BuiltinAssignment, ImportAssignment
 
+from backfix.cst_utils import last_name
 from backfix.cst_walk import BRACKETS, WHITESPACE
 
 from .frameworks import LOGGER_NAMES, ModuleIndex, iter_nodes
 from .model import Definition, ImportNeed
+from .routes import MODEL_BASES
 from .syntax import code_of
 from .types import TypeInference
 
@@ -185,9 +187,13 @@ class Definitions:
         found: list[Definition],
         depth: int,
     ) -> bool:
-        if function.decorators or any(
-            isinstance(n, cst.Attribute) and n.attr.value == "commit"
-            for n in self.index.subtree(function)
+        if (
+            function.decorators
+            or _is_mapped(function)
+            or any(
+                isinstance(n, cst.Attribute) and n.attr.value == "commit"
+                for n in self.index.subtree(function)
+            )
         ):
             return False
         needs: list[ImportNeed] = []
@@ -217,6 +223,19 @@ class Definitions:
                 return False
         found[placeholder] = Definition(name, _code(function), tuple(needs))
         return True
+
+
+def _is_mapped(definition: cst.FunctionDef | cst.ClassDef) -> bool:
+    """A model class (a base named like a declarative base, or a ``__tablename__``): the
+    application's data, which stays where the project defines it, not in a service module."""
+    if not isinstance(definition, cst.ClassDef):
+        return False
+    if any(last_name(base.value) in MODEL_BASES for base in definition.bases):
+        return True
+    return any(
+        isinstance(n, cst.Name) and n.value in {"__tablename__", "__table__"}
+        for n in iter_nodes(definition.body)
+    )
 
 
 def _logger_name(value: cst.BaseExpression) -> bool:

@@ -38,6 +38,8 @@ SPLICE_READS = True
 _LOOKUPS = frozenset({"get", "get_or_404", "get_one"})
 #: request-dependent calls whose parameter is named by what they return, whatever it is passed as
 _NAMED_READERS = TRANSLATION_CALLABLES | {"current_user"}
+#: verbs that say a call makes or fetches what it returns: the value is named without them
+_MAKER_PREFIXES = ("get_", "generate_", "make_", "build_", "compute_", "new_")
 #: the line breaks of Python's tokenizer
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -469,9 +471,9 @@ def _assigned_value(stmt: cst.BaseStatement) -> cst.BaseExpression | None:
 
 
 def _suggest(hoist: Hoist) -> str:
-    """A parameter name for a hoisted read; request-dependent calls are named by what they
-    return (``get_ip()`` → ``ip``, ``_("...")`` → ``message``, ``auth.current_user()`` →
-    ``auth_user``)."""
+    """A parameter name for a hoisted read; request-dependent calls and route-layer helpers
+    are named by what they return (``get_ip()`` → ``ip``, ``generate_key()`` → ``key``,
+    ``_("...")`` → ``message``, ``auth.current_user()`` → ``auth_user``)."""
     if hoist.use.kind != "reader":
         return suggest_name(hoist.expr, hoist.use.name)
     name = hoist.use.name
@@ -479,7 +481,8 @@ def _suggest(hoist: Hoist) -> str:
         return "locale" if name == "get_locale" else "message"
     if name == "current_user":
         return "auth_user"
-    return name.removeprefix("get_") or name
+    verb, _, rest = name.partition("_")
+    return rest if rest and f"{verb}_" in _MAKER_PREFIXES else name
 
 
 def _unclashed(hoist: Hoist, taken: set[str], lookup_key: bool = False, keyword: str = "") -> str:

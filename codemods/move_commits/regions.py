@@ -16,6 +16,7 @@ from libcst.metadata import Assignment, BaseAssignment, ImportAssignment
 from backfix.cst_utils import dotted, last_name
 
 from . import reasons as R
+from .definitions import Definitions
 from .frameworks import (
     AUTH_READER_METHODS,
     DYNAMIC_BUILTINS,
@@ -40,7 +41,7 @@ from .syntax import (
     is_store,
     only_literals,
 )
-from .types import import_need
+from .types import TypeInference, import_need
 from .units import Hoist, Region
 
 #: module-level loggers, whose calls are not the route layer's helpers wherever they come from
@@ -77,6 +78,8 @@ class RegionClassifier:
         self._answering: dict[str, str] | None = None
         #: per imported name and import statement: the route-layer module it comes from, or None
         self._import_layers: dict[tuple[str, int], str | None] = {}
+        #: what the module's own definitions a service could take (built when first asked)
+        self._definitions: Definitions | None = None
 
     def region(self, stmts: Sequence[cst.CSTNode]) -> Region:
         """Classify statements: why they must stay in the route, whether they write, what they read
@@ -182,7 +185,31 @@ class RegionClassifier:
                 f"framework (`{self._answering_helpers()[func.value]}`): a service must not "
                 "import the route layer",
             )
+        if self._calls_unmovable_helper(func):
+            return self._route_layer_call(node, self.path, stmt, region)
         return NO_REASON
+
+    def _calls_unmovable_helper(self, func: cst.BaseExpression) -> bool:
+        """A call of a function or class this module defines at its top level that cannot move
+        into a service with the code (``get_user()``, decorated; a route function): it belongs
+        to the route layer as an imported route-layer helper does, and a function handed to a
+        service method as an argument is no service's API."""
+        if not isinstance(func, cst.Name):
+            return False
+        referents = list(self.index.referents(func))
+        if not referents or not all(
+            isinstance(r, Assignment)
+            and r.scope is self.index.module_scope
+            and isinstance(r.node, (cst.FunctionDef, cst.ClassDef))
+            for r in referents
+        ):
+            return False
+        if self._definitions is None:
+            inference = TypeInference(self.index, self.module, "")
+            self._definitions = Definitions(
+                self.index, self.module, inference, self.reads_route_layer
+            )
+        return self._definitions.movable(func.value) is None
 
     def _calls_answering_helper(self, func: cst.BaseExpression) -> bool:
         if not isinstance(func, cst.Name) or func.value not in self._answering_helpers():

@@ -15,8 +15,3 @@ class NoteService:
         logger.info("note created")
         db.session.commit()
         return note
-
-    @staticmethod
-    def archive_note(archive, note):
-        archive(note)
-        db.session.commit()
