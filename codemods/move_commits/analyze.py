@@ -788,6 +788,7 @@ class Analyzer:
         # (a value only what stays in the route's `try` after the call reads is read only when
         # the call returned)
         self.flow.check_handlers_end(unit, [n for n in returns if n in self.flow.live_after(unit)])
+        _check_returned_count(returns)
         preferred, dropped = self.extract.foldable(stmts, hoists, live)
         unit.params = self.extract.all_params(moved_roots, params, hoists, preferred)
         unit.hoists = hoists
@@ -2168,3 +2169,21 @@ def _tested_name(test: cst.BaseExpression) -> str:
     ):
         return test.left.value
     return ""
+
+
+#: the most values a service method returns to its route: more is no method's API
+MAX_RETURNED = 4
+
+
+def _check_returned_count(returns: list[str]) -> None:
+    """Raise ``Unmovable`` when the route reads more values the moved code assigns than a
+    method should return."""
+    if len(returns) > MAX_RETURNED:
+        names = ", ".join(f"`{name}`" for name in returns)
+        raise Unmovable(
+            R.TOO_MANY_RETURNED,
+            f"the route reads {len(returns)} values the moved code assigns ({names}), which a "
+            f"service method would return as one tuple: move the code that reads them into the "
+            f"unit of work, or make fewer of them outlive it (at most {MAX_RETURNED}), then run "
+            "again",
+        )

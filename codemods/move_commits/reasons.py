@@ -80,6 +80,7 @@ READ_AFTER_EFFECT = "read-after-effect"
 FORM_FIELD_SET = "form-field-set"
 HANDLER_READS_MOVED_VALUE = "handler-reads-moved-value"
 HANDLER_CONTINUES = "handler-continues"
+TOO_MANY_RETURNED = "too-many-returned-values"
 
 # Where the service method would go.
 SERVICE_UNPARSABLE = "service-module-unparsable"
