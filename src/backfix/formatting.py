@@ -67,6 +67,7 @@ from backfix.isort_pass import load_isort, sort_imports
 from backfix.layout_checks import LayoutChecks, layout_checks, operators_to_line_ends
 from backfix.pragmas import Masked, Placement, comments, displaced, mask_pragmas, place_pragmas
 from backfix.results import FileChange
+from backfix.ruff_pin import ruff_pin_note
 from backfix.source import SourceError, declared_encoding, decode_source, verify_output
 
 #: ``--range`` and ``--config KEY=VALUE`` work from this ruff on.
@@ -1039,7 +1040,22 @@ def format_changes(
         pool.shutdown(wait=True, cancel_futures=True)
         if black is not None:
             black.close()
-    return [o.change for o in outcomes], notes + _notes(outcomes)
+    pin = _ruff_pin(ruff, outcomes, root)
+    return [o.change for o in outcomes], notes + _notes(outcomes) + ([pin] if pin else [])
+
+
+def _ruff_pin(ruff: str, outcomes: Sequence[FormatOutcome], root: Path | None) -> str:
+    """A note when ruff formatted changed lines of a project that pins another ruff (not in a
+    black project, where black has the last word, nor where the project follows no formatter)."""
+    formatted = [
+        o.change
+        for o in outcomes
+        if not (o.skipped or o.wrapped or o.problem) and not runs_black(o.change.abs_path)
+    ]
+    if not formatted:
+        return ""
+    folder = Path(formatted[0].abs_path).parent
+    return ruff_pin_note(ruff, folder, root or folder, RUFF_TIMEOUT)
 
 
 def _black_for(
