@@ -361,6 +361,8 @@ def column_kind(
             return "column"  # `solves_sub.columns.challenge_id`: a subquery's (or table's) column
         if is_camel(expr.attr.value) and isinstance(expr.value, cst.Name):
             return None if is_camel(expr.value.value) else "entity"  # models.User
+        if is_camel(expr.attr.value) and _module_path(expr.value):
+            return "entity"  # app.archive.db.ArchiveEntry
         owner: cst.BaseExpression = expr.value
         while isinstance(owner, cst.Attribute):
             if is_camel(owner.attr.value):
@@ -381,6 +383,15 @@ def column_kind(
     if isinstance(expr, (cst.BinaryOperation, cst.Comparison, cst.UnaryOperation)):
         return "column"
     return None
+
+
+def _module_path(expr: cst.BaseExpression) -> bool:
+    """``app.archive.db``: dotted names none of which is capitalised, as modules are named."""
+    while isinstance(expr, cst.Attribute):
+        if is_camel(expr.attr.value):
+            return False
+        expr = expr.value
+    return isinstance(expr, cst.Name) and not is_camel(expr.value)
 
 
 def _name_kind(name: str, aliased: frozenset[str], tables: frozenset[str]) -> str | None:

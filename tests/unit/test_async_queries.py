@@ -558,3 +558,21 @@ def test_generic_repository_model_attribute_is_an_entity(tmp_path: Path) -> None
     assert "db.execute(select(models.User.name)).all()" in text
     (manual,) = result.violations
     assert manual.line == 12 and "entity or a column" in manual.reason
+
+
+def test_a_class_read_through_its_module_path_is_an_entity(tmp_path: Path) -> None:
+    """``app.archive.db.Entry`` (``import app.archive.db``) selects objects as ``models.User``
+    does; ``app.archive.db.Entry.title`` is a column."""
+    source = (
+        "import app.archive.db\n"
+        "from sqlalchemy.orm import Session\n\n\n"
+        "def entries(db: Session):\n"
+        "    return db.query(app.archive.db.Entry).all()\n\n\n"
+        "def titles(db: Session):\n"
+        "    return db.query(app.archive.db.Entry.title).all()\n"
+    )
+    result = _run(tmp_path, {"jobs.py": source}, apply=True)
+    text = _after(result, "jobs.py")
+    assert "db.scalars(select(app.archive.db.Entry)).all()" in text
+    assert "db.execute(select(app.archive.db.Entry.title)).all()" in text
+    assert result.violations == []
