@@ -18,8 +18,7 @@ import sysconfig
 from collections.abc import Sequence
 from pathlib import Path
 
-from backfix.format_settings import precommit_config
-from backfix.versions import find_versions
+from backfix.tool_pins import pinned_version
 
 #: ``--line-ranges`` works from this black on.
 MIN_BLACK = (23, 11)
@@ -27,10 +26,6 @@ BLACK_TIMEOUT = 60
 _VERSION = re.compile(rb"(\d+)\.(\d+)")
 
 #: the ``rev:`` of a pre-commit repository of black (``psf/black``, ``psf/black-pre-commit-mirror``)
-_PRECOMMIT_BLACK_REV = re.compile(
-    r"^\s*-?\s*repo:\s*['\"]?\S*/black[\w-]*['\"]?\s*$\s*rev:\s*['\"]?v?([\w.]+)", re.MULTILINE
-)
-
 Span = tuple[int, int]
 Command = tuple[str, ...]
 
@@ -74,16 +69,9 @@ def find_black(root: Path | None = None) -> Command | None:
 
 
 def pinned_black(folder: Path, root: Path) -> tuple[str, str] | None:
-    """The black version the project at ``folder`` pins, and where: the ``rev`` of its pre-commit
-    hook, else an exact pin or lock file entry; None when it pins none (a range such as
-    ``black>=23`` lets the project run the latest black, as backfix may)."""
-    match = _PRECOMMIT_BLACK_REV.search(precommit_config(folder))
-    if match is not None:
-        return match.group(1), ".pre-commit-config.yaml"
-    found = find_versions(root, packages=("black",), folder=folder, installed=False)["black"]
-    if found.version is None or found.specifier is not None:
-        return None
-    return str(found.version), found.source
+    """The black version the project at ``folder`` pins, and where (see
+    :func:`backfix.tool_pins.pinned_version`)."""
+    return pinned_version(folder, root, "black", r"black[\w-]*")
 
 
 def pin_note(command: Command, folder: Path, root: Path) -> str:

@@ -67,8 +67,8 @@ from backfix.isort_pass import load_isort, sort_imports
 from backfix.layout_checks import LayoutChecks, layout_checks, operators_to_line_ends
 from backfix.pragmas import Masked, Placement, comments, displaced, mask_pragmas, place_pragmas
 from backfix.results import FileChange
-from backfix.ruff_pin import ruff_pin_note
 from backfix.source import SourceError, declared_encoding, decode_source, verify_output
+from backfix.tool_pins import ruff_pin_note
 
 #: ``--range`` and ``--config KEY=VALUE`` work from this ruff on.
 MIN_RUFF = (0, 5)
@@ -1055,7 +1055,7 @@ def _ruff_pin(ruff: str, outcomes: Sequence[FormatOutcome], root: Path | None) -
     if not formatted:
         return ""
     folder = Path(formatted[0].abs_path).parent
-    return ruff_pin_note(ruff, folder, root or folder, RUFF_TIMEOUT)
+    return ruff_pin_note(tool_version((ruff,), RUFF_TIMEOUT), folder, root or folder)
 
 
 def _black_for(

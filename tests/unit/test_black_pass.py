@@ -119,7 +119,7 @@ def test_a_project_black_does_not_format_never_looks_for_it(
         (tmp_path / ".git").mkdir()
     text, notes = _formatted(tmp_path / "loops.py", LOOP_BEFORE, LOOP_FIXED)
     assert text == LOOP_FIXED
-    # (the hook pins ruff 0.7.0, which the run names: see test_ruff_pin)
+    # (the hook pins ruff 0.7.0, which the run names: see test_tool_pins)
     pinned = ["pins ruff 0.7.0"] if project == "black-table-ruff-hook" else []
     assert [note[note.index("pins ruff") :][:15] for note in notes] == pinned
 

@@ -3,13 +3,12 @@ changed lines were formatted by another minor release of ruff."""
 
 from __future__ import annotations
 
-import stat
 from pathlib import Path
 
 import pytest
 from testkit import invoke_in, write_files
 
-from backfix.ruff_pin import pinned_ruff, ruff_pin_note
+from backfix.tool_pins import pinned_version, ruff_pin_note
 
 HOOK = (
     "repos:\n"
@@ -20,18 +19,13 @@ HOOK = (
 )
 
 
-def _fake_ruff(folder: Path, version: str) -> str:
-    """An executable that answers ``--version`` as ruff ``version`` does."""
-    script = folder / "ruff"
-    script.write_text(f"#!/bin/sh\necho 'ruff {version}'\n")
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    return str(script)
-
-
 def test_the_pre_commit_hook_says_first(tmp_path: Path) -> None:
     (tmp_path / ".pre-commit-config.yaml").write_text(HOOK.format(version="0.12.8"))
     (tmp_path / "requirements-dev.txt").write_text("ruff==0.9.1\n")
-    assert pinned_ruff(tmp_path, tmp_path) == ("0.12.8", ".pre-commit-config.yaml")
+    assert pinned_version(tmp_path, tmp_path, "ruff", "ruff-pre-commit") == (
+        "0.12.8",
+        ".pre-commit-config.yaml",
+    )
 
 
 @pytest.mark.parametrize(
@@ -42,14 +36,13 @@ def test_an_exact_pin_says_a_range_does_not(
     tmp_path: Path, requirement: str, expected: tuple[str, str] | None
 ) -> None:
     (tmp_path / "requirements-dev.txt").write_text(requirement + "\n")
-    assert pinned_ruff(tmp_path, tmp_path) == expected
+    assert pinned_version(tmp_path, tmp_path, "ruff", "ruff-pre-commit") == expected
 
 
 @pytest.mark.parametrize(("pinned", "noted"), [("0.12.8", True), ("0.17.2", False)])
 def test_another_minor_release_is_named_in_a_note(tmp_path: Path, pinned: str, noted: bool) -> None:
     (tmp_path / ".pre-commit-config.yaml").write_text(HOOK.format(version=pinned))
-    ruff = _fake_ruff(tmp_path, "0.17.6")
-    note = ruff_pin_note(ruff, tmp_path, tmp_path, timeout=10)
+    note = ruff_pin_note((0, 17), tmp_path, tmp_path)
     if noted:
         assert note.startswith("ruff 0.17 formatted the changed lines, and ")
         assert ".pre-commit-config.yaml pins ruff 0.12.8, whose formatter style may differ" in note
