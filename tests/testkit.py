@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -145,6 +146,24 @@ def invoke_in(folder: Path, *args: str) -> tuple[int, str, str]:
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(folder)
         return invoke(*args)
+
+
+def scanned_lines(
+    root: Path, files: Mapping[str, str], codemod: str, words: str
+) -> dict[str, list[int]]:
+    """Write ``files`` under ``root`` and scan them with ``codemod``: the lines of each file with
+    a violation whose message holds ``words`` (a line twice when it has two)."""
+    write_files(root, files)
+    code, out, _ = invoke_in(
+        root, "--no-cache", "scan", "--no-ledger", "--codemod", codemod, "--format", "json",
+        "--path", ".",
+    )  # fmt: skip
+    assert code in (0, 1), out
+    found: dict[str, list[int]] = {}
+    for violation in json.loads(out)["violations"]:
+        if words in violation["message"]:
+            found.setdefault(violation["path"], []).append(violation["line"])
+    return found
 
 
 # --- applications run in a subprocess, as their users run them ---------------------------------------

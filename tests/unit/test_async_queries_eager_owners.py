@@ -8,10 +8,9 @@ returned it, or the one class the relationship it is read through holds. An eage
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from testkit import invoke_in, write_files
+from testkit import invoke_in, scanned_lines, write_files
 
 MODELS = (
     "from sqlalchemy import ForeignKey\n"
@@ -102,17 +101,7 @@ def _lazy_load_lines(root: Path) -> dict[str, list[int]]:
         "app/wildcards.py": WILDCARDS,
         "app/raising.py": RAISING,
     }
-    write_files(root, files)
-    code, out, _ = invoke_in(
-        root, "--no-cache", "scan", "--no-ledger", "--codemod", "async-queries",
-        "--format", "json", "--path", ".",
-    )  # fmt: skip
-    assert code in (0, 1), out
-    found: dict[str, list[int]] = {}
-    for violation in json.loads(out)["violations"]:
-        if "lazy load" in violation["message"]:
-            found.setdefault(violation["path"], []).append(violation["line"])
-    return found
+    return scanned_lines(root, files, "async-queries", "lazy load")
 
 
 def _lines_ending(text: str, comment: str) -> list[int]:

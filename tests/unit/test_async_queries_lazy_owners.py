@@ -5,10 +5,9 @@ builds of such a class, is no relationship read, whatever relationship another c
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from testkit import invoke_in, write_files
+from testkit import scanned_lines
 
 MODELS = (
     "from sqlalchemy import ForeignKey, select\n"
@@ -55,17 +54,7 @@ def _lazy_load_lines(root: Path, services: str = SERVICES) -> dict[str, list[int
     """The lines of each file that a scan reports as possible lazy loads (a line twice when it
     is reported twice)."""
     files = {"app/__init__.py": "", "app/models.py": MODELS, "app/services.py": services}
-    write_files(root, files)
-    code, out, _ = invoke_in(
-        root, "--no-cache", "scan", "--no-ledger", "--codemod", "async-queries",
-        "--format", "json", "--path", ".",
-    )  # fmt: skip
-    assert code in (0, 1), out
-    found: dict[str, list[int]] = {}
-    for violation in json.loads(out)["violations"]:
-        if "lazy load" in violation["message"]:
-            found.setdefault(violation["path"], []).append(violation["line"])
-    return found
+    return scanned_lines(root, files, "async-queries", "lazy load")
 
 
 def _lines_ending(text: str, comment: str) -> list[int]:
