@@ -61,7 +61,7 @@ from .frameworks import (
     DEFAULT_SESSION_NAMES,
     in_route_folder,
     is_test_or_migration,
-    names_application_layer,
+    named_for_data_layer,
     route_path_match,
 )
 from .layers import below_project_folder, within_top_package
@@ -273,7 +273,7 @@ class MoveCommits(Codemod[MoveCommitsFacts, MoveCommitsEdits]):
             if (
                 self._in_service_layer(path)
                 or is_test_or_migration(path)
-                or names_application_layer(path)
+                or named_for_data_layer(path)
             ):
                 return False
             return route_path_match(within_top_package(root, path), folder_names)

@@ -2183,7 +2183,7 @@ def _check_returned_count(returns: list[str]) -> None:
         raise Unmovable(
             R.TOO_MANY_RETURNED,
             f"the route reads {len(returns)} values the moved code assigns ({names}), which a "
-            f"service method would return as one tuple: move the code that reads them into the "
+            "service method would return as one tuple: move the code that reads them into the "
             f"unit of work, or make fewer of them outlive it (at most {MAX_RETURNED}), then run "
             "again",
         )

@@ -39,7 +39,7 @@ _LOOKUPS = frozenset({"get", "get_or_404", "get_one"})
 #: request-dependent calls whose parameter is named by what they return, whatever it is passed as
 _NAMED_READERS = TRANSLATION_CALLABLES | {"current_user"}
 #: verbs that say a call makes or fetches what it returns: the value is named without them
-_MAKER_PREFIXES = ("get_", "generate_", "make_", "build_", "compute_", "new_")
+_MAKER_VERBS = frozenset({"get", "generate", "make", "build", "compute", "new"})
 #: the line breaks of Python's tokenizer
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -482,7 +482,7 @@ def _suggest(hoist: Hoist) -> str:
     if name == "current_user":
         return "auth_user"
     verb, _, rest = name.partition("_")
-    return rest if rest and f"{verb}_" in _MAKER_PREFIXES else name
+    return rest if rest and verb in _MAKER_VERBS else name
 
 
 def _unclashed(hoist: Hoist, taken: set[str], lookup_key: bool = False, keyword: str = "") -> str:

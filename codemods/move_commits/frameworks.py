@@ -556,7 +556,7 @@ DATA_LAYER_MODULES = frozenset(
 )  # fmt: skip
 
 
-def names_application_layer(path: str) -> bool:
+def named_for_data_layer(path: str) -> bool:
     """Whether a module is named for a data layer of the application (``models.py``,
     ``pydantic_models.py``, ``crud.py``): it holds that layer's code, also in a route folder
     (``api/dashboards/models.py`` beside its views)."""

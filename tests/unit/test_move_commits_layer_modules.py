@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from backfix.builtin_codemods.move_commits.frameworks import names_application_layer
+from backfix.builtin_codemods.move_commits.frameworks import named_for_data_layer
 from backfix.builtin_codemods.move_commits.method_names import is_meaningful
 from testkit import invoke_in, write_files
 
@@ -82,8 +82,8 @@ def test_the_service_imports_models_that_sit_beside_views(tmp_path: Path) -> Non
         ("app/api/helpers.py", False),
     ],
 )
-def test_names_application_layer(path: str, expected: bool) -> None:
-    assert names_application_layer(path) is expected
+def test_named_for_data_layer(path: str, expected: bool) -> None:
+    assert named_for_data_layer(path) is expected
 
 
 @pytest.mark.parametrize(
