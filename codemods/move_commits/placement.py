@@ -470,8 +470,12 @@ def service_import(
     route_path: str,
     service_path: str,
     is_package: Callable[[str], bool],
+    reach: int = 1,
 ) -> str:
-    """The import statement the service module needs for ``need`` (relative imports re-rooted)."""
+    """The import statement the service module needs for ``need``: a relative import re-rooted,
+    relative where the route module's own relative imports reach as far up (``reach`` levels),
+    else absolute (``from ..lists import db`` where the route writes only ``from . import db``:
+    a project may ban imports from parent packages, as ruff's TID252 does)."""
     if need.level == 0:
         return need.code()
     target = resolve_relative(route_path, need.level, need.module)
@@ -483,8 +487,8 @@ def service_import(
     ):
         common += 1
     root_top = _package_top(service_package, is_package)
-    if common >= root_top and (common > 0 or root_top == 0):
-        level = len(service_package) - common + 1
+    level = len(service_package) - common + 1
+    if common >= root_top and (common > 0 or root_top == 0) and level <= max(reach, 1):
         return need.code(".".join(target[common:]), level)
     absolute = package_module_name("/".join(target) + ".py", is_package)
     return need.code(absolute, 0)

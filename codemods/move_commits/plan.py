@@ -131,9 +131,11 @@ class Planner:
         self._route_imports = functools.cache(self._new_route_import)
         #: (route module, service module) → the route module's own import of that service
         self._kept_imports: dict[tuple[str, str], str] = {}
-        self._service_import = functools.cache(
+        self._service_imports_cache = functools.cache(
             functools.partial(service_import, is_package=self.is_package)
         )
+        #: route module → how far up its own relative imports reach (``..``: 2)
+        self._reach: dict[str, int] = {}
         self.route_definitions: dict[str, dict[str, str]] = {}
         #: route modules whose moved code now logs through a service module's own logger
         self.renamed_loggers: set[str] = set()
@@ -164,6 +166,7 @@ class Planner:
     def add_route(self, facts: RouteFacts, imports: dict[str, str]) -> None:
         """Register one route file's facts."""
         self.routes.append((facts, imports))
+        self._reach[facts.path] = facts.relative_level
 
     def is_package(self, folder: str) -> bool:
         """Whether ``folder`` is (or will be, after this run) a regular package."""
@@ -767,6 +770,11 @@ class Planner:
             for need in _with_type_needs(extraction, sig)
             if not need.local
         )
+
+    def _service_import(self, need: ImportNeed, route_path: str, service_path: str) -> str:
+        """:func:`service_import` of ``need``, as far up as the route module's imports reach."""
+        reach = self._reach.get(route_path, 1)
+        return self._service_imports_cache(need, route_path, service_path, reach=reach)
 
     def _service_imports(
         self,

@@ -1,8 +1,7 @@
 """Forum service: units of work (database writes and their commits)."""
 
 from app.extensions import db
-
-from ..models import Topic
+from app.forum.models import Topic
 
 
 class ForumService:
