@@ -212,18 +212,25 @@ def lazy_loads(
         unmapped = _plain_parameters(func, plain)
         if qual in owners:
             unmapped.add(owners[qual])
+        called = _called(func)
         for node in _own_nodes(func):
             access = _instance_access(node, relationships)
-            if access is not None:
-                owner = access.value.id if isinstance(access.value, ast.Name) else ""
-                if owner in unmapped or _constructed(func, owner, never_mapped):
-                    continue
-                source = _binding(func, owner) if owner else None
-                site = Site(access.lineno, access.col_offset, qual, access.attr, "", source)
-                through = access.value.attr if isinstance(access.value, ast.Attribute) else ""
-                site = replace(site, owner_class=_owner_class(func, owner), through=through)
-                found.append(replace(site, maker=_maker(func, owner)))
+            if access is None or id(access) in called:
+                continue  # (`products.items()`: a method called, no relationship read)
+            owner = access.value.id if isinstance(access.value, ast.Name) else ""
+            if owner in unmapped or _constructed(func, owner, never_mapped):
+                continue
+            source = _binding(func, owner) if owner else None
+            site = Site(access.lineno, access.col_offset, qual, access.attr, "", source)
+            through = access.value.attr if isinstance(access.value, ast.Attribute) else ""
+            site = replace(site, owner_class=_owner_class(func, owner), through=through)
+            found.append(replace(site, maker=_maker(func, owner)))
     return sorted(found, key=lambda s: (s.line, s.col))
+
+
+def _called(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int]:
+    """The ``id`` of every expression ``func`` calls (``products.items`` of ``products.items()``)."""
+    return {id(node.func) for node in _own_nodes(func) if isinstance(node, ast.Call)}
 
 
 def _owner_class(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> str:
@@ -240,7 +247,32 @@ def _owner_class(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> str
     if declared:
         return declared
     bound = _bound(func, name)
-    return _statement_entity(func, bound[0]) if bound is not None else ""
+    if bound is None:
+        return ""
+    return _iterated_class(func, bound) or _statement_entity(func, bound[0])
+
+
+def _iterated_class(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, bound: tuple[ast.expr, bool]
+) -> str:
+    """The class of the items of a parameter a loop binds the name to (``for p in purchases``
+    of ``purchases: list[Purchase]``)."""
+    value, assigned = bound
+    if assigned or not isinstance(value, ast.Name):
+        return ""
+    params = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
+    param = next((a for a in params if a.arg == value.id), None)
+    annotation = param.annotation if param is not None else None
+    if not (isinstance(annotation, ast.Subscript) and last_name(annotation.value) in _SEQUENCES):
+        return ""
+    item = annotation.slice
+    if isinstance(item, ast.Tuple) and item.elts:
+        item = item.elts[0]  # (`tuple[Purchase, ...]`)
+    return annotated_class(item)
+
+
+#: the generic collections whose items are of their one type argument
+_SEQUENCES = frozenset({"list", "List", "Sequence", "Iterable", "set", "Set", "tuple", "Tuple"})
 
 
 def _declared_class(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> str:
@@ -638,14 +670,17 @@ def read_accesses(tree: ast.Module) -> tuple[list[Site], InstanceReads]:
     reads: dict[str, set[str]] = {}
     paginated: set[tuple[int, int]] = set()
     mapping_gets: set[int] = set()
+    called: set[int] = set()
     for qual, func in functions(tree):
         attrs = reads.setdefault(qual, set())
         for node in _own_nodes(func):  # (a call before its callee)
+            if isinstance(node, ast.Call):
+                called.add(id(node.func))
             if _mapping_get(node):
                 mapping_gets.add(id(node.func))
             if not isinstance(node, ast.Attribute):
                 continue
-            if _instance_access(node, None) is not None:
+            if _instance_access(node, None) is not None and id(node) not in called:
                 attrs.add(node.attr)
             if node.attr == "paginate":
                 paginated.update(_chain_starts(node.value))

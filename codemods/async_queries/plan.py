@@ -1444,7 +1444,7 @@ class Planner:
             if site.qual not in in_function:
                 in_function[site.qual] = self._loaded_in(path, site.qual)
             quiet = in_function[site.qual] | (in_file if site.source is None else set())
-            if lazy.is_loaded(site.attr, quiet) or self._eager_owner(path, site):
+            if lazy.is_loaded(site.attr, quiet) or self._no_lazy_owner(path, site):
                 continue
             loaded = self._eager_load(path, site)
             message = f"possible lazy load of relationship `{site.attr}` in async code"
@@ -1460,15 +1460,17 @@ class Planner:
             sites.append((site, message, reason))
         return sites
 
-    def _eager_owner(self, path: str, site: lazy.Site) -> bool:
-        """Whether the object read is of a class that declares the relationship eager: the
-        class the function says it is, the class the project function that returned it
-        annotates, or the one class the relationship it is read through holds
-        (``sale.seller.user``)."""
+    def _no_lazy_owner(self, path: str, site: lazy.Site) -> bool:
+        """Whether the object read is of a class that declares the relationship eager, or of a
+        class of the project that is not mapped (a schema): the class the function says it is,
+        the class the project function that returned it annotates, or the one class the
+        relationship it is read through holds (``sale.seller.user``)."""
         owner = site.owner_class or self._returned_class(path, site)
         if not owner and site.through:
             owner = self.models.scalar_target(site.through)
-        return bool(owner) and self.models.eager_relationship(owner, site.attr)
+        if not owner:
+            return False
+        return owner in self.plain or self.models.eager_relationship(owner, site.attr)
 
     def _returned_class(self, path: str, site: lazy.Site) -> str:
         """The class the return annotation of the project function names whose result the

@@ -1,10 +1,11 @@
 """async-queries: a relationship read on an object whose class the code states is no lazy load
 when that class declares the relationship eager (``lazy="joined"``), though another class
 declares a lazy one of the same name. The class is stated by a parameter's or an assignment's
-annotation, the one entity of the statement that loads the object (also through the name its
-result is bound to, and in a comprehension), the return annotation of the project function that
-returned it, or the one class the relationship it is read through holds. An eager wildcard
-(``selectinload("*")``) loads every relationship; ``raiseload("*")`` loads none."""
+annotation (also a list's, for a loop over it), the one entity of the statement that loads the
+object (also through the name its result is bound to, and in a comprehension), the return
+annotation of the project function that returned it, or the one class the relationship it is
+read through holds. An eager wildcard (``selectinload("*")``) loads every relationship;
+``raiseload("*")`` loads none. A method called (``data.items()``) is no relationship read."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ MODELS = (
     "    buyer_id: Mapped[int] = mapped_column(ForeignKey('buyers.id'))\n"
     "    seller: Mapped['Seller'] = relationship()\n"
     "    buyer: Mapped[Buyer | None] = relationship()\n"
+    "    items: Mapped[list['Buyer']] = relationship(viewonly=True)\n"
 )
 
 SERVICES = (
@@ -73,7 +75,16 @@ SERVICES = (
     "    await db.flush()\n"
     "    seller: Seller = rows[0]\n"
     "    buyer: Buyer = rows[1]\n"
-    "    return seller.user.name + buyer.user.name  # lazy\n"
+    "    return seller.user.name + buyer.user.name  # lazy\n\n\n"
+    "async def listed_names(db: AsyncSession, sellers: list[Seller], buyers: list[Buyer]) -> str:\n"
+    "    await db.flush()\n"
+    "    names = [seller.user.name for seller in sellers]\n"
+    "    for buyer in buyers:\n"
+    "        names.append(buyer.user.name)  # lazy\n"
+    "    return ' '.join(names)\n\n\n"
+    "async def counts(db: AsyncSession, data: dict[str, int]) -> int:\n"
+    "    await db.flush()\n"
+    "    return sum(count for _, count in data.items())\n"
 )
 
 WILDCARDS = (
