@@ -218,13 +218,18 @@ def lazy_loads(
             if access is None or id(access) in called:
                 continue  # (`products.items()`: a method called, no relationship read)
             owner = access.value.id if isinstance(access.value, ast.Name) else ""
-            if owner in unmapped or _constructed(func, owner, never_mapped):
+            bound = _bound(func, owner) if owner else None
+            if owner in unmapped or _constructed(bound, never_mapped):
                 continue
-            source = _binding(func, owner) if owner else None
-            site = Site(access.lineno, access.col_offset, qual, access.attr, "", source)
-            through = access.value.attr if isinstance(access.value, ast.Attribute) else ""
-            site = replace(site, owner_class=_owner_class(func, owner), through=through)
-            found.append(replace(site, maker=_maker(func, owner)))
+            site = Site(access.lineno, access.col_offset, qual, access.attr, "", _span(bound))
+            found.append(
+                replace(
+                    site,
+                    owner_class=_owner_class(func, owner, bound),
+                    through=access.value.attr if isinstance(access.value, ast.Attribute) else "",
+                    maker=_call_start(bound),
+                )
+            )
     return sorted(found, key=lambda s: (s.line, s.col))
 
 
@@ -233,23 +238,28 @@ def _called(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int]:
     return {id(node.func) for node in _own_nodes(func) if isinstance(node, ast.Call)}
 
 
-def _owner_class(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> str:
+def _owner_class(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, name: str, bound: tuple[ast.expr, bool] | None
+) -> str:
     """The class ``name`` holds an instance of, where ``func`` says: the annotation of the
-    parameter ``name`` (``seller: Seller | None``), or the one entity of the statement whose
-    result is the one value bound to it (``select(Seller)``, ``session.get(Seller, id)``)."""
+    parameter ``name`` (``seller: Seller | None``), or of its assignments, or the one entity of
+    the statement whose result is ``bound``, the one value bound to it (``select(Seller)``,
+    ``session.get(Seller, id)``)."""
     if not name:
         return ""
-    params = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
-    param = next((a for a in params if a.arg == name), None)
+    param = _parameter(func, name)
     if param is not None:
         return annotated_class(param.annotation)
     declared = _declared_class(func, name)
-    if declared:
+    if declared or bound is None:
         return declared
-    bound = _bound(func, name)
-    if bound is None:
-        return ""
     return _iterated_class(func, bound) or _statement_entity(func, bound[0])
+
+
+def _parameter(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> ast.arg | None:
+    """The parameter of ``func`` called ``name`` (not ``*args``, ``**kwargs``), None if none."""
+    params = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
+    return next((param for param in params if param.arg == name), None)
 
 
 def _iterated_class(
@@ -260,8 +270,7 @@ def _iterated_class(
     value, assigned = bound
     if assigned or not isinstance(value, ast.Name):
         return ""
-    params = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
-    param = next((a for a in params if a.arg == value.id), None)
+    param = _parameter(func, value.id)
     annotation = param.annotation if param is not None else None
     if not (isinstance(annotation, ast.Subscript) and last_name(annotation.value) in _SEQUENCES):
         return ""
@@ -287,9 +296,9 @@ def _declared_class(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> 
     return spelled.pop() if len(spelled) == 1 else ""
 
 
-def _maker(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> tuple[int, int] | None:
-    """Where the call starts that ``func`` assigns ``name`` once the result of (awaited or not)."""
-    bound = _bound(func, name) if name else None
+def _call_start(bound: tuple[ast.expr, bool] | None) -> tuple[int, int] | None:
+    """Where the call starts whose result (awaited or not) an assignment binds, the one value
+    :func:`_bound` found."""
     if bound is None or not bound[1]:
         return None
     value = bound[0].value if isinstance(bound[0], ast.Await) else bound[0]
@@ -338,12 +347,9 @@ def _statement_entity(
     return entities.pop() if len(entities) == 1 else ""
 
 
-def _constructed(
-    func: ast.FunctionDef | ast.AsyncFunctionDef, name: str, classes: frozenset[str]
-) -> bool:
-    """Whether ``func`` assigns ``name`` once, an instance of one of ``classes`` it builds
-    (``svc = WorkflowService(session)``)."""
-    bound = _bound(func, name) if name and classes else None
+def _constructed(bound: tuple[ast.expr, bool] | None, classes: frozenset[str]) -> bool:
+    """Whether ``bound``, the one value a function binds a name to, is an assignment of an
+    instance of one of ``classes`` it builds (``svc = WorkflowService(session)``)."""
     if bound is None or not bound[1]:
         return False
     value = bound[0]
@@ -393,8 +399,7 @@ def _plain_parameters(
 def _bound(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> tuple[ast.expr, bool] | None:
     """The only value ``name`` is bound to in ``func`` (an assignment's value or a ``for``'s
     iterable), and whether an assignment binds it."""
-    params = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
-    if any(a.arg == name for a in params):
+    if _parameter(func, name) is not None:
         return None
     values: list[tuple[ast.expr, bool]] = []
     stores = 0
@@ -421,7 +426,11 @@ def _binding(
     func: ast.FunctionDef | ast.AsyncFunctionDef, name: str
 ) -> tuple[int, int, int, int] | None:
     """The span of the only value ``name`` is bound to in ``func`` (assignment or ``for``)."""
-    bound = _bound(func, name)
+    return _span(_bound(func, name))
+
+
+def _span(bound: tuple[ast.expr, bool] | None) -> tuple[int, int, int, int] | None:
+    """The span of ``bound``'s value, the one value :func:`_bound` found."""
     if bound is None:
         return None
     value = bound[0]
