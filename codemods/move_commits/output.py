@@ -39,9 +39,7 @@ def attach_output(analyzer: Analyzer) -> None:
         return
     inference = TypeInference(analyzer.index, analyzer.module, optional_style(analyzer.module))
     namer = WriteNamer(analyzer.index, inference)
-    definitions = Definitions(
-        analyzer.index, analyzer.module, inference, analyzer.regions.reads_route_layer
-    )
+    definitions = analyzer.regions.definitions
     inference.movable = definitions.movable
     inference.is_form = analyzer.regions.is_form
     claimed = _claimed_names(units, namer)

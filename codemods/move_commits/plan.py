@@ -131,7 +131,7 @@ class Planner:
         self._route_imports = functools.cache(self._new_route_import)
         #: (route module, service module) → the route module's own import of that service
         self._kept_imports: dict[tuple[str, str], str] = {}
-        self._service_imports_cache = functools.cache(
+        self._rerooted_import = functools.cache(
             functools.partial(service_import, is_package=self.is_package)
         )
         #: route module → how far up its own relative imports reach (``..``: 2)
@@ -774,7 +774,7 @@ class Planner:
     def _service_import(self, need: ImportNeed, route_path: str, service_path: str) -> str:
         """:func:`service_import` of ``need``, as far up as the route module's imports reach."""
         reach = self._reach.get(route_path, 1)
-        return self._service_imports_cache(need, route_path, service_path, reach=reach)
+        return self._rerooted_import(need, route_path, service_path, reach=reach)
 
     def _service_imports(
         self,

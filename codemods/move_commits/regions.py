@@ -204,12 +204,19 @@ class RegionClassifier:
             for r in referents
         ):
             return False
+        return self.definitions.movable(func.value) is None
+
+    @property
+    def definitions(self) -> Definitions:
+        """The module's constants and helpers that could move into a service, built when first
+        asked; the output phase moves them with the same answers."""
         if self._definitions is None:
+            # (a definition's imports are all it asks the inference: no annotation style)
             inference = TypeInference(self.index, self.module, "")
             self._definitions = Definitions(
                 self.index, self.module, inference, self.reads_route_layer
             )
-        return self._definitions.movable(func.value) is None
+        return self._definitions
 
     def _calls_answering_helper(self, func: cst.BaseExpression) -> bool:
         if not isinstance(func, cst.Name) or func.value not in self._answering_helpers():
