@@ -44,7 +44,7 @@ from backfix.codemod import Codemod, CodemodOptions, Plan, ProjectContext
 from backfix.imports import first_party_packages, project_root
 from backfix.options import option
 from backfix.results import FileFacts
-from backfix.session_registries import registry_options
+from backfix.session_registries import foreign_session_classes, registry_options
 from backfix.source import SourceFile
 
 from .analyze import needs_plumbing, scan, session_like
@@ -81,6 +81,12 @@ class AsyncQueriesOptions(CodemodOptions):
     session_names: tuple[str, ...] = option(
         (), help="Extra names to treat as sessions.", comma_list=True
     )
+    not_sessions: tuple[str, ...] = option(
+        (),
+        help="The project's classes named like a session class that are not one "
+        "(`app.http.AsyncSession`); found in the project's code too.",
+        comma_list=True,
+    )
     convert_engine: bool = option(False, help="Convert the session plumbing in auto mode too.")
     async_url: bool = option(False, help="Engine URLs the tool cannot read name an async driver.")
 
@@ -116,12 +122,25 @@ class AsyncQueries(Codemod[ModuleFacts | TreeFacts, FileEdits]):
         """Check the options; ``session_names`` also reads ``-o session_names=db_session,db``."""
         super().__init__(options)
         self.session_names: list[str] = list(self.options.session_names)
+        self.not_sessions = frozenset(self.options.not_sessions)
 
     def project_options(
         self, files: Sequence[str], read: Callable[[str], bytes | None]
     ) -> tuple[dict[str, Any], list[str]]:
-        """The project's ``scoped_session`` registries (``model.Session``) as session names."""
-        return registry_options(self.options.session_names, session_like, files, read)
+        """The project's ``scoped_session`` registries (``model.Session``) as session names, and
+        its classes named like a session class that are not one (``class AsyncSession(
+        requests.Session)``) as ``not_sessions``."""
+        options, notes = registry_options(self.options.session_names, session_like, files, read)
+        listed = self.options.not_sessions
+        found = sorted(foreign_session_classes(files, read).items())
+        added = [(name, path) for name, path in found if name not in listed]
+        if added:
+            options["not_sessions"] = (*listed, *(name for name, _ in added))
+            notes.extend(
+                f"`{name}` ({path}) is no SQLAlchemy session: what it makes is not treated as one"
+                for name, path in added
+            )
+        return options, notes
 
     def analyze(self, source: SourceFile) -> FileFacts[ModuleFacts | TreeFacts]:
         """Find legacy chains, unawaited AsyncSession calls, functions and calls of one file.
@@ -158,12 +177,19 @@ class AsyncQueries(Codemod[ModuleFacts | TreeFacts, FileEdits]):
         """The LibCST scan's facts, read from the `ast` tree (``quick_chains``) where the run does
         not convert the session plumbing; the LibCST scan where that cannot be sure."""
         if isinstance(tree, ast.Module) and plain_utf8(source.raw) and not self._plumbing(source):
-            found = chain_facts(source.path, source.text, tree, self.session_names)
+            found = chain_facts(
+                source.path, source.text, tree, self.session_names, self.not_sessions
+            )
             if found is not None:
                 return found
         plumbing = converts_plumbing(self.options.mode, self.options.convert_engine)
         result, _ = scan(
-            source.path, source.module, source.text, self.session_names, plumbing=plumbing
+            source.path,
+            source.module,
+            source.text,
+            self.session_names,
+            plumbing=plumbing,
+            not_sessions=self.not_sessions,
         )
         return result.facts
 
@@ -188,7 +214,14 @@ class AsyncQueries(Codemod[ModuleFacts | TreeFacts, FileEdits]):
         root = project_root(source.abs_path, source.path)
         first_party = first_party_packages(source.abs_path, root)
         return rewrite_module(
-            source.path, source.module, source.text, self.session_names, edits, root, first_party
+            source.path,
+            source.module,
+            source.text,
+            self.session_names,
+            edits,
+            root,
+            first_party,
+            self.not_sessions,
         )
 
 

@@ -8,7 +8,7 @@ same chains with the same verdicts.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple, Protocol
 
@@ -19,6 +19,7 @@ from backfix.cst_positions import Positions, positions
 from backfix.cst_utils import dotted, last_name
 from backfix.cst_walk import OwnScopeVisitor, TrackingVisitor, WalkVisitor, walk, yields
 from backfix.project import from_import_module, module_name
+from backfix.session_registries import SESSION_CLASS_NAMES, names_foreign_class
 
 from . import chains as ch
 from . import reasons as R
@@ -243,6 +244,44 @@ class ModuleInfo:
     defines_db: bool = False
     fastapi: bool = False
     flask: bool = False
+    #: the project's classes named like a session class that are not one (dotted)
+    not_sessions: frozenset[str] = frozenset()
+    #: the module's names for them (imported, or its own classes)
+    foreign: set[str] = field(default_factory=set)
+
+    def exclude_foreign(self, classes: Iterable[str], not_sessions: Collection[str]) -> None:
+        """Record which of the module's imported names and own ``classes`` stand for one of
+        ``not_sessions`` (``from .utils import AsyncSession`` of ``class AsyncSession(
+        requests.Session)``): no session kind is read from them."""
+        self.not_sessions = frozenset(not_sessions)
+        if not not_sessions:
+            return
+        for local, (source, attr) in self.imports.items():
+            if attr in SESSION_CLASS_NAMES and names_foreign_class(
+                f"{source}.{attr}", not_sessions
+            ):
+                self.foreign.add(local)
+        for name in classes:
+            if name in SESSION_CLASS_NAMES and names_foreign_class(
+                f"{self.module}.{name}", not_sessions
+            ):
+                self.foreign.add(name)
+
+    def names_foreign(self, name: str) -> bool:
+        """Whether the dotted ``name`` (a callee) is one of the foreign classes: a name of the
+        module's for one, or one read through an imported module (``utils.AsyncSession``)."""
+        head, _, rest = name.partition(".")
+        if not rest:
+            return head in self.foreign
+        if rest.rpartition(".")[2] not in SESSION_CLASS_NAMES or head not in self.imports:
+            return False
+        source, attr = self.imports[head]
+        module = f"{source}.{attr}" if attr else source
+        return names_foreign_class(f"{module}.{rest}", self.not_sessions)
+
+    def type_kind(self, type_name: str) -> str | None:
+        """The session kind a class name stands for here: none for a foreign class."""
+        return None if type_name in self.foreign else _type_kind(type_name)
 
     def import_source(self, path: str, level: int, base: str) -> str:
         """The module a ``from`` import of ``path`` names (``level`` dots, then ``base``), resolved
@@ -285,12 +324,14 @@ class ModuleInfo:
 def _factory_kind(call: cst.Call, info: ModuleInfo) -> tuple[str, str] | None:
     """What calling ``call`` produces: ("factory", kind), ("session", kind) or ("db", "")."""
     name = _last_name(call.func)
+    if info.foreign and info.names_foreign(dotted(call.func)):
+        return None
     if name == "async_sessionmaker":
         return "factory", KIND_ASYNC
     if name == "sessionmaker":
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value == "class_":
-                return "factory", _type_kind(_last_name(arg.value)) or KIND_UNKNOWN
+                return "factory", info.type_kind(_last_name(arg.value)) or KIND_UNKNOWN
         return "factory", KIND_SYNC
     if name in {"scoped_session", "Session", "object_session"}:
         return "session", KIND_SYNC
@@ -314,10 +355,14 @@ def _factory_kind(call: cst.Call, info: ModuleInfo) -> tuple[str, str] | None:
 _LIBRARIES = frozenset({"sqlalchemy", "sqlmodel", "flask_sqlalchemy", "fastapi", "starlette"})
 
 
-def module_info(module: cst.Module, path: str) -> ModuleInfo:
-    """Imports, definitions, session factories and Flask-SQLAlchemy objects of a module."""
+def module_info(module: cst.Module, path: str, not_sessions: Collection[str] = ()) -> ModuleInfo:
+    """Imports, definitions, session factories and Flask-SQLAlchemy objects of a module;
+    ``not_sessions``: the project's classes named like a session class that are not one
+    (``app.http.AsyncSession``), which the module's names for them then never stand for."""
     info = ModuleInfo(module_name(path))
     walk(module, _Imports(info, path))
+    classes = [stmt.name.value for stmt in module.body if isinstance(stmt, cst.ClassDef)]
+    info.exclude_foreign(classes, not_sessions)
     for stmt in module.body:
         if isinstance(stmt, cst.FunctionDef):
             info.functions.add(stmt.name.value)
@@ -327,7 +372,8 @@ def module_info(module: cst.Module, path: str) -> ModuleInfo:
             for small in stmt.body:
                 _module_assignment(small, info)
     for local, (source, attr) in info.imports.items():
-        if attr and "Session" in local and source.split(".")[0] not in _LIBRARIES:
+        foreign = local in info.foreign
+        if attr and "Session" in local and not foreign and source.split(".")[0] not in _LIBRARIES:
             info.session_aliases.setdefault(local, KIND_UNKNOWN)
     return info
 
@@ -391,14 +437,14 @@ def _module_assignment(small: cst.BaseSmallStatement, info: ModuleInfo) -> None:
         targets, value = [small.target], small.value
     names = [t.value for t in targets if isinstance(t, cst.Name)]
     made = _factory_kind(value, info) if isinstance(value, cst.Call) else None
-    info.define(names, _alias_kind(value), made)
+    info.define(names, _alias_kind(value, info), made)
     if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name):
         info.alias_db(names, value.value.value, value.attr.value)
     if isinstance(value, cst.Call) and _last_name(value.func) == "Table":
         info.tables.update(names)
 
 
-def _alias_kind(value: cst.BaseExpression | None) -> str | None:
+def _alias_kind(value: cst.BaseExpression | None, info: ModuleInfo) -> str | None:
     """The session kind of ``Annotated[Session, ...]`` (None when it is not one)."""
     if (
         isinstance(value, cst.Subscript)
@@ -406,7 +452,7 @@ def _alias_kind(value: cst.BaseExpression | None) -> str | None:
         and value.slice
         and isinstance(value.slice[0].slice, cst.Index)
     ):
-        return _type_kind(annotation_type(value.slice[0].slice.value))
+        return info.type_kind(annotation_type(value.slice[0].slice.value))
     return None
 
 
@@ -447,11 +493,11 @@ class Frame:
 
 
 def _param_kind(
-    param: cst.Param, session_names: frozenset[str], aliases: dict[str, str] | None = None
+    param: cst.Param, session_names: frozenset[str], info: ModuleInfo
 ) -> tuple[str | None, str]:
     """(session kind or None, class symbol) of a parameter."""
     type_name = annotation_type(param.annotation.annotation if param.annotation else None)
-    kind = _type_kind(type_name) or (aliases or {}).get(type_name)
+    kind = info.type_kind(type_name) or info.session_aliases.get(type_name)
     if kind is not None:
         return kind, ""
     dep = _depends_target(param.default) or _annotated_depends(
@@ -535,7 +581,7 @@ class _BodyLocals(_StatementVisitor, OwnScopeVisitor):
             self._bind(target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        kind = _type_kind(annotation_type(node.annotation.annotation))
+        kind = self.info.type_kind(annotation_type(node.annotation.annotation))
         if kind is not None and isinstance(node.target, cst.Name):
             self.frame.sessions[node.target.value] = kind
             self.frame.locals.add(node.target.value)
@@ -616,7 +662,7 @@ def class_info(node: cst.ClassDef, info: ModuleInfo, session_names: frozenset[st
             for small in stmt.body:
                 if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
                     type_name = annotation_type(small.annotation.annotation)
-                    kind = _type_kind(type_name)
+                    kind = info.type_kind(type_name)
                     if kind is not None:
                         result.sessions[small.target.value] = kind
                     elif ch.is_camel(type_name):
@@ -624,8 +670,7 @@ def class_info(node: cst.ClassDef, info: ModuleInfo, session_names: frozenset[st
         if not isinstance(stmt, cst.FunctionDef):
             continue
         params = {
-            p.name.value: _param_kind(p, session_names, info.session_aliases)
-            for p in _all_params(stmt.params)
+            p.name.value: _param_kind(p, session_names, info) for p in _all_params(stmt.params)
         }
 
         walk(stmt.body, _SelfAssigns(params, result, info))
@@ -960,11 +1005,12 @@ class _Scanner(TrackingVisitor):
         session_names: frozenset[str],
         text: str,
         positions: Positions,
+        not_sessions: Collection[str],
     ) -> None:
         super().__init__(positions)
         self.path = path
         self.session_names = session_names
-        self.info = module_info(module, path)
+        self.info = module_info(module, path, not_sessions)
         self.classes: dict[str, ClassInfo] = {}
         for stmt in module.body:
             if isinstance(stmt, cst.ClassDef):
@@ -1070,7 +1116,7 @@ class _Scanner(TrackingVisitor):
         for param in _all_params(node.params):
             frame.locals.add(param.name.value)
             frame.not_columns.add(param.name.value)
-            kind, type_name = _param_kind(param, self.session_names, self.info.session_aliases)
+            kind, type_name = _param_kind(param, self.session_names, self.info)
             if kind is not None:
                 frame.sessions[param.name.value] = kind
             elif type_name:
@@ -2095,11 +2141,13 @@ def scan(
     text: str,
     session_names: Sequence[str],
     plumbing: bool = True,
+    not_sessions: Collection[str] = (),
 ) -> tuple[ScanResult, MetadataWrapper]:
     """Scan a module; the wrapper is returned so the rewrite can transform the same nodes.
 
     ``plumbing=False`` leaves out the session plumbing's facts (only a run that converts the
-    plumbing reads them).
+    plumbing reads them); ``not_sessions`` are the project's classes named like a session class
+    that are not one (dotted, see :func:`module_info`).
     """
     # A freshly parsed module has no shared nodes, so the defensive deep copy (~15% of a scan) is
     # not needed; the tree is never mutated.
@@ -2107,7 +2155,8 @@ def scan(
     # Parents come from the scan's own walk, positions from one cheap code generation pass; the
     # rewrite resolves LibCST's metadata itself, in the files it edits.
     table = positions(wrapper.module)
-    scanner = _Scanner(source_path, wrapper.module, frozenset(session_names), text, table)
+    names = frozenset(session_names)
+    scanner = _Scanner(source_path, wrapper.module, names, text, table, not_sessions)
     walk(wrapper.module, scanner)
     facts = scanner.facts()
     if plumbing and needs_plumbing(text):

@@ -29,7 +29,7 @@ snapshot input, the e2e apps, generated corpora and random programs.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from backfix.ast_utils import child_fields, normalized_identifiers, yields
@@ -88,11 +88,15 @@ _UNSUPPORTED: tuple[type[ast.AST], ...] = (ast.TypeAlias,) if hasattr(ast, "Type
 
 
 def quick_facts(
-    path: str, text: str, tree: ast.Module, session_names: Sequence[str]
+    path: str,
+    text: str,
+    tree: ast.Module,
+    session_names: Sequence[str],
+    not_sessions: Collection[str] = (),
 ) -> ModuleFacts | None:
     """The facts ``analyze.scan`` finds in a file without legacy queries (no ``plumbing``, no
     ``tree``), or None when the file may hold one or the `ast` facts could differ."""
-    found = facts_or_reason(path, text, tree, session_names)
+    found = facts_or_reason(path, text, tree, session_names, not_sessions=not_sessions)
     return found if isinstance(found, ModuleFacts) else None
 
 
@@ -102,12 +106,13 @@ def facts_or_reason(
     tree: ast.Module,
     session_names: Sequence[str],
     walker_type: type[_Walker] | None = None,
+    not_sessions: Collection[str] = (),
 ) -> ModuleFacts | str:
     """:func:`quick_facts` (with ``walker_type``'s facts), or why the fast path declines the file."""
     source = _Source(text)
     names = frozenset(session_names)
     try:
-        info = module_info(tree, path, source)
+        info = module_info(tree, path, source, not_sessions)
         classes = {
             stmt.name: class_info(stmt, info, names, source)
             for stmt in tree.body
@@ -346,9 +351,7 @@ class _Walker:
         for param in _parameters(node.args):
             frame.locals.add(param.name)
             frame.not_columns.add(param.name)
-            kind, type_name = _param_kind(
-                param, self.session_names, self.info.session_aliases, self.source
-            )
+            kind, type_name = _param_kind(param, self.session_names, self.info, self.source)
             if kind is not None:
                 frame.sessions[param.name] = kind
             elif type_name:

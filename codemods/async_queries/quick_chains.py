@@ -22,7 +22,7 @@ lambda parameter, a class or an import alias named like a query variable), and w
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
@@ -90,11 +90,15 @@ Order = tuple[int, int, int, int, int]
 
 
 def chain_facts(
-    path: str, text: str, tree: ast.Module, session_names: Sequence[str]
+    path: str,
+    text: str,
+    tree: ast.Module,
+    session_names: Sequence[str],
+    not_sessions: Collection[str] = (),
 ) -> ModuleFacts | None:
     """The facts ``analyze.scan`` finds (no ``plumbing``, no ``tree``), chains included; None
     where the `ast` reading could differ."""
-    found = facts_or_reason(path, text, tree, session_names, _ChainWalker)
+    found = facts_or_reason(path, text, tree, session_names, _ChainWalker, not_sessions)
     return found if isinstance(found, ModuleFacts) else None
 
 

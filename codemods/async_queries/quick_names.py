@@ -7,7 +7,7 @@ The `ast` twin of ``analyze.module_info``, ``analyze.class_info``, ``analyze._pa
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
 from backfix.ast_utils import dotted, last_name
@@ -19,7 +19,6 @@ from .analyze import (
     DEPENDS,
     ClassInfo,
     ModuleInfo,
-    _type_kind,
     binds_fsa_db,
     session_like,
 )
@@ -29,7 +28,9 @@ from .quick_source import Unsure, _blocks, _Source, _statements
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def module_info(tree: ast.Module, path: str, source: _Source) -> ModuleInfo:
+def module_info(
+    tree: ast.Module, path: str, source: _Source, not_sessions: Collection[str] = ()
+) -> ModuleInfo:
     """``analyze.module_info`` from the `ast` tree."""
     info = ModuleInfo(module_name(path))
     for node in _module_statements(tree.body):
@@ -37,6 +38,8 @@ def module_info(tree: ast.Module, path: str, source: _Source) -> ModuleInfo:
             _import(node, info, source)
         elif isinstance(node, ast.ImportFrom):
             _import_from(node, info, path, source)
+    classes = [stmt.name for stmt in tree.body if isinstance(stmt, ast.ClassDef)]
+    info.exclude_foreign(classes, not_sessions)
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             info.functions.add(stmt.name)
@@ -45,7 +48,8 @@ def module_info(tree: ast.Module, path: str, source: _Source) -> ModuleInfo:
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             _module_assignment(stmt, info, source)
     for local, (origin, attr) in info.imports.items():
-        if attr and "Session" in local and origin.split(".")[0] not in _LIBRARIES:
+        foreign = local in info.foreign
+        if attr and "Session" in local and not foreign and origin.split(".")[0] not in _LIBRARIES:
             info.session_aliases.setdefault(local, KIND_UNKNOWN)
     return info
 
@@ -109,7 +113,7 @@ def _module_assignment(stmt: ast.Assign | ast.AnnAssign, info: ModuleInfo, sourc
     value = stmt.value
     names = [t.id for t in targets if isinstance(t, ast.Name)]
     made = _factory_kind(value, info) if isinstance(value, ast.Call) else None
-    info.define(names, _alias_kind(value, source), made)
+    info.define(names, _alias_kind(value, info, source), made)
     if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
         info.alias_db(names, value.value.id, value.attr)
     if isinstance(value, ast.Call) and _last(value.func) == "Table":
@@ -166,24 +170,26 @@ def annotation_type(node: ast.expr | None, source: _Source) -> str:
     return _last(node)
 
 
-def _alias_kind(value: ast.expr | None, source: _Source) -> str | None:
+def _alias_kind(value: ast.expr | None, info: ModuleInfo, source: _Source) -> str | None:
     """The session kind of ``Annotated[Session, ...]`` (None when it is not one)."""
     if isinstance(value, ast.Subscript) and _last(value.value) == "Annotated":
         first = _index(_elements(value)[0])
         if first is not None:
-            return _type_kind(annotation_type(first, source))
+            return info.type_kind(annotation_type(first, source))
     return None
 
 
 def _factory_kind(call: ast.Call, info: ModuleInfo) -> tuple[str, str] | None:
     """``analyze._factory_kind``: ("factory", kind), ("session", kind) or ("db", "")."""
     name = _last(call.func)
+    if info.foreign and info.names_foreign(dotted(call.func)):
+        return None
     if name == "async_sessionmaker":
         return "factory", "async"
     if name == "sessionmaker":
         for argument in call.keywords:
             if argument.arg == "class_":
-                return "factory", _type_kind(_last(argument.value)) or KIND_UNKNOWN
+                return "factory", info.type_kind(_last(argument.value)) or KIND_UNKNOWN
         return "factory", "sync"
     if name in {"scoped_session", "Session", "object_session"}:
         return "session", "sync"
@@ -257,11 +263,11 @@ def _parameters(arguments: ast.arguments) -> list[_Param]:
 
 
 def _param_kind(
-    param: _Param, session_names: frozenset[str], aliases: dict[str, str], source: _Source
+    param: _Param, session_names: frozenset[str], info: ModuleInfo, source: _Source
 ) -> tuple[str | None, str]:
     """``analyze._param_kind``: (session kind or None, class symbol)."""
     type_name = annotation_type(param.annotation, source)
-    kind = _type_kind(type_name) or aliases.get(type_name)
+    kind = info.type_kind(type_name) or info.session_aliases.get(type_name)
     if kind is not None:
         return kind, ""
     dep = _depends_target(param.default) or _annotated_depends(param.annotation, source)
@@ -281,7 +287,7 @@ def class_info(
     for stmt in node.body:
         if isinstance(stmt, ast.AnnAssign) and not suite and isinstance(stmt.target, ast.Name):
             type_name = annotation_type(stmt.annotation, source)
-            kind = _type_kind(type_name)
+            kind = info.type_kind(type_name)
             if kind is not None:
                 result.sessions[stmt.target.id] = kind
             elif ch.is_camel(type_name):
@@ -289,8 +295,7 @@ def class_info(
         if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         params = {
-            p.name: _param_kind(p, session_names, info.session_aliases, source)
-            for p in _parameters(stmt.args)
+            p.name: _param_kind(p, session_names, info, source) for p in _parameters(stmt.args)
         }
         for inner in _statements(stmt.body, into_definitions=True):
             if isinstance(inner, ast.Assign):
@@ -353,7 +358,7 @@ def _body_locals(frame: _Frame, body: list[ast.stmt], info: ModuleInfo, source: 
             for target in stmt.targets:
                 _bind(frame, target, stmt.value, info)
         elif isinstance(stmt, ast.AnnAssign):
-            kind = _type_kind(annotation_type(stmt.annotation, source))
+            kind = info.type_kind(annotation_type(stmt.annotation, source))
             if kind is not None and isinstance(stmt.target, ast.Name):
                 frame.sessions[stmt.target.id] = kind
                 frame.locals.add(stmt.target.id)

@@ -692,10 +692,12 @@ def rewrite_module(
     edits: FileEdits,
     root: Path | None = None,
     first_party: frozenset[str] = frozenset(),
+    not_sessions: Collection[str] = (),
 ) -> cst.Module:
     """Apply one file's planned edits; ``root`` (the project's) and ``first_party`` (top-level
-    packages ruff counts as the project's for this file) tell first-party imports apart."""
-    result, wrapper = scan(path, module, text, session_names, plumbing=False)
+    packages ruff counts as the project's for this file) tell first-party imports apart;
+    ``not_sessions`` as the scan had them."""
+    result, wrapper = scan(path, module, text, session_names, False, not_sessions)
     planned = dict(edits.chains)
     uses = {site.key[0] for site in result.sites if site.group in planned}
     bound = module_bound_names(module, text)

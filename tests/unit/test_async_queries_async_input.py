@@ -123,3 +123,49 @@ def test_a_discarded_coroutine_of_an_async_def_of_the_input_is_awaited_and_count
     assert [(f.line, f.scope) for f in result.fixed] == [(13, "forget")]
     assert "its coroutine is discarded" in result.fixed[0].message
     assert result.violations == []
+
+
+#: a project's own class named like SQLAlchemy's session class: an HTTP client of its tests
+_HTTP_HELPERS = (
+    "import requests\n\n\n"
+    "class AsyncSession(requests.Session):\n"
+    '    """Requests sent from a worker thread, each a future."""\n'
+)
+
+
+def test_a_class_of_the_project_named_asyncsession_makes_no_session(tmp_path: Path) -> None:
+    """``AsyncSession()`` of the project's own ``requests.Session`` subclass (imported by a
+    relative import or through its module) makes no database session: its ``get()`` needs no
+    ``await``, and reading a relationship next to it is no lazy load in async code."""
+    models = (
+        _MODELS.replace(
+            "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n",
+            "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship\n",
+        )
+        + "    tags: Mapped[list[Tag]] = relationship()\n\n\nclass Tag(Base):\n"
+        + ('    __tablename__ = "tags"\n    id: Mapped[int] = mapped_column(primary_key=True)\n')
+    )
+    pages = (
+        "from app import db\n"
+        "from app.tests import helpers\n"
+        "from .helpers import AsyncSession\n\n\n"
+        "async def test_page(item: db.Item) -> None:\n"
+        "    browser = AsyncSession()\n"
+        '    page = await browser.get("/items")\n'
+        "    assert page.ok and item.tags\n\n\n"
+        "async def test_pages() -> None:\n"
+        "    browser = helpers.AsyncSession()\n"
+        '    future = browser.get("/tags")\n'
+        "    assert future.result().ok\n"
+    )
+    files = {
+        "app/__init__.py": "",
+        "app/db.py": models,
+        "app/tests/__init__.py": "",
+        "app/tests/helpers.py": _HTTP_HELPERS,
+        "app/tests/test_pages.py": pages,
+    }
+    result = _run(tmp_path, files)
+    assert result.changes == []
+    assert result.violations == []
+    assert any("`app.tests.helpers.AsyncSession`" in note for note in result.notes)

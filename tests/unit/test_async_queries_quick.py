@@ -778,9 +778,11 @@ WITH_QUERIES: dict[str, str] = {
 }
 
 
-def _reference(path: str, text: str, session_names: Sequence[str]) -> ModuleFacts:
+def _reference(
+    path: str, text: str, session_names: Sequence[str], not_sessions: Sequence[str] = ()
+) -> ModuleFacts:
     """What the LibCST scan finds, without what the fast path never computes."""
-    result, _ = scan(path, cst.parse_module(text), text, session_names)
+    result, _ = scan(path, cst.parse_module(text), text, session_names, True, not_sessions)
     return replace(result.facts, plumbing=None, tree=None)
 
 
@@ -790,8 +792,10 @@ def _parse(text: str) -> ast.Module:
         return ast.parse(text)
 
 
-def _quick(path: str, text: str, session_names: Sequence[str] = ()) -> ModuleFacts | None:
-    return quick_facts(path, text, _parse(text), session_names)
+def _quick(
+    path: str, text: str, session_names: Sequence[str] = (), not_sessions: Sequence[str] = ()
+) -> ModuleFacts | None:
+    return quick_facts(path, text, _parse(text), session_names, not_sessions)
 
 
 def _differences(expected: ModuleFacts, got: ModuleFacts) -> list[str]:
@@ -813,17 +817,19 @@ def _differences(expected: ModuleFacts, got: ModuleFacts) -> list[str]:
     return lines
 
 
-def _mismatch(path: str, text: str, session_names: Sequence[str] = ()) -> list[str]:
+def _mismatch(
+    path: str, text: str, session_names: Sequence[str] = (), not_sessions: Sequence[str] = ()
+) -> list[str]:
     """Where the fast paths disagree with the scan on ``text`` ([] when they agree or decline):
     ``quick_facts`` (files without chains) and ``chain_facts`` (every file, chains included)."""
-    expected = _reference(path, text, session_names)
+    expected = _reference(path, text, session_names, not_sessions)
     found = []
-    got = _quick(path, text, session_names)
+    got = _quick(path, text, session_names, not_sessions)
     if got is not None and expected.chains:
         found.append(f"{path}: fast path taken on a file with {len(expected.chains)} chain(s)")
     elif got is not None:
         found.extend(f"{path}: quick: {line}" for line in _differences(expected, got))
-    full = chain_facts(path, text, _parse(text), session_names)
+    full = chain_facts(path, text, _parse(text), session_names, not_sessions)
     if full is not None:
         found.extend(f"{path}: chains: {line}" for line in _differences(expected, full))
     return found
@@ -855,6 +861,50 @@ def test_chain_edge_cases_match_the_scan(name: str) -> None:
 def test_session_names_match_the_scan(name: str) -> None:
     code, names = NAMED_EDGES[name]
     assert _mismatch(EDGE_PATH, code, names) == []
+
+
+#: a module that names the project's own classes called like SQLAlchemy's session classes
+FOREIGN_SESSIONS = """\
+from sqlalchemy.orm import sessionmaker
+
+from app import http
+from app.http import AsyncSession
+from .cinema import Session as Screening
+
+Factory = sessionmaker(class_=AsyncSession)
+
+
+class Session(dict):
+    pass
+
+
+class Client:
+    browser: AsyncSession
+
+    def __init__(self, other: AsyncSession):
+        self.other = other
+        self.third = http.AsyncSession()
+
+
+async def visit(client: AsyncSession, show: Screening):
+    browser = AsyncSession()
+    local = Session()
+    page: AsyncSession = http.AsyncSession()
+    await browser.get("/")
+    page.get("/")
+    local.get("x")
+    client.get("/")
+"""
+
+
+def test_foreign_session_classes_match_the_scan() -> None:
+    """The fast paths and the scan agree on the names ``not_sessions`` excludes, and those
+    names change what both read."""
+    foreign = ("app.http.AsyncSession", "app.cinema.Session", "app.views.Session")
+    path = "app/views.py"
+    assert _mismatch(path, FOREIGN_SESSIONS, (), foreign) == []
+    assert _reference(path, FOREIGN_SESSIONS, (), foreign) != _reference(path, FOREIGN_SESSIONS, ())
+    assert _reference(path, FOREIGN_SESSIONS, (), foreign).awaits == ()
 
 
 @pytest.mark.parametrize("name", sorted(WITH_QUERIES))

@@ -10,7 +10,11 @@ from backfix.builtin_codemods.move_commits import MoveCommits
 
 from backfix.runner import RunOptions, Workspace, run
 from backfix.runs import CodemodSpec
-from backfix.session_registries import scoped_session_names
+from backfix.session_registries import (
+    foreign_session_classes,
+    names_foreign_class,
+    scoped_session_names,
+)
 
 REGISTRIES = {
     "app/meta.py": "from sqlalchemy import orm\n\nSession = orm.scoped_session(orm.sessionmaker())\n",
@@ -59,3 +63,34 @@ def test_move_commits_counts_a_registrys_commit_in_a_route(tmp_path: Path) -> No
     result = run(Workspace(root=tmp_path), RunOptions(specs=[spec], paths=[tmp_path], jobs=1))
     assert [(v.path, v.line, v.fixable) for v in result.violations] == [("app/views.py", 12, True)]
     assert any(note.startswith("`Session` is a session") for note in result.notes)
+
+
+SESSION_NAMED_CLASSES = {
+    # a requests session of the tests' own, a mapped model, a plain dict: none is a session
+    "app/tests/helpers.py": "import requests\n\n\nclass AsyncSession(requests.Session):\n    pass\n",
+    "app/cinema.py": "from app.base import Base\n\n\nclass Session(Base):\n    __tablename__ = 's'\n",
+    "app/web.py": "class Session(dict):\n    pass\n",
+    # SQLAlchemy's own, or a project base that may be one: a session
+    "app/db.py": "from sqlalchemy.orm import Session as _S\n\n\nclass Session(_S):\n    pass\n",
+    "app/db2.py": "from app.base import BaseSession\n\n\nclass AsyncSession(BaseSession):\n    pass\n",
+    "app/db3.py": "from sqlalchemy import orm\n\n\nclass Session(orm.Session):\n    pass\n",
+}
+
+
+def test_classes_named_like_a_session_that_are_none_are_found() -> None:
+    found = foreign_session_classes(
+        sorted(SESSION_NAMED_CLASSES), lambda p: SESSION_NAMED_CLASSES[p].encode()
+    )
+    assert found == {
+        "app.cinema.Session": "app/cinema.py",
+        "app.tests.helpers.AsyncSession": "app/tests/helpers.py",
+        "app.web.Session": "app/web.py",
+    }
+
+
+def test_a_foreign_class_is_matched_by_the_dotted_names_modules_give_it() -> None:
+    foreign = ["backend.app.http.AsyncSession"]
+    assert names_foreign_class("app.http.AsyncSession", foreign)
+    assert names_foreign_class("backend.app.http.AsyncSession", foreign)
+    assert not names_foreign_class("app.db.AsyncSession", foreign)
+    assert not names_foreign_class("http.AsyncSessionX", foreign)
