@@ -1805,7 +1805,7 @@ class Analyzer:
     def _effect_call(self, stmt: cst.CSTNode, hoisted: set[int]) -> cst.Call | None:
         """A call in ``stmt`` whose effects are unknown: a function of the project or a library,
         or a method of ``self`` or of an imported module (not the session, a model class, a
-        builtin or a method of a local object)."""
+        builtin or a method of a local object); ``super().x()`` is a method of ``self``."""
         for found in self.index.subtree(stmt, into_scopes=False):
             # (exact types: most nodes are no call, and `isinstance` against LibCST's classes
             # costs more than the rest of the loop)
@@ -1816,15 +1816,17 @@ class Analyzer:
             root = _call_root(func)
             if root is None or (root.value[:1].isupper() and not _class_function(func, root)):
                 continue
+            if func is root and root.value == "super":
+                continue  # `super()` itself: the method called on it is the effect
             if form_class_method(func):  # `forms.ExploreForm.build(request)`
                 continue
             if _logs(func):  # `flask.current_app.logger.error(...)`, `self.log.info(...)`
                 continue
-            if self.index.is_builtin(root, BUILTINS) or self.index.is_session(root):
+            if self.index.is_builtin(root, _EFFECTLESS_BUILTINS) or self.index.is_session(root):
                 continue
             if isinstance(func, cst.Attribute) and self.index.is_session(func.value):
                 continue
-            if self.index.framework_use(root) is not None and root.value != "self":
+            if self.index.framework_use(root) is not None and root.value not in _SELF:
                 continue
             if self.index.framework_use(func) is not None:  # `flask.abort()`
                 continue
@@ -1834,7 +1836,7 @@ class Analyzer:
                 continue  # `models.Alias.query.get()`, as `Alias.query.get()` above
             if imported and _from_stdlib(referents):
                 continue
-            local_object = not imported and root.value not in {"self", "cls"}
+            local_object = not imported and root.value not in {"cls", *_SELF}
             if isinstance(func, cst.Attribute) and local_object:
                 continue
             return node
@@ -1849,6 +1851,11 @@ class Analyzer:
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
+
+#: the names a method's calls on its own object start at
+_SELF = frozenset({"self", "super"})
+#: builtins whose calls write nothing (``super()`` gives ``self``, whose methods may)
+_EFFECTLESS_BUILTINS = BUILTINS - {"super"}
 
 
 def _logs(func: cst.BaseExpression) -> bool:

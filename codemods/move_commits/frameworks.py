@@ -147,7 +147,7 @@ def is_guard_name(name: str) -> bool:
     return lowered.startswith(GUARD_PREFIXES) or lowered.endswith(GUARD_SUFFIXES)
 
 
-ROUTE_BASES = frozenset({"MethodView", "View", "Resource"})
+ROUTE_BASES = frozenset({"MethodView", "View", "Resource", "FlaskView"})
 #: names a module's logger goes by (``_log``, ``LOGGER`` too): calls on it log, never write
 LOGGER_NAMES = frozenset({"log", "logger"})
 DYNAMIC_BUILTINS = frozenset({"locals", "vars", "globals", "eval", "exec"})
@@ -354,6 +354,9 @@ class ModuleIndex:
                 return FrameworkUse("http", last)
         if not isinstance(node, cst.Name):
             return None
+        if self.is_builtin(node, {"super"}):
+            # `super()` stands for `self`, and means nothing in another class's method
+            return FrameworkUse("self", "super")
         for assignment in self.referents(node):
             target = getattr(assignment, "node", None)
             if not isinstance(target, cst.Param):

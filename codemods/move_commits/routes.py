@@ -92,7 +92,7 @@ class RouteLayer:
             if name in {"MethodView", "Resource"}:
                 return owner
             if name in ROUTE_BASES and any(
-                q.split(".")[0] in {"flask", "flask_restx", "flask_restful"}
+                q.split(".")[0] in {"flask", "flask_restx", "flask_restful", "flask_classful"}
                 for q in self.index.qualified_names(base.value)
             ):
                 return owner

@@ -1953,3 +1953,36 @@ def test_a_loggers_method_writes_no_row(tmp_path: Path) -> None:
     """
     result = _routes(tmp_path, body)
     assert [v.fixable for v in result.violations] == [True], result.violations
+
+
+def test_a_call_on_super_stays_in_the_route_and_may_write(tmp_path: Path) -> None:
+    """``super()._create(data)`` is a call on the view itself: it cannot move into a service
+    (``super()`` means nothing in a static method of another class), and it may make the writes
+    the commit after it commits, so the unit is reported rather than split."""
+    body = """
+    from flask.views import MethodView
+
+
+    class BaseJobs(MethodView):
+        def _create(self, data):
+            job = Job(**data)
+            db.session.add(job)
+            return job
+
+
+    class Jobs(BaseJobs):
+        def _create(self, data):
+            tags = data.pop("tags", [])
+            job = super()._create(data)
+            job.tags = tags
+            db.session.commit()
+            return job
+
+        def post(self):
+            return jsonify(id=self._create(request.json).id)
+    """
+    result = _routes(tmp_path, body)
+    (violation,) = result.violations
+    assert not violation.fixable
+    assert violation.reason_id == "kept-call-may-write", violation.reason
+    assert "`super()._create()`" in violation.reason

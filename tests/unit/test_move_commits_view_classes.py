@@ -136,3 +136,54 @@ def test_a_commit_of_a_function_a_view_method_defines_is_not_the_methods(tmp_pat
     )
     root = _project(tmp_path, {"app/browser/servers.py": node})
     assert [(v.line, v.scope) for v in _run(root).violations] == [(13, "ServerNode.update")]
+
+
+CLASSFUL_BASE = """\
+from flask_classful import FlaskView
+
+
+class GenericView(FlaskView):
+    model_class = None
+"""
+
+CLASSFUL_VIEWS = """\
+from app.api.base import GenericView
+from app.models import Server, db
+
+
+class ServerView(GenericView):
+    def _perform_rename(self, sid, name):
+        server = db.session.get(Server, sid)
+        server.name = name
+        db.session.commit()
+"""
+
+
+def test_a_flask_classful_view_through_the_projects_base_is_reported(tmp_path: Path) -> None:
+    """Flask-Classful's ``FlaskView`` is a view class: a view deriving from it through the
+    project's own base is reported as one (not as a helper module in a route folder), and with
+    the module in ``route_paths`` its commit moves."""
+    files = {
+        "app/api/__init__.py": "",
+        "app/api/base.py": CLASSFUL_BASE,
+        "app/api/modules/__init__.py": "",
+        "app/api/modules/servers.py": CLASSFUL_VIEWS,
+    }
+    root = _project(tmp_path, files)
+    (violation,) = _run(root).violations
+    assert violation.reason_id == "view-through-project-base", violation.reason
+    listed = _run(root, route_paths=("routes", "app/api/modules/servers.py"))
+    assert [(v.scope, v.fixable) for v in listed.violations] == [
+        ("ServerView._perform_rename", True)
+    ]
+
+
+def test_a_flask_classful_view_of_the_module_is_route_layer(tmp_path: Path) -> None:
+    """A class deriving from ``FlaskView`` in the module itself serves requests: its commit is
+    analysed as route layer, and moves."""
+    views = CLASSFUL_VIEWS.replace(
+        "from app.api.base import GenericView", "from flask_classful import FlaskView"
+    )
+    root = _project(tmp_path, {"app/servers.py": views.replace("(GenericView)", "(FlaskView)")})
+    found = [(v.scope, v.fixable) for v in _run(root).violations]
+    assert found == [("ServerView._perform_rename", True)]
