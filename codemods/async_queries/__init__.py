@@ -132,14 +132,12 @@ class AsyncQueries(Codemod[ModuleFacts | TreeFacts, FileEdits]):
         requests.Session)``) as ``not_sessions``."""
         options, notes = registry_options(self.options.session_names, session_like, files, read)
         listed = self.options.not_sessions
-        found = sorted(foreign_session_classes(files, read).items())
-        added = [(name, path) for name, path in found if name not in listed]
+        # No note: most such classes are models and helpers no code took for a session.
+        added = [
+            name for name in sorted(foreign_session_classes(files, read)) if name not in listed
+        ]
         if added:
-            options["not_sessions"] = (*listed, *(name for name, _ in added))
-            notes.extend(
-                f"`{name}` ({path}) is no SQLAlchemy session: what it makes is not treated as one"
-                for name, path in added
-            )
+            options["not_sessions"] = (*listed, *added)
         return options, notes
 
     def analyze(self, source: SourceFile) -> FileFacts[ModuleFacts | TreeFacts]:

@@ -168,4 +168,3 @@ def test_a_class_of_the_project_named_asyncsession_makes_no_session(tmp_path: Pa
     result = _run(tmp_path, files)
     assert result.changes == []
     assert result.violations == []
-    assert any("`app.tests.helpers.AsyncSession`" in note for note in result.notes)
