@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from backfix.project import is_test_module
+
 from . import lazy
 
 _MAX_BYTES = 1_000_000
@@ -138,6 +140,21 @@ class QuerySetting:
     query_class: str = ""
 
 
+@dataclass(frozen=True)
+class QueryObserver:
+    """A ``before_compile`` listener of a test that only observes the legacy queries of a class
+    (counting the queries a call compiles): it is registered without ``retval=True``, so what it
+    returns is ignored and it cannot change them. One in the application's own code may act on
+    them (Faraday updates a histogram before each bulk delete), so it counts as changing them."""
+
+    path: str
+    line: int
+    col: int
+    #: the listened class and event, as the registration spells them: ``Query``, ``before_compile``
+    target: str
+    event: str
+
+
 @dataclass
 class Mappings:
     """The project's mapped classes, custom query classes and eager collections."""
@@ -156,6 +173,9 @@ class Mappings:
     #: HiddenQuery, "before_compile", retval=True)``) → where: it may change every query through
     #: the class (``Query``: every legacy query), which a ``select()`` never runs
     listened: dict[str, str] = field(default_factory=dict)
+    #: tests' ``before_compile`` listeners that cannot change a query: they only stop seeing the
+    #: queries the codemod rewrites, each reported where it is registered
+    observers: list[QueryObserver] = field(default_factory=list)
     #: what calls of another class than ``SQLAlchemy`` with its settings' keywords would set
     #: (``IndicoSQLAlchemy(query_class=X)``): applied when the class derives from ``SQLAlchemy``,
     #: which is known once every module is read (see :meth:`resolve_extensions`)
@@ -181,6 +201,7 @@ class Mappings:
         self.model_query_class += found.model_query_class
         for name, where in found.listened.items():
             self.listened.setdefault(name, where)
+        self.observers += found.observers
         self.session_query_class += found.session_query_class
         self.extension_calls += found.extension_calls
         for name, places in found.tables.items():
@@ -673,13 +694,27 @@ def _module_call(call: ast.Call, path: str, mappings: Mappings) -> None:
     elif callee in {"listens_for", "listen"} and len(call.args) > 1:
         event = call.args[1]
         if isinstance(event, ast.Constant) and str(event.value).startswith("before_compile"):
-            listener = f"`{callee}({_last(call.args[0])}, {event.value!r})` at {_where(path, call)}"
-            mappings.listened.setdefault(_last(call.args[0]), listener)
+            target = _last(call.args[0])
+            if _replaces_query(call) or not is_test_module(path):
+                listener = f"`{callee}({target}, {event.value!r})` at {_where(path, call)}"
+                mappings.listened.setdefault(target, listener)
+            else:
+                observer = QueryObserver(
+                    path, call.lineno, call.col_offset, target, str(event.value)
+                )
+                mappings.observers.append(observer)
     elif callee in {"sessionmaker", "Session", "scoped_session", "create_session"}:
         chosen = _keyword(call, "query_cls")
         if chosen is not None and _last(chosen) not in DEFAULT_QUERY_CLASSES:
             where = f"`{callee}(query_cls={_last(chosen)})` at {_where(path, call)}"
             mappings.session_query_class.append(QuerySetting(where, _last(chosen)))
+
+
+def _replaces_query(call: ast.Call) -> bool:
+    """Whether a listener's registration lets it replace the query (``retval=True``, or a value
+    that is not plainly false): without it, SQLAlchemy ignores what the listener returns."""
+    retval = _keyword(call, "retval")
+    return retval is not None and not (isinstance(retval, ast.Constant) and not retval.value)
 
 
 def _extension_settings(call: ast.Call, callee: str, path: str, mappings: Mappings) -> None:

@@ -413,6 +413,56 @@ def test_a_before_compile_listener_on_query_reports_every_legacy_query(tmp_path:
     assert all("listens_for(Query, 'before_compile')" in lines[n].reason for n in (6, 10, 14))
 
 
+@pytest.mark.parametrize(
+    "registration",
+    [
+        "event.listen(Query, 'before_compile', counter.count)",
+        "event.listen(Query, 'before_compile', counter.count, retval=False)",
+    ],
+)
+def test_a_listener_that_only_observes_legacy_queries_is_reported_where_it_is(
+    tmp_path: Path, registration: str
+) -> None:
+    """A test that counts the queries a call compiles listens to ``before_compile`` without
+    ``retval=True``: SQLAlchemy ignores what such a listener returns, so it changes no query and
+    the queries are rewritten; it is reported where it is registered, since it stops seeing
+    them."""
+    test = (
+        "from sqlalchemy import event\nfrom sqlalchemy.orm import Query\n\n\n"
+        "def test_posts_compile_once(counter):\n"
+        f"    {registration}\n"
+        "    assert counter.calls == 1\n"
+    )
+    models = "from app import db\n\n\nclass Post(db.Model):\n    id = db.Column(db.Integer)\n" + TAG
+    files = {"app/__init__.py": DB, "app/models.py": models, "tests/test_posts.py": test}
+    result = _run(tmp_path, {**files, "app/views.py": VIEWS}, apply=False)
+    lines = _by_line(result, "app/views.py")
+    assert [lines[n].fixable for n in (6, 10, 14)] == [True, True, True]
+    (listener,) = [v for v in result.violations if v.path == "tests/test_posts.py"]
+    assert (listener.line, listener.col, listener.fixable) == (6, 5, False)
+    assert listener.reason_id == "query-compile-listener"
+    assert "`before_compile` listener on `Query`" in listener.message
+
+
+def test_a_listener_of_the_application_that_acts_on_each_query_reports_them(
+    tmp_path: Path,
+) -> None:
+    """Without ``retval=True`` a listener cannot change a query, but one in the application's
+    code may act on each (update a histogram before each bulk delete), which a rewritten
+    statement would skip: every query is reported, the listener named."""
+    events = (
+        "from sqlalchemy import event\nfrom sqlalchemy.orm import Query\n\n\n"
+        "def track(query, context):\n    pass\n\n\n"
+        "event.listen(Query, 'before_compile_delete', track)\n"
+    )
+    models = "from app import db\n\n\nclass Post(db.Model):\n    id = db.Column(db.Integer)\n" + TAG
+    files = {"app/__init__.py": DB, "app/events.py": events, "app/models.py": models}
+    result = _run(tmp_path, {**files, "app/views.py": VIEWS}, apply=False)
+    lines = _by_line(result, "app/views.py")
+    assert [lines[n].fixable for n in (6, 10, 14)] == [False, False, False]
+    assert all("listen(Query, 'before_compile_delete')" in lines[n].reason for n in (6, 10, 14))
+
+
 def test_the_query_api_names_cover_the_installed_sqlalchemy() -> None:
     """A query class defining any public name of ``Query`` overrides it: the list must know every
     name the installed SQLAlchemy has (a new release adding one shows up here)."""
