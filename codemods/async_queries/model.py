@@ -150,6 +150,8 @@ class FileEdits:
     #: (module, name) of the session behind `Model.query` from `query_property()`, when rewritten
     #: chains read it instead of `db.session`
     session_import: tuple[str, str] = ("", "")
+    #: the attribute of that name that holds the session (``session`` of ``db_connection``)
+    session_attribute: str = ""
     eager: frozenset[str] = field(default_factory=frozenset)  # classes that need unique()
     plain: frozenset[str] = field(default_factory=frozenset)  # project classes never mapped
     #: project classes another class names as a base: ``cls`` in their methods may be a subclass

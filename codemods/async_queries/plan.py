@@ -430,6 +430,8 @@ class Planner:
         self.db_owners: dict[str, tuple[str, ...]] = {}
         #: files whose ``Model.query`` chains read the session behind a query property
         self.session_imports: dict[str, tuple[str, str]] = {}
+        #: per path: the attribute of the imported name that holds the session ("" for none)
+        self.session_attributes: dict[str, str] = {}
         self.plumbing_options = plumbing
         self.plumbing = PlumbingPlan()
         self.dependencies: set[FuncRef] = set()
@@ -663,7 +665,7 @@ class Planner:
             # `Model.query` from `scoped_session.query_property()`, no Flask-SQLAlchemy.
             session = query_session() if chain.root == ROOT_MODEL else None
             if session is not None:
-                why = f"`{session.name}.query_property()`"
+                why = session.origin
             # What the Flask-SQLAlchemy checks said of `db` (its async refusal, its helpers) does
             # not apply to this session; its own reason is never empty where they said anything.
             if not reason[0] or chain.fsa_terminal or reason[1] == R.FLASK_SQLALCHEMY_ASYNC:
@@ -685,6 +687,7 @@ class Planner:
             self.db_owners[facts.path] = self._db_owners(facts, db)
         if session is not None:
             self.session_imports[facts.path] = (session.module, session.name)
+            self.session_attributes[facts.path] = session.attribute
         if mode == ASYNC and chain.func:
             self._schedule(facts, chain.func, func)
         return mode
@@ -710,20 +713,19 @@ class Planner:
                 "with the session behind it",
                 R.QUERY_PROPERTY,
             )
-        name = session.name
         if session.refuse:
             return session.refuse, R.QUERY_PROPERTY
         if self.mode == ASYNC:
             return (
-                f"`Model.query` comes from `{name}.query_property()`, a sync `scoped_session`: "
-                "an async rewrite needs an AsyncSession; run with `--mode sync` for these "
-                "queries",
+                f"`Model.query` comes from {session.origin}, a sync "
+                f"{'session' if session.attribute else '`scoped_session`'}: an async rewrite "
+                "needs an AsyncSession; run with `--mode sync` for these queries",
                 R.QUERY_PROPERTY,
             )
         if chain.fsa_terminal:
             return (
                 f"`{chain.fsa_terminal}()` is a method of the session's query class, and "
-                f"`Model.query` comes from `{name}.query_property()`, not Flask-SQLAlchemy's "
+                f"`Model.query` comes from {session.origin}, not Flask-SQLAlchemy's "
                 f"`db`, so there is no `db.{chain.fsa_terminal}()` to call instead: rewrite by hand",
                 R.QUERY_PROPERTY,
             )
@@ -1755,6 +1757,7 @@ class Planner:
                 db_import=self.db_imports.get(path, ""),
                 db_owners=self.db_owners.get(path, ()),
                 session_import=self.session_imports.get(path, ("", "")),
+                session_attribute=self.session_attributes.get(path, ""),
                 eager=self.eager,
                 plain=self.plain,
                 extended=self.extended,

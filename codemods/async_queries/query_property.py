@@ -3,9 +3,12 @@
 ``Base.query = db_session.query_property()`` (the pattern of Flask's own SQLAlchemy docs, with no
 Flask-SQLAlchemy) gives every model a legacy ``Model.query`` bound to ``db_session``, a
 ``scoped_session`` of the project. Its chains become ``db_session.scalars(select(Model)...)``, with
-``db_session`` imported from the module that defines it. They stay for review where that would not
-mean the same: several query properties, a session the module rebinds at run time (``global``), or
-a query class of the project's own (``query_cls=``), whose methods the rewrite would drop.
+``db_session`` imported from the module that defines it. A base model's class property does the
+same by hand (mage-ai's ``@classproperty def query(cls): return db_connection.session.query(cls)``):
+its chains read the session as the property does, ``db_connection.session``. They stay for review
+where that would not mean the same: several query properties, a session the module rebinds at run
+time (``global``), or a query class of the project's own (``query_cls=``), whose methods the
+rewrite would drop.
 """
 
 from __future__ import annotations
@@ -30,6 +33,21 @@ class QuerySession:
     name: str
     #: why chains on it stay for review ("" when they convert)
     refuse: str = ""
+    #: the attribute of ``name`` that holds the session, read when a query runs (``session`` of
+    #: ``db_connection.session``); "" when ``name`` is the session
+    attribute: str = ""
+
+    @property
+    def expression(self) -> str:
+        """The code that reads the session: ``db_session``, ``db_connection.session``."""
+        return f"{self.name}.{self.attribute}" if self.attribute else self.name
+
+    @property
+    def origin(self) -> str:
+        """How the project makes ``Model.query`` from it, as a reason quotes it."""
+        if self.attribute:
+            return f"a class property returning `{self.expression}.query(cls)`"
+        return f"`{self.name}.query_property()`"
 
 
 def find_query_session(
@@ -40,7 +58,7 @@ def find_query_session(
     found: list[QuerySession] = []
     for path in files:
         raw = read(path) or b""
-        if b"query_property(" not in raw:
+        if b"query_property(" not in raw and b"def query(" not in raw:
             continue
         try:
             tree = ast.parse(raw)
@@ -65,7 +83,7 @@ def _sessions_in(tree: ast.Module, path: str, module: str) -> list[QuerySession]
     imports = _module_imports(tree, path)
     module_names = _module_level_names(tree)
     owners = _enclosing_functions(tree)
-    sessions: list[QuerySession] = []
+    sessions = _class_properties(tree, module, imports, module_names)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Assign) or not _is_query_target(node.targets):
             continue
@@ -87,6 +105,69 @@ def _sessions_in(tree: ast.Module, path: str, module: str) -> list[QuerySession]
         )
         sessions.append(QuerySession(home[0], home[1], refuse))
     return sessions
+
+
+#: decorators that make a method a property of the class (``Model.query``, not ``Model().query``)
+_CLASS_PROPERTIES = frozenset({"classproperty", "class_property"})
+
+
+def _class_properties(
+    tree: ast.Module, module: str, imports: dict[str, tuple[str, str]], module_names: set[str]
+) -> list[QuerySession]:
+    """The sessions of the module's classes' ``@classproperty def query(cls): return
+    <session>.query(cls)``, where ``<session>`` is a name the module binds (``db_session``) or
+    an attribute of one (``db_connection.session``)."""
+    sessions: list[QuerySession] = []
+    for cls in tree.body:
+        for node in cls.body if isinstance(cls, ast.ClassDef) else ():
+            session = _returned_session(node)
+            if session is None or session[0] not in module_names:
+                continue
+            name, attribute = session
+            home = imports.get(name, (module, name))
+            refuse = _rebound(tree, name) or _custom_query_class(
+                _query_cls_arguments(tree), imports
+            )
+            sessions.append(QuerySession(home[0], home[1], refuse, attribute))
+    return sessions
+
+
+def _returned_session(node: ast.stmt) -> tuple[str, str] | None:
+    """(name, attribute) of ``<name>[.<attribute>].query(cls)``, which the class property
+    ``query`` (``node``) returns as its whole body; None for anything else."""
+    if not (
+        isinstance(node, ast.FunctionDef)
+        and node.name == "query"
+        and any(_decorator_name(d) in _CLASS_PROPERTIES for d in node.decorator_list)
+        and len(node.body) == 1
+        and isinstance(node.body[0], ast.Return)
+        and node.args.args
+    ):
+        return None
+    call = node.body[0].value
+    if not (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "query"
+        and len(call.args) == 1
+        and not call.keywords
+        and isinstance(call.args[0], ast.Name)
+        and call.args[0].id == node.args.args[0].arg
+    ):
+        return None
+    receiver = call.func.value
+    if isinstance(receiver, ast.Name):
+        return receiver.id, ""
+    if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name):
+        return receiver.value.id, receiver.attr
+    return None
+
+
+def _decorator_name(node: ast.expr) -> str:
+    """The last name of a decorator (``classproperty`` of ``@utils.classproperty``)."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
 
 
 def _module_level_names(tree: ast.Module) -> set[str]:

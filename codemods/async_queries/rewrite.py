@@ -384,7 +384,9 @@ class _Rewriter(cst.CSTTransformer):
         if session_name and base.fsa_db:
             # `Model.query` (or a variable holding one) from `session.query_property()`: the
             # project has no Flask-SQLAlchemy `db`, so plain SQLAlchemy on that session
-            base = replace(base, session=cst.Name(session_name), fsa_db="")
+            attribute = self.edits.session_attribute
+            session = f"{session_name}.{attribute}" if attribute else session_name
+            base = replace(base, session=ch.dotted(session), fsa_db="")
         elif self.edits.plain_db and base.fsa_db:
             # `db = Alchemical()`: its `db.session` is a session, but `db.select` is no name
             base = replace(base, fsa_db="")

@@ -190,3 +190,65 @@ def test_a_function_binding_the_sessions_name_is_reported(tmp_path: Path) -> Non
 def test_async_mode_reports_the_sync_session(tmp_path: Path) -> None:
     fixable, reason = _queries_finding(_run(tmp_path, {}, mode="async"))
     assert not fixable and "a sync `scoped_session`" in reason
+
+
+#: a base model whose class property builds each query on a connection object's session
+CONNECTION = (
+    "from sqlalchemy import create_engine\n"
+    "from sqlalchemy.orm import scoped_session, sessionmaker\n\n\n"
+    "class Connection:\n"
+    "    def __init__(self):\n"
+    "        self.session = None\n\n"
+    "    def start(self):\n"
+    '        self.session = scoped_session(sessionmaker(bind=create_engine("sqlite://")))\n\n\n'
+    "connection = Connection()\n"
+)
+CLASS_PROPERTY_BASE = (
+    "from sqlalchemy.orm import declarative_base\n\n"
+    "from app.connection import connection\n\n"
+    "Base = declarative_base()\n\n\n"
+    "class classproperty(property):\n"
+    "    def __get__(self, owner_self, owner_cls):\n"
+    "        return self.fget(owner_cls)\n\n\n"
+    "class BaseModel(Base):\n"
+    "    __abstract__ = True\n\n"
+    "    @classproperty\n"
+    "    def query(cls):\n"
+    "        return connection.session.query(cls)\n"
+)
+
+
+def test_chains_read_the_session_a_class_property_builds_queries_on(tmp_path: Path) -> None:
+    """mage-ai's base model: ``@classproperty def query(cls): return
+    db_connection.session.query(cls)``. Its chains read the session as the property does, when
+    the query runs (``connection.session``, which ``start()`` sets later), with the object
+    imported from its module."""
+    models = MODELS.replace("from app.database import Base", "from app.base import BaseModel")
+    files = {
+        "app/database.py": "",
+        "app/connection.py": CONNECTION,
+        "app/base.py": CLASS_PROPERTY_BASE,
+        "app/models.py": models.replace("(Base)", "(BaseModel)"),
+    }
+    result = _run(tmp_path, files)
+    (change,) = [c for c in result.changes if c.path == "app/queries.py"]
+    after = change.after.decode()
+    assert "from app.connection import connection\n" in after
+    expected = "connection.session.scalars(select(User).filter_by(name=name).limit(1)).first()"
+    assert expected.replace(" ", "") in "".join(after.split())
+
+
+def test_a_class_property_on_the_class_own_session_is_reported(tmp_path: Path) -> None:
+    """sqlalchemy-mixins' ``return cls.session.query(cls)``: the session is the class's own,
+    set per class at run time, which no module holds for the rewrite to import."""
+    base = CLASS_PROPERTY_BASE.replace("connection.session.query(cls)", "cls.session.query(cls)")
+    models = MODELS.replace("from app.database import Base", "from app.base import BaseModel")
+    files = {
+        "app/database.py": "",
+        "app/connection.py": CONNECTION,
+        "app/base.py": base,
+        "app/models.py": models.replace("(Base)", "(BaseModel)"),
+    }
+    fixable, reason = _queries_finding(_run(tmp_path, files))
+    assert not fixable
+    assert "no `query_property()` of a session was found" in reason
