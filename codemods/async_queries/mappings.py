@@ -140,21 +140,6 @@ class QuerySetting:
     query_class: str = ""
 
 
-@dataclass(frozen=True)
-class QueryObserver:
-    """A ``before_compile`` listener of a test that only observes the legacy queries of a class
-    (counting the queries a call compiles): it is registered without ``retval=True``, so what it
-    returns is ignored and it cannot change them. One in the application's own code may act on
-    them (Faraday updates a histogram before each bulk delete), so it counts as changing them."""
-
-    path: str
-    line: int
-    col: int
-    #: the listened class and event, as the registration spells them: ``Query``, ``before_compile``
-    target: str
-    event: str
-
-
 @dataclass
 class Mappings:
     """The project's mapped classes, custom query classes and eager collections."""
@@ -173,9 +158,6 @@ class Mappings:
     #: HiddenQuery, "before_compile", retval=True)``) → where: it may change every query through
     #: the class (``Query``: every legacy query), which a ``select()`` never runs
     listened: dict[str, str] = field(default_factory=dict)
-    #: tests' ``before_compile`` listeners that cannot change a query: they only stop seeing the
-    #: queries the codemod rewrites, each reported where it is registered
-    observers: list[QueryObserver] = field(default_factory=list)
     #: what calls of another class than ``SQLAlchemy`` with its settings' keywords would set
     #: (``IndicoSQLAlchemy(query_class=X)``): applied when the class derives from ``SQLAlchemy``,
     #: which is known once every module is read (see :meth:`resolve_extensions`)
@@ -201,7 +183,6 @@ class Mappings:
         self.model_query_class += found.model_query_class
         for name, where in found.listened.items():
             self.listened.setdefault(name, where)
-        self.observers += found.observers
         self.session_query_class += found.session_query_class
         self.extension_calls += found.extension_calls
         for name, places in found.tables.items():
@@ -691,23 +672,28 @@ def _module_call(call: ast.Call, path: str, mappings: Mappings) -> None:
         settings = Mappings()
         _extension_settings(call, callee, path, settings)
         mappings.extension_calls.append((callee, settings))
-    elif callee in {"listens_for", "listen"} and len(call.args) > 1:
-        event = call.args[1]
-        if isinstance(event, ast.Constant) and str(event.value).startswith("before_compile"):
-            target = _last(call.args[0])
-            if _replaces_query(call) or not is_test_module(path):
-                listener = f"`{callee}({target}, {event.value!r})` at {_where(path, call)}"
-                mappings.listened.setdefault(target, listener)
-            else:
-                observer = QueryObserver(
-                    path, call.lineno, call.col_offset, target, str(event.value)
-                )
-                mappings.observers.append(observer)
+    elif callee in {"listens_for", "listen"} and _changes_queries(call, path):
+        target, event = _last(call.args[0]), call.args[1]
+        listener = f"`{callee}({target}, {ast.literal_eval(event)!r})` at {_where(path, call)}"
+        mappings.listened.setdefault(target, listener)
     elif callee in {"sessionmaker", "Session", "scoped_session", "create_session"}:
         chosen = _keyword(call, "query_cls")
         if chosen is not None and _last(chosen) not in DEFAULT_QUERY_CLASSES:
             where = f"`{callee}(query_cls={_last(chosen)})` at {_where(path, call)}"
             mappings.session_query_class.append(QuerySetting(where, _last(chosen)))
+
+
+def _changes_queries(call: ast.Call, path: str) -> bool:
+    """Whether a listener registration (``listen(Query, "before_compile", f)``) may change the
+    queries of its class: one registered with ``retval=True`` may replace them, one of the
+    application's code may act on each. A test's that cannot replace them only observes them
+    (counting the queries a call compiles): ``test_mocks`` names it, and it changes no query."""
+    if len(call.args) < 2:
+        return False
+    event = call.args[1]
+    if not (isinstance(event, ast.Constant) and str(event.value).startswith("before_compile")):
+        return False
+    return _replaces_query(call) or not is_test_module(path)
 
 
 def _replaces_query(call: ast.Call) -> bool:

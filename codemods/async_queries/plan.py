@@ -636,7 +636,6 @@ class Planner:
         if self.runs:
             self.outcome.notes.append(dispose_note(sorted(self.runs)))
         self._relationship_findings()
-        self._observer_findings()
         self._edits()
         return self.outcome
 
@@ -1349,32 +1348,6 @@ class Planner:
         self._finding(
             facts.path, call.line, call.col, message, reason, call.caller or "", f"{label}#{count}"
         )
-
-    def _observer_findings(self) -> None:
-        """Each ``before_compile`` listener that only observes legacy queries: reported where it
-        is registered (in a note where that file lies outside the run's paths)."""
-        ordinals: dict[tuple[str, str], int] = {}
-        for observer in self.models.observers:
-            label = f"listener:{observer.target}:{observer.event}"
-            quoted = f"`{observer.event}` listener on `{observer.target}`"
-            if not self._in_run(observer.path):
-                self.outcome.notes.append(
-                    f"async-queries: the {quoted} at {observer.path}:{observer.line} sees legacy "
-                    "queries only: it no longer sees the rewritten ones (see its reason in the docs)"
-                )
-                continue
-            count = ordinals.get((observer.path, label), 0) + 1
-            ordinals[(observer.path, label)] = count
-            reason = (
-                "it observes each legacy `Query` as it compiles, and a `select()` never compiles "
-                "as a `Query`: it stops seeing every query this codemod rewrites (a test that "
-                "counts them fails). Listen to the session's `do_orm_execute` event instead, "
-                "which sees every ORM statement",
-                R.QUERY_COMPILE_LISTENER,
-            )
-            message = f"{quoted}: it sees legacy queries only"
-            snippet = f"{label}#{count}"
-            self._finding(observer.path, observer.line, observer.col, message, reason, "", snippet)
 
     def _relationship_findings(self) -> None:
         """Queries on dynamic relationships in every analysed file; lazy loads in async functions."""

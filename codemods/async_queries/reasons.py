@@ -28,7 +28,6 @@ UNKNOWN_SESSION_KIND = "unknown-session-kind"
 UNKNOWN_MODEL = "unknown-model-class"
 ALREADY_AWAITED = "already-awaited"
 CUSTOM_QUERY_CLASS = "custom-query-class"
-QUERY_COMPILE_LISTENER = "query-compile-listener"
 QUERY_PROPERTY = "query-property-not-flask-sqlalchemy"
 DB_NAME_BOUND_LOCALLY = "db-name-bound-locally"
 SQLALCHEMY_TOO_OLD = "sqlalchemy-too-old"
@@ -80,7 +79,6 @@ ALL = (
     UNKNOWN_MODEL,
     ALREADY_AWAITED,
     CUSTOM_QUERY_CLASS,
-    QUERY_COMPILE_LISTENER,
     QUERY_PROPERTY,
     DB_NAME_BOUND_LOCALLY,
     SQLALCHEMY_TOO_OLD,

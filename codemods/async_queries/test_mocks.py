@@ -30,6 +30,14 @@ _QUERY_MOCK = re.compile(
     rb"|(?:patch\.object|setattr)\(\s*[\w.]+\s*,\s*['\"]query['\"]"
     rb"|\b[A-Z]\w*\.query\s*=(?!=)"
     rb"|\b(?:SimpleNamespace|Mock|MagicMock|NonCallableMock|NonCallableMagicMock)\([^()]*?\bquery\s*="
+    # a method of SQLAlchemy's own Query class: `patch("sqlalchemy.orm.query.Query.delete")`
+    rb"|patch\(\s*['\"]sqlalchemy(?:\.\w+)*\.Query\.\w+['\"]"
+    rb"|patch\.object\(\s*(?:sqlalchemy|orm)(?:\.\w+)*\.Query\s*,"
+)
+#: a listener of the legacy Query's compile events: ``event.listen(Query, "before_compile", f)``
+#: (one that may replace the query, ``retval=True``, is the project's own query class instead)
+_COMPILE_LISTENER = re.compile(
+    rb"listen(?:s_for)?\(\s*[\w.]*\bQuery\s*,\s*['\"]before_compile(?!\w*['\"][^\n]*retval\s*=\s*True)"
 )
 #: a mocked session method that rewritten code calls in place of a legacy query:
 #: ``patch.object(db.session, "scalars", Mock(side_effect=[...]))``, ``patch("app.db.session.execute")``,
@@ -46,12 +54,14 @@ def mock_notes(paths: Iterable[str], read: Callable[[str], bytes | None]) -> lis
     API, or the session methods the rewritten code calls instead."""
     queries: list[tuple[str, int]] = []
     sessions: list[tuple[str, int]] = []
+    listeners: list[tuple[str, int]] = []
     for path in paths:
         if not is_test_module(path):
             continue
         raw = read(path) or b""
-        if b"query" in raw:
+        if b"uery" in raw:
             queries += _places(path, raw, _QUERY_MOCK)
+            listeners += _places(path, raw, _COMPILE_LISTENER)
         if b"def query(" in raw:
             queries += _fake_sessions(path, raw)
         if b"session" in raw:
@@ -65,6 +75,13 @@ def mock_notes(paths: Iterable[str], read: Callable[[str], bytes | None]) -> lis
             f"{_listed(queries)}; make them stand in for the session calls the code now makes "
             "(`db.session.scalars`, `db.session.execute`, `db.session.get`), or run them "
             "against a test database"
+        )
+    if listeners:
+        notes.append(
+            "async-queries: tests listen to the legacy Query's `before_compile` event, which the "
+            "rewritten statements do not fire (a `select()` never compiles as a `Query`), so "
+            f"what they count or check changes: {_listed(listeners)}; listen to the session's "
+            "`do_orm_execute` event instead, which sees every ORM statement"
         )
     if sessions:
         notes.append(

@@ -124,3 +124,30 @@ def test_a_hand_written_session_with_a_query_method_is_named() -> None:
     }
     [note] = mock_notes(sorted(files), files.get)
     assert ": tests/test_turns.py:1; make them" in note
+
+
+def test_patches_of_sqlalchemys_query_methods_and_compile_listeners_are_named() -> None:
+    """Keystone's tests patch ``sqlalchemy.orm.query.Query.delete`` to fake deadlocks, and count
+    the queries a call compiles with a ``before_compile`` listener: the rewritten statements
+    call neither. A project's own ``Query`` (a GraphQL root) and a listener that may replace
+    the query (``retval=True``, the project's query class) are not named."""
+    files = {
+        "tests/test_credentials.py": (
+            b"@mock.patch('sqlalchemy.orm.query.Query.delete')\n"
+            b"def test_retries(delete):\n"
+            b"    with mock.patch.object(sqlalchemy.orm.Query, 'update'):\n"
+            b"        pass\n"
+            b"    with mock.patch('app.graphql.Query.resolve_user'):\n"
+            b"        pass\n"
+        ),
+        "tests/test_counts.py": (
+            b"def test_count(counter):\n"
+            b"    sqlalchemy.event.listen(\n"
+            b"        sqlalchemy.orm.query.Query, 'before_compile', counter.count\n"
+            b"    )\n"
+            b"    event.listen(Query, 'before_compile', hide, retval=True)\n"
+        ),
+    }
+    [note, listener_note] = mock_notes(sorted(files), files.get)
+    assert ": tests/test_credentials.py:1, 3; make them" in note
+    assert ": tests/test_counts.py:2; listen to the session's `do_orm_execute`" in listener_note
