@@ -681,10 +681,12 @@ class Context:
 
 @dataclass
 class Result:
-    """The new expression and the ``(module, name)`` pairs it needs imported."""
+    """The new expression, the ``(module, name)`` pairs it needs imported and the names it
+    reads (a chain passed on as a statement reads no session)."""
 
     node: cst.BaseExpression
     imports: set[tuple[str, str]] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
 
 
 #: SQLAlchemy's modules (``from sqlalchemy import exc``): importing one spells no name of the
@@ -1001,7 +1003,7 @@ def convert(chain: Chain, base: Base, ctx: Context) -> Result:
     b, node = _build(chain, base, ctx, layout=True)
     node = _keep_terminal_comment(chain, node)
     used = _names_in(node)
-    return Result(node, {i for i in b.imports if ctx.aliases.get(i[1], i[1]) in used})
+    return Result(node, {i for i in b.imports if ctx.aliases.get(i[1], i[1]) in used}, used)
 
 
 def _keep_terminal_comment(chain: Chain, node: cst.BaseExpression) -> cst.BaseExpression:

@@ -353,6 +353,8 @@ class _Rewriter(cst.CSTTransformer):
         self.edits = edits
         self.loads = dict(edits.loads)
         self.imports: set[tuple[str, str]] = set()
+        #: the names the rewritten chains read
+        self.names: set[str] = set()
         self.quals: list[str] = []
         self.classes: list[str] = []
         #: the functions around the node visited, innermost last
@@ -413,6 +415,7 @@ class _Rewriter(cst.CSTTransformer):
         )
         result = ch.convert(chain, base, context)
         self.imports |= result.imports
+        self.names |= result.names
         node = result.node
         if (
             chain.terminal is not None
@@ -728,11 +731,11 @@ def rewrite_module(
         if not imported_alike(bound, aliases.get(name, name), source, name)
     ]
     ours = set(first_party)
-    if edits.db_import and not db_owner:
+    if edits.db_import and not db_owner and "db" in rewriter.names:
         items.append(ImportSpec(_import_source(path, module, edits.db_import, root), "db"))
     source, session_name = edits.session_import
     if (
-        session_name
+        session_name in rewriter.names
         and module_name(path, _package_test(root)) != source
         and not _binds_at_top(module, session_name)
     ):

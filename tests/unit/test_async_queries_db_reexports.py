@@ -98,3 +98,29 @@ def test_db_is_never_imported_from_the_package_that_holds_the_file(tmp_path: Pat
     users, teams = after["app/admin/users.py"], after["app/admin/teams.py"]
     assert "from app.admin import admin\nfrom app.models import User, db\n" in users
     assert "from app.admin import admin\nfrom app.models import db\n" in teams
+
+
+def test_a_chain_that_reads_neither_session_nor_db_imports_no_db(tmp_path: Path) -> None:
+    """In a module that spells SQLAlchemy's names through ``sqlalchemy`` (``from sqlalchemy
+    import func``), a query built only to be nested in another statement (``.exists()``)
+    becomes ``select(...)``, which reads no ``db``: importing ``db`` would leave it unused."""
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": FSA_MODELS,
+        "app/checks.py": (
+            "from sqlalchemy import func\n\nfrom app.models import User\n\n\n"
+            "def named(name):\n"
+            "    return User.query.filter(func.lower(User.id) == name).exists()\n"
+        ),
+    }
+    write_files(tmp_path, files)
+    spec = CodemodSpec(get_codemod("async-queries"), "async-queries", (("mode", "sync"),))
+    result = run(
+        Workspace(root=tmp_path),
+        RunOptions(specs=[spec], paths=[tmp_path], apply=True, jobs=1),
+    )
+    assert not result.errors, result.errors
+    (change,) = result.changes
+    after = change.after.decode()
+    assert "select(User).where(func.lower(User.id) == name).exists()" in after
+    assert "db" not in after.replace("models", "")

@@ -252,3 +252,20 @@ def test_a_class_property_on_the_class_own_session_is_reported(tmp_path: Path) -
     fixable, reason = _queries_finding(_run(tmp_path, files))
     assert not fixable
     assert "no `query_property()` of a session was found" in reason
+
+
+def test_a_chain_that_reads_no_session_imports_none(tmp_path: Path) -> None:
+    """A query built only to be nested in another statement (``.exists()``, ``.subquery()``)
+    becomes a ``select()`` that runs in no session: the module gets no import of the session,
+    which would be unused (mage-ai's ``PipelineRun.select(PipelineRun.query.filter(...).exists())``
+    gained an unused ``db_connection``)."""
+    queries = (
+        "from app.models import User\n\n\n"
+        "def named(name):\n"
+        "    return User.query.filter_by(name=name).exists()\n"
+    )
+    result = _run(tmp_path, {"app/queries.py": queries})
+    (change,) = [c for c in result.changes if c.path == "app/queries.py"]
+    after = change.after.decode()
+    assert "select(User).filter_by(name=name).exists()" in after
+    assert "db_session" not in after
