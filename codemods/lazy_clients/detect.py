@@ -190,9 +190,12 @@ def constructs(spelled: str, qualified: str, imports: Mapping[str, str]) -> bool
 
 
 def _config_read(call: cst.Call) -> str:
-    """What configuration the call's arguments read (``settings.REDIS_URL``), ``""`` for none."""
+    """What configuration the call's arguments read (``settings.REDIS_URL``), ``""`` for none.
+    The callee is not read: oslo.config's ``cfg.StrOpt(...)`` declares an option, and reads
+    nothing off a settings object."""
     finder = _ConfigReads()
-    call.visit(finder)
+    for argument in call.args:
+        argument.visit(finder)
     return finder.found
 
 
@@ -227,4 +230,9 @@ class _ConfigReads(cst.CSTVisitor):
         callee = dotted(node.func)
         if callee in ("os.getenv", "os.environ.get", "getenv", "environ.get"):
             self._take(node)
-        return True
+        if not last_name(node.func)[:1].isupper():
+            return True
+        # A class it builds is no setting: `cfg.DeprecatedOpt(...)`, `cfg.types.String()`.
+        for argument in node.args:
+            argument.visit(self)
+        return False

@@ -104,9 +104,22 @@ def _is_chained_client(call: ast.Call, imports: Mapping[str, str]) -> bool:
     return built and name not in NOT_CLIENTS and _reads_config(call)
 
 
+def _argument_nodes(call: ast.Call) -> Iterator[ast.AST]:
+    """The nodes of the call's arguments, not those of the callee of a class they build
+    (``cfg.types.String()``), as ``detect._ConfigReads`` visits them."""
+    stack: list[ast.AST] = [*call.args, *(keyword.value for keyword in call.keywords)]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, ast.Call) and last_name(node.func)[:1].isupper():
+            stack.extend([*node.args, *(keyword.value for keyword in node.keywords)])
+        else:
+            stack.extend(ast.iter_child_nodes(node))
+
+
 def _reads_config(call: ast.Call) -> bool:
-    """Whether any part of the call reads configuration, as ``detect._ConfigReads`` finds it."""
-    for node in ast.walk(call):
+    """Whether the call's arguments read configuration, as ``detect._ConfigReads`` finds it."""
+    for node in _argument_nodes(call):
         if isinstance(node, ast.Attribute):
             base = node.value
             if isinstance(base, ast.Name) and base.id in SETTINGS_NAMES:

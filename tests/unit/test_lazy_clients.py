@@ -46,6 +46,8 @@ def _verdict(code: str) -> tuple[str, str] | None:
         ("import os\nc = Search(url=os.environ['SEARCH'])\n", ("Search", "")),
         ("c = Search(url=get_settings().search_url)\n", ("Search", "")),
         ("c = make_client(app.config['URL'])\n", ("make_client", "")),
+        # a setting read through a settings object's method is a read
+        ("c = Search(url=settings.get('SEARCH_URL'))\n", ("Search", "")),
     ],
 )
 def test_clients_are_recognised(code: str, expected: tuple[str, str]) -> None:
@@ -66,6 +68,13 @@ def test_clients_are_recognised(code: str, expected: tuple[str, str]) -> None:
         # computation over a key: it connects to nothing
         "from itsdangerous import URLSafeTimedSerializer\n"
         "serializer = URLSafeTimedSerializer(settings.SECRET_KEY)\n",
+        # oslo.config's option declarations (Keystone's `conf/` modules): the callee and the
+        # classes its arguments build come from the `cfg` module, and no setting is read
+        "from oslo_config import cfg\ndriver = cfg.StrOpt('driver', default='sql')\n",
+        "from oslo_config import cfg\n"
+        "opts = cfg.ListOpt('x', item_type=cfg.types.String(), "
+        "deprecated_opts=[cfg.DeprecatedOpt('old', group='x')])\n",
+        "from oslo_config import cfg\ncommand = cfg.SubCommandOpt('command', title='Commands')\n",
     ],
 )
 def test_other_calls_are_not_clients(code: str) -> None:

@@ -47,6 +47,9 @@ EDGES = {
     "factory": "c = psycopg.connect(config['dsn'])\n",
     "suffix": "c = make_client(cfg.url)\n",
     "subscript getter": "c = Thing(get_config()['x'].y)\n",
+    "settings method": "c = Search(url=settings.get('URL'))\n",
+    "option declaration": "from oslo_config import cfg\nd = cfg.StrOpt('d', default='sql')\n",
+    "option of built types": "o = cfg.ListOpt('x', item_type=cfg.types.String())\n",
 }
 
 
