@@ -324,7 +324,7 @@ class ModuleInfo:
 def _factory_kind(call: cst.Call, info: ModuleInfo) -> tuple[str, str] | None:
     """What calling ``call`` produces: ("factory", kind), ("session", kind) or ("db", "")."""
     name = _last_name(call.func)
-    if info.foreign and info.names_foreign(dotted(call.func)):
+    if info.not_sessions and info.names_foreign(dotted(call.func)):
         return None
     if name == "async_sessionmaker":
         return "factory", KIND_ASYNC

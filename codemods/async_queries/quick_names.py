@@ -182,7 +182,7 @@ def _alias_kind(value: ast.expr | None, info: ModuleInfo, source: _Source) -> st
 def _factory_kind(call: ast.Call, info: ModuleInfo) -> tuple[str, str] | None:
     """``analyze._factory_kind``: ("factory", kind), ("session", kind) or ("db", "")."""
     name = _last(call.func)
-    if info.foreign and info.names_foreign(dotted(call.func)):
+    if info.not_sessions and info.names_foreign(dotted(call.func)):
         return None
     if name == "async_sessionmaker":
         return "factory", "async"

@@ -158,12 +158,20 @@ def test_a_class_of_the_project_named_asyncsession_makes_no_session(tmp_path: Pa
         '    future = browser.get("/tags")\n'
         "    assert future.result().ok\n"
     )
+    # a module that reads the class through its module only
+    tags = (
+        "from app.tests import helpers\n\n\n"
+        "async def test_tags() -> None:\n"
+        "    browser = helpers.AsyncSession()\n"
+        '    assert browser.get("/tags").result().ok\n'
+    )
     files = {
         "app/__init__.py": "",
         "app/db.py": models,
         "app/tests/__init__.py": "",
         "app/tests/helpers.py": _HTTP_HELPERS,
         "app/tests/test_pages.py": pages,
+        "app/tests/test_tags.py": tags,
     }
     result = _run(tmp_path, files)
     assert result.changes == []
