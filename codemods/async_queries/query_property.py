@@ -17,6 +17,7 @@ import ast
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from backfix.ast_utils import dotted
 from backfix.project import from_import_module
 
 #: modules whose ``Query`` class adds only the helpers a rewrite never emits (``get_or_404``...),
@@ -138,7 +139,7 @@ def _returned_session(node: ast.stmt) -> tuple[str, str] | None:
     if not (
         isinstance(node, ast.FunctionDef)
         and node.name == "query"
-        and any(_decorator_name(d) in _CLASS_PROPERTIES for d in node.decorator_list)
+        and any(dotted(d).rpartition(".")[2] in _CLASS_PROPERTIES for d in node.decorator_list)
         and len(node.body) == 1
         and isinstance(node.body[0], ast.Return)
         and node.args.args
@@ -161,13 +162,6 @@ def _returned_session(node: ast.stmt) -> tuple[str, str] | None:
     if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name):
         return receiver.value.id, receiver.attr
     return None
-
-
-def _decorator_name(node: ast.expr) -> str:
-    """The last name of a decorator (``classproperty`` of ``@utils.classproperty``)."""
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return node.id if isinstance(node, ast.Name) else ""
 
 
 def _module_level_names(tree: ast.Module) -> set[str]:

@@ -25,7 +25,6 @@ MIN_BLACK = (23, 11)
 BLACK_TIMEOUT = 60
 _VERSION = re.compile(rb"(\d+)\.(\d+)")
 
-#: the ``rev:`` of a pre-commit repository of black (``psf/black``, ``psf/black-pre-commit-mirror``)
 Span = tuple[int, int]
 Command = tuple[str, ...]
 
