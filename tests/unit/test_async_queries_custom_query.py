@@ -397,17 +397,26 @@ def test_a_query_class_that_changes_queries_stays_reported(
     assert "listens_for(" in lines[5].reason if listener else "HelperQuery" in lines[5].reason
 
 
+#: the imports of a module that registers a listener of the legacy Query's events
+LISTENS = "from sqlalchemy import event\nfrom sqlalchemy.orm import Query\n\n\n"
+
+
+def _listened(tmp_path: Path, path: str, listener: str) -> RunResult:
+    """A scan of ``VIEWS`` over ``Post`` and ``Tag`` models, with the module ``path`` that
+    registers a listener (``listener``, after :data:`LISTENS`)."""
+    models = "from app import db\n\n\nclass Post(db.Model):\n    id = db.Column(db.Integer)\n" + TAG
+    files = {"app/__init__.py": DB, "app/models.py": models, path: LISTENS + listener}
+    return _run(tmp_path, {**files, "app/views.py": VIEWS}, apply=False)
+
+
 def test_a_before_compile_listener_on_query_reports_every_legacy_query(tmp_path: Path) -> None:
     """SQLAlchemy's soft-delete recipe: a ``before_compile`` listener on ``Query`` filters every
     legacy query, and no ``select()``: every query is reported, the listener named."""
     events = (
-        "from sqlalchemy import event\nfrom sqlalchemy.orm import Query\n\n\n"
         "@event.listens_for(Query, 'before_compile', retval=True)\n"
         "def hide(query):\n    return query\n"
     )
-    models = "from app import db\n\n\nclass Post(db.Model):\n    id = db.Column(db.Integer)\n" + TAG
-    files = {"app/__init__.py": DB, "app/events.py": events, "app/models.py": models}
-    result = _run(tmp_path, {**files, "app/views.py": VIEWS}, apply=False)
+    result = _listened(tmp_path, "app/events.py", events)
     lines = _by_line(result, "app/views.py")
     assert [lines[n].fixable for n in (6, 10, 14)] == [False, False, False]
     assert all("listens_for(Query, 'before_compile')" in lines[n].reason for n in (6, 10, 14))
@@ -426,15 +435,8 @@ def test_a_tests_listener_that_only_observes_legacy_queries_blocks_no_rewrite(
     """A test that counts the queries a call compiles listens to ``before_compile`` without
     ``retval=True``: SQLAlchemy ignores what such a listener returns, so it changes no query and
     the queries are rewritten; a note names the test, which no longer sees them."""
-    test = (
-        "from sqlalchemy import event\nfrom sqlalchemy.orm import Query\n\n\n"
-        "def test_posts_compile_once(counter):\n"
-        f"    {registration}\n"
-        "    assert counter.calls == 1\n"
-    )
-    models = "from app import db\n\n\nclass Post(db.Model):\n    id = db.Column(db.Integer)\n" + TAG
-    files = {"app/__init__.py": DB, "app/models.py": models, "tests/test_posts.py": test}
-    result = _run(tmp_path, {**files, "app/views.py": VIEWS}, apply=False)
+    test = f"def test_posts_compile_once(counter):\n    {registration}\n    assert counter.calls == 1\n"
+    result = _listened(tmp_path, "tests/test_posts.py", test)
     lines = _by_line(result, "app/views.py")
     assert [lines[n].fixable for n in (6, 10, 14)] == [True, True, True]
     assert [v for v in result.violations if v.path == "tests/test_posts.py"] == []
@@ -449,13 +451,10 @@ def test_a_listener_of_the_application_that_acts_on_each_query_reports_them(
     code may act on each (update a histogram before each bulk delete), which a rewritten
     statement would skip: every query is reported, the listener named."""
     events = (
-        "from sqlalchemy import event\nfrom sqlalchemy.orm import Query\n\n\n"
         "def track(query, context):\n    pass\n\n\n"
         "event.listen(Query, 'before_compile_delete', track)\n"
     )
-    models = "from app import db\n\n\nclass Post(db.Model):\n    id = db.Column(db.Integer)\n" + TAG
-    files = {"app/__init__.py": DB, "app/events.py": events, "app/models.py": models}
-    result = _run(tmp_path, {**files, "app/views.py": VIEWS}, apply=False)
+    result = _listened(tmp_path, "app/events.py", events)
     lines = _by_line(result, "app/views.py")
     assert [lines[n].fixable for n in (6, 10, 14)] == [False, False, False]
     assert all("listen(Query, 'before_compile_delete')" in lines[n].reason for n in (6, 10, 14))

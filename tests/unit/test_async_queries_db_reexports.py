@@ -14,6 +14,7 @@ from testkit import write_files
 
 from backfix.discovery import Workspace
 from backfix.registry import get_codemod
+from backfix.results import RunResult
 from backfix.runner import CodemodSpec, RunOptions, run
 
 
@@ -68,6 +69,18 @@ ADMIN_PACKAGE = (
 )
 
 
+def _apply(tmp_path: Path, files: dict[str, str]) -> RunResult:
+    """async-queries in sync mode, applied to the project of ``files``, without errors."""
+    write_files(tmp_path, files)
+    spec = CodemodSpec(get_codemod("async-queries"), "async-queries", (("mode", "sync"),))
+    result = run(
+        Workspace(root=tmp_path),
+        RunOptions(specs=[spec], paths=[tmp_path], apply=True, jobs=1),
+    )
+    assert not result.errors, result.errors
+    return result
+
+
 def test_db_is_never_imported_from_the_package_that_holds_the_file(tmp_path: Path) -> None:
     """``from app.admin import admin, db`` in ``app/admin/users.py`` raised ImportError (a
     circular import: the package binds ``db`` after it imports its views), and every CTFd test
@@ -87,13 +100,7 @@ def test_db_is_never_imported_from_the_package_that_holds_the_file(tmp_path: Pat
             '@admin.route("/teams")\ndef teams():\n    return Team.query.all()\n'
         ),
     }
-    write_files(tmp_path, files)
-    spec = CodemodSpec(get_codemod("async-queries"), "async-queries", (("mode", "sync"),))
-    result = run(
-        Workspace(root=tmp_path),
-        RunOptions(specs=[spec], paths=[tmp_path], apply=True, jobs=1),
-    )
-    assert not result.errors, result.errors
+    result = _apply(tmp_path, files)
     after = {c.path: c.after.decode() for c in result.changes}
     users, teams = after["app/admin/users.py"], after["app/admin/teams.py"]
     assert "from app.admin import admin\nfrom app.models import User, db\n" in users
@@ -113,13 +120,7 @@ def test_a_chain_that_reads_neither_session_nor_db_imports_no_db(tmp_path: Path)
             "    return User.query.filter(func.lower(User.id) == name).exists()\n"
         ),
     }
-    write_files(tmp_path, files)
-    spec = CodemodSpec(get_codemod("async-queries"), "async-queries", (("mode", "sync"),))
-    result = run(
-        Workspace(root=tmp_path),
-        RunOptions(specs=[spec], paths=[tmp_path], apply=True, jobs=1),
-    )
-    assert not result.errors, result.errors
+    result = _apply(tmp_path, files)
     (change,) = result.changes
     after = change.after.decode()
     assert "select(User).where(func.lower(User.id) == name).exists()" in after

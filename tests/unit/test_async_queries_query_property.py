@@ -218,19 +218,24 @@ CLASS_PROPERTY_BASE = (
 )
 
 
+def _class_property_files(base: str) -> dict[str, str]:
+    """The project's files with ``base`` (a base model with a class property) in place of the
+    query property: the models derive from its ``BaseModel``."""
+    models = MODELS.replace("from app.database import Base", "from app.base import BaseModel")
+    return {
+        "app/database.py": "",
+        "app/connection.py": CONNECTION,
+        "app/base.py": base,
+        "app/models.py": models.replace("(Base)", "(BaseModel)"),
+    }
+
+
 def test_chains_read_the_session_a_class_property_builds_queries_on(tmp_path: Path) -> None:
     """mage-ai's base model: ``@classproperty def query(cls): return
     db_connection.session.query(cls)``. Its chains read the session as the property does, when
     the query runs (``connection.session``, which ``start()`` sets later), with the object
     imported from its module."""
-    models = MODELS.replace("from app.database import Base", "from app.base import BaseModel")
-    files = {
-        "app/database.py": "",
-        "app/connection.py": CONNECTION,
-        "app/base.py": CLASS_PROPERTY_BASE,
-        "app/models.py": models.replace("(Base)", "(BaseModel)"),
-    }
-    result = _run(tmp_path, files)
+    result = _run(tmp_path, _class_property_files(CLASS_PROPERTY_BASE))
     (change,) = [c for c in result.changes if c.path == "app/queries.py"]
     after = change.after.decode()
     assert "from app.connection import connection\n" in after
@@ -242,14 +247,7 @@ def test_a_class_property_on_the_class_own_session_is_reported(tmp_path: Path) -
     """sqlalchemy-mixins' ``return cls.session.query(cls)``: the session is the class's own,
     set per class at run time, which no module holds for the rewrite to import."""
     base = CLASS_PROPERTY_BASE.replace("connection.session.query(cls)", "cls.session.query(cls)")
-    models = MODELS.replace("from app.database import Base", "from app.base import BaseModel")
-    files = {
-        "app/database.py": "",
-        "app/connection.py": CONNECTION,
-        "app/base.py": base,
-        "app/models.py": models.replace("(Base)", "(BaseModel)"),
-    }
-    fixable, reason = _queries_finding(_run(tmp_path, files))
+    fixable, reason = _queries_finding(_run(tmp_path, _class_property_files(base)))
     assert not fixable
     assert "no `query_property()` of a session was found" in reason
 
