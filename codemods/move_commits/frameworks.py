@@ -27,6 +27,7 @@ from backfix.cst_unit_positions import unit_positions
 from backfix.cst_utils import last_name
 from backfix.cst_walk import children, read_only_visits
 from backfix.project import is_test_module
+from backfix.web_routes import GRAPHQL_INFO_TYPES, GRAPHQL_MUTATE_METHODS
 
 from . import module_nodes
 from .module_nodes import SCOPE_TYPES, walk_module
@@ -104,8 +105,9 @@ AUTH_READER_METHODS = frozenset({"current_user", "username"})
 PARSER_READER_METHODS = frozenset({"parse_args"})
 #: callables that build the response body from model objects (presentation).
 PRESENTATION_METHODS = frozenset({"dump", "dumps", "marshal", "marshal_with"})
-#: FastAPI/Starlette parameter types: readable values vs. objects whose use is a side effect.
-PARAM_VALUE_TYPES = frozenset({"Request", "HTTPConnection"})
+#: FastAPI/Starlette parameter types: readable values vs. objects whose use is a side effect; a
+#: GraphQL resolver's ``info`` is its request.
+PARAM_VALUE_TYPES = frozenset({"Request", "HTTPConnection"}) | GRAPHQL_INFO_TYPES
 PARAM_EFFECT_TYPES = frozenset({"Response", "BackgroundTasks", "WebSocket"})
 #: methods of framework objects that only read (``request.get_json()``, ``request.args.get("x")``).
 READER_METHODS = frozenset(
@@ -363,13 +365,24 @@ class ModuleIndex:
                 continue
             annotation = target.annotation.annotation if target.annotation else None
             type_name = last_name(annotation)
-            if type_name in PARAM_VALUE_TYPES:
+            if type_name in PARAM_VALUE_TYPES or self._is_mutate_info(target):
                 return FrameworkUse("value", node.value)
             if type_name in PARAM_EFFECT_TYPES:
                 return FrameworkUse("effect", node.value)
             if node.value in {"self", "cls"} and self._is_first_method_param(target):
                 return FrameworkUse("self", node.value)
         return None
+
+    def _is_mutate_info(self, param: cst.Param) -> bool:
+        """``info`` of Graphene's ``def mutate(root, info, **kwargs)``: unannotated, the request's
+        resolve info all the same."""
+        if param.name.value != "info" or param.annotation is not None:
+            return False
+        params = self.parent(param)
+        function = self.parent(params) if params is not None else None
+        return (
+            isinstance(function, cst.FunctionDef) and function.name.value in GRAPHQL_MUTATE_METHODS
+        )
 
     def _is_first_method_param(self, param: cst.Param) -> bool:
         params = self.parent(param)

@@ -11,12 +11,20 @@ from __future__ import annotations
 import ast
 
 from backfix.ast_utils import last_name
-from backfix.web_routes import ROUTE_DECORATORS, SOCKET_DECORATORS, is_socketio_name
+from backfix.web_routes import (
+    GRAPHQL_MUTATION_BASES,
+    GRAPHQL_RESOLVER_DECORATORS,
+    ROUTE_DECORATORS,
+    SOCKET_DECORATORS,
+    is_socketio_name,
+)
 
 from .ast_reading import Definition, read_tree
 from .frameworks import ROUTE_BASES
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+#: the bases that make a class a view (Graphene's mutations too), by their last name
+_VIEW_BASES = ROUTE_BASES | GRAPHQL_MUTATION_BASES
 
 
 def _is_route_decorated(node: FunctionNode | ast.ClassDef, attrs: frozenset[str]) -> bool:
@@ -43,18 +51,28 @@ def _is_socket_handler(node: FunctionNode) -> bool:
     return False
 
 
+def _is_graphql_resolver(node: FunctionNode) -> bool:
+    """A decorator named like Strawberry's resolvers' (``@strawberry.mutation``), through
+    whatever name: the analysis checks it comes from Strawberry."""
+    return any(
+        last_name(decorator) in GRAPHQL_RESOLVER_DECORATORS for decorator in node.decorator_list
+    )
+
+
 def _is_route(node: Definition, views: set[str]) -> bool:
-    """A route function, view class or resource (by its decorators, bases or registration)."""
+    """A route function, view class, resource or GraphQL resolver (by its decorators, bases or
+    registration)."""
     if isinstance(node, ast.ClassDef):
         return (
             node.name in views
-            or any(last_name(base, through_subscript=False) in ROUTE_BASES for base in node.bases)
+            or any(last_name(base, through_subscript=False) in _VIEW_BASES for base in node.bases)
             or _is_route_decorated(node, frozenset({"route"}))
         )
     return (
         node.name in views
         or _is_route_decorated(node, ROUTE_DECORATORS)
         or _is_socket_handler(node)
+        or _is_graphql_resolver(node)
     )
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import libcst as cst
 
 from backfix.cst_utils import last_name
-from backfix.web_routes import ROUTE_DECORATORS, SOCKET_DECORATORS, is_socketio_name
+from backfix.web_routes import (
+    GRAPHQL_MUTATION_BASES,
+    GRAPHQL_RESOLVER_DECORATORS,
+    ROUTE_DECORATORS,
+    SOCKET_DECORATORS,
+    is_socketio_name,
+)
 
 from .frameworks import ROUTE_BASES, ModuleIndex, attribute_root
 from .module_nodes import ModuleNodes, exact_types
@@ -65,6 +71,8 @@ class RouteLayer:
         for decorator in function.decorators:
             expr = decorator.decorator
             func = expr.func if isinstance(expr, cst.Call) else expr
+            if self._is_graphql_resolver_decorator(func):
+                return True
             if isinstance(func, cst.Attribute) and func.attr.value in ROUTE_DECORATORS:
                 return isinstance(expr, cst.Call)
             if (
@@ -74,6 +82,15 @@ class RouteLayer:
             ):
                 return True
         return function.name.value in self.view_funcs
+
+    def _is_graphql_resolver_decorator(self, func: cst.BaseExpression) -> bool:
+        """Strawberry's ``@strawberry.mutation``, ``@strawberry.field(...)``: a resolver."""
+        if last_name(func) not in GRAPHQL_RESOLVER_DECORATORS:
+            return False
+        return any(
+            q.split(".")[0] == "strawberry" and q.rpartition(".")[2] in GRAPHQL_RESOLVER_DECORATORS
+            for q in self.index.qualified_names(func)
+        )
 
     def _class_of(self, function: cst.FunctionDef) -> cst.ClassDef | None:
         """The class ``function`` is a method of (directly in its body), or None."""
@@ -96,6 +113,10 @@ class RouteLayer:
                 for q in self.index.qualified_names(base.value)
             ):
                 return owner
+            if name in GRAPHQL_MUTATION_BASES and any(
+                q.split(".")[0] == "graphene" for q in self.index.qualified_names(base.value)
+            ):
+                return owner  # Graphene's mutation: its `mutate` answers requests
         for decorator in owner.decorators:
             expr = decorator.decorator
             func = expr.func if isinstance(expr, cst.Call) else expr

@@ -30,3 +30,17 @@ def is_socketio_name(name: str) -> bool:
     name is ``.on(...)`` a handler's registration, not an event emitter's."""
     lowered = name.lower()
     return lowered in {"sio", "socketio"} or lowered.endswith("socketio")
+
+
+#: Strawberry's resolver decorators (``@strawberry.mutation``, ``@strawberry.field(...)``,
+#: ``@strawberry.subscription``): a GraphQL resolver answers a request as a route does
+GRAPHQL_RESOLVER_DECORATORS = frozenset({"mutation", "field", "subscription"})
+#: Graphene's mutation classes (``class CreateJob(graphene.Mutation)``, a relay
+#: ``ClientIDMutation``): their methods answer the mutation's requests, as a view's do
+GRAPHQL_MUTATION_BASES = frozenset({"Mutation", "ClientIDMutation"})
+#: Graphene's resolver of a mutation, whose ``info`` parameter is the request's resolve info
+GRAPHQL_MUTATE_METHODS = frozenset({"mutate", "mutate_and_get_payload"})
+#: the types of a resolver's ``info`` parameter (Strawberry's ``Info[Context, None]``,
+#: graphql-core's ``GraphQLResolveInfo``, Graphene's ``ResolveInfo``): the request, as a
+#: FastAPI route's ``Request`` parameter is
+GRAPHQL_INFO_TYPES = frozenset({"Info", "GraphQLResolveInfo", "ResolveInfo"})
