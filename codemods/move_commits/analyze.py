@@ -29,7 +29,14 @@ from backfix.cst_walk import children
 from . import reasons as R
 from .dataflow import DataFlow
 from .extraction import ExtractionBuilder, ReplaceReads
-from .frameworks import LOGGER_NAMES, SESSION_WRITES, ModuleIndex, is_guard_name, iter_nodes
+from .frameworks import (
+    LOGGER_NAMES,
+    SESSION_WRITES,
+    ModuleIndex,
+    is_database_error,
+    is_guard_name,
+    iter_nodes,
+)
 from .input_reads import assigns_input_keys, input_reads
 from .model import CommitSite, Param
 from .module_nodes import NAME_TYPES, exact_types
@@ -648,7 +655,7 @@ class Analyzer:
             )
             for kind in elements:
                 names = self.index.qualified_names(kind)
-                if not names or not all(q.startswith("sqlalchemy.") for q in names):
+                if not names or not all(map(is_database_error, names)):
                     problems.append(
                         f"`except {code_of(kind)}`, which catches more than database errors"
                     )

@@ -137,6 +137,36 @@ SESSION_WRITES = frozenset(
         "bulk_update_mappings",
     }
 )
+#: the modules of DB-API drivers, whose exceptions come from the database only, as SQLAlchemy's do
+DBAPI_DRIVERS = (
+    "sqlite3.", "sqlean.", "psycopg2.", "psycopg.", "pymysql.", "MySQLdb.", "mysql.connector.",
+    "asyncpg.", "aiosqlite.", "aiomysql.", "asyncmy.", "pg8000.", "oracledb.", "cx_Oracle.",
+    "pyodbc.",
+)  # fmt: skip
+#: DB-API's exception classes (PEP 249), but ``Warning``
+DBAPI_ERRORS = frozenset(
+    {
+        "Error", "InterfaceError", "DatabaseError", "DataError", "OperationalError",
+        "IntegrityError", "InternalError", "ProgrammingError", "NotSupportedError",
+    }
+)  # fmt: skip
+
+
+def is_database_error(qualified_name: str) -> bool:
+    """Whether the class of this qualified name is a database error: SQLAlchemy's
+    (``sqlalchemy.exc.IntegrityError``) or a DB-API driver's (``sqlite3.IntegrityError``,
+    ``psycopg2.errors.UniqueViolation``, ``asyncpg.exceptions.UniqueViolationError``)."""
+    if qualified_name.startswith("sqlalchemy."):
+        return True
+    if not qualified_name.startswith(DBAPI_DRIVERS):
+        return False
+    return (
+        qualified_name.rpartition(".")[2] in DBAPI_ERRORS
+        or ".errors." in qualified_name
+        or ".exceptions." in qualified_name
+    )
+
+
 #: callables that check the request and stop it with an HTTP error (``require_permission(...)``,
 #: ``get_object_or_404(...)``, ``Model.query.get_or_404(...)``): they stay in the route, in place.
 GUARD_PREFIXES = ("require_", "check_", "ensure_", "verify_", "authorize", "assert_", "validate_")
