@@ -450,14 +450,15 @@ def _binding_type(
             analyzer, inference, module_scope, name, lambda node: False, of_binding
         )
     read = of_binding or (lambda node: inference.of_binding(node, 0))
-    found: list[TypeInfo | None] = []
-    maybe_none = False  # `label = None` before `label = request.form["label"]`
+    bindings: list[cst.CSTNode] = []
     for assignment in assignments[name]:
         if not isinstance(assignment, Assignment) or isinstance(assignment, ImportAssignment):
             return None
-        node = assignment.node
-        if later(node):
-            continue
+        if not later(assignment.node):
+            bindings.append(assignment.node)
+    found: list[TypeInfo | None] = []
+    maybe_none = False  # `label = None` before `label = request.form["label"]`
+    for node in inference.governing(bindings):
         if inference.binds_none(node):
             maybe_none = True
             continue

@@ -194,14 +194,13 @@ class TypeInference:
         """The type of ``name`` as read at ``read``, from its bindings before the read."""
         if read is None or depth > _MAX_DEPTH:
             return None
-        found: list[TypeInfo | None] = []
+        bindings: list[cst.CSTNode] = []
         for referent in self.index.referents(read):
             if not isinstance(referent, Assignment) or isinstance(referent, ImportAssignment):
                 return None
-            node = referent.node
-            if not self.index.starts_before(node, read):
-                continue
-            found.append(self.of_binding(node, depth))
+            if self.index.starts_before(referent.node, read):
+                bindings.append(referent.node)
+        found = [self.of_binding(node, depth) for node in self.governing(bindings)]
         if not found or any(t is None for t in found):
             return None
         first = found[0]
@@ -210,15 +209,28 @@ class TypeInference:
             return None
         return first
 
+    def governing(self, bindings: list[cst.CSTNode]) -> list[cst.CSTNode]:
+        """The bindings of one name that give its type: its declarations where it has some
+        (``name: str`` before the branches that assign it), whose type type checkers hold every
+        assignment to, else all of them."""
+        declared = [node for node in bindings if self._declaration(node) is not None]
+        return declared or bindings
+
+    def _declaration(self, node: cst.CSTNode) -> cst.AnnAssign | None:
+        """The annotated assignment or declaration (``name: str``) whose target is ``node``."""
+        parent = self.index.parent(node)
+        return parent if isinstance(parent, cst.AnnAssign) and parent.target is node else None
+
     def of_binding(self, node: cst.CSTNode, depth: int) -> TypeInfo | None:
         """The type a binding (a parameter, an annotated or a plain assignment) gives its name."""
         if isinstance(node, cst.Param):
             if node.annotation is None:
                 return None
             return self.annotation(node.annotation.annotation)
+        declaration = self._declaration(node)
+        if declaration is not None:
+            return self.annotation(declaration.annotation.annotation)
         parent = self.index.parent(node)
-        if isinstance(parent, cst.AnnAssign) and parent.target is node:
-            return self.annotation(parent.annotation.annotation)
         if isinstance(parent, cst.AssignTarget) and parent.target is node:
             assign = self.index.parent(parent)
             if isinstance(assign, cst.Assign):

@@ -509,6 +509,30 @@ def test_a_name_set_to_none_then_to_a_typed_value_is_optional(tmp_path: Path) ->
     assert "label: str | None" in after["app/services/lamp_service.py"]
 
 
+def test_a_declared_name_has_its_declared_type_on_every_path(tmp_path: Path) -> None:
+    """``room: str`` declared before the branches that assign it: the checker reads ``str``
+    whatever each branch assigns (a value of unknown type here), and so does the service."""
+    result, after = _apply(
+        tmp_path,
+        """
+        FLOORS = {"1": "hall"}
+
+        @bp.post("/lamps")
+        def create_lamp() -> str:
+            room: str
+            if request.form.get("upstairs"):
+                room = FLOORS[request.form["room"]]
+            else:
+                room = request.form["room"]
+            db.session.add(Lamp(room=room, label=None, watts=10))
+            db.session.commit()
+            return "ok"
+        """,
+    )
+    assert [v.reason for v in result.violations] == []
+    assert "def create_lamp(room: str) -> None:" in after["app/services/lamp_service.py"]
+
+
 @pytest.mark.parametrize(
     "guarded",
     [
