@@ -658,7 +658,11 @@ class Planner:
             reason = self._table_reason(facts, chain)
         db = db_module() if chain.needs_db_import else ""
         session: QuerySession | None = None
-        if chain.needs_db_import and not db:
+        # `self.query` in a project without Flask-SQLAlchemy: the query property is its own
+        untyped_without_fsa = chain.root == ROOT_UNTYPED and not db_module()
+        if untyped_without_fsa:
+            why, reason = _untyped_without_fsa(reason, query_session())
+        elif chain.needs_db_import and not db:
             if not self._mapped(chain):
                 return ""  # `Thing.query` in a project without Flask-SQLAlchemy's `db`
             # `Model.query` from `scoped_session.query_property()`, no Flask-SQLAlchemy.
@@ -674,7 +678,9 @@ class Planner:
         self._count_model_chain(chain, reason)
         label = "legacy query variable" if chain.is_variable else "legacy Query API"
         message = f"{label}: {chain.summary} [{mode}: {why}]"
-        self.outcome.uses_fsa |= chain.kind == KIND_FSA and session is None
+        self.outcome.uses_fsa |= (
+            chain.kind == KIND_FSA and session is None and not untyped_without_fsa
+        )
         self._finding(
             facts.path, chain.line, chain.col, message, reason, chain.scope, chain.snippet
         )
@@ -2079,6 +2085,23 @@ def _assumed_versions(
         and not (name == "flask-sqlalchemy" and plain_db)
         and not (name != "sqlalchemy" and found.source == "not found")
     ]
+
+
+def _untyped_without_fsa(
+    reason: tuple[str, str], session: QuerySession | None
+) -> tuple[str, tuple[str, str]]:
+    """The mode's why and the reason of a query on a class nobody can name (``self.query``) in
+    a project without Flask-SQLAlchemy: its rewrite by hand reads the session behind the
+    project's query property (``db_connection.session``, else a session) and SQLAlchemy's own
+    ``select()``, not ``db.session`` and ``db.select()``."""
+    why = session.origin if session is not None else "a query property, no Flask-SQLAlchemy"
+    reader = session.expression if session is not None else "session"
+    text = reason[0].replace("`db.session.", f"`{reader}.")
+    return why, (_FSA_STATEMENT.sub(r"\1(", text), reason[1])
+
+
+#: Flask-SQLAlchemy's ``db.select(``, ``db.delete(``, ``db.update(`` in advice
+_FSA_STATEMENT = re.compile(r"\bdb\.(select|delete|update)\(")
 
 
 def _plain_db_note(plain_db: str) -> str:

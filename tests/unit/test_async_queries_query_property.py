@@ -267,3 +267,33 @@ def test_a_chain_that_reads_no_session_imports_none(tmp_path: Path) -> None:
     after = change.after.decode()
     assert "select(User).filter_by(name=name).exists()" in after
     assert "db_session" not in after
+
+
+#: a method of the base model that queries whatever class the instance is
+SELF_QUERY = "\n\n    def reload(self):\n        return self.query.get(self.id)\n"
+
+
+def test_a_query_on_self_is_advised_on_the_session_behind_the_property(tmp_path: Path) -> None:
+    """``self.query`` stays for review, as in any project; without Flask-SQLAlchemy, its label
+    and its advice name the session the query property reads and SQLAlchemy's own ``select()``
+    (mage-ai's ``self.query.get(uuid)`` was advised as ``db.session.get(type(self), ...)``)."""
+    files = _class_property_files(CLASS_PROPERTY_BASE + SELF_QUERY)
+    result = _run(tmp_path, files)
+    (found,) = [v for v in result.violations if v.path == "app/base.py"]
+    assert not found.fixable
+    assert "[sync: a class property returning `connection.session.query(cls)`]" in found.message
+    assert "`connection.session.get(type(self), ...)`" in (found.reason or "")
+    assert "db." not in (found.reason or "")
+
+
+def test_a_query_on_self_without_a_known_query_property_is_advised_on_a_session(
+    tmp_path: Path,
+) -> None:
+    base = CLASS_PROPERTY_BASE.replace("connection.session.query(cls)", "cls.session.query(cls)")
+    queries = "def names(model):\n    return model.query.filter_by(name='a').all()\n"
+    result = _run(tmp_path, {**_class_property_files(base), "app/queries.py": queries})
+    found = _queries_finding(result)
+    assert not found[0]
+    assert "`session.scalars(select(model)...)`" in found[1]
+    message = next(v.message for v in result.violations if v.path == "app/queries.py")
+    assert "[sync: a query property, no Flask-SQLAlchemy]" in message
