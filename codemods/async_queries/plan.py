@@ -658,8 +658,11 @@ class Planner:
             reason = self._table_reason(facts, chain)
         db = db_module() if chain.needs_db_import else ""
         session: QuerySession | None = None
-        # `self.query` in a project without Flask-SQLAlchemy: the query property is its own
-        untyped_without_fsa = chain.root == ROOT_UNTYPED and not db_module()
+        # `self.query` (or a `cls.query` that stays) in a project without Flask-SQLAlchemy:
+        # the query property is the project's own
+        untyped_without_fsa = (
+            chain.root == ROOT_UNTYPED or bool(chain.cls_owner and reason[0])
+        ) and not db_module()
         if untyped_without_fsa:
             why, reason = _untyped_without_fsa(reason, query_session())
         elif chain.needs_db_import and not db:
