@@ -68,6 +68,7 @@ from .model import (
 )
 from .plumbing_analyze import P_DEP, P_ENGINE, P_FACTORY
 from .plumbing_plan import PlumbingOptions, PlumbingPlan, PlumbingPlanner
+from .query_aliases import AliasCall, QueryAlias, alias_calls, find_query_aliases
 from .query_property import QuerySession, find_query_session
 from .targets import plumbing_options, project_versions, target_of
 from .test_mocks import mock_notes
@@ -1896,6 +1897,9 @@ def plan_project(
     stop = _plumbing_stop(planner)
     if options is not None and stop is not None:
         _, outcome = plan_once(replace(options, refuse=stop))
+    outcome.findings.extend(
+        _alias_findings(project, [*sorted(known), *current], mappings.is_mapped, request.mode)
+    )
     violations = [
         Violation(
             path=f.path,
@@ -2088,6 +2092,63 @@ def _assumed_versions(
         and not (name == "flask-sqlalchemy" and plain_db)
         and not (name != "sqlalchemy" and found.source == "not found")
     ]
+
+
+def _in_paths(path: str, paths: Sequence[str]) -> bool:
+    """Whether ``path`` lies in the paths the run was given (all of them: none given)."""
+    return not paths or any(is_under(path, run) for run in paths)
+
+
+def _alias_findings(
+    project: ProjectContext, files: list[str], is_mapped: Callable[[str], bool], mode: str
+) -> list[Finding]:
+    """The findings of the legacy queries the run's files make through a class property that
+    returns the session's ``query`` method (see ``query_aliases``)."""
+    aliases = find_query_aliases(files, project.read)
+    if not aliases:
+        return []
+    return [
+        _alias_finding(path, call, mode)
+        for path in files
+        if _in_paths(path, project.paths)
+        for call in _alias_calls_in(project, path, aliases, is_mapped)
+    ]
+
+
+def _alias_calls_in(
+    project: ProjectContext, path: str, aliases: list[QueryAlias], is_mapped: Callable[[str], bool]
+) -> list[AliasCall]:
+    """The calls of the project's query aliases in the file ``path``."""
+    raw = project.read(path) or b""
+    if not any(f".{alias.attribute}(".encode() in raw for alias in aliases):
+        return []
+    try:
+        text = raw.decode("utf-8")
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return []  # (the analysis reports the file)
+    return alias_calls(tree, text, aliases, is_mapped)
+
+
+def _alias_finding(path: str, call: AliasCall, mode: str) -> Finding:
+    """The finding of a query through a class property that returns the session's ``query``:
+    a legacy query, rewritten by hand."""
+    alias = call.alias
+    label = "async: --mode async" if mode == ASYNC else "sync"
+    message = (
+        f"legacy Query API: {call.summary} [{label}: a class property returning "
+        f"`{alias.session}.query`]"
+    )
+    reason = (
+        f"`{alias.attribute}` of `{alias.owner}` is a class property that returns "
+        f"`{alias.session}.query`, so this call is a legacy `{alias.session}.query(...)`, which "
+        f"the rewrite does not follow: rewrite by hand as `{alias.session}.execute(select(...)"
+        f"...)` (`{alias.session}.scalars(select(Model)...)` for rows of one model)"
+    )
+    return Finding(
+        path, call.line, call.col, message, False, reason, call.scope, call.snippet,
+        R.QUERY_METHOD_ALIAS,
+    )  # fmt: skip
 
 
 def _untyped_without_fsa(

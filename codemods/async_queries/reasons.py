@@ -29,6 +29,7 @@ UNKNOWN_MODEL = "unknown-model-class"
 ALREADY_AWAITED = "already-awaited"
 CUSTOM_QUERY_CLASS = "custom-query-class"
 QUERY_PROPERTY = "query-property-not-flask-sqlalchemy"
+QUERY_METHOD_ALIAS = "query-method-alias"
 DB_NAME_BOUND_LOCALLY = "db-name-bound-locally"
 SQLALCHEMY_TOO_OLD = "sqlalchemy-too-old"
 
@@ -80,6 +81,7 @@ ALL = (
     ALREADY_AWAITED,
     CUSTOM_QUERY_CLASS,
     QUERY_PROPERTY,
+    QUERY_METHOD_ALIAS,
     DB_NAME_BOUND_LOCALLY,
     SQLALCHEMY_TOO_OLD,
     FLASK_SQLALCHEMY_ASYNC,

@@ -297,3 +297,44 @@ def test_a_query_on_self_without_a_known_query_property_is_advised_on_a_session(
     assert "`session.scalars(select(model)...)`" in found[1]
     message = next(v.message for v in result.violations if v.path == "app/queries.py")
     assert "[sync: a query property, no Flask-SQLAlchemy]" in message
+
+
+#: mage-ai's second class property: the session's `query` method itself, under another name
+SELECT_ALIAS = (
+    "\n    @classproperty\n    def select(cls):\n        return connection.session.query\n"
+)
+ALIAS_QUERIES = (
+    "from app.models import User\n\n\n"
+    "class Report:\n"
+    "    def select(self, *columns):\n"
+    "        return columns\n\n\n"
+    "def names():\n"
+    "    return (\n"
+    "        User.select(User.name)\n"
+    "        .filter(User.id > 1)\n"
+    "        .all()\n"
+    "    )\n\n\n"
+    "def columns():\n"
+    "    return Report().select('a'), Report.select(Report(), 'b')\n"
+)
+
+
+def test_a_class_property_returning_the_sessions_query_method_is_counted(tmp_path: Path) -> None:
+    """mage-ai's ``@classproperty def select(cls): return db_connection.session.query``:
+    ``User.select(User.name).filter(...).all()`` is a legacy query that names neither ``query``
+    nor a session. Each such call on a mapped class is reported for a rewrite by hand, once,
+    with its whole chain; a method of the same name on another class is not."""
+    files = {
+        **_class_property_files(CLASS_PROPERTY_BASE + SELECT_ALIAS),
+        "app/queries.py": ALIAS_QUERIES,
+    }
+    result = _run(tmp_path, files)
+    (found,) = [v for v in result.violations if v.path == "app/queries.py"]
+    assert (found.line, found.col, found.scope) == (11, 9, "names")
+    assert not found.fixable
+    assert found.reason_id == "query-method-alias"
+    assert "legacy Query API: User.select(User.name) .filter(User.id > 1) .all() [" in (
+        found.message
+    )
+    assert "`connection.session.execute(select(...)...)`" in (found.reason or "")
+    assert not [c for c in result.changes if c.path == "app/queries.py"]
