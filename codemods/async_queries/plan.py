@@ -672,6 +672,7 @@ class Planner:
             # `Model.query` from `scoped_session.query_property()`, no Flask-SQLAlchemy.
             session = query_session() if chain.root == ROOT_MODEL else None
             if session is not None:
+                session = session.seen_from(facts.module)
                 why = session.origin
             # What the Flask-SQLAlchemy checks said of `db` (its async refusal, its helpers) does
             # not apply to this session; its own reason is never empty where they said anything.
@@ -748,7 +749,10 @@ class Planner:
         name = session.name
         own = facts.module == session.module
         imported = next((i[1:] for i in facts.imports if i[0] == name), None)
-        elsewhere = imported is not None and imported != (session.module, session.name)
+        # (`import app.storage.db as db` binds what `from app.storage import db` does)
+        elsewhere = imported is not None and ".".join(filter(None, imported)) != (
+            f"{session.module}.{session.name}"
+        )
         if elsewhere or (
             not own and imported is None and _assigns_at_module_level(self.read(facts.path), name)
         ):

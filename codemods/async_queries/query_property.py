@@ -5,17 +5,18 @@ Flask-SQLAlchemy) gives every model a legacy ``Model.query`` bound to ``db_sessi
 ``scoped_session`` of the project. Its chains become ``db_session.scalars(select(Model)...)``, with
 ``db_session`` imported from the module that defines it. A base model's class property does the
 same by hand (mage-ai's ``@classproperty def query(cls): return db_connection.session.query(cls)``):
-its chains read the session as the property does, ``db_connection.session``. They stay for review
-where that would not mean the same: several query properties, a session the module rebinds at run
-time (``global``), or a query class of the project's own (``query_cls=``), whose methods the
-rewrite would drop.
+its chains read the session as the property does, ``db_connection.session``. A session a function
+rebinds (``global``) is read through its module (``database.db_session``), which gives the current
+one. They stay for review where that would not mean the same: several query properties, a rebound
+session of a module in no package, or a query class of the project's own (``query_cls=``), whose
+methods the rewrite would drop.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from backfix.ast_utils import dotted
 from backfix.project import from_import_module
@@ -37,6 +38,9 @@ class QuerySession:
     #: the attribute of ``name`` that holds the session, read when a query runs (``session`` of
     #: ``db_connection.session``); "" when ``name`` is the session
     attribute: str = ""
+    #: the module whose function rebinds the session (``global session``), which ``name`` is
+    #: then (``db`` of ``from app.storage import db``, read as ``db.session``); "" for none
+    rebound_in: str = ""
 
     @property
     def expression(self) -> str:
@@ -46,9 +50,19 @@ class QuerySession:
     @property
     def origin(self) -> str:
         """How the project makes ``Model.query`` from it, as a reason quotes it."""
+        if self.rebound_in:
+            return f"`{self.attribute}.query_property()`"
         if self.attribute:
             return f"a class property returning `{self.expression}.query(cls)`"
         return f"`{self.name}.query_property()`"
+
+    def seen_from(self, module: str) -> QuerySession:
+        """The session as the code of ``module`` reads it: a rebound one by its own name in the
+        module that rebinds it (a global it reads when the query runs), through that module
+        elsewhere."""
+        if self.rebound_in != module:
+            return self
+        return replace(self, module=module, name=self.attribute, attribute="", rebound_in="")
 
 
 def find_query_session(
@@ -99,13 +113,26 @@ def _sessions_in(tree: ast.Module, path: str, module: str) -> list[QuerySession]
         name = call.func.value.id
         home = imports.get(name, (module, name))
         classes = [*call.args[:1], *_query_cls_arguments(tree)]
-        refuse = (
-            _local_session(name, owners.get(id(node)), path, module_names)
-            or _rebound(tree, name)
-            or _custom_query_class(classes, imports)
-        )
-        sessions.append(QuerySession(home[0], home[1], refuse))
+        refuse = _local_session(
+            name, owners.get(id(node)), path, module_names
+        ) or _custom_query_class(classes, imports)
+        rebound = _rebound(tree, name)
+        through = _through_module(module, name, imports) if rebound and not refuse else None
+        sessions.append(through or QuerySession(home[0], home[1], refuse or rebound))
     return sessions
+
+
+def _through_module(
+    module: str, name: str, imports: dict[str, tuple[str, str]]
+) -> QuerySession | None:
+    """The session ``name`` that a function of ``module`` rebinds (``global session``), read
+    through ``module`` when a query runs (``db.session`` of ``from app.storage import db``),
+    which gives the current one, as ``Model.query`` does; None where ``module`` is in no package
+    (no ``from`` import names it) or imports the name."""
+    package, _, last = module.rpartition(".")
+    if not package or name in imports:
+        return None
+    return QuerySession(package, last, attribute=name, rebound_in=module)
 
 
 #: decorators that make a method a property of the class (``Model.query``, not ``Model().query``)

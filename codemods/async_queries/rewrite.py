@@ -763,6 +763,11 @@ def _binds_at_top(module: cst.Module, name: str) -> bool:
                     bound = alias.asname.name if alias.asname is not None else alias.name
                     if dotted(bound) == name:
                         return True
+            if isinstance(small, cst.Import) and any(
+                alias.asname is not None and dotted(alias.asname.name) == name
+                for alias in small.names
+            ):
+                return True  # `import app.storage.db as db`
             if isinstance(small, cst.Assign | cst.AnnAssign):
                 targets = small.targets if isinstance(small, cst.Assign) else [small]
                 if any(dotted(t.target) == name for t in targets):

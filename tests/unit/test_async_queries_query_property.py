@@ -138,14 +138,58 @@ def test_a_query_class_given_to_the_property_is_reported(tmp_path: Path) -> None
     assert not fixable and "query class is `TenantQuery`" in reason
 
 
-def test_a_session_rebound_at_run_time_is_reported(tmp_path: Path) -> None:
-    extra = (
-        "\n\ndef configure(url):\n    global db_session\n"
-        "    db_session = scoped_session(sessionmaker(bind=create_engine(url)))\n"
+REBINDING = (
+    "\n\ndef configure(url):\n    global db_session\n"
+    "    db_session = scoped_session(sessionmaker(bind=create_engine(url)))\n"
+)
+
+
+def test_a_session_rebound_at_run_time_is_read_through_its_module(tmp_path: Path) -> None:
+    """``configure()`` rebinds ``db_session`` (``global``), as MindsDB's ``init()`` does: a
+    module that imported it by name would keep the first one, so the chains read it through its
+    module when the query runs (``database.db_session``), which gives the current one as
+    ``Model.query`` does; in the module itself, by its own name."""
+    own = "\n\ndef count():\n    return User.query.count()\n"
+    database = DATABASE.format(query_cls="", extra=REBINDING) + "\n\nclass User(Base):\n"
+    database += '    __tablename__ = "people"\n    id = Column(Integer, primary_key=True)\n' + own
+    database = "from sqlalchemy import Column, Integer\n" + database
+    aliased = (
+        "import app.database as database\n"
+        "from app.models import User\n\n\n"
+        "def first():\n"
+        "    return User.query.first()\n"
     )
-    files = {"app/database.py": DATABASE.format(query_cls="", extra=extra)}
-    fixable, reason = _queries_finding(_run(tmp_path, files))
-    assert not fixable and "`configure()` rebinds the session `db_session`" in reason
+    result = _run(tmp_path, {"app/database.py": database, "app/aliased.py": aliased})
+    after = {c.path: c.after.decode() for c in result.changes}
+    assert (
+        "import app.database as database\nfrom app.models import User\n" in after["app/aliased.py"]
+    )
+    assert "database.db_session.scalars(select(User).limit(1)).first()" in after["app/aliased.py"]
+    assert "from app import database\n" in after["app/queries.py"]
+    expected = "database.db_session.scalars(select(User).filter_by(name=name).limit(1)).first()"
+    assert expected in "".join(after["app/queries.py"].split())
+    assert (
+        "return db_session.scalar(select(func.count()).select_from(User))"
+        in (after["app/database.py"])
+    )
+    assert "import database" not in after["app/database.py"]
+
+
+def test_a_rebound_session_of_a_module_in_no_package_is_reported(tmp_path: Path) -> None:
+    """No ``from`` import names a top-level module: the chains stay for review."""
+    files = {
+        "database.py": DATABASE.format(query_cls="", extra=REBINDING),
+        "models.py": MODELS.replace("app.database", "database"),
+        "queries.py": QUERIES.replace("app.models", "models"),
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).write_text(text)
+    spec = CodemodSpec(AsyncQueries, "async-queries", (("mode", "sync"),))
+    options = RunOptions(specs=[spec], paths=[tmp_path], apply=True, jobs=1)
+    result = run(Workspace(root=tmp_path), options)
+    (found,) = [v for v in result.violations if v.path == "queries.py"]
+    assert not found.fixable
+    assert "`configure()` rebinds the session `db_session`" in (found.reason or "")
 
 
 def test_a_session_local_to_the_function_that_sets_the_property_is_reported(
@@ -173,8 +217,9 @@ def test_a_session_local_to_the_function_that_sets_the_property_is_reported(
     module_level = module_level.replace(
         "def create_session(url):\n", "def create_session(url):\n    global db_session\n"
     )
-    fixable, reason = _queries_finding(_run(tmp_path / "b", {"app/database.py": module_level}))
-    assert not fixable and "`create_session()` rebinds the session `db_session`" in reason
+    result = _run(tmp_path / "b", {"app/database.py": module_level})
+    (change,) = [c for c in result.changes if c.path == "app/queries.py"]
+    assert "database.db_session.scalars(" in change.after.decode()
 
 
 def test_a_function_binding_the_sessions_name_is_reported(tmp_path: Path) -> None:
