@@ -47,7 +47,7 @@ from backfix.results import FileFacts
 from backfix.session_registries import foreign_session_classes, registry_options
 from backfix.source import SourceFile
 
-from .analyze import needs_plumbing, scan, session_like
+from .analyze import needs_plumbing, scan
 from .mappings import ParseFailure
 from .model import FileEdits, ModuleFacts
 from .plan import PlanRequest, converts_plumbing, plan_project
@@ -91,6 +91,10 @@ class AsyncQueriesOptions(CodemodOptions):
     async_url: bool = option(False, help="Engine URLs the tool cannot read name an async driver.")
 
 
+def _never(_name: str) -> bool:
+    return False
+
+
 class AsyncQueries(Codemod[ModuleFacts | TreeFacts, FileEdits]):
     """Legacy ``Query`` → 2.0 ``select()``; sync, async, or chosen per file (``auto``)."""
 
@@ -130,7 +134,9 @@ class AsyncQueries(Codemod[ModuleFacts | TreeFacts, FileEdits]):
         """The project's ``scoped_session`` registries (``model.Session``) as session names, and
         its classes named like a session class that are not one (``class AsyncSession(
         requests.Session)``) as ``not_sessions``."""
-        options, notes = registry_options(self.options.session_names, session_like, files, read)
+        # (Not `session_like`: a registry is read through its module, `db.session`, which only a
+        # listed name makes a session; `session_like` knows the bare names.)
+        options, notes = registry_options(self.options.session_names, _never, files, read)
         listed = self.options.not_sessions
         # No note: most such classes are models and helpers no code took for a session.
         added = [

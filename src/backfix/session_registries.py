@@ -44,8 +44,26 @@ def scoped_session_names(
 
 def _registries(tree: ast.Module) -> Iterable[str]:
     """The names ``tree`` binds at module level to a ``scoped_session(...)`` call (``Session =
-    orm.scoped_session(...)``, ``Session: AlchemySession = scoped_session(...)``)."""
-    for stmt in tree.body:
+    orm.scoped_session(...)``, ``Session: AlchemySession = scoped_session(...)``), also from a
+    function that declares the name ``global`` (MindsDB's ``init()``: ``global session``,
+    ``session = scoped_session(...)``)."""
+    yield from _bound_to_registries(tree.body)
+    for function in tree.body:
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            declared = {
+                name
+                for node in ast.walk(function)
+                if isinstance(node, ast.Global)
+                for name in node.names
+            }
+            if declared:
+                statements = [n for n in ast.walk(function) if isinstance(n, ast.stmt)]
+                yield from (n for n in _bound_to_registries(statements) if n in declared)
+
+
+def _bound_to_registries(statements: Iterable[ast.stmt]) -> Iterable[str]:
+    """The names ``statements`` assign a ``scoped_session(...)`` call to."""
+    for stmt in statements:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             target, value = stmt.targets[0], stmt.value
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:

@@ -794,17 +794,16 @@ def test_a_db_that_is_a_module_of_the_project_is_no_flask_sqlalchemy_extension(
     tmp_path: Path,
 ) -> None:
     """``from app.storage import db`` reads the module ``app/storage/db.py``, whose ``session`` is
-    a plain ``scoped_session``: the rewrite imports ``select`` instead of reading ``db.select``,
-    which the module does not have."""
+    a plain session: the rewrite imports ``select`` instead of reading ``db.select``, which the
+    module does not have."""
     files = {
         "app/__init__.py": "",
         "app/storage/__init__.py": "",
         "app/storage/db.py": (
             "from sqlalchemy import Column, Integer, create_engine\n"
-            "from sqlalchemy.orm import declarative_base, scoped_session, sessionmaker\n\n"
+            "from sqlalchemy.orm import Session, declarative_base\n\n"
             "Base = declarative_base()\n"
-            "session = scoped_session(sessionmaker(bind=create_engine('sqlite://')))\n"
-            "Base.query = session.query_property()\n\n\n"
+            "session = Session(bind=create_engine('sqlite://'))\n\n\n"
             "class Item(Base):\n    __tablename__ = 'items'\n"
             "    id = Column(Integer, primary_key=True)\n"
         ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from backfix.builtin_codemods.async_queries import AsyncQueries
 from backfix.builtin_codemods.move_commits import MoveCommits
 
 from backfix.runner import RunOptions, Workspace, run
@@ -23,12 +24,56 @@ REGISTRIES = {
     "app/factory.py": "def build():\n    Local = scoped_session(sessionmaker())\n    return Local\n",
     "tests/conftest.py": "TestSession = scoped_session(sessionmaker())\n",
     "app/notes.py": "# Other = scoped_session(...)\nOther = make()\n",
+    # MindsDB's `init()`: a module-level name a function binds through `global`
+    "app/storage.py": (
+        "session = None\n\n\ndef init(url):\n    global session\n"
+        "    if url:\n        session = scoped_session(sessionmaker())\n"
+    ),
 }
 
 
 def test_module_level_scoped_sessions_outside_tests_are_found() -> None:
     found = scoped_session_names(sorted(REGISTRIES), lambda p: REGISTRIES[p].encode())
-    assert found == {"DBSession": "app/db.py", "Session": "app/meta.py"}
+    assert found == {
+        "DBSession": "app/db.py",
+        "Session": "app/meta.py",
+        "session": "app/storage.py",
+    }
+
+
+def test_async_queries_reads_a_registry_through_its_module(tmp_path: Path) -> None:
+    """``db.session.query(db.Item)``, ``session`` a registry of ``app/storage/db.py`` that
+    ``init()`` binds: a session's query, rewritten, whatever name the registry has (``session``
+    is a name the analysis knows only when it stands alone)."""
+    files = {
+        "app/__init__.py": "",
+        "app/storage/__init__.py": "",
+        "app/storage/db.py": (
+            "from sqlalchemy import Column, Integer, create_engine\n"
+            "from sqlalchemy.orm import declarative_base, scoped_session, sessionmaker\n\n"
+            "Base = declarative_base()\n"
+            "session = None\n\n\n"
+            "def init(url):\n"
+            "    global session\n"
+            "    session = scoped_session(sessionmaker(bind=create_engine(url)))\n\n\n"
+            "class Item(Base):\n    __tablename__ = 'items'\n"
+            "    id = Column(Integer, primary_key=True)\n"
+        ),
+        "app/items.py": (
+            "from app.storage import db\n\n\n"
+            "def every():\n"
+            "    return db.session.query(db.Item).all()\n"
+        ),
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    spec = CodemodSpec(AsyncQueries, "async-queries", ())
+    result = run(Workspace(root=tmp_path), RunOptions(specs=[spec], paths=[tmp_path], apply=True))
+    (change,) = result.changes
+    assert "return db.session.scalars(select(db.Item)).all()\n" in change.after.decode()
+    assert any("`session` is a session (`scoped_session(...)` in app/storage/db.py)" in note
+               for note in result.notes)  # fmt: skip
 
 
 def test_move_commits_counts_a_registrys_commit_in_a_route(tmp_path: Path) -> None:
