@@ -54,6 +54,7 @@ from .placement import (
 )
 from .quick import defines_routes
 from .reasons import NO_REASON, Reason
+from .service_packages import foreign_package_note
 from .signature import Signature, choose_method_name, signature
 from .typing_plan import TypingContext
 
@@ -301,6 +302,7 @@ class Planner:
                 groups.setdefault(location.path, []).append((facts, extraction, location))
         for path, items in sorted(groups.items()):
             self._place_service(path, items)
+        self.notes.extend(self._service_package_notes())
         self.notes.extend(self._duplicate_notes())
         self.notes.extend(self._moved_definition_notes())
         if self.renamed_loggers:
@@ -311,6 +313,29 @@ class Planner:
                 f"logs is recorded under the service module's name, not that of {routes}: a "
                 "logging configuration that filters by logger name may need it added"
             )
+
+    def _service_package_notes(self) -> list[str]:
+        """A note per existing package the new service modules go into that may not be the
+        project's service layer (see ``service_packages``), where ``service_dir`` and
+        ``service_module`` are the defaults: a user who set them chose the place."""
+        defaults = type(self.options)()
+        if (self.options.service_dir, self.options.service_module) != (
+            defaults.service_dir,
+            defaults.service_module,
+        ):
+            return []
+        new: dict[str, list[str]] = {}
+        for path, edits in sorted(self.services.items()):
+            if edits.is_new:
+                folder, _, name = path.rpartition("/")
+                new.setdefault(folder, []).append(name)
+        notes = []
+        for folder, names in new.items():
+            modules = self._modules_by_folder.get(folder, {})
+            note = foreign_package_note(folder, modules, names, self.project.tree)
+            if note:
+                notes.append(note)
+        return notes
 
     def _moved_definition_notes(self) -> list[str]:
         """A note per route module some of whose definitions move into a service with the code

@@ -1,0 +1,83 @@
+"""An existing ``services/`` package that may not be the project's service layer.
+
+The service modules go to ``service_dir`` (``services``, next to the route layer). Where the project
+already has a package of that name, it is most often its service layer; but Prefect's
+``prefect/server/services/`` holds the server's background loops (``scheduler.py``, ``foreman.py``)
+and JupyterHub's ``jupyterhub/services/`` its "Services" feature. Nothing in a module says for
+certain which it is, so the run writes there as configured and says so in a note where the package
+holds no module that looks like a service layer's: one named ``*_service``, a class named
+``...Service`` of static and class methods (as this codemod writes), or a function that takes a
+session (``def create_user(db: Session, ...)``, not a private helper).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+
+#: parameter names a service function takes its session by
+_SESSION_PARAMS = frozenset({"session", "db", "db_session", "dbsession", "sess"})
+
+
+def looks_like_service_layer(tree: ast.Module | None, stem: str) -> bool:
+    """Whether the module ``stem`` (its ``tree``) looks like a service layer's module."""
+    if stem.endswith("_service"):
+        return True
+    if tree is None:
+        return True  # (unreadable: no evidence against it)
+    return any(_service_definition(node) for node in tree.body)
+
+
+def _service_definition(node: ast.stmt) -> bool:
+    """A class of static and class methods named ``...Service``, or a public function taking a
+    session (a private helper that takes one, as a background loop's may, says nothing)."""
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return not node.name.startswith("_") and _takes_session(node)
+    if not isinstance(node, ast.ClassDef) or not node.name.endswith("Service"):
+        return False
+    methods = [n for n in node.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    return bool(methods) and all(
+        any(
+            isinstance(d, ast.Name) and d.id in {"staticmethod", "classmethod"}
+            for d in m.decorator_list
+        )
+        for m in methods
+    )
+
+
+def _takes_session(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether a parameter of ``function`` is a session by its name (unannotated) or type."""
+    arguments = function.args
+    for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
+        if arg.annotation is None:
+            if arg.arg in _SESSION_PARAMS:
+                return True
+        elif "Session" in ast.unparse(arg.annotation):
+            return True
+    return False
+
+
+def foreign_package_note(
+    folder: str,
+    modules: Mapping[str, str],
+    new_modules: list[str],
+    tree: Callable[[str], ast.Module | None],
+) -> str:
+    """The run's note on the new service modules ``new_modules`` going into the existing package
+    ``folder``, whose modules (stem → path) ``modules`` are, when none of them looks like a
+    service layer's; "" otherwise."""
+    if not modules or any(
+        looks_like_service_layer(tree(path), stem) for stem, path in modules.items()
+    ):
+        return ""
+    shown = ", ".join(f"{stem}.py" for stem in sorted(modules)[:4])
+    more = ", …" if len(modules) > 4 else ""
+    written = ", ".join(new_modules)
+    goes = "go" if len(new_modules) > 1 else "goes"
+    return (
+        f"move-commits: {written} {goes} into {folder}/, a package the project has already, none "
+        f"of whose modules ({shown}{more}) looks like a service layer's (a `*_service` module, a "
+        "`...Service` class of static methods, a public function taking a session): if that "
+        "package holds something else, set `service_dir` to where the service modules should go "
+        "(`-o service_dir=...` or `[tool.backfix.move-commits]`) and run again"
+    )
