@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 from backfix.ast_utils import dotted
 
-#: decorators that make a method a property of the class (``Model.select``, not ``Model().select``)
-_CLASS_PROPERTIES = frozenset({"classproperty", "class_property"})
+from .query_property import CLASS_PROPERTIES, is_class_property, trees_holding
 
 
 @dataclass(frozen=True)
@@ -48,17 +47,8 @@ def find_query_aliases(
     files: Iterable[str], read: Callable[[str], bytes | None]
 ) -> list[QueryAlias]:
     """The project's class properties that return a session's ``query`` method."""
-    found: list[QueryAlias] = []
-    for path in files:
-        raw = read(path) or b""
-        if b"class_property" not in raw and b"classproperty" not in raw:
-            continue
-        try:
-            tree = ast.parse(raw)
-        except (SyntaxError, ValueError, RecursionError):
-            continue
-        found += _aliases_in(tree)
-    return found
+    markers = tuple(name.encode() for name in sorted(CLASS_PROPERTIES))
+    return [alias for _, tree in trees_holding(files, read, markers) for alias in _aliases_in(tree)]
 
 
 def _aliases_in(tree: ast.Module) -> Iterator[QueryAlias]:
@@ -77,9 +67,7 @@ def _returned_query_method(node: ast.FunctionDef) -> str:
     """The code of ``<session>`` where ``node`` is a class property whose whole body returns
     ``<session>.query`` (the method, not its call); "" otherwise."""
     if not (
-        any(dotted(d).rpartition(".")[2] in _CLASS_PROPERTIES for d in node.decorator_list)
-        and len(node.body) == 1
-        and isinstance(node.body[0], ast.Return)
+        is_class_property(node) and len(node.body) == 1 and isinstance(node.body[0], ast.Return)
     ):
         return ""
     value = node.body[0].value

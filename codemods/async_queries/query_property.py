@@ -15,11 +15,12 @@ methods the rewrite would drop.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from backfix.ast_utils import dotted
 from backfix.project import from_import_module
+from backfix.source import python_tree
 
 #: modules whose ``Query`` class adds only the helpers a rewrite never emits (``get_or_404``...),
 #: which the plan reports by name; SQLAlchemy's own is the plain legacy ``Query``
@@ -71,14 +72,7 @@ def find_query_session(
     """The session of the project's ``X.query = session.query_property()``; None when no module
     sets one."""
     found: list[QuerySession] = []
-    for path in files:
-        raw = read(path) or b""
-        if b"query_property(" not in raw and b"def query(" not in raw:
-            continue
-        try:
-            tree = ast.parse(raw)
-        except (SyntaxError, ValueError, RecursionError):
-            continue
+    for path, tree in trees_holding(files, read, (b"query_property(", b"def query(")):
         found += _sessions_in(tree, path, module_name(path))
     distinct = list(dict.fromkeys(found))
     if not distinct:
@@ -92,6 +86,19 @@ def find_query_session(
             "query uses depends on its base class; rewrite by hand with that session",
         )
     return distinct[0]
+
+
+def trees_holding(
+    files: Iterable[str], read: Callable[[str], bytes | None], markers: tuple[bytes, ...]
+) -> Iterator[tuple[str, ast.Module]]:
+    """Each file of ``files`` whose text holds one of ``markers``, with its tree (the others, and
+    the files Python cannot parse, are never parsed)."""
+    for path in files:
+        raw = read(path) or b""
+        if any(marker in raw for marker in markers):
+            tree = python_tree(raw)
+            if tree is not None:
+                yield path, tree
 
 
 def _sessions_in(tree: ast.Module, path: str, module: str) -> list[QuerySession]:
@@ -136,7 +143,12 @@ def _through_module(
 
 
 #: decorators that make a method a property of the class (``Model.query``, not ``Model().query``)
-_CLASS_PROPERTIES = frozenset({"classproperty", "class_property"})
+CLASS_PROPERTIES = frozenset({"classproperty", "class_property"})
+
+
+def is_class_property(node: ast.FunctionDef) -> bool:
+    """Whether ``node`` is decorated as a property of its class (:data:`CLASS_PROPERTIES`)."""
+    return any(dotted(d).rpartition(".")[2] in CLASS_PROPERTIES for d in node.decorator_list)
 
 
 def _class_properties(
@@ -166,7 +178,7 @@ def _returned_session(node: ast.stmt) -> tuple[str, str] | None:
     if not (
         isinstance(node, ast.FunctionDef)
         and node.name == "query"
-        and any(dotted(d).rpartition(".")[2] in _CLASS_PROPERTIES for d in node.decorator_list)
+        and is_class_property(node)
         and len(node.body) == 1
         and isinstance(node.body[0], ast.Return)
         and node.args.args
