@@ -24,6 +24,7 @@ from backfix.codemod import Plan as CodemodPlan
 from backfix.discovery import in_alembic_versions, is_under
 from backfix.project import ProjectContext, from_import_module, is_test_module
 from backfix.results import REVIEW, FileFacts, Violation
+from backfix.source import python_tree
 from backfix.type_checkers import checks_unannotated, mypy_plugins, type_checked
 from backfix.versions import RUNNING, Found
 
@@ -526,7 +527,7 @@ class Planner:
 
     def _in_run(self, path: str) -> bool:
         """Whether ``path`` lies in the paths the run was given."""
-        return not self.run_paths or any(is_under(path, run) for run in self.run_paths)
+        return _in_paths(path, self.run_paths)
 
     def _renamed_imports(self) -> list[tuple[str, int, str]]:
         """(path, line, what is imported) where a module imports a session factory or a
@@ -2126,12 +2127,10 @@ def _alias_calls_in(
     raw = project.read(path) or b""
     if not any(f".{alias.attribute}(".encode() in raw for alias in aliases):
         return []
-    try:
-        text = raw.decode("utf-8")
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
+    tree = python_tree(raw)
+    if tree is None:
         return []  # (the analysis reports the file)
-    return alias_calls(tree, text, aliases, is_mapped)
+    return alias_calls(tree, raw.decode("utf-8", "replace"), aliases, is_mapped)
 
 
 def _alias_finding(path: str, call: AliasCall, mode: str) -> Finding:
