@@ -61,6 +61,14 @@ class QuerySession:
         """The session as the code of ``module`` reads it: a rebound one by its own name in the
         module that rebinds it (a global it reads when the query runs), through that module
         elsewhere."""
+        if self.rebound_in and module == self.module:
+            # (the package's own `__init__` would import its submodule while it is imported)
+            return replace(
+                self,
+                refuse=f"`Model.query` reads `{self.expression}`, whose module "
+                f"`{self.rebound_in}` rebinds it, and this module is that module's package: "
+                f"importing `{self.name}` here could be circular; rewrite by hand",
+            )
         if self.rebound_in != module:
             return self
         return replace(self, module=module, name=self.attribute, attribute="", rebound_in="")

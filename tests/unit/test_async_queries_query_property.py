@@ -175,6 +175,20 @@ def test_a_session_rebound_at_run_time_is_read_through_its_module(tmp_path: Path
     assert "import database" not in after["app/database.py"]
 
 
+def test_a_rebound_session_in_its_modules_package_init_is_reported(tmp_path: Path) -> None:
+    """``app/__init__.py`` would have to import ``app.database`` while it is itself imported."""
+    init = "from app.models import User\n\n\ndef total():\n    return User.query.count()\n"
+    files = {
+        "app/__init__.py": init,
+        "app/database.py": DATABASE.format(query_cls="", extra=REBINDING),
+    }
+    result = _run(tmp_path, files)
+    (found,) = [v for v in result.violations if v.path == "app/__init__.py"]
+    assert not found.fixable
+    assert "this module is that module's package" in (found.reason or "")
+    assert "app/__init__.py" not in [c.path for c in result.changes]
+
+
 def test_a_rebound_session_of_a_module_in_no_package_is_reported(tmp_path: Path) -> None:
     """No ``from`` import names a top-level module: the chains stay for review."""
     files = {
