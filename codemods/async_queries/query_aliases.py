@@ -11,6 +11,7 @@ so that every legacy query is counted.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -89,7 +90,7 @@ def alias_calls(
         if isinstance(node, ast.Call) and (alias := _alias_of(node, by_name, is_mapped))
     ]
     calls.sort(key=lambda pair: (pair[0].lineno, pair[0].col_offset))
-    lines = text.splitlines()
+    lines = _LINE_BREAK.split(text)  # (`ast`'s lines: not `splitlines()`, which breaks at \f too)
     ordinals: dict[tuple[str, str], int] = {}
     found: list[AliasCall] = []
     for node, alias in calls:
@@ -111,6 +112,10 @@ def alias_calls(
             )
         )
     return found
+
+
+#: the line breaks `ast` counts lines by
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 def _column(lines: list[str], line: int, offset: int) -> int:

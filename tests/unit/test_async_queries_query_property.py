@@ -397,3 +397,20 @@ def test_a_class_property_returning_the_sessions_query_method_is_counted(tmp_pat
     )
     assert "`connection.session.execute(select(...)...)`" in (found.reason or "")
     assert not [c for c in result.changes if c.path == "app/queries.py"]
+
+
+def test_an_alias_call_is_placed_by_characters_on_the_lines_ast_counts(tmp_path: Path) -> None:
+    """A form feed is no line break to Python (``str.splitlines`` makes it one), and a column
+    counts characters, not the UTF-8 bytes of ``é``."""
+    queries = (
+        '"""Rows.\x0c"""\n'
+        "from app.models import User\n\n\n"
+        "def names():\n"
+        "    é = 1; return User.select(User.name).all(), é\n"
+    )
+    files = {
+        **_class_property_files(CLASS_PROPERTY_BASE + SELECT_ALIAS),
+        "app/queries.py": queries,
+    }
+    (found,) = [v for v in _run(tmp_path, files).violations if v.path == "app/queries.py"]
+    assert (found.line, found.col) == (6, 19)
