@@ -19,10 +19,8 @@ from collections.abc import Callable, Mapping
 _SESSION_PARAMS = frozenset({"session", "db", "db_session", "dbsession", "sess"})
 
 
-def looks_like_service_layer(tree: ast.Module | None, stem: str) -> bool:
-    """Whether the module ``stem`` (its ``tree``) looks like a service layer's module."""
-    if stem.endswith("_service"):
-        return True
+def defines_services(tree: ast.Module | None) -> bool:
+    """Whether the module ``tree`` defines what a service layer's module does."""
     if tree is None:
         return True  # (unreadable: no evidence against it)
     return any(_service_definition(node) for node in tree.body)
@@ -66,9 +64,10 @@ def foreign_package_note(
     """The run's note on the new service modules ``new_modules`` going into the existing package
     ``folder``, whose modules (stem → path) ``modules`` are, when none of them looks like a
     service layer's; "" otherwise."""
-    if not modules or any(
-        looks_like_service_layer(tree(path), stem) for stem, path in modules.items()
-    ):
+    # (a module's name first: most service packages say so without being parsed)
+    if not modules or any(stem.endswith("_service") for stem in modules):
+        return ""
+    if any(defines_services(tree(path)) for path in modules.values()):
         return ""
     shown = ", ".join(f"{stem}.py" for stem in sorted(modules)[:4])
     more = ", …" if len(modules) > 4 else ""
