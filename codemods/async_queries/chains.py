@@ -834,8 +834,91 @@ def _check_builder(step: Step) -> None:
         )
 
 
-def _apply_builder(b: _Builder, stmt: cst.BaseExpression, step: Step) -> cst.BaseExpression:
+class _FilterByEntity:
+    """The entity a legacy ``filter_by()`` at each step of a chain filters: the last join target
+    or, without a join, the query's first entity (``Query._filter_by_zero``); and whether
+    ``Select.filter_by()`` could read it otherwise. SQLAlchemy 2.1's looks for each keyword in
+    every entity of the statement and raises ``AmbiguousColumnError`` where several have it, so
+    a ``filter_by()`` on a statement of several entities, or after a join, is written as
+    ``where(Entity.key == value)`` instead."""
+
+    def __init__(self, columns: Sequence[cst.BaseExpression], prior: Sequence[Step]) -> None:
+        self.columns = list(columns)
+        self.joined = False
+        self.target: cst.BaseExpression | None = _entity_of(columns[0]) if columns else None
+        for step in prior:  # (a query variable's earlier steps: its columns are `columns`)
+            if step.name in JOINS:
+                self.see(step)
+
+    def see(self, step: Step) -> None:
+        """Follow ``step``: a join changes the entity, a column change the statement's width."""
+        if step.call is None:
+            return
+        values = [arg.value for arg in step.call.args if arg.keyword is None]
+        if step.name in JOINS:
+            self.joined = True
+            # (a relationship, `User.roles`, joins a class its name does not say)
+            self.target = _class_named(values[0]) if values else None
+        elif step.name == "with_entities":
+            self.columns = values
+            if not self.joined:
+                self.target = _entity_of(values[0]) if values else None
+        elif step.name in {"add_columns", "add_entity"}:
+            self.columns += values
+
+    def ambiguous(self) -> bool:
+        """Whether ``Select.filter_by()`` may read a keyword in another entity."""
+        return self.joined or len(self.columns) > 1
+
+
+def _entity_of(node: cst.BaseExpression) -> cst.BaseExpression | None:
+    """The class a query's entity or column names (``User`` of ``User``, ``models.User`` or
+    ``User.id``); None when it is no plain class reference."""
+    if isinstance(node, cst.Attribute) and not is_camel(node.attr.value):
+        node = node.value  # `User.id`: the column's class
+    return _class_named(node)
+
+
+def _class_named(node: cst.BaseExpression) -> cst.BaseExpression | None:
+    """``node`` where it names a class (``User``, ``models.User``), else None."""
+    return node if is_camel(last_name(node)) and dotted_code(node) else None
+
+
+def _filter_by_as_where(step: Step, entities: _FilterByEntity) -> list[cst.Arg]:
+    """``Entity.key == value`` for each keyword of a ``filter_by()``, on the entity the legacy
+    query filtered."""
     assert step.call is not None
+    target = entities.target
+    if target is None:
+        raise Unsupported(
+            R.UNSUPPORTED_ARGUMENTS,
+            "`filter_by()` after a join or on several entities: which class it filters is not a "
+            "plain class name here, and `select().filter_by()` of SQLAlchemy 2.1 looks in every "
+            "entity; rewrite it by hand as `.where(Model.name == value)`",
+        )
+    criteria: list[cst.Arg] = []
+    for arg in step.call.args:
+        if arg.keyword is None:
+            raise Unsupported(R.UNSUPPORTED_ARGUMENTS, "`filter_by()` with `**` arguments")
+        column = cst.Attribute(target.deep_clone(), cst.Name(arg.keyword.value))
+        comparison: cst.BaseExpression
+        if isinstance(arg.value, cst.Name) and arg.value.value in {"True", "False", "None"}:
+            # `== None`/`== True` would be linted (E711/E712); SQLAlchemy writes `IS` for them
+            comparison = _method(column, "is_", [cst.Arg(arg.value)])
+        else:
+            comparison = cst.Comparison(column, [cst.ComparisonTarget(cst.Equal(), arg.value)])
+        criteria.append(
+            arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT, value=comparison)
+        )
+    return criteria
+
+
+def _apply_builder(
+    b: _Builder, stmt: cst.BaseExpression, step: Step, entities: _FilterByEntity | None = None
+) -> cst.BaseExpression:
+    assert step.call is not None
+    if step.name == "filter_by" and entities is not None and entities.ambiguous():
+        return _method(stmt, "where", _filter_by_as_where(step, entities), like=step)
     if step.name in OPTION_BUILDERS:
         if step.name == "populate_existing":
             if step.call.args:
@@ -1200,6 +1283,7 @@ def _build(
         raise Unsupported(
             R.QUERY_VARIABLE, "the columns of a query variable change after its first assignment"
         )
+    filtered = _FilterByEntity(columns, base.prior_steps)
     columns = _columns_after(columns, builders)
     shape = shape_of(columns, base.aliased, base.tables)
     all_steps = [*base.prior_steps, *builders]
@@ -1212,8 +1296,9 @@ def _build(
         if isinstance(root, cst.Call):
             stmt = root.with_changes(func=b.sa("select"), args=_strip_comma(entities.args))
     for step in builders:
+        filtered.see(step)
         if step is not direct:
-            stmt = _apply_builder(b, stmt, step)
+            stmt = _apply_builder(b, stmt, step, filtered)
     if layout:
         stmt = _without_redundant_parens(stmt)
     if ctx.loads:
