@@ -754,6 +754,15 @@ class Planner:
         elsewhere = imported is not None and ".".join(filter(None, imported)) != (
             f"{session.module}.{session.name}"
         )
+        if session.rebound_in and imported is None:
+            return (
+                f"`Model.query` reads `{session.attribute}` of `{session.rebound_in}`, which a "
+                "function rebinds (`global`), and this module does not import that module: "
+                "an import the rewrite added could be another module object than the one the "
+                "code reads its models from (`self.db.Model`, after a test re-imports modules); "
+                "rewrite by hand with that object's session",
+                R.QUERY_PROPERTY,
+            )
         if elsewhere or (
             not own and imported is None and _assigns_at_module_level(self.read(facts.path), name)
         ):
