@@ -867,8 +867,12 @@ class _FilterByEntity:
             self.columns += values
 
     def ambiguous(self) -> bool:
-        """Whether ``Select.filter_by()`` may read a keyword in another entity."""
-        return self.joined or len(self.columns) > 1
+        """Whether ``Select.filter_by()`` may read a keyword in another entity: after a join, or
+        with columns of more than one class (or of one it cannot name)."""
+        if self.joined:
+            return True
+        classes = {dotted_code(e) if (e := _entity_of(c)) is not None else "" for c in self.columns}
+        return len(classes) > 1 or (len(self.columns) > 1 and "" in classes)
 
 
 def _entity_of(node: cst.BaseExpression) -> cst.BaseExpression | None:

@@ -62,7 +62,12 @@ def _rewritten(tmp_path: Path, query: str) -> tuple[str, str]:
             "session.query(Predictor, Integration).filter_by(name=None, id=True).all()",
             "select(Predictor,Integration).where(Predictor.name.is_(None),Predictor.id.is_(True))",
         ),
-        # one entity and no join: `filter_by()` reads it on any version, and stays
+        # one entity and no join: `filter_by()` reads it on any version, and stays; so do
+        # columns of one class
+        (
+            "session.query(Predictor.id, Predictor.name).filter_by(company_id=1).all()",
+            "select(Predictor.id,Predictor.name).filter_by(company_id=1)",
+        ),
         (
             "session.query(Predictor).filter_by(name=name).all()",
             "select(Predictor).filter_by(name=name)",
