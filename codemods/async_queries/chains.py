@@ -846,9 +846,11 @@ class _FilterByEntity:
         self.columns = list(columns)
         self.joined = False
         self.target: cst.BaseExpression | None = _entity_of(columns[0]) if columns else None
-        for step in prior:  # (a query variable's earlier steps: its columns are `columns`)
-            if step.name in JOINS:
-                self.see(step)
+        if any(step.name in JOINS for step in prior):
+            # A query variable's other statements may join before this one or after it (MindsDB's
+            # `query = query.filter_by(active=...)`, then `query = query.join(db.Integration...)`):
+            # which entity the legacy `filter_by()` filtered is unknown.
+            self.joined, self.target = True, None
 
     def see(self, step: Step) -> None:
         """Follow ``step``: a join changes the entity, a column change the statement's width."""

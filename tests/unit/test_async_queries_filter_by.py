@@ -88,3 +88,24 @@ def test_filter_by_after_joining_a_relationship_is_reported(tmp_path: Path) -> N
     after, reason = _rewritten(tmp_path, query)
     assert not after
     assert "`filter_by()` after a join or on several entities" in reason
+
+
+def test_a_query_variable_joined_in_another_statement_is_reported(tmp_path: Path) -> None:
+    """MindsDB's ``get_models``: ``filter_by(active=...)`` is rebuilt into the variable before
+    the statement that joins ``Integration``, so the legacy query filtered ``Predictor``; which
+    statement runs first is not followed, so the chain is reported, never written on the joined
+    class (a first cut wrote ``where(db.Integration.active == active)``)."""
+    queries = (
+        "from app.models import Integration, Predictor\n\n\n"
+        "def found(session, company_id, active):\n"
+        "    query = session.query(Predictor, Integration).filter_by(company_id=company_id)\n"
+        "    if active is not None:\n"
+        "        query = query.filter_by(id=active)\n"
+        "    query = query.join(Integration, Integration.id == Predictor.integration_id)\n"
+        "    return query.all()\n"
+    )
+    files = {"app/__init__.py": "", "app/models.py": MODELS, "app/queries.py": queries}
+    result = apply_in_process(tmp_path, "async-queries", files, "app")
+    after = "".join(c.after.decode() for c in result.changes if c.path == "app/queries.py")
+    assert "Integration.id == active" not in after
+    assert any("`filter_by()` after a join" in (v.reason or "") for v in result.violations)
