@@ -54,7 +54,7 @@ from .placement import (
 )
 from .quick import defines_routes
 from .reasons import NO_REASON, Reason
-from .service_packages import foreign_package_note
+from .service_packages import foreign_package_note, static_only
 from .signature import Signature, choose_method_name, signature
 from .typing_plan import TypingContext
 
@@ -1313,13 +1313,4 @@ def _static_service(tree: ast.Module | None, class_name: str) -> bool:
     found = [
         node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == class_name
     ]
-    if len(found) != 1:
-        return False
-    methods = [n for n in found[0].body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
-    return bool(methods) and all(
-        any(
-            isinstance(d, ast.Name) and d.id in {"staticmethod", "classmethod"}
-            for d in method.decorator_list
-        )
-        for method in methods
-    )
+    return len(found) == 1 and static_only(found[0])

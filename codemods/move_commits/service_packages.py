@@ -31,15 +31,19 @@ def _service_definition(node: ast.stmt) -> bool:
     session (a private helper that takes one, as a background loop's may, says nothing)."""
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         return not node.name.startswith("_") and _takes_session(node)
-    if not isinstance(node, ast.ClassDef) or not node.name.endswith("Service"):
-        return False
-    methods = [n for n in node.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    return isinstance(node, ast.ClassDef) and node.name.endswith("Service") and static_only(node)
+
+
+def static_only(cls: ast.ClassDef) -> bool:
+    """Whether ``cls`` has methods, all of them static or class methods (no ``__init__``), as
+    the service classes this codemod writes."""
+    methods = [n for n in cls.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
     return bool(methods) and all(
         any(
             isinstance(d, ast.Name) and d.id in {"staticmethod", "classmethod"}
-            for d in m.decorator_list
+            for d in method.decorator_list
         )
-        for m in methods
+        for method in methods
     )
 
 
