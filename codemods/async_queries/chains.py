@@ -1856,8 +1856,10 @@ def _count(
     )
     if simple:
         inner: cst.BaseExpression = _method(count, "select_from", [cst.Arg(shape.columns[0])])
+        filtered = _FilterByEntity(shape.columns, b.base.prior_steps)
         for step in builders:
-            inner = _apply_builder(b, inner, step)
+            filtered.see(step)
+            inner = _apply_builder(b, inner, step, filtered)
     else:
         inner = _method(count, "select_from", [cst.Arg(_method(stmt, "subquery"))])
     if not b.ctx.typed:

@@ -109,3 +109,12 @@ def test_a_query_variable_joined_in_another_statement_is_reported(tmp_path: Path
     after = "".join(c.after.decode() for c in result.changes if c.path == "app/queries.py")
     assert "Integration.id == active" not in after
     assert any("`filter_by()` after a join" in (v.reason or "") for v in result.violations)
+
+
+def test_a_count_after_a_join_filters_the_joined_class(tmp_path: Path) -> None:
+    """``count()`` becomes ``select(func.count()).select_from(...)`` with the chain's steps: its
+    ``filter_by()`` after a join is written on the joined class too."""
+    query = "session.query(Predictor).join(Integration).filter_by(company_id=company_id).count()"
+    after, reason = _rewritten(tmp_path, query)
+    assert not reason
+    assert ".join(Integration).where(Integration.company_id==company_id)" in after
